@@ -1,0 +1,36 @@
+# Thin wrapper over meson/ninja. See README.md.
+#   make          build (build/)
+#   make check    unit tests, world tests (root), unit tests again under
+#                 ASan+UBSan (build-asan/), fuzz targets briefly (build-fuzz/)
+#   make demo     the narrated demo world (root)
+#   make install  install mifd, mifctl, libmif, man pages
+#   make bench    benchmarks (root), see bench/README.md
+
+BUILD ?= build
+MESON_OPTS ?=
+
+.PHONY: all deps check demo install bench clean
+
+all: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+deps:
+	@./scripts/deps.sh
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) $(MESON_OPTS)
+
+check: all
+	./scripts/check.sh
+
+demo: all
+	./scripts/demo.sh
+
+bench: all
+	./bench/run.sh
+
+install: all
+	meson install -C $(BUILD)
+
+clean:
+	rm -rf build build-asan build-fuzz

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file mif.h
+ * @brief libmif: talk to mifd, the multiple-provisioning-domain daemon.
+ *
+ * This first version speaks mifd's control protocol (one JSON object per
+ * line, see doc/control-protocol.md): requests, replies and PvD events.
+ * Every function returns 0 or a negative errno; none logs or aborts.
+ */
+#ifndef MIF_MIF_H
+#define MIF_MIF_H
+
+#include <mif/export.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** The default control socket path of mifd. */
+#define MIF_DEFAULT_SOCKET_PATH "/run/mif/mifd.sock"
+
+/** An open connection to mifd (opaque). */
+struct mif_ctl;
+
+/**
+ * Connect to mifd.
+ * @param path  control socket, or NULL for $MIF_SOCKET or the default
+ * @param out   receives the connection
+ * @return 0, -ENOENT/-ECONNREFUSED if mifd is not running, or another
+ *         negative errno
+ */
+MIF_EXPORT int mif_ctl_open(const char *path, struct mif_ctl **out);
+
+/** Close a connection (NULL is fine). */
+MIF_EXPORT void mif_ctl_close(struct mif_ctl *ctl);
+
+/** The descriptor to poll for readability (events). */
+MIF_EXPORT int mif_ctl_fd(const struct mif_ctl *ctl);
+
+/**
+ * Call a method and wait for its reply.
+ * @param method       e.g. "pvd.list"
+ * @param params_json  a JSON object as text, or NULL for none
+ * @param result_json  on success, the "result" as JSON text (free())
+ * @param error_msg    on an error reply, mifd's message (free()); may be NULL
+ * @param timeout_ms   how long to wait for the reply (-1: forever)
+ * @return 0; the negated errno mifd replied with (-EPERM...); -ETIMEDOUT;
+ *         -EPROTO if mifd's answer is not valid protocol; -ECONNRESET if
+ *         mifd went away
+ * Events arriving before the reply are kept for mif_ctl_next_event().
+ */
+MIF_EXPORT int mif_ctl_call(struct mif_ctl *ctl, const char *method, const char *params_json,
+			    char **result_json, char **error_msg, int timeout_ms);
+
+/**
+ * Wait for the next event after a "subscribe" call.
+ * @param event_json  the whole event object as JSON text (free())
+ * @param timeout_ms  0: do not wait; -1: forever
+ * @return 0, -ETIMEDOUT, -EPROTO or -ECONNRESET
+ */
+MIF_EXPORT int mif_ctl_next_event(struct mif_ctl *ctl, char **event_json, int timeout_ms);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef MIF_COMMON_LOG_H
+#define MIF_COMMON_LOG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum log_level { LOG_LVL_ERR = 0, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG };
+
+void log_init(const char *ident, enum log_level level, bool to_stderr);
+void log_set_level(enum log_level level);
+enum log_level log_get_level(void);
+/* "error", "warning", "info", "debug" <-> level; returns -EINVAL if unknown. */
+int log_level_parse(const char *s);
+const char *log_level_name(enum log_level level);
+
+void log_msg(enum log_level level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#define log_err(...) log_msg(LOG_LVL_ERR, __VA_ARGS__)
+#define log_warn(...) log_msg(LOG_LVL_WARN, __VA_ARGS__)
+#define log_info(...) log_msg(LOG_LVL_INFO, __VA_ARGS__)
+#define log_debug(...) log_msg(LOG_LVL_DEBUG, __VA_ARGS__)
+
+/*
+ * Token bucket for log lines caused by peers (malformed packets): at most
+ * `burst` lines, refilled at `per_sec` lines per second. Lines refused are
+ * counted and reported with the next line that passes.
+ */
+struct log_ratelimit {
+	double tokens;
+	double burst;
+	double per_sec;
+	uint64_t last_ns;
+	uint64_t suppressed;
+};
+
+#define LOG_RATELIMIT_INIT(b, r) { (b), (b), (r), 0, 0 }
+
+/* Returns true if a line may be logged now; *suppressed gets the count of
+ * lines refused since the last one that passed. */
+bool log_ratelimit_ok(struct log_ratelimit *rl, uint64_t *suppressed);
+
+/* Monotonic clock in nanoseconds. */
+uint64_t log_now_ns(void);
+
+/* abort() with a message: only for broken internal invariants. */
+void log_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+#endif

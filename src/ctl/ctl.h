@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/* mifctl: shared state of the verbs (one file per verb). */
+#ifndef MIF_CTL_CTL_H
+#define MIF_CTL_CTL_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "mif/mif.h"
+
+struct ctl {
+	const char *socket;
+	bool json;
+	int timeout_ms;
+	struct mif_ctl *conn;
+};
+
+/* Exit codes. */
+enum { CTL_OK = 0, CTL_FAIL = 1, CTL_USAGE = 2 };
+
+/* Connect (once) and call; prints a clear error and returns NULL on failure,
+ * setting *rc. The result is parsed JSON to json_decref(). */
+json_t *ctl_call(struct ctl *c, const char *method, json_t *params, int *rc);
+int ctl_connect(struct ctl *c);
+void ctl_print_json(json_t *j);
+
+/* output.c: human formatting helpers. */
+const char *ctl_str(json_t *o, const char *key);      /* "" if absent */
+void ctl_fmt_expires(json_t *o, const char *key, char *buf, size_t len);
+/* Join one string field of every object of an array: "a, b". */
+void ctl_join(json_t *arr, const char *key, char *buf, size_t len);
+void ctl_print_pvd(json_t *p);
+
+/* The verbs. */
+int ctl_pvd(struct ctl *c, int argc, char **argv);
+int ctl_monitor(struct ctl *c, int argc, char **argv);
+int ctl_status(struct ctl *c, int argc, char **argv);
+int ctl_log_level(struct ctl *c, int argc, char **argv);
+
+#endif

@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: MIT */
+/* mifctl: the command-line client of mifd. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl/ctl.h"
+
+static void ctl_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: mifctl [--socket PATH] [--json] [--timeout SEC] COMMAND [ARGS]\n"
+		"Show and control mifd, the multiple provisioning domain daemon.\n\n"
+		"Commands:\n"
+		"  pvd list             list the provisioning domains (PvDs) mifd knows\n"
+		"  pvd show ID          everything about one PvD (ID or handle)\n"
+		"  monitor [--count N]  print PvD events as they happen (Ctrl-C stops)\n"
+		"  status               daemon state, interfaces and counters\n"
+		"  log-level LEVEL      set mifd's log level (root only)\n\n"
+		"Options:\n"
+		"  -s, --socket PATH    control socket (default $MIF_SOCKET or %s)\n"
+		"  -j, --json           print JSON instead of tables\n"
+		"  -t, --timeout SEC    how long to wait for mifd (default 5)\n"
+		"  -h, --help           show this help\n"
+		"  -V, --version        show the version\n",
+		MIF_DEFAULT_SOCKET_PATH);
+}
+
+int ctl_connect(struct ctl *c)
+{
+	int r;
+
+	if (c->conn)
+		return 0;
+	r = mif_ctl_open(c->socket, &c->conn);
+	if (r < 0) {
+		const char *path = c->socket ? c->socket : getenv("MIF_SOCKET");
+
+		if (!path || !*path)
+			path = MIF_DEFAULT_SOCKET_PATH;
+		fprintf(stderr, "mifctl: cannot connect to mifd at %s: %s%s\n", path,
+			strerror(-r), r == -ENOENT || r == -ECONNREFUSED ?
+			" (is mifd running?)" : "");
+	}
+	return r;
+}
+
+json_t *ctl_call(struct ctl *c, const char *method, json_t *params, int *rc)
+{
+	char *res = NULL, *msg = NULL, *p = NULL;
+	json_t *out;
+	int r;
+
+	*rc = CTL_FAIL;
+	if (ctl_connect(c) < 0) {
+		json_decref(params);
+		return NULL;
+	}
+	if (params)
+		p = json_dumps(params, JSON_COMPACT);
+	json_decref(params);
+	r = mif_ctl_call(c->conn, method, p, &res, &msg, c->timeout_ms);
+	free(p);
+	if (r < 0) {
+		fprintf(stderr, "mifctl: %s: %s\n", method,
+			msg ? msg : r == -EPROTO ? "mifd's answer is not valid protocol" :
+			r == -ETIMEDOUT ? "mifd did not answer in time" : strerror(-r));
+		free(msg);
+		return NULL;
+	}
+	out = json_loads(res, JSON_DECODE_ANY, NULL);
+	free(res);
+	if (!out)
+		fprintf(stderr, "mifctl: %s: unreadable reply\n", method);
+	else
+		*rc = CTL_OK;
+	return out;
+}
+
+void ctl_print_json(json_t *j)
+{
+	json_dumpf(j, stdout, JSON_INDENT(2) | JSON_ENCODE_ANY);
+	fputc('\n', stdout);
+}
+
+static int ctl_dispatch(struct ctl *c, int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(struct ctl *, int, char **);
+	} verbs[] = {
+		{ "pvd", ctl_pvd }, { "monitor", ctl_monitor },
+		{ "status", ctl_status }, { "log-level", ctl_log_level },
+	};
+
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (strcmp(argv[0], verbs[i].name) == 0)
+			return verbs[i].fn(c, argc, argv);
+	fprintf(stderr, "mifctl: unknown command \"%s\" (see mifctl --help)\n", argv[0]);
+	return CTL_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "socket", required_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ctl c = { .timeout_ms = 5000 };
+	char *end;
+	int o, rc;
+
+	/* "+": stop at the first non-option, so verbs take their own options. */
+	while ((o = getopt_long(argc, argv, "+s:jt:hV", opts, NULL)) != -1) {
+		switch (o) {
+		case 's':
+			c.socket = optarg;
+			break;
+		case 'j':
+			c.json = true;
+			break;
+		case 't':
+			c.timeout_ms = (int)strtol(optarg, &end, 10) * 1000;
+			if (*end || c.timeout_ms <= 0 || c.timeout_ms > 3600000) {
+				fprintf(stderr, "mifctl: --timeout: \"%s\" is not 1..3600 seconds\n",
+					optarg);
+				return CTL_USAGE;
+			}
+			break;
+		case 'h':
+			ctl_usage(stdout);
+			return CTL_OK;
+		case 'V':
+			printf("mifctl %s\n", MIF_VERSION);
+			return CTL_OK;
+		default:
+			ctl_usage(stderr);
+			return CTL_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		ctl_usage(stderr);
+		return CTL_USAGE;
+	}
+	rc = ctl_dispatch(&c, argc - optind, argv + optind);
+	mif_ctl_close(c.conn);
+	return rc;
+}

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/* mifctl monitor [--count N]: print PvD events as they happen. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ctl/ctl.h"
+
+static void ctl_monitor_print(struct ctl *c, const char *line)
+{
+	json_t *ev = json_loads(line, 0, NULL), *p = json_object_get(ev, "pvd");
+	char when[16], ifs[128], pfx[256];
+	time_t now = time(NULL);
+
+	if (c->json || !ev) {
+		printf("%s\n", line);
+	} else {
+		strftime(when, sizeof(when), "%H:%M:%S", localtime(&now));
+		ctl_join(json_object_get(p, "interfaces"), NULL, ifs, sizeof(ifs));
+		ctl_join(json_object_get(p, "prefixes"), "prefix", pfx, sizeof(pfx));
+		printf("%s %-12s %s", when, ctl_str(ev, "event"), ctl_str(p, "id"));
+		if (strcmp(ctl_str(ev, "event"), "pvd-removed") != 0)
+			printf(" on %s, prefixes %s", ifs, pfx);
+		printf("\n");
+	}
+	fflush(stdout);
+	json_decref(ev);
+}
+
+int ctl_monitor(struct ctl *c, int argc, char **argv)
+{
+	long count = -1, seen = 0;
+	int rc, r;
+	json_t *res;
+
+	if (argc == 3 && strcmp(argv[1], "--count") == 0) {
+		char *end;
+
+		count = strtol(argv[2], &end, 10);
+		if (*end || count <= 0) {
+			fprintf(stderr, "mifctl: monitor: --count needs a positive number\n");
+			return CTL_USAGE;
+		}
+	} else if (argc != 1) {
+		fprintf(stderr, "mifctl: usage: mifctl monitor [--count N]\n");
+		return CTL_USAGE;
+	}
+	res = ctl_call(c, "subscribe", NULL, &rc);
+	if (!res)
+		return rc;
+	json_decref(res);
+	if (!c->json)
+		fprintf(stderr, "Watching PvD events; Ctrl-C to stop.\n");
+	while (count < 0 || seen < count) {
+		char *line;
+
+		r = mif_ctl_next_event(c->conn, &line, -1);
+		if (r < 0) {
+			fprintf(stderr, "mifctl: monitor: %s\n", r == -ECONNRESET ?
+				"mifd closed the connection" : strerror(-r));
+			return CTL_FAIL;
+		}
+		ctl_monitor_print(c, line);
+		free(line);
+		seen++;
+	}
+	return CTL_OK;
+}

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: MIT */
+/* Human-readable output shared by the verbs. */
+#include <stdio.h>
+#include <string.h>
+
+#include "ctl/ctl.h"
+
+const char *ctl_str(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? s : "";
+}
+
+/* "1h02m", "45s", "forever". */
+void ctl_fmt_expires(json_t *o, const char *key, char *buf, size_t len)
+{
+	json_t *v = json_object_get(o, key);
+	json_int_t s;
+
+	if (!v || json_is_null(v)) {
+		snprintf(buf, len, "forever");
+		return;
+	}
+	s = json_integer_value(v);
+	if (s >= 86400)
+		snprintf(buf, len, "%lldd%02lldh", (long long)s / 86400, (long long)s % 86400 / 3600);
+	else if (s >= 3600)
+		snprintf(buf, len, "%lldh%02lldm", (long long)s / 3600, (long long)s % 3600 / 60);
+	else if (s >= 60)
+		snprintf(buf, len, "%lldm%02llds", (long long)s / 60, (long long)s % 60);
+	else
+		snprintf(buf, len, "%llds", (long long)s);
+}
+
+void ctl_join(json_t *arr, const char *key, char *buf, size_t len)
+{
+	size_t i, off = 0;
+	json_t *v;
+
+	buf[0] = '\0';
+	json_array_foreach(arr, i, v) {
+		const char *s = key ? ctl_str(v, key) : json_string_value(v);
+		int n = snprintf(buf + off, len - off, "%s%s", i ? ", " : "", s ? s : "");
+
+		if (n < 0 || (size_t)n >= len - off)
+			break;
+		off += (size_t)n;
+	}
+	if (!buf[0])
+		snprintf(buf, len, "-");
+}
+
+static void ctl_print_list(const char *title, json_t *arr, const char *key,
+			   const char *extra_key, const char *exp_key)
+{
+	size_t i;
+	json_t *v;
+	char exp[32];
+
+	if (json_array_size(arr) == 0)
+		return;
+	printf("  %s:\n", title);
+	json_array_foreach(arr, i, v) {
+		ctl_fmt_expires(v, exp_key, exp, sizeof(exp));
+		printf("    %-40s %-10s", ctl_str(v, key), ctl_str(v, "interface"));
+		if (extra_key)
+			printf(" %-9s", ctl_str(v, extra_key));
+		printf(" expires %s\n", exp);
+	}
+}
+
+static void ctl_print_addresses(json_t *arr)
+{
+	size_t i;
+	json_t *v;
+
+	if (json_array_size(arr) == 0)
+		return;
+	printf("  addresses:\n");
+	json_array_foreach(arr, i, v)
+		printf("    %s/%lld on %s, %s, formed by %s\n", ctl_str(v, "address"),
+		       (long long)json_integer_value(json_object_get(v, "prefix_length")),
+		       ctl_str(v, "interface"), ctl_str(v, "state"), ctl_str(v, "origin"));
+}
+
+void ctl_print_pvd(json_t *p)
+{
+	json_t *opt = json_object_get(p, "pvd_option"), *dns = json_object_get(p, "dns");
+	json_t *p64 = json_object_get(p, "pref64"), *flags = json_object_get(p, "flags");
+	char ifs[256];
+
+	ctl_join(json_object_get(p, "interfaces"), NULL, ifs, sizeof(ifs));
+	printf("PvD %s (handle %lld, %s)\n", ctl_str(p, "id"),
+	       (long long)json_integer_value(json_object_get(p, "handle")),
+	       json_is_true(json_object_get(p, "explicit")) ? "explicit" : "implicit");
+	printf("  interfaces: %s\n", ifs);
+	if (json_is_object(opt))
+		printf("  pvd option: sequence %lld, H=%d, L=%d, delay %lld\n",
+		       (long long)json_integer_value(json_object_get(opt, "sequence")),
+		       json_is_true(json_object_get(opt, "h_flag")),
+		       json_is_true(json_object_get(opt, "l_flag")),
+		       (long long)json_integer_value(json_object_get(opt, "delay")));
+	printf("  flags: managed=%d other=%d\n", json_is_true(json_object_get(flags, "managed")),
+	       json_is_true(json_object_get(flags, "other")));
+	ctl_print_list("routers", json_object_get(p, "routers"), "address", "preference",
+		       "expires_in");
+	ctl_print_list("prefixes", json_object_get(p, "prefixes"), "prefix", "source",
+		       "expires_in");
+	ctl_print_addresses(json_object_get(p, "addresses"));
+	ctl_print_list("routes", json_object_get(p, "routes"), "prefix", "preference",
+		       "expires_in");
+	ctl_print_list("dns servers", json_object_get(dns, "servers"), "address", "source",
+		       "expires_in");
+	ctl_print_list("search domains", json_object_get(dns, "search"), "domain", "source",
+		       "expires_in");
+	if (json_is_integer(json_object_get(p, "mtu")))
+		printf("  mtu: %lld\n", (long long)json_integer_value(json_object_get(p, "mtu")));
+	if (json_is_string(json_object_get(p, "captive_portal")))
+		printf("  captive portal: %s\n", ctl_str(p, "captive_portal"));
+	if (json_is_object(p64))
+		printf("  pref64: %s\n", ctl_str(p64, "prefix"));
+}

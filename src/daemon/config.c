@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: MIT */
+#include "daemon/config.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <stdio.h>
+#include <string.h>
+
+void config_defaults(struct mifd_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->socket, sizeof(c->socket), "%s", MIF_DEFAULT_SOCKET);
+	c->log_level = LOG_LVL_INFO;
+}
+
+int config_add_iface(struct mifd_config *c, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n >= IFNAMSIZ || strchr(name, '/') || strchr(name, ' '))
+		return -EINVAL;
+	for (size_t i = 0; i < c->n_ifaces; i++)
+		if (strcmp(c->ifaces[i], name) == 0)
+			return 0;
+	if (c->n_ifaces == KERN_MAX_IFACES)
+		return -E2BIG;
+	memcpy(c->ifaces[c->n_ifaces++], name, n + 1);
+	return 0;
+}
+
+struct config_ctx {
+	struct mifd_config *c;
+	char *err;
+	size_t errlen;
+};
+
+static int config_ifaces(struct config_ctx *x, const char *value)
+{
+	char buf[1024], *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", value);
+	for (char *t = strtok_r(buf, " ,\t", &save); t; t = strtok_r(NULL, " ,\t", &save)) {
+		if (config_add_iface(x->c, t) < 0) {
+			snprintf(x->err, x->errlen, "interfaces: bad or too many names (\"%s\")", t);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+static int config_handler(void *user, const char *section, const char *name, const char *value)
+{
+	struct config_ctx *x = user;
+	int l;
+
+	if (x->err[0])   /* report the first error only */
+		return 1;
+	if (strcmp(section, "mifd") != 0) {
+		snprintf(x->err, x->errlen, "unknown section [%s]", section);
+		return 0;
+	}
+	if (strcmp(name, "socket") == 0) {
+		if (strlen(value) == 0 || strlen(value) >= sizeof(x->c->socket)) {
+			snprintf(x->err, x->errlen, "socket: path empty or too long");
+			return 0;
+		}
+		snprintf(x->c->socket, sizeof(x->c->socket), "%s", value);
+		return 1;
+	}
+	if (strcmp(name, "interfaces") == 0)
+		return config_ifaces(x, value);
+	if (strcmp(name, "log_level") == 0) {
+		l = log_level_parse(value);
+		if (l < 0) {
+			snprintf(x->err, x->errlen, "log_level: \"%s\" is not one of error, "
+				 "warning, info, debug", value);
+			return 0;
+		}
+		x->c->log_level = (enum log_level)l;
+		return 1;
+	}
+	snprintf(x->err, x->errlen, "unknown key \"%s\"", name);
+	return 0;
+}
+
+int config_load(struct mifd_config *c, const char *path, char *err, size_t errlen)
+{
+	char msg[256] = "";
+	struct config_ctx x = { .c = c, .err = msg, .errlen = sizeof(msg) };
+	FILE *f = fopen(path, "r");
+	int r;
+
+	if (!f)
+		return -errno;
+	r = ini_parse_file(f, config_handler, &x);
+	fclose(f);
+	if (r == 0)
+		return 0;
+	snprintf(err, errlen, "%s:%d: %s", path, r > 0 ? r : 0,
+		 msg[0] ? msg : "syntax error");
+	return -EINVAL;
+}

@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: MIT */
+#include "daemon/control.h"
+
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/listener.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "daemon/caps.h"
+#include "proto/ctlmsg.h"
+
+struct client {
+	TAILQ_ENTRY(client) e;
+	struct control *ctl;
+	struct bufferevent *bev;
+	uid_t uid;
+	pid_t pid;
+	bool subscribed;
+	bool closing;            /* close once the output is flushed */
+};
+
+struct control {
+	struct event_base *base;
+	struct engine *engine;
+	struct evconnlistener *lst;
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	TAILQ_HEAD(, client) clients;
+	unsigned n_clients, n_subscribers;
+	uint64_t requests, refused;
+};
+
+static void control_client_free(struct client *cl)
+{
+	struct control *c = cl->ctl;
+
+	TAILQ_REMOVE(&c->clients, cl, e);
+	c->n_clients--;
+	if (cl->subscribed)
+		c->n_subscribers--;
+	bufferevent_free(cl->bev);
+	free(cl);
+}
+
+static void control_send(struct client *cl, char *line)
+{
+	if (!line)
+		return;
+	bufferevent_write(cl->bev, line, strlen(line));
+	free(line);
+}
+
+static void control_error(struct client *cl, json_t *id, int err, const char *msg)
+{
+	control_send(cl, ctlmsg_reply_error(id, err, msg));
+}
+
+static json_t *control_status(struct control *c)
+{
+	json_t *s = engine_status_json(c->engine);
+
+	json_object_set_new(s, "version", json_string(MIF_VERSION));
+	json_object_set_new(s, "pid", json_integer(getpid()));
+	json_object_set_new(s, "log_level", json_string(log_level_name(log_get_level())));
+	json_object_set_new(s, "capabilities", caps_json());
+	json_object_set_new(s, "control", json_pack("{s:s,s:i,s:i,s:I,s:I}",
+		"socket", c->path, "clients", c->n_clients, "subscribers", c->n_subscribers,
+		"requests", (json_int_t)c->requests, "refused", (json_int_t)c->refused));
+	return s;
+}
+
+static void control_log_set(struct client *cl, struct ctl_request *r)
+{
+	const char *lvl, *msg;
+	int l;
+
+	if (ctlmsg_param_string(r, "level", true, &lvl, &msg) < 0)
+		return control_error(cl, r->id, EINVAL, "\"level\" is required");
+	l = log_level_parse(lvl);
+	if (l < 0)
+		return control_error(cl, r->id, EINVAL,
+				     "unknown level: use error, warning, info or debug");
+	log_set_level((enum log_level)l);
+	log_info("log level set to %s by uid %u", lvl, (unsigned)cl->uid);
+	control_send(cl, ctlmsg_reply_ok(r->id, json_pack("{s:s}", "level", lvl)));
+}
+
+static void control_dispatch(struct client *cl, struct ctl_request *r)
+{
+	struct control *c = cl->ctl;
+	const char *id, *msg;
+	json_t *out;
+	int e;
+
+	switch (r->method) {
+	case CTL_PVD_LIST:
+		return control_send(cl, ctlmsg_reply_ok(r->id, json_pack("{s:o}", "pvds",
+						engine_pvd_list_json(c->engine))));
+	case CTL_PVD_GET:
+		if (ctlmsg_param_string(r, "id", true, &id, &msg) < 0)
+			return control_error(cl, r->id, EINVAL, "\"id\" is required");
+		e = engine_pvd_get_json(c->engine, id, &out);
+		if (e < 0)
+			return control_error(cl, r->id, e, "no such PvD");
+		return control_send(cl, ctlmsg_reply_ok(r->id, out));
+	case CTL_STATUS:
+		return control_send(cl, ctlmsg_reply_ok(r->id, control_status(c)));
+	case CTL_SUBSCRIBE:
+		if (!cl->subscribed)
+			c->n_subscribers++;
+		cl->subscribed = true;
+		return control_send(cl, ctlmsg_reply_ok(r->id, json_pack("{s:[sss]}", "events",
+					"pvd-added", "pvd-changed", "pvd-removed")));
+	case CTL_LOG_SET:
+		return control_log_set(cl, r);
+	case CTL__METHOD_MAX:
+		break;
+	}
+	control_error(cl, r->id, EOPNOTSUPP, "unknown method");
+}
+
+static void control_line(struct client *cl, const char *line, size_t len)
+{
+	struct control *c = cl->ctl;
+	struct ctl_request r;
+	const char *msg = NULL;
+	json_t *id = NULL;
+	int e;
+
+	c->requests++;
+	e = ctlmsg_parse_request(line, len, &r, &id, &msg);
+	if (e < 0) {
+		c->refused++;
+		control_error(cl, id, e, msg);
+		json_decref(id);
+		return;
+	}
+	json_decref(id);
+	if (ctlmsg_method_writes(r.method) && cl->uid != 0) {
+		c->refused++;
+		control_error(cl, r.id, EPERM, "permission denied: this request changes mifd "
+			      "and needs root");
+	} else {
+		control_dispatch(cl, &r);
+	}
+	ctlmsg_request_free(&r);
+}
+
+static void control_read_cb(struct bufferevent *bev, void *arg)
+{
+	struct client *cl = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	size_t n;
+	char *line;
+	int i;
+
+	/* Bounded per wakeup; the rest waits for the next round. */
+	for (i = 0; i < 64 && !cl->closing; i++) {
+		line = evbuffer_readln(in, &n, EVBUFFER_EOL_LF);
+		if (!line)
+			break;
+		control_line(cl, line, n);
+		free(line);
+	}
+	if (!cl->closing && evbuffer_get_length(in) > CTLMSG_MAX_LINE) {
+		control_error(cl, NULL, EMSGSIZE, "request line too long; closing");
+		cl->closing = true;
+		evbuffer_drain(in, evbuffer_get_length(in));
+	}
+	if (i == 64 && !cl->closing)
+		bufferevent_trigger(bev, EV_READ, BEV_TRIG_DEFER_CALLBACKS);
+}
+
+static void control_write_cb(struct bufferevent *bev, void *arg)
+{
+	struct client *cl = arg;
+
+	if (cl->closing)
+		control_client_free(cl);
+}
+
+static void control_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
+		control_client_free(arg);
+}
+
+static void control_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
+			      struct sockaddr *sa, int socklen, void *arg)
+{
+	struct control *c = arg;
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	struct client *cl;
+
+	if (c->n_clients >= CONTROL_MAX_CLIENTS ||
+	    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
+	    !(cl = calloc(1, sizeof(*cl)))) {
+		log_warn("control: refusing a client (%u connected)", c->n_clients);
+		close(fd);
+		return;
+	}
+	cl->ctl = c;
+	cl->uid = cred.uid;
+	cl->pid = cred.pid;
+	cl->bev = bufferevent_socket_new(c->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (!cl->bev) {
+		close(fd);
+		free(cl);
+		return;
+	}
+	bufferevent_setcb(cl->bev, control_read_cb, control_write_cb, control_event_cb, cl);
+	bufferevent_enable(cl->bev, EV_READ | EV_WRITE);
+	TAILQ_INSERT_TAIL(&c->clients, cl, e);
+	c->n_clients++;
+}
+
+void control_broadcast(void *ctx, enum engine_event ev, json_t *pvd)
+{
+	struct control *c = ctx;
+	struct client *cl, *next;
+	char *line = NULL;
+
+	for (cl = TAILQ_FIRST(&c->clients); cl; cl = next) {
+		next = TAILQ_NEXT(cl, e);
+		if (!cl->subscribed || cl->closing)
+			continue;
+		if (!line && !(line = ctlmsg_event(engine_event_name(ev), pvd)))
+			return;
+		if (evbuffer_get_length(bufferevent_get_output(cl->bev)) > CONTROL_MAX_OUTPUT) {
+			log_warn("control: subscriber pid %d is not reading; dropping it",
+				 (int)cl->pid);
+			control_client_free(cl);
+			continue;
+		}
+		bufferevent_write(cl->bev, line, strlen(line));
+	}
+	free(line);
+}
+
+/* Bind the socket path; a stale socket from a crashed mifd is replaced, a
+ * live one (another mifd answers) is an error. */
+static int control_bind(const char *path)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	char dir[sizeof(sun.sun_path)];
+	int fd, r;
+	mode_t old;
+
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return -ENAMETOOLONG;
+	strcpy(sun.sun_path, path);
+	strcpy(dir, path);
+	if (mkdir(dirname(dir), 0755) < 0 && errno != EEXIST)
+		return -errno;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0) {
+		close(fd);
+		return -EADDRINUSE;
+	}
+	unlink(path);
+	old = umask(0111);
+	r = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
+	umask(old);
+	if (r < 0 || chmod(path, 0666) < 0 || listen(fd, 32) < 0) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+static void control_listen_error_cb(struct evconnlistener *l, void *arg)
+{
+	log_warn("control: accept failed: %s", strerror(errno));
+}
+
+struct control *control_new(struct event_base *base, const char *path, struct engine *e,
+			    int *err)
+{
+	struct control *c = calloc(1, sizeof(*c));
+	int fd;
+
+	if (!c) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	c->base = base;
+	c->engine = e;
+	TAILQ_INIT(&c->clients);
+	snprintf(c->path, sizeof(c->path), "%s", path);
+	fd = control_bind(path);
+	if (fd < 0) {
+		*err = fd;
+		free(c);
+		return NULL;
+	}
+	c->lst = evconnlistener_new(base, control_accept_cb, c, LEV_OPT_CLOSE_ON_FREE, -1, fd);
+	if (!c->lst) {
+		close(fd);
+		unlink(path);
+		free(c);
+		*err = -ENOMEM;
+		return NULL;
+	}
+	evconnlistener_set_error_cb(c->lst, control_listen_error_cb);
+	return c;
+}
+
+void control_free(struct control *c)
+{
+	struct client *cl;
+
+	if (!c)
+		return;
+	while ((cl = TAILQ_FIRST(&c->clients)))
+		control_client_free(cl);
+	evconnlistener_free(c->lst);
+	unlink(c->path);
+	free(c);
+}

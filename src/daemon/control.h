@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The control socket (doc/control-protocol.md): a Unix stream socket, one
+ * JSON object per line. Any local user may read (the socket is 0666);
+ * methods that change mifd need the caller to be root, checked with
+ * SO_PEERCRED on every connection.
+ */
+#ifndef MIF_DAEMON_CONTROL_H
+#define MIF_DAEMON_CONTROL_H
+
+#include <event2/event.h>
+
+#include "daemon/engine.h"
+
+#define CONTROL_MAX_CLIENTS 128
+#define CONTROL_MAX_OUTPUT (4u << 20)   /* a client that reads slower is dropped */
+
+struct control;
+
+struct control *control_new(struct event_base *base, const char *path, struct engine *e,
+			    int *err);
+void control_free(struct control *c);
+/* engine_event_cb: send an event to every subscriber. */
+void control_broadcast(void *ctx, enum engine_event ev, json_t *pvd);
+
+#endif

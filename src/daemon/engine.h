@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The engine: parses network input (RAs), keeps the PvD store and the
+ * kernel view, decides which addresses to form, and reports PvD events.
+ * It owns no network or netlink socket: it talks to the kernel side only
+ * through messages on one SOCK_SEQPACKET descriptor (daemon/msg.h), so it
+ * can later run as a separate process without privileges (OpenBSD slaacd).
+ */
+#ifndef MIF_DAEMON_ENGINE_H
+#define MIF_DAEMON_ENGINE_H
+
+#include <event2/event.h>
+#include <jansson.h>
+
+#include "daemon/pvd.h"
+#include "daemon/view.h"
+
+/* Reasons an RA is dropped before or by the parser. */
+enum engine_drop {
+	ENGINE_DROP_HOP_LIMIT = RA_ERR__MAX,  /* IPv6 hop limit != 255 */
+	ENGINE_DROP_SOURCE,                   /* source not link-local */
+	ENGINE_DROP_SIZE,                     /* empty or oversized message */
+	ENGINE_DROP__MAX
+};
+
+struct engine_counters {
+	uint64_t ra_received;        /* on managed interfaces */
+	uint64_t ra_accepted;
+	uint64_t ra_dropped;
+	uint64_t ra_unmanaged;       /* seen on interfaces mifd does not manage */
+	uint64_t drops[ENGINE_DROP__MAX];
+	uint64_t ipc_errors;         /* malformed messages from the kernel side */
+	uint64_t kernel_errors;      /* address requests the kernel refused */
+	uint64_t events;             /* PvD events emitted */
+};
+
+enum engine_event { ENGINE_PVD_ADDED, ENGINE_PVD_CHANGED, ENGINE_PVD_REMOVED };
+const char *engine_event_name(enum engine_event ev);
+
+/* Called for each PvD event with the PvD's JSON (full, or a reference for
+ * removals); the callee must not keep `pvd` past the call. */
+typedef void (*engine_event_cb)(void *ctx, enum engine_event ev, json_t *pvd);
+
+struct engine;
+
+struct engine *engine_new(struct event_base *base, int kernel_fd);
+void engine_free(struct engine *e);
+void engine_set_event_cb(struct engine *e, engine_event_cb cb, void *ctx);
+
+/* Ask the kernel side to remove every address mifd formed (shutdown). */
+void engine_release_addresses(struct engine *e);
+
+/* Read-only access for the control socket. */
+json_t *engine_pvd_list_json(struct engine *e);
+/* -ENOENT if no PvD has that id or handle. */
+int engine_pvd_get_json(struct engine *e, const char *id, json_t **out);
+json_t *engine_status_json(struct engine *e);
+const struct engine_counters *engine_counters(const struct engine *e);
+const char *engine_drop_name(unsigned reason);
+
+#endif

@@ -1,0 +1,259 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * rtnetlink on the kernel side: keep the engine's view of links, addresses
+ * and routes in step (subscribe first, then dump, so nothing is missed;
+ * duplicates are harmless upserts), and carry out address requests.
+ */
+#include <errno.h>
+#include <arpa/inet.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "daemon/kern_priv.h"
+
+static bool kern_managed(const struct kern *k, const struct nl_link *l)
+{
+	if (k->cfg.n_ifaces == 0)
+		return !(l->flags & IFF_LOOPBACK);
+	for (size_t i = 0; i < k->cfg.n_ifaces; i++)
+		if (strcmp(k->cfg.ifaces[i], l->name) == 0)
+			return true;
+	return false;
+}
+
+static void kern_nl_forward(struct kern *k, const struct nlmsghdr *nlh)
+{
+	union {
+		struct msg_link l;
+		struct nl_addr a;
+		struct nl_route r;
+	} u;
+	bool del = nlh->nlmsg_type == RTM_DELLINK || nlh->nlmsg_type == RTM_DELADDR ||
+		   nlh->nlmsg_type == RTM_DELROUTE;
+
+	memset(&u, 0, sizeof(u));
+	switch (nlh->nlmsg_type) {
+	case RTM_NEWLINK:
+	case RTM_DELLINK:
+		if (nl_parse_link(nlh, &u.l.link) < 0)
+			break;
+		u.l.managed = kern_managed(k, &u.l.link);
+		chan_send(k->ch, del ? MSG_LINK_GONE : MSG_LINK, &u.l, sizeof(u.l));
+		return;
+	case RTM_NEWADDR:
+	case RTM_DELADDR:
+		if (nl_parse_addr(nlh, &u.a) < 0)
+			break;
+		chan_send(k->ch, del ? MSG_ADDR_GONE : MSG_ADDR, &u.a, sizeof(u.a));
+		return;
+	case RTM_NEWROUTE:
+	case RTM_DELROUTE:
+		if (nl_parse_route(nlh, &u.r) < 0)
+			break;
+		chan_send(k->ch, del ? MSG_ROUTE_GONE : MSG_ROUTE, &u.r, sizeof(u.r));
+		return;
+	default:
+		return;
+	}
+	log_debug("ignoring a netlink message of type %u that does not parse", nlh->nlmsg_type);
+}
+
+static int kern_nl_send_dump(struct kern *k)
+{
+	static const uint16_t types[] = { RTM_GETLINK, RTM_GETADDR, RTM_GETROUTE };
+	uint8_t buf[64];
+	struct nlmsghdr *nlh;
+
+	k->dump_seq = ++k->seq;
+	nlh = nl_build_dump(buf, sizeof(buf), types[k->dump], AF_UNSPEC, k->dump_seq);
+	if (!nlh || mnl_socket_sendto(k->nl_req, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	return 0;
+}
+
+/* One dump finished: start the next, or tell the engine the view is whole. */
+static void kern_nl_dump_next(struct kern *k)
+{
+	if (++k->dump < KERN_DUMP_DONE) {
+		if (kern_nl_send_dump(k) < 0)
+			log_err("netlink dump request failed: %s", strerror(errno));
+		return;
+	}
+	chan_send(k->ch, MSG_SYNC_DONE, NULL, 0);
+}
+
+static void kern_nl_restart_dump(struct kern *k)
+{
+	k->dump = KERN_DUMP_LINKS;
+	if (kern_nl_send_dump(k) < 0)
+		log_err("netlink dump request failed: %s", strerror(errno));
+}
+
+static ssize_t kern_nl_recv(struct kern *k, struct mnl_socket *s)
+{
+	ssize_t n = recv(mnl_socket_get_fd(s), k->rxbuf, KERN_RXBUF, MSG_DONTWAIT);
+
+	if (n < 0 && errno == EAGAIN)
+		return 0;
+	return n < 0 ? -errno : n;
+}
+
+static void kern_nl_ev_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct kern *k = arg;
+
+	for (int i = 0; i < 64; i++) {
+		ssize_t n = kern_nl_recv(k, k->nl_ev);
+		const struct nlmsghdr *nlh;
+		size_t off = 0;
+
+		if (n == -ENOBUFS) {
+			/* Events were lost: read the whole state again. */
+			log_warn("netlink event queue overflowed; resynchronising");
+			kern_nl_restart_dump(k);
+			continue;
+		}
+		if (n <= 0)
+			return;
+		while ((nlh = nl_next(k->rxbuf, (size_t)n, &off)))
+			kern_nl_forward(k, nlh);
+	}
+}
+
+static void kern_nl_req_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct kern *k = arg;
+
+	for (int i = 0; i < 64; i++) {
+		ssize_t n = kern_nl_recv(k, k->nl_req);
+		const struct nlmsghdr *nlh;
+		size_t off = 0;
+
+		if (n <= 0)
+			return;
+		while ((nlh = nl_next(k->rxbuf, (size_t)n, &off))) {
+			if (nlh->nlmsg_seq != k->dump_seq)
+				continue;
+			if (nlh->nlmsg_type == NLMSG_DONE || nlh->nlmsg_type == NLMSG_ERROR)
+				kern_nl_dump_next(k);
+			else
+				kern_nl_forward(k, nlh);
+		}
+	}
+}
+
+static void kern_nl_report(struct kern *k, const struct nlmsghdr *nlh)
+{
+	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+	struct msg_kernel_error ke = { 0 };
+	char buf[64] = "?";
+
+	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*err)) || err->error == 0)
+		return;
+	ke.error = err->error;
+	for (size_t i = 0; i < sizeof(k->pending) / sizeof(k->pending[0]); i++) {
+		if (k->pending[i].seq == nlh->nlmsg_seq) {
+			ke.request = k->pending[i].type;
+			ke.addr = k->pending[i].addr;
+			inet_ntop(AF_INET6, ke.addr.addr, buf, sizeof(buf));
+		}
+	}
+	log_warn("kernel refused address request for %s: %s", buf, strerror(-err->error));
+	chan_send(k->ch, MSG_KERNEL_ERROR, &ke, sizeof(ke));
+}
+
+static void kern_nl_cmd_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct kern *k = arg;
+
+	for (int i = 0; i < 64; i++) {
+		ssize_t n = kern_nl_recv(k, k->nl_cmd);
+		const struct nlmsghdr *nlh;
+		size_t off = 0;
+
+		if (n <= 0)
+			return;
+		while ((nlh = nl_next(k->rxbuf, (size_t)n, &off)))
+			if (nlh->nlmsg_type == NLMSG_ERROR)
+				kern_nl_report(k, nlh);
+	}
+}
+
+/* MSG_ADDR_CONFIGURE / MSG_ADDR_REMOVE from the engine (exact sizes). */
+void kern_nl_on_engine(struct kern *k, const struct ipc_msg *m)
+{
+	const struct nl_addr *a = (const struct nl_addr *)m->data;
+	uint8_t buf[512];
+	struct nlmsghdr *nlh;
+
+	if ((m->hdr.type != MSG_ADDR_CONFIGURE && m->hdr.type != MSG_ADDR_REMOVE) ||
+	    ipc_expect(m, sizeof(*a)) < 0 || a->family != AF_INET6 || a->plen > 128) {
+		log_err("kernel side: invalid request %u from the engine", m->hdr.type);
+		return;
+	}
+	nlh = nl_build_addr(buf, sizeof(buf), m->hdr.type == MSG_ADDR_CONFIGURE, a, ++k->seq);
+	if (!nlh)
+		return;
+	size_t slot = k->seq % (sizeof(k->pending) / sizeof(k->pending[0]));
+
+	k->pending[slot].seq = k->seq;
+	k->pending[slot].type = m->hdr.type;
+	k->pending[slot].addr = *a;
+	if (mnl_socket_sendto(k->nl_cmd, nlh, nlh->nlmsg_len) < 0)
+		log_err("netlink address request failed: %s", strerror(errno));
+}
+
+static struct mnl_socket *kern_nl_socket(struct kern *k, unsigned groups,
+					 event_callback_fn cb, struct event **ev)
+{
+	struct mnl_socket *s = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	int rcvbuf = 4 << 20;
+
+	if (!s)
+		return NULL;
+	if (mnl_socket_bind(s, groups, MNL_SOCKET_AUTOPID) < 0) {
+		mnl_socket_close(s);
+		return NULL;
+	}
+	/* A large buffer makes event overflow (and a full resync) rare. */
+	if (setsockopt(mnl_socket_get_fd(s), SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) < 0)
+		setsockopt(mnl_socket_get_fd(s), SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	*ev = event_new(k->base, mnl_socket_get_fd(s), EV_READ | EV_PERSIST, cb, k);
+	if (!*ev || event_add(*ev, NULL) < 0) {
+		mnl_socket_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+int kern_nl_open(struct kern *k)
+{
+	unsigned groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR |
+			  RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE;
+
+	k->nl_ev = kern_nl_socket(k, groups, kern_nl_ev_cb, &k->nl_ev_ev);
+	k->nl_req = kern_nl_socket(k, 0, kern_nl_req_cb, &k->nl_req_ev);
+	k->nl_cmd = kern_nl_socket(k, 0, kern_nl_cmd_cb, &k->nl_cmd_ev);
+	if (!k->nl_ev || !k->nl_req || !k->nl_cmd)
+		return errno ? -errno : -EIO;
+	kern_nl_restart_dump(k);
+	return 0;
+}
+
+void kern_nl_close(struct kern *k)
+{
+	struct event **evs[] = { &k->nl_ev_ev, &k->nl_req_ev, &k->nl_cmd_ev };
+	struct mnl_socket **ss[] = { &k->nl_ev, &k->nl_req, &k->nl_cmd };
+
+	for (size_t i = 0; i < 3; i++) {
+		if (*evs[i])
+			event_free(*evs[i]);
+		if (*ss[i])
+			mnl_socket_close(*ss[i]);
+		*evs[i] = NULL;
+		*ss[i] = NULL;
+	}
+}

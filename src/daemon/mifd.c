@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mifd: learns provisioning domains and serves them on a control socket.
+ * main() wires the parts: the kernel side (sockets, kernel changes) and the
+ * engine (PvD state, control socket) joined by one message channel.
+ */
+#include <errno.h>
+#include <event2/event.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/ipc.h"
+#include "common/log.h"
+#include "daemon/caps.h"
+#include "daemon/config.h"
+#include "daemon/control.h"
+#include "daemon/engine.h"
+#include "daemon/kern.h"
+
+static void mifd_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: mifd [OPTIONS]\n"
+		"Learn the provisioning domains (PvDs) of every attached network.\n\n"
+		"  -s, --socket PATH       control socket (default %s)\n"
+		"  -i, --interface NAME    manage NAME; repeatable (default: every\n"
+		"                          non-loopback interface)\n"
+		"  -c, --config FILE       configuration file (default %s)\n"
+		"  -f, --foreground        stay in the foreground, log to stderr\n"
+		"  -l, --log-level LEVEL   error, warning, info (default) or debug\n"
+		"  -h, --help              show this help\n"
+		"  -V, --version           show the version\n",
+		MIF_DEFAULT_SOCKET, MIFD_DEFAULT_CONFIG);
+}
+
+/* Two passes: the config file first (its path may be on the command line),
+ * then every other option, so the command line wins. */
+static int mifd_args(int argc, char **argv, struct mifd_config *cfg)
+{
+	static const struct option opts[] = {
+		{ "socket", required_argument, NULL, 's' },
+		{ "interface", required_argument, NULL, 'i' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "log-level", required_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *conf = NULL;
+	char err[512];
+	int o, r;
+
+	while ((o = getopt_long(argc, argv, "s:i:c:fl:hV", opts, NULL)) != -1) {
+		if (o == 'c')
+			conf = optarg;
+		else if (o == 'h')
+			return mifd_usage(stdout), 1;
+		else if (o == 'V')
+			return printf("mifd %s\n", MIF_VERSION), 1;
+		else if (o == '?')
+			return mifd_usage(stderr), -EINVAL;
+	}
+	if (optind < argc) {
+		fprintf(stderr, "mifd: unexpected argument \"%s\"\n", argv[optind]);
+		return -EINVAL;
+	}
+	r = config_load(cfg, conf ? conf : MIFD_DEFAULT_CONFIG, err, sizeof(err));
+	if (r == -EINVAL || (r < 0 && conf)) {
+		fprintf(stderr, "mifd: %s\n", r == -EINVAL ? err : strerror(-r));
+		return r;
+	}
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "s:i:c:fl:hV", opts, NULL)) != -1) {
+		switch (o) {
+		case 's':
+			if (strlen(optarg) == 0 || strlen(optarg) >= sizeof(cfg->socket)) {
+				fprintf(stderr, "mifd: --socket: path empty or too long\n");
+				return -EINVAL;
+			}
+			snprintf(cfg->socket, sizeof(cfg->socket), "%s", optarg);
+			break;
+		case 'i':
+			if (config_add_iface(cfg, optarg) < 0) {
+				fprintf(stderr, "mifd: --interface: bad or too many names (\"%s\")\n",
+					optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'f':
+			cfg->foreground = true;
+			break;
+		case 'l':
+			r = log_level_parse(optarg);
+			if (r < 0) {
+				fprintf(stderr, "mifd: --log-level: \"%s\" is not one of error, "
+					"warning, info, debug\n", optarg);
+				return -EINVAL;
+			}
+			cfg->log_level = (enum log_level)r;
+			break;
+		}
+	}
+	return 0;
+}
+
+static int mifd_daemonize(void)
+{
+	pid_t pid = fork();
+	int fd;
+
+	if (pid < 0)
+		return -errno;
+	if (pid > 0)
+		_exit(0);
+	if (setsid() < 0)
+		return -errno;
+	if (chdir("/") < 0)
+		return -errno;
+	fd = open("/dev/null", O_RDWR);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+	return 0;
+}
+
+static void mifd_signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+	log_info("signal %d: stopping", (int)sig);
+	event_base_loopexit(arg, NULL);
+}
+
+struct mifd {
+	struct event_base *base;
+	struct kern *kern;
+	struct engine *engine;
+	struct control *control;
+	struct event *sigs[2];
+	int fds[2];
+};
+
+static int mifd_start(struct mifd *m, const struct mifd_config *cfg)
+{
+	struct kern_config kc = { .n_ifaces = cfg->n_ifaces };
+	int r;
+
+	for (size_t i = 0; i < cfg->n_ifaces; i++)
+		kc.ifaces[i] = cfg->ifaces[i];
+	m->base = event_base_new();
+	if (!m->base || (r = ipc_pair(m->fds)) < 0)
+		return log_err("cannot set up the event loop"), -ENOMEM;
+	m->engine = engine_new(m->base, m->fds[0]);
+	if (!m->engine)
+		return log_err("cannot start the engine"), -ENOMEM;
+	m->kern = kern_new(m->base, m->fds[1], &kc, &r);
+	if (!m->kern)
+		return log_err("cannot open the kernel sockets (needs CAP_NET_RAW and "
+			       "CAP_NET_ADMIN): %s", strerror(-r)), r;
+	m->control = control_new(m->base, cfg->socket, m->engine, &r);
+	if (!m->control)
+		return log_err("cannot listen on %s: %s", cfg->socket,
+			       r == -EADDRINUSE ? "another mifd is running there" :
+			       strerror(-r)), r;
+	engine_set_event_cb(m->engine, control_broadcast, m->control);
+	for (int i = 0; i < 2; i++) {
+		m->sigs[i] = evsignal_new(m->base, i ? SIGTERM : SIGINT, mifd_signal_cb, m->base);
+		if (!m->sigs[i] || event_add(m->sigs[i], NULL) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static void mifd_stop(struct mifd *m)
+{
+	if (m->engine) {
+		engine_release_addresses(m->engine);
+		/* Let the kernel side carry out the removals before it goes. */
+		if (m->base)
+			event_base_loop(m->base, EVLOOP_NONBLOCK);
+		if (m->base)
+			event_base_loop(m->base, EVLOOP_NONBLOCK);
+	}
+	for (int i = 0; i < 2; i++)
+		if (m->sigs[i])
+			event_free(m->sigs[i]);
+	control_free(m->control);
+	kern_free(m->kern);
+	engine_free(m->engine);
+	if (m->base)
+		event_base_free(m->base);
+	close(m->fds[0]);
+	close(m->fds[1]);
+}
+
+int main(int argc, char **argv)
+{
+	struct mifd_config cfg;
+	struct mifd m = { .fds = { -1, -1 } };
+	int r;
+
+	config_defaults(&cfg);
+	r = mifd_args(argc, argv, &cfg);
+	if (r != 0)
+		return r > 0 ? 0 : 2;
+	log_init("mifd", cfg.log_level, cfg.foreground);
+	signal(SIGPIPE, SIG_IGN);
+	if (!cfg.foreground && mifd_daemonize() < 0)
+		return 1;
+	r = mifd_start(&m, &cfg);
+	if (r == 0)
+		r = caps_drop();
+	if (r == 0) {
+		log_info("mifd %s started; control socket %s; managing %s", MIF_VERSION,
+			 cfg.socket, cfg.n_ifaces ? "the listed interfaces" :
+			 "every non-loopback interface");
+		event_base_dispatch(m.base);
+	} else if (r == -EPERM || r == -EINVAL) {
+		log_err("cannot drop capabilities: %s", strerror(-r));
+	}
+	mifd_stop(&m);
+	return r == 0 ? 0 : 1;
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Messages between mifd's engine (parses RAs, keeps PvD state, serves the
+ * control socket) and its kernel side (owns the raw ICMPv6 and rtnetlink
+ * sockets, changes addresses). They travel over a SOCK_SEQPACKET pair with
+ * common/ipc.h framing; every payload has a fixed size that the receiver
+ * checks exactly, except MSG_RA whose size is bounded (struct + 1..65535).
+ */
+#ifndef MIF_DAEMON_MSG_H
+#define MIF_DAEMON_MSG_H
+
+#include <netinet/in.h>
+#include <stdint.h>
+
+#include "proto/nl.h"
+
+enum msg_type {
+	/* kernel side -> engine */
+	MSG_LINK = 1,            /* struct msg_link: new or changed link */
+	MSG_LINK_GONE,           /* struct msg_link: link deleted */
+	MSG_ADDR,                /* struct nl_addr: new or changed address */
+	MSG_ADDR_GONE,           /* struct nl_addr */
+	MSG_ROUTE,               /* struct nl_route */
+	MSG_ROUTE_GONE,          /* struct nl_route */
+	MSG_RA,                  /* struct msg_ra + ICMPv6 bytes */
+	MSG_SYNC_DONE,           /* empty: the initial dump is complete */
+	MSG_KERNEL_ERROR,        /* struct msg_kernel_error: a request failed */
+	/* engine -> kernel side */
+	MSG_ADDR_CONFIGURE = 100,/* struct nl_addr: add or refresh lifetimes */
+	MSG_ADDR_REMOVE,         /* struct nl_addr */
+};
+
+struct msg_link {
+	struct nl_link link;
+	uint8_t managed;         /* mifd manages this interface */
+	uint8_t pad[7];
+};
+
+struct msg_ra {
+	int32_t ifindex;
+	struct in6_addr src;     /* IPv6 source address of the RA */
+	uint8_t hop_limit;       /* IPv6 hop limit as received; -1 if unknown */
+	uint8_t pad[3];
+	uint64_t rx_ns;          /* CLOCK_MONOTONIC at reception */
+	/* followed by the ICMPv6 message */
+};
+
+struct msg_kernel_error {
+	uint32_t request;        /* MSG_ADDR_CONFIGURE... */
+	int32_t error;           /* negative errno */
+	struct nl_addr addr;
+};
+
+#endif

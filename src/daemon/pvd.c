@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: MIT */
+#include "daemon/pvd.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NS_PER_SEC 1000000000ull
+
+const char *pvd_source_name(enum pvd_source s)
+{
+	switch (s) {
+	case PVD_SRC_RA:
+		return "ra";
+	}
+	return "unknown";
+}
+
+uint64_t pvd_deadline(uint64_t now, uint32_t lifetime)
+{
+	if (lifetime == RA_INFINITY)
+		return PVD_NEVER;
+	return now + (uint64_t)lifetime * NS_PER_SEC;
+}
+
+void pvd_store_init(struct pvd_store *s)
+{
+	TAILQ_INIT(&s->pvds);
+	s->next_handle = 1;
+	s->count = 0;
+}
+
+void pvd_store_clear(struct pvd_store *s)
+{
+	struct pvd *p;
+
+	while ((p = TAILQ_FIRST(&s->pvds)))
+		pvd_destroy(s, p);
+}
+
+/* Free every element of a TAILQ of malloc'd items. */
+#define PVD_LIST_FREE(head, type)                                   \
+	do {                                                        \
+		struct type *it_;                                   \
+		while ((it_ = TAILQ_FIRST(head))) {                 \
+			TAILQ_REMOVE(head, it_, e);                 \
+			free(it_);                                  \
+		}                                                   \
+	} while (0)
+
+void pvd_destroy(struct pvd_store *s, struct pvd *p)
+{
+	TAILQ_REMOVE(&s->pvds, p, e);
+	s->count--;
+	PVD_LIST_FREE(&p->routers, pvd_router);
+	PVD_LIST_FREE(&p->prefixes, pvd_prefix);
+	PVD_LIST_FREE(&p->routes, pvd_route);
+	PVD_LIST_FREE(&p->dns, pvd_dns);
+	PVD_LIST_FREE(&p->domains, pvd_domain);
+	free(p->captive_portal);
+	free(p->digest);
+	free(p);
+}
+
+static struct pvd *pvd_alloc(struct pvd_store *s)
+{
+	struct pvd *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->handle = s->next_handle++;
+	TAILQ_INIT(&p->routers);
+	TAILQ_INIT(&p->prefixes);
+	TAILQ_INIT(&p->routes);
+	TAILQ_INIT(&p->dns);
+	TAILQ_INIT(&p->domains);
+	TAILQ_INSERT_TAIL(&s->pvds, p, e);
+	s->count++;
+	return p;
+}
+
+struct pvd *pvd_create_explicit(struct pvd_store *s, const char *fqdn)
+{
+	struct pvd *p;
+
+	if (strlen(fqdn) >= sizeof(p->id))
+		return NULL;
+	p = pvd_alloc(s);
+	if (!p)
+		return NULL;
+	p->explicit_ = true;
+	snprintf(p->id, sizeof(p->id), "%s", fqdn);
+	return p;
+}
+
+struct pvd *pvd_create_implicit(struct pvd_store *s, int ifindex,
+				const struct in6_addr *router, const char *ifname)
+{
+	char a[INET6_ADDRSTRLEN];
+	struct pvd *p = pvd_alloc(s);
+
+	if (!p)
+		return NULL;
+	p->key_ifindex = ifindex;
+	p->key_router = *router;
+	inet_ntop(AF_INET6, router, a, sizeof(a));
+	snprintf(p->id, sizeof(p->id), "%s%%%s", a, ifname);
+	return p;
+}
+
+struct pvd *pvd_find_explicit(struct pvd_store *s, const char *fqdn)
+{
+	struct pvd *p;
+
+	TAILQ_FOREACH(p, &s->pvds, e)
+		if (p->explicit_ && dname_equal(p->id, fqdn))
+			return p;
+	return NULL;
+}
+
+struct pvd *pvd_find_implicit(struct pvd_store *s, int ifindex, const struct in6_addr *router)
+{
+	struct pvd *p;
+
+	TAILQ_FOREACH(p, &s->pvds, e)
+		if (!p->explicit_ && p->key_ifindex == ifindex &&
+		    IN6_ARE_ADDR_EQUAL(&p->key_router, router))
+			return p;
+	return NULL;
+}
+
+struct pvd *pvd_find(struct pvd_store *s, const char *key)
+{
+	struct pvd *p;
+	char *end;
+	unsigned long long h = strtoull(key, &end, 10);
+
+	TAILQ_FOREACH(p, &s->pvds, e) {
+		if (p->explicit_ ? dname_equal(p->id, key) : strcmp(p->id, key) == 0)
+			return p;
+		if (*key && *end == '\0' && p->handle == h)
+			return p;
+	}
+	return NULL;
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Stateless address autoconfiguration decisions (RFC 4862) for prefixes the
+ * kernel never sees: those nested in an RA PvD option (RFC 8801 section
+ * 3.4), which a non-PvD-aware host, the Linux kernel included, skips whole.
+ * Pure functions; the engine applies their results through the kernel side,
+ * and the kernel performs duplicate address detection.
+ */
+#ifndef MIF_DAEMON_SLAAC_H
+#define MIF_DAEMON_SLAAC_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SLAAC_TWO_HOURS 7200u
+
+/* Modified EUI-64 interface identifier from a 48-bit MAC (RFC 4291
+ * appendix A) or a 64-bit EUI. Returns -EINVAL for other lengths or an
+ * all-zero address. */
+int slaac_iid(const uint8_t *hw, size_t hwlen, uint8_t iid[8]);
+
+/* prefix/64 + iid. Returns -EINVAL unless plen is 64, the only length that
+ * leaves room for a 64-bit identifier (RFC 4862 section 5.5.3 d). */
+int slaac_address(const struct in6_addr *prefix, uint8_t plen, const uint8_t iid[8],
+		  struct in6_addr *out);
+
+/*
+ * The valid lifetime to program after receiving `received` for an address
+ * that has `remaining` seconds left (RFC 4862 section 5.5.3 e, the
+ * "two-hour rule", which keeps a forged RA from killing addresses):
+ * a new address takes `received`; an existing one takes it if it exceeds two
+ * hours or the remaining lifetime; otherwise it keeps `remaining` if that is
+ * two hours or less, else drops to two hours.
+ */
+uint32_t slaac_valid_lifetime(bool exists, uint32_t received, uint32_t remaining);
+
+#endif

@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Uncompressed DNS wire names (RFC 1035 section 3.1) for the PvD ID option
+ * (RFC 8801 section 3.1) and DNSSL (RFC 8106 section 5.2). Both RFCs forbid
+ * compression (RFC 1035 section 4.1.4), so a pointer is simply malformed
+ * input here: there is no message to point into and no jump to bound.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "proto/dname.h"
+
+/* Top two bits of a length octet: 00 is a plain label, 11 a compression
+ * pointer, 01 and 10 are extended/obsolete label types (RFC 6891 section
+ * 5, RFC 2673). Only 00 is acceptable. */
+#define DNAME_LABEL_TYPE_MASK 0xc0
+
+/*
+ * Names become PvD identifiers shown to users, keys in tables and parts of
+ * an HTTPS URL (RFC 8801 section 4.1), so accept only the LDH characters
+ * plus '_' and refuse dots, spaces, NULs and bytes >= 0x80 inside labels.
+ */
+static bool dname_char_ok(uint8_t c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
+static char dname_lower(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+}
+
+/* Append one label of len octets from c to out at *pos, with a separating
+ * dot when it is not the first label. */
+static int dname_take_label(struct buf *c, uint8_t len, char *out,
+			    size_t outsz, size_t *pos)
+{
+	uint8_t label[DNAME_MAX_LABEL];
+	size_t need = (size_t)len + (*pos > 0 ? 1 : 0);
+
+	if (buf_read(c, label, len) < 0)
+		return -EBADMSG;
+	/* +1 keeps room for the terminating NUL. */
+	if (need + 1 > outsz - *pos)
+		return -EBADMSG;
+	for (size_t i = 0; i < len; i++)
+		if (!dname_char_ok(label[i]))
+			return -EBADMSG;
+	if (*pos > 0)
+		out[(*pos)++] = '.';
+	memcpy(out + *pos, label, len);
+	*pos += len;
+	return 0;
+}
+
+int dname_from_wire(struct buf *b, char *out, size_t outsz)
+{
+	struct buf c = *b;   /* work on a copy: b moves only on success */
+	size_t wire = 0, pos = 0;
+	uint8_t len;
+
+	if (!out || outsz < DNAME_MAX_TEXT + 1)
+		return -EINVAL;
+	for (;;) {
+		if (buf_u8(&c, &len) < 0)
+			return -EBADMSG;
+		if (len & DNAME_LABEL_TYPE_MASK)
+			return -EBADMSG;
+		/* RFC 1035 section 2.3.4: 255 octets including every length
+		 * octet and the root; checked before reading the label. */
+		wire += 1 + (size_t)len;
+		if (wire > DNAME_MAX_WIRE)
+			return -EBADMSG;
+		if (len == 0)
+			break;
+		if (dname_take_label(&c, len, out, outsz, &pos) < 0)
+			return -EBADMSG;
+	}
+	out[pos] = '\0';
+	*b = c;
+	return 0;
+}
+
+/* Length of name without one trailing dot. */
+static size_t dname_text_len(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n > 0 && name[n - 1] == '.')
+		n--;
+	return n;
+}
+
+/* Check every label of name[0..n) before anything is written, so a bad
+ * name never leaves half an encoding in the caller's buffer. */
+static int dname_check_text(const char *name, size_t n)
+{
+	size_t label = 0;
+
+	if (n == 0)
+		return 0;   /* the root name */
+	/* n text octets encode to n + 2 wire octets (first length + root). */
+	if (n + 2 > DNAME_MAX_WIRE)
+		return -EINVAL;
+	for (size_t i = 0; i <= n; i++) {
+		if (i == n || name[i] == '.') {
+			if (label == 0 || label > DNAME_MAX_LABEL)
+				return -EINVAL;
+			label = 0;
+		} else {
+			label++;
+		}
+	}
+	return 0;
+}
+
+int dname_to_wire(const char *name, struct wbuf *w)
+{
+	size_t n, start = 0;
+	int r;
+
+	if (!name || !w)
+		return -EINVAL;
+	n = dname_text_len(name);
+	r = dname_check_text(name, n);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; n > 0 && i <= n; i++) {
+		if (i < n && name[i] != '.')
+			continue;
+		wbuf_u8(w, (uint8_t)(i - start));
+		wbuf_put(w, name + start, i - start);
+		start = i + 1;
+	}
+	/* Running out of room is recorded in w->overflow, which builders
+	 * check once at the end (buf.h). */
+	wbuf_u8(w, 0);
+	return 0;
+}
+
+int dname_equal(const char *a, const char *b)
+{
+	size_t la, lb;
+
+	if (!a || !b)
+		return 0;
+	la = dname_text_len(a);
+	lb = dname_text_len(b);
+	if (la != lb)
+		return 0;
+	/* RFC 4343 section 3: ASCII case folding only, not the locale's. */
+	for (size_t i = 0; i < la; i++)
+		if (dname_lower(a[i]) != dname_lower(b[i]))
+			return 0;
+	return 1;
+}

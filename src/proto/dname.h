@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/* Domain names in DNS wire format without compression (RFC 1035 section 3.1),
+ * as carried by the RA PvD ID option (RFC 8801 section 3.1) and DNSSL
+ * (RFC 8106 section 5.2). */
+#ifndef MIF_PROTO_DNAME_H
+#define MIF_PROTO_DNAME_H
+
+#include <stddef.h>
+#include "common/buf.h"
+
+#define DNAME_MAX_WIRE 255   /* RFC 1035 section 2.3.4, wire octets incl. root */
+#define DNAME_MAX_TEXT 254   /* dotted text without the trailing dot, plus NUL fits in 256 */
+#define DNAME_MAX_LABEL 63
+
+/*
+ * Read one uncompressed wire name from b into out as dotted text without the
+ * trailing dot ("corp.example.com"); the root name gives "".
+ * Rejects (-EBADMSG): compression pointers or label types other than 0b00,
+ * labels over 63, names over 255 wire octets, a name running past the cursor,
+ * and bytes outside letters, digits, '-' and '_' (these names become
+ * identifiers shown to users and used as keys, so refuse anything odd).
+ * outsz must be at least DNAME_MAX_TEXT + 1. On error b and out are unchanged
+ * in meaning (out may be partially written; callers must not use it).
+ */
+int dname_from_wire(struct buf *b, char *out, size_t outsz);
+
+/* Append name (dotted text, trailing dot optional) in wire form.
+ * Returns -EINVAL for an empty label, a label over 63, or a name over 255. */
+int dname_to_wire(const char *name, struct wbuf *w);
+
+/* Case-insensitive comparison (RFC 4343), ignoring one trailing dot. */
+int dname_equal(const char *a, const char *b);
+
+#endif
