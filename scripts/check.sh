@@ -1,0 +1,73 @@
+#!/bin/bash
+# Everything `make check` runs, in order, with one summary line at the end:
+#  1. unit tests (build/)
+#  2. world tests: network-namespace scenarios with real servers (root)
+#  3. unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer
+#  4. every libFuzzer target for a bounded time (clang)
+# Set CHECK_FUZZ_SECONDS (default 20) to fuzz longer; CHECK_SKIP_FUZZ=1 and
+# CHECK_SKIP_WORLD=1 leave those parts out when iterating locally.
+set -u
+cd "$(dirname "$0")/.."
+
+pass=0 fail=0 skip=0
+failed_parts=()
+
+# Run one meson test suite and add its counts to the totals.
+run_suite() {
+	local dir=$1 suite=$2 label=$3 log
+	log=$(mktemp)
+	echo "== $label"
+	meson test -C "$dir" --suite "$suite" --print-errorlogs --num-processes 2 2>&1 | tee "$log" |
+		grep -E '^ *[0-9]+/[0-9]+ |^(Ok|Fail|Skipped|Timeout|Expected Fail|Unexpected Pass):' 
+	local ok f s t
+	ok=$(awk '/^Ok:/{print $2}' "$log"); f=$(awk '/^Fail:/{print $2}' "$log")
+	s=$(awk '/^Skipped:/{print $2}' "$log"); t=$(awk '/^Timeout:/{print $2}' "$log")
+	if [ -z "$ok" ]; then
+		if grep -q "No suitable tests defined" "$log"; then
+			echo "   (no tests in suite $suite)"
+		else
+			echo "   meson test did not run (see above)"; fail=$((fail + 1)); failed_parts+=("$label")
+		fi
+	else
+		pass=$((pass + ok)); fail=$((fail + f + t)); skip=$((skip + s))
+		[ $((f + t)) -gt 0 ] && failed_parts+=("$label")
+	fi
+	rm -f "$log"
+}
+
+setup() {
+	local dir=$1; shift
+	if [ ! -f "$dir/build.ninja" ]; then
+		meson setup "$dir" "$@" >/dev/null || { echo "meson setup $dir failed"; return 1; }
+	fi
+	ninja -C "$dir" >/dev/null || { ninja -C "$dir"; return 1; }
+}
+
+run_suite build unit "unit tests"
+
+if [ "${CHECK_SKIP_WORLD:-0}" != 1 ]; then
+	run_suite build world "world tests (network namespaces)"
+fi
+
+if setup build-asan -Db_sanitize=address,undefined -Db_lundef=false \
+	-Dc_args=-fno-sanitize-recover=all; then
+	run_suite build-asan unit "unit tests under ASan+UBSan"
+else
+	fail=$((fail + 1)); failed_parts+=("ASan build")
+fi
+
+if [ "${CHECK_SKIP_FUZZ:-0}" != 1 ]; then
+	secs=${CHECK_FUZZ_SECONDS:-20}
+	if CC=clang setup build-fuzz -Dfuzz=true -Dtests=disabled \
+		-Dc_args=-fsanitize=fuzzer-no-link,address,undefined \
+		-Dc_link_args=-fsanitize=address,undefined -Db_lundef=false; then
+		MIF_FUZZ_SECONDS=$secs run_suite build-fuzz fuzz "fuzz targets (${secs}s each)"
+	else
+		fail=$((fail + 1)); failed_parts+=("fuzz build")
+	fi
+fi
+
+echo
+[ ${#failed_parts[@]} -gt 0 ] && echo "failed: ${failed_parts[*]}"
+echo "check: $pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ]
