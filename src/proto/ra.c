@@ -240,16 +240,17 @@ static enum ra_error ra_opt_rio(struct ra_ctx *c, struct buf *o,
 }
 
 /* RFC 8106 5.1: Length = 1 + 2N, N >= 1. Every address shares the
- * option's lifetime. Section 5.3.1 only asks the host to discard a bad
- * option; like ELL we refuse the whole RA: a sender that cannot frame an
- * option it defines is not trusted for the rest of the message. */
+ * option's lifetime. Section 5.3.1: a host MUST discard an RDNSS option
+ * with a bad Length, and only that option; the rest of the RA stands. */
 static enum ra_error ra_opt_rdnss(struct ra_ctx *c, struct buf *o,
 				  uint8_t units, bool nested)
 {
 	struct ra_rdnss d = { .nested = nested };
 
-	if (units < 3 || units % 2 == 0)
-		return RA_ERR_BAD_OPTION_LENGTH;
+	if (units < 3 || units % 2 == 0) {
+		c->ra->ignored++;
+		return RA_OK;
+	}
 	if (buf_skip(o, 2) < 0 || buf_be32(o, &d.lifetime) < 0)
 		return RA_ERR_OPTION_OVERRUN;
 	while (buf_remaining(o) > 0) {

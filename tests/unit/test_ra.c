@@ -482,9 +482,15 @@ static void test_rdnss_bad_length(void **state)
 	uint8_t one[16 + 8] = { HDR, 25, 1 };
 
 	(void)state;
-	expect_err(even, sizeof(even), RA_ERR_BAD_OPTION_LENGTH);
-	expect_err(two, sizeof(two), RA_ERR_BAD_OPTION_LENGTH);
-	expect_err(one, sizeof(one), RA_ERR_BAD_OPTION_LENGTH);
+	/* RFC 8106 5.3.1: the option is discarded, the RA is kept. */
+	expect_ok(even, sizeof(even));
+	assert_int_equal(g_ra.n_rdnss, 0);
+	assert_int_equal(g_ra.ignored, 1);
+	expect_ok(two, sizeof(two));
+	assert_int_equal(g_ra.n_rdnss, 0);
+	expect_ok(one, sizeof(one));
+	assert_int_equal(g_ra.n_rdnss, 0);
+	assert_int_equal(g_ra.ignored, 1);
 }
 
 static void test_dnssl(void **state)

@@ -41,6 +41,7 @@ WORLD_TMP=""
 WORLD_NS=()              # full namespace names we created
 WORLD_PIDS=()            # background processes we started
 WORLD_LAST_PID=""
+WORLD__KILLED=""
 WORLD_MIFD_NS=""
 WORLD_MIFD_PID=""
 WORLD_CMD_TIMEOUT=${WORLD_CMD_TIMEOUT:-60}
@@ -199,22 +200,29 @@ world__signal() {
 	echo "$pids"
 }
 
-# Kill our processes: TERM, up to 3 s, then KILL, up to 2 s. Reap our
-# children; give init up to 2 s to reap orphans (e.g. radvd's helper).
+# Kill our processes: TERM, up to 3 s, then KILL, up to 2 s; reap our
+# children. Leaves the pids in WORLD__KILLED for world__wait_reaped.
 world__kill_all() {
-	local - seen left pid i
+	local - left pid
 	set +e
-	seen=$(world__all_pids)
-	[ -n "$seen" ] || return 0
+	WORLD__KILLED=$(world__all_pids)
+	[ -n "$WORLD__KILLED" ] || return 0
 	left=$(world__signal TERM 30)
 	[ -z "$left" ] || left=$(world__signal KILL 20)
 	for pid in "${WORLD_PIDS[@]}"; do wait "$pid" 2>/dev/null; done
+	[ -z "$left" ] || { world_log "cleanup: still alive: ${left//$'\n'/ }"; return 1; }
+}
+
+# Give init up to 2 s to reap the orphans among the killed processes
+# (radvd's privsep helper), so that they do not show as zombies afterwards.
+world__wait_reaped() {
+	local pid="" i
 	for ((i = 0; i < 20; i++)); do
-		for pid in $seen; do [ -e "/proc/$pid" ] && break; pid=""; done
+		for pid in $WORLD__KILLED; do [ -e "/proc/$pid" ] && break; pid=""; done
 		[ -n "$pid" ] || break
 		sleep 0.1
 	done
-	[ -z "$left" ] || { world_log "cleanup: still alive: ${left//$'\n'/ }"; return 1; }
+	WORLD__KILLED=""
 }
 
 # Remove everything this run created. Idempotent; returns 1 if something
@@ -245,6 +253,7 @@ world_cleanup() {
 			WORLD_TMP=""
 		fi
 	fi
+	world__wait_reaped
 	return "$ok"
 }
 

@@ -34,7 +34,7 @@ bad --raw 0305000000000000                                  # claims 40 bytes, h
 bad --truncate 12                                           # shorter than the header
 bad --pvd outer.example --raw 15020000000001620000000000000000 --end-pvd  # PvD in PvD
 bad --raw 15020000000000c00c0000000000000000                # PvD name with a pointer
-bad --raw 19020000000002580000000000000000                  # RDNSS with even length
+bad --raw "0303$(printf '0%.0s' {1..44})"                       # PIO with Length 3
 
 status_ok() {
 	mif_status | jq -e --argjson n "$N" '.ra.dropped == 7 * $n and .ra.accepted == 2
