@@ -5,7 +5,7 @@
 
 #include "ctl/ctl.h"
 
-static void ctl_pvd_row(json_t *p)
+static void ctl_pvd_row(json_t *p, int idw)
 {
 	json_t *dns = json_object_get(p, "dns");
 	char ifs[128], pfx[256], srv[256], dom[256];
@@ -14,7 +14,7 @@ static void ctl_pvd_row(json_t *p)
 	ctl_join(json_object_get(p, "prefixes"), "prefix", pfx, sizeof(pfx));
 	ctl_join(json_object_get(dns, "servers"), "address", srv, sizeof(srv));
 	ctl_join(json_object_get(dns, "search"), "domain", dom, sizeof(dom));
-	printf("%-28s %-8s %-12s %-7zu %-24s %-24s %s\n", ctl_str(p, "id"),
+	printf("%-*s %-8s %-12s %-7zu %-24s %-24s %s\n", idw, ctl_str(p, "id"),
 	       json_is_true(json_object_get(p, "explicit")) ? "explicit" : "implicit", ifs,
 	       json_array_size(json_object_get(p, "routers")), pfx, srv, dom);
 }
@@ -34,10 +34,15 @@ static int ctl_pvd_list(struct ctl *c)
 	} else if (json_array_size(pvds) == 0) {
 		printf("No provisioning domains yet (no usable Router Advertisement seen).\n");
 	} else {
-		printf("%-28s %-8s %-12s %-7s %-24s %-24s %s\n", "ID", "KIND", "INTERFACES",
+		int idw = 2;
+
+		json_array_foreach(pvds, i, p)
+			if ((int)strlen(ctl_str(p, "id")) > idw)
+				idw = (int)strlen(ctl_str(p, "id"));
+		printf("%-*s %-8s %-12s %-7s %-24s %-24s %s\n", idw, "ID", "KIND", "INTERFACES",
 		       "ROUTERS", "PREFIXES", "DNS", "SEARCH");
 		json_array_foreach(pvds, i, p)
-			ctl_pvd_row(p);
+			ctl_pvd_row(p, idw);
 	}
 	json_decref(r);
 	return CTL_OK;

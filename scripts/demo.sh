@@ -1,0 +1,97 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# make demo: a laptop attached to two networks at once, built from network
+# namespaces, with mifd solving it, narrated. Everything runs inside
+# namespaces this script creates and removes (even on Ctrl-C); the
+# machine's own interfaces, routes and resolv.conf are never touched.
+#
+#   home   (radvd)        -- laptop:wlan0   home Wi-Fi, implicit PvD
+#   corp   (mif-ra-send)  -- laptop:eth0    corporate network, explicit PvD
+#                                           corp.example.com (RFC 8801)
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${BUILD:-$top/build}
+export MIFD=$build/src/daemon/mifd MIFCTL=$build/src/ctl/mifctl
+export MIF_RA_SEND=$build/tests/tools/mif-ra-send
+for f in "$MIFD" "$MIFCTL" "$MIF_RA_SEND"; do
+	[ -x "$f" ] || { echo "demo: $f is missing: run 'make' first" >&2; exit 1; }
+done
+[ "$(id -u)" = 0 ] || { echo "demo: needs root (it builds network namespaces)" >&2; exit 1; }
+# shellcheck source=tests/world/lib.sh
+. "$top/tests/world/lib.sh"
+. "$top/tests/world/mif.sh"
+WORLD_TEST=demo
+
+bold=$(tput bold 2>/dev/null || true) plain=$(tput sgr0 2>/dev/null || true)
+say() { printf '\n%s==> %s%s\n' "$bold" "$*" "$plain"; }
+show() { printf '%s$ %s%s\n' "$bold" "$*" "$plain"; "$@"; }
+laptop() { ip netns exec "$(world_ns laptop)" "$@"; }
+mifctl() { world_ctl "$@"; }
+
+world_init 2>/dev/null
+say "Building a small world: a home Wi-Fi router, a corporate router, and a laptop on both."
+world_router home
+world_router corp
+world_host laptop
+world_link home eth0 laptop wlan0
+world_link corp eth0 laptop eth0
+world_lla laptop wlan0 >/dev/null
+world_lla laptop eth0 >/dev/null
+
+world_radvd home "interface eth0 {
+	AdvSendAdvert on; MinRtrAdvInterval 3; MaxRtrAdvInterval 4; AdvDefaultLifetime 1800;
+	prefix 2001:db8:a::/64 { AdvOnLink on; AdvAutonomous on; };
+	RDNSS 2001:db8:a::53 { AdvRDNSSLifetime 1800; };
+	DNSSL home.example { AdvDNSSLLifetime 1800; };
+};"
+echo "  home router: radvd advertising 2001:db8:a::/64, DNS 2001:db8:a::53, search home.example"
+corp_ra() {
+	world_ra_send corp -i eth0 --lifetime 0 \
+		--pvd-lifetime 1800 --pvd corp.example.com,seq=1,l,hdr \
+		--prefix 2001:db8:c::/64 --rdnss 2001:db8:c::53 --dnssl corp.example.com \
+		--route 2001:db8:cc00::/40,lifetime=1800 "$@" --end-pvd
+}
+echo "  corp router: RAs carrying the RFC 8801 PvD option corp.example.com, with its own"
+echo "               prefix 2001:db8:c::/64, DNS 2001:db8:c::53, search corp.example.com and a"
+echo "               route to 2001:db8:cc00::/40, all nested inside the option"
+
+say "Starting mifd in the laptop."
+world_mifd laptop --log-level info
+world_bg laptop monitor "$MIFCTL" --socket "$WORLD_TMP/mifd.sock" monitor
+corp_ra
+mif_expect "both PvDs" 15 'length == 2 and all(.addresses | length > 0)'
+
+say "What mifd learnt: one provisioning domain per network, nothing merged."
+show mifctl pvd list
+say "The corporate PvD in detail."
+show mifctl pvd show corp.example.com
+
+say "What a plain host does with the same two networks."
+echo "  The kernel is not PvD-aware: it skips the whole PvD option, so it never formed an"
+echo "  address in 2001:db8:c::/64. The corp address below was formed by mifd:"
+laptop ip -6 -o addr show scope global | awk '{print "    " $2 "  " $4}'
+echo "  A legacy host has one default route and one node-wide resolver list:"
+laptop ip -6 route show default | sed 's/^/    /'
+echo "    resolv.conf: nameserver 2001:db8:a::53, nameserver 2001:db8:c::53,"
+echo "                 search home.example corp.example.com"
+echo "  so intranet.corp.example.com may be asked of the home server (and leak, or fail),"
+echo "  and corp traffic leaves through whichever default route wins. mif keeps each"
+echo "  network's routers, DNS servers and domains apart, tagged with their PvD."
+
+say "The corporate network changes its DNS server; mifd updates that PvD only."
+world_ra_send corp -i eth0 --lifetime 0 --pvd-lifetime 1800 --pvd corp.example.com,seq=1,l,hdr \
+	--rdnss 2001:db8:c::53,lifetime=0 --rdnss 2001:db8:c::153 --end-pvd
+mif_expect "new corp DNS" 5 \
+	'.[] | select(.id == "corp.example.com") | [.dns.servers[].address] == ["2001:db8:c::153"]'
+show mifctl pvd show corp.example.com
+say "The Wi-Fi link drops; its PvD goes at once, the corporate one stays."
+ip -n "$(world_ns home)" link set eth0 down
+mif_expect "home PvD gone" 5 'length == 1 and .[0].id == "corp.example.com"'
+show mifctl pvd list
+say "Events seen meanwhile by 'mifctl monitor':"
+sed 's/^/  /' "$WORLD_TMP/monitor.log"
+say "Counters: 'mifctl status'."
+show mifctl status
+say "Done. Removing the world (namespaces and processes)."
+exit 0
