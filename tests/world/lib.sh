@@ -318,7 +318,7 @@ world_link() {
 	local a b
 	a=$(world__ns "$1") || exit 1
 	b=$(world__ns "$3") || exit 1
-	ip -n "$a" link add "$2" type veth peer name "$4" netns "$b" ||
+	ip -n "$a" link add name "$2" type veth peer name "$4" netns "$b" ||
 		world_fail "veth $1/$2 - $3/$4 failed"
 	ip -n "$a" link set "$2" up || world_fail "link $1/$2 up failed"
 	ip -n "$b" link set "$4" up || world_fail "link $3/$4 up failed"
@@ -329,7 +329,7 @@ world_link() {
 world_bridge() {
 	local ns
 	ns=$(world__ns "$1") || exit 1
-	ip -n "$ns" link add "$2" type bridge stp_state 0 mcast_snooping 0 ||
+	ip -n "$ns" link add name "$2" type bridge stp_state 0 mcast_snooping 0 ||
 		world_fail "bridge $1/$2 failed"
 	world_sysctl "$1" "net.ipv6.conf.$2.disable_ipv6=1"
 	ip -n "$ns" link set "$2" up || world_fail "bridge $1/$2 up failed"
@@ -354,16 +354,25 @@ world_addr() {
 }
 
 # world_lla NS IF: print the usable (non-tentative) fe80:: address of IF,
-# waiting up to 10 s for DAD to finish.
+# waiting up to 10 s for DAD to finish. The kernel's own LLA is preferred;
+# one added by world_addr (nodad) is printed only if the kernel's has not
+# shown up after 3 s (e.g. addrgenmode none).
 world_lla() {
-	local ns i a
+	local ns i out
 	ns=$(world__ns "$1") || exit 1
 	ip -n "$ns" link show dev "$2" >/dev/null 2>&1 || world_fail "no interface $1/$2"
 	for i in $(seq 1 100); do
-		a=$(ip -n "$ns" -6 -o addr show dev "$2" scope link -tentative 2>/dev/null |
-			awk '{ split($4, p, "/"); print p[1]; exit }') || true
-		if [ -n "$a" ]; then
-			printf '%s\n' "$a"
+		out=$(ip -n "$ns" -6 -o addr show dev "$2" scope link -tentative 2>/dev/null |
+			awk '{ split($4, p, "/") }
+			     / nodad / { if (m == "") m = p[1]; next }
+			     { k = p[1]; exit }
+			     END { print k; print m }') || true
+		if [ -n "${out%%$'\n'*}" ]; then
+			printf '%s\n' "${out%%$'\n'*}"
+			return 0
+		fi
+		if [ "$i" -gt 30 ] && [ -n "${out#*$'\n'}" ]; then
+			printf '%s\n' "${out#*$'\n'}"
 			return 0
 		fi
 		sleep 0.1

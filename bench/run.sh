@@ -1,0 +1,5 @@
+#!/bin/sh
+# make bench: every benchmark, one after another (root; see bench/README.md).
+set -eu
+cd "$(dirname "$0")/.."
+./bench/ra-latency.sh "${BENCH_ROUNDS:-200}"
