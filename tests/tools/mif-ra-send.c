@@ -757,11 +757,12 @@ static void send_dest(const char *dest, unsigned ifindex, struct sockaddr_in6 *s
 		sa->sin6_scope_id = ifindex;
 }
 
-static void send_print_time(void)
+/* The time is read before sendmsg(): the receiver may process the RA
+ * before this process runs again, so a stamp taken after could be late. */
+static void send_print_time(const struct timespec *t)
 {
-	struct timespec ts;
+	const struct timespec ts = *t;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
 	printf("sent %lld.%09ld\n", (long long)ts.tv_sec, ts.tv_nsec);
 	fflush(stdout);
 }
@@ -789,7 +790,8 @@ static void send_one(int fd, uint8_t *msg, size_t len, struct sockaddr_in6 *dst,
 		memcpy(CMSG_DATA(cm), src, sizeof(*src));
 	}
 	if (sendmsg(fd, &mh, 0) != (ssize_t)len)
-		send_fatal("sendmsg", errno ? errno : EIO);
+		send_fatal(src ? "sendmsg (is -s an address of -i?)" : "sendmsg",
+			   errno ? errno : EIO);
 }
 
 static void send_sleep_ms(unsigned long ms)
@@ -820,9 +822,12 @@ static void send_all(const struct send_cfg *c, uint8_t *msg, size_t len)
 	for (n = 0; n < c->count; n++) {
 		if (n > 0 && c->interval_ms)
 			send_sleep_ms(c->interval_ms);
+		struct timespec t;
+
+		clock_gettime(CLOCK_MONOTONIC, &t);
 		send_one(fd, msg, len, &dst, c->src ? &pi : NULL);
 		if (c->print_time)
-			send_print_time();
+			send_print_time(&t);
 	}
 	close(fd);
 }

@@ -231,6 +231,15 @@ static void test_link_bad(void **state)
 	nlh->nlmsg_len -= 3;
 	assert_int_equal(nl_parse_link(nlh, &l), 0);
 	assert_int_equal(l.mtu, 1500);
+
+	/* The last attribute unaligned and its padding absent: accepted. */
+	nlh = test_link_msg(RTM_NEWLINK, 2, NULL);
+	mnl_attr_put_u32(nlh, IFLA_MTU, 1280);
+	mnl_attr_put_u8(nlh, IFLA_OPERSTATE, TEST_OPER_UP);
+	nlh->nlmsg_len -= 3;
+	assert_int_equal(nl_parse_link(nlh, &l), 0);
+	assert_int_equal(l.mtu, 1280);
+	assert_int_equal(l.operstate, TEST_OPER_UP);
 }
 
 /* ---- addresses ---- */
@@ -410,7 +419,23 @@ static void test_addr_bad(void **state)
 	assert_int_equal(nl_parse_addr(nlh, &a), -EBADMSG);
 	nlh->nlmsg_len += 4;
 	assert_int_equal(nl_parse_addr(nlh, &a), 0);
+	/* An unaligned message whose last attribute runs into the padding
+	 * after nlmsg_len: libmnl's walk went by the aligned length and read
+	 * the address from past the message. */
+	nlh = test_addr_msg(RTM_NEWADDR, AF_INET, 24, 0, 5);
+	mnl_attr_put(nlh, IFA_ADDRESS, 4, five);
+	assert_int_equal(nlh->nlmsg_len, 32);
+	for (uint32_t cut = 1; cut <= 3; cut++) {
+		nlh->nlmsg_len = 32 - cut;
+		assert_int_equal(nl_parse_addr(nlh, &a), -EBADMSG);
+	}
+	nlh->nlmsg_len = 32;
+	assert_int_equal(nl_parse_addr(nlh, &a), 0);
+	assert_memory_equal(a.addr, five, 4);
+
 	/* A trailing attribute that runs past the end after a good address. */
+	nlh = test_addr_msg(RTM_NEWADDR, AF_INET6, 64, 0, 5);
+	mnl_attr_put(nlh, IFA_ADDRESS, 16, a6);
 	at = mnl_nlmsg_get_payload_tail(nlh);
 	mnl_attr_put(nlh, IFA_CACHEINFO, sizeof(ci), &ci);
 	at->nla_len = (uint16_t)(at->nla_len + 4);

@@ -259,6 +259,12 @@ world_cleanup() {
 
 # ---- namespaces and links ----
 
+world__need_init() {
+	if [ -z "$WORLD_TMP" ] || [ ! -d "$WORLD_TMP" ]; then
+		world_fail "call world_init first (or the world was cleaned up)"
+	fi
+}
+
 # world_ns NAME: the full namespace name for NAME.
 world_ns() {
 	printf '%s%s\n' "$WORLD_PREFIX" "$1"
@@ -273,6 +279,7 @@ world__known_ns() {
 # world__ns NAME: full name of a namespace of this run, or fail.
 world__ns() {
 	local ns
+	world__need_init
 	ns=$(world_ns "$1")
 	world__known_ns "$ns" || world_fail "no namespace '$1' in this world (world_host first)"
 	printf '%s\n' "$ns"
@@ -283,7 +290,9 @@ world_exec() {
 	local ns
 	ns=$(world__ns "$1") || exit 1
 	shift
-	timeout "$WORLD_CMD_TIMEOUT" ip netns exec "$ns" "$@"
+	# --foreground keeps timeout in our process group, so that meson's
+	# SIGTERM to the group on a test timeout reaches the command too.
+	timeout --foreground "$WORLD_CMD_TIMEOUT" ip netns exec "$ns" "$@"
 }
 
 # world_sysctl NS KEY=VALUE...: set sysctls inside NS.
@@ -299,6 +308,7 @@ world_sysctl() {
 # world_host NAME: new namespace with lo up.
 world_host() {
 	local ns
+	world__need_init
 	ns=$(world_ns "$1")
 	world__known_ns "$ns" && world_fail "namespace '$1' already exists"
 	ip netns add "$ns" || world_fail "ip netns add $ns failed"
@@ -400,6 +410,7 @@ world_bg() {
 # in NS. Sets WORLD_LAST_PID.
 world_radvd() {
 	local conf base i
+	world__need_init
 	world_require radvd
 	base="$WORLD_TMP/radvd-$1"
 	conf="$base.conf"
@@ -440,6 +451,7 @@ world_ra_send() {
 	[ -x "$exe" ] || world_fail "MIF_RA_SEND=$exe is not executable"
 	for a in "$@"; do
 		case "$prev" in -i | --interface) ifname=$a ;; esac
+		case "$a" in --interface=*) ifname=${a#*=} ;; -i?*) ifname=${a#-i} ;; esac
 		case "$a" in -s | --source | -s?* | --source=*) has_src=1 ;; esac
 		prev=$a
 	done
@@ -453,7 +465,9 @@ world_ra_send() {
 # logging to $WORLD_TMP/mifd.log; wait up to 5 s for the socket. One
 # daemon per world.
 world_mifd() {
-	local ns=$1 i sock="$WORLD_TMP/mifd.sock"
+	local ns=$1 i sock
+	world__need_init
+	sock="$WORLD_TMP/mifd.sock"
 	shift
 	[ -n "${MIFD:-}" ] || world_fail "MIFD is not set (the daemon is not built?)"
 	[ -x "$MIFD" ] || world_fail "MIFD=$MIFD is not executable"
