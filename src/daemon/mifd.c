@@ -71,8 +71,12 @@ static int mifd_args(int argc, char **argv, struct mifd_config *cfg)
 		return -EINVAL;
 	}
 	r = config_load(cfg, conf ? conf : MIFD_DEFAULT_CONFIG, err, sizeof(err));
-	if (r == -EINVAL || (r < 0 && conf)) {
-		fprintf(stderr, "mifd: %s\n", r == -EINVAL ? err : strerror(-r));
+	if (r == -EINVAL) {
+		fprintf(stderr, "mifd: %s\n", err);
+		return r;
+	}
+	if (r < 0 && conf) {
+		fprintf(stderr, "mifd: cannot read %s: %s\n", conf, strerror(-r));
 		return r;
 	}
 	optind = 1;
