@@ -2,7 +2,9 @@
 # Everything `make check` runs, in order, with one summary line at the end:
 #  1. unit tests (build/)
 #  2. world tests: network-namespace scenarios with real servers (root)
-#  3. unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer
+#  3. unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer,
+#     and the world tests again with that build of mifd (a sanitizer report
+#     in mifd's log fails the test)
 #  4. every libFuzzer target for a bounded time (clang)
 # Set CHECK_FUZZ_SECONDS (default 20) to fuzz longer; CHECK_SKIP_FUZZ=1 and
 # CHECK_SKIP_WORLD=1 leave those parts out when iterating locally.
@@ -52,6 +54,9 @@ fi
 if setup build-asan -Db_sanitize=address,undefined -Db_lundef=false \
 	-Dc_args=-fno-sanitize-recover=all; then
 	run_suite build-asan unit "unit tests under ASan+UBSan"
+	if [ "${CHECK_SKIP_WORLD:-0}" != 1 ]; then
+		run_suite build-asan world "world tests with mifd built with ASan+UBSan"
+	fi
 else
 	fail=$((fail + 1)); failed_parts+=("ASan build")
 fi

@@ -227,11 +227,25 @@ world__wait_reaped() {
 
 # Remove everything this run created. Idempotent; returns 1 if something
 # could not be removed. Only the main shell cleans (never a subshell).
+# A daemon built with ASan/UBSan (make check runs the world tests against
+# that build too) reports into its log; any report fails the test.
+world__sanitizer_check() {
+	local f="$WORLD_TMP/mifd.log"
+	[ -n "$WORLD_TMP" ] && [ -f "$f" ] || return 0
+	if grep -qE "ERROR: (Address|Leak)Sanitizer|runtime error:" "$f"; then
+		printf 'FAIL: %s: sanitizer report in mifd.log:\n' "$WORLD_TEST" >&2
+		grep -E -A30 "ERROR: (Address|Leak)Sanitizer|runtime error:" "$f" | head -n 60 >&2
+		return 1
+	fi
+	return 0
+}
+
 world_cleanup() {
 	local - ns i ok=0 left
 	set +e
 	[ "$BASHPID" = "$WORLD_MAIN_PID" ] || return 0
 	world__kill_all || ok=1
+	world__sanitizer_check || ok=1
 	for ((i = ${#WORLD_NS[@]} - 1; i >= 0; i--)); do
 		ns=${WORLD_NS[i]}
 		ip netns del "$ns" 2>/dev/null
