@@ -101,48 +101,54 @@ static ssize_t kern_nl_recv(struct kern *k, struct mnl_socket *s)
 	return n < 0 ? -errno : n;
 }
 
+/*
+ * Read up to 64 datagrams from s and hand each netlink message in them to
+ * fn (bounded, so a flood cannot starve the rest of the loop). Returns
+ * -ENOBUFS if the kernel dropped messages for us, else 0.
+ */
+static int kern_nl_drain(struct kern *k, struct mnl_socket *s,
+			 void (*fn)(struct kern *, const struct nlmsghdr *))
+{
+	for (int i = 0; i < 64; i++) {
+		ssize_t n = kern_nl_recv(k, s);
+		const struct nlmsghdr *nlh;
+		size_t off = 0;
+
+		if (n == -ENOBUFS)
+			return -ENOBUFS;
+		if (n <= 0)
+			return 0;
+		while ((nlh = nl_next(k->rxbuf, (size_t)n, &off)))
+			fn(k, nlh);
+	}
+	return 0;
+}
+
 static void kern_nl_ev_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct kern *k = arg;
 
-	for (int i = 0; i < 64; i++) {
-		ssize_t n = kern_nl_recv(k, k->nl_ev);
-		const struct nlmsghdr *nlh;
-		size_t off = 0;
-
-		if (n == -ENOBUFS) {
-			/* Events were lost: read the whole state again. */
-			log_warn("netlink event queue overflowed; resynchronising");
-			kern_nl_restart_dump(k);
-			continue;
-		}
-		if (n <= 0)
-			return;
-		while ((nlh = nl_next(k->rxbuf, (size_t)n, &off)))
-			kern_nl_forward(k, nlh);
+	/* Events were lost: read the whole state again. Bounded: what is
+	 * still queued is read on the next wakeup. */
+	if (kern_nl_drain(k, k->nl_ev, kern_nl_forward) == -ENOBUFS) {
+		log_warn("netlink event queue overflowed; resynchronising");
+		kern_nl_restart_dump(k);
 	}
+}
+
+static void kern_nl_dump_msg(struct kern *k, const struct nlmsghdr *nlh)
+{
+	if (nlh->nlmsg_seq != k->dump_seq)
+		return;
+	if (nlh->nlmsg_type == NLMSG_DONE || nlh->nlmsg_type == NLMSG_ERROR)
+		kern_nl_dump_next(k);
+	else
+		kern_nl_forward(k, nlh);
 }
 
 static void kern_nl_req_cb(evutil_socket_t fd, short what, void *arg)
 {
-	struct kern *k = arg;
-
-	for (int i = 0; i < 64; i++) {
-		ssize_t n = kern_nl_recv(k, k->nl_req);
-		const struct nlmsghdr *nlh;
-		size_t off = 0;
-
-		if (n <= 0)
-			return;
-		while ((nlh = nl_next(k->rxbuf, (size_t)n, &off))) {
-			if (nlh->nlmsg_seq != k->dump_seq)
-				continue;
-			if (nlh->nlmsg_type == NLMSG_DONE || nlh->nlmsg_type == NLMSG_ERROR)
-				kern_nl_dump_next(k);
-			else
-				kern_nl_forward(k, nlh);
-		}
-	}
+	kern_nl_drain(arg, ((struct kern *)arg)->nl_req, kern_nl_dump_msg);
 }
 
 static void kern_nl_report(struct kern *k, const struct nlmsghdr *nlh)
@@ -165,21 +171,15 @@ static void kern_nl_report(struct kern *k, const struct nlmsghdr *nlh)
 	chan_send(k->ch, MSG_KERNEL_ERROR, &ke, sizeof(ke));
 }
 
+static void kern_nl_cmd_msg(struct kern *k, const struct nlmsghdr *nlh)
+{
+	if (nlh->nlmsg_type == NLMSG_ERROR)
+		kern_nl_report(k, nlh);
+}
+
 static void kern_nl_cmd_cb(evutil_socket_t fd, short what, void *arg)
 {
-	struct kern *k = arg;
-
-	for (int i = 0; i < 64; i++) {
-		ssize_t n = kern_nl_recv(k, k->nl_cmd);
-		const struct nlmsghdr *nlh;
-		size_t off = 0;
-
-		if (n <= 0)
-			return;
-		while ((nlh = nl_next(k->rxbuf, (size_t)n, &off)))
-			if (nlh->nlmsg_type == NLMSG_ERROR)
-				kern_nl_report(k, nlh);
-	}
+	kern_nl_drain(arg, ((struct kern *)arg)->nl_cmd, kern_nl_cmd_msg);
 }
 
 /* MSG_ADDR_CONFIGURE / MSG_ADDR_REMOVE from the engine (exact sizes). */

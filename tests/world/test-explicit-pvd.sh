@@ -67,12 +67,14 @@ world_assert "search domain, route, MTU, captive portal, PREF64" \
 
 # The kernel really has mifd's addresses (and only mifd could have made
 # them: the kernel skips the PvD option).
+# (Output captured first: under pipefail, "| grep -q" can fail by SIGPIPE.)
+addrs=$(ip -n "$(world_ns h)" -6 -o addr show scope global)
 for pfx in 2001:db8:c1: 2001:db8:c2:; do
-	ip -n "$(world_ns h)" -6 -o addr show scope global | grep -q " $pfx" ||
-		world_fail "no kernel address in $pfx:/64"
+	grep -q " $pfx" <<<"$addrs" || world_fail "no kernel address in $pfx:/64: $addrs"
 done
 # The kernel did not use the outer lifetime 0 router as a default router.
-ip -n "$(world_ns h)" -6 route show default | grep -q "$lla1" &&
+routes=$(ip -n "$(world_ns h)" -6 route show default)
+grep -q "$lla1" <<<"$routes" &&
 	world_fail "kernel installed a default route via r1 although its outer lifetime is 0"
 
 # An RA without PvD option from the same router is a separate implicit PvD

@@ -65,7 +65,11 @@ mif_expect "explicit PvD on eth2 with a mifd address" 10 \
 h1=$(mif_pvds | jq "$E2[0].handle")
 ip -n "$(world_ns r3)" link set eth0 down      # h:eth2 loses its carrier
 mif_expect "carrier loss removes the PvD" 3 "($E2 | length) == 0 and length == 0"
-has_no_addr() { ! ip -n "$(world_ns h)" -6 -o addr show dev eth2 | grep -q " 2001:db8:3:"; }
+has_no_addr() {
+	local a
+	a=$(ip -n "$(world_ns h)" -6 -o addr show dev eth2)
+	! grep -q " 2001:db8:3:" <<<"$a"
+}
 world_wait_for "mifd removed its address on the dead link" 3 has_no_addr
 ip -n "$(world_ns r3)" link set eth0 up
 world_lla r3 eth0 >/dev/null
