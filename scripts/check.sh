@@ -32,7 +32,11 @@ run_suite() {
 		fi
 	else
 		pass=$((pass + ok)); fail=$((fail + f + t)); skip=$((skip + s))
-		[ $((f + t)) -gt 0 ] && failed_parts+=("$label")
+		if [ $((f + t)) -gt 0 ]; then
+			failed_parts+=("$label")
+			echo "---- output of the failing tests ($label) ----"
+			sed -n '/^―*.*✀/,/^Summary of Failures/p' "$log"
+		fi
 	fi
 	rm -f "$log"
 }

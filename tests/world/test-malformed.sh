@@ -23,7 +23,9 @@ world_lla r1 eth0 >/dev/null
 world_ra_send r1 -i eth0 --lifetime 1800 --prefix 2001:db8:1::/64 --rdnss 2001:db8:1::53
 world_ra_send r1 -i eth0 --lifetime 1800 --pvd good.example,seq=1 \
 	--prefix 2001:db8:2::/64 --dnssl good.example --end-pvd
-mif_expect "two PvDs learnt" 10 'length == 2 and all(.addresses | length > 0)'
+# Wait for DAD to finish so nothing legitimately changes during the burst.
+mif_expect "two PvDs learnt, addresses preferred" 10 \
+	'length == 2 and all(.addresses | length > 0) and all(.[].addresses[]; .state == "preferred")'
 before=$(mif_stable)
 
 N=100
