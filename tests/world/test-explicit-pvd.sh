@@ -77,6 +77,20 @@ routes=$(ip -n "$(world_ns h)" -6 route show default)
 grep -q "$lla1" <<<"$routes" &&
 	world_fail "kernel installed a default route via r1 although its outer lifetime is 0"
 
+# RFC 4862 5.5.3 e, the two-hour rule, on an address only mifd manages: a
+# forged short valid lifetime (30 s) cuts a 1-day address to 2 hours, not 30 s.
+world_ra_send r2 -i eth0 --lifetime 600 --pvd corp.example.com,seq=7,l \
+	--prefix 2001:db8:c2::/64,valid=30,preferred=20 --end-pvd
+two_hours() {
+	local v
+	v=$(ip -n "$(world_ns h)" -6 -o addr show dev eth1 scope global |
+		awk '/2001:db8:c2:/ { for (i = 1; i < NF; i++) if ($i == "valid_lft") print $(i + 1) }')
+	v=${v%sec}
+	[ -n "$v" ] && [ "$v" -gt 7000 ] && [ "$v" -le 7200 ]
+}
+world_wait_for "two-hour rule: valid lifetime of mifd's c2 address is 7200 s" 5 two_hours
+world_log "ok: two-hour rule applied to a mifd-formed address"
+
 # An RA without PvD option from the same router is a separate implicit PvD
 # (RFC 8801 section 3.2: explicit PvDs may share an LLA with one implicit).
 world_ra_send r1 -i eth0 --lifetime 300 --prefix 2001:db8:d::/64
