@@ -2,6 +2,7 @@
 #include "proto/ctlmsg.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -142,6 +143,8 @@ static const struct {
 
 const char *ctlmsg_errno_name(int err)
 {
+	if (err == INT_MIN)
+		return "EIO";
 	if (err < 0)
 		err = -err;
 	for (size_t i = 0; i < sizeof(ctlmsg_errnos) / sizeof(ctlmsg_errnos[0]); i++)
@@ -152,6 +155,8 @@ const char *ctlmsg_errno_name(int err)
 
 char *ctlmsg_reply_error(json_t *id, int err, const char *message)
 {
+	if (err == INT_MIN || err == 0)
+		err = EIO;
 	if (err < 0)
 		err = -err;
 	return ctlmsg_line(json_pack("{s:O?,s:b,s:{s:s,s:i,s:s}}", "id", id, "ok", 0,

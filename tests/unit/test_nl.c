@@ -511,13 +511,14 @@ static void test_route_v4_minimal(void **state)
 
 	(void)state;
 	test_in4("198.51.100.0", dst);
+	((struct rtmsg *)mnl_nlmsg_get_payload(nlh))->rtm_table = RT_TABLE_LOCAL;
 	mnl_attr_put(nlh, RTA_DST, 4, dst);
 	memset(&r, 0xa5, sizeof(r));
 	assert_int_equal(nl_parse_route(nlh, &r), 0);
 	assert_int_equal(r.family, AF_INET);
 	assert_int_equal(r.dst_len, 24);
 	/* No RTA_TABLE: rtm_table. */
-	assert_int_equal(r.table, RT_TABLE_MAIN);
+	assert_int_equal(r.table, RT_TABLE_LOCAL);
 	assert_memory_equal(r.dst, dst, 4);
 	for (size_t i = 4; i < 16; i++)
 		assert_int_equal(r.dst[i], 0);
