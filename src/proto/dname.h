@@ -6,6 +6,7 @@
 #define MIF_PROTO_DNAME_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "common/buf.h"
 
 #define DNAME_MAX_WIRE 255   /* RFC 1035 section 2.3.4, wire octets incl. root */
@@ -23,6 +24,18 @@
  * in meaning (out may be partially written; callers must not use it).
  */
 int dname_from_wire(struct buf *b, char *out, size_t outsz);
+
+/*
+ * Read one possibly compressed name (RFC 1035 section 4.1.4) at *off in the
+ * message msg[0..len), as DHCPv4 option 119 (RFC 3397) and DNS use it.
+ * A pointer must point strictly backwards, before the start of the label
+ * that holds it (c-ares' rule, so no loop is possible), and at most
+ * DNAME_MAX_JUMPS pointers are followed. On success *off moves past the
+ * name as it appears at *off (a pointer counts 2 octets). Same character
+ * and length rules as dname_from_wire(); -EBADMSG on any violation.
+ */
+#define DNAME_MAX_JUMPS 16
+int dname_from_msg(const uint8_t *msg, size_t len, size_t *off, char *out, size_t outsz);
 
 /* Append name (dotted text, trailing dot optional) in wire form.
  * Returns -EINVAL for an empty label, a label over 63, or a name over 255. */

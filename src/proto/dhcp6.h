@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * DHCPv6 for stateless configuration (RFC 8415 section 18.2.6,
+ * Information-request / Reply): build the client's Information-request and
+ * parse the server's Reply. Pure: no sockets, no globals, no allocation.
+ *
+ * Options: 1 client id, 2 server id, 6 ORO, 8 elapsed time, 13 status code,
+ * 23 DNS servers and 24 domain list (RFC 3646; names uncompressed), 31 SNTP
+ * servers (RFC 4075), 56 NTP server (RFC 5908: suboptions 1 address,
+ * 2 multicast address, 3 FQDN), 32 information refresh time (RFC 8415
+ * 21.23), 74 RDNSS selection (RFC 6731 4.2), 84 address selection policy
+ * with 85 table rows (RFC 7078), 103 captive portal (RFC 8910).
+ */
+#ifndef MIF_PROTO_DHCP6_H
+#define MIF_PROTO_DHCP6_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/buf.h"
+#include "proto/dname.h"
+
+#define DHCP6_CLIENT_PORT 546
+#define DHCP6_SERVER_PORT 547
+#define DHCP6_MAX_ADDRS 8            /* DNS, SNTP, NTP: each */
+#define DHCP6_MAX_DOMAINS 16
+#define DHCP6_MAX_DNSSEL 4
+#define DHCP6_MAX_DNSSEL_DOMAINS 8
+#define DHCP6_MAX_POLICY 32          /* RFC 7078 rows */
+#define DHCP6_MAX_DUID 130           /* RFC 8415 11.1: at most 128 + type */
+#define DHCP6_MAX_URI 256
+
+enum dhcp6_type {
+	DHCP6_SOLICIT = 1, DHCP6_ADVERTISE = 2, DHCP6_REQUEST = 3, DHCP6_REPLY = 7,
+	DHCP6_INFORMATION_REQUEST = 11,
+};
+
+enum dhcp6_error {
+	DHCP6_OK = 0,
+	DHCP6_ERR_TRUNCATED,         /* shorter than the 4-octet header */
+	DHCP6_ERR_BAD_TYPE,          /* not a Reply (dhcp6_parse_reply) */
+	DHCP6_ERR_OPTION_OVERRUN,    /* an option (or suboption) runs past its area */
+	DHCP6_ERR_BAD_OPTION_LENGTH, /* impossible length for a known option */
+	DHCP6_ERR_NO_SERVER_ID,      /* RFC 8415 16.10: a Reply needs a Server ID */
+	DHCP6_ERR__MAX
+};
+const char *dhcp6_error_name(enum dhcp6_error e);
+
+struct dhcp6_dnssel {                /* RFC 6731 section 4.2 */
+	struct in6_addr server;
+	int8_t pref;                 /* 1 high, 0 medium, -1 low */
+	size_t n_domains;
+	char domains[DHCP6_MAX_DNSSEL_DOMAINS][DNAME_MAX_TEXT + 1];
+};
+
+struct dhcp6_policy_row {            /* RFC 7078 section 2 */
+	uint8_t label, precedence, plen;
+	struct in6_addr prefix;      /* bits past plen cleared */
+};
+
+struct dhcp6_msg {
+	uint8_t type;
+	uint32_t xid;                /* 24 bits */
+	size_t client_id_len, server_id_len;
+	uint8_t client_id[DHCP6_MAX_DUID], server_id[DHCP6_MAX_DUID];
+	bool has_status;
+	uint16_t status;             /* 0 = Success */
+	size_t n_dns, n_sntp, n_ntp;
+	struct in6_addr dns[DHCP6_MAX_ADDRS], sntp[DHCP6_MAX_ADDRS], ntp[DHCP6_MAX_ADDRS];
+	size_t n_domains;
+	char domains[DHCP6_MAX_DOMAINS][DNAME_MAX_TEXT + 1];
+	bool has_refresh;
+	uint32_t refresh;            /* seconds */
+	size_t n_dnssel;
+	struct dhcp6_dnssel dnssel[DHCP6_MAX_DNSSEL];
+	bool has_policy;
+	bool policy_automatic, policy_privacy;   /* A and P flags (verify bit order) */
+	size_t n_policy;
+	struct dhcp6_policy_row policy[DHCP6_MAX_POLICY];
+	bool has_captive_portal;
+	char captive_portal[DHCP6_MAX_URI];
+	unsigned ignored;
+};
+
+/* Parse any message (-EBADMSG + *why on framing errors); malformed contents
+ * of optional options drop that option and count in `ignored`. */
+int dhcp6_parse(const uint8_t *data, size_t len, struct dhcp6_msg *out, enum dhcp6_error *why);
+/* Parse a Reply: also requires type 7 and a Server ID. */
+int dhcp6_parse_reply(const uint8_t *data, size_t len, struct dhcp6_msg *out,
+		      enum dhcp6_error *why);
+
+/* Builder (client messages; server replies for tests). */
+struct dhcp6_builder {
+	struct wbuf w;
+};
+void dhcp6_build_init(struct dhcp6_builder *b, void *buf, size_t cap, uint8_t type, uint32_t xid);
+void dhcp6_build_option(struct dhcp6_builder *b, uint16_t code, const void *data, size_t len);
+/* ORO: the codes requested. */
+void dhcp6_build_oro(struct dhcp6_builder *b, const uint16_t *codes, size_t n);
+void dhcp6_build_elapsed(struct dhcp6_builder *b, uint16_t centiseconds);
+void dhcp6_build_addrs(struct dhcp6_builder *b, uint16_t code, const struct in6_addr *a, size_t n);
+int dhcp6_build_domains(struct dhcp6_builder *b, uint16_t code, const char *const *names, size_t n);
+/* DUID-LL (RFC 8415 11.4) from a link-layer address: type 3, hw type 1. */
+size_t dhcp6_duid_ll(uint8_t *out, size_t cap, const uint8_t *hw, size_t hwlen);
+/* Total length, or -EMSGSIZE. */
+int dhcp6_build_finish(struct dhcp6_builder *b);
+
+#endif
