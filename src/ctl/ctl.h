@@ -33,6 +33,7 @@ void ctl_print_pvd(json_t *p);
 
 /* The verbs. */
 int ctl_pvd(struct ctl *c, int argc, char **argv);
+int ctl_pvd_edit(struct ctl *c, int argc, char **argv);
 int ctl_monitor(struct ctl *c, int argc, char **argv);
 int ctl_status(struct ctl *c, int argc, char **argv);
 int ctl_log_level(struct ctl *c, int argc, char **argv);

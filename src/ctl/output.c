@@ -91,9 +91,10 @@ void ctl_print_pvd(json_t *p)
 	char ifs[256];
 
 	ctl_join(json_object_get(p, "interfaces"), NULL, ifs, sizeof(ifs));
-	printf("PvD %s (handle %lld, %s)\n", ctl_str(p, "id"),
+	printf("PvD %s (handle %lld, %s, from %s)\n", ctl_str(p, "id"),
 	       (long long)json_integer_value(json_object_get(p, "handle")),
-	       json_is_true(json_object_get(p, "explicit")) ? "explicit" : "implicit");
+	       json_is_true(json_object_get(p, "explicit")) ? "explicit" : "implicit",
+	       ctl_str(p, "source"));
 	printf("  interfaces: %s\n", ifs);
 	if (json_is_object(opt))
 		printf("  pvd option: sequence %lld, H=%d, L=%d, delay %lld\n",
@@ -114,10 +115,13 @@ void ctl_print_pvd(json_t *p)
 		       "expires_in");
 	ctl_print_list("search domains", json_object_get(dns, "search"), "domain", "source",
 		       "expires_in");
+	ctl_print_list("ntp servers", json_object_get(p, "ntp"), "address", "source",
+		       "expires_in");
 	if (json_is_integer(json_object_get(p, "mtu")))
 		printf("  mtu: %lld\n", (long long)json_integer_value(json_object_get(p, "mtu")));
 	if (json_is_string(json_object_get(p, "captive_portal")))
-		printf("  captive portal: %s\n", ctl_str(p, "captive_portal"));
+		printf("  captive portal: %s (from %s)\n", ctl_str(p, "captive_portal"),
+		       ctl_str(p, "captive_portal_source"));
 	if (json_is_object(p64))
 		printf("  pref64: %s\n", ctl_str(p64, "prefix"));
 }

@@ -15,6 +15,8 @@ static void ctl_pvd_row(json_t *p, int idw)
 	ctl_join(json_object_get(dns, "servers"), "address", srv, sizeof(srv));
 	ctl_join(json_object_get(dns, "search"), "domain", dom, sizeof(dom));
 	printf("%-*s %-8s %-12s %-7zu %-24s %-24s %s\n", idw, ctl_str(p, "id"),
+	       strcmp(ctl_str(p, "source"), "ra") && strcmp(ctl_str(p, "source"), "dhcpv4") ?
+	       ctl_str(p, "source") :
 	       json_is_true(json_object_get(p, "explicit")) ? "explicit" : "implicit", ifs,
 	       json_array_size(json_object_get(p, "routers")), pfx, srv, dom);
 }
@@ -71,6 +73,9 @@ int ctl_pvd(struct ctl *c, int argc, char **argv)
 		return ctl_pvd_show(c, argv[2]);
 	if (argc == 1)
 		return ctl_pvd_list(c);
-	fprintf(stderr, "mifctl: usage: mifctl pvd list | mifctl pvd show ID\n");
+	if (argc >= 2 && (strcmp(argv[1], "add") == 0 || strcmp(argv[1], "set") == 0 ||
+			  strcmp(argv[1], "del") == 0))
+		return ctl_pvd_edit(c, argc, argv);
+	fprintf(stderr, "mifctl: usage: mifctl pvd list | show ID | add ID ... | set ID ... | del ID\n");
 	return CTL_USAGE;
 }

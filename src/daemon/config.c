@@ -11,6 +11,7 @@ void config_defaults(struct mifd_config *c)
 	memset(c, 0, sizeof(*c));
 	snprintf(c->socket, sizeof(c->socket), "%s", MIF_DEFAULT_SOCKET);
 	c->log_level = LOG_LVL_INFO;
+	snprintf(c->pvd_dir, sizeof(c->pvd_dir), "%s", MIF_SYSCONFDIR "/mif/pvd.d");
 }
 
 int config_add_iface(struct mifd_config *c, const char *name)
@@ -69,6 +70,14 @@ static int config_handler(void *user, const char *section, const char *name, con
 	}
 	if (strcmp(name, "interfaces") == 0)
 		return config_ifaces(x, value);
+	if (strcmp(name, "pvd_dir") == 0) {
+		if (strlen(value) == 0 || strlen(value) >= sizeof(x->c->pvd_dir)) {
+			snprintf(x->err, x->errlen, "pvd_dir: path empty or too long");
+			return 0;
+		}
+		snprintf(x->c->pvd_dir, sizeof(x->c->pvd_dir), "%s", value);
+		return 1;
+	}
 	if (strcmp(name, "log_level") == 0) {
 		l = log_level_parse(value);
 		if (l < 0) {

@@ -19,13 +19,14 @@ struct mifd_config {
 	size_t n_ifaces;
 	enum log_level log_level;
 	bool foreground;
+	char pvd_dir[256];       /* static PvD files */
 };
 
 void config_defaults(struct mifd_config *c);
 /* Add one interface name; -EINVAL if invalid, -E2BIG if too many. */
 int config_add_iface(struct mifd_config *c, const char *name);
 /*
- * Load an INI file (section [mifd]: socket, interfaces, log_level). Returns
+ * Load an INI file (section [mifd]: socket, interfaces, log_level, pvd_dir). Returns
  * 0, -ENOENT if missing, or -EINVAL with a message naming the line and key
  * in err. A missing default file is not an error for the caller.
  */

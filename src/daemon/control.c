@@ -94,6 +94,37 @@ static void control_log_set(struct client *cl, struct ctl_request *r)
 	control_send(cl, ctlmsg_reply_ok(r->id, json_pack("{s:s}", "level", lvl)));
 }
 
+/* pvd.add / pvd.set / pvd.del: the engine validates everything first and
+ * names the bad field; nothing changes on error. */
+static void control_pvd_edit(struct client *cl, struct ctl_request *r)
+{
+	struct control *c = cl->ctl;
+	char err[320] = "";
+	const char *id, *msg;
+	json_t *out;
+	int e;
+
+	if (r->method == CTL_PVD_DEL) {
+		if (ctlmsg_param_string(r, "id", true, &id, &msg) < 0)
+			return control_error(cl, r->id, EINVAL, "\"id\" is required");
+		e = engine_pvd_del(c->engine, id, err, sizeof(err));
+		if (e < 0)
+			return control_error(cl, r->id, e, err);
+		log_info("PvD %s deleted by uid %u", id, (unsigned)cl->uid);
+		return control_send(cl, ctlmsg_reply_ok(r->id, json_pack("{s:s}", "id", id)));
+	}
+	e = r->method == CTL_PVD_ADD ? engine_pvd_add(c->engine, r->params, err, sizeof(err)) :
+				       engine_pvd_set(c->engine, r->params, err, sizeof(err));
+	if (e < 0)
+		return control_error(cl, r->id, e, err);
+	id = json_string_value(json_object_get(r->params, "id"));
+	log_info("PvD %s %s by uid %u", id, r->method == CTL_PVD_ADD ? "added" : "changed",
+		 (unsigned)cl->uid);
+	if (engine_pvd_get_json(c->engine, id, &out) < 0)
+		out = json_pack("{s:s}", "id", id);
+	control_send(cl, ctlmsg_reply_ok(r->id, out));
+}
+
 static void control_dispatch(struct client *cl, struct ctl_request *r)
 {
 	struct control *c = cl->ctl;
@@ -122,6 +153,10 @@ static void control_dispatch(struct client *cl, struct ctl_request *r)
 					"pvd-added", "pvd-changed", "pvd-removed")));
 	case CTL_LOG_SET:
 		return control_log_set(cl, r);
+	case CTL_PVD_ADD:
+	case CTL_PVD_SET:
+	case CTL_PVD_DEL:
+		return control_pvd_edit(cl, r);
 	case CTL__METHOD_MAX:
 		break;
 	}

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -149,6 +150,8 @@ static void engine_on_link(struct engine *e, const struct ipc_msg *m, bool gone)
 		pvd_forget_ifindex(&e->store, ml->link.ifindex);
 		engine_slaac_release(e, ml->link.ifindex);
 	}
+	if (e->view.synced)
+		engine_static_link(e, ml->link.ifindex, ml->link.name, l != NULL);
 	engine_sync(e);
 }
 
@@ -216,6 +219,8 @@ static void engine_dispatch(struct engine *e, const struct ipc_msg *m)
 		engine_on_ra(e, m);
 		break;
 	case MSG_SYNC_DONE:
+		if (!e->view.synced)
+			engine_static_load(e);
 		e->view.synced = true;
 		engine_sync(e);
 		break;
@@ -252,6 +257,8 @@ struct engine *engine_new(struct event_base *base, int kernel_fd)
 	LIST_INIT(&e->slaac);
 	e->drop_rl = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 1);
 	e->started_ns = log_now_ns();
+	snprintf(e->pvd_dir, sizeof(e->pvd_dir), "%s", MIF_SYSCONFDIR "/mif/pvd.d");
+	e->static_errors = json_array();
 	e->ch = chan_new(base, kernel_fd, engine_msg_cb, engine_close_cb, e);
 	e->timer = evtimer_new(base, engine_timer_cb, e);
 	if (view_init(&e->view) < 0 || !e->ch || !e->timer) {
@@ -276,6 +283,7 @@ void engine_free(struct engine *e)
 		free(s);
 	}
 	view_free(&e->view);
+	json_decref(e->static_errors);
 	free(e);
 }
 
@@ -283,6 +291,11 @@ void engine_set_event_cb(struct engine *e, engine_event_cb cb, void *ctx)
 {
 	e->cb = cb;
 	e->cb_ctx = ctx;
+}
+
+void engine_set_pvd_dir(struct engine *e, const char *dir)
+{
+	snprintf(e->pvd_dir, sizeof(e->pvd_dir), "%s", dir);
 }
 
 void engine_release_addresses(struct engine *e)

@@ -50,6 +50,15 @@ void engine_set_event_cb(struct engine *e, engine_event_cb cb, void *ctx);
 /* Ask the kernel side to remove every address mifd formed (shutdown). */
 void engine_release_addresses(struct engine *e);
 
+/* Directory of static PvD files (default MIF_SYSCONFDIR/mif/pvd.d). */
+void engine_set_pvd_dir(struct engine *e, const char *dir);
+
+/* Static and API PvDs (control socket, root only). Each returns 0 or a
+ * negative errno with a sentence naming the problem in err. */
+int engine_pvd_add(struct engine *e, json_t *params, char *err, size_t errlen);
+int engine_pvd_set(struct engine *e, json_t *params, char *err, size_t errlen);
+int engine_pvd_del(struct engine *e, const char *id, char *err, size_t errlen);
+
 /* Read-only access for the control socket. */
 json_t *engine_pvd_list_json(struct engine *e);
 /* -ENOENT if no PvD has that id or handle. */

@@ -10,6 +10,17 @@
 #include "daemon/chan.h"
 #include "daemon/engine.h"
 #include "daemon/msg.h"
+#include "daemon/pvd_spec.h"
+
+#define ENGINE_MAX_SPECS 64
+
+/* A PvD defined by a file in pvd.d or by the API. */
+struct engine_spec {
+	struct pvd_spec spec;
+	enum pvd_source origin;      /* PVD_SRC_STATIC or PVD_SRC_API */
+	char file[512];              /* static: where it was defined */
+	bool active;                 /* instantiated (its interface exists) */
+};
 
 /* An address mifd formed by SLAAC for a prefix nested in a PvD option. */
 struct slaac_addr {
@@ -34,6 +45,10 @@ struct engine {
 	engine_event_cb cb;
 	void *cb_ctx;
 	uint64_t started_ns;
+	char pvd_dir[256];
+	struct engine_spec specs[ENGINE_MAX_SPECS];
+	size_t n_specs;
+	json_t *static_errors;       /* [{"file", "error"}] from the last load */
 };
 
 /* engine_slaac.c */
@@ -47,6 +62,10 @@ void engine_slaac_addr_flags(struct engine *e, const struct nl_addr *a);
 int engine_send(struct engine *e, uint32_t type, const void *data, size_t len);
 /* Recompute every PvD: expire, remove empty ones, emit events, re-arm timer. */
 void engine_sync(struct engine *e);
+
+/* engine_static.c */
+void engine_static_load(struct engine *e);
+void engine_static_link(struct engine *e, int ifindex, const char *ifname, bool up);
 
 /* engine_ra.c */
 void engine_on_ra(struct engine *e, const struct ipc_msg *m);

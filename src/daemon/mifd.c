@@ -165,6 +165,7 @@ static int mifd_start(struct mifd *m, const struct mifd_config *cfg)
 	m->engine = engine_new(m->base, m->fds[0]);
 	if (!m->engine)
 		return log_err("cannot start the engine"), -ENOMEM;
+	engine_set_pvd_dir(m->engine, cfg->pvd_dir);
 	m->kern = kern_new(m->base, m->fds[1], &kc, &r);
 	if (!m->kern)
 		return log_err("cannot open the kernel sockets (needs CAP_NET_RAW and "

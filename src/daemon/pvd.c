@@ -11,11 +11,20 @@
 
 const char *pvd_source_name(enum pvd_source s)
 {
-	switch (s) {
-	case PVD_SRC_RA:
-		return "ra";
-	}
-	return "unknown";
+	static const char *const names[PVD_SRC__MAX] = {
+		[PVD_SRC_RA] = "ra", [PVD_SRC_DHCPV4] = "dhcpv4", [PVD_SRC_DHCPV6] = "dhcpv6",
+		[PVD_SRC_STATIC] = "static", [PVD_SRC_API] = "api",
+	};
+
+	return (unsigned)s < PVD_SRC__MAX ? names[s] : "unknown";
+}
+
+void pvd_v4_mapped(struct in_addr a, struct in6_addr *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->s6_addr[10] = 0xff;
+	out->s6_addr[11] = 0xff;
+	memcpy(&out->s6_addr[12], &a, 4);
 }
 
 uint64_t pvd_deadline(uint64_t now, uint32_t lifetime)
@@ -59,6 +68,7 @@ void pvd_destroy(struct pvd_store *s, struct pvd *p)
 	PVD_LIST_FREE(&p->routes, pvd_route);
 	PVD_LIST_FREE(&p->dns, pvd_dns);
 	PVD_LIST_FREE(&p->domains, pvd_domain);
+	PVD_LIST_FREE(&p->ntp, pvd_dns);
 	free(p->captive_portal);
 	free(p->digest);
 	free(p);
@@ -76,6 +86,7 @@ static struct pvd *pvd_alloc(struct pvd_store *s)
 	TAILQ_INIT(&p->routes);
 	TAILQ_INIT(&p->dns);
 	TAILQ_INIT(&p->domains);
+	TAILQ_INIT(&p->ntp);
 	TAILQ_INSERT_TAIL(&s->pvds, p, e);
 	s->count++;
 	return p;
@@ -92,6 +103,19 @@ struct pvd *pvd_create_explicit(struct pvd_store *s, const char *fqdn)
 		return NULL;
 	p->explicit_ = true;
 	snprintf(p->id, sizeof(p->id), "%s", fqdn);
+	return p;
+}
+
+struct pvd *pvd_create_named(struct pvd_store *s, const char *id, enum pvd_source origin,
+			     int ifindex)
+{
+	struct pvd *p = pvd_create_explicit(s, id);
+
+	if (!p)
+		return NULL;
+	p->origin = origin;
+	p->persistent = true;
+	p->bound_ifindex = ifindex;
 	return p;
 }
 

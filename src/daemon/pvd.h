@@ -25,11 +25,25 @@
 #define PVD_NEVER UINT64_MAX
 #define PVD_ID_MAX 320           /* "fe80::...%ifname" or an FQDN */
 
-enum pvd_source { PVD_SRC_RA = 0 };   /* dhcpv4, dhcpv6, static, api later */
+/* Where an item (or a PvD) came from. */
+enum pvd_source {
+	PVD_SRC_RA = 0,
+	PVD_SRC_DHCPV4,
+	PVD_SRC_DHCPV6,
+	PVD_SRC_STATIC,          /* files in /etc/mif/pvd.d */
+	PVD_SRC_API,             /* added at run time through the control socket */
+	PVD_SRC__MAX
+};
 const char *pvd_source_name(enum pvd_source s);
+
+/* IPv4 items are stored as IPv4-mapped IPv6 addresses (::ffff:a.b.c.d) and
+ * prefixes with 96 added to their length, so one set of lists serves both
+ * families; pvd_json prints them as IPv4. */
+void pvd_v4_mapped(struct in_addr a, struct in6_addr *out);
 
 struct pvd_router {
 	TAILQ_ENTRY(pvd_router) e;
+	enum pvd_source source;
 	int ifindex;
 	struct in6_addr addr;    /* link-local address of the router */
 	enum ra_pref pref;
@@ -45,7 +59,7 @@ struct pvd_prefix {
 	bool onlink, autonomous, nested;
 	uint32_t valid, preferred;       /* as advertised */
 	uint64_t expires, pref_expires;
-	struct in6_addr router;
+	struct in6_addr router;  /* :: when not from a router */
 	enum pvd_source source;
 };
 
@@ -57,7 +71,7 @@ struct pvd_route {                       /* RFC 4191 route information */
 	enum ra_pref pref;
 	uint32_t lifetime;
 	uint64_t expires;
-	struct in6_addr router;
+	struct in6_addr router;  /* next hop; :: for an on-link (interface) route */
 	enum pvd_source source;
 };
 
@@ -115,6 +129,12 @@ struct pvd {
 	struct pvd_route_list routes;
 	struct pvd_dns_list dns;
 	struct pvd_domain_list domains;
+	struct pvd_dns_list ntp;         /* NTP/SNTP servers (DHCP) */
+
+	enum pvd_source origin;          /* what created the PvD */
+	bool persistent;                 /* static/API: stays until deleted */
+	int bound_ifindex;               /* static/API: the interface named */
+	enum pvd_source captive_source;
 
 	char *digest;                    /* owner's last published form, freed with the PvD */
 };
@@ -138,6 +158,10 @@ struct pvd *pvd_find(struct pvd_store *s, const char *id_or_handle);
 struct pvd *pvd_create_explicit(struct pvd_store *s, const char *fqdn);
 struct pvd *pvd_create_implicit(struct pvd_store *s, int ifindex,
 				const struct in6_addr *router, const char *ifname);
+/* A named PvD defined by configuration or the API (RFC 7556 explicit PvD
+ * without an RA): persistent until pvd_destroy(). */
+struct pvd *pvd_create_named(struct pvd_store *s, const char *id, enum pvd_source origin,
+			     int ifindex);
 void pvd_destroy(struct pvd_store *s, struct pvd *p);
 
 /*
@@ -147,6 +171,28 @@ void pvd_destroy(struct pvd_store *s, struct pvd *p);
  */
 int pvd_apply_ra(struct pvd_store *s, struct pvd *p, const struct ra *ra,
 		 int ifindex, const struct in6_addr *src, uint64_t now);
+
+/*
+ * Items from sources other than RA are replaced wholesale: the caller
+ * drops what a source said on an interface, then adds its new set. Each
+ * adder returns 0 or -ENOMEM; lifetime RA_INFINITY means no expiry.
+ */
+void pvd_drop_source(struct pvd_store *s, enum pvd_source src, int ifindex);
+void pvd_drop_source_in(struct pvd *p, enum pvd_source src, int ifindex);
+int pvd_add_router(struct pvd *p, enum pvd_source src, int ifindex, const struct in6_addr *a,
+		   uint32_t lifetime, uint64_t now);
+int pvd_add_prefix(struct pvd *p, enum pvd_source src, int ifindex, const struct in6_addr *pfx,
+		   uint8_t plen, uint32_t lifetime, uint64_t now);
+int pvd_add_route(struct pvd *p, enum pvd_source src, int ifindex, const struct in6_addr *pfx,
+		  uint8_t plen, const struct in6_addr *gw, uint32_t lifetime, uint64_t now);
+int pvd_add_dns(struct pvd *p, enum pvd_source src, int ifindex, const struct in6_addr *a,
+		uint32_t lifetime, uint64_t now);
+int pvd_add_ntp(struct pvd *p, enum pvd_source src, int ifindex, const struct in6_addr *a,
+		uint32_t lifetime, uint64_t now);
+int pvd_add_domain(struct pvd *p, enum pvd_source src, int ifindex, const char *name,
+		   uint32_t lifetime, uint64_t now);
+/* Set the captive portal URI from src (NULL clears what src had set). */
+int pvd_set_captive_portal(struct pvd *p, enum pvd_source src, const char *uri);
 
 /* Remove every object learnt on ifindex (link down or gone). */
 void pvd_forget_ifindex(struct pvd_store *s, int ifindex);

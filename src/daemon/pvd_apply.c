@@ -25,7 +25,8 @@ static struct pvd_prefix *pvd_prefix_in(struct pvd *p, int ifindex,
 	struct pvd_prefix *x;
 
 	TAILQ_FOREACH(x, &p->prefixes, e)
-		if (x->ifindex == ifindex && pvd_same_prefix(&x->prefix, x->plen, pfx, plen))
+		if (x->source == PVD_SRC_RA && x->ifindex == ifindex &&
+		    pvd_same_prefix(&x->prefix, x->plen, pfx, plen))
 			return x;
 	return NULL;
 }
@@ -36,7 +37,8 @@ static struct pvd_route *pvd_route_in(struct pvd *p, int ifindex, const struct r
 	struct pvd_route *x;
 
 	TAILQ_FOREACH(x, &p->routes, e)
-		if (x->ifindex == ifindex && IN6_ARE_ADDR_EQUAL(&x->router, router) &&
+		if (x->source == PVD_SRC_RA && x->ifindex == ifindex &&
+		    IN6_ARE_ADDR_EQUAL(&x->router, router) &&
 		    pvd_same_prefix(&x->prefix, x->plen, &r->prefix, r->plen))
 			return x;
 	return NULL;
@@ -47,7 +49,8 @@ static struct pvd_dns *pvd_dns_in(struct pvd *p, int ifindex, const struct in6_a
 	struct pvd_dns *x;
 
 	TAILQ_FOREACH(x, &p->dns, e)
-		if (x->ifindex == ifindex && IN6_ARE_ADDR_EQUAL(&x->addr, a))
+		if (x->source == PVD_SRC_RA && x->ifindex == ifindex &&
+		    IN6_ARE_ADDR_EQUAL(&x->addr, a))
 			return x;
 	return NULL;
 }
@@ -57,7 +60,8 @@ static struct pvd_domain *pvd_domain_in(struct pvd *p, int ifindex, const char *
 	struct pvd_domain *x;
 
 	TAILQ_FOREACH(x, &p->domains, e)
-		if (x->ifindex == ifindex && strcasecmp(x->name, name) == 0)
+		if (x->source == PVD_SRC_RA && x->ifindex == ifindex &&
+		    strcasecmp(x->name, name) == 0)
 			return x;
 	return NULL;
 }
@@ -67,7 +71,8 @@ static struct pvd_router *pvd_router_in(struct pvd *p, int ifindex, const struct
 	struct pvd_router *x;
 
 	TAILQ_FOREACH(x, &p->routers, e)
-		if (x->ifindex == ifindex && IN6_ARE_ADDR_EQUAL(&x->addr, a))
+		if (x->source == PVD_SRC_RA && x->ifindex == ifindex &&
+		    IN6_ARE_ADDR_EQUAL(&x->addr, a))
 			return x;
 	return NULL;
 }
@@ -223,6 +228,7 @@ static int pvd_apply_router(struct pvd *p, const struct ra_header *h,
 			return -ENOMEM;
 		TAILQ_INSERT_TAIL(&p->routers, x, e);
 	}
+	x->source = PVD_SRC_RA;
 	x->ifindex = ifindex;
 	x->addr = *src;
 	x->pref = h->pref;
@@ -249,15 +255,8 @@ static int pvd_apply_scalars(struct pvd *p, const struct ra *ra, const struct ra
 	/* RFC 4861 section 6.3.4: an MTU below the IPv6 minimum is ignored. */
 	if (ra->has_mtu && ra->mtu >= 1280)
 		p->mtu = ra->mtu;
-	if (ra->has_captive_portal &&
-	    (!p->captive_portal || strcmp(p->captive_portal, ra->captive_portal) != 0)) {
-		char *c = strdup(ra->captive_portal);
-
-		if (!c)
-			return -ENOMEM;
-		free(p->captive_portal);
-		p->captive_portal = c;
-	}
+	if (ra->has_captive_portal && pvd_set_captive_portal(p, PVD_SRC_RA, ra->captive_portal) < 0)
+		return -ENOMEM;
 	if (ra->has_pref64) {
 		p->has_pref64 = ra->pref64_lifetime != 0;
 		p->pref64 = ra->pref64;
@@ -305,12 +304,17 @@ void pvd_forget_ifindex(struct pvd_store *s, int ifindex)
 {
 	struct pvd *p;
 
+	/* Configured items (static, API) stay: they describe the PvD, not
+	 * what the link said, and come back into use with the link. */
+#define PVD_LEARNT_ON(x) ((x)->ifindex == ifindex && (x)->source != PVD_SRC_STATIC && \
+			  (x)->source != PVD_SRC_API)
 	TAILQ_FOREACH(p, &s->pvds, e) {
-		PVD_DROP_IF(&p->routers, pvd_router, x->ifindex == ifindex);
-		PVD_DROP_IF(&p->prefixes, pvd_prefix, x->ifindex == ifindex);
-		PVD_DROP_IF(&p->routes, pvd_route, x->ifindex == ifindex);
-		PVD_DROP_IF(&p->dns, pvd_dns, x->ifindex == ifindex);
-		PVD_DROP_IF(&p->domains, pvd_domain, x->ifindex == ifindex);
+		PVD_DROP_IF(&p->routers, pvd_router, PVD_LEARNT_ON(x));
+		PVD_DROP_IF(&p->prefixes, pvd_prefix, PVD_LEARNT_ON(x));
+		PVD_DROP_IF(&p->routes, pvd_route, PVD_LEARNT_ON(x));
+		PVD_DROP_IF(&p->dns, pvd_dns, PVD_LEARNT_ON(x));
+		PVD_DROP_IF(&p->domains, pvd_domain, PVD_LEARNT_ON(x));
+		PVD_DROP_IF(&p->ntp, pvd_dns, PVD_LEARNT_ON(x));
 		if (p->pref64_ifindex == ifindex)
 			p->has_pref64 = false;
 	}
@@ -323,15 +327,16 @@ void pvd_expire(struct pvd *p, uint64_t now)
 	PVD_DROP_IF(&p->routes, pvd_route, x->expires <= now);
 	PVD_DROP_IF(&p->dns, pvd_dns, x->expires <= now);
 	PVD_DROP_IF(&p->domains, pvd_domain, x->expires <= now);
+	PVD_DROP_IF(&p->ntp, pvd_dns, x->expires <= now);
 	if (p->has_pref64 && p->pref64_expires <= now)
 		p->has_pref64 = false;
 }
 
 bool pvd_is_empty(const struct pvd *p)
 {
-	return TAILQ_EMPTY(&p->routers) && TAILQ_EMPTY(&p->prefixes) &&
+	return !p->persistent && TAILQ_EMPTY(&p->routers) && TAILQ_EMPTY(&p->prefixes) &&
 	       TAILQ_EMPTY(&p->routes) && TAILQ_EMPTY(&p->dns) &&
-	       TAILQ_EMPTY(&p->domains) && !p->has_pref64;
+	       TAILQ_EMPTY(&p->domains) && TAILQ_EMPTY(&p->ntp) && !p->has_pref64;
 }
 
 #define PVD_MIN_EXPIRY(list, type, field, acc)                                     \
@@ -351,6 +356,7 @@ uint64_t pvd_next_expiry(const struct pvd *p)
 	PVD_MIN_EXPIRY(&p->routes, pvd_route, expires, t);
 	PVD_MIN_EXPIRY(&p->dns, pvd_dns, expires, t);
 	PVD_MIN_EXPIRY(&p->domains, pvd_domain, expires, t);
+	PVD_MIN_EXPIRY(&p->ntp, pvd_dns, expires, t);
 	if (p->has_pref64 && p->pref64_expires < t)
 		t = p->pref64_expires;
 	return t;
@@ -371,5 +377,27 @@ bool pvd_on_ifindex(const struct pvd *p, int ifindex)
 	return PVD_ANY_ON(&p->routers, pvd_router, ifindex) || PVD_ANY_ON(&p->prefixes, pvd_prefix, ifindex) ||
 	       PVD_ANY_ON(&p->routes, pvd_route, ifindex) || PVD_ANY_ON(&p->dns, pvd_dns, ifindex) ||
 	       PVD_ANY_ON(&p->domains, pvd_domain, ifindex) ||
+	       PVD_ANY_ON(&p->ntp, pvd_dns, ifindex) ||
+	       (p->persistent && p->bound_ifindex == ifindex) ||
 	       (p->has_pref64 && p->pref64_ifindex == ifindex);
+}
+
+void pvd_drop_source_in(struct pvd *p, enum pvd_source src, int ifindex)
+{
+#define PVD_FROM(x) ((x)->source == src && (ifindex == 0 || (x)->ifindex == ifindex))
+	PVD_DROP_IF(&p->routers, pvd_router, PVD_FROM(x));
+	PVD_DROP_IF(&p->prefixes, pvd_prefix, PVD_FROM(x));
+	PVD_DROP_IF(&p->routes, pvd_route, PVD_FROM(x));
+	PVD_DROP_IF(&p->dns, pvd_dns, PVD_FROM(x));
+	PVD_DROP_IF(&p->domains, pvd_domain, PVD_FROM(x));
+	PVD_DROP_IF(&p->ntp, pvd_dns, PVD_FROM(x));
+#undef PVD_FROM
+}
+
+void pvd_drop_source(struct pvd_store *s, enum pvd_source src, int ifindex)
+{
+	struct pvd *p;
+
+	TAILQ_FOREACH(p, &s->pvds, e)
+		pvd_drop_source_in(p, src, ifindex);
 }

@@ -8,19 +8,36 @@
 
 #define NS_PER_SEC 1000000000ull
 
+/* IPv4 items are stored IPv4-mapped (pvd.h): print them as IPv4. */
+static void pj_ntop(const struct in6_addr *a, char *s, size_t len)
+{
+	if (IN6_IS_ADDR_V4MAPPED(a))
+		inet_ntop(AF_INET, &a->s6_addr[12], s, (socklen_t)len);
+	else
+		inet_ntop(AF_INET6, a, s, (socklen_t)len);
+}
+
 static json_t *pj_addr(const struct in6_addr *a)
 {
 	char s[INET6_ADDRSTRLEN];
 
-	inet_ntop(AF_INET6, a, s, sizeof(s));
+	pj_ntop(a, s, sizeof(s));
 	return json_string(s);
+}
+
+/* A next hop: null when there is none (an on-link route). */
+static json_t *pj_gw(const struct in6_addr *a)
+{
+	return IN6_IS_ADDR_UNSPECIFIED(a) ? json_null() : pj_addr(a);
 }
 
 static json_t *pj_prefix(const struct in6_addr *a, uint8_t plen)
 {
 	char s[INET6_ADDRSTRLEN + 4];
 
-	inet_ntop(AF_INET6, a, s, INET6_ADDRSTRLEN);
+	pj_ntop(a, s, INET6_ADDRSTRLEN);
+	if (IN6_IS_ADDR_V4MAPPED(a) && plen >= 96)
+		plen -= 96;
 	snprintf(s + strlen(s), 5, "/%u", plen);
 	return json_string(s);
 }
@@ -57,9 +74,10 @@ static json_t *pj_routers(const struct pvd *p, const struct pvd_json_ctx *c)
 	const struct pvd_router *x;
 
 	TAILQ_FOREACH(x, &p->routers, e) {
-		json_t *o = json_pack("{s:o,s:o,s:s}", "address", pj_addr(&x->addr),
+		json_t *o = json_pack("{s:o,s:o,s:s,s:s}", "address", pj_addr(&x->addr),
 				      "interface", pj_ifname(c, x->ifindex),
-				      "preference", pj_pref(x->pref));
+				      "preference", pj_pref(x->pref),
+				      "source", pvd_source_name(x->source));
 		pj_life(o, "lifetime", x->lifetime, x->expires, "expires_in", c);
 		json_array_append_new(a, o);
 	}
@@ -76,7 +94,7 @@ static json_t *pj_prefixes(const struct pvd *p, const struct pvd_json_ctx *c)
 				      "prefix", pj_prefix(&x->prefix, x->plen),
 				      "interface", pj_ifname(c, x->ifindex),
 				      "on_link", x->onlink, "autonomous", x->autonomous,
-				      "in_pvd_option", x->nested, "router", pj_addr(&x->router),
+				      "in_pvd_option", x->nested, "router", pj_gw(&x->router),
 				      "source", pvd_source_name(x->source));
 		pj_life(o, "valid_lifetime", x->valid, x->expires, "expires_in", c);
 		pj_life(o, "preferred_lifetime", x->preferred, x->pref_expires,
@@ -111,11 +129,12 @@ static const char *pj_addr_state(uint32_t flags)
 	return "preferred";
 }
 
-static json_t *pj_one_addr(const struct nl_addr *a, const struct pvd_json_ctx *c)
+static json_t *pj_one_addr(const struct nl_addr *a, const struct in6_addr *key,
+			   const struct pvd_json_ctx *c)
 {
 	bool own = c->own_addr && c->own_addr(c->own_ctx, a->ifindex, a->addr);
 	json_t *o = json_pack("{s:o,s:i,s:o,s:s,s:s}",
-			      "address", pj_addr((const struct in6_addr *)a->addr),
+			      "address", pj_addr(key),
 			      "prefix_length", a->plen, "interface", pj_ifname(c, a->ifindex),
 			      "state", pj_addr_state(a->flags),
 			      "origin", own ? "mifd" : "kernel");
@@ -137,12 +156,15 @@ static json_t *pj_addresses(const struct pvd *p, const struct pvd_json_ctx *c)
 	for (size_t i = 0; i < c->view->n_addrs; i++) {
 		const struct nl_addr *na = &c->view->addrs[i];
 		const struct pvd_prefix *x;
+		struct in6_addr key;
 
-		if (na->family != AF_INET6)
-			continue;
+		if (na->family == AF_INET)
+			pvd_v4_mapped(*(const struct in_addr *)na->addr, &key);
+		else
+			memcpy(&key, na->addr, 16);
 		TAILQ_FOREACH(x, &p->prefixes, e) {
-			if (x->ifindex == na->ifindex && pj_in_prefix(na->addr, &x->prefix, x->plen)) {
-				json_array_append_new(a, pj_one_addr(na, c));
+			if (x->ifindex == na->ifindex && pj_in_prefix(key.s6_addr, &x->prefix, x->plen)) {
+				json_array_append_new(a, pj_one_addr(na, &key, c));
 				break;
 			}
 		}
@@ -159,7 +181,7 @@ static json_t *pj_routes(const struct pvd *p, const struct pvd_json_ctx *c)
 		json_t *o = json_pack("{s:o,s:o,s:s,s:o,s:s}",
 				      "prefix", pj_prefix(&x->prefix, x->plen),
 				      "interface", pj_ifname(c, x->ifindex),
-				      "preference", pj_pref(x->pref), "router", pj_addr(&x->router),
+				      "preference", pj_pref(x->pref), "router", pj_gw(&x->router),
 				      "source", pvd_source_name(x->source));
 		pj_life(o, "lifetime", x->lifetime, x->expires, "expires_in", c);
 		json_array_append_new(a, o);
@@ -167,19 +189,26 @@ static json_t *pj_routes(const struct pvd *p, const struct pvd_json_ctx *c)
 	return a;
 }
 
-static json_t *pj_dns(const struct pvd *p, const struct pvd_json_ctx *c)
+static json_t *pj_servers(const struct pvd_dns_list *l, const struct pvd_json_ctx *c)
 {
-	json_t *servers = json_array(), *search = json_array();
+	json_t *a = json_array();
 	const struct pvd_dns *d;
-	const struct pvd_domain *n;
 
-	TAILQ_FOREACH(d, &p->dns, e) {
+	TAILQ_FOREACH(d, l, e) {
 		json_t *o = json_pack("{s:o,s:o,s:s}", "address", pj_addr(&d->addr),
 				      "interface", pj_ifname(c, d->ifindex),
 				      "source", pvd_source_name(d->source));
 		pj_life(o, "lifetime", d->lifetime, d->expires, "expires_in", c);
-		json_array_append_new(servers, o);
+		json_array_append_new(a, o);
 	}
+	return a;
+}
+
+static json_t *pj_dns(const struct pvd *p, const struct pvd_json_ctx *c)
+{
+	json_t *servers = pj_servers(&p->dns, c), *search = json_array();
+	const struct pvd_domain *n;
+
 	TAILQ_FOREACH(n, &p->domains, e) {
 		json_t *o = json_pack("{s:s,s:o,s:s}", "domain", n->name,
 				      "interface", pj_ifname(c, n->ifindex),
@@ -217,17 +246,20 @@ static json_t *pj_pref64(const struct pvd *p, const struct pvd_json_ctx *c)
 
 json_t *pvd_json(const struct pvd *p, const struct pvd_json_ctx *c)
 {
-	json_t *o = json_pack("{s:s,s:I,s:b,s:o,s:o,s:o,s:o,s:o,s:o}",
+	json_t *o = json_pack("{s:s,s:I,s:b,s:s,s:o,s:o,s:o,s:o,s:o,s:o}",
 			      "id", p->id, "handle", (json_int_t)p->handle,
-			      "explicit", p->explicit_,
+			      "explicit", p->explicit_, "source", pvd_source_name(p->origin),
 			      "interfaces", pj_interfaces(p, c),
 			      "routers", pj_routers(p, c), "prefixes", pj_prefixes(p, c),
 			      "addresses", pj_addresses(p, c), "routes", pj_routes(p, c),
 			      "dns", pj_dns(p, c));
 
+	json_object_set_new(o, "ntp", pj_servers(&p->ntp, c));
 	json_object_set_new(o, "mtu", p->mtu ? json_integer(p->mtu) : json_null());
 	json_object_set_new(o, "captive_portal",
 			    p->captive_portal ? json_string(p->captive_portal) : json_null());
+	json_object_set_new(o, "captive_portal_source", p->captive_portal ?
+			    json_string(pvd_source_name(p->captive_source)) : json_null());
 	json_object_set_new(o, "pref64", pj_pref64(p, c));
 	json_object_set_new(o, "flags", json_pack("{s:b,s:b}", "managed", p->managed,
 						  "other", p->other));

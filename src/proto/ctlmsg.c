@@ -15,6 +15,9 @@ static const struct {
 	[CTL_STATUS] = { "status", false },
 	[CTL_SUBSCRIBE] = { "subscribe", false },
 	[CTL_LOG_SET] = { "log.set", true },
+	[CTL_PVD_ADD] = { "pvd.add", true },
+	[CTL_PVD_SET] = { "pvd.set", true },
+	[CTL_PVD_DEL] = { "pvd.del", true },
 };
 
 bool ctlmsg_method_writes(enum ctl_method m)

@@ -23,6 +23,9 @@ enum ctl_method {
 	CTL_STATUS,
 	CTL_SUBSCRIBE,
 	CTL_LOG_SET,
+	CTL_PVD_ADD,
+	CTL_PVD_SET,
+	CTL_PVD_DEL,
 	CTL__METHOD_MAX
 };
 

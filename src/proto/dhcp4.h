@@ -38,6 +38,30 @@
 #define DHCP4_MAX_URI 256
 #define DHCP4_INFINITY 0xffffffffu
 
+/* Option codes this module knows (RFC 2132 unless noted). */
+enum dhcp4_option_code {
+	DHCP4_OPT_PAD = 0,
+	DHCP4_OPT_SUBNET = 1,
+	DHCP4_OPT_ROUTER = 3,
+	DHCP4_OPT_DNS = 6,
+	DHCP4_OPT_DOMAIN = 15,
+	DHCP4_OPT_MTU = 26,
+	DHCP4_OPT_NTP = 42,
+	DHCP4_OPT_REQUESTED_ADDR = 50,
+	DHCP4_OPT_LEASE = 51,
+	DHCP4_OPT_OVERLOAD = 52,
+	DHCP4_OPT_TYPE = 53,
+	DHCP4_OPT_SERVER_ID = 54,
+	DHCP4_OPT_MESSAGE = 56,
+	DHCP4_OPT_T1 = 58,
+	DHCP4_OPT_T2 = 59,
+	DHCP4_OPT_CAPTIVE_PORTAL = 114,  /* RFC 8910 section 2.1 */
+	DHCP4_OPT_SEARCH = 119,          /* RFC 3397 */
+	DHCP4_OPT_ROUTES = 121,          /* RFC 3442 */
+	DHCP4_OPT_DNSSEL = 146,          /* RFC 6731 section 4.3 */
+	DHCP4_OPT_END = 255,
+};
+
 enum dhcp4_type {
 	DHCP4_DISCOVER = 1, DHCP4_OFFER, DHCP4_REQUEST, DHCP4_DECLINE,
 	DHCP4_ACK, DHCP4_NAK, DHCP4_RELEASE, DHCP4_INFORM,
@@ -133,6 +157,9 @@ void dhcp4_build_addrs(struct dhcp4_builder *b, uint8_t code, const struct in_ad
 /* Option 121 from routes; option 119 from names (uncompressed). */
 void dhcp4_build_routes(struct dhcp4_builder *b, const struct dhcp4_route *r, size_t n);
 int dhcp4_build_search(struct dhcp4_builder *b, const char *const *names, size_t n);
+/* Option 146 from one dnssel ("." is the root name); -EINVAL for a bad
+ * name or more than DHCP4_MAX_DNSSEL_DOMAINS domains, nothing written. */
+int dhcp4_build_dnssel(struct dhcp4_builder *b, const struct dhcp4_dnssel *d);
 /* Total length, or -EMSGSIZE. */
 int dhcp4_build_finish(struct dhcp4_builder *b);
 

@@ -107,4 +107,50 @@ size_t dhcp6_duid_ll(uint8_t *out, size_t cap, const uint8_t *hw, size_t hwlen);
 /* Total length, or -EMSGSIZE. */
 int dhcp6_build_finish(struct dhcp6_builder *b);
 
+/* Additions to the contract above (existing declarations unchanged). */
+
+/* Option codes (IANA "DHCPv6 Option Codes"), for ORO lists and builders. */
+enum dhcp6_option_code {
+	DHCP6_OPT_CLIENTID = 1,
+	DHCP6_OPT_SERVERID = 2,
+	DHCP6_OPT_ORO = 6,
+	DHCP6_OPT_ELAPSED_TIME = 8,
+	DHCP6_OPT_STATUS_CODE = 13,
+	DHCP6_OPT_DNS_SERVERS = 23,
+	DHCP6_OPT_DOMAIN_LIST = 24,
+	DHCP6_OPT_SNTP_SERVERS = 31,
+	DHCP6_OPT_INFO_REFRESH_TIME = 32,
+	DHCP6_OPT_NTP_SERVER = 56,
+	DHCP6_OPT_RDNSS_SELECTION = 74,
+	DHCP6_OPT_ADDRSEL = 84,
+	DHCP6_OPT_ADDRSEL_TABLE = 85,
+	DHCP6_OPT_CAPTIVE_PORTAL = 103,
+};
+
+/* NTP server suboptions (RFC 5908 section 4). */
+enum dhcp6_ntp_suboption {
+	DHCP6_NTP_SUBOPT_SRV_ADDR = 1,
+	DHCP6_NTP_SUBOPT_MC_ADDR = 2,
+	DHCP6_NTP_SUBOPT_SRV_FQDN = 3,
+};
+
+/* RFC 7078 section 2: the flags octet of OPTION_ADDRSEL is Reserved(6)|A|P. */
+#define DHCP6_ADDRSEL_F_A 0x02
+#define DHCP6_ADDRSEL_F_P 0x01
+
+/* RFC 8415 7.6 and 21.23 (formerly RFC 4242 3.1). */
+#define DHCP6_IRT_DEFAULT 86400u
+#define DHCP6_IRT_MINIMUM 600u
+#define DHCP6_INFINITY 0xffffffffu
+
+/* Seconds until the next Information-request: IRT_DEFAULT without the
+ * option, at least IRT_MINIMUM, DHCP6_INFINITY kept as "never". */
+uint32_t dhcp6_refresh_seconds(const struct dhcp6_msg *m);
+
+/* The checks of RFC 8415 16.10 that need the client's state: the xid must
+ * match, and when the client sent a Client Identifier (duid_len > 0) the
+ * Reply must carry the same one. */
+bool dhcp6_reply_matches(const struct dhcp6_msg *m, uint32_t xid,
+			 const uint8_t *duid, size_t duid_len);
+
 #endif

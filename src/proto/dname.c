@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Uncompressed DNS wire names (RFC 1035 section 3.1) for the PvD ID option
- * (RFC 8801 section 3.1) and DNSSL (RFC 8106 section 5.2). Both RFCs forbid
- * compression (RFC 1035 section 4.1.4), so a pointer is simply malformed
- * input here: there is no message to point into and no jump to bound.
+ * DNS wire names (RFC 1035 section 3.1). dname_from_wire() reads the
+ * uncompressed names of the PvD ID option (RFC 8801 section 3.1) and DNSSL
+ * (RFC 8106 section 5.2): both RFCs forbid compression (RFC 1035 section
+ * 4.1.4), so there a pointer is simply malformed input. dname_from_msg()
+ * reads names that may be compressed, as in DHCPv4 option 119 (RFC 3397),
+ * with every pointer checked to point backwards and the jumps bounded.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -82,6 +84,96 @@ int dname_from_wire(struct buf *b, char *out, size_t outsz)
 	}
 	out[pos] = '\0';
 	*b = c;
+	return 0;
+}
+
+/* Top two bits 11: a compression pointer, 14 bits of offset (RFC 1035
+ * section 4.1.4). */
+#define DNAME_POINTER 0xc0
+#define DNAME_OFFSET_HIGH 0x3f
+
+/* State of one dname_from_msg() walk. */
+struct dname_walk {
+	size_t pos;        /* next octet to read in msg */
+	size_t end;        /* where the name ends at *off; 0 until known */
+	size_t wire;       /* wire octets of the expanded name so far */
+	size_t text;       /* text octets written to out */
+	unsigned jumps;
+};
+
+/*
+ * Follow the pointer at w->pos. It must point strictly before the octet
+ * that holds it (c-ares' rule in ares_dns_name.c: "offset >= label_start"
+ * is an error), so no pointer can reach itself or anything after it, and
+ * the jump count is bounded on top of that.
+ */
+static int dname_follow(const uint8_t *msg, size_t len, struct dname_walk *w)
+{
+	size_t target;
+
+	if (2 > len - w->pos)
+		return -EBADMSG;
+	target = ((size_t)(msg[w->pos] & DNAME_OFFSET_HIGH) << 8) | msg[w->pos + 1];
+	if (target >= w->pos)
+		return -EBADMSG;
+	if (++w->jumps > DNAME_MAX_JUMPS)
+		return -EBADMSG;
+	/* The name as stored at *off ends after its first pointer. */
+	if (w->end == 0)
+		w->end = w->pos + 2;
+	w->pos = target;
+	return 0;
+}
+
+/* Read the plain label whose length octet is at w->pos. */
+static int dname_msg_label(const uint8_t *msg, size_t len, struct dname_walk *w,
+			   char *out, size_t outsz)
+{
+	uint8_t n = msg[w->pos];
+	struct buf c;
+
+	/* RFC 1035 section 2.3.4: 255 octets for the expanded name. */
+	w->wire += 1 + (size_t)n;
+	if (w->wire > DNAME_MAX_WIRE)
+		return -EBADMSG;
+	buf_init(&c, msg + w->pos + 1, len - w->pos - 1);
+	if (dname_take_label(&c, n, out, outsz, &w->text) < 0)
+		return -EBADMSG;
+	w->pos += 1 + (size_t)n;
+	return 0;
+}
+
+int dname_from_msg(const uint8_t *msg, size_t len, size_t *off, char *out,
+		   size_t outsz)
+{
+	struct dname_walk w = { 0 };
+	uint8_t c;
+
+	if (!msg || !off || !out || outsz < DNAME_MAX_TEXT + 1)
+		return -EINVAL;
+	w.pos = *off;
+	for (;;) {
+		if (w.pos >= len)
+			return -EBADMSG;
+		c = msg[w.pos];
+		if ((c & DNAME_LABEL_TYPE_MASK) == DNAME_POINTER) {
+			if (dname_follow(msg, len, &w) < 0)
+				return -EBADMSG;
+			continue;
+		}
+		/* Label types 01 and 10 (RFC 6891 section 5, RFC 2673). */
+		if (c & DNAME_LABEL_TYPE_MASK)
+			return -EBADMSG;
+		if (c == 0)
+			break;
+		if (dname_msg_label(msg, len, &w, out, outsz) < 0)
+			return -EBADMSG;
+	}
+	/* The root octet counts towards the 255 too. */
+	if (w.wire + 1 > DNAME_MAX_WIRE)
+		return -EBADMSG;
+	out[w.text] = '\0';
+	*off = w.end ? w.end : w.pos + 1;
 	return 0;
 }
 

@@ -54,6 +54,9 @@ static void test_every_method(void **state)
 		{ "status", CTL_STATUS, false },
 		{ "subscribe", CTL_SUBSCRIBE, false },
 		{ "log.set", CTL_LOG_SET, true },
+		{ "pvd.add", CTL_PVD_ADD, true },
+		{ "pvd.set", CTL_PVD_SET, true },
+		{ "pvd.del", CTL_PVD_DEL, true },
 	};
 	char line[128];
 

@@ -33,3 +33,19 @@ mif_stable() {
 	mif_pvds | jq -S 'walk(if type == "object" then del(.expires_in, .preferred_expires_in,
 		.valid_lifetime, .preferred_lifetime) else . end)'
 }
+
+# mif_as_nobody ARGS...: run mifctl ARGS as user nobody against the world's
+# mifd. The build tree may sit where only root can enter, so a copy of
+# mifctl and libmif in WORLD_TMP is run.
+mif_as_nobody() {
+	if [ ! -x "$WORLD_TMP/bin/mifctl" ]; then
+		chmod 0755 "$WORLD_TMP"
+		mkdir -p -m 0755 "$WORLD_TMP/bin"
+		cp "$MIFCTL" "$WORLD_TMP/bin/mifctl"
+		cp -L "$(dirname "$MIFCTL")/../../lib/libmif.so.0" "$WORLD_TMP/bin/"
+		chmod 0755 "$WORLD_TMP/bin/mifctl" "$WORLD_TMP/bin/libmif.so.0"
+	fi
+	world_exec "$WORLD_MIFD_NS" setpriv --reuid=65534 --regid=65534 --clear-groups \
+		env LD_LIBRARY_PATH="$WORLD_TMP/bin" "$WORLD_TMP/bin/mifctl" \
+		--socket "$WORLD_TMP/mifd.sock" "$@"
+}

@@ -17,28 +17,16 @@ world_host h
 world_link r1 eth0 h eth0
 world_lla h eth0 >/dev/null
 world_mifd h
-# "nobody" must reach the socket and run mifctl: the build tree may sit in
-# a directory only root can enter, so run a copy from WORLD_TMP.
-chmod 0755 "$WORLD_TMP"
-mkdir -m 0755 "$WORLD_TMP/bin"
-cp "$MIFCTL" "$WORLD_TMP/bin/mifctl"
-cp -L "$(dirname "$MIFCTL")/../../lib/libmif.so.0" "$WORLD_TMP/bin/"
-chmod 0755 "$WORLD_TMP/bin/mifctl" "$WORLD_TMP/bin/libmif.so.0"
 world_ra_send r1 -i eth0 --lifetime 600 --prefix 2001:db8:1::/64
 mif_expect "PvD learnt" 10 'length == 1'
 
-as_nobody() {
-	world_exec h setpriv --reuid=65534 --regid=65534 --clear-groups \
-		env LD_LIBRARY_PATH="$WORLD_TMP/bin" "$WORLD_TMP/bin/mifctl" \
-		--socket "$WORLD_TMP/mifd.sock" "$@"
-}
-out=$(as_nobody --json pvd list 2>&1) || world_fail "unprivileged pvd list failed: $out"
+out=$(mif_as_nobody --json pvd list 2>&1) || world_fail "unprivileged pvd list failed: $out"
 printf '%s' "$out" | world_jq 'length == 1 and .[0].prefixes[0].prefix == "2001:db8:1::/64"' >/dev/null ||
 	world_fail "unprivileged pvd list returned the wrong data"
 world_log "ok: unprivileged user lists PvDs"
 
 rc=0
-err=$(as_nobody log-level debug 2>&1) || rc=$?
+err=$(mif_as_nobody log-level debug 2>&1) || rc=$?
 [ "$rc" = 1 ] || world_fail "unprivileged log-level: exit $rc, want 1 ($err)"
 grep -q "permission denied" <<<"$err" || world_fail "no clear permission error: $err"
 world_log "ok: unprivileged write refused: $err"
