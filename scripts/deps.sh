@@ -6,7 +6,7 @@ set -eu
 PKGS="gcc clang llvm pkg-config meson ninja-build
 libmnl-dev libevent-dev libjansson-dev libinih-dev libcap-ng-dev
 libcmocka-dev libclang-rt-14-dev
-iproute2 radvd procps psmisc kmod jq util-linux netcat-openbsd"
+iproute2 radvd procps psmisc kmod jq util-linux netcat-openbsd dnsmasq-base"
 
 missing=""
 for p in $PKGS; do

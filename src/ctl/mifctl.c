@@ -22,7 +22,8 @@ static void ctl_usage(FILE *f)
 		"  pvd del ID           delete a PvD added with pvd add (root only)\n"
 		"  monitor [--count N]  print PvD events as they happen (Ctrl-C stops)\n"
 		"  status               daemon state, interfaces and counters\n"
-		"  log-level LEVEL      set mifd's log level (root only)\n\n"
+		"  log-level LEVEL      set mifd's log level (root only)\n"
+		"  link dhcp4 on|off IFACE  run or stop the DHCPv4 client on IFACE (root only)\n\n"
 		"Options:\n"
 		"  -s, --socket PATH    control socket (default $MIF_SOCKET or %s)\n"
 		"  -j, --json           print JSON instead of tables\n"
@@ -96,7 +97,7 @@ static int ctl_dispatch(struct ctl *c, int argc, char **argv)
 		int (*fn)(struct ctl *, int, char **);
 	} verbs[] = {
 		{ "pvd", ctl_pvd }, { "monitor", ctl_monitor },
-		{ "status", ctl_status }, { "log-level", ctl_log_level },
+		{ "status", ctl_status }, { "log-level", ctl_log_level }, { "link", ctl_link },
 	};
 
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)

@@ -35,14 +35,31 @@ struct config_ctx {
 	size_t errlen;
 };
 
-static int config_ifaces(struct config_ctx *x, const char *value)
+int config_add_dhcp4(struct mifd_config *c, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n >= IFNAMSIZ || strchr(name, '/') || strchr(name, ' '))
+		return -EINVAL;
+	for (size_t i = 0; i < c->n_dhcp4; i++)
+		if (strcmp(c->dhcp4[i], name) == 0)
+			return 0;
+	if (c->n_dhcp4 == KERN_MAX_IFACES)
+		return -E2BIG;
+	memcpy(c->dhcp4[c->n_dhcp4++], name, n + 1);
+	return 0;
+}
+
+/* A list of interface names, separated by spaces or commas. */
+static int config_names(struct config_ctx *x, const char *key, const char *value,
+			int (*add)(struct mifd_config *, const char *))
 {
 	char buf[1024], *save = NULL;
 
 	snprintf(buf, sizeof(buf), "%s", value);
 	for (char *t = strtok_r(buf, " ,\t", &save); t; t = strtok_r(NULL, " ,\t", &save)) {
-		if (config_add_iface(x->c, t) < 0) {
-			snprintf(x->err, x->errlen, "interfaces: bad or too many names (\"%s\")", t);
+		if (add(x->c, t) < 0) {
+			snprintf(x->err, x->errlen, "%s: bad or too many names (\"%s\")", key, t);
 			return 0;
 		}
 	}
@@ -69,7 +86,9 @@ static int config_handler(void *user, const char *section, const char *name, con
 		return 1;
 	}
 	if (strcmp(name, "interfaces") == 0)
-		return config_ifaces(x, value);
+		return config_names(x, name, value, config_add_iface);
+	if (strcmp(name, "dhcp4") == 0)
+		return config_names(x, name, value, config_add_dhcp4);
 	if (strcmp(name, "pvd_dir") == 0) {
 		if (strlen(value) == 0 || strlen(value) >= sizeof(x->c->pvd_dir)) {
 			snprintf(x->err, x->errlen, "pvd_dir: path empty or too long");

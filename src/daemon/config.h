@@ -20,13 +20,16 @@ struct mifd_config {
 	enum log_level log_level;
 	bool foreground;
 	char pvd_dir[256];       /* static PvD files */
+	char dhcp4[KERN_MAX_IFACES][IFNAMSIZ];   /* interfaces running DHCPv4 */
+	size_t n_dhcp4;
 };
 
 void config_defaults(struct mifd_config *c);
 /* Add one interface name; -EINVAL if invalid, -E2BIG if too many. */
 int config_add_iface(struct mifd_config *c, const char *name);
+int config_add_dhcp4(struct mifd_config *c, const char *name);
 /*
- * Load an INI file (section [mifd]: socket, interfaces, log_level, pvd_dir). Returns
+ * Load an INI file (section [mifd]: socket, interfaces, log_level, pvd_dir, dhcp4). Returns
  * 0, -ENOENT if missing, or -EINVAL with a message naming the line and key
  * in err. A missing default file is not an error for the caller.
  */

@@ -125,6 +125,24 @@ static void control_pvd_edit(struct client *cl, struct ctl_request *r)
 	control_send(cl, ctlmsg_reply_ok(r->id, out));
 }
 
+/* link.set {"interface": NAME, "dhcp4": true|false} */
+static void control_link_set(struct client *cl, struct ctl_request *r)
+{
+	const char *ifname, *msg;
+	json_t *on = json_object_get(r->params, "dhcp4");
+
+	if (ctlmsg_param_string(r, "interface", true, &ifname, &msg) < 0 || strlen(ifname) >= 16)
+		return control_error(cl, r->id, EINVAL, "\"interface\" is required");
+	if (!json_is_boolean(on))
+		return control_error(cl, r->id, EINVAL, "\"dhcp4\" must be true or false");
+	if (engine_dhcp4_set(cl->ctl->engine, ifname, json_is_true(on)) < 0)
+		return control_error(cl, r->id, ENOSPC, "too many DHCPv4 interfaces");
+	log_info("DHCPv4 %s on %s by uid %u", json_is_true(on) ? "on" : "off", ifname,
+		 (unsigned)cl->uid);
+	control_send(cl, ctlmsg_reply_ok(r->id, json_pack("{s:s,s:O}", "interface", ifname,
+							  "dhcp4", on)));
+}
+
 static void control_dispatch(struct client *cl, struct ctl_request *r)
 {
 	struct control *c = cl->ctl;
@@ -157,6 +175,8 @@ static void control_dispatch(struct client *cl, struct ctl_request *r)
 	case CTL_PVD_SET:
 	case CTL_PVD_DEL:
 		return control_pvd_edit(cl, r);
+	case CTL_LINK_SET:
+		return control_link_set(cl, r);
 	case CTL__METHOD_MAX:
 		break;
 	}

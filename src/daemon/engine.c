@@ -53,6 +53,7 @@ static void engine_json_ctx(struct engine *e, struct pvd_json_ctx *c, bool timer
 	c->timers = timers;
 	c->own_addr = engine_slaac_owns;
 	c->own_ctx = e;
+	c->extra = engine_dhcp_pvd_json;
 }
 
 static void engine_emit(struct engine *e, enum engine_event ev, json_t *pvd)
@@ -152,6 +153,7 @@ static void engine_on_link(struct engine *e, const struct ipc_msg *m, bool gone)
 	}
 	if (e->view.synced)
 		engine_static_link(e, ml->link.ifindex, ml->link.name, l != NULL);
+	engine_dhcp_link(e, ml->link.ifindex);
 	engine_sync(e);
 }
 
@@ -227,6 +229,10 @@ static void engine_dispatch(struct engine *e, const struct ipc_msg *m)
 	case MSG_KERNEL_ERROR:
 		engine_on_kernel_error(e, m);
 		break;
+	case MSG_DHCP_RX:
+	case MSG_ARP_RESULT:
+		engine_dhcp_msg(e, m);
+		break;
 	default:
 		e->ctr.ipc_errors++;
 		log_err("engine: unknown message type %u from the kernel side", m->hdr.type);
@@ -300,6 +306,7 @@ void engine_set_pvd_dir(struct engine *e, const char *dir)
 
 void engine_release_addresses(struct engine *e)
 {
+	engine_dhcp_stop_all(e, true);
 	engine_slaac_release(e, 0);
 }
 

@@ -59,6 +59,10 @@ int engine_pvd_add(struct engine *e, json_t *params, char *err, size_t errlen);
 int engine_pvd_set(struct engine *e, json_t *params, char *err, size_t errlen);
 int engine_pvd_del(struct engine *e, const char *id, char *err, size_t errlen);
 
+/* Run (or stop) the DHCPv4 client on the interface named ifname, now and
+ * whenever it appears. Returns 0 or -ENOSPC. */
+int engine_dhcp4_set(struct engine *e, const char *ifname, bool on);
+
 /* Read-only access for the control socket. */
 json_t *engine_pvd_list_json(struct engine *e);
 /* -ENOENT if no PvD has that id or handle. */

@@ -9,6 +9,8 @@
 #include "common/log.h"
 #include "daemon/chan.h"
 #include "daemon/engine.h"
+#include "daemon/engine_dhcp4.h"
+#include "daemon/kern.h"
 #include "daemon/msg.h"
 #include "daemon/pvd_spec.h"
 
@@ -33,6 +35,8 @@ struct slaac_addr {
 	bool dadfailed;               /* DAD failed: never programmed again on this link */
 };
 
+struct engine_dhcp6;
+
 struct engine {
 	struct event_base *base;
 	struct chan *ch;
@@ -49,6 +53,12 @@ struct engine {
 	struct engine_spec specs[ENGINE_MAX_SPECS];
 	size_t n_specs;
 	json_t *static_errors;       /* [{"file", "error"}] from the last load */
+	char dhcp4_ifaces[KERN_MAX_IFACES][16];   /* names with DHCPv4 on */
+	size_t n_dhcp4_ifaces;
+	struct engine_dhcp4 *dhcp4[VIEW_MAX_LINKS];
+	size_t n_dhcp4;
+	struct engine_dhcp6 *dhcp6[VIEW_MAX_LINKS];
+	size_t n_dhcp6;
 };
 
 /* engine_slaac.c */
@@ -66,6 +76,32 @@ void engine_sync(struct engine *e);
 /* engine_static.c */
 void engine_static_load(struct engine *e);
 void engine_static_link(struct engine *e, int ifindex, const char *ifname, bool up);
+
+/* engine_dhcp4.c */
+struct engine_dhcp4 *engine_dhcp4_new(struct engine *e, int ifindex, const uint8_t mac[6]);
+void engine_dhcp4_free(struct engine_dhcp4 *c, bool release);
+void engine_dhcp4_rx(struct engine *e, struct engine_dhcp4 *c, const uint8_t *data, size_t len);
+void engine_dhcp4_arp(struct engine *e, struct engine_dhcp4 *c, const struct msg_arp *r);
+json_t *engine_dhcp4_json(const struct engine_dhcp4 *c, bool timers);
+
+/* engine_dhcp.c */
+void engine_dhcp4_attach(struct engine *e, struct engine_dhcp4 *c);
+void engine_dhcp_link(struct engine *e, int ifindex);
+void engine_dhcp_after_ra(struct engine *e, int ifindex);
+void engine_dhcp_msg(struct engine *e, const struct ipc_msg *m);
+void engine_dhcp_stop_all(struct engine *e, bool release);
+json_t *engine_dhcp_pvd_json(void *ctx, const struct pvd *p, bool timers);
+json_t *engine_dhcp_status_json(struct engine *e);
+
+/* engine_dhcp6.c */
+struct engine_dhcp6;
+void engine_dhcp6_rx(struct engine *e, int ifindex, const struct in6_addr *from,
+		     const uint8_t *data, size_t len);
+void engine_dhcp6_attach(struct engine *e, struct engine_dhcp6 *c);
+void engine_dhcp6_after_ra(struct engine *e, int ifindex);
+void engine_dhcp6_stop_all(struct engine *e);
+void engine_dhcp6_pvd_json(struct engine *e, const struct pvd *p, bool timers, json_t *o);
+json_t *engine_dhcp6_status_json(struct engine *e);
 
 /* engine_ra.c */
 void engine_on_ra(struct engine *e, const struct ipc_msg *m);

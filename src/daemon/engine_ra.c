@@ -101,5 +101,7 @@ void engine_on_ra(struct engine *e, const struct ipc_msg *m)
 	for (size_t i = 0; i < ra.n_prefixes; i++)
 		if (ra.prefixes[i].nested)
 			engine_slaac_prefix(e, h->ifindex, &ra.prefixes[i], h->rx_ns);
+	/* The RA may change where DHCP data belongs (RFC 8801 3.4.1, 3.4.2). */
+	engine_dhcp_after_ra(e, h->ifindex);
 	engine_sync(e);
 }

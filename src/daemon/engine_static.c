@@ -33,20 +33,20 @@ static int engine_ifindex(struct engine *e, const char *name)
 }
 
 static int engine_spec_items(struct pvd *p, const struct pvd_spec *s, enum pvd_source src,
-			     int ifindex, uint64_t now)
+			     int ifindex)
 {
 	int r = 0;
 
 	for (size_t i = 0; r == 0 && i < s->n_dns; i++)
-		r = pvd_add_dns(p, src, ifindex, &s->dns[i], RA_INFINITY, now);
+		r = pvd_add_dns(p, src, ifindex, &s->dns[i], RA_INFINITY, PVD_NEVER);
 	for (size_t i = 0; r == 0 && i < s->n_domains; i++)
-		r = pvd_add_domain(p, src, ifindex, s->domains[i], RA_INFINITY, now);
+		r = pvd_add_domain(p, src, ifindex, s->domains[i], RA_INFINITY, PVD_NEVER);
 	for (size_t i = 0; r == 0 && i < s->n_routes; i++)
 		r = pvd_add_route(p, src, ifindex, &s->routes[i].prefix, s->routes[i].plen,
-				  &s->routes[i].gw, RA_INFINITY, now);
+				  &s->routes[i].gw, RA_INFINITY, PVD_NEVER);
 	for (size_t i = 0; r == 0 && i < s->n_prefixes; i++)
 		r = pvd_add_prefix(p, src, ifindex, &s->prefixes[i].prefix, s->prefixes[i].plen,
-				   RA_INFINITY, now);
+				   RA_INFINITY, PVD_NEVER);
 	p->mtu = s->mtu;
 	return r;
 }
@@ -55,7 +55,6 @@ static int engine_spec_items(struct pvd *p, const struct pvd_spec *s, enum pvd_s
 static int engine_spec_instantiate(struct engine *e, struct engine_spec *es, int ifindex)
 {
 	struct pvd *p = pvd_find_explicit(&e->store, es->spec.id);
-	uint64_t now = log_now_ns();
 
 	if (p && p->origin != es->origin)
 		return -EEXIST;
@@ -67,7 +66,7 @@ static int engine_spec_instantiate(struct engine *e, struct engine_spec *es, int
 	pvd_drop_source_in(p, es->origin, 0);
 	p->bound_ifindex = ifindex;
 	es->active = true;
-	return engine_spec_items(p, &es->spec, es->origin, ifindex, now);
+	return engine_spec_items(p, &es->spec, es->origin, ifindex);
 }
 
 static void engine_spec_deactivate(struct engine *e, struct engine_spec *es)

@@ -8,7 +8,10 @@
 
 static void kern_msg_cb(void *ctx, const struct ipc_msg *m)
 {
-	kern_nl_on_engine(ctx, m);
+	if (m->hdr.type >= MSG_DHCP_OPEN)
+		kern_dhcp_on_engine(ctx, m);
+	else
+		kern_nl_on_engine(ctx, m);
 }
 
 static void kern_close_cb(void *ctx)
@@ -53,6 +56,7 @@ void kern_free(struct kern *k)
 		return;
 	kern_nl_close(k);
 	kern_icmp6_close(k);
+	kern_dhcp_close_all(k);
 	chan_free(k->ch);
 	free(k->rxbuf);
 	free(k);

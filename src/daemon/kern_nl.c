@@ -164,7 +164,7 @@ static void kern_nl_report(struct kern *k, const struct nlmsghdr *nlh)
 		if (k->pending[i].seq == nlh->nlmsg_seq) {
 			ke.request = k->pending[i].type;
 			ke.addr = k->pending[i].addr;
-			inet_ntop(AF_INET6, ke.addr.addr, buf, sizeof(buf));
+			inet_ntop(ke.addr.family, ke.addr.addr, buf, sizeof(buf));
 		}
 	}
 	log_warn("kernel refused address request for %s: %s", buf, strerror(-err->error));
@@ -190,7 +190,8 @@ void kern_nl_on_engine(struct kern *k, const struct ipc_msg *m)
 	struct nlmsghdr *nlh;
 
 	if ((m->hdr.type != MSG_ADDR_CONFIGURE && m->hdr.type != MSG_ADDR_REMOVE) ||
-	    ipc_expect(m, sizeof(*a)) < 0 || a->family != AF_INET6 || a->plen > 128) {
+	    ipc_expect(m, sizeof(*a)) < 0 ||
+	    !((a->family == AF_INET6 && a->plen <= 128) || (a->family == AF_INET && a->plen <= 32))) {
 		log_err("kernel side: invalid request %u from the engine", m->hdr.type);
 		return;
 	}

@@ -8,6 +8,12 @@
 #include "daemon/kern.h"
 #include "daemon/msg.h"
 
+#define KERN_MAX_DSOCKS 128
+#define KERN_MAX_ARPS 16
+
+struct kern_dsock;
+struct kern_arp;
+
 enum kern_dump { KERN_DUMP_LINKS, KERN_DUMP_ADDRS, KERN_DUMP_ROUTES, KERN_DUMP_DONE };
 
 struct kern {
@@ -29,6 +35,8 @@ struct kern {
 	int icmp_fd;
 	struct event *icmp_ev;
 	uint8_t *rxbuf;              /* 64 KiB + headroom */
+	struct kern_dsock *dsocks[KERN_MAX_DSOCKS];
+	struct kern_arp *arps[KERN_MAX_ARPS];
 };
 
 #define KERN_RXBUF (MNL_SOCKET_BUFFER_SIZE > 65536 ? MNL_SOCKET_BUFFER_SIZE : 65536 + 4096)
@@ -37,6 +45,10 @@ struct kern {
 int kern_nl_open(struct kern *k);
 void kern_nl_close(struct kern *k);
 void kern_nl_on_engine(struct kern *k, const struct ipc_msg *m);
+
+/* kern_dhcp.c */
+void kern_dhcp_on_engine(struct kern *k, const struct ipc_msg *m);
+void kern_dhcp_close_all(struct kern *k);
 
 /* kern_icmp6.c */
 int kern_icmp6_open(struct kern *k);

@@ -30,6 +30,7 @@ static void mifd_usage(FILE *f)
 		"  -s, --socket PATH       control socket (default %s)\n"
 		"  -i, --interface NAME    manage NAME; repeatable (default: every\n"
 		"                          non-loopback interface)\n"
+		"  -4, --dhcp4 NAME        run the DHCPv4 client on NAME; repeatable\n"
 		"  -c, --config FILE       configuration file (default %s)\n"
 		"  -f, --foreground        stay in the foreground, log to stderr\n"
 		"  -l, --log-level LEVEL   error, warning, info (default) or debug\n"
@@ -45,6 +46,7 @@ static int mifd_args(int argc, char **argv, struct mifd_config *cfg)
 	static const struct option opts[] = {
 		{ "socket", required_argument, NULL, 's' },
 		{ "interface", required_argument, NULL, 'i' },
+		{ "dhcp4", required_argument, NULL, '4' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "log-level", required_argument, NULL, 'l' },
@@ -56,7 +58,7 @@ static int mifd_args(int argc, char **argv, struct mifd_config *cfg)
 	char err[512];
 	int o, r;
 
-	while ((o = getopt_long(argc, argv, "s:i:c:fl:hV", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "s:i:4:c:fl:hV", opts, NULL)) != -1) {
 		if (o == 'c')
 			conf = optarg;
 		else if (o == 'h')
@@ -80,7 +82,7 @@ static int mifd_args(int argc, char **argv, struct mifd_config *cfg)
 		return r;
 	}
 	optind = 1;
-	while ((o = getopt_long(argc, argv, "s:i:c:fl:hV", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "s:i:4:c:fl:hV", opts, NULL)) != -1) {
 		switch (o) {
 		case 's':
 			if (strlen(optarg) == 0 || strlen(optarg) >= sizeof(cfg->socket)) {
@@ -93,6 +95,12 @@ static int mifd_args(int argc, char **argv, struct mifd_config *cfg)
 			if (config_add_iface(cfg, optarg) < 0) {
 				fprintf(stderr, "mifd: --interface: bad or too many names (\"%s\")\n",
 					optarg);
+				return -EINVAL;
+			}
+			break;
+		case '4':
+			if (config_add_dhcp4(cfg, optarg) < 0) {
+				fprintf(stderr, "mifd: --dhcp4: bad or too many names (\"%s\")\n", optarg);
 				return -EINVAL;
 			}
 			break;
@@ -166,6 +174,8 @@ static int mifd_start(struct mifd *m, const struct mifd_config *cfg)
 	if (!m->engine)
 		return log_err("cannot start the engine"), -ENOMEM;
 	engine_set_pvd_dir(m->engine, cfg->pvd_dir);
+	for (size_t i = 0; i < cfg->n_dhcp4; i++)
+		engine_dhcp4_set(m->engine, cfg->dhcp4[i], true);
 	m->kern = kern_new(m->base, m->fds[1], &kc, &r);
 	if (!m->kern)
 		return log_err("cannot open the kernel sockets (needs CAP_NET_RAW and "

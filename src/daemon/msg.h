@@ -25,9 +25,36 @@ enum msg_type {
 	MSG_RA,                  /* struct msg_ra + ICMPv6 bytes */
 	MSG_SYNC_DONE,           /* empty: the initial dump is complete */
 	MSG_KERNEL_ERROR,        /* struct msg_kernel_error: a request failed */
+	MSG_DHCP_RX,             /* struct msg_dhcp + UDP payload from a server */
+	MSG_ARP_RESULT,          /* struct msg_arp: outcome of MSG_ARP_PROBE */
 	/* engine -> kernel side */
 	MSG_ADDR_CONFIGURE = 100,/* struct nl_addr: add or refresh lifetimes */
 	MSG_ADDR_REMOVE,         /* struct nl_addr */
+	MSG_DHCP_OPEN,           /* struct msg_dhcp (no payload): open the socket */
+	MSG_DHCP_CLOSE,          /* struct msg_dhcp (no payload) */
+	MSG_DHCP_SEND,           /* struct msg_dhcp + UDP payload to send */
+	MSG_ARP_PROBE,           /* struct msg_arp: is this IPv4 address in use? */
+};
+
+/* DHCP traffic of one interface. family AF_INET: client port 68, peer port
+ * 67; AF_INET6: client port 546, peer port 547 (RFC 8415 7.2). */
+struct msg_dhcp {
+	int32_t ifindex;
+	uint8_t family;
+	uint8_t pad[3];
+	struct in6_addr peer;    /* source (RX) or destination (SEND); IPv4 mapped */
+	/* followed by the UDP payload (RX, SEND) */
+};
+
+#define MSG_DHCP_MAX_PAYLOAD 4096
+
+/* RFC 5227 address conflict detection before using a DHCPv4 lease. */
+struct msg_arp {
+	int32_t ifindex;
+	struct in_addr addr;
+	uint8_t conflict;        /* result: someone answered for addr */
+	uint8_t hw[6];           /* result: who */
+	uint8_t pad;
 };
 
 struct msg_link {

@@ -175,22 +175,24 @@ int pvd_apply_ra(struct pvd_store *s, struct pvd *p, const struct ra *ra,
 /*
  * Items from sources other than RA are replaced wholesale: the caller
  * drops what a source said on an interface, then adds its new set. Each
- * adder returns 0 or -ENOMEM; lifetime RA_INFINITY means no expiry.
+ * adder returns 0 or -ENOMEM. `lifetime` is what the source granted (shown,
+ * and part of the change digest); `expires` the absolute monotonic time the
+ * item lapses (PVD_NEVER for none).
  */
 void pvd_drop_source(struct pvd_store *s, enum pvd_source src, int ifindex);
 void pvd_drop_source_in(struct pvd *p, enum pvd_source src, int ifindex);
 int pvd_add_router(struct pvd *p, enum pvd_source src, int ifindex, const struct in6_addr *a,
-		   uint32_t lifetime, uint64_t now);
+		   uint32_t lifetime, uint64_t expires);
 int pvd_add_prefix(struct pvd *p, enum pvd_source src, int ifindex, const struct in6_addr *pfx,
-		   uint8_t plen, uint32_t lifetime, uint64_t now);
+		   uint8_t plen, uint32_t lifetime, uint64_t expires);
 int pvd_add_route(struct pvd *p, enum pvd_source src, int ifindex, const struct in6_addr *pfx,
-		  uint8_t plen, const struct in6_addr *gw, uint32_t lifetime, uint64_t now);
+		  uint8_t plen, const struct in6_addr *gw, uint32_t lifetime, uint64_t expires);
 int pvd_add_dns(struct pvd *p, enum pvd_source src, int ifindex, const struct in6_addr *a,
-		uint32_t lifetime, uint64_t now);
+		uint32_t lifetime, uint64_t expires);
 int pvd_add_ntp(struct pvd *p, enum pvd_source src, int ifindex, const struct in6_addr *a,
-		uint32_t lifetime, uint64_t now);
+		uint32_t lifetime, uint64_t expires);
 int pvd_add_domain(struct pvd *p, enum pvd_source src, int ifindex, const char *name,
-		   uint32_t lifetime, uint64_t now);
+		   uint32_t lifetime, uint64_t expires);
 /* Set the captive portal URI from src (NULL clears what src had set). */
 int pvd_set_captive_portal(struct pvd *p, enum pvd_source src, const char *uri);
 

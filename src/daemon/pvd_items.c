@@ -22,7 +22,7 @@
 	})
 
 int pvd_add_router(struct pvd *p, enum pvd_source src, int ifindex, const struct in6_addr *a,
-		   uint32_t lifetime, uint64_t now)
+		   uint32_t lifetime, uint64_t expires)
 {
 	struct pvd_router *x = PVD_APPEND(&p->routers, pvd_router);
 
@@ -33,12 +33,12 @@ int pvd_add_router(struct pvd *p, enum pvd_source src, int ifindex, const struct
 	x->addr = *a;
 	x->pref = RA_PREF_MEDIUM;
 	x->lifetime = lifetime;
-	x->expires = pvd_deadline(now, lifetime);
+	x->expires = expires;
 	return 0;
 }
 
 int pvd_add_prefix(struct pvd *p, enum pvd_source src, int ifindex, const struct in6_addr *pfx,
-		   uint8_t plen, uint32_t lifetime, uint64_t now)
+		   uint8_t plen, uint32_t lifetime, uint64_t expires)
 {
 	struct pvd_prefix *x = PVD_APPEND(&p->prefixes, pvd_prefix);
 
@@ -50,12 +50,12 @@ int pvd_add_prefix(struct pvd *p, enum pvd_source src, int ifindex, const struct
 	x->plen = plen;
 	x->onlink = true;
 	x->valid = x->preferred = lifetime;
-	x->expires = x->pref_expires = pvd_deadline(now, lifetime);
+	x->expires = x->pref_expires = expires;
 	return 0;
 }
 
 int pvd_add_route(struct pvd *p, enum pvd_source src, int ifindex, const struct in6_addr *pfx,
-		  uint8_t plen, const struct in6_addr *gw, uint32_t lifetime, uint64_t now)
+		  uint8_t plen, const struct in6_addr *gw, uint32_t lifetime, uint64_t expires)
 {
 	struct pvd_route *x = PVD_APPEND(&p->routes, pvd_route);
 
@@ -69,12 +69,12 @@ int pvd_add_route(struct pvd *p, enum pvd_source src, int ifindex, const struct 
 	if (gw)
 		x->router = *gw;
 	x->lifetime = lifetime;
-	x->expires = pvd_deadline(now, lifetime);
+	x->expires = expires;
 	return 0;
 }
 
 static int pvd_add_server(struct pvd_dns_list *l, enum pvd_source src, int ifindex,
-			  const struct in6_addr *a, uint32_t lifetime, uint64_t now)
+			  const struct in6_addr *a, uint32_t lifetime, uint64_t expires)
 {
 	struct pvd_dns *x = PVD_APPEND(l, pvd_dns);
 
@@ -84,24 +84,24 @@ static int pvd_add_server(struct pvd_dns_list *l, enum pvd_source src, int ifind
 	x->ifindex = ifindex;
 	x->addr = *a;
 	x->lifetime = lifetime;
-	x->expires = pvd_deadline(now, lifetime);
+	x->expires = expires;
 	return 0;
 }
 
 int pvd_add_dns(struct pvd *p, enum pvd_source src, int ifindex, const struct in6_addr *a,
-		uint32_t lifetime, uint64_t now)
+		uint32_t lifetime, uint64_t expires)
 {
-	return pvd_add_server(&p->dns, src, ifindex, a, lifetime, now);
+	return pvd_add_server(&p->dns, src, ifindex, a, lifetime, expires);
 }
 
 int pvd_add_ntp(struct pvd *p, enum pvd_source src, int ifindex, const struct in6_addr *a,
-		uint32_t lifetime, uint64_t now)
+		uint32_t lifetime, uint64_t expires)
 {
-	return pvd_add_server(&p->ntp, src, ifindex, a, lifetime, now);
+	return pvd_add_server(&p->ntp, src, ifindex, a, lifetime, expires);
 }
 
 int pvd_add_domain(struct pvd *p, enum pvd_source src, int ifindex, const char *name,
-		   uint32_t lifetime, uint64_t now)
+		   uint32_t lifetime, uint64_t expires)
 {
 	struct pvd_domain *x;
 
@@ -114,7 +114,7 @@ int pvd_add_domain(struct pvd *p, enum pvd_source src, int ifindex, const char *
 	x->ifindex = ifindex;
 	strcpy(x->name, name);
 	x->lifetime = lifetime;
-	x->expires = pvd_deadline(now, lifetime);
+	x->expires = expires;
 	return 0;
 }
 

@@ -263,6 +263,13 @@ json_t *pvd_json(const struct pvd *p, const struct pvd_json_ctx *c)
 	json_object_set_new(o, "pref64", pj_pref64(p, c));
 	json_object_set_new(o, "flags", json_pack("{s:b,s:b}", "managed", p->managed,
 						  "other", p->other));
+	if (c->extra) {
+		json_t *x = c->extra(c->own_ctx, p, c->timers);
+
+		if (x)
+			json_object_update(o, x);
+		json_decref(x);
+	}
 	json_object_set_new(o, "pvd_option", p->has_option ?
 		json_pack("{s:i,s:b,s:b,s:i}", "sequence", p->seq, "h_flag", p->h_flag,
 			  "l_flag", p->l_flag, "delay", p->delay) : json_null());

@@ -18,6 +18,9 @@ struct pvd_json_ctx {
 	/* Is this address one mifd formed itself (SLAAC for a nested prefix)? */
 	bool (*own_addr)(void *ctx, int ifindex, const uint8_t addr[16]);
 	void *own_ctx;
+	/* More fields for p from the owner (DHCP client state), merged in; may
+	 * be NULL or return NULL. Called with own_ctx. */
+	json_t *(*extra)(void *ctx, const struct pvd *p, bool timers);
 };
 
 json_t *pvd_json(const struct pvd *p, const struct pvd_json_ctx *c);

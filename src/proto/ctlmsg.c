@@ -18,6 +18,7 @@ static const struct {
 	[CTL_PVD_ADD] = { "pvd.add", true },
 	[CTL_PVD_SET] = { "pvd.set", true },
 	[CTL_PVD_DEL] = { "pvd.del", true },
+	[CTL_LINK_SET] = { "link.set", true },
 };
 
 bool ctlmsg_method_writes(enum ctl_method m)

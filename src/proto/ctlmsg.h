@@ -26,6 +26,7 @@ enum ctl_method {
 	CTL_PVD_ADD,
 	CTL_PVD_SET,
 	CTL_PVD_DEL,
+	CTL_LINK_SET,
 	CTL__METHOD_MAX
 };
 

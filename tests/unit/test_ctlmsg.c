@@ -57,6 +57,7 @@ static void test_every_method(void **state)
 		{ "pvd.add", CTL_PVD_ADD, true },
 		{ "pvd.set", CTL_PVD_SET, true },
 		{ "pvd.del", CTL_PVD_DEL, true },
+		{ "link.set", CTL_LINK_SET, true },
 	};
 	char line[128];
 

@@ -285,6 +285,239 @@ static void test_equal(void **state)
 	assert_false(dname_equal("[", "{"));
 }
 
+/* ---- dname_from_msg(): compressed names (RFC 1035 section 4.1.4) ---- */
+
+static int from_msg(const uint8_t *m, size_t len, size_t *off, char *out)
+{
+	return dname_from_msg(m, len, off, out, DNAME_MAX_TEXT + 1);
+}
+
+static void test_msg_compression(void **state)
+{
+	/* "apple.com" at 0, "eng" + pointer to 0 at 11, "x" + pointer to
+	 * the pointer at 15 (a pointer may point at an earlier pointer),
+	 * and a bare pointer to "com" at 21. */
+	static const uint8_t m[] = {
+		5, 'a', 'p', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0,
+		3, 'e', 'n', 'g', 0xc0, 0x00,
+		1, 'x', 0xc0, 0x0f,
+		0xc0, 0x06,
+	};
+	char out[DNAME_MAX_TEXT + 1];
+	size_t off = 0;
+
+	(void)state;
+	assert_int_equal(from_msg(m, sizeof(m), &off, out), 0);
+	assert_string_equal(out, "apple.com");
+	assert_int_equal(off, 11);
+	assert_int_equal(from_msg(m, sizeof(m), &off, out), 0);
+	assert_string_equal(out, "eng.apple.com");
+	assert_int_equal(off, 17);   /* past the pointer, not the target */
+	assert_int_equal(from_msg(m, sizeof(m), &off, out), 0);
+	assert_string_equal(out, "x.apple.com");
+	assert_int_equal(off, 21);
+	assert_int_equal(from_msg(m, sizeof(m), &off, out), 0);
+	assert_string_equal(out, "com");
+	assert_int_equal(off, 23);
+}
+
+static void test_msg_root_and_uncompressed(void **state)
+{
+	static const uint8_t m[] = { 0, 2, 'a', 'b', 0 };
+	char out[DNAME_MAX_TEXT + 1] = "junk";
+	size_t off = 0;
+
+	(void)state;
+	assert_int_equal(from_msg(m, sizeof(m), &off, out), 0);
+	assert_string_equal(out, "");
+	assert_int_equal(off, 1);
+	assert_int_equal(from_msg(m, sizeof(m), &off, out), 0);
+	assert_string_equal(out, "ab");
+	assert_int_equal(off, 5);
+	/* At the end: nothing left to read. */
+	assert_int_equal(from_msg(m, sizeof(m), &off, out), -EBADMSG);
+	assert_int_equal(off, 5);
+}
+
+static void test_msg_pointer_forward(void **state)
+{
+	static const uint8_t m[] = { 1, 'a', 0xc0, 0x04, 1, 'b', 0 };
+	char out[DNAME_MAX_TEXT + 1];
+	size_t off = 0;
+
+	(void)state;
+	assert_int_equal(from_msg(m, sizeof(m), &off, out), -EBADMSG);
+	assert_int_equal(off, 0);   /* unchanged on error */
+}
+
+static void test_msg_pointer_to_itself(void **state)
+{
+	static const uint8_t m[] = { 1, 'a', 0xc0, 0x02 };
+	static const uint8_t first[] = { 0xc0, 0x00 };
+	char out[DNAME_MAX_TEXT + 1];
+	size_t off = 0;
+
+	(void)state;
+	assert_int_equal(from_msg(m, sizeof(m), &off, out), -EBADMSG);
+	assert_int_equal(from_msg(first, sizeof(first), &off, out), -EBADMSG);
+}
+
+static void test_msg_no_loop(void **state)
+{
+	/* A at 0 points back to nothing before it; B at 2 points to A. A
+	 * loop A -> B -> A would need A to point forward to B, which is the
+	 * forward-pointer error: both names fail, whichever is read. */
+	static const uint8_t m[] = { 0xc0, 0x02, 0xc0, 0x00 };
+	/* The same with labels in between: "a" at 0 then a pointer at 2 to
+	 * 4, and at 4 a pointer back to 0. */
+	static const uint8_t m2[] = { 1, 'a', 0xc0, 0x04, 0xc0, 0x00 };
+	char out[DNAME_MAX_TEXT + 1];
+	size_t off;
+
+	(void)state;
+	off = 0;
+	assert_int_equal(from_msg(m, sizeof(m), &off, out), -EBADMSG);
+	off = 2;
+	assert_int_equal(from_msg(m, sizeof(m), &off, out), -EBADMSG);
+	off = 0;
+	assert_int_equal(from_msg(m2, sizeof(m2), &off, out), -EBADMSG);
+	off = 4;
+	assert_int_equal(from_msg(m2, sizeof(m2), &off, out), -EBADMSG);
+}
+
+/* "a" at 0, then n pointers, each to the one before it (the first to 0).
+ * Reading the last one follows n pointers. Returns the last one's offset. */
+static size_t make_chain(uint8_t *m, size_t n)
+{
+	size_t pos = 3, prev = 0;
+
+	m[0] = 1;
+	m[1] = 'a';
+	m[2] = 0;
+	for (size_t i = 0; i < n; i++) {
+		m[pos] = (uint8_t)(0xc0 | (prev >> 8));
+		m[pos + 1] = (uint8_t)prev;
+		prev = pos;
+		pos += 2;
+	}
+	return prev;
+}
+
+static void test_msg_jump_cap(void **state)
+{
+	uint8_t m[3 + 2 * (DNAME_MAX_JUMPS + 1)];
+	char out[DNAME_MAX_TEXT + 1];
+	size_t off;
+
+	(void)state;
+	off = make_chain(m, DNAME_MAX_JUMPS);
+	assert_int_equal(from_msg(m, 3 + 2 * DNAME_MAX_JUMPS, &off, out), 0);
+	assert_string_equal(out, "a");
+	assert_int_equal(off, 3 + 2 * DNAME_MAX_JUMPS);
+	off = make_chain(m, DNAME_MAX_JUMPS + 1);
+	assert_int_equal(from_msg(m, sizeof(m), &off, out), -EBADMSG);
+	/* Backwards but re-entered: "a" then a pointer back to the "a", so
+	 * the walk meets the same pointer again; the cap ends it. */
+	off = 2;
+	assert_int_equal(from_msg((const uint8_t *)"\x01" "a" "\xc0\x00", 4, &off, out),
+			 -EBADMSG);
+}
+
+/* Append one label of len copies of c, then a pointer to ptr (or the root
+ * if ptr is SIZE_MAX). Returns the new length. */
+static size_t put_label_ptr(uint8_t *m, size_t at, size_t len, char c, size_t ptr)
+{
+	m[at++] = (uint8_t)len;
+	memset(m + at, c, len);
+	at += len;
+	if (ptr == SIZE_MAX) {
+		m[at++] = 0;
+	} else {
+		m[at++] = (uint8_t)(0xc0 | (ptr >> 8));
+		m[at++] = (uint8_t)ptr;
+	}
+	return at;
+}
+
+static void test_msg_name_too_long(void **state)
+{
+	uint8_t m[400];
+	char out[DNAME_MAX_TEXT + 1];
+	size_t n, b1, b2, b3, off;
+
+	(void)state;
+	/* 63 a's at 0, then 63 b's -> 0, 63 c's -> b's: 3 x 64 + 1 = 193. */
+	n = put_label_ptr(m, 0, 63, 'a', SIZE_MAX);
+	b1 = n;
+	n = put_label_ptr(m, n, 63, 'b', 0);
+	b2 = n;
+	n = put_label_ptr(m, n, 63, 'c', b1);
+	/* 61 d's -> c's: 193 + 62 = 255, the maximum. */
+	b3 = n;
+	n = put_label_ptr(m, n, 61, 'd', b2);
+	off = b3;
+	assert_int_equal(from_msg(m, n, &off, out), 0);
+	assert_int_equal(strlen(out), 253);
+	assert_int_equal(off, n);
+	/* 62 e's -> c's: 256 once expanded, though only 65 octets here. */
+	b3 = n;
+	n = put_label_ptr(m, n, 62, 'e', b2);
+	off = b3;
+	assert_int_equal(from_msg(m, n, &off, out), -EBADMSG);
+	assert_int_equal(off, b3);
+}
+
+static void test_msg_label_too_long(void **state)
+{
+	uint8_t m[80];
+	char out[DNAME_MAX_TEXT + 1];
+	size_t off = 0;
+
+	(void)state;
+	/* 64 is 0x40: label type 01, and over 63 either way. */
+	m[0] = 64;
+	memset(m + 1, 'a', 64);
+	m[65] = 0;
+	assert_int_equal(from_msg(m, 66, &off, out), -EBADMSG);
+	/* Type 10 (0x80) likewise. */
+	m[0] = 0x81;
+	assert_int_equal(from_msg(m, 66, &off, out), -EBADMSG);
+}
+
+static void test_msg_truncated(void **state)
+{
+	static const uint8_t half_ptr[] = { 1, 'a', 0xc0 };
+	static const uint8_t cut_label[] = { 3, 'a', 'b' };
+	static const uint8_t no_root[] = { 1, 'a' };
+	char out[DNAME_MAX_TEXT + 1];
+	size_t off = 0;
+
+	(void)state;
+	assert_int_equal(from_msg(half_ptr, sizeof(half_ptr), &off, out), -EBADMSG);
+	assert_int_equal(from_msg(cut_label, sizeof(cut_label), &off, out), -EBADMSG);
+	assert_int_equal(from_msg(no_root, sizeof(no_root), &off, out), -EBADMSG);
+	/* The target is inside the buffer but its label runs off the end. */
+	off = 2;
+	assert_int_equal(from_msg((const uint8_t *)"\x05" "a" "\xc0\x00", 4, &off, out),
+			 -EBADMSG);
+	assert_int_equal(off, 2);
+}
+
+static void test_msg_bad_chars_and_args(void **state)
+{
+	static const uint8_t m[] = { 1, 'a', 0, 3, 'a', '.', 'b', 0xc0, 0x00 };
+	char out[DNAME_MAX_TEXT + 1];
+	char small[DNAME_MAX_TEXT];
+	size_t off = 3;
+
+	(void)state;
+	assert_int_equal(from_msg(m, sizeof(m), &off, out), -EBADMSG);
+	off = 0;
+	assert_int_equal(dname_from_msg(m, sizeof(m), &off, small, sizeof(small)), -EINVAL);
+	assert_int_equal(dname_from_msg(NULL, 0, &off, out, sizeof(out)), -EINVAL);
+	assert_int_equal(dname_from_msg(m, sizeof(m), NULL, out, sizeof(out)), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -303,6 +536,16 @@ int main(void)
 		cmocka_unit_test(test_to_wire_overflow),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_equal),
+		cmocka_unit_test(test_msg_compression),
+		cmocka_unit_test(test_msg_root_and_uncompressed),
+		cmocka_unit_test(test_msg_pointer_forward),
+		cmocka_unit_test(test_msg_pointer_to_itself),
+		cmocka_unit_test(test_msg_no_loop),
+		cmocka_unit_test(test_msg_jump_cap),
+		cmocka_unit_test(test_msg_name_too_long),
+		cmocka_unit_test(test_msg_label_too_long),
+		cmocka_unit_test(test_msg_truncated),
+		cmocka_unit_test(test_msg_bad_chars_and_args),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
