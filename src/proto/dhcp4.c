@@ -572,7 +572,8 @@ static const struct dhcp4_opt_def dhcp4_opts[] = {
 /* Length rules before decoding. Fixed-size options and address lists
  * have one possible shape, so another is a broken server, not a value to
  * skip (RFC 2132: "its length is 4 octets", "the length MUST always be a
- * multiple of 4"). An empty or oversized variable option is dropped. */
+ * multiple of 4"). An empty variable option, or any option longer than
+ * the scratch buffer (16 full instances and more), is only dropped. */
 static enum dhcp4_error dhcp4_check_len(const struct dhcp4_opt_def *d, size_t total,
 					bool *drop)
 {
@@ -581,12 +582,15 @@ static enum dhcp4_error dhcp4_check_len(const struct dhcp4_opt_def *d, size_t to
 	case DHCP4_FIXED:
 		return total == d->size ? DHCP4_OK : DHCP4_ERR_BAD_OPTION_LENGTH;
 	case DHCP4_ADDRS:
-		return total > 0 && total % DHCP4_ADDR_LEN == 0 && total <= DHCP4_SCRATCH ?
-		       DHCP4_OK : DHCP4_ERR_BAD_OPTION_LENGTH;
+		if (total == 0 || total % DHCP4_ADDR_LEN != 0)
+			return DHCP4_ERR_BAD_OPTION_LENGTH;
+		break;
 	default:
-		*drop = total == 0 || total > DHCP4_SCRATCH;
-		return DHCP4_OK;
+		*drop = total == 0;
+		break;
 	}
+	*drop = *drop || total > DHCP4_SCRATCH;
+	return DHCP4_OK;
 }
 
 static enum dhcp4_error dhcp4_decode_one(struct dhcp4_ctx *c,

@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "proto/dhcp4.h"
@@ -21,7 +22,7 @@
 #define END 255
 
 static struct dhcp4_msg g_msg;   /* large: keep it off the test stack */
-static uint8_t g_buf[4096];
+static uint8_t g_buf[16384];
 
 /* Fixed part (op, xid, yiaddr 192.0.2.10), sname and file as given, the
  * cookie and the option bytes. Returns the message length. */
@@ -725,6 +726,35 @@ static void test_uri_too_long(void **state)
 	assert_int_equal(strlen(g_msg.captive_portal), 255);
 }
 
+static void test_oversized(void **state)
+{
+	static uint8_t opts[3 + 2 * 17 * 254 + 1];
+	size_t n = 0;
+
+	(void)state;
+	/* 17 x 252 octets of DNS servers and 17 x 250 of domain name: both
+	 * well framed but past the 4 KiB a code may take. Dropped, counted. */
+	opts[n++] = 53;
+	opts[n++] = 1;
+	opts[n++] = DHCP4_ACK;
+	for (int i = 0; i < 17; i++) {
+		opts[n++] = 6;
+		opts[n++] = 252;
+		memset(opts + n, 1, 252);
+		n += 252;
+		opts[n++] = 15;
+		opts[n++] = 250;
+		memset(opts + n, 'a', 250);
+		n += 250;
+	}
+	opts[n++] = END;
+	assert_true(240 + n <= sizeof(g_buf));
+	expect_ok(raw_msg(2, opts, n));
+	assert_int_equal(g_msg.n_dns, 0);
+	assert_false(g_msg.has_domain);
+	assert_int_equal(g_msg.ignored, 2);
+}
+
 static void test_caps(void **state)
 {
 	uint8_t opts[512];
@@ -854,6 +884,7 @@ int main(void)
 		cmocka_unit_test(test_type_errors),
 		cmocka_unit_test(test_values_dropped),
 		cmocka_unit_test(test_uri_too_long),
+		cmocka_unit_test(test_oversized),
 		cmocka_unit_test(test_caps),
 		cmocka_unit_test(test_dnssel),
 		cmocka_unit_test(test_dnssel_bad),

@@ -49,3 +49,15 @@ mif_as_nobody() {
 		env LD_LIBRARY_PATH="$WORLD_TMP/bin" "$WORLD_TMP/bin/mifctl" \
 		--socket "$WORLD_TMP/mifd.sock" "$@"
 }
+
+# mif_dnsmasq NS NAME CONF_TEXT: run dnsmasq in NS in the foreground with
+# the configuration (DNS off unless the text sets a port), logging DHCP to
+# $WORLD_TMP/dnsmasq-NAME.log. Sets WORLD_LAST_PID.
+mif_dnsmasq() {
+	local ns=$1 name=$2 conf="$WORLD_TMP/dnsmasq-$2.conf"
+	printf '%s\n' "$3" >"$conf"
+	grep -q '^port=' "$conf" || echo "port=0" >>"$conf"
+	world_bg "$ns" "dnsmasq-$name-out" dnsmasq --keep-in-foreground --conf-file="$conf" \
+		--user=root --log-dhcp --log-facility="$WORLD_TMP/dnsmasq-$name.log" \
+		--dhcp-leasefile="$WORLD_TMP/dnsmasq-$name.leases" --pid-file
+}
