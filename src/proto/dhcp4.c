@@ -154,7 +154,7 @@ static int dhcp4_next(struct buf *b, uint8_t *code, struct buf *val)
  * 9.3: option 52 belongs in the options field only, once, with Len 1 and a
  * value 1..3. Anything else could make us read file/sname as options when
  * the server meant names, or loop between areas. */
-static enum dhcp4_error dhcp4_check_area(const struct dhcp4_area *a, bool main,
+static enum dhcp4_error dhcp4_check_area(const struct dhcp4_area *a, bool first,
 					 uint8_t *overload)
 {
 	struct buf b, v;
@@ -165,7 +165,7 @@ static enum dhcp4_error dhcp4_check_area(const struct dhcp4_area *a, bool main,
 	while ((r = dhcp4_next(&b, &code, &v)) > 0) {
 		if (code != DHCP4_OPT_OVERLOAD)
 			continue;
-		if (!main || *overload != 0 || buf_remaining(&v) != 1 ||
+		if (!first || *overload != 0 || buf_remaining(&v) != 1 ||
 		    v.p[0] < DHCP4_OVERLOAD_FILE || v.p[0] > DHCP4_OVERLOAD_BOTH)
 			return DHCP4_ERR_BAD_OVERLOAD;
 		*overload = v.p[0];
