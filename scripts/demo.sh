@@ -9,6 +9,8 @@
 #   home   (radvd)        -- laptop:wlan0   home Wi-Fi, implicit PvD
 #   corp   (mif-ra-send)  -- laptop:eth0    corporate network, explicit PvD
 #                                           corp.example.com (RFC 8801)
+#   cafe   (dnsmasq)      -- laptop:eth1    IPv4-only hotspot, DHCPv4
+#   laptop:tun0                             a VPN whose up-script adds a PvD
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}
@@ -30,14 +32,26 @@ laptop() { ip netns exec "$(world_ns laptop)" "$@"; }
 mifctl() { world_ctl "$@"; }
 
 world_init 2>/dev/null
-say "Building a small world: a home Wi-Fi router, a corporate router, and a laptop on both."
+say "Building a small world: a laptop on a home Wi-Fi, a corporate network and a cafe hotspot."
 world_router home
 world_router corp
+world_router cafe
 world_host laptop
 world_link home eth0 laptop wlan0
 world_link corp eth0 laptop eth0
+world_link cafe eth0 laptop eth1
 world_lla laptop wlan0 >/dev/null
 world_lla laptop eth0 >/dev/null
+world_addr cafe eth0 192.168.77.1/24
+mif_dnsmasq cafe dhcp "interface=eth0
+bind-interfaces
+dhcp-range=192.168.77.50,192.168.77.99,255.255.255.0,1h
+dhcp-option=option:router,192.168.77.1
+dhcp-option=option:dns-server,192.168.77.1
+dhcp-option=option:domain-search,cafe.example
+dhcp-option=114,\"https://portal.cafe.example/api\""
+echo "  cafe hotspot: dnsmasq handing out 192.168.77.0/24 leases, DNS 192.168.77.1, and a"
+echo "                captive portal URI (DHCP option 114, RFC 8910)"
 
 world_radvd home "interface eth0 {
 	AdvSendAdvert on; MinRtrAdvInterval 3; MaxRtrAdvInterval 4; AdvDefaultLifetime 1800;
@@ -56,28 +70,39 @@ echo "  corp router: RAs carrying the RFC 8801 PvD option corp.example.com, with
 echo "               prefix 2001:db8:c::/64, DNS 2001:db8:c::53, search corp.example.com and a"
 echo "               route to 2001:db8:cc00::/40, all nested inside the option"
 
-say "Starting mifd in the laptop."
-world_mifd laptop --log-level info
+say "Starting mifd in the laptop, with its DHCPv4 client on eth1."
+world_mifd laptop --log-level info --dhcp4 eth1
 world_bg laptop monitor "$MIFCTL" --socket "$WORLD_TMP/mifd.sock" monitor
 corp_ra
-mif_expect "both PvDs" 15 'length == 2 and all(.addresses | length > 0)'
+mif_expect "three PvDs" 15 'length == 3 and all(.addresses | length > 0)'
+
+say "The VPN comes up; its up-script tells mifd about it (root only)."
+ip -n "$(world_ns laptop)" tuntap add dev tun0 mode tun
+ip -n "$(world_ns laptop)" link set tun0 up
+show mifctl pvd add vpn.example --interface tun0 --dns 10.8.0.1 --domain vpn.example \
+	--route 10.8.0.0/16 --route 10.99.0.0/16,via=10.8.0.254 >/dev/null
+echo "  (mifctl pvd add ... printed the new PvD; see the list below)"
 
 say "What mifd learnt: one provisioning domain per network, nothing merged."
 show mifctl pvd list
 say "The corporate PvD in detail."
 show mifctl pvd show corp.example.com
 
-say "What a plain host does with the same two networks."
+say "The cafe hotspot (DHCPv4 only, so an IPv4-only PvD named after its server)."
+show mifctl pvd show 192.168.77.1%eth1
+
+say "What a plain host does with the same networks."
 echo "  The kernel is not PvD-aware: it skips the whole PvD option, so it never formed an"
 echo "  address in 2001:db8:c::/64. The corp address below was formed by mifd:"
-laptop ip -6 -o addr show scope global | awk '{print "    " $2 "  " $4}'
-echo "  A legacy host has one default route and one node-wide resolver list:"
+laptop ip -o addr show scope global | awk '{print "    " $2 "  " $4}'
+echo "  A legacy host has one default route per family and one node-wide resolver list:"
 laptop ip -6 route show default | sed 's/^/    /'
-echo "    resolv.conf: nameserver 2001:db8:a::53, nameserver 2001:db8:c::53,"
-echo "                 search home.example corp.example.com"
-echo "  so intranet.corp.example.com may be asked of the home server (and leak, or fail),"
-echo "  and corp traffic leaves through whichever default route wins. mif keeps each"
-echo "  network's routers, DNS servers and domains apart, tagged with their PvD."
+echo "    resolv.conf: nameserver 2001:db8:a::53, 2001:db8:c::53, 192.168.77.1, 10.8.0.1"
+echo "                 search home.example corp.example.com cafe.example vpn.example"
+echo "  (dhclient, dhcpcd and VPN scripts each rewrite it: the last one to run wins)."
+echo "  So intranet.corp.example.com may be asked of the cafe's server and leak, and corp"
+echo "  traffic leaves through whichever default route wins. mif keeps each network's"
+echo "  routers, DNS servers and domains apart, each item tagged with where it came from."
 
 say "The corporate network changes its DNS server; mifd updates that PvD only."
 world_ra_send corp -i eth0 --lifetime 0 --pvd-lifetime 1800 --pvd corp.example.com,seq=1,l,hdr \
@@ -85,9 +110,11 @@ world_ra_send corp -i eth0 --lifetime 0 --pvd-lifetime 1800 --pvd corp.example.c
 mif_expect "new corp DNS" 5 \
 	'.[] | select(.id == "corp.example.com") | [.dns.servers[].address] == ["2001:db8:c::153"]'
 show mifctl pvd show corp.example.com
-say "The Wi-Fi link drops; its PvD goes at once, the corporate one stays."
+say "The Wi-Fi link drops; its PvD goes at once, the others stay."
 ip -n "$(world_ns home)" link set eth0 down
-mif_expect "home PvD gone" 5 'length == 1 and .[0].id == "corp.example.com"'
+mif_expect "home PvD gone" 5 '[.[].id] | index("corp.example.com") != null and length == 3'
+say "The VPN goes down; its down-script removes its PvD."
+show mifctl pvd del vpn.example
 show mifctl pvd list
 say "Events seen meanwhile by 'mifctl monitor':"
 sed 's/^/  /' "$WORLD_TMP/monitor.log"

@@ -102,8 +102,9 @@ void ctl_print_pvd(json_t *p)
 		       json_is_true(json_object_get(opt, "h_flag")),
 		       json_is_true(json_object_get(opt, "l_flag")),
 		       (long long)json_integer_value(json_object_get(opt, "delay")));
-	printf("  flags: managed=%d other=%d\n", json_is_true(json_object_get(flags, "managed")),
-	       json_is_true(json_object_get(flags, "other")));
+	if (strcmp(ctl_str(p, "source"), "ra") == 0)
+		printf("  flags: managed=%d other=%d\n", json_is_true(json_object_get(flags, "managed")),
+		       json_is_true(json_object_get(flags, "other")));
 	ctl_print_list("routers", json_object_get(p, "routers"), "address", "preference",
 		       "expires_in");
 	ctl_print_list("prefixes", json_object_get(p, "prefixes"), "prefix", "source",

@@ -99,10 +99,19 @@ void engine_slaac_forget(struct engine *e, int ifindex, const struct nl_addr *go
 	free(s);
 }
 
+/* Addresses mifd configured itself: SLAAC for nested prefixes, and DHCPv4
+ * leases (the kernel reports those with their IPv4 bytes first). */
 bool engine_slaac_owns(void *ctx, int ifindex, const uint8_t addr[16])
 {
 	struct engine *e = ctx;
 
+	for (size_t i = 0; i < e->n_dhcp4; i++) {
+		const struct engine_dhcp4 *c = e->dhcp4[i];
+
+		if (c->ifindex == ifindex && c->addr.s_addr &&
+		    memcmp(addr, &c->addr, 4) == 0 && c->state >= D4_BOUND && c->state <= D4_REBINDING)
+			return true;
+	}
 	return engine_slaac_find(e, ifindex, (const struct in6_addr *)addr) != NULL;
 }
 

@@ -162,6 +162,7 @@ static void send_help(FILE *f)
 "Lifetimes (S) accept 'infinity'.\n", f);
 }
 
+__attribute__((format(printf, 2, 3), noreturn))
 static void send_usage_error(const char *what, const char *fmt, ...)
 {
 	va_list ap;
