@@ -479,41 +479,9 @@ static enum dhcp4_error dhcp4_opt_routes(struct dhcp4_msg *m, uint8_t code,
 	return DHCP4_OK;
 }
 
-/* RFC 6731 section 4.2 (and 4.3 by reference): 01 high, 00 medium, 11 low;
- * the reserved 10 MUST be treated as medium. */
-static int8_t dhcp4_prf(uint8_t bits)
-{
-	switch (bits & DHCP4_DNSSEL_PRF_MASK) {
-	case 1:
-		return 1;
-	case 3:
-		return -1;
-	default:
-		return 0;
-	}
-}
-
 /* "Domains and networks": uncompressed wire names to the end of the
  * option (RFC 6731 4.3 points to RFC 3315 section 8, which forbids
- * compression). The root name "." marks a default resolver. */
-static int dhcp4_dnssel_names(struct dhcp4_msg *m, struct buf *b,
-			      struct dhcp4_dnssel *d)
-{
-	char name[DNAME_MAX_TEXT + 1];
-
-	while (buf_remaining(b) > 0) {
-		if (dname_from_wire(b, name, sizeof(name)) < 0)
-			return -EBADMSG;
-		if (d->n_domains >= DHCP4_MAX_DNSSEL_DOMAINS) {
-			m->ignored++;
-			continue;
-		}
-		if (name[0] == '\0')
-			strcpy(name, ".");
-		memcpy(d->domains[d->n_domains++], name, strlen(name) + 1);
-	}
-	return 0;
-}
+ * compression). */
 
 /*
  * Option 146 (RFC 6731 section 4.3): Reserved/prf octet, Primary and
@@ -534,11 +502,12 @@ static enum dhcp4_error dhcp4_opt_dnssel(struct dhcp4_msg *m, uint8_t code,
 	}
 	d = &m->dnssel[m->n_dnssel];
 	memset(d, 0, sizeof(*d));
-	d->pref = dhcp4_prf(p[0]);
+	d->pref = (int8_t)dname_pref2(p[0]);
 	memcpy(&d->primary, p + 1, DHCP4_ADDR_LEN);
 	memcpy(&d->secondary, p + 5, DHCP4_ADDR_LEN);
 	buf_init(&b, p + DHCP4_DNSSEL_FIXED, n - DHCP4_DNSSEL_FIXED);
-	if (dhcp4_dnssel_names(m, &b, d) < 0) {
+	if (dname_list_from_wire(&b, d->domains, DHCP4_MAX_DNSSEL_DOMAINS, &d->n_domains,
+				 &m->ignored) < 0) {
 		memset(d, 0, sizeof(*d));
 		m->ignored = ignored + 1;
 		return DHCP4_OK;

@@ -261,42 +261,6 @@ static enum dhcp6_error dhcp6_opt_ntp(struct dhcp6_msg *m, struct buf *o)
 	return DHCP6_OK;
 }
 
-/* RFC 6731 4.2 (with 4.1's values): prf 01 high, 00 medium, 11 low; the
- * reserved 10 reads as medium, as RFC 4191 2.1 does for the same field. */
-static int8_t dhcp6_prf_decode(uint8_t flags)
-{
-	switch (flags & DHCP6_PRF_MASK) {
-	case 1:
-		return 1;
-	case 3:
-		return -1;
-	default:
-		return 0;
-	}
-}
-
-/* "Domains and networks" of RFC 6731 4.2: uncompressed names filling the
- * option. The root name is kept as "." (the server may act as the default
- * resolver); ip6.arpa / in-addr.arpa names stand for networks. */
-static int dhcp6_dnssel_names(struct dhcp6_msg *m, struct buf *o,
-			      struct dhcp6_dnssel *d)
-{
-	char name[DNAME_MAX_TEXT + 1];
-
-	while (buf_remaining(o) > 0) {
-		if (dname_from_wire(o, name, sizeof(name)) < 0)
-			return -EBADMSG;
-		if (d->n_domains >= DHCP6_MAX_DNSSEL_DOMAINS) {
-			m->ignored++;
-			continue;
-		}
-		if (name[0] == '\0')
-			memcpy(name, ".", 2);
-		memcpy(d->domains[d->n_domains++], name, sizeof(name));
-	}
-	/* Without any domain the option says nothing to select by. */
-	return d->n_domains > 0 ? 0 : -EBADMSG;
-}
 
 /* RFC 6731 4.2: server address (16), Reserved(6)|prf(2), then names. The
  * entry is filled in place and committed only when all of it is good. */
@@ -314,8 +278,11 @@ static enum dhcp6_error dhcp6_opt_dnssel(struct dhcp6_msg *m, struct buf *o)
 	memset(d, 0, sizeof(*d));
 	if (buf_read(o, &d->server, sizeof(d->server)) < 0 || buf_u8(o, &flags) < 0)
 		return DHCP6_ERR_OPTION_OVERRUN;
-	d->pref = dhcp6_prf_decode(flags);
-	if (dhcp6_dnssel_names(m, o, d) < 0) {
+	d->pref = (int8_t)dname_pref2(flags);
+	/* RFC 6731 4.2: uncompressed names filling the option; without any
+	 * domain the option says nothing to select by. */
+	if (dname_list_from_wire(o, d->domains, DHCP6_MAX_DNSSEL_DOMAINS, &d->n_domains,
+				 &m->ignored) < 0 || d->n_domains == 0) {
 		memset(d, 0, sizeof(*d));
 		m->ignored = ignored_before + 1;
 		return DHCP6_OK;

@@ -250,3 +250,22 @@ int dname_equal(const char *a, const char *b)
 			return 0;
 	return 1;
 }
+
+int dname_list_from_wire(struct buf *b, char (*names)[DNAME_MAX_TEXT + 1], size_t max,
+			 size_t *n, unsigned *overflow)
+{
+	char name[DNAME_MAX_TEXT + 1];
+
+	while (buf_remaining(b) > 0) {
+		if (dname_from_wire(b, name, sizeof(name)) < 0)
+			return -EBADMSG;
+		if (*n >= max) {
+			(*overflow)++;
+			continue;
+		}
+		if (name[0] == '\0')
+			memcpy(name, ".", 2);
+		memcpy(names[(*n)++], name, sizeof(name));
+	}
+	return 0;
+}

@@ -37,6 +37,26 @@ int dname_from_wire(struct buf *b, char *out, size_t outsz);
 #define DNAME_MAX_JUMPS 16
 int dname_from_msg(const uint8_t *msg, size_t len, size_t *off, char *out, size_t outsz);
 
+/*
+ * Read uncompressed wire names until the cursor is empty, as the "domains
+ * and networks" list of RFC 6731 options 74 and 146. The root name is
+ * stored as "." (a server fit to be the default resolver). Names past
+ * `max` are skipped and counted in *overflow. -EBADMSG on a bad name.
+ */
+int dname_list_from_wire(struct buf *b, char (*names)[DNAME_MAX_TEXT + 1], size_t max,
+			 size_t *n, unsigned *overflow);
+
+/*
+ * The two-bit preference shared by RFC 4191 (router and route preference)
+ * and RFC 6731 (DNS server selection): 01 high, 00 medium, 11 low; the
+ * reserved 10 reads as medium. Returns 1, 0 or -1.
+ */
+static inline int dname_pref2(uint8_t bits)
+{
+	bits &= 3;
+	return bits == 1 ? 1 : bits == 3 ? -1 : 0;
+}
+
 /* Append name (dotted text, trailing dot optional) in wire form.
  * Returns -EINVAL for an empty label, a label over 63, or a name over 255. */
 int dname_to_wire(const char *name, struct wbuf *w);

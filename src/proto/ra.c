@@ -86,14 +86,7 @@ const struct ra_header *ra_effective_header(const struct ra *ra)
  * check for it first because there it voids the option (section 2.3). */
 static enum ra_pref ra_pref_decode(uint8_t bits)
 {
-	switch (bits & 3) {
-	case 1:
-		return RA_PREF_HIGH;
-	case 3:
-		return RA_PREF_LOW;
-	default:
-		return RA_PREF_MEDIUM;
-	}
+	return (enum ra_pref)dname_pref2(bits);
 }
 
 /* Keep the first plen bits of p: bits past the prefix length are not part

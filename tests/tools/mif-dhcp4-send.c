@@ -32,6 +32,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "tool_hex.h"
 #include "proto/dhcp4.h"
 
 #define SEND_BUF_MAX 8192        /* well under a UDP datagram */
@@ -195,38 +196,17 @@ static size_t opt_addr_list(const char *s, struct in_addr *a, const char *what)
 	return n;
 }
 
-static int opt_hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Hex digits in pairs; ':', '-', '.' and spaces between pairs are skipped. */
+/* Hex bytes on the command line (tests/tools/tool_hex.h). */
 static size_t opt_hex(const char *s, uint8_t *out, size_t cap, const char *what)
 {
-	size_t n = 0;
-	int hi, lo;
+	const char *bad = s;
+	long n = tool_hex(s, out, cap, &bad);
 
-	while (*s) {
-		if (strchr(":-. ", *s)) {
-			s++;
-			continue;
-		}
-		hi = opt_hexval(s[0]);
-		lo = hi < 0 ? -1 : opt_hexval(s[1]);
-		if (hi < 0 || lo < 0)
-			send_usage_error(what, "bad hex near '%s'", s);
-		if (n == cap)
-			send_usage_error(what, "more than %zu bytes", cap);
-		out[n++] = (uint8_t)(hi << 4 | lo);
-		s += 2;
-	}
-	return n;
+	if (n == -1)
+		send_usage_error(what, "bad hex near '%s'", bad);
+	if (n == -2)
+		send_usage_error(what, "more than %zu bytes", cap);
+	return (size_t)n;
 }
 
 static uint8_t opt_type(const char *s, const char *what)
