@@ -38,5 +38,6 @@ int ctl_monitor(struct ctl *c, int argc, char **argv);
 int ctl_status(struct ctl *c, int argc, char **argv);
 int ctl_log_level(struct ctl *c, int argc, char **argv);
 int ctl_link(struct ctl *c, int argc, char **argv);
+int ctl_route(struct ctl *c, int argc, char **argv);
 
 #endif

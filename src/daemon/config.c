@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <ini.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void config_defaults(struct mifd_config *c)
@@ -12,6 +13,7 @@ void config_defaults(struct mifd_config *c)
 	snprintf(c->socket, sizeof(c->socket), "%s", MIF_DEFAULT_SOCKET);
 	c->log_level = LOG_LVL_INFO;
 	snprintf(c->pvd_dir, sizeof(c->pvd_dir), "%s", MIF_SYSCONFDIR "/mif/pvd.d");
+	route_cfg_defaults(&c->routing);
 }
 
 int config_add_iface(struct mifd_config *c, const char *name)
@@ -66,6 +68,62 @@ static int config_names(struct config_ctx *x, const char *key, const char *value
 	return 1;
 }
 
+static int config_number(struct config_ctx *x, const char *name, const char *value,
+			 unsigned long lo, unsigned long hi, uint32_t *out)
+{
+	char *end;
+	unsigned long v = strtoul(value, &end, 0);
+
+	if (!*value || *end || v < lo || v > hi) {
+		snprintf(x->err, x->errlen, "%s: \"%s\" is not a number from %lu to %lu", name,
+			 value, lo, hi);
+		return 0;
+	}
+	*out = (uint32_t)v;
+	return 1;
+}
+
+static int config_add_order(struct config_ctx *x, const char *value)
+{
+	struct route_cfg *r = &x->c->routing;
+	char buf[512], *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", value);
+	r->n_order = 0;
+	for (char *t = strtok_r(buf, " ,\t", &save); t; t = strtok_r(NULL, " ,\t", &save)) {
+		if (strlen(t) >= IFNAMSIZ || r->n_order == 16) {
+			snprintf(x->err, x->errlen, "default_order: bad or too many names (\"%s\")", t);
+			return 0;
+		}
+		strcpy(r->order[r->n_order++], t);
+	}
+	return 1;
+}
+
+/* [routing]: enabled, table_base, priority_base, default_order. */
+static int config_routing(struct config_ctx *x, const char *name, const char *value)
+{
+	struct route_cfg *r = &x->c->routing;
+
+	if (strcmp(name, "enabled") == 0) {
+		if (strcmp(value, "yes") && strcmp(value, "no")) {
+			snprintf(x->err, x->errlen, "enabled: \"%s\" is not yes or no", value);
+			return 0;
+		}
+		r->enabled = strcmp(value, "yes") == 0;
+		return 1;
+	}
+	/* Tables 1-252 are free for use but small; 253-255 are the kernel's. */
+	if (strcmp(name, "table_base") == 0)
+		return config_number(x, name, value, 256, 0xfffffeffUL - ROUTE_MAX_TABLES, &r->table_base);
+	if (strcmp(name, "priority_base") == 0)
+		return config_number(x, name, value, 1, 32000 - 302, &r->prio_base);
+	if (strcmp(name, "default_order") == 0)
+		return config_add_order(x, value);
+	snprintf(x->err, x->errlen, "unknown key \"%s\" in [routing]", name);
+	return 0;
+}
+
 static int config_handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct config_ctx *x = user;
@@ -73,6 +131,8 @@ static int config_handler(void *user, const char *section, const char *name, con
 
 	if (x->err[0])   /* report the first error only */
 		return 1;
+	if (strcmp(section, "routing") == 0)
+		return config_routing(x, name, value);
 	if (strcmp(section, "mifd") != 0) {
 		snprintf(x->err, x->errlen, "unknown section [%s]", section);
 		return 0;

@@ -10,6 +10,7 @@
 
 #include "common/log.h"
 #include "daemon/kern.h"
+#include "daemon/route_plan.h"
 
 #define MIFD_DEFAULT_CONFIG MIF_SYSCONFDIR "/mif/mifd.conf"
 
@@ -22,6 +23,7 @@ struct mifd_config {
 	char pvd_dir[256];       /* static PvD files */
 	char dhcp4[KERN_MAX_IFACES][IFNAMSIZ];   /* interfaces running DHCPv4 */
 	size_t n_dhcp4;
+	struct route_cfg routing;  /* section [routing] */
 };
 
 void config_defaults(struct mifd_config *c);

@@ -37,12 +37,24 @@ struct control {
 	TAILQ_HEAD(, client) clients;
 	unsigned n_clients, n_subscribers;
 	uint64_t requests, refused;
+	struct {                     /* route.get answers still to come */
+		uint32_t token;
+		struct client *cl;
+		json_t *id;
+	} waiting[32];
 };
 
 static void control_client_free(struct client *cl)
 {
 	struct control *c = cl->ctl;
 
+	for (size_t i = 0; i < sizeof(c->waiting) / sizeof(c->waiting[0]); i++) {
+		if (c->waiting[i].cl == cl) {
+			json_decref(c->waiting[i].id);
+			c->waiting[i].cl = NULL;
+			c->waiting[i].token = 0;
+		}
+	}
 	TAILQ_REMOVE(&c->clients, cl, e);
 	c->n_clients--;
 	if (cl->subscribed)
@@ -143,6 +155,47 @@ static void control_link_set(struct client *cl, struct ctl_request *r)
 							  "dhcp4", on)));
 }
 
+static void control_route_get(struct client *cl, struct ctl_request *r)
+{
+	struct control *c = cl->ctl;
+	char err[320] = "";
+	uint32_t token;
+	size_t i;
+	int e;
+
+	for (i = 0; i < sizeof(c->waiting) / sizeof(c->waiting[0]) && c->waiting[i].cl; i++)
+		;
+	if (i == sizeof(c->waiting) / sizeof(c->waiting[0]))
+		return control_error(cl, r->id, EBUSY, "too many route lookups in progress");
+	e = engine_route_get(c->engine, r->params, &token, err, sizeof(err));
+	if (e < 0)
+		return control_error(cl, r->id, e, err);
+	c->waiting[i].token = token;
+	c->waiting[i].cl = cl;
+	c->waiting[i].id = json_incref(r->id);
+}
+
+void control_route_reply(void *ctx, uint32_t token, int err, json_t *result, const char *msg)
+{
+	struct control *c = ctx;
+
+	for (size_t i = 0; i < sizeof(c->waiting) / sizeof(c->waiting[0]); i++) {
+		if (c->waiting[i].cl && c->waiting[i].token == token) {
+			struct client *cl = c->waiting[i].cl;
+
+			if (err < 0)
+				control_error(cl, c->waiting[i].id, err, msg);
+			else
+				control_send(cl, ctlmsg_reply_ok(c->waiting[i].id, json_incref(result)));
+			json_decref(c->waiting[i].id);
+			c->waiting[i].cl = NULL;
+			c->waiting[i].token = 0;
+			break;
+		}
+	}
+	json_decref(result);
+}
+
 static void control_dispatch(struct client *cl, struct ctl_request *r)
 {
 	struct control *c = cl->ctl;
@@ -177,6 +230,8 @@ static void control_dispatch(struct client *cl, struct ctl_request *r)
 		return control_pvd_edit(cl, r);
 	case CTL_LINK_SET:
 		return control_link_set(cl, r);
+	case CTL_ROUTE_GET:
+		return control_route_get(cl, r);
 	case CTL__METHOD_MAX:
 		break;
 	}

@@ -22,5 +22,7 @@ struct control *control_new(struct event_base *base, const char *path, struct en
 void control_free(struct control *c);
 /* engine_event_cb: send an event to every subscriber. */
 void control_broadcast(void *ctx, enum engine_event ev, json_t *pvd);
+/* engine_route_reply_fn: the answer to a route.get started by a client. */
+void control_route_reply(void *ctx, uint32_t token, int err, json_t *result, const char *msg);
 
 #endif

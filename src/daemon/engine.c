@@ -123,6 +123,7 @@ void engine_sync(struct engine *e)
 			next = t;
 	}
 	engine_arm_timer(e, next, now);
+	engine_route_sync(e);
 }
 
 static void engine_timer_cb(evutil_socket_t fd, short what, void *arg)
@@ -221,8 +222,10 @@ static void engine_dispatch(struct engine *e, const struct ipc_msg *m)
 		engine_on_ra(e, m);
 		break;
 	case MSG_SYNC_DONE:
-		if (!e->view.synced)
+		if (!e->view.synced) {
+			engine_route_start(e);
 			engine_static_load(e);
+		}
 		e->view.synced = true;
 		engine_sync(e);
 		break;
@@ -232,6 +235,18 @@ static void engine_dispatch(struct engine *e, const struct ipc_msg *m)
 	case MSG_DHCP_RX:
 	case MSG_ARP_RESULT:
 		engine_dhcp_msg(e, m);
+		break;
+	case MSG_RULE:
+	case MSG_RULE_GONE:
+		if (ipc_expect(m, sizeof(struct nl_rule)) < 0)
+			e->ctr.ipc_errors++;
+		else if (m->hdr.type == MSG_RULE)
+			view_rule_set(&e->view, (const struct nl_rule *)m->data);
+		else
+			view_rule_del(&e->view, (const struct nl_rule *)m->data);
+		break;
+	case MSG_RT_LOOKUP_RESULT:
+		engine_route_lookup_result(e, m);
 		break;
 	default:
 		e->ctr.ipc_errors++;
@@ -264,6 +279,7 @@ struct engine *engine_new(struct event_base *base, int kernel_fd)
 	e->drop_rl = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 1);
 	e->started_ns = log_now_ns();
 	snprintf(e->pvd_dir, sizeof(e->pvd_dir), "%s", MIF_SYSCONFDIR "/mif/pvd.d");
+	route_cfg_defaults(&e->rt.cfg);
 	e->static_errors = json_array();
 	e->ch = chan_new(base, kernel_fd, engine_msg_cb, engine_close_cb, e);
 	e->timer = evtimer_new(base, engine_timer_cb, e);
@@ -289,6 +305,7 @@ void engine_free(struct engine *e)
 		free(s);
 	}
 	view_free(&e->view);
+	engine_route_free(e);
 	json_decref(e->static_errors);
 	free(e);
 }
@@ -304,8 +321,20 @@ void engine_set_pvd_dir(struct engine *e, const char *dir)
 	snprintf(e->pvd_dir, sizeof(e->pvd_dir), "%s", dir);
 }
 
+void engine_set_route_cfg(struct engine *e, const struct route_cfg *c)
+{
+	e->rt.cfg = *c;
+}
+
+void engine_set_route_reply(struct engine *e, engine_route_reply_fn cb, void *ctx)
+{
+	e->rt_reply = cb;
+	e->rt_reply_ctx = ctx;
+}
+
 void engine_release_addresses(struct engine *e)
 {
+	engine_route_stop(e);
 	engine_dhcp_stop_all(e, true);
 	engine_slaac_release(e, 0);
 }

@@ -63,6 +63,21 @@ int engine_pvd_del(struct engine *e, const char *id, char *err, size_t errlen);
  * whenever it appears. Returns 0 or -ENOSPC. */
 int engine_dhcp4_set(struct engine *e, const char *ifname, bool on);
 
+/* Routing configuration (before the initial dump completes). */
+struct route_cfg;
+void engine_set_route_cfg(struct engine *e, const struct route_cfg *c);
+
+/*
+ * route.get: which PvD, table, next hop and source a packet to dst would
+ * use, and why. params: {"destination": ADDR, "pvd": ID?, "from": ADDR?}.
+ * Returns 0 when a lookup was started (the answer comes through the reply
+ * callback with the token), or a negative errno with err set.
+ */
+typedef void (*engine_route_reply_fn)(void *ctx, uint32_t token, int err, json_t *result,
+				      const char *msg);
+void engine_set_route_reply(struct engine *e, engine_route_reply_fn cb, void *ctx);
+int engine_route_get(struct engine *e, json_t *params, uint32_t *token, char *err, size_t errlen);
+
 /* Read-only access for the control socket. */
 json_t *engine_pvd_list_json(struct engine *e);
 /* -ENOENT if no PvD has that id or handle. */

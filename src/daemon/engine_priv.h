@@ -10,6 +10,7 @@
 #include "daemon/chan.h"
 #include "daemon/engine.h"
 #include "daemon/engine_dhcp4.h"
+#include "daemon/engine_route.h"
 #include "daemon/kern.h"
 #include "daemon/msg.h"
 #include "daemon/pvd_spec.h"
@@ -59,6 +60,9 @@ struct engine {
 	size_t n_dhcp4;
 	struct engine_dhcp6 *dhcp6[VIEW_MAX_LINKS];
 	size_t n_dhcp6;
+	struct engine_route rt;
+	engine_route_reply_cb rt_reply;
+	void *rt_reply_ctx;
 };
 
 /* engine_slaac.c */
@@ -102,6 +106,14 @@ void engine_dhcp6_after_ra(struct engine *e, int ifindex);
 void engine_dhcp6_stop_all(struct engine *e);
 void engine_dhcp6_pvd_json(struct engine *e, const struct pvd *p, bool timers, json_t *o);
 json_t *engine_dhcp6_status_json(struct engine *e);
+
+/* engine_route.c, engine_route_get.c */
+void engine_route_sync(struct engine *e);
+void engine_route_start(struct engine *e);
+void engine_route_stop(struct engine *e);
+void engine_route_free(struct engine *e);
+void engine_route_lookup_result(struct engine *e, const struct ipc_msg *m);
+json_t *engine_route_status_json(struct engine *e);
 
 /* engine_ra.c */
 void engine_on_ra(struct engine *e, const struct ipc_msg *m);

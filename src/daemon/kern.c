@@ -8,7 +8,7 @@
 
 static void kern_msg_cb(void *ctx, const struct ipc_msg *m)
 {
-	if (m->hdr.type >= MSG_DHCP_OPEN)
+	if (m->hdr.type >= MSG_DHCP_OPEN && m->hdr.type <= MSG_ARP_PROBE)
 		kern_dhcp_on_engine(ctx, m);
 	else
 		kern_nl_on_engine(ctx, m);

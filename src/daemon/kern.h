@@ -16,6 +16,7 @@
 struct kern_config {
 	const char *ifaces[KERN_MAX_IFACES];   /* empty: every non-loopback link */
 	size_t n_ifaces;
+	bool routing;            /* per-PvD routing on: set its sysctls on managed links */
 };
 
 struct kern;

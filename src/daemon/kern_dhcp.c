@@ -18,15 +18,20 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <linux/filter.h>
+
 #include "common/log.h"
+#include "proto/ipudp.h"
 #include "daemon/kern_priv.h"
 
 struct kern_dsock {
 	struct kern *k;
 	int ifindex;
 	uint8_t family;
-	int fd;
+	int fd;                      /* UDP: sends (and, for DHCPv6, receives) */
 	struct event *ev;
+	int pfd;                     /* DHCPv4: packet socket that receives */
+	struct event *pev;
 };
 
 struct kern_arp {
@@ -55,12 +60,111 @@ static struct kern_dsock *kern_dsock_find(struct kern *k, int ifindex, uint8_t f
 	return NULL;
 }
 
+/* DHCPv4 replies come through the packet socket; what the UDP socket gets
+ * too (once rp_filter lets it) would be a duplicate: drop it. */
+static void kern_dsock_drain(int fd)
+{
+	uint8_t b[64];
+
+	for (int i = 0; i < 32 && recv(fd, b, sizeof(b), MSG_DONTWAIT) >= 0; i++)
+		;
+}
+
+static bool kern_dsock_csum_skip(struct msghdr *mh)
+{
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
+		struct tpacket_auxdata aux;
+
+		if (c->cmsg_level != SOL_PACKET || c->cmsg_type != PACKET_AUXDATA ||
+		    c->cmsg_len < CMSG_LEN(sizeof(aux)))
+			continue;
+		memcpy(&aux, CMSG_DATA(c), sizeof(aux));
+		return aux.tp_status & (TP_STATUS_CSUMNOTREADY | TP_STATUS_CSUM_VALID);
+	}
+	return false;
+}
+
+static void kern_dsock_prx(evutil_socket_t fd, short what, void *arg)
+{
+	struct kern_dsock *d = arg;
+	uint8_t pkt[MSG_DHCP_MAX_PAYLOAD + 64];
+	uint8_t buf[sizeof(struct msg_dhcp) + MSG_DHCP_MAX_PAYLOAD];
+	struct msg_dhcp *h = (struct msg_dhcp *)buf;
+
+	for (int i = 0; i < 32; i++) {
+		union {
+			struct cmsghdr h;
+			uint8_t b[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
+		} cbuf;
+		struct iovec iov = { .iov_base = pkt, .iov_len = sizeof(pkt) };
+		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+				     .msg_control = &cbuf, .msg_controllen = sizeof(cbuf) };
+		ssize_t n = recvmsg(fd, &mh, MSG_DONTWAIT);
+		const uint8_t *payload;
+		struct in_addr src;
+		uint16_t sport;
+		size_t plen;
+		int r;
+
+		if (n < 0)
+			return;
+		/* Offloaded (veth, virtio) packets carry no UDP checksum yet. */
+		r = kern_dsock_csum_skip(&mh) ?
+			ipudp4_parse_nocsum(pkt, (size_t)n, 68, &src, &sport, &payload, &plen) :
+			ipudp4_parse(pkt, (size_t)n, 68, &src, &sport, &payload, &plen);
+		if (r < 0 || sport != 67 || plen > MSG_DHCP_MAX_PAYLOAD)
+			continue;
+		memset(h, 0, sizeof(*h));
+		h->ifindex = d->ifindex;
+		h->family = AF_INET;
+		kern_v4_mapped(src, &h->peer);
+		memcpy(buf + sizeof(*h), payload, plen);
+		chan_send(d->k->ch, MSG_DHCP_RX, buf, sizeof(*h) + plen);
+	}
+}
+
+/* Only UDP to port 68 and whole datagrams reach user space. */
+static int kern_dsock_packet(int ifindex)
+{
+	static struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 9),                 /* protocol */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 17, 0, 6),
+		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 6),                 /* fragment offset */
+		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x1fff, 4, 0),
+		BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0),                /* X = header length */
+		BPF_STMT(BPF_LD | BPF_H | BPF_IND, 2),                 /* UDP destination port */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 68, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 0xffff),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+	};
+	struct sock_fprog prog = { .len = sizeof(code) / sizeof(code[0]), .filter = code };
+	struct sockaddr_ll ll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IP),
+				  .sll_ifindex = ifindex };
+	int fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_IP));
+
+	if (fd < 0)
+		return -errno;
+	int on = 1;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0 ||
+	    setsockopt(fd, SOL_PACKET, PACKET_AUXDATA, &on, sizeof(on)) < 0 ||
+	    bind(fd, (struct sockaddr *)&ll, sizeof(ll)) < 0) {
+		int r = -errno;
+
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
 static void kern_dsock_rx(evutil_socket_t fd, short what, void *arg)
 {
 	struct kern_dsock *d = arg;
 	uint8_t buf[sizeof(struct msg_dhcp) + MSG_DHCP_MAX_PAYLOAD];
 	struct msg_dhcp *h = (struct msg_dhcp *)buf;
 
+	if (d->family == AF_INET)
+		return kern_dsock_drain(fd);
 	for (int i = 0; i < 32; i++) {
 		struct sockaddr_storage ss;
 		socklen_t sl = sizeof(ss);
@@ -138,6 +242,19 @@ static int kern_dsock_open(struct kern *k, int ifindex, uint8_t family)
 		free(d);
 		return r;
 	}
+	d->pfd = -1;
+	if (family == AF_INET) {
+		d->pfd = kern_dsock_packet(ifindex);
+		if (d->pfd < 0) {
+			int r = d->pfd;
+
+			close(d->fd);
+			free(d);
+			return r;
+		}
+		d->pev = event_new(k->base, d->pfd, EV_READ | EV_PERSIST, kern_dsock_prx, d);
+		event_add(d->pev, NULL);
+	}
 	d->ev = event_new(k->base, d->fd, EV_READ | EV_PERSIST, kern_dsock_rx, d);
 	event_add(d->ev, NULL);
 	k->dsocks[slot] = d;
@@ -152,6 +269,10 @@ static void kern_dsock_close(struct kern *k, int ifindex, uint8_t family)
 		if (d && (ifindex == 0 || (d->ifindex == ifindex && d->family == family))) {
 			event_free(d->ev);
 			close(d->fd);
+			if (d->pev)
+				event_free(d->pev);
+			if (d->pfd >= 0)
+				close(d->pfd);
 			free(d);
 			k->dsocks[i] = NULL;
 		}

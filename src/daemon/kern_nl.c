@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -30,9 +31,10 @@ static void kern_nl_forward(struct kern *k, const struct nlmsghdr *nlh)
 		struct msg_link l;
 		struct nl_addr a;
 		struct nl_route r;
+		struct nl_rule ru;
 	} u;
 	bool del = nlh->nlmsg_type == RTM_DELLINK || nlh->nlmsg_type == RTM_DELADDR ||
-		   nlh->nlmsg_type == RTM_DELROUTE;
+		   nlh->nlmsg_type == RTM_DELROUTE || nlh->nlmsg_type == RTM_DELRULE;
 
 	memset(&u, 0, sizeof(u));
 	switch (nlh->nlmsg_type) {
@@ -41,6 +43,8 @@ static void kern_nl_forward(struct kern *k, const struct nlmsghdr *nlh)
 		if (nl_parse_link(nlh, &u.l.link) < 0)
 			break;
 		u.l.managed = kern_managed(k, &u.l.link);
+		if (u.l.managed && !del)
+			kern_sysctl_link(k, &u.l.link);
 		chan_send(k->ch, del ? MSG_LINK_GONE : MSG_LINK, &u.l, sizeof(u.l));
 		return;
 	case RTM_NEWADDR:
@@ -55,6 +59,12 @@ static void kern_nl_forward(struct kern *k, const struct nlmsghdr *nlh)
 			break;
 		chan_send(k->ch, del ? MSG_ROUTE_GONE : MSG_ROUTE, &u.r, sizeof(u.r));
 		return;
+	case RTM_NEWRULE:
+	case RTM_DELRULE:
+		if (nl_parse_rule(nlh, &u.ru) < 0)
+			break;
+		chan_send(k->ch, del ? MSG_RULE_GONE : MSG_RULE, &u.ru, sizeof(u.ru));
+		return;
 	default:
 		return;
 	}
@@ -63,7 +73,7 @@ static void kern_nl_forward(struct kern *k, const struct nlmsghdr *nlh)
 
 static int kern_nl_send_dump(struct kern *k)
 {
-	static const uint16_t types[] = { RTM_GETLINK, RTM_GETADDR, RTM_GETROUTE };
+	static const uint16_t types[] = { RTM_GETLINK, RTM_GETADDR, RTM_GETROUTE, RTM_GETRULE };
 	uint8_t buf[64];
 	struct nlmsghdr *nlh;
 
@@ -151,13 +161,39 @@ static void kern_nl_req_cb(evutil_socket_t fd, short what, void *arg)
 	kern_nl_drain(arg, ((struct kern *)arg)->nl_req, kern_nl_dump_msg);
 }
 
+static int kern_nl_pending(struct kern *k, uint32_t seq)
+{
+	for (size_t i = 0; i < sizeof(k->pending) / sizeof(k->pending[0]); i++)
+		if (k->pending[i].seq == seq && k->pending[i].type)
+			return (int)i;
+	return -1;
+}
+
+static void kern_nl_lookup_done(struct kern *k, int slot, int error, const struct nl_route *r)
+{
+	struct msg_rt_lookup_result res = { .token = k->pending[slot].token, .error = error };
+
+	if (r)
+		res.route = *r;
+	k->pending[slot].type = 0;
+	chan_send(k->ch, MSG_RT_LOOKUP_RESULT, &res, sizeof(res));
+}
+
 static void kern_nl_report(struct kern *k, const struct nlmsghdr *nlh)
 {
 	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
 	struct msg_kernel_error ke = { 0 };
 	char buf[64] = "?";
+	int slot = kern_nl_pending(k, nlh->nlmsg_seq);
 
-	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*err)) || err->error == 0)
+	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*err)))
+		return;
+	if (slot >= 0 && k->pending[slot].type == MSG_RT_LOOKUP) {
+		if (err->error)
+			kern_nl_lookup_done(k, slot, err->error, NULL);
+		return;
+	}
+	if (err->error == 0)
 		return;
 	ke.error = err->error;
 	for (size_t i = 0; i < sizeof(k->pending) / sizeof(k->pending[0]); i++) {
@@ -167,14 +203,32 @@ static void kern_nl_report(struct kern *k, const struct nlmsghdr *nlh)
 			inet_ntop(ke.addr.family, ke.addr.addr, buf, sizeof(buf));
 		}
 	}
-	log_warn("kernel refused address request for %s: %s", buf, strerror(-err->error));
+	if (slot >= 0 && k->pending[slot].type != MSG_ADDR_CONFIGURE &&
+	    k->pending[slot].type != MSG_ADDR_REMOVE) {
+		/* A route or rule: deleting one that is already gone is fine. */
+		if (err->error != -ESRCH && err->error != -ENOENT)
+			log_warn("kernel refused a routing request (%u): %s", k->pending[slot].type,
+				 strerror(-err->error));
+		if (err->error == -ESRCH || err->error == -ENOENT)
+			return;
+	} else {
+		log_warn("kernel refused address request for %s: %s", buf, strerror(-err->error));
+	}
 	chan_send(k->ch, MSG_KERNEL_ERROR, &ke, sizeof(ke));
 }
 
 static void kern_nl_cmd_msg(struct kern *k, const struct nlmsghdr *nlh)
 {
-	if (nlh->nlmsg_type == NLMSG_ERROR)
+	int slot;
+	struct nl_route r;
+
+	if (nlh->nlmsg_type == NLMSG_ERROR) {
 		kern_nl_report(k, nlh);
+	} else if (nlh->nlmsg_type == RTM_NEWROUTE) {
+		slot = kern_nl_pending(k, nlh->nlmsg_seq);
+		if (slot >= 0 && k->pending[slot].type == MSG_RT_LOOKUP)
+			kern_nl_lookup_done(k, slot, nl_parse_route(nlh, &r) < 0 ? -EBADMSG : 0, &r);
+	}
 }
 
 static void kern_nl_cmd_cb(evutil_socket_t fd, short what, void *arg)
@@ -182,29 +236,119 @@ static void kern_nl_cmd_cb(evutil_socket_t fd, short what, void *arg)
 	kern_nl_drain(arg, ((struct kern *)arg)->nl_cmd, kern_nl_cmd_msg);
 }
 
-/* MSG_ADDR_CONFIGURE / MSG_ADDR_REMOVE from the engine (exact sizes). */
-void kern_nl_on_engine(struct kern *k, const struct ipc_msg *m)
+static int kern_nl_slot(struct kern *k, uint32_t type)
+{
+	size_t slot = ++k->seq % (sizeof(k->pending) / sizeof(k->pending[0]));
+
+	k->pending[slot].seq = k->seq;
+	k->pending[slot].type = type;
+	return (int)slot;
+}
+
+static void kern_nl_cmd_send(struct kern *k, const struct nlmsghdr *nlh)
+{
+	if (!nlh)
+		return log_err("kernel side: a request did not fit");
+	if (mnl_socket_sendto(k->nl_cmd, nlh, nlh->nlmsg_len) < 0)
+		log_err("netlink request failed: %s", strerror(errno));
+}
+
+static void kern_nl_addr_req(struct kern *k, const struct ipc_msg *m)
 {
 	const struct nl_addr *a = (const struct nl_addr *)m->data;
 	uint8_t buf[512];
-	struct nlmsghdr *nlh;
+	int slot;
 
-	if ((m->hdr.type != MSG_ADDR_CONFIGURE && m->hdr.type != MSG_ADDR_REMOVE) ||
-	    ipc_expect(m, sizeof(*a)) < 0 ||
-	    !((a->family == AF_INET6 && a->plen <= 128) || (a->family == AF_INET && a->plen <= 32))) {
-		log_err("kernel side: invalid request %u from the engine", m->hdr.type);
-		return;
-	}
-	nlh = nl_build_addr(buf, sizeof(buf), m->hdr.type == MSG_ADDR_CONFIGURE, a, ++k->seq);
-	if (!nlh)
-		return;
-	size_t slot = k->seq % (sizeof(k->pending) / sizeof(k->pending[0]));
-
-	k->pending[slot].seq = k->seq;
-	k->pending[slot].type = m->hdr.type;
+	if (ipc_expect(m, sizeof(*a)) < 0 ||
+	    !((a->family == AF_INET6 && a->plen <= 128) || (a->family == AF_INET && a->plen <= 32)))
+		return log_err("kernel side: invalid address request from the engine");
+	slot = kern_nl_slot(k, m->hdr.type);
 	k->pending[slot].addr = *a;
-	if (mnl_socket_sendto(k->nl_cmd, nlh, nlh->nlmsg_len) < 0)
-		log_err("netlink address request failed: %s", strerror(errno));
+	kern_nl_cmd_send(k, nl_build_addr(buf, sizeof(buf), m->hdr.type == MSG_ADDR_CONFIGURE, a,
+					  k->seq));
+}
+
+static void kern_nl_lookup(struct kern *k, const struct ipc_msg *m)
+{
+	const struct msg_rt_lookup *q = (const struct msg_rt_lookup *)m->data;
+	uint8_t buf[512];
+	int slot;
+
+	if (ipc_expect(m, sizeof(*q)) < 0 || (q->family != AF_INET && q->family != AF_INET6))
+		return log_err("kernel side: invalid lookup from the engine");
+	slot = kern_nl_slot(k, MSG_RT_LOOKUP);
+	k->pending[slot].token = q->token;
+	kern_nl_cmd_send(k, nl_build_route_get(buf, sizeof(buf), q->family, q->dst,
+					       q->has_src ? q->src : NULL, q->mark, 0, k->seq));
+}
+
+/* Requests from the engine; every payload size is checked exactly. */
+void kern_nl_on_engine(struct kern *k, const struct ipc_msg *m)
+{
+	uint8_t buf[512];
+
+	switch (m->hdr.type) {
+	case MSG_ADDR_CONFIGURE:
+	case MSG_ADDR_REMOVE:
+		return kern_nl_addr_req(k, m);
+	case MSG_RT_ROUTE_ADD:
+	case MSG_RT_ROUTE_DEL:
+		if (ipc_expect(m, sizeof(struct nl_route)) < 0)
+			break;
+		kern_nl_slot(k, m->hdr.type);
+		return kern_nl_cmd_send(k, nl_build_route(buf, sizeof(buf),
+				m->hdr.type == MSG_RT_ROUTE_ADD, (const struct nl_route *)m->data, k->seq));
+	case MSG_RT_RULE_ADD:
+	case MSG_RT_RULE_DEL:
+		if (ipc_expect(m, sizeof(struct nl_rule)) < 0)
+			break;
+		kern_nl_slot(k, m->hdr.type);
+		return kern_nl_cmd_send(k, nl_build_rule(buf, sizeof(buf),
+				m->hdr.type == MSG_RT_RULE_ADD, (const struct nl_rule *)m->data, k->seq));
+	case MSG_RT_LOOKUP:
+		return kern_nl_lookup(k, m);
+	}
+	log_err("kernel side: invalid request %u from the engine", m->hdr.type);
+}
+
+/*
+ * Per managed interface, when per-PvD routing is on: loose reverse-path
+ * filtering (replies to a PvD's source arrive on that PvD's interface,
+ * which a strict check against the main table would drop), and routes
+ * through a link without carrier ignored at once (the kernel keeps them
+ * otherwise).
+ */
+static void kern_sysctl_write(const char *path, const char *value)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f || fputs(value, f) < 0)
+		log_warn("cannot set %s: %s", path, strerror(errno));
+	if (f)
+		fclose(f);
+}
+
+void kern_sysctl_link(struct kern *k, const struct nl_link *l)
+{
+	static const char *const knobs[][3] = {
+		{ "ipv4", "rp_filter", "2" },
+		{ "ipv4", "ignore_routes_with_linkdown", "1" },
+		{ "ipv6", "ignore_routes_with_linkdown", "1" },
+	};
+	char path[128];
+
+	if (!k->cfg.routing || !l->name[0])
+		return;
+	for (size_t i = 0; i < k->n_sysctl_done; i++)
+		if (k->sysctl_done[i] == l->ifindex)
+			return;
+	if (k->n_sysctl_done < sizeof(k->sysctl_done) / sizeof(k->sysctl_done[0]))
+		k->sysctl_done[k->n_sysctl_done++] = l->ifindex;
+	for (size_t i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++) {
+		snprintf(path, sizeof(path), "/proc/sys/net/%s/conf/%s/%s", knobs[i][0], l->name,
+			 knobs[i][1]);
+		kern_sysctl_write(path, knobs[i][2]);
+	}
 }
 
 static struct mnl_socket *kern_nl_socket(struct kern *k, unsigned groups,
@@ -233,9 +377,14 @@ static struct mnl_socket *kern_nl_socket(struct kern *k, unsigned groups,
 int kern_nl_open(struct kern *k)
 {
 	unsigned groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR |
-			  RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE;
+			  RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE | RTMGRP_IPV4_RULE;
+	int v6rules = RTNLGRP_IPV6_RULE;
 
 	k->nl_ev = kern_nl_socket(k, groups, kern_nl_ev_cb, &k->nl_ev_ev);
+	/* Groups past 32 have no bind() bit: join by number. */
+	if (k->nl_ev && setsockopt(mnl_socket_get_fd(k->nl_ev), SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
+				   &v6rules, sizeof(v6rules)) < 0)
+		log_warn("cannot follow IPv6 rule changes: %s", strerror(errno));
 	k->nl_req = kern_nl_socket(k, 0, kern_nl_req_cb, &k->nl_req_ev);
 	k->nl_cmd = kern_nl_socket(k, 0, kern_nl_cmd_cb, &k->nl_cmd_ev);
 	if (!k->nl_ev || !k->nl_req || !k->nl_cmd)

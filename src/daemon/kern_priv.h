@@ -14,7 +14,8 @@
 struct kern_dsock;
 struct kern_arp;
 
-enum kern_dump { KERN_DUMP_LINKS, KERN_DUMP_ADDRS, KERN_DUMP_ROUTES, KERN_DUMP_DONE };
+enum kern_dump { KERN_DUMP_LINKS, KERN_DUMP_ADDRS, KERN_DUMP_ROUTES, KERN_DUMP_RULES,
+		 KERN_DUMP_DONE };
 
 struct kern {
 	struct event_base *base;
@@ -27,8 +28,12 @@ struct kern {
 	struct {                     /* recent requests, to explain a failure */
 		uint32_t seq;
 		uint32_t type;
+		uint32_t token;      /* MSG_RT_LOOKUP: the engine's token */
+		uint8_t family;
 		struct nl_addr addr;
 	} pending[64];
+	int sysctl_done[256];        /* ifindexes whose sysctls are set */
+	size_t n_sysctl_done;
 	uint32_t seq;
 	uint32_t dump_seq;
 	enum kern_dump dump;         /* dump in progress */
@@ -45,6 +50,7 @@ struct kern {
 int kern_nl_open(struct kern *k);
 void kern_nl_close(struct kern *k);
 void kern_nl_on_engine(struct kern *k, const struct ipc_msg *m);
+void kern_sysctl_link(struct kern *k, const struct nl_link *l);
 
 /* kern_dhcp.c */
 void kern_dhcp_on_engine(struct kern *k, const struct ipc_msg *m);

@@ -31,6 +31,7 @@ static void mifd_usage(FILE *f)
 		"  -i, --interface NAME    manage NAME; repeatable (default: every\n"
 		"                          non-loopback interface)\n"
 		"  -4, --dhcp4 NAME        run the DHCPv4 client on NAME; repeatable\n"
+		"  -R, --no-routing        do not install per-PvD routes and rules\n"
 		"  -c, --config FILE       configuration file (default %s)\n"
 		"  -f, --foreground        stay in the foreground, log to stderr\n"
 		"  -l, --log-level LEVEL   error, warning, info (default) or debug\n"
@@ -47,6 +48,7 @@ static int mifd_args(int argc, char **argv, struct mifd_config *cfg)
 		{ "socket", required_argument, NULL, 's' },
 		{ "interface", required_argument, NULL, 'i' },
 		{ "dhcp4", required_argument, NULL, '4' },
+		{ "no-routing", no_argument, NULL, 'R' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "log-level", required_argument, NULL, 'l' },
@@ -58,7 +60,7 @@ static int mifd_args(int argc, char **argv, struct mifd_config *cfg)
 	char err[512];
 	int o, r;
 
-	while ((o = getopt_long(argc, argv, "s:i:4:c:fl:hV", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "s:i:4:Rc:fl:hV", opts, NULL)) != -1) {
 		if (o == 'c')
 			conf = optarg;
 		else if (o == 'h')
@@ -82,7 +84,7 @@ static int mifd_args(int argc, char **argv, struct mifd_config *cfg)
 		return r;
 	}
 	optind = 1;
-	while ((o = getopt_long(argc, argv, "s:i:4:c:fl:hV", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "s:i:4:Rc:fl:hV", opts, NULL)) != -1) {
 		switch (o) {
 		case 's':
 			if (strlen(optarg) == 0 || strlen(optarg) >= sizeof(cfg->socket)) {
@@ -103,6 +105,9 @@ static int mifd_args(int argc, char **argv, struct mifd_config *cfg)
 				fprintf(stderr, "mifd: --dhcp4: bad or too many names (\"%s\")\n", optarg);
 				return -EINVAL;
 			}
+			break;
+		case 'R':
+			cfg->routing.enabled = false;
 			break;
 		case 'f':
 			cfg->foreground = true;
@@ -162,7 +167,7 @@ struct mifd {
 
 static int mifd_start(struct mifd *m, const struct mifd_config *cfg)
 {
-	struct kern_config kc = { .n_ifaces = cfg->n_ifaces };
+	struct kern_config kc = { .n_ifaces = cfg->n_ifaces, .routing = cfg->routing.enabled };
 	int r;
 
 	for (size_t i = 0; i < cfg->n_ifaces; i++)
@@ -174,6 +179,7 @@ static int mifd_start(struct mifd *m, const struct mifd_config *cfg)
 	if (!m->engine)
 		return log_err("cannot start the engine"), -ENOMEM;
 	engine_set_pvd_dir(m->engine, cfg->pvd_dir);
+	engine_set_route_cfg(m->engine, &cfg->routing);
 	for (size_t i = 0; i < cfg->n_dhcp4; i++)
 		engine_dhcp4_set(m->engine, cfg->dhcp4[i], true);
 	m->kern = kern_new(m->base, m->fds[1], &kc, &r);
@@ -186,6 +192,7 @@ static int mifd_start(struct mifd *m, const struct mifd_config *cfg)
 			       r == -EADDRINUSE ? "another mifd is running there" :
 			       strerror(-r)), r;
 	engine_set_event_cb(m->engine, control_broadcast, m->control);
+	engine_set_route_reply(m->engine, control_route_reply, m->control);
 	for (int i = 0; i < 2; i++) {
 		m->sigs[i] = evsignal_new(m->base, i ? SIGTERM : SIGINT, mifd_signal_cb, m->base);
 		if (!m->sigs[i] || event_add(m->sigs[i], NULL) < 0)

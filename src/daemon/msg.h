@@ -27,6 +27,9 @@ enum msg_type {
 	MSG_KERNEL_ERROR,        /* struct msg_kernel_error: a request failed */
 	MSG_DHCP_RX,             /* struct msg_dhcp + UDP payload from a server */
 	MSG_ARP_RESULT,          /* struct msg_arp: outcome of MSG_ARP_PROBE */
+	MSG_RULE,                /* struct nl_rule: new rule (dump or event) */
+	MSG_RULE_GONE,           /* struct nl_rule */
+	MSG_RT_LOOKUP_RESULT,    /* struct msg_rt_lookup_result */
 	/* engine -> kernel side */
 	MSG_ADDR_CONFIGURE = 100,/* struct nl_addr: add or refresh lifetimes */
 	MSG_ADDR_REMOVE,         /* struct nl_addr */
@@ -34,6 +37,27 @@ enum msg_type {
 	MSG_DHCP_CLOSE,          /* struct msg_dhcp (no payload) */
 	MSG_DHCP_SEND,           /* struct msg_dhcp + UDP payload to send */
 	MSG_ARP_PROBE,           /* struct msg_arp: is this IPv4 address in use? */
+	MSG_RT_ROUTE_ADD,        /* struct nl_route (create or replace) */
+	MSG_RT_ROUTE_DEL,        /* struct nl_route */
+	MSG_RT_RULE_ADD,         /* struct nl_rule */
+	MSG_RT_RULE_DEL,         /* struct nl_rule */
+	MSG_RT_LOOKUP,           /* struct msg_rt_lookup: ask the kernel's FIB */
+};
+
+/* What route would the kernel use (RTM_GETROUTE)? */
+struct msg_rt_lookup {
+	uint32_t token;          /* echoed in the result */
+	uint8_t family;
+	uint8_t has_src;
+	uint8_t pad[2];
+	uint32_t mark;
+	uint8_t dst[16], src[16];
+};
+
+struct msg_rt_lookup_result {
+	uint32_t token;
+	int32_t error;           /* negative errno, or 0 with route filled */
+	struct nl_route route;
 };
 
 /* DHCP traffic of one interface. family AF_INET: client port 68, peer port

@@ -11,13 +11,16 @@ int view_init(struct view *v)
 {
 	memset(v, 0, sizeof(*v));
 	v->routes = calloc(VIEW_MAX_ROUTES, sizeof(*v->routes));
-	return v->routes ? 0 : -ENOMEM;
+	v->rules = calloc(VIEW_MAX_RULES, sizeof(*v->rules));
+	return v->routes && v->rules ? 0 : -ENOMEM;
 }
 
 void view_free(struct view *v)
 {
 	free(v->routes);
+	free(v->rules);
 	v->routes = NULL;
+	v->rules = NULL;
 }
 
 static struct view_link *view_link_mut(struct view *v, int ifindex)
@@ -147,6 +150,33 @@ int view_route_del(struct view *v, const struct nl_route *r)
 	for (size_t i = 0; i < v->n_routes; i++) {
 		if (view_route_same(&v->routes[i], r)) {
 			v->routes[i] = v->routes[--v->n_routes];
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static bool view_rule_same(const struct nl_rule *a, const struct nl_rule *b)
+{
+	return memcmp(a, b, sizeof(*a)) == 0;
+}
+
+int view_rule_set(struct view *v, const struct nl_rule *r)
+{
+	for (size_t i = 0; i < v->n_rules; i++)
+		if (view_rule_same(&v->rules[i], r))
+			return 0;
+	if (v->n_rules == VIEW_MAX_RULES)
+		return -ENOSPC;
+	v->rules[v->n_rules++] = *r;
+	return 1;
+}
+
+int view_rule_del(struct view *v, const struct nl_rule *r)
+{
+	for (size_t i = 0; i < v->n_rules; i++) {
+		if (view_rule_same(&v->rules[i], r)) {
+			v->rules[i] = v->rules[--v->n_rules];
 			return 1;
 		}
 	}

@@ -16,6 +16,7 @@
 #define VIEW_MAX_LINKS 256
 #define VIEW_MAX_ADDRS 1024
 #define VIEW_MAX_ROUTES 4096
+#define VIEW_MAX_RULES 1024
 
 struct view_link {
 	struct nl_link link;
@@ -28,6 +29,8 @@ struct view {
 	struct view_link links[VIEW_MAX_LINKS];
 	struct nl_addr addrs[VIEW_MAX_ADDRS];
 	struct nl_route *routes; /* VIEW_MAX_ROUTES, heap */
+	struct nl_rule *rules;   /* VIEW_MAX_RULES, heap */
+	size_t n_rules;
 	bool synced;             /* initial dump complete */
 };
 
@@ -41,6 +44,8 @@ int view_addr_set(struct view *v, const struct nl_addr *a);
 int view_addr_del(struct view *v, const struct nl_addr *a);
 int view_route_set(struct view *v, const struct nl_route *r);
 int view_route_del(struct view *v, const struct nl_route *r);
+int view_rule_set(struct view *v, const struct nl_rule *r);
+int view_rule_del(struct view *v, const struct nl_rule *r);
 
 const struct view_link *view_link(const struct view *v, int ifindex);
 /* Interface name for ifindex, or "if<N>" written into buf. */

@@ -19,6 +19,7 @@ static const struct {
 	[CTL_PVD_SET] = { "pvd.set", true },
 	[CTL_PVD_DEL] = { "pvd.del", true },
 	[CTL_LINK_SET] = { "link.set", true },
+	[CTL_ROUTE_GET] = { "route.get", false },
 };
 
 bool ctlmsg_method_writes(enum ctl_method m)

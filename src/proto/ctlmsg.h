@@ -27,6 +27,7 @@ enum ctl_method {
 	CTL_PVD_SET,
 	CTL_PVD_DEL,
 	CTL_LINK_SET,
+	CTL_ROUTE_GET,
 	CTL__METHOD_MAX
 };
 

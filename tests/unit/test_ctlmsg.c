@@ -58,6 +58,7 @@ static void test_every_method(void **state)
 		{ "pvd.set", CTL_PVD_SET, true },
 		{ "pvd.del", CTL_PVD_DEL, true },
 		{ "link.set", CTL_LINK_SET, true },
+		{ "route.get", CTL_ROUTE_GET, false },
 	};
 	char line[128];
 

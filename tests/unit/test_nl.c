@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests for proto/nl.c: rtnetlink messages built by hand with libmnl,
- * parsed back field by field; malformed messages refused. */
+ * parsed back field by field; malformed messages refused; every builder
+ * round-trips through its parser. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -9,6 +10,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <libmnl/libmnl.h>
+#include <linux/fib_rules.h>
 #include <linux/if_addr.h>
 #include <net/if_arp.h>
 #include <linux/if_link.h>
@@ -856,6 +858,770 @@ static void test_build_addr_bad(void **state)
 	assert_null(nl_build_addr(g_buf.b, sizeof(g_buf.b), false, &in, 1));
 }
 
+/* ---- rules ---- */
+
+static struct nlmsghdr *test_rule_msg(uint16_t type, uint8_t family, uint8_t src_len,
+				      uint8_t dst_len)
+{
+	struct nlmsghdr *nlh = test_hdr(type);
+	struct fib_rule_hdr *frh = mnl_nlmsg_put_extra_header(nlh, sizeof(*frh));
+
+	frh->family = family;
+	frh->src_len = src_len;
+	frh->dst_len = dst_len;
+	frh->table = RT_TABLE_MAIN;
+	frh->action = FR_ACT_TO_TBL;
+	return nlh;
+}
+
+static void test_rule_equal(const struct nl_rule *a, const struct nl_rule *b)
+{
+	size_t alen = a->family == AF_INET ? 4 : 16;
+
+	assert_int_equal(a->family, b->family);
+	assert_int_equal(a->priority, b->priority);
+	assert_int_equal(a->table, b->table);
+	assert_int_equal(a->protocol, b->protocol);
+	assert_int_equal(a->action, b->action);
+	assert_int_equal(a->src_len, b->src_len);
+	assert_int_equal(a->dst_len, b->dst_len);
+	if (a->src_len)
+		assert_memory_equal(a->src, b->src, alen);
+	if (a->dst_len)
+		assert_memory_equal(a->dst, b->dst, alen);
+	assert_int_equal(a->has_fwmark, b->has_fwmark);
+	assert_int_equal(a->fwmark, b->fwmark);
+	assert_int_equal(a->fwmask, b->fwmask);
+	assert_int_equal(a->has_suppress_prefixlen, b->has_suppress_prefixlen);
+	assert_int_equal(a->suppress_prefixlen, b->suppress_prefixlen);
+	assert_int_equal(a->invert, b->invert);
+	assert_string_equal(a->iifname, b->iifname);
+	assert_string_equal(a->oifname, b->oifname);
+}
+
+/* A rule as the kernel dumps it (captured in a namespace, 6.18):
+ * "2000: not from all to 2001:db8:42::/48 iif veth0 oif veth1 lookup 1002
+ * proto static", with frh.table 252 (RT_TABLE_COMPAT) and the "unset"
+ * FRA_SUPPRESS_PREFIXLEN every rule carries. */
+static const uint8_t test_kernel_rule6[] = {
+	0x68, 0x00, 0x00, 0x00, 0x20, 0x00, 0x02, 0x00, 0x01, 0x00, 0x00, 0x00,
+	0xe0, 0x0f, 0x00, 0x00, 0x0a, 0x30, 0x00, 0x00, 0xfc, 0x00, 0x00, 0x01,
+	0x02, 0x00, 0x00, 0x00, 0x08, 0x00, 0x0f, 0x00, 0xea, 0x03, 0x00, 0x00,
+	0x08, 0x00, 0x0e, 0x00, 0xff, 0xff, 0xff, 0xff, 0x05, 0x00, 0x15, 0x00,
+	0x04, 0x00, 0x00, 0x00, 0x0a, 0x00, 0x03, 0x00, 0x76, 0x65, 0x74, 0x68,
+	0x30, 0x00, 0x00, 0x00, 0x0a, 0x00, 0x11, 0x00, 0x76, 0x65, 0x74, 0x68,
+	0x31, 0x00, 0x00, 0x00, 0x08, 0x00, 0x06, 0x00, 0xd0, 0x07, 0x00, 0x00,
+	0x14, 0x00, 0x01, 0x00, 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x42, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+};
+
+/* "1000: from all fwmark 0x1001/0xffff lookup 1001 proto static". */
+static const uint8_t test_kernel_rule4[] = {
+	0x4c, 0x00, 0x00, 0x00, 0x20, 0x00, 0x02, 0x00, 0x01, 0x00, 0x00, 0x00,
+	0xe0, 0x0f, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0xfc, 0x00, 0x00, 0x01,
+	0x00, 0x00, 0x00, 0x00, 0x08, 0x00, 0x0f, 0x00, 0xe9, 0x03, 0x00, 0x00,
+	0x08, 0x00, 0x0e, 0x00, 0xff, 0xff, 0xff, 0xff, 0x05, 0x00, 0x15, 0x00,
+	0x04, 0x00, 0x00, 0x00, 0x08, 0x00, 0x06, 0x00, 0xe8, 0x03, 0x00, 0x00,
+	0x08, 0x00, 0x0a, 0x00, 0x01, 0x10, 0x00, 0x00, 0x08, 0x00, 0x10, 0x00,
+	0xff, 0xff, 0x00, 0x00,
+};
+
+static void test_rule_kernel(void **state)
+{
+	uint8_t dst[16];
+	struct nl_rule r;
+
+	(void)state;
+	test_in6("2001:db8:42::", dst);
+	memcpy(g_msg.b, test_kernel_rule6, sizeof(test_kernel_rule6));
+	memset(&r, 0xa5, sizeof(r));
+	assert_int_equal(nl_parse_rule((struct nlmsghdr *)g_msg.b, &r), 0);
+	assert_int_equal(r.family, AF_INET6);
+	assert_int_equal(r.priority, 2000);
+	/* FRA_TABLE, not the 8-bit RT_TABLE_COMPAT. */
+	assert_int_equal(r.table, 1002);
+	assert_int_equal(r.protocol, RTPROT_STATIC);
+	assert_int_equal(r.action, FR_ACT_TO_TBL);
+	assert_int_equal(r.src_len, 0);
+	assert_int_equal(r.dst_len, 48);
+	assert_memory_equal(r.dst, dst, 16);
+	assert_true(r.invert);
+	assert_string_equal(r.iifname, "veth0");
+	assert_string_equal(r.oifname, "veth1");
+	assert_false(r.has_fwmark);
+	assert_int_equal(r.fwmark, 0);
+	assert_int_equal(r.fwmask, 0);
+	/* 0xffffffff is the kernel's "none". */
+	assert_false(r.has_suppress_prefixlen);
+	assert_int_equal(r.suppress_prefixlen, 0);
+
+	memcpy(g_msg.b, test_kernel_rule4, sizeof(test_kernel_rule4));
+	assert_int_equal(nl_parse_rule((struct nlmsghdr *)g_msg.b, &r), 0);
+	assert_int_equal(r.family, AF_INET);
+	assert_int_equal(r.priority, 1000);
+	assert_int_equal(r.table, 1001);
+	assert_true(r.has_fwmark);
+	assert_int_equal(r.fwmark, 0x1001);
+	assert_int_equal(r.fwmask, 0xffff);
+	assert_false(r.invert);
+	assert_string_equal(r.iifname, "");
+	assert_false(r.has_suppress_prefixlen);
+}
+
+static void test_rule_attrs(void **state)
+{
+	struct nlmsghdr *nlh;
+	struct nl_rule r;
+
+	(void)state;
+	/* No attributes: the header's table, nothing else. */
+	nlh = test_rule_msg(RTM_DELRULE, AF_INET, 0, 0);
+	memset(&r, 0xa5, sizeof(r));
+	assert_int_equal(nl_parse_rule(nlh, &r), 0);
+	assert_int_equal(r.table, RT_TABLE_MAIN);
+	assert_int_equal(r.priority, 0);
+	assert_false(r.has_fwmark);
+	assert_false(r.has_suppress_prefixlen);
+	assert_false(r.invert);
+	assert_string_equal(r.iifname, "");
+	assert_string_equal(r.oifname, "");
+
+	/* A mark alone matches all 32 bits; a mask alone is a match too. */
+	nlh = test_rule_msg(RTM_NEWRULE, AF_INET, 0, 0);
+	mnl_attr_put_u32(nlh, FRA_FWMARK, 7);
+	assert_int_equal(nl_parse_rule(nlh, &r), 0);
+	assert_true(r.has_fwmark);
+	assert_int_equal(r.fwmark, 7);
+	assert_int_equal(r.fwmask, 0xffffffffu);
+	nlh = test_rule_msg(RTM_NEWRULE, AF_INET6, 0, 0);
+	mnl_attr_put_u32(nlh, FRA_FWMASK, 0x100);
+	assert_int_equal(nl_parse_rule(nlh, &r), 0);
+	assert_true(r.has_fwmark);
+	assert_int_equal(r.fwmark, 0);
+	assert_int_equal(r.fwmask, 0x100);
+
+	/* suppress_prefixlength 0 and a large value are kept. */
+	nlh = test_rule_msg(RTM_NEWRULE, AF_INET6, 0, 0);
+	mnl_attr_put_u32(nlh, FRA_SUPPRESS_PREFIXLEN, 0);
+	assert_int_equal(nl_parse_rule(nlh, &r), 0);
+	assert_true(r.has_suppress_prefixlen);
+	assert_int_equal(r.suppress_prefixlen, 0);
+	nlh = test_rule_msg(RTM_NEWRULE, AF_INET6, 0, 0);
+	mnl_attr_put_u32(nlh, FRA_SUPPRESS_PREFIXLEN, 200);
+	assert_int_equal(nl_parse_rule(nlh, &r), 0);
+	assert_true(r.has_suppress_prefixlen);
+	assert_int_equal(r.suppress_prefixlen, 200);
+
+	/* An address with length 0 is ignored by the kernel; accepted. */
+	nlh = test_rule_msg(RTM_NEWRULE, AF_INET, 0, 32);
+	mnl_attr_put_u32(nlh, FRA_DST, htonl(0xc0000201));
+	mnl_attr_put_u32(nlh, FRA_SRC, htonl(0xc0000202));
+	assert_int_equal(nl_parse_rule(nlh, &r), 0);
+	assert_int_equal(r.dst_len, 32);
+	assert_int_equal(r.dst[3], 1);
+	assert_int_equal(r.src_len, 0);
+}
+
+static void test_rule_bad(void **state)
+{
+	uint8_t a5[5] = { 10, 0, 0, 0, 0 };
+	uint8_t a16[16] = { 0x20, 0x01, 0x0d, 0xb8 };
+	struct nlmsghdr *nlh;
+	struct nlattr *at;
+	struct nl_rule r, keep;
+
+	(void)state;
+	memset(&keep, 0x5a, sizeof(keep));
+	r = keep;
+
+	/* Short header. */
+	nlh = test_rule_msg(RTM_NEWRULE, AF_INET, 0, 0);
+	nlh->nlmsg_len = NLMSG_LENGTH(sizeof(struct fib_rule_hdr) - 4);
+	assert_int_equal(nl_parse_rule(nlh, &r), -EBADMSG);
+	nlh->nlmsg_len = NLMSG_HDRLEN;
+	assert_int_equal(nl_parse_rule(nlh, &r), -EBADMSG);
+
+	/* An attribute past the end, and stray bytes after the last one. */
+	nlh = test_rule_msg(RTM_NEWRULE, AF_INET, 0, 0);
+	mnl_attr_put_u32(nlh, FRA_PRIORITY, 5);
+	at = mnl_nlmsg_get_payload_tail(nlh);
+	mnl_attr_put_u32(nlh, FRA_TABLE, 1001);
+	at->nla_len = 200;
+	assert_int_equal(nl_parse_rule(nlh, &r), -EBADMSG);
+	at->nla_len = 8;
+	nlh->nlmsg_len += 2;
+	assert_int_equal(nl_parse_rule(nlh, &r), -EBADMSG);
+	nlh->nlmsg_len -= 2;
+	assert_int_equal(nl_parse_rule(nlh, &r), 0);
+	assert_int_equal(r.priority, 5);
+	assert_int_equal(r.table, 1001);
+	r = keep;
+
+	/* Wrong sizes. */
+	nlh = test_rule_msg(RTM_NEWRULE, AF_INET, 0, 0);
+	mnl_attr_put(nlh, FRA_PRIORITY, 3, a5);
+	assert_int_equal(nl_parse_rule(nlh, &r), -EBADMSG);
+	nlh = test_rule_msg(RTM_NEWRULE, AF_INET, 8, 0);
+	mnl_attr_put(nlh, FRA_SRC, 5, a5);
+	assert_int_equal(nl_parse_rule(nlh, &r), -EBADMSG);
+	nlh = test_rule_msg(RTM_NEWRULE, AF_INET, 0, 8);
+	mnl_attr_put(nlh, FRA_DST, 16, a16);
+	assert_int_equal(nl_parse_rule(nlh, &r), -EBADMSG);
+	nlh = test_rule_msg(RTM_NEWRULE, AF_INET6, 64, 0);
+	mnl_attr_put(nlh, FRA_SRC, 4, a16);
+	assert_int_equal(nl_parse_rule(nlh, &r), -EBADMSG);
+	nlh = test_rule_msg(RTM_NEWRULE, AF_INET6, 0, 0);
+	mnl_attr_put(nlh, FRA_TABLE, 8, a16);
+	assert_int_equal(nl_parse_rule(nlh, &r), -EBADMSG);
+	nlh = test_rule_msg(RTM_NEWRULE, AF_INET6, 0, 0);
+	mnl_attr_put_u16(nlh, FRA_FWMARK, 1);
+	assert_int_equal(nl_parse_rule(nlh, &r), -EBADMSG);
+	nlh = test_rule_msg(RTM_NEWRULE, AF_INET6, 0, 0);
+	mnl_attr_put_u8(nlh, FRA_FWMASK, 1);
+	assert_int_equal(nl_parse_rule(nlh, &r), -EBADMSG);
+	nlh = test_rule_msg(RTM_NEWRULE, AF_INET6, 0, 0);
+	mnl_attr_put_u16(nlh, FRA_PROTOCOL, RTPROT_STATIC);
+	assert_int_equal(nl_parse_rule(nlh, &r), -EBADMSG);
+	nlh = test_rule_msg(RTM_NEWRULE, AF_INET6, 0, 0);
+	mnl_attr_put_u16(nlh, FRA_SUPPRESS_PREFIXLEN, 0);
+	assert_int_equal(nl_parse_rule(nlh, &r), -EBADMSG);
+
+	/* Interface names: empty, or no room for the terminator. */
+	nlh = test_rule_msg(RTM_NEWRULE, AF_INET6, 0, 0);
+	mnl_attr_put_strz(nlh, FRA_IIFNAME, "");
+	assert_int_equal(nl_parse_rule(nlh, &r), -EBADMSG);
+	nlh = test_rule_msg(RTM_NEWRULE, AF_INET6, 0, 0);
+	mnl_attr_put_strz(nlh, FRA_OIFNAME, "0123456789abcdef");
+	assert_int_equal(nl_parse_rule(nlh, &r), -EBADMSG);
+	nlh = test_rule_msg(RTM_NEWRULE, AF_INET6, 0, 0);
+	mnl_attr_put_strz(nlh, FRA_OIFNAME, "0123456789abcde");
+	assert_int_equal(nl_parse_rule(nlh, &r), 0);
+	assert_string_equal(r.oifname, "0123456789abcde");
+	r = keep;
+
+	/* Prefix lengths against the family; a length without its address. */
+	nlh = test_rule_msg(RTM_NEWRULE, AF_INET, 33, 0);
+	mnl_attr_put(nlh, FRA_SRC, 4, a5);
+	assert_int_equal(nl_parse_rule(nlh, &r), -EBADMSG);
+	nlh = test_rule_msg(RTM_NEWRULE, AF_INET, 0, 33);
+	mnl_attr_put(nlh, FRA_DST, 4, a5);
+	assert_int_equal(nl_parse_rule(nlh, &r), -EBADMSG);
+	nlh = test_rule_msg(RTM_NEWRULE, AF_INET6, 129, 0);
+	mnl_attr_put(nlh, FRA_SRC, 16, a16);
+	assert_int_equal(nl_parse_rule(nlh, &r), -EBADMSG);
+	nlh = test_rule_msg(RTM_NEWRULE, AF_INET, 24, 0);
+	assert_int_equal(nl_parse_rule(nlh, &r), -EBADMSG);
+	nlh = test_rule_msg(RTM_NEWRULE, AF_INET6, 0, 48);
+	assert_int_equal(nl_parse_rule(nlh, &r), -EBADMSG);
+
+	/* Unknown family (ipmr's 128 included), other message types. */
+	nlh = test_rule_msg(RTM_NEWRULE, AF_UNSPEC, 0, 0);
+	assert_int_equal(nl_parse_rule(nlh, &r), -EPROTO);
+	nlh = test_rule_msg(RTM_NEWRULE, 128, 0, 0);
+	assert_int_equal(nl_parse_rule(nlh, &r), -EPROTO);
+	nlh = test_rule_msg(RTM_NEWRULE, AF_PACKET, 0, 0);
+	assert_int_equal(nl_parse_rule(nlh, &r), -EPROTO);
+	nlh = test_rule_msg(RTM_GETRULE, AF_INET, 0, 0);
+	assert_int_equal(nl_parse_rule(nlh, &r), -EPROTO);
+	nlh = test_rule_msg(RTM_NEWROUTE, AF_INET, 0, 0);
+	assert_int_equal(nl_parse_rule(nlh, &r), -EPROTO);
+
+	/* Failures leave the output alone. */
+	assert_memory_equal(&r, &keep, sizeof(r));
+}
+
+static void test_build_rule_v4(void **state)
+{
+	struct nl_rule in = { .family = AF_INET, .priority = 1000, .table = 1001,
+			      .protocol = RTPROT_STATIC, .src_len = 24, .dst_len = 32,
+			      .has_fwmark = true, .fwmark = 0x1001, .fwmask = 0xffff,
+			      .has_suppress_prefixlen = true, .suppress_prefixlen = 0,
+			      .invert = true, .iifname = "veth0", .oifname = "0123456789abcde" };
+	const struct fib_rule_hdr *frh;
+	struct nl_rule out;
+	struct nlmsghdr *nlh;
+	size_t off = 0;
+
+	(void)state;
+	test_in4("192.0.2.0", in.src);
+	test_in4("198.51.100.7", in.dst);
+	memset(g_buf.b, 0xee, sizeof(g_buf.b));
+	nlh = nl_build_rule(g_buf.b, sizeof(g_buf.b), true, &in, 31);
+	assert_ptr_equal(nlh, g_buf.b);
+	assert_int_equal(nlh->nlmsg_type, RTM_NEWRULE);
+	assert_int_equal(nlh->nlmsg_flags,
+			 NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
+	assert_int_equal(nlh->nlmsg_seq, 31);
+	assert_int_equal(nlh->nlmsg_len % 4, 0);
+	frh = mnl_nlmsg_get_payload(nlh);
+	assert_int_equal(frh->family, AF_INET);
+	assert_int_equal(frh->src_len, 24);
+	assert_int_equal(frh->dst_len, 32);
+	assert_int_equal(frh->tos, 0);
+	/* 1001 does not fit in 8 bits: FRA_TABLE only. */
+	assert_int_equal(frh->table, RT_TABLE_UNSPEC);
+	assert_int_equal(frh->res1, 0);
+	assert_int_equal(frh->res2, 0);
+	assert_int_equal(frh->action, FR_ACT_TO_TBL);
+	assert_int_equal(frh->flags, FIB_RULE_INVERT);
+	assert_ptr_equal(nl_next(g_buf.b, nlh->nlmsg_len, &off), nlh);
+	assert_int_equal(off, nlh->nlmsg_len);
+
+	memset(&out, 0xa5, sizeof(out));
+	assert_int_equal(nl_parse_rule(nlh, &out), 0);
+	in.action = FR_ACT_TO_TBL;
+	test_rule_equal(&in, &out);
+
+	/* The delete carries the same selectors. */
+	nlh = nl_build_rule(g_buf.b, sizeof(g_buf.b), false, &in, 32);
+	assert_non_null(nlh);
+	assert_int_equal(nlh->nlmsg_type, RTM_DELRULE);
+	assert_int_equal(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK);
+	assert_int_equal(nl_parse_rule(nlh, &out), 0);
+	test_rule_equal(&in, &out);
+	nlh->nlmsg_type = RTM_NEWRULE;
+	assert_int_equal(nl_parse_rule(nlh, &out), 0);
+	test_rule_equal(&in, &out);
+
+	/* A table below 256 also goes in the header. */
+	in.table = RT_TABLE_MAIN;
+	nlh = nl_build_rule(g_buf.b, sizeof(g_buf.b), true, &in, 33);
+	assert_int_equal(((struct fib_rule_hdr *)mnl_nlmsg_get_payload(nlh))->table,
+			 RT_TABLE_MAIN);
+	assert_int_equal(nl_parse_rule(nlh, &out), 0);
+	test_rule_equal(&in, &out);
+}
+
+static void test_build_rule_v6(void **state)
+{
+	struct nl_rule in = { .family = AF_INET6, .priority = 32000, .table = 0,
+			      .action = FR_ACT_UNREACHABLE, .src_len = 64, .dst_len = 128 };
+	struct nl_rule minimal = { .family = AF_INET6, .table = 100 };
+	struct nl_rule out;
+	struct nlmsghdr *nlh;
+
+	(void)state;
+	test_in6("2001:db8:1::", in.src);
+	test_in6("2001:db8:2::77", in.dst);
+	nlh = nl_build_rule(g_buf.b, sizeof(g_buf.b), true, &in, 1);
+	assert_non_null(nlh);
+	assert_int_equal(((struct fib_rule_hdr *)mnl_nlmsg_get_payload(nlh))->action,
+			 FR_ACT_UNREACHABLE);
+	memset(&out, 0xa5, sizeof(out));
+	assert_int_equal(nl_parse_rule(nlh, &out), 0);
+	test_rule_equal(&in, &out);
+
+	/* Fwmark, mask 0 and suppress_prefixlength 128 survive as given. */
+	in.has_fwmark = true;
+	in.fwmark = 0;
+	in.fwmask = 0;
+	in.has_suppress_prefixlen = true;
+	in.suppress_prefixlen = 128;
+	in.oifname[0] = 'x';
+	nlh = nl_build_rule(g_buf.b, sizeof(g_buf.b), false, &in, 2);
+	nlh->nlmsg_type = RTM_NEWRULE;
+	assert_int_equal(nl_parse_rule(nlh, &out), 0);
+	test_rule_equal(&in, &out);
+
+	/* The smallest: header, priority, table, protocol. */
+	nlh = nl_build_rule(g_buf.b, sizeof(g_buf.b), true, &minimal, 3);
+	assert_non_null(nlh);
+	assert_int_equal(nlh->nlmsg_len, NLMSG_SPACE(sizeof(struct fib_rule_hdr)) + 8 + 8 + 8);
+	assert_int_equal(nl_parse_rule(nlh, &out), 0);
+	minimal.action = FR_ACT_TO_TBL;
+	test_rule_equal(&minimal, &out);
+}
+
+static void test_build_rule_bad(void **state)
+{
+	struct nl_rule in = { .family = AF_INET6, .priority = 1, .table = 1001, .src_len = 64,
+			      .has_fwmark = true, .fwmark = 1, .fwmask = 1,
+			      .iifname = "lo" };
+	struct nlmsghdr *nlh;
+	uint32_t len;
+
+	(void)state;
+	nlh = nl_build_rule(g_buf.b, sizeof(g_buf.b), true, &in, 1);
+	assert_non_null(nlh);
+	len = nlh->nlmsg_len;
+	/* Every capacity short of the message is refused. */
+	for (size_t cap = 0; cap < len; cap++)
+		assert_null(nl_build_rule(g_buf.b, cap, true, &in, 1));
+	assert_non_null(nl_build_rule(g_buf.b, len, true, &in, 1));
+
+	in.src_len = 129;
+	assert_null(nl_build_rule(g_buf.b, sizeof(g_buf.b), true, &in, 1));
+	in.family = AF_INET;
+	in.src_len = 33;
+	assert_null(nl_build_rule(g_buf.b, sizeof(g_buf.b), true, &in, 1));
+	in.src_len = 0;
+	in.dst_len = 33;
+	assert_null(nl_build_rule(g_buf.b, sizeof(g_buf.b), false, &in, 1));
+	in.dst_len = 32;
+	assert_non_null(nl_build_rule(g_buf.b, sizeof(g_buf.b), false, &in, 1));
+	memset(in.iifname, 'a', sizeof(in.iifname));
+	assert_null(nl_build_rule(g_buf.b, sizeof(g_buf.b), true, &in, 1));
+	in.iifname[0] = '\0';
+	memset(in.oifname, 'a', sizeof(in.oifname));
+	assert_null(nl_build_rule(g_buf.b, sizeof(g_buf.b), true, &in, 1));
+	in.oifname[0] = '\0';
+	assert_non_null(nl_build_rule(g_buf.b, sizeof(g_buf.b), true, &in, 1));
+	in.family = AF_UNSPEC;
+	assert_null(nl_build_rule(g_buf.b, sizeof(g_buf.b), true, &in, 1));
+	in.family = 128;
+	assert_null(nl_build_rule(g_buf.b, sizeof(g_buf.b), false, &in, 1));
+}
+
+/* ---- route builders ---- */
+
+static void test_route_equal(const struct nl_route *a, const struct nl_route *b)
+{
+	size_t alen = a->family == AF_INET ? 4 : 16;
+
+	assert_int_equal(a->family, b->family);
+	assert_int_equal(a->dst_len, b->dst_len);
+	assert_int_equal(a->src_len, b->src_len);
+	assert_int_equal(a->protocol, b->protocol);
+	assert_int_equal(a->type, b->type);
+	assert_int_equal(a->table, b->table);
+	assert_int_equal(a->oif, b->oif);
+	assert_int_equal(a->priority, b->priority);
+	assert_memory_equal(a->dst, b->dst, alen);
+	assert_memory_equal(a->src, b->src, alen);
+	assert_int_equal(a->has_gateway, b->has_gateway);
+	if (a->has_gateway)
+		assert_memory_equal(a->gateway, b->gateway, alen);
+	assert_int_equal(a->pref, b->pref);
+	assert_int_equal(a->has_prefsrc, b->has_prefsrc);
+	if (a->has_prefsrc)
+		assert_memory_equal(a->prefsrc, b->prefsrc, alen);
+}
+
+static void test_build_route_v4(void **state)
+{
+	struct nl_route in = { .family = AF_INET, .dst_len = 24, .protocol = RTPROT_STATIC,
+			       .type = RTN_UNICAST, .table = 1001, .oif = 3, .priority = 10,
+			       .has_prefsrc = true };
+	const struct rtmsg *rtm;
+	struct nl_route out;
+	struct nlmsghdr *nlh;
+
+	(void)state;
+	test_in4("192.0.2.0", in.dst);
+	test_in4("192.0.2.1", in.prefsrc);
+	memset(g_buf.b, 0xee, sizeof(g_buf.b));
+	nlh = nl_build_route(g_buf.b, sizeof(g_buf.b), true, &in, 40);
+	assert_ptr_equal(nlh, g_buf.b);
+	assert_int_equal(nlh->nlmsg_type, RTM_NEWROUTE);
+	assert_int_equal(nlh->nlmsg_flags,
+			 NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE);
+	assert_int_equal(nlh->nlmsg_seq, 40);
+	rtm = mnl_nlmsg_get_payload(nlh);
+	assert_int_equal(rtm->rtm_family, AF_INET);
+	assert_int_equal(rtm->rtm_dst_len, 24);
+	assert_int_equal(rtm->rtm_src_len, 0);
+	assert_int_equal(rtm->rtm_tos, 0);
+	assert_int_equal(rtm->rtm_table, RT_TABLE_UNSPEC);
+	assert_int_equal(rtm->rtm_protocol, RTPROT_STATIC);
+	/* On-link: no gateway. */
+	assert_int_equal(rtm->rtm_scope, RT_SCOPE_LINK);
+	assert_int_equal(rtm->rtm_type, RTN_UNICAST);
+	assert_int_equal(rtm->rtm_flags, 0);
+	memset(&out, 0xa5, sizeof(out));
+	assert_int_equal(nl_parse_route(nlh, &out), 0);
+	test_route_equal(&in, &out);
+	assert_int_equal(out.scope, RT_SCOPE_LINK);
+
+	/* A default route via a gateway: no RTA_DST, universe scope; an
+	 * IPv4 route has no preference to send; type 0 is unicast. */
+	memset(in.dst, 0, sizeof(in.dst));
+	in.dst_len = 0;
+	in.has_gateway = true;
+	test_in4("192.0.2.254", in.gateway);
+	in.has_prefsrc = false;
+	in.type = 0;
+	in.pref = ICMPV6_ROUTER_PREF_HIGH;
+	in.table = 200;
+	nlh = nl_build_route(g_buf.b, sizeof(g_buf.b), true, &in, 41);
+	rtm = mnl_nlmsg_get_payload(nlh);
+	assert_int_equal(rtm->rtm_scope, RT_SCOPE_UNIVERSE);
+	assert_int_equal(rtm->rtm_type, RTN_UNICAST);
+	assert_int_equal(rtm->rtm_table, 200);
+	/* rtmsg, table, gateway, oif, priority. */
+	assert_int_equal(nlh->nlmsg_len, NLMSG_SPACE(sizeof(*rtm)) + 4 * 8);
+	assert_int_equal(nl_parse_route(nlh, &out), 0);
+	in.type = RTN_UNICAST;
+	in.pref = 0;
+	test_route_equal(&in, &out);
+
+	/* Delete: any scope, only NLM_F_ACK. */
+	nlh = nl_build_route(g_buf.b, sizeof(g_buf.b), false, &in, 42);
+	assert_int_equal(nlh->nlmsg_type, RTM_DELROUTE);
+	assert_int_equal(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK);
+	assert_int_equal(((struct rtmsg *)mnl_nlmsg_get_payload(nlh))->rtm_scope,
+			 RT_SCOPE_NOWHERE);
+	nlh->nlmsg_type = RTM_NEWROUTE;
+	assert_int_equal(nl_parse_route(nlh, &out), 0);
+	test_route_equal(&in, &out);
+}
+
+static void test_build_route_v6(void **state)
+{
+	struct nl_route in = { .family = AF_INET6, .dst_len = 48, .src_len = 56,
+			       .protocol = RTPROT_RA, .type = RTN_UNICAST, .table = 1001,
+			       .oif = 9, .priority = 1024, .has_gateway = true,
+			       .pref = ICMPV6_ROUTER_PREF_HIGH, .has_prefsrc = true };
+	const struct rtmsg *rtm;
+	struct nl_route out;
+	struct nlmsghdr *nlh;
+	uint32_t len;
+
+	(void)state;
+	test_in6("2001:db8:99::", in.dst);
+	test_in6("2001:db8:1::", in.src);
+	test_in6("fe80::1", in.gateway);
+	test_in6("2001:db8:1::1", in.prefsrc);
+	nlh = nl_build_route(g_buf.b, sizeof(g_buf.b), true, &in, 50);
+	assert_non_null(nlh);
+	rtm = mnl_nlmsg_get_payload(nlh);
+	assert_int_equal(rtm->rtm_scope, RT_SCOPE_UNIVERSE);
+	assert_int_equal(rtm->rtm_src_len, 56);
+	memset(&out, 0xa5, sizeof(out));
+	assert_int_equal(nl_parse_route(nlh, &out), 0);
+	test_route_equal(&in, &out);
+	len = nlh->nlmsg_len;
+
+	/* Low survives; medium (0) is the same as no RTA_PREF. */
+	in.pref = ICMPV6_ROUTER_PREF_LOW;
+	nlh = nl_build_route(g_buf.b, sizeof(g_buf.b), true, &in, 51);
+	assert_int_equal(nl_parse_route(nlh, &out), 0);
+	test_route_equal(&in, &out);
+	in.pref = ICMPV6_ROUTER_PREF_MEDIUM;
+	nlh = nl_build_route(g_buf.b, sizeof(g_buf.b), true, &in, 52);
+	assert_int_equal(nlh->nlmsg_len, len - 8);
+	assert_int_equal(nl_parse_route(nlh, &out), 0);
+	test_route_equal(&in, &out);
+
+	/* Other types: scope as ip-route(8) picks it. */
+	in.has_gateway = false;
+	in.type = RTN_UNREACHABLE;
+	nlh = nl_build_route(g_buf.b, sizeof(g_buf.b), true, &in, 53);
+	assert_int_equal(((struct rtmsg *)mnl_nlmsg_get_payload(nlh))->rtm_scope,
+			 RT_SCOPE_UNIVERSE);
+	assert_int_equal(nl_parse_route(nlh, &out), 0);
+	test_route_equal(&in, &out);
+	in.type = RTN_LOCAL;
+	nlh = nl_build_route(g_buf.b, sizeof(g_buf.b), true, &in, 54);
+	assert_int_equal(((struct rtmsg *)mnl_nlmsg_get_payload(nlh))->rtm_scope, RT_SCOPE_HOST);
+	in.type = RTN_MULTICAST;
+	nlh = nl_build_route(g_buf.b, sizeof(g_buf.b), true, &in, 55);
+	assert_int_equal(((struct rtmsg *)mnl_nlmsg_get_payload(nlh))->rtm_scope, RT_SCOPE_LINK);
+}
+
+static void test_build_route_bad(void **state)
+{
+	struct nl_route in = { .family = AF_INET6, .dst_len = 64, .table = 1001, .oif = 2,
+			       .has_gateway = true, .pref = ICMPV6_ROUTER_PREF_HIGH };
+	struct nlmsghdr *nlh;
+	uint32_t len;
+
+	(void)state;
+	nlh = nl_build_route(g_buf.b, sizeof(g_buf.b), true, &in, 1);
+	assert_non_null(nlh);
+	len = nlh->nlmsg_len;
+	for (size_t cap = 0; cap < len; cap++)
+		assert_null(nl_build_route(g_buf.b, cap, true, &in, 1));
+	assert_non_null(nl_build_route(g_buf.b, len, true, &in, 1));
+
+	in.dst_len = 129;
+	assert_null(nl_build_route(g_buf.b, sizeof(g_buf.b), true, &in, 1));
+	in.dst_len = 0;
+	in.src_len = 129;
+	assert_null(nl_build_route(g_buf.b, sizeof(g_buf.b), false, &in, 1));
+	in.family = AF_INET;
+	in.src_len = 33;
+	assert_null(nl_build_route(g_buf.b, sizeof(g_buf.b), true, &in, 1));
+	in.src_len = 32;
+	assert_non_null(nl_build_route(g_buf.b, sizeof(g_buf.b), true, &in, 1));
+	in.family = AF_UNSPEC;
+	in.src_len = 0;
+	assert_null(nl_build_route(g_buf.b, sizeof(g_buf.b), true, &in, 1));
+	in.family = AF_PACKET;
+	assert_null(nl_build_route(g_buf.b, sizeof(g_buf.b), false, &in, 1));
+}
+
+static void test_route_prefsrc_bad(void **state)
+{
+	uint8_t a6[16] = { 0x20, 0x01, 0x0d, 0xb8 };
+	struct nlmsghdr *nlh;
+	struct nl_route r, keep;
+
+	(void)state;
+	memset(&keep, 0x5a, sizeof(keep));
+	r = keep;
+	nlh = test_route_msg(RTM_NEWROUTE, AF_INET, 0, 0);
+	mnl_attr_put(nlh, RTA_PREFSRC, 16, a6);
+	assert_int_equal(nl_parse_route(nlh, &r), -EBADMSG);
+	nlh = test_route_msg(RTM_NEWROUTE, AF_INET6, 0, 0);
+	mnl_attr_put(nlh, RTA_PREFSRC, 4, a6);
+	assert_int_equal(nl_parse_route(nlh, &r), -EBADMSG);
+	/* Failures leave the output alone. */
+	assert_memory_equal(&r, &keep, sizeof(r));
+	nlh = test_route_msg(RTM_NEWROUTE, AF_INET6, 0, 0);
+	mnl_attr_put(nlh, RTA_PREFSRC, 16, a6);
+	assert_int_equal(nl_parse_route(nlh, &r), 0);
+	assert_true(r.has_prefsrc);
+	assert_memory_equal(r.prefsrc, a6, 16);
+	nlh = test_route_msg(RTM_NEWROUTE, AF_INET6, 0, 0);
+	assert_int_equal(nl_parse_route(nlh, &r), 0);
+	assert_false(r.has_prefsrc);
+}
+
+/* ---- route lookups ---- */
+
+/* Walk a request's attributes into tb[] (the messages are our own). */
+static void test_attrs(const struct nlmsghdr *nlh, const struct nlattr *tb[RTA_MAX + 1])
+{
+	const struct nlattr *a;
+
+	memset(tb, 0, sizeof(*tb) * (RTA_MAX + 1));
+	mnl_attr_for_each(a, nlh, sizeof(struct rtmsg)) {
+		assert_true(mnl_attr_get_type(a) <= RTA_MAX);
+		assert_null(tb[mnl_attr_get_type(a)]);
+		tb[mnl_attr_get_type(a)] = a;
+	}
+}
+
+static void test_build_route_get(void **state)
+{
+	const struct nlattr *tb[RTA_MAX + 1];
+	uint8_t dst[16], src[16];
+	const struct rtmsg *rtm;
+	struct nlmsghdr *nlh;
+	struct nl_route out;
+
+	(void)state;
+	test_in4("198.51.100.7", dst);
+	test_in4("192.0.2.1", src);
+	memset(g_buf.b, 0xee, sizeof(g_buf.b));
+	nlh = nl_build_route_get(g_buf.b, sizeof(g_buf.b), AF_INET, dst, src, 0x1001, 3, 60);
+	assert_ptr_equal(nlh, g_buf.b);
+	assert_int_equal(nlh->nlmsg_type, RTM_GETROUTE);
+	/* One answer, not a dump and no extra ACK. */
+	assert_int_equal(nlh->nlmsg_flags, NLM_F_REQUEST);
+	assert_int_equal(nlh->nlmsg_seq, 60);
+	rtm = mnl_nlmsg_get_payload(nlh);
+	assert_int_equal(rtm->rtm_family, AF_INET);
+	assert_int_equal(rtm->rtm_dst_len, 32);
+	assert_int_equal(rtm->rtm_src_len, 32);
+	/* What NETLINK_GET_STRICT_CHK insists on. */
+	assert_int_equal(rtm->rtm_table, 0);
+	assert_int_equal(rtm->rtm_protocol, 0);
+	assert_int_equal(rtm->rtm_scope, 0);
+	assert_int_equal(rtm->rtm_type, 0);
+	assert_int_equal(rtm->rtm_flags, RTM_F_LOOKUP_TABLE);
+	test_attrs(nlh, tb);
+	assert_non_null(tb[RTA_DST]);
+	assert_int_equal(mnl_attr_get_payload_len(tb[RTA_DST]), 4);
+	assert_memory_equal(mnl_attr_get_payload(tb[RTA_DST]), dst, 4);
+	assert_non_null(tb[RTA_SRC]);
+	assert_memory_equal(mnl_attr_get_payload(tb[RTA_SRC]), src, 4);
+	assert_non_null(tb[RTA_MARK]);
+	assert_int_equal(mnl_attr_get_u32(tb[RTA_MARK]), 0x1001);
+	assert_non_null(tb[RTA_OIF]);
+	assert_int_equal(mnl_attr_get_u32(tb[RTA_OIF]), 3);
+	/* Round trip through the route parser. */
+	nlh->nlmsg_type = RTM_NEWROUTE;
+	assert_int_equal(nl_parse_route(nlh, &out), 0);
+	assert_int_equal(out.family, AF_INET);
+	assert_int_equal(out.dst_len, 32);
+	assert_int_equal(out.src_len, 32);
+	assert_memory_equal(out.dst, dst, 4);
+	assert_memory_equal(out.src, src, 4);
+	assert_int_equal(out.oif, 3);
+
+	/* IPv6, destination only: no flags (strict checking refuses them). */
+	test_in6("2001:db8:77::1", dst);
+	nlh = nl_build_route_get(g_buf.b, sizeof(g_buf.b), AF_INET6, dst, NULL, 0, 0, 61);
+	assert_non_null(nlh);
+	rtm = mnl_nlmsg_get_payload(nlh);
+	assert_int_equal(rtm->rtm_dst_len, 128);
+	assert_int_equal(rtm->rtm_src_len, 0);
+	assert_int_equal(rtm->rtm_flags, 0);
+	assert_int_equal(nlh->nlmsg_len, NLMSG_SPACE(sizeof(*rtm)) + 4 + 16);
+	test_attrs(nlh, tb);
+	assert_memory_equal(mnl_attr_get_payload(tb[RTA_DST]), dst, 16);
+	assert_null(tb[RTA_SRC]);
+	assert_null(tb[RTA_MARK]);
+	assert_null(tb[RTA_OIF]);
+	nlh->nlmsg_type = RTM_NEWROUTE;
+	assert_int_equal(nl_parse_route(nlh, &out), 0);
+	assert_int_equal(out.dst_len, 128);
+	assert_memory_equal(out.dst, dst, 16);
+}
+
+static void test_build_route_get_bad(void **state)
+{
+	uint8_t dst[16] = { 0x20, 0x01, 0x0d, 0xb8 };
+	struct nlmsghdr *nlh;
+	uint32_t len;
+
+	(void)state;
+	nlh = nl_build_route_get(g_buf.b, sizeof(g_buf.b), AF_INET6, dst, dst, 7, 2, 1);
+	assert_non_null(nlh);
+	len = nlh->nlmsg_len;
+	for (size_t cap = 0; cap < len; cap++)
+		assert_null(nl_build_route_get(g_buf.b, cap, AF_INET6, dst, dst, 7, 2, 1));
+	assert_non_null(nl_build_route_get(g_buf.b, len, AF_INET6, dst, dst, 7, 2, 1));
+	assert_null(nl_build_route_get(g_buf.b, sizeof(g_buf.b), AF_UNSPEC, dst, NULL, 0, 0, 1));
+	assert_null(nl_build_route_get(g_buf.b, sizeof(g_buf.b), AF_PACKET, dst, NULL, 0, 0, 1));
+	assert_null(nl_build_route_get(g_buf.b, sizeof(g_buf.b), AF_INET, NULL, NULL, 0, 0, 1));
+	/* A negative oif is left out, not sent. */
+	nlh = nl_build_route_get(g_buf.b, sizeof(g_buf.b), AF_INET, dst, NULL, 0, -1, 1);
+	assert_int_equal(nlh->nlmsg_len, NLMSG_SPACE(sizeof(struct rtmsg)) + 8);
+}
+
+/* The kernel's answer to nl_build_route_get() for 198.51.100.7 with mark
+ * 0x1001 and a rule "fwmark 0x1001/0xffff lookup 1001" (captured in a
+ * namespace, 6.18): RTM_NEWROUTE, rtm_table 252 (RT_TABLE_COMPAT),
+ * RTA_TABLE 1001, RTA_DST, RTA_OIF 3, RTA_PREFSRC 192.0.2.1, RTA_GATEWAY
+ * 192.0.2.254, RTA_MARK, RTA_UID and RTA_CACHEINFO. */
+static const uint8_t test_kernel_get4[] = {
+	0x78, 0x00, 0x00, 0x00, 0x18, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+	0x6c, 0x10, 0x00, 0x00, 0x02, 0x20, 0x00, 0x00, 0xfc, 0x00, 0x00, 0x01,
+	0x00, 0x02, 0x00, 0x00, 0x08, 0x00, 0x0f, 0x00, 0xe9, 0x03, 0x00, 0x00,
+	0x08, 0x00, 0x01, 0x00, 0xc6, 0x33, 0x64, 0x07, 0x08, 0x00, 0x04, 0x00,
+	0x03, 0x00, 0x00, 0x00, 0x08, 0x00, 0x07, 0x00, 0xc0, 0x00, 0x02, 0x01,
+	0x08, 0x00, 0x05, 0x00, 0xc0, 0x00, 0x02, 0xfe, 0x08, 0x00, 0x10, 0x00,
+	0x01, 0x10, 0x00, 0x00, 0x08, 0x00, 0x19, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x24, 0x00, 0x0c, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+};
+
+static void test_route_get_answer(void **state)
+{
+	uint8_t dst[4], gw[4], src[4];
+	struct nl_route r;
+
+	(void)state;
+	test_in4("198.51.100.7", dst);
+	test_in4("192.0.2.254", gw);
+	test_in4("192.0.2.1", src);
+	memcpy(g_msg.b, test_kernel_get4, sizeof(test_kernel_get4));
+	assert_int_equal(nl_parse_route((struct nlmsghdr *)g_msg.b, &r), 0);
+	assert_int_equal(r.family, AF_INET);
+	assert_int_equal(r.table, 1001);
+	assert_int_equal(r.dst_len, 32);
+	assert_memory_equal(r.dst, dst, 4);
+	assert_true(r.has_gateway);
+	assert_memory_equal(r.gateway, gw, 4);
+	assert_true(r.has_prefsrc);
+	assert_memory_equal(r.prefsrc, src, 4);
+	assert_int_equal(r.oif, 3);
+	assert_int_equal(r.type, RTN_UNICAST);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -877,6 +1643,19 @@ int main(void)
 		cmocka_unit_test(test_build_addr_add),
 		cmocka_unit_test(test_build_addr_del),
 		cmocka_unit_test(test_build_addr_bad),
+		cmocka_unit_test(test_rule_kernel),
+		cmocka_unit_test(test_rule_attrs),
+		cmocka_unit_test(test_rule_bad),
+		cmocka_unit_test(test_build_rule_v4),
+		cmocka_unit_test(test_build_rule_v6),
+		cmocka_unit_test(test_build_rule_bad),
+		cmocka_unit_test(test_build_route_v4),
+		cmocka_unit_test(test_build_route_v6),
+		cmocka_unit_test(test_build_route_bad),
+		cmocka_unit_test(test_route_prefsrc_bad),
+		cmocka_unit_test(test_build_route_get),
+		cmocka_unit_test(test_build_route_get_bad),
+		cmocka_unit_test(test_route_get_answer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

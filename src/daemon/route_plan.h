@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Per-PvD routing, as a pure computation: from the PvD store and the kernel
+ * view, the routes and policy rules that should exist. engine_route.c diffs
+ * this plan against what is installed and sends only the difference.
+ *
+ * Layout (priorities from cfg->prio_base, default 10000; tables from
+ * cfg->table_base, default 1000, one per PvD with routing information):
+ *   base+0    from <PvD address>/32|128   lookup T    RFC 8028: a source
+ *   base+100  from <PvD prefix>           lookup T    picks its PvD's routers
+ *   base+200  fwmark T/mask               lookup T    sockets marked for a PvD
+ *   base+300  lookup main suppress_prefixlength 0     on-link and hand-made
+ *                                                     routes, but no defaults
+ *   base+301  lookup T(default PvD)                   traffic with neither
+ *                                                     source nor mark
+ * Table T holds the PvD's on-link prefixes, one default route (its best
+ * router, RFC 4191 preference), RFC 4191 routes, DHCPv4 121/3 routes and
+ * static routes. Every route and rule carries cfg->proto so mifd finds
+ * exactly what it owns.
+ */
+#ifndef MIF_DAEMON_ROUTE_PLAN_H
+#define MIF_DAEMON_ROUTE_PLAN_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "daemon/pvd.h"
+#include "daemon/view.h"
+#include "proto/nl.h"
+
+#define ROUTE_MAX_TABLES 256
+#define ROUTE_PROTO_MIF 77           /* rtm_protocol / FRA_PROTOCOL of mifd's entries */
+
+enum route_class { ROUTE_WIRED, ROUTE_WIFI, ROUTE_CELLULAR, ROUTE_VPN };
+
+struct route_cfg {
+	bool enabled;
+	uint32_t table_base, table_count;
+	uint32_t prio_base;
+	uint32_t mark_mask;
+	uint8_t proto;
+	char order[16][IFNAMSIZ];    /* preferred interfaces first (overrides classes) */
+	size_t n_order;
+};
+
+/* Which PvD owns which table; slots stay with a PvD while it lives. */
+struct route_tables {
+	uint64_t handle[ROUTE_MAX_TABLES];   /* 0: free */
+};
+
+struct route_plan {
+	size_t n_routes, n_rules, cap_routes, cap_rules;
+	struct nl_route *routes;
+	struct nl_rule *rules;
+	/* The default choice per family (index 0 IPv4, 1 IPv6): handle or 0. */
+	uint64_t default_pvd[2];
+	char why[2][512];
+};
+
+void route_cfg_defaults(struct route_cfg *c);
+enum route_class route_class_of(const struct view_link *l);
+const char *route_class_name(enum route_class c);
+
+/* Table of a PvD (0 if it has none), allocating one when alloc is set. */
+uint32_t route_table_of(struct route_tables *t, const struct route_cfg *c, uint64_t handle,
+			bool alloc);
+/* Forget tables of PvDs that no longer exist. */
+void route_tables_gc(struct route_tables *t, const struct pvd_store *s);
+
+/* Build the plan. Returns 0 or -ENOMEM (the plan is then partial). */
+int route_plan_build(const struct pvd_store *s, const struct view *v, const struct route_cfg *c,
+		     struct route_tables *t, struct route_plan *out);
+void route_plan_clear(struct route_plan *p);
+void route_plan_free(struct route_plan *p);
+
+/* Exact identity of an entry (what the kernel would consider the same). */
+bool route_same(const struct nl_route *a, const struct nl_route *b);
+bool rule_same(const struct nl_rule *a, const struct nl_rule *b);
+int route_plan_add_route(struct route_plan *p, const struct nl_route *r);
+int route_plan_add_rule(struct route_plan *p, const struct nl_rule *r);
+
+#endif

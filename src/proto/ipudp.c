@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+#include "proto/ipudp.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "common/buf.h"
+
+uint16_t ipudp_sum(const uint8_t *p, size_t len, uint32_t acc)
+{
+	for (size_t i = 0; i + 1 < len; i += 2)
+		acc += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (len & 1)
+		acc += (uint32_t)p[len - 1] << 8;
+	while (acc >> 16)
+		acc = (acc & 0xffff) + (acc >> 16);
+	return (uint16_t)acc;
+}
+
+/* RFC 768: checksum over the pseudo header, the UDP header and data. */
+static int ipudp_udp_sum_ok(const uint8_t *ip, const uint8_t *udp, size_t ulen)
+{
+	uint32_t acc = 0;
+
+	if (udp[6] == 0 && udp[7] == 0)
+		return 1;    /* sender did not compute one (allowed for IPv4) */
+	acc += ipudp_sum(ip + 12, 8, 0);     /* source and destination */
+	acc += 17 + (uint32_t)ulen;          /* protocol, UDP length */
+	return ipudp_sum(udp, ulen, acc) == 0xffff;
+}
+
+static int ipudp4_do(const uint8_t *pkt, size_t len, uint16_t dport, struct in_addr *src,
+		     uint16_t *sport, const uint8_t **payload, size_t *plen, bool csum)
+{
+	size_t ihl, total, ulen;
+	const uint8_t *udp;
+
+	if (len < 20 || (pkt[0] >> 4) != 4)
+		return -EBADMSG;
+	ihl = (size_t)(pkt[0] & 0x0f) * 4;
+	total = (size_t)(pkt[2] << 8 | pkt[3]);
+	if (ihl < 20 || ihl > len || total < ihl || total > len)
+		return -EBADMSG;
+	if (ipudp_sum(pkt, ihl, 0) != 0xffff)
+		return -EBADMSG;
+	/* More-fragments set or a non-zero offset: not a whole datagram. */
+	if ((pkt[6] & 0x20) || ((pkt[6] & 0x1f) | pkt[7]))
+		return -EBADMSG;
+	if (pkt[9] != 17)
+		return -ENOENT;
+	if (total - ihl < 8)
+		return -EBADMSG;
+	udp = pkt + ihl;
+	ulen = (size_t)(udp[4] << 8 | udp[5]);
+	if (ulen < 8 || ulen > total - ihl)
+		return -EBADMSG;
+	if ((uint16_t)(udp[2] << 8 | udp[3]) != dport)
+		return -ENOENT;
+	if (csum && !ipudp_udp_sum_ok(pkt, udp, ulen))
+		return -EBADMSG;
+	memcpy(src, pkt + 12, 4);
+	*sport = (uint16_t)(udp[0] << 8 | udp[1]);
+	*payload = udp + 8;
+	*plen = ulen - 8;
+	return 0;
+}
+
+int ipudp4_parse(const uint8_t *pkt, size_t len, uint16_t dport, struct in_addr *src,
+		 uint16_t *sport, const uint8_t **payload, size_t *plen)
+{
+	return ipudp4_do(pkt, len, dport, src, sport, payload, plen, true);
+}
+
+int ipudp4_parse_nocsum(const uint8_t *pkt, size_t len, uint16_t dport, struct in_addr *src,
+			uint16_t *sport, const uint8_t **payload, size_t *plen)
+{
+	return ipudp4_do(pkt, len, dport, src, sport, payload, plen, false);
+}
