@@ -117,7 +117,7 @@ static int config_routing(struct config_ctx *x, const char *name, const char *va
 	if (strcmp(name, "table_base") == 0)
 		return config_number(x, name, value, 256, 0xfffffeffUL - ROUTE_MAX_TABLES, &r->table_base);
 	if (strcmp(name, "priority_base") == 0)
-		return config_number(x, name, value, 1, 32000 - 302, &r->prio_base);
+		return config_number(x, name, value, 1, 32000 - 601, &r->prio_base);
 	if (strcmp(name, "default_order") == 0)
 		return config_add_order(x, value);
 	snprintf(x->err, x->errlen, "unknown key \"%s\" in [routing]", name);

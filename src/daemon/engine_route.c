@@ -39,6 +39,14 @@ static bool er_has_route(const struct route_plan *p, const struct nl_route *r)
 	return false;
 }
 
+static bool er_has_route_key(const struct route_plan *p, const struct nl_route *r)
+{
+	for (size_t i = 0; i < p->n_routes; i++)
+		if (route_key_same(&p->routes[i], r))
+			return true;
+	return false;
+}
+
 static bool er_has_rule(const struct route_plan *p, const struct nl_rule *r)
 {
 	for (size_t i = 0; i < p->n_rules; i++)
@@ -63,8 +71,9 @@ static void er_apply(struct engine *e)
 	for (size_t i = 0; i < in->n_rules; i++)
 		if (!er_has_rule(want, &in->rules[i]))
 			er_send_rule(e, false, &in->rules[i]);
+	/* A route whose key is still wanted was replaced above, not removed. */
 	for (size_t i = 0; i < in->n_routes; i++)
-		if (!er_has_route(want, &in->routes[i]))
+		if (!er_has_route_key(want, &in->routes[i]))
 			er_send_route(e, false, &in->routes[i]);
 	if (e->rt.messages != before)
 		e->rt.changes++;

@@ -74,8 +74,9 @@ static void er_explain(struct engine *e, const struct pvd *want, const struct pv
 			 from);
 	else
 		snprintf(why, len, "no source and no mark: on-link and hand-made routes from the main "
-			 "table (rule %u), otherwise the default PvD (rule %u): %.300s", base + 300,
-			 base + 301, e->rt.installed.why[v4 ? 0 : 1][0] ?
+			 "table (rule %u), then any PvD's more specific route (rules %u+, best PvD "
+			 "first), otherwise the default PvD (rule %u): %.300s", base + 300, base + 310,
+			 base + 600, e->rt.installed.why[v4 ? 0 : 1][0] ?
 			 e->rt.installed.why[v4 ? 0 : 1] : "no PvD has a default route");
 }
 

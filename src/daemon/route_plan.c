@@ -102,6 +102,12 @@ bool route_same(const struct nl_route *a, const struct nl_route *b)
 	       (!a->has_prefsrc || memcmp(a->prefsrc, b->prefsrc, 16) == 0);
 }
 
+bool route_key_same(const struct nl_route *a, const struct nl_route *b)
+{
+	return a->family == b->family && a->table == b->table && a->dst_len == b->dst_len &&
+	       a->priority == b->priority && memcmp(a->dst, b->dst, 16) == 0;
+}
+
 bool rule_same(const struct nl_rule *a, const struct nl_rule *b)
 {
 	return a->family == b->family && a->priority == b->priority && a->table == b->table &&
@@ -129,9 +135,11 @@ bool rule_same(const struct nl_rule *a, const struct nl_rule *b)
 		return 0;                                                    \
 	} while (0)
 
+/* One route per kernel key: the first planned wins (a router's default
+ * route, with its source, before a DHCP 121 0/0 route to the same place). */
 int route_plan_add_route(struct route_plan *p, const struct nl_route *r)
 {
-	ROUTE_PLAN_PUSH(p->routes, p->n_routes, p->cap_routes, r, route_same);
+	ROUTE_PLAN_PUSH(p->routes, p->n_routes, p->cap_routes, r, route_key_same);
 }
 
 int route_plan_add_rule(struct route_plan *p, const struct nl_rule *r)
@@ -204,12 +212,15 @@ static int rp_rule_mark(struct route_plan *p, const struct route_cfg *c, uint8_t
 	return route_plan_add_rule(p, &r);
 }
 
-/* base+300: the main table for everything but default routes, so on-link
- * networks and routes added by hand keep working (wg-quick's trick). */
-static int rp_rule_main(struct route_plan *p, const struct route_cfg *c, uint8_t family)
+/* A lookup that ignores default routes (suppress_prefixlength 0): base+300
+ * for the main table, so on-link networks and routes added by hand keep
+ * working (wg-quick's trick), and base+310+i for each PvD's specific
+ * routes, so a destination only one network reaches goes there. */
+static int rp_rule_specific(struct route_plan *p, const struct route_cfg *c, uint8_t family,
+			    uint32_t prio, uint32_t table)
 {
-	struct nl_rule r = { .family = family, .priority = c->prio_base + 300,
-			     .table = RT_TABLE_MAIN, .protocol = c->proto, .action = FR_ACT_TO_TBL,
+	struct nl_rule r = { .family = family, .priority = c->prio_base + prio,
+			     .table = table, .protocol = c->proto, .action = FR_ACT_TO_TBL,
 			     .has_suppress_prefixlen = true, .suppress_prefixlen = 0 };
 
 	return route_plan_add_rule(p, &r);
@@ -386,6 +397,44 @@ static bool rp_better(const struct rp_cand *a, const struct rp_cand *b)
 	return a->p->handle < b->p->handle;    /* the older network */
 }
 
+/* Rank for the specific-routes rules: PvDs that could be the default in
+ * preference order, then the others by age. */
+static int rp_rank_cmp(const void *a, const void *b)
+{
+	const struct rp_cand *x = a, *y = b;
+
+	if (!x->reason != !y->reason)
+		return x->reason ? -1 : 1;
+	if (x->reason && rp_better(x, y))
+		return -1;
+	if (x->reason && rp_better(y, x))
+		return 1;
+	return x->p->handle < y->p->handle ? -1 : x->p->handle > y->p->handle;
+}
+
+static int rp_specifics(const struct pvd_store *s, const struct view *v, const struct route_cfg *c,
+			struct route_tables *t, struct route_plan *out, bool v4)
+{
+	struct rp_cand list[ROUTE_MAX_TABLES];
+	const struct pvd *p;
+	size_t n = 0;
+	int r = 0;
+
+	TAILQ_FOREACH(p, &s->pvds, e) {
+		if (!route_table_of(t, c, p->handle, false) || n == ROUTE_MAX_TABLES)
+			continue;
+		memset(&list[n], 0, sizeof(list[n]));
+		if (!rp_candidate(v, c, p, v4, &list[n]))
+			list[n].reason = NULL;
+		list[n++].p = p;
+	}
+	qsort(list, n, sizeof(list[0]), rp_rank_cmp);
+	for (size_t i = 0; r == 0 && i < n; i++)
+		r = rp_rule_specific(out, c, v4 ? AF_INET : AF_INET6, 310 + (uint32_t)i,
+				     route_table_of(t, c, list[i].p->handle, false));
+	return r;
+}
+
 /* The default choice for traffic with neither source nor mark. */
 static int rp_default(const struct pvd_store *s, const struct view *v, const struct route_cfg *c,
 		      struct route_tables *t, struct route_plan *out, bool v4)
@@ -394,6 +443,8 @@ static int rp_default(const struct pvd_store *s, const struct view *v, const str
 	const struct pvd *p;
 	int fam = v4 ? 0 : 1;
 
+	if (rp_specifics(s, v, c, t, out, v4) < 0)
+		return -ENOMEM;
 	TAILQ_FOREACH(p, &s->pvds, e)
 		if (route_table_of(t, c, p->handle, false) && rp_candidate(v, c, p, v4, &cand) &&
 		    (!best.p || rp_better(&cand, &best)))
@@ -407,7 +458,7 @@ static int rp_default(const struct pvd_store *s, const struct view *v, const str
 	else
 		snprintf(out->why[fam], sizeof(out->why[fam]), "%.320s on %s: %s", best.p->id,
 			 best.ifname, best.reason);
-	return rp_rule(out, c, v4 ? AF_INET : AF_INET6, 301,
+	return rp_rule(out, c, v4 ? AF_INET : AF_INET6, 600,
 		       route_table_of(t, c, best.p->handle, false));
 }
 
@@ -438,9 +489,9 @@ int route_plan_build(const struct pvd_store *s, const struct view *v, const stru
 		if (r < 0)
 			return r;
 	}
-	r = rp_rule_main(out, c, AF_INET);
+	r = rp_rule_specific(out, c, AF_INET, 300, RT_TABLE_MAIN);
 	if (r == 0)
-		r = rp_rule_main(out, c, AF_INET6);
+		r = rp_rule_specific(out, c, AF_INET6, 300, RT_TABLE_MAIN);
 	if (r == 0)
 		r = rp_default(s, v, c, t, out, true);
 	if (r == 0)

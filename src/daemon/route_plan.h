@@ -11,7 +11,10 @@
  *   base+200  fwmark T/mask               lookup T    sockets marked for a PvD
  *   base+300  lookup main suppress_prefixlength 0     on-link and hand-made
  *                                                     routes, but no defaults
- *   base+301  lookup T(default PvD)                   traffic with neither
+ *   base+310+i lookup T_i suppress_prefixlength 0     every PvD's specific
+ *                                                     routes (RFC 4191, DHCP
+ *                                                     121, VPN), best PvD first
+ *   base+600  lookup T(default PvD)                   traffic with neither
  *                                                     source nor mark
  * Table T holds the PvD's on-link prefixes, one default route (its best
  * router, RFC 4191 preference), RFC 4191 routes, DHCPv4 121/3 routes and
@@ -74,8 +77,12 @@ int route_plan_build(const struct pvd_store *s, const struct view *v, const stru
 void route_plan_clear(struct route_plan *p);
 void route_plan_free(struct route_plan *p);
 
-/* Exact identity of an entry (what the kernel would consider the same). */
+/* Every attribute equal: nothing to send. */
 bool route_same(const struct nl_route *a, const struct nl_route *b);
+/* The kernel's key (table, destination, metric): an add with NLM_F_REPLACE
+ * overwrites the route with the same key, and a delete by key would hit the
+ * new one, so a changed route is replaced, never added then deleted. */
+bool route_key_same(const struct nl_route *a, const struct nl_route *b);
 bool rule_same(const struct nl_rule *a, const struct nl_rule *b);
 int route_plan_add_route(struct route_plan *p, const struct nl_route *r);
 int route_plan_add_rule(struct route_plan *p, const struct nl_rule *r);

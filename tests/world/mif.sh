@@ -61,3 +61,44 @@ mif_dnsmasq() {
 		--user=root --log-dhcp --log-facility="$WORLD_TMP/dnsmasq-$name.log" \
 		--dhcp-leasefile="$WORLD_TMP/dnsmasq-$name.leases" --pid-file
 }
+
+# mif_net NAME ROUTER HOST_IF N: a network "NAME" served by router ROUTER to
+# the host's HOST_IF: 192.168.N.0/24 by DHCPv4 (dnsmasq) and 2001:db8:N::/64
+# by RAs (radvd), plus a server "server-NAME" behind the router at the same
+# private addresses on every network (10.99.0.1, 2001:db8:99::1) running
+# mif-whoami. Extra radvd and dnsmasq lines may follow in $MIF_NET_RADVD /
+# $MIF_NET_DNSMASQ.
+mif_net() {
+	local name=$1 r=$2 hif=$3 n=$4 s="s$2"
+	world_router "$r"
+	world_sysctl "$r" net.ipv4.ip_forward=1
+	world_host "$s"
+	world_link "$r" eth0 "$WORLD_NET_HOST" "$hif"
+	world_link "$r" eth1 "$s" eth0
+	ip -n "$(world_ns "$r")" addr add "192.168.$n.1/24" dev eth0
+	world_addr "$r" eth0 "2001:db8:$n::1/64"
+	ip -n "$(world_ns "$r")" addr add 10.99.0.254/24 dev eth1
+	world_addr "$r" eth1 2001:db8:99::fe/64
+	ip -n "$(world_ns "$s")" addr add 10.99.0.1/24 dev eth0
+	world_addr "$s" eth0 2001:db8:99::1/64
+	ip -n "$(world_ns "$s")" route add default via 10.99.0.254
+	ip -n "$(world_ns "$s")" -6 route add default via 2001:db8:99::fe
+	world_bg "$s" "whoami-$name" "$MIF_WHOAMI" -n "server-$name" -p 8080
+	world_radvd "$r" "interface eth0 { AdvSendAdvert on; MinRtrAdvInterval 3; MaxRtrAdvInterval 4;
+		AdvDefaultLifetime 600; prefix 2001:db8:$n::/64 { AdvOnLink on; AdvAutonomous on; };
+		${MIF_NET_RADVD:-} };"
+	mif_dnsmasq "$r" "$name" "interface=eth0
+bind-interfaces
+dhcp-range=192.168.$n.100,192.168.$n.150,255.255.255.0,10m
+dhcp-option=option:router,192.168.$n.1
+${MIF_NET_DNSMASQ:-}"
+}
+
+# mif_probe NS ARGS...: mif-udp-probe a few times from NS to port 8080;
+# prints the name that answered most ("none" if nobody did).
+mif_probe() {
+	local ns=$1
+	shift
+	world_exec "$ns" "$MIF_UDP_PROBE" -p 8080 -n 10 -i 5000 "$@" 2>/dev/null |
+		jq -r '(.replies_by_name | to_entries | max_by(.value) | .key) // "none"'
+}

@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: MIT */
+/* The per-PvD routing plan: tables, routes, rules and the default choice. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon/route_plan.h"
+
+struct world {
+	struct pvd_store s;
+	struct view v;
+	struct route_cfg c;
+	struct route_tables t;
+	struct route_plan p;
+};
+
+static struct in6_addr a6(const char *s)
+{
+	struct in6_addr a;
+	struct in_addr b;
+
+	if (inet_pton(AF_INET6, s, &a) == 1)
+		return a;
+	assert_int_equal(inet_pton(AF_INET, s, &b), 1);
+	pvd_v4_mapped(b, &a);
+	return a;
+}
+
+static void link_up(struct world *w, int idx, const char *name)
+{
+	struct msg_link m = { .managed = 1 };
+
+	m.link.ifindex = idx;
+	snprintf(m.link.name, sizeof(m.link.name), "%s", name);
+	m.link.flags = IFF_UP | IFF_RUNNING;
+	m.link.type = 1;
+	assert_true(view_link_set(&w->v, &m) >= 0);
+}
+
+static int setup(void **state)
+{
+	struct world *w = calloc(1, sizeof(*w));
+
+	pvd_store_init(&w->s);
+	assert_int_equal(view_init(&w->v), 0);
+	route_cfg_defaults(&w->c);
+	link_up(w, 2, "eth0");
+	link_up(w, 3, "wlan0");
+	*state = w;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct world *w = *state;
+
+	pvd_store_clear(&w->s);
+	view_free(&w->v);
+	route_plan_free(&w->p);
+	free(w);
+	return 0;
+}
+
+static struct pvd *net(struct world *w, int idx, const char *ifname, const char *router6,
+		       const char *pfx6, const char *router4, const char *pfx4)
+{
+	struct in6_addr r = a6(router6), p;
+	struct pvd *x = pvd_create_implicit(&w->s, idx, &r, ifname);
+
+	assert_non_null(x);
+	assert_int_equal(pvd_add_router(x, PVD_SRC_RA, idx, &r, 1800, PVD_NEVER), 0);
+	p = a6(pfx6);
+	assert_int_equal(pvd_add_prefix(x, PVD_SRC_RA, idx, &p, 64, 3600, PVD_NEVER), 0);
+	if (router4) {
+		r = a6(router4);
+		assert_int_equal(pvd_add_router(x, PVD_SRC_DHCPV4, idx, &r, 600, PVD_NEVER), 0);
+		p = a6(pfx4);
+		assert_int_equal(pvd_add_prefix(x, PVD_SRC_DHCPV4, idx, &p, 96 + 24, 600, PVD_NEVER), 0);
+	}
+	return x;
+}
+
+static const struct nl_route *find_default(const struct route_plan *p, uint8_t family,
+					   uint32_t table)
+{
+	for (size_t i = 0; i < p->n_routes; i++)
+		if (p->routes[i].family == family && p->routes[i].table == table &&
+		    p->routes[i].dst_len == 0 && p->routes[i].has_gateway)
+			return &p->routes[i];
+	return NULL;
+}
+
+static const struct nl_rule *find_rule(const struct route_plan *p, uint8_t family,
+				       uint32_t prio)
+{
+	for (size_t i = 0; i < p->n_rules; i++)
+		if (p->rules[i].family == family && p->rules[i].priority == prio)
+			return &p->rules[i];
+	return NULL;
+}
+
+static void test_tables_and_defaults(void **state)
+{
+	struct world *w = *state;
+	struct pvd *a = net(w, 2, "eth0", "fe80::a", "2001:db8:a::", "192.168.10.1", "192.168.10.0");
+	struct pvd *b = net(w, 3, "wlan0", "fe80::b", "2001:db8:b::", "192.168.20.1", "192.168.20.0");
+	const struct nl_route *d;
+	uint8_t gw[16] = { 192, 168, 10, 1 };
+
+	assert_int_equal(route_plan_build(&w->s, &w->v, &w->c, &w->t, &w->p), 0);
+	assert_int_equal(route_table_of(&w->t, &w->c, a->handle, false), 1000);
+	assert_int_equal(route_table_of(&w->t, &w->c, b->handle, false), 1001);
+	d = find_default(&w->p, AF_INET, 1000);
+	assert_non_null(d);
+	assert_memory_equal(d->gateway, gw, 4);
+	assert_int_equal(d->oif, 2);
+	d = find_default(&w->p, AF_INET6, 1001);
+	assert_non_null(d);
+	assert_int_equal(d->oif, 3);
+	assert_int_equal(d->priority, 1024);
+	assert_non_null(find_default(&w->p, AF_INET6, 1000));
+	assert_non_null(find_default(&w->p, AF_INET, 1001));
+	/* Wired eth0 is the default choice for both families. */
+	assert_int_equal(find_rule(&w->p, AF_INET, 10600)->table, 1000);
+	assert_int_equal(find_rule(&w->p, AF_INET6, 10600)->table, 1000);
+	assert_int_equal(w->p.default_pvd[0], a->handle);
+	assert_non_null(strstr(w->p.why[1], "wired"));
+	/* Specific routes of every PvD before any default, best first. */
+	assert_int_equal(find_rule(&w->p, AF_INET, 10310)->table, 1000);
+	assert_int_equal(find_rule(&w->p, AF_INET, 10311)->table, 1001);
+	assert_true(find_rule(&w->p, AF_INET, 10300)->has_suppress_prefixlen);
+	assert_int_equal(find_rule(&w->p, AF_INET, 10300)->table, RT_TABLE_MAIN);
+}
+
+static void test_order_override_and_gone(void **state)
+{
+	struct world *w = *state;
+	struct pvd *a = net(w, 2, "eth0", "fe80::a", "2001:db8:a::", NULL, NULL);
+	struct pvd *b = net(w, 3, "wlan0", "fe80::b", "2001:db8:b::", NULL, NULL);
+
+	strcpy(w->c.order[0], "wlan0");
+	w->c.n_order = 1;
+	assert_int_equal(route_plan_build(&w->s, &w->v, &w->c, &w->t, &w->p), 0);
+	assert_int_equal(w->p.default_pvd[1], b->handle);
+	assert_non_null(strstr(w->p.why[1], "configured order"));
+	/* The PvD goes: its table is freed and nothing of it is planned. */
+	pvd_destroy(&w->s, b);
+	assert_int_equal(route_plan_build(&w->s, &w->v, &w->c, &w->t, &w->p), 0);
+	assert_int_equal(w->p.default_pvd[1], a->handle);
+	for (size_t i = 0; i < w->p.n_routes; i++)
+		assert_int_not_equal(w->p.routes[i].table, 1001);
+	for (size_t i = 0; i < w->p.n_rules; i++)
+		assert_int_not_equal(w->p.rules[i].table, 1001);
+}
+
+static void test_disabled(void **state)
+{
+	struct world *w = *state;
+
+	net(w, 2, "eth0", "fe80::a", "2001:db8:a::", NULL, NULL);
+	w->c.enabled = false;
+	assert_int_equal(route_plan_build(&w->s, &w->v, &w->c, &w->t, &w->p), 0);
+	assert_int_equal(w->p.n_routes + w->p.n_rules, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_tables_and_defaults, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_order_override_and_gone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_disabled, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
