@@ -16,8 +16,8 @@
 #   - carrier loss on A: traffic without a source moves to B at once;
 #   - a PvD that goes leaves nothing in ip rule or any table.
 #
-#   rA -- h:eth0 (wired)     rA -- sA (10.99.0.1)
-#   rB -- h:wlan0 (Wi-Fi)    rB -- sB (10.99.0.1), rB -- sO (10.77.0.1)
+#   rA -- h:eth0 (wired)     rA -- srA (10.99.0.1)
+#   rB -- h:wlan0 (Wi-Fi)    rB -- srB (10.99.0.1), rB -- sO (10.77.0.1)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mif.sh"
