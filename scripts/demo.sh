@@ -104,6 +104,14 @@ echo "  So intranet.corp.example.com may be asked of the cafe's server and leak,
 echo "  traffic leaves through whichever default route wins. mif keeps each network's"
 echo "  routers, DNS servers and domains apart, each item tagged with where it came from."
 
+say "Routing: one table per PvD, and policy rules that pick the right one."
+laptop ip rule | grep "proto 77" | head -n 12 | sed 's/^/    /'
+echo "  A corporate-only destination (an RFC 4191 route inside the PvD option) goes to corp:"
+show mifctl route get 2001:db8:cc00::1
+echo "  Traffic from the cafe's address uses the cafe's router (RFC 8028), whatever the default:"
+cafe=$(mif_pvds | jq -r '.[] | select(.id == "192.168.77.1%eth1") | .dhcpv4.address')
+show mifctl route get 198.51.100.7 --from "$cafe"
+
 say "The corporate network changes its DNS server; mifd updates that PvD only."
 world_ra_send corp -i eth0 --lifetime 0 --pvd-lifetime 1800 --pvd corp.example.com,seq=1,l,hdr \
 	--rdnss 2001:db8:c::53,lifetime=0 --rdnss 2001:db8:c::153 --end-pvd
