@@ -161,6 +161,33 @@ static void test_order_override_and_gone(void **state)
 		assert_int_not_equal(w->p.rules[i].table, 1001);
 }
 
+/* A full-tunnel VPN (a configured 0/0 route) beats wired; a split-tunnel one
+ * (only specific routes) does not, and its routes still win for their
+ * destinations through the specific-routes rules. */
+static void test_vpn_claims_default(void **state)
+{
+	struct world *w = *state;
+	struct pvd *a = net(w, 2, "eth0", "fe80::a", "2001:db8:a::", "192.168.10.1", "192.168.10.0");
+	struct pvd *vpn;
+	struct in6_addr any = a6("0.0.0.0"), corp = a6("10.0.0.0"), dns = a6("10.8.0.1");
+
+	link_up(w, 9, "tun0");
+	vpn = pvd_create_named(&w->s, "corp", PVD_SRC_API, 9);
+	assert_int_equal(pvd_add_route(vpn, PVD_SRC_API, 9, &corp, 96 + 8, NULL, RA_INFINITY,
+				       PVD_NEVER), 0);
+	assert_int_equal(pvd_add_dns(vpn, PVD_SRC_API, 9, &dns, RA_INFINITY, PVD_NEVER), 0);
+	assert_int_equal(route_plan_build(&w->s, &w->v, &w->c, &w->t, &w->p), 0);
+	assert_int_equal(w->p.default_pvd[0], a->handle);        /* split tunnel */
+	assert_int_equal(find_rule(&w->p, AF_INET, 10311)->table,
+			 route_table_of(&w->t, &w->c, vpn->handle, false));
+	assert_int_equal(pvd_add_route(vpn, PVD_SRC_API, 9, &any, 96, NULL, RA_INFINITY,
+				       PVD_NEVER), 0);
+	assert_int_equal(route_plan_build(&w->s, &w->v, &w->c, &w->t, &w->p), 0);
+	assert_int_equal(w->p.default_pvd[0], vpn->handle);      /* full tunnel */
+	assert_non_null(strstr(w->p.why[0], "claims the default"));
+	assert_int_equal(w->p.default_pvd[1], a->handle);        /* no IPv6 claim */
+}
+
 static void test_disabled(void **state)
 {
 	struct world *w = *state;
@@ -176,6 +203,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_tables_and_defaults, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_order_override_and_gone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vpn_claims_default, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_disabled, setup, teardown),
 	};
 
