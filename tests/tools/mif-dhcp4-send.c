@@ -141,18 +141,14 @@ static void send_fatal(const char *what, int err)
 
 static unsigned long opt_ulong(const char *s, unsigned long max, const char *what)
 {
-	unsigned long long v;
-	char *end;
+	unsigned long v = 0;
+	int r = tool_ulong(s, max, &v);
 
-	if (*s < '0' || *s > '9')
+	if (r == -1)
 		send_usage_error(what, "'%s' is not a number", s);
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end != '\0')
-		send_usage_error(what, "'%s' is not a number", s);
-	if (v > max)
+	if (r == -2)
 		send_usage_error(what, "%s is over the maximum %lu", s, max);
-	return (unsigned long)v;
+	return v;
 }
 
 static uint32_t opt_xid(const char *s, const char *what)

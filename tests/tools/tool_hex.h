@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* Hex strings on the command line of the test tools ("0300", "aa:bb:cc"). */
+/* Values on the command line of the test tools: hex strings ("0300",
+ * "aa:bb:cc") and decimal numbers. */
 #ifndef MIF_TESTS_TOOL_HEX_H
 #define MIF_TESTS_TOOL_HEX_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 static inline int tool_hexval(char c)
@@ -45,6 +48,24 @@ static inline long tool_hex(const char *s, uint8_t *out, size_t cap, const char 
 		s += 2;
 	}
 	return (long)n;
+}
+
+/* A decimal number up to max: 0, or -1 if not a number, -2 if over max. */
+static inline int tool_ulong(const char *s, unsigned long max, unsigned long *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end != '\0')
+		return -1;
+	if (v > max)
+		return -2;
+	*out = (unsigned long)v;
+	return 0;
 }
 
 #endif
