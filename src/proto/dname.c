@@ -177,6 +177,63 @@ int dname_from_msg(const uint8_t *msg, size_t len, size_t *off, char *out,
 	return 0;
 }
 
+/*
+ * Copy the plain label whose length octet is at w->pos into out, length
+ * octet included. Any octet may appear in a DNS label (RFC 2181 section
+ * 11); only the lengths are checked. The root octet must still fit after
+ * it, so the check is "+ 1 > max" (RFC 1035 section 2.3.4).
+ */
+static int dname_msg_label_raw(const uint8_t *msg, size_t len,
+			       struct dname_walk *w, uint8_t *out)
+{
+	size_t n = msg[w->pos];
+
+	if (n > len - w->pos - 1)
+		return -EBADMSG;
+	if (w->wire + 1 + n + 1 > DNAME_MAX_WIRE)
+		return -EBADMSG;
+	memcpy(out + w->wire, msg + w->pos, 1 + n);
+	w->wire += 1 + n;
+	w->pos += 1 + n;
+	return 0;
+}
+
+int dname_from_msg_raw(const uint8_t *msg, size_t len, size_t *off,
+		       uint8_t *wire, size_t *wire_len)
+{
+	uint8_t tmp[DNAME_MAX_WIRE];
+	struct dname_walk w = { 0 };
+	uint8_t c;
+
+	if (!msg || !off || !wire || !wire_len)
+		return -EINVAL;
+	w.pos = *off;
+	for (;;) {
+		if (w.pos >= len)
+			return -EBADMSG;
+		c = msg[w.pos];
+		if ((c & DNAME_LABEL_TYPE_MASK) == DNAME_POINTER) {
+			if (dname_follow(msg, len, &w) < 0)
+				return -EBADMSG;
+			continue;
+		}
+		/* Label types 01 and 10 (RFC 6891 section 5, RFC 2673). */
+		if (c & DNAME_LABEL_TYPE_MASK)
+			return -EBADMSG;
+		if (c == 0)
+			break;
+		if (dname_msg_label_raw(msg, len, &w, tmp) < 0)
+			return -EBADMSG;
+	}
+	tmp[w.wire++] = 0;
+	/* Written only now, so a failed walk leaves the caller's buffer and
+	 * offset untouched. */
+	memcpy(wire, tmp, w.wire);
+	*wire_len = w.wire;
+	*off = w.end ? w.end : w.pos + 1;
+	return 0;
+}
+
 /* Length of name without one trailing dot. */
 static size_t dname_text_len(const char *name)
 {

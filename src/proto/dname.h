@@ -38,6 +38,18 @@ int dname_from_wire(struct buf *b, char *out, size_t outsz);
 int dname_from_msg(const uint8_t *msg, size_t len, size_t *off, char *out, size_t outsz);
 
 /*
+ * Like dname_from_msg(), but for DNS messages, whose labels may hold any
+ * octet (RFC 2181 section 11): stores the expanded name in wire form
+ * (length octets, labels as received, the root octet) in wire, which must
+ * hold DNAME_MAX_WIRE octets, and its length in *wire_len (1 for the
+ * root). Same rules otherwise: labels <= 63, expanded name <= 255 octets,
+ * backward-only pointers, at most DNAME_MAX_JUMPS of them; -EBADMSG on any
+ * violation, and then wire, *wire_len and *off are left untouched.
+ */
+int dname_from_msg_raw(const uint8_t *msg, size_t len, size_t *off,
+		       uint8_t *wire, size_t *wire_len);
+
+/*
  * Read uncompressed wire names until the cursor is empty, as the "domains
  * and networks" list of RFC 6731 options 74 and 146. The root name is
  * stored as "." (a server fit to be the default resolver). Names past

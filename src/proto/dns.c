@@ -1,0 +1,534 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * DNS message layer for the per-PvD stub resolver (RFC 1035 section 4,
+ * EDNS(0) RFC 6891).
+ *
+ * Names are read with dname_from_msg_raw(): DNS labels may hold any octet
+ * (RFC 2181 section 11), unlike the PvD IDs dname_from_msg() is strict
+ * about, but the pointer rules are the same code (backward only, bounded
+ * jumps). Counts in the header are never trusted: walking a count larger
+ * than the message can hold fails on the first record that runs past the
+ * end, and no more than DNS_MAX_RRS_PER_SECTION records are walked per
+ * section. Every length check is written "need > remaining".
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "proto/dname.h"
+#include "proto/dns.h"
+
+/* Second 16 bits of the header (RFC 1035 section 4.1.1; AD and CD from
+ * RFC 4035 section 3.2; Z is the one bit left between RA and AD). */
+#define DNS_F_QR 0x8000
+#define DNS_OPCODE_SHIFT 11
+#define DNS_OPCODE_MASK 0x0f
+#define DNS_F_AA 0x0400
+#define DNS_F_TC 0x0200
+#define DNS_F_RD 0x0100
+#define DNS_F_RA 0x0080
+#define DNS_F_AD 0x0020
+#define DNS_F_CD 0x0010
+#define DNS_RCODE_MASK 0x0f
+
+#define DNS_RR_FIXED 10            /* TYPE, CLASS, TTL, RDLENGTH */
+#define DNS_Q_FIXED 4              /* QTYPE, QCLASS */
+#define DNS_SOA_FIXED 20           /* SERIAL .. MINIMUM (RFC 1035 3.3.13) */
+#define DNS_SOA_MINIMUM_AT 16
+#define DNS_OPT_DO 0x8000          /* RFC 3225 section 3, in the TTL's low half */
+
+static uint16_t dns_be16(const uint8_t *p)
+{
+	return (uint16_t)((p[0] << 8) | p[1]);
+}
+
+static uint32_t dns_be32(const uint8_t *p)
+{
+	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
+	       ((uint32_t)p[2] << 8) | (uint32_t)p[3];
+}
+
+int dns_parse_header(const uint8_t *msg, size_t len, struct dns_header *h)
+{
+	uint16_t f;
+
+	if (!msg || !h)
+		return -EINVAL;
+	if (DNS_HEADER_LEN > len)
+		return -EBADMSG;
+	f = dns_be16(msg + 2);
+	*h = (struct dns_header){
+		.id = dns_be16(msg),
+		.flags = f,
+		.qr = f & DNS_F_QR,
+		.opcode = (uint8_t)((f >> DNS_OPCODE_SHIFT) & DNS_OPCODE_MASK),
+		.aa = f & DNS_F_AA,
+		.tc = f & DNS_F_TC,
+		.rd = f & DNS_F_RD,
+		.ra = f & DNS_F_RA,
+		.ad = f & DNS_F_AD,
+		.cd = f & DNS_F_CD,
+		.rcode = (uint8_t)(f & DNS_RCODE_MASK),
+		.qdcount = dns_be16(msg + 4),
+		.ancount = dns_be16(msg + 6),
+		.nscount = dns_be16(msg + 8),
+		.arcount = dns_be16(msg + 10),
+	};
+	return 0;
+}
+
+/*
+ * ASCII-only case folding (RFC 4343 section 3) over a whole wire name.
+ * Length octets are at most 63, below 'A' (65), so they pass unchanged
+ * and the octets need no label-by-label walk.
+ */
+static void dns_lower_wire(uint8_t *w, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (w[i] >= 'A' && w[i] <= 'Z')
+			w[i] = (uint8_t)(w[i] - 'A' + 'a');
+}
+
+/* Read a question entry at *off: the name (expanded, case kept) and the
+ * two fixed fields (RFC 1035 section 4.1.2). */
+static int dns_read_question(const uint8_t *msg, size_t len, size_t *off,
+			     uint8_t *wire, size_t *wire_len, uint16_t *qtype,
+			     uint16_t *qclass)
+{
+	size_t p = *off;
+
+	if (dname_from_msg_raw(msg, len, &p, wire, wire_len) < 0)
+		return -EBADMSG;
+	if (DNS_Q_FIXED > len - p)
+		return -EBADMSG;
+	*qtype = dns_be16(msg + p);
+	*qclass = dns_be16(msg + p + 2);
+	*off = p + DNS_Q_FIXED;
+	return 0;
+}
+
+/* Append one octet of a label in presentation form: "\." and "\\" for
+ * the two octets that would change the meaning of the text, "\DDD" for
+ * anything not graphic ASCII (RFC 1035 section 5.1). */
+static int dns_text_octet(uint8_t c, char *out, size_t outsz, size_t *pos)
+{
+	char esc[5];
+	size_t n = 0;
+
+	if (c == '.' || c == '\\') {
+		esc[n++] = '\\';
+		esc[n++] = (char)c;
+	} else if (c > 0x20 && c < 0x7f) {
+		esc[n++] = (char)c;
+	} else {
+		esc[n++] = '\\';
+		esc[n++] = (char)('0' + c / 100);
+		esc[n++] = (char)('0' + c / 10 % 10);
+		esc[n++] = (char)('0' + c % 10);
+	}
+	/* + 1 keeps room for the terminating NUL. */
+	if (n + 1 > outsz - *pos)
+		return -ENAMETOOLONG;
+	memcpy(out + *pos, esc, n);
+	*pos += n;
+	return 0;
+}
+
+/* Dotted presentation text of a validated wire name; "." for the root. */
+static int dns_wire_to_text(const uint8_t *w, size_t wlen, char *out,
+			    size_t outsz)
+{
+	size_t i = 0, pos = 0;
+
+	if (wlen == 1) {
+		memcpy(out, ".", 2);
+		return 0;
+	}
+	while (i < wlen && w[i] != 0) {
+		size_t n = w[i++];
+
+		/* The separator, and room for the NUL after it. */
+		if (pos > 0) {
+			if (2 > outsz - pos)
+				return -ENAMETOOLONG;
+			out[pos++] = '.';
+		}
+		for (size_t k = 0; k < n; k++)
+			if (dns_text_octet(w[i + k], out, outsz, &pos) < 0)
+				return -ENAMETOOLONG;
+		i += n;
+	}
+	out[pos] = '\0';
+	return 0;
+}
+
+int dns_parse_question(const uint8_t *msg, size_t len, struct dns_question *q,
+		       size_t *end_off)
+{
+	struct dns_header h;
+	struct dns_question t;
+	size_t off = DNS_HEADER_LEN;
+	int r;
+
+	if (!msg || !q)
+		return -EINVAL;
+	if (dns_parse_header(msg, len, &h) < 0 || h.qdcount != 1)
+		return -EBADMSG;
+	if (dns_read_question(msg, len, &off, t.wire, &t.wire_len, &t.qtype,
+			      &t.qclass) < 0)
+		return -EBADMSG;
+	r = dns_wire_to_text(t.wire, t.wire_len, t.name, sizeof(t.name));
+	if (r < 0)
+		return r;
+	dns_lower_wire(t.wire, t.wire_len);
+	*q = t;
+	if (end_off)
+		*end_off = off;
+	return 0;
+}
+
+int dns_first_rr(const uint8_t *msg, size_t len, size_t *off)
+{
+	struct dns_header h;
+	uint8_t wire[DNAME_MAX_WIRE];
+	size_t p = DNS_HEADER_LEN, wlen;
+	uint16_t t, c;
+
+	if (!msg || !off)
+		return -EINVAL;
+	if (dns_parse_header(msg, len, &h) < 0 || h.qdcount > 1)
+		return -EBADMSG;
+	if (h.qdcount == 1 &&
+	    dns_read_question(msg, len, &p, wire, &wlen, &t, &c) < 0)
+		return -EBADMSG;
+	*off = p;
+	return 0;
+}
+
+int dns_next_rr(const uint8_t *msg, size_t len, size_t *off, struct dns_rr *rr)
+{
+	struct dns_rr t;
+	size_t p;
+
+	if (!msg || !off || !rr)
+		return -EINVAL;
+	p = *off;
+	if (dname_from_msg_raw(msg, len, &p, t.owner_wire, &t.owner_len) < 0)
+		return -EBADMSG;
+	/* RFC 1035 section 4.1.3. */
+	if (DNS_RR_FIXED > len - p)
+		return -EBADMSG;
+	t.type = dns_be16(msg + p);
+	t.class = dns_be16(msg + p + 2);
+	t.ttl = dns_be32(msg + p + 4);
+	t.rdlength = dns_be16(msg + p + 8);
+	p += DNS_RR_FIXED;
+	if (t.rdlength > len - p)
+		return -EBADMSG;
+	t.rdata_off = p;
+	dns_lower_wire(t.owner_wire, t.owner_len);
+	*rr = t;
+	*off = p + t.rdlength;
+	return 0;
+}
+
+int dns_answer_matches(const uint8_t *resp, size_t rlen, uint16_t id,
+		       const struct dns_question *q)
+{
+	struct dns_header h;
+	uint8_t wire[DNAME_MAX_WIRE];
+	size_t off = DNS_HEADER_LEN, wlen;
+	uint16_t qtype, qclass;
+
+	if (!resp || !q)
+		return 0;
+	if (dns_parse_header(resp, rlen, &h) < 0)
+		return 0;
+	/* RFC 5452 section 9.1: ID, query name, class and type must all
+	 * match; a message that is not a response matches nothing. */
+	if (!h.qr || h.id != id || h.qdcount != 1)
+		return 0;
+	if (dns_read_question(resp, rlen, &off, wire, &wlen, &qtype, &qclass) < 0)
+		return 0;
+	dns_lower_wire(wire, wlen);
+	return wlen == q->wire_len && memcmp(wire, q->wire, wlen) == 0 &&
+	       qtype == q->qtype && qclass == q->qclass;
+}
+
+/* What dns_min_ttl() gathers while walking. */
+struct dns_ttl_walk {
+	uint16_t qtype;
+	bool has_question;
+	bool any_rr;               /* some TTL was taken into min */
+	bool answered;             /* an answer RR of the question's type */
+	bool has_soa;
+	uint32_t min;
+	uint32_t soa_minimum;
+};
+
+/* RFC 2181 section 8: a TTL with the top bit set reads as zero. */
+static uint32_t dns_ttl_value(uint32_t ttl)
+{
+	return (ttl & 0x80000000u) ? 0 : ttl;
+}
+
+static uint32_t dns_min32(uint32_t a, uint32_t b)
+{
+	return a < b ? a : b;
+}
+
+/*
+ * MINIMUM of the SOA whose RDATA rr points at (RFC 1035 section 3.3.13):
+ * two possibly compressed names, then five 32-bit fields. The names are
+ * read with the message cut at the RDATA's end, so neither can run past
+ * RDLENGTH, and the fixed part must fill the rest exactly.
+ */
+static int dns_soa_minimum(const uint8_t *msg, const struct dns_rr *rr,
+			   uint32_t *minimum)
+{
+	uint8_t wire[DNAME_MAX_WIRE];
+	size_t end = rr->rdata_off + rr->rdlength, p = rr->rdata_off, wlen;
+
+	if (dname_from_msg_raw(msg, end, &p, wire, &wlen) < 0 ||
+	    dname_from_msg_raw(msg, end, &p, wire, &wlen) < 0)
+		return -EBADMSG;
+	if (end - p != DNS_SOA_FIXED)
+		return -EBADMSG;
+	*minimum = dns_be32(msg + p + DNS_SOA_MINIMUM_AT);
+	return 0;
+}
+
+/* Take one answer (authority false) or authority RR into w. */
+static int dns_ttl_take(const uint8_t *msg, const struct dns_rr *rr,
+			bool authority, struct dns_ttl_walk *w)
+{
+	uint32_t minimum;
+
+	/* The OPT pseudo-RR's TTL holds flags, not a TTL (RFC 6891 6.1.3). */
+	if (rr->type == DNS_TYPE_OPT)
+		return 0;
+	w->min = w->any_rr ? dns_min32(w->min, dns_ttl_value(rr->ttl))
+			   : dns_ttl_value(rr->ttl);
+	w->any_rr = true;
+	if (!authority && (!w->has_question || rr->type == w->qtype ||
+			   w->qtype == DNS_TYPE_ANY))
+		w->answered = true;
+	if (authority && rr->type == DNS_TYPE_SOA) {
+		if (dns_soa_minimum(msg, rr, &minimum) < 0)
+			return -EBADMSG;
+		w->soa_minimum = w->has_soa ? dns_min32(w->soa_minimum, minimum)
+					    : minimum;
+		w->has_soa = true;
+	}
+	return 0;
+}
+
+/* Walk count RRs from *off; take each into w unless w is NULL. */
+static int dns_walk_section(const uint8_t *msg, size_t len, size_t *off,
+			    uint16_t count, bool authority,
+			    struct dns_ttl_walk *w)
+{
+	struct dns_rr rr;
+
+	if (count > DNS_MAX_RRS_PER_SECTION)
+		return -E2BIG;
+	for (uint16_t i = 0; i < count; i++) {
+		if (dns_next_rr(msg, len, off, &rr) < 0)
+			return -EBADMSG;
+		if (w && dns_ttl_take(msg, &rr, authority, w) < 0)
+			return -EBADMSG;
+	}
+	return 0;
+}
+
+/* RFC 2308 section 2: NXDOMAIN, or NODATA (NOERROR without an answer of
+ * the type asked; a CNAME chain alone is still NODATA). */
+static bool dns_is_negative(const struct dns_header *h,
+			    const struct dns_ttl_walk *w)
+{
+	if (h->rcode == DNS_RCODE_NXDOMAIN)
+		return true;
+	return h->rcode == DNS_RCODE_NOERROR && !w->answered;
+}
+
+int dns_min_ttl(const uint8_t *msg, size_t len, uint32_t *ttl)
+{
+	struct dns_ttl_walk w = { 0 };
+	struct dns_header h;
+	size_t off;
+	int r;
+
+	if (!msg || !ttl)
+		return -EINVAL;
+	if (dns_parse_header(msg, len, &h) < 0 || dns_first_rr(msg, len, &off) < 0)
+		return -EBADMSG;
+	/* dns_first_rr() stopped right after QTYPE and QCLASS. */
+	if (h.qdcount == 1) {
+		w.has_question = true;
+		w.qtype = dns_be16(msg + off - DNS_Q_FIXED);
+	}
+	r = dns_walk_section(msg, len, &off, h.ancount, false, &w);
+	if (r == 0)
+		r = dns_walk_section(msg, len, &off, h.nscount, true, &w);
+	if (r < 0)
+		return r;
+	if (dns_is_negative(&h, &w)) {
+		/* RFC 2308 section 5: without an SOA, do not cache. */
+		if (!w.has_soa)
+			w.min = 0;
+		else
+			w.min = dns_min32(w.min, w.soa_minimum);
+	}
+	*ttl = w.any_rr ? w.min : 0;
+	return 0;
+}
+
+/* What dns_find_opt() reports, gathered before any out-parameter. */
+struct dns_opt {
+	uint16_t udp_size;
+	uint8_t ext_rcode;
+	bool do_bit;
+};
+
+/* Check and decode an OPT RR (RFC 6891 section 6.1.2): owner the root,
+ * CLASS the payload size, TTL = EXTENDED-RCODE, VERSION, DO, Z. */
+static int dns_opt_decode(const struct dns_rr *rr, struct dns_opt *o)
+{
+	if (rr->owner_len != 1)
+		return -EBADMSG;
+	/* Section 6.2.5: values below 512 are treated as 512. */
+	o->udp_size = rr->class < DNS_UDP_MIN ? DNS_UDP_MIN : rr->class;
+	o->ext_rcode = (uint8_t)(rr->ttl >> 24);
+	o->do_bit = rr->ttl & DNS_OPT_DO;
+	return 0;
+}
+
+int dns_find_opt(const uint8_t *msg, size_t len, uint16_t *udp_size,
+		 uint8_t *ext_rcode, bool *do_bit)
+{
+	struct dns_header h;
+	struct dns_opt o = { 0 };
+	struct dns_rr rr;
+	bool found = false;
+	size_t off;
+	int r;
+
+	if (!msg)
+		return -EINVAL;
+	if (dns_parse_header(msg, len, &h) < 0 || dns_first_rr(msg, len, &off) < 0)
+		return -EBADMSG;
+	r = dns_walk_section(msg, len, &off, h.ancount, false, NULL);
+	if (r == 0)
+		r = dns_walk_section(msg, len, &off, h.nscount, false, NULL);
+	if (r == 0 && h.arcount > DNS_MAX_RRS_PER_SECTION)
+		r = -E2BIG;
+	for (uint16_t i = 0; r == 0 && i < h.arcount; i++) {
+		if (dns_next_rr(msg, len, &off, &rr) < 0)
+			return -EBADMSG;
+		if (rr.type != DNS_TYPE_OPT)
+			continue;
+		/* Section 6.1.1: it MUST be the only OPT RR in the message. */
+		if (found || dns_opt_decode(&rr, &o) < 0)
+			return -EBADMSG;
+		found = true;
+	}
+	if (r < 0)
+		return r;
+	if (!found)
+		return -ENOENT;
+	if (udp_size)
+		*udp_size = o.udp_size;
+	if (ext_rcode)
+		*ext_rcode = o.ext_rcode;
+	if (do_bit)
+		*do_bit = o.do_bit;
+	return 0;
+}
+
+/* The fixed header with the given flags and counts. */
+static void dns_put_header(struct wbuf *w, uint16_t id, uint16_t flags,
+			   uint16_t qdcount, uint16_t arcount)
+{
+	wbuf_be16(w, id);
+	wbuf_be16(w, flags);
+	wbuf_be16(w, qdcount);
+	wbuf_be16(w, 0);
+	wbuf_be16(w, 0);
+	wbuf_be16(w, arcount);
+}
+
+/* An OPT RR without options, version 0, DO clear (RFC 6891 6.1.2). */
+static void dns_put_opt(struct wbuf *w, uint16_t udp_size)
+{
+	wbuf_u8(w, 0);
+	wbuf_be16(w, DNS_TYPE_OPT);
+	wbuf_be16(w, udp_size);
+	wbuf_be32(w, 0);
+	wbuf_be16(w, 0);
+}
+
+int dns_build_query(uint8_t *buf, size_t cap, uint16_t id, const char *name,
+		    uint16_t qtype, bool rd, uint16_t edns_udp_size)
+{
+	struct wbuf w;
+
+	if (!buf || !name)
+		return -EINVAL;
+	if (edns_udp_size != 0 && edns_udp_size < DNS_UDP_MIN)
+		return -EINVAL;
+	wbuf_init(&w, buf, cap);
+	dns_put_header(&w, id, rd ? DNS_F_RD : 0, 1, edns_udp_size ? 1 : 0);
+	if (dname_to_wire(name, &w) < 0)
+		return -EINVAL;
+	wbuf_be16(&w, qtype);
+	wbuf_be16(&w, DNS_CLASS_IN);
+	if (edns_udp_size)
+		dns_put_opt(&w, edns_udp_size);
+	if (w.overflow)
+		return -ENOBUFS;
+	return (int)w.len;
+}
+
+int dns_build_error(uint8_t *buf, size_t cap, const uint8_t *query, size_t qlen,
+		    uint8_t rcode)
+{
+	uint8_t wire[DNAME_MAX_WIRE];
+	struct dns_header h;
+	size_t off = DNS_HEADER_LEN, wlen = 0;
+	uint16_t qtype = 0, qclass = 0, flags;
+	bool has_q;
+	struct wbuf w;
+
+	if (!buf || !query)
+		return -EINVAL;
+	if (rcode > DNS_RCODE_MASK)
+		return -EINVAL;
+	if (dns_parse_header(query, qlen, &h) < 0 || h.qr)
+		return -EBADMSG;
+	has_q = h.qdcount == 1 &&
+		dns_read_question(query, qlen, &off, wire, &wlen, &qtype,
+				  &qclass) == 0;
+	/* RFC 1035 section 4.1.1: ID, OPCODE and RD are copied from the
+	 * query into the response. */
+	flags = (uint16_t)(DNS_F_QR | (h.opcode << DNS_OPCODE_SHIFT) |
+			   (h.rd ? DNS_F_RD : 0) | rcode);
+	wbuf_init(&w, buf, cap);
+	dns_put_header(&w, h.id, flags, has_q ? 1 : 0, 0);
+	if (has_q) {
+		wbuf_put(&w, wire, wlen);
+		wbuf_be16(&w, qtype);
+		wbuf_be16(&w, qclass);
+	}
+	if (w.overflow)
+		return -ENOBUFS;
+	return (int)w.len;
+}
+
+void dns_set_id(uint8_t *msg, uint16_t id)
+{
+	msg[0] = (uint8_t)(id >> 8);
+	msg[1] = (uint8_t)id;
+}

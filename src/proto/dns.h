@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * DNS messages (RFC 1035 section 4) and EDNS(0) (RFC 6891) for the per-PvD
+ * stub resolver's hot path: header, one question, a resource record
+ * walker, answer matching, cache TTLs and the few messages the stub builds
+ * itself. No allocation, no globals; every function reads or writes only
+ * the buffers it is given.
+ */
+#ifndef MIF_PROTO_DNS_H
+#define MIF_PROTO_DNS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proto/dname.h"
+
+#define DNS_HEADER_LEN 12          /* RFC 1035 section 4.1.1 */
+#define DNS_UDP_MIN 512            /* RFC 1035 section 4.2.1, RFC 6891 6.2.5 */
+#define DNS_MAX_RRS_PER_SECTION 64 /* walked by dns_min_ttl(), dns_find_opt() */
+/* The largest query dns_build_query() makes: header, a 255-octet name,
+ * QTYPE and QCLASS, and an empty OPT RR. */
+#define DNS_QUERY_MAX (DNS_HEADER_LEN + DNAME_MAX_WIRE + 4 + 11)
+
+enum {
+	DNS_TYPE_A = 1,
+	DNS_TYPE_NS = 2,
+	DNS_TYPE_CNAME = 5,
+	DNS_TYPE_SOA = 6,
+	DNS_TYPE_PTR = 12,
+	DNS_TYPE_MX = 15,
+	DNS_TYPE_TXT = 16,
+	DNS_TYPE_AAAA = 28,
+	DNS_TYPE_SRV = 33,
+	DNS_TYPE_OPT = 41,
+	DNS_TYPE_ANY = 255,
+};
+
+#define DNS_CLASS_IN 1
+#define DNS_OPCODE_QUERY 0
+
+enum {
+	DNS_RCODE_NOERROR = 0,
+	DNS_RCODE_FORMERR = 1,
+	DNS_RCODE_SERVFAIL = 2,
+	DNS_RCODE_NXDOMAIN = 3,
+	DNS_RCODE_NOTIMP = 4,
+	DNS_RCODE_REFUSED = 5,
+};
+
+/* The fixed 12-octet header, flags decoded (RFC 1035 section 4.1.1; AD and
+ * CD from RFC 4035 section 3.2). */
+struct dns_header {
+	uint16_t id;
+	uint16_t flags;            /* the raw second 16 bits */
+	bool qr;
+	uint8_t opcode;            /* 4 bits */
+	bool aa, tc, rd, ra, ad, cd;
+	uint8_t rcode;             /* 4 bits; EDNS extends it (dns_find_opt) */
+	uint16_t qdcount, ancount, nscount, arcount;
+};
+
+struct dns_question {
+	/* Presentation form as received (case kept, for logs and zone
+	 * matching): no trailing dot, "." for the root; a '.' or '\\'
+	 * inside a label is escaped with '\\', and octets outside graphic
+	 * ASCII are written "\DDD" (RFC 1035 section 5.1). */
+	char name[DNAME_MAX_TEXT + 1];
+	/* Lowercased uncompressed wire form, for hashing and cache keys. */
+	uint8_t wire[DNAME_MAX_WIRE];
+	size_t wire_len;
+	uint16_t qtype, qclass;
+};
+
+/* One resource record (RFC 1035 section 4.1.3); RDATA stays in the
+ * message at msg[rdata_off .. rdata_off + rdlength). */
+struct dns_rr {
+	uint8_t owner_wire[DNAME_MAX_WIRE];  /* expanded and lowercased */
+	size_t owner_len;
+	uint16_t type, class;
+	uint32_t ttl;              /* as received; see dns_min_ttl() */
+	size_t rdata_off, rdlength;
+};
+
+/* -EBADMSG if len < 12. h is written only on success. */
+int dns_parse_header(const uint8_t *msg, size_t len, struct dns_header *h);
+
+/*
+ * Parse the header and the one question of msg. -EBADMSG unless qdcount
+ * is 1 (RFC 9619: QDCOUNT is 1 for opcode QUERY) and the question is well
+ * formed; -ENAMETOOLONG when the name is valid but its escaped text does
+ * not fit q->name (only names with many odd octets: answer REFUSED).
+ * On success *end_off (may be NULL) is the offset of the first answer RR.
+ * q is written only on success.
+ */
+int dns_parse_question(const uint8_t *msg, size_t len, struct dns_question *q,
+		       size_t *end_off);
+
+/*
+ * Offset of the first RR after the header and question section. QDCOUNT
+ * may be 0 (some error replies) or 1; more is -EBADMSG.
+ */
+int dns_first_rr(const uint8_t *msg, size_t len, size_t *off);
+
+/*
+ * Read the RR at *off and move *off past it. RDLENGTH is checked against
+ * what is left of the message, never trusted. -EBADMSG on a bad owner
+ * name or a record running past the end; *off and rr untouched then.
+ */
+int dns_next_rr(const uint8_t *msg, size_t len, size_t *off, struct dns_rr *rr);
+
+/*
+ * The query-matching checks of a forwarder (RFC 5452 section 9.1; the
+ * addresses and ports are the caller's): QR set, the same ID, exactly one
+ * question, equal to q in name (case-insensitively, so 0x20 randomisation
+ * passes, RFC 4343), type and class. 1 if resp answers q, 0 if it does not
+ * or is malformed: either way a non-match is simply dropped.
+ */
+int dns_answer_matches(const uint8_t *resp, size_t rlen, uint16_t id,
+		       const struct dns_question *q);
+
+/*
+ * How long a response may be cached: the minimum TTL over the answer and
+ * authority RRs (OPT excluded; TTLs with the top bit set count as 0, RFC
+ * 2181 section 8). For a negative answer (NXDOMAIN, or NOERROR with no
+ * answer RR of the question's type: NODATA, RFC 2308 section 2.2) the
+ * authority SOA's MINIMUM field is also taken in, so the result is at most
+ * min(SOA TTL, SOA MINIMUM) (RFC 2308 sections 3 and 5). A negative answer
+ * without an SOA gives 0 (section 5: SHOULD NOT be cached), as does a
+ * response with no RR at all. -EBADMSG on a malformed message, -E2BIG
+ * when a section holds over DNS_MAX_RRS_PER_SECTION RRs (do not cache).
+ */
+int dns_min_ttl(const uint8_t *msg, size_t len, uint32_t *ttl);
+
+/*
+ * The OPT RR of the additional section (RFC 6891 section 6.1.2): the
+ * requestor's UDP payload size (below 512 read as 512, section 6.2.5),
+ * the upper 8 bits of the extended RCODE and the DO bit (RFC 3225).
+ * -ENOENT if there is none, -EBADMSG if there are two (section 6.1.1) or
+ * its owner is not the root, -E2BIG past DNS_MAX_RRS_PER_SECTION per
+ * section. Any out-parameter may be NULL; none is written on failure.
+ */
+int dns_find_opt(const uint8_t *msg, size_t len, uint16_t *udp_size,
+		 uint8_t *ext_rcode, bool *do_bit);
+
+/*
+ * Build a standard query (opcode QUERY, class IN) for the dotted name
+ * (trailing dot optional, "" or "." for the root), with an OPT RR
+ * advertising edns_udp_size unless it is 0. Returns the length, -EINVAL
+ * for a bad name or an edns_udp_size below 512, -ENOBUFS if cap is too
+ * small (DNS_QUERY_MAX always suffices).
+ */
+int dns_build_query(uint8_t *buf, size_t cap, uint16_t id, const char *name,
+		    uint16_t qtype, bool rd, uint16_t edns_udp_size);
+
+/*
+ * Build the reply the stub sends when it cannot answer: the query's ID,
+ * opcode, RD and question (the name octets as received, so the client's
+ * 0x20 case pattern survives), QR set and the given 4-bit rcode (SERVFAIL,
+ * REFUSED, FORMERR...). A query whose question does not parse gets a
+ * header-only reply (QDCOUNT 0). Returns the length; -EBADMSG if query is
+ * shorter than a header or is itself a response (never answer those: two
+ * forwarders would loop), -EINVAL for rcode > 15, -ENOBUFS if cap is too
+ * small.
+ */
+int dns_build_error(uint8_t *buf, size_t cap, const uint8_t *query, size_t qlen,
+		    uint8_t rcode);
+
+/* Overwrite the ID of a message of at least 2 octets (forwarding with our
+ * own random ID, RFC 5452 section 9.2, then restoring the client's). */
+void dns_set_id(uint8_t *msg, uint16_t id);
+
+#endif

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libFuzzer harness for proto/dns.c. Runs every parser over the input and
+ * checks what a caller relies on: offsets stay inside the message, names
+ * stay within 255 octets and come out lowercased, the walker always moves
+ * forward, and an error reply built from a parsable query parses back and
+ * matches that query.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "proto/dname.h"
+#include "proto/dns.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void fuzz_check_wire(const uint8_t *w, size_t n)
+{
+	if (n < 1 || n > DNAME_MAX_WIRE || w[n - 1] != 0)
+		__builtin_trap();
+	for (size_t i = 0; i < n; i++)
+		if (w[i] >= 'A' && w[i] <= 'Z')
+			__builtin_trap();
+}
+
+/* Walk every RR the counts promise; the walk must end by running out of
+ * message or of records, moving forward each time. */
+static void fuzz_walk(const uint8_t *data, size_t size, const struct dns_header *h)
+{
+	size_t total = (size_t)h->ancount + h->nscount + h->arcount, off, prev;
+	struct dns_rr rr;
+
+	if (dns_first_rr(data, size, &off) < 0)
+		return;
+	for (size_t i = 0; i < total; i++) {
+		prev = off;
+		if (dns_next_rr(data, size, &off, &rr) < 0) {
+			if (off != prev)
+				__builtin_trap();
+			return;
+		}
+		fuzz_check_wire(rr.owner_wire, rr.owner_len);
+		if (off <= prev || off > size || rr.rdata_off > size ||
+		    rr.rdlength > size - rr.rdata_off ||
+		    rr.rdata_off + rr.rdlength != off)
+			__builtin_trap();
+	}
+}
+
+static void fuzz_question(const uint8_t *data, size_t size)
+{
+	struct dns_question q, q2;
+	struct dns_header h;
+	uint8_t reply[DNS_HEADER_LEN + DNAME_MAX_WIRE + 4];
+	size_t end;
+	int n;
+
+	if (dns_parse_question(data, size, &q, &end) < 0)
+		return;
+	fuzz_check_wire(q.wire, q.wire_len);
+	if (end > size || memchr(q.name, '\0', sizeof(q.name)) == NULL)
+		__builtin_trap();
+	if (dns_parse_header(data, size, &h) < 0)
+		__builtin_trap();
+	if (h.qr)
+		return;
+	/* The reply always fits: a header and an uncompressed question. */
+	n = dns_build_error(reply, sizeof(reply), data, size, DNS_RCODE_SERVFAIL);
+	if (n < 0)
+		__builtin_trap();
+	if (dns_answer_matches(reply, (size_t)n, h.id, &q) != 1)
+		__builtin_trap();
+	if (dns_parse_question(reply, (size_t)n, &q2, NULL) < 0 ||
+	    q2.wire_len != q.wire_len || memcmp(q2.wire, q.wire, q.wire_len) ||
+	    strcmp(q2.name, q.name) != 0)
+		__builtin_trap();
+	if (dns_parse_header(reply, (size_t)n, &h) < 0 || !h.qr ||
+	    h.rcode != DNS_RCODE_SERVFAIL)
+		__builtin_trap();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct dns_header h;
+	uint8_t ext;
+	uint16_t udp;
+	uint32_t ttl;
+	bool dob;
+	int r;
+
+	if (dns_parse_header(data, size, &h) < 0) {
+		if (size >= DNS_HEADER_LEN)
+			__builtin_trap();
+		return 0;
+	}
+	fuzz_walk(data, size, &h);
+	fuzz_question(data, size);
+	/* RFC 2181 section 8: no TTL above 2^31 - 1 comes out. */
+	if (dns_min_ttl(data, size, &ttl) == 0 && ttl > 0x7fffffffu)
+		__builtin_trap();
+	r = dns_find_opt(data, size, &udp, &ext, &dob);
+	if (r == 0 && udp < DNS_UDP_MIN)
+		__builtin_trap();
+	if (r < 0 && r != -ENOENT && r != -EBADMSG && r != -E2BIG)
+		__builtin_trap();
+	return 0;
+}

@@ -1,0 +1,1035 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests for proto/dns.c: DNS messages (RFC 1035 section 4), negative
+ * caching TTLs (RFC 2308), EDNS(0) (RFC 6891) and answer matching (RFC
+ * 5452 section 9.1). Messages are written out byte by byte as a resolver
+ * would send them. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "proto/dname.h"
+#include "proto/dns.h"
+
+#define WWW_EXAMPLE_COM 3, 'w', 'w', 'w', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', \
+	3, 'c', 'o', 'm', 0
+#define HDR(id, f1, f2, qd, an, ns, ar) \
+	(uint8_t)((id) >> 8), (uint8_t)(id), f1, f2, 0, qd, 0, an, 0, ns, 0, ar
+
+/* www.example.com A: 93.184.216.34, TTL 3600, the answer name a pointer
+ * to the question (offset 12). */
+static const uint8_t msg_a[] = {
+	HDR(0x1234, 0x81, 0x80, 1, 1, 0, 0),
+	WWW_EXAMPLE_COM, 0, 1, 0, 1,
+	0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0x0e, 0x10, 0, 4, 93, 184, 216, 34,
+};
+
+/* www.example.com AAAA 2606:2800:220:1:248:1893:25c8:1946, TTL 300. */
+static const uint8_t msg_aaaa[] = {
+	HDR(0xbeef, 0x81, 0x80, 1, 1, 0, 0),
+	WWW_EXAMPLE_COM, 0, 28, 0, 1,
+	0xc0, 0x0c, 0, 28, 0, 1, 0, 0, 0x01, 0x2c, 0, 16,
+	0x26, 0x06, 0x28, 0x00, 0x02, 0x20, 0x00, 0x01,
+	0x02, 0x48, 0x18, 0x93, 0x25, 0xc8, 0x19, 0x46,
+};
+
+/* www.example.com CNAME cdn.example.com (TTL 600; the target compressed
+ * into the question's "example.com" at 16), then cdn.example.com A
+ * 192.0.2.1 (TTL 60; its owner a pointer into the CNAME RDATA at 45). */
+static const uint8_t msg_cname[] = {
+	HDR(0x0102, 0x81, 0x80, 1, 2, 0, 0),
+	WWW_EXAMPLE_COM, 0, 1, 0, 1,
+	0xc0, 0x0c, 0, 5, 0, 1, 0, 0, 0x02, 0x58, 0, 6, 3, 'c', 'd', 'n', 0xc0, 0x10,
+	0xc0, 0x2d, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 192, 0, 2, 1,
+};
+
+/* SOA RDATA: ns.example.com hostmaster.example.com 2023100101 7200 3600
+ * 1209600 300, names compressed to offset `at` (example.com). */
+#define SOA_RDATA(at) \
+	2, 'n', 's', 0xc0, at, \
+	10, 'h', 'o', 's', 't', 'm', 'a', 's', 't', 'e', 'r', 0xc0, at, \
+	0x78, 0x8f, 0x9c, 0x65, 0, 0, 0x1c, 0x20, 0, 0, 0x0e, 0x10, \
+	0, 0x12, 0x75, 0, 0, 0, 0x01, 0x2c
+
+/* nx.example.com A: NXDOMAIN, SOA example.com TTL 3600 MINIMUM 300. */
+static const uint8_t msg_nx[] = {
+	HDR(0x5555, 0x81, 0x83, 1, 0, 1, 0),
+	2, 'n', 'x', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0, 0, 1, 0, 1,
+	0xc0, 0x0f, 0, 6, 0, 1, 0, 0, 0x0e, 0x10, 0, 38, SOA_RDATA(0x0f),
+};
+#define NX_SOA_TTL_AT 38
+#define NX_SOA_MIN_AT 78
+
+/* www.example.com AAAA: NOERROR, no answer, SOA TTL 3600 MINIMUM 300. */
+static const uint8_t msg_nodata[] = {
+	HDR(0x6666, 0x81, 0x80, 1, 0, 1, 0),
+	WWW_EXAMPLE_COM, 0, 28, 0, 1,
+	0xc0, 0x10, 0, 6, 0, 1, 0, 0, 0x0e, 0x10, 0, 38, SOA_RDATA(0x10),
+};
+
+/* www.example.com AAAA: a CNAME (TTL 600) to cdn.example.com, which has
+ * no AAAA: NODATA after a CNAME (RFC 2308 section 2.2), SOA as above. */
+static const uint8_t msg_cname_nodata[] = {
+	HDR(0x6767, 0x81, 0x80, 1, 1, 1, 0),
+	WWW_EXAMPLE_COM, 0, 28, 0, 1,
+	0xc0, 0x0c, 0, 5, 0, 1, 0, 0, 0x02, 0x58, 0, 6, 3, 'c', 'd', 'n', 0xc0, 0x10,
+	0xc0, 0x10, 0, 6, 0, 1, 0, 0, 0x0e, 0x10, 0, 38, SOA_RDATA(0x10),
+};
+#define CN_CNAME_TTL_AT 39
+
+/* A truncated UDP answer: TC=1 and nothing but the question. */
+static const uint8_t msg_tc[] = {
+	HDR(0x7777, 0x83, 0x80, 1, 0, 0, 0),
+	WWW_EXAMPLE_COM, 0, 1, 0, 1,
+};
+
+/* msg_a plus an OPT RR: payload 1232, extended RCODE 0, version 0, DO. */
+static const uint8_t msg_opt[] = {
+	HDR(0x1234, 0x81, 0x80, 1, 1, 0, 1),
+	WWW_EXAMPLE_COM, 0, 1, 0, 1,
+	0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0x0e, 0x10, 0, 4, 93, 184, 216, 34,
+	0, 0, 41, 0x04, 0xd0, 0, 0, 0x80, 0, 0, 0,
+};
+#define OPT_AT 49
+
+/* The query a client sends, with 0x20 case randomisation. */
+static const uint8_t query_0x20[] = {
+	HDR(0xabcd, 0x01, 0x00, 1, 0, 0, 0),
+	3, 'w', 'W', 'w', 7, 'E', 'x', 'A', 'm', 'p', 'L', 'e', 3, 'c', 'O', 'm', 0,
+	0, 1, 0, 1,
+};
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+/* A query with one question whose name is `labels` labels of `len`
+ * octets `c` each. Returns the message length. */
+static size_t make_query(uint8_t *m, size_t labels, size_t len, uint8_t c)
+{
+	static const uint8_t h[] = { HDR(0x4242, 0x01, 0x00, 1, 0, 0, 0) };
+	size_t n = sizeof(h);
+
+	memcpy(m, h, n);
+	for (size_t i = 0; i < labels; i++) {
+		m[n++] = (uint8_t)len;
+		memset(m + n, c, len);
+		n += len;
+	}
+	m[n++] = 0;
+	m[n++] = 0;
+	m[n++] = DNS_TYPE_A;
+	m[n++] = 0;
+	m[n++] = DNS_CLASS_IN;
+	return n;
+}
+
+static void test_header(void **state)
+{
+	struct dns_header h;
+
+	(void)state;
+	assert_int_equal(dns_parse_header(msg_nx, sizeof(msg_nx), &h), 0);
+	assert_int_equal(h.id, 0x5555);
+	assert_int_equal(h.flags, 0x8183);
+	assert_true(h.qr);
+	assert_int_equal(h.opcode, 0);
+	assert_false(h.aa);
+	assert_false(h.tc);
+	assert_true(h.rd);
+	assert_true(h.ra);
+	assert_false(h.ad);
+	assert_false(h.cd);
+	assert_int_equal(h.rcode, DNS_RCODE_NXDOMAIN);
+	assert_int_equal(h.qdcount, 1);
+	assert_int_equal(h.ancount, 0);
+	assert_int_equal(h.nscount, 1);
+	assert_int_equal(h.arcount, 0);
+}
+
+static void test_header_all_flags(void **state)
+{
+	/* QR, opcode 5 (UPDATE), AA TC RD RA, Z, AD CD, rcode 15. */
+	static const uint8_t m[] = { HDR(1, 0xaf, 0xff, 0, 0, 0, 0) };
+	struct dns_header h;
+
+	(void)state;
+	assert_int_equal(dns_parse_header(m, sizeof(m), &h), 0);
+	assert_true(h.qr && h.aa && h.tc && h.rd && h.ra && h.ad && h.cd);
+	assert_int_equal(h.opcode, 5);
+	assert_int_equal(h.rcode, 15);
+}
+
+static void test_header_truncated(void **state)
+{
+	struct dns_header h = { .id = 7 };
+	struct dns_question q;
+	uint32_t ttl = 9;
+	size_t off;
+
+	(void)state;
+	assert_int_equal(dns_parse_header(msg_a, DNS_HEADER_LEN - 1, &h), -EBADMSG);
+	assert_int_equal(h.id, 7);   /* untouched on failure */
+	assert_int_equal(dns_parse_header(msg_a, 0, &h), -EBADMSG);
+	assert_int_equal(dns_parse_question(msg_a, 11, &q, NULL), -EBADMSG);
+	assert_int_equal(dns_first_rr(msg_a, 11, &off), -EBADMSG);
+	assert_int_equal(dns_min_ttl(msg_a, 11, &ttl), -EBADMSG);
+	assert_int_equal(ttl, 9);
+	assert_int_equal(dns_find_opt(msg_a, 11, NULL, NULL, NULL), -EBADMSG);
+	assert_int_equal(dns_answer_matches(msg_a, 11, 0x1234, &q), 0);
+}
+
+static void test_question(void **state)
+{
+	struct dns_question q;
+	size_t end = 0;
+	static const uint8_t wire[] = { WWW_EXAMPLE_COM };
+
+	(void)state;
+	assert_int_equal(dns_parse_question(msg_aaaa, sizeof(msg_aaaa), &q, &end), 0);
+	assert_string_equal(q.name, "www.example.com");
+	assert_int_equal(q.wire_len, 17);
+	assert_memory_equal(q.wire, wire, sizeof(wire));
+	assert_int_equal(q.qtype, DNS_TYPE_AAAA);
+	assert_int_equal(q.qclass, DNS_CLASS_IN);
+	assert_int_equal(end, 33);
+}
+
+static void test_question_0x20_lowercased(void **state)
+{
+	struct dns_question q;
+	static const uint8_t wire[] = { WWW_EXAMPLE_COM };
+
+	(void)state;
+	assert_int_equal(dns_parse_question(query_0x20, sizeof(query_0x20), &q, NULL), 0);
+	/* Text keeps the case as sent; the key is lowercase. */
+	assert_string_equal(q.name, "wWw.ExAmpLe.cOm");
+	assert_int_equal(q.wire_len, sizeof(wire));
+	assert_memory_equal(q.wire, wire, sizeof(wire));
+}
+
+static void test_question_root(void **state)
+{
+	static const uint8_t m[] = { HDR(1, 0, 0, 1, 0, 0, 0), 0, 0, 2, 0, 1 };
+	struct dns_question q;
+	size_t end;
+
+	(void)state;
+	assert_int_equal(dns_parse_question(m, sizeof(m), &q, &end), 0);
+	assert_string_equal(q.name, ".");
+	assert_int_equal(q.wire_len, 1);
+	assert_int_equal(q.wire[0], 0);
+	assert_int_equal(q.qtype, DNS_TYPE_NS);
+	assert_int_equal(end, sizeof(m));
+}
+
+static void test_question_odd_octets(void **state)
+{
+	/* Labels "a.b", "x y" and "\xff": legal on the wire (RFC 2181 11). */
+	static const uint8_t m[] = {
+		HDR(1, 0, 0, 1, 0, 0, 0),
+		3, 'a', '.', 'b', 3, 'X', ' ', 'y', 2, 0xff, '\\', 0, 0, 16, 0, 1,
+	};
+	static const uint8_t wire[] = { 3, 'a', '.', 'b', 3, 'x', ' ', 'y', 2, 0xff, '\\', 0 };
+	struct dns_question q;
+
+	(void)state;
+	assert_int_equal(dns_parse_question(m, sizeof(m), &q, NULL), 0);
+	assert_string_equal(q.name, "a\\.b.X\\032y.\\255\\\\");
+	assert_int_equal(q.wire_len, sizeof(wire));
+	assert_memory_equal(q.wire, wire, sizeof(wire));
+	assert_int_equal(q.qtype, DNS_TYPE_TXT);
+}
+
+static void test_question_text_too_long(void **state)
+{
+	uint8_t m[512];
+	struct dns_question q = { .qtype = 77 };
+	size_t n = make_query(m, 3, 63, 0x01);
+
+	(void)state;
+	/* 193 wire octets, but 3 * 63 * 4 + 2 = 758 characters escaped. */
+	assert_int_equal(dns_parse_question(m, n, &q, NULL), -ENAMETOOLONG);
+	assert_int_equal(q.qtype, 77);
+}
+
+static void test_question_counts(void **state)
+{
+	uint8_t m[sizeof(msg_a)];
+	struct dns_question q;
+	size_t off = 0;
+
+	(void)state;
+	memcpy(m, msg_a, sizeof(m));
+	m[5] = 0;
+	assert_int_equal(dns_parse_question(m, sizeof(m), &q, NULL), -EBADMSG);
+	assert_int_equal(dns_first_rr(m, sizeof(m), &off), 0);
+	assert_int_equal(off, DNS_HEADER_LEN);
+	m[5] = 2;
+	assert_int_equal(dns_parse_question(m, sizeof(m), &q, NULL), -EBADMSG);
+	assert_int_equal(dns_first_rr(m, sizeof(m), &off), -EBADMSG);
+	m[4] = 1;
+	m[5] = 1;   /* qdcount 257 */
+	assert_int_equal(dns_parse_question(m, sizeof(m), &q, NULL), -EBADMSG);
+}
+
+static void test_question_truncated(void **state)
+{
+	struct dns_question q;
+
+	(void)state;
+	/* Name complete, QCLASS cut short; name cut inside a label. */
+	assert_int_equal(dns_parse_question(msg_a, 32, &q, NULL), -EBADMSG);
+	assert_int_equal(dns_parse_question(msg_a, 20, &q, NULL), -EBADMSG);
+	assert_int_equal(dns_parse_question(msg_a, 33, &q, NULL), 0);
+}
+
+static void test_name_max_255(void **state)
+{
+	uint8_t m[512];
+	struct dns_question q;
+	size_t n;
+
+	(void)state;
+	/* 63 + 63 + 63 + 61 with their length octets and the root: 255. */
+	n = make_query(m, 4, 63, 'a');
+	m[DNS_HEADER_LEN + 3 * 64] = 61;
+	memmove(m + DNS_HEADER_LEN + 3 * 64 + 62, m + DNS_HEADER_LEN + 3 * 64 + 64, 5);
+	n -= 2;
+	assert_int_equal(dns_parse_question(m, n, &q, NULL), 0);
+	assert_int_equal(q.wire_len, 255);
+	assert_int_equal(strlen(q.name), 253);
+	/* One more octet: 256. */
+	n = make_query(m, 4, 63, 'a');
+	m[DNS_HEADER_LEN + 3 * 64] = 62;
+	memmove(m + DNS_HEADER_LEN + 3 * 64 + 63, m + DNS_HEADER_LEN + 3 * 64 + 64, 5);
+	n -= 1;
+	assert_int_equal(dns_parse_question(m, n, &q, NULL), -EBADMSG);
+	/* Five labels of 63: 321. */
+	n = make_query(m, 5, 63, 'a');
+	assert_int_equal(dns_parse_question(m, n, &q, NULL), -EBADMSG);
+}
+
+static void test_name_over_255_by_compression(void **state)
+{
+	/* The 255 limit applies to the expanded name: a label in front of
+	 * a pointer to a 193-octet name. */
+	uint8_t m[600];
+	size_t n = make_query(m, 3, 63, 'a');   /* 193-octet name at 12 */
+	size_t off;
+	struct dns_rr rr;
+
+	(void)state;
+	m[7] = 1;
+	/* Owner: 63 'b's then a pointer to the question name: 64 + 193. */
+	off = n;
+	m[n++] = 63;
+	memset(m + n, 'b', 63);
+	n += 63;
+	m[n++] = 0xc0;
+	m[n++] = 0x0c;
+	memcpy(m + n, (const uint8_t[]){ 0, 1, 0, 1, 0, 0, 0, 1, 0, 0 }, 10);
+	n += 10;
+	assert_int_equal(dns_next_rr(m, n, &off, &rr), -EBADMSG);
+	/* A 61-octet label instead: 62 + 193 = 255 is the limit. */
+	n = make_query(m, 3, 63, 'a');
+	off = n;
+	m[n++] = 61;
+	memset(m + n, 'b', 61);
+	n += 61;
+	m[n++] = 0xc0;
+	m[n++] = 0x0c;
+	memcpy(m + n, (const uint8_t[]){ 0, 1, 0, 1, 0, 0, 0, 1, 0, 0 }, 10);
+	n += 10;
+	assert_int_equal(dns_next_rr(m, n, &off, &rr), 0);
+	assert_int_equal(rr.owner_len, 255);
+	assert_int_equal(off, n);
+}
+
+static void test_label_over_63(void **state)
+{
+	uint8_t m[512];
+	struct dns_question q;
+	size_t n = make_query(m, 1, 64, 'a');   /* length octet 0x40: type 01 */
+
+	(void)state;
+	assert_int_equal(dns_parse_question(m, n, &q, NULL), -EBADMSG);
+	n = make_query(m, 1, 0x80, 'a');        /* type 10 */
+	assert_int_equal(dns_parse_question(m, n, &q, NULL), -EBADMSG);
+	n = make_query(m, 1, 63, 'a');
+	assert_int_equal(dns_parse_question(m, n, &q, NULL), 0);
+}
+
+static void test_pointer_to_itself(void **state)
+{
+	static const uint8_t m[] = { HDR(1, 0, 0, 1, 0, 0, 0), 0xc0, 0x0c, 0, 1, 0, 1 };
+	struct dns_question q;
+
+	(void)state;
+	assert_int_equal(dns_parse_question(m, sizeof(m), &q, NULL), -EBADMSG);
+}
+
+static void test_pointer_forward(void **state)
+{
+	/* The question points forward to a well-formed name at 14. */
+	static const uint8_t m[] = {
+		HDR(1, 0, 0, 1, 0, 0, 0), 0xc0, 0x0e, 1, 'a', 0, 0, 1, 0, 1,
+	};
+	struct dns_question q;
+
+	(void)state;
+	assert_int_equal(dns_parse_question(m, sizeof(m), &q, NULL), -EBADMSG);
+}
+
+static void test_compression_loop(void **state)
+{
+	/* "a" then a pointer back to the "a": each pass is backwards, so
+	 * only the jump cap (and the 255 limit) end it. */
+	static const uint8_t m[] = {
+		HDR(1, 0, 0, 1, 0, 0, 0), 1, 'a', 0xc0, 0x0c, 0, 1, 0, 1,
+	};
+	struct dns_question q;
+
+	(void)state;
+	assert_int_equal(dns_parse_question(m, sizeof(m), &q, NULL), -EBADMSG);
+}
+
+static void test_jump_cap(void **state)
+{
+	/* The root at 0, then a pointer at 2k to 2(k-1) for k = 1..17: a
+	 * chain of backward pointers, each one legal on its own. */
+	uint8_t m[36] = { 0 };
+	uint8_t w[DNAME_MAX_WIRE];
+	size_t off, wl;
+
+	(void)state;
+	for (size_t k = 1; k <= 17; k++) {
+		m[2 * k] = 0xc0;
+		m[2 * k + 1] = (uint8_t)(2 * (k - 1));
+	}
+	off = 2 * DNAME_MAX_JUMPS;        /* 16 jumps: the cap */
+	assert_int_equal(dname_from_msg_raw(m, sizeof(m), &off, w, &wl), 0);
+	assert_int_equal(wl, 1);
+	assert_int_equal(off, 2 * DNAME_MAX_JUMPS + 2);
+	off = 2 * (DNAME_MAX_JUMPS + 1);  /* 17: one too many */
+	assert_int_equal(dname_from_msg_raw(m, sizeof(m), &off, w, &wl), -EBADMSG);
+	assert_int_equal(off, 2 * (DNAME_MAX_JUMPS + 1));
+}
+
+static void test_pointer_past_end(void **state)
+{
+	static const uint8_t m[] = { HDR(1, 0, 0, 1, 0, 0, 0), 1, 'a', 0xc0 };
+	struct dns_question q;
+
+	(void)state;
+	assert_int_equal(dns_parse_question(m, sizeof(m), &q, NULL), -EBADMSG);
+}
+
+static void test_rr_walk_a(void **state)
+{
+	static const uint8_t owner[] = { WWW_EXAMPLE_COM };
+	struct dns_rr rr;
+	size_t off;
+
+	(void)state;
+	assert_int_equal(dns_first_rr(msg_a, sizeof(msg_a), &off), 0);
+	assert_int_equal(off, 33);
+	assert_int_equal(dns_next_rr(msg_a, sizeof(msg_a), &off, &rr), 0);
+	assert_int_equal(rr.owner_len, sizeof(owner));
+	assert_memory_equal(rr.owner_wire, owner, sizeof(owner));
+	assert_int_equal(rr.type, DNS_TYPE_A);
+	assert_int_equal(rr.class, DNS_CLASS_IN);
+	assert_int_equal(rr.ttl, 3600);
+	assert_int_equal(rr.rdata_off, 45);
+	assert_int_equal(rr.rdlength, 4);
+	assert_memory_equal(msg_a + rr.rdata_off, ((const uint8_t[]){ 93, 184, 216, 34 }), 4);
+	assert_int_equal(off, sizeof(msg_a));
+	/* Nothing left: a further read fails and leaves off alone. */
+	assert_int_equal(dns_next_rr(msg_a, sizeof(msg_a), &off, &rr), -EBADMSG);
+	assert_int_equal(off, sizeof(msg_a));
+}
+
+static void test_rr_walk_aaaa(void **state)
+{
+	static const uint8_t addr[] = {
+		0x26, 0x06, 0x28, 0x00, 0x02, 0x20, 0x00, 0x01,
+		0x02, 0x48, 0x18, 0x93, 0x25, 0xc8, 0x19, 0x46,
+	};
+	struct dns_rr rr;
+	size_t off;
+
+	(void)state;
+	assert_int_equal(dns_first_rr(msg_aaaa, sizeof(msg_aaaa), &off), 0);
+	assert_int_equal(dns_next_rr(msg_aaaa, sizeof(msg_aaaa), &off, &rr), 0);
+	assert_int_equal(rr.type, DNS_TYPE_AAAA);
+	assert_int_equal(rr.ttl, 300);
+	assert_int_equal(rr.rdlength, 16);
+	assert_memory_equal(msg_aaaa + rr.rdata_off, addr, 16);
+	assert_int_equal(off, sizeof(msg_aaaa));
+}
+
+static void test_rr_walk_cname_chain(void **state)
+{
+	static const uint8_t cdn[] = {
+		3, 'c', 'd', 'n', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0,
+	};
+	uint8_t target[DNAME_MAX_WIRE];
+	size_t off, p, tlen;
+	struct dns_rr rr;
+
+	(void)state;
+	assert_int_equal(dns_first_rr(msg_cname, sizeof(msg_cname), &off), 0);
+	assert_int_equal(dns_next_rr(msg_cname, sizeof(msg_cname), &off, &rr), 0);
+	assert_int_equal(rr.type, DNS_TYPE_CNAME);
+	assert_int_equal(rr.ttl, 600);
+	assert_int_equal(rr.rdata_off, 45);
+	assert_int_equal(rr.rdlength, 6);
+	/* The compressed target expands to cdn.example.com. */
+	p = rr.rdata_off;
+	assert_int_equal(dname_from_msg_raw(msg_cname, rr.rdata_off + rr.rdlength, &p,
+					    target, &tlen), 0);
+	assert_int_equal(tlen, sizeof(cdn));
+	assert_memory_equal(target, cdn, sizeof(cdn));
+	assert_int_equal(p, rr.rdata_off + rr.rdlength);
+	/* The next owner is that same name, via a pointer into RDATA. */
+	assert_int_equal(dns_next_rr(msg_cname, sizeof(msg_cname), &off, &rr), 0);
+	assert_int_equal(rr.type, DNS_TYPE_A);
+	assert_int_equal(rr.ttl, 60);
+	assert_int_equal(rr.owner_len, sizeof(cdn));
+	assert_memory_equal(rr.owner_wire, cdn, sizeof(cdn));
+	assert_int_equal(off, sizeof(msg_cname));
+}
+
+static void test_rr_owner_lowercased(void **state)
+{
+	uint8_t m[sizeof(msg_a) + 15];
+	struct dns_rr rr;
+	size_t off = 33;
+	static const uint8_t owner[] = { WWW_EXAMPLE_COM };
+
+	(void)state;
+	/* The answer owner written out in upper case instead of a pointer. */
+	memcpy(m, msg_a, 33);
+	memcpy(m + 33, (const uint8_t[]){ 3, 'W', 'W', 'W', 7, 'E', 'X', 'A', 'M', 'P', 'L', 'E',
+					  3, 'C', 'O', 'M', 0 }, 17);
+	memcpy(m + 50, msg_a + 35, sizeof(msg_a) - 35);
+	assert_int_equal(dns_next_rr(m, sizeof(m), &off, &rr), 0);
+	assert_memory_equal(rr.owner_wire, owner, sizeof(owner));
+	assert_int_equal(off, sizeof(m));
+}
+
+static void test_rr_truncated(void **state)
+{
+	uint8_t m[sizeof(msg_a)];
+	struct dns_rr rr = { .type = 99 };
+	size_t off = 33;
+	uint32_t ttl = 5;
+
+	(void)state;
+	/* RDLENGTH 5 with only 4 octets left. */
+	memcpy(m, msg_a, sizeof(m));
+	m[44] = 5;
+	assert_int_equal(dns_next_rr(m, sizeof(m), &off, &rr), -EBADMSG);
+	assert_int_equal(off, 33);
+	assert_int_equal(rr.type, 99);
+	assert_int_equal(dns_min_ttl(m, sizeof(m), &ttl), -EBADMSG);
+	assert_int_equal(ttl, 5);
+	/* RDLENGTH 0xffff. */
+	m[43] = 0xff;
+	m[44] = 0xff;
+	assert_int_equal(dns_next_rr(m, sizeof(m), &off, &rr), -EBADMSG);
+	/* Cut inside the fixed fields. */
+	for (size_t cut = 33; cut < sizeof(msg_a); cut++) {
+		off = 33;
+		assert_int_equal(dns_next_rr(msg_a, cut, &off, &rr), -EBADMSG);
+	}
+}
+
+static void test_counts_beyond_message(void **state)
+{
+	uint8_t m[sizeof(msg_a)];
+	uint32_t ttl = 5;
+
+	(void)state;
+	memcpy(m, msg_a, sizeof(m));
+	m[7] = 5;        /* ancount 5, one RR present */
+	assert_int_equal(dns_min_ttl(m, sizeof(m), &ttl), -EBADMSG);
+	assert_int_equal(dns_find_opt(m, sizeof(m), NULL, NULL, NULL), -EBADMSG);
+	m[7] = 1;
+	m[9] = 3;        /* nscount 3, none present */
+	assert_int_equal(dns_min_ttl(m, sizeof(m), &ttl), -EBADMSG);
+	m[9] = 0;
+	m[11] = 2;       /* arcount 2, none present */
+	assert_int_equal(dns_find_opt(m, sizeof(m), NULL, NULL, NULL), -EBADMSG);
+	m[11] = 0;
+	m[6] = 0xff;     /* ancount 65281: over the cap, refused unwalked */
+	assert_int_equal(dns_min_ttl(m, sizeof(m), &ttl), -E2BIG);
+	assert_int_equal(dns_find_opt(m, sizeof(m), NULL, NULL, NULL), -E2BIG);
+	assert_int_equal(ttl, 5);
+}
+
+static void test_min_ttl_positive(void **state)
+{
+	uint32_t ttl = 0;
+
+	(void)state;
+	assert_int_equal(dns_min_ttl(msg_a, sizeof(msg_a), &ttl), 0);
+	assert_int_equal(ttl, 3600);
+	assert_int_equal(dns_min_ttl(msg_aaaa, sizeof(msg_aaaa), &ttl), 0);
+	assert_int_equal(ttl, 300);
+	assert_int_equal(dns_min_ttl(msg_cname, sizeof(msg_cname), &ttl), 0);
+	assert_int_equal(ttl, 60);
+	/* The OPT RR's "TTL" holds flags and is not a TTL. */
+	assert_int_equal(dns_min_ttl(msg_opt, sizeof(msg_opt), &ttl), 0);
+	assert_int_equal(ttl, 3600);
+}
+
+static void test_min_ttl_top_bit(void **state)
+{
+	uint8_t m[sizeof(msg_a)];
+	uint32_t ttl = 1;
+
+	(void)state;
+	/* RFC 2181 section 8: 0x80000000 and above read as 0. */
+	memcpy(m, msg_a, sizeof(m));
+	put32(m + 39, 0x80000e10);
+	assert_int_equal(dns_min_ttl(m, sizeof(m), &ttl), 0);
+	assert_int_equal(ttl, 0);
+	put32(m + 39, 0x7fffffff);
+	assert_int_equal(dns_min_ttl(m, sizeof(m), &ttl), 0);
+	assert_int_equal(ttl, 0x7fffffff);
+}
+
+static void test_min_ttl_nxdomain(void **state)
+{
+	uint8_t m[sizeof(msg_nx)];
+	uint32_t ttl = 0;
+
+	(void)state;
+	/* SOA MINIMUM 300 below the SOA TTL 3600. */
+	assert_int_equal(dns_min_ttl(msg_nx, sizeof(msg_nx), &ttl), 0);
+	assert_int_equal(ttl, 300);
+	/* The other way round: SOA TTL 900, MINIMUM 86400. */
+	memcpy(m, msg_nx, sizeof(m));
+	put32(m + NX_SOA_TTL_AT, 900);
+	put32(m + NX_SOA_MIN_AT, 86400);
+	assert_int_equal(dns_min_ttl(m, sizeof(m), &ttl), 0);
+	assert_int_equal(ttl, 900);
+	/* Equal. */
+	put32(m + NX_SOA_MIN_AT, 900);
+	assert_int_equal(dns_min_ttl(m, sizeof(m), &ttl), 0);
+	assert_int_equal(ttl, 900);
+}
+
+static void test_min_ttl_nodata(void **state)
+{
+	uint8_t m[sizeof(msg_cname_nodata)];
+	uint32_t ttl = 0;
+
+	(void)state;
+	assert_int_equal(dns_min_ttl(msg_nodata, sizeof(msg_nodata), &ttl), 0);
+	assert_int_equal(ttl, 300);
+	/* CNAME then NODATA: the SOA MINIMUM still applies... */
+	assert_int_equal(dns_min_ttl(msg_cname_nodata, sizeof(msg_cname_nodata), &ttl), 0);
+	assert_int_equal(ttl, 300);
+	/* ...and so does a CNAME TTL below it. */
+	memcpy(m, msg_cname_nodata, sizeof(m));
+	put32(m + CN_CNAME_TTL_AT, 100);
+	assert_int_equal(dns_min_ttl(m, sizeof(m), &ttl), 0);
+	assert_int_equal(ttl, 100);
+}
+
+static void test_min_ttl_negative_without_soa(void **state)
+{
+	uint8_t m[32];
+	uint32_t ttl = 7;
+
+	(void)state;
+	/* RFC 2308 section 5: SHOULD NOT be cached. */
+	memcpy(m, msg_nx, 32);
+	m[9] = 0;
+	assert_int_equal(dns_min_ttl(m, sizeof(m), &ttl), 0);
+	assert_int_equal(ttl, 0);
+	ttl = 7;
+	assert_int_equal(dns_min_ttl(msg_tc, sizeof(msg_tc), &ttl), 0);
+	assert_int_equal(ttl, 0);
+}
+
+static void test_min_ttl_bad_soa(void **state)
+{
+	uint8_t m[sizeof(msg_nx) + 1];
+	uint32_t ttl = 7;
+
+	(void)state;
+	/* RDLENGTH one past the fixed part: the SOA must fill it exactly. */
+	memcpy(m, msg_nx, sizeof(msg_nx));
+	m[sizeof(msg_nx)] = 0;
+	m[43] = 39;
+	assert_int_equal(dns_min_ttl(m, sizeof(m), &ttl), -EBADMSG);
+	/* RDLENGTH too short for the fixed part. */
+	m[43] = 37;
+	assert_int_equal(dns_min_ttl(m, sizeof(msg_nx), &ttl), -EBADMSG);
+	assert_int_equal(ttl, 7);
+}
+
+static void test_truncated_tc(void **state)
+{
+	struct dns_header h;
+	struct dns_question q;
+
+	(void)state;
+	assert_int_equal(dns_parse_header(msg_tc, sizeof(msg_tc), &h), 0);
+	assert_true(h.tc);
+	assert_int_equal(h.ancount, 0);
+	assert_int_equal(dns_parse_question(msg_a, sizeof(msg_a), &q, NULL), 0);
+	assert_int_equal(dns_answer_matches(msg_tc, sizeof(msg_tc), 0x7777, &q), 1);
+	assert_int_equal(dns_find_opt(msg_tc, sizeof(msg_tc), NULL, NULL, NULL), -ENOENT);
+}
+
+static void test_find_opt(void **state)
+{
+	uint8_t m[sizeof(msg_opt)];
+	uint16_t size = 0;
+	uint8_t ext = 9;
+	bool dob = false;
+
+	(void)state;
+	assert_int_equal(dns_find_opt(msg_opt, sizeof(msg_opt), &size, &ext, &dob), 0);
+	assert_int_equal(size, 1232);
+	assert_int_equal(ext, 0);
+	assert_true(dob);
+	/* Payload 256 reads as 512 (section 6.2.5); ext RCODE 1 (BADVERS
+	 * with rcode 0); DO clear. */
+	memcpy(m, msg_opt, sizeof(m));
+	m[OPT_AT + 3] = 1;
+	m[OPT_AT + 4] = 0;
+	m[OPT_AT + 5] = 1;
+	m[OPT_AT + 7] = 0;
+	assert_int_equal(dns_find_opt(m, sizeof(m), &size, &ext, &dob), 0);
+	assert_int_equal(size, 512);
+	assert_int_equal(ext, 1);
+	assert_false(dob);
+	assert_int_equal(dns_find_opt(m, sizeof(m), NULL, NULL, NULL), 0);
+	assert_int_equal(dns_find_opt(msg_a, sizeof(msg_a), &size, &ext, &dob), -ENOENT);
+	assert_int_equal(size, 512);
+}
+
+static void test_find_opt_bad(void **state)
+{
+	uint8_t m[sizeof(msg_opt) + 11];
+	uint16_t size = 1;
+
+	(void)state;
+	/* Two OPT RRs (section 6.1.1). */
+	memcpy(m, msg_opt, sizeof(msg_opt));
+	memcpy(m + sizeof(msg_opt), msg_opt + OPT_AT, 11);
+	m[11] = 2;
+	assert_int_equal(dns_find_opt(m, sizeof(m), &size, NULL, NULL), -EBADMSG);
+	assert_int_equal(size, 1);
+	/* An OPT whose owner is not the root: a pointer to www.example.com. */
+	memcpy(m, msg_opt, OPT_AT);
+	memcpy(m + OPT_AT, (const uint8_t[]){ 0xc0, 0x0c }, 2);
+	memcpy(m + OPT_AT + 2, msg_opt + OPT_AT + 1, 10);
+	m[11] = 1;
+	assert_int_equal(dns_find_opt(m, OPT_AT + 12, &size, NULL, NULL), -EBADMSG);
+	/* An OPT cut short. */
+	assert_int_equal(dns_find_opt(msg_opt, sizeof(msg_opt) - 1, &size, NULL, NULL),
+			 -EBADMSG);
+}
+
+static void test_answer_matches(void **state)
+{
+	struct dns_question q;
+
+	(void)state;
+	assert_int_equal(dns_parse_question(query_0x20, sizeof(query_0x20), &q, NULL), 0);
+	/* msg_a answers www.example.com A IN in plain lowercase. */
+	assert_int_equal(dns_answer_matches(msg_a, sizeof(msg_a), 0x1234, &q), 1);
+	assert_int_equal(dns_answer_matches(msg_a, sizeof(msg_a), 0x1235, &q), 0);
+	assert_int_equal(dns_answer_matches(msg_a, sizeof(msg_a), 0x3412, &q), 0);
+	assert_int_equal(dns_answer_matches(msg_aaaa, sizeof(msg_aaaa), 0xbeef, &q), 0);
+	assert_int_equal(dns_answer_matches(msg_nx, sizeof(msg_nx), 0x5555, &q), 0);
+	assert_int_equal(dns_answer_matches(msg_a, 32, 0x1234, &q), 0);
+	assert_int_equal(dns_answer_matches(msg_a, sizeof(msg_a), 0x1234, NULL), 0);
+}
+
+static void test_answer_matches_rejects(void **state)
+{
+	uint8_t m[sizeof(msg_a)];
+	struct dns_question q;
+
+	(void)state;
+	assert_int_equal(dns_parse_question(msg_a, sizeof(msg_a), &q, NULL), 0);
+	memcpy(m, msg_a, sizeof(m));
+	m[2] &= 0x7f;                     /* QR unset: a query, not an answer */
+	assert_int_equal(dns_answer_matches(m, sizeof(m), 0x1234, &q), 0);
+	memcpy(m, msg_a, sizeof(m));
+	m[30] = 2;                        /* QTYPE NS */
+	assert_int_equal(dns_answer_matches(m, sizeof(m), 0x1234, &q), 0);
+	memcpy(m, msg_a, sizeof(m));
+	m[32] = 3;                        /* QCLASS CH */
+	assert_int_equal(dns_answer_matches(m, sizeof(m), 0x1234, &q), 0);
+	memcpy(m, msg_a, sizeof(m));
+	m[14] = 'x';                      /* wxw.example.com */
+	assert_int_equal(dns_answer_matches(m, sizeof(m), 0x1234, &q), 0);
+	memcpy(m, msg_a, sizeof(m));
+	m[5] = 0;                         /* no question at all */
+	assert_int_equal(dns_answer_matches(m, sizeof(m), 0x1234, &q), 0);
+	memcpy(m, msg_a, sizeof(m));
+	m[5] = 2;                         /* two questions */
+	assert_int_equal(dns_answer_matches(m, sizeof(m), 0x1234, &q), 0);
+}
+
+static void test_answer_matches_case(void **state)
+{
+	uint8_t m[sizeof(msg_a)];
+	struct dns_question q;
+
+	(void)state;
+	assert_int_equal(dns_parse_question(msg_a, sizeof(msg_a), &q, NULL), 0);
+	/* The upstream echoes a 0x20-randomised name: same question. */
+	memcpy(m, msg_a, sizeof(m));
+	m[13] = 'W';
+	m[17] = 'E';
+	m[26] = 'O';
+	assert_int_equal(dns_answer_matches(m, sizeof(m), 0x1234, &q), 1);
+	/* Folding is ASCII only: 0xc5 is not 'e'. */
+	m[17] = 0xc5;
+	assert_int_equal(dns_answer_matches(m, sizeof(m), 0x1234, &q), 0);
+}
+
+static void test_build_query(void **state)
+{
+	static const uint8_t want[] = {
+		HDR(0x2a2a, 0x01, 0x00, 1, 0, 0, 1),
+		WWW_EXAMPLE_COM, 0, 28, 0, 1,
+		0, 0, 41, 0x04, 0xd0, 0, 0, 0, 0, 0, 0,
+	};
+	uint8_t buf[DNS_QUERY_MAX];
+	struct dns_question q;
+	struct dns_header h;
+	uint16_t size;
+	int n;
+
+	(void)state;
+	n = dns_build_query(buf, sizeof(buf), 0x2a2a, "www.example.com.", DNS_TYPE_AAAA,
+			    true, 1232);
+	assert_int_equal(n, sizeof(want));
+	assert_memory_equal(buf, want, sizeof(want));
+	assert_int_equal(dns_parse_header(buf, (size_t)n, &h), 0);
+	assert_false(h.qr);
+	assert_true(h.rd);
+	assert_int_equal(dns_parse_question(buf, (size_t)n, &q, NULL), 0);
+	assert_string_equal(q.name, "www.example.com");
+	assert_int_equal(q.qtype, DNS_TYPE_AAAA);
+	assert_int_equal(q.qclass, DNS_CLASS_IN);
+	assert_int_equal(dns_find_opt(buf, (size_t)n, &size, NULL, NULL), 0);
+	assert_int_equal(size, 1232);
+	/* Without EDNS or RD. */
+	n = dns_build_query(buf, sizeof(buf), 1, "Example.ORG", DNS_TYPE_A, false, 0);
+	assert_int_equal(n, 12 + 13 + 4);
+	assert_int_equal(dns_parse_header(buf, (size_t)n, &h), 0);
+	assert_false(h.rd);
+	assert_int_equal(h.arcount, 0);
+	assert_int_equal(dns_find_opt(buf, (size_t)n, NULL, NULL, NULL), -ENOENT);
+	assert_int_equal(dns_parse_question(buf, (size_t)n, &q, NULL), 0);
+	assert_string_equal(q.name, "Example.ORG");
+	/* The root. */
+	n = dns_build_query(buf, sizeof(buf), 1, ".", DNS_TYPE_NS, true, 0);
+	assert_int_equal(n, 12 + 1 + 4);
+	assert_int_equal(dns_parse_question(buf, (size_t)n, &q, NULL), 0);
+	assert_string_equal(q.name, ".");
+}
+
+static void test_build_query_errors(void **state)
+{
+	char longlabel[80];
+	uint8_t buf[DNS_QUERY_MAX];
+
+	(void)state;
+	memset(longlabel, 'a', 64);
+	longlabel[64] = '\0';
+	assert_int_equal(dns_build_query(buf, sizeof(buf), 1, longlabel, 1, true, 0), -EINVAL);
+	assert_int_equal(dns_build_query(buf, sizeof(buf), 1, "a..b", 1, true, 0), -EINVAL);
+	assert_int_equal(dns_build_query(buf, sizeof(buf), 1, "a.b", 1, true, 511), -EINVAL);
+	assert_int_equal(dns_build_query(buf, 12 + 5 + 3, 1, "a.b", 1, true, 0), -ENOBUFS);
+	assert_int_equal(dns_build_query(buf, 12 + 5 + 4, 1, "a.b", 1, true, 0), 21);
+	assert_int_equal(dns_build_query(buf, 21 + 10, 1, "a.b", 1, true, 512), -ENOBUFS);
+	assert_int_equal(dns_build_query(buf, 21 + 11, 1, "a.b", 1, true, 512), 32);
+}
+
+static void test_build_error(void **state)
+{
+	uint8_t buf[512];
+	struct dns_question q;
+	struct dns_header h;
+	int n;
+
+	(void)state;
+	n = dns_build_error(buf, sizeof(buf), query_0x20, sizeof(query_0x20),
+			    DNS_RCODE_SERVFAIL);
+	assert_int_equal(n, sizeof(query_0x20));
+	assert_int_equal(dns_parse_header(buf, (size_t)n, &h), 0);
+	assert_int_equal(h.id, 0xabcd);
+	assert_true(h.qr);
+	assert_true(h.rd);
+	assert_false(h.ra);
+	assert_int_equal(h.opcode, 0);
+	assert_int_equal(h.rcode, DNS_RCODE_SERVFAIL);
+	assert_int_equal(h.qdcount, 1);
+	assert_int_equal(h.ancount + h.nscount + h.arcount, 0);
+	/* The question is copied octet for octet, 0x20 case included. */
+	assert_memory_equal(buf + 12, query_0x20 + 12, sizeof(query_0x20) - 12);
+	assert_int_equal(dns_parse_question(query_0x20, sizeof(query_0x20), &q, NULL), 0);
+	assert_int_equal(dns_answer_matches(buf, (size_t)n, 0xabcd, &q), 1);
+}
+
+static void test_build_error_compressed_question(void **state)
+{
+	/* "a" then a pointer to offset 6, where ANCOUNT 0x0162 and the 0
+	 * after it read as the label "b" and the root: legal, if odd. */
+	static const uint8_t qry[] = {
+		0x00, 0x07, 0x00, 0x00, 0, 1, 1, 'b', 0, 0, 0, 0,
+		1, 'a', 0xc0, 0x06, 0, 1, 0, 1,
+	};
+	static const uint8_t want_q[] = { 1, 'a', 1, 'b', 0, 0, 1, 0, 1 };
+	uint8_t buf[64];
+	int n;
+
+	(void)state;
+	/* The reply carries a.b uncompressed. */
+	n = dns_build_error(buf, sizeof(buf), qry, sizeof(qry), DNS_RCODE_REFUSED);
+	assert_int_equal(n, 12 + (int)sizeof(want_q));
+	assert_memory_equal(buf + 12, want_q, sizeof(want_q));
+	assert_int_equal(buf[3], DNS_RCODE_REFUSED);
+	assert_int_equal(buf[2], 0x80);
+}
+
+static void test_build_error_no_question(void **state)
+{
+	uint8_t q[sizeof(query_0x20)];
+	uint8_t buf[64];
+	struct dns_header h;
+	int n;
+
+	(void)state;
+	memcpy(q, query_0x20, sizeof(q));
+	q[5] = 2;   /* qdcount 2: FORMERR with no question */
+	q[2] = 0x29;   /* opcode 5 (UPDATE), RD */
+	n = dns_build_error(buf, sizeof(buf), q, sizeof(q), DNS_RCODE_FORMERR);
+	assert_int_equal(n, DNS_HEADER_LEN);
+	assert_int_equal(dns_parse_header(buf, (size_t)n, &h), 0);
+	assert_int_equal(h.id, 0xabcd);
+	assert_true(h.qr);
+	assert_true(h.rd);
+	assert_int_equal(h.opcode, 5);
+	assert_int_equal(h.rcode, DNS_RCODE_FORMERR);
+	assert_int_equal(h.qdcount, 0);
+	/* A question cut short. */
+	n = dns_build_error(buf, sizeof(buf), query_0x20, sizeof(query_0x20) - 1,
+			    DNS_RCODE_FORMERR);
+	assert_int_equal(n, DNS_HEADER_LEN);
+}
+
+static void test_build_error_refuses(void **state)
+{
+	uint8_t buf[64];
+
+	(void)state;
+	assert_int_equal(dns_build_error(buf, sizeof(buf), msg_a, sizeof(msg_a), 2), -EBADMSG);
+	assert_int_equal(dns_build_error(buf, sizeof(buf), query_0x20, 11, 2), -EBADMSG);
+	assert_int_equal(dns_build_error(buf, sizeof(buf), query_0x20, sizeof(query_0x20), 16),
+			 -EINVAL);
+	assert_int_equal(dns_build_error(buf, sizeof(query_0x20) - 1, query_0x20,
+					 sizeof(query_0x20), 2), -ENOBUFS);
+}
+
+static void test_set_id(void **state)
+{
+	uint8_t m[sizeof(query_0x20)];
+	struct dns_header h;
+
+	(void)state;
+	memcpy(m, query_0x20, sizeof(m));
+	dns_set_id(m, 0x0102);
+	assert_int_equal(m[0], 1);
+	assert_int_equal(m[1], 2);
+	assert_int_equal(dns_parse_header(m, sizeof(m), &h), 0);
+	assert_int_equal(h.id, 0x0102);
+	assert_memory_equal(m + 2, query_0x20 + 2, sizeof(m) - 2);
+}
+
+static void test_dname_raw_untouched_on_error(void **state)
+{
+	static const uint8_t m[] = { 1, 'a', 0xc0, 0x00 };
+	uint8_t w[DNAME_MAX_WIRE] = { 0x55 };
+	size_t off = 0, wl = 77;
+
+	(void)state;
+	assert_int_equal(dname_from_msg_raw(m, sizeof(m), &off, w, &wl), -EBADMSG);
+	assert_int_equal(off, 0);
+	assert_int_equal(wl, 77);
+	assert_int_equal(w[0], 0x55);
+	assert_int_equal(dname_from_msg_raw(NULL, 1, &off, w, &wl), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_header),
+		cmocka_unit_test(test_header_all_flags),
+		cmocka_unit_test(test_header_truncated),
+		cmocka_unit_test(test_question),
+		cmocka_unit_test(test_question_0x20_lowercased),
+		cmocka_unit_test(test_question_root),
+		cmocka_unit_test(test_question_odd_octets),
+		cmocka_unit_test(test_question_text_too_long),
+		cmocka_unit_test(test_question_counts),
+		cmocka_unit_test(test_question_truncated),
+		cmocka_unit_test(test_name_max_255),
+		cmocka_unit_test(test_name_over_255_by_compression),
+		cmocka_unit_test(test_label_over_63),
+		cmocka_unit_test(test_pointer_to_itself),
+		cmocka_unit_test(test_pointer_forward),
+		cmocka_unit_test(test_compression_loop),
+		cmocka_unit_test(test_jump_cap),
+		cmocka_unit_test(test_pointer_past_end),
+		cmocka_unit_test(test_rr_walk_a),
+		cmocka_unit_test(test_rr_walk_aaaa),
+		cmocka_unit_test(test_rr_walk_cname_chain),
+		cmocka_unit_test(test_rr_owner_lowercased),
+		cmocka_unit_test(test_rr_truncated),
+		cmocka_unit_test(test_counts_beyond_message),
+		cmocka_unit_test(test_min_ttl_positive),
+		cmocka_unit_test(test_min_ttl_top_bit),
+		cmocka_unit_test(test_min_ttl_nxdomain),
+		cmocka_unit_test(test_min_ttl_nodata),
+		cmocka_unit_test(test_min_ttl_negative_without_soa),
+		cmocka_unit_test(test_min_ttl_bad_soa),
+		cmocka_unit_test(test_truncated_tc),
+		cmocka_unit_test(test_find_opt),
+		cmocka_unit_test(test_find_opt_bad),
+		cmocka_unit_test(test_answer_matches),
+		cmocka_unit_test(test_answer_matches_rejects),
+		cmocka_unit_test(test_answer_matches_case),
+		cmocka_unit_test(test_build_query),
+		cmocka_unit_test(test_build_query_errors),
+		cmocka_unit_test(test_build_error),
+		cmocka_unit_test(test_build_error_compressed_question),
+		cmocka_unit_test(test_build_error_no_question),
+		cmocka_unit_test(test_build_error_refuses),
+		cmocka_unit_test(test_set_id),
+		cmocka_unit_test(test_dname_raw_untouched_on_error),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
