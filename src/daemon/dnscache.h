@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A DNS answer cache, one per PvD (problem statement 4.1 cases 3 and 5: an
+ * answer from one network is never served for another, and a network that
+ * leaves takes its cache with it). Keys are the lowercased wire name, type
+ * and class (RFC 4343); answers are kept as received, with the offsets of
+ * their TTL fields, so a hit is one hash lookup, one copy and a few stores:
+ * no allocation on the hit path. Positive and negative (RFC 2308) answers
+ * are cached; size is bounded by entries and bytes, least recently used
+ * first out; TTLs are capped. Time is in whole seconds, from the caller.
+ */
+#ifndef MIF_DAEMON_DNSCACHE_H
+#define MIF_DAEMON_DNSCACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proto/dns.h"
+
+struct dns_cache_stats {
+	uint64_t hits, misses, inserts, evictions, expired, uncacheable;
+	size_t entries, bytes;
+};
+
+struct dns_cache;
+
+/* max_ttl caps positive answers, max_neg_ttl negative ones (RFC 2308
+ * section 5 suggests at most hours). NULL on ENOMEM or max_entries 0. */
+struct dns_cache *dns_cache_new(size_t max_entries, size_t max_bytes, uint32_t max_ttl,
+				uint32_t max_neg_ttl);
+void dns_cache_free(struct dns_cache *c);
+void dns_cache_flush(struct dns_cache *c);
+
+/*
+ * Keep resp (an answer to q) for its TTL from now. Returns 0; -EINVAL if
+ * it must not be cached (TC set, an rcode other than NOERROR or NXDOMAIN,
+ * TTL 0, a negative answer without SOA, over 192 records); -EBADMSG if it
+ * does not parse; -ENOMEM. Replaces an older answer for the same key.
+ */
+int dns_cache_put(struct dns_cache *c, const struct dns_question *q, const uint8_t *resp,
+		  size_t len, uint64_t now);
+
+/*
+ * Answer `query` (the client's message, whose question is q) from the
+ * cache into out: the stored answer with the client's ID, RD bit and
+ * question bytes (so 0x20 case randomisation survives) and every TTL
+ * lowered by the time spent in the cache. Returns the length, -ENOENT on
+ * a miss or an expired entry, -ENOSPC if cap is too small.
+ */
+int dns_cache_get(struct dns_cache *c, const struct dns_question *q, const uint8_t *query,
+		  size_t qlen, uint64_t now, uint8_t *out, size_t cap);
+
+const struct dns_cache_stats *dns_cache_stats(const struct dns_cache *c);
+
+#endif
