@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: MIT */
+/* Which PvD answers a name: asked, reverse, longest domain, default with
+ * fallbacks that leave out split-tunnel VPNs. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon/dns_select.h"
+
+struct fix {
+	struct pvd_store s;
+	struct pvd *home, *corp, *vpn, *nodns;
+};
+
+static struct in6_addr addr(const char *s)
+{
+	struct in6_addr a;
+	struct in_addr b;
+
+	if (inet_pton(AF_INET6, s, &a) == 1)
+		return a;
+	assert_int_equal(inet_pton(AF_INET, s, &b), 1);
+	pvd_v4_mapped(b, &a);
+	return a;
+}
+
+static void dns(struct pvd *p, const char *server)
+{
+	struct in6_addr a = addr(server);
+
+	assert_int_equal(pvd_add_dns(p, PVD_SRC_RA, 2, &a, 600, PVD_NEVER), 0);
+}
+
+static void prefix(struct pvd *p, const char *pfx, uint8_t plen)
+{
+	struct in6_addr a = addr(pfx);
+
+	assert_int_equal(pvd_add_prefix(p, PVD_SRC_RA, 2, &a, plen, 600, PVD_NEVER), 0);
+}
+
+static int setup(void **state)
+{
+	struct fix *f = calloc(1, sizeof(*f));
+	struct in6_addr r = addr("fe80::1"), ten = addr("10.0.0.0");
+
+	pvd_store_init(&f->s);
+	f->home = pvd_create_implicit(&f->s, 2, &r, "wlan0");
+	dns(f->home, "2001:db8:a::53");
+	prefix(f->home, "2001:db8:a::", 64);
+	f->corp = pvd_create_explicit(&f->s, "corp.example.com");
+	dns(f->corp, "2001:db8:c::53");
+	prefix(f->corp, "2001:db8:c::", 64);
+	prefix(f->corp, "10.20.0.0", 96 + 16);
+	assert_int_equal(pvd_add_domain(f->corp, PVD_SRC_RA, 2, "corp.example.com", 600, PVD_NEVER), 0);
+	assert_int_equal(pvd_add_domain(f->corp, PVD_SRC_RA, 2, "example.com", 600, PVD_NEVER), 0);
+	f->vpn = pvd_create_named(&f->s, "vpn", PVD_SRC_API, 9);
+	dns(f->vpn, "10.8.0.1");
+	assert_int_equal(pvd_add_domain(f->vpn, PVD_SRC_API, 9, "eng.corp.example.com",
+					RA_INFINITY, PVD_NEVER), 0);
+	assert_int_equal(pvd_add_route(f->vpn, PVD_SRC_API, 9, &ten, 96 + 8, NULL, RA_INFINITY,
+				       PVD_NEVER), 0);
+	f->nodns = pvd_create_explicit(&f->s, "quiet.example");
+	prefix(f->nodns, "2001:db8:e::", 64);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fix *f = *state;
+
+	pvd_store_clear(&f->s);
+	free(f);
+	return 0;
+}
+
+static void test_domains(void **state)
+{
+	struct fix *f = *state;
+	uint64_t rank[] = { f->home->handle, f->corp->handle };
+	struct dns_choice c;
+
+	assert_int_equal(dns_select(&f->s, "www.corp.example.com", rank, 2, 0, &c), 0);
+	assert_int_equal(c.rule, DNS_SEL_DOMAIN);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(c.pvd[0], f->corp->handle);
+	assert_non_null(strstr(c.why, "corp.example.com"));
+	/* Longest suffix: the VPN's eng.corp.example.com beats corp's. */
+	assert_int_equal(dns_select(&f->s, "Build.ENG.corp.example.com.", rank, 2, 0, &c), 0);
+	assert_int_equal(c.pvd[0], f->vpn->handle);
+	/* Label boundaries: notexample.com is not under example.com. */
+	assert_int_equal(dns_select(&f->s, "notexample.com", rank, 2, 0, &c), 0);
+	assert_int_equal(c.rule, DNS_SEL_DEFAULT);
+}
+
+static void test_default_and_fallbacks(void **state)
+{
+	struct fix *f = *state;
+	uint64_t rank[] = { f->home->handle, f->corp->handle };
+	struct dns_choice c;
+
+	assert_int_equal(dns_select(&f->s, "www.wikipedia.org", rank, 2, 0, &c), 0);
+	assert_int_equal(c.rule, DNS_SEL_DEFAULT);
+	/* home first (rank), then corp; never the split-tunnel VPN, never a
+	 * PvD without DNS servers. */
+	assert_int_equal(c.n, 2);
+	assert_int_equal(c.pvd[0], f->home->handle);
+	assert_int_equal(c.pvd[1], f->corp->handle);
+	assert_non_null(strstr(c.why, "never on NXDOMAIN"));
+	/* A full-tunnel VPN carries general names too. */
+	struct in6_addr any = addr("0.0.0.0");
+
+	assert_int_equal(pvd_add_route(f->vpn, PVD_SRC_API, 9, &any, 96, NULL, RA_INFINITY,
+				       PVD_NEVER), 0);
+	assert_int_equal(dns_select(&f->s, "www.wikipedia.org", rank, 2, 0, &c), 0);
+	assert_int_equal(c.n, 3);
+	assert_int_equal(c.pvd[2], f->vpn->handle);
+}
+
+static void test_reverse(void **state)
+{
+	struct fix *f = *state;
+	struct dns_choice c;
+	struct in6_addr a;
+	uint8_t l;
+	char b[INET6_ADDRSTRLEN];
+
+	assert_int_equal(dns_reverse_prefix("5.0.20.10.in-addr.arpa", &a, &l), 0);
+	assert_int_equal(l, 128);
+	inet_ntop(AF_INET, &a.s6_addr[12], b, sizeof(b));
+	assert_string_equal(b, "10.20.0.5");
+	assert_int_equal(dns_select(&f->s, "5.0.20.10.in-addr.arpa", NULL, 0, 0, &c), 0);
+	assert_int_equal(c.rule, DNS_SEL_REVERSE);
+	assert_int_equal(c.pvd[0], f->corp->handle);
+	assert_int_equal(dns_select(&f->s,
+		"1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.c.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.",
+		NULL, 0, 0, &c), 0);
+	assert_int_equal(c.pvd[0], f->corp->handle);
+	/* Less specific than the prefix (a /32 zone): not claimed by the /64. */
+	assert_int_equal(dns_select(&f->s, "8.b.d.0.1.0.0.2.ip6.arpa", NULL, 0, 0, &c), 0);
+	assert_int_equal(c.rule, DNS_SEL_DEFAULT);
+	assert_int_equal(dns_reverse_prefix("x.in-addr.arpa", &a, &l), -EINVAL);
+	assert_int_equal(dns_reverse_prefix("1.2.3.4.5.in-addr.arpa", &a, &l), -EINVAL);
+	assert_int_equal(dns_reverse_prefix("g.ip6.arpa", &a, &l), -EINVAL);
+	assert_int_equal(dns_reverse_prefix("example.com", &a, &l), -EINVAL);
+}
+
+static void test_asked(void **state)
+{
+	struct fix *f = *state;
+	struct dns_choice c;
+
+	assert_int_equal(dns_select(&f->s, "www.corp.example.com", NULL, 0, f->home->handle, &c), 0);
+	assert_int_equal(c.rule, DNS_SEL_ASKED);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(c.pvd[0], f->home->handle);
+	assert_int_equal(dns_select(&f->s, "x", NULL, 0, f->nodns->handle, &c), -ENOENT);
+	assert_non_null(strstr(c.why, "no DNS servers"));
+	assert_int_equal(dns_select(&f->s, "x", NULL, 0, 999, &c), -ENOENT);
+	assert_non_null(strstr(c.why, "does not exist"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_domains, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_default_and_fallbacks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reverse, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_asked, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
