@@ -25,7 +25,9 @@ static void ctl_usage(FILE *f)
 		"  log-level LEVEL      set mifd's log level (root only)\n"
 		"  link dhcp4 on|off IFACE  run or stop the DHCPv4 client on IFACE (root only)\n"
 		"  route get DEST [--pvd ID] [--from ADDR]  the PvD, table, next hop and source\n"
-		"                       a packet to DEST would use, and why\n\n"
+		"                       a packet to DEST would use, and why\n"
+		"  dns                  every PvD's DNS servers and domains\n"
+		"  dns which NAME [--pvd ID]  whose servers would answer NAME, and why\n\n"
 		"Options:\n"
 		"  -s, --socket PATH    control socket (default $MIF_SOCKET or %s)\n"
 		"  -j, --json           print JSON instead of tables\n"
@@ -100,7 +102,7 @@ static int ctl_dispatch(struct ctl *c, int argc, char **argv)
 	} verbs[] = {
 		{ "pvd", ctl_pvd }, { "monitor", ctl_monitor },
 		{ "status", ctl_status }, { "log-level", ctl_log_level }, { "link", ctl_link },
-		{ "route", ctl_route },
+		{ "route", ctl_route }, { "dns", ctl_dns },
 	};
 
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)

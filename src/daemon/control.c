@@ -232,6 +232,17 @@ static void control_dispatch(struct client *cl, struct ctl_request *r)
 		return control_link_set(cl, r);
 	case CTL_ROUTE_GET:
 		return control_route_get(cl, r);
+	case CTL_DNS_WHICH: {
+		char err[640] = "";
+		int e2 = engine_dns_which(c->engine, r->params, &out, err, sizeof(err));
+
+		if (e2 < 0)
+			return control_error(cl, r->id, e2, err);
+		return control_send(cl, ctlmsg_reply_ok(r->id, out));
+	}
+	case CTL_DNS_LIST:
+		return control_send(cl, ctlmsg_reply_ok(r->id, json_pack("{s:o}", "pvds",
+						engine_dns_list(c->engine))));
 	case CTL__METHOD_MAX:
 		break;
 	}

@@ -78,6 +78,11 @@ typedef void (*engine_route_reply_fn)(void *ctx, uint32_t token, int err, json_t
 void engine_set_route_reply(struct engine *e, engine_route_reply_fn cb, void *ctx);
 int engine_route_get(struct engine *e, json_t *params, uint32_t *token, char *err, size_t errlen);
 
+/* dns.which {"name", "pvd"?}: which PvD's servers would answer, and why. */
+int engine_dns_which(struct engine *e, json_t *params, json_t **out, char *err, size_t errlen);
+/* dns.list: every PvD's DNS servers and domains. */
+json_t *engine_dns_list(struct engine *e);
+
 /* Read-only access for the control socket. */
 json_t *engine_pvd_list_json(struct engine *e);
 /* -ENOENT if no PvD has that id or handle. */

@@ -20,6 +20,8 @@ static const struct {
 	[CTL_PVD_DEL] = { "pvd.del", true },
 	[CTL_LINK_SET] = { "link.set", true },
 	[CTL_ROUTE_GET] = { "route.get", false },
+	[CTL_DNS_WHICH] = { "dns.which", false },
+	[CTL_DNS_LIST] = { "dns.list", false },
 };
 
 bool ctlmsg_method_writes(enum ctl_method m)

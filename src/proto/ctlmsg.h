@@ -28,6 +28,8 @@ enum ctl_method {
 	CTL_PVD_DEL,
 	CTL_LINK_SET,
 	CTL_ROUTE_GET,
+	CTL_DNS_WHICH,
+	CTL_DNS_LIST,
 	CTL__METHOD_MAX
 };
 

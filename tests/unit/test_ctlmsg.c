@@ -59,6 +59,8 @@ static void test_every_method(void **state)
 		{ "pvd.del", CTL_PVD_DEL, true },
 		{ "link.set", CTL_LINK_SET, true },
 		{ "route.get", CTL_ROUTE_GET, false },
+		{ "dns.which", CTL_DNS_WHICH, false },
+		{ "dns.list", CTL_DNS_LIST, false },
 	};
 	char line[128];
 
