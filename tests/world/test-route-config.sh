@@ -42,7 +42,8 @@ mif_status | world_jq '.routing.enabled == false and (.routing.error | test("tab
 	world_fail "no clear routing error in status"
 rules=$( { ip -n "$H" -4 rule; ip -n "$H" -6 rule; } | grep -c "proto 77" || true)
 [ "$rules" = 0 ] || world_fail "$rules rules installed despite the collision"
-ip -n "$H" route show table 1003 | grep -q 198.51.100.0 || world_fail "the foreign route was touched"
+foreign=$(ip -n "$H" route show table 1003)
+grep -q 198.51.100.0 <<<"$foreign" || world_fail "the foreign route was touched: $foreign"
 grep -q "routing off: table 1003" "$WORLD_TMP/mifd.log" || world_fail "collision not logged"
 out=$(world_ctl route get 2001:db8:1::5 2>&1) && world_fail "route get worked with routing off"
 grep -q "routing is off: table 1003" <<<"$out" || world_fail "route get error unclear: $out"

@@ -121,7 +121,10 @@ gone_a() {
 world_wait_for "A's rules and table $TA gone" 3 gone_a
 world_log "ok: A's rules and table are gone"
 
-ip -n "$H" rule | grep -q "from 192.0.2.1 lookup 5555" && ip -n "$H" route show table 5555 | grep -q 192.0.2.0 ||
-	world_fail "the hand-made rule or route was removed"
+# (Captured first: under pipefail, "| grep -q" can fail by SIGPIPE.)
+rules=$(ip -n "$H" rule)
+routes=$(ip -n "$H" route show table 5555)
+grep -q "from 192.0.2.1 lookup 5555" <<<"$rules" && grep -q 192.0.2.0 <<<"$routes" ||
+	world_fail "the hand-made rule or route was removed: $rules / $routes"
 world_log "ok: the hand-made rule and route survived"
 world_pass
