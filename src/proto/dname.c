@@ -97,7 +97,6 @@ struct dname_walk {
 	size_t pos;        /* next octet to read in msg */
 	size_t end;        /* where the name ends at *off; 0 until known */
 	size_t wire;       /* wire octets of the expanded name so far */
-	size_t text;       /* text octets written to out */
 	unsigned jumps;
 };
 
@@ -122,58 +121,6 @@ static int dname_follow(const uint8_t *msg, size_t len, struct dname_walk *w)
 	if (w->end == 0)
 		w->end = w->pos + 2;
 	w->pos = target;
-	return 0;
-}
-
-/* Read the plain label whose length octet is at w->pos. */
-static int dname_msg_label(const uint8_t *msg, size_t len, struct dname_walk *w,
-			   char *out, size_t outsz)
-{
-	uint8_t n = msg[w->pos];
-	struct buf c;
-
-	/* RFC 1035 section 2.3.4: 255 octets for the expanded name. */
-	w->wire += 1 + (size_t)n;
-	if (w->wire > DNAME_MAX_WIRE)
-		return -EBADMSG;
-	buf_init(&c, msg + w->pos + 1, len - w->pos - 1);
-	if (dname_take_label(&c, n, out, outsz, &w->text) < 0)
-		return -EBADMSG;
-	w->pos += 1 + (size_t)n;
-	return 0;
-}
-
-int dname_from_msg(const uint8_t *msg, size_t len, size_t *off, char *out,
-		   size_t outsz)
-{
-	struct dname_walk w = { 0 };
-	uint8_t c;
-
-	if (!msg || !off || !out || outsz < DNAME_MAX_TEXT + 1)
-		return -EINVAL;
-	w.pos = *off;
-	for (;;) {
-		if (w.pos >= len)
-			return -EBADMSG;
-		c = msg[w.pos];
-		if ((c & DNAME_LABEL_TYPE_MASK) == DNAME_POINTER) {
-			if (dname_follow(msg, len, &w) < 0)
-				return -EBADMSG;
-			continue;
-		}
-		/* Label types 01 and 10 (RFC 6891 section 5, RFC 2673). */
-		if (c & DNAME_LABEL_TYPE_MASK)
-			return -EBADMSG;
-		if (c == 0)
-			break;
-		if (dname_msg_label(msg, len, &w, out, outsz) < 0)
-			return -EBADMSG;
-	}
-	/* The root octet counts towards the 255 too. */
-	if (w.wire + 1 > DNAME_MAX_WIRE)
-		return -EBADMSG;
-	out[w.text] = '\0';
-	*off = w.end ? w.end : w.pos + 1;
 	return 0;
 }
 
@@ -324,5 +271,26 @@ int dname_list_from_wire(struct buf *b, char (*names)[DNAME_MAX_TEXT + 1], size_
 			memcpy(name, ".", 2);
 		memcpy(names[(*n)++], name, sizeof(name));
 	}
+	return 0;
+}
+
+/* The compressed walk once (dname_from_msg_raw), then the text rules of
+ * dname_from_wire() on the expanded name: one place for each. */
+int dname_from_msg(const uint8_t *msg, size_t len, size_t *off, char *out,
+		   size_t outsz)
+{
+	uint8_t wire[DNAME_MAX_WIRE];
+	size_t wlen, o;
+	struct buf b;
+
+	if (!msg || !off || !out || outsz < DNAME_MAX_TEXT + 1)
+		return -EINVAL;
+	o = *off;
+	if (dname_from_msg_raw(msg, len, &o, wire, &wlen) < 0)
+		return -EBADMSG;
+	buf_init(&b, wire, wlen);
+	if (dname_from_wire(&b, out, outsz) < 0)
+		return -EBADMSG;
+	*off = o;
 	return 0;
 }
