@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "daemon/pvd.h"
+#include "proto/dns.h"
 
 #define DNS_SELECT_MAX 8
 
@@ -42,10 +43,5 @@ struct dns_choice {
  */
 int dns_select(const struct pvd_store *s, const char *qname, const uint64_t *rank,
 	       size_t n_rank, uint64_t asked, struct dns_choice *out);
-
-/* The address a reverse name stands for, as a prefix: "5.0.0.10.in-addr.arpa"
- * gives 10.0.0.5/32 (IPv4 mapped, length + 96); partial names give shorter
- * prefixes. -EINVAL if qname is not a well-formed reverse name. */
-int dns_reverse_prefix(const char *qname, struct in6_addr *addr, uint8_t *plen);
 
 #endif

@@ -15,7 +15,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/buf.h"
 #include "proto/dname.h"
@@ -532,3 +534,76 @@ void dns_set_id(uint8_t *msg, uint16_t id)
 	msg[0] = (uint8_t)(id >> 8);
 	msg[1] = (uint8_t)id;
 }
+
+/* Length of a dotted name without one trailing dot. */
+static size_t dns_text_len(const char *n)
+{
+	size_t l = strlen(n);
+
+	return l && n[l - 1] == '.' ? l - 1 : l;
+}
+
+static int dns_rev_nibble(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)(c | 0x20);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+static int dns_rev_reverse6(const char *n, size_t len, struct in6_addr *a, uint8_t *plen)
+{
+	size_t k = 0;
+
+	memset(a, 0, sizeof(*a));
+	/* Nibbles, least significant first: "x.y.z." before "ip6.arpa". */
+	for (size_t i = 0; i < len; i += 2, k++) {
+		int v = dns_rev_nibble(n[i]);
+
+		if (k == 32 || v < 0 || (i + 1 < len && n[i + 1] != '.'))
+			return -EINVAL;
+	}
+	for (size_t i = 0, j = k; i < len; i += 2) {
+		j--;
+		a->s6_addr[j / 2] |= (uint8_t)(dns_rev_nibble(n[i]) << (j % 2 ? 0 : 4));
+	}
+	*plen = (uint8_t)(k * 4);
+	return 0;
+}
+
+static int dns_rev_reverse4(const char *n, size_t len, struct in6_addr *a, uint8_t *plen)
+{
+	unsigned oct[4], k = 0;
+	char buf[32], *save = NULL;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, n, len);
+	buf[len] = '\0';
+	for (char *t = strtok_r(buf, ".", &save); t; t = strtok_r(NULL, ".", &save)) {
+		char *end;
+		unsigned long v = strtoul(t, &end, 10);
+
+		if (k == 4 || *end || !*t || v > 255)
+			return -EINVAL;
+		oct[k++] = (unsigned)v;
+	}
+	memset(a, 0, sizeof(*a));
+	a->s6_addr[10] = a->s6_addr[11] = 0xff;
+	for (unsigned i = 0; i < k; i++)
+		a->s6_addr[12 + i] = (uint8_t)oct[k - 1 - i];
+	*plen = (uint8_t)(96 + 8 * k);
+	return 0;
+}
+
+int dns_reverse_prefix(const char *qname, struct in6_addr *addr, uint8_t *plen)
+{
+	size_t nl = dns_text_len(qname);
+
+	if (nl > 13 && strncasecmp(qname + nl - 13, ".in-addr.arpa", 13) == 0)
+		return dns_rev_reverse4(qname, nl - 13, addr, plen);
+	if (nl > 9 && strncasecmp(qname + nl - 9, ".ip6.arpa", 9) == 0)
+		return dns_rev_reverse6(qname, nl - 9, addr, plen);
+	return -EINVAL;
+}
+

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <netinet/in.h>
 #include <stdint.h>
 
 #include "proto/dname.h"
@@ -169,5 +170,10 @@ int dns_build_error(uint8_t *buf, size_t cap, const uint8_t *query, size_t qlen,
 /* Overwrite the ID of a message of at least 2 octets (forwarding with our
  * own random ID, RFC 5452 section 9.2, then restoring the client's). */
 void dns_set_id(uint8_t *msg, uint16_t id);
+
+/* The address a reverse name stands for, as a prefix: "5.0.0.10.in-addr.arpa"
+ * gives 10.0.0.5/32 (IPv4 mapped, length + 96); partial names give shorter
+ * prefixes. -EINVAL if qname is not a well-formed reverse name. */
+int dns_reverse_prefix(const char *qname, struct in6_addr *addr, uint8_t *plen);
 
 #endif

@@ -82,6 +82,21 @@ static void fuzz_question(const uint8_t *data, size_t size)
 		__builtin_trap();
 }
 
+/* The input as a (reverse) name in text: the prefix must be in range. */
+static void fuzz_reverse(const uint8_t *data, size_t size)
+{
+	char name[300];
+	struct in6_addr a;
+	uint8_t plen;
+
+	if (size >= sizeof(name))
+		return;
+	memcpy(name, data, size);
+	name[size] = '\0';
+	if (dns_reverse_prefix(name, &a, &plen) == 0 && plen > 128)
+		__builtin_trap();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct dns_header h;
@@ -91,6 +106,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bool dob;
 	int r;
 
+	fuzz_reverse(data, size);
 	if (dns_parse_header(data, size, &h) < 0) {
 		if (size >= DNS_HEADER_LEN)
 			__builtin_trap();
