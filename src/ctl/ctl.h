@@ -40,5 +40,6 @@ int ctl_log_level(struct ctl *c, int argc, char **argv);
 int ctl_link(struct ctl *c, int argc, char **argv);
 int ctl_route(struct ctl *c, int argc, char **argv);
 int ctl_dns(struct ctl *c, int argc, char **argv);
+int ctl_resolve(struct ctl *c, int argc, char **argv);
 
 #endif

@@ -1,29 +1,95 @@
 /* SPDX-License-Identifier: MIT */
-/* mifctl dns: every PvD's DNS servers and domains;
- * mifctl dns which NAME [--pvd ID]: whose servers would answer, and why. */
+/* mifctl dns: every PvD's DNS servers (with their state), domains and
+ * cache, and the stub's counters;
+ * mifctl dns which NAME [--pvd ID]: whose servers would answer, and why;
+ * mifctl dns flush [--pvd ID]: empty the caches (root). */
 #include <stdio.h>
 #include <string.h>
 
 #include "ctl/ctl.h"
+
+static long long ctl_int(json_t *o, const char *k)
+{
+	return (long long)json_integer_value(json_object_get(o, k));
+}
+
+static void ctl_dns_servers(json_t *p)
+{
+	json_t *st = json_object_get(p, "server_state"), *v, *cache;
+	char s[256];
+	size_t i;
+
+	if (!st) {
+		ctl_join(json_object_get(p, "servers"), NULL, s, sizeof(s));
+		printf("  servers: %s\n", s);
+		return;
+	}
+	json_array_foreach(st, i, v)
+		printf("  server %s: %s, rtt %.1f ms, sent %lld, answers %lld, timeouts %lld, "
+		       "failures %lld\n", ctl_str(v, "address"),
+		       json_is_true(json_object_get(v, "up")) ? "up" : "DOWN",
+		       json_real_value(json_object_get(v, "srtt_ms")), ctl_int(v, "sent"),
+		       ctl_int(v, "answers"), ctl_int(v, "timeouts"), ctl_int(v, "failures"));
+	cache = json_object_get(p, "cache");
+	printf("  cache: %lld answers, %lld bytes, %lld hits, %lld misses\n",
+	       ctl_int(cache, "entries"), ctl_int(cache, "bytes"), ctl_int(cache, "hits"),
+	       ctl_int(cache, "misses"));
+}
+
+static void ctl_dns_stub(json_t *st)
+{
+	json_t *sp = json_object_get(st, "spoofed");
+
+	if (!json_is_object(st)) {
+		printf("stub resolver: off\n");
+		return;
+	}
+	printf("stub resolver on %s (%s)\n  queries %lld (UDP %lld, TCP %lld): %lld from cache, "
+	       "%lld forwarded, %lld SERVFAIL, %lld malformed, %lld refused\n"
+	       "  dropped answers: %lld wrong ID, %lld wrong source, %lld wrong question; "
+	       "%lld TCP retries, %lld in flight\n",
+	       ctl_str(st, "listen"), ctl_str(st, "resolv_conf"), ctl_int(st, "queries"),
+	       ctl_int(st, "udp"), ctl_int(st, "tcp"), ctl_int(st, "hits"),
+	       ctl_int(st, "forwarded"), ctl_int(st, "servfail"), ctl_int(st, "malformed"),
+	       ctl_int(st, "refused"), ctl_int(sp, "id"), ctl_int(sp, "source"),
+	       ctl_int(sp, "question"), ctl_int(st, "tcp_retries"), ctl_int(st, "outstanding"));
+}
+
+static int ctl_dns_flush(struct ctl *c, const char *pvd)
+{
+	json_t *params = pvd ? json_pack("{s:s}", "pvd", pvd) : NULL, *r;
+	int rc;
+
+	r = ctl_call(c, "dns.flush", params, &rc);
+	if (!r)
+		return rc;
+	if (c->json)
+		ctl_print_json(r);
+	else
+		printf("flushed %lld cached answers\n", ctl_int(r, "flushed"));
+	json_decref(r);
+	return CTL_OK;
+}
 
 static int ctl_dns_list(struct ctl *c)
 {
 	json_t *r, *p;
 	size_t i;
 	int rc;
-	char s[256], d[256];
+	char d[256];
 
 	r = ctl_call(c, "dns.list", NULL, &rc);
 	if (!r)
 		return rc;
 	if (c->json) {
-		ctl_print_json(json_object_get(r, "pvds"));
+		ctl_print_json(r);
 	} else {
 		json_array_foreach(json_object_get(r, "pvds"), i, p) {
-			ctl_join(json_object_get(p, "servers"), NULL, s, sizeof(s));
 			ctl_join(json_object_get(p, "domains"), NULL, d, sizeof(d));
-			printf("%s\n  servers: %s\n  domains: %s\n", ctl_str(p, "pvd"), s, d);
+			printf("%s\n  domains: %s\n", ctl_str(p, "pvd"), d);
+			ctl_dns_servers(p);
 		}
+		ctl_dns_stub(json_object_get(r, "stub"));
 	}
 	json_decref(r);
 	return CTL_OK;
@@ -63,6 +129,11 @@ int ctl_dns(struct ctl *c, int argc, char **argv)
 		return ctl_dns_which(c, argv[2], NULL);
 	if (argc == 5 && strcmp(argv[1], "which") == 0 && strcmp(argv[3], "--pvd") == 0)
 		return ctl_dns_which(c, argv[2], argv[4]);
-	fprintf(stderr, "mifctl: usage: mifctl dns | mifctl dns which NAME [--pvd ID]\n");
+	if (argc == 2 && strcmp(argv[1], "flush") == 0)
+		return ctl_dns_flush(c, NULL);
+	if (argc == 4 && strcmp(argv[1], "flush") == 0 && strcmp(argv[2], "--pvd") == 0)
+		return ctl_dns_flush(c, argv[3]);
+	fprintf(stderr, "mifctl: usage: mifctl dns | mifctl dns which NAME [--pvd ID] | "
+		"mifctl dns flush [--pvd ID]\n");
 	return CTL_USAGE;
 }

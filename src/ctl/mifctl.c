@@ -27,7 +27,10 @@ static void ctl_usage(FILE *f)
 		"  route get DEST [--pvd ID] [--from ADDR]  the PvD, table, next hop and source\n"
 		"                       a packet to DEST would use, and why\n"
 		"  dns                  every PvD's DNS servers and domains\n"
-		"  dns which NAME [--pvd ID]  whose servers would answer NAME, and why\n\n"
+		"  dns which NAME [--pvd ID]  whose servers would answer NAME, and why\n"
+		"  dns flush [--pvd ID]  empty every PvD's DNS cache, or one (root only)\n"
+		"  resolve NAME [--type T] [--pvd ID]  ask the stub resolver: the answer,\n"
+		"                       the PvD and server that gave it, and why that PvD\n\n"
 		"Options:\n"
 		"  -s, --socket PATH    control socket (default $MIF_SOCKET or %s)\n"
 		"  -j, --json           print JSON instead of tables\n"
@@ -102,7 +105,7 @@ static int ctl_dispatch(struct ctl *c, int argc, char **argv)
 	} verbs[] = {
 		{ "pvd", ctl_pvd }, { "monitor", ctl_monitor },
 		{ "status", ctl_status }, { "log-level", ctl_log_level }, { "link", ctl_link },
-		{ "route", ctl_route }, { "dns", ctl_dns },
+		{ "route", ctl_route }, { "dns", ctl_dns }, { "resolve", ctl_resolve },
 	};
 
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)

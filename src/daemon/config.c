@@ -14,6 +14,7 @@ void config_defaults(struct mifd_config *c)
 	c->log_level = LOG_LVL_INFO;
 	snprintf(c->pvd_dir, sizeof(c->pvd_dir), "%s", MIF_SYSCONFDIR "/mif/pvd.d");
 	route_cfg_defaults(&c->routing);
+	stub_config_defaults(&c->dns);
 }
 
 int config_add_iface(struct mifd_config *c, const char *name)
@@ -124,6 +125,56 @@ static int config_routing(struct config_ctx *x, const char *name, const char *va
 	return 0;
 }
 
+static int config_yesno(struct config_ctx *x, const char *name, const char *value, bool *out)
+{
+	if (strcmp(value, "yes") && strcmp(value, "no")) {
+		snprintf(x->err, x->errlen, "%s: \"%s\" is not yes or no", name, value);
+		return 0;
+	}
+	*out = strcmp(value, "yes") == 0;
+	return 1;
+}
+
+/* [dns]: the stub resolver (doc/resolver.md). */
+static int config_dns(struct config_ctx *x, const char *name, const char *value)
+{
+	struct stub_config *d = &x->c->dns;
+	uint32_t v;
+
+	if (strcmp(name, "enabled") == 0)
+		return config_yesno(x, name, value, &d->enabled);
+	if (strcmp(name, "write_etc_resolv_conf") == 0)
+		return config_yesno(x, name, value, &d->write_etc_resolv_conf);
+	if (strcmp(name, "listen") == 0) {
+		if (stub_parse_listen(value, &d->listen) < 0) {
+			snprintf(x->err, x->errlen, "listen: \"%s\" is not ADDR or ADDR:PORT", value);
+			return 0;
+		}
+		return 1;
+	}
+	if (strcmp(name, "resolv_conf") == 0) {
+		if (strlen(value) >= sizeof(d->resolv_conf) || (value[0] && value[0] != '/')) {
+			snprintf(x->err, x->errlen, "resolv_conf: an absolute path, or empty for none");
+			return 0;
+		}
+		snprintf(d->resolv_conf, sizeof(d->resolv_conf), "%s", value);
+		return 1;
+	}
+	if (strcmp(name, "cache_size") == 0 && config_number(x, name, value, 1, 1u << 24, &v))
+		return d->cache_size = v, 1;
+	if (strcmp(name, "cache_bytes") == 0 && config_number(x, name, value, 4096, 1u << 31, &v))
+		return d->cache_bytes = v, 1;
+	if (strcmp(name, "max_ttl") == 0)
+		return config_number(x, name, value, 1, 604800, &d->max_ttl);
+	if (strcmp(name, "max_negative_ttl") == 0)
+		return config_number(x, name, value, 0, 86400, &d->max_neg_ttl);
+	if (strcmp(name, "timeout_ms") == 0)
+		return config_number(x, name, value, 200, 60000, &d->timeout_ms);
+	if (!x->err[0])
+		snprintf(x->err, x->errlen, "unknown key \"%s\" in [dns]", name);
+	return 0;
+}
+
 static int config_handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct config_ctx *x = user;
@@ -133,6 +184,8 @@ static int config_handler(void *user, const char *section, const char *name, con
 		return 1;
 	if (strcmp(section, "routing") == 0)
 		return config_routing(x, name, value);
+	if (strcmp(section, "dns") == 0)
+		return config_dns(x, name, value);
 	if (strcmp(section, "mifd") != 0) {
 		snprintf(x->err, x->errlen, "unknown section [%s]", section);
 		return 0;

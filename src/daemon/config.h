@@ -11,6 +11,7 @@
 #include "common/log.h"
 #include "daemon/kern.h"
 #include "daemon/route_plan.h"
+#include "daemon/stub.h"
 
 #define MIFD_DEFAULT_CONFIG MIF_SYSCONFDIR "/mif/mifd.conf"
 
@@ -24,6 +25,7 @@ struct mifd_config {
 	char dhcp4[KERN_MAX_IFACES][IFNAMSIZ];   /* interfaces running DHCPv4 */
 	size_t n_dhcp4;
 	struct route_cfg routing;  /* section [routing] */
+	struct stub_config dns;    /* section [dns] */
 };
 
 void config_defaults(struct mifd_config *c);

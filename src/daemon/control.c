@@ -17,6 +17,7 @@
 
 #include "common/log.h"
 #include "daemon/caps.h"
+#include "daemon/stub.h"
 #include "proto/ctlmsg.h"
 
 struct client {
@@ -32,6 +33,7 @@ struct client {
 struct control {
 	struct event_base *base;
 	struct engine *engine;
+	struct stub *stub;           /* NULL when the stub resolver is off */
 	struct evconnlistener *lst;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	TAILQ_HEAD(, client) clients;
@@ -87,6 +89,7 @@ static json_t *control_status(struct control *c)
 	json_object_set_new(s, "control", json_pack("{s:s,s:i,s:i,s:I,s:I}",
 		"socket", c->path, "clients", c->n_clients, "subscribers", c->n_subscribers,
 		"requests", (json_int_t)c->requests, "refused", (json_int_t)c->refused));
+	json_object_set_new(s, "dns", c->stub ? stub_status_json(c->stub) : json_null());
 	return s;
 }
 
@@ -155,10 +158,16 @@ static void control_link_set(struct client *cl, struct ctl_request *r)
 							  "dhcp4", on)));
 }
 
-static void control_route_get(struct client *cl, struct ctl_request *r)
+void control_set_stub(struct control *c, struct stub *s)
+{
+	c->stub = s;
+}
+
+/* route.get and dns.resolve answer later, through control_route_reply. */
+static void control_async(struct client *cl, struct ctl_request *r)
 {
 	struct control *c = cl->ctl;
-	char err[320] = "";
+	char err[800] = "";
 	uint32_t token;
 	size_t i;
 	int e;
@@ -166,8 +175,13 @@ static void control_route_get(struct client *cl, struct ctl_request *r)
 	for (i = 0; i < sizeof(c->waiting) / sizeof(c->waiting[0]) && c->waiting[i].cl; i++)
 		;
 	if (i == sizeof(c->waiting) / sizeof(c->waiting[0]))
-		return control_error(cl, r->id, EBUSY, "too many route lookups in progress");
-	e = engine_route_get(c->engine, r->params, &token, err, sizeof(err));
+		return control_error(cl, r->id, EBUSY, "too many lookups in progress");
+	if (r->method == CTL_DNS_RESOLVE && !c->stub)
+		return control_error(cl, r->id, EOPNOTSUPP, "the DNS stub resolver is off");
+	if (r->method == CTL_DNS_RESOLVE)
+		e = stub_resolve(c->stub, r->params, &token, err, sizeof(err));
+	else
+		e = engine_route_get(c->engine, r->params, &token, err, sizeof(err));
 	if (e < 0)
 		return control_error(cl, r->id, e, err);
 	c->waiting[i].token = token;
@@ -194,6 +208,19 @@ void control_route_reply(void *ctx, uint32_t token, int err, json_t *result, con
 		}
 	}
 	json_decref(result);
+}
+
+static json_t *control_dns_list(struct control *c)
+{
+	json_t *pvds = engine_dns_list(c->engine), *p;
+	size_t i;
+
+	if (!c->stub)
+		return json_pack("{s:o,s:n}", "pvds", pvds, "stub");
+	json_array_foreach(pvds, i, p)
+		stub_pvd_json(c->stub, engine_pvd_handle(c->engine,
+				json_string_value(json_object_get(p, "pvd"))), p);
+	return json_pack("{s:o,s:o}", "pvds", pvds, "stub", stub_status_json(c->stub));
 }
 
 static void control_dispatch(struct client *cl, struct ctl_request *r)
@@ -231,7 +258,19 @@ static void control_dispatch(struct client *cl, struct ctl_request *r)
 	case CTL_LINK_SET:
 		return control_link_set(cl, r);
 	case CTL_ROUTE_GET:
-		return control_route_get(cl, r);
+	case CTL_DNS_RESOLVE:
+		return control_async(cl, r);
+	case CTL_DNS_FLUSH: {
+		char err[320] = "";
+		int e2;
+
+		if (!c->stub)
+			return control_error(cl, r->id, EOPNOTSUPP, "the DNS stub resolver is off");
+		e2 = stub_flush(c->stub, r->params, &out, err, sizeof(err));
+		if (e2 < 0)
+			return control_error(cl, r->id, e2, err);
+		return control_send(cl, ctlmsg_reply_ok(r->id, out));
+	}
 	case CTL_DNS_WHICH: {
 		char err[640] = "";
 		int e2 = engine_dns_which(c->engine, r->params, &out, err, sizeof(err));
@@ -241,8 +280,7 @@ static void control_dispatch(struct client *cl, struct ctl_request *r)
 		return control_send(cl, ctlmsg_reply_ok(r->id, out));
 	}
 	case CTL_DNS_LIST:
-		return control_send(cl, ctlmsg_reply_ok(r->id, json_pack("{s:o}", "pvds",
-						engine_dns_list(c->engine))));
+		return control_send(cl, ctlmsg_reply_ok(r->id, control_dns_list(c)));
 	case CTL__METHOD_MAX:
 		break;
 	}

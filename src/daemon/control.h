@@ -20,6 +20,9 @@ struct control;
 struct control *control_new(struct event_base *base, const char *path, struct engine *e,
 			    int *err);
 void control_free(struct control *c);
+struct stub;
+/* The stub resolver behind dns.resolve, dns.flush and dns.list's state. */
+void control_set_stub(struct control *c, struct stub *s);
 /* engine_event_cb: send an event to every subscriber. */
 void control_broadcast(void *ctx, enum engine_event ev, json_t *pvd);
 /* engine_route_reply_fn: the answer to a route.get started by a client. */

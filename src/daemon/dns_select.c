@@ -7,6 +7,13 @@
 #include <string.h>
 #include <strings.h>
 
+/* The reason text costs more than the decision: only when asked for. */
+#define DS_WHY(out, ...) \
+	do { \
+		if (!(out)->quiet) \
+			snprintf((out)->why, sizeof((out)->why), __VA_ARGS__); \
+	} while (0)
+
 static size_t ds_len(const char *n)
 {
 	size_t l = strlen(n);
@@ -113,7 +120,7 @@ static int ds_reverse(const struct pvd_store *s, const char *qname, const uint64
 	if (!out->n)
 		return -ENOENT;
 	out->rule = DNS_SEL_REVERSE;
-	snprintf(out->why, sizeof(out->why), "reverse name of an address in PvD %.250s's "
+	DS_WHY(out, "reverse name of an address in PvD %.250s's "
 		 "prefixes", ds_by_handle(s, out->pvd[0])->id);
 	return 0;
 }
@@ -142,7 +149,7 @@ static int ds_domain(const struct pvd_store *s, const char *qname, const uint64_
 			ds_push(out, rank, n_rank, p->handle);
 	}
 	out->rule = DNS_SEL_DOMAIN;
-	snprintf(out->why, sizeof(out->why), "name under %.200s, a domain of PvD %.100s "
+	DS_WHY(out, "name under %.200s, a domain of PvD %.100s "
 		 "(longest match)", dom, ds_by_handle(s, out->pvd[0])->id);
 	return 0;
 }
@@ -157,11 +164,11 @@ static int ds_default(const struct pvd_store *s, const uint64_t *rank, size_t n_
 			ds_push(out, rank, n_rank, p->handle);
 	if (!out->n) {
 		out->rule = DNS_SEL_NONE;
-		snprintf(out->why, sizeof(out->why), "no PvD has DNS servers for general names");
+		DS_WHY(out, "no PvD has DNS servers for general names");
 		return -ENOENT;
 	}
 	out->rule = DNS_SEL_DEFAULT;
-	snprintf(out->why, sizeof(out->why), "no PvD claims the name: the default PvD %.250s%s",
+	DS_WHY(out, "no PvD claims the name: the default PvD %.250s%s",
 		 ds_by_handle(s, out->pvd[0])->id, out->n > 1 ?
 		 ", then the others on SERVFAIL or timeout (never on NXDOMAIN)" : "");
 	return 0;
@@ -170,19 +177,28 @@ static int ds_default(const struct pvd_store *s, const uint64_t *rank, size_t n_
 int dns_select(const struct pvd_store *s, const char *qname, const uint64_t *rank,
 	       size_t n_rank, uint64_t asked, struct dns_choice *out)
 {
-	memset(out, 0, sizeof(*out));
+	return dns_select_ex(s, qname, rank, n_rank, asked, true, out);
+}
+
+int dns_select_ex(const struct pvd_store *s, const char *qname, const uint64_t *rank,
+		  size_t n_rank, uint64_t asked, bool want_why, struct dns_choice *out)
+{
+	out->rule = DNS_SEL_NONE;
+	out->n = 0;
+	out->quiet = !want_why;
+	out->why[0] = '\0';
 	if (asked) {
 		const struct pvd *p = ds_by_handle(s, asked);
 
 		if (!p || !ds_has_dns(p)) {
 			out->rule = DNS_SEL_NONE;
-			snprintf(out->why, sizeof(out->why), "the PvD asked for %s",
+			DS_WHY(out, "the PvD asked for %s",
 				 p ? "has no DNS servers" : "does not exist");
 			return -ENOENT;
 		}
 		out->rule = DNS_SEL_ASKED;
 		out->pvd[out->n++] = asked;
-		snprintf(out->why, sizeof(out->why), "the client asked for PvD %.250s", p->id);
+		DS_WHY(out, "the client asked for PvD %.250s", p->id);
 		return 0;
 	}
 	if (ds_reverse(s, qname, rank, n_rank, out) == 0 ||

@@ -32,6 +32,7 @@ struct dns_choice {
 	enum dns_select_rule rule;
 	uint64_t pvd[DNS_SELECT_MAX];    /* handles: first is asked first */
 	size_t n;
+	bool quiet;                      /* why is not written */
 	char why[640];
 };
 
@@ -43,5 +44,9 @@ struct dns_choice {
  */
 int dns_select(const struct pvd_store *s, const char *qname, const uint64_t *rank,
 	       size_t n_rank, uint64_t asked, struct dns_choice *out);
+/* The same decision; out->why is written only when want_why is set (the
+ * stub's hot path does not format text). */
+int dns_select_ex(const struct pvd_store *s, const char *qname, const uint64_t *rank,
+		  size_t n_rank, uint64_t asked, bool want_why, struct dns_choice *out);
 
 #endif

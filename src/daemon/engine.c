@@ -124,6 +124,8 @@ void engine_sync(struct engine *e)
 	}
 	engine_arm_timer(e, next, now);
 	engine_route_sync(e);
+	if (e->sync_cb)
+		e->sync_cb(e->sync_ctx);
 }
 
 static void engine_timer_cb(evutil_socket_t fd, short what, void *arg)

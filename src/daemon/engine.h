@@ -83,6 +83,21 @@ int engine_dns_which(struct engine *e, json_t *params, json_t **out, char *err, 
 /* dns.list: every PvD's DNS servers and domains. */
 json_t *engine_dns_list(struct engine *e);
 
+/* For the stub resolver (stub.h), which runs in the same event loop. */
+struct dns_plan_pvd;
+const struct pvd_store *engine_store(struct engine *e);
+/* The routing default PvDs, best first: IPv6's, then IPv4's (0: none). */
+void engine_dns_rank(struct engine *e, uint64_t rank[2]);
+/* Every PvD with DNS servers, as the stub needs it (dns_plan.h). */
+int engine_dns_plan(struct engine *e, struct dns_plan_pvd *out, size_t cap, size_t *n);
+/* "search a b c\n" over every PvD's domains (or nothing): bytes written. */
+size_t engine_dns_search(struct engine *e, char *buf, size_t len);
+/* Called after every sync, once routing is updated. */
+typedef void (*engine_sync_fn)(void *ctx);
+void engine_set_sync_cb(struct engine *e, engine_sync_fn cb, void *ctx);
+uint64_t engine_pvd_handle(struct engine *e, const char *id);
+const char *engine_pvd_id(struct engine *e, uint64_t handle);
+
 /* Read-only access for the control socket. */
 json_t *engine_pvd_list_json(struct engine *e);
 /* -ENOENT if no PvD has that id or handle. */

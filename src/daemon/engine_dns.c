@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "daemon/dns_plan.h"
 #include "daemon/dns_select.h"
 #include "daemon/engine_priv.h"
 
@@ -86,4 +87,68 @@ json_t *engine_dns_list(struct engine *e)
 			json_array_append_new(a, json_pack("{s:s,s:o,s:o}", "pvd", p->id,
 				"servers", ed_servers(p), "domains", ed_domains(p)));
 	return a;
+}
+
+const struct pvd_store *engine_store(struct engine *e)
+{
+	return &e->store;
+}
+
+void engine_dns_rank(struct engine *e, uint64_t rank[2])
+{
+	rank[0] = e->rt.installed.default_pvd[1];
+	rank[1] = e->rt.installed.default_pvd[0];
+}
+
+int engine_dns_plan(struct engine *e, struct dns_plan_pvd *out, size_t cap, size_t *n)
+{
+	return dns_plan_build(&e->store, &e->view, &e->rt.cfg, e->rt.ready ? &e->rt.tables : NULL,
+			      out, cap, n);
+}
+
+size_t engine_dns_search(struct engine *e, char *buf, size_t len)
+{
+	const struct pvd *p;
+	const struct pvd_domain *d;
+	size_t off = 0;
+	int n = 0;
+
+	if (len < 8)
+		return 0;
+	TAILQ_FOREACH(p, &e->store.pvds, e) {
+		if (TAILQ_EMPTY(&p->dns))
+			continue;
+		TAILQ_FOREACH(d, &p->domains, e) {
+			size_t l = strlen(d->name);
+
+			/* Leave room for "\n" and the NUL. */
+			if (off + l + 9 > len)
+				break;
+			off += (size_t)snprintf(buf + off, len - off, "%s%s", n++ ? " " : "search ",
+						d->name);
+		}
+	}
+	if (n)
+		off += (size_t)snprintf(buf + off, len - off, "\n");
+	return off;
+}
+
+void engine_set_sync_cb(struct engine *e, engine_sync_fn cb, void *ctx)
+{
+	e->sync_cb = cb;
+	e->sync_ctx = ctx;
+}
+
+uint64_t engine_pvd_handle(struct engine *e, const char *id)
+{
+	const struct pvd *p = pvd_find(&e->store, id);
+
+	return p ? p->handle : 0;
+}
+
+const char *engine_pvd_id(struct engine *e, uint64_t handle)
+{
+	const struct pvd *p = ed_pvd(e, handle);
+
+	return p ? p->id : "?";
 }

@@ -63,6 +63,8 @@ struct engine {
 	struct engine_route rt;
 	engine_route_reply_cb rt_reply;
 	void *rt_reply_ctx;
+	engine_sync_fn sync_cb;
+	void *sync_ctx;
 };
 
 /* engine_slaac.c */

@@ -21,6 +21,7 @@
 #include "daemon/control.h"
 #include "daemon/engine.h"
 #include "daemon/kern.h"
+#include "daemon/stub.h"
 
 static void mifd_usage(FILE *f)
 {
@@ -32,12 +33,14 @@ static void mifd_usage(FILE *f)
 		"                          non-loopback interface)\n"
 		"  -4, --dhcp4 NAME        run the DHCPv4 client on NAME; repeatable\n"
 		"  -R, --no-routing        do not install per-PvD routes and rules\n"
+		"  -D, --dns-listen ADDR[:PORT]  the stub resolver's address (default %s:%d)\n"
+		"  -N, --no-dns            do not run the stub resolver\n"
 		"  -c, --config FILE       configuration file (default %s)\n"
 		"  -f, --foreground        stay in the foreground, log to stderr\n"
 		"  -l, --log-level LEVEL   error, warning, info (default) or debug\n"
 		"  -h, --help              show this help\n"
 		"  -V, --version           show the version\n",
-		MIF_DEFAULT_SOCKET, MIFD_DEFAULT_CONFIG);
+		MIF_DEFAULT_SOCKET, STUB_DEFAULT_ADDR, STUB_DEFAULT_PORT, MIFD_DEFAULT_CONFIG);
 }
 
 /* Two passes: the config file first (its path may be on the command line),
@@ -49,6 +52,8 @@ static int mifd_args(int argc, char **argv, struct mifd_config *cfg)
 		{ "interface", required_argument, NULL, 'i' },
 		{ "dhcp4", required_argument, NULL, '4' },
 		{ "no-routing", no_argument, NULL, 'R' },
+		{ "dns-listen", required_argument, NULL, 'D' },
+		{ "no-dns", no_argument, NULL, 'N' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "log-level", required_argument, NULL, 'l' },
@@ -60,7 +65,7 @@ static int mifd_args(int argc, char **argv, struct mifd_config *cfg)
 	char err[512];
 	int o, r;
 
-	while ((o = getopt_long(argc, argv, "s:i:4:Rc:fl:hV", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "s:i:4:RD:Nc:fl:hV", opts, NULL)) != -1) {
 		if (o == 'c')
 			conf = optarg;
 		else if (o == 'h')
@@ -84,7 +89,7 @@ static int mifd_args(int argc, char **argv, struct mifd_config *cfg)
 		return r;
 	}
 	optind = 1;
-	while ((o = getopt_long(argc, argv, "s:i:4:Rc:fl:hV", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "s:i:4:RD:Nc:fl:hV", opts, NULL)) != -1) {
 		switch (o) {
 		case 's':
 			if (strlen(optarg) == 0 || strlen(optarg) >= sizeof(cfg->socket)) {
@@ -108,6 +113,16 @@ static int mifd_args(int argc, char **argv, struct mifd_config *cfg)
 			break;
 		case 'R':
 			cfg->routing.enabled = false;
+			break;
+		case 'D':
+			if (stub_parse_listen(optarg, &cfg->dns.listen) < 0) {
+				fprintf(stderr, "mifd: --dns-listen: \"%s\" is not ADDR or "
+					"ADDR:PORT\n", optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'N':
+			cfg->dns.enabled = false;
 			break;
 		case 'f':
 			cfg->foreground = true;
@@ -161,6 +176,7 @@ struct mifd {
 	struct kern *kern;
 	struct engine *engine;
 	struct control *control;
+	struct stub *stub;
 	struct event *sigs[2];
 	int fds[2];
 };
@@ -191,6 +207,20 @@ static int mifd_start(struct mifd *m, const struct mifd_config *cfg)
 		return log_err("cannot listen on %s: %s", cfg->socket,
 			       r == -EADDRINUSE ? "another mifd is running there" :
 			       strerror(-r)), r;
+	if (cfg->dns.enabled) {
+		char l[64];
+
+		stub_format_listen(&cfg->dns.listen, l, sizeof(l));
+		m->stub = stub_new(m->base, &cfg->dns, m->engine, &r);
+		if (!m->stub)
+			return log_err("cannot start the DNS stub on %s: %s", l,
+				       r == -EADDRINUSE ? "the address is in use (set [dns] listen "
+				       "or --dns-listen)" : strerror(-r)), r;
+		engine_set_sync_cb(m->engine, stub_sync, m->stub);
+		control_set_stub(m->control, m->stub);
+		stub_set_reply(m->stub, control_route_reply, m->control);
+		log_info("DNS stub resolver on %s (UDP and TCP)", l);
+	}
 	engine_set_event_cb(m->engine, control_broadcast, m->control);
 	engine_set_route_reply(m->engine, control_route_reply, m->control);
 	for (int i = 0; i < 2; i++) {
@@ -214,6 +244,7 @@ static void mifd_stop(struct mifd *m)
 	for (int i = 0; i < 2; i++)
 		if (m->sigs[i])
 			event_free(m->sigs[i]);
+	stub_free(m->stub);
 	control_free(m->control);
 	kern_free(m->kern);
 	engine_free(m->engine);

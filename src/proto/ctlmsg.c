@@ -22,6 +22,8 @@ static const struct {
 	[CTL_ROUTE_GET] = { "route.get", false },
 	[CTL_DNS_WHICH] = { "dns.which", false },
 	[CTL_DNS_LIST] = { "dns.list", false },
+	[CTL_DNS_RESOLVE] = { "dns.resolve", false },
+	[CTL_DNS_FLUSH] = { "dns.flush", true },
 };
 
 bool ctlmsg_method_writes(enum ctl_method m)

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -607,3 +608,101 @@ int dns_reverse_prefix(const char *qname, struct in6_addr *addr, uint8_t *plen)
 	return -EINVAL;
 }
 
+
+int dns_strip_opt(uint8_t *msg, size_t len)
+{
+	struct dns_header h;
+	struct dns_rr rr;
+	size_t off, start = 0;
+	unsigned total;
+
+	if (dns_parse_header(msg, len, &h) < 0 || dns_first_rr(msg, len, &off) < 0)
+		return -EBADMSG;
+	total = (unsigned)h.ancount + h.nscount + h.arcount;
+	for (unsigned i = 0; i < total; i++) {
+		start = off;
+		if (dns_next_rr(msg, len, &off, &rr) < 0)
+			return -EBADMSG;
+		if (rr.type != DNS_TYPE_OPT)
+			continue;
+		/* Only the last record can go without moving others (and
+		 * any compression pointer into them). */
+		if (i != total - 1 || i < (unsigned)h.ancount + h.nscount)
+			return -EINVAL;
+		msg[10] = (uint8_t)((h.arcount - 1) >> 8);
+		msg[11] = (uint8_t)(h.arcount - 1);
+		return (int)start;
+	}
+	if (off != len)
+		return -EBADMSG;
+	return (int)len;
+}
+
+static const struct { uint16_t type; const char *name; } dns_types[] = {
+	{ DNS_TYPE_A, "A" }, { DNS_TYPE_NS, "NS" }, { DNS_TYPE_CNAME, "CNAME" },
+	{ DNS_TYPE_SOA, "SOA" }, { DNS_TYPE_PTR, "PTR" }, { DNS_TYPE_MX, "MX" },
+	{ DNS_TYPE_TXT, "TXT" }, { DNS_TYPE_AAAA, "AAAA" }, { DNS_TYPE_SRV, "SRV" },
+	{ DNS_TYPE_OPT, "OPT" }, { 43, "DS" }, { 46, "RRSIG" }, { 47, "NSEC" },
+	{ 48, "DNSKEY" }, { 64, "SVCB" }, { 65, "HTTPS" }, { 257, "CAA" },
+	{ DNS_TYPE_ANY, "ANY" },
+};
+
+const char *dns_type_name(uint16_t type, char *buf, size_t len)
+{
+	for (size_t i = 0; i < sizeof(dns_types) / sizeof(dns_types[0]); i++)
+		if (dns_types[i].type == type)
+			return dns_types[i].name;
+	/* RFC 3597 section 5: unknown types are written TYPEnnn. */
+	snprintf(buf, len, "TYPE%u", type);
+	return buf;
+}
+
+int dns_type_from_name(const char *name)
+{
+	unsigned long v;
+	char *end;
+
+	if (!name || !*name)
+		return -EINVAL;
+	for (size_t i = 0; i < sizeof(dns_types) / sizeof(dns_types[0]); i++)
+		if (strcasecmp(dns_types[i].name, name) == 0)
+			return dns_types[i].type;
+	if (strncasecmp(name, "TYPE", 4) == 0)
+		name += 4;
+	if (*name < '0' || *name > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(name, &end, 10);
+	if (*end || errno || v == 0 || v > 65535 || v == DNS_TYPE_OPT)
+		return -EINVAL;
+	return (int)v;
+}
+
+const char *dns_rcode_name(unsigned rcode)
+{
+	static const char *const n[] = { "NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
+					 "NOTIMP", "REFUSED", "YXDOMAIN", "YXRRSET",
+					 "NXRRSET", "NOTAUTH", "NOTZONE" };
+
+	return rcode < sizeof(n) / sizeof(n[0]) ? n[rcode] : "RCODE?";
+}
+
+int dns_name_text(const uint8_t *wire, size_t wire_len, char *out, size_t outsz)
+{
+	return dns_wire_to_text(wire, wire_len, out, outsz);
+}
+
+int dns_read_name_text(const uint8_t *msg, size_t len, size_t *off, char *out, size_t outsz)
+{
+	uint8_t wire[DNAME_MAX_WIRE];
+	size_t wlen, o = *off;
+	int r = dname_from_msg_raw(msg, len, &o, wire, &wlen);
+
+	if (r < 0)
+		return r;
+	r = dns_wire_to_text(wire, wlen, out, outsz);
+	if (r < 0)
+		return r;
+	*off = o;
+	return 0;
+}

@@ -176,4 +176,28 @@ void dns_set_id(uint8_t *msg, uint16_t id);
  * prefixes. -EINVAL if qname is not a well-formed reverse name. */
 int dns_reverse_prefix(const char *qname, struct in6_addr *addr, uint8_t *plen);
 
+/*
+ * Drop the OPT RR from a message (a cache keeps answers without it, RFC
+ * 6891 section 6.1.1: OPT is per hop). Returns the new length (len if
+ * there was none); -EINVAL if the OPT is not the last record (removing
+ * it would move records that compression pointers may point into);
+ * -EBADMSG if the message does not parse to its end.
+ */
+int dns_strip_opt(uint8_t *msg, size_t len);
+
+/* "AAAA", or "TYPE1234" written to buf (RFC 3597 section 5). */
+const char *dns_type_name(uint16_t type, char *buf, size_t len);
+/* "aaaa", "AAAA", "TYPE28", "28": the type; -EINVAL otherwise (and OPT). */
+int dns_type_from_name(const char *name);
+/* Presentation form of an uncompressed wire name, as in struct
+ * dns_question's name ("." for the root); -ENAMETOOLONG if out is short,
+ * -EBADMSG if the wire is not a name. */
+int dns_name_text(const uint8_t *wire, size_t wire_len, char *out, size_t outsz);
+/* Read a possibly compressed name at *off (dname_from_msg_raw rules) as
+ * presentation text; *off moves past it only on success. */
+int dns_read_name_text(const uint8_t *msg, size_t len, size_t *off, char *out, size_t outsz);
+
+/* "NXDOMAIN" (RFC 1035 4.1.1, RFC 2136 2.2). */
+const char *dns_rcode_name(unsigned rcode);
+
 #endif

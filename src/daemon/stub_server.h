@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One upstream DNS server's health, as pure functions of time (unit
+ * tested): the RFC 6298 RTT estimator gives each server its own
+ * retransmission timeout; three timeouts in a row mark a server down;
+ * a down server is probed again after an exponential back-off and is
+ * used first again as soon as it answers (fail back). The baseline is the
+ * Windows schedule of the current-practices document, section 3.2.1
+ * (1 s, then 2 s, then 4 s), which waits a full second for a dead server.
+ */
+#ifndef MIF_DAEMON_STUB_SERVER_H
+#define MIF_DAEMON_STUB_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define STUB_RTO_INITIAL_MS 1000   /* no sample yet: the Windows first step */
+#define STUB_RTO_MIN_MS 100
+#define STUB_RTO_MAX_MS 2000
+#define STUB_DOWN_AFTER 3          /* timeouts in a row */
+#define STUB_PROBE_FIRST_MS 1000
+#define STUB_PROBE_MAX_MS 16000
+
+struct stub_server {
+	bool has_rtt;
+	uint64_t srtt_us, rttvar_us;
+	unsigned consecutive_timeouts;
+	bool down;
+	uint64_t probe_at_ns;          /* down: when it may be probed again */
+	uint64_t backoff_ms;
+	uint64_t sent, answers, timeouts, failures;
+};
+
+/* The timeout to wait for this server, in ns. */
+uint64_t stub_server_rto_ns(const struct stub_server *v);
+/* An answer came after rtt_ns (any rcode: the server is alive). Returns
+ * true if the server was down and is now up again. */
+bool stub_server_answer(struct stub_server *v, uint64_t rtt_ns);
+/* No answer within its timeout. Returns true if it just went down. */
+bool stub_server_timeout(struct stub_server *v, uint64_t now_ns);
+/* A down server whose back-off has passed: due for a probe. Taking the
+ * probe pushes the next one back (so one query probes, not all). */
+bool stub_server_probe_due(struct stub_server *v, uint64_t now_ns);
+
+/*
+ * The order to ask n servers in: servers that are up, in their configured
+ * order (so a recovered primary is first again), then down ones. Writes
+ * indexes to order[0..n). Returns how many are up.
+ */
+size_t stub_server_order(const struct stub_server *v, size_t n, size_t *order);
+
+#endif
