@@ -243,10 +243,11 @@ static size_t stub_put_opt(uint8_t *m, size_t len, size_t cap)
 size_t stub_fit_udp(uint8_t *msg, size_t len, size_t limit)
 {
 	size_t qend;
-	bool opt = dns_find_opt(msg, len, NULL, NULL, NULL) == 0;
+	bool opt;
 
 	if (len <= limit)
 		return len;
+	opt = dns_find_opt(msg, len, NULL, NULL, NULL) == 0;
 	/* RFC 1035 4.2.1 / RFC 6891 7: too big, so TC with the question
 	 * only; the client asks again over TCP. */
 	if (dns_first_rr(msg, len, &qend) < 0)

@@ -666,7 +666,7 @@ int dns_type_from_name(const char *name)
 		return -EINVAL;
 	for (size_t i = 0; i < sizeof(dns_types) / sizeof(dns_types[0]); i++)
 		if (strcasecmp(dns_types[i].name, name) == 0)
-			return dns_types[i].type;
+			return dns_types[i].type == DNS_TYPE_OPT ? -EINVAL : dns_types[i].type;
 	if (strncasecmp(name, "TYPE", 4) == 0)
 		name += 4;
 	if (*name < '0' || *name > '9')

@@ -97,6 +97,32 @@ static void fuzz_reverse(const uint8_t *data, size_t size)
 		__builtin_trap();
 }
 
+/* The stub strips OPT before caching and prints RDATA names: both on
+ * peer data. Stripping only ever shortens, and the result parses. */
+static void fuzz_strip_and_names(const uint8_t *data, size_t size)
+{
+	uint8_t copy[4096];
+	char text[DNAME_MAX_TEXT + 1];
+	size_t off;
+	int n;
+
+	if (size > sizeof(copy))
+		return;
+	memcpy(copy, data, size);
+	n = dns_strip_opt(copy, size);
+	if (n > (int)size || (n >= 0 && n < DNS_HEADER_LEN))
+		__builtin_trap();
+	if (n >= 0 && n < (int)size && dns_find_opt(copy, (size_t)n, NULL, NULL, NULL) != -ENOENT)
+		__builtin_trap();
+	for (off = DNS_HEADER_LEN; off < size && off < DNS_HEADER_LEN + 64; off++) {
+		size_t o = off;
+
+		if (dns_read_name_text(data, size, &o, text, sizeof(text)) == 0 &&
+		    (o <= off || o > size || strlen(text) > DNAME_MAX_TEXT))
+			__builtin_trap();
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct dns_header h;
@@ -114,6 +140,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	fuzz_walk(data, size, &h);
 	fuzz_question(data, size);
+	fuzz_strip_and_names(data, size);
 	/* RFC 2181 section 8: no TTL above 2^31 - 1 comes out. */
 	if (dns_min_ttl(data, size, &ttl) == 0 && ttl > 0x7fffffffu)
 		__builtin_trap();

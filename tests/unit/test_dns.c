@@ -968,6 +968,90 @@ static void test_set_id(void **state)
 	assert_memory_equal(m + 2, query_0x20 + 2, sizeof(m) - 2);
 }
 
+/* RFC 6891 6.1.1: OPT is per hop; a cache drops it, and only when it is
+ * the last record (removing another would move pointer targets). */
+static void test_strip_opt(void **state)
+{
+	uint8_t with[DNS_QUERY_MAX], without[DNS_QUERY_MAX];
+	int a = dns_build_query(with, sizeof(with), 7, "www.example.com", DNS_TYPE_A, true, 1232);
+	int b = dns_build_query(without, sizeof(without), 7, "www.example.com", DNS_TYPE_A, true, 0);
+
+	(void)state;
+	assert_true(a > b && b > 0);
+	assert_int_equal(dns_strip_opt(with, (size_t)a), b);
+	assert_memory_equal(with, without, (size_t)b);
+	/* Nothing to strip: the length back, unchanged. */
+	assert_int_equal(dns_strip_opt(without, (size_t)b), b);
+	/* Trailing garbage, or a header alone cut short: not a message. */
+	assert_int_equal(dns_strip_opt(without, (size_t)b - 1), -EBADMSG);
+	assert_int_equal(dns_strip_opt(without, 5), -EBADMSG);
+}
+
+static void test_strip_opt_not_last(void **state)
+{
+	/* Question example.com A; additional: OPT, then an A record. */
+	static const uint8_t m[] = {
+		0, 1, 0x81, 0x80, 0, 1, 0, 0, 0, 0, 0, 2,
+		7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0, 0, 1, 0, 1,
+		0, 0, 41, 4, 0xd0, 0, 0, 0, 0, 0, 0,
+		0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 192, 0, 2, 1,
+	};
+	uint8_t c[sizeof(m)];
+
+	(void)state;
+	memcpy(c, m, sizeof(m));
+	assert_int_equal(dns_strip_opt(c, sizeof(c)), -EINVAL);
+	assert_memory_equal(c, m, sizeof(m));
+}
+
+static void test_read_name_text(void **state)
+{
+	/* An answer whose CNAME target is "www" + a pointer to the question. */
+	static const uint8_t m[] = {
+		0, 1, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0,
+		7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0, 0, 5, 0, 1,
+		0xc0, 12, 0, 5, 0, 1, 0, 0, 0, 60, 0, 6, 3, 'w', 'W', 'w', 0xc0, 12,
+		0xc0, 50,               /* points forward: refused */
+	};
+	char t[DNAME_MAX_TEXT + 1];
+	size_t off = 41;
+
+	(void)state;
+	assert_int_equal(dns_read_name_text(m, sizeof(m), &off, t, sizeof(t)), 0);
+	assert_string_equal(t, "wWw.example.com");
+	assert_int_equal(off, 47);
+	off = 45;
+	assert_int_equal(dns_read_name_text(m, sizeof(m), &off, t, sizeof(t)), 0);
+	assert_string_equal(t, "example.com");
+	assert_int_equal(off, 47);
+	assert_int_equal(dns_read_name_text(m, sizeof(m), &off, t, sizeof(t)), -EBADMSG);
+	assert_int_equal(off, 47);
+	off = 41;
+	assert_int_equal(dns_read_name_text(m, sizeof(m), &off, t, 8), -ENAMETOOLONG);
+}
+
+static void test_type_names(void **state)
+{
+	char b[16];
+
+	(void)state;
+	assert_string_equal(dns_type_name(DNS_TYPE_AAAA, b, sizeof(b)), "AAAA");
+	assert_string_equal(dns_type_name(65280, b, sizeof(b)), "TYPE65280");
+	assert_int_equal(dns_type_from_name("aaaa"), DNS_TYPE_AAAA);
+	assert_int_equal(dns_type_from_name("PTR"), DNS_TYPE_PTR);
+	assert_int_equal(dns_type_from_name("TYPE99"), 99);
+	assert_int_equal(dns_type_from_name("99"), 99);
+	assert_int_equal(dns_type_from_name("0"), -EINVAL);
+	assert_int_equal(dns_type_from_name("65536"), -EINVAL);
+	/* OPT is a pseudo-type (RFC 6891 6.1.1): never asked for. */
+	assert_int_equal(dns_type_from_name("OPT"), -EINVAL);
+	assert_int_equal(dns_type_from_name("41"), -EINVAL);
+	assert_int_equal(dns_type_from_name("bogus"), -EINVAL);
+	assert_int_equal(dns_type_from_name(""), -EINVAL);
+	assert_string_equal(dns_rcode_name(3), "NXDOMAIN");
+	assert_string_equal(dns_rcode_name(15), "RCODE?");
+}
+
 static void test_dname_raw_untouched_on_error(void **state)
 {
 	static const uint8_t m[] = { 1, 'a', 0xc0, 0x00 };
@@ -1029,6 +1113,10 @@ int main(void)
 		cmocka_unit_test(test_build_error_refuses),
 		cmocka_unit_test(test_set_id),
 		cmocka_unit_test(test_dname_raw_untouched_on_error),
+		cmocka_unit_test(test_strip_opt),
+		cmocka_unit_test(test_strip_opt_not_last),
+		cmocka_unit_test(test_read_name_text),
+		cmocka_unit_test(test_type_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: MIT */
+/* What the stub needs to send through a PvD: servers, the mark of its
+ * table, its own usable source addresses, DNS64 prefixes. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <linux/if_addr.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon/dns_plan.h"
+
+static struct in6_addr addr(const char *s)
+{
+	struct in6_addr a;
+	struct in_addr b;
+
+	if (inet_pton(AF_INET6, s, &a) == 1)
+		return a;
+	assert_int_equal(inet_pton(AF_INET, s, &b), 1);
+	pvd_v4_mapped(b, &a);
+	return a;
+}
+
+static void view_addr(struct view *v, int ifindex, const char *s, uint32_t flags)
+{
+	struct nl_addr *na = &v->addrs[v->n_addrs++];
+	struct in6_addr a = addr(s);
+
+	memset(na, 0, sizeof(*na));
+	na->ifindex = ifindex;
+	na->flags = flags;
+	if (IN6_IS_ADDR_V4MAPPED(&a)) {
+		na->family = AF_INET;
+		memcpy(na->addr, &a.s6_addr[12], 4);
+	} else {
+		na->family = AF_INET6;
+		memcpy(na->addr, &a, 16);
+	}
+}
+
+static void test_plan(void **state)
+{
+	struct pvd_store s;
+	struct view *v = calloc(1, sizeof(*v));
+	struct route_cfg c;
+	struct route_tables t;
+	struct dns_plan_pvd out[4];
+	struct in6_addr r = addr("fe80::1"), a;
+	struct pvd *home, *bare;
+	size_t n;
+
+	(void)state;
+	pvd_store_init(&s);
+	route_cfg_defaults(&c);
+	memset(&t, 0, sizeof(t));
+	home = pvd_create_implicit(&s, 3, &r, "eth0");
+	a = addr("2001:db8:a::");
+	assert_int_equal(pvd_add_prefix(home, PVD_SRC_RA, 3, &a, 64, 600, PVD_NEVER), 0);
+	a = addr("192.168.1.0");
+	assert_int_equal(pvd_add_prefix(home, PVD_SRC_DHCPV4, 3, &a, 96 + 24, 600, PVD_NEVER), 0);
+	a = addr("2001:db8:a::53");
+	assert_int_equal(pvd_add_dns(home, PVD_SRC_RA, 3, &a, 600, PVD_NEVER), 0);
+	a = addr("192.168.1.1");
+	assert_int_equal(pvd_add_dns(home, PVD_SRC_DHCPV4, 3, &a, 600, PVD_NEVER), 0);
+	bare = pvd_create_explicit(&s, "nodns.example");
+	assert_non_null(bare);
+	/* A tentative address is not a source yet; the next one is. */
+	view_addr(v, 3, "2001:db8:a::5", IFA_F_TENTATIVE);
+	view_addr(v, 3, "2001:db8:a::6", 0);
+	view_addr(v, 4, "192.168.1.7", 0);        /* another link: not this PvD's */
+	view_addr(v, 3, "192.168.1.9", 0);
+	t.handle[2] = home->handle;
+	assert_int_equal(dns_plan_build(&s, v, &c, &t, out, 4, &n), 0);
+	assert_int_equal(n, 1);                    /* only PvDs with servers */
+	assert_int_equal(out[0].handle, home->handle);
+	assert_int_equal(out[0].mark, (c.table_base + 2) & c.mark_mask);
+	assert_int_equal(out[0].n_servers, 2);
+	assert_int_equal(out[0].servers[1].ifindex, 3);
+	a = addr("2001:db8:a::6");
+	assert_memory_equal(&out[0].src[1], &a, 16);
+	a = addr("192.168.1.9");
+	assert_memory_equal(&out[0].src[0], &a, 16);
+	assert_int_equal(out[0].src_if[0], 3);
+	/* Routing off: no mark, same sources. */
+	c.enabled = false;
+	assert_int_equal(dns_plan_build(&s, v, &c, &t, out, 4, &n), 0);
+	assert_int_equal(out[0].mark, 0);
+	assert_int_equal(dns_plan_build(&s, v, &c, &t, out, 0, &n), -ENOSPC);
+	pvd_store_clear(&s);
+	free(v);
+}
+
+static void test_dns64(void **state)
+{
+	struct dns_plan_pvd p;
+	struct in6_addr a;
+
+	(void)state;
+	memset(&p, 0, sizeof(p));
+	a = addr("64:ff9b::c000:201");
+	assert_true(dns_plan_is_dns64(&p, &a));      /* RFC 6052 well-known prefix */
+	a = addr("64:ff9b:1::c000:201");
+	assert_false(dns_plan_is_dns64(&p, &a));
+	p.has_pref64 = true;
+	p.pref64 = addr("2001:db8:64::");
+	p.pref64_plen = 96;
+	a = addr("2001:db8:64::c000:201");
+	assert_true(dns_plan_is_dns64(&p, &a));
+	a = addr("2001:db8:65::c000:201");
+	assert_false(dns_plan_is_dns64(&p, &a));
+	a = addr("2001:db8:64::");
+	assert_true(dns_plan_in_prefix(&a, &p.pref64, 0));
+	assert_false(dns_plan_in_prefix(&a, &p.pref64, 129));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_plan),
+		cmocka_unit_test(test_dns64),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT */
+/* Upstream server health: RFC 6298 timeouts, down after three timeouts in a
+ * row, probes with back-off, fail back to a recovered primary. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "daemon/stub_server.h"
+
+#define MS 1000000ull
+
+static void test_rto(void **state)
+{
+	struct stub_server v;
+
+	(void)state;
+	memset(&v, 0, sizeof(v));
+	/* No sample yet: the Windows schedule's first step, one second. */
+	assert_int_equal(stub_server_rto_ns(&v), 1000 * MS);
+	/* First sample 10 ms: SRTT 10, RTTVAR 5, RTO 30 -> the 100 ms floor. */
+	assert_false(stub_server_answer(&v, 10 * MS));
+	assert_int_equal(v.srtt_us, 10000);
+	assert_int_equal(v.rttvar_us, 5000);
+	assert_int_equal(stub_server_rto_ns(&v), 100 * MS);
+	/* A slow path: 400 ms samples raise it, capped at two seconds. */
+	for (int i = 0; i < 3; i++)
+		stub_server_answer(&v, 400 * MS);
+	assert_true(stub_server_rto_ns(&v) > 400 * MS);
+	for (int i = 0; i < 50; i++)
+		stub_server_answer(&v, 5000 * MS);
+	assert_int_equal(stub_server_rto_ns(&v), 2000 * MS);
+	assert_int_equal(v.answers, 54);
+}
+
+static void test_down_probe_failback(void **state)
+{
+	struct stub_server v[2];
+	size_t order[2];
+	uint64_t t = 1000 * MS;
+
+	(void)state;
+	memset(v, 0, sizeof(v));
+	assert_int_equal(stub_server_order(v, 2, order), 2);
+	assert_int_equal(order[0], 0);
+	/* Two timeouts: still up; the third marks it down. */
+	assert_false(stub_server_timeout(&v[0], t));
+	assert_false(stub_server_timeout(&v[0], t));
+	assert_false(v[0].down);
+	assert_true(stub_server_timeout(&v[0], t));
+	assert_true(v[0].down);
+	/* The secondary is asked first now. */
+	assert_int_equal(stub_server_order(v, 2, order), 1);
+	assert_int_equal(order[0], 1);
+	assert_int_equal(order[1], 0);
+	/* No probe before a second has passed; one probe when it has. */
+	assert_false(stub_server_probe_due(&v[0], t + 999 * MS));
+	assert_true(stub_server_probe_due(&v[0], t + 1000 * MS));
+	assert_false(stub_server_probe_due(&v[0], t + 1001 * MS));
+	/* That probe times out: the next waits twice as long. */
+	stub_server_timeout(&v[0], t + 2000 * MS);
+	assert_int_equal(v[0].backoff_ms, 2000);
+	assert_false(stub_server_probe_due(&v[0], t + 3999 * MS));
+	assert_true(stub_server_probe_due(&v[0], t + 4000 * MS));
+	/* Back-off stops growing at the cap. */
+	for (int i = 0; i < 10; i++)
+		stub_server_timeout(&v[0], t);
+	assert_int_equal(v[0].backoff_ms, STUB_PROBE_MAX_MS);
+	/* It answers: up again, and first again (fail back). */
+	assert_true(stub_server_answer(&v[0], 5 * MS));
+	assert_false(v[0].down);
+	assert_int_equal(v[0].consecutive_timeouts, 0);
+	assert_int_equal(stub_server_order(v, 2, order), 2);
+	assert_int_equal(order[0], 0);
+	/* An up server is never "due for a probe". */
+	assert_false(stub_server_probe_due(&v[0], UINT64_MAX));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rto),
+		cmocka_unit_test(test_down_probe_failback),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
