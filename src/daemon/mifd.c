@@ -35,6 +35,8 @@ static void mifd_usage(FILE *f)
 		"  -R, --no-routing        do not install per-PvD routes and rules\n"
 		"  -D, --dns-listen ADDR[:PORT]  the stub resolver's address (default %s:%d)\n"
 		"  -N, --no-dns            do not run the stub resolver\n"
+		"  -r, --resolv-conf PATH  where to write the stub's resolv.conf (default\n"
+		"                          /run/mif/resolv.conf; \"\" for nowhere)\n"
 		"  -c, --config FILE       configuration file (default %s)\n"
 		"  -f, --foreground        stay in the foreground, log to stderr\n"
 		"  -l, --log-level LEVEL   error, warning, info (default) or debug\n"
@@ -54,6 +56,7 @@ static int mifd_args(int argc, char **argv, struct mifd_config *cfg)
 		{ "no-routing", no_argument, NULL, 'R' },
 		{ "dns-listen", required_argument, NULL, 'D' },
 		{ "no-dns", no_argument, NULL, 'N' },
+		{ "resolv-conf", required_argument, NULL, 'r' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "log-level", required_argument, NULL, 'l' },
@@ -65,7 +68,7 @@ static int mifd_args(int argc, char **argv, struct mifd_config *cfg)
 	char err[512];
 	int o, r;
 
-	while ((o = getopt_long(argc, argv, "s:i:4:RD:Nc:fl:hV", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "s:i:4:RD:Nr:c:fl:hV", opts, NULL)) != -1) {
 		if (o == 'c')
 			conf = optarg;
 		else if (o == 'h')
@@ -89,7 +92,7 @@ static int mifd_args(int argc, char **argv, struct mifd_config *cfg)
 		return r;
 	}
 	optind = 1;
-	while ((o = getopt_long(argc, argv, "s:i:4:RD:Nc:fl:hV", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "s:i:4:RD:Nr:c:fl:hV", opts, NULL)) != -1) {
 		switch (o) {
 		case 's':
 			if (strlen(optarg) == 0 || strlen(optarg) >= sizeof(cfg->socket)) {
@@ -123,6 +126,14 @@ static int mifd_args(int argc, char **argv, struct mifd_config *cfg)
 			break;
 		case 'N':
 			cfg->dns.enabled = false;
+			break;
+		case 'r':
+			if (strlen(optarg) >= sizeof(cfg->dns.resolv_conf) ||
+			    (optarg[0] && optarg[0] != '/')) {
+				fprintf(stderr, "mifd: --resolv-conf: an absolute path, or \"\"\n");
+				return -EINVAL;
+			}
+			snprintf(cfg->dns.resolv_conf, sizeof(cfg->dns.resolv_conf), "%s", optarg);
 			break;
 		case 'f':
 			cfg->foreground = true;

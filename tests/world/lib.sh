@@ -486,7 +486,9 @@ world_mifd() {
 	[ -n "${MIFD:-}" ] || world_fail "MIFD is not set (the daemon is not built?)"
 	[ -x "$MIFD" ] || world_fail "MIFD=$MIFD is not executable"
 	[ -z "$WORLD_MIFD_PID" ] || world_fail "mifd already running"
-	world_bg "$ns" mifd "$MIFD" --foreground --socket "$sock" --log-level debug "$@"
+	# The stub's resolv.conf goes in WORLD_TMP, never in the machine's /run.
+	world_bg "$ns" mifd "$MIFD" --foreground --socket "$sock" --log-level debug \
+		--resolv-conf "$WORLD_TMP/resolv.conf" "$@"
 	WORLD_MIFD_PID=$WORLD_LAST_PID
 	WORLD_MIFD_NS=$ns
 	for i in $(seq 1 50); do
