@@ -60,6 +60,25 @@ world_radvd home "interface eth0 {
 	DNSSL home.example { AdvDNSSLLifetime 1800; };
 };"
 echo "  home router: radvd advertising 2001:db8:a::/64, DNS 2001:db8:a::53, search home.example"
+# demo_dns NS NAME ADDR RECORDS: a DNS server (dnsmasq) on ADDR in NS.
+demo_dns() {
+	world_addr "$1" eth0 "$3/64"
+	mif_dnsmasq "$1" "dns-$2" "port=53
+listen-address=$3
+bind-interfaces
+no-resolv
+no-hosts
+local-ttl=300
+log-queries
+$4"
+}
+demo_dns home home 2001:db8:a::53 "address=/www.example.net/2001:db8:a::80
+address=/printer.home.example/2001:db8:a::9"
+demo_dns corp corp 2001:db8:c::53 "address=/www.example.net/2001:db8:c::80
+address=/intranet.corp.example.com/2001:db8:c::10"
+echo "  DNS servers: home and corp both serve www.example.net, with different answers"
+echo "               (2001:db8:a::80 at home, 2001:db8:c::80 at corp); only corp serves"
+echo "               intranet.corp.example.com"
 corp_ra() {
 	world_ra_send corp -i eth0 --lifetime 0 \
 		--pvd-lifetime 1800 --pvd corp.example.com,seq=1,l,hdr \
@@ -111,6 +130,21 @@ show mifctl route get 2001:db8:cc00::1
 echo "  Traffic from the cafe's address uses the cafe's router (RFC 8028), whatever the default:"
 cafe=$(mif_pvds | jq -r '.[] | select(.id == "192.168.77.1%eth1") | .dhcpv4.address')
 show mifctl route get 198.51.100.7 --from "$cafe"
+
+say "Names: mifd's stub resolver (127.0.0.153) asks the right network, through that network."
+echo "  A corporate name goes to the corporate PvD's server (its domain, longest match):"
+show mifctl resolve intranet.corp.example.com --type AAAA
+echo "  A public name goes to the default PvD (corp: wired before Wi-Fi), and gets corp's answer:"
+show mifctl resolve www.example.net --type AAAA
+home=$(mif_pvds | jq -r '.[] | select(.interfaces == ["wlan0"]) | .id')
+echo "  The same name asked through the home PvD gets home's own answer, never corp's:"
+show mifctl resolve www.example.net --type AAAA --pvd "$home"
+echo "  Any program uses it through resolv.conf ($WORLD_TMP/resolv.conf here,"
+echo "  /run/mif/resolv.conf normally); this one is answered from corp's cache:"
+laptop dig +short @127.0.0.153 www.example.net AAAA | sed 's/^/    dig: /'
+leak=$(grep -c 'query.*corp.example.com' "$WORLD_TMP/dnsmasq-dns-home.log" || true)
+echo "  Queries for corp names seen by the home server: $leak (no leak)."
+show mifctl dns
 
 say "The corporate network changes its DNS server; mifd updates that PvD only."
 world_ra_send corp -i eth0 --lifetime 0 --pvd-lifetime 1800 --pvd corp.example.com,seq=1,l,hdr \
