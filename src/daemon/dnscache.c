@@ -14,9 +14,21 @@ struct dnsc_entry {
 	uint64_t stored, expires;    /* seconds */
 	uint16_t qtype, qclass;
 	uint16_t key_len, len, n_ttl, qsec_len;
-	uint16_t ttl_off[DNSC_MAX_TTLS];
-	uint8_t data[];              /* key (lowercased wire name), then the answer */
+	/* The key (lowercased wire name), the answer, then n_ttl 16-bit
+	 * offsets of its TTL fields: sized to the answer, not to the worst
+	 * case, so 100,000 short answers stay small. */
+	uint8_t data[];
 };
+
+static uint16_t *dnsc_ttl_off(struct dnsc_entry *e)
+{
+	return (uint16_t *)(void *)(e->data + ((e->key_len + e->len + 1u) & ~1u));
+}
+
+static size_t dnsc_size(size_t key_len, size_t len, size_t n_ttl)
+{
+	return sizeof(struct dnsc_entry) + ((key_len + len + 1u) & ~1u) + 2 * n_ttl;
+}
 
 struct dns_cache {
 	struct dnsc_entry **buckets;
@@ -100,7 +112,7 @@ static void dnsc_remove(struct dns_cache *c, struct dnsc_entry *e)
 		*pp = e->next_hash;
 	dnsc_lru_unlink(c, e);
 	c->st.entries--;
-	c->st.bytes -= sizeof(*e) + e->key_len + e->len;
+	c->st.bytes -= dnsc_size(e->key_len, e->len, e->n_ttl);
 	free(e);
 }
 
@@ -208,20 +220,22 @@ int dns_cache_put(struct dns_cache *c, const struct dns_question *q, const uint8
 	struct dns_header h;
 	struct dnsc_entry *e = NULL, *old;
 	uint64_t hash = dnsc_hash(q->wire, q->wire_len, q->qtype, q->qclass);
+	uint16_t offs[DNSC_MAX_TTLS], n_ttl = 0;
 	size_t qend;
 	uint32_t ttl;
 	int r = dnsc_check(c, resp, len, &h, &qend, &ttl);
 
-	if (r == 0 && (!(e = malloc(sizeof(*e) + q->wire_len + len))))
-		r = -ENOMEM;
-	if (r == 0 && dnsc_ttl_offsets(resp, len, qend, &h, e->ttl_off, &e->n_ttl) < 0) {
-		free(e);
+	if (r == 0 && dnsc_ttl_offsets(resp, len, qend, &h, offs, &n_ttl) < 0)
 		r = -EINVAL;
-	}
+	if (r == 0 && dnsc_size(q->wire_len, len, n_ttl) > c->max_bytes)
+		r = -EINVAL;
+	if (r == 0 && !(e = malloc(dnsc_size(q->wire_len, len, n_ttl))))
+		r = -ENOMEM;
 	if (r < 0) {
 		c->st.uncacheable++;
 		return r;
 	}
+	e->n_ttl = n_ttl;
 	e->hash = hash;
 	e->qtype = q->qtype;
 	e->qclass = q->qclass;
@@ -232,6 +246,7 @@ int dns_cache_put(struct dns_cache *c, const struct dns_question *q, const uint8
 	e->expires = now + ttl;
 	memcpy(e->data, q->wire, q->wire_len);
 	memcpy(e->data + q->wire_len, resp, len);
+	memcpy(dnsc_ttl_off(e), offs, 2u * n_ttl);
 	old = dnsc_find(c, q, hash);
 	if (old)
 		dnsc_remove(c, old);
@@ -240,7 +255,7 @@ int dns_cache_put(struct dns_cache *c, const struct dns_question *q, const uint8
 	e->lru_prev = e->lru_next = NULL;
 	dnsc_lru_front(c, e);
 	c->st.entries++;
-	c->st.bytes += sizeof(*e) + q->wire_len + len;
+	c->st.bytes += dnsc_size(q->wire_len, len, n_ttl);
 	c->st.inserts++;
 	dnsc_evict(c, e);
 	return 0;
@@ -274,12 +289,16 @@ int dns_cache_get(struct dns_cache *c, const struct dns_question *q, const uint8
 		memcpy(out + DNS_HEADER_LEN, query + DNS_HEADER_LEN, e->qsec_len);
 	/* Every TTL minus the time spent here, and never past the entry's life. */
 	left = e->expires - now;
-	for (uint16_t i = 0; i < e->n_ttl; i++) {
-		uint32_t t = dnsc_be32(out + e->ttl_off[i]);
+	{
+		const uint16_t *off = dnsc_ttl_off(e);
 		uint64_t age = now - e->stored;
 
-		t = t > age ? (uint32_t)(t - age) : 0;
-		dnsc_put32(out + e->ttl_off[i], t < left ? t : (uint32_t)left);
+		for (uint16_t i = 0; i < e->n_ttl; i++) {
+			uint32_t t = dnsc_be32(out + off[i]);
+
+			t = t > age ? (uint32_t)(t - age) : 0;
+			dnsc_put32(out + off[i], t < left ? t : (uint32_t)left);
+		}
 	}
 	dnsc_lru_unlink(c, e);
 	dnsc_lru_front(c, e);
