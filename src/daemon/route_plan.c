@@ -322,6 +322,13 @@ static int rp_pvd(const struct view *v, const struct route_cfg *c, const struct 
 		rp_put(&src[fam], 128, s);
 		r = rp_route(out, c, table, &any, fam == 0 ? 96 : 0, &b->addr, b->ifindex, b->pref,
 			     src_if[fam] == b->ifindex ? s : NULL);
+		/* RFC 8781: the PvD's NAT64 prefix is reached through the PvD
+		 * that advertised it, so addresses its DNS64 synthesised
+		 * (dns_plan_is_dns64) are used only on it, whatever the
+		 * default (problem statement 4.1 case 6). */
+		if (r == 0 && fam == 1 && p->has_pref64 && p->pref64_plen)
+			r = rp_route(out, c, table, &p->pref64, p->pref64_plen, &b->addr,
+				     b->ifindex, b->pref, src_if[fam] == b->ifindex ? s : NULL);
 	}
 	TAILQ_FOREACH(rt, &p->routes, e) {
 		int oif = rt->ifindex ? rt->ifindex : p->bound_ifindex;

@@ -188,6 +188,36 @@ static void test_vpn_claims_default(void **state)
 	assert_int_equal(w->p.default_pvd[1], a->handle);        /* no IPv6 claim */
 }
 
+/* RFC 8781: a PvD's NAT64 prefix goes through that PvD, even when another
+ * PvD is the default: DNS64 answers are used only on their PvD. */
+static void test_pref64_route(void **state)
+{
+	struct world *w = *state;
+	struct pvd *a = net(w, 2, "eth0", "fe80::a", "2001:db8:a::", NULL, NULL);
+	struct pvd *b = net(w, 3, "wlan0", "fe80::b", "2001:db8:b::", NULL, NULL);
+	uint8_t want[16] = { 0, 0x64, 0xff, 0x9b };
+	bool found = false;
+
+	b->has_pref64 = true;
+	b->pref64 = a6("64:ff9b::");
+	b->pref64_plen = 96;
+	assert_int_equal(route_plan_build(&w->s, &w->v, &w->c, &w->t, &w->p), 0);
+	assert_int_equal(w->p.default_pvd[1], a->handle);
+	for (size_t i = 0; i < w->p.n_routes; i++) {
+		const struct nl_route *r = &w->p.routes[i];
+
+		if (r->dst_len == 96 && !memcmp(r->dst, want, 16)) {
+			assert_int_equal(r->table, route_table_of(&w->t, &w->c, b->handle, false));
+			assert_int_equal(r->oif, 3);
+			assert_true(r->has_gateway);
+			found = true;
+		}
+	}
+	assert_true(found);
+	/* Reached by the specific-routes rules, which come before the default. */
+	assert_non_null(find_rule(&w->p, AF_INET6, 10311));
+}
+
 static void test_disabled(void **state)
 {
 	struct world *w = *state;
@@ -204,6 +234,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_tables_and_defaults, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_order_override_and_gone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vpn_claims_default, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pref64_route, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_disabled, setup, teardown),
 	};
 
