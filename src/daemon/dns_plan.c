@@ -29,6 +29,10 @@ bool dns_plan_is_dns64(const struct dns_plan_pvd *p, const struct in6_addr *a)
  * link, not tentative, deprecated or failed): the first per family. */
 static void dp_sources(const struct view *v, const struct pvd *p, struct dns_plan_pvd *o)
 {
+	const struct pvd_prefix *pf;
+
+	TAILQ_FOREACH(pf, &p->prefixes, e)
+		o->src_pending[IN6_IS_ADDR_V4MAPPED(&pf->prefix) ? 0 : 1] = true;
 	for (size_t i = 0; i < v->n_addrs; i++) {
 		const struct nl_addr *na = &v->addrs[i];
 		const struct pvd_prefix *x;
@@ -46,6 +50,7 @@ static void dp_sources(const struct view *v, const struct pvd *p, struct dns_pla
 			if (x->ifindex == na->ifindex && dns_plan_in_prefix(&a, &x->prefix, x->plen)) {
 				o->src[fam] = a;
 				o->src_if[fam] = na->ifindex;
+				o->src_pending[fam] = false;
 				break;
 			}
 		}

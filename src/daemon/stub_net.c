@@ -53,6 +53,8 @@ int stub_upstream_socket(const struct stub_pvd *p, const struct dns_upstream *up
 	struct sockaddr_storage src;
 	socklen_t srclen;
 
+	if (p->plan.src_pending[fam] && !IN6_IS_ADDR_LINKLOCAL(&up->addr))
+		return -EADDRNOTAVAIL;
 	fd = socket(v4 ? AF_INET : AF_INET6, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;

@@ -21,6 +21,7 @@
 #define STUB_MAX_ATTEMPTS 16       /* sends per query, every PvD together */
 #define STUB_MAX_TCP_CLIENTS 64
 #define STUB_TCP_IDLE_S 10
+#define STUB_ADDR_WAIT_MS 200      /* re-check for a PvD source address */
 
 struct stub_counters {
 	uint64_t queries, udp, tcp, hits, misses, forwarded, answered, servfail, malformed,

@@ -254,12 +254,21 @@ static void stx_step(struct stub_tx *tx)
 		if (i < p->plan.n_servers && stx_send(tx, p, i, false) == 0)
 			wait = stub_server_rto_ns(&p->srv[i]);
 	} else {
+		size_t sent = 0, waiting = 0;
+
 		for (size_t i = 0; i < p->plan.n_servers; i++) {
 			uint64_t r = 2 * stub_server_rto_ns(&p->srv[i]);
+			int e = stx_send(tx, p, i, false);
 
-			if (stx_send(tx, p, i, false) == 0 && r > wait)
+			sent += e == 0;
+			waiting += e == -EADDRNOTAVAIL;
+			if (e == 0 && r > wait)
 				wait = r;
 		}
+		/* The PvD's own address is still being checked (DAD): wait
+		 * for it rather than give up, within the deadline. */
+		if (!sent && waiting)
+			return stx_arm(tx, STUB_ADDR_WAIT_MS * 1000000ull);
 	}
 	tx->step++;
 	stx_arm(tx, wait);

@@ -68,8 +68,14 @@ static void test_plan(void **state)
 	assert_int_equal(pvd_add_dns(home, PVD_SRC_DHCPV4, 3, &a, 600, PVD_NEVER), 0);
 	bare = pvd_create_explicit(&s, "nodns.example");
 	assert_non_null(bare);
-	/* A tentative address is not a source yet; the next one is. */
+	/* Only a tentative address: no source yet, and nothing of that
+	 * family may be sent (the kernel would pick another network's). */
 	view_addr(v, 3, "2001:db8:a::5", IFA_F_TENTATIVE);
+	assert_int_equal(dns_plan_build(&s, v, &c, &t, out, 4, &n), 0);
+	assert_true(out[0].src_pending[1]);
+	assert_int_equal(out[0].src_if[1], 0);
+	assert_true(out[0].src_pending[0]);
+	/* A tentative address is not a source yet; the next one is. */
 	view_addr(v, 3, "2001:db8:a::6", 0);
 	view_addr(v, 4, "192.168.1.7", 0);        /* another link: not this PvD's */
 	view_addr(v, 3, "192.168.1.9", 0);
@@ -85,6 +91,7 @@ static void test_plan(void **state)
 	a = addr("192.168.1.9");
 	assert_memory_equal(&out[0].src[0], &a, 16);
 	assert_int_equal(out[0].src_if[0], 3);
+	assert_false(out[0].src_pending[0] || out[0].src_pending[1]);
 	/* Routing off: no mark, same sources. */
 	c.enabled = false;
 	assert_int_equal(dns_plan_build(&s, v, &c, &t, out, 4, &n), 0);
