@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #define STUB_RTO_INITIAL_MS 1000   /* no sample yet: the Windows first step */
-#define STUB_RTO_MIN_MS 100
+#define STUB_RTO_MIN_MS 200
 #define STUB_RTO_MAX_MS 2000
 #define STUB_DOWN_AFTER 3          /* timeouts in a row */
 #define STUB_PROBE_FIRST_MS 1000

@@ -20,11 +20,11 @@ static void test_rto(void **state)
 	memset(&v, 0, sizeof(v));
 	/* No sample yet: the Windows schedule's first step, one second. */
 	assert_int_equal(stub_server_rto_ns(&v), 1000 * MS);
-	/* First sample 10 ms: SRTT 10, RTTVAR 5, RTO 30 -> the 100 ms floor. */
+	/* First sample 10 ms: SRTT 10, RTTVAR 5, RTO 30 -> the 200 ms floor. */
 	assert_false(stub_server_answer(&v, 10 * MS));
 	assert_int_equal(v.srtt_us, 10000);
 	assert_int_equal(v.rttvar_us, 5000);
-	assert_int_equal(stub_server_rto_ns(&v), 100 * MS);
+	assert_int_equal(stub_server_rto_ns(&v), 200 * MS);
 	/* A slow path: 400 ms samples raise it, capped at two seconds. */
 	for (int i = 0; i < 3; i++)
 		stub_server_answer(&v, 400 * MS);
