@@ -4,3 +4,4 @@ set -eu
 cd "$(dirname "$0")/.."
 ./bench/ra-latency.sh "${BENCH_ROUNDS:-200}"
 ./bench/route.sh "${BENCH_ROUTE_ROUNDS:-50}"
+./bench/dns.sh

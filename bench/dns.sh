@@ -1,0 +1,550 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# Benchmark (issue 5): mifd's DNS stub against dnsmasq and unbound (one
+# thread), all three caching forwarders to the same upstream, with a UDP
+# echo responder (bench/dns-echo) as the ceiling, side by side in one run:
+#
+#   up: nsd, zone bench.example (n0..nN-1 A, *.w A) 10.53.0.1
+#    | veth
+#   h:  mifd 127.0.0.153 (static PvD "up": DNS 10.53.0.1, route 0.0.0.0/0)
+#       dnsmasq 127.0.0.2, unbound 127.0.0.3, dns-echo 127.0.0.4; dnsperf
+#
+# The machine is noisy (CPU steal), so it reports what stays stable:
+#  1. queries per second as ratios between servers within one round (each
+#     round runs every server once, in a rotating order), dropping runs whose
+#     CPU steal (/proc/stat) exceeded DNS_STEAL_MAX percent; also each
+#     server's CPU time per hit (/proc/PID/stat) and the ratio of those;
+#  2. system calls per cache hit (perf stat on raw_syscalls:sys_enter of the
+#     server's process, under the same dnsperf load);
+#  3. user-space instructions per cache hit (callgrind, counters zeroed after
+#     the warm-up, dumped after a fixed number of hits);
+#  4. the added median latency of a cache miss (distinct names under the
+#     upstream's wildcard, through the server and straight to the upstream,
+#     alternating in chunks);
+#  5. resident memory idle and with DNS_FILL distinct names cached (then the
+#     same names are asked again: no packet may go upstream).
+# Servers whose column cannot run (mifd before it has --dns-listen) are left
+# out. Results go to stdout (a table, then "dns.KEY=VALUE" lines) and to
+# $DNS_BENCH_OUT (default BUILD/bench/dns-results): summary.txt and the
+# callgrind files with callgrind_annotate output.
+#
+# Usage: bench/dns.sh [--quick]   (root; after make; BUILD=dir picks the build)
+# Environment: DNS_ROUNDS (rounds wanted, 15), DNS_SECONDS (per run, 2),
+# DNS_STEAL_MAX (10), DNS_FILL (100000), DNS_SERVERS ("mifd unbound dnsmasq echo"),
+# DNS_PIN (1: servers on CPU 0, dnsperf on CPU 1).
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${BUILD:-$top/build}
+export MIFD=$build/src/daemon/mifd MIFCTL=$build/src/ctl/mifctl
+echo_bin=$build/bench/dns-echo
+quick=0
+case "${1:-}" in
+--quick) quick=1 ;;
+"") ;;
+*) echo "usage: bench/dns.sh [--quick]" >&2; exit 2 ;;
+esac
+if [ "$quick" = 1 ]; then
+	rounds=${DNS_ROUNDS:-3} secs=${DNS_SECONDS:-1} fill=${DNS_FILL:-10000}
+	sc_runs=5 cg_runs=2 lat_chunks=3
+else
+	rounds=${DNS_ROUNDS:-15} secs=${DNS_SECONDS:-2} fill=${DNS_FILL:-100000}
+	sc_runs=20 cg_runs=5 lat_chunks=25
+fi
+steal_max=${DNS_STEAL_MAX:-10}
+# With two CPUs or more, every server runs on CPU 0 and dnsperf on CPU 1, so
+# that every run has the same placement (DNS_PIN=0 to let the kernel choose).
+pin=${DNS_PIN:-1}
+[ "$(nproc)" -ge 2 ] || pin=0
+client_cpu=()
+[ "$pin" = 0 ] || client_cpu=(taskset -c 1)
+max_rounds=$((rounds * 3))
+hit_names=1000          # the hit set: n0..n999, every one cached before measuring
+lat_chunk=20            # miss latency: names per chunk, server and direct alternating
+clients=10 outstanding=100   # dnsperf load for throughput and system calls
+out=${DNS_BENCH_OUT:-$build/bench/dns-results}
+export WORLD_CMD_TIMEOUT=180
+. "$top/tests/world/lib.sh"
+. "$top/tests/world/mif.sh"
+WORLD_TEST=bench-dns
+
+# Addresses of the servers in h.
+declare -A addr=([mifd]=127.0.0.153 [dnsmasq]=127.0.0.2 [unbound]=127.0.0.3 [echo]=127.0.0.4)
+declare -A pid=()
+upstream=10.53.0.1
+
+# ---- helpers ----
+
+# The expected A record of name n$1 in the zone.
+name_addr() {
+	echo "10.$((64 + ($1 >> 16))).$((($1 >> 8) & 255)).$(($1 & 255))"
+}
+
+# Print "steal total" jiffies of the whole machine (/proc/stat, first line).
+cpu_sample() {
+	awk '$1 == "cpu" { t = 0; for (i = 2; i <= 9; i++) t += $i; print $9, t; exit }' /proc/stat
+}
+
+# steal_pct "S0 T0" "S1 T1": percentage of CPU time stolen between samples.
+steal_pct() {
+	awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " ");
+		d = y[2] - x[2]; printf "%.1f\n", (d > 0 ? 100 * (y[1] - x[1]) / d : 0) }'
+}
+
+# CPU time (user + system, clock ticks) the process PID has used so far.
+cpu_ticks() {
+	awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
+}
+
+# Packets h has sent to the upstream network so far (eth0 tx counter).
+up_tx() {
+	world_exec h cat /sys/class/net/eth0/statistics/tx_packets
+}
+
+# dp FILE FIELD: a number from dnsperf's statistics ("Queries per second" ...).
+dp() {
+	awk -v f="$2" 'index($0, f ":") { sub(/^[^:]*:[ \t]*/, ""); print $1 + 0; exit }' "$1"
+}
+
+# dnsperf_run OUT ARGS...: dnsperf in h, output to OUT; fails on an error.
+dnsperf_run() {
+	local o=$1
+	shift
+	world_exec h "${client_cpu[@]}" dnsperf -T 1 "$@" >"$o" 2>&1 || world_fail "dnsperf $* failed: $(tail -n 5 "$o")"
+}
+
+# median: the median of the numbers on stdin ("-" if none).
+median() {
+	sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "-";
+		else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# ready SERVER: the server answers n0 (the echo server: any NOERROR answer).
+ready() {
+	local a
+	a=$(world_exec h dig @"${addr[$1]}" +tries=1 +time=1 n0.bench.example A 2>&1) || return 1
+	case "$a" in *"status: NOERROR"*) ;; *) return 1 ;; esac
+	[ "$1" = echo ] && return 0
+	case "$a" in *"$(name_addr 0)"*) return 0 ;; esac
+	return 1
+}
+
+# stop SERVER: end the server we started (TERM, then KILL after 5 s).
+stop() {
+	local p=${pid[$1]} i
+	kill -TERM "$p" 2>/dev/null || true
+	for ((i = 0; i < 50; i++)); do world__alive "$p" || break; sleep 0.1; done
+	kill -KILL "$p" 2>/dev/null || true
+	wait "$p" 2>/dev/null || true
+	[ "$1" != mifd ] || WORLD_MIFD_PID=""
+}
+
+# rss SERVER: resident memory of the server in KiB.
+rss() {
+	awk '/^VmRSS/ { print $2 }' "/proc/${pid[$1]}/status"
+}
+
+# start SERVER [WRAPPER...]: start the server in h, optionally under a
+# wrapper (valgrind), and wait until it answers (60 s under valgrind).
+start() {
+	local s=$1 wait=15 log=$1
+	shift
+	[ $# = 0 ] || wait=60 log=$1-cg
+	case "$s" in
+	dnsmasq)
+		world_bg h "$log" "$@" dnsmasq --keep-in-foreground --conf-file=/dev/null \
+			--no-resolv --no-hosts --server="$upstream" --listen-address="${addr[dnsmasq]}" \
+			--bind-interfaces --port=53 --cache-size="$cache" --user=root --pid-file= \
+			--log-facility="$WORLD_TMP/dnsmasq.log"
+		;;
+	unbound)
+		world_bg h "$log" "$@" unbound -d -c "$WORLD_TMP/unbound.conf"
+		;;
+	echo)
+		world_bg h "$log" "$@" "$echo_bin" "${addr[echo]}" 53
+		;;
+	mifd)
+		world_bg h mifd "$@" "$MIFD" --foreground --socket "$WORLD_TMP/mifd.sock" \
+			--config "$WORLD_TMP/mifd.conf" --interface eth0 --dns-listen "${addr[mifd]}" \
+			--log-level warning
+		WORLD_MIFD_PID=$WORLD_LAST_PID WORLD_MIFD_NS=h
+		mifd_sock() { [ -S "$WORLD_TMP/mifd.sock" ] && world_ctl --json status >/dev/null; }
+		world_wait_for "mifd control socket" "$wait" mifd_sock
+		world_ctl pvd add up --interface eth0 --dns "$upstream" --route 0.0.0.0/0 >/dev/null ||
+			world_fail "mifctl pvd add up failed"
+		;;
+	esac
+	pid[$s]=$WORLD_LAST_PID
+	world_wait_for "$s answering on ${addr[$s]}" "$wait" ready "$s"
+	[ "$pin" = 0 ] || taskset -a -p -c 0 "${pid[$s]}" >/dev/null ||
+		world_fail "taskset on $s failed"
+}
+
+# ---- the world ----
+
+# Which servers can run: mifd only once it has --dns-listen.
+servers=()
+for s in ${DNS_SERVERS:-mifd unbound dnsmasq echo}; do
+	case "$s" in
+	mifd)
+		help=$("$MIFD" --help 2>&1 || true)
+		case "$help" in
+		*--dns-listen*) servers+=(mifd) ;;
+		*) echo "bench-dns: $MIFD has no --dns-listen yet: mifd left out" >&2 ;;
+		esac
+		;;
+	unbound | dnsmasq | echo) servers+=("$s") ;;
+	*) echo "bench-dns: unknown server $s" >&2; exit 2 ;;
+	esac
+done
+world_require dnsperf dig nsd unbound dnsmasq perf valgrind callgrind_control callgrind_annotate
+[ -x "$echo_bin" ] || { echo "bench-dns: $echo_bin missing (build first)" >&2; exit 1; }
+
+world_init
+world_host up
+world_host h
+world_link up eth0 h eth0
+ip -n "$(world_ns up)" addr add "$upstream/24" dev eth0
+ip -n "$(world_ns h)" addr add 10.53.0.2/24 dev eth0
+cache=$((fill + fill / 2))   # every server's cache: room for all filled names
+
+# The upstream: nsd, authoritative for bench.example (TTL one day).
+zone=$WORLD_TMP/bench.example.zone
+{
+	# shellcheck disable=SC2016
+	printf '$ORIGIN bench.example.\n$TTL 86400\n'
+	printf '@ SOA ns admin 1 3600 600 86400 3600\n@ NS ns\nns A %s\n*.w A 10.9.9.9\n' "$upstream"
+	awk -v n="$fill" 'BEGIN { for (i = 0; i < n; i++)
+		printf "n%d A 10.%d.%d.%d\n", i, 64 + int(i / 65536), int(i / 256) % 256, i % 256 }'
+} >"$zone"
+cat >"$WORLD_TMP/nsd.conf" <<EOF
+server:
+	ip-address: $upstream
+	port: 53
+	username: ""
+	chroot: ""
+	zonesdir: "$WORLD_TMP"
+	pidfile: "$WORLD_TMP/nsd.pid"
+	database: ""
+	zonelistfile: "$WORLD_TMP/nsd.zonelist"
+	xfrdfile: "$WORLD_TMP/nsd.xfrd"
+	xfrdir: "$WORLD_TMP"
+	logfile: "$WORLD_TMP/nsd-run.log"
+	server-count: 1
+	verbosity: 0
+remote-control:
+	control-enable: no
+zone:
+	name: bench.example
+	zonefile: bench.example.zone
+EOF
+world_bg up nsd nsd -d -c "$WORLD_TMP/nsd.conf"
+upstream_ok() {
+	local a
+	a=$(world_exec h dig @"$upstream" +tries=1 +time=1 +short "n$((fill - 1)).bench.example" A)
+	[ "$a" = "$(name_addr $((fill - 1)))" ]
+}
+world_wait_for "nsd answering with the whole zone" 60 upstream_ok
+
+cat >"$WORLD_TMP/unbound.conf" <<EOF
+server:
+	interface: ${addr[unbound]}
+	port: 53
+	num-threads: 1
+	do-daemonize: no
+	chroot: ""
+	username: ""
+	directory: "$WORLD_TMP"
+	pidfile: ""
+	use-syslog: no
+	logfile: "$WORLD_TMP/unbound-run.log"
+	verbosity: 0
+	do-ip6: no
+	access-control: 127.0.0.0/8 allow
+	module-config: "iterator"
+	msg-cache-size: 256m
+	rrset-cache-size: 512m
+	prefetch: no
+	num-queries-per-thread: 4096
+remote-control:
+	control-enable: no
+forward-zone:
+	name: "."
+	forward-addr: $upstream
+EOF
+world_exec h unbound-checkconf "$WORLD_TMP/unbound.conf" >/dev/null ||
+	world_fail "unbound.conf rejected"
+printf '[dns]\nresolv_conf = %s\ncache_size = %d\ncache_bytes = %d\n' \
+	"$WORLD_TMP/resolv.conf" "$cache" $((cache * 1024)) >"$WORLD_TMP/mifd.conf"
+
+# Query files: the hit set, the fill set (every name), and distinct miss names.
+awk -v n="$hit_names" 'BEGIN { for (i = 0; i < n; i++) printf "n%d.bench.example A\n", i }' \
+	>"$WORLD_TMP/hits"
+awk -v n="$fill" 'BEGIN { for (i = 0; i < n; i++) printf "n%d.bench.example A\n", i }' \
+	>"$WORLD_TMP/fill"
+
+declare -A rss_idle=() rss_full=()
+for s in "${servers[@]}"; do
+	start "$s"
+	sleep 0.5
+	rss_idle[$s]=$(rss "$s")
+done
+# Warm every cache with the hit set, then check it is all hits: the second
+# pass must send nothing upstream.
+for s in "${servers[@]}"; do
+	dnsperf_run "$WORLD_TMP/warm-$s" -s "${addr[$s]}" -d "$WORLD_TMP/hits" -n 1 -c 1 -q 20
+done
+tx0=$(up_tx)
+for s in "${servers[@]}"; do
+	dnsperf_run "$WORLD_TMP/warm2-$s" -s "${addr[$s]}" -d "$WORLD_TMP/hits" -n 1 -c 1 -q 20
+	[ "$(dp "$WORLD_TMP/warm2-$s" "Queries completed")" = "$hit_names" ] ||
+		world_fail "$s did not answer all $hit_names warm-up queries"
+done
+[ "$(up_tx)" -le $((tx0 + 5)) ] ||
+	world_fail "the hit set is not cached: $(($(up_tx) - tx0)) packets went upstream"
+world_log "servers: ${servers[*]}; hit set of $hit_names names cached"
+
+# ---- 1. throughput rounds ----
+
+: >"$WORLD_TMP/runs"
+hz=$(getconf CLK_TCK)
+kept_rounds=0 dropped=0 done_rounds=0
+for ((r = 0; r < max_rounds && kept_rounds < rounds; r++)); do
+	n=${#servers[@]} all=1
+	for ((k = 0; k < n; k++)); do
+		s=${servers[(r + k) % n]}
+		tx0=$(up_tx)
+		c0=$(cpu_sample)
+		p0=$(cpu_ticks "${pid[$s]}")
+		dnsperf_run "$WORLD_TMP/tp" -s "${addr[$s]}" -d "$WORLD_TMP/hits" -l "$secs" \
+			-c "$clients" -q "$outstanding"
+		p1=$(cpu_ticks "${pid[$s]}")
+		c1=$(cpu_sample)
+		st=$(steal_pct "$c0" "$c1")
+		q=$(dp "$WORLD_TMP/tp" "Queries per second")
+		lost=$(dp "$WORLD_TMP/tp" "Queries lost")
+		# Server CPU per answered query (microseconds) and its busy share.
+		nq=$(dp "$WORLD_TMP/tp" "Queries completed")
+		cpu_us=$(awk -v d=$((p1 - p0)) -v n="$nq" -v hz="$hz" 'BEGIN { printf "%.3f", (n > 0 ? d * 1e6 / hz / n : 0) }')
+		busy=$(awk -v d=$((p1 - p0)) -v t="$secs" -v hz="$hz" 'BEGIN { printf "%.0f", 100 * d / hz / t }')
+		keep=1
+		awk -v s="$st" -v m="$steal_max" 'BEGIN { exit !(s > m) }' && keep=0
+		[ "$keep" = 1 ] || { all=0; dropped=$((dropped + 1)); }
+		echo "$r $s $q $st $keep $lost $(($(up_tx) - tx0)) $cpu_us $busy" >>"$WORLD_TMP/runs"
+		world_log "round $r $s: $q qps, steal $st%, lost $lost, server CPU $cpu_us us/query" \
+			"(busy $busy%)$([ "$keep" = 1 ] || echo ', dropped')"
+	done
+	done_rounds=$((r + 1))
+	[ "$all" = 0 ] || kept_rounds=$((kept_rounds + 1))
+done
+
+# ratio A B [COL]: qps(A)/qps(B) in each round where both runs were kept,
+# one per line in round order. COL 8 (CPU per query) gives B/A instead: the
+# ratio of the capacities a server-bound client would see.
+ratio() {
+	awk -v a="$1" -v b="$2" -v c="${3:-3}" '
+		$5 == 1 && $2 == a { qa[$1] = c == 3 ? $3 : 1 / $8 }
+		$5 == 1 && $2 == b { qb[$1] = c == 3 ? $3 : 1 / $8 }
+		END { for (r in qa) if ((r in qb) && qb[r] > 0) printf "%d %.3f\n", r, qa[r] / qb[r] }' \
+		"$WORLD_TMP/runs" | sort -n | awk '{ print $2 }'
+}
+
+# ---- 2. system calls per hit ----
+
+declare -A sc=() sc_top=()
+tps=""
+for t in recvfrom recvmsg recvmmsg sendto sendmsg sendmmsg epoll_wait epoll_pwait poll ppoll \
+	select pselect6 read write socket close getrandom; do
+	[ -e "/sys/kernel/tracing/events/syscalls/sys_enter_$t" ] && tps+=",syscalls:sys_enter_$t"
+done
+for s in "${servers[@]}"; do
+	perf stat -x, -o "$WORLD_TMP/perf-$s" -e "raw_syscalls:sys_enter$tps" -p "${pid[$s]}" &
+	perfpid=$!
+	WORLD_PIDS+=("$perfpid")
+	sleep 1
+	dnsperf_run "$WORLD_TMP/sc-$s" -s "${addr[$s]}" -d "$WORLD_TMP/hits" -n "$sc_runs" \
+		-c "$clients" -q "$outstanding"
+	kill -INT "$perfpid"
+	wait "$perfpid" || true
+	nq=$(dp "$WORLD_TMP/sc-$s" "Queries completed")
+	sc[$s]=$(awk -F, -v n="$nq" '$3 == "raw_syscalls:sys_enter" { printf "%.2f", $1 / n }' "$WORLD_TMP/perf-$s")
+	sc_top[$s]=$(awk -F, -v n="$nq" '$3 ~ /^syscalls:sys_enter_/ && $1 > 0 {
+		sub(/^syscalls:sys_enter_/, "", $3); printf "%s %.2f\n", $3, $1 / n }' "$WORLD_TMP/perf-$s" |
+		sort -k2 -gr | awk 'NR <= 4 { printf "%s%s=%s", (NR > 1 ? " " : ""), $1, $2 }')
+	world_log "$s: ${sc[$s]} system calls per hit (${sc_top[$s]})"
+done
+
+# ---- 3. added median latency of a cache miss ----
+
+declare -A lat_srv=() lat_dir=() lat_add=()
+for s in "${servers[@]}"; do
+	[ "$s" != echo ] || continue
+	world_log "$s: $((lat_chunks * lat_chunk)) misses, and as many straight to the upstream"
+	: >"$WORLD_TMP/lat-$s-srv"
+	: >"$WORLD_TMP/lat-$s-dir"
+	for ((c = 0; c < lat_chunks; c++)); do
+		for via in srv dir; do
+			awk -v s="$s" -v v="$via" -v c="$c" -v n="$lat_chunk" 'BEGIN {
+				for (i = 0; i < n; i++) printf "m%d-%d-%s-%s.w.bench.example A\n", c, i, v, s }' \
+				>"$WORLD_TMP/miss"
+			a=${addr[$s]}
+			[ "$via" = srv ] || a=$upstream
+			dnsperf_run "$WORLD_TMP/lat" -s "$a" -d "$WORLD_TMP/miss" -n 1 -c 1 -q 1 -v
+			awk '$1 == ">" && $2 == "NOERROR" { print $NF * 1000 }' "$WORLD_TMP/lat" \
+				>>"$WORLD_TMP/lat-$s-$via"
+		done
+	done
+	[ "$(wc -l <"$WORLD_TMP/lat-$s-srv")" = $((lat_chunks * lat_chunk)) ] ||
+		world_fail "$s: not every miss got NOERROR"
+	lat_srv[$s]=$(median <"$WORLD_TMP/lat-$s-srv")
+	lat_dir[$s]=$(median <"$WORLD_TMP/lat-$s-dir")
+	lat_add[$s]=$(awk -v a="${lat_srv[$s]}" -v b="${lat_dir[$s]}" 'BEGIN { printf "%.3f", a - b }')
+	world_log "$s: miss median ${lat_srv[$s]} ms, upstream direct ${lat_dir[$s]} ms"
+done
+
+# ---- 4. resident memory with every name cached ----
+
+declare -A fill_up=()
+for s in "${servers[@]}"; do
+	[ "$s" != echo ] || continue
+	dnsperf_run "$WORLD_TMP/fill-$s" -s "${addr[$s]}" -d "$WORLD_TMP/fill" -n 1 -c "$clients" \
+		-q "$outstanding" -t 10
+	[ "$(dp "$WORLD_TMP/fill-$s" "Queries completed")" = "$fill" ] ||
+		world_fail "$s: not all $fill names answered: $(grep -E 'completed|lost' "$WORLD_TMP/fill-$s")"
+	sleep 0.5
+	rss_full[$s]=$(rss "$s")
+	tx0=$(up_tx)
+	dnsperf_run "$WORLD_TMP/fill2-$s" -s "${addr[$s]}" -d "$WORLD_TMP/fill" -n 1 -c "$clients" \
+		-q "$outstanding"
+	fill_up[$s]=$(($(up_tx) - tx0))
+	world_log "$s: RSS ${rss_idle[$s]} KiB idle, ${rss_full[$s]} KiB with $fill names;" \
+		"asked again: ${fill_up[$s]} packets upstream"
+done
+if [ -n "${pid[mifd]:-}" ]; then
+	world_ctl --json dns >"$WORLD_TMP/mifd-dns.json" || true
+fi
+
+# ---- 5. instructions per hit (callgrind) ----
+
+rm -rf "$out"
+mkdir -p "$out"
+declare -A ir=()
+for s in "${servers[@]}"; do
+	stop "$s"
+	[ "$s" != mifd ] || rm -f "$WORLD_TMP/mifd.sock"
+	start "$s" valgrind --tool=callgrind --trace-children=no \
+		--callgrind-out-file="$WORLD_TMP/cg-$s.%p"
+	# First pass fills the fresh cache, second runs the hit path once warm.
+	dnsperf_run "$WORLD_TMP/cgw-$s" -s "${addr[$s]}" -d "$WORLD_TMP/hits" -n 2 -c 1 -q 20 -t 30
+	timeout 60 callgrind_control -z "${pid[$s]}" >/dev/null ||
+		world_fail "callgrind_control -z $s failed"
+	dnsperf_run "$WORLD_TMP/cgq-$s" -s "${addr[$s]}" -d "$WORLD_TMP/hits" -n "$cg_runs" \
+		-c "$clients" -q "$outstanding" -t 30
+	timeout 60 callgrind_control -d "${pid[$s]}" >/dev/null ||
+		world_fail "callgrind_control -d $s failed"
+	nq=$(dp "$WORLD_TMP/cgq-$s" "Queries completed")
+	dumps=("$WORLD_TMP/cg-$s.${pid[$s]}".*)
+	f=${dumps[0]}
+	[ -f "$f" ] || world_fail "no callgrind dump for $s"
+	ir[$s]=$(awk -v n="$nq" '/^summary:/ { printf "%.0f", $2 / n }' "$f")
+	cp "$f" "$out/callgrind.$s.out"
+	callgrind_annotate --threshold=100 "$f" >"$out/callgrind.$s.txt" 2>&1 || true
+	# Functions by their own instructions per hit. After -z, callgrind charges
+	# the whole total to the frames below the event loop (main, libc start):
+	# those rows (>= 99% each) are left out.
+	awk -v n="$nq" -v t="$(awk '/^summary:/ { print $2 }' "$f")" '
+		/^ *[0-9,]+ \( *[0-9.]+%\)  / && !/PROGRAM TOTALS/ {
+		v = $1; gsub(/,/, "", v); p = 100 * v / t
+		if (p >= 99) next
+		f = $0; sub(/^ *[0-9,]+ \( *[0-9.]+%\)  /, "", f); sub(/ \[.*$/, "", f)
+		sub(/^.*\.\.\//, "", f)
+		if (++k <= 25) printf "%8.1f  %5.1f%%  %s\n", v / n, p, f }' \
+		"$out/callgrind.$s.txt" >"$out/callgrind.$s.top25.txt"
+	world_log "$s: ${ir[$s]} instructions per hit ($nq hits)"
+	stop "$s"
+done
+
+# ---- report ----
+
+dash() { [ -n "${1:-}" ] && echo "$1" || echo -; }
+{
+	echo
+	echo "DNS cache hits and misses (bench/dns.sh$([ "$quick" = 1 ] && echo ' --quick'))," \
+		"dnsperf -c $clients -q $outstanding on $hit_names cached names"
+	echo "throughput: $kept_rounds rounds kept of $done_rounds (${secs}s per run);" \
+		"$dropped runs dropped for CPU steal over ${steal_max}%"
+	printf '%-34s' "measure"
+	for s in "${servers[@]}"; do printf ' %12s' "$s"; done
+	echo
+	row() {   # LABEL ARRAY-NAME
+		local -n a=$2
+		printf '%-34s' "$1"
+		for s in "${servers[@]}"; do printf ' %12s' "$(dash "${a[$s]:-}")"; done
+		echo
+	}
+	declare -A qps_med=() rat_unb=() cap_unb=() cpu_med=() busy_med=()
+	# shellcheck disable=SC2034  # read through row's name reference
+	for s in "${servers[@]}"; do
+		qps_med[$s]=$(awk -v s="$s" '$2 == s && $5 == 1 { printf "%.0f\n", $3 }' "$WORLD_TMP/runs" | median)
+		rat_unb[$s]=$(ratio "$s" unbound | median)
+		cap_unb[$s]=$(ratio "$s" unbound 8 | median)
+		cpu_med[$s]=$(awk -v s="$s" '$2 == s && $5 == 1 { print $8 }' "$WORLD_TMP/runs" | median)
+		busy_med[$s]=$(awk -v s="$s" '$2 == s && $5 == 1 { print $9 }' "$WORLD_TMP/runs" | median)
+	done
+	row "instructions per hit (callgrind)" ir
+	row "system calls per hit" sc
+	row "qps, median of kept runs" qps_med
+	row "server CPU us per hit, median" cpu_med
+	row "server CPU busy %, median" busy_med
+	row "capacity / unbound's (CPU per hit)" cap_unb
+	row "qps / unbound's, median per round" rat_unb
+	row "miss: median through server, ms" lat_srv
+	row "miss: median direct upstream, ms" lat_dir
+	row "miss: added median latency, ms" lat_add
+	row "RSS idle, KiB" rss_idle
+	row "RSS with $fill names, KiB" rss_full
+	row "packets upstream, $fill asked again" fill_up
+	echo "system calls per hit by call:"
+	for s in "${servers[@]}"; do printf '  %-8s %s\n' "$s" "$(dash "${sc_top[$s]:-}")"; done
+	if [ -n "${pid[mifd]:-}" ]; then
+		echo "mifd qps ratios per round (kept rounds): unbound $(ratio mifd unbound | tr '\n' ' ')" \
+			"dnsmasq $(ratio mifd dnsmasq | tr '\n' ' ')echo $(ratio mifd echo | tr '\n' ' ')"
+		mu=$(ratio mifd unbound | median)
+		verdict() { awk -v v="$1" -v c="$2" -v t="$3" 'BEGIN { if (v == "-" || v == "") print "n/a";
+			else if ((c == "le" && v + 0 <= t) || (c == "ge" && v + 0 >= t)) print "met";
+			else print "MISSED" }'; }
+		echo "targets: instructions/hit <= 3000: $(verdict "${ir[mifd]:-}" le 3000) (${ir[mifd]:-?});" \
+			"system calls/hit <= 1: $(verdict "${sc[mifd]:-}" le 1) (${sc[mifd]:-?});" \
+			"qps >= 1.2 x unbound: $(verdict "$mu" ge 1.2) ($mu; echo/unbound" \
+			"$(ratio echo unbound | median), mifd/echo $(ratio mifd echo | median))"
+		echo "mifd's hit path, own instructions per hit (callgrind, top 25):"
+		sed 's/^/  /' "$out/callgrind.mifd.top25.txt"
+	fi
+	echo
+	echo "dns.rounds_kept=$kept_rounds"
+	echo "dns.rounds_run=$done_rounds"
+	echo "dns.runs_dropped=$dropped"
+	echo "dns.steal_max_pct=$steal_max"
+	echo "dns.fill_names=$fill"
+	for s in "${servers[@]}"; do
+		echo "dns.$s.ir_per_hit=$(dash "${ir[$s]:-}")"
+		echo "dns.$s.syscalls_per_hit=$(dash "${sc[$s]:-}")"
+		echo "dns.$s.qps_median=$(dash "${qps_med[$s]:-}")"
+		echo "dns.$s.qps_ratio_unbound_median=$(dash "${rat_unb[$s]:-}")"
+		echo "dns.$s.cpu_us_per_hit_median=$(dash "${cpu_med[$s]:-}")"
+		echo "dns.$s.capacity_ratio_unbound_median=$(dash "${cap_unb[$s]:-}")"
+		[ "$s" = echo ] && continue
+		echo "dns.$s.miss_added_ms=$(dash "${lat_add[$s]:-}")"
+		echo "dns.$s.rss_idle_kib=$(dash "${rss_idle[$s]:-}")"
+		echo "dns.$s.rss_filled_kib=$(dash "${rss_full[$s]:-}")"
+	done
+	if [ -n "${pid[mifd]:-}" ]; then
+		for b in unbound dnsmasq echo; do
+			echo "dns.mifd.qps_ratio_$b.median=$(ratio mifd "$b" | median)"
+		done
+	fi
+} | tee "$out/summary.txt"
+cp "$WORLD_TMP/runs" "$out/runs.txt"
+[ ! -f "$WORLD_TMP/mifd-dns.json" ] || cp "$WORLD_TMP/mifd-dns.json" "$out/"
+echo "(details: $out)"
+exit 0
