@@ -3,12 +3,15 @@
  * @file mif.h
  * @brief libmif: talk to mifd, the multiple-provisioning-domain daemon.
  *
- * This first version speaks mifd's control protocol (one JSON object per
- * line, see doc/control-protocol.md): requests, replies and PvD events.
+ * It speaks mifd's control protocol (one JSON object per line, see
+ * doc/control-protocol.md): requests, replies and PvD events; and binds
+ * sockets to a PvD through mifd's bind socket (mif_bind_pvd()).
  * Every function returns 0 or a negative errno; none logs or aborts.
  */
 #ifndef MIF_MIF_H
 #define MIF_MIF_H
+
+#include <stddef.h>
 
 #include <mif/export.h>
 
@@ -59,6 +62,38 @@ MIF_EXPORT int mif_ctl_call(struct mif_ctl *ctl, const char *method, const char 
  * @return 0, -ETIMEDOUT, -EPROTO or -ECONNRESET
  */
 MIF_EXPORT int mif_ctl_next_event(struct mif_ctl *ctl, char **event_json, int timeout_ms);
+
+/** How long mif_bind_pvd() waits for mifd's answer. */
+#define MIF_BIND_TIMEOUT_MS 5000
+
+/**
+ * Bind a socket to a PvD: its traffic then uses only that PvD's routes
+ * (and its interface, when the PvD has exactly one). No privilege is
+ * needed: mifd receives a copy of the descriptor over its bind socket
+ * (the control socket's path with ".sock" replaced by "-bind.sock"), sets
+ * the PvD's routing mark on it and closes its copy. Call it before
+ * connect() or the first send. A bound socket never falls back to another
+ * network: when the PvD has no route to a destination, or has gone, its
+ * sends and connects fail with ENETUNREACH (or EHOSTUNREACH).
+ *
+ * Thread-safe; no connection to keep (unlike mif_ctl_open()).
+ *
+ * @param socket_path  mifd's control socket, or NULL for $MIF_SOCKET or
+ *                     the default; the bind socket is found beside it
+ * @param fd           an IPv4 or IPv6 socket of the caller
+ * @param pvd          the PvD's id, or its handle in decimal
+ * @param err          receives a sentence on failure ("" on success); may
+ *                     be NULL
+ * @param errlen       size of err
+ * @return 0; -ENOENT (no such PvD, or it has gone); -ENOTSOCK (fd is not a
+ *         socket); -EAFNOSUPPORT (not IPv4/IPv6); -ENETUNREACH (the PvD has
+ *         no routes); -EOPNOTSUPP (mifd's routing is off); -ECONNREFUSED
+ *         (mifd is not running); -ETIMEDOUT (no answer within
+ *         MIF_BIND_TIMEOUT_MS); -EPROTO (an answer that is not the
+ *         protocol); -EINVAL, -EBADF or another negative errno
+ */
+MIF_EXPORT int mif_bind_pvd(const char *socket_path, int fd, const char *pvd, char *err,
+			    size_t errlen);
 
 #ifdef __cplusplus
 }

@@ -98,6 +98,19 @@ void engine_set_sync_cb(struct engine *e, engine_sync_fn cb, void *ctx);
 uint64_t engine_pvd_handle(struct engine *e, const char *id);
 const char *engine_pvd_id(struct engine *e, uint64_t handle);
 
+/* The bind socket (bindsock.h): what binds a socket to PvD id (id or
+ * handle). Returns 0; -ENOENT (no such PvD), -EOPNOTSUPP (routing off),
+ * -ENETUNREACH (the PvD has no table) or -EINVAL, with err set. */
+struct engine_bind_info {
+	uint64_t handle;
+	char id[PVD_ID_MAX];
+	uint32_t table;
+	uint32_t mark;               /* SO_MARK: route_mark_of(table) */
+	int ifindex;                 /* its only interface, 0 if several */
+};
+int engine_bind_lookup(struct engine *e, const char *id, struct engine_bind_info *out,
+		       char *err, size_t errlen);
+
 /* Read-only access for the control socket. */
 json_t *engine_pvd_list_json(struct engine *e);
 /* -ENOENT if no PvD has that id or handle. */

@@ -62,9 +62,11 @@ static void er_explain(struct engine *e, const struct pvd *want, const struct pv
 	uint32_t base = e->rt.cfg.prio_base;
 
 	if (want)
-		snprintf(why, len, "marked for PvD %.200s: rule %u fwmark %u lookup %u", want->id,
-			 base + 200, route_table_of(&e->rt.tables, &e->rt.cfg, want->handle, false),
-			 route_table_of(&e->rt.tables, &e->rt.cfg, want->handle, false));
+		snprintf(why, len, "marked for PvD %.200s: rule %u fwmark 0x%x lookup %u, else "
+			 "rule %u unreachable (no fallback)", want->id, base + 200,
+			 route_mark_of(&e->rt.cfg, route_table_of(&e->rt.tables, &e->rt.cfg,
+								  want->handle, false)),
+			 route_table_of(&e->rt.tables, &e->rt.cfg, want->handle, false), base + 250);
 	else if (has_from && src_pvd)
 		snprintf(why, len, "source %s is an address of PvD %.200s: rule %u from %s lookup %u "
 			 "(RFC 8028: a source uses its own PvD's routers)", from, src_pvd->id,
@@ -111,8 +113,8 @@ int engine_route_get(struct engine *e, json_t *params, uint32_t *token, char *er
 		want = pvd_find(&e->store, id);
 		if (!want || !route_table_of(&e->rt.tables, &e->rt.cfg, want->handle, false))
 			return snprintf(err, errlen, "pvd: no PvD \"%s\" with routes", id), -ENOENT;
-		q.mark = route_table_of(&e->rt.tables, &e->rt.cfg, want->handle, false) &
-			 e->rt.cfg.mark_mask;
+		q.mark = route_mark_of(&e->rt.cfg, route_table_of(&e->rt.tables, &e->rt.cfg,
+								   want->handle, false));
 	}
 	slot = er_slot(e);
 	if (slot < 0)

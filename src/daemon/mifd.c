@@ -18,6 +18,7 @@
 #include "common/log.h"
 #include "daemon/caps.h"
 #include "daemon/config.h"
+#include "daemon/bindsock.h"
 #include "daemon/control.h"
 #include "daemon/engine.h"
 #include "daemon/kern.h"
@@ -187,6 +188,7 @@ struct mifd {
 	struct kern *kern;
 	struct engine *engine;
 	struct control *control;
+	struct bindsock *bind;
 	struct stub *stub;
 	struct event *sigs[2];
 	int fds[2];
@@ -216,6 +218,11 @@ static int mifd_start(struct mifd *m, const struct mifd_config *cfg)
 	m->control = control_new(m->base, cfg->socket, m->engine, &r);
 	if (!m->control)
 		return log_err("cannot listen on %s: %s", cfg->socket,
+			       r == -EADDRINUSE ? "another mifd is running there" :
+			       strerror(-r)), r;
+	m->bind = bindsock_new(m->base, cfg->socket, m->engine, &r);
+	if (!m->bind)
+		return log_err("cannot listen on the bind socket beside %s: %s", cfg->socket,
 			       r == -EADDRINUSE ? "another mifd is running there" :
 			       strerror(-r)), r;
 	if (cfg->dns.enabled) {
@@ -256,6 +263,7 @@ static void mifd_stop(struct mifd *m)
 		if (m->sigs[i])
 			event_free(m->sigs[i]);
 	stub_free(m->stub);
+	bindsock_free(m->bind);
 	control_free(m->control);
 	kern_free(m->kern);
 	engine_free(m->engine);

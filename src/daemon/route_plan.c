@@ -17,7 +17,7 @@ void route_cfg_defaults(struct route_cfg *c)
 	c->table_base = 1000;
 	c->table_count = ROUTE_MAX_TABLES;
 	c->prio_base = 10000;
-	c->mark_mask = 0xffff;
+	c->mark_mask = ROUTE_MARK_MASK;
 	c->proto = ROUTE_PROTO_MIF;
 }
 
@@ -64,6 +64,15 @@ uint32_t route_table_of(struct route_tables *t, const struct route_cfg *c, uint6
 	return 0;
 }
 
+/* The table number in the low bits, and the flag that makes the socket's
+ * choice binding (the base+250 unreachable rule). */
+uint32_t route_mark_of(const struct route_cfg *c, uint32_t table)
+{
+	if (!table)
+		return 0;
+	return (table & c->mark_mask & ~ROUTE_MARK_FLAG) | (ROUTE_MARK_FLAG & c->mark_mask);
+}
+
 void route_tables_gc(struct route_tables *t, const struct pvd_store *s)
 {
 	for (size_t i = 0; i < ROUTE_MAX_TABLES; i++) {
@@ -108,9 +117,16 @@ bool route_key_same(const struct nl_route *a, const struct nl_route *b)
 	       a->priority == b->priority && memcmp(a->dst, b->dst, 16) == 0;
 }
 
+/* The builder sends action 0 as FR_ACT_TO_TBL, and a dump reports it so. */
+static uint8_t rp_action(const struct nl_rule *r)
+{
+	return r->action ? r->action : FR_ACT_TO_TBL;
+}
+
 bool rule_same(const struct nl_rule *a, const struct nl_rule *b)
 {
 	return a->family == b->family && a->priority == b->priority && a->table == b->table &&
+	       rp_action(a) == rp_action(b) &&
 	       a->src_len == b->src_len && memcmp(a->src, b->src, 16) == 0 &&
 	       a->has_fwmark == b->has_fwmark && (!a->has_fwmark ||
 		(a->fwmark == b->fwmark && a->fwmask == b->fwmask)) &&
@@ -207,8 +223,23 @@ static int rp_rule_mark(struct route_plan *p, const struct route_cfg *c, uint8_t
 {
 	struct nl_rule r = { .family = family, .priority = c->prio_base + 200, .table = table,
 			     .protocol = c->proto, .action = FR_ACT_TO_TBL, .has_fwmark = true,
-			     .fwmark = table & c->mark_mask, .fwmask = c->mark_mask };
+			     .fwmark = route_mark_of(c, table), .fwmask = c->mark_mask };
 
+	return route_plan_add_rule(p, &r);
+}
+
+/* base+250: a socket marked for a PvD whose table has no route for the
+ * destination (or whose PvD left, taking its base+200 rule) gets
+ * ENETUNREACH; it never falls through to the main table or another PvD. */
+static int rp_rule_unreachable(struct route_plan *p, const struct route_cfg *c, uint8_t family)
+{
+	struct nl_rule r = { .family = family, .priority = c->prio_base + 250,
+			     .protocol = c->proto, .action = FR_ACT_UNREACHABLE,
+			     .has_fwmark = true, .fwmark = ROUTE_MARK_FLAG & c->mark_mask,
+			     .fwmask = ROUTE_MARK_FLAG & c->mark_mask };
+
+	if (!r.fwmask)
+		return 0;            /* a mask without the flag: marks are not binding */
 	return route_plan_add_rule(p, &r);
 }
 
@@ -281,6 +312,45 @@ static int rp_addresses(const struct view *v, const struct route_cfg *c, const s
 	return 0;
 }
 
+/* fe80::/64 on one interface, in p's table: with the base+250 rule a
+ * marked socket reaches nothing outside its table, and link-local routers
+ * and DNS servers (RFC 8106 allows them) must stay reachable. The metric
+ * carries the ifindex so a PvD on several links keeps one route per link
+ * (the kernel's key is table, destination and metric). */
+static int rp_route_ll(struct route_plan *p, const struct route_cfg *c, uint32_t table, int oif)
+{
+	struct nl_route r = { .family = AF_INET6, .table = table, .protocol = c->proto,
+			      .type = RTN_UNICAST, .oif = oif, .dst_len = 64,
+			      .priority = 1024 + (uint32_t)(oif & 0xffff) };
+
+	if (oif <= 0)
+		return 0;
+	r.dst[0] = 0xfe;
+	r.dst[1] = 0x80;
+	return route_plan_add_route(p, &r);
+}
+
+/* Every interface where p has IPv6 routers, prefixes or link-local DNS. */
+static int rp_link_locals(const struct route_cfg *c, const struct pvd *p, uint32_t table,
+			  struct route_plan *out)
+{
+	const struct pvd_router *rt;
+	const struct pvd_prefix *x;
+	const struct pvd_dns *d;
+	int r = 0;
+
+	TAILQ_FOREACH(rt, &p->routers, e)
+		if (r == 0 && !rp_v4(&rt->addr))
+			r = rp_route_ll(out, c, table, rt->ifindex);
+	TAILQ_FOREACH(x, &p->prefixes, e)
+		if (r == 0 && !rp_v4(&x->prefix))
+			r = rp_route_ll(out, c, table, x->ifindex);
+	TAILQ_FOREACH(d, &p->dns, e)
+		if (r == 0 && IN6_IS_ADDR_LINKLOCAL(&d->addr))
+			r = rp_route_ll(out, c, table, d->ifindex);
+	return r;
+}
+
 /* The best router of one family: highest RFC 4191 preference, then first. */
 static const struct pvd_router *rp_best_router(const struct pvd *p, bool v4)
 {
@@ -337,6 +407,8 @@ static int rp_pvd(const struct view *v, const struct route_cfg *c, const struct 
 			r = rp_route(out, c, table, &rt->prefix, rt->plen, &rt->router, oif,
 				     rt->pref, NULL);
 	}
+	if (r == 0)
+		r = rp_link_locals(c, p, table, out);
 	if (r == 0)
 		r = rp_rule_mark(out, c, AF_INET, table);
 	if (r == 0)
@@ -496,7 +568,11 @@ int route_plan_build(const struct pvd_store *s, const struct view *v, const stru
 		if (r < 0)
 			return r;
 	}
-	r = rp_rule_specific(out, c, AF_INET, 300, RT_TABLE_MAIN);
+	r = rp_rule_unreachable(out, c, AF_INET);
+	if (r == 0)
+		r = rp_rule_unreachable(out, c, AF_INET6);
+	if (r == 0)
+		r = rp_rule_specific(out, c, AF_INET, 300, RT_TABLE_MAIN);
 	if (r == 0)
 		r = rp_rule_specific(out, c, AF_INET6, 300, RT_TABLE_MAIN);
 	if (r == 0)

@@ -8,7 +8,11 @@
  * cfg->table_base, default 1000, one per PvD with routing information):
  *   base+0    from <PvD address>/32|128   lookup T    RFC 8028: a source
  *   base+100  from <PvD prefix>           lookup T    picks its PvD's routers
- *   base+200  fwmark T/mask               lookup T    sockets marked for a PvD
+ *   base+200  fwmark M(T)/0x1ffff         lookup T    sockets marked for a PvD
+ *   base+250  fwmark 0x10000/0x10000      unreachable a marked socket never
+ *                                                     falls back to another
+ *                                                     network (its PvD has no
+ *                                                     route there, or left)
  *   base+300  lookup main suppress_prefixlength 0     on-link and hand-made
  *                                                     routes, but no defaults
  *   base+310+i lookup T_i suppress_prefixlength 0     every PvD's specific
@@ -18,8 +22,15 @@
  *                                                     source nor mark
  * Table T holds the PvD's on-link prefixes, one default route (its best
  * router, RFC 4191 preference), RFC 4191 routes, DHCPv4 121/3 routes and
- * static routes. Every route and rule carries cfg->proto so mifd finds
- * exactly what it owns.
+ * static routes, and fe80::/64 on each of its IPv6 interfaces (a marked
+ * socket reaches its PvD's link-local routers and DNS servers, as Android's
+ * per-network tables do). Every route and rule carries cfg->proto so mifd
+ * finds exactly what it owns.
+ *
+ * Marks: M(T) = (T & 0xffff) | ROUTE_MARK_FLAG (route_mark_of). The flag
+ * says "this socket chose a PvD": the base+250 rule turns any lookup the
+ * PvD's table cannot answer into ENETUNREACH instead of letting the main
+ * table or another PvD carry it (Android netd's explicit-network marks).
  */
 #ifndef MIF_DAEMON_ROUTE_PLAN_H
 #define MIF_DAEMON_ROUTE_PLAN_H
@@ -34,6 +45,8 @@
 
 #define ROUTE_MAX_TABLES 256
 #define ROUTE_PROTO_MIF 77           /* rtm_protocol / FRA_PROTOCOL of mifd's entries */
+#define ROUTE_MARK_FLAG 0x10000u     /* set in every PvD mark: "explicitly bound" */
+#define ROUTE_MARK_MASK 0x1ffffu     /* the bits of a mark mifd owns */
 
 enum route_class { ROUTE_WIRED, ROUTE_WIFI, ROUTE_CELLULAR, ROUTE_VPN };
 
@@ -68,6 +81,8 @@ const char *route_class_name(enum route_class c);
 /* Table of a PvD (0 if it has none), allocating one when alloc is set. */
 uint32_t route_table_of(struct route_tables *t, const struct route_cfg *c, uint64_t handle,
 			bool alloc);
+/* The SO_MARK that routes a socket through table (0 for table 0). */
+uint32_t route_mark_of(const struct route_cfg *c, uint32_t table);
 /* Forget tables of PvDs that no longer exist. */
 void route_tables_gc(struct route_tables *t, const struct pvd_store *s);
 

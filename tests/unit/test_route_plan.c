@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
+#include <linux/fib_rules.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -140,6 +141,76 @@ static void test_tables_and_defaults(void **state)
 	assert_int_equal(find_rule(&w->p, AF_INET, 10300)->table, RT_TABLE_MAIN);
 }
 
+/* Marks: table | 0x10000 under mask 0x1ffff (base+200), and one rule per
+ * family at base+250 making any marked lookup the PvD's table cannot
+ * answer unreachable, so a bound socket never uses another network. */
+static void test_marks_and_unreachable(void **state)
+{
+	struct world *w = *state;
+	struct pvd *a = net(w, 2, "eth0", "fe80::a", "2001:db8:a::", "192.168.10.1", "192.168.10.0");
+	struct pvd *b = net(w, 3, "wlan0", "fe80::b", "2001:db8:b::", NULL, NULL);
+	uint8_t ll[16] = { 0xfe, 0x80 };
+	size_t n_mark = 0, n_ll = 0;
+
+	assert_int_equal(w->c.mark_mask, 0x1ffff);
+	assert_int_equal(route_mark_of(&w->c, 1000), 0x103e8);
+	assert_int_equal(route_mark_of(&w->c, 1255), 0x10000 | 1255);
+	assert_int_equal(route_mark_of(&w->c, 0), 0);
+	assert_int_equal(route_plan_build(&w->s, &w->v, &w->c, &w->t, &w->p), 0);
+	for (size_t i = 0; i < w->p.n_rules; i++) {
+		const struct nl_rule *r = &w->p.rules[i];
+
+		if (r->priority != 10200)
+			continue;
+		assert_true(r->has_fwmark);
+		assert_int_equal(r->fwmark, route_mark_of(&w->c, r->table));
+		assert_int_equal(r->fwmask, 0x1ffff);
+		assert_int_equal(r->action, FR_ACT_TO_TBL);
+		n_mark++;
+	}
+	assert_int_equal(n_mark, 4);           /* two PvDs, two families */
+	for (int f = 0; f < 2; f++) {
+		const struct nl_rule *u = find_rule(&w->p, f ? AF_INET6 : AF_INET, 10250);
+
+		assert_non_null(u);
+		assert_int_equal(u->action, FR_ACT_UNREACHABLE);
+		assert_true(u->has_fwmark);
+		assert_int_equal(u->fwmark, 0x10000);
+		assert_int_equal(u->fwmask, 0x10000);
+		assert_int_equal(u->table, 0);
+		assert_int_equal(u->protocol, 77);
+		assert_int_equal(u->src_len, 0);
+	}
+	/* fe80::/64 on each PvD's IPv6 link, in its own table only. */
+	for (size_t i = 0; i < w->p.n_routes; i++) {
+		const struct nl_route *r = &w->p.routes[i];
+
+		if (r->dst_len != 64 || memcmp(r->dst, ll, 16))
+			continue;
+		assert_false(r->has_gateway);
+		assert_int_equal(r->table, r->oif == 2 ? 1000 : 1001);
+		n_ll++;
+	}
+	assert_int_equal(n_ll, 2);
+	/* The unreachable rule differs from a lookup rule only by its action. */
+	{
+		struct nl_rule x = *find_rule(&w->p, AF_INET, 10250);
+
+		x.action = FR_ACT_TO_TBL;
+		assert_false(rule_same(&x, find_rule(&w->p, AF_INET, 10250)));
+		x.action = 0;
+		assert_false(rule_same(&x, find_rule(&w->p, AF_INET, 10250)));
+	}
+	/* Both PvDs gone: the unreachable rules stay (a bound socket keeps
+	 * failing rather than falling back), the mark rules go. */
+	pvd_destroy(&w->s, a);
+	pvd_destroy(&w->s, b);
+	assert_int_equal(route_plan_build(&w->s, &w->v, &w->c, &w->t, &w->p), 0);
+	assert_non_null(find_rule(&w->p, AF_INET, 10250));
+	assert_non_null(find_rule(&w->p, AF_INET6, 10250));
+	assert_null(find_rule(&w->p, AF_INET, 10200));
+}
+
 static void test_order_override_and_gone(void **state)
 {
 	struct world *w = *state;
@@ -236,6 +307,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_vpn_claims_default, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pref64_route, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_disabled, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_marks_and_unreachable, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -67,7 +67,8 @@ expect_server "IPv6, no source: wired A" server-A -d 2001:db8:99::1
 expect_server "source of B to the same address: B's server" server-B -d 10.99.0.1 -s "$B4"
 expect_server "source of A: A's server" server-A -d 10.99.0.1 -s "$A4"
 expect_server "IPv6 source of B: B's server" server-B -d 2001:db8:99::1 -s "$B6"
-expect_server "a socket marked for B: B's server" server-B -d 10.99.0.1 -m "$TB"
+# The mark is the table with the "bound" flag 0x10000 (route_plan.h).
+expect_server "a socket marked for B: B's server" server-B -d 10.99.0.1 -m "$((TB | 0x10000))"
 expect_server "only B routes 10.77/16 (DHCP 121): through B" server-onlyB -d 10.77.0.1
 expect_server "only B routes 2001:db8:77::/48 (RFC 4191): through B" server-onlyB -d 2001:db8:77::1
 

@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: MIT */
+/* libmif: bind a socket to a PvD through mifd's bind socket (mif.h). */
+#include <errno.h>
+#include <jansson.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mif/mif.h"
+
+#define MIF_BIND_MAX_REPLY 4096
+
+static int mif_bind_err(char *err, size_t len, int e, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Fill err (if any) and return e. */
+static int mif_bind_err(char *err, size_t len, int e, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && len) {
+		va_start(ap, fmt);
+		vsnprintf(err, len, fmt, ap);
+		va_end(ap);
+	}
+	return e;
+}
+
+/* The same rule as mifd's bindsock_path(): "X.sock" -> "X-bind.sock". */
+static int mif_bind_path(const char *ctl, struct sockaddr_un *sun)
+{
+	size_t n = strlen(ctl);
+	int w;
+
+	if (n >= 5 && strcmp(ctl + n - 5, ".sock") == 0)
+		w = snprintf(sun->sun_path, sizeof(sun->sun_path), "%.*s-bind.sock", (int)(n - 5),
+			     ctl);
+	else
+		w = snprintf(sun->sun_path, sizeof(sun->sun_path), "%s-bind", ctl);
+	return w < 0 || (size_t)w >= sizeof(sun->sun_path) ? -ENAMETOOLONG : 0;
+}
+
+/* Send {"pvd": pvd} with fd attached, as one message. */
+static int mif_bind_send(int s, int fd, const char *pvd)
+{
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(int))];
+	} cb;
+	json_t *o = json_pack("{s:s}", "pvd", pvd);
+	char *txt = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	struct iovec iov;
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cb.b,
+			    .msg_controllen = sizeof(cb.b) };
+	struct cmsghdr *h;
+	ssize_t w;
+
+	json_decref(o);
+	if (!txt)
+		return -ENOMEM;
+	iov.iov_base = txt;
+	iov.iov_len = strlen(txt);
+	memset(&cb, 0, sizeof(cb));
+	h = CMSG_FIRSTHDR(&m);
+	h->cmsg_level = SOL_SOCKET;
+	h->cmsg_type = SCM_RIGHTS;
+	h->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(h), &fd, sizeof(int));
+	do
+		w = sendmsg(s, &m, MSG_NOSIGNAL);
+	while (w < 0 && errno == EINTR);
+	free(txt);
+	if (w < 0)
+		return errno == EPIPE ? -ECONNRESET : -errno;
+	return 0;
+}
+
+static long long mif_bind_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Wait for one reply message; descriptors in it (there should be none)
+ * are closed. Returns its length or a negative errno. */
+static ssize_t mif_bind_recv(int s, char *buf, size_t cap)
+{
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(int) * 4)];
+	} cb;
+	long long deadline = mif_bind_now_ms() + MIF_BIND_TIMEOUT_MS;
+	struct iovec iov = { .iov_base = buf, .iov_len = cap };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct pollfd p = { .fd = s, .events = POLLIN };
+	struct cmsghdr *h;
+	ssize_t n;
+	int r;
+
+	do {
+		long long left = deadline - mif_bind_now_ms();
+
+		r = poll(&p, 1, left > 0 ? (int)left : 0);
+	} while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return -errno;
+	if (r == 0)
+		return -ETIMEDOUT;
+	m.msg_control = cb.b;
+	m.msg_controllen = sizeof(cb.b);
+	n = recvmsg(s, &m, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+	if (n < 0)
+		return -errno;
+	for (h = CMSG_FIRSTHDR(&m); h; h = CMSG_NXTHDR(&m, h))
+		if (h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS)
+			for (size_t i = 0; i < (h->cmsg_len - CMSG_LEN(0)) / sizeof(int); i++) {
+				int x;
+
+				memcpy(&x, CMSG_DATA(h) + i * sizeof(int), sizeof(int));
+				close(x);
+			}
+	if (n == 0)
+		return -ECONNRESET;
+	return (m.msg_flags & MSG_TRUNC) ? -EPROTO : n;
+}
+
+/* {"ok":true,...} -> 0; {"ok":false,"errno":N,"error":TEXT} -> -N. */
+static int mif_bind_reply(const char *buf, size_t n, char *err, size_t errlen)
+{
+	json_t *o = json_loadb(buf, n, 0, NULL);
+	json_t *ok = json_object_get(o, "ok");
+	json_int_t en = json_integer_value(json_object_get(o, "errno"));
+	const char *msg = json_string_value(json_object_get(o, "error"));
+	int r;
+
+	if (json_is_true(ok) && json_is_string(json_object_get(o, "pvd")))
+		r = 0;
+	else if (json_is_false(ok) && en > 0 && en <= 4095)
+		r = mif_bind_err(err, errlen, -(int)en, "%s", msg ? msg : strerror((int)en));
+	else
+		r = mif_bind_err(err, errlen, -EPROTO, "mifd's reply is not valid protocol");
+	json_decref(o);
+	return r;
+}
+
+MIF_EXPORT int mif_bind_pvd(const char *path, int fd, const char *pvd, char *err, size_t errlen)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	char buf[MIF_BIND_MAX_REPLY];
+	ssize_t n;
+	int s, r;
+
+	if (err && errlen)
+		err[0] = '\0';
+	if (!pvd || !*pvd)
+		return mif_bind_err(err, errlen, -EINVAL, "no PvD given");
+	if (fd < 0)
+		return mif_bind_err(err, errlen, -EBADF, "not a descriptor");
+	if (!path)
+		path = getenv("MIF_SOCKET");
+	if (!path || !*path)
+		path = MIF_DEFAULT_SOCKET_PATH;
+	if (mif_bind_path(path, &sun) < 0)
+		return mif_bind_err(err, errlen, -ENAMETOOLONG, "socket path too long");
+	s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return mif_bind_err(err, errlen, -errno, "socket: %s", strerror(errno));
+	if (connect(s, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+		r = errno == ENOENT || errno == ECONNREFUSED ? -ECONNREFUSED : -errno;
+		close(s);
+		return mif_bind_err(err, errlen, r, "cannot reach mifd at %s: %s%s", sun.sun_path,
+				    strerror(-r), r == -ECONNREFUSED ? " (is mifd running?)" : "");
+	}
+	r = mif_bind_send(s, fd, pvd);
+	n = r < 0 ? r : mif_bind_recv(s, buf, sizeof(buf));
+	close(s);
+	if (n == -ETIMEDOUT)
+		return mif_bind_err(err, errlen, -ETIMEDOUT, "mifd did not answer within %d ms",
+				    MIF_BIND_TIMEOUT_MS);
+	if (n == -EPROTO)
+		return mif_bind_err(err, errlen, -EPROTO, "mifd's reply is too long");
+	if (n < 0)
+		return mif_bind_err(err, errlen, (int)n, "talking to mifd: %s", strerror((int)-n));
+	return mif_bind_reply(buf, (size_t)n, err, errlen);
+}
