@@ -31,6 +31,21 @@ static int su_error(struct stub *s, const uint8_t *msg, size_t len, uint8_t rcod
 	return dns_build_error(out, cap, msg, len, rcode);
 }
 
+/* The full choice for q (its text name filled in), remembered for hits. */
+static int su_choose(struct stub *s, struct dns_question *q, struct dns_choice *c)
+{
+	if (dns_name_text(q->wire, q->wire_len, q->name, sizeof(q->name)) < 0) {
+		s->ctr.refused++;
+		return -ENAMETOOLONG;
+	}
+	if (stub_choose(s, q->name, 0, false, c) < 0) {
+		s->ctr.servfail++;
+		return -ENOENT;
+	}
+	stub_memo_put(s, q, c->pvd[0]);
+	return 0;
+}
+
 /*
  * One query from a client: > 0 is a reply to send now (written to out),
  * 0 means it was forwarded (*txp is set: the caller records where the
@@ -42,6 +57,7 @@ int stub_handle_query(struct stub *s, const uint8_t *msg, size_t len, bool tcp, 
 	struct dns_question q;
 	struct dns_choice c;
 	struct stub_pvd *p;
+	uint64_t h;
 	uint16_t udp = DNS_UDP_MIN;
 	size_t limit;
 	bool opt = false;
@@ -55,11 +71,10 @@ int stub_handle_query(struct stub *s, const uint8_t *msg, size_t len, bool tcp, 
 		s->ctr.malformed++;
 		return -EBADMSG;
 	}
-	r = dns_parse_question(msg, len, &q, NULL);
+	r = dns_parse_question_wire(msg, len, &q, NULL);
 	if (r < 0) {
 		s->ctr.malformed++;
-		return su_error(s, msg, len, r == -ENAMETOOLONG ? DNS_RCODE_REFUSED :
-				DNS_RCODE_FORMERR, out, cap);
+		return su_error(s, msg, len, DNS_RCODE_FORMERR, out, cap);
 	}
 	if (((msg[2] >> 3) & 0x0f) != DNS_OPCODE_QUERY) {
 		s->ctr.notimp++;
@@ -79,7 +94,16 @@ int stub_handle_query(struct stub *s, const uint8_t *msg, size_t len, bool tcp, 
 		opt = r == 0;
 	}
 	limit = tcp ? cap : (udp < cap ? udp : cap);
-	if (stub_choose(s, q.name, 0, false, &c) < 0 || !(p = stub_pvd_by_handle(s, c.pvd[0]))) {
+	c.n = 0;
+	h = stub_memo_get(s, &q);
+	if (!h) {
+		r = su_choose(s, &q, &c);
+		if (r < 0)
+			return su_error(s, msg, len, r == -ENAMETOOLONG ? DNS_RCODE_REFUSED :
+					DNS_RCODE_SERVFAIL, out, cap);
+		h = c.pvd[0];
+	}
+	if (!(p = stub_pvd_by_handle(s, h))) {
 		s->ctr.servfail++;
 		return su_error(s, msg, len, DNS_RCODE_SERVFAIL, out, cap);
 	}
@@ -97,6 +121,9 @@ int stub_handle_query(struct stub *s, const uint8_t *msg, size_t len, bool tcp, 
 			out[2] |= 0x02;
 		return r;
 	}
+	/* A miss: the whole choice (fallbacks too) and the name as text. */
+	if (!c.n && (r = su_choose(s, &q, &c)) < 0)
+		return su_error(s, msg, len, DNS_RCODE_SERVFAIL, out, cap);
 	s->ctr.misses++;
 	*txp = stub_tx_start(s, tcp ? STUB_CL_TCP : STUB_CL_UDP, &q, msg, len, &c);
 	if (!*txp) {

@@ -168,6 +168,24 @@ static int dns_wire_to_text(const uint8_t *w, size_t wlen, char *out,
 	return 0;
 }
 
+int dns_parse_question_wire(const uint8_t *msg, size_t len, struct dns_question *q,
+			    size_t *end_off)
+{
+	size_t off = DNS_HEADER_LEN;
+
+	if (!msg || !q)
+		return -EINVAL;
+	if (len < DNS_HEADER_LEN || dns_be16(msg + 4) != 1)
+		return -EBADMSG;
+	if (dns_read_question(msg, len, &off, q->wire, &q->wire_len, &q->qtype, &q->qclass) < 0)
+		return -EBADMSG;
+	dns_lower_wire(q->wire, q->wire_len);
+	q->name[0] = '\0';
+	if (end_off)
+		*end_off = off;
+	return 0;
+}
+
 int dns_parse_question(const uint8_t *msg, size_t len, struct dns_question *q,
 		       size_t *end_off)
 {
@@ -629,6 +647,13 @@ int dns_strip_opt(uint8_t *msg, size_t len)
 		 * any compression pointer into them). */
 		if (i != total - 1 || i < (unsigned)h.ancount + h.nscount)
 			return -EINVAL;
+		/* A name may point back at a label that runs on into the
+		 * OPT: the message must still parse without it. */
+		if (dns_first_rr(msg, start, &off) < 0)
+			return -EINVAL;
+		for (unsigned k = 0; k < i; k++)
+			if (dns_next_rr(msg, start, &off, &rr) < 0)
+				return -EINVAL;
 		msg[10] = (uint8_t)((h.arcount - 1) >> 8);
 		msg[11] = (uint8_t)(h.arcount - 1);
 		return (int)start;

@@ -98,6 +98,15 @@ int dns_parse_question(const uint8_t *msg, size_t len, struct dns_question *q,
 		       size_t *end_off);
 
 /*
+ * The hot-path form of dns_parse_question(): only the lowercased wire name,
+ * QTYPE and QCLASS; q->name is left empty (fill it with dns_name_text()
+ * when needed). The same checks otherwise, except the text length, so
+ * -ENAMETOOLONG is not returned; q may be partly written on failure.
+ */
+int dns_parse_question_wire(const uint8_t *msg, size_t len, struct dns_question *q,
+			    size_t *end_off);
+
+/*
  * Offset of the first RR after the header and question section. QDCOUNT
  * may be 0 (some error replies) or 1; more is -EBADMSG.
  */
@@ -180,7 +189,9 @@ int dns_reverse_prefix(const char *qname, struct in6_addr *addr, uint8_t *plen);
  * Drop the OPT RR from a message (a cache keeps answers without it, RFC
  * 6891 section 6.1.1: OPT is per hop). Returns the new length (len if
  * there was none); -EINVAL if the OPT is not the last record (removing
- * it would move records that compression pointers may point into);
+ * it would move records that compression pointers may point into) or if
+ * the message would not parse without it (a name pointing at a label
+ * that runs into the OPT), and then msg is unchanged;
  * -EBADMSG if the message does not parse to its end.
  */
 int dns_strip_opt(uint8_t *msg, size_t len);

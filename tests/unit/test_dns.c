@@ -1004,6 +1004,27 @@ static void test_strip_opt_not_last(void **state)
 	assert_memory_equal(c, m, sizeof(m));
 }
 
+/* Found by fuzz_dns: an answer's owner points at offset 1, whose "label"
+ * runs on to the end of the message, OPT included. Without the OPT the
+ * message no longer parses, so it is left alone. */
+static void test_strip_opt_needed_by_a_name(void **state)
+{
+	static const uint8_t m[] = {
+		0x12, 0x34, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 1,
+		3, 'w', 'w', 'w', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0,
+		0, 1, 0, 1,
+		0xc0, 0x01, 0, 0x0c, 0, 1, 0, 0, 0x0e, 0x10, 0, 4, 0x5d, 0xb8, 0xd8, 0x22,
+		0, 0, 0x29, 4, 0xd0, 0, 0, 0x80, 0, 0, 0,
+	};
+	uint8_t c[sizeof(m)];
+
+	(void)state;
+	memcpy(c, m, sizeof(m));
+	assert_int_equal(dns_find_opt(c, sizeof(c), NULL, NULL, NULL), 0);
+	assert_int_equal(dns_strip_opt(c, sizeof(c)), -EINVAL);
+	assert_memory_equal(c, m, sizeof(m));
+}
+
 static void test_read_name_text(void **state)
 {
 	/* An answer whose CNAME target is "www" + a pointer to the question. */
@@ -1028,6 +1049,32 @@ static void test_read_name_text(void **state)
 	assert_int_equal(off, 47);
 	off = 41;
 	assert_int_equal(dns_read_name_text(m, sizeof(m), &off, t, 8), -ENAMETOOLONG);
+}
+
+/* The stub's hot-path parse: the same wire, type and class as the full
+ * parse, no text, and the same refusals. */
+static void test_parse_question_wire(void **state)
+{
+	uint8_t m[DNS_QUERY_MAX];
+	struct dns_question a, b;
+	size_t ea, eb;
+	int n = dns_build_query(m, sizeof(m), 9, "WWW.Example.COM", DNS_TYPE_AAAA, true, 1232);
+
+	(void)state;
+	assert_true(n > 0);
+	assert_int_equal(dns_parse_question(m, (size_t)n, &a, &ea), 0);
+	assert_int_equal(dns_parse_question_wire(m, (size_t)n, &b, &eb), 0);
+	assert_int_equal(ea, eb);
+	assert_int_equal(b.wire_len, a.wire_len);
+	assert_memory_equal(b.wire, a.wire, a.wire_len);
+	assert_memory_equal(b.wire, "\3www\7example\3com", 17);
+	assert_int_equal(b.qtype, DNS_TYPE_AAAA);
+	assert_string_equal(b.name, "");
+	m[5] = 2;                                  /* QDCOUNT 2 */
+	assert_int_equal(dns_parse_question_wire(m, (size_t)n, &b, NULL), -EBADMSG);
+	m[5] = 1;
+	assert_int_equal(dns_parse_question_wire(m, 20, &b, NULL), -EBADMSG);
+	assert_int_equal(dns_parse_question_wire(m, 11, &b, NULL), -EBADMSG);
 }
 
 static void test_type_names(void **state)
@@ -1115,8 +1162,10 @@ int main(void)
 		cmocka_unit_test(test_dname_raw_untouched_on_error),
 		cmocka_unit_test(test_strip_opt),
 		cmocka_unit_test(test_strip_opt_not_last),
+		cmocka_unit_test(test_strip_opt_needed_by_a_name),
 		cmocka_unit_test(test_read_name_text),
 		cmocka_unit_test(test_type_names),
+		cmocka_unit_test(test_parse_question_wire),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
