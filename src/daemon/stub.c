@@ -145,45 +145,6 @@ int stub_choose(struct stub *s, const char *qname, uint64_t asked, bool want_why
 	return dns_select_ex(engine_store(s->engine), qname, rank, 2, asked, want_why, c);
 }
 
-static struct stub_memo *stub_memo_slot(struct stub *s, const struct dns_question *q)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-
-	for (size_t i = 0; i < q->wire_len; i++)
-		h = (h ^ q->wire[i]) * 0x100000001b3ull;
-	return &s->memo[(h ^ (h >> 29)) & (STUB_MEMO_SLOTS - 1)];
-}
-
-uint64_t stub_memo_get(struct stub *s, const struct dns_question *q)
-{
-	struct stub_memo *m;
-	uint64_t rank[2];
-
-	if (!s->memo)
-		return 0;
-	m = stub_memo_slot(s, q);
-	if (m->gen != s->memo_gen || m->len != q->wire_len ||
-	    memcmp(m->wire, q->wire, q->wire_len) != 0)
-		return 0;
-	/* The routing default can move without a PvD changing. */
-	engine_dns_rank(s->engine, rank);
-	return rank[0] == m->rank[0] && rank[1] == m->rank[1] ? m->handle : 0;
-}
-
-void stub_memo_put(struct stub *s, const struct dns_question *q, uint64_t handle)
-{
-	struct stub_memo *m;
-
-	if (!s->memo)
-		return;
-	m = stub_memo_slot(s, q);
-	m->gen = s->memo_gen;
-	engine_dns_rank(s->engine, m->rank);
-	m->handle = handle;
-	m->len = q->wire_len;
-	memcpy(m->wire, q->wire, q->wire_len);
-}
-
 /* Keep a server's history when the list is rebuilt: same address, same state. */
 static void stub_pvd_update(struct stub_pvd *p, const struct dns_plan_pvd *plan)
 {
@@ -386,7 +347,6 @@ struct stub *stub_new(struct event_base *base, const struct stub_config *cfg,
 	s->engine = e;
 	s->cfg = *cfg;
 	s->udp_fd = -1;
-	s->memo = calloc(STUB_MEMO_SLOTS, sizeof(*s->memo));
 	s->memo_gen = 1;
 	LIST_INIT(&s->pvds);
 	LIST_INIT(&s->lingering);
@@ -425,7 +385,6 @@ void stub_free(struct stub *s)
 		stub_pvd_free(s, LIST_FIRST(&s->pvds));
 	stub_tcp_close(s);
 	stub_udp_close(s);
-	free(s->memo);
 	free(s);
 }
 

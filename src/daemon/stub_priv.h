@@ -94,16 +94,19 @@ struct stub_tx {
 
 struct stub_tcp_client;
 
-/* The PvD chosen for a name, remembered until the PvD set or the default
- * changes: a hit then costs a hash and a compare, not a text conversion
- * and a walk over every PvD's domains. */
-#define STUB_MEMO_SLOTS 512
-struct stub_memo {
-	uint32_t gen;                  /* 0: empty */
+/* The hit path's choice table (stub_pick.c). */
+#define STUB_PICK_MAX 64
+struct stub_pick {
+	uint32_t gen;                  /* memo_gen it was built for */
 	uint64_t rank[2];
-	uint64_t handle;
-	size_t len;
-	uint8_t wire[DNAME_MAX_WIRE];
+	uint64_t default_h;
+	bool overflow;                 /* more domains than fit: slow path */
+	size_t n;
+	struct {
+		uint8_t wire[DNAME_MAX_WIRE];
+		size_t len;
+		uint64_t handle;
+	} dom[STUB_PICK_MAX];
 };
 
 struct stub {
@@ -131,8 +134,8 @@ struct stub {
 	uint8_t rnd[256];              /* getrandom() pool for IDs */
 	size_t rnd_left;
 	char resolv_written[1024];
-	struct stub_memo *memo;        /* STUB_MEMO_SLOTS */
-	uint32_t memo_gen;
+	struct stub_pick pick;
+	uint32_t memo_gen;             /* bumped on every PvD change */
 };
 
 /* stub.c */
@@ -142,9 +145,9 @@ uint64_t stub_now_ns(void);
 /* Choose the PvDs for a question (asked: a handle or 0); why only if want_why. */
 int stub_choose(struct stub *s, const char *qname, uint64_t asked, bool want_why,
 		struct dns_choice *c);
-/* The first PvD for q from the memo, or 0 (then choose and remember). */
-uint64_t stub_memo_get(struct stub *s, const struct dns_question *q);
-void stub_memo_put(struct stub *s, const struct dns_question *q, uint64_t handle);
+/* stub_pick.c: the first PvD for q, as dns_select() would choose it, or
+ * 0 when the slow path must decide (reverse names, huge domain lists). */
+uint64_t stub_pick(struct stub *s, const struct dns_question *q);
 /* Answer from the cache of choice's first PvD into out: length or -ENOENT. */
 int stub_cache_answer(struct stub *s, struct stub_pvd *p, const struct dns_question *q,
 		      const uint8_t *query, size_t qlen, bool client_opt, size_t limit,

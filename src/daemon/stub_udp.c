@@ -31,7 +31,7 @@ static int su_error(struct stub *s, const uint8_t *msg, size_t len, uint8_t rcod
 	return dns_build_error(out, cap, msg, len, rcode);
 }
 
-/* The full choice for q (its text name filled in), remembered for hits. */
+/* The full choice for q, with its text name filled in. */
 static int su_choose(struct stub *s, struct dns_question *q, struct dns_choice *c)
 {
 	if (dns_name_text(q->wire, q->wire_len, q->name, sizeof(q->name)) < 0) {
@@ -42,7 +42,6 @@ static int su_choose(struct stub *s, struct dns_question *q, struct dns_choice *
 		s->ctr.servfail++;
 		return -ENOENT;
 	}
-	stub_memo_put(s, q, c->pvd[0]);
 	return 0;
 }
 
@@ -95,7 +94,7 @@ int stub_handle_query(struct stub *s, const uint8_t *msg, size_t len, bool tcp, 
 	}
 	limit = tcp ? cap : (udp < cap ? udp : cap);
 	c.n = 0;
-	h = stub_memo_get(s, &q);
+	h = stub_pick(s, &q);
 	if (!h) {
 		r = su_choose(s, &q, &c);
 		if (r < 0)
