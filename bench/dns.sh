@@ -55,6 +55,11 @@ steal_max=${DNS_STEAL_MAX:-10}
 # With two CPUs or more, every server runs on CPU 0 and dnsperf on CPU 1, so
 # that every run has the same placement (DNS_PIN=0 to let the kernel choose).
 pin=${DNS_PIN:-1}
+# DNS_QUOTA=PCT: every server gets at most PCT% of one CPU (a cgroup), so the
+# server, not dnsperf, is the bottleneck and queries per second compare what
+# each server does with the same CPU budget. 0 (default): no quota.
+quota=${DNS_QUOTA:-0}
+cg="" cg_v=""
 [ "$(nproc)" -ge 2 ] || pin=0
 client_cpu=()
 [ "$pin" = 0 ] || client_cpu=(taskset -c 1)
@@ -178,6 +183,40 @@ start() {
 	world_wait_for "$s answering on ${addr[$s]}" "$wait" ready "$s"
 	[ "$pin" = 0 ] || taskset -a -p -c 0 "${pid[$s]}" >/dev/null ||
 		world_fail "taskset on $s failed"
+	[ -z "$cg" ] || cg_add "${pid[$s]}"
+}
+
+# cg_setup: a CPU quota cgroup for the servers (cgroup v2 cpu.max, or v1
+# cpu.cfs_quota_us), removed by the world's cleanup.
+cg_setup() {
+	local name="mifbench$$"
+	if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+		cg=/sys/fs/cgroup/$name cg_v=2
+		echo +cpu >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null || true
+		mkdir "$cg" && echo "$((quota * 1000)) 100000" >"$cg/cpu.max" ||
+			world_fail "cannot set up the cgroup $cg"
+	elif [ -d /sys/fs/cgroup/cpu ]; then
+		cg=/sys/fs/cgroup/cpu/$name cg_v=1
+		mkdir "$cg" && echo 100000 >"$cg/cpu.cfs_period_us" &&
+			echo "$((quota * 1000))" >"$cg/cpu.cfs_quota_us" ||
+			world_fail "cannot set up the cgroup $cg"
+	else
+		world_fail "DNS_QUOTA needs the cgroup cpu controller"
+	fi
+	WORLD_CLEANUP_CMDS+=("rmdir $cg")
+	world_log "servers limited to $quota% of one CPU ($cg)"
+}
+
+# cg_add PID: every thread of PID into the quota cgroup.
+cg_add() {
+	local t
+	if [ "$cg_v" = 2 ]; then
+		echo "$1" >"$cg/cgroup.procs" || world_fail "cannot move $1 into $cg"
+	else
+		for t in /proc/"$1"/task/*; do
+			echo "${t##*/}" >"$cg/tasks" || world_fail "cannot move ${t##*/} into $cg"
+		done
+	fi
 }
 
 # ---- the world ----
@@ -201,6 +240,7 @@ world_require dnsperf dig nsd unbound dnsmasq perf valgrind callgrind_control ca
 [ -x "$echo_bin" ] || { echo "bench-dns: $echo_bin missing (build first)" >&2; exit 1; }
 
 world_init
+[ "$quota" = 0 ] || cg_setup
 world_host up
 world_host h
 world_link up eth0 h eth0
@@ -525,6 +565,7 @@ dash() { [ -n "${1:-}" ] && echo "$1" || echo -; }
 	echo "dns.rounds_run=$done_rounds"
 	echo "dns.runs_dropped=$dropped"
 	echo "dns.steal_max_pct=$steal_max"
+	echo "dns.quota_pct=$quota"
 	echo "dns.fill_names=$fill"
 	for s in "${servers[@]}"; do
 		echo "dns.$s.ir_per_hit=$(dash "${ir[$s]:-}")"

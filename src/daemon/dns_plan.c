@@ -25,35 +25,51 @@ bool dns_plan_is_dns64(const struct dns_plan_pvd *p, const struct in6_addr *a)
 	return dns_plan_in_prefix(a, &wkp, 96);
 }
 
+/* Is a (an address of v) inside one of p's prefixes, on that prefix's link? */
+static bool dp_in_pvd(const struct pvd *p, const struct nl_addr *na, struct in6_addr *a)
+{
+	const struct pvd_prefix *x;
+
+	if (na->family == AF_INET)
+		pvd_v4_mapped(*(const struct in_addr *)na->addr, a);
+	else
+		memcpy(a, na->addr, 16);
+	TAILQ_FOREACH(x, &p->prefixes, e)
+		if (x->ifindex == na->ifindex && dns_plan_in_prefix(a, &x->prefix, x->plen))
+			return true;
+	return false;
+}
+
 /* The PvD's own usable addresses (inside its prefixes, on the prefix's
- * link, not tentative, deprecated or failed): the first per family. */
+ * link, not tentative, deprecated or failed): the first per family. Per
+ * family, also whether one is still tentative (worth waiting for) or
+ * none will come (prefixes but no address: send nothing of it). */
 static void dp_sources(const struct view *v, const struct pvd *p, struct dns_plan_pvd *o)
 {
 	const struct pvd_prefix *pf;
 
 	TAILQ_FOREACH(pf, &p->prefixes, e)
-		o->src_pending[IN6_IS_ADDR_V4MAPPED(&pf->prefix) ? 0 : 1] = true;
+		o->src_missing[IN6_IS_ADDR_V4MAPPED(&pf->prefix) ? 0 : 1] = true;
 	for (size_t i = 0; i < v->n_addrs; i++) {
 		const struct nl_addr *na = &v->addrs[i];
-		const struct pvd_prefix *x;
-		struct in6_addr a;
 		int fam = na->family == AF_INET ? 0 : 1;
+		struct in6_addr a;
 
-		if (o->src_if[fam] || (na->flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED |
-						    IFA_F_DEPRECATED)))
+		if (o->src_if[fam] || (na->flags & (IFA_F_DADFAILED | IFA_F_DEPRECATED)) ||
+		    !dp_in_pvd(p, na, &a))
 			continue;
-		if (na->family == AF_INET)
-			pvd_v4_mapped(*(const struct in_addr *)na->addr, &a);
-		else
-			memcpy(&a, na->addr, 16);
-		TAILQ_FOREACH(x, &p->prefixes, e) {
-			if (x->ifindex == na->ifindex && dns_plan_in_prefix(&a, &x->prefix, x->plen)) {
-				o->src[fam] = a;
-				o->src_if[fam] = na->ifindex;
-				o->src_pending[fam] = false;
-				break;
-			}
+		if (na->flags & IFA_F_TENTATIVE) {
+			o->src_pending[fam] = true;
+			continue;
 		}
+		o->src[fam] = a;
+		o->src_if[fam] = na->ifindex;
+	}
+	for (int fam = 0; fam < 2; fam++) {
+		if (o->src_if[fam])
+			o->src_pending[fam] = o->src_missing[fam] = false;
+		else if (o->src_pending[fam])
+			o->src_missing[fam] = false;
 	}
 }
 

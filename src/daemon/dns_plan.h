@@ -31,10 +31,12 @@ struct dns_plan_pvd {
 	uint32_t mark;                 /* 0: routing off or no table */
 	struct in6_addr src[2];        /* [0] IPv4 (mapped), [1] IPv6 */
 	int src_if[2];                 /* 0: no usable source of that family */
-	/* The PvD has a prefix of that family but no usable address in it yet
-	 * (DAD running): send nothing of that family rather than let the
-	 * kernel pick another network's source address. */
+	/* No usable address of that family yet: one is tentative (DAD
+	 * running: wait for it), or the PvD has prefixes of that family but
+	 * no address in them (send nothing of it). Either way nothing is
+	 * sent rather than let the kernel pick another network's source. */
 	bool src_pending[2];
+	bool src_missing[2];
 	size_t n_servers;
 	struct dns_upstream servers[DNS_PLAN_MAX_SERVERS];
 	bool has_pref64;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -264,8 +265,13 @@ int stub_cache_answer(struct stub *s, struct stub_pvd *p, const struct dns_quest
 		      const uint8_t *query, size_t qlen, bool client_opt, size_t limit,
 		      uint8_t *out, size_t cap)
 {
+	/* Room for the OPT we may add; a TCP answer larger than that is
+	 * sent without it rather than truncated (RFC 7766). */
 	int r = dns_cache_get(p->cache, q, query, qlen, stub_now_ns() / 1000000000ull, out,
-			      cap - 11);
+			      cap - (client_opt ? 11 : 0));
+
+	if (r == -ENOSPC && client_opt && limit >= 65535 - 11)
+		r = dns_cache_get(p->cache, q, query, qlen, stub_now_ns() / 1000000000ull, out, cap);
 	size_t len;
 
 	if (r < 0)
@@ -297,7 +303,10 @@ void stub_resolv_conf(struct stub *s)
 	off = (size_t)snprintf(text, sizeof(text), "# Written by mifd: its per-PvD stub "
 			       "resolver (doc/resolver.md).\nnameserver %s\n", addr);
 	off += engine_dns_search(s->engine, text + off, sizeof(text) - off - 40);
-	snprintf(text + off, sizeof(text) - off, "options edns0 trust-ad\n");
+	/* No trust-ad: the stub does not validate, so an AD bit from a
+	 * network's resolver must not reach applications as if it meant
+	 * something (glibc clears AD without this option). */
+	snprintf(text + off, sizeof(text) - off, "options edns0\n");
 	if (strcmp(text, s->resolv_written) == 0)
 		return;
 	snprintf(tmp, sizeof(tmp), "%s.tmp", s->cfg.resolv_conf);
@@ -334,6 +343,24 @@ static void stub_mkdir_for(const char *path)
 	}
 }
 
+/* Each forwarded query holds a socket: raise the descriptor limit to what
+ * the system allows, and keep the stub's share well below it. */
+static size_t stub_fd_budget(void)
+{
+	struct rlimit rl;
+	size_t n;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return 64;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max > 65536 ? 65536 : rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	n = rl.rlim_cur > 512 ? (size_t)(rl.rlim_cur - 256) / 3 : 64;
+	return n > 4096 ? 4096 : n;
+}
+
 struct stub *stub_new(struct event_base *base, const struct stub_config *cfg,
 		      struct engine *e, int *err)
 {
@@ -348,6 +375,7 @@ struct stub *stub_new(struct event_base *base, const struct stub_config *cfg,
 	s->cfg = *cfg;
 	s->udp_fd = -1;
 	s->memo_gen = 1;
+	s->max_upstream = stub_fd_budget();
 	LIST_INIT(&s->pvds);
 	LIST_INIT(&s->lingering);
 	TAILQ_INIT(&s->txs);

@@ -250,9 +250,12 @@ static int sc_params(struct stub *s, json_t *params, const char **name, int *typ
 	if (!*name || !**name || strlen(*name) > DNAME_MAX_TEXT)
 		return snprintf(err, errlen, "name: a domain name is required"), -EINVAL;
 	*type = DNS_TYPE_A;
-	if (json_is_integer(t) && json_integer_value(t) > 0 && json_integer_value(t) < 65536)
+	if (json_is_integer(t) && json_integer_value(t) > 0 && json_integer_value(t) < 65536 &&
+	    json_integer_value(t) != DNS_TYPE_OPT && json_integer_value(t) != 251 &&
+	    json_integer_value(t) != 252)
 		*type = (int)json_integer_value(t);
-	else if (t && (!json_is_string(t) || (*type = dns_type_from_name(json_string_value(t))) < 0))
+	else if (t && (!json_is_string(t) || (*type = dns_type_from_name(json_string_value(t))) < 0 ||
+		       *type == 251 || *type == 252))
 		return snprintf(err, errlen, "type: not a DNS type (A, AAAA, PTR, MX, TXT, SRV, "
 				"NS, SOA, CNAME or a number)"), -EINVAL;
 	*asked = 0;

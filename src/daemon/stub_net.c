@@ -53,7 +53,9 @@ int stub_upstream_socket(const struct stub_pvd *p, const struct dns_upstream *up
 	struct sockaddr_storage src;
 	socklen_t srclen;
 
-	if (p->plan.src_pending[fam] && !IN6_IS_ADDR_LINKLOCAL(&up->addr))
+	if (!IN6_IS_ADDR_LINKLOCAL(&up->addr) && p->plan.src_pending[fam])
+		return -EAGAIN;
+	if (!IN6_IS_ADDR_LINKLOCAL(&up->addr) && p->plan.src_missing[fam])
 		return -EADDRNOTAVAIL;
 	fd = socket(v4 ? AF_INET : AF_INET6, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)

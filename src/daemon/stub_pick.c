@@ -77,8 +77,13 @@ uint64_t stub_pick(struct stub *s, const struct dns_question *q)
 		return 0;
 	/* Where each label starts: a domain must match whole labels. */
 	memset(boundary, 0, q->wire_len);
-	for (size_t i = 0; i < q->wire_len && q->wire[i]; i += (size_t)q->wire[i] + 1)
+	for (size_t i = 0; i < q->wire_len && q->wire[i]; i += (size_t)q->wire[i] + 1) {
 		boundary[i] = 1;
+		/* A '.' inside a label is "\." in dns_select()'s text:
+		 * leave such names to it. */
+		if (memchr(q->wire + i + 1, '.', q->wire[i]))
+			return 0;
+	}
 	for (size_t i = 0; i < t->n; i++) {
 		size_t dl = t->dom[i].len;
 

@@ -17,11 +17,12 @@
 #define STUB_UDP_MAX 4096          /* largest UDP reply we send */
 #define STUB_EDNS_SIZE 1232        /* our advertised size (DNS flag day 2020) */
 #define STUB_MAX_PVDS 64
-#define STUB_MAX_TX 2048           /* queries in flight */
+#define STUB_MAX_TX 1024           /* queries in flight */
 #define STUB_MAX_ATTEMPTS 16       /* sends per query, every PvD together */
 #define STUB_MAX_TCP_CLIENTS 64
 #define STUB_TCP_IDLE_S 10
 #define STUB_ADDR_WAIT_MS 200      /* re-check for a PvD source address */
+#define STUB_ADDR_WAITS 5          /* that many times, then the next PvD */
 
 struct stub_counters {
 	uint64_t queries, udp, tcp, hits, misses, forwarded, answered, servfail, malformed,
@@ -90,6 +91,8 @@ struct stub_tx {
 	struct event *timer;
 	uint64_t start_ns, deadline_ns;
 	bool answered_tcp;
+	unsigned addr_waits;
+	bool no_cache;                 /* DO or CD set: not cached */
 };
 
 struct stub_tcp_client;
@@ -135,6 +138,8 @@ struct stub {
 	size_t rnd_left;
 	char resolv_written[1024];
 	struct stub_pick pick;
+	size_t n_upstream, max_upstream;  /* upstream sockets open, and the budget */
+	struct event *lst_pause;       /* re-enables the TCP listener */
 	uint32_t memo_gen;             /* bumped on every PvD change */
 };
 

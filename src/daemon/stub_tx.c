@@ -71,6 +71,8 @@ static void stx_att_expire(struct stub *s, struct stub_att *a, uint64_t now)
 
 void stub_att_free(struct stub_att *a)
 {
+	if (a->fd >= 0 || a->tcp)
+		a->s->n_upstream--;
 	LIST_REMOVE(a, e);
 	if (a->ev)
 		event_free(a->ev);
@@ -138,14 +140,15 @@ static void stx_finish(struct stub_tx *tx, uint8_t *resp, size_t len, struct stu
 	int n;
 
 	dns_set_id(resp, tx->client_id);
-	if (p) {
+	if (p && !tx->no_cache) {
 		memcpy(s->scratch, resp, len);
 		n = dns_strip_opt(s->scratch, len);
 		if (n > 0)
 			dns_cache_put(p->cache, &tx->q, s->scratch, (size_t)n,
 				      stub_now_ns() / 1000000000ull);
-		p->answers++;
 	}
+	if (p)
+		p->answers++;
 	s->ctr.answered++;
 	stub_deliver(tx, resp, len, p, up, 0, NULL);
 	stub_tx_free(tx);
@@ -183,12 +186,20 @@ static int stx_send(struct stub_tx *tx, struct stub_pvd *p, size_t i, bool probe
 
 	if (tx->n_att >= STUB_MAX_ATTEMPTS)
 		return -ENOSPC;
+	/* Descriptors are finite: a flood of misses must not starve the
+	 * rest of mifd (or the host's ephemeral ports). */
+	if (s->n_upstream >= s->max_upstream) {
+		s->ctr.overload++;
+		return -EMFILE;
+	}
 	fd = stub_upstream_socket(p, &p->plan.servers[i], SOCK_DGRAM, &to, &tolen);
 	if (fd < 0)
 		return fd;
+	s->n_upstream++;
 	a = calloc(1, sizeof(*a));
 	if (!a) {
 		close(fd);
+		s->n_upstream--;
 		return -ENOMEM;
 	}
 	*a = (struct stub_att){ .s = s, .tx = tx, .fd = fd, .handle = p->plan.handle,
@@ -204,6 +215,7 @@ static int stx_send(struct stub_tx *tx, struct stub_pvd *p, size_t i, bool probe
 			event_free(a->ev);
 		close(fd);
 		free(a);
+		s->n_upstream--;
 		p->srv[i].failures++;
 		return e ? e : -ENOMEM;
 	}
@@ -261,13 +273,13 @@ static void stx_step(struct stub_tx *tx)
 			int e = stx_send(tx, p, i, false);
 
 			sent += e == 0;
-			waiting += e == -EADDRNOTAVAIL;
+			waiting += e == -EAGAIN;
 			if (e == 0 && r > wait)
 				wait = r;
 		}
 		/* The PvD's own address is still being checked (DAD): wait
-		 * for it rather than give up, within the deadline. */
-		if (!sent && waiting)
+		 * for it a while, then count the PvD as failed. */
+		if (!sent && waiting && tx->addr_waits++ < STUB_ADDR_WAITS)
 			return stx_arm(tx, STUB_ADDR_WAIT_MS * 1000000ull);
 	}
 	tx->step++;
@@ -405,7 +417,9 @@ static void stx_att_cb(evutil_socket_t fd, short what, void *arg)
 	struct stub *s = a->s;
 
 	if (what & EV_TIMEOUT) {         /* a lingering probe that never answered */
-		stx_att_expire(s, a, stub_now_ns());
+		/* libevent's clock is coarse and may wake us a little
+		 * early: its timeout is up, whatever our clock says. */
+		stx_att_expire(s, a, a->sent_ns + a->rto_ns);
 		return stub_att_free(a);
 	}
 	for (int k = 0; k < 16; k++) {
@@ -505,8 +519,12 @@ static void stx_tcp_start(struct stub_tx *tx, struct stub_att *a)
 	bufferevent_enable(a->tcp, EV_READ | EV_WRITE);
 	if (bufferevent_socket_connect(a->tcp, (struct sockaddr *)&to, (int)tolen) < 0) {
 		a->res = STUB_RES_ERROR;
-		stx_server_failed(tx, a, NULL, 0);
+		return stx_server_failed(tx, a, NULL, 0);
 	}
+	/* This server answered: wait for its TCP answer (it has its own
+	 * timeout) instead of moving on to other servers or PvDs. */
+	evtimer_del(tx->timer);
+	stx_arm(tx, (uint64_t)(tv.tv_sec + 1) * 1000000000ull);
 }
 
 struct stub_tx *stub_tx_start(struct stub *s, enum stub_client kind, const struct dns_question *q,

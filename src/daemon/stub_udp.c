@@ -57,6 +57,7 @@ int stub_handle_query(struct stub *s, const uint8_t *msg, size_t len, bool tcp, 
 	struct dns_choice c;
 	struct stub_pvd *p;
 	uint64_t h;
+	bool dob = false;
 	uint16_t udp = DNS_UDP_MIN;
 	size_t limit;
 	bool opt = false;
@@ -85,7 +86,7 @@ int stub_handle_query(struct stub *s, const uint8_t *msg, size_t len, bool tcp, 
 		return su_error(s, msg, len, DNS_RCODE_REFUSED, out, cap);
 	}
 	if (msg[10] | msg[11]) {
-		r = dns_find_opt(msg, len, &udp, NULL, NULL);
+		r = dns_find_opt(msg, len, &udp, NULL, &dob);
 		if (r == -EBADMSG || r == -E2BIG) {
 			s->ctr.malformed++;
 			return su_error(s, msg, len, DNS_RCODE_FORMERR, out, cap);
@@ -107,12 +108,19 @@ int stub_handle_query(struct stub *s, const uint8_t *msg, size_t len, bool tcp, 
 		return su_error(s, msg, len, DNS_RCODE_SERVFAIL, out, cap);
 	}
 	p->queries++;
-	r = stub_cache_answer(s, p, &q, msg, len, opt, limit, out, cap);
+	/* The cache keeps answers to plain queries: one fetched without
+	 * DNSSEC records must not go to a client asking for them (DO), and
+	 * one fetched with checking disabled (CD) not to a client relying on
+	 * the upstream's validation. Those are forwarded every time. */
+	if (dob || (msg[3] & 0x10))
+		r = -ENOENT;
+	else
+		r = stub_cache_answer(s, p, &q, msg, len, opt, limit, out, cap);
 	if (r > 0) {
 		s->ctr.hits++;
 		return r;
 	}
-	if (r == -ENOSPC) {
+	if (r == -ENOSPC && !tcp) {
 		/* Cached, but larger than any UDP reply: TC, ask over TCP. */
 		s->ctr.hits++;
 		r = su_error(s, msg, len, DNS_RCODE_NOERROR, out, cap);
@@ -130,6 +138,7 @@ int stub_handle_query(struct stub *s, const uint8_t *msg, size_t len, bool tcp, 
 		return su_error(s, msg, len, DNS_RCODE_SERVFAIL, out, cap);
 	}
 	(*txp)->client_udp = (uint16_t)(limit > 65535 ? 65535 : limit);
+	(*txp)->no_cache = dob || (msg[3] & 0x10);
 	(*txp)->client_opt = opt;
 	return 0;
 }

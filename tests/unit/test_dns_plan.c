@@ -73,8 +73,11 @@ static void test_plan(void **state)
 	view_addr(v, 3, "2001:db8:a::5", IFA_F_TENTATIVE);
 	assert_int_equal(dns_plan_build(&s, v, &c, &t, out, 4, &n), 0);
 	assert_true(out[0].src_pending[1]);
+	assert_false(out[0].src_missing[1]);
 	assert_int_equal(out[0].src_if[1], 0);
-	assert_true(out[0].src_pending[0]);
+	/* An IPv4 prefix but no address in it at all: nothing to wait for. */
+	assert_false(out[0].src_pending[0]);
+	assert_true(out[0].src_missing[0]);
 	/* A tentative address is not a source yet; the next one is. */
 	view_addr(v, 3, "2001:db8:a::6", 0);
 	view_addr(v, 4, "192.168.1.7", 0);        /* another link: not this PvD's */
@@ -94,6 +97,7 @@ static void test_plan(void **state)
 	assert_memory_equal(&out[0].src[0], &a, 16);
 	assert_int_equal(out[0].src_if[0], 3);
 	assert_false(out[0].src_pending[0] || out[0].src_pending[1]);
+	assert_false(out[0].src_missing[0] || out[0].src_missing[1]);
 	/* Routing off: no mark, same sources. */
 	c.enabled = false;
 	assert_int_equal(dns_plan_build(&s, v, &c, &t, out, 4, &n), 0);

@@ -45,6 +45,7 @@ WORLD__KILLED=""
 WORLD_MIFD_NS=""
 WORLD_MIFD_PID=""
 WORLD_CMD_TIMEOUT=${WORLD_CMD_TIMEOUT:-60}
+WORLD_CLEANUP_CMDS=()    # run (last first) once our processes are gone
 WORLD_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 # ---- reporting ----
@@ -268,6 +269,10 @@ world_cleanup() {
 		fi
 	fi
 	world__wait_reaped
+	for ((i = ${#WORLD_CLEANUP_CMDS[@]} - 1; i >= 0; i--)); do
+		eval "${WORLD_CLEANUP_CMDS[i]}" 2>/dev/null || ok=1
+	done
+	WORLD_CLEANUP_CMDS=()
 	return "$ok"
 }
 
