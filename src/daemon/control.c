@@ -27,6 +27,7 @@ struct client {
 	uid_t uid;
 	pid_t pid;
 	bool subscribed;
+	unsigned events;         /* 1 << enum engine_event, for subscribers */
 	bool closing;            /* close once the output is flushed */
 };
 
@@ -210,6 +211,42 @@ void control_route_reply(void *ctx, uint32_t token, int err, json_t *result, con
 	json_decref(result);
 }
 
+/* subscribe {"events": [NAME...]?}: the PvD events by default (what
+ * clients written before default-changed existed expect). */
+static void control_subscribe(struct client *cl, struct ctl_request *r)
+{
+	json_t *want = json_object_get(r->params, "events"), *v, *list;
+	unsigned mask = 0;
+	size_t i;
+
+	if (!want) {
+		mask = 1u << ENGINE_PVD_ADDED | 1u << ENGINE_PVD_CHANGED | 1u << ENGINE_PVD_REMOVED;
+	} else if (!json_is_array(want)) {
+		return control_error(cl, r->id, EINVAL, "events: a list of event names");
+	} else {
+		json_array_foreach(want, i, v) {
+			int ev;
+
+			for (ev = 0; ev <= ENGINE_DEFAULT_CHANGED; ev++)
+				if (json_is_string(v) && !strcmp(json_string_value(v),
+								 engine_event_name(ev)))
+					break;
+			if (ev > ENGINE_DEFAULT_CHANGED)
+				return control_error(cl, r->id, EINVAL, "events: unknown event name");
+			mask |= 1u << ev;
+		}
+	}
+	if (!cl->subscribed)
+		cl->ctl->n_subscribers++;
+	cl->subscribed = true;
+	cl->events = mask;
+	list = json_array();
+	for (int ev = 0; ev <= ENGINE_DEFAULT_CHANGED; ev++)
+		if (mask & 1u << ev)
+			json_array_append_new(list, json_string(engine_event_name(ev)));
+	control_send(cl, ctlmsg_reply_ok(r->id, json_pack("{s:o}", "events", list)));
+}
+
 static json_t *control_dns_list(struct control *c)
 {
 	json_t *pvds = engine_dns_list(c->engine), *p;
@@ -244,11 +281,7 @@ static void control_dispatch(struct client *cl, struct ctl_request *r)
 	case CTL_STATUS:
 		return control_send(cl, ctlmsg_reply_ok(r->id, control_status(c)));
 	case CTL_SUBSCRIBE:
-		if (!cl->subscribed)
-			c->n_subscribers++;
-		cl->subscribed = true;
-		return control_send(cl, ctlmsg_reply_ok(r->id, json_pack("{s:[sss]}", "events",
-					"pvd-added", "pvd-changed", "pvd-removed")));
+		return control_subscribe(cl, r);
 	case CTL_LOG_SET:
 		return control_log_set(cl, r);
 	case CTL_PVD_ADD:
@@ -391,7 +424,7 @@ void control_broadcast(void *ctx, enum engine_event ev, json_t *pvd)
 
 	for (cl = TAILQ_FIRST(&c->clients); cl; cl = next) {
 		next = TAILQ_NEXT(cl, e);
-		if (!cl->subscribed || cl->closing)
+		if (!cl->subscribed || cl->closing || !(cl->events & 1u << ev))
 			continue;
 		if (!line && !(line = ctlmsg_event(engine_event_name(ev), pvd)))
 			return;

@@ -19,6 +19,8 @@ const char *engine_event_name(enum engine_event ev)
 		return "pvd-changed";
 	case ENGINE_PVD_REMOVED:
 		return "pvd-removed";
+	case ENGINE_DEFAULT_CHANGED:
+		return "default-changed";
 	}
 	return "unknown";
 }
@@ -56,7 +58,7 @@ static void engine_json_ctx(struct engine *e, struct pvd_json_ctx *c, bool timer
 	c->extra = engine_dhcp_pvd_json;
 }
 
-static void engine_emit(struct engine *e, enum engine_event ev, json_t *pvd)
+void engine_emit(struct engine *e, enum engine_event ev, json_t *pvd)
 {
 	e->ctr.events++;
 	if (e->cb)

@@ -34,7 +34,8 @@ struct engine_counters {
 	uint64_t events;             /* PvD events emitted */
 };
 
-enum engine_event { ENGINE_PVD_ADDED, ENGINE_PVD_CHANGED, ENGINE_PVD_REMOVED };
+enum engine_event { ENGINE_PVD_ADDED, ENGINE_PVD_CHANGED, ENGINE_PVD_REMOVED,
+		    ENGINE_DEFAULT_CHANGED /* pvd: {"family", "handle", "id", "previous"} */ };
 const char *engine_event_name(enum engine_event ev);
 
 /* Called for each PvD event with the PvD's JSON (full, or a reference for

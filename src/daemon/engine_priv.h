@@ -75,6 +75,8 @@ void engine_slaac_release(struct engine *e, int ifindex);
 void engine_slaac_addr_flags(struct engine *e, const struct nl_addr *a);
 
 /* engine.c */
+/* Hand an event to the subscriber callback; takes the reference to pvd. */
+void engine_emit(struct engine *e, enum engine_event ev, json_t *pvd);
 int engine_send(struct engine *e, uint32_t type, const void *data, size_t len);
 /* Recompute every PvD: expire, remove empty ones, emit events, re-arm timer. */
 void engine_sync(struct engine *e);

@@ -82,8 +82,30 @@ static void er_apply(struct engine *e)
 	*want = tmp;
 }
 
+/* Applications following the default network (libmif events) learn when
+ * it moves, per family. */
+static void er_default_events(struct engine *e, const uint64_t before[2])
+{
+	for (int fam = 0; fam < 2; fam++) {
+		uint64_t now = e->rt.installed.default_pvd[fam];
+		const struct pvd *p;
+		const char *id = NULL;
+
+		if (now == before[fam])
+			continue;
+		TAILQ_FOREACH(p, &e->store.pvds, e)
+			if (p->handle == now)
+				id = p->id;
+		engine_emit(e, ENGINE_DEFAULT_CHANGED, json_pack("{s:s,s:I,s:s?,s:I}",
+			    "family", fam ? "ipv6" : "ipv4", "handle", (json_int_t)now, "id", id,
+			    "previous", (json_int_t)before[fam]));
+	}
+}
+
 void engine_route_sync(struct engine *e)
 {
+	uint64_t before[2] = { e->rt.installed.default_pvd[0], e->rt.installed.default_pvd[1] };
+
 	if (!e->rt.ready || !e->rt.cfg.enabled)
 		return;
 	if (route_plan_build(&e->store, &e->view, &e->rt.cfg, &e->rt.tables, &e->rt.desired) < 0) {
@@ -91,6 +113,7 @@ void engine_route_sync(struct engine *e)
 		return;
 	}
 	er_apply(e);
+	er_default_events(e, before);
 }
 
 static bool er_in_range(const struct route_cfg *c, uint32_t table)

@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
 
 #define NS_PER_SEC 1000000000ull
 
@@ -34,10 +37,22 @@ uint64_t pvd_deadline(uint64_t now, uint32_t lifetime)
 	return now + (uint64_t)lifetime * NS_PER_SEC;
 }
 
+static uint64_t pvd_handle_epoch(void)
+{
+	uint32_t r = 0;
+
+	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != (ssize_t)sizeof(r))
+		r = (uint32_t)time(NULL) ^ (uint32_t)getpid() << 12;
+	return (r & 0xfffff) | 1;
+}
+
 void pvd_store_init(struct pvd_store *s)
 {
 	TAILQ_INIT(&s->pvds);
-	s->next_handle = 1;
+	/* Handles are never reused, not even by the next mifd: each run
+	 * starts from a random epoch in bits 32-51 (JSON numbers stay exact
+	 * below 2^53), and counts up in the low 32 bits. */
+	s->next_handle = pvd_handle_epoch() << 32 | 1;
 	s->count = 0;
 }
 

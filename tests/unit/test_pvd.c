@@ -217,10 +217,18 @@ static void test_explicit_keys(void **state)
 	assert_null(pvd_find_explicit(&g_s, ""));
 	/* pvd_find by name, case and trailing dot too, and by handle. */
 	assert_ptr_equal(pvd_find(&g_s, "pvd.example.com."), p);
-	assert_ptr_equal(pvd_find(&g_s, "1"), p);
-	assert_null(pvd_find(&g_s, "2"));
+	{
+		char h[32], h2[32], hx[40];
+
+		snprintf(h, sizeof(h), "%llu", (unsigned long long)p->handle);
+		snprintf(h2, sizeof(h2), "%llu", (unsigned long long)p->handle + 1);
+		snprintf(hx, sizeof(hx), "%sx", h);
+		assert_ptr_equal(pvd_find(&g_s, h), p);
+		assert_null(pvd_find(&g_s, h2));
+		assert_null(pvd_find(&g_s, hx));
+	}
+	assert_null(pvd_find(&g_s, "1"));
 	assert_null(pvd_find(&g_s, ""));
-	assert_null(pvd_find(&g_s, "1x"));
 
 	q = pvd_create_explicit(&g_s, "other.example.com");
 	assert_non_null(q);
@@ -291,29 +299,40 @@ static void test_handles(void **state)
 {
 	struct pvd *a, *b, *c, *d;
 	struct in6_addr r = test_a("fe80::9");
+	struct pvd_store other;
+	uint64_t base;
+	char txt[32];
 
 	(void)state;
 	a = pvd_create_explicit(&g_s, "a.example");
 	b = pvd_create_implicit(&g_s, 2, &r, "eth0");
-	assert_int_equal(a->handle, 1);
-	assert_int_equal(b->handle, 2);
+	/* A random epoch above bit 32, exact as a JSON number (< 2^53). */
+	base = a->handle;
+	assert_true(base >> 32 != 0 && base < (1ull << 53));
+	assert_int_equal(b->handle, base + 1);
 	pvd_destroy(&g_s, b);
 	assert_int_equal(g_s.count, 1);
-	assert_null(pvd_find(&g_s, "2"));
+	snprintf(txt, sizeof(txt), "%llu", (unsigned long long)(base + 1));
+	assert_null(pvd_find(&g_s, txt));
 	c = pvd_create_implicit(&g_s, 2, &r, "eth0");
-	assert_int_equal(c->handle, 3);
+	assert_int_equal(c->handle, base + 2);
 	pvd_destroy(&g_s, a);
 	d = pvd_create_explicit(&g_s, "a.example");
-	assert_int_equal(d->handle, 4);
-	assert_ptr_equal(pvd_find(&g_s, "4"), d);
-	assert_ptr_equal(pvd_find(&g_s, "3"), c);
-	assert_null(pvd_find(&g_s, "1"));
+	assert_int_equal(d->handle, base + 3);
+	snprintf(txt, sizeof(txt), "%llu", (unsigned long long)(base + 3));
+	assert_ptr_equal(pvd_find(&g_s, txt), d);
+	snprintf(txt, sizeof(txt), "%llu", (unsigned long long)base);
+	assert_null(pvd_find(&g_s, txt));
 	pvd_store_clear(&g_s);
 	assert_int_equal(g_s.count, 0);
 	assert_true(TAILQ_EMPTY(&g_s.pvds));
 	/* Clearing does not restart the count either. */
 	a = pvd_create_explicit(&g_s, "a.example");
-	assert_int_equal(a->handle, 5);
+	assert_int_equal(a->handle, base + 4);
+	/* Another store (the next mifd) starts elsewhere: no handle reused. */
+	pvd_store_init(&other);
+	assert_true(other.next_handle >> 32 != base >> 32 || other.next_handle > a->handle);
+	pvd_store_clear(&other);
 }
 
 /* ---- applying RAs ---- */

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file pvd.h
+ * @brief libmif for applications: which networks (PvDs) exist, names
+ *        resolved inside one, sockets connected through one.
+ *
+ * A PvD (provisioning domain, RFC 7556) is one network's configuration:
+ * its addresses, routers, DNS servers and policies. mifd keeps each apart;
+ * these calls let an application pick one, the way Android's multinetwork
+ * API does, without privileges.
+ *
+ * Handles are opaque 64-bit values. mifd never gives the same handle to
+ * two PvDs, not even across restarts: a PvD that leaves and comes back
+ * gets a new one, so a stale handle fails (-ENOENT) instead of naming
+ * another network.
+ *
+ * Every function returns 0 (or a count, or a descriptor) or a negative
+ * errno, fills err (may be NULL) with a sentence on failure, never logs,
+ * never aborts, and is safe to call from several threads with separate
+ * struct mif_ctl connections.
+ */
+#ifndef MIF_PVD_H
+#define MIF_PVD_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include <mif/export.h>
+#include <mif/mif.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** A PvD's handle: opaque, never reused. 0 is never a handle. */
+typedef uint64_t mif_pvd_handle;
+
+#define MIF_PVD_ID_MAX 256
+#define MIF_PVD_MAX_IFACES 8
+
+/** What mifd knows of one PvD (a summary; pvd.get has everything). */
+struct mif_pvd_info {
+	mif_pvd_handle handle;
+	char id[MIF_PVD_ID_MAX];             /**< FQDN, or "fe80::1%eth0", or a name */
+	char kind[16];                       /**< "explicit", "implicit", "static", "api" */
+	char interfaces[MIF_PVD_MAX_IFACES][16];
+	size_t n_interfaces;
+	size_t n_addresses;                  /**< the host's addresses in this PvD */
+	size_t n_dns;                        /**< its DNS servers */
+	bool default_v4, default_v6;         /**< the routing default for that family */
+	bool captive_portal;                 /**< it announced a captive portal URI */
+};
+
+/**
+ * List the PvDs.
+ * @param out  receives up to cap entries
+ * @param n    receives how many PvDs exist (may exceed cap)
+ * @return 0, or -ECONNREFUSED/-ENOENT (mifd not running), -EPROTO, ...
+ */
+MIF_EXPORT int mif_pvd_list(struct mif_ctl *c, struct mif_pvd_info *out, size_t cap, size_t *n,
+			    char *err, size_t errlen);
+
+/** One PvD by id or by handle in decimal; -ENOENT if it does not exist. */
+MIF_EXPORT int mif_pvd_get(struct mif_ctl *c, const char *pvd, struct mif_pvd_info *out,
+			   char *err, size_t errlen);
+
+/** One resolved address, with the source address to use for it. */
+struct mif_addr {
+	struct sockaddr_storage addr;        /**< AF_INET or AF_INET6, with the port */
+	socklen_t addr_len;
+	struct sockaddr_storage src;         /**< the PvD's address to send from */
+	socklen_t src_len;                   /**< 0: no usable source (unusable) */
+};
+
+/**
+ * Resolve name inside one PvD: through mifd's stub, with that PvD's servers
+ * and cache only (A and AAAA), then sorted by RFC 6724 destination address
+ * selection using that PvD's own addresses and its own policy table
+ * (RFC 7078 option from DHCPv6, else the RFC 6724 default table), each
+ * with the source address rule 1-8 picked among that PvD's addresses.
+ * @param pvd   id or handle in decimal; NULL lets mifd choose as for any
+ *              query (doc/resolver.md), and sorting then uses the PvD
+ *              that answered
+ * @param port  put into every address (host order)
+ * @param out   receives up to cap addresses, best first
+ * @param n     receives how many were written
+ * @return 0; -ENOENT (no such PvD, or it has gone); -ENODATA (the name
+ *         has no address: NXDOMAIN or no A/AAAA); -EHOSTUNREACH or
+ *         -ETIMEDOUT (its servers failed); -ECONNREFUSED (mifd not running)
+ */
+MIF_EXPORT int mif_resolve(struct mif_ctl *c, const char *pvd, const char *name, uint16_t port,
+			   struct mif_addr *out, size_t cap, size_t *n, char *err, size_t errlen);
+
+/**
+ * Resolve name in a PvD and connect a TCP socket through that PvD: every
+ * socket is bound to the PvD (mif_bind_pvd()) and to the chosen source
+ * address; addresses are tried in RFC 6724 order with Happy Eyeballs
+ * timing (RFC 8305: families interleaved, a new attempt every 250 ms while
+ * earlier ones are still pending, the first to connect wins, the others
+ * are closed).
+ * @param pvd         id or handle in decimal (NULL: mifd's choice, see
+ *                    mif_resolve())
+ * @param timeout_ms  for the whole call (resolution and connection)
+ * @return a connected, blocking TCP socket; or -ENOENT, -ENODATA,
+ *         -ETIMEDOUT, -ECONNREFUSED (every address refused), -ENETUNREACH...
+ */
+MIF_EXPORT int mif_connect(struct mif_ctl *c, const char *pvd, const char *name, uint16_t port,
+			   int timeout_ms, char *err, size_t errlen);
+
+/** An event from mifd, decoded (see mif_event_next()). */
+enum mif_event_kind {
+	MIF_EVENT_PVD_ADDED = 1,
+	MIF_EVENT_PVD_CHANGED,
+	MIF_EVENT_PVD_REMOVED,
+	MIF_EVENT_DEFAULT_CHANGED,           /**< the routing default PvD changed */
+};
+
+struct mif_event {
+	enum mif_event_kind kind;
+	struct mif_pvd_info pvd;             /**< removed: only handle and id */
+	int family;                          /**< DEFAULT_CHANGED: AF_INET or AF_INET6 */
+};
+
+/**
+ * Subscribe c to events. Poll mif_ctl_fd(c) for readability (it fits any
+ * event loop) and call mif_event_next(c, ev, 0) until -ETIMEDOUT.
+ */
+MIF_EXPORT int mif_event_subscribe(struct mif_ctl *c, char *err, size_t errlen);
+/** The next event: 0, -ETIMEDOUT (none within timeout_ms), -ECONNRESET... */
+MIF_EXPORT int mif_event_next(struct mif_ctl *c, struct mif_event *ev, int timeout_ms);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
