@@ -40,37 +40,32 @@ static bool dp_in_pvd(const struct pvd *p, const struct nl_addr *na, struct in6_
 	return false;
 }
 
-/* The PvD's own usable addresses (inside its prefixes, on the prefix's
- * link, not tentative, deprecated or failed): the first per family. Per
- * family, also whether one is still tentative (worth waiting for) or
- * none will come (prefixes but no address: send nothing of it). */
-static void dp_sources(const struct view *v, const struct pvd *p, struct dns_plan_pvd *o)
+/* The PvD's own usable address of a's family on ifindex (0: any link):
+ * inside its prefixes, not tentative, deprecated or failed. */
+static enum dns_src_state dp_source(const struct view *v, const struct pvd *p, int ifindex,
+				    const struct in6_addr *server, struct in6_addr *src)
 {
+	bool v4 = IN6_IS_ADDR_V4MAPPED(server), prefix = false, pending = false;
 	const struct pvd_prefix *pf;
 
 	TAILQ_FOREACH(pf, &p->prefixes, e)
-		o->src_missing[IN6_IS_ADDR_V4MAPPED(&pf->prefix) ? 0 : 1] = true;
+		if (IN6_IS_ADDR_V4MAPPED(&pf->prefix) == v4 && (!ifindex || pf->ifindex == ifindex))
+			prefix = true;
 	for (size_t i = 0; i < v->n_addrs; i++) {
 		const struct nl_addr *na = &v->addrs[i];
-		int fam = na->family == AF_INET ? 0 : 1;
 		struct in6_addr a;
 
-		if (o->src_if[fam] || (na->flags & (IFA_F_DADFAILED | IFA_F_DEPRECATED)) ||
-		    !dp_in_pvd(p, na, &a))
+		if ((na->family == AF_INET) != v4 || (ifindex && na->ifindex != ifindex) ||
+		    (na->flags & (IFA_F_DADFAILED | IFA_F_DEPRECATED)) || !dp_in_pvd(p, na, &a))
 			continue;
 		if (na->flags & IFA_F_TENTATIVE) {
-			o->src_pending[fam] = true;
+			pending = true;
 			continue;
 		}
-		o->src[fam] = a;
-		o->src_if[fam] = na->ifindex;
+		*src = a;
+		return DNS_SRC_READY;
 	}
-	for (int fam = 0; fam < 2; fam++) {
-		if (o->src_if[fam])
-			o->src_pending[fam] = o->src_missing[fam] = false;
-		else if (o->src_pending[fam])
-			o->src_missing[fam] = false;
-	}
+	return pending ? DNS_SRC_PENDING : prefix ? DNS_SRC_MISSING : DNS_SRC_ANY;
 }
 
 static void dp_pvd(const struct pvd *p, const struct view *v, const struct route_cfg *c,
@@ -92,9 +87,11 @@ static void dp_pvd(const struct pvd *p, const struct view *v, const struct route
 		o->servers[o->n_servers].addr = d->addr;
 		/* A static or VPN PvD's servers are reached through its interface. */
 		o->servers[o->n_servers].ifindex = d->ifindex ? d->ifindex : p->bound_ifindex;
+		o->servers[o->n_servers].src_state =
+			dp_source(v, p, o->servers[o->n_servers].ifindex, &d->addr,
+				  &o->servers[o->n_servers].src);
 		o->n_servers++;
 	}
-	dp_sources(v, p, o);
 	o->has_pref64 = p->has_pref64;
 	o->pref64 = p->pref64;
 	o->pref64_plen = p->pref64_plen;

@@ -20,23 +20,28 @@
 
 #define DNS_PLAN_MAX_SERVERS 8
 
+/* The source a query to one server leaves from: one of the PvD's own
+ * addresses on the server's interface (RFC 8801 section 3.4.4). */
+enum dns_src_state {
+	DNS_SRC_ANY,       /* the PvD has no prefix of that family there (a
+			    * VPN): the kernel picks, on the bound device */
+	DNS_SRC_READY,     /* src is set */
+	DNS_SRC_PENDING,   /* only a tentative address (DAD): wait for it */
+	DNS_SRC_MISSING,   /* prefixes but no usable address: send nothing,
+			    * rather than from another network's address */
+};
+
 struct dns_upstream {
 	struct in6_addr addr;          /* IPv4 as v4-mapped */
 	int ifindex;                   /* where it was learnt: scope and device */
+	enum dns_src_state src_state;
+	struct in6_addr src;
 };
 
 struct dns_plan_pvd {
 	uint64_t handle;
 	char id[PVD_ID_MAX];
 	uint32_t mark;                 /* 0: routing off or no table */
-	struct in6_addr src[2];        /* [0] IPv4 (mapped), [1] IPv6 */
-	int src_if[2];                 /* 0: no usable source of that family */
-	/* No usable address of that family yet: one is tentative (DAD
-	 * running: wait for it), or the PvD has prefixes of that family but
-	 * no address in them (send nothing of it). Either way nothing is
-	 * sent rather than let the kernel pick another network's source. */
-	bool src_pending[2];
-	bool src_missing[2];
 	size_t n_servers;
 	struct dns_upstream servers[DNS_PLAN_MAX_SERVERS];
 	bool has_pref64;

@@ -49,13 +49,14 @@ int stub_upstream_socket(const struct stub_pvd *p, const struct dns_upstream *up
 			 struct sockaddr_storage *to, socklen_t *tolen)
 {
 	bool v4 = IN6_IS_ADDR_V4MAPPED(&up->addr);
-	int fam = v4 ? 0 : 1, fd, e;
+	int fd, e;
 	struct sockaddr_storage src;
 	socklen_t srclen;
 
-	if (!IN6_IS_ADDR_LINKLOCAL(&up->addr) && p->plan.src_pending[fam])
+	/* A link-local server is answered from our link-local address. */
+	if (!IN6_IS_ADDR_LINKLOCAL(&up->addr) && up->src_state == DNS_SRC_PENDING)
 		return -EAGAIN;
-	if (!IN6_IS_ADDR_LINKLOCAL(&up->addr) && p->plan.src_missing[fam])
+	if (!IN6_IS_ADDR_LINKLOCAL(&up->addr) && up->src_state == DNS_SRC_MISSING)
 		return -EADDRNOTAVAIL;
 	fd = socket(v4 ? AF_INET : AF_INET6, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
@@ -66,10 +67,8 @@ int stub_upstream_socket(const struct stub_pvd *p, const struct dns_upstream *up
 	if (up->ifindex && setsockopt(fd, SOL_SOCKET, SO_BINDTOIFINDEX, &up->ifindex,
 				      sizeof(up->ifindex)) < 0)
 		goto fail;
-	/* A link-local server is answered from our link-local address. */
-	if (p->plan.src_if[fam] && (!up->ifindex || p->plan.src_if[fam] == up->ifindex) &&
-	    !IN6_IS_ADDR_LINKLOCAL(&up->addr)) {
-		sn_sockaddr(&p->plan.src[fam], 0, 0, &src, &srclen);
+	if (up->src_state == DNS_SRC_READY && !IN6_IS_ADDR_LINKLOCAL(&up->addr)) {
+		sn_sockaddr(&up->src, 0, 0, &src, &srclen);
 		if (bind(fd, (struct sockaddr *)&src, srclen) < 0)
 			goto fail;
 	}

@@ -72,12 +72,9 @@ static void test_plan(void **state)
 	 * family may be sent (the kernel would pick another network's). */
 	view_addr(v, 3, "2001:db8:a::5", IFA_F_TENTATIVE);
 	assert_int_equal(dns_plan_build(&s, v, &c, &t, out, 4, &n), 0);
-	assert_true(out[0].src_pending[1]);
-	assert_false(out[0].src_missing[1]);
-	assert_int_equal(out[0].src_if[1], 0);
+	assert_int_equal(out[0].servers[0].src_state, DNS_SRC_PENDING);
 	/* An IPv4 prefix but no address in it at all: nothing to wait for. */
-	assert_false(out[0].src_pending[0]);
-	assert_true(out[0].src_missing[0]);
+	assert_int_equal(out[0].servers[1].src_state, DNS_SRC_MISSING);
 	/* A tentative address is not a source yet; the next one is. */
 	view_addr(v, 3, "2001:db8:a::6", 0);
 	view_addr(v, 4, "192.168.1.7", 0);        /* another link: not this PvD's */
@@ -92,12 +89,24 @@ static void test_plan(void **state)
 	assert_int_equal(out[0].n_servers, 2);
 	assert_int_equal(out[0].servers[1].ifindex, 3);
 	a = addr("2001:db8:a::6");
-	assert_memory_equal(&out[0].src[1], &a, 16);
+	assert_int_equal(out[0].servers[0].src_state, DNS_SRC_READY);
+	assert_memory_equal(&out[0].servers[0].src, &a, 16);
+	/* 192.168.1.7 is on another link: the server's link gives .9. */
 	a = addr("192.168.1.9");
-	assert_memory_equal(&out[0].src[0], &a, 16);
-	assert_int_equal(out[0].src_if[0], 3);
-	assert_false(out[0].src_pending[0] || out[0].src_pending[1]);
-	assert_false(out[0].src_missing[0] || out[0].src_missing[1]);
+	assert_int_equal(out[0].servers[1].src_state, DNS_SRC_READY);
+	assert_memory_equal(&out[0].servers[1].src, &a, 16);
+	/* A VPN without prefixes: the kernel picks, on the bound device. */
+	{
+		struct pvd *vpn = pvd_create_named(&s, "vpn", PVD_SRC_API, 9);
+
+		a = addr("10.8.0.1");
+		assert_int_equal(pvd_add_dns(vpn, PVD_SRC_API, 9, &a, RA_INFINITY, PVD_NEVER), 0);
+		assert_int_equal(dns_plan_build(&s, v, &c, &t, out, 4, &n), 0);
+		assert_int_equal(n, 2);
+		assert_int_equal(out[1].servers[0].src_state, DNS_SRC_ANY);
+		assert_int_equal(out[1].servers[0].ifindex, 9);
+		pvd_destroy(&s, vpn);
+	}
 	/* Routing off: no mark, same sources. */
 	c.enabled = false;
 	assert_int_equal(dns_plan_build(&s, v, &c, &t, out, 4, &n), 0);
