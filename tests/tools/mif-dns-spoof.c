@@ -40,6 +40,7 @@
  *       opcodes, a bad OPT record, random bytes of random length. Prints
  *       one line of JSON: {"sent":N,"errors":N,"replies":N}.
  *   mif-dns-spoof --tcp-junk ADDR:PORT
+ *   mif-dns-spoof --tcp-pipeline ADDR:PORT N SUFFIX
  *       opens TCP connections that misbehave: a length prefix and nothing
  *       more, half a length prefix, a 0-length message, a length longer than
  *       what follows, a huge length, nothing at all; each is closed after at
@@ -119,6 +120,7 @@ static void spoof_usage(FILE *f)
 	      "                     [--max-seconds N]\n"
 	      "       mif-dns-spoof --flood ADDR:PORT N [--seed S]\n"
 	      "       mif-dns-spoof --tcp-junk ADDR:PORT\n"
+	      "       mif-dns-spoof --tcp-pipeline ADDR:PORT N SUFFIX\n"
 	      "  -l ADDR            address to serve on (IPv4 or IPv6, numeric)\n"
 	      "  -p PORT            UDP and TCP port (default 53)\n"
 	      "  -a ANSWER          IPv4 address answered to A queries\n"
@@ -137,7 +139,9 @@ static void spoof_usage(FILE *f)
 	      "  --max-seconds N    exit after N seconds (1-86400, default 300)\n"
 	      "  --flood ADDR:PORT N  send N malformed datagrams to ADDR:PORT and exit\n"
 	      "  --seed S           seed of --flood's generator (default: time and pid)\n"
-	      "  --tcp-junk ADDR:PORT  open misbehaving TCP connections to ADDR:PORT and exit\n",
+	      "  --tcp-junk ADDR:PORT  open misbehaving TCP connections to ADDR:PORT and exit\n"
+	      "  --tcp-pipeline ADDR:PORT N SUFFIX  send N queries (qI.SUFFIX) on one TCP\n"
+	      "                        connection at once, half-close, expect N answers\n",
 	      f);
 }
 
@@ -939,10 +943,87 @@ static int spoof_tcp_junk(const struct sockaddr_storage *to, socklen_t tolen)
 	return 0;
 }
 
+/* Encode "q<i>.<suffix>" in wire form; 0 if it does not fit. */
+static size_t pipe_name(uint8_t *w, size_t cap, unsigned long i, const char *suffix)
+{
+	char text[300];
+	size_t off = 0, start = 0, n;
+
+	n = (size_t)snprintf(text, sizeof(text), "q%lu.%s", i, suffix);
+	if (n >= sizeof(text) || n + 2 > cap)
+		return 0;
+	for (size_t k = 0; k <= n; k++) {
+		if (k < n && text[k] != '.')
+			continue;
+		if (k - start == 0 || k - start > 63)
+			return 0;
+		w[off++] = (uint8_t)(k - start);
+		memcpy(w + off, text + start, k - start);
+		off += k - start;
+		start = k + 1;
+	}
+	w[off++] = 0;
+	return off;
+}
+
+/*
+ * RFC 7766 section 6.2.1.1: many queries on one connection, sent at once,
+ * then a half-close; every one must be answered (mifd's stub has a limit
+ * of queries in flight per connection, and must pick up the rest).
+ */
+static int spoof_tcp_pipeline(const struct sockaddr_storage *to, socklen_t tolen,
+			      unsigned long n, const char *suffix)
+{
+	static uint8_t out[256 * 1024];
+	uint8_t msg[512], *seen = calloc(n, 1);
+	size_t off = 0;
+	unsigned long answers = 0;
+	int64_t deadline = spoof_now_ms() + 10000;
+	int fd = socket(to->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0 || !seen)
+		spoof_fatal("socket");
+	for (unsigned long i = 0; i < n; i++) {
+		size_t q = junk_header(out + off + 2, 0x0100, 1, 0, 0, 0);
+		size_t nl = pipe_name(out + off + 2 + q, sizeof(out) - off - 8 - q, i, suffix);
+
+		if (!nl || off + 2 + q + nl + 4 > sizeof(out))
+			spoof_usage_error("--tcp-pipeline", "too many queries or a bad suffix");
+		put16(out + off + 2 + q + nl, 1);          /* A */
+		put16(out + off + 2 + q + nl + 2, 1);      /* IN */
+		put16(out + off, (uint16_t)(q + nl + 4));
+		put16(out + off + 2, (uint16_t)i);         /* the ID names the query */
+		off += 2 + q + nl + 4;
+	}
+	if (connect(fd, (const struct sockaddr *)to, tolen) < 0 ||
+	    send(fd, out, off, MSG_NOSIGNAL) != (ssize_t)off || shutdown(fd, SHUT_WR) < 0)
+		spoof_fatal("tcp-pipeline");
+	while (answers < n) {
+		uint8_t l[2];
+		size_t len;
+
+		if (spoof_read_full(fd, l, 2, deadline) < 0)
+			break;
+		len = (size_t)l[0] << 8 | l[1];
+		if (len < 12 || len > sizeof(msg) || spoof_read_full(fd, msg, len, deadline) < 0)
+			break;
+		if ((msg[2] & 0x80) && ((size_t)msg[0] << 8 | msg[1]) < n &&
+		    !seen[msg[0] << 8 | msg[1]]) {
+			seen[msg[0] << 8 | msg[1]] = 1;
+			answers++;
+		}
+	}
+	close(fd);
+	free(seen);
+	printf("{\"sent\":%lu,\"answers\":%lu}\n", n, answers);
+	return answers == n ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	enum { OPT_WRONG_ID = 256, OPT_WRONG_Q, OPT_FROM, OPT_FROM_PORT, OPT_TRUNC, OPT_DROP, OPT_COUNT,
-	       OPT_LOG, OPT_TTL, OPT_MAX, OPT_FORGED, OPT_FLOOD, OPT_SEED, OPT_TCP_JUNK };
+	       OPT_LOG, OPT_TTL, OPT_MAX, OPT_FORGED, OPT_FLOOD, OPT_SEED, OPT_TCP_JUNK,
+	       OPT_TCP_PIPE };
 	static const struct option opts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "listen", required_argument, NULL, 'l' },
@@ -963,12 +1044,13 @@ int main(int argc, char **argv)
 		{ "flood", required_argument, NULL, OPT_FLOOD },
 		{ "seed", required_argument, NULL, OPT_SEED },
 		{ "tcp-junk", required_argument, NULL, OPT_TCP_JUNK },
+		{ "tcp-pipeline", required_argument, NULL, OPT_TCP_PIPE },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct spoof s = { .port = 53, .ttl = 60, .max_seconds = 300 };
 	struct sockaddr_storage junk_to;
 	socklen_t junk_len = 0;
-	const char *listen_addr = NULL, *flood = NULL, *tcp_junk = NULL;
+	const char *listen_addr = NULL, *flood = NULL, *tcp_junk = NULL, *tcp_pipe = NULL;
 	bool has_seed = false;
 	int opt;
 
@@ -1043,6 +1125,10 @@ int main(int argc, char **argv)
 			tcp_junk = optarg;
 			junk_len = spoof_hostport("--tcp-junk", optarg, &junk_to);
 			break;
+		case OPT_TCP_PIPE:
+			tcp_pipe = optarg;
+			junk_len = spoof_hostport("--tcp-pipeline", optarg, &junk_to);
+			break;
 		case ':':
 			spoof_usage_error(argv[optind - 1], "missing value");
 		default:
@@ -1060,6 +1146,13 @@ int main(int argc, char **argv)
 		return spoof_flood(&junk_to, junk_len,
 				   (unsigned long)spoof_number("--flood", argv[optind], 1,
 							       (long)FLOOD_MAX));
+	}
+	if (tcp_pipe) {
+		if (optind != argc - 2)
+			spoof_usage_error("--tcp-pipeline", "give ADDR:PORT, a count and a suffix");
+		return spoof_tcp_pipeline(&junk_to, junk_len,
+					  (unsigned long)spoof_number("--tcp-pipeline", argv[optind],
+								      1, 1000), argv[optind + 1]);
 	}
 	if (tcp_junk) {
 		if (optind < argc)

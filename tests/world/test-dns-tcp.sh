@@ -149,4 +149,10 @@ world_log "ok: $(grep -c . <<<"$syn") TCP connection(s) to the upstream, from th
 world_ctl --json dns | world_jq '.stub.tcp_retries >= 2 and .stub.tcp >= 2' >/dev/null ||
 	world_fail "stub counters: $(world_ctl --json dns | jq -c .stub)"
 world_assert "mifd still runs" world__alive "$WORLD_MIFD_PID"
+# RFC 7766 section 6.2.1.1: 40 uncached queries pipelined on one connection
+# (more than the stub keeps in flight per connection), then a half-close:
+# every one is answered.
+out=$(world_exec h "$MIF_DNS_SPOOF" --tcp-pipeline 127.0.0.153:53 40 pipe.tcp.test) ||
+	world_fail "pipelined TCP queries not all answered: $out"
+world_log "ok: 40 pipelined TCP queries, half-closed, all answered: $out"
 world_pass
