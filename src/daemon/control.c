@@ -35,6 +35,7 @@ struct control {
 	struct event_base *base;
 	struct engine *engine;
 	struct stub *stub;           /* NULL when the stub resolver is off */
+	struct event *pause;         /* re-enables the listener after EMFILE */
 	struct evconnlistener *lst;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	TAILQ_HEAD(, client) clients;
@@ -473,9 +474,28 @@ static int control_bind(const char *path)
 	return fd;
 }
 
+static void control_unpause_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct control *c = arg;
+
+	(void)fd;
+	(void)what;
+	evconnlistener_enable(c->lst);
+}
+
+/* accept() failed (out of descriptors): a pending connection would wake
+ * us again at once, so pause the listener for a second. */
 static void control_listen_error_cb(struct evconnlistener *l, void *arg)
 {
-	log_warn("control: accept failed: %s", strerror(errno));
+	struct control *c = arg;
+	struct timeval one = { 1, 0 };
+
+	log_warn("control: accept failed: %s; pausing for a second", strerror(errno));
+	evconnlistener_disable(l);
+	if (!c->pause)
+		c->pause = evtimer_new(c->base, control_unpause_cb, c);
+	if (c->pause)
+		evtimer_add(c->pause, &one);
 }
 
 struct control *control_new(struct event_base *base, const char *path, struct engine *e,
@@ -519,6 +539,8 @@ void control_free(struct control *c)
 	while ((cl = TAILQ_FIRST(&c->clients)))
 		control_client_free(cl);
 	evconnlistener_free(c->lst);
+	if (c->pause)
+		event_free(c->pause);
 	unlink(c->path);
 	free(c);
 }

@@ -16,6 +16,7 @@
 #define STUB_BATCH 32              /* datagrams per recvmmsg/sendmmsg */
 #define STUB_UDP_MAX 4096          /* largest UDP reply we send */
 #define STUB_EDNS_SIZE 1232        /* our advertised size (DNS flag day 2020) */
+#define STUB_QUERY_MAX 1232        /* the largest query forwarded */
 #define STUB_MAX_PVDS 64
 #define STUB_MAX_TX 1024           /* queries in flight */
 #define STUB_MAX_ATTEMPTS 16       /* sends per query, every PvD together */

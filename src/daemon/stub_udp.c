@@ -128,6 +128,13 @@ int stub_handle_query(struct stub *s, const uint8_t *msg, size_t len, bool tcp, 
 			out[2] |= 0x02;
 		return r;
 	}
+	/* A query goes upstream as the client wrote it (EDNS0 options and
+	 * all): refuse what no honest stub client sends, rather than send
+	 * fragments upstream. */
+	if (len > STUB_QUERY_MAX) {
+		s->ctr.malformed++;
+		return su_error(s, msg, len, DNS_RCODE_FORMERR, out, cap);
+	}
 	/* A miss: the whole choice (fallbacks too) and the name as text. */
 	if (!c.n && (r = su_choose(s, &q, &c)) < 0)
 		return su_error(s, msg, len, DNS_RCODE_SERVFAIL, out, cap);
