@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/unixsock.h"
 
 #ifndef SO_NETNS_COOKIE
 #define SO_NETNS_COOKIE 71           /* Linux 5.14 */
@@ -311,35 +312,6 @@ static void bs_accept_cb(evutil_socket_t lfd, short what, void *arg)
 	b->n_conns++;
 }
 
-/* Bind the path; a stale socket is replaced, a live one is an error (as
- * control.c does for the control socket). */
-static int bs_listen(const char *path)
-{
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	int fd, r;
-	mode_t old;
-
-	if (strlen(path) >= sizeof(sun.sun_path))
-		return -ENAMETOOLONG;
-	strcpy(sun.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return -errno;
-	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0) {
-		close(fd);
-		return -EADDRINUSE;
-	}
-	unlink(path);
-	old = umask(0111);
-	r = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
-	umask(old);
-	if (r < 0 || chmod(path, 0666) < 0 || listen(fd, 32) < 0) {
-		r = -errno;
-		close(fd);
-		return r;
-	}
-	return fd;
-}
 
 struct bindsock *bindsock_new(struct event_base *base, const char *ctl_path, struct engine *e,
 			      int *err)
@@ -353,7 +325,7 @@ struct bindsock *bindsock_new(struct event_base *base, const char *ctl_path, str
 	b->rl = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 1);
 	LIST_INIT(&b->conns);
 	*err = bindsock_path(ctl_path, b->path, sizeof(b->path));
-	b->lfd = *err < 0 ? *err : bs_listen(b->path);
+	b->lfd = *err < 0 ? *err : unixsock_listen(b->path, SOCK_SEQPACKET);
 	if (b->lfd < 0) {
 		*err = b->lfd;
 		free(b);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/unixsock.h"
 #include "daemon/caps.h"
 #include "daemon/stub.h"
 #include "proto/ctlmsg.h"
@@ -440,38 +441,18 @@ void control_broadcast(void *ctx, enum engine_event ev, json_t *pvd)
 	free(line);
 }
 
-/* Bind the socket path; a stale socket from a crashed mifd is replaced, a
- * live one (another mifd answers) is an error. */
+/* Bind the socket path (its directory created); a stale socket from a
+ * crashed mifd is replaced, a live one (another mifd answers) is an error. */
 static int control_bind(const char *path)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	char dir[sizeof(sun.sun_path)];
-	int fd, r;
-	mode_t old;
+	char dir[108];
 
-	if (strlen(path) >= sizeof(sun.sun_path))
+	if (strlen(path) >= sizeof(dir))
 		return -ENAMETOOLONG;
-	strcpy(sun.sun_path, path);
 	strcpy(dir, path);
 	if (mkdir(dirname(dir), 0755) < 0 && errno != EEXIST)
 		return -errno;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return -errno;
-	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0) {
-		close(fd);
-		return -EADDRINUSE;
-	}
-	unlink(path);
-	old = umask(0111);
-	r = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
-	umask(old);
-	if (r < 0 || chmod(path, 0666) < 0 || listen(fd, 32) < 0) {
-		r = -errno;
-		close(fd);
-		return r;
-	}
-	return fd;
+	return unixsock_listen(path, SOCK_STREAM);
 }
 
 static void control_unpause_cb(evutil_socket_t fd, short what, void *arg)

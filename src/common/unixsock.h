@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: MIT */
+/* Listening Unix sockets for mifd's control and bind sockets. */
+#ifndef MIF_COMMON_UNIXSOCK_H
+#define MIF_COMMON_UNIXSOCK_H
+
+/*
+ * Listen on path (mode 0666, any local user may connect; each request is
+ * checked with SO_PEERCRED) with type SOCK_STREAM or SOCK_SEQPACKET. A
+ * stale socket left by a crashed mifd is replaced; a live one (something
+ * answers) is -EADDRINUSE. Returns a non-blocking, close-on-exec listening
+ * descriptor or a negative errno (-ENAMETOOLONG for a long path).
+ */
+int unixsock_listen(const char *path, int type);
+
+#endif
