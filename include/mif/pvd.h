@@ -50,7 +50,10 @@ struct mif_pvd_info {
 	size_t n_interfaces;
 	size_t n_addresses;                  /**< the host's addresses in this PvD */
 	size_t n_dns;                        /**< its DNS servers */
-	bool default_v4, default_v6;         /**< the routing default for that family */
+	/** The routing default for that family: read from mifd's status
+	 *  (.routing.default, text starting with the id), by mif_pvd_list()
+	 *  and mif_pvd_get() only; events carry DEFAULT_CHANGED instead. */
+	bool default_v4, default_v6;
 	bool captive_portal;                 /**< it announced a captive portal URI */
 };
 
@@ -73,6 +76,7 @@ struct mif_addr {
 	socklen_t addr_len;
 	struct sockaddr_storage src;         /**< the PvD's address to send from */
 	socklen_t src_len;                   /**< 0: no usable source (unusable) */
+	mif_pvd_handle pvd;                  /**< the PvD that answered, and owns src */
 };
 
 /**
@@ -83,13 +87,19 @@ struct mif_addr {
  * with the source address rule 1-8 picked among that PvD's addresses.
  * @param pvd   id or handle in decimal; NULL lets mifd choose as for any
  *              query (doc/resolver.md), and sorting then uses the PvD
- *              that answered
+ *              that answered (when AAAA and A come from two PvDs, each
+ *              family is sorted with its own PvD, AAAA's PvD first; see
+ *              mif_addr.pvd)
  * @param port  put into every address (host order)
  * @param out   receives up to cap addresses, best first
- * @param n     receives how many were written
+ * @param n     receives how many were written (at most 32 per family are
+ *              kept; addresses without a source in the PvD come last)
  * @return 0; -ENOENT (no such PvD, or it has gone); -ENODATA (the name
  *         has no address: NXDOMAIN or no A/AAAA); -EHOSTUNREACH or
- *         -ETIMEDOUT (its servers failed); -ECONNREFUSED (mifd not running)
+ *         -ETIMEDOUT (its servers failed); -ECONNRESET (mifd went away:
+ *         open a new connection); -EPROTO (an answer that is not the
+ *         protocol); -EOPNOTSUPP (mifd's stub resolver is off); mifd not
+ *         running is -ECONNREFUSED or -ENOENT from mif_ctl_open()
  */
 MIF_EXPORT int mif_resolve(struct mif_ctl *c, const char *pvd, const char *name, uint16_t port,
 			   struct mif_addr *out, size_t cap, size_t *n, char *err, size_t errlen);
@@ -103,7 +113,8 @@ MIF_EXPORT int mif_resolve(struct mif_ctl *c, const char *pvd, const char *name,
  * are closed).
  * @param pvd         id or handle in decimal (NULL: mifd's choice, see
  *                    mif_resolve())
- * @param timeout_ms  for the whole call (resolution and connection)
+ * @param timeout_ms  for the whole call (resolution and connection); 0 or
+ *                    less: 30 s
  * @return a connected, blocking TCP socket; or -ENOENT, -ENODATA,
  *         -ETIMEDOUT, -ECONNREFUSED (every address refused), -ENETUNREACH...
  */
@@ -122,6 +133,7 @@ struct mif_event {
 	enum mif_event_kind kind;
 	struct mif_pvd_info pvd;             /**< removed: only handle and id */
 	int family;                          /**< DEFAULT_CHANGED: AF_INET or AF_INET6 */
+	mif_pvd_handle previous;             /**< DEFAULT_CHANGED: the one before (0: none) */
 };
 
 /**

@@ -30,7 +30,11 @@ static void ctl_usage(FILE *f)
 		"  dns which NAME [--pvd ID]  whose servers would answer NAME, and why\n"
 		"  dns flush [--pvd ID]  empty every PvD's DNS cache, or one (root only)\n"
 		"  resolve NAME [--type T] [--pvd ID]  ask the stub resolver: the answer,\n"
-		"                       the PvD and server that gave it, and why that PvD\n\n"
+		"                       the PvD and server that gave it, and why that PvD\n"
+		"  run --pvd ID [--] COMMAND [ARGS...]  run a program with its connections\n"
+		"                       and name lookups inside one PvD\n"
+		"  pvd use ID           the same as shell export lines, for\n"
+		"                       eval \"$(mifctl pvd use ID)\"\n\n"
 		"Options:\n"
 		"  -s, --socket PATH    control socket (default $MIF_SOCKET or %s)\n"
 		"  -j, --json           print JSON instead of tables\n"
@@ -106,6 +110,7 @@ static int ctl_dispatch(struct ctl *c, int argc, char **argv)
 		{ "pvd", ctl_pvd }, { "monitor", ctl_monitor },
 		{ "status", ctl_status }, { "log-level", ctl_log_level }, { "link", ctl_link },
 		{ "route", ctl_route }, { "dns", ctl_dns }, { "resolve", ctl_resolve },
+		{ "run", ctl_run },
 	};
 
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)

@@ -71,11 +71,13 @@ int ctl_pvd(struct ctl *c, int argc, char **argv)
 		return ctl_pvd_list(c);
 	if (argc == 3 && strcmp(argv[1], "show") == 0)
 		return ctl_pvd_show(c, argv[2]);
+	if (argc == 3 && strcmp(argv[1], "use") == 0)
+		return ctl_pvd_use(c, argv[2]);
 	if (argc == 1)
 		return ctl_pvd_list(c);
 	if (argc >= 2 && (strcmp(argv[1], "add") == 0 || strcmp(argv[1], "set") == 0 ||
 			  strcmp(argv[1], "del") == 0))
 		return ctl_pvd_edit(c, argc, argv);
-	fprintf(stderr, "mifctl: usage: mifctl pvd list | show ID | add ID ... | set ID ... | del ID\n");
+	fprintf(stderr, "mifctl: usage: mifctl pvd list | show ID | use ID | add ID ... | set ID ... | del ID\n");
 	return CTL_USAGE;
 }

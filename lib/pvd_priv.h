@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/* libmif internals shared by pvd.c, resolve.c, connect.c and event.c.
+ * Everything here is hidden (-fvisibility=hidden). */
+#ifndef MIF_LIB_PVD_PRIV_H
+#define MIF_LIB_PVD_PRIV_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "mif/pvd.h"
+#include "proto/addrsel.h"
+
+/* How long a plain request (pvd.list, pvd.get, status...) may take. */
+#define MIF_PRIV_CALL_MS 5000
+/* How long mif_resolve() waits for one dns.resolve answer. */
+#define MIF_PRIV_RESOLVE_MS 15000
+
+int mif_priv_err(char *err, size_t len, int e, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+long long mif_priv_now_ms(void);
+
+/* Milliseconds left before deadline (never negative); -1 stays -1. */
+int mif_priv_left(long long deadline);
+
+/*
+ * Call method with params (a JSON object, reference stolen; NULL for
+ * none) and parse the result: 0 and *result (an object, decref it), or a
+ * negative errno with a sentence in err (mifd's own message when it sent
+ * an error reply). A result that is not an object is -EPROTO.
+ */
+int mif_priv_call(struct mif_ctl *c, const char *method, json_t *params, json_t **result,
+		  int timeout_ms, char *err, size_t errlen);
+
+/* Decode a PVD object (doc/control-protocol.md) into out. default_v4/v6
+ * are left false. -EPROTO if a required field (handle, id) is missing or
+ * any known field has the wrong type. */
+int mif_priv_pvd_info(json_t *o, struct mif_pvd_info *out);
+
+/* The decimal text of a handle, for requests that take an id. */
+void mif_priv_handle_text(mif_pvd_handle h, char *buf, size_t len);
+
+/* One PvD as mif_resolve() sorts with it: its handle and id, its usable
+ * addresses as RFC 6724 source candidates, its policy table. */
+struct mif_priv_pvd {
+	mif_pvd_handle handle;
+	char id[MIF_PVD_ID_MAX];
+	struct addrsel_table table;
+	struct addrsel_source src[ADDRSEL_MAX_ADDRS];
+	size_t nsrc;
+};
+
+/* Fill p from a pvd.get result: addresses that are not tentative or
+ * duplicate (RFC 4862 section 5.4: those cannot be a source), deprecated
+ * ones flagged (RFC 6724 rule 3); the DHCPv6 address selection policy
+ * (RFC 7078) or the RFC 6724 default table. -EPROTO on a malformed
+ * object. */
+int mif_priv_pvd_load(json_t *o, struct mif_priv_pvd *p);
+
+/* mif_resolve() with a deadline (ms on mif_priv_now_ms()'s clock). */
+int mif_priv_resolve(struct mif_ctl *c, const char *pvd, const char *name, uint16_t port,
+		     struct mif_addr *out, size_t cap, size_t *n, long long deadline,
+		     char *err, size_t errlen);
+
+#endif

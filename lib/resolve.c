@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libmif: mif_resolve() (include/mif/pvd.h). AAAA and A through mifd's
+ * stub (dns.resolve), then RFC 6724 destination address selection with
+ * the answering PvD's own addresses and policy table: two networks'
+ * tables never meet (RFC 6418 section 4.3, RFC 7556 section 5).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pvd_priv.h"
+
+/* Per family at most half of what one addrsel_sort() call takes. */
+#define MIF_RES_PER_FAMILY (ADDRSEL_MAX_ADDRS / 2)
+
+/* What the queries found: destinations, each with the PvD that answered. */
+struct mif_res {
+	struct mif_priv_pvd pvd[2];      /* the answering PvDs (two at most) */
+	size_t npvd;
+	struct addrsel_dest dst[ADDRSEL_MAX_ADDRS];
+	size_t dst_pvd[ADDRSEL_MAX_ADDRS];
+	size_t ndst;
+	int first_err;                   /* the first query's failure, if any */
+};
+
+/* The PvD named id (or by handle), loaded once with pvd.get. */
+static int mif_res_pvd(struct mif_ctl *c, struct mif_res *r, const char *id, long long deadline,
+		       size_t *idx, char *err, size_t errlen)
+{
+	json_t *o = NULL, *params = json_pack("{s:s}", "id", id);
+	int e;
+
+	for (size_t i = 0; i < r->npvd; i++)
+		if (!strcmp(r->pvd[i].id, id)) {
+			*idx = i;
+			return 0;
+		}
+	if (!params || r->npvd == 2)
+		return mif_priv_err(err, errlen, -EINVAL, "PvD \"%s\": not a valid id", id);
+	e = mif_priv_call(c, "pvd.get", params, &o, mif_priv_left(deadline), err, errlen);
+	if (e < 0)
+		return e;
+	e = mif_priv_pvd_load(o, &r->pvd[r->npvd]);
+	json_decref(o);
+	if (e < 0)
+		return mif_priv_err(err, errlen, -EPROTO, "mifd's answer for PvD \"%s\" is not a "
+				    "valid PvD", id);
+	*idx = r->npvd++;
+	return 0;
+}
+
+/* The A or AAAA records among "answers" (CNAMEs and others skipped). */
+static int mif_res_answers(json_t *an, bool v6, struct mif_res *r, size_t pvd)
+{
+	size_t i, got = 0;
+	json_t *v;
+
+	if (!json_is_array(an))
+		return -EPROTO;
+	json_array_foreach(an, i, v) {
+		const char *t = json_string_value(json_object_get(v, "type"));
+		const char *d = json_string_value(json_object_get(v, "data"));
+		struct addrsel_dest *x = &r->dst[r->ndst];
+		struct in_addr a4;
+
+		if (!json_is_object(v) || !t || !d)
+			return -EPROTO;
+		if (strcmp(t, v6 ? "AAAA" : "A") || got == MIF_RES_PER_FAMILY)
+			continue;
+		memset(x, 0, sizeof(*x));
+		if (v6 ? inet_pton(AF_INET6, d, &x->addr) != 1 : inet_pton(AF_INET, d, &a4) != 1)
+			return -EPROTO;
+		if (!v6)
+			addrsel_map_v4(&a4, &x->addr);
+		r->dst_pvd[r->ndst++] = pvd;
+		got++;
+	}
+	return 0;
+}
+
+/* An error that ends the whole resolution, not just one family's query. */
+static bool mif_res_fatal(int e, const char *pvd)
+{
+	return e == -ECONNRESET || e == -EPROTO || e == -ENOMEM || e == -EINVAL ||
+	       (e == -ENOENT && pvd);
+}
+
+/* One dns.resolve query; 0 also for NXDOMAIN and NODATA. */
+static int mif_res_query(struct mif_ctl *c, const char *pvd, const char *name, bool v6,
+			 struct mif_res *r, long long deadline, char *err, size_t errlen)
+{
+	json_t *p = json_pack("{s:s,s:s}", "name", name, "type", v6 ? "AAAA" : "A"), *o = NULL;
+	const char *who, *rc;
+	size_t idx;
+	int e, left = mif_priv_left(deadline);
+
+	if (!p || (pvd && json_object_set_new(p, "pvd", json_string(pvd)) < 0)) {
+		json_decref(p);
+		return mif_priv_err(err, errlen, -EINVAL, "\"%s\" is not a valid name", name);
+	}
+	e = mif_priv_call(c, "dns.resolve", p, &o, left > MIF_PRIV_RESOLVE_MS ?
+			  MIF_PRIV_RESOLVE_MS : left, err, errlen);
+	if (e < 0)
+		return e;
+	who = json_string_value(json_object_get(o, "pvd"));
+	rc = json_string_value(json_object_get(o, "rcode"));
+	e = !who || !*who || !rc ? -EPROTO : 0;
+	idx = 0;                       /* a PvD asked for was loaded first */
+	if (e == 0 && !pvd)
+		e = mif_res_pvd(c, r, who, deadline, &idx, err, errlen);
+	if (e == 0 && mif_res_answers(json_object_get(o, "answers"), v6, r, idx) < 0)
+		e = -EPROTO;
+	if (e == -EPROTO)
+		mif_priv_err(err, errlen, e, "mifd's answer for %s %s is not valid protocol", name,
+			     v6 ? "AAAA" : "A");
+	else if (e == 0 && strcmp(rc, "NOERROR") && strcmp(rc, "NXDOMAIN"))
+		e = mif_priv_err(err, errlen, -EHOSTUNREACH, "%s %s: the server answered %s",
+				 name, v6 ? "AAAA" : "A", rc);
+	json_decref(o);
+	return e;
+}
+
+/* A destination and its source as sockaddrs. */
+static void mif_res_fill(const struct mif_res *r, const struct addrsel_result *x, size_t pvd,
+			 uint16_t port, struct mif_addr *out)
+{
+	const struct addrsel_source *s = x->src >= 0 ? &r->pvd[pvd].src[x->src] : NULL;
+	const struct in6_addr *a[2] = { &x->dst.addr, s ? &s->addr : NULL };
+	struct sockaddr_storage *ss[2] = { &out->addr, &out->src };
+	socklen_t *len[2] = { &out->addr_len, &out->src_len };
+
+	memset(out, 0, sizeof(*out));
+	out->pvd = r->pvd[pvd].handle;
+	for (int i = 0; i < 2 && a[i]; i++) {
+		if (addrsel_is_v4(a[i])) {
+			struct sockaddr_in *v4 = (struct sockaddr_in *)ss[i];
+
+			v4->sin_family = AF_INET;
+			v4->sin_port = i == 0 ? htons(port) : 0;
+			memcpy(&v4->sin_addr, &a[i]->s6_addr[12], 4);
+			*len[i] = sizeof(*v4);
+		} else {
+			struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)ss[i];
+
+			v6->sin6_family = AF_INET6;
+			v6->sin6_port = i == 0 ? htons(port) : 0;
+			v6->sin6_addr = *a[i];
+			*len[i] = sizeof(*v6);
+		}
+	}
+}
+
+/*
+ * Sort each answering PvD's destinations with that PvD alone (RFC 6724
+ * section 6), then write them out: the PvDs in the order they answered
+ * (AAAA first), and every destination without a usable source last.
+ */
+static size_t mif_res_sort(struct mif_res *r, uint16_t port, struct mif_addr *out, size_t cap)
+{
+	struct addrsel_result sorted[2][ADDRSEL_MAX_ADDRS];
+	struct addrsel_dest d[ADDRSEL_MAX_ADDRS];
+	size_t nd[2] = { 0, 0 }, n = 0;
+
+	for (size_t p = 0; p < r->npvd; p++) {
+		for (size_t i = 0; i < r->ndst; i++)
+			if (r->dst_pvd[i] == p)
+				d[nd[p]++] = r->dst[i];
+		if (addrsel_sort(&r->pvd[p].table, d, nd[p], r->pvd[p].src, r->pvd[p].nsrc,
+				 sorted[p]) < 0)
+			nd[p] = 0;
+	}
+	for (int usable = 1; usable >= 0; usable--)
+		for (size_t p = 0; p < r->npvd; p++)
+			for (size_t i = 0; i < nd[p] && n < cap; i++)
+				if ((sorted[p][i].src >= 0) == usable)
+					mif_res_fill(r, &sorted[p][i], p, port, &out[n++]);
+	return n;
+}
+
+int mif_priv_resolve(struct mif_ctl *c, const char *pvd, const char *name, uint16_t port,
+		     struct mif_addr *out, size_t cap, size_t *n, long long deadline,
+		     char *err, size_t errlen)
+{
+	struct mif_res *r;
+	char first_msg[256] = "";
+	int e = 0;
+
+	if (!n || !name || !*name || (cap && !out))
+		return mif_priv_err(err, errlen, -EINVAL, "no name, or no place for the answer");
+	*n = 0;
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return mif_priv_err(err, errlen, -ENOMEM, "out of memory");
+	/* A PvD asked for is looked up first: an unknown one is ENOENT, and
+	 * its handle (never reused) names it in the queries. */
+	if (pvd)
+		e = mif_res_pvd(c, r, pvd, deadline, &(size_t){ 0 }, err, errlen);
+	for (int v6 = 1; e == 0 && v6 >= 0; v6--) {
+		char h[24];
+
+		if (pvd)
+			mif_priv_handle_text(r->pvd[0].handle, h, sizeof(h));
+		e = mif_res_query(c, pvd ? h : NULL, name, v6, r, deadline, err, errlen);
+		if (e < 0 && !mif_res_fatal(e, pvd) && !r->first_err) {
+			r->first_err = e;
+			snprintf(first_msg, sizeof(first_msg), "%s", err ? err : "");
+		}
+		if (e < 0 && !mif_res_fatal(e, pvd))
+			e = 0;
+	}
+	if (e == 0 && r->ndst == 0 && r->first_err)
+		e = mif_priv_err(err, errlen, r->first_err, "%s", first_msg);
+	else if (e == 0 && r->ndst == 0)
+		e = mif_priv_err(err, errlen, -ENODATA, "%s has no IPv6 or IPv4 address", name);
+	if (e == 0) {
+		*n = mif_res_sort(r, port, out, cap);
+		if (err && errlen)
+			err[0] = '\0';
+	}
+	free(r);
+	return e;
+}
+
+MIF_EXPORT int mif_resolve(struct mif_ctl *c, const char *pvd, const char *name, uint16_t port,
+			   struct mif_addr *out, size_t cap, size_t *n, char *err, size_t errlen)
+{
+	if (err && errlen)
+		err[0] = '\0';
+	return mif_priv_resolve(c, pvd, name, port, out, cap, n,
+				mif_priv_now_ms() + 2 * MIF_PRIV_RESOLVE_MS, err, errlen);
+}
