@@ -16,7 +16,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}
 export MIFD=$build/src/daemon/mifd MIFCTL=$build/src/ctl/mifctl
 export MIF_RA_SEND=$build/tests/tools/mif-ra-send
-for f in "$MIFD" "$MIFCTL" "$MIF_RA_SEND"; do
+export MIF_WHOAMI=$build/tests/tools/mif-whoami PVD_FETCH=$build/examples/pvd-fetch
+for f in "$MIFD" "$MIFCTL" "$MIF_RA_SEND" "$MIF_WHOAMI" "$PVD_FETCH"; do
 	[ -x "$f" ] || { echo "demo: $f is missing: run 'make' first" >&2; exit 1; }
 done
 [ "$(id -u)" = 0 ] || { echo "demo: needs root (it builds network namespaces)" >&2; exit 1; }
@@ -76,6 +77,12 @@ demo_dns home home 2001:db8:a::53 "address=/www.example.net/2001:db8:a::80
 address=/printer.home.example/2001:db8:a::9"
 demo_dns corp corp 2001:db8:c::53 "address=/www.example.net/2001:db8:c::80
 address=/intranet.corp.example.com/2001:db8:c::10"
+# A web server of each network's own, at the address its DNS gives.
+world_addr home eth0 2001:db8:a::80/64
+world_addr corp eth0 2001:db8:c::80/64
+world_bg home web-home "$MIF_WHOAMI" -n home-web -p 8080
+world_bg corp web-corp "$MIF_WHOAMI" -n corp-web -p 8080
+echo "  web servers: home-web at 2001:db8:a::80 and corp-web at 2001:db8:c::80, port 8080"
 echo "  DNS servers: home and corp both serve www.example.net, with different answers"
 echo "               (2001:db8:a::80 at home, 2001:db8:c::80 at corp); only corp serves"
 echo "               intranet.corp.example.com"
@@ -145,6 +152,25 @@ laptop dig +short @127.0.0.153 www.example.net AAAA | sed 's/^/    dig: /'
 leak=$(grep -c 'query.*corp.example.com' "$WORLD_TMP/dnsmasq-dns-home.log" || true)
 echo "  Queries for corp names seen by the home server: $leak (no leak)."
 show mifctl dns
+
+say "Applications choose their network: two programs side by side, one per PvD."
+echo "  'mifctl run --pvd ID -- COMMAND' runs an unmodified program (curl here) with its"
+echo "  sockets bound to that PvD and its name lookups asked of that PvD's servers:"
+laptop "$MIFCTL" --socket "$WORLD_TMP/mifd.sock" run --pvd corp.example.com -- \
+	curl --http0.9 -s --max-time 5 http://www.example.net:8080/ >"$WORLD_TMP/run-corp.out" 2>&1 &
+c1=$!
+laptop "$MIFCTL" --socket "$WORLD_TMP/mifd.sock" run --pvd "$home" -- \
+	curl --http0.9 -s --max-time 5 http://www.example.net:8080/ >"$WORLD_TMP/run-home.out" 2>&1 &
+c2=$!
+wait "$c1" "$c2" || true
+echo "    curl in PvD corp.example.com got: $(cat "$WORLD_TMP/run-corp.out")"
+echo "    curl in PvD $home got: $(cat "$WORLD_TMP/run-home.out")"
+echo "  A program written for libmif (examples/pvd-fetch.c) resolves the name in a PvD (RFC"
+echo "  6724 order, with that PvD's own source address) and connects through it:"
+show laptop "$PVD_FETCH" --socket "$WORLD_TMP/mifd.sock" --pvd corp.example.com --port 8080 \
+	www.example.net
+show laptop "$PVD_FETCH" --socket "$WORLD_TMP/mifd.sock" --pvd "$home" --port 8080 \
+	www.example.net
 
 say "The corporate network changes its DNS server; mifd updates that PvD only."
 world_ra_send corp -i eth0 --lifetime 0 --pvd-lifetime 1800 --pvd corp.example.com,seq=1,l,hdr \
