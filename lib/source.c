@@ -34,11 +34,15 @@ static int mif_src_addr(json_t *o, struct mif_priv_pvd *p)
 	const char *state = json_string_value(json_object_get(o, "state"));
 	const char *ifn = json_string_value(json_object_get(o, "interface"));
 	json_t *pl = json_object_get(o, "prefix_length");
-	struct addrsel_source *s = &p->src[p->nsrc];
+	struct addrsel_source *s;
 	bool v4;
 
 	if (!json_is_object(o) || !addr || (pl && !json_is_integer(pl)))
 		return -EPROTO;
+	/* More addresses than RFC 6724 sorting takes: the first ones do. */
+	if (p->nsrc >= ADDRSEL_MAX_ADDRS)
+		return 0;
+	s = &p->src[p->nsrc];
 	memset(s, 0, sizeof(*s));
 	if (mif_src_parse(addr, &s->addr, &v4) < 0)
 		return -EPROTO;
@@ -50,8 +54,7 @@ static int mif_src_addr(json_t *o, struct mif_priv_pvd *p)
 	if (state && !strcmp(state, "deprecated"))
 		s->flags |= ADDRSEL_F_DEPRECATED;
 	s->ifindex = ifn ? (int)if_nametoindex(ifn) : 0;
-	if (p->nsrc < ADDRSEL_MAX_ADDRS)
-		p->nsrc++;
+	p->nsrc++;
 	return 0;
 }
 

@@ -79,7 +79,7 @@ static void dp_pvd(const struct pvd *p, const struct view *v, const struct route
 	if (t && c && c->enabled) {
 		for (uint32_t i = 0; i < ROUTE_MAX_TABLES && i < c->table_count; i++)
 			if (t->handle[i] == p->handle)
-				o->mark = route_mark_of(c, c->table_base + i);
+				o->mark = route_mark_of(c, t, c->table_base + i);
 	}
 	TAILQ_FOREACH(d, &p->dns, e) {
 		if (o->n_servers == DNS_PLAN_MAX_SERVERS)

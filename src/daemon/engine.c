@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "daemon/engine_priv.h"
@@ -284,6 +286,15 @@ struct engine *engine_new(struct event_base *base, int kernel_fd)
 	e->started_ns = log_now_ns();
 	snprintf(e->pvd_dir, sizeof(e->pvd_dir), "%s", MIF_SYSCONFDIR "/mif/pvd.d");
 	route_cfg_defaults(&e->rt.cfg);
+	{
+		/* Marks of this run differ from the last mifd's (route_plan.h). */
+		uint16_t seed[ROUTE_MAX_TABLES];
+
+		if (getrandom(seed, sizeof(seed), GRND_NONBLOCK) != (ssize_t)sizeof(seed))
+			for (size_t i = 0; i < ROUTE_MAX_TABLES; i++)
+				seed[i] = (uint16_t)(time(NULL) ^ getpid() ^ (long)i * 40503);
+		route_tables_seed(&e->rt.tables, seed);
+	}
 	e->static_errors = json_array();
 	e->ch = chan_new(base, kernel_fd, engine_msg_cb, engine_close_cb, e);
 	e->timer = evtimer_new(base, engine_timer_cb, e);

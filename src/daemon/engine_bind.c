@@ -50,7 +50,7 @@ int engine_bind_lookup(struct engine *e, const char *id, struct engine_bind_info
 	out->handle = p->handle;
 	snprintf(out->id, sizeof(out->id), "%s", p->id);
 	out->table = table;
-	out->mark = route_mark_of(&e->rt.cfg, table);
+	out->mark = route_mark_of(&e->rt.cfg, &e->rt.tables, table);
 	out->ifindex = eb_single_ifindex(e, p);
 	return 0;
 }

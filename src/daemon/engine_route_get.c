@@ -64,8 +64,8 @@ static void er_explain(struct engine *e, const struct pvd *want, const struct pv
 	if (want)
 		snprintf(why, len, "marked for PvD %.200s: rule %u fwmark 0x%x lookup %u, else "
 			 "rule %u unreachable (no fallback)", want->id, base + 200,
-			 route_mark_of(&e->rt.cfg, route_table_of(&e->rt.tables, &e->rt.cfg,
-								  want->handle, false)),
+			 route_mark_of(&e->rt.cfg, &e->rt.tables,
+				       route_table_of(&e->rt.tables, &e->rt.cfg, want->handle, false)),
 			 route_table_of(&e->rt.tables, &e->rt.cfg, want->handle, false), base + 250);
 	else if (has_from && src_pvd)
 		snprintf(why, len, "source %s is an address of PvD %.200s: rule %u from %s lookup %u "
@@ -113,8 +113,8 @@ int engine_route_get(struct engine *e, json_t *params, uint32_t *token, char *er
 		want = pvd_find(&e->store, id);
 		if (!want || !route_table_of(&e->rt.tables, &e->rt.cfg, want->handle, false))
 			return snprintf(err, errlen, "pvd: no PvD \"%s\" with routes", id), -ENOENT;
-		q.mark = route_mark_of(&e->rt.cfg, route_table_of(&e->rt.tables, &e->rt.cfg,
-								   want->handle, false));
+		q.mark = route_mark_of(&e->rt.cfg, &e->rt.tables,
+				       route_table_of(&e->rt.tables, &e->rt.cfg, want->handle, false));
 	}
 	slot = er_slot(e);
 	if (slot < 0)
@@ -187,7 +187,8 @@ json_t *engine_route_status_json(struct engine *e)
 		uint32_t t = route_table_of(&e->rt.tables, &e->rt.cfg, p->handle, false);
 
 		if (t)
-			json_array_append_new(tables, json_pack("{s:i,s:s}", "table", t, "pvd", p->id));
+			json_array_append_new(tables, json_pack("{s:i,s:s,s:I}", "table", t, "pvd",
+				p->id, "mark", (json_int_t)route_mark_of(&e->rt.cfg, &e->rt.tables, t)));
 	}
 	for (int f = 0; f < 2; f++)
 		json_object_set_new(defaults, f ? "ipv6" : "ipv4", e->rt.installed.why[f][0] ?

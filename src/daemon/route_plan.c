@@ -58,19 +58,31 @@ uint32_t route_table_of(struct route_tables *t, const struct route_cfg *c, uint6
 	for (size_t i = 0; i < n; i++) {
 		if (!t->handle[i]) {
 			t->handle[i] = handle;
+			t->gen[i] = (uint16_t)((t->gen[i] + 1) & ROUTE_MARK_GEN_MAX);
 			return c->table_base + (uint32_t)i;
 		}
 	}
 	return 0;
 }
 
-/* The table number in the low bits, and the flag that makes the socket's
- * choice binding (the base+250 unreachable rule). */
-uint32_t route_mark_of(const struct route_cfg *c, uint32_t table)
+void route_tables_seed(struct route_tables *t, const uint16_t seed[ROUTE_MAX_TABLES])
 {
+	for (size_t i = 0; i < ROUTE_MAX_TABLES; i++)
+		t->gen[i] = seed[i] & ROUTE_MARK_GEN_MAX;
+}
+
+/* The table number in the low bits, the flag that makes the socket's
+ * choice binding (the base+250 unreachable rule), and the slot's
+ * generation, so a departed PvD's sockets never match its successor. */
+uint32_t route_mark_of(const struct route_cfg *c, const struct route_tables *t, uint32_t table)
+{
+	uint32_t i = table - c->table_base, gen = 0;
+
 	if (!table)
 		return 0;
-	return (table & c->mark_mask & ~ROUTE_MARK_FLAG) | (ROUTE_MARK_FLAG & c->mark_mask);
+	if (t && table >= c->table_base && i < ROUTE_MAX_TABLES)
+		gen = t->gen[i];
+	return ((gen << ROUTE_MARK_GEN_SHIFT) | ROUTE_MARK_FLAG | (table & 0xffff)) & c->mark_mask;
 }
 
 void route_tables_gc(struct route_tables *t, const struct pvd_store *s)
@@ -219,11 +231,11 @@ static int rp_rule(struct route_plan *p, const struct route_cfg *c, uint8_t fami
 }
 
 static int rp_rule_mark(struct route_plan *p, const struct route_cfg *c, uint8_t family,
-			uint32_t table)
+			uint32_t table, uint32_t mark)
 {
 	struct nl_rule r = { .family = family, .priority = c->prio_base + 200, .table = table,
 			     .protocol = c->proto, .action = FR_ACT_TO_TBL, .has_fwmark = true,
-			     .fwmark = route_mark_of(c, table), .fwmask = c->mark_mask };
+			     .fwmark = mark, .fwmask = c->mark_mask };
 
 	return route_plan_add_rule(p, &r);
 }
@@ -363,7 +375,7 @@ static const struct pvd_router *rp_best_router(const struct pvd *p, bool v4)
 }
 
 static int rp_pvd(const struct view *v, const struct route_cfg *c, const struct pvd *p,
-		  uint32_t table, struct route_plan *out)
+		  uint32_t table, uint32_t mark, struct route_plan *out)
 {
 	const struct pvd_prefix *x;
 	const struct pvd_route *rt;
@@ -410,9 +422,9 @@ static int rp_pvd(const struct view *v, const struct route_cfg *c, const struct 
 	if (r == 0)
 		r = rp_link_locals(c, p, table, out);
 	if (r == 0)
-		r = rp_rule_mark(out, c, AF_INET, table);
+		r = rp_rule_mark(out, c, AF_INET, table, mark);
 	if (r == 0)
-		r = rp_rule_mark(out, c, AF_INET6, table);
+		r = rp_rule_mark(out, c, AF_INET6, table, mark);
 	return r;
 }
 
@@ -564,7 +576,7 @@ int route_plan_build(const struct pvd_store *s, const struct view *v, const stru
 		table = route_table_of(t, c, p->handle, true);
 		if (!table)
 			continue;    /* out of tables: reported by the caller */
-		r = rp_pvd(v, c, p, table, out);
+		r = rp_pvd(v, c, p, table, route_mark_of(c, t, table), out);
 		if (r < 0)
 			return r;
 	}

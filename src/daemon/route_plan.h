@@ -27,7 +27,8 @@
  * per-network tables do). Every route and rule carries cfg->proto so mifd
  * finds exactly what it owns.
  *
- * Marks: M(T) = (T & 0xffff) | ROUTE_MARK_FLAG (route_mark_of). The flag
+ * Marks: M(T) = gen(T) << 17 | ROUTE_MARK_FLAG | (T & 0xffff) (route_mark_of),
+ * gen(T) counting the PvDs the table slot has served. The flag
  * says "this socket chose a PvD": the base+250 rule turns any lookup the
  * PvD's table cannot answer into ENETUNREACH instead of letting the main
  * table or another PvD carry it (Android netd's explicit-network marks).
@@ -46,7 +47,9 @@
 #define ROUTE_MAX_TABLES 256
 #define ROUTE_PROTO_MIF 77           /* rtm_protocol / FRA_PROTOCOL of mifd's entries */
 #define ROUTE_MARK_FLAG 0x10000u     /* set in every PvD mark: "explicitly bound" */
-#define ROUTE_MARK_MASK 0x1ffffu     /* the bits of a mark mifd owns */
+#define ROUTE_MARK_MASK 0x7fffffffu  /* the bits of a mark mifd owns */
+#define ROUTE_MARK_GEN_SHIFT 17      /* bits 17-30: the table slot's generation */
+#define ROUTE_MARK_GEN_MAX 0x3fffu
 
 enum route_class { ROUTE_WIRED, ROUTE_WIFI, ROUTE_CELLULAR, ROUTE_VPN };
 
@@ -63,6 +66,10 @@ struct route_cfg {
 /* Which PvD owns which table; slots stay with a PvD while it lives. */
 struct route_tables {
 	uint64_t handle[ROUTE_MAX_TABLES];   /* 0: free */
+	/* Bumped each time a slot goes to another PvD, and part of the mark:
+	 * a socket bound to a PvD that left never routes through the PvD that
+	 * inherits its table (it gets the unreachable rule instead). */
+	uint16_t gen[ROUTE_MAX_TABLES];
 };
 
 struct route_plan {
@@ -82,7 +89,10 @@ const char *route_class_name(enum route_class c);
 uint32_t route_table_of(struct route_tables *t, const struct route_cfg *c, uint64_t handle,
 			bool alloc);
 /* The SO_MARK that routes a socket through table (0 for table 0). */
-uint32_t route_mark_of(const struct route_cfg *c, uint32_t table);
+uint32_t route_mark_of(const struct route_cfg *c, const struct route_tables *t, uint32_t table);
+/* Start every slot's generation from random bits (a new mifd's marks then
+ * differ from the last one's, for sockets that outlive it). */
+void route_tables_seed(struct route_tables *t, const uint16_t seed[ROUTE_MAX_TABLES]);
 /* Forget tables of PvDs that no longer exist. */
 void route_tables_gc(struct route_tables *t, const struct pvd_store *s);
 

@@ -84,7 +84,7 @@ static void test_plan(void **state)
 	assert_int_equal(n, 1);                    /* only PvDs with servers */
 	assert_int_equal(out[0].handle, home->handle);
 	/* The route_plan mark: the table and the "bound" flag (rule base+250). */
-	assert_int_equal(out[0].mark, route_mark_of(&c, c.table_base + 2));
+	assert_int_equal(out[0].mark, route_mark_of(&c, &t, c.table_base + 2));
 	assert_int_equal(out[0].mark, 0x10000 | (c.table_base + 2));
 	assert_int_equal(out[0].n_servers, 2);
 	assert_int_equal(out[0].servers[1].ifindex, 3);

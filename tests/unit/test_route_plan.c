@@ -141,7 +141,7 @@ static void test_tables_and_defaults(void **state)
 	assert_int_equal(find_rule(&w->p, AF_INET, 10300)->table, RT_TABLE_MAIN);
 }
 
-/* Marks: table | 0x10000 under mask 0x1ffff (base+200), and one rule per
+/* Marks: gen << 17 | 0x10000 | table under mask 0x7fffffff (base+200), and one rule per
  * family at base+250 making any marked lookup the PvD's table cannot
  * answer unreachable, so a bound socket never uses another network. */
 static void test_marks_and_unreachable(void **state)
@@ -152,19 +152,22 @@ static void test_marks_and_unreachable(void **state)
 	uint8_t ll[16] = { 0xfe, 0x80 };
 	size_t n_mark = 0, n_ll = 0;
 
-	assert_int_equal(w->c.mark_mask, 0x1ffff);
-	assert_int_equal(route_mark_of(&w->c, 1000), 0x103e8);
-	assert_int_equal(route_mark_of(&w->c, 1255), 0x10000 | 1255);
-	assert_int_equal(route_mark_of(&w->c, 0), 0);
+	assert_int_equal(w->c.mark_mask, 0x7fffffff);
+	/* Table, flag, and the slot's generation (0 before any use). */
+	assert_int_equal(route_mark_of(&w->c, &w->t, 1000), 0x103e8);
+	assert_int_equal(route_mark_of(&w->c, &w->t, 1255), 0x10000 | 1255);
+	assert_int_equal(route_mark_of(&w->c, &w->t, 0), 0);
 	assert_int_equal(route_plan_build(&w->s, &w->v, &w->c, &w->t, &w->p), 0);
+	/* Given to a PvD, slot 0 is in its first generation. */
+	assert_int_equal(route_mark_of(&w->c, &w->t, 1000), 1u << 17 | 0x103e8);
 	for (size_t i = 0; i < w->p.n_rules; i++) {
 		const struct nl_rule *r = &w->p.rules[i];
 
 		if (r->priority != 10200)
 			continue;
 		assert_true(r->has_fwmark);
-		assert_int_equal(r->fwmark, route_mark_of(&w->c, r->table));
-		assert_int_equal(r->fwmask, 0x1ffff);
+		assert_int_equal(r->fwmark, route_mark_of(&w->c, &w->t, r->table));
+		assert_int_equal(r->fwmask, 0x7fffffff);
 		assert_int_equal(r->action, FR_ACT_TO_TBL);
 		n_mark++;
 	}
@@ -289,6 +292,31 @@ static void test_pref64_route(void **state)
 	assert_non_null(find_rule(&w->p, AF_INET6, 10311));
 }
 
+/* A PvD leaves and another gets its table: the table's mark changes, so
+ * sockets bound to the first never route through the second (they hit
+ * the base+250 unreachable rule). */
+static void test_mark_generations(void **state)
+{
+	struct world *w = *state;
+	struct pvd *a = net(w, 2, "eth0", "fe80::a", "2001:db8:a::", NULL, NULL);
+	uint16_t seed[ROUTE_MAX_TABLES];
+	uint32_t m1, m2;
+
+	for (size_t i = 0; i < ROUTE_MAX_TABLES; i++)
+		seed[i] = (uint16_t)(0x3ffe + i);
+	route_tables_seed(&w->t, seed);
+	assert_int_equal(route_plan_build(&w->s, &w->v, &w->c, &w->t, &w->p), 0);
+	m1 = route_mark_of(&w->c, &w->t, 1000);
+	assert_int_equal(m1, 0x3fffu << 17 | 0x103e8);
+	pvd_destroy(&w->s, a);
+	net(w, 2, "eth0", "fe80::b", "2001:db8:b::", NULL, NULL);
+	assert_int_equal(route_plan_build(&w->s, &w->v, &w->c, &w->t, &w->p), 0);
+	m2 = route_mark_of(&w->c, &w->t, 1000);
+	assert_int_not_equal(m1, m2);
+	assert_int_equal(m2, 0x103e8);         /* the generation wrapped to 0 */
+	assert_int_equal(find_rule(&w->p, AF_INET6, 10200)->fwmark, m2);
+}
+
 static void test_disabled(void **state)
 {
 	struct world *w = *state;
@@ -306,6 +334,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_order_override_and_gone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vpn_claims_default, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pref64_route, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mark_generations, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_disabled, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_marks_and_unreachable, setup, teardown),
 	};

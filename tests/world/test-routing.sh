@@ -52,7 +52,8 @@ mif_expect "two PvDs with IPv4 and IPv6 addresses" 25 \
 A4=$(mif_pvds | jq -r '.[] | select(.interfaces == ["eth0"]) | .addresses[] | select(.address | startswith("192.")) | .address')
 B4=$(mif_pvds | jq -r '.[] | select(.interfaces == ["wlan0"]) | .addresses[] | select(.address | startswith("192.")) | .address')
 B6=$(mif_pvds | jq -r '.[] | select(.interfaces == ["wlan0"]) | .addresses[] | select(.address | startswith("2001:db8:20:")) | .address' | head -n 1)
-TB=$(mif_status | jq -r --arg b "$B4" '.routing.tables[] | select(.pvd | test("wlan0")) | .table' | head -n 1)
+TB=$(mif_status | jq -r '.routing.tables[] | select(.pvd | test("wlan0")) | .table' | head -n 1)
+MB=$(mif_status | jq -r '.routing.tables[] | select(.pvd | test("wlan0")) | .mark' | head -n 1)
 world_log "A has $A4, B has $B4 and $B6; B's table is $TB"
 
 expect_server() {   # DESC WANT ARGS...
@@ -67,8 +68,13 @@ expect_server "IPv6, no source: wired A" server-A -d 2001:db8:99::1
 expect_server "source of B to the same address: B's server" server-B -d 10.99.0.1 -s "$B4"
 expect_server "source of A: A's server" server-A -d 10.99.0.1 -s "$A4"
 expect_server "IPv6 source of B: B's server" server-B -d 2001:db8:99::1 -s "$B6"
-# The mark is the table with the "bound" flag 0x10000 (route_plan.h).
-expect_server "a socket marked for B: B's server" server-B -d 10.99.0.1 -m "$((TB | 0x10000))"
+# The mark: B's table, the "bound" flag 0x10000 and the table slot's
+# generation (route_plan.h), as status shows it.
+[ $((MB & 0x1ffff)) = $((TB | 0x10000)) ] || world_fail "B's mark $MB does not carry table $TB"
+expect_server "a socket marked for B: B's server" server-B -d 10.99.0.1 -m "$MB"
+# The same table with another generation: a socket bound to a PvD that has
+# left (whose table B inherited) reaches nobody, never B's server.
+expect_server "a stale mark of B's table: unreachable" none -d 10.99.0.1 -m "$((MB ^ (1 << 17)))"
 expect_server "only B routes 10.77/16 (DHCP 121): through B" server-onlyB -d 10.77.0.1
 expect_server "only B routes 2001:db8:77::/48 (RFC 4191): through B" server-onlyB -d 2001:db8:77::1
 
