@@ -46,8 +46,60 @@ static int mif_bind_path(const char *ctl, struct sockaddr_un *sun)
 	return w < 0 || (size_t)w >= sizeof(sun->sun_path) ? -ENAMETOOLONG : 0;
 }
 
+static long long mif_bind_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Milliseconds left before deadline, never negative. */
+static int mif_bind_left(long long deadline)
+{
+	long long left = deadline - mif_bind_now_ms();
+
+	return left > 0 ? (int)left : 0;
+}
+
+/* Wait until s is ready for ev, or the deadline: 0, -ETIMEDOUT, -errno. */
+static int mif_bind_wait(int s, short ev, long long deadline)
+{
+	struct pollfd p = { .fd = s, .events = ev };
+	int r;
+
+	do
+		r = poll(&p, 1, mif_bind_left(deadline));
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return -errno;
+	return r == 0 ? -ETIMEDOUT : 0;
+}
+
+/*
+ * Connect the non-blocking socket s. A Unix socket connects at once or,
+ * when the listener's backlog is full (mifd stalled or flooded), fails
+ * with EAGAIN where a blocking one would wait forever: retry until the
+ * deadline, then -ETIMEDOUT.
+ */
+static int mif_bind_connect(int s, const struct sockaddr_un *sun, long long deadline)
+{
+	int pause = 5;
+
+	for (;;) {
+		if (connect(s, (const struct sockaddr *)sun, sizeof(*sun)) == 0)
+			return 0;
+		if (errno != EAGAIN && errno != EINTR)
+			return -errno;
+		if (mif_bind_left(deadline) == 0)
+			return -ETIMEDOUT;
+		poll(NULL, 0, pause < mif_bind_left(deadline) ? pause : mif_bind_left(deadline));
+		pause = pause < 50 ? pause * 2 : 100;
+	}
+}
+
 /* Send {"pvd": pvd} with fd attached, as one message. */
-static int mif_bind_send(int s, int fd, const char *pvd)
+static int mif_bind_send(int s, int fd, const char *pvd, long long deadline)
 {
 	union {
 		struct cmsghdr h;
@@ -60,6 +112,7 @@ static int mif_bind_send(int s, int fd, const char *pvd)
 			    .msg_controllen = sizeof(cb.b) };
 	struct cmsghdr *h;
 	ssize_t w;
+	int e;
 
 	json_decref(o);
 	if (!txt)
@@ -72,48 +125,36 @@ static int mif_bind_send(int s, int fd, const char *pvd)
 	h->cmsg_type = SCM_RIGHTS;
 	h->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(h), &fd, sizeof(int));
-	do
+	for (;;) {
 		w = sendmsg(s, &m, MSG_NOSIGNAL);
-	while (w < 0 && errno == EINTR);
+		e = w < 0 ? -errno : 0;
+		if (e == -EAGAIN)
+			e = mif_bind_wait(s, POLLOUT, deadline);   /* 0: writable, again */
+		else if (e != -EINTR)
+			break;
+		if (e < 0)
+			break;
+	}
 	free(txt);
-	if (w < 0)
-		return errno == EPIPE ? -ECONNRESET : -errno;
-	return 0;
-}
-
-static long long mif_bind_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return e == -EPIPE ? -ECONNRESET : e;
 }
 
 /* Wait for one reply message; descriptors in it (there should be none)
  * are closed. Returns its length or a negative errno. */
-static ssize_t mif_bind_recv(int s, char *buf, size_t cap)
+static ssize_t mif_bind_recv(int s, char *buf, size_t cap, long long deadline)
 {
 	union {
 		struct cmsghdr h;
 		char b[CMSG_SPACE(sizeof(int) * 4)];
 	} cb;
-	long long deadline = mif_bind_now_ms() + MIF_BIND_TIMEOUT_MS;
 	struct iovec iov = { .iov_base = buf, .iov_len = cap };
 	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
-	struct pollfd p = { .fd = s, .events = POLLIN };
 	struct cmsghdr *h;
 	ssize_t n;
-	int r;
+	int r = mif_bind_wait(s, POLLIN, deadline);
 
-	do {
-		long long left = deadline - mif_bind_now_ms();
-
-		r = poll(&p, 1, left > 0 ? (int)left : 0);
-	} while (r < 0 && errno == EINTR);
 	if (r < 0)
-		return -errno;
-	if (r == 0)
-		return -ETIMEDOUT;
+		return r;
 	m.msg_control = cb.b;
 	m.msg_controllen = sizeof(cb.b);
 	n = recvmsg(s, &m, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
@@ -151,9 +192,39 @@ static int mif_bind_reply(const char *buf, size_t n, char *err, size_t errlen)
 	return r;
 }
 
-MIF_EXPORT int mif_bind_pvd(const char *path, int fd, const char *pvd, char *err, size_t errlen)
+/* A connection to the bind socket beside the control socket at path, or a
+ * negative errno with err filled. */
+static int mif_bind_open(const char *path, long long deadline, char *err, size_t errlen)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int s, r;
+
+	if (!path)
+		path = getenv("MIF_SOCKET");
+	if (!path || !*path)
+		path = MIF_DEFAULT_SOCKET_PATH;
+	if (mif_bind_path(path, &sun) < 0)
+		return mif_bind_err(err, errlen, -ENAMETOOLONG, "socket path too long");
+	s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (s < 0)
+		return mif_bind_err(err, errlen, -errno, "socket: %s", strerror(errno));
+	r = mif_bind_connect(s, &sun, deadline);
+	if (r == 0)
+		return s;
+	close(s);
+	if (r == -ETIMEDOUT)
+		return mif_bind_err(err, errlen, r, "mifd did not accept a connection at %s within "
+				    "%d ms (busy or stalled)", sun.sun_path, MIF_BIND_TIMEOUT_MS);
+	if (r == -ENOENT)
+		r = -ECONNREFUSED;
+	return mif_bind_err(err, errlen, r, "cannot reach mifd at %s: %s%s", sun.sun_path,
+			    strerror(-r), r == -ECONNREFUSED ? " (is mifd running?)" : "");
+}
+
+/* MIF_BIND_TIMEOUT_MS covers the whole call: connect, send and answer. */
+MIF_EXPORT int mif_bind_pvd(const char *path, int fd, const char *pvd, char *err, size_t errlen)
+{
+	long long deadline = mif_bind_now_ms() + MIF_BIND_TIMEOUT_MS;
 	char buf[MIF_BIND_MAX_REPLY];
 	ssize_t n;
 	int s, r;
@@ -164,23 +235,13 @@ MIF_EXPORT int mif_bind_pvd(const char *path, int fd, const char *pvd, char *err
 		return mif_bind_err(err, errlen, -EINVAL, "no PvD given");
 	if (fd < 0)
 		return mif_bind_err(err, errlen, -EBADF, "not a descriptor");
-	if (!path)
-		path = getenv("MIF_SOCKET");
-	if (!path || !*path)
-		path = MIF_DEFAULT_SOCKET_PATH;
-	if (mif_bind_path(path, &sun) < 0)
-		return mif_bind_err(err, errlen, -ENAMETOOLONG, "socket path too long");
-	s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	s = mif_bind_open(path, deadline, err, errlen);
 	if (s < 0)
-		return mif_bind_err(err, errlen, -errno, "socket: %s", strerror(errno));
-	if (connect(s, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
-		r = errno == ENOENT || errno == ECONNREFUSED ? -ECONNREFUSED : -errno;
-		close(s);
-		return mif_bind_err(err, errlen, r, "cannot reach mifd at %s: %s%s", sun.sun_path,
-				    strerror(-r), r == -ECONNREFUSED ? " (is mifd running?)" : "");
-	}
-	r = mif_bind_send(s, fd, pvd);
-	n = r < 0 ? r : mif_bind_recv(s, buf, sizeof(buf));
+		return s;
+	r = mif_bind_send(s, fd, pvd, deadline);
+	/* mifd may refuse a connection at once (too many) and close it before
+	 * the request is sent: its answer is still there to read. */
+	n = r < 0 && r != -ECONNRESET ? r : mif_bind_recv(s, buf, sizeof(buf), deadline);
 	close(s);
 	if (n == -ETIMEDOUT)
 		return mif_bind_err(err, errlen, -ETIMEDOUT, "mifd did not answer within %d ms",

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* libmif: the control-socket client (see include/mif/mif.h). */
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <poll.h>
 #include <stdbool.h>
@@ -14,6 +15,7 @@
 #include "mif/mif.h"
 
 #define MIF_CTL_MAX_LINE (16u << 20)   /* a reply larger than this is refused */
+#define MIF_CTL_CONNECT_MS 5000        /* mif_ctl_open() gives up after this */
 
 struct mif_ctl_event {
 	struct mif_ctl_event *next;
@@ -28,10 +30,38 @@ struct mif_ctl {
 	struct mif_ctl_event *events, **events_tail;
 };
 
+static long long mif_now_ms(void);
+
+/*
+ * Connect fd (non-blocking) to sun. A Unix socket connects at once or,
+ * when mifd's backlog is full (mifd stalled or flooded), fails with EAGAIN
+ * where a blocking connect() would wait forever: retry for
+ * MIF_CTL_CONNECT_MS, then -ETIMEDOUT. fd is left blocking, as callers of
+ * mif_ctl_fd() have always had it.
+ */
+static int mif_ctl_connect(int fd, const struct sockaddr_un *sun)
+{
+	long long deadline = mif_now_ms() + MIF_CTL_CONNECT_MS, left;
+	int pause = 5, fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+		return -errno;
+	while (connect(fd, (const struct sockaddr *)sun, sizeof(*sun)) < 0) {
+		if (errno != EAGAIN && errno != EINTR)
+			return -errno;
+		if ((left = deadline - mif_now_ms()) <= 0)
+			return -ETIMEDOUT;
+		poll(NULL, 0, pause < left ? pause : (int)left);
+		pause = pause < 50 ? pause * 2 : 100;
+	}
+	return fcntl(fd, F_SETFL, fl) < 0 ? -errno : 0;
+}
+
 MIF_EXPORT int mif_ctl_open(const char *path, struct mif_ctl **out)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	struct mif_ctl *c;
+	int r;
 
 	if (!path)
 		path = getenv("MIF_SOCKET");
@@ -45,9 +75,8 @@ MIF_EXPORT int mif_ctl_open(const char *path, struct mif_ctl **out)
 		return -ENOMEM;
 	c->events_tail = &c->events;
 	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (c->fd < 0 || connect(c->fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
-		int r = -errno;
-
+	r = c->fd < 0 ? -errno : mif_ctl_connect(c->fd, &sun);
+	if (r < 0) {
 		mif_ctl_close(c);
 		return r;
 	}

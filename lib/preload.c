@@ -3,25 +3,30 @@
  * libmif-preload.so: run an unmodified, dynamically linked program inside
  * one PvD (mifctl run --pvd ID -- COMMAND, doc/run.md). It is loaded with
  * LD_PRELOAD and reads MIF_RUN_PVD (the PvD's handle, so that a PvD that
- * leaves and comes back is not silently reused) and MIF_SOCKET.
+ * leaves and comes back is not silently reused) and MIF_SOCKET once, when
+ * it is loaded: a program that clears its environment stays in the PvD.
  *
  *   - socket(): every IPv4 and IPv6 socket is bound to the PvD with
  *     mif_bind_pvd() before the program sees it. If that fails the call
  *     fails: never a socket that would leave by another network.
- *   - connect(): binds a socket that socket() did not see; lets IPv6
- *     stream sockets reach loopback (mifd binds them to an interface).
+ *   - connect(): binds a socket that socket() did not see, or that is
+ *     marked for another PvD; lets IPv6 stream sockets reach loopback
+ *     (mifd binds them to an interface).
  *   - getaddrinfo(): names are resolved by mifd inside the PvD only
  *     (mif_resolve(): its servers, its cache, RFC 6724 order with its
  *     addresses). Numeric hosts, "localhost" and /etc/hosts names are
  *     answered locally. freeaddrinfo() frees our lists and passes the
  *     others on. gethostbyname() and friends: the same lookup.
  *
- * No global state but the real functions, looked up once (and
- * gethostbyname()'s per-thread answer). libmif's own
- * AF_UNIX sockets pass through socket() untouched, so nothing recurses.
+ * Global state: the environment read at load, the real functions looked
+ * up once, the PvD's routing mark once seen (and gethostbyname()'s
+ * per-thread answer). libmif's own AF_UNIX sockets pass through socket()
+ * untouched, so nothing recurses.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <limits.h>
+#include <net/if.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -82,12 +87,53 @@ static void mif_pre_init(void)
 	mif_pre_real_connect = (mif_pre_connect_fn)dlsym(RTLD_NEXT, "connect");
 }
 
+/* MIF_RUN_PVD and MIF_SOCKET as they were at load: a program that clears
+ * or rewrites its environment (clearenv(), a daemon's sanitising) must not
+ * turn into one whose sockets use the default network. */
+static char mif_pre_env_pvd[MIF_PVD_ID_MAX];
+static char mif_pre_env_sock[PATH_MAX];
+/* The PvD's routing mark, from the first socket mifd bound (0: not yet). */
+static unsigned mif_pre_mark;
+
+/* Copy a variable; one too long for us keeps a value that cannot work
+ * ("0" is never a handle, a path of PATH_MAX - 1 never fits a socket
+ * address), so that it fails rather than naming something else. */
+static void mif_pre_env_copy(const char *name, char *buf, size_t len, const char *too_long)
+{
+	const char *v = getenv(name);
+
+	if (!v)
+		return;
+	if (strlen(v) < len) {
+		memcpy(buf, v, strlen(v) + 1);
+		return;
+	}
+	if (too_long) {
+		snprintf(buf, len, "%s", too_long);
+		return;
+	}
+	memset(buf, 'x', len - 1);
+	buf[0] = '/';
+	buf[len - 1] = '\0';
+}
+
+__attribute__((constructor)) static void mif_pre_load(void)
+{
+	mif_pre_env_copy("MIF_RUN_PVD", mif_pre_env_pvd, sizeof(mif_pre_env_pvd), "0");
+	mif_pre_env_copy("MIF_SOCKET", mif_pre_env_sock, sizeof(mif_pre_env_sock), NULL);
+}
+
 /* The PvD to use, or NULL when the program runs outside mifctl run. */
 static const char *mif_pre_pvd(void)
 {
-	const char *p = getenv("MIF_RUN_PVD");
+	return mif_pre_env_pvd[0] ? mif_pre_env_pvd : NULL;
+}
 
-	return p && *p ? p : NULL;
+/* mifd's control socket, as given at load (libmif would read the
+ * environment again). */
+static const char *mif_pre_sock(void)
+{
+	return mif_pre_env_sock[0] ? mif_pre_env_sock : MIF_DEFAULT_SOCKET_PATH;
 }
 
 /* ---- socket() ---- */
@@ -107,14 +153,20 @@ static int mif_pre_bind_errno(int r)
 	}
 }
 
-/* Bind fd to pvd; 0, or -1 with errno set and a word on stderr. */
+/* Bind fd to pvd; 0, or -1 with errno set and a word on stderr. The mark
+ * mifd set is remembered: connect() compares sockets with it. */
 static int mif_pre_bind(int fd, const char *pvd)
 {
 	char err[256];
-	int r = mif_bind_pvd(NULL, fd, pvd, err, sizeof(err));
+	int r = mif_bind_pvd(mif_pre_sock(), fd, pvd, err, sizeof(err));
+	unsigned mark = 0;
+	socklen_t l = sizeof(mark);
 
-	if (r == 0)
+	if (r == 0) {
+		if (getsockopt(fd, SOL_SOCKET, SO_MARK, &mark, &l) == 0 && mark)
+			__atomic_store_n(&mif_pre_mark, mark, __ATOMIC_RELAXED);
 		return 0;
+	}
 	fprintf(stderr, "mif: a socket could not be bound to PvD %s: %s\n", pvd, err);
 	errno = mif_pre_bind_errno(r);
 	return -1;
@@ -239,18 +291,21 @@ static void mif_pre_unbind_for_loopback(int fd)
 	close(nfd);
 }
 
-/* Not marked: a socket made some other way (accept(), an inherited one). */
-static int mif_pre_unmarked(int fd)
+/* Not bound to this PvD: unmarked (made some other way: accept(), an
+ * inherited one), or marked for another PvD (inherited from a program run
+ * in another one). Until a bind has shown this PvD's mark, any marked
+ * socket is bound again: that costs a request, never a wrong network. */
+static int mif_pre_foreign(int fd)
 {
 	int dom = 0;
-	unsigned mark = 0;
+	unsigned mark = 0, ours = __atomic_load_n(&mif_pre_mark, __ATOMIC_RELAXED);
 	socklen_t l = sizeof(dom);
 
 	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &dom, &l) < 0 ||
 	    (dom != AF_INET && dom != AF_INET6))
 		return 0;
 	l = sizeof(mark);
-	return getsockopt(fd, SOL_SOCKET, SO_MARK, &mark, &l) == 0 && mark == 0;
+	return getsockopt(fd, SOL_SOCKET, SO_MARK, &mark, &l) == 0 && (mark == 0 || mark != ours);
 }
 
 MIF_PRE_PUBLIC int connect(int fd, const struct sockaddr *sa, socklen_t len)
@@ -266,7 +321,7 @@ MIF_PRE_PUBLIC int connect(int fd, const struct sockaddr *sa, socklen_t len)
 		if (mif_pre_is_loopback(sa, len)) {
 			if (sa->sa_family == AF_INET6)
 				mif_pre_unbind_for_loopback(fd);
-		} else if (mif_pre_unmarked(fd) && mif_pre_bind(fd, pvd) < 0) {
+		} else if (mif_pre_foreign(fd) && mif_pre_bind(fd, pvd) < 0) {
 			return -1;
 		}
 	}
@@ -367,19 +422,32 @@ static size_t mif_pre_hosts(const char *name, struct mif_addr *out, size_t cap)
 
 /* ---- the service and hints ---- */
 
+/* service as a number, or -1. "" is 0, as glibc's strtoul() reads it. */
+static int mif_pre_numeric_port(const char *service)
+{
+	char *end;
+	long v;
+
+	if (!*service)
+		return 0;
+	errno = 0;
+	v = strtol(service, &end, 10);
+	if (!*end && !isspace((unsigned char)*service) && v >= 0 && v <= 65535 && !errno)
+		return (int)v;
+	return -1;
+}
+
 /* The port of service for protocol ("tcp", "udp"); -1 if it has none. */
 static int mif_pre_port(const char *service, int flags, const char *proto)
 {
 	struct servent se, *res = NULL;
-	char buf[1024], *end;
-	long v;
+	char buf[1024];
+	int v;
 
 	if (!service)
 		return 0;
-	errno = 0;
-	v = strtol(service, &end, 10);
-	if (*service && !*end && !isspace((unsigned char)*service) && v >= 0 && v <= 65535 && !errno)
-		return (int)v;
+	if ((v = mif_pre_numeric_port(service)) >= 0)
+		return v;
 	if ((flags & AI_NUMERICSERV) || !proto)
 		return -1;
 	if (getservbyname_r(service, proto, &se, buf, sizeof(buf), &res) != 0 || !res)
@@ -411,6 +479,9 @@ static int mif_pre_kinds(const char *service, const struct addrinfo *h, struct m
 	int st = h->ai_socktype, pr = h->ai_protocol;
 
 	*n = 0;
+	/* glibc: a name where AI_NUMERICSERV wants a number is no name. */
+	if (service && (h->ai_flags & AI_NUMERICSERV) && mif_pre_numeric_port(service) < 0)
+		return EAI_NONAME;
 	if (st == SOCK_RAW) {
 		if (service)
 			return EAI_SERVICE;
@@ -559,6 +630,29 @@ static int mif_pre_eai(int r, const char *pvd, const char *node, const char *err
 	}
 }
 
+/* A link-local answer means nothing without its link: when the PvD has
+ * one interface, that is the link (as "fe80::1%eth0" would say). */
+static void mif_pre_scope(struct mif_ctl *c, const char *pvd, struct mif_addr *a, size_t n)
+{
+	struct mif_pvd_info info;
+	unsigned idx = 0;
+	int ll = 0;
+
+	for (size_t i = 0; i < n; i++)
+		ll |= a[i].addr.ss_family == AF_INET6 &&
+		      IN6_IS_ADDR_LINKLOCAL(&((struct sockaddr_in6 *)&a[i].addr)->sin6_addr);
+	if (!ll || mif_pvd_get(c, pvd, &info, NULL, 0) < 0 || info.n_interfaces != 1 ||
+	    !(idx = if_nametoindex(info.interfaces[0])))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&a[i].addr;
+
+		if (s6->sin6_family == AF_INET6 && IN6_IS_ADDR_LINKLOCAL(&s6->sin6_addr) &&
+		    !s6->sin6_scope_id)
+			s6->sin6_scope_id = idx;
+	}
+}
+
 /* Ask mifd for node inside pvd; *n addresses, best first. 0 or EAI_. */
 static int mif_pre_resolve(const char *pvd, const char *node, struct mif_addr *out, size_t cap,
 			   size_t *n)
@@ -568,17 +662,41 @@ static int mif_pre_resolve(const char *pvd, const char *node, struct mif_addr *o
 	int r;
 
 	*n = 0;
-	r = mif_ctl_open(NULL, &c);
+	r = mif_ctl_open(mif_pre_sock(), &c);
 	if (r == 0)
 		r = mif_resolve(c, pvd, node, 0, out, cap, n, err, sizeof(err));
+	if (r == 0)
+		mif_pre_scope(c, pvd, out, *n);
 	mif_ctl_close(c);
 	if (r == 0 && *n == 0)
 		r = -ENODATA;
 	return r < 0 ? mif_pre_eai(r, pvd, node, err) : 0;
 }
 
-/* node's addresses, best first, from /etc/hosts or else the PvD: 0 and
- * *out (free()), or an EAI_ code. */
+/*
+ * RFC 6761 section 6.3: localhost names are the loopback addresses and are
+ * never sent to a resolver (one would take them to a network: the C
+ * library's to the system resolver, on the default network). After what
+ * /etc/hosts says, a family it gives none of gets ::1 or 127.0.0.1.
+ */
+static size_t mif_pre_localhost(struct mif_addr *out, size_t n, size_t cap)
+{
+	int have6 = 0, have4 = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		have6 |= out[i].addr.ss_family == AF_INET6;
+		have4 |= out[i].addr.ss_family == AF_INET;
+	}
+	if (!have6 && n < cap && mif_pre_hosts_addr("::1", &out[n]))
+		n++;
+	if (!have4 && n < cap && mif_pre_hosts_addr("127.0.0.1", &out[n]))
+		n++;
+	return n;
+}
+
+/* node's addresses, best first, from /etc/hosts (and for localhost names
+ * the loopback addresses) or else the PvD: 0 and *out (free()), or an
+ * EAI_ code. */
 static int mif_pre_lookup(const char *pvd, const char *node, struct mif_addr **out, size_t *n)
 {
 	struct mif_addr *addrs = calloc(MIF_PRE_MAX_ADDRS, sizeof(*addrs));
@@ -587,6 +705,8 @@ static int mif_pre_lookup(const char *pvd, const char *node, struct mif_addr **o
 	if (!addrs)
 		return EAI_MEMORY;
 	*n = mif_pre_hosts(node, addrs, MIF_PRE_MAX_ADDRS);
+	if (mif_pre_is_localhost(node))
+		*n = mif_pre_localhost(addrs, *n, MIF_PRE_MAX_ADDRS);
 	e = *n ? 0 : mif_pre_resolve(pvd, node, addrs, MIF_PRE_MAX_ADDRS, n);
 	if (e)
 		free(addrs);
@@ -617,6 +737,9 @@ static int mif_pre_gai_pvd(const char *pvd, const char *node, const char *servic
 	size_t n, nk;
 	int e;
 
+	/* glibc: the service "*" is no service. */
+	if (service && !strcmp(service, "*"))
+		service = NULL;
 	if ((e = mif_pre_check_hints(h)) || (e = mif_pre_kinds(service, h, k, &nk)))
 		return e;
 	if ((e = mif_pre_lookup(pvd, node, &addrs, &n)))
@@ -641,11 +764,15 @@ MIF_PRE_PUBLIC int getaddrinfo(const char *node, const char *service, const stru
 	}
 	if (!res)
 		return EAI_FAIL;
-	/* No name to look up: addresses, the passive or loopback address,
-	 * localhost. The real function sends no query for those. */
-	if (!pvd || !node || !*node || (hints && (hints->ai_flags & AI_NUMERICHOST)) ||
-	    mif_pre_is_numeric(node) || mif_pre_is_localhost(node))
+	/* No name to look up: addresses, the passive or loopback address
+	 * ("*" is glibc's null host). The real function sends no query for
+	 * those. Localhost names are ours (mif_pre_localhost()). */
+	if (!pvd || !node || !strcmp(node, "*") || (hints && (hints->ai_flags & AI_NUMERICHOST)) ||
+	    mif_pre_is_numeric(node))
 		return mif_pre_real_gai(node, service, hints, res);
+	/* The real function would look "" up (a query for the root). */
+	if (!*node)
+		return EAI_NONAME;
 	return mif_pre_gai_pvd(pvd, node, service, hints ? hints : &none, res);
 }
 
@@ -688,8 +815,11 @@ static int mif_pre_hostent_fill(const char *name, int af, const struct mif_addr 
 		k += a[i].addr.ss_family == af;
 	if (k == 0)
 		return ENOENT;
-	off = (nl + sizeof(char *) - 1) / sizeof(char *) * sizeof(char *);
-	if ((uintptr_t)buf % sizeof(char *) || len < off + (k + 2) * sizeof(char *) + k * alen)
+	/* The pointers start at the first aligned byte after the name, however
+	 * buf is aligned: ERANGE for a misaligned buf would make a caller that
+	 * doubles its buffer on ERANGE loop forever. */
+	off = nl + (size_t)(-(uintptr_t)(buf + nl) & (sizeof(char *) - 1));
+	if (len < off + (k + 2) * sizeof(char *) + k * alen)
 		return ERANGE;
 	memcpy(buf, name, nl);
 	ptrs = (char **)(void *)(buf + off);
@@ -735,17 +865,23 @@ static int mif_pre_hostent(const char *pvd, const char *name, int af, struct hos
 	return e;
 }
 
-MIF_PRE_PUBLIC int gethostbyname2_r(const char *name, int af, struct hostent *ret, char *buf,
-				    size_t len, struct hostent **result, int *herr)
+/* The public functions call these, never each other: a call between them
+ * would go through the symbol table and could reach the C library's. */
+static int mif_pre_ghbn2_r(const char *name, int af, struct hostent *ret, char *buf,
+			   size_t len, struct hostent **result, int *herr)
 {
 	const char *pvd = mif_pre_pvd();
 	mif_pre_ghbn2r_fn real;
 	int e;
 
 	*result = NULL;
-	if (!pvd || !name || !*name || mif_pre_is_numeric(name) || mif_pre_is_localhost(name)) {
+	if (!pvd || !name || mif_pre_is_numeric(name)) {
 		real = (mif_pre_ghbn2r_fn)dlsym(RTLD_NEXT, "gethostbyname2_r");
 		return real ? real(name, af, ret, buf, len, result, herr) : ENOSYS;
+	}
+	if (!*name) {                  /* the real one would ask a server */
+		*herr = HOST_NOT_FOUND;
+		return 0;
 	}
 	e = mif_pre_hostent(pvd, name, af, ret, buf, len, herr);
 	if (e == 0)
@@ -754,25 +890,36 @@ MIF_PRE_PUBLIC int gethostbyname2_r(const char *name, int af, struct hostent *re
 	return e == ENOENT ? 0 : e;
 }
 
-MIF_PRE_PUBLIC int gethostbyname_r(const char *name, struct hostent *ret, char *buf, size_t len,
-				   struct hostent **result, int *herr)
-{
-	return gethostbyname2_r(name, AF_INET, ret, buf, len, result, herr);
-}
-
-MIF_PRE_PUBLIC struct hostent *gethostbyname2(const char *name, int af)
+static struct hostent *mif_pre_ghbn2(const char *name, int af)
 {
 	static __thread struct hostent he;
 	static __thread char buf[MIF_PRE_HOSTENT_BUF] __attribute__((aligned(sizeof(char *))));
 	struct hostent *res = NULL;
-	int herr = 0, e = gethostbyname2_r(name, af, &he, buf, sizeof(buf), &res, &herr);
+	int herr = 0, e = mif_pre_ghbn2_r(name, af, &he, buf, sizeof(buf), &res, &herr);
 
 	if (e || !res)
 		h_errno = herr ? herr : NO_RECOVERY;
 	return e ? NULL : res;
 }
 
+MIF_PRE_PUBLIC int gethostbyname2_r(const char *name, int af, struct hostent *ret, char *buf,
+				    size_t len, struct hostent **result, int *herr)
+{
+	return mif_pre_ghbn2_r(name, af, ret, buf, len, result, herr);
+}
+
+MIF_PRE_PUBLIC int gethostbyname_r(const char *name, struct hostent *ret, char *buf, size_t len,
+				   struct hostent **result, int *herr)
+{
+	return mif_pre_ghbn2_r(name, AF_INET, ret, buf, len, result, herr);
+}
+
+MIF_PRE_PUBLIC struct hostent *gethostbyname2(const char *name, int af)
+{
+	return mif_pre_ghbn2(name, af);
+}
+
 MIF_PRE_PUBLIC struct hostent *gethostbyname(const char *name)
 {
-	return gethostbyname2(name, AF_INET);
+	return mif_pre_ghbn2(name, AF_INET);
 }

@@ -207,7 +207,8 @@ int mif_priv_resolve(struct mif_ctl *c, const char *pvd, const char *name, uint1
 		e = mif_res_query(c, pvd ? h : NULL, name, v6, r, deadline, err, errlen);
 		if (e < 0 && !mif_res_fatal(e, pvd) && !r->first_err) {
 			r->first_err = e;
-			snprintf(first_msg, sizeof(first_msg), "%s", err ? err : "");
+			/* err is only a string when the caller gave it room. */
+			snprintf(first_msg, sizeof(first_msg), "%s", err && errlen ? err : "");
 		}
 		if (e < 0 && !mif_res_fatal(e, pvd))
 			e = 0;

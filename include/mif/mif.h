@@ -29,8 +29,8 @@ struct mif_ctl;
  * Connect to mifd.
  * @param path  control socket, or NULL for $MIF_SOCKET or the default
  * @param out   receives the connection
- * @return 0, -ENOENT/-ECONNREFUSED if mifd is not running, or another
- *         negative errno
+ * @return 0, -ENOENT/-ECONNREFUSED if mifd is not running, -ETIMEDOUT if
+ *         mifd does not accept within 5 s (stalled), or another negative errno
  */
 MIF_EXPORT int mif_ctl_open(const char *path, struct mif_ctl **out);
 
@@ -89,8 +89,12 @@ MIF_EXPORT int mif_ctl_next_event(struct mif_ctl *ctl, char **event_json, int ti
  *         socket); -EAFNOSUPPORT (not IPv4/IPv6); -ENETUNREACH (the PvD has
  *         no routes); -EOPNOTSUPP (mifd's routing is off); -ECONNREFUSED
  *         (mifd is not running); -ETIMEDOUT (no answer within
- *         MIF_BIND_TIMEOUT_MS); -EPROTO (an answer that is not the
- *         protocol); -EINVAL, -EBADF or another negative errno
+ *         MIF_BIND_TIMEOUT_MS, connecting included); -EPERM (the socket is
+ *         already bound to another interface, or carries a mark that is not
+ *         mifd's: mifd never undoes such restrictions); -EAGAIN (too many
+ *         connections from this user, or mifd busy: retry); -EPROTO (an
+ *         answer that is not the protocol); -EINVAL, -EBADF or another
+ *         negative errno
  */
 MIF_EXPORT int mif_bind_pvd(const char *socket_path, int fd, const char *pvd, char *err,
 			    size_t errlen);

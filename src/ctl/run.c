@@ -7,6 +7,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,6 +141,24 @@ static int ctl_run_socket(struct ctl *c, char *buf, size_t len)
 	return (size_t)snprintf(buf, len, "%s", sock) < len ? 0 : -ENAMETOOLONG;
 }
 
+/* Is path one of the entries of an LD_PRELOAD list (separated by colons
+ * or spaces, as ld.so reads it)? A substring test would take
+ * "/x/libmif-preload.so.old" for "/x/libmif-preload.so". */
+static bool ctl_run_has_entry(const char *list, const char *path)
+{
+	size_t n = strlen(path);
+
+	for (const char *p = list; *p; ) {
+		size_t len = strcspn(p, ": \t");
+
+		if (len == n && strncmp(p, path, n) == 0)
+			return true;
+		p += len;
+		p += *p != '\0';
+	}
+	return false;
+}
+
 /* Everything run and pvd use need; prints why and returns CTL_FAIL if
  * something is missing (no PvD, no preload). */
 static int ctl_run_prepare(struct ctl *c, const char *pvd, struct ctl_run_vars *v)
@@ -161,7 +180,7 @@ static int ctl_run_prepare(struct ctl *c, const char *pvd, struct ctl_run_vars *
 		fprintf(stderr, "mifctl: run: the control socket path is too long\n");
 		return CTL_FAIL;
 	}
-	if (old && *old && !strstr(old, preload))
+	if (old && *old && !ctl_run_has_entry(old, preload))
 		r = asprintf(&v->ld_preload, "%s:%s", preload, old);
 	else
 		r = asprintf(&v->ld_preload, "%s", old && *old ? old : preload);
@@ -245,6 +264,7 @@ int ctl_run(struct ctl *c, int argc, char **argv)
 	mif_ctl_close(c->conn);
 	c->conn = NULL;
 	execvp(argv[cmd], argv + cmd);
-	fprintf(stderr, "mifctl: run: cannot run %s: %s\n", argv[cmd], strerror(errno));
-	return errno == ENOENT ? 127 : 126;
+	rc = errno;                  /* fprintf() may change it */
+	fprintf(stderr, "mifctl: run: cannot run %s: %s\n", argv[cmd], strerror(rc));
+	return rc == ENOENT ? 127 : 126;
 }

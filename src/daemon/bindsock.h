@@ -7,6 +7,8 @@
  * PvD's mark (and SO_BINDTOIFINDEX when the PvD has one interface) and
  * answers {"ok":true,...} or {"ok":false,"errno":N,"error":"..."}. The
  * application needs no privilege, as with Android netd's FwmarkServer.
+ * mifd never undoes a restriction: a socket bound to another device, or
+ * carrying a mark that is not a PvD's, is refused (EPERM).
  */
 #ifndef MIF_DAEMON_BINDSOCK_H
 #define MIF_DAEMON_BINDSOCK_H
@@ -16,10 +18,23 @@
 
 #include "daemon/engine.h"
 
+/*
+ * One request per connection: mifd answers and closes. Each connection has
+ * an absolute deadline from accept() that activity does not extend, and one
+ * user (SO_PEERCRED uid) holds at most BINDSOCK_MAX_PER_UID of them, so no
+ * user can keep the others from binding.
+ */
 #define BINDSOCK_MAX_CLIENTS 64
+#define BINDSOCK_MAX_PER_UID 8
 #define BINDSOCK_MAX_MSG 1024        /* a request longer than this: EMSGSIZE */
-#define BINDSOCK_MAX_FDS 8           /* descriptors received per message, all closed */
-#define BINDSOCK_IDLE_S 10           /* an idle connection is closed */
+/* Descriptors received per message: the kernel's SCM_MAX_FD, so that none
+ * is ever discarded (and so closed) by recvmsg() in mifd's event loop. */
+#define BINDSOCK_MAX_FDS 253
+#define BINDSOCK_DEADLINE_S 3        /* from accept() to the answer */
+/* Descriptors waiting for the closer thread: every descriptor a client
+ * gave mifd, and every connection, is closed there (closing can block:
+ * SO_LINGER, FUSE). Past this, requests get EAGAIN. */
+#define BINDSOCK_CLOSER_SLOTS 512
 
 struct bindsock;
 

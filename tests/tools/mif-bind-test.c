@@ -4,9 +4,12 @@
  * use it, for the test worlds (tests/world/test-bind.sh). Not installed.
  *
  *   mif-bind-test [--socket PATH] --pvd ID [--udp | --tcp] ADDR PORT
- *                 [--msg TEXT] [--hold FILE]
+ *                 [--msg TEXT] [--hold FILE] [--v6only] [--bind-dev IFNAME]
+ *                 [--mark N] [--show-dev]
  *   mif-bind-test [--socket PATH] --pvd ID --not-a-socket
  *   mif-bind-test [--socket PATH] --garbage random|oversized|two-fds|no-fd|cut
+ *   mif-bind-test [--socket PATH] --hog N
+ *   mif-bind-test [--socket PATH] --pvd ID --linger SECONDS
  *
  * The first form creates a socket of ADDR's family, binds it to the PvD,
  * then (after FILE exists, with --hold: "bound" is printed first, so a
@@ -16,6 +19,21 @@
  * talks to the bind socket directly with a malformed request and prints
  * mifd's answer ("reply: ...", or "closed"). Errors are printed as
  * "error ENAME: text".
+ *
+ * Before binding, --v6only sets IPV6_V6ONLY (IPv6 sockets are dual-stack
+ * by default), --bind-dev binds the socket to a device and --mark sets a
+ * mark (both as a privileged owner would); --show-dev prints "dev N" (the
+ * socket's device after binding, 0 for none).
+ *
+ * --hog opens N connections to the bind socket and sends nothing: it
+ * prints "hog: N connected, K refused" (those mifd answered at once), then
+ * "hog: all closed after T ms" once mifd has closed the others.
+ *
+ * --linger passes mifd a TCP socket whose close() blocks: connected over
+ * loopback to a peer that never reads, its buffers full, SO_LINGER set to
+ * SECONDS; the tool closes its own copy before mifd answers, so mifd's
+ * copy is the last. It prints mifd's answer, then "holding" while it keeps
+ * the peer open for SECONDS.
  *
  * Exit status: 0 success (a garbage request that got any answer or a
  * close), 1 failure, 2 bad arguments.
@@ -33,6 +51,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <mif/mif.h>
@@ -41,8 +60,9 @@
 #define BT_HOLD_S 60
 
 struct bt_opts {
-	const char *socket, *pvd, *addr, *port, *msg, *hold, *garbage;
-	bool tcp, not_socket;
+	const char *socket, *pvd, *addr, *port, *msg, *hold, *garbage, *bind_dev;
+	bool tcp, not_socket, v6only, show_dev;
+	long mark, hog, linger;
 };
 
 static int bt_fail(int e, const char *what)
@@ -56,10 +76,13 @@ static int bt_fail(int e, const char *what)
 static int bt_usage(void)
 {
 	fprintf(stderr, "usage: mif-bind-test [--socket PATH] --pvd ID [--udp|--tcp] ADDR PORT "
-		"[--msg TEXT] [--hold FILE]\n"
+		"[--msg TEXT] [--hold FILE] [--v6only] [--bind-dev IFNAME] [--mark N] "
+		"[--show-dev]\n"
 		"       mif-bind-test [--socket PATH] --pvd ID --not-a-socket\n"
 		"       mif-bind-test [--socket PATH] --garbage "
-		"random|oversized|two-fds|no-fd|cut\n");
+		"random|oversized|two-fds|no-fd|cut\n"
+		"       mif-bind-test [--socket PATH] --hog N\n"
+		"       mif-bind-test [--socket PATH] --pvd ID --linger SECONDS\n");
 	return 2;
 }
 
@@ -116,12 +139,38 @@ static int bt_talk(int fd, const struct sockaddr *to, socklen_t tolen, const str
 	return 0;
 }
 
+/* What a privileged owner, or the application, set before binding. */
+static int bt_prepare(int fd, int fam, const struct bt_opts *o)
+{
+	int one = 1;
+	unsigned mark = (unsigned)o->mark;
+
+	if (o->v6only && fam == AF_INET6 &&
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) < 0)
+		return -errno;
+	if (o->bind_dev && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, o->bind_dev,
+				      (socklen_t)strlen(o->bind_dev)) < 0)
+		return -errno;
+	if (o->mark && setsockopt(fd, SOL_SOCKET, SO_MARK, &mark, sizeof(mark)) < 0)
+		return -errno;
+	return 0;
+}
+
+static void bt_show_dev(int fd)
+{
+	int dev = -1;
+	socklen_t l = sizeof(dev);
+
+	getsockopt(fd, SOL_SOCKET, SO_BINDTOIFINDEX, &dev, &l);
+	printf("dev %d\n", dev);
+}
+
 static int bt_run(const struct bt_opts *o)
 {
 	struct sockaddr_storage ss = { 0 };
 	struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
 	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
-	char err[512];
+	char err[512] = "";
 	long port = strtol(o->port, NULL, 10);
 	int fam, fd, r;
 
@@ -139,11 +188,14 @@ static int bt_run(const struct bt_opts *o)
 	fd = socket(fam, (o->tcp ? SOCK_STREAM | SOCK_NONBLOCK : SOCK_DGRAM) | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return bt_fail(errno, "socket");
-	r = mif_bind_pvd(o->socket, fd, o->pvd, err, sizeof(err));
+	if ((r = bt_prepare(fd, fam, o)) == 0)
+		r = mif_bind_pvd(o->socket, fd, o->pvd, err, sizeof(err));
 	if (r < 0) {
 		close(fd);
-		return bt_fail(-r, err);
+		return bt_fail(-r, err[0] ? err : NULL);
 	}
+	if (o->show_dev)
+		bt_show_dev(fd);
 	r = o->hold ? bt_hold(o->hold) : 0;
 	if (r == 0)
 		r = bt_talk(fd, (struct sockaddr *)&ss, fam == AF_INET ? sizeof(*s4) : sizeof(*s6), o);
@@ -221,6 +273,25 @@ static int bt_send_raw(int s, void *data, size_t len, int nfds)
 	return r;
 }
 
+/* Send data with descriptor fd attached. */
+static int bt_send_fd(int s, char *data, size_t len, int fd)
+{
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(int))];
+	} cb;
+	struct iovec iov = { .iov_base = data, .iov_len = len };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cb.b,
+			    .msg_controllen = sizeof(cb.b) };
+
+	memset(&cb, 0, sizeof(cb));
+	CMSG_FIRSTHDR(&m)->cmsg_level = SOL_SOCKET;
+	CMSG_FIRSTHDR(&m)->cmsg_type = SCM_RIGHTS;
+	CMSG_FIRSTHDR(&m)->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(CMSG_FIRSTHDR(&m)), &fd, sizeof(int));
+	return sendmsg(s, &m, MSG_NOSIGNAL) < 0 ? -errno : 0;
+}
+
 static int bt_garbage(const struct bt_opts *o)
 {
 	static char big[8192];
@@ -261,6 +332,105 @@ static int bt_garbage(const struct bt_opts *o)
 	return 0;
 }
 
+static long long bt_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Did mifd answer or close connection s (within ms)? */
+static bool bt_answered(int s, int ms)
+{
+	struct pollfd p = { .fd = s, .events = POLLIN };
+
+	return poll(&p, 1, ms) > 0;
+}
+
+/* Open n idle connections; count those answered at once (refused), then
+ * wait (20 s at most) until mifd has closed the rest. */
+static int bt_hog(const struct bt_opts *o)
+{
+	int s[64], n = o->hog > 64 ? 64 : (int)o->hog, refused = 0, open = 0;
+	long long t0 = bt_now_ms();
+
+	for (int i = 0; i < n; i++)
+		if ((s[i] = bt_connect(o->socket)) < 0)
+			return bt_fail(-s[i], "connect to the bind socket");
+	for (int i = 0; i < n; i++)
+		if (bt_answered(s[i], i ? 0 : 300))
+			refused++;
+	printf("hog: %d connected, %d refused\n", n, refused);
+	for (int i = 0; i < n; i++)
+		open += !bt_answered(s[i], 0);
+	while (open > 0 && bt_now_ms() - t0 < 20000) {
+		usleep(50000);
+		open = 0;
+		for (int i = 0; i < n; i++)
+			open += !bt_answered(s[i], 0);
+	}
+	if (open)
+		return bt_fail(ETIMEDOUT, "mifd kept idle connections open");
+	printf("hog: all closed after %lld ms\n", bt_now_ms() - t0);
+	for (int i = 0; i < n; i++)
+		close(s[i]);
+	return 0;
+}
+
+/* A loopback TCP connection whose close() lingers: *peer never reads and
+ * the client's buffers are full. Returns the client or -errno. */
+static int bt_lingering(long secs, int *peer)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t l = sizeof(a);
+	struct linger lg = { .l_onoff = 1, .l_linger = (int)secs };
+	static char junk[65536];
+	int small = 4096, ls = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), c;
+
+	setsockopt(ls, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+	if (ls < 0 || bind(ls, (struct sockaddr *)&a, l) < 0 || listen(ls, 1) < 0 ||
+	    getsockname(ls, (struct sockaddr *)&a, &l) < 0)
+		return -errno;
+	c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	setsockopt(c, SOL_SOCKET, SO_SNDBUF, &small, sizeof(small));
+	if (c < 0 || connect(c, (struct sockaddr *)&a, l) < 0 ||
+	    (*peer = accept4(ls, NULL, NULL, SOCK_CLOEXEC)) < 0)
+		return -errno;
+	close(ls);
+	while (send(c, junk, sizeof(junk), MSG_DONTWAIT) > 0)
+		;
+	if (setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)) < 0)
+		return -errno;
+	return c;
+}
+
+static int bt_linger(const struct bt_opts *o)
+{
+	char json[300], buf[1024];
+	int peer = -1, c = bt_lingering(o->linger, &peer), s, r;
+	ssize_t n;
+
+	if (c < 0)
+		return bt_fail(-c, "a lingering TCP socket");
+	if ((s = bt_connect(o->socket)) < 0)
+		return bt_fail(-s, "connect to the bind socket");
+	snprintf(json, sizeof(json), "{\"pvd\":\"%s\"}", o->pvd);
+	r = bt_send_fd(s, json, strlen(json), c);
+	close(c);                    /* in flight: mifd's copy is now the last */
+	if (r < 0)
+		return bt_fail(-r, "sendmsg");
+	if ((r = bt_wait(s, POLLIN)) < 0)
+		return bt_fail(-r, "no answer");
+	n = recv(s, buf, sizeof(buf) - 1, 0);
+	buf[n > 0 ? n : 0] = '\0';
+	printf("reply: %s\nholding\n", buf);
+	close(s);
+	sleep((unsigned)o->linger);
+	close(peer);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -268,7 +438,11 @@ int main(int argc, char **argv)
 		{ "udp", no_argument, NULL, 'u' }, { "tcp", no_argument, NULL, 't' },
 		{ "msg", required_argument, NULL, 'm' }, { "hold", required_argument, NULL, 'H' },
 		{ "not-a-socket", no_argument, NULL, 'N' },
-		{ "garbage", required_argument, NULL, 'G' }, { NULL, 0, NULL, 0 },
+		{ "garbage", required_argument, NULL, 'G' },
+		{ "v6only", no_argument, NULL, '6' }, { "bind-dev", required_argument, NULL, 'D' },
+		{ "mark", required_argument, NULL, 'M' }, { "show-dev", no_argument, NULL, 'S' },
+		{ "hog", required_argument, NULL, 'O' }, { "linger", required_argument, NULL, 'L' },
+		{ NULL, 0, NULL, 0 },
 	};
 	struct bt_opts o = { .msg = "hello" };
 	int c;
@@ -283,14 +457,24 @@ int main(int argc, char **argv)
 		case 'H': o.hold = optarg; break;
 		case 'N': o.not_socket = true; break;
 		case 'G': o.garbage = optarg; break;
+		case '6': o.v6only = true; break;
+		case 'D': o.bind_dev = optarg; break;
+		case 'M': o.mark = strtol(optarg, NULL, 0); break;
+		case 'S': o.show_dev = true; break;
+		case 'O': o.hog = strtol(optarg, NULL, 10); break;
+		case 'L': o.linger = strtol(optarg, NULL, 10); break;
 		default: return bt_usage();
 		}
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (o.garbage)
 		return bt_garbage(&o);
+	if (o.hog > 0)
+		return bt_hog(&o);
 	if (!o.pvd)
 		return bt_usage();
+	if (o.linger > 0)
+		return bt_linger(&o);
 	if (o.not_socket)
 		return bt_not_socket(&o);
 	if (argc - optind != 2)

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <mif/mif.h>
@@ -155,6 +156,62 @@ static void test_not_running(void **state)
 	close(s);
 }
 
+/* A listener at path with backlog 0 that never accepts, its backlog
+ * filled by one connection (*filler): a stalled mifd. */
+static int stalled(const char *path, int type, int *filler)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int l = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+	unlink(path);
+	assert_true(l >= 0);
+	assert_int_equal(bind(l, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	assert_int_equal(listen(l, 0), 0);
+	*filler = socket(AF_UNIX, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	assert_int_equal(connect(*filler, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	return l;
+}
+
+static double elapsed_s(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* mifd's backlog is full: connect() would wait forever; libmif gives up
+ * after its timeout, for binding and for the control socket alike. */
+static void test_backlog_full(void **state)
+{
+	struct fake *f = *state;
+	struct mif_ctl *c = NULL;
+	struct timespec t0;
+	char err[256];
+	int s = socket(AF_INET, SOCK_DGRAM, 0), fill, fill2, l2;
+	double t;
+
+	close(f->lfd);
+	f->lfd = stalled(f->bind, SOCK_SEQPACKET, &fill);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(mif_bind_pvd(f->ctl, s, "corp", err, sizeof(err)), -ETIMEDOUT);
+	t = elapsed_s(&t0);
+	assert_true(t > MIF_BIND_TIMEOUT_MS / 1000.0 - 0.2 && t < MIF_BIND_TIMEOUT_MS / 1000.0 + 1);
+	assert_non_null(strstr(err, "did not accept"));
+	l2 = stalled(f->ctl, SOCK_STREAM, &fill2);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(mif_ctl_open(f->ctl, &c), -ETIMEDOUT);
+	t = elapsed_s(&t0);
+	assert_true(t > 4.8 && t < 6);
+	assert_null(c);
+	close(fill);
+	close(fill2);
+	close(l2);
+	unlink(f->ctl);
+	close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -162,6 +219,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_running, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_backlog_full, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,6 +13,9 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
+#include <dlfcn.h>
+#include <limits.h>
+#include <netdb.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -24,9 +27,11 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <mif/pvd.h>
+#include <net/if.h>
 
 /* A canned reply: to the first request of `method` whose params (compact
  * JSON) contain `match`. %ID% in reply is the request's id. "CLOSE"
@@ -64,6 +69,8 @@ static int fake_answer(int fd, const char *line)
 	const char *m = json_string_value(json_object_get(o, "method"));
 	char *p = json_dumps(json_object_get(o, "params"), JSON_COMPACT | JSON_ENCODE_ANY);
 	long long id = json_integer_value(json_object_get(o, "id"));
+	/* Static: a compound literal in the if below would end with it. */
+	static const struct rule none = { "", NULL, ERR(22, "no rule") };
 	const struct rule *r;
 	char *out, *w;
 	int ret;
@@ -74,7 +81,7 @@ static int fake_answer(int fd, const char *line)
 	free(p);
 	json_decref(o);
 	if (!r || !r->method)
-		r = &(struct rule){ "", NULL, ERR(22, "no rule") };
+		r = &none;
 	if (!strcmp(r->reply, "CLOSE"))
 		return -1;
 	out = w = malloc(strlen(r->reply) * 6 + 64);     /* "%ID%" -> 20 digits at most */
@@ -115,6 +122,8 @@ static int fake_bind(int fd)
 		memcpy(&x, CMSG_DATA(h), sizeof(int));
 		close(x);
 	}
+	if (!strcmp(fake_bind_reply, "SILENT"))     /* a mifd that never answers */
+		return 0;
 	return send(fd, fake_bind_reply, strlen(fake_bind_reply), 0) < 0 ? -1 : 0;
 }
 
@@ -649,6 +658,176 @@ static void test_connect_gone(void **state)
 	mif_ctl_close(c);
 }
 
+/* mifd's bind socket never answers: mif_connect() still keeps to its
+ * timeout (the bind request is waited for with the attempts, not for
+ * mif_bind_pvd()'s 5 s each). */
+static void test_connect_slow_bind(void **state)
+{
+	struct mif_ctl *c;
+	struct timespec t0, t1;
+	uint16_t port;
+	int l = listener(&port);
+	char err[256];
+	long ms;
+
+	fake_bind_reply = "SILENT";
+	c = start(*state, connect_rules);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(mif_connect(c, "lo", "lo.example", port, 600, err, sizeof(err)),
+			 -ETIMEDOUT);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	assert_true(ms >= 500 && ms < 2000);
+	assert_non_null(strstr(err, "2 address(es) tried"));   /* the next one started */
+	close(l);
+	mif_ctl_close(c);
+}
+
+/* ---- libmif-preload.so (doc/run.md), loaded with dlopen ---- */
+
+#define PVD_LL "{\"id\":\"ll\",\"handle\":7,\"interfaces\":[\"lo\"],\"addresses\":[]}"
+
+static const struct rule preload_rules[] = {
+	{ "pvd.get", "\"7\"", OK(PVD_LL) },
+	{ "status", NULL, OK("{\"pid\":1}") },
+	{ "dns.resolve", "\"n\",\"type\":\"AAAA\"", ANS("ll", "NOERROR", RR("AAAA", "fe80::5")) },
+	{ "dns.resolve", "\"n\",\"type\":\"A\"", ANS("ll", "NOERROR", RR("A", "10.0.0.1")) },
+	{ NULL, NULL, NULL } };
+
+typedef int (*gai_fn)(const char *, const char *, const struct addrinfo *, struct addrinfo **);
+typedef int (*ghbnr_fn)(const char *, struct hostent *, char *, size_t, struct hostent **,
+			int *);
+
+/* The preload beside this build's libmif: BUILD/tests/unit/x -> BUILD/lib. */
+static void *preload_open(void)
+{
+	char exe[PATH_MAX], path[PATH_MAX + 32];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	for (int i = 0; i < 3 && strrchr(exe, '/'); i++)
+		*strrchr(exe, '/') = '\0';
+	snprintf(path, sizeof(path), "%s/lib/libmif-preload.so", exe);
+	return dlopen(path, RTLD_NOW | RTLD_LOCAL);
+}
+
+/* getaddrinfo(node, service) with socktype stream: its first port, or
+ * -1 - the EAI_ code. */
+static int preload_port(gai_fn gai, void (*fai)(struct addrinfo *), const char *service,
+			int flags)
+{
+	struct addrinfo h = { .ai_socktype = SOCK_STREAM, .ai_flags = flags }, *res = NULL;
+	int e = gai("n", service, &h, &res), port;
+
+	if (e)
+		return -1 + e;
+	port = ntohs(((struct sockaddr_in *)res->ai_addr)->sin_port);
+	fai(res);
+	return port;
+}
+
+/* Names: the service "" is port 0, AI_NUMERICSERV wants a number, a
+ * link-local answer gets the PvD's one interface. */
+static void preload_names(void *h)
+{
+	gai_fn gai = (gai_fn)dlsym(h, "getaddrinfo");
+	void (*fai)(struct addrinfo *) = (void (*)(struct addrinfo *))dlsym(h, "freeaddrinfo");
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res = NULL;
+	int ll = 0;
+
+	assert_true(gai && fai);
+	assert_int_equal(preload_port(gai, fai, "", 0), 0);
+	assert_int_equal(preload_port(gai, fai, "80", AI_NUMERICSERV), 80);
+	assert_int_equal(preload_port(gai, fai, "http", AI_NUMERICSERV), -1 + EAI_NONAME);
+	assert_int_equal(gai("n", NULL, &hints, &res), 0);
+	for (struct addrinfo *a = res; a; a = a->ai_next) {
+		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)a->ai_addr;
+
+		if (a->ai_family == AF_INET6 && IN6_IS_ADDR_LINKLOCAL(&s6->sin6_addr)) {
+			assert_int_equal(s6->sin6_scope_id, if_nametoindex("lo"));
+			ll = 1;
+		}
+	}
+	assert_true(ll);
+	fai(res);
+}
+
+/* Localhost names (RFC 6761) are loopback, answered without any
+ * resolver (the fake has no rule for them: asking it would fail). */
+static void preload_localhost(void *h)
+{
+	gai_fn gai = (gai_fn)dlsym(h, "getaddrinfo");
+	void (*fai)(struct addrinfo *) = (void (*)(struct addrinfo *))dlsym(h, "freeaddrinfo");
+	ghbnr_fn ghbnr = (ghbnr_fn)dlsym(h, "gethostbyname_r");
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res = NULL;
+	char b[64], buf[512] __attribute__((aligned(8)));
+	struct hostent he, *hr = NULL;
+	int herr = 0, n4 = 0, n6 = 0;
+
+	assert_true(gai && fai && ghbnr);
+	assert_int_equal(gai("www.mif-test.localhost.", "80", &hints, &res), 0);
+	for (struct addrinfo *a = res; a; a = a->ai_next) {
+		assert_string_equal(ntop((struct sockaddr_storage *)a->ai_addr, b),
+				    a->ai_family == AF_INET6 ? "::1" : "127.0.0.1");
+		n4 += a->ai_family == AF_INET;
+		n6 += a->ai_family == AF_INET6;
+	}
+	assert_true(n4 == 1 && n6 == 1);
+	fai(res);
+	hints.ai_family = AF_INET6;
+	assert_int_equal(gai("localhost", "80", &hints, &res), 0);
+	assert_string_equal(ntop((struct sockaddr_storage *)res->ai_addr, b), "::1");
+	fai(res);
+	/* A buffer that is not pointer-aligned works (no ERANGE forever). */
+	assert_int_equal(ghbnr("mif-test.localhost", &he, buf + 1, sizeof(buf) - 1, &hr, &herr),
+			 0);
+	assert_ptr_equal(hr, &he);
+	assert_int_equal((uintptr_t)he.h_addr_list % sizeof(char *), 0);
+	assert_string_equal(inet_ntop(AF_INET, he.h_addr_list[0], b, sizeof(b)), "127.0.0.1");
+	assert_string_equal(he.h_name, "mif-test.localhost");
+}
+
+/* MIF_RUN_PVD and MIF_SOCKET are read when the preload loads: a program
+ * that clears its environment afterwards keeps its PvD. The fake's bind
+ * socket says the PvD has gone, so a socket still bound to it fails
+ * (an unbound one, on the default network, would not). */
+static void test_preload(void **state)
+{
+	struct fake *f = *state;
+	int (*sock)(int, int, int);
+	int (*conn)(int, const struct sockaddr *, socklen_t);
+	struct sockaddr_in dst = { .sin_family = AF_INET, .sin_port = htons(9),
+				   .sin_addr.s_addr = htonl(0xc0000201) };
+	void *h;
+	int fd;
+
+	fake_bind_reply = "{\"ok\":false,\"errno\":2,\"error\":\"no PvD \\\"7\\\"\"}";
+	mif_ctl_close(start(f, preload_rules));
+	setenv("MIF_RUN_PVD", "7", 1);
+	setenv("MIF_SOCKET", f->ctl, 1);
+	h = preload_open();
+	unsetenv("MIF_RUN_PVD");
+	unsetenv("MIF_SOCKET");
+	if (!h)
+		skip();
+	sock = (int (*)(int, int, int))dlsym(h, "socket");
+	conn = (int (*)(int, const struct sockaddr *, socklen_t))dlsym(h, "connect");
+	assert_true(sock && conn);
+	errno = 0;
+	assert_int_equal(sock(AF_INET, SOCK_STREAM, 0), -1);
+	assert_int_equal(errno, ENETUNREACH);
+	/* A socket socket() never saw (mark 0) is bound before it connects. */
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(conn(fd, (struct sockaddr *)&dst, sizeof(dst)), -1);
+	assert_int_equal(errno, ENETUNREACH);
+	close(fd);
+	preload_names(h);
+	preload_localhost(h);
+	dlclose(h);
+}
+
 /* ---- events ---- */
 
 #define EV(x) "{\"event\":" x "}\n"
@@ -726,6 +905,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_resolve_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_connect, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_connect_gone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_connect_slow_bind, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_preload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_events, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_events_refused, setup, teardown),
 	};

@@ -12,6 +12,15 @@
 #   - garbage on the bind socket (random bytes, oversized, two descriptors,
 #     none, a client leaving mid-request) gets errors, leaks no descriptor,
 #     and mifd keeps binding;
+#   - mifd undoes no restriction: a socket bound to another interface, or
+#     carrying a mark that is not a PvD's, is refused (EPERM);
+#   - IPv6 sockets, dual-stack or not, get B's device (without it a failed
+#     IPv6 lookup retries with another PvD's source address); a dual-stack
+#     one reaches B's server at an IPv4-mapped address, and after B left
+#     fails without reaching A's;
+#   - one user's idle connections (12) do not keep another from binding,
+#     and mifd closes them at their deadline;
+#   - a TCP socket whose close() lingers, left to mifd, does not stall it;
 #   - B's link goes down: binding to B fails, and sockets bound to B before
 #     get ENETUNREACH/EHOSTUNREACH, never server-A (no silent fallback).
 #
@@ -67,9 +76,12 @@ out=$(mif_as_nobody pvd add evil --interface eth0 --route 10.99.0.0/24 2>&1) &&
 grep -q "permission denied" <<<"$out" || world_fail "pvd add as nobody: $out"
 cp "$MIF_BIND_TEST" "$WORLD_TMP/bin/mif-bind-test"
 chmod 0755 "$WORLD_TMP/bin/mif-bind-test"
-out=$(world_exec h setpriv --reuid=65534 --regid=65534 --clear-groups \
-	env LD_LIBRARY_PATH="$WORLD_TMP/bin" "$WORLD_TMP/bin/mif-bind-test" \
-	--socket "$WORLD_TMP/mifd.sock" --pvd "$PB" 10.99.0.1 8080 2>&1 || true)
+bt_nobody() {
+	world_exec h setpriv --reuid=65534 --regid=65534 --clear-groups \
+		env LD_LIBRARY_PATH="$WORLD_TMP/bin" "$WORLD_TMP/bin/mif-bind-test" \
+		--socket "$WORLD_TMP/mifd.sock" "$@" 2>&1 || true
+}
+out=$(bt_nobody --pvd "$PB" 10.99.0.1 8080)
 grep -q '^server-B ' <<<"$out" || world_fail "nobody's socket bound to B: $out"
 world_log "ok: nobody cannot add a PvD, but binds their own socket to B -> $out"
 
@@ -88,6 +100,66 @@ settled() { [ "$(nfd)" -le "$before" ]; }
 world_wait_for "mifd's descriptors back to $before (now $(nfd))" 5 settled
 expect_bt "still binding after the garbage" '^server-B ' --pvd "$PB" 10.99.0.1 8080
 
+# mifd undoes no restriction set with a privilege its client may lack.
+expect_bt "bound to A's interface, asked for B" '^error EPERM: .*another interface' \
+	--pvd "$PB" --bind-dev eth0 10.99.0.1 8080
+expect_bt "bound to A's interface, IPv6, asked for B" '^error EPERM' \
+	--pvd "$PB" --v6only --bind-dev eth0 2001:db8:99::1 8080
+expect_bt "already bound to B's own interface" '^server-B ' \
+	--pvd "$PB" --bind-dev wlan0 10.99.0.1 8080
+expect_bt "a mark that is not a PvD's" '^error EPERM: .*mark' \
+	--pvd "$PB" --mark 0x5 10.99.0.1 8080
+expect_bt "a PvD's mark is replaced" '^server-B ' --pvd "$PB" --mark 0x10005 10.99.0.1 8080
+
+# Dual-stack IPv6 sockets (the default) keep B's device; an IPv4-mapped
+# destination takes the IPv4 path through B's table.
+wlan0=$(world_exec h cat /sys/class/net/wlan0/ifindex)
+out=$(bt --pvd "$PB" --show-dev --tcp ::ffff:10.99.0.1 8080)
+grep -q "^dev $wlan0\$" <<<"$out" && grep -q '^server-B ' <<<"$out" ||
+	world_fail "dual-stack IPv6 to ::ffff:10.99.0.1 bound to B: $out"
+world_log "ok: dual-stack IPv6 socket on B's device reaches B at ::ffff:10.99.0.1"
+expect_bt "IPv6-only socket gets B's interface" "^dev $wlan0\$" \
+	--pvd "$PB" --v6only --show-dev 2001:db8:99::1 8080
+expect_bt "IPv6-only socket bound to B" '^server-B ' --pvd "$PB" --v6only 2001:db8:99::1 8080
+
+# One user's idle connections: 8 taken, the rest refused at once, all
+# closed at their deadline; other users still bind meanwhile.
+world_bg h hog "$MIF_BIND_TEST" --socket "$WORLD_TMP/mifd.sock" --hog 12
+hog=$WORLD_LAST_PID
+hog_up() { grep -q '^hog: .* connected' "$WORLD_TMP/hog.log"; }
+world_wait_for "the hog's connections" 5 hog_up
+grep -q '^hog: 12 connected, 4 refused' "$WORLD_TMP/hog.log" ||
+	world_fail "per-user cap: $(cat "$WORLD_TMP/hog.log")"
+out=$(bt_nobody --pvd "$PB" 10.99.0.1 8080)
+grep -q '^server-B ' <<<"$out" || world_fail "nobody could not bind beside root's 12: $out"
+expect_bt "root, over its share while the hog holds it" '^error EAGAIN: too many' \
+	--pvd "$PB" 10.99.0.1 8080
+hog_done() { ! kill -0 "$hog" 2>/dev/null; }
+world_wait_for "the hog's connections closed" 10 hog_done
+grep -Eq '^hog: all closed after [0-9]+ ms' "$WORLD_TMP/hog.log" ||
+	world_fail "idle connections: $(cat "$WORLD_TMP/hog.log")"
+ms=$(sed -n 's/^hog: all closed after \([0-9]*\) ms/\1/p' "$WORLD_TMP/hog.log")
+[ "$ms" -le 4500 ] || world_fail "idle connections closed after $ms ms, deadline 3 s"
+world_log "ok: 12 idle connections from root: 4 refused, the rest closed after $ms ms;" \
+	"nobody bound meanwhile"
+
+# A socket whose close() lingers (SO_LINGER 20 s, unsent data, mifd's copy
+# the last): mifd's closer thread waits in close(), the event loop does not.
+world_bg h linger "$MIF_BIND_TEST" --socket "$WORLD_TMP/mifd.sock" --pvd "$PB" --linger 20
+linger=$WORLD_LAST_PID
+lingering() { grep -q '^holding' "$WORLD_TMP/linger.log"; }
+world_wait_for "the lingering socket passed to mifd" 5 lingering
+in_close() { grep -qs '^3 ' /proc/"$WORLD_MIFD_PID"/task/*/syscall; }
+world_wait_for "mifd's closer in close()" 3 in_close
+world_exec "$WORLD_MIFD_NS" timeout 1 "$MIFCTL" --socket "$WORLD_TMP/mifd.sock" status \
+	>/dev/null || world_fail "mifctl status did not answer within 1 s while a close() lingers"
+expect_bt "binding while a close() lingers" '^server-B ' --pvd "$PB" 10.99.0.1 8080
+in_close || world_fail "the lingering close() ended early: the test proves nothing"
+world_log "ok: a lingering close() in mifd's closer; status and binding answer meanwhile"
+kill "$linger"
+closed() { ! in_close; }
+world_wait_for "the lingering close() over once its peer is gone" 5 closed
+
 # B leaves. Sockets bound to B before must fail, not reach server-A.
 world_bg h held4 "$MIF_BIND_TEST" --socket "$WORLD_TMP/mifd.sock" --pvd "$PB" \
 	--hold "$WORLD_TMP/go" 10.99.0.1 8080
@@ -95,13 +167,20 @@ held4=$WORLD_LAST_PID
 world_bg h held6 "$MIF_BIND_TEST" --socket "$WORLD_TMP/mifd.sock" --pvd "$PB" \
 	--hold "$WORLD_TMP/go" --tcp 2001:db8:99::1 8080
 held6=$WORLD_LAST_PID
-both_bound() { grep -q '^bound' "$WORLD_TMP/held4.log" && grep -q '^bound' "$WORLD_TMP/held6.log"; }
+world_bg h held4m "$MIF_BIND_TEST" --socket "$WORLD_TMP/mifd.sock" --pvd "$PB" \
+	--hold "$WORLD_TMP/go" --tcp ::ffff:10.99.0.1 8080
+held4m=$WORLD_LAST_PID
+both_bound() {
+	grep -q '^bound' "$WORLD_TMP/held4.log" && grep -q '^bound' "$WORLD_TMP/held6.log" &&
+		grep -q '^bound' "$WORLD_TMP/held4m.log"
+}
 world_wait_for "both held sockets bound" 10 both_bound
 ip -n "$(world_ns rB)" link set eth0 down
 mif_expect "B's PvD gone" 5 'length == 1 and .[0].interfaces == ["eth0"]'
 expect_bt "binding to B after it left" '^error ENOENT' --pvd "$PB" 10.99.0.1 8080
 : >"$WORLD_TMP/go"
-held_done() { ! kill -0 "$held4" 2>/dev/null && ! kill -0 "$held6" 2>/dev/null; }
+held_done() { ! kill -0 "$held4" 2>/dev/null && ! kill -0 "$held6" 2>/dev/null &&
+	! kill -0 "$held4m" 2>/dev/null; }
 world_wait_for "held clients finished" 10 held_done
 for f in held4 held6; do
 	out=$(cat "$WORLD_TMP/$f.log")
@@ -109,6 +188,12 @@ for f in held4 held6; do
 	grep -Eq '^error E(NET|HOST)UNREACH' <<<"$out" || world_fail "$f: want ENETUNREACH: $out"
 	world_log "ok: $f bound to B before it left: $(tail -n 1 <<<"$out")"
 done
+# Dual-stack to an IPv4-mapped address: the IPv4 path with B's device bound
+# may try B's (dead) link instead of failing at once; never A's server.
+out=$(cat "$WORLD_TMP/held4m.log")
+grep -q server-A <<<"$out" && world_fail "held4m: a socket bound to B reached A's server: $out"
+grep -Eq '^error E(NET|HOST)UNREACH|^error ETIMEDOUT' <<<"$out" || world_fail "held4m: $out"
+world_log "ok: dual-stack held4m bound to B before it left: $(tail -n 1 <<<"$out")"
 expect_bt "A still works" '^server-A ' --pvd "$PA" 10.99.0.1 8080
 kill -0 "$WORLD_MIFD_PID" || world_fail "mifd died"
 world_pass

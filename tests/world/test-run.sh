@@ -14,6 +14,12 @@
 #     only for B; only-b.example resolves under B and fails under A (curl
 #     exit 6): lookups never go to another network;
 #   - loopback and localhost still work from a program run in a PvD;
+#     names under localhost are loopback and reach no DNS server (RFC 6761);
+#   - a program that clears its environment stays in the PvD; a socket
+#     inherited from a program run in A is moved to B when connected there;
+#   - LD_PRELOAD holding a path that merely contains the preload's still
+#     gets the preload; exit 127 and 126 for a missing and a non-executable
+#     command;
 #   - an unknown PvD: exit 1, "no PvD", the command never runs;
 #   - user nobody runs a program in B;
 #   - B leaves while a program runs: its new sockets and lookups fail,
@@ -135,6 +141,43 @@ NPASS=$((NPASS + 1))
 expect "loopback 127.0.0.1 from B" '^local 127\.0\.0\.1' "$PB" "${CURL[@]}" http://127.0.0.1:8081/
 expect "loopback ::1 from B" '^local ::1' "$PB" "${CURL[@]}" "http://[::1]:8081/"
 expect "localhost from B" '^local ' "$PB" "${CURL[@]}" http://localhost:8081/
+a0=$(dns_count_queries dnsA 'localhost')
+b0=$(dns_count_queries dnsB 'localhost')
+expect "a name under localhost from B: ::1 and 127.0.0.1" \
+	'^::1 +STREAM mif-test\.localhost' "$PB" getent ahosts mif-test.localhost
+expect "a name under localhost from B, IPv4" '^127\.0\.0\.1 +STREAM' "$PB" \
+	getent ahostsv4 mif-test.localhost
+expect "curl to a name under localhost from B" '^local ' "$PB" "${CURL[@]}" \
+	http://mif-test.localhost:8081/
+[ "$(dns_count_queries dnsA 'localhost')" = "$a0" ] &&
+	[ "$(dns_count_queries dnsB 'localhost')" = "$b0" ] ||
+	world_fail "a localhost name reached a network's DNS server"
+
+# 3b. The environment is read once: a program that clears it (perl's
+# %ENV = () empties the C environment) still connects through B.
+expect "clearenv() then connect: still B" '^server-B ' "$PB" perl -MIO::Socket::INET -e \
+	'%ENV = (); die "environment left\n" if keys %ENV;
+	 my $s = IO::Socket::INET->new(PeerAddr => "10.99.0.1", PeerPort => 8080,
+		Proto => "tcp", Timeout => 10) or die "connect: $!\n";
+	 print $s "GET / HTTP/1.0\r\n\r\n"; print while <$s>'
+# A socket made under A (marked for A), inherited by a program run in B:
+# connect() moves it to B.
+cat >"$WORLD_TMP/inherit.pl" <<'EOF'
+use Socket;
+if (@ARGV == 1) {            # in B: connect the inherited descriptor
+	open(my $s, "+<&=", $ARGV[0]) or die "fd $ARGV[0]: $!\n";
+	connect($s, sockaddr_in(8080, inet_aton("10.99.0.1"))) or die "connect: $!\n";
+	syswrite($s, "GET / HTTP/1.0\r\n\r\n");
+	print while <$s>;
+	exit 0;
+}
+$^F = 1000;                  # in A: keep the socket across exec
+socket(my $s, PF_INET, SOCK_STREAM, 0) or die "socket: $!\n";
+exec(@ARGV, "perl", $0, fileno($s)) or die "exec: $!\n";
+EOF
+expect "a socket bound in A, inherited and connected in B: B" '^server-B ' "$PA" \
+	perl "$WORLD_TMP/inherit.pl" env MIF_PRELOAD="$MIF_PRELOAD" "$MIFCTL" \
+	--socket "$WORLD_TMP/mifd.sock" run --pvd "$PB" --
 
 # 4. An unknown PvD: a clear message, exit 1, nothing run.
 rc=0
@@ -155,6 +198,16 @@ out=$(world_exec h env MIF_PRELOAD="$WORLD_TMP/no-such-preload.so" "$MIFCTL" \
 	world_fail "a missing preload: exit $rc: $out"
 world_log "ok: no command -> exit 2; a missing preload -> exit 1: $out"
 NPASS=$((NPASS + 3))
+# A list that merely contains the preload's path still gets the preload.
+out=$(world_exec h env LD_PRELOAD=/x/libmif-preload.so.old MIF_PRELOAD="$MIF_PRELOAD" \
+	"$MIFCTL" --socket "$WORLD_TMP/mifd.sock" run --pvd "$PB" -- \
+	printenv LD_PRELOAD 2>/dev/null || true)
+[ "$out" = "$MIF_PRELOAD:/x/libmif-preload.so.old" ] ||
+	world_fail "LD_PRELOAD=/x/libmif-preload.so.old: the program got '$out'"
+world_log "ok: LD_PRELOAD with a look-alike -> $out"
+NPASS=$((NPASS + 1))
+expect_rc "a command that does not exist: 127" 127 "$PB" "$WORLD_TMP/no-such-command"
+expect_rc "a command that cannot be executed: 126" 126 "$PB" "$WORLD_TMP"
 
 # 5. Unprivileged: nobody runs curl in B (copies nobody can read).
 mif_as_nobody pvd list >/dev/null
