@@ -272,9 +272,14 @@ static int rp_rule_specific(struct route_plan *p, const struct route_cfg *c, uin
 static int rp_rule_from(struct route_plan *p, const struct route_cfg *c, uint32_t prio,
 			uint32_t table, const struct in6_addr *src, uint8_t plen)
 {
+	/* Only for sockets not bound to a PvD (fwmark 0/flag): a bound
+	 * socket's mark decides, whatever source it has or the kernel picks
+	 * for it on a failed lookup, so it never leaves by another PvD. */
 	struct nl_rule r = { .family = rp_v4(src) ? AF_INET : AF_INET6,
 			     .priority = c->prio_base + prio, .table = table,
-			     .protocol = c->proto, .action = FR_ACT_TO_TBL };
+			     .protocol = c->proto, .action = FR_ACT_TO_TBL,
+			     .has_fwmark = true, .fwmark = 0,
+			     .fwmask = ROUTE_MARK_FLAG & c->mark_mask };
 
 	r.src_len = rp_put(src, plen, r.src);
 	return route_plan_add_rule(p, &r);

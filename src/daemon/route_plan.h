@@ -7,7 +7,8 @@
  * Layout (priorities from cfg->prio_base, default 10000; tables from
  * cfg->table_base, default 1000, one per PvD with routing information):
  *   base+0    from <PvD address>/32|128   lookup T    RFC 8028: a source
- *   base+100  from <PvD prefix>           lookup T    picks its PvD's routers
+ *             fwmark 0/0x10000                        (unbound sockets only)
+ *   base+100  from <PvD prefix> fwmark 0/0x10000 lookup T  picks its PvD's routers
  *   base+200  fwmark M(T)/0x1ffff         lookup T    sockets marked for a PvD
  *   base+250  fwmark 0x10000/0x10000      unreachable a marked socket never
  *                                                     falls back to another

@@ -317,6 +317,29 @@ static void test_mark_generations(void **state)
 	assert_int_equal(find_rule(&w->p, AF_INET6, 10200)->fwmark, m2);
 }
 
+/* Source rules apply to unbound sockets only: a socket bound to a PvD
+ * (mark flag set) is routed by its mark even with another PvD's source. */
+static void test_from_rules_skip_marked(void **state)
+{
+	struct world *w = *state;
+	size_t n = 0;
+
+	net(w, 2, "eth0", "fe80::a", "2001:db8:a::", "192.168.10.1", "192.168.10.0");
+	assert_int_equal(route_plan_build(&w->s, &w->v, &w->c, &w->t, &w->p), 0);
+	for (size_t i = 0; i < w->p.n_rules; i++) {
+		const struct nl_rule *r = &w->p.rules[i];
+
+		if (r->priority != 10100)
+			continue;
+		assert_true(r->src_len > 0);
+		assert_true(r->has_fwmark);
+		assert_int_equal(r->fwmark, 0);
+		assert_int_equal(r->fwmask, 0x10000);
+		n++;
+	}
+	assert_int_equal(n, 2);                /* the IPv6 and the IPv4 prefix */
+}
+
 static void test_disabled(void **state)
 {
 	struct world *w = *state;
@@ -335,6 +358,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_vpn_claims_default, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pref64_route, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mark_generations, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_from_rules_skip_marked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_disabled, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_marks_and_unreachable, setup, teardown),
 	};

@@ -117,6 +117,10 @@ world_log "ok: after SIGKILL and restart, one copy of everything ($(printf '%s\n
 # Carrier loss on A: traffic without a source moves to B.
 TA=$(mif_status | jq -r '.routing.tables[] | select(.pvd | test("eth0")) | .table' | head -n 1)
 ip -n "$(world_ns rA)" link set eth0 down
+# mifd reacts to the carrier event; probe once it has (bench/route.sh
+# measures how fast).
+default_is_b() { mif_status | jq -e '.routing.default.ipv4 // "" | test("wlan0")' >/dev/null; }
+world_wait_for "the IPv4 default moves to B" 5 default_is_b
 expect_server "A lost carrier: no source now goes through B" server-B -d 10.99.0.1
 mif_expect "A's PvD gone" 5 'length == 1 and .[0].interfaces == ["wlan0"]'
 gone_a() {
