@@ -13,24 +13,9 @@
 #include <unistd.h>
 
 #include "mif/mif.h"
+#include "pvd_priv.h"
 
 #define MIF_BIND_MAX_REPLY 4096
-
-static int mif_bind_err(char *err, size_t len, int e, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-/* Fill err (if any) and return e. */
-static int mif_bind_err(char *err, size_t len, int e, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && len) {
-		va_start(ap, fmt);
-		vsnprintf(err, len, fmt, ap);
-		va_end(ap);
-	}
-	return e;
-}
 
 /* The same rule as mifd's bindsock_path(): "X.sock" -> "X-bind.sock". */
 static int mif_bind_path(const char *ctl, struct sockaddr_un *sun)
@@ -74,28 +59,6 @@ static int mif_bind_wait(int s, short ev, long long deadline)
 	if (r < 0)
 		return -errno;
 	return r == 0 ? -ETIMEDOUT : 0;
-}
-
-/*
- * Connect the non-blocking socket s. A Unix socket connects at once or,
- * when the listener's backlog is full (mifd stalled or flooded), fails
- * with EAGAIN where a blocking one would wait forever: retry until the
- * deadline, then -ETIMEDOUT.
- */
-static int mif_bind_connect(int s, const struct sockaddr_un *sun, long long deadline)
-{
-	int pause = 5;
-
-	for (;;) {
-		if (connect(s, (const struct sockaddr *)sun, sizeof(*sun)) == 0)
-			return 0;
-		if (errno != EAGAIN && errno != EINTR)
-			return -errno;
-		if (mif_bind_left(deadline) == 0)
-			return -ETIMEDOUT;
-		poll(NULL, 0, pause < mif_bind_left(deadline) ? pause : mif_bind_left(deadline));
-		pause = pause < 50 ? pause * 2 : 100;
-	}
 }
 
 /* Send {"pvd": pvd} with fd attached, as one message. */
@@ -173,25 +136,6 @@ static ssize_t mif_bind_recv(int s, char *buf, size_t cap, long long deadline)
 	return (m.msg_flags & MSG_TRUNC) ? -EPROTO : n;
 }
 
-/* {"ok":true,...} -> 0; {"ok":false,"errno":N,"error":TEXT} -> -N. */
-static int mif_bind_reply(const char *buf, size_t n, char *err, size_t errlen)
-{
-	json_t *o = json_loadb(buf, n, 0, NULL);
-	json_t *ok = json_object_get(o, "ok");
-	json_int_t en = json_integer_value(json_object_get(o, "errno"));
-	const char *msg = json_string_value(json_object_get(o, "error"));
-	int r;
-
-	if (json_is_true(ok) && json_is_string(json_object_get(o, "pvd")))
-		r = 0;
-	else if (json_is_false(ok) && en > 0 && en <= 4095)
-		r = mif_bind_err(err, errlen, -(int)en, "%s", msg ? msg : strerror((int)en));
-	else
-		r = mif_bind_err(err, errlen, -EPROTO, "mifd's reply is not valid protocol");
-	json_decref(o);
-	return r;
-}
-
 /* A connection to the bind socket beside the control socket at path, or a
  * negative errno with err filled. */
 static int mif_bind_open(const char *path, long long deadline, char *err, size_t errlen)
@@ -204,20 +148,20 @@ static int mif_bind_open(const char *path, long long deadline, char *err, size_t
 	if (!path || !*path)
 		path = MIF_DEFAULT_SOCKET_PATH;
 	if (mif_bind_path(path, &sun) < 0)
-		return mif_bind_err(err, errlen, -ENAMETOOLONG, "socket path too long");
+		return mif_priv_err(err, errlen, -ENAMETOOLONG, "socket path too long");
 	s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (s < 0)
-		return mif_bind_err(err, errlen, -errno, "socket: %s", strerror(errno));
-	r = mif_bind_connect(s, &sun, deadline);
+		return mif_priv_err(err, errlen, -errno, "socket: %s", strerror(errno));
+	r = mif_priv_unix_connect(s, &sun, deadline);
 	if (r == 0)
 		return s;
 	close(s);
 	if (r == -ETIMEDOUT)
-		return mif_bind_err(err, errlen, r, "mifd did not accept a connection at %s within "
+		return mif_priv_err(err, errlen, r, "mifd did not accept a connection at %s within "
 				    "%d ms (busy or stalled)", sun.sun_path, MIF_BIND_TIMEOUT_MS);
 	if (r == -ENOENT)
 		r = -ECONNREFUSED;
-	return mif_bind_err(err, errlen, r, "cannot reach mifd at %s: %s%s", sun.sun_path,
+	return mif_priv_err(err, errlen, r, "cannot reach mifd at %s: %s%s", sun.sun_path,
 			    strerror(-r), r == -ECONNREFUSED ? " (is mifd running?)" : "");
 }
 
@@ -232,9 +176,9 @@ MIF_EXPORT int mif_bind_pvd(const char *path, int fd, const char *pvd, char *err
 	if (err && errlen)
 		err[0] = '\0';
 	if (!pvd || !*pvd)
-		return mif_bind_err(err, errlen, -EINVAL, "no PvD given");
+		return mif_priv_err(err, errlen, -EINVAL, "no PvD given");
 	if (fd < 0)
-		return mif_bind_err(err, errlen, -EBADF, "not a descriptor");
+		return mif_priv_err(err, errlen, -EBADF, "not a descriptor");
 	s = mif_bind_open(path, deadline, err, errlen);
 	if (s < 0)
 		return s;
@@ -242,13 +186,16 @@ MIF_EXPORT int mif_bind_pvd(const char *path, int fd, const char *pvd, char *err
 	/* mifd may refuse a connection at once (too many) and close it before
 	 * the request is sent: its answer is still there to read. */
 	n = r < 0 && r != -ECONNRESET ? r : mif_bind_recv(s, buf, sizeof(buf), deadline);
+	/* A reset can be reported before the reply it followed: read again. */
+	if (n == -ECONNRESET)
+		n = mif_bind_recv(s, buf, sizeof(buf), deadline);
 	close(s);
 	if (n == -ETIMEDOUT)
-		return mif_bind_err(err, errlen, -ETIMEDOUT, "mifd did not answer within %d ms",
+		return mif_priv_err(err, errlen, -ETIMEDOUT, "mifd did not answer within %d ms",
 				    MIF_BIND_TIMEOUT_MS);
 	if (n == -EPROTO)
-		return mif_bind_err(err, errlen, -EPROTO, "mifd's reply is too long");
+		return mif_priv_err(err, errlen, -EPROTO, "mifd's reply is too long");
 	if (n < 0)
-		return mif_bind_err(err, errlen, (int)n, "talking to mifd: %s", strerror((int)-n));
-	return mif_bind_reply(buf, (size_t)n, err, errlen);
+		return mif_priv_err(err, errlen, (int)n, "talking to mifd: %s", strerror((int)-n));
+	return mif_priv_bind_reply(buf, (size_t)n, false, err, errlen);
 }

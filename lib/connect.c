@@ -179,10 +179,6 @@ static int mif_conn_bind_reply(int s, char *err, size_t errlen)
 	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cb.b,
 			    .msg_controllen = sizeof(cb.b) };
 	ssize_t n = recvmsg(s, &m, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
-	json_t *o, *ok;
-	json_int_t en;
-	const char *msg;
-	int r;
 
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return 1;                          /* not yet */
@@ -197,18 +193,7 @@ static int mif_conn_bind_reply(int s, char *err, size_t errlen)
 	if (n <= 0)
 		return mif_priv_err(err, errlen, n < 0 ? -errno : -ECONNRESET,
 				    "mifd's bind socket: %s", n < 0 ? strerror(errno) : "closed");
-	o = (m.msg_flags & MSG_TRUNC) ? NULL : json_loadb(buf, (size_t)n, 0, NULL);
-	ok = json_object_get(o, "ok");
-	en = json_integer_value(json_object_get(o, "errno"));
-	msg = json_string_value(json_object_get(o, "error"));
-	if (json_is_true(ok) && json_is_string(json_object_get(o, "pvd")))
-		r = 0;
-	else if (json_is_false(ok) && en > 0 && en <= 4095)
-		r = mif_priv_err(err, errlen, -(int)en, "%s", msg ? msg : strerror((int)en));
-	else
-		r = mif_priv_err(err, errlen, -EPROTO, "mifd's bind reply is not valid protocol");
-	json_decref(o);
-	return r;
+	return mif_priv_bind_reply(buf, (size_t)n, m.msg_flags & MSG_TRUNC, err, errlen);
 }
 
 /* Close attempt i and take it out of the list. */

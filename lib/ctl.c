@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "mif/mif.h"
+#include "pvd_priv.h"
 
 #define MIF_CTL_MAX_LINE (16u << 20)   /* a reply larger than this is refused */
 #define MIF_CTL_CONNECT_MS 5000        /* mif_ctl_open() gives up after this */
@@ -30,32 +31,6 @@ struct mif_ctl {
 	struct mif_ctl_event *events, **events_tail;
 };
 
-static long long mif_now_ms(void);
-
-/*
- * Connect fd (non-blocking) to sun. A Unix socket connects at once or,
- * when mifd's backlog is full (mifd stalled or flooded), fails with EAGAIN
- * where a blocking connect() would wait forever: retry for
- * MIF_CTL_CONNECT_MS, then -ETIMEDOUT. fd is left blocking, as callers of
- * mif_ctl_fd() have always had it.
- */
-static int mif_ctl_connect(int fd, const struct sockaddr_un *sun)
-{
-	long long deadline = mif_now_ms() + MIF_CTL_CONNECT_MS, left;
-	int pause = 5, fl = fcntl(fd, F_GETFL);
-
-	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
-		return -errno;
-	while (connect(fd, (const struct sockaddr *)sun, sizeof(*sun)) < 0) {
-		if (errno != EAGAIN && errno != EINTR)
-			return -errno;
-		if ((left = deadline - mif_now_ms()) <= 0)
-			return -ETIMEDOUT;
-		poll(NULL, 0, pause < left ? pause : (int)left);
-		pause = pause < 50 ? pause * 2 : 100;
-	}
-	return fcntl(fd, F_SETFL, fl) < 0 ? -errno : 0;
-}
 
 MIF_EXPORT int mif_ctl_open(const char *path, struct mif_ctl **out)
 {
@@ -75,7 +50,7 @@ MIF_EXPORT int mif_ctl_open(const char *path, struct mif_ctl **out)
 		return -ENOMEM;
 	c->events_tail = &c->events;
 	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	r = c->fd < 0 ? -errno : mif_ctl_connect(c->fd, &sun);
+	r = c->fd < 0 ? -errno : mif_priv_unix_connect(c->fd, &sun, mif_priv_now_ms() + MIF_CTL_CONNECT_MS);
 	if (r < 0) {
 		mif_ctl_close(c);
 		return r;
@@ -104,14 +79,6 @@ MIF_EXPORT void mif_ctl_close(struct mif_ctl *c)
 MIF_EXPORT int mif_ctl_fd(const struct mif_ctl *c)
 {
 	return c->fd;
-}
-
-static long long mif_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static int mif_ctl_send_all(struct mif_ctl *c, const char *s, size_t n)
@@ -161,7 +128,7 @@ static int mif_ctl_read_line(struct mif_ctl *c, long long deadline, char **out)
 		}
 		if (c->len >= MIF_CTL_MAX_LINE)
 			return -EPROTO;
-		int wait = deadline < 0 ? -1 : (int)(deadline - mif_now_ms());
+		int wait = deadline < 0 ? -1 : (int)(deadline - mif_priv_now_ms());
 		struct pollfd p = { .fd = c->fd, .events = POLLIN };
 
 		if (deadline >= 0 && wait < 0)
@@ -239,7 +206,7 @@ MIF_EXPORT int mif_ctl_call(struct mif_ctl *c, const char *method, const char *p
 			    char **result_json, char **error_msg, int timeout_ms)
 {
 	long long id = ++c->next_id;
-	long long deadline = timeout_ms < 0 ? -1 : mif_now_ms() + timeout_ms;
+	long long deadline = timeout_ms < 0 ? -1 : mif_priv_now_ms() + timeout_ms;
 	json_t *params = params_json ? json_loads(params_json, 0, NULL) : json_object();
 	json_t *req;
 	char *s;
@@ -289,7 +256,7 @@ MIF_EXPORT int mif_ctl_call(struct mif_ctl *c, const char *method, const char *p
 
 MIF_EXPORT int mif_ctl_next_event(struct mif_ctl *c, char **event_json, int timeout_ms)
 {
-	long long deadline = timeout_ms < 0 ? -1 : mif_now_ms() + timeout_ms;
+	long long deadline = timeout_ms < 0 ? -1 : mif_priv_now_ms() + timeout_ms;
 
 	for (;;) {
 		struct mif_ctl_event *e = c->events;

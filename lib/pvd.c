@@ -9,6 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 #include "pvd_priv.h"
 
@@ -22,6 +26,43 @@ int mif_priv_err(char *err, size_t len, int e, const char *fmt, ...)
 		va_end(ap);
 	}
 	return e;
+}
+
+int mif_priv_unix_connect(int fd, const struct sockaddr_un *sun, long long deadline)
+{
+	int pause = 5, fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+		return -errno;
+	while (connect(fd, (const struct sockaddr *)sun, sizeof(*sun)) < 0) {
+		long long left = deadline - mif_priv_now_ms();
+
+		if (errno != EAGAIN && errno != EINTR)
+			return -errno;
+		if (left <= 0)
+			return -ETIMEDOUT;
+		poll(NULL, 0, pause < left ? pause : (int)left);
+		pause = pause < 50 ? pause * 2 : 100;
+	}
+	return fcntl(fd, F_SETFL, fl) < 0 ? -errno : 0;
+}
+
+int mif_priv_bind_reply(const char *buf, size_t n, bool truncated, char *err, size_t errlen)
+{
+	json_t *o = truncated ? NULL : json_loadb(buf, n, 0, NULL);
+	json_t *ok = json_object_get(o, "ok");
+	json_int_t en = json_integer_value(json_object_get(o, "errno"));
+	const char *msg = json_string_value(json_object_get(o, "error"));
+	int r;
+
+	if (json_is_true(ok) && json_is_string(json_object_get(o, "pvd")))
+		r = 0;
+	else if (json_is_false(ok) && en > 0 && en <= 4095)
+		r = mif_priv_err(err, errlen, -(int)en, "%s", msg ? msg : strerror((int)en));
+	else
+		r = mif_priv_err(err, errlen, -EPROTO, "mifd's bind reply is not valid protocol");
+	json_decref(o);
+	return r;
 }
 
 long long mif_priv_now_ms(void)

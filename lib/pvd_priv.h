@@ -21,6 +21,19 @@ int mif_priv_err(char *err, size_t len, int e, const char *fmt, ...)
 
 long long mif_priv_now_ms(void);
 
+struct sockaddr_un;
+/*
+ * Connect fd to a Unix socket. It connects at once or, when mifd's backlog
+ * is full (mifd stalled or flooded), fails with EAGAIN where a blocking
+ * connect() would wait forever: retry until deadline (ms, monotonic), then
+ * -ETIMEDOUT. fd's blocking mode is left as it was.
+ */
+int mif_priv_unix_connect(int fd, const struct sockaddr_un *sun, long long deadline);
+
+/* mifd's bind reply: {"ok":true,"pvd":...} -> 0; {"ok":false,"errno":N,
+ * "error":TEXT} -> -N; anything else (or a truncated message) -EPROTO. */
+int mif_priv_bind_reply(const char *buf, size_t n, bool truncated, char *err, size_t errlen);
+
 /* Milliseconds left before deadline (never negative); -1 stays -1. */
 int mif_priv_left(long long deadline);
 
