@@ -6,6 +6,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "test_addr.h"
+
 #include <arpa/inet.h>
 #include <linux/if_addr.h>
 #include <stdlib.h>
@@ -13,22 +15,10 @@
 
 #include "daemon/dns_plan.h"
 
-static struct in6_addr addr(const char *s)
-{
-	struct in6_addr a;
-	struct in_addr b;
-
-	if (inet_pton(AF_INET6, s, &a) == 1)
-		return a;
-	assert_int_equal(inet_pton(AF_INET, s, &b), 1);
-	pvd_v4_mapped(b, &a);
-	return a;
-}
-
 static void view_addr(struct view *v, int ifindex, const char *s, uint32_t flags)
 {
 	struct nl_addr *na = &v->addrs[v->n_addrs++];
-	struct in6_addr a = addr(s);
+	struct in6_addr a = test_addr(s);
 
 	memset(na, 0, sizeof(*na));
 	na->ifindex = ifindex;
@@ -49,7 +39,7 @@ static void test_plan(void **state)
 	struct route_cfg c;
 	struct route_tables t;
 	struct dns_plan_pvd out[4];
-	struct in6_addr r = addr("fe80::1"), a;
+	struct in6_addr r = test_addr("fe80::1"), a;
 	struct pvd *home, *bare;
 	size_t n;
 
@@ -58,13 +48,13 @@ static void test_plan(void **state)
 	route_cfg_defaults(&c);
 	memset(&t, 0, sizeof(t));
 	home = pvd_create_implicit(&s, 3, &r, "eth0");
-	a = addr("2001:db8:a::");
+	a = test_addr("2001:db8:a::");
 	assert_int_equal(pvd_add_prefix(home, PVD_SRC_RA, 3, &a, 64, 600, PVD_NEVER), 0);
-	a = addr("192.168.1.0");
+	a = test_addr("192.168.1.0");
 	assert_int_equal(pvd_add_prefix(home, PVD_SRC_DHCPV4, 3, &a, 96 + 24, 600, PVD_NEVER), 0);
-	a = addr("2001:db8:a::53");
+	a = test_addr("2001:db8:a::53");
 	assert_int_equal(pvd_add_dns(home, PVD_SRC_RA, 3, &a, 600, PVD_NEVER), 0);
-	a = addr("192.168.1.1");
+	a = test_addr("192.168.1.1");
 	assert_int_equal(pvd_add_dns(home, PVD_SRC_DHCPV4, 3, &a, 600, PVD_NEVER), 0);
 	bare = pvd_create_explicit(&s, "nodns.example");
 	assert_non_null(bare);
@@ -88,18 +78,18 @@ static void test_plan(void **state)
 	assert_int_equal(out[0].mark, 0x10000 | (c.table_base + 2));
 	assert_int_equal(out[0].n_servers, 2);
 	assert_int_equal(out[0].servers[1].ifindex, 3);
-	a = addr("2001:db8:a::6");
+	a = test_addr("2001:db8:a::6");
 	assert_int_equal(out[0].servers[0].src_state, DNS_SRC_READY);
 	assert_memory_equal(&out[0].servers[0].src, &a, 16);
 	/* 192.168.1.7 is on another link: the server's link gives .9. */
-	a = addr("192.168.1.9");
+	a = test_addr("192.168.1.9");
 	assert_int_equal(out[0].servers[1].src_state, DNS_SRC_READY);
 	assert_memory_equal(&out[0].servers[1].src, &a, 16);
 	/* A VPN without prefixes: the kernel picks, on the bound device. */
 	{
 		struct pvd *vpn = pvd_create_named(&s, "vpn", PVD_SRC_API, 9);
 
-		a = addr("10.8.0.1");
+		a = test_addr("10.8.0.1");
 		assert_int_equal(pvd_add_dns(vpn, PVD_SRC_API, 9, &a, RA_INFINITY, PVD_NEVER), 0);
 		assert_int_equal(dns_plan_build(&s, v, &c, &t, out, 4, &n), 0);
 		assert_int_equal(n, 2);
@@ -123,18 +113,18 @@ static void test_dns64(void **state)
 
 	(void)state;
 	memset(&p, 0, sizeof(p));
-	a = addr("64:ff9b::c000:201");
+	a = test_addr("64:ff9b::c000:201");
 	assert_true(dns_plan_is_dns64(&p, &a));      /* RFC 6052 well-known prefix */
-	a = addr("64:ff9b:1::c000:201");
+	a = test_addr("64:ff9b:1::c000:201");
 	assert_false(dns_plan_is_dns64(&p, &a));
 	p.has_pref64 = true;
-	p.pref64 = addr("2001:db8:64::");
+	p.pref64 = test_addr("2001:db8:64::");
 	p.pref64_plen = 96;
-	a = addr("2001:db8:64::c000:201");
+	a = test_addr("2001:db8:64::c000:201");
 	assert_true(dns_plan_is_dns64(&p, &a));
-	a = addr("2001:db8:65::c000:201");
+	a = test_addr("2001:db8:65::c000:201");
 	assert_false(dns_plan_is_dns64(&p, &a));
-	a = addr("2001:db8:64::");
+	a = test_addr("2001:db8:64::");
 	assert_true(dns_plan_in_prefix(&a, &p.pref64, 0));
 	assert_false(dns_plan_in_prefix(&a, &p.pref64, 129));
 }

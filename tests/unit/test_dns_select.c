@@ -6,6 +6,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "test_addr.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -18,28 +20,16 @@ struct fix {
 	struct pvd *home, *corp, *vpn, *nodns;
 };
 
-static struct in6_addr addr(const char *s)
-{
-	struct in6_addr a;
-	struct in_addr b;
-
-	if (inet_pton(AF_INET6, s, &a) == 1)
-		return a;
-	assert_int_equal(inet_pton(AF_INET, s, &b), 1);
-	pvd_v4_mapped(b, &a);
-	return a;
-}
-
 static void dns(struct pvd *p, const char *server)
 {
-	struct in6_addr a = addr(server);
+	struct in6_addr a = test_addr(server);
 
 	assert_int_equal(pvd_add_dns(p, PVD_SRC_RA, 2, &a, 600, PVD_NEVER), 0);
 }
 
 static void prefix(struct pvd *p, const char *pfx, uint8_t plen)
 {
-	struct in6_addr a = addr(pfx);
+	struct in6_addr a = test_addr(pfx);
 
 	assert_int_equal(pvd_add_prefix(p, PVD_SRC_RA, 2, &a, plen, 600, PVD_NEVER), 0);
 }
@@ -47,7 +37,7 @@ static void prefix(struct pvd *p, const char *pfx, uint8_t plen)
 static int setup(void **state)
 {
 	struct fix *f = calloc(1, sizeof(*f));
-	struct in6_addr r = addr("fe80::1"), ten = addr("10.0.0.0");
+	struct in6_addr r = test_addr("fe80::1"), ten = test_addr("10.0.0.0");
 
 	pvd_store_init(&f->s);
 	f->home = pvd_create_implicit(&f->s, 2, &r, "wlan0");
@@ -114,7 +104,7 @@ static void test_default_and_fallbacks(void **state)
 	assert_int_equal(c.pvd[1], f->corp->handle);
 	assert_non_null(strstr(c.why, "never on NXDOMAIN"));
 	/* A full-tunnel VPN carries general names too. */
-	struct in6_addr any = addr("0.0.0.0");
+	struct in6_addr any = test_addr("0.0.0.0");
 
 	assert_int_equal(pvd_add_route(f->vpn, PVD_SRC_API, 9, &any, 96, NULL, RA_INFINITY,
 				       PVD_NEVER), 0);

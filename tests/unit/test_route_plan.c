@@ -5,6 +5,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "test_addr.h"
+
 #include <arpa/inet.h>
 #include <linux/fib_rules.h>
 #include <linux/rtnetlink.h>
@@ -22,18 +24,6 @@ struct world {
 	struct route_tables t;
 	struct route_plan p;
 };
-
-static struct in6_addr a6(const char *s)
-{
-	struct in6_addr a;
-	struct in_addr b;
-
-	if (inet_pton(AF_INET6, s, &a) == 1)
-		return a;
-	assert_int_equal(inet_pton(AF_INET, s, &b), 1);
-	pvd_v4_mapped(b, &a);
-	return a;
-}
 
 static void link_up(struct world *w, int idx, const char *name)
 {
@@ -73,17 +63,17 @@ static int teardown(void **state)
 static struct pvd *net(struct world *w, int idx, const char *ifname, const char *router6,
 		       const char *pfx6, const char *router4, const char *pfx4)
 {
-	struct in6_addr r = a6(router6), p;
+	struct in6_addr r = test_addr(router6), p;
 	struct pvd *x = pvd_create_implicit(&w->s, idx, &r, ifname);
 
 	assert_non_null(x);
 	assert_int_equal(pvd_add_router(x, PVD_SRC_RA, idx, &r, 1800, PVD_NEVER), 0);
-	p = a6(pfx6);
+	p = test_addr(pfx6);
 	assert_int_equal(pvd_add_prefix(x, PVD_SRC_RA, idx, &p, 64, 3600, PVD_NEVER), 0);
 	if (router4) {
-		r = a6(router4);
+		r = test_addr(router4);
 		assert_int_equal(pvd_add_router(x, PVD_SRC_DHCPV4, idx, &r, 600, PVD_NEVER), 0);
-		p = a6(pfx4);
+		p = test_addr(pfx4);
 		assert_int_equal(pvd_add_prefix(x, PVD_SRC_DHCPV4, idx, &p, 96 + 24, 600, PVD_NEVER), 0);
 	}
 	return x;
@@ -243,7 +233,7 @@ static void test_vpn_claims_default(void **state)
 	struct world *w = *state;
 	struct pvd *a = net(w, 2, "eth0", "fe80::a", "2001:db8:a::", "192.168.10.1", "192.168.10.0");
 	struct pvd *vpn;
-	struct in6_addr any = a6("0.0.0.0"), corp = a6("10.0.0.0"), dns = a6("10.8.0.1");
+	struct in6_addr any = test_addr("0.0.0.0"), corp = test_addr("10.0.0.0"), dns = test_addr("10.8.0.1");
 
 	link_up(w, 9, "tun0");
 	vpn = pvd_create_named(&w->s, "corp", PVD_SRC_API, 9);
@@ -273,7 +263,7 @@ static void test_pref64_route(void **state)
 	bool found = false;
 
 	b->has_pref64 = true;
-	b->pref64 = a6("64:ff9b::");
+	b->pref64 = test_addr("64:ff9b::");
 	b->pref64_plen = 96;
 	assert_int_equal(route_plan_build(&w->s, &w->v, &w->c, &w->t, &w->p), 0);
 	assert_int_equal(w->p.default_pvd[1], a->handle);

@@ -249,3 +249,16 @@ dns_dig_status() {
 dns_resolve() {
 	world_ctl --json resolve "$@"
 }
+
+# dns_res NAME ARGS...: mifctl --json resolve, failing the test on an error.
+dns_res() {
+	local out
+	out=$(dns_resolve "$@") || world_fail "mifctl resolve $* failed: $out"
+	printf '%s\n' "$out"
+}
+
+# dns_expect DESC JSON JQ_FILTER: the JSON must satisfy the filter.
+dns_expect() {
+	printf '%s' "$2" | world_jq "$3" >/dev/null || world_fail "$1: $2"
+	world_log "ok: $1"
+}

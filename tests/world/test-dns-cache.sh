@@ -59,31 +59,22 @@ default_is_a() { mif_status | jq -e --arg a "$A" '.routing.default.ipv6 // "" | 
 world_wait_for "A ($A) is the default PvD" 10 default_is_a
 world_log "A=$A (default), B=$B"
 
-res() {   # NAME ARGS...: mifctl --json resolve, failing the test on an error
-	local out
-	out=$(dns_resolve "$@") || world_fail "mifctl resolve $* failed: $out"
-	printf '%s\n' "$out"
-}
-expect() {   # DESC JSON JQ_FILTER
-	printf '%s' "$2" | world_jq "$3" >/dev/null || world_fail "$1: $2"
-	world_log "ok: $1"
-}
 queries() { dns_count_queries "$1" "$2"; }
 cache_of() {   # PVD: that PvD's cache object in mifctl dns
 	world_ctl --json dns | jq -c --arg p "$1" '.pvds[] | select(.pvd == $p) | .cache'
 }
 
 # 1. A hit: cached, the server not asked again, the TTL aged.
-out=$(res www.example.org --type AAAA)
-expect "first www.example.org: A's answer, from the server" "$out" \
+out=$(dns_res www.example.org --type AAAA)
+dns_expect "first www.example.org: A's answer, from the server" "$out" \
 	".pvd == \"$A\" and .rule == \"default\" and .cached == false and .rcode == \"NOERROR\"
 	 and [.answers[].data] == [\"2001:db8:99::a\"]"
 ttl1=$(printf '%s' "$out" | jq '.answers[0].ttl')
 www_n=$(queries a 'www\.example\.org')
 [ "$www_n" -ge 1 ] || world_fail "A's server was not asked for www.example.org"
 sleep 2.2
-out=$(res www.example.org --type AAAA)
-expect "second www.example.org: a cache hit" "$out" \
+out=$(dns_res www.example.org --type AAAA)
+dns_expect "second www.example.org: a cache hit" "$out" \
 	".pvd == \"$A\" and .cached == true and [.answers[].data] == [\"2001:db8:99::a\"]"
 ttl2=$(printf '%s' "$out" | jq '.answers[0].ttl')
 [ "$(queries a 'www\.example\.org')" = "$www_n" ] || world_fail "a cache hit reached A's server"
@@ -101,8 +92,8 @@ world_log "ok: dig gets the cached answer too (TTL $dig_ttl)"
 [ "$(dns_dig_status h gone.example.org AAAA)" = NXDOMAIN ] || world_fail "gone.example.org via the stub is not NXDOMAIN"
 gone_n=$(queries a 'gone\.example\.org')
 [ "$gone_n" -ge 1 ] || world_fail "A's server was not asked for gone.example.org"
-out=$(res gone.example.org --type AAAA)
-expect "gone.example.org: NXDOMAIN from A, cached" "$out" \
+out=$(dns_res gone.example.org --type AAAA)
+dns_expect "gone.example.org: NXDOMAIN from A, cached" "$out" \
 	".pvd == \"$A\" and .rcode == \"NXDOMAIN\" and .cached == true and (.answers | length) == 0"
 [ "$(queries a 'gone\.example\.org')" = "$gone_n" ] || world_fail "the NXDOMAIN was not cached: A was asked again"
 [ "$(queries b 'gone\.example\.org')" = 0 ] || world_fail "B was asked for gone.example.org although A answered NXDOMAIN"
@@ -112,24 +103,24 @@ rc=0
 out=$(mif_as_nobody dns flush --pvd "$A" 2>&1) || rc=$?
 [ "$rc" != 0 ] && grep -qi "permission" <<<"$out" || world_fail "mifctl dns flush as nobody: rc $rc: $out"
 world_log "ok: dns flush as nobody refused (rc $rc): $out"
-out=$(res www.example.org --type AAAA)
-expect "after the refused flush, still a hit" "$out" '.cached == true'
+out=$(dns_res www.example.org --type AAAA)
+dns_expect "after the refused flush, still a hit" "$out" '.cached == true'
 [ "$(queries a 'www\.example\.org')" = "$www_n" ] || world_fail "the refused flush emptied the cache"
 
 # 4. Flushing A's cache: A's server is asked again.
 printf '%s' "$(cache_of "$A")" | world_jq '.entries >= 2' >/dev/null || world_fail "A's cache: $(cache_of "$A")"
 out=$(world_ctl --json dns flush --pvd "$A") || world_fail "dns flush --pvd A failed: $out"
-expect "dns flush --pvd A flushed the entries" "$out" '.flushed >= 2'
+dns_expect "dns flush --pvd A flushed the entries" "$out" '.flushed >= 2'
 printf '%s' "$(cache_of "$A")" | world_jq '.entries == 0' >/dev/null || world_fail "A's cache after the flush: $(cache_of "$A")"
-out=$(res www.example.org --type AAAA)
-expect "after the flush: from A's server again" "$out" ".pvd == \"$A\" and .cached == false"
+out=$(dns_res www.example.org --type AAAA)
+dns_expect "after the flush: from A's server again" "$out" ".pvd == \"$A\" and .cached == false"
 [ "$(queries a 'www\.example\.org')" -gt "$www_n" ] || world_fail "after the flush A's server was not asked again"
 # ... and gone.example.org is cached again on A for what follows.
-out=$(res gone.example.org --type AAAA)
-expect "gone.example.org: NXDOMAIN from A's server again" "$out" \
+out=$(dns_res gone.example.org --type AAAA)
+dns_expect "gone.example.org: NXDOMAIN from A's server again" "$out" \
 	".pvd == \"$A\" and .rcode == \"NXDOMAIN\" and .cached == false"
-out=$(res gone.example.org --type AAAA)
-expect "gone.example.org: NXDOMAIN cached on A" "$out" ".pvd == \"$A\" and .rcode == \"NXDOMAIN\" and .cached == true"
+out=$(dns_res gone.example.org --type AAAA)
+dns_expect "gone.example.org: NXDOMAIN cached on A" "$out" ".pvd == \"$A\" and .rcode == \"NXDOMAIN\" and .cached == true"
 a_gone=$(queries a 'gone\.example\.org')
 
 # 5. A leaves (carrier lost): its NXDOMAIN is not served; B answers.
@@ -137,8 +128,8 @@ ip -n "$(world_ns r1)" link set eth0 down
 mif_expect "A gone" 10 "length == 1 and .[0].id == \"$B\""
 a_left() { ! world_ctl --json dns | jq -e --arg a "$A" '.pvds[] | select(.pvd == $a)' >/dev/null; }
 world_wait_for "A gone from mifctl dns" 5 a_left
-out=$(res gone.example.org --type AAAA)
-expect "gone.example.org after A left: B's answer" "$out" \
+out=$(dns_res gone.example.org --type AAAA)
+dns_expect "gone.example.org after A left: B's answer" "$out" \
 	".pvd == \"$B\" and .rcode == \"NOERROR\" and .cached == false and [.answers[].data] == [\"2001:db8:99::b0\"]"
 got=$(dns_dig_short h gone.example.org AAAA)
 [ "$got" = 2001:db8:99::b0 ] || world_fail "dig gone.example.org after A left: '$got'"
@@ -151,8 +142,8 @@ world_lla h eth0 >/dev/null
 ra_a
 mif_expect "A back" 15 "length == 2 and any(.[]; .id == \"$A\" and (.dns.servers | length) == 1 and $USABLE)"
 world_wait_for "A is the default again" 10 default_is_a
-out=$(res gone.example.org --type AAAA)
-expect "gone.example.org after A came back: A's server asked again" "$out" \
+out=$(dns_res gone.example.org --type AAAA)
+dns_expect "gone.example.org after A came back: A's server asked again" "$out" \
 	".pvd == \"$A\" and .rcode == \"NXDOMAIN\" and .cached == false"
 [ "$(queries a 'gone\.example\.org')" -gt "$a_gone" ] || world_fail "A's server not asked after A came back"
 world_pass

@@ -82,19 +82,10 @@ world_log "A=$A (default), B=$B; PREF64: $(mif_pvds | jq -c '[.[] | {id, pref64}
 mif_pvds | world_jq --arg b "$B" '.[] | select(.id == $b) | .pref64.prefix == "64:ff9b::/96"' >/dev/null ||
 	world_fail "B's PREF64 is not 64:ff9b::/96"
 
-res() {   # NAME ARGS...: mifctl --json resolve, failing the test on an error
-	local out
-	out=$(dns_resolve "$@") || world_fail "mifctl resolve $* failed: $out"
-	printf '%s\n' "$out"
-}
-expect() {   # DESC JSON JQ_FILTER
-	printf '%s' "$2" | world_jq "$3" >/dev/null || world_fail "$1: $2"
-	world_log "ok: $1"
-}
 nodata_on_a() {   # WHEN: v4only.example AAAA through the default (A) is NODATA
 	local out dig_out
-	out=$(res v4only.example --type AAAA)
-	expect "$1: v4only.example AAAA via the default: NODATA from A" "$out" \
+	out=$(dns_res v4only.example --type AAAA)
+	dns_expect "$1: v4only.example AAAA via the default: NODATA from A" "$out" \
 		".pvd == \"$A\" and .rule == \"default\" and .rcode == \"NOERROR\"
 		 and (.answers | length) == 0 and .dns64 == false"
 	dig_out=$(dns_dig h v4only.example AAAA) || world_fail "dig via the stub failed: $dig_out"
@@ -106,16 +97,16 @@ nodata_on_a() {   # WHEN: v4only.example AAAA through the default (A) is NODATA
 
 # Before: A has no AAAA; its A record is A's.
 nodata_on_a "before"
-expect "v4only.example A via the default: A's address" "$(res v4only.example --type A)" \
+dns_expect "v4only.example A via the default: A's address" "$(dns_res v4only.example --type A)" \
 	".pvd == \"$A\" and [.answers[].data] == [\"192.0.2.10\"]"
 
 # Through B: synthesised, marked dns64, B's.
-out=$(res v4only.example --type AAAA --pvd "$B")
-expect "v4only.example AAAA --pvd B: 64:ff9b::c000:214, dns64" "$out" \
+out=$(dns_res v4only.example --type AAAA --pvd "$B")
+dns_expect "v4only.example AAAA --pvd B: 64:ff9b::c000:214, dns64" "$out" \
 	".pvd == \"$B\" and .rule == \"asked\" and .rcode == \"NOERROR\" and .dns64 == true
 	 and .cached == false and [.answers[] | select(.type == \"AAAA\") | .data] == [\"64:ff9b::c000:214\"]"
-out=$(res v4only.example --type AAAA --pvd "$B")
-expect "again --pvd B: from B's cache, still dns64" "$out" \
+out=$(dns_res v4only.example --type AAAA --pvd "$B")
+dns_expect "again --pvd B: from B's cache, still dns64" "$out" \
 	".pvd == \"$B\" and .cached == true and .dns64 == true
 	 and [.answers[] | select(.type == \"AAAA\") | .data] == [\"64:ff9b::c000:214\"]"
 
@@ -124,8 +115,8 @@ nodata_on_a "after"
 [ "$(dns_count_queries a 'v4only\.example')" -ge 1 ] || world_fail "A's server never asked"
 
 # A's own PREF64 (network-specific): inside it dns64, outside not.
-expect "synth.example AAAA (in A's PREF64): dns64 on A" "$(res synth.example --type AAAA)" \
+dns_expect "synth.example AAAA (in A's PREF64): dns64 on A" "$(dns_res synth.example --type AAAA)" \
 	".pvd == \"$A\" and .dns64 == true and [.answers[].data] == [\"2001:db8:64::c000:20a\"]"
-expect "real.example AAAA (outside A's PREF64): not dns64" "$(res real.example --type AAAA)" \
+dns_expect "real.example AAAA (outside A's PREF64): not dns64" "$(dns_res real.example --type AAAA)" \
 	".pvd == \"$A\" and .dns64 == false and [.answers[].data] == [\"2001:db8:99::1\"]"
 world_pass
