@@ -748,6 +748,112 @@ static void test_rfc_10_4_link_local(void **state)
 	run_dex(&t, &e, 4);
 }
 
+/* Section 10.5, a multi-homed site. Example 1 with the default table:
+ * longest matching prefix sends site B's traffic by the normal ISP.
+ * Only Example 1 is encoded: the rest of the section (the site policy
+ * rows and their results) was not available to check against. */
+static void test_rfc_10_5_multihomed(void **state)
+{
+	static const struct dex e = {
+		{ { "2001:db8:1aaa::a", 0 }, { "2001:db8:70aa::a", 0 }, { "fe80::a", 0 } },
+		{ "2001:db8:1bbb::b", "2001:db8:70bb::b" },
+		{ "2001:db8:70bb::b", "2001:db8:1bbb::b" },
+		{ "2001:db8:70aa::a", "2001:db8:1aaa::a" },
+		9,      /* longest matching prefix */
+	};
+	struct addrsel_table t = deftab();
+
+	(void)state;
+	run_dex(&t, &e, 1);
+}
+
+/* Add the site row the RFC's 10.6 and 10.7 tables add: PREFIX/48 with
+ * precedence 45 and label 14, the rest of the default table unchanged. */
+static struct addrsel_table site_table(const char *prefix)
+{
+	struct addrsel_table t = deftab();
+	struct in6_addr p = A(prefix);
+
+	assert_int_equal(addrsel_table_add(&t, &p, 48, 45, 14), 0);
+	assert_int_equal(t.n, 10);
+	return t;
+}
+
+/* Section 10.6, ULA preference. */
+static void test_rfc_10_6_ula(void **state)
+{
+	static const struct dex ex1 = {
+		{ { "2001:db8:1::1", 0 }, { "fd11:1111:1111:1::1", 0 } },
+		{ "2001:db8:2::2", "fd22:2222:2222:2::2" },
+		{ "2001:db8:2::2", "fd22:2222:2222:2::2" },
+		{ "2001:db8:1::1", "fd11:1111:1111:1::1" },
+		6,      /* prefer higher precedence */
+	}, ex3 = {
+		{ { "2001:db8:1::1", 0 }, { "fd11:1111:1111:1::1", 0 } },
+		{ "2001:db8:2::2", "fd11:1111:1111:2::2" },
+		{ "fd11:1111:1111:2::2", "2001:db8:2::2" },
+		{ "fd11:1111:1111:1::1", "2001:db8:1::1" },
+		6,      /* prefer higher precedence */
+	};
+	/* The RFC writes Example 4's destination as "ff00:1", which is not
+	 * an address; ff00::1 and the global ff0e::1 both give its result. */
+	static const char *const ex4_dst[] = { "ff00::1", "ff0e::1" };
+	struct addrsel_table def = deftab(), t = site_table("fd11:1111:1111::");
+	struct dex ex2 = ex1;
+
+	(void)state;
+	run_dex(&def, &ex1, 1);
+	/* Example 2, "Unchanged Result". The RFC repeats "(prefer higher
+	 * precedence)", but with fd11:1111:1111::/48 relabelled 14 the ULA
+	 * pair no longer matches labels, so rule 5 decides first, the same
+	 * way. */
+	ex2.rule = 5;
+	run_dex(&t, &ex2, 2);
+	run_dex(&t, &ex3, 3);
+	/* Example 4: the labels, not the longest match (ff00:: shares six
+	 * bits with fd11::), keep the ULA off a global destination. */
+	for (size_t i = 0; i < N(ex4_dst); i++) {
+		struct addrsel_dest d = D(ex4_dst[i]);
+		struct addrsel_source c[2] = { S("2001:db8:1::1", 0),
+					       S("fd11:1111:1111:1::1", 0) };
+		unsigned rule = 0;
+
+		for (int k = 0; k < 2; k++) {
+			const struct addrsel_table *tab = k ? &t : &def;
+
+			assert_int_equal(addrsel_select_source(tab, &d, c, 2), 0);
+			addrsel_source_cmp(tab, &d, &c[0], &c[1], &rule);
+			assert_int_equal(rule, 6);  /* prefer matching label */
+		}
+	}
+}
+
+/* Section 10.7, 6to4 preference. By default NATed IPv4 wins over 6to4;
+ * a site row for the 6to4 /48 makes native use of it win again. */
+static void test_rfc_10_7_6to4(void **state)
+{
+	static const struct dex ex1 = {
+		{ { "2002:c633:6401::2", 0 }, { "10.1.2.3", 0 } },
+		{ "2001:db8:1::1", "203.0.113.1" },
+		{ "203.0.113.1", "2001:db8:1::1" },
+		{ "10.1.2.3", "2002:c633:6401::2" },
+		5,      /* prefer matching label */
+	}, ex2 = {
+		{ { "2002:c633:6401:1::1", 0 }, { "10.1.2.3", 0 } },
+		{ "2002:c633:6401:2::2", "203.0.113.1" },
+		{ "2002:c633:6401:2::2", "203.0.113.1" },
+		{ "2002:c633:6401:1::1", "10.1.2.3" },
+		6,      /* prefer higher precedence */
+	};
+	struct addrsel_table def = deftab(), t = site_table("2002:c633:6401::");
+
+	(void)state;
+	run_dex(&def, &ex1, 1);
+	run_dex(&t, &ex2, 2);
+	/* The site row changes nothing for Example 1's relayed 6to4. */
+	run_dex(&t, &ex1, 1);
+}
+
 /* ---- RFC 7078 OPTION_ADDRSEL payloads ---- */
 
 /* Append one OPTION_ADDRSEL_TABLE (85) row with the prefix in exactly
@@ -997,6 +1103,9 @@ int main(void)
 		cmocka_unit_test(test_rfc_10_2_destination),
 		cmocka_unit_test(test_rfc_10_3_prefer_ipv4),
 		cmocka_unit_test(test_rfc_10_4_link_local),
+		cmocka_unit_test(test_rfc_10_5_multihomed),
+		cmocka_unit_test(test_rfc_10_6_ula),
+		cmocka_unit_test(test_rfc_10_7_6to4),
 		cmocka_unit_test(test_option_good),
 		cmocka_unit_test(test_option_flags_only),
 		cmocka_unit_test(test_option_malformed),
