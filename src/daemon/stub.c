@@ -265,14 +265,16 @@ int stub_cache_answer(struct stub *s, struct stub_pvd *p, const struct dns_quest
 		      const uint8_t *query, size_t qlen, bool client_opt, size_t limit,
 		      uint8_t *out, size_t cap)
 {
+	/* One clock read per batch of queries, not per query: TTLs count
+	 * whole seconds. */
+	uint64_t now = s->batch_now ? s->batch_now : stub_now_ns() / 1000000000ull;
 	/* Room for the OPT we may add; a TCP answer larger than that is
 	 * sent without it rather than truncated (RFC 7766). */
-	int r = dns_cache_get(p->cache, q, query, qlen, stub_now_ns() / 1000000000ull, out,
-			      cap - (client_opt ? 11 : 0));
+	int r = dns_cache_get(p->cache, q, query, qlen, now, out, cap - (client_opt ? 11 : 0));
+	size_t len;
 
 	if (r == -ENOSPC && client_opt && limit >= 65535 - 11)
-		r = dns_cache_get(p->cache, q, query, qlen, stub_now_ns() / 1000000000ull, out, cap);
-	size_t len;
+		r = dns_cache_get(p->cache, q, query, qlen, now, out, cap);
 
 	if (r < 0)
 		return r;
@@ -281,7 +283,6 @@ int stub_cache_answer(struct stub *s, struct stub_pvd *p, const struct dns_quest
 	 * sent one (RFC 6891 section 7). */
 	if (client_opt)
 		len = stub_put_opt(out, len, cap);
-	(void)s;
 	return (int)stub_fit_udp(out, len, limit);
 }
 

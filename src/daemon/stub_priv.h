@@ -120,6 +120,7 @@ struct stub {
 	int udp_fd;
 	struct event *udp_ev;
 	struct stub_udp_bufs *ub;      /* batches: stub_udp.c */
+	uint64_t batch_now;            /* monotonic seconds for a batch, or 0 */
 	uint8_t *tcp_in, *tcp_out;     /* one TCP message each way */
 	uint8_t *scratch;              /* an upstream answer, 64 KiB */
 	struct evconnlistener *tcp_lst;

@@ -157,7 +157,7 @@ void stub_send_udp(struct stub *s, const struct sockaddr_storage *to, socklen_t 
 		log_debug("dns: cannot answer a client: %s", strerror(errno));
 }
 
-/* Answer one batch; false when the socket is drained. */
+/* Answer one batch; false when the socket was empty. */
 static bool su_batch(struct stub *s, struct stub_udp_bufs *b)
 {
 	int n, k = 0, off = 0;
@@ -168,6 +168,7 @@ static bool su_batch(struct stub *s, struct stub_udp_bufs *b)
 	if (n <= 0)
 		return false;
 	s->ctr.udp += (uint64_t)n;
+	s->batch_now = stub_now_ns() / 1000000000ull;
 	for (int i = 0; i < n; i++) {
 		struct stub_tx *tx;
 		int r;
@@ -197,12 +198,16 @@ static bool su_batch(struct stub *s, struct stub_udp_bufs *b)
 		}
 		off += m;
 	}
-	return n == STUB_BATCH;
+	s->batch_now = 0;
+	return true;
 }
 
 static void su_read_cb(evutil_socket_t fd, short what, void *arg)
 {
-	/* Bounded, so one busy socket cannot starve the rest of mifd. */
+	/* Read again while the last read found queries: under load more
+	 * arrive while a batch is answered, and one more recvmmsg() is
+	 * cheaper than going back to sleep in epoll_wait() and being woken.
+	 * Bounded, so one busy socket cannot starve the rest of mifd. */
 	for (int round = 0; round < 8 && su_batch(arg, ((struct stub *)arg)->ub); round++)
 		;
 	(void)fd;

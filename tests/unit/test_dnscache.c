@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The per-PvD DNS cache: hits with aged TTLs and the client's ID and case,
- * expiry, negative answers (RFC 2308), what must not be cached, LRU and
- * size bounds. */
+ * expiry, negative answers (RFC 2308), what must not be cached, eviction
+ * by second chance, and size bounds. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "daemon/dnscache.h"
@@ -181,6 +182,55 @@ static void test_lru_and_bytes(void **state)
 	assert_null(dns_cache_new(0, 100, 1, 1));
 }
 
+/* Second chance: of entries all used since the hand last passed, the
+ * oldest goes after one sweep; one not used goes before any used one; a
+ * byte budget evicts as many as it takes and never the new entry. */
+static void test_second_chance(void **state)
+{
+	struct dns_cache *c = dns_cache_new(3, 1 << 20, 86400, 3600);
+	char names[6][16];
+	struct dns_question q[6];
+	uint8_t a[6][512], out[512];
+	size_t n[6];
+	size_t one;
+
+	(void)state;
+	for (int i = 0; i < 6; i++) {
+		snprintf(names[i], sizeof(names[i]), "n%d.example", i);
+		n[i] = answer(a[i], names[i], 1, false, 600, 0, 0);
+		question(a[i], n[i], &q[i]);
+	}
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(dns_cache_put(c, &q[i], a[i], n[i], 0), 0);
+	for (int i = 0; i < 3; i++)
+		assert_true(dns_cache_get(c, &q[i], a[i], n[i], 1, out, sizeof(out)) > 0);
+	assert_int_equal(dns_cache_put(c, &q[3], a[3], n[3], 2), 0);       /* n0 out */
+	assert_int_equal(dns_cache_get(c, &q[0], a[0], n[0], 2, out, sizeof(out)), -ENOENT);
+	/* n1 and n2 had their flags cleared by that sweep; n1 used again. */
+	assert_true(dns_cache_get(c, &q[1], a[1], n[1], 2, out, sizeof(out)) > 0);
+	assert_int_equal(dns_cache_put(c, &q[4], a[4], n[4], 3), 0);       /* n2 out */
+	assert_int_equal(dns_cache_get(c, &q[2], a[2], n[2], 3, out, sizeof(out)), -ENOENT);
+	assert_true(dns_cache_get(c, &q[1], a[1], n[1], 3, out, sizeof(out)) > 0);
+	assert_true(dns_cache_get(c, &q[3], a[3], n[3], 3, out, sizeof(out)) > 0);
+	assert_true(dns_cache_get(c, &q[4], a[4], n[4], 3, out, sizeof(out)) > 0);
+	assert_int_equal(dns_cache_stats(c)->evictions, 2);
+	one = dns_cache_stats(c)->bytes / 3;
+	dns_cache_free(c);
+	/* A byte budget of two and a half entries: a third goes in although
+	 * both others were used, and the oldest goes out after one sweep. */
+	c = dns_cache_new(100, 2 * one + one / 2, 86400, 3600);
+	assert_int_equal(dns_cache_put(c, &q[0], a[0], n[0], 0), 0);
+	assert_int_equal(dns_cache_put(c, &q[1], a[1], n[1], 0), 0);
+	assert_true(dns_cache_get(c, &q[0], a[0], n[0], 0, out, sizeof(out)) > 0);
+	assert_true(dns_cache_get(c, &q[1], a[1], n[1], 0, out, sizeof(out)) > 0);
+	assert_int_equal(dns_cache_put(c, &q[5], a[5], n[5], 0), 0);
+	assert_int_equal(dns_cache_stats(c)->entries, 2);
+	assert_true(dns_cache_stats(c)->bytes <= 2 * one + one / 2);
+	assert_int_equal(dns_cache_get(c, &q[0], a[0], n[0], 0, out, sizeof(out)), -ENOENT);
+	assert_true(dns_cache_get(c, &q[5], a[5], n[5], 0, out, sizeof(out)) > 0);
+	dns_cache_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -189,6 +239,7 @@ int main(void)
 		cmocka_unit_test(test_negative),
 		cmocka_unit_test(test_uncacheable),
 		cmocka_unit_test(test_lru_and_bytes),
+		cmocka_unit_test(test_second_chance),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
