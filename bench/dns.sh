@@ -12,9 +12,12 @@
 #
 # The machine is noisy (CPU steal), so it reports what stays stable:
 #  1. queries per second as ratios between servers within one round (each
-#     round runs every server once, in a rotating order), dropping runs whose
-#     CPU steal (/proc/stat) exceeded DNS_STEAL_MAX percent; also each
-#     server's CPU time per hit (/proc/PID/stat) and the ratio of those;
+#     round runs every server once, in a rotating order, in each of two
+#     modes: free, where dnsperf on its own CPU is the limit, and with every
+#     server held to DNS_QUOTA percent of a CPU, where the server is),
+#     dropping runs whose CPU steal (/proc/stat) exceeded DNS_STEAL_MAX
+#     percent; also each server's CPU time per hit (/proc/PID/stat) and the
+#     ratio of those;
 #  2. system calls per cache hit (perf stat on raw_syscalls:sys_enter of the
 #     server's process, under the same dnsperf load);
 #  3. user-space instructions per cache hit (callgrind, counters zeroed after
@@ -32,7 +35,8 @@
 # Usage: bench/dns.sh [--quick]   (root; after make; BUILD=dir picks the build)
 # Environment: DNS_ROUNDS (rounds wanted, 15), DNS_SECONDS (per run, 2),
 # DNS_STEAL_MAX (10), DNS_FILL (100000), DNS_SERVERS ("mifd unbound dnsmasq echo"),
-# DNS_PIN (1: servers on CPU 0, dnsperf on CPU 1).
+# DNS_PIN (1: servers on CPU 0, dnsperf on CPU 1), DNS_QUOTA (40; 0: free
+# runs only).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}
@@ -55,10 +59,12 @@ steal_max=${DNS_STEAL_MAX:-10}
 # With two CPUs or more, every server runs on CPU 0 and dnsperf on CPU 1, so
 # that every run has the same placement (DNS_PIN=0 to let the kernel choose).
 pin=${DNS_PIN:-1}
-# DNS_QUOTA=PCT: every server gets at most PCT% of one CPU (a cgroup), so the
-# server, not dnsperf, is the bottleneck and queries per second compare what
-# each server does with the same CPU budget. 0 (default): no quota.
-quota=${DNS_QUOTA:-0}
+# DNS_QUOTA=PCT: each round also runs every server held to PCT% of one CPU
+# (a cgroup), so that the server, not dnsperf, is the bottleneck and queries
+# per second compare what each server does with the same CPU budget. Without
+# it dnsperf, on the other CPU, is the limit: even the echo responder gets
+# only a little more than unbound. 0: the free runs only.
+quota=${DNS_QUOTA:-40}
 cg="" cg_v=""
 [ "$(nproc)" -ge 2 ] || pin=0
 client_cpu=()
@@ -186,25 +192,36 @@ start() {
 	[ -z "$cg" ] || cg_add "${pid[$s]}"
 }
 
-# cg_setup: a CPU quota cgroup for the servers (cgroup v2 cpu.max, or v1
-# cpu.cfs_quota_us), removed by the world's cleanup.
+# cg_setup: a cgroup for the servers whose CPU quota cg_limit sets (cgroup
+# v2 cpu.max, or v1 cpu.cfs_quota_us), removed by the world's cleanup.
 cg_setup() {
 	local name="mifbench$$"
 	if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
 		cg=/sys/fs/cgroup/$name cg_v=2
 		echo +cpu >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null || true
-		mkdir "$cg" && echo "$((quota * 1000)) 100000" >"$cg/cpu.max" ||
-			world_fail "cannot set up the cgroup $cg"
+		mkdir "$cg" || world_fail "cannot create the cgroup $cg"
 	elif [ -d /sys/fs/cgroup/cpu ]; then
 		cg=/sys/fs/cgroup/cpu/$name cg_v=1
-		mkdir "$cg" && echo 100000 >"$cg/cpu.cfs_period_us" &&
-			echo "$((quota * 1000))" >"$cg/cpu.cfs_quota_us" ||
-			world_fail "cannot set up the cgroup $cg"
+		mkdir "$cg" && echo 100000 >"$cg/cpu.cfs_period_us" ||
+			world_fail "cannot create the cgroup $cg"
 	else
-		world_fail "DNS_QUOTA needs the cgroup cpu controller"
+		world_fail "DNS_QUOTA needs the cgroup cpu controller (DNS_QUOTA=0: free runs only)"
 	fi
 	WORLD_CLEANUP_CMDS+=("rmdir $cg")
-	world_log "servers limited to $quota% of one CPU ($cg)"
+	cg_limit 0
+	world_log "quota runs hold every server to $quota% of one CPU ($cg)"
+}
+
+# cg_limit PCT: the servers' quota, in percent of one CPU (0: none).
+cg_limit() {
+	[ -n "$cg" ] || return 0
+	if [ "$cg_v" = 2 ]; then
+		if [ "$1" = 0 ]; then echo "max 100000"; else echo "$(($1 * 1000)) 100000"; fi \
+			>"$cg/cpu.max" || world_fail "cannot set $cg/cpu.max"
+	else
+		if [ "$1" = 0 ]; then echo -1; else echo "$(($1 * 1000))"; fi \
+			>"$cg/cpu.cfs_quota_us" || world_fail "cannot set $cg/cpu.cfs_quota_us"
+	fi
 }
 
 # cg_add PID: every thread of PID into the quota cgroup.
@@ -346,13 +363,18 @@ world_log "servers: ${servers[*]}; hit set of $hit_names names cached"
 
 # ---- 1. throughput rounds ----
 
+# Modes: "free" (no quota) and "cpuPCT" (every server at PCT% of a CPU).
+modes=(free)
+[ "$quota" = 0 ] || modes+=("cpu$quota")
 : >"$WORLD_TMP/runs"
 hz=$(getconf CLK_TCK)
 kept_rounds=0 dropped=0 done_rounds=0
 for ((r = 0; r < max_rounds && kept_rounds < rounds; r++)); do
 	n=${#servers[@]} all=1
-	for ((k = 0; k < n; k++)); do
+	for ((k = 0; k < n * ${#modes[@]}; k++)); do
+		mode=${modes[k / n]}
 		s=${servers[(r + k) % n]}
+		if [ "$mode" = free ]; then cg_limit 0; else cg_limit "$quota"; fi
 		tx0=$(up_tx)
 		c0=$(cpu_sample)
 		p0=$(cpu_ticks "${pid[$s]}")
@@ -370,21 +392,23 @@ for ((r = 0; r < max_rounds && kept_rounds < rounds; r++)); do
 		keep=1
 		awk -v s="$st" -v m="$steal_max" 'BEGIN { exit !(s > m) }' && keep=0
 		[ "$keep" = 1 ] || { all=0; dropped=$((dropped + 1)); }
-		echo "$r $s $q $st $keep $lost $(($(up_tx) - tx0)) $cpu_us $busy" >>"$WORLD_TMP/runs"
-		world_log "round $r $s: $q qps, steal $st%, lost $lost, server CPU $cpu_us us/query" \
+		echo "$r $s $q $st $keep $lost $(($(up_tx) - tx0)) $cpu_us $busy $mode" >>"$WORLD_TMP/runs"
+		world_log "round $r $mode $s: $q qps, steal $st%, lost $lost, server CPU $cpu_us us/query" \
 			"(busy $busy%)$([ "$keep" = 1 ] || echo ', dropped')"
 	done
 	done_rounds=$((r + 1))
 	[ "$all" = 0 ] || kept_rounds=$((kept_rounds + 1))
 done
+cg_limit 0   # the rest runs free
 
-# ratio A B [COL]: qps(A)/qps(B) in each round where both runs were kept,
-# one per line in round order. COL 8 (CPU per query) gives B/A instead: the
-# ratio of the capacities a server-bound client would see.
+# ratio A B [COL [MODE]]: qps(A)/qps(B) in each round where both runs of
+# MODE (free) were kept, one per line in round order. COL 8 (CPU per query)
+# gives B/A instead: the ratio of the capacities a server-bound client would
+# see.
 ratio() {
-	awk -v a="$1" -v b="$2" -v c="${3:-3}" '
-		$5 == 1 && $2 == a { qa[$1] = c == 3 ? $3 : 1 / $8 }
-		$5 == 1 && $2 == b { qb[$1] = c == 3 ? $3 : 1 / $8 }
+	awk -v a="$1" -v b="$2" -v c="${3:-3}" -v m="${4:-free}" '
+		$5 == 1 && $10 == m && $2 == a { qa[$1] = c == 3 ? $3 : 1 / $8 }
+		$5 == 1 && $10 == m && $2 == b { qb[$1] = c == 3 ? $3 : 1 / $8 }
 		END { for (r in qa) if ((r in qb) && qb[r] > 0) printf "%d %.3f\n", r, qa[r] / qb[r] }' \
 		"$WORLD_TMP/runs" | sort -n | awk '{ print $2 }'
 }
@@ -522,22 +546,42 @@ dash() { [ -n "${1:-}" ] && echo "$1" || echo -; }
 		for s in "${servers[@]}"; do printf ' %12s' "$(dash "${a[$s]:-}")"; done
 		echo
 	}
+	# Per mode: medians over kept runs and over per-round ratios.
 	declare -A qps_med=() rat_unb=() cap_unb=() cpu_med=() busy_med=()
-	# shellcheck disable=SC2034  # read through row's name reference
-	for s in "${servers[@]}"; do
-		qps_med[$s]=$(awk -v s="$s" '$2 == s && $5 == 1 { printf "%.0f\n", $3 }' "$WORLD_TMP/runs" | median)
-		rat_unb[$s]=$(ratio "$s" unbound | median)
-		cap_unb[$s]=$(ratio "$s" unbound 8 | median)
-		cpu_med[$s]=$(awk -v s="$s" '$2 == s && $5 == 1 { print $8 }' "$WORLD_TMP/runs" | median)
-		busy_med[$s]=$(awk -v s="$s" '$2 == s && $5 == 1 { print $9 }' "$WORLD_TMP/runs" | median)
+	# shellcheck disable=SC2034  # read through mrow's name reference
+	for m in "${modes[@]}"; do
+		for s in "${servers[@]}"; do
+			k="$m $s"
+			qps_med[$k]=$(awk -v s="$s" -v m="$m" '$2 == s && $5 == 1 && $10 == m {
+				printf "%.0f\n", $3 }' "$WORLD_TMP/runs" | median)
+			rat_unb[$k]=$(ratio "$s" unbound 3 "$m" | median)
+			cap_unb[$k]=$(ratio "$s" unbound 8 "$m" | median)
+			cpu_med[$k]=$(awk -v s="$s" -v m="$m" '$2 == s && $5 == 1 && $10 == m { print $8 }' \
+				"$WORLD_TMP/runs" | median)
+			busy_med[$k]=$(awk -v s="$s" -v m="$m" '$2 == s && $5 == 1 && $10 == m { print $9 }' \
+				"$WORLD_TMP/runs" | median)
+		done
 	done
+	mrow() {   # LABEL ARRAY-NAME MODE
+		local -n a=$2
+		printf '%-34s' "$1"
+		for s in "${servers[@]}"; do printf ' %12s' "$(dash "${a[$3 $s]:-}")"; done
+		echo
+	}
 	row "instructions per hit (callgrind)" ir
 	row "system calls per hit" sc
-	row "qps, median of kept runs" qps_med
-	row "server CPU us per hit, median" cpu_med
-	row "server CPU busy %, median" busy_med
-	row "capacity / unbound's (CPU per hit)" cap_unb
-	row "qps / unbound's, median per round" rat_unb
+	for m in "${modes[@]}"; do
+		if [ "$m" = free ]; then
+			echo "free runs (dnsperf on its CPU is the limit):"
+		else
+			echo "every server held to ${m#cpu}% of one CPU (the server is the limit):"
+		fi
+		mrow "  qps, median of kept runs" qps_med "$m"
+		mrow "  server CPU us per hit, median" cpu_med "$m"
+		mrow "  server CPU busy %, median" busy_med "$m"
+		mrow "  capacity / unbound's (CPU/hit)" cap_unb "$m"
+		mrow "  qps / unbound's, median/round" rat_unb "$m"
+	done
 	row "miss: median through server, ms" lat_srv
 	row "miss: median direct upstream, ms" lat_dir
 	row "miss: added median latency, ms" lat_add
@@ -547,16 +591,20 @@ dash() { [ -n "${1:-}" ] && echo "$1" || echo -; }
 	echo "system calls per hit by call:"
 	for s in "${servers[@]}"; do printf '  %-8s %s\n' "$s" "$(dash "${sc_top[$s]:-}")"; done
 	if [ -n "${pid[mifd]:-}" ]; then
-		echo "mifd qps ratios per round (kept rounds): unbound $(ratio mifd unbound | tr '\n' ' ')" \
-			"dnsmasq $(ratio mifd dnsmasq | tr '\n' ' ')echo $(ratio mifd echo | tr '\n' ' ')"
-		mu=$(ratio mifd unbound | median)
+		for m in "${modes[@]}"; do
+			echo "mifd qps ratios per round, $m: unbound $(ratio mifd unbound 3 "$m" | tr '\n' ' ')" \
+				"dnsmasq $(ratio mifd dnsmasq 3 "$m" | tr '\n' ' ')echo $(ratio mifd echo 3 "$m" | tr '\n' ' ')"
+		done
 		verdict() { awk -v v="$1" -v c="$2" -v t="$3" 'BEGIN { if (v == "-" || v == "") print "n/a";
 			else if ((c == "le" && v + 0 <= t) || (c == "ge" && v + 0 >= t)) print "met";
 			else print "MISSED" }'; }
 		echo "targets: instructions/hit <= 3000: $(verdict "${ir[mifd]:-}" le 3000) (${ir[mifd]:-?});" \
-			"system calls/hit <= 1: $(verdict "${sc[mifd]:-}" le 1) (${sc[mifd]:-?});" \
-			"qps >= 1.2 x unbound: $(verdict "$mu" ge 1.2) ($mu; echo/unbound" \
-			"$(ratio echo unbound | median), mifd/echo $(ratio mifd echo | median))"
+			"system calls/hit <= 1: $(verdict "${sc[mifd]:-}" le 1) (${sc[mifd]:-?})"
+		for m in "${modes[@]}"; do
+			mu=$(ratio mifd unbound 3 "$m" | median)
+			echo "targets: qps >= 1.2 x unbound, $m: $(verdict "$mu" ge 1.2) ($mu; echo/unbound" \
+				"$(ratio echo unbound 3 "$m" | median), mifd/echo $(ratio mifd echo 3 "$m" | median))"
+		done
 		echo "mifd's hit path, own instructions per hit (callgrind, top 25):"
 		sed 's/^/  /' "$out/callgrind.mifd.top25.txt"
 	fi
@@ -570,18 +618,26 @@ dash() { [ -n "${1:-}" ] && echo "$1" || echo -; }
 	for s in "${servers[@]}"; do
 		echo "dns.$s.ir_per_hit=$(dash "${ir[$s]:-}")"
 		echo "dns.$s.syscalls_per_hit=$(dash "${sc[$s]:-}")"
-		echo "dns.$s.qps_median=$(dash "${qps_med[$s]:-}")"
-		echo "dns.$s.qps_ratio_unbound_median=$(dash "${rat_unb[$s]:-}")"
-		echo "dns.$s.cpu_us_per_hit_median=$(dash "${cpu_med[$s]:-}")"
-		echo "dns.$s.capacity_ratio_unbound_median=$(dash "${cap_unb[$s]:-}")"
+		for m in "${modes[@]}"; do
+			x=""
+			[ "$m" = free ] || x=".$m"
+			echo "dns.$s.qps_median$x=$(dash "${qps_med[$m $s]:-}")"
+			echo "dns.$s.qps_ratio_unbound_median$x=$(dash "${rat_unb[$m $s]:-}")"
+			echo "dns.$s.cpu_us_per_hit_median$x=$(dash "${cpu_med[$m $s]:-}")"
+			echo "dns.$s.capacity_ratio_unbound_median$x=$(dash "${cap_unb[$m $s]:-}")"
+		done
 		[ "$s" = echo ] && continue
 		echo "dns.$s.miss_added_ms=$(dash "${lat_add[$s]:-}")"
 		echo "dns.$s.rss_idle_kib=$(dash "${rss_idle[$s]:-}")"
 		echo "dns.$s.rss_filled_kib=$(dash "${rss_full[$s]:-}")"
 	done
 	if [ -n "${pid[mifd]:-}" ]; then
-		for b in unbound dnsmasq echo; do
-			echo "dns.mifd.qps_ratio_$b.median=$(ratio mifd "$b" | median)"
+		for m in "${modes[@]}"; do
+			x=""
+			[ "$m" = free ] || x=".$m"
+			for b in unbound dnsmasq echo; do
+				echo "dns.mifd.qps_ratio_$b.median$x=$(ratio mifd "$b" 3 "$m" | median)"
+			done
 		done
 	fi
 } | tee "$out/summary.txt"

@@ -40,19 +40,6 @@ struct dns_cache {
 	struct dns_cache_stats st;
 };
 
-/* FNV-1a over the key: fast, and keys are short. */
-static uint64_t dnsc_hash(const uint8_t *wire, size_t len, uint16_t type, uint16_t class)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ wire[i]) * 0x100000001b3ull;
-	h = (h ^ (type & 0xff)) * 0x100000001b3ull;
-	h = (h ^ (type >> 8)) * 0x100000001b3ull;
-	h = (h ^ (class & 0xff)) * 0x100000001b3ull;
-	return (h ^ (class >> 8)) * 0x100000001b3ull;
-}
-
 struct dns_cache *dns_cache_new(size_t max_entries, size_t max_bytes, uint32_t max_ttl,
 				uint32_t max_neg_ttl)
 {
@@ -236,7 +223,7 @@ int dns_cache_put(struct dns_cache *c, const struct dns_question *q, const uint8
 {
 	struct dns_header h;
 	struct dnsc_entry *e = NULL, *old;
-	uint64_t hash = dnsc_hash(q->wire, q->wire_len, q->qtype, q->qclass);
+	uint64_t hash = q->hash;   /* dns_question_hash(), from the parser */
 	uint16_t offs[DNSC_MAX_TTLS], n_ttl = 0;
 	size_t qend;
 	uint32_t ttl;
@@ -282,7 +269,7 @@ int dns_cache_put(struct dns_cache *c, const struct dns_question *q, const uint8
 int dns_cache_get(struct dns_cache *c, const struct dns_question *q, const uint8_t *query,
 		  size_t qlen, uint64_t now, uint8_t *out, size_t cap)
 {
-	uint64_t hash = dnsc_hash(q->wire, q->wire_len, q->qtype, q->qclass);
+	uint64_t hash = q->hash;   /* dns_question_hash(), from the parser */
 	struct dnsc_entry *e = dnsc_find(c, q, hash);
 	uint64_t left;
 

@@ -72,18 +72,16 @@ uint64_t stub_pick(struct stub *s, const struct dns_question *q)
 	engine_dns_rank(s->engine, rank);
 	if (t->gen != s->memo_gen || rank[0] != t->rank[0] || rank[1] != t->rank[1])
 		sp_rebuild(s, rank);
-	if (t->overflow || sp_ends_with(q->wire, q->wire_len, sp_in_addr, sizeof(sp_in_addr)) ||
+	/* A '.' inside a label is "\." in dns_select()'s text: leave such
+	 * names to it. */
+	if (t->overflow || q->label_dot ||
+	    sp_ends_with(q->wire, q->wire_len, sp_in_addr, sizeof(sp_in_addr)) ||
 	    sp_ends_with(q->wire, q->wire_len, sp_ip6, sizeof(sp_ip6)))
 		return 0;
 	/* Where each label starts: a domain must match whole labels. */
 	memset(boundary, 0, q->wire_len);
-	for (size_t i = 0; i < q->wire_len && q->wire[i]; i += (size_t)q->wire[i] + 1) {
+	for (size_t i = 0; i < q->wire_len && q->wire[i]; i += (size_t)q->wire[i] + 1)
 		boundary[i] = 1;
-		/* A '.' inside a label is "\." in dns_select()'s text:
-		 * leave such names to it. */
-		if (memchr(q->wire + i + 1, '.', q->wire[i]))
-			return 0;
-	}
 	for (size_t i = 0; i < t->n; i++) {
 		size_t dl = t->dom[i].len;
 

@@ -95,6 +95,156 @@ static void dns_lower_wire(uint8_t *w, size_t n)
 			w[i] = (uint8_t)(w[i] - 'A' + 'a');
 }
 
+/*
+ * The cache key's hash: eight octets at a time (a multiply and a shift
+ * each), the tail octet by octet, then QTYPE and QCLASS, and a final mix
+ * so that the low bits, which pick a bucket, depend on every octet.
+ */
+#define DNS_HASH_SEED 0xcbf29ce484222325ull
+#define DNS_HASH_MUL 0x9e3779b97f4a7c15ull
+
+static uint64_t dns_hash_word(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * DNS_HASH_MUL;
+	return h ^ (h >> 32);
+}
+
+static uint64_t dns_hash_end(uint64_t h, uint16_t qtype, uint16_t qclass)
+{
+	h = dns_hash_word(h, (uint64_t)qtype << 16 | qclass);
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	return h ^ (h >> 33);
+}
+
+/* The last len % 8 octets count as one word, zero-filled. */
+uint64_t dns_question_hash(const uint8_t *wire, size_t len, uint16_t qtype, uint16_t qclass)
+{
+	uint64_t h = DNS_HASH_SEED, w;
+	size_t i = 0;
+
+	for (; len - i >= 8; i += 8) {
+		memcpy(&w, wire + i, 8);
+		h = dns_hash_word(h, w);
+	}
+	if (len > i) {
+		w = 0;
+		memcpy(&w, wire + i, len - i);
+		h = dns_hash_word(h, w);
+	}
+	return dns_hash_end(h, qtype, qclass);
+}
+
+/* Whether a label of the wire name holds a '.' octet. */
+static bool dns_wire_label_dot(const uint8_t *w, size_t len)
+{
+	for (size_t i = 0; i < len && w[i]; i += (size_t)w[i] + 1)
+		if (memchr(w + i + 1, '.', w[i]))
+			return true;
+	return false;
+}
+
+/* The hash and the '.' flag of a question parsed the general way. */
+static void dns_question_finish(struct dns_question *q)
+{
+	q->hash = dns_question_hash(q->wire, q->wire_len, q->qtype, q->qclass);
+	q->label_dot = dns_wire_label_dot(q->wire, q->wire_len);
+}
+
+#define DNS_ONES 0x0101010101010101ull
+#define DNS_HIGHS 0x8080808080808080ull
+
+/*
+ * Eight octets lowercased at once: a byte gets 0x20 iff it is 'A'..'Z'.
+ * Length octets (1..63) are never letters, so a whole wire name can go
+ * through this. Each byte's low seven bits plus 0x3f carries into its
+ * high bit iff >= 'A', plus 0x25 iff > 'Z'; no byte carries into the next.
+ */
+static uint64_t dns_lower8(uint64_t x)
+{
+	uint64_t low7 = x & ~DNS_HIGHS;
+	uint64_t upper = (low7 + 0x3f * DNS_ONES) & ~(low7 + 0x25 * DNS_ONES) & ~x & DNS_HIGHS;
+
+	return x | (upper >> 2);
+}
+
+/* Whether any byte of x is '.': exact (the classic zero-byte test). */
+static bool dns_has_dot8(uint64_t x)
+{
+	uint64_t y = x ^ ('.' * DNS_ONES);
+
+	return ((y - DNS_ONES) & ~y & DNS_HIGHS) != 0;
+}
+
+/*
+ * The question of a stub client's query in one walk: an uncompressed name
+ * (what resolvers send) has its labels' lengths checked, then is copied,
+ * lowercased and hashed eight octets at a time. Anything else, a
+ * compression pointer (allowed in a question, RFC 1035 section 4.1.4),
+ * another label type or any error, returns -EAGAIN and the general walk
+ * decides, so the two never differ (tests/fuzz/fuzz_dns.c checks it). On
+ * success *off is past QTYPE and QCLASS.
+ */
+static int dns_question_plain(const uint8_t *msg, size_t len, size_t *off,
+			      struct dns_question *q)
+{
+	uint64_t h = DNS_HASH_SEED, w;
+	size_t p = *off, n, i = 0;
+	bool dot = false;
+
+	for (;;) {
+		if (p >= len)
+			return -EAGAIN;
+		n = msg[p];
+		if (n == 0)
+			break;
+		/* Label and name limits as dname_msg_label_raw() checks them. */
+		if (n > DNAME_MAX_LABEL || n > len - p - 1 || p - *off + 1 + n + 1 > DNAME_MAX_WIRE)
+			return -EAGAIN;
+		p += 1 + n;
+	}
+	if (DNS_Q_FIXED > len - p - 1)
+		return -EAGAIN;
+	n = p + 1 - *off;                      /* wire octets, the root's included */
+	for (; n - i >= 8; i += 8) {
+		memcpy(&w, msg + *off + i, 8);
+		w = dns_lower8(w);
+		dot |= dns_has_dot8(w);
+		memcpy(q->wire + i, &w, 8);
+		h = dns_hash_word(h, w);
+	}
+	if (n > i) {
+		/* The tail as one zero-filled word, as dns_question_hash()
+		 * takes it: one load and a mask where QTYPE, QCLASS and what
+		 * follows leave eight octets to read. */
+		size_t t = n - i;
+
+		w = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		if (len - *off - i >= 8) {
+			memcpy(&w, msg + *off + i, 8);
+			w &= (1ull << (8 * t)) - 1;
+		} else
+#endif
+			memcpy(&w, msg + *off + i, t);
+		w = dns_lower8(w);
+		dot |= dns_has_dot8(w);
+		if (i + 8 <= sizeof(q->wire))
+			memcpy(q->wire + i, &w, 8);
+		else
+			memcpy(q->wire + i, &w, t);
+		h = dns_hash_word(h, w);
+	}
+	q->wire_len = n;
+	q->qtype = dns_be16(msg + p + 1);
+	q->qclass = dns_be16(msg + p + 3);
+	q->hash = dns_hash_end(h, q->qtype, q->qclass);
+	/* A length octet of 46 looks like a '.': then look label by label. */
+	q->label_dot = dot && dns_wire_label_dot(q->wire, n);
+	*off = p + 1 + DNS_Q_FIXED;
+	return 0;
+}
+
 /* Read a question entry at *off: the name (expanded, case kept) and the
  * two fixed fields (RFC 1035 section 4.1.2). */
 static int dns_read_question(const uint8_t *msg, size_t len, size_t *off,
@@ -177,9 +327,13 @@ int dns_parse_question_wire(const uint8_t *msg, size_t len, struct dns_question 
 		return -EINVAL;
 	if (len < DNS_HEADER_LEN || dns_be16(msg + 4) != 1)
 		return -EBADMSG;
-	if (dns_read_question(msg, len, &off, q->wire, &q->wire_len, &q->qtype, &q->qclass) < 0)
-		return -EBADMSG;
-	dns_lower_wire(q->wire, q->wire_len);
+	if (dns_question_plain(msg, len, &off, q) < 0) {
+		if (dns_read_question(msg, len, &off, q->wire, &q->wire_len, &q->qtype,
+				      &q->qclass) < 0)
+			return -EBADMSG;
+		dns_lower_wire(q->wire, q->wire_len);
+		dns_question_finish(q);
+	}
 	q->name[0] = '\0';
 	if (end_off)
 		*end_off = off;
@@ -205,6 +359,7 @@ int dns_parse_question(const uint8_t *msg, size_t len, struct dns_question *q,
 	if (r < 0)
 		return r;
 	dns_lower_wire(t.wire, t.wire_len);
+	dns_question_finish(&t);
 	*q = t;
 	if (end_off)
 		*end_off = off;

@@ -71,6 +71,10 @@ struct dns_question {
 	uint8_t wire[DNAME_MAX_WIRE];
 	size_t wire_len;
 	uint16_t qtype, qclass;
+	/* dns_question_hash() of the above, and whether some label holds a
+	 * '.' octet (written "\." in name): both set by the parsers here. */
+	uint64_t hash;
+	bool label_dot;
 };
 
 /* One resource record (RFC 1035 section 4.1.3); RDATA stays in the
@@ -105,6 +109,12 @@ int dns_parse_question(const uint8_t *msg, size_t len, struct dns_question *q,
  */
 int dns_parse_question_wire(const uint8_t *msg, size_t len, struct dns_question *q,
 			    size_t *end_off);
+
+/*
+ * The cache key's hash of a question: FNV-1a over the lowercased wire name,
+ * then QTYPE and QCLASS (low octet first). The parsers fill q->hash with it.
+ */
+uint64_t dns_question_hash(const uint8_t *wire, size_t len, uint16_t qtype, uint16_t qclass);
 
 /*
  * Offset of the first RR after the header and question section. QDCOUNT

@@ -1075,6 +1075,51 @@ static void test_parse_question_wire(void **state)
 	m[5] = 1;
 	assert_int_equal(dns_parse_question_wire(m, 20, &b, NULL), -EBADMSG);
 	assert_int_equal(dns_parse_question_wire(m, 11, &b, NULL), -EBADMSG);
+	/* The one-pass reader's hash is the cache's, and the full parse's. */
+	assert_true(b.hash == a.hash);
+	assert_true(a.hash == dns_question_hash(a.wire, a.wire_len, a.qtype, a.qclass));
+	assert_false(a.label_dot || b.label_dot);
+}
+
+/* Names the one-pass reader hands to the general walk, and a '.' inside
+ * a label: the same question either way. */
+static void test_parse_question_paths(void **state)
+{
+	static const uint8_t dotted[] = { 0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0,
+					  3, 'a', '.', 'B', 3, 'c', 'o', 'm', 0, 0, 1, 0, 1 };
+	/* "X" then a pointer to offset 4, QDCOUNT's high octet: 0, the
+	 * root. Legal compression (RFC 1035 section 4.1.4), if odd. */
+	static const uint8_t packed[] = { 0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0,
+					  1, 'X', 0xc0, 4, 0, 28, 0, 1 };
+	static const uint8_t upper[] = { 0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0,
+					 1, 'x', 1, 'X', 0, 0, 28, 0, 1 };
+	static const uint8_t root[] = { 0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 1 };
+	struct dns_question a, b;
+	size_t ea, eb;
+
+	(void)state;
+	assert_int_equal(dns_parse_question_wire(dotted, sizeof(dotted), &b, &eb), 0);
+	assert_int_equal(dns_parse_question(dotted, sizeof(dotted), &a, &ea), 0);
+	assert_true(b.label_dot && a.label_dot);
+	assert_string_equal(a.name, "a\\.B.com");
+	assert_memory_equal(b.wire, "\3a.b\3com", 9);
+	assert_true(a.hash == b.hash);
+	assert_int_equal(ea, eb);
+	assert_int_equal(dns_parse_question_wire(packed, sizeof(packed), &b, &eb), 0);
+	assert_int_equal(dns_parse_question(packed, sizeof(packed), &a, &ea), 0);
+	assert_memory_equal(b.wire, "\1x", 3);
+	assert_int_equal(b.wire_len, 3);
+	assert_true(a.hash == b.hash && b.qtype == DNS_TYPE_AAAA);
+	assert_int_equal(eb, sizeof(packed));
+	assert_int_equal(ea, eb);
+	assert_int_equal(dns_parse_question_wire(upper, sizeof(upper), &b, &eb), 0);
+	assert_int_equal(dns_parse_question(upper, sizeof(upper), &a, &ea), 0);
+	assert_memory_equal(b.wire, "\1x\1x", 5);
+	assert_true(a.hash == b.hash && !b.label_dot);
+	assert_int_equal(dns_parse_question_wire(root, sizeof(root), &b, &eb), 0);
+	assert_int_equal(b.wire_len, 1);
+	assert_true(b.hash == dns_question_hash((const uint8_t *)"", 1, 2, 1));
+	assert_int_equal(eb, sizeof(root));
 }
 
 static void test_type_names(void **state)
@@ -1166,6 +1211,7 @@ int main(void)
 		cmocka_unit_test(test_read_name_text),
 		cmocka_unit_test(test_type_names),
 		cmocka_unit_test(test_parse_question_wire),
+		cmocka_unit_test(test_parse_question_paths),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
