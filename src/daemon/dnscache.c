@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #define DNSC_MAX_TTLS 192            /* three sections of DNS_MAX_RRS_PER_SECTION */
 
@@ -35,52 +34,11 @@ static size_t dnsc_size(size_t key_len, size_t len, size_t n_ttl)
 struct dns_cache {
 	struct dnsc_entry **buckets;
 	size_t n_buckets;            /* a power of two */
-	size_t map_len;              /* buckets mmap()ed (huge pages), or 0 */
 	struct dnsc_entry *lru_head, *lru_tail;   /* head: newest or given a second chance */
 	size_t max_entries, max_bytes;
 	uint32_t max_ttl, max_neg_ttl;
 	struct dns_cache_stats st;
 };
-
-#define DNSC_HUGE (2u << 20)         /* x86-64's huge page */
-
-/*
- * The bucket array. Hits land on random buckets, so an array of several
- * megabytes costs a TLB miss per lookup (a two-level page walk under a
- * hypervisor), more than the rest of a hit. From 2 MiB up it is mapped on
- * its own, aligned, with MADV_HUGEPAGE: a few TLB entries cover it. The
- * mapping stays lazily zeroed, so an idle cache costs no memory.
- */
-static struct dnsc_entry **dnsc_buckets_alloc(size_t n, size_t *map_len)
-{
-	size_t len = n * sizeof(struct dnsc_entry *);
-	uint8_t *m, *a;
-
-	*map_len = 0;
-	if (len < DNSC_HUGE)
-		return calloc(n, sizeof(struct dnsc_entry *));
-	m = mmap(NULL, len + DNSC_HUGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-		 -1, 0);
-	if (m == MAP_FAILED)
-		return NULL;
-	a = (uint8_t *)(((uintptr_t)m + DNSC_HUGE - 1) & ~(uintptr_t)(DNSC_HUGE - 1));
-	/* Give back the slack on both sides of the aligned array. */
-	if (a > m)
-		munmap(m, (size_t)(a - m));
-	if (a + len < m + len + DNSC_HUGE)
-		munmap(a + len, (size_t)(m + len + DNSC_HUGE - (a + len)));
-	(void)madvise(a, len, MADV_HUGEPAGE);   /* advice: fine if refused */
-	*map_len = len;
-	return (struct dnsc_entry **)(void *)a;
-}
-
-static void dnsc_buckets_free(struct dnsc_entry **b, size_t map_len)
-{
-	if (map_len)
-		munmap(b, map_len);
-	else
-		free(b);
-}
 
 struct dns_cache *dns_cache_new(size_t max_entries, size_t max_bytes, uint32_t max_ttl,
 				uint32_t max_neg_ttl)
@@ -95,7 +53,7 @@ struct dns_cache *dns_cache_new(size_t max_entries, size_t max_bytes, uint32_t m
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return NULL;
-	c->buckets = dnsc_buckets_alloc(n, &c->map_len);
+	c->buckets = calloc(n, sizeof(*c->buckets));
 	if (!c->buckets) {
 		free(c);
 		return NULL;
@@ -168,7 +126,7 @@ void dns_cache_free(struct dns_cache *c)
 	if (!c)
 		return;
 	dns_cache_flush(c);
-	dnsc_buckets_free(c->buckets, c->map_len);
+	free(c->buckets);
 	free(c);
 }
 

@@ -231,29 +231,6 @@ static void test_second_chance(void **state)
 	dns_cache_free(c);
 }
 
-/* A cache big enough for its own huge-page bucket array works the same. */
-static void test_big_table(void **state)
-{
-	struct dns_cache *c = dns_cache_new(1u << 20, 1u << 30, 86400, 3600);
-	uint8_t a[512], out[512];
-	struct dns_question q;
-	size_t n;
-
-	(void)state;
-	assert_non_null(c);
-	for (int i = 0; i < 64; i++) {
-		char name[32];
-
-		snprintf(name, sizeof(name), "h%d.example", i);
-		n = answer(a, name, 1, false, 600, 0, 0);
-		question(a, n, &q);
-		assert_int_equal(dns_cache_put(c, &q, a, n, 0), 0);
-		assert_true(dns_cache_get(c, &q, a, n, 1, out, sizeof(out)) > 0);
-	}
-	assert_int_equal(dns_cache_stats(c)->entries, 64);
-	dns_cache_free(c);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -263,7 +240,6 @@ int main(void)
 		cmocka_unit_test(test_uncacheable),
 		cmocka_unit_test(test_lru_and_bytes),
 		cmocka_unit_test(test_second_chance),
-		cmocka_unit_test(test_big_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
