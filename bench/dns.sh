@@ -107,9 +107,15 @@ cpu_ticks() {
 	awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
 }
 
-# Packets h has sent to the upstream network so far (eth0 tx counter).
+# DNS queries h has sent to the upstream so far (an nftables counter on
+# UDP and TCP to port 53 of the upstream: ARP and neighbour traffic on the
+# link are not queries).
 up_tx() {
-	world_exec h cat /sys/class/net/eth0/statistics/tx_packets
+	local n
+	n=$(world_exec h nft list counter inet mifbench up53 |
+		awk '$1 == "packets" { print $2; exit }')
+	case "$n" in '' | *[!0-9]*) world_fail "no upstream query counter ($n)" ;; esac
+	echo "$n"
 }
 
 # dp FILE FIELD: a number from dnsperf's statistics ("Queries per second" ...).
@@ -253,7 +259,7 @@ for s in ${DNS_SERVERS:-mifd unbound dnsmasq echo}; do
 	*) echo "bench-dns: unknown server $s" >&2; exit 2 ;;
 	esac
 done
-world_require dnsperf dig nsd unbound dnsmasq perf valgrind callgrind_control callgrind_annotate
+world_require dnsperf dig nsd unbound dnsmasq perf valgrind callgrind_control callgrind_annotate nft
 [ -x "$echo_bin" ] || { echo "bench-dns: $echo_bin missing (build first)" >&2; exit 1; }
 
 world_init
@@ -263,6 +269,15 @@ world_host h
 world_link up eth0 h eth0
 ip -n "$(world_ns up)" addr add "$upstream/24" dev eth0
 ip -n "$(world_ns h)" addr add 10.53.0.2/24 dev eth0
+world_exec h nft -f - <<EOF || world_fail "cannot count upstream queries with nftables"
+table inet mifbench {
+	counter up53 { }
+	chain out {
+		type filter hook output priority 0;
+		ip daddr $upstream meta l4proto { udp, tcp } th dport 53 counter name up53
+	}
+}
+EOF
 cache=$((fill + fill / 2))   # every server's cache: room for all filled names
 
 # The upstream: nsd, authoritative for bench.example (TTL one day).
@@ -357,8 +372,8 @@ for s in "${servers[@]}"; do
 	[ "$(dp "$WORLD_TMP/warm2-$s" "Queries completed")" = "$hit_names" ] ||
 		world_fail "$s did not answer all $hit_names warm-up queries"
 done
-[ "$(up_tx)" -le $((tx0 + 5)) ] ||
-	world_fail "the hit set is not cached: $(($(up_tx) - tx0)) packets went upstream"
+[ "$(up_tx)" = "$tx0" ] ||
+	world_fail "the hit set is not cached: $(($(up_tx) - tx0)) queries went upstream"
 world_log "servers: ${servers[*]}; hit set of $hit_names names cached"
 
 # ---- 1. throughput rounds ----
@@ -476,8 +491,13 @@ done
 declare -A fill_up=()
 for s in "${servers[@]}"; do
 	[ "$s" != echo ] || continue
+	tx0=$(up_tx)
 	dnsperf_run "$WORLD_TMP/fill-$s" -s "${addr[$s]}" -d "$WORLD_TMP/fill" -n 1 -c "$clients" \
 		-q "$outstanding" -t 10
+	# The counter counts: the first pass goes upstream for every new name.
+	[ $(($(up_tx) - tx0)) -ge $((fill - hit_names)) ] ||
+		world_fail "$s: only $(($(up_tx) - tx0)) queries upstream for $fill new names"
+
 	[ "$(dp "$WORLD_TMP/fill-$s" "Queries completed")" = "$fill" ] ||
 		world_fail "$s: not all $fill names answered: $(grep -E 'completed|lost' "$WORLD_TMP/fill-$s")"
 	sleep 0.5
@@ -487,7 +507,7 @@ for s in "${servers[@]}"; do
 		-q "$outstanding"
 	fill_up[$s]=$(($(up_tx) - tx0))
 	world_log "$s: RSS ${rss_idle[$s]} KiB idle, ${rss_full[$s]} KiB with $fill names;" \
-		"asked again: ${fill_up[$s]} packets upstream"
+		"asked again: ${fill_up[$s]} queries upstream"
 done
 if [ -n "${pid[mifd]:-}" ]; then
 	world_ctl --json dns >"$WORLD_TMP/mifd-dns.json" || true
@@ -592,7 +612,7 @@ dash() { [ -n "${1:-}" ] && echo "$1" || echo -; }
 	row "miss: added median latency, ms" lat_add
 	row "RSS idle, KiB" rss_idle
 	row "RSS with $fill names, KiB" rss_full
-	row "packets upstream, $fill asked again" fill_up
+	row "queries upstream, $fill asked again" fill_up
 	echo "system calls per hit by call:"
 	for s in "${servers[@]}"; do printf '  %-8s %s\n' "$s" "$(dash "${sc_top[$s]:-}")"; done
 	if [ -n "${pid[mifd]:-}" ]; then
