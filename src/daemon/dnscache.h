@@ -6,8 +6,10 @@
  * and class (RFC 4343); answers are kept as received, with the offsets of
  * their TTL fields, so a hit is one hash lookup, one copy and a few stores:
  * no allocation on the hit path. Positive and negative (RFC 2308) answers
- * are cached; size is bounded by entries and bytes, least recently used
- * first out; TTLs are capped. Time is in whole seconds, from the caller.
+ * are cached; size is bounded by entries and bytes, evicting by second
+ * chance (CLOCK: the oldest entry not used since the hand last passed goes
+ * first); TTLs are capped. Time is in whole seconds, from the caller. The
+ * hash is the question's (dns_question_hash(), filled in by the parsers).
  */
 #ifndef MIF_DAEMON_DNSCACHE_H
 #define MIF_DAEMON_DNSCACHE_H
