@@ -36,71 +36,6 @@ static void sc_addr(const struct in6_addr *a, char *b, size_t len)
 		inet_ntop(AF_INET6, a, b, (socklen_t)len);
 }
 
-/* RDATA in presentation form for the common types, RFC 3597 otherwise. */
-static void sc_rdata(const uint8_t *m, size_t len, const struct dns_rr *rr, char *out, size_t cap)
-{
-	const uint8_t *d = m + rr->rdata_off;
-	size_t off = rr->rdata_off, n = rr->rdlength, o;
-	char a[DNAME_MAX_TEXT + 1], b2[DNAME_MAX_TEXT + 1];
-
-	if (rr->type == DNS_TYPE_A && n == 4) {
-		inet_ntop(AF_INET, d, out, (socklen_t)cap);
-		return;
-	}
-	if (rr->type == DNS_TYPE_AAAA && n == 16) {
-		inet_ntop(AF_INET6, d, out, (socklen_t)cap);
-		return;
-	}
-	if ((rr->type == DNS_TYPE_CNAME || rr->type == DNS_TYPE_NS || rr->type == DNS_TYPE_PTR) &&
-	    dns_read_name_text(m, len, &off, out, cap) == 0)
-		return;
-	if (rr->type == DNS_TYPE_MX && n > 2 && (off += 2) &&
-	    dns_read_name_text(m, len, &off, a, sizeof(a)) == 0) {
-		snprintf(out, cap, "%u %s", d[0] << 8 | d[1], a);
-		return;
-	}
-	if (rr->type == DNS_TYPE_SRV && n > 6 && (off += 6) &&
-	    dns_read_name_text(m, len, &off, a, sizeof(a)) == 0) {
-		snprintf(out, cap, "%u %u %u %s", d[0] << 8 | d[1], d[2] << 8 | d[3],
-			 d[4] << 8 | d[5], a);
-		return;
-	}
-	o = off;
-	if (rr->type == DNS_TYPE_SOA && dns_read_name_text(m, len, &o, a, sizeof(a)) == 0 &&
-	    dns_read_name_text(m, len, &o, b2, sizeof(b2)) == 0 && o + 20 <= off + n) {
-		const uint8_t *t = m + o;
-		uint32_t v[5];
-
-		for (int i = 0; i < 5; i++)
-			v[i] = (uint32_t)t[4 * i] << 24 | (uint32_t)t[4 * i + 1] << 16 |
-			       (uint32_t)t[4 * i + 2] << 8 | t[4 * i + 3];
-		snprintf(out, cap, "%s %s %u %u %u %u %u", a, b2, v[0], v[1], v[2], v[3], v[4]);
-		return;
-	}
-	if (rr->type == DNS_TYPE_TXT) {
-		size_t p = 0, w = 0;
-
-		while (p < n && w + 4 < cap) {
-			size_t l = d[p++];
-
-			if (w) {
-				out[w++] = ' ';
-			}
-			out[w++] = '"';
-			for (size_t k = 0; k < l && p + k < n && w + 3 < cap; k++)
-				out[w++] = (d[p + k] >= 0x20 && d[p + k] < 0x7f && d[p + k] != '"') ?
-					(char)d[p + k] : '?';
-			out[w++] = '"';
-			p += l;
-		}
-		out[w < cap ? w : cap - 1] = '\0';
-		return;
-	}
-	o = (size_t)snprintf(out, cap, "\\# %zu ", n);
-	for (size_t i = 0; i < n && o + 3 < cap; i++)
-		o += (size_t)snprintf(out + o, cap - o, "%02x", d[i]);
-}
-
 /* Records of one section as [{name, type, ttl, data}]; dns64 marks AAAA
  * inside the PvD's NAT64 prefix. */
 static json_t *sc_section(const uint8_t *m, size_t len, size_t *off, unsigned count,
@@ -117,7 +52,7 @@ static json_t *sc_section(const uint8_t *m, size_t len, size_t *off, unsigned co
 			continue;
 		if (dns_name_text(rr.owner_wire, rr.owner_len, name, sizeof(name)) < 0)
 			snprintf(name, sizeof(name), "?");
-		sc_rdata(m, len, &rr, data, sizeof(data));
+		dns_rdata_text(m, len, &rr, data, sizeof(data));
 		if (rr.type == DNS_TYPE_AAAA && rr.rdlength == 16 && p) {
 			struct in6_addr x;
 

@@ -218,6 +218,16 @@ int dns_name_text(const uint8_t *wire, size_t wire_len, char *out, size_t outsz)
  * presentation text; *off moves past it only on success. */
 int dns_read_name_text(const uint8_t *msg, size_t len, size_t *off, char *out, size_t outsz);
 
+/*
+ * The RDATA of rr (from dns_next_rr() on msg) in presentation form: A,
+ * AAAA, CNAME, NS, PTR, MX, SRV, SOA and TXT by their RFC 1035 / 2782
+ * forms, anything else or anything malformed as RFC 3597's "\# LEN HEX".
+ * Names in RDATA may be compressed but must end within it. out is always
+ * NUL-terminated, cut short if cap is; 0, or -EINVAL / -EBADMSG for bad
+ * arguments (rr outside msg).
+ */
+int dns_rdata_text(const uint8_t *msg, size_t len, const struct dns_rr *rr, char *out, size_t cap);
+
 /* "NXDOMAIN" (RFC 1035 4.1.1, RFC 2136 2.2). */
 const char *dns_rcode_name(unsigned rcode);
 

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * libFuzzer harness for proto/dns.c. Runs every parser over the input and
- * checks what a caller relies on: offsets stay inside the message, names
- * stay within 255 octets and come out lowercased, the walker always moves
- * forward, and an error reply built from a parsable query parses back and
- * matches that query.
+ * libFuzzer harness for proto/dns.c and dns_rdata.c. Runs every parser
+ * over the input and checks what a caller relies on: offsets stay inside
+ * the message, names stay within 255 octets and come out lowercased, the
+ * walker always moves forward, RDATA text stays NUL-terminated within its
+ * buffer, the one-pass question reader agrees with the general walk, and
+ * an error reply built from a parsable query parses back and matches that
+ * query.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -26,6 +28,21 @@ static void fuzz_check_wire(const uint8_t *w, size_t n)
 			__builtin_trap();
 }
 
+/* RDATA as text, into a short and a long buffer: always a NUL-terminated
+ * string within the buffer, never an error for an RR the walker gave. */
+static void fuzz_rdata(const uint8_t *data, size_t size, const struct dns_rr *rr)
+{
+	char small[40], big[1100];
+
+	memset(small, 'Z', sizeof(small));
+	if (dns_rdata_text(data, size, rr, small, sizeof(small) - 1) != 0 ||
+	    !memchr(small, '\0', sizeof(small) - 1) || small[sizeof(small) - 1] != 'Z')
+		__builtin_trap();
+	if (dns_rdata_text(data, size, rr, big, sizeof(big)) != 0 ||
+	    !memchr(big, '\0', sizeof(big)))
+		__builtin_trap();
+}
+
 /* Walk every RR the counts promise; the walk must end by running out of
  * message or of records, moving forward each time. */
 static void fuzz_walk(const uint8_t *data, size_t size, const struct dns_header *h)
@@ -43,6 +60,7 @@ static void fuzz_walk(const uint8_t *data, size_t size, const struct dns_header 
 			return;
 		}
 		fuzz_check_wire(rr.owner_wire, rr.owner_len);
+		fuzz_rdata(data, size, &rr);
 		if (off <= prev || off > size || rr.rdata_off > size ||
 		    rr.rdlength > size - rr.rdata_off ||
 		    rr.rdata_off + rr.rdlength != off)

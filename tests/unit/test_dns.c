@@ -1122,6 +1122,101 @@ static void test_parse_question_paths(void **state)
 	assert_int_equal(eb, sizeof(root));
 }
 
+/* One RR of TYPE with RDATA rd[0..n) after a header and the question
+ * "ex.com" (at offset 12, for compression pointers), in m; its dns_rr. */
+static size_t rr_msg(uint8_t *m, uint16_t type, const uint8_t *rd, size_t n, struct dns_rr *rr)
+{
+	static const uint8_t head[] = { 0, 1, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0,
+					2, 'e', 'x', 3, 'c', 'o', 'm', 0, 0, 1, 0, 1,
+					0xc0, 12 };
+	size_t len = sizeof(head), off = 24;
+
+	memcpy(m, head, sizeof(head));
+	m[len++] = (uint8_t)(type >> 8);
+	m[len++] = (uint8_t)type;
+	memcpy(m + len, "\0\1\0\0\0\x3c", 6);
+	len += 6;
+	m[len++] = (uint8_t)(n >> 8);
+	m[len++] = (uint8_t)n;
+	memcpy(m + len, rd, n);
+	len += n;
+	assert_int_equal(dns_next_rr(m, len, &off, rr), 0);
+	assert_int_equal(off, len);
+	return len;
+}
+
+static void expect_rdata(uint16_t type, const uint8_t *rd, size_t n, const char *want)
+{
+	uint8_t m[600];
+	char out[600];
+	struct dns_rr rr;
+	size_t len = rr_msg(m, type, rd, n, &rr);
+
+	assert_int_equal(dns_rdata_text(m, len, &rr, out, sizeof(out)), 0);
+	assert_string_equal(out, want);
+}
+
+/* RDATA as text: each common type, compression inside RDATA, and the
+ * RFC 3597 form for unknown or malformed RDATA. */
+static void test_rdata_text(void **state)
+{
+	static const uint8_t a[] = { 192, 0, 2, 7 }, mx[] = { 0, 10, 4, 'm', 'a', 'i', 'l', 0xc0, 12 },
+		srv[] = { 0, 1, 0, 2, 0x01, 0xbb, 1, 's', 0xc0, 12 },
+		soa[] = { 2, 'n', 's', 0xc0, 12, 1, 'h', 0xc0, 12, 0, 0, 0, 1, 0, 0, 0, 2,
+			  0, 0, 0, 3, 0, 0, 0, 4, 0, 0, 0, 5 },
+		txt[] = { 5, 'h', 'i', ' ', '"', 1, 0 },
+		cname[] = { 3, 'w', 'w', 'w', 0xc0, 12 },
+		cname_long[] = { 3, 'w', 'w', 'w', 0xc0, 12, 0xff },   /* a stray octet */
+		mx_out[] = { 0, 10, 4, 'm', 'a', 'i', 'l' },           /* name runs out */
+		txt_bad[] = { 9, 'x' }, unknown[] = { 0xde, 0xad };
+	uint8_t aaaa[16] = { 0x20, 0x01, 0x0d, 0xb8 };
+
+	(void)state;
+	aaaa[15] = 1;
+	expect_rdata(DNS_TYPE_A, a, sizeof(a), "192.0.2.7");
+	expect_rdata(DNS_TYPE_AAAA, aaaa, sizeof(aaaa), "2001:db8::1");
+	expect_rdata(DNS_TYPE_CNAME, cname, sizeof(cname), "www.ex.com");
+	expect_rdata(DNS_TYPE_MX, mx, sizeof(mx), "10 mail.ex.com");
+	expect_rdata(DNS_TYPE_SRV, srv, sizeof(srv), "1 2 443 s.ex.com");
+	expect_rdata(DNS_TYPE_SOA, soa, sizeof(soa), "ns.ex.com h.ex.com 1 2 3 4 5");
+	expect_rdata(DNS_TYPE_TXT, txt, sizeof(txt), "\"hi \\034\\001\" \"\"");
+	expect_rdata(DNS_TYPE_CNAME, cname_long, sizeof(cname_long), "\\# 7 03777777c00cff");
+	expect_rdata(DNS_TYPE_MX, mx_out, sizeof(mx_out), "\\# 7 000a046d61696c");
+	expect_rdata(DNS_TYPE_TXT, txt_bad, sizeof(txt_bad), "\\# 2 0978");
+	expect_rdata(DNS_TYPE_A, unknown, sizeof(unknown), "\\# 2 dead");
+	expect_rdata(99, unknown, sizeof(unknown), "\\# 2 dead");
+	expect_rdata(99, unknown, 0, "\\# 0");
+	expect_rdata(DNS_TYPE_TXT, unknown, 0, "\\# 0");
+}
+
+/* A short buffer cuts the text, always NUL-terminated; bad arguments. */
+static void test_rdata_text_short(void **state)
+{
+	static const uint8_t txt[] = { 6, 'a', 'b', 'c', 'd', 'e', 'f', 3, 'x', 0x7f, 'z' },
+		soa[] = { 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4, 0, 0, 0, 5 };
+	uint8_t m[200];
+	char out[64];
+	struct dns_rr rr;
+	size_t len = rr_msg(m, DNS_TYPE_TXT, txt, sizeof(txt), &rr);
+
+	(void)state;
+	for (size_t cap = 1; cap < 24; cap++) {
+		memset(out, 'Z', sizeof(out));
+		assert_int_equal(dns_rdata_text(m, len, &rr, out, cap), 0);
+		assert_non_null(memchr(out, '\0', cap));
+		assert_int_equal(out[cap], 'Z');                   /* nothing past cap */
+	}
+	assert_int_equal(dns_rdata_text(m, len, &rr, out, sizeof(out)), 0);
+	assert_string_equal(out, "\"abcdef\" \"x\\127z\"");
+	len = rr_msg(m, DNS_TYPE_SOA, soa, sizeof(soa), &rr);
+	assert_int_equal(dns_rdata_text(m, len, &rr, out, sizeof(out)), 0);
+	assert_string_equal(out, ". . 1 2 3 4 5");
+	assert_int_equal(dns_rdata_text(m, len, &rr, out, 0), -EINVAL);
+	assert_int_equal(dns_rdata_text(NULL, len, &rr, out, 8), -EINVAL);
+	rr.rdlength = len;                                        /* past the message */
+	assert_int_equal(dns_rdata_text(m, len, &rr, out, sizeof(out)), -EBADMSG);
+}
+
 static void test_type_names(void **state)
 {
 	char b[16];
@@ -1212,6 +1307,8 @@ int main(void)
 		cmocka_unit_test(test_type_names),
 		cmocka_unit_test(test_parse_question_wire),
 		cmocka_unit_test(test_parse_question_paths),
+		cmocka_unit_test(test_rdata_text),
+		cmocka_unit_test(test_rdata_text_short),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
