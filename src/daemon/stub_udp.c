@@ -157,8 +157,8 @@ void stub_send_udp(struct stub *s, const struct sockaddr_storage *to, socklen_t 
 		log_debug("dns: cannot answer a client: %s", strerror(errno));
 }
 
-/* Answer one batch; false when the socket was empty. */
-static bool su_batch(struct stub *s, struct stub_udp_bufs *b)
+/* Answer one batch; the number of datagrams read (0 when none). */
+static int su_batch(struct stub *s, struct stub_udp_bufs *b)
 {
 	int n, k = 0, off = 0;
 
@@ -166,7 +166,7 @@ static bool su_batch(struct stub *s, struct stub_udp_bufs *b)
 		b->in[i].msg_hdr.msg_namelen = sizeof(b->from[i]);
 	n = recvmmsg(s->udp_fd, b->in, STUB_BATCH, MSG_DONTWAIT, NULL);
 	if (n <= 0)
-		return false;
+		return 0;
 	s->ctr.udp += (uint64_t)n;
 	s->batch_now = stub_now_ns() / 1000000000ull;
 	for (int i = 0; i < n; i++) {
@@ -199,16 +199,19 @@ static bool su_batch(struct stub *s, struct stub_udp_bufs *b)
 		off += m;
 	}
 	s->batch_now = 0;
-	return true;
+	return n;
 }
 
 static void su_read_cb(evutil_socket_t fd, short what, void *arg)
 {
-	/* Read again while the last read found queries: under load more
-	 * arrive while a batch is answered, and one more recvmmsg() is
+	/* Read again while the last read found several queries: under load
+	 * more arrive while a batch is answered, and one more recvmmsg() is
 	 * cheaper than going back to sleep in epoll_wait() and being woken.
-	 * Bounded, so one busy socket cannot starve the rest of mifd. */
-	for (int round = 0; round < 8 && su_batch(arg, ((struct stub *)arg)->ub); round++)
+	 * A lone query (light load) goes straight back to epoll_wait(), with
+	 * no empty read. Bounded, so one busy socket cannot starve the rest
+	 * of mifd. */
+	for (int round = 0; round < 8 && su_batch(arg, ((struct stub *)arg)->ub) >= STUB_REREAD;
+	     round++)
 		;
 	(void)fd;
 	(void)what;

@@ -97,8 +97,9 @@ static void dns_lower_wire(uint8_t *w, size_t n)
 
 /*
  * The cache key's hash: eight octets at a time (a multiply and a shift
- * each), the tail octet by octet, then QTYPE and QCLASS, and a final mix
- * so that the low bits, which pick a bucket, depend on every octet.
+ * each), the last len % 8 as one zero-filled word, then QTYPE and QCLASS,
+ * and a final mix so that the low bits, which pick a bucket, depend on
+ * every octet.
  */
 #define DNS_HASH_SEED 0xcbf29ce484222325ull
 #define DNS_HASH_MUL 0x9e3779b97f4a7c15ull
@@ -296,7 +297,11 @@ static int dns_wire_to_text(const uint8_t *w, size_t wlen, char *out,
 {
 	size_t i = 0, pos = 0;
 
+	if (outsz == 0)
+		return -ENAMETOOLONG;
 	if (wlen == 1) {
+		if (outsz < 2)
+			return -ENAMETOOLONG;
 		memcpy(out, ".", 2);
 		return 0;
 	}

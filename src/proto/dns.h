@@ -111,8 +111,9 @@ int dns_parse_question_wire(const uint8_t *msg, size_t len, struct dns_question 
 			    size_t *end_off);
 
 /*
- * The cache key's hash of a question: FNV-1a over the lowercased wire name,
- * then QTYPE and QCLASS (low octet first). The parsers fill q->hash with it.
+ * The cache key's hash of a question: the lowercased wire name eight
+ * octets at a time (a multiply and xor-shift per word, native byte order),
+ * then QTYPE and QCLASS, then a final mix. The parsers fill q->hash with it.
  */
 uint64_t dns_question_hash(const uint8_t *wire, size_t len, uint16_t qtype, uint16_t qclass);
 
@@ -223,8 +224,9 @@ int dns_read_name_text(const uint8_t *msg, size_t len, size_t *off, char *out, s
  * AAAA, CNAME, NS, PTR, MX, SRV, SOA and TXT by their RFC 1035 / 2782
  * forms, anything else or anything malformed as RFC 3597's "\# LEN HEX".
  * Names in RDATA may be compressed but must end within it. out is always
- * NUL-terminated, cut short if cap is; 0, or -EINVAL / -EBADMSG for bad
- * arguments (rr outside msg).
+ * NUL-terminated when cap > 0, and the text cut short (never mid-string
+ * for TXT) when cap is; 0, or -EINVAL / -EBADMSG for bad arguments (rr
+ * outside msg: out is then "").
  */
 int dns_rdata_text(const uint8_t *msg, size_t len, const struct dns_rr *rr, char *out, size_t cap);
 

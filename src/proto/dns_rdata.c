@@ -70,7 +70,10 @@ static int dns_rd_soa(const uint8_t *msg, size_t len, const struct dns_rr *rr, c
 }
 
 /* TXT (RFC 1035 3.3.14): each string quoted, octets outside printable
- * ASCII, '"' and '\\' as \DDD (RFC 1035 section 5.1). */
+ * ASCII, '"' and '\\' as \DDD (RFC 1035 section 5.1). Every length is
+ * checked before anything is written, and a string that does not fit ends
+ * the text (with "..." if there is room): never a string cut silently and
+ * another shown after it. */
 static int dns_rd_txt(const uint8_t *d, size_t n, char *out, size_t cap)
 {
 	size_t p = 0, w = 0;
@@ -78,31 +81,35 @@ static int dns_rd_txt(const uint8_t *d, size_t n, char *out, size_t cap)
 	if (n == 0)
 		return -EBADMSG;       /* at least one string */
 	while (p < n) {
-		size_t l = d[p++];
+		size_t l = d[p];
 
-		if (l > n - p)
+		if (l > n - p - 1)
 			return -EBADMSG;
-		/* Room for a space, two quotes, the NUL, and 4 per octet at worst. */
-		if (w + 4 > cap)
-			break;
-		if (w)
-			out[w++] = ' ';
-		out[w++] = '"';
-		for (size_t k = 0; k < l; k++) {
-			uint8_t c = d[p + k];
+		p += 1 + l;
+	}
+	for (p = 0; p < n; p += 1 + (size_t)d[p]) {
+		char s[4 * 255 + 4];
+		size_t k = 0, l = d[p];
 
-			if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-				if (w + 3 > cap)
-					break;
-				out[w++] = (char)c;
-			} else {
-				if (w + 6 > cap)
-					break;
-				w += (size_t)snprintf(out + w, cap - w, "\\%03u", c);
-			}
+		if (w)
+			s[k++] = ' ';
+		s[k++] = '"';
+		for (size_t i = 0; i < l; i++) {
+			uint8_t c = d[p + 1 + i];
+
+			if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
+				s[k++] = (char)c;
+			else
+				k += (size_t)snprintf(s + k, sizeof(s) - k, "\\%03u", c);
 		}
-		out[w++] = '"';
-		p += l;
+		s[k++] = '"';
+		if (k >= cap - w) {
+			if (cap - w > 3)
+				memcpy(out + w, "...", 3), w += 3;
+			break;
+		}
+		memcpy(out + w, s, k);
+		w += k;
 	}
 	out[w] = '\0';
 	return 0;
@@ -125,6 +132,7 @@ int dns_rdata_text(const uint8_t *msg, size_t len, const struct dns_rr *rr, char
 
 	if (!msg || !rr || !out || cap == 0)
 		return -EINVAL;
+	out[0] = '\0';
 	if (rr->rdata_off > len || rr->rdlength > len - rr->rdata_off)
 		return -EBADMSG;
 	d = msg + rr->rdata_off;

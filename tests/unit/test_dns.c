@@ -1212,6 +1212,26 @@ static void test_rdata_text_short(void **state)
 	assert_int_equal(dns_rdata_text(m, len, &rr, out, sizeof(out)), 0);
 	assert_string_equal(out, ". . 1 2 3 4 5");
 	assert_int_equal(dns_rdata_text(m, len, &rr, out, 0), -EINVAL);
+	/* The root as a CNAME target fits only from 2 octets on. */
+	len = rr_msg(m, DNS_TYPE_CNAME, (const uint8_t *)"", 1, &rr);
+	for (size_t cap = 1; cap < 6; cap++) {
+		memset(out, 'Z', sizeof(out));
+		assert_int_equal(dns_rdata_text(m, len, &rr, out, cap), 0);
+		assert_non_null(memchr(out, '\0', cap));
+		assert_int_equal(out[cap], 'Z');
+	}
+	assert_string_equal(out, ".");
+	/* A TXT string that does not fit ends the text; a malformed one is
+	 * malformed whatever the room. */
+	len = rr_msg(m, DNS_TYPE_TXT, (const uint8_t *)"\5abcd\1\1z", 8, &rr);
+	assert_int_equal(dns_rdata_text(m, len, &rr, out, 10), 0);
+	assert_string_equal(out, "...");
+	assert_int_equal(dns_rdata_text(m, len, &rr, out, sizeof(out)), 0);
+	assert_string_equal(out, "\"abcd\\001\" \"z\"");
+	len = rr_msg(m, DNS_TYPE_TXT, (const uint8_t *)"\1a\1b\11x", 6, &rr);
+	assert_int_equal(dns_rdata_text(m, len, &rr, out, 6), 0);
+	assert_string_equal(out, "\\# 6 ");
+	len = rr_msg(m, DNS_TYPE_SOA, soa, sizeof(soa), &rr);
 	assert_int_equal(dns_rdata_text(NULL, len, &rr, out, 8), -EINVAL);
 	rr.rdlength = len;                                        /* past the message */
 	assert_int_equal(dns_rdata_text(m, len, &rr, out, sizeof(out)), -EBADMSG);
