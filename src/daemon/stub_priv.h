@@ -14,7 +14,6 @@
 #include "proto/dns.h"
 
 #define STUB_BATCH 32              /* datagrams per recvmmsg/sendmmsg */
-#define STUB_REREAD 4              /* a read this full is followed by another */
 #define STUB_UDP_MAX 4096          /* largest UDP reply we send */
 #define STUB_EDNS_SIZE 1232        /* our advertised size (DNS flag day 2020) */
 #define STUB_QUERY_MAX 1232        /* the largest query forwarded */
