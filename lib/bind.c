@@ -64,16 +64,11 @@ static int mif_bind_wait(int s, short ev, long long deadline)
 /* Send {"pvd": pvd} with fd attached, as one message. */
 static int mif_bind_send(int s, int fd, const char *pvd, long long deadline)
 {
-	union {
-		struct cmsghdr h;
-		char b[CMSG_SPACE(sizeof(int))];
-	} cb;
+	union mif_priv_fdbuf cb;
 	json_t *o = json_pack("{s:s}", "pvd", pvd);
 	char *txt = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	struct iovec iov;
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cb.b,
-			    .msg_controllen = sizeof(cb.b) };
-	struct cmsghdr *h;
+	struct msghdr m;
 	ssize_t w;
 	int e;
 
@@ -82,12 +77,7 @@ static int mif_bind_send(int s, int fd, const char *pvd, long long deadline)
 		return -ENOMEM;
 	iov.iov_base = txt;
 	iov.iov_len = strlen(txt);
-	memset(&cb, 0, sizeof(cb));
-	h = CMSG_FIRSTHDR(&m);
-	h->cmsg_level = SOL_SOCKET;
-	h->cmsg_type = SCM_RIGHTS;
-	h->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(h), &fd, sizeof(int));
+	mif_priv_fd_msg(&m, &iov, &cb, fd);
 	for (;;) {
 		w = sendmsg(s, &m, MSG_NOSIGNAL);
 		e = w < 0 ? -errno : 0;

@@ -132,25 +132,15 @@ static void mif_conn_fail(struct mif_conn *k, int e, const struct mif_addr *a)
  * request); the connected bind socket, or a negative errno. */
 static int mif_conn_bind_send(struct mif_conn *k, int fd, mif_pvd_handle pvd)
 {
-	union {
-		struct cmsghdr h;
-		char b[CMSG_SPACE(sizeof(int))];
-	} cb;
+	union mif_priv_fdbuf cb;
 	char txt[64];
 	struct iovec iov = { .iov_base = txt };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cb.b,
-			    .msg_controllen = sizeof(cb.b) };
-	struct cmsghdr *h;
+	struct msghdr m;
 	int s, e = 0;
 
 	iov.iov_len = (size_t)snprintf(txt, sizeof(txt), "{\"pvd\":\"%llu\"}",
 				       (unsigned long long)pvd);
-	memset(&cb, 0, sizeof(cb));
-	h = CMSG_FIRSTHDR(&m);
-	h->cmsg_level = SOL_SOCKET;
-	h->cmsg_type = SCM_RIGHTS;
-	h->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(h), &fd, sizeof(int));
+	mif_priv_fd_msg(&m, &iov, &cb, fd);
 	/* Non-blocking: a full backlog is an error now, not a wait past the
 	 * deadline; a fresh socket always has room for one small request. */
 	s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);

@@ -47,6 +47,20 @@ int mif_priv_unix_connect(int fd, const struct sockaddr_un *sun, long long deadl
 	return fcntl(fd, F_SETFL, fl) < 0 ? -errno : 0;
 }
 
+void mif_priv_fd_msg(struct msghdr *m, struct iovec *iov, union mif_priv_fdbuf *cb, int fd)
+{
+	struct cmsghdr *h;
+
+	memset(cb, 0, sizeof(*cb));
+	*m = (struct msghdr){ .msg_iov = iov, .msg_iovlen = 1, .msg_control = cb->b,
+			      .msg_controllen = sizeof(cb->b) };
+	h = CMSG_FIRSTHDR(m);
+	h->cmsg_level = SOL_SOCKET;
+	h->cmsg_type = SCM_RIGHTS;
+	h->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(h), &fd, sizeof(int));
+}
+
 int mif_priv_bind_reply(const char *buf, size_t n, bool truncated, char *err, size_t errlen)
 {
 	json_t *o = truncated ? NULL : json_loadb(buf, n, 0, NULL);

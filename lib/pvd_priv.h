@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/socket.h>
 
 #include "mif/pvd.h"
 #include "proto/addrsel.h"
@@ -29,6 +30,16 @@ struct sockaddr_un;
  * -ETIMEDOUT. fd's blocking mode is left as it was.
  */
 int mif_priv_unix_connect(int fd, const struct sockaddr_un *sun, long long deadline);
+
+/* Control space for one descriptor passed with SCM_RIGHTS. */
+union mif_priv_fdbuf {
+	struct cmsghdr h;
+	char b[CMSG_SPACE(sizeof(int))];
+};
+
+/* Make m one message of iov (set by the caller) with fd attached in cb:
+ * mifd's bind request. */
+void mif_priv_fd_msg(struct msghdr *m, struct iovec *iov, union mif_priv_fdbuf *cb, int fd);
 
 /* mifd's bind reply: {"ok":true,"pvd":...} -> 0; {"ok":false,"errno":N,
  * "error":TEXT} -> -N; anything else (or a truncated message) -EPROTO. */
