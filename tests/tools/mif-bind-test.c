@@ -33,10 +33,11 @@
  * loopback to a peer that never reads, its buffers full, SO_LINGER set to
  * SECONDS; the tool closes its own copy before mifd answers, so mifd's
  * copy is the last. It prints mifd's answer, then "holding" while it keeps
- * the peer open for SECONDS.
+ * the peer open for SECONDS; or "raced" when mifd answered before that
+ * close (run it again).
  *
  * Exit status: 0 success (a garbage request that got any answer or a
- * close), 1 failure, 2 bad arguments.
+ * close), 1 failure, 2 bad arguments, 3 raced (--linger).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -417,9 +418,22 @@ static int bt_linger(const struct bt_opts *o)
 		return bt_fail(-s, "connect to the bind socket");
 	snprintf(json, sizeof(json), "{\"pvd\":\"%s\"}", o->pvd);
 	r = bt_send_fd(s, json, strlen(json), c);
-	close(c);                    /* in flight: mifd's copy is now the last */
 	if (r < 0)
 		return bt_fail(-r, "sendmsg");
+	/* mifd answers before it lets go of its copy, so no answer yet means
+	 * ours is not the last and close() returns at once: mifd's copy is
+	 * the last. An answer already there means mifd may have closed its
+	 * copy first: then close() would linger here, not in mifd, and the
+	 * run proves nothing. Say so (exit 3); the caller runs it again. */
+	if (poll(&(struct pollfd){ .fd = s, .events = POLLIN }, 1, 0) == 1) {
+		struct linger off = { 0 };
+
+		setsockopt(c, SOL_SOCKET, SO_LINGER, &off, sizeof(off));
+		close(c);
+		printf("raced\n");
+		return 3;
+	}
+	close(c);
 	if ((r = bt_wait(s, POLLIN)) < 0)
 		return bt_fail(-r, "no answer");
 	n = recv(s, buf, sizeof(buf) - 1, 0);
