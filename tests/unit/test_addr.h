@@ -6,7 +6,7 @@
 
 #include <arpa/inet.h>
 
-#include "daemon/pvd.h"
+#include "daemon/pvd/pvd.h"
 
 static inline struct in6_addr test_addr(const char *s)
 {

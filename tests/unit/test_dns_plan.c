@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "daemon/dns_plan.h"
+#include "daemon/dns/dns_plan.h"
 
 static void view_addr(struct view *v, int ifindex, const char *s, uint32_t flags)
 {

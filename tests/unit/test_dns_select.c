@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "daemon/dns_select.h"
+#include "daemon/dns/dns_select.h"
 
 struct fix {
 	struct pvd_store s;

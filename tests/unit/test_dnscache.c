@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "daemon/dnscache.h"
+#include "daemon/dns/dnscache.h"
 
 /* An answer to NAME/A: one A record (TTL ttl), or NXDOMAIN with an SOA in
  * the authority section (TTL ttl, MINIMUM minimum). */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests for the PvD store (daemon/pvd.c, pvd_apply.c) and its JSON
- * form (daemon/pvd_json.c): keys, application of RAs with exact expiries,
+/* Unit tests for the PvD store (daemon/pvd/pvd.c, pvd_apply.c) and its JSON
+ * form (daemon/pvd/pvd_json.c): keys, application of RAs with exact expiries,
  * withdrawal, the last-updater rule, expiry and forgetting a link. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "daemon/pvd.h"
-#include "daemon/pvd_json.h"
-#include "daemon/view.h"
+#include "daemon/pvd/pvd.h"
+#include "daemon/pvd/pvd_json.h"
+#include "daemon/engine/view.h"
 #include "proto/ra.h"
 #include "proto/ra_build.h"
 

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "daemon/pvd_spec.h"
+#include "daemon/pvd/pvd_spec.h"
 
 static char err[320];
 

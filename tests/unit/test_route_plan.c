@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "daemon/route_plan.h"
+#include "daemon/routing/route_plan.h"
 
 struct world {
 	struct pvd_store s;

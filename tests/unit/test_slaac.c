@@ -8,7 +8,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "daemon/slaac.h"
+#include "daemon/ra/slaac.h"
 
 static void test_iid_mac48(void **state)
 {

@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include "daemon/stub_server.h"
+#include "daemon/dns/stub_server.h"
 
 #define MS 1000000ull
 

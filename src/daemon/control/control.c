@@ -1,0 +1,527 @@
+/* SPDX-License-Identifier: MIT */
+#include "daemon/control/control.h"
+
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/listener.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "common/unixsock.h"
+#include "daemon/core/caps.h"
+#include "daemon/dns/stub.h"
+#include "proto/ctlmsg.h"
+
+struct client {
+	TAILQ_ENTRY(client) e;
+	struct control *ctl;
+	struct bufferevent *bev;
+	uid_t uid;
+	pid_t pid;
+	bool subscribed;
+	unsigned events;         /* 1 << enum engine_event, for subscribers */
+	bool closing;            /* close once the output is flushed */
+};
+
+struct control {
+	struct event_base *base;
+	struct engine *engine;
+	struct stub *stub;           /* NULL when the stub resolver is off */
+	struct event *pause;         /* re-enables the listener after EMFILE */
+	struct evconnlistener *lst;
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	TAILQ_HEAD(, client) clients;
+	unsigned n_clients, n_subscribers;
+	uint64_t requests, refused;
+	struct {                     /* route.get answers still to come */
+		uint32_t token;
+		struct client *cl;
+		json_t *id;
+	} waiting[32];
+};
+
+static void control_client_free(struct client *cl)
+{
+	struct control *c = cl->ctl;
+
+	for (size_t i = 0; i < sizeof(c->waiting) / sizeof(c->waiting[0]); i++) {
+		if (c->waiting[i].cl == cl) {
+			json_decref(c->waiting[i].id);
+			c->waiting[i].cl = NULL;
+			c->waiting[i].token = 0;
+		}
+	}
+	TAILQ_REMOVE(&c->clients, cl, e);
+	c->n_clients--;
+	if (cl->subscribed)
+		c->n_subscribers--;
+	bufferevent_free(cl->bev);
+	free(cl);
+}
+
+static void control_send(struct client *cl, char *line)
+{
+	if (!line)
+		return;
+	bufferevent_write(cl->bev, line, strlen(line));
+	free(line);
+}
+
+static void control_error(struct client *cl, json_t *id, int err, const char *msg)
+{
+	control_send(cl, ctlmsg_reply_error(id, err, msg));
+}
+
+static json_t *control_status(struct control *c)
+{
+	json_t *s = engine_status_json(c->engine);
+
+	json_object_set_new(s, "version", json_string(MIF_VERSION));
+	json_object_set_new(s, "pid", json_integer(getpid()));
+	json_object_set_new(s, "log_level", json_string(log_level_name(log_get_level())));
+	json_object_set_new(s, "capabilities", caps_json());
+	json_object_set_new(s, "control", json_pack("{s:s,s:i,s:i,s:I,s:I}",
+		"socket", c->path, "clients", c->n_clients, "subscribers", c->n_subscribers,
+		"requests", (json_int_t)c->requests, "refused", (json_int_t)c->refused));
+	json_object_set_new(s, "dns", c->stub ? stub_status_json(c->stub) : json_null());
+	return s;
+}
+
+static void control_log_set(struct client *cl, struct ctl_request *r)
+{
+	const char *lvl, *msg;
+	int l;
+
+	if (ctlmsg_param_string(r, "level", true, &lvl, &msg) < 0)
+		return control_error(cl, r->id, EINVAL, "\"level\" is required");
+	l = log_level_parse(lvl);
+	if (l < 0)
+		return control_error(cl, r->id, EINVAL,
+				     "unknown level: use error, warning, info or debug");
+	log_set_level((enum log_level)l);
+	log_info("log level set to %s by uid %u", lvl, (unsigned)cl->uid);
+	control_send(cl, ctlmsg_reply_ok(r->id, json_pack("{s:s}", "level", lvl)));
+}
+
+/* pvd.add / pvd.set / pvd.del: the engine validates everything first and
+ * names the bad field; nothing changes on error. */
+static void control_pvd_edit(struct client *cl, struct ctl_request *r)
+{
+	struct control *c = cl->ctl;
+	char err[320] = "";
+	const char *id, *msg;
+	json_t *out;
+	int e;
+
+	if (r->method == CTL_PVD_DEL) {
+		if (ctlmsg_param_string(r, "id", true, &id, &msg) < 0)
+			return control_error(cl, r->id, EINVAL, "\"id\" is required");
+		e = engine_pvd_del(c->engine, id, err, sizeof(err));
+		if (e < 0)
+			return control_error(cl, r->id, e, err);
+		log_info("PvD %s deleted by uid %u", id, (unsigned)cl->uid);
+		return control_send(cl, ctlmsg_reply_ok(r->id, json_pack("{s:s}", "id", id)));
+	}
+	e = r->method == CTL_PVD_ADD ? engine_pvd_add(c->engine, r->params, err, sizeof(err)) :
+				       engine_pvd_set(c->engine, r->params, err, sizeof(err));
+	if (e < 0)
+		return control_error(cl, r->id, e, err);
+	id = json_string_value(json_object_get(r->params, "id"));
+	log_info("PvD %s %s by uid %u", id, r->method == CTL_PVD_ADD ? "added" : "changed",
+		 (unsigned)cl->uid);
+	if (engine_pvd_get_json(c->engine, id, &out) < 0)
+		out = json_pack("{s:s}", "id", id);
+	control_send(cl, ctlmsg_reply_ok(r->id, out));
+}
+
+/* link.set {"interface": NAME, "dhcp4": true|false} */
+static void control_link_set(struct client *cl, struct ctl_request *r)
+{
+	const char *ifname, *msg;
+	json_t *on = json_object_get(r->params, "dhcp4");
+
+	if (ctlmsg_param_string(r, "interface", true, &ifname, &msg) < 0 || strlen(ifname) >= 16)
+		return control_error(cl, r->id, EINVAL, "\"interface\" is required");
+	if (!json_is_boolean(on))
+		return control_error(cl, r->id, EINVAL, "\"dhcp4\" must be true or false");
+	if (engine_dhcp4_set(cl->ctl->engine, ifname, json_is_true(on)) < 0)
+		return control_error(cl, r->id, ENOSPC, "too many DHCPv4 interfaces");
+	log_info("DHCPv4 %s on %s by uid %u", json_is_true(on) ? "on" : "off", ifname,
+		 (unsigned)cl->uid);
+	control_send(cl, ctlmsg_reply_ok(r->id, json_pack("{s:s,s:O}", "interface", ifname,
+							  "dhcp4", on)));
+}
+
+void control_set_stub(struct control *c, struct stub *s)
+{
+	c->stub = s;
+}
+
+/* route.get and dns.resolve answer later, through control_route_reply. */
+static void control_async(struct client *cl, struct ctl_request *r)
+{
+	struct control *c = cl->ctl;
+	char err[800] = "";
+	uint32_t token;
+	size_t i;
+	int e;
+
+	for (i = 0; i < sizeof(c->waiting) / sizeof(c->waiting[0]) && c->waiting[i].cl; i++)
+		;
+	if (i == sizeof(c->waiting) / sizeof(c->waiting[0]))
+		return control_error(cl, r->id, EBUSY, "too many lookups in progress");
+	if (r->method == CTL_DNS_RESOLVE && !c->stub)
+		return control_error(cl, r->id, EOPNOTSUPP, "the DNS stub resolver is off");
+	if (r->method == CTL_DNS_RESOLVE)
+		e = stub_resolve(c->stub, r->params, &token, err, sizeof(err));
+	else
+		e = engine_route_get(c->engine, r->params, &token, err, sizeof(err));
+	if (e < 0)
+		return control_error(cl, r->id, e, err);
+	c->waiting[i].token = token;
+	c->waiting[i].cl = cl;
+	c->waiting[i].id = json_incref(r->id);
+}
+
+void control_route_reply(void *ctx, uint32_t token, int err, json_t *result, const char *msg)
+{
+	struct control *c = ctx;
+
+	for (size_t i = 0; i < sizeof(c->waiting) / sizeof(c->waiting[0]); i++) {
+		if (c->waiting[i].cl && c->waiting[i].token == token) {
+			struct client *cl = c->waiting[i].cl;
+
+			if (err < 0)
+				control_error(cl, c->waiting[i].id, err, msg);
+			else
+				control_send(cl, ctlmsg_reply_ok(c->waiting[i].id, json_incref(result)));
+			json_decref(c->waiting[i].id);
+			c->waiting[i].cl = NULL;
+			c->waiting[i].token = 0;
+			break;
+		}
+	}
+	json_decref(result);
+}
+
+/* subscribe {"events": [NAME...]?}: the PvD events by default (what
+ * clients written before default-changed existed expect). */
+static void control_subscribe(struct client *cl, struct ctl_request *r)
+{
+	json_t *want = json_object_get(r->params, "events"), *v, *list;
+	unsigned mask = 0;
+	size_t i;
+
+	if (!want) {
+		mask = 1u << ENGINE_PVD_ADDED | 1u << ENGINE_PVD_CHANGED | 1u << ENGINE_PVD_REMOVED;
+	} else if (!json_is_array(want)) {
+		return control_error(cl, r->id, EINVAL, "events: a list of event names");
+	} else {
+		json_array_foreach(want, i, v) {
+			int ev;
+
+			for (ev = 0; ev <= ENGINE_DEFAULT_CHANGED; ev++)
+				if (json_is_string(v) && !strcmp(json_string_value(v),
+								 engine_event_name(ev)))
+					break;
+			if (ev > ENGINE_DEFAULT_CHANGED)
+				return control_error(cl, r->id, EINVAL, "events: unknown event name");
+			mask |= 1u << ev;
+		}
+	}
+	if (!cl->subscribed)
+		cl->ctl->n_subscribers++;
+	cl->subscribed = true;
+	cl->events = mask;
+	list = json_array();
+	for (int ev = 0; ev <= ENGINE_DEFAULT_CHANGED; ev++)
+		if (mask & 1u << ev)
+			json_array_append_new(list, json_string(engine_event_name(ev)));
+	control_send(cl, ctlmsg_reply_ok(r->id, json_pack("{s:o}", "events", list)));
+}
+
+static json_t *control_dns_list(struct control *c)
+{
+	json_t *pvds = engine_dns_list(c->engine), *p;
+	size_t i;
+
+	if (!c->stub)
+		return json_pack("{s:o,s:n}", "pvds", pvds, "stub");
+	json_array_foreach(pvds, i, p)
+		stub_pvd_json(c->stub, engine_pvd_handle(c->engine,
+				json_string_value(json_object_get(p, "pvd"))), p);
+	return json_pack("{s:o,s:o}", "pvds", pvds, "stub", stub_status_json(c->stub));
+}
+
+static void control_dispatch(struct client *cl, struct ctl_request *r)
+{
+	struct control *c = cl->ctl;
+	const char *id, *msg;
+	json_t *out;
+	int e;
+
+	switch (r->method) {
+	case CTL_PVD_LIST:
+		return control_send(cl, ctlmsg_reply_ok(r->id, json_pack("{s:o}", "pvds",
+						engine_pvd_list_json(c->engine))));
+	case CTL_PVD_GET:
+		if (ctlmsg_param_string(r, "id", true, &id, &msg) < 0)
+			return control_error(cl, r->id, EINVAL, "\"id\" is required");
+		e = engine_pvd_get_json(c->engine, id, &out);
+		if (e < 0)
+			return control_error(cl, r->id, e, "no such PvD");
+		return control_send(cl, ctlmsg_reply_ok(r->id, out));
+	case CTL_STATUS:
+		return control_send(cl, ctlmsg_reply_ok(r->id, control_status(c)));
+	case CTL_SUBSCRIBE:
+		return control_subscribe(cl, r);
+	case CTL_LOG_SET:
+		return control_log_set(cl, r);
+	case CTL_PVD_ADD:
+	case CTL_PVD_SET:
+	case CTL_PVD_DEL:
+		return control_pvd_edit(cl, r);
+	case CTL_LINK_SET:
+		return control_link_set(cl, r);
+	case CTL_ROUTE_GET:
+	case CTL_DNS_RESOLVE:
+		return control_async(cl, r);
+	case CTL_DNS_FLUSH: {
+		char err[320] = "";
+		int e2;
+
+		if (!c->stub)
+			return control_error(cl, r->id, EOPNOTSUPP, "the DNS stub resolver is off");
+		e2 = stub_flush(c->stub, r->params, &out, err, sizeof(err));
+		if (e2 < 0)
+			return control_error(cl, r->id, e2, err);
+		return control_send(cl, ctlmsg_reply_ok(r->id, out));
+	}
+	case CTL_DNS_WHICH: {
+		char err[640] = "";
+		int e2 = engine_dns_which(c->engine, r->params, &out, err, sizeof(err));
+
+		if (e2 < 0)
+			return control_error(cl, r->id, e2, err);
+		return control_send(cl, ctlmsg_reply_ok(r->id, out));
+	}
+	case CTL_DNS_LIST:
+		return control_send(cl, ctlmsg_reply_ok(r->id, control_dns_list(c)));
+	case CTL__METHOD_MAX:
+		break;
+	}
+	control_error(cl, r->id, EOPNOTSUPP, "unknown method");
+}
+
+static void control_line(struct client *cl, const char *line, size_t len)
+{
+	struct control *c = cl->ctl;
+	struct ctl_request r;
+	const char *msg = NULL;
+	json_t *id = NULL;
+	int e;
+
+	c->requests++;
+	e = ctlmsg_parse_request(line, len, &r, &id, &msg);
+	if (e < 0) {
+		c->refused++;
+		control_error(cl, id, e, msg);
+		json_decref(id);
+		return;
+	}
+	json_decref(id);
+	if (ctlmsg_method_writes(r.method) && cl->uid != 0) {
+		c->refused++;
+		control_error(cl, r.id, EPERM, "permission denied: this request changes mifd "
+			      "and needs root");
+	} else {
+		control_dispatch(cl, &r);
+	}
+	ctlmsg_request_free(&r);
+}
+
+static void control_read_cb(struct bufferevent *bev, void *arg)
+{
+	struct client *cl = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	size_t n;
+	char *line;
+	int i;
+
+	/* Bounded per wakeup; the rest waits for the next round. */
+	for (i = 0; i < 64 && !cl->closing; i++) {
+		line = evbuffer_readln(in, &n, EVBUFFER_EOL_LF);
+		if (!line)
+			break;
+		control_line(cl, line, n);
+		free(line);
+	}
+	if (!cl->closing && evbuffer_get_length(in) > CTLMSG_MAX_LINE) {
+		control_error(cl, NULL, EMSGSIZE, "request line too long; closing");
+		cl->closing = true;
+		evbuffer_drain(in, evbuffer_get_length(in));
+	}
+	if (i == 64 && !cl->closing)
+		bufferevent_trigger(bev, EV_READ, BEV_TRIG_DEFER_CALLBACKS);
+}
+
+static void control_write_cb(struct bufferevent *bev, void *arg)
+{
+	struct client *cl = arg;
+
+	if (cl->closing)
+		control_client_free(cl);
+}
+
+static void control_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
+		control_client_free(arg);
+}
+
+static void control_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
+			      struct sockaddr *sa, int socklen, void *arg)
+{
+	struct control *c = arg;
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	struct client *cl;
+
+	if (c->n_clients >= CONTROL_MAX_CLIENTS ||
+	    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
+	    !(cl = calloc(1, sizeof(*cl)))) {
+		log_warn("control: refusing a client (%u connected)", c->n_clients);
+		close(fd);
+		return;
+	}
+	cl->ctl = c;
+	cl->uid = cred.uid;
+	cl->pid = cred.pid;
+	cl->bev = bufferevent_socket_new(c->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (!cl->bev) {
+		close(fd);
+		free(cl);
+		return;
+	}
+	bufferevent_setcb(cl->bev, control_read_cb, control_write_cb, control_event_cb, cl);
+	bufferevent_enable(cl->bev, EV_READ | EV_WRITE);
+	TAILQ_INSERT_TAIL(&c->clients, cl, e);
+	c->n_clients++;
+}
+
+void control_broadcast(void *ctx, enum engine_event ev, json_t *pvd)
+{
+	struct control *c = ctx;
+	struct client *cl, *next;
+	char *line = NULL;
+
+	for (cl = TAILQ_FIRST(&c->clients); cl; cl = next) {
+		next = TAILQ_NEXT(cl, e);
+		if (!cl->subscribed || cl->closing || !(cl->events & 1u << ev))
+			continue;
+		if (!line && !(line = ctlmsg_event(engine_event_name(ev), pvd)))
+			return;
+		if (evbuffer_get_length(bufferevent_get_output(cl->bev)) > CONTROL_MAX_OUTPUT) {
+			log_warn("control: subscriber pid %d is not reading; dropping it",
+				 (int)cl->pid);
+			control_client_free(cl);
+			continue;
+		}
+		bufferevent_write(cl->bev, line, strlen(line));
+	}
+	free(line);
+}
+
+/* Bind the socket path (its directory created); a stale socket from a
+ * crashed mifd is replaced, a live one (another mifd answers) is an error. */
+static int control_bind(const char *path)
+{
+	char dir[108];
+
+	if (strlen(path) >= sizeof(dir))
+		return -ENAMETOOLONG;
+	strcpy(dir, path);
+	if (mkdir(dirname(dir), 0755) < 0 && errno != EEXIST)
+		return -errno;
+	return unixsock_listen(path, SOCK_STREAM);
+}
+
+static void control_unpause_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct control *c = arg;
+
+	(void)fd;
+	(void)what;
+	evconnlistener_enable(c->lst);
+}
+
+/* accept() failed (out of descriptors): a pending connection would wake
+ * us again at once, so pause the listener for a second. */
+static void control_listen_error_cb(struct evconnlistener *l, void *arg)
+{
+	struct control *c = arg;
+	struct timeval one = { 1, 0 };
+
+	log_warn("control: accept failed: %s; pausing for a second", strerror(errno));
+	evconnlistener_disable(l);
+	if (!c->pause)
+		c->pause = evtimer_new(c->base, control_unpause_cb, c);
+	if (c->pause)
+		evtimer_add(c->pause, &one);
+}
+
+struct control *control_new(struct event_base *base, const char *path, struct engine *e,
+			    int *err)
+{
+	struct control *c = calloc(1, sizeof(*c));
+	int fd;
+
+	if (!c) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	c->base = base;
+	c->engine = e;
+	TAILQ_INIT(&c->clients);
+	snprintf(c->path, sizeof(c->path), "%s", path);
+	fd = control_bind(path);
+	if (fd < 0) {
+		*err = fd;
+		free(c);
+		return NULL;
+	}
+	c->lst = evconnlistener_new(base, control_accept_cb, c, LEV_OPT_CLOSE_ON_FREE, -1, fd);
+	if (!c->lst) {
+		close(fd);
+		unlink(path);
+		free(c);
+		*err = -ENOMEM;
+		return NULL;
+	}
+	evconnlistener_set_error_cb(c->lst, control_listen_error_cb);
+	return c;
+}
+
+void control_free(struct control *c)
+{
+	struct client *cl;
+
+	if (!c)
+		return;
+	while ((cl = TAILQ_FIRST(&c->clients)))
+		control_client_free(cl);
+	evconnlistener_free(c->lst);
+	if (c->pause)
+		event_free(c->pause);
+	unlink(c->path);
+	free(c);
+}

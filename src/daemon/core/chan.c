@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: MIT */
+#include "daemon/core/chan.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/queue.h>
+#include <unistd.h>
+
+#include "common/log.h"
+
+struct chan_item {
+	STAILQ_ENTRY(chan_item) e;
+	uint32_t type;
+	size_t len;
+	uint8_t data[];
+};
+
+struct chan {
+	int fd;
+	struct event *rev, *wev;
+	chan_msg_cb on_msg;
+	chan_close_cb on_close;
+	void *ctx;
+	struct ipc_msg *buf;
+	STAILQ_HEAD(, chan_item) q;
+	size_t queued;
+	uint64_t errors;
+};
+
+static void chan_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct chan *c = arg;
+
+	/* Bounded per wakeup so timers and other clients get their turn. */
+	for (int i = 0; i < 256; i++) {
+		int r = ipc_recv(fd, c->buf);
+
+		if (r == -EAGAIN)
+			return;
+		if (r == 0) {
+			event_del(c->rev);
+			if (c->on_close)
+				c->on_close(c->ctx);
+			return;
+		}
+		if (r < 0) {
+			/* The peer is treated as hostile: count, log, go on. */
+			c->errors++;
+			log_err("channel: malformed message: %s", strerror(-r));
+			continue;
+		}
+		c->on_msg(c->ctx, c->buf);
+	}
+}
+
+static int chan_flush(struct chan *c)
+{
+	struct chan_item *it;
+
+	while ((it = STAILQ_FIRST(&c->q))) {
+		int r = ipc_send(c->fd, it->type, it->data, it->len);
+
+		if (r == -EAGAIN || r == -ENOBUFS)
+			return event_add(c->wev, NULL);
+		STAILQ_REMOVE_HEAD(&c->q, e);
+		c->queued -= it->len;
+		free(it);
+		if (r < 0) {
+			c->errors++;
+			log_err("channel: send failed: %s", strerror(-r));
+		}
+	}
+	return 0;
+}
+
+static void chan_write_cb(evutil_socket_t fd, short what, void *arg)
+{
+	chan_flush(arg);
+}
+
+int chan_send(struct chan *c, uint32_t type, const void *data, size_t len)
+{
+	struct chan_item *it;
+	int r;
+
+	if (STAILQ_EMPTY(&c->q)) {
+		r = ipc_send(c->fd, type, data, len);
+		if (r != -EAGAIN && r != -ENOBUFS)
+			return r;
+	}
+	if (len > IPC_MAX_PAYLOAD)
+		return -EMSGSIZE;
+	if (c->queued + len > CHAN_MAX_QUEUED) {
+		c->errors++;
+		log_err("channel: peer too slow, %zu bytes queued: message %u lost",
+			c->queued, type);
+		return -ENOBUFS;
+	}
+	it = malloc(sizeof(*it) + len);
+	if (!it)
+		return -ENOMEM;
+	it->type = type;
+	it->len = len;
+	memcpy(it->data, data, len);
+	STAILQ_INSERT_TAIL(&c->q, it, e);
+	c->queued += len;
+	return event_add(c->wev, NULL) < 0 ? -EIO : 0;
+}
+
+struct chan *chan_new(struct event_base *base, int fd, chan_msg_cb on_msg,
+		      chan_close_cb on_close, void *ctx)
+{
+	struct chan *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->fd = fd;
+	c->on_msg = on_msg;
+	c->on_close = on_close;
+	c->ctx = ctx;
+	STAILQ_INIT(&c->q);
+	c->buf = malloc(sizeof(*c->buf));
+	c->rev = event_new(base, fd, EV_READ | EV_PERSIST, chan_read_cb, c);
+	c->wev = event_new(base, fd, EV_WRITE, chan_write_cb, c);
+	if (!c->buf || !c->rev || !c->wev || event_add(c->rev, NULL) < 0) {
+		chan_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void chan_free(struct chan *c)
+{
+	struct chan_item *it;
+
+	if (!c)
+		return;
+	/* Best effort: deliver what is queued (shutdown requests). */
+	chan_flush(c);
+	while ((it = STAILQ_FIRST(&c->q))) {
+		STAILQ_REMOVE_HEAD(&c->q, e);
+		free(it);
+	}
+	if (c->rev)
+		event_free(c->rev);
+	if (c->wev)
+		event_free(c->wev);
+	free(c->buf);
+	free(c);
+}
+
+uint64_t chan_errors(const struct chan *c)
+{
+	return c->errors;
+}

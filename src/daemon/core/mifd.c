@@ -1,0 +1,303 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mifd: learns provisioning domains and serves them on a control socket.
+ * main() wires the parts: the kernel side (sockets, kernel changes) and the
+ * engine (PvD state, control socket) joined by one message channel.
+ */
+#include <errno.h>
+#include <event2/event.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/ipc.h"
+#include "common/log.h"
+#include "daemon/core/caps.h"
+#include "daemon/core/config.h"
+#include "daemon/bind/bindsock.h"
+#include "daemon/control/control.h"
+#include "daemon/engine/engine.h"
+#include "daemon/kern/kern.h"
+#include "daemon/dns/stub.h"
+
+static void mifd_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: mifd [OPTIONS]\n"
+		"Learn the provisioning domains (PvDs) of every attached network.\n\n"
+		"  -s, --socket PATH       control socket (default %s)\n"
+		"  -i, --interface NAME    manage NAME; repeatable (default: every\n"
+		"                          non-loopback interface)\n"
+		"  -4, --dhcp4 NAME        run the DHCPv4 client on NAME; repeatable\n"
+		"  -R, --no-routing        do not install per-PvD routes and rules\n"
+		"  -D, --dns-listen ADDR[:PORT]  the stub resolver's address (default %s:%d)\n"
+		"  -N, --no-dns            do not run the stub resolver\n"
+		"  -r, --resolv-conf PATH  where to write the stub's resolv.conf (default\n"
+		"                          /run/mif/resolv.conf; \"\" for nowhere)\n"
+		"  -c, --config FILE       configuration file (default %s)\n"
+		"  -f, --foreground        stay in the foreground, log to stderr\n"
+		"  -l, --log-level LEVEL   error, warning, info (default) or debug\n"
+		"  -h, --help              show this help\n"
+		"  -V, --version           show the version\n",
+		MIF_DEFAULT_SOCKET, STUB_DEFAULT_ADDR, STUB_DEFAULT_PORT, MIFD_DEFAULT_CONFIG);
+}
+
+/* Two passes: the config file first (its path may be on the command line),
+ * then every other option, so the command line wins. */
+static int mifd_args(int argc, char **argv, struct mifd_config *cfg)
+{
+	static const struct option opts[] = {
+		{ "socket", required_argument, NULL, 's' },
+		{ "interface", required_argument, NULL, 'i' },
+		{ "dhcp4", required_argument, NULL, '4' },
+		{ "no-routing", no_argument, NULL, 'R' },
+		{ "dns-listen", required_argument, NULL, 'D' },
+		{ "no-dns", no_argument, NULL, 'N' },
+		{ "resolv-conf", required_argument, NULL, 'r' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "log-level", required_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *conf = NULL;
+	char err[512];
+	int o, r;
+
+	while ((o = getopt_long(argc, argv, "s:i:4:RD:Nr:c:fl:hV", opts, NULL)) != -1) {
+		if (o == 'c')
+			conf = optarg;
+		else if (o == 'h')
+			return mifd_usage(stdout), 1;
+		else if (o == 'V')
+			return printf("mifd %s\n", MIF_VERSION), 1;
+		else if (o == '?')
+			return mifd_usage(stderr), -EINVAL;
+	}
+	if (optind < argc) {
+		fprintf(stderr, "mifd: unexpected argument \"%s\"\n", argv[optind]);
+		return -EINVAL;
+	}
+	r = config_load(cfg, conf ? conf : MIFD_DEFAULT_CONFIG, err, sizeof(err));
+	if (r == -EINVAL) {
+		fprintf(stderr, "mifd: %s\n", err);
+		return r;
+	}
+	if (r < 0 && conf) {
+		fprintf(stderr, "mifd: cannot read %s: %s\n", conf, strerror(-r));
+		return r;
+	}
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "s:i:4:RD:Nr:c:fl:hV", opts, NULL)) != -1) {
+		switch (o) {
+		case 's':
+			if (strlen(optarg) == 0 || strlen(optarg) >= sizeof(cfg->socket)) {
+				fprintf(stderr, "mifd: --socket: path empty or too long\n");
+				return -EINVAL;
+			}
+			snprintf(cfg->socket, sizeof(cfg->socket), "%s", optarg);
+			break;
+		case 'i':
+			if (config_add_iface(cfg, optarg) < 0) {
+				fprintf(stderr, "mifd: --interface: bad or too many names (\"%s\")\n",
+					optarg);
+				return -EINVAL;
+			}
+			break;
+		case '4':
+			if (config_add_dhcp4(cfg, optarg) < 0) {
+				fprintf(stderr, "mifd: --dhcp4: bad or too many names (\"%s\")\n", optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'R':
+			cfg->routing.enabled = false;
+			break;
+		case 'D':
+			if (stub_parse_listen(optarg, &cfg->dns.listen) < 0) {
+				fprintf(stderr, "mifd: --dns-listen: \"%s\" is not ADDR or "
+					"ADDR:PORT\n", optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'N':
+			cfg->dns.enabled = false;
+			break;
+		case 'r':
+			if (strlen(optarg) >= sizeof(cfg->dns.resolv_conf) ||
+			    (optarg[0] && optarg[0] != '/')) {
+				fprintf(stderr, "mifd: --resolv-conf: an absolute path, or \"\"\n");
+				return -EINVAL;
+			}
+			snprintf(cfg->dns.resolv_conf, sizeof(cfg->dns.resolv_conf), "%s", optarg);
+			break;
+		case 'f':
+			cfg->foreground = true;
+			break;
+		case 'l':
+			r = log_level_parse(optarg);
+			if (r < 0) {
+				fprintf(stderr, "mifd: --log-level: \"%s\" is not one of error, "
+					"warning, info, debug\n", optarg);
+				return -EINVAL;
+			}
+			cfg->log_level = (enum log_level)r;
+			break;
+		}
+	}
+	return 0;
+}
+
+static int mifd_daemonize(void)
+{
+	pid_t pid = fork();
+	int fd;
+
+	if (pid < 0)
+		return -errno;
+	if (pid > 0)
+		_exit(0);
+	if (setsid() < 0)
+		return -errno;
+	if (chdir("/") < 0)
+		return -errno;
+	fd = open("/dev/null", O_RDWR);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+	return 0;
+}
+
+static void mifd_signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+	log_info("signal %d: stopping", (int)sig);
+	event_base_loopexit(arg, NULL);
+}
+
+struct mifd {
+	struct event_base *base;
+	struct kern *kern;
+	struct engine *engine;
+	struct control *control;
+	struct bindsock *bind;
+	struct stub *stub;
+	struct event *sigs[2];
+	int fds[2];
+};
+
+static int mifd_start(struct mifd *m, const struct mifd_config *cfg)
+{
+	struct kern_config kc = { .n_ifaces = cfg->n_ifaces, .routing = cfg->routing.enabled };
+	int r;
+
+	for (size_t i = 0; i < cfg->n_ifaces; i++)
+		kc.ifaces[i] = cfg->ifaces[i];
+	m->base = event_base_new();
+	if (!m->base || (r = ipc_pair(m->fds)) < 0)
+		return log_err("cannot set up the event loop"), -ENOMEM;
+	m->engine = engine_new(m->base, m->fds[0]);
+	if (!m->engine)
+		return log_err("cannot start the engine"), -ENOMEM;
+	engine_set_pvd_dir(m->engine, cfg->pvd_dir);
+	engine_set_route_cfg(m->engine, &cfg->routing);
+	for (size_t i = 0; i < cfg->n_dhcp4; i++)
+		engine_dhcp4_set(m->engine, cfg->dhcp4[i], true);
+	m->kern = kern_new(m->base, m->fds[1], &kc, &r);
+	if (!m->kern)
+		return log_err("cannot open the kernel sockets (needs CAP_NET_RAW and "
+			       "CAP_NET_ADMIN): %s", strerror(-r)), r;
+	m->control = control_new(m->base, cfg->socket, m->engine, &r);
+	if (!m->control)
+		return log_err("cannot listen on %s: %s", cfg->socket,
+			       r == -EADDRINUSE ? "another mifd is running there" :
+			       strerror(-r)), r;
+	m->bind = bindsock_new(m->base, cfg->socket, m->engine, &r);
+	if (!m->bind)
+		return log_err("cannot listen on the bind socket beside %s: %s", cfg->socket,
+			       r == -EADDRINUSE ? "another mifd is running there" :
+			       strerror(-r)), r;
+	if (cfg->dns.enabled) {
+		char l[64];
+
+		stub_format_listen(&cfg->dns.listen, l, sizeof(l));
+		m->stub = stub_new(m->base, &cfg->dns, m->engine, &r);
+		if (!m->stub)
+			return log_err("cannot start the DNS stub on %s: %s", l,
+				       r == -EADDRINUSE ? "the address is in use (set [dns] listen "
+				       "or --dns-listen)" : strerror(-r)), r;
+		engine_set_sync_cb(m->engine, stub_sync, m->stub);
+		control_set_stub(m->control, m->stub);
+		stub_set_reply(m->stub, control_route_reply, m->control);
+		log_info("DNS stub resolver on %s (UDP and TCP)", l);
+	}
+	engine_set_event_cb(m->engine, control_broadcast, m->control);
+	engine_set_route_reply(m->engine, control_route_reply, m->control);
+	for (int i = 0; i < 2; i++) {
+		m->sigs[i] = evsignal_new(m->base, i ? SIGTERM : SIGINT, mifd_signal_cb, m->base);
+		if (!m->sigs[i] || event_add(m->sigs[i], NULL) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static void mifd_stop(struct mifd *m)
+{
+	if (m->engine) {
+		engine_release_addresses(m->engine);
+		/* Let the kernel side carry out the removals before it goes. */
+		if (m->base)
+			event_base_loop(m->base, EVLOOP_NONBLOCK);
+		if (m->base)
+			event_base_loop(m->base, EVLOOP_NONBLOCK);
+	}
+	for (int i = 0; i < 2; i++)
+		if (m->sigs[i])
+			event_free(m->sigs[i]);
+	stub_free(m->stub);
+	bindsock_free(m->bind);
+	control_free(m->control);
+	kern_free(m->kern);
+	engine_free(m->engine);
+	if (m->base)
+		event_base_free(m->base);
+	close(m->fds[0]);
+	close(m->fds[1]);
+}
+
+int main(int argc, char **argv)
+{
+	struct mifd_config cfg;
+	struct mifd m = { .fds = { -1, -1 } };
+	int r;
+
+	config_defaults(&cfg);
+	r = mifd_args(argc, argv, &cfg);
+	if (r != 0)
+		return r > 0 ? 0 : 2;
+	log_init("mifd", cfg.log_level, cfg.foreground);
+	signal(SIGPIPE, SIG_IGN);
+	if (!cfg.foreground && mifd_daemonize() < 0)
+		return 1;
+	r = mifd_start(&m, &cfg);
+	if (r == 0)
+		r = caps_drop();
+	if (r == 0) {
+		log_info("mifd %s started; control socket %s; managing %s", MIF_VERSION,
+			 cfg.socket, cfg.n_ifaces ? "the listed interfaces" :
+			 "every non-loopback interface");
+		event_base_dispatch(m.base);
+	} else if (r == -EPERM || r == -EINVAL) {
+		log_err("cannot drop capabilities: %s", strerror(-r));
+	}
+	mifd_stop(&m);
+	return r == 0 ? 0 : 1;
+}

@@ -1,0 +1,371 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Stateless DHCPv6 (RFC 8415 section 18.2.6): an Information-request on
+ * every interface where an RA of some PvD has the O flag, refreshed at the
+ * information refresh time (21.23; default 86400 s, at least 600 s). The
+ * Reply's data joins every PvD on the interface whose RA had O = 1 (RFC
+ * 8801 section 3.4.1). It is kept until the refresh is overdue by a grace
+ * period (a refresh that gets no answer lets it lapse), or until no PvD
+ * there asks for it any more. Stateful address assignment (IA_NA) is not
+ * implemented.
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "daemon/engine/engine_priv.h"
+#include "proto/dhcp6.h"
+
+#define NS 1000000000ull
+#define D6_IRT (1 * NS)              /* INF_TIMEOUT */
+#define D6_MRT (3600 * NS)           /* INF_MAX_RT */
+#define D6_REFRESH_DEFAULT 86400u    /* IRT_DEFAULT */
+#define D6_REFRESH_MIN 600u          /* IRT_MINIMUM */
+#define D6_GRACE (120 * NS)
+
+enum d6_state { D6_REQUESTING, D6_DONE };
+
+struct engine_dhcp6 {
+	struct engine *e;
+	int ifindex;
+	uint8_t duid[16];
+	size_t duid_len;
+	enum d6_state state;
+	bool has_data;
+	uint32_t xid;
+	uint64_t start_ns, rt_ns, valid_until, refresh_at;
+	uint32_t refresh;
+	struct in6_addr server;
+	struct event *timer;
+	struct dhcp6_msg *reply, *rx;
+	uint64_t rx_ok, rx_dropped, replies;
+	uint64_t attached[8];
+	size_t n_attached;
+};
+
+static uint32_t d6_random(void)
+{
+	uint32_t x;
+
+	if (getrandom(&x, sizeof(x), 0) != sizeof(x))
+		x = (uint32_t)log_now_ns();
+	return x;
+}
+
+static struct engine_dhcp6 *d6_find(struct engine *e, int ifindex)
+{
+	for (size_t i = 0; i < e->n_dhcp6; i++)
+		if (e->dhcp6[i]->ifindex == ifindex)
+			return e->dhcp6[i];
+	return NULL;
+}
+
+static void d6_arm(struct engine_dhcp6 *c, uint64_t d)
+{
+	struct timeval tv = { .tv_sec = (time_t)(d / NS), .tv_usec = (suseconds_t)(d % NS / 1000) };
+
+	evtimer_add(c->timer, &tv);
+}
+
+/* RFC 8415 15: RT = 2 RTprev + RAND RTprev, RAND in [-0.1, +0.1], capped. */
+static uint64_t d6_next_rt(uint64_t prev)
+{
+	uint64_t base = prev ? 2 * prev : D6_IRT;
+	int64_t rnd = (int64_t)(d6_random() % 2001) - 1000;        /* per mille */
+	uint64_t rt = base + (uint64_t)((int64_t)(prev ? prev : D6_IRT) * rnd / 10000);
+
+	return rt > D6_MRT ? D6_MRT - D6_MRT / 10 + (uint64_t)(d6_random() % 1000) * (D6_MRT / 5000) : rt;
+}
+
+static void d6_send(struct engine_dhcp6 *c)
+{
+	static const uint16_t oro[] = { 23, 24, 31, 56, 74, 84, 103, 32 };
+	uint8_t buf[sizeof(struct msg_dhcp) + 512];
+	struct msg_dhcp *h = (struct msg_dhcp *)buf;
+	struct dhcp6_builder b;
+	uint64_t el = (log_now_ns() - c->start_ns) / 10000000ull;
+	int len;
+
+	dhcp6_build_init(&b, buf + sizeof(*h), sizeof(buf) - sizeof(*h),
+			 DHCP6_INFORMATION_REQUEST, c->xid);
+	dhcp6_build_option(&b, 1, c->duid, c->duid_len);
+	dhcp6_build_oro(&b, oro, sizeof(oro) / sizeof(oro[0]));
+	dhcp6_build_elapsed(&b, (uint16_t)(el > 0xffff ? 0xffff : el));
+	len = dhcp6_build_finish(&b);
+	if (len < 0)
+		return;
+	memset(h, 0, sizeof(*h));
+	h->ifindex = c->ifindex;
+	h->family = AF_INET6;
+	inet_pton(AF_INET6, "ff02::1:2", &h->peer);   /* All_DHCP_Relay_Agents_and_Servers */
+	engine_send(c->e, MSG_DHCP_SEND, buf, sizeof(*h) + (size_t)len);
+}
+
+static void d6_begin(struct engine_dhcp6 *c)
+{
+	c->state = D6_REQUESTING;
+	c->xid = d6_random() & 0xffffff;
+	c->start_ns = log_now_ns();
+	c->rt_ns = 0;
+}
+
+static void d6_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct engine_dhcp6 *c = arg;
+	uint64_t now = log_now_ns();
+
+	if (c->state == D6_DONE)
+		d6_begin(c);             /* refresh time reached */
+	if (c->has_data && now >= c->valid_until) {
+		log_warn("dhcp6 on %d: no answer to the refresh: dropping its data", c->ifindex);
+		c->has_data = false;
+		engine_dhcp6_attach(c->e, c);
+	}
+	d6_send(c);
+	c->rt_ns = d6_next_rt(c->rt_ns);
+	d6_arm(c, c->rt_ns);
+	engine_sync(c->e);
+}
+
+static void d6_drop(struct engine_dhcp6 *c, const char *why)
+{
+	uint64_t sup = 0;
+
+	c->rx_dropped++;
+	if (log_ratelimit_ok(&c->e->drop_rl, &sup))
+		log_warn("dhcp6 on %d: dropped a reply: %s", c->ifindex, why);
+}
+
+void engine_dhcp6_rx(struct engine *e, int ifindex, const struct in6_addr *from,
+		     const uint8_t *data, size_t len)
+{
+	struct engine_dhcp6 *c = d6_find(e, ifindex);
+	enum dhcp6_error why = DHCP6_OK;
+	uint64_t now = log_now_ns();
+
+	if (!c)
+		return;
+	if (dhcp6_parse_reply(data, len, c->rx, &why) < 0)
+		return d6_drop(c, dhcp6_error_name(why));
+	/* RFC 8415 16.10: our transaction id, and our Client ID (we sent one). */
+	if (c->state != D6_REQUESTING ||
+	    !dhcp6_reply_matches(c->rx, c->xid, c->duid, c->duid_len))
+		return d6_drop(c, "not a reply to our request");
+	if (c->rx->has_status && c->rx->status != 0)
+		return d6_drop(c, "server says it has no information for us");
+	c->rx_ok++;
+	c->replies++;
+	*c->reply = *c->rx;
+	c->server = *from;
+	c->refresh = c->rx->has_refresh ? c->rx->refresh : D6_REFRESH_DEFAULT;
+	if (c->refresh < D6_REFRESH_MIN)
+		c->refresh = D6_REFRESH_MIN;
+	c->refresh_at = now + (uint64_t)c->refresh * NS;
+	c->valid_until = c->refresh_at + D6_GRACE;
+	c->has_data = true;
+	c->state = D6_DONE;
+	d6_arm(c, (uint64_t)c->refresh * NS);
+	engine_dhcp6_attach(e, c);
+}
+
+static int d6_items(struct pvd *p, struct engine_dhcp6 *c)
+{
+	const struct dhcp6_msg *m = c->reply;
+	uint32_t life = c->refresh;
+	uint64_t exp = c->valid_until;
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && i < m->n_dns; i++)
+		r = pvd_add_dns(p, PVD_SRC_DHCPV6, c->ifindex, &m->dns[i], life, exp);
+	for (size_t i = 0; r == 0 && i < m->n_domains; i++)
+		r = pvd_add_domain(p, PVD_SRC_DHCPV6, c->ifindex, m->domains[i], life, exp);
+	for (size_t i = 0; r == 0 && i < m->n_ntp; i++)
+		r = pvd_add_ntp(p, PVD_SRC_DHCPV6, c->ifindex, &m->ntp[i], life, exp);
+	for (size_t i = 0; r == 0 && i < m->n_sntp; i++)
+		r = pvd_add_ntp(p, PVD_SRC_DHCPV6, c->ifindex, &m->sntp[i], life, exp);
+	if (r == 0 && m->has_captive_portal)
+		r = pvd_set_captive_portal(p, PVD_SRC_DHCPV6, m->captive_portal);
+	return r;
+}
+
+/* RFC 8801 3.4.1: every PvD on the interface whose RA had O = 1. */
+void engine_dhcp6_attach(struct engine *e, struct engine_dhcp6 *c)
+{
+	struct pvd *p;
+
+	pvd_drop_source(&e->store, PVD_SRC_DHCPV6, c->ifindex);
+	TAILQ_FOREACH(p, &e->store.pvds, e)
+		if (pvd_on_ifindex(p, c->ifindex))
+			pvd_set_captive_portal(p, PVD_SRC_DHCPV6, NULL);
+	c->n_attached = 0;
+	if (!c->has_data)
+		return;
+	TAILQ_FOREACH(p, &e->store.pvds, e) {
+		if (p->origin != PVD_SRC_RA || !p->other || !pvd_on_ifindex(p, c->ifindex) ||
+		    c->n_attached == 8)
+			continue;
+		if (d6_items(p, c) < 0)
+			log_err("dhcp6: out of memory filing the reply");
+		c->attached[c->n_attached++] = p->handle;
+	}
+}
+
+static bool d6_wanted(struct engine *e, int ifindex)
+{
+	const struct view_link *l = view_link(&e->view, ifindex);
+	struct pvd *p;
+
+	if (!l || !l->up || !l->managed || l->link.hwlen != 6)
+		return false;
+	TAILQ_FOREACH(p, &e->store.pvds, e)
+		if (p->origin == PVD_SRC_RA && p->other && pvd_on_ifindex(p, ifindex))
+			return true;
+	return false;
+}
+
+static struct engine_dhcp6 *d6_new(struct engine *e, int ifindex)
+{
+	const struct view_link *l = view_link(&e->view, ifindex);
+	struct engine_dhcp6 *c = calloc(1, sizeof(*c));
+	struct msg_dhcp open = { .ifindex = ifindex, .family = AF_INET6 };
+
+	if (!c)
+		return NULL;
+	c->e = e;
+	c->ifindex = ifindex;
+	c->duid_len = dhcp6_duid_ll(c->duid, sizeof(c->duid), l->link.hwaddr, l->link.hwlen);
+	c->reply = calloc(1, sizeof(*c->reply));
+	c->rx = calloc(1, sizeof(*c->rx));
+	c->timer = evtimer_new(e->base, d6_timer, c);
+	if (!c->reply || !c->rx || !c->timer || !c->duid_len) {
+		if (c->timer)
+			event_free(c->timer);
+		free(c->reply);
+		free(c->rx);
+		free(c);
+		return NULL;
+	}
+	engine_send(e, MSG_DHCP_OPEN, &open, sizeof(open));
+	d6_begin(c);
+	/* RFC 8415 18.2.6: a random delay of up to INF_MAX_DELAY (1 s). */
+	d6_arm(c, (uint64_t)(d6_random() % 1000) * 1000000ull);
+	return c;
+}
+
+static void d6_free(struct engine *e, struct engine_dhcp6 *c)
+{
+	struct msg_dhcp close_ = { .ifindex = c->ifindex, .family = AF_INET6 };
+
+	for (size_t i = 0; i < e->n_dhcp6; i++)
+		if (e->dhcp6[i] == c)
+			e->dhcp6[i] = e->dhcp6[--e->n_dhcp6];
+	c->has_data = false;
+	engine_dhcp6_attach(e, c);
+	engine_send(e, MSG_DHCP_CLOSE, &close_, sizeof(close_));
+	event_free(c->timer);
+	free(c->reply);
+	free(c->rx);
+	free(c);
+}
+
+void engine_dhcp6_after_ra(struct engine *e, int ifindex)
+{
+	struct engine_dhcp6 *c = d6_find(e, ifindex);
+	bool want = d6_wanted(e, ifindex);
+
+	if (want && !c && e->n_dhcp6 < VIEW_MAX_LINKS) {
+		c = d6_new(e, ifindex);
+		if (c)
+			e->dhcp6[e->n_dhcp6++] = c;
+	} else if (!want && c) {
+		d6_free(e, c);
+	} else if (c) {
+		engine_dhcp6_attach(e, c);
+	}
+}
+
+void engine_dhcp6_stop_all(struct engine *e)
+{
+	while (e->n_dhcp6)
+		d6_free(e, e->dhcp6[0]);
+}
+
+static json_t *d6_policy(const struct dhcp6_msg *m)
+{
+	json_t *rows = json_array();
+	char a[INET6_ADDRSTRLEN + 4];
+
+	for (size_t i = 0; i < m->n_policy; i++) {
+		inet_ntop(AF_INET6, &m->policy[i].prefix, a, INET6_ADDRSTRLEN);
+		snprintf(a + strlen(a), 5, "/%u", m->policy[i].plen);
+		json_array_append_new(rows, json_pack("{s:s,s:i,s:i}", "prefix", a,
+			"precedence", m->policy[i].precedence, "label", m->policy[i].label));
+	}
+	return json_pack("{s:b,s:b,s:o}", "automatic", m->policy_automatic,
+			 "privacy", m->policy_privacy, "rows", rows);
+}
+
+static json_t *d6_dnssel(const struct dhcp6_msg *m)
+{
+	json_t *a = json_array();
+	char s[INET6_ADDRSTRLEN];
+
+	for (size_t i = 0; i < m->n_dnssel; i++) {
+		json_t *doms = json_array();
+
+		for (size_t j = 0; j < m->dnssel[i].n_domains; j++)
+			json_array_append_new(doms, json_string(m->dnssel[i].domains[j]));
+		inet_ntop(AF_INET6, &m->dnssel[i].server, s, sizeof(s));
+		json_array_append_new(a, json_pack("{s:s,s:s,s:o}", "server", s, "preference",
+			m->dnssel[i].pref > 0 ? "high" : m->dnssel[i].pref < 0 ? "low" : "medium",
+			"domains", doms));
+	}
+	return a;
+}
+
+static json_t *d6_json(const struct engine_dhcp6 *c, bool timers)
+{
+	char s[INET6_ADDRSTRLEN];
+	uint64_t now = log_now_ns();
+	json_t *o = json_pack("{s:s}", "state", !c->has_data ? "requesting" :
+			      timers && c->state == D6_REQUESTING ? "refreshing" : "done");
+
+	if (!c->has_data)
+		return o;
+	inet_ntop(AF_INET6, &c->server, s, sizeof(s));
+	json_object_update_new(o, json_pack("{s:s,s:i,s:o,s:o}", "server", s,
+		"refresh", c->refresh, "dns_selection", d6_dnssel(c->reply),
+		"address_selection_policy", c->reply->has_policy ? d6_policy(c->reply) : json_null()));
+	if (timers)
+		json_object_set_new(o, "refresh_in", json_integer(c->refresh_at > now ?
+				    (json_int_t)((c->refresh_at - now) / NS) : 0));
+	return o;
+}
+
+void engine_dhcp6_pvd_json(struct engine *e, const struct pvd *p, bool timers, json_t *o)
+{
+	for (size_t i = 0; i < e->n_dhcp6; i++)
+		for (size_t j = 0; j < e->dhcp6[i]->n_attached; j++)
+			if (e->dhcp6[i]->attached[j] == p->handle)
+				json_object_set_new(o, "dhcpv6", d6_json(e->dhcp6[i], timers));
+}
+
+json_t *engine_dhcp6_status_json(struct engine *e)
+{
+	json_t *a = json_array();
+	char ifb[16];
+
+	for (size_t i = 0; i < e->n_dhcp6; i++) {
+		struct engine_dhcp6 *c = e->dhcp6[i];
+		json_t *o = d6_json(c, true);
+
+		json_object_update_new(o, json_pack("{s:s,s:I,s:I,s:I}", "interface",
+			view_ifname(&e->view, c->ifindex, ifb, sizeof(ifb)),
+			"received", (json_int_t)c->rx_ok, "dropped", (json_int_t)c->rx_dropped,
+			"replies", (json_int_t)c->replies));
+		json_array_append_new(a, o);
+	}
+	return a;
+}

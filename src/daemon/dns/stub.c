@@ -1,0 +1,424 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The stub resolver's core: configuration, the per-PvD state kept in step
+ * with the engine, the query path shared by UDP and TCP, and resolv.conf.
+ */
+#include "daemon/dns/stub.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "daemon/dns/stub_priv.h"
+
+void stub_config_defaults(struct stub_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->enabled = true;
+	stub_parse_listen(STUB_DEFAULT_ADDR, &c->listen);
+	c->cache_size = 10000;
+	c->cache_bytes = 8u << 20;
+	c->max_ttl = 7200;
+	c->max_neg_ttl = 900;
+	c->timeout_ms = 5000;
+	snprintf(c->resolv_conf, sizeof(c->resolv_conf), "/run/mif/resolv.conf");
+}
+
+int stub_parse_listen(const char *text, struct sockaddr_storage *out)
+{
+	char host[INET6_ADDRSTRLEN + 1];
+	const char *port = NULL, *end;
+	unsigned long pn = STUB_DEFAULT_PORT;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)out;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)out;
+
+	if (!text || !*text)
+		return -EINVAL;
+	if (text[0] == '[') {
+		end = strchr(text, ']');
+		if (!end || (end[1] && end[1] != ':'))
+			return -EINVAL;
+		port = end[1] ? end + 2 : NULL;
+		text++;
+	} else {
+		end = strchr(text, ':');
+		/* More than one ':' is a bare IPv6 address. */
+		if (end && strchr(end + 1, ':'))
+			end = NULL;
+		port = end ? end + 1 : NULL;
+		if (!end)
+			end = text + strlen(text);
+	}
+	if ((size_t)(end - text) >= sizeof(host))
+		return -EINVAL;
+	memcpy(host, text, (size_t)(end - text));
+	host[end - text] = '\0';
+	if (port) {
+		char *e;
+
+		errno = 0;
+		pn = strtoul(port, &e, 10);
+		if (!*port || *e || errno || pn == 0 || pn > 65535)
+			return -EINVAL;
+	}
+	memset(out, 0, sizeof(*out));
+	if (inet_pton(AF_INET, host, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)pn);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, host, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)pn);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+void stub_format_listen(const struct sockaddr_storage *ss, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN] = "?";
+
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *s4 = (const struct sockaddr_in *)ss;
+
+		inet_ntop(AF_INET, &s4->sin_addr, a, sizeof(a));
+		snprintf(buf, len, "%s:%u", a, ntohs(s4->sin_port));
+	} else {
+		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
+
+		inet_ntop(AF_INET6, &s6->sin6_addr, a, sizeof(a));
+		snprintf(buf, len, "[%s]:%u", a, ntohs(s6->sin6_port));
+	}
+}
+
+uint64_t stub_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Query IDs come from getrandom() (RFC 5452 section 9.2), 128 at a time. */
+uint16_t stub_random16(struct stub *s)
+{
+	uint16_t v;
+
+	if (s->rnd_left < 2) {
+		if (getrandom(s->rnd, sizeof(s->rnd), 0) != (ssize_t)sizeof(s->rnd)) {
+			/* Never happens after boot; still never a fixed ID. */
+			for (size_t i = 0; i < sizeof(s->rnd); i++)
+				s->rnd[i] = (uint8_t)(rand() ^ (int)stub_now_ns());
+		}
+		s->rnd_left = sizeof(s->rnd);
+	}
+	s->rnd_left -= 2;
+	memcpy(&v, s->rnd + s->rnd_left, 2);
+	return v;
+}
+
+struct stub_pvd *stub_pvd_by_handle(struct stub *s, uint64_t h)
+{
+	struct stub_pvd *p;
+
+	LIST_FOREACH(p, &s->pvds, e)
+		if (p->plan.handle == h)
+			return p;
+	return NULL;
+}
+
+int stub_choose(struct stub *s, const char *qname, uint64_t asked, bool want_why,
+		struct dns_choice *c)
+{
+	uint64_t rank[2];
+
+	engine_dns_rank(s->engine, rank);
+	return dns_select_ex(engine_store(s->engine), qname, rank, 2, asked, want_why, c);
+}
+
+/* Keep a server's history when the list is rebuilt: same address, same state. */
+static void stub_pvd_update(struct stub_pvd *p, const struct dns_plan_pvd *plan)
+{
+	struct stub_server old[DNS_PLAN_MAX_SERVERS];
+	struct dns_plan_pvd prev = p->plan;
+
+	memcpy(old, p->srv, sizeof(old));
+	memset(p->srv, 0, sizeof(p->srv));
+	for (size_t i = 0; i < plan->n_servers; i++)
+		for (size_t j = 0; j < prev.n_servers; j++)
+			if (memcmp(&plan->servers[i].addr, &prev.servers[j].addr, 16) == 0)
+				p->srv[i] = old[j];
+	p->plan = *plan;
+}
+
+static struct stub_pvd *stub_pvd_new(struct stub *s, const struct dns_plan_pvd *plan)
+{
+	struct stub_pvd *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->cache = dns_cache_new(s->cfg.cache_size, s->cfg.cache_bytes, s->cfg.max_ttl,
+				 s->cfg.max_neg_ttl);
+	if (!p->cache) {
+		free(p);
+		return NULL;
+	}
+	p->plan = *plan;
+	LIST_INSERT_HEAD(&s->pvds, p, e);
+	s->n_pvds++;
+	log_info("dns: PvD %s: %zu server(s), mark 0x%x, cache of %zu answers", plan->id,
+		 plan->n_servers, plan->mark, s->cfg.cache_size);
+	return p;
+}
+
+static void stub_pvd_free(struct stub *s, struct stub_pvd *p)
+{
+	const struct dns_cache_stats *st = dns_cache_stats(p->cache);
+
+	/* Problem statement 4.1 case 5: its answers go with it. */
+	log_info("dns: PvD %s gone: dropping its %zu cached answers", p->plan.id, st->entries);
+	stub_tx_pvd_gone(s, p->plan.handle);
+	LIST_REMOVE(p, e);
+	s->n_pvds--;
+	dns_cache_free(p->cache);
+	free(p);
+}
+
+void stub_sync(void *ctx)
+{
+	struct stub *s = ctx;
+	struct dns_plan_pvd plan[STUB_MAX_PVDS];
+	struct stub_pvd *p, *np;
+	size_t n;
+
+	if (engine_dns_plan(s->engine, plan, STUB_MAX_PVDS, &n) < 0)
+		log_warn("dns: more than %d PvDs with DNS servers: the rest are not used",
+			 STUB_MAX_PVDS);
+	/* Domains, prefixes or PvDs may have changed: choose afresh. */
+	if (++s->memo_gen == 0)
+		s->memo_gen = 1;
+	LIST_FOREACH(p, &s->pvds, e)
+		p->seen = false;
+	for (size_t i = 0; i < n; i++) {
+		p = stub_pvd_by_handle(s, plan[i].handle);
+		if (p)
+			stub_pvd_update(p, &plan[i]);
+		else
+			p = stub_pvd_new(s, &plan[i]);
+		if (p)
+			p->seen = true;
+		else
+			log_err("dns: out of memory for PvD %s", plan[i].id);
+	}
+	for (p = LIST_FIRST(&s->pvds); p; p = np) {
+		np = LIST_NEXT(p, e);
+		if (!p->seen)
+			stub_pvd_free(s, p);
+	}
+	stub_resolv_conf(s);
+}
+
+/* RFC 6891 section 6.1.2: an OPT RR with our payload size, no flags. */
+static size_t stub_put_opt(uint8_t *m, size_t len, size_t cap)
+{
+	static const uint8_t opt[11] = { 0, 0, 41, STUB_EDNS_SIZE >> 8, STUB_EDNS_SIZE & 0xff,
+					 0, 0, 0, 0, 0, 0 };
+	uint16_t ar = (uint16_t)(m[10] << 8 | m[11]);
+
+	if (len + sizeof(opt) > cap || ar == 0xffff)
+		return len;
+	memcpy(m + len, opt, sizeof(opt));
+	ar++;
+	m[10] = (uint8_t)(ar >> 8);
+	m[11] = (uint8_t)ar;
+	return len + sizeof(opt);
+}
+
+size_t stub_fit_udp(uint8_t *msg, size_t len, size_t limit)
+{
+	size_t qend;
+	bool opt;
+
+	if (len <= limit)
+		return len;
+	opt = dns_find_opt(msg, len, NULL, NULL, NULL) == 0;
+	/* RFC 1035 4.2.1 / RFC 6891 7: too big, so TC with the question
+	 * only; the client asks again over TCP. */
+	if (dns_first_rr(msg, len, &qend) < 0)
+		qend = DNS_HEADER_LEN;
+	msg[2] |= 0x02;
+	memset(msg + 6, 0, 6);
+	return opt ? stub_put_opt(msg, qend, limit) : qend;
+}
+
+int stub_cache_answer(struct stub *s, struct stub_pvd *p, const struct dns_question *q,
+		      const uint8_t *query, size_t qlen, bool client_opt, size_t limit,
+		      uint8_t *out, size_t cap)
+{
+	/* One clock read per batch of queries, not per query: TTLs count
+	 * whole seconds. */
+	uint64_t now = s->batch_now ? s->batch_now : stub_now_ns() / 1000000000ull;
+	/* Room for the OPT we may add; a TCP answer larger than that is
+	 * sent without it rather than truncated (RFC 7766). */
+	int r = dns_cache_get(p->cache, q, query, qlen, now, out, cap - (client_opt ? 11 : 0));
+	size_t len;
+
+	if (r == -ENOSPC && client_opt && limit >= 65535 - 11)
+		r = dns_cache_get(p->cache, q, query, qlen, now, out, cap);
+
+	if (r < 0)
+		return r;
+	len = (size_t)r;
+	/* Cached answers are kept without OPT: one goes back iff the client
+	 * sent one (RFC 6891 section 7). */
+	if (client_opt)
+		len = stub_put_opt(out, len, cap);
+	return (int)stub_fit_udp(out, len, limit);
+}
+
+/* resolv.conf for the stub, with every PvD's domains as the search list. */
+void stub_resolv_conf(struct stub *s)
+{
+	char text[1024], tmp[300], addr[INET6_ADDRSTRLEN] = "";
+	size_t off;
+	FILE *f;
+
+	if (!s->cfg.resolv_conf[0])
+		return;
+	if (s->cfg.listen.ss_family == AF_INET)
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&s->cfg.listen)->sin_addr, addr,
+			  sizeof(addr));
+	else
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&s->cfg.listen)->sin6_addr, addr,
+			  sizeof(addr));
+	off = (size_t)snprintf(text, sizeof(text), "# Written by mifd: its per-PvD stub "
+			       "resolver (doc/resolver.md).\nnameserver %s\n", addr);
+	off += engine_dns_search(s->engine, text + off, sizeof(text) - off - 40);
+	/* No trust-ad: the stub does not validate, so an AD bit from a
+	 * network's resolver must not reach applications as if it meant
+	 * something (glibc clears AD without this option). */
+	snprintf(text + off, sizeof(text) - off, "options edns0\n");
+	if (strcmp(text, s->resolv_written) == 0)
+		return;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", s->cfg.resolv_conf);
+	f = fopen(tmp, "w");
+	if (!f || fputs(text, f) < 0 || fclose(f) != 0 || rename(tmp, s->cfg.resolv_conf) < 0) {
+		log_warn("dns: cannot write %s: %s", s->cfg.resolv_conf, strerror(errno));
+		return;
+	}
+	snprintf(s->resolv_written, sizeof(s->resolv_written), "%s", text);
+}
+
+static int stub_etc_resolv_conf(const struct stub_config *c)
+{
+	char cur[256];
+	ssize_t n = readlink("/etc/resolv.conf", cur, sizeof(cur) - 1);
+
+	if (n > 0 && (size_t)n == strlen(c->resolv_conf) && !memcmp(cur, c->resolv_conf, (size_t)n))
+		return 0;
+	if (rename("/etc/resolv.conf", "/etc/resolv.conf.mif-saved") < 0 && errno != ENOENT)
+		return -errno;
+	return symlink(c->resolv_conf, "/etc/resolv.conf") < 0 ? -errno : 0;
+}
+
+static void stub_mkdir_for(const char *path)
+{
+	char dir[256];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		mkdir(dir, 0755);
+	}
+}
+
+/* Each forwarded query holds a socket: raise the descriptor limit to what
+ * the system allows, and keep the stub's share well below it. */
+static size_t stub_fd_budget(void)
+{
+	struct rlimit rl;
+	size_t n;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return 64;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max > 65536 ? 65536 : rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	n = rl.rlim_cur > 512 ? (size_t)(rl.rlim_cur - 256) / 3 : 64;
+	return n > 4096 ? 4096 : n;
+}
+
+struct stub *stub_new(struct event_base *base, const struct stub_config *cfg,
+		      struct engine *e, int *err)
+{
+	struct stub *s = calloc(1, sizeof(*s));
+
+	if (!s) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	s->base = base;
+	s->engine = e;
+	s->cfg = *cfg;
+	s->udp_fd = -1;
+	s->memo_gen = 1;
+	s->max_upstream = stub_fd_budget();
+	LIST_INIT(&s->pvds);
+	LIST_INIT(&s->lingering);
+	TAILQ_INIT(&s->txs);
+	TAILQ_INIT(&s->tcp_clients);
+	*err = stub_udp_open(s);
+	if (*err == 0)
+		*err = stub_tcp_open(s);
+	if (*err < 0) {
+		stub_free(s);
+		return NULL;
+	}
+	if (cfg->resolv_conf[0]) {
+		stub_mkdir_for(cfg->resolv_conf);
+		stub_resolv_conf(s);
+		if (cfg->write_etc_resolv_conf && (*err = stub_etc_resolv_conf(cfg)) < 0)
+			log_warn("dns: cannot point /etc/resolv.conf at %s: %s", cfg->resolv_conf,
+				 strerror(-*err));
+	}
+	*err = 0;
+	return s;
+}
+
+void stub_free(struct stub *s)
+{
+	struct stub_tx *tx;
+	struct stub_att *a;
+
+	if (!s)
+		return;
+	while ((tx = TAILQ_FIRST(&s->txs)))
+		stub_tx_free(tx);
+	while ((a = LIST_FIRST(&s->lingering)))
+		stub_att_free(a);
+	while (LIST_FIRST(&s->pvds))
+		stub_pvd_free(s, LIST_FIRST(&s->pvds));
+	stub_tcp_close(s);
+	stub_udp_close(s);
+	free(s);
+}
+
+void stub_set_reply(struct stub *s, stub_reply_fn cb, void *ctx)
+{
+	s->reply = cb;
+	s->reply_ctx = ctx;
+}

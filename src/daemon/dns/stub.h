@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The per-PvD stub resolver (doc/resolver.md): listens on a loopback
+ * address (UDP and TCP), picks the PvD that should answer each query
+ * (dns_select.h), answers from that PvD's cache (dnscache.h) or forwards
+ * the query to that PvD's servers through that PvD (dns_plan.h), and never
+ * serves one PvD's answer for another.
+ */
+#ifndef MIF_DAEMON_STUB_H
+#define MIF_DAEMON_STUB_H
+
+#include <event2/event.h>
+#include <jansson.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "daemon/engine/engine.h"
+
+#define STUB_DEFAULT_ADDR "127.0.0.153"
+#define STUB_DEFAULT_PORT 53
+
+struct stub_config {
+	bool enabled;
+	struct sockaddr_storage listen;   /* AF_INET or AF_INET6 */
+	size_t cache_size, cache_bytes;   /* per PvD */
+	uint32_t max_ttl, max_neg_ttl;
+	uint32_t timeout_ms;
+	char resolv_conf[256];            /* "" for none */
+	bool write_etc_resolv_conf;
+};
+
+void stub_config_defaults(struct stub_config *c);
+/* "ADDR", "ADDR:PORT", "[ADDR6]:PORT". 0 or -EINVAL. */
+int stub_parse_listen(const char *text, struct sockaddr_storage *out);
+/* "127.0.0.153:53", "[::1]:5353" */
+void stub_format_listen(const struct sockaddr_storage *ss, char *buf, size_t len);
+
+struct stub;
+
+/* Open the listening sockets. NULL with *err set (-EADDRINUSE, ...). */
+struct stub *stub_new(struct event_base *base, const struct stub_config *cfg,
+		      struct engine *e, int *err);
+void stub_free(struct stub *s);
+
+/* The PvD set changed (engine sync callback): reconcile servers, caches. */
+void stub_sync(void *ctx);
+
+/* dns.resolve {"name", "type"?, "pvd"?}: answer through the reply
+ * callback with the token (always later, from the event loop). */
+typedef void (*stub_reply_fn)(void *ctx, uint32_t token, int err, json_t *result,
+			      const char *msg);
+void stub_set_reply(struct stub *s, stub_reply_fn cb, void *ctx);
+int stub_resolve(struct stub *s, json_t *params, uint32_t *token, char *err, size_t errlen);
+
+/* dns.flush {"pvd"?}: entries dropped, or -ENOENT (err set). */
+int stub_flush(struct stub *s, json_t *params, json_t **out, char *err, size_t errlen);
+
+/* Add per-PvD state (server_state, cache) to dns.list's PvD objects, and
+ * return the stub's own counters. */
+void stub_pvd_json(struct stub *s, uint64_t handle, json_t *pvd);
+json_t *stub_status_json(struct stub *s);
+
+#endif

@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: MIT */
+/* Stub resolver internals shared by stub*.c. */
+#ifndef MIF_DAEMON_STUB_PRIV_H
+#define MIF_DAEMON_STUB_PRIV_H
+
+#include <sys/queue.h>
+#include <sys/socket.h>
+
+#include "daemon/dns/dns_plan.h"
+#include "daemon/dns/dns_select.h"
+#include "daemon/dns/dnscache.h"
+#include "daemon/dns/stub.h"
+#include "daemon/dns/stub_server.h"
+#include "proto/dns.h"
+
+#define STUB_BATCH 32              /* datagrams per recvmmsg/sendmmsg */
+#define STUB_UDP_MAX 4096          /* largest UDP reply we send */
+#define STUB_EDNS_SIZE 1232        /* our advertised size (DNS flag day 2020) */
+#define STUB_QUERY_MAX 1232        /* the largest query forwarded */
+#define STUB_MAX_PVDS 64
+#define STUB_MAX_TX 1024           /* queries in flight */
+#define STUB_MAX_ATTEMPTS 16       /* sends per query, every PvD together */
+#define STUB_MAX_TCP_CLIENTS 64
+#define STUB_TCP_IDLE_S 10
+#define STUB_ADDR_WAIT_MS 200      /* re-check for a PvD source address */
+#define STUB_ADDR_WAITS 5          /* that many times, then the next PvD */
+
+struct stub_counters {
+	uint64_t queries, udp, tcp, hits, misses, forwarded, answered, servfail, malformed,
+		refused, notimp, dropped_responses, spoof_id, spoof_source, spoof_question,
+		spoof_malformed, tcp_retries, truncated_to_client, overload, fallbacks,
+		dns64;
+};
+
+/* One PvD as the stub sees it. */
+struct stub_pvd {
+	LIST_ENTRY(stub_pvd) e;
+	struct dns_plan_pvd plan;
+	struct stub_server srv[DNS_PLAN_MAX_SERVERS];
+	struct dns_cache *cache;
+	uint64_t queries, answers;
+	bool seen;                     /* in the latest plan */
+};
+
+enum stub_client { STUB_CL_UDP, STUB_CL_TCP, STUB_CL_CTL };
+
+enum stub_result { STUB_RES_PENDING, STUB_RES_ANSWER, STUB_RES_TIMEOUT, STUB_RES_SERVFAIL,
+		   STUB_RES_REFUSED, STUB_RES_TRUNCATED, STUB_RES_ERROR };
+
+struct stub_tx;
+
+/* One query sent to one server: its own socket, port and ID. */
+struct stub_att {
+	LIST_ENTRY(stub_att) e;
+	struct stub *s;
+	struct stub_tx *tx;            /* NULL once lingering (a late probe) */
+	int fd;
+	struct event *ev;
+	uint64_t handle;               /* PvD */
+	struct dns_upstream up;
+	uint16_t id;
+	uint64_t sent_ns, rto_ns;
+	bool probe;
+	enum stub_result res;
+	struct bufferevent *tcp;       /* set while retrying over TCP */
+};
+
+struct stub_tx {
+	TAILQ_ENTRY(stub_tx) e;
+	struct stub *s;
+	enum stub_client kind;
+	struct sockaddr_storage peer;  /* UDP client */
+	socklen_t peer_len;
+	uint64_t conn_id;              /* TCP client */
+	uint32_t token;                /* control client */
+	uint16_t client_udp;           /* UDP payload the client accepts */
+	uint16_t client_id;
+	bool client_opt;
+	struct dns_question q;
+	uint8_t *query;                /* as the client sent it */
+	size_t qlen;
+	struct dns_choice choice;
+	size_t pvd_i;                  /* index in choice.pvd being tried */
+	size_t step;                   /* schedule step within that PvD */
+	size_t order[DNS_PLAN_MAX_SERVERS], n_order;
+	LIST_HEAD(, stub_att) atts;
+	size_t n_att;
+	struct stub_att_log { uint64_t handle; struct dns_upstream up; enum stub_result res; }
+		log[STUB_MAX_ATTEMPTS];
+	uint8_t *last_fail;            /* the last SERVFAIL/REFUSED, passed on if nothing better */
+	size_t last_fail_len;
+	struct event *timer;
+	uint64_t start_ns, deadline_ns;
+	bool answered_tcp;
+	unsigned addr_waits;
+	bool no_cache;                 /* DO or CD set: not cached */
+};
+
+struct stub_tcp_client;
+
+/* The hit path's choice table (stub_pick.c). */
+#define STUB_PICK_MAX 64
+struct stub_pick {
+	uint32_t gen;                  /* memo_gen it was built for */
+	uint64_t rank[2];
+	uint64_t default_h;
+	bool overflow;                 /* more domains than fit: slow path */
+	size_t n;
+	struct {
+		uint8_t wire[DNAME_MAX_WIRE];
+		size_t len;
+		uint64_t handle;
+	} dom[STUB_PICK_MAX];
+};
+
+struct stub {
+	struct event_base *base;
+	struct engine *engine;
+	struct stub_config cfg;
+	int udp_fd;
+	struct event *udp_ev;
+	struct stub_udp_bufs *ub;      /* batches: stub_udp.c */
+	uint64_t batch_now;            /* monotonic seconds for a batch, or 0 */
+	uint8_t *tcp_in, *tcp_out;     /* one TCP message each way */
+	uint8_t *scratch;              /* an upstream answer, 64 KiB */
+	struct evconnlistener *tcp_lst;
+	TAILQ_HEAD(, stub_tcp_client) tcp_clients;
+	size_t n_tcp;
+	uint64_t next_conn_id;
+	LIST_HEAD(, stub_pvd) pvds;
+	size_t n_pvds;
+	TAILQ_HEAD(, stub_tx) txs;
+	size_t n_tx;
+	LIST_HEAD(, stub_att) lingering;
+	struct stub_counters ctr;
+	stub_reply_fn reply;
+	void *reply_ctx;
+	uint32_t next_token;
+	uint8_t rnd[256];              /* getrandom() pool for IDs */
+	size_t rnd_left;
+	char resolv_written[1024];
+	struct stub_pick pick;
+	size_t n_upstream, max_upstream;  /* upstream sockets open, and the budget */
+	struct event *lst_pause;       /* re-enables the TCP listener */
+	uint32_t memo_gen;             /* bumped on every PvD change */
+};
+
+/* stub.c */
+struct stub_pvd *stub_pvd_by_handle(struct stub *s, uint64_t h);
+uint16_t stub_random16(struct stub *s);
+uint64_t stub_now_ns(void);
+/* Choose the PvDs for a question (asked: a handle or 0); why only if want_why. */
+int stub_choose(struct stub *s, const char *qname, uint64_t asked, bool want_why,
+		struct dns_choice *c);
+/* stub_pick.c: the first PvD for q, as dns_select() would choose it, or
+ * 0 when the slow path must decide (reverse names, huge domain lists). */
+uint64_t stub_pick(struct stub *s, const struct dns_question *q);
+/* Answer from the cache of choice's first PvD into out: length or -ENOENT. */
+int stub_cache_answer(struct stub *s, struct stub_pvd *p, const struct dns_question *q,
+		      const uint8_t *query, size_t qlen, bool client_opt, size_t limit,
+		      uint8_t *out, size_t cap);
+void stub_resolv_conf(struct stub *s);
+
+/* stub_tx.c: a query that must be forwarded. Takes a copy of query. */
+struct stub_tx *stub_tx_start(struct stub *s, enum stub_client kind, const struct dns_question *q,
+			      const uint8_t *query, size_t qlen, const struct dns_choice *c);
+void stub_tx_free(struct stub_tx *tx);
+void stub_tx_pvd_gone(struct stub *s, uint64_t handle);
+void stub_att_free(struct stub_att *a);
+
+/* stub_udp.c, stub_tcp.c, stub_net.c */
+int stub_handle_query(struct stub *s, const uint8_t *msg, size_t len, bool tcp, uint8_t *out,
+		      size_t cap, struct stub_tx **txp);
+int stub_bind_listen(const struct sockaddr_storage *ss, int type);
+int stub_upstream_socket(const struct stub_pvd *p, const struct dns_upstream *up, int type,
+			 struct sockaddr_storage *to, socklen_t *tolen);
+int stub_udp_open(struct stub *s);
+void stub_udp_close(struct stub *s);
+int stub_tcp_open(struct stub *s);
+void stub_tcp_close(struct stub *s);
+/* Deliver a finished answer to its client (UDP, TCP or control). */
+void stub_deliver(struct stub_tx *tx, const uint8_t *resp, size_t len, struct stub_pvd *p,
+		  const struct dns_upstream *from, int err, const char *msg);
+void stub_send_udp(struct stub *s, const struct sockaddr_storage *to, socklen_t tolen,
+		   const uint8_t *msg, size_t len);
+void stub_send_tcp(struct stub *s, uint64_t conn_id, const uint8_t *msg, size_t len);
+/* Fit an answer to a UDP client's size: TC and no records if too big. */
+size_t stub_fit_udp(uint8_t *msg, size_t len, size_t limit);
+
+/* stub_ctl.c */
+void stub_ctl_deliver(struct stub_tx *tx, const uint8_t *resp, size_t len, struct stub_pvd *p,
+		      const struct dns_upstream *from, int err, const char *msg);
+
+#endif

@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The stub's TCP side (RFC 7766): two-octet length-prefixed messages,
+ * several queries per connection, answers in any order. Connections are
+ * capped in number and closed after STUB_TCP_IDLE_S idle seconds; a zero
+ * length or a half message at close drops only that connection.
+ */
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/listener.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "daemon/dns/stub_priv.h"
+
+#define STUB_TCP_MAX_PENDING 32
+/* Answers queued for a client that does not read: stop reading its
+ * queries past this, so it cannot make mifd buffer without bound. */
+#define STUB_TCP_MAX_OUTPUT (256u << 10)
+
+struct stub_tcp_client {
+	TAILQ_ENTRY(stub_tcp_client) e;
+	struct stub *s;
+	struct bufferevent *bev;
+	uint64_t id;
+	unsigned pending;
+	bool eof;                      /* half-closed: answer, then close */
+};
+
+static void st_free(struct stub_tcp_client *c)
+{
+	TAILQ_REMOVE(&c->s->tcp_clients, c, e);
+	c->s->n_tcp--;
+	bufferevent_free(c->bev);
+	free(c);
+}
+
+static void st_write(struct stub_tcp_client *c, const uint8_t *msg, size_t len)
+{
+	uint8_t l[2] = { (uint8_t)(len >> 8), (uint8_t)len };
+
+	if (len > 65535)
+		return;
+	bufferevent_write(c->bev, l, 2);
+	bufferevent_write(c->bev, msg, len);
+}
+
+static bool st_blocked(struct stub_tcp_client *c)
+{
+	return c->pending >= STUB_TCP_MAX_PENDING ||
+	       evbuffer_get_length(bufferevent_get_output(c->bev)) > STUB_TCP_MAX_OUTPUT;
+}
+
+/* Queries already buffered are not announced again by libevent: run the
+ * read callback from the loop (never from here: an answer is being
+ * delivered and the stub's TCP buffers may be in use). */
+static void st_resume(struct stub_tcp_client *c)
+{
+	if (c->eof || st_blocked(c))
+		return;
+	bufferevent_enable(c->bev, EV_READ);
+	if (evbuffer_get_length(bufferevent_get_input(c->bev)) >= 2)
+		bufferevent_trigger(c->bev, EV_READ, BEV_TRIG_IGNORE_WATERMARKS |
+				    BEV_TRIG_DEFER_CALLBACKS);
+}
+
+void stub_send_tcp(struct stub *s, uint64_t conn_id, const uint8_t *msg, size_t len)
+{
+	struct stub_tcp_client *c;
+
+	TAILQ_FOREACH(c, &s->tcp_clients, e) {
+		if (c->id == conn_id) {
+			st_write(c, msg, len);
+			if (c->pending)
+				c->pending--;
+			st_resume(c);
+			return;
+		}
+	}
+}
+
+static void st_read_cb(struct bufferevent *bev, void *arg)
+{
+	struct stub_tcp_client *c = arg;
+	struct stub *s = c->s;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	uint8_t l[2];
+
+	while (evbuffer_get_length(in) >= 2 && !st_blocked(c)) {
+		struct stub_tx *tx;
+		size_t len;
+		int r;
+
+		evbuffer_copyout(in, l, 2);
+		len = (size_t)l[0] << 8 | l[1];
+		if (len == 0) {
+			s->ctr.malformed++;
+			return st_free(c);
+		}
+		if (evbuffer_get_length(in) < 2 + len)
+			return;
+		evbuffer_drain(in, 2);
+		evbuffer_remove(in, s->tcp_in, len);
+		s->ctr.tcp++;
+		r = stub_handle_query(s, s->tcp_in, len, true, s->tcp_out, 65535, &tx);
+		if (r > 0) {
+			st_write(c, s->tcp_out, (size_t)r);
+		} else if (tx) {
+			tx->conn_id = c->id;
+			c->pending++;
+		}
+	}
+	/* Enough in flight or unread: read more once answers go out. */
+	if (st_blocked(c))
+		bufferevent_disable(bev, EV_READ);
+}
+
+/* Everything answered and written: a half-closed client is done. */
+static void st_write_cb(struct bufferevent *bev, void *arg)
+{
+	struct stub_tcp_client *c = arg;
+
+	if (c->eof && !c->pending && evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+		return st_free(c);
+	st_resume(c);
+}
+
+static void st_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct stub_tcp_client *c = arg;
+
+	/* RFC 7766 section 6.2.4: a client may half-close after its
+	 * queries; its answers still go out. */
+	if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR) &&
+	    (c->pending || evbuffer_get_length(bufferevent_get_output(bev)))) {
+		c->eof = true;
+		bufferevent_disable(bev, EV_READ);
+		return;
+	}
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT))
+		st_free(c);
+}
+
+static void st_accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
+			 int salen, void *arg)
+{
+	struct stub *s = arg;
+	struct stub_tcp_client *c;
+	/* Idle means idle: never shorter than a forwarded query may take. */
+	struct timeval idle = { STUB_TCP_IDLE_S + s->cfg.timeout_ms / 1000, 0 };
+
+	(void)l;
+	(void)sa;
+	(void)salen;
+	if (s->n_tcp >= STUB_MAX_TCP_CLIENTS || !(c = calloc(1, sizeof(*c)))) {
+		s->ctr.overload++;
+		close(fd);
+		return;
+	}
+	c->s = s;
+	c->id = ++s->next_conn_id;
+	c->bev = bufferevent_socket_new(s->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (!c->bev) {
+		close(fd);
+		free(c);
+		return;
+	}
+	TAILQ_INSERT_TAIL(&s->tcp_clients, c, e);
+	s->n_tcp++;
+	bufferevent_setcb(c->bev, st_read_cb, st_write_cb, st_event_cb, c);
+	bufferevent_set_timeouts(c->bev, &idle, &idle);
+	bufferevent_setwatermark(c->bev, EV_WRITE, 0, 0);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+}
+
+static void st_unpause_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct stub *s = arg;
+
+	(void)fd;
+	(void)what;
+	if (s->tcp_lst)
+		evconnlistener_enable(s->tcp_lst);
+}
+
+/* accept() failed (out of descriptors): pause for a second rather than
+ * spin on a connection that stays pending. */
+static void st_listen_error_cb(struct evconnlistener *l, void *arg)
+{
+	struct stub *s = arg;
+	struct timeval one = { 1, 0 };
+
+	s->ctr.overload++;
+	evconnlistener_disable(l);
+	if (s->lst_pause)
+		evtimer_add(s->lst_pause, &one);
+}
+
+int stub_tcp_open(struct stub *s)
+{
+	int fd = stub_bind_listen(&s->cfg.listen, SOCK_STREAM);
+
+	if (fd < 0)
+		return fd;
+	s->tcp_in = malloc(65536);
+	s->tcp_out = malloc(65536);
+	s->scratch = malloc(65536);
+	s->tcp_lst = evconnlistener_new(s->base, st_accept_cb, s, LEV_OPT_CLOSE_ON_FREE, 64, fd);
+	if (!s->tcp_lst || !s->tcp_in || !s->tcp_out || !s->scratch) {
+		if (!s->tcp_lst)
+			close(fd);
+		return -ENOMEM;
+	}
+	evconnlistener_set_error_cb(s->tcp_lst, st_listen_error_cb);
+	s->lst_pause = evtimer_new(s->base, st_unpause_cb, s);
+	return s->lst_pause ? 0 : -ENOMEM;
+}
+
+void stub_tcp_close(struct stub *s)
+{
+	while (!TAILQ_EMPTY(&s->tcp_clients))
+		st_free(TAILQ_FIRST(&s->tcp_clients));
+	if (s->tcp_lst)
+		evconnlistener_free(s->tcp_lst);
+	s->tcp_lst = NULL;
+	if (s->lst_pause)
+		event_free(s->lst_pause);
+	s->lst_pause = NULL;
+	free(s->tcp_in);
+	free(s->tcp_out);
+	free(s->scratch);
+	s->tcp_in = s->tcp_out = s->scratch = NULL;
+}

@@ -1,0 +1,385 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "daemon/engine/engine_priv.h"
+#include "daemon/pvd/pvd_json.h"
+
+#define NS_PER_SEC 1000000000ull
+
+const char *engine_event_name(enum engine_event ev)
+{
+	switch (ev) {
+	case ENGINE_PVD_ADDED:
+		return "pvd-added";
+	case ENGINE_PVD_CHANGED:
+		return "pvd-changed";
+	case ENGINE_PVD_REMOVED:
+		return "pvd-removed";
+	case ENGINE_DEFAULT_CHANGED:
+		return "default-changed";
+	}
+	return "unknown";
+}
+
+const char *engine_drop_name(unsigned reason)
+{
+	switch (reason) {
+	case ENGINE_DROP_HOP_LIMIT:
+		return "hop-limit-not-255";
+	case ENGINE_DROP_SOURCE:
+		return "source-not-link-local";
+	case ENGINE_DROP_SIZE:
+		return "bad-size";
+	default:
+		return reason < RA_ERR__MAX ? ra_error_name(reason) : "unknown";
+	}
+}
+
+int engine_send(struct engine *e, uint32_t type, const void *data, size_t len)
+{
+	int r = chan_send(e->ch, type, data, len);
+
+	if (r < 0)
+		log_err("engine: cannot send message %u to the kernel side: %s", type, strerror(-r));
+	return r;
+}
+
+static void engine_json_ctx(struct engine *e, struct pvd_json_ctx *c, bool timers)
+{
+	c->view = &e->view;
+	c->now = log_now_ns();
+	c->timers = timers;
+	c->own_addr = engine_slaac_owns;
+	c->own_ctx = e;
+	c->extra = engine_dhcp_pvd_json;
+}
+
+void engine_emit(struct engine *e, enum engine_event ev, json_t *pvd)
+{
+	e->ctr.events++;
+	if (e->cb)
+		e->cb(e->cb_ctx, ev, pvd);
+	json_decref(pvd);
+}
+
+/* Publish p if its content changed since last published. */
+static void engine_publish(struct engine *e, struct pvd *p)
+{
+	struct pvd_json_ctx c;
+	json_t *j;
+	char *d;
+
+	engine_json_ctx(e, &c, false);
+	j = pvd_json(p, &c);
+	d = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(j);
+	if (!d || (p->digest && strcmp(d, p->digest) == 0)) {
+		free(d);
+		return;
+	}
+	bool added = p->digest == NULL;
+
+	free(p->digest);
+	p->digest = d;
+	engine_json_ctx(e, &c, true);
+	engine_emit(e, added ? ENGINE_PVD_ADDED : ENGINE_PVD_CHANGED, pvd_json(p, &c));
+}
+
+static void engine_arm_timer(struct engine *e, uint64_t next, uint64_t now)
+{
+	struct timeval tv;
+	uint64_t d;
+
+	if (next == PVD_NEVER) {
+		evtimer_del(e->timer);
+		return;
+	}
+	d = next > now ? next - now : 0;
+	tv.tv_sec = (time_t)(d / NS_PER_SEC);
+	tv.tv_usec = (suseconds_t)((d % NS_PER_SEC) / 1000) + 1;
+	evtimer_add(e->timer, &tv);
+}
+
+void engine_sync(struct engine *e)
+{
+	uint64_t now = log_now_ns(), next = PVD_NEVER;
+	struct pvd *p, *np;
+
+	for (p = TAILQ_FIRST(&e->store.pvds); p; p = np) {
+		np = TAILQ_NEXT(p, e);
+		pvd_expire(p, now);
+		if (pvd_is_empty(p)) {
+			if (p->digest)
+				engine_emit(e, ENGINE_PVD_REMOVED, pvd_json_ref(p));
+			pvd_destroy(&e->store, p);
+			continue;
+		}
+		engine_publish(e, p);
+		uint64_t t = pvd_next_expiry(p);
+
+		if (t < next)
+			next = t;
+	}
+	engine_arm_timer(e, next, now);
+	engine_route_sync(e);
+	if (e->sync_cb)
+		e->sync_cb(e->sync_ctx);
+}
+
+static void engine_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	engine_sync(arg);
+}
+
+static void engine_on_link(struct engine *e, const struct ipc_msg *m, bool gone)
+{
+	const struct msg_link *ml = (const struct msg_link *)m->data;
+	const struct view_link *l;
+
+	if (ipc_expect(m, sizeof(*ml)) < 0) {
+		e->ctr.ipc_errors++;
+		return;
+	}
+	if (gone) {
+		view_link_del(&e->view, ml->link.ifindex);
+	} else if (view_link_set(&e->view, ml) < 0) {
+		log_warn("too many links: ignoring %s", ml->link.name);
+		return;
+	}
+	l = view_link(&e->view, ml->link.ifindex);
+	/* A link that went down or away takes what it taught with it. */
+	if (!l || !l->up) {
+		pvd_forget_ifindex(&e->store, ml->link.ifindex);
+		engine_slaac_release(e, ml->link.ifindex);
+	}
+	if (e->view.synced)
+		engine_static_link(e, ml->link.ifindex, ml->link.name, l != NULL);
+	engine_dhcp_link(e, ml->link.ifindex);
+	engine_sync(e);
+}
+
+static void engine_on_addr(struct engine *e, const struct ipc_msg *m, bool gone)
+{
+	const struct nl_addr *a = (const struct nl_addr *)m->data;
+	int r;
+
+	if (ipc_expect(m, sizeof(*a)) < 0) {
+		e->ctr.ipc_errors++;
+		return;
+	}
+	if (gone) {
+		r = view_addr_del(&e->view, a);
+		engine_slaac_forget(e, a->ifindex, a);
+	} else {
+		r = view_addr_set(&e->view, a);
+		engine_slaac_addr_flags(e, a);
+	}
+	if (r > 0 && e->view.synced)
+		engine_sync(e);
+}
+
+static void engine_on_route(struct engine *e, const struct ipc_msg *m, bool gone)
+{
+	const struct nl_route *rt = (const struct nl_route *)m->data;
+
+	if (ipc_expect(m, sizeof(*rt)) < 0) {
+		e->ctr.ipc_errors++;
+		return;
+	}
+	if (gone)
+		view_route_del(&e->view, rt);
+	else
+		view_route_set(&e->view, rt);
+}
+
+static void engine_on_kernel_error(struct engine *e, const struct ipc_msg *m)
+{
+	const struct msg_kernel_error *ke = (const struct msg_kernel_error *)m->data;
+
+	if (ipc_expect(m, sizeof(*ke)) < 0) {
+		e->ctr.ipc_errors++;
+		return;
+	}
+	e->ctr.kernel_errors++;
+}
+
+static void engine_dispatch(struct engine *e, const struct ipc_msg *m)
+{
+	switch (m->hdr.type) {
+	case MSG_LINK:
+	case MSG_LINK_GONE:
+		engine_on_link(e, m, m->hdr.type == MSG_LINK_GONE);
+		break;
+	case MSG_ADDR:
+	case MSG_ADDR_GONE:
+		engine_on_addr(e, m, m->hdr.type == MSG_ADDR_GONE);
+		break;
+	case MSG_ROUTE:
+	case MSG_ROUTE_GONE:
+		engine_on_route(e, m, m->hdr.type == MSG_ROUTE_GONE);
+		break;
+	case MSG_RA:
+		engine_on_ra(e, m);
+		break;
+	case MSG_SYNC_DONE:
+		if (!e->view.synced) {
+			engine_route_start(e);
+			engine_static_load(e);
+		}
+		e->view.synced = true;
+		engine_sync(e);
+		break;
+	case MSG_KERNEL_ERROR:
+		engine_on_kernel_error(e, m);
+		break;
+	case MSG_DHCP_RX:
+	case MSG_ARP_RESULT:
+		engine_dhcp_msg(e, m);
+		break;
+	case MSG_RULE:
+	case MSG_RULE_GONE:
+		if (ipc_expect(m, sizeof(struct nl_rule)) < 0)
+			e->ctr.ipc_errors++;
+		else if (m->hdr.type == MSG_RULE)
+			view_rule_set(&e->view, (const struct nl_rule *)m->data);
+		else
+			view_rule_del(&e->view, (const struct nl_rule *)m->data);
+		break;
+	case MSG_RT_LOOKUP_RESULT:
+		engine_route_lookup_result(e, m);
+		break;
+	default:
+		e->ctr.ipc_errors++;
+		log_err("engine: unknown message type %u from the kernel side", m->hdr.type);
+	}
+}
+
+static void engine_msg_cb(void *ctx, const struct ipc_msg *m)
+{
+	engine_dispatch(ctx, m);
+}
+
+static void engine_close_cb(void *ctx)
+{
+	struct engine *e = ctx;
+
+	log_err("engine: the kernel side closed its channel; stopping");
+	event_base_loopexit(e->base, NULL);
+}
+
+struct engine *engine_new(struct event_base *base, int kernel_fd)
+{
+	struct engine *e = calloc(1, sizeof(*e));
+
+	if (!e)
+		return NULL;
+	e->base = base;
+	pvd_store_init(&e->store);
+	LIST_INIT(&e->slaac);
+	e->drop_rl = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 1);
+	e->started_ns = log_now_ns();
+	snprintf(e->pvd_dir, sizeof(e->pvd_dir), "%s", MIF_SYSCONFDIR "/mif/pvd.d");
+	route_cfg_defaults(&e->rt.cfg);
+	{
+		/* Marks of this run differ from the last mifd's (route_plan.h). */
+		uint16_t seed[ROUTE_MAX_TABLES];
+
+		if (getrandom(seed, sizeof(seed), GRND_NONBLOCK) != (ssize_t)sizeof(seed))
+			for (size_t i = 0; i < ROUTE_MAX_TABLES; i++)
+				seed[i] = (uint16_t)(time(NULL) ^ getpid() ^ (long)i * 40503);
+		route_tables_seed(&e->rt.tables, seed);
+	}
+	e->static_errors = json_array();
+	e->ch = chan_new(base, kernel_fd, engine_msg_cb, engine_close_cb, e);
+	e->timer = evtimer_new(base, engine_timer_cb, e);
+	if (view_init(&e->view) < 0 || !e->ch || !e->timer) {
+		engine_free(e);
+		return NULL;
+	}
+	return e;
+}
+
+void engine_free(struct engine *e)
+{
+	struct slaac_addr *s;
+
+	if (!e)
+		return;
+	chan_free(e->ch);
+	if (e->timer)
+		event_free(e->timer);
+	pvd_store_clear(&e->store);
+	while ((s = LIST_FIRST(&e->slaac))) {
+		LIST_REMOVE(s, e);
+		free(s);
+	}
+	view_free(&e->view);
+	engine_route_free(e);
+	json_decref(e->static_errors);
+	free(e);
+}
+
+void engine_set_event_cb(struct engine *e, engine_event_cb cb, void *ctx)
+{
+	e->cb = cb;
+	e->cb_ctx = ctx;
+}
+
+void engine_set_pvd_dir(struct engine *e, const char *dir)
+{
+	snprintf(e->pvd_dir, sizeof(e->pvd_dir), "%s", dir);
+}
+
+void engine_set_route_cfg(struct engine *e, const struct route_cfg *c)
+{
+	e->rt.cfg = *c;
+}
+
+void engine_set_route_reply(struct engine *e, engine_route_reply_fn cb, void *ctx)
+{
+	e->rt_reply = cb;
+	e->rt_reply_ctx = ctx;
+}
+
+void engine_release_addresses(struct engine *e)
+{
+	engine_route_stop(e);
+	engine_dhcp_stop_all(e, true);
+	engine_slaac_release(e, 0);
+}
+
+const struct engine_counters *engine_counters(const struct engine *e)
+{
+	return &e->ctr;
+}
+
+json_t *engine_pvd_list_json(struct engine *e)
+{
+	struct pvd_json_ctx c;
+	json_t *a = json_array();
+	struct pvd *p;
+
+	engine_json_ctx(e, &c, true);
+	TAILQ_FOREACH(p, &e->store.pvds, e)
+		if (p->digest)   /* only what has been published */
+			json_array_append_new(a, pvd_json(p, &c));
+	return a;
+}
+
+int engine_pvd_get_json(struct engine *e, const char *id, json_t **out)
+{
+	struct pvd_json_ctx c;
+	struct pvd *p = pvd_find(&e->store, id);
+
+	if (!p || !p->digest)
+		return -ENOENT;
+	engine_json_ctx(e, &c, true);
+	*out = pvd_json(p, &c);
+	return *out ? 0 : -ENOMEM;
+}

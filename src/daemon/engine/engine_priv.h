@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: MIT */
+/* Engine internals shared by engine*.c. */
+#ifndef MIF_DAEMON_ENGINE_PRIV_H
+#define MIF_DAEMON_ENGINE_PRIV_H
+
+#include <sys/queue.h>
+
+#include "common/ipc.h"
+#include "common/log.h"
+#include "daemon/core/chan.h"
+#include "daemon/engine/engine.h"
+#include "daemon/dhcp/engine_dhcp4.h"
+#include "daemon/routing/engine_route.h"
+#include "daemon/kern/kern.h"
+#include "daemon/core/msg.h"
+#include "daemon/pvd/pvd_spec.h"
+
+#define ENGINE_MAX_SPECS 64
+
+/* A PvD defined by a file in pvd.d or by the API. */
+struct engine_spec {
+	struct pvd_spec spec;
+	enum pvd_source origin;      /* PVD_SRC_STATIC or PVD_SRC_API */
+	char file[512];              /* static: where it was defined */
+	bool active;                 /* instantiated (its interface exists) */
+};
+
+/* An address mifd formed by SLAAC for a prefix nested in a PvD option. */
+struct slaac_addr {
+	LIST_ENTRY(slaac_addr) e;
+	int ifindex;
+	struct in6_addr addr;
+	uint64_t valid_until;        /* monotonic ns, PVD_NEVER if infinite */
+	uint64_t pref_until;
+	bool onlink;
+	bool dadfailed;               /* DAD failed: never programmed again on this link */
+};
+
+struct engine_dhcp6;
+
+struct engine {
+	struct event_base *base;
+	struct chan *ch;
+	struct event *timer;
+	struct pvd_store store;
+	struct view view;
+	LIST_HEAD(, slaac_addr) slaac;
+	struct engine_counters ctr;
+	struct log_ratelimit drop_rl;
+	engine_event_cb cb;
+	void *cb_ctx;
+	uint64_t started_ns;
+	char pvd_dir[256];
+	struct engine_spec specs[ENGINE_MAX_SPECS];
+	size_t n_specs;
+	json_t *static_errors;       /* [{"file", "error"}] from the last load */
+	char dhcp4_ifaces[KERN_MAX_IFACES][16];   /* names with DHCPv4 on */
+	size_t n_dhcp4_ifaces;
+	struct engine_dhcp4 *dhcp4[VIEW_MAX_LINKS];
+	size_t n_dhcp4;
+	struct engine_dhcp6 *dhcp6[VIEW_MAX_LINKS];
+	size_t n_dhcp6;
+	struct engine_route rt;
+	engine_route_reply_cb rt_reply;
+	void *rt_reply_ctx;
+	engine_sync_fn sync_cb;
+	void *sync_ctx;
+};
+
+/* engine_slaac.c */
+void engine_slaac_prefix(struct engine *e, int ifindex, const struct ra_prefix *p, uint64_t now);
+void engine_slaac_forget(struct engine *e, int ifindex, const struct nl_addr *gone);
+bool engine_slaac_owns(void *ctx, int ifindex, const uint8_t addr[16]);
+void engine_slaac_release(struct engine *e, int ifindex);
+void engine_slaac_addr_flags(struct engine *e, const struct nl_addr *a);
+
+/* engine.c */
+/* Hand an event to the subscriber callback; takes the reference to pvd. */
+void engine_emit(struct engine *e, enum engine_event ev, json_t *pvd);
+int engine_send(struct engine *e, uint32_t type, const void *data, size_t len);
+/* Recompute every PvD: expire, remove empty ones, emit events, re-arm timer. */
+void engine_sync(struct engine *e);
+
+/* engine_static.c */
+void engine_static_load(struct engine *e);
+void engine_static_link(struct engine *e, int ifindex, const char *ifname, bool up);
+
+/* engine_dhcp4.c */
+struct engine_dhcp4 *engine_dhcp4_new(struct engine *e, int ifindex, const uint8_t mac[6]);
+void engine_dhcp4_free(struct engine_dhcp4 *c, bool release);
+void engine_dhcp4_rx(struct engine *e, struct engine_dhcp4 *c, const uint8_t *data, size_t len);
+void engine_dhcp4_arp(struct engine *e, struct engine_dhcp4 *c, const struct msg_arp *r);
+json_t *engine_dhcp4_json(const struct engine_dhcp4 *c, bool timers);
+
+/* engine_dhcp.c */
+void engine_dhcp4_attach(struct engine *e, struct engine_dhcp4 *c);
+void engine_dhcp_link(struct engine *e, int ifindex);
+void engine_dhcp_after_ra(struct engine *e, int ifindex);
+void engine_dhcp_msg(struct engine *e, const struct ipc_msg *m);
+void engine_dhcp_stop_all(struct engine *e, bool release);
+json_t *engine_dhcp_pvd_json(void *ctx, const struct pvd *p, bool timers);
+json_t *engine_dhcp_status_json(struct engine *e);
+
+/* engine_dhcp6.c */
+struct engine_dhcp6;
+void engine_dhcp6_rx(struct engine *e, int ifindex, const struct in6_addr *from,
+		     const uint8_t *data, size_t len);
+void engine_dhcp6_attach(struct engine *e, struct engine_dhcp6 *c);
+void engine_dhcp6_after_ra(struct engine *e, int ifindex);
+void engine_dhcp6_stop_all(struct engine *e);
+void engine_dhcp6_pvd_json(struct engine *e, const struct pvd *p, bool timers, json_t *o);
+json_t *engine_dhcp6_status_json(struct engine *e);
+
+/* engine_route.c, engine_route_get.c */
+void engine_route_sync(struct engine *e);
+void engine_route_start(struct engine *e);
+void engine_route_stop(struct engine *e);
+void engine_route_free(struct engine *e);
+void engine_route_lookup_result(struct engine *e, const struct ipc_msg *m);
+json_t *engine_route_status_json(struct engine *e);
+
+/* engine_ra.c */
+void engine_on_ra(struct engine *e, const struct ipc_msg *m);
+
+#endif

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/* The engine's part of `mifctl status`: interfaces, counts and counters. */
+#include "daemon/engine/engine_priv.h"
+
+#define NS_PER_SEC 1000000000ull
+
+static json_t *engine_status_links(struct engine *e)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < e->view.n_links; i++) {
+		const struct view_link *l = &e->view.links[i];
+
+		json_array_append_new(a, json_pack("{s:s,s:i,s:b,s:b}",
+			"name", l->link.name, "ifindex", l->link.ifindex,
+			"managed", l->managed, "up", l->up));
+	}
+	return a;
+}
+
+static json_t *engine_status_ra(struct engine *e)
+{
+	json_t *drops = json_object();
+
+	for (unsigned i = 1; i < ENGINE_DROP__MAX; i++)
+		json_object_set_new(drops, engine_drop_name(i),
+				    json_integer((json_int_t)e->ctr.drops[i]));
+	return json_pack("{s:I,s:I,s:I,s:I,s:o}",
+			 "received", (json_int_t)e->ctr.ra_received,
+			 "accepted", (json_int_t)e->ctr.ra_accepted,
+			 "dropped", (json_int_t)e->ctr.ra_dropped,
+			 "unmanaged_interface", (json_int_t)e->ctr.ra_unmanaged,
+			 "drop_reasons", drops);
+}
+
+json_t *engine_status_json(struct engine *e)
+{
+	struct slaac_addr *s;
+	json_int_t n_slaac = 0;
+
+	LIST_FOREACH(s, &e->slaac, e)
+		n_slaac++;
+	return json_pack("{s:I,s:I,s:o,s:o,s:{s:I,s:I,s:I},s:I,s:I,s:I,s:I,s:s,s:O,s:o,s:o}",
+		"uptime", (json_int_t)((log_now_ns() - e->started_ns) / NS_PER_SEC),
+		"pvds", (json_int_t)e->store.count,
+		"interfaces", engine_status_links(e),
+		"ra", engine_status_ra(e),
+		"kernel_view", "links", (json_int_t)e->view.n_links,
+		"addresses", (json_int_t)e->view.n_addrs, "routes", (json_int_t)e->view.n_routes,
+		"addresses_formed", n_slaac,
+		"events", (json_int_t)e->ctr.events,
+		"ipc_errors", (json_int_t)(e->ctr.ipc_errors + chan_errors(e->ch)),
+		"kernel_errors", (json_int_t)e->ctr.kernel_errors,
+		"pvd_dir", e->pvd_dir, "static_errors", e->static_errors,
+		"dhcp", engine_dhcp_status_json(e), "routing", engine_route_status_json(e));
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "daemon/kern/kern_priv.h"
+
+static void kern_msg_cb(void *ctx, const struct ipc_msg *m)
+{
+	if (m->hdr.type >= MSG_DHCP_OPEN && m->hdr.type <= MSG_ARP_PROBE)
+		kern_dhcp_on_engine(ctx, m);
+	else
+		kern_nl_on_engine(ctx, m);
+}
+
+static void kern_close_cb(void *ctx)
+{
+	struct kern *k = ctx;
+
+	log_err("kernel side: the engine closed its channel; stopping");
+	event_base_loopexit(k->base, NULL);
+}
+
+struct kern *kern_new(struct event_base *base, int engine_fd, const struct kern_config *cfg,
+		      int *err)
+{
+	struct kern *k = calloc(1, sizeof(*k));
+	int r = -ENOMEM;
+
+	if (!k)
+		goto fail;
+	k->base = base;
+	k->cfg = *cfg;
+	k->icmp_fd = -1;
+	k->rxbuf = malloc(KERN_RXBUF);
+	k->ch = chan_new(base, engine_fd, kern_msg_cb, kern_close_cb, k);
+	if (!k->rxbuf || !k->ch)
+		goto fail;
+	r = kern_icmp6_open(k);
+	if (r < 0)
+		goto fail;
+	r = kern_nl_open(k);
+	if (r < 0)
+		goto fail;
+	return k;
+fail:
+	kern_free(k);
+	*err = r;
+	return NULL;
+}
+
+void kern_free(struct kern *k)
+{
+	if (!k)
+		return;
+	kern_nl_close(k);
+	kern_icmp6_close(k);
+	kern_dhcp_close_all(k);
+	chan_free(k->ch);
+	free(k->rxbuf);
+	free(k);
+}

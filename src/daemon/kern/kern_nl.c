@@ -1,0 +1,409 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * rtnetlink on the kernel side: keep the engine's view of links, addresses
+ * and routes in step (subscribe first, then dump, so nothing is missed;
+ * duplicates are harmless upserts), and carry out address requests.
+ */
+#include <errno.h>
+#include <arpa/inet.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "daemon/kern/kern_priv.h"
+
+static bool kern_managed(const struct kern *k, const struct nl_link *l)
+{
+	if (k->cfg.n_ifaces == 0)
+		return !(l->flags & IFF_LOOPBACK);
+	for (size_t i = 0; i < k->cfg.n_ifaces; i++)
+		if (strcmp(k->cfg.ifaces[i], l->name) == 0)
+			return true;
+	return false;
+}
+
+static void kern_nl_forward(struct kern *k, const struct nlmsghdr *nlh)
+{
+	union {
+		struct msg_link l;
+		struct nl_addr a;
+		struct nl_route r;
+		struct nl_rule ru;
+	} u;
+	bool del = nlh->nlmsg_type == RTM_DELLINK || nlh->nlmsg_type == RTM_DELADDR ||
+		   nlh->nlmsg_type == RTM_DELROUTE || nlh->nlmsg_type == RTM_DELRULE;
+
+	memset(&u, 0, sizeof(u));
+	switch (nlh->nlmsg_type) {
+	case RTM_NEWLINK:
+	case RTM_DELLINK:
+		if (nl_parse_link(nlh, &u.l.link) < 0)
+			break;
+		u.l.managed = kern_managed(k, &u.l.link);
+		if (u.l.managed && !del)
+			kern_sysctl_link(k, &u.l.link);
+		chan_send(k->ch, del ? MSG_LINK_GONE : MSG_LINK, &u.l, sizeof(u.l));
+		return;
+	case RTM_NEWADDR:
+	case RTM_DELADDR:
+		if (nl_parse_addr(nlh, &u.a) < 0)
+			break;
+		chan_send(k->ch, del ? MSG_ADDR_GONE : MSG_ADDR, &u.a, sizeof(u.a));
+		return;
+	case RTM_NEWROUTE:
+	case RTM_DELROUTE:
+		if (nl_parse_route(nlh, &u.r) < 0)
+			break;
+		chan_send(k->ch, del ? MSG_ROUTE_GONE : MSG_ROUTE, &u.r, sizeof(u.r));
+		return;
+	case RTM_NEWRULE:
+	case RTM_DELRULE:
+		if (nl_parse_rule(nlh, &u.ru) < 0)
+			break;
+		chan_send(k->ch, del ? MSG_RULE_GONE : MSG_RULE, &u.ru, sizeof(u.ru));
+		return;
+	default:
+		return;
+	}
+	log_debug("ignoring a netlink message of type %u that does not parse", nlh->nlmsg_type);
+}
+
+static int kern_nl_send_dump(struct kern *k)
+{
+	static const uint16_t types[] = { RTM_GETLINK, RTM_GETADDR, RTM_GETROUTE, RTM_GETRULE };
+	uint8_t buf[64];
+	struct nlmsghdr *nlh;
+
+	k->dump_seq = ++k->seq;
+	nlh = nl_build_dump(buf, sizeof(buf), types[k->dump], AF_UNSPEC, k->dump_seq);
+	if (!nlh || mnl_socket_sendto(k->nl_req, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	return 0;
+}
+
+/* One dump finished: start the next, or tell the engine the view is whole. */
+static void kern_nl_dump_next(struct kern *k)
+{
+	if (++k->dump < KERN_DUMP_DONE) {
+		if (kern_nl_send_dump(k) < 0)
+			log_err("netlink dump request failed: %s", strerror(errno));
+		return;
+	}
+	chan_send(k->ch, MSG_SYNC_DONE, NULL, 0);
+}
+
+static void kern_nl_restart_dump(struct kern *k)
+{
+	k->dump = KERN_DUMP_LINKS;
+	if (kern_nl_send_dump(k) < 0)
+		log_err("netlink dump request failed: %s", strerror(errno));
+}
+
+static ssize_t kern_nl_recv(struct kern *k, struct mnl_socket *s)
+{
+	ssize_t n = recv(mnl_socket_get_fd(s), k->rxbuf, KERN_RXBUF, MSG_DONTWAIT);
+
+	if (n < 0 && errno == EAGAIN)
+		return 0;
+	return n < 0 ? -errno : n;
+}
+
+/*
+ * Read up to 64 datagrams from s and hand each netlink message in them to
+ * fn (bounded, so a flood cannot starve the rest of the loop). Returns
+ * -ENOBUFS if the kernel dropped messages for us, else 0.
+ */
+static int kern_nl_drain(struct kern *k, struct mnl_socket *s,
+			 void (*fn)(struct kern *, const struct nlmsghdr *))
+{
+	for (int i = 0; i < 64; i++) {
+		ssize_t n = kern_nl_recv(k, s);
+		const struct nlmsghdr *nlh;
+		size_t off = 0;
+
+		if (n == -ENOBUFS)
+			return -ENOBUFS;
+		if (n <= 0)
+			return 0;
+		while ((nlh = nl_next(k->rxbuf, (size_t)n, &off)))
+			fn(k, nlh);
+	}
+	return 0;
+}
+
+static void kern_nl_ev_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct kern *k = arg;
+
+	/* Events were lost: read the whole state again. Bounded: what is
+	 * still queued is read on the next wakeup. */
+	if (kern_nl_drain(k, k->nl_ev, kern_nl_forward) == -ENOBUFS) {
+		log_warn("netlink event queue overflowed; resynchronising");
+		kern_nl_restart_dump(k);
+	}
+}
+
+static void kern_nl_dump_msg(struct kern *k, const struct nlmsghdr *nlh)
+{
+	if (nlh->nlmsg_seq != k->dump_seq)
+		return;
+	if (nlh->nlmsg_type == NLMSG_DONE || nlh->nlmsg_type == NLMSG_ERROR)
+		kern_nl_dump_next(k);
+	else
+		kern_nl_forward(k, nlh);
+}
+
+static void kern_nl_req_cb(evutil_socket_t fd, short what, void *arg)
+{
+	kern_nl_drain(arg, ((struct kern *)arg)->nl_req, kern_nl_dump_msg);
+}
+
+static int kern_nl_pending(struct kern *k, uint32_t seq)
+{
+	for (size_t i = 0; i < sizeof(k->pending) / sizeof(k->pending[0]); i++)
+		if (k->pending[i].seq == seq && k->pending[i].type)
+			return (int)i;
+	return -1;
+}
+
+static void kern_nl_lookup_done(struct kern *k, int slot, int error, const struct nl_route *r)
+{
+	struct msg_rt_lookup_result res = { .token = k->pending[slot].token, .error = error };
+
+	if (r)
+		res.route = *r;
+	k->pending[slot].type = 0;
+	chan_send(k->ch, MSG_RT_LOOKUP_RESULT, &res, sizeof(res));
+}
+
+static void kern_nl_report(struct kern *k, const struct nlmsghdr *nlh)
+{
+	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+	struct msg_kernel_error ke = { 0 };
+	char buf[64] = "?";
+	int slot = kern_nl_pending(k, nlh->nlmsg_seq);
+
+	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*err)))
+		return;
+	if (slot >= 0 && k->pending[slot].type == MSG_RT_LOOKUP) {
+		if (err->error)
+			kern_nl_lookup_done(k, slot, err->error, NULL);
+		return;
+	}
+	if (err->error == 0)
+		return;
+	ke.error = err->error;
+	for (size_t i = 0; i < sizeof(k->pending) / sizeof(k->pending[0]); i++) {
+		if (k->pending[i].seq == nlh->nlmsg_seq) {
+			ke.request = k->pending[i].type;
+			ke.addr = k->pending[i].addr;
+			inet_ntop(ke.addr.family, ke.addr.addr, buf, sizeof(buf));
+		}
+	}
+	if (slot >= 0 && k->pending[slot].type != MSG_ADDR_CONFIGURE &&
+	    k->pending[slot].type != MSG_ADDR_REMOVE) {
+		/* A route or rule: deleting one that is already gone is fine. */
+		if (err->error != -ESRCH && err->error != -ENOENT)
+			log_warn("kernel refused a routing request (%u): %s", k->pending[slot].type,
+				 strerror(-err->error));
+		if (err->error == -ESRCH || err->error == -ENOENT)
+			return;
+	} else {
+		log_warn("kernel refused address request for %s: %s", buf, strerror(-err->error));
+	}
+	chan_send(k->ch, MSG_KERNEL_ERROR, &ke, sizeof(ke));
+}
+
+static void kern_nl_cmd_msg(struct kern *k, const struct nlmsghdr *nlh)
+{
+	int slot;
+	struct nl_route r;
+
+	if (nlh->nlmsg_type == NLMSG_ERROR) {
+		kern_nl_report(k, nlh);
+	} else if (nlh->nlmsg_type == RTM_NEWROUTE) {
+		slot = kern_nl_pending(k, nlh->nlmsg_seq);
+		if (slot >= 0 && k->pending[slot].type == MSG_RT_LOOKUP)
+			kern_nl_lookup_done(k, slot, nl_parse_route(nlh, &r) < 0 ? -EBADMSG : 0, &r);
+	}
+}
+
+static void kern_nl_cmd_cb(evutil_socket_t fd, short what, void *arg)
+{
+	kern_nl_drain(arg, ((struct kern *)arg)->nl_cmd, kern_nl_cmd_msg);
+}
+
+static int kern_nl_slot(struct kern *k, uint32_t type)
+{
+	size_t slot = ++k->seq % (sizeof(k->pending) / sizeof(k->pending[0]));
+
+	k->pending[slot].seq = k->seq;
+	k->pending[slot].type = type;
+	return (int)slot;
+}
+
+static void kern_nl_cmd_send(struct kern *k, const struct nlmsghdr *nlh)
+{
+	if (!nlh)
+		return log_err("kernel side: a request did not fit");
+	if (mnl_socket_sendto(k->nl_cmd, nlh, nlh->nlmsg_len) < 0)
+		log_err("netlink request failed: %s", strerror(errno));
+}
+
+static void kern_nl_addr_req(struct kern *k, const struct ipc_msg *m)
+{
+	const struct nl_addr *a = (const struct nl_addr *)m->data;
+	uint8_t buf[512];
+	int slot;
+
+	if (ipc_expect(m, sizeof(*a)) < 0 ||
+	    !((a->family == AF_INET6 && a->plen <= 128) || (a->family == AF_INET && a->plen <= 32)))
+		return log_err("kernel side: invalid address request from the engine");
+	slot = kern_nl_slot(k, m->hdr.type);
+	k->pending[slot].addr = *a;
+	kern_nl_cmd_send(k, nl_build_addr(buf, sizeof(buf), m->hdr.type == MSG_ADDR_CONFIGURE, a,
+					  k->seq));
+}
+
+static void kern_nl_lookup(struct kern *k, const struct ipc_msg *m)
+{
+	const struct msg_rt_lookup *q = (const struct msg_rt_lookup *)m->data;
+	uint8_t buf[512];
+	int slot;
+
+	if (ipc_expect(m, sizeof(*q)) < 0 || (q->family != AF_INET && q->family != AF_INET6))
+		return log_err("kernel side: invalid lookup from the engine");
+	slot = kern_nl_slot(k, MSG_RT_LOOKUP);
+	k->pending[slot].token = q->token;
+	kern_nl_cmd_send(k, nl_build_route_get(buf, sizeof(buf), q->family, q->dst,
+					       q->has_src ? q->src : NULL, q->mark, 0, k->seq));
+}
+
+/* Requests from the engine; every payload size is checked exactly. */
+void kern_nl_on_engine(struct kern *k, const struct ipc_msg *m)
+{
+	uint8_t buf[512];
+
+	switch (m->hdr.type) {
+	case MSG_ADDR_CONFIGURE:
+	case MSG_ADDR_REMOVE:
+		return kern_nl_addr_req(k, m);
+	case MSG_RT_ROUTE_ADD:
+	case MSG_RT_ROUTE_DEL:
+		if (ipc_expect(m, sizeof(struct nl_route)) < 0)
+			break;
+		kern_nl_slot(k, m->hdr.type);
+		return kern_nl_cmd_send(k, nl_build_route(buf, sizeof(buf),
+				m->hdr.type == MSG_RT_ROUTE_ADD, (const struct nl_route *)m->data, k->seq));
+	case MSG_RT_RULE_ADD:
+	case MSG_RT_RULE_DEL:
+		if (ipc_expect(m, sizeof(struct nl_rule)) < 0)
+			break;
+		kern_nl_slot(k, m->hdr.type);
+		return kern_nl_cmd_send(k, nl_build_rule(buf, sizeof(buf),
+				m->hdr.type == MSG_RT_RULE_ADD, (const struct nl_rule *)m->data, k->seq));
+	case MSG_RT_LOOKUP:
+		return kern_nl_lookup(k, m);
+	}
+	log_err("kernel side: invalid request %u from the engine", m->hdr.type);
+}
+
+/*
+ * Per managed interface, when per-PvD routing is on: loose reverse-path
+ * filtering (replies to a PvD's source arrive on that PvD's interface,
+ * which a strict check against the main table would drop), and routes
+ * through a link without carrier ignored at once (the kernel keeps them
+ * otherwise).
+ */
+static void kern_sysctl_write(const char *path, const char *value)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f || fputs(value, f) < 0)
+		log_warn("cannot set %s: %s", path, strerror(errno));
+	if (f)
+		fclose(f);
+}
+
+void kern_sysctl_link(struct kern *k, const struct nl_link *l)
+{
+	static const char *const knobs[][3] = {
+		{ "ipv4", "rp_filter", "2" },
+		{ "ipv4", "ignore_routes_with_linkdown", "1" },
+		{ "ipv6", "ignore_routes_with_linkdown", "1" },
+	};
+	char path[128];
+
+	if (!k->cfg.routing || !l->name[0])
+		return;
+	for (size_t i = 0; i < k->n_sysctl_done; i++)
+		if (k->sysctl_done[i] == l->ifindex)
+			return;
+	if (k->n_sysctl_done < sizeof(k->sysctl_done) / sizeof(k->sysctl_done[0]))
+		k->sysctl_done[k->n_sysctl_done++] = l->ifindex;
+	for (size_t i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++) {
+		snprintf(path, sizeof(path), "/proc/sys/net/%s/conf/%s/%s", knobs[i][0], l->name,
+			 knobs[i][1]);
+		kern_sysctl_write(path, knobs[i][2]);
+	}
+}
+
+static struct mnl_socket *kern_nl_socket(struct kern *k, unsigned groups,
+					 event_callback_fn cb, struct event **ev)
+{
+	struct mnl_socket *s = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	int rcvbuf = 4 << 20;
+
+	if (!s)
+		return NULL;
+	if (mnl_socket_bind(s, groups, MNL_SOCKET_AUTOPID) < 0) {
+		mnl_socket_close(s);
+		return NULL;
+	}
+	/* A large buffer makes event overflow (and a full resync) rare. */
+	if (setsockopt(mnl_socket_get_fd(s), SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) < 0)
+		setsockopt(mnl_socket_get_fd(s), SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	*ev = event_new(k->base, mnl_socket_get_fd(s), EV_READ | EV_PERSIST, cb, k);
+	if (!*ev || event_add(*ev, NULL) < 0) {
+		mnl_socket_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+int kern_nl_open(struct kern *k)
+{
+	unsigned groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR |
+			  RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE | RTMGRP_IPV4_RULE;
+	int v6rules = RTNLGRP_IPV6_RULE;
+
+	k->nl_ev = kern_nl_socket(k, groups, kern_nl_ev_cb, &k->nl_ev_ev);
+	/* Groups past 32 have no bind() bit: join by number. */
+	if (k->nl_ev && setsockopt(mnl_socket_get_fd(k->nl_ev), SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
+				   &v6rules, sizeof(v6rules)) < 0)
+		log_warn("cannot follow IPv6 rule changes: %s", strerror(errno));
+	k->nl_req = kern_nl_socket(k, 0, kern_nl_req_cb, &k->nl_req_ev);
+	k->nl_cmd = kern_nl_socket(k, 0, kern_nl_cmd_cb, &k->nl_cmd_ev);
+	if (!k->nl_ev || !k->nl_req || !k->nl_cmd)
+		return errno ? -errno : -EIO;
+	kern_nl_restart_dump(k);
+	return 0;
+}
+
+void kern_nl_close(struct kern *k)
+{
+	struct event **evs[] = { &k->nl_ev_ev, &k->nl_req_ev, &k->nl_cmd_ev };
+	struct mnl_socket **ss[] = { &k->nl_ev, &k->nl_req, &k->nl_cmd };
+
+	for (size_t i = 0; i < 3; i++) {
+		if (*evs[i])
+			event_free(*evs[i]);
+		if (*ss[i])
+			mnl_socket_close(*ss[i]);
+		*evs[i] = NULL;
+		*ss[i] = NULL;
+	}
+}

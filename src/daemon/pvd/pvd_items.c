@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Adding items from sources other than Router Advertisements (DHCPv4,
+ * DHCPv6, static configuration, the API). Those sources state their whole
+ * set at once, so the caller drops the source's previous items
+ * (pvd_drop_source) and adds the new ones; nothing here moves items
+ * between PvDs.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon/pvd/pvd.h"
+
+/* Allocate a zeroed item and append it to a list; NULL on ENOMEM. */
+#define PVD_APPEND(head, type)                                               \
+	({                                                                   \
+		struct type *n_ = calloc(1, sizeof(struct type));            \
+		if (n_)                                                      \
+			TAILQ_INSERT_TAIL(head, n_, e);                      \
+		n_;                                                          \
+	})
+
+int pvd_add_router(struct pvd *p, enum pvd_source src, int ifindex, const struct in6_addr *a,
+		   uint32_t lifetime, uint64_t expires)
+{
+	struct pvd_router *x = PVD_APPEND(&p->routers, pvd_router);
+
+	if (!x)
+		return -ENOMEM;
+	x->source = src;
+	x->ifindex = ifindex;
+	x->addr = *a;
+	x->pref = RA_PREF_MEDIUM;
+	x->lifetime = lifetime;
+	x->expires = expires;
+	return 0;
+}
+
+int pvd_add_prefix(struct pvd *p, enum pvd_source src, int ifindex, const struct in6_addr *pfx,
+		   uint8_t plen, uint32_t lifetime, uint64_t expires)
+{
+	struct pvd_prefix *x = PVD_APPEND(&p->prefixes, pvd_prefix);
+
+	if (!x)
+		return -ENOMEM;
+	x->source = src;
+	x->ifindex = ifindex;
+	x->prefix = *pfx;
+	x->plen = plen;
+	x->onlink = true;
+	x->valid = x->preferred = lifetime;
+	x->expires = x->pref_expires = expires;
+	return 0;
+}
+
+int pvd_add_route(struct pvd *p, enum pvd_source src, int ifindex, const struct in6_addr *pfx,
+		  uint8_t plen, const struct in6_addr *gw, uint32_t lifetime, uint64_t expires)
+{
+	struct pvd_route *x = PVD_APPEND(&p->routes, pvd_route);
+
+	if (!x)
+		return -ENOMEM;
+	x->source = src;
+	x->ifindex = ifindex;
+	x->prefix = *pfx;
+	x->plen = plen;
+	x->pref = RA_PREF_MEDIUM;
+	if (gw)
+		x->router = *gw;
+	x->lifetime = lifetime;
+	x->expires = expires;
+	return 0;
+}
+
+static int pvd_add_server(struct pvd_dns_list *l, enum pvd_source src, int ifindex,
+			  const struct in6_addr *a, uint32_t lifetime, uint64_t expires)
+{
+	struct pvd_dns *x = PVD_APPEND(l, pvd_dns);
+
+	if (!x)
+		return -ENOMEM;
+	x->source = src;
+	x->ifindex = ifindex;
+	x->addr = *a;
+	x->lifetime = lifetime;
+	x->expires = expires;
+	return 0;
+}
+
+int pvd_add_dns(struct pvd *p, enum pvd_source src, int ifindex, const struct in6_addr *a,
+		uint32_t lifetime, uint64_t expires)
+{
+	return pvd_add_server(&p->dns, src, ifindex, a, lifetime, expires);
+}
+
+int pvd_add_ntp(struct pvd *p, enum pvd_source src, int ifindex, const struct in6_addr *a,
+		uint32_t lifetime, uint64_t expires)
+{
+	return pvd_add_server(&p->ntp, src, ifindex, a, lifetime, expires);
+}
+
+int pvd_add_domain(struct pvd *p, enum pvd_source src, int ifindex, const char *name,
+		   uint32_t lifetime, uint64_t expires)
+{
+	struct pvd_domain *x;
+
+	if (strlen(name) >= sizeof(x->name))
+		return -EINVAL;
+	x = PVD_APPEND(&p->domains, pvd_domain);
+	if (!x)
+		return -ENOMEM;
+	x->source = src;
+	x->ifindex = ifindex;
+	strcpy(x->name, name);
+	x->lifetime = lifetime;
+	x->expires = expires;
+	return 0;
+}
+
+int pvd_set_captive_portal(struct pvd *p, enum pvd_source src, const char *uri)
+{
+	char *c;
+
+	if (!uri) {
+		if (p->captive_portal && p->captive_source == src) {
+			free(p->captive_portal);
+			p->captive_portal = NULL;
+		}
+		return 0;
+	}
+	if (p->captive_portal && strcmp(p->captive_portal, uri) == 0) {
+		p->captive_source = src;
+		return 0;
+	}
+	c = strdup(uri);
+	if (!c)
+		return -ENOMEM;
+	free(p->captive_portal);
+	p->captive_portal = c;
+	p->captive_source = src;
+	return 0;
+}

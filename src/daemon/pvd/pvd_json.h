@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/* The JSON form of a PvD, as documented in doc/control-protocol.md. */
+#ifndef MIF_DAEMON_PVD_JSON_H
+#define MIF_DAEMON_PVD_JSON_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "daemon/pvd/pvd.h"
+#include "daemon/engine/view.h"
+
+struct pvd_json_ctx {
+	const struct view *view;
+	uint64_t now;
+	/* false: leave out the ticking "expires_in" values, giving a digest
+	 * that changes only when the PvD's content changes. */
+	bool timers;
+	/* Is this address one mifd formed itself (SLAAC for a nested prefix)? */
+	bool (*own_addr)(void *ctx, int ifindex, const uint8_t addr[16]);
+	void *own_ctx;
+	/* More fields for p from the owner (DHCP client state), merged in; may
+	 * be NULL or return NULL. Called with own_ctx. */
+	json_t *(*extra)(void *ctx, const struct pvd *p, bool timers);
+};
+
+json_t *pvd_json(const struct pvd *p, const struct pvd_json_ctx *c);
+/* Short form for pvd-removed events: id, handle, explicit. */
+json_t *pvd_json_ref(const struct pvd *p);
+
+#endif

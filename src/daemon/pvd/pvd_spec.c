@@ -1,0 +1,328 @@
+/* SPDX-License-Identifier: MIT */
+#include "daemon/pvd/pvd_spec.h"
+
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <errno.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/buf.h"
+
+int pvd_spec_parse_addr(const char *s, struct in6_addr *out)
+{
+	struct in_addr a4;
+
+	if (inet_pton(AF_INET6, s, out) == 1)
+		return IN6_IS_ADDR_V4MAPPED(out) ? -EINVAL : 0;
+	if (inet_pton(AF_INET, s, &a4) == 1) {
+		pvd_v4_mapped(a4, out);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* "P/LEN": the length is required and the host bits must be zero, so a
+ * typo like 10.0.0.1/8 is caught rather than silently widened. */
+int pvd_spec_parse_prefix(const char *s, struct in6_addr *out, uint8_t *plen)
+{
+	char buf[INET6_ADDRSTRLEN + 5], *slash, *end;
+	unsigned long l;
+	struct in6_addr a;
+	unsigned max, base;
+
+	if (strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, s);
+	slash = strchr(buf, '/');
+	if (!slash)
+		return -EINVAL;
+	*slash = '\0';
+	l = strtoul(slash + 1, &end, 10);
+	if (!slash[1] || *end || pvd_spec_parse_addr(buf, &a) < 0)
+		return -EINVAL;
+	base = IN6_IS_ADDR_V4MAPPED(&a) ? 96 : 0;
+	max = base ? 32 : 128;
+	if (l > max)
+		return -EINVAL;
+	l += base;
+	for (unsigned bit = (unsigned)l; bit < 128; bit++)
+		if (a.s6_addr[bit / 8] & (0x80 >> (bit % 8)))
+			return -EINVAL;
+	*out = a;
+	*plen = (uint8_t)l;
+	return 0;
+}
+
+__attribute__((format(printf, 3, 4)))
+static int pvd_spec_fail(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/* Walk a JSON array of strings, calling fn on each; errors name key[i]. */
+static int pvd_spec_list(json_t *v, const char *key, size_t *n, char *err, size_t errlen,
+			 int (*fn)(const char *s, void *out, size_t i), void *out)
+{
+	size_t i;
+	json_t *x;
+	char where[64];
+
+	if (!json_is_array(v))
+		return pvd_spec_fail(err, errlen, "%s: must be a list of strings", key);
+	if (json_array_size(v) > PVD_SPEC_MAX_ITEMS)
+		return pvd_spec_fail(err, errlen, "%s: more than 32 entries", key);
+	json_array_foreach(v, i, x) {
+		snprintf(where, sizeof(where), "%s[%zu]", key, i);
+		if (!json_is_string(x))
+			return pvd_spec_fail(err, errlen, "%s: must be a string", where);
+		if (fn(json_string_value(x), out, i) < 0)
+			return pvd_spec_fail(err, errlen, "%s: \"%s\" is not valid", where,
+					     json_string_value(x));
+	}
+	*n = json_array_size(v);
+	return 0;
+}
+
+static int pvd_spec_one_dns(const char *s, void *out, size_t i)
+{
+	return pvd_spec_parse_addr(s, &((struct in6_addr *)out)[i]);
+}
+
+static int pvd_spec_one_domain(const char *s, void *out, size_t i)
+{
+	char (*d)[DNAME_MAX_TEXT + 1] = out;
+	uint8_t wire[DNAME_MAX_WIRE + 2];
+	struct wbuf w;
+
+	wbuf_init(&w, wire, sizeof(wire));
+	if (!*s || strcmp(s, ".") == 0 || dname_to_wire(s, &w) < 0 || w.overflow ||
+	    strlen(s) > DNAME_MAX_TEXT)
+		return -EINVAL;
+	snprintf(d[i], sizeof(d[i]), "%s", s);
+	/* One spelling: no trailing dot. */
+	if (d[i][strlen(d[i]) - 1] == '.')
+		d[i][strlen(d[i]) - 1] = '\0';
+	return 0;
+}
+
+static int pvd_spec_one_prefix(const char *s, void *out, size_t i)
+{
+	struct pvd_spec_route *r = &((struct pvd_spec_route *)out)[i];
+
+	memset(r, 0, sizeof(*r));
+	return pvd_spec_parse_prefix(s, &r->prefix, &r->plen);
+}
+
+/* "P/LEN" or "P/LEN via GW"; the gateway must be of the prefix's family. */
+static int pvd_spec_one_route(const char *s, void *out, size_t i)
+{
+	struct pvd_spec_route *r = &((struct pvd_spec_route *)out)[i];
+	char buf[128], *via;
+
+	if (strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, s);
+	via = strstr(buf, " via ");
+	if (via)
+		*via = '\0';
+	if (pvd_spec_one_prefix(buf, out, i) < 0)
+		return -EINVAL;
+	if (!via)
+		return 0;
+	if (pvd_spec_parse_addr(via + 5, &r->gw) < 0 ||
+	    IN6_IS_ADDR_V4MAPPED(&r->gw) != IN6_IS_ADDR_V4MAPPED(&r->prefix))
+		return -EINVAL;
+	return 0;
+}
+
+static int pvd_spec_id(json_t *v, struct pvd_spec *spec, char *err, size_t errlen)
+{
+	const char *id = json_string_value(v);
+	size_t n = id ? strlen(id) : 0;
+
+	if (!id || n == 0 || n > DNAME_MAX_TEXT)
+		return pvd_spec_fail(err, errlen, "id: a name of 1 to 254 characters is required");
+	for (size_t i = 0; i < n; i++)
+		if (!(id[i] == '.' || id[i] == '-' || id[i] == '_' ||
+		      (id[i] >= '0' && id[i] <= '9') || ((id[i] | 0x20) >= 'a' && (id[i] | 0x20) <= 'z')))
+			return pvd_spec_fail(err, errlen, "id: \"%s\" may use letters, digits, '.', '-' and '_' only", id);
+	strcpy(spec->id, id);
+	return 0;
+}
+
+static int pvd_spec_key(const char *k, json_t *v, struct pvd_spec *spec, unsigned *f,
+			char *err, size_t errlen)
+{
+	if (strcmp(k, "interface") == 0) {
+		const char *s = json_string_value(v);
+
+		if (!s || !*s || strlen(s) >= IFNAMSIZ || strchr(s, '/') || strchr(s, ' '))
+			return pvd_spec_fail(err, errlen, "interface: not an interface name");
+		strcpy(spec->ifname, s);
+		*f |= PVD_SPEC_F_INTERFACE;
+		return 0;
+	}
+	if (strcmp(k, "mtu") == 0) {
+		json_int_t m = json_integer_value(v);
+
+		if (!json_is_integer(v) || m < 68 || m > 65535)
+			return pvd_spec_fail(err, errlen, "mtu: must be a number from 68 to 65535");
+		spec->mtu = (uint32_t)m;
+		*f |= PVD_SPEC_F_MTU;
+		return 0;
+	}
+	if (strcmp(k, "dns") == 0)
+		return *f |= PVD_SPEC_F_DNS, pvd_spec_list(v, k, &spec->n_dns, err, errlen,
+							   pvd_spec_one_dns, spec->dns);
+	if (strcmp(k, "domains") == 0)
+		return *f |= PVD_SPEC_F_DOMAINS, pvd_spec_list(v, k, &spec->n_domains, err, errlen,
+							       pvd_spec_one_domain, spec->domains);
+	if (strcmp(k, "routes") == 0)
+		return *f |= PVD_SPEC_F_ROUTES, pvd_spec_list(v, k, &spec->n_routes, err, errlen,
+							      pvd_spec_one_route, spec->routes);
+	if (strcmp(k, "prefixes") == 0)
+		return *f |= PVD_SPEC_F_PREFIXES, pvd_spec_list(v, k, &spec->n_prefixes, err, errlen,
+								pvd_spec_one_prefix, spec->prefixes);
+	return pvd_spec_fail(err, errlen, "unknown field \"%s\"", k);
+}
+
+int pvd_spec_from_json(json_t *o, bool partial, struct pvd_spec *spec, unsigned *fields,
+		       char *err, size_t errlen)
+{
+	struct pvd_spec tmp;
+	const char *k;
+	unsigned f = 0;
+	json_t *v;
+	int r;
+
+	if (!json_is_object(o))
+		return pvd_spec_fail(err, errlen, "the PvD must be a JSON object");
+	memset(&tmp, 0, sizeof(tmp));
+	r = pvd_spec_id(json_object_get(o, "id"), &tmp, err, errlen);
+	if (r < 0)
+		return r;
+	json_object_foreach(o, k, v) {
+		if (strcmp(k, "id") == 0)
+			continue;
+		r = pvd_spec_key(k, v, &tmp, &f, err, errlen);
+		if (r < 0)
+			return r;
+	}
+	if (!partial && !(f & PVD_SPEC_F_INTERFACE))
+		return pvd_spec_fail(err, errlen, "interface: required");
+	*spec = tmp;
+	if (fields)
+		*fields = f;
+	return 0;
+}
+
+void pvd_spec_merge(struct pvd_spec *base, const struct pvd_spec *upd, unsigned f)
+{
+	if (f & PVD_SPEC_F_INTERFACE)
+		memcpy(base->ifname, upd->ifname, sizeof(base->ifname));
+	if (f & PVD_SPEC_F_DNS) {
+		base->n_dns = upd->n_dns;
+		memcpy(base->dns, upd->dns, sizeof(base->dns));
+	}
+	if (f & PVD_SPEC_F_DOMAINS) {
+		base->n_domains = upd->n_domains;
+		memcpy(base->domains, upd->domains, sizeof(base->domains));
+	}
+	if (f & PVD_SPEC_F_ROUTES) {
+		base->n_routes = upd->n_routes;
+		memcpy(base->routes, upd->routes, sizeof(base->routes));
+	}
+	if (f & PVD_SPEC_F_PREFIXES) {
+		base->n_prefixes = upd->n_prefixes;
+		memcpy(base->prefixes, upd->prefixes, sizeof(base->prefixes));
+	}
+	if (f & PVD_SPEC_F_MTU)
+		base->mtu = upd->mtu;
+}
+
+struct pvd_spec_ini {
+	json_t *o;
+	char msg[200];
+};
+
+/* INI key -> JSON key; lists repeat the key. */
+static const struct {
+	const char *ini, *json;
+	bool list, number;
+} pvd_spec_ini_keys[] = {
+	{ "Id", "id", false, false }, { "Interface", "interface", false, false },
+	{ "DNS", "dns", true, false }, { "Domain", "domains", true, false },
+	{ "Route", "routes", true, false }, { "Prefix", "prefixes", true, false },
+	{ "MTU", "mtu", false, true },
+};
+
+static int pvd_spec_ini_value(struct pvd_spec_ini *x, size_t k, const char *value)
+{
+	const char *key = pvd_spec_ini_keys[k].json;
+	json_t *v;
+
+	if (pvd_spec_ini_keys[k].list) {
+		json_t *a = json_object_get(x->o, key);
+
+		if (!a) {
+			a = json_array();
+			json_object_set_new(x->o, key, a);
+		}
+		return json_array_append_new(a, json_string(value)) == 0;
+	}
+	if (json_object_get(x->o, key)) {
+		snprintf(x->msg, sizeof(x->msg), "%s given twice", pvd_spec_ini_keys[k].ini);
+		return 0;
+	}
+	if (pvd_spec_ini_keys[k].number) {
+		char *end;
+		long n = strtol(value, &end, 10);
+
+		/* Out-of-range numbers are left to the JSON validator's message. */
+		v = (*value && !*end) ? json_integer(n) : json_string(value);
+	} else {
+		v = json_string(value);
+	}
+	return json_object_set_new(x->o, key, v) == 0;
+}
+
+static int pvd_spec_ini_cb(void *user, const char *section, const char *name, const char *value)
+{
+	struct pvd_spec_ini *x = user;
+
+	if (x->msg[0])
+		return 1;    /* report the first error only */
+	if (strcasecmp(section, "PvD") != 0) {
+		snprintf(x->msg, sizeof(x->msg), "unknown section [%s] (use [PvD])", section);
+		return 0;
+	}
+	for (size_t k = 0; k < sizeof(pvd_spec_ini_keys) / sizeof(pvd_spec_ini_keys[0]); k++)
+		if (strcasecmp(name, pvd_spec_ini_keys[k].ini) == 0)
+			return pvd_spec_ini_value(x, k, value);
+	snprintf(x->msg, sizeof(x->msg), "unknown key \"%s\"", name);
+	return 0;
+}
+
+json_t *pvd_spec_ini_to_json(const char *path, char *err, size_t errlen)
+{
+	struct pvd_spec_ini x = { .o = json_object() };
+	int r = ini_parse(path, pvd_spec_ini_cb, &x);
+
+	if (r == 0 && !x.msg[0])
+		return x.o;
+	if (r < 0)
+		snprintf(err, errlen, "%s: cannot read it", path);
+	else
+		snprintf(err, errlen, "%s:%d: %s", path, r, x.msg[0] ? x.msg : "syntax error");
+	json_decref(x.o);
+	return NULL;
+}

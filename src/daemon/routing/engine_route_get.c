@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * route.get: ask the kernel's FIB (RTM_GETROUTE through the kernel side)
+ * which route a packet would take, with the same source and mark the
+ * caller names, then say which PvD that is and which of mifd's rules led
+ * there. The answer is the kernel's own, so it is right even where a rule
+ * or route added by hand takes part.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/rtnetlink.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "daemon/engine/engine_priv.h"
+#include "daemon/pvd/pvd_spec.h"
+
+/* The PvD whose prefixes hold address a on some interface (from-rules). */
+static const struct pvd *er_pvd_of_source(struct engine *e, const struct in6_addr *a)
+{
+	const struct pvd *p;
+	const struct pvd_prefix *x;
+
+	TAILQ_FOREACH(p, &e->store.pvds, e)
+		TAILQ_FOREACH(x, &p->prefixes, e) {
+			bool in = true;
+
+			for (unsigned bit = 0; bit < x->plen && in; bit++) {
+				uint8_t m = (uint8_t)(0x80 >> (bit % 8));
+
+				in = (a->s6_addr[bit / 8] & m) == (x->prefix.s6_addr[bit / 8] & m);
+			}
+			if (in)
+				return p;
+		}
+	return NULL;
+}
+
+static const struct pvd *er_pvd_of_table(struct engine *e, uint32_t table)
+{
+	const struct pvd *p;
+
+	TAILQ_FOREACH(p, &e->store.pvds, e)
+		if (route_table_of(&e->rt.tables, &e->rt.cfg, p->handle, false) == table)
+			return p;
+	return NULL;
+}
+
+static void er_bytes(const struct in6_addr *a, uint8_t out[16])
+{
+	memset(out, 0, 16);
+	if (IN6_IS_ADDR_V4MAPPED(a))
+		memcpy(out, &a->s6_addr[12], 4);
+	else
+		memcpy(out, a, 16);
+}
+
+/* Explain, before asking the kernel, which rule will decide. */
+static void er_explain(struct engine *e, const struct pvd *want, const struct pvd *src_pvd,
+		       const char *from, bool has_from, bool v4, char *why, size_t len)
+{
+	uint32_t base = e->rt.cfg.prio_base;
+
+	if (want)
+		snprintf(why, len, "marked for PvD %.200s: rule %u fwmark 0x%x lookup %u, else "
+			 "rule %u unreachable (no fallback)", want->id, base + 200,
+			 route_mark_of(&e->rt.cfg, &e->rt.tables,
+				       route_table_of(&e->rt.tables, &e->rt.cfg, want->handle, false)),
+			 route_table_of(&e->rt.tables, &e->rt.cfg, want->handle, false), base + 250);
+	else if (has_from && src_pvd)
+		snprintf(why, len, "source %s is an address of PvD %.200s: rule %u from %s lookup %u "
+			 "(RFC 8028: a source uses its own PvD's routers)", from, src_pvd->id,
+			 base, from, route_table_of(&e->rt.tables, &e->rt.cfg, src_pvd->handle, false));
+	else if (has_from)
+		snprintf(why, len, "source %s belongs to no PvD: the main table, then the default PvD",
+			 from);
+	else
+		snprintf(why, len, "no source and no mark: on-link and hand-made routes from the main "
+			 "table (rule %u), then any PvD's more specific route (rules %u+, best PvD "
+			 "first), otherwise the default PvD (rule %u): %.300s", base + 300, base + 310,
+			 base + 600, e->rt.installed.why[v4 ? 0 : 1][0] ?
+			 e->rt.installed.why[v4 ? 0 : 1] : "no PvD has a default route");
+}
+
+static int er_slot(struct engine *e)
+{
+	for (int i = 0; i < ROUTE_MAX_LOOKUPS; i++)
+		if (!e->rt.lookups[i].token)
+			return i;
+	return -1;
+}
+
+int engine_route_get(struct engine *e, json_t *params, uint32_t *token, char *err, size_t errlen)
+{
+	const char *dst = json_string_value(json_object_get(params, "destination"));
+	const char *id = json_string_value(json_object_get(params, "pvd"));
+	const char *from = json_string_value(json_object_get(params, "from"));
+	struct msg_rt_lookup q = { 0 };
+	struct in6_addr d, s;
+	const struct pvd *want = NULL;
+	int slot;
+
+	if (!e->rt.ready || !e->rt.cfg.enabled)
+		return snprintf(err, errlen, "routing is off%s%s", e->rt.error[0] ? ": " : "",
+				e->rt.error), -ENOTSUP;
+	if (!dst || pvd_spec_parse_addr(dst, &d) < 0)
+		return snprintf(err, errlen, "destination: not an IPv4 or IPv6 address"), -EINVAL;
+	if (from && (pvd_spec_parse_addr(from, &s) < 0 ||
+		     IN6_IS_ADDR_V4MAPPED(&s) != IN6_IS_ADDR_V4MAPPED(&d)))
+		return snprintf(err, errlen, "from: not an address of the destination's family"),
+		       -EINVAL;
+	if (id) {
+		want = pvd_find(&e->store, id);
+		if (!want || !route_table_of(&e->rt.tables, &e->rt.cfg, want->handle, false))
+			return snprintf(err, errlen, "pvd: no PvD \"%s\" with routes", id), -ENOENT;
+		q.mark = route_mark_of(&e->rt.cfg, &e->rt.tables,
+				       route_table_of(&e->rt.tables, &e->rt.cfg, want->handle, false));
+	}
+	slot = er_slot(e);
+	if (slot < 0)
+		return snprintf(err, errlen, "too many lookups in progress"), -EBUSY;
+	q.family = IN6_IS_ADDR_V4MAPPED(&d) ? AF_INET : AF_INET6;
+	er_bytes(&d, q.dst);
+	if (from) {
+		q.has_src = 1;
+		er_bytes(&s, q.src);
+	}
+	q.token = ++e->rt.next_token ? e->rt.next_token : ++e->rt.next_token;
+	e->rt.lookups[slot].token = q.token;
+	e->rt.lookups[slot].pvd = want ? want->handle : 0;
+	snprintf(e->rt.lookups[slot].dst, sizeof(e->rt.lookups[slot].dst), "%s", dst);
+	er_explain(e, want, from ? er_pvd_of_source(e, &s) : NULL, from, from != NULL,
+		   q.family == AF_INET, e->rt.lookups[slot].why, sizeof(e->rt.lookups[slot].why));
+	*token = q.token;
+	engine_send(e, MSG_RT_LOOKUP, &q, sizeof(q));
+	return 0;
+}
+
+static json_t *er_addr_json(uint8_t family, const uint8_t *a)
+{
+	char s[INET6_ADDRSTRLEN];
+
+	inet_ntop(family, a, s, sizeof(s));
+	return json_string(s);
+}
+
+void engine_route_lookup_result(struct engine *e, const struct ipc_msg *m)
+{
+	const struct msg_rt_lookup_result *r = (const struct msg_rt_lookup_result *)m->data;
+	const struct nl_route *rt = &r->route;
+	const struct pvd *p;
+	char ifb[16], msg[640];
+	json_t *o;
+	int i;
+
+	if (ipc_expect(m, sizeof(*r)) < 0) {
+		e->ctr.ipc_errors++;
+		return;
+	}
+	for (i = 0; i < ROUTE_MAX_LOOKUPS && e->rt.lookups[i].token != r->token; i++)
+		;
+	if (i == ROUTE_MAX_LOOKUPS || !e->rt_reply)
+		return;
+	e->rt.lookups[i].token = 0;
+	if (r->error < 0) {
+		snprintf(msg, sizeof(msg), "no route to %s: %s (%.400s)", e->rt.lookups[i].dst,
+			 strerror(-r->error), e->rt.lookups[i].why);
+		return e->rt_reply(e->rt_reply_ctx, r->token, r->error, NULL, msg);
+	}
+	p = er_pvd_of_table(e, rt->table);
+	o = json_pack("{s:s,s:o,s:o,s:o,s:s,s:o,s:s}", "destination", e->rt.lookups[i].dst,
+		"pvd", p ? json_string(p->id) : json_null(),
+		"table", rt->table == RT_TABLE_MAIN ? json_string("main") : json_integer(rt->table),
+		"via", rt->has_gateway ? er_addr_json(rt->family, rt->gateway) : json_null(),
+		"interface", rt->oif ? view_ifname(&e->view, rt->oif, ifb, sizeof(ifb)) : "",
+		"source", rt->has_prefsrc ? er_addr_json(rt->family, rt->prefsrc) : json_null(),
+		"why", e->rt.lookups[i].why);
+	e->rt_reply(e->rt_reply_ctx, r->token, 0, o, NULL);
+}
+
+json_t *engine_route_status_json(struct engine *e)
+{
+	json_t *tables = json_array(), *defaults = json_object();
+	const struct pvd *p;
+
+	TAILQ_FOREACH(p, &e->store.pvds, e) {
+		uint32_t t = route_table_of(&e->rt.tables, &e->rt.cfg, p->handle, false);
+
+		if (t)
+			json_array_append_new(tables, json_pack("{s:i,s:s,s:I}", "table", t, "pvd",
+				p->id, "mark", (json_int_t)route_mark_of(&e->rt.cfg, &e->rt.tables, t)));
+	}
+	for (int f = 0; f < 2; f++)
+		json_object_set_new(defaults, f ? "ipv6" : "ipv4", e->rt.installed.why[f][0] ?
+				    json_string(e->rt.installed.why[f]) : json_null());
+	return json_pack("{s:b,s:o,s:i,s:i,s:i,s:o,s:o,s:I,s:I,s:I,s:I,s:I}",
+		"enabled", e->rt.cfg.enabled && e->rt.ready,
+		"error", e->rt.error[0] ? json_string(e->rt.error) : json_null(),
+		"table_base", e->rt.cfg.table_base, "priority_base", e->rt.cfg.prio_base,
+		"protocol", e->rt.cfg.proto, "tables", tables, "default", defaults,
+		"routes", (json_int_t)e->rt.installed.n_routes,
+		"rules", (json_int_t)e->rt.installed.n_rules,
+		"changes", (json_int_t)e->rt.changes,
+		"netlink_messages", (json_int_t)e->rt.messages,
+		"last_change_messages", (json_int_t)e->rt.last_messages);
+}

@@ -1,0 +1,600 @@
+/* SPDX-License-Identifier: MIT */
+#include "daemon/routing/route_plan.h"
+
+#include <errno.h>
+#include <linux/fib_rules.h>
+#include <linux/icmpv6.h>
+#include <linux/if_arp.h>
+#include <linux/rtnetlink.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void route_cfg_defaults(struct route_cfg *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->enabled = true;
+	c->table_base = 1000;
+	c->table_count = ROUTE_MAX_TABLES;
+	c->prio_base = 10000;
+	c->mark_mask = ROUTE_MARK_MASK;
+	c->proto = ROUTE_PROTO_MIF;
+}
+
+/* Interface classes for the default choice: wired, then Wi-Fi, then
+ * cellular, then VPN (names as Linux drivers and udev give them). */
+enum route_class route_class_of(const struct view_link *l)
+{
+	const char *n = l->link.name;
+
+	if (l->link.type == ARPHRD_NONE || l->link.type == ARPHRD_PPP ||
+	    strncmp(n, "tun", 3) == 0 || strncmp(n, "tap", 3) == 0 ||
+	    strncmp(n, "wg", 2) == 0 || strncmp(n, "ppp", 3) == 0 || strncmp(n, "vpn", 3) == 0)
+		return ROUTE_VPN;
+	if (strncmp(n, "wl", 2) == 0)
+		return ROUTE_WIFI;
+	if (strncmp(n, "ww", 2) == 0 || strncmp(n, "rmnet", 5) == 0)
+		return ROUTE_CELLULAR;
+	return ROUTE_WIRED;
+}
+
+const char *route_class_name(enum route_class c)
+{
+	static const char *const n[] = { "wired", "Wi-Fi", "cellular", "VPN" };
+
+	return (unsigned)c <= ROUTE_VPN ? n[c] : "?";
+}
+
+uint32_t route_table_of(struct route_tables *t, const struct route_cfg *c, uint64_t handle,
+			bool alloc)
+{
+	size_t n = c->table_count < ROUTE_MAX_TABLES ? c->table_count : ROUTE_MAX_TABLES;
+
+	for (size_t i = 0; i < n; i++)
+		if (t->handle[i] == handle)
+			return c->table_base + (uint32_t)i;
+	if (!alloc)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!t->handle[i]) {
+			t->handle[i] = handle;
+			t->gen[i] = (uint16_t)((t->gen[i] + 1) & ROUTE_MARK_GEN_MAX);
+			return c->table_base + (uint32_t)i;
+		}
+	}
+	return 0;
+}
+
+void route_tables_seed(struct route_tables *t, const uint16_t seed[ROUTE_MAX_TABLES])
+{
+	for (size_t i = 0; i < ROUTE_MAX_TABLES; i++)
+		t->gen[i] = seed[i] & ROUTE_MARK_GEN_MAX;
+}
+
+/* The table number in the low bits, the flag that makes the socket's
+ * choice binding (the base+250 unreachable rule), and the slot's
+ * generation, so a departed PvD's sockets never match its successor. */
+uint32_t route_mark_of(const struct route_cfg *c, const struct route_tables *t, uint32_t table)
+{
+	uint32_t i = table - c->table_base, gen = 0;
+
+	if (!table)
+		return 0;
+	if (t && table >= c->table_base && i < ROUTE_MAX_TABLES)
+		gen = t->gen[i];
+	return ((gen << ROUTE_MARK_GEN_SHIFT) | ROUTE_MARK_FLAG | (table & 0xffff)) & c->mark_mask;
+}
+
+void route_tables_gc(struct route_tables *t, const struct pvd_store *s)
+{
+	for (size_t i = 0; i < ROUTE_MAX_TABLES; i++) {
+		const struct pvd *p;
+		bool live = false;
+
+		TAILQ_FOREACH(p, &s->pvds, e)
+			if (p->handle == t->handle[i])
+				live = true;
+		if (!live)
+			t->handle[i] = 0;
+	}
+}
+
+void route_plan_clear(struct route_plan *p)
+{
+	p->n_routes = p->n_rules = 0;
+	p->default_pvd[0] = p->default_pvd[1] = 0;
+	p->why[0][0] = p->why[1][0] = '\0';
+}
+
+void route_plan_free(struct route_plan *p)
+{
+	free(p->routes);
+	free(p->rules);
+	memset(p, 0, sizeof(*p));
+}
+
+bool route_same(const struct nl_route *a, const struct nl_route *b)
+{
+	return a->family == b->family && a->table == b->table && a->dst_len == b->dst_len &&
+	       a->oif == b->oif && a->has_gateway == b->has_gateway && a->pref == b->pref &&
+	       a->has_prefsrc == b->has_prefsrc && a->priority == b->priority &&
+	       memcmp(a->dst, b->dst, 16) == 0 &&
+	       (!a->has_gateway || memcmp(a->gateway, b->gateway, 16) == 0) &&
+	       (!a->has_prefsrc || memcmp(a->prefsrc, b->prefsrc, 16) == 0);
+}
+
+bool route_key_same(const struct nl_route *a, const struct nl_route *b)
+{
+	return a->family == b->family && a->table == b->table && a->dst_len == b->dst_len &&
+	       a->priority == b->priority && memcmp(a->dst, b->dst, 16) == 0;
+}
+
+/* The builder sends action 0 as FR_ACT_TO_TBL, and a dump reports it so. */
+static uint8_t rp_action(const struct nl_rule *r)
+{
+	return r->action ? r->action : FR_ACT_TO_TBL;
+}
+
+bool rule_same(const struct nl_rule *a, const struct nl_rule *b)
+{
+	return a->family == b->family && a->priority == b->priority && a->table == b->table &&
+	       rp_action(a) == rp_action(b) &&
+	       a->src_len == b->src_len && memcmp(a->src, b->src, 16) == 0 &&
+	       a->has_fwmark == b->has_fwmark && (!a->has_fwmark ||
+		(a->fwmark == b->fwmark && a->fwmask == b->fwmask)) &&
+	       a->has_suppress_prefixlen == b->has_suppress_prefixlen &&
+	       (!a->has_suppress_prefixlen || a->suppress_prefixlen == b->suppress_prefixlen);
+}
+
+#define ROUTE_PLAN_PUSH(arr, n, cap, item, same)                             \
+	do {                                                                 \
+		for (size_t i_ = 0; i_ < (n); i_++)                          \
+			if (same(&(arr)[i_], (item)))                        \
+				return 0;  /* already planned */             \
+		if ((n) == (cap)) {                                          \
+			size_t nc_ = (cap) ? (cap) * 2 : 64;                 \
+			void *na_ = realloc((arr), nc_ * sizeof(*(arr)));    \
+			if (!na_)                                            \
+				return -ENOMEM;                              \
+			(arr) = na_;                                         \
+			(cap) = nc_;                                         \
+		}                                                            \
+		(arr)[(n)++] = *(item);                                      \
+		return 0;                                                    \
+	} while (0)
+
+/* One route per kernel key: the first planned wins (a router's default
+ * route, with its source, before a DHCP 121 0/0 route to the same place). */
+int route_plan_add_route(struct route_plan *p, const struct nl_route *r)
+{
+	ROUTE_PLAN_PUSH(p->routes, p->n_routes, p->cap_routes, r, route_key_same);
+}
+
+int route_plan_add_rule(struct route_plan *p, const struct nl_rule *r)
+{
+	ROUTE_PLAN_PUSH(p->rules, p->n_rules, p->cap_rules, r, rule_same);
+}
+
+static bool rp_v4(const struct in6_addr *a)
+{
+	return IN6_IS_ADDR_V4MAPPED(a);
+}
+
+/* A stored address (IPv4 mapped) as netlink bytes and length. */
+static uint8_t rp_put(const struct in6_addr *a, uint8_t plen, uint8_t out[16])
+{
+	memset(out, 0, 16);
+	if (rp_v4(a)) {
+		memcpy(out, &a->s6_addr[12], 4);
+		return plen >= 96 ? (uint8_t)(plen - 96) : 0;
+	}
+	memcpy(out, a, 16);
+	return plen;
+}
+
+static int rp_route(struct route_plan *p, const struct route_cfg *c, uint32_t table,
+		    const struct in6_addr *dst, uint8_t plen, const struct in6_addr *gw, int oif,
+		    enum ra_pref pref, const uint8_t *prefsrc)
+{
+	struct nl_route r = { .family = rp_v4(dst) ? AF_INET : AF_INET6, .table = table,
+			      .protocol = c->proto, .type = RTN_UNICAST, .oif = oif };
+
+	r.dst_len = rp_put(dst, plen, r.dst);
+	if (gw && !IN6_IS_ADDR_UNSPECIFIED(gw)) {
+		if (rp_v4(gw) != rp_v4(dst))
+			return 0;            /* a gateway of the other family: not ours to fix */
+		r.has_gateway = true;
+		rp_put(gw, 128, r.gateway);
+	}
+	/* The kernel gives IPv6 routes metric 1024 when none is set and
+	 * reports it so: plan it explicitly, or our own routes would never
+	 * match what a dump shows after a restart. */
+	if (r.family == AF_INET6)
+		r.priority = 1024;
+	if (r.family == AF_INET6)
+		r.pref = pref == RA_PREF_HIGH ? ICMPV6_ROUTER_PREF_HIGH :
+			 pref == RA_PREF_LOW ? ICMPV6_ROUTER_PREF_LOW : ICMPV6_ROUTER_PREF_MEDIUM;
+	if (prefsrc) {
+		r.has_prefsrc = true;
+		memcpy(r.prefsrc, prefsrc, 16);
+	}
+	return route_plan_add_route(p, &r);
+}
+
+static int rp_rule(struct route_plan *p, const struct route_cfg *c, uint8_t family,
+		   uint32_t prio, uint32_t table)
+{
+	struct nl_rule r = { .family = family, .priority = c->prio_base + prio, .table = table,
+			     .protocol = c->proto, .action = FR_ACT_TO_TBL };
+
+	return route_plan_add_rule(p, &r);
+}
+
+static int rp_rule_mark(struct route_plan *p, const struct route_cfg *c, uint8_t family,
+			uint32_t table, uint32_t mark)
+{
+	struct nl_rule r = { .family = family, .priority = c->prio_base + 200, .table = table,
+			     .protocol = c->proto, .action = FR_ACT_TO_TBL, .has_fwmark = true,
+			     .fwmark = mark, .fwmask = c->mark_mask };
+
+	return route_plan_add_rule(p, &r);
+}
+
+/* base+250: a socket marked for a PvD whose table has no route for the
+ * destination (or whose PvD left, taking its base+200 rule) gets
+ * ENETUNREACH; it never falls through to the main table or another PvD. */
+static int rp_rule_unreachable(struct route_plan *p, const struct route_cfg *c, uint8_t family)
+{
+	struct nl_rule r = { .family = family, .priority = c->prio_base + 250,
+			     .protocol = c->proto, .action = FR_ACT_UNREACHABLE,
+			     .has_fwmark = true, .fwmark = ROUTE_MARK_FLAG & c->mark_mask,
+			     .fwmask = ROUTE_MARK_FLAG & c->mark_mask };
+
+	if (!r.fwmask)
+		return 0;            /* a mask without the flag: marks are not binding */
+	return route_plan_add_rule(p, &r);
+}
+
+/* A lookup that ignores default routes (suppress_prefixlength 0): base+300
+ * for the main table, so on-link networks and routes added by hand keep
+ * working (wg-quick's trick), and base+310+i for each PvD's specific
+ * routes, so a destination only one network reaches goes there. */
+static int rp_rule_specific(struct route_plan *p, const struct route_cfg *c, uint8_t family,
+			    uint32_t prio, uint32_t table)
+{
+	struct nl_rule r = { .family = family, .priority = c->prio_base + prio,
+			     .table = table, .protocol = c->proto, .action = FR_ACT_TO_TBL,
+			     .has_suppress_prefixlen = true, .suppress_prefixlen = 0 };
+
+	return route_plan_add_rule(p, &r);
+}
+
+static int rp_rule_from(struct route_plan *p, const struct route_cfg *c, uint32_t prio,
+			uint32_t table, const struct in6_addr *src, uint8_t plen)
+{
+	/* Only for sockets not bound to a PvD (fwmark 0/flag): a bound
+	 * socket's mark decides, whatever source it has or the kernel picks
+	 * for it on a failed lookup, so it never leaves by another PvD. */
+	struct nl_rule r = { .family = rp_v4(src) ? AF_INET : AF_INET6,
+			     .priority = c->prio_base + prio, .table = table,
+			     .protocol = c->proto, .action = FR_ACT_TO_TBL,
+			     .has_fwmark = true, .fwmark = 0,
+			     .fwmask = ROUTE_MARK_FLAG & c->mark_mask };
+
+	r.src_len = rp_put(src, plen, r.src);
+	return route_plan_add_rule(p, &r);
+}
+
+static bool rp_in_prefix(const struct in6_addr *a, const struct in6_addr *pfx, uint8_t plen)
+{
+	for (unsigned bit = 0; bit < plen; bit++) {
+		uint8_t m = (uint8_t)(0x80 >> (bit % 8));
+
+		if ((a->s6_addr[bit / 8] & m) != (pfx->s6_addr[bit / 8] & m))
+			return false;
+	}
+	return true;
+}
+
+/* The host's addresses inside p's prefixes: a from-rule each, and the first
+ * usable one per interface and family becomes the source of p's default
+ * route (so traffic with no source picks p's own address). */
+static int rp_addresses(const struct view *v, const struct route_cfg *c, const struct pvd *p,
+			uint32_t table, struct route_plan *out, struct in6_addr src[2], int src_if[2])
+{
+	for (size_t i = 0; i < v->n_addrs; i++) {
+		const struct nl_addr *na = &v->addrs[i];
+		const struct pvd_prefix *x;
+		struct in6_addr a;
+
+		if (na->family == AF_INET)
+			pvd_v4_mapped(*(const struct in_addr *)na->addr, &a);
+		else
+			memcpy(&a, na->addr, 16);
+		TAILQ_FOREACH(x, &p->prefixes, e) {
+			int fam = rp_v4(&a) ? 0 : 1;
+
+			if (x->ifindex != na->ifindex || !rp_in_prefix(&a, &x->prefix, x->plen))
+				continue;
+			if (rp_rule_from(out, c, 0, table, &a, 128) < 0)
+				return -ENOMEM;
+			if (!src_if[fam] && !(na->flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED |
+							   IFA_F_DEPRECATED))) {
+				src[fam] = a;
+				src_if[fam] = na->ifindex;
+			}
+			break;
+		}
+	}
+	return 0;
+}
+
+/* fe80::/64 on one interface, in p's table: with the base+250 rule a
+ * marked socket reaches nothing outside its table, and link-local routers
+ * and DNS servers (RFC 8106 allows them) must stay reachable. The metric
+ * carries the ifindex so a PvD on several links keeps one route per link
+ * (the kernel's key is table, destination and metric). */
+static int rp_route_ll(struct route_plan *p, const struct route_cfg *c, uint32_t table, int oif)
+{
+	struct nl_route r = { .family = AF_INET6, .table = table, .protocol = c->proto,
+			      .type = RTN_UNICAST, .oif = oif, .dst_len = 64,
+			      .priority = 1024 + (uint32_t)(oif & 0xffff) };
+
+	if (oif <= 0)
+		return 0;
+	r.dst[0] = 0xfe;
+	r.dst[1] = 0x80;
+	return route_plan_add_route(p, &r);
+}
+
+/* Every interface where p has IPv6 routers, prefixes or link-local DNS. */
+static int rp_link_locals(const struct route_cfg *c, const struct pvd *p, uint32_t table,
+			  struct route_plan *out)
+{
+	const struct pvd_router *rt;
+	const struct pvd_prefix *x;
+	const struct pvd_dns *d;
+	int r = 0;
+
+	TAILQ_FOREACH(rt, &p->routers, e)
+		if (r == 0 && !rp_v4(&rt->addr))
+			r = rp_route_ll(out, c, table, rt->ifindex);
+	TAILQ_FOREACH(x, &p->prefixes, e)
+		if (r == 0 && !rp_v4(&x->prefix))
+			r = rp_route_ll(out, c, table, x->ifindex);
+	TAILQ_FOREACH(d, &p->dns, e)
+		if (r == 0 && IN6_IS_ADDR_LINKLOCAL(&d->addr))
+			r = rp_route_ll(out, c, table, d->ifindex);
+	return r;
+}
+
+/* The best router of one family: highest RFC 4191 preference, then first. */
+static const struct pvd_router *rp_best_router(const struct pvd *p, bool v4)
+{
+	const struct pvd_router *r, *best = NULL;
+
+	TAILQ_FOREACH(r, &p->routers, e)
+		if (rp_v4(&r->addr) == v4 && (!best || r->pref > best->pref))
+			best = r;
+	return best;
+}
+
+static int rp_pvd(const struct view *v, const struct route_cfg *c, const struct pvd *p,
+		  uint32_t table, uint32_t mark, struct route_plan *out)
+{
+	const struct pvd_prefix *x;
+	const struct pvd_route *rt;
+	struct in6_addr src[2];
+	int src_if[2] = { 0, 0 }, r = 0;
+
+	r = rp_addresses(v, c, p, table, out, src, src_if);
+	TAILQ_FOREACH(x, &p->prefixes, e) {
+		if (r == 0 && (x->onlink || x->source != PVD_SRC_RA))
+			r = rp_route(out, c, table, &x->prefix, x->plen, NULL, x->ifindex,
+				     RA_PREF_MEDIUM, NULL);
+		if (r == 0)
+			r = rp_rule_from(out, c, 100, table, &x->prefix, x->plen);
+	}
+	for (int fam = 0; r == 0 && fam < 2; fam++) {
+		const struct pvd_router *b = rp_best_router(p, fam == 0);
+		struct in6_addr any;
+		uint8_t s[16];
+
+		if (!b)
+			continue;
+		if (fam == 0)
+			pvd_v4_mapped((struct in_addr){ 0 }, &any);
+		else
+			memset(&any, 0, sizeof(any));
+		rp_put(&src[fam], 128, s);
+		r = rp_route(out, c, table, &any, fam == 0 ? 96 : 0, &b->addr, b->ifindex, b->pref,
+			     src_if[fam] == b->ifindex ? s : NULL);
+		/* RFC 8781: the PvD's NAT64 prefix is reached through the PvD
+		 * that advertised it, so addresses its DNS64 synthesised
+		 * (dns_plan_is_dns64) are used only on it, whatever the
+		 * default (problem statement 4.1 case 6). */
+		if (r == 0 && fam == 1 && p->has_pref64 && p->pref64_plen)
+			r = rp_route(out, c, table, &p->pref64, p->pref64_plen, &b->addr,
+				     b->ifindex, b->pref, src_if[fam] == b->ifindex ? s : NULL);
+	}
+	TAILQ_FOREACH(rt, &p->routes, e) {
+		int oif = rt->ifindex ? rt->ifindex : p->bound_ifindex;
+
+		if (r == 0)
+			r = rp_route(out, c, table, &rt->prefix, rt->plen, &rt->router, oif,
+				     rt->pref, NULL);
+	}
+	if (r == 0)
+		r = rp_link_locals(c, p, table, out);
+	if (r == 0)
+		r = rp_rule_mark(out, c, AF_INET, table, mark);
+	if (r == 0)
+		r = rp_rule_mark(out, c, AF_INET6, table, mark);
+	return r;
+}
+
+/* Does p claim the default route explicitly (a configured 0/0 route, as a
+ * full-tunnel VPN does)? */
+static bool rp_claims_default(const struct pvd *p, bool v4)
+{
+	const struct pvd_route *rt;
+
+	TAILQ_FOREACH(rt, &p->routes, e)
+		if (rt->plen == (v4 ? 96 : 0) && rp_v4(&rt->prefix) == v4 &&
+		    (rt->source == PVD_SRC_STATIC || rt->source == PVD_SRC_API))
+			return true;
+	return false;
+}
+
+struct rp_cand {
+	const struct pvd *p;
+	int rank;                    /* lower wins */
+	int pref;
+	const char *ifname;
+	const char *reason;
+};
+
+static bool rp_candidate(const struct view *v, const struct route_cfg *c, const struct pvd *p,
+			 bool v4, struct rp_cand *out)
+{
+	const struct pvd_router *b = rp_best_router(p, v4);
+	int ifindex = b ? b->ifindex : p->bound_ifindex;
+	const struct view_link *l = view_link(v, ifindex);
+	bool claims = rp_claims_default(p, v4);
+
+	if ((!b && !claims) || !l || !l->up)
+		return false;
+	out->p = p;
+	out->pref = b ? b->pref : 0;
+	out->ifname = l->link.name;
+	for (size_t i = 0; i < c->n_order; i++) {
+		if (strcmp(c->order[i], l->link.name) == 0) {
+			out->rank = (int)i - 100;
+			out->reason = "listed first in the configured order";
+			return true;
+		}
+	}
+	if (claims) {
+		out->rank = -1;
+		out->reason = "it claims the default route (a full-tunnel VPN)";
+		return true;
+	}
+	out->rank = (int)route_class_of(l);
+	out->reason = route_class_name((enum route_class)out->rank);
+	return true;
+}
+
+static bool rp_better(const struct rp_cand *a, const struct rp_cand *b)
+{
+	if (a->rank != b->rank)
+		return a->rank < b->rank;
+	if (a->pref != b->pref)
+		return a->pref > b->pref;
+	return a->p->handle < b->p->handle;    /* the older network */
+}
+
+/* Rank for the specific-routes rules: PvDs that could be the default in
+ * preference order, then the others by age. */
+static int rp_rank_cmp(const void *a, const void *b)
+{
+	const struct rp_cand *x = a, *y = b;
+
+	if (!x->reason != !y->reason)
+		return x->reason ? -1 : 1;
+	if (x->reason && rp_better(x, y))
+		return -1;
+	if (x->reason && rp_better(y, x))
+		return 1;
+	return x->p->handle < y->p->handle ? -1 : x->p->handle > y->p->handle;
+}
+
+static int rp_specifics(const struct pvd_store *s, const struct view *v, const struct route_cfg *c,
+			struct route_tables *t, struct route_plan *out, bool v4)
+{
+	struct rp_cand list[ROUTE_MAX_TABLES];
+	const struct pvd *p;
+	size_t n = 0;
+	int r = 0;
+
+	TAILQ_FOREACH(p, &s->pvds, e) {
+		if (!route_table_of(t, c, p->handle, false) || n == ROUTE_MAX_TABLES)
+			continue;
+		memset(&list[n], 0, sizeof(list[n]));
+		if (!rp_candidate(v, c, p, v4, &list[n]))
+			list[n].reason = NULL;
+		list[n++].p = p;
+	}
+	qsort(list, n, sizeof(list[0]), rp_rank_cmp);
+	for (size_t i = 0; r == 0 && i < n; i++)
+		r = rp_rule_specific(out, c, v4 ? AF_INET : AF_INET6, 310 + (uint32_t)i,
+				     route_table_of(t, c, list[i].p->handle, false));
+	return r;
+}
+
+/* The default choice for traffic with neither source nor mark. */
+static int rp_default(const struct pvd_store *s, const struct view *v, const struct route_cfg *c,
+		      struct route_tables *t, struct route_plan *out, bool v4)
+{
+	struct rp_cand best = { 0 }, cand;
+	const struct pvd *p;
+	int fam = v4 ? 0 : 1;
+
+	if (rp_specifics(s, v, c, t, out, v4) < 0)
+		return -ENOMEM;
+	TAILQ_FOREACH(p, &s->pvds, e)
+		if (route_table_of(t, c, p->handle, false) && rp_candidate(v, c, p, v4, &cand) &&
+		    (!best.p || rp_better(&cand, &best)))
+			best = cand;
+	if (!best.p)
+		return 0;
+	out->default_pvd[fam] = best.p->handle;
+	if (best.rank >= 0 && best.rank <= ROUTE_VPN)
+		snprintf(out->why[fam], sizeof(out->why[fam]), "%.320s: %s interface %s "
+			 "(wired before Wi-Fi, cellular, VPN)", best.p->id, best.reason, best.ifname);
+	else
+		snprintf(out->why[fam], sizeof(out->why[fam]), "%.320s on %s: %s", best.p->id,
+			 best.ifname, best.reason);
+	return rp_rule(out, c, v4 ? AF_INET : AF_INET6, 600,
+		       route_table_of(t, c, best.p->handle, false));
+}
+
+static bool rp_has_routing(const struct pvd *p)
+{
+	return !TAILQ_EMPTY(&p->prefixes) || !TAILQ_EMPTY(&p->routers) || !TAILQ_EMPTY(&p->routes);
+}
+
+int route_plan_build(const struct pvd_store *s, const struct view *v, const struct route_cfg *c,
+		     struct route_tables *t, struct route_plan *out)
+{
+	const struct pvd *p;
+	int r = 0;
+
+	route_plan_clear(out);
+	if (!c->enabled)
+		return 0;
+	route_tables_gc(t, s);
+	TAILQ_FOREACH(p, &s->pvds, e) {
+		uint32_t table;
+
+		if (!rp_has_routing(p))
+			continue;
+		table = route_table_of(t, c, p->handle, true);
+		if (!table)
+			continue;    /* out of tables: reported by the caller */
+		r = rp_pvd(v, c, p, table, route_mark_of(c, t, table), out);
+		if (r < 0)
+			return r;
+	}
+	r = rp_rule_unreachable(out, c, AF_INET);
+	if (r == 0)
+		r = rp_rule_unreachable(out, c, AF_INET6);
+	if (r == 0)
+		r = rp_rule_specific(out, c, AF_INET, 300, RT_TABLE_MAIN);
+	if (r == 0)
+		r = rp_rule_specific(out, c, AF_INET6, 300, RT_TABLE_MAIN);
+	if (r == 0)
+		r = rp_default(s, v, c, t, out, true);
+	if (r == 0)
+		r = rp_default(s, v, c, t, out, false);
+	return r;
+}

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Per-PvD routing, as a pure computation: from the PvD store and the kernel
+ * view, the routes and policy rules that should exist. engine_route.c diffs
+ * this plan against what is installed and sends only the difference.
+ *
+ * Layout (priorities from cfg->prio_base, default 10000; tables from
+ * cfg->table_base, default 1000, one per PvD with routing information):
+ *   base+0    from <PvD address>/32|128   lookup T    RFC 8028: a source
+ *             fwmark 0/0x10000                        (unbound sockets only)
+ *   base+100  from <PvD prefix> fwmark 0/0x10000 lookup T  picks its PvD's routers
+ *   base+200  fwmark M(T)/0x1ffff         lookup T    sockets marked for a PvD
+ *   base+250  fwmark 0x10000/0x10000      unreachable a marked socket never
+ *                                                     falls back to another
+ *                                                     network (its PvD has no
+ *                                                     route there, or left)
+ *   base+300  lookup main suppress_prefixlength 0     on-link and hand-made
+ *                                                     routes, but no defaults
+ *   base+310+i lookup T_i suppress_prefixlength 0     every PvD's specific
+ *                                                     routes (RFC 4191, DHCP
+ *                                                     121, VPN), best PvD first
+ *   base+600  lookup T(default PvD)                   traffic with neither
+ *                                                     source nor mark
+ * Table T holds the PvD's on-link prefixes, one default route (its best
+ * router, RFC 4191 preference), RFC 4191 routes, DHCPv4 121/3 routes and
+ * static routes, and fe80::/64 on each of its IPv6 interfaces (a marked
+ * socket reaches its PvD's link-local routers and DNS servers, as Android's
+ * per-network tables do). Every route and rule carries cfg->proto so mifd
+ * finds exactly what it owns.
+ *
+ * Marks: M(T) = gen(T) << 17 | ROUTE_MARK_FLAG | (T & 0xffff) (route_mark_of),
+ * gen(T) counting the PvDs the table slot has served. The flag
+ * says "this socket chose a PvD": the base+250 rule turns any lookup the
+ * PvD's table cannot answer into ENETUNREACH instead of letting the main
+ * table or another PvD carry it (Android netd's explicit-network marks).
+ */
+#ifndef MIF_DAEMON_ROUTE_PLAN_H
+#define MIF_DAEMON_ROUTE_PLAN_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "daemon/pvd/pvd.h"
+#include "daemon/engine/view.h"
+#include "proto/nl.h"
+
+#define ROUTE_MAX_TABLES 256
+#define ROUTE_PROTO_MIF 77           /* rtm_protocol / FRA_PROTOCOL of mifd's entries */
+#define ROUTE_MARK_FLAG 0x10000u     /* set in every PvD mark: "explicitly bound" */
+#define ROUTE_MARK_MASK 0x7fffffffu  /* the bits of a mark mifd owns */
+#define ROUTE_MARK_GEN_SHIFT 17      /* bits 17-30: the table slot's generation */
+#define ROUTE_MARK_GEN_MAX 0x3fffu
+
+enum route_class { ROUTE_WIRED, ROUTE_WIFI, ROUTE_CELLULAR, ROUTE_VPN };
+
+struct route_cfg {
+	bool enabled;
+	uint32_t table_base, table_count;
+	uint32_t prio_base;
+	uint32_t mark_mask;
+	uint8_t proto;
+	char order[16][IFNAMSIZ];    /* preferred interfaces first (overrides classes) */
+	size_t n_order;
+};
+
+/* Which PvD owns which table; slots stay with a PvD while it lives. */
+struct route_tables {
+	uint64_t handle[ROUTE_MAX_TABLES];   /* 0: free */
+	/* Bumped each time a slot goes to another PvD, and part of the mark:
+	 * a socket bound to a PvD that left never routes through the PvD that
+	 * inherits its table (it gets the unreachable rule instead). */
+	uint16_t gen[ROUTE_MAX_TABLES];
+};
+
+struct route_plan {
+	size_t n_routes, n_rules, cap_routes, cap_rules;
+	struct nl_route *routes;
+	struct nl_rule *rules;
+	/* The default choice per family (index 0 IPv4, 1 IPv6): handle or 0. */
+	uint64_t default_pvd[2];
+	char why[2][512];
+};
+
+void route_cfg_defaults(struct route_cfg *c);
+enum route_class route_class_of(const struct view_link *l);
+const char *route_class_name(enum route_class c);
+
+/* Table of a PvD (0 if it has none), allocating one when alloc is set. */
+uint32_t route_table_of(struct route_tables *t, const struct route_cfg *c, uint64_t handle,
+			bool alloc);
+/* The SO_MARK that routes a socket through table (0 for table 0). */
+uint32_t route_mark_of(const struct route_cfg *c, const struct route_tables *t, uint32_t table);
+/* Start every slot's generation from random bits (a new mifd's marks then
+ * differ from the last one's, for sockets that outlive it). */
+void route_tables_seed(struct route_tables *t, const uint16_t seed[ROUTE_MAX_TABLES]);
+/* Forget tables of PvDs that no longer exist. */
+void route_tables_gc(struct route_tables *t, const struct pvd_store *s);
+
+/* Build the plan. Returns 0 or -ENOMEM (the plan is then partial). */
+int route_plan_build(const struct pvd_store *s, const struct view *v, const struct route_cfg *c,
+		     struct route_tables *t, struct route_plan *out);
+void route_plan_clear(struct route_plan *p);
+void route_plan_free(struct route_plan *p);
+
+/* Every attribute equal: nothing to send. */
+bool route_same(const struct nl_route *a, const struct nl_route *b);
+/* The kernel's key (table, destination, metric): an add with NLM_F_REPLACE
+ * overwrites the route with the same key, and a delete by key would hit the
+ * new one, so a changed route is replaced, never added then deleted. */
+bool route_key_same(const struct nl_route *a, const struct nl_route *b);
+bool rule_same(const struct nl_rule *a, const struct nl_rule *b);
+int route_plan_add_route(struct route_plan *p, const struct nl_route *r);
+int route_plan_add_rule(struct route_plan *p, const struct nl_rule *r);
+
+#endif
