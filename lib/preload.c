@@ -27,7 +27,6 @@
 #include <ctype.h>
 #include <limits.h>
 #include <net/if.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/tcp.h>
@@ -41,6 +40,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "common/dlsym.h"
 #include "mif/mif.h"
 #include "mif/pvd.h"
 
@@ -81,10 +81,10 @@ struct mif_pre_kind {
 
 static void mif_pre_init(void)
 {
-	mif_pre_real_socket = (mif_pre_socket_fn)dlsym(RTLD_NEXT, "socket");
-	mif_pre_real_gai = (mif_pre_gai_fn)dlsym(RTLD_NEXT, "getaddrinfo");
-	mif_pre_real_fai = (mif_pre_fai_fn)dlsym(RTLD_NEXT, "freeaddrinfo");
-	mif_pre_real_connect = (mif_pre_connect_fn)dlsym(RTLD_NEXT, "connect");
+	MIF_DLSYM(mif_pre_real_socket, RTLD_NEXT, "socket");
+	MIF_DLSYM(mif_pre_real_gai, RTLD_NEXT, "getaddrinfo");
+	MIF_DLSYM(mif_pre_real_fai, RTLD_NEXT, "freeaddrinfo");
+	MIF_DLSYM(mif_pre_real_connect, RTLD_NEXT, "connect");
 }
 
 /* MIF_RUN_PVD and MIF_SOCKET as they were at load: a program that clears
@@ -308,6 +308,12 @@ static int mif_pre_foreign(int fd)
 	return getsockopt(fd, SOL_SOCKET, SO_MARK, &mark, &l) == 0 && (mark == 0 || mark != ours);
 }
 
+/* glibc declares connect() with a transparent union (__CONST_SOCKADDR_ARG)
+ * under _GNU_SOURCE, which this file needs for RTLD_NEXT; the definition
+ * has POSIX's type, which is ABI-identical but not "compatible" to
+ * -Wpedantic. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpedantic"
 MIF_PRE_PUBLIC int connect(int fd, const struct sockaddr *sa, socklen_t len)
 {
 	const char *pvd = mif_pre_pvd();
@@ -327,6 +333,7 @@ MIF_PRE_PUBLIC int connect(int fd, const struct sockaddr *sa, socklen_t len)
 	}
 	return mif_pre_real_connect(fd, sa, len);
 }
+#pragma GCC diagnostic pop
 
 /* ---- names that never go to a PvD ---- */
 
@@ -876,7 +883,7 @@ static int mif_pre_ghbn2_r(const char *name, int af, struct hostent *ret, char *
 
 	*result = NULL;
 	if (!pvd || !name || mif_pre_is_numeric(name)) {
-		real = (mif_pre_ghbn2r_fn)dlsym(RTLD_NEXT, "gethostbyname2_r");
+		MIF_DLSYM(real, RTLD_NEXT, "gethostbyname2_r");
 		return real ? real(name, af, ret, buf, len, result, herr) : ENOSYS;
 	}
 	if (!*name) {                  /* the real one would ask a server */

@@ -13,7 +13,6 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
-#include <dlfcn.h>
 #include <limits.h>
 #include <netdb.h>
 #include <errno.h>
@@ -31,6 +30,7 @@
 #include <unistd.h>
 
 #include <mif/pvd.h>
+#include "common/dlsym.h"
 #include <net/if.h>
 
 /* A canned reply: to the first request of `method` whose params (compact
@@ -732,11 +732,13 @@ static int preload_port(gai_fn gai, void (*fai)(struct addrinfo *), const char *
  * link-local answer gets the PvD's one interface. */
 static void preload_names(void *h)
 {
-	gai_fn gai = (gai_fn)dlsym(h, "getaddrinfo");
-	void (*fai)(struct addrinfo *) = (void (*)(struct addrinfo *))dlsym(h, "freeaddrinfo");
+	gai_fn gai;
+	void (*fai)(struct addrinfo *);
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res = NULL;
 	int ll = 0;
 
+	MIF_DLSYM(gai, h, "getaddrinfo");
+	MIF_DLSYM(fai, h, "freeaddrinfo");
 	assert_true(gai && fai);
 	assert_int_equal(preload_port(gai, fai, "", 0), 0);
 	assert_int_equal(preload_port(gai, fai, "80", AI_NUMERICSERV), 80);
@@ -758,14 +760,17 @@ static void preload_names(void *h)
  * resolver (the fake has no rule for them: asking it would fail). */
 static void preload_localhost(void *h)
 {
-	gai_fn gai = (gai_fn)dlsym(h, "getaddrinfo");
-	void (*fai)(struct addrinfo *) = (void (*)(struct addrinfo *))dlsym(h, "freeaddrinfo");
-	ghbnr_fn ghbnr = (ghbnr_fn)dlsym(h, "gethostbyname_r");
+	gai_fn gai;
+	void (*fai)(struct addrinfo *);
+	ghbnr_fn ghbnr;
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res = NULL;
 	char b[64], buf[512] __attribute__((aligned(8)));
 	struct hostent he, *hr = NULL;
 	int herr = 0, n4 = 0, n6 = 0;
 
+	MIF_DLSYM(gai, h, "getaddrinfo");
+	MIF_DLSYM(fai, h, "freeaddrinfo");
+	MIF_DLSYM(ghbnr, h, "gethostbyname_r");
 	assert_true(gai && fai && ghbnr);
 	assert_int_equal(gai("www.mif-test.localhost.", "80", &hints, &res), 0);
 	for (struct addrinfo *a = res; a; a = a->ai_next) {
@@ -812,8 +817,8 @@ static void test_preload(void **state)
 	unsetenv("MIF_SOCKET");
 	if (!h)
 		skip();
-	sock = (int (*)(int, int, int))dlsym(h, "socket");
-	conn = (int (*)(int, const struct sockaddr *, socklen_t))dlsym(h, "connect");
+	MIF_DLSYM(sock, h, "socket");
+	MIF_DLSYM(conn, h, "connect");
 	assert_true(sock && conn);
 	errno = 0;
 	assert_int_equal(sock(AF_INET, SOCK_STREAM, 0), -1);

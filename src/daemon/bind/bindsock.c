@@ -396,21 +396,35 @@ static void bs_handle(struct bs_conn *c, const struct bs_req *r)
 	int e, family = 0;
 
 	b->requests++;
-	if (r->flags & MSG_TRUNC)
-		return bs_fail(c, EMSGSIZE, "request too long");
-	if ((r->flags & MSG_CTRUNC) || r->n_fds > 1)
-		return bs_fail(c, EINVAL, "send exactly one descriptor");
-	if (r->n_fds == 0)
-		return bs_fail(c, EBADF, "no descriptor: send the socket in SCM_RIGHTS");
+	if (r->flags & MSG_TRUNC) {
+		bs_fail(c, EMSGSIZE, "request too long");
+		return;
+	}
+	if ((r->flags & MSG_CTRUNC) || r->n_fds > 1) {
+		bs_fail(c, EINVAL, "send exactly one descriptor");
+		return;
+	}
+	if (r->n_fds == 0) {
+		bs_fail(c, EBADF, "no descriptor: send the socket in SCM_RIGHTS");
+		return;
+	}
 	if ((e = bs_parse(r, id, sizeof(id), &msg)) < 0 ||
-	    (e = bs_check_fd(b, r->fds[0], &family, &msg)) < 0)
-		return bs_fail(c, -e, msg);
-	if ((e = engine_bind_lookup(b->engine, id, &in, err, sizeof(err))) < 0)
-		return bs_fail(c, -e, err);
-	if ((e = bs_may_use(&c->cred, &in)) < 0)
-		return bs_fail(c, -e, "this user may not use that PvD");
-	if ((e = bs_apply(r->fds[0], family, &in, &msg)) < 0)
-		return bs_fail(c, -e, msg);
+	    (e = bs_check_fd(b, r->fds[0], &family, &msg)) < 0) {
+		bs_fail(c, -e, msg);
+		return;
+	}
+	if ((e = engine_bind_lookup(b->engine, id, &in, err, sizeof(err))) < 0) {
+		bs_fail(c, -e, err);
+		return;
+	}
+	if ((e = bs_may_use(&c->cred, &in)) < 0) {
+		bs_fail(c, -e, "this user may not use that PvD");
+		return;
+	}
+	if ((e = bs_apply(r->fds[0], family, &in, &msg)) < 0) {
+		bs_fail(c, -e, msg);
+		return;
+	}
 	b->bound++;
 	log_debug("bind: uid %u pid %d bound a socket to PvD %s (mark 0x%x, ifindex %d)",
 		  (unsigned)c->cred.uid, (int)c->cred.pid, in.id, in.mark, in.ifindex);
@@ -478,15 +492,20 @@ static void bs_conn_cb(evutil_socket_t fd, short what, void *arg)
 	struct bs_req r;
 	ssize_t n;
 
-	if (what & EV_TIMEOUT)
-		return bs_conn_free(c);
+	if (what & EV_TIMEOUT) {
+		bs_conn_free(c);
+		return;
+	}
 	if (!bs_room(c->b, BINDSOCK_MAX_FDS)) {
 		bs_fail(c, EAGAIN, "mifd is busy closing descriptors; try again later");
-		return bs_conn_free(c);
+		bs_conn_free(c);
+		return;
 	}
 	n = bs_recv((int)fd, &r);
-	if (n == -EAGAIN || n == -EINTR)
-		return bs_conn_wait(c);
+	if (n == -EAGAIN || n == -EINTR) {
+		bs_conn_wait(c);
+		return;
+	}
 	if (n >= 0 && !(n == 0 && r.n_fds == 0 && !(r.flags & MSG_CTRUNC)))
 		bs_handle(c, &r);    /* else: closed, possibly mid-request */
 	for (size_t i = 0; i < r.n_fds; i++)
@@ -569,8 +588,10 @@ static void bs_accept_cb(evutil_socket_t lfd, short what, void *arg)
 
 	(void)what;
 	/* Even refusing a connection needs a slot in the closer. */
-	if (!bs_room(b, 1))
-		return bs_pause(b);
+	if (!bs_room(b, 1)) {
+		bs_pause(b);
+		return;
+	}
 	fd = accept4((int)lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd < 0 && errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
 		bs_pause(b);         /* EMFILE, ENOBUFS: let them pass */

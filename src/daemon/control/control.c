@@ -101,12 +101,16 @@ static void control_log_set(struct client *cl, struct ctl_request *r)
 	const char *lvl, *msg;
 	int l;
 
-	if (ctlmsg_param_string(r, "level", true, &lvl, &msg) < 0)
-		return control_error(cl, r->id, EINVAL, "\"level\" is required");
+	if (ctlmsg_param_string(r, "level", true, &lvl, &msg) < 0) {
+		control_error(cl, r->id, EINVAL, "\"level\" is required");
+		return;
+	}
 	l = log_level_parse(lvl);
-	if (l < 0)
-		return control_error(cl, r->id, EINVAL,
-				     "unknown level: use error, warning, info or debug");
+	if (l < 0) {
+		control_error(cl, r->id, EINVAL,
+			      "unknown level: use error, warning, info or debug");
+		return;
+	}
 	log_set_level((enum log_level)l);
 	log_info("log level set to %s by uid %u", lvl, (unsigned)cl->uid);
 	control_send(cl, ctlmsg_reply_ok(r->id, json_pack("{s:s}", "level", lvl)));
@@ -123,18 +127,25 @@ static void control_pvd_edit(struct client *cl, struct ctl_request *r)
 	int e;
 
 	if (r->method == CTL_PVD_DEL) {
-		if (ctlmsg_param_string(r, "id", true, &id, &msg) < 0)
-			return control_error(cl, r->id, EINVAL, "\"id\" is required");
+		if (ctlmsg_param_string(r, "id", true, &id, &msg) < 0) {
+			control_error(cl, r->id, EINVAL, "\"id\" is required");
+			return;
+		}
 		e = engine_pvd_del(c->engine, id, err, sizeof(err));
-		if (e < 0)
-			return control_error(cl, r->id, e, err);
+		if (e < 0) {
+			control_error(cl, r->id, e, err);
+			return;
+		}
 		log_info("PvD %s deleted by uid %u", id, (unsigned)cl->uid);
-		return control_send(cl, ctlmsg_reply_ok(r->id, json_pack("{s:s}", "id", id)));
+		control_send(cl, ctlmsg_reply_ok(r->id, json_pack("{s:s}", "id", id)));
+		return;
 	}
 	e = r->method == CTL_PVD_ADD ? engine_pvd_add(c->engine, r->params, err, sizeof(err)) :
 				       engine_pvd_set(c->engine, r->params, err, sizeof(err));
-	if (e < 0)
-		return control_error(cl, r->id, e, err);
+	if (e < 0) {
+		control_error(cl, r->id, e, err);
+		return;
+	}
 	id = json_string_value(json_object_get(r->params, "id"));
 	log_info("PvD %s %s by uid %u", id, r->method == CTL_PVD_ADD ? "added" : "changed",
 		 (unsigned)cl->uid);
@@ -149,12 +160,18 @@ static void control_link_set(struct client *cl, struct ctl_request *r)
 	const char *ifname, *msg;
 	json_t *on = json_object_get(r->params, "dhcp4");
 
-	if (ctlmsg_param_string(r, "interface", true, &ifname, &msg) < 0 || strlen(ifname) >= 16)
-		return control_error(cl, r->id, EINVAL, "\"interface\" is required");
-	if (!json_is_boolean(on))
-		return control_error(cl, r->id, EINVAL, "\"dhcp4\" must be true or false");
-	if (engine_dhcp4_set(cl->ctl->engine, ifname, json_is_true(on)) < 0)
-		return control_error(cl, r->id, ENOSPC, "too many DHCPv4 interfaces");
+	if (ctlmsg_param_string(r, "interface", true, &ifname, &msg) < 0 || strlen(ifname) >= 16) {
+		control_error(cl, r->id, EINVAL, "\"interface\" is required");
+		return;
+	}
+	if (!json_is_boolean(on)) {
+		control_error(cl, r->id, EINVAL, "\"dhcp4\" must be true or false");
+		return;
+	}
+	if (engine_dhcp4_set(cl->ctl->engine, ifname, json_is_true(on)) < 0) {
+		control_error(cl, r->id, ENOSPC, "too many DHCPv4 interfaces");
+		return;
+	}
 	log_info("DHCPv4 %s on %s by uid %u", json_is_true(on) ? "on" : "off", ifname,
 		 (unsigned)cl->uid);
 	control_send(cl, ctlmsg_reply_ok(r->id, json_pack("{s:s,s:O}", "interface", ifname,
@@ -177,16 +194,22 @@ static void control_async(struct client *cl, struct ctl_request *r)
 
 	for (i = 0; i < sizeof(c->waiting) / sizeof(c->waiting[0]) && c->waiting[i].cl; i++)
 		;
-	if (i == sizeof(c->waiting) / sizeof(c->waiting[0]))
-		return control_error(cl, r->id, EBUSY, "too many lookups in progress");
-	if (r->method == CTL_DNS_RESOLVE && !c->stub)
-		return control_error(cl, r->id, EOPNOTSUPP, "the DNS stub resolver is off");
+	if (i == sizeof(c->waiting) / sizeof(c->waiting[0])) {
+		control_error(cl, r->id, EBUSY, "too many lookups in progress");
+		return;
+	}
+	if (r->method == CTL_DNS_RESOLVE && !c->stub) {
+		control_error(cl, r->id, EOPNOTSUPP, "the DNS stub resolver is off");
+		return;
+	}
 	if (r->method == CTL_DNS_RESOLVE)
 		e = stub_resolve(c->stub, r->params, &token, err, sizeof(err));
 	else
 		e = engine_route_get(c->engine, r->params, &token, err, sizeof(err));
-	if (e < 0)
-		return control_error(cl, r->id, e, err);
+	if (e < 0) {
+		control_error(cl, r->id, e, err);
+		return;
+	}
 	c->waiting[i].token = token;
 	c->waiting[i].cl = cl;
 	c->waiting[i].id = json_incref(r->id);
@@ -224,7 +247,8 @@ static void control_subscribe(struct client *cl, struct ctl_request *r)
 	if (!want) {
 		mask = 1u << ENGINE_PVD_ADDED | 1u << ENGINE_PVD_CHANGED | 1u << ENGINE_PVD_REMOVED;
 	} else if (!json_is_array(want)) {
-		return control_error(cl, r->id, EINVAL, "events: a list of event names");
+		control_error(cl, r->id, EINVAL, "events: a list of event names");
+		return;
 	} else {
 		json_array_foreach(want, i, v) {
 			int ev;
@@ -233,8 +257,10 @@ static void control_subscribe(struct client *cl, struct ctl_request *r)
 				if (json_is_string(v) && !strcmp(json_string_value(v),
 								 engine_event_name(ev)))
 					break;
-			if (ev > ENGINE_DEFAULT_CHANGED)
-				return control_error(cl, r->id, EINVAL, "events: unknown event name");
+			if (ev > ENGINE_DEFAULT_CHANGED) {
+				control_error(cl, r->id, EINVAL, "events: unknown event name");
+				return;
+			}
 			mask |= 1u << ev;
 		}
 	}
@@ -271,51 +297,72 @@ static void control_dispatch(struct client *cl, struct ctl_request *r)
 
 	switch (r->method) {
 	case CTL_PVD_LIST:
-		return control_send(cl, ctlmsg_reply_ok(r->id, json_pack("{s:o}", "pvds",
-						engine_pvd_list_json(c->engine))));
+		control_send(cl, ctlmsg_reply_ok(r->id, json_pack("{s:o}", "pvds",
+					 engine_pvd_list_json(c->engine))));
+		return;
 	case CTL_PVD_GET:
-		if (ctlmsg_param_string(r, "id", true, &id, &msg) < 0)
-			return control_error(cl, r->id, EINVAL, "\"id\" is required");
+		if (ctlmsg_param_string(r, "id", true, &id, &msg) < 0) {
+			control_error(cl, r->id, EINVAL, "\"id\" is required");
+			return;
+		}
 		e = engine_pvd_get_json(c->engine, id, &out);
-		if (e < 0)
-			return control_error(cl, r->id, e, "no such PvD");
-		return control_send(cl, ctlmsg_reply_ok(r->id, out));
+		if (e < 0) {
+			control_error(cl, r->id, e, "no such PvD");
+			return;
+		}
+		control_send(cl, ctlmsg_reply_ok(r->id, out));
+		return;
 	case CTL_STATUS:
-		return control_send(cl, ctlmsg_reply_ok(r->id, control_status(c)));
+		control_send(cl, ctlmsg_reply_ok(r->id, control_status(c)));
+		return;
 	case CTL_SUBSCRIBE:
-		return control_subscribe(cl, r);
+		control_subscribe(cl, r);
+		return;
 	case CTL_LOG_SET:
-		return control_log_set(cl, r);
+		control_log_set(cl, r);
+		return;
 	case CTL_PVD_ADD:
 	case CTL_PVD_SET:
 	case CTL_PVD_DEL:
-		return control_pvd_edit(cl, r);
+		control_pvd_edit(cl, r);
+		return;
 	case CTL_LINK_SET:
-		return control_link_set(cl, r);
+		control_link_set(cl, r);
+		return;
 	case CTL_ROUTE_GET:
 	case CTL_DNS_RESOLVE:
-		return control_async(cl, r);
+		control_async(cl, r);
+		return;
 	case CTL_DNS_FLUSH: {
 		char err[320] = "";
 		int e2;
 
-		if (!c->stub)
-			return control_error(cl, r->id, EOPNOTSUPP, "the DNS stub resolver is off");
+		if (!c->stub) {
+			control_error(cl, r->id, EOPNOTSUPP, "the DNS stub resolver is off");
+			return;
+		}
 		e2 = stub_flush(c->stub, r->params, &out, err, sizeof(err));
-		if (e2 < 0)
-			return control_error(cl, r->id, e2, err);
-		return control_send(cl, ctlmsg_reply_ok(r->id, out));
+		if (e2 < 0) {
+			control_error(cl, r->id, e2, err);
+			return;
+		}
+		control_send(cl, ctlmsg_reply_ok(r->id, out));
+		return;
 	}
 	case CTL_DNS_WHICH: {
 		char err[640] = "";
 		int e2 = engine_dns_which(c->engine, r->params, &out, err, sizeof(err));
 
-		if (e2 < 0)
-			return control_error(cl, r->id, e2, err);
-		return control_send(cl, ctlmsg_reply_ok(r->id, out));
+		if (e2 < 0) {
+			control_error(cl, r->id, e2, err);
+			return;
+		}
+		control_send(cl, ctlmsg_reply_ok(r->id, out));
+		return;
 	}
 	case CTL_DNS_LIST:
-		return control_send(cl, ctlmsg_reply_ok(r->id, control_dns_list(c)));
+		control_send(cl, ctlmsg_reply_ok(r->id, control_dns_list(c)));
+		return;
 	case CTL__METHOD_MAX:
 		break;
 	}

@@ -81,8 +81,10 @@ static void d4_send(struct engine_dhcp4 *c, uint8_t type, struct in_addr dst)
 	if (type == DHCP4_DISCOVER || type == DHCP4_REQUEST)
 		dhcp4_build_option(&b, 55, prl, sizeof(prl));
 	len = dhcp4_build_finish(&b);
-	if (len < 0)
-		return log_err("dhcp4: cannot build a message");
+	if (len < 0) {
+		log_err("dhcp4: cannot build a message");
+		return;
+	}
 	memset(h, 0, sizeof(*h));
 	h->ifindex = c->ifindex;
 	h->family = AF_INET;
@@ -202,14 +204,16 @@ static void d4_timer_bound(struct engine_dhcp4 *c, uint64_t now)
 			c->xid = d4_random();
 			c->exchange_ns = now;
 		}
-		return d4_renew_step(c, c->t2_at, false);
+		d4_renew_step(c, c->t2_at, false);
+		return;
 	}
 	if (now < c->expire_at) {
 		if (c->state != D4_REBINDING) {
 			c->state = D4_REBINDING;
 			c->exchange_ns = now;
 		}
-		return d4_renew_step(c, c->expire_at, true);
+		d4_renew_step(c, c->expire_at, true);
+		return;
 	}
 	log_warn("dhcp4 on %d: lease expired", c->ifindex);
 	d4_drop_lease(c);
@@ -221,20 +225,27 @@ static void d4_timer_step(struct engine_dhcp4 *c)
 	switch (c->state) {
 	case D4_INIT:
 	case D4_SELECTING:
-		return d4_discover(c);
+		d4_discover(c);
+		return;
 	case D4_REQUESTING:
-		if (c->tries >= 4)   /* RFC 2131 3.1.5: give up, start over */
-			return d4_start(c, 0);
+		if (c->tries >= 4) { /* RFC 2131 3.1.5: give up, start over */
+			d4_start(c, 0);
+			return;
+		}
 		d4_send(c, DHCP4_REQUEST, d4_broadcast());
-		return d4_arm(c, d4_backoff(c->tries++));
+		d4_arm(c, d4_backoff(c->tries++));
+		return;
 	case D4_CHECKING:        /* no probe answer at all: assume free */
-		return d4_bind(c, c->lease);
+		d4_bind(c, c->lease);
+		return;
 	case D4_BOUND:
 	case D4_RENEWING:
 	case D4_REBINDING:
-		return d4_timer_bound(c, log_now_ns());
+		d4_timer_bound(c, log_now_ns());
+		return;
 	case D4_DECLINED:
-		return d4_start(c, 0);
+		d4_start(c, 0);
+		return;
 	case D4_STOPPED:
 		return;
 	}
@@ -259,8 +270,10 @@ static void d4_drop(struct engine_dhcp4 *c, const char *why)
 
 static void d4_on_offer(struct engine_dhcp4 *c, const struct dhcp4_msg *m)
 {
-	if (m->type != DHCP4_OFFER || !m->yiaddr.s_addr || !m->has_server_id)
-		return d4_drop(c, "not a usable OFFER");
+	if (m->type != DHCP4_OFFER || !m->yiaddr.s_addr || !m->has_server_id) {
+		d4_drop(c, "not a usable OFFER");
+		return;
+	}
 	c->offered = m->yiaddr;
 	c->server = m->server_id;
 	c->state = D4_REQUESTING;
@@ -282,12 +295,18 @@ static void d4_on_nak(struct engine_dhcp4 *c, const struct dhcp4_msg *m)
 static void d4_on_ack_or_nak(struct engine_dhcp4 *c, const struct dhcp4_msg *m)
 {
 	if (m->has_server_id && c->state == D4_REQUESTING &&
-	    m->server_id.s_addr != c->server.s_addr)
-		return d4_drop(c, "reply from another server");
-	if (m->type == DHCP4_NAK)
-		return d4_on_nak(c, m);
-	if (m->type != DHCP4_ACK || !m->yiaddr.s_addr)
-		return d4_drop(c, "not an ACK or NAK");
+	    m->server_id.s_addr != c->server.s_addr) {
+		d4_drop(c, "reply from another server");
+		return;
+	}
+	if (m->type == DHCP4_NAK) {
+		d4_on_nak(c, m);
+		return;
+	}
+	if (m->type != DHCP4_ACK || !m->yiaddr.s_addr) {
+		d4_drop(c, "not an ACK or NAK");
+		return;
+	}
 	if (c->state == D4_REQUESTING) {
 		struct msg_arp probe = { .ifindex = c->ifindex, .addr = m->yiaddr };
 
@@ -295,7 +314,8 @@ static void d4_on_ack_or_nak(struct engine_dhcp4 *c, const struct dhcp4_msg *m)
 		*c->lease = *m;
 		c->state = D4_CHECKING;
 		engine_send(c->e, MSG_ARP_PROBE, &probe, sizeof(probe));
-		return d4_arm(c, 3 * NS);
+		d4_arm(c, 3 * NS);
+		return;
 	}
 	c->renewals++;
 	d4_bind(c, m);
@@ -305,22 +325,31 @@ void engine_dhcp4_rx(struct engine *e, struct engine_dhcp4 *c, const uint8_t *da
 {
 	enum dhcp4_error why = DHCP4_OK;
 
-	if (dhcp4_parse_reply(data, len, c->rx, &why) < 0)
-		return d4_drop(c, dhcp4_error_name(why));
-	if (c->rx->xid != c->xid)
-		return d4_drop(c, "wrong transaction id");
-	if (memcmp(c->rx->chaddr, c->mac, 6) != 0)
-		return d4_drop(c, "not for our hardware address");
+	if (dhcp4_parse_reply(data, len, c->rx, &why) < 0) {
+		d4_drop(c, dhcp4_error_name(why));
+		return;
+	}
+	if (c->rx->xid != c->xid) {
+		d4_drop(c, "wrong transaction id");
+		return;
+	}
+	if (memcmp(c->rx->chaddr, c->mac, 6) != 0) {
+		d4_drop(c, "not for our hardware address");
+		return;
+	}
 	c->rx_ok++;
 	switch (c->state) {
 	case D4_SELECTING:
-		return d4_on_offer(c, c->rx);
+		d4_on_offer(c, c->rx);
+		return;
 	case D4_REQUESTING:
 	case D4_RENEWING:
 	case D4_REBINDING:
-		return d4_on_ack_or_nak(c, c->rx);
+		d4_on_ack_or_nak(c, c->rx);
+		return;
 	default:
-		return d4_drop(c, "unexpected in this state");
+		d4_drop(c, "unexpected in this state");
+		return;
 	}
 }
 
@@ -330,8 +359,10 @@ void engine_dhcp4_arp(struct engine *e, struct engine_dhcp4 *c, const struct msg
 
 	if (c->state != D4_CHECKING || r->addr.s_addr != c->lease->yiaddr.s_addr)
 		return;
-	if (!r->conflict)
-		return d4_bind(c, c->lease);
+	if (!r->conflict) {
+		d4_bind(c, c->lease);
+		return;
+	}
 	snprintf(hw, sizeof(hw), "%02x:%02x:%02x:%02x:%02x:%02x",
 		 r->hw[0], r->hw[1], r->hw[2], r->hw[3], r->hw[4], r->hw[5]);
 	log_warn("dhcp4 on %d: offered address is in use by %s: DECLINE", c->ifindex, hw);

@@ -147,14 +147,20 @@ void engine_dhcp6_rx(struct engine *e, int ifindex, const struct in6_addr *from,
 
 	if (!c)
 		return;
-	if (dhcp6_parse_reply(data, len, c->rx, &why) < 0)
-		return d6_drop(c, dhcp6_error_name(why));
+	if (dhcp6_parse_reply(data, len, c->rx, &why) < 0) {
+		d6_drop(c, dhcp6_error_name(why));
+		return;
+	}
 	/* RFC 8415 16.10: our transaction id, and our Client ID (we sent one). */
 	if (c->state != D6_REQUESTING ||
-	    !dhcp6_reply_matches(c->rx, c->xid, c->duid, c->duid_len))
-		return d6_drop(c, "not a reply to our request");
-	if (c->rx->has_status && c->rx->status != 0)
-		return d6_drop(c, "server says it has no information for us");
+	    !dhcp6_reply_matches(c->rx, c->xid, c->duid, c->duid_len)) {
+		d6_drop(c, "not a reply to our request");
+		return;
+	}
+	if (c->rx->has_status && c->rx->status != 0) {
+		d6_drop(c, "server says it has no information for us");
+		return;
+	}
 	c->rx_ok++;
 	c->replies++;
 	*c->reply = *c->rx;

@@ -94,12 +94,16 @@ void stub_deliver(struct stub_tx *tx, const uint8_t *resp, size_t len, struct st
 			memcpy(m, resp, len);
 			len = stub_fit_udp(m, len, tx->client_udp);
 			s->ctr.truncated_to_client++;
-			return stub_send_udp(s, &tx->peer, tx->peer_len, m, len);
+			stub_send_udp(s, &tx->peer, tx->peer_len, m, len);
+			return;
 		}
-		return stub_send_udp(s, &tx->peer, tx->peer_len, resp, len);
+		stub_send_udp(s, &tx->peer, tx->peer_len, resp, len);
+		return;
 	case STUB_CL_TCP:
-		return stub_send_tcp(s, tx->conn_id, resp, len);
+		stub_send_tcp(s, tx->conn_id, resp, len);
+		return;
 	case STUB_CL_CTL:
-		return stub_ctl_deliver(tx, resp, len, p, from, err, msg);
+		stub_ctl_deliver(tx, resp, len, p, from, err, msg);
+		return;
 	}
 }

@@ -98,7 +98,8 @@ static void st_read_cb(struct bufferevent *bev, void *arg)
 		len = (size_t)l[0] << 8 | l[1];
 		if (len == 0) {
 			s->ctr.malformed++;
-			return st_free(c);
+			st_free(c);
+			return;
 		}
 		if (evbuffer_get_length(in) < 2 + len)
 			return;
@@ -123,8 +124,10 @@ static void st_write_cb(struct bufferevent *bev, void *arg)
 {
 	struct stub_tcp_client *c = arg;
 
-	if (c->eof && !c->pending && evbuffer_get_length(bufferevent_get_output(bev)) == 0)
-		return st_free(c);
+	if (c->eof && !c->pending && evbuffer_get_length(bufferevent_get_output(bev)) == 0) {
+		st_free(c);
+		return;
+	}
 	st_resume(c);
 }
 

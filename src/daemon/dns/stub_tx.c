@@ -240,8 +240,10 @@ static void stx_enter_pvd(struct stub_tx *tx)
 	struct stub_pvd *p = stx_pvd(tx);
 	uint64_t now = stub_now_ns();
 
-	if (!p || !p->plan.n_servers)
-		return stx_arm(tx, 0);     /* stx_step moves on, from the loop */
+	if (!p || !p->plan.n_servers) {
+		stx_arm(tx, 0);
+		return;     /* stx_step moves on, from the loop */
+	}
 	tx->n_order = p->plan.n_servers;
 	stub_server_order(p->srv, tx->n_order, tx->order);
 	tx->step = 0;
@@ -258,8 +260,10 @@ static void stx_step(struct stub_tx *tx)
 	struct stub_pvd *p = stx_pvd(tx);
 	uint64_t wait = 0;
 
-	if (!p || tx->step > tx->n_order)
-		return stx_next_pvd(tx);
+	if (!p || tx->step > tx->n_order) {
+		stx_next_pvd(tx);
+		return;
+	}
 	if (tx->step < tx->n_order) {
 		size_t i = tx->order[tx->step];
 
@@ -279,8 +283,10 @@ static void stx_step(struct stub_tx *tx)
 		}
 		/* The PvD's own address is still being checked (DAD): wait
 		 * for it a while, then count the PvD as failed. */
-		if (!sent && waiting && tx->addr_waits++ < STUB_ADDR_WAITS)
-			return stx_arm(tx, STUB_ADDR_WAIT_MS * 1000000ull);
+		if (!sent && waiting && tx->addr_waits++ < STUB_ADDR_WAITS) {
+			stx_arm(tx, STUB_ADDR_WAIT_MS * 1000000ull);
+			return;
+		}
 	}
 	tx->step++;
 	stx_arm(tx, wait);
@@ -291,8 +297,10 @@ static void stx_next_pvd(struct stub_tx *tx)
 	if (tx->pvd_i < tx->choice.n)
 		stx_close_atts(tx, tx->choice.pvd[tx->pvd_i]);
 	tx->pvd_i++;
-	if (tx->pvd_i >= tx->choice.n || stub_now_ns() >= tx->deadline_ns)
-		return stx_fail(tx);
+	if (tx->pvd_i >= tx->choice.n || stub_now_ns() >= tx->deadline_ns) {
+		stx_fail(tx);
+		return;
+	}
 	tx->s->ctr.fallbacks++;
 	stx_enter_pvd(tx);
 }
@@ -303,10 +311,14 @@ static void stx_timer_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (stub_now_ns() >= tx->deadline_ns)
-		return stx_fail(tx);
-	if (!stx_pvd(tx))
-		return stx_next_pvd(tx);
+	if (stub_now_ns() >= tx->deadline_ns) {
+		stx_fail(tx);
+		return;
+	}
+	if (!stx_pvd(tx)) {
+		stx_next_pvd(tx);
+		return;
+	}
 	stx_step(tx);
 }
 
@@ -362,19 +374,23 @@ static void stx_answer(struct stub_att *a, uint8_t *resp, size_t len, bool tcp)
 	if (i >= 0 && stub_server_answer(&p->srv[i], stub_now_ns() - a->sent_ns))
 		log_info("dns: server %s of PvD %s answers again: it is asked first again",
 			 inet_ntop(AF_INET6, &a->up.addr, b, sizeof(b)), p->plan.id);
-	if (!tx)                       /* a lingering probe: health only */
-		return stub_att_free(a);
+	if (!tx) {                     /* a lingering probe: health only */
+		stub_att_free(a);
+		return;
+	}
 	if (!tcp && (resp[2] & 0x02)) {
 		a->res = STUB_RES_TRUNCATED;
 		stx_log(tx, a);
-		return stx_tcp_start(tx, a);
+		stx_tcp_start(tx, a);
+		return;
 	}
 	if (rcode == DNS_RCODE_SERVFAIL || rcode == DNS_RCODE_REFUSED ||
 	    rcode == DNS_RCODE_NOTIMP || rcode == DNS_RCODE_FORMERR) {
 		a->res = rcode == DNS_RCODE_REFUSED ? STUB_RES_REFUSED : STUB_RES_SERVFAIL;
 		if (i >= 0)
 			p->srv[i].failures++;
-		return stx_server_failed(tx, a, resp, len);
+		stx_server_failed(tx, a, resp, len);
+		return;
 	}
 	a->res = STUB_RES_ANSWER;
 	stx_log(tx, a);
@@ -420,7 +436,8 @@ static void stx_att_cb(evutil_socket_t fd, short what, void *arg)
 		/* libevent's clock is coarse and may wake us a little
 		 * early: its timeout is up, whatever our clock says. */
 		stx_att_expire(s, a, a->sent_ns + a->rto_ns);
-		return stub_att_free(a);
+		stub_att_free(a);
+		return;
 	}
 	for (int k = 0; k < 16; k++) {
 		struct sockaddr_storage from;
@@ -504,7 +521,8 @@ static void stx_tcp_start(struct stub_tx *tx, struct stub_att *a)
 		if (fd >= 0)
 			close(fd);
 		a->res = STUB_RES_ERROR;
-		return stx_server_failed(tx, a, NULL, 0);
+		stx_server_failed(tx, a, NULL, 0);
+		return;
 	}
 	a->res = STUB_RES_PENDING;
 	tx->log[tx->n_att < STUB_MAX_ATTEMPTS ? tx->n_att : STUB_MAX_ATTEMPTS - 1] =
@@ -519,7 +537,8 @@ static void stx_tcp_start(struct stub_tx *tx, struct stub_att *a)
 	bufferevent_enable(a->tcp, EV_READ | EV_WRITE);
 	if (bufferevent_socket_connect(a->tcp, (struct sockaddr *)&to, (int)tolen) < 0) {
 		a->res = STUB_RES_ERROR;
-		return stx_server_failed(tx, a, NULL, 0);
+		stx_server_failed(tx, a, NULL, 0);
+		return;
 	}
 	/* This server answered: wait for its TCP answer (it has its own
 	 * timeout) instead of moving on to other servers or PvDs. */

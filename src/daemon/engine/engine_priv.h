@@ -39,6 +39,7 @@ struct slaac_addr {
 struct engine_dhcp6;
 
 struct engine {
+	struct ra ra_rx;             /* the RA being parsed (~10 KiB: off the stack) */
 	struct event_base *base;
 	struct chan *ch;
 	struct event *timer;

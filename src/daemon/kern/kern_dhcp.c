@@ -163,8 +163,10 @@ static void kern_dsock_rx(evutil_socket_t fd, short what, void *arg)
 	uint8_t buf[sizeof(struct msg_dhcp) + MSG_DHCP_MAX_PAYLOAD];
 	struct msg_dhcp *h = (struct msg_dhcp *)buf;
 
-	if (d->family == AF_INET)
-		return kern_dsock_drain(fd);
+	if (d->family == AF_INET) {
+		kern_dsock_drain(fd);
+		return;
+	}
 	for (int i = 0; i < 32; i++) {
 		struct sockaddr_storage ss;
 		socklen_t sl = sizeof(ss);
@@ -287,8 +289,10 @@ static void kern_dsock_send(struct kern *k, const struct msg_dhcp *h, const uint
 	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6, .sin6_port = htons(547) };
 	ssize_t n;
 
-	if (!d)
-		return log_warn("DHCP send on interface %d without a socket", h->ifindex);
+	if (!d) {
+		log_warn("DHCP send on interface %d without a socket", h->ifindex);
+		return;
+	}
 	if (h->family == AF_INET) {
 		memcpy(&sin.sin_addr, &h->peer.s6_addr[12], 4);
 		n = sendto(d->fd, data, len, 0, (struct sockaddr *)&sin, sizeof(sin));

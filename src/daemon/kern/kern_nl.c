@@ -247,8 +247,10 @@ static int kern_nl_slot(struct kern *k, uint32_t type)
 
 static void kern_nl_cmd_send(struct kern *k, const struct nlmsghdr *nlh)
 {
-	if (!nlh)
-		return log_err("kernel side: a request did not fit");
+	if (!nlh) {
+		log_err("kernel side: a request did not fit");
+		return;
+	}
 	if (mnl_socket_sendto(k->nl_cmd, nlh, nlh->nlmsg_len) < 0)
 		log_err("netlink request failed: %s", strerror(errno));
 }
@@ -260,8 +262,10 @@ static void kern_nl_addr_req(struct kern *k, const struct ipc_msg *m)
 	int slot;
 
 	if (ipc_expect(m, sizeof(*a)) < 0 ||
-	    !((a->family == AF_INET6 && a->plen <= 128) || (a->family == AF_INET && a->plen <= 32)))
-		return log_err("kernel side: invalid address request from the engine");
+	    !((a->family == AF_INET6 && a->plen <= 128) || (a->family == AF_INET && a->plen <= 32))) {
+		log_err("kernel side: invalid address request from the engine");
+		return;
+	}
 	slot = kern_nl_slot(k, m->hdr.type);
 	k->pending[slot].addr = *a;
 	kern_nl_cmd_send(k, nl_build_addr(buf, sizeof(buf), m->hdr.type == MSG_ADDR_CONFIGURE, a,
@@ -274,8 +278,10 @@ static void kern_nl_lookup(struct kern *k, const struct ipc_msg *m)
 	uint8_t buf[512];
 	int slot;
 
-	if (ipc_expect(m, sizeof(*q)) < 0 || (q->family != AF_INET && q->family != AF_INET6))
-		return log_err("kernel side: invalid lookup from the engine");
+	if (ipc_expect(m, sizeof(*q)) < 0 || (q->family != AF_INET && q->family != AF_INET6)) {
+		log_err("kernel side: invalid lookup from the engine");
+		return;
+	}
 	slot = kern_nl_slot(k, MSG_RT_LOOKUP);
 	k->pending[slot].token = q->token;
 	kern_nl_cmd_send(k, nl_build_route_get(buf, sizeof(buf), q->family, q->dst,
@@ -290,23 +296,27 @@ void kern_nl_on_engine(struct kern *k, const struct ipc_msg *m)
 	switch (m->hdr.type) {
 	case MSG_ADDR_CONFIGURE:
 	case MSG_ADDR_REMOVE:
-		return kern_nl_addr_req(k, m);
+		kern_nl_addr_req(k, m);
+		return;
 	case MSG_RT_ROUTE_ADD:
 	case MSG_RT_ROUTE_DEL:
 		if (ipc_expect(m, sizeof(struct nl_route)) < 0)
 			break;
 		kern_nl_slot(k, m->hdr.type);
-		return kern_nl_cmd_send(k, nl_build_route(buf, sizeof(buf),
-				m->hdr.type == MSG_RT_ROUTE_ADD, (const struct nl_route *)m->data, k->seq));
+		kern_nl_cmd_send(k, nl_build_route(buf, sizeof(buf),
+			 m->hdr.type == MSG_RT_ROUTE_ADD, (const struct nl_route *)m->data, k->seq));
+		return;
 	case MSG_RT_RULE_ADD:
 	case MSG_RT_RULE_DEL:
 		if (ipc_expect(m, sizeof(struct nl_rule)) < 0)
 			break;
 		kern_nl_slot(k, m->hdr.type);
-		return kern_nl_cmd_send(k, nl_build_rule(buf, sizeof(buf),
-				m->hdr.type == MSG_RT_RULE_ADD, (const struct nl_rule *)m->data, k->seq));
+		kern_nl_cmd_send(k, nl_build_rule(buf, sizeof(buf),
+			 m->hdr.type == MSG_RT_RULE_ADD, (const struct nl_rule *)m->data, k->seq));
+		return;
 	case MSG_RT_LOOKUP:
-		return kern_nl_lookup(k, m);
+		kern_nl_lookup(k, m);
+		return;
 	}
 	log_err("kernel side: invalid request %u from the engine", m->hdr.type);
 }

@@ -239,20 +239,26 @@ static void engine_static_file(struct engine *e, const char *path)
 	const char *owner;
 	json_t *o = pvd_spec_ini_to_json(path, err, sizeof(err));
 
-	if (!o)
-		return engine_static_error(e, path, err);
+	if (!o) {
+		engine_static_error(e, path, err);
+		return;
+	}
 	if (pvd_spec_from_json(o, false, &es.spec, NULL, err, sizeof(err)) < 0) {
 		json_decref(o);
-		return engine_static_error(e, path, err);
+		engine_static_error(e, path, err);
+		return;
 	}
 	json_decref(o);
 	owner = engine_id_owner(e, es.spec.id);
 	if (owner) {
 		snprintf(err, sizeof(err), "id \"%.64s\" is already used by %.200s", es.spec.id, owner);
-		return engine_static_error(e, path, err);
+		engine_static_error(e, path, err);
+		return;
 	}
-	if (e->n_specs == ENGINE_MAX_SPECS)
-		return engine_static_error(e, path, "too many static PvDs");
+	if (e->n_specs == ENGINE_MAX_SPECS) {
+		engine_static_error(e, path, "too many static PvDs");
+		return;
+	}
 	snprintf(es.file, sizeof(es.file), "%s", path);
 	e->specs[e->n_specs++] = es;
 	log_info("static PvD %s from %s (interface %s)", es.spec.id, path, es.spec.ifname);

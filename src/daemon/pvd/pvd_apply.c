@@ -81,24 +81,23 @@ static struct pvd_router *pvd_router_in(struct pvd *p, int ifindex, const struct
  * Take the object out of whichever PvD holds it (the "last updater" rule)
  * and hand it to `to`, or allocate a new one. `find` looks in one PvD.
  */
-#define PVD_CLAIM(s, to, list, type, find_expr)                              \
-	({                                                                   \
-		struct type *got_ = NULL;                                    \
+#define PVD_CLAIM(got_, s, to, list, find_expr)                              \
+	do {                                                                 \
 		struct pvd *q_;                                              \
+		(got_) = NULL;                                               \
 		TAILQ_FOREACH(q_, &(s)->pvds, e) {                           \
 			struct pvd *p_ = q_;                                 \
-			got_ = (find_expr);                                  \
+			(got_) = (find_expr);                                \
 			if (got_) {                                          \
 				TAILQ_REMOVE(&p_->list, got_, e);            \
 				break;                                       \
 			}                                                    \
 		}                                                            \
-		if (!got_)                                                   \
-			got_ = calloc(1, sizeof(struct type));               \
+		if (!(got_))                                                 \
+			(got_) = calloc(1, sizeof(*(got_)));                 \
 		if (got_)                                                    \
 			TAILQ_INSERT_TAIL(&(to)->list, got_, e);             \
-		got_;                                                        \
-	})
+	} while (0)
 
 /* Remove the object from every PvD (a zero lifetime withdraws it). */
 #define PVD_WITHDRAW(s, list, find_expr)                                     \
@@ -126,8 +125,7 @@ static int pvd_apply_prefix(struct pvd_store *s, struct pvd *p, const struct ra_
 		PVD_WITHDRAW(s, prefixes, pvd_prefix_in(p_, ifindex, &in->prefix, in->plen));
 		return 0;
 	}
-	x = PVD_CLAIM(s, p, prefixes, pvd_prefix,
-		      pvd_prefix_in(p_, ifindex, &in->prefix, in->plen));
+	PVD_CLAIM(x, s, p, prefixes, pvd_prefix_in(p_, ifindex, &in->prefix, in->plen));
 	if (!x)
 		return -ENOMEM;
 	x->ifindex = ifindex;
@@ -154,7 +152,7 @@ static int pvd_apply_route(struct pvd_store *s, struct pvd *p, const struct ra_r
 		PVD_WITHDRAW(s, routes, pvd_route_in(p_, ifindex, in, src));
 		return 0;
 	}
-	x = PVD_CLAIM(s, p, routes, pvd_route, pvd_route_in(p_, ifindex, in, src));
+	PVD_CLAIM(x, s, p, routes, pvd_route_in(p_, ifindex, in, src));
 	if (!x)
 		return -ENOMEM;
 	x->ifindex = ifindex;
@@ -177,7 +175,7 @@ static int pvd_apply_dns(struct pvd_store *s, struct pvd *p, const struct ra_rdn
 		PVD_WITHDRAW(s, dns, pvd_dns_in(p_, ifindex, &in->addr));
 		return 0;
 	}
-	x = PVD_CLAIM(s, p, dns, pvd_dns, pvd_dns_in(p_, ifindex, &in->addr));
+	PVD_CLAIM(x, s, p, dns, pvd_dns_in(p_, ifindex, &in->addr));
 	if (!x)
 		return -ENOMEM;
 	x->ifindex = ifindex;
@@ -197,7 +195,7 @@ static int pvd_apply_domain(struct pvd_store *s, struct pvd *p, const struct ra_
 		PVD_WITHDRAW(s, domains, pvd_domain_in(p_, ifindex, in->name));
 		return 0;
 	}
-	x = PVD_CLAIM(s, p, domains, pvd_domain, pvd_domain_in(p_, ifindex, in->name));
+	PVD_CLAIM(x, s, p, domains, pvd_domain_in(p_, ifindex, in->name));
 	if (!x)
 		return -ENOMEM;
 	x->ifindex = ifindex;
@@ -362,24 +360,27 @@ uint64_t pvd_next_expiry(const struct pvd *p)
 	return t;
 }
 
-#define PVD_ANY_ON(list, type, idx)                                                \
-	({                                                                   \
-		bool f_ = false;                                             \
-		const struct type *x;                                        \
-		TAILQ_FOREACH(x, list, e)                                    \
-			if (x->ifindex == (idx))                             \
-				f_ = true;                                   \
-		f_;                                                          \
-	})
+/* Sets found if any item of list lives on interface idx. */
+#define PVD_ANY_ON(found, list, type, idx)                                   \
+	do {                                                                 \
+		const struct type *x_;                                       \
+		TAILQ_FOREACH(x_, list, e)                                   \
+			if (x_->ifindex == (idx))                            \
+				(found) = true;                              \
+	} while (0)
 
 bool pvd_on_ifindex(const struct pvd *p, int ifindex)
 {
-	return PVD_ANY_ON(&p->routers, pvd_router, ifindex) || PVD_ANY_ON(&p->prefixes, pvd_prefix, ifindex) ||
-	       PVD_ANY_ON(&p->routes, pvd_route, ifindex) || PVD_ANY_ON(&p->dns, pvd_dns, ifindex) ||
-	       PVD_ANY_ON(&p->domains, pvd_domain, ifindex) ||
-	       PVD_ANY_ON(&p->ntp, pvd_dns, ifindex) ||
-	       (p->persistent && p->bound_ifindex == ifindex) ||
-	       (p->has_pref64 && p->pref64_ifindex == ifindex);
+	bool f = (p->persistent && p->bound_ifindex == ifindex) ||
+		 (p->has_pref64 && p->pref64_ifindex == ifindex);
+
+	PVD_ANY_ON(f, &p->routers, pvd_router, ifindex);
+	PVD_ANY_ON(f, &p->prefixes, pvd_prefix, ifindex);
+	PVD_ANY_ON(f, &p->routes, pvd_route, ifindex);
+	PVD_ANY_ON(f, &p->dns, pvd_dns, ifindex);
+	PVD_ANY_ON(f, &p->domains, pvd_domain, ifindex);
+	PVD_ANY_ON(f, &p->ntp, pvd_dns, ifindex);
+	return f;
 }
 
 void pvd_drop_source_in(struct pvd *p, enum pvd_source src, int ifindex)

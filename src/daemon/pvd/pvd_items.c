@@ -12,20 +12,22 @@
 
 #include "daemon/pvd/pvd.h"
 
-/* Allocate a zeroed item and append it to a list; NULL on ENOMEM. */
-#define PVD_APPEND(head, type)                                               \
-	({                                                                   \
-		struct type *n_ = calloc(1, sizeof(struct type));            \
-		if (n_)                                                      \
-			TAILQ_INSERT_TAIL(head, n_, e);                      \
-		n_;                                                          \
-	})
+/* Allocate a zeroed item into x and append it to a list; x is NULL on
+ * ENOMEM. A statement, not an expression: ISO C has no statement
+ * expressions. */
+#define PVD_APPEND(x, head)                                                  \
+	do {                                                                 \
+		(x) = calloc(1, sizeof(*(x)));                               \
+		if (x)                                                       \
+			TAILQ_INSERT_TAIL(head, x, e);                       \
+	} while (0)
 
 int pvd_add_router(struct pvd *p, enum pvd_source src, int ifindex, const struct in6_addr *a,
 		   uint32_t lifetime, uint64_t expires)
 {
-	struct pvd_router *x = PVD_APPEND(&p->routers, pvd_router);
+	struct pvd_router *x;
 
+	PVD_APPEND(x, &p->routers);
 	if (!x)
 		return -ENOMEM;
 	x->source = src;
@@ -40,8 +42,9 @@ int pvd_add_router(struct pvd *p, enum pvd_source src, int ifindex, const struct
 int pvd_add_prefix(struct pvd *p, enum pvd_source src, int ifindex, const struct in6_addr *pfx,
 		   uint8_t plen, uint32_t lifetime, uint64_t expires)
 {
-	struct pvd_prefix *x = PVD_APPEND(&p->prefixes, pvd_prefix);
+	struct pvd_prefix *x;
 
+	PVD_APPEND(x, &p->prefixes);
 	if (!x)
 		return -ENOMEM;
 	x->source = src;
@@ -57,8 +60,9 @@ int pvd_add_prefix(struct pvd *p, enum pvd_source src, int ifindex, const struct
 int pvd_add_route(struct pvd *p, enum pvd_source src, int ifindex, const struct in6_addr *pfx,
 		  uint8_t plen, const struct in6_addr *gw, uint32_t lifetime, uint64_t expires)
 {
-	struct pvd_route *x = PVD_APPEND(&p->routes, pvd_route);
+	struct pvd_route *x;
 
+	PVD_APPEND(x, &p->routes);
 	if (!x)
 		return -ENOMEM;
 	x->source = src;
@@ -76,8 +80,9 @@ int pvd_add_route(struct pvd *p, enum pvd_source src, int ifindex, const struct 
 static int pvd_add_server(struct pvd_dns_list *l, enum pvd_source src, int ifindex,
 			  const struct in6_addr *a, uint32_t lifetime, uint64_t expires)
 {
-	struct pvd_dns *x = PVD_APPEND(l, pvd_dns);
+	struct pvd_dns *x;
 
+	PVD_APPEND(x, l);
 	if (!x)
 		return -ENOMEM;
 	x->source = src;
@@ -107,7 +112,7 @@ int pvd_add_domain(struct pvd *p, enum pvd_source src, int ifindex, const char *
 
 	if (strlen(name) >= sizeof(x->name))
 		return -EINVAL;
-	x = PVD_APPEND(&p->domains, pvd_domain);
+	PVD_APPEND(x, &p->domains);
 	if (!x)
 		return -ENOMEM;
 	x->source = src;

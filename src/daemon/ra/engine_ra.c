@@ -64,7 +64,7 @@ static bool engine_ra_checks(struct engine *e, const struct msg_ra *h, size_t le
 
 void engine_on_ra(struct engine *e, const struct ipc_msg *m)
 {
-	static struct ra ra;     /* ~10 KiB: keep it off the stack */
+	struct ra *ra = &e->ra_rx;
 	const struct msg_ra *h = (const struct msg_ra *)m->data;
 	const struct view_link *l;
 	enum ra_error why = RA_OK;
@@ -87,20 +87,20 @@ void engine_on_ra(struct engine *e, const struct ipc_msg *m)
 	e->ctr.ra_received++;
 	if (!engine_ra_checks(e, h, len, ifname))
 		return;
-	if (ra_parse(m->data + sizeof(*h), len, &ra, &why) < 0) {
+	if (ra_parse(m->data + sizeof(*h), len, ra, &why) < 0) {
 		engine_ra_drop(e, why, h, ifname);
 		return;
 	}
-	p = engine_ra_pvd(e, &ra, h->ifindex, &h->src, ifname);
-	if (!p || pvd_apply_ra(&e->store, p, &ra, h->ifindex, &h->src, h->rx_ns) < 0) {
+	p = engine_ra_pvd(e, ra, h->ifindex, &h->src, ifname);
+	if (!p || pvd_apply_ra(&e->store, p, ra, h->ifindex, &h->src, h->rx_ns) < 0) {
 		log_err("out of memory applying RA on %s", ifname);
 		engine_sync(e);
 		return;
 	}
 	e->ctr.ra_accepted++;
-	for (size_t i = 0; i < ra.n_prefixes; i++)
-		if (ra.prefixes[i].nested)
-			engine_slaac_prefix(e, h->ifindex, &ra.prefixes[i], h->rx_ns);
+	for (size_t i = 0; i < ra->n_prefixes; i++)
+		if (ra->prefixes[i].nested)
+			engine_slaac_prefix(e, h->ifindex, &ra->prefixes[i], h->rx_ns);
 	/* The RA may change where DHCP data belongs (RFC 8801 3.4.1, 3.4.2). */
 	engine_dhcp_after_ra(e, h->ifindex);
 	engine_sync(e);

@@ -165,7 +165,8 @@ void engine_route_lookup_result(struct engine *e, const struct ipc_msg *m)
 	if (r->error < 0) {
 		snprintf(msg, sizeof(msg), "no route to %s: %s (%.400s)", e->rt.lookups[i].dst,
 			 strerror(-r->error), e->rt.lookups[i].why);
-		return e->rt_reply(e->rt_reply_ctx, r->token, r->error, NULL, msg);
+		e->rt_reply(e->rt_reply_ctx, r->token, r->error, NULL, msg);
+		return;
 	}
 	p = er_pvd_of_table(e, rt->table);
 	o = json_pack("{s:s,s:o,s:o,s:o,s:s,s:o,s:s}", "destination", e->rt.lookups[i].dst,
