@@ -14,6 +14,7 @@
 
 #include "common/log.h"
 #include "daemon/kern/kern_priv.h"
+#include "netlink/netlink.h"
 
 static bool kern_managed(const struct kern *k, const struct nl_link *l)
 {
@@ -328,16 +329,6 @@ void kern_nl_on_engine(struct kern *k, const struct ipc_msg *m)
  * through a link without carrier ignored at once (the kernel keeps them
  * otherwise).
  */
-static void kern_sysctl_write(const char *path, const char *value)
-{
-	FILE *f = fopen(path, "w");
-
-	if (!f || fputs(value, f) < 0)
-		log_warn("cannot set %s: %s", path, strerror(errno));
-	if (f)
-		fclose(f);
-}
-
 void kern_sysctl_link(struct kern *k, const struct nl_link *l)
 {
 	static const char *const knobs[][3] = {
@@ -345,7 +336,6 @@ void kern_sysctl_link(struct kern *k, const struct nl_link *l)
 		{ "ipv4", "ignore_routes_with_linkdown", "1" },
 		{ "ipv6", "ignore_routes_with_linkdown", "1" },
 	};
-	char path[128];
 
 	if (!k->cfg.routing || !l->name[0])
 		return;
@@ -355,27 +345,22 @@ void kern_sysctl_link(struct kern *k, const struct nl_link *l)
 	if (k->n_sysctl_done < sizeof(k->sysctl_done) / sizeof(k->sysctl_done[0]))
 		k->sysctl_done[k->n_sysctl_done++] = l->ifindex;
 	for (size_t i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++) {
-		snprintf(path, sizeof(path), "/proc/sys/net/%s/conf/%s/%s", knobs[i][0], l->name,
-			 knobs[i][1]);
-		kern_sysctl_write(path, knobs[i][2]);
+		int r = sysctl_set_link(knobs[i][0], l->name, knobs[i][1], knobs[i][2]);
+
+		if (r < 0)
+			log_warn("cannot set %s/%s of %s: %s", knobs[i][0], knobs[i][1], l->name,
+				 strerror(-r));
 	}
 }
 
 static struct mnl_socket *kern_nl_socket(struct kern *k, unsigned groups,
 					 event_callback_fn cb, struct event **ev)
 {
-	struct mnl_socket *s = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC | SOCK_NONBLOCK);
-	int rcvbuf = 4 << 20;
+	struct mnl_socket *s;
 
-	if (!s)
+	/* 4 MiB: a large buffer makes event overflow (and a full resync) rare. */
+	if (netlink_open(groups, 4 << 20, &s) < 0)
 		return NULL;
-	if (mnl_socket_bind(s, groups, MNL_SOCKET_AUTOPID) < 0) {
-		mnl_socket_close(s);
-		return NULL;
-	}
-	/* A large buffer makes event overflow (and a full resync) rare. */
-	if (setsockopt(mnl_socket_get_fd(s), SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) < 0)
-		setsockopt(mnl_socket_get_fd(s), SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	*ev = event_new(k->base, mnl_socket_get_fd(s), EV_READ | EV_PERSIST, cb, k);
 	if (!*ev || event_add(*ev, NULL) < 0) {
 		mnl_socket_close(s);

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The kernel-facing library shared by mifd's privileged side and the coming
+ * home agent daemon: rtnetlink sockets, per-interface sysctls and TUN
+ * devices. It depends on src/common/ and src/proto/ only, never on
+ * src/daemon/ (scripts/layering.sh checks), and owns no event loop: callers
+ * poll the descriptors themselves. Every function returns 0 or a negative
+ * errno and leaves its ret_ out-parameters untouched on failure.
+ */
+#ifndef MIF_NETLINK_NETLINK_H
+#define MIF_NETLINK_NETLINK_H
+
+#include <libmnl/libmnl.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* An rtnetlink socket bound to the multicast groups (0: none), non-blocking
+ * and close-on-exec, with a receive buffer of rcvbuf octets where the
+ * kernel allows (SO_RCVBUFFORCE needs CAP_NET_ADMIN; SO_RCVBUF otherwise). */
+int netlink_open(unsigned groups, int rcvbuf, struct mnl_socket **ret_sock);
+
+/* /proc/sys/net/<family>/conf/<ifname>/<knob> = value. family is "ipv4" or
+ * "ipv6". -EINVAL for a name that is not a valid interface name (empty,
+ * over IFNAMSIZ - 1, '/', or "." / ".."), so no path can leave the conf
+ * directory. */
+int sysctl_set_link(const char *family, const char *ifname, const char *knob,
+		    const char *value);
+
+/* TUN devices (Documentation/networking/tuntap.rst). */
+enum tun_flags {
+	TUN_VNET_HDR = 1u << 0,  /* each packet carries a struct virtio_net_hdr */
+};
+
+/* Offloads the reader accepts (TUNSETOFFLOAD): with them the kernel may hand
+ * over a TCP/UDP super-packet of up to 64 KiB with one virtio-net header
+ * instead of MTU-sized packets (as wireguard-go's TUN does). */
+enum tun_offload {
+	TUN_OFF_CSUM = 1u << 0,  /* partial checksums (needed by every GSO type) */
+	TUN_OFF_TSO = 1u << 1,   /* TCP over IPv4 and IPv6 */
+	TUN_OFF_USO = 1u << 2,   /* UDP segmentation (Linux 6.2+) */
+};
+
+/* Create (or attach to) the TUN device name ("" lets the kernel choose,
+ * e.g. tun0), without packet information. ret_name gets the name the kernel
+ * used (IFNAMSIZ octets). Needs CAP_NET_ADMIN. */
+int tun_open(const char *name, unsigned flags, int *ret_fd, char ret_name[16]);
+/* Ask for offloads; -EINVAL if the kernel does not know one of them. */
+int tun_set_offload(int fd, unsigned offloads);
+/* The virtio-net header size this device uses (TUNGETVNETHDRSZ). */
+int tun_vnet_hdr_size(int fd, int *ret_size);
+
+#endif

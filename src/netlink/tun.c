@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/* TUN devices with virtio-net header offloads (netlink.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_tun.h>
+#include <net/if.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "netlink/netlink.h"
+
+int tun_open(const char *name, unsigned flags, int *ret_fd, char ret_name[16])
+{
+	struct ifreq ifr;
+	int fd, r;
+
+	if (!name || strlen(name) >= IFNAMSIZ || (flags & ~(unsigned)TUN_VNET_HDR))
+		return -EINVAL;
+	fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	memset(&ifr, 0, sizeof(ifr));
+	/* IFF_NO_PI: packets start with the IP header (or the virtio-net
+	 * header), the family is read from the IP version nibble. */
+	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+	if (flags & TUN_VNET_HDR)
+		ifr.ifr_flags |= IFF_VNET_HDR;
+	memcpy(ifr.ifr_name, name, strlen(name));
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	*ret_fd = fd;
+	memcpy(ret_name, ifr.ifr_name, IFNAMSIZ);
+	ret_name[IFNAMSIZ - 1] = '\0';
+	return 0;
+}
+
+int tun_set_offload(int fd, unsigned offloads)
+{
+	unsigned long f = 0;
+
+	if (offloads & ~(unsigned)(TUN_OFF_CSUM | TUN_OFF_TSO | TUN_OFF_USO))
+		return -EINVAL;
+	/* Every GSO type needs partial checksums (tun_set_offload() in the
+	 * kernel refuses TSO without CSUM). */
+	if (offloads & (TUN_OFF_TSO | TUN_OFF_USO))
+		offloads |= TUN_OFF_CSUM;
+	if (offloads & TUN_OFF_CSUM)
+		f |= TUN_F_CSUM;
+	if (offloads & TUN_OFF_TSO)
+		f |= TUN_F_TSO4 | TUN_F_TSO6;
+#ifdef TUN_F_USO4
+	if (offloads & TUN_OFF_USO)
+		f |= TUN_F_USO4 | TUN_F_USO6;
+#else
+	if (offloads & TUN_OFF_USO)
+		return -EOPNOTSUPP;
+#endif
+	return ioctl(fd, TUNSETOFFLOAD, f) < 0 ? -errno : 0;
+}
+
+int tun_vnet_hdr_size(int fd, int *ret_size)
+{
+	int sz;
+
+	if (ioctl(fd, TUNGETVNETHDRSZ, &sz) < 0)
+		return -errno;
+	*ret_size = sz;
+	return 0;
+}
