@@ -24,18 +24,7 @@
 #include "proto/dname.h"
 #include "proto/dns.h"
 
-/* Second 16 bits of the header (RFC 1035 section 4.1.1; AD and CD from
- * RFC 4035 section 3.2; Z is the one bit left between RA and AD). */
-#define DNS_F_QR 0x8000
-#define DNS_OPCODE_SHIFT 11
-#define DNS_OPCODE_MASK 0x0f
-#define DNS_F_AA 0x0400
-#define DNS_F_TC 0x0200
-#define DNS_F_RD 0x0100
-#define DNS_F_RA 0x0080
-#define DNS_F_AD 0x0020
-#define DNS_F_CD 0x0010
-#define DNS_RCODE_MASK 0x0f
+/* The header flag bits (DNS_F_*) and its accessors are in dns.h. */
 
 #define DNS_RR_FIXED 10            /* TYPE, CLASS, TTL, RDLENGTH */
 #define DNS_Q_FIXED 4              /* QTYPE, QCLASS */
@@ -708,12 +697,6 @@ int dns_build_error(uint8_t *buf, size_t cap, const uint8_t *query, size_t qlen,
 	return (int)w.len;
 }
 
-void dns_set_id(uint8_t *msg, uint16_t id)
-{
-	msg[0] = (uint8_t)(id >> 8);
-	msg[1] = (uint8_t)id;
-}
-
 /* Length of a dotted name without one trailing dot. */
 static size_t dns_text_len(const char *n)
 {
@@ -814,8 +797,7 @@ int dns_strip_opt(uint8_t *msg, size_t len)
 		for (unsigned k = 0; k < i; k++)
 			if (dns_next_rr(msg, start, &off, &rr) < 0)
 				return -EINVAL;
-		msg[10] = (uint8_t)((h.arcount - 1) >> 8);
-		msg[11] = (uint8_t)(h.arcount - 1);
+		dns_hdr_set_arcount(msg, (uint16_t)(h.arcount - 1));
 		return (int)start;
 	}
 	if (off != len)

@@ -49,6 +49,180 @@ enum {
 	DNS_RCODE_REFUSED = 5,
 };
 
+/*
+ * The second 16 bits of the header (RFC 1035 section 4.1.1; AD and CD from
+ * RFC 4035 section 3.2; Z is the one bit left between RA and AD; the
+ * layout as registered, RFC 6895 section 2):
+ *
+ *     0  1  2  3  4  5  6  7  8  9 10 11 12 13 14 15
+ *   |QR|  Opcode   |AA|TC|RD|RA| Z|AD|CD|   RCODE   |
+ */
+#define DNS_F_QR 0x8000
+#define DNS_OPCODE_SHIFT 11
+#define DNS_OPCODE_MASK 0x0f
+#define DNS_F_AA 0x0400
+#define DNS_F_TC 0x0200
+#define DNS_F_RD 0x0100
+#define DNS_F_RA 0x0080
+#define DNS_F_AD 0x0020
+#define DNS_F_CD 0x0010
+#define DNS_RCODE_MASK 0x0f
+
+/*
+ * Header accessors for code outside src/proto/ that must not index the
+ * wire itself (the stub's hot path, the cache). Each needs msg to hold at
+ * least DNS_HEADER_LEN octets: the caller checks the length once, so the
+ * accessors add no branch and compile to the byte operations they stand
+ * for. Flags are read from, and written to, the one octet that holds them
+ * (octet 2: QR, Opcode, AA, TC, RD; octet 3: RA, Z, AD, CD, RCODE), so a
+ * setter never touches the other bits.
+ */
+#define DNS_HDR_HI(f) ((uint8_t)((f) >> 8))     /* a flag of octet 2 */
+#define DNS_HDR_LO(f) ((uint8_t)(f))            /* a flag of octet 3 */
+
+static inline uint16_t dns_hdr_get16(const uint8_t *msg, size_t at)
+{
+	return (uint16_t)(msg[at] << 8 | msg[at + 1]);
+}
+
+static inline void dns_hdr_put16(uint8_t *msg, size_t at, uint16_t v)
+{
+	msg[at] = (uint8_t)(v >> 8);
+	msg[at + 1] = (uint8_t)v;
+}
+
+/* ID (octets 0-1). */
+static inline uint16_t dns_hdr_id(const uint8_t *msg)
+{
+	return dns_hdr_get16(msg, 0);
+}
+
+static inline void dns_hdr_set_id(uint8_t *msg, uint16_t id)
+{
+	dns_hdr_put16(msg, 0, id);
+}
+
+/* The raw flags word (octets 2-3), as struct dns_header's flags. */
+static inline uint16_t dns_hdr_flags(const uint8_t *msg)
+{
+	return dns_hdr_get16(msg, 2);
+}
+
+static inline bool dns_hdr_qr(const uint8_t *msg)
+{
+	return msg[2] & DNS_HDR_HI(DNS_F_QR);
+}
+
+static inline uint8_t dns_hdr_opcode(const uint8_t *msg)
+{
+	return (uint8_t)((msg[2] >> (DNS_OPCODE_SHIFT - 8)) & DNS_OPCODE_MASK);
+}
+
+static inline bool dns_hdr_aa(const uint8_t *msg)
+{
+	return msg[2] & DNS_HDR_HI(DNS_F_AA);
+}
+
+static inline bool dns_hdr_tc(const uint8_t *msg)
+{
+	return msg[2] & DNS_HDR_HI(DNS_F_TC);
+}
+
+static inline bool dns_hdr_rd(const uint8_t *msg)
+{
+	return msg[2] & DNS_HDR_HI(DNS_F_RD);
+}
+
+static inline bool dns_hdr_ra(const uint8_t *msg)
+{
+	return msg[3] & DNS_HDR_LO(DNS_F_RA);
+}
+
+static inline bool dns_hdr_ad(const uint8_t *msg)
+{
+	return msg[3] & DNS_HDR_LO(DNS_F_AD);
+}
+
+static inline bool dns_hdr_cd(const uint8_t *msg)
+{
+	return msg[3] & DNS_HDR_LO(DNS_F_CD);
+}
+
+/* The header's 4 bits only; EDNS extends RCODE (dns_find_opt). */
+static inline uint8_t dns_hdr_rcode(const uint8_t *msg)
+{
+	return (uint8_t)(msg[3] & DNS_RCODE_MASK);
+}
+
+/* Setters of one bit: the bit is set or cleared, the octet's others kept.
+ * With a constant on, the compiler reduces them to a single or / and. */
+static inline void dns_hdr_set_bit2(uint8_t *msg, uint8_t bit, bool on)
+{
+	msg[2] = (uint8_t)((msg[2] & ~bit) | (on ? bit : 0));
+}
+
+static inline void dns_hdr_set_qr(uint8_t *msg, bool on)
+{
+	dns_hdr_set_bit2(msg, DNS_HDR_HI(DNS_F_QR), on);
+}
+
+static inline void dns_hdr_set_tc(uint8_t *msg, bool on)
+{
+	dns_hdr_set_bit2(msg, DNS_HDR_HI(DNS_F_TC), on);
+}
+
+static inline void dns_hdr_set_rd(uint8_t *msg, bool on)
+{
+	dns_hdr_set_bit2(msg, DNS_HDR_HI(DNS_F_RD), on);
+}
+
+/* rcode is masked to its 4 bits; RA, Z, AD and CD are kept. */
+static inline void dns_hdr_set_rcode(uint8_t *msg, uint8_t rcode)
+{
+	msg[3] = (uint8_t)((msg[3] & ~DNS_RCODE_MASK) | (rcode & DNS_RCODE_MASK));
+}
+
+/* The four section counts (octets 4-11), never trusted by the parsers. */
+static inline uint16_t dns_hdr_qdcount(const uint8_t *msg)
+{
+	return dns_hdr_get16(msg, 4);
+}
+
+static inline uint16_t dns_hdr_ancount(const uint8_t *msg)
+{
+	return dns_hdr_get16(msg, 6);
+}
+
+static inline uint16_t dns_hdr_nscount(const uint8_t *msg)
+{
+	return dns_hdr_get16(msg, 8);
+}
+
+static inline uint16_t dns_hdr_arcount(const uint8_t *msg)
+{
+	return dns_hdr_get16(msg, 10);
+}
+
+static inline void dns_hdr_set_qdcount(uint8_t *msg, uint16_t n)
+{
+	dns_hdr_put16(msg, 4, n);
+}
+
+static inline void dns_hdr_set_ancount(uint8_t *msg, uint16_t n)
+{
+	dns_hdr_put16(msg, 6, n);
+}
+
+static inline void dns_hdr_set_nscount(uint8_t *msg, uint16_t n)
+{
+	dns_hdr_put16(msg, 8, n);
+}
+
+static inline void dns_hdr_set_arcount(uint8_t *msg, uint16_t n)
+{
+	dns_hdr_put16(msg, 10, n);
+}
+
 /* The fixed 12-octet header, flags decoded (RFC 1035 section 4.1.1; AD and
  * CD from RFC 4035 section 3.2). */
 struct dns_header {
@@ -186,10 +360,6 @@ int dns_build_query(uint8_t *buf, size_t cap, uint16_t id, const char *name,
  */
 int dns_build_error(uint8_t *buf, size_t cap, const uint8_t *query, size_t qlen,
 		    uint8_t rcode);
-
-/* Overwrite the ID of a message of at least 2 octets (forwarding with our
- * own random ID, RFC 5452 section 9.2, then restoring the client's). */
-void dns_set_id(uint8_t *msg, uint16_t id);
 
 /* The address a reverse name stands for, as a prefix: "5.0.0.10.in-addr.arpa"
  * gives 10.0.0.5/32 (IPv4 mapped, length + 96); partial names give shorter

@@ -960,12 +960,111 @@ static void test_set_id(void **state)
 
 	(void)state;
 	memcpy(m, query_0x20, sizeof(m));
-	dns_set_id(m, 0x0102);
+	dns_hdr_set_id(m, 0x0102);
 	assert_int_equal(m[0], 1);
 	assert_int_equal(m[1], 2);
 	assert_int_equal(dns_parse_header(m, sizeof(m), &h), 0);
 	assert_int_equal(h.id, 0x0102);
 	assert_memory_equal(m + 2, query_0x20 + 2, sizeof(m) - 2);
+}
+
+/* The header accessors of dns.h (RFC 1035 section 4.1.1, RFC 6895
+ * section 2) against dns_parse_header(), for every flags word. */
+static void test_hdr_accessors(void **state)
+{
+	uint8_t m[DNS_HEADER_LEN] = { 0xbe, 0xef, 0, 0, 0x00, 0x01, 0x02, 0x03,
+				      0x04, 0x05, 0xff, 0xfe };
+	struct dns_header h;
+
+	(void)state;
+	for (unsigned f = 0; f <= 0xffff; f++) {
+		m[2] = (uint8_t)(f >> 8);
+		m[3] = (uint8_t)f;
+		assert_int_equal(dns_parse_header(m, sizeof(m), &h), 0);
+		assert_int_equal(dns_hdr_id(m), h.id);
+		assert_int_equal(dns_hdr_flags(m), h.flags);
+		assert_int_equal(dns_hdr_qr(m), h.qr);
+		assert_int_equal(dns_hdr_opcode(m), h.opcode);
+		assert_int_equal(dns_hdr_aa(m), h.aa);
+		assert_int_equal(dns_hdr_tc(m), h.tc);
+		assert_int_equal(dns_hdr_rd(m), h.rd);
+		assert_int_equal(dns_hdr_ra(m), h.ra);
+		assert_int_equal(dns_hdr_ad(m), h.ad);
+		assert_int_equal(dns_hdr_cd(m), h.cd);
+		assert_int_equal(dns_hdr_rcode(m), h.rcode);
+	}
+	assert_int_equal(dns_hdr_id(m), 0xbeef);
+	assert_int_equal(dns_hdr_qdcount(m), 0x0001);
+	assert_int_equal(dns_hdr_ancount(m), 0x0203);
+	assert_int_equal(dns_hdr_nscount(m), 0x0405);
+	assert_int_equal(dns_hdr_arcount(m), 0xfffe);
+
+	/* A typical answer, 0x8180: QR, RD, RA, NOERROR; and 0x8583 from an
+	 * authority: QR, AA, RD, NXDOMAIN. Opcode 2 is STATUS (RFC 1035). */
+	m[2] = 0x81, m[3] = 0x80;
+	assert_true(dns_hdr_qr(m) && dns_hdr_rd(m) && dns_hdr_ra(m));
+	assert_false(dns_hdr_aa(m) || dns_hdr_tc(m) || dns_hdr_ad(m) || dns_hdr_cd(m));
+	assert_int_equal(dns_hdr_opcode(m), DNS_OPCODE_QUERY);
+	assert_int_equal(dns_hdr_rcode(m), DNS_RCODE_NOERROR);
+	m[2] = 0x85, m[3] = 0x83;
+	assert_true(dns_hdr_qr(m) && dns_hdr_aa(m) && dns_hdr_rd(m));
+	assert_int_equal(dns_hdr_rcode(m), DNS_RCODE_NXDOMAIN);
+	m[2] = 0x10, m[3] = 0x30;
+	assert_int_equal(dns_hdr_opcode(m), 2);
+	assert_true(dns_hdr_ad(m) && dns_hdr_cd(m));
+	assert_false(dns_hdr_qr(m) || dns_hdr_ra(m));
+}
+
+/* Each setter changes its own bits and nothing else in the header. */
+static void test_hdr_setters(void **state)
+{
+	static const uint8_t base[DNS_HEADER_LEN] = { 0x12, 0x34, 0, 0, 0x00, 0x01, 0x00, 0x02,
+						      0x00, 0x03, 0x00, 0x04 };
+	struct {
+		void (*set)(uint8_t *, bool);
+		uint16_t bit;
+	} one[] = {
+		{ dns_hdr_set_qr, DNS_F_QR },
+		{ dns_hdr_set_tc, DNS_F_TC },
+		{ dns_hdr_set_rd, DNS_F_RD },
+	};
+	uint8_t m[DNS_HEADER_LEN];
+
+	(void)state;
+	for (unsigned f = 0; f <= 0xffff; f++) {
+		for (size_t k = 0; k < sizeof(one) / sizeof(one[0]); k++) {
+			for (int on = 0; on <= 1; on++) {
+				memcpy(m, base, sizeof(m));
+				m[2] = (uint8_t)(f >> 8);
+				m[3] = (uint8_t)f;
+				one[k].set(m, on);
+				assert_int_equal(dns_hdr_flags(m),
+						 (f & ~one[k].bit) | (on ? one[k].bit : 0));
+				assert_memory_equal(m, base, 2);
+				assert_memory_equal(m + 4, base + 4, sizeof(m) - 4);
+			}
+		}
+		memcpy(m, base, sizeof(m));
+		m[2] = (uint8_t)(f >> 8);
+		m[3] = (uint8_t)f;
+		dns_hdr_set_rcode(m, (uint8_t)(f * 7));  /* only the low 4 bits count */
+		assert_int_equal(dns_hdr_flags(m), (f & ~0x0fu) | ((f * 7) & 0x0f));
+		assert_memory_equal(m + 4, base + 4, sizeof(m) - 4);
+	}
+
+	memcpy(m, base, sizeof(m));
+	m[2] = 0xff, m[3] = 0xff;
+	dns_hdr_set_id(m, 0xa55a);
+	dns_hdr_set_qdcount(m, 0x0102);
+	dns_hdr_set_ancount(m, 0x0304);
+	dns_hdr_set_nscount(m, 0x0506);
+	dns_hdr_set_arcount(m, 0xfffe);
+	{
+		static const uint8_t want[DNS_HEADER_LEN] = { 0xa5, 0x5a, 0xff, 0xff, 0x01, 0x02,
+							      0x03, 0x04, 0x05, 0x06, 0xff, 0xfe };
+
+		assert_memory_equal(m, want, sizeof(want));
+	}
 }
 
 /* RFC 6891 6.1.1: OPT is per hop; a cache drops it, and only when it is
@@ -1319,6 +1418,8 @@ int main(void)
 		cmocka_unit_test(test_build_error_no_question),
 		cmocka_unit_test(test_build_error_refuses),
 		cmocka_unit_test(test_set_id),
+		cmocka_unit_test(test_hdr_accessors),
+		cmocka_unit_test(test_hdr_setters),
 		cmocka_unit_test(test_dname_raw_untouched_on_error),
 		cmocka_unit_test(test_strip_opt),
 		cmocka_unit_test(test_strip_opt_not_last),

@@ -286,9 +286,8 @@ int dns_cache_get(struct dns_cache *c, const struct dns_question *q, const uint8
 		return -ENOSPC;
 	memcpy(out, e->data + e->key_len, e->len);
 	if (qlen >= DNS_HEADER_LEN) {
-		out[0] = query[0];                               /* the client's ID */
-		out[1] = query[1];
-		out[2] = (uint8_t)((out[2] & ~0x01) | (query[2] & 0x01));   /* its RD */
+		dns_hdr_set_id(out, dns_hdr_id(query));          /* the client's ID */
+		dns_hdr_set_rd(out, dns_hdr_rd(query));          /* its RD */
 	}
 	if (qlen >= (size_t)DNS_HEADER_LEN + e->qsec_len)
 		memcpy(out + DNS_HEADER_LEN, query + DNS_HEADER_LEN, e->qsec_len);

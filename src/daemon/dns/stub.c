@@ -233,14 +233,12 @@ static size_t stub_put_opt(uint8_t *m, size_t len, size_t cap)
 {
 	static const uint8_t opt[11] = { 0, 0, 41, STUB_EDNS_SIZE >> 8, STUB_EDNS_SIZE & 0xff,
 					 0, 0, 0, 0, 0, 0 };
-	uint16_t ar = (uint16_t)(m[10] << 8 | m[11]);
+	uint16_t ar = dns_hdr_arcount(m);
 
 	if (len + sizeof(opt) > cap || ar == 0xffff)
 		return len;
 	memcpy(m + len, opt, sizeof(opt));
-	ar++;
-	m[10] = (uint8_t)(ar >> 8);
-	m[11] = (uint8_t)ar;
+	dns_hdr_set_arcount(m, (uint16_t)(ar + 1));
 	return len + sizeof(opt);
 }
 
@@ -256,8 +254,10 @@ size_t stub_fit_udp(uint8_t *msg, size_t len, size_t limit)
 	 * only; the client asks again over TCP. */
 	if (dns_first_rr(msg, len, &qend) < 0)
 		qend = DNS_HEADER_LEN;
-	msg[2] |= 0x02;
-	memset(msg + 6, 0, 6);
+	dns_hdr_set_tc(msg, true);
+	dns_hdr_set_ancount(msg, 0);
+	dns_hdr_set_nscount(msg, 0);
+	dns_hdr_set_arcount(msg, 0);
 	return opt ? stub_put_opt(msg, qend, limit) : qend;
 }
 

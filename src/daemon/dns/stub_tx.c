@@ -139,7 +139,7 @@ static void stx_finish(struct stub_tx *tx, uint8_t *resp, size_t len, struct stu
 	struct stub *s = tx->s;
 	int n;
 
-	dns_set_id(resp, tx->client_id);
+	dns_hdr_set_id(resp, tx->client_id);
 	if (p && !tx->no_cache) {
 		memcpy(s->scratch, resp, len);
 		n = dns_strip_opt(s->scratch, len);
@@ -161,11 +161,11 @@ static void stx_fail(struct stub_tx *tx)
 
 	s->ctr.servfail++;
 	if (tx->last_fail) {
-		dns_set_id(tx->last_fail, tx->client_id);
+		dns_hdr_set_id(tx->last_fail, tx->client_id);
 		stub_deliver(tx, tx->last_fail, tx->last_fail_len, NULL, NULL, -EHOSTUNREACH,
 			     "every server asked failed");
 	} else {
-		dns_set_id(tx->query, tx->client_id);
+		dns_hdr_set_id(tx->query, tx->client_id);
 		n = dns_build_error(s->scratch, 65536, tx->query, tx->qlen, DNS_RCODE_SERVFAIL);
 		if (n > 0)
 			stub_deliver(tx, s->scratch, (size_t)n, NULL, NULL, -ETIMEDOUT,
@@ -206,7 +206,7 @@ static int stx_send(struct stub_tx *tx, struct stub_pvd *p, size_t i, bool probe
 				.up = p->plan.servers[i], .id = stub_random16(s),
 				.sent_ns = stub_now_ns(), .rto_ns = stub_server_rto_ns(&p->srv[i]),
 				.probe = probe, .res = STUB_RES_PENDING };
-	dns_set_id(tx->query, a->id);
+	dns_hdr_set_id(tx->query, a->id);
 	a->ev = event_new(s->base, fd, EV_READ | EV_PERSIST, stx_att_cb, a);
 	if (!a->ev || sendto(fd, tx->query, tx->qlen, 0, (struct sockaddr *)&to, tolen) < 0) {
 		int e = -errno;
@@ -368,7 +368,7 @@ static void stx_answer(struct stub_att *a, uint8_t *resp, size_t len, bool tcp)
 	struct stub_tx *tx = a->tx;
 	struct stub_pvd *p = stub_pvd_by_handle(a->s, a->handle);
 	int i = p ? stx_server_index(p, &a->up) : -1;
-	uint8_t rcode = resp[3] & 0x0f;
+	uint8_t rcode = dns_hdr_rcode(resp);
 	char b[INET6_ADDRSTRLEN];
 
 	if (i >= 0 && stub_server_answer(&p->srv[i], stub_now_ns() - a->sent_ns))
@@ -378,7 +378,7 @@ static void stx_answer(struct stub_att *a, uint8_t *resp, size_t len, bool tcp)
 		stub_att_free(a);
 		return;
 	}
-	if (!tcp && (resp[2] & 0x02)) {
+	if (!tcp && dns_hdr_tc(resp)) {
 		a->res = STUB_RES_TRUNCATED;
 		stx_log(tx, a);
 		stx_tcp_start(tx, a);
@@ -418,9 +418,9 @@ static bool stx_check(struct stub_att *a, const uint8_t *m, size_t n,
 	}
 	if (memcmp(&fa, &a->up.addr, 16) || port != htons(53))
 		return c->spoof_source++, false;
-	if (n < DNS_HEADER_LEN || !(m[2] & 0x80))
+	if (n < DNS_HEADER_LEN || !dns_hdr_qr(m))
 		return c->spoof_malformed++, false;
-	if ((uint16_t)(m[0] << 8 | m[1]) != a->id)
+	if (dns_hdr_id(m) != a->id)
 		return c->spoof_id++, false;
 	if (a->tx && !dns_answer_matches(m, n, a->id, &a->tx->q))
 		return c->spoof_question++, false;
@@ -483,7 +483,7 @@ static void stx_tcp_read_cb(struct bufferevent *bev, void *arg)
 	evbuffer_drain(in, 2);
 	evbuffer_remove(in, m, len);
 	bufferevent_disable(bev, EV_READ);
-	if (len >= DNS_HEADER_LEN && (m[2] & 0x80) && dns_answer_matches(m, len, a->id, &a->tx->q)) {
+	if (len >= DNS_HEADER_LEN && dns_hdr_qr(m) && dns_answer_matches(m, len, a->id, &a->tx->q)) {
 		stx_answer(a, m, len, true);
 	} else {
 		a->s->ctr.spoof_question++;
@@ -529,7 +529,7 @@ static void stx_tcp_start(struct stub_tx *tx, struct stub_att *a)
 		(struct stub_att_log){ a->handle, a->up, STUB_RES_PENDING };
 	if (tx->n_att < STUB_MAX_ATTEMPTS)
 		tx->n_att++;
-	dns_set_id(tx->query, a->id);
+	dns_hdr_set_id(tx->query, a->id);
 	bufferevent_setcb(a->tcp, stx_tcp_read_cb, NULL, stx_tcp_event_cb, a);
 	bufferevent_set_timeouts(a->tcp, &tv, &tv);
 	bufferevent_write(a->tcp, l, 2);
@@ -573,7 +573,7 @@ struct stub_tx *stub_tx_start(struct stub *s, enum stub_client kind, const struc
 	tx->qlen = qlen;
 	tx->q = *q;
 	tx->choice = *c;
-	tx->client_id = (uint16_t)(query[0] << 8 | query[1]);
+	tx->client_id = dns_hdr_id(query);
 	tx->client_udp = DNS_UDP_MIN;
 	tx->start_ns = stub_now_ns();
 	tx->deadline_ns = tx->start_ns + (uint64_t)s->cfg.timeout_ms * 1000000;

@@ -65,7 +65,7 @@ int stub_handle_query(struct stub *s, const uint8_t *msg, size_t len, bool tcp, 
 
 	*txp = NULL;
 	s->ctr.queries++;
-	if (len < DNS_HEADER_LEN || (msg[2] & 0x80)) {
+	if (len < DNS_HEADER_LEN || dns_hdr_qr(msg)) {
 		/* Too short to answer, or a response: never answer those
 		 * (two forwarders pointed at each other would loop). */
 		s->ctr.malformed++;
@@ -76,7 +76,7 @@ int stub_handle_query(struct stub *s, const uint8_t *msg, size_t len, bool tcp, 
 		s->ctr.malformed++;
 		return su_error(s, msg, len, DNS_RCODE_FORMERR, out, cap);
 	}
-	if (((msg[2] >> 3) & 0x0f) != DNS_OPCODE_QUERY) {
+	if (dns_hdr_opcode(msg) != DNS_OPCODE_QUERY) {
 		s->ctr.notimp++;
 		return su_error(s, msg, len, DNS_RCODE_NOTIMP, out, cap);
 	}
@@ -85,7 +85,7 @@ int stub_handle_query(struct stub *s, const uint8_t *msg, size_t len, bool tcp, 
 		s->ctr.refused++;
 		return su_error(s, msg, len, DNS_RCODE_REFUSED, out, cap);
 	}
-	if (msg[10] | msg[11]) {
+	if (dns_hdr_arcount(msg)) {
 		r = dns_find_opt(msg, len, &udp, NULL, &dob);
 		if (r == -EBADMSG || r == -E2BIG) {
 			s->ctr.malformed++;
@@ -112,7 +112,7 @@ int stub_handle_query(struct stub *s, const uint8_t *msg, size_t len, bool tcp, 
 	 * DNSSEC records must not go to a client asking for them (DO), and
 	 * one fetched with checking disabled (CD) not to a client relying on
 	 * the upstream's validation. Those are forwarded every time. */
-	if (dob || (msg[3] & 0x10))
+	if (dob || dns_hdr_cd(msg))
 		r = -ENOENT;
 	else
 		r = stub_cache_answer(s, p, &q, msg, len, opt, limit, out, cap);
@@ -125,7 +125,7 @@ int stub_handle_query(struct stub *s, const uint8_t *msg, size_t len, bool tcp, 
 		s->ctr.hits++;
 		r = su_error(s, msg, len, DNS_RCODE_NOERROR, out, cap);
 		if (r > 0)
-			out[2] |= 0x02;
+			dns_hdr_set_tc(out, true);
 		return r;
 	}
 	/* A query goes upstream as the client wrote it (EDNS0 options and
@@ -145,7 +145,7 @@ int stub_handle_query(struct stub *s, const uint8_t *msg, size_t len, bool tcp, 
 		return su_error(s, msg, len, DNS_RCODE_SERVFAIL, out, cap);
 	}
 	(*txp)->client_udp = (uint16_t)(limit > 65535 ? 65535 : limit);
-	(*txp)->no_cache = dob || (msg[3] & 0x10);
+	(*txp)->no_cache = dob || dns_hdr_cd(msg);
 	(*txp)->client_opt = opt;
 	return 0;
 }
