@@ -69,7 +69,7 @@ int engine_dhcp4_set(struct engine *e, const char *ifname, bool on)
 		if (strcmp(e->dhcp4_ifaces[i], ifname) == 0)
 			break;
 	if (on && i == e->n_dhcp4_ifaces) {
-		if (i == KERN_MAX_IFACES || strlen(ifname) >= sizeof(e->dhcp4_ifaces[0]))
+		if (i == CORE_MAX_IFACES || strlen(ifname) >= sizeof(e->dhcp4_ifaces[0]))
 			return -ENOSPC;
 		strcpy(e->dhcp4_ifaces[e->n_dhcp4_ifaces++], ifname);
 	} else if (!on && i < e->n_dhcp4_ifaces) {

@@ -11,7 +11,7 @@
 #include "daemon/engine/engine.h"
 #include "daemon/dhcp/engine_dhcp4.h"
 #include "daemon/routing/engine_route.h"
-#include "daemon/kern/kern.h"
+#include "daemon/core/limits.h"
 #include "daemon/core/msg.h"
 #include "daemon/pvd/pvd_spec.h"
 
@@ -55,7 +55,7 @@ struct engine {
 	struct engine_spec specs[ENGINE_MAX_SPECS];
 	size_t n_specs;
 	json_t *static_errors;       /* [{"file", "error"}] from the last load */
-	char dhcp4_ifaces[KERN_MAX_IFACES][16];   /* names with DHCPv4 on */
+	char dhcp4_ifaces[CORE_MAX_IFACES][16];   /* names with DHCPv4 on */
 	size_t n_dhcp4_ifaces;
 	struct engine_dhcp4 *dhcp4[VIEW_MAX_LINKS];
 	size_t n_dhcp4;

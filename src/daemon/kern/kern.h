@@ -11,7 +11,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define KERN_MAX_IFACES 64
+#include "daemon/core/limits.h"
+
+#define KERN_MAX_IFACES CORE_MAX_IFACES
 
 struct kern_config {
 	const char *ifaces[KERN_MAX_IFACES];   /* empty: every non-loopback link */
