@@ -40,6 +40,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "common/addr.h"
 #include "common/dlsym.h"
 #include "mif/mif.h"
 #include "mif/pvd.h"
@@ -546,8 +547,7 @@ static struct addrinfo *mif_pre_node_new(const struct mif_addr *a, int map,
 	nd->ai.ai_addr = (struct sockaddr *)&nd->ss;
 	if (map) {
 		s6->sin6_family = AF_INET6;
-		s6->sin6_addr.s6_addr[10] = s6->sin6_addr.s6_addr[11] = 0xff;
-		memcpy(&s6->sin6_addr.s6_addr[12], &s4->sin_addr, 4);
+		addr_v4_mapped(s4->sin_addr, &s6->sin6_addr);
 		nd->ai.ai_addrlen = sizeof(*s6);
 	} else {
 		memcpy(&nd->ss, &a->addr, a->addr_len);

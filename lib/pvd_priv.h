@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <sys/socket.h>
 
+#include "common/addr.h"
 #include "mif/pvd.h"
 #include "proto/addrsel.h"
 

@@ -65,17 +65,14 @@ static int mif_res_answers(json_t *an, bool v6, struct mif_res *r, size_t pvd)
 		const char *t = json_string_value(json_object_get(v, "type"));
 		const char *d = json_string_value(json_object_get(v, "data"));
 		struct addrsel_dest *x = &r->dst[r->ndst];
-		struct in_addr a4;
 
 		if (!json_is_object(v) || !t || !d)
 			return -EPROTO;
 		if (strcmp(t, v6 ? "AAAA" : "A") || got == MIF_RES_PER_FAMILY)
 			continue;
 		memset(x, 0, sizeof(*x));
-		if (v6 ? inet_pton(AF_INET6, d, &x->addr) != 1 : inet_pton(AF_INET, d, &a4) != 1)
+		if (addr_parse(d, &x->addr) != (v6 ? AF_INET6 : AF_INET))
 			return -EPROTO;
-		if (!v6)
-			addrsel_map_v4(&a4, &x->addr);
 		r->dst_pvd[r->ndst++] = pvd;
 		got++;
 	}

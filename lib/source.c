@@ -11,22 +11,6 @@
 
 #include "pvd_priv.h"
 
-/* "2001:db8::1" or "192.0.2.1" as a 128-bit address (IPv4 mapped, RFC
- * 6724 section 3.2); *v4 says which. */
-static int mif_src_parse(const char *s, struct in6_addr *a, bool *v4)
-{
-	struct in_addr a4;
-
-	*v4 = false;
-	if (inet_pton(AF_INET6, s, a) == 1)
-		return 0;
-	if (inet_pton(AF_INET, s, &a4) != 1)
-		return -EPROTO;
-	addrsel_map_v4(&a4, a);
-	*v4 = true;
-	return 0;
-}
-
 /* One entry of "addresses": added to p unless it cannot be a source. */
 static int mif_src_addr(json_t *o, struct mif_priv_pvd *p)
 {
@@ -35,7 +19,7 @@ static int mif_src_addr(json_t *o, struct mif_priv_pvd *p)
 	const char *ifn = json_string_value(json_object_get(o, "interface"));
 	json_t *pl = json_object_get(o, "prefix_length");
 	struct addrsel_source *s;
-	bool v4;
+	int fam;
 
 	if (!json_is_object(o) || !addr || (pl && !json_is_integer(pl)))
 		return -EPROTO;
@@ -44,11 +28,14 @@ static int mif_src_addr(json_t *o, struct mif_priv_pvd *p)
 		return 0;
 	s = &p->src[p->nsrc];
 	memset(s, 0, sizeof(*s));
-	if (mif_src_parse(addr, &s->addr, &v4) < 0)
+	/* IPv4 in the 128-bit form of RFC 6724 section 3.2. */
+	fam = addr_parse(addr, &s->addr);
+	if (fam < 0)
 		return -EPROTO;
 	s->plen = 128;
-	if (pl && json_integer_value(pl) >= 0 && json_integer_value(pl) <= (v4 ? 32 : 128))
-		s->plen = (uint8_t)(json_integer_value(pl) + (v4 ? 96 : 0));
+	if (pl && json_integer_value(pl) >= 0 &&
+	    json_integer_value(pl) <= (fam == AF_INET ? 32 : 128))
+		s->plen = (uint8_t)(json_integer_value(pl) + (fam == AF_INET ? 96 : 0));
 	if (state && (!strcmp(state, "tentative") || !strcmp(state, "duplicate")))
 		return 0;
 	if (state && !strcmp(state, "deprecated"))
@@ -58,23 +45,15 @@ static int mif_src_addr(json_t *o, struct mif_priv_pvd *p)
 	return 0;
 }
 
-/* "prefix/len" of a policy row. */
+/* "prefix/len" of a policy row: always IPv6 text, the policy table being
+ * in the 128-bit space of RFC 6724 (mifd writes ::ffff:0:0/96). */
 static int mif_src_prefix(const char *s, struct in6_addr *a, unsigned *plen)
 {
-	char buf[INET6_ADDRSTRLEN + 8], *slash, *end;
-	unsigned long l;
+	uint8_t l;
 
-	if (!s || strlen(s) >= sizeof(buf))
+	if (!s || addr_prefix_parse(s, a, &l) != AF_INET6)
 		return -EPROTO;
-	strcpy(buf, s);
-	slash = strchr(buf, '/');
-	if (!slash)
-		return -EPROTO;
-	*slash = '\0';
-	l = strtoul(slash + 1, &end, 10);
-	if (*end || end == slash + 1 || l > 128 || inet_pton(AF_INET6, buf, a) != 1)
-		return -EPROTO;
-	*plen = (unsigned)l;
+	*plen = l;
 	return 0;
 }
 

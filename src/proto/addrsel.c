@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "common/addr.h"
 #include "common/buf.h"
 #include "proto/addrsel.h"
 
@@ -39,31 +40,11 @@ static const struct {
 	{ { 0x3f, 0xfe }, 16, 1, 12 },                   /* 3ffe::/16 */
 };
 
-void addrsel_map_v4(const struct in_addr *v4, struct in6_addr *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->s6_addr[10] = 0xff;
-	out->s6_addr[11] = 0xff;
-	memcpy(&out->s6_addr[12], &v4->s_addr, 4);
-}
-
 bool addrsel_is_v4(const struct in6_addr *a)
 {
 	static const uint8_t pfx[12] = { [10] = 0xff, [11] = 0xff };
 
 	return memcmp(a->s6_addr, pfx, sizeof(pfx)) == 0;
-}
-
-static void addrsel_mask(struct in6_addr *a, unsigned plen)
-{
-	for (unsigned i = 0; i < 16; i++) {
-		if (plen >= 8) {
-			plen -= 8;
-			continue;
-		}
-		a->s6_addr[i] &= (uint8_t)(0xff00 >> plen);
-		plen = 0;
-	}
 }
 
 /* Leading bits a and b have in common, 0..128. */
@@ -120,7 +101,7 @@ int addrsel_table_add(struct addrsel_table *t, const struct in6_addr *prefix,
 	if (plen > 128)
 		return -EINVAL;
 	r.plen = (uint8_t)plen;
-	addrsel_mask(&r.prefix, plen);
+	addr_mask(&r.prefix, plen);
 	for (i = 0; i < t->n; i++)
 		if (t->rows[i].plen == r.plen &&
 		    memcmp(&t->rows[i].prefix, &r.prefix, sizeof(r.prefix)) == 0)

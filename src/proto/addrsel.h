@@ -89,8 +89,8 @@ struct addrsel_result {
 	size_t in_index;           /* position in the caller's list */
 };
 
-/* ::ffff:a.b.c.d from an IPv4 address; true if a is such an address. */
-void addrsel_map_v4(const struct in_addr *v4, struct in6_addr *out);
+/* True if a is ::ffff:a.b.c.d (IPv4 in the 128-bit form of section 3.2,
+ * made by addr_v4_mapped() of common/addr.h). */
 bool addrsel_is_v4(const struct in6_addr *a);
 
 /* The default table of RFC 6724 section 2.1, Automatic Row Addition

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "common/addr.h"
 #include "common/buf.h"
 #include "proto/dhcp6.h"
 #include "proto/dname.h"
@@ -46,20 +47,6 @@ const char *dhcp6_error_name(enum dhcp6_error e)
 	if ((unsigned)e >= DHCP6_ERR__MAX)
 		return "unknown";
 	return dhcp6_error_names[e];
-}
-
-/* Keep the first plen bits (callers guarantee plen <= 128), so that two
- * equal prefixes never compare different on bits past the length. */
-static void dhcp6_mask_prefix(struct in6_addr *p, uint8_t plen)
-{
-	uint8_t *o = p->s6_addr;
-	size_t full = plen / 8;
-
-	if (full >= DHCP6_ADDR_LEN)
-		return;
-	if (plen % 8)
-		o[full++] &= (uint8_t)(0xff00 >> (plen % 8));
-	memset(o + full, 0, DHCP6_ADDR_LEN - full);
 }
 
 /* Split the next option (or suboption: RFC 5908 and RFC 7078 use the same
@@ -308,7 +295,7 @@ static int dhcp6_policy_row(struct buf *s, struct dhcp6_policy_row *r)
 	need = ((size_t)r->plen + 7) / 8;
 	if (buf_remaining(s) != need || buf_read(s, r->prefix.s6_addr, need) < 0)
 		return -EBADMSG;
-	dhcp6_mask_prefix(&r->prefix, r->plen);
+	addr_mask(&r->prefix, r->plen);
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "common/addr.h"
 #include "common/buf.h"
 #include "proto/dname.h"
 #include "proto/ra.h"
@@ -89,21 +90,6 @@ static enum ra_pref ra_pref_decode(uint8_t bits)
 	return (enum ra_pref)dname_pref2(bits);
 }
 
-/* Keep the first plen bits of p: bits past the prefix length are not part
- * of the prefix and must not make two equal prefixes compare different
- * (RFC 4861 4.6.2, RFC 4191 2.3). Callers guarantee plen <= 128. */
-static void ra_mask_prefix(struct in6_addr *p, uint8_t plen)
-{
-	uint8_t *o = p->s6_addr;
-	size_t full = plen / 8;
-
-	if (full >= 16)
-		return;
-	if (plen % 8)
-		o[full++] &= (uint8_t)(0xff00 >> (plen % 8));
-	memset(o + full, 0, 16 - full);
-}
-
 /* The 12 octets after Type, Code and Checksum (RFC 4861 section 4.2). */
 static int ra_read_header(struct buf *b, struct ra_header *h)
 {
@@ -163,7 +149,10 @@ static enum ra_error ra_opt_pio(struct ra_ctx *c, struct buf *o,
 		return RA_ERR_OPTION_OVERRUN;
 	if (p.plen > 128)
 		return RA_ERR_BAD_PREFIX_LENGTH;
-	ra_mask_prefix(&p.prefix, p.plen);
+	/* Bits past the length are not part of the prefix and must not make
+	 * two equal prefixes compare different (RFC 4861 4.6.2, RFC 4191 2.3);
+	 * so for routes and PREF64 below. */
+	addr_mask(&p.prefix, p.plen);
 	p.onlink = flags & PIO_F_ONLINK;
 	p.autonomous = flags & PIO_F_AUTO;
 	p.router_addr = flags & PIO_F_ROUTER;
@@ -227,7 +216,7 @@ static enum ra_error ra_opt_rio(struct ra_ctx *c, struct buf *o,
 		return RA_OK;
 	}
 	r.pref = ra_pref_decode(prf);
-	ra_mask_prefix(&r.prefix, r.plen);
+	addr_mask(&r.prefix, r.plen);
 	c->ra->routes[c->ra->n_routes++] = r;
 	return RA_OK;
 }
@@ -357,7 +346,7 @@ static enum ra_error ra_opt_pref64(struct ra_ctx *c, struct buf *o,
 	plc = v & 7;
 	if (!ra_take_single(&c->nested_pref64, nested))
 		return RA_OK;
-	ra_mask_prefix(&p, ra_pref64_plens[plc]);
+	addr_mask(&p, ra_pref64_plens[plc]);
 	c->ra->pref64 = p;
 	c->ra->pref64_plen = ra_pref64_plens[plc];
 	c->ra->pref64_lifetime = (uint32_t)(v >> 3) * 8;

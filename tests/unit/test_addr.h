@@ -16,7 +16,7 @@ static inline struct in6_addr test_addr(const char *s)
 	if (inet_pton(AF_INET6, s, &a) == 1)
 		return a;
 	assert_int_equal(inet_pton(AF_INET, s, &b), 1);
-	pvd_v4_mapped(b, &a);
+	addr_v4_mapped(b, &a);
 	return a;
 }
 

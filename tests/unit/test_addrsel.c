@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/addr.h"
 #include "proto/addrsel.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -28,7 +29,7 @@ static struct in6_addr A(const char *s)
 	if (inet_pton(AF_INET6, s, &a) == 1)
 		return a;
 	assert_int_equal(inet_pton(AF_INET, s, &v4), 1);
-	addrsel_map_v4(&v4, &a);
+	addr_v4_mapped(v4, &a);
 	return a;
 }
 
@@ -195,7 +196,7 @@ static void test_v4_mapped(void **state)
 	struct in6_addr a, b = A("2001:db8::1"), c = A("::198.51.100.121");
 
 	(void)state;
-	addrsel_map_v4(&v4, &a);
+	addr_v4_mapped(v4, &a);
 	assert_addr(&a, "::ffff:198.51.100.121");
 	assert_true(addrsel_is_v4(&a));
 	assert_false(addrsel_is_v4(&b));

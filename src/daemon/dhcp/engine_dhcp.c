@@ -148,7 +148,7 @@ static size_t engine_dhcp4_targets(struct engine *e, struct engine_dhcp4 *c,
 			out[n++] = p;
 	if (n)
 		return n;
-	pvd_v4_mapped(c->server, &key);
+	addr_v4_mapped(c->server, &key);
 	p = pvd_find_implicit(&e->store, c->ifindex, &key);
 	if (!p) {
 		const char *ifname = view_ifname(&e->view, c->ifindex, ifb, sizeof(ifb));
@@ -173,8 +173,8 @@ static int engine_dhcp4_routes(struct pvd *p, const struct dhcp4_msg *m, int ifi
 	int r = 0;
 
 	for (size_t i = 0; r == 0 && m->has_routes && i < m->n_routes; i++) {
-		pvd_v4_mapped(m->routes[i].dst, &a);
-		pvd_v4_mapped(m->routes[i].gw, &g);
+		addr_v4_mapped(m->routes[i].dst, &a);
+		addr_v4_mapped(m->routes[i].gw, &g);
 		if (m->routes[i].plen == 0)
 			r = pvd_add_router(p, PVD_SRC_DHCPV4, ifindex, &g, life, exp);
 		if (r == 0)
@@ -183,7 +183,7 @@ static int engine_dhcp4_routes(struct pvd *p, const struct dhcp4_msg *m, int ifi
 					  m->routes[i].gw.s_addr ? &g : NULL, life, exp);
 	}
 	for (size_t i = 0; r == 0 && !m->has_routes && i < m->n_routers; i++) {
-		pvd_v4_mapped(m->routers[i], &g);
+		addr_v4_mapped(m->routers[i], &g);
 		r = pvd_add_router(p, PVD_SRC_DHCPV4, ifindex, &g, life, exp);
 	}
 	return r;
@@ -198,15 +198,15 @@ static int engine_dhcp4_items(struct pvd *p, struct engine_dhcp4 *c)
 	struct in_addr net = { htonl(ntohl(c->addr.s_addr) & (c->plen ? ~0u << (32 - c->plen) : 0)) };
 	int r = engine_dhcp4_routes(p, m, c->ifindex, life, exp);
 
-	pvd_v4_mapped(net, &a);
+	addr_v4_mapped(net, &a);
 	if (r == 0 && c->plen < 32)
 		r = pvd_add_prefix(p, PVD_SRC_DHCPV4, c->ifindex, &a, (uint8_t)(c->plen + 96), life, exp);
 	for (size_t i = 0; r == 0 && i < m->n_dns; i++) {
-		pvd_v4_mapped(m->dns[i], &a);
+		addr_v4_mapped(m->dns[i], &a);
 		r = pvd_add_dns(p, PVD_SRC_DHCPV4, c->ifindex, &a, life, exp);
 	}
 	for (size_t i = 0; r == 0 && i < m->n_ntp; i++) {
-		pvd_v4_mapped(m->ntp[i], &a);
+		addr_v4_mapped(m->ntp[i], &a);
 		r = pvd_add_ntp(p, PVD_SRC_DHCPV4, c->ifindex, &a, life, exp);
 	}
 	if (r == 0 && m->has_domain)

@@ -88,7 +88,7 @@ static void d4_send(struct engine_dhcp4 *c, uint8_t type, struct in_addr dst)
 	memset(h, 0, sizeof(*h));
 	h->ifindex = c->ifindex;
 	h->family = AF_INET;
-	pvd_v4_mapped(dst, &h->peer);
+	addr_v4_mapped(dst, &h->peer);
 	engine_send(c->e, MSG_DHCP_SEND, buf, sizeof(*h) + (size_t)len);
 }
 

@@ -7,13 +7,7 @@
 
 bool dns_plan_in_prefix(const struct in6_addr *a, const struct in6_addr *prefix, uint8_t plen)
 {
-	unsigned full = plen / 8, rest = plen % 8;
-
-	if (plen > 128 || memcmp(a->s6_addr, prefix->s6_addr, full) != 0)
-		return false;
-	if (!rest)
-		return true;
-	return ((a->s6_addr[full] ^ prefix->s6_addr[full]) & (uint8_t)(0xff00 >> rest)) == 0;
+	return addr_in_prefix(a, prefix, plen);
 }
 
 bool dns_plan_is_dns64(const struct dns_plan_pvd *p, const struct in6_addr *a)
@@ -31,7 +25,7 @@ static bool dp_in_pvd(const struct pvd *p, const struct nl_addr *na, struct in6_
 	const struct pvd_prefix *x;
 
 	if (na->family == AF_INET)
-		pvd_v4_mapped(*(const struct in_addr *)na->addr, a);
+		addr_v4_mapped(*(const struct in_addr *)na->addr, a);
 	else
 		memcpy(a, na->addr, 16);
 	TAILQ_FOREACH(x, &p->prefixes, e)

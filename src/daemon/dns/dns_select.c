@@ -63,15 +63,7 @@ static const struct pvd *ds_by_handle(const struct pvd_store *s, uint64_t h)
 static bool ds_in_prefix(const struct in6_addr *a, uint8_t alen, const struct pvd_prefix *x)
 {
 	/* The reverse name must be at least as specific as the prefix. */
-	if (alen < x->plen)
-		return false;
-	for (unsigned bit = 0; bit < x->plen; bit++) {
-		uint8_t m = (uint8_t)(0x80 >> (bit % 8));
-
-		if ((a->s6_addr[bit / 8] & m) != (x->prefix.s6_addr[bit / 8] & m))
-			return false;
-	}
-	return true;
+	return alen >= x->plen && addr_in_prefix(a, &x->prefix, x->plen);
 }
 
 /* Order handles by rank (unranked last, oldest first); keep n <= max. */

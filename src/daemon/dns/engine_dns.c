@@ -21,11 +21,7 @@ static json_t *ed_servers(const struct pvd *p)
 	char s[INET6_ADDRSTRLEN];
 
 	TAILQ_FOREACH(d, &p->dns, e) {
-		if (IN6_IS_ADDR_V4MAPPED(&d->addr))
-			inet_ntop(AF_INET, &d->addr.s6_addr[12], s, sizeof(s));
-		else
-			inet_ntop(AF_INET6, &d->addr, s, sizeof(s));
-		json_array_append_new(a, json_string(s));
+		json_array_append_new(a, json_string(addr_ntop(&d->addr, s, sizeof(s))));
 	}
 	return a;
 }

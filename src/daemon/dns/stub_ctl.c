@@ -28,14 +28,6 @@ static const char *sc_result(enum stub_result r)
 	return (unsigned)r <= STUB_RES_ERROR ? n[r] : "?";
 }
 
-static void sc_addr(const struct in6_addr *a, char *b, size_t len)
-{
-	if (IN6_IS_ADDR_V4MAPPED(a))
-		inet_ntop(AF_INET, &a->s6_addr[12], b, (socklen_t)len);
-	else
-		inet_ntop(AF_INET6, a, b, (socklen_t)len);
-}
-
 /* Records of one section as [{name, type, ttl, data}]; dns64 marks AAAA
  * inside the PvD's NAT64 prefix. */
 static json_t *sc_section(const uint8_t *m, size_t len, size_t *off, unsigned count,
@@ -73,7 +65,7 @@ static json_t *sc_attempts(struct stub_tx *tx)
 	char b[INET6_ADDRSTRLEN];
 
 	for (size_t i = 0; i < tx->n_att && i < STUB_MAX_ATTEMPTS; i++) {
-		sc_addr(&tx->log[i].up.addr, b, sizeof(b));
+		addr_ntop(&tx->log[i].up.addr, b, sizeof(b));
 		json_array_append_new(a, json_pack("{s:s,s:s,s:s}", "pvd",
 			engine_pvd_id(tx->s->engine, tx->log[i].handle), "server", b, "result",
 			sc_result(tx->log[i].res == STUB_RES_PENDING ? STUB_RES_TIMEOUT :
@@ -97,7 +89,7 @@ static json_t *sc_result_json(struct stub_tx *tx, const uint8_t *m, size_t len,
 	an = sc_section(m, len, &off, h.ancount, p, &dns64);
 	ns = sc_section(m, len, &off, h.nscount, p, &dns64);
 	if (from)
-		sc_addr(&from->addr, srv, sizeof(srv));
+		addr_ntop(&from->addr, srv, sizeof(srv));
 	if (dns64 && p)
 		tx->s->ctr.dns64++;
 	o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:b,s:b,s:f,s:o,s:o,s:o}",
@@ -276,7 +268,7 @@ void stub_pvd_json(struct stub *s, uint64_t handle, json_t *o)
 	for (size_t i = 0; i < p->plan.n_servers; i++) {
 		const struct stub_server *v = &p->srv[i];
 
-		sc_addr(&p->plan.servers[i].addr, b, sizeof(b));
+		addr_ntop(&p->plan.servers[i].addr, b, sizeof(b));
 		json_array_append_new(a, json_pack("{s:s,s:b,s:f,s:I,s:I,s:I,s:I}", "address", b,
 			"up", !v->down, "srtt_ms", v->has_rtt ? (double)v->srtt_us / 1000 : 0.0,
 			"sent", (json_int_t)v->sent, "answers", (json_int_t)v->answers,

@@ -410,7 +410,7 @@ static bool stx_check(struct stub_att *a, const uint8_t *m, size_t n,
 	if (from->ss_family == AF_INET) {
 		const struct sockaddr_in *f4 = (const struct sockaddr_in *)from;
 
-		pvd_v4_mapped(f4->sin_addr, &fa);
+		addr_v4_mapped(f4->sin_addr, &fa);
 		port = f4->sin_port;
 	} else {
 		fa = ((const struct sockaddr_in6 *)from)->sin6_addr;

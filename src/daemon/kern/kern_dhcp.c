@@ -20,6 +20,7 @@
 
 #include <linux/filter.h>
 
+#include "common/addr.h"
 #include "common/log.h"
 #include "proto/ipudp.h"
 #include "daemon/kern/kern_priv.h"
@@ -43,13 +44,6 @@ struct kern_arp {
 	int sent;
 	struct event *ev, *timer;
 };
-
-static void kern_v4_mapped(struct in_addr a, struct in6_addr *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->s6_addr[10] = out->s6_addr[11] = 0xff;
-	memcpy(&out->s6_addr[12], &a, 4);
-}
 
 static struct kern_dsock *kern_dsock_find(struct kern *k, int ifindex, uint8_t family)
 {
@@ -117,7 +111,7 @@ static void kern_dsock_prx(evutil_socket_t fd, short what, void *arg)
 		memset(h, 0, sizeof(*h));
 		h->ifindex = d->ifindex;
 		h->family = AF_INET;
-		kern_v4_mapped(src, &h->peer);
+		addr_v4_mapped(src, &h->peer);
 		memcpy(buf + sizeof(*h), payload, plen);
 		chan_send(d->k->ch, MSG_DHCP_RX, buf, sizeof(*h) + plen);
 	}
@@ -179,7 +173,7 @@ static void kern_dsock_rx(evutil_socket_t fd, short what, void *arg)
 		h->ifindex = d->ifindex;
 		h->family = d->family;
 		if (ss.ss_family == AF_INET)
-			kern_v4_mapped(((struct sockaddr_in *)&ss)->sin_addr, &h->peer);
+			addr_v4_mapped(((struct sockaddr_in *)&ss)->sin_addr, &h->peer);
 		else
 			h->peer = ((struct sockaddr_in6 *)&ss)->sin6_addr;
 		chan_send(d->k->ch, MSG_DHCP_RX, buf, sizeof(*h) + (size_t)n);

@@ -22,14 +22,6 @@ const char *pvd_source_name(enum pvd_source s)
 	return (unsigned)s < PVD_SRC__MAX ? names[s] : "unknown";
 }
 
-void pvd_v4_mapped(struct in_addr a, struct in6_addr *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->s6_addr[10] = 0xff;
-	out->s6_addr[11] = 0xff;
-	memcpy(&out->s6_addr[12], &a, 4);
-}
-
 uint64_t pvd_deadline(uint64_t now, uint32_t lifetime)
 {
 	if (lifetime == RA_INFINITY)

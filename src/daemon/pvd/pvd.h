@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <sys/queue.h>
 
+#include "common/addr.h"
 #include "proto/ra.h"
 
 #define PVD_NEVER UINT64_MAX
@@ -36,10 +37,9 @@ enum pvd_source {
 };
 const char *pvd_source_name(enum pvd_source s);
 
-/* IPv4 items are stored as IPv4-mapped IPv6 addresses (::ffff:a.b.c.d) and
- * prefixes with 96 added to their length, so one set of lists serves both
- * families; pvd_json prints them as IPv4. */
-void pvd_v4_mapped(struct in_addr a, struct in6_addr *out);
+/* IPv4 items are stored as IPv4-mapped IPv6 addresses (::ffff:a.b.c.d,
+ * addr_v4_mapped()) and prefixes with 96 added to their length, so one set
+ * of lists serves both families; pvd_json prints them as IPv4. */
 
 struct pvd_router {
 	TAILQ_ENTRY(pvd_router) e;

@@ -8,21 +8,12 @@
 
 #define NS_PER_SEC 1000000000ull
 
-/* IPv4 items are stored IPv4-mapped (pvd.h): print them as IPv4. */
-static void pj_ntop(const struct in6_addr *a, char *s, size_t len)
-{
-	if (IN6_IS_ADDR_V4MAPPED(a))
-		inet_ntop(AF_INET, &a->s6_addr[12], s, (socklen_t)len);
-	else
-		inet_ntop(AF_INET6, a, s, (socklen_t)len);
-}
-
+/* IPv4 items are stored IPv4-mapped (pvd.h): addr_ntop() prints them as IPv4. */
 static json_t *pj_addr(const struct in6_addr *a)
 {
 	char s[INET6_ADDRSTRLEN];
 
-	pj_ntop(a, s, sizeof(s));
-	return json_string(s);
+	return json_string(addr_ntop(a, s, sizeof(s)));
 }
 
 /* A next hop: null when there is none (an on-link route). */
@@ -33,12 +24,9 @@ static json_t *pj_gw(const struct in6_addr *a)
 
 static json_t *pj_prefix(const struct in6_addr *a, uint8_t plen)
 {
-	char s[INET6_ADDRSTRLEN + 4];
+	char s[ADDR_PREFIX_STRLEN];
 
-	pj_ntop(a, s, INET6_ADDRSTRLEN);
-	if (IN6_IS_ADDR_V4MAPPED(a) && plen >= 96)
-		plen -= 96;
-	snprintf(s + strlen(s), 5, "/%u", plen);
+	addr_prefix_format(a, plen, s, sizeof(s));
 	return json_string(s);
 }
 
@@ -104,20 +92,6 @@ static json_t *pj_prefixes(const struct pvd *p, const struct pvd_json_ctx *c)
 	return a;
 }
 
-static bool pj_in_prefix(const uint8_t *addr, const struct in6_addr *pfx, uint8_t plen)
-{
-	size_t bytes = plen / 8;
-	uint8_t bits = plen % 8;
-
-	if (memcmp(addr, pfx->s6_addr, bytes) != 0)
-		return false;
-	if (bits == 0)
-		return true;
-	uint8_t mask = (uint8_t)(0xff << (8 - bits));
-
-	return (addr[bytes] & mask) == (pfx->s6_addr[bytes] & mask);
-}
-
 static const char *pj_addr_state(uint32_t flags)
 {
 	if (flags & IFA_F_DADFAILED)
@@ -159,11 +133,11 @@ static json_t *pj_addresses(const struct pvd *p, const struct pvd_json_ctx *c)
 		struct in6_addr key;
 
 		if (na->family == AF_INET)
-			pvd_v4_mapped(*(const struct in_addr *)na->addr, &key);
+			addr_v4_mapped(*(const struct in_addr *)na->addr, &key);
 		else
 			memcpy(&key, na->addr, 16);
 		TAILQ_FOREACH(x, &p->prefixes, e) {
-			if (x->ifindex == na->ifindex && pj_in_prefix(key.s6_addr, &x->prefix, x->plen)) {
+			if (x->ifindex == na->ifindex && addr_in_prefix(&key, &x->prefix, x->plen)) {
 				json_array_append_new(a, pj_one_addr(na, &key, c));
 				break;
 			}

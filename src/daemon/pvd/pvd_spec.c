@@ -12,48 +12,31 @@
 
 #include "common/buf.h"
 
+/* IPv4 text or IPv6 text, but not IPv6 text that is IPv4-mapped: in a
+ * PvD file that would be an IPv4 item written so it looks like IPv6. */
 int pvd_spec_parse_addr(const char *s, struct in6_addr *out)
 {
-	struct in_addr a4;
+	struct in6_addr a;
+	int fam = addr_parse(s, &a);
 
-	if (inet_pton(AF_INET6, s, out) == 1)
-		return IN6_IS_ADDR_V4MAPPED(out) ? -EINVAL : 0;
-	if (inet_pton(AF_INET, s, &a4) == 1) {
-		pvd_v4_mapped(a4, out);
-		return 0;
-	}
-	return -EINVAL;
+	if (fam < 0 || (fam == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&a)))
+		return -EINVAL;
+	*out = a;
+	return 0;
 }
 
 /* "P/LEN": the length is required and the host bits must be zero, so a
  * typo like 10.0.0.1/8 is caught rather than silently widened. */
 int pvd_spec_parse_prefix(const char *s, struct in6_addr *out, uint8_t *plen)
 {
-	char buf[INET6_ADDRSTRLEN + 5], *slash, *end;
-	unsigned long l;
 	struct in6_addr a;
-	unsigned max, base;
+	uint8_t l;
+	int fam = addr_prefix_parse(s, &a, &l);
 
-	if (strlen(s) >= sizeof(buf))
+	if (fam < 0 || (fam == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&a)) || !addr_prefix_clean(&a, l))
 		return -EINVAL;
-	strcpy(buf, s);
-	slash = strchr(buf, '/');
-	if (!slash)
-		return -EINVAL;
-	*slash = '\0';
-	l = strtoul(slash + 1, &end, 10);
-	if (!slash[1] || *end || pvd_spec_parse_addr(buf, &a) < 0)
-		return -EINVAL;
-	base = IN6_IS_ADDR_V4MAPPED(&a) ? 96 : 0;
-	max = base ? 32 : 128;
-	if (l > max)
-		return -EINVAL;
-	l += base;
-	for (unsigned bit = (unsigned)l; bit < 128; bit++)
-		if (a.s6_addr[bit / 8] & (0x80 >> (bit % 8)))
-			return -EINVAL;
 	*out = a;
-	*plen = (uint8_t)l;
+	*plen = l;
 	return 0;
 }
 

@@ -22,17 +22,9 @@ static const struct pvd *er_pvd_of_source(struct engine *e, const struct in6_add
 	const struct pvd_prefix *x;
 
 	TAILQ_FOREACH(p, &e->store.pvds, e)
-		TAILQ_FOREACH(x, &p->prefixes, e) {
-			bool in = true;
-
-			for (unsigned bit = 0; bit < x->plen && in; bit++) {
-				uint8_t m = (uint8_t)(0x80 >> (bit % 8));
-
-				in = (a->s6_addr[bit / 8] & m) == (x->prefix.s6_addr[bit / 8] & m);
-			}
-			if (in)
+		TAILQ_FOREACH(x, &p->prefixes, e)
+			if (addr_in_prefix(a, &x->prefix, x->plen))
 				return p;
-		}
 	return NULL;
 }
 

@@ -285,17 +285,6 @@ static int rp_rule_from(struct route_plan *p, const struct route_cfg *c, uint32_
 	return route_plan_add_rule(p, &r);
 }
 
-static bool rp_in_prefix(const struct in6_addr *a, const struct in6_addr *pfx, uint8_t plen)
-{
-	for (unsigned bit = 0; bit < plen; bit++) {
-		uint8_t m = (uint8_t)(0x80 >> (bit % 8));
-
-		if ((a->s6_addr[bit / 8] & m) != (pfx->s6_addr[bit / 8] & m))
-			return false;
-	}
-	return true;
-}
-
 /* The host's addresses inside p's prefixes: a from-rule each, and the first
  * usable one per interface and family becomes the source of p's default
  * route (so traffic with no source picks p's own address). */
@@ -308,13 +297,13 @@ static int rp_addresses(const struct view *v, const struct route_cfg *c, const s
 		struct in6_addr a;
 
 		if (na->family == AF_INET)
-			pvd_v4_mapped(*(const struct in_addr *)na->addr, &a);
+			addr_v4_mapped(*(const struct in_addr *)na->addr, &a);
 		else
 			memcpy(&a, na->addr, 16);
 		TAILQ_FOREACH(x, &p->prefixes, e) {
 			int fam = rp_v4(&a) ? 0 : 1;
 
-			if (x->ifindex != na->ifindex || !rp_in_prefix(&a, &x->prefix, x->plen))
+			if (x->ifindex != na->ifindex || !addr_in_prefix(&a, &x->prefix, x->plen))
 				continue;
 			if (rp_rule_from(out, c, 0, table, &a, 128) < 0)
 				return -ENOMEM;
@@ -403,7 +392,7 @@ static int rp_pvd(const struct view *v, const struct route_cfg *c, const struct 
 		if (!b)
 			continue;
 		if (fam == 0)
-			pvd_v4_mapped((struct in_addr){ 0 }, &any);
+			addr_v4_mapped((struct in_addr){ 0 }, &any);
 		else
 			memset(&any, 0, sizeof(any));
 		rp_put(&src[fam], 128, s);

@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests for the helpers of src/common/ that mifd, libmif and mifctl
+ * share: addresses and prefixes (addr.h). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "common/addr.h"
+
+static struct in6_addr A(const char *s)
+{
+	struct in6_addr a;
+
+	assert_int_equal(inet_pton(AF_INET6, s, &a), 1);
+	return a;
+}
+
+static void test_v4_mapped(void **state)
+{
+	struct in_addr v4;
+	struct in6_addr a, want = A("::ffff:192.0.2.1");
+
+	(void)state;
+	memset(&a, 0xaa, sizeof(a));   /* every byte is written */
+	assert_int_equal(inet_pton(AF_INET, "192.0.2.1", &v4), 1);
+	addr_v4_mapped(v4, &a);
+	assert_memory_equal(&a, &want, 16);
+	assert_true(IN6_IS_ADDR_V4MAPPED(&a));
+}
+
+static void test_ntop(void **state)
+{
+	char b[INET6_ADDRSTRLEN];
+	struct in6_addr a = A("::ffff:10.1.2.3"), b6 = A("2001:db8::1"),
+			compat = A("::10.1.2.3");
+
+	(void)state;
+	assert_string_equal(addr_ntop(&a, b, sizeof(b)), "10.1.2.3");
+	assert_string_equal(addr_ntop(&b6, b, sizeof(b)), "2001:db8::1");
+	/* IPv4-compatible (deprecated) is IPv6, not IPv4. */
+	assert_string_equal(addr_ntop(&compat, b, sizeof(b)), "::10.1.2.3");
+}
+
+static void test_in_prefix(void **state)
+{
+	struct in6_addr p = A("2001:db8:ab00::"), in = A("2001:db8:abff::1"),
+			out = A("2001:db8:ac00::1"), any = A("::"), x = A("2001:db8::1");
+
+	(void)state;
+	/* /0 holds everything, whatever the prefix's bits. */
+	assert_true(addr_in_prefix(&in, &any, 0));
+	assert_true(addr_in_prefix(&out, &in, 0));
+	/* Non-byte-aligned: /40 keeps 2001:db8:ab, /39 lets the last bit go. */
+	assert_true(addr_in_prefix(&in, &p, 40));
+	assert_false(addr_in_prefix(&out, &p, 40));
+	assert_false(addr_in_prefix(&out, &p, 38));
+	assert_true(addr_in_prefix(&out, &p, 37));
+	/* /128: the address itself only. */
+	assert_true(addr_in_prefix(&x, &x, 128));
+	assert_false(addr_in_prefix(&in, &x, 128));
+	/* Past 128 nothing matches (and nothing past the address is read). */
+	assert_false(addr_in_prefix(&x, &x, 129));
+	assert_false(addr_in_prefix(&x, &x, 255));
+}
+
+static void test_in_prefix_v4(void **state)
+{
+	struct in6_addr net = A("::ffff:10.0.0.0"), in = A("::ffff:10.0.0.200"),
+			out = A("::ffff:10.0.1.1"), v6 = A("::a00:1");
+
+	(void)state;
+	assert_true(addr_in_prefix(&in, &net, 96 + 24));
+	assert_false(addr_in_prefix(&out, &net, 96 + 24));
+	assert_true(addr_in_prefix(&out, &net, 96 + 23));
+	/* /32 in IPv4 is /128. */
+	assert_true(addr_in_prefix(&in, &in, 128));
+	assert_false(addr_in_prefix(&out, &in, 128));
+	/* 0.0.0.0/0 (/96) holds every IPv4 address and no IPv6 one. */
+	assert_true(addr_in_prefix(&out, &net, 96));
+	assert_false(addr_in_prefix(&v6, &net, 96));
+}
+
+static void test_mask(void **state)
+{
+	struct in6_addr a = A("2001:db8:ffff:ffff::1"), w;
+
+	(void)state;
+	w = a;
+	addr_mask(&w, 128);
+	assert_memory_equal(&w, &a, 16);
+	addr_mask(&w, 200);                     /* past 128: nothing */
+	assert_memory_equal(&w, &a, 16);
+	addr_mask(&w, 35);
+	{
+		struct in6_addr want = A("2001:db8:e000::");
+
+		assert_memory_equal(&w, &want, 16);
+	}
+	addr_mask(&w, 0);
+	{
+		struct in6_addr zero = A("::");
+
+		assert_memory_equal(&w, &zero, 16);
+	}
+}
+
+static void test_prefix_clean(void **state)
+{
+	struct in6_addr a = A("2001:db8::"), host = A("2001:db8::1"),
+			v4 = A("::ffff:10.0.0.0"), v4host = A("::ffff:10.0.0.1");
+
+	(void)state;
+	assert_true(addr_prefix_clean(&a, 32));
+	assert_true(addr_prefix_clean(&host, 128));
+	assert_false(addr_prefix_clean(&host, 127));
+	assert_false(addr_prefix_clean(&host, 129));
+	assert_true(addr_prefix_clean(&v4, 96 + 8));
+	assert_false(addr_prefix_clean(&v4host, 96 + 8));
+	assert_false(addr_prefix_clean(&a, 0));
+}
+
+static void test_parse(void **state)
+{
+	struct in6_addr a, keep, want;
+
+	(void)state;
+	assert_int_equal(addr_parse("2001:db8::1", &a), AF_INET6);
+	want = A("2001:db8::1");
+	assert_memory_equal(&a, &want, 16);
+	assert_int_equal(addr_parse("192.0.2.7", &a), AF_INET);
+	want = A("::ffff:192.0.2.7");
+	assert_memory_equal(&a, &want, 16);
+	/* Mapped IPv6 text stays IPv6 text: callers decide if they take it. */
+	assert_int_equal(addr_parse("::ffff:192.0.2.7", &a), AF_INET6);
+	assert_memory_equal(&a, &want, 16);
+	/* Bad text: an error, the out-parameter untouched. */
+	keep = a;
+	assert_int_equal(addr_parse("", &a), -EINVAL);
+	assert_int_equal(addr_parse("192.0.2", &a), -EINVAL);
+	assert_int_equal(addr_parse("192.0.2.256", &a), -EINVAL);
+	assert_int_equal(addr_parse("2001:db8::1/64", &a), -EINVAL);
+	assert_int_equal(addr_parse(" 2001:db8::1", &a), -EINVAL);
+	assert_int_equal(addr_parse("host.example", &a), -EINVAL);
+	assert_memory_equal(&a, &keep, 16);
+}
+
+static void test_prefix_parse(void **state)
+{
+	struct in6_addr a, want;
+	uint8_t l = 77;
+
+	(void)state;
+	assert_int_equal(addr_prefix_parse("2001:db8::/32", &a, &l), AF_INET6);
+	want = A("2001:db8::");
+	assert_memory_equal(&a, &want, 16);
+	assert_int_equal(l, 32);
+	assert_int_equal(addr_prefix_parse("::/0", &a, &l), AF_INET6);
+	assert_int_equal(l, 0);
+	assert_int_equal(addr_prefix_parse("2001:db8::1/128", &a, &l), AF_INET6);
+	assert_int_equal(l, 128);
+	assert_int_equal(addr_prefix_parse("2001:db8::/061", &a, &l), AF_INET6);
+	assert_int_equal(l, 61);
+	/* IPv4: length counted in the 128-bit form. */
+	assert_int_equal(addr_prefix_parse("10.0.0.0/8", &a, &l), AF_INET);
+	want = A("::ffff:10.0.0.0");
+	assert_memory_equal(&a, &want, 16);
+	assert_int_equal(l, 104);
+	assert_int_equal(addr_prefix_parse("0.0.0.0/0", &a, &l), AF_INET);
+	assert_int_equal(l, 96);
+	assert_int_equal(addr_prefix_parse("192.0.2.1/32", &a, &l), AF_INET);
+	assert_int_equal(l, 128);
+	/* Host bits are the caller's business (addr_prefix_clean). */
+	assert_int_equal(addr_prefix_parse("10.0.0.1/8", &a, &l), AF_INET);
+	assert_false(addr_prefix_clean(&a, l));
+
+	/* Bad text: an error, out-parameters untouched. */
+	want = a;
+	l = 77;
+	assert_int_equal(addr_prefix_parse("2001:db8::", &a, &l), -EINVAL);
+	assert_int_equal(addr_prefix_parse("2001:db8::/", &a, &l), -EINVAL);
+	assert_int_equal(addr_prefix_parse("2001:db8::/129", &a, &l), -EINVAL);
+	assert_int_equal(addr_prefix_parse("2001:db8::/99999999999999999999", &a, &l), -EINVAL);
+	assert_int_equal(addr_prefix_parse("10.0.0.0/33", &a, &l), -EINVAL);
+	assert_int_equal(addr_prefix_parse("10.0.0.0/-0", &a, &l), -EINVAL);
+	assert_int_equal(addr_prefix_parse("10.0.0.0/+8", &a, &l), -EINVAL);
+	assert_int_equal(addr_prefix_parse("10.0.0.0/ 8", &a, &l), -EINVAL);
+	assert_int_equal(addr_prefix_parse("10.0.0.0/8 ", &a, &l), -EINVAL);
+	assert_int_equal(addr_prefix_parse("10.0.0.0/0x8", &a, &l), -EINVAL);
+	assert_int_equal(addr_prefix_parse("10.0.0/8", &a, &l), -EINVAL);
+	assert_int_equal(addr_prefix_parse("/8", &a, &l), -EINVAL);
+	assert_int_equal(addr_prefix_parse("", &a, &l), -EINVAL);
+	assert_int_equal(addr_prefix_parse("ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255x/64",
+					   &a, &l), -EINVAL);
+	assert_memory_equal(&a, &want, 16);
+	assert_int_equal(l, 77);
+}
+
+static void test_prefix_format(void **state)
+{
+	char b[ADDR_PREFIX_STRLEN];
+	struct in6_addr v6 = A("2001:db8::"), v4 = A("::ffff:10.0.0.0"), z4 = A("::ffff:0.0.0.0"),
+			lng = A("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
+	uint8_t l;
+
+	(void)state;
+	assert_int_equal(addr_prefix_format(&v6, 32, b, sizeof(b)), 0);
+	assert_string_equal(b, "2001:db8::/32");
+	assert_int_equal(addr_prefix_format(&v4, 104, b, sizeof(b)), 0);
+	assert_string_equal(b, "10.0.0.0/8");
+	assert_int_equal(addr_prefix_format(&z4, 96, b, sizeof(b)), 0);
+	assert_string_equal(b, "0.0.0.0/0");
+	assert_int_equal(addr_prefix_format(&lng, 128, b, sizeof(b)), 0);
+	assert_string_equal(b, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128");
+	assert_int_equal(addr_prefix_format(&v6, 32, b, 8), -ENOSPC);
+	/* What is formatted parses back to the same prefix. */
+	assert_int_equal(addr_prefix_format(&v4, 120, b, sizeof(b)), 0);
+	assert_int_equal(addr_prefix_parse(b, &v6, &l), AF_INET);
+	assert_memory_equal(&v6, &v4, 16);
+	assert_int_equal(l, 120);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_v4_mapped),
+		cmocka_unit_test(test_ntop),
+		cmocka_unit_test(test_in_prefix),
+		cmocka_unit_test(test_in_prefix_v4),
+		cmocka_unit_test(test_mask),
+		cmocka_unit_test(test_prefix_clean),
+		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_prefix_parse),
+		cmocka_unit_test(test_prefix_format),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
