@@ -30,6 +30,7 @@ enum msg_type {
 	MSG_RULE,                /* struct nl_rule: new rule (dump or event) */
 	MSG_RULE_GONE,           /* struct nl_rule */
 	MSG_RT_LOOKUP_RESULT,    /* struct msg_rt_lookup_result */
+	MSG_RT_ACK,              /* struct msg_rt_ack: outcome of one MSG_RT_{ROUTE,RULE}_* */
 	/* engine -> kernel side */
 	MSG_ADDR_CONFIGURE = 100,/* struct nl_addr: add or refresh lifetimes */
 	MSG_ADDR_REMOVE,         /* struct nl_addr */
@@ -94,6 +95,20 @@ struct msg_ra {
 	uint8_t pad[3];
 	uint64_t rx_ns;          /* CLOCK_MONOTONIC at reception */
 	/* followed by the ICMPv6 message */
+};
+
+/*
+ * The kernel's answer (NLM_F_ACK) to one route or rule request, success
+ * included: the engine counts an entry as installed only once the kernel
+ * has said so, and puts back what was refused (with back-off).
+ */
+struct msg_rt_ack {
+	uint32_t request;        /* MSG_RT_ROUTE_ADD, _DEL, MSG_RT_RULE_ADD, _DEL */
+	int32_t error;           /* 0, or negative errno */
+	union {
+		struct nl_route route;   /* MSG_RT_ROUTE_* */
+		struct nl_rule rule;     /* MSG_RT_RULE_* */
+	} u;                     /* the request, as sent */
 };
 
 struct msg_kernel_error {

@@ -196,6 +196,7 @@ static void engine_on_route(struct engine *e, const struct ipc_msg *m, bool gone
 		view_route_del(&e->view, rt);
 	else
 		view_route_set(&e->view, rt);
+	engine_route_kernel_route(e, rt, gone);
 }
 
 static void engine_on_kernel_error(struct engine *e, const struct ipc_msg *m)
@@ -250,9 +251,15 @@ static void engine_dispatch(struct engine *e, const struct ipc_msg *m)
 			view_rule_set(&e->view, (const struct nl_rule *)m->data);
 		else
 			view_rule_del(&e->view, (const struct nl_rule *)m->data);
+		if (ipc_expect(m, sizeof(struct nl_rule)) == 0)
+			engine_route_kernel_rule(e, (const struct nl_rule *)m->data,
+						 m->hdr.type == MSG_RULE_GONE);
 		break;
 	case MSG_RT_LOOKUP_RESULT:
 		engine_route_lookup_result(e, m);
+		break;
+	case MSG_RT_ACK:
+		engine_route_ack(e, m);
 		break;
 	default:
 		e->ctr.ipc_errors++;

@@ -180,6 +180,32 @@ static void kern_nl_lookup_done(struct kern *k, int slot, int error, const struc
 	chan_send(k->ch, MSG_RT_LOOKUP_RESULT, &res, sizeof(res));
 }
 
+/* Tell the engine how a route or rule request ended, and free its slot. */
+static void kern_nl_rt_done(struct kern *k, size_t slot, int error)
+{
+	struct kern_rt_req *q = &k->rt_pending[slot];
+	struct msg_rt_ack a = { .request = q->type, .error = error };
+
+	_Static_assert(sizeof(a.u) == sizeof(q->u), "msg_rt_ack carries the request");
+	memcpy(&a.u, &q->u, sizeof(a.u));
+	q->type = 0;
+	chan_send(k->ch, MSG_RT_ACK, &a, sizeof(a));
+}
+
+/* An ACK for seq: if it answers a route or rule request, report it. */
+static bool kern_nl_rt_ack(struct kern *k, uint32_t seq, int error)
+{
+	size_t slot = seq % KERN_RT_PENDING;
+
+	if (!k->rt_pending[slot].type || k->rt_pending[slot].seq != seq)
+		return false;
+	if (error)
+		log_debug("kernel refused routing request %u: %s", k->rt_pending[slot].type,
+			  strerror(-error));
+	kern_nl_rt_done(k, slot, error);
+	return true;
+}
+
 static void kern_nl_report(struct kern *k, const struct nlmsghdr *nlh)
 {
 	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
@@ -187,7 +213,8 @@ static void kern_nl_report(struct kern *k, const struct nlmsghdr *nlh)
 	char buf[64] = "?";
 	int slot = kern_nl_pending(k, nlh->nlmsg_seq);
 
-	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*err)))
+	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*err)) ||
+	    kern_nl_rt_ack(k, nlh->nlmsg_seq, err->error))
 		return;
 	if (slot >= 0 && k->pending[slot].type == MSG_RT_LOOKUP) {
 		if (err->error)
@@ -237,6 +264,58 @@ static void kern_nl_cmd_cb(evutil_socket_t fd, short what, void *arg)
 	kern_nl_drain(arg, ((struct kern *)arg)->nl_cmd, kern_nl_cmd_msg);
 }
 
+/*
+ * A slot for a route or rule request. One still waiting is older by
+ * KERN_RT_PENDING requests; the kernel ACKed it before its sendto()
+ * returned, so its answer is first in nl_cmd's queue: read it, and report
+ * the request lost only if it is still missing.
+ */
+static size_t kern_nl_rt_slot(struct kern *k, uint32_t type)
+{
+	uint32_t seq = ++k->seq;
+	size_t slot = seq % KERN_RT_PENDING;
+
+	if (k->rt_pending[slot].type)
+		kern_nl_drain(k, k->nl_cmd, kern_nl_cmd_msg);
+	if (k->rt_pending[slot].type)
+		kern_nl_rt_done(k, slot, -ETIME);
+	k->rt_pending[slot].seq = seq;
+	k->rt_pending[slot].type = type;
+	return slot;
+}
+
+/* A route or rule change; every outcome, even a local failure, is ACKed
+ * to the engine so that it never waits for good. */
+static void kern_nl_rt_req(struct kern *k, const struct ipc_msg *m)
+{
+	bool route = m->hdr.type == MSG_RT_ROUTE_ADD || m->hdr.type == MSG_RT_ROUTE_DEL;
+	bool add = m->hdr.type == MSG_RT_ROUTE_ADD || m->hdr.type == MSG_RT_RULE_ADD;
+	size_t len = route ? sizeof(struct nl_route) : sizeof(struct nl_rule), slot;
+	struct kern_rt_req *q;
+	struct nlmsghdr *nlh;
+	uint8_t buf[512];
+
+	if (ipc_expect(m, len) < 0) {
+		log_err("kernel side: invalid routing request %u from the engine", m->hdr.type);
+		return;
+	}
+	slot = kern_nl_rt_slot(k, m->hdr.type);
+	q = &k->rt_pending[slot];
+	memcpy(&q->u, m->data, len);
+	nlh = route ? nl_build_route(buf, sizeof(buf), add, &q->u.route, q->seq)
+		    : nl_build_rule(buf, sizeof(buf), add, &q->u.rule, q->seq);
+	if (!nlh)
+		kern_nl_rt_done(k, slot, -EMSGSIZE);
+	else if (mnl_socket_sendto(k->nl_cmd, nlh, nlh->nlmsg_len) < 0)
+		kern_nl_rt_done(k, slot, errno ? -errno : -EIO);
+}
+
+/*
+ * A slot for the next request. A lookup still waiting keeps its slot:
+ * overwriting it would lose its answer. The engine has at most
+ * ROUTE_MAX_LOOKUPS (32) out, half the table, so a free slot is near; only
+ * if every slot waits is one lookup answered -ENOBUFS to make room.
+ */
 static int kern_nl_slot(struct kern *k, uint32_t type)
 {
 	size_t slot = ++k->seq % (sizeof(k->pending) / sizeof(k->pending[0]));
@@ -292,8 +371,6 @@ static void kern_nl_lookup(struct kern *k, const struct ipc_msg *m)
 /* Requests from the engine; every payload size is checked exactly. */
 void kern_nl_on_engine(struct kern *k, const struct ipc_msg *m)
 {
-	uint8_t buf[512];
-
 	switch (m->hdr.type) {
 	case MSG_ADDR_CONFIGURE:
 	case MSG_ADDR_REMOVE:
@@ -301,19 +378,9 @@ void kern_nl_on_engine(struct kern *k, const struct ipc_msg *m)
 		return;
 	case MSG_RT_ROUTE_ADD:
 	case MSG_RT_ROUTE_DEL:
-		if (ipc_expect(m, sizeof(struct nl_route)) < 0)
-			break;
-		kern_nl_slot(k, m->hdr.type);
-		kern_nl_cmd_send(k, nl_build_route(buf, sizeof(buf),
-			 m->hdr.type == MSG_RT_ROUTE_ADD, (const struct nl_route *)m->data, k->seq));
-		return;
 	case MSG_RT_RULE_ADD:
 	case MSG_RT_RULE_DEL:
-		if (ipc_expect(m, sizeof(struct nl_rule)) < 0)
-			break;
-		kern_nl_slot(k, m->hdr.type);
-		kern_nl_cmd_send(k, nl_build_rule(buf, sizeof(buf),
-			 m->hdr.type == MSG_RT_RULE_ADD, (const struct nl_rule *)m->data, k->seq));
+		kern_nl_rt_req(k, m);
 		return;
 	case MSG_RT_LOOKUP:
 		kern_nl_lookup(k, m);

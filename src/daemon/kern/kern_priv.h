@@ -10,6 +10,10 @@
 
 #define KERN_MAX_DSOCKS 128
 #define KERN_MAX_ARPS 16
+/* Route and rule requests in flight: a start-up with 256 PvDs sends about
+ * 2,500 in one go, and the kernel ACKs each before sendto() returns; a
+ * slot still taken is drained first (kern_nl_rt_slot). */
+#define KERN_RT_PENDING 1024
 
 struct kern_dsock;
 struct kern_arp;
@@ -32,6 +36,16 @@ struct kern {
 		uint8_t family;
 		struct nl_addr addr;
 	} pending[64];
+	/* Route and rule requests awaiting their ACK, by seq % KERN_RT_PENDING:
+	 * each one's outcome goes back to the engine (MSG_RT_ACK). */
+	struct kern_rt_req {
+		uint32_t seq;
+		uint32_t type;       /* MSG_RT_ROUTE_ADD...; 0: free */
+		union {
+			struct nl_route route;
+			struct nl_rule rule;
+		} u;
+	} rt_pending[KERN_RT_PENDING];
 	int sysctl_done[256];        /* ifindexes whose sysctls are set */
 	size_t n_sysctl_done;
 	uint32_t seq;

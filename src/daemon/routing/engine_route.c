@@ -3,11 +3,18 @@
  * Per-PvD routing: after every change the engine builds the wanted routes
  * and rules (route_plan.c) and sends the kernel side only the difference
  * with what is installed: adds first (routes before the rules that point at
- * them), then deletes (rules before routes), so no packet meets a gap. At
- * start-up what an earlier mifd left (our protocol id) counts as installed,
- * so a crash leaves no duplicates, and a table range that already holds
- * someone else's routes turns routing off with a clear error instead of
- * half-applying anything.
+ * them), then deletes (rules before routes), so no packet meets a gap.
+ *
+ * "Installed" is what the kernel confirmed: an ACK to one of our requests
+ * (MSG_RT_ACK), or the kernel's own report of an entry with our protocol
+ * id (dump or event). A request in flight is remembered (adding, deleting)
+ * so it is not sent twice. An entry that is wanted but refused, or that
+ * someone removes, is put back with back-off (ROUTE_RETRY_*), and counted.
+ *
+ * At start-up what an earlier mifd left (our protocol id) counts as
+ * installed, so a crash leaves no duplicates, and a table range that
+ * already holds someone else's routes turns routing off with a clear error
+ * instead of half-applying anything.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -17,26 +24,42 @@
 
 #include "daemon/engine/engine_priv.h"
 
-static void er_send_route(struct engine *e, bool add, const struct nl_route *r)
+#define ER_MS 1000000ull
+
+/* Grow-and-append without the planner's de-duplication: requests in
+ * flight may hold two versions of one route key. */
+static int er_push(void **arr, size_t *n, size_t *cap, const void *item, size_t size)
 {
-	e->rt.messages++;
-	e->rt.last_messages++;
-	engine_send(e, add ? MSG_RT_ROUTE_ADD : MSG_RT_ROUTE_DEL, r, sizeof(*r));
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16;
+		void *na = realloc(*arr, ncap * size);
+
+		if (!na)
+			return -ENOMEM;
+		*arr = na;
+		*cap = ncap;
+	}
+	memcpy((char *)*arr + *n * size, item, size);
+	(*n)++;
+	return 0;
 }
 
-static void er_send_rule(struct engine *e, bool add, const struct nl_rule *r)
+static int er_push_route(struct route_plan *p, const struct nl_route *r)
 {
-	e->rt.messages++;
-	e->rt.last_messages++;
-	engine_send(e, add ? MSG_RT_RULE_ADD : MSG_RT_RULE_DEL, r, sizeof(*r));
+	return er_push((void **)&p->routes, &p->n_routes, &p->cap_routes, r, sizeof(*r));
 }
 
-static bool er_has_route(const struct route_plan *p, const struct nl_route *r)
+static int er_push_rule(struct route_plan *p, const struct nl_rule *r)
+{
+	return er_push((void **)&p->rules, &p->n_rules, &p->cap_rules, r, sizeof(*r));
+}
+
+static long er_route_idx(const struct route_plan *p, const struct nl_route *r)
 {
 	for (size_t i = 0; i < p->n_routes; i++)
 		if (route_same(&p->routes[i], r))
-			return true;
-	return false;
+			return (long)i;
+	return -1;
 }
 
 static bool er_has_route_key(const struct route_plan *p, const struct nl_route *r)
@@ -47,39 +70,401 @@ static bool er_has_route_key(const struct route_plan *p, const struct nl_route *
 	return false;
 }
 
-static bool er_has_rule(const struct route_plan *p, const struct nl_rule *r)
+static long er_rule_idx(const struct route_plan *p, const struct nl_rule *r)
 {
 	for (size_t i = 0; i < p->n_rules; i++)
 		if (rule_same(&p->rules[i], r))
-			return true;
+			return (long)i;
+	return -1;
+}
+
+static void er_drop_route(struct route_plan *p, long i)
+{
+	if (i >= 0)
+		p->routes[i] = p->routes[--p->n_routes];
+}
+
+static void er_drop_rule(struct route_plan *p, long i)
+{
+	if (i >= 0)
+		p->rules[i] = p->rules[--p->n_rules];
+}
+
+static void er_describe(bool rule, const void *obj, char *buf, size_t len)
+{
+	const struct nl_route *r = obj;
+	const struct nl_rule *ru = obj;
+	char a[INET6_ADDRSTRLEN] = "?";
+
+	if (rule) {
+		inet_ntop(ru->family, ru->src, a, sizeof(a));
+		snprintf(buf, len, "rule %u from %s/%u fwmark 0x%x lookup %u", ru->priority, a,
+			 ru->src_len, ru->has_fwmark ? ru->fwmark : 0, ru->table);
+	} else {
+		inet_ntop(r->family, r->dst, a, sizeof(a));
+		snprintf(buf, len, "route %s/%u table %u", a, r->dst_len, r->table);
+	}
+}
+
+static bool er_retry_is(const struct route_retry *t, bool rule, const void *obj)
+{
+	return t->rule == rule && (rule ? rule_same(&t->u.rule, obj) : route_same(&t->u.route, obj));
+}
+
+static struct route_retry *er_retry_find(struct engine *e, bool rule, const void *obj)
+{
+	for (size_t i = 0; i < e->rt.n_retry; i++)
+		if (er_retry_is(&e->rt.retry[i], rule, obj))
+			return &e->rt.retry[i];
+	return NULL;
+}
+
+/* Forget entries quiet for ROUTE_RETRY_FORGET_MS: they start over. */
+static void er_retry_gc(struct engine *e, uint64_t now)
+{
+	for (size_t i = 0; i < e->rt.n_retry;)
+		if (now - e->rt.retry[i].last_ns > ROUTE_RETRY_FORGET_MS * ER_MS &&
+		    e->rt.retry[i].next_ns <= now)
+			e->rt.retry[i] = e->rt.retry[--e->rt.n_retry];
+		else
+			i++;
+}
+
+/*
+ * Trouble with an entry (refused, or removed by someone else): when to try
+ * again. The first time at once, then doubling from ROUTE_RETRY_MIN_MS up
+ * to ROUTE_RETRY_MAX_MS, so a route the kernel keeps refusing costs a
+ * request every 30 s, not a loop. Returns the delay in ms.
+ */
+static uint64_t er_retry_note(struct engine *e, bool rule, const void *obj, bool removed,
+			      uint64_t now)
+{
+	struct route_retry *t = er_retry_find(e, rule, obj);
+	uint64_t ms;
+
+	er_retry_gc(e, now);
+	if (!t && e->rt.n_retry == ROUTE_MAX_RETRY)
+		return ROUTE_RETRY_MAX_MS;   /* unrecorded: retried with the next change */
+	if (!t) {
+		t = &e->rt.retry[e->rt.n_retry++];
+		memset(t, 0, sizeof(*t));
+		t->rule = rule;
+		memcpy(&t->u, obj, rule ? sizeof(t->u.rule) : sizeof(t->u.route));
+	}
+	ms = t->attempts ? (uint64_t)ROUTE_RETRY_MIN_MS << (t->attempts - 1) : 0;
+	if (ms > ROUTE_RETRY_MAX_MS)
+		ms = ROUTE_RETRY_MAX_MS;
+	else
+		t->attempts++;
+	t->removed |= removed;
+	t->last_ns = now;
+	t->next_ns = now + ms * ER_MS;
+	return ms;
+}
+
+/* May obj be sent now? If not, *wake gets when it may. */
+static bool er_retry_due(struct engine *e, bool rule, const void *obj, uint64_t now,
+			 uint64_t *wake)
+{
+	const struct route_retry *t = er_retry_find(e, rule, obj);
+
+	if (!t || t->next_ns <= now)
+		return true;
+	if (t->next_ns < *wake)
+		*wake = t->next_ns;
 	return false;
 }
 
-/* Send the difference between installed and desired, then swap. */
-static void er_apply(struct engine *e)
+static void er_apply(struct engine *e, bool from_sync);
+
+static void er_retry_cb(evutil_socket_t fd, short what, void *arg)
 {
-	struct route_plan *in = &e->rt.installed, *want = &e->rt.desired, tmp;
-	uint64_t before = e->rt.messages;
+	struct engine *e = arg;
+
+	e->rt.retry_at = 0;
+	er_apply(e, false);
+}
+
+/* Reconcile at `when` (monotonic ns; 0: as soon as the loop is free, after
+ * the messages already read, so a burst of events costs one pass). */
+static void er_retry_arm(struct engine *e, uint64_t when)
+{
+	uint64_t now = log_now_ns(), d = when > now ? when - now : 0;
+	struct timeval tv = { .tv_sec = (time_t)(d / 1000000000u),
+			      .tv_usec = (suseconds_t)(d % 1000000000u / 1000) };
+
+	if (e->rt.retry_at && e->rt.retry_at <= (when > now ? when : now))
+		return;
+	if (!e->rt.retry_timer && !(e->rt.retry_timer = evtimer_new(e->base, er_retry_cb, e))) {
+		log_err("routing: cannot create the repair timer; repairs wait for the next change");
+		return;
+	}
+	e->rt.retry_at = when > now ? when : now;
+	evtimer_add(e->rt.retry_timer, &tv);
+}
+
+static void er_send_route(struct engine *e, bool add, const struct nl_route *r)
+{
+	if (engine_send(e, add ? MSG_RT_ROUTE_ADD : MSG_RT_ROUTE_DEL, r, sizeof(*r)) < 0)
+		return;
+	e->rt.messages++;
+	e->rt.last_messages++;
+	if (er_push_route(add ? &e->rt.adding : &e->rt.deleting, r) < 0)
+		log_err("routing: out of memory; a request may be sent twice");
+}
+
+static void er_send_rule(struct engine *e, bool add, const struct nl_rule *r)
+{
+	if (engine_send(e, add ? MSG_RT_RULE_ADD : MSG_RT_RULE_DEL, r, sizeof(*r)) < 0)
+		return;
+	e->rt.messages++;
+	e->rt.last_messages++;
+	if (er_push_rule(add ? &e->rt.adding : &e->rt.deleting, r) < 0)
+		log_err("routing: out of memory; a request may be sent twice");
+}
+
+/* Adds of what is wanted, neither confirmed nor in flight nor backing off. */
+static void er_apply_adds(struct engine *e, uint64_t now, uint64_t *wake)
+{
+	const struct route_plan *in = &e->rt.installed, *want = &e->rt.desired;
+
+	for (size_t i = 0; i < want->n_routes; i++) {
+		const struct nl_route *r = &want->routes[i];
+
+		if (er_route_idx(in, r) < 0 && er_route_idx(&e->rt.adding, r) < 0 &&
+		    er_retry_due(e, false, r, now, wake))
+			er_send_route(e, true, r);
+	}
+	for (size_t i = 0; i < want->n_rules; i++) {
+		const struct nl_rule *r = &want->rules[i];
+
+		if (er_rule_idx(in, r) < 0 && er_rule_idx(&e->rt.adding, r) < 0 &&
+		    er_retry_due(e, true, r, now, wake))
+			er_send_rule(e, true, r);
+	}
+}
+
+static void er_apply_dels(struct engine *e, uint64_t now, uint64_t *wake)
+{
+	const struct route_plan *in = &e->rt.installed, *want = &e->rt.desired;
+
+	for (size_t i = 0; i < in->n_rules; i++) {
+		const struct nl_rule *r = &in->rules[i];
+
+		if (er_rule_idx(want, r) < 0 && er_rule_idx(&e->rt.deleting, r) < 0 &&
+		    er_retry_due(e, true, r, now, wake))
+			er_send_rule(e, false, r);
+	}
+	/* A route whose key is still wanted is replaced by the add, not removed. */
+	for (size_t i = 0; i < in->n_routes; i++) {
+		const struct nl_route *r = &in->routes[i];
+
+		if (!er_has_route_key(want, r) && er_route_idx(&e->rt.deleting, r) < 0 &&
+		    er_retry_due(e, false, r, now, wake))
+			er_send_route(e, false, r);
+	}
+}
+
+/* Send what it takes to go from installed to desired. */
+static void er_apply(struct engine *e, bool from_sync)
+{
+	uint64_t now = log_now_ns(), wake = UINT64_MAX, before = e->rt.messages;
+	uint64_t last = e->rt.last_messages;
 
 	e->rt.last_messages = 0;
-	for (size_t i = 0; i < want->n_routes; i++)
-		if (!er_has_route(in, &want->routes[i]))
-			er_send_route(e, true, &want->routes[i]);
-	for (size_t i = 0; i < want->n_rules; i++)
-		if (!er_has_rule(in, &want->rules[i]))
-			er_send_rule(e, true, &want->rules[i]);
-	for (size_t i = 0; i < in->n_rules; i++)
-		if (!er_has_rule(want, &in->rules[i]))
-			er_send_rule(e, false, &in->rules[i]);
-	/* A route whose key is still wanted was replaced above, not removed. */
-	for (size_t i = 0; i < in->n_routes; i++)
-		if (!er_has_route_key(want, &in->routes[i]))
-			er_send_route(e, false, &in->routes[i]);
+	er_apply_adds(e, now, &wake);
+	er_apply_dels(e, now, &wake);
 	if (e->rt.messages != before)
 		e->rt.changes++;
-	tmp = *in;
-	*in = *want;
-	*want = tmp;
+	else if (!from_sync)
+		e->rt.last_messages = last;   /* a repair pass that found nothing */
+	if (wake != UINT64_MAX)
+		er_retry_arm(e, wake);
+}
+
+/* The kernel confirmed obj: count a repair if it had been removed. */
+static void er_confirmed(struct engine *e, bool rule, const void *obj)
+{
+	struct route_retry *t = er_retry_find(e, rule, obj);
+	char what[160];
+
+	if (!t || !t->removed)
+		return;
+	t->removed = false;
+	e->rt.repaired++;
+	er_describe(rule, obj, what, sizeof(what));
+	log_info("routing: put back %s", what);
+}
+
+/* Refused: keep counting, try again later, say so now and then. */
+static void er_refused(struct engine *e, bool rule, bool add, const void *obj, int err)
+{
+	uint64_t now = log_now_ns(), ms = er_retry_note(e, rule, obj, false, now), n = 0;
+	char what[160];
+
+	e->rt.refused++;
+	if (!e->rt.refuse_rl.burst)
+		e->rt.refuse_rl = (struct log_ratelimit)LOG_RATELIMIT_INIT(5, 0.2);
+	if (log_ratelimit_ok(&e->rt.refuse_rl, &n)) {
+		er_describe(rule, obj, what, sizeof(what));
+		log_warn("routing: the kernel refused to %s %s: %s; trying again in %llu ms "
+			 "(%llu refusals so far, %llu not logged)", add ? "add" : "remove", what,
+			 strerror(-err), (unsigned long long)ms, (unsigned long long)e->rt.refused,
+			 (unsigned long long)n);
+	}
+	er_retry_arm(e, now + ms * ER_MS);
+}
+
+static void er_ack_route(struct engine *e, bool add, const struct nl_route *r, int err)
+{
+	struct route_plan *in = &e->rt.installed;
+	bool want;
+
+	er_drop_route(add ? &e->rt.adding : &e->rt.deleting,
+		      er_route_idx(add ? &e->rt.adding : &e->rt.deleting, r));
+	if (!add && (err == -ESRCH || err == -ENOENT))
+		err = 0;   /* already gone: that is what we asked */
+	if (err < 0) {
+		er_refused(e, false, add, r, err);
+		return;
+	}
+	if (add) {
+		/* NLM_F_REPLACE: the new route took the place of its key's old one. */
+		for (size_t i = 0; i < in->n_routes;)
+			if (route_key_same(&in->routes[i], r))
+				in->routes[i] = in->routes[--in->n_routes];
+			else
+				i++;
+		if (er_push_route(in, r) < 0)
+			log_err("routing: out of memory tracking an installed route");
+		er_confirmed(e, false, r);
+	} else {
+		er_drop_route(in, er_route_idx(in, r));
+	}
+	want = er_route_idx(&e->rt.desired, r) >= 0;
+	if (want != add)
+		er_retry_arm(e, 0);   /* the plan moved on while this was in flight */
+}
+
+static void er_ack_rule(struct engine *e, bool add, const struct nl_rule *r, int err)
+{
+	struct route_plan *in = &e->rt.installed;
+	bool want;
+
+	er_drop_rule(add ? &e->rt.adding : &e->rt.deleting,
+		     er_rule_idx(add ? &e->rt.adding : &e->rt.deleting, r));
+	if ((!add && (err == -ESRCH || err == -ENOENT)) || (add && err == -EEXIST))
+		err = 0;   /* already as asked (a rule add is NLM_F_EXCL) */
+	if (err < 0) {
+		er_refused(e, true, add, r, err);
+		return;
+	}
+	if (add) {
+		if (er_rule_idx(in, r) < 0 && er_push_rule(in, r) < 0)
+			log_err("routing: out of memory tracking an installed rule");
+		er_confirmed(e, true, r);
+	} else {
+		er_drop_rule(in, er_rule_idx(in, r));
+	}
+	want = er_rule_idx(&e->rt.desired, r) >= 0;
+	if (want != add)
+		er_retry_arm(e, 0);
+}
+
+void engine_route_ack(struct engine *e, const struct ipc_msg *m)
+{
+	const struct msg_rt_ack *a = (const struct msg_rt_ack *)m->data;
+
+	if (ipc_expect(m, sizeof(*a)) < 0) {
+		e->ctr.ipc_errors++;
+		return;
+	}
+	if (!e->rt.ready)
+		return;
+	switch (a->request) {
+	case MSG_RT_ROUTE_ADD:
+	case MSG_RT_ROUTE_DEL:
+		er_ack_route(e, a->request == MSG_RT_ROUTE_ADD, &a->u.route, a->error);
+		return;
+	case MSG_RT_RULE_ADD:
+	case MSG_RT_RULE_DEL:
+		er_ack_rule(e, a->request == MSG_RT_RULE_ADD, &a->u.rule, a->error);
+		return;
+	}
+	e->ctr.ipc_errors++;
+	log_err("engine: an ACK for unknown request %u", a->request);
+}
+
+static bool er_in_range(const struct route_cfg *c, uint32_t table)
+{
+	return table >= c->table_base && table < c->table_base + c->table_count;
+}
+
+/* Someone else removed obj while it is wanted: put it back. */
+static void er_removed(struct engine *e, bool rule, const void *obj)
+{
+	uint64_t now = log_now_ns(), ms = er_retry_note(e, rule, obj, true, now);
+	char what[160];
+
+	er_describe(rule, obj, what, sizeof(what));
+	log_info("routing: %s was removed by someone else; putting it back in %llu ms", what,
+		 (unsigned long long)ms);
+	er_retry_arm(e, now + ms * ER_MS);
+}
+
+/*
+ * The kernel reports a route of ours (event or dump). Our own echo changes
+ * nothing and costs no recompute; an unknown one is adopted (and removed if
+ * unwanted); one that went away while wanted is put back.
+ */
+void engine_route_kernel_route(struct engine *e, const struct nl_route *r, bool gone)
+{
+	struct route_plan *in = &e->rt.installed;
+	long i;
+
+	if (!e->rt.ready || !e->rt.cfg.enabled || r->protocol != e->rt.cfg.proto ||
+	    !er_in_range(&e->rt.cfg, r->table))
+		return;
+	i = er_route_idx(in, r);
+	if (!gone) {
+		/* ACKs say which version of a key is ours; an echo only confirms. */
+		if (i >= 0 || er_has_route_key(in, r) || er_has_route_key(&e->rt.adding, r))
+			return;
+		if (er_push_route(in, r) < 0)
+			log_err("routing: out of memory tracking an installed route");
+		if (!er_has_route_key(&e->rt.desired, r))
+			er_retry_arm(e, 0);
+		return;
+	}
+	if (i < 0)
+		return;
+	er_drop_route(in, i);
+	if (er_route_idx(&e->rt.desired, r) >= 0 && er_route_idx(&e->rt.deleting, r) < 0)
+		er_removed(e, false, r);
+}
+
+void engine_route_kernel_rule(struct engine *e, const struct nl_rule *r, bool gone)
+{
+	struct route_plan *in = &e->rt.installed;
+	long i;
+
+	if (!e->rt.ready || !e->rt.cfg.enabled || r->protocol != e->rt.cfg.proto)
+		return;
+	i = er_rule_idx(in, r);
+	if (!gone) {
+		if (i >= 0 || er_rule_idx(&e->rt.adding, r) >= 0)
+			return;
+		if (er_push_rule(in, r) < 0)
+			log_err("routing: out of memory tracking an installed rule");
+		if (er_rule_idx(&e->rt.desired, r) < 0)
+			er_retry_arm(e, 0);
+		return;
+	}
+	if (i < 0)
+		return;
+	er_drop_rule(in, i);
+	if (er_rule_idx(&e->rt.desired, r) >= 0 && er_rule_idx(&e->rt.deleting, r) < 0)
+		er_removed(e, true, r);
 }
 
 /* Applications following the default network (libmif events) learn when
@@ -112,13 +497,13 @@ void engine_route_sync(struct engine *e)
 		log_err("routing: out of memory building the plan; keeping what is installed");
 		return;
 	}
-	er_apply(e);
+	er_apply(e, true);
+	/* The installed plan's default choice is the one last sent (what
+	 * route.get, the DNS ranking and the status report). */
+	memcpy(e->rt.installed.default_pvd, e->rt.desired.default_pvd,
+	       sizeof(e->rt.installed.default_pvd));
+	memcpy(e->rt.installed.why, e->rt.desired.why, sizeof(e->rt.installed.why));
 	er_default_events(e, before);
-}
-
-static bool er_in_range(const struct route_cfg *c, uint32_t table)
-{
-	return table >= c->table_base && table < c->table_base + c->table_count;
 }
 
 /*
@@ -156,17 +541,50 @@ void engine_route_start(struct engine *e)
 	e->rt.ready = true;
 }
 
-/* Remove everything mifd installed (clean stop). */
+/* Remove everything mifd installed (clean stop), in flight included. */
 void engine_route_stop(struct engine *e)
 {
+	struct route_plan *fl = &e->rt.adding;
+
 	if (!e->rt.ready)
 		return;
 	route_plan_clear(&e->rt.desired);
-	er_apply(e);
+	e->rt.n_retry = 0;
+	for (size_t i = 0; i < fl->n_rules; i++)
+		if (er_rule_idx(&e->rt.installed, &fl->rules[i]) < 0)
+			er_push_rule(&e->rt.installed, &fl->rules[i]);
+	for (size_t i = 0; i < fl->n_routes; i++)
+		if (er_route_idx(&e->rt.installed, &fl->routes[i]) < 0)
+			er_push_route(&e->rt.installed, &fl->routes[i]);
+	route_plan_clear(fl);
+	er_apply(e, true);
 }
 
 void engine_route_free(struct engine *e)
 {
+	if (e->rt.retry_timer)
+		event_free(e->rt.retry_timer);
+	e->rt.retry_timer = NULL;
 	route_plan_free(&e->rt.installed);
 	route_plan_free(&e->rt.desired);
+	route_plan_free(&e->rt.adding);
+	route_plan_free(&e->rt.deleting);
+}
+
+/* The repair side of `mifctl status` (.routing): what was put back, what
+ * the kernel refused, and what is still on its way. */
+void engine_route_repair_json(struct engine *e, json_t *o)
+{
+	uint64_t now = log_now_ns();
+	size_t waiting = 0;
+
+	for (size_t i = 0; i < e->rt.n_retry; i++)
+		if (e->rt.retry[i].next_ns > now)
+			waiting++;
+	json_object_set_new(o, "repaired", json_integer((json_int_t)e->rt.repaired));
+	json_object_set_new(o, "refused", json_integer((json_int_t)e->rt.refused));
+	json_object_set_new(o, "pending", json_pack("{s:I,s:I,s:I}",
+		"adds", (json_int_t)(e->rt.adding.n_routes + e->rt.adding.n_rules),
+		"deletes", (json_int_t)(e->rt.deleting.n_routes + e->rt.deleting.n_rules),
+		"backing_off", (json_int_t)waiting));
 }

@@ -5,9 +5,37 @@
 
 #include <jansson.h>
 
+#include "common/log.h"
 #include "daemon/routing/route_plan.h"
 
 struct engine;
+struct event;
+struct ipc_msg;
+
+/*
+ * Putting back an entry of ours that the kernel refused or someone removed:
+ * the first try at once, then ROUTE_RETRY_MIN_MS doubling up to
+ * ROUTE_RETRY_MAX_MS; an entry quiet for ROUTE_RETRY_FORGET_MS starts over.
+ * At most ROUTE_MAX_RETRY entries are tracked; others wait for the next
+ * change.
+ */
+#define ROUTE_RETRY_MIN_MS 100
+#define ROUTE_RETRY_MAX_MS 30000
+#define ROUTE_RETRY_FORGET_MS 60000
+#define ROUTE_MAX_RETRY 64
+
+struct route_retry {
+	bool rule;
+	bool removed;                /* taken away: count it repaired once ACKed */
+	unsigned attempts;
+	uint64_t last_ns;            /* monotonic: the last trouble */
+	uint64_t next_ns;            /* not sent again before */
+	union {
+		struct nl_route route;
+		struct nl_rule rule;
+	} u;
+};
+
 
 #define ROUTE_MAX_LOOKUPS 32
 
@@ -26,7 +54,22 @@ struct engine_route {
 		char dst[64];
 	} lookups[ROUTE_MAX_LOOKUPS];
 	uint32_t next_token;
+	/* installed: what the kernel confirmed (ACK, dump, event); adding and
+	 * deleting: requests sent and not yet ACKed (engine_route.c). */
+	struct route_plan adding, deleting;
+	struct route_retry retry[ROUTE_MAX_RETRY];
+	size_t n_retry;
+	struct event *retry_timer;
+	uint64_t retry_at;           /* monotonic ns the timer fires, 0 idle */
+	uint64_t repaired, refused;
+	struct log_ratelimit refuse_rl;
 };
+
+/* engine_route.c: the kernel side's answers and reports about our entries. */
+void engine_route_ack(struct engine *e, const struct ipc_msg *m);
+void engine_route_kernel_route(struct engine *e, const struct nl_route *r, bool gone);
+void engine_route_kernel_rule(struct engine *e, const struct nl_rule *r, bool gone);
+void engine_route_repair_json(struct engine *e, json_t *o);
 
 /* Results of route.get go back through this (set by the control socket). */
 typedef void (*engine_route_reply_cb)(void *ctx, uint32_t token, int err, json_t *result,

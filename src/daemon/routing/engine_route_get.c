@@ -173,7 +173,7 @@ void engine_route_lookup_result(struct engine *e, const struct ipc_msg *m)
 
 json_t *engine_route_status_json(struct engine *e)
 {
-	json_t *tables = json_array(), *defaults = json_object();
+	json_t *tables = json_array(), *defaults = json_object(), *o;
 	const struct pvd *p;
 
 	TAILQ_FOREACH(p, &e->store.pvds, e) {
@@ -186,7 +186,7 @@ json_t *engine_route_status_json(struct engine *e)
 	for (int f = 0; f < 2; f++)
 		json_object_set_new(defaults, f ? "ipv6" : "ipv4", e->rt.installed.why[f][0] ?
 				    json_string(e->rt.installed.why[f]) : json_null());
-	return json_pack("{s:b,s:o,s:i,s:i,s:i,s:o,s:o,s:I,s:I,s:I,s:I,s:I}",
+	o = json_pack("{s:b,s:o,s:i,s:i,s:i,s:o,s:o,s:I,s:I,s:I,s:I,s:I}",
 		"enabled", e->rt.cfg.enabled && e->rt.ready,
 		"error", e->rt.error[0] ? json_string(e->rt.error) : json_null(),
 		"table_base", e->rt.cfg.table_base, "priority_base", e->rt.cfg.prio_base,
@@ -196,4 +196,6 @@ json_t *engine_route_status_json(struct engine *e)
 		"changes", (json_int_t)e->rt.changes,
 		"netlink_messages", (json_int_t)e->rt.messages,
 		"last_change_messages", (json_int_t)e->rt.last_messages);
+	engine_route_repair_json(e, o);
+	return o;
 }
