@@ -17,36 +17,6 @@
 
 #define MIF_BIND_MAX_REPLY 4096
 
-/* The same rule as mifd's bindsock_path(): "X.sock" -> "X-bind.sock". */
-static int mif_bind_path(const char *ctl, struct sockaddr_un *sun)
-{
-	size_t n = strlen(ctl);
-	int w;
-
-	if (n >= 5 && strcmp(ctl + n - 5, ".sock") == 0)
-		w = snprintf(sun->sun_path, sizeof(sun->sun_path), "%.*s-bind.sock", (int)(n - 5),
-			     ctl);
-	else
-		w = snprintf(sun->sun_path, sizeof(sun->sun_path), "%s-bind", ctl);
-	return w < 0 || (size_t)w >= sizeof(sun->sun_path) ? -ENAMETOOLONG : 0;
-}
-
-static long long mif_bind_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Milliseconds left before deadline, never negative. */
-static int mif_bind_left(long long deadline)
-{
-	long long left = deadline - mif_bind_now_ms();
-
-	return left > 0 ? (int)left : 0;
-}
-
 /* Wait until s is ready for ev, or the deadline: 0, -ETIMEDOUT, -errno. */
 static int mif_bind_wait(int s, short ev, long long deadline)
 {
@@ -54,7 +24,7 @@ static int mif_bind_wait(int s, short ev, long long deadline)
 	int r;
 
 	do
-		r = poll(&p, 1, mif_bind_left(deadline));
+		r = poll(&p, 1, mif_priv_left(deadline));
 	while (r < 0 && errno == EINTR);
 	if (r < 0)
 		return -errno;
@@ -133,11 +103,8 @@ static int mif_bind_open(const char *path, long long deadline, char *err, size_t
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	int s, r;
 
-	if (!path)
-		path = getenv("MIF_SOCKET");
-	if (!path || !*path)
-		path = MIF_DEFAULT_SOCKET_PATH;
-	if (mif_bind_path(path, &sun) < 0)
+	path = paths_ctl_socket(path, MIF_DEFAULT_SOCKET_PATH);
+	if (paths_bind_socket(path, sun.sun_path, sizeof(sun.sun_path)) < 0)
 		return mif_priv_err(err, errlen, -ENAMETOOLONG, "socket path too long");
 	s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (s < 0)
@@ -158,7 +125,7 @@ static int mif_bind_open(const char *path, long long deadline, char *err, size_t
 /* MIF_BIND_TIMEOUT_MS covers the whole call: connect, send and answer. */
 MIF_EXPORT int mif_bind_pvd(const char *path, int fd, const char *pvd, char *err, size_t errlen)
 {
-	long long deadline = mif_bind_now_ms() + MIF_BIND_TIMEOUT_MS;
+	long long deadline = clock_mono_ms() + MIF_BIND_TIMEOUT_MS;
 	char buf[MIF_BIND_MAX_REPLY];
 	ssize_t n;
 	int s, r;

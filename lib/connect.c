@@ -86,8 +86,6 @@ static int mif_conn_path(struct mif_ctl *c, struct mif_conn *k, char *err, size_
 	struct sockaddr_un peer;
 	socklen_t len = sizeof(peer);
 	const char *ctl = NULL;
-	size_t n;
-	int w;
 
 	if (getpeername(mif_ctl_fd(c), (struct sockaddr *)&peer, &len) == 0 &&
 	    peer.sun_family == AF_UNIX && len > offsetof(struct sockaddr_un, sun_path) &&
@@ -95,16 +93,9 @@ static int mif_conn_path(struct mif_ctl *c, struct mif_conn *k, char *err, size_
 		peer.sun_path[sizeof(peer.sun_path) - 1] = '\0';
 		ctl = peer.sun_path;
 	}
-	if (!ctl && !((ctl = getenv("MIF_SOCKET")) && *ctl))
-		ctl = MIF_DEFAULT_SOCKET_PATH;
-	n = strlen(ctl);
 	k->bind_addr.sun_family = AF_UNIX;
-	if (n >= 5 && strcmp(ctl + n - 5, ".sock") == 0)
-		w = snprintf(k->bind_addr.sun_path, sizeof(k->bind_addr.sun_path), "%.*s-bind.sock",
-			     (int)(n - 5), ctl);
-	else
-		w = snprintf(k->bind_addr.sun_path, sizeof(k->bind_addr.sun_path), "%s-bind", ctl);
-	if (w < 0 || (size_t)w >= sizeof(k->bind_addr.sun_path))
+	if (paths_bind_socket(paths_ctl_socket(ctl, MIF_DEFAULT_SOCKET_PATH), k->bind_addr.sun_path,
+			      sizeof(k->bind_addr.sun_path)) < 0)
 		return mif_priv_err(err, errlen, -ENAMETOOLONG, "mifd's socket path is too long");
 	return 0;
 }
@@ -351,7 +342,7 @@ static int mif_conn_run(struct mif_conn *k, const char *name, long long deadline
 	long long next_at = 0;
 
 	for (;;) {
-		long long now = mif_priv_now_ms();
+		long long now = clock_mono_ms();
 		unsigned failed = k->failed;
 		int r, won;
 
@@ -384,7 +375,7 @@ static int mif_conn_run(struct mif_conn *k, const char *name, long long deadline
 MIF_EXPORT int mif_connect(struct mif_ctl *c, const char *pvd, const char *name, uint16_t port,
 			   int timeout_ms, char *err, size_t errlen)
 {
-	long long deadline = mif_priv_now_ms() + (timeout_ms > 0 ? timeout_ms : MIF_CONN_DEFAULT_MS);
+	long long deadline = clock_mono_ms() + (timeout_ms > 0 ? timeout_ms : MIF_CONN_DEFAULT_MS);
 	struct mif_conn *k;
 	size_t n = 0;
 	int r, fd;

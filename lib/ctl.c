@@ -38,10 +38,7 @@ MIF_EXPORT int mif_ctl_open(const char *path, struct mif_ctl **out)
 	struct mif_ctl *c;
 	int r;
 
-	if (!path)
-		path = getenv("MIF_SOCKET");
-	if (!path || !*path)
-		path = MIF_DEFAULT_SOCKET_PATH;
+	path = paths_ctl_socket(path, MIF_DEFAULT_SOCKET_PATH);
 	if (strlen(path) >= sizeof(sun.sun_path))
 		return -ENAMETOOLONG;
 	strcpy(sun.sun_path, path);
@@ -50,7 +47,7 @@ MIF_EXPORT int mif_ctl_open(const char *path, struct mif_ctl **out)
 		return -ENOMEM;
 	c->events_tail = &c->events;
 	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	r = c->fd < 0 ? -errno : mif_priv_unix_connect(c->fd, &sun, mif_priv_now_ms() + MIF_CTL_CONNECT_MS);
+	r = c->fd < 0 ? -errno : mif_priv_unix_connect(c->fd, &sun, clock_mono_ms() + MIF_CTL_CONNECT_MS);
 	if (r < 0) {
 		mif_ctl_close(c);
 		return r;
@@ -128,7 +125,7 @@ static int mif_ctl_read_line(struct mif_ctl *c, long long deadline, char **out)
 		}
 		if (c->len >= MIF_CTL_MAX_LINE)
 			return -EPROTO;
-		int wait = deadline < 0 ? -1 : (int)(deadline - mif_priv_now_ms());
+		int wait = deadline < 0 ? -1 : (int)(deadline - clock_mono_ms());
 		struct pollfd p = { .fd = c->fd, .events = POLLIN };
 
 		if (deadline >= 0 && wait < 0)
@@ -206,7 +203,7 @@ MIF_EXPORT int mif_ctl_call(struct mif_ctl *c, const char *method, const char *p
 			    char **result_json, char **error_msg, int timeout_ms)
 {
 	long long id = ++c->next_id;
-	long long deadline = timeout_ms < 0 ? -1 : mif_priv_now_ms() + timeout_ms;
+	long long deadline = timeout_ms < 0 ? -1 : clock_mono_ms() + timeout_ms;
 	json_t *params = params_json ? json_loads(params_json, 0, NULL) : json_object();
 	json_t *req;
 	char *s;
@@ -256,7 +253,7 @@ MIF_EXPORT int mif_ctl_call(struct mif_ctl *c, const char *method, const char *p
 
 MIF_EXPORT int mif_ctl_next_event(struct mif_ctl *c, char **event_json, int timeout_ms)
 {
-	long long deadline = timeout_ms < 0 ? -1 : mif_priv_now_ms() + timeout_ms;
+	long long deadline = timeout_ms < 0 ? -1 : clock_mono_ms() + timeout_ms;
 
 	for (;;) {
 		struct mif_ctl_event *e = c->events;

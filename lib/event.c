@@ -88,7 +88,7 @@ static int mif_event_decode(json_t *o, struct mif_event *ev)
 
 MIF_EXPORT int mif_event_next(struct mif_ctl *c, struct mif_event *ev, int timeout_ms)
 {
-	long long deadline = timeout_ms < 0 ? -1 : mif_priv_now_ms() + timeout_ms;
+	long long deadline = timeout_ms < 0 ? -1 : clock_mono_ms() + timeout_ms;
 
 	if (!c || !ev)
 		return -EINVAL;

@@ -35,7 +35,7 @@ int mif_priv_unix_connect(int fd, const struct sockaddr_un *sun, long long deadl
 	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
 		return -errno;
 	while (connect(fd, (const struct sockaddr *)sun, sizeof(*sun)) < 0) {
-		long long left = deadline - mif_priv_now_ms();
+		long long left = deadline - clock_mono_ms();
 
 		if (errno != EAGAIN && errno != EINTR)
 			return -errno;
@@ -79,21 +79,13 @@ int mif_priv_bind_reply(const char *buf, size_t n, bool truncated, char *err, si
 	return r;
 }
 
-long long mif_priv_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int mif_priv_left(long long deadline)
 {
 	long long left;
 
 	if (deadline < 0)
 		return -1;
-	left = deadline - mif_priv_now_ms();
+	left = deadline - clock_mono_ms();
 	return left < 0 ? 0 : left > 3600000 ? 3600000 : (int)left;
 }
 

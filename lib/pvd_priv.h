@@ -10,6 +10,8 @@
 #include <sys/socket.h>
 
 #include "common/addr.h"
+#include "common/clock.h"
+#include "common/paths.h"
 #include "mif/pvd.h"
 #include "proto/addrsel.h"
 
@@ -20,8 +22,6 @@
 
 int mif_priv_err(char *err, size_t len, int e, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
-
-long long mif_priv_now_ms(void);
 
 struct sockaddr_un;
 /*
@@ -83,7 +83,7 @@ struct mif_priv_pvd {
  * object. */
 int mif_priv_pvd_load(json_t *o, struct mif_priv_pvd *p);
 
-/* mif_resolve() with a deadline (ms on mif_priv_now_ms()'s clock). */
+/* mif_resolve() with a deadline (ms on clock_mono_ms()'s clock). */
 int mif_priv_resolve(struct mif_ctl *c, const char *pvd, const char *name, uint16_t port,
 		     struct mif_addr *out, size_t cap, size_t *n, long long deadline,
 		     char *err, size_t errlen);

@@ -229,5 +229,5 @@ MIF_EXPORT int mif_resolve(struct mif_ctl *c, const char *pvd, const char *name,
 	if (err && errlen)
 		err[0] = '\0';
 	return mif_priv_resolve(c, pvd, name, port, out, cap, n,
-				mif_priv_now_ms() + 2 * MIF_PRIV_RESOLVE_MS, err, errlen);
+				clock_mono_ms() + 2 * MIF_PRIV_RESOLVE_MS, err, errlen);
 }

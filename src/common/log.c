@@ -53,14 +53,6 @@ const char *log_level_name(enum log_level level)
 	return log_names[level];
 }
 
-uint64_t log_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 __attribute__((format(printf, 2, 0)))
 static void log_vemit(enum log_level level, const char *fmt, va_list ap)
 {
@@ -92,7 +84,7 @@ void log_msg(enum log_level level, const char *fmt, ...)
 
 bool log_ratelimit_ok(struct log_ratelimit *rl, uint64_t *suppressed)
 {
-	uint64_t now = log_now_ns();
+	uint64_t now = clock_mono_ns();
 
 	if (rl->last_ns != 0) {
 		double dt = (double)(now - rl->last_ns) / 1e9;

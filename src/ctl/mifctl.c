@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/paths.h"
 #include "ctl/ctl.h"
 
 static void ctl_usage(FILE *f)
@@ -53,11 +54,8 @@ int ctl_connect(struct ctl *c)
 		return 0;
 	r = mif_ctl_open(c->socket, &c->conn);
 	if (r < 0) {
-		const char *path = c->socket ? c->socket : getenv("MIF_SOCKET");
-
-		if (!path || !*path)
-			path = MIF_DEFAULT_SOCKET_PATH;
-		fprintf(stderr, "mifctl: cannot connect to mifd at %s: %s%s\n", path,
+		fprintf(stderr, "mifctl: cannot connect to mifd at %s: %s%s\n",
+			paths_ctl_socket(c->socket, MIF_DEFAULT_SOCKET_PATH),
 			strerror(-r), r == -ENOENT || r == -ECONNREFUSED ?
 			" (is mifd running?)" : "");
 	}

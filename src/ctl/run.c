@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/paths.h"
 #include "ctl/ctl.h"
 
 #ifndef MIF_PRELOAD_PATH
@@ -129,12 +130,8 @@ struct ctl_run_vars {
 
 static int ctl_run_socket(struct ctl *c, char *buf, size_t len)
 {
-	const char *sock = c->socket;
+	const char *sock = paths_ctl_socket(c->socket, MIF_DEFAULT_SOCKET_PATH);
 
-	if (!sock || !*sock)
-		sock = getenv("MIF_SOCKET");
-	if (!sock || !*sock)
-		sock = MIF_DEFAULT_SOCKET_PATH;
 	/* The program may change directory: give it an absolute path. */
 	if (sock[0] != '/' && len >= PATH_MAX && realpath(sock, buf))
 		return 0;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests for the helpers of src/common/ that mifd, libmif and mifctl
- * share: addresses and prefixes (addr.h). */
+ * share: addresses and prefixes (addr.h), the clock (clock.h), random
+ * numbers (rand.h) and socket paths (paths.h). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -9,9 +10,14 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/un.h>
 
 #include "common/addr.h"
+#include "common/clock.h"
+#include "common/paths.h"
+#include "common/rand.h"
 
 static struct in6_addr A(const char *s)
 {
@@ -225,6 +231,81 @@ static void test_prefix_format(void **state)
 	assert_int_equal(l, 120);
 }
 
+static void test_clock(void **state)
+{
+	uint64_t a = clock_mono_ns(), b;
+	long long ms = clock_mono_ms();
+
+	(void)state;
+	b = clock_mono_ns();
+	assert_true(b >= a);
+	/* Both read the same clock: ms lies between a and a later ns. */
+	assert_true((uint64_t)ms >= a / 1000000u);
+	assert_true((uint64_t)ms <= clock_mono_ns() / 1000000u);
+}
+
+static void test_rand(void **state)
+{
+	uint8_t a[32], b[32], z[32] = { 0 }, edge[5] = { 1, 2, 3, 4, 5 };
+	uint32_t x = rand_u32(), y = rand_u32(), w = rand_u32();
+
+	(void)state;
+	rand_bytes(a, sizeof(a));
+	rand_bytes(b, sizeof(b));
+	/* 2^-256 odds of a false failure. */
+	assert_memory_not_equal(a, b, sizeof(a));
+	assert_memory_not_equal(a, z, sizeof(a));
+	/* Exactly len bytes are written. */
+	rand_bytes(edge + 1, 0);
+	assert_int_equal(edge[1], 2);
+	rand_bytes(edge + 1, 3);
+	assert_int_equal(edge[0], 1);
+	assert_int_equal(edge[4], 5);
+	assert_false(x == y && y == w);
+}
+
+static void test_bind_socket(void **state)
+{
+	char b[sizeof(((struct sockaddr_un *)0)->sun_path)], lng[200];
+
+	(void)state;
+	assert_int_equal(paths_bind_socket("/run/mif/mifd.sock", b, sizeof(b)), 0);
+	assert_string_equal(b, "/run/mif/mifd-bind.sock");
+	assert_int_equal(paths_bind_socket("/tmp/x", b, sizeof(b)), 0);
+	assert_string_equal(b, "/tmp/x-bind");
+	assert_int_equal(paths_bind_socket("/tmp/x.socket", b, sizeof(b)), 0);
+	assert_string_equal(b, "/tmp/x.socket-bind");
+	assert_int_equal(paths_bind_socket(".sock", b, sizeof(b)), 0);
+	assert_string_equal(b, "-bind.sock");
+	assert_int_equal(paths_bind_socket("sock", b, sizeof(b)), 0);
+	assert_string_equal(b, "sock-bind");
+	/* "a.sock" needs 12 bytes with the NUL: 12 fits, 11 does not. */
+	assert_int_equal(paths_bind_socket("a.sock", b, 12), 0);
+	assert_int_equal(paths_bind_socket("a.sock", b, 11), -ENAMETOOLONG);
+	memset(lng, 'x', sizeof(lng) - 1);
+	lng[sizeof(lng) - 1] = '\0';
+	assert_int_equal(paths_bind_socket(lng, b, sizeof(b)), -ENAMETOOLONG);
+}
+
+static void test_ctl_socket(void **state)
+{
+	static const char D[] = "/run/default.sock";
+
+	(void)state;
+	assert_int_equal(unsetenv("MIF_SOCKET"), 0);
+	assert_string_equal(paths_ctl_socket(NULL, D), D);
+	assert_string_equal(paths_ctl_socket("", D), D);
+	assert_string_equal(paths_ctl_socket("/a.sock", D), "/a.sock");
+	assert_int_equal(setenv("MIF_SOCKET", "/env.sock", 1), 0);
+	assert_string_equal(paths_ctl_socket(NULL, D), "/env.sock");
+	/* An empty path is "not given" (libmif used to skip $MIF_SOCKET). */
+	assert_string_equal(paths_ctl_socket("", D), "/env.sock");
+	assert_string_equal(paths_ctl_socket("/a.sock", D), "/a.sock");
+	assert_int_equal(setenv("MIF_SOCKET", "", 1), 0);
+	assert_string_equal(paths_ctl_socket(NULL, D), D);
+	assert_int_equal(unsetenv("MIF_SOCKET"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -237,6 +318,10 @@ int main(void)
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_prefix_parse),
 		cmocka_unit_test(test_prefix_format),
+		cmocka_unit_test(test_clock),
+		cmocka_unit_test(test_rand),
+		cmocka_unit_test(test_bind_socket),
+		cmocka_unit_test(test_ctl_socket),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/paths.h"
 #include "common/unixsock.h"
 #include "daemon/routing/route_plan.h"
 
@@ -168,18 +169,6 @@ static void bs_closer_put(int fd)
 static bool bs_room(const struct bindsock *b, unsigned need)
 {
 	return atomic_load(&bs_closer.pending) + b->n_conns + need <= BINDSOCK_CLOSER_SLOTS;
-}
-
-int bindsock_path(const char *ctl_path, char *out, size_t len)
-{
-	size_t n = strlen(ctl_path);
-	int w;
-
-	if (n >= 5 && strcmp(ctl_path + n - 5, ".sock") == 0)
-		w = snprintf(out, len, "%.*s-bind.sock", (int)(n - 5), ctl_path);
-	else
-		w = snprintf(out, len, "%s-bind", ctl_path);
-	return w < 0 || (size_t)w >= len ? -ENAMETOOLONG : 0;
 }
 
 static void bs_conn_free(struct bs_conn *c)
@@ -637,7 +626,7 @@ struct bindsock *bindsock_new(struct event_base *base, const char *ctl_path, str
 	b->engine = e;
 	b->rl = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 1);
 	LIST_INIT(&b->conns);
-	*err = bindsock_path(ctl_path, b->path, sizeof(b->path));
+	*err = paths_bind_socket(ctl_path, b->path, sizeof(b->path));
 	b->lfd = *err < 0 ? *err : unixsock_listen(b->path, SOCK_SEQPACKET);
 	if (b->lfd < 0) {
 		*err = b->lfd;

@@ -38,10 +38,6 @@
 
 struct bindsock;
 
-/* The bind socket's path for a control socket path: "X.sock" gives
- * "X-bind.sock", anything else "X-bind". Returns 0 or -ENAMETOOLONG. */
-int bindsock_path(const char *ctl_path, char *out, size_t len);
-
 /* Listen beside ctl_path. Returns NULL with *err set (-EADDRINUSE when
  * another mifd answers there). */
 struct bindsock *bindsock_new(struct event_base *base, const char *ctl_path, struct engine *e,

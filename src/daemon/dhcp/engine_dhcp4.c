@@ -11,8 +11,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
+#include "common/rand.h"
 #include "daemon/engine/engine_priv.h"
 
 #define NS 1000000000ull
@@ -23,15 +23,6 @@ const char *engine_dhcp4_state_name(enum d4_state s)
 					 "renewing", "rebinding", "declined", "stopped" };
 
 	return (unsigned)s <= D4_STOPPED ? n[s] : "unknown";
-}
-
-static uint32_t d4_random(void)
-{
-	uint32_t x;
-
-	if (getrandom(&x, sizeof(x), 0) != sizeof(x))
-		x = (uint32_t)log_now_ns();
-	return x;
 }
 
 static void d4_arm(struct engine_dhcp4 *c, uint64_t delay_ns)
@@ -47,7 +38,7 @@ static uint64_t d4_backoff(unsigned tries)
 {
 	uint64_t base = 4ull << (tries < 4 ? tries : 4);
 
-	return base * NS - NS + (uint64_t)(d4_random() % 2000) * 1000000ull;
+	return base * NS - NS + (uint64_t)(rand_u32() % 2000) * 1000000ull;
 }
 
 static void d4_send(struct engine_dhcp4 *c, uint8_t type, struct in_addr dst)
@@ -129,7 +120,7 @@ static void d4_discover(struct engine_dhcp4 *c)
 {
 	if (c->state != D4_SELECTING) {
 		c->state = D4_SELECTING;
-		c->xid = d4_random();
+		c->xid = rand_u32();
 		c->exchange_ns = log_now_ns();
 		c->tries = 0;
 	}
@@ -201,7 +192,7 @@ static void d4_timer_bound(struct engine_dhcp4 *c, uint64_t now)
 	if (c->state == D4_BOUND || (c->state == D4_RENEWING && now < c->t2_at)) {
 		if (c->state == D4_BOUND) {
 			c->state = D4_RENEWING;
-			c->xid = d4_random();
+			c->xid = rand_u32();
 			c->exchange_ns = now;
 		}
 		d4_renew_step(c, c->t2_at, false);
@@ -393,7 +384,7 @@ struct engine_dhcp4 *engine_dhcp4_new(struct engine *e, int ifindex, const uint8
 	engine_send(e, MSG_DHCP_OPEN, &open, sizeof(open));
 	/* RFC 2131 4.4.1 asks for 1-10 s of random delay; 0-1 s keeps a
 	 * reconnecting host quick while still spreading a crowd. */
-	d4_start(c, (uint64_t)(d4_random() % 1000) * 1000000ull);
+	d4_start(c, (uint64_t)(rand_u32() % 1000) * 1000000ull);
 	return c;
 }
 

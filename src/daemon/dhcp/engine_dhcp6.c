@@ -13,8 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
+#include "common/rand.h"
 #include "daemon/engine/engine_priv.h"
 #include "proto/dhcp6.h"
 
@@ -45,15 +45,6 @@ struct engine_dhcp6 {
 	size_t n_attached;
 };
 
-static uint32_t d6_random(void)
-{
-	uint32_t x;
-
-	if (getrandom(&x, sizeof(x), 0) != sizeof(x))
-		x = (uint32_t)log_now_ns();
-	return x;
-}
-
 static struct engine_dhcp6 *d6_find(struct engine *e, int ifindex)
 {
 	for (size_t i = 0; i < e->n_dhcp6; i++)
@@ -73,10 +64,10 @@ static void d6_arm(struct engine_dhcp6 *c, uint64_t d)
 static uint64_t d6_next_rt(uint64_t prev)
 {
 	uint64_t base = prev ? 2 * prev : D6_IRT;
-	int64_t rnd = (int64_t)(d6_random() % 2001) - 1000;        /* per mille */
+	int64_t rnd = (int64_t)(rand_u32() % 2001) - 1000;        /* per mille */
 	uint64_t rt = base + (uint64_t)((int64_t)(prev ? prev : D6_IRT) * rnd / 10000);
 
-	return rt > D6_MRT ? D6_MRT - D6_MRT / 10 + (uint64_t)(d6_random() % 1000) * (D6_MRT / 5000) : rt;
+	return rt > D6_MRT ? D6_MRT - D6_MRT / 10 + (uint64_t)(rand_u32() % 1000) * (D6_MRT / 5000) : rt;
 }
 
 static void d6_send(struct engine_dhcp6 *c)
@@ -106,7 +97,7 @@ static void d6_send(struct engine_dhcp6 *c)
 static void d6_begin(struct engine_dhcp6 *c)
 {
 	c->state = D6_REQUESTING;
-	c->xid = d6_random() & 0xffffff;
+	c->xid = rand_u32() & 0xffffff;
 	c->start_ns = log_now_ns();
 	c->rt_ns = 0;
 }
@@ -256,7 +247,7 @@ static struct engine_dhcp6 *d6_new(struct engine *e, int ifindex)
 	engine_send(e, MSG_DHCP_OPEN, &open, sizeof(open));
 	d6_begin(c);
 	/* RFC 8415 18.2.6: a random delay of up to INF_MAX_DELAY (1 s). */
-	d6_arm(c, (uint64_t)(d6_random() % 1000) * 1000000ull);
+	d6_arm(c, (uint64_t)(rand_u32() % 1000) * 1000000ull);
 	return c;
 }
 

@@ -11,13 +11,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "common/log.h"
+#include "common/rand.h"
 #include "daemon/dns/stub_priv.h"
 
 void stub_config_defaults(struct stub_config *c)
@@ -103,10 +104,7 @@ void stub_format_listen(const struct sockaddr_storage *ss, char *buf, size_t len
 
 uint64_t stub_now_ns(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	return clock_mono_ns();
 }
 
 /* Query IDs come from getrandom() (RFC 5452 section 9.2), 128 at a time. */
@@ -115,11 +113,7 @@ uint16_t stub_random16(struct stub *s)
 	uint16_t v;
 
 	if (s->rnd_left < 2) {
-		if (getrandom(s->rnd, sizeof(s->rnd), 0) != (ssize_t)sizeof(s->rnd)) {
-			/* Never happens after boot; still never a fixed ID. */
-			for (size_t i = 0; i < sizeof(s->rnd); i++)
-				s->rnd[i] = (uint8_t)(rand() ^ (int)stub_now_ns());
-		}
+		rand_bytes(s->rnd, sizeof(s->rnd));
 		s->rnd_left = sizeof(s->rnd);
 	}
 	s->rnd_left -= 2;

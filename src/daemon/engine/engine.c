@@ -3,11 +3,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "daemon/engine/engine_priv.h"
+#include "common/rand.h"
 #include "daemon/pvd/pvd_json.h"
 
 #define NS_PER_SEC 1000000000ull
@@ -297,9 +297,7 @@ struct engine *engine_new(struct event_base *base, int kernel_fd)
 		/* Marks of this run differ from the last mifd's (route_plan.h). */
 		uint16_t seed[ROUTE_MAX_TABLES];
 
-		if (getrandom(seed, sizeof(seed), GRND_NONBLOCK) != (ssize_t)sizeof(seed))
-			for (size_t i = 0; i < ROUTE_MAX_TABLES; i++)
-				seed[i] = (uint16_t)(time(NULL) ^ getpid() ^ (long)i * 40503);
+		rand_bytes(seed, sizeof(seed));
 		route_tables_seed(&e->rt.tables, seed);
 	}
 	e->static_errors = json_array();

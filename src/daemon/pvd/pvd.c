@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 #include "daemon/pvd/pvd.h"
+#include "common/rand.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -31,11 +31,7 @@ uint64_t pvd_deadline(uint64_t now, uint32_t lifetime)
 
 static uint64_t pvd_handle_epoch(void)
 {
-	uint32_t r = 0;
-
-	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != (ssize_t)sizeof(r))
-		r = (uint32_t)time(NULL) ^ (uint32_t)getpid() << 12;
-	return (r & 0xfffff) | 1;
+	return (rand_u32() & 0xfffff) | 1;
 }
 
 void pvd_store_init(struct pvd_store *s)

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+#include "common/clock.h"
+
+#include <time.h>
+
+uint64_t clock_mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+long long clock_mono_ms(void)
+{
+	return (long long)(clock_mono_ns() / 1000000u);
+}
