@@ -148,6 +148,9 @@ static const struct {
 	{ EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { EINVAL, "EINVAL" },
 	{ EOPNOTSUPP, "EOPNOTSUPP" }, { EMSGSIZE, "EMSGSIZE" }, { ENOMEM, "ENOMEM" },
 	{ EEXIST, "EEXIST" }, { EBUSY, "EBUSY" }, { ENODEV, "ENODEV" }, { EAGAIN, "EAGAIN" },
+	/* route.get and dns.resolve: a lapsed lookup, no route, no server. */
+	{ ETIMEDOUT, "ETIMEDOUT" }, { ENETUNREACH, "ENETUNREACH" },
+	{ EHOSTUNREACH, "EHOSTUNREACH" }, { ENOSPC, "ENOSPC" }, { ENOBUFS, "ENOBUFS" },
 };
 
 const char *ctlmsg_errno_name(int err)

@@ -6,6 +6,7 @@
 #include <event2/bufferevent.h>
 #include <event2/listener.h>
 #include <libgen.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,11 +43,16 @@ struct control {
 	TAILQ_HEAD(, client) clients;
 	unsigned n_clients, n_subscribers;
 	uint64_t requests, refused;
-	struct {                     /* route.get answers still to come */
+	struct {                     /* route.get and dns.resolve answers to come */
 		uint32_t token;
 		struct client *cl;
 		json_t *id;
+		uint64_t deadline_ns;  /* monotonic: answered ETIMEDOUT then */
 	} waiting[32];
+	struct event *sweep;         /* answers what lapsed in waiting */
+	unsigned deadline_ms;        /* CONTROL_REPLY_DEADLINE_MS or control_set_deadline */
+	uint64_t lapsed;             /* answered ETIMEDOUT by the sweep */
+	uint64_t late;               /* answers nobody waited for (lapsed, client gone) */
 };
 
 static void control_client_free(struct client *cl)
@@ -89,9 +95,11 @@ static json_t *control_status(struct control *c)
 	json_object_set_new(s, "pid", json_integer(getpid()));
 	json_object_set_new(s, "log_level", json_string(log_level_name(log_get_level())));
 	json_object_set_new(s, "capabilities", caps_json());
-	json_object_set_new(s, "control", json_pack("{s:s,s:i,s:i,s:I,s:I}",
+	json_object_set_new(s, "control", json_pack("{s:s,s:i,s:i,s:I,s:I,s:{s:i,s:I,s:I}}",
 		"socket", c->path, "clients", c->n_clients, "subscribers", c->n_subscribers,
-		"requests", (json_int_t)c->requests, "refused", (json_int_t)c->refused));
+		"requests", (json_int_t)c->requests, "refused", (json_int_t)c->refused,
+		"replies", "deadline_ms", c->deadline_ms, "lapsed", (json_int_t)c->lapsed,
+		"late", (json_int_t)c->late));
 	json_object_set_new(s, "dns", c->stub ? stub_status_json(c->stub) : json_null());
 	return s;
 }
@@ -183,6 +191,62 @@ void control_set_stub(struct control *c, struct stub *s)
 	c->stub = s;
 }
 
+static void control_sweep_cb(evutil_socket_t fd, short what, void *arg);
+
+/* Wake up at the earliest deadline in waiting, if anything waits. */
+static void control_arm(struct control *c)
+{
+	uint64_t next = UINT64_MAX, now = log_now_ns(), d;
+	struct timeval tv;
+
+	if (!c->sweep && !(c->sweep = evtimer_new(c->base, control_sweep_cb, c))) {
+		log_err("control: cannot create the reply timer; a lost answer keeps its slot");
+		return;
+	}
+	for (size_t i = 0; i < sizeof(c->waiting) / sizeof(c->waiting[0]); i++)
+		if (c->waiting[i].cl && c->waiting[i].deadline_ns < next)
+			next = c->waiting[i].deadline_ns;
+	if (next == UINT64_MAX) {
+		evtimer_del(c->sweep);
+		return;
+	}
+	d = next > now ? next - now : 0;
+	tv.tv_sec = (time_t)(d / 1000000000u);
+	tv.tv_usec = (suseconds_t)(d % 1000000000u / 1000) + 1;
+	evtimer_add(c->sweep, &tv);
+}
+
+/*
+ * The engine and the stub each answer within their own deadlines; this
+ * is the backstop for an answer lost between them and us. Without it a
+ * lost answer keeps its slot for good and, 32 of them later, every
+ * route.get and dns.resolve is refused with EBUSY.
+ */
+static void control_sweep_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct control *c = arg;
+	uint64_t now = log_now_ns();
+	char msg[160];
+
+	for (size_t i = 0; i < sizeof(c->waiting) / sizeof(c->waiting[0]); i++) {
+		if (!c->waiting[i].cl || c->waiting[i].deadline_ns > now)
+			continue;
+		snprintf(msg, sizeof(msg), "no answer within %u ms; mifd gave up waiting "
+			 "(try again)", c->deadline_ms);
+		control_error(c->waiting[i].cl, c->waiting[i].id, ETIMEDOUT, msg);
+		json_decref(c->waiting[i].id);
+		c->waiting[i].cl = NULL;
+		c->waiting[i].token = 0;
+		c->lapsed++;
+	}
+	control_arm(c);
+}
+
+void control_set_deadline(struct control *c, unsigned ms)
+{
+	c->deadline_ms = ms ? ms : CONTROL_REPLY_DEADLINE_MS;
+}
+
 /* route.get and dns.resolve answer later, through control_route_reply. */
 static void control_async(struct client *cl, struct ctl_request *r)
 {
@@ -213,13 +277,16 @@ static void control_async(struct client *cl, struct ctl_request *r)
 	c->waiting[i].token = token;
 	c->waiting[i].cl = cl;
 	c->waiting[i].id = json_incref(r->id);
+	c->waiting[i].deadline_ns = log_now_ns() + (uint64_t)c->deadline_ms * 1000000u;
+	control_arm(c);
 }
 
 void control_route_reply(void *ctx, uint32_t token, int err, json_t *result, const char *msg)
 {
 	struct control *c = ctx;
+	size_t i;
 
-	for (size_t i = 0; i < sizeof(c->waiting) / sizeof(c->waiting[0]); i++) {
+	for (i = 0; i < sizeof(c->waiting) / sizeof(c->waiting[0]); i++) {
 		if (c->waiting[i].cl && c->waiting[i].token == token) {
 			struct client *cl = c->waiting[i].cl;
 
@@ -233,6 +300,9 @@ void control_route_reply(void *ctx, uint32_t token, int err, json_t *result, con
 			break;
 		}
 	}
+	/* It lapsed (its requester heard ETIMEDOUT) or its client left. */
+	if (i == sizeof(c->waiting) / sizeof(c->waiting[0]))
+		c->late++;
 	json_decref(result);
 }
 
@@ -538,6 +608,7 @@ struct control *control_new(struct event_base *base, const char *path, struct en
 	}
 	c->base = base;
 	c->engine = e;
+	c->deadline_ms = CONTROL_REPLY_DEADLINE_MS;
 	TAILQ_INIT(&c->clients);
 	snprintf(c->path, sizeof(c->path), "%s", path);
 	fd = control_bind(path);
@@ -569,6 +640,8 @@ void control_free(struct control *c)
 	evconnlistener_free(c->lst);
 	if (c->pause)
 		event_free(c->pause);
+	if (c->sweep)
+		event_free(c->sweep);
 	unlink(c->path);
 	free(c);
 }

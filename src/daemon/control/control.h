@@ -14,6 +14,14 @@
 
 #define CONTROL_MAX_CLIENTS 128
 #define CONTROL_MAX_OUTPUT (4u << 20)   /* a client that reads slower is dropped */
+/*
+ * How long a route.get or dns.resolve waits for its answer before the
+ * client hears ETIMEDOUT. A backstop: the engine answers route.get within
+ * 3 s (ROUTE_LOOKUP_DEADLINE_MS) and the stub dns.resolve within its
+ * timeout_ms (5 s by default), each with a better reason, so 10 s only
+ * lapses when an answer was lost on the way.
+ */
+#define CONTROL_REPLY_DEADLINE_MS 10000
 
 struct control;
 
@@ -25,6 +33,9 @@ struct stub;
 void control_set_stub(struct control *c, struct stub *s);
 /* engine_event_cb: send an event to every subscriber. */
 void control_broadcast(void *ctx, enum engine_event ev, json_t *pvd);
+/* Change the reply deadline (0: CONTROL_REPLY_DEADLINE_MS); mifd raises it
+ * above a longer stub timeout_ms, tests shorten it. */
+void control_set_deadline(struct control *c, unsigned ms);
 /* engine_route_reply_fn: the answer to a route.get started by a client. */
 void control_route_reply(void *ctx, uint32_t token, int err, json_t *result, const char *msg);
 

@@ -237,6 +237,9 @@ static int mifd_start(struct mifd *m, const struct mifd_config *cfg)
 		engine_set_sync_cb(m->engine, stub_sync, m->stub);
 		control_set_stub(m->control, m->stub);
 		stub_set_reply(m->stub, control_route_reply, m->control);
+		/* The stub's own ETIMEDOUT says which servers failed: let it come first. */
+		if (cfg->dns.timeout_ms + 5000u > CONTROL_REPLY_DEADLINE_MS)
+			control_set_deadline(m->control, cfg->dns.timeout_ms + 5000u);
 		log_info("DNS stub resolver on %s (UDP and TCP)", l);
 	}
 	engine_set_event_cb(m->engine, control_broadcast, m->control);

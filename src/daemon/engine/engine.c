@@ -326,6 +326,7 @@ void engine_free(struct engine *e)
 	}
 	view_free(&e->view);
 	engine_route_free(e);
+	engine_route_get_free(e);
 	json_decref(e->static_errors);
 	free(e);
 }

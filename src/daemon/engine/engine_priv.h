@@ -118,6 +118,8 @@ void engine_route_start(struct engine *e);
 void engine_route_stop(struct engine *e);
 void engine_route_free(struct engine *e);
 void engine_route_lookup_result(struct engine *e, const struct ipc_msg *m);
+/* Free route.get's deadline timer (engine_free: nobody is left to answer). */
+void engine_route_get_free(struct engine *e);
 json_t *engine_route_status_json(struct engine *e);
 
 /* engine_ra.c */

@@ -170,14 +170,56 @@ static int kern_nl_pending(struct kern *k, uint32_t seq)
 	return -1;
 }
 
+static bool kern_nl_waiting(const struct kern *k, size_t slot)
+{
+	return k->pending[slot].type == MSG_RT_LOOKUP && k->pending[slot].token;
+}
+
+/*
+ * Answer the engine once per lookup. The slot keeps its type with token
+ * 0, so an answer that comes after the lookup lapsed is recognised as a
+ * lookup's and dropped, not reported as a failed address request.
+ */
 static void kern_nl_lookup_done(struct kern *k, int slot, int error, const struct nl_route *r)
 {
 	struct msg_rt_lookup_result res = { .token = k->pending[slot].token, .error = error };
 
+	if (!res.token) {
+		k->lookups_late++;
+		log_debug("kernel side: ignoring the kernel's late answer to a lapsed route lookup");
+		return;
+	}
 	if (r)
 		res.route = *r;
-	k->pending[slot].type = 0;
+	k->pending[slot].token = 0;
 	chan_send(k->ch, MSG_RT_LOOKUP_RESULT, &res, sizeof(res));
+}
+
+/* Lookups the kernel never answered get -ETIMEDOUT; re-arm for the rest. */
+static void kern_nl_lookup_sweep(evutil_socket_t fd, short what, void *arg)
+{
+	struct kern *k = arg;
+	uint64_t now = log_now_ns(), next = UINT64_MAX, d;
+	struct timeval tv;
+
+	for (size_t i = 0; i < sizeof(k->pending) / sizeof(k->pending[0]); i++) {
+		if (!kern_nl_waiting(k, i))
+			continue;
+		if (k->pending[i].deadline_ns <= now) {
+			k->lookups_lapsed++;
+			log_warn("kernel side: no answer to a route lookup within %u ms",
+				 KERN_LOOKUP_DEADLINE_MS);
+			kern_nl_lookup_done(k, (int)i, -ETIMEDOUT, NULL);
+		} else if (k->pending[i].deadline_ns < next) {
+			next = k->pending[i].deadline_ns;
+		}
+	}
+	if (next == UINT64_MAX)
+		return;
+	d = next - now;
+	tv.tv_sec = (time_t)(d / 1000000000u);
+	tv.tv_usec = (suseconds_t)(d % 1000000000u / 1000) + 1;
+	evtimer_add(k->lookup_ev, &tv);
 }
 
 /* Tell the engine how a route or rule request ended, and free its slot. */
@@ -318,21 +360,31 @@ static void kern_nl_rt_req(struct kern *k, const struct ipc_msg *m)
  */
 static int kern_nl_slot(struct kern *k, uint32_t type)
 {
-	size_t slot = ++k->seq % (sizeof(k->pending) / sizeof(k->pending[0]));
+	size_t n = sizeof(k->pending) / sizeof(k->pending[0]), slot = ++k->seq % n;
 
+	for (size_t i = 0; i < n && kern_nl_waiting(k, slot); i++)
+		slot = (slot + 1) % n;
+	if (kern_nl_waiting(k, slot))
+		kern_nl_lookup_done(k, (int)slot, -ENOBUFS, NULL);
 	k->pending[slot].seq = k->seq;
 	k->pending[slot].type = type;
+	k->pending[slot].token = 0;
 	return (int)slot;
 }
 
-static void kern_nl_cmd_send(struct kern *k, const struct nlmsghdr *nlh)
+static int kern_nl_cmd_send(struct kern *k, const struct nlmsghdr *nlh)
 {
 	if (!nlh) {
 		log_err("kernel side: a request did not fit");
-		return;
+		return -EMSGSIZE;
 	}
-	if (mnl_socket_sendto(k->nl_cmd, nlh, nlh->nlmsg_len) < 0)
-		log_err("netlink request failed: %s", strerror(errno));
+	if (mnl_socket_sendto(k->nl_cmd, nlh, nlh->nlmsg_len) < 0) {
+		int r = -errno;
+
+		log_err("netlink request failed: %s", strerror(-r));
+		return r;
+	}
+	return 0;
 }
 
 static void kern_nl_addr_req(struct kern *k, const struct ipc_msg *m)
@@ -356,16 +408,27 @@ static void kern_nl_lookup(struct kern *k, const struct ipc_msg *m)
 {
 	const struct msg_rt_lookup *q = (const struct msg_rt_lookup *)m->data;
 	uint8_t buf[512];
-	int slot;
+	int slot, r;
 
-	if (ipc_expect(m, sizeof(*q)) < 0 || (q->family != AF_INET && q->family != AF_INET6)) {
+	/* Token 0 marks an answered lookup, so the engine never uses it. */
+	if (ipc_expect(m, sizeof(*q)) < 0 || (q->family != AF_INET && q->family != AF_INET6) ||
+	    !q->token) {
 		log_err("kernel side: invalid lookup from the engine");
 		return;
 	}
 	slot = kern_nl_slot(k, MSG_RT_LOOKUP);
 	k->pending[slot].token = q->token;
-	kern_nl_cmd_send(k, nl_build_route_get(buf, sizeof(buf), q->family, q->dst,
-					       q->has_src ? q->src : NULL, q->mark, 0, k->seq));
+	k->pending[slot].deadline_ns = log_now_ns() + KERN_LOOKUP_DEADLINE_MS * 1000000ull;
+	r = kern_nl_cmd_send(k, nl_build_route_get(buf, sizeof(buf), q->family, q->dst,
+						   q->has_src ? q->src : NULL, q->mark, 0, k->seq));
+	if (r < 0) {
+		kern_nl_lookup_done(k, slot, r, NULL);   /* no answer will come */
+		return;
+	}
+	if (!k->lookup_ev && !(k->lookup_ev = evtimer_new(k->base, kern_nl_lookup_sweep, k)))
+		log_err("kernel side: cannot create the lookup timer; a lost answer is not noticed");
+	if (k->lookup_ev && !evtimer_pending(k->lookup_ev, NULL))
+		kern_nl_lookup_sweep(-1, 0, k);
 }
 
 /* Requests from the engine; every payload size is checked exactly. */
@@ -468,4 +531,7 @@ void kern_nl_close(struct kern *k)
 		*evs[i] = NULL;
 		*ss[i] = NULL;
 	}
+	if (k->lookup_ev)
+		event_free(k->lookup_ev);
+	k->lookup_ev = NULL;
 }

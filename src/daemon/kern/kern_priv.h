@@ -10,6 +10,14 @@
 
 #define KERN_MAX_DSOCKS 128
 #define KERN_MAX_ARPS 16
+/*
+ * How long a route lookup (RTM_GETROUTE) waits for the kernel. The kernel
+ * answers before sendto() returns, so an answer not read within 2 s was
+ * lost (the socket overflowed); the engine then hears -ETIMEDOUT instead
+ * of nothing. Shorter than the engine's own ROUTE_LOOKUP_DEADLINE_MS so
+ * the engine hears why.
+ */
+#define KERN_LOOKUP_DEADLINE_MS 2000
 /* Route and rule requests in flight: a start-up with 256 PvDs sends about
  * 2,500 in one go, and the kernel ACKs each before sendto() returns; a
  * slot still taken is drained first (kern_nl_rt_slot). */
@@ -32,10 +40,13 @@ struct kern {
 	struct {                     /* recent requests, to explain a failure */
 		uint32_t seq;
 		uint32_t type;
-		uint32_t token;      /* MSG_RT_LOOKUP: the engine's token */
+		uint32_t token;      /* MSG_RT_LOOKUP: the engine's token, 0 once answered */
 		uint8_t family;
 		struct nl_addr addr;
+		uint64_t deadline_ns; /* MSG_RT_LOOKUP: answered -ETIMEDOUT then */
 	} pending[64];
+	struct event *lookup_ev;     /* sweeps lookups past their deadline */
+	uint64_t lookups_lapsed, lookups_late;
 	/* Route and rule requests awaiting their ACK, by seq % KERN_RT_PENDING:
 	 * each one's outcome goes back to the engine (MSG_RT_ACK). */
 	struct kern_rt_req {

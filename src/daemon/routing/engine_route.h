@@ -36,8 +36,15 @@ struct route_retry {
 	} u;
 };
 
-
 #define ROUTE_MAX_LOOKUPS 32
+/*
+ * How long a route.get waits for the kernel side's answer. The kernel
+ * answers RTM_GETROUTE before sendto() returns and the kernel side gives
+ * up after KERN_LOOKUP_DEADLINE_MS (2 s), so 3 s leaves a second for a
+ * busy loop; later, the message was lost (a full channel, a kernel side
+ * that restarted) and the slot would otherwise be held for good.
+ */
+#define ROUTE_LOOKUP_DEADLINE_MS 3000
 
 struct engine_route {
 	struct route_cfg cfg;
@@ -52,8 +59,14 @@ struct engine_route {
 		uint64_t pvd;        /* PvD asked for, 0 none */
 		char why[512];
 		char dst[64];
+		uint64_t deadline_ns; /* monotonic: answered -ETIMEDOUT then */
 	} lookups[ROUTE_MAX_LOOKUPS];
 	uint32_t next_token;
+	struct event *lookup_timer;  /* sweeps lapsed lookups (engine_route_get.c) */
+	uint32_t lookup_deadline_ms; /* ROUTE_LOOKUP_DEADLINE_MS; tests shorten it */
+	uint64_t lookups_lapsed;     /* answered -ETIMEDOUT by the engine */
+	uint64_t lookups_kernel_lapsed; /* answered -ETIMEDOUT by the kernel side */
+	uint64_t lookups_late;       /* answers for no waiting lookup, ignored */
 	/* installed: what the kernel confirmed (ACK, dump, event); adding and
 	 * deleting: requests sent and not yet ACKed (engine_route.c). */
 	struct route_plan adding, deleting;

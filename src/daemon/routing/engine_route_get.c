@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/rtnetlink.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -26,6 +27,11 @@ static const struct pvd *er_pvd_of_source(struct engine *e, const struct in6_add
 			if (addr_in_prefix(a, &x->prefix, x->plen))
 				return p;
 	return NULL;
+}
+
+static unsigned er_deadline_ms(const struct engine *e)
+{
+	return e->rt.lookup_deadline_ms ? e->rt.lookup_deadline_ms : ROUTE_LOOKUP_DEADLINE_MS;
 }
 
 static const struct pvd *er_pvd_of_table(struct engine *e, uint32_t table)
@@ -82,6 +88,69 @@ static int er_slot(struct engine *e)
 	return -1;
 }
 
+static void er_lookup_timer_cb(evutil_socket_t fd, short what, void *arg);
+
+/* Wake up at the earliest deadline of the lookups still waiting, if any. */
+static void er_arm(struct engine *e)
+{
+	uint64_t next = UINT64_MAX, now = log_now_ns(), d;
+	struct timeval tv;
+
+	if (!e->rt.lookup_timer &&
+	    !(e->rt.lookup_timer = evtimer_new(e->base, er_lookup_timer_cb, e))) {
+		log_err("routing: cannot create the route.get timer; lookups may wait for good");
+		return;
+	}
+	for (int i = 0; i < ROUTE_MAX_LOOKUPS; i++)
+		if (e->rt.lookups[i].token && e->rt.lookups[i].deadline_ns < next)
+			next = e->rt.lookups[i].deadline_ns;
+	if (next == UINT64_MAX) {
+		evtimer_del(e->rt.lookup_timer);
+		return;
+	}
+	d = next > now ? next - now : 0;
+	tv.tv_sec = (time_t)(d / 1000000000u);
+	tv.tv_usec = (suseconds_t)(d % 1000000000u / 1000) + 1;
+	evtimer_add(e->rt.lookup_timer, &tv);
+}
+
+/*
+ * Answer every lookup whose deadline passed with -ETIMEDOUT and free its
+ * slot, so a lost answer costs its requester a clear error and never a
+ * slot. A slot is freed before its requester hears, so the callback may
+ * start a new lookup at once.
+ */
+static void er_lookup_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct engine *e = arg;
+	uint64_t now = log_now_ns();
+	char msg[700];
+
+	for (int i = 0; i < ROUTE_MAX_LOOKUPS; i++) {
+		uint32_t token = e->rt.lookups[i].token;
+
+		if (!token || e->rt.lookups[i].deadline_ns > now)
+			continue;
+		e->rt.lookups[i].token = 0;
+		e->rt.lookups_lapsed++;
+		snprintf(msg, sizeof(msg), "no answer about %s from the kernel side within %u ms; "
+			 "try again (%.400s)", e->rt.lookups[i].dst, er_deadline_ms(e),
+			 e->rt.lookups[i].why);
+		log_warn("routing: route.get for %s lapsed after %u ms", e->rt.lookups[i].dst,
+			 er_deadline_ms(e));
+		if (e->rt_reply)
+			e->rt_reply(e->rt_reply_ctx, token, -ETIMEDOUT, NULL, msg);
+	}
+	er_arm(e);
+}
+
+void engine_route_get_free(struct engine *e)
+{
+	if (e->rt.lookup_timer)
+		event_free(e->rt.lookup_timer);
+	e->rt.lookup_timer = NULL;
+}
+
 int engine_route_get(struct engine *e, json_t *params, uint32_t *token, char *err, size_t errlen)
 {
 	const char *dst = json_string_value(json_object_get(params, "destination"));
@@ -121,10 +190,12 @@ int engine_route_get(struct engine *e, json_t *params, uint32_t *token, char *er
 	e->rt.lookups[slot].token = q.token;
 	e->rt.lookups[slot].pvd = want ? want->handle : 0;
 	snprintf(e->rt.lookups[slot].dst, sizeof(e->rt.lookups[slot].dst), "%s", dst);
+	e->rt.lookups[slot].deadline_ns = log_now_ns() + (uint64_t)er_deadline_ms(e) * 1000000u;
 	er_explain(e, want, from ? er_pvd_of_source(e, &s) : NULL, from, from != NULL,
 		   q.family == AF_INET, e->rt.lookups[slot].why, sizeof(e->rt.lookups[slot].why));
 	*token = q.token;
 	engine_send(e, MSG_RT_LOOKUP, &q, sizeof(q));
+	er_arm(e);
 	return 0;
 }
 
@@ -149,11 +220,26 @@ void engine_route_lookup_result(struct engine *e, const struct ipc_msg *m)
 		e->ctr.ipc_errors++;
 		return;
 	}
-	for (i = 0; i < ROUTE_MAX_LOOKUPS && e->rt.lookups[i].token != r->token; i++)
+	for (i = 0; r->token && i < ROUTE_MAX_LOOKUPS && e->rt.lookups[i].token != r->token; i++)
 		;
-	if (i == ROUTE_MAX_LOOKUPS || !e->rt_reply)
+	/* Already answered (it lapsed) or never asked: nobody waits for it. */
+	if (!r->token || i == ROUTE_MAX_LOOKUPS) {
+		e->rt.lookups_late++;
+		log_debug("routing: ignoring a late route.get answer (token %u)", r->token);
 		return;
+	}
 	e->rt.lookups[i].token = 0;
+	er_arm(e);
+	if (r->error == -ETIMEDOUT)
+		e->rt.lookups_kernel_lapsed++;
+	if (!e->rt_reply)
+		return;
+	if (r->error == -ETIMEDOUT) {
+		snprintf(msg, sizeof(msg), "the kernel did not answer the lookup for %s in time; "
+			 "try again (%.400s)", e->rt.lookups[i].dst, e->rt.lookups[i].why);
+		e->rt_reply(e->rt_reply_ctx, r->token, r->error, NULL, msg);
+		return;
+	}
 	if (r->error < 0) {
 		snprintf(msg, sizeof(msg), "no route to %s: %s (%.400s)", e->rt.lookups[i].dst,
 			 strerror(-r->error), e->rt.lookups[i].why);
@@ -169,6 +255,20 @@ void engine_route_lookup_result(struct engine *e, const struct ipc_msg *m)
 		"source", rt->has_prefsrc ? er_addr_json(rt->family, rt->prefsrc) : json_null(),
 		"why", e->rt.lookups[i].why);
 	e->rt_reply(e->rt_reply_ctx, r->token, 0, o, NULL);
+}
+
+/* route.get's table: how full it is and how often an answer never came. */
+static json_t *er_lookups_json(const struct engine *e)
+{
+	json_int_t n = 0;
+
+	for (int i = 0; i < ROUTE_MAX_LOOKUPS; i++)
+		n += e->rt.lookups[i].token != 0;
+	return json_pack("{s:I,s:I,s:I,s:I,s:I}", "pending", n,
+			 "deadline_ms", (json_int_t)er_deadline_ms(e),
+			 "lapsed", (json_int_t)e->rt.lookups_lapsed,
+			 "kernel_lapsed", (json_int_t)e->rt.lookups_kernel_lapsed,
+			 "late", (json_int_t)e->rt.lookups_late);
 }
 
 json_t *engine_route_status_json(struct engine *e)
@@ -196,6 +296,7 @@ json_t *engine_route_status_json(struct engine *e)
 		"changes", (json_int_t)e->rt.changes,
 		"netlink_messages", (json_int_t)e->rt.messages,
 		"last_change_messages", (json_int_t)e->rt.last_messages);
+	json_object_set_new(o, "lookups", er_lookups_json(e));
 	engine_route_repair_json(e, o);
 	return o;
 }

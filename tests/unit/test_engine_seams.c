@@ -1,0 +1,287 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The engine's route.get table cannot lose work (issue 11, item 3): the
+ * engine runs on one end of a SOCK_SEQPACKET pair and this test plays the
+ * kernel side on the other, dropping or answering its lookups.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "daemon/engine/engine_priv.h"
+
+#define MAX_REPLIES 128
+
+struct reply {
+	uint32_t token;
+	int err;
+	char msg[800];
+	json_t *result;
+};
+
+struct fake {
+	struct event_base *base;
+	struct engine *e;
+	int kfd;                     /* the kernel side's end */
+	struct reply replies[MAX_REPLIES];
+	size_t n_replies;
+	struct msg_rt_lookup lookups[MAX_REPLIES];
+	size_t n_lookups;            /* MSG_RT_LOOKUP seen by the fake kernel */
+};
+
+static void seams_reply(void *ctx, uint32_t token, int err, json_t *result, const char *msg)
+{
+	struct fake *f = ctx;
+	struct reply *r;
+
+	assert_true(f->n_replies < MAX_REPLIES);
+	r = &f->replies[f->n_replies++];
+	r->token = token;
+	r->err = err;
+	snprintf(r->msg, sizeof(r->msg), "%s", msg ? msg : "");
+	r->result = result;          /* the callee owns it */
+}
+
+/* The fake kernel reads what the engine sent: lookups are kept, to drop
+ * or answer; everything else (route and rule changes) is ignored. */
+static void seams_kernel_read(struct fake *f)
+{
+	static struct ipc_msg m;
+
+	while (ipc_recv(f->kfd, &m) == 1) {
+		if (m.hdr.type != MSG_RT_LOOKUP)
+			continue;
+		assert_int_equal(m.hdr.len, sizeof(struct msg_rt_lookup));
+		assert_true(f->n_lookups < MAX_REPLIES);
+		memcpy(&f->lookups[f->n_lookups++], m.data, sizeof(struct msg_rt_lookup));
+	}
+}
+
+static uint64_t seams_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Run the loop for ms, or until the engine has made n_replies replies. */
+static void seams_run(struct fake *f, size_t n_replies, unsigned ms)
+{
+	uint64_t end = seams_ms() + ms;
+
+	do {
+		event_base_loop(f->base, EVLOOP_NONBLOCK);
+		seams_kernel_read(f);
+		if (f->n_replies >= n_replies)
+			return;
+		usleep(1000);
+	} while (seams_ms() < end);
+}
+
+static void seams_send(struct fake *f, uint32_t type, const void *data, size_t len)
+{
+	assert_int_equal(ipc_send(f->kfd, type, data, len), 0);
+}
+
+static int seams_setup(void **state)
+{
+	struct fake *f = calloc(1, sizeof(*f));
+	struct msg_link l = { .managed = 0 };
+	int fds[2];
+
+	assert_non_null(f);
+	assert_int_equal(ipc_pair(fds), 0);
+	f->base = event_base_new();
+	assert_non_null(f->base);
+	f->e = engine_new(f->base, fds[0]);
+	assert_non_null(f->e);
+	f->kfd = fds[1];
+	engine_set_pvd_dir(f->e, "/nonexistent/mif-test");
+	engine_set_route_reply(f->e, seams_reply, f);
+	/* Fast enough for a unit test, long enough to see nothing lapse early. */
+	f->e->rt.lookup_deadline_ms = 200;
+	l.link.ifindex = 2;
+	snprintf(l.link.name, sizeof(l.link.name), "eth0");
+	l.link.flags = IFF_UP | IFF_RUNNING;
+	l.link.type = 1;
+	seams_send(f, MSG_LINK, &l, sizeof(l));
+	seams_send(f, MSG_SYNC_DONE, NULL, 0);
+	seams_run(f, 0, 20);
+	assert_true(f->e->rt.ready);
+	*state = f;
+	return 0;
+}
+
+static int seams_teardown(void **state)
+{
+	struct fake *f = *state;
+
+	for (size_t i = 0; i < f->n_replies; i++)
+		json_decref(f->replies[i].result);
+	engine_free(f->e);
+	close(f->kfd);
+	event_base_free(f->base);
+	free(f);
+	return 0;
+}
+
+static int seams_get(struct fake *f, const char *dst, uint32_t *token)
+{
+	json_t *p = json_pack("{s:s}", "destination", dst);
+	char err[800] = "";
+	int r = engine_route_get(f->e, p, token, err, sizeof(err));
+
+	json_decref(p);
+	return r;
+}
+
+static json_int_t seams_counter(struct fake *f, const char *name)
+{
+	json_t *s = engine_status_json(f->e);
+	json_t *v = json_object_get(json_object_get(json_object_get(s, "routing"), "lookups"),
+				    name);
+	json_int_t n;
+
+	assert_true(json_is_integer(v));
+	n = json_integer_value(v);
+	json_decref(s);
+	return n;
+}
+
+static const struct reply *seams_reply_for(struct fake *f, uint32_t token)
+{
+	const struct reply *found = NULL;
+
+	for (size_t i = 0; i < f->n_replies; i++) {
+		if (f->replies[i].token != token)
+			continue;
+		assert_null(found);  /* answered once */
+		found = &f->replies[i];
+	}
+	return found;
+}
+
+static void seams_answer(struct fake *f, uint32_t token, int error)
+{
+	struct msg_rt_lookup_result res = { .token = token, .error = error };
+
+	res.route.family = AF_INET6;
+	res.route.dst_len = 128;
+	res.route.table = 254;
+	res.route.oif = 2;
+	res.route.has_gateway = true;
+	res.route.gateway[0] = 0xfe;
+	res.route.gateway[1] = 0x80;
+	res.route.gateway[15] = 1;
+	seams_send(f, MSG_RT_LOOKUP_RESULT, &res, sizeof(res));
+}
+
+/* Every reply lost: every requester hears ETIMEDOUT, every slot comes back,
+ * and the next request is answered normally. */
+static void test_lost_replies_free_every_slot(void **state)
+{
+	struct fake *f = *state;
+	uint32_t tokens[ROUTE_MAX_LOOKUPS], t;
+	const struct reply *r;
+
+	for (int i = 0; i < ROUTE_MAX_LOOKUPS; i++)
+		assert_int_equal(seams_get(f, "2001:db8::1", &tokens[i]), 0);
+	assert_int_equal(seams_get(f, "2001:db8::1", &t), -EBUSY);
+	seams_run(f, 0, 50);
+	assert_int_equal(f->n_lookups, ROUTE_MAX_LOOKUPS);  /* all dropped */
+	assert_int_equal(f->n_replies, 0);                  /* not before the deadline */
+	assert_int_equal(seams_counter(f, "pending"), ROUTE_MAX_LOOKUPS);
+
+	seams_run(f, ROUTE_MAX_LOOKUPS, 3000);
+	assert_int_equal(f->n_replies, ROUTE_MAX_LOOKUPS);
+	for (int i = 0; i < ROUTE_MAX_LOOKUPS; i++) {
+		r = seams_reply_for(f, tokens[i]);
+		assert_non_null(r);
+		assert_int_equal(r->err, -ETIMEDOUT);
+		assert_null(r->result);
+		assert_non_null(strstr(r->msg, "no answer about 2001:db8::1"));
+	}
+	assert_int_equal(seams_counter(f, "pending"), 0);
+	assert_int_equal(seams_counter(f, "lapsed"), ROUTE_MAX_LOOKUPS);
+
+	/* The next request gets a slot and its answer. */
+	assert_int_equal(seams_get(f, "2001:db8::2", &t), 0);
+	seams_run(f, 0, 20);
+	assert_int_equal(f->n_lookups, ROUTE_MAX_LOOKUPS + 1);
+	assert_int_equal(f->lookups[ROUTE_MAX_LOOKUPS].token, t);
+	seams_answer(f, t, 0);
+	seams_run(f, ROUTE_MAX_LOOKUPS + 1, 1000);
+	r = seams_reply_for(f, t);
+	assert_non_null(r);
+	assert_int_equal(r->err, 0);
+	assert_string_equal(json_string_value(json_object_get(r->result, "destination")),
+			    "2001:db8::2");
+	assert_string_equal(json_string_value(json_object_get(r->result, "interface")), "eth0");
+	assert_string_equal(json_string_value(json_object_get(r->result, "via")), "fe80::1");
+	assert_int_equal(seams_counter(f, "pending"), 0);
+}
+
+/* An answer after the lapse is counted and dropped: nobody hears twice. */
+static void test_late_answer_ignored(void **state)
+{
+	struct fake *f = *state;
+	uint32_t t;
+
+	assert_int_equal(seams_get(f, "192.0.2.1", &t), 0);
+	seams_run(f, 1, 3000);
+	assert_int_equal(f->n_replies, 1);
+	assert_int_equal(f->replies[0].err, -ETIMEDOUT);
+	seams_answer(f, t, 0);
+	seams_answer(f, t, -ENETUNREACH);
+	seams_run(f, 2, 100);
+	assert_int_equal(f->n_replies, 1);
+	assert_int_equal(seams_counter(f, "late"), 2);
+	assert_int_equal(seams_counter(f, "lapsed"), 1);
+}
+
+/* The kernel side gave up (the kernel never answered): the requester hears
+ * ETIMEDOUT at once, with a message saying so, and the engine counts it. */
+static void test_kernel_side_lapse(void **state)
+{
+	struct fake *f = *state;
+	uint32_t t;
+
+	f->e->rt.lookup_deadline_ms = 60000;
+	assert_int_equal(seams_get(f, "2001:db8::3", &t), 0);
+	seams_run(f, 0, 20);
+	assert_int_equal(f->n_lookups, 1);
+	seams_answer(f, t, -ETIMEDOUT);
+	seams_run(f, 1, 1000);
+	assert_int_equal(f->n_replies, 1);
+	assert_int_equal(f->replies[0].token, t);
+	assert_int_equal(f->replies[0].err, -ETIMEDOUT);
+	assert_non_null(strstr(f->replies[0].msg, "kernel did not answer"));
+	assert_int_equal(seams_counter(f, "kernel_lapsed"), 1);
+	assert_int_equal(seams_counter(f, "lapsed"), 0);
+	assert_int_equal(seams_counter(f, "pending"), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_lost_replies_free_every_slot, seams_setup,
+						seams_teardown),
+		cmocka_unit_test_setup_teardown(test_late_answer_ignored, seams_setup,
+						seams_teardown),
+		cmocka_unit_test_setup_teardown(test_kernel_side_lapse, seams_setup,
+						seams_teardown),
+	};
+
+	log_set_level(LOG_LVL_ERR);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
