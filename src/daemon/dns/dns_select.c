@@ -52,12 +52,7 @@ static bool ds_route_only(const struct pvd *p)
 
 static const struct pvd *ds_by_handle(const struct pvd_store *s, uint64_t h)
 {
-	const struct pvd *p;
-
-	TAILQ_FOREACH(p, &s->pvds, e)
-		if (p->handle == h)
-			return p;
-	return NULL;
+	return pvd_find_handle(s, h);
 }
 
 static bool ds_in_prefix(const struct in6_addr *a, uint8_t alen, const struct pvd_prefix *x)

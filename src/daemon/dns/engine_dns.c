@@ -38,12 +38,7 @@ static json_t *ed_domains(const struct pvd *p)
 
 static const struct pvd *ed_pvd(struct engine *e, uint64_t h)
 {
-	const struct pvd *p;
-
-	TAILQ_FOREACH(p, &e->store.pvds, e)
-		if (p->handle == h)
-			return p;
-	return NULL;
+	return pvd_find_handle(&e->store, h);
 }
 
 int engine_dns_which(struct engine *e, json_t *params, json_t **out, char *err, size_t errlen)

@@ -158,6 +158,16 @@ struct pvd *pvd_find_implicit(struct pvd_store *s, int ifindex, const struct in6
 	return NULL;
 }
 
+struct pvd *pvd_find_handle(const struct pvd_store *s, uint64_t handle)
+{
+	struct pvd *p;
+
+	TAILQ_FOREACH(p, &s->pvds, e)
+		if (p->handle == handle)
+			return p;
+	return NULL;
+}
+
 struct pvd *pvd_find(struct pvd_store *s, const char *key)
 {
 	struct pvd *p;

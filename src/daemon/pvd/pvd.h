@@ -153,6 +153,8 @@ void pvd_store_clear(struct pvd_store *s);
 struct pvd *pvd_find_explicit(struct pvd_store *s, const char *fqdn);
 struct pvd *pvd_find_implicit(struct pvd_store *s, int ifindex, const struct in6_addr *router);
 struct pvd *pvd_find(struct pvd_store *s, const char *id_or_handle);
+/* The PvD with this handle, or NULL. */
+struct pvd *pvd_find_handle(const struct pvd_store *s, uint64_t handle);
 /* Create a PvD; ifname is used for an implicit PvD's id ("fe80::1%eth0").
  * Returns NULL on allocation failure. */
 struct pvd *pvd_create_explicit(struct pvd_store *s, const char *fqdn);
