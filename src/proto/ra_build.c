@@ -105,6 +105,13 @@ void ra_build_header(struct ra_builder *b, const struct ra_header *h)
 	wbuf_be32(&b->w, h->retrans_ms);
 }
 
+void ra_build_rs_header(struct ra_builder *b)
+{
+	static const uint8_t rs[8] = { 133, 0, 0, 0, 0, 0, 0, 0 };
+
+	wbuf_put(&b->w, rs, sizeof(rs));
+}
+
 void ra_build_slla(struct ra_builder *b, const uint8_t *mac, size_t len)
 {
 	size_t start = ra_build_open(b, ND_OPT_SLLA);

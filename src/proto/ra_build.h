@@ -19,6 +19,10 @@ struct ra_builder {
 void ra_build_init(struct ra_builder *b, void *buf, size_t cap);
 /* The 16-octet RA header (type 134, code 0, checksum 0: the kernel fills it). */
 void ra_build_header(struct ra_builder *b, const struct ra_header *h);
+/* The 8-octet Router Solicitation header (RFC 4861 section 4.1: type 133,
+ * code 0, checksum 0 for the kernel to fill, 4 reserved octets). Options
+ * may follow (only the source link-layer address is defined for it). */
+void ra_build_rs_header(struct ra_builder *b);
 void ra_build_slla(struct ra_builder *b, const uint8_t *mac, size_t len);
 void ra_build_mtu(struct ra_builder *b, uint32_t mtu);
 void ra_build_prefix(struct ra_builder *b, const struct ra_prefix *p);

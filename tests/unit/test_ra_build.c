@@ -55,6 +55,27 @@ static void test_header(void **state)
 	expect_bytes(&b, want, sizeof(want));
 }
 
+/* RFC 4861 section 4.1: type 133, code 0, checksum, 4 reserved octets,
+ * then the source link-layer address option (type 1, length in 8 octets). */
+static void test_rs(void **state)
+{
+	static const uint8_t mac[6] = { 0x02, 0x00, 0x5e, 0x10, 0x20, 0x30 };
+	static const uint8_t want[] = {
+		133, 0, 0, 0, 0, 0, 0, 0,
+		1, 1, 0x02, 0x00, 0x5e, 0x10, 0x20, 0x30,
+	};
+	struct ra_builder b;
+
+	(void)state;
+	begin(&b);
+	ra_build_rs_header(&b);
+	ra_build_slla(&b, mac, sizeof(mac));
+	expect_bytes(&b, want, sizeof(want));
+	begin(&b);
+	ra_build_rs_header(&b);
+	expect_bytes(&b, want, 8);
+}
+
 static void test_header_pref(void **state)
 {
 	static const struct {
@@ -403,6 +424,7 @@ int main(void)
 		cmocka_unit_test(test_pvd_too_big),
 		cmocka_unit_test(test_overflow),
 		cmocka_unit_test(test_raw),
+		cmocka_unit_test(test_rs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -43,6 +43,7 @@ enum msg_type {
 	MSG_RT_RULE_ADD,         /* struct nl_rule */
 	MSG_RT_RULE_DEL,         /* struct nl_rule */
 	MSG_RT_LOOKUP,           /* struct msg_rt_lookup: ask the kernel's FIB */
+	MSG_RS_SEND,             /* struct msg_rs: send a Router Solicitation */
 };
 
 /* What route would the kernel use (RTM_GETROUTE)? */
@@ -86,6 +87,16 @@ struct msg_link {
 	struct nl_link link;
 	uint8_t managed;         /* mifd manages this interface */
 	uint8_t pad[7];
+};
+
+/* RFC 4861 section 6.3.7: a Router Solicitation to all-routers (ff02::2)
+ * on one interface, with the link-layer address as its SLLA option when
+ * hwlen is not 0. The engine decides when; the kernel side only sends. */
+struct msg_rs {
+	int32_t ifindex;
+	uint8_t hwlen;           /* 0..16 */
+	uint8_t hw[16];
+	uint8_t pad[3];
 };
 
 struct msg_ra {

@@ -158,8 +158,10 @@ static void engine_on_link(struct engine *e, const struct ipc_msg *m, bool gone)
 		pvd_forget_ifindex(&e->store, ml->link.ifindex);
 		engine_slaac_release(e, ml->link.ifindex);
 	}
-	if (e->view.synced)
+	if (e->view.synced) {
 		engine_static_link(e, ml->link.ifindex, ml->link.name, l != NULL);
+		engine_rs_link(e, ml->link.ifindex);
+	}
 	engine_dhcp_link(e, ml->link.ifindex);
 	engine_sync(e);
 }
@@ -232,6 +234,9 @@ static void engine_dispatch(struct engine *e, const struct ipc_msg *m)
 		if (!e->view.synced) {
 			engine_route_start(e);
 			engine_static_load(e);
+			/* A restarted mifd asks at once (RFC 4861 6.3.7). */
+			for (size_t i = 0; i < e->view.n_links; i++)
+				engine_rs_link(e, e->view.links[i].link.ifindex);
 		}
 		e->view.synced = true;
 		engine_sync(e);
@@ -303,7 +308,7 @@ struct engine *engine_new(struct event_base *base, int kernel_fd)
 	e->static_errors = json_array();
 	e->ch = chan_new(base, kernel_fd, engine_msg_cb, engine_close_cb, e);
 	e->timer = evtimer_new(base, engine_timer_cb, e);
-	if (view_init(&e->view) < 0 || !e->ch || !e->timer) {
+	if (view_init(&e->view) < 0 || !e->ch || !e->timer || engine_rs_init(e) < 0) {
 		engine_free(e);
 		return NULL;
 	}
@@ -312,18 +317,24 @@ struct engine *engine_new(struct event_base *base, int kernel_fd)
 
 void engine_free(struct engine *e)
 {
-	struct slaac_addr *s;
+	struct slaac_addr *s, *next;
 
 	if (!e)
 		return;
+	engine_rs_free(e);
 	chan_free(e->ch);
 	if (e->timer)
 		event_free(e->timer);
 	pvd_store_clear(&e->store);
-	while ((s = LIST_FIRST(&e->slaac))) {
-		LIST_REMOVE(s, e);
+	/* The whole list goes: free each entry, then empty the head, rather
+	 * than unlinking them one by one (gcc 12's -fanalyzer loses
+	 * LIST_REMOVE's write through le_prev into the head and reports a
+	 * double free). */
+	for (s = LIST_FIRST(&e->slaac); s; s = next) {
+		next = LIST_NEXT(s, e);
 		free(s);
 	}
+	LIST_INIT(&e->slaac);
 	view_free(&e->view);
 	engine_route_free(e);
 	engine_route_get_free(e);

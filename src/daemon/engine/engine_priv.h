@@ -14,6 +14,7 @@
 #include "daemon/core/limits.h"
 #include "daemon/core/msg.h"
 #include "daemon/pvd/pvd_spec.h"
+#include "daemon/ra/engine_rs.h"
 
 #define ENGINE_MAX_SPECS 64
 
@@ -40,6 +41,7 @@ struct engine_dhcp6;
 
 struct engine {
 	struct ra ra_rx;             /* the RA being parsed (~10 KiB: off the stack) */
+	struct engine_rs rs;         /* Router Solicitations (ra/engine_rs.c) */
 	struct event_base *base;
 	struct chan *ch;
 	struct event *timer;

@@ -25,12 +25,14 @@ static json_t *engine_status_ra(struct engine *e)
 	for (unsigned i = 1; i < ENGINE_DROP__MAX; i++)
 		json_object_set_new(drops, engine_drop_name(i),
 				    json_integer((json_int_t)e->ctr.drops[i]));
-	return json_pack("{s:I,s:I,s:I,s:I,s:o}",
+	return json_pack("{s:I,s:I,s:I,s:I,s:o,s:I,s:I}",
 			 "received", (json_int_t)e->ctr.ra_received,
 			 "accepted", (json_int_t)e->ctr.ra_accepted,
 			 "dropped", (json_int_t)e->ctr.ra_dropped,
 			 "unmanaged_interface", (json_int_t)e->ctr.ra_unmanaged,
-			 "drop_reasons", drops);
+			 "drop_reasons", drops,
+			 "solicitations_sent", (json_int_t)e->rs.sent,
+			 "solicitations_answered", (json_int_t)e->rs.answered);
 }
 
 json_t *engine_status_json(struct engine *e)

@@ -10,6 +10,8 @@ static void kern_msg_cb(void *ctx, const struct ipc_msg *m)
 {
 	if (m->hdr.type >= MSG_DHCP_OPEN && m->hdr.type <= MSG_ARP_PROBE)
 		kern_dhcp_on_engine(ctx, m);
+	else if (m->hdr.type == MSG_RS_SEND)
+		kern_icmp6_send_rs(ctx, m);
 	else
 		kern_nl_on_engine(ctx, m);
 }

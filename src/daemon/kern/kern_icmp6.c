@@ -5,8 +5,11 @@
  * option (RFC 8801) or anything nested in it, so mifd reads whole RAs.
  * RFC 3542: ICMP6_FILTER passes type 134 only; IPV6_RECVPKTINFO gives the
  * interface and IPV6_RECVHOPLIMIT the hop limit the engine checks is 255.
- * The kernel verifies the ICMPv6 checksum on raw ICMPv6 sockets.
+ * The kernel verifies the ICMPv6 checksum on raw ICMPv6 sockets, and
+ * computes it on what they send: the same socket sends the Router
+ * Solicitations the engine asks for (RFC 4861 section 6.3.7).
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
@@ -16,6 +19,7 @@
 
 #include "common/log.h"
 #include "daemon/kern/kern_priv.h"
+#include "proto/ra_build.h"
 
 static void kern_icmp6_parse_cmsg(struct msghdr *mh, struct msg_ra *h)
 {
@@ -83,10 +87,53 @@ static void kern_icmp6_cb(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
+/* RFC 4861 section 4.1: to all-routers, hop limit 255, from the source the
+ * kernel picks on that interface (its link-local address). The SLLA option
+ * is left out when the kernel would send from the unspecified address; it
+ * cannot know that in advance, so the engine simply retries on schedule
+ * when a send fails (EADDRNOTAVAIL while the link-local address is still
+ * tentative). */
+void kern_icmp6_send_rs(struct kern *k, const struct ipc_msg *m)
+{
+	const struct msg_rs *q = (const struct msg_rs *)m->data;
+	struct sockaddr_in6 to = { .sin6_family = AF_INET6 };
+	uint8_t buf[64], cbuf[CMSG_SPACE(sizeof(struct in6_pktinfo))] = { 0 };
+	struct iovec iov = { .iov_base = buf };
+	struct msghdr mh = { .msg_name = &to, .msg_namelen = sizeof(to), .msg_iov = &iov,
+			     .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+	struct in6_pktinfo pi = { .ipi6_ifindex = 0 };
+	struct ra_builder b;
+	int len;
+
+	if (ipc_expect(m, sizeof(*q)) < 0 || q->ifindex <= 0 || q->hwlen > sizeof(q->hw)) {
+		log_err("kernel side: invalid Router Solicitation request from the engine");
+		return;
+	}
+	ra_build_init(&b, buf, sizeof(buf));
+	ra_build_rs_header(&b);
+	if (q->hwlen)
+		ra_build_slla(&b, q->hw, q->hwlen);
+	len = ra_build_finish(&b);
+	if (len < 0)
+		return;
+	iov.iov_len = (size_t)len;
+	inet_pton(AF_INET6, "ff02::2", &to.sin6_addr);
+	to.sin6_scope_id = (uint32_t)q->ifindex;
+	pi.ipi6_ifindex = (unsigned)q->ifindex;
+	c->cmsg_level = IPPROTO_IPV6;
+	c->cmsg_type = IPV6_PKTINFO;
+	c->cmsg_len = CMSG_LEN(sizeof(pi));
+	memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+	if (sendmsg(k->icmp_fd, &mh, MSG_DONTWAIT) < 0)
+		log_debug("Router Solicitation on ifindex %d not sent: %s", (int)q->ifindex,
+			  strerror(errno));
+}
+
 int kern_icmp6_open(struct kern *k)
 {
 	struct icmp6_filter f;
-	int on = 1, rcvbuf = 1 << 20;
+	int on = 1, rcvbuf = 1 << 20, hops = 255;
 
 	k->icmp_fd = socket(AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMPV6);
 	if (k->icmp_fd < 0)
@@ -95,7 +142,9 @@ int kern_icmp6_open(struct kern *k)
 	ICMP6_FILTER_SETPASS(ND_ROUTER_ADVERT, &f);
 	if (setsockopt(k->icmp_fd, IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof(f)) < 0 ||
 	    setsockopt(k->icmp_fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof(on)) < 0 ||
-	    setsockopt(k->icmp_fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof(on)) < 0)
+	    setsockopt(k->icmp_fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof(on)) < 0 ||
+	    /* RFC 4861 section 6.1.1: a solicitation's hop limit is 255. */
+	    setsockopt(k->icmp_fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof(hops)) < 0)
 		return -errno;
 	setsockopt(k->icmp_fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	k->icmp_ev = event_new(k->base, k->icmp_fd, EV_READ | EV_PERSIST, kern_icmp6_cb, k);

@@ -98,6 +98,7 @@ void engine_on_ra(struct engine *e, const struct ipc_msg *m)
 		return;
 	}
 	e->ctr.ra_accepted++;
+	engine_rs_ra(e, h->ifindex, ra->hdr.router_lifetime);
 	for (size_t i = 0; i < ra->n_prefixes; i++)
 		if (ra->prefixes[i].nested)
 			engine_slaac_prefix(e, h->ifindex, &ra->prefixes[i], h->rx_ns);
