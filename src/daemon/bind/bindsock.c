@@ -39,6 +39,7 @@
 #include "common/log.h"
 #include "common/paths.h"
 #include "common/unixsock.h"
+#include "daemon/core/caps.h"
 #include "daemon/routing/route_plan.h"
 
 #ifndef SO_NETNS_COOKIE
@@ -100,6 +101,10 @@ static void *bs_closer_main(void *arg)
 {
 	int rfd = (int)(intptr_t)arg, fd;
 
+	/* It only closes descriptors: it keeps no privilege (it is started
+	 * before the main thread drops its own). */
+	if (caps_drop_thread() < 0)
+		log_err("bind socket: the closer thread cannot drop its capabilities");
 	for (;;) {
 		ssize_t n = read(rfd, &fd, sizeof(fd));
 

@@ -23,6 +23,16 @@ int caps_drop(void)
 	return 0;
 }
 
+int caps_drop_thread(void)
+{
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -errno;
+	if (geteuid() != 0)
+		return 0;
+	capng_clear(CAPNG_SELECT_BOTH);
+	return capng_apply(CAPNG_SELECT_BOTH) < 0 ? -EPERM : 0;
+}
+
 json_t *caps_json(void)
 {
 	json_t *a = json_array();

@@ -14,6 +14,15 @@
  */
 int caps_drop(void);
 
+/*
+ * For a helper thread that needs no privilege (the bind socket's closer):
+ * clear every capability set of the calling thread, bounding set included,
+ * and set no_new_privs. Capabilities and no_new_privs are per thread on
+ * Linux, so caps_drop() in the main thread does not reach a thread started
+ * before it. Returns 0 or a negative errno.
+ */
+int caps_drop_thread(void);
+
 /* The effective capabilities now, as an array of names. */
 json_t *caps_json(void);
 
