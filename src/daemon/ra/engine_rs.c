@@ -7,20 +7,15 @@
  * 4 s apart unless an RA with a router lifetime answers.
  */
 #include <string.h>
-#include <sys/random.h>
 
+#include "common/rand.h"
 #include "daemon/engine/engine_priv.h"
 
 #define NS_PER_MS 1000000ull
 
 static uint64_t engine_rs_jitter_ns(void)
 {
-	uint32_t x = 0;
-
-	/* Not a secret: a failed read just means no jitter. */
-	if (getrandom(&x, sizeof(x), GRND_NONBLOCK) != (ssize_t)sizeof(x))
-		x = 0;
-	return (uint64_t)(x % (RS_MAX_DELAY_MS + 1)) * NS_PER_MS;
+	return (uint64_t)(rand_u32() % (RS_MAX_DELAY_MS + 1)) * NS_PER_MS;
 }
 
 static struct engine_rs_link *engine_rs_find(struct engine *e, int ifindex)
