@@ -11,6 +11,8 @@
 #     then with the kernel alone (mifd --no-routing: RA default routes in
 #     the main table), in the same run.
 # Usage: bench/route.sh [ROUNDS] (default 50; root; after make)
+# Environment: ROUTE_PVDS (default 64, at most 256: one table each),
+# ROUTE_FAILOVER=0 to skip part 2, BUILD (the build directory to measure).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}
@@ -18,6 +20,7 @@ export MIFD=$build/src/daemon/mifd MIFCTL=$build/src/ctl/mifctl
 export MIF_RA_SEND=$build/tests/tools/mif-ra-send MIF_WHOAMI=$build/tests/tools/mif-whoami
 export MIF_UDP_PROBE=$build/tests/tools/mif-udp-probe
 rounds=${1:-50}
+npvds=${ROUTE_PVDS:-64}
 . "$top/tests/world/lib.sh"
 . "$top/tests/world/mif.sh"
 WORLD_TEST=bench-route
@@ -29,20 +32,20 @@ world_link r1 eth0 h eth0
 world_lla h eth0 >/dev/null
 world_lla r1 eth0 >/dev/null
 world_mifd h --log-level warning
-for ((i = 0; i < 64; i++)); do
+for ((i = 0; i < npvds; i++)); do
 	world_ra_send r1 -i eth0 --lifetime 0 --pvd-lifetime 1800 --pvd "t$i.bench.example,seq=1,hdr" \
 		--prefix "2001:db8:100:$i::/64" --end-pvd
 done
-mif_expect "64 PvDs with tables" 30 'length == 64'
-tables() { mif_status | jq -e '.routing.tables | length == 64' >/dev/null; }
-world_wait_for "64 tables" 10 tables
-sleep 2    # let the initial 64 tables settle
+mif_expect "$npvds PvDs with tables" 60 "length == $npvds"
+tables() { mif_status | jq -e ".routing.tables | length == $npvds" >/dev/null; }
+world_wait_for "$npvds tables" 20 tables
+sleep 2    # let the initial tables settle
 world_bg h nlstamp "$build/bench/nl-stamp" 77
 world_wait_for "nl-stamp ready" 5 grep -q listening "$WORLD_TMP/nlstamp.log"
 : >"$WORLD_TMP/sent"
 msgs=()
 for ((k = 0; k < rounds; k++)); do
-	i=$((k % 64))
+	i=$((k % npvds))
 	t=$(world_ra_send r1 -i eth0 --print-time --lifetime 0 --pvd-lifetime 1800 \
 		--pvd "t$i.bench.example,seq=1,hdr" --prefix "2001:db8:100:$i::/64" \
 		--route "2001:db8:200:$((k + 1))::/64,lifetime=600" --end-pvd | awk '{print $2}')
@@ -59,13 +62,14 @@ for ((k = 0; k < rounds; k++)); do
 		cut -d' ' -f1 >>"$WORLD_TMP/seen"
 done
 paste "$WORLD_TMP/sent" "$WORLD_TMP/seen" | awk '{ printf "%.0f\n", ($2 - $1) * 1e6 }' | sort -n |
-	awk -v n="$rounds" '{ v[NR] = $1 } END {
-		printf "1. RA -> route in the kernel, 64 PvDs (%d rounds, microseconds): median %d, p90 %d, max %d\n",
-			n, v[int(NR * 0.5 + 0.5)], v[int(NR * 0.9 + 0.5)], v[NR] }'
+	awk -v n="$rounds" -v p="$npvds" '{ v[NR] = $1 } END {
+		printf "1. RA -> route in the kernel, %d PvDs (%d rounds, microseconds): median %d, p90 %d, max %d\n",
+			p, n, v[int(NR * 0.5 + 0.5)], v[int(NR * 0.9 + 0.5)], v[NR] }'
 printf '   netlink requests per change (one route added): %s\n' \
 	"$(printf '%s\n' "${msgs[@]}" | sort -n | uniq -c | awk '{printf "%s x%s  ", $2, $1}')"
 world_cleanup
 trap - EXIT
+[ "${ROUTE_FAILOVER:-1}" != 0 ] || exit 0
 
 failover() {   # LABEL MIFD_ARGS...
 	local label=$1

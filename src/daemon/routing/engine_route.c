@@ -18,6 +18,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/fib_rules.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,121 @@ static long er_rule_idx(const struct route_plan *p, const struct nl_rule *r)
 		if (rule_same(&p->rules[i], r))
 			return (long)i;
 	return -1;
+}
+
+/*
+ * The diff of a sync: membership in installed and desired through a hash
+ * index built once per pass (O(n)), instead of scanning a plan for every
+ * entry (O(n^2): 30 ms a sync with 256 PvDs). A hash covers exactly the
+ * fields its comparison looks at, so equal entries hash alike.
+ */
+struct er_index {
+	const struct route_plan *p;
+	bool rule, key;              /* rules; routes by key only (route_key_same) */
+	uint32_t *slot;              /* entry index + 1; 0: empty */
+	size_t mask;
+};
+
+static uint64_t er_mix(uint64_t h, const void *data, size_t len)
+{
+	const uint8_t *b = data;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ b[i]) * 0x100000001b3ull;   /* FNV-1a */
+	return h;
+}
+
+#define ER_MIX(h, field) ((h) = er_mix((h), &(field), sizeof(field)))
+
+static uint64_t er_hash_route(const struct nl_route *r, bool key)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	ER_MIX(h, r->family);
+	ER_MIX(h, r->table);
+	ER_MIX(h, r->dst_len);
+	ER_MIX(h, r->priority);
+	ER_MIX(h, r->dst);
+	if (key)
+		return h;
+	ER_MIX(h, r->oif);
+	ER_MIX(h, r->pref);
+	ER_MIX(h, r->has_gateway);
+	if (r->has_gateway)
+		ER_MIX(h, r->gateway);
+	ER_MIX(h, r->has_prefsrc);
+	if (r->has_prefsrc)
+		ER_MIX(h, r->prefsrc);
+	return h;
+}
+
+static uint64_t er_hash_rule(const struct nl_rule *r)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	uint8_t action = r->action ? r->action : FR_ACT_TO_TBL;   /* as rule_same */
+
+	ER_MIX(h, r->family);
+	ER_MIX(h, r->priority);
+	ER_MIX(h, r->table);
+	ER_MIX(h, action);
+	ER_MIX(h, r->src_len);
+	ER_MIX(h, r->src);
+	ER_MIX(h, r->has_fwmark);
+	if (r->has_fwmark) {
+		ER_MIX(h, r->fwmark);
+		ER_MIX(h, r->fwmask);
+	}
+	ER_MIX(h, r->has_suppress_prefixlen);
+	if (r->has_suppress_prefixlen)
+		ER_MIX(h, r->suppress_prefixlen);
+	return h;
+}
+
+static uint64_t er_index_hash(const struct er_index *x, const void *obj)
+{
+	return x->rule ? er_hash_rule(obj) : er_hash_route(obj, x->key);
+}
+
+static bool er_index_same(const struct er_index *x, size_t i, const void *obj)
+{
+	if (x->rule)
+		return rule_same(&x->p->rules[i], obj);
+	return x->key ? route_key_same(&x->p->routes[i], obj) : route_same(&x->p->routes[i], obj);
+}
+
+/* Index p's rules or routes. -ENOMEM leaves x empty: lookups then scan. */
+static int er_index_build(struct er_index *x, const struct route_plan *p, bool rule, bool key)
+{
+	size_t n = rule ? p->n_rules : p->n_routes, cap = 16;
+
+	while (cap < n * 2)
+		cap *= 2;
+	*x = (struct er_index){ .p = p, .rule = rule, .key = key, .mask = cap - 1 };
+	x->slot = calloc(cap, sizeof(*x->slot));
+	if (!x->slot)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const void *obj = rule ? (const void *)&p->rules[i] : (const void *)&p->routes[i];
+		size_t s = (size_t)er_index_hash(x, obj) & x->mask;
+
+		while (x->slot[s])
+			s = (s + 1) & x->mask;
+		x->slot[s] = (uint32_t)i + 1;
+	}
+	return 0;
+}
+
+static bool er_index_has(const struct er_index *x, const void *obj)
+{
+	size_t s;
+
+	if (!x->slot)   /* no memory for the index: the slow way */
+		return x->rule ? er_rule_idx(x->p, obj) >= 0
+			       : x->key ? er_has_route_key(x->p, obj) : er_route_idx(x->p, obj) >= 0;
+	for (s = (size_t)er_index_hash(x, obj) & x->mask; x->slot[s]; s = (s + 1) & x->mask)
+		if (er_index_same(x, x->slot[s] - 1, obj))
+			return true;
+	return false;
 }
 
 static void er_drop_route(struct route_plan *p, long i)
@@ -223,35 +339,45 @@ static void er_send_rule(struct engine *e, bool add, const struct nl_rule *r)
 		log_err("routing: out of memory; a request may be sent twice");
 }
 
-/* Adds of what is wanted, neither confirmed nor in flight nor backing off. */
+/* Adds of what is wanted, neither confirmed nor in flight nor backing off.
+ * The adds are built before any is sent: sending does not change the
+ * plans indexed here (only adding and deleting, scanned as they are). */
 static void er_apply_adds(struct engine *e, uint64_t now, uint64_t *wake)
 {
 	const struct route_plan *in = &e->rt.installed, *want = &e->rt.desired;
+	struct er_index routes, rules;
 
+	er_index_build(&routes, in, false, false);
+	er_index_build(&rules, in, true, false);
 	for (size_t i = 0; i < want->n_routes; i++) {
 		const struct nl_route *r = &want->routes[i];
 
-		if (er_route_idx(in, r) < 0 && er_route_idx(&e->rt.adding, r) < 0 &&
+		if (!er_index_has(&routes, r) && er_route_idx(&e->rt.adding, r) < 0 &&
 		    er_retry_due(e, false, r, now, wake))
 			er_send_route(e, true, r);
 	}
 	for (size_t i = 0; i < want->n_rules; i++) {
 		const struct nl_rule *r = &want->rules[i];
 
-		if (er_rule_idx(in, r) < 0 && er_rule_idx(&e->rt.adding, r) < 0 &&
+		if (!er_index_has(&rules, r) && er_rule_idx(&e->rt.adding, r) < 0 &&
 		    er_retry_due(e, true, r, now, wake))
 			er_send_rule(e, true, r);
 	}
+	free(routes.slot);
+	free(rules.slot);
 }
 
 static void er_apply_dels(struct engine *e, uint64_t now, uint64_t *wake)
 {
 	const struct route_plan *in = &e->rt.installed, *want = &e->rt.desired;
+	struct er_index keys, rules;
 
+	er_index_build(&keys, want, false, true);
+	er_index_build(&rules, want, true, false);
 	for (size_t i = 0; i < in->n_rules; i++) {
 		const struct nl_rule *r = &in->rules[i];
 
-		if (er_rule_idx(want, r) < 0 && er_rule_idx(&e->rt.deleting, r) < 0 &&
+		if (!er_index_has(&rules, r) && er_rule_idx(&e->rt.deleting, r) < 0 &&
 		    er_retry_due(e, true, r, now, wake))
 			er_send_rule(e, false, r);
 	}
@@ -259,10 +385,12 @@ static void er_apply_dels(struct engine *e, uint64_t now, uint64_t *wake)
 	for (size_t i = 0; i < in->n_routes; i++) {
 		const struct nl_route *r = &in->routes[i];
 
-		if (!er_has_route_key(want, r) && er_route_idx(&e->rt.deleting, r) < 0 &&
+		if (!er_index_has(&keys, r) && er_route_idx(&e->rt.deleting, r) < 0 &&
 		    er_retry_due(e, false, r, now, wake))
 			er_send_route(e, false, r);
 	}
+	free(keys.slot);
+	free(rules.slot);
 }
 
 /* Send what it takes to go from installed to desired. */
