@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <ini.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,19 +18,273 @@ void config_defaults(struct mifd_config *c)
 	stub_config_defaults(&c->dns);
 }
 
-int config_add_iface(struct mifd_config *c, const char *name)
+/* The interface name rule (kernel names: 1 to IFNAMSIZ - 1 bytes; no '/'
+ * or space, which also keeps them safe in paths and log lines). */
+static int config_add_name(char (*names)[IFNAMSIZ], size_t *n, const char *name)
 {
-	size_t n = strlen(name);
+	size_t len = strlen(name);
 
-	if (n == 0 || n >= IFNAMSIZ || strchr(name, '/') || strchr(name, ' '))
+	if (len == 0 || len >= IFNAMSIZ || strchr(name, '/') || strchr(name, ' '))
 		return -EINVAL;
-	for (size_t i = 0; i < c->n_ifaces; i++)
-		if (strcmp(c->ifaces[i], name) == 0)
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp(names[i], name) == 0)
 			return 0;
-	if (c->n_ifaces == KERN_MAX_IFACES)
+	if (*n == KERN_MAX_IFACES)
 		return -E2BIG;
-	memcpy(c->ifaces[c->n_ifaces++], name, n + 1);
+	memcpy(names[(*n)++], name, len + 1);
 	return 0;
+}
+
+__attribute__((format(printf, 3, 4)))
+static int config_fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/* A list of interface names, separated by spaces or commas. */
+static int config_names(const char *name, const char *value, char (*names)[IFNAMSIZ],
+			size_t *n, char *err, size_t errlen)
+{
+	char buf[1024], *save = NULL;
+
+	if (strlen(value) >= sizeof(buf))
+		return config_fail(err, errlen, "%s: too long", name);
+	strcpy(buf, value);
+	for (char *t = strtok_r(buf, " ,\t", &save); t; t = strtok_r(NULL, " ,\t", &save))
+		if (config_add_name(names, n, t) < 0)
+			return config_fail(err, errlen, "%s: bad or too many names (\"%s\")", name, t);
+	return 0;
+}
+
+static int config_number(const char *name, const char *value, unsigned long lo,
+			 unsigned long hi, uint32_t *out, char *err, size_t errlen)
+{
+	char *end;
+	unsigned long v = strtoul(value, &end, 0);
+
+	if (!*value || *end || v < lo || v > hi)
+		return config_fail(err, errlen, "%s: \"%s\" is not a number from %lu to %lu", name,
+				   value, lo, hi);
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int config_yesno(const char *name, const char *value, bool *out, char *err,
+			size_t errlen)
+{
+	if (strcmp(value, "yes") && strcmp(value, "no"))
+		return config_fail(err, errlen, "%s: \"%s\" is not yes or no", name, value);
+	*out = strcmp(value, "yes") == 0;
+	return 0;
+}
+
+static int config_path(const char *name, const char *value, char *out, size_t len, char *err,
+		       size_t errlen)
+{
+	if (!*value || strlen(value) >= len)
+		return config_fail(err, errlen, "%s: path empty or too long", name);
+	strcpy(out, value);
+	return 0;
+}
+
+/* One setter per key: the only place its value is checked. */
+typedef int config_setter(struct mifd_config *c, const char *name, const char *value,
+			  char *err, size_t errlen);
+
+static int config_set_socket(struct mifd_config *c, const char *name, const char *value,
+			     char *err, size_t errlen)
+{
+	return config_path(name, value, c->socket, sizeof(c->socket), err, errlen);
+}
+
+static int config_set_interfaces(struct mifd_config *c, const char *name, const char *value,
+				 char *err, size_t errlen)
+{
+	return config_names(name, value, c->ifaces, &c->n_ifaces, err, errlen);
+}
+
+static int config_set_dhcp4(struct mifd_config *c, const char *name, const char *value,
+			    char *err, size_t errlen)
+{
+	return config_names(name, value, c->dhcp4, &c->n_dhcp4, err, errlen);
+}
+
+static int config_set_pvd_dir(struct mifd_config *c, const char *name, const char *value,
+			      char *err, size_t errlen)
+{
+	return config_path(name, value, c->pvd_dir, sizeof(c->pvd_dir), err, errlen);
+}
+
+static int config_set_log_level(struct mifd_config *c, const char *name, const char *value,
+				char *err, size_t errlen)
+{
+	int l = log_level_parse(value);
+
+	if (l < 0)
+		return config_fail(err, errlen, "%s: \"%s\" is not one of error, warning, info, "
+				   "debug", name, value);
+	c->log_level = (enum log_level)l;
+	return 0;
+}
+
+static int config_set_routing(struct mifd_config *c, const char *name, const char *value,
+			      char *err, size_t errlen)
+{
+	return config_yesno(name, value, &c->routing.enabled, err, errlen);
+}
+
+/* Tables 1-252 are free for use but small; 253-255 are the kernel's. */
+static int config_set_table_base(struct mifd_config *c, const char *name, const char *value,
+				 char *err, size_t errlen)
+{
+	return config_number(name, value, 256, 0xfffffeffUL - ROUTE_MAX_TABLES,
+			     &c->routing.table_base, err, errlen);
+}
+
+static int config_set_priority_base(struct mifd_config *c, const char *name, const char *value,
+				    char *err, size_t errlen)
+{
+	return config_number(name, value, 1, 32000 - 601, &c->routing.prio_base, err, errlen);
+}
+
+static int config_set_default_order(struct mifd_config *c, const char *name, const char *value,
+				    char *err, size_t errlen)
+{
+	struct route_cfg *r = &c->routing;
+	char buf[512], *save = NULL;
+	size_t n = 0;
+
+	if (strlen(value) >= sizeof(buf))
+		return config_fail(err, errlen, "%s: too long", name);
+	strcpy(buf, value);
+	for (char *t = strtok_r(buf, " ,\t", &save); t; t = strtok_r(NULL, " ,\t", &save)) {
+		if (strlen(t) >= IFNAMSIZ || n == 16)
+			return config_fail(err, errlen, "%s: bad or too many names (\"%s\")", name, t);
+		strcpy(r->order[n++], t);
+	}
+	r->n_order = n;
+	return 0;
+}
+
+static int config_set_dns(struct mifd_config *c, const char *name, const char *value,
+			  char *err, size_t errlen)
+{
+	return config_yesno(name, value, &c->dns.enabled, err, errlen);
+}
+
+static int config_set_write_resolv(struct mifd_config *c, const char *name, const char *value,
+				   char *err, size_t errlen)
+{
+	return config_yesno(name, value, &c->dns.write_etc_resolv_conf, err, errlen);
+}
+
+static int config_set_listen(struct mifd_config *c, const char *name, const char *value,
+			     char *err, size_t errlen)
+{
+	if (stub_parse_listen(value, &c->dns.listen) < 0)
+		return config_fail(err, errlen, "%s: \"%s\" is not ADDR or ADDR:PORT", name, value);
+	return 0;
+}
+
+static int config_set_resolv_conf(struct mifd_config *c, const char *name, const char *value,
+				  char *err, size_t errlen)
+{
+	struct stub_config *d = &c->dns;
+
+	if (strlen(value) >= sizeof(d->resolv_conf) || (value[0] && value[0] != '/'))
+		return config_fail(err, errlen, "%s: an absolute path, or empty for none", name);
+	strcpy(d->resolv_conf, value);
+	return 0;
+}
+
+static int config_set_cache_size(struct mifd_config *c, const char *name, const char *value,
+				 char *err, size_t errlen)
+{
+	uint32_t v = 0;
+	int r = config_number(name, value, 1, 1u << 24, &v, err, errlen);
+
+	if (r == 0)
+		c->dns.cache_size = v;
+	return r;
+}
+
+static int config_set_cache_bytes(struct mifd_config *c, const char *name, const char *value,
+				  char *err, size_t errlen)
+{
+	uint32_t v = 0;
+	int r = config_number(name, value, 4096, 1u << 31, &v, err, errlen);
+
+	if (r == 0)
+		c->dns.cache_bytes = v;
+	return r;
+}
+
+static int config_set_max_ttl(struct mifd_config *c, const char *name, const char *value,
+			      char *err, size_t errlen)
+{
+	return config_number(name, value, 1, 604800, &c->dns.max_ttl, err, errlen);
+}
+
+static int config_set_max_neg_ttl(struct mifd_config *c, const char *name, const char *value,
+				  char *err, size_t errlen)
+{
+	return config_number(name, value, 0, 86400, &c->dns.max_neg_ttl, err, errlen);
+}
+
+static int config_set_timeout(struct mifd_config *c, const char *name, const char *value,
+			      char *err, size_t errlen)
+{
+	return config_number(name, value, 200, 60000, &c->dns.timeout_ms, err, errlen);
+}
+
+static const struct config_key {
+	const char *section, *key;
+	config_setter *set;
+} config_keys[] = {
+	{ "mifd", "socket", config_set_socket },
+	{ "mifd", "interfaces", config_set_interfaces },
+	{ "mifd", "dhcp4", config_set_dhcp4 },
+	{ "mifd", "pvd_dir", config_set_pvd_dir },
+	{ "mifd", "log_level", config_set_log_level },
+	{ "routing", "enabled", config_set_routing },
+	{ "routing", "table_base", config_set_table_base },
+	{ "routing", "priority_base", config_set_priority_base },
+	{ "routing", "default_order", config_set_default_order },
+	{ "dns", "enabled", config_set_dns },
+	{ "dns", "write_etc_resolv_conf", config_set_write_resolv },
+	{ "dns", "listen", config_set_listen },
+	{ "dns", "resolv_conf", config_set_resolv_conf },
+	{ "dns", "cache_size", config_set_cache_size },
+	{ "dns", "cache_bytes", config_set_cache_bytes },
+	{ "dns", "max_ttl", config_set_max_ttl },
+	{ "dns", "max_negative_ttl", config_set_max_neg_ttl },
+	{ "dns", "timeout_ms", config_set_timeout },
+};
+
+int config_set(struct mifd_config *c, const char *section, const char *key, const char *name,
+	       const char *value, char *err, size_t errlen)
+{
+	bool known_section = false;
+
+	for (size_t i = 0; i < sizeof(config_keys) / sizeof(config_keys[0]); i++) {
+		if (strcmp(config_keys[i].section, section))
+			continue;
+		known_section = true;
+		if (strcmp(config_keys[i].key, key) == 0)
+			return config_keys[i].set(c, name ? name : key, value, err, errlen);
+	}
+	if (!known_section)
+		snprintf(err, errlen, "unknown section [%s]", section);
+	else if (strcmp(section, "mifd") == 0)
+		snprintf(err, errlen, "unknown key \"%s\"", key);
+	else
+		snprintf(err, errlen, "unknown key \"%s\" in [%s]", key, section);
+	return -ENOENT;
 }
 
 struct config_ctx {
@@ -38,190 +293,13 @@ struct config_ctx {
 	size_t errlen;
 };
 
-int config_add_dhcp4(struct mifd_config *c, const char *name)
-{
-	size_t n = strlen(name);
-
-	if (n == 0 || n >= IFNAMSIZ || strchr(name, '/') || strchr(name, ' '))
-		return -EINVAL;
-	for (size_t i = 0; i < c->n_dhcp4; i++)
-		if (strcmp(c->dhcp4[i], name) == 0)
-			return 0;
-	if (c->n_dhcp4 == KERN_MAX_IFACES)
-		return -E2BIG;
-	memcpy(c->dhcp4[c->n_dhcp4++], name, n + 1);
-	return 0;
-}
-
-/* A list of interface names, separated by spaces or commas. */
-static int config_names(struct config_ctx *x, const char *key, const char *value,
-			int (*add)(struct mifd_config *, const char *))
-{
-	char buf[1024], *save = NULL;
-
-	snprintf(buf, sizeof(buf), "%s", value);
-	for (char *t = strtok_r(buf, " ,\t", &save); t; t = strtok_r(NULL, " ,\t", &save)) {
-		if (add(x->c, t) < 0) {
-			snprintf(x->err, x->errlen, "%s: bad or too many names (\"%s\")", key, t);
-			return 0;
-		}
-	}
-	return 1;
-}
-
-static int config_number(struct config_ctx *x, const char *name, const char *value,
-			 unsigned long lo, unsigned long hi, uint32_t *out)
-{
-	char *end;
-	unsigned long v = strtoul(value, &end, 0);
-
-	if (!*value || *end || v < lo || v > hi) {
-		snprintf(x->err, x->errlen, "%s: \"%s\" is not a number from %lu to %lu", name,
-			 value, lo, hi);
-		return 0;
-	}
-	*out = (uint32_t)v;
-	return 1;
-}
-
-static int config_add_order(struct config_ctx *x, const char *value)
-{
-	struct route_cfg *r = &x->c->routing;
-	char buf[512], *save = NULL;
-
-	snprintf(buf, sizeof(buf), "%s", value);
-	r->n_order = 0;
-	for (char *t = strtok_r(buf, " ,\t", &save); t; t = strtok_r(NULL, " ,\t", &save)) {
-		if (strlen(t) >= IFNAMSIZ || r->n_order == 16) {
-			snprintf(x->err, x->errlen, "default_order: bad or too many names (\"%s\")", t);
-			return 0;
-		}
-		strcpy(r->order[r->n_order++], t);
-	}
-	return 1;
-}
-
-/* [routing]: enabled, table_base, priority_base, default_order. */
-static int config_routing(struct config_ctx *x, const char *name, const char *value)
-{
-	struct route_cfg *r = &x->c->routing;
-
-	if (strcmp(name, "enabled") == 0) {
-		if (strcmp(value, "yes") && strcmp(value, "no")) {
-			snprintf(x->err, x->errlen, "enabled: \"%s\" is not yes or no", value);
-			return 0;
-		}
-		r->enabled = strcmp(value, "yes") == 0;
-		return 1;
-	}
-	/* Tables 1-252 are free for use but small; 253-255 are the kernel's. */
-	if (strcmp(name, "table_base") == 0)
-		return config_number(x, name, value, 256, 0xfffffeffUL - ROUTE_MAX_TABLES, &r->table_base);
-	if (strcmp(name, "priority_base") == 0)
-		return config_number(x, name, value, 1, 32000 - 601, &r->prio_base);
-	if (strcmp(name, "default_order") == 0)
-		return config_add_order(x, value);
-	snprintf(x->err, x->errlen, "unknown key \"%s\" in [routing]", name);
-	return 0;
-}
-
-static int config_yesno(struct config_ctx *x, const char *name, const char *value, bool *out)
-{
-	if (strcmp(value, "yes") && strcmp(value, "no")) {
-		snprintf(x->err, x->errlen, "%s: \"%s\" is not yes or no", name, value);
-		return 0;
-	}
-	*out = strcmp(value, "yes") == 0;
-	return 1;
-}
-
-/* [dns]: the stub resolver (doc/resolver.md). */
-static int config_dns(struct config_ctx *x, const char *name, const char *value)
-{
-	struct stub_config *d = &x->c->dns;
-	uint32_t v;
-
-	if (strcmp(name, "enabled") == 0)
-		return config_yesno(x, name, value, &d->enabled);
-	if (strcmp(name, "write_etc_resolv_conf") == 0)
-		return config_yesno(x, name, value, &d->write_etc_resolv_conf);
-	if (strcmp(name, "listen") == 0) {
-		if (stub_parse_listen(value, &d->listen) < 0) {
-			snprintf(x->err, x->errlen, "listen: \"%s\" is not ADDR or ADDR:PORT", value);
-			return 0;
-		}
-		return 1;
-	}
-	if (strcmp(name, "resolv_conf") == 0) {
-		if (strlen(value) >= sizeof(d->resolv_conf) || (value[0] && value[0] != '/')) {
-			snprintf(x->err, x->errlen, "resolv_conf: an absolute path, or empty for none");
-			return 0;
-		}
-		snprintf(d->resolv_conf, sizeof(d->resolv_conf), "%s", value);
-		return 1;
-	}
-	if (strcmp(name, "cache_size") == 0 && config_number(x, name, value, 1, 1u << 24, &v))
-		return d->cache_size = v, 1;
-	if (strcmp(name, "cache_bytes") == 0 && config_number(x, name, value, 4096, 1u << 31, &v))
-		return d->cache_bytes = v, 1;
-	if (strcmp(name, "max_ttl") == 0)
-		return config_number(x, name, value, 1, 604800, &d->max_ttl);
-	if (strcmp(name, "max_negative_ttl") == 0)
-		return config_number(x, name, value, 0, 86400, &d->max_neg_ttl);
-	if (strcmp(name, "timeout_ms") == 0)
-		return config_number(x, name, value, 200, 60000, &d->timeout_ms);
-	if (!x->err[0])
-		snprintf(x->err, x->errlen, "unknown key \"%s\" in [dns]", name);
-	return 0;
-}
-
 static int config_handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct config_ctx *x = user;
-	int l;
 
 	if (x->err[0])   /* report the first error only */
 		return 1;
-	if (strcmp(section, "routing") == 0)
-		return config_routing(x, name, value);
-	if (strcmp(section, "dns") == 0)
-		return config_dns(x, name, value);
-	if (strcmp(section, "mifd") != 0) {
-		snprintf(x->err, x->errlen, "unknown section [%s]", section);
-		return 0;
-	}
-	if (strcmp(name, "socket") == 0) {
-		if (strlen(value) == 0 || strlen(value) >= sizeof(x->c->socket)) {
-			snprintf(x->err, x->errlen, "socket: path empty or too long");
-			return 0;
-		}
-		snprintf(x->c->socket, sizeof(x->c->socket), "%s", value);
-		return 1;
-	}
-	if (strcmp(name, "interfaces") == 0)
-		return config_names(x, name, value, config_add_iface);
-	if (strcmp(name, "dhcp4") == 0)
-		return config_names(x, name, value, config_add_dhcp4);
-	if (strcmp(name, "pvd_dir") == 0) {
-		if (strlen(value) == 0 || strlen(value) >= sizeof(x->c->pvd_dir)) {
-			snprintf(x->err, x->errlen, "pvd_dir: path empty or too long");
-			return 0;
-		}
-		snprintf(x->c->pvd_dir, sizeof(x->c->pvd_dir), "%s", value);
-		return 1;
-	}
-	if (strcmp(name, "log_level") == 0) {
-		l = log_level_parse(value);
-		if (l < 0) {
-			snprintf(x->err, x->errlen, "log_level: \"%s\" is not one of error, "
-				 "warning, info, debug", value);
-			return 0;
-		}
-		x->c->log_level = (enum log_level)l;
-		return 1;
-	}
-	snprintf(x->err, x->errlen, "unknown key \"%s\"", name);
-	return 0;
+	return config_set(x->c, section, name, name, value, x->err, x->errlen) == 0;
 }
 
 int config_load(struct mifd_config *c, const char *path, char *err, size_t errlen)

@@ -29,13 +29,22 @@ struct mifd_config {
 };
 
 void config_defaults(struct mifd_config *c);
-/* Add one interface name; -EINVAL if invalid, -E2BIG if too many. */
-int config_add_iface(struct mifd_config *c, const char *name);
-int config_add_dhcp4(struct mifd_config *c, const char *name);
 /*
- * Load an INI file (section [mifd]: socket, interfaces, log_level, pvd_dir, dhcp4). Returns
- * 0, -ENOENT if missing, or -EINVAL with a message naming the line and key
- * in err. A missing default file is not an error for the caller.
+ * Set key of section ("mifd", "routing", "dns") from its text: the one
+ * check for that key, used by the file (config_load) and by mifd's
+ * options alike, so the two can never disagree. name is how the user
+ * spelt it ("--socket", or NULL for the key itself as in the file) and
+ * starts the message put in err. Returns 0; -EINVAL for a bad value;
+ * -ENOENT for an unknown section or key. Lists (interfaces, dhcp4,
+ * default_order) take names separated by spaces or commas; interfaces and
+ * dhcp4 add to what is there.
+ */
+int config_set(struct mifd_config *c, const char *section, const char *key, const char *name,
+	       const char *value, char *err, size_t errlen);
+/*
+ * Load an INI file (sections [mifd], [routing], [dns]; keys as config_set).
+ * Returns 0, -ENOENT if missing, or -EINVAL with a message naming the line
+ * and key in err. A missing default file is not an error for the caller.
  */
 int config_load(struct mifd_config *c, const char *path, char *err, size_t errlen);
 

@@ -30,9 +30,10 @@ static void mifd_usage(FILE *f)
 		"Usage: mifd [OPTIONS]\n"
 		"Learn the provisioning domains (PvDs) of every attached network.\n\n"
 		"  -s, --socket PATH       control socket (default %s)\n"
-		"  -i, --interface NAME    manage NAME; repeatable (default: every\n"
-		"                          non-loopback interface)\n"
-		"  -4, --dhcp4 NAME        run the DHCPv4 client on NAME; repeatable\n"
+		"  -i, --interface NAME    manage NAME (or NAME,NAME...); repeatable\n"
+		"                          (default: every non-loopback interface)\n"
+		"  -4, --dhcp4 NAME        run the DHCPv4 client on NAME (or a list);\n"
+		"                          repeatable\n"
 		"  -R, --no-routing        do not install per-PvD routes and rules\n"
 		"  -D, --dns-listen ADDR[:PORT]  the stub resolver's address (default %s:%d)\n"
 		"  -N, --no-dns            do not run the stub resolver\n"
@@ -44,6 +45,31 @@ static void mifd_usage(FILE *f)
 		"  -h, --help              show this help\n"
 		"  -V, --version           show the version\n",
 		MIF_DEFAULT_SOCKET, STUB_DEFAULT_ADDR, STUB_DEFAULT_PORT, MIFD_DEFAULT_CONFIG);
+}
+
+/* The options that set a configuration key: through config_set(), the
+ * same check as the file's, with the option's name in the message. Those
+ * with a fixed value take no argument. */
+static const struct mifd_key {
+	int opt;
+	const char *section, *key, *name, *value;
+} mifd_keys[] = {
+	{ 's', "mifd", "socket", "--socket", NULL },
+	{ 'i', "mifd", "interfaces", "--interface", NULL },
+	{ '4', "mifd", "dhcp4", "--dhcp4", NULL },
+	{ 'l', "mifd", "log_level", "--log-level", NULL },
+	{ 'R', "routing", "enabled", "--no-routing", "no" },
+	{ 'D', "dns", "listen", "--dns-listen", NULL },
+	{ 'N', "dns", "enabled", "--no-dns", "no" },
+	{ 'r', "dns", "resolv_conf", "--resolv-conf", NULL },
+};
+
+static const struct mifd_key *mifd_key_of(int opt)
+{
+	for (size_t i = 0; i < sizeof(mifd_keys) / sizeof(mifd_keys[0]); i++)
+		if (mifd_keys[i].opt == opt)
+			return &mifd_keys[i];
+	return NULL;
 }
 
 /* Two passes: the config file first (its path may be on the command line),
@@ -94,60 +120,14 @@ static int mifd_args(int argc, char **argv, struct mifd_config *cfg)
 	}
 	optind = 1;
 	while ((o = getopt_long(argc, argv, "s:i:4:RD:Nr:c:fl:hV", opts, NULL)) != -1) {
-		switch (o) {
-		case 's':
-			if (strlen(optarg) == 0 || strlen(optarg) >= sizeof(cfg->socket)) {
-				fprintf(stderr, "mifd: --socket: path empty or too long\n");
-				return -EINVAL;
-			}
-			snprintf(cfg->socket, sizeof(cfg->socket), "%s", optarg);
-			break;
-		case 'i':
-			if (config_add_iface(cfg, optarg) < 0) {
-				fprintf(stderr, "mifd: --interface: bad or too many names (\"%s\")\n",
-					optarg);
-				return -EINVAL;
-			}
-			break;
-		case '4':
-			if (config_add_dhcp4(cfg, optarg) < 0) {
-				fprintf(stderr, "mifd: --dhcp4: bad or too many names (\"%s\")\n", optarg);
-				return -EINVAL;
-			}
-			break;
-		case 'R':
-			cfg->routing.enabled = false;
-			break;
-		case 'D':
-			if (stub_parse_listen(optarg, &cfg->dns.listen) < 0) {
-				fprintf(stderr, "mifd: --dns-listen: \"%s\" is not ADDR or "
-					"ADDR:PORT\n", optarg);
-				return -EINVAL;
-			}
-			break;
-		case 'N':
-			cfg->dns.enabled = false;
-			break;
-		case 'r':
-			if (strlen(optarg) >= sizeof(cfg->dns.resolv_conf) ||
-			    (optarg[0] && optarg[0] != '/')) {
-				fprintf(stderr, "mifd: --resolv-conf: an absolute path, or \"\"\n");
-				return -EINVAL;
-			}
-			snprintf(cfg->dns.resolv_conf, sizeof(cfg->dns.resolv_conf), "%s", optarg);
-			break;
-		case 'f':
+		const struct mifd_key *k = mifd_key_of(o);
+
+		if (o == 'f')
 			cfg->foreground = true;
-			break;
-		case 'l':
-			r = log_level_parse(optarg);
-			if (r < 0) {
-				fprintf(stderr, "mifd: --log-level: \"%s\" is not one of error, "
-					"warning, info, debug\n", optarg);
-				return -EINVAL;
-			}
-			cfg->log_level = (enum log_level)r;
-			break;
+		else if (k && config_set(cfg, k->section, k->key, k->name,
+					 k->value ? k->value : optarg, err, sizeof(err)) < 0) {
+			fprintf(stderr, "mifd: %s\n", err);
+			return -EINVAL;
 		}
 	}
 	return 0;

@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests for mifd's configuration (src/daemon/core/config.c): every
+ * key has one rule, so a value the file refuses is refused on the command
+ * line too, with the message naming what the user wrote. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "daemon/core/config.h"
+
+/* Load text as a configuration file; returns config_load's result. */
+static int load(struct mifd_config *c, const char *text, char *err, size_t errlen)
+{
+	char path[] = "/tmp/mif-test-config-XXXXXX";
+	int fd = mkstemp(path), r;
+	FILE *f;
+
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	r = config_load(c, path, err, errlen);
+	unlink(path);
+	return r;
+}
+
+/* One key, set through the file and through config_set as mifd's option
+ * parser does: both accept or both refuse. */
+struct key_case {
+	const char *section, *key, *option, *value;
+	bool good;
+	const char *why;         /* in the message when refused */
+};
+
+static const struct key_case cases[] = {
+	{ "mifd", "socket", "--socket", "/run/x.sock", true, NULL },
+	{ "mifd", "socket", "--socket", "", false, "path empty or too long" },
+	{ "mifd", "socket", "--socket",
+	  "/a/very/long/path/that/does/not/fit/in/sun_path/of/a/unix/socket/no/matter/what/"
+	  "the/daemon/would/like/it/to/do/with/it.sock", false, "path empty or too long" },
+	{ "mifd", "interfaces", "--interface", "eth0", true, NULL },
+	{ "mifd", "interfaces", "--interface", "eth0, wlan0", true, NULL },
+	{ "mifd", "interfaces", "--interface", "a/b", false, "bad or too many names (\"a/b\")" },
+	{ "mifd", "interfaces", "--interface", "averyveryverylongname", false, "bad or too many" },
+	{ "mifd", "dhcp4", "--dhcp4", "eth1", true, NULL },
+	{ "mifd", "dhcp4", "--dhcp4", "x/y", false, "bad or too many names (\"x/y\")" },
+	{ "mifd", "log_level", "--log-level", "debug", true, NULL },
+	{ "mifd", "log_level", "--log-level", "loud", false, "\"loud\" is not one of error" },
+	{ "routing", "enabled", "--no-routing", "no", true, NULL },
+	{ "routing", "enabled", "--no-routing", "maybe", false, "is not yes or no" },
+	{ "dns", "enabled", "--no-dns", "no", true, NULL },
+	{ "dns", "listen", "--dns-listen", "127.0.0.53", true, NULL },
+	{ "dns", "listen", "--dns-listen", "[::1]:5353", true, NULL },
+	{ "dns", "listen", "--dns-listen", "localhost", false, "is not ADDR or ADDR:PORT" },
+	{ "dns", "resolv_conf", "--resolv-conf", "/run/mif/resolv.conf", true, NULL },
+	{ "dns", "resolv_conf", "--resolv-conf", "", true, NULL },
+	{ "dns", "resolv_conf", "--resolv-conf", "relative.conf", false,
+	  "an absolute path, or empty for none" },
+	{ "dns", "timeout_ms", NULL, "100", false, "is not a number from 200 to 60000" },
+	{ "dns", "cache_size", NULL, "0x10", true, NULL },
+	{ "dns", "cache_size", NULL, "0", false, "is not a number from 1" },
+	{ "routing", "table_base", NULL, "255", false, "is not a number from 256" },
+	{ "routing", "default_order", NULL, "wlan0 eth0", true, NULL },
+};
+
+static void test_same_rule(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct key_case *k = &cases[i];
+		struct mifd_config a, b;
+		char text[512], err[512] = "", want[256];
+		int rf, ro;
+
+		config_defaults(&a);
+		config_defaults(&b);
+		snprintf(text, sizeof(text), "[%s]\n%s = %s\n", k->section, k->key, k->value);
+		rf = load(&a, text, err, sizeof(err));
+		if (rf != (k->good ? 0 : -EINVAL))
+			print_error("case %zu (%s = %s): %s\n", i, k->key, k->value, err);
+		if (k->good) {
+			assert_int_equal(rf, 0);
+		} else {
+			assert_int_equal(rf, -EINVAL);
+			/* The file's message names the line and the key. */
+			snprintf(want, sizeof(want), ":2: %s: ", k->key);
+			assert_non_null(strstr(err, want));
+			assert_non_null(strstr(err, k->why));
+		}
+		err[0] = '\0';
+		ro = config_set(&b, k->section, k->key, k->option, k->value, err, sizeof(err));
+		assert_int_equal(ro, k->good ? 0 : -EINVAL);
+		if (!k->good) {
+			/* The option's message names the option. */
+			snprintf(want, sizeof(want), "%s: ", k->option ? k->option : k->key);
+			assert_int_equal(strncmp(err, want, strlen(want)), 0);
+			assert_non_null(strstr(err, k->why));
+		}
+		/* Accepted, both give the same configuration. */
+		if (k->good)
+			assert_memory_equal(&a, &b, sizeof(a));
+	}
+}
+
+static void test_values(void **state)
+{
+	struct mifd_config c;
+	char err[256];
+
+	(void)state;
+	config_defaults(&c);
+	assert_int_equal(load(&c, "[mifd]\nsocket = /tmp/m.sock\ninterfaces = eth0 eth1\n"
+			       "dhcp4 = eth1\nlog_level = warning\n[routing]\nenabled = no\n"
+			       "[dns]\nlisten = 127.0.0.2:5300\nresolv_conf =\n", err, sizeof(err)), 0);
+	assert_string_equal(c.socket, "/tmp/m.sock");
+	assert_int_equal(c.n_ifaces, 2);
+	assert_string_equal(c.ifaces[1], "eth1");
+	assert_int_equal(c.n_dhcp4, 1);
+	assert_int_equal(c.log_level, LOG_LVL_WARN);
+	assert_false(c.routing.enabled);
+	assert_string_equal(c.dns.resolv_conf, "");
+	/* Options add to the file's lists, without duplicates. */
+	assert_int_equal(config_set(&c, "mifd", "interfaces", "--interface", "eth1", err,
+				    sizeof(err)), 0);
+	assert_int_equal(config_set(&c, "mifd", "interfaces", "--interface", "wlan0", err,
+				    sizeof(err)), 0);
+	assert_int_equal(c.n_ifaces, 3);
+}
+
+static void test_unknown(void **state)
+{
+	struct mifd_config c;
+	char err[256];
+
+	(void)state;
+	config_defaults(&c);
+	assert_int_equal(load(&c, "[mifd]\ninterfaces = eth0\nsockett = /x\n", err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, ":3: unknown key \"sockett\""));
+	assert_int_equal(load(&c, "[other]\nfoo = 1\n", err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "unknown section [other]"));
+	assert_int_equal(load(&c, "[dns]\nfoo = 1\n", err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "unknown key \"foo\" in [dns]"));
+	assert_int_equal(config_set(&c, "dns", "foo", "--foo", "1", err, sizeof(err)), -ENOENT);
+	/* The first error is the one reported. */
+	assert_int_equal(load(&c, "[mifd]\nlog_level = loud\nsocket =\n", err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, ":2: log_level"));
+	assert_int_equal(config_load(&c, "/nonexistent/mifd.conf", err, sizeof(err)), -ENOENT);
+}
+
+static void test_too_many(void **state)
+{
+	struct mifd_config c;
+	char err[256], name[16];
+	int r = 0;
+
+	(void)state;
+	config_defaults(&c);
+	for (int i = 0; r == 0 && i <= KERN_MAX_IFACES; i++) {
+		snprintf(name, sizeof(name), "if%d", i);
+		r = config_set(&c, "mifd", "interfaces", "--interface", name, err, sizeof(err));
+	}
+	assert_int_equal(r, -EINVAL);
+	assert_int_equal(c.n_ifaces, KERN_MAX_IFACES);
+	assert_non_null(strstr(err, "--interface: bad or too many names"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_same_rule),
+		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_unknown),
+		cmocka_unit_test(test_too_many),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
