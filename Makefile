@@ -33,4 +33,4 @@ install: all
 	meson install -C $(BUILD)
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-fuzz build-analyzer

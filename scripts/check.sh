@@ -6,8 +6,14 @@
 #     and the world tests again with that build of mifd (a sanitizer report
 #     in mifd's log fails the test)
 #  4. every libFuzzer target for a bounded time (clang)
-# Set CHECK_FUZZ_SECONDS (default 20) to fuzz longer; CHECK_SKIP_FUZZ=1 and
-# CHECK_SKIP_WORLD=1 leave those parts out when iterating locally.
+#  5. gcc -fanalyzer over the tree (build-analyzer/, rebuilt whole each time:
+#     about a minute on two cores); any warning in src/, lib/ or include/
+#     fails. Unit tests are left out of it (cmocka's assertions jump out of
+#     a test but are not declared noreturn, so the analyzer walks on past
+#     them and reports what cannot happen).
+# Set CHECK_FUZZ_SECONDS (default 20) to fuzz longer; CHECK_SKIP_FUZZ=1,
+# CHECK_SKIP_WORLD=1 and CHECK_ANALYZER=0 leave those parts out when
+# iterating locally.
 set -u
 cd "$(dirname "$0")/.."
 
@@ -73,6 +79,26 @@ if [ "${CHECK_SKIP_FUZZ:-0}" != 1 ]; then
 		MIF_FUZZ_SECONDS=$secs run_suite build-fuzz fuzz "fuzz targets (${secs}s each)"
 	else
 		fail=$((fail + 1)); failed_parts+=("fuzz build")
+	fi
+fi
+
+if [ "${CHECK_ANALYZER:-1}" = 1 ]; then
+	echo "== static analysis (gcc -fanalyzer)"
+	awarn='^\.\./(src|lib|include)/[^:]+:[0-9]+:[0-9]+: warning:'
+	if { [ -f build-analyzer/build.ninja ] ||
+		CC=gcc meson setup build-analyzer -Dc_args=-fanalyzer -Dtests=disabled >/dev/null; } &&
+		ninja -C build-analyzer -t clean >/dev/null &&
+		ninja -C build-analyzer >build-analyzer/analyzer.log 2>&1; then
+		if grep -qE "$awarn" build-analyzer/analyzer.log; then
+			grep -E "$awarn" build-analyzer/analyzer.log | sort -u
+			echo "   (paths and notes: build-analyzer/analyzer.log)"
+			fail=$((fail + 1)); failed_parts+=("static analysis")
+		else
+			echo "   no warning in src/, lib/, include/"; pass=$((pass + 1))
+		fi
+	else
+		tail -20 build-analyzer/analyzer.log 2>/dev/null
+		fail=$((fail + 1)); failed_parts+=("analyzer build")
 	fi
 fi
 

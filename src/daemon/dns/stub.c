@@ -286,6 +286,7 @@ void stub_resolv_conf(struct stub *s)
 	char text[1024], tmp[300], addr[INET6_ADDRSTRLEN] = "";
 	size_t off;
 	FILE *f;
+	int err;
 
 	if (!s->cfg.resolv_conf[0])
 		return;
@@ -306,8 +307,20 @@ void stub_resolv_conf(struct stub *s)
 		return;
 	snprintf(tmp, sizeof(tmp), "%s.tmp", s->cfg.resolv_conf);
 	f = fopen(tmp, "w");
-	if (!f || fputs(text, f) < 0 || fclose(f) != 0 || rename(tmp, s->cfg.resolv_conf) < 0) {
+	if (!f) {
 		log_warn("dns: cannot write %s: %s", s->cfg.resolv_conf, strerror(errno));
+		return;
+	}
+	/* fclose() even when fputs() failed, or the FILE leaks; a half
+	 * written file never replaces the old one, and is removed. */
+	err = fputs(text, f) < 0 ? errno : 0;
+	if (fclose(f) != 0 && !err)
+		err = errno;
+	if (!err && rename(tmp, s->cfg.resolv_conf) < 0)
+		err = errno;
+	if (err) {
+		log_warn("dns: cannot write %s: %s", s->cfg.resolv_conf, strerror(err));
+		unlink(tmp);
 		return;
 	}
 	snprintf(s->resolv_written, sizeof(s->resolv_written), "%s", text);

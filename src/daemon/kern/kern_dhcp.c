@@ -397,14 +397,15 @@ static void kern_arp_probe(struct kern *k, const struct msg_arp *m)
 {
 	struct sockaddr_ll ll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ARP),
 				  .sll_ifindex = m->ifindex };
-	struct kern_arp *a = calloc(1, sizeof(*a));
+	struct kern_arp *a;
 	struct timeval now = { 0, 0 };
 	size_t slot;
 
 	for (slot = 0; slot < KERN_MAX_ARPS && k->arps[slot]; slot++)
 		;
-	if (!a || slot == KERN_MAX_ARPS) {
-		free(a);
+	/* Allocate only once a slot is free (and test a on its own: gcc 12's
+	 * -fanalyzer lost the NULL check in "!a || slot == ..."). */
+	if (slot == KERN_MAX_ARPS || !(a = calloc(1, sizeof(*a)))) {
 		chan_send(k->ch, MSG_ARP_RESULT, m, sizeof(*m));   /* no probe: no conflict */
 		return;
 	}
