@@ -36,6 +36,8 @@ struct fake {
 	size_t n_replies;
 	struct msg_rt_lookup lookups[MAX_REPLIES];
 	size_t n_lookups;            /* MSG_RT_LOOKUP seen by the fake kernel */
+	size_t n_rule_adds;          /* MSG_RT_RULE_ADD seen, never answered */
+	struct nl_rule rules[MAX_REPLIES];
 };
 
 static void seams_reply(void *ctx, uint32_t token, int err, json_t *result, const char *msg)
@@ -58,6 +60,10 @@ static void seams_kernel_read(struct fake *f)
 	static struct ipc_msg m;
 
 	while (ipc_recv(f->kfd, &m) == 1) {
+		if (m.hdr.type == MSG_RT_RULE_ADD && f->n_rule_adds < MAX_REPLIES) {
+			assert_int_equal(m.hdr.len, sizeof(struct nl_rule));
+			memcpy(&f->rules[f->n_rule_adds++], m.data, sizeof(struct nl_rule));
+		}
 		if (m.hdr.type != MSG_RT_LOOKUP)
 			continue;
 		assert_int_equal(m.hdr.len, sizeof(struct msg_rt_lookup));
@@ -110,6 +116,7 @@ static int seams_setup(void **state)
 	engine_set_route_reply(f->e, seams_reply, f);
 	/* Fast enough for a unit test, long enough to see nothing lapse early. */
 	f->e->rt.lookup_deadline_ms = 200;
+	f->e->rt.ack_deadline_ms = 300;
 	l.link.ifindex = 2;
 	snprintf(l.link.name, sizeof(l.link.name), "eth0");
 	l.link.flags = IFF_UP | IFF_RUNNING;
@@ -271,6 +278,34 @@ static void test_kernel_side_lapse(void **state)
 	assert_int_equal(seams_counter(f, "pending"), 0);
 }
 
+/* Route and rule requests whose ACKs are lost (the fake kernel side never
+ * answers) are not held in flight for good: at the deadline they count as
+ * lost and go out again; once answered, nothing is pending. */
+static void test_lost_acks_sent_again(void **state)
+{
+	struct fake *f = *state;
+	size_t first = f->n_rule_adds;
+	struct msg_rt_ack a;
+
+	assert_true(first > 0);      /* mifd's own rules (route_plan.h) */
+	seams_run(f, SIZE_MAX, 150);
+	assert_int_equal(f->n_rule_adds, first);     /* nothing lapsed early */
+	assert_int_equal(f->e->rt.acks_lost, 0);
+	seams_run(f, SIZE_MAX, 400);
+	assert_int_equal(f->n_rule_adds, 2 * first); /* each sent once more */
+	assert_int_equal(f->e->rt.acks_lost, first);
+	for (size_t i = first; i < 2 * first; i++) {
+		memset(&a, 0, sizeof(a));
+		a.request = MSG_RT_RULE_ADD;
+		a.u.rule = f->rules[i];
+		seams_send(f, MSG_RT_ACK, &a, sizeof(a));
+	}
+	seams_run(f, SIZE_MAX, 500);
+	assert_int_equal(f->e->rt.adding.n_rules + f->e->rt.deleting.n_rules, 0);
+	assert_int_equal(f->n_rule_adds, 2 * first); /* answered: no third round */
+	assert_int_equal(f->e->rt.acks_lost, first);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -278,6 +313,7 @@ int main(void)
 						seams_teardown),
 		cmocka_unit_test_setup_teardown(test_late_answer_ignored, seams_setup,
 						seams_teardown),
+		cmocka_unit_test_setup_teardown(test_lost_acks_sent_again, seams_setup, seams_teardown),
 		cmocka_unit_test_setup_teardown(test_kernel_side_lapse, seams_setup,
 						seams_teardown),
 	};

@@ -319,8 +319,58 @@ static void er_retry_arm(struct engine *e, uint64_t when)
 	evtimer_add(e->rt.retry_timer, &tv);
 }
 
+static size_t er_inflight(const struct engine *e)
+{
+	return e->rt.adding.n_routes + e->rt.adding.n_rules + e->rt.deleting.n_routes +
+	       e->rt.deleting.n_rules;
+}
+
+static uint64_t er_ack_deadline_ns(const struct engine *e)
+{
+	return (uint64_t)(e->rt.ack_deadline_ms ? e->rt.ack_deadline_ms : ROUTE_ACK_DEADLINE_MS) *
+	       ER_MS;
+}
+
+/* A request goes out: the first of a new in-flight set starts its clock. */
+static void er_inflight_start(struct engine *e)
+{
+	uint64_t now;
+
+	if (er_inflight(e) != 0 && e->rt.inflight_since)
+		return;
+	now = log_now_ns();
+	e->rt.inflight_since = now;
+	er_retry_arm(e, now + er_ack_deadline_ns(e));
+}
+
+/* Past the deadline nothing more will come for what is in flight: forget
+ * it so the pass that follows sends it again. Returns true if it did. */
+static bool er_inflight_lapse(struct engine *e, uint64_t now)
+{
+	size_t n = er_inflight(e);
+
+	if (n == 0) {
+		e->rt.inflight_since = 0;
+		return false;
+	}
+	if (!e->rt.inflight_since)
+		return false;
+	if (now - e->rt.inflight_since < er_ack_deadline_ns(e)) {
+		er_retry_arm(e, e->rt.inflight_since + er_ack_deadline_ns(e));
+		return false;
+	}
+	log_warn("routing: %zu request(s) to the kernel side unanswered after %u ms; "
+		 "sending again", n, (unsigned)(er_ack_deadline_ns(e) / ER_MS));
+	e->rt.acks_lost += n;
+	e->rt.adding.n_routes = e->rt.adding.n_rules = 0;
+	e->rt.deleting.n_routes = e->rt.deleting.n_rules = 0;
+	e->rt.inflight_since = 0;
+	return true;
+}
+
 static void er_send_route(struct engine *e, bool add, const struct nl_route *r)
 {
+	er_inflight_start(e);
 	if (engine_send(e, add ? MSG_RT_ROUTE_ADD : MSG_RT_ROUTE_DEL, r, sizeof(*r)) < 0)
 		return;
 	e->rt.messages++;
@@ -331,6 +381,7 @@ static void er_send_route(struct engine *e, bool add, const struct nl_route *r)
 
 static void er_send_rule(struct engine *e, bool add, const struct nl_rule *r)
 {
+	er_inflight_start(e);
 	if (engine_send(e, add ? MSG_RT_RULE_ADD : MSG_RT_RULE_DEL, r, sizeof(*r)) < 0)
 		return;
 	e->rt.messages++;
@@ -400,6 +451,7 @@ static void er_apply(struct engine *e, bool from_sync)
 	uint64_t last = e->rt.last_messages;
 
 	e->rt.last_messages = 0;
+	er_inflight_lapse(e, now);
 	er_apply_adds(e, now, &wake);
 	er_apply_dels(e, now, &wake);
 	if (e->rt.messages != before)
@@ -711,6 +763,7 @@ void engine_route_repair_json(struct engine *e, json_t *o)
 			waiting++;
 	json_object_set_new(o, "repaired", json_integer((json_int_t)e->rt.repaired));
 	json_object_set_new(o, "refused", json_integer((json_int_t)e->rt.refused));
+	json_object_set_new(o, "acks_lost", json_integer((json_int_t)e->rt.acks_lost));
 	json_object_set_new(o, "pending", json_pack("{s:I,s:I,s:I}",
 		"adds", (json_int_t)(e->rt.adding.n_routes + e->rt.adding.n_rules),
 		"deletes", (json_int_t)(e->rt.deleting.n_routes + e->rt.deleting.n_rules),

@@ -23,6 +23,15 @@ struct ipc_msg;
 #define ROUTE_RETRY_MAX_MS 30000
 #define ROUTE_RETRY_FORGET_MS 60000
 #define ROUTE_MAX_RETRY 64
+/*
+ * How long a route or rule request may stay unanswered. The kernel ACKs
+ * before the kernel side's sendto() returns, and the kernel side answers
+ * every request (MSG_RT_ACK), so after 5 s the answer was lost (a full
+ * channel, a kernel side that restarted): everything still in flight is
+ * forgotten, counted as lost, and reconciled afresh (a second add of what
+ * is already there is answered EEXIST or replaces it: harmless).
+ */
+#define ROUTE_ACK_DEADLINE_MS 5000
 
 struct route_retry {
 	bool rule;
@@ -75,6 +84,9 @@ struct engine_route {
 	struct event *retry_timer;
 	uint64_t retry_at;           /* monotonic ns the timer fires, 0 idle */
 	uint64_t repaired, refused;
+	uint64_t inflight_since;     /* monotonic ns the in-flight set was last empty; 0 */
+	uint32_t ack_deadline_ms;    /* ROUTE_ACK_DEADLINE_MS; tests shorten it */
+	uint64_t acks_lost;          /* requests forgotten at the deadline */
 	struct log_ratelimit refuse_rl;
 };
 
