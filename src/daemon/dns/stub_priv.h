@@ -91,6 +91,7 @@ struct stub_tx {
 	size_t last_fail_len;
 	struct event *timer;
 	uint64_t start_ns, deadline_ns;
+	uint64_t step_due_ns;          /* the step timer's due time, on stub_now_ns() */
 	bool answered_tcp;
 	unsigned addr_waits;
 	bool no_cache;                 /* DO or CD set: not cached */

@@ -29,8 +29,16 @@ static void stx_arm(struct stub_tx *tx, uint64_t wait_ns)
 
 	if (now + wait_ns > tx->deadline_ns)
 		wait_ns = tx->deadline_ns > now ? tx->deadline_ns - now : 0;
+	tx->step_due_ns = now + wait_ns;
+	wait_ns += 999;                /* whole microseconds, rounded up */
 	tv.tv_sec = (time_t)(wait_ns / 1000000000ull);
 	tv.tv_usec = (suseconds_t)(wait_ns % 1000000000ull / 1000);
+	/* libevent counts a relative timeout from the time it cached when
+	 * this loop iteration began, which under load is milliseconds old: the
+	 * step would then fire before the attempt's RTO has passed on the
+	 * clock it was sent by, and a silent server would not be counted as
+	 * timing out (stx_att_expire). Count from now. */
+	event_base_update_cache_time(tx->s->base);
 	evtimer_add(tx->timer, &tv);
 }
 
@@ -308,10 +316,18 @@ static void stx_next_pvd(struct stub_tx *tx)
 static void stx_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct stub_tx *tx = arg;
+	uint64_t now = stub_now_ns();
 
 	(void)fd;
 	(void)what;
-	if (stub_now_ns() >= tx->deadline_ns) {
+	/* Woken before the due time on our own clock (libevent's is coarse and
+	 * cached): wait the rest, so the schedule moves past a server only once
+	 * its RTO has passed by the clock stx_att_expire judges timeouts by. */
+	if (now < tx->step_due_ns) {
+		stx_arm(tx, tx->step_due_ns - now);
+		return;
+	}
+	if (now >= tx->deadline_ns) {
 		stx_fail(tx);
 		return;
 	}
