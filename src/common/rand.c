@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "common/rand.h"
 
+#include <errno.h>
 #include <string.h>
 #include <sys/random.h>
 #include <unistd.h>
@@ -44,6 +45,35 @@ void rand_bytes(void *buf, size_t len)
 		memcpy(p + got, &v, k);
 		got += k;
 	}
+}
+
+int rand_secure_bytes(void *buf, size_t len)
+{
+	uint8_t *p = buf;
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t n = getrandom(p + got, len - got, 0);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			int r = n < 0 ? -errno : -EIO;
+
+			rand_bytes(buf, len);
+			return r;
+		}
+		got += (size_t)n;
+	}
+	return 0;
+}
+
+uint32_t rand_secure_u32(void)
+{
+	uint32_t x;
+
+	(void)rand_secure_bytes(&x, sizeof(x));
+	return x;
 }
 
 uint32_t rand_u32(void)

@@ -262,6 +262,14 @@ static void test_rand(void **state)
 	assert_int_equal(edge[0], 1);
 	assert_int_equal(edge[4], 5);
 	assert_false(x == y && y == w);
+	/* The unguessable kind comes from the kernel here (getrandom works on
+	 * any kernel mif supports), never from the fallback. */
+	assert_int_equal(rand_secure_bytes(a, sizeof(a)), 0);
+	assert_int_equal(rand_secure_bytes(b, sizeof(b)), 0);
+	assert_memory_not_equal(a, b, sizeof(a));
+	assert_int_equal(rand_secure_bytes(edge + 1, 3), 0);
+	assert_int_equal(edge[0], 1);
+	assert_int_equal(edge[4], 5);
 }
 
 static void test_bind_socket(void **state)

@@ -120,7 +120,7 @@ static void d4_discover(struct engine_dhcp4 *c)
 {
 	if (c->state != D4_SELECTING) {
 		c->state = D4_SELECTING;
-		c->xid = rand_u32();
+		c->xid = rand_secure_u32();
 		c->exchange_ns = log_now_ns();
 		c->tries = 0;
 	}
@@ -192,7 +192,7 @@ static void d4_timer_bound(struct engine_dhcp4 *c, uint64_t now)
 	if (c->state == D4_BOUND || (c->state == D4_RENEWING && now < c->t2_at)) {
 		if (c->state == D4_BOUND) {
 			c->state = D4_RENEWING;
-			c->xid = rand_u32();
+			c->xid = rand_secure_u32();
 			c->exchange_ns = now;
 		}
 		d4_renew_step(c, c->t2_at, false);

@@ -97,7 +97,7 @@ static void d6_send(struct engine_dhcp6 *c)
 static void d6_begin(struct engine_dhcp6 *c)
 {
 	c->state = D6_REQUESTING;
-	c->xid = rand_u32() & 0xffffff;
+	c->xid = rand_secure_u32() & 0xffffff;
 	c->start_ns = log_now_ns();
 	c->rt_ns = 0;
 }

@@ -113,7 +113,7 @@ uint16_t stub_random16(struct stub *s)
 	uint16_t v;
 
 	if (s->rnd_left < 2) {
-		rand_bytes(s->rnd, sizeof(s->rnd));
+		(void)rand_secure_bytes(s->rnd, sizeof(s->rnd));
 		s->rnd_left = sizeof(s->rnd);
 	}
 	s->rnd_left -= 2;
