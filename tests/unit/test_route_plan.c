@@ -340,6 +340,51 @@ static void test_disabled(void **state)
 	assert_int_equal(w->p.n_routes + w->p.n_rules, 0);
 }
 
+/* route_plan_add_* drop duplicates through the plan's index, as a scan
+ * would: one route per kernel key (the first wins), one rule per identity,
+ * and the same after the entries were changed behind the index's back. */
+static void test_add_dedup_index(void **state)
+{
+	struct route_plan p;
+	struct nl_route r;
+	struct nl_rule u;
+
+	(void)state;
+	memset(&p, 0, sizeof(p));
+	for (int round = 0; round < 2; round++) {
+		for (uint32_t i = 0; i < 3000; i++) {
+			memset(&r, 0, sizeof(r));
+			r.family = AF_INET6;
+			r.table = 1000 + i % 1000;       /* each key three times */
+			r.dst_len = 64;
+			r.oif = (int)(i / 1000) + 1;     /* the first one must stay */
+			assert_int_equal(route_plan_add_route(&p, &r), 0);
+			memset(&u, 0, sizeof(u));
+			u.family = AF_INET;
+			u.priority = 10000 + i % 1500;   /* each rule twice */
+			u.table = 1000;
+			assert_int_equal(route_plan_add_rule(&p, &u), 0);
+		}
+		assert_int_equal(p.n_routes, 1000);
+		assert_int_equal(p.n_rules, 1500);
+		for (size_t i = 0; i < p.n_routes; i++)
+			assert_int_equal(p.routes[i].oif, 1);
+		/* Change entries in place behind the index: after the drop, a
+		 * duplicate of the changed entry is found, the old one is not. */
+		p.routes[0].table = 5000;
+		route_plan_index_drop(&p);
+		r.table = 5000;
+		r.oif = 9;
+		assert_int_equal(route_plan_add_route(&p, &r), 0);
+		assert_int_equal(p.n_routes, 1000);
+		r.table = 1000;
+		assert_int_equal(route_plan_add_route(&p, &r), 0);
+		assert_int_equal(p.n_routes, 1001);
+		route_plan_clear(&p);
+	}
+	route_plan_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -350,6 +395,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mark_generations, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_from_rules_skip_marked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_disabled, setup, teardown),
+		cmocka_unit_test(test_add_dedup_index),
 		cmocka_unit_test_setup_teardown(test_marks_and_unreachable, setup, teardown),
 	};
 

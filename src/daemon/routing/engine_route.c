@@ -47,11 +47,13 @@ static int er_push(void **arr, size_t *n, size_t *cap, const void *item, size_t 
 
 static int er_push_route(struct route_plan *p, const struct nl_route *r)
 {
+	route_plan_index_drop(p);
 	return er_push((void **)&p->routes, &p->n_routes, &p->cap_routes, r, sizeof(*r));
 }
 
 static int er_push_rule(struct route_plan *p, const struct nl_rule *r)
 {
+	route_plan_index_drop(p);
 	return er_push((void **)&p->rules, &p->n_rules, &p->cap_rules, r, sizeof(*r));
 }
 
@@ -92,64 +94,9 @@ struct er_index {
 	size_t mask;
 };
 
-static uint64_t er_mix(uint64_t h, const void *data, size_t len)
-{
-	const uint8_t *b = data;
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ b[i]) * 0x100000001b3ull;   /* FNV-1a */
-	return h;
-}
-
-#define ER_MIX(h, field) ((h) = er_mix((h), &(field), sizeof(field)))
-
-static uint64_t er_hash_route(const struct nl_route *r, bool key)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-
-	ER_MIX(h, r->family);
-	ER_MIX(h, r->table);
-	ER_MIX(h, r->dst_len);
-	ER_MIX(h, r->priority);
-	ER_MIX(h, r->dst);
-	if (key)
-		return h;
-	ER_MIX(h, r->oif);
-	ER_MIX(h, r->pref);
-	ER_MIX(h, r->has_gateway);
-	if (r->has_gateway)
-		ER_MIX(h, r->gateway);
-	ER_MIX(h, r->has_prefsrc);
-	if (r->has_prefsrc)
-		ER_MIX(h, r->prefsrc);
-	return h;
-}
-
-static uint64_t er_hash_rule(const struct nl_rule *r)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-	uint8_t action = r->action ? r->action : FR_ACT_TO_TBL;   /* as rule_same */
-
-	ER_MIX(h, r->family);
-	ER_MIX(h, r->priority);
-	ER_MIX(h, r->table);
-	ER_MIX(h, action);
-	ER_MIX(h, r->src_len);
-	ER_MIX(h, r->src);
-	ER_MIX(h, r->has_fwmark);
-	if (r->has_fwmark) {
-		ER_MIX(h, r->fwmark);
-		ER_MIX(h, r->fwmask);
-	}
-	ER_MIX(h, r->has_suppress_prefixlen);
-	if (r->has_suppress_prefixlen)
-		ER_MIX(h, r->suppress_prefixlen);
-	return h;
-}
-
 static uint64_t er_index_hash(const struct er_index *x, const void *obj)
 {
-	return x->rule ? er_hash_rule(obj) : er_hash_route(obj, x->key);
+	return x->rule ? rule_hash(obj) : route_hash(obj, x->key);
 }
 
 static bool er_index_same(const struct er_index *x, size_t i, const void *obj)
@@ -196,12 +143,14 @@ static bool er_index_has(const struct er_index *x, const void *obj)
 
 static void er_drop_route(struct route_plan *p, long i)
 {
+	route_plan_index_drop(p);
 	if (i >= 0)
 		p->routes[i] = p->routes[--p->n_routes];
 }
 
 static void er_drop_rule(struct route_plan *p, long i)
 {
+	route_plan_index_drop(p);
 	if (i >= 0)
 		p->rules[i] = p->rules[--p->n_rules];
 }
@@ -364,15 +313,17 @@ static bool er_inflight_lapse(struct engine *e, uint64_t now)
 	e->rt.acks_lost += n;
 	e->rt.adding.n_routes = e->rt.adding.n_rules = 0;
 	e->rt.deleting.n_routes = e->rt.deleting.n_rules = 0;
+	route_plan_index_drop(&e->rt.adding);
+	route_plan_index_drop(&e->rt.deleting);
 	e->rt.inflight_since = 0;
 	return true;
 }
 
 static void er_send_route(struct engine *e, bool add, const struct nl_route *r)
 {
-	er_inflight_start(e);
 	if (engine_send(e, add ? MSG_RT_ROUTE_ADD : MSG_RT_ROUTE_DEL, r, sizeof(*r)) < 0)
 		return;
+	er_inflight_start(e);
 	e->rt.messages++;
 	e->rt.last_messages++;
 	if (er_push_route(add ? &e->rt.adding : &e->rt.deleting, r) < 0)
@@ -381,9 +332,9 @@ static void er_send_route(struct engine *e, bool add, const struct nl_route *r)
 
 static void er_send_rule(struct engine *e, bool add, const struct nl_rule *r)
 {
-	er_inflight_start(e);
 	if (engine_send(e, add ? MSG_RT_RULE_ADD : MSG_RT_RULE_DEL, r, sizeof(*r)) < 0)
 		return;
+	er_inflight_start(e);
 	e->rt.messages++;
 	e->rt.last_messages++;
 	if (er_push_rule(add ? &e->rt.adding : &e->rt.deleting, r) < 0)
@@ -509,7 +460,8 @@ static void er_ack_route(struct engine *e, bool add, const struct nl_route *r, i
 		return;
 	}
 	if (add) {
-		/* NLM_F_REPLACE: the new route took the place of its key's old one. */
+		/* NLM_F_REPLACE: the new route took the place of its key's old one
+		 * (er_push_route below drops the plan's index). */
 		for (size_t i = 0; i < in->n_routes;)
 			if (route_key_same(&in->routes[i], r))
 				in->routes[i] = in->routes[--in->n_routes];

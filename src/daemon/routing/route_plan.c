@@ -102,6 +102,7 @@ void route_tables_gc(struct route_tables *t, const struct pvd_store *s)
 void route_plan_clear(struct route_plan *p)
 {
 	p->n_routes = p->n_rules = 0;
+	route_plan_index_drop(p);
 	p->default_pvd[0] = p->default_pvd[1] = 0;
 	p->why[0][0] = p->why[1][0] = '\0';
 }
@@ -110,6 +111,8 @@ void route_plan_free(struct route_plan *p)
 {
 	free(p->routes);
 	free(p->rules);
+	free(p->ix_routes.slot);
+	free(p->ix_rules.slot);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -146,33 +149,165 @@ bool rule_same(const struct nl_rule *a, const struct nl_rule *b)
 	       (!a->has_suppress_prefixlen || a->suppress_prefixlen == b->suppress_prefixlen);
 }
 
-#define ROUTE_PLAN_PUSH(arr, n, cap, item, same)                             \
-	do {                                                                 \
-		for (size_t i_ = 0; i_ < (n); i_++)                          \
-			if (same(&(arr)[i_], (item)))                        \
-				return 0;  /* already planned */             \
-		if ((n) == (cap)) {                                          \
-			size_t nc_ = (cap) ? (cap) * 2 : 64;                 \
-			void *na_ = realloc((arr), nc_ * sizeof(*(arr)));    \
-			if (!na_)                                            \
-				return -ENOMEM;                              \
-			(arr) = na_;                                         \
-			(cap) = nc_;                                         \
-		}                                                            \
-		(arr)[(n)++] = *(item);                                      \
-		return 0;                                                    \
-	} while (0)
+static uint64_t rp_mix(uint64_t h, const void *data, size_t len)
+{
+	const uint8_t *b = data;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ b[i]) * 0x100000001b3ull;   /* FNV-1a */
+	return h;
+}
+
+#define RP_MIX(h, field) ((h) = rp_mix((h), &(field), sizeof(field)))
+
+uint64_t route_hash(const struct nl_route *r, bool key)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	RP_MIX(h, r->family);
+	RP_MIX(h, r->table);
+	RP_MIX(h, r->dst_len);
+	RP_MIX(h, r->priority);
+	RP_MIX(h, r->dst);
+	if (key)
+		return h;
+	RP_MIX(h, r->oif);
+	RP_MIX(h, r->pref);
+	RP_MIX(h, r->has_gateway);
+	if (r->has_gateway)
+		RP_MIX(h, r->gateway);
+	RP_MIX(h, r->has_prefsrc);
+	if (r->has_prefsrc)
+		RP_MIX(h, r->prefsrc);
+	return h;
+}
+
+uint64_t rule_hash(const struct nl_rule *r)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	uint8_t action = rp_action(r);
+
+	RP_MIX(h, r->family);
+	RP_MIX(h, r->priority);
+	RP_MIX(h, r->table);
+	RP_MIX(h, action);
+	RP_MIX(h, r->src_len);
+	RP_MIX(h, r->src);
+	RP_MIX(h, r->has_fwmark);
+	if (r->has_fwmark) {
+		RP_MIX(h, r->fwmark);
+		RP_MIX(h, r->fwmask);
+	}
+	RP_MIX(h, r->has_suppress_prefixlen);
+	if (r->has_suppress_prefixlen)
+		RP_MIX(h, r->suppress_prefixlen);
+	return h;
+}
+
+void route_plan_index_drop(struct route_plan *p)
+{
+	p->ix_routes.ok = p->ix_rules.ok = false;
+}
+
+static uint64_t rp_ix_hash(const struct route_plan *p, bool rule, size_t i)
+{
+	return rule ? rule_hash(&p->rules[i]) : route_hash(&p->routes[i], true);
+}
+
+static void rp_ix_put(struct route_index *x, uint64_t h, size_t i)
+{
+	size_t s = (size_t)h & x->mask;
+
+	while (x->slot[s])
+		s = (s + 1) & x->mask;
+	x->slot[s] = (uint32_t)i + 1;
+	x->n++;
+}
+
+/* (Re)build x over the plan's n entries with room for at least want. */
+static int rp_ix_build(struct route_index *x, const struct route_plan *p, bool rule, size_t want)
+{
+	size_t n = rule ? p->n_rules : p->n_routes, cap = 64;
+	uint32_t *slot;
+
+	while (cap < 2 * want)
+		cap *= 2;
+	slot = calloc(cap, sizeof(*slot));
+	if (!slot)
+		return -ENOMEM;
+	free(x->slot);
+	*x = (struct route_index){ .slot = slot, .mask = cap - 1, .ok = true };
+	for (size_t i = 0; i < n; i++)
+		rp_ix_put(x, rp_ix_hash(p, rule, i), i);
+	return 0;
+}
+
+/* Is an equal entry planned already? Index when it can, scan when not. */
+static bool rp_ix_has(struct route_plan *p, bool rule, const void *item, uint64_t h)
+{
+	struct route_index *x = rule ? &p->ix_rules : &p->ix_routes;
+	size_t n = rule ? p->n_rules : p->n_routes;
+
+	if ((!x->ok || x->n != n || 2 * (n + 1) > x->mask + 1) &&
+	    rp_ix_build(x, p, rule, n + 1) < 0) {
+		x->ok = false;
+		for (size_t i = 0; i < n; i++)
+			if (rule ? rule_same(&p->rules[i], item) :
+				   route_key_same(&p->routes[i], item))
+				return true;
+		return false;
+	}
+	for (size_t s = (size_t)h & x->mask; x->slot[s]; s = (s + 1) & x->mask) {
+		size_t i = x->slot[s] - 1;
+
+		if (rule ? rule_same(&p->rules[i], item) : route_key_same(&p->routes[i], item))
+			return true;
+	}
+	return false;
+}
+
+static int rp_grow(void **arr, size_t *cap, size_t size)
+{
+	size_t nc = *cap ? *cap * 2 : 64;
+	void *na = realloc(*arr, nc * size);
+
+	if (!na)
+		return -ENOMEM;
+	*arr = na;
+	*cap = nc;
+	return 0;
+}
 
 /* One route per kernel key: the first planned wins (a router's default
  * route, with its source, before a DHCP 121 0/0 route to the same place). */
 int route_plan_add_route(struct route_plan *p, const struct nl_route *r)
 {
-	ROUTE_PLAN_PUSH(p->routes, p->n_routes, p->cap_routes, r, route_key_same);
+	uint64_t h = route_hash(r, true);
+
+	if (rp_ix_has(p, false, r, h))
+		return 0;   /* already planned */
+	if (p->n_routes == p->cap_routes &&
+	    rp_grow((void **)&p->routes, &p->cap_routes, sizeof(*r)) < 0)
+		return -ENOMEM;
+	p->routes[p->n_routes++] = *r;
+	if (p->ix_routes.ok)
+		rp_ix_put(&p->ix_routes, h, p->n_routes - 1);
+	return 0;
 }
 
 int route_plan_add_rule(struct route_plan *p, const struct nl_rule *r)
 {
-	ROUTE_PLAN_PUSH(p->rules, p->n_rules, p->cap_rules, r, rule_same);
+	uint64_t h = rule_hash(r);
+
+	if (rp_ix_has(p, true, r, h))
+		return 0;
+	if (p->n_rules == p->cap_rules &&
+	    rp_grow((void **)&p->rules, &p->cap_rules, sizeof(*r)) < 0)
+		return -ENOMEM;
+	p->rules[p->n_rules++] = *r;
+	if (p->ix_rules.ok)
+		rp_ix_put(&p->ix_rules, h, p->n_rules - 1);
+	return 0;
 }
 
 static bool rp_v4(const struct in6_addr *a)

@@ -73,10 +73,23 @@ struct route_tables {
 	uint16_t gen[ROUTE_MAX_TABLES];
 };
 
+/* Open-addressing index of a plan's routes (by kernel key) or rules, so
+ * that route_plan_add_* finds duplicates in O(1): a plan of 256 PvDs has
+ * thousands of entries and a scan per entry cost most of a sync. */
+struct route_index {
+	uint32_t *slot;              /* entry + 1; 0: empty */
+	size_t mask;                 /* slots - 1 */
+	size_t n;                    /* entries indexed */
+	bool ok;                     /* false: rebuild before use */
+};
+
 struct route_plan {
 	size_t n_routes, n_rules, cap_routes, cap_rules;
 	struct nl_route *routes;
 	struct nl_rule *rules;
+	/* Kept by route_plan_add_*; whoever changes routes or rules another
+	 * way calls route_plan_index_drop. */
+	struct route_index ix_routes, ix_rules;
 	/* The default choice per family (index 0 IPv4, 1 IPv6): handle or 0. */
 	uint64_t default_pvd[2];
 	char why[2][512];
@@ -104,6 +117,12 @@ void route_plan_clear(struct route_plan *p);
 void route_plan_free(struct route_plan *p);
 
 /* Every attribute equal: nothing to send. */
+/* Hashes that agree with route_same/route_key_same and rule_same: equal
+ * entries hash alike (each covers exactly the fields compared). */
+uint64_t route_hash(const struct nl_route *r, bool key);
+uint64_t rule_hash(const struct nl_rule *r);
+/* The plan's entries were changed other than by route_plan_add_*. */
+void route_plan_index_drop(struct route_plan *p);
 bool route_same(const struct nl_route *a, const struct nl_route *b);
 /* The kernel's key (table, destination, metric): an add with NLM_F_REPLACE
  * overwrites the route with the same key, and a delete by key would hit the
