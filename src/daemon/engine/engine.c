@@ -75,6 +75,7 @@ static void engine_publish(struct engine *e, struct pvd *p)
 	json_t *j;
 	char *d;
 
+	e->ctr.digests++;
 	engine_json_ctx(e, &c, false);
 	j = pvd_json(p, &c);
 	d = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
@@ -106,7 +107,14 @@ static void engine_arm_timer(struct engine *e, uint64_t next, uint64_t now)
 	evtimer_add(e->timer, &tv);
 }
 
-void engine_sync(struct engine *e)
+/*
+ * Expire, drop empty PvDs, publish what changed, then routing and the
+ * stub. all: every PvD may have changed (links, addresses, DHCP, static
+ * specs, timers), so each one's form is compared with what was published;
+ * otherwise only PvDs marked dirty are (an RA changes the PvD it belongs
+ * to, those it took items from and those on its interface, not the rest).
+ */
+static void engine_sync_pass(struct engine *e, bool all)
 {
 	uint64_t now = log_now_ns(), next = PVD_NEVER;
 	struct pvd *p, *np;
@@ -120,7 +128,9 @@ void engine_sync(struct engine *e)
 			pvd_destroy(&e->store, p);
 			continue;
 		}
-		engine_publish(e, p);
+		if (all || p->dirty || !p->digest)
+			engine_publish(e, p);
+		p->dirty = false;
 		uint64_t t = pvd_next_expiry(p);
 
 		if (t < next)
@@ -130,6 +140,16 @@ void engine_sync(struct engine *e)
 	engine_route_sync(e);
 	if (e->sync_cb)
 		e->sync_cb(e->sync_ctx);
+}
+
+void engine_sync(struct engine *e)
+{
+	engine_sync_pass(e, true);
+}
+
+void engine_sync_dirty(struct engine *e)
+{
+	engine_sync_pass(e, false);
 }
 
 static void engine_timer_cb(evutil_socket_t fd, short what, void *arg)

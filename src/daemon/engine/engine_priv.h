@@ -83,6 +83,8 @@ void engine_emit(struct engine *e, enum engine_event ev, json_t *pvd);
 int engine_send(struct engine *e, uint32_t type, const void *data, size_t len);
 /* Recompute every PvD: expire, remove empty ones, emit events, re-arm timer. */
 void engine_sync(struct engine *e);
+/* The same after a change confined to the PvDs marked dirty. */
+void engine_sync_dirty(struct engine *e);
 
 /* engine_static.c */
 void engine_static_load(struct engine *e);

@@ -137,6 +137,10 @@ struct pvd {
 	enum pvd_source captive_source;
 
 	char *digest;                    /* owner's last published form, freed with the PvD */
+	/* Changed since last published, as far as the store can tell: items
+	 * taken by another PvD ("last updater", RFC 8801 3.4) or expired. The
+	 * owner sets it for what it changes itself (engine_sync_dirty). */
+	bool dirty;
 };
 
 TAILQ_HEAD(pvd_list, pvd);

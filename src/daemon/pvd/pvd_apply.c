@@ -89,6 +89,7 @@ static struct pvd_router *pvd_router_in(struct pvd *p, int ifindex, const struct
 			struct pvd *p_ = q_;                                 \
 			(got_) = (find_expr);                                \
 			if (got_) {                                          \
+				p_->dirty = true;                            \
 				TAILQ_REMOVE(&p_->list, got_, e);            \
 				break;                                       \
 			}                                                    \
@@ -100,13 +101,14 @@ static struct pvd_router *pvd_router_in(struct pvd *p, int ifindex, const struct
 	} while (0)
 
 /* Remove the object from every PvD (a zero lifetime withdraws it). */
-#define PVD_WITHDRAW(s, list, find_expr)                                     \
+#define PVD_WITHDRAW(s, list, type, find_expr)                               \
 	do {                                                                 \
 		struct pvd *q_;                                              \
 		TAILQ_FOREACH(q_, &(s)->pvds, e) {                           \
 			struct pvd *p_ = q_;                                 \
-			__typeof__(find_expr) got_ = (find_expr);            \
+			struct type *got_ = (find_expr);                     \
 			if (got_) {                                          \
+				p_->dirty = true;                            \
 				TAILQ_REMOVE(&p_->list, got_, e);            \
 				free(got_);                                  \
 			}                                                    \
@@ -122,7 +124,8 @@ static int pvd_apply_prefix(struct pvd_store *s, struct pvd *p, const struct ra_
 	if (in->prefix.s6_addr[0] == 0xfe && (in->prefix.s6_addr[1] & 0xc0) == 0x80)
 		return 0;
 	if (in->valid == 0) {
-		PVD_WITHDRAW(s, prefixes, pvd_prefix_in(p_, ifindex, &in->prefix, in->plen));
+		PVD_WITHDRAW(s, prefixes, pvd_prefix,
+			     pvd_prefix_in(p_, ifindex, &in->prefix, in->plen));
 		return 0;
 	}
 	PVD_CLAIM(x, s, p, prefixes, pvd_prefix_in(p_, ifindex, &in->prefix, in->plen));
@@ -149,7 +152,7 @@ static int pvd_apply_route(struct pvd_store *s, struct pvd *p, const struct ra_r
 	struct pvd_route *x;
 
 	if (in->lifetime == 0) {
-		PVD_WITHDRAW(s, routes, pvd_route_in(p_, ifindex, in, src));
+		PVD_WITHDRAW(s, routes, pvd_route, pvd_route_in(p_, ifindex, in, src));
 		return 0;
 	}
 	PVD_CLAIM(x, s, p, routes, pvd_route_in(p_, ifindex, in, src));
@@ -172,7 +175,7 @@ static int pvd_apply_dns(struct pvd_store *s, struct pvd *p, const struct ra_rdn
 	struct pvd_dns *x;
 
 	if (in->lifetime == 0) {
-		PVD_WITHDRAW(s, dns, pvd_dns_in(p_, ifindex, &in->addr));
+		PVD_WITHDRAW(s, dns, pvd_dns, pvd_dns_in(p_, ifindex, &in->addr));
 		return 0;
 	}
 	PVD_CLAIM(x, s, p, dns, pvd_dns_in(p_, ifindex, &in->addr));
@@ -192,7 +195,7 @@ static int pvd_apply_domain(struct pvd_store *s, struct pvd *p, const struct ra_
 	struct pvd_domain *x;
 
 	if (in->lifetime == 0) {
-		PVD_WITHDRAW(s, domains, pvd_domain_in(p_, ifindex, in->name));
+		PVD_WITHDRAW(s, domains, pvd_domain, pvd_domain_in(p_, ifindex, in->name));
 		return 0;
 	}
 	PVD_CLAIM(x, s, p, domains, pvd_domain_in(p_, ifindex, in->name));
@@ -320,6 +323,9 @@ void pvd_forget_ifindex(struct pvd_store *s, int ifindex)
 
 void pvd_expire(struct pvd *p, uint64_t now)
 {
+	if (pvd_next_expiry(p) > now)
+		return;       /* nothing due: the common case, and p unchanged */
+	p->dirty = true;
 	PVD_DROP_IF(&p->routers, pvd_router, x->expires <= now);
 	PVD_DROP_IF(&p->prefixes, pvd_prefix, x->expires <= now);
 	PVD_DROP_IF(&p->routes, pvd_route, x->expires <= now);

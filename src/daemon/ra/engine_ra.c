@@ -70,7 +70,7 @@ void engine_on_ra(struct engine *e, const struct ipc_msg *m)
 	enum ra_error why = RA_OK;
 	char ifbuf[16];
 	const char *ifname;
-	struct pvd *p;
+	struct pvd *p, *q;
 	size_t len;
 
 	if (m->hdr.len < sizeof(*h)) {
@@ -102,7 +102,12 @@ void engine_on_ra(struct engine *e, const struct ipc_msg *m)
 	for (size_t i = 0; i < ra->n_prefixes; i++)
 		if (ra->prefixes[i].nested)
 			engine_slaac_prefix(e, h->ifindex, &ra->prefixes[i], h->rx_ns);
-	/* The RA may change where DHCP data belongs (RFC 8801 3.4.1, 3.4.2). */
+	/* The RA may change where DHCP data belongs (RFC 8801 3.4.1, 3.4.2),
+	 * between the PvDs of this interface: those are checked too. */
 	engine_dhcp_after_ra(e, h->ifindex);
-	engine_sync(e);
+	p->dirty = true;
+	TAILQ_FOREACH(q, &e->store.pvds, e)
+		if (pvd_on_ifindex(q, h->ifindex))
+			q->dirty = true;
+	engine_sync_dirty(e);
 }
