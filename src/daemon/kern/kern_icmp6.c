@@ -88,11 +88,12 @@ static void kern_icmp6_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 /* RFC 4861 section 4.1: to all-routers, hop limit 255, from the source the
- * kernel picks on that interface (its link-local address). The SLLA option
- * is left out when the kernel would send from the unspecified address; it
- * cannot know that in advance, so the engine simply retries on schedule
- * when a send fails (EADDRNOTAVAIL while the link-local address is still
- * tentative). */
+ * kernel picks on that interface (its link-local address), with the SLLA
+ * option the engine gives. While the link-local address is still tentative
+ * the kernel has no source to send from and refuses (EADDRNOTAVAIL): the
+ * engine is not told, its next scheduled solicitation (4 s later) is the
+ * retry, and mifd never sends from the unspecified address, where the SLLA
+ * option would be forbidden. */
 void kern_icmp6_send_rs(struct kern *k, const struct ipc_msg *m)
 {
 	const struct msg_rs *q = (const struct msg_rs *)m->data;

@@ -265,25 +265,21 @@ static void kern_nl_report(struct kern *k, const struct nlmsghdr *nlh)
 	}
 	if (err->error == 0)
 		return;
+	/* Route and rule requests were answered above (MSG_RT_ACK), lookups
+	 * too; what is left is an address request, or an answer for a
+	 * request nobody waits for any more (a lapsed lookup whose slot went
+	 * to another request): that one is only logged. */
+	if (slot < 0 || (k->pending[slot].type != MSG_ADDR_CONFIGURE &&
+			 k->pending[slot].type != MSG_ADDR_REMOVE)) {
+		log_debug("kernel side: an error (%s) for no request in flight (seq %u)",
+			  strerror(-err->error), (unsigned)nlh->nlmsg_seq);
+		return;
+	}
 	ke.error = err->error;
-	for (size_t i = 0; i < sizeof(k->pending) / sizeof(k->pending[0]); i++) {
-		if (k->pending[i].seq == nlh->nlmsg_seq) {
-			ke.request = k->pending[i].type;
-			ke.addr = k->pending[i].addr;
-			inet_ntop(ke.addr.family, ke.addr.addr, buf, sizeof(buf));
-		}
-	}
-	if (slot >= 0 && k->pending[slot].type != MSG_ADDR_CONFIGURE &&
-	    k->pending[slot].type != MSG_ADDR_REMOVE) {
-		/* A route or rule: deleting one that is already gone is fine. */
-		if (err->error != -ESRCH && err->error != -ENOENT)
-			log_warn("kernel refused a routing request (%u): %s", k->pending[slot].type,
-				 strerror(-err->error));
-		if (err->error == -ESRCH || err->error == -ENOENT)
-			return;
-	} else {
-		log_warn("kernel refused address request for %s: %s", buf, strerror(-err->error));
-	}
+	ke.request = k->pending[slot].type;
+	ke.addr = k->pending[slot].addr;
+	inet_ntop(ke.addr.family, ke.addr.addr, buf, sizeof(buf));
+	log_warn("kernel refused address request for %s: %s", buf, strerror(-err->error));
 	chan_send(k->ch, MSG_KERNEL_ERROR, &ke, sizeof(ke));
 }
 
