@@ -172,6 +172,14 @@ static void test_too_many(void **state)
 	assert_int_equal(r, -EINVAL);
 	assert_int_equal(c.n_ifaces, KERN_MAX_IFACES);
 	assert_non_null(strstr(err, "--interface: bad or too many names"));
+	/* A list with a bad name leaves the list as it was, not half added. */
+	config_defaults(&c);
+	assert_int_equal(config_set(&c, "mifd", "interfaces", "--interface", "eth0", err,
+				    sizeof(err)), 0);
+	assert_int_equal(config_set(&c, "mifd", "interfaces", "--interface", "eth1,eth2,a/b",
+				    err, sizeof(err)), -EINVAL);
+	assert_int_equal(c.n_ifaces, 1);
+	assert_string_equal(c.ifaces[0], "eth0");
 }
 
 int main(void)

@@ -46,18 +46,23 @@ static int config_fail(char *err, size_t errlen, const char *fmt, ...)
 	return -EINVAL;
 }
 
-/* A list of interface names, separated by spaces or commas. */
+/* A list of interface names, separated by spaces or commas. All or
+ * nothing: on a bad name the list is as it was. */
 static int config_names(const char *name, const char *value, char (*names)[IFNAMSIZ],
 			size_t *n, char *err, size_t errlen)
 {
 	char buf[1024], *save = NULL;
+	size_t n0 = *n;
 
 	if (strlen(value) >= sizeof(buf))
 		return config_fail(err, errlen, "%s: too long", name);
 	strcpy(buf, value);
 	for (char *t = strtok_r(buf, " ,\t", &save); t; t = strtok_r(NULL, " ,\t", &save))
-		if (config_add_name(names, n, t) < 0)
-			return config_fail(err, errlen, "%s: bad or too many names (\"%s\")", name, t);
+		if (config_add_name(names, n, t) < 0) {
+			*n = n0;
+			return config_fail(err, errlen, "%s: bad or too many names (\"%s\")",
+					   name, t);
+		}
 	return 0;
 }
 
