@@ -188,6 +188,7 @@ static void test_lost_answers_lapse(void **state)
 {
 	struct world *w = *state;
 	bool seen[N_WAITING + 1] = { false };
+	uint64_t t0 = cs_ms();
 	json_t *j;
 
 	for (int id = 1; id <= N_WAITING + 1; id++)
@@ -201,8 +202,13 @@ static void test_lost_answers_lapse(void **state)
 	json_decref(j);
 	assert_int_equal(fake_n, N_WAITING);
 
+	/* Nothing lapses before the deadline (200 ms)... */
+	cs_run(w, 2, 150 - (unsigned)(cs_ms() - t0 < 150 ? cs_ms() - t0 : 150));
+	assert_int_equal(cs_lines(w), 0);
+	/* ...and every one does after it. */
 	cs_run(w, N_WAITING, 3000);
 	assert_int_equal(cs_lines(w), N_WAITING);
+	assert_true(cs_ms() - t0 >= 200);
 	for (int i = 0; i < N_WAITING; i++) {
 		json_int_t id;
 
