@@ -323,6 +323,7 @@ static void seams_ra(struct fake *f, int ifindex, unsigned n)
 	memset(buf, 0, sizeof(buf));
 	h->ifindex = ifindex;
 	h->hop_limit = 255;
+	h->rx_ns = log_now_ns();       /* lifetimes count from reception */
 	h->src.s6_addr[0] = 0xfe;
 	h->src.s6_addr[1] = 0x80;
 	h->src.s6_addr[15] = (uint8_t)ifindex;
