@@ -27,34 +27,16 @@
 
 #define ER_MS 1000000ull
 
-/* Grow-and-append without the planner's de-duplication: requests in
- * flight may hold two versions of one route key. */
-static int er_push(void **arr, size_t *n, size_t *cap, const void *item, size_t size)
-{
-	if (*n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 16;
-		void *na = realloc(*arr, ncap * size);
-
-		if (!na)
-			return -ENOMEM;
-		*arr = na;
-		*cap = ncap;
-	}
-	memcpy((char *)*arr + *n * size, item, size);
-	(*n)++;
-	return 0;
-}
-
+/* Append without the planner's de-duplication (route_plan_append_*):
+ * requests in flight may hold two versions of one route key. */
 static int er_push_route(struct route_plan *p, const struct nl_route *r)
 {
-	route_plan_index_drop(p);
-	return er_push((void **)&p->routes, &p->n_routes, &p->cap_routes, r, sizeof(*r));
+	return route_plan_append_route(p, r);
 }
 
 static int er_push_rule(struct route_plan *p, const struct nl_rule *r)
 {
-	route_plan_index_drop(p);
-	return er_push((void **)&p->rules, &p->n_rules, &p->cap_rules, r, sizeof(*r));
+	return route_plan_append_rule(p, r);
 }
 
 static long er_route_idx(const struct route_plan *p, const struct nl_route *r)

@@ -266,15 +266,53 @@ static bool rp_ix_has(struct route_plan *p, bool rule, const void *item, uint64_
 	return false;
 }
 
-static int rp_grow(void **arr, size_t *cap, size_t size)
+/* Room for one more entry. Typed rather than through a void **, which
+ * hides the realloc'd buffer from gcc's -fanalyzer. */
+static int rp_room_routes(struct route_plan *p)
 {
-	size_t nc = *cap ? *cap * 2 : 64;
-	void *na = realloc(*arr, nc * size);
+	size_t nc = p->cap_routes ? p->cap_routes * 2 : 64;
+	struct nl_route *na;
 
+	if (p->n_routes < p->cap_routes)
+		return 0;
+	na = realloc(p->routes, nc * sizeof(*na));
 	if (!na)
 		return -ENOMEM;
-	*arr = na;
-	*cap = nc;
+	p->routes = na;
+	p->cap_routes = nc;
+	return 0;
+}
+
+static int rp_room_rules(struct route_plan *p)
+{
+	size_t nc = p->cap_rules ? p->cap_rules * 2 : 64;
+	struct nl_rule *na;
+
+	if (p->n_rules < p->cap_rules)
+		return 0;
+	na = realloc(p->rules, nc * sizeof(*na));
+	if (!na)
+		return -ENOMEM;
+	p->rules = na;
+	p->cap_rules = nc;
+	return 0;
+}
+
+int route_plan_append_route(struct route_plan *p, const struct nl_route *r)
+{
+	if (rp_room_routes(p) < 0)
+		return -ENOMEM;
+	route_plan_index_drop(p);
+	p->routes[p->n_routes++] = *r;
+	return 0;
+}
+
+int route_plan_append_rule(struct route_plan *p, const struct nl_rule *r)
+{
+	if (rp_room_rules(p) < 0)
+		return -ENOMEM;
+	route_plan_index_drop(p);
+	p->rules[p->n_rules++] = *r;
 	return 0;
 }
 
@@ -286,8 +324,7 @@ int route_plan_add_route(struct route_plan *p, const struct nl_route *r)
 
 	if (rp_ix_has(p, false, r, h))
 		return 0;   /* already planned */
-	if (p->n_routes == p->cap_routes &&
-	    rp_grow((void **)&p->routes, &p->cap_routes, sizeof(*r)) < 0)
+	if (rp_room_routes(p) < 0)
 		return -ENOMEM;
 	p->routes[p->n_routes++] = *r;
 	if (p->ix_routes.ok)
@@ -301,8 +338,7 @@ int route_plan_add_rule(struct route_plan *p, const struct nl_rule *r)
 
 	if (rp_ix_has(p, true, r, h))
 		return 0;
-	if (p->n_rules == p->cap_rules &&
-	    rp_grow((void **)&p->rules, &p->cap_rules, sizeof(*r)) < 0)
+	if (rp_room_rules(p) < 0)
 		return -ENOMEM;
 	p->rules[p->n_rules++] = *r;
 	if (p->ix_rules.ok)

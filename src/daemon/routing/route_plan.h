@@ -123,6 +123,9 @@ uint64_t route_hash(const struct nl_route *r, bool key);
 uint64_t rule_hash(const struct nl_rule *r);
 /* The plan's entries were changed other than by route_plan_add_*. */
 void route_plan_index_drop(struct route_plan *p);
+/* Append r as it is, duplicate or not (requests in flight). 0 or -ENOMEM. */
+int route_plan_append_route(struct route_plan *p, const struct nl_route *r);
+int route_plan_append_rule(struct route_plan *p, const struct nl_rule *r);
 bool route_same(const struct nl_route *a, const struct nl_route *b);
 /* The kernel's key (table, destination, metric): an add with NLM_F_REPLACE
  * overwrites the route with the same key, and a delete by key would hit the
