@@ -26,7 +26,14 @@ world_link r1 eth0 h eth0
 world_lla h eth0 >/dev/null
 world_lla r1 eth0 >/dev/null
 world_mifd h --log-level warning
-rss() { awk '/^VmRSS/{print $2}' "/proc/$WORLD_MIFD_PID/status"; }
+# mifd's three processes together (doc/architecture.md, "The processes").
+rss() {
+	local p t=0
+	for p in "$WORLD_MIFD_PID" $(pgrep -P "$WORLD_MIFD_PID"); do
+		t=$((t + $(awk '/^VmRSS/{print $2}' "/proc/$p/status")))
+	done
+	echo "$t"
+}
 sleep 1
 rss_idle=$(rss)
 

@@ -24,6 +24,18 @@ void log_init(const char *ident, enum log_level level, bool to_stderr)
 		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
 
+void log_reopen_begin(void)
+{
+	if (!log_stderr)
+		closelog();
+}
+
+void log_reopen_end(void)
+{
+	if (!log_stderr)
+		openlog(log_ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
 void log_set_level(enum log_level level)
 {
 	log_level = level;

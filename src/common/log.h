@@ -11,6 +11,11 @@ enum log_level { LOG_LVL_ERR = 0, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG };
 
 void log_init(const char *ident, enum log_level level, bool to_stderr);
 void log_set_level(enum log_level level);
+/* Around closing every descriptor of a new process (a fork that keeps
+ * only its own): the syslog connection is closed first and opened again
+ * after, so it never writes into a descriptor that took its number. */
+void log_reopen_begin(void);
+void log_reopen_end(void);
 enum log_level log_get_level(void);
 /* "error", "warning", "info", "debug" <-> level; returns -EINVAL if unknown. */
 int log_level_parse(const char *s);

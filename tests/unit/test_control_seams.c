@@ -23,12 +23,13 @@
 #include "common/ipc.h"
 #include "common/log.h"
 #include "daemon/control/control.h"
+#include "daemon/control/netview.h"
 #include "daemon/dns/stub.h"
 
-#define N_WAITING 32                 /* control.c's table */
+#define N_WAITING CONTROL_MAX_WAITING   /* control.c's table */
 
 /* The fake stub: dns.resolve hands out tokens and never answers itself. */
-static uint32_t fake_tokens[128];
+static uint32_t fake_tokens[N_WAITING * 2];
 static size_t fake_n;
 
 int stub_resolve(struct stub *s, json_t *params, uint32_t *token, char *err, size_t errlen)
@@ -55,7 +56,9 @@ json_t *stub_status_json(struct stub *s)
 
 struct world {
 	struct event_base *base;
-	struct engine *e;
+	struct engine *e;            /* NULL: nobody answers on the engine's side */
+	struct netview *nv;
+	int efd;                     /* the engine's end when there is no engine */
 	struct control *c;
 	int kfd;                     /* the engine's kernel side: never answers */
 	int cl;                      /* the client */
@@ -122,11 +125,11 @@ static void cs_request(struct world *w, int id, const char *method, const char *
 	assert_int_equal(write(w->cl, line, (size_t)n), n);
 }
 
-static int cs_setup(void **state)
+static int cs_setup_with(void **state, bool engine)
 {
 	struct world *w = calloc(1, sizeof(*w));
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fds[2], err = 0;
+	int fds[2], nfds[2], err = 0;
 
 	assert_non_null(w);
 	snprintf(w->dir, sizeof(w->dir), "/tmp/mif-control-seams-XXXXXX");
@@ -138,7 +141,15 @@ static int cs_setup(void **state)
 	assert_non_null(w->base);
 	w->e = engine_new(w->base, fds[0]);
 	assert_non_null(w->e);
-	w->c = control_new(w->base, w->path, w->e, &err);
+	assert_int_equal(ipc_pair(nfds), 0);
+	w->nv = netview_new(w->base, nfds[1]);
+	assert_non_null(w->nv);
+	w->efd = -1;
+	if (engine)
+		assert_int_equal(engine_net_attach(w->e, nfds[0]), 0);
+	else
+		w->efd = nfds[0];
+	w->c = control_new(w->base, w->path, w->nv, &err);
 	assert_non_null(w->c);
 	control_set_stub(w->c, (struct stub *)w);   /* any pointer: the stub is fake */
 	control_set_deadline(w->c, 200);
@@ -151,13 +162,27 @@ static int cs_setup(void **state)
 	return 0;
 }
 
+static int cs_setup(void **state)
+{
+	return cs_setup_with(state, true);
+}
+
+/* The engine's end of the channel is open, and nobody reads it. */
+static int cs_setup_silent(void **state)
+{
+	return cs_setup_with(state, false);
+}
+
 static int cs_teardown(void **state)
 {
 	struct world *w = *state;
 
 	close(w->cl);
 	control_free(w->c);
+	netview_free(w->nv);
 	engine_free(w->e);
+	if (w->efd >= 0)
+		close(w->efd);
 	close(w->kfd);
 	event_base_free(w->base);
 	rmdir(w->dir);
@@ -194,27 +219,24 @@ static void test_lost_answers_lapse(void **state)
 	for (int id = 1; id <= N_WAITING + 1; id++)
 		cs_request(w, id, "dns.resolve", "{\"name\":\"example.com\"}");
 	cs_run(w, 1, 100);
-	assert_int_equal(cs_lines(w), 1);          /* the one that found no slot */
-	j = cs_take(w);
-	assert_int_equal(json_integer_value(json_object_get(j, "id")), N_WAITING + 1);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "error"),
-				"code")), "EBUSY");
-	json_decref(j);
+	/* The one that found no slot is answered EBUSY, after the others:
+	 * replies come in the order of the requests. */
+	assert_int_equal(cs_lines(w), 0);
 	assert_int_equal(fake_n, N_WAITING);
 
 	/* Nothing lapses before the deadline (200 ms)... */
 	cs_run(w, 2, 150 - (unsigned)(cs_ms() - t0 < 150 ? cs_ms() - t0 : 150));
 	assert_int_equal(cs_lines(w), 0);
 	/* ...and every one does after it. */
-	cs_run(w, N_WAITING, 3000);
-	assert_int_equal(cs_lines(w), N_WAITING);
+	cs_run(w, N_WAITING + 1, 3000);
+	assert_int_equal(cs_lines(w), N_WAITING + 1);
 	assert_true(cs_ms() - t0 >= 200);
 	for (int i = 0; i < N_WAITING; i++) {
 		json_int_t id;
 
 		j = cs_take(w);
 		id = json_integer_value(json_object_get(j, "id"));
-		assert_true(id >= 1 && id <= N_WAITING);
+		assert_int_equal(id, i + 1);        /* in the order asked */
 		assert_false(seen[id]);
 		seen[id] = true;
 		assert_false(json_is_true(json_object_get(j, "ok")));
@@ -224,6 +246,11 @@ static void test_lost_answers_lapse(void **state)
 					"error"), "message")), "no answer within 200 ms"));
 		json_decref(j);
 	}
+	j = cs_take(w);
+	assert_int_equal(json_integer_value(json_object_get(j, "id")), N_WAITING + 1);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "error"),
+				"code")), "EBUSY");
+	json_decref(j);
 	assert_int_equal(cs_replies_counter(w, 100, "lapsed"), N_WAITING);
 
 	/* The stub answers the first one now: too late, nobody hears it. */
@@ -268,11 +295,67 @@ static void test_answer_in_time_once(void **state)
 	assert_int_equal(cs_replies_counter(w, 8, "lapsed"), 0);
 }
 
+/* A request the engine answers, whose answer is lost between the two
+ * processes: the client hears ETIMEDOUT, the slot comes back. */
+static void test_engine_answer_lost(void **state)
+{
+	struct world *w = *state;
+	uint64_t t0 = cs_ms();
+	json_t *j;
+
+	cs_request(w, 1, "pvd.list", "{}");
+	cs_run(w, 1, 3000);
+	assert_true(cs_ms() - t0 >= 200);
+	j = cs_take(w);
+	assert_int_equal(json_integer_value(json_object_get(j, "id")), 1);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "error"),
+				"code")), "ETIMEDOUT");
+	json_decref(j);
+	/* The control socket itself still answers what it knows alone. */
+	cs_request(w, 2, "subscribe", "{}");
+	cs_run(w, 1, 1000);
+	j = cs_take(w);
+	assert_true(json_is_true(json_object_get(j, "ok")));
+	json_decref(j);
+}
+
+/* Requests the engine answers go there and back through the channel. */
+static void test_engine_answers(void **state)
+{
+	struct world *w = *state;
+	json_t *j;
+
+	cs_request(w, 5, "pvd.list", "{}");
+	cs_run(w, 1, 1000);
+	j = cs_take(w);
+	assert_true(json_is_true(json_object_get(j, "ok")));
+	assert_true(json_is_array(json_object_get(json_object_get(j, "result"), "pvds")));
+	json_decref(j);
+	cs_request(w, 6, "pvd.get", "{\"id\":\"nope.example\"}");
+	cs_run(w, 1, 1000);
+	j = cs_take(w);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "error"),
+				"code")), "ENOENT");
+	json_decref(j);
+	cs_request(w, 7, "status", "{}");
+	cs_run(w, 1, 1000);
+	j = cs_take(w);
+	assert_non_null(json_object_get(json_object_get(json_object_get(j, "result"),
+							"processes"), "engine"));
+	assert_non_null(json_object_get(json_object_get(json_object_get(j, "result"),
+							"processes"), "net"));
+	assert_non_null(json_object_get(json_object_get(j, "result"), "routing"));
+	json_decref(j);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_lost_answers_lapse, cs_setup, cs_teardown),
 		cmocka_unit_test_setup_teardown(test_answer_in_time_once, cs_setup, cs_teardown),
+		cmocka_unit_test_setup_teardown(test_engine_answers, cs_setup, cs_teardown),
+		cmocka_unit_test_setup_teardown(test_engine_answer_lost, cs_setup_silent,
+						cs_teardown),
 	};
 
 	log_set_level(LOG_LVL_ERR);

@@ -114,7 +114,6 @@ static int seams_setup(void **state)
 	f->e = engine_new(f->base, fds[0]);
 	assert_non_null(f->e);
 	f->kfd = fds[1];
-	engine_set_pvd_dir(f->e, "/nonexistent/mif-test");
 	engine_set_route_reply(f->e, seams_reply, f);
 	/* Fast enough for a unit test, long enough to see nothing lapse early. */
 	f->e->rt.lookup_deadline_ms = 200;

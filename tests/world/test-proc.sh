@@ -1,13 +1,17 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 #
-# What a running mifd holds, read from /proc (issue 11 item 2, issue 17):
-# after start-up the main thread keeps exactly CAP_NET_ADMIN, CAP_NET_RAW
-# and CAP_NET_BIND_SERVICE (effective, permitted and bounding sets), every
-# thread has no_new_privs, and a helper thread started before the drop (the
-# bind socket's closer) holds no capability at all. mifd is still one
-# process (doc/architecture.md): this test names what each thread holds so
-# that the process split can tighten it.
+# What each of mifd's three processes holds, read from /proc (issue 11
+# item 2, doc/architecture.md "The processes"):
+#   - the privileged parent (the pid mifd started as): uid 0, effective
+#     CAP_NET_ADMIN, CAP_NET_RAW and CAP_NET_BIND_SERVICE (DHCP's ports) only; CAP_SETUID, CAP_SETGID and
+#     CAP_SETPCAP permitted but not effective (to restart the
+#     network-facing process as the unprivileged user); no_new_privs; its
+#     helper thread (the bind socket's closer) holds nothing;
+#   - the engine and the network-facing process: an unprivileged uid, no
+#     capability in any set, no_new_privs, seccomp filter mode (2), not
+#     dumpable, and only sockets, pipes and event descriptors open;
+#   - `mifctl status` names the same pids and capabilities.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mif.sh"
@@ -17,42 +21,74 @@ world_require jq
 world_host h
 world_mifd h
 
-# CAP_NET_BIND_SERVICE (10), CAP_NET_ADMIN (12), CAP_NET_RAW (13).
-want=0000000000003400
 field() { awk -v k="$1:" '$1 == k { print $2 }' "$2"; }
+ZERO=0000000000000000
+# CAP_SETGID (6), CAP_SETUID (7), CAP_SETPCAP (8), CAP_NET_BIND_SERVICE (10),
+# CAP_NET_ADMIN (12), CAP_NET_RAW (13).
+PARENT_EFF=0000000000003400
+PARENT_PRM=00000000000035c0
+P=$WORLD_MIFD_PID
+
+# The parent's threads.
 n=0
-for st in /proc/"$WORLD_MIFD_PID"/task/*/status; do
+for st in /proc/"$P"/task/*/status; do
 	tid=${st%/status}; tid=${tid##*/}
-	name=$(field Name "$st")
 	eff=$(field CapEff "$st"); prm=$(field CapPrm "$st"); bnd=$(field CapBnd "$st")
 	inh=$(field CapInh "$st"); nnp=$(field NoNewPrivs "$st"); sec=$(field Seccomp "$st")
-	world_log "task $tid ($name): CapEff $eff CapPrm $prm CapBnd $bnd CapInh $inh" \
+	world_log "parent task $tid: uid $(field Uid "$st") CapEff $eff CapPrm $prm CapBnd $bnd" \
 		"NoNewPrivs $nnp Seccomp $sec"
-	[ "$nnp" = 1 ] || world_fail "task $tid has no_new_privs unset"
-	[ "$inh" = 0000000000000000 ] || world_fail "task $tid has inheritable capabilities $inh"
-	if [ "$tid" = "$WORLD_MIFD_PID" ]; then
-		[ "$eff" = $want ] && [ "$prm" = $want ] && [ "$bnd" = $want ] ||
-			world_fail "main thread holds $eff/$prm/$bnd, want $want"
+	[ "$nnp" = 1 ] || world_fail "parent task $tid has no_new_privs unset"
+	[ "$inh" = $ZERO ] || world_fail "parent task $tid has inheritable capabilities $inh"
+	if [ "$tid" = "$P" ]; then
+		[ "$eff" = $PARENT_EFF ] && [ "$prm" = $PARENT_PRM ] && [ "$bnd" = $PARENT_PRM ] ||
+			world_fail "parent holds $eff/$prm/$bnd, want $PARENT_EFF/$PARENT_PRM/$PARENT_PRM"
 	else
-		[ "$eff" = 0000000000000000 ] && [ "$prm" = 0000000000000000 ] &&
-			[ "$bnd" = 0000000000000000 ] ||
-			world_fail "helper thread $tid holds $eff/$prm/$bnd, want nothing"
+		[ "$eff" = $ZERO ] && [ "$prm" = $ZERO ] && [ "$bnd" = $ZERO ] ||
+			world_fail "parent helper thread $tid holds $eff/$prm/$bnd, want nothing"
 	fi
 	n=$((n + 1))
 done
-[ "$n" -ge 2 ] || world_fail "expected the main thread and the closer thread, saw $n task(s)"
-world_log "ok: $n threads, each with only its own privileges"
+[ "$n" -ge 2 ] || world_fail "expected the parent's main and closer threads, saw $n"
 
-# Descriptors past stdin, stdout and stderr (the world's log here): every
-# one is a socket, a pipe or an anonymous inode (epoll, timers); mifd keeps
-# no file open after start-up.
-bad=$(for fd in /proc/"$WORLD_MIFD_PID"/fd/*; do
+# Exactly two children, each locked down.
+kids=$(pgrep -P "$P" | sort -n | tr '\n' ' ')
+[ "$(wc -w <<<"$kids")" = 2 ] || world_fail "want 2 child processes of $P, have: $kids"
+for k in $kids; do
+	st=/proc/$k/status
+	uid=$(field Uid "$st")
+	world_log "child $k: uid $uid CapEff $(field CapEff "$st") CapPrm $(field CapPrm "$st")" \
+		"CapBnd $(field CapBnd "$st") NoNewPrivs $(field NoNewPrivs "$st")" \
+		"Seccomp $(field Seccomp "$st") fds $(ls /proc/"$k"/fd | wc -l)"
+	[ "$uid" != 0 ] || world_fail "child $k runs as root"
+	for f in CapEff CapPrm CapBnd CapInh; do
+		[ "$(field $f "$st")" = $ZERO ] || world_fail "child $k has $f $(field $f "$st")"
+	done
+	[ "$(field NoNewPrivs "$st")" = 1 ] || world_fail "child $k has no_new_privs unset"
+	[ "$(field Seccomp "$st")" = 2 ] || world_fail "child $k has no seccomp filter"
+	# Not dumpable: /proc/PID/fd belongs to root, and ptrace is refused.
+	[ "$(stat -c %u /proc/"$k"/fd)" = 0 ] || world_fail "child $k is dumpable"
+	bad=$(for fd in /proc/"$k"/fd/*; do [ "${fd##*/}" -gt 2 ] && readlink "$fd"; done |
+		grep -Ev '^(socket:|pipe:|anon_inode:)' || true)
+	# (libevent's signal pipe is a pipe)
+	[ -z "$bad" ] || world_fail "child $k holds more than sockets, pipes and event inodes: $bad"
+done
+world_log "ok: parent with net_admin, net_raw, net_bind_service; two children with nothing"
+
+# Descriptors of the parent past stdio: sockets, pipes, event inodes.
+bad=$(for fd in /proc/"$P"/fd/*; do
 	[ "${fd##*/}" -gt 2 ] && readlink "$fd"; done |
 	grep -Ev '^(socket:|pipe:|anon_inode:|/dev/null$)' || true)
-[ -z "$bad" ] || world_fail "mifd keeps files open: $bad"
-world_log "ok: $(ls /proc/"$WORLD_MIFD_PID"/fd | wc -l) descriptors, sockets, pipes and event inodes only"
+[ -z "$bad" ] || world_fail "the parent keeps files open: $bad"
 
-# The status mifd reports agrees with /proc.
-mif_status | world_jq '.capabilities | sort == ["net_admin","net_bind_service","net_raw"]' \
-	>/dev/null || world_fail "mifctl status does not list exactly the three capabilities"
+# The status agrees with /proc.
+s=$(mif_status)
+world_jq --argjson p "$P" '.pid == $p and .processes.parent.pid == $p and
+	(.capabilities | sort == ["net_admin","net_bind_service","net_raw"]) and
+	.processes.engine.capabilities == [] and .processes.net.capabilities == []' <<<"$s" \
+	>/dev/null || world_fail "mifctl status disagrees with /proc: $(jq -c .processes <<<"$s")"
+for role in engine net; do
+	pid=$(jq -r ".processes.$role.pid" <<<"$s")
+	grep -qw "$pid" <<<"$kids" || world_fail "status names $role pid $pid, not a child"
+done
+world_log "ok: status names the three processes: $(jq -c '.processes | map_values(.pid)' <<<"$s")"
 world_pass

@@ -62,7 +62,7 @@ struct bs_conn {
 
 struct bindsock {
 	struct event_base *base;
-	struct engine *engine;
+	const struct bind_table *table;  /* the engine's, kept by the parent */
 	struct event *lev, *retry;
 	int lfd;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
@@ -223,7 +223,7 @@ static void bs_error(struct bindsock *b, int fd, const struct ucred *who, int er
 /* Policy hook: may this caller bind a socket to this PvD? Today every
  * local user may use every PvD (the socket is theirs, and the mark only
  * selects among networks the host already uses). Returns 0 or -EACCES. */
-static int bs_may_use(const struct ucred *who, const struct engine_bind_info *pvd)
+static int bs_may_use(const struct ucred *who, const struct bind_info *pvd)
 {
 	(void)who;
 	(void)pvd;
@@ -328,7 +328,7 @@ static int bs_bound_dev(int fd, int *dev)
  * someone who meant it to stay: refuse. Several interfaces (ifindex 0):
  * mifd cannot tell whether the device is one of them, so it refuses.
  */
-static int bs_check_prior(int fd, const struct engine_bind_info *in, const char **msg)
+static int bs_check_prior(int fd, const struct bind_info *in, const char **msg)
 {
 	uint32_t mark = 0;
 	socklen_t l = sizeof(mark);
@@ -359,7 +359,7 @@ static int bs_check_prior(int fd, const struct engine_bind_info *in, const char 
  * on-link fallback above, but only on the PvD's own interface, which is
  * better than the IPv6 leak. A device already bound (the PvD's) is kept.
  */
-static int bs_apply(int fd, int family, struct engine_bind_info *in, const char **msg)
+static int bs_apply(int fd, int family, struct bind_info *in, const char **msg)
 {
 	int e = bs_check_prior(fd, in, msg);
 
@@ -384,7 +384,7 @@ static void bs_fail(struct bs_conn *c, int err, const char *msg)
 static void bs_handle(struct bs_conn *c, const struct bs_req *r)
 {
 	struct bindsock *b = c->b;
-	struct engine_bind_info in;
+	struct bind_info in;
 	char id[PVD_ID_MAX], err[320];
 	const char *msg = NULL;
 	int e, family = 0;
@@ -407,7 +407,7 @@ static void bs_handle(struct bs_conn *c, const struct bs_req *r)
 		bs_fail(c, -e, msg);
 		return;
 	}
-	if ((e = engine_bind_lookup(b->engine, id, &in, err, sizeof(err))) < 0) {
+	if ((e = bind_table_lookup(b->table, id, &in, err, sizeof(err))) < 0) {
 		bs_fail(c, -e, err);
 		return;
 	}
@@ -617,8 +617,8 @@ static void bs_netns_init(struct bindsock *b)
 	b->ns_ino = st.st_ino;
 }
 
-struct bindsock *bindsock_new(struct event_base *base, const char *ctl_path, struct engine *e,
-			      int *err)
+struct bindsock *bindsock_new(struct event_base *base, const char *ctl_path,
+			      const struct bind_table *t, int *err)
 {
 	struct bindsock *b;
 
@@ -628,7 +628,7 @@ struct bindsock *bindsock_new(struct event_base *base, const char *ctl_path, str
 	if (!(b = calloc(1, sizeof(*b))))
 		return *err = -ENOMEM, NULL;
 	b->base = base;
-	b->engine = e;
+	b->table = t;
 	b->rl = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 1);
 	LIST_INIT(&b->conns);
 	*err = paths_bind_socket(ctl_path, b->path, sizeof(b->path));

@@ -16,7 +16,7 @@
 #include <event2/event.h>
 #include <stddef.h>
 
-#include "daemon/engine/engine.h"
+#include "daemon/bind/bind_table.h"
 
 /*
  * One request per connection: mifd answers and closes. Each connection has
@@ -40,8 +40,8 @@ struct bindsock;
 
 /* Listen beside ctl_path. Returns NULL with *err set (-EADDRINUSE when
  * another mifd answers there). */
-struct bindsock *bindsock_new(struct event_base *base, const char *ctl_path, struct engine *e,
-			      int *err);
+struct bindsock *bindsock_new(struct event_base *base, const char *ctl_path,
+			      const struct bind_table *t, int *err);
 void bindsock_free(struct bindsock *b);
 
 #endif

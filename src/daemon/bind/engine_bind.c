@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What the bind socket (bindsock.c) needs to bind an application's socket
- * to a PvD: the PvD's routing mark (route_mark_of: its table with the
- * "bound" flag, so rule base+250 refuses any fallback) and, when the PvD
- * lives on exactly one interface, that interface. Read-only.
+ * What the bind socket (bindsock.c, in the privileged parent) needs to bind
+ * an application's socket to a PvD: the PvD's routing mark (route_mark_of:
+ * its table with the "bound" flag, so rule base+250 refuses any fallback)
+ * and, when the PvD lives on exactly one interface, that interface. Sent
+ * as the bind table (bind/bind_table.h) after each sync that changes it.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "daemon/bind/bind_table.h"
 #include "daemon/engine/engine_priv.h"
 
 /* The PvD's only interface, or 0 when it spans several (or none). */
@@ -28,29 +30,52 @@ static int eb_single_ifindex(const struct engine *e, const struct pvd *p)
 	return found;
 }
 
-int engine_bind_lookup(struct engine *e, const char *id, struct engine_bind_info *out,
-		       char *err, size_t errlen)
+static int eb_entry(struct engine *e, const struct pvd *p, struct bind_info *out)
 {
-	const struct pvd *p;
-	uint32_t table;
+	uint32_t table = e->rt.ready && e->rt.cfg.enabled ?
+		route_table_of(&e->rt.tables, &e->rt.cfg, p->handle, false) : 0;
 
 	memset(out, 0, sizeof(*out));
-	if (!id || !*id || strlen(id) >= PVD_ID_MAX)
-		return snprintf(err, errlen, "pvd: a PvD id or handle is required"), -EINVAL;
-	p = pvd_find(&e->store, id);
-	if (!p)
-		return snprintf(err, errlen, "no PvD \"%.200s\"", id), -ENOENT;
-	if (!e->rt.ready || !e->rt.cfg.enabled)
-		return snprintf(err, errlen, "routing is off%s%.200s", e->rt.error[0] ? ": " : "",
-				e->rt.error), -EOPNOTSUPP;
-	table = route_table_of(&e->rt.tables, &e->rt.cfg, p->handle, false);
-	if (!table)
-		return snprintf(err, errlen, "PvD %.200s has no routing table (no routes, "
-				"or out of tables)", p->id), -ENETUNREACH;
 	out->handle = p->handle;
+	out->explicit_ = p->explicit_;
 	snprintf(out->id, sizeof(out->id), "%s", p->id);
 	out->table = table;
-	out->mark = route_mark_of(&e->rt.cfg, &e->rt.tables, table);
-	out->ifindex = eb_single_ifindex(e, p);
+	out->mark = table ? route_mark_of(&e->rt.cfg, &e->rt.tables, table) : 0;
+	out->ifindex = table ? eb_single_ifindex(e, p) : 0;
 	return 0;
+}
+
+/* Send the bind table to the privileged parent (bind/bind_table.h) when
+ * it differs from the last one sent. */
+void engine_bind_publish(struct engine *e)
+{
+	struct msg_bind_begin b = { 0 };
+	struct bind_info in;
+	const struct pvd *p;
+	uint64_t h = 1469598103934665603ull;
+
+	b.routing = e->rt.ready && e->rt.cfg.enabled;
+	snprintf(b.error, sizeof(b.error), "%.190s", e->rt.error);
+	b.n = e->store.count;
+	/* FNV-1a over what would be sent: nothing goes when nothing changed. */
+	for (size_t i = 0; i < sizeof(b); i++)
+		h = (h ^ ((const uint8_t *)&b)[i]) * 1099511628211ull;
+	TAILQ_FOREACH(p, &e->store.pvds, e) {
+		eb_entry(e, p, &in);
+		for (size_t i = 0; i < sizeof(in); i++)
+			h = (h ^ ((const uint8_t *)&in)[i]) * 1099511628211ull;
+	}
+	if (e->bind_sent && h == e->bind_hash)
+		return;
+	if (engine_send(e, MSG_BIND_BEGIN, &b, sizeof(b)) < 0)
+		return;
+	TAILQ_FOREACH(p, &e->store.pvds, e) {
+		eb_entry(e, p, &in);
+		if (engine_send(e, MSG_BIND_ENTRY, &in, sizeof(in)) < 0)
+			return;   /* the parent drops the unfinished table */
+	}
+	if (engine_send(e, MSG_BIND_END, NULL, 0) < 0)
+		return;
+	e->bind_sent = true;
+	e->bind_hash = h;
 }

@@ -19,11 +19,22 @@
 #include "common/log.h"
 #include "common/unixsock.h"
 #include "daemon/core/caps.h"
+#include "daemon/control/netview.h"
 #include "daemon/dns/stub.h"
 #include "proto/ctlmsg.h"
 
+/* A reply in a client's queue: replies go out in the order of the
+ * requests (doc/control-protocol.md), so an answer that comes early waits
+ * for those before it. */
+struct reply {
+	TAILQ_ENTRY(reply) e;
+	char *line;              /* NULL while its answer is awaited */
+};
+
 struct client {
 	TAILQ_ENTRY(client) e;
+	TAILQ_HEAD(, reply) replies;
+	size_t queued;           /* bytes in replies */
 	struct control *ctl;
 	struct bufferevent *bev;
 	uid_t uid;
@@ -31,11 +42,21 @@ struct client {
 	bool subscribed;
 	unsigned events;         /* 1 << enum engine_event, for subscribers */
 	bool closing;            /* close once the output is flushed */
+	bool eof;                /* the client is done sending: close once answered */
+	unsigned pending;        /* its requests waiting for an answer */
+};
+
+/* What a request waiting for an answer does with it. */
+enum control_wait {
+	CW_PASS,                 /* the answer is the reply */
+	CW_STATUS,               /* the engine's status, with this process's added */
+	CW_DNS_LIST,             /* the engine's list, with the stub's state added */
+	CW_DROP,                 /* nobody waits (log.set to the engine) */
 };
 
 struct control {
 	struct event_base *base;
-	struct engine *engine;
+	struct netview *nv;
 	struct stub *stub;           /* NULL when the stub resolver is off */
 	struct event *pause;         /* re-enables the listener after EMFILE */
 	struct evconnlistener *lst;
@@ -43,12 +64,17 @@ struct control {
 	TAILQ_HEAD(, client) clients;
 	unsigned n_clients, n_subscribers;
 	uint64_t requests, refused;
-	struct {                     /* route.get and dns.resolve answers to come */
+	struct {                     /* answers to come: the engine's and the stub's */
 		uint32_t token;
+		bool from_stub;
+		enum control_wait kind;
 		struct client *cl;
+		struct reply *reply;   /* its place in cl's queue */
 		json_t *id;
 		uint64_t deadline_ns;  /* monotonic: answered ETIMEDOUT then */
-	} waiting[32];
+	} waiting[CONTROL_MAX_WAITING];
+	uint32_t next_token;
+	bool owns_path;              /* bound it here: unlink it when done */
 	struct event *sweep;         /* answers what lapsed in waiting */
 	unsigned deadline_ms;        /* CONTROL_REPLY_DEADLINE_MS or control_set_deadline */
 	uint64_t lapsed;             /* answered ETIMEDOUT by the sweep */
@@ -66,6 +92,13 @@ static void control_client_free(struct client *cl)
 			c->waiting[i].token = 0;
 		}
 	}
+	while (!TAILQ_EMPTY(&cl->replies)) {
+		struct reply *rp = TAILQ_FIRST(&cl->replies);
+
+		TAILQ_REMOVE(&cl->replies, rp, e);
+		free(rp->line);
+		free(rp);
+	}
 	TAILQ_REMOVE(&c->clients, cl, e);
 	c->n_clients--;
 	if (cl->subscribed)
@@ -74,12 +107,71 @@ static void control_client_free(struct client *cl)
 	free(cl);
 }
 
+/* Write the replies at the head of the queue that have their answer. */
+static void control_flush(struct client *cl)
+{
+	struct reply *rp;
+
+	while ((rp = TAILQ_FIRST(&cl->replies)) && rp->line) {
+		TAILQ_REMOVE(&cl->replies, rp, e);
+		cl->queued -= strlen(rp->line);
+		bufferevent_write(cl->bev, rp->line, strlen(rp->line));
+		free(rp->line);
+		free(rp);
+	}
+}
+
 static void control_send(struct client *cl, char *line)
 {
+	struct reply *rp;
+
 	if (!line)
 		return;
-	bufferevent_write(cl->bev, line, strlen(line));
-	free(line);
+	if (TAILQ_EMPTY(&cl->replies)) {
+		bufferevent_write(cl->bev, line, strlen(line));
+		free(line);
+		return;
+	}
+	/* Behind an answer still to come; bounded like the output. */
+	if (cl->queued + strlen(line) > CONTROL_MAX_OUTPUT || !(rp = calloc(1, sizeof(*rp)))) {
+		free(line);
+		cl->closing = true;
+		return;
+	}
+	rp->line = line;
+	cl->queued += strlen(line);
+	TAILQ_INSERT_TAIL(&cl->replies, rp, e);
+}
+
+/* The answer for a waiting slot: into its place in the queue. */
+static void control_fill(struct client *cl, struct reply *rp, char *line)
+{
+	if (!line)
+		line = strdup("{\"ok\":false,\"error\":{\"code\":\"ENOMEM\",\"errno\":12}}\n");
+	if (!line)
+		return;
+	rp->line = line;
+	cl->queued += strlen(line);
+	control_flush(cl);
+}
+
+/* One of cl's requests got its answer (or lapsed): a client that has shut
+ * its sending side (`nc -q`) is closed after its last answer is written. */
+static void control_release(struct control *c, size_t i)
+{
+	struct client *cl = c->waiting[i].cl;
+
+	if (!c->waiting[i].reply->line)  /* never answered: free its place */
+		control_fill(cl, c->waiting[i].reply, ctlmsg_reply_error(c->waiting[i].id, EIO,
+							       "no answer"));
+	json_decref(c->waiting[i].id);
+	c->waiting[i].cl = NULL;
+	c->waiting[i].token = 0;
+	if (--cl->pending == 0 && cl->eof) {
+		cl->closing = true;
+		if (evbuffer_get_length(bufferevent_get_output(cl->bev)) == 0)
+			control_client_free(cl);
+	}
 }
 
 static void control_error(struct client *cl, json_t *id, int err, const char *msg)
@@ -87,14 +179,18 @@ static void control_error(struct client *cl, json_t *id, int err, const char *ms
 	control_send(cl, ctlmsg_reply_error(id, err, msg));
 }
 
-static json_t *control_status(struct control *c)
+/* The engine's status (its answer to CTL_STATUS) with this process's. */
+static json_t *control_status(struct control *c, json_t *s)
 {
-	json_t *s = engine_status_json(c->engine);
+	json_t *procs = json_object_get(s, "processes");
 
 	json_object_set_new(s, "version", json_string(MIF_VERSION));
-	json_object_set_new(s, "pid", json_integer(getpid()));
 	json_object_set_new(s, "log_level", json_string(log_level_name(log_get_level())));
-	json_object_set_new(s, "capabilities", caps_json());
+	if (!json_is_object(procs))
+		json_object_set_new(s, "processes", procs = json_object());
+	json_object_set_new(procs, "net", json_pack("{s:i,s:i,s:o,s:o}", "pid", (int)getpid(),
+		"uid", (int)getuid(), "capabilities", caps_json(), "view",
+		netview_status_json(c->nv)));
 	json_object_set_new(s, "control", json_pack("{s:s,s:i,s:i,s:I,s:I,s:{s:i,s:I,s:I}}",
 		"socket", c->path, "clients", c->n_clients, "subscribers", c->n_subscribers,
 		"requests", (json_int_t)c->requests, "refused", (json_int_t)c->refused,
@@ -120,70 +216,10 @@ static void control_log_set(struct client *cl, struct ctl_request *r)
 		return;
 	}
 	log_set_level((enum log_level)l);
+	/* The engine sets its own and the privileged parent's; nobody waits. */
+	netview_call(cl->ctl->nv, 0, CTL_LOG_SET, cl->uid, r->params);
 	log_info("log level set to %s by uid %u", lvl, (unsigned)cl->uid);
 	control_send(cl, ctlmsg_reply_ok(r->id, json_pack("{s:s}", "level", lvl)));
-}
-
-/* pvd.add / pvd.set / pvd.del: the engine validates everything first and
- * names the bad field; nothing changes on error. */
-static void control_pvd_edit(struct client *cl, struct ctl_request *r)
-{
-	struct control *c = cl->ctl;
-	char err[320] = "";
-	const char *id, *msg;
-	json_t *out;
-	int e;
-
-	if (r->method == CTL_PVD_DEL) {
-		if (ctlmsg_param_string(r, "id", true, &id, &msg) < 0) {
-			control_error(cl, r->id, EINVAL, "\"id\" is required");
-			return;
-		}
-		e = engine_pvd_del(c->engine, id, err, sizeof(err));
-		if (e < 0) {
-			control_error(cl, r->id, e, err);
-			return;
-		}
-		log_info("PvD %s deleted by uid %u", id, (unsigned)cl->uid);
-		control_send(cl, ctlmsg_reply_ok(r->id, json_pack("{s:s}", "id", id)));
-		return;
-	}
-	e = r->method == CTL_PVD_ADD ? engine_pvd_add(c->engine, r->params, err, sizeof(err)) :
-				       engine_pvd_set(c->engine, r->params, err, sizeof(err));
-	if (e < 0) {
-		control_error(cl, r->id, e, err);
-		return;
-	}
-	id = json_string_value(json_object_get(r->params, "id"));
-	log_info("PvD %s %s by uid %u", id, r->method == CTL_PVD_ADD ? "added" : "changed",
-		 (unsigned)cl->uid);
-	if (engine_pvd_get_json(c->engine, id, &out) < 0)
-		out = json_pack("{s:s}", "id", id);
-	control_send(cl, ctlmsg_reply_ok(r->id, out));
-}
-
-/* link.set {"interface": NAME, "dhcp4": true|false} */
-static void control_link_set(struct client *cl, struct ctl_request *r)
-{
-	const char *ifname, *msg;
-	json_t *on = json_object_get(r->params, "dhcp4");
-
-	if (ctlmsg_param_string(r, "interface", true, &ifname, &msg) < 0 || strlen(ifname) >= 16) {
-		control_error(cl, r->id, EINVAL, "\"interface\" is required");
-		return;
-	}
-	if (!json_is_boolean(on)) {
-		control_error(cl, r->id, EINVAL, "\"dhcp4\" must be true or false");
-		return;
-	}
-	if (engine_dhcp4_set(cl->ctl->engine, ifname, json_is_true(on)) < 0) {
-		control_error(cl, r->id, ENOSPC, "too many DHCPv4 interfaces");
-		return;
-	}
-	log_info("DHCPv4 %s on %s by uid %u", json_is_true(on) ? "on" : "off", ifname,
-		 (unsigned)cl->uid);
-	control_send(cl, ctlmsg_reply_ok(r->id, json_pack("{s:s,s:O}", "interface", ifname,
-							  "dhcp4", on)));
 }
 
 void control_set_stub(struct control *c, struct stub *s)
@@ -233,11 +269,10 @@ static void control_sweep_cb(evutil_socket_t fd, short what, void *arg)
 			continue;
 		snprintf(msg, sizeof(msg), "no answer within %u ms; mifd gave up waiting "
 			 "(try again)", c->deadline_ms);
-		control_error(c->waiting[i].cl, c->waiting[i].id, ETIMEDOUT, msg);
-		json_decref(c->waiting[i].id);
-		c->waiting[i].cl = NULL;
-		c->waiting[i].token = 0;
+		control_fill(c->waiting[i].cl, c->waiting[i].reply,
+			     ctlmsg_reply_error(c->waiting[i].id, ETIMEDOUT, msg));
 		c->lapsed++;
+		control_release(c, i);
 	}
 	control_arm(c);
 }
@@ -247,63 +282,139 @@ void control_set_deadline(struct control *c, unsigned ms)
 	c->deadline_ms = ms ? ms : CONTROL_REPLY_DEADLINE_MS;
 }
 
-/* route.get and dns.resolve answer later, through control_route_reply. */
-static void control_async(struct client *cl, struct ctl_request *r)
+static int control_slot(struct control *c)
+{
+	for (size_t i = 0; i < CONTROL_MAX_WAITING; i++)
+		if (!c->waiting[i].cl)
+			return (int)i;
+	return -1;
+}
+
+static void control_wait(struct client *cl, int i, struct ctl_request *r, uint32_t token,
+			 bool from_stub, enum control_wait kind, struct reply *rp)
 {
 	struct control *c = cl->ctl;
-	char err[800] = "";
-	uint32_t token;
-	size_t i;
-	int e;
 
-	for (i = 0; i < sizeof(c->waiting) / sizeof(c->waiting[0]) && c->waiting[i].cl; i++)
-		;
-	if (i == sizeof(c->waiting) / sizeof(c->waiting[0])) {
-		control_error(cl, r->id, EBUSY, "too many lookups in progress");
-		return;
-	}
-	if (r->method == CTL_DNS_RESOLVE && !c->stub) {
-		control_error(cl, r->id, EOPNOTSUPP, "the DNS stub resolver is off");
-		return;
-	}
-	if (r->method == CTL_DNS_RESOLVE)
-		e = stub_resolve(c->stub, r->params, &token, err, sizeof(err));
-	else
-		e = engine_route_get(c->engine, r->params, &token, err, sizeof(err));
-	if (e < 0) {
-		control_error(cl, r->id, e, err);
-		return;
-	}
+	TAILQ_INSERT_TAIL(&cl->replies, rp, e);
+	c->waiting[i].reply = rp;
 	c->waiting[i].token = token;
+	c->waiting[i].from_stub = from_stub;
+	c->waiting[i].kind = kind;
 	c->waiting[i].cl = cl;
 	c->waiting[i].id = json_incref(r->id);
+	cl->pending++;
 	c->waiting[i].deadline_ns = log_now_ns() + (uint64_t)c->deadline_ms * 1000000u;
 	control_arm(c);
 }
 
-void control_route_reply(void *ctx, uint32_t token, int err, json_t *result, const char *msg)
+/* dns.resolve: the stub answers later, through control_route_reply. */
+static void control_resolve(struct client *cl, struct ctl_request *r)
 {
-	struct control *c = ctx;
+	struct control *c = cl->ctl;
+	char err[800] = "";
+	struct reply *rp;
+	uint32_t token;
+	int i = control_slot(c), e;
+
+	if (i < 0) {
+		control_error(cl, r->id, EBUSY, "too many lookups in progress");
+		return;
+	}
+	if (!c->stub) {
+		control_error(cl, r->id, EOPNOTSUPP, "the DNS stub resolver is off");
+		return;
+	}
+	if (!(rp = calloc(1, sizeof(*rp)))) {
+		control_error(cl, r->id, ENOMEM, "out of memory");
+		return;
+	}
+	e = stub_resolve(c->stub, r->params, &token, err, sizeof(err));
+	if (e < 0) {
+		free(rp);
+		control_error(cl, r->id, e, err);
+		return;
+	}
+	control_wait(cl, i, r, token, true, CW_PASS, rp);
+}
+
+/* A request the engine answers (engine_ctl.c): forwarded, answered
+ * through control_engine_reply. */
+static void control_call(struct client *cl, struct ctl_request *r, enum control_wait kind)
+{
+	struct control *c = cl->ctl;
+	int i = control_slot(c), e;
+	struct reply *rp;
+	uint32_t token;
+
+	if (i < 0) {
+		control_error(cl, r->id, EBUSY, "too many requests in progress");
+		return;
+	}
+	if (!(rp = calloc(1, sizeof(*rp)))) {
+		control_error(cl, r->id, ENOMEM, "out of memory");
+		return;
+	}
+	token = ++c->next_token ? c->next_token : ++c->next_token;
+	e = netview_call(c->nv, token, r->method, cl->uid, r->params);
+	if (e < 0) {
+		free(rp);
+		control_error(cl, r->id, e == -ENOBUFS ? EBUSY : EIO,
+			      "the engine cannot take the request now (try again)");
+		return;
+	}
+	control_wait(cl, i, r, token, false, kind, rp);
+}
+
+static json_t *control_finish(struct control *c, enum control_wait kind, json_t *result)
+{
+	json_t *p;
 	size_t i;
 
-	for (i = 0; i < sizeof(c->waiting) / sizeof(c->waiting[0]); i++) {
-		if (c->waiting[i].cl && c->waiting[i].token == token) {
+	if (kind == CW_STATUS && json_is_object(result))
+		return control_status(c, result);
+	if (kind != CW_DNS_LIST || !json_is_array(result))
+		return result;
+	if (!c->stub)
+		return json_pack("{s:o,s:n}", "pvds", result, "stub");
+	json_array_foreach(result, i, p)
+		stub_pvd_json(c->stub, netview_pvd_handle(c->nv,
+				json_string_value(json_object_get(p, "pvd"))), p);
+	return json_pack("{s:o,s:o}", "pvds", result, "stub", stub_status_json(c->stub));
+}
+
+static void control_answer(struct control *c, bool from_stub, uint32_t token, int err,
+			   json_t *result, const char *msg)
+{
+	size_t i;
+
+	for (i = 0; i < CONTROL_MAX_WAITING; i++) {
+		if (c->waiting[i].cl && c->waiting[i].token == token &&
+		    c->waiting[i].from_stub == from_stub) {
 			struct client *cl = c->waiting[i].cl;
 
-			if (err < 0)
-				control_error(cl, c->waiting[i].id, err, msg);
-			else
-				control_send(cl, ctlmsg_reply_ok(c->waiting[i].id, json_incref(result)));
-			json_decref(c->waiting[i].id);
-			c->waiting[i].cl = NULL;
-			c->waiting[i].token = 0;
+			control_fill(cl, c->waiting[i].reply, err < 0 ?
+				ctlmsg_reply_error(c->waiting[i].id, -err, msg) :
+				ctlmsg_reply_ok(c->waiting[i].id, control_finish(c, c->waiting[i].kind,
+									json_incref(result))));
+			control_release(c, i);
 			break;
 		}
 	}
 	/* It lapsed (its requester heard ETIMEDOUT) or its client left. */
-	if (i == sizeof(c->waiting) / sizeof(c->waiting[0]))
+	if (i == CONTROL_MAX_WAITING && token)
 		c->late++;
 	json_decref(result);
+}
+
+void control_route_reply(void *ctx, uint32_t token, int err, json_t *result, const char *msg)
+{
+	control_answer(ctx, true, token, err, result, msg);
+}
+
+static void control_engine_reply(void *ctx, uint32_t token, int err, json_t *result,
+				 const char *msg)
+{
+	control_answer(ctx, false, token, err, result, msg);
 }
 
 /* subscribe {"events": [NAME...]?}: the PvD events by default (what
@@ -345,93 +456,50 @@ static void control_subscribe(struct client *cl, struct ctl_request *r)
 	control_send(cl, ctlmsg_reply_ok(r->id, json_pack("{s:o}", "events", list)));
 }
 
-static json_t *control_dns_list(struct control *c)
-{
-	json_t *pvds = engine_dns_list(c->engine), *p;
-	size_t i;
-
-	if (!c->stub)
-		return json_pack("{s:o,s:n}", "pvds", pvds, "stub");
-	json_array_foreach(pvds, i, p)
-		stub_pvd_json(c->stub, engine_pvd_handle(c->engine,
-				json_string_value(json_object_get(p, "pvd"))), p);
-	return json_pack("{s:o,s:o}", "pvds", pvds, "stub", stub_status_json(c->stub));
-}
-
 static void control_dispatch(struct client *cl, struct ctl_request *r)
 {
 	struct control *c = cl->ctl;
-	const char *id, *msg;
+	char err[320] = "";
 	json_t *out;
 	int e;
 
 	switch (r->method) {
-	case CTL_PVD_LIST:
-		control_send(cl, ctlmsg_reply_ok(r->id, json_pack("{s:o}", "pvds",
-					 engine_pvd_list_json(c->engine))));
-		return;
-	case CTL_PVD_GET:
-		if (ctlmsg_param_string(r, "id", true, &id, &msg) < 0) {
-			control_error(cl, r->id, EINVAL, "\"id\" is required");
-			return;
-		}
-		e = engine_pvd_get_json(c->engine, id, &out);
-		if (e < 0) {
-			control_error(cl, r->id, e, "no such PvD");
-			return;
-		}
-		control_send(cl, ctlmsg_reply_ok(r->id, out));
-		return;
-	case CTL_STATUS:
-		control_send(cl, ctlmsg_reply_ok(r->id, control_status(c)));
-		return;
 	case CTL_SUBSCRIBE:
 		control_subscribe(cl, r);
 		return;
 	case CTL_LOG_SET:
 		control_log_set(cl, r);
 		return;
-	case CTL_PVD_ADD:
-	case CTL_PVD_SET:
-	case CTL_PVD_DEL:
-		control_pvd_edit(cl, r);
-		return;
-	case CTL_LINK_SET:
-		control_link_set(cl, r);
-		return;
-	case CTL_ROUTE_GET:
 	case CTL_DNS_RESOLVE:
-		control_async(cl, r);
+		control_resolve(cl, r);
 		return;
-	case CTL_DNS_FLUSH: {
-		char err[320] = "";
-		int e2;
-
+	case CTL_DNS_FLUSH:
 		if (!c->stub) {
 			control_error(cl, r->id, EOPNOTSUPP, "the DNS stub resolver is off");
 			return;
 		}
-		e2 = stub_flush(c->stub, r->params, &out, err, sizeof(err));
-		if (e2 < 0) {
-			control_error(cl, r->id, e2, err);
+		e = stub_flush(c->stub, r->params, &out, err, sizeof(err));
+		if (e < 0) {
+			control_error(cl, r->id, e, err);
 			return;
 		}
 		control_send(cl, ctlmsg_reply_ok(r->id, out));
 		return;
-	}
-	case CTL_DNS_WHICH: {
-		char err[640] = "";
-		int e2 = engine_dns_which(c->engine, r->params, &out, err, sizeof(err));
-
-		if (e2 < 0) {
-			control_error(cl, r->id, e2, err);
-			return;
-		}
-		control_send(cl, ctlmsg_reply_ok(r->id, out));
+	case CTL_STATUS:
+		control_call(cl, r, CW_STATUS);
 		return;
-	}
 	case CTL_DNS_LIST:
-		control_send(cl, ctlmsg_reply_ok(r->id, control_dns_list(c)));
+		control_call(cl, r, CW_DNS_LIST);
+		return;
+	case CTL_PVD_LIST:
+	case CTL_PVD_GET:
+	case CTL_PVD_ADD:
+	case CTL_PVD_SET:
+	case CTL_PVD_DEL:
+	case CTL_LINK_SET:
+	case CTL_ROUTE_GET:
+	case CTL_DNS_WHICH:
+		control_call(cl, r, CW_PASS);
 		return;
 	case CTL__METHOD_MAX:
 		break;
@@ -501,8 +569,15 @@ static void control_write_cb(struct bufferevent *bev, void *arg)
 
 static void control_event_cb(struct bufferevent *bev, short what, void *arg)
 {
+	struct client *cl = arg;
+
+	if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR) && cl->pending) {
+		cl->eof = true;
+		bufferevent_disable(bev, EV_READ);
+		return;
+	}
 	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
-		control_client_free(arg);
+		control_client_free(cl);
 }
 
 static void control_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
@@ -521,6 +596,7 @@ static void control_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 		return;
 	}
 	cl->ctl = c;
+	TAILQ_INIT(&cl->replies);
 	cl->uid = cred.uid;
 	cl->pid = cred.pid;
 	cl->bev = bufferevent_socket_new(c->base, fd, BEV_OPT_CLOSE_ON_FREE);
@@ -535,11 +611,14 @@ static void control_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	c->n_clients++;
 }
 
-void control_broadcast(void *ctx, enum engine_event ev, json_t *pvd)
+void control_broadcast(void *ctx, unsigned ev, json_t *pvd)
 {
 	struct control *c = ctx;
 	struct client *cl, *next;
 	char *line = NULL;
+
+	if (ev > ENGINE_DEFAULT_CHANGED)
+		return;
 
 	for (cl = TAILQ_FIRST(&c->clients); cl; cl = next) {
 		next = TAILQ_NEXT(cl, e);
@@ -560,7 +639,7 @@ void control_broadcast(void *ctx, enum engine_event ev, json_t *pvd)
 
 /* Bind the socket path (its directory created); a stale socket from a
  * crashed mifd is replaced, a live one (another mifd answers) is an error. */
-static int control_bind(const char *path)
+int control_bind(const char *path)
 {
 	char dir[108];
 
@@ -596,36 +675,49 @@ static void control_listen_error_cb(struct evconnlistener *l, void *arg)
 		evtimer_add(c->pause, &one);
 }
 
-struct control *control_new(struct event_base *base, const char *path, struct engine *e,
+struct control *control_new(struct event_base *base, const char *path, struct netview *nv,
 			    int *err)
 {
+	int fd = control_bind(path);
+	struct control *c;
+
+	if (fd < 0) {
+		*err = fd;
+		return NULL;
+	}
+	c = control_new_fd(base, fd, path, nv, err);
+	if (!c) {
+		close(fd);
+		unlink(path);
+		return NULL;
+	}
+	c->owns_path = true;
+	return c;
+}
+
+struct control *control_new_fd(struct event_base *base, int fd, const char *path,
+			       struct netview *nv, int *err)
+{
 	struct control *c = calloc(1, sizeof(*c));
-	int fd;
 
 	if (!c) {
 		*err = -ENOMEM;
 		return NULL;
 	}
 	c->base = base;
-	c->engine = e;
+	c->nv = nv;
 	c->deadline_ms = CONTROL_REPLY_DEADLINE_MS;
 	TAILQ_INIT(&c->clients);
 	snprintf(c->path, sizeof(c->path), "%s", path);
-	fd = control_bind(path);
-	if (fd < 0) {
-		*err = fd;
-		free(c);
-		return NULL;
-	}
 	c->lst = evconnlistener_new(base, control_accept_cb, c, LEV_OPT_CLOSE_ON_FREE, -1, fd);
 	if (!c->lst) {
-		close(fd);
-		unlink(path);
 		free(c);
 		*err = -ENOMEM;
 		return NULL;
 	}
 	evconnlistener_set_error_cb(c->lst, control_listen_error_cb);
+	netview_set_result_cb(nv, control_engine_reply, c);
+	netview_set_event_cb(nv, control_broadcast, c);
 	return c;
 }
 
@@ -642,6 +734,7 @@ void control_free(struct control *c)
 		event_free(c->pause);
 	if (c->sweep)
 		event_free(c->sweep);
-	unlink(c->path);
+	if (c->owns_path)
+		unlink(c->path);
 	free(c);
 }

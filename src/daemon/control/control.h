@@ -22,21 +22,34 @@
  * lapses when an answer was lost on the way.
  */
 #define CONTROL_REPLY_DEADLINE_MS 10000
+/* Requests waiting for an answer from the engine or the stub, all clients
+ * together; past this a request is answered EBUSY. */
+#define CONTROL_MAX_WAITING 256
 
 struct control;
+struct netview;
 
-struct control *control_new(struct event_base *base, const char *path, struct engine *e,
+/* Listen on path (its directory created); a stale socket from a crashed
+ * mifd is replaced, a live one is -EADDRINUSE. The descriptor, or <0. */
+int control_bind(const char *path);
+/* Serve the control socket at path, talking to the engine through nv. */
+struct control *control_new(struct event_base *base, const char *path, struct netview *nv,
 			    int *err);
+/* The same on a listening descriptor made by the privileged parent
+ * (control_bind), which owns the path: it is not removed on free. The
+ * control socket owns fd once this succeeds. */
+struct control *control_new_fd(struct event_base *base, int fd, const char *path,
+			       struct netview *nv, int *err);
 void control_free(struct control *c);
 struct stub;
 /* The stub resolver behind dns.resolve, dns.flush and dns.list's state. */
 void control_set_stub(struct control *c, struct stub *s);
-/* engine_event_cb: send an event to every subscriber. */
-void control_broadcast(void *ctx, enum engine_event ev, json_t *pvd);
+/* netview_event_fn: send an event (enum engine_event) to every subscriber. */
+void control_broadcast(void *ctx, unsigned ev, json_t *pvd);
 /* Change the reply deadline (0: CONTROL_REPLY_DEADLINE_MS); mifd raises it
  * above a longer stub timeout_ms, tests shorten it. */
 void control_set_deadline(struct control *c, unsigned ms);
-/* engine_route_reply_fn: the answer to a route.get started by a client. */
+/* stub_reply_fn: the answer to a dns.resolve started by a client. */
 void control_route_reply(void *ctx, uint32_t token, int err, json_t *result, const char *msg);
 
 #endif

@@ -14,7 +14,9 @@ int caps_drop(void)
 		return 0;
 	capng_clear(CAPNG_SELECT_BOTH);
 	if (capng_updatev(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_BOUNDING_SET,
-			  CAP_NET_ADMIN, CAP_NET_RAW, CAP_NET_BIND_SERVICE, -1) < 0)
+			  CAP_NET_ADMIN, CAP_NET_RAW, CAP_NET_BIND_SERVICE, -1) < 0 ||
+	    capng_updatev(CAPNG_ADD, CAPNG_PERMITTED | CAPNG_BOUNDING_SET,
+			  CAP_SETUID, CAP_SETGID, CAP_SETPCAP, -1) < 0)
 		return -EINVAL;
 	if (capng_apply(CAPNG_SELECT_BOTH) < 0)
 		return -EPERM;

@@ -6,11 +6,17 @@
 #include <jansson.h>
 
 /*
- * Drop every capability but CAP_NET_ADMIN (addresses, routes, rules),
- * CAP_NET_RAW (raw ICMPv6, later DHCP) and CAP_NET_BIND_SERVICE (the DNS
- * stub on port 53, a later issue), from the effective, permitted,
- * inheritable and bounding sets, and set no_new_privs. Returns 0, or a
- * negative errno; does nothing (returns 0) when not running as root.
+ * The privileged parent, once its sockets are open (port 53 is bound
+ * before, and kept for restarts of the network-facing process): drop every
+ * capability but CAP_NET_ADMIN (addresses, routes, rules, SO_MARK),
+ * CAP_NET_RAW (raw ICMPv6, DHCP, SO_BINDTODEVICE) and CAP_NET_BIND_SERVICE
+ * (the DHCP clients' ports 68 and 546, opened per link) from the effective,
+ * permitted, inheritable and bounding sets, and set no_new_privs.
+ * CAP_SETUID, CAP_SETGID and CAP_SETPCAP stay permitted but not effective:
+ * a restarted network-facing process needs them, for the moment between
+ * fork() and becoming the unprivileged user with empty sets (proc_drop).
+ * Returns 0, or a negative errno; does nothing (returns 0) when not
+ * running as root.
  */
 int caps_drop(void);
 

@@ -38,7 +38,8 @@ static void chan_read_cb(evutil_socket_t fd, short what, void *arg)
 
 		if (r == -EAGAIN)
 			return;
-		if (r == 0) {
+		/* A peer process that died with our messages unread. */
+		if (r == 0 || r == -ECONNRESET) {
 			event_del(c->rev);
 			if (c->on_close)
 				c->on_close(c->ctx);
@@ -153,4 +154,89 @@ void chan_free(struct chan *c)
 uint64_t chan_errors(const struct chan *c)
 {
 	return c->errors;
+}
+
+int chan_send_text(struct chan *c, uint32_t type, const void *hdr, size_t hlen,
+		   const char *text, size_t len)
+{
+	uint8_t *m;
+	size_t off = 0;
+	uint32_t seq = 0;
+	int r = 0;
+
+	if (hlen > IPC_MAX_PAYLOAD - sizeof(struct chan_part) - CHAN_PART_MAX)
+		return -EMSGSIZE;
+	if (len > CHAN_TEXT_MAX)
+		return -EMSGSIZE;
+	m = malloc(hlen + sizeof(struct chan_part) + CHAN_PART_MAX);
+	if (!m)
+		return -ENOMEM;
+	memcpy(m, hdr, hlen);
+	do {
+		size_t n = len - off > CHAN_PART_MAX ? CHAN_PART_MAX : len - off;
+		struct chan_part p = { .seq = seq++, .more = off + n < len };
+
+		memcpy(m + hlen, &p, sizeof(p));
+		memcpy(m + hlen + sizeof(p), text + off, n);
+		r = chan_send(c, type, m, hlen + sizeof(p) + n);
+		off += n;
+	} while (r == 0 && off < len);
+	free(m);
+	return r;
+}
+
+static int chan_text_fail(struct chan_text *t, int err)
+{
+	t->open = false;
+	t->len = 0;
+	t->dropped++;
+	return err;
+}
+
+int chan_text_add(struct chan_text *t, const struct ipc_msg *m, size_t hlen)
+{
+	struct chan_part p;
+	size_t n;
+
+	if (m->hdr.len < hlen + sizeof(p))
+		return chan_text_fail(t, -EBADMSG);
+	memcpy(&p, m->data + hlen, sizeof(p));
+	n = m->hdr.len - hlen - sizeof(p);
+	if (n > CHAN_PART_MAX || p.more > 1)
+		return chan_text_fail(t, -EBADMSG);
+	if (p.seq == 0) {
+		if (t->open)
+			t->dropped++;   /* the last one never finished */
+		t->open = true;
+		t->len = 0;
+		t->type = m->hdr.type;
+		t->next_seq = 0;
+	}
+	if (!t->open || p.seq != t->next_seq || m->hdr.type != t->type)
+		return chan_text_fail(t, -EBADMSG);
+	if (t->len + n + 1 > CHAN_TEXT_MAX)
+		return chan_text_fail(t, -EMSGSIZE);
+	if (t->len + n + 1 > t->cap) {
+		size_t cap = (t->len + n + 1) * 2;
+		char *b = realloc(t->buf, cap);
+
+		if (!b)
+			return chan_text_fail(t, -ENOMEM);
+		t->buf = b;
+		t->cap = cap;
+	}
+	memcpy(t->buf + t->len, m->data + hlen + sizeof(p), n);
+	t->len += n;
+	t->buf[t->len] = '\0';
+	t->next_seq++;
+	if (p.more)
+		return 0;
+	t->open = false;
+	return 1;
+}
+
+void chan_text_free(struct chan_text *t)
+{
+	free(t->buf);
+	memset(t, 0, sizeof(*t));
 }

@@ -10,6 +10,7 @@
 #define MIF_DAEMON_CHAN_H
 
 #include <event2/event.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,5 +30,39 @@ struct chan *chan_new(struct event_base *base, int fd, chan_msg_cb on_msg,
 void chan_free(struct chan *c);
 int chan_send(struct chan *c, uint32_t type, const void *data, size_t len);
 uint64_t chan_errors(const struct chan *c);
+
+/*
+ * A text longer than one message (a JSON reply listing 256 PvDs) travels
+ * as pieces: each message is the caller's fixed header (hlen bytes, the
+ * same in every piece), then struct chan_part, then at most CHAN_PART_MAX
+ * bytes of the text. The receiver checks the header size exactly and the
+ * piece numbers in order; a text whose pieces do not follow each other is
+ * dropped whole, never delivered in part.
+ */
+#define CHAN_PART_MAX 60000u
+#define CHAN_TEXT_MAX (16u << 20)
+
+struct chan_part {
+	uint32_t seq;            /* 0 for the first piece */
+	uint32_t more;           /* 1 if another piece follows */
+};
+
+int chan_send_text(struct chan *c, uint32_t type, const void *hdr, size_t hlen,
+		   const char *text, size_t len);
+
+struct chan_text {
+	char *buf;
+	size_t len, cap;
+	uint32_t type, next_seq;
+	bool open;               /* pieces received, the last one not yet */
+	uint64_t dropped;        /* texts dropped: malformed or out of order */
+};
+
+/* Add the piece in m (header of hlen bytes). Returns 1 when the text is
+ * whole: t->buf holds it, NUL-terminated, t->len long, and the header is
+ * m->data. 0 when more is to come; -EBADMSG or -EMSGSIZE for a piece that
+ * does not fit (the text so far is dropped and counted). */
+int chan_text_add(struct chan_text *t, const struct ipc_msg *m, size_t hlen);
+void chan_text_free(struct chan_text *t);
 
 #endif

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * mifd: learns provisioning domains and serves them on a control socket.
- * main() wires the parts: the kernel side (sockets, kernel changes) and the
- * engine (PvD state, control socket) joined by one message channel.
+ * main() reads the options and configuration and hands over to the
+ * privileged parent (parent.c), which starts the engine and the
+ * network-facing process (child.c).
  */
 #include <errno.h>
 #include <event2/event.h>
@@ -14,14 +15,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "common/ipc.h"
 #include "common/log.h"
-#include "daemon/core/caps.h"
 #include "daemon/core/config.h"
-#include "daemon/bind/bindsock.h"
-#include "daemon/control/control.h"
-#include "daemon/engine/engine.h"
-#include "daemon/kern/kern.h"
+#include "daemon/core/parent.h"
 #include "daemon/dns/stub.h"
 
 static void mifd_usage(FILE *f)
@@ -157,109 +153,9 @@ static int mifd_daemonize(void)
 	return 0;
 }
 
-static void mifd_signal_cb(evutil_socket_t sig, short what, void *arg)
-{
-	log_info("signal %d: stopping", (int)sig);
-	event_base_loopexit(arg, NULL);
-}
-
-struct mifd {
-	struct event_base *base;
-	struct kern *kern;
-	struct engine *engine;
-	struct control *control;
-	struct bindsock *bind;
-	struct stub *stub;
-	struct event *sigs[2];
-	int fds[2];
-};
-
-static int mifd_start(struct mifd *m, const struct mifd_config *cfg)
-{
-	struct kern_config kc = { .n_ifaces = cfg->n_ifaces, .routing = cfg->routing.enabled };
-	int r;
-
-	for (size_t i = 0; i < cfg->n_ifaces; i++)
-		kc.ifaces[i] = cfg->ifaces[i];
-	m->base = event_base_new();
-	if (!m->base || (r = ipc_pair(m->fds)) < 0)
-		return log_err("cannot set up the event loop"), -ENOMEM;
-	m->engine = engine_new(m->base, m->fds[0]);
-	if (!m->engine)
-		return log_err("cannot start the engine"), -ENOMEM;
-	engine_set_pvd_dir(m->engine, cfg->pvd_dir);
-	engine_set_route_cfg(m->engine, &cfg->routing);
-	for (size_t i = 0; i < cfg->n_dhcp4; i++)
-		engine_dhcp4_set(m->engine, cfg->dhcp4[i], true);
-	m->kern = kern_new(m->base, m->fds[1], &kc, &r);
-	if (!m->kern)
-		return log_err("cannot open the kernel sockets (needs CAP_NET_RAW and "
-			       "CAP_NET_ADMIN): %s", strerror(-r)), r;
-	m->control = control_new(m->base, cfg->socket, m->engine, &r);
-	if (!m->control)
-		return log_err("cannot listen on %s: %s", cfg->socket,
-			       r == -EADDRINUSE ? "another mifd is running there" :
-			       strerror(-r)), r;
-	m->bind = bindsock_new(m->base, cfg->socket, m->engine, &r);
-	if (!m->bind)
-		return log_err("cannot listen on the bind socket beside %s: %s", cfg->socket,
-			       r == -EADDRINUSE ? "another mifd is running there" :
-			       strerror(-r)), r;
-	if (cfg->dns.enabled) {
-		char l[64];
-
-		stub_format_listen(&cfg->dns.listen, l, sizeof(l));
-		m->stub = stub_new(m->base, &cfg->dns, m->engine, &r);
-		if (!m->stub)
-			return log_err("cannot start the DNS stub on %s: %s", l,
-				       r == -EADDRINUSE ? "the address is in use (set [dns] listen "
-				       "or --dns-listen)" : strerror(-r)), r;
-		engine_set_sync_cb(m->engine, stub_sync, m->stub);
-		control_set_stub(m->control, m->stub);
-		stub_set_reply(m->stub, control_route_reply, m->control);
-		/* The stub's own ETIMEDOUT says which servers failed: let it come first. */
-		if (cfg->dns.timeout_ms + 5000u > CONTROL_REPLY_DEADLINE_MS)
-			control_set_deadline(m->control, cfg->dns.timeout_ms + 5000u);
-		log_info("DNS stub resolver on %s (UDP and TCP)", l);
-	}
-	engine_set_event_cb(m->engine, control_broadcast, m->control);
-	engine_set_route_reply(m->engine, control_route_reply, m->control);
-	for (int i = 0; i < 2; i++) {
-		m->sigs[i] = evsignal_new(m->base, i ? SIGTERM : SIGINT, mifd_signal_cb, m->base);
-		if (!m->sigs[i] || event_add(m->sigs[i], NULL) < 0)
-			return -ENOMEM;
-	}
-	return 0;
-}
-
-static void mifd_stop(struct mifd *m)
-{
-	if (m->engine) {
-		engine_release_addresses(m->engine);
-		/* Let the kernel side carry out the removals before it goes. */
-		if (m->base)
-			event_base_loop(m->base, EVLOOP_NONBLOCK);
-		if (m->base)
-			event_base_loop(m->base, EVLOOP_NONBLOCK);
-	}
-	for (int i = 0; i < 2; i++)
-		if (m->sigs[i])
-			event_free(m->sigs[i]);
-	stub_free(m->stub);
-	bindsock_free(m->bind);
-	control_free(m->control);
-	kern_free(m->kern);
-	engine_free(m->engine);
-	if (m->base)
-		event_base_free(m->base);
-	close(m->fds[0]);
-	close(m->fds[1]);
-}
-
 int main(int argc, char **argv)
 {
 	struct mifd_config cfg;
-	struct mifd m = { .fds = { -1, -1 } };
 	int r;
 
 	config_defaults(&cfg);
@@ -270,17 +166,5 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (!cfg.foreground && mifd_daemonize() < 0)
 		return 1;
-	r = mifd_start(&m, &cfg);
-	if (r == 0)
-		r = caps_drop();
-	if (r == 0) {
-		log_info("mifd %s started; control socket %s; managing %s", MIF_VERSION,
-			 cfg.socket, cfg.n_ifaces ? "the listed interfaces" :
-			 "every non-loopback interface");
-		event_base_dispatch(m.base);
-	} else if (r == -EPERM || r == -EINVAL) {
-		log_err("cannot drop capabilities: %s", strerror(-r));
-	}
-	mifd_stop(&m);
-	return r == 0 ? 0 : 1;
+	return parent_run(&cfg);
 }

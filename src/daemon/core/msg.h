@@ -12,6 +12,7 @@
 #include <netinet/in.h>
 #include <stdint.h>
 
+#include "daemon/pvd/pvd.h"
 #include "proto/nl.h"
 
 enum msg_type {
@@ -44,6 +45,28 @@ enum msg_type {
 	MSG_RT_RULE_DEL,         /* struct nl_rule */
 	MSG_RT_LOOKUP,           /* struct msg_rt_lookup: ask the kernel's FIB */
 	MSG_RS_SEND,             /* struct msg_rs: send a Router Solicitation */
+	MSG_BIND_BEGIN,          /* struct msg_bind_begin: the bind table follows */
+	MSG_BIND_ENTRY,          /* struct bind_info: one PvD of it */
+	MSG_BIND_END,            /* empty: the table is whole */
+	MSG_RESOLV_SEARCH,       /* struct msg_resolv: the search line changed */
+	MSG_LOG_LEVEL,           /* uint32_t enum log_level: set by a client */
+
+	/* privileged parent -> engine */
+	MSG_PVD_FILE = 150,      /* struct msg_pvd_file + chan_part + file text */
+	MSG_PVD_FILES_END,       /* struct msg_pvd_files_end: that was every file */
+	MSG_PROC_INFO,           /* struct msg_proc_info: the parent, for status */
+
+	/* engine -> network-facing process (control/netview.c) */
+	MSG_VIEW_BEGIN = 200,    /* struct msg_view_begin: a new view follows */
+	MSG_VIEW_PVD,            /* struct msg_view_pvd */
+	MSG_VIEW_ITEM,           /* struct msg_view_item: of the last MSG_VIEW_PVD */
+	MSG_VIEW_PLAN,           /* struct dns_plan_pvd */
+	MSG_VIEW_END,            /* struct msg_view_end: the view is whole */
+	MSG_CTL_RESULT,          /* struct msg_ctl_result + chan_part + text */
+	MSG_CTL_EVENT,           /* struct msg_ctl_event + chan_part + PvD JSON */
+
+	/* network-facing process -> engine */
+	MSG_CTL_CALL = 300,      /* struct msg_ctl_call + chan_part + params JSON */
 };
 
 /* What route would the kernel use (RTM_GETROUTE)? */
@@ -126,6 +149,89 @@ struct msg_kernel_error {
 	uint32_t request;        /* MSG_ADDR_CONFIGURE... */
 	int32_t error;           /* negative errno */
 	struct nl_addr addr;
+};
+
+/* The bind table (bind/bind_table.h): what the bind socket, in the
+ * privileged parent, needs to bind an application's socket to a PvD. */
+struct msg_bind_begin {
+	uint32_t routing;        /* 1 if routing is on and ready */
+	uint32_t n;              /* entries that follow */
+	char error[200];         /* why routing is off, "" if none */
+};
+
+struct msg_resolv {
+	char search[1024];       /* "search a b\n" or "" */
+};
+
+struct msg_proc_info {
+	int32_t pid;
+	uint32_t uid;
+	char caps[256];          /* effective capabilities: "net_admin net_raw" */
+};
+
+struct msg_pvd_file {
+	char name[256];          /* the file's name in the PvD directory */
+};
+
+struct msg_pvd_files_end {
+	uint32_t n;              /* files sent */
+	int32_t error;           /* 0, or -errno when the directory was unreadable */
+	char dir[256];
+};
+
+/*
+ * The network-facing process's read-only view of the engine: what the
+ * stub resolver decides with (dns_select.h) and sends with (dns_plan.h).
+ * Sent in full after every change (MSG_VIEW_BEGIN, then for each PvD in
+ * store order MSG_VIEW_PVD and its items, then MSG_VIEW_PLAN for each PvD
+ * with servers, then MSG_VIEW_END), and whenever the process starts.
+ */
+#define MSG_VIEW_MAX_PLANS 256      /* PvDs with DNS servers in one view */
+
+struct msg_view_begin {
+	uint64_t gen;
+	uint64_t rank[2];        /* the routing default PvDs: IPv6's, IPv4's */
+};
+
+struct msg_view_pvd {
+	uint64_t handle;
+	uint32_t origin;         /* enum pvd_source */
+	uint32_t explicit_;      /* 1: named by a PvD option (ids compare as names) */
+	char id[PVD_ID_MAX];
+};
+
+enum msg_view_kind { MSG_VIEW_PREFIX, MSG_VIEW_ROUTE, MSG_VIEW_DNS, MSG_VIEW_DOMAIN };
+
+struct msg_view_item {
+	uint32_t kind;           /* enum msg_view_kind */
+	int32_t ifindex;
+	struct in6_addr addr;    /* prefix, route prefix or server */
+	uint8_t plen;
+	uint8_t pad[7];
+	char name[DNAME_MAX_TEXT + 1];   /* MSG_VIEW_DOMAIN */
+};
+
+struct msg_view_end {
+	uint64_t gen;
+	char search[1024];       /* as struct msg_resolv */
+};
+
+/* A control-socket request the engine answers (control.c forwards it). */
+struct msg_ctl_call {
+	uint32_t token;          /* the caller's, echoed in MSG_CTL_RESULT */
+	uint32_t method;         /* enum ctl_method */
+	uint32_t uid;            /* the client's (SO_PEERCRED), for the log */
+	uint32_t pad;
+};
+
+struct msg_ctl_result {
+	uint32_t token;
+	int32_t error;           /* 0: text is the JSON result; <0: text is the message */
+};
+
+struct msg_ctl_event {
+	uint32_t event;          /* enum engine_event */
+	uint32_t pad;
 };
 
 #endif

@@ -143,3 +143,19 @@ const char *engine_pvd_id(struct engine *e, uint64_t handle)
 
 	return p ? p->id : "?";
 }
+
+/* The search line of resolv.conf, which the privileged parent writes
+ * (dns/resolv_conf.c): sent when it changes. */
+void engine_dns_resolv_publish(struct engine *e)
+{
+	struct msg_resolv r;
+
+	memset(&r, 0, sizeof(r));
+	engine_dns_search(e, r.search, sizeof(r.search) - 128);
+	if (e->resolv_known && strcmp(r.search, e->resolv_sent) == 0)
+		return;
+	if (engine_send(e, MSG_RESOLV_SEARCH, &r, sizeof(r)) < 0)
+		return;
+	snprintf(e->resolv_sent, sizeof(e->resolv_sent), "%s", r.search);
+	e->resolv_known = true;
+}

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The stub resolver's core: configuration, the per-PvD state kept in step
- * with the engine, the query path shared by UDP and TCP, and resolv.conf.
+ * with the engine's view, and the query path shared by UDP and TCP.
  */
 #include "daemon/dns/stub.h"
 
@@ -136,8 +136,8 @@ int stub_choose(struct stub *s, const char *qname, uint64_t asked, bool want_why
 {
 	uint64_t rank[2];
 
-	engine_dns_rank(s->engine, rank);
-	return dns_select_ex(engine_store(s->engine), qname, rank, 2, asked, want_why, c);
+	netview_dns_rank(s->nv, rank);
+	return dns_select_ex(netview_store(s->nv), qname, rank, 2, asked, want_why, c);
 }
 
 /* Keep a server's history when the list is rebuilt: same address, same state. */
@@ -195,7 +195,7 @@ void stub_sync(void *ctx)
 	struct stub_pvd *p, *np;
 	size_t n;
 
-	if (engine_dns_plan(s->engine, plan, STUB_MAX_PVDS, &n) < 0)
+	if (netview_dns_plan(s->nv, plan, STUB_MAX_PVDS, &n) < 0)
 		log_warn("dns: more than %d PvDs with DNS servers: the rest are not used",
 			 STUB_MAX_PVDS);
 	/* Domains, prefixes or PvDs may have changed: choose afresh. */
@@ -219,7 +219,6 @@ void stub_sync(void *ctx)
 		if (!p->seen)
 			stub_pvd_free(s, p);
 	}
-	stub_resolv_conf(s);
 }
 
 /* RFC 6891 section 6.1.2: an OPT RR with our payload size, no flags. */
@@ -280,77 +279,6 @@ int stub_cache_answer(struct stub *s, struct stub_pvd *p, const struct dns_quest
 	return (int)stub_fit_udp(out, len, limit);
 }
 
-/* resolv.conf for the stub, with every PvD's domains as the search list. */
-void stub_resolv_conf(struct stub *s)
-{
-	char text[1024], tmp[300], addr[INET6_ADDRSTRLEN] = "";
-	size_t off;
-	FILE *f;
-	int err;
-
-	if (!s->cfg.resolv_conf[0])
-		return;
-	if (s->cfg.listen.ss_family == AF_INET)
-		inet_ntop(AF_INET, &((struct sockaddr_in *)&s->cfg.listen)->sin_addr, addr,
-			  sizeof(addr));
-	else
-		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&s->cfg.listen)->sin6_addr, addr,
-			  sizeof(addr));
-	off = (size_t)snprintf(text, sizeof(text), "# Written by mifd: its per-PvD stub "
-			       "resolver (doc/resolver.md).\nnameserver %s\n", addr);
-	off += engine_dns_search(s->engine, text + off, sizeof(text) - off - 40);
-	/* No trust-ad: the stub does not validate, so an AD bit from a
-	 * network's resolver must not reach applications as if it meant
-	 * something (glibc clears AD without this option). */
-	snprintf(text + off, sizeof(text) - off, "options edns0\n");
-	if (strcmp(text, s->resolv_written) == 0)
-		return;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", s->cfg.resolv_conf);
-	f = fopen(tmp, "w");
-	if (!f) {
-		log_warn("dns: cannot write %s: %s", s->cfg.resolv_conf, strerror(errno));
-		return;
-	}
-	/* fclose() even when fputs() failed, or the FILE leaks; a half
-	 * written file never replaces the old one, and is removed. */
-	err = fputs(text, f) < 0 ? errno : 0;
-	if (fclose(f) != 0 && !err)
-		err = errno;
-	if (!err && rename(tmp, s->cfg.resolv_conf) < 0)
-		err = errno;
-	if (err) {
-		log_warn("dns: cannot write %s: %s", s->cfg.resolv_conf, strerror(err));
-		unlink(tmp);
-		return;
-	}
-	snprintf(s->resolv_written, sizeof(s->resolv_written), "%s", text);
-}
-
-static int stub_etc_resolv_conf(const struct stub_config *c)
-{
-	char cur[256];
-	ssize_t n = readlink("/etc/resolv.conf", cur, sizeof(cur) - 1);
-
-	if (n > 0 && (size_t)n == strlen(c->resolv_conf) && !memcmp(cur, c->resolv_conf, (size_t)n))
-		return 0;
-	if (rename("/etc/resolv.conf", "/etc/resolv.conf.mif-saved") < 0 && errno != ENOENT)
-		return -errno;
-	return symlink(c->resolv_conf, "/etc/resolv.conf") < 0 ? -errno : 0;
-}
-
-static void stub_mkdir_for(const char *path)
-{
-	char dir[256];
-	char *slash;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (slash && slash != dir) {
-		*slash = '\0';
-		mkdir(dir, 0755);
-	}
-}
-
 /* Each forwarded query holds a socket: raise the descriptor limit to what
  * the system allows, and keep the stub's share well below it. */
 static size_t stub_fd_budget(void)
@@ -370,7 +298,7 @@ static size_t stub_fd_budget(void)
 }
 
 struct stub *stub_new(struct event_base *base, const struct stub_config *cfg,
-		      struct engine *e, int *err)
+		      struct netview *nv, const int fds[2], int *err)
 {
 	struct stub *s = calloc(1, sizeof(*s));
 
@@ -379,7 +307,7 @@ struct stub *stub_new(struct event_base *base, const struct stub_config *cfg,
 		return NULL;
 	}
 	s->base = base;
-	s->engine = e;
+	s->nv = nv;
 	s->cfg = *cfg;
 	s->udp_fd = -1;
 	s->memo_gen = 1;
@@ -388,19 +316,12 @@ struct stub *stub_new(struct event_base *base, const struct stub_config *cfg,
 	LIST_INIT(&s->lingering);
 	TAILQ_INIT(&s->txs);
 	TAILQ_INIT(&s->tcp_clients);
-	*err = stub_udp_open(s);
+	*err = stub_udp_open(s, fds ? fds[0] : -1);
 	if (*err == 0)
-		*err = stub_tcp_open(s);
+		*err = stub_tcp_open(s, fds ? fds[1] : -1);
 	if (*err < 0) {
 		stub_free(s);
 		return NULL;
-	}
-	if (cfg->resolv_conf[0]) {
-		stub_mkdir_for(cfg->resolv_conf);
-		stub_resolv_conf(s);
-		if (cfg->write_etc_resolv_conf && (*err = stub_etc_resolv_conf(cfg)) < 0)
-			log_warn("dns: cannot point /etc/resolv.conf at %s: %s", cfg->resolv_conf,
-				 strerror(-*err));
 	}
 	*err = 0;
 	return s;

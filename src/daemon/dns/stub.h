@@ -15,7 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "daemon/engine/engine.h"
+#include "daemon/control/netview.h"
 
 #define STUB_DEFAULT_ADDR "127.0.0.153"
 #define STUB_DEFAULT_PORT 53
@@ -38,12 +38,18 @@ void stub_format_listen(const struct sockaddr_storage *ss, char *buf, size_t len
 
 struct stub;
 
-/* Open the listening sockets. NULL with *err set (-EADDRINUSE, ...). */
+/* Open the listening sockets, or take fds (UDP, TCP: bound by
+ * stub_listen_fds() in the privileged parent; NULL to bind here). NULL
+ * with *err set (-EADDRINUSE, ...). The stub reads the engine's state
+ * through nv and owns the fds once this succeeds. */
 struct stub *stub_new(struct event_base *base, const struct stub_config *cfg,
-		      struct engine *e, int *err);
+		      struct netview *nv, const int fds[2], int *err);
+/* Bind the UDP and TCP sockets of cfg->listen (port 53 needs
+ * CAP_NET_BIND_SERVICE). 0 or a negative errno. */
+int stub_listen_fds(const struct stub_config *cfg, int fds[2]);
 void stub_free(struct stub *s);
 
-/* The PvD set changed (engine sync callback): reconcile servers, caches. */
+/* The PvD set changed (netview sync callback): reconcile servers, caches. */
 void stub_sync(void *ctx);
 
 /* dns.resolve {"name", "type"?, "pvd"?}: answer through the reply

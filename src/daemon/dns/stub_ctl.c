@@ -67,7 +67,7 @@ static json_t *sc_attempts(struct stub_tx *tx)
 	for (size_t i = 0; i < tx->n_att && i < STUB_MAX_ATTEMPTS; i++) {
 		addr_ntop(&tx->log[i].up.addr, b, sizeof(b));
 		json_array_append_new(a, json_pack("{s:s,s:s,s:s}", "pvd",
-			engine_pvd_id(tx->s->engine, tx->log[i].handle), "server", b, "result",
+			netview_pvd_id(tx->s->nv, tx->log[i].handle), "server", b, "result",
 			sc_result(tx->log[i].res == STUB_RES_PENDING ? STUB_RES_TIMEOUT :
 				  tx->log[i].res)));
 	}
@@ -186,7 +186,7 @@ static int sc_params(struct stub *s, json_t *params, const char **name, int *typ
 		return snprintf(err, errlen, "type: not a DNS type (A, AAAA, PTR, MX, TXT, SRV, "
 				"NS, SOA, CNAME or a number)"), -EINVAL;
 	*asked = 0;
-	if (id && !(*asked = engine_pvd_handle(s->engine, id)))
+	if (id && !(*asked = netview_pvd_handle(s->nv, id)))
 		return snprintf(err, errlen, "pvd: no PvD \"%s\"", id), -ENOENT;
 	return 0;
 }
@@ -242,7 +242,7 @@ int stub_flush(struct stub *s, json_t *params, json_t **out, char *err, size_t e
 	size_t n = 0;
 	struct stub_pvd *p;
 
-	if (id && (!(h = engine_pvd_handle(s->engine, id)) || !stub_pvd_by_handle(s, h)))
+	if (id && (!(h = netview_pvd_handle(s->nv, id)) || !stub_pvd_by_handle(s, h)))
 		return snprintf(err, errlen, "pvd: no PvD \"%s\" with DNS servers", id), -ENOENT;
 	LIST_FOREACH(p, &s->pvds, e) {
 		if (h && p->plan.handle != h)

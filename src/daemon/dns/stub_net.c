@@ -5,9 +5,13 @@
  * RFC 8801 section 3.4.4 and problem statement 4.1 case 2: a query for a
  * PvD's server leaves through that PvD. Each upstream socket is bound to
  * the PvD's interface (so it cannot leave elsewhere even with routing
- * off), carries the PvD's routing mark (so the PvD's table routes it), and
- * is bound to one of the PvD's own addresses when it has one of that
- * family on that interface.
+ * off; SO_BINDTOIFINDEX needs no privilege on an unbound socket since
+ * Linux 5.7) and to one of the PvD's own addresses when it has one of that
+ * family there: RFC 8028's rule (base+0 in route_plan.h, "from <PvD
+ * address> lookup T") then routes it by the PvD's table. The stub runs in
+ * the network-facing process, which holds no capability, so it sets no
+ * SO_MARK (that needs CAP_NET_ADMIN); the source and the device select the
+ * same table the mark would.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -61,9 +65,6 @@ int stub_upstream_socket(const struct stub_pvd *p, const struct dns_upstream *up
 	fd = socket(v4 ? AF_INET : AF_INET6, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	if (p->plan.mark && setsockopt(fd, SOL_SOCKET, SO_MARK, &p->plan.mark,
-				       sizeof(p->plan.mark)) < 0)
-		goto fail;
 	if (up->ifindex && setsockopt(fd, SOL_SOCKET, SO_BINDTOIFINDEX, &up->ifindex,
 				      sizeof(up->ifindex)) < 0)
 		goto fail;

@@ -37,7 +37,7 @@ static void sp_rebuild(struct stub *s, const uint64_t rank[2])
 	t->rank[1] = rank[1];
 	if (stub_choose(s, ".", 0, false, &c) == 0)
 		t->default_h = c.pvd[0];
-	TAILQ_FOREACH(p, &engine_store(s->engine)->pvds, e) {
+	TAILQ_FOREACH(p, &netview_store(s->nv)->pvds, e) {
 		if (TAILQ_EMPTY(&p->dns))
 			continue;
 		TAILQ_FOREACH(d, &p->domains, e) {
@@ -69,7 +69,7 @@ uint64_t stub_pick(struct stub *s, const struct dns_question *q)
 	size_t best = 0;
 	uint64_t rank[2], h = 0;
 
-	engine_dns_rank(s->engine, rank);
+	netview_dns_rank(s->nv, rank);
 	if (t->gen != s->memo_gen || rank[0] != t->rank[0] || rank[1] != t->rank[1])
 		sp_rebuild(s, rank);
 	/* A '.' inside a label is "\." in dns_select()'s text: leave such

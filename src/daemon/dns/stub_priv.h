@@ -116,7 +116,7 @@ struct stub_pick {
 
 struct stub {
 	struct event_base *base;
-	struct engine *engine;
+	struct netview *nv;          /* the engine's view (control/netview.h) */
 	struct stub_config cfg;
 	int udp_fd;
 	struct event *udp_ev;
@@ -139,7 +139,6 @@ struct stub {
 	uint32_t next_token;
 	uint8_t rnd[256];              /* getrandom() pool for IDs */
 	size_t rnd_left;
-	char resolv_written[1024];
 	struct stub_pick pick;
 	size_t n_upstream, max_upstream;  /* upstream sockets open, and the budget */
 	struct event *lst_pause;       /* re-enables the TCP listener */
@@ -160,7 +159,6 @@ uint64_t stub_pick(struct stub *s, const struct dns_question *q);
 int stub_cache_answer(struct stub *s, struct stub_pvd *p, const struct dns_question *q,
 		      const uint8_t *query, size_t qlen, bool client_opt, size_t limit,
 		      uint8_t *out, size_t cap);
-void stub_resolv_conf(struct stub *s);
 
 /* stub_tx.c: a query that must be forwarded. Takes a copy of query. */
 struct stub_tx *stub_tx_start(struct stub *s, enum stub_client kind, const struct dns_question *q,
@@ -175,9 +173,9 @@ int stub_handle_query(struct stub *s, const uint8_t *msg, size_t len, bool tcp, 
 int stub_bind_listen(const struct sockaddr_storage *ss, int type);
 int stub_upstream_socket(const struct stub_pvd *p, const struct dns_upstream *up, int type,
 			 struct sockaddr_storage *to, socklen_t *tolen);
-int stub_udp_open(struct stub *s);
+int stub_udp_open(struct stub *s, int fd);
 void stub_udp_close(struct stub *s);
-int stub_tcp_open(struct stub *s);
+int stub_tcp_open(struct stub *s, int fd);
 void stub_tcp_close(struct stub *s);
 /* Deliver a finished answer to its client (UDP, TCP or control). */
 void stub_deliver(struct stub_tx *tx, const uint8_t *resp, size_t len, struct stub_pvd *p,

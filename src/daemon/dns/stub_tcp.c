@@ -202,9 +202,10 @@ static void st_listen_error_cb(struct evconnlistener *l, void *arg)
 		evtimer_add(s->lst_pause, &one);
 }
 
-int stub_tcp_open(struct stub *s)
+int stub_tcp_open(struct stub *s, int fd)
 {
-	int fd = stub_bind_listen(&s->cfg.listen, SOCK_STREAM);
+	if (fd < 0)
+		fd = stub_bind_listen(&s->cfg.listen, SOCK_STREAM);
 
 	if (fd < 0)
 		return fd;

@@ -243,7 +243,7 @@ int stub_bind_listen(const struct sockaddr_storage *ss, int type)
 	return fd;
 }
 
-int stub_udp_open(struct stub *s)
+int stub_udp_open(struct stub *s, int fd)
 {
 	struct stub_udp_bufs *b;
 
@@ -259,7 +259,7 @@ int stub_udp_open(struct stub *s)
 		b->out[i].msg_hdr.msg_iov = &b->iout[i];
 		b->out[i].msg_hdr.msg_iovlen = 1;
 	}
-	s->udp_fd = stub_bind_listen(&s->cfg.listen, SOCK_DGRAM);
+	s->udp_fd = fd >= 0 ? fd : stub_bind_listen(&s->cfg.listen, SOCK_DGRAM);
 	if (s->udp_fd < 0) {
 		free(b);
 		return s->udp_fd;
@@ -283,4 +283,20 @@ void stub_udp_close(struct stub *s)
 	s->udp_fd = -1;
 	free(s->ub);
 	s->ub = NULL;
+}
+
+int stub_listen_fds(const struct stub_config *cfg, int fds[2])
+{
+	fds[0] = stub_bind_listen(&cfg->listen, SOCK_DGRAM);
+	if (fds[0] < 0)
+		return fds[0];
+	fds[1] = stub_bind_listen(&cfg->listen, SOCK_STREAM);
+	if (fds[1] < 0) {
+		int r = fds[1];
+
+		close(fds[0]);
+		fds[0] = -1;
+		return r;
+	}
+	return 0;
 }

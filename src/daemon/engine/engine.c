@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,20 +13,6 @@
 
 #define NS_PER_SEC 1000000000ull
 
-const char *engine_event_name(enum engine_event ev)
-{
-	switch (ev) {
-	case ENGINE_PVD_ADDED:
-		return "pvd-added";
-	case ENGINE_PVD_CHANGED:
-		return "pvd-changed";
-	case ENGINE_PVD_REMOVED:
-		return "pvd-removed";
-	case ENGINE_DEFAULT_CHANGED:
-		return "default-changed";
-	}
-	return "unknown";
-}
 
 const char *engine_drop_name(unsigned reason)
 {
@@ -138,6 +125,9 @@ static void engine_sync_pass(struct engine *e, bool all)
 	}
 	engine_arm_timer(e, next, now);
 	engine_route_sync(e);
+	engine_net_publish(e);
+	engine_bind_publish(e);
+	engine_dns_resolv_publish(e);
 	if (e->sync_cb)
 		e->sync_cb(e->sync_ctx);
 }
@@ -264,6 +254,20 @@ static void engine_dispatch(struct engine *e, const struct ipc_msg *m)
 	case MSG_KERNEL_ERROR:
 		engine_on_kernel_error(e, m);
 		break;
+	case MSG_PVD_FILE:
+		engine_static_msg(e, m);
+		break;
+	case MSG_PVD_FILES_END:
+		engine_static_end(e, m);
+		break;
+	case MSG_PROC_INFO:
+		if (ipc_expect(m, sizeof(e->parent)) < 0 ||
+		    !memchr(m->data + offsetof(struct msg_proc_info, caps), '\0',
+			    sizeof(e->parent.caps)))
+			e->ctr.ipc_errors++;
+		else
+			memcpy(&e->parent, m->data, sizeof(e->parent));
+		break;
 	case MSG_DHCP_RX:
 	case MSG_ARP_RESULT:
 		engine_dhcp_msg(e, m);
@@ -326,6 +330,8 @@ struct engine *engine_new(struct event_base *base, int kernel_fd)
 		route_tables_seed(&e->rt.tables, seed);
 	}
 	e->static_errors = json_array();
+	e->static_texts = json_array();
+	e->net.fd = -1;
 	e->ch = chan_new(base, kernel_fd, engine_msg_cb, engine_close_cb, e);
 	e->timer = evtimer_new(base, engine_timer_cb, e);
 	if (view_init(&e->view) < 0 || !e->ch || !e->timer || engine_rs_init(e) < 0) {
@@ -342,6 +348,7 @@ void engine_free(struct engine *e)
 	if (!e)
 		return;
 	engine_rs_free(e);
+	engine_net_free(e);
 	chan_free(e->ch);
 	if (e->timer)
 		event_free(e->timer);
@@ -359,6 +366,8 @@ void engine_free(struct engine *e)
 	engine_route_free(e);
 	engine_route_get_free(e);
 	json_decref(e->static_errors);
+	json_decref(e->static_texts);
+	chan_text_free(&e->static_text);
 	free(e);
 }
 
@@ -368,10 +377,6 @@ void engine_set_event_cb(struct engine *e, engine_event_cb cb, void *ctx)
 	e->cb_ctx = ctx;
 }
 
-void engine_set_pvd_dir(struct engine *e, const char *dir)
-{
-	snprintf(e->pvd_dir, sizeof(e->pvd_dir), "%s", dir);
-}
 
 void engine_set_route_cfg(struct engine *e, const struct route_cfg *c)
 {

@@ -37,7 +37,21 @@ struct engine_counters {
 
 enum engine_event { ENGINE_PVD_ADDED, ENGINE_PVD_CHANGED, ENGINE_PVD_REMOVED,
 		    ENGINE_DEFAULT_CHANGED /* pvd: {"family", "handle", "id", "previous"} */ };
-const char *engine_event_name(enum engine_event ev);
+/* Shared by the engine and the control socket, in two processes. */
+static inline const char *engine_event_name(enum engine_event ev)
+{
+	switch (ev) {
+	case ENGINE_PVD_ADDED:
+		return "pvd-added";
+	case ENGINE_PVD_CHANGED:
+		return "pvd-changed";
+	case ENGINE_PVD_REMOVED:
+		return "pvd-removed";
+	case ENGINE_DEFAULT_CHANGED:
+		return "default-changed";
+	}
+	return "unknown";
+}
 
 /* Called for each PvD event with the PvD's JSON (full, or a reference for
  * removals); the callee must not keep `pvd` past the call. */
@@ -46,14 +60,14 @@ typedef void (*engine_event_cb)(void *ctx, enum engine_event ev, json_t *pvd);
 struct engine;
 
 struct engine *engine_new(struct event_base *base, int kernel_fd);
+/* Attach (or replace) the network-facing process's channel (netview.h);
+ * the engine owns fd from then on and sends its view at once. */
+int engine_net_attach(struct engine *e, int fd);
 void engine_free(struct engine *e);
 void engine_set_event_cb(struct engine *e, engine_event_cb cb, void *ctx);
 
 /* Ask the kernel side to remove every address mifd formed (shutdown). */
 void engine_release_addresses(struct engine *e);
-
-/* Directory of static PvD files (default MIF_SYSCONFDIR/mif/pvd.d). */
-void engine_set_pvd_dir(struct engine *e, const char *dir);
 
 /* Static and API PvDs (control socket, root only). Each returns 0 or a
  * negative errno with a sentence naming the problem in err. */
@@ -99,19 +113,6 @@ typedef void (*engine_sync_fn)(void *ctx);
 void engine_set_sync_cb(struct engine *e, engine_sync_fn cb, void *ctx);
 uint64_t engine_pvd_handle(struct engine *e, const char *id);
 const char *engine_pvd_id(struct engine *e, uint64_t handle);
-
-/* The bind socket (bindsock.h): what binds a socket to PvD id (id or
- * handle). Returns 0; -ENOENT (no such PvD), -EOPNOTSUPP (routing off),
- * -ENETUNREACH (the PvD has no table) or -EINVAL, with err set. */
-struct engine_bind_info {
-	uint64_t handle;
-	char id[PVD_ID_MAX];
-	uint32_t table;
-	uint32_t mark;               /* SO_MARK: route_mark_of(table) */
-	int ifindex;                 /* its only interface, 0 if several */
-};
-int engine_bind_lookup(struct engine *e, const char *id, struct engine_bind_info *out,
-		       char *err, size_t errlen);
 
 /* Read-only access for the control socket. */
 json_t *engine_pvd_list_json(struct engine *e);

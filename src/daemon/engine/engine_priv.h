@@ -39,6 +39,22 @@ struct slaac_addr {
 
 struct engine_dhcp6;
 
+/* The channel to the network-facing process (engine_net.c). */
+#define ENGINE_NET_ROUTE_SLOTS 64
+struct engine_net {
+	struct chan *ch;             /* NULL while no such process is attached */
+	int fd;
+	struct chan_text call;       /* a MSG_CTL_CALL arriving in pieces */
+	uint8_t *buf;                /* the view being built */
+	size_t len, cap;
+	uint64_t gen, last_hash;
+	bool sent_once;              /* last_hash is what the process holds */
+	struct {
+		uint32_t ours, theirs;
+	} route[ENGINE_NET_ROUTE_SLOTS];  /* route.get tokens in flight */
+	uint64_t views, calls, bad, lost, attached;
+};
+
 struct engine {
 	struct ra ra_rx;             /* the RA being parsed (~10 KiB: off the stack) */
 	struct engine_rs rs;         /* Router Solicitations (ra/engine_rs.c) */
@@ -68,6 +84,16 @@ struct engine {
 	void *rt_reply_ctx;
 	engine_sync_fn sync_cb;
 	void *sync_ctx;
+	struct engine_net net;
+	uint64_t bind_hash;          /* of the bind table last sent */
+	bool bind_sent;
+	char resolv_sent[1024];      /* the search line last sent */
+	bool resolv_known;
+	bool static_files_done;      /* the parent sent every static PvD file */
+	bool static_loaded;
+	json_t *static_texts;        /* [{"name", "text"}] until loaded */
+	struct chan_text static_text;  /* a MSG_PVD_FILE arriving in pieces */
+	struct msg_proc_info parent;   /* pid 0 until the parent says */
 };
 
 /* engine_slaac.c */
@@ -88,6 +114,8 @@ void engine_sync_dirty(struct engine *e);
 
 /* engine_static.c */
 void engine_static_load(struct engine *e);
+void engine_static_msg(struct engine *e, const struct ipc_msg *m);
+void engine_static_end(struct engine *e, const struct ipc_msg *m);
 void engine_static_link(struct engine *e, int ifindex, const char *ifname, bool up);
 
 /* engine_dhcp4.c */
@@ -125,6 +153,27 @@ void engine_route_lookup_result(struct engine *e, const struct ipc_msg *m);
 /* Free route.get's deadline timer (engine_free: nobody is left to answer). */
 void engine_route_get_free(struct engine *e);
 json_t *engine_route_status_json(struct engine *e);
+
+/* dns/engine_dns.c */
+void engine_dns_resolv_publish(struct engine *e);
+
+/* bind/engine_bind.c */
+void engine_bind_publish(struct engine *e);
+
+/* engine_net.c: the network-facing process's channel */
+void engine_net_publish(struct engine *e);
+void engine_net_detach(struct engine *e);
+void engine_net_free(struct engine *e);
+/* Answer a forwarded request (token 0: nobody waits); steals result. */
+void engine_net_result(struct engine *e, uint32_t token, int err, json_t *result,
+		       const char *msg);
+/* Remember which caller's token a route.get lookup answers. */
+int engine_net_route_token(struct engine *e, uint32_t ours, uint32_t theirs);
+json_t *engine_net_status_json(const struct engine *e);
+
+/* control/engine_ctl.c: the control requests the engine answers */
+void engine_ctl_call(struct engine *e, uint32_t token, unsigned method, uid_t uid,
+		     json_t *params);
 
 /* engine_ra.c */
 void engine_on_ra(struct engine *e, const struct ipc_msg *m);

@@ -8,6 +8,21 @@
 
 static void kern_msg_cb(void *ctx, const struct ipc_msg *m)
 {
+	struct kern *k = ctx;
+	uint32_t lvl;
+
+	if ((m->hdr.type >= MSG_BIND_BEGIN && m->hdr.type <= MSG_RESOLV_SEARCH) && k->other) {
+		k->other(k->other_ctx, m);
+		return;
+	}
+	if (m->hdr.type == MSG_LOG_LEVEL) {
+		if (ipc_expect(m, sizeof(lvl)) == 0) {
+			memcpy(&lvl, m->data, sizeof(lvl));
+			if (lvl <= LOG_LVL_DEBUG)
+				log_set_level((enum log_level)lvl);
+		}
+		return;
+	}
 	if (m->hdr.type >= MSG_DHCP_OPEN && m->hdr.type <= MSG_ARP_PROBE)
 		kern_dhcp_on_engine(ctx, m);
 	else if (m->hdr.type == MSG_RS_SEND)
@@ -20,7 +35,7 @@ static void kern_close_cb(void *ctx)
 {
 	struct kern *k = ctx;
 
-	log_err("kernel side: the engine closed its channel; stopping");
+	log_info("kernel side: the engine closed its channel; stopping");
 	event_base_loopexit(k->base, NULL);
 }
 
@@ -50,6 +65,17 @@ fail:
 	kern_free(k);
 	*err = r;
 	return NULL;
+}
+
+void kern_set_other_cb(struct kern *k, kern_other_fn cb, void *ctx)
+{
+	k->other = cb;
+	k->other_ctx = ctx;
+}
+
+struct chan *kern_chan(struct kern *k)
+{
+	return k->ch;
 }
 
 void kern_free(struct kern *k)

@@ -29,4 +29,13 @@ struct kern *kern_new(struct event_base *base, int engine_fd, const struct kern_
 		      int *err);
 void kern_free(struct kern *k);
 
+/* Messages from the engine for the privileged parent's other parts (the
+ * bind table, resolv.conf's search line): handed to cb. */
+struct ipc_msg;
+typedef void (*kern_other_fn)(void *ctx, const struct ipc_msg *m);
+void kern_set_other_cb(struct kern *k, kern_other_fn cb, void *ctx);
+/* The channel to the engine, for the parent's own messages (static PvD
+ * files). */
+struct chan *kern_chan(struct kern *k);
+
 #endif

@@ -33,6 +33,8 @@ struct kern {
 	struct event_base *base;
 	struct kern_config cfg;
 	struct chan *ch;
+	kern_other_fn other;         /* the parent's messages that are not ours */
+	void *other_ctx;
 	struct mnl_socket *nl_ev;    /* multicast groups: links, addresses, routes */
 	struct mnl_socket *nl_req;   /* dumps */
 	struct mnl_socket *nl_cmd;   /* changes, each answered with an ACK */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * PvDs that come from configuration (pvd.d files, read at start-up) or from
+ * PvDs that come from configuration (pvd.d files, read at start-up by the
+ * privileged parent and sent as MSG_PVD_FILE: the engine opens no file) or from
  * the control socket (pvd.add/set/del, as a VPN client's up and down
  * scripts would call them). A spec becomes a PvD when its interface exists
  * and goes when the interface goes; a file's spec comes back with the
@@ -8,7 +9,6 @@
  * A bad request leaves every existing PvD untouched: everything is
  * validated before anything changes.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -219,11 +219,6 @@ void engine_static_link(struct engine *e, int ifindex, const char *ifname, bool 
 	}
 }
 
-static int engine_static_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static void engine_static_error(struct engine *e, const char *file, const char *msg)
 {
 	log_err("static PvD %s: %s", file, msg);
@@ -232,12 +227,12 @@ static void engine_static_error(struct engine *e, const char *file, const char *
 
 /* Validate one file into a new spec slot; errors are logged and listed in
  * `mifctl status`, and the file is skipped. */
-static void engine_static_file(struct engine *e, const char *path)
+static void engine_static_file(struct engine *e, const char *path, const char *text)
 {
 	struct engine_spec es = { .origin = PVD_SRC_STATIC };
 	char err[320];
 	const char *owner;
-	json_t *o = pvd_spec_ini_to_json(path, err, sizeof(err));
+	json_t *o = pvd_spec_ini_text_to_json(path, text, err, sizeof(err));
 
 	if (!o) {
 		engine_static_error(e, path, err);
@@ -264,39 +259,70 @@ static void engine_static_file(struct engine *e, const char *path)
 	log_info("static PvD %s from %s (interface %s)", es.spec.id, path, es.spec.ifname);
 }
 
-/* Read every *.conf of the pvd.d directory, in name order. */
+/* One file of the PvD directory, from the parent (MSG_PVD_FILE), kept
+ * until the kernel view is complete. */
+void engine_static_msg(struct engine *e, const struct ipc_msg *m)
+{
+	struct msg_pvd_file f;
+	int r = chan_text_add(&e->static_text, m, sizeof(f));
+
+	if (r < 0)
+		e->ctr.ipc_errors++;
+	if (r != 1)
+		return;
+	memcpy(&f, m->data, sizeof(f));
+	if (!memchr(f.name, '\0', sizeof(f.name)) || json_array_size(e->static_texts) >= 256) {
+		e->ctr.ipc_errors++;
+		return;
+	}
+	json_array_append_new(e->static_texts, json_pack("{s:s,s:s%}", "name", f.name, "text",
+							 e->static_text.buf, e->static_text.len));
+}
+
+/* MSG_PVD_FILES_END: every file has come; load them once the view is. */
+void engine_static_end(struct engine *e, const struct ipc_msg *m)
+{
+	const struct msg_pvd_files_end *end = (const void *)m->data;
+
+	if (ipc_expect(m, sizeof(*end)) < 0 || !memchr(end->dir, '\0', sizeof(end->dir))) {
+		e->ctr.ipc_errors++;
+		return;
+	}
+	snprintf(e->pvd_dir, sizeof(e->pvd_dir), "%s", end->dir);
+	if (end->error < 0 && end->error != -ENOENT)
+		log_warn("static PvDs: cannot read %s: %s", end->dir, strerror(-end->error));
+	e->static_files_done = true;
+	if (e->view.synced) {
+		engine_static_load(e);
+		engine_sync(e);
+	}
+}
+
+/* The files the parent sent, in its (name) order: each validated into a
+ * spec, then instantiated where its interface exists. Once, when both the
+ * files and the kernel view are complete. */
 void engine_static_load(struct engine *e)
 {
-	struct dirent *d;
-	char *names[ENGINE_MAX_SPECS * 2];
-	size_t n = 0;
-	DIR *dir = opendir(e->pvd_dir);
+	size_t i;
+	json_t *f;
 
+	if (!e->static_files_done || e->static_loaded)
+		return;
+	e->static_loaded = true;
 	json_decref(e->static_errors);
 	e->static_errors = json_array();
-	if (!dir)
-		return;   /* no directory: no static PvDs */
-	while ((d = readdir(dir)) && n < sizeof(names) / sizeof(names[0])) {
-		size_t l = strlen(d->d_name);
-
-		if (l > 5 && strcmp(d->d_name + l - 5, ".conf") == 0 && d->d_name[0] != '.')
-			names[n++] = strdup(d->d_name);
-	}
-	closedir(dir);
-	qsort(names, n, sizeof(names[0]), engine_static_cmp);
-	for (size_t i = 0; i < n; i++) {
+	json_array_foreach(e->static_texts, i, f) {
 		char path[512];
 
-		if (names[i]) {
-			snprintf(path, sizeof(path), "%s/%s", e->pvd_dir, names[i]);
-			engine_static_file(e, path);
-		}
-		free(names[i]);
+		snprintf(path, sizeof(path), "%s/%s", e->pvd_dir,
+			 json_string_value(json_object_get(f, "name")));
+		engine_static_file(e, path, json_string_value(json_object_get(f, "text")));
 	}
-	for (size_t i = 0; i < e->n_specs; i++) {
-		int idx = engine_ifindex(e, e->specs[i].spec.ifname);
+	json_array_clear(e->static_texts);
+	for (size_t k = 0; k < e->n_specs; k++) {
+		int idx = engine_ifindex(e, e->specs[k].spec.ifname);
 
-		if (idx && engine_spec_instantiate(e, &e->specs[i], idx) < 0)
-			log_warn("static PvD %s: cannot create it", e->specs[i].spec.id);
+		if (idx && engine_spec_instantiate(e, &e->specs[k], idx) < 0)
+			log_warn("static PvD %s: cannot create it", e->specs[k].spec.id);
 	}
 }

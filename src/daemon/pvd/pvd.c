@@ -109,6 +109,20 @@ struct pvd *pvd_create_explicit(struct pvd_store *s, const char *fqdn)
 	return p;
 }
 
+struct pvd *pvd_create_copy(struct pvd_store *s, uint64_t handle, const char *id,
+			    bool explicit_, enum pvd_source origin)
+{
+	struct pvd *p;
+
+	if (strlen(id) >= sizeof(p->id) || !(p = pvd_alloc(s)))
+		return NULL;
+	p->handle = handle;
+	p->explicit_ = explicit_;
+	p->origin = origin;
+	snprintf(p->id, sizeof(p->id), "%s", id);
+	return p;
+}
+
 struct pvd *pvd_create_named(struct pvd_store *s, const char *id, enum pvd_source origin,
 			     int ifindex)
 {
@@ -168,7 +182,7 @@ struct pvd *pvd_find_handle(const struct pvd_store *s, uint64_t handle)
 	return NULL;
 }
 
-struct pvd *pvd_find(struct pvd_store *s, const char *key)
+struct pvd *pvd_find(const struct pvd_store *s, const char *key)
 {
 	struct pvd *p;
 	char *end;

@@ -156,7 +156,7 @@ void pvd_store_clear(struct pvd_store *s);
 
 struct pvd *pvd_find_explicit(struct pvd_store *s, const char *fqdn);
 struct pvd *pvd_find_implicit(struct pvd_store *s, int ifindex, const struct in6_addr *router);
-struct pvd *pvd_find(struct pvd_store *s, const char *id_or_handle);
+struct pvd *pvd_find(const struct pvd_store *s, const char *id_or_handle);
 /* The PvD with this handle, or NULL. */
 struct pvd *pvd_find_handle(const struct pvd_store *s, uint64_t handle);
 /* Create a PvD; ifname is used for an implicit PvD's id ("fe80::1%eth0").
@@ -168,6 +168,10 @@ struct pvd *pvd_create_implicit(struct pvd_store *s, int ifindex,
  * without an RA): persistent until pvd_destroy(). */
 struct pvd *pvd_create_named(struct pvd_store *s, const char *id, enum pvd_source origin,
 			     int ifindex);
+/* A PvD as another store has it (the network-facing process's read-only
+ * view, control/netview.c): same handle, id and kind, no items yet. */
+struct pvd *pvd_create_copy(struct pvd_store *s, uint64_t handle, const char *id,
+			    bool explicit_, enum pvd_source origin);
 void pvd_destroy(struct pvd_store *s, struct pvd *p);
 
 /*

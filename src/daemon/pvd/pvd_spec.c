@@ -309,3 +309,15 @@ json_t *pvd_spec_ini_to_json(const char *path, char *err, size_t errlen)
 	json_decref(x.o);
 	return NULL;
 }
+
+json_t *pvd_spec_ini_text_to_json(const char *name, const char *text, char *err, size_t errlen)
+{
+	struct pvd_spec_ini x = { .o = json_object() };
+	int r = ini_parse_string(text, pvd_spec_ini_cb, &x);
+
+	if (r == 0 && !x.msg[0])
+		return x.o;
+	snprintf(err, errlen, "%s:%d: %s", name, r, x.msg[0] ? x.msg : "syntax error");
+	json_decref(x.o);
+	return NULL;
+}

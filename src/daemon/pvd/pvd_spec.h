@@ -69,6 +69,10 @@ void pvd_spec_merge(struct pvd_spec *base, const struct pvd_spec *upd, unsigned 
 /* Read an INI file into the JSON form (then use pvd_spec_from_json).
  * Returns NULL with err set ("file:line: ...") on a syntax error or an
  * unknown section or key. */
+/* The same from a file's text (the privileged parent reads the file;
+ * name is how errors name it). */
+json_t *pvd_spec_ini_text_to_json(const char *name, const char *text, char *err,
+				  size_t errlen);
 json_t *pvd_spec_ini_to_json(const char *path, char *err, size_t errlen);
 
 /* Parse "addr" / "prefix/len" (IPv4 or IPv6). Return 0 or -EINVAL. */

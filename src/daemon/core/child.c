@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The two children of the privileged parent (parent.c): the engine and the
+ * network-facing process. Each starts from a fresh event loop with only
+ * its own descriptors, then drops to the unprivileged user with no
+ * capability and installs its seccomp filter before it reads any input.
+ */
+#include "daemon/core/child.h"
+
+#include <errno.h>
+#include <event2/event.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "daemon/control/control.h"
+#include "daemon/control/netview.h"
+#include "daemon/dns/stub.h"
+#include "daemon/engine/engine.h"
+
+/* What the parent's libevent installed would write into a descriptor this
+ * process no longer has: every signal back to its default. */
+static void child_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGUSR1, SIGUSR2 };
+
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		signal(sigs[i], SIG_DFL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* MIFD_SECCOMP=off leaves the filters out, for tools that cannot run
+ * under one (valgrind makes its own system calls in the process). */
+static int child_lockdown(const struct proc_user *u, enum proc_role role)
+{
+	const char *sc = getenv("MIFD_SECCOMP");
+	int r = proc_drop(u);
+
+	if (r == 0 && sc && strcmp(sc, "off") == 0)
+		log_warn("%s process: MIFD_SECCOMP=off: no seccomp filter", proc_role_name(role));
+	else if (r == 0)
+		r = proc_seccomp(role);
+	if (r < 0)
+		log_err("%s process: cannot drop privileges: %s", proc_role_name(role),
+			strerror(-r));
+	return r;
+}
+
+struct child_engine {
+	struct engine *e;
+	struct event_base *base;
+	int pass_fd;
+};
+
+/* A new network-facing process's channel, from the parent. */
+static void child_engine_pass_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct child_engine *c = arg;
+	int nfd = proc_recv_fd((int)fd);
+
+	(void)what;
+	if (nfd == -EAGAIN)
+		return;
+	if (nfd < 0) {
+		/* The parent closed it: it is stopping (it cannot signal us, we
+		 * are another user), or it died. Take back what we formed
+		 * through it while it still listens, and stop. */
+		log_info("engine: the parent is stopping (%s): releasing addresses",
+			 nfd == -EPIPE ? "channel closed" : strerror(-nfd));
+		engine_release_addresses(c->e);
+		event_base_loopexit(c->base, NULL);
+		return;
+	}
+	if (engine_net_attach(c->e, nfd) < 0) {
+		log_err("engine: cannot attach the network-facing process");
+		close(nfd);
+	}
+}
+
+static void child_engine_stop_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct child_engine *c = arg;
+
+	(void)what;
+	log_info("engine: signal %d: releasing addresses and stopping", (int)sig);
+	engine_release_addresses(c->e);
+	event_base_loopexit(c->base, NULL);
+}
+
+int child_engine_main(const struct mifd_config *cfg, const struct proc_user *u, int kfd,
+		      int nfd, int pass_fd)
+{
+	struct child_engine c = { .pass_fd = pass_fd };
+	struct event *pass, *sigs[2];
+	int r = 1;
+
+	child_signals();
+	c.base = event_base_new();
+	if (!c.base || !(c.e = engine_new(c.base, kfd)))
+		return 1;
+	engine_set_route_cfg(c.e, &cfg->routing);
+	for (size_t i = 0; i < cfg->n_dhcp4; i++)
+		engine_dhcp4_set(c.e, cfg->dhcp4[i], true);
+	pass = event_new(c.base, pass_fd, EV_READ | EV_PERSIST, child_engine_pass_cb, &c);
+	sigs[0] = evsignal_new(c.base, SIGTERM, child_engine_stop_cb, &c);
+	sigs[1] = evsignal_new(c.base, SIGINT, child_engine_stop_cb, &c);
+	if (pass && sigs[0] && sigs[1] && event_add(pass, NULL) == 0 &&
+	    event_add(sigs[0], NULL) == 0 && event_add(sigs[1], NULL) == 0 &&
+	    engine_net_attach(c.e, nfd) == 0 && child_lockdown(u, PROC_ENGINE) == 0) {
+		event_base_dispatch(c.base);
+		r = 0;
+	}
+	/* engine_free() flushes what is queued: the address removals. */
+	engine_free(c.e);
+	for (int i = 0; i < 2; i++)
+		if (sigs[i])
+			event_free(sigs[i]);
+	if (pass)
+		event_free(pass);
+	event_base_free(c.base);
+	return r;
+}
+
+static void child_net_close_cb(void *ctx)
+{
+	log_info("net: the engine closed the channel; stopping");
+	event_base_loopexit(ctx, NULL);
+}
+
+int child_net_main(const struct mifd_config *cfg, const struct proc_user *u, int efd,
+		   int ctl_fd, const int stub_fds[2])
+{
+	struct event_base *base;
+	struct netview *nv;
+	struct control *ctl;
+	struct stub *stub = NULL;
+	int r;
+
+	child_signals();
+	base = event_base_new();
+	if (!base || !(nv = netview_new(base, efd)))
+		return 1;
+	netview_set_close_cb(nv, child_net_close_cb, base);
+	ctl = control_new_fd(base, ctl_fd, cfg->socket, nv, &r);
+	if (!ctl) {
+		log_err("net: cannot serve the control socket: %s", strerror(-r));
+		return 1;
+	}
+	if (cfg->dns.enabled) {
+		stub = stub_new(base, &cfg->dns, nv, stub_fds, &r);
+		if (!stub) {
+			log_err("net: cannot start the DNS stub: %s", strerror(-r));
+			return 1;
+		}
+		netview_set_sync_cb(nv, stub_sync, stub);
+		control_set_stub(ctl, stub);
+		stub_set_reply(stub, control_route_reply, ctl);
+		/* The stub's own ETIMEDOUT says which servers failed: let it come first. */
+		if (cfg->dns.timeout_ms + 5000u > CONTROL_REPLY_DEADLINE_MS)
+			control_set_deadline(ctl, cfg->dns.timeout_ms + 5000u);
+	}
+	r = child_lockdown(u, PROC_NET);
+	if (r == 0)
+		event_base_dispatch(base);
+	stub_free(stub);
+	control_free(ctl);
+	netview_free(nv);
+	event_base_free(base);
+	return r == 0 ? 0 : 1;
+}

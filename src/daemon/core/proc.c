@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: MIT */
+#include "daemon/core/proc.h"
+
+#include <cap-ng.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <pwd.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "common/log.h"
+
+const char *proc_role_name(enum proc_role r)
+{
+	switch (r) {
+	case PROC_PARENT:
+		return "parent";
+	case PROC_ENGINE:
+		return "engine";
+	case PROC_NET:
+		return "net";
+	}
+	return "?";
+}
+
+int proc_user_lookup(struct proc_user *u)
+{
+	static const char *const names[] = { "mif", "nobody" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		struct passwd *pw = getpwnam(names[i]);
+
+		if (pw && pw->pw_uid != 0) {
+			u->uid = pw->pw_uid;
+			u->gid = pw->pw_gid;
+			snprintf(u->name, sizeof(u->name), "%s", names[i]);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+int proc_keep_fds(int *fds, size_t n)
+{
+	int want = 3;
+
+	log_reopen_begin();
+	/* Out of the way first (above every target), then into place, so
+	 * that no move overwrites a descriptor still to be moved. */
+	for (size_t i = 0; i < n; i++) {
+		int d = fcntl(fds[i], F_DUPFD_CLOEXEC, 100);
+
+		if (d < 0)
+			return -errno;
+		fds[i] = d;
+	}
+	for (size_t i = 0; i < n; i++, want++) {
+		if (dup3(fds[i], want, O_CLOEXEC) < 0)
+			return -errno;
+		fds[i] = want;
+	}
+	if (syscall(SYS_close_range, (unsigned)want, ~0u, 0) < 0) {
+		for (int fd = want; fd < 4096; fd++)
+			close(fd);
+	}
+	log_reopen_end();
+	return 0;
+}
+
+int proc_drop(const struct proc_user *u)
+{
+	if (geteuid() == 0) {
+		/* A child of the running parent has these permitted only
+		 * (caps_drop): make them effective for the change of user. */
+		capng_get_caps_process();
+		capng_updatev(CAPNG_ADD, CAPNG_EFFECTIVE, CAP_SETUID, CAP_SETGID, CAP_SETPCAP, -1);
+		capng_apply(CAPNG_SELECT_CAPS);
+		capng_clear(CAPNG_SELECT_BOTH);
+		/* setresgid, setgroups(0), setresuid, then the empty sets,
+		 * the bounding set included. */
+		if (capng_change_id((int)u->uid, (int)u->gid,
+				    CAPNG_DROP_SUPP_GRP | CAPNG_CLEAR_BOUNDING) < 0)
+			return -EPERM;
+	}
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return -errno;
+	return 0;
+}
+
+/* What every process's event loop, allocator, clock and log need. */
+static const int proc_sys_common[] = {
+	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(readv), SCMP_SYS(writev),
+	SCMP_SYS(close), SCMP_SYS(recvmsg), SCMP_SYS(sendmsg), SCMP_SYS(recvfrom),
+	SCMP_SYS(sendto), SCMP_SYS(epoll_wait), SCMP_SYS(epoll_pwait), SCMP_SYS(epoll_pwait2),
+	SCMP_SYS(epoll_ctl), SCMP_SYS(poll), SCMP_SYS(ppoll), SCMP_SYS(clock_gettime),
+	SCMP_SYS(clock_getres), SCMP_SYS(gettimeofday), SCMP_SYS(nanosleep),
+	SCMP_SYS(clock_nanosleep), SCMP_SYS(brk), SCMP_SYS(mmap), SCMP_SYS(munmap),
+	SCMP_SYS(mremap), SCMP_SYS(madvise), SCMP_SYS(mprotect), SCMP_SYS(futex),
+	SCMP_SYS(getpid), SCMP_SYS(gettid), SCMP_SYS(getppid), SCMP_SYS(getuid),
+	SCMP_SYS(geteuid), SCMP_SYS(getgid), SCMP_SYS(getegid), SCMP_SYS(exit),
+	SCMP_SYS(exit_group), SCMP_SYS(rt_sigreturn), SCMP_SYS(rt_sigprocmask),
+	SCMP_SYS(rt_sigaction), SCMP_SYS(restart_syscall), SCMP_SYS(getrandom),
+	SCMP_SYS(fstat), SCMP_SYS(newfstatat), SCMP_SYS(fcntl), SCMP_SYS(ioctl),
+	SCMP_SYS(lseek), SCMP_SYS(sysinfo), SCMP_SYS(capget), SCMP_SYS(sched_yield),
+	SCMP_SYS(tgkill), SCMP_SYS(getrlimit), SCMP_SYS(prlimit64), SCMP_SYS(uname),
+	SCMP_SYS(timerfd_create), SCMP_SYS(timerfd_settime), SCMP_SYS(shutdown),
+	SCMP_SYS(getsockopt),
+};
+
+/* The stub's upstream sockets and its clients; the control socket's. */
+static const int proc_sys_net[] = {
+	SCMP_SYS(bind), SCMP_SYS(connect), SCMP_SYS(accept), SCMP_SYS(accept4),
+	SCMP_SYS(listen), SCMP_SYS(getsockname), SCMP_SYS(getpeername), SCMP_SYS(setsockopt),
+	SCMP_SYS(recvmmsg), SCMP_SYS(sendmmsg),
+};
+
+static int proc_allow(scmp_filter_ctx f, const int *sys, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int r = seccomp_rule_add(f, SCMP_ACT_ALLOW, sys[i], 0);
+
+		/* A call this architecture does not have is not an error. */
+		if (r < 0 && r != -EDOM && r != -EFAULT)
+			return r;
+	}
+	return 0;
+}
+
+int proc_seccomp(enum proc_role role)
+{
+	scmp_filter_ctx f = seccomp_init(SCMP_ACT_ERRNO(EPERM));
+	int r;
+
+	if (!f)
+		return -ENOMEM;
+	r = proc_allow(f, proc_sys_common, sizeof(proc_sys_common) / sizeof(int));
+	if (r == 0 && role == PROC_NET) {
+		r = proc_allow(f, proc_sys_net, sizeof(proc_sys_net) / sizeof(int));
+		/* New sockets: IPv4 and IPv6 only (upstream DNS servers). */
+		if (r == 0)
+			r = seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
+					     SCMP_A0(SCMP_CMP_EQ, AF_INET));
+		if (r == 0)
+			r = seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
+					     SCMP_A0(SCMP_CMP_EQ, AF_INET6));
+	}
+	if (r == 0)
+		r = seccomp_load(f);
+	seccomp_release(f);
+	return r;
+}
+
+int proc_send_fd(int sock, int fd)
+{
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(int))];
+	} cb;
+	char one = 1;
+	struct iovec iov = { &one, 1 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cb.b,
+			    .msg_controllen = sizeof(cb.b) };
+	struct cmsghdr *h = CMSG_FIRSTHDR(&m);
+
+	memset(&cb, 0, sizeof(cb));
+	h->cmsg_level = SOL_SOCKET;
+	h->cmsg_type = SCM_RIGHTS;
+	h->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(h), &fd, sizeof(int));
+	return sendmsg(sock, &m, MSG_NOSIGNAL) < 0 ? -errno : 0;
+}
+
+int proc_recv_fd(int sock)
+{
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(int))];
+	} cb;
+	char one;
+	struct iovec iov = { &one, 1 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cb.b,
+			    .msg_controllen = sizeof(cb.b) };
+	struct cmsghdr *h;
+	ssize_t n = recvmsg(sock, &m, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+	int fd = -1;
+
+	if (n < 0)
+		return -errno;
+	if (n == 0)
+		return -EPIPE;
+	for (h = CMSG_FIRSTHDR(&m); h; h = CMSG_NXTHDR(&m, h))
+		if (h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS &&
+		    h->cmsg_len == CMSG_LEN(sizeof(int)))
+			memcpy(&fd, CMSG_DATA(h), sizeof(int));
+	if ((m.msg_flags & MSG_CTRUNC) || fd < 0) {
+		if (fd >= 0)
+			close(fd);
+		return -EBADMSG;
+	}
+	return fd;
+}

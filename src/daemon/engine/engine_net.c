@@ -1,0 +1,312 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The engine's channel to the network-facing process (the DNS stub and
+ * the control socket; control/netview.h is the other end). The engine sends
+ * its view after every sync that changed it, and in full whenever a
+ * network-facing process attaches (at start, and after the parent has
+ * restarted a crashed one); it answers forwarded control requests
+ * (control/engine_ctl.c) and publishes PvD events.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "daemon/dns/dns_plan.h"
+#include "daemon/engine/engine_priv.h"
+#include "proto/ctlmsg.h"
+
+/* One message of a view being built, in a flat buffer. */
+struct en_rec {
+	uint32_t type, len;
+};
+
+static int en_put(struct engine_net *n, uint32_t type, const void *data, size_t len)
+{
+	struct en_rec r = { type, (uint32_t)len };
+	size_t need = n->len + sizeof(r) + len;
+
+	if (need > n->cap) {
+		size_t cap = need * 2;
+		uint8_t *b = realloc(n->buf, cap);
+
+		if (!b)
+			return -ENOMEM;
+		n->buf = b;
+		n->cap = cap;
+	}
+	memcpy(n->buf + n->len, &r, sizeof(r));
+	memcpy(n->buf + n->len + sizeof(r), data, len);
+	n->len = need;
+	return 0;
+}
+
+static int en_item(struct engine_net *n, uint32_t kind, int ifindex, const struct in6_addr *a,
+		   uint8_t plen, const char *name)
+{
+	struct msg_view_item it;
+
+	memset(&it, 0, sizeof(it));
+	it.kind = kind;
+	it.ifindex = ifindex;
+	if (a)
+		it.addr = *a;
+	it.plen = plen;
+	if (name)
+		snprintf(it.name, sizeof(it.name), "%s", name);
+	return en_put(n, MSG_VIEW_ITEM, &it, sizeof(it));
+}
+
+/* What dns_select() reads of a PvD: its prefixes (reverse names), its
+ * default routes (does a VPN carry Internet names), servers and domains. */
+static int en_pvd(struct engine_net *n, const struct pvd *p)
+{
+	struct msg_view_pvd vp;
+	const struct pvd_prefix *x;
+	const struct pvd_route *r;
+	const struct pvd_dns *d;
+	const struct pvd_domain *dm;
+	int err = 0;
+
+	memset(&vp, 0, sizeof(vp));
+	vp.handle = p->handle;
+	vp.origin = p->origin;
+	vp.explicit_ = p->explicit_;
+	snprintf(vp.id, sizeof(vp.id), "%s", p->id);
+	err |= en_put(n, MSG_VIEW_PVD, &vp, sizeof(vp));
+	TAILQ_FOREACH(x, &p->prefixes, e)
+		err |= en_item(n, MSG_VIEW_PREFIX, x->ifindex, &x->prefix, x->plen, NULL);
+	TAILQ_FOREACH(r, &p->routes, e)
+		if (r->plen == 0 || (IN6_IS_ADDR_V4MAPPED(&r->prefix) && r->plen == 96))
+			err |= en_item(n, MSG_VIEW_ROUTE, r->ifindex, &r->prefix, r->plen, NULL);
+	TAILQ_FOREACH(d, &p->dns, e)
+		err |= en_item(n, MSG_VIEW_DNS, d->ifindex, &d->addr, 0, NULL);
+	TAILQ_FOREACH(dm, &p->domains, e)
+		err |= en_item(n, MSG_VIEW_DOMAIN, dm->ifindex, NULL, 0, dm->name);
+	return err ? -ENOMEM : 0;
+}
+
+static uint64_t en_hash(const uint8_t *b, size_t len)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ b[i]) * 1099511628211ull;
+	return h;
+}
+
+/* Build the view; the generation is left 0 so that the hash compares
+ * contents only. */
+static int en_build(struct engine *e, struct engine_net *n, struct msg_view_end *end)
+{
+	struct msg_view_begin b = { 0 };
+	struct dns_plan_pvd *plans = calloc(MSG_VIEW_MAX_PLANS, sizeof(*plans));
+	const struct pvd *p;
+	size_t np = 0;
+	int err = 0;
+
+	if (!plans)
+		return -ENOMEM;
+	n->len = 0;
+	engine_dns_rank(e, b.rank);
+	err |= en_put(n, MSG_VIEW_BEGIN, &b, sizeof(b));
+	TAILQ_FOREACH(p, &e->store.pvds, e)
+		err |= en_pvd(n, p);
+	if (engine_dns_plan(e, plans, MSG_VIEW_MAX_PLANS, &np) < 0)
+		log_warn("engine: more than %d PvDs with DNS servers: the stub uses the first",
+			 MSG_VIEW_MAX_PLANS);
+	for (size_t i = 0; i < np; i++)
+		err |= en_put(n, MSG_VIEW_PLAN, &plans[i], sizeof(plans[i]));
+	free(plans);
+	memset(end, 0, sizeof(*end));
+	engine_dns_search(e, end->search, sizeof(end->search) - 128);
+	err |= en_put(n, MSG_VIEW_END, end, sizeof(*end));
+	return err ? -ENOMEM : 0;
+}
+
+void engine_net_publish(struct engine *e)
+{
+	struct engine_net *n = &e->net;
+	struct msg_view_end end;
+	uint64_t h;
+
+	if (!n->ch)
+		return;
+	if (en_build(e, n, &end) < 0) {
+		log_err("engine: out of memory building the view for the network-facing process");
+		return;
+	}
+	h = en_hash(n->buf, n->len);
+	if (n->sent_once && h == n->last_hash)
+		return;
+	n->gen++;
+	for (size_t off = 0; off < n->len;) {
+		struct en_rec r;
+		uint8_t *d = n->buf + off + sizeof(r);
+
+		memcpy(&r, n->buf + off, sizeof(r));
+		/* Both begin and end start with the generation. */
+		if (r.type == MSG_VIEW_BEGIN || r.type == MSG_VIEW_END)
+			memcpy(d, &n->gen, sizeof(n->gen));
+		if (chan_send(n->ch, r.type, d, r.len) < 0) {
+			/* The peer drops an unfinished view; send it all next time. */
+			n->sent_once = false;
+			return;
+		}
+		off += sizeof(r) + r.len;
+	}
+	n->sent_once = true;
+	n->last_hash = h;
+	n->views++;
+}
+
+void engine_net_result(struct engine *e, uint32_t token, int err, json_t *result,
+		       const char *msg)
+{
+	struct msg_ctl_result r = { .token = token, .error = err < 0 ? err : 0 };
+	char *text = err < 0 ? NULL : json_dumps(result, JSON_COMPACT | JSON_ENCODE_ANY);
+
+	json_decref(result);
+	if (!e->net.ch || !token) {
+		free(text);
+		return;
+	}
+	if (err >= 0 && !text) {
+		r.error = -ENOMEM;
+		msg = "out of memory";
+	}
+	if (r.error < 0 && !msg)
+		msg = "failed";
+	if (chan_send_text(e->net.ch, MSG_CTL_RESULT, &r, sizeof(r), text ? text : msg,
+			   strlen(text ? text : msg)) < 0)
+		e->net.lost++;
+	free(text);
+}
+
+static void en_event(void *ctx, enum engine_event ev, json_t *pvd)
+{
+	struct engine *e = ctx;
+	struct msg_ctl_event m = { .event = (uint32_t)ev };
+	char *text;
+
+	if (!e->net.ch)
+		return;
+	text = json_dumps(pvd, JSON_COMPACT);
+	if (!text || chan_send_text(e->net.ch, MSG_CTL_EVENT, &m, sizeof(m), text,
+				    strlen(text)) < 0)
+		e->net.lost++;
+	free(text);
+}
+
+/* route.get answers with the engine's own token: give back the caller's. */
+static void en_route_reply(void *ctx, uint32_t token, int err, json_t *result, const char *msg)
+{
+	struct engine *e = ctx;
+
+	for (size_t i = 0; i < ENGINE_NET_ROUTE_SLOTS; i++) {
+		if (e->net.route[i].ours == token && token) {
+			uint32_t theirs = e->net.route[i].theirs;
+
+			e->net.route[i].ours = 0;
+			engine_net_result(e, theirs, err, result, msg);
+			return;
+		}
+	}
+	json_decref(result);
+}
+
+int engine_net_route_token(struct engine *e, uint32_t ours, uint32_t theirs)
+{
+	for (size_t i = 0; i < ENGINE_NET_ROUTE_SLOTS; i++) {
+		if (!e->net.route[i].ours) {
+			e->net.route[i].ours = ours;
+			e->net.route[i].theirs = theirs;
+			return 0;
+		}
+	}
+	return -EBUSY;
+}
+
+static void en_msg_cb(void *ctx, const struct ipc_msg *m)
+{
+	struct engine *e = ctx;
+	struct msg_ctl_call c;
+	json_t *params = NULL;
+	int r;
+
+	if (m->hdr.type != MSG_CTL_CALL) {
+		e->net.bad++;
+		return;
+	}
+	r = chan_text_add(&e->net.call, m, sizeof(c));
+	if (r < 0)
+		e->net.bad++;
+	if (r != 1)
+		return;
+	memcpy(&c, m->data, sizeof(c));
+	if (e->net.call.len && !(params = json_loadb(e->net.call.buf, e->net.call.len, 0, NULL))) {
+		e->net.bad++;
+		engine_net_result(e, c.token, -EBADMSG, NULL, "malformed request");
+		return;
+	}
+	if (c.method >= CTL__METHOD_MAX) {
+		engine_net_result(e, c.token, -EOPNOTSUPP, NULL, "unknown method");
+	} else {
+		e->net.calls++;
+		engine_ctl_call(e, c.token, c.method, (uid_t)c.uid, params);
+	}
+	json_decref(params);
+}
+
+static void en_close_cb(void *ctx)
+{
+	struct engine *e = ctx;
+
+	/* The parent restarts the process and hands us a new channel. */
+	log_warn("engine: the network-facing process went away");
+	engine_net_detach(e);
+}
+
+void engine_net_detach(struct engine *e)
+{
+	if (!e->net.ch)
+		return;
+	chan_free(e->net.ch);
+	e->net.ch = NULL;
+	close(e->net.fd);
+	e->net.fd = -1;
+	memset(e->net.route, 0, sizeof(e->net.route));
+}
+
+int engine_net_attach(struct engine *e, int fd)
+{
+	engine_net_detach(e);
+	e->net.ch = chan_new(e->base, fd, en_msg_cb, en_close_cb, e);
+	if (!e->net.ch)
+		return -ENOMEM;
+	e->net.fd = fd;
+	e->net.sent_once = false;
+	e->net.attached++;
+	engine_set_event_cb(e, en_event, e);
+	engine_set_route_reply(e, en_route_reply, e);
+	engine_net_publish(e);
+	return 0;
+}
+
+void engine_net_free(struct engine *e)
+{
+	engine_net_detach(e);
+	chan_text_free(&e->net.call);
+	free(e->net.buf);
+	e->net.buf = NULL;
+}
+
+json_t *engine_net_status_json(const struct engine *e)
+{
+	return json_pack("{s:b,s:I,s:I,s:I,s:I,s:I}", "attached", e->net.ch != NULL,
+			 "attachments", (json_int_t)e->net.attached,
+			 "views_sent", (json_int_t)e->net.views,
+			 "calls", (json_int_t)e->net.calls,
+			 "malformed", (json_int_t)(e->net.bad + e->net.call.dropped),
+			 "lost", (json_int_t)e->net.lost);
+}

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The privileged parent reads the static PvD files (every *.conf of pvd_dir, in
+ * name order) and sends their text to the engine, which opens no file
+ * (doc/architecture.md, "The processes"). Each file is one MSG_PVD_FILE
+ * (in pieces when long), then MSG_PVD_FILES_END says that was all.
+ */
+#include "daemon/pvd/static_files.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon/core/msg.h"
+
+#define STATIC_FILES_MAX 128
+#define STATIC_FILE_MAX_BYTES (256u << 10)
+
+static int sf_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The whole file, NUL-terminated, or NULL (errno set). */
+static char *sf_read(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "re");
+	char *buf;
+	size_t n;
+
+	if (!f)
+		return NULL;
+	buf = malloc(STATIC_FILE_MAX_BYTES + 1);
+	if (!buf) {
+		fclose(f);
+		return NULL;
+	}
+	n = fread(buf, 1, STATIC_FILE_MAX_BYTES + 1, f);
+	fclose(f);
+	if (n > STATIC_FILE_MAX_BYTES) {
+		free(buf);
+		errno = EFBIG;
+		return NULL;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+static size_t sf_names(DIR *dir, char **names, size_t cap)
+{
+	struct dirent *d;
+	size_t n = 0;
+
+	while ((d = readdir(dir)) && n < cap) {
+		size_t l = strlen(d->d_name);
+
+		if (l > 5 && l < sizeof(((struct msg_pvd_file *)0)->name) &&
+		    strcmp(d->d_name + l - 5, ".conf") == 0 && d->d_name[0] != '.' &&
+		    (names[n] = strdup(d->d_name)))
+			n++;
+	}
+	qsort(names, n, sizeof(names[0]), sf_cmp);
+	return n;
+}
+
+int static_files_send(struct chan *c, const char *dir_path)
+{
+	struct msg_pvd_files_end end = { 0 };
+	char *names[STATIC_FILES_MAX];
+	DIR *dir = opendir(dir_path);
+	size_t n = 0;
+
+	snprintf(end.dir, sizeof(end.dir), "%s", dir_path);
+	if (!dir)
+		end.error = -errno;
+	else
+		n = sf_names(dir, names, STATIC_FILES_MAX);
+	if (dir)
+		closedir(dir);
+	for (size_t i = 0; i < n; i++) {
+		struct msg_pvd_file f = { { 0 } };
+		char path[512];
+		size_t len = 0;
+		char *text;
+
+		snprintf(path, sizeof(path), "%s/%s", dir_path, names[i]);
+		snprintf(f.name, sizeof(f.name), "%s", names[i]);
+		text = sf_read(path, &len);
+		/* An unreadable file reaches the engine empty: its error then
+		 * names the file in `mifctl status` like any bad file. */
+		if (chan_send_text(c, MSG_PVD_FILE, &f, sizeof(f), text ? text : "", len) == 0)
+			end.n++;
+		free(text);
+		free(names[i]);
+	}
+	return chan_send(c, MSG_PVD_FILES_END, &end, sizeof(end));
+}

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: MIT */
+/* Reading the static PvD files for the engine (privileged parent). */
+#ifndef MIF_DAEMON_STATIC_FILES_H
+#define MIF_DAEMON_STATIC_FILES_H
+
+#include "daemon/core/chan.h"
+
+/* Send every *.conf of dir to the engine on c, then MSG_PVD_FILES_END
+ * (with -errno when dir cannot be read; ENOENT means no static PvDs).
+ * Returns what sending the end returned. */
+int static_files_send(struct chan *c, const char *dir);
+
+#endif
