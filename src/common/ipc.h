@@ -24,6 +24,7 @@ struct ipc_hdr {
 struct ipc_msg {
 	struct ipc_hdr hdr;
 	uint8_t data[IPC_MAX_PAYLOAD];
+	int fd;                  /* a descriptor that came with it, or -1 */
 };
 
 /* Create a connected SOCK_SEQPACKET pair, close-on-exec and non-blocking. */
@@ -31,11 +32,15 @@ int ipc_pair(int fds[2]);
 
 /* Send one message. Returns 0 or a negative errno (-EMSGSIZE if too big). */
 int ipc_send(int fd, uint32_t type, const void *data, size_t len);
+/* The same with one descriptor in SCM_RIGHTS (pass < 0: none). */
+int ipc_send_fd(int fd, uint32_t type, const void *data, size_t len, int pass);
 
 /*
  * Receive one message into m. Returns 1 on a message, 0 on EOF, -EAGAIN if
  * none is waiting, -EBADMSG if the datagram is shorter than the header, its
- * header length disagrees with the datagram size, or it was truncated.
+ * header length disagrees with the datagram size, or it was truncated. A
+ * descriptor that came with it is in m->fd (close-on-exec; the caller
+ * closes it), else m->fd is -1.
  */
 int ipc_recv(int fd, struct ipc_msg *m);
 

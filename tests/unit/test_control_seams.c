@@ -26,7 +26,7 @@
 #include "daemon/control/netview.h"
 #include "daemon/dns/stub.h"
 
-#define N_WAITING CONTROL_MAX_WAITING   /* control.c's table */
+#define N_WAITING CONTROL_MAX_PER_CLIENT   /* one client's share of control.c's table */
 
 /* The fake stub: dns.resolve hands out tokens and never answers itself. */
 static uint32_t fake_tokens[N_WAITING * 2];
@@ -295,6 +295,35 @@ static void test_answer_in_time_once(void **state)
 	assert_int_equal(cs_replies_counter(w, 8, "lapsed"), 0);
 }
 
+/* One client with its share of lookups waiting cannot keep another from
+ * being answered (issue 17: no local user starves the others). */
+static void test_one_client_cannot_starve(void **state)
+{
+	struct world *w = *state;
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char buf[4096];
+	ssize_t n = 0;
+	int other = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	const char *req = "{\"id\":9,\"method\":\"pvd.list\"}\n";
+
+	for (int id = 1; id <= N_WAITING + 5; id++)
+		cs_request(w, id, "dns.resolve", "{\"name\":\"example.com\"}");
+	cs_run(w, 1, 100);
+	assert_int_equal(fake_n, N_WAITING);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", w->path);
+	assert_int_equal(connect(other, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(write(other, req, strlen(req)), (ssize_t)strlen(req));
+	for (int i = 0; i < 500 && n <= 0; i++) {
+		event_base_loop(w->base, EVLOOP_NONBLOCK);
+		n = read(other, buf, sizeof(buf) - 1);
+		usleep(1000);
+	}
+	assert_true(n > 0);
+	buf[n] = '\0';
+	assert_non_null(strstr(buf, "\"ok\":true"));
+	close(other);
+}
+
 /* A request the engine answers, whose answer is lost between the two
  * processes: the client hears ETIMEDOUT, the slot comes back. */
 static void test_engine_answer_lost(void **state)
@@ -354,6 +383,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_lost_answers_lapse, cs_setup, cs_teardown),
 		cmocka_unit_test_setup_teardown(test_answer_in_time_once, cs_setup, cs_teardown),
 		cmocka_unit_test_setup_teardown(test_engine_answers, cs_setup, cs_teardown),
+		cmocka_unit_test_setup_teardown(test_one_client_cannot_starve, cs_setup, cs_teardown),
 		cmocka_unit_test_setup_teardown(test_engine_answer_lost, cs_setup_silent,
 						cs_teardown),
 	};

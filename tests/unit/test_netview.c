@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "common/ipc.h"
@@ -27,6 +28,7 @@
 #include "daemon/core/msg.h"
 #include "daemon/dns/dns_plan.h"
 #include "daemon/engine/engine.h"
+#include "proto/ctlmsg.h"
 
 struct world {
 	struct event_base *base;
@@ -200,6 +202,48 @@ static void test_bad_view_dropped(void **state)
 	event_base_free(w.base);
 }
 
+static int last_err = 1;
+
+static void nv_result(void *ctx, uint32_t token, int err, json_t *result, const char *msg)
+{
+	(void)ctx;
+	(void)token;
+	(void)msg;
+	last_err = err;
+	json_decref(result);
+}
+
+/* A request that changes mifd is carried out only for a caller the engine
+ * sees itself: the client's socket comes along, and SO_PEERCRED on it must
+ * say root. The network-facing process's word (uid 0 in the call) is not
+ * enough. */
+static void test_engine_checks_the_caller(void **state)
+{
+	struct world *w = *state;
+	json_t *params = json_pack("{s:s}", "id", "nope.example");
+	int sp[2];
+
+	netview_set_result_cb(w->nv, nv_result, NULL);
+	assert_int_equal(netview_call(w->nv, 5, CTL_PVD_DEL, 0, params, -1), 0);
+	nv_run(w, 30);
+	assert_int_equal(last_err, -EPERM);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sp), 0);
+	last_err = 1;
+	assert_int_equal(netview_call(w->nv, 6, CTL_PVD_DEL, 0, params, sp[0]), 0);
+	nv_run(w, 30);
+	/* Our own socket: root in the test runs as root, and then the engine
+	 * gets as far as looking for the PvD. */
+	assert_int_equal(last_err, getuid() == 0 ? -ENOENT : -EPERM);
+	/* Reading needs no socket. */
+	last_err = 1;
+	assert_int_equal(netview_call(w->nv, 7, CTL_PVD_LIST, 1000, NULL, -1), 0);
+	nv_run(w, 30);
+	assert_int_equal(last_err, 0);
+	close(sp[0]);
+	close(sp[1]);
+	json_decref(params);
+}
+
 struct texts {
 	struct chan_text t;
 	int whole;
@@ -323,6 +367,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_view_follows_engine, nv_setup, nv_teardown),
+		cmocka_unit_test_setup_teardown(test_engine_checks_the_caller, nv_setup, nv_teardown),
 		cmocka_unit_test(test_bad_view_dropped),
 		cmocka_unit_test(test_text_pieces),
 		cmocka_unit_test(test_bind_table),

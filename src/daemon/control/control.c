@@ -217,7 +217,8 @@ static void control_log_set(struct client *cl, struct ctl_request *r)
 	}
 	log_set_level((enum log_level)l);
 	/* The engine sets its own and the privileged parent's; nobody waits. */
-	netview_call(cl->ctl->nv, 0, CTL_LOG_SET, cl->uid, r->params);
+	netview_call(cl->ctl->nv, 0, CTL_LOG_SET, cl->uid, r->params,
+		     (int)bufferevent_getfd(cl->bev));
 	log_info("log level set to %s by uid %u", lvl, (unsigned)cl->uid);
 	control_send(cl, ctlmsg_reply_ok(r->id, json_pack("{s:s}", "level", lvl)));
 }
@@ -282,12 +283,22 @@ void control_set_deadline(struct control *c, unsigned ms)
 	c->deadline_ms = ms ? ms : CONTROL_REPLY_DEADLINE_MS;
 }
 
-static int control_slot(struct control *c)
+/* A free slot for cl, or -1: the table is full, cl has its share, or
+ * (for the stub) dns.resolve has its share. */
+static int control_slot(struct control *c, const struct client *cl, bool stub)
 {
-	for (size_t i = 0; i < CONTROL_MAX_WAITING; i++)
-		if (!c->waiting[i].cl)
-			return (int)i;
-	return -1;
+	size_t stubs = 0;
+	int free_slot = -1;
+
+	if (cl->pending >= CONTROL_MAX_PER_CLIENT)
+		return -1;
+	for (size_t i = 0; i < CONTROL_MAX_WAITING; i++) {
+		if (!c->waiting[i].cl && free_slot < 0)
+			free_slot = (int)i;
+		else if (c->waiting[i].cl && c->waiting[i].from_stub)
+			stubs++;
+	}
+	return stub && stubs >= CONTROL_MAX_STUB ? -1 : free_slot;
 }
 
 static void control_wait(struct client *cl, int i, struct ctl_request *r, uint32_t token,
@@ -314,7 +325,7 @@ static void control_resolve(struct client *cl, struct ctl_request *r)
 	char err[800] = "";
 	struct reply *rp;
 	uint32_t token;
-	int i = control_slot(c), e;
+	int i = control_slot(c, cl, true), e;
 
 	if (i < 0) {
 		control_error(cl, r->id, EBUSY, "too many lookups in progress");
@@ -342,7 +353,7 @@ static void control_resolve(struct client *cl, struct ctl_request *r)
 static void control_call(struct client *cl, struct ctl_request *r, enum control_wait kind)
 {
 	struct control *c = cl->ctl;
-	int i = control_slot(c), e;
+	int i = control_slot(c, cl, false), e;
 	struct reply *rp;
 	uint32_t token;
 
@@ -355,7 +366,11 @@ static void control_call(struct client *cl, struct ctl_request *r, enum control_
 		return;
 	}
 	token = ++c->next_token ? c->next_token : ++c->next_token;
-	e = netview_call(c->nv, token, r->method, cl->uid, r->params);
+	/* A request that changes mifd takes the client's socket along: the
+	 * engine checks the caller itself (SO_PEERCRED), so that this process,
+	 * which parses what anyone sends, cannot speak for root. */
+	e = netview_call(c->nv, token, r->method, cl->uid, r->params,
+			 ctlmsg_method_writes(r->method) ? (int)bufferevent_getfd(cl->bev) : -1);
 	if (e < 0) {
 		free(rp);
 		control_error(cl, r->id, e == -ENOBUFS ? EBUSY : EIO,
@@ -376,9 +391,12 @@ static json_t *control_finish(struct control *c, enum control_wait kind, json_t 
 		return result;
 	if (!c->stub)
 		return json_pack("{s:o,s:n}", "pvds", result, "stub");
-	json_array_foreach(result, i, p)
-		stub_pvd_json(c->stub, netview_pvd_handle(c->nv,
-				json_string_value(json_object_get(p, "pvd"))), p);
+	json_array_foreach(result, i, p) {
+		const char *id = json_string_value(json_object_get(p, "pvd"));
+
+		if (id)
+			stub_pvd_json(c->stub, netview_pvd_handle(c->nv, id), p);
+	}
 	return json_pack("{s:o,s:o}", "pvds", result, "stub", stub_status_json(c->stub));
 }
 
@@ -573,6 +591,13 @@ static void control_event_cb(struct bufferevent *bev, short what, void *arg)
 
 	if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR) && cl->pending) {
 		cl->eof = true;
+		bufferevent_disable(bev, EV_READ);
+		return;
+	}
+	/* Answers written but not yet sent still go out. */
+	if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR) &&
+	    evbuffer_get_length(bufferevent_get_output(bev))) {
+		cl->closing = true;
 		bufferevent_disable(bev, EV_READ);
 		return;
 	}

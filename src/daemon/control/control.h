@@ -25,6 +25,12 @@
 /* Requests waiting for an answer from the engine or the stub, all clients
  * together; past this a request is answered EBUSY. */
 #define CONTROL_MAX_WAITING 256
+/* So that no local user can starve the others (issue 17): one client has
+ * at most this many waiting, and dns.resolve (which waits on networks)
+ * at most CONTROL_MAX_STUB of all, leaving room for the engine's quick
+ * answers (status, pvd.list, a root's pvd.add). */
+#define CONTROL_MAX_PER_CLIENT 64
+#define CONTROL_MAX_STUB 192
 
 struct control;
 struct netview;

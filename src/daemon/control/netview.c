@@ -179,6 +179,8 @@ static void nv_result(struct netview *nv, const struct ipc_msg *m)
 	if (chan_text_add(&nv->result, m, sizeof(r)) != 1)
 		return;
 	memcpy(&r, m->data, sizeof(r));
+	if (r.error < -4095)             /* not an errno: the peer misbehaves */
+		r.error = -EBADMSG;
 	if (r.error < 0) {
 		msg = nv->result.buf;
 	} else if (!(j = json_loadb(nv->result.buf, nv->result.len, JSON_DECODE_ANY, NULL))) {
@@ -300,7 +302,7 @@ void netview_set_close_cb(struct netview *nv, netview_close_fn cb, void *ctx)
 }
 
 int netview_call(struct netview *nv, uint32_t token, unsigned method, uid_t uid,
-		 json_t *params)
+		 json_t *params, int client_fd)
 {
 	struct msg_ctl_call c = { .token = token, .method = method, .uid = (uint32_t)uid };
 	char *text = params ? json_dumps(params, JSON_COMPACT) : NULL;
@@ -308,8 +310,8 @@ int netview_call(struct netview *nv, uint32_t token, unsigned method, uid_t uid,
 
 	if (params && !text)
 		return -ENOMEM;
-	r = chan_send_text(nv->ch, MSG_CTL_CALL, &c, sizeof(c), text ? text : "",
-			   text ? strlen(text) : 0);
+	r = chan_send_text_fd(nv->ch, MSG_CTL_CALL, &c, sizeof(c), text ? text : "",
+			      text ? strlen(text) : 0, client_fd);
 	free(text);
 	if (r == 0)
 		nv->calls++;

@@ -41,10 +41,12 @@ void netview_set_result_cb(struct netview *nv, netview_result_fn cb, void *ctx);
 void netview_set_event_cb(struct netview *nv, netview_event_fn cb, void *ctx);
 void netview_set_close_cb(struct netview *nv, netview_close_fn cb, void *ctx);
 
-/* Forward a control request (enum ctl_method) to the engine. 0, or a
- * negative errno when it cannot be sent (the answer never comes). */
+/* Forward a control request (enum ctl_method) to the engine, with the
+ * client's socket (client_fd, or -1) for the engine to check who asks a
+ * request that changes mifd. 0, or a negative errno when it cannot be
+ * sent (the answer never comes). */
 int netview_call(struct netview *nv, uint32_t token, unsigned method, uid_t uid,
-		 json_t *params);
+		 json_t *params, int client_fd);
 
 /* Take one message from the engine (what the channel calls; a fuzzer too). */
 struct ipc_msg;

@@ -2,6 +2,7 @@
 #include "daemon/core/chan.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
@@ -12,6 +13,7 @@
 struct chan_item {
 	STAILQ_ENTRY(chan_item) e;
 	uint32_t type;
+	int fd;                      /* a copy to pass with it, or -1 */
 	size_t len;
 	uint8_t data[];
 };
@@ -52,6 +54,10 @@ static void chan_read_cb(evutil_socket_t fd, short what, void *arg)
 			continue;
 		}
 		c->on_msg(c->ctx, c->buf);
+		/* A descriptor the receiver wanted, it used during the call. */
+		if (c->buf->fd >= 0)
+			close(c->buf->fd);
+		c->buf->fd = -1;
 	}
 }
 
@@ -60,12 +66,14 @@ static int chan_flush(struct chan *c)
 	struct chan_item *it;
 
 	while ((it = STAILQ_FIRST(&c->q))) {
-		int r = ipc_send(c->fd, it->type, it->data, it->len);
+		int r = ipc_send_fd(c->fd, it->type, it->data, it->len, it->fd);
 
 		if (r == -EAGAIN || r == -ENOBUFS)
 			return event_add(c->wev, NULL);
 		STAILQ_REMOVE_HEAD(&c->q, e);
 		c->queued -= it->len;
+		if (it->fd >= 0)
+			close(it->fd);
 		free(it);
 		if (r < 0) {
 			c->errors++;
@@ -82,11 +90,16 @@ static void chan_write_cb(evutil_socket_t fd, short what, void *arg)
 
 int chan_send(struct chan *c, uint32_t type, const void *data, size_t len)
 {
+	return chan_send_fd(c, type, data, len, -1);
+}
+
+int chan_send_fd(struct chan *c, uint32_t type, const void *data, size_t len, int pass)
+{
 	struct chan_item *it;
 	int r;
 
 	if (STAILQ_EMPTY(&c->q)) {
-		r = ipc_send(c->fd, type, data, len);
+		r = ipc_send_fd(c->fd, type, data, len, pass);
 		if (r != -EAGAIN && r != -ENOBUFS)
 			return r;
 	}
@@ -103,6 +116,11 @@ int chan_send(struct chan *c, uint32_t type, const void *data, size_t len)
 		return -ENOMEM;
 	it->type = type;
 	it->len = len;
+	it->fd = pass >= 0 ? fcntl(pass, F_DUPFD_CLOEXEC, 3) : -1;
+	if (pass >= 0 && it->fd < 0) {
+		free(it);
+		return -errno;
+	}
 	memcpy(it->data, data, len);
 	STAILQ_INSERT_TAIL(&c->q, it, e);
 	c->queued += len;
@@ -122,6 +140,8 @@ struct chan *chan_new(struct event_base *base, int fd, chan_msg_cb on_msg,
 	c->ctx = ctx;
 	STAILQ_INIT(&c->q);
 	c->buf = malloc(sizeof(*c->buf));
+	if (c->buf)
+		c->buf->fd = -1;
 	c->rev = event_new(base, fd, EV_READ | EV_PERSIST, chan_read_cb, c);
 	c->wev = event_new(base, fd, EV_WRITE, chan_write_cb, c);
 	if (!c->buf || !c->rev || !c->wev || event_add(c->rev, NULL) < 0) {
@@ -141,6 +161,8 @@ void chan_free(struct chan *c)
 	chan_flush(c);
 	while ((it = STAILQ_FIRST(&c->q))) {
 		STAILQ_REMOVE_HEAD(&c->q, e);
+		if (it->fd >= 0)
+			close(it->fd);
 		free(it);
 	}
 	if (c->rev)
@@ -151,6 +173,11 @@ void chan_free(struct chan *c)
 	free(c);
 }
 
+size_t chan_queued(const struct chan *c)
+{
+	return c->queued;
+}
+
 uint64_t chan_errors(const struct chan *c)
 {
 	return c->errors;
@@ -158,6 +185,12 @@ uint64_t chan_errors(const struct chan *c)
 
 int chan_send_text(struct chan *c, uint32_t type, const void *hdr, size_t hlen,
 		   const char *text, size_t len)
+{
+	return chan_send_text_fd(c, type, hdr, hlen, text, len, -1);
+}
+
+int chan_send_text_fd(struct chan *c, uint32_t type, const void *hdr, size_t hlen,
+		      const char *text, size_t len, int pass)
 {
 	uint8_t *m;
 	size_t off = 0;
@@ -178,7 +211,7 @@ int chan_send_text(struct chan *c, uint32_t type, const void *hdr, size_t hlen,
 
 		memcpy(m + hlen, &p, sizeof(p));
 		memcpy(m + hlen + sizeof(p), text + off, n);
-		r = chan_send(c, type, m, hlen + sizeof(p) + n);
+		r = chan_send_fd(c, type, m, hlen + sizeof(p) + n, p.seq == 0 ? pass : -1);
 		off += n;
 	} while (r == 0 && off < len);
 	free(m);

@@ -29,7 +29,13 @@ struct chan *chan_new(struct event_base *base, int fd, chan_msg_cb on_msg,
 		      chan_close_cb on_close, void *ctx);
 void chan_free(struct chan *c);
 int chan_send(struct chan *c, uint32_t type, const void *data, size_t len);
+/* The same with a descriptor (SCM_RIGHTS; the caller keeps its own). The
+ * receiver finds it in m->fd during its callback, after which the channel
+ * closes it. */
+int chan_send_fd(struct chan *c, uint32_t type, const void *data, size_t len, int pass);
 uint64_t chan_errors(const struct chan *c);
+/* Bytes waiting to be sent. */
+size_t chan_queued(const struct chan *c);
 
 /*
  * A text longer than one message (a JSON reply listing 256 PvDs) travels
@@ -49,6 +55,9 @@ struct chan_part {
 
 int chan_send_text(struct chan *c, uint32_t type, const void *hdr, size_t hlen,
 		   const char *text, size_t len);
+/* The same with a descriptor on the first piece. */
+int chan_send_text_fd(struct chan *c, uint32_t type, const void *hdr, size_t hlen,
+		      const char *text, size_t len, int pass);
 
 struct chan_text {
 	char *buf;

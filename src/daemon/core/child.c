@@ -8,6 +8,8 @@
 #include "daemon/core/child.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
 #include <event2/event.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -21,9 +23,19 @@
 #include "daemon/engine/engine.h"
 
 /* What the parent's libevent installed would write into a descriptor this
- * process no longer has: every signal back to its default. */
-static void child_signals(void)
+ * process no longer has: every signal back to its default. And nothing
+ * read from a terminal: standard input is /dev/null. Jansson's hash seed
+ * is drawn now, while /dev/urandom can still be opened. */
+void child_prepare(void)
 {
+	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		dup2(fd, 0);
+		if (fd != 0)
+			close(fd);
+	}
+	json_object_seed(0);
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGUSR1, SIGUSR2 };
 
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
@@ -96,7 +108,6 @@ int child_engine_main(const struct mifd_config *cfg, const struct proc_user *u, 
 	struct event *pass, *sigs[2];
 	int r = 1;
 
-	child_signals();
 	c.base = event_base_new();
 	if (!c.base || !(c.e = engine_new(c.base, kfd)))
 		return 1;
@@ -112,7 +123,12 @@ int child_engine_main(const struct mifd_config *cfg, const struct proc_user *u, 
 		event_base_dispatch(c.base);
 		r = 0;
 	}
-	/* engine_free() flushes what is queued: the address removals. */
+	/* What is still queued for the parent (the address removals) goes
+	 * before we do: the loop sends it as the socket drains (2 s at most). */
+	for (int i = 0; i < 200 && engine_queued(c.e); i++) {
+		event_base_loop(c.base, EVLOOP_NONBLOCK);
+		usleep(10000);
+	}
 	engine_free(c.e);
 	for (int i = 0; i < 2; i++)
 		if (sigs[i])
@@ -138,7 +154,6 @@ int child_net_main(const struct mifd_config *cfg, const struct proc_user *u, int
 	struct stub *stub = NULL;
 	int r;
 
-	child_signals();
 	base = event_base_new();
 	if (!base || !(nv = netview_new(base, efd)))
 		return 1;

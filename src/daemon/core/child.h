@@ -6,6 +6,10 @@
 #include "daemon/core/config.h"
 #include "daemon/core/proc.h"
 
+/* First thing in a new child, before proc_keep_fds(): signals back to
+ * their defaults, standard input from /dev/null, jansson seeded. */
+void child_prepare(void);
+
 /* The engine: kfd its channel to the parent's kernel side, nfd to the
  * network-facing process, pass_fd where the parent sends the channel of
  * a restarted network-facing process. Returns the exit status. */

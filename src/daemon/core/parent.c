@@ -73,6 +73,7 @@ static pid_t parent_fork(struct parent *p, int *fds, size_t n, bool engine)
 
 	if (pid != 0)
 		return pid < 0 ? -errno : pid;
+	child_prepare();
 	if (proc_keep_fds(fds, n) < 0)
 		_exit(1);
 	if (engine)
@@ -96,20 +97,27 @@ static int parent_spawn_net(struct parent *p, int efd)
 static void parent_respawn_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct parent *p = arg;
+	struct timeval one = { 1, 0 };
 	int ch[2];
 
 	(void)fd;
 	(void)what;
 	if (p->stopping || p->net_pid)
 		return;
-	if (ipc_pair(ch) < 0 || proc_send_fd(p->pass_fd, ch[0]) < 0) {
-		log_err("cannot restart the network-facing process: no channel");
-		event_base_loopexit(p->base, NULL);
+	if (ipc_pair(ch) < 0) {
+		log_err("cannot restart the network-facing process: no channel; trying again");
+		evtimer_add(p->respawn, &one);
 		return;
 	}
+	/* The child first: the engine gets its end only when there is one. */
+	if (parent_spawn_net(p, ch[1]) < 0) {
+		log_err("cannot restart the network-facing process: fork failed; trying again");
+		evtimer_add(p->respawn, &one);
+	} else if (proc_send_fd(p->pass_fd, ch[0]) < 0) {
+		/* The engine is gone: its exit stops everything. */
+		log_err("cannot give the engine the new network-facing channel");
+	}
 	close(ch[0]);
-	if (parent_spawn_net(p, ch[1]) < 0)
-		log_err("cannot restart the network-facing process: fork failed");
 	close(ch[1]);
 	p->net_restarts++;
 }
@@ -128,7 +136,8 @@ static void parent_child_gone(struct parent *p, pid_t pid, int status)
 			log_err("the engine (%d) stopped: %s; stopping mifd", (int)pid, how);
 			p->engine_failed = true;
 		}
-		event_base_loopexit(p->base, NULL);
+		/* Not loopexit here: the kernel side reads what the engine sent
+		 * last (address removals) up to its channel's end, then stops. */
 	} else if (pid == p->net_pid) {
 		struct timeval now = { 0, 0 }, later = { 1, 0 };
 		uint64_t t = log_now_ns();
@@ -236,9 +245,20 @@ static int parent_children(struct parent *p, int *kfd)
 	int kch[2], nch[2], pass[2], fds[3];
 	pid_t pid;
 
-	if (ipc_pair(kch) < 0 || ipc_pair(nch) < 0 ||
-	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pass) < 0)
+	if (ipc_pair(kch) < 0)
 		return -errno;
+	if (ipc_pair(nch) < 0) {
+		close(kch[0]);
+		close(kch[1]);
+		return -errno;
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pass) < 0) {
+		for (int i = 0; i < 2; i++) {
+			close(kch[i]);
+			close(nch[i]);
+		}
+		return -errno;
+	}
 	fds[0] = kch[1];
 	fds[1] = nch[0];
 	fds[2] = pass[1];

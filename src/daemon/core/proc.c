@@ -8,9 +8,12 @@
 #include <linux/capability.h>
 #include <pwd.h>
 #include <seccomp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <termios.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -89,8 +92,13 @@ int proc_drop(const struct proc_user *u)
 				    CAPNG_DROP_SUPP_GRP | CAPNG_CLEAR_BOUNDING) < 0)
 			return -EPERM;
 	}
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+	/* Changing user cleared any parent-death signal: set it now, so that
+	 * a parent killed outright takes its children along. */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 ||
+	    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		return -errno;
+	if (getppid() == 1)
+		return -ESRCH;           /* the parent died already */
 	return 0;
 }
 
@@ -107,12 +115,14 @@ static const int proc_sys_common[] = {
 	SCMP_SYS(geteuid), SCMP_SYS(getgid), SCMP_SYS(getegid), SCMP_SYS(exit),
 	SCMP_SYS(exit_group), SCMP_SYS(rt_sigreturn), SCMP_SYS(rt_sigprocmask),
 	SCMP_SYS(rt_sigaction), SCMP_SYS(restart_syscall), SCMP_SYS(getrandom),
-	SCMP_SYS(fstat), SCMP_SYS(newfstatat), SCMP_SYS(fcntl), SCMP_SYS(ioctl),
+	SCMP_SYS(fstat), SCMP_SYS(newfstatat), SCMP_SYS(fcntl),
 	SCMP_SYS(lseek), SCMP_SYS(sysinfo), SCMP_SYS(capget), SCMP_SYS(sched_yield),
-	SCMP_SYS(tgkill), SCMP_SYS(getrlimit), SCMP_SYS(prlimit64), SCMP_SYS(uname),
+	SCMP_SYS(getrlimit), SCMP_SYS(uname),
 	SCMP_SYS(timerfd_create), SCMP_SYS(timerfd_settime), SCMP_SYS(shutdown),
 	SCMP_SYS(getsockopt),
 };
+
+static const unsigned long proc_ioctls[] = { FIONREAD, FIONBIO, TCGETS };
 
 /* The stub's upstream sockets and its clients; the control socket's. */
 static const int proc_sys_net[] = {
@@ -141,6 +151,19 @@ int proc_seccomp(enum proc_role role)
 	if (!f)
 		return -ENOMEM;
 	r = proc_allow(f, proc_sys_common, sizeof(proc_sys_common) / sizeof(int));
+	/* With arguments: abort() signals only this process; rlimits are
+	 * read, never set, and only our own; ioctl() only asks how much is
+	 * waiting (libevent), sets non-blocking, or asks whether a descriptor
+	 * is a terminal (stdio): never TIOCSTI into a terminal. */
+	if (r == 0)
+		r = seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1,
+				     SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid()));
+	if (r == 0)
+		r = seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(prlimit64), 2,
+				     SCMP_A0(SCMP_CMP_EQ, 0), SCMP_A2(SCMP_CMP_EQ, 0));
+	for (size_t i = 0; r == 0 && i < sizeof(proc_ioctls) / sizeof(proc_ioctls[0]); i++)
+		r = seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
+				     SCMP_A1(SCMP_CMP_EQ, proc_ioctls[i]));
 	if (r == 0 && role == PROC_NET) {
 		r = proc_allow(f, proc_sys_net, sizeof(proc_sys_net) / sizeof(int));
 		/* New sockets: IPv4 and IPv6 only (upstream DNS servers). */

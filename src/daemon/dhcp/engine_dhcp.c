@@ -221,14 +221,26 @@ static int engine_dhcp4_items(struct pvd *p, struct engine_dhcp4 *c)
 	return r;
 }
 
+static bool engine_dhcp4_held(const struct engine_dhcp4 *c, uint64_t handle)
+{
+	for (size_t i = 0; i < c->n_attached; i++)
+		if (c->attached[i] == handle)
+			return true;
+	return false;
+}
+
 void engine_dhcp4_attach(struct engine *e, struct engine_dhcp4 *c)
 {
 	struct pvd *t[8], *p;
 	size_t n;
 
 	pvd_drop_source(&e->store, PVD_SRC_DHCPV4, c->ifindex);
+	/* Only this lease's portal goes (RFC 8910 section 2.1: per network):
+	 * the PvDs on its interface and those it filed into last time, which
+	 * may have nothing left on the interface. Another interface's lease
+	 * keeps its own. */
 	TAILQ_FOREACH(p, &e->store.pvds, e)
-		if (pvd_on_ifindex(p, c->ifindex) || p->origin == PVD_SRC_DHCPV4)
+		if (pvd_on_ifindex(p, c->ifindex) || engine_dhcp4_held(c, p->handle))
 			pvd_set_captive_portal(p, PVD_SRC_DHCPV4, NULL);
 	c->n_attached = 0;
 	if (c->state < D4_BOUND || c->state > D4_REBINDING)

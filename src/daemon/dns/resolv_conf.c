@@ -2,6 +2,8 @@
 #include "daemon/dns/resolv_conf.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,6 +11,54 @@
 #include <unistd.h>
 
 #include "common/log.h"
+
+/* A name resolv.conf may carry: letters, digits, '-', '_' and '.', at
+ * most 253 of them. Anything else, a newline above all, is refused. */
+static bool rc_name_ok(const char *w, size_t n)
+{
+	if (n == 0 || n > 253)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)w[i]) && w[i] != '-' && w[i] != '_' && w[i] != '.')
+			return false;
+	return true;
+}
+
+/*
+ * The engine's search line ("search a b\n" or ""), rebuilt from the names
+ * in it that pass rc_name_ok(): an engine that was subverted through what
+ * it parses must not write a nameserver line, or anything else, into the
+ * host's resolv.conf. Bytes written to out (NUL-terminated).
+ */
+static size_t rc_search(const char *in, char *out, size_t len)
+{
+	const char *w = in;
+	size_t off = 0, n;
+	int names = 0;
+
+	if (len < 16 || strncmp(in, "search ", 7) != 0) {
+		out[0] = '\0';
+		return 0;
+	}
+	for (w = in + 7; *w; w += n) {
+		w += strspn(w, " ");
+		n = strcspn(w, " \n");
+		if (n == 0)
+			break;
+		if (!rc_name_ok(w, n) || off + n + 9 > len) {
+			log_warn("dns: not a search domain for resolv.conf: \"%.*s\"",
+				 (int)(n > 64 ? 64 : n), w);
+			continue;
+		}
+		off += (size_t)snprintf(out + off, len - off, "%s%.*s", names++ ? " " : "search ",
+					(int)n, w);
+	}
+	if (names)
+		off += (size_t)snprintf(out + off, len - off, "\n");
+	else
+		out[0] = '\0';
+	return off;
+}
 
 void resolv_conf_update(struct resolv_conf *s, const char *search)
 {
@@ -27,9 +77,7 @@ void resolv_conf_update(struct resolv_conf *s, const char *search)
 			  sizeof(addr));
 	off = (size_t)snprintf(text, sizeof(text), "# Written by mifd: its per-PvD stub "
 			       "resolver (doc/resolver.md).\nnameserver %s\n", addr);
-	off += (size_t)snprintf(text + off, sizeof(text) - off - 40, "%s", search);
-	if (off > sizeof(text) - 40)
-		off = sizeof(text) - 40;
+	off += rc_search(search, text + off, sizeof(text) - off - 40);
 	/* No trust-ad: the stub does not validate, so an AD bit from a
 	 * network's resolver must not reach applications as if it meant
 	 * something (glibc clears AD without this option). */

@@ -371,6 +371,11 @@ void engine_free(struct engine *e)
 	free(e);
 }
 
+size_t engine_queued(const struct engine *e)
+{
+	return e->ch ? chan_queued(e->ch) : 0;
+}
+
 void engine_set_event_cb(struct engine *e, engine_event_cb cb, void *ctx)
 {
 	e->cb = cb;

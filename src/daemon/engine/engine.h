@@ -68,6 +68,8 @@ void engine_set_event_cb(struct engine *e, engine_event_cb cb, void *ctx);
 
 /* Ask the kernel side to remove every address mifd formed (shutdown). */
 void engine_release_addresses(struct engine *e);
+/* Bytes of requests still queued for the kernel side. */
+size_t engine_queued(const struct engine *e);
 
 /* Static and API PvDs (control socket, root only). Each returns 0 or a
  * negative errno with a sentence naming the problem in err. */

@@ -8,6 +8,8 @@
  * (control/engine_ctl.c) and publishes PvD events.
  */
 #include <errno.h>
+#include <stdint.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -227,6 +229,25 @@ int engine_net_route_token(struct engine *e, uint32_t ours, uint32_t theirs)
 	return -EBUSY;
 }
 
+/* The first piece of a call: who is at the other end of the client socket
+ * that came with it (UINT32_MAX: no socket, so nobody we can vouch for). */
+static void en_caller(struct engine *e, const struct ipc_msg *m, size_t hlen)
+{
+	struct chan_part p;
+	struct ucred cr;
+	socklen_t len = sizeof(cr);
+
+	if (m->hdr.len < hlen + sizeof(p))
+		return;
+	memcpy(&p, m->data + hlen, sizeof(p));
+	if (p.seq != 0)
+		return;
+	e->net.call_uid = UINT32_MAX;
+	if (m->fd >= 0 && getsockopt(m->fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) == 0 &&
+	    len == sizeof(cr))
+		e->net.call_uid = (uint32_t)cr.uid;
+}
+
 static void en_msg_cb(void *ctx, const struct ipc_msg *m)
 {
 	struct engine *e = ctx;
@@ -238,6 +259,7 @@ static void en_msg_cb(void *ctx, const struct ipc_msg *m)
 		e->net.bad++;
 		return;
 	}
+	en_caller(e, m, sizeof(c));
 	r = chan_text_add(&e->net.call, m, sizeof(c));
 	if (r < 0)
 		e->net.bad++;
@@ -251,9 +273,14 @@ static void en_msg_cb(void *ctx, const struct ipc_msg *m)
 	}
 	if (c.method >= CTL__METHOD_MAX) {
 		engine_net_result(e, c.token, -EOPNOTSUPP, NULL, "unknown method");
+	} else if (ctlmsg_method_writes((enum ctl_method)c.method) && e->net.call_uid != 0) {
+		e->net.refused++;
+		engine_net_result(e, c.token, -EPERM, NULL, "permission denied: this request "
+				  "changes mifd and needs root");
 	} else {
 		e->net.calls++;
-		engine_ctl_call(e, c.token, c.method, (uid_t)c.uid, params);
+		engine_ctl_call(e, c.token, c.method, e->net.call_uid == UINT32_MAX ?
+				(uid_t)c.uid : (uid_t)e->net.call_uid, params);
 	}
 	json_decref(params);
 }
@@ -303,7 +330,8 @@ void engine_net_free(struct engine *e)
 
 json_t *engine_net_status_json(const struct engine *e)
 {
-	return json_pack("{s:b,s:I,s:I,s:I,s:I,s:I}", "attached", e->net.ch != NULL,
+	return json_pack("{s:b,s:I,s:I,s:I,s:I,s:I,s:I}", "attached", e->net.ch != NULL,
+			 "refused", (json_int_t)e->net.refused,
 			 "attachments", (json_int_t)e->net.attached,
 			 "views_sent", (json_int_t)e->net.views,
 			 "calls", (json_int_t)e->net.calls,

@@ -52,7 +52,8 @@ struct engine_net {
 	struct {
 		uint32_t ours, theirs;
 	} route[ENGINE_NET_ROUTE_SLOTS];  /* route.get tokens in flight */
-	uint64_t views, calls, bad, lost, attached;
+	uint64_t views, calls, bad, lost, attached, refused;
+	uint32_t call_uid;           /* of the call being received (SO_PEERCRED) */
 };
 
 struct engine {
