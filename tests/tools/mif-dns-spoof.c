@@ -25,6 +25,8 @@
  *   --truncate        UDP answers have TC set and no answer records; TCP
  *                     (same port) gets the full answer;
  *   --drop            never answer (queries are still counted and logged);
+ *   --delay MS        answer each UDP query MS milliseconds late (a
+ *                     satellite or congested network), one at a time;
  *   --count FILE      FILE always holds the number of well-formed queries
  *                     received so far (UDP and TCP);
  *   --log FILE        one line per query appended: "udp|tcp QNAME TYPE PEER";
@@ -93,6 +95,7 @@ struct spoof {
 	struct in6_addr answer6, forged6;
 	bool has_answer4, has_answer6;
 	bool wrong_id, wrong_question, truncate, drop;
+	long delay_ms;
 	const char *from;
 	unsigned from_port;
 	const char *count_file, *log_file;
@@ -133,6 +136,7 @@ static void spoof_usage(FILE *f)
 	      "  --from-port P      first send an answer from ADDR:P\n"
 	      "  --truncate         UDP answers carry TC and no records; TCP gets them all\n"
 	      "  --drop             never answer\n"
+	      "  --delay MS         answer UDP queries MS milliseconds late\n"
 	      "  --count FILE       keep the number of queries received in FILE\n"
 	      "  --log FILE         append \"udp|tcp QNAME TYPE PEER\" per query\n"
 	      "  --ttl N            TTL of the answers (default 60)\n"
@@ -490,6 +494,8 @@ static void spoof_udp(struct spoof *s)
 		}
 		if (forged)
 			spoof_sleep_ms(FORGE_DELAY_MS);
+		if (s->delay_ms)
+			spoof_sleep_ms(s->delay_ms);
 		n = spoof_answer(s, m, &q, q.id, false, spoof_data(s, &q, false), s->truncate, out,
 				 sizeof(out));
 		spoof_send(s->fd[SOCK_UDP], out, n, &peer, plen, "genuine");
@@ -1022,7 +1028,7 @@ static int spoof_tcp_pipeline(const struct sockaddr_storage *to, socklen_t tolen
 int main(int argc, char **argv)
 {
 	enum { OPT_WRONG_ID = 256, OPT_WRONG_Q, OPT_FROM, OPT_FROM_PORT, OPT_TRUNC, OPT_DROP, OPT_COUNT,
-	       OPT_LOG, OPT_TTL, OPT_MAX, OPT_FORGED, OPT_FLOOD, OPT_SEED, OPT_TCP_JUNK,
+	       OPT_LOG, OPT_TTL, OPT_MAX, OPT_FORGED, OPT_FLOOD, OPT_SEED, OPT_TCP_JUNK, OPT_DELAY,
 	       OPT_TCP_PIPE };
 	static const struct option opts[] = {
 		{ "help", no_argument, NULL, 'h' },
@@ -1037,6 +1043,7 @@ int main(int argc, char **argv)
 		{ "from-port", required_argument, NULL, OPT_FROM_PORT },
 		{ "truncate", no_argument, NULL, OPT_TRUNC },
 		{ "drop", no_argument, NULL, OPT_DROP },
+		{ "delay", required_argument, NULL, OPT_DELAY },
 		{ "count", required_argument, NULL, OPT_COUNT },
 		{ "log", required_argument, NULL, OPT_LOG },
 		{ "ttl", required_argument, NULL, OPT_TTL },
@@ -1100,6 +1107,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_DROP:
 			s.drop = true;
+			break;
+		case OPT_DELAY:
+			s.delay_ms = spoof_number("--delay", optarg, 1, 30000);
 			break;
 		case OPT_COUNT:
 			s.count_file = optarg;

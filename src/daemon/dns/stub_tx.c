@@ -295,6 +295,11 @@ static void stx_step(struct stub_tx *tx)
 			stx_arm(tx, STUB_ADDR_WAIT_MS * 1000000ull);
 			return;
 		}
+		/* The last PvD to try: retransmitted early, but a late answer
+		 * (a satellite or congested link, seconds) is still taken until
+		 * the client's deadline, timeout_ms (issue 19). */
+		if (sent && tx->pvd_i + 1 >= tx->choice.n)
+			wait = UINT64_MAX / 2;
 	}
 	tx->step++;
 	stx_arm(tx, wait);
