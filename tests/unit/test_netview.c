@@ -314,7 +314,8 @@ static void bt_send(struct bind_table *t, uint32_t type, const void *d, size_t l
 
 	m.hdr.type = type;
 	m.hdr.len = (uint32_t)len;
-	memcpy(m.data, d, len);
+	if (len)
+		memcpy(m.data, d, len);
 	assert_int_equal(bind_table_msg(t, &m), 0);
 }
 

@@ -161,9 +161,10 @@ static void control_release(struct control *c, size_t i)
 {
 	struct client *cl = c->waiting[i].cl;
 
-	if (!c->waiting[i].reply->line)  /* never answered: free its place */
+	if (c->waiting[i].reply)         /* never answered: free its place */
 		control_fill(cl, c->waiting[i].reply, ctlmsg_reply_error(c->waiting[i].id, EIO,
 							       "no answer"));
+	c->waiting[i].reply = NULL;
 	json_decref(c->waiting[i].id);
 	c->waiting[i].cl = NULL;
 	c->waiting[i].token = 0;
@@ -263,6 +264,7 @@ static void control_sweep_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct control *c = arg;
 	uint64_t now = log_now_ns();
+	struct reply *rp;
 	char msg[160];
 
 	for (size_t i = 0; i < sizeof(c->waiting) / sizeof(c->waiting[0]); i++) {
@@ -270,8 +272,11 @@ static void control_sweep_cb(evutil_socket_t fd, short what, void *arg)
 			continue;
 		snprintf(msg, sizeof(msg), "no answer within %u ms; mifd gave up waiting "
 			 "(try again)", c->deadline_ms);
-		control_fill(c->waiting[i].cl, c->waiting[i].reply,
-			     ctlmsg_reply_error(c->waiting[i].id, ETIMEDOUT, msg));
+		/* Filled, its place may be written and freed at once. */
+		rp = c->waiting[i].reply;
+		c->waiting[i].reply = NULL;
+		control_fill(c->waiting[i].cl, rp, ctlmsg_reply_error(c->waiting[i].id, ETIMEDOUT,
+								       msg));
 		c->lapsed++;
 		control_release(c, i);
 	}
@@ -409,8 +414,10 @@ static void control_answer(struct control *c, bool from_stub, uint32_t token, in
 		if (c->waiting[i].cl && c->waiting[i].token == token &&
 		    c->waiting[i].from_stub == from_stub) {
 			struct client *cl = c->waiting[i].cl;
+			struct reply *rp = c->waiting[i].reply;
 
-			control_fill(cl, c->waiting[i].reply, err < 0 ?
+			c->waiting[i].reply = NULL;
+			control_fill(cl, rp, err < 0 ?
 				ctlmsg_reply_error(c->waiting[i].id, -err, msg) :
 				ctlmsg_reply_ok(c->waiting[i].id, control_finish(c, c->waiting[i].kind,
 									json_incref(result))));
