@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/hash.h"
 #include "daemon/bind/bind_table.h"
 #include "daemon/engine/engine_priv.h"
 
@@ -52,18 +53,16 @@ void engine_bind_publish(struct engine *e)
 	struct msg_bind_begin b = { 0 };
 	struct bind_info in;
 	const struct pvd *p;
-	uint64_t h = 1469598103934665603ull;
+	uint64_t h;
 
 	b.routing = e->rt.ready && e->rt.cfg.enabled;
 	snprintf(b.error, sizeof(b.error), "%.190s", e->rt.error);
 	b.n = e->store.count;
-	/* FNV-1a over what would be sent: nothing goes when nothing changed. */
-	for (size_t i = 0; i < sizeof(b); i++)
-		h = (h ^ ((const uint8_t *)&b)[i]) * 1099511628211ull;
+	/* A hash of what would be sent: nothing goes when nothing changed. */
+	h = hash_bytes(HASH_SEED, &b, sizeof(b));
 	TAILQ_FOREACH(p, &e->store.pvds, e) {
 		eb_entry(e, p, &in);
-		for (size_t i = 0; i < sizeof(in); i++)
-			h = (h ^ ((const uint8_t *)&in)[i]) * 1099511628211ull;
+		h = hash_bytes(h, &in, sizeof(in));
 	}
 	if (e->bind_sent && h == e->bind_hash)
 		return;

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/hash.h"
 #include "daemon/dns/dns_plan.h"
 #include "daemon/engine/engine_priv.h"
 #include "proto/ctlmsg.h"
@@ -88,15 +89,6 @@ static int en_pvd(struct engine_net *n, const struct pvd *p)
 	return err ? -ENOMEM : 0;
 }
 
-static uint64_t en_hash(const uint8_t *b, size_t len)
-{
-	uint64_t h = 1469598103934665603ull;
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ b[i]) * 1099511628211ull;
-	return h;
-}
-
 /* Build the view; the generation is left 0 so that the hash compares
  * contents only. */
 static int en_build(struct engine *e, struct engine_net *n, struct msg_view_end *end)
@@ -138,7 +130,7 @@ void engine_net_publish(struct engine *e)
 		log_err("engine: out of memory building the view for the network-facing process");
 		return;
 	}
-	h = en_hash(n->buf, n->len);
+	h = hash_bytes(HASH_SEED, n->buf, n->len);
 	if (n->sent_once && h == n->last_hash)
 		return;
 	n->gen++;
