@@ -214,8 +214,10 @@ static int engine_dhcp4_items(struct pvd *p, struct engine_dhcp4 *c)
 	for (size_t i = 0; r == 0 && i < m->n_search; i++)
 		if (!m->has_domain || !dname_equal(m->search[i], m->domain))
 			r = pvd_add_domain(p, PVD_SRC_DHCPV4, c->ifindex, m->search[i], life, exp);
-	if (r == 0 && m->has_mtu)
+	if (r == 0 && m->has_mtu && p->mtu != m->mtu) {
 		p->mtu = m->mtu;
+		p->dirty = true;
+	}
 	if (r == 0 && m->has_captive_portal)
 		r = pvd_set_captive_portal(p, PVD_SRC_DHCPV4, m->captive_portal);
 	return r;

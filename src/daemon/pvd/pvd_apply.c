@@ -289,7 +289,9 @@ int pvd_apply_ra(struct pvd_store *s, struct pvd *p, const struct ra *ra,
 }
 
 /* Drop every element of one list matching `cond` (x is the element). */
-#define PVD_DROP_IF(list, type, cond)                                        \
+/* Drop the items of owner's list that match cond; owner is dirty if any
+ * went (engine_sync_dirty publishes it). */
+#define PVD_DROP_IF(owner, list, type, cond)                                 \
 	do {                                                                 \
 		struct type *x, *nx_;                                        \
 		for (x = TAILQ_FIRST(list); x; x = nx_) {                    \
@@ -297,6 +299,7 @@ int pvd_apply_ra(struct pvd_store *s, struct pvd *p, const struct ra *ra,
 			if (cond) {                                          \
 				TAILQ_REMOVE(list, x, e);                    \
 				free(x);                                     \
+				(owner)->dirty = true;                       \
 			}                                                    \
 		}                                                            \
 	} while (0)
@@ -310,14 +313,16 @@ void pvd_forget_ifindex(struct pvd_store *s, int ifindex)
 #define PVD_LEARNT_ON(x) ((x)->ifindex == ifindex && (x)->source != PVD_SRC_STATIC && \
 			  (x)->source != PVD_SRC_API)
 	TAILQ_FOREACH(p, &s->pvds, e) {
-		PVD_DROP_IF(&p->routers, pvd_router, PVD_LEARNT_ON(x));
-		PVD_DROP_IF(&p->prefixes, pvd_prefix, PVD_LEARNT_ON(x));
-		PVD_DROP_IF(&p->routes, pvd_route, PVD_LEARNT_ON(x));
-		PVD_DROP_IF(&p->dns, pvd_dns, PVD_LEARNT_ON(x));
-		PVD_DROP_IF(&p->domains, pvd_domain, PVD_LEARNT_ON(x));
-		PVD_DROP_IF(&p->ntp, pvd_dns, PVD_LEARNT_ON(x));
-		if (p->pref64_ifindex == ifindex)
+		PVD_DROP_IF(p, &p->routers, pvd_router, PVD_LEARNT_ON(x));
+		PVD_DROP_IF(p, &p->prefixes, pvd_prefix, PVD_LEARNT_ON(x));
+		PVD_DROP_IF(p, &p->routes, pvd_route, PVD_LEARNT_ON(x));
+		PVD_DROP_IF(p, &p->dns, pvd_dns, PVD_LEARNT_ON(x));
+		PVD_DROP_IF(p, &p->domains, pvd_domain, PVD_LEARNT_ON(x));
+		PVD_DROP_IF(p, &p->ntp, pvd_dns, PVD_LEARNT_ON(x));
+		if (p->pref64_ifindex == ifindex && p->has_pref64) {
 			p->has_pref64 = false;
+			p->dirty = true;
+		}
 	}
 }
 
@@ -326,12 +331,12 @@ void pvd_expire(struct pvd *p, uint64_t now)
 	if (pvd_next_expiry(p) > now)
 		return;       /* nothing due: the common case, and p unchanged */
 	p->dirty = true;
-	PVD_DROP_IF(&p->routers, pvd_router, x->expires <= now);
-	PVD_DROP_IF(&p->prefixes, pvd_prefix, x->expires <= now);
-	PVD_DROP_IF(&p->routes, pvd_route, x->expires <= now);
-	PVD_DROP_IF(&p->dns, pvd_dns, x->expires <= now);
-	PVD_DROP_IF(&p->domains, pvd_domain, x->expires <= now);
-	PVD_DROP_IF(&p->ntp, pvd_dns, x->expires <= now);
+	PVD_DROP_IF(p, &p->routers, pvd_router, x->expires <= now);
+	PVD_DROP_IF(p, &p->prefixes, pvd_prefix, x->expires <= now);
+	PVD_DROP_IF(p, &p->routes, pvd_route, x->expires <= now);
+	PVD_DROP_IF(p, &p->dns, pvd_dns, x->expires <= now);
+	PVD_DROP_IF(p, &p->domains, pvd_domain, x->expires <= now);
+	PVD_DROP_IF(p, &p->ntp, pvd_dns, x->expires <= now);
 	if (p->has_pref64 && p->pref64_expires <= now)
 		p->has_pref64 = false;
 }
@@ -392,12 +397,12 @@ bool pvd_on_ifindex(const struct pvd *p, int ifindex)
 void pvd_drop_source_in(struct pvd *p, enum pvd_source src, int ifindex)
 {
 #define PVD_FROM(x) ((x)->source == src && (ifindex == 0 || (x)->ifindex == ifindex))
-	PVD_DROP_IF(&p->routers, pvd_router, PVD_FROM(x));
-	PVD_DROP_IF(&p->prefixes, pvd_prefix, PVD_FROM(x));
-	PVD_DROP_IF(&p->routes, pvd_route, PVD_FROM(x));
-	PVD_DROP_IF(&p->dns, pvd_dns, PVD_FROM(x));
-	PVD_DROP_IF(&p->domains, pvd_domain, PVD_FROM(x));
-	PVD_DROP_IF(&p->ntp, pvd_dns, PVD_FROM(x));
+	PVD_DROP_IF(p, &p->routers, pvd_router, PVD_FROM(x));
+	PVD_DROP_IF(p, &p->prefixes, pvd_prefix, PVD_FROM(x));
+	PVD_DROP_IF(p, &p->routes, pvd_route, PVD_FROM(x));
+	PVD_DROP_IF(p, &p->dns, pvd_dns, PVD_FROM(x));
+	PVD_DROP_IF(p, &p->domains, pvd_domain, PVD_FROM(x));
+	PVD_DROP_IF(p, &p->ntp, pvd_dns, PVD_FROM(x));
 #undef PVD_FROM
 }
 

@@ -22,11 +22,15 @@
 			TAILQ_INSERT_TAIL(head, x, e);                       \
 	} while (0)
 
+/* Every adder marks its PvD dirty: engine_sync_dirty() publishes what
+ * changed without serialising the PvDs nothing touched. */
+
 int pvd_add_router(struct pvd *p, enum pvd_source src, int ifindex, const struct in6_addr *a,
 		   uint32_t lifetime, uint64_t expires)
 {
 	struct pvd_router *x;
 
+	p->dirty = true;
 	PVD_APPEND(x, &p->routers);
 	if (!x)
 		return -ENOMEM;
@@ -44,6 +48,7 @@ int pvd_add_prefix(struct pvd *p, enum pvd_source src, int ifindex, const struct
 {
 	struct pvd_prefix *x;
 
+	p->dirty = true;
 	PVD_APPEND(x, &p->prefixes);
 	if (!x)
 		return -ENOMEM;
@@ -62,6 +67,7 @@ int pvd_add_route(struct pvd *p, enum pvd_source src, int ifindex, const struct 
 {
 	struct pvd_route *x;
 
+	p->dirty = true;
 	PVD_APPEND(x, &p->routes);
 	if (!x)
 		return -ENOMEM;
@@ -96,12 +102,14 @@ static int pvd_add_server(struct pvd_dns_list *l, enum pvd_source src, int ifind
 int pvd_add_dns(struct pvd *p, enum pvd_source src, int ifindex, const struct in6_addr *a,
 		uint32_t lifetime, uint64_t expires)
 {
+	p->dirty = true;
 	return pvd_add_server(&p->dns, src, ifindex, a, lifetime, expires);
 }
 
 int pvd_add_ntp(struct pvd *p, enum pvd_source src, int ifindex, const struct in6_addr *a,
 		uint32_t lifetime, uint64_t expires)
 {
+	p->dirty = true;
 	return pvd_add_server(&p->ntp, src, ifindex, a, lifetime, expires);
 }
 
@@ -110,6 +118,7 @@ int pvd_add_domain(struct pvd *p, enum pvd_source src, int ifindex, const char *
 {
 	struct pvd_domain *x;
 
+	p->dirty = true;
 	if (strlen(name) >= sizeof(x->name))
 		return -EINVAL;
 	PVD_APPEND(x, &p->domains);
@@ -131,6 +140,7 @@ int pvd_set_captive_portal(struct pvd *p, enum pvd_source src, const char *uri)
 		if (p->captive_portal && p->captive_source == src) {
 			free(p->captive_portal);
 			p->captive_portal = NULL;
+			p->dirty = true;
 		}
 		return 0;
 	}
@@ -144,5 +154,6 @@ int pvd_set_captive_portal(struct pvd *p, enum pvd_source src, const char *uri)
 	free(p->captive_portal);
 	p->captive_portal = c;
 	p->captive_source = src;
+	p->dirty = true;
 	return 0;
 }

@@ -70,7 +70,7 @@ void engine_on_ra(struct engine *e, const struct ipc_msg *m)
 	enum ra_error why = RA_OK;
 	char ifbuf[16];
 	const char *ifname;
-	struct pvd *p, *q;
+	struct pvd *p;
 	size_t len;
 
 	if (m->hdr.len < sizeof(*h)) {
@@ -103,11 +103,11 @@ void engine_on_ra(struct engine *e, const struct ipc_msg *m)
 		if (ra->prefixes[i].nested)
 			engine_slaac_prefix(e, h->ifindex, &ra->prefixes[i], h->rx_ns);
 	/* The RA may change where DHCP data belongs (RFC 8801 3.4.1, 3.4.2),
-	 * between the PvDs of this interface: those are checked too. */
+	 * between the PvDs of this interface. Every PvD that loses or gains
+	 * an item, here or there, is marked dirty where it happens (the
+	 * pvd_add_* adders, PVD_DROP_IF, PVD_CLAIM): only those are compared
+	 * with what was published, not every PvD of the link. */
 	engine_dhcp_after_ra(e, h->ifindex);
 	p->dirty = true;
-	TAILQ_FOREACH(q, &e->store.pvds, e)
-		if (pvd_on_ifindex(q, h->ifindex))
-			q->dirty = true;
 	engine_sync_dirty(e);
 }

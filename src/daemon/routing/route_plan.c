@@ -456,34 +456,114 @@ static int rp_rule_from(struct route_plan *p, const struct route_cfg *c, uint32_
 	return route_plan_add_rule(p, &r);
 }
 
-/* The host's addresses inside p's prefixes: a from-rule each, and the first
- * usable one per interface and family becomes the source of p's default
- * route (so traffic with no source picks p's own address). */
-static int rp_addresses(const struct view *v, const struct route_cfg *c, const struct pvd *p,
-			uint32_t table, struct route_plan *out, struct in6_addr src[2], int src_if[2])
+/*
+ * The kernel's addresses sorted by (interface, address), built once per
+ * plan: the addresses inside one prefix on one interface are then one run
+ * of it, found by a binary search, instead of every PvD scanning every
+ * address (256 PvDs with an address each made that 65,536 comparisons per
+ * RA, a third of the engine's time).
+ */
+struct rp_addr {
+	int ifindex;
+	struct in6_addr a;
+	size_t i;                    /* its place in the view: the order kept */
+};
+
+static int rp_addr_cmp(const void *x, const void *y)
 {
+	const struct rp_addr *a = x, *b = y;
+
+	if (a->ifindex != b->ifindex)
+		return a->ifindex < b->ifindex ? -1 : 1;
+	return memcmp(&a->a, &b->a, 16);
+}
+
+static struct rp_addr *rp_addr_index(const struct view *v)
+{
+	struct rp_addr *ix = malloc((v->n_addrs ? v->n_addrs : 1) * sizeof(*ix));
+
+	if (!ix)
+		return NULL;
 	for (size_t i = 0; i < v->n_addrs; i++) {
 		const struct nl_addr *na = &v->addrs[i];
-		const struct pvd_prefix *x;
-		struct in6_addr a;
 
+		ix[i].ifindex = na->ifindex;
+		ix[i].i = i;
+		if (na->family == AF_INET)
+			addr_v4_mapped(*(const struct in_addr *)na->addr, &ix[i].a);
+		else
+			memcpy(&ix[i].a, na->addr, 16);
+	}
+	qsort(ix, v->n_addrs, sizeof(*ix), rp_addr_cmp);
+	return ix;
+}
+
+/* The first entry at or after (ifindex, a). */
+static size_t rp_addr_lower(const struct rp_addr *ix, size_t n, int ifindex,
+			    const struct in6_addr *a)
+{
+	struct rp_addr key = { .ifindex = ifindex, .a = *a };
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (rp_addr_cmp(&ix[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int rp_size_cmp(const void *x, const void *y)
+{
+	size_t a = *(const size_t *)x, b = *(const size_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+#define RP_MAX_PVD_ADDRS 256
+
+/* The host's addresses inside p's prefixes: a from-rule each, and the first
+ * usable one (in the kernel's order) per interface and family becomes the
+ * source of p's default route (so traffic with no source picks p's own
+ * address). */
+static int rp_addresses(const struct view *v, const struct rp_addr *ix, const struct route_cfg *c,
+			const struct pvd *p, uint32_t table, struct route_plan *out,
+			struct in6_addr src[2], int src_if[2])
+{
+	size_t found[RP_MAX_PVD_ADDRS], n = 0;
+	const struct pvd_prefix *x;
+
+	TAILQ_FOREACH(x, &p->prefixes, e) {
+		struct in6_addr lo = x->prefix;
+
+		addr_mask(&lo, x->plen);
+		for (size_t k = rp_addr_lower(ix, v->n_addrs, x->ifindex, &lo);
+		     k < v->n_addrs && ix[k].ifindex == x->ifindex &&
+		     addr_in_prefix(&ix[k].a, &x->prefix, x->plen) && n < RP_MAX_PVD_ADDRS; k++)
+			found[n++] = ix[k].i;
+	}
+	qsort(found, n, sizeof(found[0]), rp_size_cmp);
+	for (size_t k = 0; k < n; k++) {
+		const struct nl_addr *na = &v->addrs[found[k]];
+		struct in6_addr a;
+		int fam;
+
+		if (k && found[k] == found[k - 1])
+			continue;        /* inside two of p's prefixes: once */
 		if (na->family == AF_INET)
 			addr_v4_mapped(*(const struct in_addr *)na->addr, &a);
 		else
 			memcpy(&a, na->addr, 16);
-		TAILQ_FOREACH(x, &p->prefixes, e) {
-			int fam = rp_v4(&a) ? 0 : 1;
-
-			if (x->ifindex != na->ifindex || !addr_in_prefix(&a, &x->prefix, x->plen))
-				continue;
-			if (rp_rule_from(out, c, 0, table, &a, 128) < 0)
-				return -ENOMEM;
-			if (!src_if[fam] && !(na->flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED |
-							   IFA_F_DEPRECATED))) {
-				src[fam] = a;
-				src_if[fam] = na->ifindex;
-			}
-			break;
+		fam = rp_v4(&a) ? 0 : 1;
+		if (rp_rule_from(out, c, 0, table, &a, 128) < 0)
+			return -ENOMEM;
+		if (!src_if[fam] && !(na->flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED |
+						   IFA_F_DEPRECATED))) {
+			src[fam] = a;
+			src_if[fam] = na->ifindex;
 		}
 	}
 	return 0;
@@ -539,15 +619,15 @@ static const struct pvd_router *rp_best_router(const struct pvd *p, bool v4)
 	return best;
 }
 
-static int rp_pvd(const struct view *v, const struct route_cfg *c, const struct pvd *p,
-		  uint32_t table, uint32_t mark, struct route_plan *out)
+static int rp_pvd(const struct view *v, const struct rp_addr *ix, const struct route_cfg *c,
+		  const struct pvd *p, uint32_t table, uint32_t mark, struct route_plan *out)
 {
 	const struct pvd_prefix *x;
 	const struct pvd_route *rt;
 	struct in6_addr src[2];
 	int src_if[2] = { 0, 0 }, r = 0;
 
-	r = rp_addresses(v, c, p, table, out, src, src_if);
+	r = rp_addresses(v, ix, c, p, table, out, src, src_if);
 	TAILQ_FOREACH(x, &p->prefixes, e) {
 		if (r == 0 && (x->onlink || x->source != PVD_SRC_RA))
 			r = rp_route(out, c, table, &x->prefix, x->plen, NULL, x->ifindex,
@@ -727,12 +807,15 @@ int route_plan_build(const struct pvd_store *s, const struct view *v, const stru
 		     struct route_tables *t, struct route_plan *out)
 {
 	const struct pvd *p;
+	struct rp_addr *ix;
 	int r = 0;
 
 	route_plan_clear(out);
 	if (!c->enabled)
 		return 0;
 	route_tables_gc(t, s);
+	if (!(ix = rp_addr_index(v)))
+		return -ENOMEM;
 	TAILQ_FOREACH(p, &s->pvds, e) {
 		uint32_t table;
 
@@ -741,10 +824,13 @@ int route_plan_build(const struct pvd_store *s, const struct view *v, const stru
 		table = route_table_of(t, c, p->handle, true);
 		if (!table)
 			continue;    /* out of tables: reported by the caller */
-		r = rp_pvd(v, c, p, table, route_mark_of(c, t, table), out);
+		r = rp_pvd(v, ix, c, p, table, route_mark_of(c, t, table), out);
 		if (r < 0)
-			return r;
+			break;
 	}
+	free(ix);
+	if (r < 0)
+		return r;
 	r = rp_rule_unreachable(out, c, AF_INET);
 	if (r == 0)
 		r = rp_rule_unreachable(out, c, AF_INET6);
