@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/hash.h"
+
 void route_cfg_defaults(struct route_cfg *c)
 {
 	memset(c, 0, sizeof(*c));
@@ -49,16 +51,25 @@ uint32_t route_table_of(struct route_tables *t, const struct route_cfg *c, uint6
 			bool alloc)
 {
 	size_t n = c->table_count < ROUTE_MAX_TABLES ? c->table_count : ROUTE_MAX_TABLES;
+	uint16_t *hint = &t->hint[handle % (sizeof(t->hint) / sizeof(t->hint[0]))];
 
-	for (size_t i = 0; i < n; i++)
-		if (t->handle[i] == handle)
+	/* Called for every PvD several times per plan: the hint spares the
+	 * scan of 256 slots each time. */
+	if (handle && *hint && *hint <= n && t->handle[*hint - 1] == handle)
+		return c->table_base + (uint32_t)(*hint - 1);
+	for (size_t i = 0; i < n; i++) {
+		if (t->handle[i] == handle) {
+			*hint = (uint16_t)(i + 1);
 			return c->table_base + (uint32_t)i;
+		}
+	}
 	if (!alloc)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
 		if (!t->handle[i]) {
 			t->handle[i] = handle;
 			t->gen[i] = (uint16_t)((t->gen[i] + 1) & ROUTE_MARK_GEN_MAX);
+			*hint = (uint16_t)(i + 1);
 			return c->table_base + (uint32_t)i;
 		}
 	}
@@ -85,18 +96,31 @@ uint32_t route_mark_of(const struct route_cfg *c, const struct route_tables *t, 
 	return ((gen << ROUTE_MARK_GEN_SHIFT) | ROUTE_MARK_FLAG | (table & 0xffff)) & c->mark_mask;
 }
 
+static int rp_u64_cmp(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+/* Free the slots of PvDs that are gone: the live handles sorted once, then
+ * a binary search per slot (not every PvD for every slot). */
 void route_tables_gc(struct route_tables *t, const struct pvd_store *s)
 {
-	for (size_t i = 0; i < ROUTE_MAX_TABLES; i++) {
-		const struct pvd *p;
-		bool live = false;
+	uint64_t *live = malloc((s->count ? s->count : 1) * sizeof(*live));
+	const struct pvd *p;
+	size_t n = 0;
 
-		TAILQ_FOREACH(p, &s->pvds, e)
-			if (p->handle == t->handle[i])
-				live = true;
-		if (!live)
+	if (!live)
+		return;          /* nothing freed now; the next plan tries again */
+	TAILQ_FOREACH(p, &s->pvds, e)
+		if (n < s->count)
+			live[n++] = p->handle;
+	qsort(live, n, sizeof(*live), rp_u64_cmp);
+	for (size_t i = 0; i < ROUTE_MAX_TABLES; i++)
+		if (t->handle[i] && !bsearch(&t->handle[i], live, n, sizeof(*live), rp_u64_cmp))
 			t->handle[i] = 0;
-	}
+	free(live);
 }
 
 void route_plan_clear(struct route_plan *p)
@@ -151,11 +175,7 @@ bool rule_same(const struct nl_rule *a, const struct nl_rule *b)
 
 static uint64_t rp_mix(uint64_t h, const void *data, size_t len)
 {
-	const uint8_t *b = data;
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ b[i]) * 0x100000001b3ull;   /* FNV-1a */
-	return h;
+	return hash_bytes(h, data, len);
 }
 
 #define RP_MIX(h, field) ((h) = rp_mix((h), &(field), sizeof(field)))

@@ -71,6 +71,9 @@ struct route_tables {
 	 * a socket bound to a PvD that left never routes through the PvD that
 	 * inherits its table (it gets the unreachable rule instead). */
 	uint16_t gen[ROUTE_MAX_TABLES];
+	/* A hint, never trusted alone: slot + 1 of handle h at h % size
+	 * (route_table_of checks handle[] before it answers). */
+	uint16_t hint[1024];
 };
 
 /* Open-addressing index of a plan's routes (by kernel key) or rules, so
