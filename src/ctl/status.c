@@ -4,6 +4,28 @@
 
 #include "ctl/ctl.h"
 
+/* "processes: parent 10 (uid 0), engine 11 (uid 65534), net 12 (uid 65534)" */
+static void ctl_status_procs(json_t *procs)
+{
+	static const char *const roles[] = { "parent", "engine", "net" };
+	const char *sep = "processes: ";
+
+	if (!json_is_object(procs))
+		return;
+	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
+		json_t *p = json_object_get(procs, roles[i]);
+
+		if (!json_is_object(p))
+			continue;
+		printf("%s%s %lld (uid %lld)", sep, roles[i],
+		       (long long)json_integer_value(json_object_get(p, "pid")),
+		       (long long)json_integer_value(json_object_get(p, "uid")));
+		sep = ", ";
+	}
+	if (sep[0] == ',')
+		printf("\n");
+}
+
 static void ctl_status_print(json_t *s)
 {
 	json_t *ra = json_object_get(s, "ra"), *drops = json_object_get(ra, "drop_reasons");
@@ -18,6 +40,7 @@ static void ctl_status_print(json_t *s)
 	       (long long)json_integer_value(json_object_get(s, "uptime")),
 	       ctl_str(s, "log_level"));
 	printf("capabilities: %s\n", caps);
+	ctl_status_procs(json_object_get(s, "processes"));
 	printf("provisioning domains: %lld\n", (long long)json_integer_value(json_object_get(s, "pvds")));
 	printf("interfaces:\n");
 	json_array_foreach(ifs, i, v)
