@@ -176,6 +176,31 @@ static void engine_on_link(struct engine *e, const struct ipc_msg *m, bool gone)
 	engine_sync(e);
 }
 
+/*
+ * An address came, went or changed state (DAD done, deprecated): only the
+ * PvDs with a prefix around it on its interface show it, so only those are
+ * compared with what was published; the routing plan and the views are
+ * recomputed as after any change (a new address needs its RFC 8028 rule).
+ */
+static void engine_addr_changed(struct engine *e, const struct nl_addr *na)
+{
+	struct in6_addr a;
+	struct pvd *p;
+
+	if (na->family == AF_INET)
+		addr_v4_mapped(*(const struct in_addr *)na->addr, &a);
+	else
+		memcpy(&a, na->addr, 16);
+	TAILQ_FOREACH(p, &e->store.pvds, e) {
+		const struct pvd_prefix *x;
+
+		TAILQ_FOREACH(x, &p->prefixes, e)
+			if (x->ifindex == na->ifindex && addr_in_prefix(&a, &x->prefix, x->plen))
+				p->dirty = true;
+	}
+	engine_sync_dirty(e);
+}
+
 static void engine_on_addr(struct engine *e, const struct ipc_msg *m, bool gone)
 {
 	const struct nl_addr *a = (const struct nl_addr *)m->data;
@@ -193,7 +218,7 @@ static void engine_on_addr(struct engine *e, const struct ipc_msg *m, bool gone)
 		engine_slaac_addr_flags(e, a);
 	}
 	if (r > 0 && e->view.synced)
-		engine_sync(e);
+		engine_addr_changed(e, a);
 }
 
 static void engine_on_route(struct engine *e, const struct ipc_msg *m, bool gone)
