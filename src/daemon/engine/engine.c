@@ -115,8 +115,10 @@ static void engine_sync_pass(struct engine *e, bool all)
 			pvd_destroy(&e->store, p);
 			continue;
 		}
-		if (all || p->dirty || !p->digest)
+		if (all || p->dirty || !p->digest) {
 			engine_publish(e, p);
+			p->view_stale = true;
+		}
 		p->dirty = false;
 		uint64_t t = pvd_next_expiry(p);
 

@@ -44,6 +44,23 @@ static int en_put(struct engine_net *n, uint32_t type, const void *data, size_t 
 	return 0;
 }
 
+/* Records already encoded (a PvD's, from its cache). */
+static int en_raw(struct engine_net *n, const uint8_t *rec, size_t len)
+{
+	if (n->len + len > n->cap) {
+		size_t cap = (n->len + len) * 2;
+		uint8_t *b = realloc(n->buf, cap);
+
+		if (!b)
+			return -ENOMEM;
+		n->buf = b;
+		n->cap = cap;
+	}
+	memcpy(n->buf + n->len, rec, len);
+	n->len += len;
+	return 0;
+}
+
 static int en_item(struct engine_net *n, uint32_t kind, int ifindex, const struct in6_addr *a,
 		   uint8_t plen, const char *name)
 {
@@ -89,14 +106,41 @@ static int en_pvd(struct engine_net *n, const struct pvd *p)
 	return err ? -ENOMEM : 0;
 }
 
-/* Build the view; the generation is left 0 so that the hash compares
- * contents only. */
-static int en_build(struct engine *e, struct engine_net *n, struct msg_view_end *end)
+/* A PvD's records, from its cache unless it changed since (the RA's PvD,
+ * not the 255 others): appended to the view, hash mixed into *h. */
+static int en_pvd_cached(struct engine_net *n, struct pvd *p, uint64_t *h)
+{
+	size_t start = n->len;
+
+	if (!p->view_rec || p->view_stale) {
+		uint8_t *rec;
+
+		if (en_pvd(n, p) < 0)
+			return -ENOMEM;
+		rec = realloc(p->view_rec, n->len - start);
+		if (!rec)
+			return 0;        /* sent, not cached: built again next time */
+		memcpy(rec, n->buf + start, n->len - start);
+		p->view_rec = rec;
+		p->view_len = n->len - start;
+		p->view_hash = hash_bytes(HASH_SEED, rec, p->view_len);
+		p->view_stale = false;
+	} else if (en_raw(n, p->view_rec, p->view_len) < 0) {
+		return -ENOMEM;
+	}
+	*h = hash_mix(*h, p->view_hash);
+	return 0;
+}
+
+/* Build the view and its hash (of everything but the generation, which
+ * is written in when sent). */
+static int en_build(struct engine *e, struct engine_net *n, struct msg_view_end *end,
+		    uint64_t *h)
 {
 	struct msg_view_begin b = { 0 };
 	struct dns_plan_pvd *plans = calloc(MSG_VIEW_MAX_PLANS, sizeof(*plans));
-	const struct pvd *p;
-	size_t np = 0;
+	struct pvd *p;
+	size_t np = 0, mark;
 	int err = 0;
 
 	if (!plans)
@@ -104,17 +148,21 @@ static int en_build(struct engine *e, struct engine_net *n, struct msg_view_end 
 	n->len = 0;
 	engine_dns_rank(e, b.rank);
 	err |= en_put(n, MSG_VIEW_BEGIN, &b, sizeof(b));
+	*h = hash_bytes(HASH_SEED, n->buf, n->len);
 	TAILQ_FOREACH(p, &e->store.pvds, e)
-		err |= en_pvd(n, p);
+		err |= en_pvd_cached(n, p, h);
 	if (engine_dns_plan(e, plans, MSG_VIEW_MAX_PLANS, &np) < 0)
 		log_warn("engine: more than %d PvDs with DNS servers: the stub uses the first",
 			 MSG_VIEW_MAX_PLANS);
+	mark = n->len;
 	for (size_t i = 0; i < np; i++)
 		err |= en_put(n, MSG_VIEW_PLAN, &plans[i], sizeof(plans[i]));
 	free(plans);
 	memset(end, 0, sizeof(*end));
 	engine_dns_search(e, end->search, sizeof(end->search) - 128);
 	err |= en_put(n, MSG_VIEW_END, end, sizeof(*end));
+	if (!err)
+		*h = hash_bytes(*h, n->buf + mark, n->len - mark);
 	return err ? -ENOMEM : 0;
 }
 
@@ -126,11 +174,10 @@ void engine_net_publish(struct engine *e)
 
 	if (!n->ch)
 		return;
-	if (en_build(e, n, &end) < 0) {
+	if (en_build(e, n, &end, &h) < 0) {
 		log_err("engine: out of memory building the view for the network-facing process");
 		return;
 	}
-	h = hash_bytes(HASH_SEED, n->buf, n->len);
 	if (n->sent_once && h == n->last_hash)
 		return;
 	n->gen++;

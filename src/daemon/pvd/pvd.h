@@ -141,6 +141,13 @@ struct pvd {
 	 * taken by another PvD ("last updater", RFC 8801 3.4) or expired. The
 	 * owner sets it for what it changes itself (engine_sync_dirty). */
 	bool dirty;
+	/* The owner's cached encoding of the PvD for another process (the
+	 * engine's view records, engine_net.c), stale once the PvD changed;
+	 * freed with the PvD. */
+	uint8_t *view_rec;
+	size_t view_len;
+	uint64_t view_hash;
+	bool view_stale;
 };
 
 TAILQ_HEAD(pvd_list, pvd);
