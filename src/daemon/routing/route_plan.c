@@ -768,8 +768,11 @@ static int rp_rank_cmp(const void *a, const void *b)
 	return x->p->handle < y->p->handle ? -1 : x->p->handle > y->p->handle;
 }
 
+/* The specific-routes rules, in rank order; *best is the first PvD that
+ * could be the default (rp_rank_cmp puts those first, best first), if any. */
 static int rp_specifics(const struct pvd_store *s, const struct view *v, const struct route_cfg *c,
-			struct route_tables *t, struct route_plan *out, bool v4)
+			struct route_tables *t, struct route_plan *out, bool v4,
+			struct rp_cand *best)
 {
 	struct rp_cand list[ROUTE_MAX_TABLES];
 	const struct pvd *p;
@@ -785,6 +788,8 @@ static int rp_specifics(const struct pvd_store *s, const struct view *v, const s
 		list[n++].p = p;
 	}
 	qsort(list, n, sizeof(list[0]), rp_rank_cmp);
+	if (n && list[0].reason)
+		*best = list[0];
 	for (size_t i = 0; r == 0 && i < n; i++)
 		r = rp_rule_specific(out, c, v4 ? AF_INET : AF_INET6, 310 + (uint32_t)i,
 				     route_table_of(t, c, list[i].p->handle, false));
@@ -795,16 +800,11 @@ static int rp_specifics(const struct pvd_store *s, const struct view *v, const s
 static int rp_default(const struct pvd_store *s, const struct view *v, const struct route_cfg *c,
 		      struct route_tables *t, struct route_plan *out, bool v4)
 {
-	struct rp_cand best = { 0 }, cand;
-	const struct pvd *p;
+	struct rp_cand best = { 0 };
 	int fam = v4 ? 0 : 1;
 
-	if (rp_specifics(s, v, c, t, out, v4) < 0)
+	if (rp_specifics(s, v, c, t, out, v4, &best) < 0)
 		return -ENOMEM;
-	TAILQ_FOREACH(p, &s->pvds, e)
-		if (route_table_of(t, c, p->handle, false) && rp_candidate(v, c, p, v4, &cand) &&
-		    (!best.p || rp_better(&cand, &best)))
-			best = cand;
 	if (!best.p)
 		return 0;
 	out->default_pvd[fam] = best.p->handle;
