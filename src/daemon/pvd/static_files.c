@@ -18,9 +18,11 @@
 #define STATIC_FILES_MAX 128
 #define STATIC_FILE_MAX_BYTES (256u << 10)
 
+#define SF_NAME_MAX sizeof(((struct msg_pvd_file *)0)->name)
+
 static int sf_cmp(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(a, b);
 }
 
 /* The whole file, NUL-terminated, or NULL (errno set). */
@@ -49,7 +51,8 @@ static char *sf_read(const char *path, size_t *len)
 	return buf;
 }
 
-static size_t sf_names(DIR *dir, char **names, size_t cap)
+/* The *.conf names of dir, sorted, into names (no allocation). */
+static size_t sf_names(DIR *dir, char (*names)[SF_NAME_MAX], size_t cap)
 {
 	struct dirent *d;
 	size_t n = 0;
@@ -57,19 +60,19 @@ static size_t sf_names(DIR *dir, char **names, size_t cap)
 	while ((d = readdir(dir)) && n < cap) {
 		size_t l = strlen(d->d_name);
 
-		if (l > 5 && l < sizeof(((struct msg_pvd_file *)0)->name) &&
-		    strcmp(d->d_name + l - 5, ".conf") == 0 && d->d_name[0] != '.' &&
-		    (names[n] = strdup(d->d_name)))
-			n++;
+		if (l <= 5 || l >= SF_NAME_MAX || strcmp(d->d_name + l - 5, ".conf") != 0 ||
+		    d->d_name[0] == '.')
+			continue;
+		memcpy(names[n++], d->d_name, l + 1);
 	}
-	qsort(names, n, sizeof(names[0]), sf_cmp);
+	qsort(names, n, SF_NAME_MAX, sf_cmp);
 	return n;
 }
 
 int static_files_send(struct chan *c, const char *dir_path)
 {
 	struct msg_pvd_files_end end = { 0 };
-	char *names[STATIC_FILES_MAX];
+	static char names[STATIC_FILES_MAX][SF_NAME_MAX];
 	DIR *dir = opendir(dir_path);
 	size_t n = 0;
 
@@ -94,7 +97,6 @@ int static_files_send(struct chan *c, const char *dir_path)
 		if (chan_send_text(c, MSG_PVD_FILE, &f, sizeof(f), text ? text : "", len) == 0)
 			end.n++;
 		free(text);
-		free(names[i]);
 	}
 	return chan_send(c, MSG_PVD_FILES_END, &end, sizeof(end));
 }
