@@ -6,8 +6,9 @@
 #   - the privileged parent (the pid mifd started as): uid 0, effective
 #     CAP_NET_ADMIN, CAP_NET_RAW and CAP_NET_BIND_SERVICE (DHCP's ports) only; CAP_SETUID, CAP_SETGID and
 #     CAP_SETPCAP permitted but not effective (to restart the
-#     network-facing process as the unprivileged user); no_new_privs; its
-#     helper thread (the bind socket's closer) holds nothing;
+#     network-facing process as the unprivileged user); no_new_privs; a
+#     seccomp filter (a deny-list: exec, ptrace, modules...) on every
+#     thread; its helper thread (the bind socket's closer) holds nothing;
 #   - the engine and the network-facing process: an unprivileged uid, no
 #     capability in any set, no_new_privs, seccomp filter mode (2), not
 #     dumpable, and only sockets, pipes and event descriptors open;
@@ -38,6 +39,7 @@ for st in /proc/"$P"/task/*/status; do
 	world_log "parent task $tid: uid $(field Uid "$st") CapEff $eff CapPrm $prm CapBnd $bnd" \
 		"NoNewPrivs $nnp Seccomp $sec"
 	[ "$nnp" = 1 ] || world_fail "parent task $tid has no_new_privs unset"
+	[ "$sec" = 2 ] || world_fail "parent task $tid has no seccomp filter (mode $sec)"
 	[ "$inh" = $ZERO ] || world_fail "parent task $tid has inheritable capabilities $inh"
 	if [ "$tid" = "$P" ]; then
 		[ "$eff" = $PARENT_EFF ] && [ "$prm" = $PARENT_PRM ] && [ "$bnd" = $PARENT_PRM ] ||

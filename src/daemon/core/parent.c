@@ -348,6 +348,9 @@ int parent_run(const struct mifd_config *cfg)
 
 	if (r == 0 && (r = caps_drop()) < 0)
 		log_err("cannot drop capabilities: %s", strerror(-r));
+	if (r == 0 && (!getenv("MIFD_SECCOMP") || strcmp(getenv("MIFD_SECCOMP"), "off")) &&
+	    (r = proc_seccomp_parent()) < 0)
+		log_err("cannot install the parent's seccomp filter: %s", strerror(-r));
 	if (r == 0)
 		parent_tell_engine(&p);
 	if (r == 0) {

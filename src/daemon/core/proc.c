@@ -180,6 +180,52 @@ int proc_seccomp(enum proc_role role)
 	return r;
 }
 
+/*
+ * The parent makes too many kinds of call to list them all (netlink, raw
+ * and packet sockets, files for resolv.conf, fork for restarts, the
+ * closer thread): its filter is a deny-list of what it never needs and
+ * what would turn a bug into a takeover: running programs, tracing or
+ * reading other processes, loading code into the kernel, mounting.
+ * Denied calls fail with EPERM. (LeakSanitizer traces its own process at
+ * exit, so ASan builds leave ptrace allowed.)
+ */
+static const int proc_sys_parent_denied[] = {
+	SCMP_SYS(execve), SCMP_SYS(execveat),
+#ifndef __SANITIZE_ADDRESS__
+	SCMP_SYS(ptrace),
+#endif
+	SCMP_SYS(process_vm_readv), SCMP_SYS(process_vm_writev), SCMP_SYS(kcmp),
+	SCMP_SYS(init_module), SCMP_SYS(finit_module), SCMP_SYS(delete_module),
+	SCMP_SYS(kexec_load), SCMP_SYS(kexec_file_load), SCMP_SYS(bpf),
+	SCMP_SYS(perf_event_open), SCMP_SYS(mount), SCMP_SYS(umount2), SCMP_SYS(pivot_root),
+	SCMP_SYS(chroot), SCMP_SYS(swapon), SCMP_SYS(swapoff), SCMP_SYS(reboot),
+	SCMP_SYS(open_by_handle_at), SCMP_SYS(name_to_handle_at), SCMP_SYS(userfaultfd),
+	SCMP_SYS(keyctl), SCMP_SYS(add_key), SCMP_SYS(request_key), SCMP_SYS(unshare),
+	SCMP_SYS(setns), SCMP_SYS(io_uring_setup), SCMP_SYS(fsopen), SCMP_SYS(fsmount),
+	SCMP_SYS(move_mount), SCMP_SYS(open_tree), SCMP_SYS(settimeofday),
+	SCMP_SYS(clock_settime), SCMP_SYS(adjtimex), SCMP_SYS(acct), SCMP_SYS(quotactl),
+};
+
+int proc_seccomp_parent(void)
+{
+	scmp_filter_ctx f = seccomp_init(SCMP_ACT_ALLOW);
+	int r;
+
+	if (!f)
+		return -ENOMEM;
+	/* Every thread (the bind socket's closer started before this). */
+	r = seccomp_attr_set(f, SCMP_FLTATR_CTL_TSYNC, 1);
+	for (size_t i = 0; r == 0 && i < sizeof(proc_sys_parent_denied) / sizeof(int); i++) {
+		r = seccomp_rule_add(f, SCMP_ACT_ERRNO(EPERM), proc_sys_parent_denied[i], 0);
+		if (r == -EDOM || r == -EFAULT)
+			r = 0;           /* not on this architecture */
+	}
+	if (r == 0)
+		r = seccomp_load(f);
+	seccomp_release(f);
+	return r;
+}
+
 int proc_send_fd(int sock, int fd)
 {
 	union {

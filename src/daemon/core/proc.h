@@ -40,6 +40,10 @@ int proc_drop(const struct proc_user *u);
  * EPERM). 0 or -errno. */
 int proc_seccomp(enum proc_role role);
 
+/* The privileged parent's filter: a deny-list (proc.c says why), applied
+ * to it and to every thread and child it starts afterwards. 0 or -errno. */
+int proc_seccomp_parent(void);
+
 /* Send / receive one descriptor on a SOCK_SEQPACKET socket (a new
  * network-facing channel for the engine). 0 / the descriptor, or -errno. */
 int proc_send_fd(int sock, int fd);
