@@ -28,11 +28,20 @@ struct chan {
 	STAILQ_HEAD(, chan_item) q;
 	size_t queued;
 	uint64_t errors;
+	/* A peer that died or floods us must not flood the log: ten lines,
+	 * then one a second, with the count of those left out. */
+	struct log_ratelimit rl;
 };
+
+static bool chan_may_log(struct chan *c, uint64_t *left_out)
+{
+	return log_ratelimit_ok(&c->rl, left_out);
+}
 
 static void chan_read_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct chan *c = arg;
+	uint64_t left;
 
 	/* Bounded per wakeup so timers and other clients get their turn. */
 	for (int i = 0; i < 256; i++) {
@@ -50,7 +59,9 @@ static void chan_read_cb(evutil_socket_t fd, short what, void *arg)
 		if (r < 0) {
 			/* The peer is treated as hostile: count, log, go on. */
 			c->errors++;
-			log_err("channel: malformed message: %s", strerror(-r));
+			if (chan_may_log(c, &left))
+				log_err("channel: malformed message: %s (%llu earlier ones not logged)",
+					strerror(-r), (unsigned long long)left);
 			continue;
 		}
 		c->on_msg(c->ctx, c->buf);
@@ -64,6 +75,7 @@ static void chan_read_cb(evutil_socket_t fd, short what, void *arg)
 static int chan_flush(struct chan *c)
 {
 	struct chan_item *it;
+	uint64_t left;
 
 	while ((it = STAILQ_FIRST(&c->q))) {
 		int r = ipc_send_fd(c->fd, it->type, it->data, it->len, it->fd);
@@ -77,7 +89,9 @@ static int chan_flush(struct chan *c)
 		free(it);
 		if (r < 0) {
 			c->errors++;
-			log_err("channel: send failed: %s", strerror(-r));
+			if (chan_may_log(c, &left))
+				log_err("channel: send failed: %s (%llu earlier ones not logged)",
+					strerror(-r), (unsigned long long)left);
 		}
 	}
 	return 0;
@@ -96,6 +110,7 @@ int chan_send(struct chan *c, uint32_t type, const void *data, size_t len)
 int chan_send_fd(struct chan *c, uint32_t type, const void *data, size_t len, int pass)
 {
 	struct chan_item *it;
+	uint64_t left;
 	int r;
 
 	if (STAILQ_EMPTY(&c->q)) {
@@ -107,8 +122,9 @@ int chan_send_fd(struct chan *c, uint32_t type, const void *data, size_t len, in
 		return -EMSGSIZE;
 	if (c->queued + len > CHAN_MAX_QUEUED) {
 		c->errors++;
-		log_err("channel: peer too slow, %zu bytes queued: message %u lost",
-			c->queued, type);
+		if (chan_may_log(c, &left))
+			log_err("channel: peer too slow, %zu bytes queued: message %u lost (%llu "
+				"earlier ones not logged)", c->queued, type, (unsigned long long)left);
 		return -ENOBUFS;
 	}
 	it = malloc(sizeof(*it) + len);
@@ -135,6 +151,7 @@ struct chan *chan_new(struct event_base *base, int fd, chan_msg_cb on_msg,
 	if (!c)
 		return NULL;
 	c->fd = fd;
+	c->rl = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 1);
 	c->on_msg = on_msg;
 	c->on_close = on_close;
 	c->ctx = ctx;
