@@ -306,6 +306,43 @@ json_t *engine_dhcp_pvd_json(void *ctx, const struct pvd *p, bool timers)
 	return o;
 }
 
+/* The digest of what engine_dhcp_pvd_json shows without timers
+ * (pvd_digest.h): the last attached client's state, as the JSON keeps. */
+void engine_dhcp_pvd_digest(void *ctx, const struct pvd *p, struct hash2 *h)
+{
+	struct engine *e = ctx;
+	const struct engine_dhcp4 *c = NULL;
+
+	for (size_t i = 0; i < e->n_dhcp4; i++)
+		for (size_t j = 0; j < e->dhcp4[i]->n_attached; j++)
+			if (e->dhcp4[i]->attached[j] == p->handle)
+				c = e->dhcp4[i];
+	hash2_u64(h, c ? 4 : 0);
+	if (c) {
+		bool bound = c->state >= D4_BOUND && c->state <= D4_REBINDING;
+
+		hash2_u64(h, bound ? D4_BOUND : c->state);
+		if (bound) {
+			const struct dhcp4_msg *m = c->lease;
+
+			hash2_u64(h, (uint64_t)c->addr.s_addr << 32 | c->server.s_addr);
+			hash2_u64(h, (uint64_t)c->plen << 32 |
+				  (m->has_lease && m->lease != DHCP4_INFINITY ? m->lease : UINT32_MAX));
+		}
+		hash2_u64(h, c->lease->n_dnssel);
+		for (size_t i = 0; i < c->lease->n_dnssel; i++) {
+			const struct dhcp4_dnssel *d = &c->lease->dnssel[i];
+
+			hash2_u64(h, (uint64_t)d->primary.s_addr << 32 | d->secondary.s_addr);
+			hash2_u64(h, (uint64_t)(d->pref > 0 ? 1 : d->pref < 0 ? 2 : 0) << 32 |
+				  d->n_domains);
+			for (size_t k = 0; k < d->n_domains; k++)
+				hash2_str(h, d->domains[k]);
+		}
+	}
+	engine_dhcp6_pvd_digest(e, p, h);
+}
+
 json_t *engine_dhcp_status_json(struct engine *e)
 {
 	json_t *a = json_array();

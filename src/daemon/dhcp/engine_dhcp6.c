@@ -349,6 +349,41 @@ void engine_dhcp6_pvd_json(struct engine *e, const struct pvd *p, bool timers, j
 				json_object_set_new(o, "dhcpv6", d6_json(e->dhcp6[i], timers));
 }
 
+void engine_dhcp6_pvd_digest(struct engine *e, const struct pvd *p, struct hash2 *h)
+{
+	const struct engine_dhcp6 *c = NULL;
+	const struct dhcp6_msg *m;
+
+	for (size_t i = 0; i < e->n_dhcp6; i++)
+		for (size_t j = 0; j < e->dhcp6[i]->n_attached; j++)
+			if (e->dhcp6[i]->attached[j] == p->handle)
+				c = e->dhcp6[i];
+	hash2_u64(h, !c ? 0 : c->has_data ? 2 : 1);
+	if (!c || !c->has_data)
+		return;
+	m = c->reply;
+	hash2_bytes(h, &c->server, sizeof(c->server));
+	hash2_u64(h, (uint64_t)c->refresh << 32 | m->n_dnssel);
+	for (size_t i = 0; i < m->n_dnssel; i++) {
+		hash2_bytes(h, &m->dnssel[i].server, sizeof(m->dnssel[i].server));
+		hash2_u64(h, (uint64_t)(m->dnssel[i].pref > 0 ? 1 : m->dnssel[i].pref < 0 ? 2 : 0)
+			  << 32 | m->dnssel[i].n_domains);
+		for (size_t k = 0; k < m->dnssel[i].n_domains; k++)
+			hash2_str(h, m->dnssel[i].domains[k]);
+	}
+	if (!m->has_policy) {
+		hash2_u64(h, UINT64_MAX);
+		return;
+	}
+	hash2_u64(h, (uint64_t)m->policy_automatic | (uint64_t)m->policy_privacy << 1 |
+		  (uint64_t)m->n_policy << 8);
+	for (size_t i = 0; i < m->n_policy; i++) {
+		hash2_bytes(h, &m->policy[i].prefix, 16);
+		hash2_u64(h, (uint64_t)m->policy[i].plen << 16 | (uint64_t)m->policy[i].precedence << 8 |
+			  m->policy[i].label);
+	}
+}
+
 json_t *engine_dhcp6_status_json(struct engine *e)
 {
 	json_t *a = json_array();

@@ -74,7 +74,7 @@ json_t *engine_dns_list(struct engine *e)
 	const struct pvd *p;
 
 	TAILQ_FOREACH(p, &e->store.pvds, e)
-		if (p->digest)
+		if (p->published)
 			json_array_append_new(a, json_pack("{s:s,s:o,s:o}", "pvd", p->id,
 				"servers", ed_servers(p), "domains", ed_domains(p)));
 	return a;

@@ -9,6 +9,7 @@
 
 #include "daemon/engine/engine_priv.h"
 #include "common/rand.h"
+#include "daemon/pvd/pvd_digest.h"
 #include "daemon/pvd/pvd_json.h"
 
 #define NS_PER_SEC 1000000000ull
@@ -45,6 +46,7 @@ static void engine_json_ctx(struct engine *e, struct pvd_json_ctx *c, bool timer
 	c->own_addr = engine_slaac_owns;
 	c->own_ctx = e;
 	c->extra = engine_dhcp_pvd_json;
+	c->extra_digest = engine_dhcp_pvd_digest;
 }
 
 void engine_emit(struct engine *e, enum engine_event ev, json_t *pvd)
@@ -55,26 +57,24 @@ void engine_emit(struct engine *e, enum engine_event ev, json_t *pvd)
 	json_decref(pvd);
 }
 
-/* Publish p if its content changed since last published. */
+/*
+ * Publish p if its content changed since last published: its structural
+ * digest is compared with the last one, and only a PvD that changed is
+ * serialised, for the event that says so.
+ */
 static void engine_publish(struct engine *e, struct pvd *p)
 {
 	struct pvd_json_ctx c;
-	json_t *j;
-	char *d;
+	struct hash2 d;
+	bool added = !p->published;
 
 	e->ctr.digests++;
 	engine_json_ctx(e, &c, false);
-	j = pvd_json(p, &c);
-	d = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	json_decref(j);
-	if (!d || (p->digest && strcmp(d, p->digest) == 0)) {
-		free(d);
+	pvd_digest(p, &c, e->digest_seed, &d);
+	if (p->published && hash2_equal(&d, &p->digest))
 		return;
-	}
-	bool added = p->digest == NULL;
-
-	free(p->digest);
 	p->digest = d;
+	p->published = true;
 	engine_json_ctx(e, &c, true);
 	engine_emit(e, added ? ENGINE_PVD_ADDED : ENGINE_PVD_CHANGED, pvd_json(p, &c));
 }
@@ -110,12 +110,12 @@ static void engine_sync_pass(struct engine *e, bool all)
 		np = TAILQ_NEXT(p, e);
 		pvd_expire(p, now);
 		if (pvd_is_empty(p)) {
-			if (p->digest)
+			if (p->published)
 				engine_emit(e, ENGINE_PVD_REMOVED, pvd_json_ref(p));
 			pvd_destroy(&e->store, p);
 			continue;
 		}
-		if (all || p->dirty || !p->digest) {
+		if (all || p->dirty || !p->published) {
 			engine_publish(e, p);
 			p->view_stale = true;
 		}
@@ -356,6 +356,7 @@ struct engine *engine_new(struct event_base *base, int kernel_fd)
 		rand_bytes(seed, sizeof(seed));
 		route_tables_seed(&e->rt.tables, seed);
 	}
+	rand_bytes(&e->digest_seed, sizeof(e->digest_seed));
 	e->static_errors = json_array();
 	e->static_texts = json_array();
 	e->net.fd = -1;
@@ -441,7 +442,7 @@ json_t *engine_pvd_list_json(struct engine *e)
 
 	engine_json_ctx(e, &c, true);
 	TAILQ_FOREACH(p, &e->store.pvds, e)
-		if (p->digest)   /* only what has been published */
+		if (p->published)
 			json_array_append_new(a, pvd_json(p, &c));
 	return a;
 }
@@ -451,7 +452,7 @@ int engine_pvd_get_json(struct engine *e, const char *id, json_t **out)
 	struct pvd_json_ctx c;
 	struct pvd *p = pvd_find(&e->store, id);
 
-	if (!p || !p->digest)
+	if (!p || !p->published)
 		return -ENOENT;
 	engine_json_ctx(e, &c, true);
 	*out = pvd_json(p, &c);

@@ -32,7 +32,7 @@ struct engine_counters {
 	uint64_t ipc_errors;         /* malformed messages from the kernel side */
 	uint64_t kernel_errors;      /* address requests the kernel refused */
 	uint64_t events;             /* PvD events emitted */
-	uint64_t digests;            /* PvDs serialised to see whether they changed */
+	uint64_t digests;            /* PvD digests computed to see whether they changed */
 };
 
 enum engine_event { ENGINE_PVD_ADDED, ENGINE_PVD_CHANGED, ENGINE_PVD_REMOVED,

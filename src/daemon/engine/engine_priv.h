@@ -86,6 +86,7 @@ struct engine {
 	engine_sync_fn sync_cb;
 	void *sync_ctx;
 	struct engine_net net;
+	uint64_t digest_seed;        /* of PvD digests (pvd_digest.h), random per run */
 	uint64_t bind_hash;          /* of the bind table last sent */
 	bool bind_sent;
 	char resolv_sent[1024];      /* the search line last sent */
@@ -133,6 +134,8 @@ void engine_dhcp_after_ra(struct engine *e, int ifindex);
 void engine_dhcp_msg(struct engine *e, const struct ipc_msg *m);
 void engine_dhcp_stop_all(struct engine *e, bool release);
 json_t *engine_dhcp_pvd_json(void *ctx, const struct pvd *p, bool timers);
+/* The same, fed into a PvD's structural digest (pvd_digest.h). */
+void engine_dhcp_pvd_digest(void *ctx, const struct pvd *p, struct hash2 *h);
 json_t *engine_dhcp_status_json(struct engine *e);
 
 /* engine_dhcp6.c */
@@ -143,6 +146,7 @@ void engine_dhcp6_attach(struct engine *e, struct engine_dhcp6 *c);
 void engine_dhcp6_after_ra(struct engine *e, int ifindex);
 void engine_dhcp6_stop_all(struct engine *e);
 void engine_dhcp6_pvd_json(struct engine *e, const struct pvd *p, bool timers, json_t *o);
+void engine_dhcp6_pvd_digest(struct engine *e, const struct pvd *p, struct hash2 *h);
 json_t *engine_dhcp6_status_json(struct engine *e);
 
 /* engine_route.c, engine_route_get.c */

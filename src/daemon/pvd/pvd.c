@@ -73,7 +73,6 @@ void pvd_destroy(struct pvd_store *s, struct pvd *p)
 	PVD_LIST_FREE(&p->domains, pvd_domain);
 	PVD_LIST_FREE(&p->ntp, pvd_dns);
 	free(p->captive_portal);
-	free(p->digest);
 	free(p->view_rec);
 	free(p);
 }

@@ -21,6 +21,7 @@
 #include <sys/queue.h>
 
 #include "common/addr.h"
+#include "common/hash.h"
 #include "proto/ra.h"
 
 #define PVD_NEVER UINT64_MAX
@@ -136,7 +137,10 @@ struct pvd {
 	int bound_ifindex;               /* static/API: the interface named */
 	enum pvd_source captive_source;
 
-	char *digest;                    /* owner's last published form, freed with the PvD */
+	/* The structural digest (pvd_digest.h) of the form last published;
+	 * published is false until the PvD was first announced. */
+	struct hash2 digest;
+	bool published;
 	/* Changed since last published, as far as the store can tell: items
 	 * taken by another PvD ("last updater", RFC 8801 3.4) or expired. The
 	 * owner sets it for what it changes itself (engine_sync_dirty). */

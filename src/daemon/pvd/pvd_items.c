@@ -145,6 +145,9 @@ int pvd_set_captive_portal(struct pvd *p, enum pvd_source src, const char *uri)
 		return 0;
 	}
 	if (p->captive_portal && strcmp(p->captive_portal, uri) == 0) {
+		/* The source is shown with the URI: a change of it is a change. */
+		if (p->captive_source != src)
+			p->dirty = true;
 		p->captive_source = src;
 		return 0;
 	}

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include "daemon/pvd/pvd.h"
+#include "common/hash.h"
 #include "daemon/engine/view.h"
 
 struct pvd_json_ctx {
@@ -21,6 +22,8 @@ struct pvd_json_ctx {
 	/* More fields for p from the owner (DHCP client state), merged in; may
 	 * be NULL or return NULL. Called with own_ctx. */
 	json_t *(*extra)(void *ctx, const struct pvd *p, bool timers);
+	/* What extra shows without timers, fed into a digest (pvd_digest.h). */
+	void (*extra_digest)(void *ctx, const struct pvd *p, struct hash2 *h);
 };
 
 json_t *pvd_json(const struct pvd *p, const struct pvd_json_ctx *c);
