@@ -2,6 +2,7 @@
 # make bench: every benchmark, one after another (root; see bench/README.md).
 set -eu
 cd "$(dirname "$0")/.."
+./build/bench/pvd-digest
 ./bench/ra-latency.sh "${BENCH_ROUNDS:-200}"
 ./bench/route.sh "${BENCH_ROUTE_ROUNDS:-50}"
 ./bench/dns.sh
