@@ -9,9 +9,13 @@
 #     pick): its dnsmasq answers EVERY name with r2's own address and its
 #     nginx redirects every HTTP request to http://portal.test/login; HTTPS
 #     meets a certificate no one trusts;
-#   - r3 "no uplink": its DNS answers, but nothing lies behind r3.
+#   - r3 "no uplink": its DNS answers, but nothing lies behind r3;
+#   - r4 "API portal": its RA carries an RFC 8910 captive-portal URI, and
+#     the RFC 8908 API behind it (nginx, HTTPS, test CA) says captive until
+#     the portal opens, then not captive with seconds-remaining.
 # Shown: the states valid, portal (with the login URL `mifctl portal`
-# prints), no-internet; the portal is not the default until login and is
+# prints, from the redirect or from the API's user-portal-url),
+# no-internet; the portal is not the default until login and is
 # after; each probe reaches only the servers of the network it tests
 # (nginx logs the source address of every request); after a login (curl run in the portal's PvD with `mifctl run`)
 # the portal's server flips, mifd sees it without a restart, and the
@@ -20,6 +24,7 @@
 #   inet (nginx 2001:db8:ff::80) -- r1 -- h:eth0     (2001:db8:1::/64)
 #                                   r2 -- h:eth1     (2001:db8:2::/64, portal)
 #                                   r3 -- h:eth2     (2001:db8:3::/64, no uplink)
+#                                   r4 -- h:eth3     (2001:db8:4::/64, RFC 8908 API)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mif.sh"
@@ -37,6 +42,12 @@ openssl req -newkey rsa:2048 -nodes -subj "/CN=check.test" -keyout "$T/check.key
 printf 'subjectAltName=DNS:check.test\n' >"$T/san.ext"
 openssl x509 -req -in "$T/check.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" -CAcreateserial \
 	-days 2 -extfile "$T/san.ext" -out "$T/check.pem" >/dev/null 2>&1 || world_fail "openssl: sign"
+# The API server's, from the test CA.
+openssl req -newkey rsa:2048 -nodes -subj "/CN=api.test" -keyout "$T/api.key" \
+	-out "$T/api.csr" >/dev/null 2>&1 || world_fail "openssl: API CSR"
+printf 'subjectAltName=DNS:api.test\n' >"$T/api.ext"
+openssl x509 -req -in "$T/api.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" -CAcreateserial \
+	-days 2 -extfile "$T/api.ext" -out "$T/api.pem" >/dev/null 2>&1 || world_fail "openssl: API"
 # The portal's own certificate: self-signed, for a name no one asked.
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=portal.test" \
 	-keyout "$T/portal.key" -out "$T/portal.pem" >/dev/null 2>&1 || world_fail "openssl: portal"
@@ -73,7 +84,7 @@ GOOD_SERVER="
 # ---- the world ----
 world_host inet
 world_host h
-for n in 1 2 3; do
+for n in 1 2 3 4; do
 	world_router "r$n"
 	world_link "r$n" eth0 h "eth$((n - 1))"
 	world_addr "r$n" eth0 "2001:db8:$n::1/64"
@@ -94,6 +105,20 @@ nginx_conf portal "
 		location / { return 302 http://portal.test/login; } }"
 nginx_start portal r2
 
+# api_server CAPTIVE_JSON: r4's API on https://api.test/captive.
+api_server() {
+	printf '%s' "$1" >"$T/captive.json"
+	printf '%s' "
+	server { listen [::]:443 ssl; server_name api.test; access_log $T/nginx-api/src.log src;
+		ssl_certificate $T/api.pem; ssl_certificate_key $T/api.key;
+		location = /captive { default_type application/captive+json;
+			alias $T/captive.json; } }"
+}
+nginx_conf api "$(api_server '{"captive": true, "user-portal-url": "https://api.test/portal"}')
+	server { listen [::]:80; access_log $T/nginx-api/src.log src;
+		location / { return 302 https://api.test/portal; } }"
+nginx_start api r4
+
 mif_dnsmasq r1 good "port=53
 listen-address=2001:db8:1::1
 bind-interfaces
@@ -108,6 +133,12 @@ no-resolv
 log-queries
 address=/#/2001:db8:2::1"
 PORTAL_DNS_PID=$WORLD_LAST_PID
+mif_dnsmasq r4 api "port=53
+listen-address=2001:db8:4::1
+bind-interfaces
+no-resolv
+address=/#/2001:db8:4::1"
+API_DNS_PID=$WORLD_LAST_PID
 mif_dnsmasq r3 nouplink "port=53
 listen-address=2001:db8:3::1
 bind-interfaces
@@ -133,19 +164,28 @@ backoff_max = 2
 timeout_ms = 2000
 EOF
 WORLD_CONNECTIVITY=1 world_mifd h --config "$T/mifd.conf"
+# r4's RA, once, with long lifetimes: radvd 2.19 cannot send RFC 8910's option.
+world_ra_send r4 -i eth0 --lifetime 1800 --prefix 2001:db8:4::/64 \
+	--rdnss 2001:db8:4::1,lifetime=1800 --captive https://api.test/captive
 
 P1=$(mif_pvd_on eth0)
 P2=$(mif_pvd_on eth1)
 P3=$(mif_pvd_on eth2)
-mif_expect "three PvDs, each with its SLAAC address" 20 \
-	"length == 3 and ([.[].addresses | length > 0] | all)"
-mif_expect "r1 valid, r2 a portal, r3 without Internet" 20 \
+P4=$(mif_pvd_on eth3)
+mif_expect "four PvDs, each with its SLAAC address" 20 \
+	"length == 4 and ([.[].addresses | length > 0] | all)"
+mif_expect "r1 valid, r2 and r4 portals, r3 without Internet" 20 \
 	"($P1[0].connectivity_state == \"valid\") and ($P2[0].connectivity_state == \"portal\")
-	 and ($P3[0].connectivity_state == \"no-internet\")"
+	 and ($P3[0].connectivity_state == \"no-internet\")
+	 and ($P4[0].connectivity_state == \"portal\")"
 json=$(mif_pvds)
 check() { printf '%s' "$json" | world_jq "$1" >/dev/null; }
 world_assert "the portal's login page is the redirect's target" \
 	check "$P2[0].connectivity.login_url == \"http://portal.test/login\""
+world_assert "r4's login page is the one its RFC 8908 API gave" \
+	check "$P4[0].connectivity.login_url == \"https://api.test/portal\"
+	       and $P4[0].connectivity.portal_api.captive == true
+	       and ($P4[0].connectivity.why | test(\"RFC 8908\"))"
 world_assert "why each state, in words" \
 	check "($P2[0].connectivity.why | test(\"redirect|every name|DNS answers\"))
 	       and ($P3[0].connectivity.why | test(\"no answer\"))
@@ -189,4 +229,30 @@ mif_expect "r2 valid after login, without a restart" 20 \
 world_wait_for "r2, now valid and of high preference, is the default" 10 is_default "$ID2"
 grep -q "$ID2 opened: its cached DNS answers were dropped" "$WORLD_TMP/mifd.log" ||
 	world_fail "the portal's cached answers were not dropped"
+
+# r4's portal opens: the API says so, with the time left, and the rest
+# of the network behaves.
+nginx_conf api "$(api_server '{"captive": false, "seconds-remaining": 600, "can-extend-session": true}')
+	server { listen [::]:80; access_log $T/nginx-api/src.log src;
+		location / { return 204; } }
+	server { listen [::]:443 ssl; server_name check.test; access_log $T/nginx-api/src.log src;
+		ssl_certificate $T/check.pem; ssl_certificate_key $T/check.key;
+		location / { return 204; } }"
+world_exec r4 nginx -c "$T/nginx-api/nginx.conf" -s reload || world_fail "nginx reload (api)"
+kill "$API_DNS_PID"
+mif_dnsmasq r4 api2 "port=53
+listen-address=2001:db8:4::1
+bind-interfaces
+no-resolv
+host-record=check.test,2001:db8:4::1
+host-record=api.test,2001:db8:4::1"
+mif_expect "r4 valid once its API says not captive" 20 \
+	"$P4[0].connectivity_state == \"valid\"
+	 and $P4[0].connectivity.portal_api.captive == false
+	 and $P4[0].connectivity.portal_api.seconds_remaining == 600"
+out=$(world_ctl portal)
+case "$out" in
+"No network is behind a captive portal."*) ;;
+*) world_fail "mifctl portal still lists a portal: $out" ;;
+esac
 world_pass
