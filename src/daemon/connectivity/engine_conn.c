@@ -196,13 +196,18 @@ static void ec_start(struct engine *e, struct pvd *p, struct engine_conn_pvd *r,
 		return;
 	}
 	m.token = ++c->next_token ? c->next_token : ++c->next_token;
+	/* After a stall, an answer that takes longer than this is as good as
+	 * none: the point is to move new connections within a second. */
+	m.timeout_ms = r->stall && c->cfg.timeout_ms > ENGINE_CONN_STALL_MS ?
+		       ENGINE_CONN_STALL_MS : c->cfg.timeout_ms;
+	r->stall = false;
 	if (chan_send(e->net.ch, MSG_PROBE_START, &m, sizeof(m)) < 0) {
 		c->unsent++;
 		r->next_at = now + NS;
 		return;
 	}
 	r->token = m.token;
-	r->deadline = now + (uint64_t)c->cfg.timeout_ms * MS * 3 + 2 * NS;
+	r->deadline = now + (uint64_t)m.timeout_ms * MS * 3 + 2 * NS;
 	r->checks++;
 	c->inflight++;
 	c->started++;
@@ -351,6 +356,30 @@ void engine_conn_result(struct engine *e, const struct ipc_msg *m)
 	engine_sync_dirty(e);
 }
 
+void engine_conn_hint(struct engine *e, const struct ipc_msg *m)
+{
+	struct engine_conn *c = &e->conn;
+	struct msg_probe_hint h;
+	struct engine_conn_pvd *r;
+	uint64_t now = log_now_ns();
+
+	if (ipc_expect(m, sizeof(h)) < 0) {
+		c->bad++;
+		return;
+	}
+	memcpy(&h, m->data, sizeof(h));
+	r = ec_find(c, h.handle);
+	if (!c->cfg.enabled || !r || r->token || (r->has_result && now - r->result_ns < NS))
+		return;
+	c->hints++;
+	r->stalls++;
+	r->stall = true;
+	r->next_at = now;
+	ec_run(e, now);
+	ec_arm(e, now);
+	engine_sync_dirty(e);
+}
+
 static json_t *ec_err(int err, int code)
 {
 	if (err)
@@ -372,6 +401,7 @@ json_t *engine_conn_pvd_json(struct engine *e, const struct pvd *p)
 	json_object_set_new(o, "why", r->why ? json_string(r->why) : json_null());
 	json_object_set_new(o, "checking", json_boolean(r->token != 0));
 	json_object_set_new(o, "checks", json_integer((json_int_t)r->checks));
+	json_object_set_new(o, "stalls", json_integer((json_int_t)r->stalls));
 	json_object_set_new(o, "next_check_in", json_integer(r->token || r->next_at <= now ? 0 :
 			    (json_int_t)((r->next_at - now) / NS)));
 	json_object_set_new(o, "login_url", r->login[0] ? json_string(r->login) : json_null());
@@ -400,11 +430,12 @@ json_t *engine_conn_status_json(const struct engine *e)
 {
 	const struct engine_conn *c = &e->conn;
 
-	return json_pack("{s:b,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:i}", "enabled", c->cfg.enabled,
+	return json_pack("{s:b,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:i,s:I}", "enabled", c->cfg.enabled,
 			 "http_url", c->cfg.http_url, "https_url", c->cfg.https_url,
 			 "checks", (json_int_t)c->started, "results", (json_int_t)c->results,
 			 "lapsed", (json_int_t)c->lapsed, "not_sent", (json_int_t)c->unsent,
-			 "malformed", (json_int_t)c->bad, "in_flight", (int)c->inflight);
+			 "malformed", (json_int_t)c->bad, "in_flight", (int)c->inflight,
+			 "stall_hints", (json_int_t)c->hints);
 }
 
 int engine_conn_init(struct engine *e)

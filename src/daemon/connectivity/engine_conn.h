@@ -21,6 +21,7 @@
 #include "daemon/connectivity/conn.h"
 
 #define ENGINE_CONN_MAX_INFLIGHT 16
+#define ENGINE_CONN_STALL_MS 500     /* deadline of a check after a stall */
 
 struct engine_conn_pvd {
 	uint64_t handle;
@@ -35,7 +36,8 @@ struct engine_conn_pvd {
 	const char *why;             /* static text: what the state rests on */
 	uint64_t result_ns, changed_ns;
 	uint32_t srtt_ms;            /* smoothed HTTP probe time (RFC 6298 weights) */
-	uint64_t checks, lapsed;
+	uint64_t checks, lapsed, stalls;
+	bool stall;                  /* the next check follows a stall: short deadline */
 	char login[CONN_LOCATION_MAX];   /* a portal's login page */
 };
 
@@ -46,7 +48,7 @@ struct engine_conn {
 	struct event *timer;
 	uint32_t next_token;
 	unsigned inflight;
-	uint64_t started, results, lapsed, unsent, bad;
+	uint64_t started, results, lapsed, unsent, bad, hints;
 };
 
 struct engine;
@@ -60,6 +62,9 @@ void engine_conn_set_config(struct engine *e, const struct conn_config *c);
 void engine_conn_sync(struct engine *e);
 /* MSG_PROBE_RESULT from the network-facing process. */
 void engine_conn_result(struct engine *e, const struct ipc_msg *m);
+/* MSG_PROBE_HINT: a PvD's traffic stalls; check it now (at most once a
+ * second), with a short deadline. */
+void engine_conn_hint(struct engine *e, const struct ipc_msg *m);
 /* The "connectivity" object of a PvD's JSON (NULL when checks are off). */
 json_t *engine_conn_pvd_json(struct engine *e, const struct pvd *p);
 json_t *engine_conn_status_json(const struct engine *e);

@@ -68,6 +68,7 @@ struct probe_net {
 	size_t ca_len;
 	LIST_HEAD(, probe_job) jobs;
 	unsigned n_jobs;
+	struct probe_stall *stall;
 };
 
 static void pn_job_free(struct probe_job *j)
@@ -247,7 +248,7 @@ static int pn_easy_setup(struct probe_req *q, const char *url)
 	bad |= curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, q);
 	bad |= curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, pn_write);
 	bad |= curl_easy_setopt(h, CURLOPT_WRITEDATA, q);
-	bad |= curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)pn->cfg.timeout_ms);
+	bad |= curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)q->job->m.timeout_ms);
 	bad |= curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	bad |= curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
 	bad |= curl_easy_setopt(h, CURLOPT_PROXY, "");
@@ -340,7 +341,7 @@ static void pn_job_lookups(struct probe_job *j)
 			continue;
 		j->look_pending++;
 		probe_lookup_start(&j->look[k], pn->base, &j->m, j->host[k], j->v6,
-				   pn->cfg.timeout_ms, pn_lookup_done, j);
+				   j->m.timeout_ms, pn_lookup_done, j);
 	}
 	/* A portal that answers every name answers this one too (issue 13). */
 	j->look[PL_HIJACK].fd = -1;
@@ -349,7 +350,7 @@ static void pn_job_lookups(struct probe_job *j)
 		     j->host[PR_HTTP]) < (int)sizeof(name) - 1) {
 		j->look_pending++;
 		probe_lookup_start(&j->look[PL_HIJACK], pn->base, &j->m, name, j->v6,
-				   pn->cfg.timeout_ms, pn_lookup_done, j);
+				   j->m.timeout_ms, pn_lookup_done, j);
 	}
 	if (--j->look_pending == 0)
 		pn_requests(j);
@@ -367,6 +368,8 @@ static void pn_start(struct probe_net *pn, const struct msg_probe_start *m)
 	j->pn = pn;
 	j->m = *m;
 	j->m.api_url[sizeof(j->m.api_url) - 1] = '\0';
+	if (!j->m.timeout_ms || j->m.timeout_ms > 60000)
+		j->m.timeout_ms = pn->cfg.timeout_ms;
 	j->v6 = !IN6_IS_ADDR_UNSPECIFIED(&m->src6);
 	j->res.token = m->token;
 	j->res.handle = m->handle;
@@ -526,6 +529,10 @@ struct probe_net *probe_net_new(struct event_base *base, const struct conn_confi
 	curl_multi_setopt(pn->multi, CURLMOPT_TIMERFUNCTION, pn_timer_fn);
 	curl_multi_setopt(pn->multi, CURLMOPT_TIMERDATA, pn);
 	pn_read_ca(pn);
+	pn->stall = probe_stall_new(base, nv);
+	if (!pn->stall)
+		log_warn("connectivity: no sock_diag socket: stalls are found by the periodic "
+			 "checks only");
 	netview_set_probe_cb(nv, pn_msg, pn);
 	*err = 0;
 	return pn;
@@ -541,6 +548,7 @@ void probe_net_free(struct probe_net *pn)
 		curl_multi_cleanup(pn->multi);
 	if (pn->timer)
 		event_free(pn->timer);
+	probe_stall_free(pn->stall);
 	free(pn->ca);
 	free(pn);
 	curl_global_cleanup();

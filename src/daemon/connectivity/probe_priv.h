@@ -45,4 +45,11 @@ void probe_lookup_stop(struct probe_lookup *l);
  * address of that family (when it has one): what every probe sends from. */
 int probe_socket(const struct msg_probe_start *m, int family, int type);
 
+/* probe_stall.c: TCP stalls seen through sock_diag, as hints to the
+ * engine. Opened before the seccomp filter (a netlink socket). */
+struct netview;
+struct probe_stall;
+struct probe_stall *probe_stall_new(struct event_base *base, struct netview *nv);
+void probe_stall_free(struct probe_stall *s);
+
 #endif

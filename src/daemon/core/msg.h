@@ -71,6 +71,7 @@ enum msg_type {
 	/* network-facing process -> engine */
 	MSG_CTL_CALL = 300,      /* struct msg_ctl_call + chan_part + params JSON */
 	MSG_PROBE_RESULT,        /* struct msg_probe_result: of one MSG_PROBE_START */
+	MSG_PROBE_HINT,          /* struct msg_probe_hint: traffic of a PvD stalls */
 };
 
 /* What route would the kernel use (RTM_GETROUTE)? */
@@ -252,7 +253,7 @@ struct msg_probe_start {
 	struct in6_addr dns[CONN_MAX_DNS];   /* IPv4 as v4-mapped */
 	int32_t dns_ifindex[CONN_MAX_DNS];
 	uint32_t n_dns;
-	uint32_t pad;
+	uint32_t timeout_ms;     /* of each lookup and request */
 	char api_url[CONN_LOCATION_MAX];     /* RFC 8910 URI, "" for none */
 };
 
@@ -265,6 +266,15 @@ struct msg_probe_result {
 
 struct msg_probe_flush {
 	uint64_t handle;
+};
+
+/* Passive signals from traffic already flowing (issue 13, item 3). */
+enum msg_probe_hint_reason { MSG_HINT_TCP_STALL = 1 };
+
+struct msg_probe_hint {
+	uint64_t handle;
+	uint32_t reason;         /* enum msg_probe_hint_reason */
+	uint32_t sockets;        /* how many of the PvD's sockets stall */
 };
 
 #endif
