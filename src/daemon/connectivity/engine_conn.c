@@ -22,6 +22,11 @@ static struct engine_conn_pvd *ec_find(struct engine_conn *c, uint64_t handle)
 	return NULL;
 }
 
+struct engine_conn_pvd *engine_conn_find(struct engine *e, uint64_t handle)
+{
+	return ec_find(&e->conn, handle);
+}
+
 static struct engine_conn_pvd *ec_add(struct engine_conn *c, uint64_t handle)
 {
 	if (c->n == c->cap) {
@@ -89,8 +94,8 @@ static bool ec_source(struct engine *e, const struct pvd *p, int ifindex, bool v
 }
 
 /* What a check of p goes through; false when it cannot run (*why set). */
-static bool ec_inputs(struct engine *e, const struct pvd *p, struct msg_probe_start *m,
-		      const char **why)
+bool engine_conn_inputs(struct engine *e, const struct pvd *p, struct msg_probe_start *m,
+			const char **why)
 {
 	const struct pvd_router *r = TAILQ_FIRST(&p->routers);
 	const struct pvd_prefix *x = TAILQ_FIRST(&p->prefixes);
@@ -136,8 +141,8 @@ static void ec_hash_inputs(const struct msg_probe_start *m, const struct pvd *p,
 		hash2_bytes(h, &r->addr, 16);
 }
 
-static void ec_set_state(struct engine *e, struct pvd *p, struct engine_conn_pvd *r,
-			 enum conn_state s, const char *why)
+void engine_conn_set_state(struct engine *e, struct pvd *p, struct engine_conn_pvd *r,
+			   enum conn_state s, const char *why)
 {
 	r->why = why;
 	if (p->conn == s)
@@ -183,8 +188,8 @@ static void ec_start(struct engine *e, struct pvd *p, struct engine_conn_pvd *r,
 	struct msg_probe_start m;
 	const char *why;
 
-	if (!ec_inputs(e, p, &m, &why)) {
-		ec_set_state(e, p, r, CONN_FAILED, why);
+	if (!engine_conn_inputs(e, p, &m, &why)) {
+		engine_conn_set_state(e, p, r, CONN_FAILED, why);
 		ec_schedule(c, r, CONN_FAILED, now);
 		return;
 	}
@@ -212,7 +217,7 @@ static void ec_start(struct engine *e, struct pvd *p, struct engine_conn_pvd *r,
 	c->inflight++;
 	c->started++;
 	if (p->conn == CONN_UNKNOWN)
-		ec_set_state(e, p, r, CONN_VALIDATING, "first check under way");
+		engine_conn_set_state(e, p, r, CONN_VALIDATING, "first check under way");
 }
 
 static void ec_arm(struct engine *e, uint64_t now)
@@ -223,9 +228,12 @@ static void ec_arm(struct engine *e, uint64_t now)
 
 	for (size_t i = 0; i < c->n; i++) {
 		uint64_t t = c->v[i].token ? c->v[i].deadline : c->v[i].next_at;
+		uint64_t ti = engine_pvdinfo_next(&c->v[i]);
 
 		if (t < next)
 			next = t;
+		if (ti < next)
+			next = ti;
 	}
 	if (next == UINT64_MAX) {
 		evtimer_del(c->timer);
@@ -257,6 +265,8 @@ static void ec_run(struct engine *e, uint64_t now)
 		}
 		if (p && !r->token && now >= r->next_at)
 			ec_start(e, p, r, now);
+		if (p)
+			engine_pvdinfo_run(e, p, r, now);
 	}
 }
 
@@ -291,7 +301,8 @@ void engine_conn_sync(struct engine *e)
 			continue;
 		if (!r && !(r = ec_add(c, p->handle)))
 			continue;
-		if (!ec_inputs(e, p, &m, &why)) {
+		engine_pvdinfo_sync(e, p, r, now);
+		if (!engine_conn_inputs(e, p, &m, &why)) {
 			if (!r->has_inputs || p->conn != CONN_FAILED)
 				r->next_at = now;
 			continue;
@@ -311,6 +322,14 @@ static void ec_rtt(struct engine_conn_pvd *r, uint32_t ms)
 {
 	/* RFC 6298 section 2.3 weights: 7/8 of the old, 1/8 of the new. */
 	r->srtt_ms = r->srtt_ms ? (r->srtt_ms * 7 + ms) / 8 : ms;
+}
+
+/* Something is due now (engine_pvdinfo.c dropped items): a sync soon. */
+void engine_conn_arm_now(struct engine *e)
+{
+	struct timeval tv = { 0, 0 };
+
+	evtimer_add(e->conn.timer, &tv);
 }
 
 void engine_conn_result(struct engine *e, const struct ipc_msg *m)
@@ -343,6 +362,11 @@ void engine_conn_result(struct engine *e, const struct ipc_msg *m)
 	if (!p)
 		return;
 	s = conn_classify(&res.r, &why);
+	/* RFC 8801 section 4.3: the network says it gives no Internet. */
+	if (r->info_state == INFO_OK && r->info.no_internet) {
+		s = CONN_NO_INTERNET;
+		why = "its RFC 8801 additional information says noInternet";
+	}
 	if (res.r.http_err == 0)
 		ec_rtt(r, res.r.http_ms);
 	r->login[0] = '\0';
@@ -350,7 +374,7 @@ void engine_conn_result(struct engine *e, const struct ipc_msg *m)
 		snprintf(r->login, sizeof(r->login), "%s", res.r.api_portal_url[0] ?
 			 res.r.api_portal_url : res.r.location[0] ? res.r.location :
 			 c->cfg.http_url);
-	ec_set_state(e, p, r, s, why);
+	engine_conn_set_state(e, p, r, s, why);
 	ec_schedule(c, r, s, now);
 	ec_arm(e, now);
 	engine_sync_dirty(e);
@@ -405,6 +429,7 @@ json_t *engine_conn_pvd_json(struct engine *e, const struct pvd *p)
 	json_object_set_new(o, "next_check_in", json_integer(r->token || r->next_at <= now ? 0 :
 			    (json_int_t)((r->next_at - now) / NS)));
 	json_object_set_new(o, "login_url", r->login[0] ? json_string(r->login) : json_null());
+	json_object_set_new(o, "pvd_info", engine_pvdinfo_json(r));
 	if (!r->has_result)
 		return o;
 	json_object_set_new(o, "last", json_pack("{s:I,s:o,s:i,s:b,s:o,s:i,s:o,s:i,s:i}",

@@ -19,6 +19,7 @@
 
 #include "common/hash.h"
 #include "daemon/connectivity/conn.h"
+#include "proto/pvdinfo.h"
 
 #define ENGINE_CONN_MAX_INFLIGHT 16
 #define ENGINE_CONN_STALL_MS 500     /* deadline of a check after a stall */
@@ -39,6 +40,15 @@ struct engine_conn_pvd {
 	uint64_t checks, lapsed, stalls;
 	bool stall;                  /* the next check follows a stall: short deadline */
 	char login[CONN_LOCATION_MAX];   /* a portal's login page */
+	/* RFC 8801 additional information (engine_pvdinfo.c). */
+	enum { INFO_NONE, INFO_PENDING, INFO_FETCHING, INFO_OK, INFO_FAILED } info_state;
+	bool info_seq_known;
+	uint16_t info_seq;
+	uint32_t info_token;
+	uint64_t info_at;            /* pending: fetch; fetching: deadline; ok: refetch */
+	uint64_t info_last_ns;       /* last fetch started */
+	char info_err[128];
+	struct pvdinfo info;
 };
 
 struct engine_conn {
@@ -68,5 +78,24 @@ void engine_conn_hint(struct engine *e, const struct ipc_msg *m);
 /* The "connectivity" object of a PvD's JSON (NULL when checks are off). */
 json_t *engine_conn_pvd_json(struct engine *e, const struct pvd *p);
 json_t *engine_conn_status_json(const struct engine *e);
+
+/* Shared by engine_conn.c and engine_pvdinfo.c. */
+struct msg_probe_start;
+bool engine_conn_inputs(struct engine *e, const struct pvd *p, struct msg_probe_start *m,
+			const char **why);
+void engine_conn_set_state(struct engine *e, struct pvd *p, struct engine_conn_pvd *r,
+			   enum conn_state s, const char *why);
+void engine_conn_arm_now(struct engine *e);
+struct engine_conn_pvd *engine_conn_find(struct engine *e, uint64_t handle);
+
+/* engine_pvdinfo.c: RFC 8801 section 4, for explicit PvDs with the H flag. */
+void engine_pvdinfo_sync(struct engine *e, struct pvd *p, struct engine_conn_pvd *r,
+			 uint64_t now);
+void engine_pvdinfo_run(struct engine *e, struct pvd *p, struct engine_conn_pvd *r,
+			uint64_t now);
+/* The next time a PvD's fetch needs attention, or UINT64_MAX. */
+uint64_t engine_pvdinfo_next(const struct engine_conn_pvd *r);
+void engine_pvdinfo_result(struct engine *e, const struct ipc_msg *m);
+json_t *engine_pvdinfo_json(const struct engine_conn_pvd *r);
 
 #endif

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/queue.h>
 
 #include "common/addr.h"
@@ -24,12 +25,13 @@
 #include "daemon/connectivity/probe_priv.h"
 #include "daemon/dns/stub.h"
 #include "proto/captive.h"
+#include "proto/pvdinfo.h"
 
 #define PN_MAX_JOBS 32
 #define PN_PAGE_MAX 65536        /* a probe reads no more of a page */
 #define PN_CA_DEFAULT "/etc/ssl/certs/ca-certificates.crt"
 
-enum { PR_HTTP, PR_HTTPS, PR_API, PR__N };      /* requests */
+enum { PR_HTTP, PR_HTTPS, PR_API, PR_INFO, PR__N };     /* requests */
 enum { PL_HIJACK = PR__N, PL__N };              /* lookups: one per request, + hijack */
 
 struct probe_job;
@@ -55,6 +57,9 @@ struct probe_job {
 	unsigned look_pending, req_pending;
 	struct probe_req req[PR__N];
 	struct msg_probe_result res;
+	bool info;                   /* an RFC 8801 fetch, not a check */
+	char info_url[CONN_LOCATION_MAX];
+	struct msg_pvdinfo_result ires;
 };
 
 struct probe_net {
@@ -95,6 +100,13 @@ static void pn_job_finish(struct probe_job *j)
 {
 	struct conn_result *r = &j->res.r;
 
+	if (j->info) {
+		if (netview_send(j->pn->nv, MSG_PVDINFO_RESULT, &j->ires, sizeof(j->ires)) < 0)
+			log_warn("probe: cannot send a result to the engine");
+		pn_job_free(j);
+		return;
+	}
+
 	log_debug("probe %u: dns %d (%u ms) http %d/%d https %d/%d api %d", j->m.token,
 		  r->dns_err, r->dns_ms, r->http_err, r->http_code, r->https_err, r->https_code,
 		  r->api_err);
@@ -125,6 +137,32 @@ static void pn_api_done(struct probe_req *q, long code)
 	r->api_seconds = c.has_seconds ? c.seconds_remaining : 0;
 	r->api_can_extend = c.can_extend_session;
 	snprintf(r->api_portal_url, sizeof(r->api_portal_url), "%s", c.user_portal_url);
+}
+
+/* RFC 8801 section 4.1: a 2xx of type application/pvd+json holding one
+ * object, parsed here (the server is a peer: hostile input). */
+static void pn_info_done(struct probe_req *q, long code)
+{
+	struct msg_pvdinfo_result *r = &q->job->ires;
+	char *type = NULL;
+	enum pvdinfo_error why;
+
+	r->detail = (uint32_t)code;
+	curl_easy_getinfo(q->h, CURLINFO_CONTENT_TYPE, &type);
+	if (code < 200 || code > 299) {
+		r->err = -EPROTO;
+		return;
+	}
+	if (!type || strncasecmp(type, "application/pvd+json", 20) != 0) {
+		r->err = -EMEDIUMTYPE;
+		return;
+	}
+	if (pvdinfo_parse(q->body ? q->body : "", q->bytes, &r->info, &why) < 0) {
+		r->err = -EBADMSG;
+		r->detail = why;
+		return;
+	}
+	r->err = 0;
 }
 
 static int pn_curl_err(CURLcode c, long os_errno)
@@ -171,6 +209,11 @@ static void pn_req_done(struct probe_req *q, CURLcode c)
 		r->https_err = err;
 		r->https_code = (int32_t)code;
 		r->https_ms = (uint32_t)(t * 1000);
+	} else if (q->kind == PR_INFO) {
+		if (err)
+			q->job->ires.err = err;
+		else
+			pn_info_done(q, code);
 	} else if (err) {
 		r->api_err = err;
 	} else {
@@ -204,9 +247,11 @@ static size_t pn_write(char *data, size_t size, size_t n, void *arg)
 	struct probe_req *q = arg;
 	size_t len = size * n;
 
-	if (q->bytes + len > (q->kind == PR_API ? CAPTIVE_MAX_BODY : PN_PAGE_MAX))
+	bool keep = q->kind == PR_API || q->kind == PR_INFO;
+
+	if (q->bytes + len > (keep ? CAPTIVE_MAX_BODY : PN_PAGE_MAX))
 		return 0;            /* enough: the transfer stops */
-	if (q->kind == PR_API) {
+	if (keep) {
 		char *b = realloc(q->body, q->bytes + len + 1);
 
 		if (!b)
@@ -254,7 +299,9 @@ static int pn_easy_setup(struct probe_req *q, const char *url)
 	bad |= curl_easy_setopt(h, CURLOPT_PROXY, "");
 	bad |= curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
 	bad |= curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
-	bad |= curl_easy_setopt(h, CURLOPT_USERAGENT, "mifd connectivity check");
+	/* RFC 8801 section 7: no User-Agent (nor cookies) for its fetch. */
+	if (q->kind != PR_INFO)
+		bad |= curl_easy_setopt(h, CURLOPT_USERAGENT, "mifd connectivity check");
 	bad |= curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
 	/* No file is opened after start-up: the CAs come from memory. */
 	bad |= curl_easy_setopt(h, CURLOPT_CAINFO, NULL);
@@ -276,7 +323,8 @@ static void pn_requests(struct probe_job *j)
 		struct probe_lookup *l = &j->look[k];
 		char entry[400], a[INET6_ADDRSTRLEN];
 		int32_t *err = k == PR_HTTP ? &j->res.r.http_err : k == PR_HTTPS ?
-			       &j->res.r.https_err : &j->res.r.api_err;
+			       &j->res.r.https_err : k == PR_API ? &j->res.r.api_err :
+			       &j->ires.err;
 
 		if (!j->url[k])
 			continue;
@@ -292,6 +340,8 @@ static void pn_requests(struct probe_job *j)
 		q->resolve = curl_slist_append(NULL, entry);
 		if (k == PR_API)
 			q->headers = curl_slist_append(NULL, "Accept: application/captive+json");
+		if (k == PR_INFO)
+			q->headers = curl_slist_append(NULL, "Accept: application/pvd+json");
 		if (!q->resolve || pn_easy_setup(q, j->url[k]) < 0) {
 			*err = -ENOMEM;
 			continue;
@@ -356,7 +406,7 @@ static void pn_job_lookups(struct probe_job *j)
 		pn_requests(j);
 }
 
-static void pn_start(struct probe_net *pn, const struct msg_probe_start *m)
+static void pn_start(struct probe_net *pn, const struct msg_probe_start *m, bool info)
 {
 	struct probe_job *j;
 	bool tls;
@@ -375,9 +425,21 @@ static void pn_start(struct probe_net *pn, const struct msg_probe_start *m)
 	j->res.handle = m->handle;
 	j->res.r.api_err = -ENOENT;
 	j->res.r.api_captive = -1;
-	j->url[PR_HTTP] = pn->cfg.http_url;
-	j->url[PR_HTTPS] = pn->cfg.https_url;
-	j->url[PR_API] = strncmp(j->m.api_url, "https://", 8) == 0 ? j->m.api_url : NULL;
+	j->info = info;
+	j->ires.err = -EINVAL;       /* until a request says otherwise */
+	j->ires.token = m->token;
+	j->ires.handle = m->handle;
+	if (info) {
+		/* RFC 8801 section 4.1: https://<PvD-ID>/.well-known/pvd; the
+		 * engine sends the PvD's id in api_url. */
+		snprintf(j->info_url, sizeof(j->info_url), "https://%.300s/.well-known/pvd",
+			 j->m.api_url);
+		j->url[PR_INFO] = j->info_url;
+	} else {
+		j->url[PR_HTTP] = pn->cfg.http_url;
+		j->url[PR_HTTPS] = pn->cfg.https_url;
+		j->url[PR_API] = strncmp(j->m.api_url, "https://", 8) == 0 ? j->m.api_url : NULL;
+	}
 	for (int k = 0; k < PR__N; k++)
 		if (j->url[k] && conn_url_host(j->url[k], j->host[k], sizeof(j->host[k]),
 					       &j->port[k], &tls) < 0)
@@ -405,11 +467,12 @@ static void pn_msg(void *ctx, const struct ipc_msg *m)
 {
 	struct probe_net *pn = ctx;
 
-	if (m->hdr.type == MSG_PROBE_START && ipc_expect(m, sizeof(struct msg_probe_start)) == 0) {
+	if ((m->hdr.type == MSG_PROBE_START || m->hdr.type == MSG_PVDINFO_FETCH) &&
+	    ipc_expect(m, sizeof(struct msg_probe_start)) == 0) {
 		struct msg_probe_start s;
 
 		memcpy(&s, m->data, sizeof(s));
-		pn_start(pn, &s);
+		pn_start(pn, &s, m->hdr.type == MSG_PVDINFO_FETCH);
 	} else if (m->hdr.type == MSG_PROBE_FLUSH &&
 		   ipc_expect(m, sizeof(struct msg_probe_flush)) == 0 && pn->stub) {
 		struct msg_probe_flush f;

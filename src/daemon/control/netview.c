@@ -230,6 +230,7 @@ void netview_take(struct netview *nv, const struct ipc_msg *m)
 		return;
 	case MSG_PROBE_START:
 	case MSG_PROBE_FLUSH:
+	case MSG_PVDINFO_FETCH:
 		if (nv->probe_cb)
 			nv->probe_cb(nv->probe_ctx, m);
 		return;

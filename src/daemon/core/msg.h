@@ -15,6 +15,7 @@
 #include "daemon/connectivity/conn.h"
 #include "daemon/pvd/pvd.h"
 #include "proto/nl.h"
+#include "proto/pvdinfo.h"
 
 enum msg_type {
 	/* kernel side -> engine */
@@ -67,11 +68,13 @@ enum msg_type {
 	MSG_CTL_EVENT,           /* struct msg_ctl_event + chan_part + PvD JSON */
 	MSG_PROBE_START,         /* struct msg_probe_start: check one PvD */
 	MSG_PROBE_FLUSH,         /* struct msg_probe_flush: drop a PvD's cached answers */
+	MSG_PVDINFO_FETCH,       /* struct msg_probe_start: fetch RFC 8801 information */
 
 	/* network-facing process -> engine */
 	MSG_CTL_CALL = 300,      /* struct msg_ctl_call + chan_part + params JSON */
 	MSG_PROBE_RESULT,        /* struct msg_probe_result: of one MSG_PROBE_START */
 	MSG_PROBE_HINT,          /* struct msg_probe_hint: traffic of a PvD stalls */
+	MSG_PVDINFO_RESULT,      /* struct msg_pvdinfo_result: of one MSG_PVDINFO_FETCH */
 };
 
 /* What route would the kernel use (RTM_GETROUTE)? */
@@ -266,6 +269,18 @@ struct msg_probe_result {
 
 struct msg_probe_flush {
 	uint64_t handle;
+};
+
+/* RFC 8801 section 4: the additional information of one PvD, fetched
+ * and parsed by the network-facing process (the server's JSON is hostile
+ * input); the engine checks it against the PvD (section 4.4). */
+struct msg_pvdinfo_result {
+	uint32_t token;
+	int32_t err;             /* 0, or what failed (-EPROTO TLS, -EBADMSG JSON...) */
+	uint64_t handle;
+	uint32_t detail;         /* HTTP status, or enum pvdinfo_error when err is -EBADMSG */
+	uint32_t pad;
+	struct pvdinfo info;
 };
 
 /* Passive signals from traffic already flowing (issue 13, item 3). */

@@ -298,6 +298,10 @@ static void en_msg_cb(void *ctx, const struct ipc_msg *m)
 		engine_conn_result(e, m);
 		return;
 	}
+	if (m->hdr.type == MSG_PVDINFO_RESULT) {
+		engine_pvdinfo_result(e, m);
+		return;
+	}
 	if (m->hdr.type == MSG_PROBE_HINT) {
 		engine_conn_hint(e, m);
 		return;

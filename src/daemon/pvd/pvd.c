@@ -16,7 +16,7 @@ const char *pvd_source_name(enum pvd_source s)
 {
 	static const char *const names[PVD_SRC__MAX] = {
 		[PVD_SRC_RA] = "ra", [PVD_SRC_DHCPV4] = "dhcpv4", [PVD_SRC_DHCPV6] = "dhcpv6",
-		[PVD_SRC_STATIC] = "static", [PVD_SRC_API] = "api",
+		[PVD_SRC_STATIC] = "static", [PVD_SRC_API] = "api", [PVD_SRC_PVDINFO] = "pvd-json",
 	};
 
 	return (unsigned)s < PVD_SRC__MAX ? names[s] : "unknown";

@@ -34,6 +34,7 @@ enum pvd_source {
 	PVD_SRC_DHCPV6,
 	PVD_SRC_STATIC,          /* files in /etc/mif/pvd.d */
 	PVD_SRC_API,             /* added at run time through the control socket */
+	PVD_SRC_PVDINFO,         /* RFC 8801 additional information (dnsZones) */
 	PVD_SRC__MAX
 };
 const char *pvd_source_name(enum pvd_source s);

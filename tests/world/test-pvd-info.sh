@@ -1,0 +1,124 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# RFC 8801 section 4: the additional information of explicit PvDs with the
+# H flag, fetched from https://<PvD ID>/.well-known/pvd through the PvD
+# (nginx with a certificate of a test CA for each PvD's name; dnsmasq):
+#   - cafe.test: dnsZones corp.cafe.test become the PvD's domains (source
+#     pvd-json), so names under it resolve through the PvD's server only
+#     (`mifctl dns which`); a new sequence number whose object says
+#     noInternet makes the PvD no-internet;
+#   - bad.test: an object whose prefixes do not cover the PvD's is not used
+#     (section 4.4), with the reason shown, and no zone is added.
+# Both PvDs come from one router (r5), whose nginx and DNS server sit on
+# the link itself (router lifetime 0: no default route is needed).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/mif.sh"
+
+world_init
+world_require jq nginx dnsmasq openssl
+T=$WORLD_TMP
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=mif test CA" \
+	-keyout "$T/ca.key" -out "$T/ca.pem" >/dev/null 2>&1 || world_fail "openssl: CA"
+for name in cafe.test bad.test check.test; do
+	openssl req -newkey rsa:2048 -nodes -subj "/CN=$name" -keyout "$T/$name.key" \
+		-out "$T/$name.csr" >/dev/null 2>&1 || world_fail "openssl: $name"
+	printf 'subjectAltName=DNS:%s\n' "$name" >"$T/$name.ext"
+	openssl x509 -req -in "$T/$name.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" \
+		-CAcreateserial -days 2 -extfile "$T/$name.ext" -out "$T/$name.pem" \
+		>/dev/null 2>&1 || world_fail "openssl: sign $name"
+done
+exp=$(date -u -d '+1 day' +%Y-%m-%dT%H:%M:%SZ)
+pvd_json() {  # pvd_json NAME PREFIX NO_INTERNET
+	printf '{"identifier": "%s", "expires": "%s", "prefixes": ["%s"], "dnsZones": ["corp.%s"], "noInternet": %s}' \
+		"$1" "$exp" "$2" "$1" "$3" >"$T/$1.json"
+}
+pvd_json cafe.test 2001:db8:5::/48 false
+pvd_json bad.test 2001:db8:99::/48 false       # does not cover 2001:db8:6::/64
+
+world_router r5
+world_host h
+world_link r5 eth0 h eth0
+world_addr r5 eth0 2001:db8:5::1/64
+world_addr r5 eth0 2001:db8:6::1/64
+mkdir -p "$T/nginx"
+servers=""
+for name in cafe.test bad.test; do
+	servers="$servers
+	server { listen [::]:443 ssl; server_name $name;
+		ssl_certificate $T/$name.pem; ssl_certificate_key $T/$name.key;
+		location = /.well-known/pvd { default_type application/pvd+json; alias $T/$name.json; } }"
+done
+cat >"$T/nginx/nginx.conf" <<CONF
+user root;
+worker_processes 1;
+pid $T/nginx/nginx.pid;
+error_log $T/nginx/error.log;
+events { worker_connections 64; }
+http {
+	access_log $T/nginx/access.log;
+	client_body_temp_path $T/nginx; proxy_temp_path $T/nginx;
+	fastcgi_temp_path $T/nginx; uwsgi_temp_path $T/nginx; scgi_temp_path $T/nginx;
+	server { listen [::]:80; location / { return 204; } }
+	server { listen [::]:443 ssl default_server; server_name check.test;
+		ssl_certificate $T/check.test.pem; ssl_certificate_key $T/check.test.key;
+		location / { return 204; } }
+	$servers
+}
+CONF
+world_bg r5 nginx nginx -c "$T/nginx/nginx.conf" -g 'daemon off;'
+mif_dnsmasq r5 dns "port=53
+listen-address=2001:db8:5::1,2001:db8:6::1
+bind-interfaces
+no-resolv
+log-queries
+host-record=cafe.test,2001:db8:5::1
+host-record=check.test,2001:db8:5::1
+host-record=bad.test,2001:db8:6::1
+host-record=www.corp.cafe.test,2001:db8:5::80"
+cat >"$T/mifd.conf" <<CFG
+[connectivity]
+http_url = http://check.test/generate_204
+https_url = https://check.test/generate_204
+ca_file = $T/ca.pem
+backoff_max = 2
+CFG
+WORLD_CONNECTIVITY=1 world_mifd h --config "$T/mifd.conf"
+ra() {  # ra NAME SEQ PREFIX DNS
+	world_ra_send r5 -i eth0 --lifetime 0 --pvd "$1,seq=$2,h,delay=0" \
+		--prefix "$3,valid=1800,preferred=1800" --rdnss "$4,lifetime=1800" --end-pvd
+}
+ra cafe.test 1 2001:db8:5::/64 2001:db8:5::1
+ra bad.test 1 2001:db8:6::/64 2001:db8:6::1
+
+C='[.[] | select(.id == "cafe.test")][0]'
+B='[.[] | select(.id == "bad.test")][0]'
+mif_expect "cafe.test's information fetched and used" 20 \
+	"$C.connectivity.pvd_info.state == \"ok\"
+	 and $C.connectivity.pvd_info.dns_zones == [\"corp.cafe.test\"]
+	 and ($C.dns.search | any(.domain == \"corp.cafe.test\" and .source == \"pvd-json\"))"
+mif_expect "bad.test's information refused: prefixes do not cover" 20 \
+	"$B.connectivity.pvd_info.state == \"failed\"
+	 and ($B.connectivity.pvd_info.error | test(\"prefixes do not cover\"))
+	 and ($B.dns.search | length == 0)"
+which=$(world_ctl --json dns which www.corp.cafe.test | jq -r '.pvds[0].pvd')
+[ "$which" = cafe.test ] || world_fail "www.corp.cafe.test goes to '$which', not cafe.test"
+world_log "ok - names under the dnsZones go to cafe.test's server"
+out=$(world_ctl --json resolve www.corp.cafe.test --type AAAA)
+printf '%s' "$out" | jq -e '.pvd == "cafe.test" and (.answers | any(.data == "2001:db8:5::80"))' \
+	>/dev/null || world_fail "resolve through the zone: $out"
+grep -q 'GET /.well-known/pvd' "$T/nginx/access.log" || world_fail "nginx saw no fetch"
+if grep 'well-known/pvd' "$T/nginx/access.log" | grep -qv '^2001:db8:[56]:'; then
+	world_fail "a fetch came from outside its PvD: $(grep well-known "$T/nginx/access.log")"
+fi
+world_log "ok - each fetch came from an address of its PvD"
+
+# A new sequence number: the object now says noInternet.
+pvd_json cafe.test 2001:db8:5::/48 true
+ra cafe.test 2 2001:db8:5::/64 2001:db8:5::1
+mif_expect "cafe.test no-internet after sequence 2 (fetched 10 s or more after the last)" 30 \
+	"$C.connectivity.pvd_info.sequence == 2 and $C.connectivity.pvd_info.no_internet == true
+	 and $C.connectivity_state == \"no-internet\"
+	 and ($C.connectivity.why | test(\"noInternet\"))"
+world_pass
