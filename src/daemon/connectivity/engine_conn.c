@@ -189,7 +189,15 @@ static void ec_start(struct engine *e, struct pvd *p, struct engine_conn_pvd *r,
 	const char *why;
 
 	if (!engine_conn_inputs(e, p, &m, &why)) {
-		engine_conn_set_state(e, p, r, CONN_FAILED, why);
+		/* A new network's address may still be tentative (DAD, about a
+		 * second): that is not yet a failure. */
+		if (p->conn <= CONN_VALIDATING && r->waits < ENGINE_CONN_ADDR_WAITS) {
+			r->waits++;
+			engine_conn_set_state(e, p, r, CONN_VALIDATING,
+					      "waiting for a usable address or DNS server");
+		} else {
+			engine_conn_set_state(e, p, r, CONN_FAILED, why);
+		}
 		ec_schedule(c, r, CONN_FAILED, now);
 		return;
 	}
@@ -303,8 +311,15 @@ void engine_conn_sync(struct engine *e)
 			continue;
 		engine_pvdinfo_sync(e, p, r, now);
 		if (!engine_conn_inputs(e, p, &m, &why)) {
-			if (!r->has_inputs || p->conn != CONN_FAILED)
+			/* Nothing to check through yet: the first attempt says so
+			 * now, later ones follow the back-off. */
+			if (r->has_inputs) {            /* lost them: say so soon */
+				r->has_inputs = false;
+				r->backoff_s = 0;
 				r->next_at = now;
+			} else if (!r->waits && p->conn == CONN_UNKNOWN) {
+				r->next_at = now;
+			}
 			continue;
 		}
 		ec_hash_inputs(&m, p, &h);

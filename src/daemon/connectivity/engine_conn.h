@@ -23,6 +23,7 @@
 
 #define ENGINE_CONN_MAX_INFLIGHT 16
 #define ENGINE_CONN_STALL_MS 500     /* deadline of a check after a stall */
+#define ENGINE_CONN_ADDR_WAITS 4     /* 1+2+4+8 s for a first address before "failed" */
 
 struct engine_conn_pvd {
 	uint64_t handle;
@@ -39,6 +40,7 @@ struct engine_conn_pvd {
 	uint32_t srtt_ms;            /* smoothed HTTP probe time (RFC 6298 weights) */
 	uint64_t checks, lapsed, stalls;
 	bool stall;                  /* the next check follows a stall: short deadline */
+	unsigned waits;              /* checks put off for want of an address */
 	char login[CONN_LOCATION_MAX];   /* a portal's login page */
 	/* RFC 8801 additional information (engine_pvdinfo.c). */
 	enum { INFO_NONE, INFO_PENDING, INFO_FETCHING, INFO_OK, INFO_FAILED } info_state;
