@@ -47,6 +47,7 @@ enum {
 	DNS_RCODE_NXDOMAIN = 3,
 	DNS_RCODE_NOTIMP = 4,
 	DNS_RCODE_REFUSED = 5,
+	DNS_RCODE_BADVERS = 16,    /* extended (RFC 6891 section 9): needs OPT */
 };
 
 /*
@@ -327,16 +328,35 @@ int dns_answer_matches(const uint8_t *resp, size_t rlen, uint16_t id,
  */
 int dns_min_ttl(const uint8_t *msg, size_t len, uint32_t *ttl);
 
+/* An OPT RR's fields (RFC 6891 section 6.1.2). */
+struct dns_opt {
+	uint16_t udp_size;         /* below 512 read as 512 (section 6.2.5) */
+	uint8_t ext_rcode;         /* upper 8 bits of the extended RCODE */
+	uint8_t version;           /* EDNS version (section 6.1.3) */
+	bool do_bit;               /* RFC 3225 */
+};
+
 /*
- * The OPT RR of the additional section (RFC 6891 section 6.1.2): the
- * requestor's UDP payload size (below 512 read as 512, section 6.2.5),
- * the upper 8 bits of the extended RCODE and the DO bit (RFC 3225).
+ * The OPT RR of the additional section (RFC 6891 section 6.1.2) into *o.
  * -ENOENT if there is none, -EBADMSG if there are two (section 6.1.1) or
  * its owner is not the root, -E2BIG past DNS_MAX_RRS_PER_SECTION per
- * section. Any out-parameter may be NULL; none is written on failure.
+ * section. *o is written only on success.
  */
+int dns_get_opt(const uint8_t *msg, size_t len, struct dns_opt *o);
+
+/* dns_get_opt() field by field: any out-parameter may be NULL; none is
+ * written on failure. */
 int dns_find_opt(const uint8_t *msg, size_t len, uint16_t *udp_size,
 		 uint8_t *ext_rcode, bool *do_bit);
+
+/*
+ * Append an OPT RR without options (version 0, the given payload size,
+ * upper 8 bits of the extended RCODE and DO bit) to the message msg[0..len)
+ * and count it in ARCOUNT. Returns the new length; -ENOBUFS if it does not
+ * fit in cap (msg unchanged), -EINVAL if len is shorter than a header.
+ */
+int dns_append_opt(uint8_t *msg, size_t len, size_t cap, uint16_t udp_size, uint8_t ext_rcode,
+		   bool do_bit);
 
 /*
  * Build a standard query (opcode QUERY, class IN) for the dotted name
@@ -360,6 +380,16 @@ int dns_build_query(uint8_t *buf, size_t cap, uint16_t id, const char *name,
  */
 int dns_build_error(uint8_t *buf, size_t cap, const uint8_t *query, size_t qlen,
 		    uint8_t rcode);
+
+/*
+ * dns_build_error() for a query that carried OPT (RFC 6891 section 7: the
+ * reply carries one too): rcode is the 12-bit extended RCODE (BADVERS is
+ * 16), its low 4 bits in the header and the upper 8 in an appended OPT RR
+ * of version 0 with udp_size and do_bit (RFC 3225: DO is copied from the
+ * query). -EINVAL for rcode > 4095; otherwise as dns_build_error().
+ */
+int dns_build_error_opt(uint8_t *buf, size_t cap, const uint8_t *query, size_t qlen,
+			uint16_t rcode, uint16_t udp_size, bool do_bit);
 
 /* The address a reverse name stands for, as a prefix: "5.0.0.10.in-addr.arpa"
  * gives 10.0.0.5/32 (IPv4 mapped, length + 96); partial names give shorter

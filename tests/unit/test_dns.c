@@ -893,6 +893,84 @@ static void test_build_error(void **state)
 	assert_int_equal(dns_answer_matches(buf, (size_t)n, 0xabcd, &q), 1);
 }
 
+/* RFC 6891 section 6.1.3: the version is read, so a stub can answer a
+ * version it does not implement with BADVERS. */
+static void test_get_opt_version(void **state)
+{
+	uint8_t m[sizeof(msg_opt)];
+	struct dns_opt o = { .version = 9 };
+
+	(void)state;
+	assert_int_equal(dns_get_opt(msg_opt, sizeof(msg_opt), &o), 0);
+	assert_int_equal(o.version, 0);
+	assert_int_equal(o.udp_size, 1232);
+	assert_true(o.do_bit);
+	memcpy(m, msg_opt, sizeof(m));
+	m[OPT_AT + 6] = 1;                     /* TTL: ext rcode, VERSION, DO|Z */
+	assert_int_equal(dns_get_opt(m, sizeof(m), &o), 0);
+	assert_int_equal(o.version, 1);
+	assert_int_equal(o.ext_rcode, 0);
+	o.version = 7;
+	assert_int_equal(dns_get_opt(msg_a, sizeof(msg_a), &o), -ENOENT);
+	assert_int_equal(o.version, 7);
+}
+
+/* RFC 6891 sections 6.1.3 and 7: an error reply to a query with OPT has an
+ * OPT RR of version 0; BADVERS (16) is 1 in the OPT TTL's top octet and 0
+ * in the header; DO is copied (RFC 3225 section 3). */
+static void test_build_error_opt(void **state)
+{
+	uint8_t buf[512];
+	struct dns_header h;
+	struct dns_opt o;
+	int n;
+
+	(void)state;
+	n = dns_build_error_opt(buf, sizeof(buf), query_0x20, sizeof(query_0x20),
+				DNS_RCODE_BADVERS, 1232, true);
+	assert_int_equal(n, sizeof(query_0x20) + 11);
+	assert_int_equal(dns_parse_header(buf, (size_t)n, &h), 0);
+	assert_true(h.qr);
+	assert_int_equal(h.rcode, 0);
+	assert_int_equal(h.arcount, 1);
+	assert_int_equal(dns_get_opt(buf, (size_t)n, &o), 0);
+	assert_int_equal(o.ext_rcode, 1);
+	assert_int_equal(o.version, 0);
+	assert_int_equal(o.udp_size, 1232);
+	assert_true(o.do_bit);
+	n = dns_build_error_opt(buf, sizeof(buf), query_0x20, sizeof(query_0x20),
+				DNS_RCODE_REFUSED, 1232, false);
+	assert_int_equal(dns_parse_header(buf, (size_t)n, &h), 0);
+	assert_int_equal(h.rcode, DNS_RCODE_REFUSED);
+	assert_int_equal(dns_get_opt(buf, (size_t)n, &o), 0);
+	assert_int_equal(o.ext_rcode, 0);
+	assert_false(o.do_bit);
+	/* No room for the OPT, and a 13-bit rcode. */
+	assert_int_equal(dns_build_error_opt(buf, sizeof(query_0x20) + 10, query_0x20,
+					     sizeof(query_0x20), 2, 1232, false), -ENOBUFS);
+	assert_int_equal(dns_build_error_opt(buf, sizeof(buf), query_0x20, sizeof(query_0x20),
+					     4096, 1232, false), -EINVAL);
+}
+
+static void test_append_opt(void **state)
+{
+	uint8_t m[sizeof(msg_a) + 11];
+	struct dns_opt o;
+
+	(void)state;
+	memcpy(m, msg_a, sizeof(msg_a));
+	assert_int_equal(dns_append_opt(m, sizeof(msg_a), sizeof(m) - 1, 1232, 0, false),
+			 -ENOBUFS);
+	assert_int_equal(dns_hdr_arcount(m), 0);
+	assert_int_equal(dns_append_opt(m, sizeof(msg_a), sizeof(m), 1232, 0, true),
+			 (int)sizeof(m));
+	assert_int_equal(dns_hdr_arcount(m), 1);
+	assert_int_equal(dns_get_opt(m, sizeof(m), &o), 0);
+	assert_true(o.do_bit);
+	assert_int_equal(o.udp_size, 1232);
+	assert_int_equal(dns_append_opt(m, 11, sizeof(m), 1232, 0, true), -EINVAL);
+}
+
 static void test_build_error_compressed_question(void **state)
 {
 	/* "a" then a pointer to offset 6, where ANCOUNT 0x0162 and the 0
@@ -1414,6 +1492,9 @@ int main(void)
 		cmocka_unit_test(test_build_query),
 		cmocka_unit_test(test_build_query_errors),
 		cmocka_unit_test(test_build_error),
+		cmocka_unit_test(test_get_opt_version),
+		cmocka_unit_test(test_build_error_opt),
+		cmocka_unit_test(test_append_opt),
 		cmocka_unit_test(test_build_error_compressed_question),
 		cmocka_unit_test(test_build_error_no_question),
 		cmocka_unit_test(test_build_error_refuses),
