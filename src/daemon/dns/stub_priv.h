@@ -30,7 +30,7 @@ struct stub_counters {
 	uint64_t queries, udp, tcp, hits, misses, forwarded, answered, servfail, malformed,
 		refused, notimp, dropped_responses, spoof_id, spoof_source, spoof_question,
 		spoof_malformed, tcp_retries, truncated_to_client, overload, fallbacks,
-		dns64, tcp_evicted, tcp_idle_closed;
+		dns64, tcp_evicted, tcp_idle_closed, badvers;
 };
 
 /* One PvD as the stub sees it. */
@@ -76,7 +76,7 @@ struct stub_tx {
 	uint32_t token;                /* control client */
 	uint16_t client_udp;           /* UDP payload the client accepts */
 	uint16_t client_id;
-	bool client_opt;
+	bool client_opt, client_do;    /* the client's OPT RR, and its DO bit */
 	struct dns_question q;
 	uint8_t *query;                /* as the client sent it */
 	size_t qlen;

@@ -174,7 +174,11 @@ static void stx_fail(struct stub_tx *tx)
 			     "every server asked failed");
 	} else {
 		dns_hdr_set_id(tx->query, tx->client_id);
-		n = dns_build_error(s->scratch, 65536, tx->query, tx->qlen, DNS_RCODE_SERVFAIL);
+		/* RFC 6891 section 7: with OPT iff the query had one. */
+		n = tx->client_opt ?
+			dns_build_error_opt(s->scratch, 65536, tx->query, tx->qlen,
+					    DNS_RCODE_SERVFAIL, STUB_EDNS_SIZE, tx->client_do) :
+			dns_build_error(s->scratch, 65536, tx->query, tx->qlen, DNS_RCODE_SERVFAIL);
 		if (n > 0)
 			stub_deliver(tx, s->scratch, (size_t)n, NULL, NULL, -ETIMEDOUT,
 				     "no server answered in time");
