@@ -177,6 +177,16 @@ static inline void dns_hdr_set_rd(uint8_t *msg, bool on)
 	dns_hdr_set_bit2(msg, DNS_HDR_HI(DNS_F_RD), on);
 }
 
+static inline void dns_hdr_set_bit3(uint8_t *msg, uint8_t bit, bool on)
+{
+	msg[3] = (uint8_t)((msg[3] & ~bit) | (on ? bit : 0));
+}
+
+static inline void dns_hdr_set_ad(uint8_t *msg, bool on)
+{
+	dns_hdr_set_bit3(msg, DNS_HDR_LO(DNS_F_AD), on);
+}
+
 /* rcode is masked to its 4 bits; RA, Z, AD and CD are kept. */
 static inline void dns_hdr_set_rcode(uint8_t *msg, uint8_t rcode)
 {

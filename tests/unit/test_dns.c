@@ -1105,6 +1105,7 @@ static void test_hdr_setters(void **state)
 		{ dns_hdr_set_qr, DNS_F_QR },
 		{ dns_hdr_set_tc, DNS_F_TC },
 		{ dns_hdr_set_rd, DNS_F_RD },
+		{ dns_hdr_set_ad, DNS_F_AD },
 	};
 	uint8_t m[DNS_HEADER_LEN];
 

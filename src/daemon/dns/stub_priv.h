@@ -77,6 +77,7 @@ struct stub_tx {
 	uint16_t client_udp;           /* UDP payload the client accepts */
 	uint16_t client_id;
 	bool client_opt, client_do;    /* the client's OPT RR, and its DO bit */
+	bool client_ad;                /* the client's AD bit (RFC 6840 5.7) */
 	struct dns_question q;
 	uint8_t *query;                /* as the client sent it */
 	size_t qlen;

@@ -155,6 +155,9 @@ static void stx_finish(struct stub_tx *tx, uint8_t *resp, size_t len, struct stu
 			dns_cache_put(p->cache, &tx->q, s->scratch, (size_t)n,
 				      stub_now_ns() / 1000000000ull);
 	}
+	/* RFC 6840 section 5.7: the upstream was asked for AD (stub_tx_start);
+	 * the client gets it only if it asked, with AD or DO. */
+	dns_hdr_set_ad(resp, dns_hdr_ad(resp) && (tx->client_ad || tx->client_do));
 	if (p)
 		p->answers++;
 	s->ctr.answered++;
@@ -593,6 +596,12 @@ struct stub_tx *stub_tx_start(struct stub *s, enum stub_client kind, const struc
 		return NULL;
 	}
 	memcpy(tx->query, query, qlen);
+	/* RFC 6840 section 5.7: a validating upstream sets AD only when the
+	 * query sets AD or DO. Always ask, so that a cached answer carries
+	 * the upstream's AD whichever client filled the cache; each client
+	 * gets AD only if it asked (stx_finish, dns_cache_get). */
+	tx->client_ad = dns_hdr_ad(query);
+	dns_hdr_set_ad(tx->query, true);
 	tx->s = s;
 	tx->kind = kind;
 	tx->qlen = qlen;
