@@ -19,6 +19,11 @@
 #define DNS_HEADER_LEN 12          /* RFC 1035 section 4.1.1 */
 #define DNS_UDP_MIN 512            /* RFC 1035 section 4.2.1, RFC 6891 6.2.5 */
 #define DNS_MAX_RRS_PER_SECTION 64 /* walked by dns_min_ttl(), dns_find_opt() */
+/* The presentation text of any wire name fits, NUL included: at most 254
+ * octets before the root, each label octet "\DDD" (4 characters) at worst
+ * and a '.' between labels: 4 * 253 + 1 = 1013 (RFC 1035 sections 2.3.4
+ * and 5.1). DNAME_MAX_TEXT is for the strict names of dname_from_wire(). */
+#define DNS_NAME_TEXT_MAX 1024
 /* The largest query dns_build_query() makes: header, a 255-octet name,
  * QTYPE and QCLASS, and an empty OPT RR. */
 #define DNS_QUERY_MAX (DNS_HEADER_LEN + DNAME_MAX_WIRE + 4 + 11)
@@ -251,7 +256,7 @@ struct dns_question {
 	 * matching): no trailing dot, "." for the root; a '.' or '\\'
 	 * inside a label is escaped with '\\', and octets outside graphic
 	 * ASCII are written "\DDD" (RFC 1035 section 5.1). */
-	char name[DNAME_MAX_TEXT + 1];
+	char name[DNS_NAME_TEXT_MAX];
 	/* Lowercased uncompressed wire form, for hashing and cache keys. */
 	uint8_t wire[DNAME_MAX_WIRE];
 	size_t wire_len;
@@ -278,8 +283,8 @@ int dns_parse_header(const uint8_t *msg, size_t len, struct dns_header *h);
 /*
  * Parse the header and the one question of msg. -EBADMSG unless qdcount
  * is 1 (RFC 9619: QDCOUNT is 1 for opcode QUERY) and the question is well
- * formed; -ENAMETOOLONG when the name is valid but its escaped text does
- * not fit q->name (only names with many odd octets: answer REFUSED).
+ * formed. The name's text always fits q->name (DNS_NAME_TEXT_MAX): the
+ * wire form's 255 octets are the limit, however many octets are escaped.
  * On success *end_off (may be NULL) is the offset of the first answer RR.
  * q is written only on success.
  */
@@ -289,8 +294,8 @@ int dns_parse_question(const uint8_t *msg, size_t len, struct dns_question *q,
 /*
  * The hot-path form of dns_parse_question(): only the lowercased wire name,
  * QTYPE and QCLASS; q->name is left empty (fill it with dns_name_text()
- * when needed). The same checks otherwise, except the text length, so
- * -ENAMETOOLONG is not returned; q may be partly written on failure.
+ * when needed). The same checks otherwise; q may be partly written on
+ * failure.
  */
 int dns_parse_question_wire(const uint8_t *msg, size_t len, struct dns_question *q,
 			    size_t *end_off);
@@ -422,8 +427,8 @@ const char *dns_type_name(uint16_t type, char *buf, size_t len);
 /* "aaaa", "AAAA", "TYPE28", "28": the type; -EINVAL otherwise (and OPT). */
 int dns_type_from_name(const char *name);
 /* Presentation form of an uncompressed wire name, as in struct
- * dns_question's name ("." for the root); -ENAMETOOLONG if out is short,
- * -EBADMSG if the wire is not a name. */
+ * dns_question's name ("." for the root); -ENAMETOOLONG if out is short
+ * (DNS_NAME_TEXT_MAX never is), -EBADMSG if the wire is not a name. */
 int dns_name_text(const uint8_t *wire, size_t wire_len, char *out, size_t outsz);
 /* Read a possibly compressed name at *off (dname_from_msg_raw rules) as
  * presentation text; *off moves past it only on success. */

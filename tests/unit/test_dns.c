@@ -250,16 +250,34 @@ static void test_question_odd_octets(void **state)
 	assert_int_equal(q.qtype, DNS_TYPE_TXT);
 }
 
-static void test_question_text_too_long(void **state)
+/* Issue 19: the wire form's 255 octets are the limit, not the text's. */
+static void test_question_text_escaped(void **state)
 {
-	uint8_t m[512];
-	struct dns_question q = { .qtype = 77 };
+	uint8_t m[512], w[DNAME_MAX_WIRE];
+	struct dns_question q;
 	size_t n = make_query(m, 3, 63, 0x01);
+	char text[DNS_NAME_TEXT_MAX];
 
 	(void)state;
-	/* 193 wire octets, but 3 * 63 * 4 + 2 = 758 characters escaped. */
-	assert_int_equal(dns_parse_question(m, n, &q, NULL), -ENAMETOOLONG);
-	assert_int_equal(q.qtype, 77);
+	/* 193 wire octets, 3 * 63 * 4 + 2 = 758 characters escaped. */
+	assert_int_equal(dns_parse_question(m, n, &q, NULL), 0);
+	assert_int_equal(strlen(q.name), 758);
+	assert_memory_equal(q.name, "\\001\\001", 8);
+	/* 255 octets, labels of 63, 63, 63 and 61 binary octets: 4 * 250
+	 * characters and 3 dots; one octet short of room is -ENAMETOOLONG. */
+	n = 0;
+	for (int l = 0; l < 4; l++) {
+		size_t ll = l < 3 ? 63 : 61;
+
+		w[n++] = (uint8_t)ll;
+		memset(w + n, 0xff, ll);
+		n += ll;
+	}
+	w[n++] = 0;
+	assert_int_equal(n, DNAME_MAX_WIRE);
+	assert_int_equal(dns_name_text(w, n, text, sizeof(text)), 0);
+	assert_int_equal(strlen(text), 4 * 250 + 3);
+	assert_int_equal(dns_name_text(w, n, text, 1003), -ENAMETOOLONG);
 }
 
 static void test_question_counts(void **state)
@@ -1461,7 +1479,7 @@ int main(void)
 		cmocka_unit_test(test_question_0x20_lowercased),
 		cmocka_unit_test(test_question_root),
 		cmocka_unit_test(test_question_odd_octets),
-		cmocka_unit_test(test_question_text_too_long),
+		cmocka_unit_test(test_question_text_escaped),
 		cmocka_unit_test(test_question_counts),
 		cmocka_unit_test(test_question_truncated),
 		cmocka_unit_test(test_name_max_255),

@@ -35,7 +35,7 @@ static json_t *sc_section(const uint8_t *m, size_t len, size_t *off, unsigned co
 {
 	json_t *a = json_array();
 	struct dns_rr rr;
-	char name[DNAME_MAX_TEXT + 1], data[1024], tb[16];
+	char name[DNS_NAME_TEXT_MAX], data[1024], tb[16];
 
 	for (unsigned i = 0; i < count && i < 256; i++) {
 		if (dns_next_rr(m, len, off, &rr) < 0)
@@ -108,10 +108,10 @@ void stub_ctl_deliver(struct stub_tx *tx, const uint8_t *resp, size_t len, struc
 {
 	struct stub *s = tx->s;
 	json_t *o = NULL;
-	char why[1400];
+	char why[DNS_NAME_TEXT_MAX + sizeof(tx->choice.why) + 160];
 
 	if (err < 0) {
-		snprintf(why, sizeof(why), "%s: %s (PvD chosen because %s)", tx->q.name, msg,
+		snprintf(why, sizeof(why), "%s: %.100s (PvD chosen because %s)", tx->q.name, msg,
 			 tx->choice.why);
 		if (s->reply)
 			s->reply(s->reply_ctx, tx->token, err, NULL, why);

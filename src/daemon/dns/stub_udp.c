@@ -35,14 +35,12 @@ static int su_error(const uint8_t *msg, size_t len, uint16_t rcode, const struct
 	return dns_build_error(out, cap, msg, len, (uint8_t)rcode);
 }
 
-/* The full choice for q, with its text name filled in. */
+/* The full choice for q, with its text name filled in (it always fits:
+ * DNS_NAME_TEXT_MAX holds the text of any wire name). */
 static int su_choose(struct stub *s, struct dns_question *q, struct dns_choice *c)
 {
-	if (dns_name_text(q->wire, q->wire_len, q->name, sizeof(q->name)) < 0) {
-		s->ctr.refused++;
-		return -ENAMETOOLONG;
-	}
-	if (stub_choose(s, q->name, 0, false, c) < 0) {
+	if (dns_name_text(q->wire, q->wire_len, q->name, sizeof(q->name)) < 0 ||
+	    stub_choose(s, q->name, 0, false, c) < 0) {
 		s->ctr.servfail++;
 		return -ENOENT;
 	}
@@ -159,10 +157,8 @@ int stub_handle_query(struct stub *s, const uint8_t *msg, size_t len, bool tcp, 
 	c.n = 0;
 	h = stub_pick(s, &q);
 	if (!h) {
-		r = su_choose(s, &q, &c);
-		if (r < 0)
-			return su_error(msg, len, r == -ENAMETOOLONG ? DNS_RCODE_REFUSED :
-					DNS_RCODE_SERVFAIL, o, out, cap);
+		if (su_choose(s, &q, &c) < 0)
+			return su_error(msg, len, DNS_RCODE_SERVFAIL, o, out, cap);
 		h = c.pvd[0];
 	}
 	if (!(p = stub_pvd_by_handle(s, h))) {
