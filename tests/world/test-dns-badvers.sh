@@ -15,21 +15,12 @@ set -euo pipefail
 
 world_init
 world_require jq dig
-[ -n "${MIF_DNS_SPOOF:-}" ] && [ -x "$MIF_DNS_SPOOF" ] ||
-	world_fail "MIF_DNS_SPOOF is not set or not executable (${MIF_DNS_SPOOF:-})"
-world_router r1
-world_host h
-world_link r1 eth0 h eth0
-world_addr r1 eth0 2001:db8:1::53/64
+dns_spoof_required
+dns_one_link
 COUNT=$WORLD_TMP/queries
 world_bg r1 srv "$MIF_DNS_SPOOF" -l 2001:db8:1::53 -a 192.0.2.7 --count "$COUNT" \
 	--max-seconds 120
-world_lla h eth0 >/dev/null
-world_mifd h -c "$(dns_mifd_conf)"
-dns_wait_stub h
-world_ra_send r1 -i eth0 --lifetime 1800 --prefix 2001:db8:1::/64 --rdnss 2001:db8:1::53
-mif_expect "the PvD with a usable address" 15 \
-	'length == 1 and any(.[0].addresses[]; (.address | startswith("2001:db8:1:")) and .state == "preferred")'
+dns_one_pvd
 ok() { [ "$(dns_dig_short h "$1" A)" = 192.0.2.7 ]; }
 world_wait_for "the stub answers" 10 ok b0.edns.test
 ok b1.edns.test || world_fail "b1.edns.test not answered"

@@ -17,10 +17,7 @@ set -euo pipefail
 
 world_init
 world_require jq dig dnsmasq
-world_router r1
-world_host h
-world_link r1 eth0 h eth0
-world_addr r1 eth0 2001:db8:1::53/64
+dns_one_link
 # 20 TXT records of 250 octets: about 5 kB.
 s250=$(printf 'x%.0s' $(seq 246))
 txt=$(for i in $(seq 10 29); do printf 'txt-record=big.opt.test,"%s%s"\n' "$i" "$s250"; done)
@@ -30,12 +27,7 @@ host-record=a.opt.test,192.0.2.11
 $txt
 local=/opt.test/"
 UP=$WORLD_LAST_PID
-world_lla h eth0 >/dev/null
-world_mifd h -c "$(dns_mifd_conf "timeout_ms = 1500")"
-dns_wait_stub h
-world_ra_send r1 -i eth0 --lifetime 1800 --prefix 2001:db8:1::/64 --rdnss 2001:db8:1::53
-mif_expect "the PvD with a usable address" 15 \
-	'length == 1 and any(.[0].addresses[]; (.address | startswith("2001:db8:1:")) and .state == "preferred")'
+dns_one_pvd "timeout_ms = 1500"
 ok() { [ "$(dns_dig_short h a.opt.test A)" = 192.0.2.11 ]; }
 world_wait_for "the stub answers" 10 ok
 
