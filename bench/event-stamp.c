@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * bench/event-stamp: subscribe to mifd's PvD events through libmif and print
- * one line per event: "<CLOCK_MONOTONIC seconds> <event> <pvd id>", flushed
+ * one line per event: "<CLOCK_MONOTONIC seconds> <event> <pvd id>
+ * <connectivity state or ->", flushed
  * at once. With mif-ra-send --print-time (same clock) it gives the delay
  * from an RA leaving the router to the PvD being visible on the socket.
  * Usage: event-stamp SOCKET COUNT
@@ -35,6 +36,7 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	for (long i = 0; i < n; i++) {
 		struct timespec ts;
+		const char *state;
 		char *ev;
 		json_t *j;
 
@@ -45,9 +47,12 @@ int main(int argc, char **argv)
 		}
 		clock_gettime(CLOCK_MONOTONIC, &ts);
 		j = json_loads(ev, 0, NULL);
-		printf("%ld.%09ld %s %s\n", (long)ts.tv_sec, ts.tv_nsec,
+		state = json_string_value(json_object_get(json_object_get(j, "pvd"),
+							  "connectivity_state"));
+		printf("%ld.%09ld %s %s %s\n", (long)ts.tv_sec, ts.tv_nsec,
 		       json_string_value(json_object_get(j, "event")),
-		       json_string_value(json_object_get(json_object_get(j, "pvd"), "id")));
+		       json_string_value(json_object_get(json_object_get(j, "pvd"), "id")),
+		       state ? state : "-");
 		fflush(stdout);
 		json_decref(j);
 		free(ev);

@@ -5,4 +5,5 @@ cd "$(dirname "$0")/.."
 ./build/bench/pvd-digest
 ./bench/ra-latency.sh "${BENCH_ROUNDS:-200}"
 ./bench/route.sh "${BENCH_ROUTE_ROUNDS:-50}"
+./bench/connectivity.sh "${BENCH_CONN_ROUNDS:-10}"
 ./bench/dns.sh

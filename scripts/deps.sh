@@ -5,9 +5,10 @@ set -eu
 
 PKGS="gcc clang llvm pkg-config meson ninja-build
 libmnl-dev libevent-dev libjansson-dev libinih-dev libcap-ng-dev libseccomp-dev
-libcmocka-dev libclang-rt-14-dev
+libcmocka-dev libclang-rt-14-dev libcurl4-openssl-dev ca-certificates
 iproute2 radvd procps psmisc kmod jq util-linux netcat-openbsd dnsmasq-base
-unbound nsd tcpdump dnsperf bind9-dnsutils valgrind nftables linux-perf curl"
+unbound nsd tcpdump dnsperf bind9-dnsutils valgrind nftables linux-perf curl
+nginx openssl"
 
 missing=""
 for p in $PKGS; do
@@ -25,5 +26,17 @@ fi
 echo "deps.sh: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq >/dev/null
+# Servers the tests run themselves, in their own namespaces (nginx, unbound,
+# nsd...), must not be started on the machine by their packages: a
+# policy-rc.d that refuses, unless the machine has one of its own.
+own_policy=
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+	chmod 755 /usr/sbin/policy-rc.d
+	own_policy=1
+fi
+rc=0
 # shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $missing >/dev/null
+apt-get install -y -qq --no-install-recommends $missing >/dev/null || rc=$?
+[ -n "$own_policy" ] && rm -f /usr/sbin/policy-rc.d
+exit "$rc"

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 void addr_v4_mapped(struct in_addr a, struct in6_addr *ret_addr)
 {
@@ -109,4 +110,27 @@ int addr_prefix_format(const struct in6_addr *a, unsigned plen, char *buf, size_
 		plen -= 96;
 	w = snprintf(buf, len, "%s/%u", s, plen);
 	return w < 0 || (size_t)w >= len ? -ENOSPC : 0;
+}
+
+void addr_sockaddr(const struct in6_addr *a, uint16_t port, int ifindex,
+		   struct sockaddr_storage *ss, unsigned *len)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (IN6_IS_ADDR_V4MAPPED(a)) {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(port);
+		memcpy(&s4->sin_addr, &a->s6_addr[12], 4);
+		*len = sizeof(*s4);
+	} else {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		s6->sin6_addr = *a;
+		if (IN6_IS_ADDR_LINKLOCAL(a))
+			s6->sin6_scope_id = (uint32_t)ifindex;
+		*len = sizeof(*s6);
+	}
 }

@@ -46,6 +46,12 @@ int addr_prefix_parse(const char *s, struct in6_addr *ret_addr, uint8_t *ret_ple
 
 /* "ADDR/LEN" for prefix a/plen, an IPv4-mapped one as IPv4 with plen - 96.
  * Returns 0 or -ENOSPC (buf then holds a truncated string). */
+/* a (IPv4 as v4-mapped) and port as a sockaddr_in or sockaddr_in6; a
+ * link-local IPv6 address gets ifindex as its scope. */
+struct sockaddr_storage;
+void addr_sockaddr(const struct in6_addr *a, uint16_t port, int ifindex,
+		   struct sockaddr_storage *ss, unsigned *len);
+
 int addr_prefix_format(const struct in6_addr *a, unsigned plen, char *buf, size_t len);
 
 #endif

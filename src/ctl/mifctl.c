@@ -36,7 +36,9 @@ static void ctl_usage(FILE *f)
 		"  run --pvd ID [--] COMMAND [ARGS...]  run a program with its connections\n"
 		"                       and name lookups inside one PvD\n"
 		"  pvd use ID           the same as shell export lines, for\n"
-		"                       eval \"$(mifctl pvd use ID)\"\n\n"
+		"                       eval \"$(mifctl pvd use ID)\"\n"
+		"  portal               the networks behind a captive portal, and where to\n"
+		"                       log in\n\n"
 		"Options:\n"
 		"  -s, --socket PATH    control socket (default $MIF_SOCKET or %s)\n"
 		"  -j, --json           print JSON instead of tables\n"
@@ -109,7 +111,7 @@ static int ctl_dispatch(struct ctl *c, int argc, char **argv)
 		{ "pvd", ctl_pvd }, { "monitor", ctl_monitor },
 		{ "status", ctl_status }, { "log-level", ctl_log_level }, { "link", ctl_link },
 		{ "route", ctl_route }, { "dns", ctl_dns }, { "resolve", ctl_resolve },
-		{ "run", ctl_run },
+		{ "run", ctl_run }, { "portal", ctl_portal },
 	};
 
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "proto/nl.h"
+#include "proto/nl_attr.h"
 
 #include <errno.h>
 #include <libmnl/libmnl.h>
@@ -13,50 +14,6 @@
 #ifndef IFA_FLAGS
 #define IFA_FLAGS 8
 #endif
-
-/* Collect attributes by type into tb[], rejecting any that is malformed. */
-struct nl_tb {
-	const struct nlattr *tb[64];
-	int max;
-};
-
-/*
- * Walk the attributes within nlmsg_len itself. Not mnl_attr_parse(): it
- * bounds the walk by the aligned length, up to 3 bytes past an unaligned
- * message, and silently stops at an attribute that does not fit, so a
- * truncated attribute was ignored instead of refused.
- */
-static int nl_collect(const struct nlmsghdr *nlh, size_t hdrlen, struct nl_tb *t, int max)
-{
-	const uint8_t *p = (const uint8_t *)nlh + NLMSG_SPACE(hdrlen);
-	size_t left;
-
-	memset(t, 0, sizeof(*t));
-	t->max = max;
-	if (nlh->nlmsg_len < NLMSG_SPACE(hdrlen))
-		return -EBADMSG;
-	left = nlh->nlmsg_len - NLMSG_SPACE(hdrlen);
-	while (left > 0) {
-		const struct nlattr *a = (const struct nlattr *)p;
-		size_t step;
-		int type;
-
-		/* Stray bytes, or an attribute shorter than its header or
-		 * running past the message. */
-		if (left < sizeof(*a) || (size_t)a->nla_len < sizeof(*a) || a->nla_len > left)
-			return -EBADMSG;
-		type = mnl_attr_get_type(a);
-		if (type <= t->max && type < 64)
-			t->tb[type] = a;
-		/* The last attribute's padding may be missing. */
-		step = MNL_ALIGN((size_t)a->nla_len);
-		if (step > left)
-			step = left;
-		p += step;
-		left -= step;
-	}
-	return 0;
-}
 
 /* Copy an attribute of exactly n bytes (or at most n when exact is false). */
 static int nl_copy(const struct nlattr *a, void *dst, size_t n, bool exact)
@@ -107,7 +64,7 @@ int nl_parse_link(const struct nlmsghdr *nlh, struct nl_link *out)
 
 	if (nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK)
 		return -EPROTO;
-	r = nl_collect(nlh, sizeof(*ifi), &t, IFLA_MAX);
+	r = nl_attr_collect(nlh, sizeof(*ifi), &t, IFLA_MAX);
 	if (r < 0)
 		return r;
 	ifi = mnl_nlmsg_get_payload(nlh);
@@ -144,7 +101,7 @@ int nl_parse_addr(const struct nlmsghdr *nlh, struct nl_addr *out)
 
 	if (nlh->nlmsg_type != RTM_NEWADDR && nlh->nlmsg_type != RTM_DELADDR)
 		return -EPROTO;
-	r = nl_collect(nlh, sizeof(*ifa), &t, IFA_MAX);
+	r = nl_attr_collect(nlh, sizeof(*ifa), &t, IFA_MAX);
 	if (r < 0)
 		return r;
 	ifa = mnl_nlmsg_get_payload(nlh);
@@ -212,7 +169,7 @@ int nl_parse_route(const struct nlmsghdr *nlh, struct nl_route *ret)
 
 	if (nlh->nlmsg_type != RTM_NEWROUTE && nlh->nlmsg_type != RTM_DELROUTE)
 		return -EPROTO;
-	r = nl_collect(nlh, sizeof(*rtm), &t, RTA_MAX);
+	r = nl_attr_collect(nlh, sizeof(*rtm), &t, RTA_MAX);
 	if (r < 0)
 		return r;
 	rtm = mnl_nlmsg_get_payload(nlh);
@@ -289,7 +246,7 @@ int nl_parse_rule(const struct nlmsghdr *nlh, struct nl_rule *ret)
 
 	if (nlh->nlmsg_type != RTM_NEWRULE && nlh->nlmsg_type != RTM_DELRULE)
 		return -EPROTO;
-	r = nl_collect(nlh, sizeof(*frh), &t, FRA_MAX);
+	r = nl_attr_collect(nlh, sizeof(*frh), &t, FRA_MAX);
 	if (r < 0)
 		return r;
 	frh = mnl_nlmsg_get_payload(nlh);

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include "proto/nl.h"
+#include "proto/sockdiag.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -102,6 +103,21 @@ static void fuzz_nl_rebuild(const struct nl_rule *u, const struct nl_route *r)
 	}
 }
 
+/* sock_diag shares a type number with RTM_NEWADDR (20): checked apart.
+ * A socket parsed has a family the request asked about; an error is an
+ * errno; the walk of tcp_info never reads past the attribute. */
+static void fuzz_nl_sockdiag(const struct nlmsghdr *nlh)
+{
+	struct sockdiag_tcp t;
+	int r = sockdiag_parse(nlh, &t);
+
+	if (r > 1 || r < -4095)
+		__builtin_trap();
+	if (r == 1 && ((t.family != AF_INET && t.family != AF_INET6) ||
+		       (!t.has_info && sockdiag_stalled(&t))))
+		__builtin_trap();
+}
+
 static void fuzz_nl_one(const struct nlmsghdr *nlh)
 {
 	struct nl_link l;
@@ -135,6 +151,7 @@ static void fuzz_nl_one(const struct nlmsghdr *nlh)
 	if ((rl == 0) + (ra == 0) + (rr == 0) + (ru == 0) > 1)
 		__builtin_trap();
 	fuzz_nl_rebuild(ru == 0 ? &u : NULL, rr == 0 ? &r : NULL);
+	fuzz_nl_sockdiag(nlh);
 
 	/* The parser for its type, as mifd's kernel side dispatches. */
 	switch (nlh->nlmsg_type) {

@@ -196,7 +196,10 @@ static void td_scalar_step(struct pvd *p)
 {
 	static const char *const uris[] = { "https://portal.example/", "https://p2.example/" };
 
-	switch (td_rand(8)) {
+	switch (td_rand(9)) {
+	case 8:
+		p->conn = (uint8_t)td_rand(7);
+		break;
 	case 0:
 		p->mtu = td_rand(2) ? 0 : 1280 + td_rand(2) * 120;
 		break;

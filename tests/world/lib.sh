@@ -492,8 +492,13 @@ world_mifd() {
 	[ -x "$MIFD" ] || world_fail "MIFD=$MIFD is not executable"
 	[ -z "$WORLD_MIFD_PID" ] || world_fail "mifd already running"
 	# The stub's resolv.conf goes in WORLD_TMP, never in the machine's /run.
+	# Connectivity checks only where a test asks for them
+	# (WORLD_CONNECTIVITY=1): elsewhere their queries would reach servers
+	# whose queries the test counts.
+	local conn=--no-connectivity
+	[ "${WORLD_CONNECTIVITY:-0}" = 1 ] && conn=
 	world_bg "$ns" mifd "$MIFD" --foreground --socket "$sock" --log-level debug \
-		--resolv-conf "$WORLD_TMP/resolv.conf" "$@"
+		--resolv-conf "$WORLD_TMP/resolv.conf" $conn "$@"
 	WORLD_MIFD_PID=$WORLD_LAST_PID
 	WORLD_MIFD_NS=$ns
 	for i in $(seq 1 50); do

@@ -43,6 +43,8 @@ struct netview {
 	netview_close_fn close_cb;
 	void *close_ctx;
 	uint64_t views, bad, calls;
+	netview_probe_fn probe_cb;   /* MSG_PROBE_* (connectivity/probe_net.c) */
+	void *probe_ctx;
 };
 
 static void nv_view_init(struct nv_view *v)
@@ -226,6 +228,11 @@ void netview_take(struct netview *nv, const struct ipc_msg *m)
 	case MSG_CTL_EVENT:
 		nv_event(nv, m);
 		return;
+	case MSG_PROBE_START:
+	case MSG_PROBE_FLUSH:
+		if (nv->probe_cb)
+			nv->probe_cb(nv->probe_ctx, m);
+		return;
 	default:
 		if (nv_view_msg(nv, m) < 0) {
 			/* Drop the view being built; the last whole one stays. */
@@ -293,6 +300,17 @@ void netview_set_event_cb(struct netview *nv, netview_event_fn cb, void *ctx)
 {
 	nv->event_cb = cb;
 	nv->event_ctx = ctx;
+}
+
+void netview_set_probe_cb(struct netview *nv, netview_probe_fn cb, void *ctx)
+{
+	nv->probe_cb = cb;
+	nv->probe_ctx = ctx;
+}
+
+int netview_send(struct netview *nv, uint32_t type, const void *data, size_t len)
+{
+	return chan_send(nv->ch, type, data, len);
 }
 
 void netview_set_close_cb(struct netview *nv, netview_close_fn cb, void *ctx)

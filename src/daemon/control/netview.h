@@ -31,6 +31,9 @@ typedef void (*netview_result_fn)(void *ctx, uint32_t token, int err, json_t *re
 				  const char *msg);
 /* An engine event (enum engine_event) with its PvD JSON. */
 typedef void (*netview_event_fn)(void *ctx, unsigned ev, json_t *pvd);
+/* A connectivity message from the engine (MSG_PROBE_START, _FLUSH). */
+struct ipc_msg;
+typedef void (*netview_probe_fn)(void *ctx, const struct ipc_msg *m);
 /* The engine closed the channel. */
 typedef void (*netview_close_fn)(void *ctx);
 
@@ -40,6 +43,9 @@ void netview_set_sync_cb(struct netview *nv, netview_sync_fn cb, void *ctx);
 void netview_set_result_cb(struct netview *nv, netview_result_fn cb, void *ctx);
 void netview_set_event_cb(struct netview *nv, netview_event_fn cb, void *ctx);
 void netview_set_close_cb(struct netview *nv, netview_close_fn cb, void *ctx);
+void netview_set_probe_cb(struct netview *nv, netview_probe_fn cb, void *ctx);
+/* Send one fixed-size message to the engine (MSG_PROBE_RESULT). */
+int netview_send(struct netview *nv, uint32_t type, const void *data, size_t len);
 
 /* Forward a control request (enum ctl_method) to the engine, with the
  * client's socket (client_fd, or -1) for the engine to check who asks a

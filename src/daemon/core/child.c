@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "daemon/connectivity/engine_conn.h"
+#include "daemon/connectivity/probe_net.h"
 #include "daemon/control/control.h"
 #include "daemon/control/netview.h"
 #include "daemon/dns/stub.h"
@@ -112,6 +114,7 @@ int child_engine_main(const struct mifd_config *cfg, const struct proc_user *u, 
 	if (!c.base || !(c.e = engine_new(c.base, kfd)))
 		return 1;
 	engine_set_route_cfg(c.e, &cfg->routing);
+	engine_conn_set_config(c.e, &cfg->conn);
 	for (size_t i = 0; i < cfg->n_dhcp4; i++)
 		engine_dhcp4_set(c.e, cfg->dhcp4[i], true);
 	pass = event_new(c.base, pass_fd, EV_READ | EV_PERSIST, child_engine_pass_cb, &c);
@@ -152,6 +155,7 @@ int child_net_main(const struct mifd_config *cfg, const struct proc_user *u, int
 	struct netview *nv;
 	struct control *ctl;
 	struct stub *stub = NULL;
+	struct probe_net *probes = NULL;
 	int r;
 
 	base = event_base_new();
@@ -176,9 +180,14 @@ int child_net_main(const struct mifd_config *cfg, const struct proc_user *u, int
 		if (cfg->dns.timeout_ms + 5000u > CONTROL_REPLY_DEADLINE_MS)
 			control_set_deadline(ctl, cfg->dns.timeout_ms + 5000u);
 	}
+	if (cfg->conn.enabled && !(probes = probe_net_new(base, &cfg->conn, nv, stub, &r))) {
+		log_err("net: cannot start the connectivity probes: %s", strerror(-r));
+		return 1;
+	}
 	r = child_lockdown(u, PROC_NET);
 	if (r == 0)
 		event_base_dispatch(base);
+	probe_net_free(probes);
 	stub_free(stub);
 	control_free(ctl);
 	netview_free(nv);

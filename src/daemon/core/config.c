@@ -16,6 +16,7 @@ void config_defaults(struct mifd_config *c)
 	snprintf(c->pvd_dir, sizeof(c->pvd_dir), "%s", MIF_SYSCONFDIR "/mif/pvd.d");
 	route_cfg_defaults(&c->routing);
 	stub_config_defaults(&c->dns);
+	conn_config_defaults(&c->conn);
 }
 
 /* The interface name rule (kernel names: 1 to IFNAMSIZ - 1 bytes; no '/'
@@ -247,6 +248,68 @@ static int config_set_timeout(struct mifd_config *c, const char *name, const cha
 	return config_number(name, value, 200, 60000, &c->dns.timeout_ms, err, errlen);
 }
 
+static int config_set_conn(struct mifd_config *c, const char *name, const char *value,
+			   char *err, size_t errlen)
+{
+	return config_yesno(name, value, &c->conn.enabled, err, errlen);
+}
+
+/* A probe URL: http:// for the plain probe, https:// for the other. */
+static int config_conn_url(const char *name, const char *value, bool tls, char *out,
+			   char *err, size_t errlen)
+{
+	char host[CONN_URL_MAX];
+	uint16_t port;
+	bool is_tls;
+
+	if (strlen(value) >= CONN_URL_MAX || conn_url_host(value, host, sizeof(host), &port,
+							    &is_tls) < 0 || is_tls != tls)
+		return config_fail(err, errlen, "%s: \"%s\" is not an %s:// URL", name, value,
+				   tls ? "https" : "http");
+	strcpy(out, value);
+	return 0;
+}
+
+static int config_set_http_url(struct mifd_config *c, const char *name, const char *value,
+			       char *err, size_t errlen)
+{
+	return config_conn_url(name, value, false, c->conn.http_url, err, errlen);
+}
+
+static int config_set_https_url(struct mifd_config *c, const char *name, const char *value,
+				char *err, size_t errlen)
+{
+	return config_conn_url(name, value, true, c->conn.https_url, err, errlen);
+}
+
+static int config_set_ca_file(struct mifd_config *c, const char *name, const char *value,
+			      char *err, size_t errlen)
+{
+	if (strlen(value) >= sizeof(c->conn.ca_file) || (value[0] && value[0] != '/'))
+		return config_fail(err, errlen, "%s: an absolute path, or empty for the system's",
+				   name);
+	strcpy(c->conn.ca_file, value);
+	return 0;
+}
+
+static int config_set_interval(struct mifd_config *c, const char *name, const char *value,
+			       char *err, size_t errlen)
+{
+	return config_number(name, value, 10, 86400, &c->conn.interval_s, err, errlen);
+}
+
+static int config_set_backoff_max(struct mifd_config *c, const char *name, const char *value,
+				  char *err, size_t errlen)
+{
+	return config_number(name, value, 1, 3600, &c->conn.backoff_max_s, err, errlen);
+}
+
+static int config_set_probe_timeout(struct mifd_config *c, const char *name, const char *value,
+				    char *err, size_t errlen)
+{
+	return config_number(name, value, 200, 60000, &c->conn.timeout_ms, err, errlen);
+}
+
 static const struct config_key {
 	const char *section, *key;
 	config_setter *set;
@@ -269,6 +332,13 @@ static const struct config_key {
 	{ "dns", "max_ttl", config_set_max_ttl },
 	{ "dns", "max_negative_ttl", config_set_max_neg_ttl },
 	{ "dns", "timeout_ms", config_set_timeout },
+	{ "connectivity", "enabled", config_set_conn },
+	{ "connectivity", "http_url", config_set_http_url },
+	{ "connectivity", "https_url", config_set_https_url },
+	{ "connectivity", "ca_file", config_set_ca_file },
+	{ "connectivity", "interval", config_set_interval },
+	{ "connectivity", "backoff_max", config_set_backoff_max },
+	{ "connectivity", "timeout_ms", config_set_probe_timeout },
 };
 
 int config_set(struct mifd_config *c, const char *section, const char *key, const char *name,

@@ -11,6 +11,7 @@
 #include "common/log.h"
 #include "daemon/kern/kern.h"
 #include "daemon/routing/route_plan.h"
+#include "daemon/connectivity/conn.h"
 #include "daemon/dns/stub.h"
 
 #define MIFD_DEFAULT_CONFIG MIF_SYSCONFDIR "/mif/mifd.conf"
@@ -26,6 +27,7 @@ struct mifd_config {
 	size_t n_dhcp4;
 	struct route_cfg routing;  /* section [routing] */
 	struct stub_config dns;    /* section [dns] */
+	struct conn_config conn;   /* section [connectivity] */
 };
 
 void config_defaults(struct mifd_config *c);

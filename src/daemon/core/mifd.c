@@ -35,6 +35,7 @@ static void mifd_usage(FILE *f)
 		"  -N, --no-dns            do not run the stub resolver\n"
 		"  -r, --resolv-conf PATH  where to write the stub's resolv.conf (default\n"
 		"                          /run/mif/resolv.conf; \"\" for nowhere)\n"
+		"  -C, --no-connectivity   do not check each PvD's connectivity\n"
 		"  -c, --config FILE       configuration file (default %s)\n"
 		"  -f, --foreground        stay in the foreground, log to stderr\n"
 		"  -l, --log-level LEVEL   error, warning, info (default) or debug\n"
@@ -58,6 +59,7 @@ static const struct mifd_key {
 	{ 'D', "dns", "listen", "--dns-listen", NULL },
 	{ 'N', "dns", "enabled", "--no-dns", "no" },
 	{ 'r', "dns", "resolv_conf", "--resolv-conf", NULL },
+	{ 'C', "connectivity", "enabled", "--no-connectivity", "no" },
 };
 
 static const struct mifd_key *mifd_key_of(int opt)
@@ -80,6 +82,7 @@ static int mifd_args(int argc, char **argv, struct mifd_config *cfg)
 		{ "dns-listen", required_argument, NULL, 'D' },
 		{ "no-dns", no_argument, NULL, 'N' },
 		{ "resolv-conf", required_argument, NULL, 'r' },
+		{ "no-connectivity", no_argument, NULL, 'C' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "log-level", required_argument, NULL, 'l' },
@@ -91,7 +94,7 @@ static int mifd_args(int argc, char **argv, struct mifd_config *cfg)
 	char err[512];
 	int o, r;
 
-	while ((o = getopt_long(argc, argv, "s:i:4:RD:Nr:c:fl:hV", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "s:i:4:RD:Nr:Cc:fl:hV", opts, NULL)) != -1) {
 		if (o == 'c')
 			conf = optarg;
 		else if (o == 'h')
@@ -115,7 +118,7 @@ static int mifd_args(int argc, char **argv, struct mifd_config *cfg)
 		return r;
 	}
 	optind = 1;
-	while ((o = getopt_long(argc, argv, "s:i:4:RD:Nr:c:fl:hV", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "s:i:4:RD:Nr:Cc:fl:hV", opts, NULL)) != -1) {
 		const struct mifd_key *k = mifd_key_of(o);
 
 		if (o == 'f')

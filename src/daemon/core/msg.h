@@ -12,6 +12,7 @@
 #include <netinet/in.h>
 #include <stdint.h>
 
+#include "daemon/connectivity/conn.h"
 #include "daemon/pvd/pvd.h"
 #include "proto/nl.h"
 
@@ -64,9 +65,13 @@ enum msg_type {
 	MSG_VIEW_END,            /* struct msg_view_end: the view is whole */
 	MSG_CTL_RESULT,          /* struct msg_ctl_result + chan_part + text */
 	MSG_CTL_EVENT,           /* struct msg_ctl_event + chan_part + PvD JSON */
+	MSG_PROBE_START,         /* struct msg_probe_start: check one PvD */
+	MSG_PROBE_FLUSH,         /* struct msg_probe_flush: drop a PvD's cached answers */
 
 	/* network-facing process -> engine */
 	MSG_CTL_CALL = 300,      /* struct msg_ctl_call + chan_part + params JSON */
+	MSG_PROBE_RESULT,        /* struct msg_probe_result: of one MSG_PROBE_START */
+	MSG_PROBE_HINT,          /* struct msg_probe_hint: traffic of a PvD stalls */
 };
 
 /* What route would the kernel use (RTM_GETROUTE)? */
@@ -232,6 +237,44 @@ struct msg_ctl_result {
 struct msg_ctl_event {
 	uint32_t event;          /* enum engine_event */
 	uint32_t pad;
+};
+
+/*
+ * A connectivity check of one PvD (connectivity/conn.h), run by the
+ * network-facing process through the PvD: bound to ifindex and to the
+ * PvD's source address of each family, DNS asked of the PvD's servers.
+ */
+struct msg_probe_start {
+	uint32_t token;          /* echoed in MSG_PROBE_RESULT */
+	int32_t ifindex;
+	uint64_t handle;
+	struct in6_addr src6;    /* :: when the PvD has no usable IPv6 address */
+	struct in6_addr src4;    /* v4-mapped; :: when none */
+	struct in6_addr dns[CONN_MAX_DNS];   /* IPv4 as v4-mapped */
+	int32_t dns_ifindex[CONN_MAX_DNS];
+	uint32_t n_dns;
+	uint32_t timeout_ms;     /* of each lookup and request */
+	char api_url[CONN_LOCATION_MAX];     /* RFC 8910 URI, "" for none */
+};
+
+struct msg_probe_result {
+	uint32_t token;
+	uint32_t pad;
+	uint64_t handle;
+	struct conn_result r;
+};
+
+struct msg_probe_flush {
+	uint64_t handle;
+};
+
+/* Passive signals from traffic already flowing (issue 13, item 3). */
+enum msg_probe_hint_reason { MSG_HINT_TCP_STALL = 1 };
+
+struct msg_probe_hint {
+	uint64_t handle;
+	uint32_t reason;         /* enum msg_probe_hint_reason */
+	uint32_t sockets;        /* how many of the PvD's sockets stall */
 };
 
 #endif

@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "common/addr.h"
 #include "common/log.h"
 #include "daemon/dns/stub_priv.h"
 
@@ -29,24 +30,10 @@
 static void sn_sockaddr(const struct in6_addr *a, uint16_t port, int ifindex,
 			struct sockaddr_storage *ss, socklen_t *len)
 {
-	memset(ss, 0, sizeof(*ss));
-	if (IN6_IS_ADDR_V4MAPPED(a)) {
-		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	unsigned l;
 
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons(port);
-		memcpy(&s4->sin_addr, &a->s6_addr[12], 4);
-		*len = sizeof(*s4);
-	} else {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(port);
-		s6->sin6_addr = *a;
-		if (IN6_IS_ADDR_LINKLOCAL(a))
-			s6->sin6_scope_id = (uint32_t)ifindex;
-		*len = sizeof(*s6);
-	}
+	addr_sockaddr(a, port, ifindex, ss, &l);
+	*len = (socklen_t)l;
 }
 
 int stub_upstream_socket(const struct stub_pvd *p, const struct dns_upstream *up, int type,

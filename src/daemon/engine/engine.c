@@ -38,6 +38,17 @@ int engine_send(struct engine *e, uint32_t type, const void *data, size_t len)
 	return r;
 }
 
+/* pvd_json extra: DHCP state, and with timers the last connectivity check
+ * (its state alone is part of the PvD's own form). */
+static json_t *engine_pvd_extra_json(void *ctx, const struct pvd *p, bool timers)
+{
+	json_t *o = engine_dhcp_pvd_json(ctx, p, timers), *c;
+
+	if (timers && o && (c = engine_conn_pvd_json(ctx, p)))
+		json_object_set_new(o, "connectivity", c);
+	return o;
+}
+
 static void engine_json_ctx(struct engine *e, struct pvd_json_ctx *c, bool timers)
 {
 	c->view = &e->view;
@@ -45,7 +56,7 @@ static void engine_json_ctx(struct engine *e, struct pvd_json_ctx *c, bool timer
 	c->timers = timers;
 	c->own_addr = engine_slaac_owns;
 	c->own_ctx = e;
-	c->extra = engine_dhcp_pvd_json;
+	c->extra = engine_pvd_extra_json;
 	c->extra_digest = engine_dhcp_pvd_digest;
 }
 
@@ -126,6 +137,7 @@ static void engine_sync_pass(struct engine *e, bool all)
 			next = t;
 	}
 	engine_arm_timer(e, next, now);
+	engine_conn_sync(e);
 	engine_route_sync(e);
 	engine_net_publish(e);
 	engine_bind_publish(e);
@@ -362,7 +374,8 @@ struct engine *engine_new(struct event_base *base, int kernel_fd)
 	e->net.fd = -1;
 	e->ch = chan_new(base, kernel_fd, engine_msg_cb, engine_close_cb, e);
 	e->timer = evtimer_new(base, engine_timer_cb, e);
-	if (view_init(&e->view) < 0 || !e->ch || !e->timer || engine_rs_init(e) < 0) {
+	if (view_init(&e->view) < 0 || !e->ch || !e->timer || engine_rs_init(e) < 0 ||
+	    engine_conn_init(e) < 0) {
 		engine_free(e);
 		return NULL;
 	}
@@ -376,6 +389,7 @@ void engine_free(struct engine *e)
 	if (!e)
 		return;
 	engine_rs_free(e);
+	engine_conn_free(e);
 	engine_net_free(e);
 	chan_free(e->ch);
 	if (e->timer)

@@ -294,6 +294,14 @@ static void en_msg_cb(void *ctx, const struct ipc_msg *m)
 	json_t *params = NULL;
 	int r;
 
+	if (m->hdr.type == MSG_PROBE_RESULT) {
+		engine_conn_result(e, m);
+		return;
+	}
+	if (m->hdr.type == MSG_PROBE_HINT) {
+		engine_conn_hint(e, m);
+		return;
+	}
 	if (m->hdr.type != MSG_CTL_CALL) {
 		e->net.bad++;
 		return;

@@ -9,6 +9,7 @@
 #include "common/log.h"
 #include "daemon/core/chan.h"
 #include "daemon/engine/engine.h"
+#include "daemon/connectivity/engine_conn.h"
 #include "daemon/dhcp/engine_dhcp4.h"
 #include "daemon/routing/engine_route.h"
 #include "daemon/core/limits.h"
@@ -86,6 +87,7 @@ struct engine {
 	engine_sync_fn sync_cb;
 	void *sync_ctx;
 	struct engine_net net;
+	struct engine_conn conn;     /* connectivity checks (connectivity/) */
 	uint64_t digest_seed;        /* of PvD digests (pvd_digest.h), random per run */
 	uint64_t bind_hash;          /* of the bind table last sent */
 	bool bind_sent;

@@ -42,7 +42,7 @@ json_t *engine_status_json(struct engine *e)
 
 	LIST_FOREACH(s, &e->slaac, e)
 		n_slaac++;
-	return json_pack("{s:I,s:I,s:o,s:o,s:{s:I,s:I,s:I},s:I,s:I,s:I,s:I,s:I,s:s,s:O,s:o,s:o}",
+	return json_pack("{s:I,s:I,s:o,s:o,s:{s:I,s:I,s:I},s:I,s:I,s:I,s:I,s:I,s:s,s:O,s:o,s:o,s:o}",
 		"uptime", (json_int_t)((log_now_ns() - e->started_ns) / NS_PER_SEC),
 		"pvds", (json_int_t)e->store.count,
 		"interfaces", engine_status_links(e),
@@ -55,5 +55,6 @@ json_t *engine_status_json(struct engine *e)
 		"ipc_errors", (json_int_t)(e->ctr.ipc_errors + chan_errors(e->ch)),
 		"kernel_errors", (json_int_t)e->ctr.kernel_errors,
 		"pvd_dir", e->pvd_dir, "static_errors", e->static_errors,
-		"dhcp", engine_dhcp_status_json(e), "routing", engine_route_status_json(e));
+		"dhcp", engine_dhcp_status_json(e), "routing", engine_route_status_json(e),
+		"connectivity", engine_conn_status_json(e));
 }

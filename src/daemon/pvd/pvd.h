@@ -136,6 +136,11 @@ struct pvd {
 	bool persistent;                 /* static/API: stays until deleted */
 	int bound_ifindex;               /* static/API: the interface named */
 	enum pvd_source captive_source;
+	/* enum conn_state (connectivity/conn.h), set by the engine from its
+	 * checks; CONN_UNKNOWN while checks are off. Part of the published
+	 * form, and read by the routing plan (a PvD not valid is not the
+	 * default while another is). */
+	uint8_t conn;
 
 	/* The structural digest (pvd_digest.h) of the form last published;
 	 * published is false until the PvD was first announced. */

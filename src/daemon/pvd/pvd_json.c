@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "daemon/pvd/pvd_json.h"
 
+#include "daemon/connectivity/conn.h"
+
 #include <arpa/inet.h>
 #include <linux/if_addr.h>
 #include <stdio.h>
@@ -235,6 +237,8 @@ json_t *pvd_json(const struct pvd *p, const struct pvd_json_ctx *c)
 	json_object_set_new(o, "captive_portal_source", p->captive_portal ?
 			    json_string(pvd_source_name(p->captive_source)) : json_null());
 	json_object_set_new(o, "pref64", pj_pref64(p, c));
+	json_object_set_new(o, "connectivity_state",
+			    json_string(conn_state_name((enum conn_state)p->conn)));
 	json_object_set_new(o, "flags", json_pack("{s:b,s:b}", "managed", p->managed,
 						  "other", p->other));
 	if (c->extra) {

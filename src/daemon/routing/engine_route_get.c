@@ -283,9 +283,15 @@ json_t *engine_route_status_json(struct engine *e)
 			json_array_append_new(tables, json_pack("{s:i,s:s,s:I}", "table", t, "pvd",
 				p->id, "mark", (json_int_t)route_mark_of(&e->rt.cfg, &e->rt.tables, t)));
 	}
-	for (int f = 0; f < 2; f++)
+	json_t *ids = json_object();
+
+	for (int f = 0; f < 2; f++) {
+		const struct pvd *d = pvd_find_handle(&e->store, e->rt.installed.default_pvd[f]);
+
 		json_object_set_new(defaults, f ? "ipv6" : "ipv4", e->rt.installed.why[f][0] ?
 				    json_string(e->rt.installed.why[f]) : json_null());
+		json_object_set_new(ids, f ? "ipv6" : "ipv4", d ? json_string(d->id) : json_null());
+	}
 	o = json_pack("{s:b,s:o,s:i,s:i,s:i,s:o,s:o,s:I,s:I,s:I,s:I,s:I}",
 		"enabled", e->rt.cfg.enabled && e->rt.ready,
 		"error", e->rt.error[0] ? json_string(e->rt.error) : json_null(),
@@ -296,6 +302,7 @@ json_t *engine_route_status_json(struct engine *e)
 		"changes", (json_int_t)e->rt.changes,
 		"netlink_messages", (json_int_t)e->rt.messages,
 		"last_change_messages", (json_int_t)e->rt.last_messages);
+	json_object_set_new(o, "default_pvd", ids);
 	json_object_set_new(o, "lookups", er_lookups_json(e));
 	engine_route_repair_json(e, o);
 	return o;

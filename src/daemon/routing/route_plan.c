@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "daemon/routing/route_plan.h"
+#include "daemon/connectivity/conn.h"
 
 #include <errno.h>
 #include <linux/fib_rules.h>
@@ -708,6 +709,7 @@ static bool rp_claims_default(const struct pvd *p, bool v4)
 
 struct rp_cand {
 	const struct pvd *p;
+	int tier;                    /* connectivity (conn_tier), lower wins, first */
 	int rank;                    /* lower wins */
 	int pref;
 	const char *ifname;
@@ -727,6 +729,11 @@ static bool rp_candidate(const struct view *v, const struct route_cfg *c, const 
 	out->p = p;
 	out->pref = b ? b->pref : 0;
 	out->ifname = l->link.name;
+	/* Issue 13: a network that proved itself comes before one not yet
+	 * checked, which comes before a portal or a dead one. Not for a
+	 * full-tunnel VPN: its probes failing must not send traffic around
+	 * it (RFC 7556 section 7). */
+	out->tier = claims ? 0 : conn_tier((enum conn_state)p->conn);
 	for (size_t i = 0; i < c->n_order; i++) {
 		if (strcmp(c->order[i], l->link.name) == 0) {
 			out->rank = (int)i - 100;
@@ -746,6 +753,8 @@ static bool rp_candidate(const struct view *v, const struct route_cfg *c, const 
 
 static bool rp_better(const struct rp_cand *a, const struct rp_cand *b)
 {
+	if (a->tier != b->tier)
+		return a->tier < b->tier;
 	if (a->rank != b->rank)
 		return a->rank < b->rank;
 	if (a->pref != b->pref)
@@ -810,10 +819,13 @@ static int rp_default(const struct pvd_store *s, const struct view *v, const str
 	out->default_pvd[fam] = best.p->handle;
 	if (best.rank >= 0 && best.rank <= ROUTE_VPN)
 		snprintf(out->why[fam], sizeof(out->why[fam]), "%.320s: %s interface %s "
-			 "(wired before Wi-Fi, cellular, VPN)", best.p->id, best.reason, best.ifname);
+			 "(wired before Wi-Fi, cellular, VPN)%s%s", best.p->id, best.reason,
+			 best.ifname, best.p->conn ? "; connectivity " : "",
+			 best.p->conn ? conn_state_name((enum conn_state)best.p->conn) : "");
 	else
-		snprintf(out->why[fam], sizeof(out->why[fam]), "%.320s on %s: %s", best.p->id,
-			 best.ifname, best.reason);
+		snprintf(out->why[fam], sizeof(out->why[fam]), "%.320s on %s: %s%s%s", best.p->id,
+			 best.ifname, best.reason, best.p->conn ? "; connectivity " : "",
+			 best.p->conn ? conn_state_name((enum conn_state)best.p->conn) : "");
 	return rp_rule(out, c, v4 ? AF_INET : AF_INET6, 600,
 		       route_table_of(t, c, best.p->handle, false));
 }

@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The DNS half of a connectivity probe, in the network-facing process:
+ * the probe's host looked up through the PvD's own servers (RFC 8801
+ * section 3.4.4: a PvD's resolver is asked through that PvD), and a random
+ * name under it, which only a portal that answers every name resolves.
+ * Only src/proto/dns.c reads and writes the messages.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "common/addr.h"
+#include "common/log.h"
+#include "common/rand.h"
+#include "daemon/connectivity/probe_priv.h"
+
+#ifndef SO_BINDTOIFINDEX
+#define SO_BINDTOIFINDEX 62
+#endif
+
+#define PD_TYPE_A 1
+#define PD_TYPE_AAAA 28
+#define PD_RCODE_NXDOMAIN 3
+
+int probe_socket(const struct msg_probe_start *m, int family, int type)
+{
+	const struct in6_addr *src = family == AF_INET ? &m->src4 : &m->src6;
+	struct sockaddr_storage ss;
+	unsigned len;
+	int fd = socket(family, type | SOCK_CLOEXEC, 0), e;
+
+	if (fd < 0)
+		return -errno;
+	/* The device keeps it on the PvD's link; the source makes RFC 8028's
+	 * rule route it by the PvD's table (net processes hold no CAP_NET_ADMIN
+	 * for a mark; Linux 5.7 lets anyone bind an unbound socket to a device). */
+	if (setsockopt(fd, SOL_SOCKET, SO_BINDTOIFINDEX, &m->ifindex, sizeof(m->ifindex)) < 0)
+		goto fail;
+	if (!IN6_IS_ADDR_UNSPECIFIED(src)) {
+		addr_sockaddr(src, 0, 0, &ss, &len);
+		if (bind(fd, (struct sockaddr *)&ss, len) < 0)
+			goto fail;
+	}
+	return fd;
+fail:
+	e = -errno;
+	close(fd);
+	return e;
+}
+
+static void pd_finish(struct probe_lookup *l, int err)
+{
+	l->err = err;
+	l->ms = (uint32_t)((log_now_ns() - l->t0) / 1000000u);
+	probe_lookup_stop(l);
+	l->done(l, l->ctx);
+}
+
+/* The first address of the question's type in the answer section. */
+static int pd_answer(struct probe_lookup *l, const uint8_t *msg, size_t len)
+{
+	struct dns_rr rr;
+	size_t off;
+	unsigned n = dns_hdr_ancount(msg);
+
+	if (dns_hdr_rcode(msg) == PD_RCODE_NXDOMAIN)
+		return -ENOENT;
+	if (dns_hdr_rcode(msg) != 0)
+		return -EPROTO;
+	if (dns_first_rr(msg, len, &off) < 0)
+		return -EBADMSG;
+	for (unsigned i = 0; i < n; i++) {
+		if (dns_next_rr(msg, len, &off, &rr) < 0)
+			return -EBADMSG;
+		if (rr.type != l->qtype || rr.class != 1)
+			continue;
+		if (rr.type == PD_TYPE_AAAA && rr.rdlength == 16) {
+			if (!l->answers)
+				memcpy(&l->addr, msg + rr.rdata_off, 16);
+		} else if (rr.type == PD_TYPE_A && rr.rdlength == 4) {
+			struct in_addr a;
+
+			memcpy(&a, msg + rr.rdata_off, 4);
+			if (!l->answers)
+				addr_v4_mapped(a, &l->addr);
+		} else {
+			continue;
+		}
+		l->answers++;
+	}
+	return l->answers ? 0 : -ENODATA;
+}
+
+static void pd_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct probe_lookup *l = arg;
+	uint8_t buf[4096];
+	ssize_t n;
+
+	if (what & EV_TIMEOUT) {
+		pd_finish(l, l->fd < 0 ? l->err : -ETIMEDOUT);
+		return;
+	}
+	/* Bounded: a flood of forged answers cannot keep us here. */
+	for (int i = 0; i < 16; i++) {
+		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				return;
+			pd_finish(l, -errno);
+			return;
+		}
+		if (dns_answer_matches(buf, (size_t)n, l->id, &l->q) == 1) {
+			pd_finish(l, pd_answer(l, buf, (size_t)n));
+			return;
+		}
+	}
+}
+
+/* The first server with a source of its family; -EADDRNOTAVAIL if none. */
+static int pd_server(const struct msg_probe_start *m, struct sockaddr_storage *to, unsigned *len)
+{
+	for (uint32_t i = 0; i < m->n_dns && i < CONN_MAX_DNS; i++) {
+		bool v4 = IN6_IS_ADDR_V4MAPPED(&m->dns[i]);
+
+		if (IN6_IS_ADDR_UNSPECIFIED(v4 ? &m->src4 : &m->src6) &&
+		    !IN6_IS_ADDR_LINKLOCAL(&m->dns[i]))
+			continue;
+		addr_sockaddr(&m->dns[i], 53, m->dns_ifindex[i] ? m->dns_ifindex[i] : m->ifindex,
+			      to, len);
+		return v4 ? AF_INET : AF_INET6;
+	}
+	return -EADDRNOTAVAIL;
+}
+
+static void pd_fail_later(struct probe_lookup *l, struct event_base *base, int err)
+{
+	struct timeval now = { 0, 0 };
+
+	if (l->fd >= 0)
+		close(l->fd);
+	if (l->ev)
+		event_free(l->ev);
+	l->fd = -1;
+	l->err = err;
+	l->ev = evtimer_new(base, pd_cb, l);
+	if (l->ev)
+		evtimer_add(l->ev, &now);
+	l->running = l->ev != NULL;
+}
+
+void probe_lookup_start(struct probe_lookup *l, struct event_base *base,
+			const struct msg_probe_start *m, const char *name, bool v6,
+			uint32_t timeout_ms, probe_lookup_fn done, void *ctx)
+{
+	struct timeval tv = { timeout_ms / 1000, (suseconds_t)(timeout_ms % 1000) * 1000 };
+	struct sockaddr_storage to;
+	uint8_t q[DNS_QUERY_MAX];
+	unsigned tolen;
+	int fam, n;
+
+	memset(l, 0, sizeof(*l));
+	l->fd = -1;
+	l->done = done;
+	l->ctx = ctx;
+	l->t0 = log_now_ns();
+	l->qtype = v6 ? PD_TYPE_AAAA : PD_TYPE_A;
+	l->id = (uint16_t)rand_u32();
+	n = dns_build_query(q, sizeof(q), l->id, name, l->qtype, true, 1232);
+	if (n < 0 || dns_parse_question(q, (size_t)n, &l->q, NULL) < 0) {
+		pd_fail_later(l, base, -EINVAL);
+		return;
+	}
+	fam = pd_server(m, &to, &tolen);
+	l->fd = fam < 0 ? fam : probe_socket(m, fam, SOCK_DGRAM | SOCK_NONBLOCK);
+	if (l->fd < 0) {
+		int e = l->fd;
+
+		l->fd = -1;
+		pd_fail_later(l, base, e);
+		return;
+	}
+	if (sendto(l->fd, q, (size_t)n, 0, (struct sockaddr *)&to, tolen) < 0) {
+		pd_fail_later(l, base, -errno);
+		return;
+	}
+	l->ev = event_new(base, l->fd, EV_READ | EV_PERSIST, pd_cb, l);
+	if (!l->ev || event_add(l->ev, &tv) < 0) {
+		pd_fail_later(l, base, -ENOMEM);
+		return;
+	}
+	l->running = true;
+}
+
+void probe_lookup_stop(struct probe_lookup *l)
+{
+	if (l->ev)
+		event_free(l->ev);
+	l->ev = NULL;
+	if (l->fd >= 0)
+		close(l->fd);
+	l->fd = -1;
+	l->running = false;
+}

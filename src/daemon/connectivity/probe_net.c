@@ -1,0 +1,555 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Connectivity probes in the network-facing process (probe_net.h): one
+ * job per MSG_PROBE_START. First the lookups (probe_dns.c), then HTTP,
+ * HTTPS and the RFC 8908 API in parallel with libcurl's multi interface
+ * driven by this process's libevent loop; the names are pinned to the
+ * addresses the PvD's own servers gave (CURLOPT_RESOLVE), so libcurl never
+ * resolves anything itself, and every socket it opens is bound to the
+ * PvD's interface and source address (CURLOPT_OPENSOCKETFUNCTION).
+ */
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/queue.h>
+
+#include "common/addr.h"
+#include "common/ipc.h"
+#include "common/log.h"
+#include "common/rand.h"
+#include "daemon/connectivity/probe_net.h"
+#include "daemon/connectivity/probe_priv.h"
+#include "daemon/dns/stub.h"
+#include "proto/captive.h"
+
+#define PN_MAX_JOBS 32
+#define PN_PAGE_MAX 65536        /* a probe reads no more of a page */
+#define PN_CA_DEFAULT "/etc/ssl/certs/ca-certificates.crt"
+
+enum { PR_HTTP, PR_HTTPS, PR_API, PR__N };      /* requests */
+enum { PL_HIJACK = PR__N, PL__N };              /* lookups: one per request, + hijack */
+
+struct probe_job;
+
+struct probe_req {
+	struct probe_job *job;
+	CURL *h;
+	int kind;
+	size_t bytes;
+	char *body;                  /* the API's answer */
+	struct curl_slist *resolve, *headers;
+};
+
+struct probe_job {
+	LIST_ENTRY(probe_job) e;
+	struct probe_net *pn;
+	struct msg_probe_start m;
+	bool v6;
+	char host[PR__N][256];
+	uint16_t port[PR__N];
+	const char *url[PR__N];
+	struct probe_lookup look[PL__N];
+	unsigned look_pending, req_pending;
+	struct probe_req req[PR__N];
+	struct msg_probe_result res;
+};
+
+struct probe_net {
+	struct event_base *base;
+	struct conn_config cfg;
+	struct netview *nv;
+	struct stub *stub;
+	CURLM *multi;
+	struct event *timer;
+	char *ca;                    /* the CA file, read at start */
+	size_t ca_len;
+	LIST_HEAD(, probe_job) jobs;
+	unsigned n_jobs;
+	struct probe_stall *stall;
+};
+
+static void pn_job_free(struct probe_job *j)
+{
+	for (int i = 0; i < PL__N; i++)
+		probe_lookup_stop(&j->look[i]);
+	for (int i = 0; i < PR__N; i++) {
+		struct probe_req *r = &j->req[i];
+
+		if (r->h) {
+			curl_multi_remove_handle(j->pn->multi, r->h);
+			curl_easy_cleanup(r->h);
+		}
+		curl_slist_free_all(r->resolve);
+		curl_slist_free_all(r->headers);
+		free(r->body);
+	}
+	LIST_REMOVE(j, e);
+	j->pn->n_jobs--;
+	free(j);
+}
+
+static void pn_job_finish(struct probe_job *j)
+{
+	struct conn_result *r = &j->res.r;
+
+	log_debug("probe %u: dns %d (%u ms) http %d/%d https %d/%d api %d", j->m.token,
+		  r->dns_err, r->dns_ms, r->http_err, r->http_code, r->https_err, r->https_code,
+		  r->api_err);
+	if (netview_send(j->pn->nv, MSG_PROBE_RESULT, &j->res, sizeof(j->res)) < 0)
+		log_warn("probe: cannot send a result to the engine");
+	pn_job_free(j);
+}
+
+/* The RFC 8908 answer, read into the result. */
+static void pn_api_done(struct probe_req *q, long code)
+{
+	struct conn_result *r = &q->job->res.r;
+	struct captive_info c;
+	enum captive_error why;
+
+	if (code != 200) {
+		r->api_err = -EPROTO;
+		return;
+	}
+	if (captive_parse(q->body ? q->body : "", q->bytes, &c, &why) < 0) {
+		log_warn("probe: the portal API of PvD %llu answered badly: %s",
+			 (unsigned long long)q->job->m.handle, captive_error_name(why));
+		r->api_err = -EBADMSG;
+		return;
+	}
+	r->api_err = 0;
+	r->api_captive = c.captive;
+	r->api_seconds = c.has_seconds ? c.seconds_remaining : 0;
+	r->api_can_extend = c.can_extend_session;
+	snprintf(r->api_portal_url, sizeof(r->api_portal_url), "%s", c.user_portal_url);
+}
+
+static int pn_curl_err(CURLcode c, long os_errno)
+{
+	switch (c) {
+	case CURLE_OPERATION_TIMEDOUT:
+		return -ETIMEDOUT;
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CACERT_BADFILE:
+		return -EPROTO;      /* TLS did not verify or complete */
+	case CURLE_FILESIZE_EXCEEDED:
+		return -EFBIG;
+	default:
+		return os_errno > 0 ? -(int)os_errno : -EIO;
+	}
+}
+
+static void pn_req_done(struct probe_req *q, CURLcode c)
+{
+	struct conn_result *r = &q->job->res.r;
+	long code = 0, os = 0;
+	double t = 0;
+	char *loc = NULL;
+	int err;
+
+	curl_easy_getinfo(q->h, CURLINFO_RESPONSE_CODE, &code);
+	curl_easy_getinfo(q->h, CURLINFO_OS_ERRNO, &os);
+	curl_easy_getinfo(q->h, CURLINFO_TOTAL_TIME, &t);
+	/* A page cut short by us (PN_PAGE_MAX) still gave its status. */
+	err = c == CURLE_OK || (c == CURLE_WRITE_ERROR && q->kind != PR_API && code) ? 0 :
+	      pn_curl_err(c, os);
+	if (err)
+		log_debug("probe %u: %s: %s", q->job->m.token, q->job->url[q->kind],
+			  curl_easy_strerror(c));
+	if (q->kind == PR_HTTP) {
+		r->http_err = err;
+		r->http_code = (int32_t)code;
+		r->http_ms = (uint32_t)(t * 1000);
+		if (!err && curl_easy_getinfo(q->h, CURLINFO_REDIRECT_URL, &loc) == CURLE_OK && loc)
+			snprintf(r->location, sizeof(r->location), "%s", loc);
+	} else if (q->kind == PR_HTTPS) {
+		r->https_err = err;
+		r->https_code = (int32_t)code;
+		r->https_ms = (uint32_t)(t * 1000);
+	} else if (err) {
+		r->api_err = err;
+	} else {
+		pn_api_done(q, code);
+	}
+	curl_multi_remove_handle(q->job->pn->multi, q->h);
+	curl_easy_cleanup(q->h);
+	q->h = NULL;
+	if (--q->job->req_pending == 0)
+		pn_job_finish(q->job);
+}
+
+static void pn_check(struct probe_net *pn)
+{
+	CURLMsg *msg;
+	int left;
+
+	while ((msg = curl_multi_info_read(pn->multi, &left))) {
+		struct probe_req *q = NULL;
+
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&q);
+		if (q)
+			pn_req_done(q, msg->data.result);
+	}
+}
+
+static size_t pn_write(char *data, size_t size, size_t n, void *arg)
+{
+	struct probe_req *q = arg;
+	size_t len = size * n;
+
+	if (q->bytes + len > (q->kind == PR_API ? CAPTIVE_MAX_BODY : PN_PAGE_MAX))
+		return 0;            /* enough: the transfer stops */
+	if (q->kind == PR_API) {
+		char *b = realloc(q->body, q->bytes + len + 1);
+
+		if (!b)
+			return 0;
+		memcpy(b + q->bytes, data, len);
+		b[q->bytes + len] = '\0';
+		q->body = b;
+	}
+	q->bytes += len;
+	return len;
+}
+
+static curl_socket_t pn_opensocket(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	struct probe_req *q = arg;
+	int fd;
+
+	(void)purpose;
+	fd = probe_socket(&q->job->m, a->family, a->socktype);
+	return fd < 0 ? CURL_SOCKET_BAD : fd;
+}
+
+static int pn_easy_setup(struct probe_req *q, const char *url)
+{
+	struct probe_net *pn = q->job->pn;
+	struct curl_blob ca = { .data = pn->ca, .len = pn->ca_len, .flags = CURL_BLOB_NOCOPY };
+	CURL *h = curl_easy_init();
+	int bad = 0;
+
+	if (!h)
+		return -ENOMEM;
+	q->h = h;
+	bad |= curl_easy_setopt(h, CURLOPT_URL, url);
+	bad |= curl_easy_setopt(h, CURLOPT_PRIVATE, (char *)q);
+	bad |= curl_easy_setopt(h, CURLOPT_RESOLVE, q->resolve);
+	bad |= curl_easy_setopt(h, CURLOPT_IPRESOLVE, q->job->v6 ? CURL_IPRESOLVE_V6 :
+				CURL_IPRESOLVE_V4);
+	bad |= curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, pn_opensocket);
+	bad |= curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, q);
+	bad |= curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, pn_write);
+	bad |= curl_easy_setopt(h, CURLOPT_WRITEDATA, q);
+	bad |= curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)q->job->m.timeout_ms);
+	bad |= curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	bad |= curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+	bad |= curl_easy_setopt(h, CURLOPT_PROXY, "");
+	bad |= curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
+	bad |= curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
+	bad |= curl_easy_setopt(h, CURLOPT_USERAGENT, "mifd connectivity check");
+	bad |= curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	/* No file is opened after start-up: the CAs come from memory. */
+	bad |= curl_easy_setopt(h, CURLOPT_CAINFO, NULL);
+	bad |= curl_easy_setopt(h, CURLOPT_CAPATH, NULL);
+	if (pn->ca)
+		bad |= curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &ca);
+	if (q->headers)
+		bad |= curl_easy_setopt(h, CURLOPT_HTTPHEADER, q->headers);
+	if (bad || curl_multi_add_handle(pn->multi, h) != CURLM_OK)
+		return -EINVAL;
+	return 0;
+}
+
+/* After the lookups: each request whose host resolved goes out. */
+static void pn_requests(struct probe_job *j)
+{
+	for (int k = 0; k < PR__N; k++) {
+		struct probe_req *q = &j->req[k];
+		struct probe_lookup *l = &j->look[k];
+		char entry[400], a[INET6_ADDRSTRLEN];
+		int32_t *err = k == PR_HTTP ? &j->res.r.http_err : k == PR_HTTPS ?
+			       &j->res.r.https_err : &j->res.r.api_err;
+
+		if (!j->url[k])
+			continue;
+		if (l->err) {
+			*err = l->err;
+			continue;
+		}
+		addr_ntop(&l->addr, a, sizeof(a));
+		snprintf(entry, sizeof(entry), j->v6 ? "%s:%u:[%s]" : "%s:%u:%s", j->host[k],
+			 j->port[k], a);
+		q->job = j;
+		q->kind = k;
+		q->resolve = curl_slist_append(NULL, entry);
+		if (k == PR_API)
+			q->headers = curl_slist_append(NULL, "Accept: application/captive+json");
+		if (!q->resolve || pn_easy_setup(q, j->url[k]) < 0) {
+			*err = -ENOMEM;
+			continue;
+		}
+		j->req_pending++;
+	}
+	if (j->req_pending == 0)
+		pn_job_finish(j);
+}
+
+static void pn_lookup_done(struct probe_lookup *l, void *ctx)
+{
+	struct probe_job *j = ctx;
+
+	if (l == &j->look[PR_HTTP]) {
+		j->res.r.dns_err = l->err;
+		j->res.r.dns_ms = l->ms;
+		j->res.r.dns_answers = l->answers;
+	} else if (l == &j->look[PL_HIJACK]) {
+		j->res.r.dns_hijack = l->err == 0;
+	}
+	if (--j->look_pending == 0)
+		pn_requests(j);
+}
+
+/* A host that is an IP literal needs no lookup. */
+static bool pn_literal(struct probe_job *j, int k)
+{
+	struct in6_addr a;
+
+	if (addr_parse(j->host[k], &a) < 0)
+		return false;
+	j->look[k].addr = a;
+	j->look[k].answers = 1;
+	return true;
+}
+
+static void pn_job_lookups(struct probe_job *j)
+{
+	struct probe_net *pn = j->pn;
+	char name[300];
+
+	j->look_pending = 1;     /* held until every lookup is started */
+	for (int k = 0; k < PR__N; k++) {
+		j->look[k].fd = -1;
+		if (!j->url[k] || pn_literal(j, k))
+			continue;
+		j->look_pending++;
+		probe_lookup_start(&j->look[k], pn->base, &j->m, j->host[k], j->v6,
+				   j->m.timeout_ms, pn_lookup_done, j);
+	}
+	/* A portal that answers every name answers this one too (issue 13). */
+	j->look[PL_HIJACK].fd = -1;
+	if (j->url[PR_HTTP] && !pn_literal(j, PR_HTTP) &&
+	    snprintf(name, sizeof(name), "mif-%08x%08x.%s", rand_u32(), rand_u32(),
+		     j->host[PR_HTTP]) < (int)sizeof(name) - 1) {
+		j->look_pending++;
+		probe_lookup_start(&j->look[PL_HIJACK], pn->base, &j->m, name, j->v6,
+				   j->m.timeout_ms, pn_lookup_done, j);
+	}
+	if (--j->look_pending == 0)
+		pn_requests(j);
+}
+
+static void pn_start(struct probe_net *pn, const struct msg_probe_start *m)
+{
+	struct probe_job *j;
+	bool tls;
+
+	if (pn->n_jobs >= PN_MAX_JOBS || !(j = calloc(1, sizeof(*j))))
+		return;          /* the engine's deadline frees its slot */
+	LIST_INSERT_HEAD(&pn->jobs, j, e);
+	pn->n_jobs++;
+	j->pn = pn;
+	j->m = *m;
+	j->m.api_url[sizeof(j->m.api_url) - 1] = '\0';
+	if (!j->m.timeout_ms || j->m.timeout_ms > 60000)
+		j->m.timeout_ms = pn->cfg.timeout_ms;
+	j->v6 = !IN6_IS_ADDR_UNSPECIFIED(&m->src6);
+	j->res.token = m->token;
+	j->res.handle = m->handle;
+	j->res.r.api_err = -ENOENT;
+	j->res.r.api_captive = -1;
+	j->url[PR_HTTP] = pn->cfg.http_url;
+	j->url[PR_HTTPS] = pn->cfg.https_url;
+	j->url[PR_API] = strncmp(j->m.api_url, "https://", 8) == 0 ? j->m.api_url : NULL;
+	for (int k = 0; k < PR__N; k++)
+		if (j->url[k] && conn_url_host(j->url[k], j->host[k], sizeof(j->host[k]),
+					       &j->port[k], &tls) < 0)
+			j->url[k] = NULL;
+	pn_job_lookups(j);
+}
+
+/* Portal case b (problem statement 4.1): the portal's answers go when it
+ * opens; what it said about other names is not kept for after login. */
+static void pn_flush(struct probe_net *pn, uint64_t handle)
+{
+	const char *id = netview_pvd_id(pn->nv, handle);
+	json_t *params, *out = NULL;
+	char err[128];
+
+	if (!id || !(params = json_pack("{s:s}", "pvd", id)))
+		return;
+	if (stub_flush(pn->stub, params, &out, err, sizeof(err)) == 0)
+		log_info("connectivity: %s opened: its cached DNS answers were dropped", id);
+	json_decref(out);
+	json_decref(params);
+}
+
+static void pn_msg(void *ctx, const struct ipc_msg *m)
+{
+	struct probe_net *pn = ctx;
+
+	if (m->hdr.type == MSG_PROBE_START && ipc_expect(m, sizeof(struct msg_probe_start)) == 0) {
+		struct msg_probe_start s;
+
+		memcpy(&s, m->data, sizeof(s));
+		pn_start(pn, &s);
+	} else if (m->hdr.type == MSG_PROBE_FLUSH &&
+		   ipc_expect(m, sizeof(struct msg_probe_flush)) == 0 && pn->stub) {
+		struct msg_probe_flush f;
+
+		memcpy(&f, m->data, sizeof(f));
+		pn_flush(pn, f.handle);
+	}
+}
+
+static void pn_event_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct probe_net *pn = arg;
+	int running;
+
+	curl_multi_socket_action(pn->multi, fd, (what & EV_READ ? CURL_CSELECT_IN : 0) |
+				 (what & EV_WRITE ? CURL_CSELECT_OUT : 0), &running);
+	pn_check(pn);
+}
+
+static void pn_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct probe_net *pn = arg;
+	int running;
+
+	(void)fd;
+	(void)what;
+	curl_multi_socket_action(pn->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	pn_check(pn);
+}
+
+static int pn_socket_cb(CURL *h, curl_socket_t s, int what, void *arg, void *sockp)
+{
+	struct probe_net *pn = arg;
+	struct event *ev = sockp;
+	short kind = EV_PERSIST | (what & CURL_POLL_IN ? EV_READ : 0) |
+		     (what & CURL_POLL_OUT ? EV_WRITE : 0);
+
+	(void)h;
+	if (what == CURL_POLL_REMOVE) {
+		if (ev)
+			event_free(ev);
+		curl_multi_assign(pn->multi, s, NULL);
+		return 0;
+	}
+	if (ev) {
+		event_del(ev);
+		event_assign(ev, pn->base, s, kind, pn_event_cb, pn);
+	} else {
+		ev = event_new(pn->base, s, kind, pn_event_cb, pn);
+		if (!ev)
+			return -1;
+		curl_multi_assign(pn->multi, s, ev);
+	}
+	event_add(ev, NULL);
+	return 0;
+}
+
+static int pn_timer_fn(CURLM *multi, long ms, void *arg)
+{
+	struct probe_net *pn = arg;
+	struct timeval tv = { ms / 1000, (suseconds_t)(ms % 1000) * 1000 };
+
+	(void)multi;
+	if (ms < 0)
+		evtimer_del(pn->timer);
+	else
+		evtimer_add(pn->timer, &tv);
+	return 0;
+}
+
+/* The CA file, read once: the process opens no file after start-up. */
+static void pn_read_ca(struct probe_net *pn)
+{
+	const char *path = pn->cfg.ca_file[0] ? pn->cfg.ca_file : PN_CA_DEFAULT;
+	FILE *f = fopen(path, "rb");
+	long n;
+
+	if (!f || fseek(f, 0, SEEK_END) < 0 || (n = ftell(f)) <= 0 || n > (16 << 20) ||
+	    fseek(f, 0, SEEK_SET) < 0 || !(pn->ca = malloc((size_t)n)) ||
+	    fread(pn->ca, 1, (size_t)n, f) != (size_t)n) {
+		log_warn("connectivity: cannot read the CA file %s: HTTPS probes will fail", path);
+		free(pn->ca);
+		pn->ca = NULL;
+	} else {
+		pn->ca_len = (size_t)n;
+	}
+	if (f)
+		fclose(f);
+}
+
+struct probe_net *probe_net_new(struct event_base *base, const struct conn_config *cfg,
+				struct netview *nv, struct stub *stub, int *err)
+{
+	struct probe_net *pn = calloc(1, sizeof(*pn));
+
+	*err = -ENOMEM;
+	if (!pn)
+		return NULL;
+	pn->base = base;
+	pn->cfg = *cfg;
+	pn->nv = nv;
+	pn->stub = stub;
+	LIST_INIT(&pn->jobs);
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		*err = -EIO;
+		free(pn);
+		return NULL;
+	}
+	pn->multi = curl_multi_init();
+	pn->timer = evtimer_new(base, pn_timer_cb, pn);
+	if (!pn->multi || !pn->timer) {
+		probe_net_free(pn);
+		return NULL;
+	}
+	curl_multi_setopt(pn->multi, CURLMOPT_SOCKETFUNCTION, pn_socket_cb);
+	curl_multi_setopt(pn->multi, CURLMOPT_SOCKETDATA, pn);
+	curl_multi_setopt(pn->multi, CURLMOPT_TIMERFUNCTION, pn_timer_fn);
+	curl_multi_setopt(pn->multi, CURLMOPT_TIMERDATA, pn);
+	pn_read_ca(pn);
+	pn->stall = probe_stall_new(base, nv);
+	if (!pn->stall)
+		log_warn("connectivity: no sock_diag socket: stalls are found by the periodic "
+			 "checks only");
+	netview_set_probe_cb(nv, pn_msg, pn);
+	*err = 0;
+	return pn;
+}
+
+void probe_net_free(struct probe_net *pn)
+{
+	if (!pn)
+		return;
+	while (!LIST_EMPTY(&pn->jobs))
+		pn_job_free(LIST_FIRST(&pn->jobs));
+	if (pn->multi)
+		curl_multi_cleanup(pn->multi);
+	if (pn->timer)
+		event_free(pn->timer);
+	probe_stall_free(pn->stall);
+	free(pn->ca);
+	free(pn);
+	curl_global_cleanup();
+}

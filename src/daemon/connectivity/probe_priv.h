@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/* Between probe_net.c (the jobs, libcurl) and probe_dns.c (the lookups). */
+#ifndef MIF_DAEMON_PROBE_PRIV_H
+#define MIF_DAEMON_PROBE_PRIV_H
+
+#include <event2/event.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "daemon/core/msg.h"
+#include "proto/dns.h"
+
+struct probe_lookup;
+typedef void (*probe_lookup_fn)(struct probe_lookup *l, void *ctx);
+
+/* One question (A or AAAA) to the first of the PvD's servers that has a
+ * source address of its family, from that address, on its interface. */
+struct probe_lookup {
+	int fd;
+	struct event *ev;
+	uint16_t id, qtype;
+	struct dns_question q;
+	uint64_t t0;
+	probe_lookup_fn done;
+	void *ctx;
+	bool running;
+	/* The outcome: err 0 with addr (the first address of qtype's family,
+	 * IPv4 as v4-mapped) and answers; -ENOENT NXDOMAIN, -ENODATA no
+	 * address, -EPROTO an error rcode, -ETIMEDOUT, or the socket's error. */
+	int err;
+	struct in6_addr addr;
+	unsigned answers;
+	uint32_t ms;
+};
+
+/* Start; done is called once, later, from the loop (also on failure). */
+void probe_lookup_start(struct probe_lookup *l, struct event_base *base,
+			const struct msg_probe_start *m, const char *name, bool v6,
+			uint32_t timeout_ms, probe_lookup_fn done, void *ctx);
+/* Stop without calling done (the job goes away). */
+void probe_lookup_stop(struct probe_lookup *l);
+
+/* A socket of family bound to the probe's interface and its source
+ * address of that family (when it has one): what every probe sends from. */
+int probe_socket(const struct msg_probe_start *m, int family, int type);
+
+/* probe_stall.c: TCP stalls seen through sock_diag, as hints to the
+ * engine. Opened before the seccomp filter (a netlink socket). */
+struct netview;
+struct probe_stall;
+struct probe_stall *probe_stall_new(struct event_base *base, struct netview *nv);
+void probe_stall_free(struct probe_stall *s);
+
+#endif

@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Stall detection from the traffic that already flows (issue 13, item 3),
+ * in the network-facing process: every quarter second the kernel's TCP
+ * sockets (sock_diag, opened before the process's seccomp filter) are
+ * read; a connection whose retransmission timer fired and was not answered
+ * yet, or whose SYN went again, tells the engine that the PvD its source
+ * address belongs to may have gone silent (MSG_PROBE_HINT). The engine
+ * then checks that PvD at once with a short deadline, instead of waiting
+ * for the next periodic check. At most one hint per PvD per second.
+ */
+#include <errno.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "common/addr.h"
+#include "common/log.h"
+#include "daemon/connectivity/probe_priv.h"
+#include "daemon/control/netview.h"
+#include "proto/nl.h"
+#include "proto/sockdiag.h"
+
+#define PS_PERIOD_MS 250
+#define PS_HINT_GAP_NS 1000000000ull
+#define PS_MAX_PVDS 64
+#define PS_TCP_STATES (1u << 1 | 1u << 2)    /* ESTABLISHED, SYN_SENT */
+
+struct probe_stall {
+	struct event *timer;
+	struct netview *nv;
+	int fd;
+	uint32_t seq;
+	uint64_t hinted[PS_MAX_PVDS];        /* handle, */
+	uint64_t hinted_at[PS_MAX_PVDS];     /* when last hinted */
+	unsigned counts[PS_MAX_PVDS];
+	uint64_t handles[PS_MAX_PVDS];
+	size_t n;
+	uint64_t dumps, stalled, hints, errors;
+};
+
+/* The PvDs whose prefixes hold the source (several when private IPv4
+ * prefixes overlap: each is checked). */
+static void ps_match(struct probe_stall *s, const struct sockdiag_tcp *t)
+{
+	const struct pvd_store *st = netview_store(s->nv);
+	const struct pvd *p;
+
+	TAILQ_FOREACH(p, &st->pvds, e) {
+		const struct pvd_prefix *x;
+		size_t i;
+
+		TAILQ_FOREACH(x, &p->prefixes, e)
+			if (addr_in_prefix(&t->src, &x->prefix, x->plen))
+				break;
+		if (!x)
+			continue;
+		for (i = 0; i < s->n && s->handles[i] != p->handle; i++)
+			;
+		if (i == s->n) {
+			if (s->n == PS_MAX_PVDS)
+				continue;
+			s->handles[s->n] = p->handle;
+			s->counts[s->n++] = 0;
+		}
+		s->counts[i]++;
+	}
+}
+
+/* Read one family's dump to its end (bounded by the socket's data). */
+static int ps_dump(struct probe_stall *s, uint8_t family)
+{
+	uint8_t req[128], buf[32768];
+	int n = sockdiag_build_request(req, sizeof(req), family, PS_TCP_STATES, ++s->seq);
+
+	if (n < 0 || send(s->fd, req, (size_t)n, 0) < 0)
+		return -errno;
+	for (int round = 0; round < 4096; round++) {
+		ssize_t len = recv(s->fd, buf, sizeof(buf), 0);
+		const struct nlmsghdr *h;
+		size_t off = 0;
+
+		if (len < 0)
+			return errno == EINTR ? 0 : -errno;
+		while ((h = nl_next(buf, (size_t)len, &off)) != NULL) {
+			struct sockdiag_tcp t;
+			int r;
+
+			if (h->nlmsg_seq != s->seq)
+				continue;
+			r = sockdiag_parse(h, &t);
+			if (r <= 0)
+				return r;
+			if (sockdiag_stalled(&t)) {
+				s->stalled++;
+				ps_match(s, &t);
+			}
+		}
+	}
+	return -E2BIG;
+}
+
+static void ps_hints(struct probe_stall *s)
+{
+	uint64_t now = log_now_ns();
+
+	for (size_t i = 0; i < s->n; i++) {
+		size_t j, k = 0;
+
+		for (j = 0; j < PS_MAX_PVDS && s->hinted[j] != s->handles[i]; j++)
+			if (s->hinted_at[j] < s->hinted_at[k])
+				k = j;                  /* the oldest slot, for reuse */
+		if (j < PS_MAX_PVDS && now - s->hinted_at[j] < PS_HINT_GAP_NS)
+			continue;
+		if (j == PS_MAX_PVDS)
+			j = k;
+		struct msg_probe_hint m = { .handle = s->handles[i], .reason = MSG_HINT_TCP_STALL,
+					    .sockets = s->counts[i] };
+
+		s->hinted[j] = s->handles[i];
+		s->hinted_at[j] = now;
+		if (netview_send(s->nv, MSG_PROBE_HINT, &m, sizeof(m)) == 0)
+			s->hints++;
+	}
+}
+
+static void ps_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct probe_stall *s = arg;
+	struct timeval tv = { 0, PS_PERIOD_MS * 1000 };
+
+	(void)fd;
+	(void)what;
+	s->n = 0;
+	if (ps_dump(s, AF_INET6) < 0 || ps_dump(s, AF_INET) < 0)
+		s->errors++;
+	s->dumps++;
+	ps_hints(s);
+	evtimer_add(s->timer, &tv);
+}
+
+struct probe_stall *probe_stall_new(struct event_base *base, struct netview *nv)
+{
+	struct probe_stall *s = calloc(1, sizeof(*s));
+	struct timeval tv = { 0, PS_PERIOD_MS * 1000 };
+	struct timeval rcv = { 0, 200000 };
+
+	if (!s)
+		return NULL;
+	s->nv = nv;
+	s->fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	if (s->fd < 0 || setsockopt(s->fd, SOL_SOCKET, SO_RCVTIMEO, &rcv, sizeof(rcv)) < 0 ||
+	    !(s->timer = evtimer_new(base, ps_timer_cb, s)) || evtimer_add(s->timer, &tv) < 0) {
+		probe_stall_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void probe_stall_free(struct probe_stall *s)
+{
+	if (!s)
+		return;
+	if (s->timer)
+		event_free(s->timer);
+	if (s->fd >= 0)
+		close(s->fd);
+	free(s);
+}

@@ -1,0 +1,122 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# A network goes silent while a TCP transfer runs through it (issue 13,
+# item 3; problem statement 4.4 case 1): mifd sees the transfer's
+# retransmission timeouts through sock_diag, checks that PvD at once with a
+# short deadline, and moves the default for new connections to the other
+# valid network without waiting for the hourly check. The transfer itself
+# is not cut by mifd (it stalls because its network did).
+#
+#   i1 (nginx 204, TCP sink :9000) -- r1 -- h:eth0  (2001:db8:1::/64, preference high)
+#   i2 (nginx 204)                 -- r2 -- h:eth1  (2001:db8:2::/64)
+# r1 is then blackholed: nftables on r1 drops everything from h's link.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/mif.sh"
+
+world_init
+world_require jq radvd dnsmasq nginx curl nc nft
+T=$WORLD_TMP
+world_require openssl
+# Both networks fully valid (HTTP and HTTPS), as most are: a test CA.
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=mif test CA" \
+	-keyout "$T/ca.key" -out "$T/ca.pem" >/dev/null 2>&1 || world_fail "openssl: CA"
+openssl req -newkey rsa:2048 -nodes -subj "/CN=check.test" -keyout "$T/check.key" \
+	-out "$T/check.csr" >/dev/null 2>&1 || world_fail "openssl: CSR"
+printf 'subjectAltName=DNS:check.test\n' >"$T/san.ext"
+openssl x509 -req -in "$T/check.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" -CAcreateserial \
+	-days 2 -extfile "$T/san.ext" -out "$T/check.pem" >/dev/null 2>&1 || world_fail "openssl: sign"
+world_host h
+for n in 1 2; do
+	world_router "r$n"
+	world_host "i$n"
+	world_link "r$n" eth0 h "eth$((n - 1))"
+	world_addr "r$n" eth0 "2001:db8:$n::1/64"
+	world_link "r$n" eth1 "i$n" eth0
+	world_addr "r$n" eth1 "2001:db8:f$n::1/64"
+	world_addr "i$n" eth0 "2001:db8:f$n::80/64"
+	ip -n "$(world_ns "i$n")" -6 route add default via "2001:db8:f$n::1"
+	mkdir -p "$T/nginx-$n"
+	cat >"$T/nginx-$n/nginx.conf" <<CONF
+user root;
+worker_processes 1;
+pid $T/nginx-$n/nginx.pid;
+error_log $T/nginx-$n/error.log;
+events { worker_connections 64; }
+http {
+	access_log off;
+	client_body_temp_path $T/nginx-$n; proxy_temp_path $T/nginx-$n;
+	fastcgi_temp_path $T/nginx-$n; uwsgi_temp_path $T/nginx-$n; scgi_temp_path $T/nginx-$n;
+	server { listen [::]:80; location / { return 204; } }
+	server { listen [::]:443 ssl; ssl_certificate $T/check.pem;
+		ssl_certificate_key $T/check.key; location / { return 204; } }
+}
+CONF
+	world_bg "i$n" "nginx-$n" nginx -c "$T/nginx-$n/nginx.conf" -g 'daemon off;'
+	mif_dnsmasq "r$n" "dns$n" "port=53
+listen-address=2001:db8:$n::1
+bind-interfaces
+no-resolv
+host-record=check.test,2001:db8:f$n::80"
+	pref=medium
+	[ "$n" = 1 ] && pref=high
+	world_radvd "r$n" "interface eth0 { AdvSendAdvert on; MinRtrAdvInterval 3; MaxRtrAdvInterval 4;
+		AdvDefaultLifetime 600; AdvDefaultPreference $pref;
+		prefix 2001:db8:$n::/64 { AdvOnLink on; AdvAutonomous on; };
+		RDNSS 2001:db8:$n::1 { AdvRDNSSLifetime 600; }; };"
+done
+world_bg i1 sink nc -6 -l -k 9000
+cat >"$T/mifd.conf" <<EOF2
+[connectivity]
+http_url = http://check.test/generate_204
+https_url = https://check.test/generate_204
+ca_file = $T/ca.pem
+backoff_max = 2
+timeout_ms = 2000
+EOF2
+WORLD_CONNECTIVITY=1 world_mifd h --config "$T/mifd.conf"
+P1=$(mif_pvd_on eth0)
+P2=$(mif_pvd_on eth1)
+mif_expect "both networks valid" 20 \
+	"length == 2 and ($P1[0].connectivity_state == \"valid\")
+	 and ($P2[0].connectivity_state == \"valid\")"
+json=$(mif_pvds)
+ID1=$(printf '%s' "$json" | jq -r "$P1[0].id")
+ID2=$(printf '%s' "$json" | jq -r "$P2[0].id")
+default6() { world_ctl --json status | jq -r '.routing.default_pvd.ipv6 // empty'; }
+is_default() { [ "$(default6)" = "$1" ]; }
+world_wait_for "r1 (router preference high) is the default" 10 is_default "$ID1"
+
+# A transfer through the default network (no bound source: the kernel's
+# choice, r1), paced so that data is always in flight.
+world_bg h upload curl -s -H 'Expect:' --limit-rate 50k -T /dev/zero \
+	"http://[2001:db8:f1::80]:9000/"
+UPLOAD_PID=$WORLD_LAST_PID
+sleep 1
+world__alive "$UPLOAD_PID" || world_fail "the upload did not start"
+checks_before=$(printf '%s' "$json" | jq "$P1[0].connectivity.checks")
+
+# r1 goes silent.
+world_exec r1 nft -f - <<'NFT' || world_fail "nft on r1"
+table inet blackhole {
+	chain input { type filter hook input priority 0; iifname "eth0" drop; }
+	chain forward { type filter hook forward priority 0; drop; }
+}
+NFT
+t0=$(world__now_ms)
+# Target 1 s (bench/); a generous deadline here.
+world_wait_for "r1 demoted while the transfer stalls" 5 is_default "$ID2"
+t1=$(world__now_ms)
+world_log "ok - the default moved to r2 $((t1 - t0)) ms after r1 went silent"
+json=$(mif_pvds)
+check() { printf '%s' "$json" | world_jq "$1" >/dev/null; }
+world_assert "r1 is no-internet, found by a check that followed a stall" \
+	check "$P1[0].connectivity_state == \"no-internet\" and $P1[0].connectivity.stalls >= 1
+	       and $P1[0].connectivity.checks > $checks_before"
+world_assert "r2 was not disturbed" check "$P2[0].connectivity_state == \"valid\""
+world__alive "$UPLOAD_PID" || world_fail "the transfer was cut"
+world_log "ok - the stalled transfer is still there: mifd cut nothing"
+st=$(world_ctl --json status | jq '.connectivity.stall_hints')
+[ "$st" -ge 1 ] || world_fail "no stall hint counted"
+world_pass
