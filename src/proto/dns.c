@@ -556,13 +556,6 @@ int dns_min_ttl(const uint8_t *msg, size_t len, uint32_t *ttl)
 	return 0;
 }
 
-/* What dns_find_opt() reports, gathered before any out-parameter. */
-struct dns_opt {
-	uint16_t udp_size;
-	uint8_t ext_rcode;
-	bool do_bit;
-};
-
 /* Check and decode an OPT RR (RFC 6891 section 6.1.2): owner the root,
  * CLASS the payload size, TTL = EXTENDED-RCODE, VERSION, DO, Z. */
 static int dns_opt_decode(const struct dns_rr *rr, struct dns_opt *o)
@@ -572,12 +565,12 @@ static int dns_opt_decode(const struct dns_rr *rr, struct dns_opt *o)
 	/* Section 6.2.5: values below 512 are treated as 512. */
 	o->udp_size = rr->class < DNS_UDP_MIN ? DNS_UDP_MIN : rr->class;
 	o->ext_rcode = (uint8_t)(rr->ttl >> 24);
+	o->version = (uint8_t)(rr->ttl >> 16);
 	o->do_bit = rr->ttl & DNS_OPT_DO;
 	return 0;
 }
 
-int dns_find_opt(const uint8_t *msg, size_t len, uint16_t *udp_size,
-		 uint8_t *ext_rcode, bool *do_bit)
+int dns_get_opt(const uint8_t *msg, size_t len, struct dns_opt *out)
 {
 	struct dns_header h;
 	struct dns_opt o = { 0 };
@@ -586,7 +579,7 @@ int dns_find_opt(const uint8_t *msg, size_t len, uint16_t *udp_size,
 	size_t off;
 	int r;
 
-	if (!msg)
+	if (!msg || !out)
 		return -EINVAL;
 	if (dns_parse_header(msg, len, &h) < 0 || dns_first_rr(msg, len, &off) < 0)
 		return -EBADMSG;
@@ -609,6 +602,18 @@ int dns_find_opt(const uint8_t *msg, size_t len, uint16_t *udp_size,
 		return r;
 	if (!found)
 		return -ENOENT;
+	*out = o;
+	return 0;
+}
+
+int dns_find_opt(const uint8_t *msg, size_t len, uint16_t *udp_size,
+		 uint8_t *ext_rcode, bool *do_bit)
+{
+	struct dns_opt o;
+	int r = msg ? dns_get_opt(msg, len, &o) : -EINVAL;
+
+	if (r < 0)
+		return r;
 	if (udp_size)
 		*udp_size = o.udp_size;
 	if (ext_rcode)
@@ -630,14 +635,34 @@ static void dns_put_header(struct wbuf *w, uint16_t id, uint16_t flags,
 	wbuf_be16(w, arcount);
 }
 
-/* An OPT RR without options, version 0, DO clear (RFC 6891 6.1.2). */
-static void dns_put_opt(struct wbuf *w, uint16_t udp_size)
+/* An OPT RR without options (RFC 6891 section 6.1.2): the upper 8 bits
+ * of the extended RCODE, version 0, the DO bit (RFC 3225 section 3). */
+static void dns_put_opt(struct wbuf *w, uint16_t udp_size, uint8_t ext_rcode, bool do_bit)
 {
 	wbuf_u8(w, 0);
 	wbuf_be16(w, DNS_TYPE_OPT);
 	wbuf_be16(w, udp_size);
-	wbuf_be32(w, 0);
+	wbuf_be32(w, (uint32_t)ext_rcode << 24 | (do_bit ? DNS_OPT_DO : 0));
 	wbuf_be16(w, 0);
+}
+
+int dns_append_opt(uint8_t *msg, size_t len, size_t cap, uint16_t udp_size, uint8_t ext_rcode,
+		   bool do_bit)
+{
+	struct wbuf w;
+	uint16_t ar;
+
+	if (!msg || len < DNS_HEADER_LEN || len > cap)
+		return -EINVAL;
+	ar = dns_hdr_arcount(msg);
+	if (ar == 0xffff)
+		return -ENOBUFS;
+	wbuf_init(&w, msg + len, cap - len);
+	dns_put_opt(&w, udp_size, ext_rcode, do_bit);
+	if (w.overflow)
+		return -ENOBUFS;
+	dns_hdr_set_arcount(msg, (uint16_t)(ar + 1));
+	return (int)(len + w.len);
 }
 
 int dns_build_query(uint8_t *buf, size_t cap, uint16_t id, const char *name,
@@ -656,7 +681,7 @@ int dns_build_query(uint8_t *buf, size_t cap, uint16_t id, const char *name,
 	wbuf_be16(&w, qtype);
 	wbuf_be16(&w, DNS_CLASS_IN);
 	if (edns_udp_size)
-		dns_put_opt(&w, edns_udp_size);
+		dns_put_opt(&w, edns_udp_size, 0, false);
 	if (w.overflow)
 		return -ENOBUFS;
 	return (int)w.len;
@@ -695,6 +720,20 @@ int dns_build_error(uint8_t *buf, size_t cap, const uint8_t *query, size_t qlen,
 	if (w.overflow)
 		return -ENOBUFS;
 	return (int)w.len;
+}
+
+int dns_build_error_opt(uint8_t *buf, size_t cap, const uint8_t *query, size_t qlen,
+			uint16_t rcode, uint16_t udp_size, bool do_bit)
+{
+	int n;
+
+	/* RFC 6891 section 6.1.3: 12 bits, the upper 8 in the OPT RR. */
+	if (rcode > 0xfff)
+		return -EINVAL;
+	n = dns_build_error(buf, cap, query, qlen, (uint8_t)(rcode & DNS_RCODE_MASK));
+	if (n < 0)
+		return n;
+	return dns_append_opt(buf, (size_t)n, cap, udp_size, (uint8_t)(rcode >> 4), do_bit);
 }
 
 /* Length of a dotted name without one trailing dot. */

@@ -19,6 +19,11 @@
 #define DNS_HEADER_LEN 12          /* RFC 1035 section 4.1.1 */
 #define DNS_UDP_MIN 512            /* RFC 1035 section 4.2.1, RFC 6891 6.2.5 */
 #define DNS_MAX_RRS_PER_SECTION 64 /* walked by dns_min_ttl(), dns_find_opt() */
+/* The presentation text of any wire name fits, NUL included: at most 254
+ * octets before the root, each label octet "\DDD" (4 characters) at worst
+ * and a '.' between labels: 4 * 253 + 1 = 1013 (RFC 1035 sections 2.3.4
+ * and 5.1). DNAME_MAX_TEXT is for the strict names of dname_from_wire(). */
+#define DNS_NAME_TEXT_MAX 1024
 /* The largest query dns_build_query() makes: header, a 255-octet name,
  * QTYPE and QCLASS, and an empty OPT RR. */
 #define DNS_QUERY_MAX (DNS_HEADER_LEN + DNAME_MAX_WIRE + 4 + 11)
@@ -47,6 +52,7 @@ enum {
 	DNS_RCODE_NXDOMAIN = 3,
 	DNS_RCODE_NOTIMP = 4,
 	DNS_RCODE_REFUSED = 5,
+	DNS_RCODE_BADVERS = 16,    /* extended (RFC 6891 section 9): needs OPT */
 };
 
 /*
@@ -176,6 +182,16 @@ static inline void dns_hdr_set_rd(uint8_t *msg, bool on)
 	dns_hdr_set_bit2(msg, DNS_HDR_HI(DNS_F_RD), on);
 }
 
+static inline void dns_hdr_set_bit3(uint8_t *msg, uint8_t bit, bool on)
+{
+	msg[3] = (uint8_t)((msg[3] & ~bit) | (on ? bit : 0));
+}
+
+static inline void dns_hdr_set_ad(uint8_t *msg, bool on)
+{
+	dns_hdr_set_bit3(msg, DNS_HDR_LO(DNS_F_AD), on);
+}
+
 /* rcode is masked to its 4 bits; RA, Z, AD and CD are kept. */
 static inline void dns_hdr_set_rcode(uint8_t *msg, uint8_t rcode)
 {
@@ -240,7 +256,7 @@ struct dns_question {
 	 * matching): no trailing dot, "." for the root; a '.' or '\\'
 	 * inside a label is escaped with '\\', and octets outside graphic
 	 * ASCII are written "\DDD" (RFC 1035 section 5.1). */
-	char name[DNAME_MAX_TEXT + 1];
+	char name[DNS_NAME_TEXT_MAX];
 	/* Lowercased uncompressed wire form, for hashing and cache keys. */
 	uint8_t wire[DNAME_MAX_WIRE];
 	size_t wire_len;
@@ -267,8 +283,8 @@ int dns_parse_header(const uint8_t *msg, size_t len, struct dns_header *h);
 /*
  * Parse the header and the one question of msg. -EBADMSG unless qdcount
  * is 1 (RFC 9619: QDCOUNT is 1 for opcode QUERY) and the question is well
- * formed; -ENAMETOOLONG when the name is valid but its escaped text does
- * not fit q->name (only names with many odd octets: answer REFUSED).
+ * formed. The name's text always fits q->name (DNS_NAME_TEXT_MAX): the
+ * wire form's 255 octets are the limit, however many octets are escaped.
  * On success *end_off (may be NULL) is the offset of the first answer RR.
  * q is written only on success.
  */
@@ -278,8 +294,8 @@ int dns_parse_question(const uint8_t *msg, size_t len, struct dns_question *q,
 /*
  * The hot-path form of dns_parse_question(): only the lowercased wire name,
  * QTYPE and QCLASS; q->name is left empty (fill it with dns_name_text()
- * when needed). The same checks otherwise, except the text length, so
- * -ENAMETOOLONG is not returned; q may be partly written on failure.
+ * when needed). The same checks otherwise; q may be partly written on
+ * failure.
  */
 int dns_parse_question_wire(const uint8_t *msg, size_t len, struct dns_question *q,
 			    size_t *end_off);
@@ -327,16 +343,35 @@ int dns_answer_matches(const uint8_t *resp, size_t rlen, uint16_t id,
  */
 int dns_min_ttl(const uint8_t *msg, size_t len, uint32_t *ttl);
 
+/* An OPT RR's fields (RFC 6891 section 6.1.2). */
+struct dns_opt {
+	uint16_t udp_size;         /* below 512 read as 512 (section 6.2.5) */
+	uint8_t ext_rcode;         /* upper 8 bits of the extended RCODE */
+	uint8_t version;           /* EDNS version (section 6.1.3) */
+	bool do_bit;               /* RFC 3225 */
+};
+
 /*
- * The OPT RR of the additional section (RFC 6891 section 6.1.2): the
- * requestor's UDP payload size (below 512 read as 512, section 6.2.5),
- * the upper 8 bits of the extended RCODE and the DO bit (RFC 3225).
+ * The OPT RR of the additional section (RFC 6891 section 6.1.2) into *o.
  * -ENOENT if there is none, -EBADMSG if there are two (section 6.1.1) or
  * its owner is not the root, -E2BIG past DNS_MAX_RRS_PER_SECTION per
- * section. Any out-parameter may be NULL; none is written on failure.
+ * section. *o is written only on success.
  */
+int dns_get_opt(const uint8_t *msg, size_t len, struct dns_opt *o);
+
+/* dns_get_opt() field by field: any out-parameter may be NULL; none is
+ * written on failure. */
 int dns_find_opt(const uint8_t *msg, size_t len, uint16_t *udp_size,
 		 uint8_t *ext_rcode, bool *do_bit);
+
+/*
+ * Append an OPT RR without options (version 0, the given payload size,
+ * upper 8 bits of the extended RCODE and DO bit) to the message msg[0..len)
+ * and count it in ARCOUNT. Returns the new length; -ENOBUFS if it does not
+ * fit in cap (msg unchanged), -EINVAL if len is shorter than a header.
+ */
+int dns_append_opt(uint8_t *msg, size_t len, size_t cap, uint16_t udp_size, uint8_t ext_rcode,
+		   bool do_bit);
 
 /*
  * Build a standard query (opcode QUERY, class IN) for the dotted name
@@ -361,6 +396,16 @@ int dns_build_query(uint8_t *buf, size_t cap, uint16_t id, const char *name,
 int dns_build_error(uint8_t *buf, size_t cap, const uint8_t *query, size_t qlen,
 		    uint8_t rcode);
 
+/*
+ * dns_build_error() for a query that carried OPT (RFC 6891 section 7: the
+ * reply carries one too): rcode is the 12-bit extended RCODE (BADVERS is
+ * 16), its low 4 bits in the header and the upper 8 in an appended OPT RR
+ * of version 0 with udp_size and do_bit (RFC 3225: DO is copied from the
+ * query). -EINVAL for rcode > 4095; otherwise as dns_build_error().
+ */
+int dns_build_error_opt(uint8_t *buf, size_t cap, const uint8_t *query, size_t qlen,
+			uint16_t rcode, uint16_t udp_size, bool do_bit);
+
 /* The address a reverse name stands for, as a prefix: "5.0.0.10.in-addr.arpa"
  * gives 10.0.0.5/32 (IPv4 mapped, length + 96); partial names give shorter
  * prefixes. -EINVAL if qname is not a well-formed reverse name. */
@@ -382,8 +427,8 @@ const char *dns_type_name(uint16_t type, char *buf, size_t len);
 /* "aaaa", "AAAA", "TYPE28", "28": the type; -EINVAL otherwise (and OPT). */
 int dns_type_from_name(const char *name);
 /* Presentation form of an uncompressed wire name, as in struct
- * dns_question's name ("." for the root); -ENAMETOOLONG if out is short,
- * -EBADMSG if the wire is not a name. */
+ * dns_question's name ("." for the root); -ENAMETOOLONG if out is short
+ * (DNS_NAME_TEXT_MAX never is), -EBADMSG if the wire is not a name. */
 int dns_name_text(const uint8_t *wire, size_t wire_len, char *out, size_t outsz);
 /* Read a possibly compressed name at *off (dname_from_msg_raw rules) as
  * presentation text; *off moves past it only on success. */

@@ -39,7 +39,7 @@ static int dns_rd_fields_name(const uint8_t *msg, size_t len, const struct dns_r
 {
 	const uint8_t *d = msg + rr->rdata_off;
 	size_t off = rr->rdata_off + 2 * fields, end = rr->rdata_off + rr->rdlength;
-	char name[DNAME_MAX_TEXT + 1];
+	char name[DNS_NAME_TEXT_MAX];
 
 	if (rr->rdlength <= 2 * fields || dns_rd_name(msg, len, &off, end, name, sizeof(name)) < 0 ||
 	    off != end)
@@ -57,7 +57,7 @@ static int dns_rd_soa(const uint8_t *msg, size_t len, const struct dns_rr *rr, c
 		      size_t cap)
 {
 	size_t off = rr->rdata_off, end = rr->rdata_off + rr->rdlength;
-	char mname[DNAME_MAX_TEXT + 1], rname[DNAME_MAX_TEXT + 1];
+	char mname[DNS_NAME_TEXT_MAX], rname[DNS_NAME_TEXT_MAX];
 	uint32_t v[5];
 
 	if (dns_rd_name(msg, len, &off, end, mname, sizeof(mname)) < 0 ||

@@ -8,7 +8,7 @@
  *
  *   mif-dns-spoof -l ADDR -a ANSWER [-6 ANSWER6] [-p PORT] [--forged ADDR]
  *                 [--wrong-id] [--wrong-question] [--from ADDR2] [--from-port P]
- *                 [--truncate] [--drop] [--count FILE] [--log FILE]
+ *                 [--truncate] [--drop] [--ad] [--count FILE] [--log FILE]
  *                 [--ttl N] [--max-seconds N]
  *
  * Listens on ADDR:PORT (default 53), UDP and TCP. Every A query is answered
@@ -25,6 +25,9 @@
  *   --truncate        UDP answers have TC set and no answer records; TCP
  *                     (same port) gets the full answer;
  *   --drop            never answer (queries are still counted and logged);
+ *   --ad              set AD in answers to queries that set AD or DO, as a
+ *                     validating resolver that found the data authentic
+ *                     does (RFC 6840 section 5.7);
  *   --delay MS        answer each UDP query MS milliseconds late (a
  *                     satellite or congested network), one at a time;
  *   --count FILE      FILE always holds the number of well-formed queries
@@ -94,7 +97,7 @@ struct spoof {
 	struct in_addr answer4, forged4;
 	struct in6_addr answer6, forged6;
 	bool has_answer4, has_answer6;
-	bool wrong_id, wrong_question, truncate, drop;
+	bool wrong_id, wrong_question, truncate, drop, ad;
 	long delay_ms;
 	const char *from;
 	unsigned from_port;
@@ -110,6 +113,7 @@ struct spoof {
 struct query {
 	uint16_t id, flags, qtype, qclass;
 	size_t qend;                 /* offset just past the question */
+	bool ad_or_do;               /* AD set, or DO in an OPT right after the question */
 	char name[NAME_MAX_WIRE + 2];
 };
 
@@ -119,7 +123,8 @@ static void spoof_usage(FILE *f)
 {
 	fputs("usage: mif-dns-spoof -l ADDR -a ANSWER [-6 ANSWER6] [-p PORT] [--forged ADDR]\n"
 	      "                     [--wrong-id] [--wrong-question] [--from ADDR2] [--from-port P]\n"
-	      "                     [--truncate] [--drop] [--count FILE] [--log FILE] [--ttl N]\n"
+	      "                     [--truncate] [--drop] [--ad] [--count FILE] [--log FILE]\n"
+	      "                     [--ttl N]\n"
 	      "                     [--max-seconds N]\n"
 	      "       mif-dns-spoof --flood ADDR:PORT N [--seed S]\n"
 	      "       mif-dns-spoof --tcp-junk ADDR:PORT\n"
@@ -136,6 +141,7 @@ static void spoof_usage(FILE *f)
 	      "  --from-port P      first send an answer from ADDR:P\n"
 	      "  --truncate         UDP answers carry TC and no records; TCP gets them all\n"
 	      "  --drop             never answer\n"
+	      "  --ad               set AD when the query sets AD or DO (RFC 6840 5.7)\n"
 	      "  --delay MS         answer UDP queries MS milliseconds late\n"
 	      "  --count FILE       keep the number of queries received in FILE\n"
 	      "  --log FILE         append \"udp|tcp QNAME TYPE PEER\" per query\n"
@@ -294,6 +300,11 @@ static const char *spoof_parse(const uint8_t *m, size_t len, struct query *q)
 	q->qtype = get16(m + off);
 	q->qclass = get16(m + off + 2);
 	q->qend = off + 4;
+	/* RFC 6840 section 5.7: AD in the query, or DO (RFC 3225) in an OPT
+	 * RR (root owner, type 41) that follows the question directly. */
+	q->ad_or_do = (q->flags & 0x0020) ||
+		      (get16(m + 10) >= 1 && q->qend + 11 <= len && m[q->qend] == 0 &&
+		       get16(m + q->qend + 1) == 41 && (m[q->qend + 7] & 0x80));
 	return NULL;
 }
 
@@ -313,6 +324,8 @@ static size_t spoof_answer(const struct spoof *s, const uint8_t *m, const struct
 
 	if (tc)
 		flags |= 0x0200;
+	if (s->ad && q->ad_or_do)
+		flags |= 0x0020;
 	memset(out, 0, DNS_HDR);
 	put16(out, id);
 	put16(out + 2, flags);
@@ -1029,7 +1042,7 @@ int main(int argc, char **argv)
 {
 	enum { OPT_WRONG_ID = 256, OPT_WRONG_Q, OPT_FROM, OPT_FROM_PORT, OPT_TRUNC, OPT_DROP, OPT_COUNT,
 	       OPT_LOG, OPT_TTL, OPT_MAX, OPT_FORGED, OPT_FLOOD, OPT_SEED, OPT_TCP_JUNK, OPT_DELAY,
-	       OPT_TCP_PIPE };
+	       OPT_TCP_PIPE, OPT_AD };
 	static const struct option opts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "listen", required_argument, NULL, 'l' },
@@ -1043,6 +1056,7 @@ int main(int argc, char **argv)
 		{ "from-port", required_argument, NULL, OPT_FROM_PORT },
 		{ "truncate", no_argument, NULL, OPT_TRUNC },
 		{ "drop", no_argument, NULL, OPT_DROP },
+		{ "ad", no_argument, NULL, OPT_AD },
 		{ "delay", required_argument, NULL, OPT_DELAY },
 		{ "count", required_argument, NULL, OPT_COUNT },
 		{ "log", required_argument, NULL, OPT_LOG },
@@ -1107,6 +1121,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_DROP:
 			s.drop = true;
+			break;
+		case OPT_AD:
+			s.ad = true;
 			break;
 		case OPT_DELAY:
 			s.delay_ms = spoof_number("--delay", optarg, 1, 30000);

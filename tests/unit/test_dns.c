@@ -250,16 +250,34 @@ static void test_question_odd_octets(void **state)
 	assert_int_equal(q.qtype, DNS_TYPE_TXT);
 }
 
-static void test_question_text_too_long(void **state)
+/* Issue 19: the wire form's 255 octets are the limit, not the text's. */
+static void test_question_text_escaped(void **state)
 {
-	uint8_t m[512];
-	struct dns_question q = { .qtype = 77 };
+	uint8_t m[512], w[DNAME_MAX_WIRE];
+	struct dns_question q;
 	size_t n = make_query(m, 3, 63, 0x01);
+	char text[DNS_NAME_TEXT_MAX];
 
 	(void)state;
-	/* 193 wire octets, but 3 * 63 * 4 + 2 = 758 characters escaped. */
-	assert_int_equal(dns_parse_question(m, n, &q, NULL), -ENAMETOOLONG);
-	assert_int_equal(q.qtype, 77);
+	/* 193 wire octets, 3 * 63 * 4 + 2 = 758 characters escaped. */
+	assert_int_equal(dns_parse_question(m, n, &q, NULL), 0);
+	assert_int_equal(strlen(q.name), 758);
+	assert_memory_equal(q.name, "\\001\\001", 8);
+	/* 255 octets, labels of 63, 63, 63 and 61 binary octets: 4 * 250
+	 * characters and 3 dots; one octet short of room is -ENAMETOOLONG. */
+	n = 0;
+	for (int l = 0; l < 4; l++) {
+		size_t ll = l < 3 ? 63 : 61;
+
+		w[n++] = (uint8_t)ll;
+		memset(w + n, 0xff, ll);
+		n += ll;
+	}
+	w[n++] = 0;
+	assert_int_equal(n, DNAME_MAX_WIRE);
+	assert_int_equal(dns_name_text(w, n, text, sizeof(text)), 0);
+	assert_int_equal(strlen(text), 4 * 250 + 3);
+	assert_int_equal(dns_name_text(w, n, text, 1003), -ENAMETOOLONG);
 }
 
 static void test_question_counts(void **state)
@@ -893,6 +911,84 @@ static void test_build_error(void **state)
 	assert_int_equal(dns_answer_matches(buf, (size_t)n, 0xabcd, &q), 1);
 }
 
+/* RFC 6891 section 6.1.3: the version is read, so a stub can answer a
+ * version it does not implement with BADVERS. */
+static void test_get_opt_version(void **state)
+{
+	uint8_t m[sizeof(msg_opt)];
+	struct dns_opt o = { .version = 9 };
+
+	(void)state;
+	assert_int_equal(dns_get_opt(msg_opt, sizeof(msg_opt), &o), 0);
+	assert_int_equal(o.version, 0);
+	assert_int_equal(o.udp_size, 1232);
+	assert_true(o.do_bit);
+	memcpy(m, msg_opt, sizeof(m));
+	m[OPT_AT + 6] = 1;                     /* TTL: ext rcode, VERSION, DO|Z */
+	assert_int_equal(dns_get_opt(m, sizeof(m), &o), 0);
+	assert_int_equal(o.version, 1);
+	assert_int_equal(o.ext_rcode, 0);
+	o.version = 7;
+	assert_int_equal(dns_get_opt(msg_a, sizeof(msg_a), &o), -ENOENT);
+	assert_int_equal(o.version, 7);
+}
+
+/* RFC 6891 sections 6.1.3 and 7: an error reply to a query with OPT has an
+ * OPT RR of version 0; BADVERS (16) is 1 in the OPT TTL's top octet and 0
+ * in the header; DO is copied (RFC 3225 section 3). */
+static void test_build_error_opt(void **state)
+{
+	uint8_t buf[512];
+	struct dns_header h;
+	struct dns_opt o;
+	int n;
+
+	(void)state;
+	n = dns_build_error_opt(buf, sizeof(buf), query_0x20, sizeof(query_0x20),
+				DNS_RCODE_BADVERS, 1232, true);
+	assert_int_equal(n, sizeof(query_0x20) + 11);
+	assert_int_equal(dns_parse_header(buf, (size_t)n, &h), 0);
+	assert_true(h.qr);
+	assert_int_equal(h.rcode, 0);
+	assert_int_equal(h.arcount, 1);
+	assert_int_equal(dns_get_opt(buf, (size_t)n, &o), 0);
+	assert_int_equal(o.ext_rcode, 1);
+	assert_int_equal(o.version, 0);
+	assert_int_equal(o.udp_size, 1232);
+	assert_true(o.do_bit);
+	n = dns_build_error_opt(buf, sizeof(buf), query_0x20, sizeof(query_0x20),
+				DNS_RCODE_REFUSED, 1232, false);
+	assert_int_equal(dns_parse_header(buf, (size_t)n, &h), 0);
+	assert_int_equal(h.rcode, DNS_RCODE_REFUSED);
+	assert_int_equal(dns_get_opt(buf, (size_t)n, &o), 0);
+	assert_int_equal(o.ext_rcode, 0);
+	assert_false(o.do_bit);
+	/* No room for the OPT, and a 13-bit rcode. */
+	assert_int_equal(dns_build_error_opt(buf, sizeof(query_0x20) + 10, query_0x20,
+					     sizeof(query_0x20), 2, 1232, false), -ENOBUFS);
+	assert_int_equal(dns_build_error_opt(buf, sizeof(buf), query_0x20, sizeof(query_0x20),
+					     4096, 1232, false), -EINVAL);
+}
+
+static void test_append_opt(void **state)
+{
+	uint8_t m[sizeof(msg_a) + 11];
+	struct dns_opt o;
+
+	(void)state;
+	memcpy(m, msg_a, sizeof(msg_a));
+	assert_int_equal(dns_append_opt(m, sizeof(msg_a), sizeof(m) - 1, 1232, 0, false),
+			 -ENOBUFS);
+	assert_int_equal(dns_hdr_arcount(m), 0);
+	assert_int_equal(dns_append_opt(m, sizeof(msg_a), sizeof(m), 1232, 0, true),
+			 (int)sizeof(m));
+	assert_int_equal(dns_hdr_arcount(m), 1);
+	assert_int_equal(dns_get_opt(m, sizeof(m), &o), 0);
+	assert_true(o.do_bit);
+	assert_int_equal(o.udp_size, 1232);
+	assert_int_equal(dns_append_opt(m, 11, sizeof(m), 1232, 0, true), -EINVAL);
+}
+
 static void test_build_error_compressed_question(void **state)
 {
 	/* "a" then a pointer to offset 6, where ANCOUNT 0x0162 and the 0
@@ -1027,6 +1123,7 @@ static void test_hdr_setters(void **state)
 		{ dns_hdr_set_qr, DNS_F_QR },
 		{ dns_hdr_set_tc, DNS_F_TC },
 		{ dns_hdr_set_rd, DNS_F_RD },
+		{ dns_hdr_set_ad, DNS_F_AD },
 	};
 	uint8_t m[DNS_HEADER_LEN];
 
@@ -1382,7 +1479,7 @@ int main(void)
 		cmocka_unit_test(test_question_0x20_lowercased),
 		cmocka_unit_test(test_question_root),
 		cmocka_unit_test(test_question_odd_octets),
-		cmocka_unit_test(test_question_text_too_long),
+		cmocka_unit_test(test_question_text_escaped),
 		cmocka_unit_test(test_question_counts),
 		cmocka_unit_test(test_question_truncated),
 		cmocka_unit_test(test_name_max_255),
@@ -1414,6 +1511,9 @@ int main(void)
 		cmocka_unit_test(test_build_query),
 		cmocka_unit_test(test_build_query_errors),
 		cmocka_unit_test(test_build_error),
+		cmocka_unit_test(test_get_opt_version),
+		cmocka_unit_test(test_build_error_opt),
+		cmocka_unit_test(test_append_opt),
 		cmocka_unit_test(test_build_error_compressed_question),
 		cmocka_unit_test(test_build_error_no_question),
 		cmocka_unit_test(test_build_error_refuses),

@@ -231,11 +231,40 @@ static void test_second_chance(void **state)
 	dns_cache_free(c);
 }
 
+/* RFC 6840 section 5.7: AD goes back only to a query that set it, and
+ * is kept from the stored answer whichever query stored it. */
+static void test_ad_per_query(void **state)
+{
+	struct dns_cache *c = dns_cache_new(16, 1 << 20, 86400, 3600);
+	uint8_t a[512], qry[512], out[512];
+	size_t n = answer(a, "signed.example", 1, false, 300, 0, 0x20);   /* AD */
+	struct dns_question q;
+	int qn;
+
+	(void)state;
+	question(a, n, &q);
+	assert_int_equal(dns_cache_put(c, &q, a, n, 0), 0);
+	qn = dns_build_query(qry, sizeof(qry), 2, "signed.example", DNS_TYPE_A, true, 0);
+	question(qry, (size_t)qn, &q);
+	assert_int_equal(dns_cache_get(c, &q, qry, (size_t)qn, 1, out, sizeof(out)), (int)n);
+	assert_false(dns_hdr_ad(out));
+	dns_hdr_set_ad(qry, true);
+	assert_int_equal(dns_cache_get(c, &q, qry, (size_t)qn, 1, out, sizeof(out)), (int)n);
+	assert_true(dns_hdr_ad(out));
+	/* Stored without AD: a query with AD does not get it. */
+	n = answer(a, "signed.example", 1, false, 300, 0, 0);
+	assert_int_equal(dns_cache_put(c, &q, a, n, 0), 0);
+	assert_int_equal(dns_cache_get(c, &q, qry, (size_t)qn, 1, out, sizeof(out)), (int)n);
+	assert_false(dns_hdr_ad(out));
+	dns_cache_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hit_aged_and_expired),
 		cmocka_unit_test(test_keys),
+		cmocka_unit_test(test_ad_per_query),
 		cmocka_unit_test(test_negative),
 		cmocka_unit_test(test_uncacheable),
 		cmocka_unit_test(test_lru_and_bytes),

@@ -12,7 +12,8 @@
 # dns_unbound (unbound, e.g. for DNS64). Counting: dns_count_queries,
 # dns_query_sources. Packet captures: dns_capture_start, dns_capture_stop,
 # dns_capture_count, dns_capture_text. The daemon: dns_mifd_conf, dns_mifd,
-# dns_wait_stub. Asking: dns_dig, dns_dig_short, dns_resolve.
+# dns_wait_stub. Asking: dns_dig, dns_dig_short, dns_resolve. The one-PvD
+# world of many stub tests: dns_one_link, dns_one_pvd, dns_spoof_required.
 #
 # Every server listens only on the address it is given, inside its
 # namespace; nothing here touches the machine's resolver.
@@ -261,4 +262,32 @@ dns_res() {
 dns_expect() {
 	printf '%s' "$2" | world_jq "$3" >/dev/null || world_fail "$1: $2"
 	world_log "ok: $1"
+}
+
+# dns_spoof_required: fail unless MIF_DNS_SPOOF (tests/tools/mif-dns-spoof)
+# is set and executable.
+dns_spoof_required() {
+	[ -n "${MIF_DNS_SPOOF:-}" ] && [ -x "$MIF_DNS_SPOOF" ] ||
+		world_fail "MIF_DNS_SPOOF is not set or not executable (${MIF_DNS_SPOOF:-})"
+}
+
+# dns_one_link: the world of many stub tests, r1 -- h:eth0, with
+# 2001:db8:1::53/64 on r1 for the test's upstream server (start it next).
+dns_one_link() {
+	world_router r1
+	world_host h
+	world_link r1 eth0 h eth0
+	world_addr r1 eth0 2001:db8:1::53/64
+}
+
+# dns_one_pvd [CONF_LINES]: mifd on h (config: dns_mifd_conf CONF_LINES),
+# then an RA from r1 making one PvD, 2001:db8:1::/64 with the server
+# 2001:db8:1::53; returns once h holds a preferred address in it.
+dns_one_pvd() {
+	world_lla h eth0 >/dev/null
+	world_mifd h -c "$(dns_mifd_conf "${1:-}")"
+	dns_wait_stub h
+	world_ra_send r1 -i eth0 --lifetime 1800 --prefix 2001:db8:1::/64 --rdnss 2001:db8:1::53
+	mif_expect "the PvD with a usable address" 15 \
+		'length == 1 and any(.[0].addresses[]; (.address | startswith("2001:db8:1:")) and .state == "preferred")'
 }

@@ -288,6 +288,8 @@ int dns_cache_get(struct dns_cache *c, const struct dns_question *q, const uint8
 	if (qlen >= DNS_HEADER_LEN) {
 		dns_hdr_set_id(out, dns_hdr_id(query));          /* the client's ID */
 		dns_hdr_set_rd(out, dns_hdr_rd(query));          /* its RD */
+		/* RFC 6840 section 5.7: AD only to a query that set it. */
+		dns_hdr_set_ad(out, dns_hdr_ad(out) && dns_hdr_ad(query));
 	}
 	if (qlen >= (size_t)DNS_HEADER_LEN + e->qsec_len)
 		memcpy(out + DNS_HEADER_LEN, query + DNS_HEADER_LEN, e->qsec_len);

@@ -46,8 +46,12 @@ int dns_cache_put(struct dns_cache *c, const struct dns_question *q, const uint8
  * Answer `query` (the client's message, whose question is q) from the
  * cache into out: the stored answer with the client's ID, RD bit and
  * question bytes (so 0x20 case randomisation survives) and every TTL
- * lowered by the time spent in the cache. Returns the length, -ENOENT on
- * a miss or an expired entry, -ENOSPC if cap is too small.
+ * lowered by the time spent in the cache. AD is set only if the stored
+ * answer has it and the query sets AD (RFC 6840 section 5.7; a query with
+ * DO may get AD too, but the stub does not answer those from the cache):
+ * keep answers fetched with AD asked for, so that AD means what the
+ * upstream said whichever client filled the cache. Returns the length,
+ * -ENOENT on a miss or an expired entry, -ENOSPC if cap is too small.
  */
 int dns_cache_get(struct dns_cache *c, const struct dns_question *q, const uint8_t *query,
 		  size_t qlen, uint64_t now, uint8_t *out, size_t cap);

@@ -221,28 +221,24 @@ void stub_sync(void *ctx)
 	}
 }
 
-/* RFC 6891 section 6.1.2: an OPT RR with our payload size, no flags. */
-static size_t stub_put_opt(uint8_t *m, size_t len, size_t cap)
+/* RFC 6891 section 6.1.2: an OPT RR with our payload size and the
+ * client's DO bit (RFC 3225 section 3); len unchanged if it does not fit. */
+static size_t stub_put_opt(uint8_t *m, size_t len, size_t cap, bool do_bit)
 {
-	static const uint8_t opt[11] = { 0, 0, 41, STUB_EDNS_SIZE >> 8, STUB_EDNS_SIZE & 0xff,
-					 0, 0, 0, 0, 0, 0 };
-	uint16_t ar = dns_hdr_arcount(m);
+	int n = dns_append_opt(m, len, cap, STUB_EDNS_SIZE, 0, do_bit);
 
-	if (len + sizeof(opt) > cap || ar == 0xffff)
-		return len;
-	memcpy(m + len, opt, sizeof(opt));
-	dns_hdr_set_arcount(m, (uint16_t)(ar + 1));
-	return len + sizeof(opt);
+	return n > 0 ? (size_t)n : len;
 }
 
 size_t stub_fit_udp(uint8_t *msg, size_t len, size_t limit)
 {
+	struct dns_opt o;
 	size_t qend;
 	bool opt;
 
 	if (len <= limit)
 		return len;
-	opt = dns_find_opt(msg, len, NULL, NULL, NULL) == 0;
+	opt = dns_get_opt(msg, len, &o) == 0;
 	/* RFC 1035 4.2.1 / RFC 6891 7: too big, so TC with the question
 	 * only; the client asks again over TCP. */
 	if (dns_first_rr(msg, len, &qend) < 0)
@@ -251,7 +247,7 @@ size_t stub_fit_udp(uint8_t *msg, size_t len, size_t limit)
 	dns_hdr_set_ancount(msg, 0);
 	dns_hdr_set_nscount(msg, 0);
 	dns_hdr_set_arcount(msg, 0);
-	return opt ? stub_put_opt(msg, qend, limit) : qend;
+	return opt ? stub_put_opt(msg, qend, limit, o.do_bit) : qend;
 }
 
 int stub_cache_answer(struct stub *s, struct stub_pvd *p, const struct dns_question *q,
@@ -275,7 +271,7 @@ int stub_cache_answer(struct stub *s, struct stub_pvd *p, const struct dns_quest
 	/* Cached answers are kept without OPT: one goes back iff the client
 	 * sent one (RFC 6891 section 7). */
 	if (client_opt)
-		len = stub_put_opt(out, len, cap);
+		len = stub_put_opt(out, len, cap, false);
 	return (int)stub_fit_udp(out, len, limit);
 }
 

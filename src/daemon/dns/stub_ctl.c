@@ -35,7 +35,7 @@ static json_t *sc_section(const uint8_t *m, size_t len, size_t *off, unsigned co
 {
 	json_t *a = json_array();
 	struct dns_rr rr;
-	char name[DNAME_MAX_TEXT + 1], data[1024], tb[16];
+	char name[DNS_NAME_TEXT_MAX], data[1024], tb[16];
 
 	for (unsigned i = 0; i < count && i < 256; i++) {
 		if (dns_next_rr(m, len, off, &rr) < 0)
@@ -108,10 +108,10 @@ void stub_ctl_deliver(struct stub_tx *tx, const uint8_t *resp, size_t len, struc
 {
 	struct stub *s = tx->s;
 	json_t *o = NULL;
-	char why[1400];
+	char why[DNS_NAME_TEXT_MAX + sizeof(tx->choice.why) + 160];
 
 	if (err < 0) {
-		snprintf(why, sizeof(why), "%s: %s (PvD chosen because %s)", tx->q.name, msg,
+		snprintf(why, sizeof(why), "%s: %.100s (PvD chosen because %s)", tx->q.name, msg,
 			 tx->choice.why);
 		if (s->reply)
 			s->reply(s->reply_ctx, tx->token, err, NULL, why);
@@ -291,7 +291,7 @@ json_t *stub_status_json(struct stub *s)
 
 	stub_format_listen(&s->cfg.listen, l, sizeof(l));
 	return json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,"
-			 "s:{s:I,s:I,s:I,s:I},s:I,s:I,s:I,s:I,s:I,s:I}",
+			 "s:{s:I,s:I,s:I,s:I},s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
 		"listen", l, "resolv_conf", s->cfg.resolv_conf,
 		"queries", (json_int_t)c->queries, "udp", (json_int_t)c->udp,
 		"tcp", (json_int_t)c->tcp, "hits", (json_int_t)c->hits,
@@ -305,5 +305,8 @@ json_t *stub_status_json(struct stub *s)
 		"tcp_retries", (json_int_t)c->tcp_retries,
 		"truncated_to_client", (json_int_t)c->truncated_to_client,
 		"overload", (json_int_t)c->overload, "dns64", (json_int_t)c->dns64,
-		"outstanding", (json_int_t)s->n_tx, "tcp_clients", (json_int_t)s->n_tcp);
+		"outstanding", (json_int_t)s->n_tx, "tcp_clients", (json_int_t)s->n_tcp,
+		"tcp_evicted", (json_int_t)c->tcp_evicted,
+		"tcp_idle_closed", (json_int_t)c->tcp_idle_closed,
+		"badvers", (json_int_t)c->badvers);
 }

@@ -21,7 +21,8 @@
 #define STUB_MAX_TX 1024           /* queries in flight */
 #define STUB_MAX_ATTEMPTS 16       /* sends per query, every PvD together */
 #define STUB_MAX_TCP_CLIENTS 64
-#define STUB_TCP_IDLE_S 10
+#define STUB_TCP_IDLE_S 10         /* an idle TCP client is closed after this */
+#define STUB_TCP_IDLE_BUSY_MS 2000 /* or this, past half the cap (RFC 7766 6.2.3) */
 #define STUB_ADDR_WAIT_MS 200      /* re-check for a PvD source address */
 #define STUB_ADDR_WAITS 5          /* that many times, then the next PvD */
 
@@ -29,7 +30,7 @@ struct stub_counters {
 	uint64_t queries, udp, tcp, hits, misses, forwarded, answered, servfail, malformed,
 		refused, notimp, dropped_responses, spoof_id, spoof_source, spoof_question,
 		spoof_malformed, tcp_retries, truncated_to_client, overload, fallbacks,
-		dns64;
+		dns64, tcp_evicted, tcp_idle_closed, badvers;
 };
 
 /* One PvD as the stub sees it. */
@@ -75,7 +76,8 @@ struct stub_tx {
 	uint32_t token;                /* control client */
 	uint16_t client_udp;           /* UDP payload the client accepts */
 	uint16_t client_id;
-	bool client_opt;
+	bool client_opt, client_do;    /* the client's OPT RR, and its DO bit */
+	bool client_ad;                /* the client's AD bit (RFC 6840 5.7) */
 	struct dns_question q;
 	uint8_t *query;                /* as the client sent it */
 	size_t qlen;
@@ -142,6 +144,7 @@ struct stub {
 	struct stub_pick pick;
 	size_t n_upstream, max_upstream;  /* upstream sockets open, and the budget */
 	struct event *lst_pause;       /* re-enables the TCP listener */
+	struct event *tcp_sweep;       /* closes idle TCP clients, while there are any */
 	uint32_t memo_gen;             /* bumped on every PvD change */
 };
 

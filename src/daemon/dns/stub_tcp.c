@@ -1,9 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The stub's TCP side (RFC 7766): two-octet length-prefixed messages,
- * several queries per connection, answers in any order. Connections are
- * capped in number and closed after STUB_TCP_IDLE_S idle seconds; a zero
- * length or a half message at close drops only that connection.
+ * several queries per connection, answers in any order; a zero length or
+ * a half message at close drops only that connection.
+ *
+ * Connections are capped in number (STUB_MAX_TCP_CLIENTS). Idle means no
+ * query in flight and no whole query read or answer written for a while:
+ * bytes of a message that never completes do not count, so a client cannot
+ * hold a connection by trickling. RFC 7766 section 6.2.3: an idle
+ * connection is closed after STUB_TCP_IDLE_S seconds, or after
+ * STUB_TCP_IDLE_BUSY_MS when more than half the connections are in use;
+ * and a new connection at the cap closes the least recently active one
+ * (idle ones first) rather than being refused, so idle connections cannot
+ * lock new clients out (issue 19).
  */
 #include <errno.h>
 #include <event2/buffer.h>
@@ -26,16 +35,75 @@ struct stub_tcp_client {
 	struct stub *s;
 	struct bufferevent *bev;
 	uint64_t id;
+	uint64_t active_ns;            /* last whole query read or answer written */
 	unsigned pending;
 	bool eof;                      /* half-closed: answer, then close */
 };
 
 static void st_free(struct stub_tcp_client *c)
 {
-	TAILQ_REMOVE(&c->s->tcp_clients, c, e);
-	c->s->n_tcp--;
+	struct stub *s = c->s;
+
+	TAILQ_REMOVE(&s->tcp_clients, c, e);
+	s->n_tcp--;
 	bufferevent_free(c->bev);
 	free(c);
+	if (!s->n_tcp && s->tcp_sweep)
+		evtimer_del(s->tcp_sweep);
+}
+
+/* A whole message went one way: the client is active. tcp_clients is
+ * kept least recently active first. */
+static void st_touch(struct stub_tcp_client *c)
+{
+	c->active_ns = stub_now_ns();
+	TAILQ_REMOVE(&c->s->tcp_clients, c, e);
+	TAILQ_INSERT_TAIL(&c->s->tcp_clients, c, e);
+}
+
+/* RFC 7766 section 6.2.3: shorter idle timeouts when busy. */
+static uint64_t st_idle_limit_ns(const struct stub *s)
+{
+	if (s->n_tcp > STUB_MAX_TCP_CLIENTS / 2)
+		return STUB_TCP_IDLE_BUSY_MS * 1000000ull;
+	return STUB_TCP_IDLE_S * 1000000000ull;
+}
+
+/* Close the connections idle past the limit; runs every second while
+ * there are any. Bounded: at most STUB_MAX_TCP_CLIENTS are walked. */
+static void st_sweep_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct stub *s = arg;
+	struct stub_tcp_client *c, *nc;
+	uint64_t now = stub_now_ns(), limit = st_idle_limit_ns(s);
+
+	(void)fd;
+	(void)what;
+	for (c = TAILQ_FIRST(&s->tcp_clients); c; c = nc) {
+		nc = TAILQ_NEXT(c, e);
+		if (!c->pending && now - c->active_ns >= limit) {
+			s->ctr.tcp_idle_closed++;
+			st_free(c);
+		}
+	}
+}
+
+/* At the cap: make room by closing the least recently active connection
+ * with nothing in flight, else the least recently active of all (its
+ * answers, when they come, find no connection and are dropped). */
+static void st_make_room(struct stub *s)
+{
+	struct stub_tcp_client *c;
+
+	TAILQ_FOREACH(c, &s->tcp_clients, e)
+		if (!c->pending)
+			break;
+	if (!c)
+		c = TAILQ_FIRST(&s->tcp_clients);
+	if (c) {
+		s->ctr.tcp_evicted++;
+		st_free(c);
+	}
 }
 
 static void st_write(struct stub_tcp_client *c, const uint8_t *msg, size_t len)
@@ -74,6 +142,7 @@ void stub_send_tcp(struct stub *s, uint64_t conn_id, const uint8_t *msg, size_t 
 	TAILQ_FOREACH(c, &s->tcp_clients, e) {
 		if (c->id == conn_id) {
 			st_write(c, msg, len);
+			st_touch(c);
 			if (c->pending)
 				c->pending--;
 			st_resume(c);
@@ -106,6 +175,7 @@ static void st_read_cb(struct bufferevent *bev, void *arg)
 		evbuffer_drain(in, 2);
 		evbuffer_remove(in, s->tcp_in, len);
 		s->ctr.tcp++;
+		st_touch(c);
 		r = stub_handle_query(s, s->tcp_in, len, true, s->tcp_out, 65535, &tx);
 		if (r > 0) {
 			st_write(c, s->tcp_out, (size_t)r);
@@ -152,19 +222,21 @@ static void st_accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct so
 {
 	struct stub *s = arg;
 	struct stub_tcp_client *c;
-	/* Idle means idle: never shorter than a forwarded query may take. */
-	struct timeval idle = { STUB_TCP_IDLE_S + s->cfg.timeout_ms / 1000, 0 };
+	struct timeval one = { 1, 0 };
 
 	(void)l;
 	(void)sa;
 	(void)salen;
-	if (s->n_tcp >= STUB_MAX_TCP_CLIENTS || !(c = calloc(1, sizeof(*c)))) {
+	if (s->n_tcp >= STUB_MAX_TCP_CLIENTS)
+		st_make_room(s);
+	if (!(c = calloc(1, sizeof(*c)))) {
 		s->ctr.overload++;
 		close(fd);
 		return;
 	}
 	c->s = s;
 	c->id = ++s->next_conn_id;
+	c->active_ns = stub_now_ns();
 	c->bev = bufferevent_socket_new(s->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (!c->bev) {
 		close(fd);
@@ -172,9 +244,9 @@ static void st_accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct so
 		return;
 	}
 	TAILQ_INSERT_TAIL(&s->tcp_clients, c, e);
-	s->n_tcp++;
+	if (!s->n_tcp++)
+		event_add(s->tcp_sweep, &one);
 	bufferevent_setcb(c->bev, st_read_cb, st_write_cb, st_event_cb, c);
-	bufferevent_set_timeouts(c->bev, &idle, &idle);
 	bufferevent_setwatermark(c->bev, EV_WRITE, 0, 0);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 }
@@ -220,7 +292,8 @@ int stub_tcp_open(struct stub *s, int fd)
 	}
 	evconnlistener_set_error_cb(s->tcp_lst, st_listen_error_cb);
 	s->lst_pause = evtimer_new(s->base, st_unpause_cb, s);
-	return s->lst_pause ? 0 : -ENOMEM;
+	s->tcp_sweep = event_new(s->base, -1, EV_PERSIST, st_sweep_cb, s);
+	return s->lst_pause && s->tcp_sweep ? 0 : -ENOMEM;
 }
 
 void stub_tcp_close(struct stub *s)
@@ -233,6 +306,9 @@ void stub_tcp_close(struct stub *s)
 	if (s->lst_pause)
 		event_free(s->lst_pause);
 	s->lst_pause = NULL;
+	if (s->tcp_sweep)
+		event_free(s->tcp_sweep);
+	s->tcp_sweep = NULL;
 	free(s->tcp_in);
 	free(s->tcp_out);
 	free(s->scratch);

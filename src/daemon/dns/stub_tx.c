@@ -155,6 +155,9 @@ static void stx_finish(struct stub_tx *tx, uint8_t *resp, size_t len, struct stu
 			dns_cache_put(p->cache, &tx->q, s->scratch, (size_t)n,
 				      stub_now_ns() / 1000000000ull);
 	}
+	/* RFC 6840 section 5.7: the upstream was asked for AD (stub_tx_start);
+	 * the client gets it only if it asked, with AD or DO. */
+	dns_hdr_set_ad(resp, dns_hdr_ad(resp) && (tx->client_ad || tx->client_do));
 	if (p)
 		p->answers++;
 	s->ctr.answered++;
@@ -174,7 +177,11 @@ static void stx_fail(struct stub_tx *tx)
 			     "every server asked failed");
 	} else {
 		dns_hdr_set_id(tx->query, tx->client_id);
-		n = dns_build_error(s->scratch, 65536, tx->query, tx->qlen, DNS_RCODE_SERVFAIL);
+		/* RFC 6891 section 7: with OPT iff the query had one. */
+		n = tx->client_opt ?
+			dns_build_error_opt(s->scratch, 65536, tx->query, tx->qlen,
+					    DNS_RCODE_SERVFAIL, STUB_EDNS_SIZE, tx->client_do) :
+			dns_build_error(s->scratch, 65536, tx->query, tx->qlen, DNS_RCODE_SERVFAIL);
 		if (n > 0)
 			stub_deliver(tx, s->scratch, (size_t)n, NULL, NULL, -ETIMEDOUT,
 				     "no server answered in time");
@@ -589,6 +596,12 @@ struct stub_tx *stub_tx_start(struct stub *s, enum stub_client kind, const struc
 		return NULL;
 	}
 	memcpy(tx->query, query, qlen);
+	/* RFC 6840 section 5.7: a validating upstream sets AD only when the
+	 * query sets AD or DO. Always ask, so that a cached answer carries
+	 * the upstream's AD whichever client filled the cache; each client
+	 * gets AD only if it asked (stx_finish, dns_cache_get). */
+	tx->client_ad = dns_hdr_ad(query);
+	dns_hdr_set_ad(tx->query, true);
 	tx->s = s;
 	tx->kind = kind;
 	tx->qlen = qlen;

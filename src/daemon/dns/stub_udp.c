@@ -24,24 +24,78 @@ struct stub_udp_bufs {
 	uint8_t tx[STUB_BATCH][STUB_UDP_MAX];
 };
 
-static int su_error(struct stub *s, const uint8_t *msg, size_t len, uint8_t rcode, uint8_t *out,
-		    size_t cap)
+/* A reply built here: with an OPT RR when the query had one (RFC 6891
+ * section 7), version 0, our payload size and the query's DO bit. rcode
+ * may be extended (BADVERS) only then. */
+static int su_error(const uint8_t *msg, size_t len, uint16_t rcode, const struct dns_opt *o,
+		    uint8_t *out, size_t cap)
 {
-	(void)s;
-	return dns_build_error(out, cap, msg, len, rcode);
+	if (o)
+		return dns_build_error_opt(out, cap, msg, len, rcode, STUB_EDNS_SIZE, o->do_bit);
+	return dns_build_error(out, cap, msg, len, (uint8_t)rcode);
 }
 
-/* The full choice for q, with its text name filled in. */
+/* The full choice for q, with its text name filled in (it always fits:
+ * DNS_NAME_TEXT_MAX holds the text of any wire name). */
 static int su_choose(struct stub *s, struct dns_question *q, struct dns_choice *c)
 {
-	if (dns_name_text(q->wire, q->wire_len, q->name, sizeof(q->name)) < 0) {
-		s->ctr.refused++;
-		return -ENAMETOOLONG;
-	}
-	if (stub_choose(s, q->name, 0, false, c) < 0) {
+	if (dns_name_text(q->wire, q->wire_len, q->name, sizeof(q->name)) < 0 ||
+	    stub_choose(s, q->name, 0, false, c) < 0) {
 		s->ctr.servfail++;
 		return -ENOENT;
 	}
+	return 0;
+}
+
+/*
+ * The second half of stub_handle_query(): from p's cache, or forwarded.
+ * The cache keeps answers to plain queries: one fetched without DNSSEC
+ * records must not go to a client asking for them (DO), and one fetched
+ * with checking disabled (CD) not to a client relying on the upstream's
+ * validation. Those are forwarded every time.
+ */
+static int su_answer(struct stub *s, struct stub_pvd *p, struct dns_question *q,
+		     struct dns_choice *c, const uint8_t *msg, size_t len, bool tcp,
+		     const struct dns_opt *o, size_t limit, uint8_t *out, size_t cap,
+		     struct stub_tx **txp)
+{
+	bool dob = o && o->do_bit;
+	int r = -ENOENT;
+
+	if (!dob && !dns_hdr_cd(msg))
+		r = stub_cache_answer(s, p, q, msg, len, o != NULL, limit, out, cap);
+	if (r > 0) {
+		s->ctr.hits++;
+		return r;
+	}
+	if (r == -ENOSPC && !tcp) {
+		/* Cached, but larger than any UDP reply: TC, ask over TCP. */
+		s->ctr.hits++;
+		r = su_error(msg, len, DNS_RCODE_NOERROR, o, out, cap);
+		if (r > 0)
+			dns_hdr_set_tc(out, true);
+		return r;
+	}
+	/* A query goes upstream as the client wrote it (EDNS0 options and
+	 * all): refuse what no honest stub client sends, rather than send
+	 * fragments upstream. */
+	if (len > STUB_QUERY_MAX) {
+		s->ctr.malformed++;
+		return su_error(msg, len, DNS_RCODE_FORMERR, o, out, cap);
+	}
+	/* A miss: the whole choice (fallbacks too) and the name as text. */
+	if (!c->n && su_choose(s, q, c) < 0)
+		return su_error(msg, len, DNS_RCODE_SERVFAIL, o, out, cap);
+	s->ctr.misses++;
+	*txp = stub_tx_start(s, tcp ? STUB_CL_TCP : STUB_CL_UDP, q, msg, len, c);
+	if (!*txp) {
+		s->ctr.servfail++;
+		return su_error(msg, len, DNS_RCODE_SERVFAIL, o, out, cap);
+	}
+	(*txp)->client_udp = (uint16_t)(limit > 65535 ? 65535 : limit);
+	(*txp)->no_cache = dob || dns_hdr_cd(msg);
+	(*txp)->client_opt = o != NULL;
+	(*txp)->client_do = dob;
 	return 0;
 }
 
@@ -55,12 +109,11 @@ int stub_handle_query(struct stub *s, const uint8_t *msg, size_t len, bool tcp, 
 {
 	struct dns_question q;
 	struct dns_choice c;
+	struct dns_opt ob, *o = NULL;
 	struct stub_pvd *p;
 	uint64_t h;
-	bool dob = false;
-	uint16_t udp = DNS_UDP_MIN;
+	uint16_t udp;
 	size_t limit;
-	bool opt = false;
 	int r;
 
 	*txp = NULL;
@@ -74,80 +127,46 @@ int stub_handle_query(struct stub *s, const uint8_t *msg, size_t len, bool tcp, 
 	r = dns_parse_question_wire(msg, len, &q, NULL);
 	if (r < 0) {
 		s->ctr.malformed++;
-		return su_error(s, msg, len, DNS_RCODE_FORMERR, out, cap);
+		return su_error(msg, len, DNS_RCODE_FORMERR, NULL, out, cap);
+	}
+	if (dns_hdr_arcount(msg)) {
+		r = dns_get_opt(msg, len, &ob);
+		if (r == -EBADMSG || r == -E2BIG) {
+			s->ctr.malformed++;
+			return su_error(msg, len, DNS_RCODE_FORMERR, NULL, out, cap);
+		}
+		o = r == 0 ? &ob : NULL;
+	}
+	/* RFC 6891 section 6.1.3: only version 0 is implemented; a higher
+	 * one gets BADVERS, never an answer (cached or forwarded). */
+	if (o && o->version > 0) {
+		s->ctr.badvers++;
+		return su_error(msg, len, DNS_RCODE_BADVERS, o, out, cap);
 	}
 	if (dns_hdr_opcode(msg) != DNS_OPCODE_QUERY) {
 		s->ctr.notimp++;
-		return su_error(s, msg, len, DNS_RCODE_NOTIMP, out, cap);
+		return su_error(msg, len, DNS_RCODE_NOTIMP, o, out, cap);
 	}
 	/* Zone transfers and other classes are not a stub's business. */
 	if (q.qclass != DNS_CLASS_IN || q.qtype == 251 || q.qtype == 252) {
 		s->ctr.refused++;
-		return su_error(s, msg, len, DNS_RCODE_REFUSED, out, cap);
+		return su_error(msg, len, DNS_RCODE_REFUSED, o, out, cap);
 	}
-	if (dns_hdr_arcount(msg)) {
-		r = dns_find_opt(msg, len, &udp, NULL, &dob);
-		if (r == -EBADMSG || r == -E2BIG) {
-			s->ctr.malformed++;
-			return su_error(s, msg, len, DNS_RCODE_FORMERR, out, cap);
-		}
-		opt = r == 0;
-	}
+	udp = o ? o->udp_size : DNS_UDP_MIN;
 	limit = tcp ? cap : (udp < cap ? udp : cap);
 	c.n = 0;
 	h = stub_pick(s, &q);
 	if (!h) {
-		r = su_choose(s, &q, &c);
-		if (r < 0)
-			return su_error(s, msg, len, r == -ENAMETOOLONG ? DNS_RCODE_REFUSED :
-					DNS_RCODE_SERVFAIL, out, cap);
+		if (su_choose(s, &q, &c) < 0)
+			return su_error(msg, len, DNS_RCODE_SERVFAIL, o, out, cap);
 		h = c.pvd[0];
 	}
 	if (!(p = stub_pvd_by_handle(s, h))) {
 		s->ctr.servfail++;
-		return su_error(s, msg, len, DNS_RCODE_SERVFAIL, out, cap);
+		return su_error(msg, len, DNS_RCODE_SERVFAIL, o, out, cap);
 	}
 	p->queries++;
-	/* The cache keeps answers to plain queries: one fetched without
-	 * DNSSEC records must not go to a client asking for them (DO), and
-	 * one fetched with checking disabled (CD) not to a client relying on
-	 * the upstream's validation. Those are forwarded every time. */
-	if (dob || dns_hdr_cd(msg))
-		r = -ENOENT;
-	else
-		r = stub_cache_answer(s, p, &q, msg, len, opt, limit, out, cap);
-	if (r > 0) {
-		s->ctr.hits++;
-		return r;
-	}
-	if (r == -ENOSPC && !tcp) {
-		/* Cached, but larger than any UDP reply: TC, ask over TCP. */
-		s->ctr.hits++;
-		r = su_error(s, msg, len, DNS_RCODE_NOERROR, out, cap);
-		if (r > 0)
-			dns_hdr_set_tc(out, true);
-		return r;
-	}
-	/* A query goes upstream as the client wrote it (EDNS0 options and
-	 * all): refuse what no honest stub client sends, rather than send
-	 * fragments upstream. */
-	if (len > STUB_QUERY_MAX) {
-		s->ctr.malformed++;
-		return su_error(s, msg, len, DNS_RCODE_FORMERR, out, cap);
-	}
-	/* A miss: the whole choice (fallbacks too) and the name as text. */
-	if (!c.n && (r = su_choose(s, &q, &c)) < 0)
-		return su_error(s, msg, len, DNS_RCODE_SERVFAIL, out, cap);
-	s->ctr.misses++;
-	*txp = stub_tx_start(s, tcp ? STUB_CL_TCP : STUB_CL_UDP, &q, msg, len, &c);
-	if (!*txp) {
-		s->ctr.servfail++;
-		return su_error(s, msg, len, DNS_RCODE_SERVFAIL, out, cap);
-	}
-	(*txp)->client_udp = (uint16_t)(limit > 65535 ? 65535 : limit);
-	(*txp)->no_cache = dob || dns_hdr_cd(msg);
-	(*txp)->client_opt = opt;
-	return 0;
+	return su_answer(s, p, &q, &c, msg, len, tcp, o, limit, out, cap, txp);
 }
 
 void stub_send_udp(struct stub *s, const struct sockaddr_storage *to, socklen_t tolen,
