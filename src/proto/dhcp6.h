@@ -41,7 +41,7 @@ enum dhcp6_error {
 	DHCP6_OK = 0,
 	DHCP6_ERR_TRUNCATED,         /* shorter than the 4-octet header */
 	DHCP6_ERR_BAD_TYPE,          /* not a Reply (dhcp6_parse_reply) */
-	DHCP6_ERR_OPTION_OVERRUN,    /* an option (or suboption) runs past its area */
+	DHCP6_ERR_OPTION_OVERRUN,    /* an option runs past the message */
 	DHCP6_ERR_BAD_OPTION_LENGTH, /* impossible length for a known option */
 	DHCP6_ERR_NO_SERVER_ID,      /* RFC 8415 16.10: a Reply needs a Server ID */
 	DHCP6_ERR__MAX

@@ -315,22 +315,35 @@ static void test_option_past_end(void **state)
 	expect_err(huge, sizeof(huge), DHCP6_ERR_OPTION_OVERRUN);
 }
 
+/* Issue 17: a suboption running past its option (a row of option 84, a
+ * time source of option 56) costs that option only; the Reply stands,
+ * with the DNS server that follows the bad option. */
+#define DNS_OPT 0, 23, 0, 16, A2
 static void test_suboption_past_option(void **state)
 {
 	/* Option 56 of 20 octets whose address suboption claims 17. */
 	static const uint8_t ntp[] = { REPLY_HDR, SRVID,
-		0, 56, 0, 20, 0, 1, 0, 17, A1 };
-	/* Option 84 whose row claims 4 octets with 3 left. */
+		0, 56, 0, 20, 0, 1, 0, 17, A1, DNS_OPT };
+	/* Option 84 whose second row claims 4 octets with 3 left. */
 	static const uint8_t sel[] = { REPLY_HDR, SRVID,
-		0, 84, 0, 8, 0, 0, 85, 0, 4, 1, 1, 0 };
+		0, 84, 0, 15, DHCP6_ADDRSEL_F_A, 0, 85, 0, 3, 1, 1, 0, 0, 85, 0, 4, 1, 1, 0,
+		DNS_OPT };
 	/* A suboption header cut by its option's end. */
 	static const uint8_t cut[] = { REPLY_HDR, SRVID,
-		0, 56, 0, 2, 0, 1, SRVID };
+		0, 56, 0, 2, 0, 1, DNS_OPT };
+	const uint8_t *const all[] = { ntp, sel, cut };
+	const size_t len[] = { sizeof(ntp), sizeof(sel), sizeof(cut) };
 
 	(void)state;
-	expect_err(ntp, sizeof(ntp), DHCP6_ERR_OPTION_OVERRUN);
-	expect_err(sel, sizeof(sel), DHCP6_ERR_OPTION_OVERRUN);
-	expect_err(cut, sizeof(cut), DHCP6_ERR_OPTION_OVERRUN);
+	for (size_t i = 0; i < 3; i++) {
+		expect_ok(all[i], len[i]);
+		assert_int_equal(g_m.n_ntp, 0);
+		assert_false(g_m.has_policy);
+		assert_int_equal(g_m.n_policy, 0);
+		assert_int_equal(g_m.ignored, 1);
+		assert_int_equal(g_m.n_dns, 1);
+		assert_addr(&g_m.dns[0], "2001:db8::2");
+	}
 }
 
 static void test_bad_address_list_lengths(void **state)
