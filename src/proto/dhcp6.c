@@ -123,6 +123,23 @@ static enum dhcp6_error dhcp6_opt_refresh(struct dhcp6_msg *m, struct buf *o)
 	return DHCP6_OK;
 }
 
+/* RFC 8415 21.25: option-len 4, a value from 60 to 86400 seconds; "a
+ * DHCP client MUST ignore any INF_MAX_RT option values that are less
+ * than 60 or more than 86400". A bad one costs this option only. */
+static enum dhcp6_error dhcp6_opt_inf_max_rt(struct dhcp6_msg *m, struct buf *o)
+{
+	uint32_t v;
+
+	if (buf_remaining(o) != 4 || buf_be32(o, &v) < 0 || m->has_inf_max_rt ||
+	    v < DHCP6_INF_MAX_RT_MIN || v > DHCP6_INF_MAX_RT_MAX) {
+		m->ignored++;
+		return DHCP6_OK;
+	}
+	m->inf_max_rt = v;
+	m->has_inf_max_rt = true;
+	return DHCP6_OK;
+}
+
 /* Fixed-size client options we send but do not keep: ORO is 2 * n octets
  * (RFC 8415 21.7), Elapsed Time exactly 2 (21.9). */
 static enum dhcp6_error dhcp6_opt_oro(const struct buf *o)
@@ -405,6 +422,8 @@ static enum dhcp6_error dhcp6_dispatch(struct dhcp6_msg *m, uint16_t code,
 		return dhcp6_opt_refresh(m, o);
 	case DHCP6_OPT_NTP_SERVER:
 		return dhcp6_opt_ntp(m, o);
+	case DHCP6_OPT_INF_MAX_RT:
+		return dhcp6_opt_inf_max_rt(m, o);
 	case DHCP6_OPT_RDNSS_SELECTION:
 		return dhcp6_opt_dnssel(m, o);
 	case DHCP6_OPT_ADDRSEL:
@@ -483,6 +502,26 @@ int dhcp6_parse_reply(const uint8_t *data, size_t len, struct dhcp6_msg *out,
 	if (e == DHCP6_OK && out->server_id_len == 0)
 		e = DHCP6_ERR_NO_SERVER_ID;
 	return dhcp6_result(e, why);
+}
+
+/* Timeouts past 2^52 (52 days in nanoseconds) are held there, so that
+ * 2 RT + RAND RT stays far from overflowing. */
+#define DHCP6_RT_LIMIT (1ull << 52)
+
+/* RFC 8415 section 15; RAND is uniform in [-0.1, 0.1]. */
+uint64_t dhcp6_next_rt(uint64_t prev, uint64_t irt, uint64_t mrt, int rand_permille)
+{
+	int64_t r = rand_permille < -100 ? -100 : rand_permille > 100 ? 100 : rand_permille;
+	uint64_t base = prev ? prev : irt, rt;
+
+	if (base > DHCP6_RT_LIMIT)
+		base = DHCP6_RT_LIMIT;
+	if (mrt > DHCP6_RT_LIMIT)
+		mrt = DHCP6_RT_LIMIT;
+	rt = (prev ? 2 * base : base) + (uint64_t)((int64_t)base * r / 1000);
+	if (mrt && rt > mrt)
+		rt = mrt + (uint64_t)((int64_t)mrt * r / 1000);
+	return rt;
 }
 
 uint32_t dhcp6_refresh_seconds(const struct dhcp6_msg *m)
