@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "daemon/engine/engine_priv.h"
+#include "proto/dhcp4.h"
 #include "proto/dhcp6.h"
 #include "proto/ra_build.h"
 
@@ -44,6 +45,7 @@ struct fake {
 	size_t n_dhcp;               /* MSG_DHCP_SEND seen; the last few kept */
 	uint8_t dhcp[4][sizeof(struct msg_dhcp) + MSG_DHCP_MAX_PAYLOAD];
 	size_t dhcp_len[4];
+	size_t n_arp_probes;         /* MSG_ARP_PROBE seen, never answered by itself */
 };
 
 static void seams_reply(void *ctx, uint32_t token, int err, json_t *result, const char *msg)
@@ -71,6 +73,8 @@ static void seams_kernel_read(struct fake *f)
 			memcpy(f->dhcp[f->n_dhcp % 4], m.data, m.hdr.len);
 			f->dhcp_len[f->n_dhcp++ % 4] = m.hdr.len;
 		}
+		if (m.hdr.type == MSG_ARP_PROBE)
+			f->n_arp_probes++;
 		if (m.hdr.type == MSG_RT_RULE_ADD && f->n_rule_adds < MAX_REPLIES) {
 			assert_int_equal(m.hdr.len, sizeof(struct nl_rule));
 			memcpy(&f->rules[f->n_rule_adds++], m.data, sizeof(struct nl_rule));
@@ -540,6 +544,81 @@ static void test_dhcp6_information_request(void **state)
 	assert_int_equal(seams_d6_status(f, "inf_max_rt"), 120);
 }
 
+/* The DHCPv4 message the engine sent last, parsed. */
+static void seams_d4_last(struct fake *f, struct dhcp4_msg *m, uint8_t want_type)
+{
+	size_t i = (f->n_dhcp - 1) % 4;
+
+	assert_true(f->n_dhcp > 0);
+	assert_int_equal(dhcp4_parse(f->dhcp[i] + sizeof(struct msg_dhcp),
+				     f->dhcp_len[i] - sizeof(struct msg_dhcp), m, NULL), 0);
+	assert_int_equal(m->type, want_type);
+}
+
+/* A server's OFFER or ACK of 192.0.2.50 from 192.0.2.1, lease seconds. */
+static void seams_d4_reply(struct fake *f, int ifindex, const struct dhcp4_msg *q,
+			   uint8_t type, uint32_t lease)
+{
+	uint8_t buf[sizeof(struct msg_dhcp) + 576];
+	struct msg_dhcp *h = (struct msg_dhcp *)buf;
+	struct in_addr none = { 0 }, yi = { htonl(0xc0000232) }, srv = { htonl(0xc0000201) };
+	struct dhcp4_builder b;
+	int n;
+
+	memset(h, 0, sizeof(*h));
+	h->ifindex = ifindex;
+	h->family = AF_INET;
+	dhcp4_build_init(&b, buf + sizeof(*h), sizeof(buf) - sizeof(*h), 2, q->xid, q->chaddr, 6);
+	dhcp4_build_header(&b, 0, 0, none, yi, none);
+	dhcp4_build_u8(&b, 53, type);
+	dhcp4_build_addrs(&b, 54, &srv, 1);
+	dhcp4_build_u32(&b, 51, lease);
+	dhcp4_build_addrs(&b, 1, &(struct in_addr){ htonl(0xffffff00) }, 1);
+	n = dhcp4_build_finish(&b);
+	assert_true(n > 0);
+	seams_send(f, MSG_DHCP_RX, buf, sizeof(*h) + (size_t)n);
+}
+
+/* Issue 17, RFC 2131 4.4.1: the lease ends "the time at which the original
+ * request was sent" plus its duration. The fake kernel side takes its time
+ * over the ARP probe after the ACK (RFC 5227); the lease's end, T1 and T2
+ * still count from the REQUEST, not from the probe's result. */
+static void test_dhcp4_lease_from_request(void **state)
+{
+	struct fake *f = *state;
+	struct engine_dhcp4 *c;
+	struct msg_arp arp = { .ifindex = 32 };
+	struct dhcp4_msg *m = calloc(1, sizeof(*m));
+	uint64_t t_request;
+
+	assert_non_null(m);
+	seams_link(f, 32);
+	seams_run(f, 0, 10);
+	assert_int_equal(engine_dhcp4_set(f->e, "eth32", true), 0);
+	seams_wait_dhcp(f, 1, 1500);          /* DISCOVER after at most 1 s */
+	seams_d4_last(f, m, DHCP4_DISCOVER);
+	seams_d4_reply(f, 32, m, DHCP4_OFFER, 600);
+	seams_wait_dhcp(f, 2, 500);
+	t_request = log_now_ns();             /* the REQUEST was sent before this */
+	seams_d4_last(f, m, DHCP4_REQUEST);
+	seams_d4_reply(f, 32, m, DHCP4_ACK, 600);
+	for (unsigned i = 0; i < 50 && !f->n_arp_probes; i++)
+		seams_run(f, 0, 10);
+	assert_int_equal(f->n_arp_probes, 1);
+	seams_run(f, 0, 400);                 /* the probe takes its time */
+	arp.addr.s_addr = htonl(0xc0000232);
+	seams_send(f, MSG_ARP_RESULT, &arp, sizeof(arp));
+	seams_run(f, 0, 30);
+	assert_int_equal(f->e->n_dhcp4, 1);
+	c = f->e->dhcp4[0];
+	assert_int_equal(c->state, D4_BOUND);
+	assert_true(c->bound_ns >= t_request + 400000000ull);
+	assert_true(c->expire_at <= t_request + 600 * 1000000000ull);
+	assert_true(c->t1_at <= t_request + 300 * 1000000000ull);
+	assert_true(c->t2_at <= t_request + 525 * 1000000000ull);
+	free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -552,6 +631,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_kernel_side_lapse, seams_setup,
 						seams_teardown),
 		cmocka_unit_test_setup_teardown(test_dhcp6_information_request, seams_setup,
+						seams_teardown),
+		cmocka_unit_test_setup_teardown(test_dhcp4_lease_from_request, seams_setup,
 						seams_teardown),
 	};
 
