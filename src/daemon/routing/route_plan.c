@@ -666,7 +666,10 @@ static int rp_pvd(const struct view *v, const struct rp_addr *ix, const struct r
 			addr_v4_mapped((struct in_addr){ 0 }, &any);
 		else
 			memset(&any, 0, sizeof(any));
-		rp_put(&src[fam], 128, s);
+		/* src[fam] is set only when src_if[fam] is (a PvD without an
+		 * address of that family has none): read it only then. */
+		if (src_if[fam] == b->ifindex)
+			rp_put(&src[fam], 128, s);
 		r = rp_route(out, c, table, &any, fam == 0 ? 96 : 0, &b->addr, b->ifindex, b->pref,
 			     src_if[fam] == b->ifindex ? s : NULL);
 		/* RFC 8781: the PvD's NAT64 prefix is reached through the PvD
