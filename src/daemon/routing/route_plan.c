@@ -69,6 +69,7 @@ uint32_t route_table_of(struct route_tables *t, const struct route_cfg *c, uint6
 		if (!t->handle[i]) {
 			t->handle[i] = handle;
 			t->gen[i] = (uint16_t)((t->gen[i] + 1) & ROUTE_MARK_GEN_MAX);
+			t->spec_prio[0][i] = t->spec_prio[1][i] = 0;
 			*hint = (uint16_t)(i + 1);
 			return c->table_base + (uint32_t)i;
 		}
@@ -448,8 +449,9 @@ static int rp_rule_unreachable(struct route_plan *p, const struct route_cfg *c, 
 
 /* A lookup that ignores default routes (suppress_prefixlength 0): base+300
  * for the main table, so on-link networks and routes added by hand keep
- * working (wg-quick's trick), and base+310+i for each PvD's specific
- * routes, so a destination only one network reaches goes there. */
+ * working (wg-quick's trick), and one in base+310..598 for each PvD's
+ * specific routes, in rank order (rp_spec_prios), so a destination only
+ * one network reaches goes there. */
 static int rp_rule_specific(struct route_plan *p, const struct route_cfg *c, uint8_t family,
 			    uint32_t prio, uint32_t table)
 {
@@ -771,6 +773,88 @@ static int rp_rank_cmp(const void *a, const void *b)
 	return x->p->handle < y->p->handle ? -1 : x->p->handle > y->p->handle;
 }
 
+/* Priorities (less the base) of the specific-routes rules. */
+#define RP_SPEC_LO 310
+#define RP_SPEC_HI 598               /* base+600 is the default's rule */
+#define RP_SPEC_STEP 8               /* room left between rules added at an end */
+
+/* Which of the previous priorities, in rank order, can stay: the longest
+ * strictly increasing run of them (patience sorting, O(n log n)). */
+static void rp_spec_keep(const uint16_t *old, size_t n, bool *keep)
+{
+	size_t tail[ROUTE_MAX_TABLES], prev[ROUTE_MAX_TABLES], len = 0;
+
+	memset(keep, 0, n * sizeof(*keep));
+	for (size_t i = 0; i < n; i++) {
+		size_t lo = 0, hi = len;
+
+		if (old[i] < RP_SPEC_LO || old[i] > RP_SPEC_HI)
+			continue;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+
+			if (old[tail[mid]] < old[i])
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		prev[i] = lo ? tail[lo - 1] : SIZE_MAX;
+		tail[lo] = i;
+		if (lo == len)
+			len++;
+	}
+	for (size_t i = len ? tail[len - 1] : SIZE_MAX; i != SIZE_MAX; i = prev[i])
+		keep[i] = true;
+}
+
+/* The k rules at prio[a..a+k) go strictly between lo and hi; at an end of
+ * the range they stay near the kept neighbour, leaving room to add more. */
+static bool rp_spec_fill(uint16_t *prio, size_t a, size_t k, int lo, int hi, bool at_start,
+			 bool at_end)
+{
+	int gap = hi - lo, step = gap / (int)(k + 1);
+
+	if (step < 1)
+		return false;
+	if ((at_start || at_end) && step > RP_SPEC_STEP)
+		step = RP_SPEC_STEP;
+	for (size_t j = 0; j < k; j++) {
+		if (at_start && !at_end)
+			prio[a + j] = (uint16_t)(hi - (int)(k - j) * step);
+		else if (at_start || at_end)
+			prio[a + j] = (uint16_t)(lo + (int)(j + 1) * step);
+		else
+			prio[a + j] = (uint16_t)(lo + (int)(j + 1) * gap / (int)(k + 1));
+	}
+	return true;
+}
+
+/* prio[] holds each rule's previous priority (0: none) in rank order and
+ * gets the new ones: strictly increasing, the previous one kept wherever
+ * the order allows, so a PvD that comes or goes costs its own rule and
+ * not one per later PvD (issue 17: 206 messages instead of 8). Only when
+ * a gap is too small is the whole list spread again. */
+static void rp_spec_prios(uint16_t *prio, size_t n)
+{
+	bool keep[ROUTE_MAX_TABLES];
+	size_t i = 0, a;
+	bool ok = true;
+
+	rp_spec_keep(prio, n, keep);
+	while (ok && i < n) {
+		if (keep[i]) {
+			i++;
+			continue;
+		}
+		for (a = i; i < n && !keep[i]; i++)
+			;
+		ok = rp_spec_fill(prio, a, i - a, a ? prio[a - 1] : RP_SPEC_LO - 1,
+				  i < n ? prio[i] : RP_SPEC_HI + 1, a == 0, i == n);
+	}
+	for (i = 0; !ok && i < n; i++)
+		prio[i] = (uint16_t)(RP_SPEC_LO + (i + 1) * (RP_SPEC_HI - RP_SPEC_LO + 1) / (n + 1));
+}
+
 /* The specific-routes rules, in rank order; *best is the first PvD that
  * could be the default (rp_rank_cmp puts those first, best first), if any. */
 static int rp_specifics(const struct pvd_store *s, const struct view *v, const struct route_cfg *c,
@@ -778,6 +862,8 @@ static int rp_specifics(const struct pvd_store *s, const struct view *v, const s
 			struct rp_cand *best)
 {
 	struct rp_cand list[ROUTE_MAX_TABLES];
+	uint16_t prio[ROUTE_MAX_TABLES], *kept = t->spec_prio[v4 ? 0 : 1];
+	uint32_t table[ROUTE_MAX_TABLES];
 	const struct pvd *p;
 	size_t n = 0;
 	int r = 0;
@@ -793,9 +879,15 @@ static int rp_specifics(const struct pvd_store *s, const struct view *v, const s
 	qsort(list, n, sizeof(list[0]), rp_rank_cmp);
 	if (n && list[0].reason)
 		*best = list[0];
+	for (size_t i = 0; i < n; i++) {
+		table[i] = route_table_of(t, c, list[i].p->handle, false);
+		prio[i] = kept[table[i] - c->table_base];
+	}
+	rp_spec_prios(prio, n);
+	for (size_t i = 0; i < n; i++)
+		kept[table[i] - c->table_base] = prio[i];
 	for (size_t i = 0; r == 0 && i < n; i++)
-		r = rp_rule_specific(out, c, v4 ? AF_INET : AF_INET6, 310 + (uint32_t)i,
-				     route_table_of(t, c, list[i].p->handle, false));
+		r = rp_rule_specific(out, c, v4 ? AF_INET : AF_INET6, prio[i], table[i]);
 	return r;
 }
 
