@@ -492,6 +492,81 @@ static void test_spec_rules_stable(void **state)
 	route_plan_free(&before);
 }
 
+/* n explicit PvDs "r<router>-<i>.example" from router fe80::<router> on
+ * link idx, each with a prefix of its own. */
+static void router_pvds(struct world *w, int idx, int router, int n)
+{
+	char id[64], a[32], p[32];
+
+	for (int i = 0; i < n; i++) {
+		struct pvd *x;
+		struct in6_addr r, pfx;
+
+		snprintf(id, sizeof(id), "r%d-%d.example", router, i);
+		snprintf(a, sizeof(a), "fe80::%d", router);
+		snprintf(p, sizeof(p), "2001:db8:%x:%x::", router, i);
+		x = pvd_create_explicit(&w->s, id);
+		assert_non_null(x);
+		r = test_addr(a);
+		pfx = test_addr(p);
+		assert_int_equal(pvd_add_router(x, PVD_SRC_RA, idx, &r, 1800, PVD_NEVER), 0);
+		assert_int_equal(pvd_add_prefix(x, PVD_SRC_RA, idx, &pfx, 64, 3600, PVD_NEVER), 0);
+	}
+}
+
+static size_t tables_used(const struct route_tables *t)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < ROUTE_MAX_TABLES; i++)
+		n += t->handle[i] != 0;
+	return n;
+}
+
+/* A configured VPN PvD on tun<idx> with a route: does it get a table? */
+static bool vpn_gets_table(struct world *w, int idx)
+{
+	struct in6_addr corp = test_addr("10.0.0.0");
+	char name[16];
+	struct pvd *vpn;
+
+	snprintf(name, sizeof(name), "tun%d", idx);
+	link_up(w, idx, name);
+	vpn = pvd_create_named(&w->s, name, PVD_SRC_API, idx);
+	assert_non_null(vpn);
+	assert_int_equal(pvd_add_route(vpn, PVD_SRC_API, idx, &corp, 96 + 8, NULL, RA_INFINITY,
+				       PVD_NEVER), 0);
+	assert_int_equal(route_plan_build(&w->s, &w->v, &w->c, &w->t, &w->p), 0);
+	return route_table_of(&w->t, &w->c, vpn->handle, false) != 0;
+}
+
+/* Issue 17: 300 PvDs from one on-link router took all 256 tables, and a
+ * VPN added later got none. Out of 256: one router holds 64, one link 128,
+ * learned PvDs 224; configured and VPN PvDs still get theirs, and the
+ * PvDs left without a table are counted. */
+static void test_table_budget(void **state)
+{
+	struct world *w = *state;
+
+	router_pvds(w, 2, 1, 300);
+	assert_int_equal(route_plan_build(&w->s, &w->v, &w->c, &w->t, &w->p), 0);
+	assert_int_equal(tables_used(&w->t), 64);
+	assert_int_equal(w->p.no_table, 236);
+	assert_true(vpn_gets_table(w, 40));
+	router_pvds(w, 2, 2, 100);            /* a second router, same link */
+	router_pvds(w, 2, 3, 10);             /* a third: the link has its 128 */
+	link_up(w, 4, "eth4");
+	link_up(w, 5, "eth5");
+	router_pvds(w, 3, 4, 100);            /* wlan0 */
+	router_pvds(w, 4, 5, 100);            /* eth4: 32 left for learned PvDs */
+	router_pvds(w, 5, 6, 10);             /* eth5: none */
+	assert_int_equal(route_plan_build(&w->s, &w->v, &w->c, &w->t, &w->p), 0);
+	assert_int_equal(tables_used(&w->t), 1 + 224);
+	assert_int_equal(w->p.no_table, 620 - 224);
+	assert_true(vpn_gets_table(w, 41));
+	assert_int_equal(tables_used(&w->t), 2 + 224);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -505,6 +580,7 @@ int main(void)
 		cmocka_unit_test(test_add_dedup_index),
 		cmocka_unit_test_setup_teardown(test_marks_and_unreachable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_spec_rules_stable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_table_budget, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -617,6 +617,10 @@ void engine_route_sync(struct engine *e)
 	memcpy(e->rt.installed.default_pvd, e->rt.desired.default_pvd,
 	       sizeof(e->rt.installed.default_pvd));
 	memcpy(e->rt.installed.why, e->rt.desired.why, sizeof(e->rt.installed.why));
+	if (e->rt.desired.no_table > e->rt.installed.no_table)
+		log_warn("routing: %zu PvD(s) without a table: the range is full, or their router "
+			 "or link holds its share", e->rt.desired.no_table);
+	e->rt.installed.no_table = e->rt.desired.no_table;
 	er_default_events(e, before);
 }
 

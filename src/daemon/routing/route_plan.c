@@ -130,6 +130,7 @@ void route_plan_clear(struct route_plan *p)
 	route_plan_index_drop(p);
 	p->default_pvd[0] = p->default_pvd[1] = 0;
 	p->why[0][0] = p->why[1][0] = '\0';
+	p->no_table = 0;
 }
 
 void route_plan_free(struct route_plan *p)
@@ -913,6 +914,54 @@ static int rp_default(const struct pvd_store *s, const struct view *v, const str
 		       route_table_of(t, c, best.p->handle, false));
 }
 
+/* Learned from the network (RA, DHCP), not configured (a file, pvd.add). */
+static bool rp_learned(const struct pvd *p)
+{
+	return p->origin != PVD_SRC_STATIC && p->origin != PVD_SRC_API;
+}
+
+/* The link and router a learned PvD came from: an implicit PvD's key,
+ * else its first router (none: link 0). */
+static int rp_source_of(const struct pvd *p, const struct in6_addr **router)
+{
+	const struct pvd_router *r = TAILQ_FIRST(&p->routers);
+
+	if (!p->explicit_) {
+		*router = &p->key_router;
+		return p->key_ifindex;
+	}
+	*router = r ? &r->addr : NULL;
+	return r ? r->ifindex : 0;
+}
+
+/* Issue 17: 300 PvDs from one router took all 256 tables and a VPN added
+ * then got none. Out of a range of n >= 32 tables, learned PvDs hold at
+ * most n - n/8 (the rest is kept for configured and VPN PvDs), those of
+ * one link n/2, those of one router n/4; first come, first served. */
+static bool rp_table_allowed(const struct pvd_store *s, struct route_tables *t,
+			     const struct route_cfg *c, const struct pvd *p)
+{
+	size_t n = c->table_count < ROUTE_MAX_TABLES ? c->table_count : ROUTE_MAX_TABLES;
+	size_t learned = 0, link = 0, router = 0;
+	const struct in6_addr *ra, *qa;
+	const struct pvd *q;
+	int ifindex;
+
+	if (!rp_learned(p) || n < 32)
+		return true;
+	ifindex = rp_source_of(p, &ra);
+	TAILQ_FOREACH(q, &s->pvds, e) {
+		if (q == p || !rp_learned(q) || !route_table_of(t, c, q->handle, false))
+			continue;
+		learned++;
+		if (rp_source_of(q, &qa) != ifindex)
+			continue;
+		link++;
+		router += ra && qa && IN6_ARE_ADDR_EQUAL(ra, qa);
+	}
+	return learned < n - n / 8 && link < n / 2 && router < n / 4;
+}
+
 static bool rp_has_routing(const struct pvd *p)
 {
 	return !TAILQ_EMPTY(&p->prefixes) || !TAILQ_EMPTY(&p->routers) || !TAILQ_EMPTY(&p->routes);
@@ -936,9 +985,13 @@ int route_plan_build(const struct pvd_store *s, const struct view *v, const stru
 
 		if (!rp_has_routing(p))
 			continue;
-		table = route_table_of(t, c, p->handle, true);
-		if (!table)
-			continue;    /* out of tables: reported by the caller */
+		table = route_table_of(t, c, p->handle, false);
+		if (!table && rp_table_allowed(s, t, c, p))
+			table = route_table_of(t, c, p->handle, true);
+		if (!table) {
+			out->no_table++;     /* counted, shown in status */
+			continue;
+		}
 		r = rp_pvd(v, ix, c, p, table, route_mark_of(c, t, table), out);
 		if (r < 0)
 			break;

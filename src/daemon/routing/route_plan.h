@@ -101,6 +101,9 @@ struct route_plan {
 	/* The default choice per family (index 0 IPv4, 1 IPv6): handle or 0. */
 	uint64_t default_pvd[2];
 	char why[2][512];
+	/* PvDs with routes that got no table: the range is full, or their
+	 * router or link has its share (route_plan_build). */
+	size_t no_table;
 };
 
 void route_cfg_defaults(struct route_cfg *c);
