@@ -690,7 +690,8 @@ void engine_route_free(struct engine *e)
 }
 
 /* The repair side of `mifctl status` (.routing): what was put back, what
- * the kernel refused, and what is still on its way. */
+ * the kernel refused, what is still on its way, and the PvDs left without
+ * a table. */
 void engine_route_repair_json(struct engine *e, json_t *o)
 {
 	uint64_t now = log_now_ns();
@@ -702,6 +703,8 @@ void engine_route_repair_json(struct engine *e, json_t *o)
 	json_object_set_new(o, "repaired", json_integer((json_int_t)e->rt.repaired));
 	json_object_set_new(o, "refused", json_integer((json_int_t)e->rt.refused));
 	json_object_set_new(o, "acks_lost", json_integer((json_int_t)e->rt.acks_lost));
+	json_object_set_new(o, "pvds_without_table",
+			    json_integer((json_int_t)e->rt.installed.no_table));
 	json_object_set_new(o, "pending", json_pack("{s:I,s:I,s:I}",
 		"adds", (json_int_t)(e->rt.adding.n_routes + e->rt.adding.n_rules),
 		"deletes", (json_int_t)(e->rt.deleting.n_routes + e->rt.deleting.n_rules),

@@ -296,7 +296,6 @@ json_t *engine_route_status_json(struct engine *e)
 		"changes", (json_int_t)e->rt.changes,
 		"netlink_messages", (json_int_t)e->rt.messages,
 		"last_change_messages", (json_int_t)e->rt.last_messages);
-	json_object_set_new(o, "pvds_without_table", json_integer((json_int_t)e->rt.installed.no_table));
 	json_object_set_new(o, "lookups", er_lookups_json(e));
 	engine_route_repair_json(e, o);
 	return o;
