@@ -129,7 +129,7 @@ static int ctlmsg_check_params(enum ctl_method m, json_t *params, const char **e
 			if (strcmp(sc->p[i].key, key) == 0)
 				break;
 		if (i == CTLMSG_MAX_PARAMS || !sc->p[i].key) {
-			*errmsg = sc->unknown;
+			*errmsg = sc->unknown ? sc->unknown : "a parameter this method does not take";
 			return -EINVAL;
 		}
 		if (!(ctlmsg_kind_of(v) & sc->p[i].kinds)) {
