@@ -1,7 +1,8 @@
 # Thin wrapper over meson/ninja. See README.md.
 #   make          build (build/)
 #   make check    unit tests, world tests (root), unit tests again under
-#                 ASan+UBSan (build-asan/), fuzz targets briefly (build-fuzz/)
+#                 ASan+UBSan (build-asan/) and under valgrind, fuzz targets
+#                 briefly (build-fuzz/)
 #   make demo     the narrated demo world (root)
 #   make install  install mifd, mifctl, libmif, man pages
 #   make bench    benchmarks (root), see bench/README.md

@@ -9,7 +9,11 @@
 #     reach, without a fixed source, while the preferred network's peer
 #     loses carrier; the longest gap in answers, with mifd's routing and
 #     then with the kernel alone (mifd --no-routing: RA default routes in
-#     the main table), in the same run.
+#     the main table), in the same run. Each run checks its precondition:
+#     the prober's traffic went through network A (the one cut) before the
+#     cut. A run where it did not (the kernel alone may prefer B from the
+#     start) measures nothing; it is reported INVALID and the script exits
+#     3 (issue 17: such a run reported 0 lost probes for the kernel).
 # Usage: bench/route.sh [ROUNDS] (default 50; root; after make)
 # Environment: ROUTE_PVDS (default 64, at most 256: one table each),
 # ROUTE_FAILOVER=0 to skip part 2, BUILD (the build directory to measure).
@@ -71,8 +75,16 @@ world_cleanup
 trap - EXIT
 [ "${ROUTE_FAILOVER:-1}" != 0 ] || exit 0
 
+# failover_valid PROBE_JSON: did network A carry the flow before the cut?
+# The cut comes about 1 s after the prober starts (1 ms interval), so A
+# should have answered hundreds of probes; 100 is the floor.
+failover_valid() {
+	jq -e '(.replies_by_name["server-A"] // 0) >= 100' >/dev/null <<<"$1"
+}
+
+invalid=0
 failover() {   # LABEL MIFD_ARGS...
-	local label=$1
+	local label=$1 res
 	shift
 	WORLD_TMP="" WORLD_NS=() WORLD_PIDS=() WORLD_MIFD_PID="" WORLD_MIFD_NS=""
 	world_init 2>/dev/null
@@ -88,12 +100,19 @@ failover() {   # LABEL MIFD_ARGS...
 	ip -n "$(world_ns rA)" link set eth0 down
 	done_probe() { grep -q '"sent"' "$WORLD_TMP/probe.log"; }
 	world_wait_for "prober done" 15 done_probe
-	printf '   %-32s %s\n' "$label" "$(grep '"sent"' "$WORLD_TMP/probe.log" |
-		jq -c '{lost, longest_gap_ms, replies_by_name}')"
+	res=$(grep '"sent"' "$WORLD_TMP/probe.log")
+	printf '   %-32s %s\n' "$label" "$(jq -c '{lost, longest_gap_ms, replies_by_name}' <<<"$res")"
+	if ! failover_valid "$res"; then
+		printf '   %-32s INVALID: network A (the one cut) answered %s probes before the cut; ' \
+			"" "$(jq '.replies_by_name["server-A"] // 0' <<<"$res")"
+		printf 'the flow never used it, so the loss says nothing\n'
+		invalid=1
+	fi
 	world_cleanup
 	trap - EXIT
 }
 echo "2. failover, 1 ms UDP prober to 2001:db8:99::1, preferred network A loses carrier at ~1 s:"
 failover "mifd (per-PvD routing):"
 failover "kernel alone (mifd --no-routing):" --no-routing
+[ "$invalid" = 0 ] || exit 3
 exit 0

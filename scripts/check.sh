@@ -5,14 +5,16 @@
 #  3. unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer,
 #     and the world tests again with that build of mifd (a sanitizer report
 #     in mifd's log fails the test)
-#  4. every libFuzzer target for a bounded time (clang)
-#  5. gcc -fanalyzer over the tree (build-analyzer/, rebuilt whole each time:
+#  4. unit tests again under valgrind's memcheck (`meson test --setup
+#     valgrind`): uninitialised values used or sent to the kernel fail
+#  5. every libFuzzer target for a bounded time (clang)
+#  6. gcc -fanalyzer over the tree (build-analyzer/, rebuilt whole each time:
 #     about a minute on two cores); any warning in src/, lib/ or include/
 #     fails. Unit tests are left out of it (cmocka's assertions jump out of
 #     a test but are not declared noreturn, so the analyzer walks on past
 #     them and reports what cannot happen).
 # Set CHECK_FUZZ_SECONDS (default 20) to fuzz longer; CHECK_SKIP_FUZZ=1,
-# CHECK_SKIP_WORLD=1 and CHECK_ANALYZER=0 leave those parts out when
+# CHECK_SKIP_WORLD=1, CHECK_VALGRIND=0 and CHECK_ANALYZER=0 leave those parts out when
 # iterating locally.
 set -u
 cd "$(dirname "$0")/.."
@@ -20,12 +22,15 @@ cd "$(dirname "$0")/.."
 pass=0 fail=0 skip=0
 failed_parts=()
 
-# Run one meson test suite and add its counts to the totals.
+# Run one meson test suite (extra meson test options after the label) and
+# add its counts to the totals.
 run_suite() {
 	local dir=$1 suite=$2 label=$3 log
+	shift 3
 	log=$(mktemp)
 	echo "== $label"
-	meson test -C "$dir" --suite "$suite" --print-errorlogs --num-processes 2 2>&1 | tee "$log" |
+	meson test -C "$dir" --suite "$suite" --print-errorlogs --num-processes 2 "$@" 2>&1 |
+		tee "$log" |
 		grep -E '^ *[0-9]+/[0-9]+ |^(Ok|Fail|Skipped|Timeout|Expected Fail|Unexpected Pass):' 
 	local ok f s t
 	ok=$(awk '/^Ok:/{print $2}' "$log"); f=$(awk '/^Fail:/{print $2}' "$log")
@@ -69,6 +74,10 @@ if setup build-asan -Db_sanitize=address,undefined -Db_lundef=false \
 	fi
 else
 	fail=$((fail + 1)); failed_parts+=("ASan build")
+fi
+
+if [ "${CHECK_VALGRIND:-1}" = 1 ] && command -v valgrind >/dev/null; then
+	run_suite build unit "unit tests under valgrind (memcheck)" --setup valgrind
 fi
 
 if [ "${CHECK_SKIP_FUZZ:-0}" != 1 ]; then

@@ -5,10 +5,11 @@
  *
  * Every read goes through the bounded cursor of common/buf.h and every
  * length check is written as "need > remaining". Peer data never aborts:
- * a framing error (an option or suboption running past its area, or an
+ * a framing error of the message (an option running past it, or an
  * impossible length for a fixed-size option) rejects the message with a
- * reason; malformed contents of an optional option drop that option and
- * count once in msg->ignored.
+ * reason; malformed contents of an optional option, a suboption running
+ * past its option included, drop that option only and count once in
+ * msg->ignored (issue 17: one bad row of option 84 cost the whole Reply).
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -122,6 +123,23 @@ static enum dhcp6_error dhcp6_opt_refresh(struct dhcp6_msg *m, struct buf *o)
 	return DHCP6_OK;
 }
 
+/* RFC 8415 21.25: option-len 4, a value from 60 to 86400 seconds; "a
+ * DHCP client MUST ignore any INF_MAX_RT option values that are less
+ * than 60 or more than 86400". A bad one costs this option only. */
+static enum dhcp6_error dhcp6_opt_inf_max_rt(struct dhcp6_msg *m, struct buf *o)
+{
+	uint32_t v;
+
+	if (buf_remaining(o) != 4 || buf_be32(o, &v) < 0 || m->has_inf_max_rt ||
+	    v < DHCP6_INF_MAX_RT_MIN || v > DHCP6_INF_MAX_RT_MAX) {
+		m->ignored++;
+		return DHCP6_OK;
+	}
+	m->inf_max_rt = v;
+	m->has_inf_max_rt = true;
+	return DHCP6_OK;
+}
+
 /* Fixed-size client options we send but do not keep: ORO is 2 * n octets
  * (RFC 8415 21.7), Elapsed Time exactly 2 (21.9). */
 static enum dhcp6_error dhcp6_opt_oro(const struct buf *o)
@@ -223,22 +241,20 @@ static int dhcp6_ntp_sub(struct dhcp6_msg *m, uint16_t code, struct buf *s)
 /* RFC 5908 section 4: suboptions with the DHCPv6 option framing. Each
  * option should carry one time source, but captures show several in one
  * option (tcpdump's dhcpv6-ntp-server.pcap), so all are taken. A bad
- * suboption drops the whole option; one running past it rejects the
- * message, and framing is checked to the end either way. */
+ * suboption, or one running past the option, drops the whole option and
+ * nothing else: the option's own length was good, so the message's
+ * framing stands. */
 static enum dhcp6_error dhcp6_opt_ntp(struct dhcp6_msg *m, struct buf *o)
 {
 	size_t n_before = m->n_ntp;
 	unsigned ignored_before = m->ignored;
 	bool bad = buf_remaining(o) == 0;
-	enum dhcp6_error e;
 	uint16_t code;
 	struct buf s;
 
-	while (buf_remaining(o) > 0) {
-		e = dhcp6_next_option(o, &code, &s);
-		if (e != DHCP6_OK)
-			return e;
-		if (!bad && dhcp6_ntp_sub(m, code, &s) < 0)
+	while (!bad && buf_remaining(o) > 0) {
+		if (dhcp6_next_option(o, &code, &s) != DHCP6_OK ||
+		    dhcp6_ntp_sub(m, code, &s) < 0)
 			bad = true;
 	}
 	if (bad) {
@@ -308,28 +324,25 @@ struct dhcp6_policy_set {
 	struct dhcp6_policy_row rows[DHCP6_MAX_POLICY];
 };
 
-static enum dhcp6_error dhcp6_policy_rows(struct buf *o,
-					  struct dhcp6_policy_set *set)
+/* A row running past the option is as bad as a malformed one: it voids
+ * this option only (RFC 7078 section 2 voids the option for a bad
+ * prefix-len; nothing there asks to lose the rest of the Reply). */
+static void dhcp6_policy_rows(struct buf *o, struct dhcp6_policy_set *set)
 {
 	struct dhcp6_policy_row r;
-	enum dhcp6_error e;
 	uint16_t code;
 	struct buf s;
 
-	while (buf_remaining(o) > 0) {
-		e = dhcp6_next_option(o, &code, &s);
-		if (e != DHCP6_OK)
-			return e;
-		if (set->bad)
-			continue;
-		if (code != DHCP6_OPT_ADDRSEL_TABLE || set->n >= DHCP6_MAX_POLICY)
+	while (!set->bad && buf_remaining(o) > 0) {
+		if (dhcp6_next_option(o, &code, &s) != DHCP6_OK)
+			set->bad = true;
+		else if (code != DHCP6_OPT_ADDRSEL_TABLE || set->n >= DHCP6_MAX_POLICY)
 			set->extra++;
 		else if (dhcp6_policy_row(&s, &r) < 0)
 			set->bad = true;
 		else
 			set->rows[set->n++] = r;
 	}
-	return DHCP6_OK;
 }
 
 /* RFC 7078 section 2: Reserved(6)|A|P, then policy table options. Only
@@ -337,16 +350,13 @@ static enum dhcp6_error dhcp6_policy_rows(struct buf *o,
 static enum dhcp6_error dhcp6_opt_addrsel(struct dhcp6_msg *m, struct buf *o)
 {
 	struct dhcp6_policy_set set = { .n = 0 };
-	enum dhcp6_error e;
 	uint8_t flags;
 
 	if (buf_u8(o, &flags) < 0) {
 		m->ignored++;
 		return DHCP6_OK;
 	}
-	e = dhcp6_policy_rows(o, &set);
-	if (e != DHCP6_OK)
-		return e;
+	dhcp6_policy_rows(o, &set);
 	if (set.bad || m->has_policy) {
 		m->ignored++;
 		return DHCP6_OK;
@@ -412,6 +422,8 @@ static enum dhcp6_error dhcp6_dispatch(struct dhcp6_msg *m, uint16_t code,
 		return dhcp6_opt_refresh(m, o);
 	case DHCP6_OPT_NTP_SERVER:
 		return dhcp6_opt_ntp(m, o);
+	case DHCP6_OPT_INF_MAX_RT:
+		return dhcp6_opt_inf_max_rt(m, o);
 	case DHCP6_OPT_RDNSS_SELECTION:
 		return dhcp6_opt_dnssel(m, o);
 	case DHCP6_OPT_ADDRSEL:
@@ -490,6 +502,26 @@ int dhcp6_parse_reply(const uint8_t *data, size_t len, struct dhcp6_msg *out,
 	if (e == DHCP6_OK && out->server_id_len == 0)
 		e = DHCP6_ERR_NO_SERVER_ID;
 	return dhcp6_result(e, why);
+}
+
+/* Timeouts past 2^52 (52 days in nanoseconds) are held there, so that
+ * 2 RT + RAND RT stays far from overflowing. */
+#define DHCP6_RT_LIMIT (1ull << 52)
+
+/* RFC 8415 section 15; RAND is uniform in [-0.1, 0.1]. */
+uint64_t dhcp6_next_rt(uint64_t prev, uint64_t irt, uint64_t mrt, int rand_permille)
+{
+	int64_t r = rand_permille < -100 ? -100 : rand_permille > 100 ? 100 : rand_permille;
+	uint64_t base = prev ? prev : irt, rt;
+
+	if (base > DHCP6_RT_LIMIT)
+		base = DHCP6_RT_LIMIT;
+	if (mrt > DHCP6_RT_LIMIT)
+		mrt = DHCP6_RT_LIMIT;
+	rt = (prev ? 2 * base : base) + (uint64_t)((int64_t)base * r / 1000);
+	if (mrt && rt > mrt)
+		rt = mrt + (uint64_t)((int64_t)mrt * r / 1000);
+	return rt;
 }
 
 uint32_t dhcp6_refresh_seconds(const struct dhcp6_msg *m)

@@ -8,7 +8,8 @@
  * 23 DNS servers and 24 domain list (RFC 3646; names uncompressed), 31 SNTP
  * servers (RFC 4075), 56 NTP server (RFC 5908: suboptions 1 address,
  * 2 multicast address, 3 FQDN), 32 information refresh time (RFC 8415
- * 21.23), 74 RDNSS selection (RFC 6731 4.2), 84 address selection policy
+ * 21.23), 83 INF_MAX_RT (21.25), 74 RDNSS selection (RFC 6731 4.2), 84
+ * address selection policy
  * with 85 table rows (RFC 7078), 103 captive portal (RFC 8910).
  */
 #ifndef MIF_PROTO_DHCP6_H
@@ -41,7 +42,7 @@ enum dhcp6_error {
 	DHCP6_OK = 0,
 	DHCP6_ERR_TRUNCATED,         /* shorter than the 4-octet header */
 	DHCP6_ERR_BAD_TYPE,          /* not a Reply (dhcp6_parse_reply) */
-	DHCP6_ERR_OPTION_OVERRUN,    /* an option (or suboption) runs past its area */
+	DHCP6_ERR_OPTION_OVERRUN,    /* an option runs past the message */
 	DHCP6_ERR_BAD_OPTION_LENGTH, /* impossible length for a known option */
 	DHCP6_ERR_NO_SERVER_ID,      /* RFC 8415 16.10: a Reply needs a Server ID */
 	DHCP6_ERR__MAX
@@ -73,6 +74,8 @@ struct dhcp6_msg {
 	char domains[DHCP6_MAX_DOMAINS][DNAME_MAX_TEXT + 1];
 	bool has_refresh;
 	uint32_t refresh;            /* seconds */
+	bool has_inf_max_rt;         /* only a value RFC 8415 21.25 allows */
+	uint32_t inf_max_rt;         /* seconds, 60..86400 */
 	size_t n_dnssel;
 	struct dhcp6_dnssel dnssel[DHCP6_MAX_DNSSEL];
 	bool has_policy;
@@ -121,6 +124,7 @@ enum dhcp6_option_code {
 	DHCP6_OPT_SNTP_SERVERS = 31,
 	DHCP6_OPT_INFO_REFRESH_TIME = 32,
 	DHCP6_OPT_NTP_SERVER = 56,
+	DHCP6_OPT_INF_MAX_RT = 83,
 	DHCP6_OPT_RDNSS_SELECTION = 74,
 	DHCP6_OPT_ADDRSEL = 84,
 	DHCP6_OPT_ADDRSEL_TABLE = 85,
@@ -142,6 +146,19 @@ enum dhcp6_ntp_suboption {
 #define DHCP6_IRT_DEFAULT 86400u
 #define DHCP6_IRT_MINIMUM 600u
 #define DHCP6_INFINITY 0xffffffffu
+
+/* RFC 8415 7.6 and 21.25: the cap on Information-request retransmission,
+ * and the range a server's INF_MAX_RT option must be in to be used. */
+#define DHCP6_INF_MAX_RT_DEFAULT 3600u
+#define DHCP6_INF_MAX_RT_MIN 60u
+#define DHCP6_INF_MAX_RT_MAX 86400u
+
+/* RFC 8415 section 15: the next retransmission timeout, in the unit of
+ * irt and mrt. prev is the last one (0 for the first transmission: IRT
+ * with its randomisation); rand_permille is RAND in thousandths, -100 to
+ * 100 (out of range is clamped). RT = 2 RTprev + RAND RTprev, and past
+ * mrt (0: no cap) RT = MRT + RAND MRT. */
+uint64_t dhcp6_next_rt(uint64_t prev, uint64_t irt, uint64_t mrt, int rand_permille);
 
 /* Seconds until the next Information-request: IRT_DEFAULT without the
  * option, at least IRT_MINIMUM, DHCP6_INFINITY kept as "never". */

@@ -330,7 +330,9 @@ struct nlmsghdr *nl_build_addr(void *buf, size_t cap, bool add,
 }
 
 /* A request with its fixed header (zeroed) of hdrlen bytes, or NULL if
- * that does not fit. */
+ * that does not fit. The whole buffer is zeroed first: libmnl 1.0.4
+ * leaves the padding after a 1-octet or string attribute as it was, and
+ * those bytes went to the kernel uninitialised (valgrind, issue 17). */
 static struct nlmsghdr *nl_start(void *buf, size_t cap, uint16_t type, uint16_t flags,
 				 uint32_t seq, size_t hdrlen)
 {
@@ -338,6 +340,7 @@ static struct nlmsghdr *nl_start(void *buf, size_t cap, uint16_t type, uint16_t 
 
 	if (cap < NLMSG_SPACE(hdrlen))
 		return NULL;
+	memset(buf, 0, cap);
 	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = (uint16_t)(NLM_F_REQUEST | flags);

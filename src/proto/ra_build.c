@@ -20,6 +20,7 @@
 
 #define RA_UNIT 8                  /* ND option Length unit (RFC 4861 4.6) */
 #define RA_MAX_UNITS 255           /* Length is one octet */
+#define RA_BUILD_TYPE_RA 134       /* Router Advertisement (RFC 4861 4.2) */
 
 /* PREF64 prefix lengths indexed by PLC (RFC 8781 section 4). */
 static const uint8_t ra_build_pref64_plens[] = { 96, 64, 56, 48, 40, 32 };
@@ -84,9 +85,10 @@ void ra_build_init(struct ra_builder *b, void *buf, size_t cap)
 	b->pvd_start = SIZE_MAX;
 }
 
-/* RFC 4861 4.2 layout; Checksum 0 because the kernel computes it for raw
- * ICMPv6 sockets (RFC 3542 3.1), and RFC 8801 3.1 wants 0 when nested. */
-void ra_build_header(struct ra_builder *b, const struct ra_header *h)
+/* RFC 4861 4.2 layout with the given ICMPv6 Type; Checksum 0 because the
+ * kernel computes it for raw ICMPv6 sockets (RFC 3542 3.1). */
+static void ra_build_header_typed(struct ra_builder *b, const struct ra_header *h,
+				  uint8_t type)
 {
 	uint8_t flags = 0;
 
@@ -95,7 +97,7 @@ void ra_build_header(struct ra_builder *b, const struct ra_header *h)
 	flags |= h->home_agent ? 0x20 : 0;
 	flags |= (uint8_t)(ra_build_prf(h->pref) << 3);
 	flags |= h->proxy ? 0x04 : 0;
-	wbuf_u8(&b->w, 134);
+	wbuf_u8(&b->w, type);
 	wbuf_u8(&b->w, 0);
 	wbuf_be16(&b->w, 0);
 	wbuf_u8(&b->w, h->cur_hop_limit);
@@ -103,6 +105,11 @@ void ra_build_header(struct ra_builder *b, const struct ra_header *h)
 	wbuf_be16(&b->w, h->router_lifetime);
 	wbuf_be32(&b->w, h->reachable_ms);
 	wbuf_be32(&b->w, h->retrans_ms);
+}
+
+void ra_build_header(struct ra_builder *b, const struct ra_header *h)
+{
+	ra_build_header_typed(b, h, RA_BUILD_TYPE_RA);
 }
 
 void ra_build_rs_header(struct ra_builder *b)
@@ -248,8 +255,10 @@ int ra_build_pvd_begin(struct ra_builder *b, const struct ra_pvd *pvd,
 	}
 	pad = (RA_UNIT - (b->w.len - start) % RA_UNIT) % RA_UNIT;
 	wbuf_put(&b->w, NULL, pad);
+	/* RFC 8801 3.1: the nested header's Type, Code and Checksum are set
+	 * to 0 by the sender (and ignored by the receiver). */
 	if (hdr)
-		ra_build_header(b, hdr);
+		ra_build_header_typed(b, hdr, 0);
 	b->pvd_start = start;
 	return 0;
 }

@@ -377,12 +377,56 @@ static void test_engine_answers(void **state)
 	json_decref(j);
 }
 
+/* The error of the next reply, which must be for id. */
+static void cs_expect_error(struct world *w, int id, const char *code, const char *text)
+{
+	json_t *j, *err;
+
+	cs_run(w, 1, 1000);
+	j = cs_take(w);
+	assert_int_equal(json_integer_value(json_object_get(j, "id")), id);
+	err = json_object_get(j, "error");
+	assert_string_equal(json_string_value(json_object_get(err, "code")), code);
+	assert_non_null(strstr(json_string_value(json_object_get(err, "message")), text));
+	json_decref(j);
+}
+
+/* Issue 17: a parameter of the wrong type is refused with a clear error,
+ * never read as absent (a numeric "pvd" sent dns.resolve through the
+ * default network), and so is one the method does not take. Nothing of
+ * such a request reaches the stub or the engine. */
+static void test_wrong_types_refused(void **state)
+{
+	struct world *w = *state;
+
+	cs_request(w, 1, "dns.resolve", "{\"name\":\"example.com\",\"pvd\":5}");
+	cs_expect_error(w, 1, "EINVAL", "pvd: must be a string");
+	cs_request(w, 2, "route.get", "{\"destination\":\"2001:db8::1\",\"pvd\":7}");
+	cs_expect_error(w, 2, "EINVAL", "pvd: must be a string");
+	cs_request(w, 3, "route.get", "{\"destination\":\"2001:db8::1\",\"from\":1}");
+	cs_expect_error(w, 3, "EINVAL", "from: must be a string");
+	cs_request(w, 4, "dns.which", "{\"name\":\"example.com\",\"pvd\":3}");
+	cs_expect_error(w, 4, "EINVAL", "pvd: must be a string");
+	cs_request(w, 5, "dns.resolve", "{\"name\":\"example.com\",\"pvd\":null}");
+	cs_expect_error(w, 5, "EINVAL", "pvd: must be a string");
+	cs_request(w, 6, "route.get", "{\"destination\":\"2001:db8::1\",\"source\":\"::1\"}");
+	cs_expect_error(w, 6, "EINVAL", "route.get takes");
+	cs_request(w, 7, "dns.resolve", "{\"name\":[\"example.com\"]}");
+	cs_expect_error(w, 7, "EINVAL", "name: must be a string");
+	assert_int_equal(fake_n, 0);          /* no query went out */
+	/* The right types pass: a type may be a name or a number. */
+	cs_request(w, 8, "dns.resolve", "{\"name\":\"example.com\",\"type\":28,\"pvd\":\"x\"}");
+	cs_run(w, 0, 50);
+	assert_int_equal(fake_n, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_lost_answers_lapse, cs_setup, cs_teardown),
 		cmocka_unit_test_setup_teardown(test_answer_in_time_once, cs_setup, cs_teardown),
 		cmocka_unit_test_setup_teardown(test_engine_answers, cs_setup, cs_teardown),
+		cmocka_unit_test_setup_teardown(test_wrong_types_refused, cs_setup, cs_teardown),
 		cmocka_unit_test_setup_teardown(test_one_client_cannot_starve, cs_setup, cs_teardown),
 		cmocka_unit_test_setup_teardown(test_engine_answer_lost, cs_setup_silent,
 						cs_teardown),

@@ -315,22 +315,35 @@ static void test_option_past_end(void **state)
 	expect_err(huge, sizeof(huge), DHCP6_ERR_OPTION_OVERRUN);
 }
 
+/* Issue 17: a suboption running past its option (a row of option 84, a
+ * time source of option 56) costs that option only; the Reply stands,
+ * with the DNS server that follows the bad option. */
+#define DNS_OPT 0, 23, 0, 16, A2
 static void test_suboption_past_option(void **state)
 {
 	/* Option 56 of 20 octets whose address suboption claims 17. */
 	static const uint8_t ntp[] = { REPLY_HDR, SRVID,
-		0, 56, 0, 20, 0, 1, 0, 17, A1 };
-	/* Option 84 whose row claims 4 octets with 3 left. */
+		0, 56, 0, 20, 0, 1, 0, 17, A1, DNS_OPT };
+	/* Option 84 whose second row claims 4 octets with 3 left. */
 	static const uint8_t sel[] = { REPLY_HDR, SRVID,
-		0, 84, 0, 8, 0, 0, 85, 0, 4, 1, 1, 0 };
+		0, 84, 0, 15, DHCP6_ADDRSEL_F_A, 0, 85, 0, 3, 1, 1, 0, 0, 85, 0, 4, 1, 1, 0,
+		DNS_OPT };
 	/* A suboption header cut by its option's end. */
 	static const uint8_t cut[] = { REPLY_HDR, SRVID,
-		0, 56, 0, 2, 0, 1, SRVID };
+		0, 56, 0, 2, 0, 1, DNS_OPT };
+	const uint8_t *const all[] = { ntp, sel, cut };
+	const size_t len[] = { sizeof(ntp), sizeof(sel), sizeof(cut) };
 
 	(void)state;
-	expect_err(ntp, sizeof(ntp), DHCP6_ERR_OPTION_OVERRUN);
-	expect_err(sel, sizeof(sel), DHCP6_ERR_OPTION_OVERRUN);
-	expect_err(cut, sizeof(cut), DHCP6_ERR_OPTION_OVERRUN);
+	for (size_t i = 0; i < 3; i++) {
+		expect_ok(all[i], len[i]);
+		assert_int_equal(g_m.n_ntp, 0);
+		assert_false(g_m.has_policy);
+		assert_int_equal(g_m.n_policy, 0);
+		assert_int_equal(g_m.ignored, 1);
+		assert_int_equal(g_m.n_dns, 1);
+		assert_addr(&g_m.dns[0], "2001:db8::2");
+	}
 }
 
 static void test_bad_address_list_lengths(void **state)
@@ -601,6 +614,56 @@ static void test_refresh(void **state)
 	assert_int_equal(dhcp6_refresh_seconds(&g_m), DHCP6_INFINITY);
 }
 
+/* RFC 8415 21.25: option 83 is four octets, 60 to 86400 seconds; anything
+ * else is ignored (the option only, the Reply stands), as is a second copy. */
+static void test_inf_max_rt(void **state)
+{
+	static const uint8_t ok[] = { REPLY_HDR, SRVID, 0, 83, 0, 4, 0, 0, 0x0e, 0x10,
+				      0, 83, 0, 4, 0, 0, 0, 60 };
+	static const uint8_t low[] = { REPLY_HDR, SRVID, 0, 83, 0, 4, 0, 0, 0, 59 };
+	static const uint8_t high[] = { REPLY_HDR, SRVID, 0, 83, 0, 4, 0, 1, 0x51, 0x81 };
+	static const uint8_t max[] = { REPLY_HDR, SRVID, 0, 83, 0, 4, 0, 1, 0x51, 0x80 };
+	static const uint8_t len3[] = { REPLY_HDR, SRVID, 0, 83, 0, 3, 0, 0, 60, 0, 23, 0, 16, A1 };
+
+	(void)state;
+	expect_ok(ok, sizeof(ok));
+	assert_true(g_m.has_inf_max_rt);
+	assert_int_equal(g_m.inf_max_rt, 3600);
+	assert_int_equal(g_m.ignored, 1);
+	expect_ok(low, sizeof(low));
+	assert_false(g_m.has_inf_max_rt);
+	assert_int_equal(g_m.ignored, 1);
+	expect_ok(high, sizeof(high));
+	assert_false(g_m.has_inf_max_rt);
+	expect_ok(max, sizeof(max));
+	assert_int_equal(g_m.inf_max_rt, DHCP6_INF_MAX_RT_MAX);
+	expect_ok(len3, sizeof(len3));
+	assert_false(g_m.has_inf_max_rt);
+	assert_int_equal(g_m.n_dns, 1);
+}
+
+/* RFC 8415 section 15: IRT +-10 % first, then doubling +-10 %, and past
+ * MRT, MRT +-10 %; RAND out of [-0.1, 0.1] is held at its bounds. */
+static void test_next_rt(void **state)
+{
+	(void)state;
+	assert_int_equal(dhcp6_next_rt(0, 1000, 3600000, 0), 1000);
+	assert_int_equal(dhcp6_next_rt(0, 1000, 3600000, -100), 900);
+	assert_int_equal(dhcp6_next_rt(0, 1000, 3600000, 100), 1100);
+	assert_int_equal(dhcp6_next_rt(1000, 1000, 3600000, 0), 2000);
+	assert_int_equal(dhcp6_next_rt(1000, 1000, 3600000, 50), 2050);
+	assert_int_equal(dhcp6_next_rt(1000, 1000, 3600000, 500), 2100);
+	assert_int_equal(dhcp6_next_rt(1000, 1000, 3600000, -500), 1900);
+	/* An INF_MAX_RT of 120 s caps a timeout that would be 128 s. */
+	assert_int_equal(dhcp6_next_rt(64000, 1000, 120000, 0), 120000);
+	assert_int_equal(dhcp6_next_rt(64000, 1000, 120000, -100), 108000);
+	assert_int_equal(dhcp6_next_rt(64000, 1000, 120000, 100), 132000);
+	assert_int_equal(dhcp6_next_rt(64000, 1000, 0, 0), 128000);   /* no cap */
+	/* Huge inputs are held, never wrapped. */
+	assert_true(dhcp6_next_rt(UINT64_MAX, 1000, 0, 100) > (1ull << 52));
+	assert_int_equal(dhcp6_next_rt(UINT64_MAX, 1000, 5000, 0), 5000);
+}
+
 /* ---- builder ---- */
 
 static void test_builder_errors(void **state)
@@ -645,6 +708,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reply_roundtrip),
 		cmocka_unit_test(test_ntp_capture),
+		cmocka_unit_test(test_inf_max_rt),
+		cmocka_unit_test(test_next_rt),
 		cmocka_unit_test(test_information_request),
 		cmocka_unit_test(test_truncated_header),
 		cmocka_unit_test(test_header_only),

@@ -2,7 +2,8 @@
 /*
  * The engine's route.get table cannot lose work (issue 11, item 3): the
  * engine runs on one end of a SOCK_SEQPACKET pair and this test plays the
- * kernel side on the other, dropping or answering its lookups.
+ * kernel side on the other, dropping or answering its lookups. The same
+ * fake kernel side sees the DHCP messages the engine sends (issue 17).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +19,8 @@
 #include <unistd.h>
 
 #include "daemon/engine/engine_priv.h"
+#include "proto/dhcp4.h"
+#include "proto/dhcp6.h"
 #include "proto/ra_build.h"
 
 #define MAX_REPLIES 128
@@ -39,6 +42,10 @@ struct fake {
 	size_t n_lookups;            /* MSG_RT_LOOKUP seen by the fake kernel */
 	size_t n_rule_adds;          /* MSG_RT_RULE_ADD seen, never answered */
 	struct nl_rule rules[MAX_REPLIES];
+	size_t n_dhcp;               /* MSG_DHCP_SEND seen; the last few kept */
+	uint8_t dhcp[4][sizeof(struct msg_dhcp) + MSG_DHCP_MAX_PAYLOAD];
+	size_t dhcp_len[4];
+	size_t n_arp_probes;         /* MSG_ARP_PROBE seen, never answered by itself */
 };
 
 static void seams_reply(void *ctx, uint32_t token, int err, json_t *result, const char *msg)
@@ -61,6 +68,13 @@ static void seams_kernel_read(struct fake *f)
 	static struct ipc_msg m;
 
 	while (ipc_recv(f->kfd, &m) == 1) {
+		if (m.hdr.type == MSG_DHCP_SEND) {
+			assert_true(m.hdr.len >= sizeof(struct msg_dhcp));
+			memcpy(f->dhcp[f->n_dhcp % 4], m.data, m.hdr.len);
+			f->dhcp_len[f->n_dhcp++ % 4] = m.hdr.len;
+		}
+		if (m.hdr.type == MSG_ARP_PROBE)
+			f->n_arp_probes++;
 		if (m.hdr.type == MSG_RT_RULE_ADD && f->n_rule_adds < MAX_REPLIES) {
 			assert_int_equal(m.hdr.len, sizeof(struct nl_rule));
 			memcpy(&f->rules[f->n_rule_adds++], m.data, sizeof(struct nl_rule));
@@ -309,12 +323,13 @@ static void test_lost_acks_sent_again(void **state)
 	assert_int_equal(f->e->rt.acks_lost, first);
 }
 
-/* An RA from router fe80::<ifindex> on ifindex, announcing 2001:db8:<ifindex>:<n>::/64. */
-static void seams_ra(struct fake *f, int ifindex, unsigned n)
+/* An RA from router fe80::<ifindex> on ifindex, announcing
+ * 2001:db8:<ifindex>:<n>::/64, with the O flag if other. */
+static void seams_ra(struct fake *f, int ifindex, unsigned n, bool other)
 {
 	uint8_t buf[sizeof(struct msg_ra) + 256];
 	struct msg_ra *h = (struct msg_ra *)buf;
-	struct ra_header hdr = { .cur_hop_limit = 64, .router_lifetime = 1800 };
+	struct ra_header hdr = { .cur_hop_limit = 64, .router_lifetime = 1800, .other = other };
 	struct ra_prefix pfx = { .plen = 64, .onlink = true, .valid = 3600, .preferred = 1800 };
 	struct ra_builder b;
 	int len;
@@ -368,18 +383,18 @@ static void test_ra_costs_one_pvd(void **state)
 		l.link.flags = IFF_UP | IFF_RUNNING;
 		l.link.type = 1;
 		seams_send(f, MSG_LINK, &l, sizeof(l));
-		seams_ra(f, i, 0);
+		seams_ra(f, i, 0, false);
 	}
 	seams_run(f, SIZE_MAX, 100);
 	assert_int_equal(f->e->store.count, 8);
 	assert_int_equal(events, 8);
 	d0 = f->e->ctr.digests;
-	seams_ra(f, 13, 1);            /* a second prefix for the PvD of eth13 */
+	seams_ra(f, 13, 1, false);            /* a second prefix for the PvD of eth13 */
 	seams_run(f, SIZE_MAX, 50);
 	assert_int_equal(f->e->ctr.digests - d0, 1);
 	assert_int_equal(events, 9);   /* and it is published as changed */
 	d0 = f->e->ctr.digests;
-	seams_ra(f, 13, 1);            /* the same RA again: checked, no event */
+	seams_ra(f, 13, 1, false);            /* the same RA again: checked, no event */
 	seams_run(f, SIZE_MAX, 50);
 	assert_int_equal(f->e->ctr.digests - d0, 1);
 	assert_int_equal(events, 9);
@@ -399,6 +414,211 @@ static void test_ra_costs_one_pvd(void **state)
 	engine_set_event_cb(f->e, NULL, NULL);
 }
 
+/* A managed Ethernet link ifindex named eth<ifindex>, MAC 02:00:00:00:00:<ifindex>. */
+static void seams_link(struct fake *f, int ifindex)
+{
+	struct msg_link l = { .managed = 1 };
+
+	l.link.ifindex = ifindex;
+	snprintf(l.link.name, sizeof(l.link.name), "eth%d", ifindex);
+	l.link.flags = IFF_UP | IFF_RUNNING;
+	l.link.type = 1;
+	l.link.hwlen = 6;
+	memcpy(l.link.hwaddr, ((const uint8_t[]){ 2, 0, 0, 0, 0, (uint8_t)ifindex }), 6);
+	seams_send(f, MSG_LINK, &l, sizeof(l));
+}
+
+/* Run until the engine has sent n DHCP messages in all (at most ms). */
+static void seams_wait_dhcp(struct fake *f, size_t n, unsigned ms)
+{
+	for (unsigned i = 0; i < ms / 10 && f->n_dhcp < n; i++)
+		seams_run(f, 0, 10);
+	assert_true(f->n_dhcp >= n);
+}
+
+/* The payload of option code in a DHCPv6 message (RFC 8415 21.1), or NULL. */
+static const uint8_t *seams_d6_option(const uint8_t *m, size_t len, uint16_t code,
+				      size_t *olen)
+{
+	for (size_t off = 4; off + 4 <= len;) {
+		uint16_t c = (uint16_t)(m[off] << 8 | m[off + 1]);
+		size_t l = (size_t)(m[off + 2] << 8 | m[off + 3]);
+
+		assert_true(off + 4 + l <= len);
+		if (c == code) {
+			*olen = l;
+			return m + off + 4;
+		}
+		off += 4 + l;
+	}
+	return NULL;
+}
+
+/* The engine's status of its first DHCPv6 client. */
+static json_int_t seams_d6_status(struct fake *f, const char *key)
+{
+	json_t *s = engine_status_json(f->e);
+	json_t *v = json_object_get(json_array_get(json_object_get(json_object_get(s, "dhcp"),
+								    "dhcpv6"), 0), key);
+	json_int_t n;
+
+	assert_true(json_is_integer(v));
+	n = json_integer_value(v);
+	json_decref(s);
+	return n;
+}
+
+/* A Reply to the Information-request req from a server, with status and
+ * an INF_MAX_RT option of inf_max_rt seconds. */
+static void seams_d6_reply(struct fake *f, int ifindex, const uint8_t *req, size_t req_len,
+			   uint16_t status, uint32_t inf_max_rt)
+{
+	static const uint8_t srvid[] = { 0, 3, 0, 1, 2, 0, 0, 0, 0, 0x53 };
+	uint8_t buf[sizeof(struct msg_dhcp) + 256], st[2] = { (uint8_t)(status >> 8), (uint8_t)status };
+	uint8_t mrt[4] = { (uint8_t)(inf_max_rt >> 24), (uint8_t)(inf_max_rt >> 16),
+			   (uint8_t)(inf_max_rt >> 8), (uint8_t)inf_max_rt };
+	struct msg_dhcp *h = (struct msg_dhcp *)buf;
+	const uint8_t *cid;
+	struct dhcp6_builder b;
+	size_t cid_len = 0;
+	int n;
+
+	cid = seams_d6_option(req, req_len, DHCP6_OPT_CLIENTID, &cid_len);
+	assert_non_null(cid);
+	memset(h, 0, sizeof(*h));
+	h->ifindex = ifindex;
+	h->family = AF_INET6;
+	h->peer.s6_addr[0] = 0xfe;
+	h->peer.s6_addr[1] = 0x80;
+	h->peer.s6_addr[15] = 0x53;
+	dhcp6_build_init(&b, buf + sizeof(*h), sizeof(buf) - sizeof(*h), DHCP6_REPLY,
+			 (uint32_t)req[1] << 16 | (uint32_t)req[2] << 8 | req[3]);
+	dhcp6_build_option(&b, DHCP6_OPT_CLIENTID, cid, cid_len);
+	dhcp6_build_option(&b, DHCP6_OPT_SERVERID, srvid, sizeof(srvid));
+	dhcp6_build_option(&b, DHCP6_OPT_STATUS_CODE, st, sizeof(st));
+	dhcp6_build_option(&b, DHCP6_OPT_INF_MAX_RT, mrt, sizeof(mrt));
+	n = dhcp6_build_finish(&b);
+	assert_true(n > 0);
+	seams_send(f, MSG_DHCP_RX, buf, sizeof(*h) + (size_t)n);
+}
+
+/* Issue 17, RFC 8415: the first Information-request asks for INF_MAX_RT
+ * (section 21.25 says a client MUST) and the information refresh time
+ * (21.23), and its Elapsed Time is 0 (21.9) whatever random delay came
+ * before it (18.2.6). A server's INF_MAX_RT is taken even from a Reply
+ * that reports a failure (18.2.10); a value out of 60..86400 is ignored. */
+static void test_dhcp6_information_request(void **state)
+{
+	struct fake *f = *state;
+	const uint8_t *req, *oro, *el;
+	size_t req_len, oro_len = 0, el_len = 0;
+	bool has83 = false, has32 = false;
+
+	seams_link(f, 30);
+	seams_ra(f, 30, 0, true);
+	seams_wait_dhcp(f, 1, 1500);          /* after at most INF_MAX_DELAY (1 s) */
+	req = f->dhcp[0] + sizeof(struct msg_dhcp);
+	req_len = f->dhcp_len[0] - sizeof(struct msg_dhcp);
+	assert_int_equal(req[0], DHCP6_INFORMATION_REQUEST);
+	oro = seams_d6_option(req, req_len, DHCP6_OPT_ORO, &oro_len);
+	assert_non_null(oro);
+	for (size_t i = 0; i + 1 < oro_len; i += 2) {
+		has83 |= (oro[i] << 8 | oro[i + 1]) == DHCP6_OPT_INF_MAX_RT;
+		has32 |= (oro[i] << 8 | oro[i + 1]) == DHCP6_OPT_INFO_REFRESH_TIME;
+	}
+	assert_true(has83);
+	assert_true(has32);
+	el = seams_d6_option(req, req_len, DHCP6_OPT_ELAPSED_TIME, &el_len);
+	assert_non_null(el);
+	assert_int_equal(el_len, 2);
+	assert_int_equal(el[0] << 8 | el[1], 0);
+	assert_int_equal(seams_d6_status(f, "inf_max_rt"), DHCP6_INF_MAX_RT_DEFAULT);
+
+	seams_d6_reply(f, 30, req, req_len, 1, 120);   /* UnspecFail, INF_MAX_RT 120 s */
+	seams_run(f, 0, 30);
+	assert_int_equal(seams_d6_status(f, "dropped"), 1);
+	assert_int_equal(seams_d6_status(f, "inf_max_rt"), 120);
+	seams_d6_reply(f, 30, req, req_len, 0, 59);    /* below the RFC's minimum */
+	seams_run(f, 0, 30);
+	assert_int_equal(seams_d6_status(f, "replies"), 1);
+	assert_int_equal(seams_d6_status(f, "inf_max_rt"), 120);
+}
+
+/* The DHCPv4 message the engine sent last, parsed. */
+static void seams_d4_last(struct fake *f, struct dhcp4_msg *m, uint8_t want_type)
+{
+	size_t i = (f->n_dhcp - 1) % 4;
+
+	assert_true(f->n_dhcp > 0);
+	assert_int_equal(dhcp4_parse(f->dhcp[i] + sizeof(struct msg_dhcp),
+				     f->dhcp_len[i] - sizeof(struct msg_dhcp), m, NULL), 0);
+	assert_int_equal(m->type, want_type);
+}
+
+/* A server's OFFER or ACK of 192.0.2.50 from 192.0.2.1, lease seconds. */
+static void seams_d4_reply(struct fake *f, int ifindex, const struct dhcp4_msg *q,
+			   uint8_t type, uint32_t lease)
+{
+	uint8_t buf[sizeof(struct msg_dhcp) + 576];
+	struct msg_dhcp *h = (struct msg_dhcp *)buf;
+	struct in_addr none = { 0 }, yi = { htonl(0xc0000232) }, srv = { htonl(0xc0000201) };
+	struct dhcp4_builder b;
+	int n;
+
+	memset(h, 0, sizeof(*h));
+	h->ifindex = ifindex;
+	h->family = AF_INET;
+	dhcp4_build_init(&b, buf + sizeof(*h), sizeof(buf) - sizeof(*h), 2, q->xid, q->chaddr, 6);
+	dhcp4_build_header(&b, 0, 0, none, yi, none);
+	dhcp4_build_u8(&b, 53, type);
+	dhcp4_build_addrs(&b, 54, &srv, 1);
+	dhcp4_build_u32(&b, 51, lease);
+	dhcp4_build_addrs(&b, 1, &(struct in_addr){ htonl(0xffffff00) }, 1);
+	n = dhcp4_build_finish(&b);
+	assert_true(n > 0);
+	seams_send(f, MSG_DHCP_RX, buf, sizeof(*h) + (size_t)n);
+}
+
+/* Issue 17, RFC 2131 4.4.1: the lease ends "the time at which the original
+ * request was sent" plus its duration. The fake kernel side takes its time
+ * over the ARP probe after the ACK (RFC 5227); the lease's end, T1 and T2
+ * still count from the REQUEST, not from the probe's result. */
+static void test_dhcp4_lease_from_request(void **state)
+{
+	struct fake *f = *state;
+	struct engine_dhcp4 *c;
+	struct msg_arp arp = { .ifindex = 32 };
+	struct dhcp4_msg *m = calloc(1, sizeof(*m));
+	uint64_t t_request;
+
+	assert_non_null(m);
+	seams_link(f, 32);
+	seams_run(f, 0, 10);
+	assert_int_equal(engine_dhcp4_set(f->e, "eth32", true), 0);
+	seams_wait_dhcp(f, 1, 1500);          /* DISCOVER after at most 1 s */
+	seams_d4_last(f, m, DHCP4_DISCOVER);
+	seams_d4_reply(f, 32, m, DHCP4_OFFER, 600);
+	seams_wait_dhcp(f, 2, 500);
+	t_request = log_now_ns();             /* the REQUEST was sent before this */
+	seams_d4_last(f, m, DHCP4_REQUEST);
+	seams_d4_reply(f, 32, m, DHCP4_ACK, 600);
+	for (unsigned i = 0; i < 50 && !f->n_arp_probes; i++)
+		seams_run(f, 0, 10);
+	assert_int_equal(f->n_arp_probes, 1);
+	seams_run(f, 0, 400);                 /* the probe takes its time */
+	arp.addr.s_addr = htonl(0xc0000232);
+	seams_send(f, MSG_ARP_RESULT, &arp, sizeof(arp));
+	seams_run(f, 0, 30);
+	assert_int_equal(f->e->n_dhcp4, 1);
+	c = f->e->dhcp4[0];
+	assert_int_equal(c->state, D4_BOUND);
+	assert_true(c->bound_ns >= t_request + 400000000ull);
+	assert_true(c->expire_at <= t_request + 600 * 1000000000ull);
+	assert_true(c->t1_at <= t_request + 300 * 1000000000ull);
+	assert_true(c->t2_at <= t_request + 525 * 1000000000ull);
+	free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -409,6 +629,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_lost_acks_sent_again, seams_setup, seams_teardown),
 		cmocka_unit_test_setup_teardown(test_ra_costs_one_pvd, seams_setup, seams_teardown),
 		cmocka_unit_test_setup_teardown(test_kernel_side_lapse, seams_setup,
+						seams_teardown),
+		cmocka_unit_test_setup_teardown(test_dhcp6_information_request, seams_setup,
+						seams_teardown),
+		cmocka_unit_test_setup_teardown(test_dhcp4_lease_from_request, seams_setup,
 						seams_teardown),
 	};
 

@@ -164,7 +164,7 @@ static void test_forge(int fd, const void *data, size_t len)
 static void test_forged(void **state)
 {
 	int *fds = *state;
-	uint8_t raw[64];
+	uint8_t raw[64] = { 0 };     /* every byte sent is defined (valgrind) */
 	struct ipc_hdr h;
 	uint8_t *huge;
 	size_t hugelen = sizeof(struct ipc_msg) + 1;

@@ -364,6 +364,52 @@ static void test_bind_table(void **state)
 	bind_table_free(&t);
 }
 
+static void nv_ignore_msg(void *ctx, const struct ipc_msg *m)
+{
+	(void)ctx;
+	(void)m;
+}
+
+/* Issue 17 (UBSan under churn): a message without payload, sent with a
+ * NULL pointer as the channel's own messages are (MSG_SYNC_DONE), is
+ * queued behind others when the peer is slow, and arrives, empty, in
+ * order. Before, the queue copied it with memcpy(dst, NULL, 0): undefined,
+ * and fatal in the sanitizer build. */
+static void test_chan_empty_queued(void **state)
+{
+	struct event_base *base = event_base_new();
+	static struct ipc_msg m;
+	uint8_t big[1024] = { 0 };
+	struct chan *c;
+	size_t n = 0, got = 0;
+	int fds[2];
+
+	(void)state;
+	assert_non_null(base);
+	assert_int_equal(ipc_pair(fds), 0);
+	c = chan_new(base, fds[0], nv_ignore_msg, NULL, NULL);
+	assert_non_null(c);
+	while (chan_queued(c) == 0 && n < 100000) {  /* until the socket is full */
+		assert_int_equal(chan_send(c, 1, big, sizeof(big)), 0);
+		n++;
+	}
+	assert_true(chan_queued(c) > 0);
+	assert_int_equal(chan_send(c, 2, NULL, 0), 0);
+	for (int i = 0; i < 100000 && got <= n; i++) {
+		event_base_loop(base, EVLOOP_NONBLOCK);
+		while (ipc_recv(fds[1], &m) == 1) {
+			got++;
+			assert_int_equal(m.hdr.type, got <= n ? 1 : 2);
+			assert_int_equal(m.hdr.len, got <= n ? sizeof(big) : 0);
+		}
+	}
+	assert_int_equal(got, n + 1);
+	chan_free(c);
+	close(fds[0]);
+	close(fds[1]);
+	event_base_free(base);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -371,6 +417,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_engine_checks_the_caller, nv_setup, nv_teardown),
 		cmocka_unit_test(test_bad_view_dropped),
 		cmocka_unit_test(test_text_pieces),
+		cmocka_unit_test(test_chan_empty_queued),
 		cmocka_unit_test(test_bind_table),
 	};
 

@@ -308,7 +308,8 @@ static void test_pvd_with_header(void **state)
 	assert_int_equal(g_buf[16 + 1], 6);
 	assert_int_equal(g_buf[16 + 2], 0x60);   /* L and R: R follows hdr */
 	assert_int_equal(g_buf[16 + 3], 0x0f);   /* Delay is 4 bits */
-	assert_int_equal(g_buf[16 + 24], 134);   /* nested header type */
+	assert_int_equal(g_buf[0], 134);         /* the outer header: an RA */
+	assert_int_equal(g_buf[16 + 24], 0);     /* nested Type 0 (RFC 8801 3.1) */
 	assert_int_equal(g_buf[16 + 25], 0);
 	assert_int_equal(g_buf[16 + 26], 0);     /* checksum 0 */
 	assert_int_equal(g_buf[16 + 27], 0);

@@ -98,6 +98,23 @@ static const struct nl_rule *find_rule(const struct route_plan *p, uint8_t famil
 	return NULL;
 }
 
+/* The tables of the specific-routes rules (base+310..598), in priority
+ * order; returns how many. */
+static size_t spec_tables(const struct route_plan *p, uint8_t family, uint32_t *out, size_t max)
+{
+	size_t n = 0;
+
+	for (uint32_t prio = 10310; prio <= 10598; prio++) {
+		const struct nl_rule *r = find_rule(p, family, prio);
+
+		if (r && n < max) {
+			assert_true(r->has_suppress_prefixlen);
+			out[n++] = r->table;
+		}
+	}
+	return n;
+}
+
 static void test_tables_and_defaults(void **state)
 {
 	struct world *w = *state;
@@ -105,6 +122,7 @@ static void test_tables_and_defaults(void **state)
 	struct pvd *b = net(w, 3, "wlan0", "fe80::b", "2001:db8:b::", "192.168.20.1", "192.168.20.0");
 	const struct nl_route *d;
 	uint8_t gw[16] = { 192, 168, 10, 1 };
+	uint32_t spec[8];
 
 	assert_int_equal(route_plan_build(&w->s, &w->v, &w->c, &w->t, &w->p), 0);
 	assert_int_equal(route_table_of(&w->t, &w->c, a->handle, false), 1000);
@@ -125,8 +143,9 @@ static void test_tables_and_defaults(void **state)
 	assert_int_equal(w->p.default_pvd[0], a->handle);
 	assert_non_null(strstr(w->p.why[1], "wired"));
 	/* Specific routes of every PvD before any default, best first. */
-	assert_int_equal(find_rule(&w->p, AF_INET, 10310)->table, 1000);
-	assert_int_equal(find_rule(&w->p, AF_INET, 10311)->table, 1001);
+	assert_int_equal(spec_tables(&w->p, AF_INET, spec, 8), 2);
+	assert_int_equal(spec[0], 1000);
+	assert_int_equal(spec[1], 1001);
 	assert_true(find_rule(&w->p, AF_INET, 10300)->has_suppress_prefixlen);
 	assert_int_equal(find_rule(&w->p, AF_INET, 10300)->table, RT_TABLE_MAIN);
 }
@@ -234,6 +253,7 @@ static void test_vpn_claims_default(void **state)
 	struct pvd *a = net(w, 2, "eth0", "fe80::a", "2001:db8:a::", "192.168.10.1", "192.168.10.0");
 	struct pvd *vpn;
 	struct in6_addr any = test_addr("0.0.0.0"), corp = test_addr("10.0.0.0"), dns = test_addr("10.8.0.1");
+	uint32_t spec[8];
 
 	link_up(w, 9, "tun0");
 	vpn = pvd_create_named(&w->s, "corp", PVD_SRC_API, 9);
@@ -242,8 +262,8 @@ static void test_vpn_claims_default(void **state)
 	assert_int_equal(pvd_add_dns(vpn, PVD_SRC_API, 9, &dns, RA_INFINITY, PVD_NEVER), 0);
 	assert_int_equal(route_plan_build(&w->s, &w->v, &w->c, &w->t, &w->p), 0);
 	assert_int_equal(w->p.default_pvd[0], a->handle);        /* split tunnel */
-	assert_int_equal(find_rule(&w->p, AF_INET, 10311)->table,
-			 route_table_of(&w->t, &w->c, vpn->handle, false));
+	assert_int_equal(spec_tables(&w->p, AF_INET, spec, 8), 2);
+	assert_int_equal(spec[1], route_table_of(&w->t, &w->c, vpn->handle, false));
 	assert_int_equal(pvd_add_route(vpn, PVD_SRC_API, 9, &any, 96, NULL, RA_INFINITY,
 				       PVD_NEVER), 0);
 	assert_int_equal(route_plan_build(&w->s, &w->v, &w->c, &w->t, &w->p), 0);
@@ -260,6 +280,7 @@ static void test_pref64_route(void **state)
 	struct pvd *a = net(w, 2, "eth0", "fe80::a", "2001:db8:a::", NULL, NULL);
 	struct pvd *b = net(w, 3, "wlan0", "fe80::b", "2001:db8:b::", NULL, NULL);
 	uint8_t want[16] = { 0, 0x64, 0xff, 0x9b };
+	uint32_t spec[8];
 	bool found = false;
 
 	b->has_pref64 = true;
@@ -279,7 +300,7 @@ static void test_pref64_route(void **state)
 	}
 	assert_true(found);
 	/* Reached by the specific-routes rules, which come before the default. */
-	assert_non_null(find_rule(&w->p, AF_INET6, 10311));
+	assert_int_equal(spec_tables(&w->p, AF_INET6, spec, 8), 2);
 }
 
 /* A PvD leaves and another gets its table: the table's mark changes, so
@@ -385,6 +406,167 @@ static void test_add_dedup_index(void **state)
 	route_plan_free(&p);
 }
 
+/* A copy of a plan's rules (all rules_changed() reads). */
+static void copy_rules(struct route_plan *dst, const struct route_plan *src)
+{
+	free(dst->rules);
+	dst->rules = malloc((src->n_rules ? src->n_rules : 1) * sizeof(*src->rules));
+	assert_non_null(dst->rules);
+	if (src->n_rules)
+		memcpy(dst->rules, src->rules, src->n_rules * sizeof(*src->rules));
+	dst->n_rules = src->n_rules;
+}
+
+/* The rules of two plans that are not in both: how many requests the
+ * change from a to b costs. */
+static size_t rules_changed(const struct route_plan *a, const struct route_plan *b)
+{
+	size_t n = 0;
+
+	for (int pass = 0; pass < 2; pass++) {
+		const struct route_plan *x = pass ? b : a, *y = pass ? a : b;
+
+		for (size_t i = 0; i < x->n_rules; i++) {
+			bool found = false;
+
+			for (size_t j = 0; j < y->n_rules && !found; j++)
+				found = !memcmp(&x->rules[i], &y->rules[j], sizeof(x->rules[i]));
+			n += !found;
+		}
+	}
+	return n;
+}
+
+/* Issue 17: one PvD leaving no longer renumbers the specific-routes rule
+ * of every PvD ranked after it, nor does one arriving. Eight PvDs on eight
+ * links; the first in rank goes: only its own rules go with it. Then a new
+ * one, ranked first: its own rules come, the others stay. The order of the
+ * rules is the rank order throughout. */
+static void test_spec_rules_stable(void **state)
+{
+	struct world *w = *state;
+	struct route_plan before = { 0 };
+	struct pvd *x[9];
+	uint32_t spec[16], want[16];
+	char ifname[16], r6[32], p6[32];
+	size_t n_own;
+
+	for (int i = 0; i < 8; i++) {
+		snprintf(ifname, sizeof(ifname), "eth%d", 10 + i);
+		snprintf(r6, sizeof(r6), "fe80::%d", 10 + i);
+		snprintf(p6, sizeof(p6), "2001:db8:%d::", 10 + i);
+		link_up(w, 10 + i, ifname);
+		x[i] = net(w, 10 + i, ifname, r6, p6, NULL, NULL);
+	}
+	assert_int_equal(route_plan_build(&w->s, &w->v, &w->c, &w->t, &w->p), 0);
+	assert_int_equal(spec_tables(&w->p, AF_INET6, spec, 16), 8);
+	for (int i = 0; i < 8; i++)        /* all wired: the older first */
+		assert_int_equal(spec[i], route_table_of(&w->t, &w->c, x[i]->handle, false));
+	/* The rules that are the first PvD's own, whatever the others do. */
+	n_own = 0;
+	for (size_t i = 0; i < w->p.n_rules; i++)
+		n_own += w->p.rules[i].table == spec[0];
+	copy_rules(&before, &w->p);
+	pvd_destroy(&w->s, x[0]);
+	assert_int_equal(route_plan_build(&w->s, &w->v, &w->c, &w->t, &w->p), 0);
+	assert_int_equal(spec_tables(&w->p, AF_INET6, want, 16), 7);
+	assert_memory_equal(want, spec + 1, 7 * sizeof(spec[0]));
+	/* Its own rules, and the default rule that moved to the next PvD. */
+	assert_int_equal(rules_changed(&before, &w->p), n_own + 1);
+
+	/* A new PvD ranked first (a configured order lists its link first). */
+	link_up(w, 30, "eth30");
+	snprintf(w->c.order[0], sizeof(w->c.order[0]), "eth30");
+	w->c.n_order = 1;
+	copy_rules(&before, &w->p);
+	x[8] = net(w, 30, "eth30", "fe80::30", "2001:db8:30::", NULL, NULL);
+	assert_int_equal(route_plan_build(&w->s, &w->v, &w->c, &w->t, &w->p), 0);
+	assert_int_equal(spec_tables(&w->p, AF_INET6, spec, 16), 8);
+	assert_int_equal(spec[0], route_table_of(&w->t, &w->c, x[8]->handle, false));
+	assert_memory_equal(spec + 1, want, 7 * sizeof(spec[0]));
+	/* Its own rules (the default's among them), and the old default's. */
+	n_own = 0;
+	for (size_t i = 0; i < w->p.n_rules; i++)
+		n_own += w->p.rules[i].table == spec[0];
+	assert_int_equal(rules_changed(&before, &w->p), n_own + 1);
+	route_plan_free(&before);
+}
+
+/* n explicit PvDs "r<router>-<i>.example" from router fe80::<router> on
+ * link idx, each with a prefix of its own. */
+static void router_pvds(struct world *w, int idx, int router, int n)
+{
+	char id[64], a[32], p[32];
+
+	for (int i = 0; i < n; i++) {
+		struct pvd *x;
+		struct in6_addr r, pfx;
+
+		snprintf(id, sizeof(id), "r%d-%d.example", router, i);
+		snprintf(a, sizeof(a), "fe80::%d", router);
+		snprintf(p, sizeof(p), "2001:db8:%x:%x::", router, i);
+		x = pvd_create_explicit(&w->s, id);
+		assert_non_null(x);
+		r = test_addr(a);
+		pfx = test_addr(p);
+		assert_int_equal(pvd_add_router(x, PVD_SRC_RA, idx, &r, 1800, PVD_NEVER), 0);
+		assert_int_equal(pvd_add_prefix(x, PVD_SRC_RA, idx, &pfx, 64, 3600, PVD_NEVER), 0);
+	}
+}
+
+static size_t tables_used(const struct route_tables *t)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < ROUTE_MAX_TABLES; i++)
+		n += t->handle[i] != 0;
+	return n;
+}
+
+/* A configured VPN PvD on tun<idx> with a route: does it get a table? */
+static bool vpn_gets_table(struct world *w, int idx)
+{
+	struct in6_addr corp = test_addr("10.0.0.0");
+	char name[16];
+	struct pvd *vpn;
+
+	snprintf(name, sizeof(name), "tun%d", idx);
+	link_up(w, idx, name);
+	vpn = pvd_create_named(&w->s, name, PVD_SRC_API, idx);
+	assert_non_null(vpn);
+	assert_int_equal(pvd_add_route(vpn, PVD_SRC_API, idx, &corp, 96 + 8, NULL, RA_INFINITY,
+				       PVD_NEVER), 0);
+	assert_int_equal(route_plan_build(&w->s, &w->v, &w->c, &w->t, &w->p), 0);
+	return route_table_of(&w->t, &w->c, vpn->handle, false) != 0;
+}
+
+/* Issue 17: 300 PvDs from one on-link router took all 256 tables, and a
+ * VPN added later got none. Out of 256: one router holds 64, one link 128,
+ * learned PvDs 224; configured and VPN PvDs still get theirs, and the
+ * PvDs left without a table are counted. */
+static void test_table_budget(void **state)
+{
+	struct world *w = *state;
+
+	router_pvds(w, 2, 1, 300);
+	assert_int_equal(route_plan_build(&w->s, &w->v, &w->c, &w->t, &w->p), 0);
+	assert_int_equal(tables_used(&w->t), 64);
+	assert_int_equal(w->p.no_table, 236);
+	assert_true(vpn_gets_table(w, 40));
+	router_pvds(w, 2, 2, 100);            /* a second router, same link */
+	router_pvds(w, 2, 3, 10);             /* a third: the link has its 128 */
+	link_up(w, 4, "eth4");
+	link_up(w, 5, "eth5");
+	router_pvds(w, 3, 4, 100);            /* wlan0 */
+	router_pvds(w, 4, 5, 100);            /* eth4: 32 left for learned PvDs */
+	router_pvds(w, 5, 6, 10);             /* eth5: none */
+	assert_int_equal(route_plan_build(&w->s, &w->v, &w->c, &w->t, &w->p), 0);
+	assert_int_equal(tables_used(&w->t), 1 + 224);
+	assert_int_equal(w->p.no_table, 620 - 224);
+	assert_true(vpn_gets_table(w, 41));
+	assert_int_equal(tables_used(&w->t), 2 + 224);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -397,6 +579,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_disabled, setup, teardown),
 		cmocka_unit_test(test_add_dedup_index),
 		cmocka_unit_test_setup_teardown(test_marks_and_unreachable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_spec_rules_stable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_table_budget, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -31,7 +31,8 @@ mif_status() {
 # mif_stable: the PvD list without ticking timers, for before/after compares.
 mif_stable() {
 	mif_pvds | jq -S 'walk(if type == "object" then del(.expires_in, .preferred_expires_in,
-		.valid_lifetime, .preferred_lifetime) else . end)'
+		.valid_lifetime, .preferred_lifetime, .renew_in, .rebind_in, .refresh_in)
+		else . end)'
 }
 
 # mif_as_nobody ARGS...: run mifctl ARGS as user nobody against the world's

@@ -7,7 +7,9 @@
 # network, tagged "dhcpv4"; a renewal brings changed options in; a NAK
 # restarts discovery; a server that goes away lets the lease run out and
 # the DHCP part of the PvD goes with it (RFC 8801 3.4.2: no RA here, so the
-# network is an IPv4-only implicit PvD keyed by the server).
+# network is an IPv4-only implicit PvD keyed by the server). After its
+# RFC 5227 probe for the address, mifd announces it (section 2.3: two ARP
+# Announcements, sender and target address both the lease, 2 s apart).
 #
 #   r1 (dnsmasq, 10.1.0.1/24) -- h:eth0 (mifd --dhcp4 eth0)
 set -euo pipefail
@@ -15,7 +17,7 @@ set -euo pipefail
 . "$(dirname "$0")/mif.sh"
 
 world_init
-world_require jq dnsmasq
+world_require jq dnsmasq tcpdump
 world_router r1
 world_host h
 world_link r1 eth0 h eth0
@@ -39,6 +41,10 @@ dhcp-option=option:T2,7"
 }
 mif_dnsmasq r1 srv "$(conf 10.1.0.53,10.1.0.54 100 150)"
 srv=$WORLD_LAST_PID
+# Every ARP packet on the router's side, with its time.
+world_bg r1 arp tcpdump -i eth0 -l -n -tt arp
+arp_listening() { grep -q "listening on" "$WORLD_TMP/arp.log"; }
+world_wait_for "tcpdump listening" 5 arp_listening
 world_mifd h --dhcp4 eth0
 
 mif_expect "a DHCPv4 PvD bound to a lease" 15 \
@@ -65,6 +71,22 @@ addr=$(printf '%s' "$json" | jq -r '.[0].dhcpv4.address')
 kaddr=$(ip -n "$(world_ns h)" -4 -o addr show dev eth0)
 grep -q "inet $addr/24 .*dynamic" <<<"$kaddr" || world_fail "kernel lacks $addr/24 with a lifetime: $kaddr"
 world_log "ok: bound to $addr, every option in the PvD"
+
+# RFC 5227: probes (sender 0.0.0.0) first, then two announcements (sender
+# and target the address) ANNOUNCE_INTERVAL (2 s) apart.
+announced() { [ "$(grep -c "who-has $addr tell $addr," "$WORLD_TMP/arp.log")" -ge 2 ]; }
+world_wait_for "two ARP Announcements of $addr" 6 announced
+grep -q "who-has $addr tell 0.0.0.0," "$WORLD_TMP/arp.log" ||
+	world_fail "no ARP probe for $addr: $(cat "$WORLD_TMP/arp.log")"
+gap=$(grep "who-has $addr tell $addr," "$WORLD_TMP/arp.log" | head -n 2 |
+	awk 'NR == 1 { t = $1 } NR == 2 { printf "%d", ($1 - t) * 1000 }')
+[ "$gap" -ge 1500 ] && [ "$gap" -le 3000 ] ||
+	world_fail "announcements $gap ms apart, not about 2 s: $(cat "$WORLD_TMP/arp.log")"
+last_probe=$(grep "who-has $addr tell 0.0.0.0," "$WORLD_TMP/arp.log" | tail -n 1 | cut -d' ' -f1)
+first_ann=$(grep "who-has $addr tell $addr," "$WORLD_TMP/arp.log" | head -n 1 | cut -d' ' -f1)
+awk -v p="$last_probe" -v a="$first_ann" 'BEGIN { exit !(a > p) }' ||
+	world_fail "an announcement before the last probe: $(cat "$WORLD_TMP/arp.log")"
+world_log "ok: probed, then announced twice, $gap ms apart"
 
 # Renewal (T1 = 4 s) brings a changed option in.
 kill "$srv"; world_wait_for "dnsmasq stopped" 5 bash -c "! kill -0 $srv 2>/dev/null"

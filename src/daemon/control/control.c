@@ -43,6 +43,7 @@ struct client {
 	unsigned events;         /* 1 << enum engine_event, for subscribers */
 	bool closing;            /* close once the output is flushed */
 	bool eof;                /* the client is done sending: close once answered */
+	bool paused;             /* not read until it reads its replies */
 	unsigned pending;        /* its requests waiting for an answer */
 };
 
@@ -64,6 +65,9 @@ struct control {
 	TAILQ_HEAD(, client) clients;
 	unsigned n_clients, n_subscribers;
 	uint64_t requests, refused;
+	uint64_t refused_clients;    /* connections over a limit, closed at once */
+	uint64_t paused;             /* times a client was not read for its output */
+	struct log_ratelimit refuse_rl;
 	struct {                     /* answers to come: the engine's and the stub's */
 		uint32_t token;
 		bool from_stub;
@@ -192,9 +196,11 @@ static json_t *control_status(struct control *c, json_t *s)
 	json_object_set_new(procs, "net", json_pack("{s:i,s:i,s:o,s:o}", "pid", (int)getpid(),
 		"uid", (int)getuid(), "capabilities", caps_json(), "view",
 		netview_status_json(c->nv)));
-	json_object_set_new(s, "control", json_pack("{s:s,s:i,s:i,s:I,s:I,s:{s:i,s:I,s:I}}",
+	json_object_set_new(s, "control", json_pack("{s:s,s:i,s:i,s:I,s:I,s:I,s:I,s:{s:i,s:I,s:I}}",
 		"socket", c->path, "clients", c->n_clients, "subscribers", c->n_subscribers,
 		"requests", (json_int_t)c->requests, "refused", (json_int_t)c->refused,
+		"refused_connections", (json_int_t)c->refused_clients,
+		"paused", (json_int_t)c->paused,
 		"replies", "deadline_ms", c->deadline_ms, "lapsed", (json_int_t)c->lapsed,
 		"late", (json_int_t)c->late));
 	json_object_set_new(s, "dns", c->stub ? stub_status_json(c->stub) : json_null());
@@ -559,6 +565,13 @@ static void control_line(struct client *cl, const char *line, size_t len)
 	ctlmsg_request_free(&r);
 }
 
+/* Replies written or waiting their turn, past the bound: stop reading. */
+static bool control_output_full(const struct client *cl)
+{
+	return evbuffer_get_length(bufferevent_get_output(cl->bev)) + cl->queued >
+	       CONTROL_MAX_OUTPUT;
+}
+
 static void control_read_cb(struct bufferevent *bev, void *arg)
 {
 	struct client *cl = arg;
@@ -568,28 +581,48 @@ static void control_read_cb(struct bufferevent *bev, void *arg)
 	int i;
 
 	/* Bounded per wakeup; the rest waits for the next round. */
-	for (i = 0; i < 64 && !cl->closing; i++) {
+	for (i = 0; i < 64 && !cl->closing && !cl->paused; i++) {
+		if (control_output_full(cl)) {
+			/* Back-pressure: its requests stay in the kernel's
+			 * buffer until it reads (control_write_cb). */
+			cl->paused = true;
+			cl->ctl->paused++;
+			bufferevent_disable(bev, EV_READ);
+			return;
+		}
 		line = evbuffer_readln(in, &n, EVBUFFER_EOL_LF);
 		if (!line)
 			break;
 		control_line(cl, line, n);
 		free(line);
 	}
-	if (!cl->closing && evbuffer_get_length(in) > CTLMSG_MAX_LINE) {
+	/* Too long: more than a line's worth with no end of line in it (the
+	 * read watermark keeps the buffer near that size; pipelined requests
+	 * beyond it wait in the kernel's buffer). */
+	if (!cl->closing && evbuffer_get_length(in) > CTLMSG_MAX_LINE &&
+	    evbuffer_search_eol(in, NULL, NULL, EVBUFFER_EOL_LF).pos < 0) {
 		control_error(cl, NULL, EMSGSIZE, "request line too long; closing");
 		cl->closing = true;
 		evbuffer_drain(in, evbuffer_get_length(in));
 	}
-	if (i == 64 && !cl->closing)
+	if (i == 64 && !cl->closing && !cl->paused)
 		bufferevent_trigger(bev, EV_READ, BEV_TRIG_DEFER_CALLBACKS);
 }
 
+/* All written: close, or read again a client paused for its output. */
 static void control_write_cb(struct bufferevent *bev, void *arg)
 {
 	struct client *cl = arg;
 
-	if (cl->closing)
+	if (cl->closing) {
 		control_client_free(cl);
+		return;
+	}
+	if (cl->paused && !control_output_full(cl)) {
+		cl->paused = false;
+		bufferevent_enable(bev, EV_READ);
+		bufferevent_trigger(bev, EV_READ, BEV_TRIG_DEFER_CALLBACKS);
+	}
 }
 
 static void control_event_cb(struct bufferevent *bev, short what, void *arg)
@@ -612,18 +645,41 @@ static void control_event_cb(struct bufferevent *bev, short what, void *arg)
 		control_client_free(cl);
 }
 
+/* Room for one more connection of uid (control.h): root up to
+ * CONTROL_MAX_CLIENTS, any other user up to CONTROL_MAX_PER_USER of its own
+ * and never into the places kept for root. */
+static bool control_admit(const struct control *c, uid_t uid)
+{
+	const struct client *cl;
+	unsigned mine = 0;
+
+	if (c->n_clients >= CONTROL_MAX_CLIENTS)
+		return false;
+	if (uid == 0)
+		return true;
+	if (c->n_clients >= CONTROL_MAX_CLIENTS - CONTROL_ROOT_RESERVED)
+		return false;
+	TAILQ_FOREACH(cl, &c->clients, e)
+		mine += cl->uid == uid;
+	return mine < CONTROL_MAX_PER_USER;
+}
+
 static void control_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 			      struct sockaddr *sa, int socklen, void *arg)
 {
 	struct control *c = arg;
-	struct ucred cred;
+	struct ucred cred = { .pid = 0, .uid = (uid_t)-1, .gid = (gid_t)-1 };
 	socklen_t len = sizeof(cred);
 	struct client *cl;
+	uint64_t left;
 
-	if (c->n_clients >= CONTROL_MAX_CLIENTS ||
-	    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
-	    !(cl = calloc(1, sizeof(*cl)))) {
-		log_warn("control: refusing a client (%u connected)", c->n_clients);
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
+	    !control_admit(c, cred.uid) || !(cl = calloc(1, sizeof(*cl)))) {
+		c->refused_clients++;
+		if (log_ratelimit_ok(&c->refuse_rl, &left))
+			log_warn("control: refusing a client of uid %d (%u connected; %llu "
+				 "refusals not logged)", (int)cred.uid, c->n_clients,
+				 (unsigned long long)left);
 		close(fd);
 		return;
 	}
@@ -638,6 +694,7 @@ static void control_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 		return;
 	}
 	bufferevent_setcb(cl->bev, control_read_cb, control_write_cb, control_event_cb, cl);
+	bufferevent_setwatermark(cl->bev, EV_READ, 0, CTLMSG_MAX_LINE + 2);
 	bufferevent_enable(cl->bev, EV_READ | EV_WRITE);
 	TAILQ_INSERT_TAIL(&c->clients, cl, e);
 	c->n_clients++;
@@ -739,6 +796,7 @@ struct control *control_new_fd(struct event_base *base, int fd, const char *path
 	c->base = base;
 	c->nv = nv;
 	c->deadline_ms = CONTROL_REPLY_DEADLINE_MS;
+	c->refuse_rl = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 1);
 	TAILQ_INIT(&c->clients);
 	snprintf(c->path, sizeof(c->path), "%s", path);
 	c->lst = evconnlistener_new(base, control_accept_cb, c, LEV_OPT_CLOSE_ON_FREE, -1, fd);

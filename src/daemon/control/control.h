@@ -13,7 +13,15 @@
 #include "daemon/engine/engine.h"
 
 #define CONTROL_MAX_CLIENTS 128
-#define CONTROL_MAX_OUTPUT (4u << 20)   /* a client that reads slower is dropped */
+/* Connections (issue 17: 2,000 idle ones from one user locked root out):
+ * each user but root holds at most CONTROL_MAX_PER_USER, and the last
+ * CONTROL_ROOT_RESERVED places are root's alone. */
+#define CONTROL_MAX_PER_USER 32
+#define CONTROL_ROOT_RESERVED 8
+/* Output waiting for a client: past this, its requests are no longer read
+ * until it has read its replies (a client that never reads cannot make
+ * mifd buffer without bound); a subscriber past it is dropped. */
+#define CONTROL_MAX_OUTPUT (4u << 20)
 /*
  * How long a route.get or dns.resolve waits for its answer before the
  * client hears ETIMEDOUT. A backstop: the engine answers route.get within

@@ -137,7 +137,10 @@ int chan_send_fd(struct chan *c, uint32_t type, const void *data, size_t len, in
 		free(it);
 		return -errno;
 	}
-	memcpy(it->data, data, len);
+	/* An empty message may come with data NULL: memcpy must not see it
+	 * (C11 7.24.1: undefined even for 0 octets; UBSan, issue 17). */
+	if (len)
+		memcpy(it->data, data, len);
 	STAILQ_INSERT_TAIL(&c->q, it, e);
 	c->queued += len;
 	return event_add(c->wev, NULL) < 0 ? -EIO : 0;

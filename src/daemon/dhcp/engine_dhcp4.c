@@ -141,11 +141,29 @@ static uint8_t d4_plen(const struct dhcp4_msg *m)
 	return (n < 32 && (mask << n)) ? 32 : n;
 }
 
+/* The kernel's lifetime for the address: what is left of the lease. */
+static uint32_t d4_lifetime(const struct engine_dhcp4 *c, uint32_t lease, uint64_t now)
+{
+	if (lease == DHCP4_INFINITY || c->expire_at == PVD_NEVER)
+		return DHCP4_INFINITY;
+	return c->expire_at > now ? (uint32_t)((c->expire_at - now + NS - 1) / NS) : 1;
+}
+
+/* RFC 2131 4.4.1: "the sum of the time at which the original request was
+ * sent and the duration of the lease" is when the lease ends: its clock
+ * starts with the exchange's first REQUEST, not with the ACK or the end
+ * of the ARP probe after it. */
+static uint64_t d4_lease_start(const struct engine_dhcp4 *c, uint64_t now)
+{
+	return c->request_ns && c->request_ns <= now ? c->request_ns : now;
+}
+
 /* RFC 2131 4.4.5: T1 defaults to half the lease, T2 to 7/8; bad values
- * (not T1 < T2 < lease) fall back to the defaults. */
+ * (not T1 < T2 < lease) fall back to the defaults. All three count from
+ * the lease's start. */
 static void d4_bind(struct engine_dhcp4 *c, const struct dhcp4_msg *ack)
 {
-	uint64_t now = log_now_ns();
+	uint64_t now = log_now_ns(), start = d4_lease_start(c, now);
 	uint32_t lease = ack->has_lease ? ack->lease : DHCP4_INFINITY;
 	uint32_t t1 = lease / 2, t2 = (uint32_t)((uint64_t)lease * 7 / 8);
 	char a[INET_ADDRSTRLEN], s[INET_ADDRSTRLEN];
@@ -163,14 +181,14 @@ static void d4_bind(struct engine_dhcp4 *c, const struct dhcp4_msg *ack)
 	if (ack->has_server_id)
 		c->server = ack->server_id;
 	c->bound_ns = now;
-	c->expire_at = lease == DHCP4_INFINITY ? PVD_NEVER : now + (uint64_t)lease * NS;
-	c->t1_at = lease == DHCP4_INFINITY ? PVD_NEVER : now + (uint64_t)t1 * NS;
-	c->t2_at = lease == DHCP4_INFINITY ? PVD_NEVER : now + (uint64_t)t2 * NS;
+	c->expire_at = lease == DHCP4_INFINITY ? PVD_NEVER : start + (uint64_t)lease * NS;
+	c->t1_at = lease == DHCP4_INFINITY ? PVD_NEVER : start + (uint64_t)t1 * NS;
+	c->t2_at = lease == DHCP4_INFINITY ? PVD_NEVER : start + (uint64_t)t2 * NS;
 	c->state = D4_BOUND;
 	c->acks++;
-	d4_address(c, true, lease);
+	d4_address(c, true, d4_lifetime(c, lease, now));
 	if (c->t1_at != PVD_NEVER)
-		d4_arm(c, c->t1_at - now);
+		d4_arm(c, c->t1_at > now ? c->t1_at - now : 0);
 	inet_ntop(AF_INET, &c->addr, a, sizeof(a));
 	inet_ntop(AF_INET, &c->server, s, sizeof(s));
 	log_info("dhcp4 on %d: bound to %s/%u from %s, lease %us", c->ifindex, a, c->plen, s, lease);
@@ -194,6 +212,7 @@ static void d4_timer_bound(struct engine_dhcp4 *c, uint64_t now)
 			c->state = D4_RENEWING;
 			c->xid = rand_secure_u32();
 			c->exchange_ns = now;
+			c->request_ns = now;
 		}
 		d4_renew_step(c, c->t2_at, false);
 		return;
@@ -202,6 +221,7 @@ static void d4_timer_bound(struct engine_dhcp4 *c, uint64_t now)
 		if (c->state != D4_REBINDING) {
 			c->state = D4_REBINDING;
 			c->exchange_ns = now;
+			c->request_ns = now;
 		}
 		d4_renew_step(c, c->expire_at, true);
 		return;
@@ -269,6 +289,7 @@ static void d4_on_offer(struct engine_dhcp4 *c, const struct dhcp4_msg *m)
 	c->server = m->server_id;
 	c->state = D4_REQUESTING;
 	c->tries = 0;
+	c->request_ns = log_now_ns();
 	d4_send(c, DHCP4_REQUEST, d4_broadcast());
 	d4_arm(c, d4_backoff(c->tries++));
 }

@@ -27,6 +27,7 @@ struct engine_dhcp4 {
 	enum d4_state state;
 	uint32_t xid;
 	uint64_t exchange_ns;        /* start of this exchange (secs field) */
+	uint64_t request_ns;         /* first REQUEST of this exchange: the lease's start */
 	unsigned tries;
 	struct event *timer;
 	struct in_addr offered, server, addr;

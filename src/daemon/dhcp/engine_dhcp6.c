@@ -6,8 +6,10 @@
  * Reply's data joins every PvD on the interface whose RA had O = 1 (RFC
  * 8801 section 3.4.1). It is kept until the refresh is overdue by a grace
  * period (a refresh that gets no answer lets it lapse), or until no PvD
- * there asks for it any more. Stateful address assignment (IA_NA) is not
- * implemented.
+ * there asks for it any more. An unanswered Information-request is sent
+ * again as section 15 says, at most INF_MAX_RT apart (3600 s, or what
+ * the server's option 83 says, 21.25). Stateful address assignment
+ * (IA_NA) is not implemented.
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -20,7 +22,6 @@
 
 #define NS 1000000000ull
 #define D6_IRT (1 * NS)              /* INF_TIMEOUT */
-#define D6_MRT (3600 * NS)           /* INF_MAX_RT */
 #define D6_REFRESH_DEFAULT 86400u    /* IRT_DEFAULT */
 #define D6_REFRESH_MIN 600u          /* IRT_MINIMUM */
 #define D6_GRACE (120 * NS)
@@ -36,6 +37,7 @@ struct engine_dhcp6 {
 	bool has_data;
 	uint32_t xid;
 	uint64_t start_ns, rt_ns, valid_until, refresh_at;
+	uint64_t mrt_ns;             /* INF_MAX_RT: a server may change it (21.25) */
 	uint32_t refresh;
 	struct in6_addr server;
 	struct event *timer;
@@ -60,19 +62,24 @@ static void d6_arm(struct engine_dhcp6 *c, uint64_t d)
 	evtimer_add(c->timer, &tv);
 }
 
-/* RFC 8415 15: RT = 2 RTprev + RAND RTprev, RAND in [-0.1, +0.1], capped. */
-static uint64_t d6_next_rt(uint64_t prev)
+/* RFC 8415 15: RT = 2 RTprev + RAND RTprev, RAND in [-0.1, +0.1], capped
+ * at INF_MAX_RT. */
+static uint64_t d6_next_rt(const struct engine_dhcp6 *c)
 {
-	uint64_t base = prev ? 2 * prev : D6_IRT;
-	int64_t rnd = (int64_t)(rand_u32() % 2001) - 1000;        /* per mille */
-	uint64_t rt = base + (uint64_t)((int64_t)(prev ? prev : D6_IRT) * rnd / 10000);
-
-	return rt > D6_MRT ? D6_MRT - D6_MRT / 10 + (uint64_t)(rand_u32() % 1000) * (D6_MRT / 5000) : rt;
+	return dhcp6_next_rt(c->rt_ns, D6_IRT, c->mrt_ns, (int)(rand_u32() % 201) - 100);
 }
+
+/* RFC 8415 21.7: what we ask for; 21.23 and 21.25 say a client MUST ask
+ * for the information refresh time and INF_MAX_RT in an
+ * Information-request. */
+static const uint16_t d6_oro[] = {
+	DHCP6_OPT_DNS_SERVERS, DHCP6_OPT_DOMAIN_LIST, DHCP6_OPT_SNTP_SERVERS,
+	DHCP6_OPT_NTP_SERVER, DHCP6_OPT_RDNSS_SELECTION, DHCP6_OPT_ADDRSEL,
+	DHCP6_OPT_CAPTIVE_PORTAL, DHCP6_OPT_INFO_REFRESH_TIME, DHCP6_OPT_INF_MAX_RT,
+};
 
 static void d6_send(struct engine_dhcp6 *c)
 {
-	static const uint16_t oro[] = { 23, 24, 31, 56, 74, 84, 103, 32 };
 	uint8_t buf[sizeof(struct msg_dhcp) + 512];
 	struct msg_dhcp *h = (struct msg_dhcp *)buf;
 	struct dhcp6_builder b;
@@ -81,8 +88,8 @@ static void d6_send(struct engine_dhcp6 *c)
 
 	dhcp6_build_init(&b, buf + sizeof(*h), sizeof(buf) - sizeof(*h),
 			 DHCP6_INFORMATION_REQUEST, c->xid);
-	dhcp6_build_option(&b, 1, c->duid, c->duid_len);
-	dhcp6_build_oro(&b, oro, sizeof(oro) / sizeof(oro[0]));
+	dhcp6_build_option(&b, DHCP6_OPT_CLIENTID, c->duid, c->duid_len);
+	dhcp6_build_oro(&b, d6_oro, sizeof(d6_oro) / sizeof(d6_oro[0]));
 	dhcp6_build_elapsed(&b, (uint16_t)(el > 0xffff ? 0xffff : el));
 	len = dhcp6_build_finish(&b);
 	if (len < 0)
@@ -94,11 +101,11 @@ static void d6_send(struct engine_dhcp6 *c)
 	engine_send(c->e, MSG_DHCP_SEND, buf, sizeof(*h) + (size_t)len);
 }
 
+/* A new exchange; its clock starts with its first message (d6_timer). */
 static void d6_begin(struct engine_dhcp6 *c)
 {
 	c->state = D6_REQUESTING;
 	c->xid = rand_secure_u32() & 0xffffff;
-	c->start_ns = log_now_ns();
 	c->rt_ns = 0;
 }
 
@@ -114,8 +121,12 @@ static void d6_timer(evutil_socket_t fd, short what, void *arg)
 		c->has_data = false;
 		engine_dhcp6_attach(c->e, c);
 	}
+	/* RFC 8415 21.9: Elapsed Time is 0 in the first message of an
+	 * exchange; the random delay before it (18.2.6) does not count. */
+	if (c->rt_ns == 0)
+		c->start_ns = now;
 	d6_send(c);
-	c->rt_ns = d6_next_rt(c->rt_ns);
+	c->rt_ns = d6_next_rt(c);
 	d6_arm(c, c->rt_ns);
 	engine_sync(c->e);
 }
@@ -148,6 +159,10 @@ void engine_dhcp6_rx(struct engine *e, int ifindex, const struct in6_addr *from,
 		d6_drop(c, "not a reply to our request");
 		return;
 	}
+	/* RFC 8415 18.2.10: INF_MAX_RT is processed even in a Reply whose
+	 * status says it failed; it caps the retransmissions from now on. */
+	if (c->rx->has_inf_max_rt)
+		c->mrt_ns = (uint64_t)c->rx->inf_max_rt * NS;
 	if (c->rx->has_status && c->rx->status != 0) {
 		d6_drop(c, "server says it has no information for us");
 		return;
@@ -233,6 +248,7 @@ static struct engine_dhcp6 *d6_new(struct engine *e, int ifindex)
 	c->e = e;
 	c->ifindex = ifindex;
 	c->duid_len = dhcp6_duid_ll(c->duid, sizeof(c->duid), l->link.hwaddr, l->link.hwlen);
+	c->mrt_ns = (uint64_t)DHCP6_INF_MAX_RT_DEFAULT * NS;
 	c->reply = calloc(1, sizeof(*c->reply));
 	c->rx = calloc(1, sizeof(*c->rx));
 	c->timer = evtimer_new(e->base, d6_timer, c);
@@ -393,10 +409,11 @@ json_t *engine_dhcp6_status_json(struct engine *e)
 		struct engine_dhcp6 *c = e->dhcp6[i];
 		json_t *o = d6_json(c, true);
 
-		json_object_update_new(o, json_pack("{s:s,s:I,s:I,s:I}", "interface",
+		json_object_update_new(o, json_pack("{s:s,s:I,s:I,s:I,s:I}", "interface",
 			view_ifname(&e->view, c->ifindex, ifb, sizeof(ifb)),
 			"received", (json_int_t)c->rx_ok, "dropped", (json_int_t)c->rx_dropped,
-			"replies", (json_int_t)c->replies));
+			"replies", (json_int_t)c->replies,
+			"inf_max_rt", (json_int_t)(c->mrt_ns / NS)));
 		json_array_append_new(a, o);
 	}
 	return a;

@@ -46,20 +46,33 @@ const char *view_ifname(const struct view *v, int ifindex, char *buf, size_t len
 	return buf;
 }
 
+/* Field by field: a memcmp of the structures read their padding, which
+ * nothing initialises (valgrind, issue 17). */
+static bool view_link_same(const struct view_link *a, const struct view_link *b)
+{
+	const struct nl_link *x = &a->link, *y = &b->link;
+
+	return x->ifindex == y->ifindex && strncmp(x->name, y->name, sizeof(x->name)) == 0 &&
+	       x->flags == y->flags && x->operstate == y->operstate && x->type == y->type &&
+	       x->mtu == y->mtu && x->hwlen == y->hwlen &&
+	       memcmp(x->hwaddr, y->hwaddr, sizeof(x->hwaddr)) == 0 &&
+	       a->managed == b->managed && a->up == b->up;
+}
+
 int view_link_set(struct view *v, const struct msg_link *m)
 {
 	struct view_link *l = view_link_mut(v, m->link.ifindex);
-	struct view_link n = {
-		.link = m->link,
-		.managed = m->managed != 0,
-		.up = (m->link.flags & IFF_UP) && (m->link.flags & IFF_RUNNING),
-	};
+	struct view_link n;
 
+	memset(&n, 0, sizeof(n));
+	n.link = m->link;
+	n.managed = m->managed != 0;
+	n.up = (m->link.flags & IFF_UP) && (m->link.flags & IFF_RUNNING);
 	if (!l) {
 		if (v->n_links == VIEW_MAX_LINKS)
 			return -ENOSPC;
 		l = &v->links[v->n_links++];
-	} else if (memcmp(l, &n, sizeof(n)) == 0) {
+	} else if (view_link_same(l, &n)) {
 		return 0;
 	}
 	*l = n;

@@ -3,7 +3,8 @@
  * DHCP sockets and ARP probing on the kernel side. The engine runs the
  * DHCPv4 and DHCPv6 state machines and parses every packet; this file only
  * moves bytes: one UDP socket per interface and family (client port 68 or
- * 546, SO_BINDTODEVICE), and RFC 5227 probes on an AF_PACKET socket.
+ * 546, SO_BINDTODEVICE), and RFC 5227 probes and announcements on an
+ * AF_PACKET socket.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -41,7 +42,8 @@ struct kern_arp {
 	struct in_addr addr;
 	uint8_t mac[6];
 	int fd;
-	int sent;
+	int sent;                    /* probes, then announcements */
+	bool announcing;             /* probed, no conflict: announcing (2.3) */
 	struct event *ev, *timer;
 };
 
@@ -302,21 +304,21 @@ static void kern_dsock_send(struct kern *k, const struct msg_dhcp *h, const uint
 /* ---- RFC 5227 probing ----
  * Two probes 200 ms apart, then 500 ms of listening: shorter than the
  * RFC's PROBE_NUM 3 / PROBE_MAX 2 s / ANNOUNCE_WAIT 2 s, to keep a new
- * lease from waiting seconds; still catches a host that answers. */
+ * lease from waiting seconds; still catches a host that answers. Then,
+ * with no conflict, the announcements of section 2.3 (a MUST):
+ * ANNOUNCE_NUM (2) of them, ANNOUNCE_INTERVAL (2 s) apart, the first as
+ * the engine hears the address is free. */
 #define KERN_ARP_PROBES 2
+#define KERN_ARP_ANNOUNCES 2         /* ANNOUNCE_NUM */
+#define KERN_ARP_ANNOUNCE_S 2        /* ANNOUNCE_INTERVAL */
 
 struct kern_arp_pkt {
 	struct arphdr h;
 	uint8_t sha[6], spa[4], tha[6], tpa[4];
 } __attribute__((packed));
 
-static void kern_arp_done(struct kern_arp *a, bool conflict, const uint8_t *hw)
+static void kern_arp_free(struct kern_arp *a)
 {
-	struct msg_arp m = { .ifindex = a->ifindex, .addr = a->addr, .conflict = conflict };
-
-	if (hw)
-		memcpy(m.hw, hw, 6);
-	chan_send(a->k->ch, MSG_ARP_RESULT, &m, sizeof(m));
 	for (size_t i = 0; i < KERN_MAX_ARPS; i++)
 		if (a->k->arps[i] == a)
 			a->k->arps[i] = NULL;
@@ -326,6 +328,9 @@ static void kern_arp_done(struct kern_arp *a, bool conflict, const uint8_t *hw)
 	free(a);
 }
 
+/* RFC 5227 2.1.1 and 2.3: an ARP Request for the address from our
+ * hardware address; a probe's sender IP is 0.0.0.0, an announcement's is
+ * the address itself. The target hardware address is zero. */
 static void kern_arp_send(struct kern_arp *a)
 {
 	struct kern_arp_pkt p = {
@@ -336,11 +341,45 @@ static void kern_arp_send(struct kern_arp *a)
 				  .sll_ifindex = a->ifindex, .sll_halen = 6 };
 
 	memcpy(p.sha, a->mac, 6);
-	memcpy(p.tpa, &a->addr, 4);            /* spa stays 0.0.0.0: a probe */
+	memcpy(p.tpa, &a->addr, 4);
+	if (a->announcing)
+		memcpy(p.spa, &a->addr, 4);
 	memset(ll.sll_addr, 0xff, 6);
 	if (sendto(a->fd, &p, sizeof(p), 0, (struct sockaddr *)&ll, sizeof(ll)) < 0)
-		log_warn("ARP probe failed: %s", strerror(errno));
+		log_warn("ARP %s failed: %s", a->announcing ? "announcement" : "probe",
+			 strerror(errno));
 	a->sent++;
+}
+
+/* One announcement now, the next ANNOUNCE_INTERVAL later; then done. */
+static void kern_arp_announce(struct kern_arp *a)
+{
+	struct timeval tv = { KERN_ARP_ANNOUNCE_S, 0 };
+
+	kern_arp_send(a);
+	if (a->sent < KERN_ARP_ANNOUNCES)
+		evtimer_add(a->timer, &tv);
+	else
+		kern_arp_free(a);
+}
+
+/* The probe's outcome to the engine; a free address is then announced
+ * (nothing more is listened to: defending it, section 2.4, is not done). */
+static void kern_arp_done(struct kern_arp *a, bool conflict, const uint8_t *hw)
+{
+	struct msg_arp m = { .ifindex = a->ifindex, .addr = a->addr, .conflict = conflict };
+
+	if (hw)
+		memcpy(m.hw, hw, 6);
+	chan_send(a->k->ch, MSG_ARP_RESULT, &m, sizeof(m));
+	if (conflict) {
+		kern_arp_free(a);
+		return;
+	}
+	event_del(a->ev);
+	a->announcing = true;
+	a->sent = 0;
+	kern_arp_announce(a);
 }
 
 static void kern_arp_timer(evutil_socket_t fd, short what, void *arg)
@@ -348,6 +387,10 @@ static void kern_arp_timer(evutil_socket_t fd, short what, void *arg)
 	struct kern_arp *a = arg;
 	struct timeval tv = { 0, 200000 };
 
+	if (a->announcing) {
+		kern_arp_announce(a);
+		return;
+	}
 	if (a->sent < KERN_ARP_PROBES) {
 		kern_arp_send(a);
 		if (a->sent == KERN_ARP_PROBES)
@@ -463,15 +506,7 @@ void kern_dhcp_on_engine(struct kern *k, const struct ipc_msg *m)
 void kern_dhcp_close_all(struct kern *k)
 {
 	kern_dsock_close(k, 0, 0);
-	for (size_t i = 0; i < KERN_MAX_ARPS; i++) {
-		struct kern_arp *a = k->arps[i];
-
-		if (a) {
-			event_free(a->ev);
-			event_free(a->timer);
-			close(a->fd);
-			free(a);
-			k->arps[i] = NULL;
-		}
-	}
+	for (size_t i = 0; i < KERN_MAX_ARPS; i++)
+		if (k->arps[i])
+			kern_arp_free(k->arps[i]);
 }

@@ -617,6 +617,10 @@ void engine_route_sync(struct engine *e)
 	memcpy(e->rt.installed.default_pvd, e->rt.desired.default_pvd,
 	       sizeof(e->rt.installed.default_pvd));
 	memcpy(e->rt.installed.why, e->rt.desired.why, sizeof(e->rt.installed.why));
+	if (e->rt.desired.no_table > e->rt.installed.no_table)
+		log_warn("routing: %zu PvD(s) without a table: the range is full, or their router "
+			 "or link holds its share", e->rt.desired.no_table);
+	e->rt.installed.no_table = e->rt.desired.no_table;
 	er_default_events(e, before);
 }
 
@@ -686,7 +690,8 @@ void engine_route_free(struct engine *e)
 }
 
 /* The repair side of `mifctl status` (.routing): what was put back, what
- * the kernel refused, and what is still on its way. */
+ * the kernel refused, what is still on its way, and the PvDs left without
+ * a table. */
 void engine_route_repair_json(struct engine *e, json_t *o)
 {
 	uint64_t now = log_now_ns();
@@ -698,6 +703,8 @@ void engine_route_repair_json(struct engine *e, json_t *o)
 	json_object_set_new(o, "repaired", json_integer((json_int_t)e->rt.repaired));
 	json_object_set_new(o, "refused", json_integer((json_int_t)e->rt.refused));
 	json_object_set_new(o, "acks_lost", json_integer((json_int_t)e->rt.acks_lost));
+	json_object_set_new(o, "pvds_without_table",
+			    json_integer((json_int_t)e->rt.installed.no_table));
 	json_object_set_new(o, "pending", json_pack("{s:I,s:I,s:I}",
 		"adds", (json_int_t)(e->rt.adding.n_routes + e->rt.adding.n_rules),
 		"deletes", (json_int_t)(e->rt.deleting.n_routes + e->rt.deleting.n_rules),

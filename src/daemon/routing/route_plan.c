@@ -70,6 +70,7 @@ uint32_t route_table_of(struct route_tables *t, const struct route_cfg *c, uint6
 		if (!t->handle[i]) {
 			t->handle[i] = handle;
 			t->gen[i] = (uint16_t)((t->gen[i] + 1) & ROUTE_MARK_GEN_MAX);
+			t->spec_prio[0][i] = t->spec_prio[1][i] = 0;
 			*hint = (uint16_t)(i + 1);
 			return c->table_base + (uint32_t)i;
 		}
@@ -130,6 +131,7 @@ void route_plan_clear(struct route_plan *p)
 	route_plan_index_drop(p);
 	p->default_pvd[0] = p->default_pvd[1] = 0;
 	p->why[0][0] = p->why[1][0] = '\0';
+	p->no_table = 0;
 }
 
 void route_plan_free(struct route_plan *p)
@@ -449,8 +451,9 @@ static int rp_rule_unreachable(struct route_plan *p, const struct route_cfg *c, 
 
 /* A lookup that ignores default routes (suppress_prefixlength 0): base+300
  * for the main table, so on-link networks and routes added by hand keep
- * working (wg-quick's trick), and base+310+i for each PvD's specific
- * routes, so a destination only one network reaches goes there. */
+ * working (wg-quick's trick), and one in base+310..598 for each PvD's
+ * specific routes, in rank order (rp_spec_prios), so a destination only
+ * one network reaches goes there. */
 static int rp_rule_specific(struct route_plan *p, const struct route_cfg *c, uint8_t family,
 			    uint32_t prio, uint32_t table)
 {
@@ -667,7 +670,10 @@ static int rp_pvd(const struct view *v, const struct rp_addr *ix, const struct r
 			addr_v4_mapped((struct in_addr){ 0 }, &any);
 		else
 			memset(&any, 0, sizeof(any));
-		rp_put(&src[fam], 128, s);
+		/* src[fam] is set only when src_if[fam] is (a PvD without an
+		 * address of that family has none): read it only then. */
+		if (src_if[fam] == b->ifindex)
+			rp_put(&src[fam], 128, s);
 		r = rp_route(out, c, table, &any, fam == 0 ? 96 : 0, &b->addr, b->ifindex, b->pref,
 			     src_if[fam] == b->ifindex ? s : NULL);
 		/* RFC 8781: the PvD's NAT64 prefix is reached through the PvD
@@ -777,6 +783,88 @@ static int rp_rank_cmp(const void *a, const void *b)
 	return x->p->handle < y->p->handle ? -1 : x->p->handle > y->p->handle;
 }
 
+/* Priorities (less the base) of the specific-routes rules. */
+#define RP_SPEC_LO 310
+#define RP_SPEC_HI 598               /* base+600 is the default's rule */
+#define RP_SPEC_STEP 8               /* room left between rules added at an end */
+
+/* Which of the previous priorities, in rank order, can stay: the longest
+ * strictly increasing run of them (patience sorting, O(n log n)). */
+static void rp_spec_keep(const uint16_t *old, size_t n, bool *keep)
+{
+	size_t tail[ROUTE_MAX_TABLES], prev[ROUTE_MAX_TABLES], len = 0;
+
+	memset(keep, 0, n * sizeof(*keep));
+	for (size_t i = 0; i < n; i++) {
+		size_t lo = 0, hi = len;
+
+		if (old[i] < RP_SPEC_LO || old[i] > RP_SPEC_HI)
+			continue;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+
+			if (old[tail[mid]] < old[i])
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		prev[i] = lo ? tail[lo - 1] : SIZE_MAX;
+		tail[lo] = i;
+		if (lo == len)
+			len++;
+	}
+	for (size_t i = len ? tail[len - 1] : SIZE_MAX; i != SIZE_MAX; i = prev[i])
+		keep[i] = true;
+}
+
+/* The k rules at prio[a..a+k) go strictly between lo and hi; at an end of
+ * the range they stay near the kept neighbour, leaving room to add more. */
+static bool rp_spec_fill(uint16_t *prio, size_t a, size_t k, int lo, int hi, bool at_start,
+			 bool at_end)
+{
+	int gap = hi - lo, step = gap / (int)(k + 1);
+
+	if (step < 1)
+		return false;
+	if ((at_start || at_end) && step > RP_SPEC_STEP)
+		step = RP_SPEC_STEP;
+	for (size_t j = 0; j < k; j++) {
+		if (at_start && !at_end)
+			prio[a + j] = (uint16_t)(hi - (int)(k - j) * step);
+		else if (at_start || at_end)
+			prio[a + j] = (uint16_t)(lo + (int)(j + 1) * step);
+		else
+			prio[a + j] = (uint16_t)(lo + (int)(j + 1) * gap / (int)(k + 1));
+	}
+	return true;
+}
+
+/* prio[] holds each rule's previous priority (0: none) in rank order and
+ * gets the new ones: strictly increasing, the previous one kept wherever
+ * the order allows, so a PvD that comes or goes costs its own rule and
+ * not one per later PvD (issue 17: 206 messages instead of 8). Only when
+ * a gap is too small is the whole list spread again. */
+static void rp_spec_prios(uint16_t *prio, size_t n)
+{
+	bool keep[ROUTE_MAX_TABLES];
+	size_t i = 0, a;
+	bool ok = true;
+
+	rp_spec_keep(prio, n, keep);
+	while (ok && i < n) {
+		if (keep[i]) {
+			i++;
+			continue;
+		}
+		for (a = i; i < n && !keep[i]; i++)
+			;
+		ok = rp_spec_fill(prio, a, i - a, a ? prio[a - 1] : RP_SPEC_LO - 1,
+				  i < n ? prio[i] : RP_SPEC_HI + 1, a == 0, i == n);
+	}
+	for (i = 0; !ok && i < n; i++)
+		prio[i] = (uint16_t)(RP_SPEC_LO + (i + 1) * (RP_SPEC_HI - RP_SPEC_LO + 1) / (n + 1));
+}
+
 /* The specific-routes rules, in rank order; *best is the first PvD that
  * could be the default (rp_rank_cmp puts those first, best first), if any. */
 static int rp_specifics(const struct pvd_store *s, const struct view *v, const struct route_cfg *c,
@@ -784,6 +872,8 @@ static int rp_specifics(const struct pvd_store *s, const struct view *v, const s
 			struct rp_cand *best)
 {
 	struct rp_cand list[ROUTE_MAX_TABLES];
+	uint16_t prio[ROUTE_MAX_TABLES], *kept = t->spec_prio[v4 ? 0 : 1];
+	uint32_t table[ROUTE_MAX_TABLES];
 	const struct pvd *p;
 	size_t n = 0;
 	int r = 0;
@@ -799,9 +889,15 @@ static int rp_specifics(const struct pvd_store *s, const struct view *v, const s
 	qsort(list, n, sizeof(list[0]), rp_rank_cmp);
 	if (n && list[0].reason)
 		*best = list[0];
+	for (size_t i = 0; i < n; i++) {
+		table[i] = route_table_of(t, c, list[i].p->handle, false);
+		prio[i] = kept[table[i] - c->table_base];
+	}
+	rp_spec_prios(prio, n);
+	for (size_t i = 0; i < n; i++)
+		kept[table[i] - c->table_base] = prio[i];
 	for (size_t i = 0; r == 0 && i < n; i++)
-		r = rp_rule_specific(out, c, v4 ? AF_INET : AF_INET6, 310 + (uint32_t)i,
-				     route_table_of(t, c, list[i].p->handle, false));
+		r = rp_rule_specific(out, c, v4 ? AF_INET : AF_INET6, prio[i], table[i]);
 	return r;
 }
 
@@ -830,6 +926,54 @@ static int rp_default(const struct pvd_store *s, const struct view *v, const str
 		       route_table_of(t, c, best.p->handle, false));
 }
 
+/* Learned from the network (RA, DHCP), not configured (a file, pvd.add). */
+static bool rp_learned(const struct pvd *p)
+{
+	return p->origin != PVD_SRC_STATIC && p->origin != PVD_SRC_API;
+}
+
+/* The link and router a learned PvD came from: an implicit PvD's key,
+ * else its first router (none: link 0). */
+static int rp_source_of(const struct pvd *p, const struct in6_addr **router)
+{
+	const struct pvd_router *r = TAILQ_FIRST(&p->routers);
+
+	if (!p->explicit_) {
+		*router = &p->key_router;
+		return p->key_ifindex;
+	}
+	*router = r ? &r->addr : NULL;
+	return r ? r->ifindex : 0;
+}
+
+/* Issue 17: 300 PvDs from one router took all 256 tables and a VPN added
+ * then got none. Out of a range of n >= 32 tables, learned PvDs hold at
+ * most n - n/8 (the rest is kept for configured and VPN PvDs), those of
+ * one link n/2, those of one router n/4; first come, first served. */
+static bool rp_table_allowed(const struct pvd_store *s, struct route_tables *t,
+			     const struct route_cfg *c, const struct pvd *p)
+{
+	size_t n = c->table_count < ROUTE_MAX_TABLES ? c->table_count : ROUTE_MAX_TABLES;
+	size_t learned = 0, link = 0, router = 0;
+	const struct in6_addr *ra, *qa;
+	const struct pvd *q;
+	int ifindex;
+
+	if (!rp_learned(p) || n < 32)
+		return true;
+	ifindex = rp_source_of(p, &ra);
+	TAILQ_FOREACH(q, &s->pvds, e) {
+		if (q == p || !rp_learned(q) || !route_table_of(t, c, q->handle, false))
+			continue;
+		learned++;
+		if (rp_source_of(q, &qa) != ifindex)
+			continue;
+		link++;
+		router += ra && qa && IN6_ARE_ADDR_EQUAL(ra, qa);
+	}
+	return learned < n - n / 8 && link < n / 2 && router < n / 4;
+}
+
 static bool rp_has_routing(const struct pvd *p)
 {
 	return !TAILQ_EMPTY(&p->prefixes) || !TAILQ_EMPTY(&p->routers) || !TAILQ_EMPTY(&p->routes);
@@ -853,9 +997,13 @@ int route_plan_build(const struct pvd_store *s, const struct view *v, const stru
 
 		if (!rp_has_routing(p))
 			continue;
-		table = route_table_of(t, c, p->handle, true);
-		if (!table)
-			continue;    /* out of tables: reported by the caller */
+		table = route_table_of(t, c, p->handle, false);
+		if (!table && rp_table_allowed(s, t, c, p))
+			table = route_table_of(t, c, p->handle, true);
+		if (!table) {
+			out->no_table++;     /* counted, shown in status */
+			continue;
+		}
 		r = rp_pvd(v, ix, c, p, table, route_mark_of(c, t, table), out);
 		if (r < 0)
 			break;

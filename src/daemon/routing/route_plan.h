@@ -71,6 +71,11 @@ struct route_tables {
 	 * a socket bound to a PvD that left never routes through the PvD that
 	 * inherits its table (it gets the unreachable rule instead). */
 	uint16_t gen[ROUTE_MAX_TABLES];
+	/* The priority (less the base) of each slot's specific-routes rule,
+	 * IPv4 then IPv6, as last planned; 0: none yet. Kept while the rank
+	 * order allows, so that one PvD coming or going does not renumber the
+	 * rules of all the others (issue 17). */
+	uint16_t spec_prio[2][ROUTE_MAX_TABLES];
 	/* A hint, never trusted alone: slot + 1 of handle h at h % size
 	 * (route_table_of checks handle[] before it answers). */
 	uint16_t hint[1024];
@@ -96,6 +101,9 @@ struct route_plan {
 	/* The default choice per family (index 0 IPv4, 1 IPv6): handle or 0. */
 	uint64_t default_pvd[2];
 	char why[2][512];
+	/* PvDs with routes that got no table: the range is full, or their
+	 * router or link has its share (route_plan_build). */
+	size_t no_table;
 };
 
 void route_cfg_defaults(struct route_cfg *c);

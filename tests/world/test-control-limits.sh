@@ -1,0 +1,127 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# No local user can lock others out of the control socket or make mifd
+# buffer without bound (issue 17):
+#   - one unprivileged user holding 300 idle connections gets at most 32
+#     (the rest are closed at once and counted); root, and another user,
+#     are still answered;
+#   - a client that pipelines 100,000 status requests and reads no reply
+#     is no longer read once 4 MiB of replies wait for it: the
+#     network-facing process grows by a few MiB at most (38 MiB before),
+#     and the client is served again once it reads.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/mif.sh"
+
+world_init
+world_require jq setpriv
+py=/usr/bin/python3   # not a shim in root's home: the test users run it
+[ -x "$py" ] || world_skip "no $py"
+world_host h
+world_mifd h
+sock=$WORLD_TMP/mifd.sock
+chmod 0755 "$WORLD_TMP"
+out=$WORLD_TMP/out            # where the test users write
+mkdir -m 1777 "$out"
+net_pid=$(mif_status | jq -r '.processes.net.pid')
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$net_pid/status"; }
+
+# hold.py SOCK N OUT: open N connections, write how many to OUT, keep them.
+cat >"$WORLD_TMP/hold.py" <<'PY'
+import socket, sys, time
+socks = []
+for i in range(int(sys.argv[2])):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        s.connect(sys.argv[1])
+    except OSError:
+        break
+    socks.append(s)
+open(sys.argv[3], "w").write("%d\n" % len(socks))
+time.sleep(120)
+PY
+# flood.py SOCK OUT HOLD_S: pipeline 100,000 status requests and read no
+# reply, until mifd stops taking them (2 s without progress) or 20 s; write
+# how many went out to OUT; wait HOLD_S, unread; then read everything, send
+# one last request, and say whether its reply came (20 s at most).
+cat >"$WORLD_TMP/flood.py" <<'PY'
+import select, socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sys.argv[1])
+s.setblocking(False)
+line = b'{"id":1,"method":"status"}\n'
+todo, out, lines = 100000, b"", 0
+end, stuck = time.time() + 20, time.time() + 2
+while (todo or out) and time.time() < min(end, stuck):
+    if not out:
+        n = min(todo, 1000)
+        out, todo = line * n, todo - n
+    try:
+        n = s.send(out)
+        lines += out[:n].count(b"\n")
+        out, stuck = out[n:], time.time() + 2
+    except BlockingIOError:
+        time.sleep(0.01)
+open(sys.argv[2], "w").write("%d\n" % lines)
+time.sleep(float(sys.argv[3]))
+out += b'{"id":"last","method":"pvd.list"}\n'
+buf, end = b"", time.time() + 20
+while b'"id":"last"' not in buf and time.time() < end:
+    r, w, _ = select.select([s], [s] if out else [], [], 0.5)
+    if r:
+        d = s.recv(1 << 20)
+        if not d:
+            break
+        buf = buf[-4096:] + d
+    if w and out:
+        try:
+            out = out[s.send(out):]
+        except BlockingIOError:
+            pass
+print("last answered" if b'"id":"last"' in buf else "last not answered")
+PY
+chmod 0644 "$WORLD_TMP/hold.py" "$WORLD_TMP/flood.py"
+
+# 1. One user's 300 idle connections.
+world_bg h hold setpriv --reuid=65534 --regid=65534 --clear-groups \
+	"$py" "$WORLD_TMP/hold.py" "$sock" 300 "$out/hold.n"
+world_wait_for "the idle connections opened" 10 test -s "$out/hold.n"
+refused() { mif_status | jq -e '.control.refused_connections >= 260' >/dev/null; }
+world_wait_for "the connections past the user's share refused" 5 refused
+st=$(mif_status) || world_fail "root was not answered while a user held 300 connections"
+printf '%s' "$st" | world_jq '.control.clients <= 33' >/dev/null ||
+	world_fail "one user holds more than 32 connections: $(jq -c .control <<<"$st")"
+res=$(world_exec h setpriv --reuid=65533 --regid=65533 --clear-groups \
+	"$py" -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sys.argv[1]); s.sendall(b"{\"id\":1,\"method\":\"pvd.list\"}\n")
+s.settimeout(5); print(s.recv(65536).decode())' "$sock" 2>&1) ||
+	world_fail "another user was not answered: $res"
+grep -q '"ok":true' <<<"$res" || world_fail "another user was not answered: $res"
+world_log "ok: $(cat "$out/hold.n") connections opened by uid 65534;" \
+	"$(jq -c '{clients: .control.clients, refused_connections: .control.refused_connections}' <<<"$st");" \
+	"root and uid 65533 answered"
+kill "$WORLD_LAST_PID"
+sleep 0.5
+
+# 2. A client that never reads its replies.
+rss0=$(rss_kb)
+world_bg h flood setpriv --reuid=65534 --regid=65534 --clear-groups \
+	"$py" "$WORLD_TMP/flood.py" "$sock" "$out/flood.n" 3
+world_wait_for "the flood sent" 25 test -s "$out/flood.n"
+sleep 1
+rss1=$(rss_kb)
+[ $((rss1 - rss0)) -le 12288 ] ||
+	world_fail "the network-facing process grew by $(((rss1 - rss0) / 1024)) MiB for one client"
+st=$(mif_status) || world_fail "root was not answered during the flood"
+printf '%s' "$st" | world_jq '.control.paused >= 1' >/dev/null ||
+	world_fail "the client that does not read was never paused: $(jq -c .control <<<"$st")"
+world_log "ok: $(cat "$out/flood.n") requests taken, unread; the network-facing" \
+	"process grew by $((rss1 - rss0)) KiB"
+flood_done() { grep -q "answered" "$WORLD_TMP/flood.log"; }
+world_wait_for "the flooding client reads again" 30 flood_done
+grep -q "last answered" "$WORLD_TMP/flood.log" ||
+	world_fail "the client was not served after reading: $(cat "$WORLD_TMP/flood.log")"
+world_log "ok: once it reads, it is served again"
+world_pass
