@@ -410,9 +410,60 @@ static void test_chan_empty_queued(void **state)
 	event_base_free(base);
 }
 
+struct nv_count {
+	size_t msgs;
+	bool closed, msgs_after_close;
+};
+
+static void nv_count_msg(void *ctx, const struct ipc_msg *m)
+{
+	struct nv_count *k = ctx;
+
+	(void)m;
+	k->msgs++;
+	if (k->closed)
+		k->msgs_after_close = true;
+}
+
+static void nv_count_close(void *ctx)
+{
+	((struct nv_count *)ctx)->closed = true;
+}
+
+/* A peer that sends its last messages and closes with ours unread in its
+ * queue (the engine at a clean stop): the kernel reports ECONNRESET, and
+ * the last messages must still be read before the channel ends (before:
+ * the close came first and up to all of them were lost). */
+static void test_chan_reset_keeps_last(void **state)
+{
+	struct event_base *base = event_base_new();
+	struct nv_count k = { 0 };
+	struct chan *c;
+	int fds[2];
+
+	(void)state;
+	assert_non_null(base);
+	assert_int_equal(ipc_pair(fds), 0);
+	c = chan_new(base, fds[0], nv_count_msg, nv_count_close, &k);
+	assert_non_null(c);
+	assert_int_equal(chan_send(c, 7, "x", 1), 0);      /* never read by the peer */
+	for (uint32_t i = 0; i < 20; i++)
+		assert_int_equal(ipc_send(fds[1], 8, &i, sizeof(i)), 0);
+	close(fds[1]);
+	for (int i = 0; i < 100 && !k.closed; i++)
+		event_base_loop(base, EVLOOP_NONBLOCK);
+	assert_true(k.closed);
+	assert_int_equal(k.msgs, 20);
+	assert_false(k.msgs_after_close);
+	chan_free(c);
+	close(fds[0]);
+	event_base_free(base);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_chan_reset_keeps_last),
 		cmocka_unit_test_setup_teardown(test_view_follows_engine, nv_setup, nv_teardown),
 		cmocka_unit_test_setup_teardown(test_engine_checks_the_caller, nv_setup, nv_teardown),
 		cmocka_unit_test(test_bad_view_dropped),

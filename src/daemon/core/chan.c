@@ -23,6 +23,7 @@ struct chan {
 	struct event *rev, *wev;
 	chan_msg_cb on_msg;
 	chan_close_cb on_close;
+	bool reset;                  /* the peer is gone; read what it left */
 	void *ctx;
 	struct ipc_msg *buf;
 	STAILQ_HEAD(, chan_item) q;
@@ -47,10 +48,18 @@ static void chan_read_cb(evutil_socket_t fd, short what, void *arg)
 	for (int i = 0; i < 256; i++) {
 		int r = ipc_recv(fd, c->buf);
 
-		if (r == -EAGAIN)
+		/* A peer that closed with our messages unread in its queue
+		 * makes the kernel report ECONNRESET once, possibly before the
+		 * messages it sent last (the engine's removals at a clean
+		 * stop): those are read first; the channel ends when nothing
+		 * is left. */
+		if (r == -ECONNRESET) {
+			c->reset = true;
+			continue;
+		}
+		if (r == -EAGAIN && !c->reset)
 			return;
-		/* A peer process that died with our messages unread. */
-		if (r == 0 || r == -ECONNRESET) {
+		if (r == 0 || r == -EAGAIN) {
 			event_del(c->rev);
 			if (c->on_close)
 				c->on_close(c->ctx);
