@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "proto/nl.h"
 #include "proto/nl_attr.h"
+#include "common/addr.h"
 
 #include <errno.h>
 #include <libmnl/libmnl.h>
@@ -501,4 +502,16 @@ struct nlmsghdr *nl_build_route_get(void *buf, size_t cap, uint8_t family,
 	if (ok && oif > 0)
 		ok = mnl_attr_put_u32_check(nlh, cap, RTA_OIF, (uint32_t)oif);
 	return ok ? nlh : NULL;
+}
+
+void nl_addr_key(const struct nl_addr *a, struct in6_addr *ret)
+{
+	if (a->family == AF_INET) {
+		struct in_addr v4;
+
+		memcpy(&v4, a->addr, 4);
+		addr_v4_mapped(v4, ret);
+	} else {
+		memcpy(ret, a->addr, 16);
+	}
 }

@@ -94,6 +94,9 @@ int nl_parse_rule(const struct nlmsghdr *nlh, struct nl_rule *out);
 
 /* Walk a buffer of netlink messages (one recv()) safely: returns the next
  * message or NULL at the end or on a malformed length. */
+/* The address of a as mifd keys addresses: IPv6 as is, IPv4 v4-mapped. */
+void nl_addr_key(const struct nl_addr *a, struct in6_addr *ret);
+
 const struct nlmsghdr *nl_next(const void *buf, size_t len, size_t *off);
 
 /* Requests. Each writes into buf (cap bytes) and returns the message, or

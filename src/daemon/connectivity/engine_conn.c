@@ -68,22 +68,11 @@ static bool ec_source(struct engine *e, const struct pvd *p, int ifindex, bool v
 
 	for (size_t i = 0; i < e->view.n_addrs; i++) {
 		const struct nl_addr *na = &e->view.addrs[i];
-		const struct pvd_prefix *x;
 		struct in6_addr a;
 
 		if (na->ifindex != ifindex || (na->family == AF_INET) != v4 ||
-		    (na->flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED)))
-			continue;
-		if (v4)
-			addr_v4_mapped(*(const struct in_addr *)na->addr, &a);
-		else
-			memcpy(&a, na->addr, 16);
-		if (!v4 && IN6_IS_ADDR_LINKLOCAL(&a))
-			continue;
-		TAILQ_FOREACH(x, &p->prefixes, e)
-			if (x->ifindex == ifindex && addr_in_prefix(&a, &x->prefix, x->plen))
-				break;
-		if (!x)
+		    (na->flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED)) ||
+		    !pvd_prefix_holding(p, na, &a) || (!v4 && IN6_IS_ADDR_LINKLOCAL(&a)))
 			continue;
 		*out = a;
 		found = true;

@@ -22,16 +22,7 @@ bool dns_plan_is_dns64(const struct dns_plan_pvd *p, const struct in6_addr *a)
 /* Is a (an address of v) inside one of p's prefixes, on that prefix's link? */
 static bool dp_in_pvd(const struct pvd *p, const struct nl_addr *na, struct in6_addr *a)
 {
-	const struct pvd_prefix *x;
-
-	if (na->family == AF_INET)
-		addr_v4_mapped(*(const struct in_addr *)na->addr, a);
-	else
-		memcpy(a, na->addr, 16);
-	TAILQ_FOREACH(x, &p->prefixes, e)
-		if (x->ifindex == na->ifindex && dns_plan_in_prefix(a, &x->prefix, x->plen))
-			return true;
-	return false;
+	return pvd_prefix_holding(p, na, a) != NULL;
 }
 
 /* The PvD's own usable address of a's family on ifindex (0: any link):

@@ -201,10 +201,7 @@ static void engine_addr_changed(struct engine *e, const struct nl_addr *na)
 	struct in6_addr a;
 	struct pvd *p;
 
-	if (na->family == AF_INET)
-		addr_v4_mapped(*(const struct in_addr *)na->addr, &a);
-	else
-		memcpy(&a, na->addr, 16);
+	nl_addr_key(na, &a);
 	TAILQ_FOREACH(p, &e->store.pvds, e) {
 		const struct pvd_prefix *x;
 

@@ -196,3 +196,15 @@ struct pvd *pvd_find(const struct pvd_store *s, const char *key)
 	}
 	return NULL;
 }
+
+const struct pvd_prefix *pvd_prefix_holding(const struct pvd *p, const struct nl_addr *na,
+					    struct in6_addr *ret_key)
+{
+	const struct pvd_prefix *x;
+
+	nl_addr_key(na, ret_key);
+	TAILQ_FOREACH(x, &p->prefixes, e)
+		if (x->ifindex == na->ifindex && addr_in_prefix(ret_key, &x->prefix, x->plen))
+			return x;
+	return NULL;
+}

@@ -22,6 +22,7 @@
 
 #include "common/addr.h"
 #include "common/hash.h"
+#include "proto/nl.h"
 #include "proto/ra.h"
 
 #define PVD_NEVER UINT64_MAX
@@ -234,6 +235,11 @@ bool pvd_is_empty(const struct pvd *p);
 
 /* Earliest expiry in p (PVD_NEVER if none). */
 uint64_t pvd_next_expiry(const struct pvd *p);
+
+/* The first of p's prefixes that holds the host address na on na's link,
+ * or NULL; *ret_key is na's address as the store keys it (nl_addr_key). */
+const struct pvd_prefix *pvd_prefix_holding(const struct pvd *p, const struct nl_addr *na,
+					    struct in6_addr *ret_key);
 
 /* Does ifindex appear in any object of p? */
 bool pvd_on_ifindex(const struct pvd *p, int ifindex);

@@ -89,17 +89,9 @@ static void pd_addresses(struct hash2 *h, const struct pvd *p, const struct pvd_
 	hash2_u64(h, PD_ADDRESSES);
 	for (size_t i = 0; i < c->view->n_addrs; i++) {
 		const struct nl_addr *na = &c->view->addrs[i];
-		const struct pvd_prefix *x;
 		struct in6_addr key;
 
-		if (na->family == AF_INET)
-			addr_v4_mapped(*(const struct in_addr *)na->addr, &key);
-		else
-			memcpy(&key, na->addr, 16);
-		TAILQ_FOREACH(x, &p->prefixes, e)
-			if (x->ifindex == na->ifindex && addr_in_prefix(&key, &x->prefix, x->plen))
-				break;
-		if (!x)
+		if (!pvd_prefix_holding(p, na, &key))
 			continue;
 		bool own = c->own_addr && c->own_addr(c->own_ctx, na->ifindex, na->addr);
 

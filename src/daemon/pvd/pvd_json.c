@@ -131,19 +131,10 @@ static json_t *pj_addresses(const struct pvd *p, const struct pvd_json_ctx *c)
 
 	for (size_t i = 0; i < c->view->n_addrs; i++) {
 		const struct nl_addr *na = &c->view->addrs[i];
-		const struct pvd_prefix *x;
 		struct in6_addr key;
 
-		if (na->family == AF_INET)
-			addr_v4_mapped(*(const struct in_addr *)na->addr, &key);
-		else
-			memcpy(&key, na->addr, 16);
-		TAILQ_FOREACH(x, &p->prefixes, e) {
-			if (x->ifindex == na->ifindex && addr_in_prefix(&key, &x->prefix, x->plen)) {
-				json_array_append_new(a, pj_one_addr(na, &key, c));
-				break;
-			}
-		}
+		if (pvd_prefix_holding(p, na, &key))
+			json_array_append_new(a, pj_one_addr(na, &key, c));
 	}
 	return a;
 }

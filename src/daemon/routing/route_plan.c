@@ -513,10 +513,7 @@ static struct rp_addr *rp_addr_index(const struct view *v)
 
 		ix[i].ifindex = na->ifindex;
 		ix[i].i = i;
-		if (na->family == AF_INET)
-			addr_v4_mapped(*(const struct in_addr *)na->addr, &ix[i].a);
-		else
-			memcpy(&ix[i].a, na->addr, 16);
+		nl_addr_key(na, &ix[i].a);
 	}
 	qsort(ix, v->n_addrs, sizeof(*ix), rp_addr_cmp);
 	return ix;
@@ -577,10 +574,7 @@ static int rp_addresses(const struct view *v, const struct rp_addr *ix, const st
 
 		if (k && found[k] == found[k - 1])
 			continue;        /* inside two of p's prefixes: once */
-		if (na->family == AF_INET)
-			addr_v4_mapped(*(const struct in_addr *)na->addr, &a);
-		else
-			memcpy(&a, na->addr, 16);
+		nl_addr_key(na, &a);
 		fam = rp_v4(&a) ? 0 : 1;
 		if (rp_rule_from(out, c, 0, table, &a, 128) < 0)
 			return -ENOMEM;
