@@ -9,7 +9,10 @@
 #     (`mifctl dns which`); a new sequence number whose object says
 #     noInternet makes the PvD no-internet;
 #   - bad.test: an object whose prefixes do not cover the PvD's is not used
-#     (section 4.4), with the reason shown, and no zone is added.
+#     (section 4.4), with the reason shown, and no zone is added;
+#   - hostile servers: big.test answers 10 MB, loop.test redirects to
+#     itself, junk.test sends broken JSON, tls.test's certificate is for
+#     another name: each is refused with its reason, mifd goes on.
 # Both PvDs come from one router (r5), whose nginx and DNS server sit on
 # the link itself (router lifetime 0: no default route is needed).
 set -euo pipefail
@@ -21,7 +24,7 @@ world_require jq nginx dnsmasq openssl
 T=$WORLD_TMP
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=mif test CA" \
 	-keyout "$T/ca.key" -out "$T/ca.pem" >/dev/null 2>&1 || world_fail "openssl: CA"
-for name in cafe.test bad.test check.test; do
+for name in cafe.test bad.test check.test big.test loop.test junk.test; do
 	openssl req -newkey rsa:2048 -nodes -subj "/CN=$name" -keyout "$T/$name.key" \
 		-out "$T/$name.csr" >/dev/null 2>&1 || world_fail "openssl: $name"
 	printf 'subjectAltName=DNS:%s\n' "$name" >"$T/$name.ext"
@@ -36,15 +39,25 @@ pvd_json() {  # pvd_json NAME PREFIX NO_INTERNET
 }
 pvd_json cafe.test 2001:db8:5::/48 false
 pvd_json bad.test 2001:db8:99::/48 false       # does not cover 2001:db8:6::/64
+head -c 10485760 /dev/zero | tr '\0' ' ' >"$T/big.test.json"
+printf '{"identifier": "junk.test", "expires": ' >"$T/junk.test.json"
 
 world_router r5
 world_host h
 world_link r5 eth0 h eth0
 world_addr r5 eth0 2001:db8:5::1/64
 world_addr r5 eth0 2001:db8:6::1/64
+for n in 7 8 9 a; do world_addr r5 eth0 "2001:db8:$n::1/64"; done
 mkdir -p "$T/nginx"
 servers=""
-for name in cafe.test bad.test; do
+servers="$servers
+	server { listen [::]:443 ssl; server_name loop.test;
+		ssl_certificate $T/loop.test.pem; ssl_certificate_key $T/loop.test.key;
+		location / { return 302 https://loop.test/.well-known/pvd; } }
+	server { listen [::]:443 ssl; server_name tls.test;
+		ssl_certificate $T/junk.test.pem; ssl_certificate_key $T/junk.test.key;
+		location / { return 204; } }"
+for name in cafe.test bad.test big.test junk.test; do
 	servers="$servers
 	server { listen [::]:443 ssl; server_name $name;
 		ssl_certificate $T/$name.pem; ssl_certificate_key $T/$name.key;
@@ -69,13 +82,17 @@ http {
 CONF
 world_bg r5 nginx nginx -c "$T/nginx/nginx.conf" -g 'daemon off;'
 mif_dnsmasq r5 dns "port=53
-listen-address=2001:db8:5::1,2001:db8:6::1
+listen-address=2001:db8:5::1,2001:db8:6::1,2001:db8:7::1,2001:db8:8::1,2001:db8:9::1,2001:db8:a::1
 bind-interfaces
 no-resolv
 log-queries
 host-record=cafe.test,2001:db8:5::1
 host-record=check.test,2001:db8:5::1
 host-record=bad.test,2001:db8:6::1
+host-record=big.test,2001:db8:7::1
+host-record=loop.test,2001:db8:8::1
+host-record=junk.test,2001:db8:9::1
+host-record=tls.test,2001:db8:a::1
 host-record=www.corp.cafe.test,2001:db8:5::80"
 cat >"$T/mifd.conf" <<CFG
 [connectivity]
@@ -91,6 +108,10 @@ ra() {  # ra NAME SEQ PREFIX DNS
 }
 ra cafe.test 1 2001:db8:5::/64 2001:db8:5::1
 ra bad.test 1 2001:db8:6::/64 2001:db8:6::1
+ra big.test 1 2001:db8:7::/64 2001:db8:7::1
+ra loop.test 1 2001:db8:8::/64 2001:db8:8::1
+ra junk.test 1 2001:db8:9::/64 2001:db8:9::1
+ra tls.test 1 2001:db8:a::/64 2001:db8:a::1
 
 C='[.[] | select(.id == "cafe.test")][0]'
 B='[.[] | select(.id == "bad.test")][0]'
@@ -102,6 +123,12 @@ mif_expect "bad.test's information refused: prefixes do not cover" 20 \
 	"$B.connectivity.pvd_info.state == \"failed\"
 	 and ($B.connectivity.pvd_info.error | test(\"prefixes do not cover\"))
 	 and ($B.dns.search | length == 0)"
+info_err() { printf '[.[] | select(.id == "%s")][0].connectivity.pvd_info | .state == "failed" and (.error | test("%s"))' "$1" "$2"; }
+mif_expect "hostile servers refused, each with its reason" 30 \
+	"($(info_err big.test 'too large')) and ($(info_err loop.test 'HTTP status 302'))
+	 and ($(info_err junk.test 'malformed JSON')) and ($(info_err tls.test 'Protocol error'))"
+world_log "ok - 10 MB, a redirect loop, broken JSON and a wrong certificate: refused, named"
+kill -0 "$WORLD_MIFD_PID" || world_fail "mifd died"
 which=$(world_ctl --json dns which www.corp.cafe.test | jq -r '.pvds[0].pvd')
 [ "$which" = cafe.test ] || world_fail "www.corp.cafe.test goes to '$which', not cafe.test"
 world_log "ok - names under the dnsZones go to cafe.test's server"
@@ -109,7 +136,7 @@ out=$(world_ctl --json resolve www.corp.cafe.test --type AAAA)
 printf '%s' "$out" | jq -e '.pvd == "cafe.test" and (.answers | any(.data == "2001:db8:5::80"))' \
 	>/dev/null || world_fail "resolve through the zone: $out"
 grep -q 'GET /.well-known/pvd' "$T/nginx/access.log" || world_fail "nginx saw no fetch"
-if grep 'well-known/pvd' "$T/nginx/access.log" | grep -qv '^2001:db8:[56]:'; then
+if grep 'well-known/pvd' "$T/nginx/access.log" | grep -qv '^2001:db8:[56789a]:'; then
 	world_fail "a fetch came from outside its PvD: $(grep well-known "$T/nginx/access.log")"
 fi
 world_log "ok - each fetch came from an address of its PvD"

@@ -193,9 +193,11 @@ static void pn_req_done(struct probe_req *q, CURLcode c)
 	curl_easy_getinfo(q->h, CURLINFO_RESPONSE_CODE, &code);
 	curl_easy_getinfo(q->h, CURLINFO_OS_ERRNO, &os);
 	curl_easy_getinfo(q->h, CURLINFO_TOTAL_TIME, &t);
-	/* A page cut short by us (PN_PAGE_MAX) still gave its status. */
-	err = c == CURLE_OK || (c == CURLE_WRITE_ERROR && q->kind != PR_API && code) ? 0 :
-	      pn_curl_err(c, os);
+	/* A probe's page cut short by us (PN_PAGE_MAX) still gave its status;
+	 * an API or PvD object cut short is too large to be one. */
+	if (c == CURLE_WRITE_ERROR && (q->kind == PR_API || q->kind == PR_INFO))
+		c = CURLE_FILESIZE_EXCEEDED;
+	err = c == CURLE_OK || (c == CURLE_WRITE_ERROR && code) ? 0 : pn_curl_err(c, os);
 	if (err)
 		log_debug("probe %u: %s: %s", q->job->m.token, q->job->url[q->kind],
 			  curl_easy_strerror(c));
