@@ -6,7 +6,9 @@
 # retransmission timeouts through sock_diag, checks that PvD at once with a
 # short deadline, and moves the default for new connections to the other
 # valid network without waiting for the hourly check. The transfer itself
-# is not cut by mifd (it stalls because its network did).
+# is not cut by mifd (it stalls because its network did). Then again with
+# no TCP traffic at all, only name lookups through mifd's stub resolver:
+# two of the PvD's DNS queries timing out in a row are the signal.
 #
 #   i1 (nginx 204, TCP sink :9000) -- r1 -- h:eth0  (2001:db8:1::/64, preference high)
 #   i2 (nginx 204)                 -- r2 -- h:eth1  (2001:db8:2::/64)
@@ -16,7 +18,7 @@ set -euo pipefail
 . "$(dirname "$0")/mif.sh"
 
 world_init
-world_require jq radvd dnsmasq nginx curl nc nft
+world_require jq radvd dnsmasq nginx curl nc nft dig
 T=$WORLD_TMP
 world_require openssl
 # Both networks fully valid (HTTP and HTTPS), as most are: a test CA.
@@ -119,4 +121,25 @@ world__alive "$UPLOAD_PID" || world_fail "the transfer was cut"
 world_log "ok - the stalled transfer is still there: mifd cut nothing"
 st=$(world_ctl --json status | jq '.connectivity.stall_hints')
 [ "$st" -ge 1 ] || world_fail "no stall hint counted"
+kill "$UPLOAD_PID" 2>/dev/null || true
+
+# r1 comes back, is valid and the default again (its router says "high").
+world_exec r1 nft delete table inet blackhole
+world_wait_for "r1 the default again" 15 is_default "$ID1"
+# Silent again, and this time only names are asked (general names go to
+# the default network's server, r1's).
+world_exec r1 nft -f - <<'NFT' || world_fail "nft on r1"
+table inet blackhole {
+	chain input { type filter hook input priority 0; iifname "eth0" drop; }
+	chain forward { type filter hook forward priority 0; drop; }
+}
+NFT
+t0=$(world__now_ms)
+for i in 1 2 3 4 5; do
+	world_exec h dig @127.0.0.153 +tries=1 +time=2 "n$i.example" >/dev/null 2>&1 || true
+	is_default "$ID2" && break
+done
+world_wait_for "r1 demoted after its DNS queries timed out" 5 is_default "$ID2"
+t1=$(world__now_ms)
+world_log "ok - only DNS traffic: the default moved to r2 $((t1 - t0)) ms after r1 went silent"
 world_pass

@@ -598,6 +598,8 @@ struct probe_net *probe_net_new(struct event_base *base, const struct conn_confi
 	if (!pn->stall)
 		log_warn("connectivity: no sock_diag socket: stalls are found by the periodic "
 			 "checks only");
+	else if (stub)
+		stub_set_health_cb(stub, probe_stall_dns, pn->stall);
 	netview_set_probe_cb(nv, pn_msg, pn);
 	*err = 0;
 	return pn;
@@ -613,6 +615,8 @@ void probe_net_free(struct probe_net *pn)
 		curl_multi_cleanup(pn->multi);
 	if (pn->timer)
 		event_free(pn->timer);
+	if (pn->stub)
+		stub_set_health_cb(pn->stub, NULL, NULL);
 	probe_stall_free(pn->stall);
 	free(pn->ca);
 	free(pn);

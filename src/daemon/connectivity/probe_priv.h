@@ -51,5 +51,8 @@ struct netview;
 struct probe_stall;
 struct probe_stall *probe_stall_new(struct event_base *base, struct netview *nv);
 void probe_stall_free(struct probe_stall *s);
+/* The stub's word on one upstream attempt of a PvD (stub_set_health_cb):
+ * two timeouts in a row with no answer between are a stall. */
+void probe_stall_dns(void *ctx, uint64_t handle, bool answered);
 
 #endif

@@ -40,6 +40,8 @@ struct probe_stall {
 	uint64_t handles[PS_MAX_PVDS];
 	size_t n;
 	uint64_t dumps, stalled, hints, errors;
+	uint64_t dns_handle[PS_MAX_PVDS];    /* consecutive stub timeouts per PvD */
+	unsigned dns_misses[PS_MAX_PVDS];
 };
 
 /* The PvDs whose prefixes hold the source (several when private IPv4
@@ -103,28 +105,53 @@ static int ps_dump(struct probe_stall *s, uint8_t family)
 	return -E2BIG;
 }
 
-static void ps_hints(struct probe_stall *s)
+/* Tell the engine, at most once a second per PvD. */
+static void ps_hint(struct probe_stall *s, uint64_t handle, uint32_t reason, unsigned n)
 {
 	uint64_t now = log_now_ns();
+	size_t j, k = 0;
 
-	for (size_t i = 0; i < s->n; i++) {
-		size_t j, k = 0;
+	for (j = 0; j < PS_MAX_PVDS && s->hinted[j] != handle; j++)
+		if (s->hinted_at[j] < s->hinted_at[k])
+			k = j;                          /* the oldest slot, for reuse */
+	if (j < PS_MAX_PVDS && now - s->hinted_at[j] < PS_HINT_GAP_NS)
+		return;
+	if (j == PS_MAX_PVDS)
+		j = k;
+	struct msg_probe_hint m = { .handle = handle, .reason = reason, .sockets = n };
 
-		for (j = 0; j < PS_MAX_PVDS && s->hinted[j] != s->handles[i]; j++)
-			if (s->hinted_at[j] < s->hinted_at[k])
-				k = j;                  /* the oldest slot, for reuse */
-		if (j < PS_MAX_PVDS && now - s->hinted_at[j] < PS_HINT_GAP_NS)
-			continue;
-		if (j == PS_MAX_PVDS)
-			j = k;
-		struct msg_probe_hint m = { .handle = s->handles[i], .reason = MSG_HINT_TCP_STALL,
-					    .sockets = s->counts[i] };
+	s->hinted[j] = handle;
+	s->hinted_at[j] = now;
+	if (netview_send(s->nv, MSG_PROBE_HINT, &m, sizeof(m)) == 0)
+		s->hints++;
+}
 
-		s->hinted[j] = s->handles[i];
-		s->hinted_at[j] = now;
-		if (netview_send(s->nv, MSG_PROBE_HINT, &m, sizeof(m)) == 0)
-			s->hints++;
+static void ps_hints(struct probe_stall *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		ps_hint(s, s->handles[i], MSG_HINT_TCP_STALL, s->counts[i]);
+}
+
+void probe_stall_dns(void *ctx, uint64_t handle, bool answered)
+{
+	struct probe_stall *s = ctx;
+	size_t i, free_slot = PS_MAX_PVDS;
+
+	for (i = 0; i < PS_MAX_PVDS && s->dns_handle[i] != handle; i++)
+		if (free_slot == PS_MAX_PVDS && s->dns_misses[i] == 0)
+			free_slot = i;
+	if (i == PS_MAX_PVDS) {
+		if (answered || free_slot == PS_MAX_PVDS)
+			return;
+		i = free_slot;
+		s->dns_handle[i] = handle;
 	}
+	if (answered) {
+		s->dns_misses[i] = 0;
+		return;
+	}
+	if (++s->dns_misses[i] >= 2)
+		ps_hint(s, handle, MSG_HINT_DNS_TIMEOUTS, s->dns_misses[i]);
 }
 
 static void ps_timer_cb(evutil_socket_t fd, short what, void *arg)

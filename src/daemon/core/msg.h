@@ -284,7 +284,7 @@ struct msg_pvdinfo_result {
 };
 
 /* Passive signals from traffic already flowing (issue 13, item 3). */
-enum msg_probe_hint_reason { MSG_HINT_TCP_STALL = 1 };
+enum msg_probe_hint_reason { MSG_HINT_TCP_STALL = 1, MSG_HINT_DNS_TIMEOUTS };
 
 struct msg_probe_hint {
 	uint64_t handle;

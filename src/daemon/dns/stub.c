@@ -341,6 +341,12 @@ void stub_free(struct stub *s)
 	free(s);
 }
 
+void stub_set_health_cb(struct stub *s, stub_health_fn cb, void *ctx)
+{
+	s->health_cb = cb;
+	s->health_ctx = ctx;
+}
+
 void stub_set_reply(struct stub *s, stub_reply_fn cb, void *ctx)
 {
 	s->reply = cb;

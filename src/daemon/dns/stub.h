@@ -59,6 +59,12 @@ typedef void (*stub_reply_fn)(void *ctx, uint32_t token, int err, json_t *result
 void stub_set_reply(struct stub *s, stub_reply_fn cb, void *ctx);
 int stub_resolve(struct stub *s, json_t *params, uint32_t *token, char *err, size_t errlen);
 
+/* Each upstream attempt's outcome, for the connectivity checks' stall
+ * detection (connectivity/probe_stall.c): a PvD's server answered, or
+ * its time ran out. */
+typedef void (*stub_health_fn)(void *ctx, uint64_t handle, bool answered);
+void stub_set_health_cb(struct stub *s, stub_health_fn cb, void *ctx);
+
 /* dns.flush {"pvd"?}: entries dropped, or -ENOENT (err set). */
 int stub_flush(struct stub *s, json_t *params, json_t **out, char *err, size_t errlen);
 

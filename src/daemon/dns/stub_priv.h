@@ -118,6 +118,8 @@ struct stub_pick {
 
 struct stub {
 	struct event_base *base;
+	stub_health_fn health_cb;      /* stub_set_health_cb */
+	void *health_ctx;
 	struct netview *nv;          /* the engine's view (control/netview.h) */
 	struct stub_config cfg;
 	int udp_fd;

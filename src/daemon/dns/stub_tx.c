@@ -71,6 +71,8 @@ static void stx_att_expire(struct stub *s, struct stub_att *a, uint64_t now)
 	if (a->res != STUB_RES_PENDING || now - a->sent_ns < a->rto_ns)
 		return;
 	a->res = STUB_RES_TIMEOUT;
+	if (s->health_cb)
+		s->health_cb(s->health_ctx, a->handle, false);
 	if (i >= 0 && stub_server_timeout(&p->srv[i], now))
 		log_warn("dns: server %s of PvD %s does not answer: marked down, probed again "
 			 "in %llu ms", inet_ntop(AF_INET6, &a->up.addr, b, sizeof(b)), p->plan.id,
@@ -399,6 +401,8 @@ static void stx_answer(struct stub_att *a, uint8_t *resp, size_t len, bool tcp)
 	uint8_t rcode = dns_hdr_rcode(resp);
 	char b[INET6_ADDRSTRLEN];
 
+	if (a->s->health_cb)
+		a->s->health_cb(a->s->health_ctx, a->handle, true);
 	if (i >= 0 && stub_server_answer(&p->srv[i], stub_now_ns() - a->sent_ns))
 		log_info("dns: server %s of PvD %s answers again: it is asked first again",
 			 inet_ntop(AF_INET6, &a->up.addr, b, sizeof(b)), p->plan.id);
