@@ -386,6 +386,9 @@ void engine_free(struct engine *e)
 	if (!e)
 		return;
 	engine_rs_free(e);
+	/* Clients still running (the caller did not release them): freed,
+	 * nothing sent. */
+	engine_dhcp_stop_all(e, false);
 	engine_conn_free(e);
 	engine_net_free(e);
 	chan_free(e->ch);
