@@ -22,19 +22,15 @@ export MIF_RA_SEND=$build/tests/tools/mif-ra-send
 rounds=${1:-10}
 . "$top/tests/world/lib.sh"
 . "$top/tests/world/mif.sh"
+. "$top/tests/world/tls.sh"
 WORLD_TEST=bench-connectivity
 world_init
 world_require jq nginx dnsmasq radvd openssl nft curl nc python3
 T=$WORLD_TMP
 mono() { python3 -c 'import time; print("%.6f" % time.monotonic())'; }
 
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=mif bench CA" \
-	-keyout "$T/ca.key" -out "$T/ca.pem" >/dev/null 2>&1
-openssl req -newkey rsa:2048 -nodes -subj "/CN=check.test" -keyout "$T/check.key" \
-	-out "$T/check.csr" >/dev/null 2>&1
-printf 'subjectAltName=DNS:check.test\n' >"$T/san.ext"
-openssl x509 -req -in "$T/check.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" -CAcreateserial \
-	-days 2 -extfile "$T/san.ext" -out "$T/check.pem" >/dev/null 2>&1
+tls_ca
+tls_cert check.test check
 
 world_host h
 world_sysctl h net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.all.accept_dad=0
@@ -48,23 +44,10 @@ for n in 1 2; do
 	world_addr "r$n" eth1 "2001:db8:f$n::1/64"
 	world_addr "i$n" eth0 "2001:db8:f$n::80/64"
 	ip -n "$(world_ns "i$n")" -6 route add default via "2001:db8:f$n::1"
-	mkdir -p "$T/nginx-$n"
-	cat >"$T/nginx-$n/nginx.conf" <<CONF
-user root;
-worker_processes 1;
-pid $T/nginx-$n/nginx.pid;
-error_log $T/nginx-$n/error.log;
-events { worker_connections 64; }
-http {
-	access_log off;
-	client_body_temp_path $T/nginx-$n; proxy_temp_path $T/nginx-$n;
-	fastcgi_temp_path $T/nginx-$n; uwsgi_temp_path $T/nginx-$n; scgi_temp_path $T/nginx-$n;
-	server { listen [::]:80; location / { return 204; } }
-	server { listen [::]:443 ssl; ssl_certificate $T/check.pem;
-		ssl_certificate_key $T/check.key; location / { return 204; } }
-}
-CONF
-	world_bg "i$n" "nginx-$n" nginx -c "$T/nginx-$n/nginx.conf" -g 'daemon off;'
+	nginx_conf "$n" "server { listen [::]:80; access_log off; location / { return 204; } }
+		server { listen [::]:443 ssl; access_log off; ssl_certificate $T/check.pem;
+			ssl_certificate_key $T/check.key; location / { return 204; } }"
+	nginx_start "$n" "i$n"
 	mif_dnsmasq "r$n" "dns$n" "port=53
 listen-address=2001:db8:$n::1
 bind-interfaces

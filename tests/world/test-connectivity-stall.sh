@@ -16,19 +16,15 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mif.sh"
+. "$(dirname "$0")/tls.sh"
 
 world_init
 world_require jq radvd dnsmasq nginx curl nc nft dig
 T=$WORLD_TMP
 world_require openssl
 # Both networks fully valid (HTTP and HTTPS), as most are: a test CA.
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=mif test CA" \
-	-keyout "$T/ca.key" -out "$T/ca.pem" >/dev/null 2>&1 || world_fail "openssl: CA"
-openssl req -newkey rsa:2048 -nodes -subj "/CN=check.test" -keyout "$T/check.key" \
-	-out "$T/check.csr" >/dev/null 2>&1 || world_fail "openssl: CSR"
-printf 'subjectAltName=DNS:check.test\n' >"$T/san.ext"
-openssl x509 -req -in "$T/check.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" -CAcreateserial \
-	-days 2 -extfile "$T/san.ext" -out "$T/check.pem" >/dev/null 2>&1 || world_fail "openssl: sign"
+tls_ca
+tls_cert check.test check
 world_host h
 for n in 1 2; do
 	world_router "r$n"
@@ -39,23 +35,10 @@ for n in 1 2; do
 	world_addr "r$n" eth1 "2001:db8:f$n::1/64"
 	world_addr "i$n" eth0 "2001:db8:f$n::80/64"
 	ip -n "$(world_ns "i$n")" -6 route add default via "2001:db8:f$n::1"
-	mkdir -p "$T/nginx-$n"
-	cat >"$T/nginx-$n/nginx.conf" <<CONF
-user root;
-worker_processes 1;
-pid $T/nginx-$n/nginx.pid;
-error_log $T/nginx-$n/error.log;
-events { worker_connections 64; }
-http {
-	access_log off;
-	client_body_temp_path $T/nginx-$n; proxy_temp_path $T/nginx-$n;
-	fastcgi_temp_path $T/nginx-$n; uwsgi_temp_path $T/nginx-$n; scgi_temp_path $T/nginx-$n;
-	server { listen [::]:80; location / { return 204; } }
-	server { listen [::]:443 ssl; ssl_certificate $T/check.pem;
-		ssl_certificate_key $T/check.key; location / { return 204; } }
-}
-CONF
-	world_bg "i$n" "nginx-$n" nginx -c "$T/nginx-$n/nginx.conf" -g 'daemon off;'
+	nginx_conf "$n" "server { listen [::]:80; location / { return 204; } }
+		server { listen [::]:443 ssl; ssl_certificate $T/check.pem;
+			ssl_certificate_key $T/check.key; location / { return 204; } }"
+	nginx_start "$n" "i$n"
 	mif_dnsmasq "r$n" "dns$n" "port=53
 listen-address=2001:db8:$n::1
 bind-interfaces

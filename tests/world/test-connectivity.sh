@@ -28,6 +28,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mif.sh"
+. "$(dirname "$0")/tls.sh"
 
 world_init
 world_require jq radvd dnsmasq nginx openssl curl
@@ -39,47 +40,13 @@ case "$(ldd "$MIF_PRELOAD" 2>/dev/null || true)" in
 *libasan*) export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" ;;
 esac
 
-# ---- a test CA and a certificate for check.test ----
+# ---- the world's CA; check.test's and api.test's certificates from it;
+# the portal's own, self-signed ----
 T=$WORLD_TMP
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=mif test CA" \
-	-keyout "$T/ca.key" -out "$T/ca.pem" >/dev/null 2>&1 || world_fail "openssl: CA"
-openssl req -newkey rsa:2048 -nodes -subj "/CN=check.test" -keyout "$T/check.key" \
-	-out "$T/check.csr" >/dev/null 2>&1 || world_fail "openssl: CSR"
-printf 'subjectAltName=DNS:check.test\n' >"$T/san.ext"
-openssl x509 -req -in "$T/check.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" -CAcreateserial \
-	-days 2 -extfile "$T/san.ext" -out "$T/check.pem" >/dev/null 2>&1 || world_fail "openssl: sign"
-# The API server's, from the test CA.
-openssl req -newkey rsa:2048 -nodes -subj "/CN=api.test" -keyout "$T/api.key" \
-	-out "$T/api.csr" >/dev/null 2>&1 || world_fail "openssl: API CSR"
-printf 'subjectAltName=DNS:api.test\n' >"$T/api.ext"
-openssl x509 -req -in "$T/api.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" -CAcreateserial \
-	-days 2 -extfile "$T/api.ext" -out "$T/api.pem" >/dev/null 2>&1 || world_fail "openssl: API"
-# The portal's own certificate: self-signed, for a name no one asked.
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=portal.test" \
-	-keyout "$T/portal.key" -out "$T/portal.pem" >/dev/null 2>&1 || world_fail "openssl: portal"
-
-# nginx_conf NAME SERVER_BLOCKS: a configuration for one nginx in WORLD_TMP.
-nginx_conf() {
-	mkdir -p "$T/nginx-$1"
-	cat >"$T/nginx-$1/nginx.conf" <<EOF
-user root;
-worker_processes 1;
-pid $T/nginx-$1/nginx.pid;
-error_log $T/nginx-$1/error.log;
-events { worker_connections 64; }
-http {
-	access_log $T/nginx-$1/access.log;
-	log_format src '\$remote_addr \$request_method \$request_uri \$status';
-	client_body_temp_path $T/nginx-$1; proxy_temp_path $T/nginx-$1;
-	fastcgi_temp_path $T/nginx-$1; uwsgi_temp_path $T/nginx-$1; scgi_temp_path $T/nginx-$1;
-	$2
-}
-EOF
-}
-nginx_start() {
-	world_bg "$2" "nginx-$1" nginx -c "$T/nginx-$1/nginx.conf" -g 'daemon off;'
-	world_wait_for "nginx $1 up" 5 test -s "$T/nginx-$1/nginx.pid"
-}
+tls_ca
+tls_cert check.test check
+tls_cert api.test api
+tls_self portal.test portal
 GOOD_SERVER="
 	server { listen [::]:80; access_log $T/nginx-NAME/src.log src;
 		location / { return 204; } }
@@ -223,7 +190,7 @@ grep -q 'POST /login' "$T/nginx-portal/src.log" || world_fail "the portal saw no
 # The portal opens: its nginx now answers as the Internet does, and its DNS
 # stops answering every name.
 nginx_conf portal "${GOOD_SERVER//NAME/portal}"
-world_exec r2 nginx -c "$T/nginx-portal/nginx.conf" -s reload || world_fail "nginx reload"
+nginx_reload portal r2
 kill "$PORTAL_DNS_PID"
 mif_dnsmasq r2 portal2 "port=53
 listen-address=2001:db8:2::1
@@ -244,7 +211,7 @@ nginx_conf api "$(api_server '{"captive": false, "seconds-remaining": 600, "can-
 	server { listen [::]:443 ssl; server_name check.test; access_log $T/nginx-api/src.log src;
 		ssl_certificate $T/check.pem; ssl_certificate_key $T/check.key;
 		location / { return 204; } }"
-world_exec r4 nginx -c "$T/nginx-api/nginx.conf" -s reload || world_fail "nginx reload (api)"
+nginx_reload api r4
 kill "$API_DNS_PID"
 mif_dnsmasq r4 api2 "port=53
 listen-address=2001:db8:4::1

@@ -18,19 +18,14 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mif.sh"
+. "$(dirname "$0")/tls.sh"
 
 world_init
 world_require jq nginx dnsmasq openssl
 T=$WORLD_TMP
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=mif test CA" \
-	-keyout "$T/ca.key" -out "$T/ca.pem" >/dev/null 2>&1 || world_fail "openssl: CA"
+tls_ca
 for name in cafe.test bad.test check.test big.test loop.test junk.test; do
-	openssl req -newkey rsa:2048 -nodes -subj "/CN=$name" -keyout "$T/$name.key" \
-		-out "$T/$name.csr" >/dev/null 2>&1 || world_fail "openssl: $name"
-	printf 'subjectAltName=DNS:%s\n' "$name" >"$T/$name.ext"
-	openssl x509 -req -in "$T/$name.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" \
-		-CAcreateserial -days 2 -extfile "$T/$name.ext" -out "$T/$name.pem" \
-		>/dev/null 2>&1 || world_fail "openssl: sign $name"
+	tls_cert "$name"
 done
 exp=$(date -u -d '+1 day' +%Y-%m-%dT%H:%M:%SZ)
 pvd_json() {  # pvd_json NAME PREFIX NO_INTERNET
@@ -48,7 +43,6 @@ world_link r5 eth0 h eth0
 world_addr r5 eth0 2001:db8:5::1/64
 world_addr r5 eth0 2001:db8:6::1/64
 for n in 7 8 9 a; do world_addr r5 eth0 "2001:db8:$n::1/64"; done
-mkdir -p "$T/nginx"
 servers=""
 servers="$servers
 	server { listen [::]:443 ssl; server_name loop.test;
@@ -63,24 +57,12 @@ for name in cafe.test bad.test big.test junk.test; do
 		ssl_certificate $T/$name.pem; ssl_certificate_key $T/$name.key;
 		location = /.well-known/pvd { default_type application/pvd+json; alias $T/$name.json; } }"
 done
-cat >"$T/nginx/nginx.conf" <<CONF
-user root;
-worker_processes 1;
-pid $T/nginx/nginx.pid;
-error_log $T/nginx/error.log;
-events { worker_connections 64; }
-http {
-	access_log $T/nginx/access.log;
-	client_body_temp_path $T/nginx; proxy_temp_path $T/nginx;
-	fastcgi_temp_path $T/nginx; uwsgi_temp_path $T/nginx; scgi_temp_path $T/nginx;
-	server { listen [::]:80; location / { return 204; } }
+nginx_conf web "server { listen [::]:80; location / { return 204; } }
 	server { listen [::]:443 ssl default_server; server_name check.test;
 		ssl_certificate $T/check.test.pem; ssl_certificate_key $T/check.test.key;
 		location / { return 204; } }
-	$servers
-}
-CONF
-world_bg r5 nginx nginx -c "$T/nginx/nginx.conf" -g 'daemon off;'
+	$servers"
+nginx_start web r5
 mif_dnsmasq r5 dns "port=53
 listen-address=2001:db8:5::1,2001:db8:6::1,2001:db8:7::1,2001:db8:8::1,2001:db8:9::1,2001:db8:a::1
 bind-interfaces
@@ -135,9 +117,9 @@ world_log "ok - names under the dnsZones go to cafe.test's server"
 out=$(world_ctl --json resolve www.corp.cafe.test --type AAAA)
 printf '%s' "$out" | jq -e '.pvd == "cafe.test" and (.answers | any(.data == "2001:db8:5::80"))' \
 	>/dev/null || world_fail "resolve through the zone: $out"
-grep -q 'GET /.well-known/pvd' "$T/nginx/access.log" || world_fail "nginx saw no fetch"
-if grep 'well-known/pvd' "$T/nginx/access.log" | grep -qv '^2001:db8:[56789a]:'; then
-	world_fail "a fetch came from outside its PvD: $(grep well-known "$T/nginx/access.log")"
+grep -q 'GET /.well-known/pvd' "$T/nginx-web/access.log" || world_fail "nginx saw no fetch"
+if grep 'well-known/pvd' "$T/nginx-web/access.log" | grep -qv '^2001:db8:[56789a]:'; then
+	world_fail "a fetch came from outside its PvD: $(grep well-known "$T/nginx-web/access.log")"
 fi
 world_log "ok - each fetch came from an address of its PvD"
 
