@@ -112,8 +112,14 @@ world_bg h flood setpriv --reuid=65534 --regid=65534 --clear-groups \
 world_wait_for "the flood sent" 25 test -s "$out/flood.n"
 sleep 1
 rss1=$(rss_kb)
-[ $((rss1 - rss0)) -le 12288 ] ||
+# Under make check's ASan build, ASan's quarantine holds what is freed (up
+# to 256 MiB by default), so the process grows whatever the back-pressure:
+# the bound is checked on the plain build, the pause below on both.
+if ldd "$MIFD" 2>/dev/null | grep -q libasan; then
+	world_log "(ASan build: growth of $(((rss1 - rss0) / 1024)) MiB not bounded here)"
+elif [ $((rss1 - rss0)) -gt 12288 ]; then
 	world_fail "the network-facing process grew by $(((rss1 - rss0) / 1024)) MiB for one client"
+fi
 st=$(mif_status) || world_fail "root was not answered during the flood"
 printf '%s' "$st" | world_jq '.control.paused >= 1' >/dev/null ||
 	world_fail "the client that does not read was never paused: $(jq -c .control <<<"$st")"
