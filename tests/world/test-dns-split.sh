@@ -18,8 +18,12 @@
 #   r1 -- h:eth0  (wired; explicit PvD corp.example.com, 2001:db8:1::/64,
 #                  DNS 2001:db8:1::53 on r1, DNSSL corp.example,
 #                  route 2001:db8:99::/64)        r1 -- s1 (2001:db8:99::1)
-#   r2 -- h:wlan0 (Wi-Fi; home, 2001:db8:2::/64, DNS 2001:db8:2::53 on r2,
-#                  DNSSL home.example)
+#   r2 -- h:wlan0 (Wi-Fi; home, 2001:db8:2::/64, DNSSL home.example,
+#                  DNS 2001:db8:98::53 on s2 behind r2: off-link, reachable
+#                  only through r2 while the default is r1's network, so a
+#                  stub that did not bind home's queries to home would send
+#                  them to r1, which has no route there; problem statement
+#                  4.1 case 1)                    r2 -- s2 (2001:db8:98::53)
 #   h:tun0 (API PvD "vpn": DNS 10.8.0.1, domain vpn.example, 10.0.0.0/8;
 #           nothing answers behind it; see below)
 set -euo pipefail
@@ -47,7 +51,11 @@ world_link r1 eth1 s1 eth0
 world_addr r1 eth0 2001:db8:1::1/64
 world_addr r1 eth0 2001:db8:1::53/64
 world_addr r2 eth0 2001:db8:2::1/64
-world_addr r2 eth0 2001:db8:2::53/64
+world_host s2
+world_link r2 eth1 s2 eth0
+world_addr r2 eth1 2001:db8:98::fe/64
+world_addr s2 eth0 2001:db8:98::53/64
+ip -n "$(world_ns s2)" -6 route add default via 2001:db8:98::fe
 world_addr r1 eth1 2001:db8:99::fe/64
 world_addr s1 eth0 2001:db8:99::1/64
 ip -n "$(world_ns s1)" -6 route add default via 2001:db8:99::fe
@@ -72,9 +80,9 @@ dns_dnsmasq r1 corp 2001:db8:1::53 "$(dns_auth_lines 2001:db8:1::53 \
 host-record=intranet.corp.example,2001:db8:99::1
 host-record=printer.corp.example,$PRINTER
 host-record=www.example.net,$WWW_CORP"
-# r2's server: another view of www.example.net, no corp.example, and a
+# home's server (s2, behind r2): another view of www.example.net, no corp.example, and a
 # (wrong) claim on the corporate reverse zone that must never be asked.
-dns_dnsmasq r2 home 2001:db8:2::53 "$(dns_auth_lines 2001:db8:2::53 \
+dns_dnsmasq s2 home 2001:db8:98::53 "$(dns_auth_lines 2001:db8:98::53 \
 	home.example,2001:db8:1::/64,2001:db8:2::/64 example.net)
 host-record=www.example.net,$WWW_HOME
 host-record=nas.home.example,2001:db8:2::20
@@ -85,9 +93,9 @@ direct() {   # NS SERVER NAME TYPE: +short answer straight from a server
 	world_exec "$1" dig "@$2" +tries=1 +time=2 +short "$3" "$4"
 }
 [ "$(direct r1 2001:db8:1::53 www.example.net AAAA)" = "$WWW_CORP" ] &&
-	[ "$(direct r2 2001:db8:2::53 www.example.net AAAA)" = "$WWW_HOME" ] &&
+	[ "$(direct s2 2001:db8:98::53 www.example.net AAAA)" = "$WWW_HOME" ] &&
 	[ "$(direct r1 2001:db8:1::53 intranet.corp.example AAAA)" = 2001:db8:99::1 ] &&
-	[ "$(direct r2 2001:db8:2::53 -x "$PRINTER")" = impostor.home.example. ] ||
+	[ "$(direct s2 2001:db8:98::53 -x "$PRINTER")" = impostor.home.example. ] ||
 	world_fail "the test's DNS servers do not answer as configured"
 # (Counts from here on leave out these direct queries.)
 corp_before=$(dns_count_queries corp '.*')
@@ -102,7 +110,7 @@ dns_mifd h
 world_ra_send r1 -i eth0 --lifetime 0 --pvd-lifetime 1800 --pvd corp.example.com,seq=1,hdr \
 	--prefix 2001:db8:1::/64 --rdnss 2001:db8:1::53 --dnssl corp.example \
 	--route 2001:db8:99::/64 --end-pvd
-world_ra_send r2 -i eth0 --lifetime 1800 --prefix 2001:db8:2::/64 --rdnss 2001:db8:2::53 \
+world_ra_send r2 -i eth0 --lifetime 1800 --prefix 2001:db8:2::/64 --rdnss 2001:db8:98::53 \
 	--dnssl home.example
 world_ctl pvd add vpn --interface tun0 --dns 10.8.0.1 --domain vpn.example \
 	--route 10.0.0.0/8 >/dev/null
@@ -182,7 +190,7 @@ n=$(($(dns_count_queries "$OTHER_LOG" 'www\.example\.net') - OTHER_WWW0))
 
 # 4. Asked for: the home PvD's answer, whatever the default.
 resolve_is "--pvd home: home's answer" \
-	".pvd == \"$HOME_ID\" and .rule == \"asked\" and (.server == \"2001:db8:2::53\" or .cached)
+	".pvd == \"$HOME_ID\" and .rule == \"asked\" and (.server == \"2001:db8:98::53\" or .cached)
 	 and ([.answers[].data] == [\"$WWW_HOME\"])" \
 	www.example.net --type AAAA --pvd "$HOME_ID"
 resolve_is "--pvd corp: corp's answer" \
