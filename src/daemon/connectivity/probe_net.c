@@ -74,6 +74,7 @@ struct probe_net {
 	LIST_HEAD(, probe_job) jobs;
 	unsigned n_jobs;
 	struct probe_stall *stall;
+	struct probe_quality *quality;
 };
 
 static void pn_job_free(struct probe_job *j)
@@ -475,6 +476,13 @@ static void pn_msg(void *ctx, const struct ipc_msg *m)
 
 		memcpy(&s, m->data, sizeof(s));
 		pn_start(pn, &s, m->hdr.type == MSG_PVDINFO_FETCH);
+	} else if (m->hdr.type == MSG_QUALITY_START &&
+		   ipc_expect(m, sizeof(struct msg_quality_start)) == 0) {
+		struct msg_quality_start q;
+
+		memcpy(&q, m->data, sizeof(q));
+		if (pn->quality)
+			probe_quality_start(pn->quality, &q);
 	} else if (m->hdr.type == MSG_PROBE_FLUSH &&
 		   ipc_expect(m, sizeof(struct msg_probe_flush)) == 0 && pn->stub) {
 		struct msg_probe_flush f;
@@ -594,7 +602,17 @@ struct probe_net *probe_net_new(struct event_base *base, const struct conn_confi
 	curl_multi_setopt(pn->multi, CURLMOPT_TIMERFUNCTION, pn_timer_fn);
 	curl_multi_setopt(pn->multi, CURLMOPT_TIMERDATA, pn);
 	pn_read_ca(pn);
-	pn->stall = probe_stall_new(base, nv);
+	{
+		char host[256];
+		uint16_t port;
+		bool tls;
+
+		if (conn_url_host(pn->cfg.http_url, host, sizeof(host), &port, &tls) == 0)
+			pn->quality = probe_quality_new(base, nv, host);
+		if (!pn->quality)
+			log_warn("connectivity: no path quality samples (no probe host or memory)");
+	}
+	pn->stall = probe_stall_new(base, nv, pn->quality);
 	if (!pn->stall)
 		log_warn("connectivity: no sock_diag socket: stalls are found by the periodic "
 			 "checks only");
@@ -618,6 +636,7 @@ void probe_net_free(struct probe_net *pn)
 	if (pn->stub)
 		stub_set_health_cb(pn->stub, NULL, NULL);
 	probe_stall_free(pn->stall);
+	probe_quality_free(pn->quality);
 	free(pn->ca);
 	free(pn);
 	curl_global_cleanup();
