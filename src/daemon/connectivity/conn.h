@@ -71,6 +71,7 @@ struct conn_result {
 	int32_t https_err, https_code;
 	uint32_t https_ms;
 	int32_t api_err;                 /* -ENOENT: no RFC 8910 URI to ask */
+	int32_t api_code;                /* the API's HTTP status, 0 none */
 	int32_t api_captive;             /* RFC 8908 "captive": 1, 0, or -1 unknown */
 	uint32_t api_seconds;            /* "seconds-remaining", 0 none */
 	uint32_t api_can_extend;

@@ -463,9 +463,10 @@ json_t *engine_conn_pvd_json(struct engine *e, const struct pvd *p)
 		"https", ec_err(r->last.https_err, r->last.https_code),
 		"https_ms", (int)r->last.https_ms, "rtt_ms", (int)r->srtt_ms));
 	if (r->last.api_err != -ENOENT)
-		json_object_set_new(o, "portal_api", json_pack("{s:o,s:o,s:o,s:b}",
+		json_object_set_new(o, "portal_api", json_pack("{s:o,s:o,s:o,s:o,s:b}",
 			"status", r->last.api_err ? json_string(strerror(-r->last.api_err)) :
 				  json_string("ok"),
+			"http_status", r->last.api_code ? json_integer(r->last.api_code) : json_null(),
 			"captive", r->last.api_captive < 0 ? json_null() :
 				   json_boolean(r->last.api_captive),
 			"seconds_remaining", r->last.api_seconds ?

@@ -124,6 +124,8 @@ static void pn_api_done(struct probe_req *q, long code)
 	enum captive_error why;
 
 	if (code != 200) {
+		log_warn("probe: the portal API of PvD %llu answered HTTP %ld, not 200",
+			 (unsigned long long)q->job->m.handle, code);
 		r->api_err = -EPROTO;
 		return;
 	}
@@ -219,7 +221,11 @@ static void pn_req_done(struct probe_req *q, CURLcode c)
 			pn_info_done(q, code);
 	} else if (err) {
 		r->api_err = err;
+		r->api_code = (int32_t)code;
+		log_warn("probe: the portal API of PvD %llu failed: %s",
+			 (unsigned long long)q->job->m.handle, strerror(-err));
 	} else {
+		r->api_code = (int32_t)code;
 		pn_api_done(q, code);
 	}
 	curl_multi_remove_handle(q->job->pn->multi, q->h);
