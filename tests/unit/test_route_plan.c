@@ -107,10 +107,8 @@ static size_t spec_tables(const struct route_plan *p, uint8_t family, uint32_t *
 	for (uint32_t prio = 10310; prio <= 10598; prio++) {
 		const struct nl_rule *r = find_rule(p, family, prio);
 
-		if (r && n < max) {
-			assert_true(r->has_suppress_prefixlen);
+		if (r && n < max)
 			out[n++] = r->table;
-		}
 	}
 	return n;
 }
@@ -262,14 +260,32 @@ static void test_vpn_claims_default(void **state)
 	assert_int_equal(pvd_add_dns(vpn, PVD_SRC_API, 9, &dns, RA_INFINITY, PVD_NEVER), 0);
 	assert_int_equal(route_plan_build(&w->s, &w->v, &w->c, &w->t, &w->p), 0);
 	assert_int_equal(w->p.default_pvd[0], a->handle);        /* split tunnel */
+	/* RFC 7556 section 7: the configured VPN's table is looked up before
+	 * the network's (its 10/8 is not overridden by the network's routes),
+	 * both without their default routes. */
 	assert_int_equal(spec_tables(&w->p, AF_INET, spec, 8), 2);
-	assert_int_equal(spec[1], route_table_of(&w->t, &w->c, vpn->handle, false));
+	assert_int_equal(spec[0], route_table_of(&w->t, &w->c, vpn->handle, false));
+	assert_int_equal(spec[1], route_table_of(&w->t, &w->c, a->handle, false));
+	for (size_t i = 0; i < w->p.n_rules; i++)
+		if (w->p.rules[i].priority >= 10310 && w->p.rules[i].priority <= 10598)
+			assert_true(w->p.rules[i].has_suppress_prefixlen);
 	assert_int_equal(pvd_add_route(vpn, PVD_SRC_API, 9, &any, 96, NULL, RA_INFINITY,
 				       PVD_NEVER), 0);
 	assert_int_equal(route_plan_build(&w->s, &w->v, &w->c, &w->t, &w->p), 0);
 	assert_int_equal(w->p.default_pvd[0], vpn->handle);      /* full tunnel */
 	assert_non_null(strstr(w->p.why[0], "claims the default"));
 	assert_int_equal(w->p.default_pvd[1], a->handle);        /* no IPv6 claim */
+	/* The full tunnel's table is looked up whole, before the network's:
+	 * the network's two /1 routes cannot take the traffic around it. */
+	assert_int_equal(spec_tables(&w->p, AF_INET, spec, 8), 2);
+	assert_int_equal(spec[0], route_table_of(&w->t, &w->c, vpn->handle, false));
+	for (size_t i = 0; i < w->p.n_rules; i++) {
+		const struct nl_rule *r = &w->p.rules[i];
+
+		if (r->family == AF_INET && r->priority >= 10310 && r->priority <= 10598)
+			assert_true(r->has_suppress_prefixlen ==
+				    (r->table != route_table_of(&w->t, &w->c, vpn->handle, false)));
+	}
 }
 
 /* RFC 8781: a PvD's NAT64 prefix goes through that PvD, even when another

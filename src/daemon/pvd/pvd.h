@@ -233,6 +233,18 @@ void pvd_expire(struct pvd *p, uint64_t now);
 /* True if nothing with a lifetime remains: the PvD should disappear. */
 bool pvd_is_empty(const struct pvd *p);
 
+/*
+ * RFC 7556 section 7 (and RFC 6731 section 4.3): a PvD the host's owner
+ * configured (a PvD file, or one added through the control socket by
+ * root, such as a VPN's) is trusted; one that a network announced (RA,
+ * DHCPv4, DHCPv6) is not, whatever it claims. An untrusted PvD never
+ * takes a trusted one's DNS domains, reverse zones or routes.
+ */
+static inline bool pvd_trusted(const struct pvd *p)
+{
+	return p->origin == PVD_SRC_STATIC || p->origin == PVD_SRC_API;
+}
+
 /* Earliest expiry in p (PVD_NEVER if none). */
 uint64_t pvd_next_expiry(const struct pvd *p);
 

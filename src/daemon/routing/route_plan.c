@@ -455,11 +455,11 @@ static int rp_rule_unreachable(struct route_plan *p, const struct route_cfg *c, 
  * specific routes, in rank order (rp_spec_prios), so a destination only
  * one network reaches goes there. */
 static int rp_rule_specific(struct route_plan *p, const struct route_cfg *c, uint8_t family,
-			    uint32_t prio, uint32_t table)
+			    uint32_t prio, uint32_t table, bool whole)
 {
 	struct nl_rule r = { .family = family, .priority = c->prio_base + prio,
 			     .table = table, .protocol = c->proto, .action = FR_ACT_TO_TBL,
-			     .has_suppress_prefixlen = true, .suppress_prefixlen = 0 };
+			     .has_suppress_prefixlen = !whole, .suppress_prefixlen = 0 };
 
 	return route_plan_add_rule(p, &r);
 }
@@ -762,12 +762,17 @@ static bool rp_better(const struct rp_cand *a, const struct rp_cand *b)
 	return a->p->handle < b->p->handle;    /* the older network */
 }
 
-/* Rank for the specific-routes rules: PvDs that could be the default in
- * preference order, then the others by age. */
+/* Rank for the specific-routes rules: trusted PvDs before untrusted ones
+ * (RFC 7556 section 7: a network's routes never override those of a PvD
+ * the host's owner configured, such as a VPN's: its table is looked up
+ * first), and within each, PvDs that could be the default in preference
+ * order, then the others by age. */
 static int rp_rank_cmp(const void *a, const void *b)
 {
 	const struct rp_cand *x = a, *y = b;
 
+	if (pvd_trusted(x->p) != pvd_trusted(y->p))
+		return pvd_trusted(x->p) ? -1 : 1;
 	if (!x->reason != !y->reason)
 		return x->reason ? -1 : 1;
 	if (x->reason && rp_better(x, y))
@@ -881,8 +886,11 @@ static int rp_specifics(const struct pvd_store *s, const struct view *v, const s
 		list[n++].p = p;
 	}
 	qsort(list, n, sizeof(list[0]), rp_rank_cmp);
-	if (n && list[0].reason)
-		*best = list[0];
+	/* The default is chosen by the usual rules, trust aside (a trusted
+	 * split-tunnel VPN comes first in the list but is no default). */
+	for (size_t i = 0; i < n; i++)
+		if (list[i].reason && (!best->p || rp_better(&list[i], best)))
+			*best = list[i];
 	for (size_t i = 0; i < n; i++) {
 		table[i] = route_table_of(t, c, list[i].p->handle, false);
 		prio[i] = kept[table[i] - c->table_base];
@@ -890,8 +898,12 @@ static int rp_specifics(const struct pvd_store *s, const struct view *v, const s
 	rp_spec_prios(prio, n);
 	for (size_t i = 0; i < n; i++)
 		kept[table[i] - c->table_base] = prio[i];
+	/* A trusted PvD that claims the default (a full-tunnel VPN) is looked
+	 * up whole, default included: otherwise an untrusted network's two /1
+	 * routes would take everything around it (RFC 7556 section 7). */
 	for (size_t i = 0; r == 0 && i < n; i++)
-		r = rp_rule_specific(out, c, v4 ? AF_INET : AF_INET6, prio[i], table[i]);
+		r = rp_rule_specific(out, c, v4 ? AF_INET : AF_INET6, prio[i], table[i],
+				     pvd_trusted(list[i].p) && rp_claims_default(list[i].p, v4));
 	return r;
 }
 
@@ -923,7 +935,7 @@ static int rp_default(const struct pvd_store *s, const struct view *v, const str
 /* Learned from the network (RA, DHCP), not configured (a file, pvd.add). */
 static bool rp_learned(const struct pvd *p)
 {
-	return p->origin != PVD_SRC_STATIC && p->origin != PVD_SRC_API;
+	return !pvd_trusted(p);
 }
 
 /* The link and router a learned PvD came from: an implicit PvD's key,
@@ -1009,9 +1021,9 @@ int route_plan_build(const struct pvd_store *s, const struct view *v, const stru
 	if (r == 0)
 		r = rp_rule_unreachable(out, c, AF_INET6);
 	if (r == 0)
-		r = rp_rule_specific(out, c, AF_INET, 300, RT_TABLE_MAIN);
+		r = rp_rule_specific(out, c, AF_INET, 300, RT_TABLE_MAIN, false);
 	if (r == 0)
-		r = rp_rule_specific(out, c, AF_INET6, 300, RT_TABLE_MAIN);
+		r = rp_rule_specific(out, c, AF_INET6, 300, RT_TABLE_MAIN, false);
 	if (r == 0)
 		r = rp_default(s, v, c, t, out, true);
 	if (r == 0)
