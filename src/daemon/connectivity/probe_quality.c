@@ -244,7 +244,7 @@ void probe_quality_dump_done(struct probe_quality *pq, uint64_t now)
 			.sockets = (v->sockets + pq->readings - 1) / pq->readings,
 		};
 
-		if (v->segs >= QUALITY_PASSIVE_MIN_SEGS)
+		if (v->segs)
 			netview_send(pq->nv, MSG_QUALITY_PASSIVE, &m, sizeof(m));
 	}
 	pq->n_pvds = 0;

@@ -30,11 +30,21 @@ void quality_passive(struct quality *q, uint32_t sockets, uint32_t rtt_us, uint3
 {
 	uint32_t pm;
 
-	if (segs < QUALITY_PASSIVE_MIN_SEGS)
-		return;
 	if (retrans > segs)
 		retrans = segs;
-	pm = (uint32_t)((uint64_t)retrans * 1000 / segs);
+	/* Reports too small to mean anything add up until they do (a
+	 * transfer in retransmission back-off sends few segments a second). */
+	if (q->p_acc_at && now_ns - q->p_acc_at >= QUALITY_PASSIVE_FRESH_NS)
+		q->p_acc_segs = q->p_acc_retrans = 0;
+	if (!q->p_acc_segs)
+		q->p_acc_at = now_ns;
+	q->p_acc_segs += segs;
+	q->p_acc_retrans += retrans;
+	if (q->p_acc_segs < QUALITY_PASSIVE_MIN_SEGS)
+		return;
+	pm = (uint32_t)((uint64_t)q->p_acc_retrans * 1000 / q->p_acc_segs);
+	q->p_acc_segs = q->p_acc_retrans = 0;
+	q->p_acc_at = 0;
 	bool fresh = q->p_at_ns && now_ns - q->p_at_ns < QUALITY_PASSIVE_FRESH_NS;
 
 	q->p_loss_pm = fresh ? (q->p_loss_pm * 3 + pm) / 4 : pm;

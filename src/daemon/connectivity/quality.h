@@ -41,13 +41,17 @@ struct quality {
 	uint32_t p_loss_pm;          /* retransmitted share of segments, per mille */
 	uint32_t p_sockets;
 	uint64_t p_at_ns;            /* last report, 0 none */
+	uint32_t p_acc_segs, p_acc_retrans;   /* small reports adding up */
+	uint64_t p_acc_at;           /* when the first of them came */
 	bool poor;                   /* the verdict, with hysteresis */
 };
 
 /* One active sample: lost, or answered after rtt_us. */
 void quality_sample(struct quality *q, bool lost, uint32_t rtt_us);
 /* One passive report: sockets seen, their mean RTT, segments sent and
- * retransmitted since the last report. Too few segments: ignored. */
+ * retransmitted since the last report. Reports of fewer than
+ * QUALITY_PASSIVE_MIN_SEGS segments add up (within the freshness time)
+ * until they reach it. */
 void quality_passive(struct quality *q, uint32_t sockets, uint32_t rtt_us, uint32_t segs,
 		     uint32_t retrans, uint64_t now_ns);
 /* Loss over the window of active samples, per mille (0 when empty). */
