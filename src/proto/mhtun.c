@@ -146,3 +146,25 @@ int mhtun_replay_check(uint64_t ts, uint64_t now, uint64_t last, uint32_t window
 		return -EPERM;
 	return 0;
 }
+
+void mhtun_live_sent(struct mhtun_live *l, uint32_t seq, long long now_ms, unsigned max_misses)
+{
+	if (l->sent_ms && l->answer_ms < l->sent_ms) {
+		l->misses++;
+		if (l->misses >= max_misses)
+			l->alive = false;
+	}
+	l->seq = seq;
+	l->sent_ms = now_ms;
+}
+
+bool mhtun_live_answer(struct mhtun_live *l, uint32_t seq, long long now_ms)
+{
+	if (seq != l->seq || l->sent_ms == 0)
+		return false;   /* an answer to an older request proves less */
+	l->answer_ms = now_ms;
+	l->rtt_us = (uint32_t)((now_ms - l->sent_ms) * 1000);
+	l->misses = 0;
+	l->alive = true;
+	return true;
+}

@@ -81,4 +81,25 @@ int mhtun_verify(const uint8_t *key, size_t key_len, const uint8_t src[16],
  */
 int mhtun_replay_check(uint64_t ts, uint64_t now, uint64_t last, uint32_t window_s);
 
+/*
+ * Liveness of one tunnel path by heartbeats (RFC 5847 section 5.1 leaves
+ * the policy open), the same at both ends: a request still unanswered when
+ * the next goes out is a miss; max_misses in a row mark the path dead; an
+ * authenticated answer to the latest request makes it alive again (a path
+ * is re-validated before use, draft-ietf-monami6-mipv6-analysis 6.1.2).
+ */
+struct mhtun_live {
+	bool alive;
+	unsigned misses;
+	uint32_t seq;           /* latest request sent */
+	long long sent_ms;      /* 0: none yet */
+	long long answer_ms;    /* latest answer to a request */
+	uint32_t rtt_us;
+	uint64_t last_ts;       /* replay protection for heartbeats on it */
+};
+
+void mhtun_live_sent(struct mhtun_live *l, uint32_t seq, long long now_ms, unsigned max_misses);
+/* Returns true when the answer counted (it matched the latest request). */
+bool mhtun_live_answer(struct mhtun_live *l, uint32_t seq, long long now_ms);
+
 #endif
