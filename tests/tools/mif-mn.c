@@ -78,6 +78,7 @@ static int send_path(struct mnt *t, size_t i, const uint8_t *p, size_t len)
 		return 0;
 	}
 	t->send_err++;
+	fprintf(stderr, "mif-mn: send on %s: %s\n", t->ifname[i], strerror(errno));
 	if (errno == ENETDOWN || errno == ENETUNREACH || errno == EADDRNOTAVAIL)
 		t->mn.paths[i].link_up = false;
 	return -errno;
@@ -108,8 +109,13 @@ static void send_bu(struct mnt *t)
 static void failover(struct mnt *t)
 {
 	if (mn_pick(&t->mn)) {
-		fprintf(stderr, "mif-mn: uplink now %s\n",
+		fprintf(stderr, "mif-mn: %lld uplink now %s;", clock_mono_ms(),
 			t->mn.uplink >= 0 ? t->ifname[t->mn.uplink] : "none");
+		for (size_t i = 0; i < t->mn.n_paths; i++)
+			fprintf(stderr, " %s link %d alive %d misses %u", t->ifname[i],
+				t->mn.paths[i].link_up, t->mn.paths[i].live.alive,
+				t->mn.paths[i].live.misses);
+		fprintf(stderr, " (send errors %llu)\n", (unsigned long long)t->send_err);
 		send_bu(t);
 	}
 }
@@ -151,7 +157,9 @@ static void tick(struct mnt *t, long long now)
 	uint8_t pkt[512];
 	size_t len;
 
-	for (size_t i = 0; i < t->mn.n_paths; i++)
+	/* Heartbeats start once registered: the home agent answers only
+	 * for BIDs it has. */
+	for (size_t i = 0; t->mn.registered_ms && i < t->mn.n_paths; i++)
 		if (t->mn.paths[i].link_up &&
 		    mn_build_hb(&t->mn, i, ntp_now(), now, pkt, sizeof(pkt), &len) == 0)
 			(void)send_path(t, i, pkt, len);
@@ -182,7 +190,8 @@ static void on_udp(struct mnt *t, size_t i)
 		else if (a == MN_REPLY)
 			(void)send_path(t, i, out, olen);
 		else if (a == MN_REREGISTER)
-			send_bu(t);
+			fprintf(stderr, "mif-mn: %s re-validated, uplink now %s\n", t->ifname[i],
+				t->ifname[t->mn.uplink]), send_bu(t);
 	}
 }
 
