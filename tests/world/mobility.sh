@@ -67,6 +67,12 @@ mob_world() {
 	# sockets are bound to their interface), the correspondent via the tunnel.
 	ip -n "$(world_ns mn)" -6 route add default via 2001:db8:1::1 dev eth1 metric 100
 	ip -n "$(world_ns mn)" -6 route add default via 2001:db8:2::1 dev eth2 metric 200
+	# Traffic from a care-of address leaves through its own network, as
+	# mifd's RFC 8028 rules do (the bench's plain-kernel baseline uses it).
+	ip -n "$(world_ns mn)" -6 rule add from 2001:db8:1::10 lookup 101
+	ip -n "$(world_ns mn)" -6 route add default via 2001:db8:1::1 dev eth1 table 101
+	ip -n "$(world_ns mn)" -6 rule add from 2001:db8:2::10 lookup 102
+	ip -n "$(world_ns mn)" -6 route add default via 2001:db8:2::1 dev eth2 table 102
 
 	# The access routers keep their addresses across a link down (IPv6 flushes
 	# them by default), as a router whose access link flaps does.

@@ -1,0 +1,72 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# Benchmark (issue 15): the longest gap seen by a 1 kHz UDP flow between
+# the mobile node's home address and a correspondent (mif-udp-probe to
+# mif-whoami, round trip: uplink and downlink both through mif-had) when
+# the active access network (a) loses carrier and (b) silently blackholes
+# (nftables drops everything on its router, links stay up), ROUNDS times
+# each; and, as the baseline, the same flow from the care-of address of
+# that network without mobility (the plain kernel), which never recovers.
+# Heartbeats every 100 ms, 3 misses. World: tests/world/mobility.sh. MPTCP
+# is not measured here.
+# Usage: bench/mobility.sh [ROUNDS] (default 5; root; after make)
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${BUILD:-$top/build}
+export MIF_HAD=$build/src/ha/mif-had MIF_MN=$build/tests/tools/mif-mn
+export MIF_MH_SEND=$build/tests/tools/mif-mh-send
+WHOAMI=$build/tests/tools/mif-whoami PROBE=$build/tests/tools/mif-udp-probe
+rounds=${1:-5}
+. "$top/tests/world/lib.sh"
+. "$top/tests/world/mobility.sh"
+WORLD_TEST=bench-mobility
+world_init
+world_require jq nft python3
+mob_world
+world_bg cn whoami "$WHOAMI" -n cn -p 8080 -6
+
+# probe SRC CUT RESTORE: 3000 probes at 1 ms from SRC; CUT runs 1 s in;
+# leaves the longest gap (ms) and the lost count in G and L; RESTORE runs
+# after. (Not in a subshell: world_bg must be called by the main shell.)
+probe() {
+	local src=$1 cut=$2 restore=$3 out
+	rm -f "$WORLD_TMP/probe.log"
+	world_bg mn probe "$PROBE" -d 2001:db8:c::2 -p 8080 -i 1000 -n 3000 -s "$src"
+	sleep 1
+	eval "$cut"
+	world_wait_for "prober done" 15 grep -q '"sent"' "$WORLD_TMP/probe.log"
+	out=$(grep '"sent"' "$WORLD_TMP/probe.log")
+	eval "$restore"
+	G=$(jq -r .longest_gap_ms <<<"$out")
+	L=$(jq -r .lost <<<"$out")
+}
+carrier_cut='ip -n "$(world_ns r1)" link set eth0 down'
+carrier_back='ip -n "$(world_ns r1)" link set eth0 up'
+hole_cut='world_exec r1 nft add table inet hole; world_exec r1 nft add chain inet hole blackhole "{ type filter hook forward priority -10; policy drop; }"'
+hole_back='world_exec r1 nft delete table inet hole'
+back_on_1() {
+	world_wait_for "uplink back on eth1" 15 mob_uplink_is eth1
+	world_wait_for "downlink back on BID 1" 15 mob_downlink_on 1
+	sleep 1
+}
+
+declare -A gaps
+for kind in carrier hole; do
+	cut=${kind}_cut back=${kind}_back
+	for r in $(seq 1 "$rounds"); do
+		probe "$HOA" "${!cut}" "${!back}"
+		world_log "$kind round $r: longest gap $G ms, lost $L"
+		gaps[$kind]+="$G "
+		back_on_1
+	done
+	probe 2001:db8:1::10 "${!cut}" "${!back}"
+	world_log "$kind, plain kernel from the care-of address: longest gap $G ms, lost $L"
+	gaps[${kind}_plain]=$G
+	back_on_1
+done
+stats() { tr ' ' '\n' | grep . | sort -n | awk '{v[NR]=$1} END {printf "median %s ms, max %s ms (n=%d)", v[int((NR+1)/2)], v[NR], NR}'; }
+echo "== mobility failover, 1 kHz UDP round trip through mif-had, heartbeats 100 ms x 3 =="
+echo "loss of carrier:    $(stats <<<"${gaps[carrier]}")   plain kernel: ${gaps[carrier_plain]} ms (never recovers; the flow ends)"
+echo "silent blackhole:   $(stats <<<"${gaps[hole]}")   plain kernel: ${gaps[hole_plain]} ms"
+world_pass
