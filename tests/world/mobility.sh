@@ -4,9 +4,12 @@
 # bench/mobility.sh, after lib.sh:
 #
 #   mn eth1 -- r1 -- core -- ha        cn: 2001:db8:c::2
-#   mn eth2 -- r2 --/    \-- cn, atk
+#   mn eth2 -- r2 --/ |  \-- cn, atk
+#   mn eth3 -- r3 ----/     (r3: IPv4 only, NAT to the core)
 #
-# Each access router drops sources not its own (BCP 38, nftables). mob_world
+# Each IPv6 access router drops sources not its own (BCP 38, nftables); r3
+# masquerades 192.168.3.0/24 behind 198.51.100.3. The home agent listens on
+# 2001:db8:f::1 and 203.0.113.1, port 4191. mob_world
 # builds it, starts mif-had in ha and tests/tools/mif-mn in mn (the mobile
 # node's logic, src/daemon/mobility/mn.c, with real sockets), and waits for
 # both bindings. had_status prints the home agent's status.
@@ -39,6 +42,9 @@ mob_world() {
 	world_link ha eth0 core ha
 	world_link cn eth0 core cn
 	world_link atk eth0 core atk
+	world_router r3
+	world_link mn eth3 r3 eth0
+	world_link r3 eth1 core r3
 
 	world_addr mn eth1 2001:db8:1::10/64
 	world_addr mn eth2 2001:db8:2::10/64
@@ -55,6 +61,26 @@ mob_world() {
 	world_addr atk eth0 2001:db8:a::2/64
 	world_addr core atk 2001:db8:a::1/64
 
+	# The IPv4-only access network behind NAT, and the core's IPv4 side.
+	world_sysctl r3 net.ipv4.ip_forward=1
+	world_sysctl core net.ipv4.ip_forward=1
+	ip -n "$(world_ns mn)" addr add 192.168.3.10/24 dev eth3
+	ip -n "$(world_ns r3)" addr add 192.168.3.1/24 dev eth0
+	ip -n "$(world_ns r3)" addr add 198.51.100.3/24 dev eth1
+	ip -n "$(world_ns core)" addr add 198.51.100.1/24 dev r3
+	ip -n "$(world_ns core)" addr add 203.0.113.2/24 dev ha
+	ip -n "$(world_ns ha)" addr add 203.0.113.1/24 dev eth0
+	ip -n "$(world_ns r3)" route add default via 198.51.100.1
+	ip -n "$(world_ns ha)" route add default via 203.0.113.2
+	ip -n "$(world_ns mn)" route add default via 192.168.3.1 dev eth3
+	world_exec r3 nft -f - <<-NFT || world_fail "nft on r3"
+	table ip nat {
+		chain post {
+			type nat hook postrouting priority 100; policy accept;
+			oifname "eth1" masquerade
+		}
+	}
+	NFT
 	ip -n "$(world_ns r1)" -6 route add default via 2001:db8:e1::1
 	ip -n "$(world_ns r2)" -6 route add default via 2001:db8:e2::1
 	ip -n "$(world_ns core)" -6 route add 2001:db8:1::/64 via 2001:db8:e1::2
@@ -127,17 +153,18 @@ mob_world() {
 	ip -n "$(world_ns mn)" link set mifmn0 mtu 1400 up
 	ip -n "$(world_ns mn)" addr add "$HOA/128" dev mifmn0 nodad
 	ip -n "$(world_ns mn)" -6 route add 2001:db8:c::/64 dev mifmn0 src "$HOA"
-	world_bg mn mn "$MN" --hoa "$HOA" --ha "$HA_IN" --ha6 "$HA" --spi 256 \
+	world_bg mn mn "$MN" --hoa "$HOA" --ha "$HA_IN" --ha6 "$HA" --ha4 203.0.113.1 --spi 256 \
 		--key-file "$WORLD_TMP/mn1.key" --tun mifmn0 --status "$WORLD_TMP/mn.json" \
 		--dump-bu "$WORLD_TMP/bu.bin" \
-		--path eth1,2001:db8:1::10,0 --path eth2,2001:db8:2::10,1
+		--path eth1,2001:db8:1::10,0 --path eth2,2001:db8:2::10,1 \
+		--path eth3,192.168.3.10,2
 
-	world_wait_for "two bindings alive, downlink on BID 1" 10 mob_two_alive
+	world_wait_for "three bindings alive, downlink on BID 1" 10 mob_all_alive
 	world_wait_for "MN registered, uplink eth1" 5 mob_uplink_is eth1
 }
 
-mob_two_alive() {
-	had_status | world_jq '.mobile_nodes[0].bindings | length == 2 and
+mob_all_alive() {
+	had_status | world_jq '.mobile_nodes[0].bindings | length == 3 and
 		all(.state == "alive") and (map(select(.downlink)) | .[0].bid == 1)'
 }
 

@@ -1,18 +1,21 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# Multihomed mobility (issue 15): a mobile node with two access networks,
-# each router dropping sources that are not its own (BCP 38), a core, the
+# Multihomed mobility (issue 15): a mobile node with three access networks,
+# two IPv6 ones whose routers drop sources not their own (BCP 38) and an
+# IPv4-only one behind NAT, a core, the
 # home agent (mif-had) and a correspondent that knows nothing of mobility.
 # The mobile node's logic (src/daemon/mobility/mn.c) runs in
 # tests/tools/mif-mn with real sockets: mifd does not host it yet.
 #
 #   mn eth1 -- r1 -- core -- ha        cn: 2001:db8:c::2 (python http.server)
-#   mn eth2 -- r2 --/    \-- cn, atk
+#   mn eth2 -- r2 --/ |  \-- cn, atk
+#   mn eth3 -- r3 ----/  (IPv4 only, NAT)
 #
-# Shows: bulk registration of two BIDs; a download from the correspondent
-# to the home address keeps its one TCP connection through loss of carrier
-# of the active network and through a silent blackhole (nft drop on its
-# router); forged, unauthenticated, wrong-SPI and replayed Binding Updates
+# Shows: bulk registration of three BIDs (one IPv4 care-of address behind
+# NAT); a download from the correspondent to the home address keeps its one
+# TCP connection through loss of carrier of the active network, through a
+# silent blackhole (nft drop on its router), and when the IPv4 NAT network
+# is the only one left; forged, unauthenticated, wrong-SPI and replayed Binding Updates
 # and heartbeats change nothing at the home agent and are counted.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -25,7 +28,7 @@ world_assert "correspondent reachable from the home address" \
 	world_exec mn ping -6 -c 2 -W 2 -I "$HOA" 2001:db8:c::2
 
 # The correspondent serves a large file; the MN downloads it slowly.
-world_exec cn dd if=/dev/urandom of="$WORLD_TMP/big" bs=1M count=24 status=none
+world_exec cn dd if=/dev/urandom of="$WORLD_TMP/big" bs=1M count=32 status=none
 world_bg cn http python3 -m http.server -b 2001:db8:c::2 -d "$WORLD_TMP" 8080
 world_wait_for "http server" 10 world_exec mn curl -s -o /dev/null -r 0-0 \
 	"http://[2001:db8:c::2]:8080/big"
@@ -73,6 +76,14 @@ world_log "ok: bindings unchanged by forged messages: $after"
 world_assert "forged messages counted" bash -c \
 	"printf '%s' '$st' | jq -e '.counters.drop_auth >= 5 and .counters.drop_replay >= 1'"
 
+# 4. The IPv4 NAT network is the only one left (r1 still blackholes).
+ip -n "$(world_ns r2)" link set eth0 down
+world_wait_for "uplink on eth3 (IPv4, NAT)" 5 mob_uplink_is eth3
+world_wait_for "HA downlink on BID 3" 5 mob_downlink_on 3
+world_assert "BID 3 reached through the NAT" bash -c \
+	"$HAD --status -s $WORLD_TMP/had.sock | jq -e '.mobile_nodes[0].bindings[] |
+		select(.bid == 3) | .peer == \"198.51.100.3\"'"
+
 # The download finishes on its one connection, every byte there.
 for _ in $(seq 1 600); do
 	world__alive "$CURL" || break
@@ -80,7 +91,7 @@ for _ in $(seq 1 600); do
 done
 world__alive "$CURL" && world_fail "download did not finish"
 wait "$CURL" || world_fail "curl failed: $(cat "$WORLD_TMP/curl.log")"
-world_assert "one connection, whole file" grep -qx "1 25165824" "$WORLD_TMP/curl.log"
+world_assert "one connection, whole file" grep -qx "1 33554432" "$WORLD_TMP/curl.log"
 world_assert "same bytes" cmp -s "$WORLD_TMP/big" "$WORLD_TMP/got"
 world_log "HA: $(had_status | jq -c .counters)"
 world_log "MN: $(cat "$WORLD_TMP/mn.json")"
