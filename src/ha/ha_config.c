@@ -74,9 +74,10 @@ static int ha_ha_key(struct ha_config *c, const char *k, const char *v)
 		return addr_parse(v, &c->listen);
 	if (strcmp(k, "home_prefix") == 0)
 		return addr_prefix_parse(v, &c->home_prefix, &c->home_plen);
-	if (strcmp(k, "tun") == 0 || strcmp(k, "control") == 0) {
-		char *dst = k[0] == 't' ? c->tun : c->control;
-		size_t cap = k[0] == 't' ? sizeof(c->tun) : sizeof(c->control);
+	if (strcmp(k, "tun") == 0 || strcmp(k, "control") == 0 || strcmp(k, "user") == 0) {
+		char *dst = k[0] == 't' ? c->tun : k[0] == 'c' ? c->control : c->user;
+		size_t cap = k[0] == 't' ? sizeof(c->tun) :
+			     k[0] == 'c' ? sizeof(c->control) : sizeof(c->user);
 
 		if (strlen(v) >= cap || !*v)
 			return -EINVAL;
@@ -148,6 +149,7 @@ int ha_config_load(const char *path, struct ha_config *ret, int *ret_line)
 	c->replay_window_s = 7;
 	snprintf(c->tun, sizeof(c->tun), "mifha0");
 	snprintf(c->control, sizeof(c->control), "/run/mif/had.sock");
+	snprintf(c->user, sizeof(c->user), "nobody");
 	f = fopen(path, "re");
 	if (!f) {
 		r = -errno;

@@ -18,6 +18,7 @@ struct ha_config {
 	uint8_t home_plen;
 	char tun[16];
 	char control[108];
+	char user[32];                  /* runs as this user after set-up */
 	unsigned hb_interval_ms;        /* 100 */
 	unsigned hb_misses;             /* 3 */
 	unsigned replay_window_s;       /* 7 */

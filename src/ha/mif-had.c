@@ -9,7 +9,10 @@
 #include <errno.h>
 #include <getopt.h>
 #include <net/if.h>
+#include <grp.h>
 #include <poll.h>
+#include <pwd.h>
+#include <sys/prctl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,6 +85,24 @@ static int ha_open_tun(struct ha_config *c, int *ret_fd)
 	}
 	*ret_fd = fd;
 	return 0;
+}
+
+/* Everything that needs root is done (TUN, route, sockets, keys): go on
+ * as an unprivileged user with no way back (no_new_privs). */
+static int ha_drop_privileges(const char *user)
+{
+	struct passwd *pw;
+
+	if (strcmp(user, "root") == 0 || getuid() != 0)
+		return 0;
+	pw = getpwnam(user);
+	if (!pw)
+		return -ENOENT;
+	if (setgroups(0, NULL) < 0 || setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0)
+		return -errno;
+	if (setuid(0) == 0)
+		return -EPERM;  /* the drop did not hold */
+	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ? -errno : 0;
 }
 
 static void ha_serve_status(struct ha_ctx *h)
@@ -243,8 +264,12 @@ int main(int argc, char **argv)
 		log_err("%s: %s", cfg.control, strerror(-h.ctl));
 		return 1;
 	}
-	log_info("home agent for %zu mobile node(s) on port %u, tun %s", cfg.n_mns, cfg.port,
-		 cfg.tun);
+	if ((r = ha_drop_privileges(cfg.user)) < 0) {
+		log_err("user %s: %s", cfg.user, strerror(-r));
+		return 1;
+	}
+	log_info("home agent for %zu mobile node(s) on port %u, tun %s, user %s", cfg.n_mns,
+		 cfg.port, cfg.tun, cfg.user);
 	r = ha_run(&h);
 	unlink(cfg.control);
 	return r < 0 ? 1 : 0;

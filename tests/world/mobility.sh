@@ -146,6 +146,7 @@ mob_world() {
 	world_assert "world-readable key refused" grep -q "Operation not permitted" "$WORLD_TMP/open.out"
 
 	world_bg ha had "$HAD" -c "$WORLD_TMP/had.conf"
+	HAD_PID=$WORLD_LAST_PID
 	world_wait_for "mif-had status socket" 10 test -S "$WORLD_TMP/had.sock"
 	had_status() { world_exec ha "$HAD" --status -s "$WORLD_TMP/had.sock"; }
 

@@ -24,6 +24,8 @@ world_init
 world_require nft curl jq python3
 . "$(dirname "$0")/mobility.sh"
 mob_world
+world_assert "mif-had runs as nobody once set up" \
+	bash -c "[ \"\$(stat -c %U /proc/$HAD_PID)\" = nobody ]"
 world_assert "correspondent reachable from the home address" \
 	world_exec mn ping -6 -c 2 -W 2 -I "$HOA" 2001:db8:c::2
 
