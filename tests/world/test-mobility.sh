@@ -95,6 +95,16 @@ world__alive "$CURL" && world_fail "download did not finish"
 wait "$CURL" || world_fail "curl failed: $(cat "$WORLD_TMP/curl.log")"
 world_assert "one connection, whole file" grep -qx "1 33554432" "$WORLD_TMP/curl.log"
 world_assert "same bytes" cmp -s "$WORLD_TMP/big" "$WORLD_TMP/got"
+# 5. The home agent restarts with an empty binding cache: the mobile node's
+# heartbeats go unanswered, it registers again on its own.
+kill -TERM "$HAD_PID"
+for _ in $(seq 1 50); do world__alive "$HAD_PID" || break; sleep 0.1; done
+world_bg ha had2 "$HAD" -c "$WORLD_TMP/had.conf"
+HAD_PID=$WORLD_LAST_PID
+world_wait_for "mif-had back" 10 test -S "$WORLD_TMP/had.sock"
+world_wait_for "registered again, downlink on BID 3" 10 mob_downlink_on 3
+world_assert "the home address reaches the correspondent again" \
+	world_exec mn ping -6 -c 2 -W 2 -I "$HOA" 2001:db8:c::2
 world_log "HA: $(had_status | jq -c .counters)"
 world_log "MN: $(cat "$WORLD_TMP/mn.json")"
 world_pass
