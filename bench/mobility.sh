@@ -9,7 +9,9 @@
 # each; and, as the baseline, the same flow from the care-of address of
 # that network without mobility (the plain kernel), which never recovers.
 # Heartbeats every 100 ms, 3 misses. World: tests/world/mobility.sh. MPTCP
-# is not measured here.
+# is not measured here. Then TCP throughput (iperf3, download, 5 s) through
+# the tunnel as a fraction of the same path without it (from the care-of
+# address), and the CPU time mif-had and mif-mn spend per gigabit.
 # Usage: bench/mobility.sh [ROUNDS] (default 5; root; after make)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,7 +24,7 @@ rounds=${1:-5}
 . "$top/tests/world/mobility.sh"
 WORLD_TEST=bench-mobility
 world_init
-world_require jq nft python3
+world_require jq nft python3 iperf3
 mob_world
 world_bg cn whoami "$WHOAMI" -n cn -p 8080 -6
 
@@ -65,8 +67,28 @@ for kind in carrier hole; do
 	gaps[${kind}_plain]=$G
 	back_on_1
 done
+# Throughput: iperf3 download, through the tunnel and from the care-of
+# address directly (both over r1), and the tunnel ends' CPU time.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+world_bg cn iperf3 iperf3 -s -B 2001:db8:c::2 -p 5201
+world_wait_for "iperf3 server" 10 bash -c \
+	"ip netns exec $(world_ns cn) ss -ltnH | grep -q ':5201 '"
+mn_pid=$(pgrep -f -- "--status $WORLD_TMP/mn.json" | head -1)
+iperf() { world_exec mn iperf3 -c 2001:db8:c::2 -p 5201 -B "$1" -R -t 5 -J |
+	jq '.end.sum_received.bits_per_second / 1e6'; }
+t0=$(( $(cpu_ticks "$HAD_PID") + $(cpu_ticks "$mn_pid") ))
+tun_mbps=$(iperf "$HOA")
+t1=$(( $(cpu_ticks "$HAD_PID") + $(cpu_ticks "$mn_pid") ))
+plain_mbps=$(iperf 2001:db8:1::10)
+hz=$(getconf CLK_TCK)
+cpu_per_gbit=$(awk -v t=$((t1 - t0)) -v hz="$hz" -v m="$tun_mbps" \
+	'BEGIN { printf "%.2f", (t / hz) / (m * 5 / 1000) }')
+
 stats() { tr ' ' '\n' | grep . | sort -n | awk '{v[NR]=$1} END {printf "median %s ms, max %s ms (n=%d)", v[int((NR+1)/2)], v[NR], NR}'; }
 echo "== mobility failover, 1 kHz UDP round trip through mif-had, heartbeats 100 ms x 3 =="
 echo "loss of carrier:    $(stats <<<"${gaps[carrier]}")   plain kernel: ${gaps[carrier_plain]} ms (never recovers; the flow ends)"
 echo "silent blackhole:   $(stats <<<"${gaps[hole]}")   plain kernel: ${gaps[hole_plain]} ms"
+printf 'TCP download (iperf3 -R, 5 s): tunnel %.0f Mbit/s, same path without the tunnel %.0f Mbit/s, ratio %.2f\n' \
+	"$tun_mbps" "$plain_mbps" "$(awk -v a="$tun_mbps" -v b="$plain_mbps" 'BEGIN { print a / b }')"
+echo "CPU of mif-had + mif-mn: $cpu_per_gbit s per Gbit carried (one packet per system call, no offloads)"
 world_pass
