@@ -189,9 +189,11 @@ static void on_udp(struct mnt *t, size_t i)
 			t->tun_tx++;
 		else if (a == MN_REPLY)
 			(void)send_path(t, i, out, olen);
-		else if (a == MN_REREGISTER)
+		else if (a == MN_REREGISTER) {
 			fprintf(stderr, "mif-mn: %s re-validated, uplink now %s\n", t->ifname[i],
-				t->ifname[t->mn.uplink]), send_bu(t);
+				t->ifname[t->mn.uplink]);
+			send_bu(t);
+		}
 	}
 }
 
