@@ -157,17 +157,12 @@ static void tick(struct mnt *t, long long now)
 	uint8_t pkt[512];
 	size_t len;
 
-	/* Heartbeats start once registered: the home agent answers only
-	 * for BIDs it has. */
-	for (size_t i = 0; t->mn.registered_ms && i < t->mn.n_paths; i++)
-		if (t->mn.paths[i].link_up &&
+	for (size_t i = 0; i < t->mn.n_paths; i++)
+		if (mn_hb_wanted(&t->mn, i) &&
 		    mn_build_hb(&t->mn, i, ntp_now(), now, pkt, sizeof(pkt), &len) == 0)
 			(void)send_path(t, i, pkt, len);
 	failover(t);
-	/* BA lost: again after 1 s (RFC 6275 11.8 starts at 1 s); refresh
-	 * at half the lifetime. */
-	if ((t->mn.bu_pending && now - t->mn.bu_sent_ms >= 1000) ||
-	    (!t->mn.bu_pending && now - t->mn.bu_sent_ms >= (long long)t->mn.lifetime * 2000))
+	if (mn_bu_due(&t->mn, now))
 		send_bu(t);
 	write_status(t);
 }

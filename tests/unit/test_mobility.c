@@ -199,6 +199,35 @@ static void test_forged(void **state)
 	assert_int_equal(mn_input(&mn, 0, pkt, 40, NOW_NTP, 0, out, sizeof(out), &olen), MN_DATA);
 }
 
+static void test_bu_timers(void **state)
+{
+	struct mn_state mn;
+	uint8_t pkt[1024];
+	size_t len;
+
+	(void)state;
+	mn_setup(&mn);
+	assert_false(mn_hb_wanted(&mn, 0));     /* not registered yet */
+	assert_int_equal(mn_build_bu(&mn, NOW_NTP, 10000, pkt, sizeof(pkt), &len), 0);
+	assert_false(mn_bu_due(&mn, 11499));
+	assert_true(mn_bu_due(&mn, 11500));     /* first registration: 1.5 s */
+	assert_int_equal(mn_build_bu(&mn, NOW_NTP + 1, 11500, pkt, sizeof(pkt), &len), 0);
+	assert_false(mn_bu_due(&mn, 14499));
+	assert_true(mn_bu_due(&mn, 14500));     /* doubled: 3 s */
+	for (int i = 0; i < 10; i++)
+		assert_int_equal(mn_build_bu(&mn, NOW_NTP + 2 + (uint64_t)i, 100000 + i * 40000,
+					     pkt, sizeof(pkt), &len), 0);
+	assert_int_equal(mn.bu_rtx_ms, 32000);  /* capped */
+	mn.bu_pending = false;                  /* a BA came */
+	mn.registered_ms = 500000;
+	assert_true(mn_hb_wanted(&mn, 0));
+	mn.paths[0].link_up = false;
+	assert_false(mn_hb_wanted(&mn, 0));
+	/* Refreshed at half the lifetime (150 x 4 s / 2 = 300 s). */
+	assert_false(mn_bu_due(&mn, mn.bu_sent_ms + 299999));
+	assert_true(mn_bu_due(&mn, mn.bu_sent_ms + 300000));
+}
+
 static void test_deregister(void **state)
 {
 	struct sockaddr_in6 from = { .sin6_family = AF_INET6 };
@@ -240,6 +269,7 @@ int main(void)
 		cmocka_unit_test(test_bulk_registration),
 		cmocka_unit_test(test_heartbeat_failover),
 		cmocka_unit_test(test_forged),
+		cmocka_unit_test(test_bu_timers),
 		cmocka_unit_test(test_deregister),
 	};
 

@@ -56,6 +56,11 @@ int mn_build_bu(struct mn_state *mn, uint64_t ts, long long now_ms, uint8_t *out
 	if (r < 0)
 		return r;
 	mn->bu_seq = m.seq;
+	/* A retransmission doubles the timeout; a new BU starts it again. */
+	if (mn->bu_pending && now_ms - mn->bu_sent_ms >= (long long)mn->bu_rtx_ms)
+		mn->bu_rtx_ms = mn->bu_rtx_ms * 2 > 32000 ? 32000 : mn->bu_rtx_ms * 2;
+	else
+		mn->bu_rtx_ms = mn->registered_ms ? 1000 : 1500;
 	mn->bu_pending = true;
 	mn->bu_sent_ms = now_ms;
 	mn->bu_sent++;
@@ -169,6 +174,18 @@ enum mn_action mn_input(struct mn_state *mn, size_t i, const uint8_t *p, size_t 
 		return mn_hb(mn, i, &m, ntp_now, now_ms, out, cap, ret_len);
 	mn->drop_malformed++;
 	return MN_NONE;
+}
+
+bool mn_bu_due(const struct mn_state *mn, long long now_ms)
+{
+	if (mn->bu_pending)
+		return now_ms - mn->bu_sent_ms >= (long long)mn->bu_rtx_ms;
+	return now_ms - mn->bu_sent_ms >= (long long)mn->lifetime * 2000;
+}
+
+bool mn_hb_wanted(const struct mn_state *mn, size_t i)
+{
+	return i < mn->n_paths && mn->registered_ms != 0 && mn->paths[i].link_up;
 }
 
 bool mn_pick(struct mn_state *mn)

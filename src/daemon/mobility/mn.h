@@ -49,6 +49,7 @@ struct mn_state {
 	uint16_t bu_seq;
 	bool bu_pending;        /* sent, no BA yet */
 	long long bu_sent_ms;
+	unsigned bu_rtx_ms;     /* current retransmission timeout */
 	long long registered_ms; /* last accepted BA, 0 for none */
 	uint64_t ha_last_ts;    /* replay protection for BAs */
 	uint32_t hb_seq;
@@ -80,6 +81,19 @@ int mn_build_hb(struct mn_state *mn, size_t i, uint64_t ts, long long now_ms,
 enum mn_action mn_input(struct mn_state *mn, size_t i, const uint8_t *p, size_t len,
 			uint64_t ntp_now, long long now_ms, uint8_t *out, size_t cap,
 			size_t *ret_len);
+
+/*
+ * Whether a BU is due now: no BA within the retransmission timeout (1.5 s
+ * for the first registration, then 1 s, doubling up to 32 s: RFC 6275
+ * 11.8 and UMIP's defaults), or half the lifetime passed since the last
+ * one. A BU for a change of path is sent at once by the caller, whatever
+ * this says.
+ */
+bool mn_bu_due(const struct mn_state *mn, long long now_ms);
+
+/* Whether path i gets a heartbeat this interval: once registered (the home
+ * agent answers only for BIDs it has) and while its link is up. */
+bool mn_hb_wanted(const struct mn_state *mn, size_t i);
 
 /* Choose the uplink: a path with its link up and alive, lowest BID-PRI then
  * lowest BID. Returns true when it changed (the caller then re-registers,
