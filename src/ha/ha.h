@@ -33,8 +33,9 @@ uint64_t ha_ntp_now(void);
 /* One UDP datagram from the tunnel. */
 void ha_udp_input(struct ha_ctx *h, const uint8_t *p, size_t len,
 		  const struct sockaddr_in6 *from, long long now_ms);
-/* One packet read from the TUN device (toward a home address). */
-void ha_tun_input(struct ha_ctx *h, const uint8_t *p, size_t len);
+/* The path that carries one packet read from the TUN device (toward a
+ * home address), or NULL (counted); the caller sends it, in batches. */
+struct ha_path *ha_tun_route(struct ha_ctx *h, const uint8_t *p, size_t len);
 /* Heartbeats on every path, expiry, downlink choice: every interval. */
 void ha_tick(struct ha_ctx *h, long long now_ms);
 /* The status as one JSON text (malloc'ed), or NULL. */

@@ -183,27 +183,21 @@ void ha_udp_input(struct ha_ctx *h, const uint8_t *p, size_t len,
 	h->n.drop_spoofed++;
 }
 
-void ha_tun_input(struct ha_ctx *h, const uint8_t *p, size_t len)
+struct ha_path *ha_tun_route(struct ha_ctx *h, const uint8_t *p, size_t len)
 {
-	struct ha_path *path;
 	struct ha_mn *mn;
 
 	h->n.tun_rx++;
 	if (len < 40 || p[0] >> 4 != 6) {
 		h->n.drop_no_binding++;
-		return;
+		return NULL;
 	}
 	mn = ha_mn_by_hoa(h, p + 24);
 	if (!mn || mn->active < 0) {
 		h->n.drop_no_binding++;
-		return;
+		return NULL;
 	}
-	path = &mn->paths[mn->active];
-	if (sendto(h->udp, p, len, MSG_DONTWAIT, (const struct sockaddr *)&path->peer,
-		   sizeof(path->peer)) == (ssize_t)len) {
-		path->tx_packets++;
-		h->n.udp_tx++;
-	}
+	return &mn->paths[mn->active];
 }
 
 void ha_tick(struct ha_ctx *h, long long now_ms)

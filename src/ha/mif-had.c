@@ -145,33 +145,74 @@ static int ha_status_client(const char *path)
 	return 0;
 }
 
+#define HA_BATCH 32
+#define HA_PKT 2048     /* the TUN MTU is 1400; a larger datagram is cut */
+
+/* Up to HA_BATCH datagrams per system call (recvmmsg), 4 calls a wakeup. */
 static void ha_drain_udp(struct ha_ctx *h)
 {
-	uint8_t buf[65536];
+	static uint8_t buf[HA_BATCH][HA_PKT];
+	struct sockaddr_in6 from[HA_BATCH];
+	struct mmsghdr mm[HA_BATCH];
+	struct iovec iov[HA_BATCH];
 
-	for (int i = 0; i < 64; i++) {
-		struct sockaddr_in6 from;
-		socklen_t fl = sizeof(from);
-		ssize_t n = recvfrom(h->udp, buf, sizeof(buf), MSG_DONTWAIT,
-				     (struct sockaddr *)&from, &fl);
+	for (int round = 0; round < 4; round++) {
+		int n;
 
-		if (n < 0)
+		for (int i = 0; i < HA_BATCH; i++) {
+			iov[i] = (struct iovec){ buf[i], HA_PKT };
+			mm[i].msg_hdr = (struct msghdr){ .msg_name = &from[i],
+				.msg_namelen = sizeof(from[i]), .msg_iov = &iov[i], .msg_iovlen = 1 };
+		}
+		n = recvmmsg(h->udp, mm, HA_BATCH, MSG_DONTWAIT, NULL);
+		if (n <= 0)
 			return;
-		if (fl == sizeof(from) && from.sin6_family == AF_INET6)
-			ha_udp_input(h, buf, (size_t)n, &from, clock_mono_ms());
+		for (int i = 0; i < n; i++) {
+			if (mm[i].msg_hdr.msg_namelen != sizeof(from[i]) ||
+			    from[i].sin6_family != AF_INET6 || (mm[i].msg_hdr.msg_flags & MSG_TRUNC)) {
+				h->n.drop_malformed++;
+				continue;
+			}
+			ha_udp_input(h, buf[i], mm[i].msg_len, &from[i], clock_mono_ms());
+		}
+		if (n < HA_BATCH)
+			return;
 	}
 }
 
+/* Read up to HA_BATCH packets from the TUN device (one read each: no
+ * offloads yet), then send them all with one sendmmsg. */
 static void ha_drain_tun(struct ha_ctx *h)
 {
-	uint8_t buf[65536];
+	static uint8_t buf[HA_BATCH][HA_PKT];
+	struct ha_path *path[HA_BATCH];
+	struct mmsghdr mm[HA_BATCH];
+	struct iovec iov[HA_BATCH];
 
-	for (int i = 0; i < 64; i++) {
-		ssize_t n = read(h->tun, buf, sizeof(buf));
+	for (int round = 0; round < 4; round++) {
+		int n = 0, k, sent;
 
-		if (n <= 0)
+		for (k = 0; k < HA_BATCH; k++) {
+			ssize_t len = read(h->tun, buf[n], HA_PKT);
+
+			if (len <= 0)
+				break;
+			path[n] = ha_tun_route(h, buf[n], (size_t)len);
+			if (!path[n])
+				continue;
+			iov[n] = (struct iovec){ buf[n], (size_t)len };
+			mm[n].msg_hdr = (struct msghdr){ .msg_name = &path[n]->peer,
+				.msg_namelen = sizeof(path[n]->peer), .msg_iov = &iov[n],
+				.msg_iovlen = 1 };
+			n++;
+		}
+		sent = n ? sendmmsg(h->udp, mm, (unsigned)n, MSG_DONTWAIT) : 0;
+		for (int i = 0; i < sent; i++) {
+			path[i]->tx_packets++;
+			h->n.udp_tx++;
+		}
+		if (k < HA_BATCH)
 			return;
-		ha_tun_input(h, buf, (size_t)n);
 	}
 }
 
