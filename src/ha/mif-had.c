@@ -241,6 +241,38 @@ static int ha_run(struct ha_ctx *h)
 	return 0;
 }
 
+/* TUN device and route, sockets, then the unprivileged user. Logs what
+ * failed: the caller only exits. */
+static int ha_setup(struct ha_ctx *h)
+{
+	struct ha_config *cfg = h->cfg;
+	int r;
+
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGTERM, ha_on_signal);
+	signal(SIGINT, ha_on_signal);
+	if ((r = ha_open_tun(cfg, &h->tun)) < 0) {
+		log_err("tun %s: %s", cfg->tun, strerror(-r));
+		return r;
+	}
+	if ((h->udp = ha_open_udp(cfg)) < 0) {
+		log_err("udp port %u: %s", cfg->port, strerror(-h->udp));
+		return h->udp;
+	}
+	h->ctl = unixsock_listen(cfg->control, SOCK_STREAM);
+	if (h->ctl < 0) {
+		log_err("%s: %s", cfg->control, strerror(-h->ctl));
+		return h->ctl;
+	}
+	if ((r = ha_drop_privileges(cfg->user)) < 0) {
+		log_err("user %s: %s", cfg->user, strerror(-r));
+		return r;
+	}
+	log_info("home agent for %zu mobile node(s) on port %u, tun %s, user %s", cfg->n_mns,
+		 cfg->port, cfg->tun, cfg->user);
+	return 0;
+}
+
 static void ha_usage(FILE *f)
 {
 	fprintf(f, "usage: mif-had [-c FILE] [-v] [--status [-s SOCKET]]\n"
@@ -289,28 +321,8 @@ int main(int argc, char **argv)
 		return ha_status_client(cfg.control);
 	memset(&h, 0, sizeof(h));
 	h.cfg = &cfg;
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGTERM, ha_on_signal);
-	signal(SIGINT, ha_on_signal);
-	if ((r = ha_open_tun(&cfg, &h.tun)) < 0) {
-		log_err("tun %s: %s", cfg.tun, strerror(-r));
+	if (ha_setup(&h) < 0)
 		return 1;
-	}
-	if ((h.udp = ha_open_udp(&cfg)) < 0) {
-		log_err("udp port %u: %s", cfg.port, strerror(-h.udp));
-		return 1;
-	}
-	h.ctl = unixsock_listen(cfg.control, SOCK_STREAM);
-	if (h.ctl < 0) {
-		log_err("%s: %s", cfg.control, strerror(-h.ctl));
-		return 1;
-	}
-	if ((r = ha_drop_privileges(cfg.user)) < 0) {
-		log_err("user %s: %s", cfg.user, strerror(-r));
-		return 1;
-	}
-	log_info("home agent for %zu mobile node(s) on port %u, tun %s, user %s", cfg.n_mns,
-		 cfg.port, cfg.tun, cfg.user);
 	r = ha_run(&h);
 	unlink(cfg.control);
 	return r < 0 ? 1 : 0;
