@@ -415,5 +415,15 @@ int main(int argc, char **argv)
 	signal(SIGTERM, on_sig);
 	signal(SIGINT, on_sig);
 	run(&t);
+	/* A clean stop deregisters every BID, through every live link. */
+	{
+		uint8_t pkt[1024];
+		size_t len;
+
+		if (mn_build_dereg(&t.mn, ntp_now(), clock_mono_ms(), pkt, sizeof(pkt), &len) == 0)
+			for (size_t i = 0; i < t.mn.n_paths; i++)
+				if (t.mn.paths[i].link_up)
+					(void)send_path(&t, i, pkt, len);
+	}
 	return 0;
 }

@@ -228,6 +228,31 @@ static void test_bu_timers(void **state)
 	assert_true(mn_bu_due(&mn, mn.bu_sent_ms + 300000));
 }
 
+static void test_mn_dereg(void **state)
+{
+	struct mn_state mn;
+	struct ha_mn h;
+	struct mh_msg ba;
+	uint8_t pkt[1024];
+	size_t len;
+
+	(void)state;
+	mn_setup(&mn);
+	ha_setup(&h);
+	assert_int_equal(mn_build_bu(&mn, NOW_NTP, 1000, pkt, sizeof(pkt), &len), 0);
+	ha_take_bu(&h, pkt, len, &ba, 1000);
+	assert_int_equal(h.n_paths, 2);
+	mn.registered_ms = 1000;
+	assert_int_equal(mn_build_dereg(&mn, NOW_NTP + 1, 2000, pkt, sizeof(pkt), &len), 0);
+	assert_int_equal(mn.lifetime, 150);     /* kept for the next registration */
+	assert_int_equal(mn.registered_ms, 0);
+	assert_int_equal(ha_take_bu(&h, pkt, len, &ba, 2000), MH_ST_ACCEPTED);
+	assert_int_equal(ba.bids[0].status, 0);
+	assert_int_equal(ba.bids[1].status, 0);
+	assert_int_equal(h.n_paths, 0);
+	assert_int_equal(h.active, -1);
+}
+
 static void test_deregister(void **state)
 {
 	struct sockaddr_in6 from = { .sin6_family = AF_INET6 };
@@ -270,6 +295,7 @@ int main(void)
 		cmocka_unit_test(test_heartbeat_failover),
 		cmocka_unit_test(test_forged),
 		cmocka_unit_test(test_bu_timers),
+		cmocka_unit_test(test_mn_dereg),
 		cmocka_unit_test(test_deregister),
 	};
 

@@ -105,6 +105,11 @@ world_wait_for "mif-had back" 10 test -S "$WORLD_TMP/had.sock"
 world_wait_for "registered again, downlink on BID 3" 10 mob_downlink_on 3
 world_assert "the home address reaches the correspondent again" \
 	world_exec mn ping -6 -c 2 -W 2 -I "$HOA" 2001:db8:c::2
+# 6. The mobile node stops: it deregisters every BID.
+mn_pid=$(pgrep -f -- "--status $WORLD_TMP/mn.json" | head -1)
+kill -TERM "$mn_pid"
+no_bindings() { had_status | world_jq '.mobile_nodes[0].bindings | length == 0'; }
+world_wait_for "bindings removed by the deregistration" 5 no_bindings
 world_log "HA: $(had_status | jq -c .counters)"
 world_log "MN: $(cat "$WORLD_TMP/mn.json")"
 world_pass

@@ -67,6 +67,20 @@ int mn_build_bu(struct mn_state *mn, uint64_t ts, long long now_ms, uint8_t *out
 	return 0;
 }
 
+int mn_build_dereg(struct mn_state *mn, uint64_t ts, long long now_ms, uint8_t *out,
+		   size_t cap, size_t *ret_len)
+{
+	uint16_t lifetime = mn->lifetime;
+	int r;
+
+	mn->lifetime = 0;
+	r = mn_build_bu(mn, ts, now_ms, out, cap, ret_len);
+	mn->lifetime = lifetime;
+	if (r == 0)
+		mn->registered_ms = 0;
+	return r;
+}
+
 int mn_build_hb(struct mn_state *mn, size_t i, uint64_t ts, long long now_ms,
 		uint8_t *out, size_t cap, size_t *ret_len)
 {

@@ -69,6 +69,11 @@ enum mn_action {
 int mn_build_bu(struct mn_state *mn, uint64_t ts, long long now_ms, uint8_t *out,
 		size_t cap, size_t *ret_len);
 
+/* Build a signed BU with lifetime 0 naming every BID: the home agent
+ * removes them all (RFC 5648 section 5.6), for a clean stop. */
+int mn_build_dereg(struct mn_state *mn, uint64_t ts, long long now_ms, uint8_t *out,
+		   size_t cap, size_t *ret_len);
+
 /* Build a signed heartbeat request for path i (counting the previous one
  * as missed when unanswered). */
 int mn_build_hb(struct mn_state *mn, size_t i, uint64_t ts, long long now_ms,
