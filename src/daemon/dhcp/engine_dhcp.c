@@ -189,6 +189,35 @@ static int engine_dhcp4_routes(struct pvd *p, const struct dhcp4_msg *m, int ifi
 	return r;
 }
 
+/* RFC 6731 section 4.3 (option 146): each entry names domains its
+ * resolvers know best. They become the PvD's domains, so that names under
+ * them go to this PvD (split DNS), and the entry's resolvers become the
+ * PvD's servers if they are not already. "." (the default) adds no
+ * domain. An untrusted network's claim never beats a configured PvD's
+ * (dns_select.c). */
+static int engine_dhcp4_dnssel_apply(struct pvd *p, const struct dhcp4_msg *m, int ifindex,
+				     uint32_t life, uint64_t exp)
+{
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && i < m->n_dnssel; i++) {
+		const struct dhcp4_dnssel *d = &m->dnssel[i];
+		struct in6_addr a;
+
+		for (size_t j = 0; r == 0 && j < d->n_domains; j++)
+			if (strcmp(d->domains[j], ".") != 0 && !pvd_has_domain(p, d->domains[j]))
+				r = pvd_add_domain(p, PVD_SRC_DHCPV4, ifindex, d->domains[j], life, exp);
+		for (int k = 0; r == 0 && k < 2; k++) {
+			struct in_addr s4 = k ? d->secondary : d->primary;
+
+			addr_v4_mapped(s4, &a);
+			if (s4.s_addr && !pvd_has_dns(p, &a))
+				r = pvd_add_dns(p, PVD_SRC_DHCPV4, ifindex, &a, life, exp);
+		}
+	}
+	return r;
+}
+
 static int engine_dhcp4_items(struct pvd *p, struct engine_dhcp4 *c)
 {
 	const struct dhcp4_msg *m = c->lease;
@@ -218,6 +247,8 @@ static int engine_dhcp4_items(struct pvd *p, struct engine_dhcp4 *c)
 		p->mtu = m->mtu;
 		p->dirty = true;
 	}
+	if (r == 0)
+		r = engine_dhcp4_dnssel_apply(p, m, c->ifindex, life, exp);
 	if (r == 0 && m->has_captive_portal)
 		r = pvd_set_captive_portal(p, PVD_SRC_DHCPV4, m->captive_portal);
 	return r;

@@ -223,6 +223,9 @@ int pvd_add_domain(struct pvd *p, enum pvd_source src, int ifindex, const char *
 		   uint32_t lifetime, uint64_t expires);
 /* Set the captive portal URI from src (NULL clears what src had set). */
 int pvd_set_captive_portal(struct pvd *p, enum pvd_source src, const char *uri);
+/* Already there, from any source (names compare as DNS names)? */
+bool pvd_has_dns(const struct pvd *p, const struct in6_addr *a);
+bool pvd_has_domain(const struct pvd *p, const char *name);
 
 /* Remove every object learnt on ifindex (link down or gone). */
 void pvd_forget_ifindex(struct pvd_store *s, int ifindex);

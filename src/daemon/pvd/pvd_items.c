@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "proto/dname.h"
+
 #include "daemon/pvd/pvd.h"
 
 /* Allocate a zeroed item into x and append it to a list; x is NULL on
@@ -104,6 +106,26 @@ int pvd_add_dns(struct pvd *p, enum pvd_source src, int ifindex, const struct in
 {
 	p->dirty = true;
 	return pvd_add_server(&p->dns, src, ifindex, a, lifetime, expires);
+}
+
+bool pvd_has_dns(const struct pvd *p, const struct in6_addr *a)
+{
+	const struct pvd_dns *x;
+
+	TAILQ_FOREACH(x, &p->dns, e)
+		if (IN6_ARE_ADDR_EQUAL(&x->addr, a))
+			return true;
+	return false;
+}
+
+bool pvd_has_domain(const struct pvd *p, const char *name)
+{
+	const struct pvd_domain *x;
+
+	TAILQ_FOREACH(x, &p->domains, e)
+		if (dname_equal(x->name, name))
+			return true;
+	return false;
 }
 
 int pvd_add_ntp(struct pvd *p, enum pvd_source src, int ifindex, const struct in6_addr *a,
