@@ -23,8 +23,10 @@ struct mifd_config {
 	enum log_level log_level;
 	bool foreground;
 	char pvd_dir[256];       /* static PvD files */
+	char state_dir[256];     /* leases and the address secret (dhcp/lease_store.h) */
 	char dhcp4[KERN_MAX_IFACES][IFNAMSIZ];   /* interfaces running DHCPv4 */
 	size_t n_dhcp4;
+	bool dhcp4_release;      /* RELEASE the lease at a clean stop */
 	struct route_cfg routing;  /* section [routing] */
 	struct stub_config dns;    /* section [dns] */
 	struct conn_config conn;   /* section [connectivity] */

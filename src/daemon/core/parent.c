@@ -30,6 +30,7 @@
 #include "daemon/dns/resolv_conf.h"
 #include "daemon/kern/kern.h"
 #include "daemon/pvd/static_files.h"
+#include "daemon/dhcp/lease_parent.h"
 
 #define PARENT_RESPAWN_BURST 5       /* restarts in a row without a pause */
 #define PARENT_STOP_GRACE_S 3        /* for the engine to release addresses */
@@ -49,6 +50,7 @@ struct parent {
 	bool stopping, engine_failed;
 	unsigned respawns_quick;
 	uint64_t last_respawn_ns, net_restarts;
+	uint8_t secret[32];          /* RFC 7217 (lease_parent.c) */
 };
 
 static void parent_other_msg(void *ctx, const struct ipc_msg *m)
@@ -60,6 +62,10 @@ static void parent_other_msg(void *ctx, const struct ipc_msg *m)
 
 		if (ipc_expect(m, sizeof(*r)) == 0 && memchr(r->search, '\0', sizeof(r->search)))
 			resolv_conf_update(&p->rc, r->search);
+		return;
+	}
+	if (m->hdr.type == MSG_LEASE_SAVE) {
+		lease_parent_msg(p->cfg->state_dir, m);
 		return;
 	}
 	if (bind_table_msg(&p->table, m) < 0)
@@ -300,6 +306,9 @@ static int parent_start(struct parent *p)
 			       "CAP_NET_ADMIN): %s", strerror(-r)), r;
 	kern_set_other_cb(p->kern, parent_other_msg, p);
 	static_files_send(kern_chan(p->kern), cfg->pvd_dir);
+	/* Before the kernel's dump reaches the engine: leases are there when
+	 * the first DHCP client starts. */
+	lease_parent_start(kern_chan(p->kern), cfg->state_dir, p->secret);
 	p->bind = bindsock_new(p->base, cfg->socket, &p->table, &r);
 	if (!p->bind)
 		return log_err("cannot listen on the bind socket beside %s: %s", cfg->socket,

@@ -50,7 +50,7 @@ void engine_dhcp_link(struct engine *e, int ifindex)
 	bool want = engine_dhcp4_wanted(e, l);
 
 	if (want && !c && e->n_dhcp4 < VIEW_MAX_LINKS) {
-		c = engine_dhcp4_new(e, ifindex, l->link.hwaddr);
+		c = engine_dhcp4_new(e, ifindex, l->link.name, l->link.hwaddr);
 		if (c)
 			e->dhcp4[e->n_dhcp4++] = c;
 		else
@@ -59,6 +59,11 @@ void engine_dhcp_link(struct engine *e, int ifindex)
 		/* Link down: the server is out of reach, nothing to release. */
 		engine_dhcp4_remove(e, c, l != NULL && l->up);
 	}
+}
+
+void engine_set_dhcp4_release(struct engine *e, bool on)
+{
+	e->dhcp4_release = on;
 }
 
 int engine_dhcp4_set(struct engine *e, const char *ifname, bool on)

@@ -84,6 +84,9 @@ int engine_dhcp4_set(struct engine *e, const char *ifname, bool on);
 /* Routing configuration (before the initial dump completes). */
 struct route_cfg;
 void engine_set_route_cfg(struct engine *e, const struct route_cfg *c);
+/* Send DHCPv4 RELEASE at a clean stop (else the lease is kept for the
+ * next start's INIT-REBOOT). */
+void engine_set_dhcp4_release(struct engine *e, bool on);
 
 /*
  * route.get: which PvD, table, next hop and source a packet to dst would

@@ -11,7 +11,8 @@ static void kern_msg_cb(void *ctx, const struct ipc_msg *m)
 	struct kern *k = ctx;
 	uint32_t lvl;
 
-	if ((m->hdr.type >= MSG_BIND_BEGIN && m->hdr.type <= MSG_RESOLV_SEARCH) && k->other) {
+	if (((m->hdr.type >= MSG_BIND_BEGIN && m->hdr.type <= MSG_RESOLV_SEARCH) ||
+	     m->hdr.type == MSG_LEASE_SAVE) && k->other) {
 		k->other(k->other_ctx, m);
 		return;
 	}
