@@ -219,10 +219,10 @@ static int engine_dhcp4_items(struct pvd *p, struct engine_dhcp4 *c)
 	for (size_t i = 0; r == 0 && i < m->n_search; i++)
 		if (!m->has_domain || !dname_equal(m->search[i], m->domain))
 			r = pvd_add_domain(p, PVD_SRC_DHCPV4, c->ifindex, m->search[i], life, exp);
-	if (r == 0 && m->has_mtu && p->mtu != m->mtu) {
-		p->mtu = m->mtu;
-		p->dirty = true;
-	}
+	/* Only this source's MTU: the RA's stays beside it, the smaller is
+	 * the PvD's (issue 17e: option 26 used to replace it for good). */
+	if (r == 0)
+		pvd_set_mtu(p, PVD_SRC_DHCPV4, m->has_mtu ? m->mtu : 0);
 	if (r == 0 && m->has_captive_portal)
 		r = pvd_set_captive_portal(p, PVD_SRC_DHCPV4, m->captive_portal);
 	return r;
@@ -247,8 +247,10 @@ void engine_dhcp4_attach(struct engine *e, struct engine_dhcp4 *c)
 	 * may have nothing left on the interface. Another interface's lease
 	 * keeps its own. */
 	TAILQ_FOREACH(p, &e->store.pvds, e)
-		if (pvd_on_ifindex(p, c->ifindex) || engine_dhcp4_held(c, p->handle))
+		if (pvd_on_ifindex(p, c->ifindex) || engine_dhcp4_held(c, p->handle)) {
 			pvd_set_captive_portal(p, PVD_SRC_DHCPV4, NULL);
+			pvd_set_mtu(p, PVD_SRC_DHCPV4, 0);
+		}
 	c->n_attached = 0;
 	if (c->state < D4_BOUND || c->state > D4_REBINDING)
 		return;

@@ -453,7 +453,9 @@ void kern_nl_on_engine(struct kern *k, const struct ipc_msg *m)
  * filtering (replies to a PvD's source arrive on that PvD's interface,
  * which a strict check against the main table would drop), and routes
  * through a link without carrier ignored at once (the kernel keeps them
- * otherwise).
+ * otherwise). The kernel does not take an RA's MTU for the whole link
+ * (accept_ra_mtu): mifd applies each PvD's MTU on its own routes, so two
+ * PvDs on one link may differ (issue 20).
  */
 void kern_sysctl_link(struct kern *k, const struct nl_link *l)
 {
@@ -461,6 +463,7 @@ void kern_sysctl_link(struct kern *k, const struct nl_link *l)
 		{ "ipv4", "rp_filter", "2" },
 		{ "ipv4", "ignore_routes_with_linkdown", "1" },
 		{ "ipv6", "ignore_routes_with_linkdown", "1" },
+		{ "ipv6", "accept_ra_mtu", "0" },
 	};
 
 	if (!k->cfg.routing || !l->name[0])
