@@ -339,6 +339,10 @@ struct nlmsghdr *nl_build_addr(void *buf, size_t cap, bool add,
 	if (add) {
 		mnl_attr_put_u32(nlh, IFA_FLAGS, a->flags);
 		mnl_attr_put(nlh, IFA_CACHEINFO, sizeof(ci), &ci);
+	} else if (a->flags & IFA_F_MANAGETEMPADDR) {
+		/* The kernel expires the temporary addresses it made from this
+		 * one only if the delete says so (inet6_rtm_deladdr). */
+		mnl_attr_put_u32(nlh, IFA_FLAGS, IFA_F_MANAGETEMPADDR);
 	}
 	return nlh;
 }

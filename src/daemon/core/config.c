@@ -139,6 +139,20 @@ static int config_set_dhcp4_release(struct mifd_config *c, const char *name, con
 	return config_yesno(name, value, &c->dhcp4_release, err, errlen);
 }
 
+static int config_set_address_privacy(struct mifd_config *c, const char *name,
+				      const char *value, char *err, size_t errlen)
+{
+	static const enum slaac_privacy all[] = { SLAAC_STABLE, SLAAC_TEMPORARY, SLAAC_EUI64 };
+
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		if (strcmp(value, slaac_privacy_name(all[i])) == 0) {
+			c->address_privacy = all[i];
+			return 0;
+		}
+	return config_fail(err, errlen, "%s: \"%s\" is not one of stable, temporary, eui64",
+			   name, value);
+}
+
 static int config_set_log_level(struct mifd_config *c, const char *name, const char *value,
 				char *err, size_t errlen)
 {
@@ -333,6 +347,7 @@ static const struct config_key {
 	{ "mifd", "pvd_dir", config_set_pvd_dir },
 	{ "mifd", "state_dir", config_set_state_dir },
 	{ "mifd", "dhcp4_release", config_set_dhcp4_release },
+	{ "mifd", "address_privacy", config_set_address_privacy },
 	{ "mifd", "log_level", config_set_log_level },
 	{ "routing", "enabled", config_set_routing },
 	{ "routing", "table_base", config_set_table_base },

@@ -13,6 +13,7 @@
 #include "daemon/routing/route_plan.h"
 #include "daemon/connectivity/conn.h"
 #include "daemon/dns/stub.h"
+#include "daemon/ra/slaac.h"
 
 #define MIFD_DEFAULT_CONFIG MIF_SYSCONFDIR "/mif/mifd.conf"
 
@@ -27,6 +28,7 @@ struct mifd_config {
 	char dhcp4[KERN_MAX_IFACES][IFNAMSIZ];   /* interfaces running DHCPv4 */
 	size_t n_dhcp4;
 	bool dhcp4_release;      /* RELEASE the lease at a clean stop */
+	enum slaac_privacy address_privacy;   /* stable (default), temporary, eui64 */
 	struct route_cfg routing;  /* section [routing] */
 	struct stub_config dns;    /* section [dns] */
 	struct conn_config conn;   /* section [connectivity] */

@@ -288,7 +288,8 @@ static int parent_children(struct parent *p, int *kfd)
 static int parent_start(struct parent *p)
 {
 	const struct mifd_config *cfg = p->cfg;
-	struct kern_config kc = { .n_ifaces = cfg->n_ifaces, .routing = cfg->routing.enabled };
+	struct kern_config kc = { .n_ifaces = cfg->n_ifaces, .routing = cfg->routing.enabled,
+				  .privacy = (int)cfg->address_privacy };
 	static const int sigs[] = { SIGINT, SIGTERM, SIGCHLD };
 	int kfd = -1, r;
 
@@ -296,6 +297,8 @@ static int parent_start(struct parent *p)
 		kc.ifaces[i] = cfg->ifaces[i];
 	if ((r = parent_prepare(p)) < 0)
 		return r;
+	lease_parent_secret(cfg->state_dir, p->secret);
+	lease_parent_kernel_secret(p->secret, kc.stable_secret);
 	if ((r = parent_children(p, &kfd)) < 0)
 		return log_err("cannot start mifd's processes: %s", strerror(-r)), r;
 	if (!(p->base = event_base_new()))
@@ -309,6 +312,7 @@ static int parent_start(struct parent *p)
 	/* Before the kernel's dump reaches the engine: leases are there when
 	 * the first DHCP client starts. */
 	lease_parent_start(kern_chan(p->kern), cfg->state_dir, p->secret);
+	explicit_bzero(kc.stable_secret, sizeof(kc.stable_secret));
 	p->bind = bindsock_new(p->base, cfg->socket, &p->table, &r);
 	if (!p->bind)
 		return log_err("cannot listen on the bind socket beside %s: %s", cfg->socket,

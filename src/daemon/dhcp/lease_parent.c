@@ -10,6 +10,7 @@
 
 #include "common/log.h"
 #include "common/rand.h"
+#include "common/sha256.h"
 #include "daemon/core/msg.h"
 #include "daemon/dhcp/lease_parent.h"
 #include "daemon/dhcp/lease_store.h"
@@ -40,7 +41,7 @@ static void lease_parent_bad(void *ctx, const char *file, int err)
 
 /* The secret of RFC 7217 section 5: read, or made from getrandom() and
  * kept; a corrupt one is replaced (addresses then change once). */
-static void lease_parent_secret(const char *dir, uint8_t secret[32])
+void lease_parent_secret(const char *dir, uint8_t secret[32])
 {
 	size_t len = 0;
 	int r = lease_store_load(dir, LEASE_SECRET_KEY, secret, 32, &len);
@@ -60,14 +61,28 @@ static void lease_parent_secret(const char *dir, uint8_t secret[32])
 		log_info("lease store: made a new address secret in %s", dir);
 }
 
-int lease_parent_start(struct chan *c, const char *dir, uint8_t secret[32])
+void lease_parent_kernel_secret(const uint8_t secret[32], uint8_t out[16])
+{
+	static const char label[] = "mif kernel stable_secret";
+	uint8_t d[SHA256_LEN];
+	struct sha256 s;
+
+	sha256_init(&s);
+	sha256_update(&s, label, sizeof(label) - 1);
+	sha256_update(&s, secret, 32);
+	sha256_final(&s, d);
+	memcpy(out, d, 16);
+	explicit_bzero(d, sizeof(d));
+}
+
+int lease_parent_start(struct chan *c, const char *dir, const uint8_t secret[32])
 {
 	struct msg_secret s;
 	int n;
 
-	lease_parent_secret(dir, secret);
 	memcpy(s.key, secret, sizeof(s.key));
 	chan_send(c, MSG_SECRET, &s, sizeof(s));
+	explicit_bzero(&s, sizeof(s));
 	n = lease_store_each(dir, lease_parent_one, lease_parent_bad, c);
 	if (n < 0 && n != -ENOENT)
 		log_warn("lease store: cannot read %s: %s", dir, strerror(-n));

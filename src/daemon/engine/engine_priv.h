@@ -32,6 +32,7 @@ struct slaac_addr {
 	LIST_ENTRY(slaac_addr) e;
 	int ifindex;
 	struct in6_addr addr;
+	uint8_t prefix[8];           /* the /64 it was formed in */
 	uint64_t valid_until;        /* monotonic ns, PVD_NEVER if infinite */
 	uint64_t pref_until;
 	bool onlink;
@@ -111,10 +112,12 @@ struct engine {
 	size_t n_leases;
 	uint8_t secret[32];          /* RFC 7217 section 5 (MSG_SECRET) */
 	bool has_secret;
+	int privacy;                 /* enum slaac_privacy (address_privacy =) */
 };
 
 /* engine_slaac.c */
-void engine_slaac_prefix(struct engine *e, int ifindex, const struct ra_prefix *p, uint64_t now);
+void engine_slaac_prefix(struct engine *e, int ifindex, const struct ra_prefix *p,
+			 const char *network_id, uint64_t now);
 void engine_slaac_forget(struct engine *e, int ifindex, const struct nl_addr *gone);
 bool engine_slaac_owns(void *ctx, int ifindex, const uint8_t addr[16]);
 void engine_slaac_release(struct engine *e, int ifindex);

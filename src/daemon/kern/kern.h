@@ -10,6 +10,7 @@
 #include <event2/event.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "daemon/core/limits.h"
 
@@ -19,6 +20,8 @@ struct kern_config {
 	const char *ifaces[KERN_MAX_IFACES];   /* empty: every non-loopback link */
 	size_t n_ifaces;
 	bool routing;            /* per-PvD routing on: set its sysctls on managed links */
+	int privacy;             /* enum slaac_privacy: the kernel's SLAAC policy */
+	uint8_t stable_secret[16];   /* its stable_secret (RFC 7217), from mifd's */
 };
 
 struct kern;

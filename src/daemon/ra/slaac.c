@@ -29,6 +29,11 @@ int slaac_iid(const uint8_t *hw, size_t hwlen, uint8_t iid[8])
 	return 0;
 }
 
+const char *slaac_privacy_name(enum slaac_privacy p)
+{
+	return p == SLAAC_TEMPORARY ? "temporary" : p == SLAAC_EUI64 ? "eui64" : "stable";
+}
+
 bool slaac_iid_reserved(const uint8_t iid[8])
 {
 	static const uint8_t zero[8];

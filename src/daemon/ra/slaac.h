@@ -16,6 +16,15 @@
 
 #define SLAAC_TWO_HOURS 7200u
 
+/* Which interface identifiers mifd forms, and the policy it sets on the
+ * kernel's own SLAAC of the interfaces it manages (address_privacy =). */
+enum slaac_privacy {
+	SLAAC_STABLE,                /* RFC 7217 (default) */
+	SLAAC_TEMPORARY,             /* RFC 7217 plus RFC 8981 temporary addresses */
+	SLAAC_EUI64,                 /* modified EUI-64; the kernel left as it is */
+};
+const char *slaac_privacy_name(enum slaac_privacy p);
+
 /* Modified EUI-64 interface identifier from a 48-bit MAC (RFC 4291
  * appendix A) or a 64-bit EUI. Returns -EINVAL for other lengths or an
  * all-zero address. */
