@@ -53,6 +53,8 @@ eui=$(iid "$lla")
 secret=$WORLD_TMP/state/stable-secret.lease
 [ "$(stat -c %a "$secret")" = 600 ] || world_fail "the secret is not 0600"
 [ "$(stat -c %U "$secret")" = root ] || world_fail "the secret is not root's"
+mif_status | world_jq '.addresses | .privacy == "stable" and .secret' >/dev/null ||
+	world_fail "status: $(mif_status | jq -c .addresses)"
 world_log "ok: network 1: $a1 (EUI-64 would end in $eui), secret 0600 in the state dir"
 
 # The kernel's SLAAC on eth0 follows: stable privacy, no temporaries.
@@ -92,6 +94,7 @@ world_mifd h -c "$WORLD_TMP/temp.conf"
 ra_net 1
 world_wait_for "mifd's address in network 1 (temporary mode)" 10 has_addr 1
 [ "$(mifd_addr 1)" = "$a1" ] || world_fail "temporary mode changed the stable address"
+[ "$(mif_status | jq -r .addresses.privacy)" = temporary ] || world_fail "status privacy"
 tmp() { ip -n "$ns" -6 -o addr show dev eth0 | grep -F " 2001:db8:1:" | grep temporary || true; }
 has_tmp() { [ -n "$(tmp)" ]; }
 world_wait_for "a temporary address in 2001:db8:1::/64" 10 has_tmp

@@ -130,6 +130,9 @@ static int config_set_pvd_dir(struct mifd_config *c, const char *name, const cha
 static int config_set_state_dir(struct mifd_config *c, const char *name, const char *value,
 				char *err, size_t errlen)
 {
+	/* mifd changes directory when it detaches: a relative path would move. */
+	if (value[0] && value[0] != '/')
+		return config_fail(err, errlen, "%s: must be an absolute path", name);
 	return config_path(name, value, c->state_dir, sizeof(c->state_dir), err, errlen);
 }
 
