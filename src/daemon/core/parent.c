@@ -80,6 +80,10 @@ static pid_t parent_fork(struct parent *p, int *fds, size_t n, bool engine)
 	if (pid != 0)
 		return pid < 0 ? -errno : pid;
 	child_prepare();
+	/* A network-facing process started again forks from here: it gets
+	 * no copy of the kernel's stable_secret (kern_nl.c). */
+	if (p->kern)
+		kern_wipe_secret(p->kern);
 	if (proc_keep_fds(fds, n) < 0)
 		_exit(1);
 	if (engine)
@@ -297,10 +301,12 @@ static int parent_start(struct parent *p)
 		kc.ifaces[i] = cfg->ifaces[i];
 	if ((r = parent_prepare(p)) < 0)
 		return r;
-	lease_parent_secret(cfg->state_dir, p->secret);
-	lease_parent_kernel_secret(p->secret, kc.stable_secret);
 	if ((r = parent_children(p, &kfd)) < 0)
 		return log_err("cannot start mifd's processes: %s", strerror(-r)), r;
+	/* After the fork: the network-facing process never holds the secret
+	 * (the engine gets it as MSG_SECRET). */
+	lease_parent_secret(cfg->state_dir, p->secret);
+	lease_parent_kernel_secret(p->secret, kc.stable_secret);
 	if (!(p->base = event_base_new()))
 		return -ENOMEM;
 	p->kern = kern_new(p->base, kfd, &kc, &r);
@@ -312,6 +318,7 @@ static int parent_start(struct parent *p)
 	/* Before the kernel's dump reaches the engine: leases are there when
 	 * the first DHCP client starts. */
 	lease_parent_start(kern_chan(p->kern), cfg->state_dir, p->secret);
+	explicit_bzero(p->secret, sizeof(p->secret));
 	explicit_bzero(kc.stable_secret, sizeof(kc.stable_secret));
 	p->bind = bindsock_new(p->base, cfg->socket, &p->table, &r);
 	if (!p->bind)

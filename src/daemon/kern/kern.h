@@ -40,5 +40,7 @@ void kern_set_other_cb(struct kern *k, kern_other_fn cb, void *ctx);
 /* The channel to the engine, for the parent's own messages (static PvD
  * files). */
 struct chan *kern_chan(struct kern *k);
+/* Forget the stable_secret (in a child forked from the parent). */
+void kern_wipe_secret(struct kern *k);
 
 #endif
