@@ -205,6 +205,9 @@ static void test_files(void **state)
 	assert_int_equal(lease_store_load(dir, "dhcp4-eth1", out, sizeof(out), &len), -EBADMSG);
 	assert_int_equal(lease_store_load(dir, "dhcp4-eth2", out, sizeof(out), &len), -EBADMSG);
 	assert_int_equal(lease_store_each(dir, on_good, on_bad, &s), 1);
+	assert_true(lease_store_exists(dir, "dhcp4-eth0"));
+	assert_false(lease_store_exists(dir, "dhcp4-eth9"));
+	assert_int_equal(lease_store_count(dir), 4);     /* ignored.txt is not one */
 	assert_int_equal(s.good, 1);
 	assert_int_equal(s.bad, 3);
 	assert_string_equal(s.last, "dhcp4-eth0");

@@ -11,6 +11,7 @@
  *   u8 version | u8 prefix length | u8 mac[6] | u8 address[4] |
  *   u8 server[4] | u64 end (Unix seconds, all ones: infinite) | u32 lease
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

@@ -100,6 +100,14 @@ void lease_parent_msg(const char *dir, const struct ipc_msg *m)
 		log_warn("lease store: malformed MSG_LEASE_SAVE from the engine");
 		return;
 	}
+	/* The engine may keep a record per interface and protocol, not fill
+	 * the disk: past LEASE_MAX_FILES no new key is taken. */
+	if (h->len && !lease_store_exists(dir, h->key) &&
+	    lease_store_count(dir) >= LEASE_MAX_FILES) {
+		log_warn("lease store: %s already holds %d records: %s not kept", dir,
+			 LEASE_MAX_FILES, h->key);
+		return;
+	}
 	r = h->len ? lease_store_save(dir, h->key, m->data + sizeof(*h), h->len) :
 		     lease_store_remove(dir, h->key);
 	if (r < 0)

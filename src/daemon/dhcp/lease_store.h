@@ -48,6 +48,10 @@ int lease_decode(const uint8_t *in, size_t inlen, const char *key, void *out, si
 /* The files (parent only). Each returns 0 or a negative errno. */
 int lease_store_save(const char *dir, const char *key, const void *payload, size_t len);
 int lease_store_remove(const char *dir, const char *key);
+/* Is there a record of key? And how many "*.lease" files does dir hold
+ * (0 if it cannot be read)? */
+int lease_store_exists(const char *dir, const char *key);
+size_t lease_store_count(const char *dir);
 /* Read and check the record of key; -ENOENT if there is none, -EBADMSG if
  * the file is corrupt (the caller logs once and ignores it). */
 int lease_store_load(const char *dir, const char *key, void *out, size_t outlen,

@@ -101,6 +101,30 @@ int lease_store_remove(const char *dir, const char *key)
 	return lease_sync_dir(dir);
 }
 
+int lease_store_exists(const char *dir, const char *key)
+{
+	char path[4096];
+
+	return lease_path(path, sizeof(path), dir, key, ".lease") == 0 &&
+	       access(path, F_OK) == 0;
+}
+
+size_t lease_store_count(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t n = 0, len;
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		len = strlen(de->d_name);
+		n += len > 6 && strcmp(de->d_name + len - 6, ".lease") == 0;
+	}
+	closedir(d);
+	return n;
+}
+
 /* The whole file, if it is a regular file of a sane size. */
 static int lease_read_file(const char *path, uint8_t *buf, size_t max, size_t *ret_len)
 {
