@@ -1253,6 +1253,7 @@ static void test_mtu_sources(void **state)
 	j = pvd_json(p, &c);
 	assert_null(json_object_get(j, "mtu_conflict"));
 	json_decref(j);
+	view_free(&g_view);
 }
 
 int main(void)
