@@ -61,7 +61,13 @@ pvd_of "$src_c" | world_jq '.mtu == 1280 and .mtu_conflict == {"ra": 1280, "dhcp
 	world_fail "PvD C: $(pvd_of "$src_c" | jq -c '{mtu, mtu_conflict}')"
 pvd_of "$src_d" | world_jq '.mtu == 1450 and (has("mtu_conflict") | not)' >/dev/null ||
 	world_fail "PvD D: $(pvd_of "$src_d" | jq -c '{mtu, mtu_conflict}')"
-world_log "ok: PvD C mtu 1280 (RA 1280, DHCPv4 1450: the smaller), PvD D mtu 1450"
+mif_status | world_jq '.mtu_conflicts | length == 1 and .[0].mtu == 1280
+	and .[0].sources == {"ra": 1280, "dhcpv4": 1450}' >/dev/null ||
+	world_fail "status: $(mif_status | jq -c .mtu_conflicts)"
+shown=$(world_ctl pvd show "$(pvd_of "$src_c" | jq -r .id)" | grep "mtu:")
+grep -q "mtu: 1280 (conflict: ra 1280, dhcpv4 1450)" <<<"$shown" ||
+	world_fail "mifctl pvd show: $shown"
+world_log "ok: PvD C mtu 1280 (RA 1280, DHCPv4 1450: the smaller; status and pvd show say so), PvD D mtu 1450"
 
 ns=$(world_ns h)
 link_mtu=$(ip netns exec "$ns" cat /proc/sys/net/ipv6/conf/eth0/mtu)
