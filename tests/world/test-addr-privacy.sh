@@ -9,7 +9,8 @@
 # the same policy (addr_gen_mode 2 with a stable_secret; use_tempaddr 0).
 # With address_privacy = temporary the kernel also makes an RFC 8981
 # temporary address from mifd's (IFA_F_MANAGETEMPADDR, use_tempaddr 2),
-# and both go when mifd stops.
+# and both go when mifd stops. An address someone else holds fails DAD and
+# the next identifier (DAD_Counter 1, RFC 7217 section 6) is formed.
 #
 #   r1 -- h:eth0   RA: outer PIO 2001:db8:99::/64 (the kernel's SLAAC),
 #                  PvD net1.example {PIO 2001:db8:1::/64}, later
@@ -109,4 +110,22 @@ stop_mifd
 left=$(ip -n "$ns" -6 -o addr show dev eth0 | grep -F " 2001:db8:1:" || true)
 [ -z "$left" ] || world_fail "left after the stop: $left"
 world_log "ok: the stop removed the stable and the temporary address"
+
+# 5. RFC 7217 section 6: someone else holds a1 on the link. DAD fails,
+# mifd removes it, and the next RA gets the identifier of DAD_Counter 1.
+ip -n "$(world_ns r1)" -6 addr add "$a1/64" dev eth0 nodad
+world_mifd h
+ra_net 1
+dup() { grep -q "duplicate address detected for $a1" "$WORLD_TMP/mifd.log"; }
+world_wait_for "DAD to fail for $a1" 10 dup
+ra_net 1
+other() { local a; a=$(mifd_addr 1); [ -n "$a" ] && [ "$a" != "$a1" ]; }
+world_wait_for "another address in network 1" 10 other
+a1b=$(mifd_addr 1)
+sleep 2     # its own DAD: it stays
+[ "$(mifd_addr 1)" = "$a1b" ] || world_fail "the second address did not stay: $(mifd_addr 1)"
+ip -n "$ns" -6 -o addr show dev eth0 | grep -F " $a1b/" | grep -q dadfailed &&
+	world_fail "$a1b failed DAD too"
+ip -n "$ns" -6 -o addr show dev eth0 | grep -qF " $a1/" && world_fail "$a1 is still there"
+world_log "ok: $a1 was a duplicate; the next identifier gives $a1b"
 world_pass

@@ -152,6 +152,18 @@ void engine_slaac_prefix(struct engine *e, int ifindex, const struct ra_prefix *
 	engine_slaac_program(e, s, valid, preferred, now);
 }
 
+/* RFC 4862 5.4.5: a duplicate must not be used; RFC 7217 6: the next
+ * identifier takes the next DAD_Counter (at the next RA). */
+static void engine_slaac_duplicate(struct engine *e, struct slaac_addr *s)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	s->dadfailed = true;
+	inet_ntop(AF_INET6, &s->addr, buf, sizeof(buf));
+	log_warn("duplicate address detected for %s: removing it%s", buf,
+		 e->privacy == SLAAC_EUI64 ? "" : " (the next identifier takes DAD_Counter + 1)");
+}
+
 /* The kernel removed an address (expiry, DAD failure, someone else). */
 void engine_slaac_forget(struct engine *e, int ifindex, const struct nl_addr *gone)
 {
@@ -164,6 +176,13 @@ void engine_slaac_forget(struct engine *e, int ifindex, const struct nl_addr *go
 	 * counted as DAD_Counter for the next identifier (RFC 7217 6). */
 	if (!s || s->dadfailed)
 		return;
+	/* The kernel deletes an address with a lifetime whose DAD failed
+	 * (addrconf_dad_stop: only permanent ones stay, flagged), and says
+	 * so in the deletion's flags. */
+	if (gone->flags & IFA_F_DADFAILED) {
+		engine_slaac_duplicate(e, s);
+		return;
+	}
 	LIST_REMOVE(s, e);
 	free(s);
 }
@@ -211,16 +230,12 @@ void engine_slaac_release(struct engine *e, int ifindex)
 void engine_slaac_addr_flags(struct engine *e, const struct nl_addr *a)
 {
 	struct slaac_addr *s;
-	char buf[INET6_ADDRSTRLEN];
 
 	if (a->family != AF_INET6 || !(a->flags & IFA_F_DADFAILED))
 		return;
 	s = engine_slaac_find(e, a->ifindex, (const struct in6_addr *)a->addr);
 	if (!s || s->dadfailed)
 		return;
-	s->dadfailed = true;
-	inet_ntop(AF_INET6, a->addr, buf, sizeof(buf));
-	log_warn("duplicate address detected for %s: removing it%s", buf,
-		 e->privacy == SLAAC_EUI64 ? "" : " (the next identifier takes DAD_Counter + 1)");
+	engine_slaac_duplicate(e, s);
 	engine_send(e, MSG_ADDR_REMOVE, a, sizeof(*a));
 }
