@@ -371,6 +371,8 @@ static void d4_on_ack_or_nak(struct engine_dhcp4 *c, const struct dhcp4_msg *m)
 
 		/* RFC 2131 3.1.5 / RFC 5227: check the address is free first. */
 		c->reboot_acked = c->state == D4_REBOOTING;
+		if (c->reboot_acked && m->has_server_id)
+			c->server = m->server_id;   /* who answered: a DECLINE goes there */
 		*c->lease = *m;
 		c->state = D4_CHECKING;
 		engine_send(c->e, MSG_ARP_PROBE, &probe, sizeof(probe));
@@ -427,6 +429,9 @@ void engine_dhcp4_arp(struct engine *e, struct engine_dhcp4 *c, const struct msg
 	snprintf(hw, sizeof(hw), "%02x:%02x:%02x:%02x:%02x:%02x",
 		 r->hw[0], r->hw[1], r->hw[2], r->hw[3], r->hw[4], r->hw[5]);
 	log_warn("dhcp4 on %d: offered address is in use by %s: DECLINE", c->ifindex, hw);
+	/* A kept address someone else now holds is not suggested again. */
+	engine_dhcp4_lease_forget(c);
+	c->hint.s_addr = 0;
 	c->offered = r->addr;
 	c->declines++;
 	d4_send(c, DHCP4_DECLINE, d4_broadcast());
