@@ -78,6 +78,15 @@ static const struct key_case cases[] = {
 	{ "dns", "cache_size", NULL, "0", false, "is not a number from 1" },
 	{ "routing", "table_base", NULL, "255", false, "is not a number from 256" },
 	{ "routing", "default_order", NULL, "wlan0 eth0", true, NULL },
+	{ "connectivity", "quality_interval", NULL, "0", true, NULL },
+	{ "connectivity", "quality_interval", NULL, "10", true, NULL },
+	{ "connectivity", "quality_interval", NULL, "5", false, "is not 0 (off) or a number from 10" },
+	{ "connectivity", "quality_samples", NULL, "16", true, NULL },
+	{ "connectivity", "quality_samples", NULL, "17", false, "is not a number from 1 to 16" },
+	{ "connectivity", "max_loss", NULL, "0", true, NULL },
+	{ "connectivity", "max_loss", NULL, "101", false, "is not a number from 0 to 100" },
+	{ "connectivity", "max_rtt_ms", NULL, "800", true, NULL },
+	{ "connectivity", "max_rtt_ms", NULL, "fast", false, "is not a number from 0 to 60000" },
 };
 
 static void test_same_rule(void **state)

@@ -340,6 +340,39 @@ static int config_set_probe_timeout(struct mifd_config *c, const char *name, con
 	return config_number(name, value, 200, 60000, &c->conn.timeout_ms, err, errlen);
 }
 
+/* Path quality (issue 13 item 4): 0 switches each part off. */
+static int config_set_quality_interval(struct mifd_config *c, const char *name,
+				       const char *value, char *err, size_t errlen)
+{
+	int r = config_number(name, value, 0, 86400, &c->conn.quality_interval_s, err, errlen);
+
+	if (r == 0 && c->conn.quality_interval_s > 0 && c->conn.quality_interval_s < 10) {
+		snprintf(err, errlen, "%s: \"%s\" is not 0 (off) or a number from 10 to 86400",
+			 name, value);
+		return -EINVAL;
+	}
+	return r;
+}
+
+static int config_set_quality_samples(struct mifd_config *c, const char *name,
+				      const char *value, char *err, size_t errlen)
+{
+	return config_number(name, value, 1, CONN_QUALITY_MAX_SAMPLES, &c->conn.quality_samples,
+			     err, errlen);
+}
+
+static int config_set_max_loss(struct mifd_config *c, const char *name, const char *value,
+			       char *err, size_t errlen)
+{
+	return config_number(name, value, 0, 100, &c->conn.max_loss_pct, err, errlen);
+}
+
+static int config_set_max_rtt(struct mifd_config *c, const char *name, const char *value,
+			      char *err, size_t errlen)
+{
+	return config_number(name, value, 0, 60000, &c->conn.max_rtt_ms, err, errlen);
+}
+
 static const struct config_key {
 	const char *section, *key;
 	config_setter *set;
@@ -372,6 +405,10 @@ static const struct config_key {
 	{ "connectivity", "interval", config_set_interval },
 	{ "connectivity", "backoff_max", config_set_backoff_max },
 	{ "connectivity", "timeout_ms", config_set_probe_timeout },
+	{ "connectivity", "quality_interval", config_set_quality_interval },
+	{ "connectivity", "quality_samples", config_set_quality_samples },
+	{ "connectivity", "max_loss", config_set_max_loss },
+	{ "connectivity", "max_rtt_ms", config_set_max_rtt },
 };
 
 int config_set(struct mifd_config *c, const char *section, const char *key, const char *name,

@@ -72,12 +72,15 @@ enum msg_type {
 	MSG_PROBE_START,         /* struct msg_probe_start: check one PvD */
 	MSG_PROBE_FLUSH,         /* struct msg_probe_flush: drop a PvD's cached answers */
 	MSG_PVDINFO_FETCH,       /* struct msg_probe_start: fetch RFC 8801 information */
+	MSG_QUALITY_START,       /* struct msg_quality_start: a round of path samples */
 
 	/* network-facing process -> engine */
 	MSG_CTL_CALL = 300,      /* struct msg_ctl_call + chan_part + params JSON */
 	MSG_PROBE_RESULT,        /* struct msg_probe_result: of one MSG_PROBE_START */
 	MSG_PROBE_HINT,          /* struct msg_probe_hint: traffic of a PvD stalls */
 	MSG_PVDINFO_RESULT,      /* struct msg_pvdinfo_result: of one MSG_PVDINFO_FETCH */
+	MSG_QUALITY_RESULT,      /* struct msg_quality_result: of one MSG_QUALITY_START */
+	MSG_QUALITY_PASSIVE,     /* struct msg_quality_passive: a PvD's TCP traffic, 1 s */
 };
 
 /* What route would the kernel use (RTM_GETROUTE)? */
@@ -307,6 +310,34 @@ struct msg_probe_hint {
 	uint64_t handle;
 	uint32_t reason;         /* enum msg_probe_hint_reason */
 	uint32_t sockets;        /* how many of the PvD's sockets stall */
+};
+
+/* Path quality (issue 13 item 4): a round of samples, each a query to the
+ * PvD's first DNS server through the PvD (what a check goes through, in
+ * `in`; in.token is echoed, in.timeout_ms is each sample's), gap_ms apart. */
+#define MSG_QUALITY_MAX_SAMPLES CONN_QUALITY_MAX_SAMPLES
+struct msg_quality_start {
+	struct msg_probe_start in;
+	uint32_t samples;        /* 1 to MSG_QUALITY_MAX_SAMPLES */
+	uint32_t gap_ms;
+};
+
+struct msg_quality_result {
+	uint32_t token;
+	int32_t err;             /* the round could not run (no server...), or 0 */
+	uint64_t handle;
+	uint32_t n;              /* samples taken */
+	uint32_t lost_bits;      /* bit i: sample i got no answer in time */
+	uint32_t rtt_us[MSG_QUALITY_MAX_SAMPLES];   /* of the answered ones */
+};
+
+/* What a PvD's TCP connections saw over about a second (sock_diag). */
+struct msg_quality_passive {
+	uint64_t handle;
+	uint32_t sockets;        /* established connections from its addresses */
+	uint32_t rtt_us;         /* their mean smoothed RTT */
+	uint32_t segs;           /* segments they sent in that time */
+	uint32_t retrans;        /* of which retransmitted */
 };
 
 #endif
