@@ -10,7 +10,8 @@ iproute2 radvd procps psmisc kmod jq util-linux netcat-openbsd dnsmasq-base
 unbound nsd tcpdump dnsperf bind9-dnsutils valgrind nftables linux-perf curl
 nginx openssl
 chromium chromium-driver python3-selenium
-libssl-dev iperf3"
+libssl-dev iperf3
+iputils-ping python3"
 
 missing=""
 for p in $PKGS; do

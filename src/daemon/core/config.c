@@ -14,6 +14,7 @@ void config_defaults(struct mifd_config *c)
 	snprintf(c->socket, sizeof(c->socket), "%s", MIF_DEFAULT_SOCKET);
 	c->log_level = LOG_LVL_INFO;
 	snprintf(c->pvd_dir, sizeof(c->pvd_dir), "%s", MIF_SYSCONFDIR "/mif/pvd.d");
+	snprintf(c->state_dir, sizeof(c->state_dir), "%s", "/var/lib/mif");
 	route_cfg_defaults(&c->routing);
 	stub_config_defaults(&c->dns);
 	conn_config_defaults(&c->conn);
@@ -124,6 +125,35 @@ static int config_set_pvd_dir(struct mifd_config *c, const char *name, const cha
 			      char *err, size_t errlen)
 {
 	return config_path(name, value, c->pvd_dir, sizeof(c->pvd_dir), err, errlen);
+}
+
+static int config_set_state_dir(struct mifd_config *c, const char *name, const char *value,
+				char *err, size_t errlen)
+{
+	/* mifd changes directory when it detaches: a relative path would move. */
+	if (value[0] && value[0] != '/')
+		return config_fail(err, errlen, "%s: must be an absolute path", name);
+	return config_path(name, value, c->state_dir, sizeof(c->state_dir), err, errlen);
+}
+
+static int config_set_dhcp4_release(struct mifd_config *c, const char *name, const char *value,
+				    char *err, size_t errlen)
+{
+	return config_yesno(name, value, &c->dhcp4_release, err, errlen);
+}
+
+static int config_set_address_privacy(struct mifd_config *c, const char *name,
+				      const char *value, char *err, size_t errlen)
+{
+	static const enum slaac_privacy all[] = { SLAAC_STABLE, SLAAC_TEMPORARY, SLAAC_EUI64 };
+
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		if (strcmp(value, slaac_privacy_name(all[i])) == 0) {
+			c->address_privacy = all[i];
+			return 0;
+		}
+	return config_fail(err, errlen, "%s: \"%s\" is not one of stable, temporary, eui64",
+			   name, value);
 }
 
 static int config_set_log_level(struct mifd_config *c, const char *name, const char *value,
@@ -351,6 +381,9 @@ static const struct config_key {
 	{ "mifd", "interfaces", config_set_interfaces },
 	{ "mifd", "dhcp4", config_set_dhcp4 },
 	{ "mifd", "pvd_dir", config_set_pvd_dir },
+	{ "mifd", "state_dir", config_set_state_dir },
+	{ "mifd", "dhcp4_release", config_set_dhcp4_release },
+	{ "mifd", "address_privacy", config_set_address_privacy },
 	{ "mifd", "log_level", config_set_log_level },
 	{ "routing", "enabled", config_set_routing },
 	{ "routing", "table_base", config_set_table_base },

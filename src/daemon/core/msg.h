@@ -52,11 +52,14 @@ enum msg_type {
 	MSG_BIND_END,            /* empty: the table is whole */
 	MSG_RESOLV_SEARCH,       /* struct msg_resolv: the search line changed */
 	MSG_LOG_LEVEL,           /* uint32_t enum log_level: set by a client */
+	MSG_LEASE_SAVE = 140,    /* struct msg_lease + payload: keep it (len 0: forget) */
 
 	/* privileged parent -> engine */
 	MSG_PVD_FILE = 150,      /* struct msg_pvd_file + chan_part + file text */
 	MSG_PVD_FILES_END,       /* struct msg_pvd_files_end: that was every file */
 	MSG_PROC_INFO,           /* struct msg_proc_info: the parent, for status */
+	MSG_LEASE = 170,         /* struct msg_lease + payload: a record read at start */
+	MSG_SECRET,              /* struct msg_secret: the RFC 7217 secret */
 
 	/* engine -> network-facing process (control/netview.c) */
 	MSG_VIEW_BEGIN = 200,    /* struct msg_view_begin: a new view follows */
@@ -178,6 +181,20 @@ struct msg_proc_info {
 	int32_t pid;
 	uint32_t uid;
 	char caps[256];          /* effective capabilities: "net_admin net_raw" */
+};
+
+/* A record of the lease store (dhcp/lease_store.h): the engine decides
+ * what its payload says, the parent keeps it on disk. */
+#define MSG_LEASE_MAX 2048       /* = LEASE_PAYLOAD_MAX */
+struct msg_lease {
+	char key[64];            /* NUL-terminated, lease_key_ok() */
+	uint32_t len;            /* payload bytes that follow */
+};
+
+/* The secret key of RFC 7217 section 5, made once and kept 0600 in the
+ * state directory by the parent. */
+struct msg_secret {
+	uint8_t key[32];
 };
 
 struct msg_pvd_file {
