@@ -10,6 +10,11 @@
 
 int unixsock_listen(const char *path, int type)
 {
+	return unixsock_listen_mode(path, type, 0666);
+}
+
+int unixsock_listen_mode(const char *path, int type, mode_t mode)
+{
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	int fd, r;
 	mode_t old;
@@ -26,10 +31,10 @@ int unixsock_listen(const char *path, int type)
 	}
 	unlink(path);
 	/* No window in which the socket exists with a narrower mode. */
-	old = umask(0111);
+	old = umask(0777 & ~mode);
 	r = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
 	umask(old);
-	if (r < 0 || chmod(path, 0666) < 0 || listen(fd, 32) < 0) {
+	if (r < 0 || chmod(path, mode) < 0 || listen(fd, 32) < 0) {
 		r = -errno;
 		close(fd);
 		return r;

@@ -3,6 +3,8 @@
 #ifndef MIF_COMMON_UNIXSOCK_H
 #define MIF_COMMON_UNIXSOCK_H
 
+#include <sys/types.h>
+
 /*
  * Listen on path (mode 0666, any local user may connect; each request is
  * checked with SO_PEERCRED) with type SOCK_STREAM or SOCK_SEQPACKET. A
@@ -11,5 +13,8 @@
  * descriptor or a negative errno (-ENAMETOOLONG for a long path).
  */
 int unixsock_listen(const char *path, int type);
+/* The same with the socket's mode (unixsock_listen: 0666), set from the
+ * moment it exists. */
+int unixsock_listen_mode(const char *path, int type, mode_t mode);
 
 #endif

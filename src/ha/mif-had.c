@@ -259,7 +259,8 @@ static int ha_setup(struct ha_ctx *h)
 		log_err("udp port %u: %s", cfg->port, strerror(-h->udp));
 		return h->udp;
 	}
-	h->ctl = unixsock_listen(cfg->control, SOCK_STREAM);
+	/* The binding cache is the mobile nodes' whereabouts: root only. */
+	h->ctl = unixsock_listen_mode(cfg->control, SOCK_STREAM, 0600);
 	if (h->ctl < 0) {
 		log_err("%s: %s", cfg->control, strerror(-h->ctl));
 		return h->ctl;

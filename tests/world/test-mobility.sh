@@ -26,6 +26,8 @@ world_require nft curl jq python3
 mob_world
 world_assert "mif-had runs as nobody once set up" \
 	bash -c "[ \"\$(stat -c %U /proc/$HAD_PID)\" = nobody ]"
+world_assert "the status socket (the binding cache) is root's alone" \
+	bash -c "[ \"\$(stat -c %a '$WORLD_TMP/had.sock')\" = 600 ]"
 world_assert "correspondent reachable from the home address" \
 	world_exec mn ping -6 -c 2 -W 2 -I "$HOA" 2001:db8:c::2
 
