@@ -14,6 +14,7 @@ void config_defaults(struct mifd_config *c)
 	snprintf(c->socket, sizeof(c->socket), "%s", MIF_DEFAULT_SOCKET);
 	c->log_level = LOG_LVL_INFO;
 	snprintf(c->pvd_dir, sizeof(c->pvd_dir), "%s", MIF_SYSCONFDIR "/mif/pvd.d");
+	snprintf(c->state_dir, sizeof(c->state_dir), "%s", "/var/lib/mif");
 	route_cfg_defaults(&c->routing);
 	stub_config_defaults(&c->dns);
 	conn_config_defaults(&c->conn);
@@ -118,6 +119,18 @@ static int config_set_dhcp4(struct mifd_config *c, const char *name, const char 
 			    char *err, size_t errlen)
 {
 	return config_names(name, value, c->dhcp4, &c->n_dhcp4, err, errlen);
+}
+
+static int config_set_state_dir(struct mifd_config *c, const char *name, const char *value,
+				char *err, size_t errlen)
+{
+	return config_path(name, value, c->state_dir, sizeof(c->state_dir), err, errlen);
+}
+
+static int config_set_pd_down(struct mifd_config *c, const char *name, const char *value,
+			      char *err, size_t errlen)
+{
+	return config_names(name, value, c->pd_down, &c->n_pd_down, err, errlen);
 }
 
 static int config_set_pvd_dir(struct mifd_config *c, const char *name, const char *value,
@@ -318,6 +331,8 @@ static const struct config_key {
 	{ "mifd", "interfaces", config_set_interfaces },
 	{ "mifd", "dhcp4", config_set_dhcp4 },
 	{ "mifd", "pvd_dir", config_set_pvd_dir },
+	{ "mifd", "state_dir", config_set_state_dir },
+	{ "mifd", "dhcp6_pd_downstream", config_set_pd_down },
 	{ "mifd", "log_level", config_set_log_level },
 	{ "routing", "enabled", config_set_routing },
 	{ "routing", "table_base", config_set_table_base },

@@ -25,6 +25,9 @@ struct mifd_config {
 	char pvd_dir[256];       /* static PvD files */
 	char dhcp4[KERN_MAX_IFACES][IFNAMSIZ];   /* interfaces running DHCPv4 */
 	size_t n_dhcp4;
+	char state_dir[256];     /* DHCP leases kept between runs */
+	char pd_down[KERN_MAX_IFACES][IFNAMSIZ];   /* DHCPv6-PD downstream interfaces */
+	size_t n_pd_down;
 	struct route_cfg routing;  /* section [routing] */
 	struct stub_config dns;    /* section [dns] */
 	struct conn_config conn;   /* section [connectivity] */

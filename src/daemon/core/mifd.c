@@ -30,6 +30,9 @@ static void mifd_usage(FILE *f)
 		"                          (default: every non-loopback interface)\n"
 		"  -4, --dhcp4 NAME        run the DHCPv4 client on NAME (or a list);\n"
 		"                          repeatable\n"
+		"      --state-dir DIR     where DHCP leases are kept (default /var/lib/mif)\n"
+		"      --dhcp6-pd-downstream NAME  number NAME (or a list) from the prefix\n"
+		"                          delegated by DHCPv6; repeatable\n"
 		"  -R, --no-routing        do not install per-PvD routes and rules\n"
 		"  -D, --dns-listen ADDR[:PORT]  the stub resolver's address (default %s:%d)\n"
 		"  -N, --no-dns            do not run the stub resolver\n"
@@ -54,6 +57,8 @@ static const struct mifd_key {
 	{ 's', "mifd", "socket", "--socket", NULL },
 	{ 'i', "mifd", "interfaces", "--interface", NULL },
 	{ '4', "mifd", "dhcp4", "--dhcp4", NULL },
+	{ 1001, "mifd", "state_dir", "--state-dir", NULL },
+	{ 1002, "mifd", "dhcp6_pd_downstream", "--dhcp6-pd-downstream", NULL },
 	{ 'l', "mifd", "log_level", "--log-level", NULL },
 	{ 'R', "routing", "enabled", "--no-routing", "no" },
 	{ 'D', "dns", "listen", "--dns-listen", NULL },
@@ -78,6 +83,8 @@ static int mifd_args(int argc, char **argv, struct mifd_config *cfg)
 		{ "socket", required_argument, NULL, 's' },
 		{ "interface", required_argument, NULL, 'i' },
 		{ "dhcp4", required_argument, NULL, '4' },
+		{ "state-dir", required_argument, NULL, 1001 },
+		{ "dhcp6-pd-downstream", required_argument, NULL, 1002 },
 		{ "no-routing", no_argument, NULL, 'R' },
 		{ "dns-listen", required_argument, NULL, 'D' },
 		{ "no-dns", no_argument, NULL, 'N' },

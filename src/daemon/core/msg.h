@@ -52,11 +52,14 @@ enum msg_type {
 	MSG_BIND_END,            /* empty: the table is whole */
 	MSG_RESOLV_SEARCH,       /* struct msg_resolv: the search line changed */
 	MSG_LOG_LEVEL,           /* uint32_t enum log_level: set by a client */
+	MSG_RA_SEND,             /* struct msg_ra_send: an RA of ours on a downstream link */
+	MSG_LEASE_SAVE,          /* struct msg_lease: keep (or, len 0, delete) a lease file */
 
 	/* privileged parent -> engine */
 	MSG_PVD_FILE = 150,      /* struct msg_pvd_file + chan_part + file text */
 	MSG_PVD_FILES_END,       /* struct msg_pvd_files_end: that was every file */
 	MSG_PROC_INFO,           /* struct msg_proc_info: the parent, for status */
+	MSG_LEASE,               /* struct msg_lease: a lease file kept from a past run */
 
 	/* engine -> network-facing process (control/netview.c) */
 	MSG_VIEW_BEGIN = 200,    /* struct msg_view_begin: a new view follows */
@@ -151,6 +154,26 @@ struct msg_rt_ack {
 		struct nl_route route;   /* MSG_RT_ROUTE_* */
 		struct nl_rule rule;     /* MSG_RT_RULE_* */
 	} u;                     /* the request, as sent */
+};
+
+/* A Router Advertisement the engine built (DHCPv6 prefix delegation
+ * downstream): sent to ff02::1 on ifindex with hop limit 255 from the
+ * interface's link-local address (RFC 4861 6.2.6). */
+struct msg_ra_send {
+	int32_t ifindex;
+	uint32_t len;            /* octets of data used, 16..sizeof(data) */
+	uint8_t data[512];       /* the ICMPv6 message, type 134 */
+};
+
+/* A DHCP lease as text (proto/lease6.h), kept by the parent as
+ * state_dir/NAME.lease, written atomically; the parent sends every kept
+ * one at start. NAME is [A-Za-z0-9._-] only. */
+#define MSG_LEASE_TEXT_MAX 3072
+struct msg_lease {
+	char name[32];           /* "dhcp6-eth0" */
+	uint32_t len;            /* octets of text; 0: the lease is gone */
+	uint32_t pad;
+	char text[MSG_LEASE_TEXT_MAX];
 };
 
 struct msg_kernel_error {

@@ -29,6 +29,7 @@
 #include "daemon/core/msg.h"
 #include "daemon/dns/resolv_conf.h"
 #include "daemon/kern/kern.h"
+#include "daemon/dhcp/lease_store.h"
 #include "daemon/pvd/static_files.h"
 
 #define PARENT_RESPAWN_BURST 5       /* restarts in a row without a pause */
@@ -60,6 +61,10 @@ static void parent_other_msg(void *ctx, const struct ipc_msg *m)
 
 		if (ipc_expect(m, sizeof(*r)) == 0 && memchr(r->search, '\0', sizeof(r->search)))
 			resolv_conf_update(&p->rc, r->search);
+		return;
+	}
+	if (m->hdr.type == MSG_LEASE_SAVE) {
+		lease_store_msg(p->cfg->state_dir, m->data, m->hdr.len);
 		return;
 	}
 	if (bind_table_msg(&p->table, m) < 0)
@@ -300,6 +305,7 @@ static int parent_start(struct parent *p)
 			       "CAP_NET_ADMIN): %s", strerror(-r)), r;
 	kern_set_other_cb(p->kern, parent_other_msg, p);
 	static_files_send(kern_chan(p->kern), cfg->pvd_dir);
+	lease_store_send(kern_chan(p->kern), cfg->state_dir);
 	p->bind = bindsock_new(p->base, cfg->socket, &p->table, &r);
 	if (!p->bind)
 		return log_err("cannot listen on the bind socket beside %s: %s", cfg->socket,

@@ -10,6 +10,7 @@
  */
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "daemon/engine/engine_priv.h"
@@ -112,6 +113,63 @@ void engine_dhcp_msg(struct engine *e, const struct ipc_msg *m)
 					m->hdr.len - sizeof(*h));
 	}
 	engine_sync(e);
+}
+
+static struct engine_lease *engine_lease_find(struct engine *e, const char *name)
+{
+	for (size_t i = 0; i < e->n_leases; i++)
+		if (strcmp(e->leases[i].name, name) == 0)
+			return &e->leases[i];
+	return NULL;
+}
+
+/* The engine's copy of what the parent keeps on disk: what it read at
+ * start (MSG_LEASE) and what we saved since, so a link that comes back
+ * finds its lease as a restart does. len 0 forgets it. */
+void engine_lease_put(struct engine *e, const char *name, const char *text, size_t len)
+{
+	struct engine_lease *l = engine_lease_find(e, name);
+	char *copy = NULL;
+
+	if (len && !(copy = malloc(len)))
+		return;
+	if (len)
+		memcpy(copy, text, len);
+	if (!l && len && e->n_leases < VIEW_MAX_LINKS && strlen(name) < sizeof(l->name)) {
+		l = &e->leases[e->n_leases++];
+		strcpy(l->name, name);
+	}
+	if (!l) {
+		free(copy);
+		return;
+	}
+	free(l->text);
+	l->text = copy;
+	l->len = len;
+	if (!len)
+		*l = e->leases[--e->n_leases];
+}
+
+const char *engine_lease_get(struct engine *e, const char *name, size_t *len)
+{
+	struct engine_lease *l = engine_lease_find(e, name);
+
+	if (!l)
+		return NULL;
+	*len = l->len;
+	return l->text;
+}
+
+void engine_lease_msg(struct engine *e, const struct ipc_msg *m)
+{
+	const struct msg_lease *l = (const struct msg_lease *)m->data;
+
+	if (ipc_expect(m, sizeof(*l)) < 0 || !memchr(l->name, '\0', sizeof(l->name)) ||
+	    l->len > sizeof(l->text)) {
+		e->ctr.ipc_errors++;
+		return;
+	}
+	engine_lease_put(e, l->name, l->text, l->len);
 }
 
 void engine_dhcp_stop_all(struct engine *e, bool release)

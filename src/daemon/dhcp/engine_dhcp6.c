@@ -8,15 +8,19 @@
  * period (a refresh that gets no answer lets it lapse), or until no PvD
  * there asks for it any more. An unanswered Information-request is sent
  * again as section 15 says, at most INF_MAX_RT apart (3600 s, or what
- * the server's option 83 says, 21.25). Stateful address assignment
- * (IA_NA) is not implemented.
+ * the server's option 83 says, 21.25). Where an RA has the M flag the
+ * client is stateful instead (engine_dhcp6s.c); its Replies' data is filed
+ * the same way, into the PvDs whose RA had M or O, with the IA_NA
+ * addresses and delegated prefixes as prefixes of those PvDs.
  */
 #include <arpa/inet.h>
+#include <linux/if_addr.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/rand.h"
+#include "daemon/dhcp/engine_dhcp6.h"
 #include "daemon/engine/engine_priv.h"
 #include "proto/dhcp6.h"
 
@@ -26,27 +30,6 @@
 #define D6_REFRESH_MIN 600u          /* IRT_MINIMUM */
 #define D6_GRACE (120 * NS)
 
-enum d6_state { D6_REQUESTING, D6_DONE };
-
-struct engine_dhcp6 {
-	struct engine *e;
-	int ifindex;
-	uint8_t duid[16];
-	size_t duid_len;
-	enum d6_state state;
-	bool has_data;
-	uint32_t xid;
-	uint64_t start_ns, rt_ns, valid_until, refresh_at;
-	uint64_t mrt_ns;             /* INF_MAX_RT: a server may change it (21.25) */
-	uint32_t refresh;
-	struct in6_addr server;
-	struct event *timer;
-	struct dhcp6_msg *reply, *rx;
-	uint64_t rx_ok, rx_dropped, replies;
-	uint64_t attached[8];
-	size_t n_attached;
-};
-
 static struct engine_dhcp6 *d6_find(struct engine *e, int ifindex)
 {
 	for (size_t i = 0; i < e->n_dhcp6; i++)
@@ -55,7 +38,7 @@ static struct engine_dhcp6 *d6_find(struct engine *e, int ifindex)
 	return NULL;
 }
 
-static void d6_arm(struct engine_dhcp6 *c, uint64_t d)
+void d6_arm(struct engine_dhcp6 *c, uint64_t d)
 {
 	struct timeval tv = { .tv_sec = (time_t)(d / NS), .tv_usec = (suseconds_t)(d % NS / 1000) };
 
@@ -114,6 +97,13 @@ static void d6_timer(evutil_socket_t fd, short what, void *arg)
 	struct engine_dhcp6 *c = arg;
 	uint64_t now = log_now_ns();
 
+	(void)fd;
+	(void)what;
+	if (c->stateful) {
+		d6s_timer(c, now);
+		engine_sync(c->e);
+		return;
+	}
 	if (c->state == D6_DONE)
 		d6_begin(c);             /* refresh time reached */
 	if (c->has_data && now >= c->valid_until) {
@@ -131,7 +121,7 @@ static void d6_timer(evutil_socket_t fd, short what, void *arg)
 	engine_sync(c->e);
 }
 
-static void d6_drop(struct engine_dhcp6 *c, const char *why)
+void d6_drop(struct engine_dhcp6 *c, const char *why)
 {
 	uint64_t sup = 0;
 
@@ -149,6 +139,10 @@ void engine_dhcp6_rx(struct engine *e, int ifindex, const struct in6_addr *from,
 
 	if (!c)
 		return;
+	if (c->stateful) {
+		d6s_rx(c, from, data, len);
+		return;
+	}
 	if (dhcp6_parse_reply(data, len, c->rx, &why) < 0) {
 		d6_drop(c, dhcp6_error_name(why));
 		return;
@@ -182,6 +176,35 @@ void engine_dhcp6_rx(struct engine *e, int ifindex, const struct in6_addr *from,
 	engine_dhcp6_attach(e, c);
 }
 
+/* The stateful lease in a PvD (RFC 8801 3.4.1): each IA_NA address as a
+ * /128 and each delegated prefix as a prefix of the upstream interface,
+ * with their valid lifetimes, and each sub-prefix numbered downstream as
+ * an on-link route of that interface, so the PvD's table reaches it. */
+static int d6_lease_items(struct pvd *p, struct engine_dhcp6 *c)
+{
+	uint64_t now = log_now_ns();
+	const struct dhcp6_iaaddr *a;
+	uint64_t exp;
+	uint32_t left;
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && i < c->lease.n_na + c->lease.n_pd; i++) {
+		a = i < c->lease.n_na ? &c->lease.na[i] : &c->lease.pd[i - c->lease.n_na];
+		left = d6s_left(c, a->valid, now);
+		exp = left == DHCP6_INFINITY ? PVD_NEVER : now + (uint64_t)left * NS;
+		if (left)
+			r = pvd_add_prefix(p, PVD_SRC_DHCPV6, c->ifindex, &a->addr, a->plen, left, exp);
+	}
+	for (size_t i = 0; r == 0 && c->lease.n_pd && i < c->n_down; i++) {
+		left = d6s_left(c, c->lease.pd[0].valid, now);
+		exp = left == DHCP6_INFINITY ? PVD_NEVER : now + (uint64_t)left * NS;
+		if (left)
+			r = pvd_add_route(p, PVD_SRC_DHCPV6, c->down[i].ifindex, &c->down[i].subnet,
+					  64, NULL, left, exp);
+	}
+	return r;
+}
+
 static int d6_items(struct pvd *p, struct engine_dhcp6 *c)
 {
 	const struct dhcp6_msg *m = c->reply;
@@ -199,7 +222,7 @@ static int d6_items(struct pvd *p, struct engine_dhcp6 *c)
 		r = pvd_add_ntp(p, PVD_SRC_DHCPV6, c->ifindex, &m->sntp[i], life, exp);
 	if (r == 0 && m->has_captive_portal)
 		r = pvd_set_captive_portal(p, PVD_SRC_DHCPV6, m->captive_portal);
-	return r;
+	return r == 0 && c->bound ? d6_lease_items(p, c) : r;
 }
 
 /* RFC 8801 3.4.1: every PvD on the interface whose RA had O = 1. */
@@ -215,7 +238,8 @@ void engine_dhcp6_attach(struct engine *e, struct engine_dhcp6 *c)
 	if (!c->has_data)
 		return;
 	TAILQ_FOREACH(p, &e->store.pvds, e) {
-		if (p->origin != PVD_SRC_RA || !p->other || !pvd_on_ifindex(p, c->ifindex) ||
+		if (p->origin != PVD_SRC_RA || !(p->other || p->managed) ||
+		    !pvd_on_ifindex(p, c->ifindex) ||
 		    c->n_attached == 8)
 			continue;
 		if (d6_items(p, c) < 0)
@@ -224,20 +248,35 @@ void engine_dhcp6_attach(struct engine *e, struct engine_dhcp6 *c)
 	}
 }
 
-static bool d6_wanted(struct engine *e, int ifindex)
+/* 0: no client; 1: stateless (an RA with O only); 2: stateful (an RA
+ * with M, RFC 4861 4.2: addresses are available by DHCPv6). Interfaces we
+ * number from a delegated prefix are ours to advertise, not clients. */
+static int d6_wanted(struct engine *e, int ifindex)
 {
 	const struct view_link *l = view_link(&e->view, ifindex);
 	struct pvd *p;
+	int mode = 0;
 
-	if (!l || !l->up || !l->managed || l->link.hwlen != 6)
-		return false;
+	if (!l || !l->up || !l->managed || l->link.hwlen != 6 ||
+	    d6pd_is_downstream(e, l->link.name))
+		return 0;
 	TAILQ_FOREACH(p, &e->store.pvds, e)
-		if (p->origin == PVD_SRC_RA && p->other && pvd_on_ifindex(p, ifindex))
-			return true;
-	return false;
+		if (p->origin == PVD_SRC_RA && pvd_on_ifindex(p, ifindex))
+			mode = p->managed ? 2 : p->other && mode == 0 ? 1 : mode;
+	return mode;
 }
 
-static struct engine_dhcp6 *d6_new(struct engine *e, int ifindex)
+/* RFC 8415 21.4: an IAID stable across restarts: from the interface name. */
+static uint32_t d6_iaid(const char *ifname)
+{
+	uint32_t h = 2166136261u;
+
+	for (const char *p = ifname; *p; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	return h;
+}
+
+static struct engine_dhcp6 *d6_new(struct engine *e, int ifindex, bool stateful)
 {
 	const struct view_link *l = view_link(&e->view, ifindex);
 	struct engine_dhcp6 *c = calloc(1, sizeof(*c));
@@ -247,62 +286,112 @@ static struct engine_dhcp6 *d6_new(struct engine *e, int ifindex)
 		return NULL;
 	c->e = e;
 	c->ifindex = ifindex;
+	c->stateful = stateful;
+	c->want_pd = stateful && e->n_pd_down > 0;
+	snprintf(c->ifname, sizeof(c->ifname), "%s", l->link.name);
+	c->iaid = d6_iaid(c->ifname);
 	c->duid_len = dhcp6_duid_ll(c->duid, sizeof(c->duid), l->link.hwaddr, l->link.hwlen);
 	c->mrt_ns = (uint64_t)DHCP6_INF_MAX_RT_DEFAULT * NS;
 	c->reply = calloc(1, sizeof(*c->reply));
 	c->rx = calloc(1, sizeof(*c->rx));
+	c->adv = calloc(1, sizeof(*c->adv));
 	c->timer = evtimer_new(e->base, d6_timer, c);
-	if (!c->reply || !c->rx || !c->timer || !c->duid_len) {
+	if (!c->reply || !c->rx || !c->adv || !c->timer || !c->duid_len) {
 		if (c->timer)
 			event_free(c->timer);
 		free(c->reply);
 		free(c->rx);
+		free(c->adv);
 		free(c);
 		return NULL;
 	}
 	engine_send(e, MSG_DHCP_OPEN, &open, sizeof(open));
+	if (stateful) {
+		d6s_start(c);
+		return c;
+	}
 	d6_begin(c);
 	/* RFC 8415 18.2.6: a random delay of up to INF_MAX_DELAY (1 s). */
 	d6_arm(c, (uint64_t)(rand_u32() % 1000) * 1000000ull);
 	return c;
 }
 
-static void d6_free(struct engine *e, struct engine_dhcp6 *c)
+static void d6_free(struct engine *e, struct engine_dhcp6 *c, bool release)
 {
 	struct msg_dhcp close_ = { .ifindex = c->ifindex, .family = AF_INET6 };
 
 	for (size_t i = 0; i < e->n_dhcp6; i++)
 		if (e->dhcp6[i] == c)
 			e->dhcp6[i] = e->dhcp6[--e->n_dhcp6];
+	if (c->stateful)
+		d6s_stop(c, release);
 	c->has_data = false;
 	engine_dhcp6_attach(e, c);
 	engine_send(e, MSG_DHCP_CLOSE, &close_, sizeof(close_));
 	event_free(c->timer);
+	if (c->ra_timer)
+		event_free(c->ra_timer);
 	free(c->reply);
 	free(c->rx);
+	free(c->adv);
 	free(c);
 }
 
 void engine_dhcp6_after_ra(struct engine *e, int ifindex)
 {
 	struct engine_dhcp6 *c = d6_find(e, ifindex);
-	bool want = d6_wanted(e, ifindex);
+	const struct view_link *l = view_link(&e->view, ifindex);
+	int want = d6_wanted(e, ifindex);
 
+	/* M cleared (or set) while the link stays up: the network no longer
+	 * offers (or now offers) addresses: Release them (18.2.7). */
+	if (c && want && c->stateful != (want == 2)) {
+		d6_free(e, c, true);
+		c = NULL;
+	}
 	if (want && !c && e->n_dhcp6 < VIEW_MAX_LINKS) {
-		c = d6_new(e, ifindex);
+		c = d6_new(e, ifindex, want == 2);
 		if (c)
 			e->dhcp6[e->n_dhcp6++] = c;
 	} else if (!want && c) {
-		d6_free(e, c);
+		d6_free(e, c, l && l->up);
 	} else if (c) {
 		engine_dhcp6_attach(e, c);
 	}
 }
 
+/* mifd stops: no Release, so that the next start Confirms the same lease
+ * (the addresses go, as SLAAC's do; the file stays). */
 void engine_dhcp6_stop_all(struct engine *e)
 {
 	while (e->n_dhcp6)
-		d6_free(e, e->dhcp6[0]);
+		d6_free(e, e->dhcp6[0], false);
+}
+
+void engine_dhcp6_pd_downstream(struct engine *e, const char *ifname)
+{
+	if (e->n_pd_down < CORE_MAX_IFACES && strlen(ifname) < sizeof(e->pd_down[0]) &&
+	    !d6pd_is_downstream(e, ifname))
+		strcpy(e->pd_down[e->n_pd_down++], ifname);
+}
+
+/* The kernel's word on an address: a DAD failure on an IA_NA address. */
+void engine_dhcp6_addr(struct engine *e, const struct nl_addr *a)
+{
+	struct engine_dhcp6 *c = a->family == AF_INET6 ? d6_find(e, a->ifindex) : NULL;
+
+	if (c && c->stateful)
+		d6s_addr_flags(c, (const struct in6_addr *)a->addr,
+			       (a->flags & IFA_F_DADFAILED) != 0);
+}
+
+bool engine_dhcp6_owns(struct engine *e, int ifindex, const uint8_t addr[16])
+{
+	for (size_t i = 0; i < e->n_dhcp6; i++)
+		if (e->dhcp6[i]->stateful && d6s_owns(e->dhcp6[i], addr) &&
+		    (e->dhcp6[i]->ifindex == ifindex || e->dhcp6[i]->n_down))
+			return true;
+	return false;
 }
 
 static json_t *d6_policy(const struct dhcp6_msg *m)
@@ -338,7 +427,65 @@ static json_t *d6_dnssel(const struct dhcp6_msg *m)
 	return a;
 }
 
-static json_t *d6_json(const struct engine_dhcp6 *c, bool timers)
+static const char *const d6_state_names[] = {
+	[D6_REQUESTING] = "requesting", [D6_DONE] = "done", [D6_SOLICIT] = "soliciting",
+	[D6_REQUEST] = "requesting", [D6_BOUND] = "bound", [D6_RENEW] = "renewing",
+	[D6_REBIND] = "rebinding", [D6_CONFIRM] = "confirming", [D6_DECLINE] = "declining",
+};
+
+static json_t *d6_iaaddr_json(const struct engine_dhcp6 *c, const struct dhcp6_iaaddr *a,
+			      bool pd, bool timers, uint64_t now)
+{
+	char s[INET6_ADDRSTRLEN + 4];
+	json_t *o;
+
+	inet_ntop(AF_INET6, &a->addr, s, INET6_ADDRSTRLEN);
+	if (pd)
+		snprintf(s + strlen(s), 5, "/%u", a->plen);
+	o = json_pack("{s:s,s:I,s:I}", pd ? "prefix" : "address", s,
+		      "preferred_lifetime", (json_int_t)a->preferred,
+		      "valid_lifetime", (json_int_t)a->valid);
+	if (timers)
+		json_object_update_new(o, json_pack("{s:I,s:I}",
+			"preferred_in", (json_int_t)d6s_left(c, a->preferred, now),
+			"valid_in", (json_int_t)d6s_left(c, a->valid, now)));
+	return o;
+}
+
+/* IA_NA addresses and delegated prefixes with their lifetimes (as the
+ * server gave them; with timers, what is left), and where each delegated
+ * prefix is numbered downstream. */
+static void d6_lease_json(const struct engine_dhcp6 *c, bool timers, json_t *o)
+{
+	uint64_t now = log_now_ns();
+	json_t *na = json_array(), *pd = json_array();
+	char s[INET6_ADDRSTRLEN + 4], ifb[16];
+
+	for (size_t i = 0; c->bound && i < c->lease.n_na; i++)
+		json_array_append_new(na, d6_iaaddr_json(c, &c->lease.na[i], false, timers, now));
+	for (size_t i = 0; c->bound && i < c->lease.n_pd; i++) {
+		json_t *p = d6_iaaddr_json(c, &c->lease.pd[i], true, timers, now), *d = json_array();
+
+		for (size_t k = 0; i == 0 && k < c->n_down; k++) {
+			inet_ntop(AF_INET6, &c->down[k].subnet, s, INET6_ADDRSTRLEN);
+			strcat(s, "/64");
+			json_array_append_new(d, json_pack("{s:s,s:s}", "interface",
+				view_ifname(&c->e->view, c->down[k].ifindex, ifb, sizeof(ifb)),
+				"prefix", s));
+		}
+		json_object_set_new(p, "downstream", d);
+		json_array_append_new(pd, p);
+	}
+	json_object_update_new(o, json_pack("{s:s,s:o,s:o,s:I,s:I}", "mode", "stateful",
+		"addresses", na, "delegated_prefixes", pd, "t1", (json_int_t)c->lease.t1,
+		"t2", (json_int_t)c->lease.t2));
+	if (timers && c->bound)
+		json_object_update_new(o, json_pack("{s:I,s:I}",
+			"renew_in", (json_int_t)d6s_left(c, c->lease.t1, now),
+			"rebind_in", (json_int_t)d6s_left(c, c->lease.t2, now)));
+}
+
+static json_t *d6_json_stateless(const struct engine_dhcp6 *c, bool timers)
 {
 	char s[INET6_ADDRSTRLEN];
 	uint64_t now = log_now_ns();
@@ -355,6 +502,24 @@ static json_t *d6_json(const struct engine_dhcp6 *c, bool timers)
 		json_object_set_new(o, "refresh_in", json_integer(c->refresh_at > now ?
 				    (json_int_t)((c->refresh_at - now) / NS) : 0));
 	return o;
+}
+
+static json_t *d6_json(const struct engine_dhcp6 *c, bool timers)
+{
+	if (c->stateful) {
+		/* Without timers, only what changes with the lease (the digest). */
+		json_t *o = json_pack("{s:s}", "state", !timers ? (c->bound ? "bound" : "unbound") :
+				      d6_state_names[c->state]);
+		char s[INET6_ADDRSTRLEN];
+
+		d6_lease_json(c, timers, o);
+		if (c->bound) {
+			inet_ntop(AF_INET6, &c->server, s, sizeof(s));
+			json_object_set_new(o, "server", json_string(s));
+		}
+		return o;
+	}
+	return d6_json_stateless(c, timers);
 }
 
 void engine_dhcp6_pvd_json(struct engine *e, const struct pvd *p, bool timers, json_t *o)
@@ -377,6 +542,11 @@ void engine_dhcp6_pvd_digest(struct engine *e, const struct pvd *p, struct hash2
 	hash2_u64(h, !c ? 0 : c->has_data ? 2 : 1);
 	if (!c || !c->has_data)
 		return;
+	hash2_u64(h, (uint64_t)c->stateful << 32 | c->bound);
+	if (c->stateful) {
+		hash2_bytes(h, &c->lease, sizeof(c->lease));
+		hash2_bytes(h, c->down, c->n_down * sizeof(c->down[0]));
+	}
 	m = c->reply;
 	hash2_bytes(h, &c->server, sizeof(c->server));
 	hash2_u64(h, (uint64_t)c->refresh << 32 | m->n_dnssel);
@@ -414,6 +584,18 @@ json_t *engine_dhcp6_status_json(struct engine *e)
 			"received", (json_int_t)c->rx_ok, "dropped", (json_int_t)c->rx_dropped,
 			"replies", (json_int_t)c->replies,
 			"inf_max_rt", (json_int_t)(c->mrt_ns / NS)));
+		if (c->stateful)
+			json_object_set_new(o, "counters", json_pack(
+				"{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
+				"solicits", (json_int_t)c->solicits,
+				"advertises", (json_int_t)c->advertises,
+				"requests", (json_int_t)c->requests, "renews", (json_int_t)c->renews,
+				"rebinds", (json_int_t)c->rebinds, "confirms", (json_int_t)c->confirms,
+				"declines", (json_int_t)c->declines,
+				"releases", (json_int_t)c->releases,
+				"reconfigure_accepted", (json_int_t)c->reconf_accepted,
+				"reconfigure_ignored", (json_int_t)c->reconf_ignored,
+				"downstream_ras", (json_int_t)c->ras_sent));
 		json_array_append_new(a, o);
 	}
 	return a;

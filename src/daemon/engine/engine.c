@@ -227,6 +227,7 @@ static void engine_on_addr(struct engine *e, const struct ipc_msg *m, bool gone)
 	} else {
 		r = view_addr_set(&e->view, a);
 		engine_slaac_addr_flags(e, a);
+		engine_dhcp6_addr(e, a);
 	}
 	if (r > 0 && e->view.synced)
 		engine_addr_changed(e, a);
@@ -295,6 +296,9 @@ static void engine_dispatch(struct engine *e, const struct ipc_msg *m)
 		break;
 	case MSG_PVD_FILES_END:
 		engine_static_end(e, m);
+		break;
+	case MSG_LEASE:
+		engine_lease_msg(e, m);
 		break;
 	case MSG_PROC_INFO:
 		if (ipc_expect(m, sizeof(e->parent)) < 0 ||
@@ -389,6 +393,8 @@ void engine_free(struct engine *e)
 	/* Clients still running (the caller did not release them): freed,
 	 * nothing sent. */
 	engine_dhcp_stop_all(e, false);
+	for (size_t i = 0; i < e->n_leases; i++)
+		free(e->leases[i].text);
 	engine_conn_free(e);
 	engine_net_free(e);
 	chan_free(e->ch);

@@ -98,6 +98,14 @@ struct engine {
 	json_t *static_texts;        /* [{"name", "text"}] until loaded */
 	struct chan_text static_text;  /* a MSG_PVD_FILE arriving in pieces */
 	struct msg_proc_info parent;   /* pid 0 until the parent says */
+	char pd_down[CORE_MAX_IFACES][16];   /* DHCPv6-PD downstream interfaces */
+	size_t n_pd_down;
+	struct engine_lease {          /* leases kept between runs, by name */
+		char name[32];
+		char *text;
+		size_t len;
+	} leases[VIEW_MAX_LINKS];
+	size_t n_leases;
 };
 
 /* engine_slaac.c */
@@ -150,6 +158,12 @@ void engine_dhcp6_stop_all(struct engine *e);
 void engine_dhcp6_pvd_json(struct engine *e, const struct pvd *p, bool timers, json_t *o);
 void engine_dhcp6_pvd_digest(struct engine *e, const struct pvd *p, struct hash2 *h);
 json_t *engine_dhcp6_status_json(struct engine *e);
+void engine_dhcp6_addr(struct engine *e, const struct nl_addr *a);
+bool engine_dhcp6_owns(struct engine *e, int ifindex, const uint8_t addr[16]);
+/* engine_dhcp.c: the lease texts kept between runs (MSG_LEASE). */
+void engine_lease_put(struct engine *e, const char *name, const char *text, size_t len);
+const char *engine_lease_get(struct engine *e, const char *name, size_t *len);
+void engine_lease_msg(struct engine *e, const struct ipc_msg *m);
 
 /* engine_route.c, engine_route_get.c */
 void engine_route_sync(struct engine *e);
