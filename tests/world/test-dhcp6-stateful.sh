@@ -60,7 +60,7 @@ cat >"$WORLD_TMP/kea/kea6.json" <<JSON
     "pools": [ { "pool": "2001:db8:10::100-2001:db8:10::1ff" } ],
     "pd-pools": [ { "prefix": "2001:db8:f000::", "prefix-len": 48, "delegated-len": 56 } ],
     "option-data": [ { "name": "dns-servers", "data": "2001:db8:10::53" } ] } ],
-  "loggers": [ { "name": "kea-dhcp6", "severity": "DEBUG", "debuglevel": 40,
+  "loggers": [ { "name": "kea-dhcp6", "severity": "DEBUG", "debuglevel": 99,
                  "output_options": [ { "output": "$WORLD_TMP/kea/kea.log" } ] } ]
 } }
 JSON
@@ -105,8 +105,13 @@ SUB1=${SUB%/64}1
 has_addr() { world_exec h ip -6 addr show dev "$1" | grep -q "inet6 $2 "; }
 world_wait_for "$ADDR on h:eth0" 5 has_addr eth0 "$ADDR/128"
 world_wait_for "$SUB1/64 on h:eth1" 5 has_addr eth1 "$SUB1/64"
-world_ctl pvd show "$(jq -r .id <<<"$pvdA")" | grep -q "$PFX" ||
-	world_fail "mifctl pvd show does not print the delegated prefix"
+show=$(world_ctl pvd show "$(jq -r .id <<<"$pvdA")")
+grep -Eq "address $ADDR +preferred 40s valid 60s" <<<"$show" &&
+	grep -Eq "delegated $PFX +preferred 40s valid 60s" <<<"$show" &&
+	grep -q "downstream $SUB on eth1" <<<"$show" ||
+	world_fail "mifctl pvd show lacks the lease: $show"
+world_ctl status | grep -Eq "^  delegated prefix $PFX valid [0-9]+s left" ||
+	world_fail "mifctl status lacks the delegated prefix: $(world_ctl status)"
 world_log "ok: IA_NA and IA_PD from Kea filed into A's PvD, the /56 numbered on eth1"
 
 # The host behind h forms an address from our RA and reaches server-A
@@ -200,7 +205,7 @@ gone() { ! world_exec h ip -6 addr show | grep -q "2001:db8:f000:\|$ADDR/128"; }
 world_wait_for "the IA_NA address and the downstream address removed" 5 gone
 world_wait_for "d's default route through h withdrawn" 10 \
 	bash -c "! ip -n $(world_ns d) -6 route show default | grep -q 'dev eth0'"
-grep -q "DHCPV6 Release\|DHCP6_RELEASE\|Release" "$WORLD_TMP/kea/kea.log" ||
+grep -q "DHCP6_RELEASE_NA " "$WORLD_TMP/kea/kea.log" && grep -q "DHCP6_RELEASE_PD " "$WORLD_TMP/kea/kea.log" ||
 	world_fail "Kea saw no Release"
 [ ! -e "$STATE/dhcp6-eth0.lease" ] || world_fail "the released lease is still kept"
 world_log "ok: M cleared: released, downstream prefix withdrawn"
