@@ -148,10 +148,21 @@ static int lease6_entry(char **tok, size_t n, bool pd, struct dhcp6_iaaddr *a)
 	return 0;
 }
 
-static int lease6_line(char **tok, size_t n, struct lease6 *l)
+/* The keys that may appear once (na, pd: up to DHCP6_MAX_IA_ADDRS). */
+static const char *const lease6_once[] = { "duid", "server-id", "server", "bound", "t1", "t2",
+					   "key" };
+
+static int lease6_line(char **tok, size_t n, struct lease6 *l, unsigned *seen)
 {
 	const char *k = tok[0];
 	uint64_t v;
+
+	for (unsigned i = 0; i < sizeof(lease6_once) / sizeof(lease6_once[0]); i++)
+		if (strcmp(k, lease6_once[i]) == 0) {
+			if (*seen & (1u << i))
+				return -1;   /* twice: not a file we wrote */
+			*seen |= 1u << i;
+		}
 
 	if (strcmp(k, "duid") == 0 && n == 2)
 		return lease6_hex(tok[1], l->duid, sizeof(l->duid), &l->duid_len);
@@ -170,7 +181,7 @@ static int lease6_line(char **tok, size_t n, struct lease6 *l)
 	if (strcmp(k, "pd") == 0 && l->n_pd < DHCP6_MAX_IA_ADDRS &&
 	    lease6_entry(tok, n, true, &l->pd[l->n_pd]) == 0)
 		return l->n_pd++, 0;
-	if (strcmp(k, "key") == 0 && n == 3 && !l->has_key) {
+	if (strcmp(k, "key") == 0 && n == 3) {
 		size_t kl;
 
 		if (lease6_hex(tok[1], l->key, sizeof(l->key), &kl) < 0 || kl != sizeof(l->key) ||
@@ -187,6 +198,7 @@ int lease6_parse(const char *text, size_t len, struct lease6 *out, int *line)
 	struct lease6 l;
 	const char *p = text, *end = text + len;
 	int no = 0;
+	unsigned seen = 0;
 	bool ended = false;
 
 	if (!text || !out)
@@ -215,7 +227,7 @@ int lease6_parse(const char *text, size_t len, struct lease6 *out, int *line)
 		}
 		if (n == 1 && strcmp(tok[0], "end") == 0)
 			ended = true;
-		else if (n == 0 || lease6_line(tok, n, &l) < 0)
+		else if (n == 0 || lease6_line(tok, n, &l, &seen) < 0)
 			goto bad;
 	}
 	/* Nothing after "end"; the identities and at least one binding. */

@@ -75,6 +75,8 @@ static void test_corrupt(void **state)
 		{ "mif-dhcp6-lease 1\nduid 0003\nwhat 1\nend\n", 3 },
 		{ "mif-dhcp6-lease 1\nduid 0003\nt1 99999999999\nend\n", 3 },
 		{ "\x01\x02garbage", 1 },
+		/* found by fuzz_lease6: a key given twice */
+		{ "mif-dhcp6-lease 1\nduid 01\nduid 0003\nend\n", 3 },
 	};
 	struct lease6 l;
 	int line;
