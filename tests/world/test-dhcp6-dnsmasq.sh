@@ -72,4 +72,36 @@ grep -q "DHCPCONFIRM(eth0)" "$WORLD_TMP/dnsmasq-v6.log" || world_fail "dnsmasq s
 mif_status | jq -e '.dhcp.dhcpv6[0].counters.confirms >= 1 and .dhcp.dhcpv6[0].counters.solicits == 0' \
 	>/dev/null || world_fail "the restart solicited instead of confirming"
 world_log "ok: restart confirmed $ADDR"
+
+# A link change (carrier lost and back): Confirm again (18.2.12), same address.
+n0=$(mif_status | jq '.dhcp.dhcpv6[0].counters.confirms')
+world_exec h ip link set eth0 down
+world_wait_for "the address removed with the link" 5 gone
+world_exec h ip link set eth0 up
+mif_expect "after the link came back: the same address" 20 \
+	"$E0[0].dhcpv6.state == \"bound\" and $E0[0].dhcpv6.addresses[0].address == \"$ADDR\""
+world_wait_for "$ADDR back on h:eth0 after the link change" 5 has_addr
+mif_status | jq -e ".dhcp.dhcpv6[0].counters.confirms > 0 and .dhcp.dhcpv6[0].counters.solicits == 0" \
+	>/dev/null || world_fail "the link change did not Confirm (confirms before: $n0)"
+[ "$(grep -c 'reusing the kept lease (Confirm)' "$WORLD_TMP/mifd.log")" = 2 ] ||
+	world_fail "the link change did not reuse the kept lease"
+world_log "ok: link change confirmed $ADDR"
+
+# Someone else takes the address while mifd is stopped: at the next start
+# the kernel's DAD fails on it; mifd Declines it (18.2.8) and gets another.
+kill -TERM "$WORLD_MIFD_PID"
+world_wait_for "mifd stopped" 10 bash -c "! kill -0 $WORLD_MIFD_PID 2>/dev/null"
+WORLD_MIFD_PID=""
+ip -n "$(world_ns r1)" addr add "$ADDR/64" dev eth0
+world_mifd h --state-dir "$STATE" --dhcp6-pd-downstream eth1
+declined() { mif_status | jq -e '.dhcp.dhcpv6[0].counters.declines == 1' >/dev/null; }
+world_wait_for "the duplicate address declined" 20 declined
+mif_expect "a new address after the Decline" 30 \
+	"$E0[0].dhcpv6.state == \"bound\" and ($E0[0].dhcpv6.addresses | length) == 1
+	 and $E0[0].dhcpv6.addresses[0].address != \"$ADDR\""
+grep -q "DHCPDECLINE(eth0)" "$WORLD_TMP/dnsmasq-v6.log" || world_fail "dnsmasq saw no Decline"
+grep -q "is a duplicate: declining it" "$WORLD_TMP/mifd.log" || world_fail "no log line for the Decline"
+world_exec h ip -6 addr show dev eth0 | grep -q "inet6 $ADDR/128" &&
+	world_fail "the declined address is still on h:eth0"
+world_log "ok: duplicate $ADDR declined, now $(mif_pvds | jq -r "$E0[0].dhcpv6.addresses[0].address")"
 world_pass

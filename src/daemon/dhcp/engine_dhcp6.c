@@ -375,14 +375,16 @@ void engine_dhcp6_pd_downstream(struct engine *e, const char *ifname)
 		strcpy(e->pd_down[e->n_pd_down++], ifname);
 }
 
-/* The kernel's word on an address: a DAD failure on an IA_NA address. */
-void engine_dhcp6_addr(struct engine *e, const struct nl_addr *a)
+/* The kernel's word on an IA_NA address: DAD failed when it says so, or
+ * when the address goes while still tentative (the kernel deletes a
+ * duplicate that has a finite lifetime instead of flagging it). */
+void engine_dhcp6_addr(struct engine *e, const struct nl_addr *a, bool gone)
 {
 	struct engine_dhcp6 *c = a->family == AF_INET6 ? d6_find(e, a->ifindex) : NULL;
 
 	if (c && c->stateful)
-		d6s_addr_flags(c, (const struct in6_addr *)a->addr,
-			       (a->flags & IFA_F_DADFAILED) != 0);
+		d6s_addr_event(c, (const struct in6_addr *)a->addr, gone,
+			       (a->flags & IFA_F_TENTATIVE) != 0, (a->flags & IFA_F_DADFAILED) != 0);
 }
 
 bool engine_dhcp6_owns(struct engine *e, int ifindex, const uint8_t addr[16])

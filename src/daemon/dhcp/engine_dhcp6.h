@@ -63,6 +63,7 @@ struct engine_dhcp6 {
 	bool bound;
 	uint64_t bound_ns, t1_at, t2_at, end_ns;
 	struct in6_addr declined;
+	bool dad_done[DHCP6_MAX_IA_ADDRS];   /* the kernel showed lease.na[i] usable */
 	struct d6_downstream down[D6_MAX_DOWNSTREAM];
 	size_t n_down;
 	struct event *ra_timer;      /* RAs on the downstream interfaces */
@@ -77,7 +78,8 @@ void d6s_timer(struct engine_dhcp6 *c, uint64_t now);
 void d6s_rx(struct engine_dhcp6 *c, const struct in6_addr *from, const uint8_t *data,
 	    size_t len);
 void d6s_stop(struct engine_dhcp6 *c, bool release);
-void d6s_addr_flags(struct engine_dhcp6 *c, const struct in6_addr *a, bool dadfailed);
+void d6s_addr_event(struct engine_dhcp6 *c, const struct in6_addr *a, bool gone, bool tentative,
+		    bool dadfailed);
 bool d6s_owns(const struct engine_dhcp6 *c, const uint8_t addr[16]);
 void d6_arm(struct engine_dhcp6 *c, uint64_t d);
 void d6_drop(struct engine_dhcp6 *c, const char *why);

@@ -197,6 +197,8 @@ static void d6s_apply(struct engine_dhcp6 *c, uint64_t now)
 {
 	uint32_t valid = 0;
 
+	if (!c->bound)
+		memset(c->dad_done, 0, sizeof(c->dad_done));
 	for (size_t i = 0; i < c->lease.n_na; i++)
 		d6s_program(c, &c->lease.na[i], true, now);
 	for (size_t i = 0; i < c->lease.n_na; i++)
@@ -297,6 +299,16 @@ static void d6s_reply_bind(struct engine_dhcp6 *c, const struct in6_addr *from, 
 			kept |= IN6_ARE_ADDR_EQUAL(&l.na[j].addr, &c->lease.na[i].addr);
 		if (!kept)
 			d6s_program(c, &c->lease.na[i], false, now);
+	}
+	/* What the kernel said about each address stays with the address. */
+	{
+		bool done[DHCP6_MAX_IA_ADDRS] = { false };
+
+		for (size_t j = 0; j < l.n_na; j++)
+			for (size_t i = 0; c->bound && i < c->lease.n_na; i++)
+				if (IN6_ARE_ADDR_EQUAL(&l.na[j].addr, &c->lease.na[i].addr))
+					done[j] = c->dad_done[i];
+		memcpy(c->dad_done, done, sizeof(done));
 	}
 	if (c->state == D6_RENEW)
 		c->renews++;
@@ -556,21 +568,27 @@ void d6s_stop(struct engine_dhcp6 *c, bool release)
 }
 
 /* RFC 4862 5.4.5 via the kernel's DAD: 18.2.8, Decline the address. */
-void d6s_addr_flags(struct engine_dhcp6 *c, const struct in6_addr *a, bool dadfailed)
+void d6s_addr_event(struct engine_dhcp6 *c, const struct in6_addr *a, bool gone, bool tentative,
+		    bool dadfailed)
 {
 	uint64_t now = log_now_ns();
 	char s[INET6_ADDRSTRLEN];
 
-	if (!dadfailed || !c->bound)
+	if (!c->bound)
 		return;
 	for (size_t i = 0; i < c->lease.n_na; i++) {
 		if (!IN6_ARE_ADDR_EQUAL(&c->lease.na[i].addr, a))
 			continue;
+		if (!gone && !tentative && !dadfailed)
+			c->dad_done[i] = true;
+		if (!dadfailed && !(gone && !c->dad_done[i]))
+			return;
 		inet_ntop(AF_INET6, a, s, sizeof(s));
 		log_warn("dhcp6 on %s: %s is a duplicate: declining it", c->ifname, s);
 		d6s_program(c, &c->lease.na[i], false, now);
 		c->declined = *a;
 		c->lease.na[i] = c->lease.na[--c->lease.n_na];
+		c->dad_done[i] = c->dad_done[c->lease.n_na];
 		c->declines++;
 		engine_dhcp6_attach(c->e, c);
 		d6s_begin(c, D6_DECLINE, 0);

@@ -158,7 +158,7 @@ void engine_dhcp6_stop_all(struct engine *e);
 void engine_dhcp6_pvd_json(struct engine *e, const struct pvd *p, bool timers, json_t *o);
 void engine_dhcp6_pvd_digest(struct engine *e, const struct pvd *p, struct hash2 *h);
 json_t *engine_dhcp6_status_json(struct engine *e);
-void engine_dhcp6_addr(struct engine *e, const struct nl_addr *a);
+void engine_dhcp6_addr(struct engine *e, const struct nl_addr *a, bool gone);
 bool engine_dhcp6_owns(struct engine *e, int ifindex, const uint8_t addr[16]);
 /* engine_dhcp.c: the lease texts kept between runs (MSG_LEASE). */
 void engine_lease_put(struct engine *e, const char *name, const char *text, size_t len);
