@@ -92,7 +92,8 @@ world_log "ok: link change confirmed $ADDR"
 kill -TERM "$WORLD_MIFD_PID"
 world_wait_for "mifd stopped" 10 bash -c "! kill -0 $WORLD_MIFD_PID 2>/dev/null"
 WORLD_MIFD_PID=""
-ip -n "$(world_ns r1)" addr add "$ADDR/64" dev eth0
+# nodad: r1 holds it at once (a tentative one would lose DAD to h's instead).
+world_addr r1 eth0 "$ADDR/64"
 world_mifd h --state-dir "$STATE" --dhcp6-pd-downstream eth1
 declined() { mif_status | jq -e '.dhcp.dhcpv6[0].counters.declines == 1' >/dev/null; }
 world_wait_for "the duplicate address declined" 20 declined

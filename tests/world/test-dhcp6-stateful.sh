@@ -170,7 +170,7 @@ world_log "ok: Rebind at T2 kept $ADDR; Reconfigures without authentication igno
 # Restart: the lease file gives back the same address and prefix.
 [ -s "$STATE/dhcp6-eth0.lease" ] || world_fail "no lease file in $STATE"
 [ "$(stat -c %a "$STATE/dhcp6-eth0.lease")" = 600 ] || world_fail "the lease file is not 0600"
-grep -q "^na $ADDR " "$STATE/dhcp6-eth0.lease" || world_fail "the lease file lacks $ADDR"
+grep -qa "^na $ADDR " "$STATE/dhcp6-eth0.lease" || world_fail "the lease file lacks $ADDR"
 mifd_restart() {
 	kill -TERM "$WORLD_MIFD_PID"
 	world_wait_for "mifd stopped" 10 bash -c "! kill -0 $WORLD_MIFD_PID 2>/dev/null"
@@ -190,9 +190,9 @@ world_log "ok: restart kept $ADDR and $PFX"
 mifd_restart bash -c "printf 'mif-dhcp6-lease 1\nduid zz\n' >'$STATE/dhcp6-eth0.lease'"
 mif_expect "after a corrupt lease file: bound again" 20 \
 	"$A[0].dhcpv6.state == \"bound\" and ($A[0].dhcpv6.addresses | length) == 1"
-grep -q "the kept lease is corrupt (line 2): ignored" "$WORLD_TMP/mifd.log" ||
+grep -q "dhcp6-eth0.lease is corrupt or truncated: ignored" "$WORLD_TMP/mifd.log" ||
 	world_fail "no log line for the corrupt lease file"
-world_wait_for "a good lease file again" 5 grep -q "^end$" "$STATE/dhcp6-eth0.lease"
+world_wait_for "a good lease file again" 5 grep -qa "^end$" "$STATE/dhcp6-eth0.lease"
 world_log "ok: corrupt lease file ignored"
 
 # The network stops setting M: Release, and the delegation is withdrawn.

@@ -121,12 +121,6 @@ static int config_set_dhcp4(struct mifd_config *c, const char *name, const char 
 	return config_names(name, value, c->dhcp4, &c->n_dhcp4, err, errlen);
 }
 
-static int config_set_state_dir(struct mifd_config *c, const char *name, const char *value,
-				char *err, size_t errlen)
-{
-	return config_path(name, value, c->state_dir, sizeof(c->state_dir), err, errlen);
-}
-
 static int config_set_pd_down(struct mifd_config *c, const char *name, const char *value,
 			      char *err, size_t errlen)
 {
@@ -137,6 +131,35 @@ static int config_set_pvd_dir(struct mifd_config *c, const char *name, const cha
 			      char *err, size_t errlen)
 {
 	return config_path(name, value, c->pvd_dir, sizeof(c->pvd_dir), err, errlen);
+}
+
+static int config_set_state_dir(struct mifd_config *c, const char *name, const char *value,
+				char *err, size_t errlen)
+{
+	/* mifd changes directory when it detaches: a relative path would move. */
+	if (value[0] && value[0] != '/')
+		return config_fail(err, errlen, "%s: must be an absolute path", name);
+	return config_path(name, value, c->state_dir, sizeof(c->state_dir), err, errlen);
+}
+
+static int config_set_dhcp4_release(struct mifd_config *c, const char *name, const char *value,
+				    char *err, size_t errlen)
+{
+	return config_yesno(name, value, &c->dhcp4_release, err, errlen);
+}
+
+static int config_set_address_privacy(struct mifd_config *c, const char *name,
+				      const char *value, char *err, size_t errlen)
+{
+	static const enum slaac_privacy all[] = { SLAAC_STABLE, SLAAC_TEMPORARY, SLAAC_EUI64 };
+
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		if (strcmp(value, slaac_privacy_name(all[i])) == 0) {
+			c->address_privacy = all[i];
+			return 0;
+		}
+	return config_fail(err, errlen, "%s: \"%s\" is not one of stable, temporary, eui64",
+			   name, value);
 }
 
 static int config_set_log_level(struct mifd_config *c, const char *name, const char *value,
@@ -333,6 +356,8 @@ static const struct config_key {
 	{ "mifd", "pvd_dir", config_set_pvd_dir },
 	{ "mifd", "state_dir", config_set_state_dir },
 	{ "mifd", "dhcp6_pd_downstream", config_set_pd_down },
+	{ "mifd", "dhcp4_release", config_set_dhcp4_release },
+	{ "mifd", "address_privacy", config_set_address_privacy },
 	{ "mifd", "log_level", config_set_log_level },
 	{ "routing", "enabled", config_set_routing },
 	{ "routing", "table_base", config_set_table_base },

@@ -30,7 +30,6 @@ static void mifd_usage(FILE *f)
 		"                          (default: every non-loopback interface)\n"
 		"  -4, --dhcp4 NAME        run the DHCPv4 client on NAME (or a list);\n"
 		"                          repeatable\n"
-		"      --state-dir DIR     where DHCP leases are kept (default /var/lib/mif)\n"
 		"      --dhcp6-pd-downstream NAME  number NAME (or a list) from the prefix\n"
 		"                          delegated by DHCPv6; repeatable\n"
 		"  -R, --no-routing        do not install per-PvD routes and rules\n"
@@ -42,6 +41,7 @@ static void mifd_usage(FILE *f)
 		"  -c, --config FILE       configuration file (default %s)\n"
 		"  -f, --foreground        stay in the foreground, log to stderr\n"
 		"  -l, --log-level LEVEL   error, warning, info (default) or debug\n"
+		"  -S, --state-dir DIR     leases and the address secret (default /var/lib/mif)\n"
 		"  -h, --help              show this help\n"
 		"  -V, --version           show the version\n",
 		MIF_DEFAULT_SOCKET, STUB_DEFAULT_ADDR, STUB_DEFAULT_PORT, MIFD_DEFAULT_CONFIG);
@@ -57,9 +57,9 @@ static const struct mifd_key {
 	{ 's', "mifd", "socket", "--socket", NULL },
 	{ 'i', "mifd", "interfaces", "--interface", NULL },
 	{ '4', "mifd", "dhcp4", "--dhcp4", NULL },
-	{ 1001, "mifd", "state_dir", "--state-dir", NULL },
 	{ 1002, "mifd", "dhcp6_pd_downstream", "--dhcp6-pd-downstream", NULL },
 	{ 'l', "mifd", "log_level", "--log-level", NULL },
+	{ 'S', "mifd", "state_dir", "--state-dir", NULL },
 	{ 'R', "routing", "enabled", "--no-routing", "no" },
 	{ 'D', "dns", "listen", "--dns-listen", NULL },
 	{ 'N', "dns", "enabled", "--no-dns", "no" },
@@ -83,7 +83,6 @@ static int mifd_args(int argc, char **argv, struct mifd_config *cfg)
 		{ "socket", required_argument, NULL, 's' },
 		{ "interface", required_argument, NULL, 'i' },
 		{ "dhcp4", required_argument, NULL, '4' },
-		{ "state-dir", required_argument, NULL, 1001 },
 		{ "dhcp6-pd-downstream", required_argument, NULL, 1002 },
 		{ "no-routing", no_argument, NULL, 'R' },
 		{ "dns-listen", required_argument, NULL, 'D' },
@@ -93,6 +92,7 @@ static int mifd_args(int argc, char **argv, struct mifd_config *cfg)
 		{ "config", required_argument, NULL, 'c' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "log-level", required_argument, NULL, 'l' },
+		{ "state-dir", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -101,7 +101,7 @@ static int mifd_args(int argc, char **argv, struct mifd_config *cfg)
 	char err[512];
 	int o, r;
 
-	while ((o = getopt_long(argc, argv, "s:i:4:RD:Nr:Cc:fl:hV", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "s:i:4:RD:Nr:Cc:fl:S:hV", opts, NULL)) != -1) {
 		if (o == 'c')
 			conf = optarg;
 		else if (o == 'h')
@@ -125,7 +125,7 @@ static int mifd_args(int argc, char **argv, struct mifd_config *cfg)
 		return r;
 	}
 	optind = 1;
-	while ((o = getopt_long(argc, argv, "s:i:4:RD:Nr:Cc:fl:hV", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "s:i:4:RD:Nr:Cc:fl:S:hV", opts, NULL)) != -1) {
 		const struct mifd_key *k = mifd_key_of(o);
 
 		if (o == 'f')

@@ -53,13 +53,14 @@ enum msg_type {
 	MSG_RESOLV_SEARCH,       /* struct msg_resolv: the search line changed */
 	MSG_LOG_LEVEL,           /* uint32_t enum log_level: set by a client */
 	MSG_RA_SEND,             /* struct msg_ra_send: an RA of ours on a downstream link */
-	MSG_LEASE_SAVE,          /* struct msg_lease: keep (or, len 0, delete) a lease file */
+	MSG_LEASE_SAVE = 140,    /* struct msg_lease + payload: keep it (len 0: forget) */
 
 	/* privileged parent -> engine */
 	MSG_PVD_FILE = 150,      /* struct msg_pvd_file + chan_part + file text */
 	MSG_PVD_FILES_END,       /* struct msg_pvd_files_end: that was every file */
 	MSG_PROC_INFO,           /* struct msg_proc_info: the parent, for status */
-	MSG_LEASE,               /* struct msg_lease: a lease file kept from a past run */
+	MSG_LEASE = 170,         /* struct msg_lease + payload: a record read at start */
+	MSG_SECRET,              /* struct msg_secret: the RFC 7217 secret */
 
 	/* engine -> network-facing process (control/netview.c) */
 	MSG_VIEW_BEGIN = 200,    /* struct msg_view_begin: a new view follows */
@@ -165,17 +166,6 @@ struct msg_ra_send {
 	uint8_t data[512];       /* the ICMPv6 message, type 134 */
 };
 
-/* A DHCP lease as text (proto/lease6.h), kept by the parent as
- * state_dir/NAME.lease, written atomically; the parent sends every kept
- * one at start. NAME is [A-Za-z0-9._-] only. */
-#define MSG_LEASE_TEXT_MAX 3072
-struct msg_lease {
-	char name[32];           /* "dhcp6-eth0" */
-	uint32_t len;            /* octets of text; 0: the lease is gone */
-	uint32_t pad;
-	char text[MSG_LEASE_TEXT_MAX];
-};
-
 struct msg_kernel_error {
 	uint32_t request;        /* MSG_ADDR_CONFIGURE... */
 	int32_t error;           /* negative errno */
@@ -198,6 +188,20 @@ struct msg_proc_info {
 	int32_t pid;
 	uint32_t uid;
 	char caps[256];          /* effective capabilities: "net_admin net_raw" */
+};
+
+/* A record of the lease store (dhcp/lease_store.h): the engine decides
+ * what its payload says, the parent keeps it on disk. */
+#define MSG_LEASE_MAX 2048       /* = LEASE_PAYLOAD_MAX */
+struct msg_lease {
+	char key[64];            /* NUL-terminated, lease_key_ok() */
+	uint32_t len;            /* payload bytes that follow */
+};
+
+/* The secret key of RFC 7217 section 5, made once and kept 0600 in the
+ * state directory by the parent. */
+struct msg_secret {
+	uint8_t key[32];
 };
 
 struct msg_pvd_file {

@@ -51,7 +51,7 @@ void engine_dhcp_link(struct engine *e, int ifindex)
 	bool want = engine_dhcp4_wanted(e, l);
 
 	if (want && !c && e->n_dhcp4 < VIEW_MAX_LINKS) {
-		c = engine_dhcp4_new(e, ifindex, l->link.hwaddr);
+		c = engine_dhcp4_new(e, ifindex, l->link.name, l->link.hwaddr);
 		if (c)
 			e->dhcp4[e->n_dhcp4++] = c;
 		else
@@ -65,6 +65,11 @@ void engine_dhcp_link(struct engine *e, int ifindex)
 	 * or Rebinds the lease it kept (RFC 8415 18.2.12). */
 	if (!l || !l->up)
 		engine_dhcp6_after_ra(e, ifindex);
+}
+
+void engine_set_dhcp4_release(struct engine *e, bool on)
+{
+	e->dhcp4_release = on;
 }
 
 int engine_dhcp4_set(struct engine *e, const char *ifname, bool on)
@@ -118,63 +123,6 @@ void engine_dhcp_msg(struct engine *e, const struct ipc_msg *m)
 					m->hdr.len - sizeof(*h));
 	}
 	engine_sync(e);
-}
-
-static struct engine_lease *engine_lease_find(struct engine *e, const char *name)
-{
-	for (size_t i = 0; i < e->n_leases; i++)
-		if (strcmp(e->leases[i].name, name) == 0)
-			return &e->leases[i];
-	return NULL;
-}
-
-/* The engine's copy of what the parent keeps on disk: what it read at
- * start (MSG_LEASE) and what we saved since, so a link that comes back
- * finds its lease as a restart does. len 0 forgets it. */
-void engine_lease_put(struct engine *e, const char *name, const char *text, size_t len)
-{
-	struct engine_lease *l = engine_lease_find(e, name);
-	char *copy = NULL;
-
-	if (len && !(copy = malloc(len)))
-		return;
-	if (len)
-		memcpy(copy, text, len);
-	if (!l && len && e->n_leases < VIEW_MAX_LINKS && strlen(name) < sizeof(l->name)) {
-		l = &e->leases[e->n_leases++];
-		strcpy(l->name, name);
-	}
-	if (!l) {
-		free(copy);
-		return;
-	}
-	free(l->text);
-	l->text = copy;
-	l->len = len;
-	if (!len)
-		*l = e->leases[--e->n_leases];
-}
-
-const char *engine_lease_get(struct engine *e, const char *name, size_t *len)
-{
-	struct engine_lease *l = engine_lease_find(e, name);
-
-	if (!l)
-		return NULL;
-	*len = l->len;
-	return l->text;
-}
-
-void engine_lease_msg(struct engine *e, const struct ipc_msg *m)
-{
-	const struct msg_lease *l = (const struct msg_lease *)m->data;
-
-	if (ipc_expect(m, sizeof(*l)) < 0 || !memchr(l->name, '\0', sizeof(l->name)) ||
-	    l->len > sizeof(l->text)) {
-		e->ctr.ipc_errors++;
-		return;
-	}
-	engine_lease_put(e, l->name, l->text, l->len);
 }
 
 void engine_dhcp_stop_all(struct engine *e, bool release)
@@ -277,10 +225,10 @@ static int engine_dhcp4_items(struct pvd *p, struct engine_dhcp4 *c)
 	for (size_t i = 0; r == 0 && i < m->n_search; i++)
 		if (!m->has_domain || !dname_equal(m->search[i], m->domain))
 			r = pvd_add_domain(p, PVD_SRC_DHCPV4, c->ifindex, m->search[i], life, exp);
-	if (r == 0 && m->has_mtu && p->mtu != m->mtu) {
-		p->mtu = m->mtu;
-		p->dirty = true;
-	}
+	/* Only this source's MTU: the RA's stays beside it, the smaller is
+	 * the PvD's (issue 17e: option 26 used to replace it for good). */
+	if (r == 0)
+		pvd_set_mtu(p, PVD_SRC_DHCPV4, m->has_mtu ? m->mtu : 0);
 	if (r == 0 && m->has_captive_portal)
 		r = pvd_set_captive_portal(p, PVD_SRC_DHCPV4, m->captive_portal);
 	return r;
@@ -305,8 +253,10 @@ void engine_dhcp4_attach(struct engine *e, struct engine_dhcp4 *c)
 	 * may have nothing left on the interface. Another interface's lease
 	 * keeps its own. */
 	TAILQ_FOREACH(p, &e->store.pvds, e)
-		if (pvd_on_ifindex(p, c->ifindex) || engine_dhcp4_held(c, p->handle))
+		if (pvd_on_ifindex(p, c->ifindex) || engine_dhcp4_held(c, p->handle)) {
 			pvd_set_captive_portal(p, PVD_SRC_DHCPV4, NULL);
+			pvd_set_mtu(p, PVD_SRC_DHCPV4, 0);
+		}
 	c->n_attached = 0;
 	if (c->state < D4_BOUND || c->state > D4_REBINDING)
 		return;

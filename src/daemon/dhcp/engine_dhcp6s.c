@@ -164,22 +164,21 @@ static void d6s_program(struct engine_dhcp6 *c, const struct dhcp6_iaaddr *a, bo
 	engine_send(c->e, add ? MSG_ADDR_CONFIGURE : MSG_ADDR_REMOVE, &n, sizeof(n));
 }
 
-/* The parent writes it under state_dir (len 0: delete the file). */
+/* The lease store (dhcp/lease_store.h) keeps it as record "dhcp6-IFNAME"
+ * (no payload: forget it); the parent writes the file. */
 static void d6s_save(struct engine_dhcp6 *c, bool keep)
 {
-	struct msg_lease m;
+	char key[32], text[MSG_LEASE_MAX];
 	int n = 0;
 
-	memset(&m, 0, sizeof(m));
-	snprintf(m.name, sizeof(m.name), "dhcp6-%s", c->ifname);
+	snprintf(key, sizeof(key), "dhcp6-%s", c->ifname);
 	if (keep) {
-		n = lease6_format(&c->lease, m.text, sizeof(m.text));
+		n = lease6_format(&c->lease, text, sizeof(text));
 		if (n < 0)
 			return;
 	}
-	m.len = (uint32_t)n;
-	engine_lease_put(c->e, m.name, m.text, m.len);
-	engine_send(c->e, MSG_LEASE_SAVE, &m, sizeof(m));
+	if (engine_lease_put(c->e, key, text, (size_t)n) < 0)
+		log_warn("dhcp6 on %s: the lease cannot be kept", c->ifname);
 }
 
 static void d6s_unbind(struct engine_dhcp6 *c, uint64_t now)
@@ -510,12 +509,12 @@ void d6s_start(struct engine_dhcp6 *c)
 	int64_t wall = d6s_wall(), age;
 	struct lease6 l;
 	const char *text;
-	size_t len;
+	size_t len = 0;
 	int line = 0;
 	char name[32];
 
 	snprintf(name, sizeof(name), "dhcp6-%s", c->ifname);
-	text = engine_lease_get(c->e, name, &len);
+	text = (const char *)engine_lease_get(c->e, name, &len);
 	if (text && lease6_parse(text, len, &l, &line) < 0) {
 		log_warn("dhcp6 on %s: the kept lease is corrupt (line %d): ignored", c->ifname,
 			 line);

@@ -1,153 +1,117 @@
 /* SPDX-License-Identifier: MIT */
-/* DHCP leases on disk (lease_store.h); runs in the privileged parent. */
+/* The lease store's file format (lease_store.h): pure, no I/O. */
+#include <errno.h>
+#include <string.h>
+
 #include "daemon/dhcp/lease_store.h"
 
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
+static const char lease_magic[8] = { 'M', 'I', 'F', 'L', 'E', 'A', 'S', 'E' };
 
-#include "common/log.h"
-#include "daemon/core/msg.h"
-
-#define LS_SUFFIX ".lease"
-
-static bool ls_name_ok(const char *name)
+/* CRC-32 of IEEE 802.3 (reflected, polynomial 0xEDB88320), bit by bit:
+ * records are small and written seldom. It catches a torn or damaged
+ * file; it is no defence against someone who can write the directory
+ * (root-only, 0700). */
+uint32_t lease_crc32(const void *data, size_t len)
 {
-	size_t n = strlen(name);
+	const uint8_t *p = data;
+	uint32_t c = 0xffffffffu;
 
-	if (n == 0 || n >= sizeof(((struct msg_lease *)0)->name) || name[0] == '.')
-		return false;
-	return strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == n;
-}
-
-static int ls_write_all(int fd, const char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t w = write(fd, p, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return w < 0 ? -errno : -EIO;
-		p += w;
-		len -= (size_t)w;
+	for (size_t i = 0; i < len; i++) {
+		c ^= p[i];
+		for (int k = 0; k < 8; k++)
+			c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1)));
 	}
-	return 0;
+	return ~c;
 }
 
-static int ls_sync_dir(const char *dir)
+int lease_key_ok(const char *key)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int r = 0;
+	size_t n = key ? strlen(key) : 0;
 
-	if (fd < 0)
-		return -errno;
-	if (fsync(fd) < 0)
-		r = -errno;
-	close(fd);
-	return r;
-}
-
-int lease_store_write(const char *dir, const char *name, const char *text, size_t len)
-{
-	char path[512], tmp[520];
-	int fd, r;
-
-	if (!ls_name_ok(name))
-		return -EINVAL;
-	if (snprintf(path, sizeof(path), "%s/%s" LS_SUFFIX, dir, name) >= (int)sizeof(path) ||
-	    snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-		return -errno;
-	if (len == 0) {
-		if (unlink(path) < 0 && errno != ENOENT)
-			return -errno;
-		return ls_sync_dir(dir);
-	}
-	unlink(tmp);                 /* a leftover of a crash between write and rename */
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return -errno;
-	r = ls_write_all(fd, text, len);
-	if (r == 0 && fsync(fd) < 0)
-		r = -errno;
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0) {
-		unlink(tmp);
-		return r;
-	}
-	return ls_sync_dir(dir);
-}
-
-static int ls_send_one(struct chan *c, const char *dir, const char *file)
-{
-	static struct msg_lease m;
-	char path[512];
-	size_t n = strlen(file) - strlen(LS_SUFFIX);
-	ssize_t got;
-	int fd;
-
-	memset(&m, 0, sizeof(m));
-	if (n == 0 || n >= sizeof(m.name))
-		return -EINVAL;
-	memcpy(m.name, file, n);
-	if (!ls_name_ok(m.name) ||
-	    snprintf(path, sizeof(path), "%s/%s", dir, file) >= (int)sizeof(path))
-		return -EINVAL;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return -errno;
-	got = read(fd, m.text, sizeof(m.text));
-	close(fd);
-	if (got < 0)
-		return -errno;
-	/* A file too big to be ours is sent cut: the engine refuses it. */
-	m.len = (uint32_t)got;
-	return chan_send(c, MSG_LEASE, &m, sizeof(m));
-}
-
-int lease_store_send(struct chan *c, const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
+	if (n == 0 || n > LEASE_KEY_MAX || key[0] == '.')
 		return 0;
-	while ((e = readdir(d))) {
-		size_t l = strlen(e->d_name);
+	for (size_t i = 0; i < n; i++) {
+		char ch = key[i];
 
-		if (l <= strlen(LS_SUFFIX) || strcmp(e->d_name + l - strlen(LS_SUFFIX), LS_SUFFIX))
-			continue;
-		if (ls_send_one(c, dir, e->d_name) == 0)
-			n++;
-		else
-			log_warn("lease store: cannot read %s/%s", dir, e->d_name);
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '-'))
+			return 0;
 	}
-	closedir(d);
-	return n;
+	return 1;
 }
 
-void lease_store_msg(const char *dir, const void *data, size_t len)
+static void lease_put32(uint8_t *p, uint32_t v)
 {
-	const struct msg_lease *m = data;
-	int r;
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
 
-	if (len != sizeof(*m) || !memchr(m->name, '\0', sizeof(m->name)) ||
-	    m->len > sizeof(m->text)) {
-		log_warn("lease store: malformed lease from the engine");
-		return;
-	}
-	r = lease_store_write(dir, m->name, m->text, m->len);
-	if (r < 0)
-		log_warn("lease store: cannot %s %s/%s" LS_SUFFIX ": %s", m->len ? "write" : "remove",
-			 dir, m->name, strerror(-r));
+static uint32_t lease_get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+int lease_encode(const char *key, const void *payload, size_t len, uint8_t *out, size_t outlen)
+{
+	size_t kl, total, o = 0;
+
+	if (!lease_key_ok(key) || len > LEASE_PAYLOAD_MAX || (len && !payload))
+		return -EINVAL;
+	kl = strlen(key);
+	total = sizeof(lease_magic) + 4 + 1 + kl + 4 + len + 4;
+	if (outlen < total)
+		return -ENOSPC;
+	memcpy(out, lease_magic, sizeof(lease_magic));
+	o += sizeof(lease_magic);
+	lease_put32(out + o, LEASE_VERSION);
+	o += 4;
+	out[o++] = (uint8_t)kl;
+	memcpy(out + o, key, kl);
+	o += kl;
+	lease_put32(out + o, (uint32_t)len);
+	o += 4;
+	if (len)
+		memcpy(out + o, payload, len);
+	o += len;
+	lease_put32(out + o, lease_crc32(out, o));
+	return (int)(o + 4);
+}
+
+int lease_decode(const uint8_t *in, size_t inlen, const char *key, void *out, size_t outlen,
+		 size_t *ret_len, char *ret_key)
+{
+	size_t o = sizeof(lease_magic), kl, len;
+	char k[LEASE_KEY_MAX + 1];
+
+	/* The smallest record: magic, version, a one-byte key, length, CRC. */
+	if (inlen < o + 4 + 1 + 1 + 4 + 4 || inlen > LEASE_FILE_MAX ||
+	    memcmp(in, lease_magic, sizeof(lease_magic)) != 0)
+		return -EBADMSG;
+	if (lease_get32(in + inlen - 4) != lease_crc32(in, inlen - 4))
+		return -EBADMSG;
+	if (lease_get32(in + o) != LEASE_VERSION)
+		return -EBADMSG;
+	o += 4;
+	kl = in[o++];
+	if (kl == 0 || kl > LEASE_KEY_MAX || o + kl + 4 + 4 > inlen)
+		return -EBADMSG;
+	memcpy(k, in + o, kl);
+	k[kl] = '\0';
+	o += kl;
+	len = lease_get32(in + o);
+	o += 4;
+	if (!lease_key_ok(k) || strlen(k) != kl || len > LEASE_PAYLOAD_MAX || o + len + 4 != inlen)
+		return -EBADMSG;
+	if (key && strcmp(key, k) != 0)
+		return -ENOENT;
+	if (len > outlen)
+		return -ENOSPC;
+	if (len)
+		memcpy(out, in + o, len);
+	*ret_len = len;
+	if (ret_key)
+		memcpy(ret_key, k, kl + 1);
+	return 0;
 }

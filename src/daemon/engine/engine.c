@@ -295,11 +295,12 @@ static void engine_dispatch(struct engine *e, const struct ipc_msg *m)
 	case MSG_PVD_FILE:
 		engine_static_msg(e, m);
 		break;
+	case MSG_LEASE:
+	case MSG_SECRET:
+		engine_lease_msg(e, m);
+		break;
 	case MSG_PVD_FILES_END:
 		engine_static_end(e, m);
-		break;
-	case MSG_LEASE:
-		engine_lease_msg(e, m);
 		break;
 	case MSG_PROC_INFO:
 		if (ipc_expect(m, sizeof(e->parent)) < 0 ||
@@ -394,8 +395,7 @@ void engine_free(struct engine *e)
 	/* Clients still running (the caller did not release them): freed,
 	 * nothing sent. */
 	engine_dhcp_stop_all(e, false);
-	for (size_t i = 0; i < e->n_leases; i++)
-		free(e->leases[i].text);
+	engine_lease_free(e);
 	engine_conn_free(e);
 	engine_net_free(e);
 	chan_free(e->ch);

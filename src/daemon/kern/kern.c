@@ -34,6 +34,11 @@ static void kern_msg_cb(void *ctx, const struct ipc_msg *m)
 		kern_nl_on_engine(ctx, m);
 }
 
+void kern_wipe_secret(struct kern *k)
+{
+	explicit_bzero(k->cfg.stable_secret, sizeof(k->cfg.stable_secret));
+}
+
 static void kern_close_cb(void *ctx)
 {
 	struct kern *k = ctx;

@@ -118,7 +118,8 @@ struct pvd {
 	bool managed, other;             /* M and O of the last effective header */
 	uint8_t hop_limit;
 	uint32_t reachable_ms, retrans_ms;
-	uint32_t mtu;                    /* 0 if none advertised */
+	uint32_t mtu;                    /* 0 if none; the smallest of mtu_by (pvd_set_mtu) */
+	uint32_t mtu_by[PVD_SRC__MAX];   /* what each source said (RA 5, DHCPv4 26, MTU =) */
 	char *captive_portal;            /* NULL if none */
 	bool has_pref64;
 	struct in6_addr pref64;
@@ -221,6 +222,13 @@ int pvd_add_ntp(struct pvd *p, enum pvd_source src, int ifindex, const struct in
 		uint32_t lifetime, uint64_t expires);
 int pvd_add_domain(struct pvd *p, enum pvd_source src, int ifindex, const char *name,
 		   uint32_t lifetime, uint64_t expires);
+/* Set the MTU src says (0: src says none). The PvD's MTU is the smallest
+ * any source gives (issue 20: a dual-stack PvD whose RA and DHCPv4 differ
+ * takes the smaller; the conflict shows in its JSON); marks p dirty when
+ * that changes. */
+void pvd_set_mtu(struct pvd *p, enum pvd_source src, uint32_t mtu);
+/* Do p's sources give different MTUs? */
+bool pvd_mtu_conflict(const struct pvd *p);
 /* Set the captive portal URI from src (NULL clears what src had set). */
 int pvd_set_captive_portal(struct pvd *p, enum pvd_source src, const char *uri);
 

@@ -132,6 +132,31 @@ int pvd_add_domain(struct pvd *p, enum pvd_source src, int ifindex, const char *
 	return 0;
 }
 
+void pvd_set_mtu(struct pvd *p, enum pvd_source src, uint32_t mtu)
+{
+	uint32_t eff = 0;
+
+	if ((unsigned)src >= PVD_SRC__MAX)
+		return;
+	if (p->mtu_by[src] != mtu)
+		p->dirty = true;
+	p->mtu_by[src] = mtu;
+	for (size_t i = 0; i < PVD_SRC__MAX; i++)
+		if (p->mtu_by[i] && (!eff || p->mtu_by[i] < eff))
+			eff = p->mtu_by[i];
+	if (p->mtu != eff)
+		p->dirty = true;
+	p->mtu = eff;
+}
+
+bool pvd_mtu_conflict(const struct pvd *p)
+{
+	for (size_t i = 0; i < PVD_SRC__MAX; i++)
+		if (p->mtu_by[i] && p->mtu_by[i] != p->mtu)
+			return true;
+	return false;
+}
+
 int pvd_set_captive_portal(struct pvd *p, enum pvd_source src, const char *uri)
 {
 	char *c;

@@ -148,6 +148,7 @@ bool route_same(const struct nl_route *a, const struct nl_route *b)
 	return a->family == b->family && a->table == b->table && a->dst_len == b->dst_len &&
 	       a->oif == b->oif && a->has_gateway == b->has_gateway && a->pref == b->pref &&
 	       a->has_prefsrc == b->has_prefsrc && a->priority == b->priority &&
+	       a->mtu == b->mtu &&
 	       memcmp(a->dst, b->dst, 16) == 0 &&
 	       (!a->has_gateway || memcmp(a->gateway, b->gateway, 16) == 0) &&
 	       (!a->has_prefsrc || memcmp(a->prefsrc, b->prefsrc, 16) == 0);
@@ -202,6 +203,7 @@ uint64_t route_hash(const struct nl_route *r, bool key)
 	RP_MIX(h, r->has_prefsrc);
 	if (r->has_prefsrc)
 		RP_MIX(h, r->prefsrc);
+	RP_MIX(h, r->mtu);
 	return h;
 }
 
@@ -637,6 +639,24 @@ static const struct pvd_router *rp_best_router(const struct pvd *p, bool v4)
 	return best;
 }
 
+/* The PvD's MTU on the routes of its table planned from first on (issue
+ * 20): the kernel then sizes packets, and answers "message too long" to a
+ * socket that may not fragment, by the route rather than the link. Only
+ * where it is below the link's own MTU (RFC 4861 6.3.4: an MTU above it is
+ * not used); IPv6 routes never below 1280 (RFC 8200 section 5). */
+static void rp_mtu(const struct view *v, const struct pvd *p, uint32_t table,
+		   struct route_plan *out, size_t first)
+{
+	for (size_t i = first; p->mtu && i < out->n_routes; i++) {
+		struct nl_route *rt = &out->routes[i];
+		const struct view_link *l = view_link(v, rt->oif);
+		uint32_t m = rt->family == AF_INET6 && p->mtu < 1280 ? 1280 : p->mtu;
+
+		if (rt->table == table && m >= 68 && (!l || !l->link.mtu || m < l->link.mtu))
+			rt->mtu = m;
+	}
+}
+
 static int rp_pvd(const struct view *v, const struct rp_addr *ix, const struct route_cfg *c,
 		  const struct pvd *p, uint32_t table, uint32_t mark, struct route_plan *out)
 {
@@ -644,6 +664,7 @@ static int rp_pvd(const struct view *v, const struct rp_addr *ix, const struct r
 	const struct pvd_route *rt;
 	struct in6_addr src[2];
 	int src_if[2] = { 0, 0 }, r = 0;
+	size_t first = out->n_routes;
 
 	r = rp_addresses(v, ix, c, p, table, out, src, src_if);
 	TAILQ_FOREACH(x, &p->prefixes, e) {
@@ -687,6 +708,8 @@ static int rp_pvd(const struct view *v, const struct rp_addr *ix, const struct r
 	}
 	if (r == 0)
 		r = rp_link_locals(c, p, table, out);
+	if (r == 0)
+		rp_mtu(v, p, table, out, first);
 	if (r == 0)
 		r = rp_rule_mark(out, c, AF_INET, table, mark);
 	if (r == 0)
