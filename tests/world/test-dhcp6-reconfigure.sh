@@ -8,7 +8,8 @@
 # reconfigure key in its Reply (20.4.2), then sends a Reconfigure signed
 # with HMAC-MD5 of that key (20.4.3), then the same one again (a replay),
 # then one signed with another key. mifd must Renew once, at once (T1 is an
-# hour), and count the other two as ignored.
+# hour), and count the other two as ignored. Last, a lease record whose
+# checksum is right but whose text is not a lease is ignored with its line.
 #
 #   r1 (radvd M=1, the Python server) -- h:eth0
 set -euo pipefail
@@ -101,4 +102,27 @@ grep -q "authenticated Reconfigure: renewing" "$WORLD_TMP/mifd.log" ||
 world_wait_for "the replay counter kept" 5 grep -qa "^key 101112131415161718191a1b1c1d1e1f 2$" \
 	"$WORLD_TMP/state/dhcp6-eth0.lease"
 world_log "ok: an authenticated Reconfigure renewed; a replay and a forgery were ignored"
+
+# A record the store's checksum accepts whose text is not a lease (a file
+# from some other program, or a bug): the engine refuses it whole, with the
+# line, and solicits.
+kill -TERM "$WORLD_MIFD_PID"
+world_wait_for "mifd stopped" 10 bash -c "! kill -0 $WORLD_MIFD_PID 2>/dev/null"
+WORLD_MIFD_PID=""
+python3 - "$WORLD_TMP/state/dhcp6-eth0.lease" <<'PY'
+import struct, sys, zlib
+key, text = b'dhcp6-eth0', b'mif-dhcp6-lease 1\nduid 0003\nna 2001:db8:40::10 9 1\nend\n'
+body = b'MIFLEASE' + struct.pack('>IB', 1, len(key)) + key + struct.pack('>I', len(text)) + text
+open(sys.argv[1], 'wb').write(body + struct.pack('>I', zlib.crc32(body)))
+PY
+world_mifd h --state-dir "$WORLD_TMP/state"
+mif_expect "bound again after a lease record that does not parse" 30 \
+	"$E0[0].dhcpv6.state == \"bound\" and $E0[0].dhcpv6.addresses[0].address == \"2001:db8:40::10\""
+grep -q "dhcp6 on eth0: the kept lease is corrupt (line 3): ignored" "$WORLD_TMP/mifd.log" ||
+	world_fail "no log line for the lease text that does not parse"
+grep -q "corrupt or truncated" "$WORLD_TMP/mifd.log" &&
+	world_fail "the store refused a record whose checksum is right"
+mif_status | jq -e '.dhcp.dhcpv6[0].counters.solicits >= 1' >/dev/null ||
+	world_fail "no Solicit after the refused lease"
+world_log "ok: a lease whose text does not parse is ignored with its line"
 world_pass
