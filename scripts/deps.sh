@@ -11,7 +11,8 @@ unbound nsd tcpdump dnsperf bind9-dnsutils valgrind nftables linux-perf curl
 nginx openssl
 chromium chromium-driver python3-selenium
 libssl-dev iperf3
-iputils-ping python3"
+iputils-ping python3
+kea-dhcp6-server"
 
 missing=""
 for p in $PKGS; do

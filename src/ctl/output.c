@@ -104,6 +104,39 @@ static void ctl_print_addresses(json_t *arr)
 		       ctl_str(v, "interface"), ctl_str(v, "state"), ctl_str(v, "origin"));
 }
 
+static long long ctl_int(json_t *o, const char *k)
+{
+	return (long long)json_integer_value(json_object_get(o, k));
+}
+
+/* Stateful DHCPv6: the IA_NA addresses and delegated prefixes with their
+ * lifetimes (preferred/valid as given, and what is left). */
+static void ctl_print_dhcpv6(json_t *d)
+{
+	json_t *v, *w;
+	size_t i, j;
+
+	if (!json_is_object(d) || strcmp(ctl_str(d, "mode"), "stateful") != 0)
+		return;
+	printf("  dhcpv6: %s, server %s, T1 %llds, T2 %llds", ctl_str(d, "state"),
+	       ctl_str(d, "server"), ctl_int(d, "t1"), ctl_int(d, "t2"));
+	if (json_is_integer(json_object_get(d, "renew_in")))
+		printf(", renew in %llds, rebind in %llds", ctl_int(d, "renew_in"),
+		       ctl_int(d, "rebind_in"));
+	printf("\n");
+	json_array_foreach(json_object_get(d, "addresses"), i, v)
+		printf("    address %-30s preferred %llds valid %llds (left %llds/%llds)\n",
+		       ctl_str(v, "address"), ctl_int(v, "preferred_lifetime"),
+		       ctl_int(v, "valid_lifetime"), ctl_int(v, "preferred_in"), ctl_int(v, "valid_in"));
+	json_array_foreach(json_object_get(d, "delegated_prefixes"), i, v) {
+		printf("    delegated %-28s preferred %llds valid %llds (left %llds/%llds)\n",
+		       ctl_str(v, "prefix"), ctl_int(v, "preferred_lifetime"),
+		       ctl_int(v, "valid_lifetime"), ctl_int(v, "preferred_in"), ctl_int(v, "valid_in"));
+		json_array_foreach(json_object_get(v, "downstream"), j, w)
+			printf("      downstream %s on %s\n", ctl_str(w, "prefix"), ctl_str(w, "interface"));
+	}
+}
+
 void ctl_print_pvd(json_t *p)
 {
 	json_t *opt = json_object_get(p, "pvd_option"), *dns = json_object_get(p, "dns");
@@ -145,4 +178,5 @@ void ctl_print_pvd(json_t *p)
 		       ctl_str(p, "captive_portal_source"));
 	if (json_is_object(p64))
 		printf("  pref64: %s\n", ctl_str(p64, "prefix"));
+	ctl_print_dhcpv6(json_object_get(p, "dhcpv6"));
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* mifctl status */
 #include <stdio.h>
+#include <string.h>
 
 #include "ctl/ctl.h"
 
@@ -24,6 +25,30 @@ static void ctl_status_procs(json_t *procs)
 	}
 	if (sep[0] == ',')
 		printf("\n");
+}
+
+/* Stateful DHCPv6 clients: what each holds, with lifetimes left. */
+static void ctl_status_dhcpv6(json_t *a)
+{
+	json_t *c, *v, *n;
+	size_t i, j;
+
+	json_array_foreach(a, i, c) {
+		if (strcmp(ctl_str(c, "mode"), "stateful") != 0)
+			continue;
+		n = json_object_get(c, "counters");
+		printf("dhcpv6 on %s: %s; renews %lld, rebinds %lld, reconfigures ignored %lld\n",
+		       ctl_str(c, "interface"), ctl_str(c, "state"),
+		       (long long)json_integer_value(json_object_get(n, "renews")),
+		       (long long)json_integer_value(json_object_get(n, "rebinds")),
+		       (long long)json_integer_value(json_object_get(n, "reconfigure_ignored")));
+		json_array_foreach(json_object_get(c, "addresses"), j, v)
+			printf("  address %s valid %llds left\n", ctl_str(v, "address"),
+			       (long long)json_integer_value(json_object_get(v, "valid_in")));
+		json_array_foreach(json_object_get(c, "delegated_prefixes"), j, v)
+			printf("  delegated prefix %s valid %llds left\n", ctl_str(v, "prefix"),
+			       (long long)json_integer_value(json_object_get(v, "valid_in")));
+	}
 }
 
 static void ctl_status_print(json_t *s)
@@ -54,6 +79,7 @@ static void ctl_status_print(json_t *s)
 	json_object_foreach(drops, k, v)
 		if (json_integer_value(v) > 0)
 			printf("  dropped, %s: %lld\n", k, (long long)json_integer_value(v));
+	ctl_status_dhcpv6(json_object_get(json_object_get(s, "dhcp"), "dhcpv6"));
 }
 
 int ctl_status(struct ctl *c, int argc, char **argv)

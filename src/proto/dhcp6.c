@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * DHCPv6 for stateless configuration (RFC 8415 section 18.2.6): parse the
- * Reply to an Information-request, and build client messages.
+ * DHCPv6 (RFC 8415): parse server messages and build client messages.
+ * The stateful options (IA_NA, IA_PD, Authentication...) are in dhcp6_ia.c.
  *
  * Every read goes through the bounded cursor of common/buf.h and every
  * length check is written as "need > remaining". Peer data never aborts:
@@ -20,6 +20,7 @@
 #include "common/addr.h"
 #include "common/buf.h"
 #include "proto/dhcp6.h"
+#include "proto/dhcp6_int.h"
 #include "proto/dname.h"
 
 #define DHCP6_HDR_LEN 4            /* msg-type + transaction-id (RFC 8415 8) */
@@ -53,8 +54,7 @@ const char *dhcp6_error_name(enum dhcp6_error e)
 /* Split the next option (or suboption: RFC 5908 and RFC 7078 use the same
  * code/len framing) off b. Running past b is a framing error whatever the
  * option is, so a nested option can never reach past its container. */
-static enum dhcp6_error dhcp6_next_option(struct buf *b, uint16_t *code,
-					  struct buf *o)
+enum dhcp6_error dhcp6_split_option(struct buf *b, uint16_t *code, struct buf *o)
 {
 	uint16_t len;
 
@@ -253,7 +253,7 @@ static enum dhcp6_error dhcp6_opt_ntp(struct dhcp6_msg *m, struct buf *o)
 	struct buf s;
 
 	while (!bad && buf_remaining(o) > 0) {
-		if (dhcp6_next_option(o, &code, &s) != DHCP6_OK ||
+		if (dhcp6_split_option(o, &code, &s) != DHCP6_OK ||
 		    dhcp6_ntp_sub(m, code, &s) < 0)
 			bad = true;
 	}
@@ -334,7 +334,7 @@ static void dhcp6_policy_rows(struct buf *o, struct dhcp6_policy_set *set)
 	struct buf s;
 
 	while (!set->bad && buf_remaining(o) > 0) {
-		if (dhcp6_next_option(o, &code, &s) != DHCP6_OK)
+		if (dhcp6_split_option(o, &code, &s) != DHCP6_OK)
 			set->bad = true;
 		else if (code != DHCP6_OPT_ADDRSEL_TABLE || set->n >= DHCP6_MAX_POLICY)
 			set->extra++;
@@ -399,9 +399,20 @@ static enum dhcp6_error dhcp6_opt_capport(struct dhcp6_msg *m, struct buf *o)
 }
 
 static enum dhcp6_error dhcp6_dispatch(struct dhcp6_msg *m, uint16_t code,
-				       struct buf *o)
+				       struct buf *o, const uint8_t *start)
 {
 	switch (code) {
+	case DHCP6_OPT_IA_NA:
+		return dhcp6_opt_ia(m, o, false);
+	case DHCP6_OPT_IA_PD:
+		return dhcp6_opt_ia(m, o, true);
+	case DHCP6_OPT_AUTH:
+		return dhcp6_opt_auth(m, o, start);
+	case DHCP6_OPT_PREFERENCE:
+	case DHCP6_OPT_RAPID_COMMIT:
+	case DHCP6_OPT_RECONF_MSG:
+	case DHCP6_OPT_RECONF_ACCEPT:
+		return dhcp6_opt_small(m, code, o);
 	case DHCP6_OPT_CLIENTID:
 		return dhcp6_opt_duid(m, o, m->client_id, &m->client_id_len);
 	case DHCP6_OPT_SERVERID:
@@ -437,17 +448,18 @@ static enum dhcp6_error dhcp6_dispatch(struct dhcp6_msg *m, uint16_t code,
 	}
 }
 
-static enum dhcp6_error dhcp6_parse_options(struct dhcp6_msg *m, struct buf *b)
+static enum dhcp6_error dhcp6_parse_options(struct dhcp6_msg *m, struct buf *b,
+					     const uint8_t *start)
 {
 	enum dhcp6_error e;
 	uint16_t code;
 	struct buf o;
 
 	while (buf_remaining(b) > 0) {
-		e = dhcp6_next_option(b, &code, &o);
+		e = dhcp6_split_option(b, &code, &o);
 		if (e != DHCP6_OK)
 			return e;
-		e = dhcp6_dispatch(m, code, &o);
+		e = dhcp6_dispatch(m, code, &o, start);
 		if (e != DHCP6_OK)
 			return e;
 	}
@@ -471,7 +483,7 @@ static enum dhcp6_error dhcp6_parse_msg(const uint8_t *data, size_t len,
 	    (want_reply && m->type != DHCP6_REPLY))
 		return DHCP6_ERR_BAD_TYPE;
 	buf_init(&b, data + DHCP6_HDR_LEN, len - DHCP6_HDR_LEN);
-	return dhcp6_parse_options(m, &b);
+	return dhcp6_parse_options(m, &b, data);
 }
 
 static int dhcp6_result(enum dhcp6_error e, enum dhcp6_error *why)
@@ -557,7 +569,7 @@ void dhcp6_build_init(struct dhcp6_builder *b, void *buf, size_t cap,
 
 /* option-len is 16 bits: anything longer cannot be sent and marks the
  * message as failed, which dhcp6_build_finish() reports. */
-static bool dhcp6_build_header(struct dhcp6_builder *b, uint16_t code, size_t len)
+bool dhcp6_build_header_ok(struct dhcp6_builder *b, uint16_t code, size_t len)
 {
 	if (len > UINT16_MAX) {
 		b->w.overflow = 1;
@@ -571,13 +583,13 @@ static bool dhcp6_build_header(struct dhcp6_builder *b, uint16_t code, size_t le
 void dhcp6_build_option(struct dhcp6_builder *b, uint16_t code,
 			const void *data, size_t len)
 {
-	if (dhcp6_build_header(b, code, len) && len > 0)
+	if (dhcp6_build_header_ok(b, code, len) && len > 0)
 		wbuf_put(&b->w, data, len);
 }
 
 void dhcp6_build_oro(struct dhcp6_builder *b, const uint16_t *codes, size_t n)
 {
-	if (n > UINT16_MAX / 2 || !dhcp6_build_header(b, DHCP6_OPT_ORO, n * 2))
+	if (n > UINT16_MAX / 2 || !dhcp6_build_header_ok(b, DHCP6_OPT_ORO, n * 2))
 		return;
 	for (size_t i = 0; i < n; i++)
 		wbuf_be16(&b->w, codes[i]);
@@ -586,7 +598,7 @@ void dhcp6_build_oro(struct dhcp6_builder *b, const uint16_t *codes, size_t n)
 /* RFC 8415 21.9: hundredths of a second, 0xffff for anything longer. */
 void dhcp6_build_elapsed(struct dhcp6_builder *b, uint16_t centiseconds)
 {
-	if (dhcp6_build_header(b, DHCP6_OPT_ELAPSED_TIME, 2))
+	if (dhcp6_build_header_ok(b, DHCP6_OPT_ELAPSED_TIME, 2))
 		wbuf_be16(&b->w, centiseconds);
 }
 

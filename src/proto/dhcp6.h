@@ -34,8 +34,46 @@
 #define DHCP6_MAX_URI 256
 
 enum dhcp6_type {
-	DHCP6_SOLICIT = 1, DHCP6_ADVERTISE = 2, DHCP6_REQUEST = 3, DHCP6_REPLY = 7,
-	DHCP6_INFORMATION_REQUEST = 11,
+	DHCP6_SOLICIT = 1, DHCP6_ADVERTISE = 2, DHCP6_REQUEST = 3, DHCP6_CONFIRM = 4,
+	DHCP6_RENEW = 5, DHCP6_REBIND = 6, DHCP6_REPLY = 7, DHCP6_RELEASE = 8,
+	DHCP6_DECLINE = 9, DHCP6_RECONFIGURE = 10, DHCP6_INFORMATION_REQUEST = 11,
+};
+
+/* RFC 8415 21.13 status codes the client acts on. */
+enum dhcp6_status {
+	DHCP6_ST_SUCCESS = 0, DHCP6_ST_UNSPEC_FAIL = 1, DHCP6_ST_NO_ADDRS_AVAIL = 2,
+	DHCP6_ST_NO_BINDING = 3, DHCP6_ST_NOT_ON_LINK = 4, DHCP6_ST_USE_MULTICAST = 5,
+	DHCP6_ST_NO_PREFIX_AVAIL = 6,
+};
+
+#define DHCP6_MAX_IA_ADDRS 4         /* IAADDR / IAPREFIX kept per IA */
+#define DHCP6_AUTH_INFO_MAX 64
+
+/* One IA Address (21.6, plen 128) or IA Prefix (21.22) option. */
+struct dhcp6_iaaddr {
+	struct in6_addr addr;        /* IAPREFIX: bits past plen cleared */
+	uint8_t plen;
+	uint32_t preferred, valid;   /* seconds; DHCP6_INFINITY = forever */
+	bool has_status;
+	uint16_t status;
+};
+
+/* IA_NA (21.4) or IA_PD (21.21): the first one of each kind is kept. */
+struct dhcp6_ia {
+	uint32_t iaid, t1, t2;
+	bool has_status;
+	uint16_t status;
+	size_t n;
+	struct dhcp6_iaaddr a[DHCP6_MAX_IA_ADDRS];
+};
+
+/* RFC 8415 21.11 Authentication; info_off is the offset of the
+ * authentication information in the message (for the HMAC of 20.4). */
+struct dhcp6_auth {
+	uint8_t protocol, algorithm, rdm;
+	uint64_t replay;
+	size_t info_len, info_off;
+	uint8_t info[DHCP6_AUTH_INFO_MAX];
 };
 
 enum dhcp6_error {
@@ -84,6 +122,15 @@ struct dhcp6_msg {
 	struct dhcp6_policy_row policy[DHCP6_MAX_POLICY];
 	bool has_captive_portal;
 	char captive_portal[DHCP6_MAX_URI];
+	bool has_ia_na, has_ia_pd;
+	struct dhcp6_ia ia_na, ia_pd;
+	bool has_auth;
+	struct dhcp6_auth auth;
+	bool has_preference;
+	uint8_t preference;          /* 21.8 */
+	bool rapid_commit;           /* 21.14 */
+	bool reconf_accept;          /* 21.20 */
+	uint8_t reconf_msg;          /* 21.19: 5 Renew, 6 Rebind, 11 Info-req; 0 none */
 	unsigned ignored;
 };
 
@@ -129,7 +176,26 @@ enum dhcp6_option_code {
 	DHCP6_OPT_ADDRSEL = 84,
 	DHCP6_OPT_ADDRSEL_TABLE = 85,
 	DHCP6_OPT_CAPTIVE_PORTAL = 103,
+	DHCP6_OPT_IA_NA = 3,
+	DHCP6_OPT_IA_TA = 4,
+	DHCP6_OPT_IAADDR = 5,
+	DHCP6_OPT_PREFERENCE = 7,
+	DHCP6_OPT_AUTH = 11,
+	DHCP6_OPT_RAPID_COMMIT = 14,
+	DHCP6_OPT_RECONF_MSG = 19,
+	DHCP6_OPT_RECONF_ACCEPT = 20,
+	DHCP6_OPT_IA_PD = 25,
+	DHCP6_OPT_IAPREFIX = 26,
+	DHCP6_OPT_SOL_MAX_RT = 82,
 };
+
+/* RFC 8415 20.4: the reconfigure key protocol. */
+#define DHCP6_AUTH_PROTO_RKAP 3
+#define DHCP6_AUTH_ALG_HMAC_MD5 1
+#define DHCP6_AUTH_RDM_COUNTER 0
+#define DHCP6_RKAP_KEY 1             /* auth info type: the key, in a Reply */
+#define DHCP6_RKAP_HMAC 2            /* auth info type: HMAC-MD5, in a Reconfigure */
+#define DHCP6_RKAP_KEY_LEN 16
 
 /* NTP server suboptions (RFC 5908 section 4). */
 enum dhcp6_ntp_suboption {
@@ -169,5 +235,20 @@ uint32_t dhcp6_refresh_seconds(const struct dhcp6_msg *m);
  * Reply must carry the same one. */
 bool dhcp6_reply_matches(const struct dhcp6_msg *m, uint32_t xid,
 			 const uint8_t *duid, size_t duid_len);
+
+/* ---- stateful (dhcp6_ia.c) ---- */
+
+/* IA_NA or IA_PD with the given IAID, T1, T2 and IAADDR / IAPREFIX
+ * suboptions (lifetimes as in each entry; 0 in a Solicit). */
+void dhcp6_build_ia(struct dhcp6_builder *b, bool pd, uint32_t iaid, uint32_t t1, uint32_t t2,
+		    const struct dhcp6_iaaddr *a, size_t n);
+/* Authentication (21.11) with the info octets given (server side, tests). */
+void dhcp6_build_auth(struct dhcp6_builder *b, const struct dhcp6_auth *auth);
+
+/* RFC 8415 20.4.4: is m, a Reconfigure parsed from data/len, signed with
+ * key by the reconfigure key protocol, with a replay counter above
+ * *last_replay (updated when it is)? */
+bool dhcp6_reconfigure_auth_ok(const uint8_t *data, size_t len, const struct dhcp6_msg *m,
+			       const uint8_t key[DHCP6_RKAP_KEY_LEN], uint64_t *last_replay);
 
 #endif

@@ -4,6 +4,7 @@
  * entry points agree, and what was parsed survives a trip through the
  * builder unchanged. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -62,8 +63,30 @@ static int fuzz_dhcp6_dnssel_ok(const struct dhcp6_dnssel *d)
 	return 1;
 }
 
+/* Stateful options (dhcp6_ia.c): what the engine relies on. */
+static int fuzz_dhcp6_ia_ok(const struct dhcp6_ia *ia, bool has, bool pd)
+{
+	if (!has)
+		return ia->n == 0;
+	if (ia->n > DHCP6_MAX_IA_ADDRS || (ia->t1 && ia->t2 && ia->t1 > ia->t2))
+		return 0;
+	for (size_t i = 0; i < ia->n; i++) {
+		struct dhcp6_policy_row r = { .plen = ia->a[i].plen, .prefix = ia->a[i].addr };
+
+		if (ia->a[i].preferred > ia->a[i].valid || ia->a[i].plen > 128 ||
+		    (!pd && ia->a[i].plen != 128) || (pd && !fuzz_dhcp6_masked(&r)))
+			return 0;
+	}
+	return 1;
+}
+
 static int fuzz_dhcp6_ok(const struct dhcp6_msg *m)
 {
+	if (!fuzz_dhcp6_ia_ok(&m->ia_na, m->has_ia_na, false) ||
+	    !fuzz_dhcp6_ia_ok(&m->ia_pd, m->has_ia_pd, true) ||
+	    (m->has_auth && m->auth.info_len > DHCP6_AUTH_INFO_MAX))
+		return 0;
+
 	int ok = m->xid <= 0xffffff && m->n_dns <= DHCP6_MAX_ADDRS &&
 		 m->n_sntp <= DHCP6_MAX_ADDRS && m->n_ntp <= DHCP6_MAX_ADDRS &&
 		 m->n_domains <= DHCP6_MAX_DOMAINS && m->n_dnssel <= DHCP6_MAX_DNSSEL &&
@@ -185,6 +208,14 @@ static int fuzz_dhcp6_rebuild(const struct dhcp6_msg *m, uint8_t *buf, size_t ca
 	if (m->has_captive_portal)
 		dhcp6_build_option(&b, DHCP6_OPT_CAPTIVE_PORTAL, m->captive_portal,
 				   strlen(m->captive_portal));
+	if (m->has_ia_na)
+		dhcp6_build_ia(&b, false, m->ia_na.iaid, m->ia_na.t1, m->ia_na.t2, m->ia_na.a,
+			       m->ia_na.n);
+	if (m->has_ia_pd)
+		dhcp6_build_ia(&b, true, m->ia_pd.iaid, m->ia_pd.t1, m->ia_pd.t2, m->ia_pd.a,
+			       m->ia_pd.n);
+	if (m->has_auth)
+		dhcp6_build_auth(&b, &m->auth);
 	return dhcp6_build_finish(&b);
 }
 
@@ -201,6 +232,17 @@ static int fuzz_dhcp6_dnssel_same(const struct dhcp6_dnssel *a, const struct dhc
 	return 1;
 }
 
+static int fuzz_dhcp6_ia_same(const struct dhcp6_ia *a, const struct dhcp6_ia *c)
+{
+	int ok = FUZZ_SAME(iaid) && FUZZ_SAME(t1) && FUZZ_SAME(t2) && FUZZ_SAME(n);
+
+	for (size_t i = 0; ok && i < a->n; i++)
+		ok = memcmp(&a->a[i].addr, &c->a[i].addr, 16) == 0 &&
+		     a->a[i].plen == c->a[i].plen && a->a[i].valid == c->a[i].valid &&
+		     a->a[i].preferred == c->a[i].preferred;
+	return ok;
+}
+
 static int fuzz_dhcp6_same(const struct dhcp6_msg *a, const struct dhcp6_msg *c)
 {
 	int ok = FUZZ_SAME(type) && FUZZ_SAME(xid) && FUZZ_SAME(client_id_len) &&
@@ -214,7 +256,12 @@ static int fuzz_dhcp6_same(const struct dhcp6_msg *a, const struct dhcp6_msg *c)
 		 FUZZ_SAME(policy_automatic) && FUZZ_SAME(policy_privacy) &&
 		 FUZZ_SAME(n_policy) && FUZZ_SAME(has_captive_portal) &&
 		 strcmp(a->captive_portal, c->captive_portal) == 0 &&
-		 c->ignored == 0;
+		 c->ignored == 0 && FUZZ_SAME(has_ia_na) && FUZZ_SAME(has_ia_pd) &&
+		 fuzz_dhcp6_ia_same(&a->ia_na, &c->ia_na) &&
+		 fuzz_dhcp6_ia_same(&a->ia_pd, &c->ia_pd) && FUZZ_SAME(has_auth) &&
+		 (!a->has_auth || (a->auth.replay == c->auth.replay &&
+				   a->auth.info_len == c->auth.info_len &&
+				   memcmp(a->auth.info, c->auth.info, a->auth.info_len) == 0));
 
 	for (size_t i = 0; ok && i < a->n_domains; i++)
 		ok = strcmp(a->domains[i], c->domains[i]) == 0;

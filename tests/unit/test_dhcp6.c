@@ -135,7 +135,7 @@ static size_t build_full_reply(uint8_t *out, size_t cap)
 	build_dnssel(&b);
 	build_addrsel(&b);
 	dhcp6_build_option(&b, DHCP6_OPT_CAPTIVE_PORTAL, uri, strlen(uri));
-	dhcp6_build_option(&b, 7, (const uint8_t[]){ 255 }, 1);   /* Preference: unknown here */
+	dhcp6_build_option(&b, 7, (const uint8_t[]){ 255 }, 1);   /* Preference (21.8) */
 	n = dhcp6_build_finish(&b);
 	assert_true(n > 0);
 	return (size_t)n;
@@ -192,8 +192,9 @@ static void test_reply_roundtrip(void **state)
 	assert_addr(&g_m.policy[2].prefix, "::");
 	assert_true(g_m.has_captive_portal);
 	assert_string_equal(g_m.captive_portal, "https://portal.example/api");
-	/* The NTP FQDN suboption and the unknown Preference option. */
-	assert_int_equal(g_m.ignored, 2);
+	/* The NTP FQDN suboption; Preference (21.8) is kept. */
+	assert_int_equal(g_m.ignored, 1);
+	assert_true(g_m.has_preference);
 	assert_true(dhcp6_reply_matches(&g_m, 0xabcdef, duid, sizeof(duid)));
 	assert_false(dhcp6_reply_matches(&g_m, 0xabcdee, duid, sizeof(duid)));
 	assert_false(dhcp6_reply_matches(&g_m, 0xabcdef, duid, sizeof(duid) - 1));

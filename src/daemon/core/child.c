@@ -119,6 +119,8 @@ int child_engine_main(const struct mifd_config *cfg, const struct proc_user *u, 
 	engine_set_addr_privacy(c.e, (int)cfg->address_privacy);
 	for (size_t i = 0; i < cfg->n_dhcp4; i++)
 		engine_dhcp4_set(c.e, cfg->dhcp4[i], true);
+	for (size_t i = 0; i < cfg->n_pd_down; i++)
+		engine_dhcp6_pd_downstream(c.e, cfg->pd_down[i]);
 	pass = event_new(c.base, pass_fd, EV_READ | EV_PERSIST, child_engine_pass_cb, &c);
 	sigs[0] = evsignal_new(c.base, SIGTERM, child_engine_stop_cb, &c);
 	sigs[1] = evsignal_new(c.base, SIGINT, child_engine_stop_cb, &c);

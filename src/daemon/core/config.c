@@ -121,6 +121,12 @@ static int config_set_dhcp4(struct mifd_config *c, const char *name, const char 
 	return config_names(name, value, c->dhcp4, &c->n_dhcp4, err, errlen);
 }
 
+static int config_set_pd_down(struct mifd_config *c, const char *name, const char *value,
+			      char *err, size_t errlen)
+{
+	return config_names(name, value, c->pd_down, &c->n_pd_down, err, errlen);
+}
+
 static int config_set_pvd_dir(struct mifd_config *c, const char *name, const char *value,
 			      char *err, size_t errlen)
 {
@@ -382,6 +388,7 @@ static const struct config_key {
 	{ "mifd", "dhcp4", config_set_dhcp4 },
 	{ "mifd", "pvd_dir", config_set_pvd_dir },
 	{ "mifd", "state_dir", config_set_state_dir },
+	{ "mifd", "dhcp6_pd_downstream", config_set_pd_down },
 	{ "mifd", "dhcp4_release", config_set_dhcp4_release },
 	{ "mifd", "address_privacy", config_set_address_privacy },
 	{ "mifd", "log_level", config_set_log_level },

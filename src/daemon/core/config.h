@@ -29,6 +29,8 @@ struct mifd_config {
 	size_t n_dhcp4;
 	bool dhcp4_release;      /* RELEASE the lease at a clean stop */
 	enum slaac_privacy address_privacy;   /* stable (default), temporary, eui64 */
+	char pd_down[KERN_MAX_IFACES][IFNAMSIZ];   /* DHCPv6-PD downstream interfaces */
+	size_t n_pd_down;
 	struct route_cfg routing;  /* section [routing] */
 	struct stub_config dns;    /* section [dns] */
 	struct conn_config conn;   /* section [connectivity] */

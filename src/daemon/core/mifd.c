@@ -30,6 +30,8 @@ static void mifd_usage(FILE *f)
 		"                          (default: every non-loopback interface)\n"
 		"  -4, --dhcp4 NAME        run the DHCPv4 client on NAME (or a list);\n"
 		"                          repeatable\n"
+		"      --dhcp6-pd-downstream NAME  number NAME (or a list) from the prefix\n"
+		"                          delegated by DHCPv6; repeatable\n"
 		"  -R, --no-routing        do not install per-PvD routes and rules\n"
 		"  -D, --dns-listen ADDR[:PORT]  the stub resolver's address (default %s:%d)\n"
 		"  -N, --no-dns            do not run the stub resolver\n"
@@ -55,6 +57,7 @@ static const struct mifd_key {
 	{ 's', "mifd", "socket", "--socket", NULL },
 	{ 'i', "mifd", "interfaces", "--interface", NULL },
 	{ '4', "mifd", "dhcp4", "--dhcp4", NULL },
+	{ 1002, "mifd", "dhcp6_pd_downstream", "--dhcp6-pd-downstream", NULL },
 	{ 'l', "mifd", "log_level", "--log-level", NULL },
 	{ 'S', "mifd", "state_dir", "--state-dir", NULL },
 	{ 'R', "routing", "enabled", "--no-routing", "no" },
@@ -80,6 +83,7 @@ static int mifd_args(int argc, char **argv, struct mifd_config *cfg)
 		{ "socket", required_argument, NULL, 's' },
 		{ "interface", required_argument, NULL, 'i' },
 		{ "dhcp4", required_argument, NULL, '4' },
+		{ "dhcp6-pd-downstream", required_argument, NULL, 1002 },
 		{ "no-routing", no_argument, NULL, 'R' },
 		{ "dns-listen", required_argument, NULL, 'D' },
 		{ "no-dns", no_argument, NULL, 'N' },

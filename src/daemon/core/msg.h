@@ -52,6 +52,7 @@ enum msg_type {
 	MSG_BIND_END,            /* empty: the table is whole */
 	MSG_RESOLV_SEARCH,       /* struct msg_resolv: the search line changed */
 	MSG_LOG_LEVEL,           /* uint32_t enum log_level: set by a client */
+	MSG_RA_SEND,             /* struct msg_ra_send: an RA of ours on a downstream link */
 	MSG_LEASE_SAVE = 140,    /* struct msg_lease + payload: keep it (len 0: forget) */
 
 	/* privileged parent -> engine */
@@ -157,6 +158,15 @@ struct msg_rt_ack {
 		struct nl_route route;   /* MSG_RT_ROUTE_* */
 		struct nl_rule rule;     /* MSG_RT_RULE_* */
 	} u;                     /* the request, as sent */
+};
+
+/* A Router Advertisement the engine built (DHCPv6 prefix delegation
+ * downstream): sent to ff02::1 on ifindex with hop limit 255 from the
+ * interface's link-local address (RFC 4861 6.2.6). */
+struct msg_ra_send {
+	int32_t ifindex;
+	uint32_t len;            /* octets of data used, 16..sizeof(data) */
+	uint8_t data[512];       /* the ICMPv6 message, type 134 */
 };
 
 struct msg_kernel_error {

@@ -29,6 +29,7 @@
 #include "daemon/core/msg.h"
 #include "daemon/dns/resolv_conf.h"
 #include "daemon/kern/kern.h"
+#include "daemon/dhcp/lease_store.h"
 #include "daemon/pvd/static_files.h"
 #include "daemon/dhcp/lease_parent.h"
 

@@ -10,6 +10,7 @@
  */
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "daemon/engine/engine_priv.h"
@@ -59,6 +60,11 @@ void engine_dhcp_link(struct engine *e, int ifindex)
 		/* Link down: the server is out of reach, nothing to release. */
 		engine_dhcp4_remove(e, c, l != NULL && l->up);
 	}
+	/* DHCPv6 follows the link too: down, its client stops (the kernel
+	 * flushes the addresses); up, the next RA starts it, which Confirms
+	 * or Rebinds the lease it kept (RFC 8415 18.2.12). */
+	if (!l || !l->up)
+		engine_dhcp6_after_ra(e, ifindex);
 }
 
 void engine_set_dhcp4_release(struct engine *e, bool on)

@@ -8,15 +8,19 @@
  * period (a refresh that gets no answer lets it lapse), or until no PvD
  * there asks for it any more. An unanswered Information-request is sent
  * again as section 15 says, at most INF_MAX_RT apart (3600 s, or what
- * the server's option 83 says, 21.25). Stateful address assignment
- * (IA_NA) is not implemented.
+ * the server's option 83 says, 21.25). Where an RA has the M flag the
+ * client is stateful instead (engine_dhcp6s.c); its Replies' data is filed
+ * the same way, into the PvDs whose RA had M or O, with the IA_NA
+ * addresses and delegated prefixes as prefixes of those PvDs.
  */
 #include <arpa/inet.h>
+#include <linux/if_addr.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/rand.h"
+#include "daemon/dhcp/engine_dhcp6.h"
 #include "daemon/engine/engine_priv.h"
 #include "proto/dhcp6.h"
 
@@ -26,27 +30,6 @@
 #define D6_REFRESH_MIN 600u          /* IRT_MINIMUM */
 #define D6_GRACE (120 * NS)
 
-enum d6_state { D6_REQUESTING, D6_DONE };
-
-struct engine_dhcp6 {
-	struct engine *e;
-	int ifindex;
-	uint8_t duid[16];
-	size_t duid_len;
-	enum d6_state state;
-	bool has_data;
-	uint32_t xid;
-	uint64_t start_ns, rt_ns, valid_until, refresh_at;
-	uint64_t mrt_ns;             /* INF_MAX_RT: a server may change it (21.25) */
-	uint32_t refresh;
-	struct in6_addr server;
-	struct event *timer;
-	struct dhcp6_msg *reply, *rx;
-	uint64_t rx_ok, rx_dropped, replies;
-	uint64_t attached[8];
-	size_t n_attached;
-};
-
 static struct engine_dhcp6 *d6_find(struct engine *e, int ifindex)
 {
 	for (size_t i = 0; i < e->n_dhcp6; i++)
@@ -55,7 +38,7 @@ static struct engine_dhcp6 *d6_find(struct engine *e, int ifindex)
 	return NULL;
 }
 
-static void d6_arm(struct engine_dhcp6 *c, uint64_t d)
+void d6_arm(struct engine_dhcp6 *c, uint64_t d)
 {
 	struct timeval tv = { .tv_sec = (time_t)(d / NS), .tv_usec = (suseconds_t)(d % NS / 1000) };
 
@@ -114,6 +97,13 @@ static void d6_timer(evutil_socket_t fd, short what, void *arg)
 	struct engine_dhcp6 *c = arg;
 	uint64_t now = log_now_ns();
 
+	(void)fd;
+	(void)what;
+	if (c->stateful) {
+		d6s_timer(c, now);
+		engine_sync(c->e);
+		return;
+	}
 	if (c->state == D6_DONE)
 		d6_begin(c);             /* refresh time reached */
 	if (c->has_data && now >= c->valid_until) {
@@ -131,7 +121,7 @@ static void d6_timer(evutil_socket_t fd, short what, void *arg)
 	engine_sync(c->e);
 }
 
-static void d6_drop(struct engine_dhcp6 *c, const char *why)
+void d6_drop(struct engine_dhcp6 *c, const char *why)
 {
 	uint64_t sup = 0;
 
@@ -149,6 +139,10 @@ void engine_dhcp6_rx(struct engine *e, int ifindex, const struct in6_addr *from,
 
 	if (!c)
 		return;
+	if (c->stateful) {
+		d6s_rx(c, from, data, len);
+		return;
+	}
 	if (dhcp6_parse_reply(data, len, c->rx, &why) < 0) {
 		d6_drop(c, dhcp6_error_name(why));
 		return;
@@ -182,6 +176,35 @@ void engine_dhcp6_rx(struct engine *e, int ifindex, const struct in6_addr *from,
 	engine_dhcp6_attach(e, c);
 }
 
+/* The stateful lease in a PvD (RFC 8801 3.4.1): each IA_NA address as a
+ * /128 and each delegated prefix as a prefix of the upstream interface,
+ * with their valid lifetimes, and each sub-prefix numbered downstream as
+ * an on-link route of that interface, so the PvD's table reaches it. */
+static int d6_lease_items(struct pvd *p, struct engine_dhcp6 *c)
+{
+	uint64_t now = log_now_ns();
+	const struct dhcp6_iaaddr *a;
+	uint64_t exp;
+	uint32_t left;
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && i < c->lease.n_na + c->lease.n_pd; i++) {
+		a = i < c->lease.n_na ? &c->lease.na[i] : &c->lease.pd[i - c->lease.n_na];
+		left = d6s_left(c, a->valid, now);
+		exp = left == DHCP6_INFINITY ? PVD_NEVER : now + (uint64_t)left * NS;
+		if (left)
+			r = pvd_add_prefix(p, PVD_SRC_DHCPV6, c->ifindex, &a->addr, a->plen, left, exp);
+	}
+	for (size_t i = 0; r == 0 && c->lease.n_pd && i < c->n_down; i++) {
+		left = d6s_left(c, c->lease.pd[0].valid, now);
+		exp = left == DHCP6_INFINITY ? PVD_NEVER : now + (uint64_t)left * NS;
+		if (left)
+			r = pvd_add_route(p, PVD_SRC_DHCPV6, c->down[i].ifindex, &c->down[i].subnet,
+					  64, NULL, left, exp);
+	}
+	return r;
+}
+
 static int d6_items(struct pvd *p, struct engine_dhcp6 *c)
 {
 	const struct dhcp6_msg *m = c->reply;
@@ -213,7 +236,7 @@ static int d6_items(struct pvd *p, struct engine_dhcp6 *c)
 	}
 	if (r == 0 && m->has_captive_portal)
 		r = pvd_set_captive_portal(p, PVD_SRC_DHCPV6, m->captive_portal);
-	return r;
+	return r == 0 && c->bound ? d6_lease_items(p, c) : r;
 }
 
 /* RFC 8801 3.4.1: every PvD on the interface whose RA had O = 1. */
@@ -229,7 +252,8 @@ void engine_dhcp6_attach(struct engine *e, struct engine_dhcp6 *c)
 	if (!c->has_data)
 		return;
 	TAILQ_FOREACH(p, &e->store.pvds, e) {
-		if (p->origin != PVD_SRC_RA || !p->other || !pvd_on_ifindex(p, c->ifindex) ||
+		if (p->origin != PVD_SRC_RA || !(p->other || p->managed) ||
+		    !pvd_on_ifindex(p, c->ifindex) ||
 		    c->n_attached == 8)
 			continue;
 		if (d6_items(p, c) < 0)
@@ -238,20 +262,35 @@ void engine_dhcp6_attach(struct engine *e, struct engine_dhcp6 *c)
 	}
 }
 
-static bool d6_wanted(struct engine *e, int ifindex)
+/* 0: no client; 1: stateless (an RA with O only); 2: stateful (an RA
+ * with M, RFC 4861 4.2: addresses are available by DHCPv6). Interfaces we
+ * number from a delegated prefix are ours to advertise, not clients. */
+static int d6_wanted(struct engine *e, int ifindex)
 {
 	const struct view_link *l = view_link(&e->view, ifindex);
 	struct pvd *p;
+	int mode = 0;
 
-	if (!l || !l->up || !l->managed || l->link.hwlen != 6)
-		return false;
+	if (!l || !l->up || !l->managed || l->link.hwlen != 6 ||
+	    d6pd_is_downstream(e, l->link.name))
+		return 0;
 	TAILQ_FOREACH(p, &e->store.pvds, e)
-		if (p->origin == PVD_SRC_RA && p->other && pvd_on_ifindex(p, ifindex))
-			return true;
-	return false;
+		if (p->origin == PVD_SRC_RA && pvd_on_ifindex(p, ifindex))
+			mode = p->managed ? 2 : p->other && mode == 0 ? 1 : mode;
+	return mode;
 }
 
-static struct engine_dhcp6 *d6_new(struct engine *e, int ifindex)
+/* RFC 8415 21.4: an IAID stable across restarts: from the interface name. */
+static uint32_t d6_iaid(const char *ifname)
+{
+	uint32_t h = 2166136261u;
+
+	for (const char *p = ifname; *p; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	return h;
+}
+
+static struct engine_dhcp6 *d6_new(struct engine *e, int ifindex, bool stateful)
 {
 	const struct view_link *l = view_link(&e->view, ifindex);
 	struct engine_dhcp6 *c = calloc(1, sizeof(*c));
@@ -261,174 +300,112 @@ static struct engine_dhcp6 *d6_new(struct engine *e, int ifindex)
 		return NULL;
 	c->e = e;
 	c->ifindex = ifindex;
+	c->stateful = stateful;
+	c->want_pd = stateful && e->n_pd_down > 0;
+	snprintf(c->ifname, sizeof(c->ifname), "%s", l->link.name);
+	c->iaid = d6_iaid(c->ifname);
 	c->duid_len = dhcp6_duid_ll(c->duid, sizeof(c->duid), l->link.hwaddr, l->link.hwlen);
 	c->mrt_ns = (uint64_t)DHCP6_INF_MAX_RT_DEFAULT * NS;
 	c->reply = calloc(1, sizeof(*c->reply));
 	c->rx = calloc(1, sizeof(*c->rx));
+	c->adv = calloc(1, sizeof(*c->adv));
 	c->timer = evtimer_new(e->base, d6_timer, c);
-	if (!c->reply || !c->rx || !c->timer || !c->duid_len) {
+	if (!c->reply || !c->rx || !c->adv || !c->timer || !c->duid_len) {
 		if (c->timer)
 			event_free(c->timer);
 		free(c->reply);
 		free(c->rx);
+		free(c->adv);
 		free(c);
 		return NULL;
 	}
 	engine_send(e, MSG_DHCP_OPEN, &open, sizeof(open));
+	if (stateful) {
+		d6s_start(c);
+		return c;
+	}
 	d6_begin(c);
 	/* RFC 8415 18.2.6: a random delay of up to INF_MAX_DELAY (1 s). */
 	d6_arm(c, (uint64_t)(rand_u32() % 1000) * 1000000ull);
 	return c;
 }
 
-static void d6_free(struct engine *e, struct engine_dhcp6 *c)
+static void d6_free(struct engine *e, struct engine_dhcp6 *c, bool release)
 {
 	struct msg_dhcp close_ = { .ifindex = c->ifindex, .family = AF_INET6 };
 
 	for (size_t i = 0; i < e->n_dhcp6; i++)
 		if (e->dhcp6[i] == c)
 			e->dhcp6[i] = e->dhcp6[--e->n_dhcp6];
+	if (c->stateful)
+		d6s_stop(c, release);
 	c->has_data = false;
 	engine_dhcp6_attach(e, c);
 	engine_send(e, MSG_DHCP_CLOSE, &close_, sizeof(close_));
 	event_free(c->timer);
+	if (c->ra_timer)
+		event_free(c->ra_timer);
 	free(c->reply);
 	free(c->rx);
+	free(c->adv);
 	free(c);
 }
 
 void engine_dhcp6_after_ra(struct engine *e, int ifindex)
 {
 	struct engine_dhcp6 *c = d6_find(e, ifindex);
-	bool want = d6_wanted(e, ifindex);
+	const struct view_link *l = view_link(&e->view, ifindex);
+	int want = d6_wanted(e, ifindex);
 
+	/* M cleared (or set) while the link stays up: the network no longer
+	 * offers (or now offers) addresses: Release them (18.2.7). */
+	if (c && want && c->stateful != (want == 2)) {
+		d6_free(e, c, true);
+		c = NULL;
+	}
 	if (want && !c && e->n_dhcp6 < VIEW_MAX_LINKS) {
-		c = d6_new(e, ifindex);
+		c = d6_new(e, ifindex, want == 2);
 		if (c)
 			e->dhcp6[e->n_dhcp6++] = c;
 	} else if (!want && c) {
-		d6_free(e, c);
+		d6_free(e, c, l && l->up);
 	} else if (c) {
 		engine_dhcp6_attach(e, c);
 	}
 }
 
+/* mifd stops: no Release, so that the next start Confirms the same lease
+ * (the addresses go, as SLAAC's do; the file stays). */
 void engine_dhcp6_stop_all(struct engine *e)
 {
 	while (e->n_dhcp6)
-		d6_free(e, e->dhcp6[0]);
+		d6_free(e, e->dhcp6[0], false);
 }
 
-static json_t *d6_policy(const struct dhcp6_msg *m)
+void engine_dhcp6_pd_downstream(struct engine *e, const char *ifname)
 {
-	json_t *rows = json_array();
-	char a[INET6_ADDRSTRLEN + 4];
-
-	for (size_t i = 0; i < m->n_policy; i++) {
-		inet_ntop(AF_INET6, &m->policy[i].prefix, a, INET6_ADDRSTRLEN);
-		snprintf(a + strlen(a), 5, "/%u", m->policy[i].plen);
-		json_array_append_new(rows, json_pack("{s:s,s:i,s:i}", "prefix", a,
-			"precedence", m->policy[i].precedence, "label", m->policy[i].label));
-	}
-	return json_pack("{s:b,s:b,s:o}", "automatic", m->policy_automatic,
-			 "privacy", m->policy_privacy, "rows", rows);
+	if (e->n_pd_down < CORE_MAX_IFACES && strlen(ifname) < sizeof(e->pd_down[0]) &&
+	    !d6pd_is_downstream(e, ifname))
+		strcpy(e->pd_down[e->n_pd_down++], ifname);
 }
 
-static json_t *d6_dnssel(const struct dhcp6_msg *m)
+/* The kernel's word on an IA_NA address: DAD failed when it says so, or
+ * when the address goes while still tentative (the kernel deletes a
+ * duplicate that has a finite lifetime instead of flagging it). */
+void engine_dhcp6_addr(struct engine *e, const struct nl_addr *a, bool gone)
 {
-	json_t *a = json_array();
-	char s[INET6_ADDRSTRLEN];
+	struct engine_dhcp6 *c = a->family == AF_INET6 ? d6_find(e, a->ifindex) : NULL;
 
-	for (size_t i = 0; i < m->n_dnssel; i++) {
-		json_t *doms = json_array();
-
-		for (size_t j = 0; j < m->dnssel[i].n_domains; j++)
-			json_array_append_new(doms, json_string(m->dnssel[i].domains[j]));
-		inet_ntop(AF_INET6, &m->dnssel[i].server, s, sizeof(s));
-		json_array_append_new(a, json_pack("{s:s,s:s,s:o}", "server", s, "preference",
-			m->dnssel[i].pref > 0 ? "high" : m->dnssel[i].pref < 0 ? "low" : "medium",
-			"domains", doms));
-	}
-	return a;
+	if (c && c->stateful)
+		d6s_addr_event(c, (const struct in6_addr *)a->addr, gone,
+			       (a->flags & IFA_F_TENTATIVE) != 0, (a->flags & IFA_F_DADFAILED) != 0);
 }
 
-static json_t *d6_json(const struct engine_dhcp6 *c, bool timers)
-{
-	char s[INET6_ADDRSTRLEN];
-	uint64_t now = log_now_ns();
-	json_t *o = json_pack("{s:s}", "state", !c->has_data ? "requesting" :
-			      timers && c->state == D6_REQUESTING ? "refreshing" : "done");
-
-	if (!c->has_data)
-		return o;
-	inet_ntop(AF_INET6, &c->server, s, sizeof(s));
-	json_object_update_new(o, json_pack("{s:s,s:i,s:o,s:o}", "server", s,
-		"refresh", c->refresh, "dns_selection", d6_dnssel(c->reply),
-		"address_selection_policy", c->reply->has_policy ? d6_policy(c->reply) : json_null()));
-	if (timers)
-		json_object_set_new(o, "refresh_in", json_integer(c->refresh_at > now ?
-				    (json_int_t)((c->refresh_at - now) / NS) : 0));
-	return o;
-}
-
-void engine_dhcp6_pvd_json(struct engine *e, const struct pvd *p, bool timers, json_t *o)
+bool engine_dhcp6_owns(struct engine *e, int ifindex, const uint8_t addr[16])
 {
 	for (size_t i = 0; i < e->n_dhcp6; i++)
-		for (size_t j = 0; j < e->dhcp6[i]->n_attached; j++)
-			if (e->dhcp6[i]->attached[j] == p->handle)
-				json_object_set_new(o, "dhcpv6", d6_json(e->dhcp6[i], timers));
-}
-
-void engine_dhcp6_pvd_digest(struct engine *e, const struct pvd *p, struct hash2 *h)
-{
-	const struct engine_dhcp6 *c = NULL;
-	const struct dhcp6_msg *m;
-
-	for (size_t i = 0; i < e->n_dhcp6; i++)
-		for (size_t j = 0; j < e->dhcp6[i]->n_attached; j++)
-			if (e->dhcp6[i]->attached[j] == p->handle)
-				c = e->dhcp6[i];
-	hash2_u64(h, !c ? 0 : c->has_data ? 2 : 1);
-	if (!c || !c->has_data)
-		return;
-	m = c->reply;
-	hash2_bytes(h, &c->server, sizeof(c->server));
-	hash2_u64(h, (uint64_t)c->refresh << 32 | m->n_dnssel);
-	for (size_t i = 0; i < m->n_dnssel; i++) {
-		hash2_bytes(h, &m->dnssel[i].server, sizeof(m->dnssel[i].server));
-		hash2_u64(h, (uint64_t)(m->dnssel[i].pref > 0 ? 1 : m->dnssel[i].pref < 0 ? 2 : 0)
-			  << 32 | m->dnssel[i].n_domains);
-		for (size_t k = 0; k < m->dnssel[i].n_domains; k++)
-			hash2_str(h, m->dnssel[i].domains[k]);
-	}
-	if (!m->has_policy) {
-		hash2_u64(h, UINT64_MAX);
-		return;
-	}
-	hash2_u64(h, (uint64_t)m->policy_automatic | (uint64_t)m->policy_privacy << 1 |
-		  (uint64_t)m->n_policy << 8);
-	for (size_t i = 0; i < m->n_policy; i++) {
-		hash2_bytes(h, &m->policy[i].prefix, 16);
-		hash2_u64(h, (uint64_t)m->policy[i].plen << 16 | (uint64_t)m->policy[i].precedence << 8 |
-			  m->policy[i].label);
-	}
-}
-
-json_t *engine_dhcp6_status_json(struct engine *e)
-{
-	json_t *a = json_array();
-	char ifb[16];
-
-	for (size_t i = 0; i < e->n_dhcp6; i++) {
-		struct engine_dhcp6 *c = e->dhcp6[i];
-		json_t *o = d6_json(c, true);
-
-		json_object_update_new(o, json_pack("{s:s,s:I,s:I,s:I,s:I}", "interface",
-			view_ifname(&e->view, c->ifindex, ifb, sizeof(ifb)),
-			"received", (json_int_t)c->rx_ok, "dropped", (json_int_t)c->rx_dropped,
-			"replies", (json_int_t)c->replies,
-			"inf_max_rt", (json_int_t)(c->mrt_ns / NS)));
-		json_array_append_new(a, o);
-	}
-	return a;
+		if (e->dhcp6[i]->stateful && d6s_owns(e->dhcp6[i], addr) &&
+		    (e->dhcp6[i]->ifindex == ifindex || e->dhcp6[i]->n_down))
+			return true;
+	return false;
 }

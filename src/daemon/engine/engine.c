@@ -224,9 +224,11 @@ static void engine_on_addr(struct engine *e, const struct ipc_msg *m, bool gone)
 	if (gone) {
 		r = view_addr_del(&e->view, a);
 		engine_slaac_forget(e, a->ifindex, a);
+		engine_dhcp6_addr(e, a, true);
 	} else {
 		r = view_addr_set(&e->view, a);
 		engine_slaac_addr_flags(e, a);
+		engine_dhcp6_addr(e, a, false);
 	}
 	if (r > 0 && e->view.synced)
 		engine_addr_changed(e, a);

@@ -80,6 +80,9 @@ int engine_pvd_del(struct engine *e, const char *id, char *err, size_t errlen);
 /* Run (or stop) the DHCPv4 client on the interface named ifname, now and
  * whenever it appears. Returns 0 or -ENOSPC. */
 int engine_dhcp4_set(struct engine *e, const char *ifname, bool on);
+/* Number ifname from the prefixes delegated by DHCPv6 (IA_PD); also asks
+ * for them on interfaces whose RA has the M flag. */
+void engine_dhcp6_pd_downstream(struct engine *e, const char *ifname);
 
 /* Routing configuration (before the initial dump completes). */
 struct route_cfg;

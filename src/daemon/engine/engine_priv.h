@@ -113,6 +113,8 @@ struct engine {
 	uint8_t secret[32];          /* RFC 7217 section 5 (MSG_SECRET) */
 	bool has_secret;
 	int privacy;                 /* enum slaac_privacy (address_privacy =) */
+	char pd_down[CORE_MAX_IFACES][16];   /* DHCPv6-PD downstream interfaces */
+	size_t n_pd_down;
 };
 
 /* engine_slaac.c */
@@ -175,6 +177,8 @@ void engine_dhcp6_stop_all(struct engine *e);
 void engine_dhcp6_pvd_json(struct engine *e, const struct pvd *p, bool timers, json_t *o);
 void engine_dhcp6_pvd_digest(struct engine *e, const struct pvd *p, struct hash2 *h);
 json_t *engine_dhcp6_status_json(struct engine *e);
+void engine_dhcp6_addr(struct engine *e, const struct nl_addr *a, bool gone);
+bool engine_dhcp6_owns(struct engine *e, int ifindex, const uint8_t addr[16]);
 
 /* engine_route.c, engine_route_get.c */
 void engine_route_sync(struct engine *e);

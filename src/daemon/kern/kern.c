@@ -28,6 +28,8 @@ static void kern_msg_cb(void *ctx, const struct ipc_msg *m)
 		kern_dhcp_on_engine(ctx, m);
 	else if (m->hdr.type == MSG_RS_SEND)
 		kern_icmp6_send_rs(ctx, m);
+	else if (m->hdr.type == MSG_RA_SEND)
+		kern_icmp6_send_ra(ctx, m);
 	else
 		kern_nl_on_engine(ctx, m);
 }

@@ -131,10 +131,31 @@ void kern_icmp6_send_rs(struct kern *k, const struct ipc_msg *m)
 			  strerror(errno));
 }
 
+/* An RA the engine built for a downstream link (DHCPv6-PD): to all-nodes,
+ * hop limit 255 (the socket's multicast hops), from the link-local
+ * address the kernel picks. Only the type is checked: the engine made it. */
+void kern_icmp6_send_ra(struct kern *k, const struct ipc_msg *m)
+{
+	const struct msg_ra_send *q = (const struct msg_ra_send *)m->data;
+	struct sockaddr_in6 to = { .sin6_family = AF_INET6 };
+
+	if (ipc_expect(m, sizeof(*q)) < 0 || q->ifindex <= 0 || q->len < 16 ||
+	    q->len > sizeof(q->data) || q->data[0] != ND_ROUTER_ADVERT) {
+		log_err("kernel side: invalid Router Advertisement request from the engine");
+		return;
+	}
+	inet_pton(AF_INET6, "ff02::1", &to.sin6_addr);
+	to.sin6_scope_id = (uint32_t)q->ifindex;
+	if (sendto(k->icmp_fd, q->data, q->len, MSG_DONTWAIT, (struct sockaddr *)&to,
+		   sizeof(to)) < 0)
+		log_debug("Router Advertisement on ifindex %d not sent: %s", (int)q->ifindex,
+			  strerror(errno));
+}
+
 int kern_icmp6_open(struct kern *k)
 {
 	struct icmp6_filter f;
-	int on = 1, rcvbuf = 1 << 20, hops = 255;
+	int on = 1, off = 0, rcvbuf = 1 << 20, hops = 255;
 
 	k->icmp_fd = socket(AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMPV6);
 	if (k->icmp_fd < 0)
@@ -145,7 +166,10 @@ int kern_icmp6_open(struct kern *k)
 	    setsockopt(k->icmp_fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof(on)) < 0 ||
 	    setsockopt(k->icmp_fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof(on)) < 0 ||
 	    /* RFC 4861 section 6.1.1: a solicitation's hop limit is 255. */
-	    setsockopt(k->icmp_fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof(hops)) < 0)
+	    setsockopt(k->icmp_fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof(hops)) < 0 ||
+	    /* Our own RAs downstream (DHCPv6-PD) must not come back as if a
+	     * router there had sent them. */
+	    setsockopt(k->icmp_fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &off, sizeof(off)) < 0)
 		return -errno;
 	setsockopt(k->icmp_fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	k->icmp_ev = event_new(k->base, k->icmp_fd, EV_READ | EV_PERSIST, kern_icmp6_cb, k);

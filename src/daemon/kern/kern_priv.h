@@ -86,6 +86,7 @@ void kern_dhcp_close_all(struct kern *k);
 /* kern_icmp6.c */
 int kern_icmp6_open(struct kern *k);
 void kern_icmp6_send_rs(struct kern *k, const struct ipc_msg *m);
+void kern_icmp6_send_ra(struct kern *k, const struct ipc_msg *m);
 void kern_icmp6_close(struct kern *k);
 
 #endif

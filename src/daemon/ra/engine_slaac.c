@@ -200,7 +200,8 @@ bool engine_slaac_owns(void *ctx, int ifindex, const uint8_t addr[16])
 		    memcmp(addr, &c->addr, 4) == 0 && c->state >= D4_BOUND && c->state <= D4_REBINDING)
 			return true;
 	}
-	return engine_slaac_live(e, ifindex, (const struct in6_addr *)addr);
+	return engine_slaac_live(e, ifindex, (const struct in6_addr *)addr) ||
+	       engine_dhcp6_owns(e, ifindex, addr);
 }
 
 /* Remove mifd's addresses on ifindex (0: everywhere): the link went down, or
