@@ -292,3 +292,9 @@ scn__has_addr() {
 scn_wait_addr() {
 	world_wait_for "an address $3* on $1/$2" 15 scn__has_addr "$@"
 }
+
+# scn_reverse ADDR: the name the host's resolver gives for ADDR (a PTR
+# lookup through getent hosts), "" when it fails.
+scn_reverse() {
+	scn_plain getent hosts "$1" 2>/dev/null | awk '{ print $2; exit }' || true
+}
