@@ -298,3 +298,36 @@ scn_wait_addr() {
 scn_reverse() {
 	scn_plain getent hosts "$1" 2>/dev/null | awk '{ print $2; exit }' || true
 }
+
+# scn_ingress_filter NS IF PREFIX...: RFC 2827 / RFC 3704 ingress filtering
+# on router NS: packets forwarded from IF whose source is in none of the
+# PREFIXes (IPv4 or IPv6) are dropped, and counted (scn_ingress_drops).
+scn_ingress_filter() {
+	local ns=$1 ifn=$2 p v4="" v6=""
+	shift 2
+	for p in "$@"; do
+		case "$p" in *:*) v6="$v6${v6:+, }$p" ;; *) v4="$v4${v4:+, }$p" ;; esac
+	done
+	{
+		echo "table inet scn_ingress {"
+		echo " chain fwd { type filter hook forward priority 0;"
+		[ -n "$v6" ] && echo "  iifname \"$ifn\" meta nfproto ipv6 ip6 saddr != { $v6 } counter drop"
+		[ -n "$v4" ] && echo "  iifname \"$ifn\" meta nfproto ipv4 ip saddr != { $v4 } counter drop"
+		echo " } }"
+	} >"$WORLD_TMP/nft-$ns.conf"
+	world_exec "$ns" nft -f "$WORLD_TMP/nft-$ns.conf" || world_fail "nft on $ns failed"
+}
+
+# scn_ingress_drops NS: packets router NS has dropped so far.
+scn_ingress_drops() {
+	world_exec "$1" nft list table inet scn_ingress 2>/dev/null |
+		awk '/counter packets/ { for (i = 1; i < NF; i++) if ($i == "packets") n += $(i + 1) }
+		     END { print n + 0 }'
+}
+
+# scn_addr_of NS IF PREFIX: the first global address of NS/IF starting with
+# PREFIX.
+scn_addr_of() {
+	ip -n "$(world_ns "$1")" -o addr show dev "$2" scope global -tentative |
+		awk -v p="$3" '{ split($4, a, "/"); if (index(a[1], p) == 1) { print a[1]; exit } }'
+}
