@@ -310,10 +310,11 @@ scn_ingress_filter() {
 	done
 	{
 		echo "table inet scn_ingress {"
-		echo " chain fwd { type filter hook forward priority 0;"
-		[ -n "$v6" ] && echo "  iifname \"$ifn\" meta nfproto ipv6 ip6 saddr != { $v6 } counter drop"
-		[ -n "$v4" ] && echo "  iifname \"$ifn\" meta nfproto ipv4 ip saddr != { $v4 } counter drop"
-		echo " } }"
+		echo " chain scn_fwd { type filter hook forward priority 0;"
+		if [ -n "$v6" ]; then echo "  iifname \"$ifn\" meta nfproto ipv6 ip6 saddr != { $v6 } counter drop"; fi
+		if [ -n "$v4" ]; then echo "  iifname \"$ifn\" meta nfproto ipv4 ip saddr != { $v4 } counter drop"; fi
+		echo " }"
+		echo "}"
 	} >"$WORLD_TMP/nft-$ns.conf"
 	world_exec "$ns" nft -f "$WORLD_TMP/nft-$ns.conf" || world_fail "nft on $ns failed"
 }
