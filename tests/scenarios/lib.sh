@@ -332,3 +332,16 @@ scn_addr_of() {
 	ip -n "$(world_ns "$1")" -o addr show dev "$2" scope global -tentative |
 		awk -v p="$3" '{ split($4, a, "/"); if (index(a[1], p) == 1) { print a[1]; exit } }'
 }
+
+# scn_fetch URL [CURL_ARGS...]: fetch URL from the plain host (its resolver)
+# with curl, 3 s at most; prints JSON {code, ip, body} (code 0: no answer).
+scn_fetch() {
+	local url=$1 out code ip body
+	shift
+	out=$(scn_plain curl -s -m 3 -w '\n%{http_code} %{remote_ip}' "$@" "$url" 2>/dev/null) || true
+	code=$(tail -n 1 <<<"$out" | awk '{ print $1 }')
+	ip=$(tail -n 1 <<<"$out" | awk '{ print $2 }')
+	body=$(sed '$d' <<<"$out" | head -c 200)
+	jq -cn --arg c "${code:-0}" --arg ip "$ip" --arg b "$body" \
+		'{code: ($c | tonumber? // 0), ip: $ip, body: $b}'
+}
