@@ -15,9 +15,16 @@
 #   http://portal.test/login, and r1 forwards nothing to inet until login.
 # WEB2_MODE=good: S1 answers as S2 does, r1 forwards (the scenario may
 #   then make N1 go silent: web2_blackhole).
-# The plain host runs rdnssd (openresolv merges the two servers).
+# WEB2_V4=1: IPv4 too: N1 and N2 also lease 192.168.1.0/24 and
+#   192.168.2.0/24 by DHCPv4 (dnsmasq; the plain host runs dhclient, mifd
+#   its own client), inet is also 198.51.100.80.
+# S1 and S2 are authoritative for example.net and test (a missing type is
+# NODATA, as on the Internet). The plain host runs rdnssd (openresolv
+# merges the two servers).
 
 WEB2_LINKS=(n1:r1:eth0 n2:r2:eth0)
+WEB2_NETS=2001:db8:ff::/64,198.51.100.0/24
+WEB2_ZONES=example.net,$WEB2_NETS
 
 web2_world() {
 	local T=$WORLD_TMP
@@ -47,17 +54,42 @@ web2_world() {
 	ip -n "$I" -6 route add 2001:db8:2::/64 via 2001:db8:f2::1
 	ip -n "$(world_ns r1)" -6 route add 2001:db8:ff::80/128 via 2001:db8:f1::2
 	ip -n "$(world_ns r2)" -6 route add 2001:db8:ff::80/128 via 2001:db8:f2::2
+	if [ "${WEB2_V4:-0}" = 1 ]; then
+		world_sysctl r1 net.ipv4.ip_forward=1
+		world_sysctl r2 net.ipv4.ip_forward=1
+		ip -n "$(world_ns r1)" addr add 192.168.1.1/24 dev eth0
+		ip -n "$(world_ns r2)" addr add 192.168.2.1/24 dev eth0
+		ip -n "$(world_ns r1)" addr add 10.1.0.1/24 dev eth1
+		ip -n "$(world_ns r2)" addr add 10.2.0.1/24 dev eth1
+		ip -n "$I" addr add 10.1.0.2/24 dev eth1
+		ip -n "$I" addr add 10.2.0.2/24 dev eth2
+		ip -n "$I" addr add 198.51.100.80/32 dev lo
+		ip -n "$I" route add 192.168.1.0/24 via 10.1.0.1
+		ip -n "$I" route add 192.168.2.0/24 via 10.2.0.1
+		ip -n "$(world_ns r1)" route add 198.51.100.80/32 via 10.1.0.2
+		ip -n "$(world_ns r2)" route add 198.51.100.80/32 via 10.2.0.2
+		local n
+		for n in 1 2; do
+			mif_dnsmasq "r$n" "dhcp$n" "interface=eth0
+bind-interfaces
+dhcp-range=192.168.$n.100,192.168.$n.150,255.255.255.0,10m
+dhcp-option=option:router,192.168.$n.1
+dhcp-option=option:dns-server"
+		done
+	fi
 	nginx_conf inet "
-	server { listen [::]:80; access_log $T/nginx-inet/src.log src;
+	server { listen 80; listen [::]:80; access_log $T/nginx-inet/src.log src;
 		location /generate_204 { return 204; }
 		location / { return 200 'www.example.net'; } }
-	server { listen [::]:443 ssl; access_log $T/nginx-inet/src.log src;
+	server { listen 443 ssl; listen [::]:443 ssl; access_log $T/nginx-inet/src.log src;
 		ssl_certificate $T/check.pem; ssl_certificate_key $T/check.key;
 		location / { return 204; } }"
 	nginx_start inet inet
-	local records="host-record=check.test,2001:db8:ff::80
-host-record=www.example.net,2001:db8:ff::80"
-	dns_dnsmasq r2 s2 2001:db8:2::53 "$records"
+	local records
+	records="host-record=check.test,2001:db8:ff::80,198.51.100.80
+host-record=www.example.net,2001:db8:ff::80,198.51.100.80"
+	dns_dnsmasq r2 s2 2001:db8:2::53 "$(dns_auth_lines 2001:db8:2::53 "$WEB2_ZONES" test,$WEB2_NETS)
+$records"
 	if [ "${WEB2_MODE:-portal}" = portal ]; then
 		tls_self portal.test portal
 		nginx_conf portal "
@@ -76,10 +108,15 @@ table inet portal {
 }
 NFT
 	else
-		dns_dnsmasq r1 s1 2001:db8:1::53 "$records"
+		dns_dnsmasq r1 s1 2001:db8:1::53 "$(dns_auth_lines 2001:db8:1::53 "$WEB2_ZONES" test,$WEB2_NETS)
+$records"
 	fi
 	scn_plain_start h
 	scn_plain_rdnssd
+	if [ "${WEB2_V4:-0}" = 1 ]; then
+		scn_plain_dhclient eth0
+		scn_plain_dhclient eth1
+	fi
 	local n pref
 	for n in 1 2; do
 		pref=medium
@@ -93,12 +130,17 @@ NFT
 	scn_wait_addr h eth1 2001:db8:2:
 	scn_wait_plain_resolv "rdnssd and openresolv wrote both servers" 20 \
 		'nameserver 2001:db8:1::53' 'nameserver 2001:db8:2::53'
+	if [ "${WEB2_V4:-0}" = 1 ]; then
+		world_wait_for "both DHCPv4 leases" 30 sh -c "ip -n $(world_ns h) -4 -o addr show |
+			grep -q 192.168.1. && ip -n $(world_ns h) -4 -o addr show | grep -q 192.168.2."
+	fi
 }
 
-# web2_blackhole: N1 goes silent (its link stays up: nothing passes r1's
-# eth0 any more, in either direction, RAs included).
+# web2_blackhole R: the network of router R (r1 or r2) goes silent: its
+# link stays up, nothing passes R's eth0 any more, in either direction (RAs
+# included). web2_blackhole_end R: it comes back.
 web2_blackhole() {
-	world_exec r1 nft -f - <<'NFT' || world_fail "nft on r1"
+	world_exec "$1" nft -f - <<'NFT' || world_fail "nft on $1"
 table inet blackhole {
 	chain input { type filter hook input priority 0; iifname "eth0" drop; }
 	chain forward { type filter hook forward priority 0; drop; }
@@ -106,13 +148,17 @@ table inet blackhole {
 }
 NFT
 }
+web2_blackhole_end() {
+	world_exec "$1" nft delete table inet blackhole
+}
 
 # web2_mifd: the plain host's tools go; mifd with connectivity checks
 # against inet (its check.test) comes; the host's resolver is mifd's stub.
 web2_mifd() {
-	local T=$WORLD_TMP
+	local T=$WORLD_TMP v4=()
 	scn_plain_stop_tools
-	WORLD_CONNECTIVITY=1 world_mifd h -c "$(dns_mifd_conf "[connectivity]
+	[ "${WEB2_V4:-0}" = 1 ] && v4=(--dhcp4 eth0 --dhcp4 eth1)
+	WORLD_CONNECTIVITY=1 world_mifd h "${v4[@]}" -c "$(dns_mifd_conf "[connectivity]
 enabled = yes
 http_url = http://check.test/generate_204
 https_url = https://check.test/generate_204
