@@ -4,13 +4,15 @@
 #                 ASan+UBSan (build-asan/) and under valgrind, fuzz targets
 #                 briefly (build-fuzz/)
 #   make demo     the narrated demo world (root)
+#   make scenarios the problem statement's section 4, plain host vs mif (root;
+#                 tests/scenarios, build/scenarios.md)
 #   make install  install mifd, mifctl, libmif, man pages
 #   make bench    benchmarks (root), see bench/README.md
 
 BUILD ?= build
 MESON_OPTS ?=
 
-.PHONY: all deps check demo install bench clean
+.PHONY: all deps check demo install bench clean scenarios
 
 all: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -26,6 +28,9 @@ check: all
 
 demo: all
 	./scripts/demo.sh
+
+scenarios: all
+	./tests/scenarios/run.sh
 
 bench: all
 	./bench/run.sh
