@@ -8,7 +8,14 @@ libmnl-dev libevent-dev libjansson-dev libinih-dev libcap-ng-dev libseccomp-dev
 libcmocka-dev libclang-rt-14-dev libcurl4-openssl-dev ca-certificates
 iproute2 radvd procps psmisc kmod jq util-linux netcat-openbsd dnsmasq-base
 unbound nsd tcpdump dnsperf bind9-dnsutils valgrind nftables linux-perf curl
-nginx openssl"
+nginx openssl rdnssd isc-dhcp-client"
+# The scenarios' plain host (tests/scenarios) merges its resolver
+# configuration with openresolv. It conflicts with the other providers of
+# resolvconf (Debian's resolvconf, systemd-resolvconf), which manage this
+# machine's own resolv.conf: it is installed only where none is.
+if ! command -v resolvconf >/dev/null 2>&1; then
+	PKGS="$PKGS openresolv"
+fi
 
 missing=""
 for p in $PKGS; do
@@ -39,4 +46,11 @@ rc=0
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing >/dev/null || rc=$?
 [ -n "$own_policy" ] && rm -f /usr/sbin/policy-rc.d
+# rdnssd's package enables it at boot, where its merge hook would rewrite
+# this machine's resolv.conf: the tests run their own, in namespaces.
+case " $missing " in
+*" rdnssd "*)
+	deb-systemd-helper disable rdnssd.service >/dev/null 2>&1 || true
+	update-rc.d rdnssd disable >/dev/null 2>&1 || true ;;
+esac
 exit "$rc"

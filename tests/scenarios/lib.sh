@@ -96,6 +96,12 @@ scn_verdict() {
 scn_plain_start() {
 	local d="$WORLD_TMP/plainfs"
 	world_require rdnssd dhclient resolvconf
+	# openresolv's configuration is written below; another resolvconf
+	# (Debian's, systemd's) is not what the plain host is described with.
+	case "$(resolvconf --version 2>/dev/null || true)" in
+	*openresolv*) ;;
+	*) world_fail "resolvconf is not openresolv (scripts/deps.sh installs it where no other is)" ;;
+	esac
 	mkdir -p "$d/up" "$d/work"
 	world_bg "$1" plain-mntns unshare -m --propagation private sh -ec "
 		mount -t overlay overlay -o lowerdir=/etc,upperdir=$d/up,workdir=$d/work /etc
