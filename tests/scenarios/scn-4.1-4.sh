@@ -13,7 +13,8 @@
 # Measured both times: the address the name resolves to (through the host's
 # resolver, or S1 asked directly when the resolver asked the other server
 # first), which node a TCP connection to it reaches and from which source.
-# With mif, also an application written for libmif (examples/pvd-fetch)
+# DNS packets about corp.example on every link. With mif, also an
+# application written for libmif (examples/pvd-fetch)
 # that resolves the name in N1's PvD and connects through that PvD.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -57,6 +58,8 @@ dhcp-option=option:router,10.99.0.254
 dhcp-option=option:dns-server,10.99.0.254
 dhcp-option=option:domain-search,home.example"
 NAME=intranet.corp.example
+LINKS=(n1:r1:eth0 n2:r2:eth0 dc:r1:eth1)
+ZONE_RE='corp\.example\. '
 
 # ---- plain host ----
 scn_plain_start h
@@ -64,6 +67,7 @@ scn_plain_dhclient eth0
 scn_plain_dhclient wlan0
 scn_wait_plain_resolv "dhclient and openresolv wrote both servers" 30 \
 	'nameserver 192.168.1.53' 'nameserver 10.99.0.254'
+SCN_CAP_FILTER="port 53" scn_caps_start plain "${LINKS[@]}"
 p_resolv=$(scn_plain_resolv | grep -E '^(nameserver|search)' | tr '\n' ';')
 p_routes=$(world_exec h ip -4 route show | tr '\n' ';')
 p_ans=$(scn_lookup "$NAME")
@@ -74,6 +78,7 @@ if [ -z "$p_ans" ]; then
 fi
 p_tcp=$(scn_tcp_whoami "${p_ans%% *}")
 p_route=$(world_exec h ip route get "${p_ans%% *}" | head -n 1)
+p_caps=$(scn_caps_count plain "$ZONE_RE" "${LINKS[@]}")
 world_log "plain: resolv.conf $p_resolv; routes $p_routes; $NAME -> '$p_ans' ($p_how); route $p_route; tcp: $p_tcp"
 
 # ---- mifd ----
@@ -83,22 +88,25 @@ dns_wait_stub h
 mif_expect "both networks bound" 30 'length == 2 and all(.[]; .dhcpv4.state == "bound")'
 scn_plain_use_mif
 CORP=$(mif_pvds | jq -r '.[] | select(.interfaces == ["eth0"]) | .id')
+SCN_CAP_FILTER="port 53" scn_caps_start mif "${LINKS[@]}"
 m_ans=$(scn_lookup "$NAME")
 m_tcp=$(scn_tcp_whoami "${m_ans%% *}")
 m_fetch=$(world_exec h "$PVD_FETCH" --socket "$WORLD_TMP/mifd.sock" --pvd "$CORP" --port 8080 "$NAME" 2>&1 || true)
 world_log "mif: $NAME -> '$m_ans'; unmodified tcp: $m_tcp; pvd-fetch --pvd $CORP: $m_fetch"
+m_caps=$(scn_caps_count mif "$ZONE_RE" "${LINKS[@]}")
 m_reached=$(sed -n 's/^fetch [^ ]* [^ ]* [0-9]*: //p' <<<"$m_fetch" | head -n 1)
 
 data=$(jq -cn --arg pr "$p_resolv" --arg prt "$p_routes" --arg pa "$p_ans" --arg ph "$p_how" \
 	--arg pt "$p_tcp" --arg pro "$p_route" --arg ma "$m_ans" --arg mt "$m_tcp" --arg mf "$m_fetch" \
-	--arg corp "$CORP" '{plain: {resolv_conf: $pr, routes: $prt, answer: $pa, answer_from: $ph,
-	  route: $pro, tcp_reached: $pt}, mif: {answer: $ma, unmodified_tcp_reached: $mt,
-	  pvd: $corp, pvd_fetch: $mf}}')
+	--arg corp "$CORP" --argjson pc "$p_caps" --argjson mc "$m_caps" \
+	'{plain: {resolv_conf: $pr, routes: $prt, answer: $pa, answer_from: $ph,
+	  route: $pro, tcp_reached: $pt, corp_zone_packets: $pc}, mif: {answer: $ma,
+	  unmodified_tcp_reached: $mt, pvd: $corp, pvd_fetch: $mf, corp_zone_packets: $mc}}')
 pf=0 mf=0
 [[ "$p_tcp" != intranet* ]] && pf=1
-[[ "$m_reached" == intranet\ 192.168.1.* ]] && mf=1
+[[ "$m_reached" == intranet\ 192.168.1.* ]] && [ "$(jq .n2 <<<"$m_caps")" = 0 ] && mf=1
 scn_verdict "$pf" "$mf" \
-	"$NAME -> ${p_ans:-nothing} ($p_how); TCP went $(grep -o 'dev [a-z0-9]*' <<<"$p_route") and reached ${p_tcp%% *}" \
-	"a libmif application resolving in N1's PvD reached ${m_reached:-nothing}; an unmodified one still reaches ${m_tcp%% *} (on-link 10.99.0.0/24 of N2)" \
+	"$NAME -> ${p_ans:-nothing} ($p_how); TCP went $(grep -o 'dev [a-z0-9]*' <<<"$p_route") and reached ${p_tcp%% *}; $(jq .n2 <<<"$p_caps") corp.example packets on N2's wire" \
+	"a libmif application resolving in N1's PvD reached ${m_reached:-nothing}; an unmodified one still reaches ${m_tcp%% *} (on-link 10.99.0.0/24 of N2); $(jq .n2 <<<"$m_caps") corp.example packets on N2's wire" \
 	"an application that resolves a name in a PvD (libmif) connects through that PvD's interface and source; unmodified programs need mifctl run --pvd (no automatic binding of answers to PvDs yet)" \
 	"$data"

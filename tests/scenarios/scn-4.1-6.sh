@@ -16,7 +16,8 @@
 # Measured both times: the AAAA of v4only.n1.example (the plain host asks
 # N1's server directly, as "M1 requests AAAA from a DNS server on a network
 # that uses DNS64"; mif through the host's resolver, its stub), which node
-# TCP to it reached, packets to 64:ff9b::/96 on each link.
+# TCP to it reached, packets to 64:ff9b::/96 on each link, DNS packets
+# about n1.example on every link.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -51,6 +52,7 @@ forward-zone:
 	forward-addr: 127.0.0.1"
 dns_dnsmasq r2 s2 2001:db8:2::53 "$(dns_auth_lines 2001:db8:2::53 example,2001:db8::/32)"
 LINKS=(n1:r1:eth0 n2:r2:eth0)
+DNS_LINKS=(n1:r1:eth0 n2:r2:eth0 nat:r1:eth1)
 NAME=v4only.n1.example
 n1_ra() {
 	world_ra_send r1 -i eth0 --lifetime 1800 --pref low --prefix 2001:db8:1::/64 \
@@ -73,13 +75,16 @@ measure() {   # PHASE ADDRESS HOW: $WORLD_TMP/PHASE.json
 	t=$(scn_tcp_whoami "${2:-::1}")
 	c=$(scn_caps_count "$1" '64:ff9b::' "${LINKS[@]}")
 	jq -cn --arg a "$2" --arg how "$3" --arg t "$t" --argjson c "$c" \
+		--argjson z "$(scn_caps_count "$1-dns" 'n1\.example\. ' "${DNS_LINKS[@]}")" \
 		--arg r "$(world_exec h ip -6 route get "${2:-::1}" | grep -o 'dev [^ ]*')" \
-		'{answer: $a, answer_from: $how, route: $r, tcp_reached: $t, packets_to_nat64: $c}' \
+		'{answer: $a, answer_from: $how, route: $r, tcp_reached: $t, packets_to_nat64: $c,
+		  n1_zone_dns_packets: $z}' \
 		>"$WORLD_TMP/$1.json"
 }
 say() {
-	jq -r '"AAAA \(.answer) (\(.answer_from)); sent \(.route); TCP reached \(.tcp_reached | split(" ")[0]); packets to 64:ff9b::/96 on N1: \(.packets_to_nat64.n1), on N2: \(.packets_to_nat64.n2)"' <<<"$1"
+	jq -r '"AAAA \(.answer) (\(.answer_from)); sent \(.route); TCP reached \(.tcp_reached | split(" ")[0]); packets to 64:ff9b::/96 on N1: \(.packets_to_nat64.n1), on N2: \(.packets_to_nat64.n2); n1.example DNS packets on N2: \(.n1_zone_dns_packets.n2)"' <<<"$1"
 }
+SCN_CAP_FILTER="port 53" scn_caps_start plain-dns "${DNS_LINKS[@]}"
 a=$(world_exec h dig +short +tries=1 +time=2 @2001:db8:1::53 "$NAME" AAAA || true)
 measure plain "$a" "N1's DNS64 server"
 plain=$(cat "$WORLD_TMP/plain.json")
@@ -90,13 +95,14 @@ n1_ra
 mif_expect "two PvDs, N1 with its PREF64" 20 \
 	'length == 2 and any(.[]; .pref64 != null) and all(.[]; any(.addresses[]; .state == "preferred"))'
 scn_plain_use_mif
+SCN_CAP_FILTER="port 53" scn_caps_start mif-dns "${DNS_LINKS[@]}"
 a=$(scn_lookup "$NAME")
 measure mif "${a%% *}" "the host's resolver"
 mif=$(cat "$WORLD_TMP/mif.json")
 world_log "mif: $mif"
 pf=0 mf=0
 jq -e '(.answer | startswith("64:ff9b::")) and (.tcp_reached | startswith("nat64-n1") | not)' <<<"$plain" >/dev/null && pf=1
-jq -e '(.answer | startswith("64:ff9b::")) and (.tcp_reached | startswith("nat64-n1 2001:db8:1:")) and .packets_to_nat64.n2 == 0' <<<"$mif" >/dev/null && mf=1
+jq -e '(.answer | startswith("64:ff9b::")) and (.tcp_reached | startswith("nat64-n1 2001:db8:1:")) and .packets_to_nat64.n2 == 0 and .n1_zone_dns_packets.n2 == 0' <<<"$mif" >/dev/null && mf=1
 scn_verdict "$pf" "$mf" "$(say "$plain")" "$(say "$mif")" \
 	"the name goes to N1 (its DNSSL domain), the synthesised answer stays in N1's cache, and N1's PREF64 is routed through N1's own table (RFC 8781)" \
 	"$(jq -cn --argjson p "$plain" --argjson m "$mif" '{plain: $p, mif: $m}')"
