@@ -33,7 +33,7 @@ SCN_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$SCN_DIR/../world/dns.sh"
 
 SCN_ID="" SCN_SECTION="" SCN_TITLE=""
-SCN_PLAIN_PID="" SCN_PLAIN_NS=""
+SCN_PLAIN_PID=""
 SCN_PLAIN_TOOLS=()       # pids of rdnssd, dhclient... (stopped before mifd)
 
 # scn__emit ID SECTION TITLE VERDICT PLAIN MIF REASON [DATA_JSON]: the line.
@@ -114,7 +114,6 @@ scn_plain_start() {
 		: >$d/ready
 		exec sleep 1000"
 	SCN_PLAIN_PID=$WORLD_LAST_PID
-	SCN_PLAIN_NS=$1
 	world_wait_for "the plain host's mount namespace" 5 test -e "$d/ready"
 }
 

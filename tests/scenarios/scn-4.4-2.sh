@@ -67,7 +67,7 @@ mif_expect "both networks valid, with their leases" 30 \
 attempts mif
 silenced=$(jq -r .silenced "$WORLD_TMP/mif.json")
 P=$(mif_pvd_on "$silenced")
-mif=$(jq -c --argjson p "$(mif_pvds | jq -c "$P[0] | {state: .connectivity_state, why: .connectivity.why}")" \
+mif=$(jq -c --argjson p "$(mif_pvds | jq -c "${P}[0] | {state: .connectivity_state, why: .connectivity.why}")" \
 	'. + {silenced_pvd: $p}' "$WORLD_TMP/mif.json")
 world_log "mif: $mif"
 pf=0 mf=0

@@ -183,13 +183,13 @@ web2_portal_mif() {
 	web2_mifd
 	p1=$(mif_pvd_on eth0) p2=$(mif_pvd_on eth1)
 	mif_expect "N1 a portal, N2 valid" 25 \
-		"length == 2 and ($p1[0].connectivity_state == \"portal\") and ($p2[0].connectivity_state == \"valid\")"
-	id2=$(mif_pvds | jq -r "$p2[0].id")
+		"length == 2 and (${p1}[0].connectivity_state == \"portal\") and (${p2}[0].connectivity_state == \"valid\")"
+	id2=$(mif_pvds | jq -r "${p2}[0].id")
 	world_wait_for "N2 the default" 10 sh -c "[ \"\$1\" = \"\$2\" ]" _ "$id2" "$(web2_default6)"
 	: >"$WORLD_TMP/nginx-inet/src.log"
 	f=$(scn_fetch http://www.example.net/)
 	src=$(awk '$2 == "GET" && $3 == "/" { print $1 }' "$WORLD_TMP/nginx-inet/src.log" | tail -n 1)
-	jq -cn --argjson f "$f" --arg src "$src" --argjson p "$(mif_pvds | jq -c "$p1[0] | {state: .connectivity_state, why: .connectivity.why, login_url: .connectivity.login_url}")" \
+	jq -cn --argjson f "$f" --arg src "$src" --argjson p "$(mif_pvds | jq -c "${p1}[0] | {state: .connectivity_state, why: .connectivity.why, login_url: .connectivity.login_url}")" \
 		--arg dp "$(web2_default6)" \
 		'{fetch: $f, inet_saw_source: $src, n1: $p, default_pvd: $dp}' >"$WORLD_TMP/mif.json"
 }
