@@ -5,13 +5,15 @@
 #                 briefly (build-fuzz/)
 #   make demo     the narrated demo world (root)
 #   make demo-mobility  a download surviving the loss of networks (root)
+#   make scenarios the problem statement's section 4, plain host vs mif (root;
+#                 tests/scenarios, build/scenarios.md)
 #   make install  install mifd, mifctl, libmif, man pages
 #   make bench    benchmarks (root), see bench/README.md
 
 BUILD ?= build
 MESON_OPTS ?=
 
-.PHONY: all deps check demo demo-mobility install bench clean
+.PHONY: all deps check demo demo-mobility install bench clean scenarios
 
 all: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -30,6 +32,9 @@ demo: all
 
 demo-mobility: all
 	./scripts/demo-mobility.sh
+
+scenarios: all
+	./tests/scenarios/run.sh
 
 bench: all
 	./bench/run.sh

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Everything `make check` runs, in order, with one summary line at the end:
 #  1. unit tests (build/)
-#  2. world tests: network-namespace scenarios with real servers (root)
+#  2. world tests: network-namespace scenarios with real servers (root),
+#     then the problem statement's scenarios (tests/scenarios, root)
 #  3. unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer,
 #     and the world tests again with that build of mifd (a sanitizer report
 #     in mifd's log fails the test)
@@ -14,7 +15,7 @@
 #     a test but are not declared noreturn, so the analyzer walks on past
 #     them and reports what cannot happen).
 # Set CHECK_FUZZ_SECONDS (default 20) to fuzz longer; CHECK_SKIP_FUZZ=1,
-# CHECK_SKIP_WORLD=1, CHECK_VALGRIND=0 and CHECK_ANALYZER=0 leave those parts out when
+# CHECK_SKIP_WORLD=1, CHECK_SKIP_SCENARIOS=1, CHECK_VALGRIND=0 and CHECK_ANALYZER=0 leave those parts out when
 # iterating locally.
 set -u
 cd "$(dirname "$0")/.."
@@ -64,6 +65,19 @@ run_suite build unit "unit tests"
 
 if [ "${CHECK_SKIP_WORLD:-0}" != 1 ]; then
 	run_suite build world "world tests (network namespaces)"
+fi
+
+# The scenarios of the problem statement (tests/scenarios, doc/scenarios.md):
+# one part; a scenario neither solved nor pending fails it.
+if [ "${CHECK_SKIP_WORLD:-0}" != 1 ] && [ "${CHECK_SKIP_SCENARIOS:-0}" != 1 ]; then
+	echo "== scenarios (plain host vs mif)"
+	slog=$(mktemp)
+	if BUILD=build tests/scenarios/run.sh >"$slog" 2>&1; then
+		pass=$((pass + 1)); tail -n 2 "$slog"
+	else
+		cat "$slog"; fail=$((fail + 1)); failed_parts+=("scenarios")
+	fi
+	rm -f "$slog"
 fi
 
 if setup build-asan -Db_sanitize=address,undefined -Db_lundef=false \

@@ -12,7 +12,15 @@ nginx openssl
 chromium chromium-driver python3-selenium
 libssl-dev iperf3
 iputils-ping python3
-kea-dhcp6-server"
+kea-dhcp6-server
+rdnssd isc-dhcp-client"
+# The scenarios' plain host (tests/scenarios) merges its resolver
+# configuration with openresolv. It conflicts with the other providers of
+# resolvconf (Debian's resolvconf, systemd-resolvconf), which manage this
+# machine's own resolv.conf: it is installed only where none is.
+if ! command -v resolvconf >/dev/null 2>&1; then
+	PKGS="$PKGS openresolv"
+fi
 
 missing=""
 for p in $PKGS; do
@@ -43,4 +51,11 @@ rc=0
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing >/dev/null || rc=$?
 [ -n "$own_policy" ] && rm -f /usr/sbin/policy-rc.d
+# rdnssd's package enables it at boot, where its merge hook would rewrite
+# this machine's resolv.conf: the tests run their own, in namespaces.
+case " $missing " in
+*" rdnssd "*)
+	deb-systemd-helper disable rdnssd.service >/dev/null 2>&1 || true
+	update-rc.d rdnssd disable >/dev/null 2>&1 || true ;;
+esac
 exit "$rc"

@@ -290,6 +290,45 @@ static void test_vpn_claims_default(void **state)
 
 /* RFC 8781: a PvD's NAT64 prefix goes through that PvD, even when another
  * PvD is the default: DNS64 answers are used only on their PvD. */
+/* Two PvDs on one link (problem statement 4.5): an RFC 4191 route of PvD
+ * D carries D's address as its source, like D's default route, so the
+ * kernel does not pick the other PvD's address, which D's router filters
+ * (RFC 3704). A PvD without an address keeps the kernel's choice. */
+static void test_specific_route_source(void **state)
+{
+	struct world *w = *state;
+	struct pvd *c = net(w, 2, "eth0", "fe80::c", "2001:db8:c::", NULL, NULL);
+	struct pvd *d = net(w, 2, "eth0", "fe80::d", "2001:db8:d::", NULL, NULL);
+	struct in6_addr pfx = test_addr("2001:db8:99::"), gw = test_addr("fe80::d");
+	struct nl_addr a = { .ifindex = 2, .family = AF_INET6, .plen = 64, .valid = 3000,
+			     .preferred = 1000 };
+	uint8_t want_dst[16], want_src[16];
+	uint32_t td;
+	bool found = false;
+
+	assert_int_equal(pvd_add_route(d, PVD_SRC_RA, 2, &pfx, 64, &gw, 600, PVD_NEVER), 0);
+	assert_int_equal(inet_pton(AF_INET6, "2001:db8:c::11", a.addr), 1);
+	assert_int_equal(view_addr_set(&w->v, &a), 1);
+	assert_int_equal(inet_pton(AF_INET6, "2001:db8:d::22", a.addr), 1);
+	assert_int_equal(view_addr_set(&w->v, &a), 1);
+	assert_int_equal(route_plan_build(&w->s, &w->v, &w->c, &w->t, &w->p), 0);
+	td = route_table_of(&w->t, &w->c, d->handle, false);
+	assert_int_not_equal(td, route_table_of(&w->t, &w->c, c->handle, false));
+	assert_int_equal(inet_pton(AF_INET6, "2001:db8:99::", want_dst), 1);
+	assert_int_equal(inet_pton(AF_INET6, "2001:db8:d::22", want_src), 1);
+	for (size_t i = 0; i < w->p.n_routes; i++) {
+		const struct nl_route *r = &w->p.routes[i];
+
+		if (r->dst_len != 64 || memcmp(r->dst, want_dst, 16))
+			continue;
+		assert_int_equal(r->table, td);
+		assert_true(r->has_prefsrc);
+		assert_memory_equal(r->prefsrc, want_src, 16);
+		found = true;
+	}
+	assert_true(found);
+}
+
 static void test_pref64_route(void **state)
 {
 	struct world *w = *state;
@@ -635,6 +674,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_order_override_and_gone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vpn_claims_default, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pref64_route, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_specific_route_source, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mark_generations, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_from_rules_skip_marked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_disabled, setup, teardown),

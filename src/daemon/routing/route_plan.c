@@ -701,10 +701,20 @@ static int rp_pvd(const struct view *v, const struct rp_addr *ix, const struct r
 	}
 	TAILQ_FOREACH(rt, &p->routes, e) {
 		int oif = rt->ifindex ? rt->ifindex : p->bound_ifindex;
+		int fam = rp_v4(&rt->prefix) ? 0 : 1;
+		bool own = src_if[fam] != 0 && src_if[fam] == oif;
+		uint8_t s[16];
 
+		/* Like the default route, a PvD's own routes (RFC 4191, DHCP
+		 * 121, static) carry its source: on a link shared with
+		 * another PvD the kernel would otherwise pick the other's
+		 * address, which this PvD's router filters (RFC 3704;
+		 * problem statement 4.5). */
+		if (own)
+			rp_put(&src[fam], 128, s);
 		if (r == 0)
 			r = rp_route(out, c, table, &rt->prefix, rt->plen, &rt->router, oif,
-				     rt->pref, NULL);
+				     rt->pref, own ? s : NULL);
 	}
 	if (r == 0)
 		r = rp_link_locals(c, p, table, out);
