@@ -306,6 +306,7 @@ struct stub *stub_new(struct event_base *base, const struct stub_config *cfg,
 	s->nv = nv;
 	s->cfg = *cfg;
 	s->udp_fd = -1;
+	s->diag_fd = -1;
 	s->memo_gen = 1;
 	s->max_upstream = stub_fd_budget();
 	LIST_INIT(&s->pvds);
@@ -315,6 +316,9 @@ struct stub *stub_new(struct event_base *base, const struct stub_config *cfg,
 	*err = stub_udp_open(s, fds ? fds[0] : -1);
 	if (*err == 0)
 		*err = stub_tcp_open(s, fds ? fds[1] : -1);
+	/* Without it every TCP client counts as one user: said, not fatal. */
+	if (*err == 0 && stub_peer_open(s) < 0)
+		log_warn("dns: no sock_diag socket: the TCP limit per user cannot tell users apart");
 	if (*err < 0) {
 		stub_free(s);
 		return NULL;
@@ -338,6 +342,7 @@ void stub_free(struct stub *s)
 		stub_pvd_free(s, LIST_FIRST(&s->pvds));
 	stub_tcp_close(s);
 	stub_udp_close(s);
+	stub_peer_close(s);
 	free(s);
 }
 

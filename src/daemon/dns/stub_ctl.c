@@ -291,7 +291,7 @@ json_t *stub_status_json(struct stub *s)
 
 	stub_format_listen(&s->cfg.listen, l, sizeof(l));
 	return json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,"
-			 "s:{s:I,s:I,s:I,s:I},s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
+			 "s:{s:I,s:I,s:I,s:I},s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
 		"listen", l, "resolv_conf", s->cfg.resolv_conf,
 		"queries", (json_int_t)c->queries, "udp", (json_int_t)c->udp,
 		"tcp", (json_int_t)c->tcp, "hits", (json_int_t)c->hits,
@@ -307,6 +307,7 @@ json_t *stub_status_json(struct stub *s)
 		"overload", (json_int_t)c->overload, "dns64", (json_int_t)c->dns64,
 		"outstanding", (json_int_t)s->n_tx, "tcp_clients", (json_int_t)s->n_tcp,
 		"tcp_evicted", (json_int_t)c->tcp_evicted,
+		"tcp_user_evicted", (json_int_t)c->tcp_user_evicted,
 		"tcp_idle_closed", (json_int_t)c->tcp_idle_closed,
 		"badvers", (json_int_t)c->badvers);
 }

@@ -21,6 +21,8 @@
 #define STUB_MAX_TX 1024           /* queries in flight */
 #define STUB_MAX_ATTEMPTS 16       /* sends per query, every PvD together */
 #define STUB_MAX_TCP_CLIENTS 64
+#define STUB_TCP_PER_USER 16       /* TCP connections of one local user (peer uid) */
+#define STUB_UDP_RCVBUF (4 << 20)  /* the listening UDP socket's receive buffer */
 #define STUB_TCP_IDLE_S 10         /* an idle TCP client is closed after this */
 #define STUB_TCP_IDLE_BUSY_MS 2000 /* or this, past half the cap (RFC 7766 6.2.3) */
 #define STUB_ADDR_WAIT_MS 200      /* re-check for a PvD source address */
@@ -30,7 +32,7 @@ struct stub_counters {
 	uint64_t queries, udp, tcp, hits, misses, forwarded, answered, servfail, malformed,
 		refused, notimp, dropped_responses, spoof_id, spoof_source, spoof_question,
 		spoof_malformed, tcp_retries, truncated_to_client, overload, fallbacks,
-		dns64, tcp_evicted, tcp_idle_closed, badvers;
+		dns64, tcp_evicted, tcp_idle_closed, badvers, tcp_user_evicted;
 };
 
 /* One PvD as the stub sees it. */
@@ -147,6 +149,8 @@ struct stub {
 	size_t n_upstream, max_upstream;  /* upstream sockets open, and the budget */
 	struct event *lst_pause;       /* re-enables the TCP listener */
 	struct event *tcp_sweep;       /* closes idle TCP clients, while there are any */
+	int diag_fd;                   /* NETLINK_SOCK_DIAG: a TCP client's uid */
+	uint32_t diag_seq;
 	uint32_t memo_gen;             /* bumped on every PvD change */
 };
 
@@ -182,6 +186,12 @@ int stub_udp_open(struct stub *s, int fd);
 void stub_udp_close(struct stub *s);
 int stub_tcp_open(struct stub *s, int fd);
 void stub_tcp_close(struct stub *s);
+/* stub_peer.c: the local user that owns the client end of an accepted
+ * TCP connection (sock_diag), or STUB_UID_UNKNOWN. */
+#define STUB_UID_UNKNOWN UINT32_MAX
+int stub_peer_open(struct stub *s);
+void stub_peer_close(struct stub *s);
+uint32_t stub_peer_uid(struct stub *s, int fd);
 /* Deliver a finished answer to its client (UDP, TCP or control). */
 void stub_deliver(struct stub_tx *tx, const uint8_t *resp, size_t len, struct stub_pvd *p,
 		  const struct dns_upstream *from, int err, const char *msg);
