@@ -248,6 +248,12 @@ static int config_set_timeout(struct mifd_config *c, const char *name, const cha
 	return config_number(name, value, 200, 60000, &c->dns.timeout_ms, err, errlen);
 }
 
+static int config_set_max_stale(struct mifd_config *c, const char *name, const char *value,
+				char *err, size_t errlen)
+{
+	return config_number(name, value, 0, 604800, &c->dns.max_stale, err, errlen);
+}
+
 static int config_set_conn(struct mifd_config *c, const char *name, const char *value,
 			   char *err, size_t errlen)
 {
@@ -332,6 +338,7 @@ static const struct config_key {
 	{ "dns", "max_ttl", config_set_max_ttl },
 	{ "dns", "max_negative_ttl", config_set_max_neg_ttl },
 	{ "dns", "timeout_ms", config_set_timeout },
+	{ "dns", "max_stale", config_set_max_stale },
 	{ "connectivity", "enabled", config_set_conn },
 	{ "connectivity", "http_url", config_set_http_url },
 	{ "connectivity", "https_url", config_set_https_url },

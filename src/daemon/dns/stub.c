@@ -31,6 +31,7 @@ void stub_config_defaults(struct stub_config *c)
 	c->max_ttl = 7200;
 	c->max_neg_ttl = 900;
 	c->timeout_ms = 5000;
+	c->max_stale = 86400;          /* RFC 8767 section 5: 1 to 3 days */
 	snprintf(c->resolv_conf, sizeof(c->resolv_conf), "/run/mif/resolv.conf");
 }
 
@@ -167,6 +168,7 @@ static struct stub_pvd *stub_pvd_new(struct stub *s, const struct dns_plan_pvd *
 		free(p);
 		return NULL;
 	}
+	dns_cache_set_max_stale(p->cache, s->cfg.max_stale);
 	p->plan = *plan;
 	LIST_INSERT_HEAD(&s->pvds, p, e);
 	s->n_pvds++;

@@ -26,6 +26,7 @@ struct stub_config {
 	size_t cache_size, cache_bytes;   /* per PvD */
 	uint32_t max_ttl, max_neg_ttl;
 	uint32_t timeout_ms;
+	uint32_t max_stale;               /* serve-stale: seconds past expiry (RFC 8767), 0 off */
 	char resolv_conf[256];            /* "" for none */
 	bool write_etc_resolv_conf;
 };

@@ -118,6 +118,14 @@ void stub_ctl_deliver(struct stub_tx *tx, const uint8_t *resp, size_t len, struc
 		return;
 	}
 	o = sc_result_json(tx, resp, len, p, from, false);
+	/* RFC 8767: say so when the answer is an expired one (stx_stale). */
+	if (o) {
+		bool stale = msg && strcmp(msg, "stale") == 0;
+
+		json_object_set_new(o, "stale", json_boolean(stale));
+		if (stale)
+			json_object_set_new(o, "server", json_string("cache (stale)"));
+	}
 	if (s->reply)
 		s->reply(s->reply_ctx, tx->token, o ? 0 : -EBADMSG, o, "unreadable answer");
 	else
@@ -291,7 +299,7 @@ json_t *stub_status_json(struct stub *s)
 
 	stub_format_listen(&s->cfg.listen, l, sizeof(l));
 	return json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,"
-			 "s:{s:I,s:I,s:I,s:I},s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
+			 "s:{s:I,s:I,s:I,s:I},s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
 		"listen", l, "resolv_conf", s->cfg.resolv_conf,
 		"queries", (json_int_t)c->queries, "udp", (json_int_t)c->udp,
 		"tcp", (json_int_t)c->tcp, "hits", (json_int_t)c->hits,
@@ -309,5 +317,6 @@ json_t *stub_status_json(struct stub *s)
 		"tcp_evicted", (json_int_t)c->tcp_evicted,
 		"tcp_user_evicted", (json_int_t)c->tcp_user_evicted,
 		"tcp_idle_closed", (json_int_t)c->tcp_idle_closed,
+		"stale", (json_int_t)c->stale, "coalesced", (json_int_t)c->coalesced,
 		"badvers", (json_int_t)c->badvers);
 }

@@ -32,7 +32,8 @@ struct stub_counters {
 	uint64_t queries, udp, tcp, hits, misses, forwarded, answered, servfail, malformed,
 		refused, notimp, dropped_responses, spoof_id, spoof_source, spoof_question,
 		spoof_malformed, tcp_retries, truncated_to_client, overload, fallbacks,
-		dns64, tcp_evicted, tcp_idle_closed, badvers, tcp_user_evicted;
+		dns64, tcp_evicted, tcp_idle_closed, badvers, tcp_user_evicted,
+		stale, coalesced;
 };
 
 /* One PvD as the stub sees it. */
@@ -99,6 +100,9 @@ struct stub_tx {
 	bool answered_tcp;
 	unsigned addr_waits;
 	bool no_cache;                 /* DO or CD set: not cached */
+	struct stub_tx *leader;        /* a follower: the query it waits on */
+	TAILQ_HEAD(stub_tx_list, stub_tx) followers;   /* identical queries waiting */
+	TAILQ_ENTRY(stub_tx) fe;
 };
 
 struct stub_tcp_client;
@@ -152,6 +156,7 @@ struct stub {
 	int diag_fd;                   /* NETLINK_SOCK_DIAG: a TCP client's uid */
 	uint32_t diag_seq;
 	uint32_t memo_gen;             /* bumped on every PvD change */
+	uint64_t stale_logged_ns;      /* the last "served stale" log line */
 };
 
 /* stub.c */
@@ -173,6 +178,14 @@ int stub_cache_answer(struct stub *s, struct stub_pvd *p, const struct dns_quest
 struct stub_tx *stub_tx_start(struct stub *s, enum stub_client kind, const struct dns_question *q,
 			      const uint8_t *query, size_t qlen, const struct dns_choice *c);
 void stub_tx_free(struct stub_tx *tx);
+/* stub_coalesce.c: join an identical query in flight (same choice):
+ * the follower, or NULL when there is none (then start one). Followers
+ * are answered with their leader (stub_tx_answer_followers), or failed
+ * with it. */
+struct stub_tx *stub_tx_join(struct stub *s, enum stub_client kind, const struct dns_question *q,
+			     const uint8_t *query, size_t qlen, const struct dns_choice *c);
+void stub_tx_answer_followers(struct stub_tx *l, uint8_t *resp, size_t len, struct stub_pvd *p,
+			      const struct dns_upstream *up, bool up_ad);
 void stub_tx_pvd_gone(struct stub *s, uint64_t handle);
 void stub_att_free(struct stub_att *a);
 

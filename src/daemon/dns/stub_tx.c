@@ -131,6 +131,17 @@ static void stx_close_atts(struct stub_tx *tx, uint64_t handle)
 
 void stub_tx_free(struct stub_tx *tx)
 {
+	struct stub_tx *f;
+
+	if (tx->leader) {              /* a follower: no attempts, no timer */
+		TAILQ_REMOVE(&tx->leader->followers, tx, fe);
+		tx->s->n_tx--;
+		free(tx->query);
+		free(tx);
+		return;
+	}
+	while ((f = TAILQ_FIRST(&tx->followers)))
+		stub_tx_free(f);
 	stx_close_atts(tx, 0);
 	TAILQ_REMOVE(&tx->s->txs, tx, e);
 	tx->s->n_tx--;
@@ -147,6 +158,7 @@ static void stx_finish(struct stub_tx *tx, uint8_t *resp, size_t len, struct stu
 		       const struct dns_upstream *up)
 {
 	struct stub *s = tx->s;
+	bool up_ad = dns_hdr_ad(resp);
 	int n;
 
 	dns_hdr_set_id(resp, tx->client_id);
@@ -164,18 +176,75 @@ static void stx_finish(struct stub_tx *tx, uint8_t *resp, size_t len, struct stu
 		p->answers++;
 	s->ctr.answered++;
 	stub_deliver(tx, resp, len, p, up, 0, NULL);
+	stub_tx_answer_followers(tx, resp, len, p, up, up_ad);
 	stub_tx_free(tx);
 }
 
-static void stx_fail(struct stub_tx *tx)
+/*
+ * RFC 8767 section 4: every server of the PvDs asked failed (timeout,
+ * SERVFAIL, REFUSED): an expired answer from the cache of the first of
+ * those PvDs that has one, younger than max_stale past its expiry, with
+ * TTL 30. Not for DO or CD queries, which the cache never answers.
+ * Counted (`stale` in mifctl dns), logged at most every 10 s.
+ */
+static bool stx_stale(struct stub_tx *tx)
 {
 	struct stub *s = tx->s;
+	uint64_t now = stub_now_ns();
+
+	if (tx->no_cache || !s->cfg.max_stale)
+		return false;
+	for (size_t k = 0; k < tx->choice.n; k++) {
+		struct stub_pvd *p = stub_pvd_by_handle(s, tx->choice.pvd[k]);
+		int n;
+
+		if (!p)
+			continue;
+		dns_hdr_set_id(tx->query, tx->client_id);
+		dns_hdr_set_ad(tx->query, tx->client_ad);
+		n = dns_cache_get_stale(p->cache, &tx->q, tx->query, tx->qlen, now / 1000000000ull,
+					s->scratch, 65536);
+		if (n <= 0)
+			continue;
+		/* Kept without OPT: one goes back iff the client sent one. */
+		if (tx->client_opt) {
+			int m = dns_append_opt(s->scratch, (size_t)n, 65536, STUB_EDNS_SIZE, 0, false);
+
+			n = m > 0 ? m : n;
+		}
+		s->ctr.stale++;
+		if (!s->stale_logged_ns || now - s->stale_logged_ns >= 10000000000ull) {
+			s->stale_logged_ns = now;
+			log_info("dns: %s: every server of PvD %s failed: served a stale answer "
+				 "(RFC 8767; %llu so far)", tx->q.name[0] ? tx->q.name : "?",
+				 p->plan.id, (unsigned long long)s->ctr.stale);
+		}
+		s->ctr.answered++;
+		stub_deliver(tx, s->scratch, (size_t)n, p, NULL, 0, "stale");
+		return true;
+	}
+	return false;
+}
+
+/* One client of a failed query (the leader l or a follower): a stale
+ * answer, else the last SERVFAIL/REFUSED seen, else our own SERVFAIL. */
+static void stx_fail_one(struct stub_tx *tx, struct stub_tx *l)
+{
+	struct stub *s = tx->s;
+	size_t qend;
 	int n;
 
+	if (stx_stale(tx))
+		return;
 	s->ctr.servfail++;
-	if (tx->last_fail) {
-		dns_hdr_set_id(tx->last_fail, tx->client_id);
-		stub_deliver(tx, tx->last_fail, tx->last_fail_len, NULL, NULL, -EHOSTUNREACH,
+	if (l->last_fail) {
+		dns_hdr_set_id(l->last_fail, tx->client_id);
+		/* The question as this client wrote it (same length). */
+		if (dns_first_rr(l->last_fail, l->last_fail_len, &qend) == 0 &&
+		    tx->qlen >= qend)
+			memcpy(l->last_fail + DNS_HEADER_LEN, tx->query + DNS_HEADER_LEN,
+			       qend - DNS_HEADER_LEN);
+		stub_deliver(tx, l->last_fail, l->last_fail_len, NULL, NULL, -EHOSTUNREACH,
 			     "every server asked failed");
 	} else {
 		dns_hdr_set_id(tx->query, tx->client_id);
@@ -188,6 +257,15 @@ static void stx_fail(struct stub_tx *tx)
 			stub_deliver(tx, s->scratch, (size_t)n, NULL, NULL, -ETIMEDOUT,
 				     "no server answered in time");
 	}
+}
+
+static void stx_fail(struct stub_tx *tx)
+{
+	struct stub_tx *f;
+
+	TAILQ_FOREACH(f, &tx->followers, fe)
+		stx_fail_one(f, tx);
+	stx_fail_one(tx, tx);
 	stub_tx_free(tx);
 }
 
@@ -616,6 +694,7 @@ struct stub_tx *stub_tx_start(struct stub *s, enum stub_client kind, const struc
 	tx->start_ns = stub_now_ns();
 	tx->deadline_ns = tx->start_ns + (uint64_t)s->cfg.timeout_ms * 1000000;
 	LIST_INIT(&tx->atts);
+	TAILQ_INIT(&tx->followers);
 	TAILQ_INSERT_TAIL(&s->txs, tx, e);
 	s->n_tx++;
 	s->ctr.forwarded++;

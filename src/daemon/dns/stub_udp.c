@@ -87,7 +87,9 @@ static int su_answer(struct stub *s, struct stub_pvd *p, struct dns_question *q,
 	if (!c->n && su_choose(s, q, c) < 0)
 		return su_error(msg, len, DNS_RCODE_SERVFAIL, o, out, cap);
 	s->ctr.misses++;
-	*txp = stub_tx_start(s, tcp ? STUB_CL_TCP : STUB_CL_UDP, q, msg, len, c);
+	*txp = stub_tx_join(s, tcp ? STUB_CL_TCP : STUB_CL_UDP, q, msg, len, c);
+	if (!*txp)
+		*txp = stub_tx_start(s, tcp ? STUB_CL_TCP : STUB_CL_UDP, q, msg, len, c);
 	if (!*txp) {
 		s->ctr.servfail++;
 		return su_error(msg, len, DNS_RCODE_SERVFAIL, o, out, cap);
