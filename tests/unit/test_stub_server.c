@@ -133,6 +133,19 @@ static void test_rtt_order(void **state)
 	assert_int_equal(stub_server_order(v, 4, order), 3);
 	assert_int_equal(order[0], 1);
 	assert_int_equal(order[3], 0);
+	/* Re-measured: not before STUB_REMEASURE_MS, once then, never when
+	 * down or never measured. */
+	assert_false(stub_server_remeasure_due(&v[2], t));
+	assert_false(stub_server_remeasure_due(&v[2], t + 14999 * MS));
+	assert_true(stub_server_remeasure_due(&v[2], t + 15000 * MS));
+	assert_false(stub_server_remeasure_due(&v[2], t + 15001 * MS));
+	assert_false(stub_server_remeasure_due(&v[0], t + 99000 * MS));
+	assert_false(stub_server_remeasure_due(&v[1], t + 99000 * MS));
+	/* A timeout, then an answer: the estimate starts again from it. */
+	stub_server_timeout(&v[2], t);
+	assert_true(v[2].srtt_us >= 500000);
+	stub_server_answer(&v[2], 1 * MS);
+	assert_int_equal(v[2].srtt_us, 1000);
 	/* Back up: ranked by its new sample alone (RFC 6298 section 5). */
 	assert_true(stub_server_answer(&v[0], 1 * MS));
 	assert_int_equal(v[0].srtt_us, 1000);

@@ -21,10 +21,11 @@ bool stub_server_answer(struct stub_server *v, uint64_t rtt_ns)
 	uint64_t r = rtt_ns / 1000;
 	bool was_down = v->down;
 
-	/* RFC 6298 section 5, after (5.7): once the timer was backed off
-	 * repeatedly, SRTT and RTTVAR are likely bogus; start again from this
-	 * sample. A server back from down then ranks by what it does now. */
-	if (was_down)
+	/* RFC 6298 section 5, after (5.7): once the timer was backed off,
+	 * SRTT and RTTVAR are likely bogus; start again from this sample. A
+	 * server that timed out and answers again (back from down, or a
+	 * re-measurement) then ranks by what it does now. */
+	if (was_down || v->consecutive_timeouts)
 		v->has_rtt = false;
 	if (!v->has_rtt) {
 		/* RFC 6298 section 2.2: the first measurement. */
@@ -67,6 +68,21 @@ bool stub_server_timeout(struct stub_server *v, uint64_t now_ns)
 	v->down = true;
 	v->backoff_ms = STUB_PROBE_FIRST_MS;
 	v->probe_at_ns = now_ns + v->backoff_ms * 1000000;
+	return true;
+}
+
+bool stub_server_remeasure_due(struct stub_server *v, uint64_t now_ns)
+{
+	const uint64_t period = (uint64_t)STUB_REMEASURE_MS * 1000000;
+
+	if (v->down || !v->has_rtt)
+		return false;
+	if (!v->measure_at_ns || now_ns < v->measure_at_ns) {
+		if (!v->measure_at_ns)
+			v->measure_at_ns = now_ns + period;
+		return false;
+	}
+	v->measure_at_ns = now_ns + period;
 	return true;
 }
 

@@ -23,6 +23,7 @@
 #define STUB_PROBE_MAX_MS 16000
 #define STUB_RTT_STEP_US 2000      /* RTTs closer than this rank equal */
 #define STUB_RTT_UNKNOWN_US 300000 /* the rank of a server not measured yet */
+#define STUB_REMEASURE_MS 15000    /* a server not asked first is measured this often */
 
 struct stub_server {
 	bool has_rtt;
@@ -31,6 +32,7 @@ struct stub_server {
 	bool down;
 	uint64_t probe_at_ns;          /* down: when it may be probed again */
 	uint64_t backoff_ms;
+	uint64_t measure_at_ns;        /* up, not asked first: when to measure it again */
 	uint64_t sent, answers, timeouts, failures;
 };
 
@@ -44,6 +46,12 @@ bool stub_server_timeout(struct stub_server *v, uint64_t now_ns);
 /* A down server whose back-off has passed: due for a probe. Taking the
  * probe pushes the next one back (so one query probes, not all). */
 bool stub_server_probe_due(struct stub_server *v, uint64_t now_ns);
+
+/* An up server that is not asked first (index > 0 in the order) is
+ * measured again every STUB_REMEASURE_MS with a copy of a query, so that
+ * its rank follows what it does now (one slow answer or one timeout must
+ * not keep it last for good). Taking the measurement pushes the next back. */
+bool stub_server_remeasure_due(struct stub_server *v, uint64_t now_ns);
 
 /*
  * The order to ask n servers in (issue 19): servers that are up, by

@@ -345,6 +345,10 @@ static void stx_enter_pvd(struct stub_tx *tx)
 	for (size_t i = 0; i < p->plan.n_servers; i++)
 		if (stub_server_probe_due(&p->srv[i], now))
 			stx_send(tx, p, i, true);
+	/* Servers ranked behind the first: measured again now and then. */
+	for (size_t k = 1; k < tx->n_order; k++)
+		if (stub_server_remeasure_due(&p->srv[tx->order[k]], now))
+			stx_send(tx, p, tx->order[k], true);
 	stx_step(tx);
 }
 
