@@ -106,6 +106,23 @@ int pvd_add_dns(struct pvd *p, enum pvd_source src, int ifindex, const struct in
 	return pvd_add_server(&p->dns, src, ifindex, a, lifetime, expires);
 }
 
+int pvd_add_dnr(struct pvd *p, enum pvd_source src, int ifindex, const struct dnr *d,
+		uint32_t lifetime, uint64_t expires)
+{
+	struct pvd_dnr *x;
+
+	p->dirty = true;
+	PVD_APPEND(x, &p->dnr);
+	if (!x)
+		return -ENOMEM;
+	x->source = src;
+	x->ifindex = ifindex;
+	x->d = *d;
+	x->lifetime = lifetime;
+	x->expires = expires;
+	return 0;
+}
+
 int pvd_add_ntp(struct pvd *p, enum pvd_source src, int ifindex, const struct in6_addr *a,
 		uint32_t lifetime, uint64_t expires)
 {
