@@ -22,6 +22,7 @@
 
 #include "common/buf.h"
 #include "proto/dname.h"
+#include "proto/dnr.h"
 
 #define DHCP6_CLIENT_PORT 546
 #define DHCP6_SERVER_PORT 547
@@ -32,6 +33,7 @@
 #define DHCP6_MAX_POLICY 32          /* RFC 7078 rows */
 #define DHCP6_MAX_DUID 130           /* RFC 8415 11.1: at most 128 + type */
 #define DHCP6_MAX_URI 256
+#define DHCP6_MAX_DNR 4              /* OPTION_V6_DNR instances kept */
 
 enum dhcp6_type {
 	DHCP6_SOLICIT = 1, DHCP6_ADVERTISE = 2, DHCP6_REQUEST = 3, DHCP6_REPLY = 7,
@@ -84,6 +86,8 @@ struct dhcp6_msg {
 	struct dhcp6_policy_row policy[DHCP6_MAX_POLICY];
 	bool has_captive_portal;
 	char captive_portal[DHCP6_MAX_URI];
+	size_t n_dnr;                /* RFC 9463: encrypted resolvers */
+	struct dnr dnr[DHCP6_MAX_DNR];
 	unsigned ignored;
 };
 
@@ -129,6 +133,7 @@ enum dhcp6_option_code {
 	DHCP6_OPT_ADDRSEL = 84,
 	DHCP6_OPT_ADDRSEL_TABLE = 85,
 	DHCP6_OPT_CAPTIVE_PORTAL = 103,
+	DHCP6_OPT_V6_DNR = 144,          /* RFC 9463 section 5.1 */
 };
 
 /* NTP server suboptions (RFC 5908 section 4). */
