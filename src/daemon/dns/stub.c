@@ -35,6 +35,12 @@ void stub_config_defaults(struct stub_config *c)
 	snprintf(c->resolv_conf, sizeof(c->resolv_conf), "/run/mif/resolv.conf");
 }
 
+const char *stub_tls_name(int mode)
+{
+	return mode == STUB_TLS_STRICT ? "strict" : mode == STUB_TLS_OPPORTUNISTIC ?
+	       "opportunistic" : "off";
+}
+
 int stub_parse_listen(const char *text, struct sockaddr_storage *out)
 {
 	char host[INET6_ADDRSTRLEN + 1];
@@ -184,6 +190,7 @@ static void stub_pvd_free(struct stub *s, struct stub_pvd *p)
 	/* Problem statement 4.1 case 5: its answers go with it. */
 	log_info("dns: PvD %s gone: dropping its %zu cached answers", p->plan.id, st->entries);
 	stub_tx_pvd_gone(s, p->plan.handle);
+	stub_dot_pvd_gone(s, p->plan.handle);
 	LIST_REMOVE(p, e);
 	s->n_pvds--;
 	dns_cache_free(p->cache);
@@ -315,9 +322,15 @@ struct stub *stub_new(struct event_base *base, const struct stub_config *cfg,
 	LIST_INIT(&s->lingering);
 	TAILQ_INIT(&s->txs);
 	TAILQ_INIT(&s->tcp_clients);
+	LIST_INIT(&s->dots);
 	*err = stub_udp_open(s, fds ? fds[0] : -1);
 	if (*err == 0)
 		*err = stub_tcp_open(s, fds ? fds[1] : -1);
+	/* DNS over TLS: the trust store is read now, before seccomp. */
+	if (*err == 0 && (*err = stub_dot_open(s)) < 0)
+		log_err("dns: tls = %s but no trust anchor could be read from %s",
+			stub_tls_name(cfg->tls), cfg->tls_ca_file[0] ? cfg->tls_ca_file :
+			"the system's store");
 	/* Without it every TCP client counts as one user: said, not fatal. */
 	if (*err == 0 && stub_peer_open(s) < 0)
 		log_warn("dns: no sock_diag socket: the TCP limit per user cannot tell users apart");
@@ -342,6 +355,7 @@ void stub_free(struct stub *s)
 		stub_att_free(a);
 	while (LIST_FIRST(&s->pvds))
 		stub_pvd_free(s, LIST_FIRST(&s->pvds));
+	stub_dot_close(s);
 	stub_tcp_close(s);
 	stub_udp_close(s);
 	stub_peer_close(s);

@@ -5,6 +5,7 @@
 
 #include <sys/queue.h>
 #include <sys/socket.h>
+#include <jansson.h>
 
 #include "daemon/dns/dns_plan.h"
 #include "daemon/dns/dns_select.h"
@@ -33,7 +34,8 @@ struct stub_counters {
 		refused, notimp, dropped_responses, spoof_id, spoof_source, spoof_question,
 		spoof_malformed, tcp_retries, truncated_to_client, overload, fallbacks,
 		dns64, tcp_evicted, tcp_idle_closed, badvers, tcp_user_evicted,
-		stale, coalesced;
+		stale, coalesced, tls_queries, tls_answers, tls_failures, tls_handshakes,
+		tls_resumed, tls_fallbacks, tls_strict_failed;
 };
 
 /* One PvD as the stub sees it. */
@@ -67,6 +69,7 @@ struct stub_att {
 	bool probe;
 	enum stub_result res;
 	struct bufferevent *tcp;       /* set while retrying over TCP */
+	struct stub_dot *dot;          /* set while waiting on DNS over TLS */
 };
 
 struct stub_tx {
@@ -100,6 +103,10 @@ struct stub_tx {
 	bool answered_tcp;
 	unsigned addr_waits;
 	bool no_cache;                 /* DO or CD set: not cached */
+	uint64_t tls_skip;             /* PvD whose TLS failed: clear text (opportunistic) */
+	size_t tls_i;                  /* encrypted resolver being tried */
+	char tls_err[400];             /* strict: why the PvD failed closed */
+	bool tls_closed;               /* strict: move past this PvD, from the loop */
 	struct stub_tx *leader;        /* a follower: the query it waits on */
 	TAILQ_HEAD(stub_tx_list, stub_tx) followers;   /* identical queries waiting */
 	TAILQ_ENTRY(stub_tx) fe;
@@ -157,6 +164,9 @@ struct stub {
 	uint32_t diag_seq;
 	uint32_t memo_gen;             /* bumped on every PvD change */
 	uint64_t stale_logged_ns;      /* the last "served stale" log line */
+	uint64_t tls_logged_ns;        /* the last "TLS fell back" log line */
+	LIST_HEAD(, stub_dot) dots;    /* DNS over TLS connections (stub_dot.c) */
+	struct gnutls_certificate_credentials_st *tls_cred;
 };
 
 /* stub.c */
@@ -188,6 +198,21 @@ void stub_tx_answer_followers(struct stub_tx *l, uint8_t *resp, size_t len, stru
 			      const struct dns_upstream *up, bool up_ad);
 void stub_tx_pvd_gone(struct stub *s, uint64_t handle);
 void stub_att_free(struct stub_att *a);
+
+/* stub_dot.c: DNS over TLS to the PvD's encrypted resolver i. Queues q
+ * for attempt a (a->dot set) and connects if needed; < 0 with *why when it
+ * cannot be sent now. Answers come to stub_tx_dot_answer(), failures to
+ * stub_tx_dot_failed() (stub_tx.c). */
+struct stub_dot;
+int stub_dot_open(struct stub *s);
+void stub_dot_close(struct stub *s);
+int stub_dot_query(struct stub *s, struct stub_pvd *p, size_t i, struct stub_att *a,
+		   const uint8_t *q, size_t len, const char **why);
+void stub_dot_detach(struct stub_att *a);
+void stub_dot_pvd_gone(struct stub *s, uint64_t handle);
+json_t *stub_dot_json(struct stub *s, const struct stub_pvd *p);
+void stub_tx_dot_answer(struct stub_att *a, const uint8_t *m, size_t len);
+void stub_tx_dot_failed(struct stub_att *a, const char *why);
 
 /* stub_udp.c, stub_tcp.c, stub_net.c */
 int stub_handle_query(struct stub *s, const uint8_t *msg, size_t len, bool tcp, uint8_t *out,
