@@ -451,9 +451,11 @@ int stub_dot_query(struct stub *s, struct stub_pvd *p, size_t i, struct stub_att
 	a->dot = d;
 	d->pending++;
 	d->queries++;
-	evtimer_del(d->timer);
-	if (d->st == SD_READY)
+	/* The idle timer stops; the connect and handshake deadline runs on. */
+	if (d->st == SD_READY) {
+		evtimer_del(d->timer);
 		sd_flush(d);
+	}
 	return 0;
 }
 
