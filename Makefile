@@ -4,13 +4,14 @@
 #                 ASan+UBSan (build-asan/) and under valgrind, fuzz targets
 #                 briefly (build-fuzz/)
 #   make demo     the narrated demo world (root)
+#   make demo-mobility  a download surviving the loss of networks (root)
 #   make install  install mifd, mifctl, libmif, man pages
 #   make bench    benchmarks (root), see bench/README.md
 
 BUILD ?= build
 MESON_OPTS ?=
 
-.PHONY: all deps check demo install bench clean
+.PHONY: all deps check demo demo-mobility install bench clean
 
 all: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -26,6 +27,9 @@ check: all
 
 demo: all
 	./scripts/demo.sh
+
+demo-mobility: all
+	./scripts/demo-mobility.sh
 
 bench: all
 	./bench/run.sh

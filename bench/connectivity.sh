@@ -66,6 +66,7 @@ ca_file = $T/ca.pem
 backoff_max = 2
 interval = 20
 timeout_ms = 2000
+quality_interval = 10
 EOF
 WORLD_CONNECTIVITY=1 world_mifd h --config "$T/mifd.conf" --log-level warning
 world_bg h stamp "$build/bench/event-stamp" "$T/mifd.sock" 1000000
@@ -143,7 +144,12 @@ for ((k = 0; k < 3; k++)); do
 done
 idle_list=$(tr '\n' ' ' <"$T/idle.ms")
 
-# ---- 3. bytes of a valid idle PvD's checks (r2) ----
+# ---- 3. bytes of a valid idle PvD's checks and path samples (r2) ----
+# Counted apart: TCP (HTTP, HTTPS) in the forward chain, DNS at r2's own
+# server. A check asks four names (the probe's host for HTTP and HTTPS, a
+# random name, and the AAAA the HTTPS probe shares), a path sample one:
+# the DNS bytes split by that count, which the two kinds share equally
+# (the same name, within a few bytes for the random one).
 world_exec r2 nft -f - <<'NFT'
 table inet count {
 	chain cfwd { type filter hook forward priority 0; ip6 saddr 2001:db8:2::/64 counter;
@@ -153,20 +159,30 @@ table inet count {
 }
 NFT
 checks0=$(mif_pvds | jq "$P2[0].connectivity.checks")
+samples0=$(mif_pvds | jq "$P2[0].connectivity.quality.samples")
 sleep 61
 checks1=$(mif_pvds | jq "$P2[0].connectivity.checks")
-bytes=$(world_exec r2 nft -j list table inet count |
-	jq '[.nftables[] | select(.rule) | .rule.expr[] | select(.counter) | .counter.bytes] | add')
+samples1=$(mif_pvds | jq "$P2[0].connectivity.quality.samples")
+counters=$(world_exec r2 nft -j list table inet count)
+tcp=$(printf '%s' "$counters" | jq '[.nftables[] | select(.rule and .rule.chain == "cfwd")
+	| .rule.expr[] | select(.counter) | .counter.bytes] | add')
+dns=$(printf '%s' "$counters" | jq '[.nftables[] | select(.rule and .rule.chain != "cfwd")
+	| .rule.expr[] | select(.counter) | .counter.bytes] | add')
 n=$((checks1 - checks0))
-per=$((n > 0 ? bytes / n : 0))
+ns=$((samples1 - samples0))
+lookups=$((n * 4 + ns))
+q=$((lookups > 0 ? dns / lookups : 0))
+per=$((n > 0 ? tcp / n + 4 * q : 0))
+hour=$((per + 6 * 5 * q))     # one check and six rounds of five samples an hour
 
 cat <<EOF
 connectivity.sh: $rounds rounds
   RA to valid:                    median $valid_med ms, max $valid_max ms (target < 300 ms)
   silence to no-internet, upload: median $stall_med ms over 5 rounds (target 1000 ms)
   silence to no-internet, idle:   $idle_list ms (next periodic check; interval 20 s here)
-  bytes per check of a valid PvD: $per ($n checks, $bytes bytes: DNS, HTTP, HTTPS)
-  per hour at the defaults:       $per bytes (one check an hour; target < 20 KB)
+  bytes per check of a valid PvD: $per ($n checks: HTTP and HTTPS $tcp bytes; DNS $((n * 4 * q)))
+  bytes per path sample:          $q ($ns samples; all lookups $dns bytes)
+  per hour at the defaults:       $hour bytes (one check and 30 samples an hour; target < 20 KB)
   NetworkManager (interval 300 s, HTTP only): 12 checks an hour
   Android (NetworkMonitor): no periodic check of a validated network; stalls trigger one
 EOF

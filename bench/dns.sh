@@ -185,6 +185,7 @@ start() {
 	mifd)
 		world_bg h mifd "$@" "$MIFD" --foreground --socket "$WORLD_TMP/mifd.sock" \
 			--config "$WORLD_TMP/mifd.conf" --interface eth0 --dns-listen "${addr[mifd]}" \
+			--state-dir "$WORLD_TMP/state" \
 			--log-level warning --no-connectivity
 		WORLD_MIFD_PID=$WORLD_LAST_PID WORLD_MIFD_NS=h
 		mifd_sock() { [ -S "$WORLD_TMP/mifd.sock" ] && world_ctl --json status >/dev/null; }

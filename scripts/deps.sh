@@ -8,7 +8,10 @@ libmnl-dev libevent-dev libjansson-dev libinih-dev libcap-ng-dev libseccomp-dev
 libcmocka-dev libclang-rt-14-dev libcurl4-openssl-dev libgnutls28-dev ca-certificates
 iproute2 radvd procps psmisc kmod jq util-linux netcat-openbsd dnsmasq-base
 unbound nsd tcpdump dnsperf bind9-dnsutils valgrind nftables linux-perf curl
-nginx openssl"
+nginx openssl
+chromium chromium-driver python3-selenium
+libssl-dev iperf3
+iputils-ping python3"
 
 missing=""
 for p in $PKGS; do

@@ -15,7 +15,7 @@ folder, then src/, then include/, as the compiler does with `inc`):
   1. src/proto/ includes only proto/, common/ and system headers.
   2. src/common/ includes only common/ and system headers.
   3. lib/ and src/ctl/ never include daemon/ (nor does src/netlink/, the
-     library a second daemon will share).
+     library the second daemon shares, nor src/ha/, that daemon).
   4. A daemon folder never includes another folder's *_priv.h, except
      daemon/engine/engine_priv.h: the engine process's own header, which
      the engine_*.c files of every area include (parts of one process).
@@ -159,7 +159,7 @@ def check(root):
                 if res is None or not res.startswith("src/") or top(res) not in ok:
                     bad(path, '"%s"' % name, "%s/ may include only %s and system headers"
                         % (layer, ", ".join(o + "/" for o in ok)))
-    for layer in ("lib", "src/ctl", "src/netlink"):
+    for layer in ("lib", "src/ctl", "src/netlink", "src/ha"):
         for path in sources(root, layer):
             for kind, name, res in t.includes(path):
                 if res and res.startswith("src/daemon/"):

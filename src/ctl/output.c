@@ -51,6 +51,26 @@ void ctl_join(json_t *arr, const char *key, char *buf, size_t len)
 		snprintf(buf, len, "-");
 }
 
+/* "mtu: 1280", and when its sources disagree which said what (the
+ * smallest applies): "mtu: 1280 (conflict: ra 1280, dhcpv4 1450)". */
+static void ctl_print_mtu(json_t *p)
+{
+	json_t *c = json_object_get(p, "mtu_conflict");
+	const char *src, *sep = "";
+	json_t *v;
+
+	printf("  mtu: %lld", (long long)json_integer_value(json_object_get(p, "mtu")));
+	if (json_is_object(c)) {
+		printf(" (conflict: ");
+		json_object_foreach(c, src, v) {
+			printf("%s%s %lld", sep, src, (long long)json_integer_value(v));
+			sep = ", ";
+		}
+		printf(")");
+	}
+	printf("\n");
+}
+
 static void ctl_print_list(const char *title, json_t *arr, const char *key,
 			   const char *extra_key, const char *exp_key)
 {
@@ -119,7 +139,7 @@ void ctl_print_pvd(json_t *p)
 	ctl_print_list("ntp servers", json_object_get(p, "ntp"), "address", "source",
 		       "expires_in");
 	if (json_is_integer(json_object_get(p, "mtu")))
-		printf("  mtu: %lld\n", (long long)json_integer_value(json_object_get(p, "mtu")));
+		ctl_print_mtu(p);
 	if (json_is_string(json_object_get(p, "captive_portal")))
 		printf("  captive portal: %s (from %s)\n", ctl_str(p, "captive_portal"),
 		       ctl_str(p, "captive_portal_source"));

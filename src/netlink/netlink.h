@@ -49,5 +49,13 @@ int tun_open(const char *name, unsigned flags, int *ret_fd, char ret_name[16]);
 int tun_set_offload(int fd, unsigned offloads);
 /* The virtio-net header size this device uses (TUNGETVNETHDRSZ). */
 int tun_vnet_hdr_size(int fd, int *ret_size);
+/* Set the device's MTU and bring it up (SIOCSIFMTU, SIOCSIFFLAGS). */
+int tun_set_up(const char *name, unsigned mtu);
+
+/* Add (or with add false remove) the route dst/plen dev oif in table
+ * (RT_TABLE_MAIN is 254) and wait for the kernel's acknowledgement: 0 only
+ * once the kernel accepted it. For the home agent's home prefix. */
+int netlink_route_dev(bool add, uint8_t family, const uint8_t *dst, uint8_t plen,
+		      int oif, uint32_t table);
 
 #endif

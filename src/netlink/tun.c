@@ -6,6 +6,7 @@
 #include <net/if.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "netlink/netlink.h"
@@ -70,4 +71,28 @@ int tun_vnet_hdr_size(int fd, int *ret_size)
 		return -errno;
 	*ret_size = sz;
 	return 0;
+}
+
+int tun_set_up(const char *name, unsigned mtu)
+{
+	struct ifreq ifr;
+	int fd, r = 0;
+
+	if (!name || !*name || strlen(name) >= IFNAMSIZ || mtu < 1280 || mtu > 65535)
+		return -EINVAL;
+	fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, name, strlen(name));
+	ifr.ifr_mtu = (int)mtu;
+	if (ioctl(fd, SIOCSIFMTU, &ifr) < 0)
+		r = -errno;
+	if (!r && ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		r = -errno;
+	ifr.ifr_flags |= IFF_UP;
+	if (!r && ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+		r = -errno;
+	close(fd);
+	return r;
 }

@@ -135,6 +135,17 @@ int nl_parse_addr(const struct nlmsghdr *nlh, struct nl_addr *out)
 	return out->ifindex > 0 ? 0 : -EBADMSG;
 }
 
+/* RTA_METRICS: nested RTAX_* attributes; only RTAX_MTU is kept. */
+static int nl_route_metrics(const struct nlattr *m, uint32_t *mtu)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each_nested(a, m)
+		if (mnl_attr_get_type(a) == RTAX_MTU && nl_u32(a, mtu) < 0)
+			return -EBADMSG;
+	return 0;
+}
+
 static int nl_route_attrs(struct nl_tb *t, struct nl_route *out, size_t alen)
 {
 	if (t->tb[RTA_TABLE] && nl_u32(t->tb[RTA_TABLE], &out->table) < 0)
@@ -149,6 +160,8 @@ static int nl_route_attrs(struct nl_tb *t, struct nl_route *out, size_t alen)
 	    nl_opt_addr(t->tb[RTA_PREFSRC], out->prefsrc, alen, &out->has_prefsrc) < 0)
 		return -EBADMSG;
 	if (t->tb[RTA_PREF] && nl_copy(t->tb[RTA_PREF], &out->pref, 1, true) < 0)
+		return -EBADMSG;
+	if (t->tb[RTA_METRICS] && nl_route_metrics(t->tb[RTA_METRICS], &out->mtu) < 0)
 		return -EBADMSG;
 	if (t->tb[RTA_CACHEINFO]) {
 		struct rta_cacheinfo ci;
@@ -326,6 +339,10 @@ struct nlmsghdr *nl_build_addr(void *buf, size_t cap, bool add,
 	if (add) {
 		mnl_attr_put_u32(nlh, IFA_FLAGS, a->flags);
 		mnl_attr_put(nlh, IFA_CACHEINFO, sizeof(ci), &ci);
+	} else if (a->flags & IFA_F_MANAGETEMPADDR) {
+		/* The kernel expires the temporary addresses it made from this
+		 * one only if the delete says so (inet6_rtm_deladdr). */
+		mnl_attr_put_u32(nlh, IFA_FLAGS, IFA_F_MANAGETEMPADDR);
 	}
 	return nlh;
 }
@@ -444,6 +461,14 @@ static bool nl_route_put(struct nlmsghdr *nlh, size_t cap, const struct nl_route
 	/* Route preference is IPv6 only (RFC 4191 section 2.1). */
 	if (ok && r->family == AF_INET6 && r->pref != 0)
 		ok = mnl_attr_put_u8_check(nlh, cap, RTA_PREF, r->pref);
+	/* The route's MTU (a PvD's, issue 20): RTA_METRICS { RTAX_MTU }. */
+	if (ok && r->mtu) {
+		struct nlattr *nest = mnl_attr_nest_start_check(nlh, cap, RTA_METRICS);
+
+		ok = nest && mnl_attr_put_u32_check(nlh, cap, RTAX_MTU, r->mtu);
+		if (ok)
+			mnl_attr_nest_end(nlh, nest);
+	}
 	return ok;
 }
 

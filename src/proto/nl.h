@@ -60,6 +60,7 @@ struct nl_route {
 	uint32_t expires;        /* seconds left, 0 if none (RTA_CACHEINFO) */
 	uint8_t prefsrc[16];     /* RTA_PREFSRC: source for locally sent packets */
 	bool has_prefsrc;
+	uint32_t mtu;            /* RTAX_MTU in RTA_METRICS; 0 if none */
 };
 
 /*

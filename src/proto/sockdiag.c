@@ -102,6 +102,10 @@ static void sd_info(const struct nlattr *a, struct sockdiag_tcp *t)
 	t->unacked = ti.tcpi_unacked;
 	t->total_retrans = ti.tcpi_total_retrans;
 	t->last_data_recv_ms = ti.tcpi_last_data_recv;
+	t->rtt_us = ti.tcpi_rtt;
+	/* tcpi_segs_out is Linux 4.2's: without it, no loss ratio. */
+	t->has_segs = n >= offsetof(struct tcp_info, tcpi_segs_out) + sizeof(ti.tcpi_segs_out);
+	t->segs_out = ti.tcpi_segs_out;
 }
 
 int sockdiag_parse(const struct nlmsghdr *nlh, struct sockdiag_tcp *out)

@@ -27,6 +27,9 @@ struct sockdiag_tcp {
 	uint32_t total_retrans;
 	uint32_t last_data_recv_ms;
 	uint32_t uid;                /* the socket's owner */
+	uint32_t rtt_us;             /* the kernel's smoothed RTT (tcpi_rtt) */
+	bool has_segs;               /* segs_out is the kernel's (Linux 4.2+) */
+	uint32_t segs_out;           /* segments sent, retransmissions included */
 };
 
 /*

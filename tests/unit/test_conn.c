@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "daemon/connectivity/conn.h"
+#include "daemon/connectivity/quality.h"
 #include "proto/captive.h"
 
 static struct conn_result tc_ok(void)
@@ -159,6 +160,123 @@ static void test_captive(void **state)
 	assert_int_equal(c.seconds_remaining, UINT32_MAX);
 }
 
+/* Path quality (issue 13 item 4): RFC 6298 estimators, the loss window,
+ * the floor with hysteresis, passive reports. */
+static void test_quality_rtt(void **state)
+{
+	struct quality q = { 0 };
+
+	(void)state;
+	quality_sample(&q, false, 10000);
+	assert_int_equal(q.srtt_us, 10000);        /* RFC 6298 2.2: first sample */
+	assert_int_equal(q.rttvar_us, 5000);
+	quality_sample(&q, false, 18000);
+	/* 2.3: rttvar = 3/4 * 5000 + 1/4 * |10000 - 18000| = 5750;
+	 * srtt = 7/8 * 10000 + 1/8 * 18000 = 11000. */
+	assert_int_equal(q.rttvar_us, 5750);
+	assert_int_equal(q.srtt_us, 11000);
+	quality_sample(&q, true, 0);               /* a loss leaves the RTT alone */
+	assert_int_equal(q.srtt_us, 11000);
+	assert_int_equal(q.samples, 3);
+	assert_int_equal(q.lost, 1);
+	assert_int_equal(quality_loss_pm(&q), 333);
+}
+
+static void test_quality_window(void **state)
+{
+	struct quality q = { 0 };
+
+	(void)state;
+	assert_int_equal(quality_loss_pm(&q), 0);
+	for (int i = 0; i < 10; i++)
+		quality_sample(&q, true, 0);
+	for (int i = 0; i < QUALITY_WINDOW; i++)
+		quality_sample(&q, false, 1000);
+	/* Losses older than the window no longer count. */
+	assert_int_equal(q.n_window, QUALITY_WINDOW);
+	assert_int_equal(quality_loss_pm(&q), 0);
+	assert_int_equal(q.lost, 10);
+	quality_sample(&q, true, 0);
+	assert_int_equal(quality_loss_pm(&q), 1000 / QUALITY_WINDOW);
+}
+
+static void test_quality_floor(void **state)
+{
+	struct quality_floor f = { .max_loss_pct = 20, .max_rtt_ms = 0 };
+	struct quality q = { 0 };
+	const char *why;
+
+	(void)state;
+	/* Too few samples: no verdict, whatever they say. */
+	for (int i = 0; i < QUALITY_MIN_SAMPLES - 1; i++)
+		quality_sample(&q, true, 0);
+	assert_false(quality_judge(&q, &f, &why));
+	assert_string_equal(why, "too few samples yet");
+	/* 10 samples, 5 lost: 50 % > 20 %. */
+	q = (struct quality){ 0 };
+	for (int i = 0; i < 10; i++)
+		quality_sample(&q, i % 2, 1000);
+	assert_true(quality_judge(&q, &f, &why));
+	assert_string_equal(why, "its loss rate is over the configured floor");
+	/* Exactly at the floor is not over it: 4 of 20 = 20 %. */
+	q = (struct quality){ 0 };
+	for (int i = 0; i < 20; i++)
+		quality_sample(&q, i < 4, 1000);
+	assert_false(quality_judge(&q, &f, &why));
+	/* Hysteresis: once poor, 4 of 20 (20 %) is still over 3/4 of the
+	 * floor (15 %), so still poor; 3 of 20 (15 %) is not. */
+	q.poor = true;
+	assert_true(quality_judge(&q, &f, &why));
+	quality_sample(&q, false, 1000);      /* shifts one loss out: 3 of 20 */
+	for (int i = 0; i < 3; i++)
+		quality_sample(&q, false, 1000);
+	assert_int_equal(quality_loss_pm(&q), 0);
+	assert_false(quality_judge(&q, &f, &why));
+	/* RTT floor. */
+	f = (struct quality_floor){ .max_loss_pct = 0, .max_rtt_ms = 100 };
+	q = (struct quality){ 0 };
+	for (int i = 0; i < 10; i++)
+		quality_sample(&q, true, 0);
+	assert_false(quality_judge(&q, &f, &why));     /* loss ignored: floor 0 */
+	for (int i = 0; i < 10; i++)
+		quality_sample(&q, false, 250000);
+	assert_true(quality_judge(&q, &f, &why));
+	assert_string_equal(why, "its round-trip time is over the configured floor");
+}
+
+static void test_quality_passive(void **state)
+{
+	struct quality_floor f = { .max_loss_pct = 20 };
+	struct quality q = { 0 };
+	uint64_t s = 1000000000ull;
+
+	(void)state;
+	quality_passive(&q, 1, 30000, 5, 5, 1 * s);    /* too few segments: held */
+	assert_int_equal(q.p_at_ns, 0);
+	assert_false(quality_passive_alarm(&q, &f, 1 * s));
+	quality_passive(&q, 2, 30000, 95, 35, 2 * s);  /* with them: 40 of 100 */
+	assert_int_equal(q.p_loss_pm, 400);
+	assert_int_equal(q.p_rtt_us, 30000);
+	assert_true(quality_passive_alarm(&q, &f, 3 * s));
+	/* Smoothed by 1/4: (3 * 400 + 0) / 4 = 300. */
+	quality_passive(&q, 2, 10000, 100, 0, 3 * s);
+	assert_int_equal(q.p_loss_pm, 300);
+	assert_int_equal(q.p_rtt_us, 25000);
+	/* Retransmissions above segments are clamped. */
+	quality_passive(&q, 1, 0, 50, 500, 4 * s);
+	assert_true(q.p_loss_pm <= 1000);
+	/* Stale: no alarm; and a stale figure is replaced, not smoothed. */
+	assert_false(quality_passive_alarm(&q, &f, 4 * s + QUALITY_PASSIVE_FRESH_NS));
+	quality_passive(&q, 1, 1000, 100, 0, 4 * s + QUALITY_PASSIVE_FRESH_NS);
+	assert_int_equal(q.p_loss_pm, 0);
+	/* The verdict never rests on passive figures. */
+	for (int i = 0; i < 10; i++)
+		quality_sample(&q, false, 1000);
+	quality_passive(&q, 1, 1000, 100, 100, 5 * s + QUALITY_PASSIVE_FRESH_NS);
+	const char *why;
+	assert_false(quality_judge(&q, &f, &why));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -166,6 +284,10 @@ int main(void)
 		cmocka_unit_test(test_tier),
 		cmocka_unit_test(test_url_host),
 		cmocka_unit_test(test_captive),
+		cmocka_unit_test(test_quality_rtt),
+		cmocka_unit_test(test_quality_window),
+		cmocka_unit_test(test_quality_floor),
+		cmocka_unit_test(test_quality_passive),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

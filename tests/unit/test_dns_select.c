@@ -158,6 +158,49 @@ static void test_asked(void **state)
 	assert_non_null(strstr(c.why, "does not exist"));
 }
 
+/* RFC 7556 section 7: an untrusted PvD (the hotspot, learnt from RAs)
+ * that lists a trusted PvD's domain, even a longer one under it, or holds
+ * a prefix over a trusted PvD's, does not get its names. */
+static void test_untrusted(void **state)
+{
+	struct fix *f = *state;
+	uint64_t rank[] = { f->home->handle, f->corp->handle, f->vpn->handle };
+	struct in6_addr v = test_addr("10.8.0.0");
+	struct dns_choice c;
+
+	assert_int_equal(pvd_add_domain(f->home, PVD_SRC_RA, 2, "x.eng.corp.example.com", 600,
+					PVD_NEVER), 0);
+	assert_int_equal(pvd_add_domain(f->home, PVD_SRC_RA, 2, "eng.corp.example.com", 600,
+					PVD_NEVER), 0);
+	assert_int_equal(dns_select(&f->s, "db.x.eng.corp.example.com", rank, 3, 0, &c), 0);
+	assert_int_equal(c.rule, DNS_SEL_DOMAIN);
+	assert_int_equal(c.n, 1);
+	assert_true(c.pvd[0] == f->vpn->handle);
+	assert_non_null(strstr(c.why, "untrusted PvD's claim on it is ignored"));
+	/* The same name with the VPN gone: the hotspot's, by its domain. */
+	assert_int_equal(dns_select(&f->s, "db.x.eng.corp.example.com", rank, 3, 0, &c), 0);
+	pvd_destroy(&f->s, f->vpn);
+	f->vpn = NULL;
+	assert_int_equal(dns_select(&f->s, "db.x.eng.corp.example.com", rank, 2, 0, &c), 0);
+	assert_true(c.pvd[0] == f->home->handle);
+	assert_null(strstr(c.why, "untrusted"));
+	/* Reverse: a trusted PvD's prefix wins over a wider untrusted one. */
+	f->vpn = pvd_create_named(&f->s, "vpn2", PVD_SRC_STATIC, 9);
+	dns(f->vpn, "10.8.0.1");
+	assert_int_equal(pvd_add_prefix(f->vpn, PVD_SRC_STATIC, 9, &v, 96 + 24, RA_INFINITY,
+					PVD_NEVER), 0);
+	prefix(f->home, "10.8.0.0", 96 + 16);
+	rank[2] = f->vpn->handle;
+	assert_int_equal(dns_select(&f->s, "5.0.8.10.in-addr.arpa", rank, 3, 0, &c), 0);
+	assert_int_equal(c.rule, DNS_SEL_REVERSE);
+	assert_int_equal(c.n, 1);
+	assert_true(c.pvd[0] == f->vpn->handle);
+	assert_non_null(strstr(c.why, "untrusted"));
+	/* Outside the trusted prefix, the untrusted one holds it. */
+	assert_int_equal(dns_select(&f->s, "5.0.9.10.in-addr.arpa", rank, 3, 0, &c), 0);
+	assert_true(c.pvd[0] == f->home->handle);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -165,6 +208,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_default_and_fallbacks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reverse, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_asked, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_untrusted, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

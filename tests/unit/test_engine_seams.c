@@ -46,6 +46,9 @@ struct fake {
 	uint8_t dhcp[4][sizeof(struct msg_dhcp) + MSG_DHCP_MAX_PAYLOAD];
 	size_t dhcp_len[4];
 	size_t n_arp_probes;         /* MSG_ARP_PROBE seen, never answered by itself */
+	size_t n_lease_saves;        /* MSG_LEASE_SAVE seen; the last one kept */
+	struct msg_lease lease_save;
+	uint8_t lease_payload[MSG_LEASE_MAX];
 };
 
 static void seams_reply(void *ctx, uint32_t token, int err, json_t *result, const char *msg)
@@ -75,6 +78,13 @@ static void seams_kernel_read(struct fake *f)
 		}
 		if (m.hdr.type == MSG_ARP_PROBE)
 			f->n_arp_probes++;
+		if (m.hdr.type == MSG_LEASE_SAVE) {
+			assert_true(m.hdr.len >= sizeof(struct msg_lease));
+			memcpy(&f->lease_save, m.data, sizeof(struct msg_lease));
+			assert_int_equal(m.hdr.len, sizeof(struct msg_lease) + f->lease_save.len);
+			memcpy(f->lease_payload, m.data + sizeof(struct msg_lease), f->lease_save.len);
+			f->n_lease_saves++;
+		}
 		if (m.hdr.type == MSG_RT_RULE_ADD && f->n_rule_adds < MAX_REPLIES) {
 			assert_int_equal(m.hdr.len, sizeof(struct nl_rule));
 			memcpy(&f->rules[f->n_rule_adds++], m.data, sizeof(struct nl_rule));
@@ -619,6 +629,130 @@ static void test_dhcp4_lease_from_request(void **state)
 	free(m);
 }
 
+/* The payload of DHCPv4 option code in the engine's last message, or NULL
+ * (options follow the 236-byte header and the magic cookie). */
+static const uint8_t *seams_d4_option(struct fake *f, uint8_t code, size_t *len)
+{
+	size_t i = (f->n_dhcp - 1) % 4, n = f->dhcp_len[i] - sizeof(struct msg_dhcp);
+	const uint8_t *p = f->dhcp[i] + sizeof(struct msg_dhcp);
+
+	for (size_t o = 240; o < n && p[o] != 255;) {
+		if (p[o] == 0) {
+			o++;
+			continue;
+		}
+		assert_true(o + 2 <= n && o + 2 + p[o + 1] <= n);
+		if (p[o] == code) {
+			*len = p[o + 1];
+			return p + o + 2;
+		}
+		o += 2u + p[o + 1];
+	}
+	return NULL;
+}
+
+/* A kept lease of eth<ifindex> as the parent hands it over (MSG_LEASE), in
+ * the layout engine_dhcp4_lease.c documents: 192.0.2.77/24 from 192.0.2.1,
+ * ending `left` seconds from now in wall-clock time. */
+static void seams_d4_kept(struct fake *f, int ifindex, int64_t left)
+{
+	uint8_t buf[sizeof(struct msg_lease) + 28], *p = buf + sizeof(struct msg_lease);
+	struct msg_lease h = { .len = 28 };
+	uint64_t end = (uint64_t)((int64_t)time(NULL) + left);
+
+	snprintf(h.key, sizeof(h.key), "dhcp4-eth%d", ifindex);
+	memcpy(buf, &h, sizeof(h));
+	memset(p, 0, 28);
+	p[0] = 1;
+	p[1] = 24;
+	memcpy(p + 2, ((const uint8_t[]){ 2, 0, 0, 0, 0, (uint8_t)ifindex }), 6);
+	memcpy(p + 8, ((const uint8_t[]){ 192, 0, 2, 77 }), 4);
+	memcpy(p + 12, ((const uint8_t[]){ 192, 0, 2, 1 }), 4);
+	for (int i = 0; i < 8; i++)
+		p[16 + i] = (uint8_t)(end >> (56 - 8 * i));
+	p[27] = 0x58;            /* 600 s */
+	p[26] = 0x02;
+	seams_send(f, MSG_LEASE, buf, sizeof(buf));
+}
+
+/* Issue 20, RFC 2131 3.2: a kept, unexpired lease is asked for again by
+ * INIT-REBOOT (REQUEST, option 50, no server id, ciaddr 0, no DISCOVER);
+ * the ACK binds and the lease is kept again (MSG_LEASE_SAVE). */
+static void test_dhcp4_init_reboot(void **state)
+{
+	struct fake *f = *state;
+	struct dhcp4_msg *m = calloc(1, sizeof(*m));
+	struct msg_arp arp = { .ifindex = 33 };
+	const uint8_t *o;
+	size_t len = 0;
+
+	assert_non_null(m);
+	seams_d4_kept(f, 33, 3600);
+	seams_link(f, 33);
+	seams_run(f, 0, 10);
+	assert_int_equal(engine_dhcp4_set(f->e, "eth33", true), 0);
+	seams_wait_dhcp(f, 1, 1500);
+	seams_d4_last(f, m, DHCP4_REQUEST);
+	assert_false(m->has_server_id);
+	assert_int_equal(m->ciaddr.s_addr, 0);
+	o = seams_d4_option(f, 50, &len);
+	assert_non_null(o);
+	assert_int_equal(len, 4);
+	assert_memory_equal(o, ((const uint8_t[]){ 192, 0, 2, 77 }), 4);
+	assert_int_equal(f->e->dhcp4[0]->state, D4_REBOOTING);
+	seams_d4_reply(f, 33, m, DHCP4_ACK, 600);
+	for (unsigned i = 0; i < 50 && !f->n_arp_probes; i++)
+		seams_run(f, 0, 10);
+	assert_int_equal(f->n_arp_probes, 1);   /* RFC 2131 3.2 step 4: checked first */
+	arp.addr.s_addr = htonl(0xc0000232);
+	seams_send(f, MSG_ARP_RESULT, &arp, sizeof(arp));
+	for (unsigned i = 0; i < 50 && !f->n_lease_saves; i++)
+		seams_run(f, 0, 10);
+	assert_int_equal(f->e->dhcp4[0]->state, D4_BOUND);
+	assert_true(f->e->dhcp4[0]->reboot_acked);
+	assert_int_equal(f->n_lease_saves, 1);
+	assert_string_equal(f->lease_save.key, "dhcp4-eth33");
+	assert_int_equal(f->lease_save.len, 28);
+	assert_memory_equal(f->lease_payload + 8, ((const uint8_t[]){ 192, 0, 2, 50 }), 4);
+	assert_memory_equal(f->lease_payload + 2, ((const uint8_t[]){ 2, 0, 0, 0, 0, 33 }), 6);
+	free(m);
+}
+
+/* A NAK to INIT-REBOOT: the kept lease is forgotten (an empty
+ * MSG_LEASE_SAVE) and the client discovers without suggesting it. An
+ * expired kept lease is not asked for, only suggested in DISCOVER. */
+static void test_dhcp4_init_reboot_nak(void **state)
+{
+	struct fake *f = *state;
+	struct dhcp4_msg *m = calloc(1, sizeof(*m));
+	size_t len = 0;
+
+	assert_non_null(m);
+	seams_d4_kept(f, 34, 3600);
+	seams_d4_kept(f, 35, -10);
+	seams_link(f, 34);
+	seams_link(f, 35);
+	seams_run(f, 0, 10);
+	assert_int_equal(engine_dhcp4_set(f->e, "eth34", true), 0);
+	seams_wait_dhcp(f, 1, 1500);
+	seams_d4_last(f, m, DHCP4_REQUEST);
+	seams_d4_reply(f, 34, m, DHCP4_NAK, 0);
+	for (unsigned i = 0; i < 50 && !f->n_lease_saves; i++)
+		seams_run(f, 0, 10);
+	assert_int_equal(f->n_lease_saves, 1);
+	assert_string_equal(f->lease_save.key, "dhcp4-eth34");
+	assert_int_equal(f->lease_save.len, 0);
+	seams_wait_dhcp(f, 2, 2500);             /* a second's pause after a NAK */
+	seams_d4_last(f, m, DHCP4_DISCOVER);
+	assert_null(seams_d4_option(f, 50, &len));
+	assert_int_equal(engine_dhcp4_set(f->e, "eth34", false), 0);
+	assert_int_equal(engine_dhcp4_set(f->e, "eth35", true), 0);
+	seams_wait_dhcp(f, 3, 1500);
+	seams_d4_last(f, m, DHCP4_DISCOVER);
+	assert_non_null(seams_d4_option(f, 50, &len));
+	free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -633,6 +767,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dhcp6_information_request, seams_setup,
 						seams_teardown),
 		cmocka_unit_test_setup_teardown(test_dhcp4_lease_from_request, seams_setup,
+						seams_teardown),
+		cmocka_unit_test_setup_teardown(test_dhcp4_init_reboot, seams_setup,
+						seams_teardown),
+		cmocka_unit_test_setup_teardown(test_dhcp4_init_reboot_nak, seams_setup,
 						seams_teardown),
 	};
 

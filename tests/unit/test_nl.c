@@ -1295,6 +1295,54 @@ static void test_route_equal(const struct nl_route *a, const struct nl_route *b)
 	assert_int_equal(a->has_prefsrc, b->has_prefsrc);
 	if (a->has_prefsrc)
 		assert_memory_equal(a->prefsrc, b->prefsrc, alen);
+	assert_int_equal(a->mtu, b->mtu);
+}
+
+/* A route's MTU goes out as RTA_METRICS { RTAX_MTU } and is read back;
+ * a metrics block with a malformed RTAX_MTU is refused. */
+static void test_build_route_mtu(void **state)
+{
+	struct nl_route in = { .family = AF_INET6, .dst_len = 0, .protocol = 77,
+			       .type = RTN_UNICAST, .table = 1000, .oif = 2, .priority = 1024,
+			       .has_gateway = true, .mtu = 1280 };
+	const struct nlattr *a;
+	struct nl_route out;
+	struct nlmsghdr *nlh;
+	bool seen = false;
+
+	(void)state;
+	test_in6("fe80::1", in.gateway);
+	nlh = nl_build_route(g_buf.b, sizeof(g_buf.b), true, &in, 43);
+	assert_non_null(nlh);
+	mnl_attr_for_each(a, nlh, sizeof(struct rtmsg)) {
+		const struct nlattr *m;
+
+		if (mnl_attr_get_type(a) != RTA_METRICS)
+			continue;
+		mnl_attr_for_each_nested(m, a) {
+			assert_int_equal(mnl_attr_get_type(m), RTAX_MTU);
+			assert_int_equal(mnl_attr_get_u32(m), 1280);
+			seen = true;
+		}
+	}
+	assert_true(seen);
+	memset(&out, 0xa5, sizeof(out));
+	assert_int_equal(nl_parse_route(nlh, &out), 0);
+	test_route_equal(&in, &out);
+	/* No MTU: no RTA_METRICS at all. */
+	in.mtu = 0;
+	nlh = nl_build_route(g_buf.b, sizeof(g_buf.b), true, &in, 44);
+	mnl_attr_for_each(a, nlh, sizeof(struct rtmsg))
+		assert_int_not_equal(mnl_attr_get_type(a), RTA_METRICS);
+	/* RTAX_MTU of two bytes inside RTA_METRICS. */
+	nlh = test_route_msg(RTM_NEWROUTE, AF_INET, 0, 0);
+	{
+		struct nlattr *nest = mnl_attr_nest_start(nlh, RTA_METRICS);
+
+		mnl_attr_put_u16(nlh, RTAX_MTU, 1400);
+		mnl_attr_nest_end(nlh, nest);
+	}
+	assert_int_equal(nl_parse_route(nlh, &out), -EBADMSG);
 }
 
 static void test_build_route_v4(void **state)
@@ -1670,6 +1718,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_link_full),
+		cmocka_unit_test(test_build_route_mtu),
 		cmocka_unit_test(test_link_minimal),
 		cmocka_unit_test(test_link_name_limits),
 		cmocka_unit_test(test_link_bad_sizes),

@@ -1216,10 +1216,51 @@ static void test_json_implicit(void **state)
 	view_free(&g_view);
 }
 
+/* issue 20 / 17e: each source's MTU is kept apart, the smallest is the
+ * PvD's, a conflict shows in the JSON, and one source going leaves the
+ * others' value. */
+static void test_mtu_sources(void **state)
+{
+	struct in6_addr r = test_a("fe80::1");
+	struct pvd_json_ctx c = { .view = &g_view, .now = T0, .timers = true };
+	struct pvd *p;
+	json_t *j;
+
+	(void)state;
+	test_view_setup();
+	p = pvd_create_implicit(&g_s, 2, &r, "eth0");
+	assert_non_null(p);
+	pvd_set_mtu(p, PVD_SRC_RA, 1500);
+	assert_int_equal(p->mtu, 1500);
+	assert_false(pvd_mtu_conflict(p));
+	p->dirty = false;
+	pvd_set_mtu(p, PVD_SRC_DHCPV4, 1400);
+	assert_true(p->dirty);
+	assert_int_equal(p->mtu, 1400);
+	assert_true(pvd_mtu_conflict(p));
+	j = pvd_json(p, &c);
+	assert_int_equal(json_integer_value(json_object_get(j, "mtu")), 1400);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "mtu_conflict"),
+							    "ra")), 1500);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "mtu_conflict"),
+							    "dhcpv4")), 1400);
+	json_decref(j);
+	pvd_set_mtu(p, PVD_SRC_DHCPV4, 0);
+	assert_int_equal(p->mtu, 1500);
+	assert_false(pvd_mtu_conflict(p));
+	pvd_set_mtu(p, PVD_SRC_DHCPV4, 1500);     /* agreeing sources: no conflict */
+	assert_false(pvd_mtu_conflict(p));
+	j = pvd_json(p, &c);
+	assert_null(json_object_get(j, "mtu_conflict"));
+	json_decref(j);
+	view_free(&g_view);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_explicit_keys, test_setup, test_teardown),
+		cmocka_unit_test_setup_teardown(test_mtu_sources, test_setup, test_teardown),
 		cmocka_unit_test_setup_teardown(test_implicit_keys, test_setup, test_teardown),
 		cmocka_unit_test_setup_teardown(test_handles, test_setup, test_teardown),
 		cmocka_unit_test(test_deadline),

@@ -107,10 +107,8 @@ static size_t spec_tables(const struct route_plan *p, uint8_t family, uint32_t *
 	for (uint32_t prio = 10310; prio <= 10598; prio++) {
 		const struct nl_rule *r = find_rule(p, family, prio);
 
-		if (r && n < max) {
-			assert_true(r->has_suppress_prefixlen);
+		if (r && n < max)
 			out[n++] = r->table;
-		}
 	}
 	return n;
 }
@@ -262,14 +260,32 @@ static void test_vpn_claims_default(void **state)
 	assert_int_equal(pvd_add_dns(vpn, PVD_SRC_API, 9, &dns, RA_INFINITY, PVD_NEVER), 0);
 	assert_int_equal(route_plan_build(&w->s, &w->v, &w->c, &w->t, &w->p), 0);
 	assert_int_equal(w->p.default_pvd[0], a->handle);        /* split tunnel */
+	/* RFC 7556 section 7: the configured VPN's table is looked up before
+	 * the network's (its 10/8 is not overridden by the network's routes),
+	 * both without their default routes. */
 	assert_int_equal(spec_tables(&w->p, AF_INET, spec, 8), 2);
-	assert_int_equal(spec[1], route_table_of(&w->t, &w->c, vpn->handle, false));
+	assert_int_equal(spec[0], route_table_of(&w->t, &w->c, vpn->handle, false));
+	assert_int_equal(spec[1], route_table_of(&w->t, &w->c, a->handle, false));
+	for (size_t i = 0; i < w->p.n_rules; i++)
+		if (w->p.rules[i].priority >= 10310 && w->p.rules[i].priority <= 10598)
+			assert_true(w->p.rules[i].has_suppress_prefixlen);
 	assert_int_equal(pvd_add_route(vpn, PVD_SRC_API, 9, &any, 96, NULL, RA_INFINITY,
 				       PVD_NEVER), 0);
 	assert_int_equal(route_plan_build(&w->s, &w->v, &w->c, &w->t, &w->p), 0);
 	assert_int_equal(w->p.default_pvd[0], vpn->handle);      /* full tunnel */
 	assert_non_null(strstr(w->p.why[0], "claims the default"));
 	assert_int_equal(w->p.default_pvd[1], a->handle);        /* no IPv6 claim */
+	/* The full tunnel's table is looked up whole, before the network's:
+	 * the network's two /1 routes cannot take the traffic around it. */
+	assert_int_equal(spec_tables(&w->p, AF_INET, spec, 8), 2);
+	assert_int_equal(spec[0], route_table_of(&w->t, &w->c, vpn->handle, false));
+	for (size_t i = 0; i < w->p.n_rules; i++) {
+		const struct nl_rule *r = &w->p.rules[i];
+
+		if (r->family == AF_INET && r->priority >= 10310 && r->priority <= 10598)
+			assert_true(r->has_suppress_prefixlen ==
+				    (r->table != route_table_of(&w->t, &w->c, vpn->handle, false)));
+	}
 }
 
 /* RFC 8781: a PvD's NAT64 prefix goes through that PvD, even when another
@@ -567,6 +583,51 @@ static void test_table_budget(void **state)
 	assert_int_equal(tables_used(&w->t), 2 + 224);
 }
 
+/* issue 20: a PvD's MTU on every route of its table, below the link's;
+ * IPv6 routes never below 1280; another PvD on the same link unchanged. */
+static void test_pvd_mtu(void **state)
+{
+	struct world *w = *state;
+	struct pvd *a = net(w, 2, "eth0", "fe80::a", "2001:db8:a::", "192.168.10.1", "192.168.10.0");
+	struct pvd *b = net(w, 2, "eth0", "fe80::b", "2001:db8:b::", NULL, NULL);
+	struct msg_link m = { .managed = 1 };
+	uint32_t ta, tb;
+	size_t n_a = 0;
+
+	m.link.ifindex = 2;
+	snprintf(m.link.name, sizeof(m.link.name), "eth0");
+	m.link.flags = IFF_UP | IFF_RUNNING;
+	m.link.type = 1;
+	m.link.mtu = 1500;
+	assert_true(view_link_set(&w->v, &m) >= 0);
+	pvd_set_mtu(a, PVD_SRC_RA, 1400);
+	pvd_set_mtu(a, PVD_SRC_DHCPV4, 1000);     /* the smaller wins: IPv6 takes 1280 */
+	assert_int_equal(route_plan_build(&w->s, &w->v, &w->c, &w->t, &w->p), 0);
+	ta = route_table_of(&w->t, &w->c, a->handle, false);
+	tb = route_table_of(&w->t, &w->c, b->handle, false);
+	for (size_t i = 0; i < w->p.n_routes; i++) {
+		const struct nl_route *r = &w->p.routes[i];
+
+		if (r->table == ta) {
+			assert_int_equal(r->mtu, r->family == AF_INET ? 1000 : 1280);
+			n_a++;
+		} else {
+			assert_int_equal(r->mtu, 0);
+		}
+	}
+	assert_true(n_a >= 4);    /* default and prefix routes of each family */
+	assert_int_equal(find_default(&w->p, AF_INET6, tb)->mtu, 0);
+	/* The DHCPv4 value goes: the RA's is the PvD's again. */
+	pvd_set_mtu(a, PVD_SRC_DHCPV4, 0);
+	assert_int_equal(route_plan_build(&w->s, &w->v, &w->c, &w->t, &w->p), 0);
+	assert_int_equal(find_default(&w->p, AF_INET, ta)->mtu, 1400);
+	assert_int_equal(find_default(&w->p, AF_INET6, ta)->mtu, 1400);
+	/* Not below the link's MTU: not applied. */
+	pvd_set_mtu(a, PVD_SRC_RA, 1500);
+	assert_int_equal(route_plan_build(&w->s, &w->v, &w->c, &w->t, &w->p), 0);
+	assert_int_equal(find_default(&w->p, AF_INET6, ta)->mtu, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -581,6 +642,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_marks_and_unreachable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_spec_rules_stable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_table_budget, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pvd_mtu, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -45,6 +45,8 @@ static size_t ts_answer(uint8_t *buf, uint8_t family, uint8_t state, const char 
 		ti.tcpi_retransmits = retransmits;
 		ti.tcpi_unacked = 7;
 		ti.tcpi_total_retrans = 9;
+		ti.tcpi_rtt = 23456;
+		ti.tcpi_segs_out = 321;
 		a.nla_type = INET_DIAG_INFO;
 		a.nla_len = (uint16_t)(NLA_HDRLEN + info_len);
 		memcpy(buf + off, &a, sizeof(a));
@@ -132,6 +134,9 @@ static void test_parse(void **state)
 	assert_int_equal(t.retransmits, 2);
 	assert_int_equal(t.unacked, 7);
 	assert_int_equal(t.total_retrans, 9);
+	assert_int_equal(t.rtt_us, 23456);
+	assert_true(t.has_segs);
+	assert_int_equal(t.segs_out, 321);
 	assert_true(sockdiag_stalled(&t));
 	/* IPv4 comes v4-mapped; no retransmission: not stalled. */
 	ts_answer(buf, AF_INET, 1, "192.168.1.20", 0, sizeof(struct tcp_info));
@@ -144,6 +149,8 @@ static void test_parse(void **state)
 		  offsetof(struct tcp_info, tcpi_total_retrans) + 4);
 	assert_int_equal(sockdiag_parse((struct nlmsghdr *)buf, &t), 1);
 	assert_true(sockdiag_stalled(&t));
+	assert_false(t.has_segs);      /* tcpi_segs_out lies past that end */
+	assert_int_equal(t.segs_out, 0);
 	ts_answer(buf, AF_INET6, 2, "2001:db8::1", 1, 8);
 	assert_int_equal(sockdiag_parse((struct nlmsghdr *)buf, &t), 1);
 	assert_false(t.has_info);

@@ -497,8 +497,10 @@ world_mifd() {
 	# whose queries the test counts.
 	local conn=--no-connectivity
 	[ "${WORLD_CONNECTIVITY:-0}" = 1 ] && conn=
+	# Leases and the address secret in WORLD_TMP too (kept across a
+	# restart within one test), never in the machine's /var/lib/mif.
 	world_bg "$ns" mifd "$MIFD" --foreground --socket "$sock" --log-level debug \
-		--resolv-conf "$WORLD_TMP/resolv.conf" $conn "$@"
+		--resolv-conf "$WORLD_TMP/resolv.conf" --state-dir "$WORLD_TMP/state" $conn "$@"
 	WORLD_MIFD_PID=$WORLD_LAST_PID
 	WORLD_MIFD_NS=$ns
 	for i in $(seq 1 50); do

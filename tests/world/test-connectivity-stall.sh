@@ -26,40 +26,10 @@ world_require openssl
 tls_ca
 tls_cert check.test check
 world_host h
-for n in 1 2; do
-	world_router "r$n"
-	world_host "i$n"
-	world_link "r$n" eth0 h "eth$((n - 1))"
-	world_addr "r$n" eth0 "2001:db8:$n::1/64"
-	world_link "r$n" eth1 "i$n" eth0
-	world_addr "r$n" eth1 "2001:db8:f$n::1/64"
-	world_addr "i$n" eth0 "2001:db8:f$n::80/64"
-	ip -n "$(world_ns "i$n")" -6 route add default via "2001:db8:f$n::1"
-	nginx_conf "$n" "server { listen [::]:80; location / { return 204; } }
-		server { listen [::]:443 ssl; ssl_certificate $T/check.pem;
-			ssl_certificate_key $T/check.key; location / { return 204; } }"
-	nginx_start "$n" "i$n"
-	mif_dnsmasq "r$n" "dns$n" "port=53
-listen-address=2001:db8:$n::1
-bind-interfaces
-no-resolv
-host-record=check.test,2001:db8:f$n::80"
-	pref=medium
-	[ "$n" = 1 ] && pref=high
-	world_radvd "r$n" "interface eth0 { AdvSendAdvert on; MinRtrAdvInterval 3; MaxRtrAdvInterval 4;
-		AdvDefaultLifetime 600; AdvDefaultPreference $pref;
-		prefix 2001:db8:$n::/64 { AdvOnLink on; AdvAutonomous on; };
-		RDNSS 2001:db8:$n::1 { AdvRDNSSLifetime 600; }; };"
-done
+conn_net 1 high
+conn_net 2
 world_bg i1 sink nc -6 -l -k 9000
-cat >"$T/mifd.conf" <<EOF2
-[connectivity]
-http_url = http://check.test/generate_204
-https_url = https://check.test/generate_204
-ca_file = $T/ca.pem
-backoff_max = 2
-timeout_ms = 2000
-EOF2
+conn_conf "timeout_ms = 2000"
 WORLD_CONNECTIVITY=1 world_mifd h --config "$T/mifd.conf"
 P1=$(mif_pvd_on eth0)
 P2=$(mif_pvd_on eth1)

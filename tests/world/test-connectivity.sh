@@ -17,7 +17,9 @@
 # prints, from the redirect or from the API's user-portal-url),
 # no-internet; the portal is not the default until login and is
 # after; each probe reaches only the servers of the network it tests
-# (nginx logs the source address of every request); after a login (curl run in the portal's PvD with `mifctl run`)
+# (nginx logs the source address of every request); after a login (a
+# headless Chromium run in the portal's PvD with `mifctl run` submits the
+# portal's form)
 # the portal's server flips, mifd sees it without a restart, and the
 # portal's cached DNS answers are dropped.
 #
@@ -31,7 +33,10 @@ set -euo pipefail
 . "$(dirname "$0")/tls.sh"
 
 world_init
-world_require jq radvd dnsmasq nginx openssl curl
+world_require jq radvd dnsmasq nginx openssl curl chromium chromedriver
+[ -n "${MIF_PORTAL_LOGIN:-}" ] || world_fail "MIF_PORTAL_LOGIN is not set (tests/world/meson.build)"
+/usr/bin/python3 -c 'import selenium' 2>/dev/null ||
+	world_skip "python3-selenium is not installed (scripts/deps.sh installs it)"
 [ -n "${MIF_PRELOAD:-}" ] && [ -f "$MIF_PRELOAD" ] || world_fail "MIF_PRELOAD is not set"
 # Under make check's ASan build the preload carries the ASan runtime, which
 # must otherwise come first; curl, run in a PvD for the login, is not
@@ -71,7 +76,12 @@ nginx_conf inet "${GOOD_SERVER//NAME/inet}"
 nginx_start inet inet
 nginx_conf portal "
 	server { listen [::]:80; access_log $T/nginx-portal/src.log src;
-		location /login { return 200 'welcome'; }
+		location = /login { default_type text/html;
+			if (\$request_method = POST) { return 200 'welcome'; }
+			return 200 '<!doctype html><title>Guest Wi-Fi</title>
+<form method=\"post\" action=\"/login\"><input name=\"room\">
+<label><input type=\"checkbox\" name=\"accept\" value=\"1\"> I accept</label>
+<button type=\"submit\">Log in</button></form>'; }
 		location / { return 302 http://portal.test/login; } }
 	server { listen [::]:443 ssl; access_log $T/nginx-portal/src.log src;
 		ssl_certificate $T/portal.pem; ssl_certificate_key $T/portal.key;
@@ -183,10 +193,32 @@ world_assert "inet's nginx saw only r1's addresses" \
 world_assert "the portal's nginx saw only r2's addresses" \
 	sh -c "[ -s '$T/nginx-portal/src.log' ] && ! grep -v '^2001:db8:2:' '$T/nginx-portal/src.log'"
 
-# Login, as a user would: a request in the portal's PvD (mifctl run).
-world_ctl run --pvd "$ID2" -- curl -s -o /dev/null -d accept=1 http://portal.test/login ||
-	world_fail "the login request failed"
+# Login, as a user would: a real browser (headless Chromium, driven by
+# chromedriver) run in the portal's PvD with mifctl run, opens the page
+# mifctl portal gives, fills in the form and submits it. Its name lookups
+# go through the preload to the portal's own DNS server, its connections
+# leave through r2.
+url=$(world_ctl --json portal | jq -r --arg p "$ID2" '.[] | select(.pvd == $p) | .login_url')
+[ "$url" = http://portal.test/login ] || world_fail "mifctl portal gives '$url' for $ID2"
+# Under the ASan build the preload carries the ASan runtime, which a
+# browser cannot load late (its shadow memory clashes with the browser's
+# mappings): the browser gets the plain build's preload (scripts/check.sh
+# sets MIF_PRELOAD_PLAIN), mifd and mifctl stay the ASan ones.
+login_preload=$MIF_PRELOAD login_libs=${LD_LIBRARY_PATH:-}
+if ldd "$MIF_PRELOAD" 2>/dev/null | grep -q libasan; then
+	[ -n "${MIF_PRELOAD_PLAIN:-}" ] && [ -f "$MIF_PRELOAD_PLAIN" ] ||
+		world_fail "an ASan preload cannot go into a browser: set MIF_PRELOAD_PLAIN to a plain build's libmif-preload.so"
+	login_preload=$MIF_PRELOAD_PLAIN
+	login_libs=$(dirname "$MIF_PRELOAD_PLAIN")    # its libmif.so, not the ASan one
+fi
+out=$(cd "$T" && HOME=$T PORTAL_LOGIN_LOG=$T/chromedriver.log MIF_PRELOAD=$login_preload \
+	LD_LIBRARY_PATH=$login_libs timeout 120 ip netns exec "$(world_ns h)" "$MIFCTL" \
+	--socket "$WORLD_TMP/mifd.sock" run --pvd "$ID2" -- /usr/bin/python3 "$MIF_PORTAL_LOGIN" \
+	"$url" room=42 accept=1 --expect welcome 2>&1) || world_fail "the browser's login failed: $out"
+world_log "ok - $(tail -n1 <<<"$out")"
 grep -q 'POST /login' "$T/nginx-portal/src.log" || world_fail "the portal saw no login"
+world_assert "the browser's requests all came from r2's prefix" \
+	sh -c "! grep -v '^2001:db8:2:' '$T/nginx-portal/src.log'"
 # The portal opens: its nginx now answers as the Internet does, and its DNS
 # stops answering every name.
 nginx_conf portal "${GOOD_SERVER//NAME/portal}"

@@ -9,7 +9,9 @@
 #     and is marked dns64;
 #   - PvD A (the default) has no AAAA for that name: through A (mifctl
 #     resolve or dig at the stub) the AAAA answer is NODATA, before and
-#     after B's synthesised answer was cached;
+#     after B's synthesised answer was cached, including for a name that
+#     B answered before A was ever asked (fresh.example: the stub must ask
+#     A's own server, not serve B's synthesised AAAA);
 #   - an AAAA inside A's own PREF64 (a network-specific prefix from A's RA)
 #     is marked dns64 on A; one outside it is not.
 #
@@ -39,11 +41,13 @@ world_addr r2 eth0 2001:db8:2::53/64
 dns_dnsmasq r1 a 2001:db8:1::53 "$(dns_auth_lines 2001:db8:1::53 \
 	example,192.0.2.0/24,2001:db8:64::/96,2001:db8:99::/64)
 host-record=v4only.example,192.0.2.10
+host-record=fresh.example,192.0.2.11
 host-record=synth.example,2001:db8:64::c000:20a
 host-record=real.example,2001:db8:99::1"
 # B: the zone behind the DNS64 resolver, on r2's loopback; another address.
 dns_dnsmasq r2 b-zone 127.0.0.1 "$(dns_auth_lines 127.0.0.1 example,192.0.2.0/24)
-host-record=v4only.example,192.0.2.20"
+host-record=v4only.example,192.0.2.20
+host-record=fresh.example,192.0.2.21"
 dns_unbound r2 b "	interface: 2001:db8:2::53
 	access-control: ::/0 allow
 	module-config: \"dns64 iterator\"
@@ -113,6 +117,23 @@ dns_expect "again --pvd B: from B's cache, still dns64" "$out" \
 # After: B's synthesised answer is never served on A.
 nodata_on_a "after"
 [ "$(dns_count_queries a 'v4only\.example')" -ge 1 ] || world_fail "A's server never asked"
+
+# The same for a name A was never asked before B answered it: the after-
+# check above could pass on A's cached NODATA from "before" alone. Here B's
+# synthesised AAAA is in the stub first; A must still go to its own server
+# (cached false, A's server asked) and get NODATA. A cache shared across
+# PvDs serves B's 64:ff9b::c000:215 here.
+dns_expect "fresh.example AAAA --pvd B first: synthesised" \
+	"$(dns_res fresh.example --type AAAA --pvd "$B")" \
+	".pvd == \"$B\" and .dns64 == true and [.answers[].data] == [\"64:ff9b::c000:215\"]"
+n0=$(dns_count_queries a 'fresh\.example')
+dns_expect "then fresh.example AAAA via the default: NODATA from A's own server" \
+	"$(dns_res fresh.example --type AAAA)" \
+	".pvd == \"$A\" and .cached == false and .rcode == \"NOERROR\" and (.answers | length) == 0
+	 and .dns64 == false"
+[ "$(dns_count_queries a 'fresh\.example')" -gt "$n0" ] ||
+	world_fail "A's server was not asked for fresh.example after B's answer was cached"
+[ -z "$(dns_dig_short h fresh.example AAAA)" ] || world_fail "dig at the stub: fresh.example AAAA has an answer"
 
 # A's own PREF64 (network-specific): inside it dns64, outside not.
 dns_expect "synth.example AAAA (in A's PREF64): dns64 on A" "$(dns_res synth.example --type AAAA)" \

@@ -48,4 +48,26 @@ grep -q "routing off: table 1003" "$WORLD_TMP/mifd.log" || world_fail "collision
 out=$(world_ctl route get 2001:db8:1::5 2>&1) && world_fail "route get worked with routing off"
 grep -q "routing is off: table 1003" <<<"$out" || world_fail "route get error unclear: $out"
 world_log "ok: collision -> routing off, nothing applied: $(mif_status | jq -r .routing.error)"
+
+# enabled = no: a fresh mifd with routing switched off learns the PvD and
+# installs nothing (no rule, no route in its tables), and says it is off.
+kill -TERM "$WORLD_MIFD_PID"
+world_wait_for "mifd stopped" 10 bash -c "! kill -0 $WORLD_MIFD_PID 2>/dev/null"
+WORLD_MIFD_PID=""
+ip -n "$H" route del 198.51.100.0/24 dev dummy0 table 1003
+printf '[routing]\nenabled = no\n' >"$WORLD_TMP/off.conf"
+world_mifd h --config "$WORLD_TMP/off.conf"
+world_ra_send r1 -i eth0 --lifetime 600 --prefix 2001:db8:1::/64
+mif_expect "enabled = no: the PvD is learnt" 10 'length == 1 and (.[0].routers | length) == 1'
+mif_status | world_jq '.routing.enabled == false and (.routing.error // "" | length) == 0' >/dev/null ||
+	world_fail "enabled = no: status does not say routing is off without error: $(mif_status | jq -c .routing)"
+# Give a plan the time it would take to be applied (a few times what the
+# routing tests wait for) before counting what is in the kernel.
+sleep 1
+rules=$( { ip -n "$H" -4 rule; ip -n "$H" -6 rule; } | grep -c "proto 77" || true)
+[ "$rules" = 0 ] || world_fail "enabled = no: $rules rules installed"
+routes=$(ip -n "$H" -6 route show table all | grep -c "proto 77" || true)
+[ "$routes" = 0 ] || world_fail "enabled = no: $routes routes installed"
+out=$(world_ctl route get 2001:db8:1::5 2>&1) && world_fail "enabled = no: route get worked"
+world_log "ok: enabled = no: PvD learnt, nothing installed ($out)"
 world_pass

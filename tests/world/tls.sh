@@ -63,3 +63,48 @@ nginx_reload() {
 	world_exec "$2" nginx -c "$WORLD_TMP/nginx-$1/nginx.conf" -s reload >/dev/null 2>&1 ||
 		world_fail "nginx $1: reload failed"
 }
+
+# conn_net N [PREF]: network N of a connectivity world: router rN on h's
+# eth(N-1) (2001:db8:N::/64, router preference PREF, default medium;
+# radvd unless PREF is "none"), its DNS server (dnsmasq on 2001:db8:N::1,
+# check.test -> iN) and behind it iN (2001:db8:fN::80), whose nginx answers
+# 204 over HTTP and HTTPS (check.test's certificate: call tls_ca and
+# tls_cert check.test check first). The namespace h must exist.
+conn_net() {
+	local n=$1 pref=${2:-medium}
+	world_router "r$n"
+	world_host "i$n"
+	world_link "r$n" eth0 h "eth$((n - 1))"
+	world_addr "r$n" eth0 "2001:db8:$n::1/64"
+	world_link "r$n" eth1 "i$n" eth0
+	world_addr "r$n" eth1 "2001:db8:f$n::1/64"
+	world_addr "i$n" eth0 "2001:db8:f$n::80/64"
+	ip -n "$(world_ns "i$n")" -6 route add default via "2001:db8:f$n::1"
+	nginx_conf "$n" "server { listen [::]:80; location / { return 204; } }
+		server { listen [::]:443 ssl; ssl_certificate $WORLD_TMP/check.pem;
+			ssl_certificate_key $WORLD_TMP/check.key; location / { return 204; } }"
+	nginx_start "$n" "i$n"
+	mif_dnsmasq "r$n" "dns$n" "port=53
+listen-address=2001:db8:$n::1
+bind-interfaces
+no-resolv
+host-record=check.test,2001:db8:f$n::80"
+	[ "$pref" = none ] && return 0
+	world_radvd "r$n" "interface eth0 { AdvSendAdvert on; MinRtrAdvInterval 3; MaxRtrAdvInterval 4;
+		AdvDefaultLifetime 600; AdvDefaultPreference $pref;
+		prefix 2001:db8:$n::/64 { AdvOnLink on; AdvAutonomous on; };
+		RDNSS 2001:db8:$n::1 { AdvRDNSSLifetime 600; }; };"
+}
+
+# conn_conf [LINES]: $WORLD_TMP/mifd.conf with connectivity checks against
+# check.test (the world's CA), back-off capped at 2 s, then LINES.
+conn_conf() {
+	cat >"$WORLD_TMP/mifd.conf" <<CONF
+[connectivity]
+http_url = http://check.test/generate_204
+https_url = https://check.test/generate_204
+ca_file = $WORLD_TMP/ca.pem
+backoff_max = 2
+${1:-}
+CONF
+}

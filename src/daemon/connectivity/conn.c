@@ -17,6 +17,14 @@ void conn_config_defaults(struct conn_config *c)
 	c->interval_s = 3600;
 	c->backoff_max_s = 60;
 	c->timeout_ms = 5000;
+	/* Five samples of about 250 bytes every ten minutes: 7.5 KB an hour,
+	 * within issue 13's budget of 20 KB per valid idle PvD with the
+	 * hourly check. A quarter of round trips lost makes TCP crawl
+	 * (each loss halves the window); RTT is not judged unless asked. */
+	c->quality_interval_s = 600;
+	c->quality_samples = 5;
+	c->max_loss_pct = 25;
+	c->max_rtt_ms = 0;
 }
 
 const char *conn_state_name(enum conn_state s)

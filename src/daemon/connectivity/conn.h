@@ -23,6 +23,7 @@
 #define CONN_URL_MAX 256
 #define CONN_LOCATION_MAX 512
 #define CONN_MAX_DNS 4
+#define CONN_QUALITY_MAX_SAMPLES 16     /* per round (struct msg_quality_result) */
 
 struct conn_config {
 	bool enabled;
@@ -32,6 +33,12 @@ struct conn_config {
 	uint32_t interval_s;             /* re-check of a valid PvD */
 	uint32_t backoff_max_s;          /* cap of the 1 s, 2 s, 4 s... re-checks */
 	uint32_t timeout_ms;             /* of each probe */
+	/* Path quality (quality.h): a round of quality_samples every
+	 * quality_interval_s (0: no samples); the floor, 0 for none. */
+	uint32_t quality_interval_s;
+	uint32_t quality_samples;
+	uint32_t max_loss_pct;
+	uint32_t max_rtt_ms;
 };
 
 void conn_config_defaults(struct conn_config *c);
@@ -64,6 +71,7 @@ struct conn_result {
 	int32_t https_err, https_code;
 	uint32_t https_ms;
 	int32_t api_err;                 /* -ENOENT: no RFC 8910 URI to ask */
+	int32_t api_code;                /* the API's HTTP status, 0 none */
 	int32_t api_captive;             /* RFC 8908 "captive": 1, 0, or -1 unknown */
 	uint32_t api_seconds;            /* "seconds-remaining", 0 none */
 	uint32_t api_can_extend;

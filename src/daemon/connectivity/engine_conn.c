@@ -226,11 +226,14 @@ static void ec_arm(struct engine *e, uint64_t now)
 	for (size_t i = 0; i < c->n; i++) {
 		uint64_t t = c->v[i].token ? c->v[i].deadline : c->v[i].next_at;
 		uint64_t ti = engine_pvdinfo_next(&c->v[i]);
+		uint64_t tq = engine_quality_next(&c->v[i]);
 
 		if (t < next)
 			next = t;
 		if (ti < next)
 			next = ti;
+		if (tq < next)
+			next = tq;
 	}
 	if (next == UINT64_MAX) {
 		evtimer_del(c->timer);
@@ -264,6 +267,8 @@ static void ec_run(struct engine *e, uint64_t now)
 			ec_start(e, p, r, now);
 		if (p)
 			engine_pvdinfo_run(e, p, r, now);
+		if (p)
+			engine_quality_run(e, p, r, now);
 	}
 }
 
@@ -316,6 +321,12 @@ void engine_conn_sync(struct engine *e)
 		if (!r->has_inputs || !hash2_equal(&h, &r->inputs)) {
 			r->next_at = now;
 			r->backoff_s = 0;
+			/* Another path: its samples start afresh. */
+			if (r->has_inputs) {
+				memset(&r->q, 0, sizeof(r->q));
+				r->q_next_at = now;
+				r->q_backoff_s = 0;
+			}
 		}
 	}
 	ec_run(e, now);
@@ -373,6 +384,13 @@ void engine_conn_result(struct engine *e, const struct ipc_msg *m)
 	}
 	if (res.r.http_err == 0)
 		ec_rtt(r, res.r.http_ms);
+	r->probe_state = (uint8_t)s;
+	r->probe_why = why;
+	/* Issue 13 item 4: a path under the quality floor counts as failed. */
+	if ((s == CONN_VALID || s == CONN_PARTIAL) && r->q.poor) {
+		s = CONN_FAILED;
+		why = "its path quality is under the configured floor (connectivity.quality)";
+	}
 	r->login[0] = '\0';
 	if (s == CONN_PORTAL)
 		snprintf(r->login, sizeof(r->login), "%s", res.r.api_portal_url[0] ?
@@ -434,6 +452,7 @@ json_t *engine_conn_pvd_json(struct engine *e, const struct pvd *p)
 			    (json_int_t)((r->next_at - now) / NS)));
 	json_object_set_new(o, "login_url", r->login[0] ? json_string(r->login) : json_null());
 	json_object_set_new(o, "pvd_info", engine_pvdinfo_json(r));
+	json_object_set_new(o, "quality", engine_quality_json(e, r));
 	if (!r->has_result)
 		return o;
 	json_object_set_new(o, "last", json_pack("{s:I,s:o,s:i,s:b,s:o,s:i,s:o,s:i,s:i}",
@@ -444,9 +463,10 @@ json_t *engine_conn_pvd_json(struct engine *e, const struct pvd *p)
 		"https", ec_err(r->last.https_err, r->last.https_code),
 		"https_ms", (int)r->last.https_ms, "rtt_ms", (int)r->srtt_ms));
 	if (r->last.api_err != -ENOENT)
-		json_object_set_new(o, "portal_api", json_pack("{s:o,s:o,s:o,s:b}",
+		json_object_set_new(o, "portal_api", json_pack("{s:o,s:o,s:o,s:o,s:b}",
 			"status", r->last.api_err ? json_string(strerror(-r->last.api_err)) :
 				  json_string("ok"),
+			"http_status", r->last.api_code ? json_integer(r->last.api_code) : json_null(),
 			"captive", r->last.api_captive < 0 ? json_null() :
 				   json_boolean(r->last.api_captive),
 			"seconds_remaining", r->last.api_seconds ?
@@ -459,12 +479,21 @@ json_t *engine_conn_status_json(const struct engine *e)
 {
 	const struct engine_conn *c = &e->conn;
 
-	return json_pack("{s:b,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:i,s:I}", "enabled", c->cfg.enabled,
-			 "http_url", c->cfg.http_url, "https_url", c->cfg.https_url,
-			 "checks", (json_int_t)c->started, "results", (json_int_t)c->results,
-			 "lapsed", (json_int_t)c->lapsed, "not_sent", (json_int_t)c->unsent,
-			 "malformed", (json_int_t)c->bad, "in_flight", (int)c->inflight,
-			 "stall_hints", (json_int_t)c->hints);
+	json_t *o = json_pack("{s:b,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:i,s:I}", "enabled", c->cfg.enabled,
+			      "http_url", c->cfg.http_url, "https_url", c->cfg.https_url,
+			      "checks", (json_int_t)c->started, "results", (json_int_t)c->results,
+			      "lapsed", (json_int_t)c->lapsed, "not_sent", (json_int_t)c->unsent,
+			      "malformed", (json_int_t)c->bad, "in_flight", (int)c->inflight,
+			      "stall_hints", (json_int_t)c->hints);
+
+	if (o)
+		json_object_set_new(o, "quality", json_pack("{s:i,s:i,s:i,s:i,s:I,s:I,s:I,s:I}",
+			"interval", (int)c->cfg.quality_interval_s,
+			"samples", (int)c->cfg.quality_samples,
+			"max_loss_pct", (int)c->cfg.max_loss_pct, "max_rtt_ms", (int)c->cfg.max_rtt_ms,
+			"rounds", (json_int_t)c->q_rounds, "results", (json_int_t)c->q_results,
+			"lapsed", (json_int_t)c->q_lapsed, "passive_alarms", (json_int_t)c->q_alarms));
+	return o;
 }
 
 int engine_conn_init(struct engine *e)

@@ -19,6 +19,7 @@
 
 #include "common/hash.h"
 #include "daemon/connectivity/conn.h"
+#include "daemon/connectivity/quality.h"
 #include "proto/pvdinfo.h"
 
 #define ENGINE_CONN_MAX_INFLIGHT 16
@@ -42,6 +43,17 @@ struct engine_conn_pvd {
 	bool stall;                  /* the next check follows a stall: short deadline */
 	unsigned waits;              /* checks put off for want of an address */
 	char login[CONN_LOCATION_MAX];   /* a portal's login page */
+	uint8_t probe_state;         /* what the last check alone said (enum conn_state) */
+	const char *probe_why;
+	/* Path quality (engine_quality.c). */
+	struct quality q;
+	uint32_t q_token;            /* of the round in flight, 0: none */
+	uint64_t q_deadline, q_next_at;
+	uint32_t q_backoff_s;
+	uint32_t q_last_lost;        /* samples the last round lost */
+	bool q_armed;                /* rounds are due for this PvD */
+	int32_t q_err;               /* the last round's, 0 none */
+	const char *q_why;
 	/* RFC 8801 additional information (engine_pvdinfo.c). */
 	enum { INFO_NONE, INFO_PENDING, INFO_FETCHING, INFO_OK, INFO_FAILED } info_state;
 	bool info_seq_known;
@@ -61,6 +73,7 @@ struct engine_conn {
 	uint32_t next_token;
 	unsigned inflight;
 	uint64_t started, results, lapsed, unsent, bad, hints;
+	uint64_t q_rounds, q_results, q_lapsed, q_alarms;
 };
 
 struct engine;
@@ -99,5 +112,16 @@ void engine_pvdinfo_run(struct engine *e, struct pvd *p, struct engine_conn_pvd 
 uint64_t engine_pvdinfo_next(const struct engine_conn_pvd *r);
 void engine_pvdinfo_result(struct engine *e, const struct ipc_msg *m);
 json_t *engine_pvdinfo_json(const struct engine_conn_pvd *r);
+
+/* engine_quality.c: path quality (issue 13 item 4). */
+void engine_quality_run(struct engine *e, struct pvd *p, struct engine_conn_pvd *r,
+			uint64_t now);
+uint64_t engine_quality_next(const struct engine_conn_pvd *r);
+/* MSG_QUALITY_RESULT and MSG_QUALITY_PASSIVE from the network-facing process. */
+void engine_quality_result(struct engine *e, const struct ipc_msg *m);
+void engine_quality_passive(struct engine *e, const struct ipc_msg *m);
+/* The check's state, or failed while the path is under the floor. */
+void engine_quality_apply(struct engine *e, struct pvd *p, struct engine_conn_pvd *r);
+json_t *engine_quality_json(const struct engine *e, const struct engine_conn_pvd *r);
 
 #endif

@@ -177,6 +177,11 @@ void engine_pvdinfo_result(struct engine *e, const struct ipc_msg *m)
 			 pvdinfo_error_name((enum pvdinfo_error)res.detail));
 	else if (res.err == -EPROTO && res.detail)
 		snprintf(what, sizeof(what), "HTTP status %u", res.detail);
+	else if (res.err == -ELOOP)
+		snprintf(what, sizeof(what), "too many redirects (HTTP status %u)", res.detail);
+	else if (res.err == -EPERM && res.detail)
+		snprintf(what, sizeof(what), "redirected to a URL that is not https (HTTP status %u)",
+			 res.detail);
 	else if (res.err == -EMEDIUMTYPE)
 		snprintf(what, sizeof(what), "not application/pvd+json");
 	else if (res.err)

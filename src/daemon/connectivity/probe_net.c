@@ -30,6 +30,7 @@
 #define PN_MAX_JOBS 32
 #define PN_PAGE_MAX 65536        /* a probe reads no more of a page */
 #define PN_CA_DEFAULT "/etc/ssl/certs/ca-certificates.crt"
+#define PN_INFO_REDIRECTS 5      /* RFC 8801 4.1 redirections followed, at most */
 
 enum { PR_HTTP, PR_HTTPS, PR_API, PR_INFO, PR__N };     /* requests */
 enum { PL_HIJACK = PR__N, PL__N };              /* lookups: one per request, + hijack */
@@ -59,6 +60,7 @@ struct probe_job {
 	struct msg_probe_result res;
 	bool info;                   /* an RFC 8801 fetch, not a check */
 	char info_url[CONN_LOCATION_MAX];
+	unsigned redirects;          /* followed so far (RFC 8801 section 4.1) */
 	struct msg_pvdinfo_result ires;
 };
 
@@ -74,6 +76,7 @@ struct probe_net {
 	LIST_HEAD(, probe_job) jobs;
 	unsigned n_jobs;
 	struct probe_stall *stall;
+	struct probe_quality *quality;
 };
 
 static void pn_job_free(struct probe_job *j)
@@ -123,6 +126,8 @@ static void pn_api_done(struct probe_req *q, long code)
 	enum captive_error why;
 
 	if (code != 200) {
+		log_warn("probe: the portal API of PvD %llu answered HTTP %ld, not 200",
+			 (unsigned long long)q->job->m.handle, code);
 		r->api_err = -EPROTO;
 		return;
 	}
@@ -182,12 +187,79 @@ static int pn_curl_err(CURLcode c, long os_errno)
 	}
 }
 
+static void pn_lookup_done(struct probe_lookup *l, void *ctx);
+static bool pn_literal(struct probe_job *j, int k);
+static void pn_requests(struct probe_job *j);
+
+/*
+ * RFC 8801 section 4.1: a 3xx answer to the additional-information fetch
+ * MUST be followed. libcurl does not follow it (it would resolve the new
+ * host itself, outside the PvD's servers): the new URL goes through the
+ * same steps as the first, its host looked up by the PvD's own servers.
+ * Only to https (the information is fetched over HTTPS only), at most
+ * PN_INFO_REDIRECTS times. true when a new fetch was prepared; otherwise
+ * ires says why not.
+ */
+static bool pn_info_redirect(struct probe_req *q, long code)
+{
+	struct probe_job *j = q->job;
+	char *loc = NULL;
+	bool tls;
+
+	if (code < 300 || code > 399)
+		return false;
+	if (curl_easy_getinfo(q->h, CURLINFO_REDIRECT_URL, &loc) != CURLE_OK || !loc)
+		return false;                /* no Location: an HTTP status error */
+	j->ires.detail = (uint32_t)code;
+	if (j->redirects >= PN_INFO_REDIRECTS) {
+		j->ires.err = -ELOOP;
+		return false;
+	}
+	if (strncmp(loc, "https://", 8) != 0 || strlen(loc) >= sizeof(j->info_url) ||
+	    conn_url_host(loc, j->host[PR_INFO], sizeof(j->host[PR_INFO]), &j->port[PR_INFO],
+			  &tls) < 0) {
+		j->ires.err = -EPERM;
+		return false;
+	}
+	snprintf(j->info_url, sizeof(j->info_url), "%s", loc);
+	j->redirects++;
+	return true;
+}
+
+/* After pn_info_redirect: the request's state goes, the new host is
+ * looked up through the PvD, then fetched (pn_requests). */
+static void pn_info_refetch(struct probe_job *j)
+{
+	struct probe_req *q = &j->req[PR_INFO];
+
+	curl_slist_free_all(q->resolve);
+	curl_slist_free_all(q->headers);
+	free(q->body);
+	q->resolve = q->headers = NULL;
+	q->body = NULL;
+	q->bytes = 0;
+	probe_lookup_stop(&j->look[PR_INFO]);
+	memset(&j->look[PR_INFO], 0, sizeof(j->look[PR_INFO]));
+	j->look[PR_INFO].fd = -1;
+	j->ires.err = -EINVAL;
+	j->ires.detail = 0;
+	j->look_pending = 1;
+	if (!pn_literal(j, PR_INFO)) {
+		j->look_pending++;
+		probe_lookup_start(&j->look[PR_INFO], j->pn->base, &j->m, j->host[PR_INFO], j->v6,
+				   j->m.timeout_ms, pn_lookup_done, j);
+	}
+	if (--j->look_pending == 0)
+		pn_requests(j);
+}
+
 static void pn_req_done(struct probe_req *q, CURLcode c)
 {
 	struct conn_result *r = &q->job->res.r;
 	long code = 0, os = 0;
 	double t = 0;
 	char *loc = NULL;
+	bool redirect = false;
 	int err;
 
 	curl_easy_getinfo(q->h, CURLINFO_RESPONSE_CODE, &code);
@@ -214,16 +286,25 @@ static void pn_req_done(struct probe_req *q, CURLcode c)
 	} else if (q->kind == PR_INFO) {
 		if (err)
 			q->job->ires.err = err;
-		else
+		else if (!(redirect = pn_info_redirect(q, code)) && !q->job->ires.detail)
 			pn_info_done(q, code);
 	} else if (err) {
 		r->api_err = err;
+		r->api_code = (int32_t)code;
+		log_warn("probe: the portal API of PvD %llu failed: %s",
+			 (unsigned long long)q->job->m.handle, strerror(-err));
 	} else {
+		r->api_code = (int32_t)code;
 		pn_api_done(q, code);
 	}
 	curl_multi_remove_handle(q->job->pn->multi, q->h);
 	curl_easy_cleanup(q->h);
 	q->h = NULL;
+	if (redirect) {
+		q->job->req_pending--;
+		pn_info_refetch(q->job);
+		return;
+	}
 	if (--q->job->req_pending == 0)
 		pn_job_finish(q->job);
 }
@@ -475,6 +556,13 @@ static void pn_msg(void *ctx, const struct ipc_msg *m)
 
 		memcpy(&s, m->data, sizeof(s));
 		pn_start(pn, &s, m->hdr.type == MSG_PVDINFO_FETCH);
+	} else if (m->hdr.type == MSG_QUALITY_START &&
+		   ipc_expect(m, sizeof(struct msg_quality_start)) == 0) {
+		struct msg_quality_start q;
+
+		memcpy(&q, m->data, sizeof(q));
+		if (pn->quality)
+			probe_quality_start(pn->quality, &q);
 	} else if (m->hdr.type == MSG_PROBE_FLUSH &&
 		   ipc_expect(m, sizeof(struct msg_probe_flush)) == 0 && pn->stub) {
 		struct msg_probe_flush f;
@@ -594,7 +682,17 @@ struct probe_net *probe_net_new(struct event_base *base, const struct conn_confi
 	curl_multi_setopt(pn->multi, CURLMOPT_TIMERFUNCTION, pn_timer_fn);
 	curl_multi_setopt(pn->multi, CURLMOPT_TIMERDATA, pn);
 	pn_read_ca(pn);
-	pn->stall = probe_stall_new(base, nv);
+	{
+		char host[256];
+		uint16_t port;
+		bool tls;
+
+		if (conn_url_host(pn->cfg.http_url, host, sizeof(host), &port, &tls) == 0)
+			pn->quality = probe_quality_new(base, nv, host);
+		if (!pn->quality)
+			log_warn("connectivity: no path quality samples (no probe host or memory)");
+	}
+	pn->stall = probe_stall_new(base, nv, pn->quality);
 	if (!pn->stall)
 		log_warn("connectivity: no sock_diag socket: stalls are found by the periodic "
 			 "checks only");
@@ -618,6 +716,7 @@ void probe_net_free(struct probe_net *pn)
 	if (pn->stub)
 		stub_set_health_cb(pn->stub, NULL, NULL);
 	probe_stall_free(pn->stall);
+	probe_quality_free(pn->quality);
 	free(pn->ca);
 	free(pn);
 	curl_global_cleanup();

@@ -45,11 +45,31 @@ void probe_lookup_stop(struct probe_lookup *l);
  * address of that family (when it has one): what every probe sends from. */
 int probe_socket(const struct msg_probe_start *m, int family, int type);
 
-/* probe_stall.c: TCP stalls seen through sock_diag, as hints to the
- * engine. Opened before the seccomp filter (a netlink socket). */
+/* probe_quality.c: path quality (issue 13 item 4), active rounds and the
+ * passive figures of the sockets probe_stall.c reads. */
 struct netview;
+struct sockdiag_tcp;
+struct probe_quality;
+struct probe_quality *probe_quality_new(struct event_base *base, struct netview *nv,
+					const char *host);
+void probe_quality_free(struct probe_quality *pq);
+void probe_quality_start(struct probe_quality *pq, const struct msg_quality_start *m);
+/* Every socket of one reading, then the end of the reading. */
+void probe_quality_sock(struct probe_quality *pq, const struct sockdiag_tcp *t);
+void probe_quality_dump_done(struct probe_quality *pq, uint64_t now_ns);
+
+/* The PvDs whose prefixes hold addr (several when private IPv4 prefixes
+ * overlap), at most max; how many. */
+#define PROBE_MAX_PVDS 64
+size_t probe_pvds_of(struct netview *nv, const struct in6_addr *addr, uint64_t *handles,
+		     size_t max);
+
+/* probe_stall.c: TCP stalls seen through sock_diag, as hints to the
+ * engine. Opened before the seccomp filter (a netlink socket). Each
+ * reading's sockets also go to pq (may be NULL). */
 struct probe_stall;
-struct probe_stall *probe_stall_new(struct event_base *base, struct netview *nv);
+struct probe_stall *probe_stall_new(struct event_base *base, struct netview *nv,
+				    struct probe_quality *pq);
 void probe_stall_free(struct probe_stall *s);
 /* The stub's word on one upstream attempt of a PvD (stub_set_health_cb):
  * two timeouts in a row with no answer between are a stall. */

@@ -26,12 +26,13 @@
 
 #define PS_PERIOD_MS 250
 #define PS_HINT_GAP_NS 1000000000ull
-#define PS_MAX_PVDS 64
+#define PS_MAX_PVDS PROBE_MAX_PVDS
 #define PS_TCP_STATES (1u << 1 | 1u << 2)    /* ESTABLISHED, SYN_SENT */
 
 struct probe_stall {
 	struct event *timer;
 	struct netview *nv;
+	struct probe_quality *pq;
 	int fd;
 	uint32_t seq;
 	uint64_t hinted[PS_MAX_PVDS];        /* handle, */
@@ -44,28 +45,41 @@ struct probe_stall {
 	unsigned dns_misses[PS_MAX_PVDS];
 };
 
-/* The PvDs whose prefixes hold the source (several when private IPv4
- * prefixes overlap: each is checked). */
-static void ps_match(struct probe_stall *s, const struct sockdiag_tcp *t)
+size_t probe_pvds_of(struct netview *nv, const struct in6_addr *addr, uint64_t *handles,
+		     size_t max)
 {
-	const struct pvd_store *st = netview_store(s->nv);
+	const struct pvd_store *st = netview_store(nv);
 	const struct pvd *p;
+	size_t n = 0;
 
 	TAILQ_FOREACH(p, &st->pvds, e) {
 		const struct pvd_prefix *x;
-		size_t i;
 
 		TAILQ_FOREACH(x, &p->prefixes, e)
-			if (addr_in_prefix(&t->src, &x->prefix, x->plen))
+			if (addr_in_prefix(addr, &x->prefix, x->plen))
 				break;
-		if (!x)
-			continue;
-		for (i = 0; i < s->n && s->handles[i] != p->handle; i++)
+		if (x && n < max)
+			handles[n++] = p->handle;
+	}
+	return n;
+}
+
+/* Count a stalled socket for the PvDs its source belongs to (each is
+ * checked when private IPv4 prefixes overlap). */
+static void ps_match(struct probe_stall *s, const struct sockdiag_tcp *t)
+{
+	uint64_t h[PS_MAX_PVDS];
+	size_t n = probe_pvds_of(s->nv, &t->src, h, PS_MAX_PVDS);
+
+	for (size_t k = 0; k < n; k++) {
+		size_t i;
+
+		for (i = 0; i < s->n && s->handles[i] != h[k]; i++)
 			;
 		if (i == s->n) {
 			if (s->n == PS_MAX_PVDS)
 				continue;
-			s->handles[s->n] = p->handle;
+			s->handles[s->n] = h[k];
 			s->counts[s->n++] = 0;
 		}
 		s->counts[i]++;
@@ -96,6 +110,8 @@ static int ps_dump(struct probe_stall *s, uint8_t family)
 			r = sockdiag_parse(h, &t);
 			if (r <= 0)
 				return r;
+			if (s->pq)
+				probe_quality_sock(s->pq, &t);
 			if (sockdiag_stalled(&t)) {
 				s->stalled++;
 				ps_match(s, &t);
@@ -165,11 +181,14 @@ static void ps_timer_cb(evutil_socket_t fd, short what, void *arg)
 	if (ps_dump(s, AF_INET6) < 0 || ps_dump(s, AF_INET) < 0)
 		s->errors++;
 	s->dumps++;
+	if (s->pq)
+		probe_quality_dump_done(s->pq, log_now_ns());
 	ps_hints(s);
 	evtimer_add(s->timer, &tv);
 }
 
-struct probe_stall *probe_stall_new(struct event_base *base, struct netview *nv)
+struct probe_stall *probe_stall_new(struct event_base *base, struct netview *nv,
+				    struct probe_quality *pq)
 {
 	struct probe_stall *s = calloc(1, sizeof(*s));
 	struct timeval tv = { 0, PS_PERIOD_MS * 1000 };
@@ -178,6 +197,7 @@ struct probe_stall *probe_stall_new(struct event_base *base, struct netview *nv)
 	if (!s)
 		return NULL;
 	s->nv = nv;
+	s->pq = pq;
 	s->fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
 	if (s->fd < 0 || setsockopt(s->fd, SOL_SOCKET, SO_RCVTIMEO, &rcv, sizeof(rcv)) < 0 ||
 	    !(s->timer = evtimer_new(base, ps_timer_cb, s)) || evtimer_add(s->timer, &tv) < 0) {

@@ -231,6 +231,7 @@ void netview_take(struct netview *nv, const struct ipc_msg *m)
 	case MSG_PROBE_START:
 	case MSG_PROBE_FLUSH:
 	case MSG_PVDINFO_FETCH:
+	case MSG_QUALITY_START:
 		if (nv->probe_cb)
 			nv->probe_cb(nv->probe_ctx, m);
 		return;

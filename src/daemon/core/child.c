@@ -115,6 +115,8 @@ int child_engine_main(const struct mifd_config *cfg, const struct proc_user *u, 
 		return 1;
 	engine_set_route_cfg(c.e, &cfg->routing);
 	engine_conn_set_config(c.e, &cfg->conn);
+	engine_set_dhcp4_release(c.e, cfg->dhcp4_release);
+	engine_set_addr_privacy(c.e, (int)cfg->address_privacy);
 	for (size_t i = 0; i < cfg->n_dhcp4; i++)
 		engine_dhcp4_set(c.e, cfg->dhcp4[i], true);
 	pass = event_new(c.base, pass_fd, EV_READ | EV_PERSIST, child_engine_pass_cb, &c);

@@ -14,6 +14,7 @@ void config_defaults(struct mifd_config *c)
 	snprintf(c->socket, sizeof(c->socket), "%s", MIF_DEFAULT_SOCKET);
 	c->log_level = LOG_LVL_INFO;
 	snprintf(c->pvd_dir, sizeof(c->pvd_dir), "%s", MIF_SYSCONFDIR "/mif/pvd.d");
+	snprintf(c->state_dir, sizeof(c->state_dir), "%s", "/var/lib/mif");
 	route_cfg_defaults(&c->routing);
 	stub_config_defaults(&c->dns);
 	conn_config_defaults(&c->conn);
@@ -124,6 +125,35 @@ static int config_set_pvd_dir(struct mifd_config *c, const char *name, const cha
 			      char *err, size_t errlen)
 {
 	return config_path(name, value, c->pvd_dir, sizeof(c->pvd_dir), err, errlen);
+}
+
+static int config_set_state_dir(struct mifd_config *c, const char *name, const char *value,
+				char *err, size_t errlen)
+{
+	/* mifd changes directory when it detaches: a relative path would move. */
+	if (value[0] && value[0] != '/')
+		return config_fail(err, errlen, "%s: must be an absolute path", name);
+	return config_path(name, value, c->state_dir, sizeof(c->state_dir), err, errlen);
+}
+
+static int config_set_dhcp4_release(struct mifd_config *c, const char *name, const char *value,
+				    char *err, size_t errlen)
+{
+	return config_yesno(name, value, &c->dhcp4_release, err, errlen);
+}
+
+static int config_set_address_privacy(struct mifd_config *c, const char *name,
+				      const char *value, char *err, size_t errlen)
+{
+	static const enum slaac_privacy all[] = { SLAAC_STABLE, SLAAC_TEMPORARY, SLAAC_EUI64 };
+
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		if (strcmp(value, slaac_privacy_name(all[i])) == 0) {
+			c->address_privacy = all[i];
+			return 0;
+		}
+	return config_fail(err, errlen, "%s: \"%s\" is not one of stable, temporary, eui64",
+			   name, value);
 }
 
 static int config_set_log_level(struct mifd_config *c, const char *name, const char *value,
@@ -337,6 +367,39 @@ static int config_set_probe_timeout(struct mifd_config *c, const char *name, con
 	return config_number(name, value, 200, 60000, &c->conn.timeout_ms, err, errlen);
 }
 
+/* Path quality (issue 13 item 4): 0 switches each part off. */
+static int config_set_quality_interval(struct mifd_config *c, const char *name,
+				       const char *value, char *err, size_t errlen)
+{
+	int r = config_number(name, value, 0, 86400, &c->conn.quality_interval_s, err, errlen);
+
+	if (r == 0 && c->conn.quality_interval_s > 0 && c->conn.quality_interval_s < 10) {
+		snprintf(err, errlen, "%s: \"%s\" is not 0 (off) or a number from 10 to 86400",
+			 name, value);
+		return -EINVAL;
+	}
+	return r;
+}
+
+static int config_set_quality_samples(struct mifd_config *c, const char *name,
+				      const char *value, char *err, size_t errlen)
+{
+	return config_number(name, value, 1, CONN_QUALITY_MAX_SAMPLES, &c->conn.quality_samples,
+			     err, errlen);
+}
+
+static int config_set_max_loss(struct mifd_config *c, const char *name, const char *value,
+			       char *err, size_t errlen)
+{
+	return config_number(name, value, 0, 100, &c->conn.max_loss_pct, err, errlen);
+}
+
+static int config_set_max_rtt(struct mifd_config *c, const char *name, const char *value,
+			      char *err, size_t errlen)
+{
+	return config_number(name, value, 0, 60000, &c->conn.max_rtt_ms, err, errlen);
+}
+
 static const struct config_key {
 	const char *section, *key;
 	config_setter *set;
@@ -345,6 +408,9 @@ static const struct config_key {
 	{ "mifd", "interfaces", config_set_interfaces },
 	{ "mifd", "dhcp4", config_set_dhcp4 },
 	{ "mifd", "pvd_dir", config_set_pvd_dir },
+	{ "mifd", "state_dir", config_set_state_dir },
+	{ "mifd", "dhcp4_release", config_set_dhcp4_release },
+	{ "mifd", "address_privacy", config_set_address_privacy },
 	{ "mifd", "log_level", config_set_log_level },
 	{ "routing", "enabled", config_set_routing },
 	{ "routing", "table_base", config_set_table_base },
@@ -369,6 +435,10 @@ static const struct config_key {
 	{ "connectivity", "interval", config_set_interval },
 	{ "connectivity", "backoff_max", config_set_backoff_max },
 	{ "connectivity", "timeout_ms", config_set_probe_timeout },
+	{ "connectivity", "quality_interval", config_set_quality_interval },
+	{ "connectivity", "quality_samples", config_set_quality_samples },
+	{ "connectivity", "max_loss", config_set_max_loss },
+	{ "connectivity", "max_rtt_ms", config_set_max_rtt },
 };
 
 int config_set(struct mifd_config *c, const char *section, const char *key, const char *name,

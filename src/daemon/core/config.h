@@ -13,6 +13,7 @@
 #include "daemon/routing/route_plan.h"
 #include "daemon/connectivity/conn.h"
 #include "daemon/dns/stub.h"
+#include "daemon/ra/slaac.h"
 
 #define MIFD_DEFAULT_CONFIG MIF_SYSCONFDIR "/mif/mifd.conf"
 
@@ -23,8 +24,11 @@ struct mifd_config {
 	enum log_level log_level;
 	bool foreground;
 	char pvd_dir[256];       /* static PvD files */
+	char state_dir[256];     /* leases and the address secret (dhcp/lease_store.h) */
 	char dhcp4[KERN_MAX_IFACES][IFNAMSIZ];   /* interfaces running DHCPv4 */
 	size_t n_dhcp4;
+	bool dhcp4_release;      /* RELEASE the lease at a clean stop */
+	enum slaac_privacy address_privacy;   /* stable (default), temporary, eui64 */
 	struct route_cfg routing;  /* section [routing] */
 	struct stub_config dns;    /* section [dns] */
 	struct conn_config conn;   /* section [connectivity] */

@@ -39,6 +39,7 @@ static void mifd_usage(FILE *f)
 		"  -c, --config FILE       configuration file (default %s)\n"
 		"  -f, --foreground        stay in the foreground, log to stderr\n"
 		"  -l, --log-level LEVEL   error, warning, info (default) or debug\n"
+		"  -S, --state-dir DIR     leases and the address secret (default /var/lib/mif)\n"
 		"  -h, --help              show this help\n"
 		"  -V, --version           show the version\n",
 		MIF_DEFAULT_SOCKET, STUB_DEFAULT_ADDR, STUB_DEFAULT_PORT, MIFD_DEFAULT_CONFIG);
@@ -55,6 +56,7 @@ static const struct mifd_key {
 	{ 'i', "mifd", "interfaces", "--interface", NULL },
 	{ '4', "mifd", "dhcp4", "--dhcp4", NULL },
 	{ 'l', "mifd", "log_level", "--log-level", NULL },
+	{ 'S', "mifd", "state_dir", "--state-dir", NULL },
 	{ 'R', "routing", "enabled", "--no-routing", "no" },
 	{ 'D', "dns", "listen", "--dns-listen", NULL },
 	{ 'N', "dns", "enabled", "--no-dns", "no" },
@@ -86,6 +88,7 @@ static int mifd_args(int argc, char **argv, struct mifd_config *cfg)
 		{ "config", required_argument, NULL, 'c' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "log-level", required_argument, NULL, 'l' },
+		{ "state-dir", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -94,7 +97,7 @@ static int mifd_args(int argc, char **argv, struct mifd_config *cfg)
 	char err[512];
 	int o, r;
 
-	while ((o = getopt_long(argc, argv, "s:i:4:RD:Nr:Cc:fl:hV", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "s:i:4:RD:Nr:Cc:fl:S:hV", opts, NULL)) != -1) {
 		if (o == 'c')
 			conf = optarg;
 		else if (o == 'h')
@@ -118,7 +121,7 @@ static int mifd_args(int argc, char **argv, struct mifd_config *cfg)
 		return r;
 	}
 	optind = 1;
-	while ((o = getopt_long(argc, argv, "s:i:4:RD:Nr:Cc:fl:hV", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "s:i:4:RD:Nr:Cc:fl:S:hV", opts, NULL)) != -1) {
 		const struct mifd_key *k = mifd_key_of(o);
 
 		if (o == 'f')

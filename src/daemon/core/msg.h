@@ -52,11 +52,14 @@ enum msg_type {
 	MSG_BIND_END,            /* empty: the table is whole */
 	MSG_RESOLV_SEARCH,       /* struct msg_resolv: the search line changed */
 	MSG_LOG_LEVEL,           /* uint32_t enum log_level: set by a client */
+	MSG_LEASE_SAVE = 140,    /* struct msg_lease + payload: keep it (len 0: forget) */
 
 	/* privileged parent -> engine */
 	MSG_PVD_FILE = 150,      /* struct msg_pvd_file + chan_part + file text */
 	MSG_PVD_FILES_END,       /* struct msg_pvd_files_end: that was every file */
 	MSG_PROC_INFO,           /* struct msg_proc_info: the parent, for status */
+	MSG_LEASE = 170,         /* struct msg_lease + payload: a record read at start */
+	MSG_SECRET,              /* struct msg_secret: the RFC 7217 secret */
 
 	/* engine -> network-facing process (control/netview.c) */
 	MSG_VIEW_BEGIN = 200,    /* struct msg_view_begin: a new view follows */
@@ -69,12 +72,15 @@ enum msg_type {
 	MSG_PROBE_START,         /* struct msg_probe_start: check one PvD */
 	MSG_PROBE_FLUSH,         /* struct msg_probe_flush: drop a PvD's cached answers */
 	MSG_PVDINFO_FETCH,       /* struct msg_probe_start: fetch RFC 8801 information */
+	MSG_QUALITY_START,       /* struct msg_quality_start: a round of path samples */
 
 	/* network-facing process -> engine */
 	MSG_CTL_CALL = 300,      /* struct msg_ctl_call + chan_part + params JSON */
 	MSG_PROBE_RESULT,        /* struct msg_probe_result: of one MSG_PROBE_START */
 	MSG_PROBE_HINT,          /* struct msg_probe_hint: traffic of a PvD stalls */
 	MSG_PVDINFO_RESULT,      /* struct msg_pvdinfo_result: of one MSG_PVDINFO_FETCH */
+	MSG_QUALITY_RESULT,      /* struct msg_quality_result: of one MSG_QUALITY_START */
+	MSG_QUALITY_PASSIVE,     /* struct msg_quality_passive: a PvD's TCP traffic, 1 s */
 };
 
 /* What route would the kernel use (RTM_GETROUTE)? */
@@ -175,6 +181,20 @@ struct msg_proc_info {
 	int32_t pid;
 	uint32_t uid;
 	char caps[256];          /* effective capabilities: "net_admin net_raw" */
+};
+
+/* A record of the lease store (dhcp/lease_store.h): the engine decides
+ * what its payload says, the parent keeps it on disk. */
+#define MSG_LEASE_MAX 2048       /* = LEASE_PAYLOAD_MAX */
+struct msg_lease {
+	char key[64];            /* NUL-terminated, lease_key_ok() */
+	uint32_t len;            /* payload bytes that follow */
+};
+
+/* The secret key of RFC 7217 section 5, made once and kept 0600 in the
+ * state directory by the parent. */
+struct msg_secret {
+	uint8_t key[32];
 };
 
 struct msg_pvd_file {
@@ -290,6 +310,34 @@ struct msg_probe_hint {
 	uint64_t handle;
 	uint32_t reason;         /* enum msg_probe_hint_reason */
 	uint32_t sockets;        /* how many of the PvD's sockets stall */
+};
+
+/* Path quality (issue 13 item 4): a round of samples, each a query to the
+ * PvD's first DNS server through the PvD (what a check goes through, in
+ * `in`; in.token is echoed, in.timeout_ms is each sample's), gap_ms apart. */
+#define MSG_QUALITY_MAX_SAMPLES CONN_QUALITY_MAX_SAMPLES
+struct msg_quality_start {
+	struct msg_probe_start in;
+	uint32_t samples;        /* 1 to MSG_QUALITY_MAX_SAMPLES */
+	uint32_t gap_ms;
+};
+
+struct msg_quality_result {
+	uint32_t token;
+	int32_t err;             /* the round could not run (no server...), or 0 */
+	uint64_t handle;
+	uint32_t n;              /* samples taken */
+	uint32_t lost_bits;      /* bit i: sample i got no answer in time */
+	uint32_t rtt_us[MSG_QUALITY_MAX_SAMPLES];   /* of the answered ones */
+};
+
+/* What a PvD's TCP connections saw over about a second (sock_diag). */
+struct msg_quality_passive {
+	uint64_t handle;
+	uint32_t sockets;        /* established connections from its addresses */
+	uint32_t rtt_us;         /* their mean smoothed RTT */
+	uint32_t segs;           /* segments they sent in that time */
+	uint32_t retrans;        /* of which retransmitted */
 };
 
 #endif

@@ -30,6 +30,7 @@
 #include "daemon/dns/resolv_conf.h"
 #include "daemon/kern/kern.h"
 #include "daemon/pvd/static_files.h"
+#include "daemon/dhcp/lease_parent.h"
 
 #define PARENT_RESPAWN_BURST 5       /* restarts in a row without a pause */
 #define PARENT_STOP_GRACE_S 3        /* for the engine to release addresses */
@@ -49,6 +50,7 @@ struct parent {
 	bool stopping, engine_failed;
 	unsigned respawns_quick;
 	uint64_t last_respawn_ns, net_restarts;
+	uint8_t secret[32];          /* RFC 7217 (lease_parent.c) */
 };
 
 static void parent_other_msg(void *ctx, const struct ipc_msg *m)
@@ -60,6 +62,10 @@ static void parent_other_msg(void *ctx, const struct ipc_msg *m)
 
 		if (ipc_expect(m, sizeof(*r)) == 0 && memchr(r->search, '\0', sizeof(r->search)))
 			resolv_conf_update(&p->rc, r->search);
+		return;
+	}
+	if (m->hdr.type == MSG_LEASE_SAVE) {
+		lease_parent_msg(p->cfg->state_dir, m);
 		return;
 	}
 	if (bind_table_msg(&p->table, m) < 0)
@@ -74,6 +80,10 @@ static pid_t parent_fork(struct parent *p, int *fds, size_t n, bool engine)
 	if (pid != 0)
 		return pid < 0 ? -errno : pid;
 	child_prepare();
+	/* A network-facing process started again forks from here: it gets
+	 * no copy of the kernel's stable_secret (kern_nl.c). */
+	if (p->kern)
+		kern_wipe_secret(p->kern);
 	if (proc_keep_fds(fds, n) < 0)
 		_exit(1);
 	if (engine)
@@ -282,7 +292,8 @@ static int parent_children(struct parent *p, int *kfd)
 static int parent_start(struct parent *p)
 {
 	const struct mifd_config *cfg = p->cfg;
-	struct kern_config kc = { .n_ifaces = cfg->n_ifaces, .routing = cfg->routing.enabled };
+	struct kern_config kc = { .n_ifaces = cfg->n_ifaces, .routing = cfg->routing.enabled,
+				  .privacy = (int)cfg->address_privacy };
 	static const int sigs[] = { SIGINT, SIGTERM, SIGCHLD };
 	int kfd = -1, r;
 
@@ -292,6 +303,10 @@ static int parent_start(struct parent *p)
 		return r;
 	if ((r = parent_children(p, &kfd)) < 0)
 		return log_err("cannot start mifd's processes: %s", strerror(-r)), r;
+	/* After the fork: the network-facing process never holds the secret
+	 * (the engine gets it as MSG_SECRET). */
+	lease_parent_secret(cfg->state_dir, p->secret);
+	lease_parent_kernel_secret(p->secret, kc.stable_secret);
 	if (!(p->base = event_base_new()))
 		return -ENOMEM;
 	p->kern = kern_new(p->base, kfd, &kc, &r);
@@ -300,6 +315,11 @@ static int parent_start(struct parent *p)
 			       "CAP_NET_ADMIN): %s", strerror(-r)), r;
 	kern_set_other_cb(p->kern, parent_other_msg, p);
 	static_files_send(kern_chan(p->kern), cfg->pvd_dir);
+	/* Before the kernel's dump reaches the engine: leases are there when
+	 * the first DHCP client starts. */
+	lease_parent_start(kern_chan(p->kern), cfg->state_dir, p->secret);
+	explicit_bzero(p->secret, sizeof(p->secret));
+	explicit_bzero(kc.stable_secret, sizeof(kc.stable_secret));
 	p->bind = bindsock_new(p->base, cfg->socket, &p->table, &r);
 	if (!p->bind)
 		return log_err("cannot listen on the bind socket beside %s: %s", cfg->socket,

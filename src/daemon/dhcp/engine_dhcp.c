@@ -50,7 +50,7 @@ void engine_dhcp_link(struct engine *e, int ifindex)
 	bool want = engine_dhcp4_wanted(e, l);
 
 	if (want && !c && e->n_dhcp4 < VIEW_MAX_LINKS) {
-		c = engine_dhcp4_new(e, ifindex, l->link.hwaddr);
+		c = engine_dhcp4_new(e, ifindex, l->link.name, l->link.hwaddr);
 		if (c)
 			e->dhcp4[e->n_dhcp4++] = c;
 		else
@@ -59,6 +59,11 @@ void engine_dhcp_link(struct engine *e, int ifindex)
 		/* Link down: the server is out of reach, nothing to release. */
 		engine_dhcp4_remove(e, c, l != NULL && l->up);
 	}
+}
+
+void engine_set_dhcp4_release(struct engine *e, bool on)
+{
+	e->dhcp4_release = on;
 }
 
 int engine_dhcp4_set(struct engine *e, const char *ifname, bool on)
@@ -189,6 +194,35 @@ static int engine_dhcp4_routes(struct pvd *p, const struct dhcp4_msg *m, int ifi
 	return r;
 }
 
+/* RFC 6731 section 4.3 (option 146): each entry names domains its
+ * resolvers know best. They become the PvD's domains, so that names under
+ * them go to this PvD (split DNS), and the entry's resolvers become the
+ * PvD's servers if they are not already. "." (the default) adds no
+ * domain. An untrusted network's claim never beats a configured PvD's
+ * (dns_select.c). */
+static int engine_dhcp4_dnssel_apply(struct pvd *p, const struct dhcp4_msg *m, int ifindex,
+				     uint32_t life, uint64_t exp)
+{
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && i < m->n_dnssel; i++) {
+		const struct dhcp4_dnssel *d = &m->dnssel[i];
+		struct in6_addr a;
+
+		for (size_t j = 0; r == 0 && j < d->n_domains; j++)
+			if (strcmp(d->domains[j], ".") != 0 && !pvd_has_domain(p, d->domains[j]))
+				r = pvd_add_domain(p, PVD_SRC_DHCPV4, ifindex, d->domains[j], life, exp);
+		for (int k = 0; r == 0 && k < 2; k++) {
+			struct in_addr s4 = k ? d->secondary : d->primary;
+
+			addr_v4_mapped(s4, &a);
+			if (s4.s_addr && !pvd_has_dns(p, &a))
+				r = pvd_add_dns(p, PVD_SRC_DHCPV4, ifindex, &a, life, exp);
+		}
+	}
+	return r;
+}
+
 static int engine_dhcp4_items(struct pvd *p, struct engine_dhcp4 *c)
 {
 	const struct dhcp4_msg *m = c->lease;
@@ -214,10 +248,12 @@ static int engine_dhcp4_items(struct pvd *p, struct engine_dhcp4 *c)
 	for (size_t i = 0; r == 0 && i < m->n_search; i++)
 		if (!m->has_domain || !dname_equal(m->search[i], m->domain))
 			r = pvd_add_domain(p, PVD_SRC_DHCPV4, c->ifindex, m->search[i], life, exp);
-	if (r == 0 && m->has_mtu && p->mtu != m->mtu) {
-		p->mtu = m->mtu;
-		p->dirty = true;
-	}
+	/* Only this source's MTU: the RA's stays beside it, the smaller is
+	 * the PvD's (issue 17e: option 26 used to replace it for good). */
+	if (r == 0)
+		pvd_set_mtu(p, PVD_SRC_DHCPV4, m->has_mtu ? m->mtu : 0);
+	if (r == 0)
+		r = engine_dhcp4_dnssel_apply(p, m, c->ifindex, life, exp);
 	if (r == 0 && m->has_captive_portal)
 		r = pvd_set_captive_portal(p, PVD_SRC_DHCPV4, m->captive_portal);
 	/* RFC 9463 section 5.2: for as long as the lease. */
@@ -245,8 +281,10 @@ void engine_dhcp4_attach(struct engine *e, struct engine_dhcp4 *c)
 	 * may have nothing left on the interface. Another interface's lease
 	 * keeps its own. */
 	TAILQ_FOREACH(p, &e->store.pvds, e)
-		if (pvd_on_ifindex(p, c->ifindex) || engine_dhcp4_held(c, p->handle))
+		if (pvd_on_ifindex(p, c->ifindex) || engine_dhcp4_held(c, p->handle)) {
 			pvd_set_captive_portal(p, PVD_SRC_DHCPV4, NULL);
+			pvd_set_mtu(p, PVD_SRC_DHCPV4, 0);
+		}
 	c->n_attached = 0;
 	if (c->state < D4_BOUND || c->state > D4_REBINDING)
 		return;

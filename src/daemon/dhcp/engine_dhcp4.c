@@ -20,9 +20,10 @@
 const char *engine_dhcp4_state_name(enum d4_state s)
 {
 	static const char *const n[] = { "init", "selecting", "requesting", "checking", "bound",
-					 "renewing", "rebinding", "declined", "stopped" };
+					 "renewing", "rebinding", "declined", "stopped",
+					 "rebooting" };
 
-	return (unsigned)s <= D4_STOPPED ? n[s] : "unknown";
+	return (unsigned)s <= D4_REBOOTING ? n[s] : "unknown";
 }
 
 static void d4_arm(struct engine_dhcp4 *c, uint64_t delay_ns)
@@ -67,6 +68,12 @@ static void d4_send(struct engine_dhcp4 *c, uint8_t type, struct in_addr dst)
 	if ((type == DHCP4_REQUEST && c->state == D4_REQUESTING) || type == DHCP4_DECLINE) {
 		dhcp4_build_addrs(&b, 50, &c->offered, 1);
 		dhcp4_build_addrs(&b, 54, &c->server, 1);
+	} else if (type == DHCP4_REQUEST && c->state == D4_REBOOTING) {
+		/* RFC 2131 3.2 and 4.3.2: INIT-REBOOT asks for the kept address
+		 * with no server identifier and ciaddr zero. */
+		dhcp4_build_addrs(&b, 50, &c->offered, 1);
+	} else if (type == DHCP4_DISCOVER && c->hint.s_addr) {
+		dhcp4_build_addrs(&b, 50, &c->hint, 1);   /* RFC 2131 4.4.1: a suggestion */
 	} else if (type == DHCP4_RELEASE) {
 		dhcp4_build_addrs(&b, 54, &c->server, 1);
 	}
@@ -126,6 +133,29 @@ static void d4_discover(struct engine_dhcp4 *c)
 		c->tries = 0;
 	}
 	d4_send(c, DHCP4_DISCOVER, d4_broadcast());
+	d4_arm(c, d4_backoff(c->tries++));
+}
+
+/* RFC 2131 3.2: INIT-REBOOT, then REBOOTING: the kept address asked for
+ * by broadcast. A server that knows nothing of it stays silent (4.3.2),
+ * so after two tries (about 12 s) the client starts over with DISCOVER,
+ * still suggesting the address. */
+static void d4_reboot(struct engine_dhcp4 *c)
+{
+	if (c->state != D4_REBOOTING) {
+		c->state = D4_REBOOTING;
+		c->xid = rand_secure_u32();
+		c->exchange_ns = log_now_ns();
+		c->request_ns = c->exchange_ns;
+		c->tries = 0;
+		c->reboots++;
+	} else if (c->tries >= 2) {
+		log_info("dhcp4 on %d: no answer to INIT-REBOOT: discovering", c->ifindex);
+		c->state = D4_INIT;
+		d4_discover(c);
+		return;
+	}
+	d4_send(c, DHCP4_REQUEST, d4_broadcast());
 	d4_arm(c, d4_backoff(c->tries++));
 }
 
@@ -193,6 +223,8 @@ static void d4_bind(struct engine_dhcp4 *c, const struct dhcp4_msg *ack)
 	inet_ntop(AF_INET, &c->addr, a, sizeof(a));
 	inet_ntop(AF_INET, &c->server, s, sizeof(s));
 	log_info("dhcp4 on %d: bound to %s/%u from %s, lease %us", c->ifindex, a, c->plen, s, lease);
+	c->hint = c->addr;
+	engine_dhcp4_lease_save(c);
 	engine_dhcp4_attach(c->e, c);
 }
 
@@ -229,6 +261,7 @@ static void d4_timer_bound(struct engine_dhcp4 *c, uint64_t now)
 	}
 	log_warn("dhcp4 on %d: lease expired", c->ifindex);
 	d4_drop_lease(c);
+	engine_dhcp4_lease_forget(c);
 	d4_start(c, 0);
 }
 
@@ -236,6 +269,13 @@ static void d4_timer_step(struct engine_dhcp4 *c)
 {
 	switch (c->state) {
 	case D4_INIT:
+		if (c->reboot_pending) {
+			c->reboot_pending = false;
+			d4_reboot(c);
+			return;
+		}
+		d4_discover(c);
+		return;
 	case D4_SELECTING:
 		d4_discover(c);
 		return;
@@ -257,6 +297,9 @@ static void d4_timer_step(struct engine_dhcp4 *c)
 		return;
 	case D4_DECLINED:
 		d4_start(c, 0);
+		return;
+	case D4_REBOOTING:
+		d4_reboot(c);
 		return;
 	case D4_STOPPED:
 		return;
@@ -302,6 +345,10 @@ static void d4_on_nak(struct engine_dhcp4 *c, const struct dhcp4_msg *m)
 	log_warn("dhcp4 on %d: NAK (%s): starting over", c->ifindex,
 		 m->message[0] ? m->message : "no reason given");
 	d4_drop_lease(c);
+	/* RFC 2131 3.2 step 3: a NAK to INIT-REBOOT means the kept address is
+	 * wrong here: forget it and discover. */
+	engine_dhcp4_lease_forget(c);
+	c->hint.s_addr = 0;
 	d4_start(c, NS);     /* a second's pause so a NAK loop cannot spin */
 }
 
@@ -320,10 +367,13 @@ static void d4_on_ack_or_nak(struct engine_dhcp4 *c, const struct dhcp4_msg *m)
 		d4_drop(c, "not an ACK or NAK");
 		return;
 	}
-	if (c->state == D4_REQUESTING) {
+	if (c->state == D4_REQUESTING || c->state == D4_REBOOTING) {
 		struct msg_arp probe = { .ifindex = c->ifindex, .addr = m->yiaddr };
 
 		/* RFC 2131 3.1.5 / RFC 5227: check the address is free first. */
+		c->reboot_acked = c->state == D4_REBOOTING;
+		if (c->reboot_acked && m->has_server_id)
+			c->server = m->server_id;   /* who answered: a DECLINE goes there */
 		*c->lease = *m;
 		c->state = D4_CHECKING;
 		engine_send(c->e, MSG_ARP_PROBE, &probe, sizeof(probe));
@@ -356,6 +406,7 @@ void engine_dhcp4_rx(struct engine *e, struct engine_dhcp4 *c, const uint8_t *da
 		d4_on_offer(c, c->rx);
 		return;
 	case D4_REQUESTING:
+	case D4_REBOOTING:
 	case D4_RENEWING:
 	case D4_REBINDING:
 		d4_on_ack_or_nak(c, c->rx);
@@ -379,6 +430,9 @@ void engine_dhcp4_arp(struct engine *e, struct engine_dhcp4 *c, const struct msg
 	snprintf(hw, sizeof(hw), "%02x:%02x:%02x:%02x:%02x:%02x",
 		 r->hw[0], r->hw[1], r->hw[2], r->hw[3], r->hw[4], r->hw[5]);
 	log_warn("dhcp4 on %d: offered address is in use by %s: DECLINE", c->ifindex, hw);
+	/* A kept address someone else now holds is not suggested again. */
+	engine_dhcp4_lease_forget(c);
+	c->hint.s_addr = 0;
 	c->offered = r->addr;
 	c->declines++;
 	d4_send(c, DHCP4_DECLINE, d4_broadcast());
@@ -386,15 +440,19 @@ void engine_dhcp4_arp(struct engine *e, struct engine_dhcp4 *c, const struct msg
 	d4_arm(c, 10 * NS);  /* RFC 2131 3.1.5: wait at least ten seconds */
 }
 
-struct engine_dhcp4 *engine_dhcp4_new(struct engine *e, int ifindex, const uint8_t mac[6])
+struct engine_dhcp4 *engine_dhcp4_new(struct engine *e, int ifindex, const char *ifname,
+				      const uint8_t mac[6])
 {
 	struct engine_dhcp4 *c = calloc(1, sizeof(*c));
 	struct msg_dhcp open = { .ifindex = ifindex, .family = AF_INET };
+	struct engine_dhcp4_rec rec;
+	int kept;
 
 	if (!c)
 		return NULL;
 	c->e = e;
 	c->ifindex = ifindex;
+	snprintf(c->ifname, sizeof(c->ifname), "%s", ifname);
 	memcpy(c->mac, mac, 6);
 	c->lease = calloc(1, sizeof(*c->lease));
 	c->rx = calloc(1, sizeof(*c->rx));
@@ -407,6 +465,23 @@ struct engine_dhcp4 *engine_dhcp4_new(struct engine *e, int ifindex, const uint8
 	/* RFC 2131 4.4.1 asks for 1-10 s of random delay; 0-1 s keeps a
 	 * reconnecting host quick while still spreading a crowd. */
 	d4_start(c, (uint64_t)(rand_u32() % 1000) * 1000000ull);
+	kept = engine_dhcp4_lease_restore(c, &rec);
+	if (kept >= 0) {
+		char a[INET_ADDRSTRLEN];
+
+		c->hint = rec.addr;
+		inet_ntop(AF_INET, &rec.addr, a, sizeof(a));
+		log_info("dhcp4 on %s: kept lease of %s %s", ifname, a,
+			 kept ? "is valid: INIT-REBOOT" : "has expired: suggesting it");
+	}
+	if (kept > 0) {
+		c->offered = rec.addr;
+		c->server = rec.server;
+		c->state = D4_INIT;
+		c->tries = 0;
+		/* d4_timer_step: INIT with a kept lease goes to REBOOTING. */
+		c->reboot_pending = true;
+	}
 	return c;
 }
 
@@ -416,7 +491,14 @@ void engine_dhcp4_free(struct engine_dhcp4 *c, bool release)
 	struct msg_dhcp close_ = { .ifindex = c->ifindex, .family = AF_INET };
 
 	if (release && c->state >= D4_BOUND && c->state <= D4_REBINDING) {
-		d4_send(c, DHCP4_RELEASE, c->server);
+		/* A clean stop gives the address back to the kernel; the lease
+		 * itself is kept for the next start's INIT-REBOOT unless
+		 * dhcp4_release = yes (RFC 2131 4.4.6: RELEASE is the client's
+		 * choice). */
+		if (c->e->dhcp4_release) {
+			d4_send(c, DHCP4_RELEASE, c->server);
+			engine_dhcp4_lease_forget(c);
+		}
 		d4_address(c, false, 0);
 	}
 	if (c->timer) {
@@ -440,6 +522,10 @@ json_t *engine_dhcp4_json(const struct engine_dhcp4 *c, bool timers)
 	 * renewal is not a change of the PvD. */
 	json_t *o = json_pack("{s:s}", "state", !timers && bound ? "bound" :
 			      engine_dhcp4_state_name(c->state));
+
+	if (timers)
+		json_object_set_new(o, "init_reboot", json_string(!c->reboots ? "no" :
+				    c->reboot_acked ? "acked" : "tried"));
 
 	if (!bound)
 		return o;

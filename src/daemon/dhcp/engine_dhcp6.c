@@ -201,6 +201,20 @@ static int d6_items(struct pvd *p, struct engine_dhcp6 *c)
 	/* RFC 9463 section 5.1: as long as the other information. */
 	for (size_t i = 0; r == 0 && i < m->n_dnr; i++)
 		r = pvd_add_dnr(p, PVD_SRC_DHCPV6, c->ifindex, &m->dnr[i], life, exp);
+	/* RFC 6731 section 4.2 (option 74): as DHCPv4's option 146
+	 * (engine_dhcp.c): the domains become the PvD's, the server one of
+	 * its servers. */
+	for (size_t i = 0; r == 0 && i < m->n_dnssel; i++) {
+		for (size_t j = 0; r == 0 && j < m->dnssel[i].n_domains; j++)
+			if (strcmp(m->dnssel[i].domains[j], ".") != 0 &&
+			    !pvd_has_domain(p, m->dnssel[i].domains[j]))
+				r = pvd_add_domain(p, PVD_SRC_DHCPV6, c->ifindex,
+						   m->dnssel[i].domains[j], life, exp);
+		if (r == 0 && !IN6_IS_ADDR_UNSPECIFIED(&m->dnssel[i].server) &&
+		    !pvd_has_dns(p, &m->dnssel[i].server))
+			r = pvd_add_dns(p, PVD_SRC_DHCPV6, c->ifindex, &m->dnssel[i].server, life,
+					exp);
+	}
 	if (r == 0 && m->has_captive_portal)
 		r = pvd_set_captive_portal(p, PVD_SRC_DHCPV6, m->captive_portal);
 	return r;

@@ -84,60 +84,96 @@ static void ds_push(struct dns_choice *c, const uint64_t *rank, size_t n_rank, u
 	c->n++;
 }
 
+/* RFC 7556 section 7: when a trusted PvD claims a name (by a domain or a
+ * prefix), untrusted PvDs' claims on it are not heard, even longer ones. */
+#define DS_UNTRUSTED_NOTE " (an untrusted PvD's claim on it is ignored: RFC 7556 section 7)"
+
+/* Does one of p's prefixes hold the address of a reverse name? */
+static bool ds_holds(const struct pvd *p, const struct in6_addr *a, uint8_t alen)
+{
+	const struct pvd_prefix *x;
+
+	TAILQ_FOREACH(x, &p->prefixes, e)
+		if (ds_in_prefix(a, alen, x))
+			return true;
+	return false;
+}
+
 static int ds_reverse(const struct pvd_store *s, const char *qname, const uint64_t *rank,
 		      size_t n_rank, struct dns_choice *out)
 {
 	const struct pvd *p;
-	const struct pvd_prefix *x;
 	struct in6_addr a;
 	uint8_t alen;
+	bool ignored = false;
 
 	if (dns_reverse_prefix(qname, &a, &alen) < 0)
 		return -ENOENT;
-	TAILQ_FOREACH(p, &s->pvds, e) {
-		if (!ds_has_dns(p))
-			continue;
-		TAILQ_FOREACH(x, &p->prefixes, e) {
-			if (ds_in_prefix(&a, alen, x)) {
+	/* Trusted PvDs first; untrusted ones only if no trusted one holds it. */
+	for (int pass = 0; pass < 2 && !out->n; pass++)
+		TAILQ_FOREACH(p, &s->pvds, e)
+			if (ds_has_dns(p) && pvd_trusted(p) == (pass == 0) && ds_holds(p, &a, alen))
 				ds_push(out, rank, n_rank, p->handle);
-				break;
-			}
-		}
-	}
 	if (!out->n)
 		return -ENOENT;
+	if (pvd_trusted(ds_by_handle(s, out->pvd[0])))
+		TAILQ_FOREACH(p, &s->pvds, e)
+			ignored |= !pvd_trusted(p) && ds_has_dns(p) && ds_holds(p, &a, alen);
 	out->rule = DNS_SEL_REVERSE;
-	DS_WHY(out, "reverse name of an address in PvD %.250s's "
-		 "prefixes", ds_by_handle(s, out->pvd[0])->id);
+	DS_WHY(out, "reverse name of an address in PvD %.250s's prefixes%s",
+	       ds_by_handle(s, out->pvd[0])->id, ignored ? DS_UNTRUSTED_NOTE : "");
 	return 0;
 }
 
-/* Longest domain suffix over every PvD; ties keep every PvD of that length. */
+/* The longest domain of the PvDs of one trust that the name is under:
+ * its length, 0 none. */
+static size_t ds_best(const struct pvd_store *s, const char *qname, size_t nl, bool trusted,
+		      const char **dom)
+{
+	const struct pvd *p;
+	const struct pvd_domain *d;
+	size_t best = 0;
+
+	TAILQ_FOREACH(p, &s->pvds, e)
+		if (ds_has_dns(p) && pvd_trusted(p) == trusted)
+			TAILQ_FOREACH(d, &p->domains, e)
+				if (ds_under(qname, nl, d->name) && ds_len(d->name) > best)
+					best = ds_len(d->name), *dom = d->name;
+	return best;
+}
+
+/* Longest domain suffix; ties keep every PvD of that length. Trusted PvDs
+ * first: a name under a trusted PvD's domain is theirs alone. */
 static int ds_domain(const struct pvd_store *s, const char *qname, const uint64_t *rank,
 		     size_t n_rank, struct dns_choice *out)
 {
-	size_t nl = ds_len(qname), best = 0;
-	const char *dom = NULL;
+	size_t nl = ds_len(qname), best;
+	const char *dom = NULL, *udom = NULL;
 	const struct pvd *p;
 	const struct pvd_domain *d;
+	bool trusted = true, ignored;
 
-	TAILQ_FOREACH(p, &s->pvds, e)
-		TAILQ_FOREACH(d, &p->domains, e)
-			if (ds_has_dns(p) && ds_under(qname, nl, d->name) && ds_len(d->name) > best)
-				best = ds_len(d->name), dom = d->name;
-	if (!dom)
+	best = ds_best(s, qname, nl, true, &dom);
+	if (!best) {
+		trusted = false;
+		best = ds_best(s, qname, nl, false, &dom);
+	}
+	if (!best)
 		return -ENOENT;
+	ignored = trusted && ds_best(s, qname, nl, false, &udom) > 0;
 	TAILQ_FOREACH(p, &s->pvds, e) {
 		bool hit = false;
 
+		if (pvd_trusted(p) != trusted)
+			continue;
 		TAILQ_FOREACH(d, &p->domains, e)
 			hit |= ds_has_dns(p) && ds_len(d->name) == best && ds_under(qname, nl, d->name);
 		if (hit)
 			ds_push(out, rank, n_rank, p->handle);
 	}
 	out->rule = DNS_SEL_DOMAIN;
-	DS_WHY(out, "name under %.200s, a domain of PvD %.100s "
-		 "(longest match)", dom, ds_by_handle(s, out->pvd[0])->id);
+	DS_WHY(out, "name under %.200s, a domain of PvD %.100s (longest match)%s", dom,
+	       ds_by_handle(s, out->pvd[0])->id, ignored ? DS_UNTRUSTED_NOTE : "");
 	return 0;
 }
 

@@ -293,6 +293,10 @@ static void engine_dispatch(struct engine *e, const struct ipc_msg *m)
 	case MSG_PVD_FILE:
 		engine_static_msg(e, m);
 		break;
+	case MSG_LEASE:
+	case MSG_SECRET:
+		engine_lease_msg(e, m);
+		break;
 	case MSG_PVD_FILES_END:
 		engine_static_end(e, m);
 		break;
@@ -389,6 +393,7 @@ void engine_free(struct engine *e)
 	/* Clients still running (the caller did not release them): freed,
 	 * nothing sent. */
 	engine_dhcp_stop_all(e, false);
+	engine_lease_free(e);
 	engine_conn_free(e);
 	engine_net_free(e);
 	chan_free(e->ch);

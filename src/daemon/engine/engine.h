@@ -84,6 +84,11 @@ int engine_dhcp4_set(struct engine *e, const char *ifname, bool on);
 /* Routing configuration (before the initial dump completes). */
 struct route_cfg;
 void engine_set_route_cfg(struct engine *e, const struct route_cfg *c);
+/* Send DHCPv4 RELEASE at a clean stop (else the lease is kept for the
+ * next start's INIT-REBOOT). */
+void engine_set_dhcp4_release(struct engine *e, bool on);
+/* Which identifiers mifd forms for nested prefixes (enum slaac_privacy). */
+void engine_set_addr_privacy(struct engine *e, int privacy);
 
 /*
  * route.get: which PvD, table, next hop and source a packet to dst would

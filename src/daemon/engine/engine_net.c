@@ -302,6 +302,14 @@ static void en_msg_cb(void *ctx, const struct ipc_msg *m)
 		engine_pvdinfo_result(e, m);
 		return;
 	}
+	if (m->hdr.type == MSG_QUALITY_RESULT) {
+		engine_quality_result(e, m);
+		return;
+	}
+	if (m->hdr.type == MSG_QUALITY_PASSIVE) {
+		engine_quality_passive(e, m);
+		return;
+	}
 	if (m->hdr.type == MSG_PROBE_HINT) {
 		engine_conn_hint(e, m);
 		return;

@@ -32,6 +32,7 @@ struct slaac_addr {
 	LIST_ENTRY(slaac_addr) e;
 	int ifindex;
 	struct in6_addr addr;
+	uint8_t prefix[8];           /* the /64 it was formed in */
 	uint64_t valid_until;        /* monotonic ns, PVD_NEVER if infinite */
 	uint64_t pref_until;
 	bool onlink;
@@ -39,6 +40,14 @@ struct slaac_addr {
 };
 
 struct engine_dhcp6;
+
+/* A record of the lease store, from the parent or kept since (engine_lease.c). */
+#define ENGINE_MAX_LEASES 64
+struct engine_lease {
+	char key[64];
+	uint8_t *data;
+	size_t len;
+};
 
 /* The channel to the network-facing process (engine_net.c). */
 #define ENGINE_NET_ROUTE_SLOTS 64
@@ -77,6 +86,7 @@ struct engine {
 	json_t *static_errors;       /* [{"file", "error"}] from the last load */
 	char dhcp4_ifaces[CORE_MAX_IFACES][16];   /* names with DHCPv4 on */
 	size_t n_dhcp4_ifaces;
+	bool dhcp4_release;          /* RELEASE at a clean stop (dhcp4_release = yes) */
 	struct engine_dhcp4 *dhcp4[VIEW_MAX_LINKS];
 	size_t n_dhcp4;
 	struct engine_dhcp6 *dhcp6[VIEW_MAX_LINKS];
@@ -98,10 +108,16 @@ struct engine {
 	json_t *static_texts;        /* [{"name", "text"}] until loaded */
 	struct chan_text static_text;  /* a MSG_PVD_FILE arriving in pieces */
 	struct msg_proc_info parent;   /* pid 0 until the parent says */
+	struct engine_lease leases[ENGINE_MAX_LEASES];
+	size_t n_leases;
+	uint8_t secret[32];          /* RFC 7217 section 5 (MSG_SECRET) */
+	bool has_secret;
+	int privacy;                 /* enum slaac_privacy (address_privacy =) */
 };
 
 /* engine_slaac.c */
-void engine_slaac_prefix(struct engine *e, int ifindex, const struct ra_prefix *p, uint64_t now);
+void engine_slaac_prefix(struct engine *e, int ifindex, const struct ra_prefix *p,
+			 const char *network_id, uint64_t now);
 void engine_slaac_forget(struct engine *e, int ifindex, const struct nl_addr *gone);
 bool engine_slaac_owns(void *ctx, int ifindex, const uint8_t addr[16]);
 void engine_slaac_release(struct engine *e, int ifindex);
@@ -123,7 +139,8 @@ void engine_static_end(struct engine *e, const struct ipc_msg *m);
 void engine_static_link(struct engine *e, int ifindex, const char *ifname, bool up);
 
 /* engine_dhcp4.c */
-struct engine_dhcp4 *engine_dhcp4_new(struct engine *e, int ifindex, const uint8_t mac[6]);
+struct engine_dhcp4 *engine_dhcp4_new(struct engine *e, int ifindex, const char *ifname,
+				      const uint8_t mac[6]);
 void engine_dhcp4_free(struct engine_dhcp4 *c, bool release);
 void engine_dhcp4_rx(struct engine *e, struct engine_dhcp4 *c, const uint8_t *data, size_t len);
 void engine_dhcp4_arp(struct engine *e, struct engine_dhcp4 *c, const struct msg_arp *r);
@@ -139,6 +156,14 @@ json_t *engine_dhcp_pvd_json(void *ctx, const struct pvd *p, bool timers);
 /* The same, fed into a PvD's structural digest (pvd_digest.h). */
 void engine_dhcp_pvd_digest(void *ctx, const struct pvd *p, struct hash2 *h);
 json_t *engine_dhcp_status_json(struct engine *e);
+
+/* engine_lease.c: the lease store (dhcp/lease_store.h) */
+void engine_lease_msg(struct engine *e, const struct ipc_msg *m);
+/* The record of key read at start or kept since, or NULL. */
+const uint8_t *engine_lease_get(struct engine *e, const char *key, size_t *ret_len);
+/* Keep key's record on disk (len 0: remove it). */
+int engine_lease_put(struct engine *e, const char *key, const void *data, size_t len);
+void engine_lease_free(struct engine *e);
 
 /* engine_dhcp6.c */
 struct engine_dhcp6;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The engine's part of `mifctl status`: interfaces, counts and counters. */
 #include "daemon/engine/engine_priv.h"
+#include "daemon/ra/slaac.h"
 
 #define NS_PER_SEC 1000000000ull
 
@@ -35,6 +36,37 @@ static json_t *engine_status_ra(struct engine *e)
 			 "solicitations_answered", (json_int_t)e->rs.answered);
 }
 
+/* Issue 20: which identifiers mifd forms, and the records it holds from
+ * the state directory (the parent reads and writes the files). */
+static json_t *engine_status_addresses(const struct engine *e)
+{
+	return json_pack("{s:s,s:b,s:I}", "privacy",
+			 slaac_privacy_name((enum slaac_privacy)e->privacy),
+			 "secret", e->has_secret, "lease_records", (json_int_t)e->n_leases);
+}
+
+/* Issue 20: PvDs whose sources give different MTUs (the smallest applies). */
+static json_t *engine_status_mtu_conflicts(const struct engine *e)
+{
+	json_t *a = json_array();
+	const struct pvd *p;
+
+	TAILQ_FOREACH(p, &e->store.pvds, e) {
+		json_t *src;
+
+		if (!pvd_mtu_conflict(p))
+			continue;
+		src = json_object();
+		for (size_t i = 0; i < PVD_SRC__MAX; i++)
+			if (p->mtu_by[i])
+				json_object_set_new(src, pvd_source_name((enum pvd_source)i),
+						    json_integer(p->mtu_by[i]));
+		json_array_append_new(a, json_pack("{s:s,s:I,s:o}", "pvd", p->id, "mtu",
+						   (json_int_t)p->mtu, "sources", src));
+	}
+	return a;
+}
+
 json_t *engine_status_json(struct engine *e)
 {
 	struct slaac_addr *s;
@@ -42,7 +74,7 @@ json_t *engine_status_json(struct engine *e)
 
 	LIST_FOREACH(s, &e->slaac, e)
 		n_slaac++;
-	return json_pack("{s:I,s:I,s:o,s:o,s:{s:I,s:I,s:I},s:I,s:I,s:I,s:I,s:I,s:s,s:O,s:o,s:o,s:o}",
+	return json_pack("{s:I,s:I,s:o,s:o,s:{s:I,s:I,s:I},s:I,s:I,s:I,s:I,s:I,s:s,s:O,s:o,s:o,s:o,s:o,s:o}",
 		"uptime", (json_int_t)((log_now_ns() - e->started_ns) / NS_PER_SEC),
 		"pvds", (json_int_t)e->store.count,
 		"interfaces", engine_status_links(e),
@@ -56,5 +88,6 @@ json_t *engine_status_json(struct engine *e)
 		"kernel_errors", (json_int_t)e->ctr.kernel_errors,
 		"pvd_dir", e->pvd_dir, "static_errors", e->static_errors,
 		"dhcp", engine_dhcp_status_json(e), "routing", engine_route_status_json(e),
-		"connectivity", engine_conn_status_json(e));
+		"connectivity", engine_conn_status_json(e), "addresses",
+		engine_status_addresses(e), "mtu_conflicts", engine_status_mtu_conflicts(e));
 }

@@ -11,7 +11,8 @@ static void kern_msg_cb(void *ctx, const struct ipc_msg *m)
 	struct kern *k = ctx;
 	uint32_t lvl;
 
-	if ((m->hdr.type >= MSG_BIND_BEGIN && m->hdr.type <= MSG_RESOLV_SEARCH) && k->other) {
+	if (((m->hdr.type >= MSG_BIND_BEGIN && m->hdr.type <= MSG_RESOLV_SEARCH) ||
+	     m->hdr.type == MSG_LEASE_SAVE) && k->other) {
 		k->other(k->other_ctx, m);
 		return;
 	}
@@ -29,6 +30,11 @@ static void kern_msg_cb(void *ctx, const struct ipc_msg *m)
 		kern_icmp6_send_rs(ctx, m);
 	else
 		kern_nl_on_engine(ctx, m);
+}
+
+void kern_wipe_secret(struct kern *k)
+{
+	explicit_bzero(k->cfg.stable_secret, sizeof(k->cfg.stable_secret));
 }
 
 static void kern_close_cb(void *ctx)

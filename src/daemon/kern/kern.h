@@ -10,6 +10,7 @@
 #include <event2/event.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "daemon/core/limits.h"
 
@@ -19,6 +20,8 @@ struct kern_config {
 	const char *ifaces[KERN_MAX_IFACES];   /* empty: every non-loopback link */
 	size_t n_ifaces;
 	bool routing;            /* per-PvD routing on: set its sysctls on managed links */
+	int privacy;             /* enum slaac_privacy: the kernel's SLAAC policy */
+	uint8_t stable_secret[16];   /* its stable_secret (RFC 7217), from mifd's */
 };
 
 struct kern;
@@ -37,5 +40,7 @@ void kern_set_other_cb(struct kern *k, kern_other_fn cb, void *ctx);
 /* The channel to the engine, for the parent's own messages (static PvD
  * files). */
 struct chan *kern_chan(struct kern *k);
+/* Forget the stable_secret (in a child forked from the parent). */
+void kern_wipe_secret(struct kern *k);
 
 #endif

@@ -14,6 +14,7 @@
 
 #include "common/log.h"
 #include "daemon/kern/kern_priv.h"
+#include "daemon/ra/slaac.h"
 #include "netlink/netlink.h"
 
 static bool kern_managed(const struct kern *k, const struct nl_link *l)
@@ -449,11 +450,46 @@ void kern_nl_on_engine(struct kern *k, const struct ipc_msg *m)
 }
 
 /*
+ * The kernel's own SLAAC on a managed interface follows mifd's policy
+ * (issue 20): RFC 7217 stable identifiers (addr_gen_mode 2 with a
+ * stable_secret derived from mifd's secret), and RFC 8981 temporary
+ * addresses (use_tempaddr 2: made and preferred as sources; lifetimes of
+ * section 3.8: valid 2 days, preferred 1 day) only with "temporary".
+ * stable_secret goes first: writing it sets addr_gen_mode already without
+ * regenerating the link-local address, which a later change of
+ * addr_gen_mode alone would do (the link-local follows at the next up).
+ */
+static void kern_sysctl_privacy(struct kern *k, const struct nl_link *l)
+{
+	char secret[INET6_ADDRSTRLEN];
+	bool temp = k->cfg.privacy == SLAAC_TEMPORARY;
+	const char *const knobs[][2] = {
+		{ "stable_secret", secret },
+		{ "addr_gen_mode", "2" },
+		{ "use_tempaddr", temp ? "2" : "0" },
+		{ "temp_valid_lft", "172800" },
+		{ "temp_prefered_lft", "86400" },
+	};
+
+	if (k->cfg.privacy == SLAAC_EUI64)
+		return;
+	inet_ntop(AF_INET6, k->cfg.stable_secret, secret, sizeof(secret));
+	for (size_t i = 0; i < (temp ? 5u : 3u); i++) {
+		int r = sysctl_set_link("ipv6", l->name, knobs[i][0], knobs[i][1]);
+
+		if (r < 0)
+			log_warn("cannot set ipv6/%s of %s: %s", knobs[i][0], l->name, strerror(-r));
+	}
+}
+
+/*
  * Per managed interface, when per-PvD routing is on: loose reverse-path
  * filtering (replies to a PvD's source arrive on that PvD's interface,
  * which a strict check against the main table would drop), and routes
  * through a link without carrier ignored at once (the kernel keeps them
- * otherwise).
+ * otherwise). The kernel does not take an RA's MTU for the whole link
+ * (accept_ra_mtu): mifd applies each PvD's MTU on its own routes, so two
+ * PvDs on one link may differ (issue 20).
  */
 void kern_sysctl_link(struct kern *k, const struct nl_link *l)
 {
@@ -461,16 +497,18 @@ void kern_sysctl_link(struct kern *k, const struct nl_link *l)
 		{ "ipv4", "rp_filter", "2" },
 		{ "ipv4", "ignore_routes_with_linkdown", "1" },
 		{ "ipv6", "ignore_routes_with_linkdown", "1" },
+		{ "ipv6", "accept_ra_mtu", "0" },
 	};
 
-	if (!k->cfg.routing || !l->name[0])
+	if (!l->name[0])
 		return;
 	for (size_t i = 0; i < k->n_sysctl_done; i++)
 		if (k->sysctl_done[i] == l->ifindex)
 			return;
 	if (k->n_sysctl_done < sizeof(k->sysctl_done) / sizeof(k->sysctl_done[0]))
 		k->sysctl_done[k->n_sysctl_done++] = l->ifindex;
-	for (size_t i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++) {
+	kern_sysctl_privacy(k, l);
+	for (size_t i = 0; k->cfg.routing && i < sizeof(knobs) / sizeof(knobs[0]); i++) {
 		int r = sysctl_set_link(knobs[i][0], l->name, knobs[i][1], knobs[i][2]);
 
 		if (r < 0)

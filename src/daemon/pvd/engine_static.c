@@ -47,7 +47,7 @@ static int engine_spec_items(struct pvd *p, const struct pvd_spec *s, enum pvd_s
 	for (size_t i = 0; r == 0 && i < s->n_prefixes; i++)
 		r = pvd_add_prefix(p, src, ifindex, &s->prefixes[i].prefix, s->prefixes[i].plen,
 				   RA_INFINITY, PVD_NEVER);
-	p->mtu = s->mtu;
+	pvd_set_mtu(p, src, s->mtu);
 	return r;
 }
 
@@ -78,7 +78,7 @@ static void engine_spec_deactivate(struct engine *e, struct engine_spec *es)
 		p->persistent = false;   /* empty it: engine_sync reports the removal */
 	if (p && p->origin == es->origin) {
 		pvd_drop_source_in(p, es->origin, 0);
-		p->mtu = 0;
+		pvd_set_mtu(p, es->origin, 0);
 	}
 }
 

@@ -132,7 +132,8 @@ struct pvd {
 	bool managed, other;             /* M and O of the last effective header */
 	uint8_t hop_limit;
 	uint32_t reachable_ms, retrans_ms;
-	uint32_t mtu;                    /* 0 if none advertised */
+	uint32_t mtu;                    /* 0 if none; the smallest of mtu_by (pvd_set_mtu) */
+	uint32_t mtu_by[PVD_SRC__MAX];   /* what each source said (RA 5, DHCPv4 26, MTU =) */
 	char *captive_portal;            /* NULL if none */
 	bool has_pref64;
 	struct in6_addr pref64;
@@ -238,8 +239,18 @@ int pvd_add_domain(struct pvd *p, enum pvd_source src, int ifindex, const char *
 		   uint32_t lifetime, uint64_t expires);
 int pvd_add_dnr(struct pvd *p, enum pvd_source src, int ifindex, const struct dnr *d,
 		uint32_t lifetime, uint64_t expires);
+/* Set the MTU src says (0: src says none). The PvD's MTU is the smallest
+ * any source gives (issue 20: a dual-stack PvD whose RA and DHCPv4 differ
+ * takes the smaller; the conflict shows in its JSON); marks p dirty when
+ * that changes. */
+void pvd_set_mtu(struct pvd *p, enum pvd_source src, uint32_t mtu);
+/* Do p's sources give different MTUs? */
+bool pvd_mtu_conflict(const struct pvd *p);
 /* Set the captive portal URI from src (NULL clears what src had set). */
 int pvd_set_captive_portal(struct pvd *p, enum pvd_source src, const char *uri);
+/* Already there, from any source (names compare as DNS names)? */
+bool pvd_has_dns(const struct pvd *p, const struct in6_addr *a);
+bool pvd_has_domain(const struct pvd *p, const char *name);
 
 /* Remove every object learnt on ifindex (link down or gone). */
 void pvd_forget_ifindex(struct pvd_store *s, int ifindex);
@@ -249,6 +260,18 @@ void pvd_expire(struct pvd *p, uint64_t now);
 
 /* True if nothing with a lifetime remains: the PvD should disappear. */
 bool pvd_is_empty(const struct pvd *p);
+
+/*
+ * RFC 7556 section 7 (and RFC 6731 section 4.3): a PvD the host's owner
+ * configured (a PvD file, or one added through the control socket by
+ * root, such as a VPN's) is trusted; one that a network announced (RA,
+ * DHCPv4, DHCPv6) is not, whatever it claims. An untrusted PvD never
+ * takes a trusted one's DNS domains, reverse zones or routes.
+ */
+static inline bool pvd_trusted(const struct pvd *p)
+{
+	return p->origin == PVD_SRC_STATIC || p->origin == PVD_SRC_API;
+}
 
 /* Earliest expiry in p (PVD_NEVER if none). */
 uint64_t pvd_next_expiry(const struct pvd *p);

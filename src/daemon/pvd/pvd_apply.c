@@ -287,7 +287,7 @@ static int pvd_apply_scalars(struct pvd *p, const struct ra *ra, const struct ra
 	p->retrans_ms = h->retrans_ms;
 	/* RFC 4861 section 6.3.4: an MTU below the IPv6 minimum is ignored. */
 	if (ra->has_mtu && ra->mtu >= 1280)
-		p->mtu = ra->mtu;
+		pvd_set_mtu(p, PVD_SRC_RA, ra->mtu);
 	if (ra->has_captive_portal && pvd_set_captive_portal(p, PVD_SRC_RA, ra->captive_portal) < 0)
 		return -ENOMEM;
 	if (ra->has_pref64) {

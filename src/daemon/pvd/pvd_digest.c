@@ -195,6 +195,9 @@ static void pd_rest(struct hash2 *h, const struct pvd *p)
 	hash2_u64(h, (uint64_t)p->explicit_ | (uint64_t)p->origin << 8 |
 		  (uint64_t)p->managed << 16 | (uint64_t)p->other << 17);
 	hash2_u64(h, (uint64_t)p->mtu << 8 | p->conn);
+	if (pvd_mtu_conflict(p))
+		for (size_t i = 0; i < PVD_SRC__MAX; i++)
+			hash2_u64(h, p->mtu_by[i]);
 	hash2_str(h, p->captive_portal);
 	hash2_u64(h, p->captive_portal ? p->captive_source : UINT64_MAX);
 	if (p->has_pref64) {

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "proto/dname.h"
+
 #include "daemon/pvd/pvd.h"
 
 /* Allocate a zeroed item into x and append it to a list; x is NULL on
@@ -123,6 +125,26 @@ int pvd_add_dnr(struct pvd *p, enum pvd_source src, int ifindex, const struct dn
 	return 0;
 }
 
+bool pvd_has_dns(const struct pvd *p, const struct in6_addr *a)
+{
+	const struct pvd_dns *x;
+
+	TAILQ_FOREACH(x, &p->dns, e)
+		if (IN6_ARE_ADDR_EQUAL(&x->addr, a))
+			return true;
+	return false;
+}
+
+bool pvd_has_domain(const struct pvd *p, const char *name)
+{
+	const struct pvd_domain *x;
+
+	TAILQ_FOREACH(x, &p->domains, e)
+		if (dname_equal(x->name, name))
+			return true;
+	return false;
+}
+
 int pvd_add_ntp(struct pvd *p, enum pvd_source src, int ifindex, const struct in6_addr *a,
 		uint32_t lifetime, uint64_t expires)
 {
@@ -147,6 +169,31 @@ int pvd_add_domain(struct pvd *p, enum pvd_source src, int ifindex, const char *
 	x->lifetime = lifetime;
 	x->expires = expires;
 	return 0;
+}
+
+void pvd_set_mtu(struct pvd *p, enum pvd_source src, uint32_t mtu)
+{
+	uint32_t eff = 0;
+
+	if ((unsigned)src >= PVD_SRC__MAX)
+		return;
+	if (p->mtu_by[src] != mtu)
+		p->dirty = true;
+	p->mtu_by[src] = mtu;
+	for (size_t i = 0; i < PVD_SRC__MAX; i++)
+		if (p->mtu_by[i] && (!eff || p->mtu_by[i] < eff))
+			eff = p->mtu_by[i];
+	if (p->mtu != eff)
+		p->dirty = true;
+	p->mtu = eff;
+}
+
+bool pvd_mtu_conflict(const struct pvd *p)
+{
+	for (size_t i = 0; i < PVD_SRC__MAX; i++)
+		if (p->mtu_by[i] && p->mtu_by[i] != p->mtu)
+			return true;
+	return false;
 }
 
 int pvd_set_captive_portal(struct pvd *p, enum pvd_source src, const char *uri)

@@ -255,6 +255,16 @@ json_t *pvd_json(const struct pvd *p, const struct pvd_json_ctx *c)
 
 	json_object_set_new(o, "ntp", pj_servers(&p->ntp, c));
 	json_object_set_new(o, "mtu", p->mtu ? json_integer(p->mtu) : json_null());
+	if (pvd_mtu_conflict(p)) {
+		json_t *m = json_object();
+
+		/* Sources disagree: the smallest is applied; show who said what. */
+		for (size_t i = 0; i < PVD_SRC__MAX; i++)
+			if (p->mtu_by[i])
+				json_object_set_new(m, pvd_source_name((enum pvd_source)i),
+						    json_integer(p->mtu_by[i]));
+		json_object_set_new(o, "mtu_conflict", m);
+	}
 	json_object_set_new(o, "captive_portal",
 			    p->captive_portal ? json_string(p->captive_portal) : json_null());
 	json_object_set_new(o, "captive_portal_source", p->captive_portal ?

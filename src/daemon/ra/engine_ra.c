@@ -101,7 +101,8 @@ void engine_on_ra(struct engine *e, const struct ipc_msg *m)
 	engine_rs_ra(e, h->ifindex, ra->hdr.router_lifetime);
 	for (size_t i = 0; i < ra->n_prefixes; i++)
 		if (ra->prefixes[i].nested)
-			engine_slaac_prefix(e, h->ifindex, &ra->prefixes[i], h->rx_ns);
+			engine_slaac_prefix(e, h->ifindex, &ra->prefixes[i],
+					    p->explicit_ ? p->id : "", h->rx_ns);
 	/* The RA may change where DHCP data belongs (RFC 8801 3.4.1, 3.4.2),
 	 * between the PvDs of this interface. Every PvD that loses or gains
 	 * an item, here or there, is marked dirty where it happens (the

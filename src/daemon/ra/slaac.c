@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "common/sha256.h"
+
 int slaac_iid(const uint8_t *hw, size_t hwlen, uint8_t iid[8])
 {
 	static const uint8_t zero[8];
@@ -24,6 +26,44 @@ int slaac_iid(const uint8_t *hw, size_t hwlen, uint8_t iid[8])
 	}
 	/* Invert the universal/local bit (RFC 4291 appendix A). */
 	iid[0] ^= 0x02;
+	return 0;
+}
+
+const char *slaac_privacy_name(enum slaac_privacy p)
+{
+	return p == SLAAC_TEMPORARY ? "temporary" : p == SLAAC_EUI64 ? "eui64" : "stable";
+}
+
+bool slaac_iid_reserved(const uint8_t iid[8])
+{
+	static const uint8_t zero[8];
+	static const uint8_t eth[5] = { 0x02, 0x00, 0x5e, 0xff, 0xfe };
+	static const uint8_t anycast[7] = { 0xfd, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+	return memcmp(iid, zero, 8) == 0 || memcmp(iid, eth, 5) == 0 ||
+	       (memcmp(iid, anycast, 7) == 0 && iid[7] >= 0x80);
+}
+
+int slaac_stable_iid(const struct in6_addr *prefix, const char *net_iface,
+		     const char *network_id, uint8_t dad_counter,
+		     const uint8_t secret[SLAAC_SECRET_LEN], uint8_t iid[8])
+{
+	static const uint8_t nul;
+	uint8_t rid[SHA256_LEN];
+	struct sha256 s;
+
+	sha256_init(&s);
+	sha256_update(&s, prefix->s6_addr, 8);
+	sha256_update(&s, net_iface, strlen(net_iface));
+	sha256_update(&s, &nul, 1);
+	sha256_update(&s, network_id ? network_id : "", network_id ? strlen(network_id) : 0);
+	sha256_update(&s, &nul, 1);
+	sha256_update(&s, &dad_counter, 1);
+	sha256_update(&s, secret, SLAAC_SECRET_LEN);
+	sha256_final(&s, rid);
+	if (slaac_iid_reserved(rid))
+		return -EINVAL;
+	memcpy(iid, rid, 8);
 	return 0;
 }
 

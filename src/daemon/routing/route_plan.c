@@ -148,6 +148,7 @@ bool route_same(const struct nl_route *a, const struct nl_route *b)
 	return a->family == b->family && a->table == b->table && a->dst_len == b->dst_len &&
 	       a->oif == b->oif && a->has_gateway == b->has_gateway && a->pref == b->pref &&
 	       a->has_prefsrc == b->has_prefsrc && a->priority == b->priority &&
+	       a->mtu == b->mtu &&
 	       memcmp(a->dst, b->dst, 16) == 0 &&
 	       (!a->has_gateway || memcmp(a->gateway, b->gateway, 16) == 0) &&
 	       (!a->has_prefsrc || memcmp(a->prefsrc, b->prefsrc, 16) == 0);
@@ -202,6 +203,7 @@ uint64_t route_hash(const struct nl_route *r, bool key)
 	RP_MIX(h, r->has_prefsrc);
 	if (r->has_prefsrc)
 		RP_MIX(h, r->prefsrc);
+	RP_MIX(h, r->mtu);
 	return h;
 }
 
@@ -455,11 +457,11 @@ static int rp_rule_unreachable(struct route_plan *p, const struct route_cfg *c, 
  * specific routes, in rank order (rp_spec_prios), so a destination only
  * one network reaches goes there. */
 static int rp_rule_specific(struct route_plan *p, const struct route_cfg *c, uint8_t family,
-			    uint32_t prio, uint32_t table)
+			    uint32_t prio, uint32_t table, bool whole)
 {
 	struct nl_rule r = { .family = family, .priority = c->prio_base + prio,
 			     .table = table, .protocol = c->proto, .action = FR_ACT_TO_TBL,
-			     .has_suppress_prefixlen = true, .suppress_prefixlen = 0 };
+			     .has_suppress_prefixlen = !whole, .suppress_prefixlen = 0 };
 
 	return route_plan_add_rule(p, &r);
 }
@@ -637,6 +639,24 @@ static const struct pvd_router *rp_best_router(const struct pvd *p, bool v4)
 	return best;
 }
 
+/* The PvD's MTU on the routes of its table planned from first on (issue
+ * 20): the kernel then sizes packets, and answers "message too long" to a
+ * socket that may not fragment, by the route rather than the link. Only
+ * where it is below the link's own MTU (RFC 4861 6.3.4: an MTU above it is
+ * not used); IPv6 routes never below 1280 (RFC 8200 section 5). */
+static void rp_mtu(const struct view *v, const struct pvd *p, uint32_t table,
+		   struct route_plan *out, size_t first)
+{
+	for (size_t i = first; p->mtu && i < out->n_routes; i++) {
+		struct nl_route *rt = &out->routes[i];
+		const struct view_link *l = view_link(v, rt->oif);
+		uint32_t m = rt->family == AF_INET6 && p->mtu < 1280 ? 1280 : p->mtu;
+
+		if (rt->table == table && m >= 68 && (!l || !l->link.mtu || m < l->link.mtu))
+			rt->mtu = m;
+	}
+}
+
 static int rp_pvd(const struct view *v, const struct rp_addr *ix, const struct route_cfg *c,
 		  const struct pvd *p, uint32_t table, uint32_t mark, struct route_plan *out)
 {
@@ -644,6 +664,7 @@ static int rp_pvd(const struct view *v, const struct rp_addr *ix, const struct r
 	const struct pvd_route *rt;
 	struct in6_addr src[2];
 	int src_if[2] = { 0, 0 }, r = 0;
+	size_t first = out->n_routes;
 
 	r = rp_addresses(v, ix, c, p, table, out, src, src_if);
 	TAILQ_FOREACH(x, &p->prefixes, e) {
@@ -687,6 +708,8 @@ static int rp_pvd(const struct view *v, const struct rp_addr *ix, const struct r
 	}
 	if (r == 0)
 		r = rp_link_locals(c, p, table, out);
+	if (r == 0)
+		rp_mtu(v, p, table, out, first);
 	if (r == 0)
 		r = rp_rule_mark(out, c, AF_INET, table, mark);
 	if (r == 0)
@@ -762,12 +785,17 @@ static bool rp_better(const struct rp_cand *a, const struct rp_cand *b)
 	return a->p->handle < b->p->handle;    /* the older network */
 }
 
-/* Rank for the specific-routes rules: PvDs that could be the default in
- * preference order, then the others by age. */
+/* Rank for the specific-routes rules: trusted PvDs before untrusted ones
+ * (RFC 7556 section 7: a network's routes never override those of a PvD
+ * the host's owner configured, such as a VPN's: its table is looked up
+ * first), and within each, PvDs that could be the default in preference
+ * order, then the others by age. */
 static int rp_rank_cmp(const void *a, const void *b)
 {
 	const struct rp_cand *x = a, *y = b;
 
+	if (pvd_trusted(x->p) != pvd_trusted(y->p))
+		return pvd_trusted(x->p) ? -1 : 1;
 	if (!x->reason != !y->reason)
 		return x->reason ? -1 : 1;
 	if (x->reason && rp_better(x, y))
@@ -881,8 +909,11 @@ static int rp_specifics(const struct pvd_store *s, const struct view *v, const s
 		list[n++].p = p;
 	}
 	qsort(list, n, sizeof(list[0]), rp_rank_cmp);
-	if (n && list[0].reason)
-		*best = list[0];
+	/* The default is chosen by the usual rules, trust aside (a trusted
+	 * split-tunnel VPN comes first in the list but is no default). */
+	for (size_t i = 0; i < n; i++)
+		if (list[i].reason && (!best->p || rp_better(&list[i], best)))
+			*best = list[i];
 	for (size_t i = 0; i < n; i++) {
 		table[i] = route_table_of(t, c, list[i].p->handle, false);
 		prio[i] = kept[table[i] - c->table_base];
@@ -890,8 +921,12 @@ static int rp_specifics(const struct pvd_store *s, const struct view *v, const s
 	rp_spec_prios(prio, n);
 	for (size_t i = 0; i < n; i++)
 		kept[table[i] - c->table_base] = prio[i];
+	/* A trusted PvD that claims the default (a full-tunnel VPN) is looked
+	 * up whole, default included: otherwise an untrusted network's two /1
+	 * routes would take everything around it (RFC 7556 section 7). */
 	for (size_t i = 0; r == 0 && i < n; i++)
-		r = rp_rule_specific(out, c, v4 ? AF_INET : AF_INET6, prio[i], table[i]);
+		r = rp_rule_specific(out, c, v4 ? AF_INET : AF_INET6, prio[i], table[i],
+				     pvd_trusted(list[i].p) && rp_claims_default(list[i].p, v4));
 	return r;
 }
 
@@ -923,7 +958,7 @@ static int rp_default(const struct pvd_store *s, const struct view *v, const str
 /* Learned from the network (RA, DHCP), not configured (a file, pvd.add). */
 static bool rp_learned(const struct pvd *p)
 {
-	return p->origin != PVD_SRC_STATIC && p->origin != PVD_SRC_API;
+	return !pvd_trusted(p);
 }
 
 /* The link and router a learned PvD came from: an implicit PvD's key,
@@ -1009,9 +1044,9 @@ int route_plan_build(const struct pvd_store *s, const struct view *v, const stru
 	if (r == 0)
 		r = rp_rule_unreachable(out, c, AF_INET6);
 	if (r == 0)
-		r = rp_rule_specific(out, c, AF_INET, 300, RT_TABLE_MAIN);
+		r = rp_rule_specific(out, c, AF_INET, 300, RT_TABLE_MAIN, false);
 	if (r == 0)
-		r = rp_rule_specific(out, c, AF_INET6, 300, RT_TABLE_MAIN);
+		r = rp_rule_specific(out, c, AF_INET6, 300, RT_TABLE_MAIN, false);
 	if (r == 0)
 		r = rp_default(s, v, c, t, out, true);
 	if (r == 0)

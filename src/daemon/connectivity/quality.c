@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+#include "daemon/connectivity/quality.h"
+
+void quality_sample(struct quality *q, bool lost, uint32_t rtt_us)
+{
+	q->lost_bits = q->lost_bits << 1 | (lost ? 1u : 0u);
+	if (q->n_window < QUALITY_WINDOW)
+		q->n_window++;
+	q->samples++;
+	if (lost) {
+		q->lost++;
+		return;
+	}
+	/* RFC 6298 section 2.2 and 2.3, alpha 1/8 and beta 1/4. */
+	if (!q->srtt_us) {
+		q->srtt_us = rtt_us ? rtt_us : 1;
+		q->rttvar_us = rtt_us / 2;
+		return;
+	}
+	uint32_t d = q->srtt_us > rtt_us ? q->srtt_us - rtt_us : rtt_us - q->srtt_us;
+
+	q->rttvar_us = (uint32_t)(((uint64_t)q->rttvar_us * 3 + d) / 4);
+	q->srtt_us = (uint32_t)(((uint64_t)q->srtt_us * 7 + rtt_us) / 8);
+	if (!q->srtt_us)
+		q->srtt_us = 1;
+}
+
+void quality_passive(struct quality *q, uint32_t sockets, uint32_t rtt_us, uint32_t segs,
+		     uint32_t retrans, uint64_t now_ns)
+{
+	uint32_t pm;
+
+	if (retrans > segs)
+		retrans = segs;
+	/* Reports too small to mean anything add up until they do (a
+	 * transfer in retransmission back-off sends few segments a second). */
+	if (q->p_acc_at && now_ns - q->p_acc_at >= QUALITY_PASSIVE_FRESH_NS)
+		q->p_acc_segs = q->p_acc_retrans = 0;
+	if (!q->p_acc_segs)
+		q->p_acc_at = now_ns;
+	q->p_acc_segs += segs;
+	q->p_acc_retrans += retrans;
+	if (q->p_acc_segs < QUALITY_PASSIVE_MIN_SEGS)
+		return;
+	pm = (uint32_t)((uint64_t)q->p_acc_retrans * 1000 / q->p_acc_segs);
+	q->p_acc_segs = q->p_acc_retrans = 0;
+	q->p_acc_at = 0;
+	bool fresh = q->p_at_ns && now_ns - q->p_at_ns < QUALITY_PASSIVE_FRESH_NS;
+
+	q->p_loss_pm = fresh ? (q->p_loss_pm * 3 + pm) / 4 : pm;
+	q->p_rtt_us = fresh && rtt_us ? (uint32_t)(((uint64_t)q->p_rtt_us * 3 + rtt_us) / 4) :
+		      rtt_us;
+	q->p_sockets = sockets;
+	q->p_at_ns = now_ns;
+}
+
+uint32_t quality_loss_pm(const struct quality *q)
+{
+	uint32_t mask = q->n_window >= 32 ? UINT32_MAX : (1u << q->n_window) - 1;
+	uint32_t bits = q->lost_bits & mask, n = 0;
+
+	if (!q->n_window)
+		return 0;
+	for (; bits; bits &= bits - 1)
+		n++;
+	return n * 1000 / q->n_window;
+}
+
+bool quality_passive_alarm(const struct quality *q, const struct quality_floor *f,
+			   uint64_t now_ns)
+{
+	return f->max_loss_pct && q->p_at_ns && now_ns - q->p_at_ns < QUALITY_PASSIVE_FRESH_NS &&
+	       q->p_loss_pm > f->max_loss_pct * 10;
+}
+
+bool quality_judge(struct quality *q, const struct quality_floor *f, const char **why)
+{
+	uint32_t loss = quality_loss_pm(q);
+	bool lossy, slow;
+
+	if (q->n_window < QUALITY_MIN_SAMPLES) {
+		*why = q->poor ? "under the floor (too few new samples to say otherwise)" :
+			"too few samples yet";
+		return q->poor;
+	}
+	if (q->poor) {
+		lossy = f->max_loss_pct && loss > f->max_loss_pct * 10 * 3 / 4;
+		slow = f->max_rtt_ms && q->srtt_us > f->max_rtt_ms * 1000;
+	} else {
+		lossy = f->max_loss_pct && loss > f->max_loss_pct * 10;
+		slow = f->max_rtt_ms && q->srtt_us > f->max_rtt_ms * 1000;
+	}
+	q->poor = lossy || slow;
+	*why = lossy ? "its loss rate is over the configured floor" :
+	       slow ? "its round-trip time is over the configured floor" :
+		      "within the configured floor";
+	return q->poor;
+}

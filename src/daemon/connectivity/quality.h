@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Path quality of one PvD (issue 13, item 4; problem statement 4.4 case 2,
+ * a network whose layer 2 is up but too poor to carry traffic): moving
+ * statistics of round-trip time and loss, from light active samples (a
+ * query to the PvD's own DNS server, through the PvD) and from the
+ * passive signal of the TCP connections that already use it (sock_diag:
+ * each socket's smoothed RTT and its retransmitted share of segments).
+ * Pure: the caller gives the clock.
+ *
+ * The verdict (under the configured floor or not) rests on the active
+ * samples only: a retransmission ratio also rises with congestion that
+ * the application causes itself, so passive loss over the floor asks for
+ * an active round at once instead of condemning the network.
+ */
+#ifndef MIF_DAEMON_QUALITY_H
+#define MIF_DAEMON_QUALITY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define QUALITY_WINDOW 20            /* active samples the loss rate is over */
+#define QUALITY_MIN_SAMPLES 10       /* before any verdict */
+#define QUALITY_PASSIVE_FRESH_NS 10000000000ull   /* passive figures older: not shown */
+#define QUALITY_PASSIVE_MIN_SEGS 20  /* a smaller report is not a measurement */
+
+struct quality_floor {
+	uint32_t max_loss_pct;       /* 0: loss never condemns */
+	uint32_t max_rtt_ms;         /* 0: RTT never condemns */
+};
+
+struct quality {
+	/* Active: RFC 6298 section 2 estimators over answered samples. */
+	uint32_t srtt_us, rttvar_us;
+	uint32_t lost_bits;          /* bit i: the i-th latest sample was lost */
+	uint8_t n_window;            /* samples in lost_bits, up to QUALITY_WINDOW */
+	uint64_t samples, lost;      /* since the PvD appeared */
+	/* Passive: the PvD's TCP sockets, 1/4 weight per report. */
+	uint32_t p_rtt_us;
+	uint32_t p_loss_pm;          /* retransmitted share of segments, per mille */
+	uint32_t p_sockets;
+	uint64_t p_at_ns;            /* last report, 0 none */
+	uint32_t p_acc_segs, p_acc_retrans;   /* small reports adding up */
+	uint64_t p_acc_at;           /* when the first of them came */
+	bool poor;                   /* the verdict, with hysteresis */
+};
+
+/* One active sample: lost, or answered after rtt_us. */
+void quality_sample(struct quality *q, bool lost, uint32_t rtt_us);
+/* One passive report: sockets seen, their mean RTT, segments sent and
+ * retransmitted since the last report. Reports of fewer than
+ * QUALITY_PASSIVE_MIN_SEGS segments add up (within the freshness time)
+ * until they reach it. */
+void quality_passive(struct quality *q, uint32_t sockets, uint32_t rtt_us, uint32_t segs,
+		     uint32_t retrans, uint64_t now_ns);
+/* Loss over the window of active samples, per mille (0 when empty). */
+uint32_t quality_loss_pm(const struct quality *q);
+/* Is the passive figure fresh and over the floor's loss (ask for a round)? */
+bool quality_passive_alarm(const struct quality *q, const struct quality_floor *f,
+			   uint64_t now_ns);
+/*
+ * Update and return the verdict: poor when, over at least
+ * QUALITY_MIN_SAMPLES, the loss exceeds max_loss_pct or the smoothed RTT
+ * exceeds max_rtt_ms; poor again only after the loss falls to three
+ * quarters of the floor and the RTT to the floor (hysteresis, so a
+ * network on the edge does not flap). why: a static reason.
+ */
+bool quality_judge(struct quality *q, const struct quality_floor *f, const char **why);
+
+#endif

@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: MIT */
+/* The mobile node's signalling and path choice (mn.h). */
+#include <errno.h>
+#include <string.h>
+
+#include "daemon/mobility/mn.h"
+
+static bool mn_usable(const struct mn_path *p)
+{
+	return p->link_up && p->live.alive;
+}
+
+/* Sign m and wrap it HoA -> HA. */
+static int mn_seal(struct mn_state *mn, struct mh_msg *m, uint64_t ts, uint8_t *out,
+		   size_t cap, size_t *ret_len)
+{
+	uint8_t mh[512];
+	size_t len, off;
+	int r;
+
+	m->has_ts = true;
+	m->ts = ts;
+	m->has_auth = true;
+	m->spi = mn->spi;
+	memset(m->auth, 0, sizeof(m->auth));
+	r = mh_build(m, mh, sizeof(mh), &len, &off);
+	if (r == 0)
+		r = mhtun_sign(mn->key, mn->key_len, mn->hoa.s6_addr, mn->ha.s6_addr, mh, off);
+	if (r == 0)
+		r = mhtun_build_signal(mn->hoa.s6_addr, mn->ha.s6_addr, mh, len, out, cap,
+				       ret_len);
+	return r;
+}
+
+int mn_build_bu(struct mn_state *mn, uint64_t ts, long long now_ms, uint8_t *out,
+		size_t cap, size_t *ret_len)
+{
+	struct mh_msg m;
+	int r;
+
+	memset(&m, 0, sizeof(m));
+	m.type = MH_TYPE_BU;
+	m.seq = (uint16_t)(mn->bu_seq + 1);
+	m.flags = MH_BU_A | MH_BU_H | MH_BU_F;
+	m.lifetime = mn->lifetime;
+	for (size_t i = 0; i < mn->n_paths; i++) {
+		const struct mn_path *p = &mn->paths[i];
+		struct mh_bid *b = &m.bids[m.n_bids++];
+
+		b->bid = p->bid;
+		b->pri = mn_usable(p) ? p->pri : MN_PRI_DEAD;
+		b->coa_family = p->coa_family;
+		memcpy(b->coa, p->coa, sizeof(b->coa));
+	}
+	r = mn_seal(mn, &m, ts, out, cap, ret_len);
+	if (r < 0)
+		return r;
+	mn->bu_seq = m.seq;
+	/* A retransmission doubles the timeout; a new BU starts it again. */
+	if (mn->bu_pending && now_ms - mn->bu_sent_ms >= (long long)mn->bu_rtx_ms)
+		mn->bu_rtx_ms = mn->bu_rtx_ms * 2 > 32000 ? 32000 : mn->bu_rtx_ms * 2;
+	else
+		mn->bu_rtx_ms = mn->registered_ms ? 1000 : 1500;
+	mn->bu_pending = true;
+	mn->bu_sent_ms = now_ms;
+	mn->bu_sent++;
+	return 0;
+}
+
+int mn_build_dereg(struct mn_state *mn, uint64_t ts, long long now_ms, uint8_t *out,
+		   size_t cap, size_t *ret_len)
+{
+	uint16_t lifetime = mn->lifetime;
+	int r;
+
+	mn->lifetime = 0;
+	r = mn_build_bu(mn, ts, now_ms, out, cap, ret_len);
+	mn->lifetime = lifetime;
+	if (r == 0)
+		mn->registered_ms = 0;
+	return r;
+}
+
+int mn_build_hb(struct mn_state *mn, size_t i, uint64_t ts, long long now_ms,
+		uint8_t *out, size_t cap, size_t *ret_len)
+{
+	struct mh_msg m;
+	int r;
+
+	if (i >= mn->n_paths)
+		return -EINVAL;
+	memset(&m, 0, sizeof(m));
+	m.type = MH_TYPE_HB;
+	m.hb_seq = ++mn->hb_seq;
+	m.n_bids = 1;
+	m.bids[0].bid = mn->paths[i].bid;
+	r = mn_seal(mn, &m, ts, out, cap, ret_len);
+	if (r == 0)
+		mhtun_live_sent(&mn->paths[i].live, m.hb_seq, now_ms, mn->hb_misses);
+	return r;
+}
+
+static enum mn_action mn_ba(struct mn_state *mn, const struct mh_msg *m, long long now_ms)
+{
+	if (m->seq != mn->bu_seq) {
+		mn->drop_malformed++;   /* an answer to another BU */
+		return MN_NONE;
+	}
+	mn->bu_pending = false;
+	if (m->status >= 128) {
+		mn->ba_refused++;
+		return MN_NONE;
+	}
+	mn->ba_ok++;
+	mn->registered_ms = now_ms;
+	return MN_NONE;
+}
+
+static enum mn_action mn_hb(struct mn_state *mn, size_t i, const struct mh_msg *m,
+			    uint64_t ntp_now, long long now_ms, uint8_t *out, size_t cap,
+			    size_t *ret_len)
+{
+	struct mn_path *p = &mn->paths[i];
+	struct mh_msg r;
+	bool was = mn_usable(p);
+
+	if (m->n_bids != 1 || m->bids[0].bid != p->bid) {
+		mn->drop_malformed++;
+		return MN_NONE;
+	}
+	if (mhtun_replay_check(m->ts, ntp_now, p->live.last_ts, mn->replay_window_s) < 0) {
+		mn->drop_replay++;
+		return MN_NONE;
+	}
+	p->live.last_ts = m->ts;
+	if (m->flags & MH_HB_R) {
+		mhtun_live_answer(&p->live, m->hb_seq, now_ms);
+		return !was && mn_usable(p) && mn_pick(mn) ? MN_REREGISTER : MN_NONE;
+	}
+	memset(&r, 0, sizeof(r));
+	r.type = MH_TYPE_HB;
+	r.flags = MH_HB_R;
+	r.hb_seq = m->hb_seq;
+	r.n_bids = 1;
+	r.bids[0].bid = p->bid;
+	return mn_seal(mn, &r, ntp_now, out, cap, ret_len) == 0 ? MN_REPLY : MN_NONE;
+}
+
+enum mn_action mn_input(struct mn_state *mn, size_t i, const uint8_t *p, size_t len,
+			uint64_t ntp_now, long long now_ms, uint8_t *out, size_t cap,
+			size_t *ret_len)
+{
+	struct mhtun_pkt t;
+	struct mh_msg m;
+
+	if (i >= mn->n_paths || mhtun_parse(p, len, &t) < 0) {
+		mn->drop_malformed++;
+		return MN_NONE;
+	}
+	if (t.kind == MHTUN_DATA6) {
+		if (memcmp(t.dst, &mn->hoa, 16) != 0) {
+			mn->drop_malformed++;
+			return MN_NONE;
+		}
+		mn->paths[i].rx_packets++;
+		return MN_DATA;
+	}
+	if (t.kind != MHTUN_SIGNAL || memcmp(t.src, &mn->ha, 16) != 0 ||
+	    memcmp(t.dst, &mn->hoa, 16) != 0 || mh_parse(t.mh, t.mh_len, &m) < 0) {
+		mn->drop_malformed++;
+		return MN_NONE;
+	}
+	if (!m.has_ts || m.spi != mn->spi ||
+	    mhtun_verify(mn->key, mn->key_len, t.src, t.dst, t.mh, t.mh_len, m.auth,
+			 m.auth_covered, m.has_auth) < 0) {
+		mn->drop_auth++;
+		return MN_NONE;
+	}
+	if (m.type == MH_TYPE_BA) {
+		if (mhtun_replay_check(m.ts, ntp_now, mn->ha_last_ts, mn->replay_window_s) < 0) {
+			mn->drop_replay++;
+			return MN_NONE;
+		}
+		mn->ha_last_ts = m.ts;
+		return mn_ba(mn, &m, now_ms);
+	}
+	if (m.type == MH_TYPE_HB)
+		return mn_hb(mn, i, &m, ntp_now, now_ms, out, cap, ret_len);
+	mn->drop_malformed++;
+	return MN_NONE;
+}
+
+bool mn_bu_due(const struct mn_state *mn, long long now_ms)
+{
+	if (mn->bu_pending)
+		return now_ms - mn->bu_sent_ms >= (long long)mn->bu_rtx_ms;
+	return now_ms - mn->bu_sent_ms >= (long long)mn->lifetime * 2000;
+}
+
+bool mn_hb_wanted(const struct mn_state *mn, size_t i)
+{
+	return i < mn->n_paths && mn->registered_ms != 0 && mn->paths[i].link_up;
+}
+
+bool mn_pick(struct mn_state *mn)
+{
+	int best = -1;
+
+	for (size_t i = 0; i < mn->n_paths; i++) {
+		const struct mn_path *p = &mn->paths[i];
+
+		if (!mn_usable(p))
+			continue;
+		if (best < 0 || p->pri < mn->paths[best].pri ||
+		    (p->pri == mn->paths[best].pri && p->bid < mn->paths[best].bid))
+			best = (int)i;
+	}
+	if (best == mn->uplink)
+		return false;
+	mn->uplink = best;
+	mn->switches++;
+	return true;
+}

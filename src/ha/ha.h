@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/* mif-had's state and its packet paths (ha_io.c, ha_status.c). */
+#ifndef MIF_HA_HA_H
+#define MIF_HA_HA_H
+
+#include <stdint.h>
+
+#include "ha/ha_config.h"
+
+struct ha_counters {
+	uint64_t udp_rx, udp_tx, tun_rx, tun_tx;
+	uint64_t drop_malformed;        /* not a tunnel packet, bad MH or checksum */
+	uint64_t drop_unknown_mn;       /* signalling for no configured home address */
+	uint64_t drop_auth;             /* missing, wrong SPI or wrong authenticator */
+	uint64_t drop_replay;           /* timestamp old, repeated or out of window */
+	uint64_t drop_spoofed;          /* data from an endpoint not bound to its source */
+	uint64_t drop_no_binding;       /* downlink for a home address without path */
+	uint64_t hb_rx, hb_tx, ba_tx;
+};
+
+struct ha_ctx {
+	struct ha_config *cfg;
+	int udp;                        /* AF_INET6, dual-stack */
+	int tun;
+	int ctl;                        /* listening status socket */
+	uint32_t hb_seq;
+	struct ha_counters n;
+};
+
+/* The wall clock as an RFC 4285 timestamp (NTP format). */
+uint64_t ha_ntp_now(void);
+
+/* One UDP datagram from the tunnel. */
+void ha_udp_input(struct ha_ctx *h, const uint8_t *p, size_t len,
+		  const struct sockaddr_in6 *from, long long now_ms);
+/* The path that carries one packet read from the TUN device (toward a
+ * home address), or NULL (counted); the caller sends it, in batches. */
+struct ha_path *ha_tun_route(struct ha_ctx *h, const uint8_t *p, size_t len);
+/* Heartbeats on every path, expiry, downlink choice: every interval. */
+void ha_tick(struct ha_ctx *h, long long now_ms);
+/* The status as one JSON text (malloc'ed), or NULL. */
+char *ha_status_json(const struct ha_ctx *h, long long now_ms);
+
+#endif

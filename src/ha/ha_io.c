@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: MIT */
+/* mif-had's packet paths: the tunnel's UDP socket and the TUN device. */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "ha/ha.h"
+#include "proto/mh.h"
+#include "proto/mhtun.h"
+
+static struct log_ratelimit ha_rl = LOG_RATELIMIT_INIT(10, 1);
+
+uint64_t ha_ntp_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	/* NTP seconds since 1900; fraction in units of 2^-32 s. */
+	return ((uint64_t)ts.tv_sec + 2208988800ull) << 32 |
+	       (((uint64_t)ts.tv_nsec << 32) / 1000000000ull);
+}
+
+static bool ha_same_peer(const struct sockaddr_in6 *a, const struct sockaddr_in6 *b)
+{
+	return a->sin6_port == b->sin6_port &&
+	       IN6_ARE_ADDR_EQUAL(&a->sin6_addr, &b->sin6_addr);
+}
+
+static struct ha_mn *ha_mn_by_hoa(struct ha_ctx *h, const uint8_t *a)
+{
+	for (size_t i = 0; i < h->cfg->n_mns; i++)
+		if (memcmp(&h->cfg->mns[i].hoa, a, 16) == 0)
+			return &h->cfg->mns[i];
+	return NULL;
+}
+
+/* Sign m for mn and send it HA -> HoA through the tunnel to peer. */
+static int ha_send_mh(struct ha_ctx *h, struct ha_mn *mn, struct mh_msg *m,
+		      const struct sockaddr_in6 *peer)
+{
+	uint8_t mh[512], pkt[600];
+	size_t len, plen, off;
+	int r;
+
+	m->has_ts = true;
+	m->ts = ha_ntp_now();
+	m->has_auth = true;
+	m->spi = mn->spi;
+	memset(m->auth, 0, sizeof(m->auth));
+	r = mh_build(m, mh, sizeof(mh), &len, &off);
+	if (r == 0)
+		r = mhtun_sign(mn->key, mn->key_len, h->cfg->address.s6_addr,
+			       mn->hoa.s6_addr, mh, off);
+	if (r == 0)
+		r = mhtun_build_signal(h->cfg->address.s6_addr, mn->hoa.s6_addr, mh, len,
+				       pkt, sizeof(pkt), &plen);
+	if (r < 0)
+		return r;
+	if (sendto(h->udp, pkt, plen, MSG_DONTWAIT, (const struct sockaddr *)peer,
+		   sizeof(*peer)) < 0)
+		return -errno;
+	h->n.udp_tx++;
+	return 0;
+}
+
+static void ha_bu(struct ha_ctx *h, struct ha_mn *mn, const struct mh_msg *m,
+		  const struct sockaddr_in6 *from, long long now_ms)
+{
+	struct mh_msg ba;
+	uint8_t st;
+
+	if (mhtun_replay_check(m->ts, ha_ntp_now(), mn->last_ts, h->cfg->replay_window_s) < 0) {
+		h->n.drop_replay++;
+		return;
+	}
+	mn->last_ts = m->ts;
+	st = ha_cache_apply_bu(mn, m, from, now_ms, &ba);
+	if (log_get_level() >= LOG_LVL_INFO)
+		log_info("mn %s: binding update seq %u, %zu BID(s), status %u, %zu path(s)",
+			 mn->name, m->seq, m->n_bids, st, mn->n_paths);
+	if ((m->flags & MH_BU_A) && ha_send_mh(h, mn, &ba, from) == 0)
+		h->n.ba_tx++;
+}
+
+static void ha_heartbeat(struct ha_ctx *h, struct ha_mn *mn, const struct mh_msg *m,
+			 const struct sockaddr_in6 *from, long long now_ms)
+{
+	struct ha_path *p;
+	struct mh_msg r;
+
+	/* Each heartbeat names its path by one BID option (mif's use of the
+	 * option space RFC 5847 5.1 leaves open). */
+	if (m->n_bids != 1 || !(p = ha_cache_path(mn, m->bids[0].bid))) {
+		h->n.drop_malformed++;
+		return;
+	}
+	if (mhtun_replay_check(m->ts, ha_ntp_now(), p->live.last_ts, h->cfg->replay_window_s) < 0) {
+		h->n.drop_replay++;
+		return;
+	}
+	p->live.last_ts = m->ts;
+	h->n.hb_rx++;
+	/* An authenticated packet from a new endpoint: the NAT rebound. */
+	p->peer = *from;
+	if (m->flags & MH_HB_R) {
+		mhtun_live_answer(&p->live, m->hb_seq, now_ms);
+		if (ha_cache_pick(mn))
+			log_info("mn %s: downlink on BID %u", mn->name,
+				 mn->active >= 0 ? mn->paths[mn->active].bid : 0);
+		return;
+	}
+	memset(&r, 0, sizeof(r));
+	r.type = MH_TYPE_HB;
+	r.flags = MH_HB_R;
+	r.hb_seq = m->hb_seq;
+	r.n_bids = 1;
+	r.bids[0].bid = p->bid;
+	if (ha_send_mh(h, mn, &r, from) == 0)
+		h->n.hb_tx++;
+}
+
+static void ha_signal(struct ha_ctx *h, const struct mhtun_pkt *t,
+		      const struct sockaddr_in6 *from, long long now_ms)
+{
+	struct ha_mn *mn;
+	struct mh_msg m;
+
+	if (memcmp(t->dst, &h->cfg->address, 16) != 0 || mh_parse(t->mh, t->mh_len, &m) < 0) {
+		h->n.drop_malformed++;
+		return;
+	}
+	mn = ha_mn_by_hoa(h, t->src);
+	if (!mn) {
+		h->n.drop_unknown_mn++;
+		return;
+	}
+	/* Nothing unauthenticated is acted on, not even with an error. */
+	if (!m.has_ts || m.spi != mn->spi ||
+	    mhtun_verify(mn->key, mn->key_len, t->src, t->dst, t->mh, t->mh_len, m.auth,
+			 m.auth_covered, m.has_auth) < 0) {
+		h->n.drop_auth++;
+		if (log_ratelimit_ok(&ha_rl, NULL))
+			log_warn("mn %s: unauthenticated MH type %u dropped", mn->name, m.type);
+		return;
+	}
+	if (m.type == MH_TYPE_BU)
+		ha_bu(h, mn, &m, from, now_ms);
+	else if (m.type == MH_TYPE_HB)
+		ha_heartbeat(h, mn, &m, from, now_ms);
+	else
+		h->n.drop_malformed++;
+}
+
+void ha_udp_input(struct ha_ctx *h, const uint8_t *p, size_t len,
+		  const struct sockaddr_in6 *from, long long now_ms)
+{
+	struct mhtun_pkt t;
+	struct ha_mn *mn;
+
+	h->n.udp_rx++;
+	if (mhtun_parse(p, len, &t) < 0) {
+		h->n.drop_malformed++;
+		return;
+	}
+	if (t.kind == MHTUN_SIGNAL) {
+		ha_signal(h, &t, from, now_ms);
+		return;
+	}
+	/* Data: accepted only from an endpoint registered for the home
+	 * address it claims as source (the tunnel's ingress filter). */
+	mn = t.kind == MHTUN_DATA6 ? ha_mn_by_hoa(h, t.src) : NULL;
+	for (size_t i = 0; mn && i < mn->n_paths; i++) {
+		if (!ha_same_peer(&mn->paths[i].peer, from))
+			continue;
+		mn->paths[i].rx_packets++;
+		if (write(h->tun, p, len) == (ssize_t)len)
+			h->n.tun_tx++;
+		return;
+	}
+	h->n.drop_spoofed++;
+}
+
+struct ha_path *ha_tun_route(struct ha_ctx *h, const uint8_t *p, size_t len)
+{
+	struct ha_mn *mn;
+
+	h->n.tun_rx++;
+	if (len < 40 || p[0] >> 4 != 6) {
+		h->n.drop_no_binding++;
+		return NULL;
+	}
+	mn = ha_mn_by_hoa(h, p + 24);
+	if (!mn || mn->active < 0) {
+		h->n.drop_no_binding++;
+		return NULL;
+	}
+	return &mn->paths[mn->active];
+}
+
+void ha_tick(struct ha_ctx *h, long long now_ms)
+{
+	for (size_t i = 0; i < h->cfg->n_mns; i++) {
+		struct ha_mn *mn = &h->cfg->mns[i];
+
+		ha_cache_expire(mn, now_ms);
+		for (size_t k = 0; k < mn->n_paths; k++) {
+			struct ha_path *p = &mn->paths[k];
+			struct mh_msg m;
+
+			memset(&m, 0, sizeof(m));
+			m.type = MH_TYPE_HB;
+			m.hb_seq = ++h->hb_seq;
+			m.n_bids = 1;
+			m.bids[0].bid = p->bid;
+			mhtun_live_sent(&p->live, m.hb_seq, now_ms, h->cfg->hb_misses);
+			if (ha_send_mh(h, mn, &m, &p->peer) == 0)
+				h->n.hb_tx++;
+		}
+		if (ha_cache_pick(mn))
+			log_info("mn %s: downlink %s BID %u", mn->name,
+				 mn->active >= 0 ? "on" : "lost, was",
+				 mn->active >= 0 ? mn->paths[mn->active].bid : 0);
+	}
+}

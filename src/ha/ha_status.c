@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+/* mif-had's status: the binding cache and the counters as JSON. */
+#include <arpa/inet.h>
+#include <jansson.h>
+#include <string.h>
+
+#include "common/addr.h"
+#include "ha/ha.h"
+
+static json_t *ha_status_path(const struct ha_mn *mn, size_t i, long long now_ms)
+{
+	const struct ha_path *p = &mn->paths[i];
+	char peer[INET6_ADDRSTRLEN], coa[INET6_ADDRSTRLEN] = "";
+	struct in6_addr c;
+
+	addr_ntop(&p->peer.sin6_addr, peer, sizeof(peer));
+	if (p->coa_family == 6) {
+		memcpy(&c, p->coa, 16);
+		addr_ntop(&c, coa, sizeof(coa));
+	} else if (p->coa_family == 4) {
+		inet_ntop(AF_INET, p->coa, coa, sizeof(coa));
+	}
+	return json_pack("{s:i, s:i, s:s, s:s, s:i, s:s, s:b, s:i, s:i, s:I, s:I, s:I, s:I}",
+			 "bid", p->bid, "priority", p->pri, "coa", coa, "peer", peer,
+			 "port", ntohs(p->peer.sin6_port),
+			 "state", p->live.alive ? "alive" : "dead", "downlink", (int)i == mn->active,
+			 "misses", p->live.misses, "rtt_us", p->live.rtt_us,
+			 "last_heartbeat_ms_ago",
+			 (json_int_t)(p->live.answer_ms ? now_ms - p->live.answer_ms : -1),
+			 "lifetime_s", (json_int_t)((p->expires_ms - now_ms) / 1000),
+			 "tx_packets", (json_int_t)p->tx_packets,
+			 "rx_packets", (json_int_t)p->rx_packets);
+}
+
+static json_t *ha_status_mn(const struct ha_mn *mn, long long now_ms)
+{
+	char hoa[INET6_ADDRSTRLEN];
+	json_t *paths = json_array();
+
+	for (size_t i = 0; paths && i < mn->n_paths; i++)
+		json_array_append_new(paths, ha_status_path(mn, i, now_ms));
+	addr_ntop(&mn->hoa, hoa, sizeof(hoa));
+	return json_pack("{s:s, s:s, s:i, s:o, s:I, s:I, s:I}", "name", mn->name,
+			 "hoa", hoa, "spi", (json_int_t)mn->spi, "bindings", paths,
+			 "bu_accepted", (json_int_t)mn->bu_ok,
+			 "bu_refused", (json_int_t)mn->bu_rejected,
+			 "downlink_switches", (json_int_t)mn->switches);
+}
+
+char *ha_status_json(const struct ha_ctx *h, long long now_ms)
+{
+	const struct ha_counters *n = &h->n;
+	json_t *mns = json_array(), *root;
+	char *s;
+
+	for (size_t i = 0; mns && i < h->cfg->n_mns; i++)
+		json_array_append_new(mns, ha_status_mn(&h->cfg->mns[i], now_ms));
+	root = json_pack("{s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}",
+			 "mobile_nodes", mns, "counters",
+			 "udp_rx", (json_int_t)n->udp_rx, "udp_tx", (json_int_t)n->udp_tx,
+			 "tun_rx", (json_int_t)n->tun_rx, "tun_tx", (json_int_t)n->tun_tx,
+			 "drop_malformed", (json_int_t)n->drop_malformed,
+			 "drop_unknown_mn", (json_int_t)n->drop_unknown_mn,
+			 "drop_auth", (json_int_t)n->drop_auth,
+			 "drop_replay", (json_int_t)n->drop_replay,
+			 "drop_spoofed", (json_int_t)n->drop_spoofed,
+			 "drop_no_binding", (json_int_t)n->drop_no_binding,
+			 "heartbeats_rx", (json_int_t)n->hb_rx,
+			 "heartbeats_tx", (json_int_t)n->hb_tx, "ba_tx", (json_int_t)n->ba_tx);
+	if (!root)
+		return NULL;
+	s = json_dumps(root, JSON_COMPACT);
+	json_decref(root);
+	return s;
+}

@@ -1,0 +1,329 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mif-had: the home agent of mif's user-space Mobile IPv6 (mif-had(8)).
+ * It owns the home prefix on a TUN device, speaks Mobility Header
+ * messages inside RFC 5555-style UDP encapsulation with the mobile nodes
+ * of its configuration file, and forwards between the tunnel and the
+ * correspondents through the kernel's routing. One thread, one poll loop.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <net/if.h>
+#include <grp.h>
+#include <poll.h>
+#include <pwd.h>
+#include <sys/prctl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "common/clock.h"
+#include "common/log.h"
+#include "common/unixsock.h"
+#include "ha/ha.h"
+#include "netlink/netlink.h"
+
+#define HA_TUN_MTU 1400 /* 1500 less outer IPv6 (40) + UDP (8), with room */
+
+static volatile sig_atomic_t ha_stop;
+
+static void ha_on_signal(int sig)
+{
+	(void)sig;
+	ha_stop = 1;
+}
+
+static int ha_open_udp(const struct ha_config *c)
+{
+	struct sockaddr_in6 sa;
+	int fd, off = 0, on = 1;
+
+	fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	/* Dual-stack: IPv4 care-of addresses arrive as v4-mapped. */
+	(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
+	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	memset(&sa, 0, sizeof(sa));
+	sa.sin6_family = AF_INET6;
+	sa.sin6_addr = c->listen;
+	sa.sin6_port = htons(c->port);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int r = -errno;
+
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+static int ha_open_tun(struct ha_config *c, int *ret_fd)
+{
+	char name[16];
+	int fd, r, ifindex;
+
+	r = tun_open(c->tun, 0, &fd, name);
+	if (r < 0)
+		return r;
+	r = tun_set_up(name, HA_TUN_MTU);
+	ifindex = (int)if_nametoindex(name);
+	if (!r && ifindex <= 0)
+		r = -ENODEV;
+	/* The home prefix lives behind the tunnel (RFC 6275 10.4.5 in user
+	 * space: the kernel routes it to us, we route it to the MN). */
+	if (!r)
+		r = netlink_route_dev(true, AF_INET6, c->home_prefix.s6_addr, c->home_plen,
+				      ifindex, 254);
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	*ret_fd = fd;
+	return 0;
+}
+
+/* Everything that needs root is done (TUN, route, sockets, keys): go on
+ * as an unprivileged user with no way back (no_new_privs). */
+static int ha_drop_privileges(const char *user)
+{
+	struct passwd *pw;
+
+	if (strcmp(user, "root") == 0 || getuid() != 0)
+		return 0;
+	pw = getpwnam(user);
+	if (!pw)
+		return -ENOENT;
+	if (setgroups(0, NULL) < 0 || setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0)
+		return -errno;
+	if (setuid(0) == 0)
+		return -EPERM;  /* the drop did not hold */
+	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ? -errno : 0;
+}
+
+static void ha_serve_status(struct ha_ctx *h)
+{
+	int fd = accept4(h->ctl, NULL, NULL, SOCK_CLOEXEC);
+	char *s;
+
+	if (fd < 0)
+		return;
+	s = ha_status_json(h, clock_mono_ms());
+	if (s) {
+		/* A short answer to a local reader; a blocked reader loses it. */
+		(void)send(fd, s, strlen(s), MSG_DONTWAIT | MSG_NOSIGNAL);
+		(void)send(fd, "\n", 1, MSG_DONTWAIT | MSG_NOSIGNAL);
+	}
+	free(s);
+	close(fd);
+}
+
+static int ha_status_client(const char *path)
+{
+	struct sockaddr_un sa;
+	char buf[4096];
+	ssize_t n;
+	int fd;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return 2;
+	memcpy(sa.sun_path, path, strlen(path));
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		fprintf(stderr, "mif-had: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		fwrite(buf, 1, (size_t)n, stdout);
+	close(fd);
+	return 0;
+}
+
+#define HA_BATCH 32
+#define HA_PKT 2048     /* the TUN MTU is 1400; a larger datagram is cut */
+
+/* Up to HA_BATCH datagrams per system call (recvmmsg), 4 calls a wakeup. */
+static void ha_drain_udp(struct ha_ctx *h)
+{
+	static uint8_t buf[HA_BATCH][HA_PKT];
+	struct sockaddr_in6 from[HA_BATCH];
+	struct mmsghdr mm[HA_BATCH];
+	struct iovec iov[HA_BATCH];
+
+	for (int round = 0; round < 4; round++) {
+		int n;
+
+		for (int i = 0; i < HA_BATCH; i++) {
+			iov[i] = (struct iovec){ buf[i], HA_PKT };
+			mm[i].msg_hdr = (struct msghdr){ .msg_name = &from[i],
+				.msg_namelen = sizeof(from[i]), .msg_iov = &iov[i], .msg_iovlen = 1 };
+		}
+		n = recvmmsg(h->udp, mm, HA_BATCH, MSG_DONTWAIT, NULL);
+		if (n <= 0)
+			return;
+		for (int i = 0; i < n; i++) {
+			if (mm[i].msg_hdr.msg_namelen != sizeof(from[i]) ||
+			    from[i].sin6_family != AF_INET6 || (mm[i].msg_hdr.msg_flags & MSG_TRUNC)) {
+				h->n.drop_malformed++;
+				continue;
+			}
+			ha_udp_input(h, buf[i], mm[i].msg_len, &from[i], clock_mono_ms());
+		}
+		if (n < HA_BATCH)
+			return;
+	}
+}
+
+/* Read up to HA_BATCH packets from the TUN device (one read each: no
+ * offloads yet), then send them all with one sendmmsg. */
+static void ha_drain_tun(struct ha_ctx *h)
+{
+	static uint8_t buf[HA_BATCH][HA_PKT];
+	struct ha_path *path[HA_BATCH];
+	struct mmsghdr mm[HA_BATCH];
+	struct iovec iov[HA_BATCH];
+
+	for (int round = 0; round < 4; round++) {
+		int n = 0, k, sent;
+
+		for (k = 0; k < HA_BATCH; k++) {
+			ssize_t len = read(h->tun, buf[n], HA_PKT);
+
+			if (len <= 0)
+				break;
+			path[n] = ha_tun_route(h, buf[n], (size_t)len);
+			if (!path[n])
+				continue;
+			iov[n] = (struct iovec){ buf[n], (size_t)len };
+			mm[n].msg_hdr = (struct msghdr){ .msg_name = &path[n]->peer,
+				.msg_namelen = sizeof(path[n]->peer), .msg_iov = &iov[n],
+				.msg_iovlen = 1 };
+			n++;
+		}
+		sent = n ? sendmmsg(h->udp, mm, (unsigned)n, MSG_DONTWAIT) : 0;
+		for (int i = 0; i < sent; i++) {
+			path[i]->tx_packets++;
+			h->n.udp_tx++;
+		}
+		if (k < HA_BATCH)
+			return;
+	}
+}
+
+static int ha_run(struct ha_ctx *h)
+{
+	long long next = clock_mono_ms();
+
+	while (!ha_stop) {
+		struct pollfd p[3] = { { h->udp, POLLIN, 0 }, { h->tun, POLLIN, 0 },
+				       { h->ctl, POLLIN, 0 } };
+		long long now = clock_mono_ms();
+
+		if (now >= next) {
+			ha_tick(h, now);
+			next = now + h->cfg->hb_interval_ms;
+		}
+		if (poll(p, 3, (int)(next - now > 0 ? next - now : 0)) < 0 && errno != EINTR)
+			return -errno;
+		if (p[0].revents & POLLIN)
+			ha_drain_udp(h);
+		if (p[1].revents & POLLIN)
+			ha_drain_tun(h);
+		if (p[2].revents & POLLIN)
+			ha_serve_status(h);
+	}
+	return 0;
+}
+
+/* TUN device and route, sockets, then the unprivileged user. Logs what
+ * failed: the caller only exits. */
+static int ha_setup(struct ha_ctx *h)
+{
+	struct ha_config *cfg = h->cfg;
+	int r;
+
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGTERM, ha_on_signal);
+	signal(SIGINT, ha_on_signal);
+	if ((r = ha_open_tun(cfg, &h->tun)) < 0) {
+		log_err("tun %s: %s", cfg->tun, strerror(-r));
+		return r;
+	}
+	if ((h->udp = ha_open_udp(cfg)) < 0) {
+		log_err("udp port %u: %s", cfg->port, strerror(-h->udp));
+		return h->udp;
+	}
+	h->ctl = unixsock_listen(cfg->control, SOCK_STREAM);
+	if (h->ctl < 0) {
+		log_err("%s: %s", cfg->control, strerror(-h->ctl));
+		return h->ctl;
+	}
+	if ((r = ha_drop_privileges(cfg->user)) < 0) {
+		log_err("user %s: %s", cfg->user, strerror(-r));
+		return r;
+	}
+	log_info("home agent for %zu mobile node(s) on port %u, tun %s, user %s", cfg->n_mns,
+		 cfg->port, cfg->tun, cfg->user);
+	return 0;
+}
+
+static void ha_usage(FILE *f)
+{
+	fprintf(f, "usage: mif-had [-c FILE] [-v] [--status [-s SOCKET]]\n"
+		   "  -c, --config FILE   configuration (default %s/mif/had.conf)\n"
+		   "  -s, --socket PATH   status socket (default: the file's control=)\n"
+		   "      --status        print the binding cache and counters (JSON)\n"
+		   "  -v, --verbose       log debug messages\n", MIF_SYSCONFDIR);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "status", no_argument, NULL, 'S' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	const char *conf = MIF_SYSCONFDIR "/mif/had.conf", *sock = NULL;
+	static struct ha_config cfg;
+	struct ha_ctx h;
+	bool status = false;
+	int c, r, line = 0;
+	enum log_level lvl = LOG_LVL_INFO;
+
+	while ((c = getopt_long(argc, argv, "c:s:vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': conf = optarg; break;
+		case 's': sock = optarg; break;
+		case 'S': status = true; break;
+		case 'v': lvl = LOG_LVL_DEBUG; break;
+		case 'h': ha_usage(stdout); return 0;
+		default: ha_usage(stderr); return 2;
+		}
+	}
+	if (status && sock)
+		return ha_status_client(sock);
+	log_init("mif-had", lvl, true);
+	r = ha_config_load(conf, &cfg, &line);
+	if (r < 0) {
+		log_err("%s:%d: %s", conf, line, strerror(-r));
+		return 1;
+	}
+	if (status)
+		return ha_status_client(cfg.control);
+	memset(&h, 0, sizeof(h));
+	h.cfg = &cfg;
+	if (ha_setup(&h) < 0)
+		return 1;
+	r = ha_run(&h);
+	unlink(cfg.control);
+	return r < 0 ? 1 : 0;
+}

@@ -1,0 +1,429 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mif-mn: drives the mobile-node logic (src/daemon/mobility/mn.c) with
+ * real sockets for the world tests, until mifd hosts the role. It attaches
+ * to a TUN device that holds the home address (the test makes it), opens
+ * one UDP socket per care-of address bound to that address and to its
+ * interface (SO_BINDTODEVICE: each outer packet leaves through the network
+ * that owns its source), registers every path in one bulk Binding Update,
+ * sends heartbeats on every path, moves the uplink at once on loss of
+ * carrier (rtnetlink) or when heartbeats fail, and re-registers so the
+ * home agent's downlink follows. Status as JSON in --status FILE.
+ *
+ *   mif-mn --hoa A --ha A --ha6 A [--ha4 A] --spi N --key-file F --tun NAME
+ *          --path IFNAME,COA,PRI [--path ...] [--port P] [--interval MS]
+ *          [--misses N] --status FILE
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/clock.h"
+#include "common/keyfile.h"
+#include "daemon/mobility/mn.h"
+#include "netlink/netlink.h"
+#include "proto/nl.h"
+
+#ifndef IFF_LOWER_UP
+#define IFF_LOWER_UP 0x10000 /* linux/if.h: carrier (RFC 2863 lower layer up) */
+#endif
+
+struct mnt {
+	struct mn_state mn;
+	int fd[MH_MAX_BIDS];
+	int ifindex[MH_MAX_BIDS];
+	char ifname[MH_MAX_BIDS][IFNAMSIZ];
+	struct sockaddr_storage ha_ep[MH_MAX_BIDS];
+	socklen_t ha_len[MH_MAX_BIDS];
+	int tun;
+	struct mnl_socket *nl;
+	const char *status;
+	const char *dump_bu;    /* each BU sent, for the replay test */
+	unsigned interval;
+	uint64_t tun_rx, tun_tx, send_err;
+};
+
+static volatile sig_atomic_t stop;
+
+static void on_sig(int s)
+{
+	(void)s;
+	stop = 1;
+}
+
+static uint64_t ntp_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((uint64_t)ts.tv_sec + 2208988800ull) << 32 |
+	       (((uint64_t)ts.tv_nsec << 32) / 1000000000ull);
+}
+
+static int send_path(struct mnt *t, size_t i, const uint8_t *p, size_t len)
+{
+	if (sendto(t->fd[i], p, len, MSG_DONTWAIT, (struct sockaddr *)&t->ha_ep[i],
+		   t->ha_len[i]) == (ssize_t)len) {
+		t->mn.paths[i].tx_packets++;
+		return 0;
+	}
+	t->send_err++;
+	fprintf(stderr, "mif-mn: send on %s: %s\n", t->ifname[i], strerror(errno));
+	if (errno == ENETDOWN || errno == ENETUNREACH || errno == EADDRNOTAVAIL)
+		t->mn.paths[i].link_up = false;
+	return -errno;
+}
+
+static void send_bu(struct mnt *t)
+{
+	uint8_t pkt[1024];
+	size_t len;
+	int via = t->mn.uplink;
+
+	/* Without an uplink, try every path with a link. */
+	if (mn_build_bu(&t->mn, ntp_now(), clock_mono_ms(), pkt, sizeof(pkt), &len) < 0)
+		return;
+	if (t->dump_bu) {
+		FILE *f = fopen(t->dump_bu, "w");
+
+		if (f) {
+			fwrite(pkt, 1, len, f);
+			fclose(f);
+		}
+	}
+	for (size_t i = 0; i < t->mn.n_paths; i++)
+		if ((via >= 0 && (size_t)via == i) || (via < 0 && t->mn.paths[i].link_up))
+			(void)send_path(t, i, pkt, len);
+}
+
+static void failover(struct mnt *t)
+{
+	if (mn_pick(&t->mn)) {
+		fprintf(stderr, "mif-mn: %lld uplink now %s;", clock_mono_ms(),
+			t->mn.uplink >= 0 ? t->ifname[t->mn.uplink] : "none");
+		for (size_t i = 0; i < t->mn.n_paths; i++)
+			fprintf(stderr, " %s link %d alive %d misses %u", t->ifname[i],
+				t->mn.paths[i].link_up, t->mn.paths[i].live.alive,
+				t->mn.paths[i].live.misses);
+		fprintf(stderr, " (send errors %llu)\n", (unsigned long long)t->send_err);
+		send_bu(t);
+	}
+}
+
+static void write_status(struct mnt *t)
+{
+	char tmp[512];
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", t->status);
+	f = fopen(tmp, "w");
+	if (!f)
+		return;
+	fprintf(f, "{\"uplink\":\"%s\",\"registered\":%s,\"bu_sent\":%llu,\"ba_ok\":%llu,"
+		   "\"switches\":%llu,\"drop_auth\":%llu,\"drop_replay\":%llu,\"tun_rx\":%llu,"
+		   "\"tun_tx\":%llu,\"paths\":[",
+		t->mn.uplink >= 0 ? t->ifname[t->mn.uplink] : "",
+		t->mn.registered_ms ? "true" : "false",
+		(unsigned long long)t->mn.bu_sent, (unsigned long long)t->mn.ba_ok,
+		(unsigned long long)t->mn.switches, (unsigned long long)t->mn.drop_auth,
+		(unsigned long long)t->mn.drop_replay, (unsigned long long)t->tun_rx,
+		(unsigned long long)t->tun_tx);
+	for (size_t i = 0; i < t->mn.n_paths; i++) {
+		const struct mn_path *p = &t->mn.paths[i];
+
+		fprintf(f, "%s{\"bid\":%u,\"if\":\"%s\",\"link\":%s,\"alive\":%s,\"misses\":%u,"
+			   "\"rtt_us\":%u,\"tx\":%llu,\"rx\":%llu}", i ? "," : "", p->bid,
+			t->ifname[i], p->link_up ? "true" : "false",
+			p->live.alive ? "true" : "false", p->live.misses, p->live.rtt_us,
+			(unsigned long long)p->tx_packets, (unsigned long long)p->rx_packets);
+	}
+	fprintf(f, "]}\n");
+	fclose(f);
+	rename(tmp, t->status);
+}
+
+static void tick(struct mnt *t, long long now)
+{
+	uint8_t pkt[512];
+	size_t len;
+
+	for (size_t i = 0; i < t->mn.n_paths; i++)
+		if (mn_hb_wanted(&t->mn, i) &&
+		    mn_build_hb(&t->mn, i, ntp_now(), now, pkt, sizeof(pkt), &len) == 0)
+			(void)send_path(t, i, pkt, len);
+	failover(t);
+	if (mn_bu_due(&t->mn, now))
+		send_bu(t);
+	write_status(t);
+}
+
+static void on_udp(struct mnt *t, size_t i)
+{
+	uint8_t buf[65536], out[512];
+
+	for (int k = 0; k < 64; k++) {
+		size_t olen = 0;
+		ssize_t n = recv(t->fd[i], buf, sizeof(buf), MSG_DONTWAIT);
+		enum mn_action a;
+
+		if (n < 0)
+			return;
+		a = mn_input(&t->mn, i, buf, (size_t)n, ntp_now(), clock_mono_ms(), out,
+			     sizeof(out), &olen);
+		if (a == MN_DATA && write(t->tun, buf, (size_t)n) == n)
+			t->tun_tx++;
+		else if (a == MN_REPLY)
+			(void)send_path(t, i, out, olen);
+		else if (a == MN_REREGISTER) {
+			fprintf(stderr, "mif-mn: %s re-validated, uplink now %s\n", t->ifname[i],
+				t->ifname[t->mn.uplink]);
+			send_bu(t);
+		}
+	}
+}
+
+static void on_tun(struct mnt *t)
+{
+	uint8_t buf[65536];
+
+	for (int k = 0; k < 64; k++) {
+		ssize_t n = read(t->tun, buf, sizeof(buf));
+
+		if (n <= 0)
+			return;
+		t->tun_rx++;
+		if (t->mn.uplink >= 0 && send_path(t, (size_t)t->mn.uplink, buf, (size_t)n) < 0) {
+			/* The network went away under us: move now, resend. */
+			failover(t);
+			if (t->mn.uplink >= 0)
+				(void)send_path(t, (size_t)t->mn.uplink, buf, (size_t)n);
+		}
+	}
+}
+
+static int nl_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct mnt *t = data;
+	struct nl_link l;
+
+	if (nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK)
+		return MNL_CB_OK;
+	if (nl_parse_link(nlh, &l) < 0)
+		return MNL_CB_OK;
+	for (size_t i = 0; i < t->mn.n_paths; i++) {
+		bool up = nlh->nlmsg_type == RTM_NEWLINK && (l.flags & IFF_UP) &&
+			  (l.flags & IFF_LOWER_UP);
+
+		if (l.ifindex != t->ifindex[i] || up == t->mn.paths[i].link_up)
+			continue;
+		t->mn.paths[i].link_up = up;
+		/* A path that comes back is used only after a heartbeat
+		 * answer re-validates it. */
+		if (up)
+			t->mn.paths[i].live.alive = false;
+		fprintf(stderr, "mif-mn: %s carrier %s\n", t->ifname[i], up ? "up" : "down");
+	}
+	return MNL_CB_OK;
+}
+
+static void on_nl(struct mnt *t)
+{
+	uint8_t buf[16384];
+	ssize_t n;
+
+	while ((n = mnl_socket_recvfrom(t->nl, buf, sizeof(buf))) > 0)
+		mnl_cb_run(buf, (size_t)n, 0, 0, nl_cb, t);
+	failover(t);
+}
+
+static int open_path(struct mnt *t, size_t i, const char *spec, const struct in6_addr *ha6,
+		     const struct in_addr *ha4, bool has4, uint16_t port, uint8_t *pri)
+{
+	char buf[128], *coa, *p;
+	struct mn_path *mp = &t->mn.paths[i];
+	int fd, one = 1;
+
+	snprintf(buf, sizeof(buf), "%s", spec);
+	coa = strchr(buf, ',');
+	if (!coa)
+		return -EINVAL;
+	*coa++ = '\0';
+	p = strchr(coa, ',');
+	*pri = 0;
+	if (p) {
+		*p++ = '\0';
+		*pri = (uint8_t)atoi(p);
+	}
+	if (strlen(buf) >= IFNAMSIZ)
+		return -EINVAL;
+	memcpy(t->ifname[i], buf, strlen(buf) + 1);
+	t->ifindex[i] = (int)if_nametoindex(buf);
+	if (t->ifindex[i] <= 0)
+		return -ENODEV;
+	mp->bid = (uint16_t)(i + 1);
+	mp->pri = *pri;
+	mp->link_up = true;
+	mp->live.alive = true;  /* until heartbeats say otherwise */
+	if (inet_pton(AF_INET6, coa, mp->coa) == 1) {
+		struct sockaddr_in6 *sa = (struct sockaddr_in6 *)&t->ha_ep[i], b = { 0 };
+
+		mp->coa_family = 6;
+		sa->sin6_family = AF_INET6;
+		sa->sin6_addr = *ha6;
+		sa->sin6_port = htons(port);
+		t->ha_len[i] = sizeof(*sa);
+		b.sin6_family = AF_INET6;
+		memcpy(&b.sin6_addr, mp->coa, 16);
+		b.sin6_port = htons(port);
+		fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		if (fd < 0)
+			return -errno;
+		(void)setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, buf, (socklen_t)strlen(buf));
+		(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (bind(fd, (struct sockaddr *)&b, sizeof(b)) < 0)
+			return -errno;
+	} else if (has4 && inet_pton(AF_INET, coa, mp->coa) == 1) {
+		struct sockaddr_in *sa = (struct sockaddr_in *)&t->ha_ep[i], b = { 0 };
+
+		mp->coa_family = 4;
+		sa->sin_family = AF_INET;
+		sa->sin_addr = *ha4;
+		sa->sin_port = htons(port);
+		t->ha_len[i] = sizeof(*sa);
+		b.sin_family = AF_INET;
+		memcpy(&b.sin_addr, mp->coa, 4);
+		b.sin_port = htons(port);
+		fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		if (fd < 0)
+			return -errno;
+		(void)setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, buf, (socklen_t)strlen(buf));
+		(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (bind(fd, (struct sockaddr *)&b, sizeof(b)) < 0)
+			return -errno;
+	} else {
+		return -EINVAL;
+	}
+	t->fd[i] = fd;
+	return 0;
+}
+
+static void run(struct mnt *t)
+{
+	long long next = clock_mono_ms();
+
+	send_bu(t);
+	while (!stop) {
+		struct pollfd p[MH_MAX_BIDS + 2];
+		size_t n = t->mn.n_paths;
+		long long now = clock_mono_ms();
+
+		if (now >= next) {
+			tick(t, now);
+			next = now + t->interval;
+		}
+		for (size_t i = 0; i < n; i++)
+			p[i] = (struct pollfd){ t->fd[i], POLLIN, 0 };
+		p[n] = (struct pollfd){ t->tun, POLLIN, 0 };
+		p[n + 1] = (struct pollfd){ mnl_socket_get_fd(t->nl), POLLIN, 0 };
+		if (poll(p, n + 2, (int)(next > now ? next - now : 0)) < 0 && errno != EINTR)
+			return;
+		for (size_t i = 0; i < n; i++)
+			if (p[i].revents & POLLIN)
+				on_udp(t, i);
+		if (p[n].revents & POLLIN)
+			on_tun(t);
+		if (p[n + 1].revents & POLLIN)
+			on_nl(t);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option o[] = {
+		{ "hoa", 1, NULL, 'H' }, { "ha", 1, NULL, 'A' }, { "ha6", 1, NULL, '6' },
+		{ "ha4", 1, NULL, '4' }, { "spi", 1, NULL, 'S' }, { "key-file", 1, NULL, 'k' },
+		{ "tun", 1, NULL, 't' }, { "path", 1, NULL, 'p' }, { "port", 1, NULL, 'P' },
+		{ "interval", 1, NULL, 'i' }, { "misses", 1, NULL, 'm' },
+		{ "status", 1, NULL, 's' }, { "dump-bu", 1, NULL, 'D' }, { 0, 0, 0, 0 },
+	};
+	static struct mnt t;
+	const char *paths[MH_MAX_BIDS], *tun = NULL, *key = NULL;
+	struct in6_addr ha6 = IN6ADDR_ANY_INIT;
+	struct in_addr ha4 = { 0 };
+	bool has4 = false;
+	size_t np = 0;
+	uint16_t port = MH_UDP_PORT;
+	char name[16];
+	int c, r;
+
+	t.interval = 100;
+	t.mn.hb_misses = 3;
+	t.mn.replay_window_s = 7;
+	t.mn.lifetime = 150;    /* 600 s */
+	t.mn.uplink = -1;
+	while ((c = getopt_long(argc, argv, "", o, NULL)) != -1) {
+		switch (c) {
+		case 'H': if (inet_pton(AF_INET6, optarg, &t.mn.hoa) != 1) return 2; break;
+		case 'A': if (inet_pton(AF_INET6, optarg, &t.mn.ha) != 1) return 2; break;
+		case '6': if (inet_pton(AF_INET6, optarg, &ha6) != 1) return 2; break;
+		case '4': if (inet_pton(AF_INET, optarg, &ha4) != 1) return 2; has4 = true; break;
+		case 'S': t.mn.spi = (uint32_t)strtoul(optarg, NULL, 10); break;
+		case 'k': key = optarg; break;
+		case 't': tun = optarg; break;
+		case 'p': if (np == MH_MAX_BIDS) return 2; paths[np++] = optarg; break;
+		case 'P': port = (uint16_t)atoi(optarg); break;
+		case 'i': t.interval = (unsigned)atoi(optarg); break;
+		case 'm': t.mn.hb_misses = (unsigned)atoi(optarg); break;
+		case 's': t.status = optarg; break;
+		case 'D': t.dump_bu = optarg; break;
+		default: return 2;
+		}
+	}
+	if (!tun || !key || !t.status || np == 0 || t.interval < 10) {
+		fprintf(stderr, "mif-mn: --tun, --key-file, --status and --path are needed\n");
+		return 2;
+	}
+	if ((r = keyfile_read(key, t.mn.key, sizeof(t.mn.key), &t.mn.key_len)) < 0) {
+		fprintf(stderr, "mif-mn: %s: %s\n", key, strerror(-r));
+		return 1;
+	}
+	for (size_t i = 0; i < np; i++) {
+		uint8_t pri;
+
+		if ((r = open_path(&t, i, paths[i], &ha6, &ha4, has4, port, &pri)) < 0) {
+			fprintf(stderr, "mif-mn: path %s: %s\n", paths[i], strerror(-r));
+			return 1;
+		}
+		t.mn.n_paths++;
+	}
+	if ((r = tun_open(tun, 0, &t.tun, name)) < 0 ||
+	    (r = netlink_open(RTMGRP_LINK, 1 << 20, &t.nl)) < 0) {
+		fprintf(stderr, "mif-mn: %s: %s\n", tun, strerror(-r));
+		return 1;
+	}
+	mn_pick(&t.mn);
+	signal(SIGTERM, on_sig);
+	signal(SIGINT, on_sig);
+	run(&t);
+	/* A clean stop deregisters every BID, through every live link. */
+	{
+		uint8_t pkt[1024];
+		size_t len;
+
+		if (mn_build_dereg(&t.mn, ntp_now(), clock_mono_ms(), pkt, sizeof(pkt), &len) == 0)
+			for (size_t i = 0; i < t.mn.n_paths; i++)
+				if (t.mn.paths[i].link_up)
+					(void)send_path(&t, i, pkt, len);
+	}
+	return 0;
+}

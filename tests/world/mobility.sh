@@ -1,0 +1,181 @@
+# shellcheck shell=bash
+# SPDX-License-Identifier: MIT
+# tests/world/mobility.sh: the mobility world of test-mobility.sh and
+# bench/mobility.sh, after lib.sh:
+#
+#   mn eth1 -- r1 -- core -- ha        cn: 2001:db8:c::2
+#   mn eth2 -- r2 --/ |  \-- cn, atk
+#   mn eth3 -- r3 ----/     (r3: IPv4 only, NAT to the core)
+#
+# Each IPv6 access router drops sources not its own (BCP 38, nftables); r3
+# masquerades 192.168.3.0/24 behind 198.51.100.3. The home agent listens on
+# 2001:db8:f::1 and 203.0.113.1, port 4191. mob_world
+# builds it, starts mif-had in ha and tests/tools/mif-mn in mn (the mobile
+# node's logic, src/daemon/mobility/mn.c, with real sockets), and waits for
+# both bindings. had_status prints the home agent's status.
+
+mob_world() {
+	B=${MESON_BUILD_ROOT:-$(dirname "$0")/../../build-dev}
+	HAD=${MIF_HAD:-$B/src/ha/mif-had}
+	MN=${MIF_MN:-$B/tests/tools/mif-mn}
+	MHSEND=${MIF_MH_SEND:-$B/tests/tools/mif-mh-send}
+	for x in "$HAD" "$MN" "$MHSEND"; do
+		[ -x "$x" ] || { echo "FAIL: missing $x" >&2; exit 1; }
+	done
+
+	HOA=2001:db8:100::10
+	HA_IN=2001:db8:100::1
+	HA=2001:db8:f::1
+	KEY=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff
+
+	world_host mn
+	world_router r1
+	world_router r2
+	world_router core
+	world_router ha
+	world_host cn
+	world_host atk
+	world_link mn eth1 r1 eth0
+	world_link mn eth2 r2 eth0
+	world_link r1 eth1 core r1
+	world_link r2 eth1 core r2
+	world_link ha eth0 core ha
+	world_link cn eth0 core cn
+	world_link atk eth0 core atk
+	world_router r3
+	world_link mn eth3 r3 eth0
+	world_link r3 eth1 core r3
+
+	world_addr mn eth1 2001:db8:1::10/64
+	world_addr mn eth2 2001:db8:2::10/64
+	world_addr r1 eth0 2001:db8:1::1/64
+	world_addr r2 eth0 2001:db8:2::1/64
+	world_addr r1 eth1 2001:db8:e1::2/64
+	world_addr core r1 2001:db8:e1::1/64
+	world_addr r2 eth1 2001:db8:e2::2/64
+	world_addr core r2 2001:db8:e2::1/64
+	world_addr ha eth0 2001:db8:f::1/64
+	world_addr core ha 2001:db8:f::2/64
+	world_addr cn eth0 2001:db8:c::2/64
+	world_addr core cn 2001:db8:c::1/64
+	world_addr atk eth0 2001:db8:a::2/64
+	world_addr core atk 2001:db8:a::1/64
+
+	# The IPv4-only access network behind NAT, and the core's IPv4 side.
+	world_sysctl r3 net.ipv4.ip_forward=1
+	world_sysctl core net.ipv4.ip_forward=1
+	ip -n "$(world_ns mn)" addr add 192.168.3.10/24 dev eth3
+	ip -n "$(world_ns r3)" addr add 192.168.3.1/24 dev eth0
+	ip -n "$(world_ns r3)" addr add 198.51.100.3/24 dev eth1
+	ip -n "$(world_ns core)" addr add 198.51.100.1/24 dev r3
+	ip -n "$(world_ns core)" addr add 203.0.113.2/24 dev ha
+	ip -n "$(world_ns ha)" addr add 203.0.113.1/24 dev eth0
+	ip -n "$(world_ns r3)" route add default via 198.51.100.1
+	ip -n "$(world_ns ha)" route add default via 203.0.113.2
+	ip -n "$(world_ns mn)" route add default via 192.168.3.1 dev eth3
+	world_exec r3 nft -f - <<-NFT || world_fail "nft on r3"
+	table ip nat {
+		chain post {
+			type nat hook postrouting priority 100; policy accept;
+			oifname "eth1" masquerade
+		}
+	}
+	NFT
+	ip -n "$(world_ns r1)" -6 route add default via 2001:db8:e1::1
+	ip -n "$(world_ns r2)" -6 route add default via 2001:db8:e2::1
+	ip -n "$(world_ns core)" -6 route add 2001:db8:1::/64 via 2001:db8:e1::2
+	ip -n "$(world_ns core)" -6 route add 2001:db8:2::/64 via 2001:db8:e2::2
+	ip -n "$(world_ns core)" -6 route add 2001:db8:100::/64 via 2001:db8:f::1
+	ip -n "$(world_ns ha)" -6 route add default via 2001:db8:f::2
+	ip -n "$(world_ns cn)" -6 route add default via 2001:db8:c::1
+	ip -n "$(world_ns atk)" -6 route add default via 2001:db8:a::1
+	# The mobile node: a default route per access network (the care-of
+	# sockets are bound to their interface), the correspondent via the tunnel.
+	ip -n "$(world_ns mn)" -6 route add default via 2001:db8:1::1 dev eth1 metric 100
+	ip -n "$(world_ns mn)" -6 route add default via 2001:db8:2::1 dev eth2 metric 200
+	# Traffic from a care-of address leaves through its own network, as
+	# mifd's RFC 8028 rules do (the bench's plain-kernel baseline uses it).
+	ip -n "$(world_ns mn)" -6 rule add from 2001:db8:1::10 lookup 101
+	ip -n "$(world_ns mn)" -6 route add default via 2001:db8:1::1 dev eth1 table 101
+	ip -n "$(world_ns mn)" -6 rule add from 2001:db8:2::10 lookup 102
+	ip -n "$(world_ns mn)" -6 route add default via 2001:db8:2::1 dev eth2 table 102
+
+	# The access routers keep their addresses across a link down (IPv6 flushes
+	# them by default), as a router whose access link flaps does.
+	world_sysctl r1 net.ipv6.conf.eth0.keep_addr_on_down=1
+	world_sysctl r2 net.ipv6.conf.eth0.keep_addr_on_down=1
+
+	# BCP 38 on each access router: only its own prefix leaves the access link.
+	for r in 1 2; do
+		world_exec "r$r" nft -f - <<-NFT || world_fail "nft on r$r"
+	table inet bcp38 {
+		chain ingress_filter {
+			type filter hook forward priority 0; policy accept;
+			iifname "eth0" ip6 saddr != 2001:db8:$r::/64 counter drop
+		}
+	}
+	NFT
+	done
+
+	# Keys: root-only files.
+	umask 077
+	printf '%s\n' "$KEY" >"$WORLD_TMP/mn1.key"
+	cat >"$WORLD_TMP/had.conf" <<-EOF2
+	[ha]
+	address = $HA_IN
+	home_prefix = 2001:db8:100::/64
+	tun = mifha0
+	control = $WORLD_TMP/had.sock
+	heartbeat_interval_ms = 100
+	heartbeat_misses = 3
+
+	[mn phone]
+	hoa = $HOA
+	spi = 256
+	key_file = $WORLD_TMP/mn1.key
+	EOF2
+	umask 022
+
+	# A key file others can read is refused.
+	cp "$WORLD_TMP/mn1.key" "$WORLD_TMP/open.key"
+	chmod 644 "$WORLD_TMP/open.key"
+	sed "s|$WORLD_TMP/mn1.key|$WORLD_TMP/open.key|" "$WORLD_TMP/had.conf" >"$WORLD_TMP/open.conf"
+	if world_exec ha "$HAD" -c "$WORLD_TMP/open.conf" >"$WORLD_TMP/open.out" 2>&1; then
+		world_fail "mif-had started with a world-readable key file"
+	fi
+	world_assert "world-readable key refused" grep -q "Operation not permitted" "$WORLD_TMP/open.out"
+
+	world_bg ha had "$HAD" -c "$WORLD_TMP/had.conf"
+	HAD_PID=$WORLD_LAST_PID
+	world_wait_for "mif-had status socket" 10 test -S "$WORLD_TMP/had.sock"
+	had_status() { world_exec ha "$HAD" --status -s "$WORLD_TMP/had.sock"; }
+
+	ip -n "$(world_ns mn)" tuntap add mode tun name mifmn0
+	ip -n "$(world_ns mn)" link set mifmn0 mtu 1400 up
+	ip -n "$(world_ns mn)" addr add "$HOA/128" dev mifmn0 nodad
+	ip -n "$(world_ns mn)" -6 route add 2001:db8:c::/64 dev mifmn0 src "$HOA"
+	world_bg mn mn "$MN" --hoa "$HOA" --ha "$HA_IN" --ha6 "$HA" --ha4 203.0.113.1 --spi 256 \
+		--key-file "$WORLD_TMP/mn1.key" --tun mifmn0 --status "$WORLD_TMP/mn.json" \
+		--dump-bu "$WORLD_TMP/bu.bin" \
+		--path eth1,2001:db8:1::10,0 --path eth2,2001:db8:2::10,1 \
+		--path eth3,192.168.3.10,2
+
+	world_wait_for "three bindings alive, downlink on BID 1" 10 mob_all_alive
+	world_wait_for "MN registered, uplink eth1" 5 mob_uplink_is eth1
+}
+
+mob_all_alive() {
+	had_status | world_jq '.mobile_nodes[0].bindings | length == 3 and
+		all(.state == "alive") and (map(select(.downlink)) | .[0].bid == 1)'
+}
+
+# mob_uplink_is IF: the mobile node registered and sends through IF.
+mob_uplink_is() {
+	jq -e --arg i "$1" '.registered and .uplink == $i' "$WORLD_TMP/mn.json"
+}
+
+# mob_downlink_on BID: the home agent sends through BID.
+mob_downlink_on() {
+	had_status | world_jq --argjson b "$1" \
+		'.mobile_nodes[0].bindings | map(select(.downlink)) | .[0].bid == $b'
+}
