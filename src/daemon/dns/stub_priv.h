@@ -212,6 +212,16 @@ void stub_dot_detach(struct stub_att *a);
 void stub_dot_pvd_gone(struct stub *s, uint64_t handle);
 json_t *stub_dot_json(struct stub *s, const struct stub_pvd *p);
 void stub_tx_dot_answer(struct stub_att *a, const uint8_t *m, size_t len);
+/* stub_tx.c, for stub_tx_tls.c: the schedule's steps. */
+void stub_tx_arm(struct stub_tx *tx, uint64_t wait_ns);
+void stub_tx_log(struct stub_tx *tx, const struct stub_att *a);
+void stub_tx_next_pvd(struct stub_tx *tx);
+void stub_tx_enter_pvd(struct stub_tx *tx);
+void stub_tx_finish(struct stub_tx *tx, uint8_t *resp, size_t len, struct stub_pvd *p,
+		    const struct dns_upstream *up);
+/* stub_tx_tls.c: ask p over TLS if the profile and p say so; true if the
+ * PvD was dealt with (a query out, failed closed, or fell back). */
+bool stub_tx_tls(struct stub_tx *tx, struct stub_pvd *p);
 void stub_tx_dot_failed(struct stub_att *a, const char *why);
 
 /* stub_udp.c, stub_tcp.c, stub_net.c */

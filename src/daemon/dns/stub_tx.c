@@ -20,10 +20,8 @@
 #include "daemon/dns/stub_priv.h"
 
 static void stx_step(struct stub_tx *tx);
-static void stx_next_pvd(struct stub_tx *tx);
-static void stx_enter_pvd(struct stub_tx *tx);
 
-static void stx_arm(struct stub_tx *tx, uint64_t wait_ns)
+void stub_tx_arm(struct stub_tx *tx, uint64_t wait_ns)
 {
 	uint64_t now = stub_now_ns();
 	struct timeval tv;
@@ -51,7 +49,7 @@ static int stx_server_index(const struct stub_pvd *p, const struct dns_upstream 
 	return -1;
 }
 
-static void stx_log(struct stub_tx *tx, const struct stub_att *a)
+void stub_tx_log(struct stub_tx *tx, const struct stub_att *a)
 {
 	for (size_t i = 0; i < tx->n_att && i < STUB_MAX_ATTEMPTS; i++) {
 		if (tx->log[i].handle == a->handle && !memcmp(&tx->log[i].up.addr, &a->up.addr, 16) &&
@@ -127,7 +125,7 @@ static void stx_close_atts(struct stub_tx *tx, uint64_t handle)
 			continue;
 		}
 		stx_att_expire(tx->s, a, now);
-		stx_log(tx, a);
+		stub_tx_log(tx, a);
 		stub_att_free(a);
 	}
 }
@@ -157,7 +155,7 @@ void stub_tx_free(struct stub_tx *tx)
 
 /* Hand the answer to the client, then keep a copy (without OPT) in the
  * answering PvD's cache. */
-static void stx_finish(struct stub_tx *tx, uint8_t *resp, size_t len, struct stub_pvd *p,
+void stub_tx_finish(struct stub_tx *tx, uint8_t *resp, size_t len, struct stub_pvd *p,
 		       const struct dns_upstream *up)
 {
 	struct stub *s = tx->s;
@@ -334,144 +332,15 @@ static struct stub_pvd *stx_pvd(struct stub_tx *tx)
 		: NULL;
 }
 
-/*
- * DNS over TLS to the PvD's encrypted resolver tx->tls_i (RFC 7858): one
- * attempt, waiting until the client's deadline. 0 when sent; < 0 when it
- * could not be (then the profile decides: stx_tls_failed).
- */
-static int stx_dot_send(struct stub_tx *tx, struct stub_pvd *p, const char **why)
-{
-	struct stub *s = tx->s;
-	struct stub_att *a;
-	int r;
-
-	*why = "out of memory";
-	if (tx->n_att >= STUB_MAX_ATTEMPTS || !(a = calloc(1, sizeof(*a))))
-		return -ENOMEM;
-	*a = (struct stub_att){ .s = s, .tx = tx, .fd = -1, .handle = p->plan.handle,
-				.up = p->plan.tls[tx->tls_i].up, .id = stub_random16(s),
-				.sent_ns = stub_now_ns(), .res = STUB_RES_PENDING };
-	a->rto_ns = tx->deadline_ns > a->sent_ns ? tx->deadline_ns - a->sent_ns : 0;
-	dns_hdr_set_id(tx->query, a->id);
-	r = stub_dot_query(s, p, tx->tls_i, a, tx->query, tx->qlen, why);
-	if (r < 0) {
-		free(a);
-		return r;
-	}
-	LIST_INSERT_HEAD(&tx->atts, a, e);
-	tx->log[tx->n_att] = (struct stub_att_log){ a->handle, a->up, STUB_RES_PENDING };
-	tx->n_att++;
-	s->ctr.tls_queries++;
-	tx->step = tx->n_order = 0;
-	stx_arm(tx, UINT64_MAX / 2);
-	return 0;
-}
-
-/* TLS to every encrypted resolver of the PvD failed. RFC 8310 section 5:
- * strict fails closed (this PvD gives nothing; the reason goes to the
- * client of mifctl resolve and stays in mifctl dns); opportunistic falls
- * back to the PvD's clear-text servers, and says so. */
-static void stx_tls_failed(struct stub_tx *tx, struct stub_pvd *p, const char *why)
-{
-	struct stub *s = tx->s;
-	uint64_t now = stub_now_ns();
-
-	if (s->cfg.tls == STUB_TLS_STRICT) {
-		s->ctr.tls_strict_failed++;
-		snprintf(tx->tls_err, sizeof(tx->tls_err), "DNS over TLS to %.100s failed (strict): %.250s",
-			 p->plan.tls[0].adn, why);
-		/* From the loop: this may run inside stub_tx_start(), before
-		 * the caller knows where the answer goes. */
-		tx->tls_closed = true;
-		stx_arm(tx, 0);
-		return;
-	}
-	s->ctr.tls_fallbacks++;
-	if (!s->tls_logged_ns || now - s->tls_logged_ns >= 10000000000ull) {
-		s->tls_logged_ns = now;
-		log_warn("dns: PvD %s: DNS over TLS to %s failed (%s): asking in clear text "
-			 "(opportunistic; %llu so far)", p->plan.id, p->plan.tls[0].adn, why,
-			 (unsigned long long)s->ctr.tls_fallbacks);
-	}
-	tx->tls_skip = p->plan.handle;
-	stx_enter_pvd(tx);
-}
-
-/* Try the PvD's encrypted resolvers from tx->tls_i on: true if a query is
- * out, or the PvD was dealt with (failed closed, or fell back). */
-static bool stx_tls(struct stub_tx *tx, struct stub_pvd *p)
-{
-	const char *why = "no encrypted resolver";
-
-	if (tx->s->cfg.tls == STUB_TLS_OFF || !p->plan.n_tls || tx->tls_skip == p->plan.handle)
-		return false;
-	for (; tx->tls_i < p->plan.n_tls; tx->tls_i++)
-		if (stx_dot_send(tx, p, &why) == 0)
-			return true;
-	stx_tls_failed(tx, p, why);
-	return true;
-}
-
-void stub_tx_dot_failed(struct stub_att *a, const char *why)
-{
-	struct stub_tx *tx = a->tx;
-	struct stub_pvd *p = stub_pvd_by_handle(a->s, a->handle);
-	char w[320];
-
-	snprintf(w, sizeof(w), "%s", why);
-	a->res = STUB_RES_ERROR;
-	stx_log(tx, a);
-	stub_att_free(a);
-	evtimer_del(tx->timer);
-	if (!p) {
-		stx_next_pvd(tx);
-		return;
-	}
-	tx->tls_i++;
-	for (; tx->tls_i < p->plan.n_tls; tx->tls_i++) {
-		const char *why2;
-
-		if (stx_dot_send(tx, p, &why2) == 0)
-			return;
-	}
-	stx_tls_failed(tx, p, w);
-}
-
-void stub_tx_dot_answer(struct stub_att *a, const uint8_t *m, size_t len)
-{
-	struct stub_tx *tx = a->tx;
-	struct stub *s = a->s;
-	struct stub_pvd *p = stub_pvd_by_handle(s, a->handle);
-	uint8_t *copy;
-
-	/* RFC 5452 9.1 as for UDP: our ID (matched) and the question asked. */
-	if (!dns_answer_matches(m, len, a->id, &tx->q)) {
-		s->ctr.spoof_question++;
-		return;
-	}
-	if (!(copy = malloc(len)))
-		return;
-	memcpy(copy, m, len);
-	if (s->health_cb)
-		s->health_cb(s->health_ctx, a->handle, true);
-	s->ctr.tls_answers++;
-	a->res = STUB_RES_ANSWER;
-	stx_log(tx, a);
-	tx->answered_tcp = true;
-	/* Whatever the rcode: the encrypted resolver is the PvD's answer. */
-	stx_finish(tx, copy, len, p, &a->up);
-	free(copy);
-}
-
-static void stx_enter_pvd(struct stub_tx *tx)
+void stub_tx_enter_pvd(struct stub_tx *tx)
 {
 	struct stub_pvd *p = stx_pvd(tx);
 	uint64_t now = stub_now_ns();
 
-	if (p && stx_tls(tx, p))
+	if (p && stub_tx_tls(tx, p))
 		return;
 	if (!p || !p->plan.n_servers) {
-		stx_arm(tx, 0);
+		stub_tx_arm(tx, 0);
 		return;     /* stx_step moves on, from the loop */
 	}
 	tx->n_order = p->plan.n_servers;
@@ -495,7 +364,7 @@ static void stx_step(struct stub_tx *tx)
 	uint64_t wait = 0;
 
 	if (!p || tx->step > tx->n_order) {
-		stx_next_pvd(tx);
+		stub_tx_next_pvd(tx);
 		return;
 	}
 	if (tx->step < tx->n_order) {
@@ -518,7 +387,7 @@ static void stx_step(struct stub_tx *tx)
 		/* The PvD's own address is still being checked (DAD): wait
 		 * for it a while, then count the PvD as failed. */
 		if (!sent && waiting && tx->addr_waits++ < STUB_ADDR_WAITS) {
-			stx_arm(tx, STUB_ADDR_WAIT_MS * 1000000ull);
+			stub_tx_arm(tx, STUB_ADDR_WAIT_MS * 1000000ull);
 			return;
 		}
 		/* The last PvD to try: retransmitted early, but a late answer
@@ -528,10 +397,10 @@ static void stx_step(struct stub_tx *tx)
 			wait = UINT64_MAX / 2;
 	}
 	tx->step++;
-	stx_arm(tx, wait);
+	stub_tx_arm(tx, wait);
 }
 
-static void stx_next_pvd(struct stub_tx *tx)
+void stub_tx_next_pvd(struct stub_tx *tx)
 {
 	if (tx->pvd_i < tx->choice.n)
 		stx_close_atts(tx, tx->choice.pvd[tx->pvd_i]);
@@ -542,7 +411,7 @@ static void stx_next_pvd(struct stub_tx *tx)
 		return;
 	}
 	tx->s->ctr.fallbacks++;
-	stx_enter_pvd(tx);
+	stub_tx_enter_pvd(tx);
 }
 
 static void stx_timer_cb(evutil_socket_t fd, short what, void *arg)
@@ -556,7 +425,7 @@ static void stx_timer_cb(evutil_socket_t fd, short what, void *arg)
 	 * cached): wait the rest, so the schedule moves past a server only once
 	 * its RTO has passed by the clock stx_att_expire judges timeouts by. */
 	if (now < tx->step_due_ns) {
-		stx_arm(tx, tx->step_due_ns - now);
+		stub_tx_arm(tx, tx->step_due_ns - now);
 		return;
 	}
 	if (now >= tx->deadline_ns) {
@@ -565,11 +434,11 @@ static void stx_timer_cb(evutil_socket_t fd, short what, void *arg)
 	}
 	if (tx->tls_closed) {
 		tx->tls_closed = false;
-		stx_next_pvd(tx);
+		stub_tx_next_pvd(tx);
 		return;
 	}
 	if (!stx_pvd(tx)) {
-		stx_next_pvd(tx);
+		stub_tx_next_pvd(tx);
 		return;
 	}
 	stx_step(tx);
@@ -602,14 +471,14 @@ static void stx_server_failed(struct stub_tx *tx, struct stub_att *a, const uint
 			tx->last_fail_len = len;
 		}
 	}
-	stx_log(tx, a);
+	stub_tx_log(tx, a);
 	stub_att_free(a);
 	if (tx->step <= tx->n_order) {
 		evtimer_del(tx->timer);
 		stx_step(tx);
 	} else if (!stx_pending(tx)) {
 		evtimer_del(tx->timer);
-		stx_next_pvd(tx);
+		stub_tx_next_pvd(tx);
 	}
 }
 
@@ -635,7 +504,7 @@ static void stx_answer(struct stub_att *a, uint8_t *resp, size_t len, bool tcp)
 	}
 	if (!tcp && dns_hdr_tc(resp)) {
 		a->res = STUB_RES_TRUNCATED;
-		stx_log(tx, a);
+		stub_tx_log(tx, a);
 		stx_tcp_start(tx, a);
 		return;
 	}
@@ -648,9 +517,9 @@ static void stx_answer(struct stub_att *a, uint8_t *resp, size_t len, bool tcp)
 		return;
 	}
 	a->res = STUB_RES_ANSWER;
-	stx_log(tx, a);
+	stub_tx_log(tx, a);
 	tx->answered_tcp = tcp;
-	stx_finish(tx, resp, len, p, &a->up);
+	stub_tx_finish(tx, resp, len, p, &a->up);
 }
 
 /* RFC 5452 section 9.1: from the address and port asked, on this socket,
@@ -798,7 +667,7 @@ static void stx_tcp_start(struct stub_tx *tx, struct stub_att *a)
 	/* This server answered: wait for its TCP answer (it has its own
 	 * timeout) instead of moving on to other servers or PvDs. */
 	evtimer_del(tx->timer);
-	stx_arm(tx, (uint64_t)(tv.tv_sec + 1) * 1000000000ull);
+	stub_tx_arm(tx, (uint64_t)(tv.tv_sec + 1) * 1000000000ull);
 }
 
 struct stub_tx *stub_tx_start(struct stub *s, enum stub_client kind, const struct dns_question *q,
@@ -826,7 +695,7 @@ struct stub_tx *stub_tx_start(struct stub *s, enum stub_client kind, const struc
 	/* RFC 6840 section 5.7: a validating upstream sets AD only when the
 	 * query sets AD or DO. Always ask, so that a cached answer carries
 	 * the upstream's AD whichever client filled the cache; each client
-	 * gets AD only if it asked (stx_finish, dns_cache_get). */
+	 * gets AD only if it asked (stub_tx_finish, dns_cache_get). */
 	tx->client_ad = dns_hdr_ad(query);
 	dns_hdr_set_ad(tx->query, true);
 	tx->s = s;
@@ -844,7 +713,7 @@ struct stub_tx *stub_tx_start(struct stub *s, enum stub_client kind, const struc
 	s->n_tx++;
 	s->ctr.forwarded++;
 	/* Never answers from here: the caller records the client first. */
-	stx_enter_pvd(tx);
+	stub_tx_enter_pvd(tx);
 	return tx;
 }
 
@@ -857,7 +726,7 @@ void stub_tx_pvd_gone(struct stub *s, uint64_t handle)
 		stx_close_atts(tx, handle);
 		/* Its PvD is gone: move on from the loop, not from here. */
 		if (tx->pvd_i < tx->choice.n && tx->choice.pvd[tx->pvd_i] == handle)
-			stx_arm(tx, 0);
+			stub_tx_arm(tx, 0);
 	}
 	for (a = LIST_FIRST(&s->lingering); a; a = na) {
 		na = LIST_NEXT(a, e);
