@@ -36,6 +36,42 @@ static void ctl_dns_servers(json_t *p)
 	       ctl_int(cache, "misses"));
 }
 
+/* RFC 9463 encrypted resolvers the PvD announced, then the stub's DNS over
+ * TLS state for those it uses (alpn dot): profile, connection, whether the
+ * last handshake verified, and the last error. */
+static void ctl_dns_encrypted(json_t *p)
+{
+	json_t *v;
+	size_t i;
+	char a[256];
+
+	json_array_foreach(json_object_get(p, "encrypted"), i, v) {
+		json_t *lt = json_object_get(v, "lifetime");
+		char l[32] = "infinite";
+
+		if (!json_is_null(lt))
+			snprintf(l, sizeof(l), "%lld s", (long long)json_integer_value(lt));
+		ctl_join(json_object_get(v, "addresses"), NULL, a, sizeof(a));
+		printf("  encrypted resolver %s: priority %lld, alpn %s, port %lld, addresses %s; "
+		       "from %s, lifetime %s\n",
+		       ctl_str(v, "adn"), ctl_int(v, "priority"), ctl_str(v, "alpn"),
+		       ctl_int(v, "port"), a[0] ? a : "none (ADN only)", ctl_str(v, "source"),
+		       l);
+	}
+	json_array_foreach(json_object_get(p, "tls"), i, v) {
+		json_t *e = json_object_get(v, "last_error");
+
+		printf("  DNS over TLS to %s (%s port %lld): %s, %s, %s; %lld queries, %lld answers, "
+		       "%lld handshakes (%lld resumed), %lld failures%s%s\n", ctl_str(v, "adn"),
+		       ctl_str(v, "address"), ctl_int(v, "port"), ctl_str(v, "mode"),
+		       ctl_str(v, "state"), json_is_true(json_object_get(v, "verified")) ?
+		       "verified" : "not verified", ctl_int(v, "queries"), ctl_int(v, "answers"),
+		       ctl_int(v, "handshakes"), ctl_int(v, "resumptions"), ctl_int(v, "failures"),
+		       json_is_string(e) ? "; last error: " : "", json_is_string(e) ?
+		       json_string_value(e) : "");
+	}
+}
+
 static void ctl_dns_stub(json_t *st)
 {
 	json_t *sp = json_object_get(st, "spoofed");
@@ -88,6 +124,7 @@ static int ctl_dns_list(struct ctl *c)
 			ctl_join(json_object_get(p, "domains"), NULL, d, sizeof(d));
 			printf("%s\n  domains: %s\n", ctl_str(p, "pvd"), d);
 			ctl_dns_servers(p);
+			ctl_dns_encrypted(p);
 		}
 		ctl_dns_stub(json_object_get(r, "stub"));
 	}

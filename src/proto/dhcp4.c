@@ -516,6 +516,18 @@ static enum dhcp4_error dhcp4_opt_dnssel(struct dhcp4_msg *m, uint8_t code,
 	return DHCP4_OK;
 }
 
+/* RFC 9463 section 5.2: one or more DNR instances, the option possibly
+ * split (RFC 3396, concatenated by now). A malformed one drops the option
+ * (section 5.2: discarded), not the message. */
+static enum dhcp4_error dhcp4_opt_dnr(struct dhcp4_msg *m, uint8_t code, const uint8_t *p,
+				      size_t n)
+{
+	(void)code;
+	if (dnr_parse_dhcp4(p, n, m->dnr, DHCP4_MAX_DNR, &m->n_dnr) < 0)
+		m->ignored++;
+	return DHCP4_OK;
+}
+
 /* ---- Decoding ---- */
 
 static const struct dhcp4_opt_def dhcp4_opts[] = {
@@ -536,6 +548,7 @@ static const struct dhcp4_opt_def dhcp4_opts[] = {
 	{ DHCP4_OPT_SEARCH, DHCP4_VAR, 0, dhcp4_opt_search },
 	{ DHCP4_OPT_ROUTES, DHCP4_VAR, 0, dhcp4_opt_routes },
 	{ DHCP4_OPT_DNSSEL, DHCP4_VAR, 0, dhcp4_opt_dnssel },
+	{ DHCP4_OPT_V4_DNR, DHCP4_VAR, 0, dhcp4_opt_dnr },
 };
 
 /* Length rules before decoding. Fixed-size options and address lists

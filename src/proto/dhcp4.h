@@ -11,7 +11,7 @@
  * 53 message type, 54 server identifier, 56 message, 58 T1, 59 T2,
  * 119 domain search (RFC 3397, compressed names), 121 classless static
  * routes (RFC 3442), 114 captive portal URI (RFC 8910), 146 RDNSS
- * selection (RFC 6731 section 4.3). Options that appear several times are
+ * selection (RFC 6731 section 4.3), 162 encrypted DNS (RFC 9463 5.2). Options that appear several times are
  * concatenated before parsing (RFC 3396).
  */
 #ifndef MIF_PROTO_DHCP4_H
@@ -24,6 +24,7 @@
 
 #include "common/buf.h"
 #include "proto/dname.h"
+#include "proto/dnr.h"
 
 #define DHCP4_FIXED_LEN 236          /* op .. file, before the magic cookie */
 #define DHCP4_MIN_LEN (DHCP4_FIXED_LEN + 4)
@@ -36,6 +37,7 @@
 #define DHCP4_MAX_DNSSEL 4           /* option 146 instances */
 #define DHCP4_MAX_DNSSEL_DOMAINS 8
 #define DHCP4_MAX_URI 256
+#define DHCP4_MAX_DNR 4              /* option 162 instances kept */
 #define DHCP4_INFINITY 0xffffffffu
 
 /* Option codes this module knows (RFC 2132 unless noted). */
@@ -56,6 +58,7 @@ enum dhcp4_option_code {
 	DHCP4_OPT_T1 = 58,
 	DHCP4_OPT_T2 = 59,
 	DHCP4_OPT_CAPTIVE_PORTAL = 114,  /* RFC 8910 section 2.1 */
+	DHCP4_OPT_V4_DNR = 162,          /* RFC 9463 section 5.2 */
 	DHCP4_OPT_SEARCH = 119,          /* RFC 3397 */
 	DHCP4_OPT_ROUTES = 121,          /* RFC 3442 */
 	DHCP4_OPT_DNSSEL = 146,          /* RFC 6731 section 4.3 */
@@ -122,6 +125,8 @@ struct dhcp4_msg {
 	char captive_portal[DHCP4_MAX_URI];
 	size_t n_dnssel;
 	struct dhcp4_dnssel dnssel[DHCP4_MAX_DNSSEL];
+	size_t n_dnr;                /* RFC 9463: encrypted resolvers */
+	struct dnr dnr[DHCP4_MAX_DNR];
 	char message[256];           /* option 56, printable ASCII only, "" if none */
 	unsigned ignored;            /* items dropped: over caps, bad values in optional options */
 };

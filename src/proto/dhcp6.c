@@ -398,6 +398,18 @@ static enum dhcp6_error dhcp6_opt_capport(struct dhcp6_msg *m, struct buf *o)
 	return DHCP6_OK;
 }
 
+/* RFC 9463 section 5.1: one resolver per option; a malformed one is
+ * discarded (section 5.1), the message kept. */
+static enum dhcp6_error dhcp6_opt_dnr(struct dhcp6_msg *m, struct buf *o)
+{
+	if (m->n_dnr >= DHCP6_MAX_DNR || dnr_parse_dhcp6(o->p, o->rem, &m->dnr[m->n_dnr]) < 0) {
+		m->ignored++;
+		return DHCP6_OK;
+	}
+	m->n_dnr++;
+	return DHCP6_OK;
+}
+
 static enum dhcp6_error dhcp6_dispatch(struct dhcp6_msg *m, uint16_t code,
 				       struct buf *o, const uint8_t *start)
 {
@@ -441,6 +453,8 @@ static enum dhcp6_error dhcp6_dispatch(struct dhcp6_msg *m, uint16_t code,
 		return dhcp6_opt_addrsel(m, o);
 	case DHCP6_OPT_CAPTIVE_PORTAL:
 		return dhcp6_opt_capport(m, o);
+	case DHCP6_OPT_V6_DNR:
+		return dhcp6_opt_dnr(m, o);
 	default:
 		/* RFC 8415 16: unknown options are ignored. */
 		m->ignored++;

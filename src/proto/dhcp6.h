@@ -22,6 +22,7 @@
 
 #include "common/buf.h"
 #include "proto/dname.h"
+#include "proto/dnr.h"
 
 #define DHCP6_CLIENT_PORT 546
 #define DHCP6_SERVER_PORT 547
@@ -32,6 +33,7 @@
 #define DHCP6_MAX_POLICY 32          /* RFC 7078 rows */
 #define DHCP6_MAX_DUID 130           /* RFC 8415 11.1: at most 128 + type */
 #define DHCP6_MAX_URI 256
+#define DHCP6_MAX_DNR 4              /* OPTION_V6_DNR instances kept */
 
 enum dhcp6_type {
 	DHCP6_SOLICIT = 1, DHCP6_ADVERTISE = 2, DHCP6_REQUEST = 3, DHCP6_CONFIRM = 4,
@@ -131,6 +133,8 @@ struct dhcp6_msg {
 	bool rapid_commit;           /* 21.14 */
 	bool reconf_accept;          /* 21.20 */
 	uint8_t reconf_msg;          /* 21.19: 5 Renew, 6 Rebind, 11 Info-req; 0 none */
+	size_t n_dnr;                /* RFC 9463: encrypted resolvers */
+	struct dnr dnr[DHCP6_MAX_DNR];
 	unsigned ignored;
 };
 
@@ -187,6 +191,7 @@ enum dhcp6_option_code {
 	DHCP6_OPT_IA_PD = 25,
 	DHCP6_OPT_IAPREFIX = 26,
 	DHCP6_OPT_SOL_MAX_RT = 82,
+	DHCP6_OPT_V6_DNR = 144,          /* RFC 9463 section 5.1 */
 };
 
 /* RFC 8415 20.4: the reconfigure key protocol. */

@@ -357,6 +357,21 @@ static enum ra_error ra_opt_pref64(struct ra_ctx *c, struct buf *o,
 static enum ra_error ra_parse_options(struct ra_ctx *c, struct buf *b,
 				      bool nested);
 
+/* RFC 9463 section 6.1. o holds the body; the option starts two octets
+ * before it in the same message (ra_next_option), units * 8 octets long. */
+static enum ra_error ra_opt_dnr(struct ra_ctx *c, struct buf *o, uint8_t units)
+{
+	struct dnr d;
+
+	if (c->ra->n_dnr >= RA_MAX_DNR ||
+	    dnr_parse_ra(o->p - 2, (size_t)units * RA_UNIT, &d) < 0) {
+		c->ra->ignored++;
+		return RA_OK;
+	}
+	c->ra->dnr[c->ra->n_dnr++] = d;
+	return RA_OK;
+}
+
 /* Octets 2-5 of the PvD option and the PvD ID FQDN (RFC 8801 3.1). */
 static enum ra_error ra_pvd_fixed(struct buf *o, struct ra_pvd *pvd)
 {
@@ -445,6 +460,8 @@ static enum ra_error ra_dispatch(struct ra_ctx *c, uint8_t type, uint8_t units,
 		return ra_opt_capport(c, o, nested);
 	case ND_OPT_PREF64_:
 		return ra_opt_pref64(c, o, units, nested);
+	case DNR_RA_TYPE:
+		return ra_opt_dnr(c, o, units);
 	default:
 		/* RFC 4861 4.2: unknown options are skipped silently. */
 		c->ra->ignored++;

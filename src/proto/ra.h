@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "proto/dname.h"
+#include "proto/dnr.h"
 
 #define RA_HDR_LEN 16
 #define RA_MAX_OPTIONS 128       /* options walked per RA, nested included */
@@ -24,6 +25,7 @@
 #define RA_MAX_RDNSS 16          /* addresses, all RDNSS options together */
 #define RA_MAX_DNSSL 16          /* names, all DNSSL options together */
 #define RA_MAX_URI 2048          /* captive portal URI, NUL included */
+#define RA_MAX_DNR 4             /* Encrypted DNS options (RFC 9463) kept */
 #define RA_INFINITY 0xffffffffu
 
 /* ND option types we understand. */
@@ -141,6 +143,12 @@ struct ra {
 	struct in6_addr pref64;
 	uint8_t pref64_plen;     /* 96, 64, 56, 48, 40 or 32 */
 	uint32_t pref64_lifetime;/* seconds (scaled lifetime * 8) */
+
+	/* RFC 9463 section 6.1, option 144: each names one encrypted
+	 * resolver. A malformed one is dropped (counted in ignored), not the
+	 * RA (section 6.1: the option is discarded). */
+	size_t n_dnr;
+	struct dnr dnr[RA_MAX_DNR];
 
 	/* Items dropped without rejecting the RA (over a cap, RIO with Prf=10,
 	 * a bad DNSSL name, an unknown option...). For logging only. */

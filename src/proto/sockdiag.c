@@ -39,6 +39,43 @@ int sockdiag_build_request(uint8_t *buf, size_t cap, uint8_t family, uint32_t st
 	return (int)h.nlmsg_len;
 }
 
+static void sd_put_addr(uint8_t family, const struct in6_addr *a, uint32_t out[4])
+{
+	memset(out, 0, 16);
+	if (family == AF_INET)
+		memcpy(out, &a->s6_addr[12], 4);
+	else
+		memcpy(out, a, 16);
+}
+
+int sockdiag_build_lookup(uint8_t *buf, size_t cap, uint8_t family, const struct in6_addr *src,
+			  uint16_t sport, const struct in6_addr *dst, uint16_t dport, uint32_t seq)
+{
+	struct nlmsghdr h = {
+		.nlmsg_len = NLMSG_LENGTH(sizeof(struct inet_diag_req_v2)),
+		.nlmsg_type = SOCK_DIAG_BY_FAMILY,
+		.nlmsg_flags = NLM_F_REQUEST,
+		.nlmsg_seq = seq,
+	};
+	struct inet_diag_req_v2 r;
+
+	if (cap < h.nlmsg_len)
+		return -ENOBUFS;
+	memset(&r, 0, sizeof(r));
+	r.sdiag_family = family;
+	r.sdiag_protocol = IPPROTO_TCP;
+	r.idiag_states = ~0u;
+	r.id.idiag_sport = htons(sport);
+	r.id.idiag_dport = htons(dport);
+	sd_put_addr(family, src, r.id.idiag_src);
+	sd_put_addr(family, dst, r.id.idiag_dst);
+	r.id.idiag_cookie[0] = r.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+	memset(buf, 0, h.nlmsg_len);
+	memcpy(buf, &h, sizeof(h));
+	memcpy(buf + NLMSG_HDRLEN, &r, sizeof(r));
+	return (int)h.nlmsg_len;
+}
+
 static void sd_addr(uint8_t family, const uint32_t a[4], struct in6_addr *out)
 {
 	if (family == AF_INET) {
@@ -100,6 +137,7 @@ int sockdiag_parse(const struct nlmsghdr *nlh, struct sockdiag_tcp *out)
 	t.sport = ntohs(m->id.idiag_sport);
 	t.dport = ntohs(m->id.idiag_dport);
 	t.ifindex = m->id.idiag_if;
+	t.uid = m->idiag_uid;
 	if (tb.tb[INET_DIAG_INFO])
 		sd_info(tb.tb[INET_DIAG_INFO], &t);
 	*out = t;

@@ -26,6 +26,7 @@ struct sockdiag_tcp {
 	uint32_t unacked;
 	uint32_t total_retrans;
 	uint32_t last_data_recv_ms;
+	uint32_t uid;                /* the socket's owner */
 	uint32_t rtt_us;             /* the kernel's smoothed RTT (tcpi_rtt) */
 	bool has_segs;               /* segs_out is the kernel's (Linux 4.2+) */
 	uint32_t segs_out;           /* segments sent, retransmissions included */
@@ -37,6 +38,16 @@ struct sockdiag_tcp {
  */
 int sockdiag_build_request(uint8_t *buf, size_t cap, uint8_t family, uint32_t states,
 			   uint32_t seq);
+
+/*
+ * A request for one TCP socket, named by its own address and port (src)
+ * and its peer's (dst): the kernel answers with that socket alone, or
+ * NLMSG_ERROR -ENOENT. The stub asks it for the client end of a
+ * connection to learn which local user opened it. Addresses v4-mapped
+ * for AF_INET. Length written, or -ENOBUFS.
+ */
+int sockdiag_build_lookup(uint8_t *buf, size_t cap, uint8_t family, const struct in6_addr *src,
+			  uint16_t sport, const struct in6_addr *dst, uint16_t dport, uint32_t seq);
 
 /*
  * Parse one message of the dump's answer (walk a recv() buffer with

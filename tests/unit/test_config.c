@@ -74,6 +74,13 @@ static const struct key_case cases[] = {
 	{ "dns", "resolv_conf", "--resolv-conf", "relative.conf", false,
 	  "an absolute path, or empty for none" },
 	{ "dns", "timeout_ms", NULL, "100", false, "is not a number from 200 to 60000" },
+	{ "dns", "max_stale", NULL, "0", true, NULL },
+	{ "dns", "max_stale", NULL, "604801", false, "is not a number from 0 to 604800" },
+	{ "dns", "tls", NULL, "strict", true, NULL },
+	{ "dns", "tls", NULL, "opportunistic", true, NULL },
+	{ "dns", "tls", NULL, "yes", false, "off, opportunistic or strict" },
+	{ "dns", "tls_ca_file", NULL, "/etc/ssl/certs/ca-certificates.crt", true, NULL },
+	{ "dns", "tls_ca_file", NULL, "ca.pem", false, "an absolute path, or empty" },
 	{ "dns", "cache_size", NULL, "0x10", true, NULL },
 	{ "dns", "cache_size", NULL, "0", false, "is not a number from 1" },
 	{ "routing", "table_base", NULL, "255", false, "is not a number from 256" },
@@ -145,6 +152,13 @@ static void test_values(void **state)
 	assert_int_equal(c.log_level, LOG_LVL_WARN);
 	assert_false(c.routing.enabled);
 	assert_string_equal(c.dns.resolv_conf, "");
+	assert_int_equal(c.dns.tls, STUB_TLS_OFF);
+	assert_int_equal(c.dns.max_stale, 86400);
+	assert_int_equal(load(&c, "[dns]\ntls = strict\ntls_ca_file = /x/ca.pem\nmax_stale = 60\n",
+			      err, sizeof(err)), 0);
+	assert_int_equal(c.dns.tls, STUB_TLS_STRICT);
+	assert_string_equal(c.dns.tls_ca_file, "/x/ca.pem");
+	assert_int_equal(c.dns.max_stale, 60);
 	/* Options add to the file's lists, without duplicates. */
 	assert_int_equal(config_set(&c, "mifd", "interfaces", "--interface", "eth1", err,
 				    sizeof(err)), 0);

@@ -789,6 +789,29 @@ static void test_caps(void **state)
 	assert_int_equal(g_msg.ignored, 2 + 4);
 }
 
+/* ---- Option 162 (RFC 9463 section 5.2) ---- */
+
+#define ADN4 17, 3, 'd', 'n', 's', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'n', 'e', 't', 0
+static void test_dnr(void **state)
+{
+	(void)state;
+	/* Two instances, split over two option 162s (RFC 3396): one with an
+	 * address and alpn dot, one ADN-only. */
+	OK_OPTS(TYPE(DHCP4_ACK), 162, 22, 0, 33, 0, 1, ADN4,
+		162, 35, 4, 192, 0, 2, 53, 0, 1, 0, 4, 3, 'd', 'o', 't',
+		0, 20, 0, 2, ADN4, END);
+	assert_int_equal(g_msg.n_dnr, 2);
+	assert_string_equal(g_msg.dnr[0].adn, "dns.example.net");
+	assert_int_equal(g_msg.dnr[0].n_addrs, 1);
+	assert_int_equal(g_msg.dnr[0].alpn, DNR_ALPN_DOT);
+	assert_true(g_msg.dnr[1].adn_only);
+	assert_int_equal(g_msg.dnr[1].priority, 2);
+	/* An address length of 3: the option dropped, the ACK kept. */
+	OK_OPTS(TYPE(DHCP4_ACK), 162, 29, 0, 27, 0, 1, ADN4, 3, 192, 0, 2, 53, 1, 2, END);
+	assert_int_equal(g_msg.n_dnr, 0);
+	assert_int_equal(g_msg.ignored, 1);
+}
+
 /* ---- Option 146 (RFC 6731 section 4.3) ---- */
 
 static void test_dnssel(void **state)
@@ -887,6 +910,7 @@ int main(void)
 		cmocka_unit_test(test_oversized),
 		cmocka_unit_test(test_caps),
 		cmocka_unit_test(test_dnssel),
+		cmocka_unit_test(test_dnr),
 		cmocka_unit_test(test_dnssel_bad),
 		cmocka_unit_test(test_error_names),
 	};

@@ -602,6 +602,32 @@ static void test_captive_portal(void **state)
 	assert_int_equal(g_m.ignored, 3);
 }
 
+/* RFC 9463 section 5.1: option 144 kept (and ADN-only mode); a malformed
+ * one (Addr Length 15) dropped and counted, the Reply kept. */
+static void test_dnr(void **state)
+{
+	static const uint8_t m[] = { REPLY_HDR, SRVID,
+		0, 144, 0, 47, 0, 1, 0, 17,
+		3, 'd', 'n', 's', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'n', 'e', 't', 0,
+		0, 16, 0x20, 1, 0x0d, 0xb8, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0x08, 0x53,
+		0, 1, 0, 4, 3, 'd', 'o', 't',
+		0, 144, 0, 21, 0, 2, 0, 17,
+		3, 'd', 'n', 's', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'o', 'r', 'g', 0,
+		0, 144, 0, 39, 0, 1, 0, 17,
+		3, 'd', 'n', 's', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'n', 'e', 't', 0,
+		0, 15, 0x20, 1, 0x0d, 0xb8, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0x08, 0x53 };
+
+	(void)state;
+	expect_ok(m, sizeof(m));
+	assert_int_equal(g_m.n_dnr, 2);
+	assert_string_equal(g_m.dnr[0].adn, "dns.example.net");
+	assert_int_equal(g_m.dnr[0].alpn, DNR_ALPN_DOT);
+	assert_addr(&g_m.dnr[0].addrs[0], "2001:db8:1::853");
+	assert_string_equal(g_m.dnr[1].adn, "dns.example.org");
+	assert_true(g_m.dnr[1].adn_only);
+	assert_int_equal(g_m.ignored, 1);
+}
+
 static void test_refresh(void **state)
 {
 	static const uint8_t low[] = { REPLY_HDR, SRVID, 0, 32, 0, 4, 0, 0, 0, 10 };
@@ -730,6 +756,7 @@ int main(void)
 		cmocka_unit_test(test_addr_cap),
 		cmocka_unit_test(test_dnssel),
 		cmocka_unit_test(test_captive_portal),
+		cmocka_unit_test(test_dnr),
 		cmocka_unit_test(test_refresh),
 		cmocka_unit_test(test_builder_errors),
 		cmocka_unit_test(test_error_names),

@@ -82,6 +82,54 @@ static void test_hit_aged_and_expired(void **state)
 	dns_cache_free(c);
 }
 
+/* RFC 8767: past its TTL an entry is a miss, but served stale (TTL 30)
+ * until max_stale seconds past its expiry, then gone. */
+static void test_stale(void **state)
+{
+	struct dns_cache *c = dns_cache_new(16, 1 << 20, 86400, 3600);
+	uint8_t a[512], qry[512], out[512];
+	size_t n = answer(a, "www.example.com", 1, false, 300, 0, 0);
+	int qn = dns_build_query(qry, sizeof(qry), 0x4242, "WWW.example.com", DNS_TYPE_A, true, 0);
+	struct dns_question q;
+
+	(void)state;
+	dns_cache_set_max_stale(c, 600);
+	question(a, n, &q);
+	assert_int_equal(dns_cache_put(c, &q, a, n, 1000), 0);
+	question(qry, (size_t)qn, &q);
+	/* Fresh: no stale answer. */
+	assert_int_equal(dns_cache_get_stale(c, &q, qry, (size_t)qn, 1100, out, sizeof(out)),
+			 -ENOENT);
+	/* Expired: a miss, still there for stale. */
+	assert_int_equal(dns_cache_get(c, &q, qry, (size_t)qn, 1300, out, sizeof(out)), -ENOENT);
+	assert_int_equal(dns_cache_stats(c)->entries, 1);
+	assert_int_equal(dns_cache_get_stale(c, &q, qry, (size_t)qn, 1300, out, sizeof(out)),
+			 (int)n);
+	assert_int_equal(ttl_at(out, n - 10), DNS_CACHE_STALE_TTL);
+	assert_int_equal(out[0], 0x42);
+	assert_memory_equal(out + 12, qry + 12, (size_t)qn - 12);
+	assert_int_equal(dns_cache_get_stale(c, &q, qry, (size_t)qn, 1899, out, sizeof(out)),
+			 (int)n);
+	assert_int_equal(dns_cache_stats(c)->stale, 2);
+	/* max_stale past expiry (1300 + 600): gone. */
+	assert_int_equal(dns_cache_get_stale(c, &q, qry, (size_t)qn, 1900, out, sizeof(out)),
+			 -ENOENT);
+	assert_int_equal(dns_cache_stats(c)->entries, 0);
+	/* A fresh answer replaces the stale one. */
+	question(a, n, &q);
+	assert_int_equal(dns_cache_put(c, &q, a, n, 2000), 0);
+	question(qry, (size_t)qn, &q);
+	assert_int_equal(dns_cache_get(c, &q, qry, (size_t)qn, 2010, out, sizeof(out)), (int)n);
+	assert_int_equal(ttl_at(out, n - 10), 290);
+	/* Without max_stale: removed at expiry, nothing stale. */
+	dns_cache_set_max_stale(c, 0);
+	assert_int_equal(dns_cache_get(c, &q, qry, (size_t)qn, 2300, out, sizeof(out)), -ENOENT);
+	assert_int_equal(dns_cache_get_stale(c, &q, qry, (size_t)qn, 2300, out, sizeof(out)),
+			 -ENOENT);
+	assert_int_equal(dns_cache_stats(c)->entries, 0);
+	dns_cache_free(c);
+}
+
 static void test_keys(void **state)
 {
 	struct dns_cache *c = dns_cache_new(16, 1 << 20, 86400, 3600);
@@ -263,6 +311,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hit_aged_and_expired),
+		cmocka_unit_test(test_stale),
 		cmocka_unit_test(test_keys),
 		cmocka_unit_test(test_ad_per_query),
 		cmocka_unit_test(test_negative),

@@ -475,6 +475,31 @@ static void test_rdnss(void **state)
 	assert_false(g_ra.rdnss[1].nested);
 }
 
+/* RFC 9463 section 6.1: an Encrypted DNS option is kept; a malformed one
+ * (ADN Length past the option) is dropped and counted, not the RA. */
+#define DNR_OPT(adn_len_lo) 144, 8, 0, 1, 0, 0, 0x0e, 0x10, 0, adn_len_lo, \
+	3, 'd', 'n', 's', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'n', 'e', 't', 0, \
+	0, 16, 0x20, 1, 0x0d, 0xb8, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0x08, 0x53, \
+	0, 14, 0, 1, 0, 4, 3, 'd', 'o', 't', 0, 3, 0, 2, 0x03, 0x55, 0, 0, 0
+static void test_dnr(void **state)
+{
+	const uint8_t ok[] = { HDR, DNR_OPT(17), MTU(1400) };
+	const uint8_t bad[] = { HDR, DNR_OPT(60), MTU(1400) };
+
+	(void)state;
+	expect_ok(ok, sizeof(ok));
+	assert_int_equal(g_ra.n_dnr, 1);
+	assert_string_equal(g_ra.dnr[0].adn, "dns.example.net");
+	assert_int_equal(g_ra.dnr[0].lifetime, 3600);
+	assert_int_equal(g_ra.dnr[0].port, 853);
+	assert_addr(&g_ra.dnr[0].addrs[0], "2001:db8:1::853");
+	assert_int_equal(g_ra.mtu, 1400);
+	expect_ok(bad, sizeof(bad));
+	assert_int_equal(g_ra.n_dnr, 0);
+	assert_int_equal(g_ra.ignored, 1);
+	assert_int_equal(g_ra.mtu, 1400);
+}
+
 static void test_rdnss_bad_length(void **state)
 {
 	uint8_t even[16 + 32] = { HDR, 25, 4 };
@@ -998,6 +1023,7 @@ int main(void)
 		cmocka_unit_test(test_rio_length_consistency),
 		cmocka_unit_test(test_rio_fatal),
 		cmocka_unit_test(test_rdnss),
+		cmocka_unit_test(test_dnr),
 		cmocka_unit_test(test_rdnss_bad_length),
 		cmocka_unit_test(test_dnssl),
 		cmocka_unit_test(test_dnssl_bad_name_ignored),

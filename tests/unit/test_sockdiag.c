@@ -36,6 +36,7 @@ static size_t ts_answer(uint8_t *buf, uint8_t family, uint8_t state, const char 
 	m.id.idiag_sport = htons(40000);
 	m.id.idiag_dport = htons(443);
 	m.id.idiag_if = 3;
+	m.idiag_uid = 1000;
 	assert_int_equal(inet_pton(family, src, m.id.idiag_src), 1);
 	memcpy(buf + off, &m, sizeof(m));
 	off += NLMSG_ALIGN(sizeof(m));
@@ -79,6 +80,41 @@ static void test_request(void **state)
 	assert_int_equal(sockdiag_build_request(buf, 10, AF_INET6, 2, 1), -ENOBUFS);
 }
 
+/* One socket by its addresses: no dump, every state, no cookie. */
+static void test_lookup(void **state)
+{
+	uint8_t buf[256];
+	struct nlmsghdr h;
+	struct inet_diag_req_v2 r;
+	struct in6_addr a, b;
+	uint8_t v4[4] = { 127, 0, 0, 153 };
+	int n;
+
+	(void)state;
+	assert_int_equal(inet_pton(AF_INET6, "::ffff:127.0.0.1", &a), 1);
+	assert_int_equal(inet_pton(AF_INET6, "::ffff:127.0.0.153", &b), 1);
+	n = sockdiag_build_lookup(buf, sizeof(buf), AF_INET, &a, 40001, &b, 53, 9);
+	assert_int_equal(n, NLMSG_LENGTH(sizeof(r)));
+	memcpy(&h, buf, sizeof(h));
+	memcpy(&r, buf + NLMSG_HDRLEN, sizeof(r));
+	assert_int_equal(h.nlmsg_flags, NLM_F_REQUEST);
+	assert_int_equal(h.nlmsg_seq, 9);
+	assert_int_equal(r.sdiag_family, AF_INET);
+	assert_int_equal(r.sdiag_protocol, IPPROTO_TCP);
+	assert_int_equal(r.idiag_states, ~0u);
+	assert_int_equal(ntohs(r.id.idiag_sport), 40001);
+	assert_int_equal(ntohs(r.id.idiag_dport), 53);
+	assert_memory_equal(r.id.idiag_dst, v4, 4);
+	assert_int_equal(r.id.idiag_dst[1], 0);
+	assert_int_equal(r.id.idiag_cookie[0], INET_DIAG_NOCOOKIE);
+	assert_int_equal(r.id.idiag_cookie[1], INET_DIAG_NOCOOKIE);
+	assert_int_equal(inet_pton(AF_INET6, "2001:db8::1", &a), 1);
+	n = sockdiag_build_lookup(buf, sizeof(buf), AF_INET6, &a, 1, &a, 53, 1);
+	memcpy(&r, buf + NLMSG_HDRLEN, sizeof(r));
+	assert_memory_equal(r.id.idiag_src, &a, 16);
+	assert_int_equal(sockdiag_build_lookup(buf, 10, AF_INET6, &a, 1, &a, 53, 1), -ENOBUFS);
+}
+
 static void test_parse(void **state)
 {
 	uint8_t buf[1024];
@@ -93,6 +129,7 @@ static void test_parse(void **state)
 	assert_int_equal(t.sport, 40000);
 	assert_int_equal(t.dport, 443);
 	assert_int_equal(t.ifindex, 3);
+	assert_int_equal(t.uid, 1000);
 	assert_true(t.has_info);
 	assert_int_equal(t.retransmits, 2);
 	assert_int_equal(t.unacked, 7);
@@ -165,6 +202,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_request),
+		cmocka_unit_test(test_lookup),
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_bad),
 	};

@@ -78,11 +78,87 @@ static void test_down_probe_failback(void **state)
 	assert_false(stub_server_probe_due(&v[0], UINT64_MAX));
 }
 
+/* Issue 19: up servers by smoothed RTT, ties (within 2 ms) in configured
+ * order, unmeasured ones as 300 ms; re-ranked as answers and timeouts
+ * come. */
+static void test_rtt_order(void **state)
+{
+	struct stub_server v[4];
+	size_t order[4];
+	const uint64_t t = 1000000000000ull;
+
+	(void)state;
+	memset(v, 0, sizeof(v));
+	/* Nothing measured: the configuration. */
+	assert_int_equal(stub_server_order(v, 4, order), 4);
+	for (size_t i = 0; i < 4; i++)
+		assert_int_equal(order[i], i);
+	/* 0 at 40 ms, 2 at 5 ms, 3 at 6 ms (a tie with 2), 1 unmeasured. */
+	stub_server_answer(&v[0], 40 * MS);
+	stub_server_answer(&v[2], 5 * MS);
+	stub_server_answer(&v[3], 6 * MS);
+	stub_server_order(v, 4, order);
+	assert_int_equal(order[0], 2);
+	assert_int_equal(order[1], 3);
+	assert_int_equal(order[2], 0);
+	assert_int_equal(order[3], 1);
+	/* 2 gets slow (its average moves past 0's): re-ranked. */
+	for (int i = 0; i < 30; i++)
+		stub_server_answer(&v[2], 100 * MS);
+	stub_server_order(v, 4, order);
+	assert_int_equal(order[0], 3);
+	assert_int_equal(order[1], 0);
+	assert_int_equal(order[2], 2);
+	/* 3 times out once: it counts as at least its timeout (200 ms+). */
+	stub_server_timeout(&v[3], t);
+	assert_false(v[3].down);
+	stub_server_order(v, 4, order);
+	assert_int_equal(order[0], 0);
+	assert_int_equal(order[1], 2);
+	assert_int_equal(order[2], 3);
+	assert_int_equal(order[3], 1);
+	/* The known ones slower than 300 ms: the unmeasured one is tried. */
+	for (int i = 0; i < 40; i++) {
+		stub_server_answer(&v[0], 500 * MS);
+		stub_server_answer(&v[2], 500 * MS);
+		stub_server_answer(&v[3], 500 * MS);
+	}
+	stub_server_order(v, 4, order);
+	assert_int_equal(order[0], 1);
+	/* Down servers last, whatever their RTT. */
+	stub_server_timeout(&v[0], t);
+	stub_server_timeout(&v[0], t);
+	stub_server_timeout(&v[0], t);
+	assert_true(v[0].down);
+	assert_int_equal(stub_server_order(v, 4, order), 3);
+	assert_int_equal(order[0], 1);
+	assert_int_equal(order[3], 0);
+	/* Re-measured: not before STUB_REMEASURE_MS, once then, never when
+	 * down or never measured. */
+	assert_false(stub_server_remeasure_due(&v[2], t));
+	assert_false(stub_server_remeasure_due(&v[2], t + 14999 * MS));
+	assert_true(stub_server_remeasure_due(&v[2], t + 15000 * MS));
+	assert_false(stub_server_remeasure_due(&v[2], t + 15001 * MS));
+	assert_false(stub_server_remeasure_due(&v[0], t + 99000 * MS));
+	assert_false(stub_server_remeasure_due(&v[1], t + 99000 * MS));
+	/* A timeout, then an answer: the estimate starts again from it. */
+	stub_server_timeout(&v[2], t);
+	assert_true(v[2].srtt_us >= 500000);
+	stub_server_answer(&v[2], 1 * MS);
+	assert_int_equal(v[2].srtt_us, 1000);
+	/* Back up: ranked by its new sample alone (RFC 6298 section 5). */
+	assert_true(stub_server_answer(&v[0], 1 * MS));
+	assert_int_equal(v[0].srtt_us, 1000);
+	stub_server_order(v, 4, order);
+	assert_int_equal(order[0], 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rto),
 		cmocka_unit_test(test_down_probe_failback),
+		cmocka_unit_test(test_rtt_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -284,6 +284,33 @@ static int config_set_timeout(struct mifd_config *c, const char *name, const cha
 	return config_number(name, value, 200, 60000, &c->dns.timeout_ms, err, errlen);
 }
 
+static int config_set_max_stale(struct mifd_config *c, const char *name, const char *value,
+				char *err, size_t errlen)
+{
+	return config_number(name, value, 0, 604800, &c->dns.max_stale, err, errlen);
+}
+
+static int config_set_tls(struct mifd_config *c, const char *name, const char *value,
+			  char *err, size_t errlen)
+{
+	for (int m = STUB_TLS_OFF; m <= STUB_TLS_STRICT; m++)
+		if (strcmp(value, stub_tls_name(m)) == 0) {
+			c->dns.tls = m;
+			return 0;
+		}
+	return config_fail(err, errlen, "%s: off, opportunistic or strict", name);
+}
+
+static int config_set_tls_ca(struct mifd_config *c, const char *name, const char *value,
+			     char *err, size_t errlen)
+{
+	if (strlen(value) >= sizeof(c->dns.tls_ca_file) || (value[0] && value[0] != '/'))
+		return config_fail(err, errlen, "%s: an absolute path, or empty for the system's",
+				   name);
+	strcpy(c->dns.tls_ca_file, value);
+	return 0;
+}
+
 static int config_set_conn(struct mifd_config *c, const char *name, const char *value,
 			   char *err, size_t errlen)
 {
@@ -405,6 +432,9 @@ static const struct config_key {
 	{ "dns", "max_ttl", config_set_max_ttl },
 	{ "dns", "max_negative_ttl", config_set_max_neg_ttl },
 	{ "dns", "timeout_ms", config_set_timeout },
+	{ "dns", "max_stale", config_set_max_stale },
+	{ "dns", "tls", config_set_tls },
+	{ "dns", "tls_ca_file", config_set_tls_ca },
 	{ "connectivity", "enabled", config_set_conn },
 	{ "connectivity", "http_url", config_set_http_url },
 	{ "connectivity", "https_url", config_set_https_url },

@@ -262,6 +262,9 @@ static int engine_dhcp4_items(struct pvd *p, struct engine_dhcp4 *c)
 		r = engine_dhcp4_dnssel_apply(p, m, c->ifindex, life, exp);
 	if (r == 0 && m->has_captive_portal)
 		r = pvd_set_captive_portal(p, PVD_SRC_DHCPV4, m->captive_portal);
+	/* RFC 9463 section 5.2: for as long as the lease. */
+	for (size_t i = 0; r == 0 && i < m->n_dnr; i++)
+		r = pvd_add_dnr(p, PVD_SRC_DHCPV4, c->ifindex, &m->dnr[i], life, exp);
 	return r;
 }
 

@@ -59,6 +59,7 @@ static const uint16_t d6_oro[] = {
 	DHCP6_OPT_DNS_SERVERS, DHCP6_OPT_DOMAIN_LIST, DHCP6_OPT_SNTP_SERVERS,
 	DHCP6_OPT_NTP_SERVER, DHCP6_OPT_RDNSS_SELECTION, DHCP6_OPT_ADDRSEL,
 	DHCP6_OPT_CAPTIVE_PORTAL, DHCP6_OPT_INFO_REFRESH_TIME, DHCP6_OPT_INF_MAX_RT,
+	DHCP6_OPT_V6_DNR,
 };
 
 static void d6_send(struct engine_dhcp6 *c)
@@ -220,6 +221,9 @@ static int d6_items(struct pvd *p, struct engine_dhcp6 *c)
 		r = pvd_add_ntp(p, PVD_SRC_DHCPV6, c->ifindex, &m->ntp[i], life, exp);
 	for (size_t i = 0; r == 0 && i < m->n_sntp; i++)
 		r = pvd_add_ntp(p, PVD_SRC_DHCPV6, c->ifindex, &m->sntp[i], life, exp);
+	/* RFC 9463 section 5.1: as long as the other information. */
+	for (size_t i = 0; r == 0 && i < m->n_dnr; i++)
+		r = pvd_add_dnr(p, PVD_SRC_DHCPV6, c->ifindex, &m->dnr[i], life, exp);
 	/* RFC 6731 section 4.2 (option 74): as DHCPv4's option 146
 	 * (engine_dhcp.c): the domains become the PvD's, the server one of
 	 * its servers. */

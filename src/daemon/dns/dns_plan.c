@@ -53,6 +53,37 @@ static enum dns_src_state dp_source(const struct view *v, const struct pvd *p, i
 	return pending ? DNS_SRC_PENDING : prefix ? DNS_SRC_MISSING : DNS_SRC_ANY;
 }
 
+/* The PvD's DoT resolvers (alpn "dot", with an address), lowest Service
+ * Priority first (RFC 9463 section 3.1.3, RFC 9460 2.4.1). */
+static void dp_tls(const struct pvd *p, const struct view *v, struct dns_plan_pvd *o)
+{
+	const struct pvd_dnr *x;
+
+	for (;;) {
+		const struct pvd_dnr *best = NULL;
+		struct dns_plan_tls *t;
+
+		TAILQ_FOREACH(x, &p->dnr, e) {
+			bool taken = false;
+
+			if (!(x->d.alpn & DNR_ALPN_DOT) || !x->d.n_addrs)
+				continue;
+			for (size_t i = 0; i < o->n_tls; i++)
+				taken |= !memcmp(&o->tls[i].up.addr, &x->d.addrs[0], 16);
+			if (!taken && (!best || x->d.priority < best->d.priority))
+				best = x;
+		}
+		if (!best || o->n_tls == DNS_PLAN_MAX_TLS)
+			return;
+		t = &o->tls[o->n_tls++];
+		memcpy(t->adn, best->d.adn, sizeof(t->adn));
+		t->port = best->d.port ? best->d.port : 853;
+		t->up.addr = best->d.addrs[0];
+		t->up.ifindex = best->ifindex ? best->ifindex : p->bound_ifindex;
+		t->up.src_state = dp_source(v, p, t->up.ifindex, &t->up.addr, &t->up.src);
+	}
+}
+
 static void dp_pvd(const struct pvd *p, const struct view *v, const struct route_cfg *c,
 		   const struct route_tables *t, struct dns_plan_pvd *o)
 {
@@ -77,6 +108,7 @@ static void dp_pvd(const struct pvd *p, const struct view *v, const struct route
 				  &o->servers[o->n_servers].src);
 		o->n_servers++;
 	}
+	dp_tls(p, v, o);
 	o->has_pref64 = p->has_pref64;
 	o->pref64 = p->pref64;
 	o->pref64_plen = p->pref64_plen;
@@ -90,7 +122,7 @@ int dns_plan_build(const struct pvd_store *s, const struct view *v, const struct
 
 	*n = 0;
 	TAILQ_FOREACH(p, &s->pvds, e) {
-		if (TAILQ_EMPTY(&p->dns))
+		if (TAILQ_EMPTY(&p->dns) && TAILQ_EMPTY(&p->dnr))
 			continue;
 		if (*n == cap)
 			return -ENOSPC;

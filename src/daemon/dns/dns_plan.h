@@ -38,6 +38,17 @@ struct dns_upstream {
 	struct in6_addr src;
 };
 
+/* An encrypted resolver of the PvD (DNR, RFC 9463) the stub may use for
+ * DNS over TLS (alpn "dot"): its authentication domain name, the port
+ * (853 unless the option said), and its first address, reached like a
+ * server. Lowest Service Priority first. */
+#define DNS_PLAN_MAX_TLS 2
+struct dns_plan_tls {
+	char adn[DNAME_MAX_TEXT + 1];
+	uint16_t port;
+	struct dns_upstream up;
+};
+
 struct dns_plan_pvd {
 	uint64_t handle;
 	char id[PVD_ID_MAX];
@@ -47,6 +58,8 @@ struct dns_plan_pvd {
 	bool has_pref64;
 	struct in6_addr pref64;
 	uint8_t pref64_plen;
+	size_t n_tls;
+	struct dns_plan_tls tls[DNS_PLAN_MAX_TLS];
 };
 
 /* Fill out[0..*n) with every PvD that has DNS servers, in store order.

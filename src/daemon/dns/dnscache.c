@@ -37,6 +37,7 @@ struct dns_cache {
 	struct dnsc_entry *lru_head, *lru_tail;   /* head: newest or given a second chance */
 	size_t max_entries, max_bytes;
 	uint32_t max_ttl, max_neg_ttl;
+	uint32_t max_stale;          /* seconds an expired entry is kept (RFC 8767) */
 	struct dns_cache_stats st;
 };
 
@@ -266,22 +267,14 @@ int dns_cache_put(struct dns_cache *c, const struct dns_question *q, const uint8
 	return 0;
 }
 
-int dns_cache_get(struct dns_cache *c, const struct dns_question *q, const uint8_t *query,
-		  size_t qlen, uint64_t now, uint8_t *out, size_t cap)
+/* Copy e into out as an answer to query: the client's ID, RD and
+ * question bytes; every TTL aged, or set to stale_ttl when non-zero. */
+static int dnsc_copy(struct dnsc_entry *e, const uint8_t *query,
+		     size_t qlen, uint64_t now, uint32_t stale_ttl, uint8_t *out, size_t cap)
 {
-	uint64_t hash = q->hash;   /* dns_question_hash(), from the parser */
-	struct dnsc_entry *e = dnsc_find(c, q, hash);
-	uint64_t left;
+	const uint16_t *off = dnsc_ttl_off(e);
+	uint64_t left = e->expires > now ? e->expires - now : 0, age = now - e->stored;
 
-	if (e && now >= e->expires) {
-		dnsc_remove(c, e);
-		c->st.expired++;
-		e = NULL;
-	}
-	if (!e) {
-		c->st.misses++;
-		return -ENOENT;
-	}
 	if (e->len > cap)
 		return -ENOSPC;
 	memcpy(out, e->data + e->key_len, e->len);
@@ -294,19 +287,62 @@ int dns_cache_get(struct dns_cache *c, const struct dns_question *q, const uint8
 	if (qlen >= (size_t)DNS_HEADER_LEN + e->qsec_len)
 		memcpy(out + DNS_HEADER_LEN, query + DNS_HEADER_LEN, e->qsec_len);
 	/* Every TTL minus the time spent here, and never past the entry's life. */
-	left = e->expires - now;
-	{
-		const uint16_t *off = dnsc_ttl_off(e);
-		uint64_t age = now - e->stored;
+	for (uint16_t i = 0; i < e->n_ttl; i++) {
+		uint32_t t = dnsc_be32(out + off[i]);
 
-		for (uint16_t i = 0; i < e->n_ttl; i++) {
-			uint32_t t = dnsc_be32(out + off[i]);
-
-			t = t > age ? (uint32_t)(t - age) : 0;
-			dnsc_put32(out + off[i], t < left ? t : (uint32_t)left);
-		}
+		t = t > age ? (uint32_t)(t - age) : 0;
+		dnsc_put32(out + off[i], stale_ttl ? stale_ttl : t < left ? t : (uint32_t)left);
 	}
 	e->ref = 1;
-	c->st.hits++;
 	return e->len;
+}
+
+void dns_cache_set_max_stale(struct dns_cache *c, uint32_t seconds)
+{
+	c->max_stale = seconds;
+}
+
+int dns_cache_get(struct dns_cache *c, const struct dns_question *q, const uint8_t *query,
+		  size_t qlen, uint64_t now, uint8_t *out, size_t cap)
+{
+	uint64_t hash = q->hash;   /* dns_question_hash(), from the parser */
+	struct dnsc_entry *e = dnsc_find(c, q, hash);
+	int r;
+
+	/* Expired: a miss. Kept for serve-stale while within max_stale. */
+	if (e && now >= e->expires) {
+		if (now >= e->expires + c->max_stale) {
+			dnsc_remove(c, e);
+			c->st.expired++;
+		}
+		e = NULL;
+	}
+	if (!e) {
+		c->st.misses++;
+		return -ENOENT;
+	}
+	r = dnsc_copy(e, query, qlen, now, 0, out, cap);
+	if (r > 0)
+		c->st.hits++;
+	return r;
+}
+
+int dns_cache_get_stale(struct dns_cache *c, const struct dns_question *q, const uint8_t *query,
+			size_t qlen, uint64_t now, uint8_t *out, size_t cap)
+{
+	struct dnsc_entry *e = dnsc_find(c, q, q->hash);
+	int r;
+
+	if (!e || now < e->expires)
+		return -ENOENT;
+	/* RFC 8767 section 5: never past the maximum stale timer. */
+	if (now >= e->expires + c->max_stale) {
+		dnsc_remove(c, e);
+		c->st.expired++;
+		return -ENOENT;
+	}
+	r = dnsc_copy(e, query, qlen, now, DNS_CACHE_STALE_TTL, out, cap);
+	if (r > 0)
+		c->st.stale++;
+	return r;
 }

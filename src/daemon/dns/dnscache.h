@@ -20,7 +20,7 @@
 #include "proto/dns.h"
 
 struct dns_cache_stats {
-	uint64_t hits, misses, inserts, evictions, expired, uncacheable;
+	uint64_t hits, misses, inserts, evictions, expired, uncacheable, stale;
 	size_t entries, bytes;
 };
 
@@ -55,6 +55,20 @@ int dns_cache_put(struct dns_cache *c, const struct dns_question *q, const uint8
  */
 int dns_cache_get(struct dns_cache *c, const struct dns_question *q, const uint8_t *query,
 		  size_t qlen, uint64_t now, uint8_t *out, size_t cap);
+
+/*
+ * Serve-stale (RFC 8767). An entry past its TTL stays max_stale seconds
+ * (default 0: removed at expiry) as long as the size bounds allow, never
+ * served by dns_cache_get(). dns_cache_get_stale() answers from such an
+ * entry, every TTL set to DNS_CACHE_STALE_TTL (section 4 recommends
+ * 30 s), when the caller found every upstream failing. Returns the length,
+ * -ENOENT (no entry, one still fresh, or one older than max_stale past
+ * its expiry), -ENOSPC.
+ */
+#define DNS_CACHE_STALE_TTL 30
+void dns_cache_set_max_stale(struct dns_cache *c, uint32_t seconds);
+int dns_cache_get_stale(struct dns_cache *c, const struct dns_question *q, const uint8_t *query,
+			size_t qlen, uint64_t now, uint8_t *out, size_t cap);
 
 const struct dns_cache_stats *dns_cache_stats(const struct dns_cache *c);
 

@@ -13,6 +13,7 @@
 #include "daemon/dns/dns_plan.h"
 #include "daemon/dns/dns_select.h"
 #include "daemon/engine/engine_priv.h"
+#include "daemon/pvd/pvd_json.h"
 
 static json_t *ed_servers(const struct pvd *p)
 {
@@ -33,6 +34,16 @@ static json_t *ed_domains(const struct pvd *p)
 
 	TAILQ_FOREACH(d, &p->domains, e)
 		json_array_append_new(a, json_string(d->name));
+	return a;
+}
+
+static json_t *ed_encrypted(const struct pvd *p)
+{
+	json_t *a = json_array();
+	const struct pvd_dnr *x;
+
+	TAILQ_FOREACH(x, &p->dnr, e)
+		json_array_append_new(a, pvd_dnr_json(x));
 	return a;
 }
 
@@ -75,8 +86,9 @@ json_t *engine_dns_list(struct engine *e)
 
 	TAILQ_FOREACH(p, &e->store.pvds, e)
 		if (p->published)
-			json_array_append_new(a, json_pack("{s:s,s:o,s:o}", "pvd", p->id,
-				"servers", ed_servers(p), "domains", ed_domains(p)));
+			json_array_append_new(a, json_pack("{s:s,s:o,s:o,s:o}", "pvd", p->id,
+				"servers", ed_servers(p), "domains", ed_domains(p),
+				"encrypted", ed_encrypted(p)));
 	return a;
 }
 

@@ -31,7 +31,14 @@ void stub_config_defaults(struct stub_config *c)
 	c->max_ttl = 7200;
 	c->max_neg_ttl = 900;
 	c->timeout_ms = 5000;
+	c->max_stale = 86400;          /* RFC 8767 section 5: 1 to 3 days */
 	snprintf(c->resolv_conf, sizeof(c->resolv_conf), "/run/mif/resolv.conf");
+}
+
+const char *stub_tls_name(int mode)
+{
+	return mode == STUB_TLS_STRICT ? "strict" : mode == STUB_TLS_OPPORTUNISTIC ?
+	       "opportunistic" : "off";
 }
 
 int stub_parse_listen(const char *text, struct sockaddr_storage *out)
@@ -167,6 +174,7 @@ static struct stub_pvd *stub_pvd_new(struct stub *s, const struct dns_plan_pvd *
 		free(p);
 		return NULL;
 	}
+	dns_cache_set_max_stale(p->cache, s->cfg.max_stale);
 	p->plan = *plan;
 	LIST_INSERT_HEAD(&s->pvds, p, e);
 	s->n_pvds++;
@@ -182,6 +190,7 @@ static void stub_pvd_free(struct stub *s, struct stub_pvd *p)
 	/* Problem statement 4.1 case 5: its answers go with it. */
 	log_info("dns: PvD %s gone: dropping its %zu cached answers", p->plan.id, st->entries);
 	stub_tx_pvd_gone(s, p->plan.handle);
+	stub_dot_pvd_gone(s, p->plan.handle);
 	LIST_REMOVE(p, e);
 	s->n_pvds--;
 	dns_cache_free(p->cache);
@@ -306,15 +315,25 @@ struct stub *stub_new(struct event_base *base, const struct stub_config *cfg,
 	s->nv = nv;
 	s->cfg = *cfg;
 	s->udp_fd = -1;
+	s->diag_fd = -1;
 	s->memo_gen = 1;
 	s->max_upstream = stub_fd_budget();
 	LIST_INIT(&s->pvds);
 	LIST_INIT(&s->lingering);
 	TAILQ_INIT(&s->txs);
 	TAILQ_INIT(&s->tcp_clients);
+	LIST_INIT(&s->dots);
 	*err = stub_udp_open(s, fds ? fds[0] : -1);
 	if (*err == 0)
 		*err = stub_tcp_open(s, fds ? fds[1] : -1);
+	/* DNS over TLS: the trust store is read now, before seccomp. */
+	if (*err == 0 && (*err = stub_dot_open(s)) < 0)
+		log_err("dns: tls = %s but no trust anchor could be read from %s",
+			stub_tls_name(cfg->tls), cfg->tls_ca_file[0] ? cfg->tls_ca_file :
+			"the system's store");
+	/* Without it every TCP client counts as one user: said, not fatal. */
+	if (*err == 0 && stub_peer_open(s) < 0)
+		log_warn("dns: no sock_diag socket: the TCP limit per user cannot tell users apart");
 	if (*err < 0) {
 		stub_free(s);
 		return NULL;
@@ -336,8 +355,10 @@ void stub_free(struct stub *s)
 		stub_att_free(a);
 	while (LIST_FIRST(&s->pvds))
 		stub_pvd_free(s, LIST_FIRST(&s->pvds));
+	stub_dot_close(s);
 	stub_tcp_close(s);
 	stub_udp_close(s);
+	stub_peer_close(s);
 	free(s);
 }
 

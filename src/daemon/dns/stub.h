@@ -26,10 +26,19 @@ struct stub_config {
 	size_t cache_size, cache_bytes;   /* per PvD */
 	uint32_t max_ttl, max_neg_ttl;
 	uint32_t timeout_ms;
+	uint32_t max_stale;               /* serve-stale: seconds past expiry (RFC 8767), 0 off */
+	int tls;                          /* enum stub_tls: DNS over TLS to DNR resolvers */
+	char tls_ca_file[256];            /* "" for the system's trust store */
 	char resolv_conf[256];            /* "" for none */
 	bool write_etc_resolv_conf;
 };
 
+/* RFC 8310 usage profiles, for a PvD that announced an encrypted resolver
+ * (DNR): off (clear text as before), opportunistic (TLS, and clear text
+ * when TLS fails, said in the log and counted), strict (TLS only: SERVFAIL
+ * with the reason in mifctl dns when it fails). */
+enum stub_tls { STUB_TLS_OFF = 0, STUB_TLS_OPPORTUNISTIC, STUB_TLS_STRICT };
+const char *stub_tls_name(int mode);
 void stub_config_defaults(struct stub_config *c);
 /* "ADDR", "ADDR:PORT", "[ADDR6]:PORT". 0 or -EINVAL. */
 int stub_parse_listen(const char *text, struct sockaddr_storage *out);

@@ -118,6 +118,14 @@ void stub_ctl_deliver(struct stub_tx *tx, const uint8_t *resp, size_t len, struc
 		return;
 	}
 	o = sc_result_json(tx, resp, len, p, from, false);
+	/* RFC 8767: say so when the answer is an expired one (stx_stale). */
+	if (o) {
+		bool stale = msg && strcmp(msg, "stale") == 0;
+
+		json_object_set_new(o, "stale", json_boolean(stale));
+		if (stale)
+			json_object_set_new(o, "server", json_string("cache (stale)"));
+	}
 	if (s->reply)
 		s->reply(s->reply_ctx, tx->token, o ? 0 : -EBADMSG, o, "unreadable answer");
 	else
@@ -276,6 +284,7 @@ void stub_pvd_json(struct stub *s, uint64_t handle, json_t *o)
 	}
 	st = dns_cache_stats(p->cache);
 	json_object_set_new(o, "server_state", a);
+	json_object_set_new(o, "tls", stub_dot_json(s, p));
 	json_object_set_new(o, "mark", json_integer(p->plan.mark));
 	json_object_set_new(o, "queries", json_integer((json_int_t)p->queries));
 	json_object_set_new(o, "cache", json_pack("{s:I,s:I,s:I,s:I,s:I}",
@@ -290,8 +299,8 @@ json_t *stub_status_json(struct stub *s)
 	char l[64];
 
 	stub_format_listen(&s->cfg.listen, l, sizeof(l));
-	return json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,"
-			 "s:{s:I,s:I,s:I,s:I},s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
+	json_t *o = json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,"
+			 "s:{s:I,s:I,s:I,s:I},s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
 		"listen", l, "resolv_conf", s->cfg.resolv_conf,
 		"queries", (json_int_t)c->queries, "udp", (json_int_t)c->udp,
 		"tcp", (json_int_t)c->tcp, "hits", (json_int_t)c->hits,
@@ -307,6 +316,17 @@ json_t *stub_status_json(struct stub *s)
 		"overload", (json_int_t)c->overload, "dns64", (json_int_t)c->dns64,
 		"outstanding", (json_int_t)s->n_tx, "tcp_clients", (json_int_t)s->n_tcp,
 		"tcp_evicted", (json_int_t)c->tcp_evicted,
+		"tcp_user_evicted", (json_int_t)c->tcp_user_evicted,
 		"tcp_idle_closed", (json_int_t)c->tcp_idle_closed,
+		"stale", (json_int_t)c->stale, "coalesced", (json_int_t)c->coalesced,
 		"badvers", (json_int_t)c->badvers);
+
+	if (o)
+		json_object_set_new(o, "tls", json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
+			"mode", stub_tls_name(s->cfg.tls), "queries", (json_int_t)c->tls_queries,
+			"answers", (json_int_t)c->tls_answers, "failures", (json_int_t)c->tls_failures,
+			"handshakes", (json_int_t)c->tls_handshakes,
+			"resumed", (json_int_t)c->tls_resumed, "fallbacks", (json_int_t)c->tls_fallbacks,
+			"strict_failed", (json_int_t)c->tls_strict_failed));
+	return o;
 }

@@ -5,6 +5,7 @@
 
 #include <sys/queue.h>
 #include <sys/socket.h>
+#include <jansson.h>
 
 #include "daemon/dns/dns_plan.h"
 #include "daemon/dns/dns_select.h"
@@ -21,6 +22,8 @@
 #define STUB_MAX_TX 1024           /* queries in flight */
 #define STUB_MAX_ATTEMPTS 16       /* sends per query, every PvD together */
 #define STUB_MAX_TCP_CLIENTS 64
+#define STUB_TCP_PER_USER 16       /* TCP connections of one local user (peer uid) */
+#define STUB_UDP_RCVBUF (4 << 20)  /* the listening UDP socket's receive buffer */
 #define STUB_TCP_IDLE_S 10         /* an idle TCP client is closed after this */
 #define STUB_TCP_IDLE_BUSY_MS 2000 /* or this, past half the cap (RFC 7766 6.2.3) */
 #define STUB_ADDR_WAIT_MS 200      /* re-check for a PvD source address */
@@ -30,7 +33,9 @@ struct stub_counters {
 	uint64_t queries, udp, tcp, hits, misses, forwarded, answered, servfail, malformed,
 		refused, notimp, dropped_responses, spoof_id, spoof_source, spoof_question,
 		spoof_malformed, tcp_retries, truncated_to_client, overload, fallbacks,
-		dns64, tcp_evicted, tcp_idle_closed, badvers;
+		dns64, tcp_evicted, tcp_idle_closed, badvers, tcp_user_evicted,
+		stale, coalesced, tls_queries, tls_answers, tls_failures, tls_handshakes,
+		tls_resumed, tls_fallbacks, tls_strict_failed;
 };
 
 /* One PvD as the stub sees it. */
@@ -64,6 +69,7 @@ struct stub_att {
 	bool probe;
 	enum stub_result res;
 	struct bufferevent *tcp;       /* set while retrying over TCP */
+	struct stub_dot *dot;          /* set while waiting on DNS over TLS */
 };
 
 struct stub_tx {
@@ -97,6 +103,13 @@ struct stub_tx {
 	bool answered_tcp;
 	unsigned addr_waits;
 	bool no_cache;                 /* DO or CD set: not cached */
+	uint64_t tls_skip;             /* PvD whose TLS failed: clear text (opportunistic) */
+	size_t tls_i;                  /* encrypted resolver being tried */
+	char tls_err[400];             /* strict: why the PvD failed closed */
+	bool tls_closed;               /* strict: move past this PvD, from the loop */
+	struct stub_tx *leader;        /* a follower: the query it waits on */
+	TAILQ_HEAD(stub_tx_list, stub_tx) followers;   /* identical queries waiting */
+	TAILQ_ENTRY(stub_tx) fe;
 };
 
 struct stub_tcp_client;
@@ -147,7 +160,13 @@ struct stub {
 	size_t n_upstream, max_upstream;  /* upstream sockets open, and the budget */
 	struct event *lst_pause;       /* re-enables the TCP listener */
 	struct event *tcp_sweep;       /* closes idle TCP clients, while there are any */
+	int diag_fd;                   /* NETLINK_SOCK_DIAG: a TCP client's uid */
+	uint32_t diag_seq;
 	uint32_t memo_gen;             /* bumped on every PvD change */
+	uint64_t stale_logged_ns;      /* the last "served stale" log line */
+	uint64_t tls_logged_ns;        /* the last "TLS fell back" log line */
+	LIST_HEAD(, stub_dot) dots;    /* DNS over TLS connections (stub_dot.c) */
+	struct gnutls_certificate_credentials_st *tls_cred;
 };
 
 /* stub.c */
@@ -169,8 +188,41 @@ int stub_cache_answer(struct stub *s, struct stub_pvd *p, const struct dns_quest
 struct stub_tx *stub_tx_start(struct stub *s, enum stub_client kind, const struct dns_question *q,
 			      const uint8_t *query, size_t qlen, const struct dns_choice *c);
 void stub_tx_free(struct stub_tx *tx);
+/* stub_coalesce.c: join an identical query in flight (same choice):
+ * the follower, or NULL when there is none (then start one). Followers
+ * are answered with their leader (stub_tx_answer_followers), or failed
+ * with it. */
+struct stub_tx *stub_tx_join(struct stub *s, enum stub_client kind, const struct dns_question *q,
+			     const uint8_t *query, size_t qlen, const struct dns_choice *c);
+void stub_tx_answer_followers(struct stub_tx *l, uint8_t *resp, size_t len, struct stub_pvd *p,
+			      const struct dns_upstream *up, bool up_ad);
 void stub_tx_pvd_gone(struct stub *s, uint64_t handle);
 void stub_att_free(struct stub_att *a);
+
+/* stub_dot.c: DNS over TLS to the PvD's encrypted resolver i. Queues q
+ * for attempt a (a->dot set) and connects if needed; < 0 with *why when it
+ * cannot be sent now. Answers come to stub_tx_dot_answer(), failures to
+ * stub_tx_dot_failed() (stub_tx.c). */
+struct stub_dot;
+int stub_dot_open(struct stub *s);
+void stub_dot_close(struct stub *s);
+int stub_dot_query(struct stub *s, struct stub_pvd *p, size_t i, struct stub_att *a,
+		   const uint8_t *q, size_t len, const char **why);
+void stub_dot_detach(struct stub_att *a);
+void stub_dot_pvd_gone(struct stub *s, uint64_t handle);
+json_t *stub_dot_json(struct stub *s, const struct stub_pvd *p);
+void stub_tx_dot_answer(struct stub_att *a, const uint8_t *m, size_t len);
+/* stub_tx.c, for stub_tx_tls.c: the schedule's steps. */
+void stub_tx_arm(struct stub_tx *tx, uint64_t wait_ns);
+void stub_tx_log(struct stub_tx *tx, const struct stub_att *a);
+void stub_tx_next_pvd(struct stub_tx *tx);
+void stub_tx_enter_pvd(struct stub_tx *tx);
+void stub_tx_finish(struct stub_tx *tx, uint8_t *resp, size_t len, struct stub_pvd *p,
+		    const struct dns_upstream *up);
+/* stub_tx_tls.c: ask p over TLS if the profile and p say so; true if the
+ * PvD was dealt with (a query out, failed closed, or fell back). */
+bool stub_tx_tls(struct stub_tx *tx, struct stub_pvd *p);
+void stub_tx_dot_failed(struct stub_att *a, const char *why);
 
 /* stub_udp.c, stub_tcp.c, stub_net.c */
 int stub_handle_query(struct stub *s, const uint8_t *msg, size_t len, bool tcp, uint8_t *out,
@@ -182,6 +234,12 @@ int stub_udp_open(struct stub *s, int fd);
 void stub_udp_close(struct stub *s);
 int stub_tcp_open(struct stub *s, int fd);
 void stub_tcp_close(struct stub *s);
+/* stub_peer.c: the local user that owns the client end of an accepted
+ * TCP connection (sock_diag), or STUB_UID_UNKNOWN. */
+#define STUB_UID_UNKNOWN UINT32_MAX
+int stub_peer_open(struct stub *s);
+void stub_peer_close(struct stub *s);
+uint32_t stub_peer_uid(struct stub *s, int fd);
 /* Deliver a finished answer to its client (UDP, TCP or control). */
 void stub_deliver(struct stub_tx *tx, const uint8_t *resp, size_t len, struct stub_pvd *p,
 		  const struct dns_upstream *from, int err, const char *msg);

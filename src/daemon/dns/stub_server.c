@@ -21,6 +21,12 @@ bool stub_server_answer(struct stub_server *v, uint64_t rtt_ns)
 	uint64_t r = rtt_ns / 1000;
 	bool was_down = v->down;
 
+	/* RFC 6298 section 5, after (5.7): once the timer was backed off,
+	 * SRTT and RTTVAR are likely bogus; start again from this sample. A
+	 * server that timed out and answers again (back from down, or a
+	 * re-measurement) then ranks by what it does now. */
+	if (was_down || v->consecutive_timeouts)
+		v->has_rtt = false;
 	if (!v->has_rtt) {
 		/* RFC 6298 section 2.2: the first measurement. */
 		v->srtt_us = r;
@@ -42,6 +48,12 @@ bool stub_server_answer(struct stub_server *v, uint64_t rtt_ns)
 
 bool stub_server_timeout(struct stub_server *v, uint64_t now_ns)
 {
+	uint64_t rto_us = stub_server_rto_ns(v) / 1000;
+
+	/* Re-rank: a server that let its timeout pass is at least that slow
+	 * (RFC 6298 section 5.5 backs the timer off the same way). */
+	if (v->has_rtt && v->srtt_us < rto_us)
+		v->srtt_us = rto_us;
 	v->timeouts++;
 	v->consecutive_timeouts++;
 	if (v->down) {
@@ -59,6 +71,21 @@ bool stub_server_timeout(struct stub_server *v, uint64_t now_ns)
 	return true;
 }
 
+bool stub_server_remeasure_due(struct stub_server *v, uint64_t now_ns)
+{
+	const uint64_t period = (uint64_t)STUB_REMEASURE_MS * 1000000;
+
+	if (v->down || !v->has_rtt)
+		return false;
+	if (!v->measure_at_ns || now_ns < v->measure_at_ns) {
+		if (!v->measure_at_ns)
+			v->measure_at_ns = now_ns + period;
+		return false;
+	}
+	v->measure_at_ns = now_ns + period;
+	return true;
+}
+
 bool stub_server_probe_due(struct stub_server *v, uint64_t now_ns)
 {
 	if (!v->down || now_ns < v->probe_at_ns)
@@ -66,6 +93,16 @@ bool stub_server_probe_due(struct stub_server *v, uint64_t now_ns)
 	/* Until this probe's fate is known, no other query probes. */
 	v->probe_at_ns = now_ns + (uint64_t)STUB_RTO_MAX_MS * 1000000;
 	return true;
+}
+
+/* The rank of an up server: its smoothed RTT in 2 ms steps (closer than
+ * that is a tie, left to the configuration, so that noise does not reorder
+ * servers on one LAN). One not measured yet counts as STUB_RTT_UNKNOWN_US,
+ * as unbound does (376 ms there): asked once, and so measured, when the
+ * known ones are slower than that; never before a fast one. */
+static uint64_t stub_server_key(const struct stub_server *v)
+{
+	return (v->has_rtt ? v->srtt_us : STUB_RTT_UNKNOWN_US) / STUB_RTT_STEP_US;
 }
 
 size_t stub_server_order(const struct stub_server *v, size_t n, size_t *order)
@@ -76,6 +113,16 @@ size_t stub_server_order(const struct stub_server *v, size_t n, size_t *order)
 		if (!v[i].down)
 			order[k++] = i;
 	up = k;
+	/* Insertion sort, stable: the configured order breaks ties. */
+	for (size_t i = 1; i < up; i++) {
+		size_t x = order[i], j = i;
+
+		while (j > 0 && stub_server_key(&v[order[j - 1]]) > stub_server_key(&v[x])) {
+			order[j] = order[j - 1];
+			j--;
+		}
+		order[j] = x;
+	}
 	for (size_t i = 0; i < n; i++)
 		if (v[i].down)
 			order[k++] = i;

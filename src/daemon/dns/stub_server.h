@@ -21,6 +21,9 @@
 #define STUB_DOWN_AFTER 3          /* timeouts in a row */
 #define STUB_PROBE_FIRST_MS 1000
 #define STUB_PROBE_MAX_MS 16000
+#define STUB_RTT_STEP_US 2000      /* RTTs closer than this rank equal */
+#define STUB_RTT_UNKNOWN_US 300000 /* the rank of a server not measured yet */
+#define STUB_REMEASURE_MS 15000    /* a server not asked first is measured this often */
 
 struct stub_server {
 	bool has_rtt;
@@ -29,6 +32,7 @@ struct stub_server {
 	bool down;
 	uint64_t probe_at_ns;          /* down: when it may be probed again */
 	uint64_t backoff_ms;
+	uint64_t measure_at_ns;        /* up, not asked first: when to measure it again */
 	uint64_t sent, answers, timeouts, failures;
 };
 
@@ -43,10 +47,20 @@ bool stub_server_timeout(struct stub_server *v, uint64_t now_ns);
  * probe pushes the next one back (so one query probes, not all). */
 bool stub_server_probe_due(struct stub_server *v, uint64_t now_ns);
 
+/* An up server that is not asked first (index > 0 in the order) is
+ * measured again every STUB_REMEASURE_MS with a copy of a query, so that
+ * its rank follows what it does now (one slow answer or one timeout must
+ * not keep it last for good). Taking the measurement pushes the next back. */
+bool stub_server_remeasure_due(struct stub_server *v, uint64_t now_ns);
+
 /*
- * The order to ask n servers in: servers that are up, in their configured
- * order (so a recovered primary is first again), then down ones. Writes
- * indexes to order[0..n). Returns how many are up.
+ * The order to ask n servers in (issue 19): servers that are up, by
+ * smoothed RTT (in STUB_RTT_STEP_US steps; a timeout counts as an RTT of
+ * the timeout waited; not measured yet: STUB_RTT_UNKNOWN_US), ties in their
+ * configured order (so a recovered primary is first again unless another
+ * is measurably faster); then down ones. Re-ranked at every query, as
+ * answers and timeouts move the estimates. Writes indexes to
+ * order[0..n). Returns how many are up.
  */
 size_t stub_server_order(const struct stub_server *v, size_t n, size_t *order);
 

@@ -13,6 +13,12 @@
  * and a new connection at the cap closes the least recently active one
  * (idle ones first) rather than being refused, so idle connections cannot
  * lock new clients out (issue 19).
+ *
+ * Per local user (issue 17, row 10): a user other than root holds at most
+ * STUB_TCP_PER_USER connections (the peer's uid from stub_peer.c); its
+ * next one closes its own least recently active. At the cap, room is made
+ * in the connections of the user holding the most, so one user trickling
+ * on many connections cannot push out the few of another.
  */
 #include <errno.h>
 #include <event2/buffer.h>
@@ -35,6 +41,7 @@ struct stub_tcp_client {
 	struct stub *s;
 	struct bufferevent *bev;
 	uint64_t id;
+	uint32_t uid;                  /* the client's owner, STUB_UID_UNKNOWN if not known */
 	uint64_t active_ns;            /* last whole query read or answer written */
 	unsigned pending;
 	bool eof;                      /* half-closed: answer, then close */
@@ -88,18 +95,67 @@ static void st_sweep_cb(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-/* At the cap: make room by closing the least recently active connection
- * with nothing in flight, else the least recently active of all (its
- * answers, when they come, find no connection and are dropped). */
-static void st_make_room(struct stub *s)
+/* The least recently active connection of uid (any uid if all) with
+ * nothing in flight, else the least recently active of them. */
+static struct stub_tcp_client *st_victim(struct stub *s, bool all, uint32_t uid)
 {
-	struct stub_tcp_client *c;
+	struct stub_tcp_client *c, *busy = NULL;
+
+	TAILQ_FOREACH(c, &s->tcp_clients, e) {
+		if (!all && c->uid != uid)
+			continue;
+		if (!c->pending)
+			return c;
+		if (!busy)
+			busy = c;
+	}
+	return busy;
+}
+
+static size_t st_count(const struct stub *s, uint32_t uid)
+{
+	const struct stub_tcp_client *c;
+	size_t n = 0;
 
 	TAILQ_FOREACH(c, &s->tcp_clients, e)
-		if (!c->pending)
-			break;
-	if (!c)
-		c = TAILQ_FIRST(&s->tcp_clients);
+		n += c->uid == uid;
+	return n;
+}
+
+/* The user holding the most connections (bounded: the cap squared). */
+static uint32_t st_top_user(const struct stub *s)
+{
+	const struct stub_tcp_client *c;
+	size_t best = 0;
+	uint32_t uid = STUB_UID_UNKNOWN;
+
+	TAILQ_FOREACH(c, &s->tcp_clients, e) {
+		size_t n = st_count(s, c->uid);
+
+		if (n > best) {
+			best = n;
+			uid = c->uid;
+		}
+	}
+	return uid;
+}
+
+/* Make room for a new connection of uid: at the user's own limit, in its
+ * connections; at the cap, in those of the user holding the most. The
+ * victim's answers, if any come, find no connection and are dropped. */
+static void st_make_room(struct stub *s, uint32_t uid)
+{
+	struct stub_tcp_client *c = NULL;
+
+	if (uid != 0 && st_count(s, uid) >= STUB_TCP_PER_USER) {
+		c = st_victim(s, false, uid);
+		if (c)
+			s->ctr.tcp_user_evicted++;
+	} else if (s->n_tcp >= STUB_MAX_TCP_CLIENTS) {
+		c = st_victim(s, false, st_top_user(s));
+		if (!c)
+			c = st_victim(s, true, 0);
+	}
 	if (c) {
 		s->ctr.tcp_evicted++;
 		st_free(c);
@@ -223,12 +279,13 @@ static void st_accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct so
 	struct stub *s = arg;
 	struct stub_tcp_client *c;
 	struct timeval one = { 1, 0 };
+	uint32_t uid;
 
 	(void)l;
 	(void)sa;
 	(void)salen;
-	if (s->n_tcp >= STUB_MAX_TCP_CLIENTS)
-		st_make_room(s);
+	uid = stub_peer_uid(s, fd);
+	st_make_room(s, uid);
 	if (!(c = calloc(1, sizeof(*c)))) {
 		s->ctr.overload++;
 		close(fd);
@@ -236,6 +293,7 @@ static void st_accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct so
 	}
 	c->s = s;
 	c->id = ++s->next_conn_id;
+	c->uid = uid;
 	c->active_ns = stub_now_ns();
 	c->bev = bufferevent_socket_new(s->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (!c->bev) {

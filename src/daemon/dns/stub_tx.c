@@ -20,9 +20,8 @@
 #include "daemon/dns/stub_priv.h"
 
 static void stx_step(struct stub_tx *tx);
-static void stx_next_pvd(struct stub_tx *tx);
 
-static void stx_arm(struct stub_tx *tx, uint64_t wait_ns)
+void stub_tx_arm(struct stub_tx *tx, uint64_t wait_ns)
 {
 	uint64_t now = stub_now_ns();
 	struct timeval tv;
@@ -50,7 +49,7 @@ static int stx_server_index(const struct stub_pvd *p, const struct dns_upstream 
 	return -1;
 }
 
-static void stx_log(struct stub_tx *tx, const struct stub_att *a)
+void stub_tx_log(struct stub_tx *tx, const struct stub_att *a)
 {
 	for (size_t i = 0; i < tx->n_att && i < STUB_MAX_ATTEMPTS; i++) {
 		if (tx->log[i].handle == a->handle && !memcmp(&tx->log[i].up.addr, &a->up.addr, 16) &&
@@ -81,6 +80,8 @@ static void stx_att_expire(struct stub *s, struct stub_att *a, uint64_t now)
 
 void stub_att_free(struct stub_att *a)
 {
+	if (a->dot)
+		stub_dot_detach(a);
 	if (a->fd >= 0 || a->tcp)
 		a->s->n_upstream--;
 	LIST_REMOVE(a, e);
@@ -124,13 +125,24 @@ static void stx_close_atts(struct stub_tx *tx, uint64_t handle)
 			continue;
 		}
 		stx_att_expire(tx->s, a, now);
-		stx_log(tx, a);
+		stub_tx_log(tx, a);
 		stub_att_free(a);
 	}
 }
 
 void stub_tx_free(struct stub_tx *tx)
 {
+	struct stub_tx *f;
+
+	if (tx->leader) {              /* a follower: no attempts, no timer */
+		TAILQ_REMOVE(&tx->leader->followers, tx, fe);
+		tx->s->n_tx--;
+		free(tx->query);
+		free(tx);
+		return;
+	}
+	while ((f = TAILQ_FIRST(&tx->followers)))
+		stub_tx_free(f);
 	stx_close_atts(tx, 0);
 	TAILQ_REMOVE(&tx->s->txs, tx, e);
 	tx->s->n_tx--;
@@ -143,10 +155,11 @@ void stub_tx_free(struct stub_tx *tx)
 
 /* Hand the answer to the client, then keep a copy (without OPT) in the
  * answering PvD's cache. */
-static void stx_finish(struct stub_tx *tx, uint8_t *resp, size_t len, struct stub_pvd *p,
+void stub_tx_finish(struct stub_tx *tx, uint8_t *resp, size_t len, struct stub_pvd *p,
 		       const struct dns_upstream *up)
 {
 	struct stub *s = tx->s;
+	bool up_ad = dns_hdr_ad(resp);
 	int n;
 
 	dns_hdr_set_id(resp, tx->client_id);
@@ -164,18 +177,75 @@ static void stx_finish(struct stub_tx *tx, uint8_t *resp, size_t len, struct stu
 		p->answers++;
 	s->ctr.answered++;
 	stub_deliver(tx, resp, len, p, up, 0, NULL);
+	stub_tx_answer_followers(tx, resp, len, p, up, up_ad);
 	stub_tx_free(tx);
 }
 
-static void stx_fail(struct stub_tx *tx)
+/*
+ * RFC 8767 section 4: every server of the PvDs asked failed (timeout,
+ * SERVFAIL, REFUSED): an expired answer from the cache of the first of
+ * those PvDs that has one, younger than max_stale past its expiry, with
+ * TTL 30. Not for DO or CD queries, which the cache never answers.
+ * Counted (`stale` in mifctl dns), logged at most every 10 s.
+ */
+static bool stx_stale(struct stub_tx *tx)
 {
 	struct stub *s = tx->s;
+	uint64_t now = stub_now_ns();
+
+	if (tx->no_cache || !s->cfg.max_stale)
+		return false;
+	for (size_t k = 0; k < tx->choice.n; k++) {
+		struct stub_pvd *p = stub_pvd_by_handle(s, tx->choice.pvd[k]);
+		int n;
+
+		if (!p)
+			continue;
+		dns_hdr_set_id(tx->query, tx->client_id);
+		dns_hdr_set_ad(tx->query, tx->client_ad);
+		n = dns_cache_get_stale(p->cache, &tx->q, tx->query, tx->qlen, now / 1000000000ull,
+					s->scratch, 65536);
+		if (n <= 0)
+			continue;
+		/* Kept without OPT: one goes back iff the client sent one. */
+		if (tx->client_opt) {
+			int m = dns_append_opt(s->scratch, (size_t)n, 65536, STUB_EDNS_SIZE, 0, false);
+
+			n = m > 0 ? m : n;
+		}
+		s->ctr.stale++;
+		if (!s->stale_logged_ns || now - s->stale_logged_ns >= 10000000000ull) {
+			s->stale_logged_ns = now;
+			log_info("dns: %s: every server of PvD %s failed: served a stale answer "
+				 "(RFC 8767; %llu so far)", tx->q.name[0] ? tx->q.name : "?",
+				 p->plan.id, (unsigned long long)s->ctr.stale);
+		}
+		s->ctr.answered++;
+		stub_deliver(tx, s->scratch, (size_t)n, p, NULL, 0, "stale");
+		return true;
+	}
+	return false;
+}
+
+/* One client of a failed query (the leader l or a follower): a stale
+ * answer, else the last SERVFAIL/REFUSED seen, else our own SERVFAIL. */
+static void stx_fail_one(struct stub_tx *tx, struct stub_tx *l)
+{
+	struct stub *s = tx->s;
+	size_t qend;
 	int n;
 
+	if (stx_stale(tx))
+		return;
 	s->ctr.servfail++;
-	if (tx->last_fail) {
-		dns_hdr_set_id(tx->last_fail, tx->client_id);
-		stub_deliver(tx, tx->last_fail, tx->last_fail_len, NULL, NULL, -EHOSTUNREACH,
+	if (l->last_fail) {
+		dns_hdr_set_id(l->last_fail, tx->client_id);
+		/* The question as this client wrote it (same length). */
+		if (dns_first_rr(l->last_fail, l->last_fail_len, &qend) == 0 &&
+		    tx->qlen >= qend)
+			memcpy(l->last_fail + DNS_HEADER_LEN, tx->query + DNS_HEADER_LEN,
+			       qend - DNS_HEADER_LEN);
+		stub_deliver(tx, l->last_fail, l->last_fail_len, NULL, NULL, -EHOSTUNREACH,
 			     "every server asked failed");
 	} else {
 		dns_hdr_set_id(tx->query, tx->client_id);
@@ -185,9 +255,19 @@ static void stx_fail(struct stub_tx *tx)
 					    DNS_RCODE_SERVFAIL, STUB_EDNS_SIZE, tx->client_do) :
 			dns_build_error(s->scratch, 65536, tx->query, tx->qlen, DNS_RCODE_SERVFAIL);
 		if (n > 0)
-			stub_deliver(tx, s->scratch, (size_t)n, NULL, NULL, -ETIMEDOUT,
-				     "no server answered in time");
+			stub_deliver(tx, s->scratch, (size_t)n, NULL, NULL,
+				     l->tls_err[0] ? -EHOSTUNREACH : -ETIMEDOUT,
+				     l->tls_err[0] ? l->tls_err : "no server answered in time");
 	}
+}
+
+static void stx_fail(struct stub_tx *tx)
+{
+	struct stub_tx *f;
+
+	TAILQ_FOREACH(f, &tx->followers, fe)
+		stx_fail_one(f, tx);
+	stx_fail_one(tx, tx);
 	stub_tx_free(tx);
 }
 
@@ -252,13 +332,15 @@ static struct stub_pvd *stx_pvd(struct stub_tx *tx)
 		: NULL;
 }
 
-static void stx_enter_pvd(struct stub_tx *tx)
+void stub_tx_enter_pvd(struct stub_tx *tx)
 {
 	struct stub_pvd *p = stx_pvd(tx);
 	uint64_t now = stub_now_ns();
 
+	if (p && stub_tx_tls(tx, p))
+		return;
 	if (!p || !p->plan.n_servers) {
-		stx_arm(tx, 0);
+		stub_tx_arm(tx, 0);
 		return;     /* stx_step moves on, from the loop */
 	}
 	tx->n_order = p->plan.n_servers;
@@ -267,6 +349,10 @@ static void stx_enter_pvd(struct stub_tx *tx)
 	for (size_t i = 0; i < p->plan.n_servers; i++)
 		if (stub_server_probe_due(&p->srv[i], now))
 			stx_send(tx, p, i, true);
+	/* Servers ranked behind the first: measured again now and then. */
+	for (size_t k = 1; k < tx->n_order; k++)
+		if (stub_server_remeasure_due(&p->srv[tx->order[k]], now))
+			stx_send(tx, p, tx->order[k], true);
 	stx_step(tx);
 }
 
@@ -278,7 +364,7 @@ static void stx_step(struct stub_tx *tx)
 	uint64_t wait = 0;
 
 	if (!p || tx->step > tx->n_order) {
-		stx_next_pvd(tx);
+		stub_tx_next_pvd(tx);
 		return;
 	}
 	if (tx->step < tx->n_order) {
@@ -301,7 +387,7 @@ static void stx_step(struct stub_tx *tx)
 		/* The PvD's own address is still being checked (DAD): wait
 		 * for it a while, then count the PvD as failed. */
 		if (!sent && waiting && tx->addr_waits++ < STUB_ADDR_WAITS) {
-			stx_arm(tx, STUB_ADDR_WAIT_MS * 1000000ull);
+			stub_tx_arm(tx, STUB_ADDR_WAIT_MS * 1000000ull);
 			return;
 		}
 		/* The last PvD to try: retransmitted early, but a late answer
@@ -311,20 +397,21 @@ static void stx_step(struct stub_tx *tx)
 			wait = UINT64_MAX / 2;
 	}
 	tx->step++;
-	stx_arm(tx, wait);
+	stub_tx_arm(tx, wait);
 }
 
-static void stx_next_pvd(struct stub_tx *tx)
+void stub_tx_next_pvd(struct stub_tx *tx)
 {
 	if (tx->pvd_i < tx->choice.n)
 		stx_close_atts(tx, tx->choice.pvd[tx->pvd_i]);
 	tx->pvd_i++;
+	tx->tls_i = 0;
 	if (tx->pvd_i >= tx->choice.n || stub_now_ns() >= tx->deadline_ns) {
 		stx_fail(tx);
 		return;
 	}
 	tx->s->ctr.fallbacks++;
-	stx_enter_pvd(tx);
+	stub_tx_enter_pvd(tx);
 }
 
 static void stx_timer_cb(evutil_socket_t fd, short what, void *arg)
@@ -338,15 +425,20 @@ static void stx_timer_cb(evutil_socket_t fd, short what, void *arg)
 	 * cached): wait the rest, so the schedule moves past a server only once
 	 * its RTO has passed by the clock stx_att_expire judges timeouts by. */
 	if (now < tx->step_due_ns) {
-		stx_arm(tx, tx->step_due_ns - now);
+		stub_tx_arm(tx, tx->step_due_ns - now);
 		return;
 	}
 	if (now >= tx->deadline_ns) {
 		stx_fail(tx);
 		return;
 	}
+	if (tx->tls_closed) {
+		tx->tls_closed = false;
+		stub_tx_next_pvd(tx);
+		return;
+	}
 	if (!stx_pvd(tx)) {
-		stx_next_pvd(tx);
+		stub_tx_next_pvd(tx);
 		return;
 	}
 	stx_step(tx);
@@ -379,14 +471,14 @@ static void stx_server_failed(struct stub_tx *tx, struct stub_att *a, const uint
 			tx->last_fail_len = len;
 		}
 	}
-	stx_log(tx, a);
+	stub_tx_log(tx, a);
 	stub_att_free(a);
 	if (tx->step <= tx->n_order) {
 		evtimer_del(tx->timer);
 		stx_step(tx);
 	} else if (!stx_pending(tx)) {
 		evtimer_del(tx->timer);
-		stx_next_pvd(tx);
+		stub_tx_next_pvd(tx);
 	}
 }
 
@@ -412,7 +504,7 @@ static void stx_answer(struct stub_att *a, uint8_t *resp, size_t len, bool tcp)
 	}
 	if (!tcp && dns_hdr_tc(resp)) {
 		a->res = STUB_RES_TRUNCATED;
-		stx_log(tx, a);
+		stub_tx_log(tx, a);
 		stx_tcp_start(tx, a);
 		return;
 	}
@@ -425,9 +517,9 @@ static void stx_answer(struct stub_att *a, uint8_t *resp, size_t len, bool tcp)
 		return;
 	}
 	a->res = STUB_RES_ANSWER;
-	stx_log(tx, a);
+	stub_tx_log(tx, a);
 	tx->answered_tcp = tcp;
-	stx_finish(tx, resp, len, p, &a->up);
+	stub_tx_finish(tx, resp, len, p, &a->up);
 }
 
 /* RFC 5452 section 9.1: from the address and port asked, on this socket,
@@ -575,7 +667,7 @@ static void stx_tcp_start(struct stub_tx *tx, struct stub_att *a)
 	/* This server answered: wait for its TCP answer (it has its own
 	 * timeout) instead of moving on to other servers or PvDs. */
 	evtimer_del(tx->timer);
-	stx_arm(tx, (uint64_t)(tv.tv_sec + 1) * 1000000000ull);
+	stub_tx_arm(tx, (uint64_t)(tv.tv_sec + 1) * 1000000000ull);
 }
 
 struct stub_tx *stub_tx_start(struct stub *s, enum stub_client kind, const struct dns_question *q,
@@ -603,7 +695,7 @@ struct stub_tx *stub_tx_start(struct stub *s, enum stub_client kind, const struc
 	/* RFC 6840 section 5.7: a validating upstream sets AD only when the
 	 * query sets AD or DO. Always ask, so that a cached answer carries
 	 * the upstream's AD whichever client filled the cache; each client
-	 * gets AD only if it asked (stx_finish, dns_cache_get). */
+	 * gets AD only if it asked (stub_tx_finish, dns_cache_get). */
 	tx->client_ad = dns_hdr_ad(query);
 	dns_hdr_set_ad(tx->query, true);
 	tx->s = s;
@@ -616,11 +708,12 @@ struct stub_tx *stub_tx_start(struct stub *s, enum stub_client kind, const struc
 	tx->start_ns = stub_now_ns();
 	tx->deadline_ns = tx->start_ns + (uint64_t)s->cfg.timeout_ms * 1000000;
 	LIST_INIT(&tx->atts);
+	TAILQ_INIT(&tx->followers);
 	TAILQ_INSERT_TAIL(&s->txs, tx, e);
 	s->n_tx++;
 	s->ctr.forwarded++;
 	/* Never answers from here: the caller records the client first. */
-	stx_enter_pvd(tx);
+	stub_tx_enter_pvd(tx);
 	return tx;
 }
 
@@ -633,7 +726,7 @@ void stub_tx_pvd_gone(struct stub *s, uint64_t handle)
 		stx_close_atts(tx, handle);
 		/* Its PvD is gone: move on from the loop, not from here. */
 		if (tx->pvd_i < tx->choice.n && tx->choice.pvd[tx->pvd_i] == handle)
-			stx_arm(tx, 0);
+			stub_tx_arm(tx, 0);
 	}
 	for (a = LIST_FIRST(&s->lingering); a; a = na) {
 		na = LIST_NEXT(a, e);

@@ -72,6 +72,7 @@ void pvd_destroy(struct pvd_store *s, struct pvd *p)
 	PVD_LIST_FREE(&p->dns, pvd_dns);
 	PVD_LIST_FREE(&p->domains, pvd_domain);
 	PVD_LIST_FREE(&p->ntp, pvd_dns);
+	PVD_LIST_FREE(&p->dnr, pvd_dnr);
 	free(p->captive_portal);
 	free(p->view_rec);
 	free(p);
@@ -90,6 +91,7 @@ static struct pvd *pvd_alloc(struct pvd_store *s)
 	TAILQ_INIT(&p->dns);
 	TAILQ_INIT(&p->domains);
 	TAILQ_INIT(&p->ntp);
+	TAILQ_INIT(&p->dnr);
 	TAILQ_INSERT_TAIL(&s->pvds, p, e);
 	s->count++;
 	return p;

@@ -96,7 +96,21 @@ struct pvd_domain {
 	enum pvd_source source;
 };
 
+/* An encrypted resolver (DNR, RFC 9463) as an RA, DHCPv6 or DHCPv4 named
+ * it; kept with its lifetime like any item. Keyed by source, interface
+ * and ADN: an RA option with the same ADN updates it, lifetime 0
+ * withdraws it (section 6.1). */
+struct pvd_dnr {
+	TAILQ_ENTRY(pvd_dnr) e;
+	int ifindex;
+	struct dnr d;
+	uint32_t lifetime;
+	uint64_t expires;
+	enum pvd_source source;
+};
+
 TAILQ_HEAD(pvd_router_list, pvd_router);
+TAILQ_HEAD(pvd_dnr_list, pvd_dnr);
 TAILQ_HEAD(pvd_prefix_list, pvd_prefix);
 TAILQ_HEAD(pvd_route_list, pvd_route);
 TAILQ_HEAD(pvd_dns_list, pvd_dns);
@@ -134,6 +148,7 @@ struct pvd {
 	struct pvd_dns_list dns;
 	struct pvd_domain_list domains;
 	struct pvd_dns_list ntp;         /* NTP/SNTP servers (DHCP) */
+	struct pvd_dnr_list dnr;         /* encrypted resolvers (RFC 9463) */
 
 	enum pvd_source origin;          /* what created the PvD */
 	bool persistent;                 /* static/API: stays until deleted */
@@ -222,6 +237,8 @@ int pvd_add_ntp(struct pvd *p, enum pvd_source src, int ifindex, const struct in
 		uint32_t lifetime, uint64_t expires);
 int pvd_add_domain(struct pvd *p, enum pvd_source src, int ifindex, const char *name,
 		   uint32_t lifetime, uint64_t expires);
+int pvd_add_dnr(struct pvd *p, enum pvd_source src, int ifindex, const struct dnr *d,
+		uint32_t lifetime, uint64_t expires);
 /* Set the MTU src says (0: src says none). The PvD's MTU is the smallest
  * any source gives (issue 20: a dual-stack PvD whose RA and DHCPv4 differ
  * takes the smaller; the conflict shows in its JSON); marks p dirty when

@@ -55,6 +55,16 @@ static struct pvd_dns *pvd_dns_in(struct pvd *p, int ifindex, const struct in6_a
 	return NULL;
 }
 
+static struct pvd_dnr *pvd_dnr_in(struct pvd *p, int ifindex, const char *adn)
+{
+	struct pvd_dnr *x;
+
+	TAILQ_FOREACH(x, &p->dnr, e)
+		if (x->source == PVD_SRC_RA && x->ifindex == ifindex && dname_equal(x->d.adn, adn))
+			return x;
+	return NULL;
+}
+
 static struct pvd_domain *pvd_domain_in(struct pvd *p, int ifindex, const char *name)
 {
 	struct pvd_domain *x;
@@ -189,6 +199,28 @@ static int pvd_apply_dns(struct pvd_store *s, struct pvd *p, const struct ra_rdn
 	return 0;
 }
 
+/* RFC 9463 section 6.1: lifetime 0 says the resolver must no longer be
+ * used; otherwise it is kept for its lifetime, in the PvD of the RA. */
+static int pvd_apply_dnr(struct pvd_store *s, struct pvd *p, const struct dnr *in,
+			 int ifindex, uint64_t now)
+{
+	struct pvd_dnr *x;
+
+	if (in->lifetime == 0) {
+		PVD_WITHDRAW(s, dnr, pvd_dnr, pvd_dnr_in(p_, ifindex, in->adn));
+		return 0;
+	}
+	PVD_CLAIM(x, s, p, dnr, pvd_dnr_in(p_, ifindex, in->adn));
+	if (!x)
+		return -ENOMEM;
+	x->ifindex = ifindex;
+	x->d = *in;
+	x->lifetime = in->lifetime;
+	x->expires = pvd_deadline(now, in->lifetime);
+	x->source = PVD_SRC_RA;
+	return 0;
+}
+
 static int pvd_apply_domain(struct pvd_store *s, struct pvd *p, const struct ra_dnssl *in,
 			    int ifindex, uint64_t now)
 {
@@ -285,6 +317,8 @@ int pvd_apply_ra(struct pvd_store *s, struct pvd *p, const struct ra *ra,
 		r = pvd_apply_dns(s, p, &ra->rdnss[i], ifindex, now);
 	for (size_t i = 0; r == 0 && i < ra->n_dnssl; i++)
 		r = pvd_apply_domain(s, p, &ra->dnssl[i], ifindex, now);
+	for (size_t i = 0; r == 0 && i < ra->n_dnr; i++)
+		r = pvd_apply_dnr(s, p, &ra->dnr[i], ifindex, now);
 	return r;
 }
 
@@ -319,6 +353,7 @@ void pvd_forget_ifindex(struct pvd_store *s, int ifindex)
 		PVD_DROP_IF(p, &p->dns, pvd_dns, PVD_LEARNT_ON(x));
 		PVD_DROP_IF(p, &p->domains, pvd_domain, PVD_LEARNT_ON(x));
 		PVD_DROP_IF(p, &p->ntp, pvd_dns, PVD_LEARNT_ON(x));
+		PVD_DROP_IF(p, &p->dnr, pvd_dnr, PVD_LEARNT_ON(x));
 		if (p->pref64_ifindex == ifindex && p->has_pref64) {
 			p->has_pref64 = false;
 			p->dirty = true;
@@ -337,6 +372,7 @@ void pvd_expire(struct pvd *p, uint64_t now)
 	PVD_DROP_IF(p, &p->dns, pvd_dns, x->expires <= now);
 	PVD_DROP_IF(p, &p->domains, pvd_domain, x->expires <= now);
 	PVD_DROP_IF(p, &p->ntp, pvd_dns, x->expires <= now);
+	PVD_DROP_IF(p, &p->dnr, pvd_dnr, x->expires <= now);
 	if (p->has_pref64 && p->pref64_expires <= now)
 		p->has_pref64 = false;
 }
@@ -345,7 +381,7 @@ bool pvd_is_empty(const struct pvd *p)
 {
 	return !p->persistent && TAILQ_EMPTY(&p->routers) && TAILQ_EMPTY(&p->prefixes) &&
 	       TAILQ_EMPTY(&p->routes) && TAILQ_EMPTY(&p->dns) &&
-	       TAILQ_EMPTY(&p->domains) && TAILQ_EMPTY(&p->ntp) && !p->has_pref64;
+	       TAILQ_EMPTY(&p->domains) && TAILQ_EMPTY(&p->ntp) && TAILQ_EMPTY(&p->dnr) && !p->has_pref64;
 }
 
 #define PVD_MIN_EXPIRY(list, type, field, acc)                                     \
@@ -366,6 +402,7 @@ uint64_t pvd_next_expiry(const struct pvd *p)
 	PVD_MIN_EXPIRY(&p->dns, pvd_dns, expires, t);
 	PVD_MIN_EXPIRY(&p->domains, pvd_domain, expires, t);
 	PVD_MIN_EXPIRY(&p->ntp, pvd_dns, expires, t);
+	PVD_MIN_EXPIRY(&p->dnr, pvd_dnr, expires, t);
 	if (p->has_pref64 && p->pref64_expires < t)
 		t = p->pref64_expires;
 	return t;
@@ -391,6 +428,7 @@ bool pvd_on_ifindex(const struct pvd *p, int ifindex)
 	PVD_ANY_ON(f, &p->dns, pvd_dns, ifindex);
 	PVD_ANY_ON(f, &p->domains, pvd_domain, ifindex);
 	PVD_ANY_ON(f, &p->ntp, pvd_dns, ifindex);
+	PVD_ANY_ON(f, &p->dnr, pvd_dnr, ifindex);
 	return f;
 }
 
@@ -403,6 +441,7 @@ void pvd_drop_source_in(struct pvd *p, enum pvd_source src, int ifindex)
 	PVD_DROP_IF(p, &p->dns, pvd_dns, PVD_FROM(x));
 	PVD_DROP_IF(p, &p->domains, pvd_domain, PVD_FROM(x));
 	PVD_DROP_IF(p, &p->ntp, pvd_dns, PVD_FROM(x));
+	PVD_DROP_IF(p, &p->dnr, pvd_dnr, PVD_FROM(x));
 #undef PVD_FROM
 }
 

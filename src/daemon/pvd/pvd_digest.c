@@ -13,7 +13,7 @@
  */
 enum {
 	PD_ROUTERS = 1, PD_PREFIXES, PD_ADDRESSES, PD_ROUTES, PD_DNS, PD_DOMAINS,
-	PD_INTERFACES, PD_NTP, PD_REST,
+	PD_INTERFACES, PD_NTP, PD_REST, PD_DNR,
 };
 
 static void pd_ifname(struct hash2 *h, const struct pvd_json_ctx *c, int ifindex)
@@ -153,6 +153,26 @@ static void pd_domains(struct hash2 *h, const struct pvd *p, const struct pvd_js
 	hash2_u64(h, n);
 }
 
+static void pd_dnr(struct hash2 *h, const struct pvd *p, const struct pvd_json_ctx *c)
+{
+	const struct pvd_dnr *x;
+	uint64_t n = 0;
+
+	hash2_u64(h, PD_DNR);
+	TAILQ_FOREACH(x, &p->dnr, e) {
+		hash2_str(h, x->d.adn);
+		hash2_str(h, x->d.dohpath);
+		for (size_t i = 0; i < x->d.n_addrs; i++)
+			pd_addr(h, &x->d.addrs[i]);
+		hash2_u64(h, (uint64_t)x->d.priority << 48 | (uint64_t)x->d.port << 32 |
+			  (uint64_t)x->d.alpn << 16 | (uint64_t)x->d.n_addrs << 8 | x->d.adn_only);
+		pd_ifname(h, c, x->ifindex);
+		hash2_u64(h, (uint64_t)x->lifetime << 8 | x->source);
+		n++;
+	}
+	hash2_u64(h, n);
+}
+
 static void pd_interfaces(struct hash2 *h, const struct pvd *p, const struct pvd_json_ctx *c)
 {
 	uint64_t n = 0;
@@ -208,6 +228,7 @@ void pvd_digest(const struct pvd *p, const struct pvd_json_ctx *c, uint64_t seed
 	pd_servers(&h, PD_DNS, &p->dns, c);
 	pd_domains(&h, p, c);
 	pd_servers(&h, PD_NTP, &p->ntp, c);
+	pd_dnr(&h, p, c);
 	if (c->extra_digest)
 		c->extra_digest(c->own_ctx, p, &h);
 	*ret = h;

@@ -108,6 +108,23 @@ int pvd_add_dns(struct pvd *p, enum pvd_source src, int ifindex, const struct in
 	return pvd_add_server(&p->dns, src, ifindex, a, lifetime, expires);
 }
 
+int pvd_add_dnr(struct pvd *p, enum pvd_source src, int ifindex, const struct dnr *d,
+		uint32_t lifetime, uint64_t expires)
+{
+	struct pvd_dnr *x;
+
+	p->dirty = true;
+	PVD_APPEND(x, &p->dnr);
+	if (!x)
+		return -ENOMEM;
+	x->source = src;
+	x->ifindex = ifindex;
+	x->d = *d;
+	x->lifetime = lifetime;
+	x->expires = expires;
+	return 0;
+}
+
 bool pvd_has_dns(const struct pvd *p, const struct in6_addr *a)
 {
 	const struct pvd_dns *x;

@@ -171,6 +171,37 @@ static json_t *pj_servers(const struct pvd_dns_list *l, const struct pvd_json_ct
 	return a;
 }
 
+json_t *pvd_dnr_json(const struct pvd_dnr *x)
+{
+	json_t *a = json_array();
+	char alpn[64];
+
+	for (size_t i = 0; i < x->d.n_addrs; i++)
+		json_array_append_new(a, pj_addr(&x->d.addrs[i]));
+	return json_pack("{s:s,s:i,s:b,s:o,s:s,s:i,s:s,s:s,s:o}", "adn", x->d.adn,
+			 "priority", x->d.priority, "adn_only", x->d.adn_only, "addresses", a,
+			 "alpn", dnr_alpn_text(x->d.alpn, alpn, sizeof(alpn)),
+			 "port", x->d.port, "dohpath", x->d.dohpath,
+			 "source", pvd_source_name(x->source),
+			 "lifetime", x->lifetime == DNR_LIFETIME_INFINITE ? json_null() :
+			 json_integer(x->lifetime));
+}
+
+static json_t *pj_dnr(const struct pvd *p, const struct pvd_json_ctx *c)
+{
+	json_t *a = json_array();
+	const struct pvd_dnr *x;
+
+	TAILQ_FOREACH(x, &p->dnr, e) {
+		json_t *o = pvd_dnr_json(x);
+
+		json_object_set_new(o, "interface", pj_ifname(c, x->ifindex));
+		pj_life(o, "lifetime", x->lifetime, x->expires, "expires_in", c);
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
 static json_t *pj_dns(const struct pvd *p, const struct pvd_json_ctx *c)
 {
 	json_t *servers = pj_servers(&p->dns, c), *search = json_array();
@@ -183,7 +214,8 @@ static json_t *pj_dns(const struct pvd *p, const struct pvd_json_ctx *c)
 		pj_life(o, "lifetime", n->lifetime, n->expires, "expires_in", c);
 		json_array_append_new(search, o);
 	}
-	return json_pack("{s:o,s:o}", "servers", servers, "search", search);
+	return json_pack("{s:o,s:o,s:o}", "servers", servers, "search", search,
+			 "encrypted", pj_dnr(p, c));
 }
 
 /* Interfaces the PvD was seen on, in link order. */

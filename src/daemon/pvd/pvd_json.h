@@ -29,5 +29,8 @@ struct pvd_json_ctx {
 json_t *pvd_json(const struct pvd *p, const struct pvd_json_ctx *c);
 /* Short form for pvd-removed events: id, handle, explicit. */
 json_t *pvd_json_ref(const struct pvd *p);
+/* One encrypted resolver (RFC 9463 DNR): ADN, priority, addresses, alpn,
+ * port, dohpath, where it came from and its lifetime (null: infinite). */
+json_t *pvd_dnr_json(const struct pvd_dnr *x);
 
 #endif
