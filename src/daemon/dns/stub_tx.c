@@ -432,9 +432,12 @@ static void stx_timer_cb(evutil_socket_t fd, short what, void *arg)
 		stx_fail(tx);
 		return;
 	}
+	/* Strict and failed: the query fails here. Falling back to the next
+	 * PvD would send a name meant for an encrypted resolver to another
+	 * network, perhaps in clear text (RFC 8310 section 5: fail closed). */
 	if (tx->tls_closed) {
 		tx->tls_closed = false;
-		stub_tx_next_pvd(tx);
+		stx_fail(tx);
 		return;
 	}
 	if (!stx_pvd(tx)) {
