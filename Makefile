@@ -4,7 +4,8 @@
 #                 ASan+UBSan (build-asan/) and under valgrind, fuzz targets
 #                 briefly (build-fuzz/)
 #   make demo     the narrated demo world (root)
-#   make install  install mifd, mifctl, libmif, man pages
+#   make install  install mifd, mifctl, libmif, the systemd unit, man pages
+#                 (DESTDIR=... for a staging root)
 #   make bench    benchmarks (root), see bench/README.md
 
 BUILD ?= build
@@ -31,7 +32,7 @@ bench: all
 	./bench/run.sh
 
 install: all
-	meson install -C $(BUILD)
+	meson install -C $(BUILD) $(if $(DESTDIR),--destdir "$(DESTDIR)")
 
 clean:
 	rm -rf build build-asan build-fuzz build-analyzer
