@@ -23,7 +23,8 @@ mount -t proc proc "$r/proc"
 mount --rbind /dev "$r/dev"
 mount -t tmpfs tmpfs "$r/run"
 mount -t tmpfs tmpfs "$r/tmp"
-mkdir -p "$r/tmp/debs" && cp "$debs"/mif_*.deb "$debs"/libmif0_*.deb "$debs"/libmif-dev_*.deb "$r/tmp/debs/"
+mkdir -p "$r/tmp/debs" && cp "$debs"/mif_*.deb "$debs"/libmif0_*.deb "$debs"/libmif-dev_*.deb \
+	"$debs"/libnss-mif_*.deb "$r/tmp/debs/"
 # policy-rc.d as a machine without systemd would have it, in the copy only.
 printf '#!/bin/sh\nexit 101\n' >"$r/usr/sbin/policy-rc.d" && chmod 755 "$r/usr/sbin/policy-rc.d"
 chroot "$r" /bin/bash -s <<'CH'
@@ -35,6 +36,7 @@ DEBIAN_FRONTEND=noninteractive dpkg -i /tmp/debs/*.deb >/tmp/dpkg.log 2>&1 ||
 	{ cat /tmp/dpkg.log; echo "FAIL: dpkg -i"; exit 1; }
 echo "ok: dpkg -i $(ls /tmp/debs | tr '\n' ' ')"
 dpkg -s mif | grep -q '^Status: install ok installed' || fail "mif not installed"
+ls /usr/lib/*/libnss_mif.so.2 >/dev/null 2>&1 && echo "ok: libnss_mif.so.2" || fail "no libnss_mif.so.2"
 getent passwd mif >/dev/null && echo "ok: postinst made user mif" || fail "no user mif"
 [ -d /run/mif ] && echo "ok: /run/mif" || fail "no /run/mif"
 [ -L /etc/systemd/system/multi-user.target.wants/mifd.service ] &&
@@ -63,7 +65,7 @@ fi
 kill "$(cat /tmp/mifd.pid)" 2>/dev/null || true
 for _ in $(seq 50); do kill -0 "$(cat /tmp/mifd.pid)" 2>/dev/null || break; sleep 0.1; done
 ip netns del mifdeb$$ 2>/dev/null || true
-dpkg -r mif libmif-dev libmif0 >/dev/null 2>&1 && echo "ok: dpkg -r" || fail "dpkg -r"
+dpkg -r libnss-mif mif libmif-dev libmif0 >/dev/null 2>&1 && echo "ok: dpkg -r" || fail "dpkg -r"
 [ "$fails" -eq 0 ] && echo "deb-install: all checks passed" || { echo "deb-install: $fails failed"; exit 1; }
 CH
 IN
