@@ -8,7 +8,8 @@ libmnl-dev libevent-dev libjansson-dev libinih-dev libcap-ng-dev libseccomp-dev
 libcmocka-dev libclang-rt-14-dev libcurl4-openssl-dev ca-certificates
 iproute2 radvd procps psmisc kmod jq util-linux netcat-openbsd dnsmasq-base
 unbound nsd tcpdump dnsperf bind9-dnsutils valgrind nftables linux-perf curl
-nginx openssl"
+nginx openssl
+udhcpc openvpn"
 
 missing=""
 for p in $PKGS; do

@@ -21,6 +21,10 @@ static void ctl_usage(FILE *f)
 		"          [--prefix P]... [--mtu N]   define a PvD, e.g. for a VPN (root only)\n"
 		"  pvd set ID [options] change a PvD added with pvd add (root only)\n"
 		"  pvd del ID           delete a PvD added with pvd add (root only)\n"
+		"  pvd add ID --replace [options]  add, or make an existing one exactly this\n"
+		"                       (what VPN and DHCP client hooks call)\n"
+		"  resolvconf -a RECORD | -d RECORD  resolvconf(8)'s interface: nameserver and\n"
+		"                       search lines on stdin become a PvD (root only)\n"
 		"  monitor [--count N]  print PvD events as they happen (Ctrl-C stops)\n"
 		"  status               daemon state, interfaces and counters\n"
 		"  log-level LEVEL      set mifd's log level (root only)\n"
@@ -112,6 +116,7 @@ static int ctl_dispatch(struct ctl *c, int argc, char **argv)
 		{ "status", ctl_status }, { "log-level", ctl_log_level }, { "link", ctl_link },
 		{ "route", ctl_route }, { "dns", ctl_dns }, { "resolve", ctl_resolve },
 		{ "run", ctl_run }, { "portal", ctl_portal },
+		{ "resolvconf", ctl_resolvconf },
 	};
 
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
