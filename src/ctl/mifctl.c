@@ -41,6 +41,8 @@ static void ctl_usage(FILE *f)
 		"                       and name lookups inside one PvD\n"
 		"  pvd use ID           the same as shell export lines, for\n"
 		"                       eval \"$(mifctl pvd use ID)\"\n"
+		"  metrics [--listen ADDR:PORT]  counters in the Prometheus text format; with\n"
+		"                       --listen, served over HTTP on a loopback address\n"
 		"  portal               the networks behind a captive portal, and where to\n"
 		"                       log in\n\n"
 		"Options:\n"
@@ -116,7 +118,7 @@ static int ctl_dispatch(struct ctl *c, int argc, char **argv)
 		{ "status", ctl_status }, { "log-level", ctl_log_level }, { "link", ctl_link },
 		{ "route", ctl_route }, { "dns", ctl_dns }, { "resolve", ctl_resolve },
 		{ "run", ctl_run }, { "portal", ctl_portal },
-		{ "resolvconf", ctl_resolvconf },
+		{ "resolvconf", ctl_resolvconf }, { "metrics", ctl_metrics },
 	};
 
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
