@@ -39,6 +39,7 @@ int ctl_pvd_edit(struct ctl *c, int argc, char **argv);
 json_t *ctl_pvd_put(struct ctl *c, json_t *params, bool replace, int *rc);
 int ctl_resolvconf(struct ctl *c, int argc, char **argv);
 int ctl_metrics(struct ctl *c, int argc, char **argv);
+int ctl_top(struct ctl *c, int argc, char **argv);
 int ctl_monitor(struct ctl *c, int argc, char **argv);
 int ctl_status(struct ctl *c, int argc, char **argv);
 int ctl_log_level(struct ctl *c, int argc, char **argv);

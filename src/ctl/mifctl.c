@@ -27,6 +27,8 @@ static void ctl_usage(FILE *f)
 		"                       search lines on stdin become a PvD (root only)\n"
 		"  monitor [--count N]  print PvD events as they happen (Ctrl-C stops)\n"
 		"  status               daemon state, interfaces and counters\n"
+		"  top [--interval SEC] [--frames N]  every network on one screen: state,\n"
+		"                       default, source, DNS; redrawn on each event\n"
 		"  log-level LEVEL      set mifd's log level (root only)\n"
 		"  link dhcp4 on|off IFACE  run or stop the DHCPv4 client on IFACE (root only)\n"
 		"  route get DEST [--pvd ID] [--from ADDR]  the PvD, table, next hop and source\n"
@@ -119,6 +121,7 @@ static int ctl_dispatch(struct ctl *c, int argc, char **argv)
 		{ "route", ctl_route }, { "dns", ctl_dns }, { "resolve", ctl_resolve },
 		{ "run", ctl_run }, { "portal", ctl_portal },
 		{ "resolvconf", ctl_resolvconf }, { "metrics", ctl_metrics },
+		{ "top", ctl_top },
 	};
 
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
