@@ -35,4 +35,5 @@ grep -c '^E:' "$out/lintian.log" | sed 's/^/deb.sh: lintian errors: /'
 grep -c '^W:' "$out/lintian.log" | sed 's/^/deb.sh: lintian warnings: /'
 
 [ "$(id -u)" -eq 0 ] || { echo "deb.sh: not root: install test skipped"; exit 0; }
-exec "$src/scripts/deb-install-test.sh" "$out"
+"$src/scripts/deb-install-test.sh" "$out"
+"$src/scripts/deb-systemd-test.sh" "$out"
