@@ -36,12 +36,14 @@ mount -t tmpfs -o mode=755 tmpfs "$r/dev"
 for d in null zero full random urandom tty; do
 	touch "$r/dev/$d" && mount --bind "/dev/$d" "$r/dev/$d"
 done
+# /dev/net/tun for the OpenVPN part.
+mkdir -p "$r/dev/net" && touch "$r/dev/net/tun" && mount --bind /dev/net/tun "$r/dev/net/tun"
 mkdir -p "$r/dev/pts" "$r/dev/shm" "$r/dev/mqueue" && mount -t tmpfs tmpfs "$r/dev/shm"
 mount -t devpts -o newinstance,ptmxmode=0666 devpts "$r/dev/pts" && ln -s pts/ptmx "$r/dev/ptmx"
 mount -t mqueue mqueue "$r/dev/mqueue" 2>/dev/null || true
 mount -t tmpfs tmpfs "$r/run"
 mount -t tmpfs tmpfs "$r/tmp"
-mkdir -p "$r/tmp/debs" && cp "$debs"/mif_*.deb "$debs"/libmif0_*.deb "$r/tmp/debs/"
+mkdir -p "$r/tmp/debs" && cp "$debs"/mif_*.deb "$debs"/libmif0_*.deb "$debs"/libnss-mif_*.deb "$r/tmp/debs/"
 chroot "$r" sh -c "DEBIAN_FRONTEND=noninteractive dpkg -i /tmp/debs/*.deb" >"$s/dpkg.log" 2>&1
 rm -f "$r/usr/sbin/policy-rc.d"
 # Only mifd: every other unit the machine enables stays off.
@@ -122,6 +124,74 @@ if in_ns mifctl pvd add vpn --interface m0 --dns 10.1.0.1 --route 10.2.0.0/16 >/
 		fail "no route for PvD vpn"
 else
 	fail "mifctl pvd add"
+fi
+# As a user would: an OpenVPN tunnel whose up script adds a PvD, a name
+# under the VPN's domain resolved through NSS (getent ahosts), the
+# counters read by Prometheus. The VPN server and its DNS server live in a
+# network namespace made inside the container, across m0-m1.
+if command -v openvpn >/dev/null && command -v dnsmasq >/dev/null; then
+	in_ns sh -ec '
+		ip netns add vs
+		ip link set m1 netns vs
+		ip addr add 10.3.0.2/24 dev m0
+		ip netns exec vs sh -c "ip link set lo up; ip link set m1 up; ip addr add 10.3.0.1/24 dev m1"
+		openvpn --genkey secret /tmp/ovpn.key
+		common="--dev-type tun --proto udp --secret /tmp/ovpn.key --cipher AES-256-CBC --auth SHA256 --ping 1 --daemon"
+		ip netns exec vs openvpn $common --dev tun1 --local 10.3.0.1 --lport 1194 \
+			--ifconfig 10.8.0.1 10.8.0.2 --log /tmp/ovpn-server.log
+		for i in $(seq 100); do ip netns exec vs ip addr show dev tun1 2>/dev/null | grep -q 10.8.0.1 && break; sleep 0.1; done
+		ip netns exec vs dnsmasq --port=53 --listen-address=10.8.0.1 --bind-interfaces --no-resolv \
+			--no-hosts --local=/vpn.example/ --host-record=intranet.vpn.example,10.9.1.1 \
+			--pid-file=/tmp/dnsmasq-vs.pid
+		openvpn $common --dev tun0 --remote 10.3.0.1 1194 --nobind --ifconfig 10.8.0.2 10.8.0.1 \
+			--route 10.9.0.0 255.255.0.0 10.8.0.1 --dhcp-option DNS 10.8.0.1 \
+			--dhcp-option DOMAIN vpn.example --script-security 2 \
+			--up /usr/lib/mif/hooks/openvpn --down /usr/lib/mif/hooks/openvpn --down-pre \
+			--log /tmp/ovpn-client.log
+		printf "hosts: files mif\n" >/etc/nsswitch.conf
+	' || fail "setting up the OpenVPN tunnel"
+	ok=
+	for _ in $(seq 100); do
+		in_ns mifctl --json pvd show openvpn-tun0 >/dev/null 2>&1 && { ok=1; break; }
+		sleep 0.2
+	done
+	[ -n "$ok" ] && echo "ok: the OpenVPN up script added PvD openvpn-tun0" ||
+		{ in_ns cat /tmp/ovpn-client.log | tail -n 15; fail "no PvD openvpn-tun0"; }
+	out=
+	for _ in $(seq 30); do
+		out=$(in_ns getent ahosts intranet.vpn.example 2>/dev/null || true)
+		grep -q '^10\.9\.1\.1 ' <<<"$out" && break
+		sleep 0.2
+	done
+	grep -q '^10\.9\.1\.1 ' <<<"$out" && echo "ok: getent ahosts intranet.vpn.example (hosts: files mif): $(head -n 1 <<<"$out")" ||
+		fail "getent ahosts through nss-mif: '$out'"
+	q=$(in_ns mifctl metrics | awk '$1 == "mif_pvd_dns_queries_total{pvd=\"openvpn-tun0\"}" { print $2 }')
+	[ "${q:-0}" -ge 1 ] && echo "ok: mifctl metrics: mif_pvd_dns_queries_total{pvd=openvpn-tun0} $q" ||
+		fail "metrics: openvpn-tun0 queries '${q:-}'"
+	if command -v prometheus >/dev/null; then
+		in_ns sh -ec '
+			printf "global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: mif\n    static_configs:\n      - targets: [\"127.0.0.1:9153\"]\n" >/tmp/prom.yml
+			(mifctl metrics --listen 127.0.0.1:9153 >/tmp/metrics-http.log 2>&1 &)
+			(prometheus --config.file=/tmp/prom.yml --storage.tsdb.path=/tmp/prom \
+				--web.listen-address=127.0.0.1:9090 >/tmp/prom.log 2>&1 &)'
+		v=
+		for _ in $(seq 150); do
+			v=$(in_ns curl -sf --get http://127.0.0.1:9090/api/v1/query \
+				--data-urlencode 'query=mif_pvd_dns_queries_total{pvd="openvpn-tun0"}' 2>/dev/null |
+				python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else "")' 2>/dev/null || true)
+			[ -n "$v" ] && break
+			sleep 0.2
+		done
+		[ -n "$v" ] && echo "ok: Prometheus scraped mif_pvd_dns_queries_total{pvd=openvpn-tun0} = $v" ||
+			fail "Prometheus did not scrape mifctl metrics"
+	fi
+	in_ns sh -c 'kill $(pgrep -f "openvpn.*--dev tun0")' || true
+	ok=
+	for _ in $(seq 50); do
+		in_ns mifctl --json pvd show openvpn-tun0 >/dev/null 2>&1 || { ok=1; break; }
+		sleep 0.2
+	done
+	[ -n "$ok" ] && echo "ok: the down script deleted PvD openvpn-tun0" || fail "openvpn-tun0 still there"
 fi
 in_ns journalctl -u mifd.service --no-pager 2>/dev/null | tail -n 5 || true
 score=$(in_ns systemd-analyze security mifd.service 2>/dev/null | sed -n 's/.*Overall exposure level for mifd.service: \([0-9.]*\).*/\1/p')

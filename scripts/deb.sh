@@ -6,7 +6,8 @@
 # install, the postinst creates the user mif, enables mifd.service and
 # starts nothing (no systemd here, or policy-rc.d says no), and the
 # installed mifd starts in a network namespace of its own and runs its
-# children as mif.
+# children as mif; then scripts/deb-systemd-test.sh starts the unit under
+# a real systemd (PID 1 of its own namespaces).
 # Usage: scripts/deb.sh [OUTDIR]   (default /tmp/mif-deb; root for the install part)
 set -eu
 src=$(cd "$(dirname "$0")/.." && pwd)
