@@ -7,6 +7,9 @@
 #     address is configured and PvD "dhcp-eth0" has its DNS server, domain,
 #     subnet and default route; a name under the domain resolves through
 #     it; a renewal replaces it in place; a release (SIGUSR2) deletes it;
+#   - ISC dhclient with the real dhclient-script and dist/hooks/dhcp-client
+#     as its exit hook (dhclient-no-resolv as enter hook): the same PvD,
+#     resolv.conf untouched, deleted on release;
 #   - OpenVPN (static key, point to point) with dist/hooks/openvpn as up
 #     and down script: PvD "openvpn-tun0" with the DNS server and domain
 #     of its dhcp-option lines, its --route and its tunnel prefix; a name
@@ -76,6 +79,40 @@ kill -USR2 "$UDHCPC_PID"   # release: udhcpc calls the script with deconfig
 world_wait_for "PvD dhcp-eth0 deleted on release" 10 gone dhcp-eth0
 world_log "ok: udhcpc renew kept one PvD, release deleted it"
 kill "$UDHCPC_PID" 2>/dev/null || true
+wait "$UDHCPC_PID" 2>/dev/null || true
+
+# ---- dhclient (ISC) with dist/hooks/dhcp-client as an exit hook ----
+# The real /sbin/dhclient-script, its hook folders moved into WORLD_TMP;
+# /etc/resolv.conf is a private copy in a mount namespace of dhclient's
+# own, so even a failing enter hook could not touch the machine's, and the
+# test sees whether dhclient-no-resolv kept dhclient-script off it.
+if command -v dhclient >/dev/null && [ -x /sbin/dhclient-script ]; then
+	d=$WORLD_TMP/dhcp
+	mkdir -p "$d/dhclient-enter-hooks.d" "$d/dhclient-exit-hooks.d"
+	ln -s "$HOOKS/dhclient-no-resolv" "$d/dhclient-enter-hooks.d/mif"
+	ln -s "$HOOKS/dhcp-client" "$d/dhclient-exit-hooks.d/mif"
+	# dhclient gives its script a clean environment: the world's mifctl and
+	# socket go into the copy (installed, mifctl is in PATH and the socket
+	# is the default).
+	sed -e "s|/etc/dhcp/|$d/|g" -e "1a export MIFCTL='$MIFCTL' MIF_SOCKET='$SOCK'" \
+		/sbin/dhclient-script >"$d/dhclient-script"
+	chmod +x "$d/dhclient-script"
+	printf 'nameserver 192.0.2.99\n' >"$d/resolv.conf"
+	dhc() {
+		world_exec h unshare --mount sh -c 'mount --bind "$1" /etc/resolv.conf && shift && exec "$@"' \
+			sh "$d/resolv.conf" dhclient -sf "$d/dhclient-script" \
+			-lf "$d/leases" -pf "$d/dhclient.pid" "$@"
+	}
+	dhc -1 -v eth0 >"$WORLD_TMP/dhclient.log" 2>&1 || world_fail "dhclient got no lease: $(cat "$WORLD_TMP/dhclient.log")"
+	world_wait_for "PvD dhcp-eth0 from dhclient's exit hook" 10 lease_pvd
+	grep -qx 'nameserver 192.0.2.99' "$d/resolv.conf" ||
+		world_fail "dhclient-script rewrote resolv.conf: $(cat "$d/resolv.conf")"
+	out=$(world_ctl --json resolve www.lan.example --type A) || world_fail "resolve: $out"
+	jq -e '.pvd == "dhcp-eth0"' <<<"$out" >/dev/null || world_fail "not through dhcp-eth0: $out"
+	dhc -r -v eth0 >>"$WORLD_TMP/dhclient.log" 2>&1 || true
+	world_wait_for "PvD dhcp-eth0 deleted on dhclient -r" 10 gone dhcp-eth0
+	world_log "ok: dhclient exit hook: PvD dhcp-eth0 on BOUND, resolv.conf left alone, deleted on RELEASE"
+fi
 
 # ---- OpenVPN ----
 world_host vs
