@@ -9,7 +9,7 @@ libcmocka-dev libclang-rt-14-dev libcurl4-openssl-dev ca-certificates
 iproute2 radvd procps psmisc kmod jq util-linux netcat-openbsd dnsmasq-base
 unbound nsd tcpdump dnsperf bind9-dnsutils valgrind nftables linux-perf curl
 nginx openssl
-udhcpc openvpn prometheus"
+udhcpc openvpn prometheus wireguard-tools wireguard-go"
 
 missing=""
 for p in $PKGS; do
