@@ -57,10 +57,10 @@ C
 	asan=$(ldd "$lib" 2>/dev/null | awk '$1 ~ /^libasan/ { print $3 }')
 	# shellcheck disable=SC2086
 	if cc -std=c11 -Wall -Werror -o "$dest/t" "$dest/t.c" $flags &&
-	   LD_LIBRARY_PATH=$(dirname "$lib") ${asan:+LD_PRELOAD="$asan"} "$dest/t" >/dev/null; then
+	   env LD_LIBRARY_PATH="$(dirname "$lib")" ${asan:+LD_PRELOAD="$asan"} "$dest/t" >"$dest/t.out" 2>&1; then
 		ok "a program built with pkg-config libmif runs"
 	else
-		fail "building or running against the installed libmif"
+		fail "building or running against the installed libmif: $(tail -n 3 "$dest/t.out" 2>/dev/null)"
 	fi
 fi
 
