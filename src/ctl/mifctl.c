@@ -43,6 +43,8 @@ static void ctl_usage(FILE *f)
 		"                       and name lookups inside one PvD\n"
 		"  pvd use ID           the same as shell export lines, for\n"
 		"                       eval \"$(mifctl pvd use ID)\"\n"
+		"  stats                per PvD: state, checks, DNS queries, hit ratio, servers\n"
+		"                       up, RTT, loss; stub, RA, routing and control totals\n"
 		"  metrics [--listen ADDR:PORT]  counters in the Prometheus text format; with\n"
 		"                       --listen, served over HTTP on a loopback address\n"
 		"  portal               the networks behind a captive portal, and where to\n"
@@ -121,7 +123,7 @@ static int ctl_dispatch(struct ctl *c, int argc, char **argv)
 		{ "route", ctl_route }, { "dns", ctl_dns }, { "resolve", ctl_resolve },
 		{ "run", ctl_run }, { "portal", ctl_portal },
 		{ "resolvconf", ctl_resolvconf }, { "metrics", ctl_metrics },
-		{ "top", ctl_top },
+		{ "top", ctl_top }, { "stats", ctl_stats },
 	};
 
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)

@@ -48,34 +48,18 @@ static const char *top_colour(const char *state)
 /* The DNS entry of PvD id in dns.list: servers up/total, best RTT, hit %. */
 static void top_dns(json_t *dns, const char *id, char *buf, size_t len)
 {
-	json_t *p, *s;
-	size_t i, j, up = 0, n = 0;
-	double best = -1, h, m;
+	struct ctl_dns_sum d;
+	double hit;
 
-	json_array_foreach(json_object_get(dns, "pvds"), i, p) {
-		if (strcmp(ctl_str(p, "pvd"), id))
-			continue;
-		json_array_foreach(json_object_get(p, "server_state"), j, s) {
-			double rtt = json_number_value(json_object_get(s, "srtt_ms"));
-
-			n++;
-			if (json_is_true(json_object_get(s, "up"))) {
-				up++;
-				if (rtt > 0 && (best < 0 || rtt < best))
-					best = rtt;
-			}
-		}
-		h = json_number_value(json_object_get(json_object_get(p, "cache"), "hits"));
-		m = json_number_value(json_object_get(json_object_get(p, "cache"), "misses"));
-		if (best >= 0)
-			snprintf(buf, len, "%zu/%zu %5.1fms %3.0f%%", up, n, best,
-				 h + m > 0 ? 100 * h / (h + m) : 0);
-		else
-			snprintf(buf, len, "%zu/%zu    -    %3.0f%%", up, n,
-				 h + m > 0 ? 100 * h / (h + m) : 0);
+	if (ctl_dns_summary(dns, id, &d) < 0) {
+		snprintf(buf, len, "-");
 		return;
 	}
-	snprintf(buf, len, "-");
+	hit = d.hits + d.misses > 0 ? 100 * d.hits / (d.hits + d.misses) : 0;
+	if (d.best_rtt_ms >= 0)
+		snprintf(buf, len, "%zu/%zu %5.1fms %3.0f%%", d.up, d.servers, d.best_rtt_ms, hit);
+	else
+		snprintf(buf, len, "%zu/%zu    -    %3.0f%%", d.up, d.servers, hit);
 }
 
 static bool top_is_default(json_t *st, const char *fam, const char *id)

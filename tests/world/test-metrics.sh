@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 #
-# mifctl metrics: mifd's counters in the Prometheus text format.
+# mifctl metrics: mifd's counters in the Prometheus text format (and
+# mifctl stats, the same for people).
 #   - a PvD "corp" with its own DNS server (dnsmasq); www.corp.example asked
 #     twice through the stub (one miss, one hit) and once through the
 #     control socket as libmif and nss-mif ask (a hit);
@@ -72,6 +73,14 @@ q=$(metric mif_dns_stub_queries_total '')
 ratio=$(metric mif_pvd_dns_cache_hit_ratio '{pvd="corp"}')
 awk -v r="$ratio" 'BEGIN { exit !(r > 0.66 && r < 0.67) }' || world_fail "hit ratio $ratio, want 2/3"
 world_log "ok: mifctl metrics: promtool lint clean, $(grep -vc '^#' <<<"$M") samples, corp: 3 queries, 2 hits, ratio $ratio, server RTT $rtt s"
+
+# The same numbers for people: mifctl stats, and its JSON.
+st=$(world_ctl stats) || world_fail "mifctl stats"
+grep -Eq '^corp +[a-z-]+ +[0-9]+ +3 +67 +1/1 +[0-9.]+ms +0\.0$' <<<"$st" || world_fail "mifctl stats: $st"
+world_ctl --json stats | jq -e '.pvds[0].pvd == "corp" and .pvds[0].dns_queries == 3 and
+	.pvds[0].cache_hits == 2 and .pvds[0].servers_up == 1 and .stub.queries >= 2' >/dev/null ||
+	world_fail "mifctl --json stats: $(world_ctl --json stats)"
+world_log "ok: mifctl stats: $(grep '^corp' <<<"$st" | tr -s ' ')"
 
 # Over HTTP, scraped by Prometheus.
 PORT=19153
