@@ -7,7 +7,8 @@
 #   make demo-mobility  a download surviving the loss of networks (root)
 #   make scenarios the problem statement's section 4, plain host vs mif (root;
 #                 tests/scenarios, build/scenarios.md)
-#   make install  install mifd, mifctl, libmif, man pages
+#   make install  install mifd, mifctl, libmif, the systemd unit, man pages
+#                 (DESTDIR=... for a staging root)
 #   make bench    benchmarks (root), see bench/README.md
 
 BUILD ?= build
@@ -40,7 +41,7 @@ bench: all
 	./bench/run.sh
 
 install: all
-	meson install -C $(BUILD)
+	meson install -C $(BUILD) $(if $(DESTDIR),--destdir "$(DESTDIR)")
 
 clean:
 	rm -rf build build-asan build-fuzz build-analyzer

@@ -30,10 +30,25 @@ void ctl_fmt_expires(json_t *o, const char *key, char *buf, size_t len);
 /* Join one string field of every object of an array: "a, b". */
 void ctl_join(json_t *arr, const char *key, char *buf, size_t len);
 void ctl_print_pvd(json_t *p);
+/* One PvD's DNS in dns.list: servers up of all, the best RTT of those up
+ * (-1: none measured), queries, cache hits and misses, and what its
+ * servers were sent and let time out. -1 when dns.list has no such PvD. */
+struct ctl_dns_sum {
+	size_t up, servers;
+	double best_rtt_ms, queries, hits, misses, sent, timeouts;
+};
+int ctl_dns_summary(json_t *dns, const char *id, struct ctl_dns_sum *out);
 
 /* The verbs. */
 int ctl_pvd(struct ctl *c, int argc, char **argv);
 int ctl_pvd_edit(struct ctl *c, int argc, char **argv);
+/* pvd.add, or with replace and an existing id pvd.set with every list
+ * (those absent from params emptied); steals params (pvd_edit.c). */
+json_t *ctl_pvd_put(struct ctl *c, json_t *params, bool replace, int *rc);
+int ctl_resolvconf(struct ctl *c, int argc, char **argv);
+int ctl_metrics(struct ctl *c, int argc, char **argv);
+int ctl_top(struct ctl *c, int argc, char **argv);
+int ctl_stats(struct ctl *c, int argc, char **argv);
 int ctl_monitor(struct ctl *c, int argc, char **argv);
 int ctl_status(struct ctl *c, int argc, char **argv);
 int ctl_log_level(struct ctl *c, int argc, char **argv);

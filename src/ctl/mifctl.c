@@ -21,8 +21,14 @@ static void ctl_usage(FILE *f)
 		"          [--prefix P]... [--mtu N]   define a PvD, e.g. for a VPN (root only)\n"
 		"  pvd set ID [options] change a PvD added with pvd add (root only)\n"
 		"  pvd del ID           delete a PvD added with pvd add (root only)\n"
+		"  pvd add ID --replace [options]  add, or make an existing one exactly this\n"
+		"                       (what VPN and DHCP client hooks call)\n"
+		"  resolvconf -a RECORD | -d RECORD  resolvconf(8)'s interface: nameserver and\n"
+		"                       search lines on stdin become a PvD (root only)\n"
 		"  monitor [--count N]  print PvD events as they happen (Ctrl-C stops)\n"
 		"  status               daemon state, interfaces and counters\n"
+		"  top [--interval SEC] [--frames N]  every network on one screen: state,\n"
+		"                       default, source, DNS; redrawn on each event\n"
 		"  log-level LEVEL      set mifd's log level (root only)\n"
 		"  link dhcp4 on|off IFACE  run or stop the DHCPv4 client on IFACE (root only)\n"
 		"  route get DEST [--pvd ID] [--from ADDR]  the PvD, table, next hop and source\n"
@@ -37,6 +43,10 @@ static void ctl_usage(FILE *f)
 		"                       and name lookups inside one PvD\n"
 		"  pvd use ID           the same as shell export lines, for\n"
 		"                       eval \"$(mifctl pvd use ID)\"\n"
+		"  stats                per PvD: state, checks, DNS queries, hit ratio, servers\n"
+		"                       up, RTT, loss; stub, RA, routing and control totals\n"
+		"  metrics [--listen ADDR:PORT]  counters in the Prometheus text format; with\n"
+		"                       --listen, served over HTTP on a loopback address\n"
 		"  portal               the networks behind a captive portal, and where to\n"
 		"                       log in\n\n"
 		"Options:\n"
@@ -112,6 +122,8 @@ static int ctl_dispatch(struct ctl *c, int argc, char **argv)
 		{ "status", ctl_status }, { "log-level", ctl_log_level }, { "link", ctl_link },
 		{ "route", ctl_route }, { "dns", ctl_dns }, { "resolve", ctl_resolve },
 		{ "run", ctl_run }, { "portal", ctl_portal },
+		{ "resolvconf", ctl_resolvconf }, { "metrics", ctl_metrics },
+		{ "top", ctl_top }, { "stats", ctl_stats },
 	};
 
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)

@@ -5,8 +5,27 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "ctl/ctl.h"
+
+/* The event's colour on a terminal (NO_COLOR turns it off). */
+static const char *ctl_monitor_colour(const char *event)
+{
+	static int tty = -1;
+
+	if (tty < 0)
+		tty = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	if (!tty)
+		return "";
+	if (!strcmp(event, "pvd-added"))
+		return "\033[32m";
+	if (!strcmp(event, "pvd-removed"))
+		return "\033[31m";
+	if (!strcmp(event, "default-changed"))
+		return "\033[36m";
+	return "\033[33m";
+}
 
 static void ctl_monitor_print(struct ctl *c, const char *line)
 {
@@ -20,7 +39,10 @@ static void ctl_monitor_print(struct ctl *c, const char *line)
 		strftime(when, sizeof(when), "%H:%M:%S", localtime(&now));
 		ctl_join(json_object_get(p, "interfaces"), NULL, ifs, sizeof(ifs));
 		ctl_join(json_object_get(p, "prefixes"), "prefix", pfx, sizeof(pfx));
-		printf("%s %-12s %s", when, ctl_str(ev, "event"), ctl_str(p, "id"));
+		const char *col = ctl_monitor_colour(ctl_str(ev, "event"));
+
+		printf("%s %s%-12s%s %s", when, col, ctl_str(ev, "event"), *col ? "\033[0m" : "",
+		       ctl_str(p, "id"));
 		if (strcmp(ctl_str(ev, "event"), "pvd-removed") != 0)
 			printf(" on %s, prefixes %s", ifs, pfx);
 		printf("\n");

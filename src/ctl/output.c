@@ -180,3 +180,34 @@ void ctl_print_pvd(json_t *p)
 		printf("  pref64: %s\n", ctl_str(p64, "prefix"));
 	ctl_print_dhcpv6(json_object_get(p, "dhcpv6"));
 }
+
+int ctl_dns_summary(json_t *dns, const char *id, struct ctl_dns_sum *out)
+{
+	json_t *p, *s, *cache;
+	size_t i, j;
+
+	json_array_foreach(json_object_get(dns, "pvds"), i, p) {
+		if (strcmp(ctl_str(p, "pvd"), id))
+			continue;
+		memset(out, 0, sizeof(*out));
+		out->best_rtt_ms = -1;
+		json_array_foreach(json_object_get(p, "server_state"), j, s) {
+			double rtt = json_number_value(json_object_get(s, "srtt_ms"));
+
+			out->servers++;
+			out->sent += json_number_value(json_object_get(s, "sent"));
+			out->timeouts += json_number_value(json_object_get(s, "timeouts"));
+			if (json_is_true(json_object_get(s, "up"))) {
+				out->up++;
+				if (rtt > 0 && (out->best_rtt_ms < 0 || rtt < out->best_rtt_ms))
+					out->best_rtt_ms = rtt;
+			}
+		}
+		cache = json_object_get(p, "cache");
+		out->queries = json_number_value(json_object_get(p, "queries"));
+		out->hits = json_number_value(json_object_get(cache, "hits"));
+		out->misses = json_number_value(json_object_get(cache, "misses"));
+		return 0;
+	}
+	return -1;
+}

@@ -221,6 +221,9 @@ int stub_resolve(struct stub *s, json_t *params, uint32_t *token, char *err, siz
 	if (stub_choose(s, dq.name, asked, true, &c) < 0 || !(p = stub_pvd_by_handle(s, c.pvd[0])))
 		return snprintf(err, errlen, "%s", c.why[0] ? c.why : "no PvD can answer"),
 		       -ENOENT;
+	/* A query of libmif's (mif_resolve(), nss-mif) is one of the PvD's
+	 * queries as much as a client's on port 53 (mifctl metrics). */
+	p->queries++;
 	*token = 0x80000000u | ++s->next_token;
 	/* A hit: answered from the loop, with the same report as a miss. */
 	{
