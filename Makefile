@@ -6,11 +6,15 @@
 #   make demo     the narrated demo world (root)
 #   make install  install mifd, mifctl, libmif, man pages
 #   make bench    benchmarks (root), see bench/README.md
+#   make fuzz-long  the fuzzing campaign (every target, 10 million runs,
+#                 nice 19; figures into doc/reliability.md)
+#   make soak     the soak and fault suite (root, long; not in CI; figures
+#                 into doc/reliability.md)
 
 BUILD ?= build
 MESON_OPTS ?=
 
-.PHONY: all deps check demo install bench clean
+.PHONY: all deps check demo install bench clean fuzz-long soak
 
 all: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -29,6 +33,12 @@ demo: all
 
 bench: all
 	./bench/run.sh
+
+fuzz-long:
+	./scripts/fuzz-long.sh
+
+soak: all
+	./scripts/soak.sh
 
 install: all
 	meson install -C $(BUILD)
