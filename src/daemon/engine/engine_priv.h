@@ -98,6 +98,7 @@ struct engine {
 	json_t *static_texts;        /* [{"name", "text"}] until loaded */
 	struct chan_text static_text;  /* a MSG_PVD_FILE arriving in pieces */
 	struct msg_proc_info parent;   /* pid 0 until the parent says */
+	struct chan_stats kchan;     /* the kernel side's channel (MSG_CHAN_STATS) */
 };
 
 /* engine_slaac.c */

@@ -286,6 +286,16 @@ static bool er_inflight_lapse(struct engine *e, uint64_t now)
 	}
 	if (!e->rt.inflight_since)
 		return false;
+	/* Requests still in the engine's own queue (back-pressure under fast
+	 * churn, issue 17) have not reached the kernel side: their answers
+	 * cannot be late yet, and sending them again would only lengthen the
+	 * queue (each lapse adding thousands more). The deadline counts from
+	 * when the queue is empty. */
+	if (engine_queued(e) > 0) {
+		e->rt.inflight_since = now;
+		er_retry_arm(e, now + er_ack_deadline_ns(e));
+		return false;
+	}
 	if (now - e->rt.inflight_since < er_ack_deadline_ns(e)) {
 		er_retry_arm(e, e->rt.inflight_since + er_ack_deadline_ns(e));
 		return false;
