@@ -354,7 +354,16 @@ static void engine_pressure_cb(void *ctx, bool over)
 {
 	struct engine *e = ctx;
 
-	chan_pause_read(e->ch, over);
+	e->kchan_over = over;
+	engine_pressure_update(e);
+}
+
+/* The same holds for the channel to the network-facing process (views,
+ * answers, events), which never stops reading the engine. */
+void engine_pressure_update(struct engine *e)
+{
+	if (e->ch)
+		chan_pause_read(e->ch, e->kchan_over || e->net.over);
 }
 
 static void engine_close_cb(void *ctx)

@@ -48,12 +48,15 @@ static json_t *engine_status_chan(const struct chan_stats *st)
  * (after each pause). */
 static json_t *engine_status_channels(struct engine *e)
 {
-	struct chan_stats st = { 0 };
+	struct chan_stats st = { 0 }, net = { 0 };
 
 	if (e->ch)
 		chan_get_stats(e->ch, &st);
-	return json_pack("{s:o,s:o}", "engine_to_kernel", engine_status_chan(&st),
-			 "kernel_to_engine", engine_status_chan(&e->kchan));
+	if (e->net.ch)
+		chan_get_stats(e->net.ch, &net);
+	return json_pack("{s:o,s:o,s:o}", "engine_to_kernel", engine_status_chan(&st),
+			 "kernel_to_engine", engine_status_chan(&e->kchan),
+			 "engine_to_net", engine_status_chan(&net));
 }
 
 json_t *engine_status_json(struct engine *e)
