@@ -25,7 +25,7 @@ set -euo pipefail
 . "$(dirname "$0")/mif.sh"
 . "$(dirname "$0")/dns.sh"
 
-SECS=${SOAK_SECONDS:-60}
+SECS=${SOAK_SECONDS:-45}
 world_init
 world_require jq dig dnsmasq radvd
 world_router r1
