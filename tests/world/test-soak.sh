@@ -192,6 +192,11 @@ rss=$(awk -F, 'NR > 1 { if (!($2 in first)) first[$2] = $4; last[$2] = $4 }
 summary="rounds $rounds in ${SECS}s: $churned churn RAs, $flaps flaps, $kills kill -9 of the net process (DNS back within $kill_ms_max ms at most), $q_ok/$q_sent flood queries answered, stable PvD back ${restart_ms} ms after kill -9 of mifd and a start; channels dropped $dropped; descriptors grew by $fd_growth at most; RSS $rss"
 world_log "$summary"
 if [ -n "${SOAK_OUT:-}" ]; then
-	{ echo "$summary"; echo; echo '```'; cat "$samples"; echo '```'; } >"$SOAK_OUT"
+	{ echo "$summary"; echo
+	  echo "RSS (KiB) and open descriptors over time, each process by role (the"
+	  echo "network-facing process is a new one after each kill -9), as t_s:rss/fds:"
+	  echo
+	  awk -F, 'NR > 1 { l[$2] = l[$2] " " $1 ":" $4 "/" $5 }
+		END { for (p in l) printf "- %s:%s\n", p, l[p] }' "$samples"; } >"$SOAK_OUT"
 fi
 world_pass
