@@ -27,6 +27,7 @@ ninja -C build-asan >/dev/null || exit 1
 run() {
 	local name=$1 b=$PWD/$2 mifd=${3:-$PWD/$2/src/daemon/mifd} rc
 	echo "== soak: $name, ${secs}s"
+	rm -f "$out/$name.txt"
 	env SOAK_SECONDS="$secs" SOAK_OUT="$PWD/$out/$name.txt" MIFD="$mifd" \
 		MIFCTL="$b/src/ctl/mifctl" MIF_RA_SEND="$b/tests/tools/mif-ra-send" \
 		LD_LIBRARY_PATH="$b/lib" bash tests/world/test-soak.sh >"$out/$name.log" 2>&1
