@@ -10,11 +10,15 @@
 #   make install  install mifd, mifctl, libmif, the systemd unit, man pages
 #                 (DESTDIR=... for a staging root)
 #   make bench    benchmarks (root), see bench/README.md
+#   make fuzz-long  the fuzzing campaign (every target, 10 million runs,
+#                 nice 19; figures into doc/reliability.md)
+#   make soak     the soak and fault suite (root, long; not in CI; figures
+#                 into doc/reliability.md)
 
 BUILD ?= build
 MESON_OPTS ?=
 
-.PHONY: all deps check demo demo-mobility install bench clean scenarios
+.PHONY: all deps check demo demo-mobility install bench clean scenarios fuzz-long soak
 
 all: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -39,6 +43,12 @@ scenarios: all
 
 bench: all
 	./bench/run.sh
+
+fuzz-long:
+	./scripts/fuzz-long.sh
+
+soak: all
+	./scripts/soak.sh
 
 install: all
 	meson install -C $(BUILD) $(if $(DESTDIR),--destdir "$(DESTDIR)")

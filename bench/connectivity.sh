@@ -120,12 +120,18 @@ restore() {
 	back() { mif__match "any(.id == \"$ID1\" and .connectivity_state == \"valid\")"; }
 	world_wait_for "r1 valid again" 15 back
 }
+# Preconditions (issue 17, item 4): a round "under an upload" counts only
+# if the upload was running when the network went silent; the bytes per
+# check only if a check ran in the minute counted. Else INVALID, exit 3.
+invalid=()
 : >"$T/stall.ms"
 for ((k = 0; k < 5; k++)); do
 	world_bg h "upload$k" curl -s -H 'Expect:' --limit-rate 50k -T /dev/zero \
 		"http://[2001:db8:f1::80]:9000/"
 	up=$WORLD_LAST_PID
 	sleep 1
+	kill -0 "$up" 2>/dev/null ||
+		invalid+=("round $k under an upload: curl had already exited when the network went silent")
 	t0=$(blackhole)
 	got() { [ -n "$(state_after "$t0" no-internet)" ]; }
 	world_wait_for "r1 demoted under traffic (round $k)" 10 got
@@ -174,6 +180,8 @@ lookups=$((n * 4 + ns))
 q=$((lookups > 0 ? dns / lookups : 0))
 per=$((n > 0 ? tcp / n + 4 * q : 0))
 hour=$((per + 6 * 5 * q))     # one check and six rounds of five samples an hour
+[ "$n" -gt 0 ] && [ "${tcp:-0}" -gt 0 ] && [ "$ns" -gt 0 ] ||
+	invalid+=("bytes: $n checks ($((${tcp:-0})) TCP bytes) and $ns samples in the 61 s counted")
 
 cat <<EOF
 connectivity.sh: $rounds rounds
@@ -186,4 +194,8 @@ connectivity.sh: $rounds rounds
   NetworkManager (interval 300 s, HTTP only): 12 checks an hour
   Android (NetworkMonitor): no periodic check of a validated network; stalls trigger one
 EOF
+if [ "${#invalid[@]}" -gt 0 ]; then
+	printf '  INVALID: %s\n' "${invalid[@]}"
+	exit 3
+fi
 world_pass

@@ -51,12 +51,16 @@ for ((i = 0; i < rounds; i++)); do
 			--rdnss "2001:db8:$i::$dns" --dnssl "$id" --end-pvd | awk '{print $2}')
 		echo "$t $id $dns" >>"$WORLD_TMP/sent"
 		want=$([ "$dns" = 53 ] && echo pvd-added || echo pvd-changed)
-		got() { grep -q " $want $id\$" "$WORLD_TMP/stamp.log"; }
+		# event-stamp prints "TIME EVENT ID [STATE]".
+		got() { grep -Eq " $want $id( |\$)" "$WORLD_TMP/stamp.log"; }
 		world_wait_for "$want for $id" 5 got
 	done
-	# Withdraw it again so every round starts from the same state.
+	# Withdraw it again so every round starts from the same state (a
+	# precondition: checked, not assumed).
 	world_ra_send r1 -i eth0 --lifetime 0 --pvd "$id,seq=1" \
-		--rdnss "2001:db8:$i::54,lifetime=0" --dnssl "$id,lifetime=0" --end-pvd
+		--rdnss "2001:db8:$i::53,2001:db8:$i::54,lifetime=0" --dnssl "$id,lifetime=0" --end-pvd
+	mif_expect "round $i withdrawn: no bench PvD left" 5 \
+		'[.[] | select(.id | test("[.]bench[.]example$"))] | length == 0'
 done
 
 # Memory with 64 PvDs, each with a prefix (and a mifd-formed address), two
@@ -82,4 +86,20 @@ for ev in pvd-added pvd-changed; do
 		      ev, NR, p(0.5), p(0.9), p(0.99), v[1], v[NR] }'
 done
 echo "mifd resident memory: idle $rss_idle KiB, with 64 PvDs $rss_64 KiB"
+
+# Preconditions (issue 17, item 4): every send paired with its own event,
+# no negative time (clocks), three processes in the memory figures.
+invalid=()
+for ev in pvd-added pvd-changed; do
+	n=$(awk -v ev="$ev" '$1 == ev' "$WORLD_TMP/lat" | wc -l)
+	[ "$n" = "$rounds" ] || invalid+=("$ev: $n of $rounds sends paired with their event")
+done
+neg=$(awk '$2 < 0' "$WORLD_TMP/lat" | wc -l)
+[ "$neg" = 0 ] || invalid+=("$neg negative latencies (the clocks do not agree)")
+nproc=$((1 + $(pgrep -P "$WORLD_MIFD_PID" | wc -l)))
+[ "$nproc" = 3 ] || invalid+=("memory summed over $nproc processes, not mifd's 3")
+if [ "${#invalid[@]}" -gt 0 ]; then
+	printf 'INVALID: %s\n' "${invalid[@]}"
+	exit 3
+fi
 exit 0

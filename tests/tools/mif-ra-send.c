@@ -14,6 +14,10 @@
  * of the arguments) is nested in it.
  *
  * --dump prints the message in hex instead of sending it (for corpora).
+ * --replay FILE sends, in turn and round and round, the messages of FILE
+ * (one in hex per line, as --dump writes them), COUNT sends in all, at
+ * --rate a second (an absolute schedule, so the rate holds under load):
+ * the fast PvD churn of issue 17 from one process.
  *
  * Exit status: 0 sent, 1 socket error, 2 bad arguments.
  */
@@ -38,6 +42,8 @@
 
 #define SEND_BUF_MAX 65000           /* ICMPv6 payload; larger is fragmented */
 #define SEND_MAX_COUNT 100000
+#define SEND_MAX_RATE 100000         /* --rate, sends a second */
+#define SEND_REPLAY_MAX 4096         /* --replay: messages in the file */
 #define SEND_MAX_INTERVAL_MS 3600000 /* one hour */
 #define SEND_MAX_LIST 64             /* addresses or names in one option */
 #define SEND_DEFAULT_LIFETIME 1800   /* router, RDNSS, DNSSL, RIO, PREF64 */
@@ -47,7 +53,7 @@
 enum opt_id {
 	/* pass 1: sending parameters */
 	OPT_HELP, OPT_IFACE, OPT_DEST, OPT_SRC, OPT_COUNT, OPT_INTERVAL,
-	OPT_PRINT_TIME, OPT_TRUNCATE, OPT_DUMP,
+	OPT_PRINT_TIME, OPT_TRUNCATE, OPT_DUMP, OPT_REPLAY, OPT_RATE,
 	/* pass 1: outer header; same order as the OPT_PVD_ ones below */
 	OPT_LIFETIME, OPT_PREF, OPT_MANAGED, OPT_OTHER, OPT_HOP_LIMIT,
 	OPT_REACHABLE, OPT_RETRANS,
@@ -79,6 +85,8 @@ static const struct opt_def opt_table[] = {
 	{ "print-time", 0, false, OPT_PRINT_TIME },
 	{ "truncate", 0, true, OPT_TRUNCATE },
 	{ "dump", 0, false, OPT_DUMP },
+	{ "replay", 0, true, OPT_REPLAY },
+	{ "rate", 0, true, OPT_RATE },
 	{ "lifetime", 0, true, OPT_LIFETIME },
 	{ "pref", 0, true, OPT_PREF },
 	{ "managed", 0, false, OPT_MANAGED },
@@ -121,6 +129,8 @@ struct send_cfg {
 	unsigned long interval_ms;
 	bool print_time;
 	bool dump;               /* print the message in hex, do not send */
+	const char *replay;      /* file of messages in hex, one a line */
+	unsigned long rate;      /* sends a second with --replay, 0: -w */
 	long truncate;           /* -1: none */
 	struct send_hdr outer;
 	struct send_hdr pvd;     /* --pvd-* values given so far (pass 2) */
@@ -147,6 +157,9 @@ static void send_help(FILE *f)
 "  --truncate N            cut the message to N bytes\n"
 "  --dump                  print the message in hex on stdout, send nothing\n"
 "                          (-i not needed)\n"
+"  --replay FILE           send FILE's messages (hex, one a line, as --dump\n"
+"                          prints them) in turn, COUNT sends in all\n"
+"  --rate N                with --replay: N sends a second (else -w)\n"
 "RA header (anywhere on the line):\n"
 "  --lifetime S (default 1800)  --pref high|medium|low|reserved\n"
 "  --managed  --other  --hop-limit N  --reachable MS  --retrans MS\n"
@@ -430,6 +443,12 @@ static void opt_pass1_item(struct send_cfg *c, const struct opt_item *it)
 		break;
 	case OPT_DUMP:
 		c->dump = true;
+		break;
+	case OPT_REPLAY:
+		c->replay = it->arg;
+		break;
+	case OPT_RATE:
+		c->rate = opt_ulong(it->arg, SEND_MAX_RATE, it->text);
 		break;
 	case OPT_TRUNCATE:
 		c->truncate = (long)opt_ulong(it->arg, SEND_BUF_MAX, it->text);
@@ -809,6 +828,89 @@ static void send_all(const struct send_cfg *c, uint8_t *msg, size_t len)
 	close(fd);
 }
 
+struct replay_msg {
+	uint8_t *b;
+	size_t len;
+};
+
+/* Read FILE: one message in hex a line; blank lines are skipped. */
+static size_t replay_load(const char *path, struct replay_msg *m, size_t cap)
+{
+	static uint8_t tmp[SEND_BUF_MAX];
+	static char line[2 * SEND_BUF_MAX + 2];
+	FILE *f = fopen(path, "r");
+	const char *bad;
+	size_t n = 0;
+	long len;
+
+	if (!f)
+		send_fatal(path, errno);
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (!line[0])
+			continue;
+		len = tool_hex(line, tmp, sizeof(tmp), &bad);
+		if (len <= 0 || n == cap)
+			send_usage_error("--replay", "%s: bad line %zu", path, n + 1);
+		m[n].b = malloc((size_t)len);
+		if (!m[n].b)
+			send_fatal("malloc", ENOMEM);
+		memcpy(m[n].b, tmp, (size_t)len);
+		m[n++].len = (size_t)len;
+	}
+	fclose(f);
+	if (n == 0)
+		send_usage_error("--replay", "%s: no message", path);
+	return n;
+}
+
+static void replay_wait(const struct timespec *t0, unsigned long n, unsigned long rate)
+{
+	struct timespec t = *t0;
+	unsigned long long ns = (unsigned long long)n * 1000000000ull / rate;
+
+	t.tv_sec += (time_t)(ns / 1000000000ull);
+	t.tv_nsec += (long)(ns % 1000000000ull);
+	if (t.tv_nsec >= 1000000000L) {
+		t.tv_sec++;
+		t.tv_nsec -= 1000000000L;
+	}
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &t, NULL) == EINTR)
+		;
+}
+
+static void send_replay(const struct send_cfg *c)
+{
+	static struct replay_msg m[SEND_REPLAY_MAX];
+	size_t nm = replay_load(c->replay, m, SEND_REPLAY_MAX);
+	unsigned ifindex = if_nametoindex(c->ifname);
+	struct in6_pktinfo pi = { 0 };
+	struct sockaddr_in6 dst;
+	struct timespec t0;
+	unsigned long n;
+	int fd;
+
+	if (ifindex == 0)
+		send_usage_error("-i", "no interface '%s'", c->ifname);
+	send_dest(c->dest, ifindex, &dst);
+	if (c->src) {
+		opt_addr(c->src, &pi.ipi6_addr, "-s");
+		pi.ipi6_ifindex = ifindex;
+	}
+	fd = send_open(c->ifname, ifindex);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (n = 0; n < c->count; n++) {
+		if (n > 0 && c->rate)
+			replay_wait(&t0, n, c->rate);
+		else if (n > 0 && c->interval_ms)
+			send_sleep_ms(c->interval_ms);
+		send_one(fd, m[n % nm].b, m[n % nm].len, &dst, c->src ? &pi : NULL);
+	}
+	close(fd);
+	for (n = 0; n < nm; n++)
+		free(m[n].b);
+}
+
 static void send_dump(const uint8_t *msg, size_t len)
 {
 	size_t i;
@@ -834,6 +936,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	opt_pass1(&c, argc, argv);
+	if (c.replay) {
+		send_replay(&c);
+		return 0;
+	}
 	len = opt_build(&c, argc, argv, msg, sizeof(msg));
 	if (c.dump)
 		send_dump(msg, len);

@@ -410,6 +410,74 @@ static void test_chan_empty_queued(void **state)
 	event_base_free(base);
 }
 
+struct nv_pressure {
+	int over, under;
+};
+
+static void nv_pressure_cb(void *ctx, bool over)
+{
+	struct nv_pressure *p = ctx;
+
+	if (over)
+		p->over++;
+	else
+		p->under++;
+}
+
+/* Back-pressure (issue 17): past CHAN_HIGH_WATER queued the owner is told
+ * once, under CHAN_LOW_WATER once again; nothing is dropped meanwhile and
+ * everything arrives in order. */
+static void test_chan_pressure(void **state)
+{
+	struct event_base *base = event_base_new();
+	static struct ipc_msg m;
+	static uint8_t big[60000];
+	struct nv_pressure p = { 0 };
+	struct chan_stats st;
+	struct chan *c;
+	size_t n = 0, got = 0;
+	int fds[2];
+
+	(void)state;
+	assert_non_null(base);
+	assert_int_equal(ipc_pair(fds), 0);
+	c = chan_new(base, fds[0], nv_ignore_msg, NULL, NULL);
+	assert_non_null(c);
+	chan_set_pressure_cb(c, nv_pressure_cb, &p);
+	while (p.over == 0 && n < 10000) {
+		memset(big, (int)(n & 0xff), sizeof(big));
+		assert_int_equal(chan_send(c, 1, big, sizeof(big)), 0);
+		n++;
+	}
+	assert_int_equal(p.over, 1);
+	assert_int_equal(p.under, 0);
+	assert_true(chan_queued(c) > CHAN_HIGH_WATER);
+	/* More past the mark is still queued, not dropped. */
+	assert_int_equal(chan_send(c, 1, big, sizeof(big)), 0);
+	n++;
+	for (int i = 0; i < 1000000 && got < n; i++) {
+		event_base_loop(base, EVLOOP_NONBLOCK);
+		while (ipc_recv(fds[1], &m) == 1) {
+			assert_int_equal(m.hdr.len, sizeof(big));
+			assert_int_equal(m.data[0], got < n - 1 ? (uint8_t)(got & 0xff)
+							       : (uint8_t)((n - 2) & 0xff));
+			got++;
+		}
+	}
+	assert_int_equal(got, n);
+	assert_int_equal(p.over, 1);
+	assert_int_equal(p.under, 1);
+	chan_get_stats(c, &st);
+	assert_int_equal(st.dropped, 0);
+	assert_int_equal(st.pauses, 1);
+	assert_true(st.queued_max > CHAN_HIGH_WATER);
+	assert_int_equal(st.queued, 0);
+	chan_free(c);
+	close(fds[0]);
+	close(fds[1]);
+	event_base_free(base);
+}
+
 struct nv_count {
 	size_t msgs;
 	bool closed, msgs_after_close;
@@ -469,6 +537,7 @@ int main(void)
 		cmocka_unit_test(test_bad_view_dropped),
 		cmocka_unit_test(test_text_pieces),
 		cmocka_unit_test(test_chan_empty_queued),
+		cmocka_unit_test(test_chan_pressure),
 		cmocka_unit_test(test_bind_table),
 	};
 

@@ -29,6 +29,11 @@ struct chan {
 	STAILQ_HEAD(, chan_item) q;
 	size_t queued;
 	uint64_t errors;
+	struct chan_stats st;
+	bool over;                   /* past the high-water mark, not yet under low */
+	bool read_paused;
+	chan_pressure_cb on_pressure;
+	void *pressure_ctx;
 	/* A peer that died or floods us must not flood the log: ten lines,
 	 * then one a second, with the count of those left out. */
 	struct log_ratelimit rl;
@@ -45,7 +50,7 @@ static void chan_read_cb(evutil_socket_t fd, short what, void *arg)
 	uint64_t left;
 
 	/* Bounded per wakeup so timers and other clients get their turn. */
-	for (int i = 0; i < 256; i++) {
+	for (int i = 0; i < 256 && !c->read_paused; i++) {
 		int r = ipc_recv(fd, c->buf);
 
 		/* A peer that closed with our messages unread in its queue
@@ -96,6 +101,11 @@ static int chan_flush(struct chan *c)
 		if (it->fd >= 0)
 			close(it->fd);
 		free(it);
+		if (c->over && c->queued < CHAN_LOW_WATER) {
+			c->over = false;
+			if (c->on_pressure)
+				c->on_pressure(c->pressure_ctx, false);
+		}
 		if (r < 0) {
 			c->errors++;
 			if (chan_may_log(c, &left))
@@ -131,6 +141,7 @@ int chan_send_fd(struct chan *c, uint32_t type, const void *data, size_t len, in
 		return -EMSGSIZE;
 	if (c->queued + len > CHAN_MAX_QUEUED) {
 		c->errors++;
+		c->st.dropped++;
 		if (chan_may_log(c, &left))
 			log_err("channel: peer too slow, %zu bytes queued: message %u lost (%llu "
 				"earlier ones not logged)", c->queued, type, (unsigned long long)left);
@@ -152,6 +163,14 @@ int chan_send_fd(struct chan *c, uint32_t type, const void *data, size_t len, in
 		memcpy(it->data, data, len);
 	STAILQ_INSERT_TAIL(&c->q, it, e);
 	c->queued += len;
+	if (c->queued > c->st.queued_max)
+		c->st.queued_max = c->queued;
+	if (!c->over && c->queued > CHAN_HIGH_WATER) {
+		c->over = true;
+		c->st.pauses++;
+		if (c->on_pressure)
+			c->on_pressure(c->pressure_ctx, true);
+	}
 	return event_add(c->wev, NULL) < 0 ? -EIO : 0;
 }
 
@@ -186,7 +205,9 @@ void chan_free(struct chan *c)
 
 	if (!c)
 		return;
-	/* Best effort: deliver what is queued (shutdown requests). */
+	/* Best effort: deliver what is queued (shutdown requests). The
+	 * owner is going away: no pressure callback any more. */
+	c->on_pressure = NULL;
 	chan_flush(c);
 	while ((it = STAILQ_FIRST(&c->q))) {
 		STAILQ_REMOVE_HEAD(&c->q, e);
@@ -210,6 +231,31 @@ size_t chan_queued(const struct chan *c)
 uint64_t chan_errors(const struct chan *c)
 {
 	return c->errors;
+}
+
+void chan_set_pressure_cb(struct chan *c, chan_pressure_cb cb, void *ctx)
+{
+	c->on_pressure = cb;
+	c->pressure_ctx = ctx;
+}
+
+void chan_pause_read(struct chan *c, bool pause)
+{
+	if (pause == c->read_paused)
+		return;
+	c->read_paused = pause;
+	/* Messages already in the socket wait there; the peer's own queue
+	 * holds the rest (its sends get EAGAIN and are queued). */
+	if (pause)
+		event_del(c->rev);
+	else
+		event_add(c->rev, NULL);
+}
+
+void chan_get_stats(const struct chan *c, struct chan_stats *ret_st)
+{
+	*ret_st = c->st;
+	ret_st->queued = c->queued;
 }
 
 int chan_send_text(struct chan *c, uint32_t type, const void *hdr, size_t hlen,

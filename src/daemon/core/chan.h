@@ -4,7 +4,15 @@
  * common/ipc.h framing, read and write driven by libevent, and an outgoing
  * queue so a burst (the initial netlink dump of a large routing table)
  * never loses a message when the peer is momentarily behind. The queue is
- * bounded; past the bound a send fails with -ENOBUFS and is logged.
+ * bounded; past the bound a send fails with -ENOBUFS, is counted and logged.
+ *
+ * Back-pressure (issue 17): a sender whose input is a flood (the kernel
+ * side's RA and netlink sockets, the engine's RAs) registers a pressure
+ * callback and stops reading that input while more than CHAN_HIGH_WATER
+ * bytes wait, resuming once the queue is under CHAN_LOW_WATER. The bound is
+ * then never reached: what is not read stays in the kernel's socket
+ * buffers, where an overflow is the network's loss (an RA is repeated) or
+ * is noticed (netlink's ENOBUFS starts a full dump), never a silent one.
  */
 #ifndef MIF_DAEMON_CHAN_H
 #define MIF_DAEMON_CHAN_H
@@ -17,6 +25,8 @@
 #include "common/ipc.h"
 
 #define CHAN_MAX_QUEUED (16u << 20)
+#define CHAN_HIGH_WATER (4u << 20)
+#define CHAN_LOW_WATER (1u << 20)
 
 struct chan;
 
@@ -36,6 +46,21 @@ int chan_send_fd(struct chan *c, uint32_t type, const void *data, size_t len, in
 uint64_t chan_errors(const struct chan *c);
 /* Bytes waiting to be sent. */
 size_t chan_queued(const struct chan *c);
+
+/* Called with over = true when the queue grows past CHAN_HIGH_WATER, with
+ * false when it falls back under CHAN_LOW_WATER. */
+typedef void (*chan_pressure_cb)(void *ctx, bool over);
+void chan_set_pressure_cb(struct chan *c, chan_pressure_cb cb, void *ctx);
+/* Stop (true) or resume reading the peer's messages. */
+void chan_pause_read(struct chan *c, bool pause);
+
+struct chan_stats {
+	uint64_t dropped;        /* messages refused: the queue was full */
+	uint64_t pauses;         /* times the queue went past CHAN_HIGH_WATER */
+	uint64_t queued_max;     /* the most bytes that waited at once */
+	uint64_t queued;         /* bytes waiting now */
+};
+void chan_get_stats(const struct chan *c, struct chan_stats *ret_st);
 
 /*
  * A text longer than one message (a JSON reply listing 256 PvDs) travels

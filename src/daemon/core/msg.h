@@ -34,6 +34,7 @@ enum msg_type {
 	MSG_RULE_GONE,           /* struct nl_rule */
 	MSG_RT_LOOKUP_RESULT,    /* struct msg_rt_lookup_result */
 	MSG_RT_ACK,              /* struct msg_rt_ack: outcome of one MSG_RT_{ROUTE,RULE}_* */
+	MSG_CHAN_STATS,          /* struct chan_stats: the kernel side's channel, for status */
 	/* engine -> kernel side */
 	MSG_ADDR_CONFIGURE = 100,/* struct nl_addr: add or refresh lifetimes */
 	MSG_ADDR_REMOVE,         /* struct nl_addr */

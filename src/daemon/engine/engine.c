@@ -332,6 +332,12 @@ static void engine_dispatch(struct engine *e, const struct ipc_msg *m)
 	case MSG_RT_ACK:
 		engine_route_ack(e, m);
 		break;
+	case MSG_CHAN_STATS:
+		if (ipc_expect(m, sizeof(e->kchan)) < 0)
+			e->ctr.ipc_errors++;
+		else
+			memcpy(&e->kchan, m->data, sizeof(e->kchan));
+		break;
 	default:
 		e->ctr.ipc_errors++;
 		log_err("engine: unknown message type %u from the kernel side", m->hdr.type);
@@ -341,6 +347,29 @@ static void engine_dispatch(struct engine *e, const struct ipc_msg *m)
 static void engine_msg_cb(void *ctx, const struct ipc_msg *m)
 {
 	engine_dispatch(ctx, m);
+}
+
+/*
+ * Back-pressure (issue 17): while more than CHAN_HIGH_WATER bytes of
+ * requests wait for the kernel side, the engine reads nothing more from it
+ * (the RAs that make the requests); the kernel side never stops reading
+ * the engine, so this cannot deadlock, and its own queue then fills and
+ * makes it stop reading its sockets in turn.
+ */
+static void engine_pressure_cb(void *ctx, bool over)
+{
+	struct engine *e = ctx;
+
+	e->kchan_over = over;
+	engine_pressure_update(e);
+}
+
+/* The same holds for the channel to the network-facing process (views,
+ * answers, events), which never stops reading the engine. */
+void engine_pressure_update(struct engine *e)
+{
+	if (e->ch)
+		chan_pause_read(e->ch, e->kchan_over || e->net.over);
 }
 
 static void engine_close_cb(void *ctx)
@@ -377,6 +406,8 @@ struct engine *engine_new(struct event_base *base, int kernel_fd)
 	e->net.fd = -1;
 	e->ch = chan_new(base, kernel_fd, engine_msg_cb, engine_close_cb, e);
 	e->timer = evtimer_new(base, engine_timer_cb, e);
+	if (e->ch)
+		chan_set_pressure_cb(e->ch, engine_pressure_cb, e);
 	if (view_init(&e->view) < 0 || !e->ch || !e->timer || engine_rs_init(e) < 0 ||
 	    engine_conn_init(e) < 0) {
 		engine_free(e);

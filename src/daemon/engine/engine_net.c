@@ -166,13 +166,49 @@ static int en_build(struct engine *e, struct engine_net *n, struct msg_view_end 
 	return err ? -ENOMEM : 0;
 }
 
+static void en_pub_cb(evutil_socket_t fd, short what, void *arg)
+{
+	engine_net_publish(arg);
+}
+
+/*
+ * A view is the whole state: while an earlier one still waits in the
+ * channel, the next is built EN_COALESCE_MS later, from the state as it is
+ * then, rather than queued behind it (issue 17: fast churn queued a view
+ * per RA and overflowed the channel).
+ */
+#define EN_COALESCE_MS 50
+
+static bool en_defer(struct engine *e, struct engine_net *n)
+{
+	const struct timeval tv = { 0, EN_COALESCE_MS * 1000 };
+
+	if (chan_queued(n->ch) == 0)
+		return false;
+	if (!n->pub_ev && !(n->pub_ev = evtimer_new(e->base, en_pub_cb, e)))
+		return false;
+	if (!evtimer_pending(n->pub_ev, NULL)) {
+		n->views_coalesced++;
+		evtimer_add(n->pub_ev, &tv);
+	}
+	return true;
+}
+
+static void en_pressure_cb(void *ctx, bool over)
+{
+	struct engine *e = ctx;
+
+	e->net.over = over;
+	engine_pressure_update(e);
+}
+
 void engine_net_publish(struct engine *e)
 {
 	struct engine_net *n = &e->net;
 	struct msg_view_end end;
 	uint64_t h;
 
-	if (!n->ch)
+	if (!n->ch || en_defer(e, n))
 		return;
 	if (en_build(e, n, &end, &h) < 0) {
 		log_err("engine: out of memory building the view for the network-facing process");
@@ -359,6 +395,11 @@ void engine_net_detach(struct engine *e)
 		return;
 	chan_free(e->net.ch);
 	e->net.ch = NULL;
+	if (e->net.pub_ev)
+		event_free(e->net.pub_ev);
+	e->net.pub_ev = NULL;
+	e->net.over = false;
+	engine_pressure_update(e);
 	close(e->net.fd);
 	e->net.fd = -1;
 	memset(e->net.route, 0, sizeof(e->net.route));
@@ -370,6 +411,7 @@ int engine_net_attach(struct engine *e, int fd)
 	e->net.ch = chan_new(e->base, fd, en_msg_cb, en_close_cb, e);
 	if (!e->net.ch)
 		return -ENOMEM;
+	chan_set_pressure_cb(e->net.ch, en_pressure_cb, e);
 	e->net.fd = fd;
 	e->net.sent_once = false;
 	e->net.attached++;
@@ -389,7 +431,8 @@ void engine_net_free(struct engine *e)
 
 json_t *engine_net_status_json(const struct engine *e)
 {
-	return json_pack("{s:b,s:I,s:I,s:I,s:I,s:I,s:I}", "attached", e->net.ch != NULL,
+	return json_pack("{s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "attached", e->net.ch != NULL,
+			 "views_coalesced", (json_int_t)e->net.views_coalesced,
 			 "refused", (json_int_t)e->net.refused,
 			 "attachments", (json_int_t)e->net.attached,
 			 "views_sent", (json_int_t)e->net.views,

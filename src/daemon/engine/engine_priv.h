@@ -63,8 +63,13 @@ struct engine_net {
 		uint32_t ours, theirs;
 	} route[ENGINE_NET_ROUTE_SLOTS];  /* route.get tokens in flight */
 	uint64_t views, calls, bad, lost, attached, refused;
+	uint64_t views_coalesced;    /* views not sent: a newer one replaced them */
+	struct event *pub_ev;        /* the next view, once the queue drained */
+	bool over;                   /* its channel is past the high-water mark */
 	uint32_t call_uid;           /* of the call being received (SO_PEERCRED) */
 };
+
+void engine_pressure_update(struct engine *e);
 
 struct engine {
 	struct ra ra_rx;             /* the RA being parsed (~10 KiB: off the stack) */
@@ -115,6 +120,8 @@ struct engine {
 	int privacy;                 /* enum slaac_privacy (address_privacy =) */
 	char pd_down[CORE_MAX_IFACES][16];   /* DHCPv6-PD downstream interfaces */
 	size_t n_pd_down;
+	struct chan_stats kchan;     /* the kernel side's channel (MSG_CHAN_STATS) */
+	bool kchan_over;             /* the channel to the kernel side is past its high-water mark */
 };
 
 /* engine_slaac.c */

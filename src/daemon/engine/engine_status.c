@@ -67,14 +67,39 @@ static json_t *engine_status_mtu_conflicts(const struct engine *e)
 	return a;
 }
 
+static json_t *engine_status_chan(const struct chan_stats *st)
+{
+	return json_pack("{s:I,s:I,s:I,s:I}", "dropped", (json_int_t)st->dropped,
+			 "paused", (json_int_t)st->pauses, "queued_max", (json_int_t)st->queued_max,
+			 "queued", (json_int_t)st->queued);
+}
+
+/* The channels between the engine and the kernel side: what was dropped
+ * (0 unless the back-pressure failed), how often the sender had to stop
+ * reading its input. The kernel side's figures are those it last sent
+ * (after each pause). */
+static json_t *engine_status_channels(struct engine *e)
+{
+	struct chan_stats st = { 0 }, net = { 0 };
+
+	if (e->ch)
+		chan_get_stats(e->ch, &st);
+	if (e->net.ch)
+		chan_get_stats(e->net.ch, &net);
+	return json_pack("{s:o,s:o,s:o}", "engine_to_kernel", engine_status_chan(&st),
+			 "kernel_to_engine", engine_status_chan(&e->kchan),
+			 "engine_to_net", engine_status_chan(&net));
+}
+
 json_t *engine_status_json(struct engine *e)
 {
+	json_t *j;
 	struct slaac_addr *s;
 	json_int_t n_slaac = 0;
 
 	LIST_FOREACH(s, &e->slaac, e)
 		n_slaac++;
-	return json_pack("{s:I,s:I,s:o,s:o,s:{s:I,s:I,s:I},s:I,s:I,s:I,s:I,s:I,s:s,s:O,s:o,s:o,s:o,s:o,s:o}",
+	j = json_pack("{s:I,s:I,s:o,s:o,s:{s:I,s:I,s:I},s:I,s:I,s:I,s:I,s:I,s:s,s:O,s:o,s:o,s:o,s:o,s:o}",
 		"uptime", (json_int_t)((log_now_ns() - e->started_ns) / NS_PER_SEC),
 		"pvds", (json_int_t)e->store.count,
 		"interfaces", engine_status_links(e),
@@ -90,4 +115,7 @@ json_t *engine_status_json(struct engine *e)
 		"dhcp", engine_dhcp_status_json(e), "routing", engine_route_status_json(e),
 		"connectivity", engine_conn_status_json(e), "addresses",
 		engine_status_addresses(e), "mtu_conflicts", engine_status_mtu_conflicts(e));
+	if (j)
+		json_object_set_new(j, "channels", engine_status_channels(e));
+	return j;
 }

@@ -39,6 +39,33 @@ void kern_wipe_secret(struct kern *k)
 	explicit_bzero(k->cfg.stable_secret, sizeof(k->cfg.stable_secret));
 }
 
+/*
+ * Back-pressure (issue 17): while more than CHAN_HIGH_WATER bytes wait for
+ * the engine, the kernel side stops reading its floods (RAs, netlink
+ * events). The engine's requests are always read. Once under the low-water
+ * mark: if a message was dropped all the same, the kernel's state is
+ * dumped again, so the engine's view is rebuilt; and the engine hears the
+ * channel's counters (status .channels).
+ */
+static void kern_pressure_cb(void *ctx, bool over)
+{
+	struct kern *k = ctx;
+	struct chan_stats st;
+
+	kern_icmp6_pause(k, over);
+	kern_nl_pause(k, over);
+	if (over)
+		return;
+	chan_get_stats(k->ch, &st);
+	if (st.dropped != k->dropped_seen) {
+		k->dropped_seen = st.dropped;
+		log_warn("kernel side: %llu messages to the engine dropped; resynchronising",
+			 (unsigned long long)st.dropped);
+		kern_nl_resync(k);
+	}
+	chan_send(k->ch, MSG_CHAN_STATS, &st, sizeof(st));
+}
+
 static void kern_close_cb(void *ctx)
 {
 	struct kern *k = ctx;
@@ -62,6 +89,7 @@ struct kern *kern_new(struct event_base *base, int engine_fd, const struct kern_
 	k->ch = chan_new(base, engine_fd, kern_msg_cb, kern_close_cb, k);
 	if (!k->rxbuf || !k->ch)
 		goto fail;
+	chan_set_pressure_cb(k->ch, kern_pressure_cb, k);
 	r = kern_icmp6_open(k);
 	if (r < 0)
 		goto fail;

@@ -185,5 +185,17 @@ void kern_icmp6_close(struct kern *k)
 	if (k->icmp_fd >= 0)
 		close(k->icmp_fd);
 	k->icmp_ev = NULL;
+}
+
+/* Stop reading RAs (back-pressure): the socket's buffer keeps what it can;
+ * an RA lost there is a lost packet, which RFC 4861 routers repeat. */
+void kern_icmp6_pause(struct kern *k, bool pause)
+{
+	if (!k->icmp_ev)
+		return;
+	if (pause)
+		event_del(k->icmp_ev);
+	else
+		event_add(k->icmp_ev, NULL);
 	k->icmp_fd = -1;
 }

@@ -104,6 +104,23 @@ static void kern_nl_restart_dump(struct kern *k)
 		log_err("netlink dump request failed: %s", strerror(errno));
 }
 
+void kern_nl_resync(struct kern *k)
+{
+	kern_nl_restart_dump(k);
+}
+
+/* Stop reading netlink events (back-pressure); if the kernel's queue for
+ * them overflows meanwhile, its ENOBUFS starts a full dump on resume. */
+void kern_nl_pause(struct kern *k, bool pause)
+{
+	if (!k->nl_ev_ev)
+		return;
+	if (pause)
+		event_del(k->nl_ev_ev);
+	else
+		event_add(k->nl_ev_ev, NULL);
+}
+
 static ssize_t kern_nl_recv(struct kern *k, struct mnl_socket *s)
 {
 	ssize_t n = recv(mnl_socket_get_fd(s), k->rxbuf, KERN_RXBUF, MSG_DONTWAIT);

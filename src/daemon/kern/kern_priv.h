@@ -69,6 +69,7 @@ struct kern {
 	uint8_t *rxbuf;              /* 64 KiB + headroom */
 	struct kern_dsock *dsocks[KERN_MAX_DSOCKS];
 	struct kern_arp *arps[KERN_MAX_ARPS];
+	uint64_t dropped_seen;       /* the channel's drops already resynchronised */
 };
 
 #define KERN_RXBUF (MNL_SOCKET_BUFFER_SIZE > 65536 ? MNL_SOCKET_BUFFER_SIZE : 65536 + 4096)
@@ -78,6 +79,8 @@ int kern_nl_open(struct kern *k);
 void kern_nl_close(struct kern *k);
 void kern_nl_on_engine(struct kern *k, const struct ipc_msg *m);
 void kern_sysctl_link(struct kern *k, const struct nl_link *l);
+void kern_nl_resync(struct kern *k);
+void kern_nl_pause(struct kern *k, bool pause);
 
 /* kern_dhcp.c */
 void kern_dhcp_on_engine(struct kern *k, const struct ipc_msg *m);
@@ -88,5 +91,6 @@ int kern_icmp6_open(struct kern *k);
 void kern_icmp6_send_rs(struct kern *k, const struct ipc_msg *m);
 void kern_icmp6_send_ra(struct kern *k, const struct ipc_msg *m);
 void kern_icmp6_close(struct kern *k);
+void kern_icmp6_pause(struct kern *k, bool pause);
 
 #endif

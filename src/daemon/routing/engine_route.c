@@ -39,6 +39,10 @@ static int er_push_rule(struct route_plan *p, const struct nl_rule *r)
 	return route_plan_append_rule(p, r);
 }
 
+/* How long a change waits to be applied while the channel to the kernel
+ * side has a backlog (engine_route_sync). */
+#define ER_COALESCE_MS 100
+
 static long er_route_idx(const struct route_plan *p, const struct nl_route *r)
 {
 	for (size_t i = 0; i < p->n_routes; i++)
@@ -286,6 +290,16 @@ static bool er_inflight_lapse(struct engine *e, uint64_t now)
 	}
 	if (!e->rt.inflight_since)
 		return false;
+	/* Requests still in the engine's own queue (back-pressure under fast
+	 * churn, issue 17) have not reached the kernel side: their answers
+	 * cannot be late yet, and sending them again would only lengthen the
+	 * queue (each lapse adding thousands more). The deadline counts from
+	 * when the queue is empty. */
+	if (engine_queued(e) > 0) {
+		e->rt.inflight_since = now;
+		er_retry_arm(e, now + er_ack_deadline_ns(e));
+		return false;
+	}
 	if (now - e->rt.inflight_since < er_ack_deadline_ns(e)) {
 		er_retry_arm(e, e->rt.inflight_since + er_ack_deadline_ns(e));
 		return false;
@@ -329,39 +343,50 @@ static void er_send_rule(struct engine *e, bool add, const struct nl_rule *r)
 static void er_apply_adds(struct engine *e, uint64_t now, uint64_t *wake)
 {
 	const struct route_plan *in = &e->rt.installed, *want = &e->rt.desired;
-	struct er_index routes, rules;
+	struct er_index routes, rules, fr, fl;
 
+	/* What is in flight, indexed too: thousands of requests wait for
+	 * their ACKs under fast churn, and a scan per entry was O(n^2) per
+	 * pass (issue 17). Entries sent during this pass are not in the
+	 * index; the desired plan holds each entry once, so none is sent
+	 * twice. */
 	er_index_build(&routes, in, false, false);
 	er_index_build(&rules, in, true, false);
+	er_index_build(&fr, &e->rt.adding, false, false);
+	er_index_build(&fl, &e->rt.adding, true, false);
 	for (size_t i = 0; i < want->n_routes; i++) {
 		const struct nl_route *r = &want->routes[i];
 
-		if (!er_index_has(&routes, r) && er_route_idx(&e->rt.adding, r) < 0 &&
+		if (!er_index_has(&routes, r) && !er_index_has(&fr, r) &&
 		    er_retry_due(e, false, r, now, wake))
 			er_send_route(e, true, r);
 	}
 	for (size_t i = 0; i < want->n_rules; i++) {
 		const struct nl_rule *r = &want->rules[i];
 
-		if (!er_index_has(&rules, r) && er_rule_idx(&e->rt.adding, r) < 0 &&
+		if (!er_index_has(&rules, r) && !er_index_has(&fl, r) &&
 		    er_retry_due(e, true, r, now, wake))
 			er_send_rule(e, true, r);
 	}
 	free(routes.slot);
 	free(rules.slot);
+	free(fr.slot);
+	free(fl.slot);
 }
 
 static void er_apply_dels(struct engine *e, uint64_t now, uint64_t *wake)
 {
 	const struct route_plan *in = &e->rt.installed, *want = &e->rt.desired;
-	struct er_index keys, rules;
+	struct er_index keys, rules, fr, fl;
 
 	er_index_build(&keys, want, false, true);
 	er_index_build(&rules, want, true, false);
+	er_index_build(&fr, &e->rt.deleting, false, false);
+	er_index_build(&fl, &e->rt.deleting, true, false);
 	for (size_t i = 0; i < in->n_rules; i++) {
 		const struct nl_rule *r = &in->rules[i];
 
-		if (!er_index_has(&rules, r) && er_rule_idx(&e->rt.deleting, r) < 0 &&
+		if (!er_index_has(&rules, r) && !er_index_has(&fl, r) &&
 		    er_retry_due(e, true, r, now, wake))
 			er_send_rule(e, false, r);
 	}
@@ -369,12 +394,14 @@ static void er_apply_dels(struct engine *e, uint64_t now, uint64_t *wake)
 	for (size_t i = 0; i < in->n_routes; i++) {
 		const struct nl_route *r = &in->routes[i];
 
-		if (!er_index_has(&keys, r) && er_route_idx(&e->rt.deleting, r) < 0 &&
+		if (!er_index_has(&keys, r) && !er_index_has(&fr, r) &&
 		    er_retry_due(e, false, r, now, wake))
 			er_send_route(e, false, r);
 	}
 	free(keys.slot);
 	free(rules.slot);
+	free(fr.slot);
+	free(fl.slot);
 }
 
 /* Send what it takes to go from installed to desired. */
@@ -611,7 +638,17 @@ void engine_route_sync(struct engine *e)
 		log_err("routing: out of memory building the plan; keeping what is installed");
 		return;
 	}
-	er_apply(e, true);
+	/* Coalescing (issue 17): while requests still wait in the channel to
+	 * the kernel side, a change is not applied at once but in one pass
+	 * ER_COALESCE_MS later (or when the queue drains), from the plan as it
+	 * is then: a PvD that came and went meanwhile costs nothing, and fast
+	 * churn costs a pass per window instead of one per RA. */
+	if (engine_queued(e) > 0) {
+		e->rt.coalesced++;
+		er_retry_arm(e, log_now_ns() + ER_COALESCE_MS * ER_MS);
+	} else {
+		er_apply(e, true);
+	}
 	/* The installed plan's default choice is the one last sent (what
 	 * route.get, the DNS ranking and the status report). */
 	memcpy(e->rt.installed.default_pvd, e->rt.desired.default_pvd,
@@ -703,6 +740,7 @@ void engine_route_repair_json(struct engine *e, json_t *o)
 	json_object_set_new(o, "repaired", json_integer((json_int_t)e->rt.repaired));
 	json_object_set_new(o, "refused", json_integer((json_int_t)e->rt.refused));
 	json_object_set_new(o, "acks_lost", json_integer((json_int_t)e->rt.acks_lost));
+	json_object_set_new(o, "coalesced", json_integer((json_int_t)e->rt.coalesced));
 	json_object_set_new(o, "pvds_without_table",
 			    json_integer((json_int_t)e->rt.installed.no_table));
 	json_object_set_new(o, "pending", json_pack("{s:I,s:I,s:I}",

@@ -87,6 +87,7 @@ struct engine_route {
 	uint64_t inflight_since;     /* monotonic ns the in-flight set was last empty; 0 */
 	uint32_t ack_deadline_ms;    /* ROUTE_ACK_DEADLINE_MS; tests shorten it */
 	uint64_t acks_lost;          /* requests forgotten at the deadline */
+	uint64_t coalesced;          /* changes applied later, with others (backlog) */
 	struct log_ratelimit refuse_rl;
 };
 
