@@ -11,7 +11,8 @@
 #      one connection (reuse, pipelining); after the idle close the next
 #      connection resumes the session; a capture on the link sees no
 #      clear-text port-53 packet at all;
-#   2. strict with a certificate for another name: SERVFAIL (fails
+#   2. strict with a certificate for another name: SERVFAIL, and the query
+#      is not handed on to the second network's clear-text server (fails
 #      closed), the reason in `mifctl dns` and `mifctl resolve`, still
 #      nothing in clear text;
 #   3. opportunistic with that certificate: the clear-text server answers,
@@ -46,20 +47,29 @@ dot() {   # dot NAME CERT_BASE
 	DOT_PID=$WORLD_LAST_PID
 }
 dot dot1 good
+# A second network (no default router, clear-text DNS only): a fallback
+# for general names, which a failing strict PvD must not hand its query to.
+world_router r2
+world_link r2 eth0 h eth1
+world_addr r2 eth0 2001:db8:2::53/64
+world_bg r2 clear2 "$MIF_DNS_SPOOF" -l 2001:db8:2::53 -a 192.0.2.9 --max-seconds 200
 
 ADN_HEX=03646e73076578616d706c65036e657400
 DNR=$(printf '900800010000%s0011%s0010%s000e%s000000' 0e10 "$ADN_HEX" \
 	20010db8000100000000000000000853 0001000403646f74000300020355)
 start() {   # start MODE
 	world_lla h eth0 >/dev/null
+	world_lla h eth1 >/dev/null
 	world_mifd h -c "$(dns_mifd_conf "tls = $1
 tls_ca_file = $WORLD_TMP/ca.pem
 timeout_ms = 3000")"
 	dns_wait_stub h
 	world_ra_send r1 -i eth0 --lifetime 1800 --prefix 2001:db8:1::/64 \
 		--rdnss 2001:db8:1::53 --raw "$DNR"
-	mif_expect "the PvD with a usable address" 15 \
-		'length == 1 and any(.[0].addresses[]; (.address | startswith("2001:db8:1:")) and .state == "preferred")'
+	world_ra_send r2 -i eth0 --lifetime 0 --prefix 2001:db8:2::/64 --rdnss 2001:db8:2::53
+	mif_expect "both PvDs with a usable address" 15 \
+		'length == 2 and any(.[].addresses[]; (.address | startswith("2001:db8:1:")) and .state == "preferred")
+		 and any(.[].addresses[]; (.address | startswith("2001:db8:2:")) and .state == "preferred")'
 	enc() { world_ctl --json dns | jq -e '[.pvds[].tls[]?] | length == 1' >/dev/null; }
 	world_wait_for "the stub has the encrypted resolver" 10 enc
 }
@@ -95,6 +105,7 @@ kill "$DOT_PID"
 wait "$DOT_PID" 2>/dev/null || true
 dot dot2 wrong
 sleep 11                                  # past the retry delay of a failure
+dns_capture_start r2 eth0 other
 st=$(dns_dig_status h w1.tls.test A)
 [ "$st" = SERVFAIL ] || world_fail "strict with a wrong certificate: $st (want SERVFAIL)"
 err=$(tlsst | jq -r .last_error)
@@ -107,6 +118,9 @@ world_log "ok: strict fails closed: $err"
 n=$(dns_capture_count strict .)
 [ "$n" = 0 ] || world_fail "$n clear-text port-53 packets on the link in strict mode: $(dns_capture_text strict)"
 world_log "ok: no clear-text port-53 packet on the link in strict mode"
+n=$(dns_capture_count other 'tls\.test')
+[ "$n" = 0 ] || world_fail "the failed strict query went on to the other network: $(dns_capture_text other)"
+world_log "ok: the failed strict query was not handed to the other network"
 kill "$WORLD_MIFD_PID"
 wait "$WORLD_MIFD_PID" 2>/dev/null || true
 WORLD_MIFD_PID=""
