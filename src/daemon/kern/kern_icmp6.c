@@ -185,6 +185,7 @@ void kern_icmp6_close(struct kern *k)
 	if (k->icmp_fd >= 0)
 		close(k->icmp_fd);
 	k->icmp_ev = NULL;
+	k->icmp_fd = -1;
 }
 
 /* Stop reading RAs (back-pressure): the socket's buffer keeps what it can;
@@ -197,5 +198,4 @@ void kern_icmp6_pause(struct kern *k, bool pause)
 		event_del(k->icmp_ev);
 	else
 		event_add(k->icmp_ev, NULL);
-	k->icmp_fd = -1;
 }
