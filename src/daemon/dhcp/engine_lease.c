@@ -14,38 +14,36 @@
 
 static struct engine_lease *engine_lease_find(struct engine *e, const char *key)
 {
-	for (size_t i = 0; i < e->n_leases; i++)
-		if (strcmp(e->leases[i].key, key) == 0)
-			return &e->leases[i];
+	struct engine_lease *l;
+
+	LIST_FOREACH(l, &e->leases, e)
+		if (strcmp(l->key, key) == 0)
+			return l;
 	return NULL;
 }
 
-/* Keep a copy of key's record (len 0: forget it). */
+/* Keep a copy of key's record (len 0: forget it). One allocation each, in
+ * a list: what the engine holds of the state directory. */
 static int engine_lease_keep(struct engine *e, const char *key, const void *data, size_t len)
 {
-	struct engine_lease *l = engine_lease_find(e, key);
-	uint8_t *copy = NULL;
+	struct engine_lease *old = engine_lease_find(e, key), *l;
 
-	if (len && !(copy = malloc(len)))
-		return -ENOMEM;
-	if (len)
-		memcpy(copy, data, len);
-	if (!l && !len)
-		return 0;
-	if (!l) {
-		if (e->n_leases == ENGINE_MAX_LEASES) {
-			free(copy);
-			return -ENOSPC;
-		}
-		l = &e->leases[e->n_leases++];
+	if (len && !old && e->n_leases == ENGINE_MAX_LEASES)
+		return -ENOSPC;
+	if (len) {
+		if (!(l = malloc(sizeof(*l) + len)))
+			return -ENOMEM;
 		snprintf(l->key, sizeof(l->key), "%s", key);
-		l->data = NULL;
+		l->len = len;
+		memcpy(l->data, data, len);
+		LIST_INSERT_HEAD(&e->leases, l, e);
+		e->n_leases++;
 	}
-	free(l->data);
-	l->data = copy;
-	l->len = len;
-	if (!len)
-		*l = e->leases[--e->n_leases];
+	if (old) {
+		LIST_REMOVE(old, e);
+		e->n_leases--;
+		free(old);
+	}
 	return 0;
 }
 
@@ -98,7 +96,11 @@ int engine_lease_put(struct engine *e, const char *key, const void *data, size_t
 
 void engine_lease_free(struct engine *e)
 {
-	for (size_t i = 0; i < e->n_leases; i++)
-		free(e->leases[i].data);
+	struct engine_lease *l;
+
+	while ((l = LIST_FIRST(&e->leases))) {
+		LIST_REMOVE(l, e);
+		free(l);
+	}
 	e->n_leases = 0;
 }

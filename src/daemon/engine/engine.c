@@ -389,6 +389,7 @@ struct engine *engine_new(struct event_base *base, int kernel_fd)
 	e->base = base;
 	pvd_store_init(&e->store);
 	LIST_INIT(&e->slaac);
+	LIST_INIT(&e->leases);
 	e->drop_rl = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 1);
 	e->started_ns = log_now_ns();
 	snprintf(e->pvd_dir, sizeof(e->pvd_dir), "%s", MIF_SYSCONFDIR "/mif/pvd.d");

@@ -44,9 +44,10 @@ struct engine_dhcp6;
 /* A record of the lease store, from the parent or kept since (engine_lease.c). */
 #define ENGINE_MAX_LEASES 64
 struct engine_lease {
+	LIST_ENTRY(engine_lease) e;
 	char key[64];
-	uint8_t *data;
 	size_t len;
+	uint8_t data[];              /* len bytes */
 };
 
 /* The channel to the network-facing process (engine_net.c). */
@@ -113,7 +114,7 @@ struct engine {
 	json_t *static_texts;        /* [{"name", "text"}] until loaded */
 	struct chan_text static_text;  /* a MSG_PVD_FILE arriving in pieces */
 	struct msg_proc_info parent;   /* pid 0 until the parent says */
-	struct engine_lease leases[ENGINE_MAX_LEASES];
+	LIST_HEAD(, engine_lease) leases;   /* at most ENGINE_MAX_LEASES */
 	size_t n_leases;
 	uint8_t secret[32];          /* RFC 7217 section 5 (MSG_SECRET) */
 	bool has_secret;
