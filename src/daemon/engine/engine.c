@@ -46,6 +46,9 @@ static json_t *engine_pvd_extra_json(void *ctx, const struct pvd *p, bool timers
 
 	if (timers && o && (c = engine_conn_pvd_json(ctx, p)))
 		json_object_set_new(o, "connectivity", c);
+	/* A counter, so shown with the timers only (never published). */
+	if (timers && o)
+		json_object_set_new(o, "failovers", json_integer((json_int_t)p->failovers));
 	return o;
 }
 
