@@ -130,6 +130,10 @@ static const struct mx_field mx_status[] = {
 	  "PvDs left without a routing table." },
 	{ "routing.failovers", "mif_failovers_total", "counter",
 	  "Default moves away from a PvD that failed its checks or lost its route." },
+	{ "bind.requests", "mif_bind_requests_total", "counter",
+	  "Requests to bind a socket to a PvD (mif_bind_pvd(), mifctl run)." },
+	{ "bind.bound", "mif_bind_bound_total", "counter", "Sockets bound to a PvD." },
+	{ "bind.refused", "mif_bind_refused_total", "counter", "Bind requests refused." },
 	{ "connectivity.checks", "mif_connectivity_checks_total", "counter",
 	  "Connectivity checks started." },
 	{ "connectivity.stall_hints", "mif_connectivity_stall_hints_total", "counter",
@@ -180,6 +184,11 @@ static void mx_pvds_more(FILE *f, json_t *pvds)
 	json_array_foreach(pvds, i, p)
 		mx_sample(f, "mif_pvd_failovers_total", (const char *const[]){ "pvd",
 			  ctl_str(p, "id"), NULL }, mx_num(p, "failovers"));
+	mx_head(f, "mif_pvd_sockets_bound_total", "counter",
+		"Sockets bound to the PvD (mif_bind_pvd(), mifctl run).");
+	json_array_foreach(pvds, i, p)
+		mx_sample(f, "mif_pvd_sockets_bound_total", (const char *const[]){ "pvd",
+			  ctl_str(p, "id"), NULL }, mx_num(p, "sockets_bound"));
 	mx_head(f, "mif_pvd_expiry_seconds", "gauge",
 		"Seconds until the PvD's last router, prefix or DNS server expires (-1: never).");
 	json_array_foreach(pvds, i, p)

@@ -69,6 +69,19 @@ expect_eq "no PvD, again (A's cache)" 10.99.0.11 "$(dns_dig_short h differ.examp
 m1=$(stub marked)
 [ "$((m1 - m0))" -ge 3 ] || world_fail "dns.stub.marked went from $m0 to $m1, want 3 more"
 world_log "ok: dns.stub.marked $m0 -> $m1"
+# The sockets mifd bound for them (the parent's counters reach the engine
+# within a second): status .bind, pvd.list .sockets_bound, the metrics.
+bound_b() { mif_pvds | jq -e --arg b "$PB" '.[] | select(.id == $b) | .sockets_bound >= 2' >/dev/null; }
+world_wait_for "B's bound sockets counted" 5 bound_b
+mif_status | world_jq '.bind.bound >= 3 and .bind.requests >= .bind.bound' >/dev/null ||
+	world_fail "status .bind: $(mif_status | jq -c .bind)"
+M=$(world_ctl metrics) || world_fail "mifctl metrics"
+for s in "mif_pvd_sockets_bound_total{pvd=\"$PB\"}" "mif_pvd_sockets_bound_total{pvd=\"$PA\"}" \
+	mif_bind_bound_total; do
+	v=$(awk -v l="$s" '$1 == l { print $2 }' <<<"$M")
+	[ -n "$v" ] && [ "$v" -ge 1 ] || world_fail "$s = '$v'"
+done
+world_log "ok: sockets bound: $(mif_status | jq -c .bind), B $(mif_pvds | jq --arg b "$PB" '.[] | select(.id == $b) | .sockets_bound')"
 
 # A raw query from a socket with a given SO_MARK (root may set any): rcode
 # and which network's address the answer holds.
