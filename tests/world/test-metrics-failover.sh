@@ -10,7 +10,7 @@
 #     mif_pvd_failovers_total, mif_failovers_total);
 #   - A's router comes back: A is the default again, a move counted as
 #     "better" for B, not as a failover of B;
-#   - the series are linted by promtool, mif_pvd_expiry_seconds follows the
+#   - mifctl stats shows the count; the series are linted by promtool, mif_pvd_expiry_seconds follows the
 #     RA lifetimes, the per-PvD path series exist.
 #
 #   rA -- h:eth0 (wired)   2001:db8:1::/64
@@ -88,4 +88,7 @@ for s in mif_pvd_path_rtt_seconds mif_pvd_path_loss_ratio; do
 	[ "$(metric "$s{pvd=\"$PA\"}")" != missing ] || world_fail "$s for A missing"
 done
 world_log "ok: mifctl metrics: promtool lint clean; A's failovers 1, expiry $exp s"
+st=$(world_ctl stats) || world_fail "mifctl stats"
+grep -q 'routing: .*, 1 failovers;' <<<"$st" || world_fail "mifctl stats: $st"
+world_log "ok: mifctl stats: $(grep -o 'routing: [^;]*' <<<"$st")"
 world_pass
