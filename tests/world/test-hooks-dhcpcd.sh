@@ -7,6 +7,8 @@
 #     (inside the world's network namespace) the hook folder, dhcpcd's
 #     state and run folders and /etc/resolv.conf are the test's own, so
 #     nothing of the host is read or written;
+#   - RAs (radvd) make dhcpcd run its hooks too (ROUTERADVERT): they leave
+#     the DHCP PvD alone;
 #   - on BOUND, PvD "dhcp-eth0" has the lease's DNS server, domain and
 #     search list, subnet and default route; a name under the domain
 #     resolves through it; resolv.conf is untouched (nohook resolv.conf);
@@ -20,7 +22,7 @@ set -euo pipefail
 . "$(dirname "$0")/dns.sh"
 
 world_init
-world_require jq dnsmasq dig unshare nsenter
+world_require jq dnsmasq radvd dig unshare nsenter
 DHCPCD=$(command -v dhcpcd || true)
 [ -z "$DHCPCD" ] && [ -x /usr/sbin/dhcpcd ] && DHCPCD=/usr/sbin/dhcpcd
 [ -n "$DHCPCD" ] && [ -x /usr/lib/dhcpcd/dhcpcd-run-hooks ] && [ -d /usr/lib/dhcpcd/dhcpcd-hooks ] ||
@@ -44,6 +46,11 @@ dhcp-option=option:router,192.168.10.1
 dhcp-option=option:dns-server,192.168.10.1
 dhcp-option=option:domain-name,lan.example
 dhcp-option=option:domain-search,lan.example,corp.example"
+# RAs too: dhcpcd runs the hooks for them (reason ROUTERADVERT, protocol
+# ra, if_up=true), and they must not touch the DHCP PvD.
+world_addr rA eth0 2001:db8:10::1/64
+world_radvd rA "interface eth0 { AdvSendAdvert on; MinRtrAdvInterval 3; MaxRtrAdvInterval 4;
+	prefix 2001:db8:10::/64 { AdvOnLink on; AdvAutonomous on; }; };"
 dns_dnsmasq rA dns-lan 192.168.10.1 "$(dns_auth_lines 192.168.10.1 lan.example)
 host-record=www.lan.example,10.77.0.1"
 
@@ -59,8 +66,8 @@ ln -s "$HOOKS/dhcp-client" "$d/hooks/60-mif"
 printf 'nameserver 192.0.2.53\n' >"$d/resolv.conf"
 cp "$d/resolv.conf" "$d/resolv.conf.orig"
 cat >"$d/dhcpcd.conf" <<'EOF'
-# No IPv6, no link-local fallback, and resolv.conf left to mif.
-ipv4only
+# No DHCPv6 (the RAs say neither M nor O), no link-local fallback, and
+# resolv.conf left to mif.
 noipv4ll
 nohook resolv.conf
 option domain_name_servers, domain_name, domain_search, interface_mtu
@@ -97,6 +104,10 @@ cmp -s "$d/resolv.conf" "$d/resolv.conf.orig" ||
 	world_fail "dhcpcd rewrote resolv.conf: $(cat "$d/resolv.conf")"
 world_log "ok: www.lan.example -> $a through the PvD; resolv.conf untouched"
 
+ra_hooked() { grep -q 'dhcpcd-run-hooks ROUTERADVERT' "$WORLD_TMP/dhcpcd.log"; }
+world_wait_for "dhcpcd ran its hooks for an RA" 20 ra_hooked
+lease_pvd || world_fail "dhcp-eth0 changed by an RA's hook run: $(pvd dhcp-eth0 | jq -c .dns)"
+world_log "ok: ROUTERADVERT hook runs leave dhcp-eth0 alone"
 # The domain name is the first search domain too: given once.
 pvd dhcp-eth0 | jq -e '[.dns.search[].domain] == ["lan.example", "corp.example"]' >/dev/null ||
 	world_fail "dhcp-eth0's domains: $(pvd dhcp-eth0 | jq -c '[.dns.search[].domain]')"
@@ -110,11 +121,12 @@ lease_pvd || world_fail "dhcp-eth0 lost after the rebind"
 	world_fail "the rebind left more than one dhcp-eth0"
 world_log "ok: SIGHUP (rebind): one dhcp-eth0, unchanged"
 # Release: `dhcpcd -k eth0`, run in dhcpcd's mount namespace (its control
-# socket is in the private /run/dhcpcd): the hook runs with reason RELEASE
-# and the PvD goes.
+# socket is in the private /run/dhcpcd): dhcpcd sends a DHCPRELEASE and
+# runs the hook with reason STOP (if_down=true), and the PvD goes.
 world_exec h nsenter -t "$DHCPCD_PID" -m "$DHCPCD" -k eth0 >>"$WORLD_TMP/dhcpcd-k.log" 2>&1 ||
 	world_fail "dhcpcd -k failed: $(cat "$WORLD_TMP/dhcpcd-k.log")"
 world_wait_for "PvD dhcp-eth0 deleted on release" 20 gone dhcp-eth0
-grep -q 'RELEASE' "$WORLD_TMP/dhcpcd.log" || world_fail "no RELEASE in dhcpcd's log"
+grep -q 'DHCPRELEASE' "$WORLD_TMP/dnsmasq-dhcp.log" ||
+	world_fail "dnsmasq saw no DHCPRELEASE"
 world_log "ok: dhcpcd released the lease: PvD dhcp-eth0 gone"
 world_pass
