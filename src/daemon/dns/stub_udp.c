@@ -225,11 +225,13 @@ static uint64_t su_asked(struct stub *s, struct msghdr *h)
 			continue;
 		any = true;
 		if (p->plan.mark == (mark & ROUTE_MARK_MASK))
-			return s->ctr.marked++, p->plan.handle;
+			break;
 	}
 	if (!any)
 		return 0;
 	s->ctr.marked++;
+	if (p)
+		return p->plan.handle;
 	s->ctr.mark_unknown++;
 	return STUB_ASKED_NONE;
 }
