@@ -14,7 +14,8 @@ libssl-dev iperf3
 iputils-ping python3
 kea-dhcp6-server
 rdnssd isc-dhcp-client
-udhcpc openvpn prometheus wireguard-tools wireguard-go"
+udhcpc openvpn prometheus wireguard-tools wireguard-go
+dhcpcd-base"
 # The scenarios' plain host (tests/scenarios) merges its resolver
 # configuration with openresolv. It conflicts with the other providers of
 # resolvconf (Debian's resolvconf, systemd-resolvconf), which manage this

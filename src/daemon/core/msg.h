@@ -62,6 +62,7 @@ enum msg_type {
 	MSG_PROC_INFO,           /* struct msg_proc_info: the parent, for status */
 	MSG_LEASE = 170,         /* struct msg_lease + payload: a record read at start */
 	MSG_SECRET,              /* struct msg_secret: the RFC 7217 secret */
+	MSG_BIND_STATS = 180,    /* struct msg_bind_stats: sockets bound, for status */
 
 	/* engine -> network-facing process (control/netview.c) */
 	MSG_VIEW_BEGIN = 200,    /* struct msg_view_begin: a new view follows */
@@ -186,6 +187,19 @@ struct msg_bind_begin {
 
 struct msg_resolv {
 	char search[1024];       /* "search a b\n" or "" */
+};
+
+/* What the bind socket (bind/bindsock.c) did since mifd started, and per
+ * PvD (by handle) the sockets it bound: the MSG_BIND_STATS_PVDS PvDs most
+ * recently bound to, most recent first. */
+#define MSG_BIND_STATS_PVDS 64
+struct msg_bind_stats {
+	uint64_t requests, bound, refused;
+	uint32_t n;
+	uint32_t pad_;
+	struct {
+		uint64_t handle, bound;
+	} pvd[MSG_BIND_STATS_PVDS];
 };
 
 struct msg_proc_info {

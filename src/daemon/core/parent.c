@@ -205,6 +205,14 @@ static void parent_grace_cb(evutil_socket_t fd, short what, void *arg)
 	event_base_loopexit(p->base, NULL);
 }
 
+/* The bind socket's counters, for `mifctl status` and metrics. */
+static void parent_bind_stats(void *ctx, const struct msg_bind_stats *st)
+{
+	struct parent *p = ctx;
+
+	chan_send(kern_chan(p->kern), MSG_BIND_STATS, st, sizeof(*st));
+}
+
 /* Who the parent is and what it holds, for `mifctl status`. */
 static void parent_tell_engine(struct parent *p)
 {
@@ -326,6 +334,7 @@ static int parent_start(struct parent *p)
 		return log_err("cannot listen on the bind socket beside %s: %s", cfg->socket,
 			       r == -EADDRINUSE ? "another mifd is running there" :
 			       strerror(-r)), r;
+	bindsock_set_stats_cb(p->bind, parent_bind_stats, p);
 	for (size_t i = 0; i < 3; i++) {
 		p->sigs[i] = evsignal_new(p->base, sigs[i], parent_signal_cb, p);
 		if (!p->sigs[i] || event_add(p->sigs[i], NULL) < 0)

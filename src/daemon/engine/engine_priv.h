@@ -114,6 +114,7 @@ struct engine {
 	json_t *static_texts;        /* [{"name", "text"}] until loaded */
 	struct chan_text static_text;  /* a MSG_PVD_FILE arriving in pieces */
 	struct msg_proc_info parent;   /* pid 0 until the parent says */
+	struct msg_bind_stats binds;   /* the bind socket's (MSG_BIND_STATS) */
 	LIST_HEAD(, engine_lease) leases;   /* at most ENGINE_MAX_LEASES */
 	size_t n_leases;
 	uint8_t secret[32];          /* RFC 7217 section 5 (MSG_SECRET) */
