@@ -46,23 +46,17 @@ void mob_dp_send_bu(struct mob_net *m)
 			(void)mob_dp_send(m, i, pkt, len);
 }
 
-static int mob_dp_bid(const struct mob_net *m, int i)
+void mob_dp_record(struct mob_net *m, const char *why)
 {
-	return i >= 0 ? m->mn.paths[i].bid : 0;
-}
+	struct mob_switch *s = &m->sw[m->n_sw % MOB_SWITCHES];
 
-void mob_dp_failover(struct mob_net *m, const char *why)
-{
-	int from = m->mn.uplink;
-	struct mob_switch *s;
-
-	if (!mn_pick(&m->mn))
-		return;
-	s = &m->sw[m->n_sw++ % MOB_SWITCHES];
+	/* From the uplink the last record went to (mn_input may already
+	 * have moved it when a heartbeat answer re-validated a path). */
+	s->from_bid = m->n_sw ? m->sw[(m->n_sw - 1) % MOB_SWITCHES].to_bid : 0;
+	s->to_bid = m->mn.uplink >= 0 ? m->mn.paths[m->mn.uplink].bid : 0;
 	s->at_ms = clock_mono_ms();
-	s->from_bid = mob_dp_bid(m, from);
-	s->to_bid = mob_dp_bid(m, m->mn.uplink);
 	snprintf(s->why, sizeof(s->why), "%s", why);
+	m->n_sw++;
 	if (m->mn.uplink >= 0) {
 		const struct mob_io *io = &m->io[m->mn.uplink];
 
@@ -73,9 +67,36 @@ void mob_dp_failover(struct mob_net *m, const char *why)
 			 s->to_bid, io->m.ifname, io->m.pvd, why);
 	} else {
 		snprintf(m->uplink_why, sizeof(m->uplink_why), "no live path: %s", why);
-		log_warn("mobility: no uplink left (BID %d: %s)", s->from_bid, why);
+		log_warn("mobility: no uplink left (was BID %d: %s)", s->from_bid, why);
 	}
+}
+
+bool mob_dp_failover(struct mob_net *m, const char *why)
+{
+	int from = m->mn.uplink;
+	char text[128];
+
+	if (!mn_pick(&m->mn))
+		return false;
+	if (!why && from >= 0) {
+		const struct mn_path *p = &m->mn.paths[from];
+		const struct mob_io *io = &m->io[from];
+
+		if (!p->link_up)
+			snprintf(text, sizeof(text), "BID %u: %s", p->bid,
+				 io->down_why ? io->down_why : "link down");
+		else if (!p->live.alive)
+			snprintf(text, sizeof(text), "BID %u: %u heartbeats unanswered", p->bid,
+				 p->live.misses);
+		else
+			snprintf(text, sizeof(text), "a live path with a lower BID-PRI");
+		why = text;
+	} else if (!why) {
+		why = "a path became usable";
+	}
+	mob_dp_record(m, why);
 	mob_dp_send_bu(m);
+	return true;
 }
 
 /* Heartbeat loss over the last 32 requests of path i: the previous one
@@ -111,7 +132,7 @@ void mob_dp_tick(evutil_socket_t fd, short what, void *arg)
 			(void)mob_dp_send(m, i, pkt, len);
 		}
 	}
-	mob_dp_failover(m, "heartbeats missed on the uplink");
+	mob_dp_failover(m, NULL);
 	if (mn_bu_due(&m->mn, now))
 		mob_dp_send_bu(m);
 }
@@ -141,19 +162,12 @@ static void mob_dp_input(struct mob_net *m, size_t i, const uint8_t *buf, size_t
 	} else if (a == MN_REPLY) {
 		(void)mob_dp_send(m, i, out, olen);
 	} else if (a == MN_REREGISTER) {
-		/* mn_input picked a path that heartbeats re-validated. */
-		const struct mob_io *io = &m->io[m->mn.uplink];
-		struct mob_switch *s = &m->sw[m->n_sw++ % MOB_SWITCHES];
+		/* mn_input moved the uplink to a path a heartbeat re-validated. */
+		char why[96];
 
-		s->at_ms = clock_mono_ms();
-		s->from_bid = 0;
-		s->to_bid = m->mn.paths[m->mn.uplink].bid;
-		snprintf(s->why, sizeof(s->why), "BID %u re-validated by a heartbeat answer",
+		snprintf(why, sizeof(why), "BID %u re-validated by a heartbeat answer",
 			 m->mn.paths[i].bid);
-		snprintf(m->uplink_why, sizeof(m->uplink_why),
-			 "the live path with the lowest BID-PRI (%u: %s); last move: %s",
-			 m->mn.paths[m->mn.uplink].pri, io->m.why, s->why);
-		log_info("mobility: uplink now BID %d (%s): %s", s->to_bid, io->m.ifname, s->why);
+		mob_dp_record(m, why);
 		mob_dp_send_bu(m);
 	}
 }
@@ -195,7 +209,7 @@ void mob_dp_on_tun(evutil_socket_t fd, short what, void *arg)
 		}
 		if (mob_dp_send(m, (size_t)m->mn.uplink, buf, (size_t)n) < 0) {
 			/* The network went away under us: move now, send again. */
-			mob_dp_failover(m, "a send on the uplink failed");
+			mob_dp_failover(m, NULL);
 			if (m->mn.uplink >= 0)
 				(void)mob_dp_send(m, (size_t)m->mn.uplink, buf, (size_t)n);
 		}

@@ -56,8 +56,11 @@ struct mob_net {
 int mob_dp_send(struct mob_net *m, size_t i, const void *p, size_t len);
 /* A Binding Update through the uplink, or every path with a link. */
 void mob_dp_send_bu(struct mob_net *m);
-/* Pick the uplink again; on a change record why and re-register. */
-void mob_dp_failover(struct mob_net *m, const char *why);
+/* Pick the uplink again; on a change record why (NULL: what became of
+ * the old uplink) and re-register. True when it changed. */
+bool mob_dp_failover(struct mob_net *m, const char *why);
+/* Record a move of the uplink to what mn.uplink is now, and why. */
+void mob_dp_record(struct mob_net *m, const char *why);
 /* Every heartbeat interval. */
 void mob_dp_tick(evutil_socket_t fd, short what, void *arg);
 /* Readable: a care-of socket (arg is its struct mob_io), the TUN device. */

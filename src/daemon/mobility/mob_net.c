@@ -136,9 +136,9 @@ static int mob_net_path(struct mob_net *m, const struct msg_mob_path *p, int fd)
 		log_info("mobility: BID %u on %s (PvD %s), BID-PRI %u", p->bid, p->ifname, p->pvd,
 			 p->pri);
 	}
-	/* Register the BID (or its new BID-PRI) at once. */
-	mob_dp_failover(m, "the path set changed");
-	mob_dp_send_bu(m);
+	/* Register the BID (or its new BID-PRI) at once: one BU. */
+	if (!mob_dp_failover(m, NULL))
+		mob_dp_send_bu(m);
 	return 0;
 }
 
@@ -156,9 +156,7 @@ static int mob_net_withdraw(struct mob_net *m, const struct mob_wire_withdraw *w
 		 w->bid);
 	log_info("mobility: %s", why);
 	/* The home agent hears of it as BID-PRI 127 in the next BU. */
-	if (m->mn.uplink == i)
-		mob_dp_failover(m, why);
-	else
+	if (m->mn.uplink != i || !mob_dp_failover(m, why))
 		mob_dp_send_bu(m);
 	return 0;
 }

@@ -1,0 +1,192 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# The mobile-node role inside mifd (issue 15, doc/mobility.md): mifd learns
+# two networks from the RAs of their routers (radvd), gives each PvD a care-of
+# path to the home agent (mif-had), and holds the home address on its TUN
+# device. A download from a correspondent that knows nothing of mobility to
+# the home address keeps its one TCP connection when the network carrying it
+# loses carrier; `mifctl mobility` shows the BIDs and the switch.
+#
+#   mn (mifd) eth1 -- r1 (radvd 2001:db8:1::/64) -- core -- ha (mif-had)
+#   mn (mifd) eth2 -- r2 (radvd 2001:db8:2::/64) --/    \-- cn 2001:db8:c::2
+#
+# Each access router drops sources not its own (BCP 38), so each outer
+# packet must leave through the network that owns its care-of address.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/mif.sh"
+
+world_init
+world_require nft curl jq python3 radvd
+B=${MESON_BUILD_ROOT:-$(dirname "$0")/../../build-dev}
+HAD=${MIF_HAD:-$B/src/ha/mif-had}
+[ -x "$HAD" ] || world_fail "missing $HAD"
+HOA=2001:db8:100::10
+HA_IN=2001:db8:100::1
+HA=2001:db8:f::1
+KEY=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff
+
+world_host mn
+world_router r1
+world_router r2
+world_router core
+world_router ha
+world_host cn
+world_link mn eth1 r1 eth0
+world_link mn eth2 r2 eth0
+world_link r1 eth1 core r1
+world_link r2 eth1 core r2
+world_link ha eth0 core ha
+world_link cn eth0 core cn
+world_addr r1 eth0 2001:db8:1::1/64
+world_addr r2 eth0 2001:db8:2::1/64
+world_addr r1 eth1 2001:db8:e1::2/64
+world_addr core r1 2001:db8:e1::1/64
+world_addr r2 eth1 2001:db8:e2::2/64
+world_addr core r2 2001:db8:e2::1/64
+world_addr ha eth0 2001:db8:f::1/64
+world_addr core ha 2001:db8:f::2/64
+world_addr cn eth0 2001:db8:c::2/64
+world_addr core cn 2001:db8:c::1/64
+ip -n "$(world_ns r1)" -6 route add default via 2001:db8:e1::1
+ip -n "$(world_ns r2)" -6 route add default via 2001:db8:e2::1
+ip -n "$(world_ns core)" -6 route add 2001:db8:1::/64 via 2001:db8:e1::2
+ip -n "$(world_ns core)" -6 route add 2001:db8:2::/64 via 2001:db8:e2::2
+ip -n "$(world_ns core)" -6 route add 2001:db8:100::/64 via 2001:db8:f::1
+ip -n "$(world_ns ha)" -6 route add default via 2001:db8:f::2
+ip -n "$(world_ns cn)" -6 route add default via 2001:db8:c::1
+world_sysctl r1 net.ipv6.conf.eth0.keep_addr_on_down=1
+world_sysctl r2 net.ipv6.conf.eth0.keep_addr_on_down=1
+for r in 1 2; do
+	world_exec "r$r" nft -f - <<-NFT || world_fail "nft on r$r"
+	table inet bcp38 {
+		chain ingress_filter {
+			type filter hook forward priority 0; policy accept;
+			iifname "eth0" ip6 saddr != 2001:db8:$r::/64 counter drop
+		}
+	}
+	NFT
+	world_radvd "r$r" "interface eth0 {
+	AdvSendAdvert on; MinRtrAdvInterval 3; MaxRtrAdvInterval 4;
+	AdvDefaultLifetime 600;
+	prefix 2001:db8:$r::/64 { AdvOnLink on; AdvAutonomous on; };
+};"
+done
+
+# The home agent, and the same key for the mobile node: root-only files.
+umask 077
+printf '%s\n' "$KEY" >"$WORLD_TMP/mn.key"
+cat >"$WORLD_TMP/had.conf" <<EOF2
+[ha]
+address = $HA_IN
+home_prefix = 2001:db8:100::/64
+tun = mifha0
+control = $WORLD_TMP/had.sock
+heartbeat_interval_ms = 100
+heartbeat_misses = 3
+
+[mn phone]
+hoa = $HOA
+spi = 256
+key_file = $WORLD_TMP/mn.key
+EOF2
+cat >"$WORLD_TMP/mifd.conf" <<EOF2
+[mifd]
+interfaces = eth1 eth2
+
+[mobility]
+enabled = yes
+home_agent = $HA_IN
+home_agent_address = $HA
+home_address = $HOA
+key_file = $WORLD_TMP/mn.key
+spi = 256
+routes = 2001:db8:c::/64
+prefer = eth1 eth2
+EOF2
+umask 022
+world_bg ha had "$HAD" -c "$WORLD_TMP/had.conf"
+world_wait_for "mif-had status socket" 10 test -S "$WORLD_TMP/had.sock"
+had_status() { world_exec ha "$HAD" --status -s "$WORLD_TMP/had.sock"; }
+
+world_mifd mn --config "$WORLD_TMP/mifd.conf"
+mob() { world_ctl --json mobility; }
+# BID of the binding on interface $1, and the uplink's interface.
+bid_on() { mob | jq -r --arg i "$1" '.bindings[] | select(.interface == $i) | .bid'; }
+uplink_is() {
+	mob | world_jq --arg i "$1" '.registered and
+		(.bindings | map(select(.uplink)) | .[0].interface == $i)'
+}
+downlink_on() {
+	had_status | world_jq --argjson b "$1" \
+		'.mobile_nodes[0].bindings | map(select(.downlink)) | .[0].bid == $b'
+}
+both_alive() {
+	mob | world_jq '.registered and (.bindings | length == 2 and all(.state == "alive"))'
+}
+world_wait_for "two care-of paths from the RAs, both alive" 30 both_alive
+world_wait_for "uplink on eth1 (prefer = eth1 eth2)" 5 uplink_is eth1
+B1=$(bid_on eth1)
+B2=$(bid_on eth2)
+world_log "BIDs: eth1 $B1, eth2 $B2"
+mob | world_jq '.bindings | map(select(.interface == "eth1")) | .[0] |
+	(.coa | startswith("2001:db8:1:")) and (.pvd | endswith("%eth1")) and .hoa == "'"$HOA"'"' \
+	>/dev/null || world_fail "binding on eth1 is not what the RA gave"
+two_bindings() {
+	had_status | world_jq '.mobile_nodes[0].bindings | length == 2 and all(.state == "alive")'
+}
+world_wait_for "home agent: two bindings alive" 5 two_bindings
+world_wait_for "home agent downlink on eth1's BID" 5 downlink_on "$B1"
+world_assert "the mobile node's tunnel route: the correspondent via $HOA" bash -c \
+	"ip -n $(world_ns mn) -6 route get 2001:db8:c::2 | grep -q 'dev mifmob0.*src $HOA'"
+world_assert "correspondent reachable from the home address" \
+	world_exec mn ping -6 -c 2 -W 2 2001:db8:c::2
+
+# A download from the correspondent to the home address, slowly.
+world_exec cn dd if=/dev/urandom of="$WORLD_TMP/big" bs=1M count=16 status=none
+world_bg cn http python3 -m http.server -b 2001:db8:c::2 -d "$WORLD_TMP" 8080
+world_wait_for "http server" 10 world_exec mn curl -s -o /dev/null -r 0-0 \
+	"http://[2001:db8:c::2]:8080/big"
+world_bg mn curl curl -sS --limit-rate 1M -o "$WORLD_TMP/got" \
+	-w '%{num_connects} %{size_download} %{local_ip}\n' "http://[2001:db8:c::2]:8080/big"
+CURL=$WORLD_LAST_PID
+sleep 2
+
+# Loss of carrier of the network carrying it: r1's end goes down.
+cut_ms=$(world__now_ms)
+ip -n "$(world_ns r1)" link set eth0 down
+world_wait_for "uplink moved to eth2" 5 uplink_is eth2
+world_wait_for "home agent downlink on eth2's BID" 5 downlink_on "$B2"
+switched() {
+	mob | world_jq --argjson a "$B1" --argjson b "$B2" \
+		'(.switches | any(.from_bid == $a and .to_bid == $b)) and
+		 (.bindings[] | select(.bid == $a) | .state == "withdrawn")'
+}
+world_wait_for "mifctl mobility shows the switch and BID $B1 withdrawn" 5 switched
+sw=$(mob | jq -c --argjson a "$B1" '[.switches[] | select(.from_bid == $a)] | last')
+world_log "uplink moved $(( $(world__now_ms) - cut_ms - $(jq .ms_ago <<<"$sw") )) ms after the cut: $sw"
+world_log "mifctl mobility after the cut:
+$(world_ctl mobility)"
+
+for _ in $(seq 1 400); do
+	world__alive "$CURL" || break
+	sleep 0.1
+done
+world__alive "$CURL" && world_fail "download did not finish"
+wait "$CURL" || world_fail "curl failed: $(cat "$WORLD_TMP/curl.log")"
+world_assert "one connection from the home address, whole file" \
+	grep -qx "1 16777216 $HOA" "$WORLD_TMP/curl.log"
+world_assert "same bytes" cmp -s "$WORLD_TMP/big" "$WORLD_TMP/got"
+
+# The network comes back: its path is re-validated by heartbeats, and the
+# uplink returns to the preferred one.
+ip -n "$(world_ns r1)" link set eth0 up
+world_wait_for "back on eth1 once re-validated" 30 uplink_is eth1
+world_wait_for "home agent downlink back on eth1's BID" 5 downlink_on "$B1"
+
+# A clean stop deregisters every BID at the home agent.
+kill -TERM "$WORLD_MIFD_PID"
+no_bindings() { had_status | world_jq '.mobile_nodes[0].bindings | length == 0'; }
+world_wait_for "bindings removed by mifd's deregistration" 5 no_bindings
+world_log "HA: $(had_status | jq -c .counters)"
+world_pass
