@@ -184,6 +184,18 @@ ip -n "$(world_ns r1)" link set eth0 up
 world_wait_for "back on eth1 once re-validated" 30 uplink_is eth1
 world_wait_for "home agent downlink back on eth1's BID" 5 downlink_on "$B1"
 
+# The network-facing process dies: the parent starts it again with the TUN
+# device and both care-of sockets, and it registers again (the home agent's
+# status 135 gives it the sequence number to go on from).
+net_pid=$(mif_status | jq .processes.net.pid)
+kill -KILL "$net_pid"
+new_net() { mif_status | world_jq --argjson p "$net_pid" '.processes.net.pid != $p'; }
+world_wait_for "a new network-facing process" 10 new_net
+world_wait_for "registered again, both paths alive" 10 both_alive
+world_wait_for "uplink on eth1 again" 5 uplink_is eth1
+world_assert "the home address reaches the correspondent again" \
+	world_exec mn ping -6 -c 2 -W 2 2001:db8:c::2
+
 # A clean stop deregisters every BID at the home agent.
 kill -TERM "$WORLD_MIFD_PID"
 no_bindings() { had_status | world_jq '.mobile_nodes[0].bindings | length == 0'; }

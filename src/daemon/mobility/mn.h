@@ -61,7 +61,8 @@ enum mn_action {
 	MN_NONE = 0,
 	MN_DATA,                /* write the packet to the TUN device */
 	MN_REPLY,               /* send out[0..out_len) on the path it came from */
-	MN_REREGISTER,          /* the registration changed: send a BU now */
+	MN_REREGISTER,          /* the registration changed (or the home agent
+				 * refused an old sequence number): send a BU now */
 };
 
 /* Build a signed BU (bulk registration, A, H and F set) into out, a whole

@@ -151,6 +151,7 @@ static void mob_dp_input(struct mob_net *m, size_t i, const uint8_t *buf, size_t
 {
 	uint8_t out[512];
 	size_t olen = 0;
+	int was = m->mn.uplink;
 	enum mn_action a = mn_input(&m->mn, i, buf, n, clock_ntp_now(), clock_mono_ms(), out,
 				    sizeof(out), &olen);
 
@@ -162,12 +163,15 @@ static void mob_dp_input(struct mob_net *m, size_t i, const uint8_t *buf, size_t
 	} else if (a == MN_REPLY) {
 		(void)mob_dp_send(m, i, out, olen);
 	} else if (a == MN_REREGISTER) {
-		/* mn_input moved the uplink to a path a heartbeat re-validated. */
-		char why[96];
+		/* A path a heartbeat re-validated took the uplink, or the home
+		 * agent told us its last sequence number: register now. */
+		if (m->mn.uplink != was) {
+			char why[96];
 
-		snprintf(why, sizeof(why), "BID %u re-validated by a heartbeat answer",
-			 m->mn.paths[i].bid);
-		mob_dp_record(m, why);
+			snprintf(why, sizeof(why), "BID %u re-validated by a heartbeat answer",
+				 m->mn.paths[i].bid);
+			mob_dp_record(m, why);
+		}
 		mob_dp_send_bu(m);
 	}
 }
