@@ -1,23 +1,28 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # The mobile-node role inside mifd (issue 15, doc/mobility.md): mifd learns
-# two networks from the RAs of their routers (radvd), gives each PvD a care-of
-# path to the home agent (mif-had), and holds the home address on its TUN
-# device. A download from a correspondent that knows nothing of mobility to
-# the home address keeps its one TCP connection when the network carrying it
-# loses carrier; `mifctl mobility` shows the BIDs and the switch.
+# two networks from the RAs of their routers (radvd) and a third, IPv4 only
+# behind NAT, from DHCPv4 (dnsmasq), gives each PvD a care-of path to the
+# home agent (mif-had), and holds the home address on its TUN device. A
+# download from a correspondent that knows nothing of mobility to the home
+# address keeps its one TCP connection when the network carrying it loses
+# carrier, then the next, leaving the IPv4 one; `mifctl mobility` shows the
+# BIDs and the switches. The paths come back once re-validated, a killed
+# network-facing process registers again, a clean stop deregisters.
 #
 #   mn (mifd) eth1 -- r1 (radvd 2001:db8:1::/64) -- core -- ha (mif-had)
-#   mn (mifd) eth2 -- r2 (radvd 2001:db8:2::/64) --/    \-- cn 2001:db8:c::2
+#   mn (mifd) eth2 -- r2 (radvd 2001:db8:2::/64) --/ |  \-- cn 2001:db8:c::2
+#   mn (mifd) eth3 -- r3 (dnsmasq DHCPv4 192.168.3.0/24, NAT) --/
 #
-# Each access router drops sources not its own (BCP 38), so each outer
-# packet must leave through the network that owns its care-of address.
+# Each IPv6 access router drops sources not its own (BCP 38), so each outer
+# packet must leave through the network that owns its care-of address; r3
+# is IPv4 only and masquerades behind 198.51.100.3.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mif.sh"
 
 world_init
-world_require nft curl jq python3 radvd
+world_require nft curl jq python3 radvd dnsmasq
 B=${MESON_BUILD_ROOT:-$(dirname "$0")/../../build-dev}
 HAD=${MIF_HAD:-$B/src/ha/mif-had}
 [ -x "$HAD" ] || world_fail "missing $HAD"
@@ -38,6 +43,31 @@ world_link r1 eth1 core r1
 world_link r2 eth1 core r2
 world_link ha eth0 core ha
 world_link cn eth0 core cn
+world_router r3
+world_link mn eth3 r3 eth0
+world_link r3 eth1 core r3
+world_sysctl r3 net.ipv4.ip_forward=1
+world_sysctl core net.ipv4.ip_forward=1
+ip -n "$(world_ns r3)" addr add 192.168.3.1/24 dev eth0
+ip -n "$(world_ns r3)" addr add 198.51.100.3/24 dev eth1
+ip -n "$(world_ns core)" addr add 198.51.100.1/24 dev r3
+ip -n "$(world_ns core)" addr add 203.0.113.2/24 dev ha
+ip -n "$(world_ns ha)" addr add 203.0.113.1/24 dev eth0
+ip -n "$(world_ns r3)" route add default via 198.51.100.1
+ip -n "$(world_ns ha)" route add default via 203.0.113.2
+world_exec r3 nft -f - <<-NFT || world_fail "nft on r3"
+table ip nat {
+	chain post {
+		type nat hook postrouting priority 100; policy accept;
+		oifname "eth1" masquerade
+	}
+}
+NFT
+mif_dnsmasq r3 dhcp "interface=eth0
+bind-interfaces
+dhcp-authoritative
+dhcp-range=192.168.3.100,192.168.3.150,255.255.255.0,10m
+dhcp-option=option:router,192.168.3.1"
 world_addr r1 eth0 2001:db8:1::1/64
 world_addr r2 eth0 2001:db8:2::1/64
 world_addr r1 eth1 2001:db8:e1::2/64
@@ -92,17 +122,18 @@ key_file = $WORLD_TMP/mn.key
 EOF2
 cat >"$WORLD_TMP/mifd.conf" <<EOF2
 [mifd]
-interfaces = eth1 eth2
+interfaces = eth1 eth2 eth3
+dhcp4 = eth3
 
 [mobility]
 enabled = yes
 home_agent = $HA_IN
-home_agent_address = $HA
+home_agent_address = $HA 203.0.113.1
 home_address = $HOA
 key_file = $WORLD_TMP/mn.key
 spi = 256
 routes = 2001:db8:c::/64
-prefer = eth1 eth2
+prefer = eth1 eth2 eth3
 EOF2
 umask 022
 world_bg ha had "$HAD" -c "$WORLD_TMP/had.conf"
@@ -121,21 +152,28 @@ downlink_on() {
 	had_status | world_jq --argjson b "$1" \
 		'.mobile_nodes[0].bindings | map(select(.downlink)) | .[0].bid == $b'
 }
-both_alive() {
-	mob | world_jq '.registered and (.bindings | length == 2 and all(.state == "alive"))'
+all_alive() {
+	mob | world_jq '.registered and (.bindings | length == 3 and all(.state == "alive"))'
 }
-world_wait_for "two care-of paths from the RAs, both alive" 30 both_alive
-world_wait_for "uplink on eth1 (prefer = eth1 eth2)" 5 uplink_is eth1
+world_wait_for "three care-of paths (two from RAs, one from DHCPv4), all alive" 30 all_alive
+world_wait_for "uplink on eth1 (prefer = eth1 eth2 eth3)" 5 uplink_is eth1
 B1=$(bid_on eth1)
 B2=$(bid_on eth2)
-world_log "BIDs: eth1 $B1, eth2 $B2"
+B3=$(bid_on eth3)
+world_log "BIDs: eth1 $B1, eth2 $B2, eth3 $B3"
+mob | world_jq --argjson b "$B3" '.bindings[] | select(.bid == $b) |
+	(.coa | startswith("192.168.3.")) and .bid_pri == 5' >/dev/null ||
+	world_fail "the DHCPv4 network's path is not an IPv4 care-of address"
 mob | world_jq '.bindings | map(select(.interface == "eth1")) | .[0] |
 	(.coa | startswith("2001:db8:1:")) and (.pvd | endswith("%eth1")) and .hoa == "'"$HOA"'"' \
 	>/dev/null || world_fail "binding on eth1 is not what the RA gave"
-two_bindings() {
-	had_status | world_jq '.mobile_nodes[0].bindings | length == 2 and all(.state == "alive")'
+three_bindings() {
+	had_status | world_jq '.mobile_nodes[0].bindings | length == 3 and all(.state == "alive")'
 }
-world_wait_for "home agent: two bindings alive" 5 two_bindings
+world_wait_for "home agent: three bindings alive" 5 three_bindings
+world_assert "the IPv4 path reaches the home agent through the NAT" bash -c \
+	"$HAD --status -s $WORLD_TMP/had.sock | jq -e '.mobile_nodes[0].bindings[] |
+		select(.bid == $B3) | .peer == \"198.51.100.3\"'"
 world_wait_for "home agent downlink on eth1's BID" 5 downlink_on "$B1"
 world_assert "the mobile node's tunnel route: the correspondent via $HOA" bash -c \
 	"ip -n $(world_ns mn) -6 route get 2001:db8:c::2 | grep -q 'dev mifmob0.*src $HOA'"
@@ -165,7 +203,13 @@ switched() {
 world_wait_for "mifctl mobility shows the switch and BID $B1 withdrawn" 5 switched
 sw=$(mob | jq -c --argjson a "$B1" '[.switches[] | select(.from_bid == $a)] | last')
 world_log "uplink moved $(( $(world__now_ms) - cut_ms - $(jq .ms_ago <<<"$sw") )) ms after the cut: $sw"
-world_log "mifctl mobility after the cut:
+
+# Then the second IPv6 network goes too: the IPv4 network behind NAT is the
+# only one left.
+ip -n "$(world_ns r2)" link set eth0 down
+world_wait_for "uplink moved to eth3 (IPv4, NAT)" 5 uplink_is eth3
+world_wait_for "home agent downlink on eth3's BID" 5 downlink_on "$B3"
+world_log "mifctl mobility with only the IPv4 network left:
 $(world_ctl mobility)"
 
 for _ in $(seq 1 400); do
@@ -173,6 +217,9 @@ for _ in $(seq 1 400); do
 	sleep 0.1
 done
 world__alive "$CURL" && world_fail "download did not finish"
+world_assert "the download was still running on the IPv4 path" bash -c \
+	"$MIFCTL --socket $WORLD_TMP/mifd.sock --json mobility | jq -e '.bindings[] |
+		select(.bid == $B3) | .rx_packets > 1000'"
 wait "$CURL" || world_fail "curl failed: $(cat "$WORLD_TMP/curl.log")"
 world_assert "one connection from the home address, whole file" \
 	grep -qx "1 16777216 $HOA" "$WORLD_TMP/curl.log"
@@ -181,6 +228,7 @@ world_assert "same bytes" cmp -s "$WORLD_TMP/big" "$WORLD_TMP/got"
 # The network comes back: its path is re-validated by heartbeats, and the
 # uplink returns to the preferred one.
 ip -n "$(world_ns r1)" link set eth0 up
+ip -n "$(world_ns r2)" link set eth0 up
 world_wait_for "back on eth1 once re-validated" 30 uplink_is eth1
 world_wait_for "home agent downlink back on eth1's BID" 5 downlink_on "$B1"
 
@@ -191,7 +239,7 @@ net_pid=$(mif_status | jq .processes.net.pid)
 kill -KILL "$net_pid"
 new_net() { mif_status | world_jq --argjson p "$net_pid" '.processes.net.pid != $p'; }
 world_wait_for "a new network-facing process" 10 new_net
-world_wait_for "registered again, both paths alive" 10 both_alive
+world_wait_for "registered again, all three paths alive" 20 all_alive
 world_wait_for "uplink on eth1 again" 5 uplink_is eth1
 world_assert "the home address reaches the correspondent again" \
 	world_exec mn ping -6 -c 2 -W 2 2001:db8:c::2

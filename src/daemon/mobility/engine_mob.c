@@ -7,6 +7,7 @@
 #include "common/hash.h"
 #include "daemon/engine/engine_priv.h"
 #include "daemon/mobility/engine_mob.h"
+#include "daemon/mobility/mn.h"
 #include "daemon/routing/route_plan.h"
 
 struct em_cand {
@@ -79,11 +80,21 @@ static bool em_candidate(struct engine *e, const struct pvd *p, struct em_cand *
 	snprintf(c->m.pvd, sizeof(c->m.pvd), "%s", p->id);
 	snprintf(c->m.why, sizeof(c->m.why), "%s; IPv%u; connectivity %s", rank, c->m.family,
 		 checks ? conn_state_name((enum conn_state)p->conn) : "checks off");
-	if (e->rt.ready && e->rt.cfg.enabled) {
-		uint32_t t = route_table_of(&e->rt.tables, &e->rt.cfg, p->handle, false);
+	/* With routing on, a path waits for its PvD's table: its socket is
+	 * marked from the start, never opened again for a late mark. */
+	if (e->rt.cfg.enabled) {
+		uint32_t t = e->rt.ready ?
+			route_table_of(&e->rt.tables, &e->rt.cfg, p->handle, false) : 0;
 
-		c->m.mark = t ? route_mark_of(&e->rt.cfg, &e->rt.tables, t) : 0;
+		if (!t)
+			return false;
+		c->m.mark = route_mark_of(&e->rt.cfg, &e->rt.tables, t);
 	}
+	/* BID-PRI from the preference alone, so that it stays when other
+	 * paths come and go: two per rank, IPv6 before IPv4; equal ones go
+	 * to the lower BID (mn_pick, and the home agent's choice). */
+	c->m.pri = (uint8_t)(c->rank * 2 + (c->m.family == 4) < MN_PRI_DEAD - 1 ?
+			     c->rank * 2 + (c->m.family == 4) : MN_PRI_DEAD - 1);
 	return true;
 }
 
@@ -143,11 +154,8 @@ void engine_mob_publish(struct engine *e)
 			n++;
 	qsort(c, n, sizeof(*c), em_cmp);
 	memset(&s, 0, sizeof(s));
-	for (size_t i = 0; i < n && s.n < MOB_MAX_PATHS; i++) {
-		s.p[s.n] = c[i].m;
-		s.p[s.n].pri = (uint8_t)s.n;
-		s.n++;
-	}
+	for (size_t i = 0; i < n && s.n < MOB_MAX_PATHS; i++)
+		s.p[s.n++] = c[i].m;
 	free(c);
 	em_bids(m, &s);
 	h = hash_bytes(HASH_SEED, &s, sizeof(s));
