@@ -140,6 +140,18 @@ world_bg ha had "$HAD" -c "$WORLD_TMP/had.conf"
 world_wait_for "mif-had status socket" 10 test -S "$WORLD_TMP/had.sock"
 had_status() { world_exec ha "$HAD" --status -s "$WORLD_TMP/had.sock"; }
 
+# A key file others can read: mifd refuses to start.
+cp "$WORLD_TMP/mn.key" "$WORLD_TMP/open.key"
+chmod 644 "$WORLD_TMP/open.key"
+sed "s|$WORLD_TMP/mn.key|$WORLD_TMP/open.key|" "$WORLD_TMP/mifd.conf" >"$WORLD_TMP/open.conf"
+if world_exec mn timeout 10 "$MIFD" --foreground --config "$WORLD_TMP/open.conf" \
+	--socket "$WORLD_TMP/open.sock" --state-dir "$WORLD_TMP/open-state" --no-dns \
+	>"$WORLD_TMP/open.out" 2>&1; then
+	world_fail "mifd started with a world-readable key file"
+fi
+world_assert "a world-readable key file is refused" grep -q "owned by root, mode 0600" \
+	"$WORLD_TMP/open.out"
+
 world_mifd mn --config "$WORLD_TMP/mifd.conf"
 mob() { world_ctl --json mobility; }
 # BID of the binding on interface $1, and the uplink's interface.
