@@ -202,7 +202,10 @@ world_bg mn curl curl -sS --limit-rate 1M -o "$WORLD_TMP/got" \
 CURL=$WORLD_LAST_PID
 sleep 2
 
-# Loss of carrier of the network carrying it: r1's end goes down.
+# Loss of carrier of the network carrying it: r1's end goes down. When the
+# kernel tells of it (linkwatch may hold it up to a second) is logged.
+world_bg mn linkmon ip -ts monitor link
+sleep 0.2
 cut_ms=$(world__now_ms)
 ip -n "$(world_ns r1)" link set eth0 down
 world_wait_for "uplink moved to eth2" 5 uplink_is eth2
@@ -215,6 +218,8 @@ switched() {
 world_wait_for "mifctl mobility shows the switch and BID $B1 withdrawn" 5 switched
 sw=$(mob | jq -c --argjson a "$B1" '[.switches[] | select(.from_bid == $a)] | last')
 world_log "uplink moved $(( $(world__now_ms) - cut_ms - $(jq .ms_ago <<<"$sw") )) ms after the cut: $sw"
+ev=$(grep -m1 "eth1.*NO-CARRIER" "$WORLD_TMP/linkmon.log" | sed -n 's/^\[\([0-9-]*T[0-9:.]*\).*/\1/p')
+[ -n "$ev" ] && world_log "the kernel reported eth1's carrier loss $(( $(date -d "$ev" +%s%3N) - cut_ms )) ms after the cut"
 
 # Then the second IPv6 network goes too: the IPv4 network behind NAT is the
 # only one left.
