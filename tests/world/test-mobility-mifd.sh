@@ -7,8 +7,9 @@
 # download from a correspondent that knows nothing of mobility to the home
 # address keeps its one TCP connection when the network carrying it loses
 # carrier, then the next, leaving the IPv4 one; `mifctl mobility` shows the
-# BIDs and the switches. The paths come back once re-validated, a killed
-# network-facing process registers again, a clean stop deregisters.
+# BIDs and the switches. The paths come back once re-validated; a silent
+# blackhole is found by the heartbeats; a killed network-facing process
+# registers again; a clean stop deregisters.
 #
 #   mn (mifd) eth1 -- r1 (radvd 2001:db8:1::/64) -- core -- ha (mif-had)
 #   mn (mifd) eth2 -- r2 (radvd 2001:db8:2::/64) --/ |  \-- cn 2001:db8:c::2
@@ -248,6 +249,23 @@ ip -n "$(world_ns r1)" link set eth0 up
 ip -n "$(world_ns r2)" link set eth0 up
 world_wait_for "back on eth1 once re-validated" 30 uplink_is eth1
 world_wait_for "home agent downlink back on eth1's BID" 5 downlink_on "$B1"
+
+# A silent blackhole: r1 drops everything, its link stays up, so mifd keeps
+# the path; the heartbeats find it dead and the uplink moves.
+world_exec r1 nft add table inet hole
+world_exec r1 nft add chain inet hole blackhole \
+	'{ type filter hook forward priority -10; policy drop; }'
+world_wait_for "uplink on eth2 after the blackhole" 5 uplink_is eth2
+world_wait_for "home agent downlink on eth2's BID after the blackhole" 5 downlink_on "$B2"
+dead_by_heartbeats() {
+	mob | world_jq --argjson a "$B1" '(.bindings[] | select(.bid == $a) | .state == "dead") and
+		(.switches | last | .why | test("heartbeats unanswered"))'
+}
+world_wait_for "BID $B1 dead by its heartbeats, the reason shown" 5 dead_by_heartbeats
+world_assert "the home address reaches the correspondent through the blackhole" \
+	world_exec mn ping -6 -c 2 -W 2 2001:db8:c::2
+world_exec r1 nft delete table inet hole
+world_wait_for "back on eth1 after the blackhole" 10 uplink_is eth1
 
 # The network-facing process dies: the parent starts it again with the TUN
 # device and both care-of sockets, and it registers again (the home agent's
