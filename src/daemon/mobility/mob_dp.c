@@ -28,6 +28,7 @@ int mob_dp_send(struct mob_net *m, size_t i, const void *p, size_t len)
 		/* Before the kernel's event reaches the engine: move now. */
 		m->mn.paths[i].link_up = false;
 		io->down_why = "a send failed (network unreachable)";
+		io->send_down_ms = clock_mono_ms();
 	}
 	return -errno;
 }
@@ -124,11 +125,24 @@ void mob_dp_tick(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	for (size_t i = 0; i < m->mn.n_paths; i++) {
-		if (!mn_hb_wanted(&m->mn, i) || m->io[i].fd < 0)
+		struct mob_io *io = &m->io[i];
+
+		/* A path that a failed send took down, and that the engine still
+		 * gives a second later, is tried again: heartbeats re-validate it
+		 * before it carries anything (the engine withdraws it meanwhile
+		 * if its network is really gone). */
+		if (io->fd >= 0 && io->send_down_ms && now - io->send_down_ms >= 1000) {
+			m->mn.paths[i].link_up = true;
+			m->mn.paths[i].live.alive = false;
+			m->mn.paths[i].live.misses = 0;
+			io->send_down_ms = 0;
+			io->down_why = NULL;
+		}
+		if (!mn_hb_wanted(&m->mn, i) || io->fd < 0)
 			continue;
-		mob_dp_account(&m->io[i], &m->mn.paths[i]);
+		mob_dp_account(io, &m->mn.paths[i]);
 		if (mn_build_hb(&m->mn, i, clock_ntp_now(), now, pkt, sizeof(pkt), &len) == 0) {
-			m->io[i].hb_sent++;
+			io->hb_sent++;
 			(void)mob_dp_send(m, i, pkt, len);
 		}
 	}

@@ -28,6 +28,7 @@ struct mob_io {
 	unsigned samples;
 	uint64_t hb_sent, hb_lost;
 	const char *down_why;    /* why its link is down, static text */
+	long long send_down_ms;  /* a send failed then (0: no): try again later */
 };
 
 struct mob_switch {

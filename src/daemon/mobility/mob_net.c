@@ -133,6 +133,7 @@ static int mob_net_path(struct mob_net *m, const struct msg_mob_path *p, int fd)
 		mp->live.misses = 0;
 		mp->live.sent_ms = 0;
 		io->down_why = NULL;
+		io->send_down_ms = 0;
 		log_info("mobility: BID %u on %s (PvD %s), BID-PRI %u", p->bid, p->ifname, p->pvd,
 			 p->pri);
 	}
@@ -150,6 +151,7 @@ static int mob_net_withdraw(struct mob_net *m, const struct mob_wire_withdraw *w
 	if (i < 0)
 		return -EINVAL;
 	mob_net_close_path(&m->io[i]);
+	m->io[i].send_down_ms = 0;
 	m->mn.paths[i].link_up = false;
 	m->io[i].down_why = "withdrawn by the engine: link down, address gone or checks failed";
 	snprintf(why, sizeof(why), "BID %u withdrawn (link down, address gone or checks failed)",
