@@ -857,6 +857,18 @@ static void test_mobility_paths(void **state)
 		seams_run(f, 0, 50);
 		assert_int_equal(f->n_mob, sent);
 	}
+	/* eth10's address goes (its PvD stays): its path goes in that sync. */
+	{
+		struct nl_addr a = { .ifindex = 10, .family = AF_INET6, .plen = 64 };
+
+		memcpy(a.addr, seams_mob_on(f, "eth10")->coa, 16);
+		seams_send(f, MSG_ADDR_GONE, &a, sizeof(a));
+		seams_run(f, 0, 50);
+		assert_int_equal(f->e->store.count, 2);
+		assert_int_equal(f->mob.n, 1);
+		assert_null(seams_mob_on(f, "eth10"));
+		assert_non_null(seams_mob_on(f, "eth11"));
+	}
 }
 
 int main(void)
