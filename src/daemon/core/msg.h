@@ -55,6 +55,7 @@ enum msg_type {
 	MSG_LOG_LEVEL,           /* uint32_t enum log_level: set by a client */
 	MSG_RA_SEND,             /* struct msg_ra_send: an RA of ours on a downstream link */
 	MSG_LEASE_SAVE = 140,    /* struct msg_lease + payload: keep it (len 0: forget) */
+	MSG_MOB_PATHS,           /* struct msg_mob_paths (mobility/mob_msg.h): care-of paths */
 
 	/* privileged parent -> engine */
 	MSG_PVD_FILE = 150,      /* struct msg_pvd_file + chan_part + file text */

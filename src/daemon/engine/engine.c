@@ -152,6 +152,7 @@ static void engine_sync_pass(struct engine *e, bool all)
 	engine_route_sync(e);
 	engine_net_publish(e);
 	engine_bind_publish(e);
+	engine_mob_publish(e);
 	engine_dns_resolv_publish(e);
 	if (e->sync_cb)
 		e->sync_cb(e->sync_ctx);

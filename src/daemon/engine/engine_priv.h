@@ -16,6 +16,7 @@
 #include "daemon/core/msg.h"
 #include "daemon/pvd/pvd_spec.h"
 #include "daemon/ra/engine_rs.h"
+#include "daemon/mobility/engine_mob.h"
 
 #define ENGINE_MAX_SPECS 64
 
@@ -124,6 +125,7 @@ struct engine {
 	size_t n_pd_down;
 	struct chan_stats kchan;     /* the kernel side's channel (MSG_CHAN_STATS) */
 	bool kchan_over;             /* the channel to the kernel side is past its high-water mark */
+	struct engine_mob mob;       /* the mobile node's care-of paths (mobility/) */
 };
 
 /* engine_slaac.c */
