@@ -94,13 +94,12 @@ static int mif_res_query(struct mif_ctl *c, const char *pvd, const char *name, b
 {
 	const char *who = json_string_value(json_object_get(o, "pvd"));
 	const char *rc = json_string_value(json_object_get(o, "rcode"));
-	size_t idx = 0;                /* a PvD asked for was loaded first */
+	size_t idx = 0;
 	int e = !who || !*who || !rc ? -EPROTO : 0;
 
-	/* The PvD asked for by id was replaced between pvd.get and the query
-	 * (the queries name it by id: they were sent at once). */
-	if (e == 0 && pvd && strcmp(who, r->pvd[0].id) != 0)
-		return mif_priv_err(err, errlen, -ENOENT, "PvD \"%s\" has gone", pvd);
+	/* A PvD asked for was loaded first; its queries name it by id (all
+	 * were sent at once): had another PvD taken the id meanwhile, binding
+	 * to the handle loaded fails later (ENOENT), never a wrong network. */
 	if (e == 0 && !pvd)
 		e = mif_res_pvd(c, r, who, deadline, &idx, err, errlen);
 	if (e == 0 && mif_res_answers(json_object_get(o, "answers"), v6, r, idx) < 0)
