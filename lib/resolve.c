@@ -327,8 +327,9 @@ int mif_priv_resolve(struct mif_ctl *c, const char *pvd, const char *name, uint1
 		return mif_priv_err(err, errlen, -EINVAL, "no name, or no place for the answer");
 	*n = 0;
 	e = mif_res_job_start(c, pvd, name, &j, err, errlen);
-	if (e == 0)
-		e = mif_res_job_step(j, deadline, err, errlen);
+	if (e < 0 || !j)
+		return e < 0 ? e : -ENOMEM;
+	e = mif_res_job_step(j, deadline, err, errlen);
 	if (e >= 0)
 		e = mif_res_job_done(j, port, out, cap, n, deadline, err, errlen);
 	mif_res_job_free(j);
