@@ -2,13 +2,14 @@
 /*
  * libmif: mif_connect() and mif_connect_ex() (include/mif/pvd.h), the
  * attempts; the race between PvDs is in connect_race.c. Happy
- * Eyeballs (RFC 8305) across networks: every permitted PvD is resolved at
- * once (AAAA and A together, RFC 8305 section 3), each over its own
- * control connection so that one network's slow servers hold back no
- * other; the first PvD's attempts start as soon as its answers are in,
- * the next PvD's one Connection Attempt Delay after that (RFC 8305
- * section 5, 250 ms), and so on; within a PvD its addresses go in RFC 6724
- * order, families interleaved, one attempt per delay. The first socket to
+ * Eyeballs (RFC 8305) across networks: the first permitted PvD is
+ * resolved at once (AAAA and A together, RFC 8305 section 3) and its
+ * attempts start as soon as its answers are in; the next PvD's turn comes
+ * one Connection Attempt Delay later (RFC 8305 section 5, 250 ms), or at
+ * once when the ones before failed: its resolution (over a control
+ * connection of its own, so that one network's slow servers hold back no
+ * other) and then its attempts; and so on. Within a PvD its addresses go
+ * in RFC 6724 order, families interleaved, one attempt per delay. The first socket to
  * connect wins, the others are closed. Every socket is bound to its PvD
  * (mif_bind_pvd()'s protocol) and to the source address chosen for its
  * destination.

@@ -30,6 +30,7 @@
 struct mif_conn_pvd {
 	char id[MIF_PVD_ID_MAX];             /* "" : mifd's choice (one slot) */
 	struct mif_ctl *own;                 /* its own control connection, or NULL */
+	bool begun;                          /* its resolution was started */
 	struct mif_res_job *job;             /* while resolving */
 	bool resolved, failed;
 	size_t first, n, next;
@@ -59,6 +60,7 @@ struct mif_conn {
 	char other_msg[160];
 	struct mif_conn_pvd pvd[MIF_CONN_PVDS];
 	size_t npvd;
+	struct mif_ctl *c;                   /* the caller's connection (the first PvD's) */
 	bool check_routes;                   /* mifd's order: PvDs past the first need a route */
 	int delay;
 	long long start, deadline;

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * libmif: mif_connect() and mif_connect_ex(), the race between PvDs (RFC
- * 8305 across networks, see connect.c for the whole): every PvD resolved
- * at once, each PvD's turn one Connection Attempt Delay after the one
- * before, the first connected socket wins.
+ * 8305 across networks, see connect.c for the whole): each PvD's turn one
+ * Connection Attempt Delay after the one before, its resolution begun
+ * then; the first connected socket wins.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -171,10 +171,57 @@ static int mif_conn_wait(const struct mif_conn *k, long long now)
 		const struct mif_conn_pvd *p = &k->pvd[i];
 		long long t = now < open_at[i] ? open_at[i] : p->next_at;
 
-		if (p->resolved && p->next < p->n && t - now < w)
+		if (((p->resolved && p->next < p->n) || !p->begun) && t - now < w)
 			w = t - now;
 	}
 	return w < 0 ? 0 : (int)w;
+}
+
+/*
+ * Start PvD i's resolution: the first on the caller's connection, the
+ * others each on a connection of its own (mifd answers one connection's
+ * requests in order, and a slow network must hold back no other). A
+ * failure makes the PvD over; a negative errno only when it is the only
+ * PvD (the call's error, as for one PvD before).
+ */
+static int mif_conn_begin(struct mif_conn *k, size_t i, char *err, size_t errlen)
+{
+	struct mif_conn_pvd *p = &k->pvd[i];
+	char msg[256] = "";
+	int e = 0;
+
+	p->begun = true;
+	if (i > 0)
+		e = mif_ctl_open(k->ctl_path, &p->own);
+	if (e < 0)
+		snprintf(msg, sizeof(msg), "cannot open a connection to mifd: %s", strerror(-e));
+	if (e == 0)
+		e = mif_res_job_start(i ? p->own : k->c, p->id[0] ? p->id : NULL, k->name,
+				      &p->job, msg, sizeof(msg));
+	if (e < 0 && k->npvd == 1)
+		return mif_priv_err(err, errlen, e, "%s", msg);
+	if (e < 0) {
+		p->failed = true;
+		if (!k->res_err) {
+			k->res_err = e;
+			snprintf(k->res_msg, sizeof(k->res_msg), "%s", msg);
+		}
+	}
+	return 0;
+}
+
+/* Begin the resolution of every PvD whose turn has come: a name is asked
+ * of a network only when its attempts may start (RFC 8305 section 5
+ * across networks), so that when the first network connects within the
+ * delay, the others never see the name. */
+static void mif_conn_begin_due(struct mif_conn *k, long long now)
+{
+	long long open_at[MIF_CONN_PVDS];
+
+	mif_conn_open_times(k, open_at);
+	for (size_t i = 1; i < k->npvd; i++)
+		if (!k->pvd[i].begun && now >= open_at[i])
+			mif_conn_begin(k, i, NULL, 0);
 }
 
 /* The error when nothing connected and nothing is left to try. */
@@ -194,6 +241,7 @@ static int mif_conn_run(struct mif_conn *k, char *err, size_t errlen)
 		bool over = true;
 		int r, won;
 
+		mif_conn_begin_due(k, now);
 		mif_conn_step_res(k);
 		for (size_t i = 0; i < k->npvd; i++)
 			over &= mif_conn_over(&k->pvd[i]);
@@ -247,37 +295,6 @@ static void mif_conn_mifd_order(struct mif_ctl *c, struct mif_conn *k)
 	}
 	json_decref(o);
 	k->check_routes = k->npvd > 1;
-}
-
-/* Start every PvD's resolution: the first on the caller's connection,
- * the others each on a connection of its own (mifd answers one
- * connection's requests in order). */
-static int mif_conn_resolve_all(struct mif_ctl *c, struct mif_conn *k, char *err, size_t errlen)
-{
-	for (size_t i = 0; i < k->npvd; i++) {
-		struct mif_conn_pvd *p = &k->pvd[i];
-		char msg[256] = "";
-		int e = 0;
-
-		if (i > 0)
-			e = mif_ctl_open(k->ctl_path, &p->own);
-		if (e < 0)
-			snprintf(msg, sizeof(msg), "cannot open a connection to mifd: %s",
-				 strerror(-e));
-		if (e == 0)
-			e = mif_res_job_start(i ? p->own : c, p->id[0] ? p->id : NULL, k->name,
-					      &p->job, msg, sizeof(msg));
-		if (e < 0 && k->npvd == 1)
-			return mif_priv_err(err, errlen, e, "%s", msg);
-		if (e < 0) {
-			p->failed = true;
-			if (!k->res_err) {
-				k->res_err = e;
-				snprintf(k->res_msg, sizeof(k->res_msg), "%s", msg);
-			}
-		}
-	}
-	return 0;
 }
 
 static void mif_conn_free(struct mif_conn *k, int keep)
@@ -338,11 +355,12 @@ MIF_EXPORT int mif_connect_ex(struct mif_ctl *c, const char *name, uint16_t port
 	k->deadline = k->start + (timeout_ms > 0 ? timeout_ms : MIF_CONN_DEFAULT_MS);
 	k->name = name;
 	k->port = port;
+	k->c = c;
 	r = mif_conn_path(c, k, err, errlen);
 	if (r == 0)
 		r = mif_conn_setup(c, k, opts, err, errlen);
 	if (r == 0)
-		r = mif_conn_resolve_all(c, k, err, errlen);
+		r = mif_conn_begin(k, 0, err, errlen);
 	if (r == 0)
 		r = mif_conn_run(k, err, errlen);
 	if (r < 0) {

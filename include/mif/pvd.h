@@ -141,12 +141,13 @@ struct mif_connect_opts {
 };
 
 /**
- * mif_connect() across networks (RFC 8305 applied to PvDs): every PvD of
- * the list is resolved at once (each over a control connection of its
- * own, AAAA and A together); the first PvD's attempts start when its
- * answers are in, the next PvD's one attempt delay after that (at once if
- * every PvD before it has failed), and so on. The first socket to connect
- * wins; every other attempt is closed.
+ * mif_connect() across networks (RFC 8305 applied to PvDs): the first
+ * PvD's attempts start when its answers are in (AAAA and A asked
+ * together); the next PvD's turn comes one attempt delay after that (at
+ * once if every PvD before it has failed): its resolution, over a control
+ * connection of its own, then its attempts; and so on. A name is asked of
+ * a network only when its turn comes. The first socket to connect wins;
+ * every other attempt is closed.
  * @param ret_pvd  receives the winning PvD's handle (may be NULL)
  * @return as mif_connect(); when no PvD resolved the name, the first
  *         PvD's resolution error

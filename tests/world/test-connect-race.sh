@@ -7,10 +7,12 @@
 # SAME addresses (10.99.0.1, 2001:db8:99::1): the server's line names the
 # network the connection went through and the source address it came from.
 #   1. both paths work: the first PvD in mifd's order (A, the default)
-#      wins, from A's addresses, without waiting for B;
+#      wins, from A's addresses, without waiting for B, and B's DNS server
+#      is not even asked (B's turn never came);
 #   2. A's router drops every packet to the server (nft, in rA only):
 #      the connection is made through B, one Connection Attempt Delay
-#      (250 ms) after A's attempt started; the time is measured;
+#      (250 ms) after A's attempt started, B's resolution included; the
+#      time is measured;
 #   3. the caller's delay (100 ms) and the caller's order (B before A);
 #   4. A alone (the single-PvD call) while black-holed: it times out, as
 #      before; nothing falls over to B.
@@ -70,7 +72,10 @@ ms_of() { sed -En 's/.* ms ([0-9]+).*/\1/p' <<<"$1" | head -n 1; }
 out=$(ct)
 through "$HA" A "$out" || world_fail "both working: want A first: $out"
 [ "$(ms_of "$out")" -lt 240 ] || world_fail "both working: A should not wait for the delay: $out"
-world_log "ok: both working: $out"
+# B's turn never came: the name was not even asked of B's DNS server.
+[ "$(dns_count_queries dns-B 'race\.example')" = 0 ] ||
+	world_fail "both working: B's DNS server was asked for race.example"
+world_log "ok: both working: $out; B's DNS server not asked"
 
 # 2. A's path to the server black-holed in rA: B, one delay later.
 world_exec rA nft -f - <<'NFT'
@@ -91,7 +96,8 @@ for i in 1 2 3; do
 	[ "$ms" -ge 240 ] && [ "$ms" -lt 3000 ] || world_fail "A black-holed, run $i: $ms ms"
 	times+="$ms "
 done
-world_log "ok: A black-holed: connected through B in ${times}ms (attempt delay 250 ms)"
+[ "$(dns_count_queries dns-B 'race\.example')" -ge 1 ] || world_fail "B connected without asking its DNS server"
+world_log "ok: A black-holed: connected through B in ${times}ms (attempt delay 250 ms, B's resolution included)"
 
 # 3. The caller's delay, and the caller's order.
 out=$(ct --delay 100)
