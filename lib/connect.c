@@ -3,8 +3,10 @@
  * libmif: mif_connect() and mif_connect_ex() (include/mif/pvd.h), the
  * attempts; the race between PvDs is in connect_race.c. Happy
  * Eyeballs (RFC 8305) across networks: the first permitted PvD is
- * resolved at once (AAAA and A together, RFC 8305 section 3) and its
- * attempts start as soon as its answers are in; the next PvD's turn comes
+ * resolved at once (AAAA and A together, each on its own connection, RFC
+ * 8305 section 3: AAAA's addresses at once, A's after a 50 ms Resolution
+ * Delay unless AAAA's came) and its attempts start as soon as its
+ * answers are in; the next PvD's turn comes
  * one Connection Attempt Delay later (RFC 8305 section 5, 250 ms), or at
  * once when the ones before failed: its resolution (over a control
  * connection of its own, so that one network's slow servers hold back no
@@ -37,12 +39,12 @@
 /*
  * RFC 8305 section 4: the first address family of the sorted list first,
  * then alternate families (First Address Family Count 1); addresses
- * without a source in the PvD are left out. addr[base .. base + n) are
- * appended to order; returns how many.
+ * without a source in the PvD are left out. The indexes of addr[base ..
+ * base + n) written to out; returns how many.
  */
-size_t mif_conn_order(struct mif_conn *k, size_t base, size_t n)
+size_t mif_conn_order(const struct mif_conn *k, size_t base, size_t n, size_t *out)
 {
-	size_t next[2] = { base, base }, end = base + n, start = k->n;
+	size_t next[2] = { base, base }, end = base + n, w = 0;
 	int fam;
 
 	if (n == 0)
@@ -55,12 +57,12 @@ size_t mif_conn_order(struct mif_conn *k, size_t base, size_t n)
 				    (k->addr[*i].addr.ss_family == AF_INET6) != fam))
 			(*i)++;
 		if (*i < end)
-			k->order[k->n++] = (*i)++;
+			out[w++] = (*i)++;
 		fam = !fam;
 		if (next[0] >= end && next[1] >= end)
 			break;
 	}
-	return k->n - start;
+	return w;
 }
 
 /* mifd's bind socket: beside the control socket c is connected to (read

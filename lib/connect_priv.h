@@ -25,15 +25,22 @@
 /* route.get for a PvD's address: mifd asks the kernel, 3 s at most. */
 #define MIF_CONN_ROUTE_MS 3500
 
+/* RFC 8305 section 3: when A's answer comes first, AAAA's is waited for
+ * this long before the IPv4 attempts start. */
+#define MIF_CONN_RESOLUTION_DELAY_MS 50
+
 /* One PvD in the race: its resolution, then its addresses'
- * attempts, order[first .. first + n) in trying order. */
+ * attempts. Its addresses are addr[first .. first + naddr), its trying
+ * order order[first .. first + n), of which next were started. */
 struct mif_conn_pvd {
 	char id[MIF_PVD_ID_MAX];             /* "" : mifd's choice (one slot) */
-	struct mif_ctl *own;                 /* its own control connection, or NULL */
+	struct mif_ctl *own, *own2;          /* its own control connections (A's: own2) */
 	bool begun;                          /* its resolution was started */
 	struct mif_res_job *job;             /* while resolving */
-	bool resolved, failed;
-	size_t first, n, next;
+	unsigned added;                      /* families in (MIF_RES_V6, MIF_RES_V4) */
+	long long a_at;                      /* when A's answer came before AAAA's */
+	bool res_done, failed;
+	size_t first, naddr, n, next;
 	unsigned pending;                    /* its attempts in progress */
 	bool started;
 	long long started_at, next_at;
@@ -47,9 +54,8 @@ struct mif_conn_pvd {
 struct mif_conn {
 	struct mif_addr addr[MIF_CONN_MAX];
 	size_t apvd[MIF_CONN_MAX];           /* the race slot of each address */
-	size_t naddr;
-	size_t order[MIF_CONN_MAX], n;       /* usable addresses, per PvD in trying order */
-	struct pollfd pfd[MIF_CONN_MAX + MIF_CONN_PVDS];
+	size_t order[MIF_CONN_MAX];          /* usable addresses, per PvD in trying order */
+	struct pollfd pfd[MIF_CONN_MAX + 2 * MIF_CONN_PVDS];
 	size_t pidx[MIF_CONN_MAX], np;
 	int sock[MIF_CONN_MAX];
 	bool binding[MIF_CONN_MAX];
@@ -70,9 +76,9 @@ struct mif_conn {
 	char res_msg[256];
 };
 
-/* Append the usable addresses addr[base .. base + n) to order, families
- * interleaved (RFC 8305 section 4); how many. */
-size_t mif_conn_order(struct mif_conn *k, size_t base, size_t n);
+/* The usable addresses of addr[base .. base + n) in trying order,
+ * families interleaved (RFC 8305 section 4), into out; how many. */
+size_t mif_conn_order(const struct mif_conn *k, size_t base, size_t n, size_t *out);
 /* mifd's bind and control socket paths, from c's connection. */
 int mif_conn_path(struct mif_ctl *c, struct mif_conn *k, char *err, size_t errlen);
 /* Start one attempt on address idx: 1 in progress, 0 failed (recorded), a

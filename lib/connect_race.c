@@ -23,7 +23,7 @@
  * address of it was tried and failed. */
 static bool mif_conn_over(const struct mif_conn_pvd *p)
 {
-	return p->failed || (p->resolved && p->next >= p->n && p->pending == 0);
+	return p->failed || (p->res_done && p->next >= p->n && p->pending == 0);
 }
 
 /*
@@ -65,51 +65,122 @@ static bool mif_conn_routed(struct mif_ctl *c, const struct mif_addr *a, long lo
 	return e != -ENETUNREACH && e != -EHOSTUNREACH;
 }
 
-/* PvD p's answers are in: its addresses, in trying order. */
-static void mif_conn_resolved(struct mif_conn *k, size_t pi)
+/* Remember the first PvD's resolution failure (or any, when none yet). */
+static void mif_conn_res_fail(struct mif_conn *k, size_t pi, int e, const char *msg)
 {
-	struct mif_conn_pvd *p = &k->pvd[pi];
-	struct mif_ctl *c = p->own ? p->own : NULL;
-	size_t cap = MIF_CONN_MAX - k->naddr, got = 0, base = k->naddr;
-	char msg[256] = "";
-	int e;
-
-	if (cap > MIF_CONN_PER_PVD)
-		cap = MIF_CONN_PER_PVD;
-	e = mif_res_job_done(p->job, k->port, &k->addr[base], cap, &got, k->deadline, msg,
-			     sizeof(msg));
-	mif_res_job_free(p->job);
-	p->job = NULL;
-	if (e < 0) {
-		p->failed = true;
-		if (!k->res_err || pi == 0) {
-			k->res_err = e;
-			snprintf(k->res_msg, sizeof(k->res_msg), "%s", msg);
-		}
-		return;
-	}
-	for (size_t i = 0; i < got; i++)
-		k->apvd[base + i] = pi;
-	k->naddr += got;
-	p->resolved = true;
-	p->first = k->n;
-	p->n = mif_conn_order(k, base, got);
-	/* mifd's order: a PvD past the first one is raced only for
-	 * destinations it has a route to. */
-	if (k->check_routes && pi > 0 && c) {
-		size_t w = p->first;
-
-		for (size_t i = p->first; i < p->first + p->n; i++)
-			if (mif_conn_routed(c, &k->addr[k->order[i]], k->deadline))
-				k->order[w++] = k->order[i];
-		k->n = w;
-		p->n = w - p->first;
+	if (!k->res_err || pi == 0) {
+		k->res_err = e;
+		snprintf(k->res_msg, sizeof(k->res_msg), "%s", msg);
 	}
 }
 
-/* Read the answers that have come; a PvD whose connection failed is
- * over. */
-static void mif_conn_step_res(struct mif_conn *k)
+/* The family of the address at trying position i. */
+static bool mif_conn_is_v6(const struct mif_conn *k, size_t i)
+{
+	return k->addr[k->order[i]].addr.ss_family == AF_INET6;
+}
+
+/*
+ * Put fresh addresses (one family's, or both) into PvD p's trying order:
+ * the ones not tried yet and the fresh ones alternate (RFC 8305 section
+ * 4), the fresh family first unless it is the family tried last.
+ */
+static void mif_conn_merge(struct mif_conn *k, struct mif_conn_pvd *p, const size_t *fresh,
+			   size_t nf)
+{
+	size_t rest[MIF_CONN_PER_PVD], nr = p->n - p->next, *o = &k->order[p->first + p->next];
+	size_t i = 0, j = 0, w = 0;
+	bool fresh_turn = true;
+
+	memcpy(rest, o, nr * sizeof(*rest));
+	if (p->next > 0 && nf > 0) {
+		bool last6 = mif_conn_is_v6(k, p->first + p->next - 1);
+
+		fresh_turn = (k->addr[fresh[0]].addr.ss_family == AF_INET6) != last6;
+	}
+	while (i < nf || j < nr) {
+		if ((fresh_turn && i < nf) || j >= nr)
+			o[w++] = fresh[i++];
+		else
+			o[w++] = rest[j++];
+		fresh_turn = !fresh_turn;
+	}
+	p->n = p->next + w;
+}
+
+/* The answers of families fams of PvD pi are in: its addresses join its
+ * trying order. */
+static void mif_conn_add(struct mif_conn *k, size_t pi, unsigned fams)
+{
+	struct mif_conn_pvd *p = &k->pvd[pi];
+	size_t at = p->first + p->naddr, got = 0, fresh[MIF_CONN_PER_PVD], nf, w = 0;
+	char msg[256] = "";
+
+	p->added |= fams;
+	if (mif_res_job_done(p->job, fams, k->port, &k->addr[at], MIF_CONN_PER_PVD - p->naddr,
+			     &got, k->deadline, msg, sizeof(msg)) < 0)
+		return;                /* the family has none: judged when all are in */
+	for (size_t i = 0; i < got; i++)
+		k->apvd[at + i] = pi;
+	p->naddr += got;
+	nf = mif_conn_order(k, at, got, fresh);
+	/* mifd's order: a PvD past the first one is raced only for
+	 * destinations it has a route to. */
+	for (size_t i = 0; i < nf; i++)
+		if (!k->check_routes || pi == 0 || !p->own ||
+		    mif_conn_routed(p->own, &k->addr[fresh[i]], k->deadline))
+			fresh[w++] = fresh[i];
+	mif_conn_merge(k, p, fresh, w);
+}
+
+/* Every answer of PvD pi is in: the resolution is over, and a failure if
+ * it gave no address at all (with the error of both answers). */
+static void mif_conn_res_end(struct mif_conn *k, size_t pi)
+{
+	struct mif_conn_pvd *p = &k->pvd[pi];
+	char msg[256] = "";
+	size_t none;
+	int e;
+
+	if (p->naddr == 0) {
+		e = mif_res_job_done(p->job, MIF_RES_V6 | MIF_RES_V4, k->port, NULL, 0, &none,
+				     k->deadline, msg, sizeof(msg));
+		p->failed = true;
+		mif_conn_res_fail(k, pi, e < 0 ? e : -ENODATA, msg);
+	}
+	mif_res_job_free(p->job);
+	p->job = NULL;
+	p->res_done = true;
+}
+
+/*
+ * Take PvD pi's answers that have come. RFC 8305 section 3: AAAA's
+ * addresses at once; A's at once if AAAA's are in, else after the
+ * Resolution Delay unless AAAA's come meanwhile. mifd's choice (no PvD
+ * named) waits for both: its answers name the PvD to load.
+ */
+static void mif_conn_take(struct mif_conn *k, size_t pi, bool all, long long now)
+{
+	struct mif_conn_pvd *p = &k->pvd[pi];
+	unsigned ready = mif_res_job_ready(p->job) & ~p->added;
+
+	if (!p->id[0] && !all)
+		return;
+	if (ready & MIF_RES_V6)
+		mif_conn_add(k, pi, ready);          /* with A's, if in too */
+	else if (ready & MIF_RES_V4) {
+		if (!p->a_at)
+			p->a_at = now;
+		if (all || now >= p->a_at + MIF_CONN_RESOLUTION_DELAY_MS)
+			mif_conn_add(k, pi, MIF_RES_V4);
+	}
+	if (all)
+		mif_conn_res_end(k, pi);
+}
+
+/* Read the answers that have come; a PvD whose connection failed is over
+ * once its answers so far are tried. */
+static void mif_conn_step_res(struct mif_conn *k, long long now)
 {
 	for (size_t i = 0; i < k->npvd; i++) {
 		struct mif_conn_pvd *p = &k->pvd[i];
@@ -119,16 +190,16 @@ static void mif_conn_step_res(struct mif_conn *k)
 		if (!p->job)
 			continue;
 		r = mif_res_job_step(p->job, MIF_PRIV_NOWAIT, msg, sizeof(msg));
-		if (r > 0) {
-			mif_conn_resolved(k, i);
-		} else if (r < 0) {
-			mif_res_job_free(p->job);
-			p->job = NULL;
+		if (r >= 0) {
+			mif_conn_take(k, i, r > 0, now);
+			continue;
+		}
+		mif_res_job_free(p->job);
+		p->job = NULL;
+		p->res_done = true;
+		if (p->naddr == 0) {
 			p->failed = true;
-			if (!k->res_err || i == 0) {
-				k->res_err = r;
-				snprintf(k->res_msg, sizeof(k->res_msg), "%s", msg);
-			}
+			mif_conn_res_fail(k, i, r, msg);
 		}
 	}
 }
@@ -144,7 +215,7 @@ static int mif_conn_launch(struct mif_conn *k, long long now, char *err, size_t 
 		struct mif_conn_pvd *p = &k->pvd[i];
 		int r;
 
-		if (now < open_at[i] || !p->resolved || p->next >= p->n ||
+		if (now < open_at[i] || p->next >= p->n ||
 		    (p->pending && now < p->next_at))
 			continue;
 		r = mif_conn_start(k, k->order[p->first + p->next++], err, errlen);
@@ -171,8 +242,12 @@ static int mif_conn_wait(const struct mif_conn *k, long long now)
 		const struct mif_conn_pvd *p = &k->pvd[i];
 		long long t = now < open_at[i] ? open_at[i] : p->next_at;
 
-		if (((p->resolved && p->next < p->n) || !p->begun) && t - now < w)
+		if ((p->next < p->n || !p->begun) && t - now < w)
 			w = t - now;
+		/* A's answer waiting for AAAA's (the Resolution Delay). */
+		if (p->job && p->a_at && !(p->added & MIF_RES_V4) &&
+		    p->a_at + MIF_CONN_RESOLUTION_DELAY_MS - now < w)
+			w = p->a_at + MIF_CONN_RESOLUTION_DELAY_MS - now;
 	}
 	return w < 0 ? 0 : (int)w;
 }
@@ -191,13 +266,18 @@ static int mif_conn_begin(struct mif_conn *k, size_t i, char *err, size_t errlen
 	int e = 0;
 
 	p->begun = true;
+	p->first = i * MIF_CONN_PER_PVD;
 	if (i > 0)
 		e = mif_ctl_open(k->ctl_path, &p->own);
 	if (e < 0)
 		snprintf(msg, sizeof(msg), "cannot open a connection to mifd: %s", strerror(-e));
+	/* A on a connection of its own, so that its answer may come first
+	 * (without it, A's answer waits behind AAAA's). */
+	if (e == 0 && p->id[0] && mif_ctl_open(k->ctl_path, &p->own2) < 0)
+		p->own2 = NULL;
 	if (e == 0)
-		e = mif_res_job_start(i ? p->own : k->c, p->id[0] ? p->id : NULL, k->name,
-				      &p->job, msg, sizeof(msg));
+		e = mif_res_job_start(i ? p->own : k->c, p->own2, p->id[0] ? p->id : NULL,
+				      k->name, &p->job, msg, sizeof(msg));
 	if (e < 0 && k->npvd == 1)
 		return mif_priv_err(err, errlen, e, "%s", msg);
 	if (e < 0) {
@@ -227,7 +307,11 @@ static void mif_conn_begin_due(struct mif_conn *k, long long now)
 /* The error when nothing connected and nothing is left to try. */
 static int mif_conn_over_err(struct mif_conn *k, char *err, size_t errlen)
 {
-	if (k->tried == 0 && k->res_err && k->n == 0)
+	size_t usable = 0;
+
+	for (size_t i = 0; i < k->npvd; i++)
+		usable += k->pvd[i].n;
+	if (k->tried == 0 && k->res_err && usable == 0)
 		return mif_priv_err(err, errlen, k->res_err, "%s", k->res_msg);
 	return mif_conn_all_failed(k, k->name, err, errlen);
 }
@@ -242,7 +326,7 @@ static int mif_conn_run(struct mif_conn *k, char *err, size_t errlen)
 		int r, won;
 
 		mif_conn_begin_due(k, now);
-		mif_conn_step_res(k);
+		mif_conn_step_res(k, now);
 		for (size_t i = 0; i < k->npvd; i++)
 			over &= mif_conn_over(&k->pvd[i]);
 		if (over && k->np == 0)
@@ -256,10 +340,13 @@ static int mif_conn_run(struct mif_conn *k, char *err, size_t errlen)
 		if (r > 0)
 			continue;
 		nfd = k->np;
-		for (size_t i = 0; i < k->npvd; i++)
-			if (k->pvd[i].job)
-				k->pfd[nfd++] = (struct pollfd){ .fd = mif_res_job_fd(k->pvd[i].job),
-								 .events = POLLIN };
+		for (size_t i = 0; i < k->npvd; i++) {
+			int fds[2];
+			size_t nf = k->pvd[i].job ? mif_res_job_fds(k->pvd[i].job, fds) : 0;
+
+			for (size_t f = 0; f < nf; f++)
+				k->pfd[nfd++] = (struct pollfd){ .fd = fds[f], .events = POLLIN };
+		}
 		r = poll(k->pfd, nfd, mif_conn_wait(k, now));
 		if (r < 0 && errno != EINTR)
 			return mif_priv_err(err, errlen, -errno, "poll: %s", strerror(errno));
@@ -303,6 +390,7 @@ static void mif_conn_free(struct mif_conn *k, int keep)
 	for (size_t i = 0; i < k->npvd; i++) {
 		mif_res_job_free(k->pvd[i].job);
 		mif_ctl_close(k->pvd[i].own);
+		mif_ctl_close(k->pvd[i].own2);
 	}
 	free(k);
 }

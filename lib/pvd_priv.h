@@ -109,19 +109,25 @@ int mif_priv_resolve(struct mif_ctl *c, const char *pvd, const char *name, uint1
 /*
  * One resolution as separate steps, several in flight at once
  * (mif_connect() across PvDs): start sends pvd.get (for a PvD asked for),
- * AAAA and A together; step reads the replies that have come (deadline
- * MIF_PRIV_NOWAIT: without waiting) and returns 1 once all are in, 0
- * while some are not, or a negative errno when the connection failed;
- * done sorts the answers as mif_resolve() does.
+ * AAAA and A together, A on c2 when given (so that its answer may come
+ * first: mifd answers one connection in order); step reads the replies
+ * that have come (deadline MIF_PRIV_NOWAIT: without waiting) and returns
+ * 1 once all are in, 0 while some are not, or a negative errno when a
+ * connection failed; ready says which families can be sorted now; fds the
+ * connections still awaited (at most 2); done sorts the answers of the
+ * families asked for (ready ones) as mif_resolve() does.
  */
 #define MIF_RES_NAME_MAX 1025
+#define MIF_RES_V6 1u
+#define MIF_RES_V4 2u
 struct mif_res_job;
-int mif_res_job_start(struct mif_ctl *c, const char *pvd, const char *name,
+int mif_res_job_start(struct mif_ctl *c, struct mif_ctl *c2, const char *pvd, const char *name,
 		      struct mif_res_job **ret, char *err, size_t errlen);
 int mif_res_job_step(struct mif_res_job *j, long long deadline, char *err, size_t errlen);
-int mif_res_job_fd(const struct mif_res_job *j);
-int mif_res_job_done(struct mif_res_job *j, uint16_t port, struct mif_addr *out, size_t cap,
-		     size_t *n, long long deadline, char *err, size_t errlen);
+unsigned mif_res_job_ready(const struct mif_res_job *j);
+size_t mif_res_job_fds(const struct mif_res_job *j, int fds[2]);
+int mif_res_job_done(struct mif_res_job *j, unsigned fams, uint16_t port, struct mif_addr *out,
+		     size_t cap, size_t *n, long long deadline, char *err, size_t errlen);
 void mif_res_job_free(struct mif_res_job *j);
 
 #endif

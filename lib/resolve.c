@@ -172,24 +172,31 @@ static size_t mif_res_sort(struct mif_res *r, uint16_t port, struct mif_addr *ou
 
 /*
  * A resolution in flight (pvd_priv.h): pvd.get for a PvD asked for, then
- * AAAA and A, all three sent at once (RFC 8305 section 3: both queries
- * without waiting for either); the replies are kept as they come and read
- * in mif_res_job_done(), once none is outstanding.
+ * AAAA and A, all sent at once (RFC 8305 section 3: both queries without
+ * waiting for either). mifd answers one connection's requests in order:
+ * with a second connection, A goes there and its answer may come before
+ * AAAA's. The replies are kept as they come and read in
+ * mif_res_job_done().
  */
 enum { MIF_JOB_GET, MIF_JOB_AAAA, MIF_JOB_A, MIF_JOB_N };
 
 struct mif_res_job {
-	struct mif_ctl *c;
+	struct mif_ctl *c, *c2;            /* c2: A's connection, or NULL */
 	char name[MIF_RES_NAME_MAX];
 	char pvd[MIF_PVD_ID_MAX];          /* "" for mifd's choice */
 	long long id[MIF_JOB_N];
-	int stage;                         /* the next reply awaited */
+	bool sent[MIF_JOB_N], in[MIF_JOB_N];
 	json_t *o[MIF_JOB_N];
 	int e[MIF_JOB_N];
 	char msg[MIF_JOB_N][256];
 };
 
 static const char *const mif_job_method[MIF_JOB_N] = { "pvd.get", "dns.resolve", "dns.resolve" };
+
+static struct mif_ctl *mif_job_conn(const struct mif_res_job *j, int k)
+{
+	return k == MIF_JOB_A && j->c2 ? j->c2 : j->c;
+}
 
 static int mif_job_send(struct mif_res_job *j, int k, char *err, size_t errlen)
 {
@@ -205,10 +212,11 @@ static int mif_job_send(struct mif_res_job *j, int k, char *err, size_t errlen)
 	}
 	if (!p)
 		return mif_priv_err(err, errlen, -EINVAL, "\"%s\" is not a valid name", j->name);
-	return mif_priv_call_send(j->c, mif_job_method[k], p, &j->id[k], err, errlen);
+	j->sent[k] = true;
+	return mif_priv_call_send(mif_job_conn(j, k), mif_job_method[k], p, &j->id[k], err, errlen);
 }
 
-int mif_res_job_start(struct mif_ctl *c, const char *pvd, const char *name,
+int mif_res_job_start(struct mif_ctl *c, struct mif_ctl *c2, const char *pvd, const char *name,
 		      struct mif_res_job **ret, char *err, size_t errlen)
 {
 	struct mif_res_job *j;
@@ -222,10 +230,10 @@ int mif_res_job_start(struct mif_ctl *c, const char *pvd, const char *name,
 	if (!j)
 		return mif_priv_err(err, errlen, -ENOMEM, "out of memory");
 	j->c = c;
+	j->c2 = c2;
 	strcpy(j->name, name);
 	strcpy(j->pvd, pvd ? pvd : "");
-	j->stage = pvd ? MIF_JOB_GET : MIF_JOB_AAAA;
-	for (int k = j->stage; e == 0 && k < MIF_JOB_N; k++)
+	for (int k = pvd ? MIF_JOB_GET : MIF_JOB_AAAA; e == 0 && k < MIF_JOB_N; k++)
 		e = mif_job_send(j, k, err, errlen);
 	if (e < 0) {
 		mif_res_job_free(j);
@@ -235,28 +243,74 @@ int mif_res_job_start(struct mif_ctl *c, const char *pvd, const char *name,
 	return 0;
 }
 
-int mif_res_job_step(struct mif_res_job *j, long long deadline, char *err, size_t errlen)
+/* Reply k, if it has come: 1 in, 0 not yet, a negative errno when its
+ * connection failed (no later reply will come). */
+static int mif_job_recv(struct mif_res_job *j, int k, long long deadline, char *err,
+			size_t errlen)
 {
-	while (j->stage < MIF_JOB_N) {
-		int k = j->stage;
-		int e = mif_priv_call_recv(j->c, mif_job_method[k], j->id[k], deadline, &j->o[k],
-					   j->msg[k], sizeof(j->msg[k]));
+	int e = mif_priv_call_recv(mif_job_conn(j, k), mif_job_method[k], j->id[k], deadline,
+				   &j->o[k], j->msg[k], sizeof(j->msg[k]));
 
-		if (e == -EAGAIN)
-			return 0;
-		/* The connection itself failed: no later reply will come. */
-		if (e == -ECONNRESET || e == -EPROTO || e == -ENOMEM ||
-		    (e == -ETIMEDOUT && deadline >= 0 && clock_mono_ms() >= deadline))
-			return mif_priv_err(err, errlen, e, "%s", j->msg[k]);
-		j->e[k] = e;
-		j->stage++;
-	}
+	if (e == -EAGAIN)
+		return 0;
+	if (e == -ECONNRESET || e == -EPROTO || e == -ENOMEM ||
+	    (e == -ETIMEDOUT && deadline >= 0 && clock_mono_ms() >= deadline))
+		return mif_priv_err(err, errlen, e, "%s", j->msg[k]);
+	j->e[k] = e;
+	j->in[k] = true;
 	return 1;
 }
 
-int mif_res_job_fd(const struct mif_res_job *j)
+int mif_res_job_step(struct mif_res_job *j, long long deadline, char *err, size_t errlen)
 {
-	return mif_ctl_fd(j->c);
+	bool all = true;
+
+	/* Each connection's replies in the order sent: stop at the first one
+	 * missing. */
+	for (int conn = 0; conn < 2; conn++)
+		for (int k = 0; k < MIF_JOB_N; k++) {
+			int r;
+
+			if (!j->sent[k] || j->in[k] || (mif_job_conn(j, k) == j->c) != (conn == 0))
+				continue;
+			r = mif_job_recv(j, k, deadline, err, errlen);
+			if (r < 0)
+				return r;
+			if (r == 0) {
+				all = false;
+				break;
+			}
+		}
+	return all;
+}
+
+unsigned mif_res_job_ready(const struct mif_res_job *j)
+{
+	unsigned f = 0;
+
+	if (j->sent[MIF_JOB_GET] && !j->in[MIF_JOB_GET])
+		return 0;            /* no family can be sorted without the PvD */
+	if (j->in[MIF_JOB_AAAA])
+		f |= MIF_RES_V6;
+	if (j->in[MIF_JOB_A])
+		f |= MIF_RES_V4;
+	return f;
+}
+
+size_t mif_res_job_fds(const struct mif_res_job *j, int fds[2])
+{
+	size_t n = 0;
+
+	for (int k = 0; k < MIF_JOB_N; k++)
+		if (j->sent[k] && !j->in[k]) {
+			int fd = mif_ctl_fd(mif_job_conn(j, k));
+
+			if (n == 0 || fds[0] != fd)
+				fds[n++] = fd;
+			if (n == 2)
+				break;
+		}
+	return n;
 }
 
 void mif_res_job_free(struct mif_res_job *j)
@@ -268,16 +322,16 @@ void mif_res_job_free(struct mif_res_job *j)
 	free(j);
 }
 
-int mif_res_job_done(struct mif_res_job *j, uint16_t port, struct mif_addr *out, size_t cap,
-		     size_t *n, long long deadline, char *err, size_t errlen)
+int mif_res_job_done(struct mif_res_job *j, unsigned fams, uint16_t port, struct mif_addr *out,
+		     size_t cap, size_t *n, long long deadline, char *err, size_t errlen)
 {
 	const char *pvd = j->pvd[0] ? j->pvd : NULL;
 	char first_msg[256] = "";
 	struct mif_res *r;
 	int e = 0;
 
-	if (!n || (cap && !out))
-		return mif_priv_err(err, errlen, -EINVAL, "no place for the answer");
+	if (!n || (cap && !out) || (fams & ~mif_res_job_ready(j)))
+		return mif_priv_err(err, errlen, -EINVAL, "no place for the answer, or no answer");
 	*n = 0;
 	r = calloc(1, sizeof(*r));
 	if (!r)
@@ -290,6 +344,8 @@ int mif_res_job_done(struct mif_res_job *j, uint16_t port, struct mif_addr *out,
 	for (int v6 = 1; e == 0 && v6 >= 0; v6--) {
 		int k = v6 ? MIF_JOB_AAAA : MIF_JOB_A;
 
+		if (!(fams & (v6 ? MIF_RES_V6 : MIF_RES_V4)))
+			continue;
 		e = j->e[k];
 		if (e < 0)
 			mif_priv_err(err, errlen, e, "%s", j->msg[k]);
@@ -326,12 +382,13 @@ int mif_priv_resolve(struct mif_ctl *c, const char *pvd, const char *name, uint1
 	if (!n || !name || !*name || (cap && !out))
 		return mif_priv_err(err, errlen, -EINVAL, "no name, or no place for the answer");
 	*n = 0;
-	e = mif_res_job_start(c, pvd, name, &j, err, errlen);
+	e = mif_res_job_start(c, NULL, pvd, name, &j, err, errlen);
 	if (e < 0 || !j)
 		return e < 0 ? e : -ENOMEM;
 	e = mif_res_job_step(j, deadline, err, errlen);
 	if (e >= 0)
-		e = mif_res_job_done(j, port, out, cap, n, deadline, err, errlen);
+		e = mif_res_job_done(j, MIF_RES_V6 | MIF_RES_V4, port, out, cap, n, deadline, err,
+				     errlen);
 	mif_res_job_free(j);
 	return e;
 }

@@ -143,7 +143,8 @@ struct mif_connect_opts {
 /**
  * mif_connect() across networks (RFC 8305 applied to PvDs): the first
  * PvD's attempts start when its answers are in (AAAA and A asked
- * together); the next PvD's turn comes one attempt delay after that (at
+ * together; A's alone after a 50 ms wait for AAAA's, RFC 8305 section 3);
+ * the next PvD's turn comes one attempt delay after that (at
  * once if every PvD before it has failed): its resolution, over a control
  * connection of its own, then its attempts; and so on. A name is asked of
  * a network only when its turn comes. The first socket to connect wins;

@@ -35,7 +35,7 @@
 
 /* A canned reply: to the first request of `method` whose params (compact
  * JSON) contain `match`. %ID% in reply is the request's id. "CLOSE"
- * closes the connection instead. */
+ * closes the connection instead, "SILENT" never answers. */
 struct rule {
 	const char *method, *match, *reply;
 };
@@ -84,6 +84,8 @@ static int fake_answer(int fd, const char *line)
 		r = &none;
 	if (!strcmp(r->reply, "CLOSE"))
 		return -1;
+	if (!strcmp(r->reply, "SILENT"))
+		return 0;                            /* a request never answered */
 	out = w = malloc(strlen(r->reply) * 6 + 64);     /* "%ID%" -> 20 digits at most */
 	for (const char *s = r->reply; *s; s++) {
 		if (!strncmp(s, "%ID%", 4)) {
@@ -700,6 +702,7 @@ static const struct rule race_rules[] = {
 	{ "route.get", NULL, OK("{}") },
 	{ "dns.resolve", "\"noroute.example\",\"type\":\"A\",\"pvd\":\"b\"",
 	  ANS("b", "NOERROR", RR("A", "127.0.0.4")) },
+	{ "dns.resolve", "\"slow6.example\",\"type\":\"AAAA\"", "SILENT" },
 	{ "dns.resolve", "\"AAAA\",\"pvd\":\"a\"", ANS("a", "NOERROR", "") },
 	{ "dns.resolve", "\"AAAA\",\"pvd\":\"b\"", ANS("b", "NOERROR", "") },
 	{ "dns.resolve", "\"A\",\"pvd\":\"a\"", ANS("a", "NOERROR", RR("A", "127.0.0.2")) },
@@ -785,6 +788,31 @@ static void test_connect_race_blackhole(void **state)
 	close(fill[1]);
 	close(hole);
 	close(good);
+	mif_ctl_close(c);
+}
+
+/* RFC 8305 section 3: A's answer came, AAAA's does not: the IPv4 attempt
+ * starts after the 50 ms Resolution Delay, not when AAAA's answer would
+ * (never). */
+static void test_connect_resolution_delay(void **state)
+{
+	struct mif_ctl *c = start(*state, race_rules);
+	const char *a[] = { "a" };
+	struct mif_connect_opts o = { .pvds = a, .n_pvds = 1, .timeout_ms = 3000 };
+	uint16_t port = 0;
+	int l2 = race_listener(2, &port, false, NULL), fd;
+	struct timespec t0;
+	char err[256];
+	long ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	fd = mif_connect_ex(c, "slow6.example", port, &o, NULL, err, sizeof(err));
+	ms = race_ms(&t0);
+	assert_true(fd >= 0);
+	assert_int_equal(race_peer(fd), 2);
+	assert_true(ms >= 45 && ms < 1000);
+	close(fd);
+	close(l2);
 	mif_ctl_close(c);
 }
 
@@ -1068,6 +1096,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_connect_slow_bind, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_connect_race_blackhole, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_connect_race_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_connect_resolution_delay, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_preload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_events, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_events_refused, setup, teardown),
