@@ -127,6 +127,8 @@ named_ok() { mif_pvds | jq -e --arg w "$W" '.[] | select(.id == $w) | .dns.searc
 	any(.domain == "corp.example" and .rfc6731.servers == ["10.2.0.54"] and
 	    .rfc6731.preference == "high")' >/dev/null; }
 world_wait_for "corp.example named for 10.2.0.54 in wlan0's PvD" 10 named_ok
+world_ctl pvd show "$W" | grep -q "rfc 6731: corp.example -> 10.2.0.54 (preference high)" ||
+	world_fail "mifctl pvd show: no RFC 6731 line: $(world_ctl pvd show "$W")"
 for i in 1 2 3; do
 	got=$(world_exec h dig @127.0.0.153 +short +tries=1 +time=3 x.corp.example A)
 	[ "$got" = 10.2.0.95 ] || world_fail "dig x.corp.example A: '$got', want the named server's 10.2.0.95"
