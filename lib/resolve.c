@@ -205,8 +205,10 @@ static int mif_job_send(struct mif_res_job *j, int k, char *err, size_t errlen)
 	if (k == MIF_JOB_GET)
 		p = json_pack("{s:s}", "id", j->pvd);
 	else
-		p = json_pack("{s:s,s:s}", "name", j->name, "type", k == MIF_JOB_AAAA ? "AAAA" : "A");
-	if (p && k != MIF_JOB_GET && j->pvd[0] && json_object_set_new(p, "pvd", json_string(j->pvd)) < 0) {
+		p = json_pack("{s:s,s:s}", "name", j->name, "type",
+			      k == MIF_JOB_AAAA ? "AAAA" : "A");
+	if (p && k != MIF_JOB_GET && j->pvd[0] &&
+	    json_object_set_new(p, "pvd", json_string(j->pvd)) < 0) {
 		json_decref(p);
 		p = NULL;
 	}
@@ -350,7 +352,8 @@ int mif_res_job_done(struct mif_res_job *j, unsigned fams, uint16_t port, struct
 		if (e < 0)
 			mif_priv_err(err, errlen, e, "%s", j->msg[k]);
 		else
-			e = mif_res_query(j->c, pvd, j->name, v6, r, j->o[k], deadline, err, errlen);
+			e = mif_res_query(j->c, pvd, j->name, v6, r, j->o[k], deadline, err,
+					  errlen);
 		if (e < 0 && !mif_res_fatal(e, pvd) && !r->first_err) {
 			r->first_err = e;
 			/* err is only a string when the caller gave it room. */

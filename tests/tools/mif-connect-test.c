@@ -61,7 +61,8 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "socket", required_argument, NULL, 's' }, { "pvd", required_argument, NULL, 'p' },
-		{ "delay", required_argument, NULL, 'd' }, { "timeout", required_argument, NULL, 't' },
+		{ "delay", required_argument, NULL, 'd' },
+		{ "timeout", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 } };
 	const char *sock = NULL, *pvds[MIF_CONNECT_MAX_PVDS];
 	struct mif_connect_opts o = { .pvds = pvds, .timeout_ms = 10000 };
