@@ -259,9 +259,12 @@ enum msg_view_kind { MSG_VIEW_PREFIX, MSG_VIEW_ROUTE, MSG_VIEW_DNS, MSG_VIEW_DOM
 struct msg_view_item {
 	uint32_t kind;           /* enum msg_view_kind */
 	int32_t ifindex;
-	struct in6_addr addr;    /* prefix, route prefix or server */
+	struct in6_addr addr;    /* prefix, route prefix or server; MSG_VIEW_DOMAIN
+				  * with sel: a server named for it (RFC 6731) */
 	uint8_t plen;
-	uint8_t pad[7];
+	uint8_t sel;             /* MSG_VIEW_DOMAIN: 1 when RFC 6731 named it */
+	int8_t pref;             /* with sel: 1 high, 0 medium, -1 low */
+	uint8_t pad[5];
 	char name[DNAME_MAX_TEXT + 1];   /* MSG_VIEW_DOMAIN */
 };
 
