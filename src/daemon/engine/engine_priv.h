@@ -16,6 +16,7 @@
 #include "daemon/core/msg.h"
 #include "daemon/pvd/pvd_spec.h"
 #include "daemon/ra/engine_rs.h"
+#include "daemon/policy/engine_policy.h"
 
 #define ENGINE_MAX_SPECS 64
 
@@ -123,6 +124,7 @@ struct engine {
 	size_t n_pd_down;
 	struct chan_stats kchan;     /* the kernel side's channel (MSG_CHAN_STATS) */
 	bool kchan_over;             /* the channel to the kernel side is past its high-water mark */
+	struct engine_policy *policy;  /* policy/engine_policy.c; NULL until first used */
 };
 
 /* engine_slaac.c */
