@@ -52,6 +52,15 @@ static bool pd_dest(const struct policy_rule *r, const struct policy_flow *f)
 
 bool policy_rule_matches(const struct policy_rule *r, const struct policy_flow *f)
 {
+	/* Numbers first: they turn most rules away for least. */
+	if (r->proto && f->proto != r->proto)
+		return false;
+	if (r->port_lo && (f->port < r->port_lo || f->port > r->port_hi))
+		return false;
+	if (r->dscp >= 0 && f->dscp != r->dscp)
+		return false;
+	if (r->has_uid && (!f->has_uid || f->uid != r->uid))
+		return false;
 	if (r->exe && (!f->exe || strcmp(r->exe, f->exe) != 0))
 		return false;
 	if (r->cgroup) {
@@ -62,15 +71,7 @@ bool policy_rule_matches(const struct policy_rule *r, const struct policy_flow *
 				    (f->cgroup[l] != '\0' && f->cgroup[l] != '/'))))
 			return false;
 	}
-	if (r->has_uid && (!f->has_uid || f->uid != r->uid))
-		return false;
-	if ((r->n_dst || r->n_domain) && !pd_dest(r, f))
-		return false;
-	if (r->proto && f->proto != r->proto)
-		return false;
-	if (r->port_lo && (f->port < r->port_lo || f->port > r->port_hi))
-		return false;
-	return r->dscp < 0 || f->dscp == r->dscp;
+	return !(r->n_dst || r->n_domain) || pd_dest(r, f);
 }
 
 bool policy_target_matches(const struct policy_set *s, const struct policy_target *t,

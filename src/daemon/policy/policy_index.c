@@ -28,16 +28,26 @@ struct pi_slot {
 	uint32_t start, count;       /* in e[]; count 0: empty slot */
 };
 
+/* A rule of the general list, with its cheap fields at hand: most flows
+ * are turned away here without touching the rule. */
+struct pi_gen {
+	uint32_t rule;
+	uint16_t lo, hi;
+	uint8_t proto;
+	int8_t dscp;
+};
+
 struct policy_index {
 	struct pi_entry *e;
 	size_t n, cap;
 	struct pi_slot *slot;
 	size_t mask;
-	uint32_t *general;
+	struct pi_gen *general;
 	size_t n_general;
 	uint8_t plens[129];          /* prefix lengths dst rules use, longest first */
 	size_t n_plens;
 	uint32_t *scratch;           /* candidates of one decision */
+	uint32_t *merge;             /* its bucket hits, while merged */
 };
 
 static uint64_t pi_hash(enum pi_key k, const void *data, size_t len)
@@ -97,7 +107,8 @@ static int pi_file(struct policy_index *ix, const struct policy_rule *r, uint32_
 	}
 	if (r->port_lo && r->port_lo == r->port_hi)
 		return pi_add(ix, pi_hash(PI_PORT, &r->port_lo, sizeof(r->port_lo)), i);
-	ix->general[ix->n_general++] = i;
+	ix->general[ix->n_general++] = (struct pi_gen){ i, r->port_lo, r->port_hi, r->proto,
+							 (int8_t)r->dscp };
 	return 0;
 }
 
@@ -146,9 +157,10 @@ int policy_index_build(struct policy_set *s)
 
 	if (!ix)
 		return -ENOMEM;
-	ix->general = malloc((s->n_rules + 1) * sizeof(uint32_t));
+	ix->general = malloc((s->n_rules + 1) * sizeof(*ix->general));
 	ix->scratch = malloc((s->n_rules + 1) * sizeof(uint32_t));
-	if (!ix->general || !ix->scratch)
+	ix->merge = malloc((s->n_rules + 1) * sizeof(uint32_t));
+	if (!ix->general || !ix->scratch || !ix->merge)
 		e = -ENOMEM;
 	for (size_t i = 0; e == 0 && i < s->n_rules; i++)
 		e = pi_file(ix, &s->rules[i], (uint32_t)i);
@@ -174,6 +186,7 @@ void policy_index_free(struct policy_index *ix)
 	free(ix->slot);
 	free(ix->general);
 	free(ix->scratch);
+	free(ix->merge);
 	free(ix);
 }
 
@@ -231,33 +244,30 @@ static void pi_domains(const struct policy_index *ix, const char *name, struct p
 		pi_lookup(ix, pi_hash(PI_DOMAIN, d, strlen(d)), o);
 }
 
-static int pi_u32_cmp(const void *a, const void *b)
+/* The few bucket hits o->v[0..hits) put in order (insertion sort) and
+ * merged with the general rules after them (ascending already),
+ * duplicates dropped: no qsort per decision. */
+static size_t pi_merge(struct pi_out *o, size_t hits, size_t ng, uint32_t *tmp)
 {
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	size_t i = 0, j = 0, w = 0;
+	const uint32_t *gen = tmp + hits;
 
-	return x < y ? -1 : x > y;
-}
+	for (size_t a = 1; a < hits; a++) {
+		uint32_t x = o->v[a];
+		size_t b = a;
 
-static void pi_sort_unique(struct pi_out *o)
-{
-	size_t w = 0;
-
-	if (o->n > 16) {
-		qsort(o->v, o->n, sizeof(*o->v), pi_u32_cmp);
-	} else {
-		for (size_t i = 1; i < o->n; i++) {
-			uint32_t x = o->v[i];
-			size_t j = i;
-
-			for (; j > 0 && o->v[j - 1] > x; j--)
-				o->v[j] = o->v[j - 1];
-			o->v[j] = x;
-		}
+		for (; b > 0 && o->v[b - 1] > x; b--)
+			o->v[b] = o->v[b - 1];
+		o->v[b] = x;
 	}
-	for (size_t i = 0; i < o->n; i++)
-		if (!w || o->v[w - 1] != o->v[i])
-			o->v[w++] = o->v[i];
-	o->n = w;
+	memcpy(tmp, o->v, (hits + ng) * sizeof(*tmp));
+	while (i < hits || j < ng) {
+		uint32_t x = j == ng || (i < hits && tmp[i] < gen[j]) ? tmp[i++] : gen[j++];
+
+		if (!w || o->v[w - 1] != x)
+			o->v[w++] = x;
+	}
+	return w;
 }
 
 size_t policy_index_candidates(const struct policy_set *s, const struct policy_flow *f,
@@ -265,6 +275,7 @@ size_t policy_index_candidates(const struct policy_set *s, const struct policy_f
 {
 	const struct policy_index *ix = s->ix;
 	struct pi_out o = { .v = out, .cap = cap };
+	size_t gen;
 
 	if (!ix) {
 		*cut = false;
@@ -282,9 +293,15 @@ size_t policy_index_candidates(const struct policy_set *s, const struct policy_f
 		pi_lookup(ix, pi_hash_dst(&f->dst, ix->plens[i]), &o);
 	if (f->port)
 		pi_lookup(ix, pi_hash(PI_PORT, &f->port, sizeof(f->port)), &o);
-	for (size_t i = 0; i < ix->n_general; i++)
-		pi_push(&o, ix->general[i]);
-	pi_sort_unique(&o);
+	gen = o.n;
+	for (size_t i = 0; i < ix->n_general; i++) {
+		const struct pi_gen *g = &ix->general[i];
+
+		if ((!g->proto || g->proto == f->proto) && (g->dscp < 0 || g->dscp == f->dscp) &&
+		    (!g->lo || (f->port >= g->lo && f->port <= g->hi)))
+			pi_push(&o, g->rule);
+	}
+	o.n = pi_merge(&o, gen, o.n - gen, ix->merge);
 	*cut = o.cut;
 	return o.n;
 }
