@@ -286,6 +286,8 @@ static void test_hard_beats_soft(void **state)
 	assert_int_equal(r.n, 2);
 	assert_string_equal(first(p, &r), "vpn");          /* the user's second choice */
 	assert_int_equal(r.removed_by[1], 0);
+	/* The user's rule still ordered what was left: it decided. */
+	assert_int_equal(r.role[0], POLICY_ROLE_WON);
 	/* And the OS default's Wi-Fi first lost to the user's order. */
 	assert_int_equal(r.n_conflicts, 2);
 	assert_int_equal(r.conflicts[1].why, POLICY_WHY_PRECEDENCE);
@@ -495,6 +497,23 @@ static void test_index_many(void **state)
 	policy_set_free(&s);
 }
 
+static void test_precedence_parse(void **state)
+{
+	uint8_t p[POLICY_N_ACTORS] = { 9, 9, 9 };
+
+	(void)state;
+	assert_int_equal(policy_prec_parse("user, system operator", p), 0);
+	assert_int_equal(p[0], POLICY_USER);
+	assert_int_equal(p[1], POLICY_SYSTEM);
+	assert_int_equal(p[2], POLICY_OPERATOR);
+	assert_int_equal(policy_prec_parse("system < operator < user", p), 0);
+	assert_int_equal(p[2], POLICY_USER);
+	assert_int_equal(policy_prec_parse("system operator", p), -EINVAL);
+	assert_int_equal(policy_prec_parse("system user user", p), -EINVAL);
+	assert_int_equal(policy_prec_parse("system operator user admin", p), -EINVAL);
+	assert_int_equal(p[2], POLICY_USER);          /* untouched on failure */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -510,6 +529,7 @@ int main(void)
 		cmocka_unit_test(test_selectors),
 		cmocka_unit_test(test_targets),
 		cmocka_unit_test(test_index_many),
+		cmocka_unit_test(test_precedence_parse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

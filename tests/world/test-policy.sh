@@ -123,6 +123,7 @@ out=$(explain --dst www.video.example --proto tcp --port 443)
 printf '%s' "$out" | world_jq --arg c "$CELL" --arg w "$WIFI" '
 	([.permitted[].pvd] | index($c)) == null and .permitted[0].pvd == $w and
 	any(.excluded[]; .pvd == $c and (.by | test("^operator rule no-video-on-cellular"))) and
+	any(.matched[]; .rule == "video" and (.role | test("excluded by a constraint"))) and
 	any(.conflicts[]; (.loser | test("^user rule video")) and
 	    (.winner | test("^operator rule no-video-on-cellular")) and .pvd == $c)' >/dev/null
 world_log "ok - video: $(printf '%s' "$out" | order); conflict: $(printf '%s' "$out" | jq -r '.conflicts[0].why')"

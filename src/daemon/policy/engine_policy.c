@@ -19,6 +19,7 @@
 #include "daemon/engine/engine_priv.h"
 #include "daemon/policy/engine_policy.h"
 #include "daemon/policy/policy_json.h"
+#include "daemon/policy/policy_priv.h"
 #include "proto/ctlmsg.h"
 
 struct engine_policy {
@@ -294,6 +295,7 @@ static int ep_flow(json_t *params, struct policy_flow *f, char *err, size_t errl
 {
 	const char *dst = json_string_value(json_object_get(params, "dst"));
 	const char *proto = json_string_value(json_object_get(params, "proto"));
+	char name[256];
 	json_t *v;
 
 	memset(f, 0, sizeof(*f));
@@ -306,10 +308,15 @@ static int ep_flow(json_t *params, struct policy_flow *f, char *err, size_t errl
 		f->has_uid = true;
 		f->uid = (uint32_t)json_integer_value(v);
 	}
-	if (dst && addr_parse(dst, &f->dst) > 0)
+	if (!dst)
+		return snprintf(err, errlen, "dst: required: an address or a domain name"), -EINVAL;
+	if (addr_parse(dst, &f->dst) > 0)
 		f->has_dst = true;
-	else
+	else if (policy_name_norm(dst, name, sizeof(name)) == 0)
 		f->name = dst;
+	else
+		return snprintf(err, errlen, "dst: \"%.80s\" is neither an address nor a domain name",
+				dst), -EINVAL;
 	if (proto && strcmp(proto, "tcp") && strcmp(proto, "udp"))
 		return snprintf(err, errlen, "proto: tcp or udp"), -EINVAL;
 	f->proto = proto ? (proto[0] == 't' ? 6 : 17) : 0;
@@ -332,7 +339,7 @@ void engine_policy_ctl(struct engine *e, uint32_t token, unsigned method, json_t
 	static struct policy_result r;
 	struct engine_policy *ep = ep_get(e);
 	struct policy_flow f;
-	char err[160];
+	char err[200];
 	size_t n;
 
 	if (!ep) {

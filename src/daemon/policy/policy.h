@@ -145,6 +145,7 @@ enum policy_role {
 	POLICY_ROLE_PREFERENCE,      /* its actor's preference, outranked */
 	POLICY_ROLE_SHADOWED,        /* a more specific rule of its actor spoke first */
 	POLICY_ROLE_DROPPED,         /* a hard constraint a stronger one contradicted */
+	POLICY_ROLE_OVERRULED,       /* its actor's preference, its choice excluded */
 };
 
 enum policy_why {

@@ -359,6 +359,10 @@ static void pd_explain(struct pd *d, int32_t narrower)
 		if (d->score[l][fav] >= PD_NONE)
 			continue;    /* it only avoids: nothing it asked for was refused */
 		if (!d->ok[fav]) {
+			if (d->s->rules[d->soft[l]].n_t[POLICY_REQUIRED] +
+			    d->s->rules[d->soft[l]].n_t[POLICY_PROHIBITED] == 0 &&
+			    d->soft[l] != o->decided_by)
+				pd_role(d, (uint32_t)d->soft[l], POLICY_ROLE_OVERRULED);
 			pd_conflict(d, (uint32_t)d->soft[l], (uint32_t)o->removed_by[fav],
 				    (int32_t)fav, POLICY_WHY_HARD_VS_SOFT);
 		} else if (o->n && fav != o->order[0] &&

@@ -16,7 +16,8 @@
 
 static const char *const pj_roles[] = { "applied", "won", "preference (outranked)",
 					"shadowed (a more specific rule of its actor spoke)",
-					"dropped (contradicts a stronger constraint)" };
+					"dropped (contradicts a stronger constraint)",
+					"preference (its choice excluded by a constraint)" };
 
 /* "user rule browser (/etc/mif/policy.d/50-user.conf:12)" */
 static json_t *pj_ref(const struct policy_set *s, uint32_t i)
