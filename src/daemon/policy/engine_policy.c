@@ -8,6 +8,7 @@
  * policy.reload.
  */
 #include <errno.h>
+#include <net/if.h>
 #include <net/if_arp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,21 @@
 #include "daemon/policy/policy_json.h"
 #include "daemon/policy/policy_priv.h"
 #include "proto/ctlmsg.h"
+
+/* A PvD's facts (type, metered, cost, bandwidth) as the set in force gave
+ * them for its interface: matching interface globs costs about 0.5 us a
+ * PvD, and every sync asks for every PvD. */
+#define EP_FACTS 1024
+
+struct ep_fact {
+	uint64_t handle, gen;
+	char ifname[IFNAMSIZ];
+	uint16_t ltype;
+	uint8_t type;
+	bool metered;
+	int32_t cost;
+	uint32_t bw;
+};
 
 struct engine_policy {
 	struct policy_set set;       /* in force */
@@ -41,6 +57,8 @@ struct engine_policy {
 	struct policy_pvd pv[POLICY_MAX_PVDS];
 	uint64_t pv_handle[POLICY_MAX_PVDS];
 	char pv_if[POLICY_MAX_PVDS][IFNAMSIZ];
+	uint64_t gen;                /* of the set in force, from 1 */
+	struct ep_fact facts[EP_FACTS];   /* by handle % EP_FACTS */
 };
 
 static struct engine_policy *ep_get(struct engine *e)
@@ -59,6 +77,7 @@ static struct engine_policy *ep_get(struct engine *e)
 		log_err("policy: the built-in default does not load: %s", err);
 	ep->errors = json_array();
 	ep->texts = json_array();
+	ep->gen = 1;
 	e->policy = ep;
 	return ep;
 }
@@ -87,6 +106,31 @@ static int ep_ifindex(const struct pvd *p)
 	return p->bound_ifindex ? p->bound_ifindex : p->key_ifindex;
 }
 
+static void ep_facts(struct engine_policy *ep, const struct pvd *p, const struct view_link *l,
+		     struct policy_pvd *x)
+{
+	struct ep_fact *f = &ep->facts[p->handle % EP_FACTS];
+	uint16_t ltype = l ? l->link.type : 0;
+
+	if (f->handle != p->handle || f->gen != ep->gen || f->ltype != ltype ||
+	    strcmp(f->ifname, x->ifname) != 0) {
+		policy_pvd_attrs(&ep->set, p->id, x->ifname, x);
+		/* No section names it: a link without a link layer (tun, PPP)
+		 * is a VPN, anything else wired (route_class_of's rule). */
+		if (!x->type)
+			x->type = ltype == ARPHRD_NONE || ltype == ARPHRD_PPP ? POLICY_VPN :
+				  POLICY_WIRED;
+		*f = (struct ep_fact){ .handle = p->handle, .gen = ep->gen, .ltype = ltype,
+				       .type = x->type, .metered = x->metered, .cost = x->cost,
+				       .bw = x->bw_kbps };
+		snprintf(f->ifname, sizeof(f->ifname), "%s", x->ifname);
+	}
+	x->type = f->type;
+	x->metered = f->metered;
+	x->cost = f->cost;
+	x->bw_kbps = f->bw;
+}
+
 /* Every PvD of the store as a decision sees it, in handle (age) order. */
 static size_t ep_pvds(struct engine *e, struct engine_policy *ep)
 {
@@ -105,12 +149,7 @@ static size_t ep_pvds(struct engine *e, struct engine_policy *ep)
 		x->id = p->id;
 		x->ifname = ep->pv_if[n];
 		x->trusted = pvd_trusted(p);
-		policy_pvd_attrs(&ep->set, p->id, x->ifname, x);
-		/* No section names it: a link without a link layer (tun, PPP)
-		 * is a VPN, anything else wired (route_class_of's rule). */
-		if (!x->type)
-			x->type = l && (l->link.type == ARPHRD_NONE || l->link.type == ARPHRD_PPP) ?
-				  POLICY_VPN : POLICY_WIRED;
+		ep_facts(ep, p, l, x);
 		if (c && c->q.n_window >= QUALITY_MIN_SAMPLES) {
 			x->quality_known = true;
 			x->rtt_ms = c->q.srtt_us / 1000;
@@ -241,6 +280,7 @@ static int ep_load(struct engine_policy *ep, const uint8_t prec[3])
 	}
 	policy_set_free(&ep->set);
 	ep->set = next;
+	ep->gen++;
 	ep->loads++;
 	ep->loaded_ns = log_now_ns();
 	log_info("policy: %zu file(s), %zu rule(s) from %s%s", ep->set.n_files, ep->set.n_rules,
