@@ -98,6 +98,7 @@ struct policy_file {
 };
 
 struct policy_index;
+struct policy_block;
 
 /* A compiled policy: what the engine keeps and replaces whole. */
 struct policy_set {
@@ -106,12 +107,15 @@ struct policy_set {
 	struct policy_rule *rules;
 	size_t n_rules, cap_rules;
 	struct policy_network *nets;
-	size_t n_nets;
+	size_t n_nets, cap_nets;
 	struct policy_attr *attrs;
-	size_t n_attrs;
+	size_t n_attrs, cap_attrs;
 	uint8_t prec[POLICY_N_ACTORS];   /* actors, lowest precedence first */
 	bool builtin;                /* the built-in system default is in */
 	struct policy_index *ix;     /* built by policy_set_finish */
+	/* Every string and list of the rules, networks and facts, carved from
+	 * blocks freed with the set (a bad file's share stays until then). */
+	struct policy_block *arena;
 };
 
 /* A flow: what is known of it (NULL, has_* false, 0 or -1: unknown). */

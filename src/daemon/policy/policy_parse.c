@@ -116,14 +116,13 @@ static int pp_targets(struct pp *x, const char *v, struct policy_target **list, 
 		return pp_fail(x, "%s: no target", "value");
 	if (many || *n + k > POLICY_MAX_LIST)
 		return pp_fail(x, "more than %s targets for one key", "16");
-	nl = realloc(*list, (*n + k) * sizeof(**list));
-	if (!nl)
+	if (policy_grow(x->s, (void **)list, *n, k, sizeof(**list)) < 0)
 		return pp_fail(x, "%s", "out of memory");
-	*list = nl;
+	nl = *list;
 	for (size_t i = 0; i < k; i++) {
 		const char *why;
 
-		if (policy_target_parse(tok[i], &nl[*n], &why) < 0) {
+		if (policy_target_parse(x->s, tok[i], &nl[*n], &why) < 0) {
 			char m[POLICY_ERR_MAX];
 
 			snprintf(m, sizeof(m), "\"%.80s\": %s", tok[i], why);
@@ -151,10 +150,9 @@ static int pp_rule_dst(struct pp *x, struct policy_rule *r, const char *v)
 
 	if (!k || many || r->n_dst + k > POLICY_MAX_LIST)
 		return pp_fail(x, "dst: from 1 to %s prefixes", "16");
-	nd = realloc(r->dst, (r->n_dst + k) * sizeof(*nd));
-	if (!nd)
+	if (policy_grow(x->s, (void **)&r->dst, r->n_dst, k, sizeof(*nd)) < 0)
 		return pp_fail(x, "%s", "out of memory");
-	r->dst = nd;
+	nd = r->dst;
 	for (size_t i = 0; i < k; i++) {
 		struct policy_prefix *p = &nd[r->n_dst];
 		int fam = addr_prefix_parse(tok[i], &p->a, &p->plen);
@@ -181,16 +179,15 @@ static int pp_rule_domain(struct pp *x, struct policy_rule *r, const char *v)
 
 	if (!k || many || r->n_domain + k > POLICY_MAX_LIST)
 		return pp_fail(x, "domain: from 1 to %s names", "16");
-	nd = realloc(r->domain, (r->n_domain + k) * sizeof(*nd));
-	if (!nd)
+	if (policy_grow(x->s, (void **)&r->domain, r->n_domain, k, sizeof(*nd)) < 0)
 		return pp_fail(x, "%s", "out of memory");
-	r->domain = nd;
+	nd = r->domain;
 	for (size_t i = 0; i < k; i++) {
 		char d[256];
 
 		if (policy_name_norm(tok[i], d, sizeof(d)) < 0)
 			return pp_fail(x, "domain: \"%.80s\" is not a domain name", tok[i]);
-		if (!(nd[r->n_domain] = strdup(d)))
+		if (!(nd[r->n_domain] = policy_strdup(x->s, d)))
 			return pp_fail(x, "%s", "out of memory");
 		r->n_domain++;
 	}
@@ -219,7 +216,7 @@ static int pp_str(struct pp *x, char **dst, const char *key, const char *v, bool
 		return pp_fail(x, "%s given twice", key);
 	if (path && (v[0] != '/' || strlen(v) > 4095))
 		return pp_fail(x, "%s: an absolute path", key);
-	*dst = strdup(v);
+	*dst = policy_strdup(x->s, v);
 	return *dst ? 1 : pp_fail(x, "%s", "out of memory");
 }
 
@@ -329,22 +326,6 @@ static int pp_end_section(struct pp *x)
 	return x->msg[0] ? 0 : 1;
 }
 
-static bool pp_grow(void **arr, size_t n, size_t *cap, size_t size)
-{
-	size_t nc;
-	void *na;
-
-	if (n < *cap)
-		return true;
-	nc = *cap ? *cap * 2 : 16;
-	na = realloc(*arr, nc * size);
-	if (!na)
-		return false;
-	*arr = na;
-	*cap = nc;
-	return true;
-}
-
 static int pp_new_rule(struct pp *x, const char *name)
 {
 	struct policy_set *s = x->s;
@@ -352,15 +333,22 @@ static int pp_new_rule(struct pp *x, const char *name)
 
 	if (s->n_rules == POLICY_MAX_RULES)
 		return pp_fail(x, "more than %s rules in all", "65536");
-	if (!pp_grow((void **)&s->rules, s->n_rules, &s->cap_rules, sizeof(*r)))
-		return pp_fail(x, "%s", "out of memory");
+	if (s->n_rules == s->cap_rules) {
+		size_t nc = s->cap_rules ? s->cap_rules * 2 : 16;
+		struct policy_rule *nr = realloc(s->rules, nc * sizeof(*nr));
+
+		if (!nr)
+			return pp_fail(x, "%s", "out of memory");
+		s->rules = nr;
+		s->cap_rules = nc;
+	}
 	r = &s->rules[s->n_rules];
 	memset(r, 0, sizeof(*r));
 	r->dscp = -1;
 	r->file = x->file;
 	r->line = x->line;
 	r->actor = (uint8_t)x->actor;
-	if (!(r->name = strdup(name)))
+	if (!(r->name = policy_strdup(s, name)))
 		return pp_fail(x, "%s", "out of memory");
 	s->n_rules++;
 	s->files[x->file].n_rules++;
@@ -379,14 +367,18 @@ static int pp_new_net(struct pp *x, const char *name)
 	for (size_t i = 0; i < s->n_nets; i++)
 		if (!strcmp(s->nets[i].name, name))
 			return pp_fail(x, "network \"%.80s\" defined twice", name);
-	n = realloc(s->nets, (s->n_nets + 1) * sizeof(*n));
-	if (!n)
-		return pp_fail(x, "%s", "out of memory");
-	s->nets = n;
-	n = &n[s->n_nets];
+	/* Networks and facts are few: their lists live in the arena too. */
+	if (s->n_nets == s->cap_nets) {
+		size_t more = s->cap_nets ? s->cap_nets : 8;
+
+		if (policy_grow(s, (void **)&s->nets, s->n_nets, more, sizeof(*n)) < 0)
+			return pp_fail(x, "%s", "out of memory");
+		s->cap_nets += more;
+	}
+	n = &s->nets[s->n_nets];
 	memset(n, 0, sizeof(*n));
 	n->file = x->file;
-	if (!(n->name = strdup(name)))
+	if (!(n->name = policy_strdup(s, name)))
 		return pp_fail(x, "%s", "out of memory");
 	s->n_nets++;
 	x->sect = PP_NETWORK;
@@ -402,17 +394,21 @@ static int pp_new_attr(struct pp *x, const char *what, const char *arg)
 		return pp_fail(x, "[%s] sections state facts: only system and operator files", what);
 	if (!*arg || strlen(arg) > 255)
 		return pp_fail(x, "[%s] needs an argument", what);
-	a = realloc(s->attrs, (s->n_attrs + 1) * sizeof(*a));
-	if (!a)
-		return pp_fail(x, "%s", "out of memory");
-	s->attrs = a;
-	a = &a[s->n_attrs];
+	if (s->n_attrs == s->cap_attrs) {
+		size_t more = s->cap_attrs ? s->cap_attrs : 8;
+
+		if (policy_grow(s, (void **)&s->attrs, s->n_attrs, more, sizeof(*a)) < 0)
+			return pp_fail(x, "%s", "out of memory");
+		s->cap_attrs += more;
+	}
+	a = &s->attrs[s->n_attrs];
 	memset(a, 0, sizeof(*a));
 	a->metered = -1;
 	a->cost = -1;
 	a->actor = (uint8_t)x->actor;
 	a->file = x->file;
-	if (!(*what == 'p' ? (a->pvd = strdup(arg)) : (a->ifglob = strdup(arg))))
+	if (!(*what == 'p' ? (a->pvd = policy_strdup(s, arg)) :
+	      (a->ifglob = policy_strdup(s, arg))))
 		return pp_fail(x, "%s", "out of memory");
 	s->n_attrs++;
 	x->sect = PP_ATTR;

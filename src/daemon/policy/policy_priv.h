@@ -10,11 +10,18 @@ bool policy_yes(const char *v, int8_t *out);
 bool policy_u32(const char *v, uint32_t max, uint32_t *out);
 /* 1 to max characters, none a space, control, '+' or ','. */
 bool policy_name_ok(const char *v, size_t max);
-/* "type:wifi+metered" into t (its strings allocated); *why on error. */
-int policy_target_parse(const char *text, struct policy_target *t, const char **why);
-void policy_target_free(struct policy_target *t);
+/* "type:wifi+metered" into t (its strings from s's arena); *why on error. */
+int policy_target_parse(struct policy_set *s, const char *text, struct policy_target *t,
+			const char **why);
 
 /* policy_set.c */
+/* n zeroed bytes (aligned for any type), or a copy of str, from the set's
+ * arena; NULL when out of memory. */
+void *policy_alloc(struct policy_set *s, size_t n);
+char *policy_strdup(struct policy_set *s, const char *str);
+/* *list (n items of size) grown by k items: a new slot, the old one
+ * left in the arena (a key given again). 0 or -ENOMEM. */
+int policy_grow(struct policy_set *s, void **list, size_t n, size_t k, size_t size);
 /* A domain name in lower case without its final dot. 0 or -EINVAL. */
 int policy_name_norm(const char *in, char *out, size_t len);
 /* Free what came after the first rules, nets and attrs (a bad file). */

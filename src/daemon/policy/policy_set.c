@@ -113,38 +113,66 @@ void policy_set_init(struct policy_set *s)
 		s->prec[a] = (uint8_t)a;
 }
 
-static void policy_rule_free(struct policy_rule *r)
+/* Arena blocks: a list the set owns, each block's header then its bytes. */
+#define POLICY_BLOCK (64u << 10)
+
+struct policy_block {
+	struct policy_block *next;
+	size_t used, cap;
+	_Alignas(16) unsigned char data[];
+};
+
+void *policy_alloc(struct policy_set *s, size_t n)
 {
-	free(r->name);
-	free(r->exe);
-	free(r->cgroup);
-	free(r->dst);
-	for (size_t i = 0; i < r->n_domain; i++)
-		free(r->domain[i]);
-	free(r->domain);
-	for (unsigned k = 0; k < POLICY_N_KINDS; k++) {
-		for (size_t i = 0; i < r->n_t[k]; i++)
-			policy_target_free(&r->t[k][i]);
-		free(r->t[k]);
+	struct policy_block *b = s->arena;
+	void *p;
+
+	n = (n + 15) & ~(size_t)15;
+	if (!b || b->cap - b->used < n) {
+		size_t cap = n > POLICY_BLOCK ? n : POLICY_BLOCK;
+
+		b = malloc(sizeof(*b) + cap);
+		if (!b)
+			return NULL;
+		b->used = 0;
+		b->cap = cap;
+		b->next = s->arena;
+		s->arena = b;
 	}
+	p = b->data + b->used;
+	b->used += n;
+	memset(p, 0, n);
+	return p;
+}
+
+char *policy_strdup(struct policy_set *s, const char *str)
+{
+	size_t l = strlen(str) + 1;
+	char *p = policy_alloc(s, l);
+
+	if (p)
+		memcpy(p, str, l);
+	return p;
+}
+
+int policy_grow(struct policy_set *s, void **list, size_t n, size_t k, size_t size)
+{
+	void *p = policy_alloc(s, (n + k) * size);
+
+	if (!p)
+		return -ENOMEM;
+	if (n)
+		memcpy(p, *list, n * size);
+	*list = p;
+	return 0;
 }
 
 void policy_set_truncate(struct policy_set *s, size_t rules, size_t nets, size_t attrs)
 {
-	while (s->n_rules > rules)
-		policy_rule_free(&s->rules[--s->n_rules]);
-	while (s->n_nets > nets) {
-		struct policy_network *n = &s->nets[--s->n_nets];
-
-		for (size_t i = 0; i < n->n_member; i++)
-			policy_target_free(&n->member[i]);
-		free(n->member);
-		free(n->name);
-	}
-	while (s->n_attrs > attrs) {
-		free(s->attrs[--s->n_attrs].pvd);
-		free(s->attrs[s->n_attrs].ifglob);
-	}
+	/* What they point to stays in the arena until the set is freed. */
+	s->n_rules = rules;
+	s->n_nets = nets;
+	s->n_attrs = attrs;
 }
 
 void policy_set_free(struct policy_set *s)
@@ -152,10 +180,13 @@ void policy_set_free(struct policy_set *s)
 	uint8_t prec[POLICY_N_ACTORS];
 
 	memcpy(prec, s->prec, sizeof(prec));
-	policy_set_truncate(s, 0, 0, 0);
+	while (s->arena) {
+		struct policy_block *b = s->arena;
+
+		s->arena = b->next;
+		free(b);
+	}
 	free(s->rules);
-	free(s->nets);
-	free(s->attrs);
 	policy_index_free(s->ix);
 	policy_set_init(s);
 	memcpy(s->prec, prec, sizeof(prec));

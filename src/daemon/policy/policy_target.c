@@ -52,19 +52,19 @@ bool policy_name_ok(const char *v, size_t max)
 }
 
 /* One condition of a target: "type:wifi", "metered", "cost<=2"... */
-static const char *pp_cond(struct policy_target *t, char *c)
+static const char *pp_cond(struct policy_set *s, struct policy_target *t, char *c)
 {
 	uint32_t n;
 
 	if (!strncmp(c, "pvd:", 4)) {
 		if (t->pvd || !policy_name_ok(c + 4, 255))
 			return "pvd: needs one PvD id";
-		return (t->pvd = strdup(c + 4)) ? NULL : "out of memory";
+		return (t->pvd = policy_strdup(s, c + 4)) ? NULL : "out of memory";
 	}
 	if (!strncmp(c, "net:", 4)) {
 		if (t->network || !policy_name_ok(c + 4, 63))
 			return "net: needs one destination network name";
-		return (t->network = strdup(c + 4)) ? NULL : "out of memory";
+		return (t->network = policy_strdup(s, c + 4)) ? NULL : "out of memory";
 	}
 	if (!strncmp(c, "type:", 5)) {
 		int ty = policy_type_parse(c + 5);
@@ -110,7 +110,8 @@ static const char *pp_cond(struct policy_target *t, char *c)
 	       "untrusted, cost<=N, bandwidth>=KBITS, rtt<=MS, loss<=PCT)";
 }
 
-int policy_target_parse(const char *text, struct policy_target *t, const char **why)
+int policy_target_parse(struct policy_set *s, const char *text, struct policy_target *t,
+			const char **why)
 {
 	char buf[256], *save = NULL, *c;
 
@@ -124,31 +125,19 @@ int policy_target_parse(const char *text, struct policy_target *t, const char **
 	}
 	snprintf(buf, sizeof(buf), "%s", text);
 	for (c = strtok_r(buf, "+", &save); c; c = strtok_r(NULL, "+", &save)) {
-		*why = pp_cond(t, c);
-		if (*why) {
-			policy_target_free(t);
+		*why = pp_cond(s, t, c);
+		if (*why)
 			return -EINVAL;
-		}
 	}
 	if (t->network && (t->pvd || t->type || t->metered >= 0 || t->trusted >= 0 ||
 			   t->max_cost >= 0 || t->min_bw_kbps || t->max_rtt_ms ||
 			   t->max_loss_pm != UINT32_MAX)) {
 		*why = "net:NAME stands alone";
-		policy_target_free(t);
 		return -EINVAL;
 	}
-	if (!(t->text = strdup(text))) {
+	if (!(t->text = policy_strdup(s, text))) {
 		*why = "out of memory";
-		policy_target_free(t);
 		return -ENOMEM;
 	}
 	return 0;
-}
-
-void policy_target_free(struct policy_target *t)
-{
-	free(t->text);
-	free(t->pvd);
-	free(t->network);
-	t->text = t->pvd = t->network = NULL;
 }
