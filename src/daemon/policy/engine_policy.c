@@ -47,6 +47,7 @@ struct engine_policy {
 	uint64_t loads, rejected, loaded_ns;
 	uint32_t next_seq;
 	uint32_t wait_seq, wait_token;   /* a reload waiting for its files */
+	uint64_t wait_ns;            /* since when: a lost answer frees it after 10 s */
 	bool waiting;
 	/* The decision for any flow, for the routing plan (engine_policy_route). */
 	size_t n;
@@ -393,7 +394,7 @@ void engine_policy_ctl(struct engine *e, uint32_t token, unsigned method, json_t
 	if (method == CTL_POLICY_RELOAD) {
 		uint32_t seq = ++ep->next_seq ? ep->next_seq : ++ep->next_seq;
 
-		if (ep->waiting) {
+		if (ep->waiting && log_now_ns() - ep->wait_ns < 10000000000ull) {
 			engine_net_result(e, token, -EBUSY, NULL, "a reload is already under way");
 			return;
 		}
@@ -402,6 +403,7 @@ void engine_policy_ctl(struct engine *e, uint32_t token, unsigned method, json_t
 			return;
 		}
 		ep->waiting = true;
+		ep->wait_ns = log_now_ns();
 		ep->wait_seq = seq;
 		ep->wait_token = token;
 		return;
