@@ -51,7 +51,9 @@ static void ctl_usage(FILE *f)
 		"  metrics [--listen ADDR:PORT]  counters in the Prometheus text format; with\n"
 		"                       --listen, served over HTTP on a loopback address\n"
 		"  portal               the networks behind a captive portal, and where to\n"
-		"                       log in\n\n"
+		"                       log in\n"
+		"  mobility             the mobile node's bindings: HoA, BID, CoA, PvD, state,\n"
+		"                       RTT, loss, last heartbeat, and why the uplink is used\n\n"
 		"Options:\n"
 		"  -s, --socket PATH    control socket (default $MIF_SOCKET or %s)\n"
 		"  -j, --json           print JSON instead of tables\n"
@@ -126,7 +128,8 @@ static int ctl_dispatch(struct ctl *c, int argc, char **argv)
 		{ "route", ctl_route }, { "dns", ctl_dns }, { "resolve", ctl_resolve },
 		{ "run", ctl_run }, { "portal", ctl_portal },
 		{ "resolvconf", ctl_resolvconf }, { "metrics", ctl_metrics },
-		{ "top", ctl_top }, { "stats", ctl_stats }, { "policy", ctl_policy },
+		{ "top", ctl_top }, { "stats", ctl_stats },
+		{ "mobility", ctl_mobility }, { "policy", ctl_policy },
 	};
 
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)

@@ -24,6 +24,7 @@ static const struct {
 	[CTL_DNS_LIST] = { "dns.list", false },
 	[CTL_DNS_RESOLVE] = { "dns.resolve", false },
 	[CTL_DNS_FLUSH] = { "dns.flush", true },
+	[CTL_MOBILITY] = { "mobility", false },
 	[CTL_POLICY_EXPLAIN] = { "policy.explain", false },
 	[CTL_POLICY_SHOW] = { "policy.show", false },
 	[CTL_POLICY_RELOAD] = { "policy.reload", true },
@@ -102,6 +103,7 @@ static const struct ctlmsg_schema {
 		       { "pvd", CTLMSG_STRING, CTLMSG_PVD_MSG } } },
 	[CTL_DNS_FLUSH] = { .unknown = "dns.flush takes \"pvd\" only",
 		.p = { { "pvd", CTLMSG_STRING, CTLMSG_PVD_MSG } } },
+	[CTL_MOBILITY] = { .unknown = "mobility takes no parameters" },
 	[CTL_POLICY_EXPLAIN] = {
 		.unknown = "policy.explain takes \"exe\", \"uid\", \"cgroup\", \"dst\", \"proto\", "
 			   "\"port\" and \"dscp\" only",

@@ -55,6 +55,7 @@ enum msg_type {
 	MSG_LOG_LEVEL,           /* uint32_t enum log_level: set by a client */
 	MSG_RA_SEND,             /* struct msg_ra_send: an RA of ours on a downstream link */
 	MSG_LEASE_SAVE = 140,    /* struct msg_lease + payload: keep it (len 0: forget) */
+	MSG_MOB_PATHS,           /* struct msg_mob_paths (mobility/mob_msg.h): care-of paths */
 	MSG_POLICY_RELOAD = 148, /* uint32_t: read the policy files again (policy/) */
 
 	/* privileged parent -> engine */
@@ -63,6 +64,7 @@ enum msg_type {
 	MSG_PROC_INFO,           /* struct msg_proc_info: the parent, for status */
 	MSG_LEASE = 170,         /* struct msg_lease + payload: a record read at start */
 	MSG_SECRET,              /* struct msg_secret: the RFC 7217 secret */
+	MSG_BIND_STATS = 180,    /* struct msg_bind_stats: sockets bound, for status */
 	MSG_POLICY_FILE = 165,   /* struct msg_pvd_file + chan_part + a policy file's text */
 	MSG_POLICY_FILES_END,    /* struct msg_policy_files_end: that was every policy file */
 
@@ -189,6 +191,19 @@ struct msg_bind_begin {
 
 struct msg_resolv {
 	char search[1024];       /* "search a b\n" or "" */
+};
+
+/* What the bind socket (bind/bindsock.c) did since mifd started, and per
+ * PvD (by handle) the sockets it bound: the MSG_BIND_STATS_PVDS PvDs most
+ * recently bound to, most recent first. */
+#define MSG_BIND_STATS_PVDS 64
+struct msg_bind_stats {
+	uint64_t requests, bound, refused;
+	uint32_t n;
+	uint32_t pad_;
+	struct {
+		uint64_t handle, bound;
+	} pvd[MSG_BIND_STATS_PVDS];
 };
 
 struct msg_proc_info {

@@ -159,6 +159,10 @@ struct pvd {
 	 * form, and read by the routing plan (a PvD not valid is not the
 	 * default while another is). */
 	uint8_t conn;
+	/* Times the routing default (either family) moved away from this
+	 * PvD because it failed its checks or lost its route
+	 * (engine_route_moves.c); not part of the published form. */
+	uint64_t failovers;
 
 	/* The structural digest (pvd_digest.h) of the form last published;
 	 * published is false until the PvD was first announced. */
