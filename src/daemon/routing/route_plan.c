@@ -969,8 +969,8 @@ static int rp_default(const struct pvd_store *s, const struct view *v, const str
 		return 0;
 	out->default_pvd[fam] = best.p->handle;
 	if (best.policy)
-		snprintf(out->why[fam], sizeof(out->why[fam]), "%.200s on %s: %.240s%s%s", best.p->id,
-			 best.ifname, best.reason, best.p->conn ? "; connectivity " : "",
+		snprintf(out->why[fam], sizeof(out->why[fam]), "%.240s: %.240s%s%s", best.p->id,
+			 best.reason, best.p->conn ? "; connectivity " : "",
 			 best.p->conn ? conn_state_name((enum conn_state)best.p->conn) : "");
 	else if (best.rank >= 0 && best.rank <= ROUTE_VPN)
 		snprintf(out->why[fam], sizeof(out->why[fam]), "%.320s: %s interface %s "
