@@ -33,6 +33,9 @@ static void ctl_usage(FILE *f)
 		"  link dhcp4 on|off IFACE  run or stop the DHCPv4 client on IFACE (root only)\n"
 		"  route get DEST [--pvd ID] [--from ADDR]  the PvD, table, next hop and source\n"
 		"                       a packet to DEST would use, and why\n"
+		"  policy explain [--exe PATH] [--uid N] [--cgroup PATH] --dst ADDR|NAME\n"
+		"         [--proto tcp|udp] [--port N] [--dscp N]  which PvDs a flow may use, and why\n"
+		"  policy show | reload     the policy files loaded, their errors; read them again\n"
 		"  dns                  every PvD's DNS servers (state, RTT), domains and cache,\n"
 		"                       and the stub resolver's counters\n"
 		"  dns which NAME [--pvd ID]  whose servers would answer NAME, and why\n"
@@ -126,7 +129,7 @@ static int ctl_dispatch(struct ctl *c, int argc, char **argv)
 		{ "run", ctl_run }, { "portal", ctl_portal },
 		{ "resolvconf", ctl_resolvconf }, { "metrics", ctl_metrics },
 		{ "top", ctl_top }, { "stats", ctl_stats },
-		{ "mobility", ctl_mobility },
+		{ "mobility", ctl_mobility }, { "policy", ctl_policy },
 	};
 
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)

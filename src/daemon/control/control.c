@@ -546,6 +546,9 @@ static void control_dispatch(struct client *cl, struct ctl_request *r)
 	case CTL_LINK_SET:
 	case CTL_ROUTE_GET:
 	case CTL_DNS_WHICH:
+	case CTL_POLICY_EXPLAIN:
+	case CTL_POLICY_SHOW:
+	case CTL_POLICY_RELOAD:
 		control_call(cl, r, CW_PASS);
 		return;
 	case CTL__METHOD_MAX:

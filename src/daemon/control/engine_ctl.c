@@ -186,6 +186,11 @@ void engine_ctl_call(struct engine *e, uint32_t token, unsigned method, uid_t ui
 	case CTL_DNS_LIST:
 		engine_net_result(e, token, 0, engine_dns_list(e), NULL);
 		return;
+	case CTL_POLICY_EXPLAIN:
+	case CTL_POLICY_SHOW:
+	case CTL_POLICY_RELOAD:
+		engine_policy_ctl(e, token, m, params);
+		return;
 	default:
 		break;
 	}

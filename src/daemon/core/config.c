@@ -8,12 +8,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "daemon/policy/policy.h"
+
 void config_defaults(struct mifd_config *c)
 {
 	memset(c, 0, sizeof(*c));
 	snprintf(c->socket, sizeof(c->socket), "%s", MIF_DEFAULT_SOCKET);
 	c->log_level = LOG_LVL_INFO;
 	snprintf(c->pvd_dir, sizeof(c->pvd_dir), "%s", MIF_SYSCONFDIR "/mif/pvd.d");
+	snprintf(c->policy_dir, sizeof(c->policy_dir), "%s", MIF_SYSCONFDIR "/mif/policy.d");
+	c->policy_prec[0] = POLICY_SYSTEM;
+	c->policy_prec[1] = POLICY_OPERATOR;
+	c->policy_prec[2] = POLICY_USER;
 	snprintf(c->state_dir, sizeof(c->state_dir), "%s", "/var/lib/mif");
 	route_cfg_defaults(&c->routing);
 	stub_config_defaults(&c->dns);
@@ -132,6 +138,23 @@ static int config_set_pvd_dir(struct mifd_config *c, const char *name, const cha
 			      char *err, size_t errlen)
 {
 	return config_path(name, value, c->pvd_dir, sizeof(c->pvd_dir), err, errlen);
+}
+
+static int config_set_policy_dir(struct mifd_config *c, const char *name, const char *value,
+				 char *err, size_t errlen)
+{
+	return config_path(name, value, c->policy_dir, sizeof(c->policy_dir), err, errlen);
+}
+
+/* "system operator user": lowest precedence first (doc/policy.md). */
+static int config_set_policy_prec(struct mifd_config *c, const char *name, const char *value,
+				  char *err, size_t errlen)
+{
+	if (policy_prec_parse(value, c->policy_prec) == 0)
+		return 0;
+	snprintf(err, errlen, "%s: each of system, operator and user once, lowest precedence "
+		 "first (\"%.60s\")", name, value);
+	return -EINVAL;
 }
 
 static int config_set_state_dir(struct mifd_config *c, const char *name, const char *value,
@@ -415,6 +438,8 @@ static const struct config_key {
 	{ "mifd", "interfaces", config_set_interfaces },
 	{ "mifd", "dhcp4", config_set_dhcp4 },
 	{ "mifd", "pvd_dir", config_set_pvd_dir },
+	{ "mifd", "policy_dir", config_set_policy_dir },
+	{ "mifd", "policy_precedence", config_set_policy_prec },
 	{ "mifd", "state_dir", config_set_state_dir },
 	{ "mifd", "dhcp6_pd_downstream", config_set_pd_down },
 	{ "mifd", "dhcp4_release", config_set_dhcp4_release },

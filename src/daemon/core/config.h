@@ -7,6 +7,7 @@
 #include <net/if.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "common/log.h"
 #include "daemon/kern/kern.h"
@@ -25,6 +26,8 @@ struct mifd_config {
 	enum log_level log_level;
 	bool foreground;
 	char pvd_dir[256];       /* static PvD files */
+	char policy_dir[256];    /* policy files (policy/, doc/policy.md) */
+	uint8_t policy_prec[3];  /* enum policy_actor, lowest precedence first */
 	char state_dir[256];     /* leases and the address secret (dhcp/lease_store.h) */
 	char dhcp4[KERN_MAX_IFACES][IFNAMSIZ];   /* interfaces running DHCPv4 */
 	size_t n_dhcp4;

@@ -56,6 +56,7 @@ enum msg_type {
 	MSG_RA_SEND,             /* struct msg_ra_send: an RA of ours on a downstream link */
 	MSG_LEASE_SAVE = 140,    /* struct msg_lease + payload: keep it (len 0: forget) */
 	MSG_MOB_PATHS,           /* struct msg_mob_paths (mobility/mob_msg.h): care-of paths */
+	MSG_POLICY_RELOAD = 148, /* uint32_t: read the policy files again (policy/) */
 
 	/* privileged parent -> engine */
 	MSG_PVD_FILE = 150,      /* struct msg_pvd_file + chan_part + file text */
@@ -64,6 +65,8 @@ enum msg_type {
 	MSG_LEASE = 170,         /* struct msg_lease + payload: a record read at start */
 	MSG_SECRET,              /* struct msg_secret: the RFC 7217 secret */
 	MSG_BIND_STATS = 180,    /* struct msg_bind_stats: sockets bound, for status */
+	MSG_POLICY_FILE = 165,   /* struct msg_pvd_file + chan_part + a policy file's text */
+	MSG_POLICY_FILES_END,    /* struct msg_policy_files_end: that was every policy file */
 
 	/* engine -> network-facing process (control/netview.c) */
 	MSG_VIEW_BEGIN = 200,    /* struct msg_view_begin: a new view follows */
@@ -231,6 +234,13 @@ struct msg_pvd_files_end {
 	uint32_t n;              /* files sent */
 	int32_t error;           /* 0, or -errno when the directory was unreadable */
 	char dir[256];
+};
+
+/* The policy files were all sent (policy/policy_files.c). */
+struct msg_policy_files_end {
+	struct msg_pvd_files_end files;
+	uint8_t prec[4];         /* enum policy_actor, lowest precedence first; [3] 0 */
+	uint32_t seq;            /* of the MSG_POLICY_RELOAD answered, 0 at start or SIGHUP */
 };
 
 /*

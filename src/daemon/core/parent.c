@@ -31,6 +31,7 @@
 #include "daemon/kern/kern.h"
 #include "daemon/dhcp/lease_store.h"
 #include "daemon/pvd/static_files.h"
+#include "daemon/policy/policy_files.h"
 #include "daemon/dhcp/lease_parent.h"
 #include "daemon/mobility/kern_mob.h"
 
@@ -48,7 +49,7 @@ struct parent {
 	int ctl_fd, stub_fds[2];     /* kept to give a restarted net process */
 	int pass_fd;                 /* sends the engine a new net channel */
 	pid_t engine_pid, net_pid;
-	struct event *sigs[3], *respawn, *grace;
+	struct event *sigs[4], *respawn, *grace;
 	bool stopping, engine_failed;
 	unsigned respawns_quick;
 	uint64_t last_respawn_ns, net_restarts;
@@ -74,6 +75,16 @@ static void parent_other_msg(void *ctx, const struct ipc_msg *m)
 	if (m->hdr.type == MSG_MOB_PATHS) {
 		if (p->mob)
 			kern_mob_paths(p->mob, m);
+		return;
+	}
+	if (m->hdr.type == MSG_POLICY_RELOAD) {
+		uint32_t seq;
+
+		if (ipc_expect(m, sizeof(seq)) == 0) {
+			memcpy(&seq, m->data, sizeof(seq));
+			policy_files_send(kern_chan(p->kern), p->cfg->policy_dir,
+					  p->cfg->policy_prec, seq);
+		}
 		return;
 	}
 	if (bind_table_msg(&p->table, m) < 0)
@@ -194,6 +205,12 @@ static void parent_signal_cb(evutil_socket_t sig, short what, void *arg)
 	if (sig == SIGCHLD) {
 		while ((pid = waitpid(-1, &st, WNOHANG)) > 0)
 			parent_child_gone(p, pid, st);
+		return;
+	}
+	if (sig == SIGHUP) {
+		/* Read the policy files again (doc/policy.md); nothing else. */
+		log_info("SIGHUP: reading the policy files of %s again", p->cfg->policy_dir);
+		policy_files_send(kern_chan(p->kern), p->cfg->policy_dir, p->cfg->policy_prec, 0);
 		return;
 	}
 	if (p->stopping)
@@ -323,7 +340,7 @@ static int parent_start(struct parent *p)
 	const struct mifd_config *cfg = p->cfg;
 	struct kern_config kc = { .n_ifaces = cfg->n_ifaces, .routing = cfg->routing.enabled,
 				  .privacy = (int)cfg->address_privacy };
-	static const int sigs[] = { SIGINT, SIGTERM, SIGCHLD };
+	static const int sigs[] = { SIGINT, SIGTERM, SIGCHLD, SIGHUP };
 	int kfd = -1, r;
 
 	for (size_t i = 0; i < cfg->n_ifaces; i++)
@@ -344,6 +361,7 @@ static int parent_start(struct parent *p)
 			       "CAP_NET_ADMIN): %s", strerror(-r)), r;
 	kern_set_other_cb(p->kern, parent_other_msg, p);
 	static_files_send(kern_chan(p->kern), cfg->pvd_dir);
+	policy_files_send(kern_chan(p->kern), cfg->policy_dir, cfg->policy_prec, 0);
 	/* Before the kernel's dump reaches the engine: leases are there when
 	 * the first DHCP client starts. */
 	lease_parent_start(kern_chan(p->kern), cfg->state_dir, p->secret);
@@ -355,7 +373,7 @@ static int parent_start(struct parent *p)
 			       r == -EADDRINUSE ? "another mifd is running there" :
 			       strerror(-r)), r;
 	bindsock_set_stats_cb(p->bind, parent_bind_stats, p);
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < 4; i++) {
 		p->sigs[i] = evsignal_new(p->base, sigs[i], parent_signal_cb, p);
 		if (!p->sigs[i] || event_add(p->sigs[i], NULL) < 0)
 			return -ENOMEM;
@@ -410,7 +428,7 @@ int parent_run(const struct mifd_config *cfg)
 	}
 	p.stopping = true;
 	parent_reap(&p);
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 4; i++)
 		if (p.sigs[i])
 			event_free(p.sigs[i]);
 	if (p.respawn)

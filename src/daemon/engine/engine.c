@@ -314,6 +314,12 @@ static void engine_dispatch(struct engine *e, const struct ipc_msg *m)
 	case MSG_PVD_FILES_END:
 		engine_static_end(e, m);
 		break;
+	case MSG_POLICY_FILE:
+		engine_policy_msg(e, m);
+		break;
+	case MSG_POLICY_FILES_END:
+		engine_policy_end(e, m);
+		break;
 	case MSG_PROC_INFO:
 		if (ipc_expect(m, sizeof(e->parent)) < 0 ||
 		    !memchr(m->data + offsetof(struct msg_proc_info, caps), '\0',
@@ -448,6 +454,7 @@ void engine_free(struct engine *e)
 	engine_dhcp_stop_all(e, false);
 	engine_lease_free(e);
 	engine_conn_free(e);
+	engine_policy_free(e);
 	engine_net_free(e);
 	chan_free(e->ch);
 	if (e->timer)

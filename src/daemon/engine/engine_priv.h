@@ -17,6 +17,7 @@
 #include "daemon/pvd/pvd_spec.h"
 #include "daemon/ra/engine_rs.h"
 #include "daemon/mobility/engine_mob.h"
+#include "daemon/policy/engine_policy.h"
 
 #define ENGINE_MAX_SPECS 64
 
@@ -126,6 +127,7 @@ struct engine {
 	struct chan_stats kchan;     /* the kernel side's channel (MSG_CHAN_STATS) */
 	bool kchan_over;             /* the channel to the kernel side is past its high-water mark */
 	struct engine_mob mob;       /* the mobile node's care-of paths (mobility/) */
+	struct engine_policy *policy;  /* policy/engine_policy.c; NULL until first used */
 };
 
 /* engine_slaac.c */

@@ -634,6 +634,7 @@ void engine_route_sync(struct engine *e)
 
 	if (!e->rt.ready || !e->rt.cfg.enabled)
 		return;
+	engine_policy_route(e);
 	if (route_plan_build(&e->store, &e->view, &e->rt.cfg, &e->rt.tables, &e->rt.desired) < 0) {
 		log_err("routing: out of memory building the plan; keeping what is installed");
 		return;

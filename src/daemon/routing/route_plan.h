@@ -62,6 +62,11 @@ struct route_cfg {
 	uint8_t proto;
 	char order[16][IFNAMSIZ];    /* preferred interfaces first (overrides classes) */
 	size_t n_order;
+	/* The policy's order for any flow (policy/, engine_policy.c): p's
+	 * rank, lower first, or -1 when p may not be the default; *why says
+	 * which rule. NULL: the built-in interface classes (route_class_of). */
+	int (*policy_rank)(void *ctx, const struct pvd *p, const char **why);
+	void *policy_ctx;
 };
 
 /* Which PvD owns which table; slots stay with a PvD while it lives. */
