@@ -128,6 +128,14 @@ static void ctl_policy_show_print(json_t *r)
 			printf(" %s", json_string_value(m));
 		printf("\n");
 	}
+	json_array_foreach(json_object_get(r, "destinations"), i, v)
+		printf("  destination %s -> %s%s (%s)\n", ctl_str(v, "prefix"),
+		       json_is_string(json_object_get(v, "pvd")) ? ctl_str(v, "pvd") : "unreachable",
+		       json_is_true(json_object_get(v, "strict")) ? ", strict" : "", ctl_str(v, "rule"));
+	if (json_integer_value(json_object_get(r, "destinations_not_enforced")))
+		printf("  %lld destination prefix(es) beyond the first %d not enforced\n",
+		       (long long)json_integer_value(json_object_get(r, "destinations_not_enforced")),
+		       24);
 	json_array_foreach(json_object_get(r, "errors"), i, v)
 		printf("error: %s\n", json_string_value(v));
 	if (json_array_size(json_object_get(r, "errors")))

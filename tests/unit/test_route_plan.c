@@ -696,6 +696,52 @@ static void test_pvd_mtu(void **state)
 	assert_int_equal(find_default(&w->p, AF_INET6, ta)->mtu, 0);
 }
 
+/* The policy's destinations (route_dest.c): longest prefix first, two
+ * priorities each; a lookup in the decided PvD's table for unbound
+ * sockets only, then unreachable when the decision was strict; a decision
+ * with no PvD is unreachable at once. */
+static void test_policy_dests(void **state)
+{
+	struct world *w = *state;
+	struct pvd *a = net(w, 2, "eth0", "fe80::a", "2001:db8:a::", "192.168.10.1", "192.168.10.0");
+	struct pvd *b = net(w, 3, "wlan0", "fe80::b", "2001:db8:b::", NULL, NULL);
+	struct route_dest d[3] = {
+		{ .prefix = test_addr("10.20.0.0"), .plen = 96 + 16, .handle = b->handle, .strict = true },
+		{ .prefix = test_addr("10.0.0.0"), .plen = 96 + 8, .handle = a->handle },
+		{ .prefix = test_addr("2001:db8:99::"), .plen = 48, .handle = 0 },
+	};
+	const struct nl_rule *r;
+	uint32_t tb;
+
+	w->c.dests = d;
+	w->c.n_dests = 3;
+	assert_int_equal(route_plan_build(&w->s, &w->v, &w->c, &w->t, &w->p), 0);
+	tb = route_table_of(&w->t, &w->c, b->handle, false);
+	assert_true(tb != 0);
+	r = find_rule(&w->p, AF_INET, 10251);
+	assert_non_null(r);
+	assert_int_equal(r->table, tb);
+	assert_int_equal(r->dst_len, 16);
+	assert_true(r->has_fwmark && r->fwmark == 0 && r->fwmask == ROUTE_MARK_FLAG);
+	r = find_rule(&w->p, AF_INET, 10252);
+	assert_non_null(r);
+	assert_int_equal(r->action, FR_ACT_UNREACHABLE);
+	assert_int_equal(r->dst_len, 16);
+	/* Not strict: no unreachable after the lookup. */
+	r = find_rule(&w->p, AF_INET, 10253);
+	assert_non_null(r);
+	assert_int_equal(r->table, route_table_of(&w->t, &w->c, a->handle, false));
+	assert_null(find_rule(&w->p, AF_INET, 10254));
+	/* No PvD permitted: unreachable, no lookup. */
+	assert_null(find_rule(&w->p, AF_INET6, 10255));
+	r = find_rule(&w->p, AF_INET6, 10256);
+	assert_non_null(r);
+	assert_int_equal(r->action, FR_ACT_UNREACHABLE);
+	assert_int_equal(r->dst_len, 48);
+	w->c.dests = NULL;
+	w->c.n_dests = 0;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -713,6 +759,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_spec_rules_stable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_table_budget, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pvd_mtu, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_policy_dests, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -59,6 +59,10 @@ struct engine_policy {
 	uint64_t pv_handle[POLICY_MAX_PVDS];
 	char pv_if[POLICY_MAX_PVDS][IFNAMSIZ];
 	uint64_t gen;                /* of the set in force, from 1 */
+	/* The destinations the kernel enforces (ep_dests, route_dest.c). */
+	struct route_dest dests[ROUTE_MAX_DESTS];
+	char dest_rule[ROUTE_MAX_DESTS][96];
+	size_t n_dests, n_dests_wanted;
 	struct ep_fact facts[EP_FACTS];   /* by handle % EP_FACTS */
 };
 
@@ -190,6 +194,69 @@ static int ep_route_rank(void *ctx, const struct pvd *p, const char **why)
 	return -1;
 }
 
+/* A rule the kernel can enforce for every program: a destination and no
+ * selector a routing rule cannot see (program, user, cgroup, port...). */
+static bool ep_dest_rule(const struct policy_rule *r)
+{
+	return r->n_dst && !r->exe && !r->cgroup && !r->has_uid && !r->proto &&
+	       !r->port_lo && !r->port_hi && r->dscp < 0;
+}
+
+static int ep_dest_cmp(const void *a, const void *b)
+{
+	const struct route_dest *x = a, *y = b;
+
+	return x->plen != y->plen ? (int)y->plen - (int)x->plen :
+	       memcmp(&x->prefix, &y->prefix, sizeof(x->prefix));
+}
+
+/* The policy's destination prefixes, each with the decision for traffic
+ * to it from any program (route_dest.c turns them into rules). The first
+ * ROUTE_MAX_DESTS distinct prefixes, longest first; the others are counted
+ * and shown (policy show), not enforced. */
+static void ep_dests(struct engine_policy *ep, size_t n, struct policy_result *r)
+{
+	ep->n_dests = ep->n_dests_wanted = 0;
+	for (size_t i = 0; i < ep->set.n_rules; i++) {
+		const struct policy_rule *pr = &ep->set.rules[i];
+
+		for (size_t j = 0; ep_dest_rule(pr) && j < pr->n_dst; j++) {
+			struct policy_flow f = { .has_dst = true, .dst = pr->dst[j].a, .dscp = -1 };
+			struct route_dest *d = &ep->dests[ep->n_dests];
+			bool dup = false;
+
+			for (size_t k = 0; k < ep->n_dests && !dup; k++)
+				dup = ep->dests[k].plen == pr->dst[j].plen &&
+				      IN6_ARE_ADDR_EQUAL(&ep->dests[k].prefix, &pr->dst[j].a);
+			if (dup)
+				continue;
+			ep->n_dests_wanted++;
+			if (ep->n_dests == ROUTE_MAX_DESTS)
+				continue;
+			policy_decide(&ep->set, &f, ep->pv, n, r);
+			d->prefix = pr->dst[j].a;
+			d->plen = pr->dst[j].plen;
+			d->handle = r->n ? ep->pv_handle[r->order[0]] : 0;
+			d->strict = r->n < n;
+			snprintf(ep->dest_rule[ep->n_dests], sizeof(ep->dest_rule[0]), "%s rule %s",
+				 policy_actor_name(pr->actor), pr->name);
+			ep->n_dests++;
+		}
+	}
+	/* Longest first; the names follow their prefixes. */
+	for (size_t a = 1; a < ep->n_dests; a++)
+		for (size_t b = a; b > 0 && ep_dest_cmp(&ep->dests[b - 1], &ep->dests[b]) > 0; b--) {
+			struct route_dest t = ep->dests[b];
+			char name[96];
+
+			ep->dests[b] = ep->dests[b - 1];
+			ep->dests[b - 1] = t;
+			memcpy(name, ep->dest_rule[b], sizeof(name));
+			memcpy(ep->dest_rule[b], ep->dest_rule[b - 1], sizeof(name));
+			memcpy(ep->dest_rule[b - 1], name, sizeof(name));
+		}
+}
+
 void engine_policy_route(struct engine *e)
 {
 	static struct policy_result r;
@@ -200,6 +267,9 @@ void engine_policy_route(struct engine *e)
 	if (!ep)
 		return;
 	n = ep_pvds(e, ep);
+	ep_dests(ep, n, &r);
+	e->rt.cfg.dests = ep->dests;
+	e->rt.cfg.n_dests = ep->n_dests;
 	policy_decide(&ep->set, &any, ep->pv, n, &r);
 	ep->n = r.n;
 	for (size_t i = 0; i < r.n; i++) {
@@ -289,7 +359,28 @@ static int ep_load(struct engine_policy *ep, const uint8_t prec[3])
 	return 0;
 }
 
-static json_t *ep_show(struct engine_policy *ep)
+/* What the kernel enforces now: [{"prefix", "pvd", "strict", "rule"}]. */
+static json_t *ep_dests_json(const struct engine *e, const struct engine_policy *ep)
+{
+	json_t *a = json_array();
+	char buf[INET6_ADDRSTRLEN], pfx[INET6_ADDRSTRLEN + 8];
+
+	for (size_t i = 0; i < ep->n_dests; i++) {
+		const struct route_dest *d = &ep->dests[i];
+		const struct pvd *p = d->handle ? pvd_find_handle(&e->store, d->handle) : NULL;
+		const char *id = p ? p->id : NULL;
+
+		addr_ntop(&d->prefix, buf, sizeof(buf));
+		snprintf(pfx, sizeof(pfx), "%s/%u", buf,
+			 IN6_IS_ADDR_V4MAPPED(&d->prefix) ? d->plen - 96u : d->plen);
+		json_array_append_new(a, json_pack("{s:s, s:s?, s:b, s:s}", "prefix", pfx,
+						   "pvd", id, "strict", d->strict,
+						   "rule", ep->dest_rule[i]));
+	}
+	return a;
+}
+
+static json_t *ep_show(const struct engine *e, struct engine_policy *ep)
 {
 	json_t *o = policy_set_json(&ep->set);
 
@@ -297,6 +388,9 @@ static json_t *ep_show(struct engine_policy *ep)
 	json_object_set(o, "errors", ep->errors);
 	json_object_set_new(o, "loads", json_integer((json_int_t)ep->loads));
 	json_object_set_new(o, "rejected", json_integer((json_int_t)ep->rejected));
+	json_object_set_new(o, "destinations", ep_dests_json(e, ep));
+	json_object_set_new(o, "destinations_not_enforced",
+			    json_integer((json_int_t)(ep->n_dests_wanted - ep->n_dests)));
 	return o;
 }
 
@@ -326,7 +420,7 @@ void engine_policy_end(struct engine *e, const struct ipc_msg *m)
 		snprintf(msg, sizeof(msg), "the policy was not changed: %s",
 			 json_array_size(ep->errors) ?
 			 json_string_value(json_array_get(ep->errors, 0)) : "");
-		engine_net_result(e, ep->wait_token, r, r == 0 ? ep_show(ep) : NULL, msg);
+		engine_net_result(e, ep->wait_token, r, r == 0 ? ep_show(e, ep) : NULL, msg);
 	}
 	if (r == 0)
 		engine_sync(e);
@@ -388,7 +482,7 @@ void engine_policy_ctl(struct engine *e, uint32_t token, unsigned method, json_t
 		return;
 	}
 	if (method == CTL_POLICY_SHOW) {
-		engine_net_result(e, token, 0, ep_show(ep), NULL);
+		engine_net_result(e, token, 0, ep_show(e, ep), NULL);
 		return;
 	}
 	if (method == CTL_POLICY_RELOAD) {

@@ -1074,6 +1074,8 @@ int route_plan_build(const struct pvd_store *s, const struct view *v, const stru
 	if (r == 0)
 		r = rp_rule_unreachable(out, c, AF_INET6);
 	if (r == 0)
+		r = route_plan_dests(out, c, t);
+	if (r == 0)
 		r = rp_rule_specific(out, c, AF_INET, 300, RT_TABLE_MAIN, false);
 	if (r == 0)
 		r = rp_rule_specific(out, c, AF_INET6, 300, RT_TABLE_MAIN, false);
