@@ -246,8 +246,9 @@ void stub_deliver(struct stub_tx *tx, const uint8_t *resp, size_t len, struct st
 void stub_send_udp(struct stub *s, const struct sockaddr_storage *to, socklen_t tolen,
 		   const uint8_t *msg, size_t len);
 void stub_send_tcp(struct stub *s, uint64_t conn_id, const uint8_t *msg, size_t len);
-/* Fit an answer to a UDP client's size: TC and no records if too big. */
-size_t stub_fit_udp(uint8_t *msg, size_t len, size_t limit);
+/* Fit an answer to a UDP client's size: TC and no records if too big,
+ * with an OPT (the client's DO) iff opt: the client sent one. */
+size_t stub_fit_udp(uint8_t *msg, size_t len, size_t limit, bool opt, bool do_bit);
 
 /* stub_ctl.c */
 void stub_ctl_deliver(struct stub_tx *tx, const uint8_t *resp, size_t len, struct stub_pvd *p,

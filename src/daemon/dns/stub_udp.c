@@ -30,9 +30,14 @@ struct stub_udp_bufs {
 static int su_error(const uint8_t *msg, size_t len, uint16_t rcode, const struct dns_opt *o,
 		    uint8_t *out, size_t cap)
 {
-	if (o)
-		return dns_build_error_opt(out, cap, msg, len, rcode, STUB_EDNS_SIZE, o->do_bit);
-	return dns_build_error(out, cap, msg, len, (uint8_t)rcode);
+	int n = o ? dns_build_error_opt(out, cap, msg, len, rcode, STUB_EDNS_SIZE, o->do_bit) :
+		    dns_build_error(out, cap, msg, len, (uint8_t)rcode);
+
+	/* RA: the stub is a recursive forwarder (stub_tx_finish), for the
+	 * one opcode it implements. */
+	if (n > 0 && rcode != DNS_RCODE_NOTIMP)
+		dns_hdr_set_ra(out, true);
+	return n;
 }
 
 /* The full choice for q, with its text name filled in (it always fits:
