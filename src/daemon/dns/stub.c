@@ -41,6 +41,14 @@ const char *stub_tls_name(int mode)
 	       "opportunistic" : "off";
 }
 
+int stub_tls_parse(const char *name)
+{
+	for (int m = STUB_TLS_OFF; m <= STUB_TLS_STRICT; m++)
+		if (strcmp(name, stub_tls_name(m)) == 0)
+			return m;
+	return -EINVAL;
+}
+
 int stub_parse_listen(const char *text, struct sockaddr_storage *out)
 {
 	char host[INET6_ADDRSTRLEN + 1];
@@ -191,6 +199,7 @@ static void stub_pvd_free(struct stub *s, struct stub_pvd *p)
 	log_info("dns: PvD %s gone: dropping its %zu cached answers", p->plan.id, st->entries);
 	stub_tx_pvd_gone(s, p->plan.handle);
 	stub_dot_pvd_gone(s, p->plan.handle);
+	stub_ddr_free(p);
 	LIST_REMOVE(p, e);
 	s->n_pvds--;
 	dns_cache_free(p->cache);
@@ -218,9 +227,12 @@ void stub_sync(void *ctx)
 			stub_pvd_update(p, &plan[i]);
 		else
 			p = stub_pvd_new(s, &plan[i]);
-		if (p)
+		if (p) {
 			p->seen = true;
-		else
+			p->n_dnr_tls = p->plan.n_tls;
+			p->tls_mode = stub_tls_mode_of(s, p);
+			stub_ddr_sync(s, p);
+		} else
 			log_err("dns: out of memory for PvD %s", plan[i].id);
 	}
 	for (p = LIST_FIRST(&s->pvds); p; p = np) {

@@ -288,6 +288,8 @@ void stub_pvd_json(struct stub *s, uint64_t handle, json_t *o)
 	st = dns_cache_stats(p->cache);
 	json_object_set_new(o, "server_state", a);
 	json_object_set_new(o, "tls", stub_dot_json(s, p));
+	json_object_set_new(o, "tls_mode", json_string(stub_tls_name(p->tls_mode)));
+	json_object_set_new(o, "ddr", stub_ddr_json(p));
 	json_object_set_new(o, "mark", json_integer(p->plan.mark));
 	json_object_set_new(o, "queries", json_integer((json_int_t)p->queries));
 	json_object_set_new(o, "cache", json_pack("{s:I,s:I,s:I,s:I,s:I}",

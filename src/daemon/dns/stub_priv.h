@@ -46,6 +46,9 @@ struct stub_pvd {
 	struct dns_cache *cache;
 	uint64_t queries, answers;
 	bool seen;                     /* in the latest plan */
+	int tls_mode;                  /* enum stub_tls for this PvD (stub_tls_mode_of) */
+	size_t n_dnr_tls;              /* plan.tls[0..n) from DNR, then DDR's (stub_ddr.c) */
+	struct stub_ddr *ddr;          /* DDR discovery, NULL when not wanted */
 };
 
 enum stub_client { STUB_CL_UDP, STUB_CL_TCP, STUB_CL_CTL };
@@ -223,6 +226,24 @@ void stub_tx_finish(struct stub_tx *tx, uint8_t *resp, size_t len, struct stub_p
  * PvD was dealt with (a query out, failed closed, or fell back). */
 bool stub_tx_tls(struct stub_tx *tx, struct stub_pvd *p);
 void stub_tx_dot_failed(struct stub_att *a, const char *why);
+
+/* stub_tx_tls.c: the RFC 8310 profile of p (a tls_pvd entry, else global). */
+int stub_tls_mode_of(struct stub *s, const struct stub_pvd *p);
+
+/* stub_ddr.c: Discovery of Designated Resolvers (RFC 9462) for a PvD that
+ * announced no encrypted resolver. stub_ddr_sync after every plan change
+ * (starts, restarts or stops discovery, and appends the designated
+ * resolvers that passed verification to p->plan.tls); stub_dot.c reports
+ * each verification connection's end with stub_ddr_verified. */
+struct stub_ddr;
+void stub_ddr_sync(struct stub *s, struct stub_pvd *p);
+void stub_ddr_free(struct stub_pvd *p);
+void stub_ddr_verified(struct stub *s, uint64_t handle, const struct dns_plan_tls *t, bool ok,
+		       bool verified, const char *why);
+json_t *stub_ddr_json(const struct stub_pvd *p);
+/* stub_dot.c: connect to t (no query) to check its certificate. */
+int stub_dot_probe(struct stub *s, struct stub_pvd *p, const struct dns_plan_tls *t);
+const char *stub_tls_source_name(uint8_t source);
 
 /* stub_udp.c, stub_tcp.c, stub_net.c */
 int stub_handle_query(struct stub *s, const uint8_t *msg, size_t len, bool tcp, uint8_t *out,
