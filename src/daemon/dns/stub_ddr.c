@@ -41,7 +41,7 @@
 
 #define DDR_WAIT_MS 2000        /* one try */
 #define DDR_TRIES 3             /* per server */
-#define DDR_MIN_TTL_S 60
+#define DDR_MIN_TTL_S 10
 #define DDR_MAX_TTL_S 86400
 #define DDR_RETRY_S 300         /* after no answer, NODATA or a failed check */
 #define DDR_MAX_RES (DNS_PLAN_MAX_SERVERS)
@@ -74,6 +74,10 @@ struct stub_ddr {
 	uint64_t next_ns;              /* when discovery runs again */
 	size_t n_res;
 	struct ddr_res res[DDR_MAX_RES];
+	/* In use: the designated resolvers of the last discovery whose
+	 * checks are all done, kept while the next one runs. */
+	size_t n_active;
+	struct dns_plan_tls active[DNS_PLAN_MAX_TLS];
 	uint64_t queries, answers;
 };
 
@@ -111,16 +115,28 @@ static void ddr_arm(struct stub_ddr *g, uint64_t ms)
 	evtimer_add(g->timer, &tv);
 }
 
-/* p->plan.tls: DNR's entries, then, when every server's designation
- * passed, the designated resolvers (section 4.1). */
-static void ddr_apply(struct stub *s, struct stub_pvd *p)
+/* p->plan.tls: DNR's entries, then the designated resolvers in use. */
+static void ddr_apply(struct stub_pvd *p)
 {
 	struct stub_ddr *g = p->ddr;
-	bool all = g && g->n_servers && !g->asking;
 
 	p->plan.n_tls = p->n_dnr_tls;
-	if (!g || p->n_dnr_tls)
+	for (size_t i = 0; g && !p->n_dnr_tls && i < g->n_active; i++)
+		p->plan.tls[p->plan.n_tls++] = g->active[i];
+}
+
+/* Once no check is under way: the designated resolvers that passed
+ * become the ones in use, if every server's designation passed (section
+ * 4.1), else none. */
+static void ddr_settle(struct stub_ddr *g, struct stub_pvd *p)
+{
+	bool all = g->n_servers > 0;
+
+	if (g->asking)
 		return;
+	for (size_t i = 0; i < g->n_res; i++)
+		if (g->res[i].st == DDR_VERIFYING)
+			return;
 	for (size_t k = 0; all && k < g->n_servers; k++) {
 		bool ok = false;
 
@@ -129,10 +145,19 @@ static void ddr_apply(struct stub *s, struct stub_pvd *p)
 							g->res[i].st == DDR_OPPORTUNISTIC);
 		all = ok;
 	}
-	for (size_t i = 0; all && i < g->n_res && p->plan.n_tls < DNS_PLAN_MAX_TLS; i++)
-		if (g->res[i].st == DDR_VERIFIED || g->res[i].st == DDR_OPPORTUNISTIC)
-			p->plan.tls[p->plan.n_tls++] = g->res[i].t;
-	(void)s;
+	g->n_active = 0;
+	for (size_t i = 0; all && i < g->n_res && g->n_active < DNS_PLAN_MAX_TLS; i++) {
+		const struct dns_plan_tls *t = &g->res[i].t;
+		bool dup = false;
+
+		/* Two servers designating one resolver: one entry. */
+		for (size_t j = 0; j < g->n_active; j++)
+			dup |= !memcmp(&g->active[j].up.addr, &t->up.addr, 16) &&
+			       g->active[j].port == t->port && !strcmp(g->active[j].adn, t->adn);
+		if (!dup && (g->res[i].st == DDR_VERIFIED || g->res[i].st == DDR_OPPORTUNISTIC))
+			g->active[g->n_active++] = *t;
+	}
+	ddr_apply(p);
 }
 
 /* Discovery is over (every server asked): verify what was designated. */
@@ -150,12 +175,12 @@ static void ddr_verify_all(struct stub_ddr *g, struct stub_pvd *p)
 			snprintf(r->why, sizeof(r->why), "cannot connect: %s", strerror(-e));
 		}
 	}
-	ddr_apply(g->s, p);
 	g->next_ns = stub_now_ns() + (uint64_t)g->ttl * 1000000000ull;
+	ddr_settle(g, p);
 	ddr_arm(g, (uint64_t)g->ttl * 1000);
 }
 
-/* Keep r (designated by server k) unless it is there already. */
+/* Keep r, designated by server k, if it is a DoT resolver with an address. */
 static void ddr_add(struct stub_ddr *g, struct stub_pvd *p, size_t k,
 		    const struct svcb_resolver *r)
 {
@@ -275,6 +300,13 @@ static void ddr_ask(struct stub_ddr *g)
 		return;
 	g->asking = true;
 	ddr_close_socket(g);
+	/* Never from another network's address (RFC 8801 3.4.4): wait for
+	 * the PvD's own, like any query (stub_tx.c), without a try. */
+	if (p->plan.servers[g->srv_i].src_state == DNS_SRC_PENDING ||
+	    p->plan.servers[g->srv_i].src_state == DNS_SRC_MISSING) {
+		ddr_arm(g, STUB_ADDR_WAIT_MS);
+		return;
+	}
 	if (s->n_upstream >= s->max_upstream) {
 		ddr_arm(g, DDR_WAIT_MS);
 		return;
@@ -312,8 +344,11 @@ static void ddr_timer_cb(evutil_socket_t fd, short what, void *arg)
 		g->srv_i = g->tries = 0;
 		g->ttl = DDR_RETRY_S;
 		memset(g->server_status, 0, sizeof(g->server_status));
-		ddr_apply(g->s, p);
 		ddr_ask(g);
+		return;
+	}
+	if (g->fd < 0 && g->tries < DDR_TRIES) {
+		ddr_ask(g);              /* waiting for a source address or a socket */
 		return;
 	}
 	if (g->tries < DDR_TRIES) {
@@ -352,7 +387,7 @@ void stub_ddr_sync(struct stub *s, struct stub_pvd *p)
 	for (size_t i = 0; same && i < g->n_servers; i++)
 		same = !memcmp(&g->servers[i], &p->plan.servers[i].addr, 16);
 	if (same) {
-		ddr_apply(s, p);
+		ddr_apply(p);
 		return;
 	}
 	/* New, or the servers changed: discover afresh (section 4.1: a
@@ -371,7 +406,7 @@ void stub_ddr_sync(struct stub *s, struct stub_pvd *p)
 	for (size_t i = 0; i < g->n_servers; i++)
 		g->servers[i] = p->plan.servers[i].addr;
 	p->ddr = g;
-	ddr_apply(s, p);
+	ddr_apply(p);
 	ddr_ask(g);
 }
 
@@ -397,7 +432,7 @@ void stub_ddr_verified(struct stub *s, uint64_t handle, const struct dns_plan_tl
 			 "used unverified" : "not used", why ? ": " : "", why ? why : "");
 	}
 	if (g)
-		ddr_apply(s, p);
+		ddr_settle(g, p);
 }
 
 json_t *stub_ddr_json(const struct stub_pvd *p)
@@ -428,7 +463,7 @@ json_t *stub_ddr_json(const struct stub_pvd *p)
 			"why", r->why));
 	}
 	o = json_pack("{s:o,s:o,s:b,s:I,s:I,s:I}", "servers", srv, "resolvers", res,
-		      "in_use", p->plan.n_tls > p->n_dnr_tls, "queries", (json_int_t)g->queries,
+		      "in_use", g->n_active > 0 && !p->n_dnr_tls, "queries", (json_int_t)g->queries,
 		      "answers", (json_int_t)g->answers,
 		      "next_s", (json_int_t)(g->next_ns > now ? (g->next_ns - now) / 1000000000ull : 0));
 	return o;

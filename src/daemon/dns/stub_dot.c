@@ -544,9 +544,15 @@ int stub_dot_probe(struct stub *s, struct stub_pvd *p, const struct dns_plan_tls
 
 	if (!d || !s->tls_cred)
 		return -ENOMEM;
-	if (d->st != SD_IDLE)
-		sd_disconnect(d);        /* verify afresh, on a full handshake */
+	/* Connected: it passed the same check at its handshake (a full
+	 * one: DDR connections are not resumed). Under way: it will say. */
+	if (d->st == SD_READY) {
+		stub_ddr_verified(s, d->handle, &d->t, true, d->verified, NULL);
+		return 0;
+	}
 	d->probe = true;
+	if (d->st != SD_IDLE)
+		return 0;
 	if ((r = sd_connect(d)) < 0) {
 		d->probe = false;
 		snprintf(d->err, sizeof(d->err), "connect: %s", strerror(-r));
