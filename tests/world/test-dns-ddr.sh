@@ -16,7 +16,9 @@
 #      clear-text resolver (seen on the link);
 #   3. opportunistic, the same certificate, the resolver at a ULA (not
 #      public): opportunistic discovery (section 4.3), used unverified, no
-#      clear-text query on the link; in strict mode the same is rejected.
+#      clear-text query on the link; in strict mode the same is rejected;
+#   4. global strict, `tls_pvd = ID off` for this PvD: no DDR query, clear
+#      text.
 #
 #   r1: unbound 2001:db8:1::53 and fd00:1::53, ports 53 and 853 -- h:eth0
 set -euo pipefail
@@ -57,10 +59,10 @@ stop_mifd() {
 	WORLD_MIFD_PID=""
 	rm -f "$WORLD_TMP/mifd.sock" "$WORLD_TMP/mifd-dns.conf"
 }
-start() {   # start MODE PREFIX SERVER
+start() {   # start MODE PREFIX SERVER [CONF_LINES]
 	world_lla h eth0 >/dev/null
-	world_mifd h -c "$(dns_mifd_conf "tls = off
-tls_pvd = type:ra $1
+	world_mifd h -c "$(dns_mifd_conf "${4:-tls = off
+tls_pvd = type:ra $1}
 tls_ca_file = $WORLD_TMP/ca.pem
 timeout_ms = 3000")"
 	dns_wait_stub h
@@ -148,4 +150,22 @@ stop_mifd
 start strict fd00:1::/64 fd00:1::53
 world_wait_for "strict rejects the unverified designation" 20 rej
 world_log "ok: strict does not take opportunistic discovery: $(dnsj | jq -r '.ddr.resolvers[0].why')"
+stop_mifd
+
+# 4. Global strict, this PvD off by its ID: no DDR, clear text.
+id="$(world_lla r1 eth0)%eth0"
+resolver ub4 ip 2001:db8:1::53
+dns_capture_start r1 eth0 off
+start - 2001:db8:1::/64 2001:db8:1::53 "tls = strict
+tls_pvd = $id off"
+got=$(ask f1.ddr.test)
+[ "$got" = 192.0.2.88 ] || world_fail "off by ID: '$got'"
+j=$(dnsj)
+printf '%s' "$j" | world_jq --arg id "$id" '.pvd == $id and .tls_mode == "off" and .ddr == null' \
+	>/dev/null || world_fail "off by ID: $j"
+n=$(dns_capture_count off 'f1\.ddr\.test')
+[ "$n" -ge 1 ] || world_fail "off by ID: the query did not go in clear text"
+n=$(grep -c 'Type64' "$WORLD_TMP/cap-off.txt" || true)
+[ "$n" = 0 ] || world_fail "off by ID: DDR asked anyway"
+world_log "ok: a PvD's own profile (off, by ID) wins over the global one (strict)"
 world_pass
