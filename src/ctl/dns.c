@@ -146,6 +146,8 @@ static int ctl_dns_list(struct ctl *c)
 		json_array_foreach(json_object_get(r, "pvds"), i, p) {
 			ctl_join(json_object_get(p, "domains"), NULL, d, sizeof(d));
 			printf("%s\n  domains: %s\n", ctl_str(p, "pvd"), d);
+			if (*ctl_str(p, "tls_mode"))
+				printf("  DNS over TLS profile: %s\n", ctl_str(p, "tls_mode"));
 			ctl_dns_servers(p);
 			ctl_dns_encrypted(p);
 		}
