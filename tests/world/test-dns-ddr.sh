@@ -16,7 +16,9 @@
 #      clear-text resolver (seen on the link);
 #   3. opportunistic, the same certificate, the resolver at a ULA (not
 #      public): opportunistic discovery (section 4.3), used unverified, no
-#      clear-text query on the link; in strict mode the same is rejected;
+#      clear-text query on the link; a second server that does not answer
+#      joins: discovery runs again and DDR is not used (section 4.1); in
+#      strict mode the same designation is rejected;
 #   4. global strict, `tls_pvd = ID off` for this PvD: no DDR query, clear
 #      text.
 #
@@ -146,6 +148,14 @@ j=$(dnsj)
 printf '%s' "$j" | world_jq '.tls[0].answers >= 1 and .tls[0].verified == false' >/dev/null ||
 	world_fail "opportunistic: not over TLS: $j"
 world_log "ok: opportunistic discovery (ULA, same address): over TLS, unverified"
+# The servers change: a second clear-text server that never answers.
+# Discovery runs again at once; a designation replaces only the server
+# that made it (section 4.1), so DDR is not used until both designate.
+world_ra_send r1 -i eth0 --lifetime 1800 --prefix fd00:1::/64 --rdnss fd00:1::53,fd00:1::54
+two() { dnsj | jq -e '(.ddr.servers | length) == 2 and .ddr.in_use == false
+	and .ddr.servers[1].status == "no answer" and (.tls | length) == 0' >/dev/null; }
+world_wait_for "discovery again for the new server list, DDR not in use" 20 two
+world_log "ok: the server list changed: discovered again, not in use: $(dnsj | jq -c .ddr.servers)"
 stop_mifd
 start strict fd00:1::/64 fd00:1::53
 world_wait_for "strict rejects the unverified designation" 20 rej
