@@ -62,6 +62,10 @@ def make_query(name, rdtype, v):
         q.flags |= dns.flags.AD
     if v.get("nord"):
         q.flags &= ~dns.flags.RD
+    if v.get("z"):
+        q.flags |= 0x0040
+    if "ednsflags" in v:
+        q.ednsflags |= v["ednsflags"]
     if "opcode" in v:
         q.set_opcode(v["opcode"])
     return q
@@ -125,7 +129,7 @@ def rrs(section, types=None):
 
 AUTH_TYPES = {dns.rdatatype.SOA, dns.rdatatype.NSEC, dns.rdatatype.NSEC3, dns.rdatatype.RRSIG}
 FLAGS = (("AA", dns.flags.AA), ("TC", dns.flags.TC), ("RD", dns.flags.RD),
-         ("RA", dns.flags.RA), ("AD", dns.flags.AD), ("CD", dns.flags.CD))
+         ("RA", dns.flags.RA), ("Z", 0x0040), ("AD", dns.flags.AD), ("CD", dns.flags.CD))
 
 
 def view(wire):
@@ -141,7 +145,10 @@ def view(wire):
         v["flag " + n] = bool(m.flags & bit)
     v["question"] = ",".join("%s %s %s" % (r.name.to_text(), dns.rdataclass.to_text(r.rdclass),
                                            dns.rdatatype.to_text(r.rdtype)) for r in m.question)
-    v["opt"] = "none" if m.edns < 0 else "v%d do=%d" % (m.edns, 1 if m.ednsflags & dns.flags.DO else 0)
+    # The OPT's version and every flag bit (RFC 6891 6.1.4: the Z bits
+    # are zero in a reply), and the option codes it carries.
+    v["opt"] = "none" if m.edns < 0 else "v%d flags=%04x options=%s" % (
+        m.edns, m.ednsflags & 0xffff, ",".join(str(o.otype) for o in m.options))
     if not (m.flags & dns.flags.TC):
         v["answer"] = rrs(m.answer)
         v["authority"] = rrs(m.authority, AUTH_TYPES)
@@ -203,6 +210,14 @@ def cases(zone):
     yield ("www/A/opt65001", "www." + z, "A",
            {"options": [dns.edns.GenericOption(65001, b"\x01\x02")]})
     yield ("www/A/nsid", "www." + z, "A", {"options": [dns.edns.GenericOption(3, b"")]})
+    yield ("www/A/cookie", "www." + z, "A",
+           {"options": [dns.edns.GenericOption(10, b"\x01\x02\x03\x04\x05\x06\x07\x08")]})
+    yield ("www/A/padding", "www." + z, "A", {"options": [dns.edns.GenericOption(12, b"\0" * 40)]})
+    yield ("www/A/payload100", "www." + z, "A", {"payload": 100})
+    yield ("mid/TXT/payload100", "mid." + z, "TXT", {"payload": 100})
+    yield ("www/A/payload65535", "www." + z, "A", {"payload": 65535})
+    yield ("www/A/zbit", "www." + z, "A", {"z": True})
+    yield ("www/A/ednsz", "www." + z, "A", {"ednsflags": 0x4000})
     yield ("www/A/CH", "www." + z, "A", {"rdclass": dns.rdataclass.CH})
     yield ("www/A/nord", "www." + z, "A", {"nord": True})
     yield ("www/A/status", "www." + z, "A", {"opcode": dns.opcode.STATUS})
