@@ -8,12 +8,12 @@ Usage: dns-diff.py STUB_ADDR REF_ADDR ZONE [--verbose]
 
 Each case is asked twice of each server (the first fills the caches, the
 second is answered from them), over UDP or TCP as the case says. Compared:
-the full rcode (with EDNS's extended bits), the header flags AA TC RD RA AD
-CD, the question section as sent back (case included), the answer section
+the full rcode (with EDNS's extended bits), the header flags AA TC RD RA Z
+AD CD, the question section as sent back (case included), the answer section
 as a set of RRs (owner names case-insensitively, TTLs ignored, order
 ignored), the authority section's SOA, NSEC, NSEC3 and RRSIG RRs as a set
 (the records a negative answer is proved and cached with, RFC 2308, RFC
-4035), and the OPT record (present, version, DO). When both set TC the
+4035), and the OPT record (present, version, flag bits, option codes). When both set TC the
 sections are not compared (each may fill a truncated reply differently).
 
 Differences listed in EXCEPTIONS are reported but do not fail the run;
