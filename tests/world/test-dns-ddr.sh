@@ -20,7 +20,8 @@
 #      joins: discovery runs again and DDR is not used (section 4.1); in
 #      strict mode the same designation is rejected;
 #   4. global strict, `tls_pvd = ID off` for this PvD: no DDR query, clear
-#      text.
+#      text; a client asking the stub for _dns.resolver.arpa gets NODATA,
+#      and nothing is forwarded (sections 6.1, 6.4).
 #
 #   r1: unbound 2001:db8:1::53 and fd00:1::53, ports 53 and 853 -- h:eth0
 set -euo pipefail
@@ -173,9 +174,17 @@ got=$(ask f1.ddr.test)
 j=$(dnsj)
 printf '%s' "$j" | world_jq --arg id "$id" '.pvd == $id and .tls_mode == "off" and .ddr == null' \
 	>/dev/null || world_fail "off by ID: $j"
+# A client's own DDR query is answered by the stub, never forwarded
+# (RFC 9462 sections 6.1, 6.4): NODATA.
+out=$(dns_dig h _dns.resolver.arpa TYPE64)
+grep -q 'status: NOERROR' <<<"$out" && grep -q 'ANSWER: 0,' <<<"$out" ||
+	world_fail "_dns.resolver.arpa asked of the stub: $out"
+[ "$(world_ctl --json dns | jq .stub.resolver_arpa)" = 1 ] ||
+	world_fail "resolver_arpa not counted: $(world_ctl --json dns | jq -c .stub)"
 n=$(dns_capture_count off 'f1\.ddr\.test')
 [ "$n" -ge 1 ] || world_fail "off by ID: the query did not go in clear text"
 n=$(grep -c 'Type64' "$WORLD_TMP/cap-off.txt" || true)
-[ "$n" = 0 ] || world_fail "off by ID: DDR asked anyway"
+[ "$n" = 0 ] || world_fail "off by ID: DDR asked anyway, or a client's DDR query forwarded"
 world_log "ok: a PvD's own profile (off, by ID) wins over the global one (strict)"
+world_log "ok: a client's _dns.resolver.arpa query gets NODATA from the stub, not forwarded"
 world_pass

@@ -35,7 +35,7 @@ struct stub_counters {
 		spoof_malformed, tcp_retries, truncated_to_client, overload, fallbacks,
 		dns64, tcp_evicted, tcp_idle_closed, badvers, tcp_user_evicted,
 		stale, coalesced, tls_queries, tls_answers, tls_failures, tls_handshakes,
-		tls_resumed, tls_fallbacks, tls_strict_failed;
+		tls_resumed, tls_fallbacks, tls_strict_failed, resolver_arpa;
 };
 
 /* One PvD as the stub sees it. */

@@ -40,6 +40,23 @@ static int su_error(const uint8_t *msg, size_t len, uint16_t rcode, const struct
 	return n;
 }
 
+/* Is q's name resolver.arpa or under it? The last 15 octets first
+ * (cheap, and nearly always no), then whether they start a label. */
+static bool su_resolver_arpa(const struct dns_question *q)
+{
+	static const uint8_t sfx[] = "\x08resolver\x04" "arpa";   /* and the root's 0 */
+	size_t off = 0, at;
+
+	if (q->wire_len < sizeof(sfx))
+		return false;
+	at = q->wire_len - sizeof(sfx);
+	if (memcmp(q->wire + at, sfx, sizeof(sfx)))
+		return false;
+	while (off < at && q->wire[off])
+		off += 1u + q->wire[off];
+	return off == at;
+}
+
 /* The full choice for q, with its text name filled in (it always fits:
  * DNS_NAME_TEXT_MAX holds the text of any wire name). */
 static int su_choose(struct stub *s, struct dns_question *q, struct dns_choice *c)
@@ -158,6 +175,14 @@ int stub_handle_query(struct stub *s, const uint8_t *msg, size_t len, bool tcp, 
 	if (q.qclass != DNS_CLASS_IN || q.qtype == 251 || q.qtype == 252) {
 		s->ctr.refused++;
 		return su_error(msg, len, DNS_RCODE_REFUSED, o, out, cap);
+	}
+	/* RFC 9462 sections 6.1 and 6.4: a forwarder does not forward
+	 * resolver.arpa (its upstream's designation would not be ours: the
+	 * client reached 127.0.0.153, not that server); a locally served
+	 * zone without data, so NODATA. The stub designates no resolver. */
+	if (su_resolver_arpa(&q)) {
+		s->ctr.resolver_arpa++;
+		return su_error(msg, len, DNS_RCODE_NOERROR, o, out, cap);
 	}
 	udp = o ? o->udp_size : DNS_UDP_MIN;
 	limit = tcp ? cap : (udp < cap ? udp : cap);
