@@ -232,7 +232,13 @@ static void ddr_answer(struct stub_ddr *g, struct stub_pvd *p, const uint8_t *m,
 	uint32_t ttl = 0;
 
 	g->answers++;
-	if (ddr_parse_answer(m, len, r, sizeof(r) / sizeof(r[0]), &n) < 0) {
+	if (dns_hdr_tc(m)) {
+		/* Not asked again over TCP: one SVCB record for a DoT resolver
+		 * fits a UDP answer many times over. */
+		snprintf(st, sizeof(g->server_status[0]), "truncated answer (not asked over TCP)");
+	} else if (dns_hdr_rcode(m) != DNS_RCODE_NOERROR && dns_hdr_rcode(m) != DNS_RCODE_NXDOMAIN) {
+		snprintf(st, sizeof(g->server_status[0]), "answered with rcode %u", dns_hdr_rcode(m));
+	} else if (ddr_parse_answer(m, len, r, sizeof(r) / sizeof(r[0]), &n) < 0) {
 		snprintf(st, sizeof(g->server_status[0]), "malformed SVCB answer");
 	} else {
 		for (size_t i = 0; i < n; i++) {
