@@ -24,6 +24,7 @@ static const struct {
 	[CTL_DNS_LIST] = { "dns.list", false },
 	[CTL_DNS_RESOLVE] = { "dns.resolve", false },
 	[CTL_DNS_FLUSH] = { "dns.flush", true },
+	[CTL_MOBILITY] = { "mobility", false },
 };
 
 bool ctlmsg_method_writes(enum ctl_method m)
@@ -99,6 +100,7 @@ static const struct ctlmsg_schema {
 		       { "pvd", CTLMSG_STRING, CTLMSG_PVD_MSG } } },
 	[CTL_DNS_FLUSH] = { .unknown = "dns.flush takes \"pvd\" only",
 		.p = { { "pvd", CTLMSG_STRING, CTLMSG_PVD_MSG } } },
+	[CTL_MOBILITY] = { .unknown = "mobility takes no parameters" },
 };
 
 static unsigned ctlmsg_kind_of(const json_t *v)

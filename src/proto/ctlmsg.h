@@ -32,6 +32,7 @@ enum ctl_method {
 	CTL_DNS_LIST,
 	CTL_DNS_RESOLVE,
 	CTL_DNS_FLUSH,
+	CTL_MOBILITY,
 	CTL__METHOD_MAX
 };
 

@@ -242,6 +242,35 @@ static void test_order_override_and_gone(void **state)
 		assert_int_not_equal(w->p.rules[i].table, 1001);
 }
 
+/* route_plan_can_default (failovers are counted by it): a PvD with a
+ * default router of the family on a link that is up; not without one, not
+ * when its link is down, and an IPv6-only PvD never for IPv4. */
+static void test_can_default(void **state)
+{
+	struct world *w = *state;
+	struct pvd *a = net(w, 2, "eth0", "fe80::a", "2001:db8:a::", "192.168.10.1", "192.168.10.0");
+	struct pvd *b = net(w, 3, "wlan0", "fe80::b", "2001:db8:b::", NULL, NULL);
+	struct msg_link m = { .managed = 1 };
+	struct in6_addr pfx = test_addr("2001:db8:a::");
+
+	assert_true(route_plan_can_default(&w->v, &w->c, a, true));
+	assert_true(route_plan_can_default(&w->v, &w->c, a, false));
+	assert_true(route_plan_can_default(&w->v, &w->c, b, false));
+	assert_false(route_plan_can_default(&w->v, &w->c, b, true));
+	/* A's next RA has router lifetime 0 (its router is not listed, as
+	 * the RA code files it): no default router of that family. */
+	pvd_drop_source_in(a, PVD_SRC_RA, 2);
+	assert_int_equal(pvd_add_prefix(a, PVD_SRC_RA, 2, &pfx, 64, 3600, PVD_NEVER), 0);
+	assert_false(route_plan_can_default(&w->v, &w->c, a, false));
+	assert_true(route_plan_can_default(&w->v, &w->c, a, true));
+	/* wlan0 goes down. */
+	m.link.ifindex = 3;
+	snprintf(m.link.name, sizeof(m.link.name), "wlan0");
+	m.link.type = 1;
+	assert_true(view_link_set(&w->v, &m) >= 0);
+	assert_false(route_plan_can_default(&w->v, &w->c, b, false));
+}
+
 /* A full-tunnel VPN (a configured 0/0 route) beats wired; a split-tunnel one
  * (only specific routes) does not, and its routes still win for their
  * destinations through the specific-routes rules. */
@@ -673,6 +702,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_tables_and_defaults, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_order_override_and_gone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vpn_claims_default, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_can_default, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pref64_route, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_specific_route_source, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mark_generations, setup, teardown),

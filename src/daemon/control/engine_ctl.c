@@ -120,6 +120,10 @@ static json_t *ec_status(struct engine *e)
 		(int)getpid(), "uid", (int)getuid(), "capabilities", caps_json(),
 		"channel", engine_net_status_json(e)));
 	json_object_set_new(s, "processes", procs);
+	/* The bind socket's counters (the parent's, MSG_BIND_STATS). */
+	json_object_set_new(s, "bind", json_pack("{s:I,s:I,s:I}",
+		"requests", (json_int_t)e->binds.requests, "bound", (json_int_t)e->binds.bound,
+		"refused", (json_int_t)e->binds.refused));
 	json_object_set_new(s, "capabilities", ec_caps(e->parent.caps));
 	json_object_set_new(s, "pid", json_integer(e->parent.pid));
 	return s;

@@ -82,8 +82,17 @@ static int nv_item(struct netview *nv, const struct msg_view_item *it)
 				     PVD_NEVER);
 	case MSG_VIEW_DNS:
 		return pvd_add_dns(p, p->origin, it->ifindex, &it->addr, 0, PVD_NEVER);
-	case MSG_VIEW_DOMAIN:
-		return pvd_add_domain(p, p->origin, it->ifindex, it->name, 0, PVD_NEVER);
+	case MSG_VIEW_DOMAIN: {
+		int r = 0;
+
+		if (it->sel > 1 || it->pref < -1 || it->pref > 1)
+			return -EBADMSG;
+		if (!pvd_has_domain(p, it->name))
+			r = pvd_add_domain(p, p->origin, it->ifindex, it->name, 0, PVD_NEVER);
+		if (r == 0 && it->sel)
+			r = pvd_domain_select(p, it->name, &it->addr, it->pref);
+		return r;
+	}
 	}
 	return -EBADMSG;
 }

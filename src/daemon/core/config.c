@@ -18,6 +18,7 @@ void config_defaults(struct mifd_config *c)
 	route_cfg_defaults(&c->routing);
 	stub_config_defaults(&c->dns);
 	conn_config_defaults(&c->conn);
+	mob_config_defaults(&c->mobility);
 }
 
 /* The interface name rule (kernel names: 1 to IFNAMSIZ - 1 bytes; no '/'
@@ -477,6 +478,8 @@ int config_set(struct mifd_config *c, const char *section, const char *key, cons
 {
 	bool known_section = false;
 
+	if (strcmp(section, "mobility") == 0)
+		return mob_config_set(&c->mobility, key, name ? name : key, value, err, errlen);
 	for (size_t i = 0; i < sizeof(config_keys) / sizeof(config_keys[0]); i++) {
 		if (strcmp(config_keys[i].section, section))
 			continue;
@@ -519,6 +522,8 @@ int config_load(struct mifd_config *c, const char *path, char *err, size_t errle
 		return -errno;
 	r = ini_parse_file(f, config_handler, &x);
 	fclose(f);
+	if (r == 0 && mob_config_check(&c->mobility, msg, sizeof(msg)) < 0)
+		r = -1;
 	if (r == 0)
 		return 0;
 	snprintf(err, errlen, "%s:%d: %s", path, r > 0 ? r : 0,

@@ -14,6 +14,7 @@
 #include "daemon/connectivity/conn.h"
 #include "daemon/dns/stub.h"
 #include "daemon/ra/slaac.h"
+#include "daemon/mobility/mob_config.h"
 
 #define MIFD_DEFAULT_CONFIG MIF_SYSCONFDIR "/mif/mifd.conf"
 
@@ -34,6 +35,7 @@ struct mifd_config {
 	struct route_cfg routing;  /* section [routing] */
 	struct stub_config dns;    /* section [dns] */
 	struct conn_config conn;   /* section [connectivity] */
+	struct mob_config mobility;   /* section [mobility] (doc/mobility.md) */
 };
 
 void config_defaults(struct mifd_config *c);

@@ -32,6 +32,7 @@
 #include "daemon/dhcp/lease_store.h"
 #include "daemon/pvd/static_files.h"
 #include "daemon/dhcp/lease_parent.h"
+#include "daemon/mobility/kern_mob.h"
 
 #define PARENT_RESPAWN_BURST 5       /* restarts in a row without a pause */
 #define PARENT_STOP_GRACE_S 3        /* for the engine to release addresses */
@@ -52,6 +53,7 @@ struct parent {
 	unsigned respawns_quick;
 	uint64_t last_respawn_ns, net_restarts;
 	uint8_t secret[32];          /* RFC 7217 (lease_parent.c) */
+	struct kern_mob *mob;        /* the mobile-node role, NULL when off */
 };
 
 static void parent_other_msg(void *ctx, const struct ipc_msg *m)
@@ -67,6 +69,11 @@ static void parent_other_msg(void *ctx, const struct ipc_msg *m)
 	}
 	if (m->hdr.type == MSG_LEASE_SAVE) {
 		lease_parent_msg(p->cfg->state_dir, m);
+		return;
+	}
+	if (m->hdr.type == MSG_MOB_PATHS) {
+		if (p->mob)
+			kern_mob_paths(p->mob, m);
 		return;
 	}
 	if (bind_table_msg(&p->table, m) < 0)
@@ -85,18 +92,29 @@ static pid_t parent_fork(struct parent *p, int *fds, size_t n, bool engine)
 	 * no copy of the kernel's stable_secret (kern_nl.c). */
 	if (p->kern)
 		kern_wipe_secret(p->kern);
+	kern_mob_wipe(p->mob);
 	if (proc_keep_fds(fds, n) < 0)
 		_exit(1);
 	if (engine)
 		_exit(child_engine_main(p->cfg, &p->user, fds[0], fds[1], fds[2]));
-	_exit(child_net_main(p->cfg, &p->user, fds[0], fds[1], fds + 2));
+	_exit(child_net_main(p->cfg, &p->user, fds[0], fds[1], fds + 2,
+			     p->mob ? fds[n - 1] : -1));
 }
 
 static int parent_spawn_net(struct parent *p, int efd)
 {
-	int fds[4] = { efd, p->ctl_fd, p->stub_fds[0], p->stub_fds[1] };
-	pid_t pid = parent_fork(p, fds, p->cfg->dns.enabled ? 4 : 2, false);
+	int fds[5] = { efd, p->ctl_fd, p->stub_fds[0], p->stub_fds[1], -1 };
+	size_t n = p->cfg->dns.enabled ? 4 : 2;
+	pid_t pid;
+	int r;
 
+	/* The mobile node's data plane gets its TUN device and sockets on a
+	 * channel of its own, made anew for each network-facing process. */
+	if (p->mob && (r = kern_mob_attach(p->mob, &fds[n++])) < 0)
+		return r;
+	pid = parent_fork(p, fds, n, false);
+	if (p->mob)
+		close(fds[n - 1]);
 	if (pid < 0)
 		return (int)pid;
 	p->net_pid = pid;
@@ -205,6 +223,14 @@ static void parent_grace_cb(evutil_socket_t fd, short what, void *arg)
 	event_base_loopexit(p->base, NULL);
 }
 
+/* The bind socket's counters, for `mifctl status` and metrics. */
+static void parent_bind_stats(void *ctx, const struct msg_bind_stats *st)
+{
+	struct parent *p = ctx;
+
+	chan_send(kern_chan(p->kern), MSG_BIND_STATS, st, sizeof(*st));
+}
+
 /* Who the parent is and what it holds, for `mifctl status`. */
 static void parent_tell_engine(struct parent *p)
 {
@@ -247,6 +273,8 @@ static int parent_prepare(struct parent *p)
 		snprintf(p->user.name, sizeof(p->user.name), "%u", (unsigned)getuid());
 	}
 	resolv_conf_init(&p->rc, &cfg->dns);
+	if (cfg->mobility.enabled && (r = kern_mob_new(&cfg->mobility, &p->mob)) < 0)
+		return r;
 	return 0;
 }
 
@@ -326,6 +354,7 @@ static int parent_start(struct parent *p)
 		return log_err("cannot listen on the bind socket beside %s: %s", cfg->socket,
 			       r == -EADDRINUSE ? "another mifd is running there" :
 			       strerror(-r)), r;
+	bindsock_set_stats_cb(p->bind, parent_bind_stats, p);
 	for (size_t i = 0; i < 3; i++) {
 		p->sigs[i] = evsignal_new(p->base, sigs[i], parent_signal_cb, p);
 		if (!p->sigs[i] || event_add(p->sigs[i], NULL) < 0)
@@ -389,6 +418,7 @@ int parent_run(const struct mifd_config *cfg)
 	if (p.grace)
 		event_free(p.grace);
 	bindsock_free(p.bind);
+	kern_mob_free(p.mob);
 	/* kern_free() last: the engine's last requests (address removals)
 	 * were carried out in the loop above. */
 	kern_free(p.kern);

@@ -29,6 +29,10 @@
 #define STUB_ADDR_WAIT_MS 200      /* re-check for a PvD source address */
 #define STUB_ADDR_WAITS 5          /* that many times, then the next PvD */
 
+#ifndef SO_RCVMARK
+#define SO_RCVMARK 75   /* Linux 5.19: each datagram's mark as an SO_MARK cmsg */
+#endif
+
 struct stub_counters {
 	uint64_t queries, udp, tcp, hits, misses, forwarded, answered, servfail, malformed,
 		refused, notimp, dropped_responses, spoof_id, spoof_source, spoof_question,
@@ -36,6 +40,9 @@ struct stub_counters {
 		dns64, tcp_evicted, tcp_idle_closed, badvers, tcp_user_evicted,
 		stale, coalesced, tls_queries, tls_answers, tls_failures, tls_handshakes,
 		tls_resumed, tls_fallbacks, tls_strict_failed, resolver_arpa;
+	/* UDP queries from a socket marked for a PvD (SO_RCVMARK), and
+	 * those whose mark names no PvD with servers (answered SERVFAIL). */
+	uint64_t marked, mark_unknown;
 };
 
 /* One PvD as the stub sees it. */
@@ -248,6 +255,11 @@ const char *stub_tls_source_name(uint8_t source);
 /* stub_udp.c, stub_tcp.c, stub_net.c */
 int stub_handle_query(struct stub *s, const uint8_t *msg, size_t len, bool tcp, uint8_t *out,
 		      size_t cap, struct stub_tx **txp);
+/* The same for a query whose PvD is already known (asked: a handle, or
+ * 0 for the stub's own choice; STUB_ASKED_NONE: a PvD that cannot answer). */
+#define STUB_ASKED_NONE UINT64_MAX
+int stub_handle_query_for(struct stub *s, uint64_t asked, const uint8_t *msg, size_t len,
+			  bool tcp, uint8_t *out, size_t cap, struct stub_tx **txp);
 int stub_bind_listen(const struct sockaddr_storage *ss, int type);
 int stub_upstream_socket(const struct stub_pvd *p, const struct dns_upstream *up, int type,
 			 struct sockaddr_storage *to, socklen_t *tolen);

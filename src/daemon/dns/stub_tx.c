@@ -345,10 +345,29 @@ static struct stub_pvd *stx_pvd(struct stub_tx *tx)
 		: NULL;
 }
 
+/* RFC 6731 (dns_select_named()): the PvD's servers named for the query's
+ * domain go first in tx->order; how many lead. */
+static size_t stx_named_first(struct stub_tx *tx, const struct stub_pvd *p, size_t up)
+{
+	const struct pvd *v = pvd_find_handle(netview_store(tx->s->nv), p->plan.handle);
+	struct in6_addr sel[DNS_PLAN_MAX_SERVERS];
+	bool named[DNS_PLAN_MAX_SERVERS] = { false };
+	size_t n;
+
+	if (!v || !tx->q.name[0])
+		return 0;
+	n = dns_select_named(v, tx->q.name, sel, DNS_PLAN_MAX_SERVERS);
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < p->plan.n_servers; j++)
+			named[j] |= IN6_ARE_ADDR_EQUAL(&p->plan.servers[j].addr, &sel[i]);
+	return n ? stub_server_prefer(tx->order, up, named) : 0;
+}
+
 void stub_tx_enter_pvd(struct stub_tx *tx)
 {
 	struct stub_pvd *p = stx_pvd(tx);
 	uint64_t now = stub_now_ns();
+	size_t up, named;
 
 	if (p && stub_tx_tls(tx, p))
 		return;
@@ -357,13 +376,16 @@ void stub_tx_enter_pvd(struct stub_tx *tx)
 		return;     /* stx_step moves on, from the loop */
 	}
 	tx->n_order = p->plan.n_servers;
-	stub_server_order(p->srv, tx->n_order, tx->order);
+	up = stub_server_order(p->srv, tx->n_order, tx->order);
+	named = stx_named_first(tx, p, up);
 	tx->step = 0;
 	for (size_t i = 0; i < p->plan.n_servers; i++)
 		if (stub_server_probe_due(&p->srv[i], now))
 			stx_send(tx, p, i, true);
-	/* Servers ranked behind the first: measured again now and then. */
-	for (size_t k = 1; k < tx->n_order; k++)
+	/* Servers ranked behind the first: measured again now and then; with
+	 * servers named for the name's domain (RFC 6731), only among those,
+	 * so that the others never see names they were not named for. */
+	for (size_t k = 1; k < (named ? named : tx->n_order); k++)
 		if (stub_server_remeasure_due(&p->srv[tx->order[k]], now))
 			stx_send(tx, p, tx->order[k], true);
 	stx_step(tx);

@@ -784,6 +784,14 @@ static bool rp_candidate(const struct view *v, const struct route_cfg *c, const 
 	return true;
 }
 
+bool route_plan_can_default(const struct view *v, const struct route_cfg *c,
+			    const struct pvd *p, bool v4)
+{
+	struct rp_cand x = { 0 };
+
+	return rp_candidate(v, c, p, v4, &x);
+}
+
 static bool rp_better(const struct rp_cand *a, const struct rp_cand *b)
 {
 	if (a->tier != b->tier)

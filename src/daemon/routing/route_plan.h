@@ -115,6 +115,11 @@ uint32_t route_table_of(struct route_tables *t, const struct route_cfg *c, uint6
 			bool alloc);
 /* The SO_MARK that routes a socket through table (0 for table 0). */
 uint32_t route_mark_of(const struct route_cfg *c, const struct route_tables *t, uint32_t table);
+/* Whether p could be the default network for the family now: a usable
+ * default router (or a full-tunnel claim) on a link that is up
+ * (engine_route_moves.c tells a lost route from a failed check by it). */
+bool route_plan_can_default(const struct view *v, const struct route_cfg *c,
+			    const struct pvd *p, bool v4);
 /* Start every slot's generation from random bits (a new mifd's marks then
  * differ from the last one's, for sockets that outlive it). */
 void route_tables_seed(struct route_tables *t, const uint16_t seed[ROUTE_MAX_TABLES]);
