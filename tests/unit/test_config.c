@@ -166,8 +166,8 @@ static void test_values(void **state)
 	assert_int_equal(c.dns.max_stale, 60);
 	/* tls_pvd is repeatable: one entry each; IDs with colons (implicit
 	 * PvDs) survive the INI parser's key/value split. */
-	assert_int_equal(load(&c, "[dns]\ntls_pvd = fe80::1%eth0 off\ntls_pvd = type:dhcpv4 strict\n",
-			      err, sizeof(err)), 0);
+	assert_int_equal(load(&c, "[dns]\ntls_pvd = fe80::1%eth0 off\n"
+			      "tls_pvd = type:dhcpv4 strict\n", err, sizeof(err)), 0);
 	assert_int_equal(c.dns.n_tls_pvd, 2);
 	assert_string_equal(c.dns.tls_pvd[0].key, "fe80::1%eth0");
 	assert_int_equal(c.dns.tls_pvd[0].mode, STUB_TLS_OFF);

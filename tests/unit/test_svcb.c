@@ -79,12 +79,14 @@ static void test_rdata_unusable(void **state)
 static void test_rdata_malformed(void **state)
 {
 	/* Keys out of order (port before alpn). */
-	static const uint8_t order[] = { 0, 1, TARGET, 0, 3, 0, 2, 3, 0x55, 0, 1, 0, 4, 3, 'd', 'o', 't' };
+	static const uint8_t order[] = { 0, 1, TARGET, 0, 3, 0, 2, 3, 0x55,
+					 0, 1, 0, 4, 3, 'd', 'o', 't' };
 	/* ipv6hint of 15 octets. */
 	static const uint8_t hint[] = { 0, 1, TARGET, 0, 6, 0, 15, 0x20, 1, 0xd, 0xb8, 0, 0, 0, 0,
 					0, 0, 0, 0, 0, 0, 0 };
 	/* mandatory naming a key the record lacks, and mandatory listing 0. */
-	static const uint8_t absent[] = { 0, 1, TARGET, 0, 0, 0, 2, 0, 3, 0, 1, 0, 4, 3, 'd', 'o', 't' };
+	static const uint8_t absent[] = { 0, 1, TARGET, 0, 0, 0, 2, 0, 3,
+					  0, 1, 0, 4, 3, 'd', 'o', 't' };
 	static const uint8_t self[] = { 0, 1, TARGET, 0, 0, 0, 2, 0, 0 };
 	/* A compressed TargetName (RFC 9460 2.2: uncompressed). */
 	static const uint8_t comp[] = { 0, 1, 0xc0, 12 };
@@ -106,7 +108,8 @@ static void test_rdata_malformed(void **state)
 
 /* An answer: header, question _dns.resolver.arpa SVCB, then sections. */
 #define HDR(an, ar) 0x12, 0x34, 0x81, 0x80, 0, 1, 0, an, 0, 0, 0, ar
-#define QNAME 4, '_', 'd', 'n', 's', 8, 'r', 'e', 's', 'o', 'l', 'v', 'e', 'r', 4, 'a', 'r', 'p', 'a', 0
+#define QNAME 4, '_', 'd', 'n', 's', 8, 'r', 'e', 's', 'o', 'l', 'v', 'e', 'r', \
+	4, 'a', 'r', 'p', 'a', 0
 #define QUESTION QNAME, 0, 64, 0, 1
 /* The answer's owner as a pointer to the question (offset 12). */
 #define SVCB_RR(ttl, len) 0xc0, 12, 0, 64, 0, 1, 0, 0, 0, ttl, 0, len

@@ -236,8 +236,10 @@ static void ddr_answer(struct stub_ddr *g, struct stub_pvd *p, const uint8_t *m,
 		/* Not asked again over TCP: one SVCB record for a DoT resolver
 		 * fits a UDP answer many times over. */
 		snprintf(st, sizeof(g->server_status[0]), "truncated answer (not asked over TCP)");
-	} else if (dns_hdr_rcode(m) != DNS_RCODE_NOERROR && dns_hdr_rcode(m) != DNS_RCODE_NXDOMAIN) {
-		snprintf(st, sizeof(g->server_status[0]), "answered with rcode %u", dns_hdr_rcode(m));
+	} else if (dns_hdr_rcode(m) != DNS_RCODE_NOERROR &&
+		   dns_hdr_rcode(m) != DNS_RCODE_NXDOMAIN) {
+		snprintf(st, sizeof(g->server_status[0]), "answered with rcode %u",
+			 dns_hdr_rcode(m));
 	} else if (ddr_parse_answer(m, len, r, sizeof(r) / sizeof(r[0]), &n) < 0) {
 		snprintf(st, sizeof(g->server_status[0]), "malformed SVCB answer");
 	} else {
@@ -259,7 +261,8 @@ static void ddr_answer(struct stub_ddr *g, struct stub_pvd *p, const uint8_t *m,
 	}
 	/* Re-discovery at the smallest TTL (section 4.2), within bounds. */
 	if (used) {
-		ttl = ttl < DDR_MIN_TTL_S ? DDR_MIN_TTL_S : ttl > DDR_MAX_TTL_S ? DDR_MAX_TTL_S : ttl;
+		ttl = ttl < DDR_MIN_TTL_S ? DDR_MIN_TTL_S :
+		      ttl > DDR_MAX_TTL_S ? DDR_MAX_TTL_S : ttl;
 		if (g->ttl == DDR_RETRY_S || ttl < g->ttl)
 			g->ttl = ttl;
 	}
@@ -432,7 +435,8 @@ void stub_ddr_verified(struct stub *s, uint64_t handle, const struct dns_plan_tl
 		snprintf(r->why, sizeof(r->why), "%s%s",
 			 r->st == DDR_OPPORTUNISTIC ? "opportunistic discovery (RFC 9462 section "
 						      "4.3), not verified: " : "", why ? why : "");
-		log_info("dns: PvD %s: DDR: %s port %u designated by the clear-text resolver: %s%s%s",
+		log_info("dns: PvD %s: DDR: %s port %u designated by the clear-text resolver: "
+			 "%s%s%s",
 			 p->plan.id, r->t.adn, r->t.port,
 			 r->st == DDR_VERIFIED ? "verified" : r->st == DDR_OPPORTUNISTIC ?
 			 "used unverified" : "not used", why ? ": " : "", why ? why : "");
@@ -464,13 +468,14 @@ json_t *stub_ddr_json(const struct stub_pvd *p)
 
 		addr_ntop(&r->t.up.addr, b, sizeof(b));
 		addr_ntop(&r->t.auth_ip, c, sizeof(c));
-		json_array_append_new(res, json_pack("{s:s,s:s,s:i,s:s,s:s,s:s}", "target", r->t.adn,
-			"address", b, "port", r->t.port, "designated_by", c, "state", st[r->st],
-			"why", r->why));
+		json_array_append_new(res, json_pack("{s:s,s:s,s:i,s:s,s:s,s:s}",
+			"target", r->t.adn, "address", b, "port", r->t.port, "designated_by", c,
+			"state", st[r->st], "why", r->why));
 	}
 	o = json_pack("{s:o,s:o,s:b,s:I,s:I,s:I}", "servers", srv, "resolvers", res,
 		      "in_use", g->n_active > 0 && !p->n_dnr_tls, "queries", (json_int_t)g->queries,
 		      "answers", (json_int_t)g->answers,
-		      "next_s", (json_int_t)(g->next_ns > now ? (g->next_ns - now) / 1000000000ull : 0));
+		      "next_s",
+		      (json_int_t)(g->next_ns > now ? (g->next_ns - now) / 1000000000ull : 0));
 	return o;
 }

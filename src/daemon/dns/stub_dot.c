@@ -261,7 +261,8 @@ static void sd_handshake(struct stub_dot *d)
 	d->err[0] = '\0';
 	if (d->probe) {
 		d->probe = false;
-		stub_ddr_verified(d->s, d->handle, &d->t, true, d->verified, d->verified ? NULL : why);
+		stub_ddr_verified(d->s, d->handle, &d->t, true, d->verified,
+				  d->verified ? NULL : why);
 		if (!d->pending)
 			sd_arm(d, STUB_DOT_IDLE_MS);
 	}
@@ -615,11 +616,12 @@ json_t *stub_dot_json(struct stub *s, const struct stub_pvd *p)
 			    d->t.port == t->port && !strcmp(d->t.adn, t->adn))
 				break;
 		addr_ntop(&t->up.addr, b, sizeof(b));
-		json_array_append_new(a, json_pack("{s:s,s:s,s:i,s:s,s:s,s:s,s:s,s:b,s:b,s:I,s:I,s:I,s:I,s:I}",
+		json_array_append_new(a, json_pack(
+			"{s:s,s:s,s:i,s:s,s:s,s:s,s:s,s:b,s:b,s:I,s:I,s:I,s:I,s:I}",
 			"adn", t->adn, "address", b, "port", t->port,
 			"source", stub_tls_source_name(t->source),
-			"check", t->auth == DNS_TLS_AUTH_IP ? (t->unverified_ok ? "address or none" :
-							       "address") : "name",
+			"check", t->auth != DNS_TLS_AUTH_IP ? "name" :
+				 t->unverified_ok ? "address or none" : "address",
 			"mode", stub_tls_name(p->tls_mode), "state", d ? st[d->st] : "idle",
 			"verified", d && d->verified, "resumed", d && d->resumed,
 			"queries", (json_int_t)(d ? d->queries : 0),
