@@ -12,7 +12,7 @@ nginx openssl
 chromium chromium-driver python3-selenium
 libssl-dev iperf3
 iputils-ping python3
-kea-dhcp6-server
+kea-dhcp6-server ldnsutils python3-dnspython
 rdnssd isc-dhcp-client
 udhcpc openvpn prometheus wireguard-tools wireguard-go
 dhcpcd-base"

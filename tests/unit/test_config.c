@@ -82,6 +82,10 @@ static const struct key_case cases[] = {
 	{ "dns", "tls", NULL, "yes", false, "off, opportunistic or strict" },
 	{ "dns", "tls_ca_file", NULL, "/etc/ssl/certs/ca-certificates.crt", true, NULL },
 	{ "dns", "tls_ca_file", NULL, "ca.pem", false, "an absolute path, or empty" },
+	{ "dns", "tls_pvd", NULL, "pvd.example.com strict", true, NULL },
+	{ "dns", "tls_pvd", NULL, "type:ra opportunistic", true, NULL },
+	{ "dns", "tls_pvd", NULL, "pvd.example.com", false, "PVD-ID (or type:SOURCE) and a mode" },
+	{ "dns", "tls_pvd", NULL, "pvd.example.com yes", false, "off, opportunistic or strict" },
 	{ "dns", "cache_size", NULL, "0x10", true, NULL },
 	{ "dns", "cache_size", NULL, "0", false, "is not a number from 1" },
 	{ "routing", "table_base", NULL, "255", false, "is not a number from 256" },
@@ -160,6 +164,15 @@ static void test_values(void **state)
 	assert_int_equal(c.dns.tls, STUB_TLS_STRICT);
 	assert_string_equal(c.dns.tls_ca_file, "/x/ca.pem");
 	assert_int_equal(c.dns.max_stale, 60);
+	/* tls_pvd is repeatable: one entry each; IDs with colons (implicit
+	 * PvDs) survive the INI parser's key/value split. */
+	assert_int_equal(load(&c, "[dns]\ntls_pvd = fe80::1%eth0 off\n"
+			      "tls_pvd = type:dhcpv4 strict\n", err, sizeof(err)), 0);
+	assert_int_equal(c.dns.n_tls_pvd, 2);
+	assert_string_equal(c.dns.tls_pvd[0].key, "fe80::1%eth0");
+	assert_int_equal(c.dns.tls_pvd[0].mode, STUB_TLS_OFF);
+	assert_string_equal(c.dns.tls_pvd[1].key, "type:dhcpv4");
+	assert_int_equal(c.dns.tls_pvd[1].mode, STUB_TLS_STRICT);
 	/* Options add to the file's lists, without duplicates. */
 	assert_int_equal(config_set(&c, "mifd", "interfaces", "--interface", "eth1", err,
 				    sizeof(err)), 0);

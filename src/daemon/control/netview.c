@@ -100,8 +100,11 @@ static int nv_item(struct netview *nv, const struct msg_view_item *it)
 static int nv_plan(struct netview *nv, const struct dns_plan_pvd *pl)
 {
 	if (pl->n_servers > DNS_PLAN_MAX_SERVERS || !nv_str_ok(pl->id, sizeof(pl->id)) ||
-	    pl->pref64_plen > 128)
+	    pl->pref64_plen > 128 || pl->n_tls > DNS_PLAN_MAX_TLS)
 		return -EBADMSG;
+	for (size_t i = 0; i < pl->n_tls; i++)
+		if (!nv_str_ok(pl->tls[i].adn, sizeof(pl->tls[i].adn)))
+			return -EBADMSG;
 	if (nv->next.n_plans == NETVIEW_MAX_PLANS)
 		return -ENOSPC;
 	nv->next.plans[nv->next.n_plans++] = *pl;

@@ -325,6 +325,29 @@ static int config_set_tls(struct mifd_config *c, const char *name, const char *v
 	return config_fail(err, errlen, "%s: off, opportunistic or strict", name);
 }
 
+/* tls_pvd = KEY MODE, repeatable: a PvD's own RFC 8310 profile. */
+static int config_set_tls_pvd(struct mifd_config *c, const char *name, const char *value,
+			      char *err, size_t errlen)
+{
+	const char *sp = strchr(value, ' ');
+	struct stub_tls_pvd *t;
+	int m;
+
+	if (!sp || sp == value || (size_t)(sp - value) >= sizeof(t->key))
+		return config_fail(err, errlen, "%s: PVD-ID (or type:SOURCE) and a mode", name);
+	while (*sp == ' ')
+		sp++;
+	if ((m = stub_tls_parse(sp)) < 0)
+		return config_fail(err, errlen, "%s: off, opportunistic or strict", name);
+	if (c->dns.n_tls_pvd == STUB_TLS_PVD_MAX)
+		return config_fail(err, errlen, "%s: at most %d", name, STUB_TLS_PVD_MAX);
+	t = &c->dns.tls_pvd[c->dns.n_tls_pvd++];
+	memcpy(t->key, value, (size_t)(strchr(value, ' ') - value));
+	t->key[strchr(value, ' ') - value] = '\0';
+	t->mode = m;
+	return 0;
+}
+
 static int config_set_tls_ca(struct mifd_config *c, const char *name, const char *value,
 			     char *err, size_t errlen)
 {
@@ -461,6 +484,7 @@ static const struct config_key {
 	{ "dns", "max_stale", config_set_max_stale },
 	{ "dns", "tls", config_set_tls },
 	{ "dns", "tls_ca_file", config_set_tls_ca },
+	{ "dns", "tls_pvd", config_set_tls_pvd },
 	{ "connectivity", "enabled", config_set_conn },
 	{ "connectivity", "http_url", config_set_http_url },
 	{ "connectivity", "https_url", config_set_https_url },

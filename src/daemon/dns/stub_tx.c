@@ -163,6 +163,13 @@ void stub_tx_finish(struct stub_tx *tx, uint8_t *resp, size_t len, struct stub_p
 	int n;
 
 	dns_hdr_set_id(resp, tx->client_id);
+	/* The stub answers as a recursive forwarder, not as an authority,
+	 * whatever its upstream is (RFC 1035 section 4.1.1): AA clear (the
+	 * stub, and its cache, are no authority for the name) and RA set
+	 * (recursion is available here, through the PvD's servers). Stored
+	 * so in the cache: hits need no change. */
+	dns_hdr_set_aa(resp, false);
+	dns_hdr_set_ra(resp, true);
 	if (p && !tx->no_cache) {
 		memcpy(s->scratch, resp, len);
 		n = dns_strip_opt(s->scratch, len);
@@ -173,6 +180,10 @@ void stub_tx_finish(struct stub_tx *tx, uint8_t *resp, size_t len, struct stub_p
 	/* RFC 6840 section 5.7: the upstream was asked for AD (stub_tx_start);
 	 * the client gets it only if it asked, with AD or DO. */
 	dns_hdr_set_ad(resp, dns_hdr_ad(resp) && (tx->client_ad || tx->client_do));
+	/* RFC 4035 sections 3.1.6 and 3.2.2: the CD bit is copied from the
+	 * query into the response (queries with CD are never cached, and
+	 * followers asked with the same CD). */
+	dns_hdr_set_cd(resp, dns_hdr_cd(tx->query));
 	if (p)
 		p->answers++;
 	s->ctr.answered++;
@@ -254,6 +265,8 @@ static void stx_fail_one(struct stub_tx *tx, struct stub_tx *l)
 			dns_build_error_opt(s->scratch, 65536, tx->query, tx->qlen,
 					    DNS_RCODE_SERVFAIL, STUB_EDNS_SIZE, tx->client_do) :
 			dns_build_error(s->scratch, 65536, tx->query, tx->qlen, DNS_RCODE_SERVFAIL);
+		if (n > 0)
+			dns_hdr_set_ra(s->scratch, true);
 		if (n > 0)
 			stub_deliver(tx, s->scratch, (size_t)n, NULL, NULL,
 				     l->tls_err[0] ? -EHOSTUNREACH : -ETIMEDOUT,

@@ -37,9 +37,31 @@ struct stub_udp_bufs {
 static int su_error(const uint8_t *msg, size_t len, uint16_t rcode, const struct dns_opt *o,
 		    uint8_t *out, size_t cap)
 {
-	if (o)
-		return dns_build_error_opt(out, cap, msg, len, rcode, STUB_EDNS_SIZE, o->do_bit);
-	return dns_build_error(out, cap, msg, len, (uint8_t)rcode);
+	int n = o ? dns_build_error_opt(out, cap, msg, len, rcode, STUB_EDNS_SIZE, o->do_bit) :
+		    dns_build_error(out, cap, msg, len, (uint8_t)rcode);
+
+	/* RA: the stub is a recursive forwarder (stub_tx_finish), for the
+	 * one opcode it implements. */
+	if (n > 0 && rcode != DNS_RCODE_NOTIMP)
+		dns_hdr_set_ra(out, true);
+	return n;
+}
+
+/* Is q's name resolver.arpa or under it? The last 15 octets first
+ * (cheap, and nearly always no), then whether they start a label. */
+static bool su_resolver_arpa(const struct dns_question *q)
+{
+	static const uint8_t sfx[] = "\x08resolver\x04" "arpa";   /* and the root's 0 */
+	size_t off = 0, at;
+
+	if (q->wire_len < sizeof(sfx))
+		return false;
+	at = q->wire_len - sizeof(sfx);
+	if (memcmp(q->wire + at, sfx, sizeof(sfx)))
+		return false;
+	while (off < at && q->wire[off])
+		off += 1u + q->wire[off];
+	return off == at;
 }
 
 /* The full choice for q, with its text name filled in (it always fits:
@@ -167,6 +189,14 @@ int stub_handle_query_for(struct stub *s, uint64_t asked, const uint8_t *msg, si
 	if (q.qclass != DNS_CLASS_IN || q.qtype == 251 || q.qtype == 252) {
 		s->ctr.refused++;
 		return su_error(msg, len, DNS_RCODE_REFUSED, o, out, cap);
+	}
+	/* RFC 9462 sections 6.1 and 6.4: a forwarder does not forward
+	 * resolver.arpa (its upstream's designation would not be ours: the
+	 * client reached 127.0.0.153, not that server); a locally served
+	 * zone without data, so NODATA. The stub designates no resolver. */
+	if (su_resolver_arpa(&q)) {
+		s->ctr.resolver_arpa++;
+		return su_error(msg, len, DNS_RCODE_NOERROR, o, out, cap);
 	}
 	udp = o ? o->udp_size : DNS_UDP_MIN;
 	limit = tcp ? cap : (udp < cap ? udp : cap);
