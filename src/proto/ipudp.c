@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "proto/ipudp.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <string.h>
@@ -9,13 +10,25 @@
 
 uint16_t ipudp_sum(const uint8_t *p, size_t len, uint32_t acc)
 {
-	for (size_t i = 0; i + 1 < len; i += 2)
-		acc += (uint32_t)(p[i] << 8 | p[i + 1]);
+	uint64_t sum = acc;
+	size_t i = 0;
+
+	/* 32-bit big-endian words into a 64-bit accumulator, folded at the
+	 * end: the same one's complement sum as 16-bit words (RFC 1071 2(B)),
+	 * a few times faster, which the tunnel's per-segment checksums need. */
+	for (; i + 4 <= len; i += 4) {
+		uint32_t w;
+
+		memcpy(&w, p + i, 4);
+		sum += ntohl(w);
+	}
+	for (; i + 1 < len; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
 	if (len & 1)
-		acc += (uint32_t)p[len - 1] << 8;
-	while (acc >> 16)
-		acc = (acc & 0xffff) + (acc >> 16);
-	return (uint16_t)acc;
+		sum += (uint32_t)p[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
 }
 
 /* RFC 768: checksum over the pseudo header, the UDP header and data. */
