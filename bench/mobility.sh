@@ -12,7 +12,8 @@
 # is not measured here. Then TCP throughput (iperf3, download, 5 s) through
 # the tunnel as a fraction of the same path without it (from the care-of
 # address), and the CPU time mif-had and mif-mn spend per gigabit.
-# Usage: bench/mobility.sh [ROUNDS] (default 5; root; after make)
+# Usage: bench/mobility.sh [ROUNDS] (default 5; 0: throughput only; root;
+# after make). TPUT_SECONDS: length of each iperf3 run (5).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}
@@ -55,6 +56,7 @@ back_on_1() {
 
 declare -A gaps
 for kind in carrier hole; do
+	[ "$rounds" -gt 0 ] || break
 	cut=${kind}_cut back=${kind}_back
 	for r in $(seq 1 "$rounds"); do
 		probe "$HOA" "${!cut}" "${!back}"
@@ -68,27 +70,41 @@ for kind in carrier hole; do
 	back_on_1
 done
 # Throughput: iperf3 download, through the tunnel and from the care-of
-# address directly (both over r1), and the tunnel ends' CPU time.
+# address directly (both over r1), with the TUN offloads and then with both
+# ends restarted without them; the tunnel ends' CPU time for each.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 world_bg cn iperf3 iperf3 -s -B 2001:db8:c::2 -p 5201
 world_wait_for "iperf3 server" 10 bash -c \
 	"ip netns exec $(world_ns cn) ss -ltnH | grep -q ':5201 '"
-mn_pid=$(pgrep -f -- "--status $WORLD_TMP/mn.json" | head -1)
-iperf() { world_exec mn iperf3 -c 2001:db8:c::2 -p 5201 -B "$1" -R -t 5 -J |
+iperf() { world_exec mn iperf3 -c 2001:db8:c::2 -p 5201 -B "$1" -R -t "$secs" -J |
 	jq '.end.sum_received.bits_per_second / 1e6'; }
-t0=$(( $(cpu_ticks "$HAD_PID") + $(cpu_ticks "$mn_pid") ))
-tun_mbps=$(iperf "$HOA")
-t1=$(( $(cpu_ticks "$HAD_PID") + $(cpu_ticks "$mn_pid") ))
-plain_mbps=$(iperf 2001:db8:1::10)
 hz=$(getconf CLK_TCK)
-cpu_per_gbit=$(awk -v t=$((t1 - t0)) -v hz="$hz" -v m="$tun_mbps" \
-	'BEGIN { printf "%.2f", (t / hz) / (m * 5 / 1000) }')
+secs=${TPUT_SECONDS:-5}
+declare -A tput cpu
+for off in yes no; do
+	mob_restart "$off"
+	mn_pid=$MN_PID
+	t0=$(( $(cpu_ticks "$HAD_PID") + $(cpu_ticks "$mn_pid") ))
+	tput[$off]=$(iperf "$HOA")
+	t1=$(( $(cpu_ticks "$HAD_PID") + $(cpu_ticks "$mn_pid") ))
+	tput[plain_$off]=$(iperf 2001:db8:1::10)
+	cpu[$off]=$(awk -v t=$((t1 - t0)) -v hz="$hz" -v m="${tput[$off]}" -v s="$secs" \
+		'BEGIN { printf "%.2f", (t / hz) / (m * s / 1000) }')
+	world_log "offload $off: tunnel ${tput[$off]} Mbit/s, plain ${tput[plain_$off]} Mbit/s, ${cpu[$off]} s CPU/Gbit"
+	world_log "HA: $(had_status | jq -c '{counters: {udp_rx: .counters.udp_rx, udp_tx: .counters.udp_tx, tun_rx: .counters.tun_rx, tun_tx: .counters.tun_tx}, offload}')"
+	world_log "MN: $(jq -c '{tun_rx, tun_tx, offload}' "$WORLD_TMP/mn.json")"
+done
 
 stats() { tr ' ' '\n' | grep . | sort -n | awk '{v[NR]=$1} END {printf "median %s ms, max %s ms (n=%d)", v[int((NR+1)/2)], v[NR], NR}'; }
-echo "== mobility failover, 1 kHz UDP round trip through mif-had, heartbeats 100 ms x 3 =="
-echo "loss of carrier:    $(stats <<<"${gaps[carrier]}")   plain kernel: ${gaps[carrier_plain]} ms (never recovers; the flow ends)"
-echo "silent blackhole:   $(stats <<<"${gaps[hole]}")   plain kernel: ${gaps[hole_plain]} ms"
-printf 'TCP download (iperf3 -R, 5 s): tunnel %.0f Mbit/s, same path without the tunnel %.0f Mbit/s, ratio %.2f\n' \
-	"$tun_mbps" "$plain_mbps" "$(awk -v a="$tun_mbps" -v b="$plain_mbps" 'BEGIN { print a / b }')"
-echo "CPU of mif-had + mif-mn: $cpu_per_gbit s per Gbit carried (mif-had batches UDP with recvmmsg/sendmmsg; TUN I/O and mif-mn one packet per call; no offloads)"
+if [ "$rounds" -gt 0 ]; then
+	echo "== mobility failover, 1 kHz UDP round trip through mif-had, heartbeats 100 ms x 3 =="
+	echo "loss of carrier:    $(stats <<<"${gaps[carrier]}")   plain kernel: ${gaps[carrier_plain]} ms (never recovers; the flow ends)"
+	echo "silent blackhole:   $(stats <<<"${gaps[hole]}")   plain kernel: ${gaps[hole_plain]} ms"
+fi
+echo "== TCP download (iperf3 -R, $secs s each), tunnel against the same veth path without it =="
+for off in yes no; do
+	printf 'offloads %-3s: tunnel %6.0f Mbit/s, plain %6.0f Mbit/s, ratio %.3f; mif-had + mif-mn CPU %s s per Gbit\n' \
+		"$([ "$off" = yes ] && echo on || echo off)" "${tput[$off]}" "${tput[plain_$off]}" \
+		"$(awk -v a="${tput[$off]}" -v b="${tput[plain_$off]}" 'BEGIN { print a / b }')" "${cpu[$off]}"
+done
 world_pass

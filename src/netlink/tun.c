@@ -40,6 +40,11 @@ int tun_open(const char *name, unsigned flags, int *ret_fd, char ret_name[16])
 		close(fd);
 		return r;
 	}
+	/* A persistent device keeps the offloads an earlier reader asked
+	 * for: without a virtio-net header a super-packet could not be told
+	 * from a packet, so none. */
+	if (!(flags & TUN_VNET_HDR))
+		(void)ioctl(fd, TUNSETOFFLOAD, 0ul);
 	*ret_fd = fd;
 	memcpy(ret_name, ifr.ifr_name, IFNAMSIZ);
 	ret_name[IFNAMSIZ - 1] = '\0';
