@@ -198,6 +198,7 @@ static void ha_drain_udp(struct ha_ctx *h)
 	struct iovec iov[HA_RBATCH];
 
 	for (int round = 0; round < 16; round++) {
+		long long now;
 		size_t nf = 0;
 		int n;
 
@@ -210,6 +211,7 @@ static void ha_drain_udp(struct ha_ctx *h)
 		n = recvmmsg(h->udp, mm, HA_RBATCH, MSG_DONTWAIT, NULL);
 		if (n <= 0)
 			return;
+		now = clock_mono_ms();
 		for (int i = 0; i < n; i++) {
 			size_t seg = tunio_gro_size(&mm[i].msg_hdr), ni;
 
@@ -222,7 +224,7 @@ static void ha_drain_udp(struct ha_ctx *h)
 				h->n.udp_gro_rx++;
 			ni = tunio_gro_split(buf[i], mm[i].msg_len, seg, in, VNET_MAX_SEGS);
 			for (size_t k = 0; k < ni; k++)
-				if (ha_udp_input(h, in[k].p, in[k].len, &from[i], clock_mono_ms()))
+				if (ha_udp_input(h, in[k].p, in[k].len, &from[i], now))
 					fw[nf++] = in[k];
 		}
 		ha_tun_write(h, fw, nf);

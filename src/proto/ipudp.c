@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "proto/ipudp.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <string.h>
@@ -10,25 +9,35 @@
 
 uint16_t ipudp_sum(const uint8_t *p, size_t len, uint32_t acc)
 {
-	uint64_t sum = acc;
+	uint64_t sum = 0, tail = acc;
 	size_t i = 0;
 
-	/* 32-bit big-endian words into a 64-bit accumulator, folded at the
-	 * end: the same one's complement sum as 16-bit words (RFC 1071 2(B)),
-	 * a few times faster, which the tunnel's per-segment checksums need. */
-	for (; i + 4 <= len; i += 4) {
-		uint32_t w;
+	/* 64-bit words in the host's byte order with end-around carry, folded
+	 * to 16 bits and byte-swapped on a little-endian host: the same one's
+	 * complement sum as 16-bit big-endian words (RFC 1071 2(A), 2(B)),
+	 * several times faster, which the tunnel's per-segment checksums need. */
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
 
-		memcpy(&w, p + i, 4);
-		sum += ntohl(w);
+		memcpy(&w, p + i, 8);
+		sum += w;
+		sum += sum < w;
 	}
-	for (; i + 1 < len; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
+	sum = (sum & 0xffffffffu) + (sum >> 32);
+	sum = (sum & 0xffffffffu) + (sum >> 32);
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	sum = ((sum & 0xff) << 8) | (sum >> 8);
+#endif
+	tail += sum;
+	for (; i + 1 < len; i += 2)
+		tail += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (len & 1)
+		tail += (uint32_t)p[len - 1] << 8;
+	while (tail >> 16)
+		tail = (tail & 0xffff) + (tail >> 16);
+	return (uint16_t)tail;
 }
 
 /* RFC 768: checksum over the pseudo header, the UDP header and data. */

@@ -212,9 +212,13 @@ static void on_udp(struct mnt *t, size_t i)
 				    .msg_controllen = sizeof(cm.b) };
 		ssize_t n = recvmsg(t->fd[i], &m, MSG_DONTWAIT);
 		size_t seg, ni, nf = 0;
+		uint64_t ntp;
+		long long now;
 
 		if (n < 0)
 			return;
+		ntp = ntp_now();
+		now = clock_mono_ms();
 		seg = tunio_gro_size(&m);
 		if (seg && seg < (size_t)n)
 			t->udp_gro_rx++;
@@ -222,8 +226,8 @@ static void on_udp(struct mnt *t, size_t i)
 		ni = tunio_gro_split(buf, (size_t)n, seg, in, VNET_MAX_SEGS);
 		for (size_t j = 0; j < ni; j++) {
 			size_t olen = 0;
-			enum mn_action a = mn_input(&t->mn, i, in[j].p, in[j].len, ntp_now(),
-						    clock_mono_ms(), out, sizeof(out), &olen);
+			enum mn_action a = mn_input(&t->mn, i, in[j].p, in[j].len, ntp, now, out,
+						    sizeof(out), &olen);
 
 			if (a == MN_DATA)
 				fw[nf++] = in[j];
