@@ -26,6 +26,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -78,6 +79,8 @@ static int probe_serve(const char *bind_addr, uint16_t port, bool mptcp)
 
 	if (probe_addr(bind_addr, port, &sa) < 0)
 		return 2;
+	/* A client that gave up must not take the server with it. */
+	signal(SIGPIPE, SIG_IGN);
 	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 8) < 0) {
 		perror("mif-tcp-probe: listen");
@@ -96,7 +99,7 @@ static int probe_serve(const char *bind_addr, uint16_t port, bool mptcp)
 			if (p[i].fd < 0 || !p[i].revents)
 				continue;
 			n = read(p[i].fd, buf, sizeof(buf));
-			if (n <= 0 || write(p[i].fd, buf, (size_t)n) != n) {
+			if (n <= 0 || send(p[i].fd, buf, (size_t)n, MSG_NOSIGNAL) != n) {
 				close(p[i].fd);
 				p[i].fd = -1;
 			}
