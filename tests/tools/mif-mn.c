@@ -38,6 +38,8 @@
 #include "netlink/tunio.h"
 #include "proto/nl.h"
 
+#define MN_RBATCH 4     /* UDP GRO trains per recvmmsg */
+
 #ifndef IFF_LOWER_UP
 #define IFF_LOWER_UP 0x10000 /* linux/if.h: carrier (RFC 2863 lower layer up) */
 #endif
@@ -180,7 +182,7 @@ static void tick(struct mnt *t, long long now)
  * offloads, else one write each. */
 static void tun_write(struct mnt *t, struct vnet_pkt *pk, size_t n)
 {
-	static struct vnet_train tr[VNET_MAX_SEGS];
+	static struct vnet_train tr[MN_RBATCH * VNET_MAX_SEGS];
 	size_t nt;
 
 	if (!t->offload) {
@@ -189,7 +191,7 @@ static void tun_write(struct mnt *t, struct vnet_pkt *pk, size_t n)
 				t->tun_tx++;
 		return;
 	}
-	nt = vnet_coalesce(pk, n, tr, VNET_MAX_SEGS);
+	nt = vnet_coalesce(pk, n, tr, sizeof(tr) / sizeof(tr[0]));
 	for (size_t i = 0; i < nt; i++)
 		if (tr[i].n > 1)
 			t->tun_gro_tx++;
@@ -197,40 +199,52 @@ static void tun_write(struct mnt *t, struct vnet_pkt *pk, size_t n)
 		t->tun_tx += n;
 }
 
+/* Up to MN_RBATCH messages per recvmmsg, each a UDP GRO train when the
+ * kernel kept one together; the data of all of them is coalesced at once,
+ * so the two trains one 64 KiB super-packet needs (UDP's 64 KiB limit)
+ * become one write again. */
 static void on_udp(struct mnt *t, size_t i)
 {
-	static uint8_t buf[TUNIO_BUF];
-	static struct vnet_pkt in[VNET_MAX_SEGS], fw[VNET_MAX_SEGS];
-	uint8_t out[512];
-	struct {
+	static uint8_t buf[MN_RBATCH][TUNIO_BUF];
+	static struct vnet_pkt in[MN_RBATCH * VNET_MAX_SEGS];
+	static struct {
 		_Alignas(struct cmsghdr) char b[TUNIO_CMSG_SPACE];
-	} cm;
+	} cm[MN_RBATCH];
+	struct mmsghdr mm[MN_RBATCH];
+	struct iovec iov[MN_RBATCH];
+	uint8_t out[512];
 
-	for (int k = 0; k < 64; k++) {
-		struct iovec iov = { buf, sizeof(buf) };
-		struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cm.b,
-				    .msg_controllen = sizeof(cm.b) };
-		ssize_t n = recvmsg(t->fd[i], &m, MSG_DONTWAIT);
-		size_t seg, ni, nf = 0;
+	for (int k = 0; k < 16; k++) {
+		size_t ni = 0, nf = 0;
 		uint64_t ntp;
 		long long now;
+		int n;
 
-		if (n < 0)
+		for (int m = 0; m < MN_RBATCH; m++) {
+			iov[m] = (struct iovec){ buf[m], TUNIO_BUF };
+			mm[m].msg_hdr = (struct msghdr){ .msg_iov = &iov[m], .msg_iovlen = 1,
+				.msg_control = cm[m].b, .msg_controllen = sizeof(cm[m].b) };
+		}
+		n = recvmmsg(t->fd[i], mm, MN_RBATCH, MSG_DONTWAIT, NULL);
+		if (n <= 0)
 			return;
 		ntp = ntp_now();
 		now = clock_mono_ms();
-		seg = tunio_gro_size(&m);
-		if (seg && seg < (size_t)n)
-			t->udp_gro_rx++;
-		/* Each datagram of a GRO train is one inner packet. */
-		ni = tunio_gro_split(buf, (size_t)n, seg, in, VNET_MAX_SEGS);
+		for (int m = 0; m < n; m++) {
+			size_t seg = tunio_gro_size(&mm[m].msg_hdr);
+
+			if (seg && seg < mm[m].msg_len)
+				t->udp_gro_rx++;
+			/* Each datagram of a GRO train is one inner packet. */
+			ni += tunio_gro_split(buf[m], mm[m].msg_len, seg, in + ni, VNET_MAX_SEGS);
+		}
 		for (size_t j = 0; j < ni; j++) {
 			size_t olen = 0;
 			enum mn_action a = mn_input(&t->mn, i, in[j].p, in[j].len, ntp, now, out,
 						    sizeof(out), &olen);
 
 			if (a == MN_DATA)
-				fw[nf++] = in[j];
+				in[nf++] = in[j];       /* j >= nf: kept in order */
 			else if (a == MN_REPLY)
 				(void)send_path(t, i, out, olen);
 			else if (a == MN_REREGISTER) {
@@ -239,7 +253,9 @@ static void on_udp(struct mnt *t, size_t i)
 				send_bu(t);
 			}
 		}
-		tun_write(t, fw, nf);
+		tun_write(t, in, nf);
+		if (n < MN_RBATCH)
+			return;
 	}
 }
 
