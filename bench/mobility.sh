@@ -119,7 +119,7 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 world_bg cn iperf3 iperf3 -s -B 2001:db8:c::2 -p 5201
 world_wait_for "iperf3 server" 10 bash -c \
 	"ip netns exec $(world_ns cn) ss -ltnH | grep -q ':5201 '"
-iperf() { world_exec mn iperf3 -c 2001:db8:c::2 -p 5201 -B "$1" -R -t "$secs" -J |
+iperf() { world_exec mn iperf3 -c 2001:db8:c::2 -p 5201 -B "$1" ${2:--R} -t "$secs" -J |
 	jq '.end.sum_received.bits_per_second / 1e6'; }
 hz=$(getconf CLK_TCK)
 secs=${TPUT_SECONDS:-5}
@@ -130,20 +130,25 @@ declare -A tput cpu ratio
 # other users of the machine hits both alike; medians are reported.
 for off in yes no; do
 	mob_restart "$off"
-	tun_l="" plain_l="" ratio_l="" cpu_l=""
+	tun_l="" plain_l="" ratio_l="" cpu_l="" up_l=""
 	for r in $(seq 1 "$runs"); do
 		t0=$(( $(cpu_ticks "$HAD_PID") + $(cpu_ticks "$MN_PID") ))
 		a=$(iperf "$HOA")
 		t1=$(( $(cpu_ticks "$HAD_PID") + $(cpu_ticks "$MN_PID") ))
 		b=$(iperf 2001:db8:1::10)
 		tun_l+="$a " plain_l+="$b "
+		# Upload (the mobile node splits, the home agent coalesces).
+		c=$(iperf "$HOA" "") d=$(iperf 2001:db8:1::10 "")
+		up_l+="$(awk -v a="$c" -v b="$d" 'BEGIN { print a / b }') "
+		tput[up_$off]+="$(printf '%.0f/%.0f' "$c" "$d") "
 		ratio_l+="$(awk -v a="$a" -v b="$b" 'BEGIN { print a / b }') "
 		cpu_l+="$(awk -v t=$((t1 - t0)) -v hz="$hz" -v m="$a" -v s="$secs" \
 			'BEGIN { print (t / hz) / (m * s / 1000) }') "
-		world_log "offload $off run $r: tunnel $a Mbit/s, plain $b Mbit/s"
+		world_log "offload $off run $r: download tunnel $a Mbit/s, plain $b Mbit/s; upload tunnel $c, plain $d"
 	done
 	tput[$off]=$(med <<<"$tun_l") tput[plain_$off]=$(med <<<"$plain_l")
 	ratio[$off]=$(med <<<"$ratio_l") cpu[$off]=$(med <<<"$cpu_l")
+	ratio[up_$off]=$(med <<<"$up_l")
 	world_log "HA: $(had_status | jq -c '{counters: {udp_rx: .counters.udp_rx, udp_tx: .counters.udp_tx, tun_rx: .counters.tun_rx, tun_tx: .counters.tun_tx}, offload}')"
 	world_log "MN: $(jq -c '{tun_rx, tun_tx, offload}' "$WORLD_TMP/mn.json")"
 done
@@ -165,5 +170,7 @@ for off in yes no; do
 	printf 'offloads %-3s: tunnel %6.0f Mbit/s, plain %6.0f Mbit/s, ratio %.3f; mif-had + mif-mn CPU %.2f s per Gbit\n' \
 		"$([ "$off" = yes ] && echo on || echo off)" "${tput[$off]}" "${tput[plain_$off]}" \
 		"${ratio[$off]}" "${cpu[$off]}"
+	printf '              upload (iperf3 without -R): ratio %.3f (tunnel/plain Mbit/s per run: %s)\n' \
+		"${ratio[up_$off]}" "${tput[up_$off]}"
 done
 world_pass
