@@ -8,17 +8,25 @@
 # (nftables drops everything on its router, links stay up), ROUNDS times
 # each; and, as the baseline, the same flow from the care-of address of
 # that network without mobility (the plain kernel), which never recovers.
-# Heartbeats every 100 ms, 3 misses. World: tests/world/mobility.sh. MPTCP
-# is not measured here. Then TCP throughput (iperf3, download, 5 s) through
-# the tunnel as a fraction of the same path without it (from the care-of
-# address), and the CPU time mif-had and mif-mn spend per gigabit.
-# Usage: bench/mobility.sh [ROUNDS] (default 5; root; after make)
+# Heartbeats every 100 ms, 3 misses. World: tests/world/mobility.sh.
+# The same cuts under a 1 kHz stream carried by TCP (mif-tcp-probe, echoed
+# by the correspondent: the longest time between two echoes): through the
+# tunnel from the home address, over Linux MPTCP (RFC 8684, the kernel's
+# path manager) from the care-of address of r1 with the second network as
+# a backup endpoint (`ip mptcp endpoint ... subflow backup`), and plain TCP
+# from that care-of address. Then TCP throughput (iperf3, download)
+# through the tunnel as a fraction of the same path without it (from the
+# care-of address), with and without the TUN offloads, and the CPU time
+# mif-had and mif-mn spend per gigabit.
+# Usage: bench/mobility.sh [ROUNDS] (default 5; 0: throughput only; root;
+# after make). TPUT_SECONDS: length of each iperf3 run (5).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}
 export MIF_HAD=$build/src/ha/mif-had MIF_MN=$build/tests/tools/mif-mn
 export MIF_MH_SEND=$build/tests/tools/mif-mh-send
 WHOAMI=$build/tests/tools/mif-whoami PROBE=$build/tests/tools/mif-udp-probe
+TPROBE=$build/tests/tools/mif-tcp-probe
 rounds=${1:-5}
 . "$top/tests/world/lib.sh"
 . "$top/tests/world/mobility.sh"
@@ -27,6 +35,13 @@ world_init
 world_require jq nft python3 iperf3
 mob_world
 world_bg cn whoami "$WHOAMI" -n cn -p 8080 -6
+world_bg cn tprobe-server "$TPROBE" -l 8090 -b 2001:db8:c::2 -M
+# MPTCP: the mobile node may open a second subflow from its r2 address,
+# marked backup (used only when the r1 subflow fails); the correspondent
+# accepts joins.
+ip -n "$(world_ns mn)" mptcp limits set subflow 2 add_addr_accepted 2
+ip -n "$(world_ns cn)" mptcp limits set subflow 2 add_addr_accepted 2
+ip -n "$(world_ns mn)" mptcp endpoint add 2001:db8:2::10 dev eth2 subflow backup
 
 # probe SRC CUT RESTORE: 3000 probes at 1 ms from SRC; CUT runs 1 s in;
 # leaves the longest gap (ms) and the lost count in G and L; RESTORE runs
@@ -43,6 +58,20 @@ probe() {
 	G=$(jq -r .longest_gap_ms <<<"$out")
 	L=$(jq -r .lost <<<"$out")
 }
+# tprobe SRC MPTCP CUT RESTORE: the same with a TCP-carried 1 kHz stream
+# (MPTCP: -M); G the longest stall (ms), R whether it recovered.
+tprobe() {
+	local src=$1 m=$2 cut=$3 restore=$4 out
+	rm -f "$WORLD_TMP/tprobe.log"
+	world_bg mn tprobe "$TPROBE" -d 2001:db8:c::2 -p 8090 -n 3000 -w 3000 -s "$src" $m
+	sleep 1
+	eval "$cut"
+	world_wait_for "tcp prober done" 20 grep -q '"sent"' "$WORLD_TMP/tprobe.log"
+	out=$(grep '"sent"' "$WORLD_TMP/tprobe.log")
+	eval "$restore"
+	G=$(jq -r .longest_gap_ms <<<"$out")
+	R=$(jq -r .recovered <<<"$out")
+}
 carrier_cut='ip -n "$(world_ns r1)" link set eth0 down'
 carrier_back='ip -n "$(world_ns r1)" link set eth0 up'
 hole_cut='world_exec r1 nft add table inet hole; world_exec r1 nft add chain inet hole blackhole "{ type filter hook forward priority -10; policy drop; }"'
@@ -55,6 +84,7 @@ back_on_1() {
 
 declare -A gaps
 for kind in carrier hole; do
+	[ "$rounds" -gt 0 ] || break
 	cut=${kind}_cut back=${kind}_back
 	for r in $(seq 1 "$rounds"); do
 		probe "$HOA" "${!cut}" "${!back}"
@@ -66,29 +96,81 @@ for kind in carrier hole; do
 	world_log "$kind, plain kernel from the care-of address: longest gap $G ms, lost $L"
 	gaps[${kind}_plain]=$G
 	back_on_1
+	for r in $(seq 1 "$rounds"); do
+		tprobe "$HOA" "" "${!cut}" "${!back}"
+		world_log "$kind round $r, TCP through mif: longest stall $G ms, recovered $R"
+		gaps[${kind}_tcp]+="$G "
+		back_on_1
+		tprobe 2001:db8:1::10 -M "${!cut}" "${!back}"
+		world_log "$kind round $r, MPTCP with a backup subflow: longest stall $G ms, recovered $R"
+		[ "$R" = true ] || G="$G(not_recovered)"
+		gaps[${kind}_mptcp]+="$G "
+		back_on_1
+	done
+	tprobe 2001:db8:1::10 "" "${!cut}" "${!back}"
+	world_log "$kind, plain TCP from the care-of address: longest stall $G ms, recovered $R"
+	gaps[${kind}_tcpplain]="$G ms (recovered: $R)"
+	back_on_1
 done
 # Throughput: iperf3 download, through the tunnel and from the care-of
-# address directly (both over r1), and the tunnel ends' CPU time.
+# address directly (both over r1), with the TUN offloads and then with both
+# ends restarted without them; the tunnel ends' CPU time for each.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 world_bg cn iperf3 iperf3 -s -B 2001:db8:c::2 -p 5201
 world_wait_for "iperf3 server" 10 bash -c \
 	"ip netns exec $(world_ns cn) ss -ltnH | grep -q ':5201 '"
-mn_pid=$(pgrep -f -- "--status $WORLD_TMP/mn.json" | head -1)
-iperf() { world_exec mn iperf3 -c 2001:db8:c::2 -p 5201 -B "$1" -R -t 5 -J |
+iperf() { world_exec mn iperf3 -c 2001:db8:c::2 -p 5201 -B "$1" ${2:--R} -t "$secs" -J |
 	jq '.end.sum_received.bits_per_second / 1e6'; }
-t0=$(( $(cpu_ticks "$HAD_PID") + $(cpu_ticks "$mn_pid") ))
-tun_mbps=$(iperf "$HOA")
-t1=$(( $(cpu_ticks "$HAD_PID") + $(cpu_ticks "$mn_pid") ))
-plain_mbps=$(iperf 2001:db8:1::10)
 hz=$(getconf CLK_TCK)
-cpu_per_gbit=$(awk -v t=$((t1 - t0)) -v hz="$hz" -v m="$tun_mbps" \
-	'BEGIN { printf "%.2f", (t / hz) / (m * 5 / 1000) }')
+secs=${TPUT_SECONDS:-5}
+runs=${TPUT_RUNS:-3}
+med() { tr ' ' '\n' | grep . | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+declare -A tput cpu ratio
+# Tunnel and plain runs alternate (runs pairs per setting), so load from
+# other users of the machine hits both alike; medians are reported.
+for off in yes no; do
+	mob_restart "$off"
+	tun_l="" plain_l="" ratio_l="" cpu_l="" up_l=""
+	for r in $(seq 1 "$runs"); do
+		t0=$(( $(cpu_ticks "$HAD_PID") + $(cpu_ticks "$MN_PID") ))
+		a=$(iperf "$HOA")
+		t1=$(( $(cpu_ticks "$HAD_PID") + $(cpu_ticks "$MN_PID") ))
+		b=$(iperf 2001:db8:1::10)
+		tun_l+="$a " plain_l+="$b "
+		# Upload (the mobile node splits, the home agent coalesces).
+		c=$(iperf "$HOA" "") d=$(iperf 2001:db8:1::10 "")
+		up_l+="$(awk -v a="$c" -v b="$d" 'BEGIN { print a / b }') "
+		tput[up_$off]+="$(printf '%.0f/%.0f' "$c" "$d") "
+		ratio_l+="$(awk -v a="$a" -v b="$b" 'BEGIN { print a / b }') "
+		cpu_l+="$(awk -v t=$((t1 - t0)) -v hz="$hz" -v m="$a" -v s="$secs" \
+			'BEGIN { print (t / hz) / (m * s / 1000) }') "
+		world_log "offload $off run $r: download tunnel $a Mbit/s, plain $b Mbit/s; upload tunnel $c, plain $d"
+	done
+	tput[$off]=$(med <<<"$tun_l") tput[plain_$off]=$(med <<<"$plain_l")
+	ratio[$off]=$(med <<<"$ratio_l") cpu[$off]=$(med <<<"$cpu_l")
+	ratio[up_$off]=$(med <<<"$up_l")
+	world_log "HA: $(had_status | jq -c '{counters: {udp_rx: .counters.udp_rx, udp_tx: .counters.udp_tx, tun_rx: .counters.tun_rx, tun_tx: .counters.tun_tx}, offload}')"
+	world_log "MN: $(jq -c '{tun_rx, tun_tx, offload}' "$WORLD_TMP/mn.json")"
+done
+world_log "MPTCP in mn (connections, joins): $(world_exec mn nstat -az MPTcpExtMPCapableSYNACKRX MPTcpExtMPJoinSynAckRx 2>/dev/null | awk 'NR > 1 { printf "%s=%s ", $1, $2 }')"
+world_log "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
 
 stats() { tr ' ' '\n' | grep . | sort -n | awk '{v[NR]=$1} END {printf "median %s ms, max %s ms (n=%d)", v[int((NR+1)/2)], v[NR], NR}'; }
-echo "== mobility failover, 1 kHz UDP round trip through mif-had, heartbeats 100 ms x 3 =="
-echo "loss of carrier:    $(stats <<<"${gaps[carrier]}")   plain kernel: ${gaps[carrier_plain]} ms (never recovers; the flow ends)"
-echo "silent blackhole:   $(stats <<<"${gaps[hole]}")   plain kernel: ${gaps[hole_plain]} ms"
-printf 'TCP download (iperf3 -R, 5 s): tunnel %.0f Mbit/s, same path without the tunnel %.0f Mbit/s, ratio %.2f\n' \
-	"$tun_mbps" "$plain_mbps" "$(awk -v a="$tun_mbps" -v b="$plain_mbps" 'BEGIN { print a / b }')"
-echo "CPU of mif-had + mif-mn: $cpu_per_gbit s per Gbit carried (mif-had batches UDP with recvmmsg/sendmmsg; TUN I/O and mif-mn one packet per call; no offloads)"
+if [ "$rounds" -gt 0 ]; then
+	echo "== mobility failover, 1 kHz UDP round trip through mif-had, heartbeats 100 ms x 3 =="
+	echo "loss of carrier:    $(stats <<<"${gaps[carrier]}")   plain kernel: ${gaps[carrier_plain]} ms (never recovers; the flow ends)"
+	echo "silent blackhole:   $(stats <<<"${gaps[hole]}")   plain kernel: ${gaps[hole_plain]} ms"
+	echo "== the same cuts, 1 kHz stream over TCP (longest time between two echoes) =="
+	for kind in carrier hole; do
+		echo "$kind: mif $(stats <<<"${gaps[${kind}_tcp]}"); MPTCP backup subflow: ${gaps[${kind}_mptcp]}(ms); plain TCP ${gaps[${kind}_tcpplain]}"
+	done
+fi
+echo "== TCP download (iperf3 -R, $secs s, median of $runs alternating pairs), tunnel against the same veth path without it =="
+for off in yes no; do
+	printf 'offloads %-3s: tunnel %6.0f Mbit/s, plain %6.0f Mbit/s, ratio %.3f; mif-had + mif-mn CPU %.2f s per Gbit\n' \
+		"$([ "$off" = yes ] && echo on || echo off)" "${tput[$off]}" "${tput[plain_$off]}" \
+		"${ratio[$off]}" "${cpu[$off]}"
+	printf '              upload (iperf3 without -R): ratio %.3f (tunnel/plain Mbit/s per run: %s)\n' \
+		"${ratio[up_$off]}" "${tput[up_$off]}"
+done
 world_pass

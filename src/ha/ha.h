@@ -3,6 +3,7 @@
 #ifndef MIF_HA_HA_H
 #define MIF_HA_HA_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "ha/ha_config.h"
@@ -16,12 +17,16 @@ struct ha_counters {
 	uint64_t drop_spoofed;          /* data from an endpoint not bound to its source */
 	uint64_t drop_no_binding;       /* downlink for a home address without path */
 	uint64_t hb_rx, hb_tx, ba_tx;
+	uint64_t tun_gso_rx;             /* super-packets read (TSO/USO), split */
+	uint64_t tun_gro_tx;             /* coalesced TCP super-packets written */
+	uint64_t udp_gro_rx;             /* UDP datagram trains received whole */
 };
 
 struct ha_ctx {
 	struct ha_config *cfg;
 	int udp;                        /* AF_INET6, dual-stack */
 	int tun;
+	bool offload;                   /* TUN with virtio-net header, UDP GSO/GRO */
 	int ctl;                        /* listening status socket */
 	uint32_t hb_seq;
 	struct ha_counters n;
@@ -30,8 +35,9 @@ struct ha_ctx {
 /* The wall clock as an RFC 4285 timestamp (NTP format). */
 uint64_t ha_ntp_now(void);
 
-/* One UDP datagram from the tunnel. */
-void ha_udp_input(struct ha_ctx *h, const uint8_t *p, size_t len,
+/* One UDP datagram from the tunnel: true if it is data the caller
+ * writes to the TUN device (alone or coalesced). */
+bool ha_udp_input(struct ha_ctx *h, const uint8_t *p, size_t len,
 		  const struct sockaddr_in6 *from, long long now_ms);
 /* The path that carries one packet read from the TUN device (toward a
  * home address), or NULL (counted); the caller sends it, in batches. */

@@ -4,6 +4,7 @@
 #define MIF_HA_CONFIG_H
 
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "ha/ha_cache.h"
@@ -22,6 +23,7 @@ struct ha_config {
 	unsigned hb_interval_ms;        /* 100 */
 	unsigned hb_misses;             /* 3 */
 	unsigned replay_window_s;       /* 7 */
+	bool offload;                   /* TUN TSO/USO + UDP GSO/GRO (true) */
 	size_t n_mns;
 	struct ha_mn mns[HA_MAX_MNS];
 };

@@ -154,7 +154,7 @@ static void ha_signal(struct ha_ctx *h, const struct mhtun_pkt *t,
 		h->n.drop_malformed++;
 }
 
-void ha_udp_input(struct ha_ctx *h, const uint8_t *p, size_t len,
+bool ha_udp_input(struct ha_ctx *h, const uint8_t *p, size_t len,
 		  const struct sockaddr_in6 *from, long long now_ms)
 {
 	struct mhtun_pkt t;
@@ -163,11 +163,11 @@ void ha_udp_input(struct ha_ctx *h, const uint8_t *p, size_t len,
 	h->n.udp_rx++;
 	if (mhtun_parse(p, len, &t) < 0) {
 		h->n.drop_malformed++;
-		return;
+		return false;
 	}
 	if (t.kind == MHTUN_SIGNAL) {
 		ha_signal(h, &t, from, now_ms);
-		return;
+		return false;
 	}
 	/* Data: accepted only from an endpoint registered for the home
 	 * address it claims as source (the tunnel's ingress filter). */
@@ -176,11 +176,10 @@ void ha_udp_input(struct ha_ctx *h, const uint8_t *p, size_t len,
 		if (!ha_same_peer(&mn->paths[i].peer, from))
 			continue;
 		mn->paths[i].rx_packets++;
-		if (write(h->tun, p, len) == (ssize_t)len)
-			h->n.tun_tx++;
-		return;
+		return true;
 	}
 	h->n.drop_spoofed++;
+	return false;
 }
 
 struct ha_path *ha_tun_route(struct ha_ctx *h, const uint8_t *p, size_t len)

@@ -27,6 +27,7 @@
 #include "common/unixsock.h"
 #include "ha/ha.h"
 #include "netlink/netlink.h"
+#include "netlink/tunio.h"
 
 #define HA_TUN_MTU 1400 /* 1500 less outer IPv6 (40) + UDP (8), with room */
 
@@ -38,10 +39,12 @@ static void ha_on_signal(int sig)
 	ha_stop = 1;
 }
 
+#define HA_SOCKBUF (4 << 20) /* a few 64 KiB trains in flight at 10 Gbit/s */
+
 static int ha_open_udp(const struct ha_config *c)
 {
 	struct sockaddr_in6 sa;
-	int fd, off = 0, on = 1;
+	int fd, off = 0, on = 1, sz = HA_SOCKBUF;
 
 	fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
@@ -49,6 +52,10 @@ static int ha_open_udp(const struct ha_config *c)
 	/* Dual-stack: IPv4 care-of addresses arrive as v4-mapped. */
 	(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
 	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	/* Bursts of 64 KiB super-packets: room so that a burst is not
+	 * dropped (FORCE: root, before the privileges go). */
+	(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &sz, sizeof(sz));
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz));
 	memset(&sa, 0, sizeof(sa));
 	sa.sin6_family = AF_INET6;
 	sa.sin6_addr = c->listen;
@@ -66,10 +73,17 @@ static int ha_open_tun(struct ha_config *c, int *ret_fd)
 {
 	char name[16];
 	int fd, r, ifindex;
+	unsigned off;
 
-	r = tun_open(c->tun, 0, &fd, name);
+	r = tun_open(c->tun, c->offload ? TUN_VNET_HDR : 0, &fd, name);
 	if (r < 0)
 		return r;
+	/* TSO/USO: the kernel hands over up to 64 KiB per read. Without
+	 * them the virtio-net header stays (GSO_NONE, partial checksums). */
+	if (c->offload && (r = tunio_offload_enable(fd, &off)) < 0)
+		log_warn("tun %s: no offloads: %s", name, strerror(-r));
+	else if (c->offload)
+		log_info("tun %s: offloads csum tso%s", name, off & TUN_OFF_USO ? " uso" : "");
 	r = tun_set_up(name, HA_TUN_MTU);
 	ifindex = (int)if_nametoindex(name);
 	if (!r && ifindex <= 0)
@@ -147,41 +161,121 @@ static int ha_status_client(const char *path)
 
 #define HA_BATCH 32
 #define HA_PKT 2048     /* the TUN MTU is 1400; a larger datagram is cut */
+#define HA_RBATCH 8     /* UDP_GRO datagram trains per recvmmsg */
 
-/* Up to HA_BATCH datagrams per system call (recvmmsg), 4 calls a wakeup. */
+/* Write the data packets of one receive batch to the TUN device: with
+ * offloads coalesced into TCP super-packets, else one write each. */
+static void ha_tun_write(struct ha_ctx *h, struct vnet_pkt *pk, size_t n)
+{
+	static struct vnet_train t[HA_RBATCH * VNET_MAX_SEGS];
+	size_t nt;
+
+	if (!h->offload) {
+		for (size_t i = 0; i < n; i++)
+			if (write(h->tun, pk[i].p, pk[i].len) == (ssize_t)pk[i].len)
+				h->n.tun_tx++;
+		return;
+	}
+	nt = vnet_coalesce(pk, n, t, sizeof(t) / sizeof(t[0]));
+	for (size_t i = 0; i < nt; i++)
+		if (t[i].n > 1)
+			h->n.tun_gro_tx++;
+	if (tunio_write_trains(h->tun, pk, t, nt) == nt)
+		h->n.tun_tx += n;
+}
+
+/* Up to HA_RBATCH messages per system call (recvmmsg), each a train of
+ * datagrams of one size when the kernel kept them together (UDP_GRO). */
 static void ha_drain_udp(struct ha_ctx *h)
 {
-	static uint8_t buf[HA_BATCH][HA_PKT];
-	struct sockaddr_in6 from[HA_BATCH];
-	struct mmsghdr mm[HA_BATCH];
-	struct iovec iov[HA_BATCH];
+	static uint8_t buf[HA_RBATCH][TUNIO_BUF];
+	static struct vnet_pkt in[VNET_MAX_SEGS], fw[HA_RBATCH * VNET_MAX_SEGS];
+	static struct {
+		_Alignas(struct cmsghdr) char b[TUNIO_CMSG_SPACE];
+	} cm[HA_RBATCH];
+	struct sockaddr_in6 from[HA_RBATCH];
+	struct mmsghdr mm[HA_RBATCH];
+	struct iovec iov[HA_RBATCH];
 
-	for (int round = 0; round < 4; round++) {
+	for (int round = 0; round < 16; round++) {
+		long long now;
+		size_t nf = 0;
 		int n;
 
-		for (int i = 0; i < HA_BATCH; i++) {
-			iov[i] = (struct iovec){ buf[i], HA_PKT };
+		for (int i = 0; i < HA_RBATCH; i++) {
+			iov[i] = (struct iovec){ buf[i], h->offload ? TUNIO_BUF : HA_PKT };
 			mm[i].msg_hdr = (struct msghdr){ .msg_name = &from[i],
-				.msg_namelen = sizeof(from[i]), .msg_iov = &iov[i], .msg_iovlen = 1 };
+				.msg_namelen = sizeof(from[i]), .msg_iov = &iov[i], .msg_iovlen = 1,
+				.msg_control = cm[i].b, .msg_controllen = sizeof(cm[i].b) };
 		}
-		n = recvmmsg(h->udp, mm, HA_BATCH, MSG_DONTWAIT, NULL);
+		n = recvmmsg(h->udp, mm, HA_RBATCH, MSG_DONTWAIT, NULL);
 		if (n <= 0)
 			return;
+		now = clock_mono_ms();
 		for (int i = 0; i < n; i++) {
+			size_t seg = tunio_gro_size(&mm[i].msg_hdr), ni;
+
 			if (mm[i].msg_hdr.msg_namelen != sizeof(from[i]) ||
 			    from[i].sin6_family != AF_INET6 || (mm[i].msg_hdr.msg_flags & MSG_TRUNC)) {
 				h->n.drop_malformed++;
 				continue;
 			}
-			ha_udp_input(h, buf[i], mm[i].msg_len, &from[i], clock_mono_ms());
+			if (seg && seg < mm[i].msg_len)
+				h->n.udp_gro_rx++;
+			ni = tunio_gro_split(buf[i], mm[i].msg_len, seg, in, VNET_MAX_SEGS);
+			for (size_t k = 0; k < ni; k++)
+				if (ha_udp_input(h, in[k].p, in[k].len, &from[i], now))
+					fw[nf++] = in[k];
 		}
-		if (n < HA_BATCH)
+		ha_tun_write(h, fw, nf);
+		if (n < HA_RBATCH)
 			return;
 	}
 }
 
+/* With offloads: each read is one packet or a TSO/USO super-packet, cut
+ * into MTU-sized packets sent as UDP GSO trains (one sendmmsg). */
+static void ha_drain_tun_gso(struct ha_ctx *h)
+{
+	static uint8_t buf[TUNIO_BUF];
+	static struct vnet_seg segs[VNET_MAX_SEGS];
+
+	for (int k = 0; k < 64; k++) {
+		ssize_t len = read(h->tun, buf, sizeof(buf));
+		struct ha_path *path;
+		struct vnet_hdr vh;
+		size_t n = 0, sent = 0;
+		int r;
+
+		if (len <= 0)
+			return;
+		if (vnet_hdr_parse(buf, (size_t)len, &vh) < 0 ||
+		    !(path = ha_tun_route(h, buf + VNET_HDR_LEN, (size_t)len - VNET_HDR_LEN)))
+			continue;
+		if (vnet_split(&vh, buf + VNET_HDR_LEN, (size_t)len - VNET_HDR_LEN, segs,
+			       VNET_MAX_SEGS, &n) < 0) {
+			h->n.drop_malformed++;
+			continue;
+		}
+		h->n.tun_rx += n - 1;
+		if (n > 1)
+			h->n.tun_gso_rx++;
+		r = tunio_send(h->udp, &path->peer, sizeof(path->peer), segs, n, true, &sent);
+		/* A route whose device cannot take UDP GSO: one datagram each. */
+		if ((r == -EIO || r == -EINVAL) && sent < n) {
+			size_t more = 0;
+
+			(void)tunio_send(h->udp, &path->peer, sizeof(path->peer), segs + sent,
+					 n - sent, false, &more);
+			sent += more;
+		}
+		path->tx_packets += sent;
+		h->n.udp_tx += sent;
+	}
+}
+
 /* Read up to HA_BATCH packets from the TUN device (one read each: no
- * offloads yet), then send them all with one sendmmsg. */
+ * offloads), then send them all with one sendmmsg. */
 static void ha_drain_tun(struct ha_ctx *h)
 {
 	static uint8_t buf[HA_BATCH][HA_PKT];
@@ -189,6 +283,10 @@ static void ha_drain_tun(struct ha_ctx *h)
 	struct mmsghdr mm[HA_BATCH];
 	struct iovec iov[HA_BATCH];
 
+	if (h->offload) {
+		ha_drain_tun_gso(h);
+		return;
+	}
 	for (int round = 0; round < 4; round++) {
 		int n = 0, k, sent;
 
@@ -259,6 +357,9 @@ static int ha_setup(struct ha_ctx *h)
 		log_err("udp port %u: %s", cfg->port, strerror(-h->udp));
 		return h->udp;
 	}
+	h->offload = cfg->offload;
+	if (h->offload && (r = tunio_udp_gro(h->udp)) < 0)
+		log_warn("udp: no UDP_GRO: %s", strerror(-r));
 	/* The binding cache is the mobile nodes' whereabouts: root only. */
 	h->ctl = unixsock_listen_mode(cfg->control, SOCK_STREAM, 0600);
 	if (h->ctl < 0) {

@@ -11,6 +11,13 @@
 
 #include "netlink/netlink.h"
 
+/* Linux 6.2's UDP segmentation offload bits (linux/if_tun.h), for older
+ * headers than the kernel: the kernel refuses them if it lacks them. */
+#ifndef TUN_F_USO4
+#define TUN_F_USO4 0x20
+#define TUN_F_USO6 0x40
+#endif
+
 int tun_open(const char *name, unsigned flags, int *ret_fd, char ret_name[16])
 {
 	struct ifreq ifr;
@@ -33,6 +40,11 @@ int tun_open(const char *name, unsigned flags, int *ret_fd, char ret_name[16])
 		close(fd);
 		return r;
 	}
+	/* A persistent device keeps the offloads an earlier reader asked
+	 * for: without a virtio-net header a super-packet could not be told
+	 * from a packet, so none. */
+	if (!(flags & TUN_VNET_HDR))
+		(void)ioctl(fd, TUNSETOFFLOAD, 0ul);
 	*ret_fd = fd;
 	memcpy(ret_name, ifr.ifr_name, IFNAMSIZ);
 	ret_name[IFNAMSIZ - 1] = '\0';
@@ -53,13 +65,8 @@ int tun_set_offload(int fd, unsigned offloads)
 		f |= TUN_F_CSUM;
 	if (offloads & TUN_OFF_TSO)
 		f |= TUN_F_TSO4 | TUN_F_TSO6;
-#ifdef TUN_F_USO4
 	if (offloads & TUN_OFF_USO)
 		f |= TUN_F_USO4 | TUN_F_USO6;
-#else
-	if (offloads & TUN_OFF_USO)
-		return -EOPNOTSUPP;
-#endif
 	return ioctl(fd, TUNSETOFFLOAD, f) < 0 ? -errno : 0;
 }
 

@@ -9,13 +9,45 @@
 
 uint16_t ipudp_sum(const uint8_t *p, size_t len, uint32_t acc)
 {
-	for (size_t i = 0; i + 1 < len; i += 2)
-		acc += (uint32_t)(p[i] << 8 | p[i + 1]);
+	uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0, sum, tail = acc;
+	size_t i = 0;
+
+	/* 32-bit words in the host's byte order into four 64-bit sums (no
+	 * carry is lost below 2^32 words; four sums keep the adds
+	 * independent), folded to 16 bits and byte-swapped on a little-endian
+	 * host: the same one's complement sum as 16-bit big-endian words (RFC
+	 * 1071 2(A), 2(B)), several times faster, which the tunnel's
+	 * per-segment checksums need. */
+	for (; i + 16 <= len; i += 16) {
+		uint32_t w[4];
+
+		memcpy(w, p + i, 16);
+		s0 += w[0];
+		s1 += w[1];
+		s2 += w[2];
+		s3 += w[3];
+	}
+	for (; i + 4 <= len; i += 4) {
+		uint32_t w;
+
+		memcpy(&w, p + i, 4);
+		s0 += w;
+	}
+	sum = (s0 & 0xffffffffu) + (s0 >> 32) + (s1 & 0xffffffffu) + (s1 >> 32) +
+	      (s2 & 0xffffffffu) + (s2 >> 32) + (s3 & 0xffffffffu) + (s3 >> 32);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	sum = ((sum & 0xff) << 8) | (sum >> 8);
+#endif
+	tail += sum;
+	for (; i + 1 < len; i += 2)
+		tail += (uint32_t)(p[i] << 8 | p[i + 1]);
 	if (len & 1)
-		acc += (uint32_t)p[len - 1] << 8;
-	while (acc >> 16)
-		acc = (acc & 0xffff) + (acc >> 16);
-	return (uint16_t)acc;
+		tail += (uint32_t)p[len - 1] << 8;
+	while (tail >> 16)
+		tail = (tail & 0xffff) + (tail >> 16);
+	return (uint16_t)tail;
 }
 
 /* RFC 768: checksum over the pseudo header, the UDP header and data. */

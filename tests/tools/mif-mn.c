@@ -12,7 +12,10 @@
  *
  *   mif-mn --hoa A --ha A --ha6 A [--ha4 A] --spi N --key-file F --tun NAME
  *          --path IFNAME,COA,PRI [--path ...] [--port P] [--interval MS]
- *          [--misses N] --status FILE
+ *          [--misses N] [--offload on|off] --status FILE
+ *
+ * With offloads (the default) the TUN device carries a virtio-net header
+ * with TSO/USO and the care-of sockets UDP GSO/GRO (src/netlink/tunio.h).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -32,7 +35,10 @@
 #include "common/keyfile.h"
 #include "daemon/mobility/mn.h"
 #include "netlink/netlink.h"
+#include "netlink/tunio.h"
 #include "proto/nl.h"
+
+#define MN_RBATCH 4     /* UDP GRO trains per recvmmsg */
 
 #ifndef IFF_LOWER_UP
 #define IFF_LOWER_UP 0x10000 /* linux/if.h: carrier (RFC 2863 lower layer up) */
@@ -51,6 +57,8 @@ struct mnt {
 	const char *dump_bu;    /* each BU sent, for the replay test */
 	unsigned interval;
 	uint64_t tun_rx, tun_tx, send_err;
+	bool offload;
+	uint64_t tun_gso_rx, tun_gro_tx, udp_gro_rx;
 };
 
 static volatile sig_atomic_t stop;
@@ -131,13 +139,16 @@ static void write_status(struct mnt *t)
 		return;
 	fprintf(f, "{\"uplink\":\"%s\",\"registered\":%s,\"bu_sent\":%llu,\"ba_ok\":%llu,"
 		   "\"switches\":%llu,\"drop_auth\":%llu,\"drop_replay\":%llu,\"tun_rx\":%llu,"
-		   "\"tun_tx\":%llu,\"paths\":[",
+		   "\"tun_tx\":%llu,\"offload\":{\"on\":%s,\"tun_gso_rx\":%llu,\"tun_gro_tx\":%llu,"
+		   "\"udp_gro_rx\":%llu},\"paths\":[",
 		t->mn.uplink >= 0 ? t->ifname[t->mn.uplink] : "",
 		t->mn.registered_ms ? "true" : "false",
 		(unsigned long long)t->mn.bu_sent, (unsigned long long)t->mn.ba_ok,
 		(unsigned long long)t->mn.switches, (unsigned long long)t->mn.drop_auth,
 		(unsigned long long)t->mn.drop_replay, (unsigned long long)t->tun_rx,
-		(unsigned long long)t->tun_tx);
+		(unsigned long long)t->tun_tx, t->offload ? "true" : "false",
+		(unsigned long long)t->tun_gso_rx, (unsigned long long)t->tun_gro_tx,
+		(unsigned long long)t->udp_gro_rx);
 	for (size_t i = 0; i < t->mn.n_paths; i++) {
 		const struct mn_path *p = &t->mn.paths[i];
 
@@ -167,27 +178,134 @@ static void tick(struct mnt *t, long long now)
 	write_status(t);
 }
 
+/* The data packets of one receive: coalesced into TCP super-packets with
+ * offloads, else one write each. */
+static void tun_write(struct mnt *t, struct vnet_pkt *pk, size_t n)
+{
+	static struct vnet_train tr[MN_RBATCH * VNET_MAX_SEGS];
+	size_t nt;
+
+	if (!t->offload) {
+		for (size_t i = 0; i < n; i++)
+			if (write(t->tun, pk[i].p, pk[i].len) == (ssize_t)pk[i].len)
+				t->tun_tx++;
+		return;
+	}
+	nt = vnet_coalesce(pk, n, tr, sizeof(tr) / sizeof(tr[0]));
+	for (size_t i = 0; i < nt; i++)
+		if (tr[i].n > 1)
+			t->tun_gro_tx++;
+	if (tunio_write_trains(t->tun, pk, tr, nt) == nt)
+		t->tun_tx += n;
+}
+
+/* Up to MN_RBATCH messages per recvmmsg, each a UDP GRO train when the
+ * kernel kept one together; the data of all of them is coalesced at once,
+ * so the two trains one 64 KiB super-packet needs (UDP's 64 KiB limit)
+ * become one write again. */
 static void on_udp(struct mnt *t, size_t i)
 {
-	uint8_t buf[65536], out[512];
+	static uint8_t buf[MN_RBATCH][TUNIO_BUF];
+	static struct vnet_pkt in[MN_RBATCH * VNET_MAX_SEGS];
+	static struct {
+		_Alignas(struct cmsghdr) char b[TUNIO_CMSG_SPACE];
+	} cm[MN_RBATCH];
+	struct mmsghdr mm[MN_RBATCH];
+	struct iovec iov[MN_RBATCH];
+	uint8_t out[512];
+
+	for (int k = 0; k < 16; k++) {
+		size_t ni = 0, nf = 0;
+		uint64_t ntp;
+		long long now;
+		int n;
+
+		for (int m = 0; m < MN_RBATCH; m++) {
+			iov[m] = (struct iovec){ buf[m], TUNIO_BUF };
+			mm[m].msg_hdr = (struct msghdr){ .msg_iov = &iov[m], .msg_iovlen = 1,
+				.msg_control = cm[m].b, .msg_controllen = sizeof(cm[m].b) };
+		}
+		n = recvmmsg(t->fd[i], mm, MN_RBATCH, MSG_DONTWAIT, NULL);
+		if (n <= 0)
+			return;
+		ntp = ntp_now();
+		now = clock_mono_ms();
+		for (int m = 0; m < n; m++) {
+			size_t seg = tunio_gro_size(&mm[m].msg_hdr);
+
+			if (seg && seg < mm[m].msg_len)
+				t->udp_gro_rx++;
+			/* Each datagram of a GRO train is one inner packet. */
+			ni += tunio_gro_split(buf[m], mm[m].msg_len, seg, in + ni, VNET_MAX_SEGS);
+		}
+		for (size_t j = 0; j < ni; j++) {
+			size_t olen = 0;
+			enum mn_action a = mn_input(&t->mn, i, in[j].p, in[j].len, ntp, now, out,
+						    sizeof(out), &olen);
+
+			if (a == MN_DATA)
+				in[nf++] = in[j];       /* j >= nf: kept in order */
+			else if (a == MN_REPLY)
+				(void)send_path(t, i, out, olen);
+			else if (a == MN_REREGISTER) {
+				fprintf(stderr, "mif-mn: %s re-validated, uplink now %s\n",
+					t->ifname[i], t->ifname[t->mn.uplink]);
+				send_bu(t);
+			}
+		}
+		tun_write(t, in, nf);
+		if (n < MN_RBATCH)
+			return;
+	}
+}
+
+/* Send one split on the uplink (UDP GSO trains); 0 or -errno. */
+static int send_segs(struct mnt *t, struct vnet_seg *segs, size_t n)
+{
+	size_t i = (size_t)t->mn.uplink, sent = 0;
+	int r = tunio_send(t->fd[i], &t->ha_ep[i], t->ha_len[i], segs, n, true, &sent);
+
+	if ((r == -EIO || r == -EINVAL) && sent < n) {
+		size_t more = 0;
+
+		r = tunio_send(t->fd[i], &t->ha_ep[i], t->ha_len[i], segs + sent, n - sent,
+			       false, &more);
+		sent += more;
+	}
+	t->mn.paths[i].tx_packets += sent;
+	if (r < 0 && r != -EAGAIN) {
+		t->send_err++;
+		if (r == -ENETDOWN || r == -ENETUNREACH || r == -EADDRNOTAVAIL)
+			t->mn.paths[i].link_up = false;
+	}
+	return r;
+}
+
+static void on_tun_gso(struct mnt *t)
+{
+	static uint8_t buf[TUNIO_BUF];
+	static struct vnet_seg segs[VNET_MAX_SEGS];
 
 	for (int k = 0; k < 64; k++) {
-		size_t olen = 0;
-		ssize_t n = recv(t->fd[i], buf, sizeof(buf), MSG_DONTWAIT);
-		enum mn_action a;
+		ssize_t n = read(t->tun, buf, sizeof(buf));
+		struct vnet_hdr vh;
+		size_t ns = 0;
 
-		if (n < 0)
+		if (n <= 0)
 			return;
-		a = mn_input(&t->mn, i, buf, (size_t)n, ntp_now(), clock_mono_ms(), out,
-			     sizeof(out), &olen);
-		if (a == MN_DATA && write(t->tun, buf, (size_t)n) == n)
-			t->tun_tx++;
-		else if (a == MN_REPLY)
-			(void)send_path(t, i, out, olen);
-		else if (a == MN_REREGISTER) {
-			fprintf(stderr, "mif-mn: %s re-validated, uplink now %s\n", t->ifname[i],
-				t->ifname[t->mn.uplink]);
-			send_bu(t);
+		if (vnet_hdr_parse(buf, (size_t)n, &vh) < 0 ||
+		    vnet_split(&vh, buf + VNET_HDR_LEN, (size_t)n - VNET_HDR_LEN, segs,
+			       VNET_MAX_SEGS, &ns) < 0)
+			continue;
+		t->tun_rx += ns;
+		if (ns > 1)
+			t->tun_gso_rx++;
+		if (t->mn.uplink >= 0 && send_segs(t, segs, ns) < 0 &&
+		    !t->mn.paths[t->mn.uplink].link_up) {
+			/* The network went away under us: move now, resend. */
+			failover(t);
+			if (t->mn.uplink >= 0)
+				(void)send_segs(t, segs, ns);
 		}
 	}
 }
@@ -196,6 +314,10 @@ static void on_tun(struct mnt *t)
 {
 	uint8_t buf[65536];
 
+	if (t->offload) {
+		on_tun_gso(t);
+		return;
+	}
 	for (int k = 0; k < 64; k++) {
 		ssize_t n = read(t->tun, buf, sizeof(buf));
 
@@ -314,6 +436,15 @@ static int open_path(struct mnt *t, size_t i, const char *spec, const struct in6
 		return -EINVAL;
 	}
 	t->fd[i] = fd;
+	if (t->offload) {
+		int sz = 4 << 20;
+
+		/* Room for bursts of 64 KiB trains; UDP_GRO hands them whole. */
+		(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &sz, sizeof(sz));
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz));
+		if (tunio_udp_gro(fd) < 0)
+			fprintf(stderr, "mif-mn: %s: no UDP_GRO\n", t->ifname[i]);
+	}
 	return 0;
 }
 
@@ -354,7 +485,8 @@ int main(int argc, char **argv)
 		{ "ha4", 1, NULL, '4' }, { "spi", 1, NULL, 'S' }, { "key-file", 1, NULL, 'k' },
 		{ "tun", 1, NULL, 't' }, { "path", 1, NULL, 'p' }, { "port", 1, NULL, 'P' },
 		{ "interval", 1, NULL, 'i' }, { "misses", 1, NULL, 'm' },
-		{ "status", 1, NULL, 's' }, { "dump-bu", 1, NULL, 'D' }, { 0, 0, 0, 0 },
+		{ "status", 1, NULL, 's' }, { "dump-bu", 1, NULL, 'D' },
+		{ "offload", 1, NULL, 'O' }, { 0, 0, 0, 0 },
 	};
 	static struct mnt t;
 	const char *paths[MH_MAX_BIDS], *tun = NULL, *key = NULL;
@@ -367,6 +499,7 @@ int main(int argc, char **argv)
 	int c, r;
 
 	t.interval = 100;
+	t.offload = true;
 	t.mn.hb_misses = 3;
 	t.mn.replay_window_s = 7;
 	t.mn.lifetime = 150;    /* 600 s */
@@ -386,6 +519,7 @@ int main(int argc, char **argv)
 		case 'm': t.mn.hb_misses = (unsigned)atoi(optarg); break;
 		case 's': t.status = optarg; break;
 		case 'D': t.dump_bu = optarg; break;
+		case 'O': t.offload = strcmp(optarg, "on") == 0; break;
 		default: return 2;
 		}
 	}
@@ -406,10 +540,19 @@ int main(int argc, char **argv)
 		}
 		t.mn.n_paths++;
 	}
-	if ((r = tun_open(tun, 0, &t.tun, name)) < 0 ||
+	if ((r = tun_open(tun, t.offload ? TUN_VNET_HDR : 0, &t.tun, name)) < 0 ||
 	    (r = netlink_open(RTMGRP_LINK, 1 << 20, &t.nl)) < 0) {
 		fprintf(stderr, "mif-mn: %s: %s\n", tun, strerror(-r));
 		return 1;
+	}
+	if (t.offload) {
+		unsigned off;
+
+		if ((r = tunio_offload_enable(t.tun, &off)) < 0)
+			fprintf(stderr, "mif-mn: %s: no offloads: %s\n", tun, strerror(-r));
+		else
+			fprintf(stderr, "mif-mn: %s: offloads csum tso%s\n", tun,
+				off & TUN_OFF_USO ? " uso" : "");
 	}
 	mn_pick(&t.mn);
 	signal(SIGTERM, on_sig);

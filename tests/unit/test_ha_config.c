@@ -87,6 +87,10 @@ static void test_config(void **state)
 	assert_int_equal(c.hb_misses, 3);
 	assert_int_equal(c.port, 4191);
 	assert_string_equal(c.user, "nobody");
+	assert_true(c.offload);         /* TUN offloads on by default */
+	assert_int_equal(load(with_mn("good.key", "offload = no\n"), &c, &line), 0);
+	assert_false(c.offload);
+	assert_int_equal(load(with_mn("good.key", "offload = maybe\n"), &c, &line), -EINVAL);
 
 	assert_int_equal(load(with_mn("open.key", ""), &c, &line), -EPERM);
 	assert_int_equal(load(with_mn("short.key", ""), &c, &line), -EINVAL);

@@ -154,12 +154,36 @@ mob_world() {
 	ip -n "$(world_ns mn)" link set mifmn0 mtu 1400 up
 	ip -n "$(world_ns mn)" addr add "$HOA/128" dev mifmn0 nodad
 	ip -n "$(world_ns mn)" -6 route add 2001:db8:c::/64 dev mifmn0 src "$HOA"
+	mob_start_mn
+	world_wait_for "three bindings alive, downlink on BID 1" 10 mob_all_alive
+	world_wait_for "MN registered, uplink eth1" 5 mob_uplink_is eth1
+}
+
+# mob_start_mn [ARGS]: mif-mn with the three paths (and ARGS, e.g.
+# --offload off); MN_PID.
+mob_start_mn() {
 	world_bg mn mn "$MN" --hoa "$HOA" --ha "$HA_IN" --ha6 "$HA" --ha4 203.0.113.1 --spi 256 \
 		--key-file "$WORLD_TMP/mn1.key" --tun mifmn0 --status "$WORLD_TMP/mn.json" \
 		--dump-bu "$WORLD_TMP/bu.bin" \
 		--path eth1,2001:db8:1::10,0 --path eth2,2001:db8:2::10,1 \
-		--path eth3,192.168.3.10,2
+		--path eth3,192.168.3.10,2 "$@"
+	MN_PID=$WORLD_LAST_PID
+}
 
+# mob_restart OFFLOAD: both ends again with offloads on or off (yes|no),
+# bindings re-established.
+mob_restart() {
+	local on=$1 p
+	for p in "$MN_PID" "$HAD_PID"; do
+		kill -TERM "$p" 2>/dev/null || true
+		for _ in $(seq 1 50); do world__alive "$p" || break; sleep 0.1; done
+	done
+	sed -i '/^offload = /d; s/^\[ha\]$/[ha]\noffload = '"$on"'/' "$WORLD_TMP/had.conf"
+	rm -f "$WORLD_TMP/mn.json"
+	world_bg ha had "$HAD" -c "$WORLD_TMP/had.conf"
+	HAD_PID=$WORLD_LAST_PID
+	world_wait_for "mif-had status socket" 10 test -S "$WORLD_TMP/had.sock"
+	mob_start_mn --offload "$([ "$on" = yes ] && echo on || echo off)"
 	world_wait_for "three bindings alive, downlink on BID 1" 10 mob_all_alive
 	world_wait_for "MN registered, uplink eth1" 5 mob_uplink_is eth1
 }

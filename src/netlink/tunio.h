@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The tunnel's data plane I/O with offloads, for both ends (mif-had, the
+ * mobile node): a TUN device opened with TUN_VNET_HDR hands over TCP/UDP
+ * super-packets that vnet_split() cuts into inner packets, sent as one UDP
+ * GSO datagram train (UDP_SEGMENT, Linux 4.18) per run of equal sizes; on
+ * the way back a UDP_GRO socket (Linux 5.0) returns such trains whole,
+ * and vnet_coalesce() makes them one TCP super-packet again for one write.
+ * Errors are negative errno.
+ */
+#ifndef MIF_NETLINK_TUNIO_H
+#define MIF_NETLINK_TUNIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/socket.h>
+
+#include "netlink/vnet.h"
+
+/* Largest read from a TUN device with a virtio-net header, and largest
+ * UDP GRO datagram: a 64 KiB super-packet and its header. */
+#define TUNIO_BUF (65535 + VNET_HDR_LEN + 1)
+/* Control buffer for one received message (UDP_GRO segment size). */
+#define TUNIO_CMSG_SPACE 64
+
+/* Ask the TUN device for checksum offload, TSO4/6 and, when the kernel
+ * has it, USO4/6; *ret_offloads gets the TUN_OFF_* set granted. */
+int tunio_offload_enable(int tun_fd, unsigned *ret_offloads);
+/* Let the kernel hand over UDP datagram trains whole (UDP_GRO). */
+int tunio_udp_gro(int sock);
+/* The UDP_GRO segment size of a received message, or 0 if the kernel
+ * delivered a single datagram. */
+size_t tunio_gro_size(struct msghdr *m);
+/* The inner packets of a UDP payload of len octets: seg octets each (0:
+ * one); at most max, in pkts; returns the count. */
+size_t tunio_gro_split(uint8_t *p, size_t len, size_t seg, struct vnet_pkt *pkts, size_t max);
+
+/*
+ * Send segs[0..n) (one split) to dst: with gso, each run of equal-sized
+ * packets (the last one of a run may be shorter; at most 64 and under 64
+ * KiB) is one sendmmsg entry with UDP_SEGMENT; without, one entry each.
+ * *ret_sent gets the packets the kernel took. Returns 0 or -errno of the
+ * first refusal.
+ */
+int tunio_send(int sock, void *dst, socklen_t dst_len, struct vnet_seg *segs,
+	       size_t n, bool gso, size_t *ret_sent);
+/* Write the trains of vnet_coalesce() to a TUN device with a virtio-net
+ * header (writev); returns how many trains the kernel took. */
+size_t tunio_write_trains(int tun_fd, const struct vnet_pkt *pkts, struct vnet_train *t,
+			  size_t nt);
+
+#endif
