@@ -33,7 +33,6 @@ struct ha_ctx {
 };
 
 /* The wall clock as an RFC 4285 timestamp (NTP format). */
-uint64_t ha_ntp_now(void);
 
 /* One UDP datagram from the tunnel: true if it is data the caller
  * writes to the TUN device (alone or coalesced). */

@@ -6,22 +6,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "common/log.h"
 #include "ha/ha.h"
 #include "proto/mh.h"
 #include "proto/mhtun.h"
 
 static struct log_ratelimit ha_rl = LOG_RATELIMIT_INIT(10, 1);
-
-uint64_t ha_ntp_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	/* NTP seconds since 1900; fraction in units of 2^-32 s. */
-	return ((uint64_t)ts.tv_sec + 2208988800ull) << 32 |
-	       (((uint64_t)ts.tv_nsec << 32) / 1000000000ull);
-}
 
 static bool ha_same_peer(const struct sockaddr_in6 *a, const struct sockaddr_in6 *b)
 {
@@ -46,7 +37,7 @@ static int ha_send_mh(struct ha_ctx *h, struct ha_mn *mn, struct mh_msg *m,
 	int r;
 
 	m->has_ts = true;
-	m->ts = ha_ntp_now();
+	m->ts = clock_ntp_now();
 	m->has_auth = true;
 	m->spi = mn->spi;
 	memset(m->auth, 0, sizeof(m->auth));
@@ -72,7 +63,7 @@ static void ha_bu(struct ha_ctx *h, struct ha_mn *mn, const struct mh_msg *m,
 	struct mh_msg ba;
 	uint8_t st;
 
-	if (mhtun_replay_check(m->ts, ha_ntp_now(), mn->last_ts, h->cfg->replay_window_s) < 0) {
+	if (mhtun_replay_check(m->ts, clock_ntp_now(), mn->last_ts, h->cfg->replay_window_s) < 0) {
 		h->n.drop_replay++;
 		return;
 	}
@@ -97,7 +88,7 @@ static void ha_heartbeat(struct ha_ctx *h, struct ha_mn *mn, const struct mh_msg
 		h->n.drop_malformed++;
 		return;
 	}
-	if (mhtun_replay_check(m->ts, ha_ntp_now(), p->live.last_ts, h->cfg->replay_window_s) < 0) {
+	if (mhtun_replay_check(m->ts, clock_ntp_now(), p->live.last_ts, h->cfg->replay_window_s) < 0) {
 		h->n.drop_replay++;
 		return;
 	}

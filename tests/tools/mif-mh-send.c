@@ -19,18 +19,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "proto/mh.h"
 #include "proto/mhtun.h"
 #include "tool_hex.h"
-
-static uint64_t ntp_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return ((uint64_t)ts.tv_sec + 2208988800ull) << 32 |
-	       (((uint64_t)ts.tv_nsec << 32) / 1000000000ull);
-}
 
 static int build(const struct in6_addr *hoa, const struct in6_addr *ha,
 		 const struct in6_addr *coa, uint32_t spi, const uint8_t *key, size_t klen,
@@ -52,7 +44,7 @@ static int build(const struct in6_addr *hoa, const struct in6_addr *ha,
 	m.bids[0].coa_family = hb ? 0 : 6;
 	memcpy(m.bids[0].coa, coa, 16);
 	m.has_ts = true;
-	m.ts = ntp_now();
+	m.ts = clock_ntp_now();
 	m.has_auth = auth;
 	m.spi = spi;
 	r = mh_build(&m, mh, sizeof(mh), &len, &off);

@@ -69,15 +69,6 @@ static void on_sig(int s)
 	stop = 1;
 }
 
-static uint64_t ntp_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return ((uint64_t)ts.tv_sec + 2208988800ull) << 32 |
-	       (((uint64_t)ts.tv_nsec << 32) / 1000000000ull);
-}
-
 static int send_path(struct mnt *t, size_t i, const uint8_t *p, size_t len)
 {
 	if (sendto(t->fd[i], p, len, MSG_DONTWAIT, (struct sockaddr *)&t->ha_ep[i],
@@ -99,7 +90,7 @@ static void send_bu(struct mnt *t)
 	int via = t->mn.uplink;
 
 	/* Without an uplink, try every path with a link. */
-	if (mn_build_bu(&t->mn, ntp_now(), clock_mono_ms(), pkt, sizeof(pkt), &len) < 0)
+	if (mn_build_bu(&t->mn, clock_ntp_now(), clock_mono_ms(), pkt, sizeof(pkt), &len) < 0)
 		return;
 	if (t->dump_bu) {
 		FILE *f = fopen(t->dump_bu, "w");
@@ -170,7 +161,7 @@ static void tick(struct mnt *t, long long now)
 
 	for (size_t i = 0; i < t->mn.n_paths; i++)
 		if (mn_hb_wanted(&t->mn, i) &&
-		    mn_build_hb(&t->mn, i, ntp_now(), now, pkt, sizeof(pkt), &len) == 0)
+		    mn_build_hb(&t->mn, i, clock_ntp_now(), now, pkt, sizeof(pkt), &len) == 0)
 			(void)send_path(t, i, pkt, len);
 	failover(t);
 	if (mn_bu_due(&t->mn, now))
@@ -228,7 +219,7 @@ static void on_udp(struct mnt *t, size_t i)
 		n = recvmmsg(t->fd[i], mm, MN_RBATCH, MSG_DONTWAIT, NULL);
 		if (n <= 0)
 			return;
-		ntp = ntp_now();
+		ntp = clock_ntp_now();
 		now = clock_mono_ms();
 		for (int m = 0; m < n; m++) {
 			size_t seg = tunio_gro_size(&mm[m].msg_hdr);
@@ -563,7 +554,7 @@ int main(int argc, char **argv)
 		uint8_t pkt[1024];
 		size_t len;
 
-		if (mn_build_dereg(&t.mn, ntp_now(), clock_mono_ms(), pkt, sizeof(pkt), &len) == 0)
+		if (mn_build_dereg(&t.mn, clock_ntp_now(), clock_mono_ms(), pkt, sizeof(pkt), &len) == 0)
 			for (size_t i = 0; i < t.mn.n_paths; i++)
 				if (t.mn.paths[i].link_up)
 					(void)send_path(&t, i, pkt, len);
