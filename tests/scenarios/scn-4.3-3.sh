@@ -11,4 +11,4 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 scn_pending 4.3-3 4.3 "Policies case 3: a network's access selection policy (ANDSF) conflicts with the local policy" \
-	"needs access network selection policies (3GPP ANDSF or equivalent) and their reconciliation with the user's: not built; the policy engine is issue 14"
+	"needs the network's access selection policy (3GPP ANDSF or equivalent) to arrive from the network: not built. An operator policy file is reconciled with the user's, by a documented precedence, with the conflict reported (tests/world/test-policy.sh), but nothing receives an operator's policy from the network yet"
