@@ -3,9 +3,7 @@
 #
 # Problem statement 4.3, case 1: Policies case 1: both networks update the
 #   default address selection policy
-# Pending: mif keeps each network's RFC 7078 table (DHCPv6 option 84) in
-#   its PvD and libmif sorts with it, but unmodified programs use the
-#   kernel's node-wide table; the policy engine is issue 14
+# Pending: the reason is in the scn_pending line below.
 # No world is built and nothing is measured; the issue that builds the
 # capability turns this into a scenario like the others.
 set -euo pipefail

@@ -3,9 +3,7 @@
 #
 # Problem statement 4.3, case 3: Policies case 3: a network's access
 #   selection policy (ANDSF) conflicts with the local policy
-# Pending: needs access network selection policies (3GPP ANDSF or
-#   equivalent) and their reconciliation with the user's: not built; the
-#   policy engine is issue 14
+# Pending: the reason is in the scn_pending line below.
 # No world is built and nothing is measured; the issue that builds the
 # capability turns this into a scenario like the others.
 set -euo pipefail
