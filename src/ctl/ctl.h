@@ -59,5 +59,6 @@ int ctl_resolve(struct ctl *c, int argc, char **argv);
 int ctl_run(struct ctl *c, int argc, char **argv);
 int ctl_portal(struct ctl *c, int argc, char **argv);
 int ctl_pvd_use(struct ctl *c, const char *pvd);   /* run.c */
+int ctl_steer(struct ctl *c, int argc, char **argv);
 
 #endif

@@ -48,7 +48,10 @@ static void ctl_usage(FILE *f)
 		"  metrics [--listen ADDR:PORT]  counters in the Prometheus text format; with\n"
 		"                       --listen, served over HTTP on a loopback address\n"
 		"  portal               the networks behind a captive portal, and where to\n"
-		"                       log in\n\n"
+		"                       log in\n"
+		"  steer show           answer-based steering's sets and the steered cgroups\n"
+		"  steer cgroup add CGROUP PVD | del CGROUP  sockets of a cgroup's programs\n"
+		"                       use PVD, without a preload (root only)\n\n"
 		"Options:\n"
 		"  -s, --socket PATH    control socket (default $MIF_SOCKET or %s)\n"
 		"  -j, --json           print JSON instead of tables\n"
@@ -124,6 +127,7 @@ static int ctl_dispatch(struct ctl *c, int argc, char **argv)
 		{ "run", ctl_run }, { "portal", ctl_portal },
 		{ "resolvconf", ctl_resolvconf }, { "metrics", ctl_metrics },
 		{ "top", ctl_top }, { "stats", ctl_stats },
+		{ "steer", ctl_steer },
 	};
 
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)

@@ -24,6 +24,8 @@ static const struct {
 	[CTL_DNS_LIST] = { "dns.list", false },
 	[CTL_DNS_RESOLVE] = { "dns.resolve", false },
 	[CTL_DNS_FLUSH] = { "dns.flush", true },
+	[CTL_STEER_SET] = { "steer.set", true },
+	[CTL_STEER_SHOW] = { "steer.show", false },
 };
 
 bool ctlmsg_method_writes(enum ctl_method m)
@@ -99,6 +101,12 @@ static const struct ctlmsg_schema {
 		       { "pvd", CTLMSG_STRING, CTLMSG_PVD_MSG } } },
 	[CTL_DNS_FLUSH] = { .unknown = "dns.flush takes \"pvd\" only",
 		.p = { { "pvd", CTLMSG_STRING, CTLMSG_PVD_MSG } } },
+	[CTL_STEER_SET] = { .unknown = "steer.set takes \"op\", \"cgroup\" and \"pvd\" only",
+		.p = { { "op", CTLMSG_STRING, "op: must be \"add\" or \"del\"" },
+		       { "cgroup", CTLMSG_STRING, "cgroup: must be a string: a path under "
+						"/sys/fs/cgroup" },
+		       { "pvd", CTLMSG_STRING, CTLMSG_PVD_MSG } } },
+	[CTL_STEER_SHOW] = { .unknown = "steer.show takes no parameters" },
 };
 
 static unsigned ctlmsg_kind_of(const json_t *v)

@@ -530,6 +530,8 @@ static void control_dispatch(struct client *cl, struct ctl_request *r)
 	case CTL_LINK_SET:
 	case CTL_ROUTE_GET:
 	case CTL_DNS_WHICH:
+	case CTL_STEER_SET:
+	case CTL_STEER_SHOW:
 		control_call(cl, r, CW_PASS);
 		return;
 	case CTL__METHOD_MAX:

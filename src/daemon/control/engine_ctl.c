@@ -120,6 +120,7 @@ static json_t *ec_status(struct engine *e)
 		(int)getpid(), "uid", (int)getuid(), "capabilities", caps_json(),
 		"channel", engine_net_status_json(e)));
 	json_object_set_new(s, "processes", procs);
+	json_object_set_new(s, "steering", engine_steer_json(e));
 	json_object_set_new(s, "capabilities", ec_caps(e->parent.caps));
 	json_object_set_new(s, "pid", json_integer(e->parent.pid));
 	return s;
@@ -181,6 +182,10 @@ void engine_ctl_call(struct engine *e, uint32_t token, unsigned method, uid_t ui
 		return;
 	case CTL_DNS_LIST:
 		engine_net_result(e, token, 0, engine_dns_list(e), NULL);
+		return;
+	case CTL_STEER_SET:
+	case CTL_STEER_SHOW:
+		engine_steer_ctl(e, token, m, params);
 		return;
 	default:
 		break;

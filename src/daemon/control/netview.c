@@ -315,6 +315,11 @@ int netview_send(struct netview *nv, uint32_t type, const void *data, size_t len
 	return chan_send(nv->ch, type, data, len);
 }
 
+size_t netview_queued(const struct netview *nv)
+{
+	return nv->ch ? chan_queued(nv->ch) : 0;
+}
+
 void netview_set_close_cb(struct netview *nv, netview_close_fn cb, void *ctx)
 {
 	nv->close_cb = cb;

@@ -46,6 +46,8 @@ void netview_set_close_cb(struct netview *nv, netview_close_fn cb, void *ctx);
 void netview_set_probe_cb(struct netview *nv, netview_probe_fn cb, void *ctx);
 /* Send one fixed-size message to the engine (MSG_PROBE_RESULT). */
 int netview_send(struct netview *nv, uint32_t type, const void *data, size_t len);
+/* Bytes waiting to go to the engine. */
+size_t netview_queued(const struct netview *nv);
 
 /* Forward a control request (enum ctl_method) to the engine, with the
  * client's socket (client_fd, or -1) for the engine to check who asks a

@@ -34,6 +34,7 @@ struct mifd_config {
 	struct route_cfg routing;  /* section [routing] */
 	struct stub_config dns;    /* section [dns] */
 	struct conn_config conn;   /* section [connectivity] */
+	bool steer_answers;        /* [steering] answers (doc/steering.md) */
 };
 
 void config_defaults(struct mifd_config *c);

@@ -167,6 +167,7 @@ struct stub {
 	uint64_t tls_logged_ns;        /* the last "TLS fell back" log line */
 	LIST_HEAD(, stub_dot) dots;    /* DNS over TLS connections (stub_dot.c) */
 	struct gnutls_certificate_credentials_st *tls_cred;
+	struct stub_steer *steer;      /* answer addresses for the engine (stub_steer.c) */
 };
 
 /* stub.c */
@@ -198,6 +199,10 @@ void stub_tx_answer_followers(struct stub_tx *l, uint8_t *resp, size_t len, stru
 			      const struct dns_upstream *up, bool up_ad);
 void stub_tx_pvd_gone(struct stub *s, uint64_t handle);
 void stub_att_free(struct stub_att *a);
+/* stub_steer.c: the A/AAAA of an answer p's server returned, for the
+ * engine's answer-based steering (doc/steering.md). */
+void stub_steer_note(struct stub *s, const struct stub_pvd *p, const uint8_t *resp, size_t len);
+void stub_steer_free(struct stub *s);
 
 /* stub_dot.c: DNS over TLS to the PvD's encrypted resolver i. Queues q
  * for attempt a (a->dot set) and connects if needed; < 0 with *why when it

@@ -173,8 +173,10 @@ void stub_tx_finish(struct stub_tx *tx, uint8_t *resp, size_t len, struct stub_p
 	/* RFC 6840 section 5.7: the upstream was asked for AD (stub_tx_start);
 	 * the client gets it only if it asked, with AD or DO. */
 	dns_hdr_set_ad(resp, dns_hdr_ad(resp) && (tx->client_ad || tx->client_do));
-	if (p)
+	if (p) {
 		p->answers++;
+		stub_steer_note(s, p, resp, len);
+	}
 	s->ctr.answered++;
 	stub_deliver(tx, resp, len, p, up, 0, NULL);
 	stub_tx_answer_followers(tx, resp, len, p, up, up_ad);

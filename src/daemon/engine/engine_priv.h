@@ -12,6 +12,7 @@
 #include "daemon/connectivity/engine_conn.h"
 #include "daemon/dhcp/engine_dhcp4.h"
 #include "daemon/routing/engine_route.h"
+#include "daemon/routing/engine_steer.h"
 #include "daemon/core/limits.h"
 #include "daemon/core/msg.h"
 #include "daemon/pvd/pvd_spec.h"
@@ -123,6 +124,7 @@ struct engine {
 	size_t n_pd_down;
 	struct chan_stats kchan;     /* the kernel side's channel (MSG_CHAN_STATS) */
 	bool kchan_over;             /* the channel to the kernel side is past its high-water mark */
+	struct engine_steer *steer;  /* routing/engine_steer.c; NULL until used */
 };
 
 /* engine_slaac.c */
