@@ -44,6 +44,8 @@ struct netview {
 	void *close_ctx;
 	uint64_t views, bad, calls;
 	netview_probe_fn probe_cb;   /* MSG_PROBE_* (connectivity/probe_net.c) */
+	netview_probe_fn steer_cb;   /* MSG_STEER_DONE (dns/stub_steer.c) */
+	void *steer_ctx;
 	void *probe_ctx;
 };
 
@@ -228,6 +230,10 @@ void netview_take(struct netview *nv, const struct ipc_msg *m)
 	case MSG_CTL_EVENT:
 		nv_event(nv, m);
 		return;
+	case MSG_STEER_DONE:
+		if (nv->steer_cb)
+			nv->steer_cb(nv->steer_ctx, m);
+		return;
 	case MSG_PROBE_START:
 	case MSG_PROBE_FLUSH:
 	case MSG_PVDINFO_FETCH:
@@ -302,6 +308,12 @@ void netview_set_event_cb(struct netview *nv, netview_event_fn cb, void *ctx)
 {
 	nv->event_cb = cb;
 	nv->event_ctx = ctx;
+}
+
+void netview_set_steer_cb(struct netview *nv, netview_probe_fn cb, void *ctx)
+{
+	nv->steer_cb = cb;
+	nv->steer_ctx = ctx;
 }
 
 void netview_set_probe_cb(struct netview *nv, netview_probe_fn cb, void *ctx)

@@ -78,6 +78,7 @@ enum msg_type {
 	MSG_PROBE_FLUSH,         /* struct msg_probe_flush: drop a PvD's cached answers */
 	MSG_PVDINFO_FETCH,       /* struct msg_probe_start: fetch RFC 8801 information */
 	MSG_QUALITY_START,       /* struct msg_quality_start: a round of path samples */
+	MSG_STEER_DONE = 230,    /* struct msg_steer_done: a MSG_STEER_NOTE is in the kernel */
 
 	/* network-facing process -> engine */
 	MSG_CTL_CALL = 300,      /* struct msg_ctl_call + chan_part + params JSON */
@@ -373,7 +374,7 @@ struct msg_steer_addr {
 
 struct msg_steer_batch {
 	uint32_t n;              /* entries used, 0..MSG_STEER_BATCH */
-	uint32_t pad;
+	uint32_t seq;            /* the stub's batch number, echoed in MSG_STEER_DONE */
 	uint64_t skipped;        /* MSG_STEER_NOTE: addresses the stub could not send, so far */
 	struct msg_steer_addr e[MSG_STEER_BATCH];
 };
@@ -391,11 +392,20 @@ struct msg_steer_cgroups {
 	} e[MSG_STEER_CGROUPS_MAX];
 };
 
+/* The engine to the stub: batch seq's addresses are in their sets (or
+ * will not be: nothing to add, or refused); its held answers can go. */
+struct msg_steer_done {
+	uint32_t seq;
+	int32_t error;
+};
+
 struct msg_steer_stats {
 	uint32_t token;          /* of the MSG_STEER_CGROUPS this answers, or 0 */
 	uint32_t ready;          /* the table is installed */
 	int32_t error;           /* of the last change, 0 or negative errno */
 	uint32_t sets;           /* PvDs with answer sets */
+	uint32_t seq;            /* of the MSG_STEER_ADD this follows, or 0 */
+	uint32_t pad;
 	uint64_t batches, batch_failed, added, add_failed, no_set, syncs, sync_failed;
 	int32_t cg_error[MSG_STEER_CGROUPS_MAX];   /* per entry of the last list */
 	uint64_t cg_id[MSG_STEER_CGROUPS_MAX];     /* its inode, 0 if not resolved */

@@ -21,6 +21,7 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nf_conntrack_common.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,13 +139,13 @@ static void nx_meta(struct nftnl_rule *r, uint32_t key, bool set)
 	nx_add(r, e);
 }
 
-static void nx_ct_mark(struct nftnl_rule *r, bool set)
+static void nx_ct(struct nftnl_rule *r, uint32_t key, bool set)
 {
 	struct nftnl_expr *e = nftnl_expr_alloc("ct");
 
 	if (!e)
 		return;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, NFT_CT_MARK);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, key);
 	nftnl_expr_set_u32(e, set ? NFTNL_EXPR_CT_SREG : NFTNL_EXPR_CT_DREG, NFT_REG_1);
 	nx_add(r, e);
 }
@@ -231,7 +232,7 @@ static void nx_steer(struct nftnl_rule *r, uint32_t mark)
 {
 	nx_imm_u32(r, mark);
 	nx_meta(r, NFT_META_MARK, true);
-	nx_ct_mark(r, true);
+	nx_ct(r, NFT_CT_MARK, true);
 	nx_verdict(r, NFT_RETURN);
 }
 
@@ -367,11 +368,19 @@ static bool nft_rules_head(struct kern_nft *n)
 	nx_verdict(r, NFT_RETURN);
 	if (!nft_rule_send(n, r, "route") || !(r = nftnl_rule_alloc()))
 		return false;
-	nx_ct_mark(r, false);
+	nx_ct(r, NFT_CT_MARK, false);
 	nx_and(r, ROUTE_MARK_FLAG);
 	nx_cmp(r, NFT_CMP_NEQ, &zero, sizeof(zero));
-	nx_ct_mark(r, false);
+	nx_ct(r, NFT_CT_MARK, false);
 	nx_meta(r, NFT_META_MARK, true);
+	nx_verdict(r, NFT_RETURN);
+	if (!nft_rule_send(n, r, "route") || !(r = nftnl_rule_alloc()))
+		return false;
+	/* A flow that began unsteered stays so: moving it would change its
+	 * path and source in the middle. */
+	nx_ct(r, NFT_CT_STATE, false);
+	nx_and(r, NF_CT_STATE_BIT(IP_CT_NEW));
+	nx_cmp(r, NFT_CMP_EQ, &zero, sizeof(zero));
 	nx_verdict(r, NFT_RETURN);
 	return nft_rule_send(n, r, "route");
 }
@@ -454,6 +463,7 @@ static bool nft_has_set(const struct kern_nft *n, uint64_t h)
 static void nft_stats(struct kern_nft *n, struct chan *ch, uint32_t token)
 {
 	n->st.token = token;
+	n->st.seq = 0;
 	n->st.ready = n->ready;
 	n->st.sets = (uint32_t)n->n_sets;
 	if (ch)
@@ -626,8 +636,14 @@ void kern_nft_msg(struct kern_nft *n, const struct bind_table *t, const struct i
 				return;
 		if (n && n->ready && n->answers)
 			nft_add(n, &b);
-		if (n)
-			nft_stats(n, ch, 0);
+		if (n) {
+			/* Its answer: the stub's held answers wait for it. */
+			n->st.token = 0;
+			n->st.seq = b.seq;
+			n->st.ready = n->ready;
+			n->st.sets = (uint32_t)n->n_sets;
+			chan_send(ch, MSG_STEER_STATS, &n->st, sizeof(n->st));
+		}
 		return;
 	}
 	if (m->hdr.type == MSG_STEER_CGROUPS) {
@@ -677,7 +693,7 @@ static int nft_install(struct kern_nft *n)
 	     nft_chain(n, "nat", "nat", NF_INET_POST_ROUTING, 100) &&
 	     nft_set(n, "c4", AF_INET, false) && nft_set(n, "c6", AF_INET6, false);
 	if (ok && (r = nftnl_rule_alloc())) {
-		nx_ct_mark(r, false);
+		nx_ct(r, NFT_CT_MARK, false);
 		nx_and(r, ROUTE_MARK_FLAG);
 		nx_cmp(r, NFT_CMP_NEQ, &zero, sizeof(zero));
 		nx_add(r, nftnl_expr_alloc("masq"));

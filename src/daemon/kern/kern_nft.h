@@ -10,6 +10,7 @@
  *   chain route (type route, hook output, priority mangle):
  *     meta mark != 0 return                    a socket bound to a PvD keeps it
  *     ct mark & FLAG != 0 meta mark set ct mark return   a steered flow keeps its PvD
+ *     ct state != new return                   an unsteered flow stays unsteered
  *     socket cgroupv2 level L <id> meta mark set M ct mark set M return   (each cgroup)
  *     ip daddr @c4 return, ip6 daddr @c6 return      returned by two PvDs
  *     ip daddr @a4_<h> meta mark set M ct mark set M return   (each PvD, answers on)

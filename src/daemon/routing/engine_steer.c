@@ -158,6 +158,15 @@ static void es_one(struct engine *e, struct engine_steer *s, const struct msg_st
 	es_out(s, a->handle, a->family, a->addr, until - now);
 }
 
+/* Tell the stub its held answers can go (MSG_STEER_DONE). */
+static void es_done(struct engine *e, uint32_t seq, int err)
+{
+	struct msg_steer_done d = { .seq = seq, .error = err };
+
+	if (e->net.ch)
+		chan_send(e->net.ch, MSG_STEER_DONE, &d, sizeof(d));
+}
+
 void engine_steer_note(struct engine *e, const struct ipc_msg *m)
 {
 	struct engine_steer *s = es_get(e);
@@ -168,23 +177,29 @@ void engine_steer_note(struct engine *e, const struct ipc_msg *m)
 		e->net.bad++;
 		return;
 	}
-	if (!s || !s->answers)
+	/* No table in the kernel: nothing to wait for. */
+	if (!s || !s->answers || (s->kst_known && !s->kst.ready) || (!s->slots &&
+				  !(s->slots = calloc(STEER_SLOTS, sizeof(*s->slots))))) {
+		es_done(e, b->seq, -EOPNOTSUPP);
 		return;
-	if (!s->slots && !(s->slots = calloc(STEER_SLOTS, sizeof(*s->slots))))
-		return;
+	}
 	s->notes++;
 	s->net_skipped = b->skipped;
 	s->out.n = 0;
 	for (uint32_t i = 0; i < b->n; i++)
 		if (b->e[i].family == AF_INET || b->e[i].family == AF_INET6)
 			es_one(e, s, &b->e[i], now);
-	if (!s->out.n)
+	if (!s->out.n) {
+		es_done(e, b->seq, 0);   /* every address already in its set */
 		return;
+	}
 	/* The parent never stops reading us; past the high-water mark the
 	 * channel is for routes and addresses first. */
+	s->out.seq = b->seq;
 	if (engine_queued(e) > CHAN_LOW_WATER || engine_send(e, MSG_STEER_ADD, &s->out,
 							      sizeof(s->out)) < 0) {
 		s->chan_skipped += s->out.n;
+		es_done(e, b->seq, -ENOBUFS);
 		return;
 	}
 	s->sent += s->out.n;
@@ -279,6 +294,8 @@ void engine_steer_stats(struct engine *e, const struct ipc_msg *m)
 		return;
 	s->kst = st;
 	s->kst_known = true;
+	if (st.seq)
+		es_done(e, st.seq, st.error);
 	if (!s->wait.active || !st.token || st.token != s->wait.cg_token)
 		return;
 	es_wait_end(s);
