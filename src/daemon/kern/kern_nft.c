@@ -27,6 +27,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
 #include <time.h>
 
 #include "common/hash.h"
@@ -321,22 +323,39 @@ static void nft_set_name(char *out, size_t len, int family, uint64_t handle)
 
 /* ---- the route chain ---- */
 
-/* Its path's inode (what socket cgroupv2 compares) and depth. */
+/* Where the cgroup v2 hierarchy is mounted: /sys/fs/cgroup, or on a
+ * hybrid (v1 and v2) system /sys/fs/cgroup/unified; NULL if neither. */
+static const char *nft_cgroup_root(void)
+{
+	static const char *const roots[] = { KERN_NFT_CGROUP_ROOT, KERN_NFT_CGROUP_ROOT "/unified" };
+	struct statfs sf;
+
+	for (size_t i = 0; i < 2; i++)
+		if (statfs(roots[i], &sf) == 0 && sf.f_type == CGROUP2_SUPER_MAGIC)
+			return roots[i];
+	return NULL;
+}
+
+/* Its path's inode (what socket cgroupv2 compares) and depth below the
+ * hierarchy's root (level 1 is a child of the root). */
 static int nft_cgroup_id(const char *path, uint64_t *ret_id, uint32_t *ret_level)
 {
-	char full[sizeof(KERN_NFT_CGROUP_ROOT) + MSG_STEER_PATH_MAX + 1];
+	char full[sizeof(KERN_NFT_CGROUP_ROOT) + 16 + MSG_STEER_PATH_MAX + 1];
+	const char *root = nft_cgroup_root();
 	uint32_t level = 0;
 	const char *c = path;
 	struct stat st;
 
 	if (!*path || *path == '/' || strstr(path, ".."))
 		return -EINVAL;
+	if (!root)
+		return -EOPNOTSUPP;
 	while (c) {
 		level++;
 		c = strchr(c, '/');
 		c = c ? c + 1 : NULL;
 	}
-	snprintf(full, sizeof(full), "%s/%s", KERN_NFT_CGROUP_ROOT, path);
+	snprintf(full, sizeof(full), "%s/%s", root, path);
 	if (stat(full, &st) < 0)
 		return -errno;
 	if (!S_ISDIR(st.st_mode))

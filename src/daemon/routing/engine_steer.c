@@ -340,7 +340,10 @@ static void es_ctl_set(struct engine *e, struct engine_steer *s, uint32_t token,
 					 "\"op\" (add or del) and \"cgroup\" are required");
 	while (*path == '/')
 		path++;
-	if (!strncmp(path, "sys/fs/cgroup/", 14))
+	/* Relative to the cgroup v2 root (kern_nft.c finds where it is). */
+	if (!strncmp(path, "sys/fs/cgroup/unified/", 22))
+		path += 22;
+	else if (!strncmp(path, "sys/fs/cgroup/", 14))
 		path += 14;
 	if (!es_path_ok(path))
 		ES_REPLY(e, token, -EINVAL, NULL, "cgroup: a path under "
