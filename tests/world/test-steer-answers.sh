@@ -76,6 +76,7 @@ steer() { world_ctl --json steer show; }
 ready() { steer | jq -e '.ready and ([.sets[] | select(.pvd == "'"$B"'")] | length) == 1' \
 	>/dev/null; }
 world_wait_for "mifd's nftables table with B's sets" 10 ready
+ready0() { steer | jq -e '.ready' >/dev/null; }
 BH=$(steer | jq -r --arg b "$B" '.sets[] | select(.pvd == $b) | .handle')
 SET_B=$(printf 'a6_%x' "$BH")
 world_exec h nft list table inet mif >"$WORLD_TMP/nft-table.txt" ||
@@ -137,4 +138,38 @@ ip -n "$(world_ns h)" link set wlan0 down
 no_set() { ! world_exec h nft list set inet mif "$SET_B" >/dev/null 2>&1; }
 world_wait_for "B's set removed once B left" 15 no_set
 world_log "ok: B's sets left with B"
+
+# 6. The table's life: a table of someone else's is never touched; a
+# clean stop removes ours; after kill -9 the next mifd replaces it (one
+# table, its rules once).
+world_exec h nft add table inet other
+world_exec h nft add chain inet other c
+stop_mifd() {   # SIGNAL: stop mifd and wait for its three processes
+	local pids
+	pids="$WORLD_MIFD_PID $(mif_status | jq -r '.processes.engine.pid, .processes.net.pid' |
+		tr '\n' ' ')"
+	kill "-$1" "$WORLD_MIFD_PID"
+	all_gone() { local p; for p in $pids; do ! kill -0 "$p" 2>/dev/null || return 1; done; }
+	world_wait_for "mifd's processes to stop after SIG$1" 10 all_gone
+	WORLD_MIFD_PID=""
+	rm -f "$WORLD_TMP/mifd.sock"
+}
+stop_mifd TERM
+! world_exec h nft list table inet mif >/dev/null 2>&1 ||
+	world_fail "a clean stop left table inet mif behind"
+world_log "ok: a clean stop removed table inet mif"
+dns_mifd h
+world_wait_for "mifd's table again" 10 ready0
+stop_mifd KILL
+world_exec h nft list table inet mif >/dev/null 2>&1 ||
+	world_fail "no table inet mif after kill -9 (was it removed?)"
+dns_mifd h
+world_wait_for "mifd's table after kill -9 and a restart" 10 ready0
+n=$(world_exec h nft list tables | grep -c 'inet mif' || true)
+heads=$(world_exec h nft list chain inet mif route | grep -c 'meta mark != 0x00000000 return' || true)
+[ "$n" = 1 ] && [ "$heads" = 1 ] ||
+	world_fail "after kill -9 and a restart: $n tables inet mif, $heads head rules"
+world_exec h nft list chain inet other c >/dev/null ||
+	world_fail "mifd touched table inet other"
+world_log "ok: after kill -9 the table was replaced (one table, rules once); inet other kept"
 world_pass
