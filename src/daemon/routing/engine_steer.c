@@ -135,13 +135,18 @@ static void es_one(struct engine *e, struct engine_steer *s, const struct msg_st
 	if (found && (sl->both || sl->handle != a->handle)) {
 		/* RFC 7556 gives no way to tell which network is meant: the
 		 * address stays unsteered while either answer is valid. */
-		if (!sl->both)
+		bool first = !sl->both;
+
+		/* Into the "two PvDs" set for the longer of the two lives; later
+		 * answers only when they outlive it. */
+		if (first)
 			s->both++;
 		sl->both = true;
-		if (until <= sl->until)
+		if (!first && until <= sl->until)
 			return;
-		sl->until = until;
-		es_out(s, 0, a->family, a->addr, until - now);
+		if (until > sl->until)
+			sl->until = until;
+		es_out(s, 0, a->family, a->addr, sl->until - now);
 		return;
 	}
 	if (found && sl->until >= now + (until - now) / 2) {
