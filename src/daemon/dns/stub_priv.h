@@ -213,6 +213,8 @@ size_t stub_steer_note(struct stub *s, const struct stub_pvd *p, const uint8_t *
 void stub_steer_free(struct stub *s);
 /* MSG_STEER_DONE from the engine (a netview callback). */
 void stub_steer_done(void *ctx, const struct ipc_msg *m);
+/* {"batches", "held", "released_late", "wait_us_mean", "skipped"}, or null (off). */
+json_t *stub_steer_json(const struct stub *s);
 /* Hold tx (its answer copied into tx->held) until the engine says the
  * batch holding its addresses is in the kernel, or a deadline: then
  * stub_tx_release_held(tx). 0, or -ENOMEM (answer at once). */

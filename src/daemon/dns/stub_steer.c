@@ -37,8 +37,18 @@ struct stub_steer {
 	uint32_t seq;                  /* of the last batch sent */
 	uint64_t skipped;
 	TAILQ_HEAD(, stub_tx) held;    /* in the order held */
-	uint64_t held_n, released_late;
+	uint64_t held_n, released_late, wait_ns;   /* answers held, past the deadline, time */
 };
+
+/* Answer tx, held since step_due_ns - the deadline. */
+static void ss_go(struct stub *s, struct stub_tx *tx)
+{
+	uint64_t since = tx->step_due_ns - STUB_STEER_HOLD_MS * 1000000ull, now = stub_now_ns();
+
+	s->steer->wait_ns += now > since ? now - since : 0;
+	stub_steer_unhold(s, tx);
+	stub_tx_release_held(tx);
+}
 
 /* Answer the held queries whose batches the kernel has (seq), and those
  * past their deadline (late). */
@@ -51,12 +61,10 @@ static void ss_release(struct stub *s, uint32_t seq, bool by_seq, bool late)
 	for (tx = TAILQ_FIRST(&st->held); tx; tx = next) {
 		next = TAILQ_NEXT(tx, he);
 		if (by_seq && (int32_t)(seq - (uint32_t)tx->held_seq) >= 0) {
-			stub_steer_unhold(s, tx);
-			stub_tx_release_held(tx);
+			ss_go(s, tx);
 		} else if (late && now >= tx->step_due_ns) {
 			st->released_late++;
-			stub_steer_unhold(s, tx);
-			stub_tx_release_held(tx);
+			ss_go(s, tx);
 		}
 	}
 }
@@ -232,4 +240,17 @@ void stub_steer_free(struct stub *s)
 		event_free(s->steer->late);
 	free(s->steer);
 	s->steer = NULL;
+}
+
+json_t *stub_steer_json(const struct stub *s)
+{
+	const struct stub_steer *st = s->steer;
+
+	if (!st)
+		return json_null();
+	return json_pack("{s:I,s:I,s:I,s:I,s:I}", "batches", (json_int_t)st->seq,
+			 "held", (json_int_t)st->held_n, "released_late",
+			 (json_int_t)st->released_late, "wait_us_mean",
+			 (json_int_t)(st->held_n ? st->wait_ns / st->held_n / 1000 : 0),
+			 "skipped", (json_int_t)st->skipped);
 }
