@@ -15,8 +15,9 @@
 #     alternating between h1 and h2; the median latency of each and the
 #     difference;
 #  2. cache hits: queries per second of dnsperf on a cached set, rounds
-#     alternating between h1 and h2, and the ratio h1/h2 per round (hits run
-#     no steering code: the ratio should be 1 within the machine's noise).
+#     alternating between h1 and h2, and the ratio h1/h2 per round; the
+#     same for the stub process's CPU time per hit (/proc/PID/stat). Hits
+#     run no steering code: both ratios should be 1 within the noise.
 #
 # Usage: bench/steer.sh   (root; after make; BUILD=dir picks the build)
 # Environment: STEER_CHUNKS (25), STEER_ROUNDS (5), STEER_SECONDS (2).
@@ -26,7 +27,6 @@ build=${BUILD:-$top/build}
 export MIFD=$build/src/daemon/mifd MIFCTL=$build/src/ctl/mifctl
 chunks=${STEER_CHUNKS:-25} rounds=${STEER_ROUNDS:-5} secs=${STEER_SECONDS:-2}
 chunk=20 names=$((2 * chunks * chunk + 1000))
-WORLD_TEST=bench-steer
 # shellcheck source=tests/world/lib.sh
 . "$top/tests/world/lib.sh"
 world_require nsd dnsperf dig jq
@@ -134,24 +134,39 @@ for i in 1 2; do
 	world_exec "h$i" dnsperf -T 1 -s 127.0.0.153 -d "$WORLD_TMP/hits" -n 1 -c 1 -q 10 \
 		>/dev/null 2>&1 || world_fail "dnsperf warm-up in h$i failed"
 done
-ratios=""
+# The stub's process (the network-facing one), for its CPU time per hit.
+declare -A npid=()
+for i in 1 2; do
+	npid[$i]=$(ctl "$i" --json status | jq -r '.processes.net.pid')
+done
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+hz=$(getconf CLK_TCK)
+ratios="" cratios=""
 for ((r = 0; r < rounds; r++)); do
 	order="1 2"
 	[ $((r % 2)) = 0 ] || order="2 1"
-	declare -A q=()
+	declare -A q=() us=()
 	for i in $order; do
+		t0=$(cpu_ticks "${npid[$i]}")
 		world_exec "h$i" dnsperf -T 1 -s 127.0.0.153 -d "$WORLD_TMP/hits" -l "$secs" -c 4 \
 			-q 64 >"$WORLD_TMP/dph" 2>&1 || world_fail "dnsperf in h$i failed"
+		t1=$(cpu_ticks "${npid[$i]}")
 		q[$i]=$(awk '/Queries per second/ { print $4 }' "$WORLD_TMP/dph")
+		n=$(awk '/Queries completed/ { print $3 }' "$WORLD_TMP/dph")
+		us[$i]=$(awk -v t="$((t1 - t0))" -v hz="$hz" -v n="$n" 'BEGIN { printf "%.3f", t * 1e6 / hz / n }')
 	done
 	ratio=$(awk -v a="${q[1]}" -v b="${q[2]}" 'BEGIN { printf "%.3f", a / b }')
-	world_log "hits round $r: ${q[1]} qps with steering, ${q[2]} without: ratio $ratio"
+	cratio=$(awk -v a="${us[1]}" -v b="${us[2]}" 'BEGIN { printf "%.3f", a / b }')
+	world_log "hits round $r: ${q[1]} qps with steering, ${q[2]} without: ratio $ratio;" \
+		"stub CPU ${us[1]} / ${us[2]} us per hit: ratio $cratio"
 	ratios="$ratios $ratio"
+	cratios="$cratios $cratio"
 done
 mr=$(printf '%s\n' $ratios | median)
 echo "steer.miss_median_ms.on=$m1"
 echo "steer.miss_median_ms.off=$m2"
 echo "steer.miss_added_ms=$(awk -v a="$m1" -v b="$m2" 'BEGIN { printf "%.3f", a - b }')"
 echo "steer.hit_qps_ratio_on_off.median=$mr (rounds:$ratios)"
+echo "steer.hit_cpu_ratio_on_off.median=$(printf '%s\n' $cratios | median) (rounds:$cratios)"
 echo "steer.stub=$held"
 world_pass

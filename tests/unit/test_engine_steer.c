@@ -147,6 +147,22 @@ static void test_steer_two_pvds(void **state)
 	json_decref(j);
 }
 
+/* Steered to a PvD that then left: another PvD's answer steers it anew
+ * (no "two PvDs" against a PvD that is gone). */
+static void test_steer_pvd_left(void **state)
+{
+	struct fake *f = *state;
+	struct msg_steer_batch b;
+
+	steer_note(f, f->b, "2001:db8:77::30", 300);
+	assert_int_equal(steer_adds(f, &b), 1);
+	pvd_destroy(&f->e->store, pvd_find_handle(&f->e->store, f->b));
+	steer_note(f, f->a, "2001:db8:77::30", 300);
+	assert_int_equal(steer_adds(f, &b), 1);
+	assert_true(b.e[0].handle == f->a);
+	assert_int_equal(steer_counter(f, "two_pvds"), 0);
+}
+
 /* An element near its end is refreshed when a new answer comes. */
 static void test_steer_refresh(void **state)
 {
@@ -216,6 +232,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_steer_new_and_same, steer_setup, steer_teardown),
 		cmocka_unit_test_setup_teardown(test_steer_two_pvds, steer_setup, steer_teardown),
 		cmocka_unit_test_setup_teardown(test_steer_refresh, steer_setup, steer_teardown),
+		cmocka_unit_test_setup_teardown(test_steer_pvd_left, steer_setup, steer_teardown),
 		cmocka_unit_test_setup_teardown(test_steer_ignored, steer_setup, steer_teardown),
 		cmocka_unit_test_setup_teardown(test_steer_cgroups, steer_setup, steer_teardown),
 	};

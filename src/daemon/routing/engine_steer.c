@@ -132,6 +132,10 @@ static void es_one(struct engine *e, struct engine_steer *s, const struct msg_st
 		s->full++;
 		return;
 	}
+	/* Steered to a PvD that has left (its sets went with it): forgotten. */
+	if (found && !sl->both && sl->handle != a->handle &&
+	    !pvd_find_handle(&e->store, sl->handle))
+		found = false;
 	if (found && (sl->both || sl->handle != a->handle)) {
 		/* RFC 7556 gives no way to tell which network is meant: the
 		 * address stays unsteered while either answer is valid. */
