@@ -1,325 +1,32 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * mifd's nftables table (kern_nft.h, doc/steering.md): batches built with
- * libnftnl, sent on a NETLINK_NETFILTER socket, each message with
- * NLM_F_ACK. The kernel handles a batch inside sendmsg() and queues one
- * answer per message before it returns, so the answers are read at once;
- * a batch counts as done only when every message was acknowledged with 0
- * (a batch is one transaction: a refused one changed nothing).
+ * mifd's nftables table (kern_nft.h, doc/steering.md): its rules, made
+ * again when the bind table or the cgroup list changes, the answer
+ * addresses added to the PvDs' sets, and the table's life (installed at
+ * start replacing what a killed mifd left, removed at a clean stop).
  */
-#include "daemon/kern/kern_nft.h"
+#include "daemon/kern/kern_nft_priv.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <libmnl/libmnl.h>
-#include <libnftnl/chain.h>
-#include <libnftnl/common.h>
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
 #include <libnftnl/set.h>
-#include <libnftnl/table.h>
+#include <linux/magic.h>
 #include <linux/netfilter.h>
-#include <linux/netfilter/nf_tables.h>
-#include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nf_conntrack_common.h>
+#include <linux/netfilter/nf_tables.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
-#include <linux/magic.h>
 #include <time.h>
 
 #include "common/hash.h"
 #include "common/log.h"
-#include "daemon/core/msg.h"
 #include "daemon/routing/route_plan.h"
-
-#define NFT_BATCH_LIMIT (256 * 1024)
-#define NFT_MAX_SETS 256             /* PvDs with answer sets */
-#define NFT_KEY_IPV4 7               /* nft's datatype numbers (ipv4_addr, ipv6_addr) */
-#define NFT_KEY_IPV6 8
-
-struct kern_nft {
-	struct mnl_socket *nl;
-	uint32_t seq, portid;
-	bool answers, ready;
-	uint8_t *buf;                /* NFT_BATCH_LIMIT * 2: a batch, then the answers */
-	struct mnl_nlmsg_batch *b;
-	uint32_t msgs;               /* messages asking an ACK in the batch */
-	uint64_t sets[NFT_MAX_SETS]; /* PvD handles whose sets exist */
-	size_t n_sets;
-	struct msg_steer_cgroups cg; /* the engine's list */
-	uint64_t sync_hash;
-	bool synced;
-	struct msg_steer_stats st;
-};
-
-/* ---- batches ---- */
-
-static void nft_begin(struct kern_nft *n)
-{
-	n->b = mnl_nlmsg_batch_start(n->buf, NFT_BATCH_LIMIT);
-	n->msgs = 0;
-	nftnl_batch_begin(mnl_nlmsg_batch_current(n->b), n->seq++);
-	mnl_nlmsg_batch_next(n->b);
-}
-
-/* The header of the next message: NLM_F_ACK always. */
-static struct nlmsghdr *nft_hdr(struct kern_nft *n, uint16_t type, uint16_t flags)
-{
-	n->msgs++;
-	return nftnl_nlmsg_build_hdr(mnl_nlmsg_batch_current(n->b), type, NFPROTO_INET,
-				     flags | NLM_F_ACK, n->seq++);
-}
-
-/* After each message: false once the batch is past its limit. */
-static bool nft_next(struct kern_nft *n)
-{
-	return mnl_nlmsg_batch_next(n->b);
-}
-
-/* Send the batch and read one answer per message: 0 when every one said
- * 0, else the first error (the whole batch was refused). */
-static int nft_commit(struct kern_nft *n, bool fits)
-{
-	uint32_t got = 0;
-	int first = 0;
-	ssize_t r;
-
-	if (!fits)
-		return mnl_nlmsg_batch_stop(n->b), -EMSGSIZE;
-	nftnl_batch_end(mnl_nlmsg_batch_current(n->b), n->seq++);
-	mnl_nlmsg_batch_next(n->b);
-	r = mnl_socket_sendto(n->nl, mnl_nlmsg_batch_head(n->b), mnl_nlmsg_batch_size(n->b));
-	mnl_nlmsg_batch_stop(n->b);
-	if (r < 0)
-		return -errno;
-	for (;;) {
-		const struct nlmsghdr *h;
-		int len;
-
-		r = recv(mnl_socket_get_fd(n->nl), n->buf, NFT_BATCH_LIMIT * 2, MSG_DONTWAIT);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		len = (int)r;
-		for (h = (const void *)n->buf; mnl_nlmsg_ok(h, len); h = mnl_nlmsg_next(h, &len)) {
-			const struct nlmsgerr *e = mnl_nlmsg_get_payload(h);
-
-			if (h->nlmsg_type != NLMSG_ERROR ||
-			    h->nlmsg_len < mnl_nlmsg_size(sizeof(*e)))
-				continue;
-			got++;
-			if (e->error && !first)
-				first = e->error;
-		}
-	}
-	if (first)
-		return first;
-	return got == n->msgs ? 0 : -EPROTO;
-}
-
-/* ---- expressions ---- */
-
-static void nx_add(struct nftnl_rule *r, struct nftnl_expr *e)
-{
-	if (e)
-		nftnl_rule_add_expr(r, e);
-}
-
-static void nx_meta(struct nftnl_rule *r, uint32_t key, bool set)
-{
-	struct nftnl_expr *e = nftnl_expr_alloc("meta");
-
-	if (!e)
-		return;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, key);
-	nftnl_expr_set_u32(e, set ? NFTNL_EXPR_META_SREG : NFTNL_EXPR_META_DREG, NFT_REG_1);
-	nx_add(r, e);
-}
-
-static void nx_ct(struct nftnl_rule *r, uint32_t key, bool set)
-{
-	struct nftnl_expr *e = nftnl_expr_alloc("ct");
-
-	if (!e)
-		return;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, key);
-	nftnl_expr_set_u32(e, set ? NFTNL_EXPR_CT_SREG : NFTNL_EXPR_CT_DREG, NFT_REG_1);
-	nx_add(r, e);
-}
-
-static void nx_cmp(struct nftnl_rule *r, uint32_t op, const void *data, uint32_t len)
-{
-	struct nftnl_expr *e = nftnl_expr_alloc("cmp");
-
-	if (!e)
-		return;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, op);
-	nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, data, len);
-	nx_add(r, e);
-}
-
-static void nx_and(struct nftnl_rule *r, uint32_t mask)
-{
-	struct nftnl_expr *e = nftnl_expr_alloc("bitwise");
-	uint32_t zero = 0;
-
-	if (!e)
-		return;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, sizeof(mask));
-	nftnl_expr_set(e, NFTNL_EXPR_BITWISE_MASK, &mask, sizeof(mask));
-	nftnl_expr_set(e, NFTNL_EXPR_BITWISE_XOR, &zero, sizeof(zero));
-	nx_add(r, e);
-}
-
-static void nx_imm_u32(struct nftnl_rule *r, uint32_t v)
-{
-	struct nftnl_expr *e = nftnl_expr_alloc("immediate");
-
-	if (!e)
-		return;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_1);
-	nftnl_expr_set(e, NFTNL_EXPR_IMM_DATA, &v, sizeof(v));
-	nx_add(r, e);
-}
-
-static void nx_verdict(struct nftnl_rule *r, int v)
-{
-	struct nftnl_expr *e = nftnl_expr_alloc("immediate");
-
-	if (!e)
-		return;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_VERDICT, (uint32_t)v);
-	nx_add(r, e);
-}
-
-/* meta nfproto F; then the destination address into reg 1. */
-static void nx_daddr(struct nftnl_rule *r, int family)
-{
-	struct nftnl_expr *e;
-	uint8_t proto = family == AF_INET ? NFPROTO_IPV4 : NFPROTO_IPV6;
-
-	nx_meta(r, NFT_META_NFPROTO, false);
-	nx_cmp(r, NFT_CMP_EQ, &proto, 1);
-	if (!(e = nftnl_expr_alloc("payload")))
-		return;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, NFT_PAYLOAD_NETWORK_HEADER);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, family == AF_INET ? 16 : 24);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, family == AF_INET ? 4 : 16);
-	nx_add(r, e);
-}
-
-static void nx_lookup(struct nftnl_rule *r, const char *set)
-{
-	struct nftnl_expr *e = nftnl_expr_alloc("lookup");
-
-	if (!e)
-		return;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SREG, NFT_REG_1);
-	nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, set);
-	nx_add(r, e);
-}
-
-/* meta mark set M ct mark set M return: the flow's PvD, kept by conntrack. */
-static void nx_steer(struct nftnl_rule *r, uint32_t mark)
-{
-	nx_imm_u32(r, mark);
-	nx_meta(r, NFT_META_MARK, true);
-	nx_ct(r, NFT_CT_MARK, true);
-	nx_verdict(r, NFT_RETURN);
-}
-
-/* ---- objects ---- */
-
-static bool nft_rule_send(struct kern_nft *n, struct nftnl_rule *r, const char *chain)
-{
-	struct nlmsghdr *h;
-
-	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, KERN_NFT_TABLE);
-	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
-	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, NFPROTO_INET);
-	h = nft_hdr(n, NFT_MSG_NEWRULE, NLM_F_APPEND | NLM_F_CREATE);
-	nftnl_rule_nlmsg_build_payload(h, r);
-	nftnl_rule_free(r);
-	return nft_next(n);
-}
-
-static bool nft_table_msg(struct kern_nft *n, uint16_t type, uint16_t flags)
-{
-	struct nftnl_table *t = nftnl_table_alloc();
-	struct nlmsghdr *h;
-
-	if (!t)
-		return false;
-	nftnl_table_set_str(t, NFTNL_TABLE_NAME, KERN_NFT_TABLE);
-	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, NFPROTO_INET);
-	h = nft_hdr(n, type, flags);
-	nftnl_table_nlmsg_build_payload(h, t);
-	nftnl_table_free(t);
-	return nft_next(n);
-}
-
-static bool nft_chain(struct kern_nft *n, const char *name, const char *type, uint32_t hook,
-		      int32_t prio)
-{
-	struct nftnl_chain *c = nftnl_chain_alloc();
-	struct nlmsghdr *h;
-
-	if (!c)
-		return false;
-	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, KERN_NFT_TABLE);
-	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, name);
-	nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, type);
-	nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, hook);
-	nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, prio);
-	nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_ACCEPT);
-	h = nft_hdr(n, NFT_MSG_NEWCHAIN, NLM_F_CREATE);
-	nftnl_chain_nlmsg_build_payload(h, c);
-	nftnl_chain_free(c);
-	return nft_next(n);
-}
-
-/* NEWSET (created if missing, kept with its elements otherwise) or DELSET. */
-static bool nft_set(struct kern_nft *n, const char *name, int family, bool del)
-{
-	struct nftnl_set *s = nftnl_set_alloc();
-	struct nlmsghdr *h;
-
-	if (!s)
-		return false;
-	nftnl_set_set_str(s, NFTNL_SET_TABLE, KERN_NFT_TABLE);
-	nftnl_set_set_str(s, NFTNL_SET_NAME, name);
-	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, NFPROTO_INET);
-	if (!del) {
-		nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE, family == AF_INET ? NFT_KEY_IPV4 :
-				  NFT_KEY_IPV6);
-		nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, family == AF_INET ? 4 : 16);
-		nftnl_set_set_u32(s, NFTNL_SET_FLAGS, NFT_SET_TIMEOUT);
-		nftnl_set_set_u32(s, NFTNL_SET_ID, n->seq);
-	}
-	h = nft_hdr(n, del ? NFT_MSG_DELSET : NFT_MSG_NEWSET, del ? 0 : NLM_F_CREATE);
-	nftnl_set_nlmsg_build_payload(h, s);
-	nftnl_set_free(s);
-	return nft_next(n);
-}
-
-static void nft_set_name(char *out, size_t len, int family, uint64_t handle)
-{
-	if (handle)
-		snprintf(out, len, "a%d_%llx", family == AF_INET ? 4 : 6,
-			 (unsigned long long)handle);
-	else
-		snprintf(out, len, "c%d", family == AF_INET ? 4 : 6);
-}
 
 /* ---- the route chain ---- */
 
@@ -382,26 +89,26 @@ static bool nft_rules_head(struct kern_nft *n)
 
 	if (!r)
 		return false;
-	nx_meta(r, NFT_META_MARK, false);
-	nx_cmp(r, NFT_CMP_NEQ, &zero, sizeof(zero));
-	nx_verdict(r, NFT_RETURN);
-	if (!nft_rule_send(n, r, "route") || !(r = nftnl_rule_alloc()))
+	kern_nft_x_meta(r, NFT_META_MARK, false);
+	kern_nft_x_cmp(r, NFT_CMP_NEQ, &zero, sizeof(zero));
+	kern_nft_x_verdict(r, NFT_RETURN);
+	if (!kern_nft_rule_send(n, r, "route") || !(r = nftnl_rule_alloc()))
 		return false;
-	nx_ct(r, NFT_CT_MARK, false);
-	nx_and(r, ROUTE_MARK_FLAG);
-	nx_cmp(r, NFT_CMP_NEQ, &zero, sizeof(zero));
-	nx_ct(r, NFT_CT_MARK, false);
-	nx_meta(r, NFT_META_MARK, true);
-	nx_verdict(r, NFT_RETURN);
-	if (!nft_rule_send(n, r, "route") || !(r = nftnl_rule_alloc()))
+	kern_nft_x_ct(r, NFT_CT_MARK, false);
+	kern_nft_x_and(r, ROUTE_MARK_FLAG);
+	kern_nft_x_cmp(r, NFT_CMP_NEQ, &zero, sizeof(zero));
+	kern_nft_x_ct(r, NFT_CT_MARK, false);
+	kern_nft_x_meta(r, NFT_META_MARK, true);
+	kern_nft_x_verdict(r, NFT_RETURN);
+	if (!kern_nft_rule_send(n, r, "route") || !(r = nftnl_rule_alloc()))
 		return false;
 	/* A flow that began unsteered stays so: moving it would change its
 	 * path and source in the middle. */
-	nx_ct(r, NFT_CT_STATE, false);
-	nx_and(r, NF_CT_STATE_BIT(IP_CT_NEW));
-	nx_cmp(r, NFT_CMP_EQ, &zero, sizeof(zero));
-	nx_verdict(r, NFT_RETURN);
-	return nft_rule_send(n, r, "route");
+	kern_nft_x_ct(r, NFT_CT_STATE, false);
+	kern_nft_x_and(r, NF_CT_STATE_BIT(IP_CT_NEW));
+	kern_nft_x_cmp(r, NFT_CMP_EQ, &zero, sizeof(zero));
+	kern_nft_x_verdict(r, NFT_RETURN);
+	return kern_nft_rule_send(n, r, "route");
 }
 
 /* One rule per cgroup whose path resolves and whose PvD has a mark. */
@@ -425,10 +132,10 @@ static bool nft_rules_cgroups(struct kern_nft *n, const struct bind_table *t)
 		nftnl_expr_set_u32(e, NFTNL_EXPR_SOCKET_KEY, NFT_SOCKET_CGROUPV2);
 		nftnl_expr_set_u32(e, NFTNL_EXPR_SOCKET_DREG, NFT_REG_1);
 		nftnl_expr_set_u32(e, NFTNL_EXPR_SOCKET_LEVEL, level);
-		nx_add(r, e);
-		nx_cmp(r, NFT_CMP_EQ, &id, sizeof(id));
-		nx_steer(r, mark);
-		if (!nft_rule_send(n, r, "route"))
+		kern_nft_x_add(r, e);
+		kern_nft_x_cmp(r, NFT_CMP_EQ, &id, sizeof(id));
+		kern_nft_x_steer(r, mark);
+		if (!kern_nft_rule_send(n, r, "route"))
 			return false;
 	}
 	return true;
@@ -445,11 +152,11 @@ static bool nft_rules_answers(struct kern_nft *n, const struct bind_table *t)
 
 		if (!r)
 			return false;
-		nft_set_name(name, sizeof(name), fams[f], 0);
-		nx_daddr(r, fams[f]);
-		nx_lookup(r, name);
-		nx_verdict(r, NFT_RETURN);
-		if (!nft_rule_send(n, r, "route"))
+		kern_nft_set_name(name, sizeof(name), fams[f], 0);
+		kern_nft_x_daddr(r, fams[f]);
+		kern_nft_x_lookup(r, name);
+		kern_nft_x_verdict(r, NFT_RETURN);
+		if (!kern_nft_rule_send(n, r, "route"))
 			return false;
 	}
 	for (size_t i = 0; i < n->n_sets; i++) {
@@ -460,11 +167,11 @@ static bool nft_rules_answers(struct kern_nft *n, const struct bind_table *t)
 
 			if (!r)
 				return false;
-			nft_set_name(name, sizeof(name), fams[f], n->sets[i]);
-			nx_daddr(r, fams[f]);
-			nx_lookup(r, name);
-			nx_steer(r, mark);
-			if (!nft_rule_send(n, r, "route"))
+			kern_nft_set_name(name, sizeof(name), fams[f], n->sets[i]);
+			kern_nft_x_daddr(r, fams[f]);
+			kern_nft_x_lookup(r, name);
+			kern_nft_x_steer(r, mark);
+			if (!kern_nft_rule_send(n, r, "route"))
 				return false;
 		}
 	}
@@ -519,23 +226,23 @@ static void nft_resync(struct kern_nft *n, const struct bind_table *t, struct ch
 		nft_stats(n, ch, token);
 		return;
 	}
-	nft_begin(n);
+	kern_nft_begin(n);
 	ok = (fl = nftnl_rule_alloc()) != NULL;
 	if (ok) {
 		nftnl_rule_set_str(fl, NFTNL_RULE_TABLE, KERN_NFT_TABLE);
 		nftnl_rule_set_str(fl, NFTNL_RULE_CHAIN, "route");
 		nftnl_rule_set_u32(fl, NFTNL_RULE_FAMILY, NFPROTO_INET);
-		nftnl_rule_nlmsg_build_payload(nft_hdr(n, NFT_MSG_DELRULE, 0), fl);
+		nftnl_rule_nlmsg_build_payload(kern_nft_hdr(n, NFT_MSG_DELRULE, 0), fl);
 		nftnl_rule_free(fl);
-		ok = nft_next(n);
+		ok = kern_nft_next(n);
 	}
 	for (size_t i = 0; ok && n->answers && t && t->routing && i < t->n; i++) {
 		if (!t->v[i].mark || n_keep == NFT_MAX_SETS)
 			continue;
 		keep[n_keep++] = t->v[i].handle;
 		for (int f = 0; f < 2 && ok; f++) {
-			nft_set_name(name, sizeof(name), f ? AF_INET6 : AF_INET, t->v[i].handle);
-			ok = nft_set(n, name, f ? AF_INET6 : AF_INET, false);
+			kern_nft_set_name(name, sizeof(name), f ? AF_INET6 : AF_INET, t->v[i].handle);
+			ok = kern_nft_set(n, name, f ? AF_INET6 : AF_INET, false);
 		}
 	}
 	/* The rules refer to the new list of sets. */
@@ -544,7 +251,7 @@ static void nft_resync(struct kern_nft *n, const struct bind_table *t, struct ch
 	n->n_sets = n_keep;
 	ok = ok && nft_rules_head(n) && nft_rules_cgroups(n, t) &&
 	     (!n->answers || nft_rules_answers(n, t));
-	r = nft_commit(n, ok);
+	r = kern_nft_commit(n, ok);
 	n->st.syncs++;
 	if (r < 0) {
 		n->st.sync_failed++;
@@ -558,12 +265,12 @@ static void nft_resync(struct kern_nft *n, const struct bind_table *t, struct ch
 	for (size_t i = 0; i < n_old; i++) {
 		if (nft_has_set(n, old[i]))
 			continue;
-		nft_begin(n);
-		nft_set_name(name, sizeof(name), AF_INET, old[i]);
-		ok = nft_set(n, name, AF_INET, true);
-		nft_set_name(name, sizeof(name), AF_INET6, old[i]);
-		ok = ok && nft_set(n, name, AF_INET6, true);
-		if ((r = nft_commit(n, ok)) < 0)
+		kern_nft_begin(n);
+		kern_nft_set_name(name, sizeof(name), AF_INET, old[i]);
+		ok = kern_nft_set(n, name, AF_INET, true);
+		kern_nft_set_name(name, sizeof(name), AF_INET6, old[i]);
+		ok = ok && kern_nft_set(n, name, AF_INET6, true);
+		if ((r = kern_nft_commit(n, ok)) < 0)
 			nft_fail(n, r, "a PvD's answer sets could not be removed");
 	}
 	n->sync_hash = h;
@@ -586,7 +293,7 @@ static void nft_add(struct kern_nft *n, const struct msg_steer_batch *b)
 	char name[32];
 	int r;
 
-	nft_begin(n);
+	kern_nft_begin(n);
 	for (uint32_t i = 0; i < count && ok; i++) {
 		const struct msg_steer_addr *a = &b->e[i];
 		struct nftnl_set *s;
@@ -600,7 +307,7 @@ static void nft_add(struct kern_nft *n, const struct msg_steer_batch *b)
 		}
 		if (!(s = nftnl_set_alloc()))
 			break;
-		nft_set_name(name, sizeof(name), a->family, a->handle);
+		kern_nft_set_name(name, sizeof(name), a->family, a->handle);
 		nftnl_set_set_str(s, NFTNL_SET_TABLE, KERN_NFT_TABLE);
 		nftnl_set_set_str(s, NFTNL_SET_NAME, name);
 		for (uint32_t j = i; j < count; j++) {
@@ -619,16 +326,16 @@ static void nft_add(struct kern_nft *n, const struct msg_steer_batch *b)
 			done[j] = true;
 			sent++;
 		}
-		nftnl_set_elems_nlmsg_build_payload(nft_hdr(n, NFT_MSG_NEWSETELEM, NLM_F_CREATE),
+		nftnl_set_elems_nlmsg_build_payload(kern_nft_hdr(n, NFT_MSG_NEWSETELEM, NLM_F_CREATE),
 						    s);
 		nftnl_set_free(s);
-		ok = nft_next(n);
+		ok = kern_nft_next(n);
 	}
 	if (!sent) {
 		mnl_nlmsg_batch_stop(n->b);
 		return;
 	}
-	r = nft_commit(n, ok);
+	r = kern_nft_commit(n, ok);
 	n->st.batches++;
 	if (r < 0) {
 		n->st.batch_failed++;
@@ -704,21 +411,21 @@ static int nft_install(struct kern_nft *n)
 	uint32_t zero = 0;
 	bool ok;
 
-	nft_begin(n);
-	ok = nft_table_msg(n, NFT_MSG_NEWTABLE, NLM_F_CREATE) &&
-	     nft_table_msg(n, NFT_MSG_DELTABLE, 0) &&
-	     nft_table_msg(n, NFT_MSG_NEWTABLE, NLM_F_CREATE) &&
-	     nft_chain(n, "route", "route", NF_INET_LOCAL_OUT, -150) &&
-	     nft_chain(n, "nat", "nat", NF_INET_POST_ROUTING, 100) &&
-	     nft_set(n, "c4", AF_INET, false) && nft_set(n, "c6", AF_INET6, false);
+	kern_nft_begin(n);
+	ok = kern_nft_table_msg(n, NFT_MSG_NEWTABLE, NLM_F_CREATE) &&
+	     kern_nft_table_msg(n, NFT_MSG_DELTABLE, 0) &&
+	     kern_nft_table_msg(n, NFT_MSG_NEWTABLE, NLM_F_CREATE) &&
+	     kern_nft_chain(n, "route", "route", NF_INET_LOCAL_OUT, -150) &&
+	     kern_nft_chain(n, "nat", "nat", NF_INET_POST_ROUTING, 100) &&
+	     kern_nft_set(n, "c4", AF_INET, false) && kern_nft_set(n, "c6", AF_INET6, false);
 	if (ok && (r = nftnl_rule_alloc())) {
-		nx_ct(r, NFT_CT_MARK, false);
-		nx_and(r, ROUTE_MARK_FLAG);
-		nx_cmp(r, NFT_CMP_NEQ, &zero, sizeof(zero));
-		nx_add(r, nftnl_expr_alloc("masq"));
-		ok = nft_rule_send(n, r, "nat");
+		kern_nft_x_ct(r, NFT_CT_MARK, false);
+		kern_nft_x_and(r, ROUTE_MARK_FLAG);
+		kern_nft_x_cmp(r, NFT_CMP_NEQ, &zero, sizeof(zero));
+		kern_nft_x_add(r, nftnl_expr_alloc("masq"));
+		ok = kern_nft_rule_send(n, r, "nat");
 	}
-	return nft_commit(n, ok);
+	return kern_nft_commit(n, ok);
 }
 
 struct kern_nft *kern_nft_new(bool answers, int *err, char *msg, size_t msglen)
@@ -760,8 +467,8 @@ void kern_nft_free(struct kern_nft *n)
 	if (n->nl && n->ready) {
 		int r;
 
-		nft_begin(n);
-		r = nft_commit(n, nft_table_msg(n, NFT_MSG_DELTABLE, 0));
+		kern_nft_begin(n);
+		r = kern_nft_commit(n, kern_nft_table_msg(n, NFT_MSG_DELTABLE, 0));
 		if (r < 0)
 			log_warn("steering: cannot remove the table inet %s: %s", KERN_NFT_TABLE,
 				 strerror(-r));
