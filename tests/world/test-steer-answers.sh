@@ -94,7 +94,11 @@ plain() {
 		timeout 8 nc -6 -w 3 "$@" </dev/null 2>&1 || true
 }
 in_set() {   # SET ADDR: ADDR is an element of SET in h's table
-	world_exec h nft list set inet mif "$1" 2>/dev/null | grep -q "$2"
+	local out
+	# Read whole, then matched: grep -q on a pipe under pipefail would
+	# count nft's SIGPIPE as "not there".
+	out=$(world_exec h nft list set inet mif "$1" 2>/dev/null) || return 1
+	grep -q -- "$2" <<<"$out"
 }
 
 # 1. No answer yet: A's more specific route takes the address.

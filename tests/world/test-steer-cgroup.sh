@@ -149,7 +149,8 @@ world_ctl --json steer show | jq -e --arg p "$REL" --arg b "$B" \
 	'.cgroups | length == 1 and .[0].cgroup == $p and .[0].pvd == $b and .[0].error == null
 	 and .[0].inode > 0' >/dev/null ||
 	world_fail "steer show does not list the cgroup: $(world_ctl --json steer show)"
-world_exec h nft list chain inet mif route | grep -q 'socket cgroupv2' ||
+chain=$(world_exec h nft list chain inet mif route)
+grep -q 'socket cgroupv2' <<<"$chain" ||
 	world_fail "no socket cgroupv2 rule in h's table"
 got=$(in_cg 2001:db8:77::10 8080)
 case "$got" in
