@@ -41,6 +41,8 @@ static void ctl_usage(FILE *f)
 		"                       the PvD and server that gave it, and why that PvD\n"
 		"  run --pvd ID [--] COMMAND [ARGS...]  run a program with its connections\n"
 		"                       and name lookups inside one PvD\n"
+		"  run --pvd ID --cgroup [--] COMMAND [ARGS...]  the same without a preload:\n"
+		"                       in a cgroup that mifd steers (root only; any binary)\n"
 		"  pvd use ID           the same as shell export lines, for\n"
 		"                       eval \"$(mifctl pvd use ID)\"\n"
 		"  stats                per PvD: state, checks, DNS queries, hit ratio, servers\n"

@@ -166,4 +166,26 @@ world_ctl steer cgroup del "$REL" >/dev/null || world_fail "steer cgroup del fai
 got=$(in_cg 2001:db8:77::10 8080)
 case "$got" in svc*) world_fail "still steered after del: '$got'" ;; esac
 world_log "ok: after del, not steered: '$got'"
+
+# 6. mifctl run --cgroup: a cgroup of its own below mifctl's, steered while
+# the command runs, removed after (mifctl in a mount namespace with the
+# cgroup v2 hierarchy, as mifd).
+run_cg() {
+	world_exec h unshare --mount sh -c 'mount -t cgroup2 none /sys/fs/cgroup && exec "$@"' sh \
+		"$MIFCTL" --socket "$WORLD_TMP/mifd.sock" run --pvd "$B" --cgroup -- "$@" 2>&1 || true
+}
+got=$(run_cg timeout 8 "$WORLD_TMP/tcpget" 2001:db8:77::10 8080)
+case "$got" in
+"svc 2001:db8:2:"*) world_log "ok: mifctl run --cgroup -> '$got' (through B)" ;;
+*) world_fail "mifctl run --pvd B --cgroup -- tcpget -> '$got', want 'svc 2001:db8:2:...'" ;;
+esac
+world_ctl --json steer show | jq -e '.cgroups == []' >/dev/null ||
+	world_fail "mifctl run --cgroup left its entry: $(world_ctl --json steer show)"
+left=$(find "$CGROOT${OWN%/}" -maxdepth 1 -name 'mifctl-run-*' 2>/dev/null)
+[ -z "$left" ] || world_fail "mifctl run --cgroup left its cgroup: $left"
+rc=$(world_exec h unshare --mount sh -c 'mount -t cgroup2 none /sys/fs/cgroup && exec "$@"' sh \
+	"$MIFCTL" --socket "$WORLD_TMP/mifd.sock" run --pvd "$B" --cgroup -- sh -c 'exit 7' \
+	>/dev/null 2>&1; echo $?) || true
+[ "$rc" = 7 ] || world_fail "mifctl run --cgroup did not pass on the command's status 7: $rc"
+world_log "ok: mifctl run --cgroup cleaned up and passed on the status"
 world_pass
