@@ -113,17 +113,12 @@ int stub_steer_hold(struct stub *s, struct stub_tx *tx)
 	return 0;
 }
 
+/* tx is on the list exactly while tx->held is set (stub_tx.c sets it
+ * before stub_steer_hold, clears it when it answers). */
 void stub_steer_unhold(struct stub *s, struct stub_tx *tx)
 {
-	struct stub_tx *t;
-
-	if (!s->steer)
-		return;
-	TAILQ_FOREACH(t, &s->steer->held, he)
-		if (t == tx) {
-			TAILQ_REMOVE(&s->steer->held, tx, he);
-			return;
-		}
+	if (s->steer && tx->held)
+		TAILQ_REMOVE(&s->steer->held, tx, he);
 }
 
 /* MSG_STEER_DONE: the engine's word on a batch (netview). */
