@@ -117,6 +117,14 @@ in_set "$SET_B" 2001:db8:77::10 || world_fail "2001:db8:77::10 is not in $SET_B"
 world_log "ok: 2001:db8:77::10 is in $SET_B: $(world_exec h nft list set inet mif "$SET_B" |
 	grep -o 'elements = .*' || true)"
 
+# mifctl status shows steering and what was skipped under load (nothing).
+st=$(world_ctl status)
+grep -q '^steering: table installed, answers on, 0 cgroups; addresses sent [1-9][0-9]*, skipped under load 0$' <<<"$st" ||
+	world_fail "mifctl status: no steering line: $st"
+mif_status | jq -e '.steering.counters | .skipped_net == 0 and .kernel_added >= 1' >/dev/null ||
+	world_fail "status .steering: $(mif_status | jq -c .steering)"
+world_log "ok: $(grep '^steering:' <<<"$st")"
+
 # 3. The answer's TTL (4 s) and the grace (2 s): gone within 10 s.
 gone() { ! in_set "$SET_B" 2001:db8:77::10; }
 world_wait_for "2001:db8:77::10 to leave $SET_B after its TTL" 12 gone
