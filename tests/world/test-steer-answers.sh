@@ -124,6 +124,10 @@ grep -q '^steering: table installed, answers on, 0 cgroups; addresses sent [1-9]
 mif_status | jq -e '.steering.counters | .skipped_net == 0 and .kernel_added >= 1' >/dev/null ||
 	world_fail "status .steering: $(mif_status | jq -c .steering)"
 world_log "ok: $(grep '^steering:' <<<"$st")"
+mx=$(world_ctl metrics)
+grep -q '^mif_steering_table 1$' <<<"$mx" && grep -q '^mif_steering_addresses_added_total [1-9]' <<<"$mx" ||
+	world_fail "mifctl metrics: no steering: $(grep steering <<<"$mx")"
+world_log "ok: metrics: $(grep '^mif_steering_addresses_added_total' <<<"$mx")"
 
 # 3. The answer's TTL (4 s) and the grace (2 s): gone within 10 s.
 gone() { ! in_set "$SET_B" 2001:db8:77::10; }
