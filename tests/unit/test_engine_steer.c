@@ -226,6 +226,51 @@ static void test_steer_cgroups(void **state)
 	assert_int_equal(engine_steer_set_cgroups(f->e, cg, MSG_STEER_CGROUPS_MAX + 1), -EINVAL);
 }
 
+/* The last MSG_STEER_CGROUPS the engine sent, or -1 if none. */
+static int steer_last_cg(struct fake *f, struct msg_steer_cgroups *c)
+{
+	static struct ipc_msg m;
+	int got = -1;
+
+	while (ipc_recv(f->kfd, &m) == 1)
+		if (m.hdr.type == MSG_STEER_CGROUPS) {
+			assert_int_equal(m.hdr.len, sizeof(*c));
+			memcpy(c, m.data, sizeof(*c));
+			got = 0;
+		}
+	return got;
+}
+
+/* A cgroup's PvD leaves (handle 0 sent: no rule) and comes back with a
+ * new handle: the entry follows it by id. */
+static void test_steer_cgroup_follows_pvd(void **state)
+{
+	struct fake *f = *state;
+	struct engine_steer_cg cg = { .path = "app.slice" };
+	struct msg_steer_cgroups c;
+	struct in6_addr r1;
+	uint64_t again;
+
+	cg.handle = f->a;
+	assert_int_equal(engine_steer_set_cgroups(f->e, &cg, 1), 0);
+	assert_int_equal(steer_last_cg(f, &c), 0);
+	assert_true(c.e[0].handle == f->a);
+	engine_steer_pvds_changed(f->e);
+	assert_int_equal(steer_last_cg(f, &c), -1);     /* nothing changed: nothing sent */
+	pvd_destroy(&f->e->store, pvd_find_handle(&f->e->store, f->a));
+	engine_steer_pvds_changed(f->e);
+	assert_int_equal(steer_last_cg(f, &c), 0);
+	assert_int_equal(c.n, 1);
+	assert_true(c.e[0].handle == 0);
+	inet_pton(AF_INET6, "fe80::1", &r1);
+	again = pvd_create_implicit(&f->e->store, 2, &r1, "eth0")->handle;
+	assert_true(again != f->a);
+	engine_steer_pvds_changed(f->e);
+	assert_int_equal(steer_last_cg(f, &c), 0);
+	assert_true(c.e[0].handle == again);
+	assert_string_equal(c.e[0].path, "app.slice");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -235,6 +280,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_steer_pvd_left, steer_setup, steer_teardown),
 		cmocka_unit_test_setup_teardown(test_steer_ignored, steer_setup, steer_teardown),
 		cmocka_unit_test_setup_teardown(test_steer_cgroups, steer_setup, steer_teardown),
+		cmocka_unit_test_setup_teardown(test_steer_cgroup_follows_pvd, steer_setup,
+						steer_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -44,6 +44,7 @@ struct engine_steer {
 	struct steer_slot *slots;
 	struct msg_steer_batch out;
 	struct engine_steer_cg cg[MSG_STEER_CGROUPS_MAX];
+	char cg_id[MSG_STEER_CGROUPS_MAX][PVD_ID_MAX];   /* each entry's PvD, by id */
 	size_t n_cg;
 	uint32_t cg_token;           /* of the list last sent */
 	struct msg_steer_stats kst;  /* the parent's last word */
@@ -252,6 +253,7 @@ static bool es_path_ok(const char *p)
 int engine_steer_set_cgroups(struct engine *e, const struct engine_steer_cg *list, size_t n)
 {
 	struct engine_steer *s = es_get(e);
+	char ids[MSG_STEER_CGROUPS_MAX][PVD_ID_MAX];
 
 	if (!s)
 		return -ENOMEM;
@@ -260,9 +262,41 @@ int engine_steer_set_cgroups(struct engine *e, const struct engine_steer_cg *lis
 	for (size_t i = 0; i < n; i++)
 		if (!memchr(list[i].path, '\0', sizeof(list[i].path)) || !es_path_ok(list[i].path))
 			return -EINVAL;
+	/* Kept by id too: a PvD that leaves and comes back (a new handle)
+	 * gets its cgroups again (engine_steer_pvds_changed). An entry whose
+	 * PvD is away keeps the id it had. */
+	for (size_t i = 0; i < n; i++) {
+		const struct pvd *p = pvd_find_handle(&e->store, list[i].handle);
+
+		ids[i][0] = '\0';
+		if (p)
+			snprintf(ids[i], sizeof(ids[i]), "%s", p->id);
+		for (size_t j = 0; !p && j < s->n_cg; j++)
+			if (!strcmp(s->cg[j].path, list[i].path))
+				memcpy(ids[i], s->cg_id[j], sizeof(ids[i]));
+	}
 	memmove(s->cg, list, n * sizeof(*list));
+	memcpy(s->cg_id, ids, n * sizeof(ids[0]));
 	s->n_cg = n;
 	return es_send_cgroups(e, s);
+}
+
+void engine_steer_pvds_changed(struct engine *e)
+{
+	struct engine_steer *s = e->steer;
+	bool changed = false;
+
+	for (size_t i = 0; s && i < s->n_cg; i++) {
+		const struct pvd *p = s->cg_id[i][0] ? pvd_find(&e->store, s->cg_id[i]) : NULL;
+		uint64_t h = p ? p->handle : 0;
+
+		if (h != s->cg[i].handle) {
+			s->cg[i].handle = h;
+			changed = true;
+		}
+	}
+	if (changed)
+		es_send_cgroups(e, s);
 }
 
 static void es_wait_end(struct engine_steer *s)
@@ -322,6 +356,8 @@ void engine_steer_stats(struct engine *e, const struct ipc_msg *m)
 	if (s->wait.idx < s->n_cg) {
 		memmove(&s->cg[s->wait.idx], &s->cg[s->wait.idx + 1],
 			(s->n_cg - s->wait.idx - 1) * sizeof(s->cg[0]));
+		memmove(s->cg_id[s->wait.idx], s->cg_id[s->wait.idx + 1],
+			(s->n_cg - s->wait.idx - 1) * sizeof(s->cg_id[0]));
 		s->n_cg--;
 		es_send_cgroups(e, s);
 	}

@@ -34,6 +34,9 @@ int engine_steer_set_answers(struct engine *e, bool on);
  * 0, -EINVAL (a bad path or too many), -ENOMEM.
  */
 int engine_steer_set_cgroups(struct engine *e, const struct engine_steer_cg *list, size_t n);
+/* The PvDs changed (the bind table was sent again): cgroup entries follow
+ * their PvD's id to its current handle (0 while it is away). */
+void engine_steer_pvds_changed(struct engine *e);
 /* MSG_STEER_NOTE from the network-facing process. */
 void engine_steer_note(struct engine *e, const struct ipc_msg *m);
 /* MSG_STEER_STATS from the parent. */
