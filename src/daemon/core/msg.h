@@ -55,7 +55,7 @@ enum msg_type {
 	MSG_LOG_LEVEL,           /* uint32_t enum log_level: set by a client */
 	MSG_RA_SEND,             /* struct msg_ra_send: an RA of ours on a downstream link */
 	MSG_LEASE_SAVE = 140,    /* struct msg_lease + payload: keep it (len 0: forget) */
-	MSG_STEER_ADD = 180,     /* struct msg_steer_batch: answer addresses into PvD sets */
+	MSG_STEER_ADD = 130,     /* struct msg_steer_batch: answer addresses into PvD sets */
 	MSG_STEER_CGROUPS,       /* struct msg_steer_cgroups: the whole cgroup list */
 
 	/* privileged parent -> engine */
