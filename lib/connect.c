@@ -1,13 +1,24 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * libmif: mif_connect() (include/mif/pvd.h). Happy Eyeballs (RFC 8305)
- * over mif_resolve()'s RFC 6724 order, every socket bound to the PvD
+ * libmif: mif_connect() and mif_connect_ex() (include/mif/pvd.h), the
+ * attempts; the race between PvDs is in connect_race.c. Happy
+ * Eyeballs (RFC 8305) across networks: the first permitted PvD is
+ * resolved at once (AAAA and A together, each on its own connection, RFC
+ * 8305 section 3: AAAA's addresses at once, A's after a 50 ms Resolution
+ * Delay unless AAAA's came) and its attempts start as soon as its
+ * answers are in; the next PvD's turn comes
+ * one Connection Attempt Delay later (RFC 8305 section 5, 250 ms), or at
+ * once when the ones before failed: its resolution (over a control
+ * connection of its own, so that one network's slow servers hold back no
+ * other) and then its attempts; and so on. Within a PvD its addresses go
+ * in RFC 6724 order, families interleaved, one attempt per delay. The first socket to
+ * connect wins, the others are closed. Every socket is bound to its PvD
  * (mif_bind_pvd()'s protocol) and to the source address chosen for its
  * destination.
  *
  * The bind request is part of each attempt, waited for in the same poll()
- * as the connections: a slow answer from mifd neither holds back the next
- * attempt (the 250 ms cadence) nor outlives the call's deadline, and an
+ * as the connections and the resolutions: a slow answer from mifd neither
+ * holds back the next attempt nor outlives the call's deadline, and an
  * attempt that connects meanwhile wins at once.
  */
 #include <arpa/inet.h>
@@ -23,65 +34,41 @@
 
 #include "mif/mif.h"
 
-#include "pvd_priv.h"
-
-/* RFC 8305 section 5: the recommended Connection Attempt Delay. */
-#define MIF_CONN_ATTEMPT_DELAY_MS 250
-/* The whole call, when the caller gives no limit. */
-#define MIF_CONN_DEFAULT_MS 30000
-#define MIF_CONN_MAX 32
-/* A bind reply is one small JSON object (doc/control-protocol.md). */
-#define MIF_CONN_BIND_REPLY 4096
-
-/*
- * Attempts in progress: pfd[i] is mifd's bind socket while the attempt
- * waits for its answer (binding[i]), then the TCP socket sock[i] while it
- * connects.
- */
-struct mif_conn {
-	struct mif_addr addr[MIF_CONN_MAX];
-	size_t order[MIF_CONN_MAX], n;       /* usable addresses, in trying order */
-	struct pollfd pfd[MIF_CONN_MAX];
-	size_t pidx[MIF_CONN_MAX], np;
-	int sock[MIF_CONN_MAX];
-	bool binding[MIF_CONN_MAX];
-	struct sockaddr_un bind_addr;        /* mifd's bind socket */
-	unsigned tried, refused, failed;
-	int other_err;                       /* the first failure other than refused */
-	char other_msg[160];
-};
+#include "connect_priv.h"
 
 /*
  * RFC 8305 section 4: the first address family of the sorted list first,
  * then alternate families (First Address Family Count 1); addresses
- * without a source in the PvD are left out.
+ * without a source in the PvD are left out. The indexes of addr[base ..
+ * base + n) written to out; returns how many.
  */
-static void mif_conn_order(struct mif_conn *k, size_t n)
+size_t mif_conn_order(const struct mif_conn *k, size_t base, size_t n, size_t *out)
 {
-	size_t next[2] = { 0, 0 }, fam;
+	size_t next[2] = { base, base }, end = base + n, w = 0;
+	int fam;
 
-	k->n = 0;
 	if (n == 0)
-		return;
-	fam = k->addr[0].addr.ss_family == AF_INET6;
-	while (k->n < n) {
+		return 0;
+	fam = k->addr[base].addr.ss_family == AF_INET6;
+	for (;;) {
 		size_t *i = &next[fam];
 
-		while (*i < n && (k->addr[*i].src_len == 0 ||
-				  (k->addr[*i].addr.ss_family == AF_INET6) != fam))
+		while (*i < end && (k->addr[*i].src_len == 0 ||
+				    (k->addr[*i].addr.ss_family == AF_INET6) != fam))
 			(*i)++;
-		if (*i < n)
-			k->order[k->n++] = (*i)++;
+		if (*i < end)
+			out[w++] = (*i)++;
 		fam = !fam;
-		if (next[0] >= n && next[1] >= n)
+		if (next[0] >= end && next[1] >= end)
 			break;
 	}
+	return w;
 }
 
 /* mifd's bind socket: beside the control socket c is connected to (read
  * back from the connection), "X.sock" -> "X-bind.sock" as mif_bind_pvd()
  * and mifd name it. */
-static int mif_conn_path(struct mif_ctl *c, struct mif_conn *k, char *err, size_t errlen)
+int mif_conn_path(struct mif_ctl *c, struct mif_conn *k, char *err, size_t errlen)
 {
 	struct sockaddr_un peer;
 	socklen_t len = sizeof(peer);
@@ -93,10 +80,12 @@ static int mif_conn_path(struct mif_ctl *c, struct mif_conn *k, char *err, size_
 		peer.sun_path[sizeof(peer.sun_path) - 1] = '\0';
 		ctl = peer.sun_path;
 	}
+	ctl = paths_ctl_socket(ctl, MIF_DEFAULT_SOCKET_PATH);
 	k->bind_addr.sun_family = AF_UNIX;
-	if (paths_bind_socket(paths_ctl_socket(ctl, MIF_DEFAULT_SOCKET_PATH), k->bind_addr.sun_path,
-			      sizeof(k->bind_addr.sun_path)) < 0)
+	if (strlen(ctl) >= sizeof(k->ctl_path) ||
+	    paths_bind_socket(ctl, k->bind_addr.sun_path, sizeof(k->bind_addr.sun_path)) < 0)
 		return mif_priv_err(err, errlen, -ENAMETOOLONG, "mifd's socket path is too long");
+	strcpy(k->ctl_path, ctl);
 	return 0;
 }
 
@@ -180,6 +169,10 @@ static int mif_conn_bind_reply(int s, char *err, size_t errlen)
 /* Close attempt i and take it out of the list. */
 static void mif_conn_drop(struct mif_conn *k, size_t i)
 {
+	struct mif_conn_pvd *p = &k->pvd[k->apvd[k->pidx[i]]];
+
+	p->pending--;
+	p->next_at = 0;            /* one failed: that PvD's next starts now */
 	if (k->binding[i])
 		close(k->pfd[i].fd);
 	close(k->sock[i]);
@@ -191,10 +184,11 @@ static void mif_conn_drop(struct mif_conn *k, size_t i)
 }
 
 /* A failure that no other address would change: mifd is not running, the
- * PvD has gone, mifd does not speak the protocol. */
-static bool mif_conn_is_fatal(int e)
+ * PvD has gone (when it is the only one raced), mifd does not speak the
+ * protocol. */
+static bool mif_conn_is_fatal(const struct mif_conn *k, int e)
 {
-	return e == -ENOENT || e == -ECONNREFUSED || e == -EPROTO;
+	return (e == -ENOENT && k->npvd == 1) || e == -ECONNREFUSED || e == -EPROTO;
 }
 
 /*
@@ -202,7 +196,7 @@ static bool mif_conn_is_fatal(int e)
  * 1 if it is in progress, 0 if it failed (recorded), a negative errno if
  * the whole call must stop.
  */
-static int mif_conn_start(struct mif_conn *k, size_t idx, char *err, size_t errlen)
+int mif_conn_start(struct mif_conn *k, size_t idx, char *err, size_t errlen)
 {
 	const struct mif_addr *a = &k->addr[idx];
 	int fd, bs;
@@ -223,6 +217,7 @@ static int mif_conn_start(struct mif_conn *k, size_t idx, char *err, size_t errl
 	k->sock[k->np] = fd;
 	k->binding[k->np] = true;
 	k->pidx[k->np++] = idx;
+	k->pvd[k->apvd[idx]].pending++;
 	return 1;
 }
 
@@ -236,7 +231,7 @@ static int mif_conn_bound(struct mif_conn *k, size_t i, char *err, size_t errlen
 
 	if (e > 0)
 		return 0;
-	if (mif_conn_is_fatal(e))
+	if (mif_conn_is_fatal(k, e))
 		return e;
 	if (e == 0 && bind(fd, (const struct sockaddr *)&a->src, a->src_len) < 0)
 		e = -errno;
@@ -257,7 +252,7 @@ static int mif_conn_bound(struct mif_conn *k, size_t i, char *err, size_t errlen
 /* Check the attempts poll() reported: *won is the index of a connected
  * one, or -1 (failed ones are closed and removed). 0, or a negative errno
  * that ends the call. */
-static int mif_conn_reap(struct mif_conn *k, int *won, char *err, size_t errlen)
+int mif_conn_reap(struct mif_conn *k, int *won, char *err, size_t errlen)
 {
 	*won = -1;
 	for (size_t i = 0; i < k->np; i++) {
@@ -288,7 +283,7 @@ static int mif_conn_reap(struct mif_conn *k, int *won, char *err, size_t errlen)
 	return 0;
 }
 
-static void mif_conn_close_all(struct mif_conn *k, int keep)
+void mif_conn_close_all(struct mif_conn *k, int keep)
 {
 	for (size_t i = 0; i < k->np; i++) {
 		if (k->binding[i])
@@ -300,7 +295,7 @@ static void mif_conn_close_all(struct mif_conn *k, int keep)
 }
 
 /* The error of a call in which every attempt failed. */
-static int mif_conn_all_failed(struct mif_conn *k, const char *name, char *err, size_t errlen)
+int mif_conn_all_failed(struct mif_conn *k, const char *name, char *err, size_t errlen)
 {
 	if (k->tried == 0)
 		return mif_priv_err(err, errlen, -ENETUNREACH, "%s: no address of a family the "
@@ -314,100 +309,9 @@ static int mif_conn_all_failed(struct mif_conn *k, const char *name, char *err, 
 
 /* A fatal failure of mif_conn_start() or mif_conn_reap(), with its
  * sentence (err already says why, but for a PvD that has gone). */
-static int mif_conn_fatal(int e, char *err, size_t errlen)
+int mif_conn_fatal(int e, char *err, size_t errlen)
 {
 	if (e == -ENOENT)
 		return mif_priv_err(err, errlen, e, "the PvD has gone");
 	return e;
-}
-
-/* How long poll() may wait: until the deadline, or the next attempt. */
-static int mif_conn_wait(const struct mif_conn *k, size_t next, long long now,
-			 long long next_at, long long deadline)
-{
-	long long w = deadline - now;
-
-	if (next < k->n && next_at - now < w)
-		w = next_at - now;
-	return w < 0 ? 0 : (int)w;
-}
-
-/* The attempts themselves (RFC 8305 section 5): a new one every 250 ms
- * from the start of the last (its bind request included), or as soon as
- * one fails; the first to connect wins. The index of the winner in pfd. */
-static int mif_conn_run(struct mif_conn *k, const char *name, long long deadline, char *err,
-			size_t errlen)
-{
-	size_t next = 0;
-	long long next_at = 0;
-
-	for (;;) {
-		long long now = clock_mono_ms();
-		unsigned failed = k->failed;
-		int r, won;
-
-		if (now >= deadline && (k->np || next < k->n))
-			return mif_priv_err(err, errlen, -ETIMEDOUT, "%s: no connection within the "
-					    "time given (%u address(es) tried)", name, k->tried);
-		if (next < k->n && (k->np == 0 || now >= next_at)) {
-			r = mif_conn_start(k, k->order[next++], err, errlen);
-			if (r < 0)
-				return mif_conn_fatal(r, err, errlen);
-			next_at = r ? now + MIF_CONN_ATTEMPT_DELAY_MS : now;
-			continue;
-		}
-		if (k->np == 0)
-			return mif_conn_all_failed(k, name, err, errlen);
-		r = poll(k->pfd, k->np, mif_conn_wait(k, next, now, next_at, deadline));
-		if (r < 0 && errno != EINTR)
-			return mif_priv_err(err, errlen, -errno, "poll: %s", strerror(errno));
-		if (r <= 0)
-			continue;
-		if ((r = mif_conn_reap(k, &won, err, errlen)) < 0)
-			return mif_conn_fatal(r, err, errlen);
-		if (won >= 0)
-			return won;
-		if (k->failed != failed)
-			next_at = 0;       /* one failed: start the next now */
-	}
-}
-
-MIF_EXPORT int mif_connect(struct mif_ctl *c, const char *pvd, const char *name, uint16_t port,
-			   int timeout_ms, char *err, size_t errlen)
-{
-	long long deadline = clock_mono_ms() + (timeout_ms > 0 ? timeout_ms : MIF_CONN_DEFAULT_MS);
-	struct mif_conn *k;
-	size_t n = 0;
-	int r, fd;
-
-	if (err && errlen)
-		err[0] = '\0';
-	if (!c)
-		return mif_priv_err(err, errlen, -EINVAL, "no connection to mifd");
-	k = calloc(1, sizeof(*k));
-	if (!k)
-		return mif_priv_err(err, errlen, -ENOMEM, "out of memory");
-	r = mif_priv_resolve(c, pvd, name, port, k->addr, MIF_CONN_MAX, &n, deadline, err, errlen);
-	if (r == 0) {
-		mif_conn_order(k, n);
-		r = mif_conn_path(c, k, err, errlen);
-	}
-	if (r == 0)
-		r = mif_conn_run(k, name, deadline, err, errlen);
-	if (r < 0) {
-		mif_conn_close_all(k, -1);
-		free(k);
-		return r;
-	}
-	fd = k->sock[r];
-	mif_conn_close_all(k, r);
-	free(k);
-	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
-		r = -errno;
-		close(fd);
-		return mif_priv_err(err, errlen, r, "fcntl: %s", strerror(-r));
-	}
-	if (err && errlen)
-		err[0] = '\0';
-	return fd;
 }

@@ -199,11 +199,9 @@ static int mif_ctl_reply(json_t *o, char **result_json, char **error_msg)
 	return -(int)en;
 }
 
-MIF_EXPORT int mif_ctl_call(struct mif_ctl *c, const char *method, const char *params_json,
-			    char **result_json, char **error_msg, int timeout_ms)
+/* Send one request; its id in *id. */
+int mif_priv_send(struct mif_ctl *c, const char *method, const char *params_json, long long *id)
 {
-	long long id = ++c->next_id;
-	long long deadline = timeout_ms < 0 ? -1 : clock_mono_ms() + timeout_ms;
 	json_t *params = params_json ? json_loads(params_json, 0, NULL) : json_object();
 	json_t *req;
 	char *s;
@@ -213,7 +211,8 @@ MIF_EXPORT int mif_ctl_call(struct mif_ctl *c, const char *method, const char *p
 		json_decref(params);
 		return -EINVAL;
 	}
-	req = json_pack("{s:I,s:s,s:o}", "id", (json_int_t)id, "method", method, "params", params);
+	*id = ++c->next_id;
+	req = json_pack("{s:I,s:s,s:o}", "id", (json_int_t)*id, "method", method, "params", params);
 	s = req ? json_dumps(req, JSON_COMPACT) : NULL;
 	json_decref(req);
 	if (!s)
@@ -222,11 +221,28 @@ MIF_EXPORT int mif_ctl_call(struct mif_ctl *c, const char *method, const char *p
 	if (r == 0)
 		r = mif_ctl_send_all(c, "\n", 1);
 	free(s);
+	return r;
+}
+
+/*
+ * The reply to request id: read lines until it comes (events are queued,
+ * replies to abandoned calls skipped). deadline -1 waits forever;
+ * MIF_PRIV_NOWAIT reads what has arrived and returns -EAGAIN when the
+ * reply is not complete yet (a partial line stays buffered).
+ */
+int mif_priv_recv(struct mif_ctl *c, long long id, long long deadline, char **result_json,
+		  char **error_msg)
+{
+	bool nowait = deadline == MIF_PRIV_NOWAIT;
+	int r = 0;
+
 	while (r == 0) {
 		char *line;
 		json_t *o;
 
-		r = mif_ctl_read_line(c, deadline, &line);
+		r = mif_ctl_read_line(c, nowait ? 0 : deadline, &line);
+		if (r == -ETIMEDOUT && nowait)
+			return -EAGAIN;
 		if (r < 0)
 			break;
 		o = json_loads(line, 0, NULL);
@@ -249,6 +265,16 @@ MIF_EXPORT int mif_ctl_call(struct mif_ctl *c, const char *method, const char *p
 		json_decref(o);      /* a reply to an abandoned call: skip it */
 	}
 	return r;
+}
+
+MIF_EXPORT int mif_ctl_call(struct mif_ctl *c, const char *method, const char *params_json,
+			    char **result_json, char **error_msg, int timeout_ms)
+{
+	long long deadline = timeout_ms < 0 ? -1 : clock_mono_ms() + timeout_ms;
+	long long id;
+	int r = mif_priv_send(c, method, params_json, &id);
+
+	return r < 0 ? r : mif_priv_recv(c, id, deadline, result_json, error_msg);
 }
 
 MIF_EXPORT int mif_ctl_next_event(struct mif_ctl *c, char **event_json, int timeout_ms)

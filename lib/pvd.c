@@ -109,11 +109,10 @@ static int mif_pvd_call_err(int r, const char *method, int timeout_ms, char *err
 	return mif_priv_err(err, errlen, r, "%s: %s", method, strerror(-r));
 }
 
-int mif_priv_call(struct mif_ctl *c, const char *method, json_t *params, json_t **result,
-		  int timeout_ms, char *err, size_t errlen)
+int mif_priv_call_send(struct mif_ctl *c, const char *method, json_t *params, long long *id,
+		       char *err, size_t errlen)
 {
-	char *p = NULL, *res = NULL, *msg = NULL;
-	json_t *o;
+	char *p = NULL;
 	int r;
 
 	if (!c) {
@@ -126,8 +125,21 @@ int mif_priv_call(struct mif_ctl *c, const char *method, json_t *params, json_t 
 		if (!p)
 			return mif_priv_err(err, errlen, -ENOMEM, "out of memory");
 	}
-	r = mif_ctl_call(c, method, p, &res, &msg, timeout_ms);
+	r = mif_priv_send(c, method, p, id);
 	free(p);
+	return r < 0 ? mif_pvd_call_err(r, method, 0, err, errlen) : 0;
+}
+
+int mif_priv_call_recv(struct mif_ctl *c, const char *method, long long id, long long deadline,
+		       json_t **result, char *err, size_t errlen)
+{
+	char *res = NULL, *msg = NULL;
+	int timeout_ms = deadline < 0 ? -1 : mif_priv_left(deadline);
+	json_t *o;
+	int r = mif_priv_recv(c, id, deadline, &res, &msg);
+
+	if (r == -EAGAIN)
+		return r;                  /* MIF_PRIV_NOWAIT: not yet */
 	if (r < 0 && msg)
 		mif_priv_err(err, errlen, r, "%s", msg);
 	else if (r < 0)
@@ -143,6 +155,15 @@ int mif_priv_call(struct mif_ctl *c, const char *method, json_t *params, json_t 
 	}
 	*result = o;
 	return 0;
+}
+
+int mif_priv_call(struct mif_ctl *c, const char *method, json_t *params, json_t **result,
+		  int timeout_ms, char *err, size_t errlen)
+{
+	long long id, deadline = timeout_ms < 0 ? -1 : clock_mono_ms() + timeout_ms;
+	int r = mif_priv_call_send(c, method, params, &id, err, errlen);
+
+	return r < 0 ? r : mif_priv_call_recv(c, method, id, deadline, result, err, errlen);
 }
 
 /* Copy a string field into buf; absent is "", a wrong type or a string

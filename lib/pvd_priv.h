@@ -58,6 +58,24 @@ int mif_priv_left(long long deadline);
 int mif_priv_call(struct mif_ctl *c, const char *method, json_t *params, json_t **result,
 		  int timeout_ms, char *err, size_t errlen);
 
+/*
+ * The same in two halves, so that several requests are in flight at once
+ * on one connection (mifd answers them in order; dns.resolve requests are
+ * worked on together: RFC 8305 section 3 sends AAAA and A at once).
+ * mif_priv_call_recv() with deadline MIF_PRIV_NOWAIT returns -EAGAIN
+ * while the reply has not fully arrived.
+ */
+#define MIF_PRIV_NOWAIT (-2LL)
+int mif_priv_call_send(struct mif_ctl *c, const char *method, json_t *params, long long *id,
+		       char *err, size_t errlen);
+int mif_priv_call_recv(struct mif_ctl *c, const char *method, long long id, long long deadline,
+		       json_t **result, char *err, size_t errlen);
+/* The raw halves (ctl.c): params as JSON text (NULL: {}); replies as
+ * mif_ctl_call() gives them. */
+int mif_priv_send(struct mif_ctl *c, const char *method, const char *params_json, long long *id);
+int mif_priv_recv(struct mif_ctl *c, long long id, long long deadline, char **result_json,
+		  char **error_msg);
+
 /* Decode a PVD object (doc/control-protocol.md) into out. default_v4/v6
  * are left false. -EPROTO if a required field (handle, id) is missing or
  * any known field has the wrong type. */
@@ -87,5 +105,29 @@ int mif_priv_pvd_load(json_t *o, struct mif_priv_pvd *p);
 int mif_priv_resolve(struct mif_ctl *c, const char *pvd, const char *name, uint16_t port,
 		     struct mif_addr *out, size_t cap, size_t *n, long long deadline,
 		     char *err, size_t errlen);
+
+/*
+ * One resolution as separate steps, several in flight at once
+ * (mif_connect() across PvDs): start sends pvd.get (for a PvD asked for),
+ * AAAA and A together, A on c2 when given (so that its answer may come
+ * first: mifd answers one connection in order); step reads the replies
+ * that have come (deadline MIF_PRIV_NOWAIT: without waiting) and returns
+ * 1 once all are in, 0 while some are not, or a negative errno when a
+ * connection failed; ready says which families can be sorted now; fds the
+ * connections still awaited (at most 2); done sorts the answers of the
+ * families asked for (ready ones) as mif_resolve() does.
+ */
+#define MIF_RES_NAME_MAX 1025
+#define MIF_RES_V6 1u
+#define MIF_RES_V4 2u
+struct mif_res_job;
+int mif_res_job_start(struct mif_ctl *c, struct mif_ctl *c2, const char *pvd, const char *name,
+		      struct mif_res_job **ret, char *err, size_t errlen);
+int mif_res_job_step(struct mif_res_job *j, long long deadline, char *err, size_t errlen);
+unsigned mif_res_job_ready(const struct mif_res_job *j);
+size_t mif_res_job_fds(const struct mif_res_job *j, int fds[2]);
+int mif_res_job_done(struct mif_res_job *j, unsigned fams, uint16_t port, struct mif_addr *out,
+		     size_t cap, size_t *n, long long deadline, char *err, size_t errlen);
+void mif_res_job_free(struct mif_res_job *j);
 
 #endif

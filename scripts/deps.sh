@@ -5,16 +5,17 @@ set -eu
 
 PKGS="gcc clang llvm pkg-config meson ninja-build
 libmnl-dev libnftnl-dev libevent-dev libjansson-dev libinih-dev libcap-ng-dev libseccomp-dev
-libcmocka-dev libclang-rt-14-dev libcurl4-openssl-dev libgnutls28-dev ca-certificates
+libcmocka-dev libclang-rt-14-dev libcurl4-openssl-dev libgnutls28-dev nettle-dev ca-certificates
 iproute2 radvd procps psmisc kmod jq util-linux netcat-openbsd dnsmasq-base
 unbound nsd tcpdump dnsperf bind9-dnsutils valgrind nftables linux-perf curl
 nginx openssl
 chromium chromium-driver python3-selenium
 libssl-dev iperf3
 iputils-ping python3
-kea-dhcp6-server
+kea-dhcp6-server ldnsutils python3-dnspython
 rdnssd isc-dhcp-client
-udhcpc openvpn prometheus wireguard-tools wireguard-go"
+udhcpc openvpn prometheus wireguard-tools wireguard-go
+dhcpcd-base"
 # The scenarios' plain host (tests/scenarios) merges its resolver
 # configuration with openresolv. It conflicts with the other providers of
 # resolvconf (Debian's resolvconf, systemd-resolvconf), which manage this

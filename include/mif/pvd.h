@@ -105,14 +105,15 @@ MIF_EXPORT int mif_resolve(struct mif_ctl *c, const char *pvd, const char *name,
 			   struct mif_addr *out, size_t cap, size_t *n, char *err, size_t errlen);
 
 /**
- * Resolve name in a PvD and connect a TCP socket through that PvD: every
- * socket is bound to the PvD (mif_bind_pvd()) and to the chosen source
- * address; addresses are tried in RFC 6724 order with Happy Eyeballs
- * timing (RFC 8305: families interleaved, a new attempt every 250 ms while
- * earlier ones are still pending, the first to connect wins, the others
- * are closed).
- * @param pvd         id or handle in decimal (NULL: mifd's choice, see
- *                    mif_resolve())
+ * Resolve name and connect a TCP socket through a PvD: every socket is
+ * bound to its PvD (mif_bind_pvd()) and to the chosen source address;
+ * addresses are tried in RFC 6724 order with Happy Eyeballs timing (RFC
+ * 8305: AAAA and A asked at once, families interleaved, a new attempt
+ * every 250 ms while earlier ones are still pending, the first to connect
+ * wins, the others are closed).
+ * @param pvd         id or handle in decimal: that PvD only. NULL: the
+ *                    PvDs mifd would ask for the name, raced in its order
+ *                    (see mif_connect_ex())
  * @param timeout_ms  for the whole call (resolution and connection); 0 or
  *                    less: 30 s
  * @return a connected, blocking TCP socket; or -ENOENT, -ENODATA,
@@ -120,6 +121,41 @@ MIF_EXPORT int mif_resolve(struct mif_ctl *c, const char *pvd, const char *name,
  */
 MIF_EXPORT int mif_connect(struct mif_ctl *c, const char *pvd, const char *name, uint16_t port,
 			   int timeout_ms, char *err, size_t errlen);
+
+/** At most this many PvDs are raced by one mif_connect_ex(). */
+#define MIF_CONNECT_MAX_PVDS 8
+
+/** How mif_connect_ex() races. Zeroed: mifd's order, 250 ms, 30 s. */
+struct mif_connect_opts {
+	/** PvDs (ids or handles in decimal) in the order to try them; NULL
+	 *  or n_pvds 0: mifd's order for the name (dns.which: the default
+	 *  PvD first, then the others that answer such names; past the
+	 *  first, only PvDs with a route to the destination) */
+	const char *const *pvds;
+	size_t n_pvds;
+	/** RFC 8305 Connection Attempt Delay, between two attempts within a
+	 *  PvD and between the start of one PvD and the next; 0: 250 ms;
+	 *  kept within 10 ms .. 2 s (RFC 8305 sections 5 and 8) */
+	int attempt_delay_ms;
+	int timeout_ms;                      /**< the whole call; 0 or less: 30 s */
+};
+
+/**
+ * mif_connect() across networks (RFC 8305 applied to PvDs): the first
+ * PvD's attempts start when its answers are in (AAAA and A asked
+ * together; A's alone after a 50 ms wait for AAAA's, RFC 8305 section 3);
+ * the next PvD's turn comes one attempt delay after that (at
+ * once if every PvD before it has failed): its resolution, over a control
+ * connection of its own, then its attempts; and so on. A name is asked of
+ * a network only when its turn comes. The first socket to connect wins;
+ * every other attempt is closed.
+ * @param ret_pvd  receives the winning PvD's handle (may be NULL)
+ * @return as mif_connect(); when no PvD resolved the name, the first
+ *         PvD's resolution error
+ */
+MIF_EXPORT int mif_connect_ex(struct mif_ctl *c, const char *name, uint16_t port,
+			      const struct mif_connect_opts *opts, mif_pvd_handle *ret_pvd,
+			      char *err, size_t errlen);
 
 /** An event from mifd, decoded (see mif_event_next()). */
 enum mif_event_kind {

@@ -39,6 +39,26 @@ static void ctl_dns_servers(json_t *p)
 /* RFC 9463 encrypted resolvers the PvD announced, then the stub's DNS over
  * TLS state for those it uses (alpn dot): profile, connection, whether the
  * last handshake verified, and the last error. */
+/* DDR (RFC 9462): what each clear-text server designated, and whether
+ * each designated resolver passed its check (and why not). */
+static void ctl_dns_ddr(json_t *p)
+{
+	json_t *d = json_object_get(p, "ddr"), *v;
+	size_t i;
+
+	if (!json_is_object(d))
+		return;
+	printf("  DDR (profile %s): %s; next discovery in %lld s\n", ctl_str(p, "tls_mode"),
+	       json_is_true(json_object_get(d, "in_use")) ? "in use" : "not in use",
+	       ctl_int(d, "next_s"));
+	json_array_foreach(json_object_get(d, "servers"), i, v)
+		printf("    asked %s: %s\n", ctl_str(v, "address"), ctl_str(v, "status"));
+	json_array_foreach(json_object_get(d, "resolvers"), i, v)
+		printf("    designated %s (%s port %lld) by %s: %s%s%s\n", ctl_str(v, "target"),
+		       ctl_str(v, "address"), ctl_int(v, "port"), ctl_str(v, "designated_by"),
+		       ctl_str(v, "state"), *ctl_str(v, "why") ? ": " : "", ctl_str(v, "why"));
+}
+
 static void ctl_dns_encrypted(json_t *p)
 {
 	json_t *v;
@@ -61,15 +81,18 @@ static void ctl_dns_encrypted(json_t *p)
 	json_array_foreach(json_object_get(p, "tls"), i, v) {
 		json_t *e = json_object_get(v, "last_error");
 
-		printf("  DNS over TLS to %s (%s port %lld): %s, %s, %s; %lld queries, %lld answers, "
+		printf("  DNS over TLS to %s (%s port %lld, from %s, checked by %s): %s, %s, %s; "
+		       "%lld queries, %lld answers, "
 		       "%lld handshakes (%lld resumed), %lld failures%s%s\n", ctl_str(v, "adn"),
-		       ctl_str(v, "address"), ctl_int(v, "port"), ctl_str(v, "mode"),
+		       ctl_str(v, "address"), ctl_int(v, "port"), ctl_str(v, "source"),
+		       ctl_str(v, "check"), ctl_str(v, "mode"),
 		       ctl_str(v, "state"), json_is_true(json_object_get(v, "verified")) ?
 		       "verified" : "not verified", ctl_int(v, "queries"), ctl_int(v, "answers"),
 		       ctl_int(v, "handshakes"), ctl_int(v, "resumptions"), ctl_int(v, "failures"),
 		       json_is_string(e) ? "; last error: " : "", json_is_string(e) ?
 		       json_string_value(e) : "");
 	}
+	ctl_dns_ddr(p);
 }
 
 static void ctl_dns_stub(json_t *st)
@@ -123,6 +146,8 @@ static int ctl_dns_list(struct ctl *c)
 		json_array_foreach(json_object_get(r, "pvds"), i, p) {
 			ctl_join(json_object_get(p, "domains"), NULL, d, sizeof(d));
 			printf("%s\n  domains: %s\n", ctl_str(p, "pvd"), d);
+			if (*ctl_str(p, "tls_mode"))
+				printf("  DNS over TLS profile: %s\n", ctl_str(p, "tls_mode"));
 			ctl_dns_servers(p);
 			ctl_dns_encrypted(p);
 		}

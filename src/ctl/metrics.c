@@ -101,6 +101,10 @@ static const struct mx_field mx_stub[] = {
 	{ "dns64", "mif_dns_stub_dns64_total", "counter", "DNS64 answers (PREF64)." },
 	{ "outstanding", "mif_dns_stub_outstanding", "gauge", "Queries waiting upstream." },
 	{ "tcp_clients", "mif_dns_stub_tcp_clients", "gauge", "Open TCP client connections." },
+	{ "marked", "mif_dns_stub_marked_total", "counter",
+	  "UDP queries from sockets marked for a PvD (SO_RCVMARK), answered by that PvD." },
+	{ "mark_unknown", "mif_dns_stub_mark_unknown_total", "counter",
+	  "Of those, queries whose mark names no PvD with DNS servers (SERVFAIL)." },
 };
 
 static const struct mx_field mx_status[] = {
@@ -124,6 +128,12 @@ static const struct mx_field mx_status[] = {
 	  "Route and rule requests the kernel refused." },
 	{ "routing.pvds_without_table", "mif_routing_pvds_without_table", "gauge",
 	  "PvDs left without a routing table." },
+	{ "routing.failovers", "mif_failovers_total", "counter",
+	  "Default moves away from a PvD that failed its checks or lost its route." },
+	{ "bind.requests", "mif_bind_requests_total", "counter",
+	  "Requests to bind a socket to a PvD (mif_bind_pvd(), mifctl run)." },
+	{ "bind.bound", "mif_bind_bound_total", "counter", "Sockets bound to a PvD." },
+	{ "bind.refused", "mif_bind_refused_total", "counter", "Bind requests refused." },
 	{ "connectivity.checks", "mif_connectivity_checks_total", "counter",
 	  "Connectivity checks started." },
 	{ "connectivity.stall_hints", "mif_connectivity_stall_hints_total", "counter",
@@ -149,6 +159,83 @@ static const struct mx_field mx_status[] = {
 	{ "steering.counters.table_full", "mif_steering_table_full_total", "counter",
 	  "Answer addresses the engine had no room for (not steered)." },
 };
+
+/* Seconds until the PvD's last router, prefix, route or DNS item expires
+ * (RFC 8801 3.4: a PvD lasts while something of it is valid); -1 when
+ * one of them never expires (a static or VPN PvD, an infinite lifetime),
+ * 0 when nothing with a lifetime is left. */
+static double mx_expiry(json_t *p)
+{
+	static const char *const lists[] = { "routers", "prefixes", "routes", "dns.servers",
+					     "dns.search" };
+	double best = 0;
+	json_t *x;
+	size_t i;
+
+	for (size_t k = 0; k < sizeof(lists) / sizeof(lists[0]); k++) {
+		const char *dot = strchr(lists[k], '.');
+		json_t *l = dot ? json_object_get(json_object_get(p, "dns"), dot + 1) :
+			json_object_get(p, lists[k]);
+
+		json_array_foreach(l, i, x) {
+			json_t *e = json_object_get(x, "expires_in");
+
+			if (e && json_is_null(e))
+				return -1;
+			if (json_is_number(e) && json_number_value(e) > best)
+				best = json_number_value(e);
+		}
+	}
+	return best;
+}
+
+/* Failovers, validity and path quality of each PvD (pvd.list). */
+static void mx_pvds_more(FILE *f, json_t *pvds)
+{
+	json_t *p;
+	size_t i;
+
+	mx_head(f, "mif_pvd_failovers_total", "counter",
+		"Times the routing default left the PvD because it failed its checks or lost its route.");
+	json_array_foreach(pvds, i, p)
+		mx_sample(f, "mif_pvd_failovers_total", (const char *const[]){ "pvd",
+			  ctl_str(p, "id"), NULL }, mx_num(p, "failovers"));
+	mx_head(f, "mif_pvd_sockets_bound_total", "counter",
+		"Sockets bound to the PvD (mif_bind_pvd(), mifctl run).");
+	json_array_foreach(pvds, i, p)
+		mx_sample(f, "mif_pvd_sockets_bound_total", (const char *const[]){ "pvd",
+			  ctl_str(p, "id"), NULL }, mx_num(p, "sockets_bound"));
+	mx_head(f, "mif_pvd_expiry_seconds", "gauge",
+		"Seconds until the PvD's last router, prefix or DNS server expires (-1: never).");
+	json_array_foreach(pvds, i, p)
+		mx_sample(f, "mif_pvd_expiry_seconds", (const char *const[]){ "pvd",
+			  ctl_str(p, "id"), NULL }, mx_expiry(p));
+	mx_head(f, "mif_pvd_path_rtt_seconds", "gauge",
+		"Smoothed RTT of the PvD's path-quality samples (0: none yet).");
+	json_array_foreach(pvds, i, p)
+		mx_sample(f, "mif_pvd_path_rtt_seconds", (const char *const[]){ "pvd",
+			  ctl_str(p, "id"), NULL }, mx_num(p, "connectivity.quality.rtt_ms") / 1000);
+	mx_head(f, "mif_pvd_path_loss_ratio", "gauge",
+		"Share of the PvD's path-quality samples lost in the window.");
+	json_array_foreach(pvds, i, p)
+		mx_sample(f, "mif_pvd_path_loss_ratio", (const char *const[]){ "pvd",
+			  ctl_str(p, "id"), NULL }, mx_num(p, "connectivity.quality.loss_pct") / 100);
+}
+
+/* Why the routing default moved (status .routing.default_changes). */
+static void mx_moves(FILE *f, json_t *status)
+{
+	static const char *const why[] = { "connectivity", "quality", "route", "gone", "better" };
+	json_t *m = json_object_get(json_object_get(status, "routing"), "default_changes");
+
+	if (!m)
+		return;
+	mx_head(f, "mif_routing_default_changes_total", "counter",
+		"Moves of the routing default away from a PvD, by the reason it lost.");
+	for (size_t k = 0; k < sizeof(why) / sizeof(why[0]); k++)
+		mx_sample(f, "mif_routing_default_changes_total",
+			  (const char *const[]){ "reason", why[k], NULL }, mx_num(m, why[k]));
+}
 
 /* The per-PvD families, each over every PvD. */
 static void mx_pvds(FILE *f, json_t *pvds, json_t *status)
@@ -192,6 +279,7 @@ static void mx_pvds(FILE *f, json_t *pvds, json_t *status)
 	json_array_foreach(pvds, i, p)
 		mx_sample(f, "mif_pvd_connectivity_rtt_seconds", (const char *const[]){ "pvd",
 			  ctl_str(p, "id"), NULL }, mx_num(p, "connectivity.last.rtt_ms") / 1000);
+	mx_pvds_more(f, pvds);
 }
 
 /* Per PvD DNS (dns.list .pvds[]): queries, cache, servers. */
@@ -261,6 +349,7 @@ int metrics_write(struct ctl *c, FILE *f)
 		mx_fields(f, st, mx_status, sizeof(mx_status) / sizeof(mx_status[0]));
 		mx_fields(f, json_object_get(dns, "stub"), mx_stub, sizeof(mx_stub) / sizeof(mx_stub[0]));
 		mx_pvds(f, json_object_get(pvds, "pvds"), st);
+		mx_moves(f, st);
 		mx_dns(f, json_object_get(dns, "pvds"));
 	}
 	json_decref(st);

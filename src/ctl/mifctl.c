@@ -33,6 +33,9 @@ static void ctl_usage(FILE *f)
 		"  link dhcp4 on|off IFACE  run or stop the DHCPv4 client on IFACE (root only)\n"
 		"  route get DEST [--pvd ID] [--from ADDR]  the PvD, table, next hop and source\n"
 		"                       a packet to DEST would use, and why\n"
+		"  policy explain [--exe PATH] [--uid N] [--cgroup PATH] --dst ADDR|NAME\n"
+		"         [--proto tcp|udp] [--port N] [--dscp N]  which PvDs a flow may use, and why\n"
+		"  policy show | reload     the policy files loaded, their errors; read them again\n"
 		"  dns                  every PvD's DNS servers (state, RTT), domains and cache,\n"
 		"                       and the stub resolver's counters\n"
 		"  dns which NAME [--pvd ID]  whose servers would answer NAME, and why\n"
@@ -51,6 +54,8 @@ static void ctl_usage(FILE *f)
 		"                       --listen, served over HTTP on a loopback address\n"
 		"  portal               the networks behind a captive portal, and where to\n"
 		"                       log in\n"
+		"  mobility             the mobile node's bindings: HoA, BID, CoA, PvD, state,\n"
+		"                       RTT, loss, last heartbeat, and why the uplink is used\n"
 		"  steer show           answer-based steering's sets and the steered cgroups\n"
 		"  steer cgroup add CGROUP PVD | del CGROUP  sockets of a cgroup's programs\n"
 		"                       use PVD, without a preload (root only)\n\n"
@@ -129,6 +134,7 @@ static int ctl_dispatch(struct ctl *c, int argc, char **argv)
 		{ "run", ctl_run }, { "portal", ctl_portal },
 		{ "resolvconf", ctl_resolvconf }, { "metrics", ctl_metrics },
 		{ "top", ctl_top }, { "stats", ctl_stats },
+		{ "mobility", ctl_mobility }, { "policy", ctl_policy },
 		{ "steer", ctl_steer },
 	};
 

@@ -137,6 +137,24 @@ static void ctl_print_dhcpv6(json_t *d)
 	}
 }
 
+/* RFC 6731: the servers each domain was named for, and its preference. */
+static void ctl_print_dnssel(json_t *search)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(search, i, v) {
+		json_t *sel = json_object_get(v, "rfc6731");
+		char srv[256];
+
+		if (!json_is_object(sel))
+			continue;
+		ctl_join(json_object_get(sel, "servers"), NULL, srv, sizeof(srv));
+		printf("  rfc 6731: %s -> %s (preference %s)\n", ctl_str(v, "domain"),
+		       srv[0] ? srv : "any of its servers", ctl_str(sel, "preference"));
+	}
+}
+
 void ctl_print_pvd(json_t *p)
 {
 	json_t *opt = json_object_get(p, "pvd_option"), *dns = json_object_get(p, "dns");
@@ -169,6 +187,7 @@ void ctl_print_pvd(json_t *p)
 		       "expires_in");
 	ctl_print_list("search domains", json_object_get(dns, "search"), "domain", "source",
 		       "expires_in");
+	ctl_print_dnssel(json_object_get(dns, "search"));
 	ctl_print_list("ntp servers", json_object_get(p, "ntp"), "address", "source",
 		       "expires_in");
 	if (json_is_integer(json_object_get(p, "mtu")))

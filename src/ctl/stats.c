@@ -61,10 +61,11 @@ static void stats_print(json_t *rows, json_t *st, json_t *stub)
 	       (long long)json_integer_value(json_object_get(stub, "forwarded")),
 	       (long long)json_integer_value(json_object_get(stub, "fallbacks")),
 	       (long long)json_integer_value(json_object_get(stub, "servfail")));
-	printf("ra: %lld received, %lld dropped; routing: %lld changes, %lld repaired; "
-	       "control: %lld clients, %lld requests\n", stats_n(st, "ra", "received"),
-	       stats_n(st, "ra", "dropped"), stats_n(st, "routing", "changes"),
-	       stats_n(st, "routing", "repaired"), stats_n(st, "control", "clients"),
+	printf("ra: %lld received, %lld dropped; routing: %lld changes, %lld repaired, "
+	       "%lld failovers; control: %lld clients, %lld requests\n",
+	       stats_n(st, "ra", "received"), stats_n(st, "ra", "dropped"),
+	       stats_n(st, "routing", "changes"), stats_n(st, "routing", "repaired"),
+	       stats_n(st, "routing", "failovers"), stats_n(st, "control", "clients"),
 	       stats_n(st, "control", "requests"));
 }
 

@@ -24,6 +24,10 @@ static const struct {
 	[CTL_DNS_LIST] = { "dns.list", false },
 	[CTL_DNS_RESOLVE] = { "dns.resolve", false },
 	[CTL_DNS_FLUSH] = { "dns.flush", true },
+	[CTL_MOBILITY] = { "mobility", false },
+	[CTL_POLICY_EXPLAIN] = { "policy.explain", false },
+	[CTL_POLICY_SHOW] = { "policy.show", false },
+	[CTL_POLICY_RELOAD] = { "policy.reload", true },
 	[CTL_STEER_SET] = { "steer.set", true },
 	[CTL_STEER_SHOW] = { "steer.show", false },
 };
@@ -60,7 +64,7 @@ struct ctlmsg_param {
 	const char *msg;             /* when the type is wrong */
 };
 
-#define CTLMSG_MAX_PARAMS 3
+#define CTLMSG_MAX_PARAMS 7
 #define CTLMSG_PVD_MSG "pvd: must be a string: a PvD id, or its handle as a decimal string"
 
 static const struct ctlmsg_schema {
@@ -101,6 +105,19 @@ static const struct ctlmsg_schema {
 		       { "pvd", CTLMSG_STRING, CTLMSG_PVD_MSG } } },
 	[CTL_DNS_FLUSH] = { .unknown = "dns.flush takes \"pvd\" only",
 		.p = { { "pvd", CTLMSG_STRING, CTLMSG_PVD_MSG } } },
+	[CTL_MOBILITY] = { .unknown = "mobility takes no parameters" },
+	[CTL_POLICY_EXPLAIN] = {
+		.unknown = "policy.explain takes \"exe\", \"uid\", \"cgroup\", \"dst\", \"proto\", "
+			   "\"port\" and \"dscp\" only",
+		.p = { { "exe", CTLMSG_STRING, "exe: must be a string: a path" },
+		       { "uid", CTLMSG_INTEGER, "uid: must be a number" },
+		       { "cgroup", CTLMSG_STRING, "cgroup: must be a string: a path" },
+		       { "dst", CTLMSG_STRING, "dst: must be a string: an address or a name" },
+		       { "proto", CTLMSG_STRING, "proto: must be \"tcp\" or \"udp\"" },
+		       { "port", CTLMSG_INTEGER, "port: must be a number" },
+		       { "dscp", CTLMSG_INTEGER, "dscp: must be a number" } } },
+	[CTL_POLICY_SHOW] = { .unknown = "policy.show takes no parameters" },
+	[CTL_POLICY_RELOAD] = { .unknown = "policy.reload takes no parameters" },
 	[CTL_STEER_SET] = { .unknown = "steer.set takes \"op\", \"cgroup\" and \"pvd\" only",
 		.p = { { "op", CTLMSG_STRING, "op: must be \"add\" or \"del\"" },
 		       { "cgroup", CTLMSG_STRING, "cgroup: must be a string: a path under "

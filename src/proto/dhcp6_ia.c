@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "common/buf.h"
-#include "common/md5.h"
+#include <nettle/hmac.h>
 #include "proto/dhcp6.h"
 #include "proto/dhcp6_int.h"
 
@@ -240,23 +240,23 @@ bool dhcp6_reconfigure_auth_ok(const uint8_t *data, size_t len, const struct dhc
 			       const uint8_t key[DHCP6_RKAP_KEY_LEN], uint64_t *last_replay)
 {
 	const struct dhcp6_auth *a = &m->auth;
-	static const uint8_t zero[MD5_LEN];
-	uint8_t mac[MD5_LEN];
-	struct hmac_md5 h;
+	static const uint8_t zero[MD5_DIGEST_SIZE];
+	uint8_t mac[MD5_DIGEST_SIZE];
+	struct hmac_md5_ctx h;
 	unsigned diff = 0;
 
 	if (!data || !m || !key || !last_replay || !m->has_auth ||
 	    a->protocol != DHCP6_AUTH_PROTO_RKAP || a->algorithm != DHCP6_AUTH_ALG_HMAC_MD5 ||
-	    a->rdm != DHCP6_AUTH_RDM_COUNTER || a->info_len != 1 + MD5_LEN ||
+	    a->rdm != DHCP6_AUTH_RDM_COUNTER || a->info_len != 1 + MD5_DIGEST_SIZE ||
 	    a->info[0] != DHCP6_RKAP_HMAC || a->info_off + a->info_len > len ||
 	    a->replay <= *last_replay)
 		return false;
-	hmac_md5_init(&h, key, DHCP6_RKAP_KEY_LEN);
-	hmac_md5_update(&h, data, a->info_off + 1);
-	hmac_md5_update(&h, zero, MD5_LEN);
-	hmac_md5_update(&h, data + a->info_off + 1 + MD5_LEN, len - a->info_off - 1 - MD5_LEN);
-	hmac_md5_final(&h, mac);
-	for (size_t i = 0; i < MD5_LEN; i++)
+	hmac_md5_set_key(&h, DHCP6_RKAP_KEY_LEN, key);
+	hmac_md5_update(&h, a->info_off + 1, data);
+	hmac_md5_update(&h, MD5_DIGEST_SIZE, zero);
+	hmac_md5_update(&h, len - a->info_off - 1 - MD5_DIGEST_SIZE, data + a->info_off + 1 + MD5_DIGEST_SIZE);
+	hmac_md5_digest(&h, MD5_DIGEST_SIZE, mac);
+	for (size_t i = 0; i < MD5_DIGEST_SIZE; i++)
 		diff |= (unsigned)(mac[i] ^ a->info[1 + i]);
 	if (diff)
 		return false;

@@ -707,9 +707,9 @@ int dns_build_error(uint8_t *buf, size_t cap, const uint8_t *query, size_t qlen,
 		dns_read_question(query, qlen, &off, wire, &wlen, &qtype,
 				  &qclass) == 0;
 	/* RFC 1035 section 4.1.1: ID, OPCODE and RD are copied from the
-	 * query into the response. */
+	 * query into the response; so is CD (RFC 4035 section 3.1.6). */
 	flags = (uint16_t)(DNS_F_QR | (h.opcode << DNS_OPCODE_SHIFT) |
-			   (h.rd ? DNS_F_RD : 0) | rcode);
+			   (h.rd ? DNS_F_RD : 0) | (h.flags & DNS_F_CD) | rcode);
 	wbuf_init(&w, buf, cap);
 	dns_put_header(&w, h.id, flags, has_q ? 1 : 0, 0);
 	if (has_q) {

@@ -187,6 +187,21 @@ static inline void dns_hdr_set_bit3(uint8_t *msg, uint8_t bit, bool on)
 	msg[3] = (uint8_t)((msg[3] & ~bit) | (on ? bit : 0));
 }
 
+static inline void dns_hdr_set_aa(uint8_t *msg, bool on)
+{
+	dns_hdr_set_bit2(msg, DNS_HDR_HI(DNS_F_AA), on);
+}
+
+static inline void dns_hdr_set_ra(uint8_t *msg, bool on)
+{
+	dns_hdr_set_bit3(msg, DNS_HDR_LO(DNS_F_RA), on);
+}
+
+static inline void dns_hdr_set_cd(uint8_t *msg, bool on)
+{
+	dns_hdr_set_bit3(msg, DNS_HDR_LO(DNS_F_CD), on);
+}
+
 static inline void dns_hdr_set_ad(uint8_t *msg, bool on)
 {
 	dns_hdr_set_bit3(msg, DNS_HDR_LO(DNS_F_AD), on);

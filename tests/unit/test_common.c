@@ -19,7 +19,6 @@
 #include "common/clock.h"
 #include "common/paths.h"
 #include "common/rand.h"
-#include "common/sha256.h"
 
 static struct in6_addr A(const char *s)
 {
@@ -316,47 +315,10 @@ static void test_ctl_socket(void **state)
 	assert_int_equal(unsetenv("MIF_SOCKET"), 0);
 }
 
-static void sha_hex(const uint8_t d[SHA256_LEN], char out[65])
-{
-	for (int i = 0; i < SHA256_LEN; i++)
-		snprintf(out + 2 * i, 3, "%02x", d[i]);
-}
-
-/* FIPS 180-4 examples (NIST's SHA256.pdf): "abc", the empty message, the
- * 448-bit two-block message, and a million 'a's fed in uneven pieces. */
-static void test_sha256(void **state)
-{
-	uint8_t d[SHA256_LEN];
-	char hex[65], chunk[1000];
-	struct sha256 s;
-
-	(void)state;
-	sha256("abc", 3, d);
-	sha_hex(d, hex);
-	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-	sha256("", 0, d);
-	sha_hex(d, hex);
-	assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-	sha256("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56, d);
-	sha_hex(d, hex);
-	assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
-	memset(chunk, 'a', sizeof(chunk));
-	sha256_init(&s);
-	for (size_t done = 0, step = 1; done < 1000000; done += step, step = step % 997 + 1) {
-		if (done + step > 1000000)
-			step = 1000000 - done;
-		sha256_update(&s, chunk, step);
-	}
-	sha256_final(&s, d);
-	sha_hex(d, hex);
-	assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_v4_mapped),
-		cmocka_unit_test(test_sha256),
 		cmocka_unit_test(test_ntop),
 		cmocka_unit_test(test_in_prefix),
 		cmocka_unit_test(test_in_prefix_v4),

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 
 #include "daemon/core/config.h"
 
@@ -81,6 +82,10 @@ static const struct key_case cases[] = {
 	{ "dns", "tls", NULL, "yes", false, "off, opportunistic or strict" },
 	{ "dns", "tls_ca_file", NULL, "/etc/ssl/certs/ca-certificates.crt", true, NULL },
 	{ "dns", "tls_ca_file", NULL, "ca.pem", false, "an absolute path, or empty" },
+	{ "dns", "tls_pvd", NULL, "pvd.example.com strict", true, NULL },
+	{ "dns", "tls_pvd", NULL, "type:ra opportunistic", true, NULL },
+	{ "dns", "tls_pvd", NULL, "pvd.example.com", false, "PVD-ID (or type:SOURCE) and a mode" },
+	{ "dns", "tls_pvd", NULL, "pvd.example.com yes", false, "off, opportunistic or strict" },
 	{ "dns", "cache_size", NULL, "0x10", true, NULL },
 	{ "dns", "cache_size", NULL, "0", false, "is not a number from 1" },
 	{ "routing", "table_base", NULL, "255", false, "is not a number from 256" },
@@ -159,6 +164,15 @@ static void test_values(void **state)
 	assert_int_equal(c.dns.tls, STUB_TLS_STRICT);
 	assert_string_equal(c.dns.tls_ca_file, "/x/ca.pem");
 	assert_int_equal(c.dns.max_stale, 60);
+	/* tls_pvd is repeatable: one entry each; IDs with colons (implicit
+	 * PvDs) survive the INI parser's key/value split. */
+	assert_int_equal(load(&c, "[dns]\ntls_pvd = fe80::1%eth0 off\n"
+			      "tls_pvd = type:dhcpv4 strict\n", err, sizeof(err)), 0);
+	assert_int_equal(c.dns.n_tls_pvd, 2);
+	assert_string_equal(c.dns.tls_pvd[0].key, "fe80::1%eth0");
+	assert_int_equal(c.dns.tls_pvd[0].mode, STUB_TLS_OFF);
+	assert_string_equal(c.dns.tls_pvd[1].key, "type:dhcpv4");
+	assert_int_equal(c.dns.tls_pvd[1].mode, STUB_TLS_STRICT);
 	/* Options add to the file's lists, without duplicates. */
 	assert_int_equal(config_set(&c, "mifd", "interfaces", "--interface", "eth1", err,
 				    sizeof(err)), 0);
@@ -214,6 +228,58 @@ static void test_too_many(void **state)
 	assert_string_equal(c.ifaces[0], "eth0");
 }
 
+/* [mobility] (mobility/mob_config.c): a whole section, then each rule. */
+static void test_mobility(void **state)
+{
+	struct mifd_config c;
+	char err[256] = "";
+	char buf[32];
+
+	(void)state;
+	config_defaults(&c);
+	assert_false(c.mobility.enabled);
+	assert_int_equal(c.mobility.interval_ms, 100);
+	assert_int_equal(c.mobility.misses, 3);
+	assert_int_equal(c.mobility.port, 4191);
+	assert_int_equal(load(&c, "[mobility]\nenabled = yes\nhome_agent = 2001:db8:100::1\n"
+			      "home_agent_address = 2001:db8:f::1, 203.0.113.1\n"
+			      "home_address = 2001:db8:100::10/64\nkey_file = /etc/mif/mn.key\n"
+			      "spi = 256\nheartbeat_interval_ms = 50\nheartbeat_misses = 4\n"
+			      "routes = 2001:db8:c::/64 ::/1\nprefer = eth1 wifi\nport = 5000\n",
+			      err, sizeof(err)), 0);
+	assert_true(c.mobility.enabled && c.mobility.has_ha6 && c.mobility.has_ha4);
+	assert_int_equal(c.mobility.hoa_plen, 64);
+	assert_int_equal(c.mobility.interval_ms, 50);
+	assert_int_equal(c.mobility.misses, 4);
+	assert_int_equal(c.mobility.port, 5000);
+	assert_int_equal(c.mobility.n_routes, 2);
+	assert_int_equal(c.mobility.route_plen[1], 1);
+	assert_int_equal(c.mobility.n_prefer, 2);
+	assert_string_equal(c.mobility.prefer[1], "wifi");
+	assert_non_null(inet_ntop(AF_INET, &c.mobility.ha4, buf, sizeof(buf)));
+	assert_string_equal(buf, "203.0.113.1");
+
+	/* An enabled role without its key is refused when the file ends. */
+	config_defaults(&c);
+	assert_int_equal(load(&c, "[mobility]\nenabled = yes\nhome_agent = 2001:db8:100::1\n"
+			      "home_agent_address = 2001:db8:f::1\nhome_address = 2001:db8:100::10\n",
+			      err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "key_file and spi are needed"));
+	static const char *const bad[][2] = {
+		{ "routes", "::/0" }, { "routes", "2001:db8::1/64" }, { "routes", "10.0.0.0/8" },
+		{ "home_agent_address", "2001:db8::1 2001:db8::2" }, { "home_address", "10.0.0.1" },
+		{ "spi", "255" }, { "heartbeat_interval_ms", "5" }, { "key_file", "mn.key" },
+		{ "tun", "a/b" }, { "enabled", "maybe" }, { "prefer", "averyveryverylongname" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		config_defaults(&c);
+		assert_int_equal(config_set(&c, "mobility", bad[i][0], NULL, bad[i][1], err,
+					    sizeof(err)), -EINVAL);
+		assert_non_null(strstr(err, bad[i][0]));
+	}
+	assert_int_equal(config_set(&c, "mobility", "nope", NULL, "1", err, sizeof(err)), -ENOENT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -221,6 +287,7 @@ int main(void)
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_unknown),
 		cmocka_unit_test(test_too_many),
+		cmocka_unit_test(test_mobility),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -61,6 +61,9 @@ static void test_every_method(void **state)
 		{ "route.get", CTL_ROUTE_GET, false },
 		{ "dns.which", CTL_DNS_WHICH, false },
 		{ "dns.list", CTL_DNS_LIST, false },
+		{ "policy.explain", CTL_POLICY_EXPLAIN, false },
+		{ "policy.show", CTL_POLICY_SHOW, false },
+		{ "policy.reload", CTL_POLICY_RELOAD, true },
 	};
 	char line[128];
 
@@ -489,6 +492,14 @@ static void test_param_types(void **state)
 		{ "{\"method\":\"dns.list\",\"params\":{\"pvd\":\"x\"}}", "dns.list takes no parameters" },
 		{ "{\"method\":\"status\",\"params\":null}", NULL },
 		{ "{\"method\":\"pvd.add\",\"params\":{\"id\":\"corp\",\"mtu\":\"big\"}}", NULL },
+		{ "{\"method\":\"policy.explain\",\"params\":{\"exe\":\"/bin/x\",\"uid\":0,"
+		  "\"cgroup\":\"/a\",\"dst\":\"a.b\",\"proto\":\"tcp\",\"port\":1,\"dscp\":46}}", NULL },
+		{ "{\"method\":\"policy.explain\",\"params\":{\"dst\":\"a.b\",\"uid\":\"0\"}}",
+		  "uid: must be a number" },
+		{ "{\"method\":\"policy.explain\",\"params\":{\"dst\":\"a.b\",\"pvd\":\"x\"}}",
+		  "policy.explain takes" },
+		{ "{\"method\":\"policy.reload\",\"params\":{\"dir\":\"/tmp\"}}",
+		  "policy.reload takes no parameters" },
 	};
 
 	(void)state;

@@ -909,6 +909,27 @@ static void test_build_error(void **state)
 	assert_memory_equal(buf + 12, query_0x20 + 12, sizeof(query_0x20) - 12);
 	assert_int_equal(dns_parse_question(query_0x20, sizeof(query_0x20), &q, NULL), 0);
 	assert_int_equal(dns_answer_matches(buf, (size_t)n, 0xabcd, &q), 1);
+	assert_false(dns_hdr_cd(buf));
+}
+
+/* RFC 4035 section 3.1.6: CD is copied from the query into the response
+ * (found by the differential test against unbound: it was dropped). */
+static void test_build_error_copies_cd(void **state)
+{
+	uint8_t q[sizeof(query_0x20)], buf[512];
+	int n;
+
+	(void)state;
+	memcpy(q, query_0x20, sizeof(q));
+	q[3] |= 0x10;                                  /* CD */
+	n = dns_build_error(buf, sizeof(buf), q, sizeof(q), DNS_RCODE_REFUSED);
+	assert_int_equal(n, sizeof(q));
+	assert_true(dns_hdr_cd(buf));
+	assert_false(dns_hdr_ad(buf));
+	assert_int_equal(dns_hdr_rcode(buf), DNS_RCODE_REFUSED);
+	n = dns_build_error_opt(buf, sizeof(buf), q, sizeof(q), DNS_RCODE_SERVFAIL, 1232, false);
+	assert_true(n > (int)sizeof(q));
+	assert_true(dns_hdr_cd(buf));
 }
 
 /* RFC 6891 section 6.1.3: the version is read, so a stub can answer a
@@ -1511,6 +1532,7 @@ int main(void)
 		cmocka_unit_test(test_build_query),
 		cmocka_unit_test(test_build_query_errors),
 		cmocka_unit_test(test_build_error),
+		cmocka_unit_test(test_build_error_copies_cd),
 		cmocka_unit_test(test_get_opt_version),
 		cmocka_unit_test(test_build_error_opt),
 		cmocka_unit_test(test_append_opt),

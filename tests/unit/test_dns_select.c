@@ -201,6 +201,112 @@ static void test_untrusted(void **state)
 	assert_true(c.pvd[0] == f->home->handle);
 }
 
+/* RFC 6731 section 4.1: among networks claiming the same domain (same
+ * length), the higher preference first, then the rank; medium where no
+ * option gave one. Trust still comes first (section 4.3, RFC 7556
+ * section 7): an untrusted network's high preference never takes a
+ * trusted one's domain. */
+static void test_rfc6731_pref(void **state)
+{
+	struct fix *f = *state;
+	struct in6_addr r3 = test_addr("fe80::3");
+	struct pvd *cafe = pvd_create_implicit(&f->s, 3, &r3, "wlan1");
+	uint64_t rank[] = { f->home->handle, cafe->handle, f->corp->handle };
+	struct dns_choice c;
+
+	dns(cafe, "2001:db8:f::53");
+	assert_int_equal(pvd_add_domain(f->home, PVD_SRC_DHCPV4, 2, "shared.example", 600,
+					PVD_NEVER), 0);
+	assert_int_equal(pvd_add_domain(cafe, PVD_SRC_DHCPV4, 3, "shared.example", 600,
+					PVD_NEVER), 0);
+	/* No preference given: the rank decides. */
+	assert_int_equal(dns_select(&f->s, "a.shared.example", rank, 3, 0, &c), 0);
+	assert_int_equal(c.n, 2);
+	assert_true(c.pvd[0] == f->home->handle && c.pvd[1] == cafe->handle);
+	assert_null(strstr(c.why, "preference"));
+	/* cafe's option says high: cafe first, although ranked second. */
+	assert_int_equal(pvd_domain_select(cafe, "Shared.Example.", NULL, 1), 0);
+	assert_int_equal(dns_select(&f->s, "a.shared.example", rank, 3, 0, &c), 0);
+	assert_true(c.pvd[0] == cafe->handle && c.pvd[1] == f->home->handle);
+	assert_non_null(strstr(c.why, "higher RFC 6731 preference"));
+	/* Both high: the rank again. */
+	assert_int_equal(pvd_domain_select(f->home, "shared.example", NULL, 1), 0);
+	assert_int_equal(dns_select(&f->s, "a.shared.example", rank, 3, 0, &c), 0);
+	assert_true(c.pvd[0] == f->home->handle);
+	/* A lower preference given later does not lower the higher one. */
+	assert_int_equal(pvd_domain_select(f->home, "shared.example", NULL, -1), 0);
+	assert_int_equal(dns_select(&f->s, "a.shared.example", rank, 3, 0, &c), 0);
+	assert_true(c.pvd[0] == f->home->handle);
+	/* Low against medium (no option): medium first. */
+	pvd_store_clear(&f->s);
+	pvd_store_init(&f->s);
+	f->home = pvd_create_implicit(&f->s, 2, &r3, "wlan0");
+	cafe = pvd_create_implicit(&f->s, 3, &r3, "wlan1");
+	dns(f->home, "2001:db8:a::53");
+	dns(cafe, "2001:db8:f::53");
+	rank[0] = f->home->handle;
+	rank[1] = cafe->handle;
+	assert_int_equal(pvd_add_domain(f->home, PVD_SRC_DHCPV4, 2, "shared.example", 600,
+					PVD_NEVER), 0);
+	assert_int_equal(pvd_add_domain(cafe, PVD_SRC_DHCPV4, 3, "shared.example", 600,
+					PVD_NEVER), 0);
+	assert_int_equal(pvd_domain_select(f->home, "shared.example", NULL, -1), 0);
+	assert_int_equal(dns_select(&f->s, "a.shared.example", rank, 2, 0, &c), 0);
+	assert_true(c.pvd[0] == cafe->handle);
+	/* Trust first: an untrusted network's high preference for a trusted
+	 * PvD's (a configured VPN's) domain is not heard. */
+	f->corp = pvd_create_named(&f->s, "corpvpn", PVD_SRC_STATIC, 9);
+	dns(f->corp, "10.8.0.1");
+	assert_int_equal(pvd_add_domain(f->corp, PVD_SRC_STATIC, 9, "corp.example.com",
+					RA_INFINITY, PVD_NEVER), 0);
+	assert_int_equal(pvd_add_domain(cafe, PVD_SRC_DHCPV4, 3, "corp.example.com", 600,
+					PVD_NEVER), 0);
+	assert_int_equal(pvd_domain_select(cafe, "corp.example.com", NULL, 1), 0);
+	assert_int_equal(dns_select(&f->s, "www.corp.example.com", rank, 2, 0, &c), 0);
+	assert_int_equal(c.n, 1);
+	assert_true(c.pvd[0] == f->corp->handle);
+	assert_non_null(strstr(c.why, "untrusted"));
+	f->vpn = f->nodns = NULL;
+	assert_int_equal(pvd_domain_select(cafe, "nope.example", NULL, 1), -ENOENT);
+}
+
+/* RFC 6731 within a PvD: the servers named for the most specific domain
+ * (with servers named) that the name is under. */
+static void test_rfc6731_named(void **state)
+{
+	struct fix *f = *state;
+	struct in6_addr s54 = test_addr("2001:db8:c::54"), s55 = test_addr("2001:db8:c::55");
+	struct in6_addr out[4];
+	char b[64];
+
+	dns(f->corp, "2001:db8:c::54");
+	assert_int_equal(pvd_add_domain(f->corp, PVD_SRC_DHCPV6, 2, "lab.corp.example.com", 600,
+					PVD_NEVER), 0);
+	assert_int_equal(pvd_domain_select(f->corp, "lab.corp.example.com", &s54, 0), 0);
+	assert_int_equal(pvd_domain_select(f->corp, "lab.corp.example.com", &s54, 0), 0);
+	assert_int_equal(dns_select_named(f->corp, "x.LAB.corp.example.com.", out, 4), 1);
+	assert_string_equal(inet_ntop(AF_INET6, &out[0], b, sizeof(b)), "2001:db8:c::54");
+	assert_int_equal(dns_select_named(f->corp, "lab.corp.example.com", out, 4), 1);
+	/* Names outside it: no server is preferred. */
+	assert_int_equal(dns_select_named(f->corp, "www.corp.example.com", out, 4), 0);
+	assert_int_equal(dns_select_named(f->corp, "xlab.corp.example.com", out, 4), 0);
+	/* A longer domain of the PvD without named servers does not hide it. */
+	assert_int_equal(pvd_add_domain(f->corp, PVD_SRC_RA, 2, "a.lab.corp.example.com", 600,
+					PVD_NEVER), 0);
+	assert_int_equal(dns_select_named(f->corp, "b.a.lab.corp.example.com", out, 4), 1);
+	/* A longer one with its own server wins; a second item (DHCPv4 and
+	 * DHCPv6) of the same domain adds its servers. */
+	assert_int_equal(pvd_domain_select(f->corp, "a.lab.corp.example.com", &s55, 1), 0);
+	assert_int_equal(dns_select_named(f->corp, "b.a.lab.corp.example.com", out, 4), 1);
+	assert_string_equal(inet_ntop(AF_INET6, &out[0], b, sizeof(b)), "2001:db8:c::55");
+	assert_int_equal(pvd_add_domain(f->corp, PVD_SRC_DHCPV4, 2, "a.lab.corp.example.com", 600,
+					PVD_NEVER), 0);
+	/* pvd_domain_select marks the first item of that name. */
+	assert_int_equal(pvd_domain_select(f->corp, "a.lab.corp.example.com", &s54, 1), 0);
+	assert_int_equal(dns_select_named(f->corp, "b.a.lab.corp.example.com", out, 4), 2);
+	assert_int_equal(dns_select_named(f->corp, "b.a.lab.corp.example.com", out, 1), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -209,6 +315,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reverse, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_asked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_untrusted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rfc6731_pref, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rfc6731_named, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -49,6 +49,8 @@ struct fake {
 	size_t n_lease_saves;        /* MSG_LEASE_SAVE seen; the last one kept */
 	struct msg_lease lease_save;
 	uint8_t lease_payload[MSG_LEASE_MAX];
+	size_t n_mob;                /* MSG_MOB_PATHS seen; the last one kept */
+	struct msg_mob_paths mob;
 };
 
 static void seams_reply(void *ctx, uint32_t token, int err, json_t *result, const char *msg)
@@ -78,6 +80,11 @@ static void seams_kernel_read(struct fake *f)
 		}
 		if (m.hdr.type == MSG_ARP_PROBE)
 			f->n_arp_probes++;
+		if (m.hdr.type == MSG_MOB_PATHS) {
+			assert_int_equal(m.hdr.len, sizeof(struct msg_mob_paths));
+			memcpy(&f->mob, m.data, sizeof(f->mob));
+			f->n_mob++;
+		}
 		if (m.hdr.type == MSG_LEASE_SAVE) {
 			assert_true(m.hdr.len >= sizeof(struct msg_lease));
 			memcpy(&f->lease_save, m.data, sizeof(struct msg_lease));
@@ -753,6 +760,117 @@ static void test_dhcp4_init_reboot_nak(void **state)
 	free(m);
 }
 
+/* The address 2001:db8:0:<ifindex>::10/64 that SLAAC would form for
+ * seams_ra(f, ifindex, 0, ...)'s prefix. */
+static void seams_addr(struct fake *f, int ifindex)
+{
+	struct nl_addr a = { .ifindex = ifindex, .family = AF_INET6, .plen = 64,
+			     .valid = 3600, .preferred = 1800 };
+
+	a.addr[0] = 0x20;
+	a.addr[1] = 0x01;
+	a.addr[2] = 0x0d;
+	a.addr[3] = 0xb8;
+	a.addr[5] = (uint8_t)ifindex;
+	a.addr[15] = 0x10;
+	seams_send(f, MSG_ADDR, &a, sizeof(a));
+}
+
+static const struct msg_mob_path *seams_mob_on(struct fake *f, const char *ifname)
+{
+	for (size_t i = 0; i < f->mob.n; i++)
+		if (!strcmp(f->mob.p[i].ifname, ifname))
+			return &f->mob.p[i];
+	return NULL;
+}
+
+/* The mobile node's care-of paths (mobility/engine_mob.c): one per PvD with
+ * a usable address, BID-PRI from prefer =, marked for its PvD's table; a
+ * link that loses carrier takes its path out in the same sync, and the PvD
+ * gets its BID back when it returns. */
+static void test_mobility_paths(void **state)
+{
+	struct fake *f = *state;
+	struct mob_config mc;
+	const struct msg_mob_path *p10, *p11;
+	uint16_t bid11;
+
+	mob_config_defaults(&mc);
+	mc.enabled = true;
+	mc.has_ha6 = true;
+	snprintf(mc.prefer[0], IFNAMSIZ, "eth11");
+	snprintf(mc.prefer[1], IFNAMSIZ, "wired");
+	mc.n_prefer = 2;
+	engine_mob_set_config(f->e, &mc);
+	f->e->conn.cfg.enabled = false;
+	for (int i = 10; i < 12; i++) {
+		seams_link(f, i);
+		seams_ra(f, i, 0, false);
+		seams_addr(f, i);
+	}
+	seams_run(f, 0, 100);
+	assert_true(f->n_mob > 0);
+	assert_int_equal(f->mob.n, 2);
+	p10 = seams_mob_on(f, "eth10");
+	p11 = seams_mob_on(f, "eth11");
+	assert_non_null(p10);
+	assert_non_null(p11);
+	assert_int_equal(p11->pri, 0);          /* prefer entry 1, IPv6 */
+	assert_int_equal(p10->pri, 2);          /* prefer entry 2 ("wired") */
+	assert_int_equal(p10->family, 6);
+	assert_int_equal(p10->coa[5], 10);
+	assert_int_equal(p10->coa[15], 0x10);
+	assert_true(p10->mark != 0 && p11->mark != 0 && p10->mark != p11->mark);
+	assert_true(p10->bid != p11->bid && p10->bid >= 1 && p11->bid >= 1);
+	bid11 = p11->bid;
+
+	/* eth11 loses carrier: its path goes at once, eth10 keeps its BID. */
+	{
+		struct msg_link l = { .managed = 1 };
+		uint16_t bid10 = p10->bid;
+		size_t sent = f->n_mob;
+
+		l.link.ifindex = 11;
+		snprintf(l.link.name, sizeof(l.link.name), "eth11");
+		l.link.flags = IFF_UP;
+		l.link.type = 1;
+		seams_send(f, MSG_LINK, &l, sizeof(l));
+		seams_run(f, 0, 50);
+		assert_true(f->n_mob > sent);
+		assert_int_equal(f->mob.n, 1);
+		assert_int_equal(f->mob.p[0].bid, bid10);
+		assert_null(seams_mob_on(f, "eth11"));
+	}
+	/* It comes back: the same BID as before. */
+	seams_link(f, 11);
+	seams_ra(f, 11, 0, false);
+	seams_addr(f, 11);
+	seams_run(f, 0, 100);
+	assert_int_equal(f->mob.n, 2);
+	assert_non_null(p11 = seams_mob_on(f, "eth11"));
+	assert_int_equal(p11->bid, bid11);
+	/* Nothing changed: nothing more is sent. */
+	{
+		size_t sent = f->n_mob;
+
+		seams_ra(f, 10, 0, false);
+		seams_run(f, 0, 50);
+		assert_int_equal(f->n_mob, sent);
+	}
+	/* eth10's address goes (its PvD stays): its path goes in that sync. */
+	{
+		struct nl_addr a = { .ifindex = 10, .family = AF_INET6, .plen = 64 };
+
+		memcpy(a.addr, seams_mob_on(f, "eth10")->coa, 16);
+		seams_send(f, MSG_ADDR_GONE, &a, sizeof(a));
+		seams_run(f, 0, 50);
+		assert_int_equal(f->e->store.count, 2);
+		assert_int_equal(f->mob.n, 1);
+		assert_null(seams_mob_on(f, "eth10"));
+		assert_non_null(seams_mob_on(f, "eth11"));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -762,6 +880,7 @@ int main(void)
 						seams_teardown),
 		cmocka_unit_test_setup_teardown(test_lost_acks_sent_again, seams_setup, seams_teardown),
 		cmocka_unit_test_setup_teardown(test_ra_costs_one_pvd, seams_setup, seams_teardown),
+		cmocka_unit_test_setup_teardown(test_mobility_paths, seams_setup, seams_teardown),
 		cmocka_unit_test_setup_teardown(test_kernel_side_lapse, seams_setup,
 						seams_teardown),
 		cmocka_unit_test_setup_teardown(test_dhcp6_information_request, seams_setup,

@@ -35,7 +35,7 @@
 
 /* A canned reply: to the first request of `method` whose params (compact
  * JSON) contain `match`. %ID% in reply is the request's id. "CLOSE"
- * closes the connection instead. */
+ * closes the connection instead, "SILENT" never answers. */
 struct rule {
 	const char *method, *match, *reply;
 };
@@ -84,6 +84,8 @@ static int fake_answer(int fd, const char *line)
 		r = &none;
 	if (!strcmp(r->reply, "CLOSE"))
 		return -1;
+	if (!strcmp(r->reply, "SILENT"))
+		return 0;                            /* a request never answered */
 	out = w = malloc(strlen(r->reply) * 6 + 64);     /* "%ID%" -> 20 digits at most */
 	for (const char *s = r->reply; *s; s++) {
 		if (!strncmp(s, "%ID%", 4)) {
@@ -683,6 +685,187 @@ static void test_connect_slow_bind(void **state)
 	mif_ctl_close(c);
 }
 
+/* ---- mif_connect_ex(): PvDs raced (RFC 8305 across networks) ---- */
+
+#define PVD_RACE(id, h) "{\"id\":\"" id "\",\"handle\":" #h ",\"addresses\":[{\"address\":" \
+	"\"127.0.0.1\",\"prefix_length\":8,\"state\":\"preferred\"}]}"
+#define WHICH(list) OK("{\"name\":\"n\",\"pvds\":[" list "],\"why\":\"test\"}")
+
+/* PvD a answers 127.0.0.2, PvD b 127.0.0.3; neither has IPv6. */
+static const struct rule race_rules[] = {
+	{ "dns.which", "\"noroute.example\"", WHICH("{\"pvd\":\"a\"},{\"pvd\":\"b\"}") },
+	{ "dns.which", NULL, WHICH("{\"pvd\":\"a\"},{\"pvd\":\"b\"}") },
+	{ "pvd.get", "\"a\"", OK(PVD_RACE("a", 21)) },
+	{ "pvd.get", "\"b\"", OK(PVD_RACE("b", 22)) },
+	{ "pvd.get", NULL, ERR(2, "no such PvD") },
+	{ "route.get", "\"127.0.0.4\"", ERR(101, "no route") },
+	{ "route.get", NULL, OK("{}") },
+	{ "dns.resolve", "\"noroute.example\",\"type\":\"A\",\"pvd\":\"b\"",
+	  ANS("b", "NOERROR", RR("A", "127.0.0.4")) },
+	{ "dns.resolve", "\"slow6.example\",\"type\":\"AAAA\"", "SILENT" },
+	{ "dns.resolve", "\"AAAA\",\"pvd\":\"a\"", ANS("a", "NOERROR", "") },
+	{ "dns.resolve", "\"AAAA\",\"pvd\":\"b\"", ANS("b", "NOERROR", "") },
+	{ "dns.resolve", "\"A\",\"pvd\":\"a\"", ANS("a", "NOERROR", RR("A", "127.0.0.2")) },
+	{ "dns.resolve", "\"A\",\"pvd\":\"b\"", ANS("b", "NOERROR", RR("A", "127.0.0.3")) },
+	{ NULL, NULL, NULL } };
+
+/* A listener on 127.0.0.<last>:*port (0: any port, set). With full, its
+ * accept queue is filled so that further SYNs are dropped: a black hole
+ * that leaves connect() pending, as a path that loses packets does. */
+static int race_listener(int last, uint16_t *port, bool full, int *fill)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(*port),
+				   .sin_addr.s_addr = htonl(0x7f000000u | (unsigned)last) };
+	socklen_t len = sizeof(sin);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(listen(fd, full ? 0 : 8), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
+	*port = ntohs(sin.sin_port);
+	for (int i = 0; full && i < 2; i++) {
+		fill[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		connect(fill[i], (struct sockaddr *)&sin, sizeof(sin));
+	}
+	usleep(50000);
+	return fd;
+}
+
+static long race_ms(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* The peer address's last octet of a connected socket. */
+static int race_peer(int fd)
+{
+	struct sockaddr_in peer;
+	socklen_t len = sizeof(peer);
+
+	assert_int_equal(getpeername(fd, (struct sockaddr *)&peer, &len), 0);
+	return (int)(ntohl(peer.sin_addr.s_addr) & 0xff);
+}
+
+/* The first PvD's path loses every SYN: the second PvD's attempt starts
+ * one Connection Attempt Delay later and wins. */
+static void test_connect_race_blackhole(void **state)
+{
+	struct mif_ctl *c = start(*state, race_rules);
+	struct mif_connect_opts o = { .attempt_delay_ms = 100, .timeout_ms = 5000 };
+	uint16_t port = 0;
+	int fill[2], hole = race_listener(2, &port, true, fill);
+	int good = race_listener(3, &port, false, NULL), fd;
+	mif_pvd_handle h = 0;
+	struct timespec t0;
+	char err[256];
+	long ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	fd = mif_connect(c, NULL, "race.example", port, 5000, err, sizeof(err));
+	ms = race_ms(&t0);
+	assert_true(fd >= 0);
+	assert_int_equal(race_peer(fd), 3);
+	assert_true(ms >= 240 && ms < 1500);         /* the default delay, 250 ms */
+	close(fd);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	fd = mif_connect_ex(c, "race.example", port, &o, &h, err, sizeof(err));
+	ms = race_ms(&t0);
+	assert_true(fd >= 0);
+	assert_int_equal(race_peer(fd), 3);
+	assert_int_equal(h, 22);
+	assert_true(ms >= 90 && ms < 1000);          /* the caller's delay */
+	close(fd);
+	/* b has no route to its address (127.0.0.4): only a is raced, and never
+	 * connects. */
+	o.timeout_ms = 700;
+	assert_int_equal(mif_connect_ex(c, "noroute.example", port, &o, &h, err, sizeof(err)),
+			 -ETIMEDOUT);
+	assert_non_null(strstr(err, "1 address(es) tried"));
+	close(fill[0]);
+	close(fill[1]);
+	close(hole);
+	close(good);
+	mif_ctl_close(c);
+}
+
+/* RFC 8305 section 3: A's answer came, AAAA's does not: the IPv4 attempt
+ * starts after the 50 ms Resolution Delay, not when AAAA's answer would
+ * (never). */
+static void test_connect_resolution_delay(void **state)
+{
+	struct mif_ctl *c = start(*state, race_rules);
+	const char *a[] = { "a" };
+	struct mif_connect_opts o = { .pvds = a, .n_pvds = 1, .timeout_ms = 3000 };
+	uint16_t port = 0;
+	int l2 = race_listener(2, &port, false, NULL), fd;
+	struct timespec t0;
+	char err[256];
+	long ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	fd = mif_connect_ex(c, "slow6.example", port, &o, NULL, err, sizeof(err));
+	ms = race_ms(&t0);
+	assert_true(fd >= 0);
+	assert_int_equal(race_peer(fd), 2);
+	assert_true(ms >= 45 && ms < 1000);
+	close(fd);
+	close(l2);
+	mif_ctl_close(c);
+}
+
+/* Both paths work: the first PvD wins, in mifd's order or the caller's. */
+static void test_connect_race_order(void **state)
+{
+	struct mif_ctl *c = start(*state, race_rules);
+	const char *ba[] = { "b", "a" }, *gone[] = { "gone", "b" }, *bad[] = { "a", "" };
+	struct mif_connect_opts o = { .pvds = ba, .n_pvds = 2, .timeout_ms = 5000 };
+	uint16_t port = 0;
+	int l2 = race_listener(2, &port, false, NULL), l3 = race_listener(3, &port, false, NULL);
+	mif_pvd_handle h = 0;
+	struct timespec t0;
+	char err[256];
+	int fd;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	fd = mif_connect_ex(c, "both.example", port, NULL, &h, err, sizeof(err));
+	assert_true(fd >= 0);
+	assert_int_equal(h, 21);
+	assert_int_equal(race_peer(fd), 2);
+	assert_true(race_ms(&t0) < 240);             /* no wait for the second */
+	close(fd);
+	fd = mif_connect_ex(c, "both.example", port, &o, &h, err, sizeof(err));
+	assert_true(fd >= 0);
+	assert_int_equal(h, 22);
+	assert_int_equal(race_peer(fd), 3);
+	close(fd);
+	/* A PvD that has gone is over at once: the next one does not wait. */
+	o.pvds = gone;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	fd = mif_connect_ex(c, "both.example", port, &o, &h, err, sizeof(err));
+	assert_true(fd >= 0);
+	assert_int_equal(h, 22);
+	assert_true(race_ms(&t0) < 240);
+	close(fd);
+	/* Alone, it is the call's error, as before. */
+	o.n_pvds = 1;
+	assert_int_equal(mif_connect_ex(c, "both.example", port, &o, &h, err, sizeof(err)),
+			 -ENOENT);
+	assert_string_equal(err, "no such PvD");
+	o.pvds = bad;
+	o.n_pvds = 2;
+	assert_int_equal(mif_connect_ex(c, "both.example", port, &o, &h, err, sizeof(err)),
+			 -EINVAL);
+	o.n_pvds = MIF_CONNECT_MAX_PVDS + 1;
+	assert_int_equal(mif_connect_ex(c, "both.example", port, &o, &h, err, sizeof(err)),
+			 -EINVAL);
+	close(l2);
+	close(l3);
+	mif_ctl_close(c);
+}
+
 /* ---- libmif-preload.so (doc/run.md), loaded with dlopen ---- */
 
 #define PVD_LL "{\"id\":\"ll\",\"handle\":7,\"interfaces\":[\"lo\"],\"addresses\":[]}"
@@ -911,6 +1094,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_connect, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_connect_gone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_connect_slow_bind, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_connect_race_blackhole, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_connect_race_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_connect_resolution_delay, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_preload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_events, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_events_refused, setup, teardown),

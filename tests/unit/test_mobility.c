@@ -121,6 +121,43 @@ static void test_bulk_registration(void **state)
 	assert_int_equal(ha_take_bu(&h, pkt, len, &ba, 1020), MH_ST_SEQ_OUT_OF_WINDOW);
 }
 
+/* A mobile node that starts again (a new network-facing process) begins
+ * below the home agent's last sequence number: status 135 tells it where
+ * to go on from, and its next BU is accepted. */
+static void test_seq_out_of_window(void **state)
+{
+	struct mn_state mn;
+	struct ha_mn h;
+	struct mh_msg ba;
+	uint8_t pkt[1024], out[600];
+	size_t len, olen;
+
+	(void)state;
+	mn_setup(&mn);
+	ha_setup(&h);
+	h.has_seq = true;
+	h.last_seq = 500;
+	assert_int_equal(mn_build_bu(&mn, NOW_NTP, 1000, pkt, sizeof(pkt), &len), 0);
+	assert_int_equal(ha_take_bu(&h, pkt, len, &ba, 1000), MH_ST_SEQ_OUT_OF_WINDOW);
+	assert_int_equal(ba.seq, 500);
+	len = seal(&h, &ba, NOW_NTP + 1, pkt);
+	assert_int_equal(mn_input(&mn, 0, pkt, len, NOW_NTP + 2, 1010, out, sizeof(out), &olen),
+			 MN_REREGISTER);
+	assert_int_equal(mn.bu_seq, 500);
+	assert_int_equal(mn.ba_refused, 1);
+	assert_int_equal(mn_build_bu(&mn, NOW_NTP + 3, 1020, pkt, sizeof(pkt), &len), 0);
+	assert_int_equal(ha_take_bu(&h, pkt, len, &ba, 1020), MH_ST_ACCEPTED);
+	assert_int_equal(ba.seq, 501);
+	/* A forged 135 (wrong key) moves nothing. */
+	memset(h.key, 0x43, 32);
+	ba.status = MH_ST_SEQ_OUT_OF_WINDOW;
+	ba.seq = 9000;
+	len = seal(&h, &ba, NOW_NTP + 4, pkt);
+	assert_int_equal(mn_input(&mn, 0, pkt, len, NOW_NTP + 5, 1030, out, sizeof(out), &olen),
+			 MN_NONE);
+	assert_int_equal(mn.bu_seq, 501);
+}
+
 static void test_heartbeat_failover(void **state)
 {
 	struct mn_state mn;
@@ -292,6 +329,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bulk_registration),
+		cmocka_unit_test(test_seq_out_of_window),
 		cmocka_unit_test(test_heartbeat_failover),
 		cmocka_unit_test(test_forged),
 		cmocka_unit_test(test_bu_timers),

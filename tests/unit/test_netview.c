@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <arpa/inet.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -27,6 +28,7 @@
 #include "daemon/core/chan.h"
 #include "daemon/core/msg.h"
 #include "daemon/dns/dns_plan.h"
+#include "daemon/dns/dns_select.h"
 #include "daemon/engine/engine.h"
 #include "proto/ctlmsg.h"
 
@@ -197,6 +199,61 @@ static void test_bad_view_dropped(void **state)
 	assert_int_equal(w.syncs, 2);
 	assert_int_equal(netview_pvd_handle(w.nv, "good.example"), 0);
 	assert_int_equal(netview_pvd_handle(w.nv, "other.example"), 9);
+	netview_free(w.nv);
+	close(fds[0]);
+	event_base_free(w.base);
+}
+
+/* RFC 6731 data rides on the domain items: one item per named server,
+ * folded into one domain; a preference out of range drops the view. */
+static void test_view_domain_sel(void **state)
+{
+	struct world w = { 0 };
+	struct msg_view_begin b = { .gen = 5 };
+	struct msg_view_pvd vp = { .handle = 9, .origin = PVD_SRC_DHCPV4 };
+	struct msg_view_item it = { .kind = MSG_VIEW_DOMAIN, .ifindex = 2, .sel = 1, .pref = 1 };
+	struct msg_view_end end = { .gen = 5 };
+	const struct pvd_domain *d;
+	struct in6_addr out[4];
+	const struct pvd *p;
+	int fds[2];
+
+	(void)state;
+	assert_int_equal(ipc_pair(fds), 0);
+	w.base = event_base_new();
+	w.nv = netview_new(w.base, fds[1]);
+	netview_set_sync_cb(w.nv, nv_sync, &w);
+	snprintf(vp.id, sizeof(vp.id), "wifi.example");
+	snprintf(it.name, sizeof(it.name), "corp.example");
+	assert_int_equal(ipc_send(fds[0], MSG_VIEW_BEGIN, &b, sizeof(b)), 0);
+	assert_int_equal(ipc_send(fds[0], MSG_VIEW_PVD, &vp, sizeof(vp)), 0);
+	inet_pton(AF_INET6, "::ffff:10.2.0.54", &it.addr);
+	assert_int_equal(ipc_send(fds[0], MSG_VIEW_ITEM, &it, sizeof(it)), 0);
+	inet_pton(AF_INET6, "::ffff:10.2.0.55", &it.addr);
+	assert_int_equal(ipc_send(fds[0], MSG_VIEW_ITEM, &it, sizeof(it)), 0);
+	assert_int_equal(ipc_send(fds[0], MSG_VIEW_END, &end, sizeof(end)), 0);
+	nv_run(&w, 20);
+	assert_int_equal(w.syncs, 1);
+	p = pvd_find_handle(netview_store(w.nv), 9);
+	assert_non_null(p);
+	d = TAILQ_FIRST(&p->domains);
+	assert_non_null(d);
+	assert_null(TAILQ_NEXT(d, e));                 /* one domain */
+	assert_true(d->has_sel);
+	assert_int_equal(d->pref, 1);
+	assert_int_equal(d->n_sel, 2);
+	assert_int_equal(dns_select_named(p, "x.corp.example", out, 4), 2);
+
+	b.gen = end.gen = 6;
+	it.pref = 2;
+	assert_int_equal(ipc_send(fds[0], MSG_VIEW_BEGIN, &b, sizeof(b)), 0);
+	assert_int_equal(ipc_send(fds[0], MSG_VIEW_PVD, &vp, sizeof(vp)), 0);
+	assert_int_equal(ipc_send(fds[0], MSG_VIEW_ITEM, &it, sizeof(it)), 0);
+	assert_int_equal(ipc_send(fds[0], MSG_VIEW_END, &end, sizeof(end)), 0);
+	nv_run(&w, 20);
+	assert_int_equal(w.syncs, 1);
+	p = pvd_find_handle(netview_store(w.nv), 9);
+	assert_int_equal(TAILQ_FIRST(&p->domains)->n_sel, 2);   /* the last good view */
 	netview_free(w.nv);
 	close(fds[0]);
 	event_base_free(w.base);
@@ -535,6 +592,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_view_follows_engine, nv_setup, nv_teardown),
 		cmocka_unit_test_setup_teardown(test_engine_checks_the_caller, nv_setup, nv_teardown),
 		cmocka_unit_test(test_bad_view_dropped),
+		cmocka_unit_test(test_view_domain_sel),
 		cmocka_unit_test(test_text_pieces),
 		cmocka_unit_test(test_chan_empty_queued),
 		cmocka_unit_test(test_chan_pressure),

@@ -94,6 +94,13 @@ static void test_errors_name_the_field(void **state)
 		{ "{\"id\":\"x\",\"interface\":\"t\",\"mtu\":10}", "mtu:" },
 		{ "{\"id\":\"x\",\"interface\":\"t\",\"mtu\":\"1400\"}", "mtu:" },
 		{ "{\"id\":\"x\",\"interface\":\"t\",\"colour\":1}", "unknown field \"colour\"" },
+		{ "{\"id\":\"x\",\"interface\":\"t\",\"dot\":[\"dns.example 10.0.0.1 0\"]}",
+		  "dot[0]" },
+		{ "{\"id\":\"x\",\"interface\":\"t\",\"dot\":[\"10.0.0.1\"]}", "dot[0]" },
+		{ "{\"id\":\"x\",\"interface\":\"t\",\"dot\":[\"a..b 10.0.0.1\"]}", "dot[0]" },
+		{ "{\"id\":\"x\",\"interface\":\"t\",\"dot\":[\"a 10.0.0.1 853 x\"]}", "dot[0]" },
+		{ "{\"id\":\"x\",\"interface\":\"t\",\"dot\":[\"a 1.1.1.1\",\"a 1.1.1.2\","
+		  "\"a 1.1.1.3\",\"a 1.1.1.4\",\"a 1.1.1.5\"]}", "dot: more than 4" },
 		{ "[1]", "JSON object" },
 	};
 	struct pvd_spec s;
@@ -140,14 +147,25 @@ static char *test_tmpfile(const char *text)
 static void test_ini(void **state)
 {
 	char *p = test_tmpfile("# office\n[PvD]\nId = office\nInterface = tun0\nDNS = 10.9.0.1\n"
-			       "DNS = 10.9.0.2\nRoute = 10.9.0.0/16\nMTU = 1400\n");
+			       "DNS = 10.9.0.2\nRoute = 10.9.0.0/16\nMTU = 1400\n"
+			       "DNSOverTLS = dns.office.example. 10.9.0.1\n"
+			       "DNSOverTLS = dns.office.example 2001:db8::853 8853\n");
 	json_t *o = pvd_spec_ini_to_json(p, err, sizeof(err));
 	struct pvd_spec s;
+	char a[INET6_ADDRSTRLEN];
 
 	assert_non_null(o);
 	assert_int_equal(pvd_spec_from_json(o, false, &s, NULL, err, sizeof(err)), 0);
 	assert_int_equal(s.n_dns, 2);
 	assert_int_equal(s.mtu, 1400);
+	/* Configured DoT resolvers: ADN (one spelling), address, port. */
+	assert_int_equal(s.n_dot, 2);
+	assert_string_equal(s.dot[0].adn, "dns.office.example");
+	assert_int_equal(s.dot[0].port, 853);
+	assert_true(IN6_IS_ADDR_V4MAPPED(&s.dot[0].addr));
+	inet_ntop(AF_INET6, &s.dot[1].addr, a, sizeof(a));
+	assert_string_equal(a, "2001:db8::853");
+	assert_int_equal(s.dot[1].port, 8853);
 	json_decref(o);
 	unlink(p);
 	free(p);

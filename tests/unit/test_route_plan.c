@@ -242,6 +242,35 @@ static void test_order_override_and_gone(void **state)
 		assert_int_not_equal(w->p.rules[i].table, 1001);
 }
 
+/* route_plan_can_default (failovers are counted by it): a PvD with a
+ * default router of the family on a link that is up; not without one, not
+ * when its link is down, and an IPv6-only PvD never for IPv4. */
+static void test_can_default(void **state)
+{
+	struct world *w = *state;
+	struct pvd *a = net(w, 2, "eth0", "fe80::a", "2001:db8:a::", "192.168.10.1", "192.168.10.0");
+	struct pvd *b = net(w, 3, "wlan0", "fe80::b", "2001:db8:b::", NULL, NULL);
+	struct msg_link m = { .managed = 1 };
+	struct in6_addr pfx = test_addr("2001:db8:a::");
+
+	assert_true(route_plan_can_default(&w->v, &w->c, a, true));
+	assert_true(route_plan_can_default(&w->v, &w->c, a, false));
+	assert_true(route_plan_can_default(&w->v, &w->c, b, false));
+	assert_false(route_plan_can_default(&w->v, &w->c, b, true));
+	/* A's next RA has router lifetime 0 (its router is not listed, as
+	 * the RA code files it): no default router of that family. */
+	pvd_drop_source_in(a, PVD_SRC_RA, 2);
+	assert_int_equal(pvd_add_prefix(a, PVD_SRC_RA, 2, &pfx, 64, 3600, PVD_NEVER), 0);
+	assert_false(route_plan_can_default(&w->v, &w->c, a, false));
+	assert_true(route_plan_can_default(&w->v, &w->c, a, true));
+	/* wlan0 goes down. */
+	m.link.ifindex = 3;
+	snprintf(m.link.name, sizeof(m.link.name), "wlan0");
+	m.link.type = 1;
+	assert_true(view_link_set(&w->v, &m) >= 0);
+	assert_false(route_plan_can_default(&w->v, &w->c, b, false));
+}
+
 /* A full-tunnel VPN (a configured 0/0 route) beats wired; a split-tunnel one
  * (only specific routes) does not, and its routes still win for their
  * destinations through the specific-routes rules. */
@@ -667,12 +696,59 @@ static void test_pvd_mtu(void **state)
 	assert_int_equal(find_default(&w->p, AF_INET6, ta)->mtu, 0);
 }
 
+/* The policy's destinations (route_dest.c): longest prefix first, two
+ * priorities each; a lookup in the decided PvD's table for unbound
+ * sockets only, then unreachable when the decision was strict; a decision
+ * with no PvD is unreachable at once. */
+static void test_policy_dests(void **state)
+{
+	struct world *w = *state;
+	struct pvd *a = net(w, 2, "eth0", "fe80::a", "2001:db8:a::", "192.168.10.1", "192.168.10.0");
+	struct pvd *b = net(w, 3, "wlan0", "fe80::b", "2001:db8:b::", NULL, NULL);
+	struct route_dest d[3] = {
+		{ .prefix = test_addr("10.20.0.0"), .plen = 96 + 16, .handle = b->handle, .strict = true },
+		{ .prefix = test_addr("10.0.0.0"), .plen = 96 + 8, .handle = a->handle },
+		{ .prefix = test_addr("2001:db8:99::"), .plen = 48, .handle = 0 },
+	};
+	const struct nl_rule *r;
+	uint32_t tb;
+
+	w->c.dests = d;
+	w->c.n_dests = 3;
+	assert_int_equal(route_plan_build(&w->s, &w->v, &w->c, &w->t, &w->p), 0);
+	tb = route_table_of(&w->t, &w->c, b->handle, false);
+	assert_true(tb != 0);
+	r = find_rule(&w->p, AF_INET, 10251);
+	assert_non_null(r);
+	assert_int_equal(r->table, tb);
+	assert_int_equal(r->dst_len, 16);
+	assert_true(r->has_fwmark && r->fwmark == 0 && r->fwmask == ROUTE_MARK_FLAG);
+	r = find_rule(&w->p, AF_INET, 10252);
+	assert_non_null(r);
+	assert_int_equal(r->action, FR_ACT_UNREACHABLE);
+	assert_int_equal(r->dst_len, 16);
+	/* Not strict: no unreachable after the lookup. */
+	r = find_rule(&w->p, AF_INET, 10253);
+	assert_non_null(r);
+	assert_int_equal(r->table, route_table_of(&w->t, &w->c, a->handle, false));
+	assert_null(find_rule(&w->p, AF_INET, 10254));
+	/* No PvD permitted: unreachable, no lookup. */
+	assert_null(find_rule(&w->p, AF_INET6, 10255));
+	r = find_rule(&w->p, AF_INET6, 10256);
+	assert_non_null(r);
+	assert_int_equal(r->action, FR_ACT_UNREACHABLE);
+	assert_int_equal(r->dst_len, 48);
+	w->c.dests = NULL;
+	w->c.n_dests = 0;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_tables_and_defaults, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_order_override_and_gone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vpn_claims_default, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_can_default, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pref64_route, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_specific_route_source, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mark_generations, setup, teardown),
@@ -683,6 +759,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_spec_rules_stable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_table_budget, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pvd_mtu, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_policy_dests, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

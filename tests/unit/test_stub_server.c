@@ -153,12 +153,38 @@ static void test_rtt_order(void **state)
 	assert_int_equal(order[0], 0);
 }
 
+/* RFC 6731: servers named for the query's domain lead, each group in its
+ * RTT order; down servers stay last. */
+static void test_prefer_named(void **state)
+{
+	size_t order[] = { 2, 0, 1, 3 };
+	bool named[4] = { false, true, false, true };
+	bool none[4] = { false };
+
+	(void)state;
+	/* 3 is named but down (past up = 3): it stays last. */
+	assert_int_equal(stub_server_prefer(order, 3, named), 1);
+	assert_int_equal(order[0], 1);
+	assert_int_equal(order[1], 2);
+	assert_int_equal(order[2], 0);
+	assert_int_equal(order[3], 3);
+	assert_int_equal(stub_server_prefer(order, 3, none), 0);
+	assert_int_equal(order[0], 1);
+	named[2] = true;
+	assert_int_equal(stub_server_prefer(order, 4, named), 3);
+	assert_int_equal(order[0], 1);
+	assert_int_equal(order[1], 2);
+	assert_int_equal(order[2], 3);
+	assert_int_equal(order[3], 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rto),
 		cmocka_unit_test(test_down_probe_failback),
 		cmocka_unit_test(test_rtt_order),
+		cmocka_unit_test(test_prefer_named),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

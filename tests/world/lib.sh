@@ -233,9 +233,9 @@ world__wait_reaped() {
 world__sanitizer_check() {
 	local f="$WORLD_TMP/mifd.log"
 	[ -n "$WORLD_TMP" ] && [ -f "$f" ] || return 0
-	if grep -qE "ERROR: (Address|Leak)Sanitizer|runtime error:" "$f"; then
+	if grep -qE "ERROR: (Address|Leak)Sanitizer|Sanitizer: CHECK failed|runtime error:" "$f"; then
 		printf 'FAIL: %s: sanitizer report in mifd.log:\n' "$WORLD_TEST" >&2
-		grep -E -A30 "ERROR: (Address|Leak)Sanitizer|runtime error:" "$f" | head -n 60 >&2
+		grep -E -A30 "ERROR: (Address|Leak)Sanitizer|Sanitizer: CHECK failed|runtime error:" "$f" | head -n 60 >&2
 		return 1
 	fi
 	return 0

@@ -81,6 +81,14 @@ world_assert "r1 is failed for its path quality, with its loss shown" \
 	       and $P1[0].connectivity.quality.loss_pct > 25"
 world_assert "r2 undisturbed" check "$P2[0].connectivity_state == \"valid\"
 	and ($P2[0].connectivity.quality.under_floor | not)"
+# Counted as a failover of r1 for its quality (engine_route_moves.c), and
+# so shown by mifctl metrics.
+world_assert "a quality failover of r1 counted" check "$P1[0].failovers >= 1"
+world_ctl --json status | world_jq '.routing.default_changes.quality >= 1 and
+	.routing.failovers >= 1' >/dev/null || world_fail "routing.default_changes: $(world_ctl --json status | jq -c .routing.default_changes)"
+fo=$(world_ctl metrics | awk -v l="mif_pvd_failovers_total{pvd=\"$ID1\"}" '$1 == l { print $2 }')
+[ -n "$fo" ] && [ "$fo" -ge 1 ] || world_fail "mif_pvd_failovers_total for r1: '$fo'"
+world_log "ok - failovers of r1: $fo; default changes $(world_ctl --json status | jq -c .routing.default_changes)"
 world_log "ok - r1 under the floor $((t1 - t0)) ms after the loss began: $(printf '%s' "$json" |
 	jq -c "$P1[0].connectivity.quality | {rtt_ms, loss_pct, window, samples, lost}")"
 # A transfer through r1 (bound to r1's address: r1 is no longer the

@@ -8,9 +8,18 @@
 # nothing of them. dnsmasq serves both options (as raw bytes: it has no
 # name for them).
 #
-#   r1 -- h:eth0   wired, the default: DHCPv4 10.1.0.0/24, DNS 10.1.0.53
-#   r2 -- h:wlan0  DHCPv4 10.2.0.0/24, DNS 10.2.0.53, option 146:
-#                  intra.example -> 10.2.0.53 (preference high);
+# Within a network, a server named for a domain is asked first for names
+# under it, the network's other servers for the rest (RFC 6731 section
+# 4.1); between networks claiming the same domain, the higher preference
+# (prf) wins although the other is the default (checked in each server's
+# query log and by the answer, which differs per server).
+#
+#   r1 -- h:eth0   wired, the default: DHCPv4 10.1.0.0/24, DNS 10.1.0.53,
+#                  option 146: shared.example -> 10.1.0.53 (preference low)
+#   r2 -- h:wlan0  DHCPv4 10.2.0.0/24, DNS 10.2.0.53 then 10.2.0.54,
+#                  domain name wl.example, option 146: intra.example,
+#                  corp.example, shared.example -> 10.2.0.54 (the SECOND
+#                  server; preference high);
 #                  RA (O flag, no default router: the wired network is
 #                  the default for names) 2001:db8:2::/64 and stateless
 #                  DHCPv6 with option 74: lab.example -> 2001:db8:2::53
@@ -30,34 +39,47 @@ world_addr r1 eth0 10.1.0.1/24
 world_addr r1 eth0 10.1.0.53/24
 world_addr r2 eth0 10.2.0.1/24
 world_addr r2 eth0 10.2.0.53/24
+world_addr r2 eth0 10.2.0.54/24
 world_addr r2 eth0 2001:db8:2::1/64
 world_addr r2 eth0 2001:db8:2::53/64
 
-dns_dnsmasq r1 one 10.1.0.53 "$(dns_auth_lines 10.1.0.53 example.net)
-host-record=www.example.net,192.0.2.1"
-dns_dnsmasq r2 two 10.2.0.53 "$(dns_auth_lines 10.2.0.53 intra.example example.net)
-host-record=host.intra.example,10.2.0.99
+dns_dnsmasq r1 one 10.1.0.53 "$(dns_auth_lines 10.1.0.53 example.net shared.example)
+host-record=www.example.net,192.0.2.1
+host-record=a.shared.example,192.0.2.11"
+# wlan0's first server knows corp.example too, with another answer: it
+# must not be asked for it.
+dns_dnsmasq r2 two 10.2.0.53 "$(dns_auth_lines 10.2.0.53 wl.example corp.example example.net)
+host-record=y.wl.example,10.2.0.98
+host-record=x.corp.example,10.2.0.96
 host-record=www.example.net,192.0.2.2"
+dns_dnsmasq r2 two2 10.2.0.54 "$(dns_auth_lines 10.2.0.54 intra.example corp.example shared.example)
+host-record=host.intra.example,10.2.0.99
+host-record=x.corp.example,10.2.0.95
+host-record=a.shared.example,192.0.2.22"
 dns_dnsmasq r2 two6 2001:db8:2::53 "$(dns_auth_lines 2001:db8:2::53 lab.example)
 host-record=box.lab.example,2001:db8:2::99"
 
 # RFC 6731 4.3: flags (prf 01: high), primary, secondary, domains in wire form.
 hexname() { local l out=""; for l in ${1//./ }; do out+=$(printf '%02x' "${#l}"); out+=$(printf '%s' "$l" | od -An -tx1 | tr -d ' \n'); done; printf '%s00' "$out"; }
 colon() { sed 's/../&:/g; s/:$//' <<<"$1"; }
-opt146=$(colon "01""0a020035""00000000""$(hexname intra.example)")
+opt146=$(colon "01""0a020036""00000000""$(hexname intra.example)$(hexname corp.example)$(hexname shared.example)")
+# prf 11: low.
+opt146_1=$(colon "03""0a010035""00000000""$(hexname shared.example)")
 # RFC 6731 4.2: server (16 octets), flags, domains.
 opt74=$(colon "20010db8000200000000000000000053""01""$(hexname lab.example)")
 mif_dnsmasq r1 dhcp1 "interface=eth0
 bind-interfaces
 dhcp-range=10.1.0.100,10.1.0.150,255.255.255.0,10m
 dhcp-option=option:router,10.1.0.1
-dhcp-option=option:dns-server,10.1.0.53"
+dhcp-option=option:dns-server,10.1.0.53
+dhcp-option=146,$opt146_1"
 mif_dnsmasq r2 dhcp2 "interface=eth0
 bind-interfaces
 dhcp-range=10.2.0.100,10.2.0.150,255.255.255.0,10m
 dhcp-range=::,constructor:eth0,ra-stateless
 dhcp-option=option:router,10.2.0.1
-dhcp-option=option:dns-server,10.2.0.53
+dhcp-option=option:dns-server,10.2.0.53,10.2.0.54
+dhcp-option=option:domain-name,wl.example
 dhcp-option=146,$opt146
 dhcp-option=option6:74,$opt74"
 world_radvd r2 "interface eth0 { AdvSendAdvert on; MinRtrAdvInterval 3; MaxRtrAdvInterval 4;
@@ -82,6 +104,13 @@ which() { world_ctl --json dns which "$1" | jq -r '.pvds[0].pvd'; }
 # The stub learns the default from the engine's next view: wait for it.
 general_on_default() { [ "$(which www.example.net)" = "$E" ]; }
 world_wait_for "general names on the default ($E)" 10 general_on_default
+# A name under wlan0's domain from option 15 (no RFC 6731 server named
+# for it), asked before any server's RTT is known (afterwards the RTT rank
+# decides among them): the servers in their configured order, so
+# 10.2.0.53 (2001:db8:2::53, first, refuses: it serves lab.example only).
+got=$(world_exec h dig @127.0.0.153 +short +tries=1 +time=3 y.wl.example A)
+[ "$got" = 10.2.0.98 ] || world_fail "dig y.wl.example A: '$got', want the first server's 10.2.0.98"
+[ "$(dns_count_queries two2 'y\.wl\.example')" = 0 ] || world_fail "the named server was asked for wl.example"
 got=$(world_exec h dig @127.0.0.153 +short +tries=1 +time=3 host.intra.example A)
 [ "$got" = 10.2.0.99 ] || world_fail "dig host.intra.example A: '$got', want wlan0's 10.2.0.99"
 got=$(world_exec h dig @127.0.0.153 +short +tries=1 +time=3 box.lab.example AAAA)
@@ -91,4 +120,33 @@ got=$(world_exec h dig @127.0.0.153 +short +tries=1 +time=3 www.example.net A)
 [ "$(dns_count_queries one 'intra\.example|lab\.example')" = 0 ] ||
 	world_fail "the default network's server was asked for the RFC 6731 domains"
 world_log "ok - option 146 and option 74 domains answered by wlan0's servers; general names by the default"
+
+# Within wlan0's PvD: corp.example goes to the server option 146 named
+# (10.2.0.54, second in option 6), never to the others.
+named_ok() { mif_pvds | jq -e --arg w "$W" '.[] | select(.id == $w) | .dns.search |
+	any(.domain == "corp.example" and .rfc6731.servers == ["10.2.0.54"] and
+	    .rfc6731.preference == "high")' >/dev/null; }
+world_wait_for "corp.example named for 10.2.0.54 in wlan0's PvD" 10 named_ok
+world_ctl pvd show "$W" | grep -q "rfc 6731: corp.example -> 10.2.0.54 (preference high)" ||
+	world_fail "mifctl pvd show: no RFC 6731 line: $(world_ctl pvd show "$W")"
+for i in 1 2 3; do
+	got=$(world_exec h dig @127.0.0.153 +short +tries=1 +time=3 x.corp.example A)
+	[ "$got" = 10.2.0.95 ] || world_fail "dig x.corp.example A: '$got', want the named server's 10.2.0.95"
+	world_ctl dns flush >/dev/null     # the next one goes to a server again
+done
+[ "$(dns_count_queries two 'x\.corp\.example')" = 0 ] ||
+	world_fail "wlan0's first server (10.2.0.53) was asked for corp.example: $(grep corp "$WORLD_TMP/dns-two.log" | head -n 3)"
+[ "$(dns_count_queries two2 'x\.corp\.example')" -ge 1 ] || world_fail "the named server saw no query for x.corp.example"
+world_log "ok - x.corp.example: $(dns_count_queries two2 'x\.corp\.example') queries at 10.2.0.54, 0 at 10.2.0.53; y.wl.example went to 10.2.0.53, not 10.2.0.54"
+
+# Between networks: both claim shared.example; wlan0's option says high,
+# the default network's low: wlan0 first.
+shared_w() { [ "$(which a.shared.example)" = "$W" ]; }
+world_wait_for "shared.example: the higher preference (wlan0) first" 10 shared_w
+world_log "$(world_ctl dns which a.shared.example | head -n 3 | tr '\n' '|')"
+got=$(world_exec h dig @127.0.0.153 +short +tries=1 +time=3 a.shared.example A)
+[ "$got" = 192.0.2.22 ] || world_fail "dig a.shared.example A: '$got', want wlan0's 192.0.2.22"
+[ "$(dns_count_queries one 'a\.shared\.example')" = 0 ] ||
+	world_fail "the default network (preference low) was asked for shared.example"
+world_log "ok - shared.example: the network with preference high answered, not the default with low"
 world_pass

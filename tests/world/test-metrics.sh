@@ -64,6 +64,15 @@ want mif_dns_server_up '{pvd="corp",server="10.9.0.1"}' 1
 want mif_dns_server_loss_ratio '{pvd="corp",server="10.9.0.1"}' 0
 want mif_pvd_info '{pvd="corp",source="api",interfaces="eth0"}' 1
 want mif_pvds '' 1
+# Failovers, validity, path quality, marked queries (none here: a static
+# PvD that never expires, never left as the default, not sampled).
+want mif_pvd_failovers_total '{pvd="corp"}' 0
+want mif_pvd_expiry_seconds '{pvd="corp"}' -1
+want mif_pvd_path_loss_ratio '{pvd="corp"}' 0
+want mif_failovers_total '' 0
+want mif_routing_default_changes_total '{reason="connectivity"}' 0
+want mif_routing_default_changes_total '{reason="route"}' 0
+want mif_dns_stub_marked_total '' 0
 sent=$(metric mif_dns_server_queries_total '{pvd="corp",server="10.9.0.1"}')
 [ "$sent" != missing ] && [ "$sent" -ge 1 ] || world_fail "server queries: $sent"
 rtt=$(metric mif_dns_server_srtt_seconds '{pvd="corp",server="10.9.0.1"}')
@@ -112,5 +121,13 @@ scraped() {
 world_wait_for "Prometheus scraped corp's cache hits" 60 scraped
 up=$(prom_q 'up{job="mif"}' | jq -r '.data.result[0].value[1]')
 [ "$up" = 1 ] || world_fail "Prometheus up{job=mif} = $up"
+for q in 'mif_pvd_expiry_seconds{pvd="corp"}' 'mif_pvd_failovers_total{pvd="corp"}' \
+	'sum(mif_routing_default_changes_total)' 'mif_dns_stub_marked_total'; do
+	v=$(prom_q "$q" | jq -r '.data.result[0].value[1]')
+	case "$q=$v" in
+	*expiry*=-1 | *failovers*=0 | *changes*=0 | *marked*=0) ;;
+	*) world_fail "Prometheus $q = $v" ;;
+	esac
+done
 world_log "ok: Prometheus scraped mifctl metrics --listen: up=1, mif_pvd_dns_cache_hits_total{pvd=corp}=2"
 world_pass

@@ -26,6 +26,9 @@ set -euo pipefail
 . "$(dirname "$0")/dns.sh"
 
 SECS=${SOAK_SECONDS:-45}
+# SOAK_SLOW: a factor on every deadline, for runs under valgrind (tens of
+# times slower); 1 otherwise.
+SLOW=${SOAK_SLOW:-1}
 world_init
 world_require jq dig dnsmasq radvd
 world_router r1
@@ -71,8 +74,8 @@ answers() { dns_dig h +short www.example.org AAAA | grep -qx 2001:db8:99::a; }
 has_stable() { mif__match 'any(.[]; .prefixes | any(.prefix == "2001:db8:1::/64"))'; }
 
 dns_mifd h
-world_wait_for "the stable PvD" 15 has_stable
-world_wait_for "the stub answers" 15 answers
+world_wait_for "the stable PvD" $((15 * SLOW)) has_stable
+world_wait_for "the stub answers" $((15 * SLOW)) answers
 
 samples=$WORLD_TMP/samples.csv
 echo "t_s,process,pid,rss_kb,fds" >"$samples"
@@ -97,15 +100,16 @@ end=$(( $(world__now_ms) + SECS * 1000 ))
 last_sample=0
 while [ "$(world__now_ms)" -lt "$end" ] && [ "$rounds" -lt 10000 ]; do
 	rounds=$((rounds + 1))
-	world_exec r1 "$send" -i eth0 --replay "$churn" --rate 333 -c 666
-	churned=$((churned + 666))
+	# under valgrind (SLOW > 1) the same churn at a rate it can follow
+	world_exec r1 "$send" -i eth0 --replay "$churn" --rate $((333 / SLOW)) -c $((666 / SLOW))
+	churned=$((churned + 666 / SLOW))
 	ip -n "$H" link set eth0 down
 	sleep 0.2
 	ip -n "$H" link set eth0 up
 	flaps=$((flaps + 1))
-	world_wait_for "the link's address back after a flap" 10 world_lla h eth0
-	world_wait_for "the stable PvD after a flap" 15 has_stable
-	world_wait_for "the stub answers after a flap" 15 answers
+	world_wait_for "the link's address back after a flap" $((10 * SLOW)) world_lla h eth0
+	world_wait_for "the stable PvD after a flap" $((15 * SLOW)) has_stable
+	world_wait_for "the stub answers after a flap" $((15 * SLOW)) answers
 	n=$(world_exec h dig "@$DNS_STUB_ADDR" +tries=1 +time=1 -f "$names" 2>/dev/null |
 		grep -c "status: NOERROR" || true)
 	q_sent=$((q_sent + 300)) q_ok=$((q_ok + n))
@@ -124,7 +128,7 @@ while [ "$(world__now_ms)" -lt "$end" ] && [ "$rounds" -lt 10000 ]; do
 	old=$(mif_status | jq -r '.processes.net.pid')
 	kill -9 "$old"
 	t0=$(world__now_ms)
-	world_wait_for "DNS answers again after kill -9 of the net process" 10 answers
+	world_wait_for "DNS answers again after kill -9 of the net process" $((10 * SLOW)) answers
 	ms=$(($(world__now_ms) - t0))
 	kills=$((kills + 1))
 	[ "$ms" -le "$kill_ms_max" ] || kill_ms_max=$ms
@@ -140,12 +144,12 @@ while [ "$(world__now_ms)" -lt "$end" ] && [ "$rounds" -lt 10000 ]; do
 		st=$(mif_status)
 		kill -9 "$WORLD_MIFD_PID" $(jq -r '.processes.engine.pid, .processes.net.pid' <<<"$st") || true
 		wait "$cpid" || true
-		world_wait_for "mifd gone" 5 bash -c "! kill -0 $WORLD_MIFD_PID 2>/dev/null"
+		world_wait_for "mifd gone" $((5 * SLOW)) bash -c "! kill -0 $WORLD_MIFD_PID 2>/dev/null"
 		WORLD_MIFD_PID=""
 		rm -f "$WORLD_TMP/mifd.sock"
 		t0=$(world__now_ms)
 		dns_mifd h
-		world_wait_for "the stable PvD back after kill -9 and a start" 10 has_stable
+		world_wait_for "the stable PvD back after kill -9 and a start" $((10 * SLOW)) has_stable
 		restart_ms=$(($(world__now_ms) - t0))
 		world_log "kill -9 of mifd mid-churn: the stable PvD back $restart_ms ms after the start"
 		sample
@@ -162,11 +166,11 @@ withdraw() {
 	mif__match 'length == 0'
 }
 kill "$RADVD"
-world_wait_for "every PvD withdrawn" 60 withdraw
+world_wait_for "every PvD withdrawn" $((60 * SLOW)) withdraw
 settled() {
 	mif_status | jq -e '.routing.pending == {"adds": 0, "deletes": 0, "backing_off": 0}' >/dev/null
 }
-world_wait_for "routing settled" 30 settled
+world_wait_for "routing settled" $((30 * SLOW)) settled
 # What mifd keeps with no PvD: rules 'from all' (fwmark unreachable,
 # suppress_prefixlength), no route and no rule of a PvD's address. A
 # started mifd draws new marks (route_plan.h), so they are compared by kind
@@ -177,7 +181,7 @@ clean() {
 	[ "$(grep -c . <<<"$now")" -le 4 ] &&
 		! grep -E '^[46] |^r. .* from [^a]' <<<"$now" | grep -q . || { echo "$now"; return 1; }
 }
-world_wait_for "nothing of mifd's left beyond its base entries" 30 clean
+world_wait_for "nothing of mifd's left beyond its base entries" $((30 * SLOW)) clean
 st=$(mif_status)
 dropped=$(jq '[.channels[].dropped] | add' <<<"$st")
 [ "$dropped" = 0 ] || world_fail "messages dropped: $(jq -c .channels <<<"$st")"

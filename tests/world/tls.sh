@@ -108,3 +108,15 @@ backoff_max = 2
 ${1:-}
 CONF
 }
+
+# tls_cert_san NAME BASE SAN: like tls_cert, with the subjectAltName SAN
+# given whole ("DNS:dns.example.net,IP:2001:db8:1::53").
+tls_cert_san() {
+	local b="$WORLD_TMP/$2"
+	openssl req -newkey rsa:2048 -nodes -subj "/CN=$1" -keyout "$b.key" -out "$b.csr" \
+		>/dev/null 2>&1 || world_fail "openssl: request for $1"
+	printf 'subjectAltName=%s\n' "$3" >"$b.ext"
+	openssl x509 -req -in "$b.csr" -CA "$WORLD_TMP/ca.pem" -CAkey "$WORLD_TMP/ca.key" \
+		-CAcreateserial -days 2 -extfile "$b.ext" -out "$b.pem" >/dev/null 2>&1 ||
+		world_fail "openssl: certificate for $1"
+}

@@ -73,7 +73,10 @@ struct bindsock {
 	dev_t ns_dev;
 	ino_t ns_ino;
 	struct log_ratelimit rl;
-	uint64_t requests, bound, refused;
+	struct msg_bind_stats st;    /* requests, bound, refused, per PvD */
+	struct event *st_timer;      /* armed while a change is not yet told */
+	bindsock_stats_fn st_cb;
+	void *st_ctx;
 };
 
 /* One request, as received. */
@@ -185,12 +188,67 @@ static void bs_conn_free(struct bs_conn *c)
 	free(c);
 }
 
+/* Tell the owner of a change, once a second at most (a program under
+ * `mifctl run` binds every socket it opens). */
+static void bs_stats_changed(struct bindsock *b)
+{
+	struct timeval tv = { BINDSOCK_STATS_MS / 1000, (BINDSOCK_STATS_MS % 1000) * 1000 };
+
+	if (b->st_cb && b->st_timer && !evtimer_pending(b->st_timer, NULL))
+		evtimer_add(b->st_timer, &tv);
+}
+
+static void bs_stats_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct bindsock *b = arg;
+
+	if (b->st_cb)
+		b->st_cb(b->st_ctx, &b->st);
+	(void)fd;
+	(void)what;
+}
+
+/* One more socket bound to the PvD of handle h. Its entry moves to the
+ * front (most recent first); when the list is full the least recent PvD
+ * (most often one gone) drops out. */
+static void bs_count_bound(struct bindsock *b, uint64_t h)
+{
+	struct msg_bind_stats *s = &b->st;
+	uint64_t n = 0;
+	uint32_t i;
+
+	s->bound++;
+	for (i = 0; i < s->n && s->pvd[i].handle != h; i++)
+		;
+	if (i < s->n)
+		n = s->pvd[i].bound;
+	else if (s->n < MSG_BIND_STATS_PVDS)
+		i = s->n++;
+	else
+		i = s->n - 1;
+	memmove(&s->pvd[1], &s->pvd[0], i * sizeof(s->pvd[0]));
+	s->pvd[0].handle = h;
+	s->pvd[0].bound = n + 1;
+	bs_stats_changed(b);
+}
+
+void bindsock_set_stats_cb(struct bindsock *b, bindsock_stats_fn cb, void *ctx)
+{
+	b->st_cb = cb;
+	b->st_ctx = ctx;
+	if (cb && !b->st_timer)
+		b->st_timer = evtimer_new(b->base, bs_stats_cb, b);
+	if (b->st_timer)
+		bs_stats_cb(-1, 0, b);   /* the engine starts from the truth */
+}
+
 /* Refusals are caused by local clients: debug level, rate limited. */
 static void bs_refused(struct bindsock *b, const struct ucred *who, int err, const char *msg)
 {
 	uint64_t supp = 0;
 
-	b->refused++;
+	b->st.refused++;
+	bs_stats_changed(b);
 	if (!log_ratelimit_ok(&b->rl, &supp))
 		return;
 	if (who)
@@ -389,7 +447,8 @@ static void bs_handle(struct bs_conn *c, const struct bs_req *r)
 	const char *msg = NULL;
 	int e, family = 0;
 
-	b->requests++;
+	b->st.requests++;
+	bs_stats_changed(b);
 	if (r->flags & MSG_TRUNC) {
 		bs_fail(c, EMSGSIZE, "request too long");
 		return;
@@ -419,7 +478,7 @@ static void bs_handle(struct bs_conn *c, const struct bs_req *r)
 		bs_fail(c, -e, msg);
 		return;
 	}
-	b->bound++;
+	bs_count_bound(b, in.handle);
 	log_debug("bind: uid %u pid %d bound a socket to PvD %s (mark 0x%x, ifindex %d)",
 		  (unsigned)c->cred.uid, (int)c->cred.pid, in.id, in.mark, in.ifindex);
 	bs_send(c->fd, json_pack("{s:b,s:s,s:I,s:I,s:i}", "ok", 1, "pvd", in.id,
@@ -663,6 +722,8 @@ void bindsock_free(struct bindsock *b)
 		event_free(b->lev);
 	if (b->retry)
 		event_free(b->retry);
+	if (b->st_timer)
+		event_free(b->st_timer);
 	bs_closer_put(b->lfd);       /* its backlog may hold descriptors */
 	unlink(b->path);
 	free(b);

@@ -15,8 +15,10 @@
 
 #include <event2/event.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "daemon/bind/bind_table.h"
+#include "daemon/core/msg.h"
 
 /*
  * One request per connection: mifd answers and closes. Each connection has
@@ -37,6 +39,12 @@
 #define BINDSOCK_CLOSER_SLOTS 512
 
 struct bindsock;
+
+/* Called at most once a second (BINDSOCK_STATS_MS) after the counters
+ * changed. */
+#define BINDSOCK_STATS_MS 1000
+typedef void (*bindsock_stats_fn)(void *ctx, const struct msg_bind_stats *st);
+void bindsock_set_stats_cb(struct bindsock *b, bindsock_stats_fn cb, void *ctx);
 
 /* Listen beside ctl_path. Returns NULL with *err set (-EADDRINUSE when
  * another mifd answers there). */

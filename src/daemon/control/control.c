@@ -59,6 +59,8 @@ struct control {
 	struct event_base *base;
 	struct netview *nv;
 	struct stub *stub;           /* NULL when the stub resolver is off */
+	json_t *(*mob_fn)(void *);   /* the mobile node's state, NULL when off */
+	void *mob_ctx;
 	struct event *pause;         /* re-enables the listener after EMFILE */
 	struct evconnlistener *lst;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
@@ -233,6 +235,12 @@ static void control_log_set(struct client *cl, struct ctl_request *r)
 void control_set_stub(struct control *c, struct stub *s)
 {
 	c->stub = s;
+}
+
+void control_set_mobility(struct control *c, json_t *(*fn)(void *), void *ctx)
+{
+	c->mob_fn = fn;
+	c->mob_ctx = ctx;
 }
 
 static void control_sweep_cb(evutil_socket_t fd, short what, void *arg);
@@ -516,6 +524,14 @@ static void control_dispatch(struct client *cl, struct ctl_request *r)
 		}
 		control_send(cl, ctlmsg_reply_ok(r->id, out));
 		return;
+	case CTL_MOBILITY:
+		if (!c->mob_fn) {
+			control_error(cl, r->id, EOPNOTSUPP,
+				      "the mobile-node role is off ([mobility] enabled = no)");
+			return;
+		}
+		control_send(cl, ctlmsg_reply_ok(r->id, c->mob_fn(c->mob_ctx)));
+		return;
 	case CTL_STATUS:
 		control_call(cl, r, CW_STATUS);
 		return;
@@ -530,6 +546,9 @@ static void control_dispatch(struct client *cl, struct ctl_request *r)
 	case CTL_LINK_SET:
 	case CTL_ROUTE_GET:
 	case CTL_DNS_WHICH:
+	case CTL_POLICY_EXPLAIN:
+	case CTL_POLICY_SHOW:
+	case CTL_POLICY_RELOAD:
 	case CTL_STEER_SET:
 	case CTL_STEER_SHOW:
 		control_call(cl, r, CW_PASS);

@@ -58,6 +58,9 @@ void control_free(struct control *c);
 struct stub;
 /* The stub resolver behind dns.resolve, dns.flush and dns.list's state. */
 void control_set_stub(struct control *c, struct stub *s);
+/* The mobile node's state behind "mobility" (mobility/mob_net.h); NULL
+ * fn: the role is off. */
+void control_set_mobility(struct control *c, json_t *(*fn)(void *), void *ctx);
 /* netview_event_fn: send an event (enum engine_event) to every subscriber. */
 void control_broadcast(void *ctx, unsigned ev, json_t *pvd);
 /* Change the reply deadline (0: CONTROL_REPLY_DEADLINE_MS); mifd raises it

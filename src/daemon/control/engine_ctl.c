@@ -120,6 +120,10 @@ static json_t *ec_status(struct engine *e)
 		(int)getpid(), "uid", (int)getuid(), "capabilities", caps_json(),
 		"channel", engine_net_status_json(e)));
 	json_object_set_new(s, "processes", procs);
+	/* The bind socket's counters (the parent's, MSG_BIND_STATS). */
+	json_object_set_new(s, "bind", json_pack("{s:I,s:I,s:I}",
+		"requests", (json_int_t)e->binds.requests, "bound", (json_int_t)e->binds.bound,
+		"refused", (json_int_t)e->binds.refused));
 	json_object_set_new(s, "steering", engine_steer_json(e));
 	json_object_set_new(s, "capabilities", ec_caps(e->parent.caps));
 	json_object_set_new(s, "pid", json_integer(e->parent.pid));
@@ -182,6 +186,11 @@ void engine_ctl_call(struct engine *e, uint32_t token, unsigned method, uid_t ui
 		return;
 	case CTL_DNS_LIST:
 		engine_net_result(e, token, 0, engine_dns_list(e), NULL);
+		return;
+	case CTL_POLICY_EXPLAIN:
+	case CTL_POLICY_SHOW:
+	case CTL_POLICY_RELOAD:
+		engine_policy_ctl(e, token, m, params);
 		return;
 	case CTL_STEER_SET:
 	case CTL_STEER_SHOW:

@@ -84,8 +84,17 @@ static int nv_item(struct netview *nv, const struct msg_view_item *it)
 				     PVD_NEVER);
 	case MSG_VIEW_DNS:
 		return pvd_add_dns(p, p->origin, it->ifindex, &it->addr, 0, PVD_NEVER);
-	case MSG_VIEW_DOMAIN:
-		return pvd_add_domain(p, p->origin, it->ifindex, it->name, 0, PVD_NEVER);
+	case MSG_VIEW_DOMAIN: {
+		int r = 0;
+
+		if (it->sel > 1 || it->pref < -1 || it->pref > 1)
+			return -EBADMSG;
+		if (!pvd_has_domain(p, it->name))
+			r = pvd_add_domain(p, p->origin, it->ifindex, it->name, 0, PVD_NEVER);
+		if (r == 0 && it->sel)
+			r = pvd_domain_select(p, it->name, &it->addr, it->pref);
+		return r;
+	}
 	}
 	return -EBADMSG;
 }
@@ -93,8 +102,11 @@ static int nv_item(struct netview *nv, const struct msg_view_item *it)
 static int nv_plan(struct netview *nv, const struct dns_plan_pvd *pl)
 {
 	if (pl->n_servers > DNS_PLAN_MAX_SERVERS || !nv_str_ok(pl->id, sizeof(pl->id)) ||
-	    pl->pref64_plen > 128)
+	    pl->pref64_plen > 128 || pl->n_tls > DNS_PLAN_MAX_TLS)
 		return -EBADMSG;
+	for (size_t i = 0; i < pl->n_tls; i++)
+		if (!nv_str_ok(pl->tls[i].adn, sizeof(pl->tls[i].adn)))
+			return -EBADMSG;
 	if (nv->next.n_plans == NETVIEW_MAX_PLANS)
 		return -ENOSPC;
 	nv->next.plans[nv->next.n_plans++] = *pl;

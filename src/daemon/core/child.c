@@ -24,6 +24,8 @@
 #include "daemon/control/netview.h"
 #include "daemon/dns/stub.h"
 #include "daemon/engine/engine.h"
+#include "daemon/mobility/engine_mob.h"
+#include "daemon/mobility/mob_net.h"
 
 /* What the parent's libevent installed would write into a descriptor this
  * process no longer has: every signal back to its default. And nothing
@@ -118,6 +120,7 @@ int child_engine_main(const struct mifd_config *cfg, const struct proc_user *u, 
 	engine_conn_set_config(c.e, &cfg->conn);
 	engine_set_dhcp4_release(c.e, cfg->dhcp4_release);
 	engine_set_addr_privacy(c.e, (int)cfg->address_privacy);
+	engine_mob_set_config(c.e, &cfg->mobility);
 	engine_steer_set_answers(c.e, cfg->steer_answers && cfg->routing.enabled);
 	for (size_t i = 0; i < cfg->n_dhcp4; i++)
 		engine_dhcp4_set(c.e, cfg->dhcp4[i], true);
@@ -155,8 +158,9 @@ static void child_net_close_cb(void *ctx)
 }
 
 int child_net_main(const struct mifd_config *cfg, const struct proc_user *u, int efd,
-		   int ctl_fd, const int stub_fds[2])
+		   int ctl_fd, const int stub_fds[2], int mob_fd)
 {
+	struct mob_net *mob = NULL;
 	struct event_base *base;
 	struct netview *nv;
 	struct control *ctl;
@@ -192,9 +196,17 @@ int child_net_main(const struct mifd_config *cfg, const struct proc_user *u, int
 		log_err("net: cannot start the connectivity probes: %s", strerror(-r));
 		return 1;
 	}
+	if (mob_fd >= 0) {
+		if (!(mob = mob_net_new(base, mob_fd, &r))) {
+			log_err("net: cannot start the mobile node: %s", strerror(-r));
+			return 1;
+		}
+		control_set_mobility(ctl, mob_net_json, mob);
+	}
 	r = child_lockdown(u, PROC_NET);
 	if (r == 0)
 		event_base_dispatch(base);
+	mob_net_free(mob);
 	probe_net_free(probes);
 	stub_free(stub);
 	control_free(ctl);

@@ -18,8 +18,9 @@ int child_engine_main(const struct mifd_config *cfg, const struct proc_user *u, 
 
 /* The network-facing process: efd its channel to the engine, ctl_fd the
  * control socket, stub_fds the stub's UDP and TCP sockets (bound by the
- * parent). Returns the exit status. */
+ * parent), mob_fd the mobile-node role's channel from the parent (-1 when
+ * the role is off). Returns the exit status. */
 int child_net_main(const struct mifd_config *cfg, const struct proc_user *u, int efd,
-		   int ctl_fd, const int stub_fds[2]);
+		   int ctl_fd, const int stub_fds[2], int mob_fd);
 
 #endif

@@ -8,16 +8,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "daemon/policy/policy.h"
+
 void config_defaults(struct mifd_config *c)
 {
 	memset(c, 0, sizeof(*c));
 	snprintf(c->socket, sizeof(c->socket), "%s", MIF_DEFAULT_SOCKET);
 	c->log_level = LOG_LVL_INFO;
 	snprintf(c->pvd_dir, sizeof(c->pvd_dir), "%s", MIF_SYSCONFDIR "/mif/pvd.d");
+	snprintf(c->policy_dir, sizeof(c->policy_dir), "%s", MIF_SYSCONFDIR "/mif/policy.d");
+	c->policy_prec[0] = POLICY_SYSTEM;
+	c->policy_prec[1] = POLICY_OPERATOR;
+	c->policy_prec[2] = POLICY_USER;
 	snprintf(c->state_dir, sizeof(c->state_dir), "%s", "/var/lib/mif");
 	route_cfg_defaults(&c->routing);
 	stub_config_defaults(&c->dns);
 	conn_config_defaults(&c->conn);
+	mob_config_defaults(&c->mobility);
 	c->steer_answers = true;
 }
 
@@ -132,6 +139,23 @@ static int config_set_pvd_dir(struct mifd_config *c, const char *name, const cha
 			      char *err, size_t errlen)
 {
 	return config_path(name, value, c->pvd_dir, sizeof(c->pvd_dir), err, errlen);
+}
+
+static int config_set_policy_dir(struct mifd_config *c, const char *name, const char *value,
+				 char *err, size_t errlen)
+{
+	return config_path(name, value, c->policy_dir, sizeof(c->policy_dir), err, errlen);
+}
+
+/* "system operator user": lowest precedence first (doc/policy.md). */
+static int config_set_policy_prec(struct mifd_config *c, const char *name, const char *value,
+				  char *err, size_t errlen)
+{
+	if (policy_prec_parse(value, c->policy_prec) == 0)
+		return 0;
+	snprintf(err, errlen, "%s: each of system, operator and user once, lowest precedence "
+		 "first (\"%.60s\")", name, value);
+	return -EINVAL;
 }
 
 static int config_set_state_dir(struct mifd_config *c, const char *name, const char *value,
@@ -302,6 +326,29 @@ static int config_set_tls(struct mifd_config *c, const char *name, const char *v
 	return config_fail(err, errlen, "%s: off, opportunistic or strict", name);
 }
 
+/* tls_pvd = KEY MODE, repeatable: a PvD's own RFC 8310 profile. */
+static int config_set_tls_pvd(struct mifd_config *c, const char *name, const char *value,
+			      char *err, size_t errlen)
+{
+	const char *sp = strchr(value, ' ');
+	struct stub_tls_pvd *t;
+	int m;
+
+	if (!sp || sp == value || (size_t)(sp - value) >= sizeof(t->key))
+		return config_fail(err, errlen, "%s: PVD-ID (or type:SOURCE) and a mode", name);
+	while (*sp == ' ')
+		sp++;
+	if ((m = stub_tls_parse(sp)) < 0)
+		return config_fail(err, errlen, "%s: off, opportunistic or strict", name);
+	if (c->dns.n_tls_pvd == STUB_TLS_PVD_MAX)
+		return config_fail(err, errlen, "%s: at most %d", name, STUB_TLS_PVD_MAX);
+	t = &c->dns.tls_pvd[c->dns.n_tls_pvd++];
+	memcpy(t->key, value, (size_t)(strchr(value, ' ') - value));
+	t->key[strchr(value, ' ') - value] = '\0';
+	t->mode = m;
+	return 0;
+}
+
 static int config_set_tls_ca(struct mifd_config *c, const char *name, const char *value,
 			     char *err, size_t errlen)
 {
@@ -421,6 +468,8 @@ static const struct config_key {
 	{ "mifd", "interfaces", config_set_interfaces },
 	{ "mifd", "dhcp4", config_set_dhcp4 },
 	{ "mifd", "pvd_dir", config_set_pvd_dir },
+	{ "mifd", "policy_dir", config_set_policy_dir },
+	{ "mifd", "policy_precedence", config_set_policy_prec },
 	{ "mifd", "state_dir", config_set_state_dir },
 	{ "mifd", "dhcp6_pd_downstream", config_set_pd_down },
 	{ "mifd", "dhcp4_release", config_set_dhcp4_release },
@@ -442,6 +491,7 @@ static const struct config_key {
 	{ "dns", "max_stale", config_set_max_stale },
 	{ "dns", "tls", config_set_tls },
 	{ "dns", "tls_ca_file", config_set_tls_ca },
+	{ "dns", "tls_pvd", config_set_tls_pvd },
 	{ "connectivity", "enabled", config_set_conn },
 	{ "connectivity", "http_url", config_set_http_url },
 	{ "connectivity", "https_url", config_set_https_url },
@@ -461,6 +511,8 @@ int config_set(struct mifd_config *c, const char *section, const char *key, cons
 {
 	bool known_section = false;
 
+	if (strcmp(section, "mobility") == 0)
+		return mob_config_set(&c->mobility, key, name ? name : key, value, err, errlen);
 	for (size_t i = 0; i < sizeof(config_keys) / sizeof(config_keys[0]); i++) {
 		if (strcmp(config_keys[i].section, section))
 			continue;
@@ -503,6 +555,8 @@ int config_load(struct mifd_config *c, const char *path, char *err, size_t errle
 		return -errno;
 	r = ini_parse_file(f, config_handler, &x);
 	fclose(f);
+	if (r == 0 && mob_config_check(&c->mobility, msg, sizeof(msg)) < 0)
+		r = -1;
 	if (r == 0)
 		return 0;
 	snprintf(err, errlen, "%s:%d: %s", path, r > 0 ? r : 0,

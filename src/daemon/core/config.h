@@ -7,6 +7,7 @@
 #include <net/if.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "common/log.h"
 #include "daemon/kern/kern.h"
@@ -14,6 +15,7 @@
 #include "daemon/connectivity/conn.h"
 #include "daemon/dns/stub.h"
 #include "daemon/ra/slaac.h"
+#include "daemon/mobility/mob_config.h"
 
 #define MIFD_DEFAULT_CONFIG MIF_SYSCONFDIR "/mif/mifd.conf"
 
@@ -24,6 +26,8 @@ struct mifd_config {
 	enum log_level log_level;
 	bool foreground;
 	char pvd_dir[256];       /* static PvD files */
+	char policy_dir[256];    /* policy files (policy/, doc/policy.md) */
+	uint8_t policy_prec[3];  /* enum policy_actor, lowest precedence first */
 	char state_dir[256];     /* leases and the address secret (dhcp/lease_store.h) */
 	char dhcp4[KERN_MAX_IFACES][IFNAMSIZ];   /* interfaces running DHCPv4 */
 	size_t n_dhcp4;
@@ -34,6 +38,7 @@ struct mifd_config {
 	struct route_cfg routing;  /* section [routing] */
 	struct stub_config dns;    /* section [dns] */
 	struct conn_config conn;   /* section [connectivity] */
+	struct mob_config mobility;   /* section [mobility] (doc/mobility.md) */
 	bool steer_answers;        /* [steering] answers (doc/steering.md) */
 };
 

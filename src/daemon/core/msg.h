@@ -55,6 +55,8 @@ enum msg_type {
 	MSG_LOG_LEVEL,           /* uint32_t enum log_level: set by a client */
 	MSG_RA_SEND,             /* struct msg_ra_send: an RA of ours on a downstream link */
 	MSG_LEASE_SAVE = 140,    /* struct msg_lease + payload: keep it (len 0: forget) */
+	MSG_MOB_PATHS,           /* struct msg_mob_paths (mobility/mob_msg.h): care-of paths */
+	MSG_POLICY_RELOAD = 148, /* uint32_t: read the policy files again (policy/) */
 	MSG_STEER_ADD = 130,     /* struct msg_steer_batch: answer addresses into PvD sets */
 	MSG_STEER_CGROUPS,       /* struct msg_steer_cgroups: the whole cgroup list */
 
@@ -64,6 +66,9 @@ enum msg_type {
 	MSG_PROC_INFO,           /* struct msg_proc_info: the parent, for status */
 	MSG_LEASE = 170,         /* struct msg_lease + payload: a record read at start */
 	MSG_SECRET,              /* struct msg_secret: the RFC 7217 secret */
+	MSG_BIND_STATS = 180,    /* struct msg_bind_stats: sockets bound, for status */
+	MSG_POLICY_FILE = 165,   /* struct msg_pvd_file + chan_part + a policy file's text */
+	MSG_POLICY_FILES_END,    /* struct msg_policy_files_end: that was every policy file */
 	MSG_STEER_STATS = 190,   /* struct msg_steer_stats: kern_nft's state and counters */
 
 	/* engine -> network-facing process (control/netview.c) */
@@ -193,6 +198,19 @@ struct msg_resolv {
 	char search[1024];       /* "search a b\n" or "" */
 };
 
+/* What the bind socket (bind/bindsock.c) did since mifd started, and per
+ * PvD (by handle) the sockets it bound: the MSG_BIND_STATS_PVDS PvDs most
+ * recently bound to, most recent first. */
+#define MSG_BIND_STATS_PVDS 64
+struct msg_bind_stats {
+	uint64_t requests, bound, refused;
+	uint32_t n;
+	uint32_t pad_;
+	struct {
+		uint64_t handle, bound;
+	} pvd[MSG_BIND_STATS_PVDS];
+};
+
 struct msg_proc_info {
 	int32_t pid;
 	uint32_t uid;
@@ -223,6 +241,13 @@ struct msg_pvd_files_end {
 	char dir[256];
 };
 
+/* The policy files were all sent (policy/policy_files.c). */
+struct msg_policy_files_end {
+	struct msg_pvd_files_end files;
+	uint8_t prec[4];         /* enum policy_actor, lowest precedence first; [3] 0 */
+	uint32_t seq;            /* of the MSG_POLICY_RELOAD answered, 0 at start or SIGHUP */
+};
+
 /*
  * The network-facing process's read-only view of the engine: what the
  * stub resolver decides with (dns_select.h) and sends with (dns_plan.h).
@@ -249,9 +274,12 @@ enum msg_view_kind { MSG_VIEW_PREFIX, MSG_VIEW_ROUTE, MSG_VIEW_DNS, MSG_VIEW_DOM
 struct msg_view_item {
 	uint32_t kind;           /* enum msg_view_kind */
 	int32_t ifindex;
-	struct in6_addr addr;    /* prefix, route prefix or server */
+	struct in6_addr addr;    /* prefix, route prefix or server; MSG_VIEW_DOMAIN
+				  * with sel: a server named for it (RFC 6731) */
 	uint8_t plen;
-	uint8_t pad[7];
+	uint8_t sel;             /* MSG_VIEW_DOMAIN: 1 when RFC 6731 named it */
+	int8_t pref;             /* with sel: 1 high, 0 medium, -1 low */
+	uint8_t pad[5];
 	char name[DNAME_MAX_TEXT + 1];   /* MSG_VIEW_DOMAIN */
 };
 

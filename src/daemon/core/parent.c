@@ -32,7 +32,9 @@
 #include "daemon/kern/kern_nft.h"
 #include "daemon/dhcp/lease_store.h"
 #include "daemon/pvd/static_files.h"
+#include "daemon/policy/policy_files.h"
 #include "daemon/dhcp/lease_parent.h"
+#include "daemon/mobility/kern_mob.h"
 
 #define PARENT_RESPAWN_BURST 5       /* restarts in a row without a pause */
 #define PARENT_STOP_GRACE_S 3        /* for the engine to release addresses */
@@ -49,11 +51,12 @@ struct parent {
 	int ctl_fd, stub_fds[2];     /* kept to give a restarted net process */
 	int pass_fd;                 /* sends the engine a new net channel */
 	pid_t engine_pid, net_pid;
-	struct event *sigs[3], *respawn, *grace;
+	struct event *sigs[4], *respawn, *grace;
 	bool stopping, engine_failed;
 	unsigned respawns_quick;
 	uint64_t last_respawn_ns, net_restarts;
 	uint8_t secret[32];          /* RFC 7217 (lease_parent.c) */
+	struct kern_mob *mob;        /* the mobile-node role, NULL when off */
 };
 
 static void parent_other_msg(void *ctx, const struct ipc_msg *m)
@@ -69,6 +72,21 @@ static void parent_other_msg(void *ctx, const struct ipc_msg *m)
 	}
 	if (m->hdr.type == MSG_LEASE_SAVE) {
 		lease_parent_msg(p->cfg->state_dir, m);
+		return;
+	}
+	if (m->hdr.type == MSG_MOB_PATHS) {
+		if (p->mob)
+			kern_mob_paths(p->mob, m);
+		return;
+	}
+	if (m->hdr.type == MSG_POLICY_RELOAD) {
+		uint32_t seq;
+
+		if (ipc_expect(m, sizeof(seq)) == 0) {
+			memcpy(&seq, m->data, sizeof(seq));
+			policy_files_send(kern_chan(p->kern), p->cfg->policy_dir,
+					  p->cfg->policy_prec, seq);
+		}
 		return;
 	}
 	if (m->hdr.type == MSG_STEER_ADD || m->hdr.type == MSG_STEER_CGROUPS) {
@@ -111,18 +129,29 @@ static pid_t parent_fork(struct parent *p, int *fds, size_t n, bool engine)
 	 * no copy of the kernel's stable_secret (kern_nl.c). */
 	if (p->kern)
 		kern_wipe_secret(p->kern);
+	kern_mob_wipe(p->mob);
 	if (proc_keep_fds(fds, n) < 0)
 		_exit(1);
 	if (engine)
 		_exit(child_engine_main(p->cfg, &p->user, fds[0], fds[1], fds[2]));
-	_exit(child_net_main(p->cfg, &p->user, fds[0], fds[1], fds + 2));
+	_exit(child_net_main(p->cfg, &p->user, fds[0], fds[1], fds + 2,
+			     p->mob ? fds[n - 1] : -1));
 }
 
 static int parent_spawn_net(struct parent *p, int efd)
 {
-	int fds[4] = { efd, p->ctl_fd, p->stub_fds[0], p->stub_fds[1] };
-	pid_t pid = parent_fork(p, fds, p->cfg->dns.enabled ? 4 : 2, false);
+	int fds[5] = { efd, p->ctl_fd, p->stub_fds[0], p->stub_fds[1], -1 };
+	size_t n = p->cfg->dns.enabled ? 4 : 2;
+	pid_t pid;
+	int r;
 
+	/* The mobile node's data plane gets its TUN device and sockets on a
+	 * channel of its own, made anew for each network-facing process. */
+	if (p->mob && (r = kern_mob_attach(p->mob, &fds[n++])) < 0)
+		return r;
+	pid = parent_fork(p, fds, n, false);
+	if (p->mob)
+		close(fds[n - 1]);
 	if (pid < 0)
 		return (int)pid;
 	p->net_pid = pid;
@@ -204,6 +233,12 @@ static void parent_signal_cb(evutil_socket_t sig, short what, void *arg)
 			parent_child_gone(p, pid, st);
 		return;
 	}
+	if (sig == SIGHUP) {
+		/* Read the policy files again (doc/policy.md); nothing else. */
+		log_info("SIGHUP: reading the policy files of %s again", p->cfg->policy_dir);
+		policy_files_send(kern_chan(p->kern), p->cfg->policy_dir, p->cfg->policy_prec, 0);
+		return;
+	}
 	if (p->stopping)
 		return;
 	log_info("signal %d: stopping", (int)sig);
@@ -229,6 +264,14 @@ static void parent_grace_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	log_warn("the engine did not stop within %d s", PARENT_STOP_GRACE_S);
 	event_base_loopexit(p->base, NULL);
+}
+
+/* The bind socket's counters, for `mifctl status` and metrics. */
+static void parent_bind_stats(void *ctx, const struct msg_bind_stats *st)
+{
+	struct parent *p = ctx;
+
+	chan_send(kern_chan(p->kern), MSG_BIND_STATS, st, sizeof(*st));
 }
 
 /* Who the parent is and what it holds, for `mifctl status`. */
@@ -273,6 +316,8 @@ static int parent_prepare(struct parent *p)
 		snprintf(p->user.name, sizeof(p->user.name), "%u", (unsigned)getuid());
 	}
 	resolv_conf_init(&p->rc, &cfg->dns);
+	if (cfg->mobility.enabled && (r = kern_mob_new(&cfg->mobility, &p->mob)) < 0)
+		return r;
 	return 0;
 }
 
@@ -321,7 +366,7 @@ static int parent_start(struct parent *p)
 	const struct mifd_config *cfg = p->cfg;
 	struct kern_config kc = { .n_ifaces = cfg->n_ifaces, .routing = cfg->routing.enabled,
 				  .privacy = (int)cfg->address_privacy };
-	static const int sigs[] = { SIGINT, SIGTERM, SIGCHLD };
+	static const int sigs[] = { SIGINT, SIGTERM, SIGCHLD, SIGHUP };
 	int kfd = -1, r;
 
 	for (size_t i = 0; i < cfg->n_ifaces; i++)
@@ -343,6 +388,7 @@ static int parent_start(struct parent *p)
 	kern_set_other_cb(p->kern, parent_other_msg, p);
 	parent_nft_start(p);
 	static_files_send(kern_chan(p->kern), cfg->pvd_dir);
+	policy_files_send(kern_chan(p->kern), cfg->policy_dir, cfg->policy_prec, 0);
 	/* Before the kernel's dump reaches the engine: leases are there when
 	 * the first DHCP client starts. */
 	lease_parent_start(kern_chan(p->kern), cfg->state_dir, p->secret);
@@ -353,7 +399,8 @@ static int parent_start(struct parent *p)
 		return log_err("cannot listen on the bind socket beside %s: %s", cfg->socket,
 			       r == -EADDRINUSE ? "another mifd is running there" :
 			       strerror(-r)), r;
-	for (size_t i = 0; i < 3; i++) {
+	bindsock_set_stats_cb(p->bind, parent_bind_stats, p);
+	for (size_t i = 0; i < 4; i++) {
 		p->sigs[i] = evsignal_new(p->base, sigs[i], parent_signal_cb, p);
 		if (!p->sigs[i] || event_add(p->sigs[i], NULL) < 0)
 			return -ENOMEM;
@@ -408,7 +455,7 @@ int parent_run(const struct mifd_config *cfg)
 	}
 	p.stopping = true;
 	parent_reap(&p);
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 4; i++)
 		if (p.sigs[i])
 			event_free(p.sigs[i]);
 	if (p.respawn)
@@ -416,6 +463,7 @@ int parent_run(const struct mifd_config *cfg)
 	if (p.grace)
 		event_free(p.grace);
 	bindsock_free(p.bind);
+	kern_mob_free(p.mob);
 	kern_nft_free(p.nft);        /* a clean stop leaves no table behind */
 	/* kern_free() last: the engine's last requests (address removals)
 	 * were carried out in the loop above. */

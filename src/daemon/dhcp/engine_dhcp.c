@@ -203,8 +203,10 @@ static int engine_dhcp4_routes(struct pvd *p, const struct dhcp4_msg *m, int ifi
 /* RFC 6731 section 4.3 (option 146): each entry names domains its
  * resolvers know best. They become the PvD's domains, so that names under
  * them go to this PvD (split DNS), and the entry's resolvers become the
- * PvD's servers if they are not already. "." (the default) adds no
- * domain. An untrusted network's claim never beats a configured PvD's
+ * PvD's servers if they are not already; each domain remembers its
+ * resolvers (asked first for names under it) and the entry's preference
+ * (a tie between networks). "." (the default) adds no domain. An
+ * untrusted network's claim never beats a configured PvD's
  * (dns_select.c). */
 static int engine_dhcp4_dnssel_apply(struct pvd *p, const struct dhcp4_msg *m, int ifindex,
 				     uint32_t life, uint64_t exp)
@@ -224,6 +226,9 @@ static int engine_dhcp4_dnssel_apply(struct pvd *p, const struct dhcp4_msg *m, i
 			addr_v4_mapped(s4, &a);
 			if (s4.s_addr && !pvd_has_dns(p, &a))
 				r = pvd_add_dns(p, PVD_SRC_DHCPV4, ifindex, &a, life, exp);
+			for (size_t j = 0; r == 0 && s4.s_addr && j < d->n_domains; j++)
+				if (strcmp(d->domains[j], ".") != 0)
+					pvd_domain_select(p, d->domains[j], &a, d->pref);
 		}
 	}
 	return r;

@@ -226,13 +226,18 @@ static int d6_items(struct pvd *p, struct engine_dhcp6 *c)
 		r = pvd_add_dnr(p, PVD_SRC_DHCPV6, c->ifindex, &m->dnr[i], life, exp);
 	/* RFC 6731 section 4.2 (option 74): as DHCPv4's option 146
 	 * (engine_dhcp.c): the domains become the PvD's, the server one of
-	 * its servers. */
+	 * its servers, asked first for them, with the option's preference. */
 	for (size_t i = 0; r == 0 && i < m->n_dnssel; i++) {
-		for (size_t j = 0; r == 0 && j < m->dnssel[i].n_domains; j++)
-			if (strcmp(m->dnssel[i].domains[j], ".") != 0 &&
-			    !pvd_has_domain(p, m->dnssel[i].domains[j]))
-				r = pvd_add_domain(p, PVD_SRC_DHCPV6, c->ifindex,
-						   m->dnssel[i].domains[j], life, exp);
+		for (size_t j = 0; r == 0 && j < m->dnssel[i].n_domains; j++) {
+			const char *dom = m->dnssel[i].domains[j];
+
+			if (strcmp(dom, ".") == 0)
+				continue;
+			if (!pvd_has_domain(p, dom))
+				r = pvd_add_domain(p, PVD_SRC_DHCPV6, c->ifindex, dom, life, exp);
+			if (r == 0)
+				pvd_domain_select(p, dom, &m->dnssel[i].server, m->dnssel[i].pref);
+		}
 		if (r == 0 && !IN6_IS_ADDR_UNSPECIFIED(&m->dnssel[i].server) &&
 		    !pvd_has_dns(p, &m->dnssel[i].server))
 			r = pvd_add_dns(p, PVD_SRC_DHCPV6, c->ifindex, &m->dnssel[i].server, life,

@@ -72,7 +72,7 @@ struct engine_dhcp6 {
 		 releases, reconf_accepted, reconf_ignored;
 };
 
-/* engine_dhcp6s.c */
+/* engine_dhcp6s.c, engine_dhcp6s_rx.c */
 void d6s_start(struct engine_dhcp6 *c);
 void d6s_timer(struct engine_dhcp6 *c, uint64_t now);
 void d6s_rx(struct engine_dhcp6 *c, const struct in6_addr *from, const uint8_t *data,
@@ -84,6 +84,15 @@ bool d6s_owns(const struct engine_dhcp6 *c, const uint8_t addr[16]);
 void d6_arm(struct engine_dhcp6 *c, uint64_t d);
 void d6_drop(struct engine_dhcp6 *c, const char *why);
 uint32_t d6s_left(const struct engine_dhcp6 *c, uint32_t life, uint64_t now);
+/* Shared by engine_dhcp6s.c and engine_dhcp6s_rx.c only. */
+#define D6_SOL_MAX_DELAY (1 * D6_NS)     /* RFC 8415 section 7.6 */
+int64_t d6s_wall(void);
+void d6s_begin(struct engine_dhcp6 *c, enum d6_state st, uint64_t delay);
+void d6s_program(struct engine_dhcp6 *c, const struct dhcp6_iaaddr *a, bool add,
+		 uint64_t now);
+void d6s_save(struct engine_dhcp6 *c, bool keep);
+void d6s_unbind(struct engine_dhcp6 *c, uint64_t now);
+void d6s_apply(struct engine_dhcp6 *c, uint64_t now);
 
 /* engine_dhcp6_pd.c */
 void d6pd_update(struct engine_dhcp6 *c, uint64_t now);

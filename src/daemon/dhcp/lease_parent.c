@@ -10,7 +10,7 @@
 
 #include "common/log.h"
 #include "common/rand.h"
-#include "common/sha256.h"
+#include <nettle/sha2.h>
 #include "daemon/core/msg.h"
 #include "daemon/dhcp/lease_parent.h"
 #include "daemon/dhcp/lease_store.h"
@@ -64,13 +64,13 @@ void lease_parent_secret(const char *dir, uint8_t secret[32])
 void lease_parent_kernel_secret(const uint8_t secret[32], uint8_t out[16])
 {
 	static const char label[] = "mif kernel stable_secret";
-	uint8_t d[SHA256_LEN];
-	struct sha256 s;
+	uint8_t d[SHA256_DIGEST_SIZE];
+	struct sha256_ctx s;
 
 	sha256_init(&s);
-	sha256_update(&s, label, sizeof(label) - 1);
-	sha256_update(&s, secret, 32);
-	sha256_final(&s, d);
+	sha256_update(&s, sizeof(label) - 1, (const uint8_t *)label);
+	sha256_update(&s, 32, secret);
+	sha256_digest(&s, sizeof(d), d);
 	memcpy(out, d, 16);
 	explicit_bzero(d, sizeof(d));
 }

@@ -78,6 +78,7 @@ static void dp_tls(const struct pvd *p, const struct view *v, struct dns_plan_pv
 		t = &o->tls[o->n_tls++];
 		memcpy(t->adn, best->d.adn, sizeof(t->adn));
 		t->port = best->d.port ? best->d.port : 853;
+		t->source = (uint8_t)best->source;
 		t->up.addr = best->d.addrs[0];
 		t->up.ifindex = best->ifindex ? best->ifindex : p->bound_ifindex;
 		t->up.src_state = dp_source(v, p, t->up.ifindex, &t->up.addr, &t->up.src);

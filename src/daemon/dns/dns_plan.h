@@ -43,10 +43,21 @@ struct dns_upstream {
  * (853 unless the option said), and its first address, reached like a
  * server. Lowest Service Priority first. */
 #define DNS_PLAN_MAX_TLS 2
+/* How the certificate is checked: against the ADN (DNR, RFC 8310 8.1),
+ * or, for a resolver designated through DDR, against the designating
+ * clear-text resolver's address (RFC 9462 section 4.2), which may be
+ * waived for opportunistic discovery (section 4.3). */
+enum dns_tls_auth { DNS_TLS_AUTH_ADN = 0, DNS_TLS_AUTH_IP };
+/* Where it came from: a pvd_source of the DNR option, or DDR. */
+#define DNS_TLS_SRC_DDR 0xff
 struct dns_plan_tls {
-	char adn[DNAME_MAX_TEXT + 1];
+	char adn[DNAME_MAX_TEXT + 1];  /* DDR: the SVCB TargetName, sent as SNI */
 	uint16_t port;
 	struct dns_upstream up;
+	uint8_t source;                /* enum pvd_source, or DNS_TLS_SRC_DDR */
+	uint8_t auth;                  /* enum dns_tls_auth */
+	bool unverified_ok;            /* DDR opportunistic discovery allowed */
+	struct in6_addr auth_ip;       /* DNS_TLS_AUTH_IP: the designating server */
 };
 
 struct dns_plan_pvd {

@@ -142,8 +142,48 @@ static size_t ds_best(const struct pvd_store *s, const char *qname, size_t nl, b
 	return best;
 }
 
-/* Longest domain suffix; ties keep every PvD of that length. Trusted PvDs
- * first: a name under a trusted PvD's domain is theirs alone. */
+/* p's RFC 6731 preference for its domains of length best that qname is
+ * under: the highest given, medium (0) where no option named them. */
+static int ds_pref(const struct pvd *p, const char *qname, size_t nl, size_t best)
+{
+	const struct pvd_domain *d;
+	int pref = -2;
+
+	TAILQ_FOREACH(d, &p->domains, e)
+		if (ds_len(d->name) == best && ds_under(qname, nl, d->name)) {
+			int x = d->has_sel ? d->pref : 0;
+
+			pref = x > pref ? x : pref;
+		}
+	return pref;
+}
+
+/* ds_push() ordered by RFC 6731 preference first (higher first), then by
+ * rank; keys[] holds the preference of each pushed PvD. */
+static void ds_push_pref(struct dns_choice *c, int *keys, const uint64_t *rank, size_t n_rank,
+			 uint64_t h, int pref)
+{
+	size_t i = c->n;
+
+	if (c->n == DNS_SELECT_MAX)
+		return;
+	while (i > 0 && (keys[i - 1] < pref ||
+			 (keys[i - 1] == pref &&
+			  ds_rank_of(rank, n_rank, c->pvd[i - 1]) > ds_rank_of(rank, n_rank, h)))) {
+		c->pvd[i] = c->pvd[i - 1];
+		keys[i] = keys[i - 1];
+		i--;
+	}
+	c->pvd[i] = h;
+	keys[i] = pref;
+	c->n++;
+}
+
+/* Longest domain suffix; ties keep every PvD of that length, the higher
+ * RFC 6731 preference first (section 4.1: the most specific domain, then
+ * the preference), then the rank. Trusted PvDs first: a name under a
+ * trusted PvD's domain is theirs alone, whatever an untrusted one's
+ * preference (RFC 6731 section 4.3, RFC 7556 section 7). */
 static int ds_domain(const struct pvd_store *s, const char *qname, const uint64_t *rank,
 		     size_t n_rank, struct dns_choice *out)
 {
@@ -152,6 +192,7 @@ static int ds_domain(const struct pvd_store *s, const char *qname, const uint64_
 	const struct pvd *p;
 	const struct pvd_domain *d;
 	bool trusted = true, ignored;
+	int keys[DNS_SELECT_MAX];
 
 	best = ds_best(s, qname, nl, true, &dom);
 	if (!best) {
@@ -169,11 +210,14 @@ static int ds_domain(const struct pvd_store *s, const char *qname, const uint64_
 		TAILQ_FOREACH(d, &p->domains, e)
 			hit |= ds_has_dns(p) && ds_len(d->name) == best && ds_under(qname, nl, d->name);
 		if (hit)
-			ds_push(out, rank, n_rank, p->handle);
+			ds_push_pref(out, keys, rank, n_rank, p->handle,
+				     ds_pref(p, qname, nl, best));
 	}
 	out->rule = DNS_SEL_DOMAIN;
-	DS_WHY(out, "name under %.200s, a domain of PvD %.100s (longest match)%s", dom,
-	       ds_by_handle(s, out->pvd[0])->id, ignored ? DS_UNTRUSTED_NOTE : "");
+	DS_WHY(out, "name under %.200s, a domain of PvD %.100s (longest match%s)%s", dom,
+	       ds_by_handle(s, out->pvd[0])->id,
+	       out->n > 1 && keys[0] > keys[1] ? ", higher RFC 6731 preference" : "",
+	       ignored ? DS_UNTRUSTED_NOTE : "");
 	return 0;
 }
 
@@ -228,4 +272,31 @@ int dns_select_ex(const struct pvd_store *s, const char *qname, const uint64_t *
 	    ds_domain(s, qname, rank, n_rank, out) == 0)
 		return 0;
 	return ds_default(s, rank, n_rank, out);
+}
+
+size_t dns_select_named(const struct pvd *p, const char *qname, struct in6_addr *out,
+			size_t cap)
+{
+	size_t nl = ds_len(qname), best = 0, n = 0;
+	const struct pvd_domain *d;
+
+	TAILQ_FOREACH(d, &p->domains, e)
+		if (d->n_sel && ds_len(d->name) > best && ds_under(qname, nl, d->name))
+			best = ds_len(d->name);
+	if (!best)
+		return 0;
+	/* Every item of that length (DHCPv4 and DHCPv6 may both name it). */
+	TAILQ_FOREACH(d, &p->domains, e) {
+		if (!d->n_sel || ds_len(d->name) != best || !ds_under(qname, nl, d->name))
+			continue;
+		for (size_t i = 0; i < d->n_sel && n < cap; i++) {
+			bool dup = false;
+
+			for (size_t j = 0; j < n; j++)
+				dup |= IN6_ARE_ADDR_EQUAL(&out[j], &d->sel_servers[i]);
+			if (!dup)
+				out[n++] = d->sel_servers[i];
+		}
+	}
+	return n;
 }

@@ -49,4 +49,15 @@ int dns_select(const struct pvd_store *s, const char *qname, const uint64_t *ran
 int dns_select_ex(const struct pvd_store *s, const char *qname, const uint64_t *rank,
 		  size_t n_rank, uint64_t asked, bool want_why, struct dns_choice *out);
 
+/*
+ * RFC 6731 within one PvD: the servers p's network named (DHCPv4 option
+ * 146, DHCPv6 option 74) for the longest of its domains that qname is
+ * under, to be asked before its other servers for that name (section 4.1:
+ * the most specific domain match decides). Writes up to cap of them to
+ * out; returns how many (0: no option named a server for the name, every
+ * server is alike).
+ */
+size_t dns_select_named(const struct pvd *p, const char *qname, struct in6_addr *out,
+			size_t cap);
+
 #endif

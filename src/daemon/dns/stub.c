@@ -41,6 +41,14 @@ const char *stub_tls_name(int mode)
 	       "opportunistic" : "off";
 }
 
+int stub_tls_parse(const char *name)
+{
+	for (int m = STUB_TLS_OFF; m <= STUB_TLS_STRICT; m++)
+		if (strcmp(name, stub_tls_name(m)) == 0)
+			return m;
+	return -EINVAL;
+}
+
 int stub_parse_listen(const char *text, struct sockaddr_storage *out)
 {
 	char host[INET6_ADDRSTRLEN + 1];
@@ -191,6 +199,7 @@ static void stub_pvd_free(struct stub *s, struct stub_pvd *p)
 	log_info("dns: PvD %s gone: dropping its %zu cached answers", p->plan.id, st->entries);
 	stub_tx_pvd_gone(s, p->plan.handle);
 	stub_dot_pvd_gone(s, p->plan.handle);
+	stub_ddr_free(p);
 	LIST_REMOVE(p, e);
 	s->n_pvds--;
 	dns_cache_free(p->cache);
@@ -218,9 +227,12 @@ void stub_sync(void *ctx)
 			stub_pvd_update(p, &plan[i]);
 		else
 			p = stub_pvd_new(s, &plan[i]);
-		if (p)
+		if (p) {
 			p->seen = true;
-		else
+			p->n_dnr_tls = p->plan.n_tls;
+			p->tls_mode = stub_tls_mode_of(s, p);
+			stub_ddr_sync(s, p);
+		} else
 			log_err("dns: out of memory for PvD %s", plan[i].id);
 	}
 	for (p = LIST_FIRST(&s->pvds); p; p = np) {
@@ -239,24 +251,23 @@ static size_t stub_put_opt(uint8_t *m, size_t len, size_t cap, bool do_bit)
 	return n > 0 ? (size_t)n : len;
 }
 
-size_t stub_fit_udp(uint8_t *msg, size_t len, size_t limit)
+size_t stub_fit_udp(uint8_t *msg, size_t len, size_t limit, bool opt, bool do_bit)
 {
-	struct dns_opt o;
 	size_t qend;
-	bool opt;
 
 	if (len <= limit)
 		return len;
-	opt = dns_get_opt(msg, len, &o) == 0;
 	/* RFC 1035 4.2.1 / RFC 6891 7: too big, so TC with the question
-	 * only; the client asks again over TCP. */
+	 * only; the client asks again over TCP. The OPT goes back iff the
+	 * client's query had one, whatever the answer holds (the answer's
+	 * own may lie past more records than dns_get_opt walks). */
 	if (dns_first_rr(msg, len, &qend) < 0)
 		qend = DNS_HEADER_LEN;
 	dns_hdr_set_tc(msg, true);
 	dns_hdr_set_ancount(msg, 0);
 	dns_hdr_set_nscount(msg, 0);
 	dns_hdr_set_arcount(msg, 0);
-	return opt ? stub_put_opt(msg, qend, limit, o.do_bit) : qend;
+	return opt ? stub_put_opt(msg, qend, limit, do_bit) : qend;
 }
 
 int stub_cache_answer(struct stub *s, struct stub_pvd *p, const struct dns_question *q,
@@ -281,7 +292,7 @@ int stub_cache_answer(struct stub *s, struct stub_pvd *p, const struct dns_quest
 	 * sent one (RFC 6891 section 7). */
 	if (client_opt)
 		len = stub_put_opt(out, len, cap, false);
-	return (int)stub_fit_udp(out, len, limit);
+	return (int)stub_fit_udp(out, len, limit, client_opt, false);
 }
 
 /* Each forwarded query holds a socket: raise the descriptor limit to what

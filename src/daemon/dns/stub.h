@@ -19,6 +19,7 @@
 
 #define STUB_DEFAULT_ADDR "127.0.0.153"
 #define STUB_DEFAULT_PORT 53
+#define STUB_TLS_PVD_MAX 16
 
 struct stub_config {
 	bool enabled;
@@ -28,6 +29,14 @@ struct stub_config {
 	uint32_t timeout_ms;
 	uint32_t max_stale;               /* serve-stale: seconds past expiry (RFC 8767), 0 off */
 	int tls;                          /* enum stub_tls: DNS over TLS to DNR resolvers */
+	/* Per-PvD profiles ([dns] tls_pvd = KEY MODE): KEY a PvD ID, or
+	 * "type:SOURCE" (ra, dhcpv4, dhcpv6, static, api: what created the
+	 * PvD); an ID match first, then the type, else tls. */
+	struct stub_tls_pvd {
+		char key[PVD_ID_MAX];
+		int mode;
+	} tls_pvd[STUB_TLS_PVD_MAX];
+	size_t n_tls_pvd;
 	char tls_ca_file[256];            /* "" for the system's trust store */
 	char resolv_conf[256];            /* "" for none */
 	bool write_etc_resolv_conf;
@@ -39,6 +48,8 @@ struct stub_config {
  * with the reason in mifctl dns when it fails). */
 enum stub_tls { STUB_TLS_OFF = 0, STUB_TLS_OPPORTUNISTIC, STUB_TLS_STRICT };
 const char *stub_tls_name(int mode);
+/* "off", "opportunistic", "strict": the mode, or -EINVAL. */
+int stub_tls_parse(const char *name);
 void stub_config_defaults(struct stub_config *c);
 /* "ADDR", "ADDR:PORT", "[ADDR6]:PORT". 0 or -EINVAL. */
 int stub_parse_listen(const char *text, struct sockaddr_storage *out);

@@ -288,6 +288,8 @@ void stub_pvd_json(struct stub *s, uint64_t handle, json_t *o)
 	st = dns_cache_stats(p->cache);
 	json_object_set_new(o, "server_state", a);
 	json_object_set_new(o, "tls", stub_dot_json(s, p));
+	json_object_set_new(o, "tls_mode", json_string(stub_tls_name(p->tls_mode)));
+	json_object_set_new(o, "ddr", stub_ddr_json(p));
 	json_object_set_new(o, "mark", json_integer(p->plan.mark));
 	json_object_set_new(o, "queries", json_integer((json_int_t)p->queries));
 	json_object_set_new(o, "cache", json_pack("{s:I,s:I,s:I,s:I,s:I}",
@@ -324,6 +326,20 @@ json_t *stub_status_json(struct stub *s)
 		"stale", (json_int_t)c->stale, "coalesced", (json_int_t)c->coalesced,
 		"badvers", (json_int_t)c->badvers);
 
+	if (o) {
+		int on = 0;
+		socklen_t ol = sizeof(on);
+
+		/* Whether queries are chosen for by their socket's mark
+		 * (SO_RCVMARK, stub_udp.c), and how many were. */
+		if (s->udp_fd < 0 || getsockopt(s->udp_fd, SOL_SOCKET, SO_RCVMARK, &on, &ol) < 0)
+			on = 0;
+		json_object_set_new(o, "marks", json_boolean(on));
+		json_object_set_new(o, "marked", json_integer((json_int_t)c->marked));
+		json_object_set_new(o, "mark_unknown", json_integer((json_int_t)c->mark_unknown));
+	}
+	if (o)
+		json_object_set_new(o, "resolver_arpa", json_integer((json_int_t)c->resolver_arpa));
 	if (o)
 		json_object_set_new(o, "steering", stub_steer_json(s));
 	if (o)

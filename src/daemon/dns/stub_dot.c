@@ -55,6 +55,7 @@ struct stub_dot {
 	unsigned pending;              /* attempts waiting on it */
 	uint64_t retry_at_ns;
 	bool verified, resumed;
+	bool probe;                    /* a DDR verification connection (stub_ddr.c) */
 	uint64_t queries, answers, failures, handshakes, resumptions;
 	char err[320];
 };
@@ -64,7 +65,11 @@ int stub_dot_open(struct stub *s)
 	gnutls_certificate_credentials_t c;
 	int r;
 
-	if (s->cfg.tls == STUB_TLS_OFF)
+	bool any = s->cfg.tls != STUB_TLS_OFF;
+
+	for (size_t i = 0; i < s->cfg.n_tls_pvd; i++)
+		any |= s->cfg.tls_pvd[i].mode != STUB_TLS_OFF;
+	if (!any)
 		return 0;
 	if (gnutls_certificate_allocate_credentials(&c) < 0)
 		return -ENOMEM;
@@ -113,6 +118,11 @@ static void sd_fail(struct stub_dot *d, const char *why)
 	s->ctr.tls_failures++;
 	sd_disconnect(d);
 	d->retry_at_ns = stub_now_ns() + STUB_DOT_RETRY_MS * 1000000ull;
+	if (d->probe) {
+		d->probe = false;
+		d->retry_at_ns = 0;     /* a designation verified later may connect at once */
+		stub_ddr_verified(s, d->handle, &d->t, false, false, d->err);
+	}
 	for (tx = TAILQ_FIRST(&s->txs); tx; tx = ntx) {
 		struct stub_att *a;
 
@@ -168,6 +178,56 @@ static void sd_verify_error(struct stub_dot *d, char *buf, size_t len)
 	}
 }
 
+/*
+ * A resolver designated through DDR (RFC 9462 section 4.2): its chain to
+ * a trust anchor, and the designating clear-text resolver's address in an
+ * iPAddress subjectAltName (RFC 5280 section 4.2.1.6). 0, or -EPERM with
+ * the reason in why.
+ */
+static int sd_check_ip(struct stub_dot *d, char *why, size_t len)
+{
+	const uint8_t *ip = d->t.auth_ip.s6_addr;
+	size_t iplen = 16;
+	unsigned status = 0, n = 0;
+	const gnutls_datum_t *certs;
+	gnutls_x509_crt_t crt;
+	char a[INET6_ADDRSTRLEN];
+	int ok;
+
+	addr_ntop(&d->t.auth_ip, a, sizeof(a));
+	if (IN6_IS_ADDR_V4MAPPED(&d->t.auth_ip)) {
+		ip += 12;
+		iplen = 4;
+	}
+	if (gnutls_certificate_verify_peers2(d->ses, &status) < 0 || status) {
+		gnutls_datum_t txt = { NULL, 0 };
+
+		if (gnutls_certificate_verification_status_print(status, GNUTLS_CRT_X509, &txt,
+								 0) == 0) {
+			snprintf(why, len, "certificate of %.100s not trusted: %.160s", d->t.adn,
+				 txt.data);
+			gnutls_free(txt.data);
+		} else {
+			snprintf(why, len, "certificate of %.100s not trusted", d->t.adn);
+		}
+		return -EPERM;
+	}
+	certs = gnutls_certificate_get_peers(d->ses, &n);
+	if (!certs || !n || gnutls_x509_crt_init(&crt) < 0) {
+		snprintf(why, len, "no certificate from %.100s", d->t.adn);
+		return -EPERM;
+	}
+	ok = gnutls_x509_crt_import(crt, &certs[0], GNUTLS_X509_FMT_DER) == 0 &&
+	     gnutls_x509_crt_check_ip(crt, ip, (unsigned)iplen, 0);
+	gnutls_x509_crt_deinit(crt);
+	if (!ok) {
+		snprintf(why, len, "certificate of %.100s does not cover the clear-text resolver's "
+			 "address %s (RFC 9462 section 4.2)", d->t.adn, a);
+		return -EPERM;
+	}
+	return 0;
+}
+
 static void sd_handshake(struct stub_dot *d)
 {
 	int r = gnutls_handshake(d->ses);
@@ -189,7 +249,23 @@ static void sd_handshake(struct stub_dot *d)
 	}
 	d->st = SD_READY;
 	d->verified = true;
+	if (d->t.auth == DNS_TLS_AUTH_IP && sd_check_ip(d, why, sizeof(why)) < 0) {
+		/* RFC 9462 section 4.3: opportunistic discovery, the resolver
+		 * at the clear-text one's own private address, unverified. */
+		if (!d->t.unverified_ok) {
+			sd_fail(d, why);
+			return;
+		}
+		d->verified = false;
+	}
 	d->err[0] = '\0';
+	if (d->probe) {
+		d->probe = false;
+		stub_ddr_verified(d->s, d->handle, &d->t, true, d->verified,
+				  d->verified ? NULL : why);
+		if (!d->pending)
+			sd_arm(d, STUB_DOT_IDLE_MS);
+	}
 	d->handshakes++;
 	d->s->ctr.tls_handshakes++;
 	d->resumed = gnutls_session_is_resumed(d->ses) != 0;
@@ -286,9 +362,12 @@ static void sd_start_tls(struct stub_dot *d)
 		sd_fail(d, "TLS session set-up failed");
 		return;
 	}
-	/* RFC 8310 section 8.1: the ADN is the reference identifier. */
-	gnutls_session_set_verify_cert(d->ses, d->t.adn, 0);
-	if (d->resume.size)
+	/* RFC 8310 section 8.1: the ADN is the reference identifier. A
+	 * DDR resolver is checked against an address after the handshake
+	 * (sd_check_ip), on a full handshake every time. */
+	if (d->t.auth == DNS_TLS_AUTH_ADN)
+		gnutls_session_set_verify_cert(d->ses, d->t.adn, 0);
+	if (d->resume.size && d->t.auth == DNS_TLS_AUTH_ADN)
 		gnutls_session_set_data(d->ses, d->resume.data, d->resume.size);
 	gnutls_transport_set_int(d->ses, d->fd);
 	d->st = SD_HANDSHAKE;
@@ -459,6 +538,29 @@ int stub_dot_query(struct stub *s, struct stub_pvd *p, size_t i, struct stub_att
 	return 0;
 }
 
+int stub_dot_probe(struct stub *s, struct stub_pvd *p, const struct dns_plan_tls *t)
+{
+	struct stub_dot *d = sd_find(s, p->plan.handle, t);
+	int r;
+
+	if (!d || !s->tls_cred)
+		return -ENOMEM;
+	/* Connected: it passed the same check at its handshake (a full
+	 * one: DDR connections are not resumed). Under way: it will say. */
+	if (d->st == SD_READY) {
+		stub_ddr_verified(s, d->handle, &d->t, true, d->verified, NULL);
+		return 0;
+	}
+	d->probe = true;
+	if (d->st != SD_IDLE)
+		return 0;
+	if ((r = sd_connect(d)) < 0) {
+		d->probe = false;
+		snprintf(d->err, sizeof(d->err), "connect: %s", strerror(-r));
+	}
+	return r;
+}
+
 void stub_dot_detach(struct stub_att *a)
 {
 	struct stub_dot *d = a->dot;
@@ -514,9 +616,13 @@ json_t *stub_dot_json(struct stub *s, const struct stub_pvd *p)
 			    d->t.port == t->port && !strcmp(d->t.adn, t->adn))
 				break;
 		addr_ntop(&t->up.addr, b, sizeof(b));
-		json_array_append_new(a, json_pack("{s:s,s:s,s:i,s:s,s:s,s:b,s:b,s:I,s:I,s:I,s:I,s:I}",
+		json_array_append_new(a, json_pack(
+			"{s:s,s:s,s:i,s:s,s:s,s:s,s:s,s:b,s:b,s:I,s:I,s:I,s:I,s:I}",
 			"adn", t->adn, "address", b, "port", t->port,
-			"mode", stub_tls_name(s->cfg.tls), "state", d ? st[d->st] : "idle",
+			"source", stub_tls_source_name(t->source),
+			"check", t->auth != DNS_TLS_AUTH_IP ? "name" :
+				 t->unverified_ok ? "address or none" : "address",
+			"mode", stub_tls_name(p->tls_mode), "state", d ? st[d->st] : "idle",
 			"verified", d && d->verified, "resumed", d && d->resumed,
 			"queries", (json_int_t)(d ? d->queries : 0),
 			"answers", (json_int_t)(d ? d->answers : 0),

@@ -80,7 +80,7 @@ void stub_deliver(struct stub_tx *tx, const uint8_t *resp, size_t len, struct st
 			/* Fetched over TCP, larger than the client takes. */
 			m = s->tcp_out;
 			memcpy(m, resp, len);
-			len = stub_fit_udp(m, len, tx->client_udp);
+			len = stub_fit_udp(m, len, tx->client_udp, tx->client_opt, tx->client_do);
 			s->ctr.truncated_to_client++;
 			stub_send_udp(s, &tx->peer, tx->peer_len, m, len);
 			return;

@@ -29,13 +29,20 @@
 #define STUB_ADDR_WAIT_MS 200      /* re-check for a PvD source address */
 #define STUB_ADDR_WAITS 5          /* that many times, then the next PvD */
 
+#ifndef SO_RCVMARK
+#define SO_RCVMARK 75   /* Linux 5.19: each datagram's mark as an SO_MARK cmsg */
+#endif
+
 struct stub_counters {
 	uint64_t queries, udp, tcp, hits, misses, forwarded, answered, servfail, malformed,
 		refused, notimp, dropped_responses, spoof_id, spoof_source, spoof_question,
 		spoof_malformed, tcp_retries, truncated_to_client, overload, fallbacks,
 		dns64, tcp_evicted, tcp_idle_closed, badvers, tcp_user_evicted,
 		stale, coalesced, tls_queries, tls_answers, tls_failures, tls_handshakes,
-		tls_resumed, tls_fallbacks, tls_strict_failed;
+		tls_resumed, tls_fallbacks, tls_strict_failed, resolver_arpa;
+	/* UDP queries from a socket marked for a PvD (SO_RCVMARK), and
+	 * those whose mark names no PvD with servers (answered SERVFAIL). */
+	uint64_t marked, mark_unknown;
 };
 
 /* One PvD as the stub sees it. */
@@ -46,6 +53,9 @@ struct stub_pvd {
 	struct dns_cache *cache;
 	uint64_t queries, answers;
 	bool seen;                     /* in the latest plan */
+	int tls_mode;                  /* enum stub_tls for this PvD (stub_tls_mode_of) */
+	size_t n_dnr_tls;              /* plan.tls[0..n) from DNR, then DDR's (stub_ddr.c) */
+	struct stub_ddr *ddr;          /* DDR discovery, NULL when not wanted */
 };
 
 enum stub_client { STUB_CL_UDP, STUB_CL_TCP, STUB_CL_CTL };
@@ -248,9 +258,32 @@ void stub_tx_finish(struct stub_tx *tx, uint8_t *resp, size_t len, struct stub_p
 bool stub_tx_tls(struct stub_tx *tx, struct stub_pvd *p);
 void stub_tx_dot_failed(struct stub_att *a, const char *why);
 
+/* stub_tx_tls.c: the RFC 8310 profile of p (a tls_pvd entry, else global). */
+int stub_tls_mode_of(struct stub *s, const struct stub_pvd *p);
+
+/* stub_ddr.c: Discovery of Designated Resolvers (RFC 9462) for a PvD that
+ * announced no encrypted resolver. stub_ddr_sync after every plan change
+ * (starts, restarts or stops discovery, and appends the designated
+ * resolvers that passed verification to p->plan.tls); stub_dot.c reports
+ * each verification connection's end with stub_ddr_verified. */
+struct stub_ddr;
+void stub_ddr_sync(struct stub *s, struct stub_pvd *p);
+void stub_ddr_free(struct stub_pvd *p);
+void stub_ddr_verified(struct stub *s, uint64_t handle, const struct dns_plan_tls *t, bool ok,
+		       bool verified, const char *why);
+json_t *stub_ddr_json(const struct stub_pvd *p);
+/* stub_dot.c: connect to t (no query) to check its certificate. */
+int stub_dot_probe(struct stub *s, struct stub_pvd *p, const struct dns_plan_tls *t);
+const char *stub_tls_source_name(uint8_t source);
+
 /* stub_udp.c, stub_tcp.c, stub_net.c */
 int stub_handle_query(struct stub *s, const uint8_t *msg, size_t len, bool tcp, uint8_t *out,
 		      size_t cap, struct stub_tx **txp);
+/* The same for a query whose PvD is already known (asked: a handle, or
+ * 0 for the stub's own choice; STUB_ASKED_NONE: a PvD that cannot answer). */
+#define STUB_ASKED_NONE UINT64_MAX
+int stub_handle_query_for(struct stub *s, uint64_t asked, const uint8_t *msg, size_t len,
+			  bool tcp, uint8_t *out, size_t cap, struct stub_tx **txp);
 int stub_bind_listen(const struct sockaddr_storage *ss, int type);
 int stub_upstream_socket(const struct stub_pvd *p, const struct dns_upstream *up, int type,
 			 struct sockaddr_storage *to, socklen_t *tolen);
@@ -270,8 +303,9 @@ void stub_deliver(struct stub_tx *tx, const uint8_t *resp, size_t len, struct st
 void stub_send_udp(struct stub *s, const struct sockaddr_storage *to, socklen_t tolen,
 		   const uint8_t *msg, size_t len);
 void stub_send_tcp(struct stub *s, uint64_t conn_id, const uint8_t *msg, size_t len);
-/* Fit an answer to a UDP client's size: TC and no records if too big. */
-size_t stub_fit_udp(uint8_t *msg, size_t len, size_t limit);
+/* Fit an answer to a UDP client's size: TC and no records if too big,
+ * with an OPT (the client's DO) iff opt: the client sent one. */
+size_t stub_fit_udp(uint8_t *msg, size_t len, size_t limit, bool opt, bool do_bit);
 
 /* stub_ctl.c */
 void stub_ctl_deliver(struct stub_tx *tx, const uint8_t *resp, size_t len, struct stub_pvd *p,

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "daemon/dns/stub_server.h"
 
+#include <string.h>
+
 uint64_t stub_server_rto_ns(const struct stub_server *v)
 {
 	uint64_t ms;
@@ -127,4 +129,21 @@ size_t stub_server_order(const struct stub_server *v, size_t n, size_t *order)
 		if (v[i].down)
 			order[k++] = i;
 	return up;
+}
+
+size_t stub_server_prefer(size_t *order, size_t up, const bool *named)
+{
+	size_t tmp[64], k = 0, m = 0;
+
+	if (up > sizeof(tmp) / sizeof(tmp[0]))
+		return 0;
+	for (size_t i = 0; i < up; i++)
+		if (named[order[i]])
+			tmp[k++] = order[i];
+	m = k;
+	for (size_t i = 0; i < up; i++)
+		if (!named[order[i]])
+			tmp[m++] = order[i];
+	memcpy(order, tmp, up * sizeof(*order));
+	return k;
 }

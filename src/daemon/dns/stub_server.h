@@ -64,4 +64,12 @@ bool stub_server_remeasure_due(struct stub_server *v, uint64_t now_ns);
  */
 size_t stub_server_order(const struct stub_server *v, size_t n, size_t *order);
 
+/*
+ * RFC 6731: servers named for the query's domain first. Moves the indexes
+ * i of order[0..up) with named[i] set before the others, keeping each
+ * group's order (RTT rank); down servers (past up) stay last. Returns how
+ * many named servers lead.
+ */
+size_t stub_server_prefer(size_t *order, size_t up, const bool *named);
+
 #endif

@@ -169,6 +169,13 @@ void stub_tx_finish(struct stub_tx *tx, uint8_t *resp, size_t len, struct stub_p
 	int n;
 
 	dns_hdr_set_id(resp, tx->client_id);
+	/* The stub answers as a recursive forwarder, not as an authority,
+	 * whatever its upstream is (RFC 1035 section 4.1.1): AA clear (the
+	 * stub, and its cache, are no authority for the name) and RA set
+	 * (recursion is available here, through the PvD's servers). Stored
+	 * so in the cache: hits need no change. */
+	dns_hdr_set_aa(resp, false);
+	dns_hdr_set_ra(resp, true);
 	if (p && !tx->no_cache) {
 		memcpy(s->scratch, resp, len);
 		n = dns_strip_opt(s->scratch, len);
@@ -179,6 +186,10 @@ void stub_tx_finish(struct stub_tx *tx, uint8_t *resp, size_t len, struct stub_p
 	/* RFC 6840 section 5.7: the upstream was asked for AD (stub_tx_start);
 	 * the client gets it only if it asked, with AD or DO. */
 	dns_hdr_set_ad(resp, dns_hdr_ad(resp) && (tx->client_ad || tx->client_do));
+	/* RFC 4035 sections 3.1.6 and 3.2.2: the CD bit is copied from the
+	 * query into the response (queries with CD are never cached, and
+	 * followers asked with the same CD). */
+	dns_hdr_set_cd(resp, dns_hdr_cd(tx->query));
 	if (p)
 		p->answers++;
 	s->ctr.answered++;
@@ -290,6 +301,8 @@ static void stx_fail_one(struct stub_tx *tx, struct stub_tx *l)
 					    DNS_RCODE_SERVFAIL, STUB_EDNS_SIZE, tx->client_do) :
 			dns_build_error(s->scratch, 65536, tx->query, tx->qlen, DNS_RCODE_SERVFAIL);
 		if (n > 0)
+			dns_hdr_set_ra(s->scratch, true);
+		if (n > 0)
 			stub_deliver(tx, s->scratch, (size_t)n, NULL, NULL,
 				     l->tls_err[0] ? -EHOSTUNREACH : -ETIMEDOUT,
 				     l->tls_err[0] ? l->tls_err : "no server answered in time");
@@ -367,10 +380,29 @@ static struct stub_pvd *stx_pvd(struct stub_tx *tx)
 		: NULL;
 }
 
+/* RFC 6731 (dns_select_named()): the PvD's servers named for the query's
+ * domain go first in tx->order; how many lead. */
+static size_t stx_named_first(struct stub_tx *tx, const struct stub_pvd *p, size_t up)
+{
+	const struct pvd *v = pvd_find_handle(netview_store(tx->s->nv), p->plan.handle);
+	struct in6_addr sel[DNS_PLAN_MAX_SERVERS];
+	bool named[DNS_PLAN_MAX_SERVERS] = { false };
+	size_t n;
+
+	if (!v || !tx->q.name[0])
+		return 0;
+	n = dns_select_named(v, tx->q.name, sel, DNS_PLAN_MAX_SERVERS);
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < p->plan.n_servers; j++)
+			named[j] |= IN6_ARE_ADDR_EQUAL(&p->plan.servers[j].addr, &sel[i]);
+	return n ? stub_server_prefer(tx->order, up, named) : 0;
+}
+
 void stub_tx_enter_pvd(struct stub_tx *tx)
 {
 	struct stub_pvd *p = stx_pvd(tx);
 	uint64_t now = stub_now_ns();
+	size_t up, named;
 
 	if (p && stub_tx_tls(tx, p))
 		return;
@@ -379,13 +411,16 @@ void stub_tx_enter_pvd(struct stub_tx *tx)
 		return;     /* stx_step moves on, from the loop */
 	}
 	tx->n_order = p->plan.n_servers;
-	stub_server_order(p->srv, tx->n_order, tx->order);
+	up = stub_server_order(p->srv, tx->n_order, tx->order);
+	named = stx_named_first(tx, p, up);
 	tx->step = 0;
 	for (size_t i = 0; i < p->plan.n_servers; i++)
 		if (stub_server_probe_due(&p->srv[i], now))
 			stx_send(tx, p, i, true);
-	/* Servers ranked behind the first: measured again now and then. */
-	for (size_t k = 1; k < tx->n_order; k++)
+	/* Servers ranked behind the first: measured again now and then; with
+	 * servers named for the name's domain (RFC 6731), only among those,
+	 * so that the others never see names they were not named for. */
+	for (size_t k = 1; k < (named ? named : tx->n_order); k++)
 		if (stub_server_remeasure_due(&p->srv[tx->order[k]], now))
 			stx_send(tx, p, tx->order[k], true);
 	stx_step(tx);

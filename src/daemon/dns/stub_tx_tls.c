@@ -8,9 +8,40 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/log.h"
 #include "daemon/dns/stub_priv.h"
+#include "daemon/pvd/pvd.h"
+
+int stub_tls_mode_of(struct stub *s, const struct stub_pvd *p)
+{
+	const struct pvd *v = pvd_find_handle(netview_store(s->nv), p->plan.handle);
+	char type[32];
+	int by_type = -1;
+
+	snprintf(type, sizeof(type), "type:%s", v ? pvd_source_name(v->origin) : "?");
+	for (size_t i = 0; i < s->cfg.n_tls_pvd; i++) {
+		/* PvD IDs compare without case (RFC 8801 section 3.4, RFC 4343). */
+		if (strcasecmp(s->cfg.tls_pvd[i].key, p->plan.id) == 0)
+			return s->cfg.tls_pvd[i].mode;
+		if (by_type < 0 && strcmp(s->cfg.tls_pvd[i].key, type) == 0)
+			by_type = s->cfg.tls_pvd[i].mode;
+	}
+	return by_type >= 0 ? by_type : s->cfg.tls;
+}
+
+const char *stub_tls_source_name(uint8_t source)
+{
+	/* Where an encrypted resolver came from, as mifctl dns says it. */
+	switch (source) {
+	case PVD_SRC_RA: return "dnr-ra";
+	case PVD_SRC_DHCPV6: return "dnr-dhcpv6";
+	case PVD_SRC_DHCPV4: return "dnr-dhcpv4";
+	case DNS_TLS_SRC_DDR: return "ddr";
+	default: return "config";
+	}
+}
 
 /*
  * DNS over TLS to the PvD's encrypted resolver tx->tls_i (RFC 7858): one
@@ -54,7 +85,7 @@ static void stx_tls_failed(struct stub_tx *tx, struct stub_pvd *p, const char *w
 	struct stub *s = tx->s;
 	uint64_t now = stub_now_ns();
 
-	if (s->cfg.tls == STUB_TLS_STRICT) {
+	if (p->tls_mode == STUB_TLS_STRICT) {
 		s->ctr.tls_strict_failed++;
 		snprintf(tx->tls_err, sizeof(tx->tls_err), "DNS over TLS to %.100s failed (strict): %.250s",
 			 p->plan.tls[0].adn, why);
@@ -81,7 +112,7 @@ bool stub_tx_tls(struct stub_tx *tx, struct stub_pvd *p)
 {
 	const char *why = "no encrypted resolver";
 
-	if (tx->s->cfg.tls == STUB_TLS_OFF || !p->plan.n_tls || tx->tls_skip == p->plan.handle)
+	if (p->tls_mode == STUB_TLS_OFF || !p->plan.n_tls || tx->tls_skip == p->plan.handle)
 		return false;
 	for (; tx->tls_i < p->plan.n_tls; tx->tls_i++)
 		if (stx_dot_send(tx, p, &why) == 0)

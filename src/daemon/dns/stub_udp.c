@@ -15,11 +15,18 @@
 
 #include "common/log.h"
 #include "daemon/dns/stub_priv.h"
+#include "daemon/routing/route_plan.h"
+
+/* Room for the one control message asked for: the mark (SO_RCVMARK). */
+struct stub_udp_ctl {
+	_Alignas(struct cmsghdr) uint8_t b[CMSG_SPACE(sizeof(uint32_t))];
+};
 
 struct stub_udp_bufs {
 	struct mmsghdr in[STUB_BATCH], out[STUB_BATCH];
 	struct iovec iin[STUB_BATCH], iout[STUB_BATCH];
 	struct sockaddr_storage from[STUB_BATCH];
+	struct stub_udp_ctl ctl[STUB_BATCH];
 	uint8_t rx[STUB_BATCH][STUB_UDP_MAX];
 	uint8_t tx[STUB_BATCH][STUB_UDP_MAX];
 };
@@ -30,17 +37,40 @@ struct stub_udp_bufs {
 static int su_error(const uint8_t *msg, size_t len, uint16_t rcode, const struct dns_opt *o,
 		    uint8_t *out, size_t cap)
 {
-	if (o)
-		return dns_build_error_opt(out, cap, msg, len, rcode, STUB_EDNS_SIZE, o->do_bit);
-	return dns_build_error(out, cap, msg, len, (uint8_t)rcode);
+	int n = o ? dns_build_error_opt(out, cap, msg, len, rcode, STUB_EDNS_SIZE, o->do_bit) :
+		    dns_build_error(out, cap, msg, len, (uint8_t)rcode);
+
+	/* RA: the stub is a recursive forwarder (stub_tx_finish), for the
+	 * one opcode it implements. */
+	if (n > 0 && rcode != DNS_RCODE_NOTIMP)
+		dns_hdr_set_ra(out, true);
+	return n;
+}
+
+/* Is q's name resolver.arpa or under it? The last 15 octets first
+ * (cheap, and nearly always no), then whether they start a label. */
+static bool su_resolver_arpa(const struct dns_question *q)
+{
+	static const uint8_t sfx[] = "\x08resolver\x04" "arpa";   /* and the root's 0 */
+	size_t off = 0, at;
+
+	if (q->wire_len < sizeof(sfx))
+		return false;
+	at = q->wire_len - sizeof(sfx);
+	if (memcmp(q->wire + at, sfx, sizeof(sfx)))
+		return false;
+	while (off < at && q->wire[off])
+		off += 1u + q->wire[off];
+	return off == at;
 }
 
 /* The full choice for q, with its text name filled in (it always fits:
  * DNS_NAME_TEXT_MAX holds the text of any wire name). */
-static int su_choose(struct stub *s, struct dns_question *q, struct dns_choice *c)
+static int su_choose(struct stub *s, struct dns_question *q, uint64_t asked,
+		     struct dns_choice *c)
 {
 	if (dns_name_text(q->wire, q->wire_len, q->name, sizeof(q->name)) < 0 ||
-	    stub_choose(s, q->name, 0, false, c) < 0) {
+	    stub_choose(s, q->name, asked, false, c) < 0) {
 		s->ctr.servfail++;
 		return -ENOENT;
 	}
@@ -84,7 +114,7 @@ static int su_answer(struct stub *s, struct stub_pvd *p, struct dns_question *q,
 		return su_error(msg, len, DNS_RCODE_FORMERR, o, out, cap);
 	}
 	/* A miss: the whole choice (fallbacks too) and the name as text. */
-	if (!c->n && su_choose(s, q, c) < 0)
+	if (!c->n && su_choose(s, q, 0, c) < 0)
 		return su_error(msg, len, DNS_RCODE_SERVFAIL, o, out, cap);
 	s->ctr.misses++;
 	*txp = stub_tx_join(s, tcp ? STUB_CL_TCP : STUB_CL_UDP, q, msg, len, c);
@@ -108,6 +138,12 @@ static int su_answer(struct stub *s, struct stub_pvd *p, struct dns_question *q,
  */
 int stub_handle_query(struct stub *s, const uint8_t *msg, size_t len, bool tcp, uint8_t *out,
 		      size_t cap, struct stub_tx **txp)
+{
+	return stub_handle_query_for(s, 0, msg, len, tcp, out, cap, txp);
+}
+
+int stub_handle_query_for(struct stub *s, uint64_t asked, const uint8_t *msg, size_t len,
+			  bool tcp, uint8_t *out, size_t cap, struct stub_tx **txp)
 {
 	struct dns_question q;
 	struct dns_choice c;
@@ -154,12 +190,25 @@ int stub_handle_query(struct stub *s, const uint8_t *msg, size_t len, bool tcp, 
 		s->ctr.refused++;
 		return su_error(msg, len, DNS_RCODE_REFUSED, o, out, cap);
 	}
+	/* RFC 9462 sections 6.1 and 6.4: a forwarder does not forward
+	 * resolver.arpa (its upstream's designation would not be ours: the
+	 * client reached 127.0.0.153, not that server); a locally served
+	 * zone without data, so NODATA. The stub designates no resolver. */
+	if (su_resolver_arpa(&q)) {
+		s->ctr.resolver_arpa++;
+		return su_error(msg, len, DNS_RCODE_NOERROR, o, out, cap);
+	}
 	udp = o ? o->udp_size : DNS_UDP_MIN;
 	limit = tcp ? cap : (udp < cap ? udp : cap);
 	c.n = 0;
-	h = stub_pick(s, &q);
+	if (asked == STUB_ASKED_NONE) {
+		/* Bound to a PvD that cannot answer: never another network's. */
+		s->ctr.servfail++;
+		return su_error(msg, len, DNS_RCODE_SERVFAIL, o, out, cap);
+	}
+	h = asked ? 0 : stub_pick(s, &q);
 	if (!h) {
-		if (su_choose(s, &q, &c) < 0)
+		if (su_choose(s, &q, asked, &c) < 0)
 			return su_error(msg, len, DNS_RCODE_SERVFAIL, o, out, cap);
 		h = c.pvd[0];
 	}
@@ -178,13 +227,55 @@ void stub_send_udp(struct stub *s, const struct sockaddr_storage *to, socklen_t 
 		log_debug("dns: cannot answer a client: %s", strerror(errno));
 }
 
+/*
+ * The PvD a datagram's sender is bound to, from the routing mark its
+ * socket carried (SO_RCVMARK): a program run with `mifctl run` or bound
+ * with mif_bind_pvd() has its resolver socket marked M(T)
+ * (route_plan.h), and its query is answered by that PvD only, as its
+ * packets are routed by that PvD only. A mark with ROUTE_MARK_FLAG that
+ * is no PvD's with servers (a PvD gone, or without DNS) gets SERVFAIL:
+ * the base+250 rule never lets such a socket use another network either.
+ * 0 (the stub's own choice) for unmarked senders, or when routing is off
+ * (no PvD has a mark: the bit is then not mifd's).
+ */
+static uint64_t su_asked(struct stub *s, struct msghdr *h)
+{
+	const struct stub_pvd *p;
+	uint32_t mark = 0;
+	bool any = false;
+
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(h); c; c = CMSG_NXTHDR(h, c))
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_MARK &&
+		    c->cmsg_len == CMSG_LEN(sizeof(mark)))
+			memcpy(&mark, CMSG_DATA(c), sizeof(mark));
+	if (!(mark & ROUTE_MARK_FLAG))
+		return 0;
+	LIST_FOREACH(p, &s->pvds, e) {
+		if (!p->plan.mark)
+			continue;
+		any = true;
+		if (p->plan.mark == (mark & ROUTE_MARK_MASK))
+			break;
+	}
+	if (!any)
+		return 0;
+	s->ctr.marked++;
+	if (p)
+		return p->plan.handle;
+	s->ctr.mark_unknown++;
+	return STUB_ASKED_NONE;
+}
+
 /* Answer one batch; the number of datagrams read (0 when none). */
 static int su_batch(struct stub *s, struct stub_udp_bufs *b)
 {
 	int n, k = 0, off = 0;
 
-	for (int i = 0; i < STUB_BATCH; i++)
+	for (int i = 0; i < STUB_BATCH; i++) {
 		b->in[i].msg_hdr.msg_namelen = sizeof(b->from[i]);
+		b->in[i].msg_hdr.msg_controllen = sizeof(b->ctl[i]);
+		b->in[i].msg_hdr.msg_flags = 0;
+	}
 	n = recvmmsg(s->udp_fd, b->in, STUB_BATCH, MSG_DONTWAIT, NULL);
 	if (n <= 0)
 		return 0;
@@ -198,8 +289,8 @@ static int su_batch(struct stub *s, struct stub_udp_bufs *b)
 			s->ctr.malformed++;
 			continue;
 		}
-		r = stub_handle_query(s, b->rx[i], b->in[i].msg_len, false, b->tx[k],
-				      STUB_UDP_MAX, &tx);
+		r = stub_handle_query_for(s, su_asked(s, &b->in[i].msg_hdr), b->rx[i],
+					  b->in[i].msg_len, false, b->tx[k], STUB_UDP_MAX, &tx);
 		if (r > 0) {
 			b->out[k].msg_hdr.msg_name = &b->from[i];
 			b->out[k].msg_hdr.msg_namelen = b->in[i].msg_hdr.msg_namelen;
@@ -273,8 +364,14 @@ int stub_bind_listen(const struct sockaddr_storage *ss, int type)
 
 	if (fd < 0)
 		return -errno;
-	if (type == SOCK_DGRAM)
+	if (type == SOCK_DGRAM) {
+		int one = 1;
+
 		su_rcvbuf(fd);
+		/* Not fatal before Linux 5.19: queries are then chosen for
+		 * by name only (stub_status_json() says "marks": false). */
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVMARK, &one, sizeof(one));
+	}
 	r = su_bind(fd, ss);
 	if (r < 0) {
 		close(fd);
@@ -295,6 +392,7 @@ int stub_udp_open(struct stub *s, int fd)
 		b->in[i].msg_hdr.msg_iov = &b->iin[i];
 		b->in[i].msg_hdr.msg_iovlen = 1;
 		b->in[i].msg_hdr.msg_name = &b->from[i];
+		b->in[i].msg_hdr.msg_control = &b->ctl[i];
 		b->iout[i] = (struct iovec){ b->tx[i], 0 };
 		b->out[i].msg_hdr.msg_iov = &b->iout[i];
 		b->out[i].msg_hdr.msg_iovlen = 1;

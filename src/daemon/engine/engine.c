@@ -42,10 +42,21 @@ int engine_send(struct engine *e, uint32_t type, const void *data, size_t len)
  * (its state alone is part of the PvD's own form). */
 static json_t *engine_pvd_extra_json(void *ctx, const struct pvd *p, bool timers)
 {
+	struct engine *e = ctx;
 	json_t *o = engine_dhcp_pvd_json(ctx, p, timers), *c;
 
 	if (timers && o && (c = engine_conn_pvd_json(ctx, p)))
 		json_object_set_new(o, "connectivity", c);
+	/* Counters, so shown with the timers only (never published). */
+	if (timers && o) {
+		uint64_t bound = 0;
+
+		json_object_set_new(o, "failovers", json_integer((json_int_t)p->failovers));
+		for (uint32_t i = 0; i < e->binds.n; i++)
+			if (e->binds.pvd[i].handle == p->handle)
+				bound = e->binds.pvd[i].bound;
+		json_object_set_new(o, "sockets_bound", json_integer((json_int_t)bound));
+	}
 	return o;
 }
 
@@ -141,6 +152,7 @@ static void engine_sync_pass(struct engine *e, bool all)
 	engine_route_sync(e);
 	engine_net_publish(e);
 	engine_bind_publish(e);
+	engine_mob_publish(e);
 	engine_dns_resolv_publish(e);
 	if (e->sync_cb)
 		e->sync_cb(e->sync_ctx);
@@ -302,6 +314,12 @@ static void engine_dispatch(struct engine *e, const struct ipc_msg *m)
 	case MSG_PVD_FILES_END:
 		engine_static_end(e, m);
 		break;
+	case MSG_POLICY_FILE:
+		engine_policy_msg(e, m);
+		break;
+	case MSG_POLICY_FILES_END:
+		engine_policy_end(e, m);
+		break;
 	case MSG_PROC_INFO:
 		if (ipc_expect(m, sizeof(e->parent)) < 0 ||
 		    !memchr(m->data + offsetof(struct msg_proc_info, caps), '\0',
@@ -309,6 +327,13 @@ static void engine_dispatch(struct engine *e, const struct ipc_msg *m)
 			e->ctr.ipc_errors++;
 		else
 			memcpy(&e->parent, m->data, sizeof(e->parent));
+		break;
+	case MSG_BIND_STATS:
+		if (ipc_expect(m, sizeof(e->binds)) < 0 ||
+		    ((const struct msg_bind_stats *)m->data)->n > MSG_BIND_STATS_PVDS)
+			e->ctr.ipc_errors++;
+		else
+			memcpy(&e->binds, m->data, sizeof(e->binds));
 		break;
 	case MSG_DHCP_RX:
 	case MSG_ARP_RESULT:
@@ -432,6 +457,7 @@ void engine_free(struct engine *e)
 	engine_dhcp_stop_all(e, false);
 	engine_lease_free(e);
 	engine_conn_free(e);
+	engine_policy_free(e);
 	engine_net_free(e);
 	chan_free(e->ch);
 	if (e->timer)

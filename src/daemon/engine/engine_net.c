@@ -77,6 +77,30 @@ static int en_item(struct engine_net *n, uint32_t kind, int ifindex, const struc
 	return en_put(n, MSG_VIEW_ITEM, &it, sizeof(it));
 }
 
+/* A domain, and with RFC 6731 data one item per server named for it (or
+ * one without a server): the stub asks those first, and the preference
+ * breaks ties between PvDs (dns_select.c). */
+static int en_domain(struct engine_net *n, const struct pvd_domain *dm)
+{
+	struct msg_view_item it;
+	int err = 0;
+
+	if (!dm->has_sel)
+		return en_item(n, MSG_VIEW_DOMAIN, dm->ifindex, NULL, 0, dm->name);
+	memset(&it, 0, sizeof(it));
+	it.kind = MSG_VIEW_DOMAIN;
+	it.ifindex = dm->ifindex;
+	it.sel = 1;
+	it.pref = dm->pref;
+	snprintf(it.name, sizeof(it.name), "%s", dm->name);
+	for (size_t i = 0; i < dm->n_sel || (i == 0 && dm->n_sel == 0); i++) {
+		if (dm->n_sel)
+			it.addr = dm->sel_servers[i];
+		err |= en_put(n, MSG_VIEW_ITEM, &it, sizeof(it));
+	}
+	return err;
+}
+
 /* What dns_select() reads of a PvD: its prefixes (reverse names), its
  * default routes (does a VPN carry Internet names), servers and domains. */
 static int en_pvd(struct engine_net *n, const struct pvd *p)
@@ -102,7 +126,7 @@ static int en_pvd(struct engine_net *n, const struct pvd *p)
 	TAILQ_FOREACH(d, &p->dns, e)
 		err |= en_item(n, MSG_VIEW_DNS, d->ifindex, &d->addr, 0, NULL);
 	TAILQ_FOREACH(dm, &p->domains, e)
-		err |= en_item(n, MSG_VIEW_DOMAIN, dm->ifindex, NULL, 0, dm->name);
+		err |= en_domain(n, dm);
 	return err ? -ENOMEM : 0;
 }
 

@@ -17,6 +17,8 @@
 #include "daemon/core/msg.h"
 #include "daemon/pvd/pvd_spec.h"
 #include "daemon/ra/engine_rs.h"
+#include "daemon/mobility/engine_mob.h"
+#include "daemon/policy/engine_policy.h"
 
 #define ENGINE_MAX_SPECS 64
 
@@ -115,6 +117,7 @@ struct engine {
 	json_t *static_texts;        /* [{"name", "text"}] until loaded */
 	struct chan_text static_text;  /* a MSG_PVD_FILE arriving in pieces */
 	struct msg_proc_info parent;   /* pid 0 until the parent says */
+	struct msg_bind_stats binds;   /* the bind socket's (MSG_BIND_STATS) */
 	LIST_HEAD(, engine_lease) leases;   /* at most ENGINE_MAX_LEASES */
 	size_t n_leases;
 	uint8_t secret[32];          /* RFC 7217 section 5 (MSG_SECRET) */
@@ -124,6 +127,8 @@ struct engine {
 	size_t n_pd_down;
 	struct chan_stats kchan;     /* the kernel side's channel (MSG_CHAN_STATS) */
 	bool kchan_over;             /* the channel to the kernel side is past its high-water mark */
+	struct engine_mob mob;       /* the mobile node's care-of paths (mobility/) */
+	struct engine_policy *policy;  /* policy/engine_policy.c; NULL until first used */
 	struct engine_steer *steer;  /* routing/engine_steer.c; NULL until used */
 };
 

@@ -102,6 +102,17 @@ int mn_build_hb(struct mn_state *mn, size_t i, uint64_t ts, long long now_ms,
 
 static enum mn_action mn_ba(struct mn_state *mn, const struct mh_msg *m, long long now_ms)
 {
+	/* RFC 6275 9.5.1: status 135 carries the last sequence number the
+	 * home agent accepted (a mobile node that started again, e.g. a
+	 * restarted network-facing process, begins below it). Go on from
+	 * there and register again at once: the BA is authenticated and
+	 * fresh, so only the home agent could have sent it. */
+	if (m->status == MH_ST_SEQ_OUT_OF_WINDOW && m->seq != mn->bu_seq) {
+		mn->bu_seq = m->seq;
+		mn->bu_pending = false;
+		mn->ba_refused++;
+		return MN_REREGISTER;
+	}
 	if (m->seq != mn->bu_seq) {
 		mn->drop_malformed++;   /* an answer to another BU */
 		return MN_NONE;

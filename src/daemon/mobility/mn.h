@@ -3,9 +3,8 @@
  * The mobile node's signalling and path choice (issue 15), pure: what to
  * send and which path carries the uplink, from the messages received and
  * the time. The caller owns the TUN device and one UDP socket per care-of
- * address and sends what these functions build. Not yet driven by mifd
- * (doc/mobility.md says what is missing); tests/tools/mif-mn.c drives it
- * for the world test.
+ * address and sends what these functions build: mifd's network-facing
+ * process (mob_dp.c, doc/mobility.md) and tests/tools/mif-mn.c.
  *
  * Registration is bulk (RFC 5648 section 5.3): one Binding Update to the
  * home agent carries one BID option per path with its care-of address and
@@ -61,7 +60,8 @@ enum mn_action {
 	MN_NONE = 0,
 	MN_DATA,                /* write the packet to the TUN device */
 	MN_REPLY,               /* send out[0..out_len) on the path it came from */
-	MN_REREGISTER,          /* the registration changed: send a BU now */
+	MN_REREGISTER,          /* the registration changed (or the home agent
+				 * refused an old sequence number): send a BU now */
 };
 
 /* Build a signed BU (bulk registration, A, H and F set) into out, a whole

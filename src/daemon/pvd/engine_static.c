@@ -47,6 +47,18 @@ static int engine_spec_items(struct pvd *p, const struct pvd_spec *s, enum pvd_s
 	for (size_t i = 0; r == 0 && i < s->n_prefixes; i++)
 		r = pvd_add_prefix(p, src, ifindex, &s->prefixes[i].prefix, s->prefixes[i].plen,
 				   RA_INFINITY, PVD_NEVER);
+	/* A configured DoT resolver is kept like a DNR one (alpn dot, its
+	 * ADN, one address): the stub uses it the same way, its source
+	 * shown as configuration. */
+	for (size_t i = 0; r == 0 && i < s->n_dot; i++) {
+		struct dnr d = { .priority = (uint16_t)(i + 1), .lifetime = DNR_LIFETIME_INFINITE,
+				 .n_addrs = 1, .n_addrs_seen = 1, .alpn = DNR_ALPN_DOT,
+				 .port = s->dot[i].port };
+
+		snprintf(d.adn, sizeof(d.adn), "%s", s->dot[i].adn);
+		d.addrs[0] = s->dot[i].addr;
+		r = pvd_add_dnr(p, src, ifindex, &d, RA_INFINITY, PVD_NEVER);
+	}
 	pvd_set_mtu(p, src, s->mtu);
 	return r;
 }

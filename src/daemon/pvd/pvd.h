@@ -87,6 +87,7 @@ struct pvd_dns {
 	enum pvd_source source;
 };
 
+#define PVD_DOMAIN_SERVERS 4
 struct pvd_domain {
 	TAILQ_ENTRY(pvd_domain) e;
 	int ifindex;
@@ -94,6 +95,15 @@ struct pvd_domain {
 	uint32_t lifetime;
 	uint64_t expires;
 	enum pvd_source source;
+	/* RFC 6731 (DHCPv4 option 146, DHCPv6 option 74): the network named
+	 * this domain for some of its servers, asked first for names under it
+	 * (sel_servers; none: any of the PvD's), with that preference (1 high,
+	 * 0 medium, -1 low), which breaks a tie between networks claiming the
+	 * same domain. A domain without it counts as medium. */
+	bool has_sel;
+	int8_t pref;
+	uint8_t n_sel;
+	struct in6_addr sel_servers[PVD_DOMAIN_SERVERS];
 };
 
 /* An encrypted resolver (DNR, RFC 9463) as an RA, DHCPv6 or DHCPv4 named
@@ -159,6 +169,10 @@ struct pvd {
 	 * form, and read by the routing plan (a PvD not valid is not the
 	 * default while another is). */
 	uint8_t conn;
+	/* Times the routing default (either family) moved away from this
+	 * PvD because it failed its checks or lost its route
+	 * (engine_route_moves.c); not part of the published form. */
+	uint64_t failovers;
 
 	/* The structural digest (pvd_digest.h) of the form last published;
 	 * published is false until the PvD was first announced. */
@@ -239,6 +253,11 @@ int pvd_add_domain(struct pvd *p, enum pvd_source src, int ifindex, const char *
 		   uint32_t lifetime, uint64_t expires);
 int pvd_add_dnr(struct pvd *p, enum pvd_source src, int ifindex, const struct dnr *d,
 		uint32_t lifetime, uint64_t expires);
+/* RFC 6731: mark p's domain name (already added) as named for server
+ * (NULL or unspecified: no server of its own) with preference pref; the
+ * highest preference given for it stays. -ENOENT: no such domain. */
+int pvd_domain_select(struct pvd *p, const char *name, const struct in6_addr *server,
+		      int8_t pref);
 /* Set the MTU src says (0: src says none). The PvD's MTU is the smallest
  * any source gives (issue 20: a dual-stack PvD whose RA and DHCPv4 differ
  * takes the smaller; the conflict shows in its JSON); marks p dirty when

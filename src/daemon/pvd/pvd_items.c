@@ -171,6 +171,30 @@ int pvd_add_domain(struct pvd *p, enum pvd_source src, int ifindex, const char *
 	return 0;
 }
 
+int pvd_domain_select(struct pvd *p, const char *name, const struct in6_addr *server,
+		      int8_t pref)
+{
+	struct pvd_domain *x;
+
+	TAILQ_FOREACH(x, &p->domains, e) {
+		bool known = false;
+
+		if (!dname_equal(x->name, name))
+			continue;
+		if (!x->has_sel || pref > x->pref)
+			x->pref = pref;
+		x->has_sel = true;
+		for (size_t i = 0; server && i < x->n_sel; i++)
+			known |= IN6_ARE_ADDR_EQUAL(&x->sel_servers[i], server);
+		if (server && !IN6_IS_ADDR_UNSPECIFIED(server) && !known &&
+		    x->n_sel < PVD_DOMAIN_SERVERS)
+			x->sel_servers[x->n_sel++] = *server;
+		p->dirty = true;
+		return 0;
+	}
+	return -ENOENT;
+}
+
 void pvd_set_mtu(struct pvd *p, enum pvd_source src, uint32_t mtu)
 {
 	uint32_t eff = 0;

@@ -202,6 +202,19 @@ static json_t *pj_dnr(const struct pvd *p, const struct pvd_json_ctx *c)
 	return a;
 }
 
+/* RFC 6731: the servers named for a domain and their preference. */
+static json_t *pj_domain_sel(const struct pvd_domain *n)
+{
+	json_t *a = json_array();
+	char b[INET6_ADDRSTRLEN];
+
+	for (size_t i = 0; i < n->n_sel; i++)
+		json_array_append_new(a, json_string(addr_ntop(&n->sel_servers[i], b,
+								 sizeof(b))));
+	return json_pack("{s:o,s:s}", "servers", a, "preference",
+			 n->pref > 0 ? "high" : n->pref < 0 ? "low" : "medium");
+}
+
 static json_t *pj_dns(const struct pvd *p, const struct pvd_json_ctx *c)
 {
 	json_t *servers = pj_servers(&p->dns, c), *search = json_array();
@@ -212,6 +225,8 @@ static json_t *pj_dns(const struct pvd *p, const struct pvd_json_ctx *c)
 				      "interface", pj_ifname(c, n->ifindex),
 				      "source", pvd_source_name(n->source));
 		pj_life(o, "lifetime", n->lifetime, n->expires, "expires_in", c);
+		if (n->has_sel)
+			json_object_set_new(o, "rfc6731", pj_domain_sel(n));
 		json_array_append_new(search, o);
 	}
 	return json_pack("{s:o,s:o,s:o}", "servers", servers, "search", search,

@@ -97,6 +97,29 @@ static int pvd_spec_one_domain(const char *s, void *out, size_t i)
 	return 0;
 }
 
+/* "ADN ADDR" or "ADN ADDR PORT": a DoT resolver (RFC 7858), checked
+ * against the ADN like a DNR one (RFC 8310 section 8.1). */
+static int pvd_spec_one_dot(const char *s, void *out, size_t i)
+{
+	struct pvd_spec_dot *d = &((struct pvd_spec_dot *)out)[i];
+	char adn[DNAME_MAX_TEXT + 1], name[1][DNAME_MAX_TEXT + 1], addr[64];
+	unsigned port = 853;
+	int n = 0;
+
+	memset(d, 0, sizeof(*d));
+	if (sscanf(s, "%254s %63s %u%n", adn, addr, &port, &n) != 3) {
+		n = 0;
+		if (sscanf(s, "%254s %63s%n", adn, addr, &n) != 2)
+			return -EINVAL;
+	}
+	if (s[n] || port == 0 || port > 65535 || pvd_spec_one_domain(adn, name, 0) < 0 ||
+	    pvd_spec_parse_addr(addr, &d->addr) < 0)
+		return -EINVAL;
+	memcpy(d->adn, name[0], sizeof(d->adn));
+	d->port = (uint16_t)port;
+	return 0;
+}
+
 static int pvd_spec_one_prefix(const char *s, void *out, size_t i)
 {
 	struct pvd_spec_route *r = &((struct pvd_spec_route *)out)[i];
@@ -169,6 +192,13 @@ static int pvd_spec_key(const char *k, json_t *v, struct pvd_spec *spec, unsigne
 	if (strcmp(k, "domains") == 0)
 		return *f |= PVD_SPEC_F_DOMAINS, pvd_spec_list(v, k, &spec->n_domains, err, errlen,
 							       pvd_spec_one_domain, spec->domains);
+	if (strcmp(k, "dot") == 0) {
+		if (json_array_size(v) > PVD_SPEC_MAX_DOT)
+			return pvd_spec_fail(err, errlen, "dot: more than %d entries",
+					     PVD_SPEC_MAX_DOT);
+		return *f |= PVD_SPEC_F_DOT, pvd_spec_list(v, k, &spec->n_dot, err, errlen,
+							   pvd_spec_one_dot, spec->dot);
+	}
 	if (strcmp(k, "routes") == 0)
 		return *f |= PVD_SPEC_F_ROUTES, pvd_spec_list(v, k, &spec->n_routes, err, errlen,
 							      pvd_spec_one_route, spec->routes);
@@ -230,6 +260,10 @@ void pvd_spec_merge(struct pvd_spec *base, const struct pvd_spec *upd, unsigned 
 	}
 	if (f & PVD_SPEC_F_MTU)
 		base->mtu = upd->mtu;
+	if (f & PVD_SPEC_F_DOT) {
+		base->n_dot = upd->n_dot;
+		memcpy(base->dot, upd->dot, sizeof(base->dot));
+	}
 }
 
 struct pvd_spec_ini {
@@ -245,7 +279,7 @@ static const struct {
 	{ "Id", "id", false, false }, { "Interface", "interface", false, false },
 	{ "DNS", "dns", true, false }, { "Domain", "domains", true, false },
 	{ "Route", "routes", true, false }, { "Prefix", "prefixes", true, false },
-	{ "MTU", "mtu", false, true },
+	{ "MTU", "mtu", false, true }, { "DNSOverTLS", "dot", true, false },
 };
 
 static int pvd_spec_ini_value(struct pvd_spec_ini *x, size_t k, const char *value)

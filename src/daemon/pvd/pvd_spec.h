@@ -8,7 +8,8 @@
  * JSON form:
  *   {"id": "corp", "interface": "tun0", "dns": ["10.8.0.1"],
  *    "domains": ["corp.example"], "routes": ["10.0.0.0/8",
- *    "10.1.0.0/16 via 10.8.0.254"], "prefixes": ["10.8.0.0/24"], "mtu": 1400}
+ *    "10.1.0.0/16 via 10.8.0.254"], "prefixes": ["10.8.0.0/24"], "mtu": 1400,
+ *    "dot": ["dns.corp.example 10.8.0.1", "dns.corp.example 10.8.0.2 8853"]}
  * INI form (keys repeat for lists):
  *   [PvD]
  *   Id = corp
@@ -19,6 +20,7 @@
  *   Route = 10.1.0.0/16 via 10.8.0.254
  *   Prefix = 10.8.0.0/24
  *   MTU = 1400
+ *   DNSOverTLS = dns.corp.example 10.8.0.1
  */
 #ifndef MIF_DAEMON_PVD_SPEC_H
 #define MIF_DAEMON_PVD_SPEC_H
@@ -39,6 +41,15 @@ struct pvd_spec_route {
 	struct in6_addr gw;              /* :: if none */
 };
 
+/* An encrypted resolver of the PvD, configured (a DoT resolver as DNR
+ * would announce it: its ADN, one address, a port). */
+#define PVD_SPEC_MAX_DOT 4
+struct pvd_spec_dot {
+	char adn[DNAME_MAX_TEXT + 1];
+	struct in6_addr addr;            /* IPv4 mapped */
+	uint16_t port;                   /* 853 unless given */
+};
+
 struct pvd_spec {
 	char id[PVD_ID_MAX];
 	char ifname[IFNAMSIZ];
@@ -48,12 +59,15 @@ struct pvd_spec {
 	struct pvd_spec_route routes[PVD_SPEC_MAX_ITEMS];
 	struct pvd_spec_route prefixes[PVD_SPEC_MAX_ITEMS];   /* gw unused */
 	uint32_t mtu;                    /* 0: none */
+	size_t n_dot;
+	struct pvd_spec_dot dot[PVD_SPEC_MAX_DOT];
 };
 
 /* Which fields a JSON object names (for pvd.set, which replaces only those). */
 enum {
 	PVD_SPEC_F_INTERFACE = 1 << 0, PVD_SPEC_F_DNS = 1 << 1, PVD_SPEC_F_DOMAINS = 1 << 2,
 	PVD_SPEC_F_ROUTES = 1 << 3, PVD_SPEC_F_PREFIXES = 1 << 4, PVD_SPEC_F_MTU = 1 << 5,
+	PVD_SPEC_F_DOT = 1 << 6,
 };
 
 /*

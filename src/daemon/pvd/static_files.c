@@ -71,6 +71,15 @@ static size_t sf_names(DIR *dir, char (*names)[SF_NAME_MAX], size_t cap)
 
 int static_files_send(struct chan *c, const char *dir_path)
 {
+	struct msg_pvd_files_end end;
+
+	static_files_send_dir(c, dir_path, MSG_PVD_FILE, &end);
+	return chan_send(c, MSG_PVD_FILES_END, &end, sizeof(end));
+}
+
+void static_files_send_dir(struct chan *c, const char *dir_path, uint32_t type,
+			   struct msg_pvd_files_end *ret_end)
+{
 	struct msg_pvd_files_end end = { 0 };
 	static char names[STATIC_FILES_MAX][SF_NAME_MAX];
 	DIR *dir = opendir(dir_path);
@@ -94,9 +103,9 @@ int static_files_send(struct chan *c, const char *dir_path)
 		text = sf_read(path, &len);
 		/* An unreadable file reaches the engine empty: its error then
 		 * names the file in `mifctl status` like any bad file. */
-		if (chan_send_text(c, MSG_PVD_FILE, &f, sizeof(f), text ? text : "", len) == 0)
+		if (chan_send_text(c, type, &f, sizeof(f), text ? text : "", len) == 0)
 			end.n++;
 		free(text);
 	}
-	return chan_send(c, MSG_PVD_FILES_END, &end, sizeof(end));
+	*ret_end = end;
 }

@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "common/sha256.h"
+#include <nettle/sha2.h>
 
 int slaac_iid(const uint8_t *hw, size_t hwlen, uint8_t iid[8])
 {
@@ -49,18 +49,21 @@ int slaac_stable_iid(const struct in6_addr *prefix, const char *net_iface,
 		     const uint8_t secret[SLAAC_SECRET_LEN], uint8_t iid[8])
 {
 	static const uint8_t nul;
-	uint8_t rid[SHA256_LEN];
-	struct sha256 s;
+	uint8_t rid[SHA256_DIGEST_SIZE];
+	struct sha256_ctx s;
 
+	/* RFC 7217 section 5: F() is SHA-256 (libnettle, GnuTLS's own
+	 * primitives: pure computation, fit for the engine's seccomp list) */
 	sha256_init(&s);
-	sha256_update(&s, prefix->s6_addr, 8);
-	sha256_update(&s, net_iface, strlen(net_iface));
-	sha256_update(&s, &nul, 1);
-	sha256_update(&s, network_id ? network_id : "", network_id ? strlen(network_id) : 0);
-	sha256_update(&s, &nul, 1);
-	sha256_update(&s, &dad_counter, 1);
-	sha256_update(&s, secret, SLAAC_SECRET_LEN);
-	sha256_final(&s, rid);
+	sha256_update(&s, 8, prefix->s6_addr);
+	sha256_update(&s, strlen(net_iface), (const uint8_t *)net_iface);
+	sha256_update(&s, 1, &nul);
+	if (network_id)
+		sha256_update(&s, strlen(network_id), (const uint8_t *)network_id);
+	sha256_update(&s, 1, &nul);
+	sha256_update(&s, 1, &dad_counter);
+	sha256_update(&s, SLAAC_SECRET_LEN, secret);
+	sha256_digest(&s, sizeof(rid), rid);
 	if (slaac_iid_reserved(rid))
 		return -EINVAL;
 	memcpy(iid, rid, 8);

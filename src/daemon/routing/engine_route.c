@@ -634,6 +634,7 @@ void engine_route_sync(struct engine *e)
 
 	if (!e->rt.ready || !e->rt.cfg.enabled)
 		return;
+	engine_policy_route(e);
 	if (route_plan_build(&e->store, &e->view, &e->rt.cfg, &e->rt.tables, &e->rt.desired) < 0) {
 		log_err("routing: out of memory building the plan; keeping what is installed");
 		return;
@@ -658,6 +659,7 @@ void engine_route_sync(struct engine *e)
 		log_warn("routing: %zu PvD(s) without a table: the range is full, or their router "
 			 "or link holds its share", e->rt.desired.no_table);
 	e->rt.installed.no_table = e->rt.desired.no_table;
+	engine_route_count_moves(e, before);
 	er_default_events(e, before);
 }
 
@@ -747,4 +749,5 @@ void engine_route_repair_json(struct engine *e, json_t *o)
 		"adds", (json_int_t)(e->rt.adding.n_routes + e->rt.adding.n_rules),
 		"deletes", (json_int_t)(e->rt.deleting.n_routes + e->rt.deleting.n_rules),
 		"backing_off", (json_int_t)waiting));
+	engine_route_moves_json(e, o);
 }

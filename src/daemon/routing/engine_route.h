@@ -55,6 +55,10 @@ struct route_retry {
  */
 #define ROUTE_LOOKUP_DEADLINE_MS 3000
 
+/* Why the routing default left a PvD; the first three are failovers. */
+enum er_move { ER_MOVE_CONNECTIVITY, ER_MOVE_QUALITY, ER_MOVE_ROUTE, ER_MOVE_GONE,
+	       ER_MOVE_BETTER, ER_MOVE__MAX };
+
 struct engine_route {
 	struct route_cfg cfg;
 	struct route_tables tables;
@@ -89,6 +93,7 @@ struct engine_route {
 	uint64_t acks_lost;          /* requests forgotten at the deadline */
 	uint64_t coalesced;          /* changes applied later, with others (backlog) */
 	struct log_ratelimit refuse_rl;
+	uint64_t moves[ER_MOVE__MAX];  /* default moves by reason (engine_route_moves.c) */
 };
 
 /* engine_route.c: the kernel side's answers and reports about our entries. */
@@ -96,6 +101,10 @@ void engine_route_ack(struct engine *e, const struct ipc_msg *m);
 void engine_route_kernel_route(struct engine *e, const struct nl_route *r, bool gone);
 void engine_route_kernel_rule(struct engine *e, const struct nl_rule *r, bool gone);
 void engine_route_repair_json(struct engine *e, json_t *o);
+/* engine_route_moves.c: count why the default moved from before[fam]
+ * (after a sync), and show the counts (.routing.default_changes). */
+void engine_route_count_moves(struct engine *e, const uint64_t before[2]);
+void engine_route_moves_json(struct engine *e, json_t *o);
 
 /* Results of route.get go back through this (set by the control socket). */
 typedef void (*engine_route_reply_cb)(void *ctx, uint32_t token, int err, json_t *result,

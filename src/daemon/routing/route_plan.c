@@ -744,6 +744,7 @@ struct rp_cand {
 	const struct pvd *p;
 	int tier;                    /* connectivity (conn_tier), lower wins, first */
 	int rank;                    /* lower wins */
+	bool policy;                 /* rank and reason from the policy */
 	int pref;
 	const char *ifname;
 	const char *reason;
@@ -779,9 +780,24 @@ static bool rp_candidate(const struct view *v, const struct route_cfg *c, const 
 		out->reason = "it claims the default route (a full-tunnel VPN)";
 		return true;
 	}
+	if (c->policy_rank) {
+		/* Issue 14: the order is the policy's (the OS default policy
+		 * holds the classes this function used to hard-code). */
+		out->rank = c->policy_rank(c->policy_ctx, p, &out->reason);
+		out->policy = true;
+		return out->rank >= 0;
+	}
 	out->rank = (int)route_class_of(l);
 	out->reason = route_class_name((enum route_class)out->rank);
 	return true;
+}
+
+bool route_plan_can_default(const struct view *v, const struct route_cfg *c,
+			    const struct pvd *p, bool v4)
+{
+	struct rp_cand x = { 0 };
+
+	return rp_candidate(v, c, p, v4, &x);
 }
 
 static bool rp_better(const struct rp_cand *a, const struct rp_cand *b)
@@ -952,7 +968,11 @@ static int rp_default(const struct pvd_store *s, const struct view *v, const str
 	if (!best.p)
 		return 0;
 	out->default_pvd[fam] = best.p->handle;
-	if (best.rank >= 0 && best.rank <= ROUTE_VPN)
+	if (best.policy)
+		snprintf(out->why[fam], sizeof(out->why[fam]), "%.240s: %.240s%s%s", best.p->id,
+			 best.reason, best.p->conn ? "; connectivity " : "",
+			 best.p->conn ? conn_state_name((enum conn_state)best.p->conn) : "");
+	else if (best.rank >= 0 && best.rank <= ROUTE_VPN)
 		snprintf(out->why[fam], sizeof(out->why[fam]), "%.320s: %s interface %s "
 			 "(wired before Wi-Fi, cellular, VPN)%s%s", best.p->id, best.reason,
 			 best.ifname, best.p->conn ? "; connectivity " : "",
@@ -1053,6 +1073,8 @@ int route_plan_build(const struct pvd_store *s, const struct view *v, const stru
 	r = rp_rule_unreachable(out, c, AF_INET);
 	if (r == 0)
 		r = rp_rule_unreachable(out, c, AF_INET6);
+	if (r == 0)
+		r = route_plan_dests(out, c, t);
 	if (r == 0)
 		r = rp_rule_specific(out, c, AF_INET, 300, RT_TABLE_MAIN, false);
 	if (r == 0)

@@ -14,6 +14,11 @@
  *                                                     falls back to another
  *                                                     network (its PvD has no
  *                                                     route there, or left)
+ *   base+251+2k to <prefix k> fwmark 0/0x10000 lookup T   the policy's
+ *   base+252+2k to <prefix k> fwmark 0/0x10000 unreachable  destinations
+ *             (route_dest.c): a prefix that a policy rule names goes to the
+ *             PvD the decision puts first; unreachable after it when the
+ *             decision excluded some PvD (strict); longest prefix first
  *   base+300  lookup main suppress_prefixlength 0     on-link and hand-made
  *                                                     routes, but no defaults
  *   base+310+i lookup T_i suppress_prefixlength 0     every PvD's specific
@@ -54,6 +59,17 @@
 
 enum route_class { ROUTE_WIRED, ROUTE_WIFI, ROUTE_CELLULAR, ROUTE_VPN };
 
+#define ROUTE_MAX_DESTS 24           /* base+251..298, two priorities each */
+
+/* A destination prefix of the policy (engine_policy.c decides, route_dest.c
+ * plans): which PvD carries it. */
+struct route_dest {
+	struct in6_addr prefix;      /* IPv4 mapped */
+	uint8_t plen;                /* of the mapped form (IPv4: 96 + its length) */
+	uint64_t handle;             /* the PvD first in the decision; 0: none */
+	bool strict;                 /* the decision excluded a PvD: no fall-through */
+};
+
 struct route_cfg {
 	bool enabled;
 	uint32_t table_base, table_count;
@@ -62,6 +78,15 @@ struct route_cfg {
 	uint8_t proto;
 	char order[16][IFNAMSIZ];    /* preferred interfaces first (overrides classes) */
 	size_t n_order;
+	/* The policy's order for any flow (policy/, engine_policy.c): p's
+	 * rank, lower first, or -1 when p may not be the default; *why says
+	 * which rule. NULL: the built-in interface classes (route_class_of). */
+	int (*policy_rank)(void *ctx, const struct pvd *p, const char **why);
+	void *policy_ctx;
+	/* The policy's destination prefixes, longest first (at most
+	 * ROUTE_MAX_DESTS are planned). */
+	const struct route_dest *dests;
+	size_t n_dests;
 };
 
 /* Which PvD owns which table; slots stay with a PvD while it lives. */
@@ -115,11 +140,19 @@ uint32_t route_table_of(struct route_tables *t, const struct route_cfg *c, uint6
 			bool alloc);
 /* The SO_MARK that routes a socket through table (0 for table 0). */
 uint32_t route_mark_of(const struct route_cfg *c, const struct route_tables *t, uint32_t table);
+/* Whether p could be the default network for the family now: a usable
+ * default router (or a full-tunnel claim) on a link that is up
+ * (engine_route_moves.c tells a lost route from a failed check by it). */
+bool route_plan_can_default(const struct view *v, const struct route_cfg *c,
+			    const struct pvd *p, bool v4);
 /* Start every slot's generation from random bits (a new mifd's marks then
  * differ from the last one's, for sockets that outlive it). */
 void route_tables_seed(struct route_tables *t, const uint16_t seed[ROUTE_MAX_TABLES]);
 /* Forget tables of PvDs that no longer exist. */
 void route_tables_gc(struct route_tables *t, const struct pvd_store *s);
+
+/* route_dest.c: the rules of cfg->dests (base+251..298). 0 or -ENOMEM. */
+int route_plan_dests(struct route_plan *p, const struct route_cfg *c, struct route_tables *t);
 
 /* Build the plan. Returns 0 or -ENOMEM (the plan is then partial). */
 int route_plan_build(const struct pvd_store *s, const struct view *v, const struct route_cfg *c,

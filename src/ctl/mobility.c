@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: MIT */
+/* mifctl mobility: the mobile node's bindings (doc/mobility.md). */
+#include <stdio.h>
+
+#include "ctl/ctl.h"
+
+static long long ctl_mob_int(json_t *o, const char *key)
+{
+	return (long long)json_integer_value(json_object_get(o, key));
+}
+
+/* "0.12 ms" or "-" when not measured yet. */
+static void ctl_mob_num(json_t *o, const char *key, int prec, const char *unit, char *buf,
+			size_t len)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (json_is_number(v))
+		snprintf(buf, len, "%.*f%s", prec, json_number_value(v), unit);
+	else
+		snprintf(buf, len, "-");
+}
+
+static void ctl_mob_binding(json_t *b)
+{
+	char rtt[32], loss[32], hb[32];
+
+	ctl_mob_num(b, "rtt_ms", 2, " ms", rtt, sizeof(rtt));
+	ctl_mob_num(b, "loss_pct", 0, " %", loss, sizeof(loss));
+	ctl_mob_num(b, "last_heartbeat_ms_ago", 0, " ms ago", hb, sizeof(hb));
+	printf("  BID %lld%s %s via %s (PvD %s): %s, BID-PRI %lld, RTT %s, loss %s, "
+	       "last heartbeat %s\n", ctl_mob_int(b, "bid"),
+	       json_is_true(json_object_get(b, "uplink")) ? " [uplink]" : "", ctl_str(b, "coa"),
+	       ctl_str(b, "interface"), ctl_str(b, "pvd"), ctl_str(b, "state"),
+	       ctl_mob_int(b, "bid_pri"), rtt, loss, hb);
+	printf("    preference: %s\n", ctl_str(b, "preference"));
+	if (json_object_get(b, "down_why"))
+		printf("    down: %s\n", ctl_str(b, "down_why"));
+}
+
+int ctl_mobility(struct ctl *c, int argc, char **argv)
+{
+	json_t *r, *v, *n;
+	size_t i;
+	int rc;
+
+	(void)argv;
+	if (argc != 1) {
+		fprintf(stderr, "mifctl: usage: mifctl mobility\n");
+		return CTL_USAGE;
+	}
+	r = ctl_call(c, "mobility", NULL, &rc);
+	if (!r)
+		return rc;
+	if (c->json) {
+		ctl_print_json(r);
+		json_decref(r);
+		return CTL_OK;
+	}
+	if (!json_is_true(json_object_get(r, "configured"))) {
+		printf("mobile node: waiting for its TUN device from the parent\n");
+		json_decref(r);
+		return CTL_OK;
+	}
+	printf("home address %s on %s, home agent %s: %s\n", ctl_str(r, "home_address"),
+	       ctl_str(r, "tun"), ctl_str(r, "home_agent"),
+	       json_is_true(json_object_get(r, "registered")) ? "registered" : "not registered");
+	printf("uplink: %s\n", ctl_str(r, "uplink_why"));
+	json_array_foreach(json_object_get(r, "bindings"), i, v)
+		ctl_mob_binding(v);
+	json_array_foreach(json_object_get(r, "switches"), i, v)
+		printf("  switch %lld ms ago: BID %lld -> %lld: %s\n", ctl_mob_int(v, "ms_ago"),
+		       ctl_mob_int(v, "from_bid"), ctl_mob_int(v, "to_bid"), ctl_str(v, "why"));
+	n = json_object_get(r, "counters");
+	printf("BUs sent %lld, BAs %lld (refused %lld), switches %lld, dropped: auth %lld, "
+	       "replay %lld, malformed %lld; tunnel in %lld out %lld packets\n",
+	       ctl_mob_int(n, "bu_sent"), ctl_mob_int(n, "ba_ok"), ctl_mob_int(n, "ba_refused"),
+	       ctl_mob_int(n, "switches"), ctl_mob_int(n, "drop_auth"),
+	       ctl_mob_int(n, "drop_replay"), ctl_mob_int(n, "drop_malformed"),
+	       ctl_mob_int(n, "tun_tx"), ctl_mob_int(n, "tun_rx"));
+	json_decref(r);
+	return CTL_OK;
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The [mobility] section of mifd.conf (man/mifd.conf.5): the mobile-node
+ * role (doc/mobility.md). Pure: parsing and checking only. The parent
+ * reads the key file and makes the TUN device from it, the engine takes
+ * the preference order, the network-facing process the rest.
+ */
+#ifndef MIF_DAEMON_MOBILITY_MOB_CONFIG_H
+#define MIF_DAEMON_MOBILITY_MOB_CONFIG_H
+
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MOB_MAX_ROUTES 8
+#define MOB_MAX_PREFER 8        /* entries of prefer = */
+
+struct mob_config {
+	bool enabled;
+	struct in6_addr home_agent;      /* its address in the home prefix (signalling) */
+	bool has_ha6, has_ha4;
+	struct in6_addr ha6;             /* outer endpoints of the home agent */
+	struct in_addr ha4;
+	uint16_t port;                   /* UDP, 4191 by default */
+	struct in6_addr hoa;
+	uint8_t hoa_plen;
+	char key_file[256];
+	uint32_t spi;
+	uint32_t interval_ms, misses;    /* heartbeats: 100 ms, 3 */
+	uint32_t mtu;                    /* of the TUN device */
+	char tun[IFNAMSIZ];
+	struct in6_addr routes[MOB_MAX_ROUTES];   /* through the tunnel */
+	uint8_t route_plen[MOB_MAX_ROUTES];
+	size_t n_routes;
+	/* Most preferred first: a class ("wired", "wifi", "cellular", "vpn",
+	 * as route_class_of() tells them) or an interface name. */
+	char prefer[MOB_MAX_PREFER][IFNAMSIZ];
+	size_t n_prefer;
+};
+
+void mob_config_defaults(struct mob_config *c);
+/* Set key of [mobility] from its text; name starts the message in err.
+ * 0, -EINVAL (bad value) or -ENOENT (unknown key). */
+int mob_config_set(struct mob_config *c, const char *key, const char *name, const char *value,
+		   char *err, size_t errlen);
+/* After the whole file: what an enabled role cannot do without. 0 or
+ * -EINVAL with err set. */
+int mob_config_check(const struct mob_config *c, char *err, size_t errlen);
+
+#endif

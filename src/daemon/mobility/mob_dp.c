@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: MIT */
+/* The mobile node's data plane (mob_dp.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/clock.h"
+#include "common/log.h"
+#include "daemon/mobility/mob_dp.h"
+
+#define MOB_DP_BURST 64          /* packets read per wake-up, per descriptor */
+
+int mob_dp_send(struct mob_net *m, size_t i, const void *p, size_t len)
+{
+	struct mob_io *io = &m->io[i];
+
+	if (io->fd < 0)
+		return -ENETDOWN;
+	if (sendto(io->fd, p, len, MSG_DONTWAIT, (struct sockaddr *)&io->ha, io->ha_len) ==
+	    (ssize_t)len) {
+		m->mn.paths[i].tx_packets++;
+		return 0;
+	}
+	m->send_err++;
+	if (errno == ENETDOWN || errno == ENETUNREACH || errno == EADDRNOTAVAIL ||
+	    errno == EHOSTUNREACH) {
+		/* Before the kernel's event reaches the engine: move now. */
+		m->mn.paths[i].link_up = false;
+		io->down_why = "a send failed (network unreachable)";
+		io->send_down_ms = clock_mono_ms();
+	}
+	return -errno;
+}
+
+void mob_dp_send_bu(struct mob_net *m)
+{
+	uint8_t pkt[1024];
+	size_t len;
+	int via = m->mn.uplink;
+
+	if (mn_build_bu(&m->mn, clock_ntp_now(), clock_mono_ms(), pkt, sizeof(pkt), &len) < 0)
+		return;
+	/* Without an uplink, every path with a link carries it. */
+	for (size_t i = 0; i < m->mn.n_paths; i++)
+		if ((via >= 0 && (size_t)via == i) || (via < 0 && m->mn.paths[i].link_up))
+			(void)mob_dp_send(m, i, pkt, len);
+}
+
+void mob_dp_record(struct mob_net *m, const char *why)
+{
+	struct mob_switch *s = &m->sw[m->n_sw % MOB_SWITCHES];
+
+	/* From the uplink the last record went to (mn_input may already
+	 * have moved it when a heartbeat answer re-validated a path). */
+	s->from_bid = m->n_sw ? m->sw[(m->n_sw - 1) % MOB_SWITCHES].to_bid : 0;
+	s->to_bid = m->mn.uplink >= 0 ? m->mn.paths[m->mn.uplink].bid : 0;
+	s->at_ms = clock_mono_ms();
+	snprintf(s->why, sizeof(s->why), "%s", why);
+	m->n_sw++;
+	if (m->mn.uplink >= 0) {
+		const struct mob_io *io = &m->io[m->mn.uplink];
+
+		snprintf(m->uplink_why, sizeof(m->uplink_why),
+			 "the live path with the lowest BID-PRI (%u: %s); last move: %s",
+			 m->mn.paths[m->mn.uplink].pri, io->m.why, why);
+		log_info("mobility: uplink BID %d -> %d (%s, PvD %s): %s", s->from_bid,
+			 s->to_bid, io->m.ifname, io->m.pvd, why);
+	} else {
+		snprintf(m->uplink_why, sizeof(m->uplink_why), "no live path: %s", why);
+		log_warn("mobility: no uplink left (was BID %d: %s)", s->from_bid, why);
+	}
+}
+
+bool mob_dp_failover(struct mob_net *m, const char *why)
+{
+	int from = m->mn.uplink;
+	char text[128];
+
+	if (!mn_pick(&m->mn))
+		return false;
+	if (!why && from >= 0) {
+		const struct mn_path *p = &m->mn.paths[from];
+		const struct mob_io *io = &m->io[from];
+
+		if (!p->link_up)
+			snprintf(text, sizeof(text), "BID %u: %s", p->bid,
+				 io->down_why ? io->down_why : "link down");
+		else if (!p->live.alive)
+			snprintf(text, sizeof(text), "BID %u: %u heartbeats unanswered", p->bid,
+				 p->live.misses);
+		else
+			snprintf(text, sizeof(text), "a live path with a lower BID-PRI");
+		why = text;
+	} else if (!why) {
+		why = "a path became usable";
+	}
+	mob_dp_record(m, why);
+	mob_dp_send_bu(m);
+	return true;
+}
+
+/* Heartbeat loss over the last 32 requests of path i: the previous one
+ * counts as lost if no answer came before this one goes. */
+static void mob_dp_account(struct mob_io *io, const struct mn_path *p)
+{
+	bool lost;
+
+	if (!p->live.sent_ms)
+		return;
+	lost = p->live.answer_ms < p->live.sent_ms;
+	io->lost_bits = io->lost_bits << 1 | (lost ? 1u : 0u);
+	if (io->samples < 32)
+		io->samples++;
+	io->hb_lost += lost;
+}
+
+void mob_dp_tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct mob_net *m = arg;
+	long long now = clock_mono_ms();
+	uint8_t pkt[512];
+	size_t len;
+
+	(void)fd;
+	(void)what;
+	for (size_t i = 0; i < m->mn.n_paths; i++) {
+		struct mob_io *io = &m->io[i];
+
+		/* A path that a failed send took down, and that the engine still
+		 * gives a second later, is tried again: heartbeats re-validate it
+		 * before it carries anything (the engine withdraws it meanwhile
+		 * if its network is really gone). */
+		if (io->fd >= 0 && io->send_down_ms && now - io->send_down_ms >= 1000) {
+			m->mn.paths[i].link_up = true;
+			m->mn.paths[i].live.alive = false;
+			m->mn.paths[i].live.misses = 0;
+			io->send_down_ms = 0;
+			io->down_why = NULL;
+		}
+		if (!mn_hb_wanted(&m->mn, i) || io->fd < 0)
+			continue;
+		mob_dp_account(io, &m->mn.paths[i]);
+		if (mn_build_hb(&m->mn, i, clock_ntp_now(), now, pkt, sizeof(pkt), &len) == 0) {
+			io->hb_sent++;
+			(void)mob_dp_send(m, i, pkt, len);
+		}
+	}
+	mob_dp_failover(m, NULL);
+	if (mn_bu_due(&m->mn, now))
+		mob_dp_send_bu(m);
+}
+
+/* The path that owns fd: the events carry the mob_net, paths move in the
+ * array only when the parent changes them. */
+static int mob_dp_path_of(const struct mob_net *m, int fd)
+{
+	for (size_t i = 0; i < m->mn.n_paths; i++)
+		if (m->io[i].fd == fd)
+			return (int)i;
+	return -1;
+}
+
+static void mob_dp_input(struct mob_net *m, size_t i, const uint8_t *buf, size_t n)
+{
+	uint8_t out[512];
+	size_t olen = 0;
+	int was = m->mn.uplink;
+	enum mn_action a = mn_input(&m->mn, i, buf, n, clock_ntp_now(), clock_mono_ms(), out,
+				    sizeof(out), &olen);
+
+	if (a == MN_DATA) {
+		if (write(m->tun, buf, n) == (ssize_t)n)
+			m->tun_tx++;
+		else
+			m->tun_err++;
+	} else if (a == MN_REPLY) {
+		(void)mob_dp_send(m, i, out, olen);
+	} else if (a == MN_REREGISTER) {
+		/* A path a heartbeat re-validated took the uplink, or the home
+		 * agent told us its last sequence number: register now. */
+		if (m->mn.uplink != was) {
+			char why[96];
+
+			snprintf(why, sizeof(why), "BID %u re-validated by a heartbeat answer",
+				 m->mn.paths[i].bid);
+			mob_dp_record(m, why);
+		}
+		mob_dp_send_bu(m);
+	}
+}
+
+void mob_dp_on_udp(evutil_socket_t fd, short what, void *arg)
+{
+	struct mob_net *m = arg;
+	static uint8_t buf[65536];
+
+	(void)what;
+	for (int k = 0; k < MOB_DP_BURST; k++) {
+		int i = mob_dp_path_of(m, (int)fd);
+		ssize_t n;
+
+		if (i < 0)
+			return;
+		n = recv((int)fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n < 0)
+			return;
+		mob_dp_input(m, (size_t)i, buf, (size_t)n);
+	}
+}
+
+void mob_dp_on_tun(evutil_socket_t fd, short what, void *arg)
+{
+	struct mob_net *m = arg;
+	static uint8_t buf[65536];
+
+	(void)what;
+	for (int k = 0; k < MOB_DP_BURST; k++) {
+		ssize_t n = read((int)fd, buf, sizeof(buf));
+
+		if (n <= 0)
+			return;
+		m->tun_rx++;
+		if (m->mn.uplink < 0) {
+			m->no_uplink++;
+			continue;
+		}
+		if (mob_dp_send(m, (size_t)m->mn.uplink, buf, (size_t)n) < 0) {
+			/* The network went away under us: move now, send again. */
+			mob_dp_failover(m, NULL);
+			if (m->mn.uplink >= 0)
+				(void)mob_dp_send(m, (size_t)m->mn.uplink, buf, (size_t)n);
+		}
+	}
+}
+
+void mob_dp_deregister(struct mob_net *m)
+{
+	uint8_t pkt[1024];
+	size_t len;
+
+	if (!m->configured || !m->mn.registered_ms ||
+	    mn_build_dereg(&m->mn, clock_ntp_now(), clock_mono_ms(), pkt, sizeof(pkt), &len) < 0)
+		return;
+	for (size_t i = 0; i < m->mn.n_paths; i++)
+		if (m->mn.paths[i].link_up)
+			(void)mob_dp_send(m, i, pkt, len);
+}

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The mobile node's data plane in the network-facing process (doc/mobility.md):
+ * packets between the TUN device and the care-of paths' UDP sockets, the
+ * heartbeats, Binding Updates and the uplink's moves, around the pure logic
+ * of mn.c. The descriptors come from the parent (kern_mob.c) through
+ * mob_net.c, which owns this state; mob_dp.c does the I/O.
+ */
+#ifndef MIF_DAEMON_MOBILITY_MOB_DP_H
+#define MIF_DAEMON_MOBILITY_MOB_DP_H
+
+#include <event2/event.h>
+#include <sys/socket.h>
+
+#include "daemon/mobility/mn.h"
+#include "daemon/mobility/mob_msg.h"
+
+#define MOB_SWITCHES 8           /* uplink moves kept for mifctl mobility */
+
+/* One care-of path; io[i] goes with mn.paths[i]. */
+struct mob_io {
+	int fd;                  /* -1: withdrawn (kept, sent as dead with BID-PRI 127) */
+	struct event *ev;
+	struct sockaddr_storage ha;
+	socklen_t ha_len;
+	struct msg_mob_path m;   /* as the engine named it */
+	uint32_t lost_bits;      /* the last 32 heartbeats: bit set = unanswered */
+	unsigned samples;
+	uint64_t hb_sent, hb_lost;
+	const char *down_why;    /* why its link is down, static text */
+	long long send_down_ms;  /* a send failed then (0: no): try again later */
+};
+
+struct mob_switch {
+	long long at_ms;
+	int from_bid, to_bid;    /* 0: none */
+	char why[128];
+};
+
+struct mob_net {
+	struct event_base *base;
+	int chan;
+	struct event *chan_ev, *tun_ev, *tick;
+	bool configured;
+	struct mob_wire_config wc;
+	struct mn_state mn;
+	struct mob_io io[MOB_MAX_PATHS];
+	int tun;
+	uint64_t tun_rx, tun_tx, send_err, no_uplink, bad_msgs, tun_err;
+	long long started_ms;
+	char uplink_why[256];
+	struct mob_switch sw[MOB_SWITCHES];
+	unsigned n_sw;           /* switches recorded, the ring holds the last MOB_SWITCHES */
+};
+
+/* Send p on path i; a network that went away takes its link down. */
+int mob_dp_send(struct mob_net *m, size_t i, const void *p, size_t len);
+/* A Binding Update through the uplink, or every path with a link. */
+void mob_dp_send_bu(struct mob_net *m);
+/* Pick the uplink again; on a change record why (NULL: what became of
+ * the old uplink) and re-register. True when it changed. */
+bool mob_dp_failover(struct mob_net *m, const char *why);
+/* Record a move of the uplink to what mn.uplink is now, and why. */
+void mob_dp_record(struct mob_net *m, const char *why);
+/* Every heartbeat interval. */
+void mob_dp_tick(evutil_socket_t fd, short what, void *arg);
+/* Readable: a care-of socket (arg is its struct mob_io), the TUN device. */
+void mob_dp_on_udp(evutil_socket_t fd, short what, void *arg);
+void mob_dp_on_tun(evutil_socket_t fd, short what, void *arg);
+/* A clean stop: remove every BID at the home agent. */
+void mob_dp_deregister(struct mob_net *m);
+
+#endif

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT */
+/* `mifctl mobility`: the mobile node's bindings as JSON (mob_net.h). */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/clock.h"
+#include "daemon/mobility/mob_dp.h"
+#include "daemon/mobility/mob_net.h"
+
+static json_t *mob_json_addr(int family, const void *a)
+{
+	char s[INET6_ADDRSTRLEN];
+
+	if (!inet_ntop(family, a, s, sizeof(s)))
+		return json_null();
+	return json_string(s);
+}
+
+static const char *mob_json_state(const struct mob_net *m, size_t i)
+{
+	const struct mn_path *p = &m->mn.paths[i];
+
+	if (m->io[i].fd < 0)
+		return "withdrawn";
+	if (!p->link_up)
+		return "down";
+	if (p->live.alive)
+		return "alive";
+	return p->live.misses >= m->mn.hb_misses ? "dead" : "validating";
+}
+
+static json_t *mob_json_path(const struct mob_net *m, size_t i, long long now)
+{
+	const struct mn_path *p = &m->mn.paths[i];
+	const struct mob_io *io = &m->io[i];
+	unsigned lost = (unsigned)__builtin_popcount(io->samples >= 32 ? io->lost_bits :
+						       io->lost_bits & ((1u << io->samples) - 1));
+	json_t *o = json_object();
+
+	json_object_set_new(o, "hoa", mob_json_addr(AF_INET6, &m->mn.hoa));
+	json_object_set_new(o, "bid", json_integer(p->bid));
+	json_object_set_new(o, "coa", mob_json_addr(p->coa_family == 4 ? AF_INET : AF_INET6,
+						    p->coa));
+	json_object_set_new(o, "pvd", json_string(io->m.pvd));
+	json_object_set_new(o, "interface", json_string(io->m.ifname));
+	json_object_set_new(o, "mark", json_integer(io->m.mark));
+	json_object_set_new(o, "state", json_string(mob_json_state(m, i)));
+	json_object_set_new(o, "uplink", json_boolean(m->mn.uplink == (int)i));
+	json_object_set_new(o, "bid_pri", json_integer(p->pri));
+	json_object_set_new(o, "rtt_ms", p->live.answer_ms ? json_real(p->live.rtt_us / 1000.0) :
+					json_null());
+	json_object_set_new(o, "loss_pct", io->samples ?
+			    json_real(100.0 * lost / io->samples) : json_null());
+	json_object_set_new(o, "last_heartbeat_ms_ago", p->live.answer_ms ?
+			    json_integer(now - p->live.answer_ms) : json_null());
+	json_object_set_new(o, "heartbeats_sent", json_integer((json_int_t)io->hb_sent));
+	json_object_set_new(o, "heartbeats_lost", json_integer((json_int_t)io->hb_lost));
+	json_object_set_new(o, "tx_packets", json_integer((json_int_t)p->tx_packets));
+	json_object_set_new(o, "rx_packets", json_integer((json_int_t)p->rx_packets));
+	json_object_set_new(o, "preference", json_string(io->m.why));
+	if (io->down_why && (!p->link_up || io->fd < 0))
+		json_object_set_new(o, "down_why", json_string(io->down_why));
+	return o;
+}
+
+static json_t *mob_json_switches(const struct mob_net *m, long long now)
+{
+	json_t *a = json_array();
+	unsigned first = m->n_sw > MOB_SWITCHES ? m->n_sw - MOB_SWITCHES : 0;
+
+	for (unsigned k = first; k < m->n_sw; k++) {
+		const struct mob_switch *s = &m->sw[k % MOB_SWITCHES];
+
+		json_array_append_new(a, json_pack("{s:I,s:i,s:i,s:s}", "ms_ago",
+						   (json_int_t)(now - s->at_ms), "from_bid",
+						   s->from_bid, "to_bid", s->to_bid, "why", s->why));
+	}
+	return a;
+}
+
+json_t *mob_net_json(void *arg)
+{
+	const struct mob_net *m = arg;
+	long long now = clock_mono_ms();
+	json_t *o = json_object(), *b = json_array();
+	const struct mn_state *mn = &m->mn;
+
+	json_object_set_new(o, "configured", json_boolean(m->configured));
+	if (!m->configured)
+		return o;
+	json_object_set_new(o, "home_address", mob_json_addr(AF_INET6, &mn->hoa));
+	json_object_set_new(o, "home_agent", mob_json_addr(AF_INET6, &mn->ha));
+	json_object_set_new(o, "tun", json_string(m->wc.tun));
+	json_object_set_new(o, "registered", json_boolean(mn->registered_ms != 0));
+	json_object_set_new(o, "last_ba_ms_ago", mn->registered_ms ?
+			    json_integer(now - mn->registered_ms) : json_null());
+	json_object_set_new(o, "uplink_bid", mn->uplink >= 0 ?
+			    json_integer(mn->paths[mn->uplink].bid) : json_null());
+	json_object_set_new(o, "uplink_why", json_string(m->uplink_why));
+	json_object_set_new(o, "heartbeat_interval_ms", json_integer(m->wc.interval_ms));
+	json_object_set_new(o, "heartbeat_misses", json_integer(m->wc.misses));
+	for (size_t i = 0; i < mn->n_paths; i++)
+		json_array_append_new(b, mob_json_path(m, i, now));
+	json_object_set_new(o, "bindings", b);
+	json_object_set_new(o, "switches", mob_json_switches(m, now));
+	json_object_set_new(o, "counters", json_pack(
+		"{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
+		"bu_sent", (json_int_t)mn->bu_sent, "ba_ok", (json_int_t)mn->ba_ok,
+		"ba_refused", (json_int_t)mn->ba_refused, "switches", (json_int_t)mn->switches,
+		"drop_auth", (json_int_t)mn->drop_auth, "drop_replay", (json_int_t)mn->drop_replay,
+		"drop_malformed", (json_int_t)mn->drop_malformed, "tun_rx", (json_int_t)m->tun_rx,
+		"tun_tx", (json_int_t)m->tun_tx, "send_errors", (json_int_t)m->send_err,
+		"no_uplink", (json_int_t)m->no_uplink, "bad_messages", (json_int_t)m->bad_msgs));
+	return o;
+}

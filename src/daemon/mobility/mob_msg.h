@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The mobile-node role's seams (doc/mobility.md, doc/architecture.md):
+ *
+ *   engine -> parent   MSG_MOB_PATHS: the whole set of care-of paths, sent
+ *                      when it changes (engine_mob.c)
+ *   parent -> net      on a SOCK_SEQPACKET pair of its own (common/ipc.h):
+ *                      MOB_WIRE_CONFIG with the TUN device, MOB_WIRE_PATH
+ *                      with the path's UDP socket (none when only its
+ *                      BID-PRI or reason changed), MOB_WIRE_WITHDRAW
+ *
+ * Every payload has a fixed size that the receiver checks exactly.
+ */
+#ifndef MIF_DAEMON_MOBILITY_MOB_MSG_H
+#define MIF_DAEMON_MOBILITY_MOB_MSG_H
+
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdint.h>
+
+#include "daemon/pvd/pvd.h"
+#include "proto/mh.h"
+
+#define MOB_MAX_PATHS MH_MAX_BIDS
+
+/* One care-of path: a PvD's usable address of the family the home agent
+ * is reached with. */
+struct msg_mob_path {
+	uint16_t bid;            /* 1..MOB_MAX_PATHS, stable per PvD id */
+	uint8_t pri;             /* BID-PRI: rank in the preference order */
+	uint8_t family;          /* 4 or 6 */
+	uint8_t coa[16];         /* IPv4 in the first 4 octets */
+	int32_t ifindex;
+	uint32_t mark;           /* the PvD's routing mark, 0 without routing */
+	char ifname[IFNAMSIZ];
+	char pvd[PVD_ID_MAX];
+	char why[128];           /* why this BID-PRI */
+};
+
+struct msg_mob_paths {
+	uint32_t n;
+	uint32_t pad;
+	struct msg_mob_path p[MOB_MAX_PATHS];
+};
+
+enum mob_wire_type {
+	MOB_WIRE_CONFIG = 1,     /* struct mob_wire_config + the TUN descriptor */
+	MOB_WIRE_PATH,           /* struct msg_mob_path [+ its UDP socket] */
+	MOB_WIRE_WITHDRAW,       /* struct mob_wire_withdraw */
+};
+
+struct mob_wire_config {
+	struct in6_addr hoa, ha;         /* inner: home address, home agent */
+	struct in6_addr ha6;             /* outer endpoints; :: when none */
+	struct in_addr ha4;
+	uint8_t has_ha6, has_ha4;
+	uint16_t port;
+	uint32_t spi;
+	uint32_t interval_ms, misses;
+	uint32_t key_len;
+	uint8_t key[64];
+	char tun[IFNAMSIZ];
+};
+
+struct mob_wire_withdraw {
+	uint16_t bid;
+	uint8_t pad[2];
+	int32_t reason;          /* 0 withdrawn by the engine */
+};
+
+#endif

@@ -1,0 +1,287 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# The mobile-node role inside mifd (issue 15, doc/mobility.md): mifd learns
+# two networks from the RAs of their routers (radvd) and a third, IPv4 only
+# behind NAT, from DHCPv4 (dnsmasq), gives each PvD a care-of path to the
+# home agent (mif-had), and holds the home address on its TUN device. A
+# download from a correspondent that knows nothing of mobility to the home
+# address keeps its one TCP connection when the network carrying it loses
+# carrier, then the next, leaving the IPv4 one; `mifctl mobility` shows the
+# BIDs and the switches. The paths come back once re-validated; a silent
+# blackhole is found by the heartbeats; a killed network-facing process
+# registers again; a clean stop deregisters.
+#
+#   mn (mifd) eth1 -- r1 (radvd 2001:db8:1::/64) -- core -- ha (mif-had)
+#   mn (mifd) eth2 -- r2 (radvd 2001:db8:2::/64) --/ |  \-- cn 2001:db8:c::2
+#   mn (mifd) eth3 -- r3 (dnsmasq DHCPv4 192.168.3.0/24, NAT) --/
+#
+# Each IPv6 access router drops sources not its own (BCP 38), so each outer
+# packet must leave through the network that owns its care-of address; r3
+# is IPv4 only and masquerades behind 198.51.100.3.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/mif.sh"
+
+world_init
+world_require nft curl jq python3 radvd dnsmasq
+B=${MESON_BUILD_ROOT:-$(dirname "$0")/../../build-dev}
+HAD=${MIF_HAD:-$B/src/ha/mif-had}
+[ -x "$HAD" ] || world_fail "missing $HAD"
+HOA=2001:db8:100::10
+HA_IN=2001:db8:100::1
+HA=2001:db8:f::1
+KEY=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff
+
+world_host mn
+world_router r1
+world_router r2
+world_router core
+world_router ha
+world_host cn
+world_link mn eth1 r1 eth0
+world_link mn eth2 r2 eth0
+world_link r1 eth1 core r1
+world_link r2 eth1 core r2
+world_link ha eth0 core ha
+world_link cn eth0 core cn
+world_router r3
+world_link mn eth3 r3 eth0
+world_link r3 eth1 core r3
+world_sysctl r3 net.ipv4.ip_forward=1
+world_sysctl core net.ipv4.ip_forward=1
+ip -n "$(world_ns r3)" addr add 192.168.3.1/24 dev eth0
+ip -n "$(world_ns r3)" addr add 198.51.100.3/24 dev eth1
+ip -n "$(world_ns core)" addr add 198.51.100.1/24 dev r3
+ip -n "$(world_ns core)" addr add 203.0.113.2/24 dev ha
+ip -n "$(world_ns ha)" addr add 203.0.113.1/24 dev eth0
+ip -n "$(world_ns r3)" route add default via 198.51.100.1
+ip -n "$(world_ns ha)" route add default via 203.0.113.2
+world_exec r3 nft -f - <<-NFT || world_fail "nft on r3"
+table ip nat {
+	chain post {
+		type nat hook postrouting priority 100; policy accept;
+		oifname "eth1" masquerade
+	}
+}
+NFT
+mif_dnsmasq r3 dhcp "interface=eth0
+bind-interfaces
+dhcp-authoritative
+dhcp-range=192.168.3.100,192.168.3.150,255.255.255.0,10m
+dhcp-option=option:router,192.168.3.1"
+world_addr r1 eth0 2001:db8:1::1/64
+world_addr r2 eth0 2001:db8:2::1/64
+world_addr r1 eth1 2001:db8:e1::2/64
+world_addr core r1 2001:db8:e1::1/64
+world_addr r2 eth1 2001:db8:e2::2/64
+world_addr core r2 2001:db8:e2::1/64
+world_addr ha eth0 2001:db8:f::1/64
+world_addr core ha 2001:db8:f::2/64
+world_addr cn eth0 2001:db8:c::2/64
+world_addr core cn 2001:db8:c::1/64
+ip -n "$(world_ns r1)" -6 route add default via 2001:db8:e1::1
+ip -n "$(world_ns r2)" -6 route add default via 2001:db8:e2::1
+ip -n "$(world_ns core)" -6 route add 2001:db8:1::/64 via 2001:db8:e1::2
+ip -n "$(world_ns core)" -6 route add 2001:db8:2::/64 via 2001:db8:e2::2
+ip -n "$(world_ns core)" -6 route add 2001:db8:100::/64 via 2001:db8:f::1
+ip -n "$(world_ns ha)" -6 route add default via 2001:db8:f::2
+ip -n "$(world_ns cn)" -6 route add default via 2001:db8:c::1
+world_sysctl r1 net.ipv6.conf.eth0.keep_addr_on_down=1
+world_sysctl r2 net.ipv6.conf.eth0.keep_addr_on_down=1
+for r in 1 2; do
+	world_exec "r$r" nft -f - <<-NFT || world_fail "nft on r$r"
+	table inet bcp38 {
+		chain ingress_filter {
+			type filter hook forward priority 0; policy accept;
+			iifname "eth0" ip6 saddr != 2001:db8:$r::/64 counter drop
+		}
+	}
+	NFT
+	world_radvd "r$r" "interface eth0 {
+	AdvSendAdvert on; MinRtrAdvInterval 3; MaxRtrAdvInterval 4;
+	AdvDefaultLifetime 600;
+	prefix 2001:db8:$r::/64 { AdvOnLink on; AdvAutonomous on; };
+};"
+done
+
+# The home agent, and the same key for the mobile node: root-only files.
+umask 077
+printf '%s\n' "$KEY" >"$WORLD_TMP/mn.key"
+cat >"$WORLD_TMP/had.conf" <<EOF2
+[ha]
+address = $HA_IN
+home_prefix = 2001:db8:100::/64
+tun = mifha0
+control = $WORLD_TMP/had.sock
+heartbeat_interval_ms = 100
+heartbeat_misses = 3
+
+[mn phone]
+hoa = $HOA
+spi = 256
+key_file = $WORLD_TMP/mn.key
+EOF2
+cat >"$WORLD_TMP/mifd.conf" <<EOF2
+[mifd]
+interfaces = eth1 eth2 eth3
+dhcp4 = eth3
+
+[mobility]
+enabled = yes
+home_agent = $HA_IN
+home_agent_address = $HA 203.0.113.1
+home_address = $HOA
+key_file = $WORLD_TMP/mn.key
+spi = 256
+routes = 2001:db8:c::/64
+prefer = eth1 eth2 eth3
+EOF2
+umask 022
+world_bg ha had "$HAD" -c "$WORLD_TMP/had.conf"
+world_wait_for "mif-had status socket" 10 test -S "$WORLD_TMP/had.sock"
+had_status() { world_exec ha "$HAD" --status -s "$WORLD_TMP/had.sock"; }
+
+# A key file others can read: mifd refuses to start.
+cp "$WORLD_TMP/mn.key" "$WORLD_TMP/open.key"
+chmod 644 "$WORLD_TMP/open.key"
+sed "s|$WORLD_TMP/mn.key|$WORLD_TMP/open.key|" "$WORLD_TMP/mifd.conf" >"$WORLD_TMP/open.conf"
+if world_exec mn timeout 10 "$MIFD" --foreground --config "$WORLD_TMP/open.conf" \
+	--socket "$WORLD_TMP/open.sock" --state-dir "$WORLD_TMP/open-state" --no-dns \
+	>"$WORLD_TMP/open.out" 2>&1; then
+	world_fail "mifd started with a world-readable key file"
+fi
+world_assert "a world-readable key file is refused" grep -q "owned by root, mode 0600" \
+	"$WORLD_TMP/open.out"
+
+world_mifd mn --config "$WORLD_TMP/mifd.conf"
+mob() { world_ctl --json mobility; }
+# BID of the binding on interface $1, and the uplink's interface.
+bid_on() { mob | jq -r --arg i "$1" '.bindings[] | select(.interface == $i) | .bid'; }
+uplink_is() {
+	mob | world_jq --arg i "$1" '.registered and
+		(.bindings | map(select(.uplink)) | .[0].interface == $i)'
+}
+downlink_on() {
+	had_status | world_jq --argjson b "$1" \
+		'.mobile_nodes[0].bindings | map(select(.downlink)) | .[0].bid == $b'
+}
+all_alive() {
+	mob | world_jq '.registered and (.bindings | length == 3 and all(.state == "alive"))'
+}
+world_wait_for "three care-of paths (two from RAs, one from DHCPv4), all alive" 30 all_alive
+world_wait_for "uplink on eth1 (prefer = eth1 eth2 eth3)" 5 uplink_is eth1
+B1=$(bid_on eth1)
+B2=$(bid_on eth2)
+B3=$(bid_on eth3)
+world_log "BIDs: eth1 $B1, eth2 $B2, eth3 $B3"
+mob | world_jq --argjson b "$B3" '.bindings[] | select(.bid == $b) |
+	(.coa | startswith("192.168.3.")) and .bid_pri == 5' >/dev/null ||
+	world_fail "the DHCPv4 network's path is not an IPv4 care-of address"
+mob | world_jq '.bindings | map(select(.interface == "eth1")) | .[0] |
+	(.coa | startswith("2001:db8:1:")) and (.pvd | endswith("%eth1")) and .hoa == "'"$HOA"'"' \
+	>/dev/null || world_fail "binding on eth1 is not what the RA gave"
+three_bindings() {
+	had_status | world_jq '.mobile_nodes[0].bindings | length == 3 and all(.state == "alive")'
+}
+world_wait_for "home agent: three bindings alive" 5 three_bindings
+world_assert "the IPv4 path reaches the home agent through the NAT" bash -c \
+	"$HAD --status -s $WORLD_TMP/had.sock | jq -e '.mobile_nodes[0].bindings[] |
+		select(.bid == $B3) | .peer == \"198.51.100.3\"'"
+world_wait_for "home agent downlink on eth1's BID" 5 downlink_on "$B1"
+world_assert "the mobile node's tunnel route: the correspondent via $HOA" bash -c \
+	"ip -n $(world_ns mn) -6 route get 2001:db8:c::2 | grep -q 'dev mifmob0.*src $HOA'"
+world_assert "correspondent reachable from the home address" \
+	world_exec mn ping -6 -c 2 -W 2 2001:db8:c::2
+
+# A download from the correspondent to the home address, slowly.
+world_exec cn dd if=/dev/urandom of="$WORLD_TMP/big" bs=1M count=16 status=none
+world_bg cn http python3 -m http.server -b 2001:db8:c::2 -d "$WORLD_TMP" 8080
+world_wait_for "http server" 10 world_exec mn curl -s -o /dev/null -r 0-0 \
+	"http://[2001:db8:c::2]:8080/big"
+world_bg mn curl curl -sS --limit-rate 1M -o "$WORLD_TMP/got" \
+	-w '%{num_connects} %{size_download} %{local_ip}\n' "http://[2001:db8:c::2]:8080/big"
+CURL=$WORLD_LAST_PID
+sleep 2
+
+# Loss of carrier of the network carrying it: r1's end goes down. When the
+# kernel tells of it (linkwatch may hold it up to a second) is logged.
+world_bg mn linkmon ip -ts monitor link
+sleep 0.2
+cut_ms=$(world__now_ms)
+ip -n "$(world_ns r1)" link set eth0 down
+world_wait_for "uplink moved to eth2" 5 uplink_is eth2
+world_wait_for "home agent downlink on eth2's BID" 5 downlink_on "$B2"
+switched() {
+	mob | world_jq --argjson a "$B1" --argjson b "$B2" \
+		'(.switches | any(.from_bid == $a and .to_bid == $b)) and
+		 (.bindings[] | select(.bid == $a) | .state == "withdrawn")'
+}
+world_wait_for "mifctl mobility shows the switch and BID $B1 withdrawn" 5 switched
+sw=$(mob | jq -c --argjson a "$B1" '[.switches[] | select(.from_bid == $a)] | last')
+world_log "uplink moved $(( $(world__now_ms) - cut_ms - $(jq .ms_ago <<<"$sw") )) ms after the cut: $sw"
+ev=$(grep -m1 "eth1.*NO-CARRIER" "$WORLD_TMP/linkmon.log" | sed -n 's/^\[\([0-9-]*T[0-9:.]*\).*/\1/p')
+[ -n "$ev" ] && world_log "the kernel reported eth1's carrier loss $(( $(date -d "$ev" +%s%3N) - cut_ms )) ms after the cut"
+
+# Then the second IPv6 network goes too: the IPv4 network behind NAT is the
+# only one left.
+ip -n "$(world_ns r2)" link set eth0 down
+world_wait_for "uplink moved to eth3 (IPv4, NAT)" 5 uplink_is eth3
+world_wait_for "home agent downlink on eth3's BID" 5 downlink_on "$B3"
+world_log "mifctl mobility with only the IPv4 network left:
+$(world_ctl mobility)"
+
+for _ in $(seq 1 400); do
+	world__alive "$CURL" || break
+	sleep 0.1
+done
+world__alive "$CURL" && world_fail "download did not finish"
+world_assert "the download was still running on the IPv4 path" bash -c \
+	"$MIFCTL --socket $WORLD_TMP/mifd.sock --json mobility | jq -e '.bindings[] |
+		select(.bid == $B3) | .rx_packets > 1000'"
+wait "$CURL" || world_fail "curl failed: $(cat "$WORLD_TMP/curl.log")"
+world_assert "one connection from the home address, whole file" \
+	grep -qx "1 16777216 $HOA" "$WORLD_TMP/curl.log"
+world_assert "same bytes" cmp -s "$WORLD_TMP/big" "$WORLD_TMP/got"
+
+# The network comes back: its path is re-validated by heartbeats, and the
+# uplink returns to the preferred one.
+ip -n "$(world_ns r1)" link set eth0 up
+ip -n "$(world_ns r2)" link set eth0 up
+world_wait_for "back on eth1 once re-validated" 30 uplink_is eth1
+world_wait_for "home agent downlink back on eth1's BID" 5 downlink_on "$B1"
+
+# A silent blackhole: r1 drops everything, its link stays up, so mifd keeps
+# the path; the heartbeats find it dead and the uplink moves.
+world_exec r1 nft add table inet hole
+world_exec r1 nft add chain inet hole blackhole \
+	'{ type filter hook forward priority -10; policy drop; }'
+world_wait_for "uplink on eth2 after the blackhole" 5 uplink_is eth2
+world_wait_for "home agent downlink on eth2's BID after the blackhole" 5 downlink_on "$B2"
+dead_by_heartbeats() {
+	mob | world_jq --argjson a "$B1" '(.bindings[] | select(.bid == $a) | .state == "dead") and
+		(.switches | last | .why | test("heartbeats unanswered"))'
+}
+world_wait_for "BID $B1 dead by its heartbeats, the reason shown" 5 dead_by_heartbeats
+world_assert "the home address reaches the correspondent through the blackhole" \
+	world_exec mn ping -6 -c 2 -W 2 2001:db8:c::2
+world_exec r1 nft delete table inet hole
+world_wait_for "back on eth1 after the blackhole" 10 uplink_is eth1
+
+# The network-facing process dies: the parent starts it again with the TUN
+# device and both care-of sockets, and it registers again (the home agent's
+# status 135 gives it the sequence number to go on from).
+net_pid=$(mif_status | jq .processes.net.pid)
+kill -KILL "$net_pid"
+new_net() { mif_status | world_jq --argjson p "$net_pid" '.processes.net.pid != $p'; }
+world_wait_for "a new network-facing process" 10 new_net
+world_wait_for "registered again, all three paths alive" 20 all_alive
+world_wait_for "uplink on eth1 again" 5 uplink_is eth1
+world_assert "the home address reaches the correspondent again" \
+	world_exec mn ping -6 -c 2 -W 2 2001:db8:c::2
+
+# A clean stop deregisters every BID at the home agent.
+kill -TERM "$WORLD_MIFD_PID"
+no_bindings() { had_status | world_jq '.mobile_nodes[0].bindings | length == 0'; }
+world_wait_for "bindings removed by mifd's deregistration" 5 no_bindings
+world_log "HA: $(had_status | jq -c .counters)"
+world_pass
