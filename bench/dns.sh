@@ -36,7 +36,8 @@
 # Environment: DNS_ROUNDS (rounds wanted, 15), DNS_SECONDS (per run, 2),
 # DNS_STEAL_MAX (10), DNS_FILL (100000), DNS_SERVERS ("mifd unbound dnsmasq echo"),
 # DNS_PIN (1: servers on CPU 0, dnsperf on CPU 1), DNS_QUOTA (40; 0: free
-# runs only).
+# runs only), DNS_STEER (yes: mifd's answer-based steering, doc/steering.md;
+# no: off, to measure what it adds).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}
@@ -352,8 +353,8 @@ forward-zone:
 EOF
 world_exec h unbound-checkconf "$WORLD_TMP/unbound.conf" >/dev/null ||
 	world_fail "unbound.conf rejected"
-printf '[dns]\nresolv_conf = %s\ncache_size = %d\ncache_bytes = %d\n' \
-	"$WORLD_TMP/resolv.conf" "$cache" $((cache * 1024)) >"$WORLD_TMP/mifd.conf"
+printf '[dns]\nresolv_conf = %s\ncache_size = %d\ncache_bytes = %d\n[steering]\nanswers = %s\n' \
+	"$WORLD_TMP/resolv.conf" "$cache" $((cache * 1024)) "${DNS_STEER:-yes}" >"$WORLD_TMP/mifd.conf"
 
 # Query files: the hit set, the fill set (every name), and distinct miss names.
 awk -v n="$hit_names" 'BEGIN { for (i = 0; i < n; i++) printf "n%d.bench.example A\n", i }' \

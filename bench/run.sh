@@ -7,3 +7,4 @@ cd "$(dirname "$0")/.."
 ./bench/route.sh "${BENCH_ROUTE_ROUNDS:-50}"
 ./bench/connectivity.sh "${BENCH_CONN_ROUNDS:-10}"
 ./bench/dns.sh
+./bench/steer.sh

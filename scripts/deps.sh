@@ -4,7 +4,7 @@
 set -eu
 
 PKGS="gcc clang llvm pkg-config meson ninja-build
-libmnl-dev libevent-dev libjansson-dev libinih-dev libcap-ng-dev libseccomp-dev
+libmnl-dev libnftnl-dev libevent-dev libjansson-dev libinih-dev libcap-ng-dev libseccomp-dev
 libcmocka-dev libclang-rt-14-dev libcurl4-openssl-dev libgnutls28-dev nettle-dev ca-certificates
 iproute2 radvd procps psmisc kmod jq util-linux netcat-openbsd dnsmasq-base
 unbound nsd tcpdump dnsperf bind9-dnsutils valgrind nftables linux-perf curl

@@ -61,5 +61,8 @@ int ctl_portal(struct ctl *c, int argc, char **argv);
 int ctl_mobility(struct ctl *c, int argc, char **argv);
 int ctl_policy(struct ctl *c, int argc, char **argv);
 int ctl_pvd_use(struct ctl *c, const char *pvd);   /* run.c */
+int ctl_steer(struct ctl *c, int argc, char **argv);
+/* mifctl run --cgroup (run_cgroup.c): the command's status. */
+int ctl_run_cgroup(struct ctl *c, const char *pvd, char **argv);
 
 #endif

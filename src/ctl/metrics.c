@@ -142,6 +142,22 @@ static const struct mx_field mx_status[] = {
 	{ "control.subscribers", "mif_control_subscribers", "gauge", "Event subscribers." },
 	{ "control.requests", "mif_control_requests_total", "counter", "Control requests." },
 	{ "control.refused", "mif_control_refused_total", "counter", "Control requests refused." },
+	{ "steering.ready", "mif_steering_table", "gauge",
+	  "1 while mifd's nftables table is installed (doc/steering.md)." },
+	{ "steering.counters.sent", "mif_steering_addresses_sent_total", "counter",
+	  "Answer addresses the engine sent to the kernel's sets." },
+	{ "steering.counters.kernel_added", "mif_steering_addresses_added_total", "counter",
+	  "Answer addresses the kernel acknowledged." },
+	{ "steering.counters.kernel_failed", "mif_steering_addresses_refused_total", "counter",
+	  "Answer addresses in batches the kernel refused." },
+	{ "steering.counters.two_pvds", "mif_steering_two_pvds_total", "counter",
+	  "Addresses returned by two PvDs (not steered)." },
+	{ "steering.counters.skipped_net", "mif_steering_skipped_stub_total", "counter",
+	  "Answer addresses the stub skipped under load (not steered)." },
+	{ "steering.counters.skipped_engine", "mif_steering_skipped_engine_total", "counter",
+	  "Answer addresses the engine skipped under load (not steered)." },
+	{ "steering.counters.table_full", "mif_steering_table_full_total", "counter",
+	  "Answer addresses the engine had no room for (not steered)." },
 };
 
 /* Seconds until the PvD's last router, prefix, route or DNS item expires

@@ -44,6 +44,8 @@ static void ctl_usage(FILE *f)
 		"                       the PvD and server that gave it, and why that PvD\n"
 		"  run --pvd ID [--] COMMAND [ARGS...]  run a program with its connections\n"
 		"                       and name lookups inside one PvD\n"
+		"  run --pvd ID --cgroup [--] COMMAND [ARGS...]  the same without a preload:\n"
+		"                       in a cgroup that mifd steers (root only; any binary)\n"
 		"  pvd use ID           the same as shell export lines, for\n"
 		"                       eval \"$(mifctl pvd use ID)\"\n"
 		"  stats                per PvD: state, checks, DNS queries, hit ratio, servers\n"
@@ -53,7 +55,10 @@ static void ctl_usage(FILE *f)
 		"  portal               the networks behind a captive portal, and where to\n"
 		"                       log in\n"
 		"  mobility             the mobile node's bindings: HoA, BID, CoA, PvD, state,\n"
-		"                       RTT, loss, last heartbeat, and why the uplink is used\n\n"
+		"                       RTT, loss, last heartbeat, and why the uplink is used\n"
+		"  steer show           answer-based steering's sets and the steered cgroups\n"
+		"  steer cgroup add CGROUP PVD | del CGROUP  sockets of a cgroup's programs\n"
+		"                       use PVD, without a preload (root only)\n\n"
 		"Options:\n"
 		"  -s, --socket PATH    control socket (default $MIF_SOCKET or %s)\n"
 		"  -j, --json           print JSON instead of tables\n"
@@ -130,6 +135,7 @@ static int ctl_dispatch(struct ctl *c, int argc, char **argv)
 		{ "resolvconf", ctl_resolvconf }, { "metrics", ctl_metrics },
 		{ "top", ctl_top }, { "stats", ctl_stats },
 		{ "mobility", ctl_mobility }, { "policy", ctl_policy },
+		{ "steer", ctl_steer },
 	};
 
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)

@@ -22,7 +22,7 @@
 
 static int ctl_run_usage(void)
 {
-	fprintf(stderr, "mifctl: usage: mifctl run --pvd ID [--] COMMAND [ARGS...]\n");
+	fprintf(stderr, "mifctl: usage: mifctl run --pvd ID [--cgroup] [--] COMMAND [ARGS...]\n");
 	return CTL_USAGE;
 }
 
@@ -219,13 +219,16 @@ int ctl_pvd_use(struct ctl *c, const char *pvd)
 }
 
 /* Options up to COMMAND; *cmd is its index. */
-static int ctl_run_args(int argc, char **argv, const char **pvd, int *cmd)
+static int ctl_run_args(int argc, char **argv, const char **pvd, int *cmd, bool *cgroup)
 {
 	int i;
 
 	*pvd = NULL;
+	*cgroup = false;
 	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--pvd") == 0 && i + 1 < argc)
+		if (strcmp(argv[i], "--cgroup") == 0)
+			*cgroup = true;
+		else if (strcmp(argv[i], "--pvd") == 0 && i + 1 < argc)
 			*pvd = argv[++i];
 		else if (strncmp(argv[i], "--pvd=", 6) == 0)
 			*pvd = argv[i] + 6;
@@ -246,9 +249,13 @@ int ctl_run(struct ctl *c, int argc, char **argv)
 	struct ctl_run_vars v;
 	const char *pvd;
 	int cmd, rc;
+	bool cgroup;
 
-	if (ctl_run_args(argc, argv, &pvd, &cmd) < 0)
+	if (ctl_run_args(argc, argv, &pvd, &cmd, &cgroup) < 0)
 		return ctl_run_usage();
+	/* No preload: the kernel steers the cgroup (run_cgroup.c). */
+	if (cgroup)
+		return ctl_run_cgroup(c, pvd, argv + cmd);
 	if ((rc = ctl_run_prepare(c, pvd, &v)) != CTL_OK)
 		return rc;
 	if (setenv("LD_PRELOAD", v.ld_preload, 1) || setenv("MIF_RUN_PVD", v.handle, 1) ||

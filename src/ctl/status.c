@@ -51,6 +51,24 @@ static void ctl_status_dhcpv6(json_t *a)
 	}
 }
 
+/* Steering (doc/steering.md): one line; what was skipped under load shows. */
+static void ctl_status_steering(json_t *st)
+{
+	json_t *c = json_object_get(st, "counters");
+
+	if (!json_is_object(st))
+		return;
+	printf("steering: table %s, answers %s, %lld cgroups; addresses sent %lld, "
+	       "skipped under load %lld\n",
+	       json_is_true(json_object_get(st, "ready")) ? "installed" : "not installed",
+	       json_is_true(json_object_get(st, "answers")) ? "on" : "off",
+	       (long long)json_array_size(json_object_get(st, "cgroups")),
+	       (long long)json_integer_value(json_object_get(c, "sent")),
+	       (long long)(json_integer_value(json_object_get(c, "skipped_net")) +
+			   json_integer_value(json_object_get(c, "skipped_engine")) +
+			   json_integer_value(json_object_get(c, "table_full"))));
+}
+
 static void ctl_status_print(json_t *s)
 {
 	json_t *ra = json_object_get(s, "ra"), *drops = json_object_get(ra, "drop_reasons");
@@ -80,6 +98,7 @@ static void ctl_status_print(json_t *s)
 		if (json_integer_value(v) > 0)
 			printf("  dropped, %s: %lld\n", k, (long long)json_integer_value(v));
 	ctl_status_dhcpv6(json_object_get(json_object_get(s, "dhcp"), "dhcpv6"));
+	ctl_status_steering(json_object_get(s, "steering"));
 }
 
 int ctl_status(struct ctl *c, int argc, char **argv)

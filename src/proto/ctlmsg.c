@@ -28,6 +28,8 @@ static const struct {
 	[CTL_POLICY_EXPLAIN] = { "policy.explain", false },
 	[CTL_POLICY_SHOW] = { "policy.show", false },
 	[CTL_POLICY_RELOAD] = { "policy.reload", true },
+	[CTL_STEER_SET] = { "steer.set", true },
+	[CTL_STEER_SHOW] = { "steer.show", false },
 };
 
 bool ctlmsg_method_writes(enum ctl_method m)
@@ -116,6 +118,12 @@ static const struct ctlmsg_schema {
 		       { "dscp", CTLMSG_INTEGER, "dscp: must be a number" } } },
 	[CTL_POLICY_SHOW] = { .unknown = "policy.show takes no parameters" },
 	[CTL_POLICY_RELOAD] = { .unknown = "policy.reload takes no parameters" },
+	[CTL_STEER_SET] = { .unknown = "steer.set takes \"op\", \"cgroup\" and \"pvd\" only",
+		.p = { { "op", CTLMSG_STRING, "op: must be \"add\" or \"del\"" },
+		       { "cgroup", CTLMSG_STRING, "cgroup: must be a string: a path under "
+						"/sys/fs/cgroup" },
+		       { "pvd", CTLMSG_STRING, CTLMSG_PVD_MSG } } },
+	[CTL_STEER_SHOW] = { .unknown = "steer.show takes no parameters" },
 };
 
 static unsigned ctlmsg_kind_of(const json_t *v)

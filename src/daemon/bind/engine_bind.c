@@ -77,4 +77,5 @@ void engine_bind_publish(struct engine *e)
 		return;
 	e->bind_sent = true;
 	e->bind_hash = h;
+	engine_steer_pvds_changed(e);   /* after the table: the parent needs the marks */
 }

@@ -549,6 +549,8 @@ static void control_dispatch(struct client *cl, struct ctl_request *r)
 	case CTL_POLICY_EXPLAIN:
 	case CTL_POLICY_SHOW:
 	case CTL_POLICY_RELOAD:
+	case CTL_STEER_SET:
+	case CTL_STEER_SHOW:
 		control_call(cl, r, CW_PASS);
 		return;
 	case CTL__METHOD_MAX:

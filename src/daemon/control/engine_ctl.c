@@ -124,6 +124,7 @@ static json_t *ec_status(struct engine *e)
 	json_object_set_new(s, "bind", json_pack("{s:I,s:I,s:I}",
 		"requests", (json_int_t)e->binds.requests, "bound", (json_int_t)e->binds.bound,
 		"refused", (json_int_t)e->binds.refused));
+	json_object_set_new(s, "steering", engine_steer_json(e));
 	json_object_set_new(s, "capabilities", ec_caps(e->parent.caps));
 	json_object_set_new(s, "pid", json_integer(e->parent.pid));
 	return s;
@@ -190,6 +191,10 @@ void engine_ctl_call(struct engine *e, uint32_t token, unsigned method, uid_t ui
 	case CTL_POLICY_SHOW:
 	case CTL_POLICY_RELOAD:
 		engine_policy_ctl(e, token, m, params);
+		return;
+	case CTL_STEER_SET:
+	case CTL_STEER_SHOW:
+		engine_steer_ctl(e, token, m, params);
 		return;
 	default:
 		break;

@@ -44,6 +44,8 @@ struct netview {
 	void *close_ctx;
 	uint64_t views, bad, calls;
 	netview_probe_fn probe_cb;   /* MSG_PROBE_* (connectivity/probe_net.c) */
+	netview_probe_fn steer_cb;   /* MSG_STEER_DONE (dns/stub_steer.c) */
+	void *steer_ctx;
 	void *probe_ctx;
 };
 
@@ -240,6 +242,10 @@ void netview_take(struct netview *nv, const struct ipc_msg *m)
 	case MSG_CTL_EVENT:
 		nv_event(nv, m);
 		return;
+	case MSG_STEER_DONE:
+		if (nv->steer_cb)
+			nv->steer_cb(nv->steer_ctx, m);
+		return;
 	case MSG_PROBE_START:
 	case MSG_PROBE_FLUSH:
 	case MSG_PVDINFO_FETCH:
@@ -316,6 +322,12 @@ void netview_set_event_cb(struct netview *nv, netview_event_fn cb, void *ctx)
 	nv->event_ctx = ctx;
 }
 
+void netview_set_steer_cb(struct netview *nv, netview_probe_fn cb, void *ctx)
+{
+	nv->steer_cb = cb;
+	nv->steer_ctx = ctx;
+}
+
 void netview_set_probe_cb(struct netview *nv, netview_probe_fn cb, void *ctx)
 {
 	nv->probe_cb = cb;
@@ -325,6 +337,11 @@ void netview_set_probe_cb(struct netview *nv, netview_probe_fn cb, void *ctx)
 int netview_send(struct netview *nv, uint32_t type, const void *data, size_t len)
 {
 	return chan_send(nv->ch, type, data, len);
+}
+
+size_t netview_queued(const struct netview *nv)
+{
+	return nv->ch ? chan_queued(nv->ch) : 0;
 }
 
 void netview_set_close_cb(struct netview *nv, netview_close_fn cb, void *ctx)

@@ -44,8 +44,12 @@ void netview_set_result_cb(struct netview *nv, netview_result_fn cb, void *ctx);
 void netview_set_event_cb(struct netview *nv, netview_event_fn cb, void *ctx);
 void netview_set_close_cb(struct netview *nv, netview_close_fn cb, void *ctx);
 void netview_set_probe_cb(struct netview *nv, netview_probe_fn cb, void *ctx);
+/* MSG_STEER_DONE (dns/stub_steer.c). */
+void netview_set_steer_cb(struct netview *nv, netview_probe_fn cb, void *ctx);
 /* Send one fixed-size message to the engine (MSG_PROBE_RESULT). */
 int netview_send(struct netview *nv, uint32_t type, const void *data, size_t len);
+/* Bytes waiting to go to the engine. */
+size_t netview_queued(const struct netview *nv);
 
 /* Forward a control request (enum ctl_method) to the engine, with the
  * client's socket (client_fd, or -1) for the engine to check who asks a

@@ -19,6 +19,7 @@
 #include "common/log.h"
 #include "daemon/connectivity/engine_conn.h"
 #include "daemon/connectivity/probe_net.h"
+#include "daemon/routing/engine_steer.h"
 #include "daemon/control/control.h"
 #include "daemon/control/netview.h"
 #include "daemon/dns/stub.h"
@@ -120,6 +121,7 @@ int child_engine_main(const struct mifd_config *cfg, const struct proc_user *u, 
 	engine_set_dhcp4_release(c.e, cfg->dhcp4_release);
 	engine_set_addr_privacy(c.e, (int)cfg->address_privacy);
 	engine_mob_set_config(c.e, &cfg->mobility);
+	engine_steer_set_answers(c.e, cfg->steer_answers && cfg->routing.enabled);
 	for (size_t i = 0; i < cfg->n_dhcp4; i++)
 		engine_dhcp4_set(c.e, cfg->dhcp4[i], true);
 	for (size_t i = 0; i < cfg->n_pd_down; i++)
@@ -184,6 +186,8 @@ int child_net_main(const struct mifd_config *cfg, const struct proc_user *u, int
 		netview_set_sync_cb(nv, stub_sync, stub);
 		control_set_stub(ctl, stub);
 		stub_set_reply(stub, control_route_reply, ctl);
+		if (cfg->steer_answers && cfg->routing.enabled && stub_set_steer(stub, true) < 0)
+			log_warn("net: no memory for answer-based steering; it is off");
 		/* The stub's own ETIMEDOUT says which servers failed: let it come first. */
 		if (cfg->dns.timeout_ms + 5000u > CONTROL_REPLY_DEADLINE_MS)
 			control_set_deadline(ctl, cfg->dns.timeout_ms + 5000u);

@@ -25,6 +25,7 @@ void config_defaults(struct mifd_config *c)
 	stub_config_defaults(&c->dns);
 	conn_config_defaults(&c->conn);
 	mob_config_defaults(&c->mobility);
+	c->steer_answers = true;
 }
 
 /* The interface name rule (kernel names: 1 to IFNAMSIZ - 1 bytes; no '/'
@@ -453,6 +454,12 @@ static int config_set_max_rtt(struct mifd_config *c, const char *name, const cha
 	return config_number(name, value, 0, 60000, &c->conn.max_rtt_ms, err, errlen);
 }
 
+static int config_set_steer_answers(struct mifd_config *c, const char *name, const char *value,
+				    char *err, size_t errlen)
+{
+	return config_yesno(name, value, &c->steer_answers, err, errlen);
+}
+
 static const struct config_key {
 	const char *section, *key;
 	config_setter *set;
@@ -496,6 +503,7 @@ static const struct config_key {
 	{ "connectivity", "quality_samples", config_set_quality_samples },
 	{ "connectivity", "max_loss", config_set_max_loss },
 	{ "connectivity", "max_rtt_ms", config_set_max_rtt },
+	{ "steering", "answers", config_set_steer_answers },
 };
 
 int config_set(struct mifd_config *c, const char *section, const char *key, const char *name,

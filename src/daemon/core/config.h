@@ -39,6 +39,7 @@ struct mifd_config {
 	struct stub_config dns;    /* section [dns] */
 	struct conn_config conn;   /* section [connectivity] */
 	struct mob_config mobility;   /* section [mobility] (doc/mobility.md) */
+	bool steer_answers;        /* [steering] answers (doc/steering.md) */
 };
 
 void config_defaults(struct mifd_config *c);

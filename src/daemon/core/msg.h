@@ -57,6 +57,8 @@ enum msg_type {
 	MSG_LEASE_SAVE = 140,    /* struct msg_lease + payload: keep it (len 0: forget) */
 	MSG_MOB_PATHS,           /* struct msg_mob_paths (mobility/mob_msg.h): care-of paths */
 	MSG_POLICY_RELOAD = 148, /* uint32_t: read the policy files again (policy/) */
+	MSG_STEER_ADD = 130,     /* struct msg_steer_batch: answer addresses into PvD sets */
+	MSG_STEER_CGROUPS,       /* struct msg_steer_cgroups: the whole cgroup list */
 
 	/* privileged parent -> engine */
 	MSG_PVD_FILE = 150,      /* struct msg_pvd_file + chan_part + file text */
@@ -67,6 +69,7 @@ enum msg_type {
 	MSG_BIND_STATS = 180,    /* struct msg_bind_stats: sockets bound, for status */
 	MSG_POLICY_FILE = 165,   /* struct msg_pvd_file + chan_part + a policy file's text */
 	MSG_POLICY_FILES_END,    /* struct msg_policy_files_end: that was every policy file */
+	MSG_STEER_STATS = 190,   /* struct msg_steer_stats: kern_nft's state and counters */
 
 	/* engine -> network-facing process (control/netview.c) */
 	MSG_VIEW_BEGIN = 200,    /* struct msg_view_begin: a new view follows */
@@ -80,6 +83,7 @@ enum msg_type {
 	MSG_PROBE_FLUSH,         /* struct msg_probe_flush: drop a PvD's cached answers */
 	MSG_PVDINFO_FETCH,       /* struct msg_probe_start: fetch RFC 8801 information */
 	MSG_QUALITY_START,       /* struct msg_quality_start: a round of path samples */
+	MSG_STEER_DONE = 230,    /* struct msg_steer_done: a MSG_STEER_NOTE is in the kernel */
 
 	/* network-facing process -> engine */
 	MSG_CTL_CALL = 300,      /* struct msg_ctl_call + chan_part + params JSON */
@@ -88,6 +92,7 @@ enum msg_type {
 	MSG_PVDINFO_RESULT,      /* struct msg_pvdinfo_result: of one MSG_PVDINFO_FETCH */
 	MSG_QUALITY_RESULT,      /* struct msg_quality_result: of one MSG_QUALITY_START */
 	MSG_QUALITY_PASSIVE,     /* struct msg_quality_passive: a PvD's TCP traffic, 1 s */
+	MSG_STEER_NOTE = 330,    /* struct msg_steer_batch: addresses PvDs' servers returned */
 };
 
 /* What route would the kernel use (RTM_GETROUTE)? */
@@ -377,6 +382,62 @@ struct msg_quality_passive {
 	uint32_t rtt_us;         /* their mean smoothed RTT */
 	uint32_t segs;           /* segments they sent in that time */
 	uint32_t retrans;        /* of which retransmitted */
+};
+
+/*
+ * Steering (doc/steering.md). Addresses that a PvD's DNS server returned
+ * (A/AAAA of an answer the stub forwarded from that PvD): the stub sends
+ * them to the engine (MSG_STEER_NOTE), which sends those to steer to the
+ * parent (MSG_STEER_ADD; handle 0: returned by two PvDs, never steered).
+ * n entries are used; the message always has the full size.
+ */
+#define MSG_STEER_BATCH 64
+struct msg_steer_addr {
+	uint64_t handle;         /* PvD; 0 in MSG_STEER_ADD: the "two PvDs" set */
+	uint32_t ttl;            /* seconds the parent keeps it (the answer's TTL) */
+	uint8_t family;          /* AF_INET or AF_INET6 */
+	uint8_t pad[3];
+	uint8_t addr[16];        /* 4 or 16 octets used */
+};
+
+struct msg_steer_batch {
+	uint32_t n;              /* entries used, 0..MSG_STEER_BATCH */
+	uint32_t seq;            /* the stub's batch number, echoed in MSG_STEER_DONE */
+	uint64_t skipped;        /* MSG_STEER_NOTE: addresses the stub could not send, so far */
+	struct msg_steer_addr e[MSG_STEER_BATCH];
+};
+
+/* The cgroup steering list (engine_steer_set_cgroups): the parent resolves
+ * each path under /sys/fs/cgroup to its inode and installs one rule each. */
+#define MSG_STEER_CGROUPS_MAX 32
+#define MSG_STEER_PATH_MAX 240
+struct msg_steer_cgroups {
+	uint32_t token;          /* echoed in MSG_STEER_STATS */
+	uint32_t n;
+	struct {
+		uint64_t handle;     /* the PvD */
+		char path[MSG_STEER_PATH_MAX];   /* relative to /sys/fs/cgroup, NUL-terminated */
+	} e[MSG_STEER_CGROUPS_MAX];
+};
+
+/* The engine to the stub: batch seq's addresses are in their sets (or
+ * will not be: nothing to add, or refused); its held answers can go. */
+struct msg_steer_done {
+	uint32_t seq;
+	int32_t error;
+};
+
+struct msg_steer_stats {
+	uint32_t token;          /* of the MSG_STEER_CGROUPS this answers, or 0 */
+	uint32_t ready;          /* the table is installed */
+	int32_t error;           /* of the last change, 0 or negative errno */
+	uint32_t sets;           /* PvDs with answer sets */
+	uint32_t seq;            /* of the MSG_STEER_ADD this follows, or 0 */
+	uint32_t pad;
+	uint64_t batches, batch_failed, added, add_failed, no_set, syncs, sync_failed;
+	int32_t cg_error[MSG_STEER_CGROUPS_MAX];   /* per entry of the last list */
+	uint64_t cg_id[MSG_STEER_CGROUPS_MAX];     /* its inode, 0 if not resolved */
+	char last_error[160];
 };
 
 #endif

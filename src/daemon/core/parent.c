@@ -29,6 +29,7 @@
 #include "daemon/core/msg.h"
 #include "daemon/dns/resolv_conf.h"
 #include "daemon/kern/kern.h"
+#include "daemon/kern/kern_nft.h"
 #include "daemon/dhcp/lease_store.h"
 #include "daemon/pvd/static_files.h"
 #include "daemon/policy/policy_files.h"
@@ -43,6 +44,7 @@ struct parent {
 	struct proc_user user;
 	struct event_base *base;
 	struct kern *kern;
+	struct kern_nft *nft;         /* NULL: no nftables, no steering */
 	struct bindsock *bind;
 	struct bind_table table;
 	struct resolv_conf rc;
@@ -87,8 +89,32 @@ static void parent_other_msg(void *ctx, const struct ipc_msg *m)
 		}
 		return;
 	}
+	if (m->hdr.type == MSG_STEER_ADD || m->hdr.type == MSG_STEER_CGROUPS) {
+		kern_nft_msg(p->nft, &p->table, m, kern_chan(p->kern));
+		return;
+	}
 	if (bind_table_msg(&p->table, m) < 0)
 		log_warn("bind: malformed bind table message %u from the engine", m->hdr.type);
+	else if (m->hdr.type == MSG_BIND_END)
+		kern_nft_sync(p->nft, &p->table, kern_chan(p->kern));   /* the marks changed */
+}
+
+/* mifd's nftables table (kern_nft.h): without it mifd runs, unsteered. */
+static void parent_nft_start(struct parent *p)
+{
+	struct msg_steer_stats st = { 0 };
+	int r = 0;
+
+	if (!p->cfg->routing.enabled)
+		return;
+	p->nft = kern_nft_new(p->cfg->steer_answers, &r, st.last_error, sizeof(st.last_error));
+	if (p->nft) {
+		kern_nft_sync(p->nft, &p->table, kern_chan(p->kern));
+		return;
+	}
+	log_warn("steering is off: %s", st.last_error);
+	st.error = r;
+	chan_send(kern_chan(p->kern), MSG_STEER_STATS, &st, sizeof(st));
 }
 
 /* fork() a child that keeps only fds (moved to 3, 4, ...). */
@@ -360,6 +386,7 @@ static int parent_start(struct parent *p)
 		return log_err("cannot open the kernel sockets (needs CAP_NET_RAW and "
 			       "CAP_NET_ADMIN): %s", strerror(-r)), r;
 	kern_set_other_cb(p->kern, parent_other_msg, p);
+	parent_nft_start(p);
 	static_files_send(kern_chan(p->kern), cfg->pvd_dir);
 	policy_files_send(kern_chan(p->kern), cfg->policy_dir, cfg->policy_prec, 0);
 	/* Before the kernel's dump reaches the engine: leases are there when
@@ -437,6 +464,7 @@ int parent_run(const struct mifd_config *cfg)
 		event_free(p.grace);
 	bindsock_free(p.bind);
 	kern_mob_free(p.mob);
+	kern_nft_free(p.nft);        /* a clean stop leaves no table behind */
 	/* kern_free() last: the engine's last requests (address removals)
 	 * were carried out in the loop above. */
 	kern_free(p.kern);

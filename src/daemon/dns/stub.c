@@ -360,6 +360,7 @@ void stub_free(struct stub *s)
 
 	if (!s)
 		return;
+	stub_steer_free(s);
 	while ((tx = TAILQ_FIRST(&s->txs)))
 		stub_tx_free(tx);
 	while ((a = LIST_FIRST(&s->lingering)))

@@ -84,6 +84,9 @@ int stub_resolve(struct stub *s, json_t *params, uint32_t *token, char *err, siz
  * its time ran out. */
 typedef void (*stub_health_fn)(void *ctx, uint64_t handle, bool answered);
 void stub_set_health_cb(struct stub *s, stub_health_fn cb, void *ctx);
+/* Answer-based steering ([steering] answers): send the addresses in
+ * forwarded answers to the engine (stub_steer.c). 0 or -ENOMEM. */
+int stub_set_steer(struct stub *s, bool on);
 
 /* dns.flush {"pvd"?}: entries dropped, or -ENOENT (err set). */
 int stub_flush(struct stub *s, json_t *params, json_t **out, char *err, size_t errlen);

@@ -341,6 +341,8 @@ json_t *stub_status_json(struct stub *s)
 	if (o)
 		json_object_set_new(o, "resolver_arpa", json_integer((json_int_t)c->resolver_arpa));
 	if (o)
+		json_object_set_new(o, "steering", stub_steer_json(s));
+	if (o)
 		json_object_set_new(o, "tls", json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
 			"mode", stub_tls_name(s->cfg.tls), "queries", (json_int_t)c->tls_queries,
 			"answers", (json_int_t)c->tls_answers, "failures", (json_int_t)c->tls_failures,

@@ -120,6 +120,14 @@ struct stub_tx {
 	struct stub_tx *leader;        /* a follower: the query it waits on */
 	TAILQ_HEAD(stub_tx_list, stub_tx) followers;   /* identical queries waiting */
 	TAILQ_ENTRY(stub_tx) fe;
+	/* An answer held until its addresses are in the PvD's steering set
+	 * (stub_steer.c): a copy, and what stub_tx_release needs. */
+	uint8_t *held;
+	size_t held_len;
+	uint64_t held_handle, held_seq;
+	struct dns_upstream held_up;
+	bool held_up_ad;
+	TAILQ_ENTRY(stub_tx) he;
 };
 
 struct stub_tcp_client;
@@ -177,6 +185,7 @@ struct stub {
 	uint64_t tls_logged_ns;        /* the last "TLS fell back" log line */
 	LIST_HEAD(, stub_dot) dots;    /* DNS over TLS connections (stub_dot.c) */
 	struct gnutls_certificate_credentials_st *tls_cred;
+	struct stub_steer *steer;      /* answer addresses for the engine (stub_steer.c) */
 };
 
 /* stub.c */
@@ -208,6 +217,21 @@ void stub_tx_answer_followers(struct stub_tx *l, uint8_t *resp, size_t len, stru
 			      const struct dns_upstream *up, bool up_ad);
 void stub_tx_pvd_gone(struct stub *s, uint64_t handle);
 void stub_att_free(struct stub_att *a);
+/* stub_steer.c: the A/AAAA of an answer p's server returned, for the
+ * engine's answer-based steering (doc/steering.md). */
+size_t stub_steer_note(struct stub *s, const struct stub_pvd *p, const uint8_t *resp, size_t len);
+void stub_steer_free(struct stub *s);
+/* MSG_STEER_DONE from the engine (a netview callback). */
+void stub_steer_done(void *ctx, const struct ipc_msg *m);
+/* {"batches", "held", "released_late", "wait_us_mean", "skipped"}, or null (off). */
+json_t *stub_steer_json(const struct stub *s);
+/* Hold tx (its answer copied into tx->held) until the engine says the
+ * batch holding its addresses is in the kernel, or a deadline: then
+ * stub_tx_release_held(tx). 0, or -ENOMEM (answer at once). */
+int stub_steer_hold(struct stub *s, struct stub_tx *tx);
+void stub_steer_unhold(struct stub *s, struct stub_tx *tx);
+/* stub_tx.c: answer a held query and free it. */
+void stub_tx_release_held(struct stub_tx *tx);
 
 /* stub_dot.c: DNS over TLS to the PvD's encrypted resolver i. Queues q
  * for attempt a (a->dot set) and connects if needed; < 0 with *why when it

@@ -134,6 +134,12 @@ void stub_tx_free(struct stub_tx *tx)
 {
 	struct stub_tx *f;
 
+	if (tx->held) {
+		stub_steer_unhold(tx->s, tx);
+		free(tx->held);
+		tx->held = NULL;
+	}
+
 	if (tx->leader) {              /* a follower: no attempts, no timer */
 		TAILQ_REMOVE(&tx->leader->followers, tx, fe);
 		tx->s->n_tx--;
@@ -187,8 +193,37 @@ void stub_tx_finish(struct stub_tx *tx, uint8_t *resp, size_t len, struct stub_p
 	if (p)
 		p->answers++;
 	s->ctr.answered++;
+	/* Answer-based steering (doc/steering.md): a program that connects
+	 * as soon as it has the answer must find the address in the PvD's
+	 * set, so the answer waits for the kernel (cache misses only). */
+	if (p && stub_steer_note(s, p, resp, len) && (tx->held = malloc(len))) {
+		memcpy(tx->held, resp, len);
+		tx->held_len = len;
+		tx->held_handle = p->plan.handle;
+		tx->held_up = *up;
+		tx->held_up_ad = up_ad;
+		stx_close_atts(tx, 0);
+		if (tx->timer)
+			event_del(tx->timer);
+		if (stub_steer_hold(s, tx) == 0)
+			return;
+		free(tx->held);
+		tx->held = NULL;
+	}
 	stub_deliver(tx, resp, len, p, up, 0, NULL);
 	stub_tx_answer_followers(tx, resp, len, p, up, up_ad);
+	stub_tx_free(tx);
+}
+
+void stub_tx_release_held(struct stub_tx *tx)
+{
+	struct stub_pvd *p = stub_pvd_by_handle(tx->s, tx->held_handle);
+	uint8_t *resp = tx->held;
+
+	tx->held = NULL;             /* off the held list already */
+	stub_deliver(tx, resp, tx->held_len, p, &tx->held_up, 0, NULL);
+	stub_tx_answer_followers(tx, resp, tx->held_len, p, &tx->held_up, tx->held_up_ad);
+	free(resp);
 	stub_tx_free(tx);
 }
 
@@ -761,6 +796,8 @@ void stub_tx_pvd_gone(struct stub *s, uint64_t handle)
 	struct stub_att *a, *na;
 
 	TAILQ_FOREACH(tx, &s->txs, e) {
+		if (tx->held)
+			continue;    /* answered; waits for its steering set */
 		stx_close_atts(tx, handle);
 		/* Its PvD is gone: move on from the loop, not from here. */
 		if (tx->pvd_i < tx->choice.n && tx->choice.pvd[tx->pvd_i] == handle)

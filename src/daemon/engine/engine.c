@@ -357,6 +357,9 @@ static void engine_dispatch(struct engine *e, const struct ipc_msg *m)
 	case MSG_RT_ACK:
 		engine_route_ack(e, m);
 		break;
+	case MSG_STEER_STATS:
+		engine_steer_stats(e, m);
+		break;
 	case MSG_CHAN_STATS:
 		if (ipc_expect(m, sizeof(e->kchan)) < 0)
 			e->ctr.ipc_errors++;
@@ -472,6 +475,7 @@ void engine_free(struct engine *e)
 	view_free(&e->view);
 	engine_route_free(e);
 	engine_route_get_free(e);
+	engine_steer_free(e);
 	json_decref(e->static_errors);
 	json_decref(e->static_texts);
 	chan_text_free(&e->static_text);

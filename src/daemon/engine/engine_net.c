@@ -370,6 +370,10 @@ static void en_msg_cb(void *ctx, const struct ipc_msg *m)
 		engine_quality_passive(e, m);
 		return;
 	}
+	if (m->hdr.type == MSG_STEER_NOTE) {
+		engine_steer_note(e, m);
+		return;
+	}
 	if (m->hdr.type == MSG_PROBE_HINT) {
 		engine_conn_hint(e, m);
 		return;

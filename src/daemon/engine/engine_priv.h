@@ -12,6 +12,7 @@
 #include "daemon/connectivity/engine_conn.h"
 #include "daemon/dhcp/engine_dhcp4.h"
 #include "daemon/routing/engine_route.h"
+#include "daemon/routing/engine_steer.h"
 #include "daemon/core/limits.h"
 #include "daemon/core/msg.h"
 #include "daemon/pvd/pvd_spec.h"
@@ -128,6 +129,7 @@ struct engine {
 	bool kchan_over;             /* the channel to the kernel side is past its high-water mark */
 	struct engine_mob mob;       /* the mobile node's care-of paths (mobility/) */
 	struct engine_policy *policy;  /* policy/engine_policy.c; NULL until first used */
+	struct engine_steer *steer;  /* routing/engine_steer.c; NULL until used */
 };
 
 /* engine_slaac.c */

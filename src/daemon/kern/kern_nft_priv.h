@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kern_nft's parts (kern_nft.h): the batch and its acknowledgements, the
+ * expressions and objects (kern_nft_batch.c), used by the table's rules
+ * and its life (kern_nft.c).
+ */
+#ifndef MIF_DAEMON_KERN_NFT_PRIV_H
+#define MIF_DAEMON_KERN_NFT_PRIV_H
+
+#include <libmnl/libmnl.h>
+#include <libnftnl/rule.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "daemon/core/msg.h"
+#include "daemon/kern/kern_nft.h"
+
+#define NFT_BATCH_LIMIT (256 * 1024)
+#define NFT_MAX_SETS 256             /* PvDs with answer sets */
+#define NFT_KEY_IPV4 7               /* nft's datatype numbers (ipv4_addr, ipv6_addr) */
+#define NFT_KEY_IPV6 8
+
+struct kern_nft {
+	struct mnl_socket *nl;
+	uint32_t seq, portid;
+	bool answers, ready;
+	uint8_t *buf;                /* NFT_BATCH_LIMIT * 2: a batch, then the answers */
+	struct mnl_nlmsg_batch *b;
+	uint32_t msgs;               /* messages asking an ACK in the batch */
+	uint64_t sets[NFT_MAX_SETS]; /* PvD handles whose sets exist */
+	size_t n_sets;
+	struct msg_steer_cgroups cg; /* the engine's list */
+	uint64_t sync_hash;
+	bool synced;
+	struct msg_steer_stats st;
+};
+
+/* A batch: begin, a header per message (NLM_F_ACK added), next after
+ * each (false once past the limit), commit: 0 once every message was
+ * acknowledged with 0, else the first error (fits false: -EMSGSIZE). */
+void kern_nft_begin(struct kern_nft *n);
+struct nlmsghdr *kern_nft_hdr(struct kern_nft *n, uint16_t type, uint16_t flags);
+bool kern_nft_next(struct kern_nft *n);
+int kern_nft_commit(struct kern_nft *n, bool fits);
+
+/* Expressions, appended to r (register 1 throughout). */
+struct nftnl_expr;
+void kern_nft_x_add(struct nftnl_rule *r, struct nftnl_expr *e);
+void kern_nft_x_meta(struct nftnl_rule *r, uint32_t key, bool set);
+void kern_nft_x_ct(struct nftnl_rule *r, uint32_t key, bool set);
+void kern_nft_x_cmp(struct nftnl_rule *r, uint32_t op, const void *data, uint32_t len);
+void kern_nft_x_and(struct nftnl_rule *r, uint32_t mask);
+void kern_nft_x_imm(struct nftnl_rule *r, uint32_t v);
+void kern_nft_x_verdict(struct nftnl_rule *r, int v);
+/* meta nfproto F, then the destination address into register 1. */
+void kern_nft_x_daddr(struct nftnl_rule *r, int family);
+void kern_nft_x_lookup(struct nftnl_rule *r, const char *set);
+/* meta mark set M ct mark set M return. */
+void kern_nft_x_steer(struct nftnl_rule *r, uint32_t mark);
+
+/* Objects of the table, each one message of the batch (r is freed). */
+bool kern_nft_rule_send(struct kern_nft *n, struct nftnl_rule *r, const char *chain);
+bool kern_nft_table_msg(struct kern_nft *n, uint16_t type, uint16_t flags);
+bool kern_nft_chain(struct kern_nft *n, const char *name, const char *type, uint32_t hook,
+		    int32_t prio);
+/* NEWSET (created if missing, kept with its elements otherwise) or DELSET. */
+bool kern_nft_set(struct kern_nft *n, const char *name, int family, bool del);
+/* "a4_<handle hex>", "a6_..."; handle 0: "c4", "c6" (two PvDs). */
+void kern_nft_set_name(char *out, size_t len, int family, uint64_t handle);
+
+#endif
