@@ -89,12 +89,15 @@ world_bg s3 whoami-svc "$MIF_WHOAMI" -n svc -p 8080 -6
 
 world_lla h eth0 >/dev/null
 world_lla h wlan0 >/dev/null
+# The policy directory (step 7): empty at first, the built-in default.
+mkdir -p "$WORLD_TMP/policy.d"
+printf '[mifd]\npolicy_dir = %s\n' "$WORLD_TMP/policy.d" >"$WORLD_TMP/mifd.conf"
 # mifd as world_mifd starts it, but with the cgroup v2 hierarchy mounted
 # where it looks for it: "ip netns exec" mounts a fresh /sys, without the
 # cgroup file systems (in a mount namespace of its own: nothing outside
 # changes).
 world_bg h mifd unshare --mount sh -c 'mount -t cgroup2 none /sys/fs/cgroup && exec "$@"' sh \
-	"$MIFD" --foreground --socket "$WORLD_TMP/mifd.sock" --log-level debug \
+	"$MIFD" --foreground --config "$WORLD_TMP/mifd.conf" --socket "$WORLD_TMP/mifd.sock" --log-level debug \
 	--resolv-conf "$WORLD_TMP/resolv.conf" --state-dir "$WORLD_TMP/state" --no-connectivity
 WORLD_MIFD_PID=$WORLD_LAST_PID
 WORLD_MIFD_NS=h
@@ -188,4 +191,31 @@ rc=$(world_exec h unshare --mount sh -c 'mount -t cgroup2 none /sys/fs/cgroup &&
 	>/dev/null 2>&1; echo $?) || true
 [ "$rc" = 7 ] || world_fail "mifctl run --cgroup did not pass on the command's status 7: $rc"
 world_log "ok: mifctl run --cgroup cleaned up and passed on the status"
+
+# 7. The same from a policy file (doc/policy.md): a user rule whose only
+# selector is the cgroup, as /proc/PID/cgroup names it, steers it to the
+# PvD its decision puts first; removed with the file.
+printf '%s\n' '[policy]' 'actor = user' '[rule static-app]' "cgroup = /$REL" "require = pvd:$B" \
+	>"$WORLD_TMP/policy.d/50-app.conf"
+world_ctl policy reload >/dev/null || world_fail "policy reload failed"
+pol_steered() {
+	world_ctl --json steer show | jq -e --arg p "$REL" --arg b "$B" '.policy_cgroups | length == 1 and
+		.[0].cgroup == $p and .[0].pvd == $b and .[0].in_force and .[0].error == null and
+		.[0].inode > 0' >/dev/null
+}
+world_wait_for "the policy's cgroup entry in force" 10 pol_steered
+got=$(in_cg 2001:db8:77::10 8080)
+case "$got" in
+"svc 2001:db8:2:"*) world_log "ok: a policy file's cgroup rule -> '$got' (through B)" ;;
+*) world_fail "policy cgroup rule: '$got', want 'svc 2001:db8:2:...' ($(world_ctl --json steer show))" ;;
+esac
+got=$(out_cg 2001:db8:77::10 8080)
+case "$got" in svc*) world_fail "a program outside the policy's cgroup was steered: '$got'" ;; esac
+rm "$WORLD_TMP/policy.d/50-app.conf"
+world_ctl policy reload >/dev/null || world_fail "policy reload failed"
+pol_gone() { world_ctl --json steer show | jq -e '.policy_cgroups == []' >/dev/null; }
+world_wait_for "the policy's cgroup entry gone" 10 pol_gone
+got=$(in_cg 2001:db8:77::10 8080)
+case "$got" in svc*) world_fail "still steered after the policy file went: '$got'" ;; esac
+world_log "ok: the policy file removed, not steered: '$got'"
 world_pass

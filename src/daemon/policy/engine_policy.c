@@ -21,6 +21,7 @@
 #include "daemon/policy/engine_policy.h"
 #include "daemon/policy/policy_json.h"
 #include "daemon/policy/policy_priv.h"
+#include "daemon/routing/engine_steer.h"
 #include "proto/ctlmsg.h"
 
 /* A PvD's facts (type, metered, cost, bandwidth) as the set in force gave
@@ -257,6 +258,50 @@ static void ep_dests(struct engine_policy *ep, size_t n, struct policy_result *r
 		}
 }
 
+/* A rule nftables can enforce for every program by its cgroup (cgroup
+ * steering, doc/steering.md): a cgroup and no other selector. */
+static bool ep_cgroup_rule(const struct policy_rule *r)
+{
+	return r->cgroup && !r->exe && !r->has_uid && !r->n_dst && !r->n_domain && !r->proto &&
+	       !r->port_lo && !r->port_hi && r->dscp < 0;
+}
+
+/* The policy's cgroup rules, each with the decision for a flow from that
+ * cgroup: the first permitted PvD steers it. A decision with no PvD steers
+ * nothing (nftables can only set a mark). Paths as in /proc/PID/cgroup
+ * ("/a/b") or under /sys/fs/cgroup. */
+static void ep_cgroups(struct engine *e, struct engine_policy *ep, size_t n,
+		       struct policy_result *r)
+{
+	struct engine_steer_cg list[MSG_STEER_CGROUPS_MAX];
+	size_t k = 0;
+
+	for (size_t i = 0; i < ep->set.n_rules && k < MSG_STEER_CGROUPS_MAX; i++) {
+		const struct policy_rule *pr = &ep->set.rules[i];
+		struct policy_flow f = { .dscp = -1 };
+		const char *path;
+
+		if (!ep_cgroup_rule(pr))
+			continue;
+		f.cgroup = pr->cgroup;
+		policy_decide(&ep->set, &f, ep->pv, n, r);
+		if (!r->n)
+			continue;
+		path = pr->cgroup;
+		if (!strncmp(path, "/sys/fs/cgroup/", 15))
+			path += 15;
+		while (*path == '/')
+			path++;
+		if (!*path || strlen(path) >= sizeof(list[k].path))
+			continue;
+		memset(&list[k], 0, sizeof(list[k]));
+		snprintf(list[k].path, sizeof(list[k].path), "%s", path);
+		list[k++].handle = ep->pv_handle[r->order[0]];
+	}
+	/* -ENOMEM only; what could not be steered is in mifctl steer show */
+	(void)engine_steer_set_policy_cgroups(e, list, k);
+}
+
 void engine_policy_route(struct engine *e)
 {
 	static struct policy_result r;
@@ -268,6 +313,7 @@ void engine_policy_route(struct engine *e)
 		return;
 	n = ep_pvds(e, ep);
 	ep_dests(ep, n, &r);
+	ep_cgroups(e, ep, n, &r);
 	e->rt.cfg.dests = ep->dests;
 	e->rt.cfg.n_dests = ep->n_dests;
 	policy_decide(&ep->set, &any, ep->pv, n, &r);

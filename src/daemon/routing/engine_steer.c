@@ -46,6 +46,11 @@ struct engine_steer {
 	struct engine_steer_cg cg[MSG_STEER_CGROUPS_MAX];
 	char cg_id[MSG_STEER_CGROUPS_MAX][PVD_ID_MAX];   /* each entry's PvD, by id */
 	size_t n_cg;
+	/* From the policy (engine_steer_set_policy_cgroups): sent after the
+	 * entries above, a path those name is theirs; pcg_at[j] is entry j's
+	 * place in the list sent, SIZE_MAX when it was left out. */
+	struct engine_steer_cg pcg[MSG_STEER_CGROUPS_MAX];
+	size_t n_pcg, pcg_at[MSG_STEER_CGROUPS_MAX], pcg_left_out, pcg_invalid;
 	uint32_t cg_token;           /* of the list last sent */
 	struct msg_steer_stats kst;  /* the parent's last word */
 	bool kst_known;
@@ -229,6 +234,22 @@ static int es_send_cgroups(struct engine *e, struct engine_steer *s)
 		c->e[i].handle = s->cg[i].handle;
 		memcpy(c->e[i].path, s->cg[i].path, sizeof(c->e[i].path));
 	}
+	s->pcg_left_out = 0;
+	for (size_t j = 0; j < s->n_pcg; j++) {
+		bool taken = false;
+
+		for (size_t i = 0; i < s->n_cg && !taken; i++)
+			taken = !strcmp(s->cg[i].path, s->pcg[j].path);
+		s->pcg_at[j] = SIZE_MAX;
+		if (taken || c->n == MSG_STEER_CGROUPS_MAX) {
+			s->pcg_left_out++;
+			continue;
+		}
+		s->pcg_at[j] = c->n;
+		c->e[c->n].handle = s->pcg[j].handle;
+		memcpy(c->e[c->n].path, s->pcg[j].path, sizeof(c->e[0].path));
+		c->n++;
+	}
 	r = engine_send(e, MSG_STEER_CGROUPS, c, sizeof(*c));
 	free(c);
 	return r;
@@ -278,6 +299,32 @@ int engine_steer_set_cgroups(struct engine *e, const struct engine_steer_cg *lis
 	memmove(s->cg, list, n * sizeof(*list));
 	memcpy(s->cg_id, ids, n * sizeof(ids[0]));
 	s->n_cg = n;
+	return es_send_cgroups(e, s);
+}
+
+int engine_steer_set_policy_cgroups(struct engine *e, const struct engine_steer_cg *list,
+				    size_t n)
+{
+	struct engine_steer *s = es_get(e);
+	struct engine_steer_cg ok[MSG_STEER_CGROUPS_MAX];
+	size_t k = 0;
+
+	if (!s)
+		return -ENOMEM;
+	/* A path that cannot name a cgroup is left out (counted, shown). */
+	s->pcg_invalid = 0;
+	for (size_t i = 0; i < n && k < MSG_STEER_CGROUPS_MAX; i++) {
+		if (!memchr(list[i].path, '\0', sizeof(list[i].path)) || !es_path_ok(list[i].path)) {
+			s->pcg_invalid++;
+			continue;
+		}
+		ok[k++] = list[i];
+	}
+	/* Decided again at every routing sync: send only a change. */
+	if (k == s->n_pcg && !memcmp(s->pcg, ok, k * sizeof(*ok)))
+		return 0;
+	memcpy(s->pcg, ok, k * sizeof(*ok));
+	s->n_pcg = k;
 	return es_send_cgroups(e, s);
 }
 
@@ -485,6 +532,23 @@ static json_t *es_cg_json(struct engine *e, struct engine_steer *s)
 	return a;
 }
 
+static json_t *es_pcg_json(struct engine *e, struct engine_steer *s)
+{
+	json_t *a = json_array();
+
+	for (size_t j = 0; j < s->n_pcg; j++) {
+		const struct pvd *p = pvd_find_handle(&e->store, s->pcg[j].handle);
+		size_t at = s->pcg_at[j];
+		int err = s->kst_known && at != SIZE_MAX ? s->kst.cg_error[at] : 0;
+
+		json_array_append_new(a, json_pack("{s:s,s:s?,s:I,s:s?,s:b}", "cgroup",
+			s->pcg[j].path, "pvd", p ? p->id : NULL, "inode",
+			(json_int_t)(at != SIZE_MAX ? s->kst.cg_id[at] : 0),
+			"error", err ? strerror(-err) : NULL, "in_force", at != SIZE_MAX));
+	}
+	return a;
+}
+
 json_t *engine_steer_json(struct engine *e)
 {
 	struct engine_steer *s = es_get(e);
@@ -499,6 +563,9 @@ json_t *engine_steer_json(struct engine *e)
 	o = json_pack("{s:b,s:b,s:s?,s:o,s:I,s:o}", "answers", s->answers, "ready",
 		      s->kst_known && k->ready, "error", k->last_error[0] ? k->last_error : NULL,
 		      "sets", sets, "two_pvds", (json_int_t)both, "cgroups", es_cg_json(e, s));
+	json_object_set_new(o, "policy_cgroups", es_pcg_json(e, s));
+	json_object_set_new(o, "policy_cgroups_left_out",
+			    json_integer((json_int_t)(s->pcg_left_out + s->pcg_invalid)));
 	json_object_set_new(o, "counters", json_pack(
 		"{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
 		"notes", (json_int_t)s->notes, "addresses", (json_int_t)s->addrs,

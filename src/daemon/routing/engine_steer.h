@@ -34,6 +34,15 @@ int engine_steer_set_answers(struct engine *e, bool on);
  * 0, -EINVAL (a bad path or too many), -ENOMEM.
  */
 int engine_steer_set_cgroups(struct engine *e, const struct engine_steer_cg *list, size_t n);
+/*
+ * The policy's cgroup entries (engine_policy.c, at every routing sync),
+ * replacing its last ones; sent only when they changed, after the entries
+ * of engine_steer_set_cgroups (`mifctl steer`: the user's word at run
+ * time wins for a path both name). A path that cannot name a cgroup is
+ * left out and counted. 0 or -ENOMEM.
+ */
+int engine_steer_set_policy_cgroups(struct engine *e, const struct engine_steer_cg *list,
+				    size_t n);
 /* The PvDs changed (the bind table was sent again): cgroup entries follow
  * their PvD's id to its current handle (0 while it is away). */
 void engine_steer_pvds_changed(struct engine *e);
