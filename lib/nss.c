@@ -8,7 +8,9 @@
  * A name goes to mif_resolve() (lib/resolve.c): mifd's stub with the
  * servers of one PvD, answers sorted by RFC 6724 with that PvD's own
  * addresses and policy table. The PvD is the one the process is bound to
- * by MIF_RUN_PVD (mifctl run, mifctl pvd use); without it mifd chooses as
+ * by MIF_RUN_PVD (mifctl run, mifctl pvd use), else the PvD its cgroup is
+ * steered to (mif_cgroup_pvd(): mifctl steer, a policy file's cgroup rule,
+ * mifctl run --cgroup); without either mifd chooses as
  * for any query (doc/resolver.md) and each family is sorted with the PvD
  * that answered. MIF_SOCKET names mifd's socket. Both are read with
  * secure_getenv(): a setuid program ignores them.
@@ -54,10 +56,16 @@ static enum nss_status nss_mif_lookup(const char *name, int af, struct mif_addr 
 	size_t got = 0, k = 0;
 	int r;
 
+	char cg_pvd[MIF_PVD_ID_MAX];
+
 	if (pvd && !*pvd)
 		pvd = NULL;
 	/* Never NULL: libmif would read MIF_SOCKET with getenv(). */
 	r = mif_ctl_open(sock && *sock ? sock : MIF_DEFAULT_SOCKET_PATH, &c);
+	/* Not bound by the environment: the PvD its cgroup is steered to, if
+	 * any (its packets go there: doc/steering.md). */
+	if (r == 0 && !pvd && mif_cgroup_pvd(c, cg_pvd, sizeof(cg_pvd), NULL, 0) == 0)
+		pvd = cg_pvd;
 	if (r == 0)
 		r = mif_resolve(c, pvd, name, 0, out, NSS_MIF_MAX, &got, NULL, 0);
 	mif_ctl_close(c);

@@ -70,6 +70,16 @@ MIF_EXPORT int mif_pvd_list(struct mif_ctl *c, struct mif_pvd_info *out, size_t 
 MIF_EXPORT int mif_pvd_get(struct mif_ctl *c, const char *pvd, struct mif_pvd_info *out,
 			   char *err, size_t errlen);
 
+/**
+ * The PvD the calling process's cgroup is steered to (`mifctl steer cgroup`,
+ * a policy file's cgroup rule, `mifctl run --cgroup`): the longest steered
+ * cgroup path that is the process's own (/proc/self/cgroup) or above it.
+ * @param id   receives the PvD's id
+ * @return 0; -ENOENT if the cgroup is not steered (or there is no cgroup v2
+ *         line); -ENAMETOOLONG; the errors of a call to mifd
+ */
+MIF_EXPORT int mif_cgroup_pvd(struct mif_ctl *c, char *id, size_t len, char *err, size_t errlen);
+
 /** One resolved address, with the source address to use for it. */
 struct mif_addr {
 	struct sockaddr_storage addr;        /**< AF_INET or AF_INET6, with the port */

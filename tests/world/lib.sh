@@ -499,7 +499,13 @@ world_mifd() {
 	[ "${WORLD_CONNECTIVITY:-0}" = 1 ] && conn=
 	# Leases and the address secret in WORLD_TMP too (kept across a
 	# restart within one test), never in the machine's /var/lib/mif.
-	world_bg "$ns" mifd "$MIFD" --foreground --socket "$sock" --log-level debug \
+	# WORLD_MIFD_CGROUP=1: with the cgroup v2 hierarchy mounted where its
+	# cgroup steering looks ("ip netns exec" mounts a /sys without it), in a
+	# mount namespace of mifd's own.
+	local pre=()
+	[ "${WORLD_MIFD_CGROUP:-0}" = 1 ] &&
+		pre=(unshare --mount sh -c 'mount -t cgroup2 none /sys/fs/cgroup && exec "$@"' sh)
+	world_bg "$ns" mifd "${pre[@]}" "$MIFD" --foreground --socket "$sock" --log-level debug \
 		--resolv-conf "$WORLD_TMP/resolv.conf" --state-dir "$WORLD_TMP/state" $conn "$@"
 	WORLD_MIFD_PID=$WORLD_LAST_PID
 	WORLD_MIFD_NS=$ns

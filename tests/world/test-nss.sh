@@ -12,6 +12,9 @@
 #     PvD's table), through getaddrinfo (getent ahosts) and gethostbyname2
 #     (getent hosts, the module's order as given);
 #   - no PvD: mifd's choice, the default network A;
+#   - a process in a cgroup steered to B (mifctl steer cgroup), without
+#     MIF_RUN_PVD, gets B's answer; outside the cgroup, and once the
+#     steering is removed, the default's (mif_cgroup_pvd());
 #   - a name without addresses: getent's "not found" (exit 2);
 #   - mifd stopped: the module is UNAVAIL and "hosts: mif" finds nothing;
 #     "hosts: mif dns" falls through to the next source.
@@ -39,13 +42,30 @@ printf 'hosts: mif dns\n' >"$WORLD_TMP/nss-mif-dns.conf"
 # A resolv.conf for the "dns" source: B's server, never mifd's stub.
 printf 'nameserver 192.168.20.1\noptions timeout:2 attempts:1\n' >"$WORLD_TMP/plain-resolv.conf"
 
-# getent_in CONF [VAR=VALUE...] -- ARGS: getent with that nsswitch.conf.
+# A cgroup of the test's own (below the test's cgroup) for the PvD of a
+# steered cgroup; mifd with the cgroup v2 hierarchy mounted (lib.sh).
+CGROOT=""
+for d in /sys/fs/cgroup /sys/fs/cgroup/unified; do
+	[ "$(stat -f -c %T "$d" 2>/dev/null)" = cgroup2fs ] && { CGROOT=$d; break; }
+done
+[ -n "$CGROOT" ] || world_skip "no cgroup v2 hierarchy mounted"
+OWN=$(sed -n 's/^0:://p' /proc/self/cgroup)
+REL="${OWN#/}"
+REL="${REL:+$REL/}mw$$-nss"
+CG="$CGROOT/$REL"
+mkdir "$CG" || world_skip "cannot create a cgroup under $CGROOT$OWN"
+WORLD_CLEANUP_CMDS+=("rmdir '$CG'")
+WORLD_MIFD_CGROUP=1
+
+# getent_in CONF [VAR=VALUE...] -- ARGS: getent with that nsswitch.conf
+# (in the test's cgroup when GETENT_CG=1).
 getent_in() {
-	local conf=$1 envs=()
+	local conf=$1 envs=() cg=()
 	shift
 	while [ "$1" != -- ]; do envs+=("$1"); shift; done
 	shift
-	world_exec h unshare --mount sh -c '
+	[ "${GETENT_CG:-0}" = 1 ] && cg=(sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh "$CG")
+	"${cg[@]}" timeout --foreground "$WORLD_CMD_TIMEOUT" ip netns exec "$(world_ns h)" unshare --mount sh -c '
 		mount --bind "$1" /etc/nsswitch.conf && mount --bind "$2" /etc/resolv.conf &&
 		shift 2 && exec "$@"' sh "$conf" "$WORLD_TMP/plain-resolv.conf" \
 		env LD_LIBRARY_PATH="$(dirname "$MIF_NSS")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
@@ -106,6 +126,20 @@ done
 out=$(getent_in "$WORLD_TMP/nss-mif.conf" -- ahosts only.example) || world_fail "getent ahosts: $out"
 expect "no PvD: A's answer" "^2001:db8:99::1 +STREAM" "$out"
 world_log "ok: no PvD bound: $(awk '$2 == "STREAM" {print $1}' <<<"$out" | tr '\n' ' ')"
+
+# No environment, but a cgroup steered to B (mifctl steer cgroup): B's
+# answer, as the cgroup's packets go through B (mif_cgroup_pvd()).
+PB=$(mif_pvds | jq -r '.[] | select(.interfaces == ["wlan0"]) | .id')
+world_ctl steer cgroup add "$REL" "$PB" >/dev/null || world_fail "steer cgroup add failed"
+out=$(GETENT_CG=1 getent_in "$WORLD_TMP/nss-mif.conf" -- ahostsv4 v4only.example) ||
+	world_fail "getent in the steered cgroup: $out"
+expect "cgroup steered to B: B's answer" "^10\.99\.0\.2 +STREAM" "$out"
+out=$(getent_in "$WORLD_TMP/nss-mif.conf" -- ahostsv4 v4only.example) || world_fail "getent: $out"
+expect "outside the cgroup: A's answer" "^10\.99\.0\.1 +STREAM" "$out"
+world_ctl steer cgroup del "$REL" >/dev/null || world_fail "steer cgroup del failed"
+out=$(GETENT_CG=1 getent_in "$WORLD_TMP/nss-mif.conf" -- ahostsv4 v4only.example) || world_fail "getent: $out"
+expect "cgroup no longer steered: A's answer" "^10\.99\.0\.1 +STREAM" "$out"
+world_log "ok: the PvD of a steered cgroup (B), A outside it and after del"
 
 # A name without addresses: not found (getent exits 2).
 rc=0; getent_in "$WORLD_TMP/nss-mif.conf" MIF_RUN_PVD="$HB" -- ahosts nothing.example >/dev/null || rc=$?
