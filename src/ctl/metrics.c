@@ -336,6 +336,47 @@ static void mx_dns(FILE *f, json_t *dpvds)
 	}
 }
 
+/* The mobile node's bindings (method "mobility", when the role is on):
+ * per BID its state (one series per state, 1 for the current one), the
+ * uplink, RTT, loss and lost heartbeats. */
+static void mx_mobility(FILE *f, json_t *mob)
+{
+	static const char *const states[] = { "alive", "validating", "dead", "down", "withdrawn" };
+	json_t *b, *list = json_object_get(mob, "bindings");
+	char bid[16];
+	size_t i;
+
+	mx_head(f, "mif_mobility_registered", "gauge",
+		"1 while the home agent has acknowledged the mobile node's bindings.");
+	mx_sample(f, "mif_mobility_registered", (const char *const[]){ NULL },
+		  json_is_true(json_object_get(mob, "registered")));
+	mx_head(f, "mif_mobility_binding_state", "gauge",
+		"1 for the binding's current state (alive, validating, dead, down, withdrawn).");
+	json_array_foreach(list, i, b) {
+		snprintf(bid, sizeof(bid), "%lld", (long long)mx_num(b, "bid"));
+		for (size_t k = 0; k < sizeof(states) / sizeof(states[0]); k++)
+			mx_sample(f, "mif_mobility_binding_state", (const char *const[]){ "bid", bid,
+				  "pvd", ctl_str(b, "pvd"), "state", states[k], NULL },
+				  !strcmp(ctl_str(b, "state"), states[k]));
+	}
+	static const struct mx_field per[] = {
+		{ "uplink", "mif_mobility_binding_uplink", "gauge", "1 for the binding carrying the uplink." },
+		{ "rtt_ms", "mif_mobility_binding_rtt_seconds", "gauge", "Heartbeat round trip (0 before one)." },
+		{ "loss_pct", "mif_mobility_binding_loss_ratio", "gauge", "Heartbeats lost, recent share." },
+		{ "heartbeats_lost", "mif_mobility_heartbeats_lost_total", "counter", "Heartbeats unanswered." },
+	};
+	for (size_t k = 0; k < sizeof(per) / sizeof(per[0]); k++) {
+		mx_head(f, per[k].name, per[k].type, per[k].help);
+		json_array_foreach(list, i, b) {
+			double v = k == 0 ? json_is_true(json_object_get(b, "uplink")) : mx_num(b, per[k].path);
+
+			snprintf(bid, sizeof(bid), "%lld", (long long)mx_num(b, "bid"));
+			mx_sample(f, per[k].name, (const char *const[]){ "bid", bid, "pvd",
+				  ctl_str(b, "pvd"), NULL }, k == 1 ? v / 1000 : k == 2 ? v / 100 : v);
+		}
+	}
+}
+
 int metrics_write(struct ctl *c, FILE *f)
 {
 	int rc;
@@ -351,6 +392,20 @@ int metrics_write(struct ctl *c, FILE *f)
 		mx_pvds(f, json_object_get(pvds, "pvds"), st);
 		mx_moves(f, st);
 		mx_dns(f, json_object_get(dns, "pvds"));
+	}
+	if (pvds) {
+		char *res = NULL, *msg = NULL;
+		json_t *mob = NULL;
+
+		/* Asked quietly: an error is the role being off ([mobility]
+		 * enabled = no), not worth a line on every scrape. */
+		if (mif_ctl_call(c->conn, "mobility", NULL, &res, &msg, c->timeout_ms) == 0)
+			mob = json_loads(res, 0, NULL);
+		if (mob && json_is_array(json_object_get(mob, "bindings")))
+			mx_mobility(f, mob);
+		json_decref(mob);
+		free(res);
+		free(msg);
 	}
 	json_decref(st);
 	json_decref(dns);

@@ -188,6 +188,20 @@ world_assert "the IPv4 path reaches the home agent through the NAT" bash -c \
 	"$HAD --status -s $WORLD_TMP/had.sock | jq -e '.mobile_nodes[0].bindings[] |
 		select(.bid == $B3) | .peer == \"198.51.100.3\"'"
 world_wait_for "home agent downlink on eth1's BID" 5 downlink_on "$B1"
+# The bindings in mifctl metrics (OpenMetrics text; promtool lints it when
+# installed): registered, every BID alive, eth1's the uplink.
+world_ctl metrics >"$WORLD_TMP/metrics.txt" || world_fail "mifctl metrics failed"
+grep -qx 'mif_mobility_registered 1' "$WORLD_TMP/metrics.txt" ||
+	world_fail "metrics: not registered: $(grep mif_mobility "$WORLD_TMP/metrics.txt")"
+[ "$(grep -c '^mif_mobility_binding_state{.*state="alive"} 1$' "$WORLD_TMP/metrics.txt")" = 3 ] ||
+	world_fail "metrics: want 3 bindings alive: $(grep mif_mobility_binding_state "$WORLD_TMP/metrics.txt")"
+grep -q "^mif_mobility_binding_uplink{bid=\"$B1\",.*} 1$" "$WORLD_TMP/metrics.txt" ||
+	world_fail "metrics: BID $B1 not the uplink: $(grep uplink "$WORLD_TMP/metrics.txt")"
+if command -v promtool >/dev/null; then
+	promtool check metrics <"$WORLD_TMP/metrics.txt" >"$WORLD_TMP/promtool.log" 2>&1 ||
+		world_fail "promtool: $(cat "$WORLD_TMP/promtool.log")"
+fi
+world_log "ok: metrics: registered, 3 bindings alive, BID $B1 the uplink"
 world_assert "the mobile node's tunnel route: the correspondent via $HOA" bash -c \
 	"ip -n $(world_ns mn) -6 route get 2001:db8:c::2 | grep -q 'dev mifmob0.*src $HOA'"
 world_assert "correspondent reachable from the home address" \
