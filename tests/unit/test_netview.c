@@ -146,6 +146,47 @@ static void test_view_follows_engine(void **state)
 	assert_int_equal(n, 0);
 }
 
+/* A PvD that leaves and comes back under the same id before the next view
+ * (a link flap the engine handles in one go, issue 17's soak): the view
+ * holds it once, under its new handle, with one DNS plan for that handle
+ * and none left for the old one. */
+static void test_view_same_id_back(void **state)
+{
+	struct world *w = *state;
+	const char *text = "{\"id\":\"Back.Example\",\"interface\":\"tun0\","
+			   "\"dns\":[\"10.9.0.1\"],\"prefixes\":[\"10.9.0.0/24\"]}";
+	json_t *spec = json_loads(text, 0, NULL);
+	struct dns_plan_pvd plan[4];
+	const struct pvd *p;
+	char err[320];
+	size_t n = 0, count = 0;
+	uint64_t h1, h2;
+
+	assert_int_equal(engine_pvd_add(w->e, spec, err, sizeof(err)), 0);
+	json_decref(spec);
+	nv_run(w, 30);
+	h1 = netview_pvd_handle(w->nv, "back.example");
+	assert_true(h1 != 0);
+
+	/* Gone and back, with no view in between. */
+	assert_int_equal(engine_pvd_del(w->e, "Back.Example", err, sizeof(err)), 0);
+	spec = json_loads(text, 0, NULL);
+	assert_int_equal(engine_pvd_add(w->e, spec, err, sizeof(err)), 0);
+	json_decref(spec);
+	nv_run(w, 30);
+	h2 = netview_pvd_handle(w->nv, "back.example");
+	assert_true(h2 != 0);
+	assert_true(h2 != h1);
+	assert_null(pvd_find_handle(netview_store(w->nv), h1));
+	TAILQ_FOREACH(p, &netview_store(w->nv)->pvds, e)
+		count += strcmp(p->id, "Back.Example") == 0;
+	assert_int_equal(count, 1);
+	assert_int_equal(netview_dns_plan(w->nv, plan, 4, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(plan[0].handle, h2);
+	assert_int_equal(plan[0].n_servers, 1);
+}
+
 /* A malformed or unfinished view is dropped whole; the last good one
  * stays, and the next good one is taken. */
 static void test_bad_view_dropped(void **state)
@@ -591,6 +632,7 @@ int main(void)
 		cmocka_unit_test(test_chan_reset_keeps_last),
 		cmocka_unit_test_setup_teardown(test_view_follows_engine, nv_setup, nv_teardown),
 		cmocka_unit_test_setup_teardown(test_engine_checks_the_caller, nv_setup, nv_teardown),
+		cmocka_unit_test_setup_teardown(test_view_same_id_back, nv_setup, nv_teardown),
 		cmocka_unit_test(test_bad_view_dropped),
 		cmocka_unit_test(test_view_domain_sel),
 		cmocka_unit_test(test_text_pieces),

@@ -71,6 +71,11 @@ world_radvd r1 "interface eth0 {
 };"
 RADVD=$WORLD_LAST_PID
 answers() { dns_dig h +short www.example.org AAAA | grep -qx 2001:db8:99::a; }
+# A name never asked before: answered (NXDOMAIN, by dnsmasq) only through
+# the stable PvD's server, never from a cache. After a flap the stub's
+# cached www answer may be the PvD's from before it (while mifd catches up),
+# and an upstream path lost in the flap then showed only at the next kill.
+fresh() { dns_dig h "n$RANDOM$RANDOM.example.org" AAAA | grep -q "status: NXDOMAIN"; }
 has_stable() { mif__match 'any(.[]; .prefixes | any(.prefix == "2001:db8:1::/64"))'; }
 
 dns_mifd h
@@ -110,6 +115,7 @@ while [ "$(world__now_ms)" -lt "$end" ] && [ "$rounds" -lt 10000 ]; do
 	world_wait_for "the link's address back after a flap" $((10 * SLOW)) world_lla h eth0
 	world_wait_for "the stable PvD after a flap" $((15 * SLOW)) has_stable
 	world_wait_for "the stub answers after a flap" $((15 * SLOW)) answers
+	world_wait_for "a new name answered through the stable PvD after a flap" $((15 * SLOW)) fresh
 	n=$(world_exec h dig "@$DNS_STUB_ADDR" +tries=1 +time=1 -f "$names" 2>/dev/null |
 		grep -c "status: NOERROR" || true)
 	q_sent=$((q_sent + 300)) q_ok=$((q_ok + n))

@@ -507,7 +507,20 @@ static void kern_sysctl_privacy(struct kern *k, const struct nl_link *l)
  * otherwise). The kernel does not take an RA's MTU for the whole link
  * (accept_ra_mtu): mifd applies each PvD's MTU on its own routes, so two
  * PvDs on one link may differ (issue 20).
+ *
+ * And routing or not: the kernel forms a SLAAC address for an RA's prefix
+ * only while the link holds fewer than max_addresses addresses of any
+ * origin (default 16; net/ipv6/addrconf.c, addrconf_prefix_rcv_add_addr),
+ * and those mifd forms for prefixes nested in PvD options count too. With
+ * 16 of them on a link, an implicit PvD's prefix (whose address is the
+ * kernel's to form) got none, so nothing could leave from that PvD and its
+ * DNS failed for good (issue 17: a soak, after a link flap under churn).
+ * KERN_MAX_ADDRESSES keeps the kernel's 16 beside an address and an RFC 8981
+ * temporary one for each of the 256 PvDs mifd can route: still a bound
+ * against a router that announces prefixes without end.
  */
+#define KERN_MAX_ADDRESSES "528"
+
 void kern_sysctl_link(struct kern *k, const struct nl_link *l)
 {
 	static const char *const knobs[][3] = {
@@ -516,6 +529,7 @@ void kern_sysctl_link(struct kern *k, const struct nl_link *l)
 		{ "ipv6", "ignore_routes_with_linkdown", "1" },
 		{ "ipv6", "accept_ra_mtu", "0" },
 	};
+	int r;
 
 	if (!l->name[0])
 		return;
@@ -525,9 +539,11 @@ void kern_sysctl_link(struct kern *k, const struct nl_link *l)
 	if (k->n_sysctl_done < sizeof(k->sysctl_done) / sizeof(k->sysctl_done[0]))
 		k->sysctl_done[k->n_sysctl_done++] = l->ifindex;
 	kern_sysctl_privacy(k, l);
+	r = sysctl_set_link("ipv6", l->name, "max_addresses", KERN_MAX_ADDRESSES);
+	if (r < 0)
+		log_warn("cannot set ipv6/max_addresses of %s: %s", l->name, strerror(-r));
 	for (size_t i = 0; k->cfg.routing && i < sizeof(knobs) / sizeof(knobs[0]); i++) {
-		int r = sysctl_set_link(knobs[i][0], l->name, knobs[i][1], knobs[i][2]);
-
+		r = sysctl_set_link(knobs[i][0], l->name, knobs[i][1], knobs[i][2]);
 		if (r < 0)
 			log_warn("cannot set %s/%s of %s: %s", knobs[i][0], knobs[i][1], l->name,
 				 strerror(-r));
