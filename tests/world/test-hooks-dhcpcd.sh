@@ -113,9 +113,20 @@ pvd dhcp-eth0 | jq -e '[.dns.search[].domain] == ["lan.example", "corp.example"]
 	world_fail "dhcp-eth0's domains: $(pvd dhcp-eth0 | jq -c '[.dns.search[].domain]')"
 # SIGHUP rebinds (dhcpcd 9: hook reason RECONFIGURE, then RENEW): the PvD
 # stays, one of it.
+# A loaded machine: dhcpcd still announcing its address (RFC 5227) may
+# not act on the first signal; a second one, once, after 15 s.
+hup_at=$(wc -l <"$WORLD_TMP/dhcpcd.log")
+renewed() {
+	tail -n +"$((hup_at + 1))" "$WORLD_TMP/dhcpcd.log" |
+		grep -Eq 'dhcpcd-run-hooks (RENEW|REBIND|REBOOT|BOUND)$'
+}
 kill -HUP "$DHCPCD_PID" 2>/dev/null || world_fail "dhcpcd is not running"
-renewed() { grep -q 'dhcpcd-run-hooks RENEW' "$WORLD_TMP/dhcpcd.log"; }
-world_wait_for "dhcpcd rebound after SIGHUP" 20 renewed
+for ((i = 0; i < 150; i++)); do renewed && break; sleep 0.1; done
+if ! renewed; then
+	world_log "no rebind 15 s after SIGHUP: a second SIGHUP"
+	kill -HUP "$DHCPCD_PID" 2>/dev/null || world_fail "dhcpcd is not running"
+	world_wait_for "dhcpcd rebound after SIGHUP" 20 renewed
+fi
 lease_pvd || world_fail "dhcp-eth0 lost after the rebind"
 [ "$(world_ctl --json pvd list | jq '[.[] | select(.id == "dhcp-eth0")] | length')" = 1 ] ||
 	world_fail "the rebind left more than one dhcp-eth0"
