@@ -116,9 +116,10 @@ pvd dhcp-eth0 | jq -e '[.dns.search[].domain] == ["lan.example", "corp.example"]
 # A loaded machine: dhcpcd still announcing its address (RFC 5227) may
 # not act on the first signal; a second one, once, after 15 s.
 hup_at=$(wc -l <"$WORLD_TMP/dhcpcd.log")
-renewed() {
-	tail -n +"$((hup_at + 1))" "$WORLD_TMP/dhcpcd.log" |
-		grep -Eq 'dhcpcd-run-hooks (RENEW|REBIND|REBOOT|BOUND)$'
+renewed() {   # read whole first: grep -q's early exit is no SIGPIPE under pipefail
+	local after
+	after=$(tail -n +"$((hup_at + 1))" "$WORLD_TMP/dhcpcd.log")
+	grep -Eq 'dhcpcd-run-hooks (RENEW|REBIND|REBOOT|BOUND)$' <<<"$after"
 }
 kill -HUP "$DHCPCD_PID" 2>/dev/null || world_fail "dhcpcd is not running"
 for ((i = 0; i < 150; i++)); do renewed && break; sleep 0.1; done
