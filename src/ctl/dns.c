@@ -26,10 +26,13 @@ static void ctl_dns_servers(json_t *p)
 	}
 	json_array_foreach(st, i, v)
 		printf("  server %s: %s, rtt %.1f ms, sent %lld, answers %lld, timeouts %lld, "
-		       "failures %lld\n", ctl_str(v, "address"),
+		       "failures %lld%s\n", ctl_str(v, "address"),
 		       json_is_true(json_object_get(v, "up")) ? "up" : "DOWN",
 		       json_real_value(json_object_get(v, "srtt_ms")), ctl_int(v, "sent"),
-		       ctl_int(v, "answers"), ctl_int(v, "timeouts"), ctl_int(v, "failures"));
+		       ctl_int(v, "answers"), ctl_int(v, "timeouts"), ctl_int(v, "failures"),
+		       !strcmp(ctl_str(v, "source"), "missing") ?
+		       "; NO SOURCE ADDRESS (the PvD has no usable address there: nothing is sent)" :
+		       !strcmp(ctl_str(v, "source"), "pending") ? "; waiting for DAD" : "");
 	cache = json_object_get(p, "cache");
 	printf("  cache: %lld answers, %lld bytes, %lld hits, %lld misses\n",
 	       ctl_int(cache, "entries"), ctl_int(cache, "bytes"), ctl_int(cache, "hits"),

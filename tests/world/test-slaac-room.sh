@@ -52,5 +52,7 @@ world_log "ok: the kernel formed the implicit PvD's address beside mifd's $N"
 # 3. Its DNS server answers through it.
 answers() { dns_dig h +short www.example.org AAAA | grep -qx 2001:db8:99::a; }
 world_wait_for "the stub answers through the implicit PvD" 10 answers
-world_log "ok: DNS through the implicit PvD"
+src=$(world_ctl --json dns | jq -r '.pvds[] | .server_state[]? | select(.address == "2001:db8:1::53") | .source')
+[ "$src" = ready ] || world_fail "mifctl dns: the server's source is '$src', want ready"
+world_log "ok: DNS through the implicit PvD (mifctl dns: source $src)"
 world_pass

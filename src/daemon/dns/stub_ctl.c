@@ -279,11 +279,17 @@ void stub_pvd_json(struct stub *s, uint64_t handle, json_t *o)
 	for (size_t i = 0; i < p->plan.n_servers; i++) {
 		const struct stub_server *v = &p->srv[i];
 
+		/* Which source its queries leave from: "missing" means the PvD
+		 * has prefixes there but no usable address (nothing is sent). */
+		static const char *const src[] = { "any", "ready", "pending", "missing" };
+		unsigned st_i = p->plan.servers[i].src_state;
+
 		addr_ntop(&p->plan.servers[i].addr, b, sizeof(b));
-		json_array_append_new(a, json_pack("{s:s,s:b,s:f,s:I,s:I,s:I,s:I}", "address", b,
+		json_array_append_new(a, json_pack("{s:s,s:b,s:f,s:I,s:I,s:I,s:I,s:s}", "address", b,
 			"up", !v->down, "srtt_ms", v->has_rtt ? (double)v->srtt_us / 1000 : 0.0,
 			"sent", (json_int_t)v->sent, "answers", (json_int_t)v->answers,
-			"timeouts", (json_int_t)v->timeouts, "failures", (json_int_t)v->failures));
+			"timeouts", (json_int_t)v->timeouts, "failures", (json_int_t)v->failures,
+			"source", st_i < 4 ? src[st_i] : "?"));
 	}
 	st = dns_cache_stats(p->cache);
 	json_object_set_new(o, "server_state", a);
