@@ -210,7 +210,11 @@ download() {
 	# A download that never finished stalled from its last byte to the end.
 	[ "$n" = "$SIZE" ] || stall=$((tend - last_growth))
 	w=$(grep -m1 '^curl-result ' "$WORLD_TMP/curl-$phase.log" || true)
-	step "$phase: curl ended $(((tend - tcut) / 1000)) s after the cut with status $rc: $n of $SIZE bytes; the last byte came $((last_growth - tcut)) ms after the cut"
+	if [ "$n" = "$SIZE" ] && [ "$rc" = 0 ]; then
+		step "$phase: curl finished $(((tend - tcut) / 1000)) s after the cut: all $n bytes, the longest stall $stall ms"
+	else
+		step "$phase: curl gave up $(((tend - tcut) / 1000)) s after the cut (status $rc): $n of $SIZE bytes, none after $((last_growth - tcut)) ms"
+	fi
 	"$after"
 	jq -cn --arg addr "$local_addr" --argjson at_cut "$at_cut" --argjson got "$n" \
 		--argjson size "$SIZE" --arg rc "$rc" --arg w "$w" \
