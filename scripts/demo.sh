@@ -189,7 +189,8 @@ world_cleanup
 
 # A download that survives the loss of a network (issue 15): scenario
 # 3.4-1n run now, its progress shown as it goes, then told from what it
-# measured. DEMO_MOBILITY=0 leaves it out.
+# measured. DEMO_MOBILITY=0 leaves it out. timeout --foreground: Ctrl-C
+# reaches the scenario, whose trap removes its world.
 mob_shown=0
 if [ "${DEMO_MOBILITY:-1}" = 1 ]; then
 	say "A download that survives the loss of a network: a plain host, then mifd as mobile node."
@@ -199,7 +200,7 @@ if [ "${DEMO_MOBILITY:-1}" = 1 ]; then
 	echo "  tests/scenarios/scn-3.4-1n.sh)."
 	mkdir -p "$build/scenarios"
 	mob_log=$build/scenarios/3.4-1n.demo.log mob_res=$(mktemp) mob_t0=$(date +%s)
-	SCN_RESULTS=$mob_res timeout --kill-after=10 180 bash "$top/tests/scenarios/scn-3.4-1n.sh" \
+	SCN_RESULTS=$mob_res timeout --foreground --kill-after=10 180 bash "$top/tests/scenarios/scn-3.4-1n.sh" \
 		2>&1 >/dev/null | tee "$mob_log" | sed -un 's/^\[scenario-3.4-1n\] step: /  /p' || true
 	if [ -s "$mob_res" ]; then
 		jq -s --argjson s "$(($(date +%s) - mob_t0))" '{seconds: $s, scenarios: .}' "$mob_res" \
@@ -224,6 +225,7 @@ if [ "${DEMO_SCENARIOS:-1}" = 1 ]; then
 	fi
 	if [ "$mob_shown" = 1 ]; then
 		# 3.4-1n was told above, from this run.
+		echo "  (3.4-1n was measured and told above; the others follow.)"
 		jq '.scenarios |= map(select(.id != "3.4-1n"))' "$build/scenarios.json" \
 			>"$build/scenarios-demo.json"
 		"$top/tests/scenarios/narrate.sh" "$build/scenarios-demo.json"
