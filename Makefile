@@ -3,7 +3,8 @@
 #   make check    unit tests, world tests (root), unit tests again under
 #                 ASan+UBSan (build-asan/) and under valgrind, fuzz targets
 #                 briefly (build-fuzz/)
-#   make demo     the narrated demo world (root)
+#   make demo     the narrated demo world, then a download surviving the loss
+#                 of a network (scenario 3.4-1n, live) (root)
 #   make demo-mobility  a download surviving the loss of networks (root)
 #   make scenarios the problem statement's section 4, plain host vs mif (root;
 #                 tests/scenarios, build/scenarios.md)

@@ -1,0 +1,317 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# Problem statement 3.4 (RFC 6418): when the network carrying a session
+# goes away, only IP mobility can keep the session; the MIPv6 multihoming
+# analysis (draft-ietf-monami6-mipv6-analysis, 5.3) calls the host with
+# one home address and several care-of addresses the (1,n) configuration,
+# whose reliability is recovery from a failed care-of address. Issue 15.
+#
+#   h eth1 -- r1 (radvd 2001:db8:1::/64, preference high) -- core -- ha (mif-had)
+#   h eth2 -- r2 (radvd 2001:db8:2::/64)                 --/ |  \-- cn 2001:db8:c::2
+#   h eth3 -- r3 (dnsmasq DHCPv4 192.168.3.0/24, NAT)    --/     (HTTP, 8 MiB file)
+#
+# The world of tests/world/test-mobility-mifd.sh: each IPv6 access router
+# drops sources not its own (BCP 38, scn_ingress_filter), r3 is IPv4 only
+# and masquerades. r1's RAs have preference high so a plain host's default
+# is N1, the network mif's `prefer =` puts first too.
+# Each run: a download from cn (curl, one TCP connection, aborted when no
+# byte comes for 10 s), paced by cn's uplink (tbf, 8 Mbit/s: curl's own
+# --limit-rate reads in bursts, so the kernel would hold most of the file
+# before the cut); 1.5 s in, N1 loses carrier (r1's end of the link goes
+# down), the other two networks stay.
+#   1. the plain host (kernel SLAAC and RA default routes, dhclient on
+#      eth3): the download to its address on N1.
+#   2. mifd as mobile node ([mobility], one care-of path per PvD, mif-had
+#      in ha): the download to the home address 2001:db8:100::10.
+# Measured: bytes at the cut and at the end, curl's exit status, time to
+# the end, connections used, the file compared byte for byte, a new
+# connection after the cut (the host is not offline), the routers' BCP 38
+# drops; for mif the BIDs, the move of the uplink and the time it took.
+# (1,1) with home and foreign attachment at once is not built: scn-3.4-11.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+scn_init 3.4-1n 3.4 "Mobility, (1,n) of the MIPv6 multihoming analysis: one home address, three care-of addresses; the network carrying a download loses carrier"
+world_require radvd dnsmasq nft curl python3 cmp tc
+HAD=${MIF_HAD:-$(dirname "$MIFD")/../ha/mif-had}
+[ -x "$HAD" ] || world_fail "missing $HAD (mif-had)"
+HOA=2001:db8:100::10
+HA_IN=2001:db8:100::1
+HA=2001:db8:f::1
+CN=2001:db8:c::2
+URL="http://[$CN]:8080/big"
+SIZE=$((8 << 20))
+KEY=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff
+# step TEXT: a line of progress (make demo shows these).
+step() { world_log "step: $*"; }
+
+world_host h
+world_router r1
+world_router r2
+world_router r3
+world_router core
+world_router ha
+world_host cn
+world_link h eth1 r1 eth0
+world_link h eth2 r2 eth0
+world_link h eth3 r3 eth0
+world_link r1 eth1 core r1
+world_link r2 eth1 core r2
+world_link r3 eth1 core r3
+world_link ha eth0 core ha
+world_link cn eth0 core cn
+world_sysctl r3 net.ipv4.ip_forward=1
+world_sysctl core net.ipv4.ip_forward=1
+ip -n "$(world_ns r3)" addr add 192.168.3.1/24 dev eth0
+ip -n "$(world_ns r3)" addr add 198.51.100.3/24 dev eth1
+ip -n "$(world_ns core)" addr add 198.51.100.1/24 dev r3
+ip -n "$(world_ns core)" addr add 203.0.113.2/24 dev ha
+ip -n "$(world_ns ha)" addr add 203.0.113.1/24 dev eth0
+ip -n "$(world_ns r3)" route add default via 198.51.100.1
+ip -n "$(world_ns ha)" route add default via 203.0.113.2
+world_exec r3 nft -f - <<-NFT || world_fail "nft on r3"
+table ip nat {
+	chain post {
+		type nat hook postrouting priority 100; policy accept;
+		oifname "eth1" masquerade
+	}
+}
+NFT
+mif_dnsmasq r3 dhcp "interface=eth0
+bind-interfaces
+dhcp-authoritative
+dhcp-range=192.168.3.100,192.168.3.150,255.255.255.0,10m
+dhcp-option=option:router,192.168.3.1"
+world_addr r1 eth0 2001:db8:1::1/64
+world_addr r2 eth0 2001:db8:2::1/64
+world_addr r1 eth1 2001:db8:e1::2/64
+world_addr core r1 2001:db8:e1::1/64
+world_addr r2 eth1 2001:db8:e2::2/64
+world_addr core r2 2001:db8:e2::1/64
+world_addr ha eth0 2001:db8:f::1/64
+world_addr core ha 2001:db8:f::2/64
+world_addr cn eth0 "$CN/64"
+world_addr core cn 2001:db8:c::1/64
+ip -n "$(world_ns r1)" -6 route add default via 2001:db8:e1::1
+ip -n "$(world_ns r2)" -6 route add default via 2001:db8:e2::1
+ip -n "$(world_ns core)" -6 route add 2001:db8:1::/64 via 2001:db8:e1::2
+ip -n "$(world_ns core)" -6 route add 2001:db8:2::/64 via 2001:db8:e2::2
+ip -n "$(world_ns core)" -6 route add 2001:db8:100::/64 via 2001:db8:f::1
+ip -n "$(world_ns ha)" -6 route add default via 2001:db8:f::2
+ip -n "$(world_ns cn)" -6 route add default via 2001:db8:c::1
+# The access routers keep their addresses while their access link is down.
+world_sysctl r1 net.ipv6.conf.eth0.keep_addr_on_down=1
+world_sysctl r2 net.ipv6.conf.eth0.keep_addr_on_down=1
+scn_ingress_filter r1 eth0 2001:db8:1::/64
+scn_ingress_filter r2 eth0 2001:db8:2::/64
+world_radvd r1 "interface eth0 { AdvSendAdvert on; MinRtrAdvInterval 3; MaxRtrAdvInterval 4;
+	AdvDefaultLifetime 600; AdvDefaultPreference high;
+	prefix 2001:db8:1::/64 { AdvOnLink on; AdvAutonomous on; }; };"
+world_radvd r2 "interface eth0 { AdvSendAdvert on; MinRtrAdvInterval 3; MaxRtrAdvInterval 4;
+	AdvDefaultLifetime 600;
+	prefix 2001:db8:2::/64 { AdvOnLink on; AdvAutonomous on; }; };"
+
+# The home agent (used by mif only), and the mobile node's key: root-only.
+umask 077
+printf '%s\n' "$KEY" >"$WORLD_TMP/mn.key"
+cat >"$WORLD_TMP/had.conf" <<EOF2
+[ha]
+address = $HA_IN
+home_prefix = 2001:db8:100::/64
+tun = mifha0
+control = $WORLD_TMP/had.sock
+heartbeat_interval_ms = 100
+heartbeat_misses = 3
+
+[mn phone]
+hoa = $HOA
+spi = 256
+key_file = $WORLD_TMP/mn.key
+EOF2
+cat >"$WORLD_TMP/mifd.conf" <<EOF2
+[mifd]
+interfaces = eth1 eth2 eth3
+dhcp4 = eth3
+
+[mobility]
+enabled = yes
+home_agent = $HA_IN
+home_agent_address = $HA 203.0.113.1
+home_address = $HOA
+key_file = $WORLD_TMP/mn.key
+spi = 256
+routes = 2001:db8:c::/64
+prefer = eth1 eth2 eth3
+EOF2
+umask 022
+world_bg ha had "$HAD" -c "$WORLD_TMP/had.conf"
+world_wait_for "mif-had status socket" 10 test -S "$WORLD_TMP/had.sock"
+had_status() { world_exec ha "$HAD" --status -s "$WORLD_TMP/had.sock"; }
+
+# The correspondent: an HTTP server that knows nothing of mobility.
+world_exec cn dd if=/dev/urandom of="$WORLD_TMP/big" bs=1M count=$((SIZE >> 20)) status=none
+world_bg cn http python3 -m http.server -b "$CN" -d "$WORLD_TMP" 8080
+# The correspondent's uplink: 8 Mbit/s (token bucket; the burst holds a
+# few full-size packets, GSO packets are cut to fit).
+ip netns exec "$(world_ns cn)" tc qdisc add dev eth0 root tbf rate 8mbit burst 64kb latency 400ms ||
+	world_fail "tc tbf on cn"
+world_wait_for "the correspondent's HTTP server" 10 sh -c \
+	"ip netns exec $(world_ns cn) ss -Hltn | grep -q ':8080'"
+
+H=$(world_ns h)
+fsize() { stat -c %s "$1" 2>/dev/null || echo 0; }
+# The local address of the download's connection, as the host's kernel has it.
+conn_local() {
+	ip netns exec "$H" ss -Htn state established dst "[$CN]:8080" |
+		awk '{ a = $3; sub(/^\[/, "", a); sub(/\]:[0-9]+$/, "", a); print a; exit }'
+}
+
+# download PHASE RUNNER CUT_FN AFTER_FN: the download with RUNNER
+# (scn_plain_bg or world_bg h); N1 is cut 1.5 s in, then CUT_FN runs; curl
+# is waited for (60 s at most), then AFTER_FN runs. Writes
+# $WORLD_TMP/PHASE.json.
+download() {
+	local phase=$1 runner=$2 cut=$3 after=$4 got="$WORLD_TMP/got-$1" pid t0 tcut tend rc=0 i
+	local at_cut last_growth n prev local_addr d1 d2 w now stall=0
+	d1=$(scn_ingress_drops r1) d2=$(scn_ingress_drops r2)
+	rm -f "$got"
+	t0=$(world__now_ms)
+	$runner "curl-$phase" curl -sS --speed-limit 1 --speed-time 10 -o "$got" \
+		-w 'curl-result %{num_connects} %{size_download} %{local_ip}\n' "$URL"
+	pid=$WORLD_LAST_PID
+	world_wait_for "the download running ($phase)" 10 sh -c "[ \$(stat -c %s $got 2>/dev/null || echo 0) -gt 1000000 ]"
+	local_addr=$(conn_local)
+	sleep 0.5
+	step "$phase: downloading from $CN to $local_addr: $(($(fsize "$got") >> 10)) KiB so far; N1 loses carrier now"
+	tcut=$(world__now_ms)
+	at_cut=$(fsize "$got")
+	ip -n "$(world_ns r1)" link set eth0 down
+	"$cut"
+	# Wait for curl: the whole file, or no byte for 10 s (curl gives up).
+	prev=$at_cut last_growth=$tcut
+	for ((i = 0; i < 600; i++)); do
+		world__alive "$pid" || break
+		n=$(fsize "$got")
+		if [ "$n" != "$prev" ]; then
+			now=$(world__now_ms)
+			[ $((now - last_growth)) -gt "$stall" ] && stall=$((now - last_growth))
+			prev=$n last_growth=$now
+		fi
+		sleep 0.1
+	done
+	if world__alive "$pid"; then
+		kill -TERM "$pid" 2>/dev/null || true
+		rc=timeout
+	fi
+	wait "$pid" || { i=$?; [ "$rc" = timeout ] || rc=$i; }
+	tend=$(world__now_ms)
+	n=$(fsize "$got")
+	# A download that never finished stalled from its last byte to the end.
+	[ "$n" = "$SIZE" ] || stall=$((tend - last_growth))
+	w=$(grep -m1 '^curl-result ' "$WORLD_TMP/curl-$phase.log" || true)
+	if [ "$n" = "$SIZE" ] && [ "$rc" = 0 ]; then
+		step "$phase: curl finished $(((tend - tcut) / 1000)) s after the cut: all $n bytes, the longest stall $stall ms"
+	else
+		step "$phase: curl gave up $(((tend - tcut) / 1000)) s after the cut (status $rc): $n of $SIZE bytes, none after $((last_growth - tcut)) ms"
+	fi
+	"$after"
+	jq -cn --arg addr "$local_addr" --argjson at_cut "$at_cut" --argjson got "$n" \
+		--argjson size "$SIZE" --arg rc "$rc" --arg w "$w" \
+		--argjson secs "$(((tend - t0) / 100))" --argjson last "$((last_growth - tcut))" \
+		--argjson after "$(((tend - tcut) / 100))" --argjson stall "$stall" \
+		--arg same "$(cmp -s "$WORLD_TMP/big" "$got" && echo yes || echo no)" \
+		--arg err "$(grep -m1 '^curl: ' "$WORLD_TMP/curl-$phase.log" || true)" \
+		--argjson d1 "$(($(scn_ingress_drops r1) - d1))" \
+		--argjson d2 "$(($(scn_ingress_drops r2) - d2))" \
+		'{local_address: $addr, file_bytes: $size, bytes_at_cut: $at_cut, bytes_received: $got,
+		  last_byte_ms_after_cut: $last, longest_stall_ms_after_cut: $stall, curl_status: $rc, curl_error: $err,
+		  connections: (($w | split(" ")[1] // "0") | tonumber? // 0),
+		  identical: $same, seconds: ($secs / 10), seconds_after_cut: ($after / 10),
+		  dropped_by_r1: $d1, dropped_by_r2: $d2}' >"$WORLD_TMP/$phase.json"
+}
+
+# ---- 1. the plain host ----
+scn_plain_start h
+scn_plain_dhclient eth3
+scn_wait_addr h eth1 2001:db8:1:
+scn_wait_addr h eth2 2001:db8:2:
+scn_wait_addr h eth3 192.168.3.
+world_wait_for "the plain host's route to the correspondent through N1" 15 sh -c \
+	"ip -n $H -6 route get $CN | grep -q 'dev eth1'"
+plain_after() {
+	local r
+	# What the kernel does once the download gave up: the route, and a new
+	# connection to the correspondent.
+	r=$(ip -n "$H" -6 route get "$CN" | grep -o 'dev [^ ]*' || echo unreachable)
+	scn_plain curl -s -m 3 -o /dev/null -r 0-0 -w '%{local_ip}' "$URL" >"$WORLD_TMP/plain-new" 2>/dev/null || true
+	jq -cn --arg r "$r" --arg n "$(cat "$WORLD_TMP/plain-new")" \
+		'{route_after_cut: $r, new_connection_from: (if $n == "" then "none" else $n end)}' \
+		>"$WORLD_TMP/plain-after.json"
+}
+step "plain: the host without mifd's mobile-node role (kernel SLAAC, dhclient)"
+download plain scn_plain_bg : plain_after
+plain=$(jq -c -s '.[0] + .[1]' "$WORLD_TMP/plain.json" "$WORLD_TMP/plain-after.json")
+world_log "plain: $plain"
+
+# N1 comes back; the plain host's DHCP client releases its lease.
+ip -n "$(world_ns r1)" link set eth0 up
+scn_plain_stop_tools
+
+# ---- 2. mifd as mobile node ----
+step "mif: mifd as mobile node, the home agent mif-had, the download to the home address"
+world_mifd h --config "$WORLD_TMP/mifd.conf"
+mob() { world_ctl --json mobility; }
+all_alive() {
+	mob | world_jq '.registered and (.bindings | length == 3 and all(.state == "alive"))'
+}
+uplink_is() {
+	mob | world_jq --arg i "$1" '.registered and
+		(.bindings | map(select(.uplink)) | .[0].interface == $i)'
+}
+bid_on() { mob | jq -r --arg i "$1" '.bindings[] | select(.interface == $i) | .bid'; }
+downlink_on() {
+	had_status | world_jq --argjson b "$1" \
+		'.mobile_nodes[0].bindings | map(select(.downlink)) | .[0].bid == $b'
+}
+world_wait_for "three care-of paths (two from RAs, one from DHCPv4), all alive" 40 all_alive
+world_wait_for "uplink on eth1 (prefer = eth1 eth2 eth3)" 10 uplink_is eth1
+B1=$(bid_on eth1) B2=$(bid_on eth2)
+world_wait_for "home agent downlink on eth1's BID" 10 downlink_on "$B1"
+world_wait_for "the route to the correspondent through the home address" 10 sh -c \
+	"ip -n $H -6 route get $CN | grep -q 'src $HOA'"
+bindings=$(mob | jq -c '[.bindings[] | {bid, interface, coa, state}]')
+step "mif: registered with mif-had: $(jq -r 'map("BID \(.bid) \(.interface) \(.coa)") | join(", ")' <<<"$bindings")"
+mif_cut() {
+	local sw moved
+	world_wait_for "uplink moved to eth2" 10 uplink_is eth2
+	world_wait_for "home agent downlink on eth2's BID" 10 downlink_on "$B2"
+	sw=$(mob | jq -c --argjson a "$B1" '[.switches[] | select(.from_bid == $a)] | last')
+	moved=$(($(world__now_ms) - tcut - $(jq '.ms_ago // 0' <<<"$sw")))
+	step "mif: uplink moved from BID $B1 (eth1) to BID $B2 (eth2) $moved ms after the cut ($(jq -r '.why // ""' <<<"$sw"))"
+	jq -cn --argjson b "$bindings" --argjson sw "$sw" --argjson m "$moved" \
+		'{bindings: $b, switch: $sw, uplink_moved_ms_after_cut: $m}' >"$WORLD_TMP/mif-after.json"
+}
+download mif "world_bg h" mif_cut :
+mif=$(jq -c -s '.[0] + .[1]' "$WORLD_TMP/mif.json" "$WORLD_TMP/mif-after.json")
+world_log "mif: $mif"
+
+say() {
+	jq -r '"download to \(.local_address): \(.bytes_at_cut) bytes at the cut, \(.bytes_received) of \(.file_bytes) in the end" +
+		(if .identical == "yes" then ", byte-identical" else "" end) +
+		" over \(.connections) connection, " +
+		(if .curl_status == "0" then "complete \(.seconds_after_cut) s after the cut (longest stall \(.longest_stall_ms_after_cut) ms)"
+		 else "curl gave up \(.seconds_after_cut) s after the cut (status \(.curl_status): \(.curl_error | sub("^curl: \\([0-9]+\\) "; "")); no byte for the last \(.longest_stall_ms_after_cut) ms)" end) +
+		(if .new_connection_from == null then "" elif .new_connection_from == "none" then "; a new connection to the correspondent then failed too (route: \(.route_after_cut))"
+		 else "; a new connection then went from \(.new_connection_from) (route: \(.route_after_cut))" end) +
+		(if .uplink_moved_ms_after_cut then "; the uplink moved from eth1 to eth2 \(.uplink_moved_ms_after_cut) ms after the cut" else "" end) +
+		"; BCP 38 drops r1: \(.dropped_by_r1), r2: \(.dropped_by_r2)"' <<<"$1"
+}
+pf=0 mf=0
+jq -e '(.local_address | startswith("2001:db8:1:")) and .bytes_received < .file_bytes and .curl_status != "0"' \
+	<<<"$plain" >/dev/null && pf=1
+jq -e --arg h "$HOA" '.local_address == $h and .bytes_received == .file_bytes and .identical == "yes" and
+	.curl_status == "0" and .connections == 1 and .bytes_at_cut < .file_bytes' <<<"$mif" >/dev/null && mf=1
+scn_verdict "$pf" "$mf" "$(say "$plain")" "$(say "$mif")" \
+	"the connection is bound to the home address, which stays on mifd's TUN device; the home agent moved the downlink and mifd the uplink to the next care-of address (RFC 5648 BIDs, one per PvD), each outer packet leaving through the network that owns its source" \
+	"$(jq -cn --argjson p "$plain" --argjson m "$mif" '{plain: $p, mif: $m}')"
