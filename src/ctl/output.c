@@ -195,6 +195,9 @@ void ctl_print_pvd(json_t *p)
 	if (json_is_string(json_object_get(p, "captive_portal")))
 		printf("  captive portal: %s (from %s)\n", ctl_str(p, "captive_portal"),
 		       ctl_str(p, "captive_portal_source"));
+	if (json_array_size(json_object_get(p, "metered_hint")))
+		printf("  metered: the network says so (from %s)\n",
+		       json_string_value(json_array_get(json_object_get(p, "metered_hint"), 0)));
 	if (json_is_object(p64))
 		printf("  pref64: %s\n", ctl_str(p64, "prefix"));
 	ctl_print_dhcpv6(json_object_get(p, "dhcpv6"));

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * DHCPv4 messages (RFC 2131) and the options of RFC 2132 that mifd's client
- * uses, plus 119 (RFC 3397), 121 (RFC 3442), 114 (RFC 8910) and 146
- * (RFC 6731 section 4.3).
+ * uses, plus 119 (RFC 3397), 121 (RFC 3442), 114 (RFC 8910), 146
+ * (RFC 6731 section 4.3), and the metered hint in 43.
  *
  * Parsing runs in two passes. The first walks the option areas in the order
  * RFC 2131 section 4.1 gives (options, then file, then sname when option 52
@@ -404,6 +404,24 @@ static enum dhcp4_error dhcp4_opt_capport(struct dhcp4_msg *m, uint8_t code,
 	return DHCP4_OK;
 }
 
+/* RFC 2132 section 8.4: vendor-specific information, opaque octets whose
+ * meaning the vendor defines (often encapsulated sub-options). Only the
+ * metered hint is read, as Android and NetworkManager do: the text
+ * anywhere in the octets, in whatever sub-option carries it. */
+static enum dhcp4_error dhcp4_opt_vendor(struct dhcp4_msg *m, uint8_t code,
+					 const uint8_t *p, size_t n)
+{
+	const size_t k = sizeof(DHCP4_METERED_HINT) - 1;
+
+	(void)code;
+	for (size_t i = 0; i + k <= n; i++)
+		if (memcmp(p + i, DHCP4_METERED_HINT, k) == 0) {
+			m->metered_hint = true;
+			break;
+		}
+	return DHCP4_OK;
+}
+
 /* ---- Names and routes ---- */
 
 /* RFC 3397: names in RFC 1035 wire form, compression allowed, pointers
@@ -544,6 +562,7 @@ static const struct dhcp4_opt_def dhcp4_opts[] = {
 	{ DHCP4_OPT_NTP, DHCP4_ADDRS, 0, dhcp4_opt_addrs },
 	{ DHCP4_OPT_DOMAIN, DHCP4_VAR, 0, dhcp4_opt_domain },
 	{ DHCP4_OPT_MESSAGE, DHCP4_VAR, 0, dhcp4_opt_message },
+	{ DHCP4_OPT_VENDOR, DHCP4_VAR, 0, dhcp4_opt_vendor },
 	{ DHCP4_OPT_CAPTIVE_PORTAL, DHCP4_VAR, 0, dhcp4_opt_capport },
 	{ DHCP4_OPT_SEARCH, DHCP4_VAR, 0, dhcp4_opt_search },
 	{ DHCP4_OPT_ROUTES, DHCP4_VAR, 0, dhcp4_opt_routes },

@@ -11,7 +11,9 @@
  * 53 message type, 54 server identifier, 56 message, 58 T1, 59 T2,
  * 119 domain search (RFC 3397, compressed names), 121 classless static
  * routes (RFC 3442), 114 captive portal URI (RFC 8910), 146 RDNSS
- * selection (RFC 6731 section 4.3), 162 encrypted DNS (RFC 9463 5.2). Options that appear several times are
+ * selection (RFC 6731 section 4.3), 162 encrypted DNS (RFC 9463 5.2), and
+ * from 43 (vendor-specific information) only the metered hint that Android
+ * and NetworkManager read. Options that appear several times are
  * concatenated before parsing (RFC 3396).
  */
 #ifndef MIF_PROTO_DHCP4_H
@@ -39,6 +41,10 @@
 #define DHCP4_MAX_URI 256
 #define DHCP4_MAX_DNR 4              /* option 162 instances kept */
 #define DHCP4_INFINITY 0xffffffffu
+/* The text in option 43 by which a network says it is metered (Android's
+ * DhcpResults.hasMeteredHint(), NetworkManager's DHCP lease): anywhere in
+ * the option's octets. */
+#define DHCP4_METERED_HINT "ANDROID_METERED"
 
 /* Option codes this module knows (RFC 2132 unless noted). */
 enum dhcp4_option_code {
@@ -49,6 +55,7 @@ enum dhcp4_option_code {
 	DHCP4_OPT_DOMAIN = 15,
 	DHCP4_OPT_MTU = 26,
 	DHCP4_OPT_NTP = 42,
+	DHCP4_OPT_VENDOR = 43,           /* RFC 2132 section 8.4 */
 	DHCP4_OPT_REQUESTED_ADDR = 50,
 	DHCP4_OPT_LEASE = 51,
 	DHCP4_OPT_OVERLOAD = 52,
@@ -128,6 +135,7 @@ struct dhcp4_msg {
 	size_t n_dnr;                /* RFC 9463: encrypted resolvers */
 	struct dnr dnr[DHCP4_MAX_DNR];
 	char message[256];           /* option 56, printable ASCII only, "" if none */
+	bool metered_hint;           /* option 43 contains DHCP4_METERED_HINT */
 	unsigned ignored;            /* items dropped: over caps, bad values in optional options */
 };
 

@@ -153,6 +153,8 @@ static int fuzz_rebuild(const struct dhcp4_msg *m)
 		fuzz_build_text(&b, DHCP4_OPT_MESSAGE, m->message);
 	if (m->has_captive_portal)
 		fuzz_build_text(&b, DHCP4_OPT_CAPTIVE_PORTAL, m->captive_portal);
+	if (m->metered_hint)
+		fuzz_build_text(&b, DHCP4_OPT_VENDOR, DHCP4_METERED_HINT);
 	fuzz_build_lists(&b, m);
 	return dhcp4_build_finish(&b);
 }
@@ -176,7 +178,8 @@ static bool fuzz_same_scalars(const struct dhcp4_msg *a, const struct dhcp4_msg 
 	       a->has_domain == b->has_domain && strcmp(a->domain, b->domain) == 0 &&
 	       strcmp(a->message, b->message) == 0 &&
 	       a->has_captive_portal == b->has_captive_portal &&
-	       strcmp(a->captive_portal, b->captive_portal) == 0;
+	       strcmp(a->captive_portal, b->captive_portal) == 0 &&
+	       a->metered_hint == b->metered_hint;
 }
 
 static bool fuzz_same_lists(const struct dhcp4_msg *a, const struct dhcp4_msg *b)

@@ -755,6 +755,42 @@ static void test_oversized(void **state)
 	assert_int_equal(g_msg.ignored, 2);
 }
 
+/* Option 43: the metered hint anywhere in the octets (Android's
+ * hasMeteredHint(), NetworkManager), bare or in an encapsulated
+ * sub-option, split over two instances (RFC 3396); other vendor data and
+ * a near miss are not a hint, and never spoil the message. */
+static void test_vendor_metered(void **state)
+{
+	(void)state;
+	OK_OPTS(TYPE(DHCP4_ACK), 43, 15, 'A', 'N', 'D', 'R', 'O', 'I', 'D', '_', 'M', 'E', 'T',
+		'E', 'R', 'E', 'D', END);
+	assert_true(g_msg.metered_hint);
+	assert_int_equal(g_msg.ignored, 0);
+	/* Sub-option 1, length 15 (the encapsulated form, RFC 2132 8.4). */
+	OK_OPTS(TYPE(DHCP4_ACK), 43, 19, 1, 15, 'A', 'N', 'D', 'R', 'O', 'I', 'D', '_', 'M', 'E',
+		'T', 'E', 'R', 'E', 'D', 2, 0, END);
+	assert_true(g_msg.metered_hint);
+	/* Split across two instances: concatenated first. */
+	OK_OPTS(TYPE(DHCP4_ACK), 43, 8, 'A', 'N', 'D', 'R', 'O', 'I', 'D', '_',
+		43, 7, 'M', 'E', 'T', 'E', 'R', 'E', 'D', END);
+	assert_true(g_msg.metered_hint);
+	/* Other vendor data, a near miss, case matters (Android: contains()). */
+	OK_OPTS(TYPE(DHCP4_ACK), 43, 4, 1, 2, 0xde, 0xad, END);
+	assert_false(g_msg.metered_hint);
+	OK_OPTS(TYPE(DHCP4_ACK), 43, 14, 'A', 'N', 'D', 'R', 'O', 'I', 'D', '_', 'M', 'E', 'T',
+		'E', 'R', 'E', END);
+	assert_false(g_msg.metered_hint);
+	OK_OPTS(TYPE(DHCP4_ACK), 43, 15, 'a', 'n', 'd', 'r', 'o', 'i', 'd', '_', 'm', 'e', 't',
+		'e', 'r', 'e', 'd', END);
+	assert_false(g_msg.metered_hint);
+	/* Absent: no hint; an empty option is dropped (counted). */
+	OK_OPTS(TYPE(DHCP4_ACK), END);
+	assert_false(g_msg.metered_hint);
+	OK_OPTS(TYPE(DHCP4_ACK), 43, 0, END);
+	assert_false(g_msg.metered_hint);
+	assert_int_equal(g_msg.ignored, 1);
+}
+
 static void test_caps(void **state)
 {
 	uint8_t opts[512];
@@ -909,6 +945,7 @@ int main(void)
 		cmocka_unit_test(test_uri_too_long),
 		cmocka_unit_test(test_oversized),
 		cmocka_unit_test(test_caps),
+		cmocka_unit_test(test_vendor_metered),
 		cmocka_unit_test(test_dnssel),
 		cmocka_unit_test(test_dnr),
 		cmocka_unit_test(test_dnssel_bad),

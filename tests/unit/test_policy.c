@@ -387,6 +387,58 @@ static bool matches(const char *sel, const struct policy_flow *f)
 	return m;
 }
 
+/* The network's metered hint (DHCPv4 option 43): a PvD whose network says
+ * so is metered whatever its interface class says, and a user's "avoid =
+ * metered" then ranks it after the other network; a [pvd ID] fact from a
+ * local file wins over the hint; the hint is the PvD's own, never
+ * another's. */
+static void test_metered_hint(void **state)
+{
+	struct policy_set s;
+	struct policy_pvd p[3];
+	struct policy_result r;
+	struct policy_flow f = { .exe = "/usr/bin/bulk", .dscp = -1 };
+	size_t n;
+
+	(void)state;
+	policy_set_init(&s);
+	load(&s, "50-user.conf", "[policy]\nactor = user\n[rule bulk]\nexe = /usr/bin/bulk\n"
+	     "avoid = metered\n");
+	load(&s, "20-wifi.conf", "[policy]\nactor = operator\n[interface wl*]\nmetered = no\n");
+	finish(&s);
+	n = world(&s, p);
+	/* Without a hint: Wi-Fi unmetered, the metered cellular avoided. */
+	assert_false(p[0].metered);
+	policy_decide(&s, &f, p, n, &r);
+	assert_string_equal(first(p, &r), "wifi");
+	/* The Wi-Fi network says it is metered: over the [interface] "no". */
+	memset(&p[0], 0, sizeof(p[0]));
+	p[0].id = "wifi";
+	p[0].ifname = "wlan0";
+	p[0].metered_hint = true;
+	policy_pvd_attrs(&s, "wifi", "wlan0", &p[0]);
+	assert_true(p[0].metered);
+	assert_int_equal(p[0].type, POLICY_WIFI);
+	assert_false(p[2].metered);                        /* the VPN: not another's hint */
+	policy_decide(&s, &f, p, n, &r);
+	assert_string_equal(first(p, &r), "vpn");         /* the only unmetered one */
+	assert_true(p[r.order[1]].metered && p[r.order[2]].metered);
+	policy_set_free(&s);
+	/* A [pvd ID] fact names this PvD: it wins over the network's hint. */
+	policy_set_init(&s);
+	load(&s, "20-op.conf", "[policy]\nactor = operator\n[pvd wifi]\nmetered = no\n");
+	finish(&s);
+	memset(&p[0], 0, sizeof(p[0]));
+	p[0].metered_hint = true;
+	policy_pvd_attrs(&s, "wifi", "wlan0", &p[0]);
+	assert_false(p[0].metered);
+	memset(&p[0], 0, sizeof(p[0]));
+	p[0].metered_hint = true;
+	policy_pvd_attrs(&s, "other", "eth0", &p[0]);
+	assert_true(p[0].metered);                         /* no section: the hint */
+	policy_set_free(&s);
+}
+
 static void test_selectors(void **state)
 {
 	struct policy_flow f = { .exe = "/usr/bin/app", .cgroup = "/user.slice/u/app.scope",
@@ -527,6 +579,7 @@ int main(void)
 		cmocka_unit_test(test_hard_vs_hard),
 		cmocka_unit_test(test_trust_first),
 		cmocka_unit_test(test_selectors),
+		cmocka_unit_test(test_metered_hint),
 		cmocka_unit_test(test_targets),
 		cmocka_unit_test(test_index_many),
 		cmocka_unit_test(test_precedence_parse),

@@ -267,6 +267,10 @@ static int engine_dhcp4_items(struct pvd *p, struct engine_dhcp4 *c)
 		r = engine_dhcp4_dnssel_apply(p, m, c->ifindex, life, exp);
 	if (r == 0 && m->has_captive_portal)
 		r = pvd_set_captive_portal(p, PVD_SRC_DHCPV4, m->captive_portal);
+	/* The metered hint: this lease's PvDs only (an operator fact, never
+	 * another PvD's), for as long as the lease. */
+	if (r == 0)
+		pvd_set_metered_hint(p, PVD_SRC_DHCPV4, m->metered_hint);
 	/* RFC 9463 section 5.2: for as long as the lease. */
 	for (size_t i = 0; r == 0 && i < m->n_dnr; i++)
 		r = pvd_add_dnr(p, PVD_SRC_DHCPV4, c->ifindex, &m->dnr[i], life, exp);
@@ -295,6 +299,7 @@ void engine_dhcp4_attach(struct engine *e, struct engine_dhcp4 *c)
 		if (pvd_on_ifindex(p, c->ifindex) || engine_dhcp4_held(c, p->handle)) {
 			pvd_set_captive_portal(p, PVD_SRC_DHCPV4, NULL);
 			pvd_set_mtu(p, PVD_SRC_DHCPV4, 0);
+			pvd_set_metered_hint(p, PVD_SRC_DHCPV4, false);
 		}
 	c->n_attached = 0;
 	if (c->state < D4_BOUND || c->state > D4_REBINDING)

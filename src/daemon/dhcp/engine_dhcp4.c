@@ -44,7 +44,7 @@ static uint64_t d4_backoff(unsigned tries)
 
 static void d4_send(struct engine_dhcp4 *c, uint8_t type, struct in_addr dst)
 {
-	static const uint8_t prl[] = { 1, 3, 6, 15, 26, 42, 51, 54, 58, 59, 114, 119, 121, 146,
+	static const uint8_t prl[] = { 1, 3, 6, 15, 26, 42, 43, 51, 54, 58, 59, 114, 119, 121, 146,
 				       162 };
 	uint8_t buf[sizeof(struct msg_dhcp) + 576];
 	struct msg_dhcp *h = (struct msg_dhcp *)buf;

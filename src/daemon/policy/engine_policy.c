@@ -34,7 +34,7 @@ struct ep_fact {
 	char ifname[IFNAMSIZ];
 	uint16_t ltype;
 	uint8_t type;
-	bool metered;
+	bool metered, hint;
 	int32_t cost;
 	uint32_t bw;
 };
@@ -119,7 +119,7 @@ static void ep_facts(struct engine_policy *ep, const struct pvd *p, const struct
 	uint16_t ltype = l ? l->link.type : 0;
 
 	if (f->handle != p->handle || f->gen != ep->gen || f->ltype != ltype ||
-	    strcmp(f->ifname, x->ifname) != 0) {
+	    f->hint != x->metered_hint || strcmp(f->ifname, x->ifname) != 0) {
 		policy_pvd_attrs(&ep->set, p->id, x->ifname, x);
 		/* No section names it: a link without a link layer (tun, PPP)
 		 * is a VPN, anything else wired (route_class_of's rule). */
@@ -127,7 +127,8 @@ static void ep_facts(struct engine_policy *ep, const struct pvd *p, const struct
 			x->type = ltype == ARPHRD_NONE || ltype == ARPHRD_PPP ? POLICY_VPN :
 				  POLICY_WIRED;
 		*f = (struct ep_fact){ .handle = p->handle, .gen = ep->gen, .ltype = ltype,
-				       .type = x->type, .metered = x->metered, .cost = x->cost,
+				       .type = x->type, .metered = x->metered,
+				       .hint = x->metered_hint, .cost = x->cost,
 				       .bw = x->bw_kbps };
 		snprintf(f->ifname, sizeof(f->ifname), "%s", x->ifname);
 	}
@@ -155,6 +156,7 @@ static size_t ep_pvds(struct engine *e, struct engine_policy *ep)
 		x->id = p->id;
 		x->ifname = ep->pv_if[n];
 		x->trusted = pvd_trusted(p);
+		x->metered_hint = pvd_metered_hint(p);   /* this PvD's network only */
 		ep_facts(ep, p, l, x);
 		if (c && c->q.n_window >= QUALITY_MIN_SAMPLES) {
 			x->quality_known = true;

@@ -137,6 +137,7 @@ struct policy_pvd {
 	const char *ifname;          /* "" when none */
 	uint8_t type;
 	bool metered, trusted;
+	bool metered_hint;           /* the network says metered (DHCPv4 43): in, for attrs */
 	int32_t cost;
 	uint32_t bw_kbps;            /* 0: unknown */
 	bool quality_known;          /* enough active samples (connectivity/quality.h) */
@@ -206,7 +207,9 @@ bool policy_rule_matches(const struct policy_rule *r, const struct policy_flow *
 bool policy_target_matches(const struct policy_set *s, const struct policy_target *t,
 			   const struct policy_pvd *p);
 /* Attributes a PvD gets from [pvd] and [interface] sections: type (ANY
- * when none says), metered, cost, bw; fields not said stay as they are. */
+ * when none says), metered, cost, bw; fields not said stay as they are.
+ * metered: a [pvd ID] section's word, else the network's hint
+ * (p->metered_hint: metered), else an [interface] section's. */
 void policy_pvd_attrs(const struct policy_set *s, const char *id, const char *ifname,
 		      struct policy_pvd *p);
 /* The decision for flow f among pvds[0..n) (n <= POLICY_MAX_PVDS), in

@@ -147,13 +147,20 @@ static bool pd_ifmatch(const char *globs, const char *ifname)
 }
 
 /* [pvd ID] before [interface ...]; within each, the higher actor first,
- * then file order; each fact from the first section that states it. */
+ * then file order; each fact from the first section that states it. The
+ * network's metered hint sits between the two: a local file that names
+ * the PvD knows better (NetworkManager's explicit "metered" setting wins
+ * over its guess the same way), an interface class is only a guess. */
 void policy_pvd_attrs(const struct policy_set *s, const char *id, const char *ifname,
 		      struct policy_pvd *p)
 {
 	unsigned got = 0;
 
-	for (int pass = 0; pass < 2; pass++)
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass == 1 && p->metered_hint && !(got & 2)) {
+			p->metered = true;
+			got |= 2;
+		}
 		for (int lvl = POLICY_N_ACTORS - 1; lvl >= 0; lvl--)
 			for (size_t i = 0; i < s->n_attrs; i++) {
 				const struct policy_attr *a = &s->attrs[i];
@@ -164,6 +171,7 @@ void policy_pvd_attrs(const struct policy_set *s, const char *id, const char *if
 				    (a->ifglob && pd_ifmatch(a->ifglob, ifname)))
 					pd_attr_take(a, p, &got);
 			}
+	}
 }
 
 /* Position of the actor in precedence, higher = stronger. */

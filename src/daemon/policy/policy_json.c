@@ -53,9 +53,10 @@ static json_t *pj_says(const struct policy_rule *r)
 
 static json_t *pj_pvd(const struct policy_pvd *p)
 {
-	return json_pack("{s:s,s:s,s:s,s:b,s:b,s:i}", "pvd", p->id, "interface", p->ifname,
-			 "type", policy_type_name(p->type), "metered", p->metered, "trusted",
-			 p->trusted, "cost", (json_int_t)p->cost);
+	return json_pack("{s:s,s:s,s:s,s:b,s:b,s:b,s:I}", "pvd", p->id, "interface", p->ifname,
+			 "type", policy_type_name(p->type), "metered", p->metered,
+			 "metered_hint", p->metered_hint, "trusted", p->trusted, "cost",
+			 (json_int_t)p->cost);
 }
 
 static json_t *pj_conflict(const struct policy_set *s, const struct policy_pvd *pvds,

@@ -145,6 +145,7 @@ struct pvd {
 	uint32_t mtu;                    /* 0 if none; the smallest of mtu_by (pvd_set_mtu) */
 	uint32_t mtu_by[PVD_SRC__MAX];   /* what each source said (RA 5, DHCPv4 26, MTU =) */
 	char *captive_portal;            /* NULL if none */
+	uint8_t metered_by;              /* bit per source saying "metered" (DHCPv4 43) */
 	bool has_pref64;
 	struct in6_addr pref64;
 	uint8_t pref64_plen;
@@ -265,6 +266,10 @@ int pvd_domain_select(struct pvd *p, const char *name, const struct in6_addr *se
 void pvd_set_mtu(struct pvd *p, enum pvd_source src, uint32_t mtu);
 /* Do p's sources give different MTUs? */
 bool pvd_mtu_conflict(const struct pvd *p);
+/* Does src say this network is metered (the DHCPv4 option 43 hint, for
+ * this PvD only)? Marks p dirty when that changes. */
+void pvd_set_metered_hint(struct pvd *p, enum pvd_source src, bool metered);
+static inline bool pvd_metered_hint(const struct pvd *p) { return p->metered_by != 0; }
 /* Set the captive portal URI from src (NULL clears what src had set). */
 int pvd_set_captive_portal(struct pvd *p, enum pvd_source src, const char *uri);
 /* Already there, from any source (names compare as DNS names)? */

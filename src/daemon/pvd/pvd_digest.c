@@ -200,6 +200,7 @@ static void pd_rest(struct hash2 *h, const struct pvd *p)
 			hash2_u64(h, p->mtu_by[i]);
 	hash2_str(h, p->captive_portal);
 	hash2_u64(h, p->captive_portal ? p->captive_source : UINT64_MAX);
+	hash2_u64(h, p->metered_by);
 	if (p->has_pref64) {
 		pd_addr(h, &p->pref64);
 		hash2_u64(h, (uint64_t)p->pref64_plen << 32 | p->pref64_lifetime);

@@ -220,6 +220,19 @@ bool pvd_mtu_conflict(const struct pvd *p)
 	return false;
 }
 
+void pvd_set_metered_hint(struct pvd *p, enum pvd_source src, bool metered)
+{
+	uint8_t bit, by;
+
+	if ((unsigned)src >= PVD_SRC__MAX || src >= 8)
+		return;
+	bit = (uint8_t)(1u << src);
+	by = metered ? (uint8_t)(p->metered_by | bit) : (uint8_t)(p->metered_by & ~bit);
+	if (by != p->metered_by)
+		p->dirty = true;
+	p->metered_by = by;
+}
+
 int pvd_set_captive_portal(struct pvd *p, enum pvd_source src, const char *uri)
 {
 	char *c;

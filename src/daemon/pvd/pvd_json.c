@@ -284,6 +284,18 @@ json_t *pvd_json(const struct pvd *p, const struct pvd_json_ctx *c)
 			    p->captive_portal ? json_string(p->captive_portal) : json_null());
 	json_object_set_new(o, "captive_portal_source", p->captive_portal ?
 			    json_string(pvd_source_name(p->captive_source)) : json_null());
+	if (p->metered_by) {
+		json_t *m = json_array();
+
+		/* The network's own word (DHCPv4 option 43), for this PvD only. */
+		for (size_t i = 0; i < PVD_SRC__MAX && i < 8; i++)
+			if (p->metered_by & (1u << i))
+				json_array_append_new(m, json_string(
+					pvd_source_name((enum pvd_source)i)));
+		json_object_set_new(o, "metered_hint", m);
+	} else {
+		json_object_set_new(o, "metered_hint", json_null());
+	}
 	json_object_set_new(o, "pref64", pj_pref64(p, c));
 	json_object_set_new(o, "connectivity_state",
 			    json_string(conn_state_name((enum conn_state)p->conn)));
