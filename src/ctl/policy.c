@@ -67,9 +67,13 @@ static void ctl_policy_pvds(json_t *a, bool excluded)
 	size_t i;
 
 	json_array_foreach(a, i, p) {
+		bool metered = json_is_true(json_object_get(p, "metered"));
+		bool hint = json_is_true(json_object_get(p, "metered_hint"));
+
+		/* "(network)": the network's own hint made it so (DHCPv4 43). */
 		printf("  %s%-24s %-8s %-9s%s%s", excluded ? "" : "", ctl_str(p, "pvd"),
 		       ctl_str(p, "interface"), ctl_str(p, "type"),
-		       json_is_true(json_object_get(p, "metered")) ? " metered" : "",
+		       metered ? (hint ? " metered (network)" : " metered") : "",
 		       json_is_true(json_object_get(p, "trusted")) ? " trusted" : "");
 		if (excluded)
 			printf("  excluded by %s\n", ctl_str(p, "by"));

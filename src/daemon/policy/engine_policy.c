@@ -272,6 +272,16 @@ static bool ep_cgroup_rule(const struct policy_rule *r)
  * cgroup: the first permitted PvD steers it. A decision with no PvD steers
  * nothing (nftables can only set a mark). Paths as in /proc/PID/cgroup
  * ("/a/b") or under /sys/fs/cgroup. */
+/* Several actors' rules may name one cgroup (an operator's constraint, a
+ * user's preference): one decision covers them all, one entry is sent. */
+static bool ep_cg_listed(const struct engine_steer_cg *list, size_t k, const char *path)
+{
+	for (size_t i = 0; i < k; i++)
+		if (!strcmp(list[i].path, path))
+			return true;
+	return false;
+}
+
 static void ep_cgroups(struct engine *e, struct engine_policy *ep, size_t n,
 		       struct policy_result *r)
 {
@@ -294,7 +304,7 @@ static void ep_cgroups(struct engine *e, struct engine_policy *ep, size_t n,
 			path += 15;
 		while (*path == '/')
 			path++;
-		if (!*path || strlen(path) >= sizeof(list[k].path))
+		if (!*path || strlen(path) >= sizeof(list[k].path) || ep_cg_listed(list, k, path))
 			continue;
 		memset(&list[k], 0, sizeof(list[k]));
 		snprintf(list[k].path, sizeof(list[k].path), "%s", path);

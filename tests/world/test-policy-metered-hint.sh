@@ -1,0 +1,107 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# Operator policy from the network (issue 14; doc/policy.md "Facts"): a
+# DHCPv4 server whose vendor-specific information (option 43) contains
+# "ANDROID_METERED", the hint Android and NetworkManager read, makes that
+# Wi-Fi network metered, whatever its interface class says, and that PvD
+# only.
+#
+#   r1 (Wi-Fi, dnsmasq sends option 43 "ANDROID_METERED") -- h:wlan0
+#   r2 (Wi-Fi, no hint)                                    -- h:wlan1
+#
+# Checked: the lease's PvD carries the hint (pvd JSON "metered_hint",
+# `mifctl pvd show`), the other does not; `policy explain` shows the hinted
+# PvD metered and, for a flow with a user rule "avoid = metered", ranks it
+# after the other Wi-Fi (for any other flow the two tie); an operator's
+# [pvd ID] section "metered = no" wins over the hint (local word first).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/mif.sh"
+
+world_init
+world_require jq dnsmasq
+world_router r1
+world_router r2
+world_host h
+world_link r1 eth0 h wlan0
+world_link r2 eth0 h wlan1
+ip -n "$(world_ns r1)" addr add 192.168.50.1/24 dev eth0
+ip -n "$(world_ns r2)" addr add 192.168.70.1/24 dev eth0
+# dnsmasq: option 43 given as a quoted string goes out as its octets.
+mif_dnsmasq r1 hinted 'interface=eth0
+bind-interfaces
+dhcp-range=192.168.50.100,192.168.50.150,255.255.255.0,10m
+dhcp-option=option:router,192.168.50.1
+dhcp-option=43,"ANDROID_METERED"'
+mif_dnsmasq r2 plain 'interface=eth0
+bind-interfaces
+dhcp-range=192.168.70.100,192.168.70.150,255.255.255.0,10m
+dhcp-option=option:router,192.168.70.1'
+
+P="$WORLD_TMP/policy.d"
+mkdir -p "$P"
+cat >"$P/50-user.conf" <<'CONF'
+[policy]
+actor = user
+
+# Backups and updates: not over a metered network.
+[rule bulk]
+exe = /usr/bin/bulk
+avoid = metered
+CONF
+printf '[mifd]\npolicy_dir = %s\n' "$P" >"$WORLD_TMP/mifd.conf"
+
+world_mifd h --config "$WORLD_TMP/mifd.conf" --dhcp4 wlan0 --dhcp4 wlan1
+mif_expect "two leases" 20 'length == 2 and all(.[]; .dhcpv4.state == "bound")'
+HINTED=$(mif_pvds | jq -r '.[] | select(.interfaces == ["wlan0"]) | .id')
+PLAIN=$(mif_pvds | jq -r '.[] | select(.interfaces == ["wlan1"]) | .id')
+world_log "hinted=$HINTED plain=$PLAIN"
+
+# 1. The hint is the lease's PvD's, and no other's.
+mif_pvds | world_jq --arg h "$HINTED" --arg p "$PLAIN" '
+	(.[] | select(.id == $h) | .metered_hint) == ["dhcpv4"] and
+	(.[] | select(.id == $p) | .metered_hint) == null' >/dev/null
+show=$(world_ctl pvd show "$HINTED")
+printf '%s\n' "$show" | grep -q 'metered: the network says so (from dhcpv4)' ||
+	world_fail "pvd show does not show the hint: $show"
+if world_ctl pvd show "$PLAIN" | grep -q 'metered:'; then
+	world_fail "the other PvD shows a hint: $(world_ctl pvd show "$PLAIN")"
+fi
+world_log "ok - the hint on $HINTED only: $(printf '%s\n' "$show" | grep metered:)"
+grep -q 'ANDROID_METERED\|vendor' "$WORLD_TMP/dnsmasq-hinted.log" 2>/dev/null &&
+	world_log "dnsmasq: $(grep -m1 -i 'vendor\|ANDROID' "$WORLD_TMP/dnsmasq-hinted.log")" || true
+
+explain() { world_ctl --json policy explain "$@"; }
+
+# 2. explain: the hinted Wi-Fi is metered (its interface class says
+# nothing about it); for any flow the two Wi-Fi tie, for the bulk flow the
+# hinted one comes after the other.
+out=$(explain --dst 198.51.100.7)
+printf '%s' "$out" | world_jq --arg h "$HINTED" --arg p "$PLAIN" '
+	(.permitted | length) == 2 and
+	(.permitted[] | select(.pvd == $h) | .metered and .metered_hint and .type == "wifi") and
+	(.permitted[] | select(.pvd == $p) | (.metered | not) and (.metered_hint | not)) and
+	.permitted[0].rank == .permitted[1].rank' >/dev/null
+out=$(explain --exe /usr/bin/bulk --dst 198.51.100.7 --proto tcp --port 443)
+printf '%s' "$out" | world_jq --arg h "$HINTED" --arg p "$PLAIN" '
+	[.permitted[].pvd] == [$p, $h] and .permitted[0].rank < .permitted[1].rank and
+	(.winner | test("^user rule bulk"))' >/dev/null
+world_log "ok - bulk avoids the hinted network: $(printf '%s' "$out" | jq -c '[.permitted[] | {pvd, metered, rank}]')"
+world_ctl policy explain --exe /usr/bin/bulk --dst 198.51.100.7 --proto tcp --port 443 |
+	sed 's/^/    /'
+
+# 3. A local [pvd ID] fact wins over the network's hint.
+printf '%s\n' '[policy]' 'actor = operator' "[pvd $HINTED]" 'metered = no' >"$P/20-operator.conf"
+world_ctl policy reload >/dev/null || world_fail "policy reload failed"
+out=$(explain --exe /usr/bin/bulk --dst 198.51.100.7 --proto tcp --port 443)
+printf '%s' "$out" | world_jq --arg h "$HINTED" '
+	(.permitted[] | select(.pvd == $h) | (.metered | not) and .metered_hint) and
+	.permitted[0].rank == .permitted[1].rank' >/dev/null
+world_log "ok - [pvd $HINTED] metered = no wins over the hint: $(printf '%s' "$out" | jq -c '[.permitted[] | {pvd, metered, metered_hint, rank}]')"
+rm "$P/20-operator.conf"
+world_ctl policy reload >/dev/null || world_fail "policy reload failed"
+out=$(explain --exe /usr/bin/bulk --dst 198.51.100.7 --proto tcp --port 443)
+printf '%s' "$out" | world_jq --arg h "$HINTED" --arg p "$PLAIN" '[.permitted[].pvd] == [$p, $h]' >/dev/null
+world_log "ok - the file removed, the hint counts again"
+world_pass
