@@ -7,14 +7,19 @@
 # Wi-Fi network metered, whatever its interface class says, and that PvD
 # only.
 #
-#   r1 (Wi-Fi, dnsmasq sends option 43 "ANDROID_METERED") -- h:wlan0
-#   r2 (Wi-Fi, no hint)                                    -- h:wlan1
+#   r1 (Wi-Fi, dnsmasq: option 43 "ANDROID_METERED" from a dhcp-optsfile
+#       written while the lease runs, read on SIGHUP)  -- h:wlan0
+#   r2 (Wi-Fi, no hint)                                 -- h:wlan1
 #
-# Checked: the lease's PvD carries the hint (pvd JSON "metered_hint",
-# `mifctl pvd show`), the other does not; `policy explain` shows the hinted
-# PvD metered and, for a flow with a user rule "avoid = metered", ranks it
-# after the other Wi-Fi (for any other flow the two tie); an operator's
-# [pvd ID] section "metered = no" wins over the hint (local word first).
+# Checked: before the hint both Wi-Fi are unmetered and tie; the hint
+# arrives with the lease's renewal (T1 8 s): the lease's PvD carries it
+# (pvd JSON "metered_hint", `mifctl pvd show`), the other does not; `policy
+# explain` shows the hinted PvD metered and, for a flow with a user rule
+# "avoid = metered", ranks it after the other Wi-Fi (for any other flow the
+# two still tie); subscribers (`mifctl monitor`) get a pvd-changed event
+# carrying the hint, and no default-changed (the default's rule does not
+# look at metered); an operator's [pvd ID] section "metered = no" wins over
+# the hint (local word first).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mif.sh"
@@ -28,16 +33,17 @@ world_link r1 eth0 h wlan0
 world_link r2 eth0 h wlan1
 ip -n "$(world_ns r1)" addr add 192.168.50.1/24 dev eth0
 ip -n "$(world_ns r2)" addr add 192.168.70.1/24 dev eth0
-# dnsmasq: option 43 given as a quoted string goes out as its octets.
-mif_dnsmasq r1 hinted 'interface=eth0
+# dnsmasq: option 43 given as a quoted string goes out as its octets; an
+# options file, empty at first, re-read on SIGHUP. T1 8 s: the renewal
+# that brings the hint comes soon.
+: >"$WORLD_TMP/r1-opts"
+mif_dnsmasq r1 hinted "interface=eth0
 bind-interfaces
 dhcp-range=192.168.50.100,192.168.50.150,255.255.255.0,10m
 dhcp-option=option:router,192.168.50.1
-dhcp-option=43,"ANDROID_METERED"'
-mif_dnsmasq r2 plain 'interface=eth0
-bind-interfaces
-dhcp-range=192.168.70.100,192.168.70.150,255.255.255.0,10m
-dhcp-option=option:router,192.168.70.1'
+dhcp-option=option:T1,8
+dhcp-optsfile=$WORLD_TMP/r1-opts"
+DNSMASQ1=$WORLD_LAST_PID
 
 P="$WORLD_TMP/policy.d"
 mkdir -p "$P"
@@ -53,15 +59,37 @@ CONF
 printf '[mifd]\npolicy_dir = %s\n' "$P" >"$WORLD_TMP/mifd.conf"
 
 world_mifd h --config "$WORLD_TMP/mifd.conf" --dhcp4 wlan0 --dhcp4 wlan1
+# wlan0's PvD first: the older one wins ties, so the hint must move it.
+mif_expect "the wlan0 lease" 20 'length == 1 and all(.[]; .dhcpv4.state == "bound")'
+mif_dnsmasq r2 plain 'interface=eth0
+bind-interfaces
+dhcp-range=192.168.70.100,192.168.70.150,255.255.255.0,10m
+dhcp-option=option:router,192.168.70.1'
 mif_expect "two leases" 20 'length == 2 and all(.[]; .dhcpv4.state == "bound")'
 HINTED=$(mif_pvds | jq -r '.[] | select(.interfaces == ["wlan0"]) | .id')
 PLAIN=$(mif_pvds | jq -r '.[] | select(.interfaces == ["wlan1"]) | .id')
 world_log "hinted=$HINTED plain=$PLAIN"
 
-# 1. The hint is the lease's PvD's, and no other's.
-mif_pvds | world_jq --arg h "$HINTED" --arg p "$PLAIN" '
-	(.[] | select(.id == $h) | .metered_hint) == ["dhcpv4"] and
-	(.[] | select(.id == $p) | .metered_hint) == null' >/dev/null
+explain() { world_ctl --json policy explain "$@"; }
+
+# 1. No hint yet: both Wi-Fi unmetered, the bulk flow's order is their age.
+out=$(explain --exe /usr/bin/bulk --dst 198.51.100.7 --proto tcp --port 443)
+printf '%s' "$out" | world_jq --arg h "$HINTED" --arg p "$PLAIN" '
+	[.permitted[].pvd] == [$h, $p] and all(.permitted[]; .metered | not) and
+	.permitted[0].rank == .permitted[1].rank' >/dev/null
+BEFORE=$(printf '%s' "$out" | jq -c '[.permitted[].pvd]')
+DEF0=$(world_ctl --json status | jq -c '.routing.default')
+world_log "ok - no hint: bulk's order $BEFORE (a tie, by age)"
+
+# 2. The hint arrives with the renewal; a subscriber watches.
+world_bg h monitor "$MIFCTL" --socket "$WORLD_TMP/mifd.sock" --json monitor
+subscribed() { world_ctl --json status | jq -e '.control.subscribers >= 1' >/dev/null; }
+world_wait_for "monitor subscribed" 5 subscribed
+printf '%s\n' '43,"ANDROID_METERED"' >"$WORLD_TMP/r1-opts"
+kill -HUP "$DNSMASQ1"
+mif_expect "the hint on the Wi-Fi lease's PvD" 40 \
+	"any(.[]; .id == \"$HINTED\" and .metered_hint == [\"dhcpv4\"])"
+mif_pvds | world_jq --arg p "$PLAIN" '(.[] | select(.id == $p) | .metered_hint) == null' >/dev/null
 show=$(world_ctl pvd show "$HINTED")
 printf '%s\n' "$show" | grep -q 'metered: the network says so (from dhcpv4)' ||
 	world_fail "pvd show does not show the hint: $show"
@@ -69,12 +97,20 @@ if world_ctl pvd show "$PLAIN" | grep -q 'metered:'; then
 	world_fail "the other PvD shows a hint: $(world_ctl pvd show "$PLAIN")"
 fi
 world_log "ok - the hint on $HINTED only: $(printf '%s\n' "$show" | grep metered:)"
-grep -q 'ANDROID_METERED\|vendor' "$WORLD_TMP/dnsmasq-hinted.log" 2>/dev/null &&
-	world_log "dnsmasq: $(grep -m1 -i 'vendor\|ANDROID' "$WORLD_TMP/dnsmasq-hinted.log")" || true
+world_log "dnsmasq: $(grep -m1 'requested options' "$WORLD_TMP/dnsmasq-hinted.log" || true)"
+got_event() {
+	jq -e --arg h "$HINTED" 'select(.event == "pvd-changed" and .pvd.id == $h and
+		.pvd.metered_hint == ["dhcpv4"])' "$WORLD_TMP/monitor.log" >/dev/null 2>&1
+}
+world_wait_for "a pvd-changed event carrying the hint" 5 got_event
+world_log "ok - events while the hint arrived: $(jq -s -c '[.[] | {event, id: (.pvd.id // .id), metered_hint: .pvd.metered_hint}]' "$WORLD_TMP/monitor.log")"
+if jq -e 'select(.event == "default-changed")' "$WORLD_TMP/monitor.log" >/dev/null 2>&1; then
+	world_fail "a default-changed event: $(cat "$WORLD_TMP/monitor.log")"
+fi
+[ "$(world_ctl --json status | jq -c '.routing.default')" = "$DEF0" ] ||
+	world_fail "the default moved: $DEF0 -> $(world_ctl --json status | jq -c '.routing.default')"
 
-explain() { world_ctl --json policy explain "$@"; }
-
-# 2. explain: the hinted Wi-Fi is metered (its interface class says
+# 3. explain: the hinted Wi-Fi is metered (its interface class says
 # nothing about it); for any flow the two Wi-Fi tie, for the bulk flow the
 # hinted one comes after the other.
 out=$(explain --dst 198.51.100.7)
@@ -91,7 +127,7 @@ world_log "ok - bulk avoids the hinted network: $(printf '%s' "$out" | jq -c '[.
 world_ctl policy explain --exe /usr/bin/bulk --dst 198.51.100.7 --proto tcp --port 443 |
 	sed 's/^/    /'
 
-# 3. A local [pvd ID] fact wins over the network's hint.
+# 4. A local [pvd ID] fact wins over the network's hint.
 printf '%s\n' '[policy]' 'actor = operator' "[pvd $HINTED]" 'metered = no' >"$P/20-operator.conf"
 world_ctl policy reload >/dev/null || world_fail "policy reload failed"
 out=$(explain --exe /usr/bin/bulk --dst 198.51.100.7 --proto tcp --port 443)
