@@ -19,20 +19,79 @@
 # two still tie); subscribers (`mifctl monitor`) get a pvd-changed event
 # carrying the hint, and no default-changed (the default's rule does not
 # look at metered); an operator's [pvd ID] section "metered = no" wins over
-# the hint (local word first).
+# the hint (local word first). On the wire: a static program in a cgroup
+# whose only rule is "avoid = metered" connects through wlan0 before the
+# hint and through wlan1 after it (the server behind each network at
+# 10.99.0.1 answers with its name); when the machine has no cgroup v2 or
+# no static libc this part is skipped, and says so.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mif.sh"
 
 world_init
 world_require jq dnsmasq
-world_router r1
-world_router r2
+[ -n "${MIF_WHOAMI:-}" ] || world_fail "MIF_WHOAMI must be set (tests/world/meson.build)"
+
+# The wire part: a cgroup of the test's own and a static TCP client.
+WIRE=1
+CGROOT=""
+for d in /sys/fs/cgroup /sys/fs/cgroup/unified; do
+	[ "$(stat -f -c %T "$d" 2>/dev/null)" = cgroup2fs ] && { CGROOT=$d; break; }
+done
+OWN=$(sed -n 's/^0:://p' /proc/self/cgroup)
+REL="${OWN#/}"
+REL="${REL:+$REL/}mw$$-bulk"
+if [ -n "$CGROOT" ] && mkdir "$CGROOT/$REL" 2>/dev/null; then
+	WORLD_CLEANUP_CMDS+=("rmdir '$CGROOT/$REL'")
+else
+	WIRE=0
+fi
+cat >"$WORLD_TMP/tcpget.c" <<'EOF'
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+int main(int argc, char **argv)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	struct timeval tv = { 3, 0 };
+	char buf[256];
+	ssize_t n;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (argc != 3 || fd < 0 || inet_pton(AF_INET, argv[1], &sa.sin_addr) != 1)
+		return 2;
+	sa.sin_port = htons((unsigned short)atoi(argv[2]));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return perror("connect"), 1;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		fwrite(buf, 1, (size_t)n, stdout);
+	return 0;
+}
+EOF
+command -v cc >/dev/null && cc -static -O1 -o "$WORLD_TMP/tcpget" "$WORLD_TMP/tcpget.c" 2>/dev/null ||
+	WIRE=0
+[ "$WIRE" = 1 ] || world_log "no cgroup v2 or no static libc: the wire part is skipped"
+
 world_host h
-world_link r1 eth0 h wlan0
-world_link r2 eth0 h wlan1
-ip -n "$(world_ns r1)" addr add 192.168.50.1/24 dev eth0
-ip -n "$(world_ns r2)" addr add 192.168.70.1/24 dev eth0
+for n in 1:50:wlan0:sa:server-a 2:70:wlan1:sb:server-b; do
+	IFS=: read -r i o hif srv name <<<"$n"
+	world_router "r$i"
+	world_sysctl "r$i" net.ipv4.ip_forward=1
+	world_host "$srv"
+	world_link "r$i" eth0 h "$hif"
+	world_link "r$i" eth1 "$srv" eth0
+	ip -n "$(world_ns "r$i")" addr add "192.168.$o.1/24" dev eth0
+	ip -n "$(world_ns "r$i")" addr add 10.99.0.254/24 dev eth1
+	ip -n "$(world_ns "$srv")" addr add 10.99.0.1/24 dev eth0
+	ip -n "$(world_ns "$srv")" route add default via 10.99.0.254
+	world_bg "$srv" "whoami-$name" "$MIF_WHOAMI" -n "$name" -p 8080 -4
+done
 # dnsmasq: option 43 given as a quoted string goes out as its octets; an
 # options file, empty at first, re-read on SIGHUP. T1 8 s: the renewal
 # that brings the hint comes soon.
@@ -56,9 +115,11 @@ actor = user
 exe = /usr/bin/bulk
 avoid = metered
 CONF
+# The same for a cgroup: the kind of rule the kernel enforces.
+[ "$WIRE" = 1 ] && printf '%s\n' '[rule bulk-cgroup]' "cgroup = /$REL" 'avoid = metered' >>"$P/50-user.conf"
 printf '[mifd]\npolicy_dir = %s\n' "$P" >"$WORLD_TMP/mifd.conf"
 
-world_mifd h --config "$WORLD_TMP/mifd.conf" --dhcp4 wlan0 --dhcp4 wlan1
+WORLD_MIFD_CGROUP=$WIRE world_mifd h --config "$WORLD_TMP/mifd.conf" --dhcp4 wlan0 --dhcp4 wlan1
 # wlan0's PvD first: the older one wins ties, so the hint must move it.
 mif_expect "the wlan0 lease" 20 'length == 1 and all(.[]; .dhcpv4.state == "bound")'
 mif_dnsmasq r2 plain 'interface=eth0
@@ -71,6 +132,23 @@ PLAIN=$(mif_pvds | jq -r '.[] | select(.interfaces == ["wlan1"]) | .id')
 world_log "hinted=$HINTED plain=$PLAIN"
 
 explain() { world_ctl --json policy explain "$@"; }
+# wire SERVER PVD: once the policy's entry for the bulk cgroup names PVD,
+# the static program in it reaches SERVER.
+steered() {
+	world_ctl --json steer show | jq -e --arg p "$REL" --arg b "$1" \
+		'any(.policy_cgroups[]; .cgroup == $p and .pvd == $b and .in_force)' >/dev/null
+}
+wire() {
+	local got
+	[ "$WIRE" = 1 ] || return 0
+	world_wait_for "the bulk cgroup steered to $2" 15 steered "$2"
+	got=$(sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh "$CGROOT/$REL" \
+		ip netns exec "$(world_ns h)" timeout 8 "$WORLD_TMP/tcpget" 10.99.0.1 8080 2>&1 || true)
+	case "$got" in
+	"$1 "*) world_log "ok - wire: the bulk cgroup -> '$got'" ;;
+	*) world_fail "the bulk cgroup -> '$got', want '$1 ...'" ;;
+	esac
+}
 
 # 1. No hint yet: both Wi-Fi unmetered, the bulk flow's order is their age.
 out=$(explain --exe /usr/bin/bulk --dst 198.51.100.7 --proto tcp --port 443)
@@ -80,6 +158,7 @@ printf '%s' "$out" | world_jq --arg h "$HINTED" --arg p "$PLAIN" '
 BEFORE=$(printf '%s' "$out" | jq -c '[.permitted[].pvd]')
 DEF0=$(world_ctl --json status | jq -c '.routing.default')
 world_log "ok - no hint: bulk's order $BEFORE (a tie, by age)"
+wire server-a "$HINTED"
 
 # 2. The hint arrives with the renewal; a subscriber watches.
 world_bg h monitor "$MIFCTL" --socket "$WORLD_TMP/mifd.sock" --json monitor
@@ -126,6 +205,7 @@ printf '%s' "$out" | world_jq --arg h "$HINTED" --arg p "$PLAIN" '
 world_log "ok - bulk avoids the hinted network: $(printf '%s' "$out" | jq -c '[.permitted[] | {pvd, metered, rank}]')"
 world_ctl policy explain --exe /usr/bin/bulk --dst 198.51.100.7 --proto tcp --port 443 |
 	sed 's/^/    /'
+wire server-b "$PLAIN"
 
 # 4. A local [pvd ID] fact wins over the network's hint.
 printf '%s\n' '[policy]' 'actor = operator' "[pvd $HINTED]" 'metered = no' >"$P/20-operator.conf"
