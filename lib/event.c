@@ -14,6 +14,7 @@ static const char *const mif_event_names[] = {
 	[MIF_EVENT_PVD_CHANGED] = "pvd-changed",
 	[MIF_EVENT_PVD_REMOVED] = "pvd-removed",
 	[MIF_EVENT_DEFAULT_CHANGED] = "default-changed",
+	[MIF_EVENT_POLICY_CHANGED] = "policy-changed",
 };
 
 MIF_EXPORT int mif_event_subscribe(struct mif_ctl *c, char *err, size_t errlen)
@@ -23,7 +24,7 @@ MIF_EXPORT int mif_event_subscribe(struct mif_ctl *c, char *err, size_t errlen)
 
 	if (err && errlen)
 		err[0] = '\0';
-	for (int k = MIF_EVENT_PVD_ADDED; k <= MIF_EVENT_DEFAULT_CHANGED; k++)
+	for (int k = MIF_EVENT_PVD_ADDED; k <= MIF_EVENT_POLICY_CHANGED; k++)
 		json_array_append_new(ev, json_string(mif_event_names[k]));
 	r = mif_priv_call(c, "subscribe", json_pack("{s:o}", "events", ev), &res,
 			  MIF_PRIV_CALL_MS, err, errlen);
@@ -64,6 +65,25 @@ static int mif_event_default(json_t *p, struct mif_event *ev)
 	return 0;
 }
 
+/* {"order": [{"handle", "id"}...], "previous": [...]} of policy-changed:
+ * the first of each (the policy's choice for any flow, before and now). */
+static int mif_event_policy(json_t *p, struct mif_event *ev)
+{
+	json_t *order = json_object_get(p, "order"), *prev = json_object_get(p, "previous");
+	json_t *first = json_array_get(order, 0), *was = json_array_get(prev, 0);
+	const char *id = json_string_value(json_object_get(first, "id"));
+	json_t *h = json_object_get(first, "handle"), *ph = json_object_get(was, "handle");
+
+	if (!json_is_array(order) || !json_is_array(prev) || (first && !json_is_integer(h)) ||
+	    (was && !json_is_integer(ph)) || (id && strlen(id) >= sizeof(ev->pvd.id)))
+		return -EPROTO;
+	ev->pvd.handle = first ? (mif_pvd_handle)json_integer_value(h) : 0;
+	ev->previous = was ? (mif_pvd_handle)json_integer_value(ph) : 0;
+	if (id)
+		strcpy(ev->pvd.id, id);
+	return 0;
+}
+
 /* {"id", "handle", "explicit"} of pvd-removed: what mif_priv_pvd_info()
  * reads of it. */
 static int mif_event_decode(json_t *o, struct mif_event *ev)
@@ -75,14 +95,16 @@ static int mif_event_decode(json_t *o, struct mif_event *ev)
 	memset(ev, 0, sizeof(*ev));
 	if (!name || !json_is_object(p))
 		return -EPROTO;
-	for (k = MIF_EVENT_PVD_ADDED; k <= MIF_EVENT_DEFAULT_CHANGED; k++)
+	for (k = MIF_EVENT_PVD_ADDED; k <= MIF_EVENT_POLICY_CHANGED; k++)
 		if (!strcmp(name, mif_event_names[k]))
 			break;
-	if (k > MIF_EVENT_DEFAULT_CHANGED)
+	if (k > MIF_EVENT_POLICY_CHANGED)
 		return -ENOMSG;                /* a newer mifd's event: skipped */
 	ev->kind = (enum mif_event_kind)k;
 	if (k == MIF_EVENT_DEFAULT_CHANGED)
 		return mif_event_default(p, ev);
+	if (k == MIF_EVENT_POLICY_CHANGED)
+		return mif_event_policy(p, ev);
 	return mif_priv_pvd_info(p, &ev->pvd);
 }
 

@@ -173,13 +173,18 @@ enum mif_event_kind {
 	MIF_EVENT_PVD_CHANGED,
 	MIF_EVENT_PVD_REMOVED,
 	MIF_EVENT_DEFAULT_CHANGED,           /**< the routing default PvD changed */
+	MIF_EVENT_POLICY_CHANGED,            /**< what the policy decides changed: the
+	                                          order for any flow, or the PvD of a
+	                                          destination or cgroup it enforces */
 };
 
 struct mif_event {
 	enum mif_event_kind kind;
-	struct mif_pvd_info pvd;             /**< removed: only handle and id */
+	struct mif_pvd_info pvd;             /**< removed, POLICY_CHANGED (the first PvD
+	                                          for any flow): only handle and id */
 	int family;                          /**< DEFAULT_CHANGED: AF_INET or AF_INET6 */
-	mif_pvd_handle previous;             /**< DEFAULT_CHANGED: the one before (0: none) */
+	mif_pvd_handle previous;             /**< DEFAULT_CHANGED: the one before (0: none);
+	                                          POLICY_CHANGED: the first for any flow before */
 };
 
 /**

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* mifctl monitor [--count N]: print PvD events as they happen. */
+/* mifctl monitor [--count N] [--events NAME,...]: print events as they
+ * happen (the PvD events by default; default-changed and policy-changed on
+ * request). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,8 +45,14 @@ static void ctl_monitor_print(struct ctl *c, const char *line)
 
 		printf("%s %s%-12s%s %s", when, col, ctl_str(ev, "event"), *col ? "\033[0m" : "",
 		       ctl_str(p, "id"));
-		if (strcmp(ctl_str(ev, "event"), "pvd-removed") != 0)
+		if (!strcmp(ctl_str(ev, "event"), "policy-changed")) {
+			ctl_join(json_object_get(p, "order"), "id", ifs, sizeof(ifs));
+			ctl_join(json_object_get(p, "previous"), "id", pfx, sizeof(pfx));
+			printf("order for any flow: %s (was %s)", *ifs ? ifs : "none",
+			       *pfx ? pfx : "none");
+		} else if (strcmp(ctl_str(ev, "event"), "pvd-removed") != 0) {
 			printf(" on %s, prefixes %s", ifs, pfx);
+		}
 		printf("\n");
 	}
 	fflush(stdout);
@@ -55,21 +63,36 @@ int ctl_monitor(struct ctl *c, int argc, char **argv)
 {
 	long count = -1, seen = 0;
 	int rc, r;
-	json_t *res;
+	json_t *res, *params = NULL;
 
-	if (argc == 3 && strcmp(argv[1], "--count") == 0) {
+	for (int i = 1; i < argc; i += 2) {
 		char *end;
 
-		count = strtol(argv[2], &end, 10);
-		if (*end || count <= 0) {
-			fprintf(stderr, "mifctl: monitor: --count needs a positive number\n");
+		if (i + 1 < argc && !strcmp(argv[i], "--count")) {
+			count = strtol(argv[i + 1], &end, 10);
+			if (*end || count <= 0) {
+				fprintf(stderr, "mifctl: monitor: --count needs a positive number\n");
+				json_decref(params);
+				return CTL_USAGE;
+			}
+		} else if (i + 1 < argc && !strcmp(argv[i], "--events") && !params) {
+			json_t *list = json_array();
+			char *dup = strdup(argv[i + 1]), *save = NULL;
+
+			for (char *t = dup ? strtok_r(dup, ",", &save) : NULL; t;
+			     t = strtok_r(NULL, ",", &save))
+				json_array_append_new(list, json_string(t));
+			free(dup);
+			params = json_pack("{s:o}", "events", list);
+		} else {
+			fprintf(stderr, "mifctl: usage: mifctl monitor [--count N] "
+				"[--events NAME,...]\n");
+			json_decref(params);
 			return CTL_USAGE;
 		}
-	} else if (argc != 1) {
-		fprintf(stderr, "mifctl: usage: mifctl monitor [--count N]\n");
-		return CTL_USAGE;
 	}
-	res = ctl_call(c, "subscribe", NULL, &rc);
+	/* mifd says which names it knows (an unknown one: a clear error). */
+	res = ctl_call(c, "subscribe", params, &rc);
 	if (!res)
 		return rc;
 	json_decref(res);

@@ -1023,9 +1023,13 @@ static void test_preload(void **state)
 static void test_events(void **state)
 {
 	static const struct rule rules[] = {
-		{ "subscribe", "\"pvd-added\",\"pvd-changed\",\"pvd-removed\",\"default-changed\"",
+		{ "subscribe", "\"pvd-added\",\"pvd-changed\",\"pvd-removed\",\"default-changed\","
+		  "\"policy-changed\"",
 		  OK("{\"events\":[\"pvd-added\"]}")
 		  EV("\"pvd-added\",\"pvd\":" PVD_A)
+		  EV("\"policy-changed\",\"pvd\":{\"order\":[{\"handle\":9,\"id\":\"wifi\"},"
+		     "{\"handle\":7,\"id\":null}],\"previous\":[{\"handle\":7,\"id\":\"cell\"}],"
+		     "\"generation\":2}")
 		  EV("\"default-changed\",\"pvd\":{\"family\":\"ipv6\",\"handle\":7,"
 		     "\"id\":\"fe80::1%eth0\",\"previous\":3}")
 		  EV("\"new-thing\",\"pvd\":{}")
@@ -1046,6 +1050,11 @@ static void test_events(void **state)
 	assert_int_equal(ev.kind, MIF_EVENT_PVD_ADDED);
 	assert_int_equal(ev.pvd.handle, 7);
 	assert_int_equal(ev.pvd.n_dns, 2);
+	/* policy-changed: the first PvD for any flow, now and before. */
+	assert_int_equal(mif_event_next(c, &ev, 1000), 0);
+	assert_int_equal(ev.kind, MIF_EVENT_POLICY_CHANGED);
+	assert_true(ev.pvd.handle == 9 && ev.previous == 7);
+	assert_string_equal(ev.pvd.id, "wifi");
 	assert_int_equal(mif_event_next(c, &ev, 1000), 0);
 	assert_int_equal(ev.kind, MIF_EVENT_DEFAULT_CHANGED);
 	assert_int_equal(ev.family, AF_INET6);

@@ -162,7 +162,11 @@ wire server-a "$HINTED"
 
 # 2. The hint arrives with the renewal; a subscriber watches.
 world_bg h monitor "$MIFCTL" --socket "$WORLD_TMP/mifd.sock" --json monitor
-subscribed() { world_ctl --json status | jq -e '.control.subscribers >= 1' >/dev/null; }
+# A second subscriber for the policy's own event (the bulk cgroup's PvD
+# changes when the hint arrives).
+world_bg h monitor-policy "$MIFCTL" --socket "$WORLD_TMP/mifd.sock" --json monitor \
+	--events policy-changed,default-changed
+subscribed() { world_ctl --json status | jq -e '.control.subscribers >= 2' >/dev/null; }
 world_wait_for "monitor subscribed" 5 subscribed
 printf '%s\n' '43,"ANDROID_METERED"' >"$WORLD_TMP/r1-opts"
 kill -HUP "$DNSMASQ1"
@@ -183,6 +187,16 @@ got_event() {
 }
 world_wait_for "a pvd-changed event carrying the hint" 5 got_event
 world_log "ok - events while the hint arrived: $(jq -s -c '[.[] | {event, id: (.pvd.id // .id), metered_hint: .pvd.metered_hint}]' "$WORLD_TMP/monitor.log")"
+# policy-changed: the bulk cgroup's decision moved (on the wire part only:
+# without the cgroup rule nothing mifd enforces changes).
+if [ "$WIRE" = 1 ]; then
+	got_policy() {
+		jq -e 'select(.event == "policy-changed" and (.pvd.order | length) == 2)' \
+			"$WORLD_TMP/monitor-policy.log" >/dev/null 2>&1
+	}
+	world_wait_for "a policy-changed event" 10 got_policy
+	world_log "ok - policy-changed: $(jq -s -c '[.[] | select(.event == "policy-changed") | .pvd.order | map(.id)]' "$WORLD_TMP/monitor-policy.log")"
+fi
 if jq -e 'select(.event == "default-changed")' "$WORLD_TMP/monitor.log" >/dev/null 2>&1; then
 	world_fail "a default-changed event: $(cat "$WORLD_TMP/monitor.log")"
 fi

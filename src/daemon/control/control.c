@@ -473,11 +473,11 @@ static void control_subscribe(struct client *cl, struct ctl_request *r)
 		json_array_foreach(want, i, v) {
 			int ev;
 
-			for (ev = 0; ev <= ENGINE_DEFAULT_CHANGED; ev++)
+			for (ev = 0; ev <= ENGINE_EVENT_LAST; ev++)
 				if (json_is_string(v) && !strcmp(json_string_value(v),
 								 engine_event_name(ev)))
 					break;
-			if (ev > ENGINE_DEFAULT_CHANGED) {
+			if (ev > ENGINE_EVENT_LAST) {
 				control_error(cl, r->id, EINVAL, "events: unknown event name");
 				return;
 			}
@@ -489,7 +489,7 @@ static void control_subscribe(struct client *cl, struct ctl_request *r)
 	cl->subscribed = true;
 	cl->events = mask;
 	list = json_array();
-	for (int ev = 0; ev <= ENGINE_DEFAULT_CHANGED; ev++)
+	for (int ev = 0; ev <= ENGINE_EVENT_LAST; ev++)
 		if (mask & 1u << ev)
 			json_array_append_new(list, json_string(engine_event_name(ev)));
 	control_send(cl, ctlmsg_reply_ok(r->id, json_pack("{s:o}", "events", list)));
@@ -727,7 +727,7 @@ void control_broadcast(void *ctx, unsigned ev, json_t *pvd)
 	struct client *cl, *next;
 	char *line = NULL;
 
-	if (ev > ENGINE_DEFAULT_CHANGED)
+	if (ev > ENGINE_EVENT_LAST)
 		return;
 
 	for (cl = TAILQ_FIRST(&c->clients); cl; cl = next) {

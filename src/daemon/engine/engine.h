@@ -36,7 +36,11 @@ struct engine_counters {
 };
 
 enum engine_event { ENGINE_PVD_ADDED, ENGINE_PVD_CHANGED, ENGINE_PVD_REMOVED,
-		    ENGINE_DEFAULT_CHANGED /* pvd: {"family", "handle", "id", "previous"} */ };
+		    ENGINE_DEFAULT_CHANGED, /* pvd: {"family", "handle", "id", "previous"} */
+		    /* what the policy decides changed (engine_policy.c): pvd:
+		     * {"order": [{"handle", "id"}...], "previous": [...], "why"} */
+		    ENGINE_POLICY_CHANGED };
+#define ENGINE_EVENT_LAST ENGINE_POLICY_CHANGED
 /* Shared by the engine and the control socket, in two processes. */
 static inline const char *engine_event_name(enum engine_event ev)
 {
@@ -49,6 +53,8 @@ static inline const char *engine_event_name(enum engine_event ev)
 		return "pvd-removed";
 	case ENGINE_DEFAULT_CHANGED:
 		return "default-changed";
+	case ENGINE_POLICY_CHANGED:
+		return "policy-changed";
 	}
 	return "unknown";
 }

@@ -64,6 +64,12 @@ struct engine_policy {
 	struct route_dest dests[ROUTE_MAX_DESTS];
 	char dest_rule[ROUTE_MAX_DESTS][96];
 	size_t n_dests, n_dests_wanted;
+	/* What the decisions were at the last sync (ep_changed): a hash, and
+	 * the order for any flow, for the policy-changed event. */
+	uint64_t fp;
+	bool fp_known;
+	uint64_t prev[POLICY_MAX_PVDS];
+	size_t n_prev;
 	struct ep_fact facts[EP_FACTS];   /* by handle % EP_FACTS */
 };
 
@@ -282,12 +288,24 @@ static bool ep_cg_listed(const struct engine_steer_cg *list, size_t k, const cha
 	return false;
 }
 
-static void ep_cgroups(struct engine *e, struct engine_policy *ep, size_t n,
-		       struct policy_result *r)
+/* FNV-1a, to tell whether the decisions changed. */
+static uint64_t ep_hash(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ c[i]) * 1099511628211ull;
+	return h;
+}
+
+static uint64_t ep_cgroups(struct engine *e, struct engine_policy *ep, size_t n,
+			   struct policy_result *r)
 {
 	struct engine_steer_cg list[MSG_STEER_CGROUPS_MAX];
 	size_t k = 0;
+	uint64_t h = 14695981039346656037ull;
 
+	memset(list, 0, sizeof(list));
 	for (size_t i = 0; i < ep->set.n_rules && k < MSG_STEER_CGROUPS_MAX; i++) {
 		const struct policy_rule *pr = &ep->set.rules[i];
 		struct policy_flow f = { .dscp = -1 };
@@ -312,6 +330,43 @@ static void ep_cgroups(struct engine *e, struct engine_policy *ep, size_t n,
 	}
 	/* -ENOMEM only; what could not be steered is in mifctl steer show */
 	(void)engine_steer_set_policy_cgroups(e, list, k);
+	for (size_t i = 0; i < k; i++)
+		h = ep_hash(h, &list[i], sizeof(list[i]));
+	return h;
+}
+
+static json_t *ep_order_json(struct engine *e, const uint64_t *h, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < n; i++) {
+		const struct pvd *p = pvd_find_handle(&e->store, h[i]);
+
+		json_array_append_new(a, json_pack("{s:I,s:s?}", "handle", (json_int_t)h[i],
+						   "id", p ? p->id : NULL));
+	}
+	return a;
+}
+
+/* Applications subscribed to "policy-changed" learn when what the policy
+ * decides changes: the order for any flow, or the PvD of a destination or
+ * of a cgroup the kernel enforces (a PvD came or went, its facts changed,
+ * such as the network's metered hint, a reload). Not on every sync: only
+ * when the decisions differ from the last ones. */
+static void ep_changed(struct engine *e, struct engine_policy *ep, uint64_t cg_hash)
+{
+	uint64_t fp = ep_hash(cg_hash, ep->handle, ep->n * sizeof(ep->handle[0]));
+
+	fp = ep_hash(fp, ep->dests, ep->n_dests * sizeof(ep->dests[0]));
+	if (ep->fp_known && fp != ep->fp)
+		engine_emit(e, ENGINE_POLICY_CHANGED, json_pack("{s:o,s:o,s:I}",
+			    "order", ep_order_json(e, ep->handle, ep->n),
+			    "previous", ep_order_json(e, ep->prev, ep->n_prev),
+			    "generation", (json_int_t)ep->gen));
+	ep->fp = fp;
+	ep->fp_known = true;
+	memcpy(ep->prev, ep->handle, ep->n * sizeof(ep->handle[0]));
+	ep->n_prev = ep->n;
 }
 
 void engine_policy_route(struct engine *e)
@@ -320,12 +375,13 @@ void engine_policy_route(struct engine *e)
 	struct engine_policy *ep = ep_get(e);
 	struct policy_flow any = { .dscp = -1 };
 	size_t n;
+	uint64_t cg;
 
 	if (!ep)
 		return;
 	n = ep_pvds(e, ep);
 	ep_dests(ep, n, &r);
-	ep_cgroups(e, ep, n, &r);
+	cg = ep_cgroups(e, ep, n, &r);
 	e->rt.cfg.dests = ep->dests;
 	e->rt.cfg.n_dests = ep->n_dests;
 	policy_decide(&ep->set, &any, ep->pv, n, &r);
@@ -337,6 +393,7 @@ void engine_policy_route(struct engine *e)
 	}
 	e->rt.cfg.policy_rank = ep_route_rank;
 	e->rt.cfg.policy_ctx = ep;
+	ep_changed(e, ep, cg);
 }
 
 /* One file of the policy directory (MSG_POLICY_FILE). */
