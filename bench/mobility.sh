@@ -128,8 +128,13 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 world_bg cn iperf3 iperf3 -s -B 2001:db8:c::2 -p 5201
 world_wait_for "iperf3 server" 10 bash -c \
 	"ip netns exec $(world_ns cn) ss -ltnH | grep -q ':5201 '"
-iperf() { world_exec mn iperf3 -c 2001:db8:c::2 -p 5201 -B "$1" ${2:--R} -t "$secs" -J |
-	jq '.end.sum_received.bits_per_second / 1e6'; }
+# iperf SRC [up]: Mbit/s received, a download (-R) unless "up".
+iperf() {
+	local dir=-R
+	[ "${2:-}" = up ] && dir=
+	world_exec mn iperf3 -c 2001:db8:c::2 -p 5201 -B "$1" $dir -t "$secs" -J |
+		jq '.end.sum_received.bits_per_second / 1e6'
+}
 hz=$(getconf CLK_TCK)
 secs=${TPUT_SECONDS:-5}
 runs=${TPUT_RUNS:-3}
@@ -209,7 +214,7 @@ for mnimpl in $mns; do
 			b=$(iperf 2001:db8:1::10)
 			tun_l+="$a " plain_l+="$b "
 			# Upload (the mobile node splits, the home agent coalesces).
-			c=$(iperf "$HOA" "") d=$(iperf 2001:db8:1::10 "")
+			c=$(iperf "$HOA" up) d=$(iperf 2001:db8:1::10 up)
 			up_l+="$(awk -v a="$c" -v b="$d" 'BEGIN { print a / b }') "
 			tput[up_$k]+="$(printf '%.0f/%.0f' "$c" "$d") "
 			ratio_l+="$(awk -v a="$a" -v b="$b" 'BEGIN { print a / b }') "
