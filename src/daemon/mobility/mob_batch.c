@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The mobile node's packets between the TUN device and the care-of
- * sockets, in batches (mob_dp.h), as mif-had and tests/tools/mif-mn do:
+ * sockets, in batches (mob_batch.h), as mif-had and tests/tools/mif-mn do:
  *
  * - With offloads (`offload = yes`, the TUN device opened with a
  *   virtio-net header and TSO/USO by the parent): one read is a packet or
@@ -23,6 +23,7 @@
 
 #include "common/clock.h"
 #include "common/log.h"
+#include "daemon/mobility/mob_batch.h"
 #include "daemon/mobility/mob_dp.h"
 #include "netlink/tunio.h"
 

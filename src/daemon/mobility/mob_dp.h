@@ -74,10 +74,6 @@ bool mob_dp_failover(struct mob_net *m, const char *why);
 void mob_dp_record(struct mob_net *m, const char *why);
 /* Every heartbeat interval. */
 void mob_dp_tick(evutil_socket_t fd, short what, void *arg);
-/* Readable (mob_batch.c; arg is the struct mob_net): a care-of socket,
- * the TUN device. */
-void mob_batch_on_udp(evutil_socket_t fd, short what, void *arg);
-void mob_batch_on_tun(evutil_socket_t fd, short what, void *arg);
 /* A clean stop: remove every BID at the home agent. */
 void mob_dp_deregister(struct mob_net *m);
 

@@ -9,6 +9,7 @@
 #include "common/addr.h"
 #include "common/clock.h"
 #include "common/log.h"
+#include "daemon/mobility/mob_batch.h"
 #include "daemon/mobility/mob_dp.h"
 #include "daemon/mobility/mob_net.h"
 #include "common/ipc.h"
