@@ -18,8 +18,14 @@
 # through the tunnel as a fraction of the same path without it (from the
 # care-of address), with and without the TUN offloads, and the CPU time
 # mif-had and mif-mn spend per gigabit.
+# MOB_MN chooses the mobile node(s) of the throughput part: mif-mn (the
+# test driver, default), mifd (mifd's own mobile node: the network-facing
+# process's data plane, `[mobility] offload = yes|no`, one path learned
+# from radvd on r1) or "mif-mn mifd" for both in one run. The cuts always
+# use mif-mn.
 # Usage: bench/mobility.sh [ROUNDS] (default 5; 0: throughput only; root;
-# after make). TPUT_SECONDS: length of each iperf3 run (5).
+# after make). TPUT_SECONDS: length of each iperf3 run (5); TPUT_RUNS:
+# tunnel/plain pairs per setting (3).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}
@@ -27,12 +33,15 @@ export MIF_HAD=$build/src/ha/mif-had MIF_MN=$build/tests/tools/mif-mn
 export MIF_MH_SEND=$build/tests/tools/mif-mh-send
 WHOAMI=$build/tests/tools/mif-whoami PROBE=$build/tests/tools/mif-udp-probe
 TPROBE=$build/tests/tools/mif-tcp-probe
+export MIFD=$build/src/daemon/mifd MIFCTL=$build/src/ctl/mifctl
 rounds=${1:-5}
+mns=${MOB_MN:-mif-mn}
 . "$top/tests/world/lib.sh"
 . "$top/tests/world/mobility.sh"
 WORLD_TEST=bench-mobility
 world_init
 world_require jq nft python3 iperf3
+case " $mns " in *" mifd "*) world_require radvd ;; esac
 mob_world
 world_bg cn whoami "$WHOAMI" -n cn -p 8080 -6
 world_bg cn tprobe-server "$TPROBE" -l 8090 -b 2001:db8:c::2 -M
@@ -119,38 +128,110 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 world_bg cn iperf3 iperf3 -s -B 2001:db8:c::2 -p 5201
 world_wait_for "iperf3 server" 10 bash -c \
 	"ip netns exec $(world_ns cn) ss -ltnH | grep -q ':5201 '"
-iperf() { world_exec mn iperf3 -c 2001:db8:c::2 -p 5201 -B "$1" ${2:--R} -t "$secs" -J |
-	jq '.end.sum_received.bits_per_second / 1e6'; }
+# iperf SRC [up]: Mbit/s received, a download (-R) unless "up".
+iperf() {
+	local dir=-R
+	[ "${2:-}" = up ] && dir=
+	world_exec mn iperf3 -c 2001:db8:c::2 -p 5201 -B "$1" $dir -t "$secs" -J |
+		jq '.end.sum_received.bits_per_second / 1e6'
+}
 hz=$(getconf CLK_TCK)
 secs=${TPUT_SECONDS:-5}
 runs=${TPUT_RUNS:-3}
 med() { tr ' ' '\n' | grep . | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 declare -A tput cpu ratio
+
+# mifd as the mobile node instead of mif-mn: mif-mn leaves (deregistering
+# its BIDs) with its TUN device; radvd on r1 gives mifd a PvD on eth1 with
+# a SLAAC care-of address in 2001:db8:1::/64 (what r1's BCP 38 filter
+# lets through), and mifd holds the home address on its own TUN device.
+mifd_world() {
+	kill -TERM "$MN_PID" 2>/dev/null || true
+	for _ in $(seq 1 50); do world__alive "$MN_PID" || break; sleep 0.1; done
+	ip -n "$(world_ns mn)" link del mifmn0
+	world_radvd r1 "interface eth0 {
+	AdvSendAdvert on; MinRtrAdvInterval 3; MaxRtrAdvInterval 4;
+	AdvDefaultLifetime 600;
+	prefix 2001:db8:1::/64 { AdvOnLink on; AdvAutonomous on; };
+};"
+	cat >"$WORLD_TMP/mifd.conf" <<-EOF2
+	[mifd]
+	interfaces = eth1
+
+	[mobility]
+	enabled = yes
+	home_agent = $HA_IN
+	home_agent_address = $HA
+	home_address = $HOA
+	key_file = $WORLD_TMP/mn1.key
+	spi = 256
+	routes = 2001:db8:c::/64
+	EOF2
+}
+# mifd_restart OFFLOAD: mif-had and mifd again with offloads on or off.
+mifd_restart() {
+	if [ -n "$WORLD_MIFD_PID" ]; then
+		kill -TERM "$WORLD_MIFD_PID"
+		world_wait_for "mifd stopped" 10 bash -c "! kill -0 $WORLD_MIFD_PID 2>/dev/null"
+		WORLD_MIFD_PID=""
+	fi
+	kill -TERM "$HAD_PID" 2>/dev/null || true
+	for _ in $(seq 1 50); do world__alive "$HAD_PID" || break; sleep 0.1; done
+	sed -i '/^offload = /d; s/^\[ha\]$/[ha]\noffload = '"$1"'/' "$WORLD_TMP/had.conf"
+	sed -i '/^offload = /d; s/^\[mobility\]$/[mobility]\noffload = '"$1"'/' "$WORLD_TMP/mifd.conf"
+	world_bg ha had "$HAD" -c "$WORLD_TMP/had.conf"
+	HAD_PID=$WORLD_LAST_PID
+	world_wait_for "mif-had status socket" 10 test -S "$WORLD_TMP/had.sock"
+	world_mifd mn --config "$WORLD_TMP/mifd.conf"
+	mifd_ready() {
+		world_ctl --json mobility | jq -e '.registered and .uplink_bid != null and
+			(.bindings | length == 1 and all(.state == "alive"))' >/dev/null
+	}
+	world_wait_for "mifd registered with its eth1 path alive" 30 mifd_ready
+	MN_PID=$(world_ctl --json status | jq .processes.net.pid)
+	[ "$MN_PID" -gt 0 ] || world_fail "no network-facing process"
+	world_assert "the correspondent through mifd's tunnel" \
+		world_exec mn ping -6 -c 1 -W 2 -I "$HOA" 2001:db8:c::2
+}
+
 # Tunnel and plain runs alternate (runs pairs per setting), so load from
-# other users of the machine hits both alike; medians are reported.
-for off in yes no; do
-	mob_restart "$off"
-	tun_l="" plain_l="" ratio_l="" cpu_l="" up_l=""
-	for r in $(seq 1 "$runs"); do
-		t0=$(( $(cpu_ticks "$HAD_PID") + $(cpu_ticks "$MN_PID") ))
-		a=$(iperf "$HOA")
-		t1=$(( $(cpu_ticks "$HAD_PID") + $(cpu_ticks "$MN_PID") ))
-		b=$(iperf 2001:db8:1::10)
-		tun_l+="$a " plain_l+="$b "
-		# Upload (the mobile node splits, the home agent coalesces).
-		c=$(iperf "$HOA" "") d=$(iperf 2001:db8:1::10 "")
-		up_l+="$(awk -v a="$c" -v b="$d" 'BEGIN { print a / b }') "
-		tput[up_$off]+="$(printf '%.0f/%.0f' "$c" "$d") "
-		ratio_l+="$(awk -v a="$a" -v b="$b" 'BEGIN { print a / b }') "
-		cpu_l+="$(awk -v t=$((t1 - t0)) -v hz="$hz" -v m="$a" -v s="$secs" \
-			'BEGIN { print (t / hz) / (m * s / 1000) }') "
-		world_log "offload $off run $r: download tunnel $a Mbit/s, plain $b Mbit/s; upload tunnel $c, plain $d"
+# other users of the machine hits both alike; medians are reported. For
+# mifd the CPU time is its network-facing process's (the data plane).
+for mnimpl in $mns; do
+	case $mnimpl in
+	mif-mn) ;;
+	mifd) mifd_world ;;
+	*) world_fail "MOB_MN: $mnimpl is neither mif-mn nor mifd" ;;
+	esac
+	for off in yes no; do
+		k=$mnimpl:$off
+		if [ "$mnimpl" = mifd ]; then mifd_restart "$off"; else mob_restart "$off"; fi
+		tun_l="" plain_l="" ratio_l="" cpu_l="" up_l=""
+		for r in $(seq 1 "$runs"); do
+			t0=$(( $(cpu_ticks "$HAD_PID") + $(cpu_ticks "$MN_PID") ))
+			a=$(iperf "$HOA")
+			t1=$(( $(cpu_ticks "$HAD_PID") + $(cpu_ticks "$MN_PID") ))
+			b=$(iperf 2001:db8:1::10)
+			tun_l+="$a " plain_l+="$b "
+			# Upload (the mobile node splits, the home agent coalesces).
+			c=$(iperf "$HOA" up) d=$(iperf 2001:db8:1::10 up)
+			up_l+="$(awk -v a="$c" -v b="$d" 'BEGIN { print a / b }') "
+			tput[up_$k]+="$(printf '%.0f/%.0f' "$c" "$d") "
+			ratio_l+="$(awk -v a="$a" -v b="$b" 'BEGIN { print a / b }') "
+			cpu_l+="$(awk -v t=$((t1 - t0)) -v hz="$hz" -v m="$a" -v s="$secs" \
+				'BEGIN { print (t / hz) / (m * s / 1000) }') "
+			world_log "$mnimpl, offload $off run $r: download tunnel $a Mbit/s, plain $b Mbit/s; upload tunnel $c, plain $d"
+		done
+		tput[$k]=$(med <<<"$tun_l") tput[plain_$k]=$(med <<<"$plain_l")
+		ratio[$k]=$(med <<<"$ratio_l") cpu[$k]=$(med <<<"$cpu_l")
+		ratio[up_$k]=$(med <<<"$up_l")
+		world_log "HA: $(had_status | jq -c '{counters: {udp_rx: .counters.udp_rx, udp_tx: .counters.udp_tx, tun_rx: .counters.tun_rx, tun_tx: .counters.tun_tx}, offload}')"
+		if [ "$mnimpl" = mifd ]; then
+			world_log "MN (mifd): $(world_ctl --json mobility | jq -c '{tun_rx: .counters.tun_rx, tun_tx: .counters.tun_tx, offload}')"
+		else
+			world_log "MN: $(jq -c '{tun_rx, tun_tx, offload}' "$WORLD_TMP/mn.json")"
+		fi
 	done
-	tput[$off]=$(med <<<"$tun_l") tput[plain_$off]=$(med <<<"$plain_l")
-	ratio[$off]=$(med <<<"$ratio_l") cpu[$off]=$(med <<<"$cpu_l")
-	ratio[up_$off]=$(med <<<"$up_l")
-	world_log "HA: $(had_status | jq -c '{counters: {udp_rx: .counters.udp_rx, udp_tx: .counters.udp_tx, tun_rx: .counters.tun_rx, tun_tx: .counters.tun_tx}, offload}')"
-	world_log "MN: $(jq -c '{tun_rx, tun_tx, offload}' "$WORLD_TMP/mn.json")"
 done
 world_log "MPTCP in mn (connections, joins): $(world_exec mn nstat -az MPTcpExtMPCapableSYNACKRX MPTcpExtMPJoinSynAckRx 2>/dev/null | awk 'NR > 1 { printf "%s=%s ", $1, $2 }')"
 world_log "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
@@ -166,11 +247,16 @@ if [ "$rounds" -gt 0 ]; then
 	done
 fi
 echo "== TCP download (iperf3 -R, $secs s, median of $runs alternating pairs), tunnel against the same veth path without it =="
-for off in yes no; do
-	printf 'offloads %-3s: tunnel %6.0f Mbit/s, plain %6.0f Mbit/s, ratio %.3f; mif-had + mif-mn CPU %.2f s per Gbit\n' \
-		"$([ "$off" = yes ] && echo on || echo off)" "${tput[$off]}" "${tput[plain_$off]}" \
-		"${ratio[$off]}" "${cpu[$off]}"
-	printf '              upload (iperf3 without -R): ratio %.3f (tunnel/plain Mbit/s per run: %s)\n' \
-		"${ratio[up_$off]}" "${tput[up_$off]}"
+for mnimpl in $mns; do
+	for off in yes no; do
+		k=$mnimpl:$off
+		printf '%-6s offloads %-3s: tunnel %6.0f Mbit/s, plain %6.0f Mbit/s, ratio %.3f; mif-had + %s CPU %.2f s per Gbit\n' \
+			"$mnimpl" "$([ "$off" = yes ] && echo on || echo off)" "${tput[$k]}" \
+			"${tput[plain_$k]}" "${ratio[$k]}" \
+			"$([ "$mnimpl" = mifd ] && echo "mifd's network-facing process" || echo mif-mn)" \
+			"${cpu[$k]}"
+		printf '                     upload (iperf3 without -R): ratio %.3f (tunnel/plain Mbit/s per run: %s)\n' \
+			"${ratio[up_$k]}" "${tput[up_$k]}"
+	done
 done
 world_pass

@@ -78,6 +78,15 @@ int ctl_mobility(struct ctl *c, int argc, char **argv)
 	       ctl_mob_int(n, "switches"), ctl_mob_int(n, "drop_auth"),
 	       ctl_mob_int(n, "drop_replay"), ctl_mob_int(n, "drop_malformed"),
 	       ctl_mob_int(n, "tun_tx"), ctl_mob_int(n, "tun_rx"));
+	n = json_object_get(r, "offload");
+	if (json_is_true(json_object_get(n, "on")))
+		printf("offloads on (%s): %lld super-packets read as %lld packets; %lld UDP GRO "
+		       "trains; %lld coalesced writes of %lld packets\n",
+		       ctl_str(n, "tun_offloads"), ctl_mob_int(n, "tun_super_rx"),
+		       ctl_mob_int(n, "tun_split_packets"), ctl_mob_int(n, "udp_gro_trains"),
+		       ctl_mob_int(n, "tun_coalesced_writes"), ctl_mob_int(n, "tun_coalesced_packets"));
+	else if (n)
+		printf("offloads off (batches of packets only)\n");
 	json_decref(r);
 	return CTL_OK;
 }

@@ -9,11 +9,24 @@
 #include "common/log.h"
 #include "daemon/mobility/mob_dp.h"
 
-#define MOB_DP_BURST 64          /* packets read per wake-up, per descriptor */
+bool mob_dp_send_failed(struct mob_net *m, size_t i, int err)
+{
+	struct mob_io *io = &m->io[i];
+
+	m->send_err++;
+	if (err != ENETDOWN && err != ENETUNREACH && err != EADDRNOTAVAIL && err != EHOSTUNREACH)
+		return false;
+	/* Before the kernel's event reaches the engine: move now. */
+	m->mn.paths[i].link_up = false;
+	io->down_why = "a send failed (network unreachable)";
+	io->send_down_ms = clock_mono_ms();
+	return true;
+}
 
 int mob_dp_send(struct mob_net *m, size_t i, const void *p, size_t len)
 {
 	struct mob_io *io = &m->io[i];
+	int err;
 
 	if (io->fd < 0)
 		return -ENETDOWN;
@@ -22,15 +35,9 @@ int mob_dp_send(struct mob_net *m, size_t i, const void *p, size_t len)
 		m->mn.paths[i].tx_packets++;
 		return 0;
 	}
-	m->send_err++;
-	if (errno == ENETDOWN || errno == ENETUNREACH || errno == EADDRNOTAVAIL ||
-	    errno == EHOSTUNREACH) {
-		/* Before the kernel's event reaches the engine: move now. */
-		m->mn.paths[i].link_up = false;
-		io->down_why = "a send failed (network unreachable)";
-		io->send_down_ms = clock_mono_ms();
-	}
-	return -errno;
+	err = errno;
+	(void)mob_dp_send_failed(m, i, err);
+	return -err;
 }
 
 void mob_dp_send_bu(struct mob_net *m)
@@ -149,89 +156,6 @@ void mob_dp_tick(evutil_socket_t fd, short what, void *arg)
 	mob_dp_failover(m, NULL);
 	if (mn_bu_due(&m->mn, now))
 		mob_dp_send_bu(m);
-}
-
-/* The path that owns fd: the events carry the mob_net, paths move in the
- * array only when the parent changes them. */
-static int mob_dp_path_of(const struct mob_net *m, int fd)
-{
-	for (size_t i = 0; i < m->mn.n_paths; i++)
-		if (m->io[i].fd == fd)
-			return (int)i;
-	return -1;
-}
-
-static void mob_dp_input(struct mob_net *m, size_t i, const uint8_t *buf, size_t n)
-{
-	uint8_t out[512];
-	size_t olen = 0;
-	int was = m->mn.uplink;
-	enum mn_action a = mn_input(&m->mn, i, buf, n, clock_ntp_now(), clock_mono_ms(), out,
-				    sizeof(out), &olen);
-
-	if (a == MN_DATA) {
-		if (write(m->tun, buf, n) == (ssize_t)n)
-			m->tun_tx++;
-		else
-			m->tun_err++;
-	} else if (a == MN_REPLY) {
-		(void)mob_dp_send(m, i, out, olen);
-	} else if (a == MN_REREGISTER) {
-		/* A path a heartbeat re-validated took the uplink, or the home
-		 * agent told us its last sequence number: register now. */
-		if (m->mn.uplink != was) {
-			char why[96];
-
-			snprintf(why, sizeof(why), "BID %u re-validated by a heartbeat answer",
-				 m->mn.paths[i].bid);
-			mob_dp_record(m, why);
-		}
-		mob_dp_send_bu(m);
-	}
-}
-
-void mob_dp_on_udp(evutil_socket_t fd, short what, void *arg)
-{
-	struct mob_net *m = arg;
-	static uint8_t buf[65536];
-
-	(void)what;
-	for (int k = 0; k < MOB_DP_BURST; k++) {
-		int i = mob_dp_path_of(m, (int)fd);
-		ssize_t n;
-
-		if (i < 0)
-			return;
-		n = recv((int)fd, buf, sizeof(buf), MSG_DONTWAIT);
-		if (n < 0)
-			return;
-		mob_dp_input(m, (size_t)i, buf, (size_t)n);
-	}
-}
-
-void mob_dp_on_tun(evutil_socket_t fd, short what, void *arg)
-{
-	struct mob_net *m = arg;
-	static uint8_t buf[65536];
-
-	(void)what;
-	for (int k = 0; k < MOB_DP_BURST; k++) {
-		ssize_t n = read((int)fd, buf, sizeof(buf));
-
-		if (n <= 0)
-			return;
-		m->tun_rx++;
-		if (m->mn.uplink < 0) {
-			m->no_uplink++;
-			continue;
-		}
-		if (mob_dp_send(m, (size_t)m->mn.uplink, buf, (size_t)n) < 0) {
-			/* The network went away under us: move now, send again. */
-			mob_dp_failover(m, NULL);
-			if (m->mn.uplink >= 0)
-				(void)mob_dp_send(m, (size_t)m->mn.uplink, buf, (size_t)n);
-		}
-	}
 }
 
 void mob_dp_deregister(struct mob_net *m)

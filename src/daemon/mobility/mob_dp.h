@@ -46,7 +46,14 @@ struct mob_net {
 	struct mn_state mn;
 	struct mob_io io[MOB_MAX_PATHS];
 	int tun;
+	bool vnet;               /* the TUN device has a virtio-net header */
 	uint64_t tun_rx, tun_tx, send_err, no_uplink, bad_msgs, tun_err;
+	/* Batches and offloads (mob_batch.c): TUN super-packets read and the
+	 * inner packets cut from them; recvmmsg calls, UDP GRO trains and the
+	 * inner packets in them; TUN writes of coalesced TCP segments and the
+	 * segments they carried; TUN reads that were not a valid packet. */
+	uint64_t tun_super_rx, tun_split_pkts, udp_rx_calls, udp_gro_rx, udp_rx_pkts;
+	uint64_t tun_coalesced, tun_coalesced_pkts, tun_bad;
 	long long started_ms;
 	char uplink_why[256];
 	struct mob_switch sw[MOB_SWITCHES];
@@ -55,6 +62,9 @@ struct mob_net {
 
 /* Send p on path i; a network that went away takes its link down. */
 int mob_dp_send(struct mob_net *m, size_t i, const void *p, size_t len);
+/* A send on path i failed with errno err: counted; true when the error
+ * says its network is gone (its link is then down until re-validated). */
+bool mob_dp_send_failed(struct mob_net *m, size_t i, int err);
 /* A Binding Update through the uplink, or every path with a link. */
 void mob_dp_send_bu(struct mob_net *m);
 /* Pick the uplink again; on a change record why (NULL: what became of
@@ -64,9 +74,6 @@ bool mob_dp_failover(struct mob_net *m, const char *why);
 void mob_dp_record(struct mob_net *m, const char *why);
 /* Every heartbeat interval. */
 void mob_dp_tick(evutil_socket_t fd, short what, void *arg);
-/* Readable: a care-of socket (arg is its struct mob_io), the TUN device. */
-void mob_dp_on_udp(evutil_socket_t fd, short what, void *arg);
-void mob_dp_on_tun(evutil_socket_t fd, short what, void *arg);
 /* A clean stop: remove every BID at the home agent. */
 void mob_dp_deregister(struct mob_net *m);
 

@@ -7,6 +7,7 @@
 #include "common/clock.h"
 #include "daemon/mobility/mob_dp.h"
 #include "daemon/mobility/mob_net.h"
+#include "netlink/netlink.h"
 
 static json_t *mob_json_addr(int family, const void *a)
 {
@@ -79,6 +80,26 @@ static json_t *mob_json_switches(const struct mob_net *m, long long now)
 	return a;
 }
 
+/* The batched data plane's counters (mob_batch.c). */
+static json_t *mob_json_offload(const struct mob_net *m)
+{
+	unsigned off = m->wc.tun_offloads;
+	char granted[32];
+
+	snprintf(granted, sizeof(granted), "%s%s%s", off & TUN_OFF_CSUM ? "csum" : "",
+		 off & TUN_OFF_TSO ? " tso" : "", off & TUN_OFF_USO ? " uso" : "");
+	return json_pack("{s:b,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "on", m->vnet,
+			 "tun_offloads", granted,
+			 "tun_super_rx", (json_int_t)m->tun_super_rx,
+			 "tun_split_packets", (json_int_t)m->tun_split_pkts,
+			 "udp_recvmmsg_calls", (json_int_t)m->udp_rx_calls,
+			 "udp_rx_packets", (json_int_t)m->udp_rx_pkts,
+			 "udp_gro_trains", (json_int_t)m->udp_gro_rx,
+			 "tun_coalesced_writes", (json_int_t)m->tun_coalesced,
+			 "tun_coalesced_packets", (json_int_t)m->tun_coalesced_pkts,
+			 "tun_bad", (json_int_t)m->tun_bad);
+}
+
 json_t *mob_net_json(void *arg)
 {
 	const struct mob_net *m = arg;
@@ -104,6 +125,7 @@ json_t *mob_net_json(void *arg)
 		json_array_append_new(b, mob_json_path(m, i, now));
 	json_object_set_new(o, "bindings", b);
 	json_object_set_new(o, "switches", mob_json_switches(m, now));
+	json_object_set_new(o, "offload", mob_json_offload(m));
 	json_object_set_new(o, "counters", json_pack(
 		"{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
 		"bu_sent", (json_int_t)mn->bu_sent, "ba_ok", (json_int_t)mn->ba_ok,

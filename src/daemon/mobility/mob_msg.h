@@ -60,6 +60,10 @@ struct mob_wire_config {
 	uint32_t key_len;
 	uint8_t key[64];
 	char tun[IFNAMSIZ];
+	uint32_t vnet_hdr;               /* 1: the TUN device was opened with a
+					  * virtio-net header, the care-of
+					  * sockets have UDP_GRO */
+	uint32_t tun_offloads;           /* TUN_OFF_* the kernel granted */
 };
 
 struct mob_wire_withdraw {

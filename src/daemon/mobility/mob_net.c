@@ -9,6 +9,7 @@
 #include "common/addr.h"
 #include "common/clock.h"
 #include "common/log.h"
+#include "daemon/mobility/mob_batch.h"
 #include "daemon/mobility/mob_dp.h"
 #include "daemon/mobility/mob_net.h"
 #include "common/ipc.h"
@@ -33,7 +34,8 @@ static int mob_net_config(struct mob_net *m, const struct mob_wire_config *c, in
 	m->mn.lifetime = 150;           /* 600 s, in units of 4 s */
 	m->mn.uplink = -1;
 	m->tun = tun;
-	m->tun_ev = event_new(m->base, tun, EV_READ | EV_PERSIST, mob_dp_on_tun, m);
+	m->vnet = c->vnet_hdr != 0;
+	m->tun_ev = event_new(m->base, tun, EV_READ | EV_PERSIST, mob_batch_on_tun, m);
 	m->tick = event_new(m->base, -1, EV_PERSIST, mob_dp_tick, m);
 	if (!m->tun_ev || !m->tick || event_add(m->tun_ev, NULL) < 0 ||
 	    event_add(m->tick, &tv) < 0)
@@ -117,7 +119,7 @@ static int mob_net_path(struct mob_net *m, const struct msg_mob_path *p, int fd)
 	if (fd >= 0) {
 		mob_net_close_path(io);
 		io->fd = fd;
-		io->ev = event_new(m->base, fd, EV_READ | EV_PERSIST, mob_dp_on_udp, m);
+		io->ev = event_new(m->base, fd, EV_READ | EV_PERSIST, mob_batch_on_udp, m);
 		if (!io->ev || event_add(io->ev, NULL) < 0) {
 			if (io->ev)
 				event_free(io->ev);

@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The mobile node's packets between the TUN device and the care-of
+ * sockets, in batches (mob_batch.h), as mif-had and tests/tools/mif-mn do:
+ *
+ * - With offloads (`offload = yes`, the TUN device opened with a
+ *   virtio-net header and TSO/USO by the parent): one read is a packet or
+ *   a TCP/UDP super-packet of up to 64 KiB, cut by vnet_split() into
+ *   inner packets that leave as UDP GSO trains with one sendmmsg
+ *   (tunio_send). The care-of sockets have UDP_GRO: recvmmsg returns
+ *   trains whole; their data packets, once mn_input() accepted each, are
+ *   coalesced (vnet_coalesce) into TCP super-packets, one writev each.
+ * - Without: TUN reads of one packet each, sent with one sendmmsg per
+ *   batch; recvmmsg of single datagrams, one TUN write per packet.
+ *
+ * Everything from the network is checked packet by packet by mn_input()
+ * before it reaches the TUN device, whatever the batch.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/clock.h"
+#include "common/log.h"
+#include "daemon/mobility/mob_batch.h"
+#include "daemon/mobility/mob_dp.h"
+#include "netlink/tunio.h"
+
+#define MOB_BATCH_RX 8           /* messages per recvmmsg */
+#define MOB_BATCH_TX 32          /* packets per sendmmsg without offloads */
+#define MOB_BATCH_ROUNDS 16      /* batches per wake-up, per descriptor */
+
+/* The path that owns fd: the events carry the mob_net, paths move in the
+ * array only when the parent changes them. */
+static int mob_batch_path_of(const struct mob_net *m, int fd)
+{
+	for (size_t i = 0; i < m->mn.n_paths; i++)
+		if (m->io[i].fd == fd)
+			return (int)i;
+	return -1;
+}
+
+/* The inner packets pk[0..n) that mn_input() let through, to the TUN
+ * device: coalesced TCP runs with one writev each with the virtio-net
+ * header, else one write a packet. */
+static void mob_batch_write(struct mob_net *m, struct vnet_pkt *pk, size_t n)
+{
+	static struct vnet_train tr[MOB_BATCH_RX * VNET_MAX_SEGS];
+	size_t nt;
+
+	if (!m->vnet) {
+		for (size_t i = 0; i < n; i++) {
+			if (write(m->tun, pk[i].p, pk[i].len) == (ssize_t)pk[i].len)
+				m->tun_tx++;
+			else
+				m->tun_err++;
+		}
+		return;
+	}
+	/* tr has room for one train per packet: all fit in one call. */
+	nt = vnet_coalesce(pk, n, tr, sizeof(tr) / sizeof(tr[0]));
+	for (size_t t = 0; t < nt; t++) {
+		if (tunio_write_trains(m->tun, pk, &tr[t], 1) != 1) {
+			m->tun_err++;
+			continue;
+		}
+		m->tun_tx += tr[t].n;
+		if (tr[t].n > 1) {
+			m->tun_coalesced++;
+			m->tun_coalesced_pkts += tr[t].n;
+		}
+	}
+}
+
+/* One inner packet from path i: data is kept in pk (in order), the rest
+ * acted on at once. */
+static void mob_batch_input(struct mob_net *m, size_t i, struct vnet_pkt *in,
+			    struct vnet_pkt *pk, size_t *nf, uint64_t ntp, long long now)
+{
+	uint8_t out[512];
+	size_t olen = 0;
+	int was = m->mn.uplink;
+	enum mn_action a = mn_input(&m->mn, i, in->p, in->len, ntp, now, out, sizeof(out),
+				    &olen);
+
+	if (a == MN_DATA) {
+		pk[(*nf)++] = *in;
+	} else if (a == MN_REPLY) {
+		(void)mob_dp_send(m, i, out, olen);
+	} else if (a == MN_REREGISTER) {
+		/* A path a heartbeat re-validated took the uplink, or the home
+		 * agent told us its last sequence number: register now. */
+		if (m->mn.uplink != was) {
+			char why[96];
+
+			snprintf(why, sizeof(why), "BID %u re-validated by a heartbeat answer",
+				 m->mn.paths[i].bid);
+			mob_dp_record(m, why);
+		}
+		mob_dp_send_bu(m);
+	}
+}
+
+void mob_batch_on_udp(evutil_socket_t fd, short what, void *arg)
+{
+	static uint8_t buf[MOB_BATCH_RX][TUNIO_BUF];
+	static struct vnet_pkt in[MOB_BATCH_RX * VNET_MAX_SEGS];
+	static struct {
+		_Alignas(struct cmsghdr) char b[TUNIO_CMSG_SPACE];
+	} cm[MOB_BATCH_RX];
+	struct mob_net *m = arg;
+	struct mmsghdr mm[MOB_BATCH_RX];
+	struct iovec iov[MOB_BATCH_RX];
+
+	(void)what;
+	for (int k = 0; k < MOB_BATCH_ROUNDS; k++) {
+		int i = mob_batch_path_of(m, (int)fd), n;
+		size_t ni = 0, nf = 0;
+		uint64_t ntp;
+		long long now;
+
+		if (i < 0)
+			return;
+		for (int j = 0; j < MOB_BATCH_RX; j++) {
+			iov[j] = (struct iovec){ buf[j], TUNIO_BUF };
+			mm[j].msg_hdr = (struct msghdr){ .msg_iov = &iov[j], .msg_iovlen = 1,
+				.msg_control = cm[j].b, .msg_controllen = sizeof(cm[j].b) };
+		}
+		n = recvmmsg((int)fd, mm, MOB_BATCH_RX, MSG_DONTWAIT, NULL);
+		if (n <= 0)
+			return;
+		m->udp_rx_calls++;
+		for (int j = 0; j < n; j++) {
+			/* Each datagram of a GRO train is one inner packet. */
+			size_t seg = m->vnet ? tunio_gro_size(&mm[j].msg_hdr) : 0;
+
+			if (mm[j].msg_hdr.msg_flags & MSG_TRUNC)
+				continue;       /* over 64 KiB: not a tunnel packet */
+			if (seg && seg < mm[j].msg_len)
+				m->udp_gro_rx++;
+			ni += tunio_gro_split(buf[j], mm[j].msg_len, seg, in + ni, VNET_MAX_SEGS);
+		}
+		m->udp_rx_pkts += ni;
+		ntp = clock_ntp_now();
+		now = clock_mono_ms();
+		for (size_t j = 0; j < ni; j++)
+			mob_batch_input(m, (size_t)i, &in[j], in, &nf, ntp, now);  /* nf <= j */
+		mob_batch_write(m, in, nf);
+		if (n < MOB_BATCH_RX)
+			return;
+	}
+}
+
+/* Send segs[0..n) on the uplink: UDP GSO trains with gso (one by one when
+ * the kernel or the device refuses UDP_SEGMENT), one sendmmsg. A network
+ * that went away moves the uplink, and what it did not take goes again on
+ * the new one; a full socket buffer drops the rest (TCP sends again). */
+static void mob_batch_send(struct mob_net *m, struct vnet_seg *segs, size_t n, bool gso)
+{
+	for (int tries = 0; tries < 2 && n > 0; tries++) {
+		size_t i, sent = 0;
+		struct mob_io *io;
+		int r = -ENETDOWN;
+
+		if (m->mn.uplink < 0) {
+			m->no_uplink += n;
+			return;
+		}
+		i = (size_t)m->mn.uplink;
+		io = &m->io[i];
+		if (io->fd >= 0)
+			r = tunio_send(io->fd, &io->ha, io->ha_len, segs, n, gso, &sent);
+		if ((r == -EIO || r == -EINVAL) && gso && sent < n) {
+			size_t more = 0;
+
+			r = tunio_send(io->fd, &io->ha, io->ha_len, segs + sent, n - sent, false,
+				       &more);
+			sent += more;
+		}
+		m->mn.paths[i].tx_packets += sent;
+		segs += sent;
+		n -= sent;
+		if (r == 0)
+			return;
+		if (!mob_dp_send_failed(m, i, -r) || !mob_dp_failover(m, NULL))
+			return;
+	}
+}
+
+/* With the virtio-net header: one packet or super-packet per read. */
+static void mob_batch_tun_vnet(struct mob_net *m, int fd)
+{
+	static uint8_t buf[TUNIO_BUF];
+	static struct vnet_seg segs[VNET_MAX_SEGS];
+
+	for (int k = 0; k < MOB_BATCH_ROUNDS * 4; k++) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+		struct vnet_hdr vh;
+		size_t ns = 0;
+
+		if (n <= 0)
+			return;
+		if (vnet_hdr_parse(buf, (size_t)n, &vh) < 0 ||
+		    vnet_split(&vh, buf + VNET_HDR_LEN, (size_t)n - VNET_HDR_LEN, segs,
+			       VNET_MAX_SEGS, &ns) < 0) {
+			m->tun_bad++;
+			continue;
+		}
+		m->tun_rx += ns;
+		if (ns > 1) {
+			m->tun_super_rx++;
+			m->tun_split_pkts += ns;
+		}
+		mob_batch_send(m, segs, ns, true);
+	}
+}
+
+/* Without: packets read one by one into an arena (each read has room for
+ * the largest), then one sendmmsg for the batch. */
+static void mob_batch_tun_plain(struct mob_net *m, int fd)
+{
+	static uint8_t arena[2 * TUNIO_BUF];
+	static struct vnet_seg segs[MOB_BATCH_TX];
+
+	for (int k = 0; k < MOB_BATCH_ROUNDS / 4; k++) {
+		size_t off = 0, ns = 0;
+		ssize_t n = 0;
+
+		while (ns < MOB_BATCH_TX && sizeof(arena) - off >= TUNIO_BUF &&
+		       (n = read(fd, arena + off, TUNIO_BUF)) > 0) {
+			segs[ns].hdr_len = 0;
+			segs[ns].data = arena + off;
+			segs[ns++].data_len = (size_t)n;
+			off += (size_t)n;
+		}
+		m->tun_rx += ns;
+		if (ns)
+			mob_batch_send(m, segs, ns, false);
+		if (n <= 0)
+			return;
+	}
+}
+
+void mob_batch_on_tun(evutil_socket_t fd, short what, void *arg)
+{
+	struct mob_net *m = arg;
+
+	(void)what;
+	if (m->vnet)
+		mob_batch_tun_vnet(m, (int)fd);
+	else
+		mob_batch_tun_plain(m, (int)fd);
+}
