@@ -66,7 +66,9 @@ world_log "ok: a new TCP client behind 70 idle connections answered in $ms ms; $
 
 # 2. Busy: trickling connections are idle, closed after about 2 s.
 closed() { [ "$(stub .stub.tcp_clients)" = 0 ]; }
-world_wait_for "the trickling connections closed as idle" 6 closed
+# (Generous: on a loaded machine one sweep may close only part of them,
+# and once fewer than half the cap are left the rest get the 10 s timeout.)
+world_wait_for "the trickling connections closed as idle" 15 closed
 world__alive "$HOLDERS" || world_fail "the trickling client exited: $(cat "$WORLD_TMP/holders-70.log")"
 [ "$(stub .stub.tcp_idle_closed)" -ge 60 ] || world_fail "not closed as idle: $(stub .stub)"
 world_log "ok: trickling connections closed as idle: $(stub .stub.tcp_idle_closed)"
