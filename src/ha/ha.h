@@ -23,6 +23,7 @@ struct ha_counters {
 	uint64_t drop_passive;          /* tunnel packets while not the active agent */
 	uint64_t takeovers;             /* became the active agent */
 	uint64_t store_loaded;          /* bindings of a mobile node loaded at takeover */
+	uint64_t store_deferred;        /* binding changes the store could not take at once */
 };
 
 struct ha_store;

@@ -58,14 +58,24 @@ static int ha_send_mh(struct ha_ctx *h, struct ha_mn *mn, struct mh_msg *m,
 	return 0;
 }
 
-/* Write mn's bindings to the store if it changed; a store that is down
- * leaves it dirty for the next tick (the home agent serves from memory). */
-static void ha_store_sync(struct ha_ctx *h, struct ha_mn *mn, long long now_ms)
+/* Write mn's bindings to the store if they changed; a store that is down
+ * leaves them dirty for the next tick (the home agent serves from memory). */
+static bool ha_store_sync(struct ha_ctx *h, struct ha_mn *mn, long long now_ms)
 {
 	if (!h->store || !mn->store_dirty)
-		return;
-	if (ha_store_put(h->store, mn, now_ms) == 0)
-		mn->store_dirty = false;
+		return true;
+	if (ha_store_put(h->store, mn, now_ms) < 0)
+		return false;
+	mn->store_dirty = false;
+	return true;
+}
+
+/* A binding change: to the store now, or counted and retried each tick. */
+static void ha_store_changed(struct ha_ctx *h, struct ha_mn *mn, long long now_ms)
+{
+	mn->store_dirty = true;
+	if (!ha_store_sync(h, mn, now_ms))
+		h->n.store_deferred++;
 }
 
 void ha_set_active(struct ha_ctx *h, bool active, long long now_ms)
@@ -109,8 +119,7 @@ static void ha_bu(struct ha_ctx *h, struct ha_mn *mn, const struct mh_msg *m,
 	st = ha_cache_apply_bu(mn, m, from, now_ms, &ba);
 	/* In the store before the BA: a mobile node told "accepted" finds
 	 * its bindings on the next agent (unless the store was down). */
-	mn->store_dirty = true;
-	ha_store_sync(h, mn, now_ms);
+	ha_store_changed(h, mn, now_ms);
 	if (log_get_level() >= LOG_LVL_INFO)
 		log_info("mn %s: binding update seq %u, %zu BID(s), status %u, %zu path(s)",
 			 mn->name, m->seq, m->n_bids, st, mn->n_paths);
@@ -137,9 +146,10 @@ static void ha_heartbeat(struct ha_ctx *h, struct ha_mn *mn, const struct mh_msg
 	p->live.last_ts = m->ts;
 	h->n.hb_rx++;
 	/* An authenticated packet from a new endpoint: the NAT rebound. */
-	if (!ha_same_peer(&p->peer, from))
-		mn->store_dirty = true;
-	p->peer = *from;
+	if (!ha_same_peer(&p->peer, from)) {
+		p->peer = *from;
+		ha_store_changed(h, mn, now_ms);
+	}
 	if (m->flags & MH_HB_R) {
 		mhtun_live_answer(&p->live, m->hb_seq, now_ms);
 		if (ha_cache_pick(mn))
@@ -248,8 +258,9 @@ void ha_tick(struct ha_ctx *h, long long now_ms)
 
 		ha_cache_expire(mn, now_ms);
 		if (mn->n_paths != had)
-			mn->store_dirty = true;
-		ha_store_sync(h, mn, now_ms);
+			ha_store_changed(h, mn, now_ms);
+		else
+			(void)ha_store_sync(h, mn, now_ms);
 		for (size_t k = 0; k < mn->n_paths; k++) {
 			struct ha_path *p = &mn->paths[k];
 			struct mh_msg m;

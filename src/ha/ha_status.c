@@ -75,10 +75,11 @@ char *ha_status_json(const struct ha_ctx *h, long long now_ms)
 			    "tun_gro_tx", (json_int_t)n->tun_gro_tx,
 			    "udp_gro_rx", (json_int_t)n->udp_gro_rx));
 	json_object_set_new(root, "active", json_boolean(h->active));
-	json_object_set_new(root, "redundancy", json_pack("{s:I, s:I, s:I}",
+	json_object_set_new(root, "redundancy", json_pack("{s:I, s:I, s:I, s:I}",
 			    "takeovers", (json_int_t)n->takeovers,
 			    "drop_passive", (json_int_t)n->drop_passive,
-			    "bindings_loaded", (json_int_t)n->store_loaded));
+			    "bindings_loaded", (json_int_t)n->store_loaded,
+			    "store_deferred", (json_int_t)n->store_deferred));
 	if (h->store) {
 		const struct ha_store_counters *c = ha_store_counters(h->store);
 

@@ -106,8 +106,7 @@ int ha_store_put(struct ha_store *s, const struct ha_mn *mn, long long now_ms)
 		return r;
 	if (!ha_store_ready(s, now_ms)) {
 		free(rec);
-		s->n.write_errors++;
-		return -EAGAIN;
+		return -EAGAIN;         /* counted as connect_errors */
 	}
 	/* The record lives as long as its longest binding: a store that
 	 * outlives every home agent holds nothing stale for long. */
@@ -138,10 +137,8 @@ int ha_store_load(struct ha_store *s, struct ha_mn *mn, long long now_ms)
 
 	if ((r = ha_store_key(s->cfg.prefix, &mn->hoa, key, sizeof(key))) < 0)
 		return r;
-	if (!ha_store_ready(s, now_ms)) {
-		s->n.load_errors++;
+	if (!ha_store_ready(s, now_ms))
 		return -EAGAIN;
-	}
 	rep = redisCommand(s->rc, "GET %s", key);
 	if (!rep || (rep->type != REDIS_REPLY_STRING && rep->type != REDIS_REPLY_NIL)) {
 		s->n.load_errors++;
