@@ -155,7 +155,9 @@ for i in 1 2; do
 		track_script {
 			had_alive
 		}
+		# RFC 5798 5.2.9: the first IPv6 address is the link-local one.
 		virtual_ipaddress {
+			fe80::51/64 dev eth0
 			$VIP/64 dev eth0
 		}
 	}
@@ -180,7 +182,12 @@ had() { world_exec "ha$1" "$HAD" --status -s "$WORLD_TMP/had$1.sock"; }
 had_is() { had "$1" | world_jq "$2"; }
 is_active() { had_is "$1" '.active'; }
 not_holds_vip() { ! holds_vip "$1"; }
-holds_vip() { ip -n "$(world_ns "ha$1")" -6 addr show dev eth0 | grep -q "$VIP/"; }
+# (No "ip | grep -q": with pipefail, ip's SIGPIPE would fail the pipeline.)
+holds_vip() {
+	local a
+	a=$(ip -n "$(world_ns "ha$1")" -6 addr show dev eth0)
+	[[ $a == *" $VIP/"* ]]
+}
 mn_registered() { jq -e '.registered and .uplink == "eth1"' "$WORLD_TMP/mn.json"; }
 bindings_on() {
 	had "$1" | world_jq '.active and (.mobile_nodes[0].bindings | length == 2 and
@@ -206,7 +213,8 @@ world_assert "ha2 has no binding in memory" had_is 2 \
 	'(.active | not) and (.mobile_nodes[0].bindings | length == 0)'
 rec=$(rcli GET "mw:binding:$HOA")
 world_log "record in Redis: $rec"
-printf '%s' "$rec" | jq -e '.paths | length == 2' >/dev/null || world_fail "no record in Redis"
+printf '%s' "$rec" | jq -e -s 'length == 1 and (.[0].paths | length == 2)' >/dev/null ||
+	world_fail "no record in Redis"
 ttl=$(rcli PTTL "mw:binding:$HOA")
 [ "$ttl" -gt 0 ] || world_fail "record without expiry: $ttl"
 
@@ -259,6 +267,7 @@ world_log "mn: $(jq -c '{bu_sent, ba_ok, switches}' "$WORLD_TMP/mn.json")"
 # ha1 comes back as the standby: its keepalived's VIP was left behind by
 # the kill -9 (no clean stop); a restarted keepalived removes it.
 ip -n "$(world_ns ha1)" -6 addr del "$VIP/64" dev eth0 2>/dev/null || true
+ip -n "$(world_ns ha1)" -6 addr del fe80::51/64 dev eth0 2>/dev/null || true
 rm -f "$WORLD_TMP/had1.sock"
 start_ha 1
 sleep 1
@@ -290,11 +299,16 @@ world_assert "the correspondent reachable with Redis down" \
 world_assert "the change not written was counted" had_is 1 \
 	'.redundancy.store_deferred >= 1 and (.store.connected | not)'
 world_log "store while down: $(had 1 | jq -c '{store, redundancy}')"
+writes=$(had 1 | jq .store.writes)
 world_bg db redis2 redis-server --bind "$DB" --port 6379 --protected-mode no --save '' \
 	--appendonly no --dir "$WORLD_TMP/redis" --daemonize no
 rec_bid1_dead() {
-	rcli GET "mw:binding:$HOA" | world_jq '.paths[] | select(.bid == 1) | .pri == 127'
+	# -s: an absent record (empty output) is no match.
+	rcli GET "mw:binding:$HOA" | world_jq -s \
+		'length == 1 and (.[0].paths | any(.bid == 1 and .pri == 127))'
 }
 world_wait_for "the change written once Redis is back" 10 rec_bid1_dead
+world_assert "ha1 connected again, the write counted" had_is 1 \
+	".store.connected and .store.connects >= 2 and .store.writes > $writes"
 world_log "ha1 store: $(had 1 | jq -c .store)"
 world_pass
