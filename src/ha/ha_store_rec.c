@@ -153,6 +153,11 @@ int ha_store_decode(const char *s, size_t len, long long now_ms, long long wall_
 	for (i = m.n_paths; i-- > 0;)
 		if (m.paths[i].expires_ms <= now_ms)
 			m.paths[i] = m.paths[--m.n_paths];
+	/* Heartbeat timestamps are not stored (one write per heartbeat); the
+	 * last BU's is a floor for them: a heartbeat captured before it
+	 * cannot be replayed to the new agent to move a path (RFC 4285 5). */
+	for (i = 0; i < m.n_paths; i++)
+		m.paths[i].live.last_ts = m.last_ts;
 	m.active = -1;
 	(void)ha_cache_pick(&m);
 	m.switches = mn->switches;

@@ -105,6 +105,8 @@ static void test_round_trip(void **state)
 		assert_int_equal(b.paths[i].peer.sin6_port, a.paths[i].peer.sin6_port);
 		assert_int_equal(b.paths[i].peer.sin6_family, AF_INET6);
 		assert_true(b.paths[i].live.alive);
+		/* Heartbeats older than the last BU are replays. */
+		assert_true(b.paths[i].live.last_ts == 0xe8f0a1b2c3d4e5f6ULL);
 	}
 	assert_int_equal(b.paths[0].expires_ms, 90000 + 30000);
 	assert_int_equal(b.paths[1].expires_ms, 90000 + 10000);
