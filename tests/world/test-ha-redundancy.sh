@@ -126,7 +126,10 @@ for i in 1 2; do
 	# keepalived: VRRPv3 every 100 ms on the agents' LAN; both start as
 	# backup with nopreempt (an agent that comes back stays standby); the
 	# instance fails (gives up the address at once, priority 0) when its
-	# mif-had is gone, checked every second.
+	# mif-had is gone: at once when mif-had's TUN device goes with it
+	# (the kernel removes it when its last descriptor closes; keepalived
+	# sees the link go by netlink), and by a check every second for a
+	# mif-had that hangs.
 	cat >"$WORLD_TMP/ha$i-alive.sh" <<-EOF
 	#!/bin/sh
 	kill -0 "\$(cat $WORLD_TMP/had$i.pid)" 2>/dev/null
@@ -138,6 +141,7 @@ for i in 1 2; do
 		enable_script_security
 		script_user root
 		vrrp_min_garp true
+		dynamic_interfaces
 	}
 	vrrp_script had_alive {
 		script "$WORLD_TMP/ha$i-alive.sh"
@@ -154,6 +158,9 @@ for i in 1 2; do
 		advert_int 0.1
 		track_script {
 			had_alive
+		}
+		track_interface {
+			mifha0
 		}
 		# RFC 5798 5.2.9: the first IPv6 address is the link-local one.
 		virtual_ipaddress {
