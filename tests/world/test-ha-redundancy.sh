@@ -9,7 +9,8 @@
 #
 #   mn eth1 -- r1 --\                  /-- ha1 (mif-had, keepalived) .11
 #   mn eth2 -- r2 -- core -- sw (switch) -- ha2 (mif-had, keepalived) .12
-#                    |                 \-- db  (redis-server)        .20
+#                    |                 |-- db  (redis-server)        .20
+#                    |                 \-- db2 (its replica)         .21
 #                    cn 2001:db8:c::2       shared address 2001:db8:f::1
 #
 # Shows: ha1 holds the shared address and serves; ha2 stands by with an
@@ -19,8 +20,9 @@
 #      takes the address when the advertisements stop, ha2's mif-had sees
 #      it, loads the bindings from Redis and answers the mobile node;
 #   2. ha1 comes back (standby: nopreempt), then only ha2's mif-had is
-#      killed (kill -9): ha2's keepalived finds it gone (vrrp_script), gives
-#      the address up and ha1 takes over.
+#      killed (kill -9): its TUN device goes with it, ha2's keepalived
+#      (track_interface) gives the address up at once and ha1 takes over;
+#      ha2's mif-had restarted, its keepalived is a backup again.
 # Both downloads finish on their one TCP connection, byte for byte; the
 # longest gap of each UDP stream is logged. Redis stopped: the active agent
 # keeps serving from memory, counts the failed writes and catches up when
@@ -43,6 +45,7 @@ HOA=2001:db8:100::10
 HA_IN=2001:db8:100::1
 VIP=2001:db8:f::1
 DB=2001:db8:f::20
+DB2=2001:db8:f::21
 KEY=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff
 
 world_host mn
@@ -97,6 +100,14 @@ world_bg db redis redis-server --bind "$DB" --port 6379 --protected-mode no --sa
 	--appendonly no --dir "$WORLD_TMP/redis" --daemonize no
 REDIS_PID=$WORLD_LAST_PID
 rcli() { world_exec db redis-cli -h "$DB" "$@"; }
+# A replica (Redis' own replication): what the agents write is there too.
+world_host db2
+world_link db2 eth0 sw p4
+world_bridge_port sw br0 p4
+world_addr db2 eth0 "$DB2/64"
+mkdir -p "$WORLD_TMP/redis-replica"
+world_bg db2 redis-replica redis-server --bind "$DB2" --port 6379 --protected-mode no --save '' \
+	--appendonly no --dir "$WORLD_TMP/redis-replica" --daemonize no --replicaof "$DB" 6379
 redis_up() { [ "$(rcli ping 2>/dev/null)" = PONG ]; }
 world_wait_for "redis up" 10 redis_up
 
@@ -222,6 +233,10 @@ rec=$(rcli GET "mw:binding:$HOA")
 world_log "record in Redis: $rec"
 printf '%s' "$rec" | jq -e -s 'length == 1 and (.[0].paths | length == 2)' >/dev/null ||
 	world_fail "no record in Redis"
+rec_on_replica() {
+	[ "$(world_exec db2 redis-cli -h "$DB2" GET "mw:binding:$HOA")" = "$rec" ]
+}
+world_wait_for "the record on the Redis replica" 5 rec_on_replica
 ttl=$(rcli PTTL "mw:binding:$HOA")
 [ "$ttl" -gt 0 ] || world_fail "record without expiry: $ttl"
 
@@ -260,8 +275,11 @@ failover() {
 kill_ha1() {
 	local vrrp
 	vrrp=$(cat "$WORLD_TMP/ka1-vrrp.pid")
-	world_log "kill -9 mif-had ($HAD_PID_1) and keepalived ($KA_PID_1, vrrp $vrrp) in ha1"
-	kill -9 "$HAD_PID_1" "$KA_PID_1" "$vrrp"
+	# keepalived first: it must not see mif-had's TUN device go and send
+	# a priority 0 goodbye, as it would if only mif-had died (case 2).
+	world_log "kill -9 keepalived (vrrp $vrrp, $KA_PID_1) and mif-had ($HAD_PID_1) in ha1"
+	kill -9 "$vrrp" "$KA_PID_1"
+	kill -9 "$HAD_PID_1"
 }
 failover 1 kill_ha1
 world_assert "ha2 holds the shared address" holds_vip 2
@@ -290,6 +308,16 @@ failover 2 kill_had2
 world_assert "ha1 holds the shared address again" holds_vip 1
 world_assert "ha2 gave it up" not_holds_vip 2
 world_wait_for "two bindings alive on ha1" 10 bindings_on 1
+# ha2's mif-had restarts alone: keepalived tracks its new TUN device
+# (dynamic_interfaces) and leaves FAULT for BACKUP, a standby again.
+rm -f "$WORLD_TMP/had2.sock"
+world_bg ha2 had2b "$HAD" -c "$WORLD_TMP/had2.conf"
+HAD_PID_2=$WORLD_LAST_PID
+echo "$HAD_PID_2" >"$WORLD_TMP/had2.pid"
+ka2_backup() { grep 'Entering' "$WORLD_TMP/ka2.log" | tail -1 | grep -q 'BACKUP STATE'; }
+world_wait_for "ha2's keepalived back to BACKUP" 10 ka2_backup
+world_assert "ha2 a standby again" had_is 2 '.active | not'
+world_assert "ha1 still holds the address" holds_vip 1
 
 # 3. Redis down: the active agent serves from memory and counts; back up,
 # it writes what changed meanwhile.
