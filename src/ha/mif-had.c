@@ -345,7 +345,7 @@ static void ha_check_active(struct ha_ctx *h, long long now)
 
 static int ha_run(struct ha_ctx *h)
 {
-	long long next = clock_mono_ms();
+	long long next = clock_mono_ms(), last_check = 0;
 
 	while (!ha_stop) {
 		struct pollfd p[3] = { { h->udp, POLLIN, 0 }, { h->tun, POLLIN, 0 },
@@ -359,6 +359,16 @@ static int ha_run(struct ha_ctx *h)
 		}
 		if (poll(p, 3, (int)(next - now > 0 ? next - now : 0)) < 0 && errno != EINTR)
 			return -errno;
+		/* A standby agent that gets tunnel or home-prefix traffic may
+		 * just have been given the address: look now rather than at
+		 * the next tick (at most every 5 ms). */
+		if (!h->active && ((p[0].revents | p[1].revents) & POLLIN) &&
+		    clock_mono_ms() - last_check >= 5) {
+			last_check = clock_mono_ms();
+			ha_check_active(h, last_check);
+			if (h->active)
+				next = last_check;      /* heartbeats on the loaded paths now */
+		}
 		if (p[0].revents & POLLIN)
 			ha_drain_udp(h);
 		if (p[1].revents & POLLIN)
