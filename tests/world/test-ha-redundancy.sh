@@ -26,12 +26,13 @@
 # Both downloads finish on their one TCP connection, byte for byte; the
 # longest gap of each UDP stream is logged. Redis stopped: the active agent
 # keeps serving from memory, counts the failed writes and catches up when
-# Redis is back.
+# Redis is back. Redis silently unreachable: no probe of a 1 kHz stream is
+# lost while a write times out and reconnections are tried.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 world_init
-world_require curl jq python3 redis-server redis-cli keepalived
+world_require curl jq nft python3 redis-server redis-cli keepalived
 B=${MESON_BUILD_ROOT:-$(dirname "$0")/../../build-dev}
 HAD=${MIF_HAD:-$B/src/ha/mif-had}
 MN=${MIF_MN:-$B/tests/tools/mif-mn}
@@ -93,6 +94,10 @@ for h in ha1 ha2 db; do ip -n "$(world_ns $h)" -6 route add default via 2001:db8
 ip -n "$(world_ns cn)" -6 route add default via 2001:db8:c::1
 ip -n "$(world_ns mn)" -6 route add default via 2001:db8:1::1 dev eth1 metric 100
 ip -n "$(world_ns mn)" -6 route add default via 2001:db8:2::1 dev eth2 metric 200
+# The access routers keep their addresses across a link down (as in
+# mobility.sh), so a network that comes back works again.
+world_sysctl r1 net.ipv6.conf.eth0.keep_addr_on_down=1
+world_sysctl r2 net.ipv6.conf.eth0.keep_addr_on_down=1
 
 # The store: one Redis, in its own namespace, on the test address only.
 mkdir -p "$WORLD_TMP/redis"
@@ -345,5 +350,32 @@ rec_bid1_dead() {
 world_wait_for "the change written once Redis is back" 10 rec_bid1_dead
 world_assert "ha1 connected again, the write counted" had_is 1 \
 	".store.connected and .store.connects >= 2 and .store.writes > $writes"
+world_log "ha1 store: $(had 1 | jq -c .store)"
+
+# 4. Redis silently unreachable (its packets dropped, no reset): the agent
+# forwards on; a binding change costs at most one command timeout of its
+# loop (200 ms; packets wait in the socket buffer, none is lost to it) and
+# the reconnection attempts do not block.
+world_exec db nft -f - <<-NFT || world_fail "nft on db"
+table inet hole {
+	chain input {
+		type filter hook input priority 0; policy accept;
+		tcp dport 6379 drop
+	}
+}
+NFT
+deferred=$(had 1 | jq .redundancy.store_deferred)
+world_bg mn probe4 "$PROBE" -d 2001:db8:c::2 -p 9000 -i 1000 -n 4000 -s "$HOA"
+probe4=$WORLD_LAST_PID
+sleep 1
+# eth1 comes back: once re-validated the mobile node re-registers, a write.
+ip -n "$(world_ns r1)" link set eth0 up
+world_wait_for "uplink back on eth1" 10 jq -e '.uplink == "eth1"' "$WORLD_TMP/mn.json"
+wait "$probe4" || world_fail "probe 4 failed"
+world_log "UDP stream 4 (Redis blackholed): $(tail -1 "$WORLD_TMP/probe4.log")"
+world_assert "the change was not written, counted" had_is 1 \
+	".redundancy.store_deferred > $deferred and (.store.connected | not)"
+world_assert "no probe lost for more than 250 ms" jq -e '.longest_gap_ms < 250' \
+	<(tail -1 "$WORLD_TMP/probe4.log")
 world_log "ha1 store: $(had 1 | jq -c .store)"
 world_pass
