@@ -15,7 +15,8 @@ iputils-ping python3
 kea-dhcp6-server ldnsutils python3-dnspython
 rdnssd isc-dhcp-client
 udhcpc openvpn prometheus wireguard-tools wireguard-go
-dhcpcd-base"
+dhcpcd-base
+libhiredis-dev redis-server keepalived"
 # The scenarios' plain host (tests/scenarios) merges its resolver
 # configuration with openresolv. It conflicts with the other providers of
 # resolvconf (Debian's resolvconf, systemd-resolvconf), which manage this

@@ -20,7 +20,13 @@ struct ha_counters {
 	uint64_t tun_gso_rx;             /* super-packets read (TSO/USO), split */
 	uint64_t tun_gro_tx;             /* coalesced TCP super-packets written */
 	uint64_t udp_gro_rx;             /* UDP datagram trains received whole */
+	uint64_t drop_passive;          /* tunnel packets while not the active agent */
+	uint64_t takeovers;             /* became the active agent */
+	uint64_t store_loaded;          /* bindings of a mobile node loaded at takeover */
+	uint64_t store_deferred;        /* binding changes the store could not take at once */
 };
+
+struct ha_store;
 
 struct ha_ctx {
 	struct ha_config *cfg;
@@ -29,6 +35,8 @@ struct ha_ctx {
 	bool offload;                   /* TUN with virtio-net header, UDP GSO/GRO */
 	int ctl;                        /* listening status socket */
 	uint32_t hb_seq;
+	struct ha_store *store;         /* NULL without [store] */
+	bool active;                    /* serves (holds active_address, or alone) */
 	struct ha_counters n;
 };
 
@@ -43,6 +51,9 @@ bool ha_udp_input(struct ha_ctx *h, const uint8_t *p, size_t len,
 struct ha_path *ha_tun_route(struct ha_ctx *h, const uint8_t *p, size_t len);
 /* Heartbeats on every path, expiry, downlink choice: every interval. */
 void ha_tick(struct ha_ctx *h, long long now_ms);
+/* Become the active home agent (load every mobile node's bindings from
+ * the store) or a standby one (forget them: the store keeps them). */
+void ha_set_active(struct ha_ctx *h, bool active, long long now_ms);
 /* The status as one JSON text (malloc'ed), or NULL. */
 char *ha_status_json(const struct ha_ctx *h, long long now_ms);
 

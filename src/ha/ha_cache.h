@@ -40,6 +40,7 @@ struct ha_mn {
 	size_t n_paths;
 	struct ha_path paths[MH_MAX_BIDS];
 	int active;             /* index of the downlink path, -1 for none */
+	bool store_dirty;       /* changed since the store last took it */
 	uint64_t bu_ok, bu_rejected, switches;
 };
 

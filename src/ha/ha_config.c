@@ -107,6 +107,37 @@ static int ha_ha_key(struct ha_config *c, const char *k, const char *v)
 	return -EINVAL;
 }
 
+/* [store] (mif-had(8)): the replicated binding cache and, with
+ * active_address, the shared address whose holder serves (VRRP). */
+static int ha_store_key_set(struct ha_store_config *st, const char *k, const char *v)
+{
+	unsigned u;
+	int r;
+
+	st->on = true;
+	if (strcmp(k, "redis") == 0 || strcmp(k, "prefix") == 0) {
+		char *dst = k[0] == 'r' ? st->redis : st->prefix;
+		size_t cap = k[0] == 'r' ? sizeof(st->redis) : sizeof(st->prefix);
+
+		if (strlen(v) >= cap || (!*v && k[0] == 'r'))
+			return -EINVAL;
+		snprintf(dst, cap, "%s", v);
+		return 0;
+	}
+	if (strcmp(k, "port") == 0) {
+		r = ha_parse_uint(v, 1, 65535, &u);
+		st->port = (uint16_t)u;
+		return r;
+	}
+	if (strcmp(k, "timeout_ms") == 0)
+		return ha_parse_uint(v, 10, 10000, &st->timeout_ms);
+	if (strcmp(k, "active_address") == 0) {
+		st->has_active = true;
+		return addr_parse(v, &st->active) == AF_INET6 ? 0 : -EINVAL;
+	}
+	return -EINVAL;
+}
+
 static int ha_handler(void *user, const char *section, const char *k, const char *v)
 {
 	struct ha_parse *x = user;
@@ -115,6 +146,8 @@ static int ha_handler(void *user, const char *section, const char *k, const char
 
 	if (strcmp(section, "ha") == 0) {
 		r = ha_ha_key(x->c, k, v);
+	} else if (strcmp(section, "store") == 0) {
+		r = ha_store_key_set(&x->c->store, k, v);
 	} else if (strncmp(section, "mn ", 3) == 0) {
 		mn = ha_section_mn(x->c, section);
 		r = mn ? ha_mn_key(mn, k, v) : -EINVAL;
@@ -130,6 +163,8 @@ static int ha_config_check(const struct ha_config *c)
 {
 	if (c->home_plen == 0 || IN6_IS_ADDR_UNSPECIFIED(&c->address))
 		return -EINVAL;
+	if (c->store.on && !c->store.redis[0])
+		return -EINVAL;         /* [store] without redis = */
 	for (size_t i = 0; i < c->n_mns; i++) {
 		const struct ha_mn *mn = &c->mns[i];
 
@@ -160,6 +195,9 @@ int ha_config_load(const char *path, struct ha_config *ret, int *ret_line)
 	snprintf(c->tun, sizeof(c->tun), "mifha0");
 	snprintf(c->control, sizeof(c->control), "/run/mif/had.sock");
 	snprintf(c->user, sizeof(c->user), "nobody");
+	c->store.port = 6379;
+	c->store.timeout_ms = 200;
+	snprintf(c->store.prefix, sizeof(c->store.prefix), "mif:ha:");
 	f = fopen(path, "re");
 	if (!f) {
 		r = -errno;

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "ha/ha_cache.h"
+#include "ha/ha_store.h"
 
 #define HA_MAX_MNS 64
 
@@ -24,6 +25,7 @@ struct ha_config {
 	unsigned hb_misses;             /* 3 */
 	unsigned replay_window_s;       /* 7 */
 	bool offload;                   /* TUN TSO/USO + UDP GSO/GRO (true) */
+	struct ha_store_config store;   /* [store]: off unless given */
 	size_t n_mns;
 	struct ha_mn mns[HA_MAX_MNS];
 };

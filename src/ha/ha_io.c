@@ -9,6 +9,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "ha/ha.h"
+#include "ha/ha_store.h"
 #include "proto/mh.h"
 #include "proto/mhtun.h"
 
@@ -57,6 +58,53 @@ static int ha_send_mh(struct ha_ctx *h, struct ha_mn *mn, struct mh_msg *m,
 	return 0;
 }
 
+/* Write mn's bindings to the store if they changed; a store that is down
+ * leaves them dirty for the next tick (the home agent serves from memory). */
+static bool ha_store_sync(struct ha_ctx *h, struct ha_mn *mn, long long now_ms)
+{
+	if (!h->store || !mn->store_dirty)
+		return true;
+	if (ha_store_put(h->store, mn, now_ms) < 0)
+		return false;
+	mn->store_dirty = false;
+	return true;
+}
+
+/* A binding change: to the store now, or counted and retried each tick. */
+static void ha_store_changed(struct ha_ctx *h, struct ha_mn *mn, long long now_ms)
+{
+	mn->store_dirty = true;
+	if (!ha_store_sync(h, mn, now_ms))
+		h->n.store_deferred++;
+}
+
+void ha_set_active(struct ha_ctx *h, bool active, long long now_ms)
+{
+	if (active == h->active)
+		return;
+	h->active = active;
+	if (active)
+		h->n.takeovers++;
+	for (size_t i = 0; i < h->cfg->n_mns; i++) {
+		struct ha_mn *mn = &h->cfg->mns[i];
+		int r;
+
+		mn->n_paths = 0;
+		mn->active = -1;
+		mn->store_dirty = false;
+		if (!active || !h->store)
+			continue;
+		r = ha_store_load(h->store, mn, now_ms);
+		if (r == 0)
+			h->n.store_loaded++;
+		if (r == 0 || r == -ENOENT)
+			log_info("mn %s: %zu binding(s) from the store", mn->name, mn->n_paths);
+		else
+			log_warn("mn %s: bindings not loaded: %s", mn->name, strerror(-r));
+	}
+	log_info("%s", active ? "active: serving the home prefix" : "standby");
+}
+
 static void ha_bu(struct ha_ctx *h, struct ha_mn *mn, const struct mh_msg *m,
 		  const struct sockaddr_in6 *from, long long now_ms)
 {
@@ -69,6 +117,9 @@ static void ha_bu(struct ha_ctx *h, struct ha_mn *mn, const struct mh_msg *m,
 	}
 	mn->last_ts = m->ts;
 	st = ha_cache_apply_bu(mn, m, from, now_ms, &ba);
+	/* In the store before the BA: a mobile node told "accepted" finds
+	 * its bindings on the next agent (unless the store was down). */
+	ha_store_changed(h, mn, now_ms);
 	if (log_get_level() >= LOG_LVL_INFO)
 		log_info("mn %s: binding update seq %u, %zu BID(s), status %u, %zu path(s)",
 			 mn->name, m->seq, m->n_bids, st, mn->n_paths);
@@ -95,7 +146,10 @@ static void ha_heartbeat(struct ha_ctx *h, struct ha_mn *mn, const struct mh_msg
 	p->live.last_ts = m->ts;
 	h->n.hb_rx++;
 	/* An authenticated packet from a new endpoint: the NAT rebound. */
-	p->peer = *from;
+	if (!ha_same_peer(&p->peer, from)) {
+		p->peer = *from;
+		ha_store_changed(h, mn, now_ms);
+	}
 	if (m->flags & MH_HB_R) {
 		mhtun_live_answer(&p->live, m->hb_seq, now_ms);
 		if (ha_cache_pick(mn))
@@ -152,6 +206,10 @@ bool ha_udp_input(struct ha_ctx *h, const uint8_t *p, size_t len,
 	struct ha_mn *mn;
 
 	h->n.udp_rx++;
+	if (!h->active) {
+		h->n.drop_passive++;
+		return false;
+	}
 	if (mhtun_parse(p, len, &t) < 0) {
 		h->n.drop_malformed++;
 		return false;
@@ -192,10 +250,17 @@ struct ha_path *ha_tun_route(struct ha_ctx *h, const uint8_t *p, size_t len)
 
 void ha_tick(struct ha_ctx *h, long long now_ms)
 {
+	if (!h->active)
+		return;
 	for (size_t i = 0; i < h->cfg->n_mns; i++) {
 		struct ha_mn *mn = &h->cfg->mns[i];
+		size_t had = mn->n_paths;
 
 		ha_cache_expire(mn, now_ms);
+		if (mn->n_paths != had)
+			ha_store_changed(h, mn, now_ms);
+		else
+			(void)ha_store_sync(h, mn, now_ms);
 		for (size_t k = 0; k < mn->n_paths; k++) {
 			struct ha_path *p = &mn->paths[k];
 			struct mh_msg m;

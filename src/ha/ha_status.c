@@ -6,6 +6,7 @@
 
 #include "common/addr.h"
 #include "ha/ha.h"
+#include "ha/ha_store.h"
 
 static json_t *ha_status_path(const struct ha_mn *mn, size_t i, long long now_ms)
 {
@@ -73,6 +74,24 @@ char *ha_status_json(const struct ha_ctx *h, long long now_ms)
 			    "tun_gso_rx", (json_int_t)n->tun_gso_rx,
 			    "tun_gro_tx", (json_int_t)n->tun_gro_tx,
 			    "udp_gro_rx", (json_int_t)n->udp_gro_rx));
+	json_object_set_new(root, "active", json_boolean(h->active));
+	json_object_set_new(root, "redundancy", json_pack("{s:I, s:I, s:I, s:I}",
+			    "takeovers", (json_int_t)n->takeovers,
+			    "drop_passive", (json_int_t)n->drop_passive,
+			    "bindings_loaded", (json_int_t)n->store_loaded,
+			    "store_deferred", (json_int_t)n->store_deferred));
+	if (h->store) {
+		const struct ha_store_counters *c = ha_store_counters(h->store);
+
+		json_object_set_new(root, "store", json_pack("{s:b, s:I, s:I, s:I, s:I, s:I, s:I}",
+				    "connected", ha_store_connected(h->store),
+				    "writes", (json_int_t)c->writes,
+				    "write_errors", (json_int_t)c->write_errors,
+				    "loads", (json_int_t)c->loads,
+				    "load_errors", (json_int_t)c->load_errors,
+				    "connects", (json_int_t)c->connects,
+				    "connect_errors", (json_int_t)c->connect_errors));
+	}
 	s = json_dumps(root, JSON_COMPACT);
 	json_decref(root);
 	return s;

@@ -26,6 +26,7 @@
 #include "common/log.h"
 #include "common/unixsock.h"
 #include "ha/ha.h"
+#include "ha/ha_store.h"
 #include "netlink/netlink.h"
 #include "netlink/tunio.h"
 
@@ -56,6 +57,10 @@ static int ha_open_udp(const struct ha_config *c)
 	 * dropped (FORCE: root, before the privileges go). */
 	(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &sz, sizeof(sz));
 	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz));
+	/* A standby agent listens on the shared address before it holds it
+	 * (VRRP moves it): replies then leave from it on either agent. */
+	if (c->store.has_active)
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_FREEBIND, &on, sizeof(on));
 	memset(&sa, 0, sizeof(sa));
 	sa.sin6_family = AF_INET6;
 	sa.sin6_addr = c->listen;
@@ -314,9 +319,33 @@ static void ha_drain_tun(struct ha_ctx *h)
 	}
 }
 
+/* Whether a is one of this host's addresses (usable, not tentative): a
+ * bind succeeds only then. Costs a socket per tick, nothing per packet. */
+static bool ha_address_local(const struct in6_addr *a)
+{
+	struct sockaddr_in6 sa = { .sin6_family = AF_INET6, .sin6_addr = *a };
+	int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	bool ok;
+
+	if (fd < 0)
+		return false;
+	ok = bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+	close(fd);
+	return ok;
+}
+
+/* With active_address (doc/mobility.md, "Home agent redundancy"): the
+ * agent holding it, put there by keepalived's VRRP, is the active one. */
+static void ha_check_active(struct ha_ctx *h, long long now)
+{
+	const struct ha_store_config *st = &h->cfg->store;
+
+	ha_set_active(h, !st->has_active || ha_address_local(&st->active), now);
+}
+
 static int ha_run(struct ha_ctx *h)
 {
-	long long next = clock_mono_ms();
+	long long next = clock_mono_ms(), last_check = 0;
 
 	while (!ha_stop) {
 		struct pollfd p[3] = { { h->udp, POLLIN, 0 }, { h->tun, POLLIN, 0 },
@@ -324,11 +353,22 @@ static int ha_run(struct ha_ctx *h)
 		long long now = clock_mono_ms();
 
 		if (now >= next) {
+			ha_check_active(h, now);
 			ha_tick(h, now);
 			next = now + h->cfg->hb_interval_ms;
 		}
 		if (poll(p, 3, (int)(next - now > 0 ? next - now : 0)) < 0 && errno != EINTR)
 			return -errno;
+		/* A standby agent that gets tunnel or home-prefix traffic may
+		 * just have been given the address: look now rather than at
+		 * the next tick (at most every 5 ms). */
+		if (!h->active && ((p[0].revents | p[1].revents) & POLLIN) &&
+		    clock_mono_ms() - last_check >= 5) {
+			last_check = clock_mono_ms();
+			ha_check_active(h, last_check);
+			if (h->active)
+				next = last_check;      /* heartbeats on the loaded paths now */
+		}
 		if (p[0].revents & POLLIN)
 			ha_drain_udp(h);
 		if (p[1].revents & POLLIN)
@@ -365,6 +405,10 @@ static int ha_setup(struct ha_ctx *h)
 	if (h->ctl < 0) {
 		log_err("%s: %s", cfg->control, strerror(-h->ctl));
 		return h->ctl;
+	}
+	if (cfg->store.on && (r = ha_store_open(&cfg->store, &h->store)) < 0) {
+		log_err("store: %s", strerror(-r));
+		return r;
 	}
 	if ((r = ha_drop_privileges(cfg->user)) < 0) {
 		log_err("user %s: %s", cfg->user, strerror(-r));
@@ -426,6 +470,7 @@ int main(int argc, char **argv)
 	if (ha_setup(&h) < 0)
 		return 1;
 	r = ha_run(&h);
+	ha_store_close(h.store);
 	unlink(cfg.control);
 	return r < 0 ? 1 : 0;
 }

@@ -88,6 +88,22 @@ static void test_config(void **state)
 	assert_int_equal(c.port, 4191);
 	assert_string_equal(c.user, "nobody");
 	assert_true(c.offload);         /* TUN offloads on by default */
+	assert_false(c.store.on);       /* one home agent: no store by default */
+	/* [store]: Redis, its defaults, the shared address (IPv6 only). */
+	assert_int_equal(load(with_mn("good.key", "[store]\nredis = 2001:db8:d::2\nprefix = t:\n"
+				      "active_address = 2001:db8:f::1\n"), &c, &line), 0);
+	assert_true(c.store.on);
+	assert_string_equal(c.store.redis, "2001:db8:d::2");
+	assert_string_equal(c.store.prefix, "t:");
+	assert_int_equal(c.store.port, 6379);
+	assert_int_equal(c.store.timeout_ms, 200);
+	assert_true(c.store.has_active);
+	assert_int_equal(c.store.active.s6_addr[15], 1);
+	assert_int_equal(load(with_mn("good.key", "[store]\nprefix = t:\n"), &c, &line), -EINVAL);
+	assert_int_equal(load(with_mn("good.key", "[store]\nredis = r\nactive_address = 192.0.2.1\n"),
+			      &c, &line), -EINVAL);
+	assert_int_equal(load(with_mn("good.key", "[store]\nredis = r\ntimeout_ms = 5\n"), &c, &line),
+			 -EINVAL);
 	assert_int_equal(load(with_mn("good.key", "offload = no\n"), &c, &line), 0);
 	assert_false(c.offload);
 	assert_int_equal(load(with_mn("good.key", "offload = maybe\n"), &c, &line), -EINVAL);

@@ -7,10 +7,12 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "daemon/mobility/mn.h"
 #include "ha/ha_cache.h"
+#include "ha/ha_store.h"
 #include "proto/mhtun.h"
 
 static const uint8_t hoa[16] = { 0x20, 0x01, 0x0d, 0xb8, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10 };
@@ -208,6 +210,86 @@ static void test_heartbeat_failover(void **state)
 	assert_true(olen > 40);
 }
 
+/* An answer on path i to the MN's latest request there, from the HA. */
+static enum mn_action answer(struct mn_state *mn, const struct ha_mn *h, size_t i,
+			     uint64_t ts, long long now)
+{
+	uint8_t pkt[600], out[600];
+	struct mh_msg hb;
+	size_t len, olen;
+
+	memset(&hb, 0, sizeof(hb));
+	hb.type = MH_TYPE_HB;
+	hb.flags = MH_HB_R;
+	hb.hb_seq = mn->paths[i].live.seq;
+	hb.n_bids = 1;
+	hb.bids[0].bid = mn->paths[i].bid;
+	len = seal(h, &hb, ts, pkt);
+	return mn_input(mn, i, pkt, len, ts, now, out, sizeof(out), &olen);
+}
+
+/*
+ * Home agent redundancy (issue 16): agent A dies; agent B took over its
+ * address and loaded its record from the store. The mobile node finds every
+ * path dead by its heartbeats, then each path answered again (by B):
+ * every return re-registers, so B learns the real BID-PRIs, with a
+ * sequence number B accepts (it has A's last one from the store).
+ */
+static void test_ha_switch(void **state)
+{
+	struct mn_state mn;
+	struct ha_mn a, b;
+	struct mh_msg ba;
+	uint8_t pkt[1024];
+	long long ttl;
+	char *rec;
+	size_t len;
+
+	(void)state;
+	mn_setup(&mn);
+	ha_setup(&a);
+	assert_int_equal(mn_build_bu(&mn, NOW_NTP, 0, pkt, sizeof(pkt), &len), 0);
+	assert_int_equal(ha_take_bu(&a, pkt, len, &ba, 0), MH_ST_ACCEPTED);
+	assert_int_equal(ha_store_encode(&a, 0, 1796470000000LL, &rec, &ttl), 0);
+	ha_setup(&b);
+	assert_int_equal(ha_store_decode(rec, strlen(rec), 0, 1796470000000LL, &b), 0);
+	free(rec);
+	assert_int_equal(b.n_paths, 2);
+	assert_true(b.has_seq);
+	assert_int_equal(b.last_seq, a.last_seq);
+	/* A is gone: four unanswered requests on both paths. */
+	for (int k = 0; k < 4; k++)
+		for (size_t i = 0; i < 2; i++)
+			assert_int_equal(mn_build_hb(&mn, i, NOW_NTP + (uint64_t)k, (k + 1) * 100,
+						     pkt, sizeof(pkt), &len), 0);
+	assert_false(mn.paths[0].live.alive);
+	assert_false(mn.paths[1].live.alive);
+	assert_true(mn_pick(&mn));
+	assert_int_equal(mn.uplink, -1);
+	assert_int_equal(mn_build_bu(&mn, NOW_NTP + 10, 450, pkt, sizeof(pkt), &len), 0);
+	/* B answers on path 1 first (the uplink: re-register), then path 0
+	 * (the uplink moves back: re-register). */
+	for (size_t i = 0; i < 2; i++)
+		assert_int_equal(mn_build_hb(&mn, i, NOW_NTP + 20, 500, pkt, sizeof(pkt), &len), 0);
+	assert_int_equal(answer(&mn, &b, 1, NOW_NTP + 21, 510), MN_REREGISTER);
+	assert_int_equal(mn.uplink, 1);
+	assert_int_equal(answer(&mn, &b, 0, NOW_NTP + 22, 520), MN_REREGISTER);
+	assert_int_equal(mn.uplink, 0);
+	assert_int_equal(mn_build_bu(&mn, NOW_NTP + 30, 530, pkt, sizeof(pkt), &len), 0);
+	assert_int_equal(ha_take_bu(&b, pkt, len, &ba, 530), MH_ST_ACCEPTED);
+	assert_int_equal(ha_cache_path(&b, 1)->pri, 0);
+	assert_int_equal(ha_cache_path(&b, 2)->pri, 1);
+	assert_int_equal(b.paths[b.active].bid, 1);
+	/* The uplink stays on path 0 when path 1 comes back alone: still a
+	 * re-registration, or B would keep BID 2 at BID-PRI 127. */
+	for (int k = 0; k < 4; k++)
+		assert_int_equal(mn_build_hb(&mn, 1, NOW_NTP + 40 + (uint64_t)k, 600 + k * 100,
+					     pkt, sizeof(pkt), &len), 0);
+	assert_false(mn_pick(&mn));
+	assert_int_equal(answer(&mn, &b, 1, NOW_NTP + 50, 1000), MN_REREGISTER);
+	assert_int_equal(mn.uplink, 0);
+}
+
 static void test_forged(void **state)
 {
 	struct mn_state mn;
@@ -331,6 +413,7 @@ int main(void)
 		cmocka_unit_test(test_bulk_registration),
 		cmocka_unit_test(test_seq_out_of_window),
 		cmocka_unit_test(test_heartbeat_failover),
+		cmocka_unit_test(test_ha_switch),
 		cmocka_unit_test(test_forged),
 		cmocka_unit_test(test_bu_timers),
 		cmocka_unit_test(test_mn_dereg),

@@ -146,7 +146,14 @@ static enum mn_action mn_hb(struct mn_state *mn, size_t i, const struct mh_msg *
 	p->live.last_ts = m->ts;
 	if (m->flags & MH_HB_R) {
 		mhtun_live_answer(&p->live, m->hb_seq, now_ms);
-		return !was && mn_usable(p) && mn_pick(mn) ? MN_REREGISTER : MN_NONE;
+		/* A path back from the dead re-registers even when the uplink
+		 * stays: the home agent holds it at BID-PRI 127 since the last
+		 * BU (e.g. every path returns, one by one, after the home agent
+		 * died and another took over its address and bindings). */
+		if (was || !mn_usable(p))
+			return MN_NONE;
+		(void)mn_pick(mn);
+		return MN_REREGISTER;
 	}
 	memset(&r, 0, sizeof(r));
 	r.type = MH_TYPE_HB;

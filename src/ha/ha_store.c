@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The replicated store's I/O (ha_store.h): Redis through hiredis. Commands
+ * are synchronous with a short timeout (the connect is not): a record is
+ * written on a binding change (a BU, an expiry, a NAT rebinding), not per
+ * packet, and before the BA goes out, so a mobile node told "accepted" is
+ * in the store unless the store itself was down (then the write is
+ * retried each tick). Redis' own replication makes the store survive a
+ * machine: nothing here synchronises home agents by itself.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <hiredis/hiredis.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/clock.h"
+#include "common/log.h"
+#include "ha/ha_store.h"
+
+#define HA_STORE_RETRY_MS 1000
+
+struct ha_store {
+	struct ha_store_config cfg;
+	struct sockaddr_storage sa;     /* Redis, resolved once at open */
+	socklen_t sa_len;
+	int pending;                    /* a connect in progress, or -1 */
+	long long pending_ms;           /* when it started */
+	redisContext *rc;
+	long long next_try_ms;          /* no connection attempt before this */
+	struct ha_store_counters n;
+};
+
+static struct log_ratelimit ha_store_rl = LOG_RATELIMIT_INIT(5, 10);
+
+static long long ha_store_wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static struct timeval ha_store_tv(unsigned ms)
+{
+	return (struct timeval){ .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
+}
+
+static void ha_store_drop(struct ha_store *s, const char *what, const char *why)
+{
+	if (log_ratelimit_ok(&ha_store_rl, NULL))
+		log_warn("store %s:%u: %s: %s", s->cfg.redis, s->cfg.port, what, why);
+	if (s->rc)
+		redisFree(s->rc);
+	s->rc = NULL;
+}
+
+/* A connect that has not finished, waited for up to wait_ms: 1 when it
+ * has (the descriptor is then hiredis'), 0 while it goes on (up to
+ * timeout_ms in all), or -errno. */
+static int ha_store_finish(struct ha_store *s, long long now_ms, int wait_ms)
+{
+	struct pollfd p = { s->pending, POLLOUT, 0 };
+	int err = 0, fl;
+	socklen_t len = sizeof(err);
+
+	if (poll(&p, 1, wait_ms) == 0)
+		return now_ms - s->pending_ms < (long long)s->cfg.timeout_ms ? 0 : -ETIMEDOUT;
+	if (getsockopt(s->pending, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		err = errno;
+	if (err)
+		return -err;
+	fl = fcntl(s->pending, F_GETFL);
+	if (fl < 0 || fcntl(s->pending, F_SETFL, fl & ~O_NONBLOCK) < 0)
+		return -errno;
+	s->rc = redisConnectFd(s->pending);
+	if (!s->rc)
+		return -ENOMEM;         /* the caller closes the descriptor */
+	s->pending = -1;
+	if (s->rc->err || redisSetTimeout(s->rc, ha_store_tv(s->cfg.timeout_ms)) != REDIS_OK)
+		return -EIO;
+	return 1;
+}
+
+/*
+ * A connection, opened again at most once a second while the store is
+ * down. The connect itself does not block (a store that drops packets
+ * would stall the agent's one loop): it is started here and finished by
+ * a later call once the socket is writable, except for a load (wait:
+ * start and takeover need the records). Commands on an open connection
+ * wait up to timeout_ms.
+ */
+static bool ha_store_ready(struct ha_store *s, long long now_ms, bool wait)
+{
+	int r;
+
+	if (s->rc)
+		return true;
+	if (s->pending < 0) {
+		if (now_ms < s->next_try_ms)
+			return false;
+		s->next_try_ms = now_ms + HA_STORE_RETRY_MS;
+		s->pending_ms = now_ms;
+		s->pending = socket(s->sa.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		if (s->pending < 0 ||
+		    (connect(s->pending, (struct sockaddr *)&s->sa, s->sa_len) < 0 &&
+		     errno != EINPROGRESS)) {
+			r = -errno;
+			goto fail;
+		}
+	}
+	r = ha_store_finish(s, now_ms, wait ? (int)s->cfg.timeout_ms : 0);
+	if (r == 0)
+		return false;
+	if (r == 1) {
+		s->n.connects++;
+		log_info("store %s:%u: connected", s->cfg.redis, s->cfg.port);
+		return true;
+	}
+fail:
+	s->n.connect_errors++;
+	if (s->pending >= 0)
+		close(s->pending);
+	s->pending = -1;
+	ha_store_drop(s, "connect", r == -EIO && s->rc ? s->rc->errstr : strerror(-r));
+	return false;
+}
+
+/* The store's address: a literal or a name resolved now, once (at start,
+ * before the privileges go; a name that moves later is not followed). */
+int ha_store_open(const struct ha_store_config *c, struct ha_store **ret)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai = NULL;
+	struct ha_store *s;
+	char port[8];
+
+	snprintf(port, sizeof(port), "%u", c->port);
+	if (getaddrinfo(c->redis, port, &hints, &ai) != 0 || !ai)
+		return -EHOSTUNREACH;
+	s = calloc(1, sizeof(*s));
+	if (!s || ai->ai_addrlen > sizeof(s->sa)) {
+		freeaddrinfo(ai);
+		free(s);
+		return -ENOMEM;
+	}
+	memcpy(&s->sa, ai->ai_addr, ai->ai_addrlen);
+	s->sa_len = ai->ai_addrlen;
+	freeaddrinfo(ai);
+	s->cfg = *c;
+	s->pending = -1;
+	(void)ha_store_ready(s, clock_mono_ms(), false);
+	*ret = s;
+	return 0;
+}
+
+void ha_store_close(struct ha_store *s)
+{
+	if (!s)
+		return;
+	if (s->rc)
+		redisFree(s->rc);
+	if (s->pending >= 0)
+		close(s->pending);
+	free(s);
+}
+
+int ha_store_put(struct ha_store *s, const struct ha_mn *mn, long long now_ms)
+{
+	char key[128], *rec = NULL;
+	long long ttl = 0;
+	redisReply *rep;
+	int r;
+
+	if ((r = ha_store_key(s->cfg.prefix, &mn->hoa, key, sizeof(key))) < 0 ||
+	    (r = ha_store_encode(mn, now_ms, ha_store_wall_ms(), &rec, &ttl)) < 0)
+		return r;
+	if (!ha_store_ready(s, now_ms, false)) {
+		free(rec);
+		return -EAGAIN;         /* counted as connect_errors */
+	}
+	/* The record lives as long as its longest binding: a store that
+	 * outlives every home agent holds nothing stale for long. */
+	if (ttl > 0)
+		rep = redisCommand(s->rc, "SET %s %s PX %lld", key, rec, ttl);
+	else
+		rep = redisCommand(s->rc, "DEL %s", key);
+	free(rec);
+	if (!rep || rep->type == REDIS_REPLY_ERROR) {
+		s->n.write_errors++;
+		if (rep)
+			log_warn("store: %s: %s", key, rep->str);
+		freeReplyObject(rep);
+		if (!rep)
+			ha_store_drop(s, "write", s->rc->errstr);
+		return -EAGAIN;
+	}
+	freeReplyObject(rep);
+	s->n.writes++;
+	return 0;
+}
+
+int ha_store_load(struct ha_store *s, struct ha_mn *mn, long long now_ms)
+{
+	redisReply *rep;
+	char key[128];
+	int r;
+
+	if ((r = ha_store_key(s->cfg.prefix, &mn->hoa, key, sizeof(key))) < 0)
+		return r;
+	if (!ha_store_ready(s, now_ms, true))
+		return -EAGAIN;
+	rep = redisCommand(s->rc, "GET %s", key);
+	if (!rep || (rep->type != REDIS_REPLY_STRING && rep->type != REDIS_REPLY_NIL)) {
+		s->n.load_errors++;
+		freeReplyObject(rep);
+		if (!rep)
+			ha_store_drop(s, "read", s->rc->errstr);
+		return -EAGAIN;
+	}
+	if (rep->type == REDIS_REPLY_NIL)
+		r = -ENOENT;
+	else
+		r = ha_store_decode(rep->str, rep->len, now_ms, ha_store_wall_ms(), mn);
+	freeReplyObject(rep);
+	if (r == -EINVAL)
+		s->n.load_errors++;
+	else if (r == 0)
+		s->n.loads++;
+	return r;
+}
+
+bool ha_store_connected(const struct ha_store *s)
+{
+	return s->rc != NULL;
+}
+
+const struct ha_store_counters *ha_store_counters(const struct ha_store *s)
+{
+	return &s->n;
+}

@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The binding record of the replicated store (ha_store.h), pure. One JSON
+ * object per home address, readable with redis-cli:
+ *   {"v":1,"hoa":"2001:db8:100::10","seq":7,"ts":"e8f0...","paths":[
+ *     {"bid":1,"pri":0,"coa":"2001:db8:1::10","peer":"2001:db8:1::10",
+ *      "port":4191,"expires":1796470000000}]}
+ * "seq" is absent while no BU was accepted; "ts" (the newest accepted
+ * RFC 4285 timestamp, 64 bits) is hex text because JSON numbers lose
+ * precision past 2^53; "coa" is "" for a binding without CoA (the
+ * packet's source), a dotted quad for an IPv4 CoA; "expires" is the Unix
+ * time in ms, so another machine's monotonic clock can use it.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/addr.h"
+#include "ha/ha_store.h"
+
+int ha_store_key(const char *prefix, const struct in6_addr *hoa, char *buf, size_t cap)
+{
+	char a[INET6_ADDRSTRLEN];
+	int n;
+
+	addr_ntop(hoa, a, sizeof(a));
+	n = snprintf(buf, cap, "%sbinding:%s", prefix, a);
+	return n < 0 || (size_t)n >= cap ? -ENOSPC : 0;
+}
+
+static json_t *ha_rec_path(const struct ha_path *p, long long now_ms, long long wall_ms)
+{
+	char peer[INET6_ADDRSTRLEN], coa[INET6_ADDRSTRLEN] = "";
+	struct in6_addr c;
+
+	addr_ntop(&p->peer.sin6_addr, peer, sizeof(peer));
+	if (p->coa_family == 6) {
+		memcpy(&c, p->coa, 16);
+		addr_ntop(&c, coa, sizeof(coa));
+	} else if (p->coa_family == 4) {
+		inet_ntop(AF_INET, p->coa, coa, sizeof(coa));
+	}
+	return json_pack("{s:i, s:i, s:s, s:s, s:i, s:I}", "bid", p->bid, "pri", p->pri,
+			 "coa", coa, "peer", peer, "port", ntohs(p->peer.sin6_port),
+			 "expires", (json_int_t)(wall_ms + (p->expires_ms - now_ms)));
+}
+
+int ha_store_encode(const struct ha_mn *mn, long long now_ms, long long wall_ms, char **ret,
+		    long long *ret_ttl_ms)
+{
+	char hoa[INET6_ADDRSTRLEN], ts[17];
+	json_t *root, *paths = json_array();
+	long long ttl = 0;
+	char *s;
+
+	for (size_t i = 0; paths && i < mn->n_paths; i++) {
+		if (json_array_append_new(paths, ha_rec_path(&mn->paths[i], now_ms, wall_ms)) < 0)
+			break;
+		if (mn->paths[i].expires_ms - now_ms > ttl)
+			ttl = mn->paths[i].expires_ms - now_ms;
+	}
+	if (!paths || json_array_size(paths) != mn->n_paths) {
+		json_decref(paths);
+		return -ENOMEM;
+	}
+	addr_ntop(&mn->hoa, hoa, sizeof(hoa));
+	snprintf(ts, sizeof(ts), "%016" PRIx64, mn->last_ts);
+	root = json_pack("{s:i, s:s, s:s, s:o}", "v", HA_STORE_VERSION, "hoa", hoa, "ts", ts,
+			 "paths", paths);
+	if (root && mn->has_seq)
+		json_object_set_new(root, "seq", json_integer(mn->last_seq));
+	s = root ? json_dumps(root, JSON_COMPACT) : NULL;
+	json_decref(root);
+	if (!s)
+		return -ENOMEM;
+	*ret = s;
+	*ret_ttl_ms = ttl;
+	return 0;
+}
+
+static int ha_rec_u64_hex(const char *s, uint64_t *ret)
+{
+	if (strlen(s) != 16 || strspn(s, "0123456789abcdef") != 16)
+		return -EINVAL;
+	*ret = strtoull(s, NULL, 16);
+	return 0;
+}
+
+/* One path object into p (alive, expiry on the local monotonic clock). */
+static int ha_rec_read_path(json_t *o, long long now_ms, long long wall_ms, struct ha_path *p)
+{
+	json_int_t bid, pri, port, expires;
+	const char *coa, *peer;
+	struct in6_addr a;
+
+	if (json_unpack(o, "{s:I, s:I, s:s, s:s, s:I, s:I !}", "bid", &bid, "pri", &pri,
+			"coa", &coa, "peer", &peer, "port", &port, "expires", &expires) < 0 ||
+	    bid < 0 || bid > 0xffff || pri < 0 || pri > 127 || port < 1 || port > 0xffff ||
+	    expires < 0 || expires > (1LL << 50))
+		return -EINVAL;
+	memset(p, 0, sizeof(*p));
+	p->bid = (uint16_t)bid;
+	p->pri = (uint8_t)pri;
+	if (inet_pton(AF_INET, coa, p->coa) == 1)
+		p->coa_family = 4;
+	else if (addr_parse(coa, &a) == AF_INET6) {
+		p->coa_family = 6;
+		memcpy(p->coa, &a, 16);
+	} else if (*coa) {
+		return -EINVAL;
+	}
+	if (addr_parse(peer, &p->peer.sin6_addr) < 0)
+		return -EINVAL;
+	p->peer.sin6_family = AF_INET6;
+	p->peer.sin6_port = htons((uint16_t)port);
+	p->expires_ms = now_ms + (expires - wall_ms);
+	p->live.alive = true;
+	return 0;
+}
+
+int ha_store_decode(const char *s, size_t len, long long now_ms, long long wall_ms,
+		    struct ha_mn *mn)
+{
+	json_t *root = json_loadb(s, len, JSON_REJECT_DUPLICATES, NULL), *paths, *o;
+	json_int_t v, seq = -1;
+	const char *hoa, *ts;
+	struct ha_mn m = *mn;
+	struct in6_addr a;
+	size_t i;
+	int r = -EINVAL;
+
+	if (!root || json_unpack(root, "{s:I, s:s, s:s, s:o, s?:I !}", "v", &v, "hoa", &hoa,
+				 "ts", &ts, "paths", &paths, "seq", &seq) < 0 ||
+	    v != HA_STORE_VERSION || addr_parse(hoa, &a) < 0 ||
+	    !IN6_ARE_ADDR_EQUAL(&a, &mn->hoa) || ha_rec_u64_hex(ts, &m.last_ts) < 0 ||
+	    !json_is_array(paths) || json_array_size(paths) > MH_MAX_BIDS || seq > 0xffff)
+		goto out;
+	m.has_seq = seq >= 0;
+	m.last_seq = m.has_seq ? (uint16_t)seq : 0;
+	/* Every path read (a BID twice is refused, expired or not), then
+	 * the live ones kept. */
+	m.n_paths = 0;
+	json_array_foreach(paths, i, o) {
+		if (ha_rec_read_path(o, now_ms, wall_ms, &m.paths[i]) < 0 ||
+		    ha_cache_path(&m, m.paths[i].bid))
+			goto out;
+		m.n_paths = i + 1;
+	}
+	for (i = m.n_paths; i-- > 0;)
+		if (m.paths[i].expires_ms <= now_ms)
+			m.paths[i] = m.paths[--m.n_paths];
+	/* Heartbeat timestamps are not stored (one write per heartbeat); the
+	 * last BU's is a floor for them: a heartbeat captured before it
+	 * cannot be replayed to the new agent to move a path (RFC 4285 5). */
+	for (i = 0; i < m.n_paths; i++)
+		m.paths[i].live.last_ts = m.last_ts;
+	m.active = -1;
+	(void)ha_cache_pick(&m);
+	m.switches = mn->switches;
+	*mn = m;
+	r = 0;
+out:
+	json_decref(root);
+	return r;
+}

@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: MIT */
+/* The binding record of mif-had's replicated store (ha_store_rec.c): a
+ * binding cache entry written and read back on another clock, and records
+ * that must be refused without touching the entry. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ha/ha_store.h"
+
+#define WALL 1796470000000LL    /* 2026-12-05, Unix ms */
+
+static void mn_init(struct ha_mn *mn)
+{
+	memset(mn, 0, sizeof(*mn));
+	strcpy(mn->name, "phone");
+	inet_pton(AF_INET6, "2001:db8:100::10", &mn->hoa);
+	mn->spi = 256;
+	mn->key_len = 16;
+	memset(mn->key, 0xab, 16);
+	mn->active = -1;
+}
+
+/* Two paths: BID 1 an IPv6 CoA, BID 3 an IPv4 CoA behind NAT (the peer is
+ * the NAT's v4-mapped address and port). */
+static void mn_fill(struct ha_mn *mn, long long now)
+{
+	struct ha_path *p = &mn->paths[0];
+
+	mn->last_ts = 0xe8f0a1b2c3d4e5f6ULL;
+	mn->last_seq = 65535;
+	mn->has_seq = true;
+	mn->n_paths = 2;
+	p->bid = 1;
+	p->pri = 2;
+	p->coa_family = 6;
+	inet_pton(AF_INET6, "2001:db8:1::10", p->coa);
+	p->peer.sin6_family = AF_INET6;
+	inet_pton(AF_INET6, "2001:db8:1::10", &p->peer.sin6_addr);
+	p->peer.sin6_port = htons(4191);
+	p->expires_ms = now + 40000;
+	p = &mn->paths[1];
+	p->bid = 3;
+	p->pri = 7;
+	p->coa_family = 4;
+	inet_pton(AF_INET, "192.168.3.10", p->coa);
+	p->peer.sin6_family = AF_INET6;
+	inet_pton(AF_INET6, "::ffff:198.51.100.3", &p->peer.sin6_addr);
+	p->peer.sin6_port = htons(40000);
+	p->expires_ms = now + 20000;
+	mn->active = 0;
+}
+
+static void test_key(void **state)
+{
+	struct in6_addr a;
+	char buf[64];
+
+	(void)state;
+	inet_pton(AF_INET6, "2001:db8:100::10", &a);
+	assert_int_equal(ha_store_key("mif:ha:", &a, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "mif:ha:binding:2001:db8:100::10");
+	assert_int_equal(ha_store_key("mif:ha:", &a, buf, 10), -ENOSPC);
+}
+
+static void test_round_trip(void **state)
+{
+	struct ha_mn a, b;
+	long long ttl = -1;
+	char *s = NULL;
+
+	(void)state;
+	mn_init(&a);
+	mn_fill(&a, 5000);
+	assert_int_equal(ha_store_encode(&a, 5000, WALL, &s, &ttl), 0);
+	assert_int_equal(ttl, 40000);
+	assert_non_null(strstr(s, "\"ts\":\"e8f0a1b2c3d4e5f6\""));
+	assert_non_null(strstr(s, "\"expires\":1796470040000"));
+	assert_non_null(strstr(s, "\"coa\":\"192.168.3.10\""));
+	assert_non_null(strstr(s, "\"peer\":\"198.51.100.3\""));
+	/* Read back by another agent whose monotonic clock is at 90000 ms,
+	 * 10 s later on the wall clock: 30 s and 10 s left. */
+	mn_init(&b);
+	b.switches = 4;
+	assert_int_equal(ha_store_decode(s, strlen(s), 90000, WALL + 10000, &b), 0);
+	assert_string_equal(b.name, "phone");   /* configuration untouched */
+	assert_int_equal(b.spi, 256);
+	assert_int_equal(b.key[0], 0xab);
+	assert_true(b.has_seq);
+	assert_int_equal(b.last_seq, 65535);
+	assert_true(b.last_ts == 0xe8f0a1b2c3d4e5f6ULL);
+	assert_int_equal(b.n_paths, 2);
+	for (size_t i = 0; i < 2; i++) {
+		assert_int_equal(b.paths[i].bid, a.paths[i].bid);
+		assert_int_equal(b.paths[i].pri, a.paths[i].pri);
+		assert_int_equal(b.paths[i].coa_family, a.paths[i].coa_family);
+		assert_memory_equal(b.paths[i].coa, a.paths[i].coa, 16);
+		assert_memory_equal(&b.paths[i].peer.sin6_addr, &a.paths[i].peer.sin6_addr, 16);
+		assert_int_equal(b.paths[i].peer.sin6_port, a.paths[i].peer.sin6_port);
+		assert_int_equal(b.paths[i].peer.sin6_family, AF_INET6);
+		assert_true(b.paths[i].live.alive);
+		/* Heartbeats older than the last BU are replays. */
+		assert_true(b.paths[i].live.last_ts == 0xe8f0a1b2c3d4e5f6ULL);
+	}
+	assert_int_equal(b.paths[0].expires_ms, 90000 + 30000);
+	assert_int_equal(b.paths[1].expires_ms, 90000 + 10000);
+	assert_int_equal(b.active, 0);          /* downlink chosen: lowest BID-PRI */
+	assert_int_equal(b.switches, 4);
+	/* 25 s later the IPv4 binding has expired: left out. */
+	mn_init(&b);
+	assert_int_equal(ha_store_decode(s, strlen(s), 0, WALL + 25000, &b), 0);
+	assert_int_equal(b.n_paths, 1);
+	assert_int_equal(b.paths[0].bid, 1);
+	free(s);
+}
+
+static void test_empty(void **state)
+{
+	struct ha_mn a, b;
+	long long ttl = -1;
+	char *s = NULL;
+
+	(void)state;
+	mn_init(&a);
+	assert_int_equal(ha_store_encode(&a, 0, WALL, &s, &ttl), 0);
+	assert_int_equal(ttl, 0);               /* nothing bound: delete */
+	assert_null(strstr(s, "\"seq\""));      /* no BU accepted yet */
+	mn_init(&b);
+	b.has_seq = true;
+	assert_int_equal(ha_store_decode(s, strlen(s), 0, WALL, &b), 0);
+	assert_false(b.has_seq);
+	assert_int_equal(b.n_paths, 0);
+	assert_int_equal(b.active, -1);
+	free(s);
+}
+
+static const char *const bad[] = {
+	"",
+	"{",
+	"[]",
+	"{\"v\":2,\"hoa\":\"2001:db8:100::10\",\"ts\":\"0000000000000001\",\"paths\":[]}",
+	/* another home address */
+	"{\"v\":1,\"hoa\":\"2001:db8:100::11\",\"ts\":\"0000000000000001\",\"paths\":[]}",
+	"{\"v\":1,\"hoa\":\"2001:db8:100::10\",\"ts\":\"1\",\"paths\":[]}",
+	"{\"v\":1,\"hoa\":\"2001:db8:100::10\",\"ts\":\"000000000000000g\",\"paths\":[]}",
+	"{\"v\":1,\"hoa\":\"2001:db8:100::10\",\"ts\":\"0000000000000001\",\"paths\":{}}",
+	"{\"v\":1,\"hoa\":\"2001:db8:100::10\",\"ts\":\"0000000000000001\",\"paths\":[],"
+	"\"seq\":65536}",
+	/* an unknown member */
+	"{\"v\":1,\"hoa\":\"2001:db8:100::10\",\"ts\":\"0000000000000001\",\"paths\":[],\"x\":1}",
+	/* duplicate member */
+	"{\"v\":1,\"v\":1,\"hoa\":\"2001:db8:100::10\",\"ts\":\"0000000000000001\",\"paths\":[]}",
+	/* path fields: BID-PRI above 127, port 0, bad CoA, bad peer, negative expiry */
+	"{\"v\":1,\"hoa\":\"2001:db8:100::10\",\"ts\":\"0000000000000001\",\"paths\":[{\"bid\":1,"
+	"\"pri\":128,\"coa\":\"\",\"peer\":\"2001:db8:1::10\",\"port\":4191,\"expires\":1}]}",
+	"{\"v\":1,\"hoa\":\"2001:db8:100::10\",\"ts\":\"0000000000000001\",\"paths\":[{\"bid\":1,"
+	"\"pri\":1,\"coa\":\"\",\"peer\":\"2001:db8:1::10\",\"port\":0,\"expires\":1}]}",
+	"{\"v\":1,\"hoa\":\"2001:db8:100::10\",\"ts\":\"0000000000000001\",\"paths\":[{\"bid\":1,"
+	"\"pri\":1,\"coa\":\"x\",\"peer\":\"2001:db8:1::10\",\"port\":1,\"expires\":1}]}",
+	"{\"v\":1,\"hoa\":\"2001:db8:100::10\",\"ts\":\"0000000000000001\",\"paths\":[{\"bid\":1,"
+	"\"pri\":1,\"coa\":\"\",\"peer\":\"nowhere\",\"port\":1,\"expires\":1}]}",
+	"{\"v\":1,\"hoa\":\"2001:db8:100::10\",\"ts\":\"0000000000000001\",\"paths\":[{\"bid\":1,"
+	"\"pri\":1,\"coa\":\"\",\"peer\":\"::1\",\"port\":1,\"expires\":-1}]}",
+	/* the same BID twice */
+	"{\"v\":1,\"hoa\":\"2001:db8:100::10\",\"ts\":\"0000000000000001\",\"paths\":["
+	"{\"bid\":1,\"pri\":1,\"coa\":\"\",\"peer\":\"::1\",\"port\":1,\"expires\":1},"
+	"{\"bid\":1,\"pri\":1,\"coa\":\"\",\"peer\":\"::1\",\"port\":1,\"expires\":1}]}",
+	NULL,
+};
+
+static void test_refused(void **state)
+{
+	struct ha_mn a, b;
+
+	(void)state;
+	mn_init(&a);
+	mn_fill(&a, 0);
+	for (const char *const *s = bad; *s; s++) {
+		b = a;
+		if (ha_store_decode(*s, strlen(*s), 0, WALL, &b) != -EINVAL)
+			fail_msg("accepted: %s", *s);
+		assert_memory_equal(&a, &b, sizeof(a));
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_key),
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_refused),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
