@@ -24,6 +24,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mif.sh"
+. "$(dirname "$0")/cgroup.sh"
 . "$(dirname "$0")/dns.sh"
 
 world_init
@@ -44,17 +45,9 @@ printf 'nameserver 192.168.20.1\noptions timeout:2 attempts:1\n' >"$WORLD_TMP/pl
 
 # A cgroup of the test's own (below the test's cgroup) for the PvD of a
 # steered cgroup; mifd with the cgroup v2 hierarchy mounted (lib.sh).
-CGROOT=""
-for d in /sys/fs/cgroup /sys/fs/cgroup/unified; do
-	[ "$(stat -f -c %T "$d" 2>/dev/null)" = cgroup2fs ] && { CGROOT=$d; break; }
-done
-[ -n "$CGROOT" ] || world_skip "no cgroup v2 hierarchy mounted"
-OWN=$(sed -n 's/^0:://p' /proc/self/cgroup)
-REL="${OWN#/}"
-REL="${REL:+$REL/}mw$$-nss"
-CG="$CGROOT/$REL"
-mkdir "$CG" || world_skip "cannot create a cgroup under $CGROOT$OWN"
-WORLD_CLEANUP_CMDS+=("rmdir '$CG'")
+cg_root || world_skip "no cgroup v2 hierarchy mounted"
+cg_make nss || world_skip "cannot create a cgroup under $CGROOT$CG_OWN"
+REL=$CG_REL CG=$CG_PATH
 WORLD_MIFD_CGROUP=1
 
 # getent_in CONF [VAR=VALUE...] -- ARGS: getent with that nsswitch.conf

@@ -30,6 +30,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mif.sh"
+. "$(dirname "$0")/cgroup.sh"
 
 world_init
 world_require jq nft cc dnsmasq
@@ -37,52 +38,13 @@ world_require jq nft cc dnsmasq
 
 # The cgroup v2 hierarchy and four cgroups of the test's own below the
 # test's cgroup (as test-steer-cgroup.sh).
-CGROOT=""
-for d in /sys/fs/cgroup /sys/fs/cgroup/unified; do
-	[ "$(stat -f -c %T "$d" 2>/dev/null)" = cgroup2fs ] && { CGROOT=$d; break; }
-done
-[ -n "$CGROOT" ] || world_skip "no cgroup v2 hierarchy mounted"
-OWN=$(sed -n 's/^0:://p' /proc/self/cgroup)
-REL="${OWN#/}"
-REL="${REL:+$REL/}mw$$"
+cg_root || world_skip "no cgroup v2 hierarchy mounted"
 for app in browser mms bulk corp; do
-	mkdir "$CGROOT/$REL-$app" || world_skip "cannot create a cgroup under $CGROOT$OWN"
-	WORLD_CLEANUP_CMDS+=("rmdir '$CGROOT/$REL-$app'")
+	cg_make "$app" || world_skip "cannot create a cgroup under $CGROOT$CG_OWN"
 done
-
-# A static IPv4 TCP client: connect to ADDR:PORT, print what comes back.
-cat >"$WORLD_TMP/tcpget.c" <<'EOF'
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
-int main(int argc, char **argv)
-{
-	struct sockaddr_in sa = { .sin_family = AF_INET };
-	struct timeval tv = { 3, 0 };
-	char buf[256];
-	ssize_t n;
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	if (argc != 3 || fd < 0 || inet_pton(AF_INET, argv[1], &sa.sin_addr) != 1)
-		return 2;
-	sa.sin_port = htons((unsigned short)atoi(argv[2]));
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return perror("connect"), 1;
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		fwrite(buf, 1, (size_t)n, stdout);
-	return 0;
-}
-EOF
-cc -static -O1 -o "$WORLD_TMP/tcpget" "$WORLD_TMP/tcpget.c" ||
-	world_skip "cannot link a static program (no libc.a)"
-case "$(ldd "$WORLD_TMP/tcpget" 2>&1 || true)" in *"not a dynamic executable"*) ;;
-*) world_fail "tcpget is not statically linked" ;; esac
+REL="${CG_OWN#/}"
+REL="${REL:+$REL/}mw$$"      # each application's cgroup is $REL-NAME
+cg_tcpget || world_skip "cannot link a static program (no libc.a): $(cat "$WORLD_TMP/tcpget-cc.log")"
 
 # net ROUTER HOST_IF SERVER NAME ROUTER_ADDR: a router to h and, behind it,
 # a server at 10.99.0.1 answering "NAME <peer>".
@@ -178,8 +140,7 @@ app() {
 		world_exec h timeout 8 "$WORLD_TMP/tcpget" 10.99.0.1 8080 2>&1 || true
 		return
 	fi
-	sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh "$CGROOT/$REL-$1" \
-		ip netns exec "$H" timeout 8 "$WORLD_TMP/tcpget" 10.99.0.1 8080 2>&1 || true
+	cg_run "$CGROOT/$REL-$1" h timeout 8 "$WORLD_TMP/tcpget" 10.99.0.1 8080 2>&1 || true
 }
 # expect APP SERVER PREFIX: the server that answered, and the source it saw.
 expect() {

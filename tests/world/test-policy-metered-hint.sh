@@ -27,6 +27,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mif.sh"
+. "$(dirname "$0")/cgroup.sh"
 
 world_init
 world_require jq dnsmasq
@@ -34,48 +35,10 @@ world_require jq dnsmasq
 
 # The wire part: a cgroup of the test's own and a static TCP client.
 WIRE=1
-CGROOT=""
-for d in /sys/fs/cgroup /sys/fs/cgroup/unified; do
-	[ "$(stat -f -c %T "$d" 2>/dev/null)" = cgroup2fs ] && { CGROOT=$d; break; }
-done
-OWN=$(sed -n 's/^0:://p' /proc/self/cgroup)
-REL="${OWN#/}"
-REL="${REL:+$REL/}mw$$-bulk"
-if [ -n "$CGROOT" ] && mkdir "$CGROOT/$REL" 2>/dev/null; then
-	WORLD_CLEANUP_CMDS+=("rmdir '$CGROOT/$REL'")
-else
+if ! cg_root || ! cg_make bulk || ! cg_tcpget; then
 	WIRE=0
 fi
-cat >"$WORLD_TMP/tcpget.c" <<'EOF'
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
-int main(int argc, char **argv)
-{
-	struct sockaddr_in sa = { .sin_family = AF_INET };
-	struct timeval tv = { 3, 0 };
-	char buf[256];
-	ssize_t n;
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	if (argc != 3 || fd < 0 || inet_pton(AF_INET, argv[1], &sa.sin_addr) != 1)
-		return 2;
-	sa.sin_port = htons((unsigned short)atoi(argv[2]));
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return perror("connect"), 1;
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		fwrite(buf, 1, (size_t)n, stdout);
-	return 0;
-}
-EOF
-command -v cc >/dev/null && cc -static -O1 -o "$WORLD_TMP/tcpget" "$WORLD_TMP/tcpget.c" 2>/dev/null ||
-	WIRE=0
+REL=${CG_REL:-}
 [ "$WIRE" = 1 ] || world_log "no cgroup v2 or no static libc: the wire part is skipped"
 
 world_host h
@@ -142,8 +105,7 @@ wire() {
 	local got
 	[ "$WIRE" = 1 ] || return 0
 	world_wait_for "the bulk cgroup steered to $2" 15 steered "$2"
-	got=$(sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh "$CGROOT/$REL" \
-		ip netns exec "$(world_ns h)" timeout 8 "$WORLD_TMP/tcpget" 10.99.0.1 8080 2>&1 || true)
+	got=$(cg_run "$CGROOT/$REL" h timeout 8 "$WORLD_TMP/tcpget" 10.99.0.1 8080 2>&1 || true)
 	case "$got" in
 	"$1 "*) world_log "ok - wire: the bulk cgroup -> '$got'" ;;
 	*) world_fail "the bulk cgroup -> '$got', want '$1 ...'" ;;

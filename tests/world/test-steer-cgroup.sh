@@ -19,59 +19,17 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mif.sh"
+. "$(dirname "$0")/cgroup.sh"
 
 world_init
 world_require jq nft cc setpriv
 [ -n "${MIF_WHOAMI:-}" ] || world_fail "MIF_WHOAMI must be set (tests/world/meson.build)"
 
-# The cgroup v2 hierarchy (pure v2, or hybrid's "unified"), and a cgroup of
-# the test's own below the test's cgroup.
-CGROOT=""
-for d in /sys/fs/cgroup /sys/fs/cgroup/unified; do
-	[ "$(stat -f -c %T "$d" 2>/dev/null)" = cgroup2fs ] && { CGROOT=$d; break; }
-done
-[ -n "$CGROOT" ] || world_skip "no cgroup v2 hierarchy mounted"
-OWN=$(sed -n 's/^0:://p' /proc/self/cgroup)
-REL="${OWN#/}"
-REL="${REL:+$REL/}mw$$-steer"
-CG="$CGROOT/$REL"
-mkdir "$CG" || world_skip "cannot create a cgroup under $CGROOT$OWN"
-WORLD_CLEANUP_CMDS+=("rmdir '$CG'")
-
-# A static TCP client: connect to [ADDR]:PORT, print what comes back.
-cat >"$WORLD_TMP/tcpget.c" <<'EOF'
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
-int main(int argc, char **argv)
-{
-	struct sockaddr_in6 sa = { .sin6_family = AF_INET6 };
-	struct timeval tv = { 3, 0 };
-	char buf[256];
-	ssize_t n;
-	int fd = socket(AF_INET6, SOCK_STREAM, 0);
-
-	if (argc != 3 || fd < 0 || inet_pton(AF_INET6, argv[1], &sa.sin6_addr) != 1)
-		return 2;
-	sa.sin6_port = htons((unsigned short)atoi(argv[2]));
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return perror("connect"), 1;
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		fwrite(buf, 1, (size_t)n, stdout);
-	return 0;
-}
-EOF
-cc -static -O1 -o "$WORLD_TMP/tcpget" "$WORLD_TMP/tcpget.c" ||
-	world_skip "cannot link a static program (no libc.a)"
-lddout=$(ldd "$WORLD_TMP/tcpget" 2>&1 || true)
-case "$lddout" in *"not a dynamic executable"*) ;;
-*) world_fail "tcpget is not statically linked: $lddout" ;; esac
+# A cgroup of the test's own below the test's cgroup; a static client.
+cg_root || world_skip "no cgroup v2 hierarchy mounted"
+cg_make steer || world_skip "cannot create a cgroup under $CGROOT$CG_OWN"
+REL=$CG_REL CG=$CG_PATH OWN=$CG_OWN
+cg_tcpget || world_skip "cannot link a static program (no libc.a): $(cat "$WORLD_TMP/tcpget-cc.log")"
 
 world_router r1
 world_router r2
@@ -120,10 +78,7 @@ world_log "A=$A (default) B=$B; cgroup $REL under $CGROOT"
 
 # in_cg ARGS...: tcpget in h, in the test's cgroup (joined before entering
 # h: the cgroup is kept across exec); out_cg: outside it.
-in_cg() {
-	sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh "$CG" \
-		ip netns exec "$(world_ns h)" timeout 8 "$WORLD_TMP/tcpget" "$@" 2>&1 || true
-}
+in_cg() { cg_run "$CG" h timeout 8 "$WORLD_TMP/tcpget" "$@" 2>&1 || true; }
 out_cg() { world_exec h timeout 8 "$WORLD_TMP/tcpget" "$@" 2>&1 || true; }
 
 # 1. Not steered yet: A's default route, r1 has no route there.
