@@ -70,8 +70,10 @@ table=$(
 	done)
 scripts/reliability-doc.sh fuzz "$table
 
-Made by \`make fuzz-long\` (scripts/fuzz-long.sh, FUZZ_RUNS=$runs, FUZZ_MAX_SECONDS=$maxs),
-libFuzzer with ASan and UBSan, clang $(clang -dumpversion), nice 19, one process per target.
+Made by \`make fuzz-long\` (scripts/fuzz-long.sh, FUZZ_RUNS=$runs; the last run's time bound per
+target FUZZ_MAX_SECONDS=$maxs, 0 none), each row from its target's last run (\`FUZZ_TARGETS\`
+runs some), libFuzzer with ASan and UBSan, clang $(clang -dumpversion), nice 19, one process at a time.
+A row with fewer than $runs executions stopped at the time bound.
 \"cov\" is libFuzzer's count of instrumented edges reached, \"ft\" its count of features
 (edges with hit counts); \"corpus\" the inputs kept in build-fuzz/fuzz-long/."
 exit $fail
