@@ -63,18 +63,23 @@ for t in $targets; do
 		-rss_limit_mb=2048 "${dirs[@]}" >$b/cov/$t.log 2>&1 ||
 		{ echo "fuzz-cov: fuzz_$t failed on its corpus, see $b/cov/$t.log" >&2; exit 1; }
 	"$profdata" merge -sparse $b/cov/$t.profraw -o $b/cov/$t.profdata
+	# Every file of the binary is in the export; keep the parser's own,
+	# in the order listed, and fail if one is missing (renamed or moved).
 	# shellcheck disable=SC2086
-	"$cov" export -summary-only -instr-profile=$b/cov/$t.profdata "$exe" ${src[$t]} |
+	"$cov" export -summary-only -instr-profile=$b/cov/$t.profdata "$exe" |
 		python3 -c '
 import json, os, sys
-t, n = sys.argv[1], sys.argv[2]
-for f in json.load(sys.stdin)["data"][0]["files"]:
-    s = f["summary"]
-    name = os.path.relpath(f["filename"])
+t, n, want = sys.argv[1], sys.argv[2], sys.argv[3:]
+got = {os.path.relpath(f["filename"]): f["summary"]
+       for f in json.load(sys.stdin)["data"][0]["files"]}
+for name in want:
+    if name not in got:
+        sys.exit("fuzz-cov: %s has no coverage data for %s" % (t, name))
+    s = got[name]
     print("\t".join(str(x) for x in (t, n, name,
         s["lines"]["covered"], s["lines"]["count"],
         s["functions"]["covered"], s["functions"]["count"],
-        s["branches"]["covered"], s["branches"]["count"])))' "$t" "$n" >>"$tsv"
+        s["branches"]["covered"], s["branches"]["count"])))' "$t" "$n" ${src[$t]} >>"$tsv"
 	echo "fuzz_$t: $n inputs replayed"
 done
 
