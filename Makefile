@@ -13,13 +13,15 @@
 #   make bench    benchmarks (root), see bench/README.md
 #   make fuzz-long  the fuzzing campaign (every target, 10 million runs,
 #                 nice 19; figures into doc/reliability.md)
+#   make fuzz-cov   line/function coverage of each parser by its fuzz corpus
+#                 (llvm-cov; table into doc/reliability.md)
 #   make soak     the soak and fault suite (root, long; not in CI; figures
 #                 into doc/reliability.md)
 
 BUILD ?= build
 MESON_OPTS ?=
 
-.PHONY: all deps check demo demo-mobility install bench clean scenarios fuzz-long soak
+.PHONY: all deps check demo demo-mobility install bench clean scenarios fuzz-long soak fuzz-cov
 
 all: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -48,6 +50,9 @@ bench: all
 fuzz-long:
 	./scripts/fuzz-long.sh
 
+fuzz-cov:
+	./scripts/fuzz-cov.sh
+
 soak: all
 	./scripts/soak.sh
 
@@ -55,4 +60,4 @@ install: all
 	meson install -C $(BUILD) $(if $(DESTDIR),--destdir "$(DESTDIR)")
 
 clean:
-	rm -rf build build-asan build-fuzz build-analyzer
+	rm -rf build build-asan build-fuzz build-fuzzcov build-analyzer

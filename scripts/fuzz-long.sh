@@ -16,11 +16,14 @@
 # markers of doc/reliability.md.
 #
 # Environment: FUZZ_RUNS (executions per target), FUZZ_MAX_SECONDS (a time
-# bound per target, 0: none), FUZZ_TARGETS (names, default all).
+# bound per target, 0: none), FUZZ_TARGETS (names, default all),
+# FUZZ_MAX_LEN (libFuzzer's -max_len; 0, the default, lets libFuzzer take
+# the largest seed: systemd's DNS seeds of 30 KB halve fuzz_dns's speed).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 runs=${FUZZ_RUNS:-10000000}
 maxs=${FUZZ_MAX_SECONDS:-0}
+maxlen=${FUZZ_MAX_LEN:-0}
 out=build-fuzz/fuzz-long
 
 if [ ! -f build-fuzz/build.ninja ]; then
@@ -37,11 +40,11 @@ for t in $targets; do
 	[ -x "$exe" ] || { echo "fuzz-long: no $exe" >&2; fail=1; continue; }
 	mkdir -p "$out/$t/corpus" "tests/fuzz/crashes/$t"
 	log=$out/$t/log
-	echo "== fuzz_$t: $runs executions (bound ${maxs}s)"
+	echo "== fuzz_$t: $runs executions (bound ${maxs}s, max_len $maxlen)"
 	t0=$(date +%s)
 	# The working corpus first (new inputs go there), then the seeds and
 	# the crashes kept so far, read only.
-	nice -n 19 "$exe" -runs="$runs" -max_total_time="$maxs" -timeout=5 \
+	nice -n 19 "$exe" -runs="$runs" -max_total_time="$maxs" -max_len="$maxlen" -timeout=5 \
 		-rss_limit_mb=2048 -print_final_stats=1 \
 		-artifact_prefix="tests/fuzz/crashes/$t/" \
 		"$out/$t/corpus" "tests/fuzz/corpus/$t" "tests/fuzz/crashes/$t" >"$log" 2>&1
@@ -70,8 +73,10 @@ table=$(
 	done)
 scripts/reliability-doc.sh fuzz "$table
 
-Made by \`make fuzz-long\` (scripts/fuzz-long.sh, FUZZ_RUNS=$runs, FUZZ_MAX_SECONDS=$maxs),
-libFuzzer with ASan and UBSan, clang $(clang -dumpversion), nice 19, one process per target.
+Made by \`make fuzz-long\` (scripts/fuzz-long.sh, FUZZ_RUNS=$runs; the last run's time bound per
+target FUZZ_MAX_SECONDS=$maxs, 0 none), each row from its target's last run (\`FUZZ_TARGETS\`
+runs some), libFuzzer with ASan and UBSan, clang $(clang -dumpversion), nice 19, one process at a time.
+A row with fewer than $runs executions stopped at the time bound.
 \"cov\" is libFuzzer's count of instrumented edges reached, \"ft\" its count of features
 (edges with hit counts); \"corpus\" the inputs kept in build-fuzz/fuzz-long/."
 exit $fail

@@ -19,64 +19,27 @@
 
 #include "common/addr.h"
 #include "ctl/metrics.h"
+#include "ctl/metrics_req.h"
 
 #define MH_REQ_MAX 4096
 
-/* "127.0.0.1:9153" or "[::1]:9153" into a loopback socket address. */
-static int mh_parse(const char *s, struct sockaddr_storage *ss, socklen_t *len)
+/* Read the request head (up to the blank line) within the deadline; what
+ * it asks for is metrics_req_parse()'s answer. */
+static int mh_read(int fd, char *buf, size_t cap, enum metrics_req_route *route)
 {
-	char host[INET6_ADDRSTRLEN + 2];
-	const char *colon = strrchr(s, ':');
-	char *end;
-	long port;
+	size_t n = 0, head;
 
-	if (!colon || (size_t)(colon - s) >= sizeof(host))
-		return -EINVAL;
-	snprintf(host, sizeof(host), "%.*s", (int)(colon - s), s);
-	port = strtol(colon + 1, &end, 10);
-	if (*end || port < 1 || port > 65535)
-		return -EINVAL;
-	memset(ss, 0, sizeof(*ss));
-	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
-		struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
-
-		host[strlen(host) - 1] = '\0';
-		if (inet_pton(AF_INET6, host + 1, &a->sin6_addr) != 1 ||
-		    !IN6_IS_ADDR_LOOPBACK(&a->sin6_addr))
-			return -EINVAL;
-		a->sin6_family = AF_INET6;
-		a->sin6_port = htons((uint16_t)port);
-		*len = sizeof(*a);
-		return 0;
-	}
-	struct sockaddr_in *a = (struct sockaddr_in *)ss;
-
-	if (inet_pton(AF_INET, host, &a->sin_addr) != 1 ||
-	    (ntohl(a->sin_addr.s_addr) >> 24) != 127)
-		return -EINVAL;
-	a->sin_family = AF_INET;
-	a->sin_port = htons((uint16_t)port);
-	*len = sizeof(*a);
-	return 0;
-}
-
-/* Read the request head (up to the blank line) within the deadline. */
-static int mh_read(int fd, char *buf, size_t cap)
-{
-	size_t n = 0;
-
-	while (n + 1 < cap) {
+	while (n < cap) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		ssize_t r;
 
 		if (poll(&p, 1, 5000) <= 0)
 			return -ETIMEDOUT;
-		r = read(fd, buf + n, cap - 1 - n);
+		r = read(fd, buf + n, cap - n);
 		if (r <= 0)
 			return -EPIPE;
 		n += (size_t)r;
-		buf[n] = '\0';
-		if (strstr(buf, "\r\n\r\n") || strstr(buf, "\n\n"))
+		if (metrics_req_parse(buf, n, route, &head) == 0)
 			return 0;
 	}
 	return -E2BIG;
@@ -101,12 +64,13 @@ static void mh_send(int fd, const char *status, const char *type, const char *bo
 static void mh_client(struct ctl *c, int fd)
 {
 	char req[MH_REQ_MAX], *body = NULL;
+	enum metrics_req_route route;
 	size_t len = 0;
 	FILE *f;
 
-	if (mh_read(fd, req, sizeof(req)) < 0)
+	if (mh_read(fd, req, sizeof(req), &route) < 0)
 		return;
-	if (strncmp(req, "GET /metrics ", 13) && strncmp(req, "GET /metrics?", 13)) {
+	if (route != METRICS_REQ_SCRAPE) {
 		mh_send(fd, "404 Not Found", "text/plain", "try /metrics\n", 13);
 		return;
 	}
@@ -134,7 +98,7 @@ int metrics_http_serve(struct ctl *c, const char *addr)
 	socklen_t len;
 	int one = 1, fd;
 
-	if (mh_parse(addr, &ss, &len) < 0) {
+	if (metrics_listen_parse(addr, &ss, &len) < 0) {
 		fprintf(stderr, "mifctl: metrics --listen: \"%s\" is not a loopback ADDR:PORT\n", addr);
 		return CTL_USAGE;
 	}

@@ -16,6 +16,7 @@
  * -m METRIC, -x (exclusive), -f (ignore missing), -p (private) are taken
  * and ignored (each PvD is separate anyway); -u and -l do nothing.
  */
+#include <errno.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 #include <unistd.h>
 
 #include "ctl/ctl.h"
+#include "ctl/resolvconf_parse.h"
 
 static int ctl_rc_usage(void)
 {
@@ -50,32 +52,22 @@ static int ctl_rc_iface(const char *rec, char *ifname, size_t len)
 	return -1;
 }
 
-/* "nameserver A", "search D...", "domain D" from stdin into params. */
-static void ctl_rc_read(json_t *o)
+/* "nameserver A", "search D...", "domain D" from stdin into params (whole
+ * lines, however long: resolvconf_parse.c). */
+static int ctl_rc_read(json_t *o)
 {
 	json_t *dns = json_array(), *dom = json_array();
-	char line[1024];
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int r = dns && dom ? 0 : -ENOMEM;
 
-	while (fgets(line, sizeof(line), stdin)) {
-		char *save = NULL, *k = strtok_r(line, " \t\r\n", &save), *v;
-
-		if (!k || *k == '#' || *k == ';')
-			continue;
-		while ((v = strtok_r(NULL, " \t\r\n", &save))) {
-			if (!strcmp(k, "nameserver")) {
-				/* "fe80::1%eth0": the scope is the record's link. */
-				v[strcspn(v, "%")] = '\0';
-				json_array_append_new(dns, json_string(v));
-				break;
-			}
-			if (!strcmp(k, "search") || !strcmp(k, "domain"))
-				json_array_append_new(dom, json_string(v));
-			else
-				break;
-		}
-	}
+	while (r == 0 && (n = getline(&line, &cap, stdin)) >= 0)
+		r = resolvconf_parse_line(line, (size_t)n, dns, dom);
+	free(line);
 	json_object_set_new(o, "dns", dns);
 	json_object_set_new(o, "domains", dom);
+	return r;
 }
 
 int ctl_resolvconf(struct ctl *c, int argc, char **argv)
@@ -110,7 +102,11 @@ int ctl_resolvconf(struct ctl *c, int argc, char **argv)
 		return CTL_FAIL;
 	}
 	params = json_pack("{s:s, s:s}", "id", id, "interface", ifname);
-	ctl_rc_read(params);
+	if (!params || ctl_rc_read(params) < 0) {
+		fprintf(stderr, "mifctl: resolvconf: out of memory\n");
+		json_decref(params);
+		return CTL_FAIL;
+	}
 	r = ctl_pvd_put(c, params, true, &rc);
 	if (!r)
 		return rc;
