@@ -165,8 +165,12 @@ int policy_index_build(struct policy_set *s)
 	for (size_t i = 0; e == 0 && i < s->n_rules; i++)
 		e = pi_file(ix, &s->rules[i], (uint32_t)i);
 	if (e == 0) {
-		qsort(ix->e, ix->n, sizeof(*ix->e), pi_entry_cmp);
-		qsort(ix->plens, ix->n_plens, 1, pi_u8_desc);
+		/* qsort's array must not be NULL, even for no element (C11
+		 * 7.1.4; UBSan checks it): a set with no indexed rule has none. */
+		if (ix->n)
+			qsort(ix->e, ix->n, sizeof(*ix->e), pi_entry_cmp);
+		if (ix->n_plens)
+			qsort(ix->plens, ix->n_plens, 1, pi_u8_desc);
 		e = pi_slots(ix);
 	}
 	if (e < 0) {
