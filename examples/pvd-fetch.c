@@ -184,7 +184,7 @@ static int pf_fetch(struct mif_ctl *c, const struct pf_opts *o)
 static int pf_events(struct mif_ctl *c, const struct pf_opts *o)
 {
 	static const char *const kind[] = { "?", "pvd-added", "pvd-changed", "pvd-removed",
-					    "default-changed" };
+					    "default-changed", "policy-changed" };
 	long long end = time(NULL) + o->timeout_ms / 1000;
 	char err[512];
 	int r = mif_event_subscribe(c, err, sizeof(err));

@@ -17,15 +17,30 @@ static const char *const mif_event_names[] = {
 	[MIF_EVENT_POLICY_CHANGED] = "policy-changed",
 };
 
+/* The kinds a program built before policy-changed existed knows: it gets
+ * no other from mif_event_subscribe(). */
+#define MIF_EVENT_KINDS_DEFAULT (1u << MIF_EVENT_PVD_ADDED | 1u << MIF_EVENT_PVD_CHANGED | \
+				 1u << MIF_EVENT_PVD_REMOVED | 1u << MIF_EVENT_DEFAULT_CHANGED)
+
 MIF_EXPORT int mif_event_subscribe(struct mif_ctl *c, char *err, size_t errlen)
 {
-	json_t *res = NULL, *ev = json_array();
+	return mif_event_subscribe_kinds(c, MIF_EVENT_KINDS_DEFAULT, err, errlen);
+}
+
+MIF_EXPORT int mif_event_subscribe_kinds(struct mif_ctl *c, unsigned kinds, char *err,
+					 size_t errlen)
+{
+	json_t *res = NULL, *ev;
 	int r;
 
 	if (err && errlen)
 		err[0] = '\0';
+	if (!kinds || kinds & ~((2u << MIF_EVENT_POLICY_CHANGED) - 2u))
+		return mif_priv_err(err, errlen, -EINVAL, "no kind of event, or an unknown one");
+	ev = json_array();
 	for (int k = MIF_EVENT_PVD_ADDED; k <= MIF_EVENT_POLICY_CHANGED; k++)
-		json_array_append_new(ev, json_string(mif_event_names[k]));
+		if (kinds & 1u << k)
+			json_array_append_new(ev, json_string(mif_event_names[k]));
 	r = mif_priv_call(c, "subscribe", json_pack("{s:o}", "events", ev), &res,
 			  MIF_PRIV_CALL_MS, err, errlen);
 	if (r < 0)

@@ -192,6 +192,13 @@ struct mif_event {
  * event loop) and call mif_event_next(c, ev, 0) until -ETIMEDOUT.
  */
 MIF_EXPORT int mif_event_subscribe(struct mif_ctl *c, char *err, size_t errlen);
+/**
+ * Subscribe c to the kinds of events in the mask (1u << MIF_EVENT_...),
+ * MIF_EVENT_POLICY_CHANGED included; mif_event_subscribe() asks for the
+ * four kinds before it. -EINVAL for an empty mask or an unknown bit.
+ */
+MIF_EXPORT int mif_event_subscribe_kinds(struct mif_ctl *c, unsigned kinds, char *err,
+					 size_t errlen);
 /** The next event: 0, -ETIMEDOUT (none within timeout_ms), -ECONNRESET... */
 MIF_EXPORT int mif_event_next(struct mif_ctl *c, struct mif_event *ev, int timeout_ms);
 

@@ -1023,8 +1023,7 @@ static void test_preload(void **state)
 static void test_events(void **state)
 {
 	static const struct rule rules[] = {
-		{ "subscribe", "\"pvd-added\",\"pvd-changed\",\"pvd-removed\",\"default-changed\","
-		  "\"policy-changed\"",
+		{ "subscribe", "\"pvd-added\",\"pvd-changed\",\"pvd-removed\",\"default-changed\"]",
 		  OK("{\"events\":[\"pvd-added\"]}")
 		  EV("\"pvd-added\",\"pvd\":" PVD_A)
 		  EV("\"policy-changed\",\"pvd\":{\"order\":[{\"handle\":9,\"id\":\"wifi\"},"
@@ -1089,6 +1088,26 @@ static void test_events_refused(void **state)
 	mif_ctl_close(c);
 }
 
+/* mif_event_subscribe_kinds(): only the kinds asked for, policy-changed
+ * among them; an empty mask or an unknown bit is refused before mifd is
+ * asked. */
+static void test_events_kinds(void **state)
+{
+	static const struct rule rules[] = {
+		{ "subscribe", "{\"events\":[\"default-changed\",\"policy-changed\"]}",
+		  OK("{\"events\":[\"default-changed\",\"policy-changed\"]}") },
+		{ NULL, NULL, NULL } };
+	struct mif_ctl *c = start(*state, rules);
+	char err[256];
+
+	assert_int_equal(mif_event_subscribe_kinds(c, 0, err, sizeof(err)), -EINVAL);
+	assert_int_equal(mif_event_subscribe_kinds(c, 1u << 9, err, sizeof(err)), -EINVAL);
+	assert_int_equal(mif_event_subscribe_kinds(c, 1u << MIF_EVENT_DEFAULT_CHANGED |
+						   1u << MIF_EVENT_POLICY_CHANGED, err,
+						   sizeof(err)), 0);
+	mif_ctl_close(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1109,6 +1128,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_preload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_events, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_events_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_events_kinds, setup, teardown),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
