@@ -91,6 +91,15 @@ dns_mifd h
 mif_expect "two PvDs on eth0, each with its address" 20 \
 	'length == 2 and all(.[]; any(.addresses[]; (.address | startswith("2001:db8:")) and .state == "preferred"))'
 scn_plain_use_mif
+# The PvDs are there before their routes are: wait until D's route to the
+# service is in the kernel with D's source (a loaded machine measured
+# before it once, and C's source went out through rD).
+d_route() {
+	local r
+	r=$(world_exec h ip -6 route show table all) || return 1
+	grep -Eq "^2001:db8:99::/64 .*src 2001:db8:d:" <<<"$r"
+}
+world_wait_for "D's route to the service with D's source" 15 d_route
 measure mif
 mif=$(cat "$WORLD_TMP/mif.json")
 world_log "mif: $mif"

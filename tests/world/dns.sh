@@ -218,7 +218,8 @@ dns_wait_stub() {
 dns_mifd() {
 	local ns=$1 conf
 	shift
-	conf=$(dns_mifd_conf "")
+	# DNS_MIFD_EXTRA: more lines for the configuration (e.g. [steering]).
+	conf=$(dns_mifd_conf "${DNS_MIFD_EXTRA:-}")
 	world_mifd "$ns" -c "$conf" "$@"
 	dns_wait_stub "$ns"
 }

@@ -23,6 +23,8 @@ world_require jq dnsmasq radvd dig nc nft unshare
 world_host h
 WORLD_NET_HOST=h
 
+# Answer steering is off by default (mifd.conf(5)): on for this test.
+DNS_MIFD_EXTRA=$'[steering]\nanswers = yes'
 dns_mifd h --dhcp4 eth0 --dhcp4 wlan0
 MIF_NET_DNSMASQ="dhcp-option=option:dns-server,192.168.10.1" mif_net A rA eth0 10
 dns_dnsmasq rA dns-A 192.168.10.1 "$(dns_auth_lines 192.168.10.1 a.example)
