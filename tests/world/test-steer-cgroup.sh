@@ -50,17 +50,9 @@ world_lla h wlan0 >/dev/null
 # The policy directory (step 7): empty at first, the built-in default.
 mkdir -p "$WORLD_TMP/policy.d"
 printf '[mifd]\npolicy_dir = %s\n' "$WORLD_TMP/policy.d" >"$WORLD_TMP/mifd.conf"
-# mifd as world_mifd starts it, but with the cgroup v2 hierarchy mounted
-# where it looks for it: "ip netns exec" mounts a fresh /sys, without the
-# cgroup file systems (in a mount namespace of its own: nothing outside
-# changes).
-world_bg h mifd unshare --mount sh -c 'mount -t cgroup2 none /sys/fs/cgroup && exec "$@"' sh \
-	"$MIFD" --foreground --config "$WORLD_TMP/mifd.conf" --socket "$WORLD_TMP/mifd.sock" --log-level debug \
-	--resolv-conf "$WORLD_TMP/resolv.conf" --state-dir "$WORLD_TMP/state" --no-connectivity
-WORLD_MIFD_PID=$WORLD_LAST_PID
-WORLD_MIFD_NS=h
-sock_up() { [ -S "$WORLD_TMP/mifd.sock" ]; }
-world_wait_for "mifd's control socket" 5 sock_up
+# mifd with the cgroup v2 hierarchy mounted where its steering looks
+# (lib.sh, WORLD_MIFD_CGROUP).
+WORLD_MIFD_CGROUP=1 world_mifd h --config "$WORLD_TMP/mifd.conf"
 world_ra_send r1 -i eth0 --lifetime 1800 --prefix 2001:db8:1::/64
 world_ra_send r2 -i eth0 --lifetime 1800 --prefix 2001:db8:2::/64
 mif_expect "two PvDs with a usable global address" 15 \
