@@ -433,7 +433,7 @@ struct msg_steer_stats {
 	int32_t error;           /* of the last change, 0 or negative errno */
 	uint32_t sets;           /* PvDs with answer sets */
 	uint32_t seq;            /* of the MSG_STEER_ADD this follows, or 0 */
-	uint32_t pad;
+	uint32_t snat;           /* PvD sources steered flows are SNATed to, in force */
 	uint64_t batches, batch_failed, added, add_failed, no_set, syncs, sync_failed;
 	int32_t cg_error[MSG_STEER_CGROUPS_MAX];   /* per entry of the last list */
 	uint64_t cg_id[MSG_STEER_CGROUPS_MAX];     /* its inode, 0 if not resolved */

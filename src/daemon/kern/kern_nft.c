@@ -213,7 +213,7 @@ static void nft_resync(struct kern_nft *n, const struct bind_table *t, struct ch
 {
 	uint64_t keep[NFT_MAX_SETS], old[NFT_MAX_SETS], h = HASH_SEED;
 	size_t n_keep = 0, n_old = n->n_sets;
-	struct nftnl_rule *fl;
+	uint32_t snat = 0;
 	bool ok;
 	char name[32];
 	int r;
@@ -227,15 +227,7 @@ static void nft_resync(struct kern_nft *n, const struct bind_table *t, struct ch
 		return;
 	}
 	kern_nft_begin(n);
-	ok = (fl = nftnl_rule_alloc()) != NULL;
-	if (ok) {
-		nftnl_rule_set_str(fl, NFTNL_RULE_TABLE, KERN_NFT_TABLE);
-		nftnl_rule_set_str(fl, NFTNL_RULE_CHAIN, "route");
-		nftnl_rule_set_u32(fl, NFTNL_RULE_FAMILY, NFPROTO_INET);
-		nftnl_rule_nlmsg_build_payload(kern_nft_hdr(n, NFT_MSG_DELRULE, 0), fl);
-		nftnl_rule_free(fl);
-		ok = kern_nft_next(n);
-	}
+	ok = kern_nft_flush(n, "route") && kern_nft_flush(n, "nat");
 	for (size_t i = 0; ok && n->answers && t && t->routing && i < t->n; i++) {
 		if (!t->v[i].mark || n_keep == NFT_MAX_SETS)
 			continue;
@@ -250,7 +242,7 @@ static void nft_resync(struct kern_nft *n, const struct bind_table *t, struct ch
 	memcpy(n->sets, keep, n_keep * sizeof(keep[0]));
 	n->n_sets = n_keep;
 	ok = ok && nft_rules_head(n) && nft_rules_cgroups(n, t) &&
-	     (!n->answers || nft_rules_answers(n, t));
+	     (!n->answers || nft_rules_answers(n, t)) && kern_nft_rules_snat(n, t, &snat);
 	r = kern_nft_commit(n, ok);
 	n->st.syncs++;
 	if (r < 0) {
@@ -273,6 +265,7 @@ static void nft_resync(struct kern_nft *n, const struct bind_table *t, struct ch
 		if ((r = kern_nft_commit(n, ok)) < 0)
 			nft_fail(n, r, "a PvD's answer sets could not be removed");
 	}
+	n->st.snat = snat;           /* acknowledged: in force */
 	n->sync_hash = h;
 	n->synced = true;
 	n->st.error = 0;
@@ -407,8 +400,7 @@ void kern_nft_msg(struct kern_nft *n, const struct bind_table *t, const struct i
  * transaction with the new contents. */
 static int nft_install(struct kern_nft *n)
 {
-	struct nftnl_rule *r;
-	uint32_t zero = 0;
+	uint32_t snat = 0;
 	bool ok;
 
 	kern_nft_begin(n);
@@ -417,14 +409,8 @@ static int nft_install(struct kern_nft *n)
 	     kern_nft_table_msg(n, NFT_MSG_NEWTABLE, NLM_F_CREATE) &&
 	     kern_nft_chain(n, "route", "route", NF_INET_LOCAL_OUT, -150) &&
 	     kern_nft_chain(n, "nat", "nat", NF_INET_POST_ROUTING, 100) &&
-	     kern_nft_set(n, "c4", AF_INET, false) && kern_nft_set(n, "c6", AF_INET6, false);
-	if (ok && (r = nftnl_rule_alloc())) {
-		kern_nft_x_ct(r, NFT_CT_MARK, false);
-		kern_nft_x_and(r, ROUTE_MARK_FLAG);
-		kern_nft_x_cmp(r, NFT_CMP_NEQ, &zero, sizeof(zero));
-		kern_nft_x_add(r, nftnl_expr_alloc("masq"));
-		ok = kern_nft_rule_send(n, r, "nat");
-	}
+	     kern_nft_set(n, "c4", AF_INET, false) && kern_nft_set(n, "c6", AF_INET6, false) &&
+	     kern_nft_rules_snat(n, NULL, &snat);
 	return kern_nft_commit(n, ok);
 }
 

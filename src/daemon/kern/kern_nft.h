@@ -15,7 +15,8 @@
  *     ip daddr @c4 return, ip6 daddr @c6 return      returned by two PvDs
  *     ip daddr @a4_<h> meta mark set M ct mark set M return   (each PvD, answers on)
  *   chain nat (type nat, hook postrouting, priority srcnat):
- *     ct mark & FLAG != 0 masquerade           the source chosen before the mark
+ *     ct mark M oif I meta nfproto F snat to A   (each PvD: its own source A on I)
+ *     ct mark & FLAG != 0 masquerade           the rest (no own address known)
  *
  * M is the PvD's routing mark (route_mark_of, from the bind table).
  */
