@@ -30,6 +30,7 @@ struct kern_nft {
 	uint64_t sets[NFT_MAX_SETS]; /* PvD handles whose sets exist */
 	size_t n_sets;
 	struct msg_steer_cgroups cg; /* the engine's list */
+	struct msg_steer_sels sel;   /* the policy's uid/port/dscp rules */
 	uint64_t sync_hash;
 	bool synced;
 	struct msg_steer_stats st;
@@ -68,6 +69,10 @@ void kern_nft_x_steer(struct nftnl_rule *r, uint32_t mark);
  * masquerade for the rest); returns false if the batch is full. *count:
  * SNAT rules written. */
 bool kern_nft_rules_snat(struct kern_nft *n, const struct bind_table *t, uint32_t *count);
+/* The PvD's routing mark in the bind table, 0 if none. */
+uint32_t kern_nft_mark_of(const struct bind_table *t, uint64_t handle);
+/* The route chain's rules for n->sel (after the cgroups): *count rules. */
+bool kern_nft_rules_sel(struct kern_nft *n, const struct bind_table *t, uint32_t *count);
 /* DELRULE of every rule of chain: flushed in the same transaction. */
 bool kern_nft_flush(struct kern_nft *n, const char *chain);
 

@@ -90,3 +90,90 @@ bool kern_nft_rules_snat(struct kern_nft *n, const struct bind_table *t, uint32_
 	*count = k;
 	return kern_nft_rule_send(n, r, "nat");
 }
+
+/* ---- the policy's uid, protocol, port and DSCP rules (route chain) ---- */
+
+/* ip dscp D (IPv4: the TOS octet's top six bits) or ip6 dscp D (the
+ * traffic class's top six bits, across the first two octets). */
+static void nft_sel_dscp(struct nftnl_rule *r, int family, int dscp)
+{
+	uint8_t m4 = 0xfc, v4 = (uint8_t)(dscp << 2);
+	uint8_t m6[2] = { 0x0f, 0xc0 }, v6[2] = { (uint8_t)(dscp >> 2), (uint8_t)((dscp & 3) << 6) };
+
+	kern_nft_x_nfproto(r, family);
+	if (family == AF_INET) {
+		kern_nft_x_payload(r, NFT_PAYLOAD_NETWORK_HEADER, 1, 1);
+		kern_nft_x_mask(r, &m4, 1);
+		kern_nft_x_cmp(r, NFT_CMP_EQ, &v4, 1);
+	} else {
+		kern_nft_x_payload(r, NFT_PAYLOAD_NETWORK_HEADER, 0, 2);
+		kern_nft_x_mask(r, m6, 2);
+		kern_nft_x_cmp(r, NFT_CMP_EQ, v6, 2);
+	}
+}
+
+/* One rule: the entry's matches for one protocol (0: any) and family (0:
+ * both, only without a DSCP), then the PvD's mark. */
+static bool nft_sel_one(struct kern_nft *n, const struct msg_steer_sel *s, uint32_t mark,
+			uint8_t proto, int family)
+{
+	struct nftnl_rule *r = nftnl_rule_alloc();
+
+	if (!r)
+		return false;
+	if (s->has_uid) {
+		kern_nft_x_meta(r, NFT_META_SKUID, false);
+		kern_nft_x_cmp(r, NFT_CMP_EQ, &s->uid, sizeof(s->uid));
+	}
+	if (proto) {
+		kern_nft_x_meta(r, NFT_META_L4PROTO, false);
+		kern_nft_x_cmp(r, NFT_CMP_EQ, &proto, 1);
+	}
+	if (s->port_lo || s->port_hi) {
+		/* th dport: big-endian, so the kernel's memcmp orders it. */
+		uint8_t lo[2] = { (uint8_t)(s->port_lo >> 8), (uint8_t)s->port_lo };
+		uint8_t hi[2] = { (uint8_t)(s->port_hi >> 8), (uint8_t)s->port_hi };
+
+		kern_nft_x_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2);
+		if (s->port_lo == s->port_hi) {
+			kern_nft_x_cmp(r, NFT_CMP_EQ, lo, 2);
+		} else {
+			kern_nft_x_cmp(r, NFT_CMP_GTE, lo, 2);
+			kern_nft_x_cmp(r, NFT_CMP_LTE, hi, 2);
+		}
+	}
+	if (family)
+		nft_sel_dscp(r, family, s->dscp);
+	kern_nft_x_steer(r, mark);
+	return kern_nft_rule_send(n, r, "route");
+}
+
+bool kern_nft_rules_sel(struct kern_nft *n, const struct bind_table *t, uint32_t *count)
+{
+	static const uint8_t both[2] = { IPPROTO_TCP, IPPROTO_UDP };
+	uint32_t k = 0, entries = 0;
+
+	for (uint32_t i = 0; i < n->sel.n && i < MSG_STEER_SELS_MAX; i++) {
+		const struct msg_steer_sel *s = &n->sel.e[i];
+		uint32_t mark = kern_nft_mark_of(t, s->handle);
+		/* A port needs a transport header: TCP and UDP when no
+		 * protocol is named. A DSCP: one rule per family. */
+		size_t n_proto = s->proto || !(s->port_lo || s->port_hi) ? 1 : 2;
+
+		if (!mark)
+			continue;
+		entries++;
+		for (size_t p = 0; p < n_proto; p++)
+			for (int f = 0; f < (s->dscp >= 0 ? 2 : 1); f++) {
+				uint8_t proto = s->proto ? s->proto : n_proto == 2 ? both[p] : 0;
+				int fam = s->dscp < 0 ? 0 : f ? AF_INET6 : AF_INET;
+
+				if (!nft_sel_one(n, s, mark, proto, fam))
+					return false;
+				k++;
+			}
+	}
+	n->st.sel_entries = entries;
+	*count = k;
+	return true;
+}
