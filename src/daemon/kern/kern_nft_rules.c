@@ -5,16 +5,19 @@
  *
  * Why the source must be the PvD's: a flow steered by a mark (answer,
  * cgroup or policy selector, doc/steering.md) had its source chosen at
- * connect(), before the mark, from the unmarked routes. Under RFC 7556
- * (sections 3 and 6) a PvD is a consistent set of configuration, source
- * address included: a packet sent through a PvD with another PvD's source
- * mixes two PvDs, and RFC 8801 section 1 names the same rule for explicit
- * PvDs. The network that receives it filters it: BCP 38 (RFC 2827 section
- * 3) ingress filtering drops sources outside the prefixes the network
- * gave. masquerade took the interface's primary address, which on a link
- * two PvDs share (two routers, two prefixes: problem statement 4.5) can be
- * the other PvD's. So each PvD's flows are SNATed to the PvD's own address
- * on the interface they leave by; masquerade only for what has none known.
+ * connect(), before the mark, from the unmarked routes. A PvD is a
+ * consistent set of configuration (RFC 7556 section 2), and a PvD-aware
+ * node uses the next hop and the source address of one PvD together
+ * (RFC 7556 section 5.2.2); RFC 8801 section 3.4 gives every address to
+ * the one PvD whose RA made it, and lets a host restrict RFC 6724 source
+ * selection to a PvD.
+ * A packet sent to one PvD's router with another PvD's source is what the
+ * router's network filters: BCP 38 (RFC 2827 section 3) ingress filtering
+ * drops sources outside the prefixes the network gave. masquerade took
+ * the interface's primary address, which on a link two PvDs share (two
+ * routers, two prefixes: problem statement 4.5) can be the other PvD's.
+ * So each PvD's flows are SNATed to the PvD's own address on the
+ * interface they leave by; masquerade only for what has none known.
  */
 #include "daemon/kern/kern_nft_priv.h"
 
