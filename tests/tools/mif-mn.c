@@ -10,7 +10,7 @@
  * carrier (rtnetlink) or when heartbeats fail, and re-registers so the
  * home agent's downlink follows. Status as JSON in --status FILE.
  *
- *   mif-mn --hoa A --ha A --ha6 A [--ha4 A] --spi N --key-file F --tun NAME
+ *   mif-mn --hoa A [--hoa4 A] --ha A --ha6 A [--ha4 A] --spi N --key-file F --tun NAME
  *          --path IFNAME,COA,PRI [--path ...] [--port P] [--interval MS]
  *          [--misses N] [--offload on|off] --status FILE
  *
@@ -149,7 +149,8 @@ static void write_status(struct mnt *t)
 			p->live.alive ? "true" : "false", p->live.misses, p->live.rtt_us,
 			(unsigned long long)p->tx_packets, (unsigned long long)p->rx_packets);
 	}
-	fprintf(f, "]}\n");
+	fprintf(f, "],\"hoa4_acked\":%s,\"hoa4_status\":%u}\n",
+		t->mn.hoa4_acked ? "true" : "false", t->mn.hoa4_status);
 	fclose(f);
 	rename(tmp, t->status);
 }
@@ -477,7 +478,7 @@ int main(int argc, char **argv)
 		{ "tun", 1, NULL, 't' }, { "path", 1, NULL, 'p' }, { "port", 1, NULL, 'P' },
 		{ "interval", 1, NULL, 'i' }, { "misses", 1, NULL, 'm' },
 		{ "status", 1, NULL, 's' }, { "dump-bu", 1, NULL, 'D' },
-		{ "offload", 1, NULL, 'O' }, { 0, 0, 0, 0 },
+		{ "offload", 1, NULL, 'O' }, { "hoa4", 1, NULL, 'V' }, { 0, 0, 0, 0 },
 	};
 	static struct mnt t;
 	const char *paths[MH_MAX_BIDS], *tun = NULL, *key = NULL;
@@ -511,6 +512,11 @@ int main(int argc, char **argv)
 		case 's': t.status = optarg; break;
 		case 'D': t.dump_bu = optarg; break;
 		case 'O': t.offload = strcmp(optarg, "on") == 0; break;
+		case 'V': /* RFC 5555 IPv4 home address (the test puts it on the TUN) */
+			if (inet_pton(AF_INET, optarg, t.mn.hoa4) != 1) return 2;
+			t.mn.has_hoa4 = true;
+			t.mn.hoa4_status = 255;
+			break;
 		default: return 2;
 		}
 	}
