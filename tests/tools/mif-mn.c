@@ -740,19 +740,27 @@ int main(int argc, char **argv)
 	const char *tun = NULL;
 	uint16_t port = MH_UDP_PORT;
 	unsigned interval = 100, misses = 3;
-	bool offload = true;
+	bool offload = true, described = false;
 	struct mnt *t = &homes[0];
 	char name[16];
 	int c, r;
 
 	home_defaults(t, "h1");
 	while ((c = getopt_long(argc, argv, "", o, NULL)) != -1) {
-		if ((r = home_opt(t, c, optarg)) == 0)
+		if ((r = home_opt(t, c, optarg)) == 0) {
+			described = true;
 			continue;
+		}
 		if (r == 2)
 			return 2;
 		switch (c) {
 		case 'h':
+			/* The first --home names the first home address. */
+			if (!described) {
+				home_defaults(t, optarg);
+				described = true;
+				break;
+			}
 			if (n_homes == MOB_HOA_MAX)
 				return 2;
 			t = &homes[n_homes++];
