@@ -112,6 +112,14 @@ json_t *mob_net_json(void *arg)
 		return o;
 	json_object_set_new(o, "home_address", mob_json_addr(AF_INET6, &mn->hoa));
 	json_object_set_new(o, "home_agent", mob_json_addr(AF_INET6, &mn->ha));
+	if (mn->has_hoa4) {
+		/* RFC 5555: the IPv4 Address Acknowledgement's status, null
+		 * before the first (or from an agent without the option). */
+		json_object_set_new(o, "home_address4", mob_json_addr(AF_INET, mn->hoa4));
+		json_object_set_new(o, "home_address4_acked", json_boolean(mn->hoa4_acked));
+		json_object_set_new(o, "home_address4_status", mn->hoa4_status == 255 ?
+				    json_null() : json_integer(mn->hoa4_status));
+	}
 	json_object_set_new(o, "tun", json_string(m->wc.tun));
 	json_object_set_new(o, "registered", json_boolean(mn->registered_ms != 0));
 	json_object_set_new(o, "last_ba_ms_ago", mn->registered_ms ?
