@@ -64,6 +64,7 @@ hoa = $HOA2
 spi = 258
 key_file = $WORLD_TMP/mn1.key
 EOF2
+rm -f "$WORLD_TMP/had.sock"
 world_bg ha had "$HAD" -c "$WORLD_TMP/had.conf"
 HAD_PID=$WORLD_LAST_PID
 world_bg ha2 had2 "$HAD" -c "$WORLD_TMP/had2.conf"

@@ -40,11 +40,11 @@ for p in "$MN_PID" "$HAD_PID"; do
 done
 sed -i 's|^\[ha\]$|[ha]\nhome_prefix4 = 192.0.2.0/24|; s|^\[mn phone\]$|[mn phone]\nhoa4 = '"$HOA4"'|' \
 	"$WORLD_TMP/had.conf"
-rm -f "$WORLD_TMP/mn.json"
+rm -f "$WORLD_TMP/mn.json" "$WORLD_TMP/had.sock"
 world_bg ha had "$HAD" -c "$WORLD_TMP/had.conf"
 HAD_PID=$WORLD_LAST_PID
 world_wait_for "mif-had status socket" 10 test -S "$WORLD_TMP/had.sock"
-world_assert "the home agent routes the IPv4 home prefix into its TUN" \
+world_wait_for "the home agent routes the IPv4 home prefix into its TUN" 5 \
 	bash -c "ip -n $(world_ns ha) -4 route show 192.0.2.0/24 | grep -q mifha0"
 ip -n "$(world_ns mn)" addr add "$HOA4/32" dev mifmn0
 ip -n "$(world_ns mn)" route add 198.18.0.0/24 dev mifmn0 src "$HOA4"
