@@ -9,6 +9,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "ha/ha.h"
+#include "ha/ha_nest.h"
 #include "ha/ha_store.h"
 #include "ha/ha_v4.h"
 #include "proto/mh.h"
@@ -117,6 +118,15 @@ static void ha_bu(struct ha_ctx *h, struct ha_mn *mn, const struct mh_msg *m,
 		return;
 	}
 	mn->last_ts = m->ts;
+	/* A home address as care-of address whose bindings lead back here:
+	 * silently discarded (RFC 6275 9.5.1, analysis 6.3.1). */
+	if (ha_nest_loop(h->cfg, mn, m)) {
+		h->n.drop_loop++;
+		if (log_ratelimit_ok(&ha_rl, NULL))
+			log_warn("mn %s: binding update refused: its care-of address leads back "
+				 "to its home address (a loop)", mn->name);
+		return;
+	}
 	st = ha_cache_apply_bu(mn, m, from, now_ms, &ba);
 	ha_v4_bu(h->cfg, mn, m, st, &ba);
 	/* In the store before the BA: a mobile node told "accepted" finds

@@ -77,6 +77,8 @@ char *ha_status_json(const struct ha_ctx *h, long long now_ms)
 			    "tun_gso_rx", (json_int_t)n->tun_gso_rx,
 			    "tun_gro_tx", (json_int_t)n->tun_gro_tx,
 			    "udp_gro_rx", (json_int_t)n->udp_gro_rx));
+	json_object_set_new(json_object_get(root, "counters"), "drop_loop",
+			    json_integer((json_int_t)n->drop_loop));
 	json_object_set_new(root, "active", json_boolean(h->active));
 	json_object_set_new(root, "redundancy", json_pack("{s:I, s:I, s:I, s:I}",
 			    "takeovers", (json_int_t)n->takeovers,

@@ -652,6 +652,27 @@ static int open_home(size_t g, const char *tun, uint16_t port)
 	return 0;
 }
 
+/* Whether home t rides on another home address (a nested pair). */
+static bool home_nested(const struct mnt *t)
+{
+	for (size_t i = 0; i < t->n_pairs; i++)
+		if (t->pairs[i].verdict == MOB_PAIR_NESTED)
+			return true;
+	return false;
+}
+
+/* Lifetime 0 for every BID of t, on every path with a link. */
+static void deregister(struct mnt *t)
+{
+	uint8_t pkt[1024];
+	size_t len;
+
+	if (mn_build_dereg(&t->mn, clock_ntp_now(), clock_mono_ms(), pkt, sizeof(pkt), &len) == 0)
+		for (size_t i = 0; i < t->mn.n_paths; i++)
+			if (t->mn.paths[i].link_up)
+				(void)send_path(t, i, pkt, len);
+}
+
 static void home_defaults(struct mnt *t, const char *name)
 {
 	snprintf(t->h.name, sizeof(t->h.name), "%s", name);
@@ -803,17 +824,18 @@ int main(int argc, char **argv)
 	signal(SIGTERM, on_sig);
 	signal(SIGINT, on_sig);
 	run();
-	/* A clean stop deregisters every BID, through every live link. */
-	for (size_t g = 0; g < n_homes; g++) {
-		uint8_t pkt[1024];
-		size_t len;
+	/* A clean stop deregisters every BID, through every live link:
+	 * nested home addresses first, while the tunnels they ride in are
+	 * still registered (their deregistrations come back through the TUN
+	 * device and are forwarded), then the others. */
+	for (int pass = 0; pass < 2; pass++) {
+		struct pollfd pf = { homes[0].tun, POLLIN, 0 };
 
-		t = &homes[g];
-		if (mn_build_dereg(&t->mn, clock_ntp_now(), clock_mono_ms(), pkt, sizeof(pkt),
-				   &len) == 0)
-			for (size_t i = 0; i < t->mn.n_paths; i++)
-				if (t->mn.paths[i].link_up)
-					(void)send_path(t, i, pkt, len);
+		for (size_t g = 0; g < n_homes; g++)
+			if (home_nested(&homes[g]) == (pass == 0))
+				deregister(&homes[g]);
+		if (pass == 0 && poll(&pf, 1, 200) > 0)
+			on_tun(&homes[0]);
 	}
 	return 0;
 }

@@ -139,6 +139,32 @@ stop_mn
 nobind() { had_status | world_jq '[.mobile_nodes[].bindings | length] | add == 0'; }
 world_wait_for "(n,1): deregistered" 5 nobind
 
+# ---- nested at one agent: HoA1b over HoA1 at ha; a loop sent anyway ----
+# The nested path's socket (HoA1 on mifmn0) reaches ha's outer address
+# through HoA1's own tunnel.
+ip -n "$(world_ns mn)" -6 rule add from "$HOA1" to "$HA" lookup 151 priority 51
+ip -n "$(world_ns mn)" -6 route add "$HA" dev mifmn0 table 151
+# shellcheck disable=SC2046
+start_mn mn-n1nest $(h1 --path eth1,2001:db8:1::10,0) \
+	--home h1b --hoa "$HOA1B" --ha "$HA_IN" --ha6 "$HA" --spi 257 \
+	--key-file "$WORLD_TMP/mn1.key" --status "$WORLD_TMP/h1b.json" --via h1
+world_wait_for "HoA1b bound at ha over HoA1" 10 bash -c \
+	"$HAD --status -s $WORLD_TMP/had.sock | jq -e '.mobile_nodes[1].bindings | length == 1 and .[0].peer == \"$HOA1\" and .[0].state == \"alive\"'"
+world_assert "the correspondent from HoA1b over HoA1" world_exec mn ping -6 -c 2 -W 2 -I "$HOA1B" 2001:db8:c::2
+# A BU for HoA1 with HoA1b as care-of address, properly signed (a mobile
+# node without mif-mn's own check): ha discards it (RFC 6275 9.5.1).
+before=$(had_status | jq -c '.mobile_nodes[0].bindings | map({bid, peer})')
+world_exec mn "$MHSEND" --to "$HA" --hoa "$HOA1" --ha "$HA_IN" --coa "$HOA1B" --spi 256 \
+	--key-hex "$KEY"
+loop_counted() { had_status | world_jq '.counters.drop_loop == 1'; }
+world_wait_for "ha: the looping BU counted as drop_loop" 5 loop_counted
+after=$(had_status | jq -c '.mobile_nodes[0].bindings | map({bid, peer})')
+[ "$before" = "$after" ] || world_fail "the looping BU moved HoA1: $before -> $after"
+world_log "ok: HoA1's bindings unchanged by the looping BU: $after"
+world_assert "ha logged the loop" grep -q "leads back to its home address (a loop)" "$WORLD_TMP/had.log"
+stop_mn
+world_wait_for "deregistered" 5 nobind
+
 # ---- (n,n): HoA1 at ha, HoA2 at ha2, eth1 and eth2, cross pairs offered ----
 # shellcheck disable=SC2046
 start_mn mn-nn $(h1 --path eth1,2001:db8:1::10,0 --path eth2,2001:db8:2::10,2 \

@@ -111,7 +111,9 @@ static enum mn_action mn_ba(struct mn_state *mn, const struct mh_msg *m, long lo
 	 * restarted network-facing process, begins below it). Go on from
 	 * there and register again at once: the BA is authenticated and
 	 * fresh, so only the home agent could have sent it. */
-	if (m->status == MH_ST_SEQ_OUT_OF_WINDOW && m->seq != mn->bu_seq) {
+	/* The agent's last may equal the number just sent (an earlier run
+	 * used it, e.g. for its deregistration): go on from it all the same. */
+	if (m->status == MH_ST_SEQ_OUT_OF_WINDOW && (m->seq != mn->bu_seq || mn->bu_pending)) {
 		mn->bu_seq = m->seq;
 		mn->bu_pending = false;
 		mn->ba_refused++;
