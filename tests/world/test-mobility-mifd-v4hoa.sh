@@ -175,6 +175,12 @@ world_wait_for "uplink on eth1 (prefer = eth1 eth2 eth3)" 5 uplink_is eth1
 
 ack() { mob | world_jq '.home_address4 == "'"$HOA4"'" and .home_address4_acked and .home_address4_status == 0'; }
 world_wait_for "mifctl mobility: the IPv4 home address acknowledged (status 0)" 5 ack
+world_ctl mobility >"$WORLD_TMP/mob.txt" || world_fail "mifctl mobility failed"
+world_assert "mifctl mobility names the IPv4 home address acknowledged" \
+	grep -q "^IPv4 home address $HOA4 (RFC 5555): acknowledged (status 0)" "$WORLD_TMP/mob.txt"
+world_assert "mifctl mobility: every binding paired as ingress-safe, and why" \
+	bash -c "[ \$(grep -c '^    pairing: bound (ingress-safe: source .* leaves through eth[123], the network that gave it' '$WORLD_TMP/mob.txt') = 3 ]"
+world_log "mifctl mobility: $(head -3 "$WORLD_TMP/mob.txt" | tr '\n' '|')"
 world_assert "mif-had bound the IPv4 home address" bash -c \
 	"$HAD --status -s $WORLD_TMP/had.sock | jq -e '.mobile_nodes[0] | .hoa4 == \"$HOA4\" and .hoa4_bound'"
 world_assert "mifd put the IPv4 home address on its TUN device" bash -c \
