@@ -24,6 +24,7 @@ struct ha_counters {
 	uint64_t takeovers;             /* became the active agent */
 	uint64_t store_loaded;          /* bindings of a mobile node loaded at takeover */
 	uint64_t store_deferred;        /* binding changes the store could not take at once */
+	uint64_t has_tx;                /* RFC 5142 Home Agent Switch messages sent */
 };
 
 struct ha_store;
@@ -54,6 +55,13 @@ void ha_tick(struct ha_ctx *h, long long now_ms);
 /* Become the active home agent (load every mobile node's bindings from
  * the store) or a standby one (forget them: the store keeps them). */
 void ha_set_active(struct ha_ctx *h, bool active, long long now_ms);
+/* Sign m (timestamp, authenticator) for mn and send it through the
+ * tunnel to peer. */
+int ha_send_mh(struct ha_ctx *h, struct ha_mn *mn, struct mh_msg *m,
+	       const struct sockaddr_in6 *peer);
+/* RFC 5142: tell every mobile node with a binding to register with
+ * cfg->handover_to instead (ha_switch.c). Returns the messages sent. */
+size_t ha_switch_all(struct ha_ctx *h);
 /* The status as one JSON text (malloc'ed), or NULL. */
 char *ha_status_json(const struct ha_ctx *h, long long now_ms);
 

@@ -11,7 +11,9 @@
 
 #include "common/addr.h"
 #include "common/keyfile.h"
+#include "common/rand.h"
 #include "ha/ha_config.h"
+#include "ha/ha_keys.h"
 
 struct ha_parse {
 	struct ha_config *c;
@@ -31,19 +33,119 @@ static int ha_parse_uint(const char *s, unsigned long min, unsigned long max, un
 	return 0;
 }
 
+/* A new mobile node at the end of c->mns (grown by doubling), or NULL. */
+static struct ha_mn *ha_mn_append(struct ha_config *c)
+{
+	struct ha_mn *mn;
+
+	if (c->n_mns == HA_MAX_MNS)
+		return NULL;
+	if (c->n_mns == c->cap_mns) {
+		size_t cap = c->cap_mns ? c->cap_mns * 2 : 16;
+
+		mn = realloc(c->mns, cap * sizeof(*mn));
+		if (!mn)
+			return NULL;
+		c->mns = mn;
+		c->cap_mns = cap;
+	}
+	mn = &c->mns[c->n_mns++];
+	memset(mn, 0, sizeof(*mn));
+	mn->active = -1;
+	return mn;
+}
+
 static struct ha_mn *ha_section_mn(struct ha_config *c, const char *section)
 {
 	const char *name = section + 3;
+	struct ha_mn *mn;
 
+	/* inih gives a section's keys in a row: the last one first. */
+	if (c->n_mns && strcmp(c->mns[c->n_mns - 1].name, name) == 0)
+		return &c->mns[c->n_mns - 1];
 	for (size_t i = 0; i < c->n_mns; i++)
 		if (strcmp(c->mns[i].name, name) == 0)
 			return &c->mns[i];
-	if (c->n_mns == HA_MAX_MNS || strlen(name) >= sizeof(c->mns[0].name) || !*name)
+	if (strlen(name) >= sizeof(c->mns[0].name) || !*name || !(mn = ha_mn_append(c)))
 		return NULL;
-	memset(&c->mns[c->n_mns], 0, sizeof(c->mns[0]));
-	snprintf(c->mns[c->n_mns].name, sizeof(c->mns[0].name), "%s", name);
-	c->mns[c->n_mns].active = -1;
-	return &c->mns[c->n_mns++];
+	snprintf(mn->name, sizeof(mn->name), "%s", name);
+	return mn;
+}
+
+static struct ha_mn_range *ha_section_range(struct ha_config *c, const char *section)
+{
+	const char *name = section + 9;
+
+	for (size_t i = 0; i < c->n_ranges; i++)
+		if (strcmp(c->ranges[i].name, name) == 0)
+			return &c->ranges[i];
+	if (c->n_ranges == HA_MAX_RANGES || strlen(name) >= sizeof(c->ranges[0].name) || !*name)
+		return NULL;
+	snprintf(c->ranges[c->n_ranges].name, sizeof(c->ranges[0].name), "%s", name);
+	return &c->ranges[c->n_ranges++];
+}
+
+static int ha_range_key(struct ha_mn_range *rg, const char *k, const char *v)
+{
+	unsigned u;
+
+	if (strcmp(k, "hoa_first") == 0)
+		return addr_parse(v, &rg->hoa_first) == AF_INET6 ? 0 : -EINVAL;
+	if (strcmp(k, "count") == 0) {
+		if (ha_parse_uint(v, 1, HA_MAX_MNS, &u) < 0)
+			return -EINVAL;
+		rg->count = u;
+		return 0;
+	}
+	if (strcmp(k, "spi_first") == 0) {
+		if (ha_parse_uint(v, 256, 0xffffffffUL, &u) < 0)
+			return -EINVAL;
+		rg->spi_first = u;
+		return 0;
+	}
+	if (strcmp(k, "master_key_file") == 0)
+		return keyfile_read(v, rg->master, sizeof(rg->master), &rg->master_len);
+	return -EINVAL;
+}
+
+/* The i-th address after a (128-bit addition). */
+static void ha_addr_add(const struct in6_addr *a, uint32_t i, struct in6_addr *ret)
+{
+	unsigned carry = 0;
+
+	*ret = *a;
+	for (int k = 15; k >= 0; k--) {
+		unsigned v = ret->s6_addr[k] + (i & 0xff) + carry;
+
+		ret->s6_addr[k] = (uint8_t)v;
+		carry = v >> 8;
+		i >>= 8;
+	}
+}
+
+/* Every [mn-range] as count mobile nodes with derived keys. */
+static int ha_ranges_expand(struct ha_config *c)
+{
+	for (size_t r = 0; r < c->n_ranges; r++) {
+		const struct ha_mn_range *rg = &c->ranges[r];
+
+		if (!rg->count || !rg->spi_first || !rg->master_len ||
+		    (uint64_t)rg->spi_first + rg->count - 1 > 0xffffffffULL)
+			return -EINVAL;
+		for (uint32_t i = 0; i < rg->count; i++) {
+			struct ha_mn *mn = ha_mn_append(c);
+
+			if (!mn)
+				return -ENOMEM;
+			snprintf(mn->name, sizeof(mn->name), "%s.%u", rg->name, i);
+			ha_addr_add(&rg->hoa_first, i, &mn->hoa);
+			mn->spi = rg->spi_first + i;
+			if (ha_key_derive(rg->master, rg->master_len, &mn->hoa, mn->spi, mn->key) < 0)
+				return -EIO;
+			mn->key_len = HA_KEY_DERIVED_LEN;
+		}
+	}
+	return 0;
 }
 
 static int ha_mn_key(struct ha_mn *mn, const char *k, const char *v)
@@ -104,6 +206,10 @@ static int ha_ha_key(struct ha_config *c, const char *k, const char *v)
 	}
 	if (strcmp(k, "replay_window_s") == 0)
 		return ha_parse_uint(v, 1, 3600, &c->replay_window_s);
+	if (strcmp(k, "handover_to") == 0) {
+		c->has_handover = true;
+		return addr_parse(v, &c->handover_to) == AF_INET6 ? 0 : -EINVAL;
+	}
 	return -EINVAL;
 }
 
@@ -148,6 +254,10 @@ static int ha_handler(void *user, const char *section, const char *k, const char
 		r = ha_ha_key(x->c, k, v);
 	} else if (strcmp(section, "store") == 0) {
 		r = ha_store_key_set(&x->c->store, k, v);
+	} else if (strncmp(section, "mn-range ", 9) == 0) {
+		struct ha_mn_range *rg = ha_section_range(x->c, section);
+
+		r = rg ? ha_range_key(rg, k, v) : -EINVAL;
 	} else if (strncmp(section, "mn ", 3) == 0) {
 		mn = ha_section_mn(x->c, section);
 		r = mn ? ha_mn_key(mn, k, v) : -EINVAL;
@@ -159,8 +269,10 @@ static int ha_handler(void *user, const char *section, const char *k, const char
 	return r < 0 ? 0 : 1;
 }
 
-static int ha_config_check(const struct ha_config *c)
+static int ha_config_check(struct ha_config *c)
 {
+	int r;
+
 	if (c->home_plen == 0 || IN6_IS_ADDR_UNSPECIFIED(&c->address))
 		return -EINVAL;
 	if (c->store.on && !c->store.redis[0])
@@ -171,11 +283,21 @@ static int ha_config_check(const struct ha_config *c)
 		if (mn->key_len == 0 || mn->spi == 0 ||
 		    !addr_in_prefix(&mn->hoa, &c->home_prefix, c->home_plen))
 			return -EINVAL;
-		for (size_t j = 0; j < i; j++)
-			if (IN6_ARE_ADDR_EQUAL(&mn->hoa, &c->mns[j].hoa))
-				return -EEXIST;
 	}
-	return 0;
+	/* The per-packet table; it also finds a home address given twice. */
+	r = ha_index_build(&c->index, c->mns, c->n_mns, ((uint64_t)rand_u32() << 32) | rand_u32());
+	return r;
+}
+
+void ha_config_free(struct ha_config *c)
+{
+	if (c->mns)
+		explicit_bzero(c->mns, c->n_mns * sizeof(*c->mns));
+	free(c->mns);
+	ha_index_free(&c->index);
+	explicit_bzero(c->ranges, sizeof(c->ranges));
+	c->mns = NULL;
+	c->n_mns = c->cap_mns = 0;
 }
 
 int ha_config_load(const char *path, struct ha_config *ret, int *ret_line)
@@ -208,11 +330,16 @@ int ha_config_load(const char *path, struct ha_config *ret, int *ret_line)
 	fclose(f);
 	r = x.err ? x.err : (line ? -EINVAL : 0);
 	if (!r)
+		r = ha_ranges_expand(c);
+	if (!r)
 		r = ha_config_check(c);
 	if (ret_line)
 		*ret_line = line > 0 ? line : 0;
 	if (!r)
 		*ret = *c;
+	else
+		ha_config_free(c);
+	explicit_bzero(c, sizeof(*c));
 	free(c);
 	return r;
 }

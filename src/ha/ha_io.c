@@ -21,16 +21,14 @@ static bool ha_same_peer(const struct sockaddr_in6 *a, const struct sockaddr_in6
 	       IN6_ARE_ADDR_EQUAL(&a->sin6_addr, &b->sin6_addr);
 }
 
+/* One hash lookup per packet, whatever the number of mobile nodes. */
 static struct ha_mn *ha_mn_by_hoa(struct ha_ctx *h, const uint8_t *a)
 {
-	for (size_t i = 0; i < h->cfg->n_mns; i++)
-		if (memcmp(&h->cfg->mns[i].hoa, a, 16) == 0)
-			return &h->cfg->mns[i];
-	return NULL;
+	return ha_index_find(&h->cfg->index, h->cfg->mns, a);
 }
 
 /* Sign m for mn and send it HA -> HoA through the tunnel to peer. */
-static int ha_send_mh(struct ha_ctx *h, struct ha_mn *mn, struct mh_msg *m,
+int ha_send_mh(struct ha_ctx *h, struct ha_mn *mn, struct mh_msg *m,
 		      const struct sockaddr_in6 *peer)
 {
 	uint8_t mh[512], pkt[600];
