@@ -36,6 +36,8 @@ struct ha_ctx {
 	bool offload;                   /* TUN with virtio-net header, UDP GSO/GRO */
 	int ctl;                        /* listening status socket */
 	uint32_t hb_seq;
+	size_t tick_cursor;             /* next mobile node of this tick round */
+	long long tick_round_ms;        /* when the round began (ha_tick) */
 	struct ha_store *store;         /* NULL without [store] */
 	bool active;                    /* serves (holds active_address, or alone) */
 	struct ha_counters n;
@@ -50,7 +52,10 @@ bool ha_udp_input(struct ha_ctx *h, const uint8_t *p, size_t len,
 /* The path that carries one packet read from the TUN device (toward a
  * home address), or NULL (counted); the caller sends it, in batches. */
 struct ha_path *ha_tun_route(struct ha_ctx *h, const uint8_t *p, size_t len);
-/* Heartbeats on every path, expiry, downlink choice: every interval. */
+/* Heartbeats on every path, expiry, downlink choice: each mobile node
+ * once per interval, spread over it; call at least every HA_TICK_MS. */
+#define HA_TICK_MS 10
+#define HA_TICK_SPREAD_MIN 64
 void ha_tick(struct ha_ctx *h, long long now_ms);
 /* Become the active home agent (load every mobile node's bindings from
  * the store) or a standby one (forget them: the store keeps them). */

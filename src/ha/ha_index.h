@@ -24,7 +24,7 @@ struct ha_mn;
 
 struct ha_index {
 	uint32_t *slot;         /* mobile node index + 1; 0 empty */
-	size_t mask;            /* slots - 1, a power of two >= 2 n */
+	size_t mask;            /* slots - 1, a power of two >= 4 n */
 	uint64_t seed;
 	size_t max_probe;       /* longest probe run of a configured address */
 };

@@ -358,7 +358,9 @@ static int ha_run(struct ha_ctx *h)
 		if (now >= next) {
 			ha_check_active(h, now);
 			ha_tick(h, now);
-			next = now + h->cfg->hb_interval_ms;
+			/* Many mobile nodes: short ticks, each a slice of them. */
+			next = now + (h->cfg->n_mns > HA_TICK_SPREAD_MIN && h->cfg->hb_interval_ms > HA_TICK_MS ?
+				      HA_TICK_MS : h->cfg->hb_interval_ms);
 		}
 		if (poll(p, 3, (int)(next - now > 0 ? next - now : 0)) < 0 && errno != EINTR)
 			return -errno;
