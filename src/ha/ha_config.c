@@ -213,6 +213,26 @@ static int ha_ha_key(struct ha_config *c, const char *k, const char *v)
 	return -EINVAL;
 }
 
+/* sentinel = HOST PORT (a name or address, then the port, 26379 when
+ * left out); up to HA_STORE_MAX_SENTINELS of them, asked in order. */
+static int ha_store_sentinel(struct ha_store_config *st, const char *v)
+{
+	char host[64];
+	unsigned port = 26379;
+	const char *sp = strchr(v, ' ');
+	size_t hl = sp ? (size_t)(sp - v) : strlen(v);
+
+	if (st->n_sentinels == HA_STORE_MAX_SENTINELS || hl == 0 || hl >= sizeof(host))
+		return -EINVAL;
+	memcpy(host, v, hl);
+	host[hl] = '\0';
+	if (sp && ha_parse_uint(sp + 1, 1, 65535, &port) < 0)
+		return -EINVAL;
+	snprintf(st->sentinel[st->n_sentinels], sizeof(st->sentinel[0]), "%s", host);
+	st->sentinel_port[st->n_sentinels++] = (uint16_t)port;
+	return 0;
+}
+
 /* [store] (mif-had(8)): the replicated binding cache and, with
  * active_address, the shared address whose holder serves (VRRP). */
 static int ha_store_key_set(struct ha_store_config *st, const char *k, const char *v)
@@ -237,6 +257,18 @@ static int ha_store_key_set(struct ha_store_config *st, const char *k, const cha
 	}
 	if (strcmp(k, "timeout_ms") == 0)
 		return ha_parse_uint(v, 10, 10000, &st->timeout_ms);
+	if (strcmp(k, "sentinel") == 0)
+		return ha_store_sentinel(st, v);
+	if (strcmp(k, "master_name") == 0) {
+		if (!*v || strlen(v) >= sizeof(st->master_name))
+			return -EINVAL;
+		snprintf(st->master_name, sizeof(st->master_name), "%s", v);
+		return 0;
+	}
+	if (strcmp(k, "wait_replicas") == 0)
+		return ha_parse_uint(v, 0, 16, &st->wait_replicas);
+	if (strcmp(k, "wait_timeout_ms") == 0)
+		return ha_parse_uint(v, 1, 10000, &st->wait_timeout_ms);
 	if (strcmp(k, "active_address") == 0) {
 		st->has_active = true;
 		return addr_parse(v, &st->active) == AF_INET6 ? 0 : -EINVAL;
@@ -275,8 +307,14 @@ static int ha_config_check(struct ha_config *c)
 
 	if (c->home_plen == 0 || IN6_IS_ADDR_UNSPECIFIED(&c->address))
 		return -EINVAL;
-	if (c->store.on && !c->store.redis[0])
-		return -EINVAL;         /* [store] without redis = */
+	/* [store] needs redis = or Sentinels with the master's name. */
+	if (c->store.on && !c->store.redis[0] && !c->store.n_sentinels)
+		return -EINVAL;
+	if (!c->store.n_sentinels != !c->store.master_name[0])
+		return -EINVAL;
+	/* WAIT is one command: it must end before the command timeout. */
+	if (c->store.wait_replicas && c->store.wait_timeout_ms >= c->store.timeout_ms)
+		return -EINVAL;
 	for (size_t i = 0; i < c->n_mns; i++) {
 		const struct ha_mn *mn = &c->mns[i];
 
@@ -319,6 +357,7 @@ int ha_config_load(const char *path, struct ha_config *ret, int *ret_line)
 	snprintf(c->user, sizeof(c->user), "nobody");
 	c->store.port = 6379;
 	c->store.timeout_ms = 200;
+	c->store.wait_timeout_ms = 100;
 	snprintf(c->store.prefix, sizeof(c->store.prefix), "mif:ha:");
 	f = fopen(path, "re");
 	if (!f) {

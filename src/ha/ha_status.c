@@ -100,6 +100,13 @@ char *ha_status_json(const struct ha_ctx *h, long long now_ms)
 				    "load_errors", (json_int_t)c->load_errors,
 				    "connects", (json_int_t)c->connects,
 				    "connect_errors", (json_int_t)c->connect_errors));
+		json_object_set_new(json_object_get(root, "store"), "replication",
+				    json_pack("{s:I, s:I, s:I, s:I, s:I}",
+				    "durable", (json_int_t)c->durable,
+				    "not_durable", (json_int_t)c->not_durable,
+				    "sentinel_queries", (json_int_t)c->sentinel_queries,
+				    "sentinel_errors", (json_int_t)c->sentinel_errors,
+				    "not_master", (json_int_t)c->not_master));
 	}
 	s = json_dumps(root, JSON_COMPACT);
 	json_decref(root);

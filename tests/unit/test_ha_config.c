@@ -177,6 +177,21 @@ static void test_config(void **state)
 			      &c, &line), -EINVAL);
 	assert_int_equal(load(with_mn("good.key", "[store]\nredis = r\ntimeout_ms = 5\n"), &c, &line),
 			 -EINVAL);
+	/* Sentinels (a port or 26379) with the master's name; WAIT. */
+	assert_int_equal(load(with_mn("good.key", "[store]\nsentinel = 2001:db8:f::31\n"
+				      "sentinel = s2 26400\nmaster_name = m\nwait_replicas = 1\n"
+				      "wait_timeout_ms = 50\n"), &c, &line), 0);
+	assert_int_equal(c.store.n_sentinels, 2);
+	assert_string_equal(c.store.sentinel[1], "s2");
+	assert_int_equal(c.store.sentinel_port[0], 26379);
+	assert_int_equal(c.store.sentinel_port[1], 26400);
+	assert_string_equal(c.store.master_name, "m");
+	assert_int_equal(c.store.wait_replicas, 1);
+	assert_int_equal(load(with_mn("good.key", "[store]\nsentinel = s1\n"), &c, &line), -EINVAL);
+	assert_int_equal(load(with_mn("good.key", "[store]\nredis = r\nwait_replicas = 1\n"
+				      "wait_timeout_ms = 200\n"), &c, &line), -EINVAL);
+	assert_int_equal(load(with_mn("good.key", "[store]\nsentinel = s1 0\nmaster_name = m\n"),
+			      &c, &line), -EINVAL);
 	assert_int_equal(load(with_mn("good.key", "offload = no\n"), &c, &line), 0);
 	assert_false(c.offload);
 	assert_int_equal(load(with_mn("good.key", "offload = maybe\n"), &c, &line), -EINVAL);
