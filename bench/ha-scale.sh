@@ -15,7 +15,10 @@
 # 64 octets, every node in turn) and downlink data (UDP from cn to every
 # home address in turn), DATA_SECONDS each: the packets mif-had forwarded
 # per second and its CPU time per forwarded packet (/proc/PID/schedstat,
-# ns), each as a ratio to the cost at the smallest size. The load
+# ns), each as a ratio to the cost at the smallest size; also net of the
+# CPU mif-had spends with no data (heartbeats, measured for 2 s after the
+# registrations, "idle CPU %": a cost per binding and second, not per
+# packet). The load
 # generator and mif-had share the machine's CPUs, so packets per second
 # depend on both; CPU per packet is mif-had's alone.
 # Usage: bench/ha-scale.sh [SIZES] (default "10 10000 100000"; root; after
@@ -100,8 +103,10 @@ run() {
 	world_wait_for "uplink of $n done" $((120 + n / 500)) \
 		grep -q "uplink done" "$WORLD_TMP/load$n.log"
 	sleep 1
+	idle=$(sed -n 's/.*idle_ns_per_ms //p' "$WORLD_TMP/load$n.log")
 	down=$(world_exec cn "$LOAD" --blast --hoa-first 2001:db8:100::1:0 --count "$n" \
-		--data-port 9 --data-seconds "$secs" --ha-pid "$pid" --ha-status "$WORLD_TMP/had.sock")
+		--data-port 9 --data-seconds "$secs" --ha-pid "$pid" --ha-status "$WORLD_TMP/had.sock" \
+		--idle-ns-per-ms "${idle:-0}")
 	rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
 	world_wait_for "generator of $n done" $((secs + 30)) grep -q '"phase"' "$WORLD_TMP/load$n.log"
 	up=$(grep '"phase"' "$WORLD_TMP/load$n.log")
@@ -111,6 +116,7 @@ run() {
 		--argjson rss_idle "$rss_idle" --argjson rss "$rss" \
 		--argjson st "$(world_exec ha "$HAD" --status -s "$WORLD_TMP/had.sock" | jq -c '{scale, counters}')" \
 		'{n: $n, register_ms: $up.register_ms, rss_idle_kb: $rss_idle, rss_kb: $rss,
+		  idle_cpu_share: $up.idle_ha_cpu_share,
 		  up: $up.uplink, down: $down.ha, downlink_rx: $up.downlink_rx,
 		  hb_answered: $up.hb_answered, scale: $st.scale, counters: $st.counters}' \
 		>>"$WORLD_TMP/results.jsonl"
@@ -131,11 +137,17 @@ jq -s -r '
   group_by(.n) | map({n: .[0].n, reg: (map(.register_ms) | med),
     rss: (map(.rss_kb) | med), upns: (map(.up.ha_ns_per_packet) | med),
     uppps: (map(.up.ha_pps) | med), downns: (map(.down.ha_ns_per_packet) | med),
+    upnet: (map(.up.ha_ns_per_packet_net) | med), downnet: (map(.down.ha_ns_per_packet_net) | med),
+    idle: (map(.idle_cpu_share) | med),
     downpps: (map(.down.ha_pps) | med), probe: (map(.scale.index_max_probe) | med)})
   | sort_by(.n) | .[0] as $b
-  | (["nodes", "register ms", "RSS MB", "up pps", "up ns/pkt", "ratio", "down pps",
-      "down ns/pkt", "ratio", "max probe"] | @tsv),
-    (.[] | [.n, .reg, ((.rss / 1024) | floor), (.uppps | floor), (.upns | floor),
-      ((.upns / $b.upns * 100 | round) / 100), (.downpps | floor), (.downns | floor),
-      ((.downns / $b.downns * 100 | round) / 100), .probe] | @tsv)' "$out" | column -t -s $'\t'
+  | (["nodes", "register ms", "RSS MB", "idle CPU %", "up pps", "up ns/pkt", "ratio",
+      "net ns/pkt", "ratio", "down pps", "down ns/pkt", "ratio", "net ns/pkt", "ratio",
+      "max probe"] | @tsv),
+    (.[] | [.n, .reg, ((.rss / 1024) | floor), ((.idle * 1000 | round) / 10),
+      (.uppps | floor), (.upns | floor), ((.upns / $b.upns * 100 | round) / 100),
+      (.upnet | floor), ((.upnet / $b.upnet * 100 | round) / 100),
+      (.downpps | floor), (.downns | floor), ((.downns / $b.downns * 100 | round) / 100),
+      (.downnet | floor), ((.downnet / $b.downnet * 100 | round) / 100), .probe] | @tsv)' \
+  "$out" | column -t -s $'\t'
 world_pass

@@ -25,7 +25,9 @@
  * --hold-seconds. --blast (on the correspondent's side) sends UDP to every
  * home address in turn: the downlink. With --ha-pid and --ha-status each
  * data phase also reads the home agent's CPU time (/proc/PID/schedstat,
- * ns) and packet counters before and after: CPU ns per forwarded packet.
+ * ns) and packet counters before and after: CPU ns per forwarded packet,
+ * also net of the agent's CPU with no data (measured for 2 s after the
+ * registrations: heartbeats; --idle-ns-per-ms gives it to --blast).
  * One JSON object on stdout at the end.
  */
 #include <arpa/inet.h>
@@ -63,6 +65,7 @@ struct ld {
 	struct mn_state *mn;
 	int ha_pid;
 	const char *ha_status;
+	double idle_ns_per_ms;          /* the agent's CPU with no data (signalling) */
 	uint64_t bu_sent, ba_ok, hb_answered, hb_sent, data_rx, bad, send_err;
 	uint32_t hb_cursor;
 	long long hb_round_ms;
@@ -302,17 +305,22 @@ static struct ld_ha ld_ha_read(const struct ld *l, const char *counter)
 	return r;
 }
 
-static json_t *ld_ha_delta(const struct ld_ha *a, const struct ld_ha *b)
+/* Packets, CPU per packet, and the same net of the CPU the agent spends
+ * with no data at all (heartbeats and their signatures: a cost per
+ * binding and per second, not per packet). */
+static json_t *ld_ha_delta(const struct ld *l, const struct ld_ha *a, const struct ld_ha *b)
 {
 	long long pk = b->pkts - a->pkts, ms = b->wall_ms - a->wall_ms;
+	double cpu = (double)(b->cpu_ns - a->cpu_ns);
 
 	if (!a->ok || !b->ok || pk <= 0 || ms <= 0)
 		return json_null();
-	return json_pack("{s:I, s:I, s:f, s:f, s:f}", "ha_packets", (json_int_t)pk,
+	return json_pack("{s:I, s:I, s:f, s:f, s:f, s:f}", "ha_packets", (json_int_t)pk,
 			 "ha_cpu_ns", (json_int_t)(b->cpu_ns - a->cpu_ns),
 			 "ha_pps", (double)pk * 1000.0 / (double)ms,
-			 "ha_ns_per_packet", (double)(b->cpu_ns - a->cpu_ns) / (double)pk,
-			 "ha_cpu_share", (double)(b->cpu_ns - a->cpu_ns) / 1e6 / (double)ms);
+			 "ha_ns_per_packet", cpu / (double)pk,
+			 "ha_ns_per_packet_net", (cpu - l->idle_ns_per_ms * (double)ms) / (double)pk,
+			 "ha_cpu_share", cpu / 1e6 / (double)ms);
 }
 
 /* An inner IPv6/UDP packet from src to dst:port with size octets of data,
@@ -426,7 +434,7 @@ static int ld_blast(struct ld *l)
 	}
 	b = ld_ha_read(l, "udp_tx");
 	o = json_pack("{s:s, s:I, s:I, s:o}", "phase", "downlink", "nodes", (json_int_t)l->n,
-		      "sent", (json_int_t)sent, "ha", ld_ha_delta(&a, &b));
+		      "sent", (json_int_t)sent, "ha", ld_ha_delta(l, &a, &b));
 	json_dumpf(o, stdout, JSON_COMPACT);
 	printf("\n");
 	json_decref(o);
@@ -491,12 +499,20 @@ static int ld_run(struct ld *l)
 
 	reg = ld_register(l);
 	fprintf(stderr, "mif-ha-load: %u nodes registered in %lld ms\n", l->n, reg);
+	/* The agent's CPU with no data, signalling only (2 s). */
+	ld_poll(l, 200);
+	a = ld_ha_read(l, "tun_tx");
+	for (long long end = clock_mono_ms() + 2000; !ld_stop && clock_mono_ms() < end;)
+		ld_poll(l, 10);
+	b = ld_ha_read(l, "tun_tx");
+	if (a.ok && b.ok && b.wall_ms > a.wall_ms)
+		l->idle_ns_per_ms = (double)(b.cpu_ns - a.cpu_ns) / (double)(b.wall_ms - a.wall_ms);
+	fprintf(stderr, "mif-ha-load: idle_ns_per_ms %.0f\n", l->idle_ns_per_ms);
 	if (reg >= 0 && l->data_s && !IN6_IS_ADDR_UNSPECIFIED(&l->dst)) {
-		ld_poll(l, 200);
 		a = ld_ha_read(l, "tun_tx");
 		sent = ld_uplink(l);
 		b = ld_ha_read(l, "tun_tx");
-		up = ld_ha_delta(&a, &b);
+		up = ld_ha_delta(l, &a, &b);
 	}
 	fprintf(stderr, "mif-ha-load: uplink done, holding %u s\n", l->hold_s);
 	for (long long end = clock_mono_ms() + (long long)l->hold_s * 1000;
@@ -510,6 +526,7 @@ static int ld_run(struct ld *l)
 		      "hb_sent", (json_int_t)l->hb_sent, "hb_answered", (json_int_t)l->hb_answered,
 		      "bad", (json_int_t)l->bad, "send_errors", (json_int_t)l->send_err,
 		      "uplink", up);
+	json_object_set_new(o, "idle_ha_cpu_share", json_real(l->idle_ns_per_ms / 1e6));
 	json_dumpf(o, stdout, JSON_COMPACT);
 	printf("\n");
 	json_decref(o);
@@ -532,7 +549,7 @@ int main(int argc, char **argv)
 		{ "data-port", 1, NULL, 'P' }, { "data-seconds", 1, NULL, 't' },
 		{ "data-size", 1, NULL, 'z' }, { "hold-seconds", 1, NULL, 'h' },
 		{ "ha-pid", 1, NULL, 'x' }, { "ha-status", 1, NULL, 's' },
-		{ "blast", 0, NULL, 'B' }, { 0, 0, 0, 0 },
+		{ "blast", 0, NULL, 'B' }, { "idle-ns-per-ms", 1, NULL, 'I' }, { 0, 0, 0, 0 },
 	};
 	static struct ld l = { .port = 4191, .dport = 9, .window = 256, .hb_ms = 30000,
 			       .size = 64 };
@@ -568,6 +585,7 @@ int main(int argc, char **argv)
 		case 'x': l.ha_pid = atoi(optarg); break;
 		case 's': l.ha_status = optarg; break;
 		case 'B': blast = true; break;
+		case 'I': l.idle_ns_per_ms = atof(optarg); break;
 		default: return 2;
 		}
 	}
