@@ -69,9 +69,10 @@ umask 077
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$WORLD_TMP/master.key"
 umask 022
 
-# run N: one mif-had with N mobile nodes, the generator, the downlink.
+# run N R: one mif-had with N mobile nodes, the generator, the downlink
+# (round R: each run its own logs).
 run() {
-	local n=$1 pid reg up down rss_idle rss
+	local n=$1 r=$2 pid up down rss_idle rss idle g
 	rm -f "$WORLD_TMP/had.sock"
 	cat >"$WORLD_TMP/had.conf" <<-EOF
 	[ha]
@@ -88,12 +89,12 @@ run() {
 	spi_first = 1000
 	master_key_file = $WORLD_TMP/master.key
 	EOF
-	world_bg ha "had$n" "$HAD" -c "$WORLD_TMP/had.conf"
+	g=load$n-$r
+	world_bg ha "had$n-$r" "$HAD" -c "$WORLD_TMP/had.conf"
 	pid=$WORLD_LAST_PID
 	world_wait_for "mif-had with $n nodes" 60 test -S "$WORLD_TMP/had.sock"
 	rss_idle=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
-	rm -f "$WORLD_TMP/load$n.out"
-	world_bg gen "load$n" "$LOAD" --ha 2001:db8:e::1 --ha-in 2001:db8:100::1 \
+	world_bg gen "$g" "$LOAD" --ha 2001:db8:e::1 --ha-in 2001:db8:100::1 \
 		--hoa-first 2001:db8:100::1:0 --count "$n" --spi-first 1000 \
 		--master-key-file "$WORLD_TMP/master.key" --coa-first 2001:db8:1::1:0 \
 		--hb-interval-ms 30000 --data-dst 2001:db8:c::2 --data-port 9 \
@@ -101,15 +102,15 @@ run() {
 		--ha-pid "$pid" --ha-status "$WORLD_TMP/had.sock"
 	# The downlink runs while the generator holds (answering heartbeats).
 	world_wait_for "uplink of $n done" $((120 + n / 500)) \
-		grep -q "uplink done" "$WORLD_TMP/load$n.log"
+		grep -q "uplink done" "$WORLD_TMP/$g.log"
 	sleep 1
-	idle=$(sed -n 's/.*idle_ns_per_ms //p' "$WORLD_TMP/load$n.log")
+	idle=$(sed -n 's/.*idle_ns_per_ms //p' "$WORLD_TMP/$g.log")
 	down=$(world_exec cn "$LOAD" --blast --hoa-first 2001:db8:100::1:0 --count "$n" \
 		--data-port 9 --data-seconds "$secs" --ha-pid "$pid" --ha-status "$WORLD_TMP/had.sock" \
 		--idle-ns-per-ms "${idle:-0}")
 	rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
-	world_wait_for "generator of $n done" $((secs + 30)) grep -q '"phase"' "$WORLD_TMP/load$n.log"
-	up=$(grep '"phase"' "$WORLD_TMP/load$n.log")
+	world_wait_for "generator of $n done" $((secs + 30)) grep -q '"phase"' "$WORLD_TMP/$g.log"
+	up=$(grep '"phase"' "$WORLD_TMP/$g.log")
 	printf '%s\n' "$up" | jq -e --argjson n "$n" '.registered == $n' >/dev/null ||
 		world_fail "not every node registered: $up"
 	jq -c -n --argjson n "$n" --argjson up "$up" --argjson down "$down" \
@@ -125,8 +126,8 @@ run() {
 	world_log "n=$n: $(tail -1 "$WORLD_TMP/results.jsonl")"
 }
 
-for _ in $(seq 1 "$rounds"); do
-	for n in $sizes; do run "$n"; done
+for r in $(seq 1 "$rounds"); do
+	for n in $sizes; do run "$n" "$r"; done
 done
 out=${BENCH_OUT:-$build/bench/ha-scale.jsonl}
 mkdir -p "$(dirname "$out")"
