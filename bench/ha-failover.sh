@@ -25,15 +25,19 @@ export MIF_UDP_PROBE=$build/tests/tools/mif-udp-probe MIF_WHOAMI=$build/tests/to
 out=${BENCH_OUT:-$build/bench/ha-failover.txt}
 mkdir -p "$(dirname "$out")"
 : >"$out"
-# gaps TEST LABEL...: run TEST once; "LABEL gap_ms" for each stream N.
+# gaps TEST LABEL...: run TEST once; "LABEL gap_ms" for each stream N. A
+# run that fails (the tests also assert other things, some timing-bound
+# under load) is reported with its failing line and left out.
+failed=0
 gaps() {
 	local t=$1 log n=0
 	shift
-	log=$(bash "$top/tests/world/$t" 2>&1) || {
-		printf '%s\n' "$log" | tail -20 >&2
-		echo "bench/ha-failover: $t failed" >&2
-		exit 1
-	}
+	if ! log=$(bash "$top/tests/world/$t" 2>&1); then
+		failed=$((failed + 1))
+		echo "bench/ha-failover: $t failed, run left out:" >&2
+		printf '%s\n' "$log" | grep -E 'FAIL|assertion|timed out' | head -5 >&2
+		return 0
+	fi
 	for label in "$@"; do
 		n=$((n + 1))
 		sed -n "s/.*UDP stream $n (1 kHz): //p" <<<"$log" |
@@ -53,3 +57,4 @@ for c in vrrp-kill-agent-and-keepalived vrrp-kill-mif-had ha-switch-clean-stop \
 		      note = c == "plain-no-standby" ? " (never recovers: rest of the run)" : ""
 		      printf "%-34s %-40s %10.0f %10.3f%s\n", c, s, m, m / 1000, note }'
 done
+[ "$failed" = 0 ] || echo "($failed test run(s) failed and were left out)"
