@@ -23,7 +23,8 @@
 # depend on both; CPU per packet is mif-had's alone.
 # Usage: bench/ha-scale.sh [SIZES] (default "10 10000 100000"; root; after
 # make). BUILD, DATA_SECONDS (5), ROUNDS (1: the sizes are run again in
-# turn and each figure is the median).
+# turn and each figure is the median), HA_STORE=1 (Redis as well: the
+# registrations write records, and a restart times loading them back).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}
@@ -65,6 +66,16 @@ NFT
 # Addresses usable (no DAD left) before the first Binding Update.
 world_wait_for "gen reaches ha" 10 world_exec gen ping -6 -c 1 -W 1 2001:db8:e::1
 world_wait_for "cn reaches ha" 10 world_exec cn ping -6 -c 1 -W 1 2001:db8:c::1
+# HA_STORE=1: the binding cache also in Redis (in ha's namespace, on
+# ::1): registration then writes a record per BU, and each run ends with
+# mif-had restarted to time loading every record back (a takeover).
+if [ "${HA_STORE:-0}" = 1 ]; then
+	world_require redis-server redis-cli
+	mkdir -p "$WORLD_TMP/redis"
+	world_bg ha redis redis-server --bind ::1 --port 6379 --save '' --appendonly no \
+		--dir "$WORLD_TMP/redis" --daemonize no
+	world_wait_for "redis" 10 world_exec ha redis-cli -h ::1 ping
+fi
 umask 077
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$WORLD_TMP/master.key"
 umask 022
@@ -89,6 +100,10 @@ run() {
 	spi_first = 1000
 	master_key_file = $WORLD_TMP/master.key
 	EOF
+	if [ "${HA_STORE:-0}" = 1 ]; then
+		world_exec ha redis-cli -h ::1 flushall >/dev/null
+		printf '[store]\nredis = ::1\n' >>"$WORLD_TMP/had.conf"
+	fi
 	g=load$n-$r
 	world_bg ha "had$n-$r" "$HAD" -c "$WORLD_TMP/had.conf"
 	pid=$WORLD_LAST_PID
@@ -123,6 +138,23 @@ run() {
 		>>"$WORLD_TMP/results.jsonl"
 	kill "$pid"
 	wait "$pid" 2>/dev/null || true
+	if [ "${HA_STORE:-0}" = 1 ]; then
+		# A takeover: start again, time until it serves with the records
+		# loaded (the status is answered by the same loop, after the load).
+		local t0 t1 loaded
+		rm -f "$WORLD_TMP/had.sock"
+		t0=$(world__now_ms)
+		world_bg ha "had$n-$r-reload" "$HAD" -c "$WORLD_TMP/had.conf"
+		pid=$WORLD_LAST_PID
+		world_wait_for "mif-had reloaded" 120 test -S "$WORLD_TMP/had.sock"
+		loaded=$(world_exec ha "$HAD" --status -s "$WORLD_TMP/had.sock" |
+			jq .redundancy.bindings_loaded)
+		t1=$(world__now_ms)
+		world_log "n=$n: restarted with the store: $loaded records loaded, serving after $((t1 - t0)) ms"
+		echo "{\"n\": $n, \"reload_ms\": $((t1 - t0)), \"loaded\": $loaded}" >>"$WORLD_TMP/reload.jsonl"
+		kill "$pid"
+		wait "$pid" 2>/dev/null || true
+	fi
 	world_log "n=$n: $(tail -1 "$WORLD_TMP/results.jsonl")"
 }
 

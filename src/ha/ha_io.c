@@ -88,20 +88,22 @@ void ha_set_active(struct ha_ctx *h, bool active, long long now_ms)
 	h->tick_round_ms = now_ms - h->cfg->hb_interval_ms;
 	for (size_t i = 0; i < h->cfg->n_mns; i++) {
 		struct ha_mn *mn = &h->cfg->mns[i];
-		int r;
 
 		mn->n_paths = 0;
 		mn->active = -1;
 		mn->store_dirty = false;
-		if (!active || !h->store)
-			continue;
-		r = ha_store_load(h->store, mn, now_ms);
-		if (r == 0)
-			h->n.store_loaded++;
-		if (r == 0 || r == -ENOENT)
-			log_info("mn %s: %zu binding(s) from the store", mn->name, mn->n_paths);
-		else
-			log_warn("mn %s: bindings not loaded: %s", mn->name, strerror(-r));
+	}
+	if (active && h->store) {
+		/* Pipelined: one round trip per 512 mobile nodes. */
+		long r = ha_store_load_many(h->store, h->cfg->mns, h->cfg->n_mns, now_ms);
+
+		if (r >= 0) {
+			h->n.store_loaded += (uint64_t)r;
+			log_info("bindings of %ld of %zu mobile node(s) from the store", r,
+				 h->cfg->n_mns);
+		} else {
+			log_warn("bindings not loaded: %s", strerror((int)-r));
+		}
 	}
 	log_info("%s", active ? "active: serving the home prefix" : "standby");
 }

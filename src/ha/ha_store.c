@@ -314,17 +314,13 @@ int ha_store_put(struct ha_store *s, const struct ha_mn *mn, long long now_ms)
 	return ha_store_wait(s);
 }
 
-int ha_store_load(struct ha_store *s, struct ha_mn *mn, long long now_ms)
+/* One GET's reply into mn (freed here): 0, -ENOENT, -EINVAL (counted),
+ * -EAGAIN (no reply: the connection is dropped). */
+static int ha_store_take(struct ha_store *s, redisReply *rep, struct ha_mn *mn,
+			 long long now_ms)
 {
-	redisReply *rep;
-	char key[128];
 	int r;
 
-	if ((r = ha_store_key(s->cfg.prefix, &mn->hoa, key, sizeof(key))) < 0)
-		return r;
-	if (!ha_store_ready(s, now_ms, true))
-		return -EAGAIN;
-	rep = redisCommand(s->rc, "GET %s", key);
 	if (!rep || (rep->type != REDIS_REPLY_STRING && rep->type != REDIS_REPLY_NIL)) {
 		s->n.load_errors++;
 		freeReplyObject(rep);
@@ -342,6 +338,53 @@ int ha_store_load(struct ha_store *s, struct ha_mn *mn, long long now_ms)
 	else if (r == 0)
 		s->n.loads++;
 	return r;
+}
+
+int ha_store_load(struct ha_store *s, struct ha_mn *mn, long long now_ms)
+{
+	char key[128];
+	int r;
+
+	if ((r = ha_store_key(s->cfg.prefix, &mn->hoa, key, sizeof(key))) < 0)
+		return r;
+	if (!ha_store_ready(s, now_ms, true))
+		return -EAGAIN;
+	return ha_store_take(s, redisCommand(s->rc, "GET %s", key), mn, now_ms);
+}
+
+/* Redis pipelining: HA_STORE_PIPELINE GETs written, then their replies
+ * read, one round trip per batch instead of per mobile node. */
+#define HA_STORE_PIPELINE 512
+
+long ha_store_load_many(struct ha_store *s, struct ha_mn *mns, size_t n, long long now_ms)
+{
+	long loaded = 0;
+
+	for (size_t base = 0; base < n; base += HA_STORE_PIPELINE) {
+		size_t m = n - base < HA_STORE_PIPELINE ? n - base : HA_STORE_PIPELINE;
+		char key[128];
+
+		if (!ha_store_ready(s, now_ms, true))
+			return -EAGAIN;
+		for (size_t i = 0; i < m; i++)
+			if (ha_store_key(s->cfg.prefix, &mns[base + i].hoa, key, sizeof(key)) < 0 ||
+			    redisAppendCommand(s->rc, "GET %s", key) != REDIS_OK) {
+				ha_store_drop(s, "read", "pipeline");
+				return -EAGAIN;
+			}
+		for (size_t i = 0; i < m; i++) {
+			void *rep = NULL;
+			int r;
+
+			if (redisGetReply(s->rc, &rep) != REDIS_OK)
+				rep = NULL;
+			r = ha_store_take(s, rep, &mns[base + i], now_ms);
+			if (r == -EAGAIN)
+				return -EAGAIN;
+			loaded += r == 0;
+		}
+	}
+	return loaded;
 }
 
 bool ha_store_connected(const struct ha_store *s)

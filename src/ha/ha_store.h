@@ -92,6 +92,11 @@ int ha_store_put(struct ha_store *s, const struct ha_mn *mn, long long now_ms);
  * unreachable), -EINVAL (a record that does not decode; counted). */
 int ha_store_load(struct ha_store *s, struct ha_mn *mn, long long now_ms);
 
+/* The same for n mobile nodes, pipelined (a takeover with 100,000 mobile
+ * nodes would otherwise wait one round trip each): the number loaded, or
+ * -EAGAIN when the store went away (the rest not loaded). */
+long ha_store_load_many(struct ha_store *s, struct ha_mn *mns, size_t n, long long now_ms);
+
 bool ha_store_connected(const struct ha_store *s);
 const struct ha_store_counters *ha_store_counters(const struct ha_store *s);
 
