@@ -20,11 +20,13 @@
 #   2. ha1 back; ha2 told to hand over (SIGUSR1, it keeps running): the
 #      mobile node goes back to ha1.
 #   3. the baseline: ha1 killed (kill -9), no switch: the stream stops.
+#   4. mifd as the mobile node (with radvd on r1): registered with ha2,
+#      ha2 told to hand over: mifd registers with ha1.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 world_init
-world_require jq
+world_require jq radvd
 B=${MESON_BUILD_ROOT:-$(dirname "$0")/../../build-dev}
 HAD=${MIF_HAD:-$B/src/ha/mif-had}
 MN=${MIF_MN:-$B/tests/tools/mif-mn}
@@ -116,6 +118,7 @@ ip -n "$(world_ns mn)" -6 route add 2001:db8:c::/64 dev mifmn0 src "$HOA"
 world_bg mn mn "$MN" --hoa "$HOA" --ha "$HA_IN" --ha6 "$HA1" --spi 256 \
 	--key-file "$WORLD_TMP/mn.key" --tun mifmn0 --status "$WORLD_TMP/mn.json" \
 	--path eth1,2001:db8:1::10,0
+MN_PID=$WORLD_LAST_PID
 world_wait_for "mobile node registered with ha1" 10 mn_with "$HA1"
 world_wait_for "binding alive on ha1" 10 alive_on 1
 had 2 | world_jq '.mobile_nodes[0].bindings | length == 0' ||
@@ -189,4 +192,41 @@ kill_ha1() {
 	kill -9 "$HAD_PID_1"
 }
 PLAIN=1 handover 3 kill_ha1
+
+# 4. mifd as the mobile node (its network-facing process runs mn.c and
+# moves its care-of sockets' endpoint, mob_batch.c): registered with ha2,
+# ha1 back, ha2 told to hand over: mifd registers with ha1.
+kill -TERM "$MN_PID"
+wait "$MN_PID" || true
+ip -n "$(world_ns mn)" link del mifmn0
+ip -n "$(world_ns core)" -6 route replace 2001:db8:100::/64 via "$HA2"
+world_radvd r1 "interface eth0 {
+	AdvSendAdvert on; MinRtrAdvInterval 3; MaxRtrAdvInterval 4;
+	prefix 2001:db8:1::/64 { AdvOnLink on; AdvAutonomous on; };
+};"
+umask 077
+cat >"$WORLD_TMP/mifd.conf" <<-EOF
+[mifd]
+interfaces = eth1
+
+[mobility]
+enabled = yes
+home_agent = $HA_IN
+home_agent_address = $HA2
+home_address = $HOA
+key_file = $WORLD_TMP/mn.key
+spi = 256
+routes = 2001:db8:c::/64
+EOF
+umask 022
+start_had 1
+world_mifd mn --config "$WORLD_TMP/mifd.conf"
+world_wait_for "mifd registered with ha2" 30 alive_on 2
+had 1 | world_jq '.mobile_nodes[0].bindings | length == 0' ||
+	world_fail "ha1 has a binding before the handover"
+to_ha1
+world_wait_for "mifd registered with ha1 after ha2's HA Switch" 10 alive_on 1
+world_assert "the correspondent through ha1 from mifd's home address" \
+	world_exec mn ping -6 -c 3 -i 0.2 -W 2 -I "$HOA" 2001:db8:c::2
+world_log "mifd: $(world_ctl --json mobility | jq -c '{registered, uplink_why}')"
 world_pass
