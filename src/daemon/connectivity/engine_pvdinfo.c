@@ -231,5 +231,15 @@ json_t *engine_pvdinfo_json(const struct engine_conn_pvd *r)
 	json_object_set_new(o, "prefixes", pf);
 	json_object_set_new(o, "dns_zones", z);
 	json_object_set_new(o, "no_internet", json_boolean(r->info.no_internet));
+	if (r->info.policy.present && pvdpol_check(&r->info.policy)) {
+		json_t *ref = json_array();
+
+		for (unsigned i = 0; i < r->info.policy.n_refused; i++)
+			json_array_append_new(ref, json_string(r->info.policy.refused[i]));
+		/* What it says is in mifctl policy show (engine_policy_net.c). */
+		json_object_set_new(o, "policy", json_pack("{s:i,s:o,s:i}", "rules",
+				    (int)r->info.policy.n_rules, "refused", ref, "refused_total",
+				    (int)r->info.policy.n_refused_total));
+	}
 	return o;
 }

@@ -43,6 +43,13 @@ struct engine_policy {
 	struct policy_set set;       /* in force */
 	json_t *errors;              /* of the last load: ["file:line: what"] */
 	json_t *texts;               /* [{"name", "text"}] of a load in progress */
+	json_t *files;               /* the same, of the files in force */
+	uint8_t prec[POLICY_N_ACTORS];   /* of the files in force */
+	/* What networks said of themselves (engine_policy_net.c), in the set:
+	 * [{"pvd", "text", "refused", "rules", "refused_total"}], and the
+	 * fingerprint of the PvDs' policies it was made from. */
+	json_t *net;
+	uint64_t net_fp;
 	struct chan_text text;
 	char dir[256];
 	uint64_t loads, rejected, loaded_ns;
@@ -73,6 +80,8 @@ struct engine_policy {
 	struct ep_fact facts[EP_FACTS];   /* by handle % EP_FACTS */
 };
 
+static void ep_net_sync(struct engine *e, struct engine_policy *ep);
+
 static struct engine_policy *ep_get(struct engine *e)
 {
 	struct engine_policy *ep = e->policy;
@@ -89,6 +98,10 @@ static struct engine_policy *ep_get(struct engine *e)
 		log_err("policy: the built-in default does not load: %s", err);
 	ep->errors = json_array();
 	ep->texts = json_array();
+	ep->files = json_array();
+	ep->net = json_array();
+	ep->net_fp = engine_policy_net_fp_none();
+	memcpy(ep->prec, ep->set.prec, sizeof(ep->prec));
 	ep->gen = 1;
 	e->policy = ep;
 	return ep;
@@ -103,6 +116,8 @@ void engine_policy_free(struct engine *e)
 	policy_set_free(&ep->set);
 	json_decref(ep->errors);
 	json_decref(ep->texts);
+	json_decref(ep->files);
+	json_decref(ep->net);
 	chan_text_free(&ep->text);
 	free(ep);
 	e->policy = NULL;
@@ -379,6 +394,7 @@ void engine_policy_route(struct engine *e)
 
 	if (!ep)
 		return;
+	ep_net_sync(e, ep);
 	n = ep_pvds(e, ep);
 	ep_dests(ep, n, &r);
 	cg = ep_cgroups(e, ep, n, &r);
@@ -431,47 +447,166 @@ static bool ep_prec_ok(const uint8_t prec[4])
 	return true;
 }
 
-/* Parse every file into a new set; in force only if all of them parse. */
-static int ep_load(struct engine_policy *ep, const uint8_t prec[3])
+/* The networks' texts into s, after the local files: one that does not
+ * parse is left out, its error added to what was refused of it. */
+static void ep_add_net(struct engine_policy *ep, struct policy_set *s, json_t *net)
 {
-	struct policy_set next;
-	char err[POLICY_ERR_MAX + 600];
-	json_t *errors = json_array(), *f;
+	char err[POLICY_ERR_MAX + 600], name[300];
+	json_t *f;
 	size_t i;
 
-	policy_set_init(&next);
-	memcpy(next.prec, prec, POLICY_N_ACTORS);
-	json_array_foreach(ep->texts, i, f) {
+	json_array_foreach(net, i, f) {
+		size_t before = s->n_rules;
+		const char *text = json_string_value(json_object_get(f, "text"));
+
+		if (!text || !*text)
+			continue;
+		snprintf(name, sizeof(name), "pvd-info:%s",
+			 json_string_value(json_object_get(f, "pvd")));
+		if (policy_set_add_text(s, name, text, err, sizeof(err)) < 0) {
+			json_array_append_new(json_object_get(f, "refused"), json_string(err));
+			continue;
+		}
+		for (size_t k = before; k < s->n_rules; k++)
+			s->rules[k].scoped = true;
+	}
+	(void)ep;
+}
+
+/* A new set from files (the local ones) and net (the networks'); 0, or
+ * -EINVAL with every error of the local files in errors. */
+static int ep_build(struct engine_policy *ep, json_t *files, const uint8_t *prec, json_t *net,
+		    struct policy_set *next, json_t *errors)
+{
+	char err[POLICY_ERR_MAX + 600];
+	json_t *f;
+	size_t i;
+
+	policy_set_init(next);
+	memcpy(next->prec, prec, POLICY_N_ACTORS);
+	json_array_foreach(files, i, f) {
 		char path[600];
 
 		snprintf(path, sizeof(path), "%s/%s", ep->dir,
 			 json_string_value(json_object_get(f, "name")));
-		if (policy_set_add_text(&next, path, json_string_value(json_object_get(f, "text")),
+		if (policy_set_add_text(next, path, json_string_value(json_object_get(f, "text")),
 					err, sizeof(err)) < 0)
 			json_array_append_new(errors, json_string(err));
 	}
-	json_array_clear(ep->texts);
-	if (!json_array_size(errors) && policy_set_finish(&next, err, sizeof(err)) < 0)
+	if (!json_array_size(errors))
+		ep_add_net(ep, next, net);
+	if (!json_array_size(errors) && policy_set_finish(next, err, sizeof(err)) < 0)
 		json_array_append_new(errors, json_string(err));
+	if (json_array_size(errors)) {
+		policy_set_free(next);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void ep_replace(struct engine_policy *ep, struct policy_set *next)
+{
+	policy_set_free(&ep->set);
+	ep->set = *next;
+	ep->gen++;
+}
+
+/* Parse every file into a new set; in force only if all of them parse. */
+static int ep_load(struct engine_policy *ep, const uint8_t prec[3])
+{
+	struct policy_set next;
+	json_t *errors = json_array(), *f;
+	size_t i;
+
+	ep_build(ep, ep->texts, prec, ep->net, &next, errors);
 	json_decref(ep->errors);
 	ep->errors = errors;
 	if (json_array_size(errors)) {
+		json_array_clear(ep->texts);
 		json_array_foreach(errors, i, f)
 			log_err("policy: %s", json_string_value(f));
 		log_err("policy: %zu error(s): the previous policy stays in force",
 			json_array_size(errors));
-		policy_set_free(&next);
 		ep->rejected++;
 		return -EINVAL;
 	}
-	policy_set_free(&ep->set);
-	ep->set = next;
-	ep->gen++;
+	json_decref(ep->files);
+	ep->files = ep->texts;
+	ep->texts = json_array();
+	memcpy(ep->prec, prec, sizeof(ep->prec));
+	ep_replace(ep, &next);
 	ep->loads++;
 	ep->loaded_ns = log_now_ns();
 	log_info("policy: %zu file(s), %zu rule(s) from %s%s", ep->set.n_files, ep->set.n_rules,
 		 ep->dir, ep->set.builtin ? " (and the built-in system default)" : "");
 	return 0;
+}
+
+/* Was this network's word already in force (then it was logged)? */
+static bool ep_net_known(json_t *old, json_t *x)
+{
+	json_t *o;
+	size_t i;
+
+	json_array_foreach(old, i, o)
+		if (json_equal(json_object_get(o, "pvd"), json_object_get(x, "pvd")) &&
+		    json_equal(json_object_get(o, "text"), json_object_get(x, "text")) &&
+		    json_equal(json_object_get(o, "refused"), json_object_get(x, "refused")))
+			return true;
+	return false;
+}
+
+/* What networks say of themselves changed (a PvD's information came,
+ * changed, expired, or the PvD left): the set again, from the files in
+ * force and the networks' texts. What a network may not say is logged
+ * once, when it first says it, and listed by policy show and explain. */
+static void ep_net_sync(struct engine *e, struct engine_policy *ep)
+{
+	uint64_t fp = engine_policy_net_fp(e);
+	struct policy_set next;
+	json_t *net, *errors, *x, *w;
+	size_t i, k;
+
+	if (fp == ep->net_fp)
+		return;
+	net = engine_policy_net_texts(e);
+	errors = json_array();
+	if (ep_build(ep, ep->files, ep->prec, net, &next, errors) < 0) {
+		/* The files in force parsed before: only memory can fail here. */
+		log_err("policy: cannot take the networks' policy in: %s",
+			json_string_value(json_array_get(errors, 0)));
+		json_decref(errors);
+		json_decref(net);
+		return;
+	}
+	json_decref(errors);
+	json_array_foreach(net, i, x) {
+		if (ep_net_known(ep->net, x))
+			continue;
+		log_info("policy: network %s: %d rule(s) of its own taken as operator policy",
+			 json_string_value(json_object_get(x, "pvd")),
+			 (int)json_integer_value(json_object_get(x, "rules")));
+		json_array_foreach(json_object_get(x, "refused"), k, w)
+			log_warn("policy: network %s: refused: %s",
+				 json_string_value(json_object_get(x, "pvd")), json_string_value(w));
+	}
+	json_decref(ep->net);
+	ep->net = net;
+	ep->net_fp = fp;
+	ep_replace(ep, &next);
+}
+
+/* [{"pvd", "what"}]: what networks said and may not, for show and explain. */
+static json_t *ep_net_refused(const struct engine_policy *ep)
+{
+	json_t *a = json_array(), *x, *w;
+	size_t i, k;
+
+	json_array_foreach(ep->net, i, x)
+		json_array_foreach(json_object_get(x, "refused"), k, w)
+			json_array_append_new(a, json_pack("{s:O,s:O}", "pvd",
+							   json_object_get(x, "pvd"), "what", w));
+	return a;
 }
 
 /* What the kernel enforces now: [{"prefix", "pvd", "strict", "rule"}]. */
@@ -506,6 +641,8 @@ static json_t *ep_show(const struct engine *e, struct engine_policy *ep)
 	json_object_set_new(o, "destinations", ep_dests_json(e, ep));
 	json_object_set_new(o, "destinations_not_enforced",
 			    json_integer((json_int_t)(ep->n_dests_wanted - ep->n_dests)));
+	json_object_set(o, "network", ep->net);
+	json_object_set_new(o, "network_refused", ep_net_refused(ep));
 	return o;
 }
 
@@ -590,6 +727,7 @@ void engine_policy_ctl(struct engine *e, uint32_t token, unsigned method, json_t
 	struct engine_policy *ep = ep_get(e);
 	struct policy_flow f;
 	char err[200];
+	json_t *out;
 	size_t n;
 
 	if (!ep) {
@@ -623,5 +761,7 @@ void engine_policy_ctl(struct engine *e, uint32_t token, unsigned method, json_t
 	}
 	n = ep_pvds(e, ep);
 	policy_decide(&ep->set, &f, ep->pv, n, &r);
-	engine_net_result(e, token, 0, policy_explain_json(&ep->set, &f, ep->pv, n, &r), NULL);
+	out = policy_explain_json(&ep->set, &f, ep->pv, n, &r);
+	json_object_set_new(out, "network_refused", ep_net_refused(ep));
+	engine_net_result(e, token, 0, out, NULL);
 }

@@ -21,4 +21,13 @@ void engine_policy_route(struct engine *e);
 /* CTL_POLICY_EXPLAIN, CTL_POLICY_SHOW, CTL_POLICY_RELOAD. */
 void engine_policy_ctl(struct engine *e, uint32_t token, unsigned method, json_t *params);
 
+/* engine_policy_net.c: operator policy from the network. A fingerprint of
+ * what the PvDs' validated RFC 8801 information says in "vendor-mif"
+ * (engine_policy_net_fp_none() when none says anything), and one operator
+ * policy text per such PvD: [{"pvd", "text", "refused", "rules",
+ * "refused_total"}]. */
+uint64_t engine_policy_net_fp(struct engine *e);
+uint64_t engine_policy_net_fp_none(void);
+json_t *engine_policy_net_texts(struct engine *e);
+
 #endif

@@ -121,9 +121,11 @@ static json_t *pj_why(const struct policy_set *s, const struct policy_pvd *pvds,
 				    pvds[r->order[0]].id,
 				    policy_actor_name(s->rules[r->decided_by].actor),
 				    s->rules[r->decided_by].name);
-	return json_sprintf("%s comes first because %s rule %s ranks it above %s",
+	return json_sprintf("%s comes first because %s rule %s%s ranks it above %s",
 			    pvds[r->order[0]].id, policy_actor_name(s->rules[r->decided_by].actor),
-			    s->rules[r->decided_by].name, pvds[r->order[1]].id);
+			    s->rules[r->decided_by].name,
+			    s->rules[r->decided_by].scoped ? ", which a network sent about itself," :
+			    "", pvds[r->order[1]].id);
 }
 
 json_t *policy_explain_json(const struct policy_set *s, const struct policy_flow *f,
@@ -147,10 +149,11 @@ json_t *policy_explain_json(const struct policy_set *s, const struct policy_flow
 	for (size_t i = 0; i < r->n_matched; i++) {
 		const struct policy_rule *x = &s->rules[r->matched[i]];
 
-		json_array_append_new(m, json_pack("{s:s,s:s,s:s,s:i,s:o,s:s}", "rule", x->name,
+		json_array_append_new(m, json_pack("{s:s,s:s,s:s,s:i,s:o,s:s,s:b}", "rule", x->name,
 						   "actor", policy_actor_name(x->actor), "file",
 						   s->files[x->file].name, "line", (json_int_t)x->line,
-						   "says", pj_says(x), "role", pj_roles[r->role[i]]));
+						   "says", pj_says(x), "role", pj_roles[r->role[i]],
+						   "from_network", x->scoped));
 	}
 	for (size_t i = 0; i < r->n_conflicts; i++)
 		json_array_append_new(c, pj_conflict(s, pvds, &r->conflicts[i]));

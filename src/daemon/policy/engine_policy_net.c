@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Operator policy from the network (doc/policy.md, "Operator policy from
+ * the network"; issue 14 item 1): the "vendor-mif" member of the RFC 8801
+ * additional information of PvDs whose information validated
+ * (engine_pvdinfo.c, state ok), written as one operator policy text per
+ * PvD, in the vocabulary of the policy files, whose only target is that
+ * PvD itself. engine_policy.c parses these texts after the local files
+ * and marks their rules scoped (policy_decide.c, pd_scoped).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/addr.h"
+#include "daemon/connectivity/engine_conn.h"
+#include "daemon/engine/engine_priv.h"
+#include "daemon/policy/engine_policy.h"
+
+/* FNV-1a. */
+static uint64_t epn_hash(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ c[i]) * 1099511628211ull;
+	return h;
+}
+
+/* The PvD's network policy, if it may be used: its additional
+ * information validated (section 4.4) and is in force. */
+static const struct pvdpol *epn_policy(struct engine *e, const struct pvd *p)
+{
+	struct engine_conn_pvd *r = engine_conn_find(e, p->handle);
+
+	if (!r || r->info_state != INFO_OK || !r->info.policy.present ||
+	    !pvdpol_check(&r->info.policy))
+		return NULL;
+	return &r->info.policy;
+}
+
+#define EPN_FP0 14695981039346656037ull
+
+uint64_t engine_policy_net_fp_none(void)
+{
+	return EPN_FP0;
+}
+
+uint64_t engine_policy_net_fp(struct engine *e)
+{
+	uint64_t h = EPN_FP0;
+	const struct pvd *p;
+
+	TAILQ_FOREACH(p, &e->store.pvds, e) {
+		const struct pvdpol *pol = epn_policy(e, p);
+
+		if (!pol)
+			continue;
+		h = epn_hash(h, p->id, strlen(p->id) + 1);
+		h = epn_hash(h, pol, sizeof(*pol));
+	}
+	return h;
+}
+
+#define EPN_PUT(...)                                                                    \
+	do {                                                                            \
+		if (off < len)                                                          \
+			off += (size_t)snprintf(buf + off, len - off, __VA_ARGS__);     \
+	} while (0)
+
+static size_t epn_rule(const char *id, const struct pvdpol_rule *r, char *buf, size_t len)
+{
+	static const char *const verbs[] = { "prefer", "avoid", "prohibit" };
+	char pfx[ADDR_PREFIX_STRLEN];
+	size_t off = 0;
+
+	EPN_PUT("\n[rule %s]\n", r->name);
+	if (r->n_dst) {
+		EPN_PUT("dst =");
+		for (unsigned k = 0; k < r->n_dst; k++) {
+			addr_prefix_format(&r->dst[k], r->plen[k], pfx, sizeof(pfx));
+			EPN_PUT(" %s", pfx);
+		}
+		EPN_PUT("\n");
+	}
+	if (r->n_domain) {
+		EPN_PUT("domain =");
+		for (unsigned k = 0; k < r->n_domain; k++)
+			EPN_PUT(" %s", r->domain[k]);
+		EPN_PUT("\n");
+	}
+	if (r->proto)
+		EPN_PUT("proto = %s\n", r->proto == 6 ? "tcp" : "udp");
+	if (r->port_lo == r->port_hi && r->port_lo)
+		EPN_PUT("port = %u\n", r->port_lo);
+	else if (r->port_lo)
+		EPN_PUT("port = %u-%u\n", r->port_lo, r->port_hi);
+	if (r->dscp >= 0)
+		EPN_PUT("dscp = %d\n", r->dscp);
+	for (unsigned v = 0; v < 3; v++)
+		if (r->what & 1u << v)
+			EPN_PUT("%s = pvd:%s\n", verbs[v], id);
+	return off;
+}
+
+/* One PvD's text: [policy] actor = operator, its facts, its rules. */
+static int epn_text(const char *id, const struct pvdpol *pol, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	EPN_PUT("[policy]\nactor = operator\n");
+	if (pol->metered >= 0 || pol->cost >= 0) {
+		EPN_PUT("\n[pvd %s]\n", id);
+		if (pol->metered >= 0)
+			EPN_PUT("metered = %s\n", pol->metered ? "yes" : "no");
+		if (pol->cost >= 0)
+			EPN_PUT("cost = %d\n", pol->cost);
+	}
+	for (unsigned i = 0; i < pol->n_rules && off < len; i++)
+		off += epn_rule(id, &pol->rules[i], buf + off, len - off);
+	return off < len ? 0 : -ENOSPC;
+}
+
+json_t *engine_policy_net_texts(struct engine *e)
+{
+	static char text[16384];
+	json_t *a = json_array();
+	const struct pvd *p;
+
+	TAILQ_FOREACH(p, &e->store.pvds, e) {
+		const struct pvdpol *pol = epn_policy(e, p);
+		json_t *refused = json_array();
+
+		if (!pol)
+			continue;
+		for (unsigned i = 0; i < pol->n_refused; i++)
+			json_array_append_new(refused, json_string(pol->refused[i]));
+		if (epn_text(p->id, pol, text, sizeof(text)) < 0) {
+			json_array_append_new(refused, json_string("too long to be used"));
+			text[0] = '\0';
+		}
+		json_array_append_new(a, json_pack("{s:s,s:s,s:o,s:i,s:I}", "pvd", p->id,
+						   "text", text, "refused", refused,
+						   "rules", (int)pol->n_rules, "refused_total",
+						   (json_int_t)pol->n_refused_total));
+	}
+	return a;
+}
