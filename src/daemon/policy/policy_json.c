@@ -73,6 +73,11 @@ static json_t *pj_conflict(const struct policy_set *s, const struct policy_pvd *
 		snprintf(why, sizeof(why), "%s rule %s prefers %s, which %s rule %s excludes: "
 			 "a constraint beats any preference", policy_actor_name(lo->actor),
 			 lo->name, pvds[c->pvd].id, policy_actor_name(hi->actor), hi->name);
+	else if (hi->scoped)
+		snprintf(why, sizeof(why), "%s rule %s prefers %s; %s rule %s, which that "
+			 "network sent about itself, ranks it lower, and %s comes first in "
+			 "precedence", policy_actor_name(lo->actor), lo->name, pvds[c->pvd].id,
+			 policy_actor_name(hi->actor), hi->name, policy_actor_name(hi->actor));
 	else
 		snprintf(why, sizeof(why), "%s rule %s prefers %s; %s rule %s prefers another "
 			 "and %s comes first in precedence", policy_actor_name(lo->actor),
