@@ -119,6 +119,14 @@ jq -e --arg n2 "$N2" '.permitted[0].pvd == $n2 and .permitted[1].pvd == "n1.test
 	and (.network_refused | length) == 3' <<<"$explain" >/dev/null ||
 	world_fail "policy explain: $explain"
 world_log "ok - N2 first by n1.test's own rule; the OS default's wired-first reported as a conflict"
+text=$(world_ctl policy explain --dst 2001:db8:99::1)
+grep -q "operator rule overloaded (pvd-info:n1.test:[0-9]*): avoid pvd:n1.test .*(the network's, about itself)" \
+	<<<"$text" || world_fail "policy explain text: $text"
+grep -q "conflict: network n1.test: refused: rule lock: require" <<<"$text" ||
+	world_fail "policy explain text: $text"
+text=$(world_ctl policy show)
+grep -q "from the network n1.test: 1 rule(s) of its own" <<<"$text" || world_fail "policy show text: $text"
+grep -q "operator .* 1 rules  pvd-info:n1.test" <<<"$text" || world_fail "policy show text: $text"
 
 reached() { world_exec h nc -6 -w 3 2001:db8:99::1 8080 </dev/null 2>/dev/null | head -n 1 || true; }
 world_wait_for "TCP to 2001:db8:99::1 through N2" 15 sh -c "ip netns exec $(world_ns h) nc -6 -w 3 2001:db8:99::1 8080 </dev/null | grep -q '^n2-host 2001:db8:2:'"

@@ -188,6 +188,7 @@ void engine_pvdinfo_result(struct engine *e, const struct ipc_msg *m)
 		snprintf(what, sizeof(what), "%s", strerror(-res.err));
 	if (res.err) {
 		pi_fail(r, p, what);
+		engine_sync_dirty(e);    /* what the object said (its policy) ends */
 		return;
 	}
 	res.info.identifier[sizeof(res.info.identifier) - 1] = '\0';
@@ -195,10 +196,12 @@ void engine_pvdinfo_result(struct engine *e, const struct ipc_msg *m)
 		res.info.zones[i][sizeof(res.info.zones[i]) - 1] = '\0';
 	if (res.info.n_zones > PVDINFO_MAX_ZONES || res.info.n_prefixes > PVDINFO_MAX_PREFIXES) {
 		pi_fail(r, p, "malformed result");
+		engine_sync_dirty(e);
 		return;
 	}
 	if ((bad = pi_check(p, &res.info, wall))) {
 		pi_fail(r, p, bad);
+		engine_sync_dirty(e);
 		return;
 	}
 	r->info = res.info;

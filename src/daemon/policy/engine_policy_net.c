@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/addr.h"
 #include "daemon/connectivity/engine_conn.h"
@@ -28,13 +29,22 @@ static uint64_t epn_hash(uint64_t h, const void *p, size_t n)
 }
 
 /* The PvD's network policy, if it may be used: its additional
- * information validated (section 4.4) and is in force. */
+ * information validated (section 4.4) and is in force. While a valid
+ * object is fetched again (section 4.1: in the second half of its life,
+ * state pending or fetching with the object kept), it stays; a new
+ * sequence number clears the object at once (engine_pvdinfo.c, pi_drop),
+ * a failed fetch ends it (state failed), and so does its expiry. */
 static const struct pvdpol *epn_policy(struct engine *e, const struct pvd *p)
 {
 	struct engine_conn_pvd *r = engine_conn_find(e, p->handle);
+	bool held;
 
-	if (!r || r->info_state != INFO_OK || !r->info.policy.present ||
-	    !pvdpol_check(&r->info.policy))
+	if (!r)
+		return NULL;
+	held = r->info_state == INFO_OK ||
+	       ((r->info_state == INFO_PENDING || r->info_state == INFO_FETCHING) &&
+		r->info.identifier[0] && r->info.expires > (int64_t)time(NULL));
+	if (!held || !r->info.policy.present || !pvdpol_check(&r->info.policy))
 		return NULL;
 	return &r->info.policy;
 }
