@@ -447,32 +447,6 @@ static bool ep_prec_ok(const uint8_t prec[4])
 	return true;
 }
 
-/* The networks' texts into s, after the local files: one that does not
- * parse is left out, its error added to what was refused of it. */
-static void ep_add_net(struct engine_policy *ep, struct policy_set *s, json_t *net)
-{
-	char err[POLICY_ERR_MAX + 600], name[300];
-	json_t *f;
-	size_t i;
-
-	json_array_foreach(net, i, f) {
-		size_t before = s->n_rules;
-		const char *text = json_string_value(json_object_get(f, "text"));
-
-		if (!text || !*text)
-			continue;
-		snprintf(name, sizeof(name), "pvd-info:%s",
-			 json_string_value(json_object_get(f, "pvd")));
-		if (policy_set_add_text(s, name, text, err, sizeof(err)) < 0) {
-			json_array_append_new(json_object_get(f, "refused"), json_string(err));
-			continue;
-		}
-		for (size_t k = before; k < s->n_rules; k++)
-			s->rules[k].scoped = true;
-	}
-	(void)ep;
-}
-
 /* A new set from files (the local ones) and net (the networks'); 0, or
  * -EINVAL with every error of the local files in errors. */
 static int ep_build(struct engine_policy *ep, json_t *files, const uint8_t *prec, json_t *net,
@@ -494,7 +468,7 @@ static int ep_build(struct engine_policy *ep, json_t *files, const uint8_t *prec
 			json_array_append_new(errors, json_string(err));
 	}
 	if (!json_array_size(errors))
-		ep_add_net(ep, next, net);
+		engine_policy_net_add(next, net);
 	if (!json_array_size(errors) && policy_set_finish(next, err, sizeof(err)) < 0)
 		json_array_append_new(errors, json_string(err));
 	if (json_array_size(errors)) {
@@ -542,20 +516,6 @@ static int ep_load(struct engine_policy *ep, const uint8_t prec[3])
 	return 0;
 }
 
-/* Was this network's word already in force (then it was logged)? */
-static bool ep_net_known(json_t *old, json_t *x)
-{
-	json_t *o;
-	size_t i;
-
-	json_array_foreach(old, i, o)
-		if (json_equal(json_object_get(o, "pvd"), json_object_get(x, "pvd")) &&
-		    json_equal(json_object_get(o, "text"), json_object_get(x, "text")) &&
-		    json_equal(json_object_get(o, "refused"), json_object_get(x, "refused")))
-			return true;
-	return false;
-}
-
 /* What networks say of themselves changed (a PvD's information came,
  * changed, expired, or the PvD left): the set again, from the files in
  * force and the networks' texts. What a network may not say is logged
@@ -564,8 +524,7 @@ static void ep_net_sync(struct engine *e, struct engine_policy *ep)
 {
 	uint64_t fp = engine_policy_net_fp(e);
 	struct policy_set next;
-	json_t *net, *errors, *x, *w;
-	size_t i, k;
+	json_t *net, *errors;
 
 	if (fp == ep->net_fp)
 		return;
@@ -580,33 +539,11 @@ static void ep_net_sync(struct engine *e, struct engine_policy *ep)
 		return;
 	}
 	json_decref(errors);
-	json_array_foreach(net, i, x) {
-		if (ep_net_known(ep->net, x))
-			continue;
-		log_info("policy: network %s: %d rule(s) of its own taken as operator policy",
-			 json_string_value(json_object_get(x, "pvd")),
-			 (int)json_integer_value(json_object_get(x, "rules")));
-		json_array_foreach(json_object_get(x, "refused"), k, w)
-			log_warn("policy: network %s: refused: %s",
-				 json_string_value(json_object_get(x, "pvd")), json_string_value(w));
-	}
+	engine_policy_net_log(ep->net, net);
 	json_decref(ep->net);
 	ep->net = net;
 	ep->net_fp = fp;
 	ep_replace(ep, &next);
-}
-
-/* [{"pvd", "what"}]: what networks said and may not, for show and explain. */
-static json_t *ep_net_refused(const struct engine_policy *ep)
-{
-	json_t *a = json_array(), *x, *w;
-	size_t i, k;
-
-	json_array_foreach(ep->net, i, x)
-		json_array_foreach(json_object_get(x, "refused"), k, w)
-			json_array_append_new(a, json_pack("{s:O,s:O}", "pvd",
-							   json_object_get(x, "pvd"), "what", w));
-	return a;
 }
 
 /* What the kernel enforces now: [{"prefix", "pvd", "strict", "rule"}]. */
@@ -642,7 +579,7 @@ static json_t *ep_show(const struct engine *e, struct engine_policy *ep)
 	json_object_set_new(o, "destinations_not_enforced",
 			    json_integer((json_int_t)(ep->n_dests_wanted - ep->n_dests)));
 	json_object_set(o, "network", ep->net);
-	json_object_set_new(o, "network_refused", ep_net_refused(ep));
+	json_object_set_new(o, "network_refused", engine_policy_net_refused(ep->net));
 	return o;
 }
 
@@ -762,6 +699,6 @@ void engine_policy_ctl(struct engine *e, uint32_t token, unsigned method, json_t
 	n = ep_pvds(e, ep);
 	policy_decide(&ep->set, &f, ep->pv, n, &r);
 	out = policy_explain_json(&ep->set, &f, ep->pv, n, &r);
-	json_object_set_new(out, "network_refused", ep_net_refused(ep));
+	json_object_set_new(out, "network_refused", engine_policy_net_refused(ep->net));
 	engine_net_result(e, token, 0, out, NULL);
 }

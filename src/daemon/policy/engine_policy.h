@@ -29,5 +29,13 @@ void engine_policy_ctl(struct engine *e, uint32_t token, unsigned method, json_t
 uint64_t engine_policy_net_fp(struct engine *e);
 uint64_t engine_policy_net_fp_none(void);
 json_t *engine_policy_net_texts(struct engine *e);
+/* Those texts into s, after the local files, their rules marked scoped;
+ * a text that does not parse is left out, its error added to what was
+ * refused of it. */
+void engine_policy_net_add(struct policy_set *s, json_t *net);
+/* Log what net says that old (the list in force before) did not. */
+void engine_policy_net_log(json_t *old, json_t *net);
+/* [{"pvd", "what"}]: what networks said and may not. */
+json_t *engine_policy_net_refused(json_t *net);
 
 #endif

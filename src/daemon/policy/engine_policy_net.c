@@ -156,3 +156,82 @@ json_t *engine_policy_net_texts(struct engine *e)
 	}
 	return a;
 }
+
+/* The networks' texts into s, after the local files: one that does not
+ * parse is left out, its error added to what was refused of it. */
+void engine_policy_net_add(struct policy_set *s, json_t *net)
+{
+	char err[POLICY_ERR_MAX + 600], name[300];
+	json_t *f;
+	size_t i;
+
+	json_array_foreach(net, i, f) {
+		size_t before = s->n_rules;
+		const char *text = json_string_value(json_object_get(f, "text"));
+
+		if (!text || !*text)
+			continue;
+		snprintf(name, sizeof(name), "pvd-info:%s",
+			 json_string_value(json_object_get(f, "pvd")));
+		if (policy_set_add_text(s, name, text, err, sizeof(err)) < 0) {
+			json_t *ref = json_object_get(f, "refused"), *x;
+			size_t k;
+			bool seen = false;
+
+			/* Built again at every reload: the error once. */
+			json_array_foreach(ref, k, x)
+				seen |= !strcmp(json_string_value(x), err);
+			if (!seen)
+				json_array_append_new(ref, json_string(err));
+			continue;
+		}
+		for (size_t k = before; k < s->n_rules; k++)
+			s->rules[k].scoped = true;
+	}
+}
+
+/* Was this network's word already in force (then it was logged)? */
+static bool epn_known(json_t *old, json_t *x)
+{
+	json_t *o;
+	size_t i;
+
+	json_array_foreach(old, i, o)
+		if (json_equal(json_object_get(o, "pvd"), json_object_get(x, "pvd")) &&
+		    json_equal(json_object_get(o, "text"), json_object_get(x, "text")) &&
+		    json_equal(json_object_get(o, "refused"), json_object_get(x, "refused")))
+			return true;
+	return false;
+}
+
+/* What a network says is logged once: when it first says it (its text
+ * and refusals not in old, the list in force before). */
+void engine_policy_net_log(json_t *old, json_t *net)
+{
+	json_t *x, *w;
+	size_t i, k;
+
+	json_array_foreach(net, i, x) {
+		if (epn_known(old, x))
+			continue;
+		log_info("policy: network %s: %d rule(s) of its own taken as operator policy",
+			 json_string_value(json_object_get(x, "pvd")),
+			 (int)json_integer_value(json_object_get(x, "rules")));
+		json_array_foreach(json_object_get(x, "refused"), k, w)
+			log_warn("policy: network %s: refused: %s",
+				 json_string_value(json_object_get(x, "pvd")), json_string_value(w));
+	}
+}
+
+/* [{"pvd", "what"}]: what networks said and may not, for show and explain. */
+json_t *engine_policy_net_refused(json_t *net)
+{
+	json_t *a = json_array(), *x, *w;
+	size_t i, k;
+
+	json_array_foreach(net, i, x)
+		json_array_foreach(json_object_get(x, "refused"), k, w)
+			json_array_append_new(a, json_pack("{s:O,s:O}", "pvd",
+							   json_object_get(x, "pvd"), "what", w));
+	return a;
+}
