@@ -75,6 +75,10 @@ grep -q "prefix ::/0 dev eth0 label 1" <<<"$labels" || world_fail "no row for ::
 grep -q "fc00::/7 dev eth0 label 1" <<<"$labels" || world_fail "the default fc00::/7 row is not shadowed on eth0"
 if grep -q "dev wlan0" <<<"$labels"; then world_fail "N2's interface got rows: $labels"; fi
 world_log "ok - N1's rows on eth0 only, the defaults shadowed there; none on wlan0"
+id=$(mif_pvds | jq -r "$E0.id")
+n=$(mif_pvds | jq -r "$E0.dhcpv6.address_selection_kernel.applied")
+world_ctl pvd show "$id" | grep -q "address selection (RFC 7078): $n of $n label rows applied" ||
+	world_fail "mifctl pvd show: $(world_ctl pvd show "$id")"
 world_wait_for "TCP to 2001:db8:99::1 from N1's ULA" 15 sh -c \
 	"ip netns exec $(world_ns h) nc -6 -w 3 2001:db8:99::1 8080 </dev/null | grep -q '^srv fd00:1:'"
 world_log "ok - with mifd: from $(src_seen) (N1's table, label 7)"
