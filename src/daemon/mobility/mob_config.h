@@ -39,6 +39,14 @@ struct mob_config {
 	 * as route_class_of() tells them) or an interface name. */
 	char prefer[MOB_MAX_PREFER][IFNAMSIZ];
 	size_t n_prefer;
+	/* RFC 5555 IPv4 home address and the IPv4 prefixes through the
+	 * tunnel (mob_config4.c). */
+	bool has_hoa4;
+	struct in_addr hoa4;
+	uint8_t hoa4_plen;
+	struct in_addr routes4[MOB_MAX_ROUTES];
+	uint8_t route4_plen[MOB_MAX_ROUTES];
+	size_t n_routes4;
 };
 
 void mob_config_defaults(struct mob_config *c);
@@ -49,5 +57,8 @@ int mob_config_set(struct mob_config *c, const char *key, const char *name, cons
 /* After the whole file: what an enabled role cannot do without. 0 or
  * -EINVAL with err set. */
 int mob_config_check(const struct mob_config *c, char *err, size_t errlen);
+/* home_address4 and routes4 (mob_config4.c): as mob_config_set(). */
+int mob_config_set4(struct mob_config *c, const char *key, const char *name, const char *value,
+		    char *err, size_t errlen);
 
 #endif

@@ -64,6 +64,9 @@ struct mob_wire_config {
 					  * virtio-net header, the care-of
 					  * sockets have UDP_GRO */
 	uint32_t tun_offloads;           /* TUN_OFF_* the kernel granted */
+	uint8_t has_hoa4;                /* RFC 5555 IPv4 home address */
+	uint8_t hoa4[4];
+	uint8_t pad4[3];
 };
 
 struct mob_wire_withdraw {
