@@ -609,6 +609,7 @@ static void test_kernel(void **state)
 	assert_int_equal(kernel_of("cgroup = /a\nport = 80", t, sizeof(t)), POLICY_K_NONE_MIX);
 	assert_int_equal(kernel_of("domain = a.example\ndscp = 1", t, sizeof(t)),
 			 POLICY_K_NONE_MIX);
+}
 
 /* A network's word about itself (engine_policy_net.c's texts, rules
  * marked scoped): its avoid lowers it at the operator's level, two
