@@ -116,6 +116,13 @@ static void ctl_print_dhcpv6(json_t *d)
 	json_t *v, *w;
 	size_t i, j;
 
+	json_t *k = json_is_object(d) ? json_object_get(d, "address_selection_kernel") : NULL;
+
+	/* RFC 7078: what of the network's table the kernel holds (doc/policy.md). */
+	if (json_is_object(k))
+		printf("  address selection (RFC 7078): %lld of %lld label rows applied in the "
+		       "kernel, on this interface only\n", ctl_int(k, "applied"),
+		       ctl_int(k, "rows_total"));
 	if (!json_is_object(d) || strcmp(ctl_str(d, "mode"), "stateful") != 0)
 		return;
 	printf("  dhcpv6: %s, server %s, T1 %llds, T2 %llds", ctl_str(d, "state"),

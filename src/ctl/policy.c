@@ -82,6 +82,16 @@ static void ctl_policy_pvds(json_t *a, bool excluded)
 	}
 }
 
+/* What networks said of themselves and may not (doc/policy.md). */
+static void ctl_policy_refused(json_t *r)
+{
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(json_object_get(r, "network_refused"), i, v)
+		printf("conflict: network %s: refused: %s\n", ctl_str(v, "pvd"), ctl_str(v, "what"));
+}
+
 static void ctl_policy_explain_print(json_t *r)
 {
 	json_t *v;
@@ -98,9 +108,11 @@ static void ctl_policy_explain_print(json_t *r)
 	printf("matched rules, strongest first (%lld in all):\n",
 	       (long long)json_integer_value(json_object_get(r, "matched_total")));
 	json_array_foreach(json_object_get(r, "matched"), i, v) {
-		printf("  %s rule %s (%s:%lld): %s [%s]\n", ctl_str(v, "actor"), ctl_str(v, "rule"),
+		printf("  %s rule %s (%s:%lld): %s [%s]%s\n", ctl_str(v, "actor"), ctl_str(v, "rule"),
 		       ctl_str(v, "file"), (long long)json_integer_value(json_object_get(v, "line")),
-		       ctl_str(v, "says"), ctl_str(v, "role"));
+		       ctl_str(v, "says"), ctl_str(v, "role"),
+		       json_is_true(json_object_get(v, "from_network")) ?
+		       " (the network's, about itself)" : "");
 		if (*ctl_str(v, "kernel"))
 			printf("    kernel: %s\n", ctl_str(v, "kernel"));
 	}
@@ -109,6 +121,7 @@ static void ctl_policy_explain_print(json_t *r)
 	printf("why: %s\n", ctl_str(r, "why"));
 	json_array_foreach(json_object_get(r, "conflicts"), i, v)
 		printf("conflict: %s\n", ctl_str(v, "why"));
+	ctl_policy_refused(r);
 }
 
 static void ctl_policy_show_print(json_t *r)
@@ -143,6 +156,10 @@ static void ctl_policy_show_print(json_t *r)
 		printf("  %lld destination prefix(es) beyond the first %d not enforced\n",
 		       (long long)json_integer_value(json_object_get(r, "destinations_not_enforced")),
 		       24);
+	json_array_foreach(json_object_get(r, "network"), i, v)
+		printf("  from the network %s: %lld rule(s) of its own\n", ctl_str(v, "pvd"),
+		       (long long)json_integer_value(json_object_get(v, "rules")));
+	ctl_policy_refused(r);
 	json_array_foreach(json_object_get(r, "errors"), i, v)
 		printf("error: %s\n", json_string_value(v));
 	if (json_array_size(json_object_get(r, "errors")))

@@ -7,6 +7,7 @@
 #include <libmnl/libmnl.h>
 #include <linux/fib_rules.h>
 #include <linux/if_addr.h>
+#include <linux/if_addrlabel.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <string.h>
@@ -418,6 +419,30 @@ struct nlmsghdr *nl_build_rule(void *buf, size_t cap, bool add,
 	frh->action = r->action ? r->action : FR_ACT_TO_TBL;
 	frh->flags = r->invert ? FIB_RULE_INVERT : 0;
 	return nl_rule_put(nlh, cap, r, (size_t)alen) ? nlh : NULL;
+}
+
+struct nlmsghdr *nl_build_addrlabel(void *buf, size_t cap, bool add,
+				    const struct nl_addrlabel *l, uint32_t seq)
+{
+	struct ifaddrlblmsg *ifal;
+	struct nlmsghdr *nlh;
+
+	if (l->plen > 128 || l->label == UINT32_MAX || !addr_prefix_clean(&l->prefix, l->plen))
+		return NULL;
+	nlh = nl_start(buf, cap, add ? RTM_NEWADDRLABEL : RTM_DELADDRLABEL,
+		       add ? NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE : NLM_F_ACK, seq,
+		       sizeof(*ifal));
+	if (!nlh)
+		return NULL;
+	ifal = mnl_nlmsg_get_payload(nlh);
+	ifal->ifal_family = AF_INET6;
+	ifal->ifal_prefixlen = l->plen;
+	ifal->ifal_index = l->ifindex;
+	/* The kernel wants the label on a delete too (net/ipv6/addrlabel.c). */
+	if (!mnl_attr_put_check(nlh, cap, IFAL_ADDRESS, 16, &l->prefix) ||
+	    !mnl_attr_put_u32_check(nlh, cap, IFAL_LABEL, l->label))
+		return NULL;
+	return nlh;
 }
 
 /* As ip-route(8) picks it; the kernel refuses a local route of universe

@@ -117,6 +117,20 @@ struct nlmsghdr *nl_build_addr(void *buf, size_t cap, bool add,
  * an interface name without its terminator. */
 struct nlmsghdr *nl_build_rule(void *buf, size_t cap, bool add,
 			       const struct nl_rule *r, uint32_t seq);
+/* An IPv6 address label (ip addrlabel; RFC 6724 Label(A), the kernel's
+ * source selection rule 6), scoped to an interface when ifindex is set:
+ * the kernel then uses it only for addresses of that interface and for
+ * destinations leaving through it. */
+struct nl_addrlabel {
+	struct in6_addr prefix;  /* bits past plen clear */
+	uint8_t plen;            /* 0..128 */
+	uint32_t ifindex;        /* 0: every interface */
+	uint32_t label;          /* not 0xffffffff (the kernel's "none") */
+};
+/* RTM_NEWADDRLABEL (NLM_F_CREATE|NLM_F_REPLACE) or RTM_DELADDRLABEL, with
+ * NLM_F_ACK; NULL if it does not fit or l is not valid. */
+struct nlmsghdr *nl_build_addrlabel(void *buf, size_t cap, bool add,
+				    const struct nl_addrlabel *l, uint32_t seq);
 /* RTM_NEWROUTE (NLM_F_CREATE|NLM_F_REPLACE) or RTM_DELROUTE, with NLM_F_ACK.
  * RTA_TABLE always; type 0 is sent as RTN_UNICAST. Scope as ip-route(8):
  * link for a unicast route without gateway, host for local, link for

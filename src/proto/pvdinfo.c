@@ -132,7 +132,7 @@ static bool pi_zones(json_t *a, struct pvdinfo *c)
 
 int pvdinfo_parse(const char *body, size_t len, struct pvdinfo *out, enum pvdinfo_error *why)
 {
-	struct pvdinfo c;
+	struct pvdinfo c;            /* ~6 KiB with the policy */
 	enum pvdinfo_error err = PVDINFO_OK;
 	json_t *o, *v, *ni;
 
@@ -156,6 +156,8 @@ int pvdinfo_parse(const char *body, size_t len, struct pvdinfo *out, enum pvdinf
 		err = PVDINFO_ERR_NO_INTERNET;
 	else
 		c.no_internet = json_is_true(ni);
+	if (err == PVDINFO_OK)
+		pvdpol_parse(json_object_get(o, PVDPOL_KEY), c.identifier, &c.policy);
 	json_decref(o);
 	if (err != PVDINFO_OK)
 		return *why = err, -EBADMSG;

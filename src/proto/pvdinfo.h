@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "proto/dname.h"
+#include "proto/pvdpolicy.h"
 
 #define PVDINFO_MAX_BODY 65536
 #define PVDINFO_MAX_PREFIXES 16
@@ -28,6 +29,7 @@ struct pvdinfo {
 	uint8_t n_zones;
 	char zones[PVDINFO_MAX_ZONES][DNAME_MAX_TEXT + 1];
 	bool no_internet;
+	struct pvdpol policy;                /* "vendor-mif" (proto/pvdpolicy.h) */
 };
 
 enum pvdinfo_error {

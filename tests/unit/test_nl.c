@@ -1714,6 +1714,47 @@ static void test_build_padding(void **state)
 	test_padding_zeroed(nlh, sizeof(struct rtmsg));
 }
 
+/* ip addrlabel add prefix 2001:db8:99::/64 dev <7> label 7, then del. */
+static void test_build_addrlabel(void **state)
+{
+	static const uint8_t want[] = {
+		/* nlmsghdr: len 56, RTM_NEWADDRLABEL (72), REQUEST|ACK|REPLACE|CREATE, seq 9 */
+		56, 0, 0, 0, 72, 0, 0x05, 0x05, 9, 0, 0, 0, 0, 0, 0, 0,
+		/* ifaddrlblmsg: AF_INET6, 0, plen 64, flags 0, index 7, seq 0 */
+		10, 0, 64, 0, 7, 0, 0, 0, 0, 0, 0, 0,
+		/* IFAL_ADDRESS (1) */
+		20, 0, 1, 0, 0x20, 0x01, 0x0d, 0xb8, 0, 0x99, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	struct nl_addrlabel in = { .plen = 64, .ifindex = 7, .label = 7 };
+	struct nlmsghdr *nlh;
+	const uint8_t *b;
+
+	(void)state;
+	inet_pton(AF_INET6, "2001:db8:99::", &in.prefix);
+	nlh = nl_build_addrlabel(g_buf.b, sizeof(g_buf.b), true, &in, 9);
+	assert_non_null(nlh);
+	b = (const uint8_t *)nlh;
+	assert_int_equal(nlh->nlmsg_len, 56);
+	assert_memory_equal(b, want, sizeof(want));
+	assert_int_equal(b[48], 8);                      /* IFAL_LABEL (2): u32 7 */
+	assert_int_equal(b[50], 2);
+	assert_int_equal(b[52], 7);
+	nlh = nl_build_addrlabel(g_buf.b, sizeof(g_buf.b), false, &in, 10);
+	assert_non_null(nlh);
+	assert_int_equal(nlh->nlmsg_type, RTM_DELADDRLABEL);
+	assert_int_equal(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK);
+	/* Refused: host bits, a length over 128, the kernel's "no label". */
+	inet_pton(AF_INET6, "2001:db8:99::1", &in.prefix);
+	assert_null(nl_build_addrlabel(g_buf.b, sizeof(g_buf.b), true, &in, 11));
+	inet_pton(AF_INET6, "2001:db8:99::", &in.prefix);
+	in.plen = 129;
+	assert_null(nl_build_addrlabel(g_buf.b, sizeof(g_buf.b), true, &in, 11));
+	in.plen = 64;
+	in.label = UINT32_MAX;
+	assert_null(nl_build_addrlabel(g_buf.b, sizeof(g_buf.b), true, &in, 11));
+	in.label = 7;
+	assert_null(nl_build_addrlabel(g_buf.b, 40, true, &in, 11));   /* does not fit */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1742,6 +1783,7 @@ int main(void)
 		cmocka_unit_test(test_build_rule_v4),
 		cmocka_unit_test(test_build_padding),
 		cmocka_unit_test(test_build_rule_v6),
+		cmocka_unit_test(test_build_addrlabel),
 		cmocka_unit_test(test_build_rule_bad),
 		cmocka_unit_test(test_build_route_v4),
 		cmocka_unit_test(test_build_route_v6),

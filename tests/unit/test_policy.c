@@ -611,6 +611,115 @@ static void test_kernel(void **state)
 			 POLICY_K_NONE_MIX);
 }
 
+/* A network's word about itself (engine_policy_net.c's texts, rules
+ * marked scoped): its avoid lowers it at the operator's level, two
+ * networks' avoids both count (neither shadows the other), the user's
+ * word still wins; its prefer only breaks ties no local rule decided. */
+static void net_load(struct policy_set *s, const char *id, const char *rules)
+{
+	char name[64], text[512];
+	size_t before = s->n_rules;
+
+	snprintf(name, sizeof(name), "pvd-info:%s", id);
+	snprintf(text, sizeof(text), "[policy]\nactor = operator\n%s", rules);
+	load(s, name, text);
+	for (size_t i = before; i < s->n_rules; i++)
+		s->rules[i].scoped = true;
+}
+
+static void test_network_scoped(void **state)
+{
+	struct policy_set s;
+	struct policy_pvd p[4];
+	struct policy_result r;
+	struct policy_flow any = { .dscp = -1 }, web = { .dscp = -1, .exe = "/usr/bin/web" };
+	size_t n;
+
+	(void)state;
+	/* The Wi-Fi network is overloaded and says so: the OS default's
+	 * Wi-Fi-first gives way (operator over system). */
+	policy_set_init(&s);
+	net_load(&s, "wifi", "[rule overloaded]\navoid = pvd:wifi\n");
+	finish(&s);
+	n = world(&s, p);
+	policy_decide(&s, &any, p, n, &r);
+	assert_string_equal(first(p, &r), "cell");
+	assert_string_equal(p[r.order[1]].id, "vpn");
+	assert_string_equal(p[r.order[2]].id, "wifi");     /* after every PvD not avoided */
+	assert_int_equal(r.decided_by, 1);                 /* cell over vpn: the system's */
+	/* The OS default wanted Wi-Fi: a conflict, reported, the network's
+	 * word (operator) over the system's. */
+	assert_int_equal(r.n_conflicts, 1);
+	assert_int_equal(r.conflicts[0].why, POLICY_WHY_PRECEDENCE);
+	assert_int_equal(r.conflicts[0].loser, 1);
+	assert_int_equal(r.conflicts[0].winner, 0);
+	/* Two PvDs only: the network's avoid decides. */
+	policy_decide(&s, &any, p, 2, &r);
+	assert_string_equal(first(p, &r), "cell");
+	assert_int_equal(r.decided_by, 0);
+	assert_true(s.rules[r.decided_by].scoped);
+	policy_set_free(&s);
+	/* Both overloaded: both avoided, the VPN first; the avoids of two
+	 * networks do not shadow each other. */
+	policy_set_init(&s);
+	net_load(&s, "wifi", "[rule overloaded]\navoid = pvd:wifi\n");
+	net_load(&s, "cell", "[rule overloaded]\navoid = pvd:cell\n");
+	finish(&s);
+	n = world(&s, p);
+	policy_decide(&s, &any, p, n, &r);
+	assert_string_equal(first(p, &r), "vpn");
+	assert_string_equal(p[r.order[1]].id, "wifi");     /* the system's order below */
+	policy_set_free(&s);
+	/* The user prefers Wi-Fi for the web program: the user wins. */
+	policy_set_init(&s);
+	load(&s, "50-user.conf", "[policy]\nactor = user\n[rule web]\nexe = /usr/bin/web\n"
+	     "prefer = type:wifi\n");
+	net_load(&s, "wifi", "[rule overloaded]\navoid = pvd:wifi\n");
+	finish(&s);
+	n = world(&s, p);
+	policy_decide(&s, &web, p, n, &r);
+	assert_string_equal(first(p, &r), "wifi");
+	assert_false(s.rules[r.decided_by].scoped);
+	policy_decide(&s, &any, p, n, &r);
+	assert_string_equal(first(p, &r), "cell");
+	/* A local operator rule that names the PvD is not overridden. */
+	policy_set_free(&s);
+	policy_set_init(&s);
+	load(&s, "20-op.conf", "[policy]\nactor = operator\n[rule mine]\nprefer = pvd:wifi\n");
+	net_load(&s, "wifi", "[rule overloaded]\navoid = pvd:wifi\n");
+	finish(&s);
+	n = world(&s, p);
+	policy_decide(&s, &any, p, n, &r);
+	assert_string_equal(first(p, &r), "wifi");
+	policy_set_free(&s);
+	/* prefer: the cellular network prefers itself; the system ranks
+	 * Wi-Fi first and the VPN is trusted: neither is outranked. */
+	policy_set_init(&s);
+	net_load(&s, "cell", "[rule grab]\nprefer = pvd:cell\n");
+	finish(&s);
+	n = world(&s, p);
+	policy_decide(&s, &any, p, n, &r);
+	assert_string_equal(first(p, &r), "wifi");
+	assert_string_equal(p[r.order[1]].id, "cell");
+	assert_string_equal(p[r.order[2]].id, "vpn");
+	/* Two cellular networks the local rules cannot tell apart: the one
+	 * that prefers itself breaks the tie. */
+	memset(&p[3], 0, sizeof(p[3]));
+	p[3].id = "cell2";
+	p[3].ifname = "wwan1";
+	policy_pvd_attrs(&s, "cell2", "wwan1", &p[3]);
+	p[0].type = POLICY_CELLULAR;                       /* no Wi-Fi now */
+	{
+		struct policy_pvd q[2] = { p[3], p[1] };   /* cell2 older: first by age */
+
+		policy_decide(&s, &any, q, 2, &r);
+		assert_string_equal(first(q, &r), "cell");
+		assert_true(s.rules[r.decided_by].scoped);
+		assert_int_equal(r.rank[1], 1);
+	}
+	policy_set_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -629,6 +738,7 @@ int main(void)
 		cmocka_unit_test(test_index_many),
 		cmocka_unit_test(test_precedence_parse),
 		cmocka_unit_test(test_kernel),
+		cmocka_unit_test(test_network_scoped),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

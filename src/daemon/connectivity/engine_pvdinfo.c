@@ -188,6 +188,7 @@ void engine_pvdinfo_result(struct engine *e, const struct ipc_msg *m)
 		snprintf(what, sizeof(what), "%s", strerror(-res.err));
 	if (res.err) {
 		pi_fail(r, p, what);
+		engine_sync_dirty(e);    /* what the object said (its policy) ends */
 		return;
 	}
 	res.info.identifier[sizeof(res.info.identifier) - 1] = '\0';
@@ -195,10 +196,12 @@ void engine_pvdinfo_result(struct engine *e, const struct ipc_msg *m)
 		res.info.zones[i][sizeof(res.info.zones[i]) - 1] = '\0';
 	if (res.info.n_zones > PVDINFO_MAX_ZONES || res.info.n_prefixes > PVDINFO_MAX_PREFIXES) {
 		pi_fail(r, p, "malformed result");
+		engine_sync_dirty(e);
 		return;
 	}
 	if ((bad = pi_check(p, &res.info, wall))) {
 		pi_fail(r, p, bad);
+		engine_sync_dirty(e);
 		return;
 	}
 	r->info = res.info;
@@ -231,5 +234,15 @@ json_t *engine_pvdinfo_json(const struct engine_conn_pvd *r)
 	json_object_set_new(o, "prefixes", pf);
 	json_object_set_new(o, "dns_zones", z);
 	json_object_set_new(o, "no_internet", json_boolean(r->info.no_internet));
+	if (r->info.policy.present && pvdpol_check(&r->info.policy)) {
+		json_t *ref = json_array();
+
+		for (unsigned i = 0; i < r->info.policy.n_refused; i++)
+			json_array_append_new(ref, json_string(r->info.policy.refused[i]));
+		/* What it says is in mifctl policy show (engine_policy_net.c). */
+		json_object_set_new(o, "policy", json_pack("{s:i,s:o,s:i}", "rules",
+				    (int)r->info.policy.n_rules, "refused", ref, "refused_total",
+				    (int)r->info.policy.n_refused_total));
+	}
 	return o;
 }

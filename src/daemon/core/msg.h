@@ -33,7 +33,7 @@ enum msg_type {
 	MSG_RULE,                /* struct nl_rule: new rule (dump or event) */
 	MSG_RULE_GONE,           /* struct nl_rule */
 	MSG_RT_LOOKUP_RESULT,    /* struct msg_rt_lookup_result */
-	MSG_RT_ACK,              /* struct msg_rt_ack: outcome of one MSG_RT_{ROUTE,RULE}_* */
+	MSG_RT_ACK,              /* struct msg_rt_ack: outcome of one MSG_RT_{ROUTE,RULE,LABEL}_* */
 	MSG_CHAN_STATS,          /* struct chan_stats: the kernel side's channel, for status */
 	/* engine -> kernel side */
 	MSG_ADDR_CONFIGURE = 100,/* struct nl_addr: add or refresh lifetimes */
@@ -60,6 +60,8 @@ enum msg_type {
 	MSG_STEER_ADD = 130,     /* struct msg_steer_batch: answer addresses into PvD sets */
 	MSG_STEER_CGROUPS,       /* struct msg_steer_cgroups: the whole cgroup list */
 	MSG_STEER_SELS,          /* struct msg_steer_sels: the policy's uid/port/dscp rules */
+	MSG_RT_LABEL_ADD = 144,  /* struct nl_addrlabel (create or replace) */
+	MSG_RT_LABEL_DEL,        /* struct nl_addrlabel */
 
 	/* privileged parent -> engine */
 	MSG_PVD_FILE = 150,      /* struct msg_pvd_file + chan_part + file text */
@@ -169,6 +171,7 @@ struct msg_rt_ack {
 	union {
 		struct nl_route route;   /* MSG_RT_ROUTE_* */
 		struct nl_rule rule;     /* MSG_RT_RULE_* */
+		struct nl_addrlabel label;   /* MSG_RT_LABEL_* */
 	} u;                     /* the request, as sent */
 };
 

@@ -12,6 +12,7 @@
 
 #include "daemon/dhcp/engine_dhcp6.h"
 #include "daemon/engine/engine_priv.h"
+#include "daemon/routing/engine_addrlabel.h"
 
 #define NS D6_NS
 
@@ -119,6 +120,10 @@ static json_t *d6_json_stateless(const struct engine_dhcp6 *c, bool timers)
 	json_object_update_new(o, json_pack("{s:s,s:i,s:o,s:o}", "server", s,
 		"refresh", c->refresh, "dns_selection", d6_dnssel(c->reply),
 		"address_selection_policy", c->reply->has_policy ? d6_policy(c->reply) : json_null()));
+	/* What of that table the kernel holds for this interface. */
+	if (c->reply->has_policy && c->reply->n_policy)
+		json_object_set_new(o, "address_selection_kernel",
+				    engine_addrlabel_json(c->e, c->ifindex));
 	if (timers)
 		json_object_set_new(o, "refresh_in", json_integer(c->refresh_at > now ?
 				    (json_int_t)((c->refresh_at - now) / NS) : 0));

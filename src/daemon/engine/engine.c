@@ -10,6 +10,7 @@
 #include "daemon/engine/engine_priv.h"
 #include "common/rand.h"
 #include "daemon/pvd/pvd_digest.h"
+#include "daemon/routing/engine_addrlabel.h"
 #include "daemon/pvd/pvd_json.h"
 
 #define NS_PER_SEC 1000000000ull
@@ -474,6 +475,7 @@ void engine_free(struct engine *e)
 	LIST_INIT(&e->slaac);
 	view_free(&e->view);
 	engine_route_free(e);
+	engine_addrlabel_free(e);
 	engine_route_get_free(e);
 	engine_steer_free(e);
 	json_decref(e->static_errors);
@@ -508,6 +510,7 @@ void engine_set_route_reply(struct engine *e, engine_route_reply_fn cb, void *ct
 void engine_release_addresses(struct engine *e)
 {
 	engine_route_stop(e);
+	engine_addrlabel_stop(e);
 	engine_dhcp_stop_all(e, true);
 	engine_slaac_release(e, 0);
 }

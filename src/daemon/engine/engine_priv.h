@@ -43,6 +43,7 @@ struct slaac_addr {
 };
 
 struct engine_dhcp6;
+struct engine_addrlabel;
 
 /* A record of the lease store, from the parent or kept since (engine_lease.c). */
 #define ENGINE_MAX_LEASES 64
@@ -129,6 +130,7 @@ struct engine {
 	bool kchan_over;             /* the channel to the kernel side is past its high-water mark */
 	struct engine_mob mob;       /* the mobile node's care-of paths (mobility/) */
 	struct engine_policy *policy;  /* policy/engine_policy.c; NULL until first used */
+	struct engine_addrlabel *alabel;   /* routing/engine_addrlabel.c; NULL until used */
 	struct engine_steer *steer;  /* routing/engine_steer.c; NULL until used */
 };
 

@@ -345,8 +345,11 @@ static size_t kern_nl_rt_slot(struct kern *k, uint32_t type)
 static void kern_nl_rt_req(struct kern *k, const struct ipc_msg *m)
 {
 	bool route = m->hdr.type == MSG_RT_ROUTE_ADD || m->hdr.type == MSG_RT_ROUTE_DEL;
-	bool add = m->hdr.type == MSG_RT_ROUTE_ADD || m->hdr.type == MSG_RT_RULE_ADD;
-	size_t len = route ? sizeof(struct nl_route) : sizeof(struct nl_rule), slot;
+	bool label = m->hdr.type == MSG_RT_LABEL_ADD || m->hdr.type == MSG_RT_LABEL_DEL;
+	bool add = m->hdr.type == MSG_RT_ROUTE_ADD || m->hdr.type == MSG_RT_RULE_ADD ||
+		   m->hdr.type == MSG_RT_LABEL_ADD;
+	size_t len = route ? sizeof(struct nl_route) : label ? sizeof(struct nl_addrlabel) :
+		     sizeof(struct nl_rule), slot;
 	struct kern_rt_req *q;
 	struct nlmsghdr *nlh;
 	uint8_t buf[512];
@@ -359,7 +362,8 @@ static void kern_nl_rt_req(struct kern *k, const struct ipc_msg *m)
 	q = &k->rt_pending[slot];
 	memcpy(&q->u, m->data, len);
 	nlh = route ? nl_build_route(buf, sizeof(buf), add, &q->u.route, q->seq)
-		    : nl_build_rule(buf, sizeof(buf), add, &q->u.rule, q->seq);
+	      : label ? nl_build_addrlabel(buf, sizeof(buf), add, &q->u.label, q->seq)
+		      : nl_build_rule(buf, sizeof(buf), add, &q->u.rule, q->seq);
 	if (!nlh)
 		kern_nl_rt_done(k, slot, -EMSGSIZE);
 	else if (mnl_socket_sendto(k->nl_cmd, nlh, nlh->nlmsg_len) < 0)
@@ -457,6 +461,8 @@ void kern_nl_on_engine(struct kern *k, const struct ipc_msg *m)
 	case MSG_RT_ROUTE_DEL:
 	case MSG_RT_RULE_ADD:
 	case MSG_RT_RULE_DEL:
+	case MSG_RT_LABEL_ADD:
+	case MSG_RT_LABEL_DEL:
 		kern_nl_rt_req(k, m);
 		return;
 	case MSG_RT_LOOKUP:

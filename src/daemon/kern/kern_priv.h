@@ -57,6 +57,7 @@ struct kern {
 		union {
 			struct nl_route route;
 			struct nl_rule rule;
+			struct nl_addrlabel label;
 		} u;
 	} rt_pending[KERN_RT_PENDING];
 	int sysctl_done[256];        /* ifindexes whose sysctls are set */

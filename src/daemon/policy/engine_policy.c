@@ -43,6 +43,13 @@ struct engine_policy {
 	struct policy_set set;       /* in force */
 	json_t *errors;              /* of the last load: ["file:line: what"] */
 	json_t *texts;               /* [{"name", "text"}] of a load in progress */
+	json_t *files;               /* the same, of the files in force */
+	uint8_t prec[POLICY_N_ACTORS];   /* of the files in force */
+	/* What networks said of themselves (engine_policy_net.c), in the set:
+	 * [{"pvd", "text", "refused", "rules", "refused_total"}], and the
+	 * fingerprint of the PvDs' policies it was made from. */
+	json_t *net;
+	uint64_t net_fp;
 	struct chan_text text;
 	char dir[256];
 	uint64_t loads, rejected, loaded_ns;
@@ -75,6 +82,8 @@ struct engine_policy {
 	bool sels_sent;
 };
 
+static void ep_net_sync(struct engine *e, struct engine_policy *ep);
+
 static struct engine_policy *ep_get(struct engine *e)
 {
 	struct engine_policy *ep = e->policy;
@@ -91,6 +100,10 @@ static struct engine_policy *ep_get(struct engine *e)
 		log_err("policy: the built-in default does not load: %s", err);
 	ep->errors = json_array();
 	ep->texts = json_array();
+	ep->files = json_array();
+	ep->net = json_array();
+	ep->net_fp = engine_policy_net_fp_none();
+	memcpy(ep->prec, ep->set.prec, sizeof(ep->prec));
 	ep->gen = 1;
 	e->policy = ep;
 	return ep;
@@ -105,6 +118,8 @@ void engine_policy_free(struct engine *e)
 	policy_set_free(&ep->set);
 	json_decref(ep->errors);
 	json_decref(ep->texts);
+	json_decref(ep->files);
+	json_decref(ep->net);
 	chan_text_free(&ep->text);
 	free(ep);
 	e->policy = NULL;
@@ -425,6 +440,7 @@ void engine_policy_route(struct engine *e)
 
 	if (!ep)
 		return;
+	ep_net_sync(e, ep);
 	n = ep_pvds(e, ep);
 	ep_dests(ep, n, &r);
 	cg = ep_cgroups(e, ep, n, &r);
@@ -478,47 +494,103 @@ static bool ep_prec_ok(const uint8_t prec[4])
 	return true;
 }
 
-/* Parse every file into a new set; in force only if all of them parse. */
-static int ep_load(struct engine_policy *ep, const uint8_t prec[3])
+/* A new set from files (the local ones) and net (the networks'); 0, or
+ * -EINVAL with every error of the local files in errors. */
+static int ep_build(struct engine_policy *ep, json_t *files, const uint8_t *prec, json_t *net,
+		    struct policy_set *next, json_t *errors)
 {
-	struct policy_set next;
 	char err[POLICY_ERR_MAX + 600];
-	json_t *errors = json_array(), *f;
+	json_t *f;
 	size_t i;
 
-	policy_set_init(&next);
-	memcpy(next.prec, prec, POLICY_N_ACTORS);
-	json_array_foreach(ep->texts, i, f) {
+	policy_set_init(next);
+	memcpy(next->prec, prec, POLICY_N_ACTORS);
+	json_array_foreach(files, i, f) {
 		char path[600];
 
 		snprintf(path, sizeof(path), "%s/%s", ep->dir,
 			 json_string_value(json_object_get(f, "name")));
-		if (policy_set_add_text(&next, path, json_string_value(json_object_get(f, "text")),
+		if (policy_set_add_text(next, path, json_string_value(json_object_get(f, "text")),
 					err, sizeof(err)) < 0)
 			json_array_append_new(errors, json_string(err));
 	}
-	json_array_clear(ep->texts);
-	if (!json_array_size(errors) && policy_set_finish(&next, err, sizeof(err)) < 0)
+	if (!json_array_size(errors))
+		engine_policy_net_add(next, net);
+	if (!json_array_size(errors) && policy_set_finish(next, err, sizeof(err)) < 0)
 		json_array_append_new(errors, json_string(err));
+	if (json_array_size(errors)) {
+		policy_set_free(next);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void ep_replace(struct engine_policy *ep, struct policy_set *next)
+{
+	policy_set_free(&ep->set);
+	ep->set = *next;
+	ep->gen++;
+}
+
+/* Parse every file into a new set; in force only if all of them parse. */
+static int ep_load(struct engine_policy *ep, const uint8_t prec[3])
+{
+	struct policy_set next;
+	json_t *errors = json_array(), *f;
+	size_t i;
+
+	ep_build(ep, ep->texts, prec, ep->net, &next, errors);
 	json_decref(ep->errors);
 	ep->errors = errors;
 	if (json_array_size(errors)) {
+		json_array_clear(ep->texts);
 		json_array_foreach(errors, i, f)
 			log_err("policy: %s", json_string_value(f));
 		log_err("policy: %zu error(s): the previous policy stays in force",
 			json_array_size(errors));
-		policy_set_free(&next);
 		ep->rejected++;
 		return -EINVAL;
 	}
-	policy_set_free(&ep->set);
-	ep->set = next;
-	ep->gen++;
+	json_decref(ep->files);
+	ep->files = ep->texts;
+	ep->texts = json_array();
+	memcpy(ep->prec, prec, sizeof(ep->prec));
+	ep_replace(ep, &next);
 	ep->loads++;
 	ep->loaded_ns = log_now_ns();
 	log_info("policy: %zu file(s), %zu rule(s) from %s%s", ep->set.n_files, ep->set.n_rules,
 		 ep->dir, ep->set.builtin ? " (and the built-in system default)" : "");
 	return 0;
+}
+
+/* What networks say of themselves changed (a PvD's information came,
+ * changed, expired, or the PvD left): the set again, from the files in
+ * force and the networks' texts. What a network may not say is logged
+ * once, when it first says it, and listed by policy show and explain. */
+static void ep_net_sync(struct engine *e, struct engine_policy *ep)
+{
+	uint64_t fp = engine_policy_net_fp(e);
+	struct policy_set next;
+	json_t *net, *errors;
+
+	if (fp == ep->net_fp)
+		return;
+	net = engine_policy_net_texts(e);
+	errors = json_array();
+	if (ep_build(ep, ep->files, ep->prec, net, &next, errors) < 0) {
+		/* The files in force parsed before: only memory can fail here. */
+		log_err("policy: cannot take the networks' policy in: %s",
+			json_string_value(json_array_get(errors, 0)));
+		json_decref(errors);
+		json_decref(net);
+		return;
+	}
+	json_decref(errors);
+	engine_policy_net_log(ep->net, net);
+	json_decref(ep->net);
+	ep->net = net;
+	ep->net_fp = fp;
+	ep_replace(ep, &next);
 }
 
 /* What the kernel enforces now: [{"prefix", "pvd", "strict", "rule"}]. */
@@ -553,6 +625,8 @@ static json_t *ep_show(const struct engine *e, struct engine_policy *ep)
 	json_object_set_new(o, "destinations", ep_dests_json(e, ep));
 	json_object_set_new(o, "destinations_not_enforced",
 			    json_integer((json_int_t)(ep->n_dests_wanted - ep->n_dests)));
+	json_object_set(o, "network", ep->net);
+	json_object_set_new(o, "network_refused", engine_policy_net_refused(ep->net));
 	return o;
 }
 
@@ -637,6 +711,7 @@ void engine_policy_ctl(struct engine *e, uint32_t token, unsigned method, json_t
 	struct engine_policy *ep = ep_get(e);
 	struct policy_flow f;
 	char err[200];
+	json_t *out;
 	size_t n;
 
 	if (!ep) {
@@ -670,5 +745,7 @@ void engine_policy_ctl(struct engine *e, uint32_t token, unsigned method, json_t
 	}
 	n = ep_pvds(e, ep);
 	policy_decide(&ep->set, &f, ep->pv, n, &r);
-	engine_net_result(e, token, 0, policy_explain_json(&ep->set, &f, ep->pv, n, &r), NULL);
+	out = policy_explain_json(&ep->set, &f, ep->pv, n, &r);
+	json_object_set_new(out, "network_refused", engine_policy_net_refused(ep->net));
+	engine_net_result(e, token, 0, out, NULL);
 }

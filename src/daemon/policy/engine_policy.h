@@ -21,4 +21,21 @@ void engine_policy_route(struct engine *e);
 /* CTL_POLICY_EXPLAIN, CTL_POLICY_SHOW, CTL_POLICY_RELOAD. */
 void engine_policy_ctl(struct engine *e, uint32_t token, unsigned method, json_t *params);
 
+/* engine_policy_net.c: operator policy from the network. A fingerprint of
+ * what the PvDs' validated RFC 8801 information says in "vendor-mif"
+ * (engine_policy_net_fp_none() when none says anything), and one operator
+ * policy text per such PvD: [{"pvd", "text", "refused", "rules",
+ * "refused_total"}]. */
+uint64_t engine_policy_net_fp(struct engine *e);
+uint64_t engine_policy_net_fp_none(void);
+json_t *engine_policy_net_texts(struct engine *e);
+/* Those texts into s, after the local files, their rules marked scoped;
+ * a text that does not parse is left out, its error added to what was
+ * refused of it. */
+void engine_policy_net_add(struct policy_set *s, json_t *net);
+/* Log what net says that old (the list in force before) did not. */
+void engine_policy_net_log(json_t *old, json_t *net);
+/* [{"pvd", "what"}]: what networks said and may not. */
+json_t *engine_policy_net_refused(json_t *net);
+
 #endif

@@ -65,6 +65,9 @@ struct policy_rule {
 	uint16_t port_lo, port_hi;   /* 0 0: any */
 	int16_t dscp;                /* -1: any */
 	unsigned specificity;        /* selector fields given */
+	/* Sent by a network about itself (engine_policy_net.c): its
+	 * preferences speak of its own PvD only (policy_decide.c, pd_scoped). */
+	bool scoped;
 	/* Preference. */
 	struct policy_target *t[POLICY_N_KINDS];
 	size_t n_t[POLICY_N_KINDS];

@@ -193,6 +193,10 @@ struct pd {
 	bool ok[POLICY_MAX_PVDS];
 	int32_t soft[POLICY_N_ACTORS];       /* by level: the actor's speaking rule */
 	uint16_t score[POLICY_N_ACTORS][POLICY_MAX_PVDS];
+	int32_t by[POLICY_N_ACTORS][POLICY_MAX_PVDS];   /* the rule that gave the score */
+	/* Below every actor: a network's scoped prefer for itself (0), else 1. */
+	uint8_t tie[POLICY_MAX_PVDS];
+	int32_t tie_by[POLICY_MAX_PVDS];
 };
 
 /* Stronger first: actor level, specificity, file order. */
@@ -284,6 +288,10 @@ static void pd_soft(struct pd *d)
 
 		if (!r->n_t[POLICY_PREFERRED] && !r->n_t[POLICY_AVOIDED])
 			continue;
+		if (r->scoped) {
+			pd_role(d, d->m[i], POLICY_ROLE_PREFERENCE);
+			continue;    /* pd_scoped: it speaks only of its own PvD */
+		}
 		if (d->soft[l] < 0) {
 			d->soft[l] = (int32_t)d->m[i];
 			pd_role(d, d->m[i], POLICY_ROLE_PREFERENCE);
@@ -305,7 +313,44 @@ static void pd_soft(struct pd *d)
 			    pd_any(s, r->t[POLICY_AVOIDED], r->n_t[POLICY_AVOIDED], &d->pvds[p]))
 				sc = PD_AVOID;
 			d->score[l][p] = sc;
+			d->by[l][p] = d->soft[l];
 		}
+}
+
+/* Step 2, rules a network sent about itself (doc/policy.md, "Operator
+ * policy from the network"): they never take their actor's word from a
+ * local rule, and speak of their own PvD only. avoid: that PvD goes after
+ * the others at its actor's level, unless the actor's own speaking rule
+ * named it (the local file knows better). prefer: only a tie-break below
+ * every actor, among PvDs that no local rule told apart, so a network can
+ * never outrank another PvD, a trusted one or a VPN, that local policy
+ * ranked. */
+static void pd_scoped(struct pd *d)
+{
+	const struct policy_set *s = d->s;
+
+	for (size_t p = 0; p < d->n; p++) {
+		d->tie[p] = 1;
+		d->tie_by[p] = -1;
+	}
+	for (size_t i = d->nm; i-- > 0;) {   /* weakest first: the strongest writes last */
+		const struct policy_rule *r = &s->rules[d->m[i]];
+		unsigned l = pd_level(s, r->actor);
+
+		if (!r->scoped)
+			continue;
+		for (size_t p = 0; p < d->n; p++) {
+			if (d->score[l][p] == PD_NONE &&
+			    pd_any(s, r->t[POLICY_AVOIDED], r->n_t[POLICY_AVOIDED], &d->pvds[p])) {
+				d->score[l][p] = PD_AVOID;
+				d->by[l][p] = (int32_t)d->m[i];
+			}
+			if (pd_any(s, r->t[POLICY_PREFERRED], r->n_t[POLICY_PREFERRED], &d->pvds[p])) {
+				d->tie[p] = 0;
+				d->tie_by[p] = (int32_t)d->m[i];
+			}
+		}
+	}
 }
 
 /* Compare PvDs a and b by the actors' scores, highest actor first; 0 tie. */
@@ -317,7 +362,22 @@ static int pd_cmp(const struct pd *d, size_t a, size_t b, int *level)
 				*level = l;
 			return d->score[l][a] < d->score[l][b] ? -1 : 1;
 		}
+	if (d->tie[a] != d->tie[b]) {
+		if (level)
+			*level = -1;
+		return d->tie[a] < d->tie[b] ? -1 : 1;
+	}
 	return 0;
+}
+
+/* The rule whose word put a before b at level (pd_cmp's). */
+static int32_t pd_decider(const struct pd *d, size_t a, size_t b, int level)
+{
+	if (level < 0)
+		return d->tie_by[a];
+	if (d->score[level][a] < PD_NONE)
+		return d->by[level][a];
+	return d->by[level][b];
 }
 
 static void pd_order(struct pd *d)
@@ -349,7 +409,7 @@ static void pd_explain(struct pd *d, int32_t narrower)
 
 	o->decided_by = -1;
 	if (o->n >= 2 && pd_cmp(d, o->order[0], o->order[1], &lvl) != 0)
-		o->decided_by = d->soft[lvl];
+		o->decided_by = pd_decider(d, o->order[0], o->order[1], lvl);
 	else if (o->n == 1)
 		o->decided_by = narrower;
 	if (o->decided_by >= 0 && d->s->rules[o->decided_by].n_t[POLICY_PREFERRED] +
@@ -375,8 +435,10 @@ static void pd_explain(struct pd *d, int32_t narrower)
 				    (int32_t)fav, POLICY_WHY_HARD_VS_SOFT);
 		} else if (o->n && fav != o->order[0] &&
 			   d->score[l][fav] < d->score[l][o->order[0]] &&
-			   pd_cmp(d, o->order[0], fav, &lvl) < 0 && lvl != l) {
-			pd_conflict(d, (uint32_t)d->soft[l], (uint32_t)d->soft[lvl], (int32_t)fav,
+			   pd_cmp(d, o->order[0], fav, &lvl) < 0 && lvl != l && lvl >= 0 &&
+			   pd_decider(d, o->order[0], fav, lvl) >= 0) {
+			pd_conflict(d, (uint32_t)d->soft[l],
+				    (uint32_t)pd_decider(d, o->order[0], fav, lvl), (int32_t)fav,
 				    POLICY_WHY_PRECEDENCE);
 		}
 	}
@@ -429,6 +491,7 @@ void policy_decide(const struct policy_set *s, const struct policy_flow *f0,
 	pd_hard(&d, true, &narrower);
 	pd_hard(&d, false, &narrower);
 	pd_soft(&d);
+	pd_scoped(&d);
 	pd_order(&d);
 	pd_explain(&d, narrower);
 }

@@ -73,6 +73,11 @@ static json_t *pj_conflict(const struct policy_set *s, const struct policy_pvd *
 		snprintf(why, sizeof(why), "%s rule %s prefers %s, which %s rule %s excludes: "
 			 "a constraint beats any preference", policy_actor_name(lo->actor),
 			 lo->name, pvds[c->pvd].id, policy_actor_name(hi->actor), hi->name);
+	else if (hi->scoped)
+		snprintf(why, sizeof(why), "%s rule %s prefers %s; %s rule %s, which that "
+			 "network sent about itself, ranks it lower, and %s comes first in "
+			 "precedence", policy_actor_name(lo->actor), lo->name, pvds[c->pvd].id,
+			 policy_actor_name(hi->actor), hi->name, policy_actor_name(hi->actor));
 	else
 		snprintf(why, sizeof(why), "%s rule %s prefers %s; %s rule %s prefers another "
 			 "and %s comes first in precedence", policy_actor_name(lo->actor),
@@ -121,9 +126,11 @@ static json_t *pj_why(const struct policy_set *s, const struct policy_pvd *pvds,
 				    pvds[r->order[0]].id,
 				    policy_actor_name(s->rules[r->decided_by].actor),
 				    s->rules[r->decided_by].name);
-	return json_sprintf("%s comes first because %s rule %s ranks it above %s",
+	return json_sprintf("%s comes first because %s rule %s%s ranks it above %s",
 			    pvds[r->order[0]].id, policy_actor_name(s->rules[r->decided_by].actor),
-			    s->rules[r->decided_by].name, pvds[r->order[1]].id);
+			    s->rules[r->decided_by].name,
+			    s->rules[r->decided_by].scoped ? ", which a network sent about itself," :
+			    "", pvds[r->order[1]].id);
 }
 
 json_t *policy_explain_json(const struct policy_set *s, const struct policy_flow *f,
@@ -149,11 +156,12 @@ json_t *policy_explain_json(const struct policy_set *s, const struct policy_flow
 		char kern[320];
 
 		policy_kernel_text(x, kern, sizeof(kern));
-		json_array_append_new(m, json_pack("{s:s,s:s,s:s,s:i,s:o,s:s,s:s}", "rule", x->name,
-						   "actor", policy_actor_name(x->actor), "file",
-						   s->files[x->file].name, "line", (json_int_t)x->line,
-						   "says", pj_says(x), "role", pj_roles[r->role[i]],
-						   "kernel", kern));
+		json_array_append_new(m, json_pack("{s:s,s:s,s:s,s:i,s:o,s:s,s:s,s:b}", "rule",
+						   x->name, "actor", policy_actor_name(x->actor),
+						   "file", s->files[x->file].name, "line",
+						   (json_int_t)x->line, "says", pj_says(x), "role",
+						   pj_roles[r->role[i]], "kernel", kern,
+						   "from_network", x->scoped));
 	}
 	for (size_t i = 0; i < r->n_conflicts; i++)
 		json_array_append_new(c, pj_conflict(s, pvds, &r->conflicts[i]));

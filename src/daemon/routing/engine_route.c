@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "daemon/engine/engine_priv.h"
+#include "daemon/routing/engine_addrlabel.h"
 
 #define ER_MS 1000000ull
 
@@ -531,6 +532,10 @@ void engine_route_ack(struct engine *e, const struct ipc_msg *m)
 	case MSG_RT_RULE_DEL:
 		er_ack_rule(e, a->request == MSG_RT_RULE_ADD, &a->u.rule, a->error);
 		return;
+	case MSG_RT_LABEL_ADD:
+	case MSG_RT_LABEL_DEL:
+		engine_addrlabel_ack(e, a->request == MSG_RT_LABEL_ADD, &a->u.label, a->error);
+		return;
 	}
 	e->ctr.ipc_errors++;
 	log_err("engine: an ACK for unknown request %u", a->request);
@@ -635,6 +640,7 @@ void engine_route_sync(struct engine *e)
 	if (!e->rt.ready || !e->rt.cfg.enabled)
 		return;
 	engine_policy_route(e);
+	engine_addrlabel_sync(e);
 	if (route_plan_build(&e->store, &e->view, &e->rt.cfg, &e->rt.tables, &e->rt.desired) < 0) {
 		log_err("routing: out of memory building the plan; keeping what is installed");
 		return;
