@@ -123,8 +123,11 @@ world_wait_for "d has a default route through h" 10 \
 TA=$(mif_status | jq -r --arg id "$(jq -r .id <<<"$pvdA")" '.routing.tables[] | select(.pvd == $id) | .table')
 rule_ok() { world_exec h ip -6 rule show | grep -Eq "from $PFX .*lookup $TA"; }
 world_wait_for "a rule sends $PFX to A's table $TA" 5 rule_ok
-world_exec h ip -6 route show table "$TA" | grep -q "^${SUB} dev eth1" ||
-	world_fail "A's table lacks $SUB on eth1: $(world_exec h ip -6 route show table "$TA")"
+# The route is written after the rule (it may also be rewritten when the
+# routing plan changes): wait for it as for the rule.
+sub_ok() { world_exec h ip -6 route show table "$TA" | grep "^${SUB} dev eth1" ||
+	{ world_exec h ip -6 route show table "$TA"; false; }; }
+world_wait_for "A's table $TA to have $SUB on eth1" 5 sub_ok
 got=$(mif_probe h -d 2001:db8:99::1 || true)
 [ "$got" = server-B ] || world_fail "B is not the default PvD (got $got): $(mif_status | jq -c .routing) $(world_exec h ip -6 rule) $(world_exec h ip -6 route show table all | grep -v ^local)"
 probe_d() { [ "$(mif_probe d -d 2001:db8:99::1 || true)" = server-A ]; }
