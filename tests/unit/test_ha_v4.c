@@ -8,6 +8,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ha/ha_v4.h"
@@ -29,6 +30,14 @@ static int setup(void **state)
 	cfg.mns[1].n_paths = 1;
 	assert_int_equal(ha_v4_index(&cfg), 0);
 	assert_int_equal(cfg.n_v4_mns, 1);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	free(cfg.v4_mns);
+	cfg.v4_mns = NULL;
 	return 0;
 }
 
@@ -114,8 +123,8 @@ static void test_ack(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_config, setup),
-		cmocka_unit_test_setup(test_ack, setup),
+		cmocka_unit_test_setup_teardown(test_config, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ack, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
