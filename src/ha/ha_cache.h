@@ -17,6 +17,8 @@
 #include "proto/mh.h"
 #include "proto/mhtun.h"
 
+struct ha_flows;
+
 struct ha_path {
 	uint16_t bid;           /* 0: a registration without BID option */
 	uint8_t pri;            /* BID-PRI: lower is preferred */
@@ -41,6 +43,7 @@ struct ha_mn {
 	struct ha_path paths[MH_MAX_BIDS];
 	int active;             /* index of the downlink path, -1 for none */
 	bool store_dirty;       /* changed since the store last took it */
+	struct ha_flows *flows; /* flow bindings (ha_flow.h), NULL for none */
 	uint64_t bu_ok, bu_rejected, switches;
 };
 

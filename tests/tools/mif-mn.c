@@ -12,7 +12,11 @@
  *
  *   mif-mn --hoa A --ha A --ha6 A [--ha4 A] --spi N --key-file F --tun NAME
  *          --path IFNAME,COA,PRI [--path ...] [--port P] [--interval MS]
- *          [--misses N] [--offload on|off] --status FILE
+ *          [--misses N] [--offload on|off] [--flow-file F] --status FILE
+ *
+ * --flow-file: flow bindings (RFC 6089), one per line in mob_flow.h's
+ * syntax, BID = the --path's rank (1, 2, ...); read again on SIGHUP, when
+ * only the flows that changed are registered again.
  *
  * With offloads (the default) the TUN device carries a virtio-net header
  * with TSO/USO and the care-of sockets UDP GSO/GRO (src/netlink/tunio.h).
@@ -34,6 +38,7 @@
 #include "common/clock.h"
 #include "common/keyfile.h"
 #include "daemon/mobility/mn.h"
+#include "daemon/mobility/mob_flow.h"
 #include "netlink/netlink.h"
 #include "netlink/tunio.h"
 #include "proto/nl.h"
@@ -59,9 +64,17 @@ struct mnt {
 	uint64_t tun_rx, tun_tx, send_err;
 	bool offload;
 	uint64_t tun_gso_rx, tun_gro_tx, udp_gro_rx;
+	const char *flow_file;
+	struct mob_flows flows;
 };
 
-static volatile sig_atomic_t stop;
+static volatile sig_atomic_t stop, reload;
+
+static void on_hup(int s)
+{
+	(void)s;
+	reload = 1;
+}
 
 static void on_sig(int s)
 {
@@ -85,7 +98,7 @@ static int send_path(struct mnt *t, size_t i, const uint8_t *p, size_t len)
 
 static void send_bu(struct mnt *t)
 {
-	uint8_t pkt[1024];
+	uint8_t pkt[2200];      /* a BU with flow options: up to 2048 + 40 */
 	size_t len;
 	int via = t->mn.uplink;
 
@@ -148,6 +161,21 @@ static void write_status(struct mnt *t)
 			t->ifname[i], p->link_up ? "true" : "false",
 			p->live.alive ? "true" : "false", p->live.misses, p->live.rtt_us,
 			(unsigned long long)p->tx_packets, (unsigned long long)p->rx_packets);
+	}
+	fprintf(f, "],\"ncast_dup_dropped\":%llu,\"flows\":[",
+		(unsigned long long)t->flows.dup_dropped);
+	for (size_t i = 0; i < t->flows.n; i++) {
+		const struct mob_flow *e = &t->flows.e[i];
+
+		fprintf(f, "%s{\"name\":\"%s\",\"fid\":%u,\"bids\":[", i ? "," : "", e->name,
+			e->f.fid);
+		for (size_t b = 0; b < e->f.n_bids; b++)
+			fprintf(f, "%s%u", b ? "," : "", e->f.bids[b]);
+		fprintf(f, "],\"last_bid\":%u,\"why\":\"%s\",\"packets\":%llu,\"copies\":%llu,"
+			   "\"ha_status\":%d,\"pending\":%s}", e->last_bid,
+			e->why ? e->why : "no packet yet", (unsigned long long)e->packets,
+			(unsigned long long)e->copies, e->ha_status == 255 ? -1 : e->ha_status,
+			e->dirty ? "true" : "false");
 	}
 	fprintf(f, "]}\n");
 	fclose(f);
@@ -250,10 +278,10 @@ static void on_udp(struct mnt *t, size_t i)
 	}
 }
 
-/* Send one split on the uplink (UDP GSO trains); 0 or -errno. */
-static int send_segs(struct mnt *t, struct vnet_seg *segs, size_t n)
+/* Send one split on path i (UDP GSO trains); 0 or -errno. */
+static int send_segs_on(struct mnt *t, size_t i, struct vnet_seg *segs, size_t n)
 {
-	size_t i = (size_t)t->mn.uplink, sent = 0;
+	size_t sent = 0;
 	int r = tunio_send(t->fd[i], &t->ha_ep[i], t->ha_len[i], segs, n, true, &sent);
 
 	if ((r == -EIO || r == -EINVAL) && sent < n) {
@@ -270,6 +298,31 @@ static int send_segs(struct mnt *t, struct vnet_seg *segs, size_t n)
 			t->mn.paths[i].link_up = false;
 	}
 	return r;
+}
+
+static int send_segs(struct mnt *t, struct vnet_seg *segs, size_t n)
+{
+	return send_segs_on(t, (size_t)t->mn.uplink, segs, n);
+}
+
+/* A flow binding's path for this packet (mob_flow.h): the packet goes on
+ * it (and its n-cast copy on *dup); false for the default uplink. */
+static bool flow_send(struct mnt *t, const uint8_t *p, size_t len, struct vnet_seg *segs,
+		      size_t n)
+{
+	int dup, i = mob_flow_uplink(&t->flows, &t->mn, p, len, &dup);
+
+	if (i < 0)
+		return false;
+	if (segs)
+		(void)send_segs_on(t, (size_t)i, segs, n);
+	else
+		(void)send_path(t, (size_t)i, p, len);
+	if (dup >= 0 && segs)
+		(void)send_segs_on(t, (size_t)dup, segs, n);
+	else if (dup >= 0)
+		(void)send_path(t, (size_t)dup, p, len);
+	return true;
 }
 
 static void on_tun_gso(struct mnt *t)
@@ -291,6 +344,8 @@ static void on_tun_gso(struct mnt *t)
 		t->tun_rx += ns;
 		if (ns > 1)
 			t->tun_gso_rx++;
+		if (flow_send(t, buf + VNET_HDR_LEN, (size_t)n - VNET_HDR_LEN, segs, ns))
+			continue;
 		if (t->mn.uplink >= 0 && send_segs(t, segs, ns) < 0 &&
 		    !t->mn.paths[t->mn.uplink].link_up) {
 			/* The network went away under us: move now, resend. */
@@ -315,6 +370,8 @@ static void on_tun(struct mnt *t)
 		if (n <= 0)
 			return;
 		t->tun_rx++;
+		if (flow_send(t, buf, (size_t)n, NULL, 0))
+			continue;
 		if (t->mn.uplink >= 0 && send_path(t, (size_t)t->mn.uplink, buf, (size_t)n) < 0) {
 			/* The network went away under us: move now, resend. */
 			failover(t);
@@ -439,6 +496,34 @@ static int open_path(struct mnt *t, size_t i, const char *spec, const struct in6
 	return 0;
 }
 
+/* The flow file: every line a flow; a bad line keeps the old set. */
+static int load_flows(struct mnt *t)
+{
+	static struct mob_flow next[MOB_FLOW_MAX];
+	char line[512], err[128];
+	size_t n = 0, changed;
+	FILE *f = fopen(t->flow_file, "r");
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\r\n")] = 0;
+		if (!line[strspn(line, " \t")] || line[strspn(line, " \t")] == '#')
+			continue;
+		if (n == MOB_FLOW_MAX || mob_flow_parse(line, &next[n], err, sizeof(err)) < 0) {
+			fprintf(stderr, "mif-mn: %s: '%s': %s\n", t->flow_file, line,
+				n == MOB_FLOW_MAX ? "too many flows" : err);
+			fclose(f);
+			return -EINVAL;
+		}
+		n++;
+	}
+	fclose(f);
+	changed = mob_flow_set(&t->flows, next, n);
+	fprintf(stderr, "mif-mn: %zu flow(s), %zu changed\n", n, changed);
+	return (int)changed;
+}
+
 static void run(struct mnt *t)
 {
 	long long next = clock_mono_ms();
@@ -449,6 +534,11 @@ static void run(struct mnt *t)
 		size_t n = t->mn.n_paths;
 		long long now = clock_mono_ms();
 
+		if (reload && t->flow_file) {
+			reload = 0;
+			if (load_flows(t) > 0)
+				send_bu(t);     /* the changed flows alone, in full */
+		}
 		if (now >= next) {
 			tick(t, now);
 			next = now + t->interval;
@@ -477,7 +567,7 @@ int main(int argc, char **argv)
 		{ "tun", 1, NULL, 't' }, { "path", 1, NULL, 'p' }, { "port", 1, NULL, 'P' },
 		{ "interval", 1, NULL, 'i' }, { "misses", 1, NULL, 'm' },
 		{ "status", 1, NULL, 's' }, { "dump-bu", 1, NULL, 'D' },
-		{ "offload", 1, NULL, 'O' }, { 0, 0, 0, 0 },
+		{ "offload", 1, NULL, 'O' }, { "flow-file", 1, NULL, 'F' }, { 0, 0, 0, 0 },
 	};
 	static struct mnt t;
 	const char *paths[MH_MAX_BIDS], *tun = NULL, *key = NULL;
@@ -511,6 +601,7 @@ int main(int argc, char **argv)
 		case 's': t.status = optarg; break;
 		case 'D': t.dump_bu = optarg; break;
 		case 'O': t.offload = strcmp(optarg, "on") == 0; break;
+		case 'F': t.flow_file = optarg; break;
 		default: return 2;
 		}
 	}
@@ -545,13 +636,21 @@ int main(int argc, char **argv)
 			fprintf(stderr, "mif-mn: %s: offloads csum tso%s\n", tun,
 				off & TUN_OFF_USO ? " uso" : "");
 	}
+	if (t.flow_file) {
+		t.mn.flows = &t.flows;
+		if ((r = load_flows(&t)) < 0) {
+			fprintf(stderr, "mif-mn: %s: %s\n", t.flow_file, strerror(-r));
+			return 1;
+		}
+		signal(SIGHUP, on_hup);
+	}
 	mn_pick(&t.mn);
 	signal(SIGTERM, on_sig);
 	signal(SIGINT, on_sig);
 	run(&t);
 	/* A clean stop deregisters every BID, through every live link. */
 	{
-		uint8_t pkt[1024];
+		uint8_t pkt[2200];
 		size_t len;
 
 		if (mn_build_dereg(&t.mn, clock_ntp_now(), clock_mono_ms(), pkt, sizeof(pkt), &len) == 0)
