@@ -136,6 +136,8 @@ int kern_mob_new(const struct mob_config *c, struct kern_mob **ret_m)
 	m->wc.interval_ms = c->interval_ms;
 	m->wc.misses = c->misses;
 	snprintf(m->wc.tun, sizeof(m->wc.tun), "%s", c->tun);
+	m->wc.n_flows = (uint32_t)c->n_flows;
+	memcpy(m->wc.flows, c->flows, sizeof(m->wc.flows));
 	log_info("mobility: %s holds the home address, %zu route%s through it; offloads: %s%s%s",
 		 c->tun, c->n_routes, c->n_routes == 1 ? "" : "s",
 		 !m->wc.vnet_hdr ? "off" : !m->wc.tun_offloads ? "none granted" : "csum",

@@ -169,6 +169,18 @@ int mob_config_set(struct mob_config *c, const char *key, const char *name, cons
 		return mob_set_hoa(c, name, value, err, errlen);
 	if (!strcmp(key, "routes"))
 		return mob_set_routes(c, name, value, err, errlen);
+	if (!strcmp(key, "flow")) {
+		struct mob_flow f;
+		char why[128];
+
+		if (c->n_flows == MOB_FLOW_MAX || strlen(value) >= MOB_FLOW_SPEC_MAX ||
+		    mob_flow_parse(value, &f, why, sizeof(why)) < 0)
+			return mob_fail(err, errlen, "%s: %s", name,
+					c->n_flows == MOB_FLOW_MAX ? "too many flows" :
+					strlen(value) >= MOB_FLOW_SPEC_MAX ? "too long" : why);
+		snprintf(c->flows[c->n_flows++], MOB_FLOW_SPEC_MAX, "%s", value);
+		return 0;
+	}
 	if (!strcmp(key, "prefer"))
 		return mob_words(name, value, c->prefer, MOB_MAX_PREFER, &c->n_prefer, err, errlen);
 	if (!strcmp(key, "key_file")) {

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "daemon/mobility/mob_flow.h"
+
 #define MOB_MAX_ROUTES 8
 #define MOB_MAX_PREFER 8        /* entries of prefer = */
 
@@ -39,6 +41,9 @@ struct mob_config {
 	 * as route_class_of() tells them) or an interface name. */
 	char prefer[MOB_MAX_PREFER][IFNAMSIZ];
 	size_t n_prefer;
+	/* flow = lines: flow bindings (mob_flow.h), checked, kept as text. */
+	char flows[MOB_FLOW_MAX][MOB_FLOW_SPEC_MAX];
+	size_t n_flows;
 };
 
 void mob_config_defaults(struct mob_config *c);

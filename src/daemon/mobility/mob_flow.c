@@ -83,7 +83,13 @@ static int mob_flow_kv(struct mob_flow *fl, const char *k, const char *v)
 		return 0;
 	}
 	if (!strcmp(k, "bid"))
-		return mob_flow_bids(v, f);
+		return fl->via[0] ? -EINVAL : mob_flow_bids(v, f);
+	if (!strcmp(k, "pvd")) {
+		if (f->n_bids || !*v || strlen(v) >= sizeof(fl->via))
+			return -EINVAL;
+		snprintf(fl->via, sizeof(fl->via), "%s", v);
+		return 0;
+	}
 	if (!strcmp(k, "remote"))
 		return mob_flow_addr(v, ts);
 	if (!strcmp(k, "family")) {
@@ -158,14 +164,52 @@ int mob_flow_parse(const char *spec, struct mob_flow *ret, char *err, size_t err
 		fl.f.ts.ds[0] = (uint8_t)(fl.f.ts.ds[0] << 2);
 		fl.f.ts.ds[1] = (uint8_t)(fl.f.ts.ds[1] << 2 | 3);
 	}
-	if (fl.f.fid == 0 || fl.f.n_bids == 0 || fl.f.ts.fields == 0) {
-		snprintf(err, errlen, "fid=, bid= and a selector are needed");
+	if (fl.f.fid == 0 || (fl.f.n_bids == 0 && !fl.via[0]) || fl.f.ts.fields == 0) {
+		snprintf(err, errlen, "fid=, bid= (or pvd=) and a selector are needed");
 		return -EINVAL;
 	}
 	fl.f.has_ts = true;
 	if (!fl.name[0])
 		snprintf(fl.name, sizeof(fl.name), "fid%u", fl.f.fid);
 	*ret = fl;
+	return 0;
+}
+
+int mob_flow_resolve(struct mob_flow *f, int (*bid_of)(const char *pvd, void *arg), void *arg)
+{
+	char buf[sizeof(f->via)], *save = NULL, *tok;
+	struct mh_flow g = f->f;
+
+	memcpy(buf, f->via, sizeof(buf));
+	g.n_bids = 0;
+	g.has_weights = false;
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *colon = strrchr(tok, ':');
+		unsigned long w = 0;
+		int bid;
+
+		/* NAME:W; a PvD name has colons of its own (fe80::1%eth1). */
+		if (colon && (!colon[1] || colon[strspn(colon + 1, "0123456789") + 1]))
+			colon = NULL;
+		if (colon) {
+			*colon = 0;
+			w = strtoul(colon + 1, NULL, 10);
+			if (w == 0 || w > 255)
+				return -EINVAL;
+		}
+		if ((colon != NULL) != (g.n_bids ? g.has_weights : colon != NULL) ||
+		    g.n_bids == MH_FLOW_MAX_BIDS)
+			return -EINVAL;
+		bid = bid_of(tok, arg);
+		if (bid <= 0)
+			return -ENOENT;
+		g.has_weights = colon != NULL;
+		g.weights[g.n_bids] = (uint8_t)w;
+		g.bids[g.n_bids++] = (uint16_t)bid;
+	}
+	if (g.n_bids == 0)
+		return -EINVAL;
+	f->f = g;
 	return 0;
 }
 

@@ -13,11 +13,13 @@
  * flow is sent in full again.
  *
  * Configuration, one flow per spec, from the mobile node's view:
- *   NAME fid=N pri=N bid=B[,B...] | bid=B:W[,B:W...]
+ *   NAME fid=N pri=N bid=B[,B...] | bid=B:W[,B:W...] | pvd=P[,P...] | pvd=P:W[,P:W...]
  *        [proto=tcp|udp|N] [remote=ADDR[-ADDR]] [rport=P[-P]] [lport=P[-P]]
  *        [dscp=N[-N]] [family=4|6]
  * One BID forwards; several are n-cast (a copy on each); B:W pairs share
- * the load by weight (each transport flow hashed to one BID).
+ * the load by weight (each transport flow hashed to one BID). pvd= names
+ * PvDs instead of BIDs (mifd: each PvD's path has its BID); the caller
+ * resolves them with mob_flow_resolve() whenever its paths change.
  */
 #ifndef MIF_DAEMON_MOBILITY_MOB_FLOW_H
 #define MIF_DAEMON_MOBILITY_MOB_FLOW_H
@@ -31,11 +33,13 @@
 
 #define MOB_FLOW_MAX 16
 #define MOB_FLOW_OPTS_MAX 1536  /* flow options in one BU, at most */
+#define MOB_FLOW_SPEC_MAX 256   /* one spec's text */
 
 struct mn_state;
 
 struct mob_flow {
 	char name[32];
+	char via[160];          /* pvd=: the PvD names (and weights), to resolve */
 	struct mh_flow f;
 	bool dirty;             /* to send in full */
 	uint8_t ha_status;      /* the home agent's last answer; 255: none */
@@ -54,6 +58,10 @@ struct mob_flows {
 
 /* Parse one spec into ret. -EINVAL with a message in err. */
 int mob_flow_parse(const char *spec, struct mob_flow *ret, char *err, size_t errlen);
+
+/* A pvd= flow: its BIDs from bid_of(PvD name) (negative: no path for that
+ * PvD now, and -ENOENT). */
+int mob_flow_resolve(struct mob_flow *f, int (*bid_of)(const char *pvd, void *arg), void *arg);
 
 /*
  * Replace t's flows by next (a new configuration): a flow whose FID and

@@ -20,6 +20,7 @@
 
 #include "daemon/pvd/pvd.h"
 #include "proto/mh.h"
+#include "daemon/mobility/mob_flow.h"
 
 #define MOB_MAX_PATHS MH_MAX_BIDS
 
@@ -64,6 +65,8 @@ struct mob_wire_config {
 					  * virtio-net header, the care-of
 					  * sockets have UDP_GRO */
 	uint32_t tun_offloads;           /* TUN_OFF_* the kernel granted */
+	uint32_t n_flows;                /* flow = lines (mob_flow.h), NUL-terminated */
+	char flows[MOB_FLOW_MAX][MOB_FLOW_SPEC_MAX];
 };
 
 struct mob_wire_withdraw {
