@@ -203,6 +203,7 @@ struct ha_path *ha_flow_route(struct ha_mn *mn, const uint8_t *p, size_t len,
 			e->why = "flow binding";
 		}
 		e->last_bid = e->f.bids[pick];
+		e->by_bid[pick]++;
 		return paths[pick];
 	}
 	return NULL;

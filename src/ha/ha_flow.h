@@ -35,6 +35,7 @@ struct ha_flow {
 	uint16_t since_seq;     /* the BU that last set it */
 	uint64_t packets;       /* downlink packets it matched */
 	uint64_t dups_sent;     /* n-cast copies on its other BIDs */
+	uint64_t by_bid[MH_FLOW_MAX_BIDS];      /* packets sent on each of its BIDs */
 	uint16_t last_bid;      /* BID of the last packet it sent */
 	const char *why;        /* why that BID (static text) */
 };

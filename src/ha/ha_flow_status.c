@@ -54,8 +54,9 @@ static json_t *ha_flow_entry(const struct ha_flow *e)
 
 	for (size_t b = 0; bids && b < e->f.n_bids; b++)
 		json_array_append_new(bids, e->f.has_weights ?
-				      json_pack("{s:i, s:i}", "bid", e->f.bids[b],
-						"weight", e->f.weights[b]) :
+				      json_pack("{s:i, s:i, s:I}", "bid", e->f.bids[b],
+						"weight", e->f.weights[b],
+						"packets", (json_int_t)e->by_bid[b]) :
 				      json_integer(e->f.bids[b]));
 	ha_flow_ts_text(&e->f.ts, ts, sizeof(ts));
 	return json_pack("{s:i, s:i, s:s, s:o, s:s, s:i, s:s, s:i, s:I, s:I}",
