@@ -35,15 +35,17 @@ static void ha_flow_sort(struct ha_flows *t)
 
 /* Check one Flow Identification option against the table being built
  * (RFC 6089 4.2 statuses); on success apply it. */
-static uint8_t ha_flow_one(struct ha_mn *mn, struct ha_flows *t, bool *kept,
-			   const struct mh_flow *in, uint16_t seq)
+static uint8_t ha_flow_one(struct ha_mn *mn, struct ha_flows *t, const struct mh_flows *all,
+			   size_t idx, uint16_t seq)
 {
+	const struct mh_flow *in = &all->f[idx];
 	struct ha_flow *e = ha_flow_find(t, in->fid);
 
 	if (in->bad)
 		return in->bad;
-	if (e && kept[e - t->e])
-		return MH_FLOW_MALFORMED;       /* the same FID twice in one BU */
+	for (size_t i = 0; i < idx; i++)
+		if (all->f[i].fid == in->fid)
+			return MH_FLOW_MALFORMED;       /* the same FID twice in one BU */
 	if (!e && (!in->has_ts || in->n_bids == 0))
 		return in->has_ts || in->n_bids ? MH_FLOW_MALFORMED : MH_FLOW_FID_NOT_FOUND;
 	for (size_t i = 0; i < in->n_bids; i++)
@@ -73,7 +75,6 @@ static uint8_t ha_flow_one(struct ha_mn *mn, struct ha_flows *t, bool *kept,
 		memcpy(e->f.weights, in->weights, sizeof(e->f.weights));
 	}
 	e->since_seq = seq;
-	kept[e - t->e] = true;
 	return MH_FLOW_OK;
 }
 
@@ -93,14 +94,27 @@ static void ha_flow_answer(struct mh_flows *ba, const struct mh_flow *in, uint8_
 	ba->n++;
 }
 
+static bool ha_flow_named(const struct mh_flows *in, uint16_t fid)
+{
+	for (size_t i = 0; i < in->n; i++)
+		if (in->f[i].fid == fid)
+			return true;
+	for (size_t i = 0; i < in->n_summary; i++)
+		if (in->summary[i] == fid)
+			return true;
+	return false;
+}
+
 /* Drop the flows neither named nor summarised (RFC 6089: a BU refreshes
- * the flow bindings it carries; the others go). */
-static void ha_flow_prune(struct ha_flows *t, const bool *kept)
+ * the flow bindings it carries; the others go), before the options are
+ * applied, so a new flow may take the FID-PRI of one the BU drops. A
+ * named flow whose change is refused keeps its old binding. */
+static void ha_flow_prune(struct ha_flows *t, const struct mh_flows *in)
 {
 	size_t k = 0;
 
 	for (size_t i = 0; i < t->n; i++) {
-		if (kept[i])
+		if (ha_flow_named(in, t->e[i].f.fid))
 			t->e[k++] = t->e[i];
 		else
 			t->c.removed++;
@@ -111,9 +125,8 @@ static void ha_flow_prune(struct ha_flows *t, const bool *kept)
 int ha_flow_apply(struct ha_mn *mn, const uint8_t *mh, size_t len, uint16_t seq,
 		  uint16_t lifetime, uint8_t *out, size_t cap, size_t *ret_len)
 {
-	static struct mh_flows in, ba;
-	bool kept[HA_FLOW_MAX + MH_FLOW_MAX] = { false };
 	struct ha_flows *t = mn->flows;
+	struct mh_flows in, ba;
 	int r;
 
 	*ret_len = 0;
@@ -137,24 +150,14 @@ int ha_flow_apply(struct ha_mn *mn, const uint8_t *mh, size_t len, uint16_t seq,
 	}
 	memset(&ba, 0, sizeof(ba));
 	for (size_t i = 0; i < in.n_summary; i++) {
-		struct ha_flow *e = ha_flow_find(t, in.summary[i]);
 		struct mh_flow unknown = { .fid = in.summary[i] };
 
-		if (e)
-			kept[e - t->e] = true;
-		else
+		if (!ha_flow_find(t, in.summary[i]))
 			ha_flow_answer(&ba, &unknown, MH_FLOW_FID_NOT_FOUND, &t->c);
 	}
-	for (size_t i = 0; i < in.n; i++) {
-		uint8_t st = ha_flow_one(mn, t, kept, &in.f[i], seq);
-		struct ha_flow *e = ha_flow_find(t, in.f[i].fid);
-
-		/* A refused change leaves the FID's binding as it was. */
-		if (st != MH_FLOW_OK && e)
-			kept[e - t->e] = true;
-		ha_flow_answer(&ba, &in.f[i], st, &t->c);
-	}
-	ha_flow_prune(t, kept);
+	ha_flow_prune(t, &in);
+	for (size_t i = 0; i < in.n; i++)
+		ha_flow_answer(&ba, &in.f[i], ha_flow_one(mn, t, &in, i, seq), &t->c);
 	ha_flow_sort(t);
 	return ba.n ? mh_flow_build(&ba, out, cap, ret_len) : 0;
 }

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -299,6 +300,66 @@ static void test_config_errors(void **state)
 	assert_int_equal(f.f.ts.ds[1], 46 << 2 | 3);
 }
 
+/* A BU that drops a flow and adds one with its FID-PRI: accepted (the
+ * dropped flow goes before the new one is checked). */
+static void test_replace_priority(void **state)
+{
+	static const char *const v1[] = { "a fid=1 pri=10 bid=1 proto=udp rport=7001" };
+	static const char *const v2[] = { "b fid=2 pri=10 bid=2 proto=udp rport=7002" };
+	uint64_t ntp = NOW_NTP;
+
+	(void)state;
+	setup_both();
+	set_flows(v1, 1);
+	assert_int_equal(round_trip(&ntp, 1000), MN_NONE);
+	set_flows(v2, 1);
+	assert_int_equal(round_trip(&ntp, 2000), MN_NONE);
+	assert_int_equal(h.flows->n, 1);
+	assert_int_equal(h.flows->e[0].f.fid, 2);
+	assert_int_equal(mflows.e[0].ha_status, MH_FLOW_OK);
+}
+
+/* Changed flows that do not fit the room a BU leaves wait for the next
+ * BU, which the BA asks for at once (16 flows from configuration always
+ * fit MOB_FLOW_OPTS_MAX: here the room is made small). */
+static void test_bu_room(void **state)
+{
+	static char specs[MOB_FLOW_MAX][200];
+	const char *v[MOB_FLOW_MAX];
+	struct mh_flows ans;
+	uint8_t out[512], bu[1024];
+	size_t len, blen, sent = 0;
+	struct mh_msg m;
+
+	(void)state;
+	setup_both();
+	for (int i = 0; i < MOB_FLOW_MAX; i++) {
+		snprintf(specs[i], sizeof(specs[i]), "f%d fid=%d pri=%d bid=1 proto=tcp rport=%d",
+			 i, i + 1, i + 1, 1000 + i);
+		v[i] = specs[i];
+	}
+	set_flows(v, MOB_FLOW_MAX);
+	assert_int_equal(mob_flow_bu_opts(&mflows, out, 200, &len), 0);
+	assert_true(len <= 200);
+	for (int i = 0; i < MOB_FLOW_MAX; i++)
+		sent += mflows.e[i].in_bu;
+	assert_in_range(sent, 1, MOB_FLOW_MAX - 1);
+	/* The home agent accepts those: the BA asks for another BU. */
+	memset(&ans, 0, sizeof(ans));
+	for (int i = 0; i < MOB_FLOW_MAX; i++)
+		if (mflows.e[i].in_bu)
+			ans.f[ans.n++] = (struct mh_flow){ .fid = mflows.e[i].f.fid };
+	assert_int_equal(mh_flow_build(&ans, out, sizeof(out), &len), 0);
+	memset(&m, 0, sizeof(m));
+	m.type = MH_TYPE_BA;
+	m.extra = out;
+	m.extra_len = len;
+	assert_int_equal(mh_build(&m, bu, sizeof(bu), &blen, NULL), 0);
+	assert_true(mob_flow_ba(&mflows, bu, blen));
+	assert_false(mflows.e[0].dirty);
+	assert_true(mflows.e[MOB_FLOW_MAX - 1].dirty);
+}
+
 static int teardown(void **state)
 {
 	(void)state;
@@ -315,6 +376,8 @@ int main(void)
 		cmocka_unit_test(test_summary_unknown),
 		cmocka_unit_test(test_ncast_and_share),
 		cmocka_unit_test(test_config_errors),
+		cmocka_unit_test(test_replace_priority),
+		cmocka_unit_test(test_bu_room),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, teardown);

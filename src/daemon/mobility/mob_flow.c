@@ -256,16 +256,35 @@ size_t mob_flow_set(struct mob_flows *t, const struct mob_flow *next, size_t n)
 	return changed;
 }
 
-int mob_flow_bu_opts(const struct mob_flows *t, uint8_t *out, size_t cap, size_t *ret_len)
+/* Octets of one flow's Flow Identification option. */
+static size_t mob_flow_size(const struct mh_flow *f)
 {
-	static struct mh_flows fl;
+	struct mh_flows one = { .n = 1 };
+	uint8_t buf[300];
+	size_t len;
+
+	one.f[0] = *f;
+	return mh_flow_build(&one, buf, sizeof(buf), &len) == 0 ? len : SIZE_MAX;
+}
+
+int mob_flow_bu_opts(struct mob_flows *t, uint8_t *out, size_t cap, size_t *ret_len)
+{
+	size_t used = 2 + 2 * t->n;     /* room for the Flow Summary */
+	struct mh_flows fl;
 
 	memset(&fl, 0, sizeof(fl));
 	for (size_t i = 0; i < t->n; i++) {
-		if (t->e[i].dirty && fl.n < MH_FLOW_MAX)
-			fl.f[fl.n++] = t->e[i].f;
-		else
-			fl.summary[fl.n_summary++] = t->e[i].f.fid;
+		struct mob_flow *e = &t->e[i];
+		size_t sz = e->dirty ? mob_flow_size(&e->f) : 0;
+
+		e->in_bu = e->dirty && sz <= cap && used + sz <= cap && fl.n < MH_FLOW_MAX;
+		if (e->in_bu) {
+			fl.f[fl.n++] = e->f;
+			used += sz;
+		} else if (!e->dirty || e->ha_status == MH_FLOW_OK) {
+			/* Unchanged, or its old binding until it fits. */
+			fl.summary[fl.n_summary++] = e->f.fid;
+		}
 	}
 	fl.has_summary = fl.n_summary > 0;
 	return mh_flow_build(&fl, out, cap, ret_len);
@@ -273,7 +292,7 @@ int mob_flow_bu_opts(const struct mob_flows *t, uint8_t *out, size_t cap, size_t
 
 bool mob_flow_ba(struct mob_flows *t, const uint8_t *mh, size_t len)
 {
-	static struct mh_flows ba;
+	struct mh_flows ba;
 	bool again = false;
 
 	if (mh_flow_parse(mh, len, &ba) < 0)
@@ -297,6 +316,9 @@ bool mob_flow_ba(struct mob_flows *t, const uint8_t *mh, size_t len)
 				t->refused += ba.f[i].status != MH_FLOW_OK;
 			}
 		}
+	for (size_t k = 0; k < t->n; k++)
+		again |= t->e[k].dirty && !t->e[k].in_bu &&     /* did not fit */
+			 mob_flow_size(&t->e[k].f) != SIZE_MAX;
 	return again;
 }
 

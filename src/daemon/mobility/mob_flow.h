@@ -42,6 +42,7 @@ struct mob_flow {
 	char via[160];          /* pvd=: the PvD names (and weights), to resolve */
 	struct mh_flow f;
 	bool dirty;             /* to send in full */
+	bool in_bu;             /* sent in full in the last BU */
 	uint8_t ha_status;      /* the home agent's last answer; 255: none */
 	uint64_t packets, copies;
 	uint16_t last_bid;
@@ -71,11 +72,14 @@ int mob_flow_resolve(struct mob_flow *f, int (*bid_of)(const char *pvd, void *ar
  */
 size_t mob_flow_set(struct mob_flows *t, const struct mob_flow *next, size_t n);
 
-/* The flow options of the next BU into out (mh_msg.extra). */
-int mob_flow_bu_opts(const struct mob_flows *t, uint8_t *out, size_t cap, size_t *ret_len);
+/* The flow options of the next BU into out (mh_msg.extra): the changed
+ * flows in full as far as cap allows (the rest wait for the next BU), the
+ * others in the Flow Summary. */
+int mob_flow_bu_opts(struct mob_flows *t, uint8_t *out, size_t cap, size_t *ret_len);
 
 /* The flow options of an accepted BA: true when a flow must be sent in
- * full again (the home agent did not know its FID). */
+ * full again (the home agent did not know its FID) or did not fit the
+ * last BU. */
 bool mob_flow_ba(struct mob_flows *t, const uint8_t *mh, size_t len);
 
 /*
