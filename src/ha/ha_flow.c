@@ -46,8 +46,12 @@ static uint8_t ha_flow_one(struct ha_mn *mn, struct ha_flows *t, const struct mh
 	for (size_t i = 0; i < idx; i++)
 		if (all->f[i].fid == in->fid)
 			return MH_FLOW_MALFORMED;       /* the same FID twice in one BU */
-	if (!e && (!in->has_ts || in->n_bids == 0))
-		return in->has_ts || in->n_bids ? MH_FLOW_MALFORMED : MH_FLOW_FID_NOT_FOUND;
+	/* A new FID needs a selector and BIDs; BIDs alone move a FID, which
+	 * must exist (RFC 6089 4.2: FID not found). */
+	if (!e && !in->has_ts)
+		return MH_FLOW_FID_NOT_FOUND;
+	if (!e && in->n_bids == 0)
+		return MH_FLOW_MALFORMED;
 	for (size_t i = 0; i < in->n_bids; i++)
 		if (!ha_cache_path(mn, in->bids[i]))
 			return MH_FLOW_BID_NOT_FOUND;

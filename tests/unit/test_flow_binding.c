@@ -360,6 +360,64 @@ static void test_bu_room(void **state)
 	assert_true(mflows.e[MOB_FLOW_MAX - 1].dirty);
 }
 
+/* Contradictions the codec cannot see, refused by the home agent: the
+ * same FID twice in one BU (130), BIDs for a FID it does not have (132),
+ * a new FID with a selector and no BIDs (130), and a selector whose
+ * format it does not know (133, from the codec). */
+static void test_ha_statuses(void **state)
+{
+	static const uint8_t ts[] = { 3, 8, 2, 0, 0x00, 0x80, 0, 0, 0x1b, 0x59 };
+	uint8_t opts[256], bu[512], fx[256];
+	struct mh_flows in, out;
+	size_t len, blen, flen;
+	struct mh_msg m;
+
+	(void)state;
+	setup_both();
+	h.n_paths = 1;
+	h.paths[0] = (struct ha_path){ .bid = 1, .pri = 0 };
+	h.paths[0].live.alive = true;
+	memset(&in, 0, sizeof(in));
+	in.n = 4;
+	in.f[0] = (struct mh_flow){ .fid = 1, .fid_pri = 1, .n_bids = 1, .bids = { 1 } };
+	in.f[1] = in.f[0];
+	in.f[0].has_ts = in.f[1].has_ts = true;
+	assert_int_equal(mh_ts_parse(ts + 2, sizeof(ts) - 2, &in.f[0].ts), MH_FLOW_OK);
+	in.f[1].ts = in.f[0].ts;
+	in.f[1].fid_pri = 2;
+	in.f[2] = (struct mh_flow){ .fid = 9, .fid_pri = 9, .n_bids = 1, .bids = { 1 } };
+	in.f[3] = (struct mh_flow){ .fid = 8, .fid_pri = 8, .has_ts = true, .ts = in.f[0].ts };
+	assert_int_equal(mh_flow_build(&in, opts, sizeof(opts), &len), 0);
+	/* And a Flow Identification option with selector format 7. */
+	memcpy(opts + len, (const uint8_t[]){ 45, 14, 0, 7, 0, 7, 0, 0, 3, 6, 7, 0, 0, 0, 0, 0 },
+	       16);
+	len += 16;
+	memset(&m, 0, sizeof(m));
+	m.type = MH_TYPE_BU;
+	m.seq = 1;
+	m.lifetime = 10;
+	m.extra = opts;
+	m.extra_len = len;
+	assert_int_equal(mh_build(&m, bu, sizeof(bu), &blen, NULL), 0);
+	assert_int_equal(ha_flow_apply(&h, bu, blen, 1, 10, fx, sizeof(fx), &flen), 0);
+	assert_int_equal(h.flows->n, 1);                /* the first FID 1 */
+	assert_int_equal(h.flows->e[0].f.fid_pri, 1);
+	memset(&m, 0, sizeof(m));
+	m.type = MH_TYPE_BA;
+	m.extra = fx;
+	m.extra_len = flen;
+	assert_int_equal(mh_build(&m, bu, sizeof(bu), &blen, NULL), 0);
+	assert_int_equal(mh_flow_parse(bu, blen, &out), 0);
+	assert_int_equal(out.n, 5);
+	assert_int_equal(out.f[0].status, MH_FLOW_OK);
+	assert_int_equal(out.f[1].status, MH_FLOW_MALFORMED);
+	assert_int_equal(out.f[2].status, MH_FLOW_FID_NOT_FOUND);
+	assert_int_equal(out.f[3].status, MH_FLOW_MALFORMED);
+	assert_int_equal(out.f[4].status, MH_FLOW_TS_UNSUPPORTED);
+	assert_int_equal(h.flows->c.refused[MH_FLOW_MALFORMED - 128], 2);
+	assert_int_equal(h.flows->c.refused[MH_FLOW_TS_UNSUPPORTED - 128], 1);
+}
+
 static int teardown(void **state)
 {
 	(void)state;
@@ -378,6 +436,7 @@ int main(void)
 		cmocka_unit_test(test_config_errors),
 		cmocka_unit_test(test_replace_priority),
 		cmocka_unit_test(test_bu_room),
+		cmocka_unit_test(test_ha_statuses),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, teardown);
