@@ -12,7 +12,9 @@
 # Shows: a UDP flow bound to eth2's PvD takes BID 2's path both ways while
 # other traffic stays on eth1's; an n-cast flow on both PvDs reaches the
 # application once per datagram; `mifctl mobility` and the home agent's
-# status say which BID each flow uses and why.
+# status say which BID each flow uses and why; a policy rule that names a
+# PvD (mif-policy(5): dst, proto, port, prefer = pvd:...) becomes a flow
+# binding too, and follows a policy reload.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mif.sh"
@@ -95,9 +97,22 @@ hoa = $HOA
 spi = 256
 key_file = $WORLD_TMP/mn.key
 EOF2
+mkdir -p "$WORLD_TMP/policy.d"
+cp "$(dirname "$0")/../../dist/policy.d/00-system-default.conf" "$WORLD_TMP/policy.d/"
+cat >"$WORLD_TMP/policy.d/50-voip.conf" <<EOF2
+[policy]
+actor = user
+
+[rule voip]
+dst = 2001:db8:c::/64
+proto = udp
+port = 7003
+prefer = pvd:$PVD2
+EOF2
 cat >"$WORLD_TMP/mifd.conf" <<EOF2
 [mifd]
 interfaces = eth1 eth2
+policy_dir = $WORLD_TMP/policy.d
 
 [mobility]
 enabled = yes
@@ -137,13 +152,17 @@ B2=$(mob | jq -r '.bindings[] | select(.interface == "eth2") | .bid')
 world_log "BIDs: eth1 $B1 (PvD $PVD1), eth2 $B2 (PvD $PVD2)"
 flows_ok() {
 	had_status | world_jq --argjson b1 "$B1" --argjson b2 "$B2" '.mobile_nodes[0].flows |
-		map({fid, bids}) == [{fid: 6, bids: [$b1, $b2]}, {fid: 1, bids: [$b2]}]'
+		map({fid, bids}) == [{fid: 6, bids: [$b1, $b2]}, {fid: 1, bids: [$b2]},
+				     {fid: 32768, bids: [$b2]}]'
 }
 world_wait_for "the home agent has the two flows on the PvDs' BIDs" 10 flows_ok
-accepted() { mob | world_jq '.flows | length == 2 and all(.ha_status == 0)'; }
-world_wait_for "mifd: both flows accepted by the home agent" 5 accepted
+accepted() { mob | world_jq '.flows | length == 3 and all(.ha_status == 0)'; }
+world_wait_for "mifd: the three flows accepted by the home agent" 5 accepted
+mob | world_jq '.flows[] | select(.fid == 32768) | .name == "policy:voip" and
+	.pvd == "'"$PVD2"'"' >/dev/null || world_fail "the policy rule is not flow 32768 on eth2's PvD"
+world_log "flow from the policy rule: $(had_status | jq -c '.mobile_nodes[0].flows[] | select(.fid == 32768) | {selector, bids}')"
 
-for p in 7001 7002 7006; do
+for p in 7001 7002 7003 7006; do
 	world_bg cn "whoami$p" "$WHOAMI" -n "cn$p" -p "$p" -6
 done
 world_exec cn nft -f - <<-NFT || world_fail "nft counter on cn"
@@ -189,6 +208,27 @@ world_assert "mifctl mobility (text) shows the flows" grep -q \
 	"flow voice (FID 1, FID-PRI 10, PvD $PVD2) forward to BID $B2; accepted by the home agent; last packet on BID $B2 (flow binding)" \
 	"$WORLD_TMP/mobility.txt"
 cat "$WORLD_TMP/mobility.txt" >&2
+
+# The policy's rule: port 7003 on eth2's PvD.
+read -ra a <<<"$(counts)"
+out=$(probe 7003 300)
+sleep 0.3
+read -ra b <<<"$(counts)"
+world_log "policy flow voip (port 7003): $out; rx/tx BID $B1 $((b[0] - a[0]))/$((b[2] - a[2])), BID $B2 $((b[1] - a[1]))/$((b[3] - a[3]))"
+world_assert "policy flow voip: on eth2's BID both ways, not on eth1's" test \
+	$((b[1] - a[1])) -ge 280 -a $((b[3] - a[3])) -ge 280 -a \
+	$((b[0] - a[0])) -le 10 -a $((b[2] - a[2])) -le 10
+# The rule now prefers eth1's PvD: after a policy reload the flow moves.
+sed -i "s|^prefer = pvd:.*|prefer = pvd:$PVD1|" "$WORLD_TMP/policy.d/50-voip.conf"
+world_ctl policy reload >/dev/null || world_fail "mifctl policy reload"
+moved() {
+	had_status | world_jq --argjson b1 "$B1" \
+		'.mobile_nodes[0].flows[] | select(.fid == 32768) | .bids == [$b1]'
+}
+world_wait_for "after the reload, the policy flow on eth1's BID at the home agent" 10 moved
+world_assert "the configured flows were not sent again" bash -c \
+	"[ \$($HAD --status -s $WORLD_TMP/had.sock | jq '[.mobile_nodes[0].flows[] | select(.fid < 32768) | .since_bu_seq] | max') -lt \
+	   \$($HAD --status -s $WORLD_TMP/had.sock | jq '.mobile_nodes[0].flows[] | select(.fid == 32768) | .since_bu_seq') ]"
 
 read -ra a <<<"$(counts)"
 out=$(probe 7006 500)

@@ -178,6 +178,10 @@ int mob_config_set(struct mob_config *c, const char *key, const char *name, cons
 			return mob_fail(err, errlen, "%s: %s", name,
 					c->n_flows == MOB_FLOW_MAX ? "too many flows" :
 					strlen(value) >= MOB_FLOW_SPEC_MAX ? "too long" : why);
+		/* From 32768 up, FIDs and FID-PRIs are the policy's
+		 * (engine_mob_flow.h). */
+		if (f.f.fid >= 0x8000 || f.f.fid_pri >= 0x8000)
+			return mob_fail(err, errlen, "%s: fid and pri must be below 32768", name);
 		snprintf(c->flows[c->n_flows++], MOB_FLOW_SPEC_MAX, "%s", value);
 		return 0;
 	}

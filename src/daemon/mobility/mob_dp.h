@@ -60,6 +60,7 @@ struct mob_net {
 	struct mob_switch sw[MOB_SWITCHES];
 	unsigned n_sw;           /* switches recorded, the ring holds the last MOB_SWITCHES */
 	struct mob_flows flows;  /* flow bindings (mob_flow_dp.h) */
+	struct mob_flow_specs pflows;    /* the policy's (MOB_WIRE_FLOWS) */
 };
 
 /* Send p on path i; a network that went away takes its link down. */

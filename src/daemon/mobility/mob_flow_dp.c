@@ -16,19 +16,30 @@ static int mob_flow_dp_bid(const char *pvd, void *arg)
 	return -1;
 }
 
+/* The i-th spec: the configured ones, then the policy's. */
+static const char *mob_flow_dp_spec(const struct mob_net *m, size_t i)
+{
+	if (i < m->wc.n_flows && i < MOB_FLOW_MAX)
+		return m->wc.flows[i];
+	i -= m->wc.n_flows;
+	return i < m->pflows.n && i < MOB_FLOW_MAX ? m->pflows.spec[i] : NULL;
+}
+
 void mob_flow_dp_refresh(struct mob_net *m)
 {
 	static struct mob_flow next[MOB_FLOW_MAX];
 	size_t n = 0, changed;
+	const char *spec;
 	char err[128];
 
-	if (!m->wc.n_flows)
+	if (!m->wc.n_flows && !m->pflows.n && !m->flows.n)
 		return;
 	m->mn.flows = &m->flows;
-	for (size_t i = 0; i < m->wc.n_flows && i < MOB_FLOW_MAX; i++) {
-		/* Checked by the parent at start: a failure here is a flow
-		 * whose PvD has no path now; it waits for one. */
-		if (mob_flow_parse(m->wc.flows[i], &next[n], err, sizeof(err)) < 0)
+	for (size_t i = 0; n < MOB_FLOW_MAX && (spec = mob_flow_dp_spec(m, i)); i++) {
+		/* Checked at start (configuration) or by the engine (policy):
+		 * a failure here is a flow whose PvD has no path now; it
+		 * waits for one. */
+		if (mob_flow_parse(spec, &next[n], err, sizeof(err)) < 0)
 			continue;
 		if (next[n].via[0] && mob_flow_resolve(&next[n], mob_flow_dp_bid, m) < 0)
 			continue;

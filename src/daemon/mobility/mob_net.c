@@ -182,6 +182,15 @@ static int mob_net_msg(struct mob_net *m, const struct ipc_msg *msg)
 		if (r == 0)
 			mob_flow_dp_refresh(m);         /* pvd= flows follow */
 		return r;
+	case MOB_WIRE_FLOWS:
+		if (ipc_expect(msg, sizeof(m->pflows)) < 0 || msg->fd >= 0 ||
+		    ((const struct mob_flow_specs *)d)->n > MOB_FLOW_MAX)
+			return -EBADMSG;
+		memcpy(&m->pflows, d, sizeof(m->pflows));
+		for (size_t i = 0; i < MOB_FLOW_MAX; i++)
+			m->pflows.spec[i][MOB_FLOW_SPEC_MAX - 1] = 0;
+		mob_flow_dp_refresh(m);
+		return 0;
 	case MOB_WIRE_WITHDRAW:
 		return ipc_expect(msg, sizeof(struct mob_wire_withdraw)) < 0 || msg->fd >= 0 ?
 		       -EBADMSG : mob_net_withdraw(m, d);
