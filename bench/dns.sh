@@ -78,6 +78,7 @@ out=${DNS_BENCH_OUT:-$build/bench/dns-results}
 export WORLD_CMD_TIMEOUT=180
 . "$top/tests/world/lib.sh"
 . "$top/tests/world/mif.sh"
+. "$top/tests/world/dns.sh"
 WORLD_TEST=bench-dns
 
 # Addresses of the servers in h.
@@ -296,28 +297,7 @@ zone=$WORLD_TMP/bench.example.zone
 	awk -v n="$fill" 'BEGIN { for (i = 0; i < n; i++)
 		printf "n%d A 10.%d.%d.%d\n", i, 64 + int(i / 65536), int(i / 256) % 256, i % 256 }'
 } >"$zone"
-cat >"$WORLD_TMP/nsd.conf" <<EOF
-server:
-	ip-address: $upstream
-	port: 53
-	username: ""
-	chroot: ""
-	zonesdir: "$WORLD_TMP"
-	pidfile: "$WORLD_TMP/nsd.pid"
-	database: ""
-	zonelistfile: "$WORLD_TMP/nsd.zonelist"
-	xfrdfile: "$WORLD_TMP/nsd.xfrd"
-	xfrdir: "$WORLD_TMP"
-	logfile: "$WORLD_TMP/nsd-run.log"
-	server-count: 1
-	verbosity: 0
-remote-control:
-	control-enable: no
-zone:
-	name: bench.example
-	zonefile: bench.example.zone
-EOF
-world_bg up nsd nsd -d -c "$WORLD_TMP/nsd.conf"
+dns_nsd up "$upstream" bench.example bench.example.zone
 upstream_ok() {
 	local a
 	a=$(world_exec h dig @"$upstream" +tries=1 +time=1 +short "n$((fill - 1)).bench.example" A)

@@ -29,6 +29,8 @@ chunks=${STEER_CHUNKS:-25} rounds=${STEER_ROUNDS:-5} secs=${STEER_SECONDS:-2}
 chunk=20 names=$((2 * chunks * chunk + 1000))
 # shellcheck source=tests/world/lib.sh
 . "$top/tests/world/lib.sh"
+. "$top/tests/world/mif.sh"
+. "$top/tests/world/dns.sh"
 world_require nsd dnsperf dig jq
 
 world_init
@@ -50,28 +52,7 @@ zone=$WORLD_TMP/bench.example.zone
 	awk -v n="$names" 'BEGIN { for (i = 0; i < n; i++)
 		printf "n%d A 10.%d.%d.%d\n", i, 64 + int(i / 65536), int(i / 256) % 256, i % 256 }'
 } >"$zone"
-cat >"$WORLD_TMP/nsd.conf" <<EOF
-server:
-	ip-address: 10.53.0.1
-	port: 53
-	username: ""
-	chroot: ""
-	zonesdir: "$WORLD_TMP"
-	pidfile: "$WORLD_TMP/nsd.pid"
-	database: ""
-	zonelistfile: "$WORLD_TMP/nsd.zonelist"
-	xfrdfile: "$WORLD_TMP/nsd.xfrd"
-	xfrdir: "$WORLD_TMP"
-	logfile: "$WORLD_TMP/nsd-run.log"
-	server-count: 1
-	verbosity: 0
-remote-control:
-	control-enable: no
-zone:
-	name: bench.example
-	zonefile: bench.example.zone
-EOF
-world_bg up nsd nsd -d -c "$WORLD_TMP/nsd.conf"
+dns_nsd up 10.53.0.1 bench.example bench.example.zone
 nsd_ok() { world_exec h1 dig @10.53.0.1 +tries=1 +time=1 +short n0.bench.example A | grep -q .; }
 world_wait_for "nsd answering" 30 nsd_ok
 

@@ -34,6 +34,9 @@ static void ctl_mob_binding(json_t *b)
 	       ctl_str(b, "interface"), ctl_str(b, "pvd"), ctl_str(b, "state"),
 	       ctl_mob_int(b, "bid_pri"), rtt, loss, hb);
 	printf("    preference: %s\n", ctl_str(b, "preference"));
+	if (json_is_object(json_object_get(b, "pairing")))
+		printf("    pairing: %s (%s)\n", ctl_str(json_object_get(b, "pairing"), "verdict"),
+		       ctl_str(json_object_get(b, "pairing"), "why"));
 	if (json_object_get(b, "down_why"))
 		printf("    down: %s\n", ctl_str(b, "down_why"));
 }
@@ -65,6 +68,15 @@ int ctl_mobility(struct ctl *c, int argc, char **argv)
 	printf("home address %s on %s, home agent %s: %s\n", ctl_str(r, "home_address"),
 	       ctl_str(r, "tun"), ctl_str(r, "home_agent"),
 	       json_is_true(json_object_get(r, "registered")) ? "registered" : "not registered");
+	if (json_object_get(r, "home_address4")) {
+		v = json_object_get(r, "home_address4_status");
+		printf("IPv4 home address %s (RFC 5555): %s", ctl_str(r, "home_address4"),
+		       json_is_true(json_object_get(r, "home_address4_acked")) ? "acknowledged" :
+		       "not acknowledged");
+		if (json_is_integer(v))
+			printf(" (status %lld)", (long long)json_integer_value(v));
+		printf("\n");
+	}
 	printf("uplink: %s\n", ctl_str(r, "uplink_why"));
 	json_array_foreach(json_object_get(r, "bindings"), i, v)
 		ctl_mob_binding(v);

@@ -97,10 +97,13 @@ static void ctl_policy_explain_print(json_t *r)
 	}
 	printf("matched rules, strongest first (%lld in all):\n",
 	       (long long)json_integer_value(json_object_get(r, "matched_total")));
-	json_array_foreach(json_object_get(r, "matched"), i, v)
+	json_array_foreach(json_object_get(r, "matched"), i, v) {
 		printf("  %s rule %s (%s:%lld): %s [%s]\n", ctl_str(v, "actor"), ctl_str(v, "rule"),
 		       ctl_str(v, "file"), (long long)json_integer_value(json_object_get(v, "line")),
 		       ctl_str(v, "says"), ctl_str(v, "role"));
+		if (*ctl_str(v, "kernel"))
+			printf("    kernel: %s\n", ctl_str(v, "kernel"));
+	}
 	printf("winner: %s\n", json_is_string(json_object_get(r, "winner")) ?
 	       ctl_str(r, "winner") : "(none)");
 	printf("why: %s\n", ctl_str(r, "why"));

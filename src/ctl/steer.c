@@ -28,6 +28,13 @@ static void steer_print(json_t *r)
 		       (long long)json_integer_value(json_object_get(v, "ipv6")));
 	printf("returned by two PvDs (not steered): %lld\n",
 	       (long long)json_integer_value(json_object_get(r, "two_pvds")));
+	printf("PvD source addresses steered flows are SNATed to: %lld\n",
+	       (long long)json_integer_value(json_object_get(r, "snat_sources")));
+	printf("policy rules by uid, protocol, port, DSCP: %lld in force (%lld nftables rules)\n",
+	       (long long)json_integer_value(json_object_get(json_object_get(r, "policy_selectors"),
+							     "entries")),
+	       (long long)json_integer_value(json_object_get(json_object_get(r, "policy_selectors"),
+							     "nft_rules")));
 	printf("cgroups:%s\n", json_array_size(json_object_get(r, "cgroups")) ? "" : " none");
 	json_array_foreach(json_object_get(r, "cgroups"), i, v) {
 		const char *e = ctl_str(v, "error");

@@ -24,6 +24,7 @@ struct ha_counters {
 	uint64_t takeovers;             /* became the active agent */
 	uint64_t store_loaded;          /* bindings of a mobile node loaded at takeover */
 	uint64_t store_deferred;        /* binding changes the store could not take at once */
+	uint64_t drop_loop;             /* BUs whose care-of address led back to their home address */
 };
 
 struct ha_store;

@@ -43,6 +43,10 @@ struct ha_mn {
 	struct ha_path paths[MH_MAX_BIDS];
 	int active;             /* index of the downlink path, -1 for none */
 	bool store_dirty;       /* changed since the store last took it */
+	/* RFC 5555 IPv4 home address (ha_v4.c): configured, and bound by
+	 * the last BU's IPv4 Home Address option. */
+	bool has_hoa4, hoa4_bound;
+	struct in_addr hoa4;
 	struct ha_flows *flows; /* flow bindings (ha_flow.h), NULL for none */
 	uint64_t bu_ok, bu_rejected, switches;
 };

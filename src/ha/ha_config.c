@@ -12,6 +12,7 @@
 #include "common/addr.h"
 #include "common/keyfile.h"
 #include "ha/ha_config.h"
+#include "ha/ha_v4.h"
 
 struct ha_parse {
 	struct ha_config *c;
@@ -60,6 +61,8 @@ static int ha_mn_key(struct ha_mn *mn, const char *k, const char *v)
 	}
 	if (strcmp(k, "key_file") == 0)
 		return keyfile_read(v, mn->key, sizeof(mn->key), &mn->key_len);
+	if (strcmp(k, "hoa4") == 0)
+		return ha_v4_config_hoa(mn, v);
 	return -EINVAL;
 }
 
@@ -74,6 +77,8 @@ static int ha_ha_key(struct ha_config *c, const char *k, const char *v)
 		return addr_parse(v, &c->listen);
 	if (strcmp(k, "home_prefix") == 0)
 		return addr_prefix_parse(v, &c->home_prefix, &c->home_plen);
+	if (strcmp(k, "home_prefix4") == 0)
+		return ha_v4_config_prefix(c, v);
 	if (strcmp(k, "tun") == 0 || strcmp(k, "control") == 0 || strcmp(k, "user") == 0) {
 		char *dst = k[0] == 't' ? c->tun : k[0] == 'c' ? c->control : c->user;
 		size_t cap = k[0] == 't' ? sizeof(c->tun) :
@@ -174,6 +179,8 @@ static int ha_config_check(const struct ha_config *c)
 		for (size_t j = 0; j < i; j++)
 			if (IN6_ARE_ADDR_EQUAL(&mn->hoa, &c->mns[j].hoa))
 				return -EEXIST;
+		if (ha_v4_config_check(c, i) < 0)
+			return -EINVAL;
 	}
 	return 0;
 }

@@ -18,6 +18,8 @@ struct ha_config {
 	uint16_t port;                  /* 4191 (RFC 5555) by default */
 	struct in6_addr home_prefix;
 	uint8_t home_plen;
+	struct in_addr home_prefix4;    /* IPv4 home prefix (RFC 5555), none: /0 */
+	uint8_t home_plen4;
 	char tun[16];
 	char control[108];
 	char user[32];                  /* runs as this user after set-up */

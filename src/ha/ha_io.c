@@ -9,8 +9,10 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "ha/ha.h"
+#include "ha/ha_nest.h"
 #include "ha/ha_flow.h"
 #include "ha/ha_store.h"
+#include "ha/ha_v4.h"
 #include "proto/mh.h"
 #include "proto/mhtun.h"
 
@@ -118,7 +120,17 @@ static void ha_bu(struct ha_ctx *h, struct ha_mn *mn, const struct mh_msg *m,
 		return;
 	}
 	mn->last_ts = m->ts;
+	/* A home address as care-of address whose bindings lead back here:
+	 * silently discarded (RFC 6275 9.5.1, analysis 6.3.1). */
+	if (ha_nest_loop(h->cfg, mn, m)) {
+		h->n.drop_loop++;
+		if (log_ratelimit_ok(&ha_rl, NULL))
+			log_warn("mn %s: binding update refused: its care-of address leads back "
+				 "to its home address (a loop)", mn->name);
+		return;
+	}
 	st = ha_cache_apply_bu(mn, m, from, now_ms, &ba);
+	ha_v4_bu(h->cfg, mn, m, st, &ba);
 	/* Flow bindings (RFC 6089) of an accepted BU, answered in its BA. */
 	if (st < 128 && ha_flow_apply(mn, t->mh, t->mh_len, m->seq, m->lifetime, flow_ba,
 				      sizeof(flow_ba), &ba.extra_len) == 0)
@@ -226,7 +238,7 @@ bool ha_udp_input(struct ha_ctx *h, const uint8_t *p, size_t len,
 	}
 	/* Data: accepted only from an endpoint registered for the home
 	 * address it claims as source (the tunnel's ingress filter). */
-	mn = t.kind == MHTUN_DATA6 ? ha_mn_by_hoa(h, t.src) : NULL;
+	mn = t.kind == MHTUN_DATA6 ? ha_mn_by_hoa(h, t.src) : ha_v4_mn(h->cfg, t.src);
 	for (size_t i = 0; mn && i < mn->n_paths; i++) {
 		if (!ha_same_peer(&mn->paths[i].peer, from))
 			continue;
@@ -245,11 +257,12 @@ struct ha_path *ha_tun_route(struct ha_ctx *h, const uint8_t *p, size_t len)
 
 	h->n.tun_rx++;
 	h->dup = NULL;
-	if (len < 40 || p[0] >> 4 != 6) {
-		h->n.drop_no_binding++;
-		return NULL;
-	}
-	mn = ha_mn_by_hoa(h, p + 24);
+	if (len >= 20 && p[0] >> 4 == 4)
+		mn = ha_v4_mn(h->cfg, p + 16);  /* inner IPv4, RFC 5555 */
+	else if (len >= 40 && p[0] >> 4 == 6)
+		mn = ha_mn_by_hoa(h, p + 24);
+	else
+		mn = NULL;
 	/* A flow binding first (ha_flow.h); n-cast leaves its copy in h->dup. */
 	if (mn && mn->flows && (fp = ha_flow_route(mn, p, len, &h->dup)))
 		return fp;

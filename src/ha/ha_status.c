@@ -36,14 +36,17 @@ static json_t *ha_status_path(const struct ha_mn *mn, size_t i, long long now_ms
 
 static json_t *ha_status_mn(const struct ha_mn *mn, long long now_ms)
 {
-	char hoa[INET6_ADDRSTRLEN];
+	char hoa[INET6_ADDRSTRLEN], hoa4[INET_ADDRSTRLEN] = "";
 	json_t *paths = json_array(), *o, *fl;
 
 	for (size_t i = 0; paths && i < mn->n_paths; i++)
 		json_array_append_new(paths, ha_status_path(mn, i, now_ms));
 	addr_ntop(&mn->hoa, hoa, sizeof(hoa));
-	o = json_pack("{s:s, s:s, s:i, s:o, s:I, s:I, s:I}", "name", mn->name,
-		      "hoa", hoa, "spi", (json_int_t)mn->spi, "bindings", paths,
+	if (mn->has_hoa4)
+		inet_ntop(AF_INET, &mn->hoa4, hoa4, sizeof(hoa4));
+	o = json_pack("{s:s, s:s, s:s?, s:b, s:i, s:o, s:I, s:I, s:I}", "name", mn->name,
+		      "hoa", hoa, "hoa4", mn->has_hoa4 ? hoa4 : NULL,
+		      "hoa4_bound", mn->hoa4_bound, "spi", (json_int_t)mn->spi, "bindings", paths,
 		      "bu_accepted", (json_int_t)mn->bu_ok,
 		      "bu_refused", (json_int_t)mn->bu_rejected,
 		      "downlink_switches", (json_int_t)mn->switches);
@@ -81,6 +84,8 @@ char *ha_status_json(const struct ha_ctx *h, long long now_ms)
 			    "tun_gso_rx", (json_int_t)n->tun_gso_rx,
 			    "tun_gro_tx", (json_int_t)n->tun_gro_tx,
 			    "udp_gro_rx", (json_int_t)n->udp_gro_rx));
+	json_object_set_new(json_object_get(root, "counters"), "drop_loop",
+			    json_integer((json_int_t)n->drop_loop));
 	json_object_set_new(root, "active", json_boolean(h->active));
 	json_object_set_new(root, "redundancy", json_pack("{s:I, s:I, s:I, s:I}",
 			    "takeovers", (json_int_t)n->takeovers,

@@ -98,6 +98,10 @@ static int ha_open_tun(struct ha_config *c, int *ret_fd)
 	if (!r)
 		r = netlink_route_dev(true, AF_INET6, c->home_prefix.s6_addr, c->home_plen,
 				      ifindex, 254);
+	/* The IPv4 home prefix too, for inner IPv4 (RFC 5555, ha_v4.h). */
+	if (!r && c->home_plen4)
+		r = netlink_route_dev(true, AF_INET, (const uint8_t *)&c->home_prefix4,
+				      c->home_plen4, ifindex, 254);
 	if (r < 0) {
 		close(fd);
 		return r;

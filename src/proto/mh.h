@@ -34,6 +34,8 @@ enum mh_opt_type {
 	MH_OPT_PADN = 1,
 	MH_OPT_AUTH = 9,        /* RFC 4285 section 5 */
 	MH_OPT_MESG_ID = 10,    /* RFC 4285 section 6 */
+	MH_OPT_V4HOA = 29,      /* RFC 5555 section 3.1.1, IPv4 Home Address */
+	MH_OPT_V4ACK = 30,      /* RFC 5555 section 3.2.1, IPv4 Address Ack */
 	MH_OPT_NAT_DETECT = 31, /* RFC 5555 section 3.1.1 */
 	MH_OPT_BID = 35,        /* RFC 5648 section 6.2 */
 };
@@ -73,6 +75,16 @@ enum mh_be_status {
 	MH_BE_UNKNOWN_TYPE = 2,
 };
 
+/* IPv4 Address Acknowledgement status (RFC 5555 section 3.2.1). */
+enum mh_v4ack_status {
+	MH_V4_ACCEPTED = 0,
+	MH_V4_UNSPECIFIED = 128,
+	MH_V4_PROHIBITED = 129,
+	MH_V4_INCORRECT_HOA = 130,
+	MH_V4_INVALID = 131,
+	MH_V4_NO_DYNAMIC = 132,
+};
+
 #define MH_AUTH_SUBTYPE_MN_HA 1 /* RFC 4285 section 5 */
 #define MH_AUTH_LEN 32          /* HMAC-SHA-256, not truncated (mhauth.h) */
 #define MH_MAX_BIDS 8
@@ -99,6 +111,16 @@ struct mh_msg {
 	bool has_nat;
 	bool nat_f;
 	uint32_t nat_refresh;
+	/* RFC 5555: IPv4 Home Address (BU) and IPv4 Address Acknowledgement
+	 * (BA), at most one each (mh_v4.c). */
+	bool has_v4hoa;
+	bool v4hoa_p;           /* P: a mobile network prefix is asked for */
+	uint8_t v4hoa_plen;     /* 6 bits */
+	uint8_t v4hoa[4];       /* 0.0.0.0 asks for a dynamic address */
+	bool has_v4ack;
+	uint8_t v4ack_status;   /* enum mh_v4ack_status */
+	uint8_t v4ack_plen;     /* 6 bits */
+	uint8_t v4ack[4];
 	bool has_ts;
 	uint64_t ts;            /* NTP format: seconds << 32 | fraction */
 	/* Build only: option octets put before the replay protection option

@@ -5,6 +5,7 @@
 
 #include "common/buf.h"
 #include "proto/mh.h"
+#include "proto/mh_v4.h"
 
 static void mh_put_fixed(struct wbuf *w, const struct mh_msg *m)
 {
@@ -93,6 +94,8 @@ int mh_build(const struct mh_msg *m, uint8_t *out, size_t cap, size_t *ret_len,
 	for (size_t i = 0; i < m->n_bids; i++)
 		if (mh_put_bid(&w, &m->bids[i]) < 0)
 			return -EINVAL;
+	if (mh_v4_put(&w, m) < 0)
+		return -EINVAL;
 	if (m->has_nat) {
 		wbuf_u8(&w, MH_OPT_NAT_DETECT);
 		wbuf_u8(&w, 6);

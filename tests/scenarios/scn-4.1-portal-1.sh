@@ -17,23 +17,4 @@ set -euo pipefail
 . "$SCN_DIR/web2.sh"
 
 scn_init 4.1-portal-1 4.1 "DNS, captive portal case 1: the other network's correct answer, tried through the portal"
-WEB2_MODE=portal web2_world
-: >"$WORLD_TMP/nginx-inet/src.log"
-a=$(world_exec h dig +short +tries=1 +time=2 @2001:db8:2::53 www.example.net AAAA || true)
-f=$(scn_fetch http://www.example.net/ --resolve "www.example.net:80:[$a]")
-plain=$(jq -cn --argjson f "$f" --arg a "$a" \
-	--arg d "$(world_exec h ip -6 route get "${a:-::1}" | grep -o 'dev [^ ]*')" \
-	--arg src "$(awk '$2 == "GET" && $3 == "/" { print $1 }' "$WORLD_TMP/nginx-inet/src.log" | tail -n 1)" \
-	'{server: "S2", answer: $a, route: $d, fetch: $f, inet_saw_source: $src}')
-world_log "plain: $plain"
-web2_portal_mif
-mif=$(cat "$WORLD_TMP/mif.json")
-world_log "mif: $mif"
-pf=0 mf=0
-jq -e '.fetch.code != 200' <<<"$plain" >/dev/null && pf=1
-jq -e '.fetch.code == 200 and .fetch.body == "www.example.net" and (.inet_saw_source | startswith("2001:db8:2:")) and .n1.state == "portal"' <<<"$mif" >/dev/null && mf=1
-scn_verdict "$pf" "$mf" \
-	"S2 says www.example.net is $(jq -r .answer <<<"$plain"), sent $(jq -r .route <<<"$plain"); fetch: $(web2_say_fetch "$(jq -c .fetch <<<"$plain")")" \
-	"N1 is a portal, so N2 is the default and its server answers; fetch: $(web2_say_fetch "$(jq -c .fetch <<<"$mif")"), inet saw $(jq -r .inet_saw_source <<<"$mif")" \
-	"the connectivity checks find the portal (its DNS answers a name that does not exist), so general names and new connections go to the valid network, and only there" \
-	"$(jq -cn --argjson p "$plain" --argjson m "$mif" '{plain: $p, mif: $m}')"
+web2_portal_case S2 2001:db8:2::53

@@ -10,13 +10,27 @@
  * carrier (rtnetlink) or when heartbeats fail, and re-registers so the
  * home agent's downlink follows. Status as JSON in --status FILE.
  *
- *   mif-mn --hoa A --ha A --ha6 A [--ha4 A] --spi N --key-file F --tun NAME
+ *   mif-mn --hoa A [--hoa4 A] --ha A --ha6 A [--ha4 A] --spi N --key-file F --tun NAME
  *          --path IFNAME,COA,PRI [--path ...] [--port P] [--interval MS]
- *          [--misses N] [--offload on|off] [--flow-file F] --status FILE
+ *          [--misses N] [--offload on|off] --status FILE
+ *          [--home NAME --hoa A ... --status FILE [--via NAME ...]] ...
+ *          [--flow-file F] (per home address)
  *
  * --flow-file: flow bindings (RFC 6089), one per line in mob_flow.h's
  * syntax, BID = the --path's rank (1, 2, ...); read again on SIGHUP, when
  * only the flows that changed are registered again.
+ *
+ * Several home addresses (issue 16): each --home starts the options of one
+ * more home address (its home agent, key, paths, status file; --tun,
+ * --port, --interval, --misses and --offload are shared; the first is
+ * named "h1" unless --name). All share the TUN device: a packet read from
+ * it goes out through the home address its source names. Each offered
+ * --path and each --via home address is judged by the rule of
+ * src/daemon/mobility/mob_hoa.h: only ingress-safe pairs are opened (the
+ * care-of address must be one of its interface's own addresses), a --via
+ * naming another home address nests this one over it (a path on the TUN
+ * device bound to that home address), loops are refused at start. The
+ * status file lists every pair with its verdict and why.
  *
  * With offloads (the default) the TUN device carries a virtio-net header
  * with TSO/USO and the care-of sockets UDP GSO/GRO (src/netlink/tunio.h).
@@ -24,6 +38,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <ifaddrs.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <poll.h>
@@ -39,6 +54,7 @@
 #include "common/keyfile.h"
 #include "daemon/mobility/mn.h"
 #include "daemon/mobility/mob_flow.h"
+#include "daemon/mobility/mob_hoa.h"
 #include "netlink/netlink.h"
 #include "netlink/tunio.h"
 #include "proto/nl.h"
@@ -64,22 +80,35 @@ struct mnt {
 	uint64_t tun_rx, tun_tx, send_err;
 	bool offload;
 	uint64_t tun_gso_rx, tun_gro_tx, udp_gro_rx;
+	/* This home address's options and the pairing rule's verdicts. */
+	const char *spec[MH_MAX_BIDS], *key;
+	size_t n_spec;
+	struct in6_addr ha6;
+	struct in_addr ha4;
+	bool has4;
+	struct mob_hoa h;
+	struct mob_pair pairs[MH_MAX_BIDS + MOB_HOA_MAX];
+	size_t n_pairs;
+	char pair_coa[MH_MAX_BIDS + MOB_HOA_MAX][64];
 	const char *flow_file;
 	struct mob_flows flows;
 };
 
-static volatile sig_atomic_t stop, reload;
+static struct mnt homes[MOB_HOA_MAX];
+static size_t n_homes = 1;
 
-static void on_hup(int s)
-{
-	(void)s;
-	reload = 1;
-}
+static volatile sig_atomic_t stop, reload;
 
 static void on_sig(int s)
 {
 	(void)s;
 	stop = 1;
+}
+
+static void on_hup(int s)
+{
+	(void)s;
+	reload = 1;
 }
 
 static int send_path(struct mnt *t, size_t i, const uint8_t *p, size_t len)
@@ -132,6 +161,8 @@ static void failover(struct mnt *t)
 	}
 }
 
+static const char *const verdict_name[] = { "bound", "nested", "at-home", "refused" };
+
 static void write_status(struct mnt *t)
 {
 	char tmp[512];
@@ -162,6 +193,11 @@ static void write_status(struct mnt *t)
 			p->live.alive ? "true" : "false", p->live.misses, p->live.rtt_us,
 			(unsigned long long)p->tx_packets, (unsigned long long)p->rx_packets);
 	}
+	fprintf(f, "],\"hoa4_acked\":%s,\"hoa4_status\":%u,\"name\":\"%s\",\"pairs\":[",
+		t->mn.hoa4_acked ? "true" : "false", t->mn.hoa4_status, t->h.name);
+	for (size_t i = 0; i < t->n_pairs; i++)
+		fprintf(f, "%s{\"coa\":\"%s\",\"verdict\":\"%s\",\"why\":\"%s\"}", i ? "," : "",
+			t->pair_coa[i], verdict_name[t->pairs[i].verdict], t->pairs[i].why);
 	fprintf(f, "],\"ncast_dup_dropped\":%llu,\"flows\":[",
 		(unsigned long long)t->flows.dup_dropped);
 	for (size_t i = 0; i < t->flows.n; i++) {
@@ -306,7 +342,8 @@ static int send_segs(struct mnt *t, struct vnet_seg *segs, size_t n)
 }
 
 /* A flow binding's path for this packet (mob_flow.h): the packet goes on
- * it (and its n-cast copy on *dup); false for the default uplink. */
+ * it (and its n-cast copy on the second path); false for the default
+ * uplink. */
 static bool flow_send(struct mnt *t, const uint8_t *p, size_t len, struct vnet_seg *segs,
 		      size_t n)
 {
@@ -325,18 +362,36 @@ static bool flow_send(struct mnt *t, const uint8_t *p, size_t len, struct vnet_s
 	return true;
 }
 
-static void on_tun_gso(struct mnt *t)
+/* The home address a packet read from the TUN device leaves through: the
+ * one its source names (IPv6 or the IPv4 home address), else the first
+ * (the device's own link-local packets). */
+static struct mnt *mnt_by_src(const uint8_t *p, size_t len)
+{
+	for (size_t g = 0; g < n_homes; g++) {
+		const struct mn_state *m = &homes[g].mn;
+
+		if (len >= 40 && p[0] >> 4 == 6 && !memcmp(p + 8, &m->hoa, 16))
+			return &homes[g];
+		if (len >= 20 && p[0] >> 4 == 4 && m->has_hoa4 && !memcmp(p + 12, m->hoa4, 4))
+			return &homes[g];
+	}
+	return &homes[0];
+}
+
+static void on_tun_gso(struct mnt *t0)
 {
 	static uint8_t buf[TUNIO_BUF];
 	static struct vnet_seg segs[VNET_MAX_SEGS];
 
 	for (int k = 0; k < 64; k++) {
-		ssize_t n = read(t->tun, buf, sizeof(buf));
+		ssize_t n = read(t0->tun, buf, sizeof(buf));
 		struct vnet_hdr vh;
+		struct mnt *t;
 		size_t ns = 0;
 
 		if (n <= 0)
 			return;
+		t = mnt_by_src(buf + VNET_HDR_LEN, (size_t)n > VNET_HDR_LEN ? (size_t)n - VNET_HDR_LEN : 0);
 		if (vnet_hdr_parse(buf, (size_t)n, &vh) < 0 ||
 		    vnet_split(&vh, buf + VNET_HDR_LEN, (size_t)n - VNET_HDR_LEN, segs,
 			       VNET_MAX_SEGS, &ns) < 0)
@@ -356,19 +411,21 @@ static void on_tun_gso(struct mnt *t)
 	}
 }
 
-static void on_tun(struct mnt *t)
+static void on_tun(struct mnt *t0)
 {
 	uint8_t buf[65536];
 
-	if (t->offload) {
-		on_tun_gso(t);
+	if (t0->offload) {
+		on_tun_gso(t0);
 		return;
 	}
 	for (int k = 0; k < 64; k++) {
-		ssize_t n = read(t->tun, buf, sizeof(buf));
+		ssize_t n = read(t0->tun, buf, sizeof(buf));
+		struct mnt *t;
 
 		if (n <= 0)
 			return;
+		t = mnt_by_src(buf, (size_t)n);
 		t->tun_rx++;
 		if (flow_send(t, buf, (size_t)n, NULL, 0))
 			continue;
@@ -406,18 +463,21 @@ static int nl_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static void on_nl(struct mnt *t)
+static void on_nl(struct mnt *t0)
 {
 	uint8_t buf[16384];
 	ssize_t n;
 
-	while ((n = mnl_socket_recvfrom(t->nl, buf, sizeof(buf))) > 0)
-		mnl_cb_run(buf, (size_t)n, 0, 0, nl_cb, t);
-	failover(t);
+	while ((n = mnl_socket_recvfrom(t0->nl, buf, sizeof(buf))) > 0)
+		for (size_t g = 0; g < n_homes; g++)
+			mnl_cb_run(buf, (size_t)n, 0, 0, nl_cb, &homes[g]);
+	for (size_t g = 0; g < n_homes; g++)
+		failover(&homes[g]);
 }
 
 static int open_path(struct mnt *t, size_t i, const char *spec, const struct in6_addr *ha6,
-		     const struct in_addr *ha4, bool has4, uint16_t port, uint8_t *pri)
+		     const struct in_addr *ha4, bool has4, uint16_t port, uint16_t bport,
+		     uint8_t *pri)
 {
 	char buf[128], *coa, *p;
 	struct mn_path *mp = &t->mn.paths[i];
@@ -454,7 +514,7 @@ static int open_path(struct mnt *t, size_t i, const char *spec, const struct in6
 		t->ha_len[i] = sizeof(*sa);
 		b.sin6_family = AF_INET6;
 		memcpy(&b.sin6_addr, mp->coa, 16);
-		b.sin6_port = htons(port);
+		b.sin6_port = htons(bport);
 		fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 		if (fd < 0)
 			return -errno;
@@ -472,7 +532,7 @@ static int open_path(struct mnt *t, size_t i, const char *spec, const struct in6
 		t->ha_len[i] = sizeof(*sa);
 		b.sin_family = AF_INET;
 		memcpy(&b.sin_addr, mp->coa, 4);
-		b.sin_port = htons(port);
+		b.sin_port = htons(bport);
 		fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 		if (fd < 0)
 			return -errno;
@@ -496,7 +556,8 @@ static int open_path(struct mnt *t, size_t i, const char *spec, const struct in6
 	return 0;
 }
 
-/* The flow file: every line a flow; a bad line keeps the old set. */
+/* A home address's flow file: every line a flow; a bad line keeps the
+ * old set. The number of flows that changed, or -errno. */
 static int load_flows(struct mnt *t)
 {
 	static struct mob_flow next[MOB_FLOW_MAX];
@@ -519,44 +580,264 @@ static int load_flows(struct mnt *t)
 		n++;
 	}
 	fclose(f);
+	t->mn.flows = &t->flows;
 	changed = mob_flow_set(&t->flows, next, n);
 	fprintf(stderr, "mif-mn: %zu flow(s), %zu changed\n", n, changed);
 	return (int)changed;
 }
 
-static void run(struct mnt *t)
+static void run(void)
 {
 	long long next = clock_mono_ms();
+	struct mnt *t0 = &homes[0];
 
-	send_bu(t);
+	for (size_t g = 0; g < n_homes; g++)
+		send_bu(&homes[g]);
 	while (!stop) {
-		struct pollfd p[MH_MAX_BIDS + 2];
-		size_t n = t->mn.n_paths;
+		struct pollfd p[MOB_HOA_MAX * MH_MAX_BIDS + 2];
+		struct mnt *of[MOB_HOA_MAX * MH_MAX_BIDS];
+		size_t ix[MOB_HOA_MAX * MH_MAX_BIDS], n = 0;
 		long long now = clock_mono_ms();
 
-		if (reload && t->flow_file) {
-			reload = 0;
-			if (load_flows(t) > 0)
-				send_bu(t);     /* the changed flows alone, in full */
-		}
+		for (size_t g = 0; reload && g < n_homes; g++)
+			if (homes[g].flow_file && load_flows(&homes[g]) > 0)
+				send_bu(&homes[g]);     /* the changed flows alone, in full */
+		reload = 0;
 		if (now >= next) {
-			tick(t, now);
-			next = now + t->interval;
+			for (size_t g = 0; g < n_homes; g++)
+				tick(&homes[g], now);
+			next = now + t0->interval;
 		}
-		for (size_t i = 0; i < n; i++)
-			p[i] = (struct pollfd){ t->fd[i], POLLIN, 0 };
-		p[n] = (struct pollfd){ t->tun, POLLIN, 0 };
-		p[n + 1] = (struct pollfd){ mnl_socket_get_fd(t->nl), POLLIN, 0 };
+		for (size_t g = 0; g < n_homes; g++)
+			for (size_t i = 0; i < homes[g].mn.n_paths; i++, n++) {
+				p[n] = (struct pollfd){ homes[g].fd[i], POLLIN, 0 };
+				of[n] = &homes[g];
+				ix[n] = i;
+			}
+		p[n] = (struct pollfd){ t0->tun, POLLIN, 0 };
+		p[n + 1] = (struct pollfd){ mnl_socket_get_fd(t0->nl), POLLIN, 0 };
 		if (poll(p, n + 2, (int)(next > now ? next - now : 0)) < 0 && errno != EINTR)
 			return;
-		for (size_t i = 0; i < n; i++)
-			if (p[i].revents & POLLIN)
-				on_udp(t, i);
+		for (size_t k = 0; k < n; k++)
+			if (p[k].revents & POLLIN)
+				on_udp(of[k], ix[k]);
 		if (p[n].revents & POLLIN)
-			on_tun(t);
+			on_tun(t0);
 		if (p[n + 1].revents & POLLIN)
-			on_nl(t);
+			on_nl(t0);
 	}
+}
+
+
+/* Whether a (4 or 16 octets, family f) is one of ifname's own addresses. */
+static bool addr_on_if(const char *ifname, uint8_t f, const uint8_t *a)
+{
+	struct ifaddrs *ifa, *i;
+	bool on = false;
+
+	if (getifaddrs(&ifa) < 0)
+		return false;
+	for (i = ifa; i && !on; i = i->ifa_next) {
+		if (!i->ifa_addr || strcmp(i->ifa_name, ifname))
+			continue;
+		if (f == 6 && i->ifa_addr->sa_family == AF_INET6)
+			on = !memcmp(&((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr, a, 16);
+		else if (f == 4 && i->ifa_addr->sa_family == AF_INET)
+			on = !memcmp(&((struct sockaddr_in *)i->ifa_addr)->sin_addr, a, 4);
+	}
+	freeifaddrs(ifa);
+	return on;
+}
+
+/* "IF,COA[,PRI]" into a candidate; -EINVAL when it is not one. */
+static int spec_coa(const char *spec, struct mob_coa *c)
+{
+	char buf[128], *coa, *p;
+
+	memset(c, 0, sizeof(*c));
+	snprintf(buf, sizeof(buf), "%s", spec);
+	if (!(coa = strchr(buf, ',')))
+		return -EINVAL;
+	*coa++ = '\0';
+	if ((p = strchr(coa, ','))) {
+		*p++ = '\0';
+		c->pri = (uint8_t)atoi(p);
+	}
+	if (strlen(buf) >= IFNAMSIZ)
+		return -EINVAL;
+	snprintf(c->ifname, sizeof(c->ifname), "%s", buf);
+	if (inet_pton(AF_INET6, coa, c->addr) == 1)
+		c->family = 6;
+	else if (inet_pton(AF_INET, coa, c->addr) == 1)
+		c->family = 4;
+	else
+		return -EINVAL;
+	c->on_if = addr_on_if(c->ifname, c->family, c->addr);
+	return 0;
+}
+
+/* One judged pair into home t's record and the log. */
+static void note_pair(struct mnt *t, const struct mob_pair *p, const char *coa)
+{
+	snprintf(t->pair_coa[t->n_pairs], sizeof(t->pair_coa[0]), "%s", coa);
+	t->pairs[t->n_pairs++] = *p;
+	fprintf(stderr, "mif-mn: %s: %s: %s (%s)\n", t->h.name, coa, verdict_name[p->verdict],
+		p->why);
+}
+
+/* Judge home g's offered paths and via list (mob_hoa.h), then open what
+ * the rule allows: the ingress-safe paths as given, each nested home
+ * address as a path on the TUN device bound to it. */
+static int open_home(size_t g, const char *tun, uint16_t port)
+{
+	static struct mob_pair all[MOB_HOA_MAX * (MH_MAX_BIDS + MOB_HOA_MAX)];
+	struct mnt *t = &homes[g];
+	struct mob_hoa hs[MOB_HOA_MAX];
+	struct mob_coa c[MH_MAX_BIDS];
+	char err[160] = "", spec[128], a[INET6_ADDRSTRLEN], coa[48];
+	size_t n = 0;
+	int r;
+
+	for (size_t k = 0; k < n_homes; k++)
+		hs[k] = homes[k].h;
+	for (size_t k = 0; k < t->n_spec; k++)
+		if (spec_coa(t->spec[k], &c[k]) < 0)
+			return -EINVAL;
+	r = mob_hoa_plan(hs, n_homes, c, t->n_spec, all, sizeof(all) / sizeof(all[0]), &n, err,
+			 sizeof(err));
+	if (r < 0) {
+		fprintf(stderr, "mif-mn: %s: refused: %s\n", t->h.name, err[0] ? err : strerror(-r));
+		return r;
+	}
+	for (size_t k = 0; k < n; k++) {
+		const struct mob_pair *p = &all[k];
+		uint8_t pri;
+
+		if (p->hoa != g)
+			continue;
+		if (p->coa < MOB_HOA_COA_MAX) {
+			inet_ntop(c[p->coa].family == 4 ? AF_INET : AF_INET6, c[p->coa].addr, a,
+				  sizeof(a));
+			snprintf(coa, sizeof(coa), "%s %s", c[p->coa].ifname, a);
+			snprintf(spec, sizeof(spec), "%s", t->spec[p->coa]);
+		} else {
+			const struct mnt *o = &homes[p->coa - MOB_HOA_COA_MAX];
+
+			inet_ntop(AF_INET6, &o->mn.hoa, a, sizeof(a));
+			snprintf(coa, sizeof(coa), "%s %s", o->h.name, a);
+			snprintf(spec, sizeof(spec), "%s,%s,%u", tun, a, 4u);
+		}
+		note_pair(t, p, coa);
+		if (p->verdict != MOB_PAIR_BOUND && p->verdict != MOB_PAIR_NESTED)
+			continue;
+		if (t->mn.n_paths == MH_MAX_BIDS)
+			return -E2BIG;
+		/* The first home address keeps the agent's port as its source
+		 * (as before several existed); the others take any. */
+		r = open_path(t, t->mn.n_paths, spec, &t->ha6, &t->ha4, t->has4, port,
+			      g == 0 ? port : 0, &pri);
+		if (r < 0) {
+			fprintf(stderr, "mif-mn: %s: path %s: %s\n", t->h.name, spec, strerror(-r));
+			return r;
+		}
+		t->mn.n_paths++;
+	}
+	return 0;
+}
+
+/* Whether home t rides on another home address (a nested pair). */
+static bool home_nested(const struct mnt *t)
+{
+	for (size_t i = 0; i < t->n_pairs; i++)
+		if (t->pairs[i].verdict == MOB_PAIR_NESTED)
+			return true;
+	return false;
+}
+
+/* Lifetime 0 for every BID of t, on every path with a link. */
+static void deregister(struct mnt *t)
+{
+	uint8_t pkt[2200];
+	size_t len;
+
+	if (mn_build_dereg(&t->mn, clock_ntp_now(), clock_mono_ms(), pkt, sizeof(pkt), &len) == 0)
+		for (size_t i = 0; i < t->mn.n_paths; i++)
+			if (t->mn.paths[i].link_up)
+				(void)send_path(t, i, pkt, len);
+}
+
+static void home_defaults(struct mnt *t, const char *name)
+{
+	snprintf(t->h.name, sizeof(t->h.name), "%s", name);
+	t->h.plen = 64;
+	t->mn.replay_window_s = 7;
+	t->mn.lifetime = 150;   /* 600 s */
+	t->mn.uplink = -1;
+}
+
+/* Options that belong to the home address being described; 0, or 2 for a
+ * bad value, or 1 when c is not one of them. */
+static int home_opt(struct mnt *t, int c, const char *v)
+{
+	switch (c) {
+	case 'n': snprintf(t->h.name, sizeof(t->h.name), "%s", v); return 0;
+	case 'v':
+		if (t->h.n_via == MOB_HOA_MAX_VIA)
+			return 2;
+		snprintf(t->h.via[t->h.n_via++], sizeof(t->h.via[0]), "%s", v);
+		return 0;
+	case 'H':
+		if (inet_pton(AF_INET6, v, &t->mn.hoa) != 1)
+			return 2;
+		memcpy(t->h.addr, &t->mn.hoa, 16);
+		return 0;
+	case 'A': return inet_pton(AF_INET6, v, &t->mn.ha) == 1 ? 0 : 2;
+	case '6': return inet_pton(AF_INET6, v, &t->ha6) == 1 ? 0 : 2;
+	case '4': t->has4 = true; return inet_pton(AF_INET, v, &t->ha4) == 1 ? 0 : 2;
+	case 'S': t->mn.spi = (uint32_t)strtoul(v, NULL, 10); return 0;
+	case 'k': t->key = v; return 0;
+	case 'p':
+		if (t->n_spec == MH_MAX_BIDS)
+			return 2;
+		t->spec[t->n_spec++] = v;
+		return 0;
+	case 's': t->status = v; return 0;
+	case 'D': t->dump_bu = v; return 0;
+	case 'F': t->flow_file = v; return 0;
+	case 'V': /* RFC 5555 IPv4 home address (the test puts it on the TUN) */
+		t->mn.has_hoa4 = true;
+		t->mn.hoa4_status = 255;
+		return inet_pton(AF_INET, v, t->mn.hoa4) == 1 ? 0 : 2;
+	default: return 1;
+	}
+}
+
+/* Shared settings, keys, then the pairing rule and the paths. */
+static int setup_homes(const char *tun, uint16_t port, unsigned interval, unsigned misses,
+		       bool offload)
+{
+	int r;
+
+	for (size_t g = 0; g < n_homes; g++) {
+		struct mnt *t = &homes[g];
+
+		t->interval = interval;
+		t->offload = offload;
+		t->mn.hb_misses = misses;
+		if (!t->key || !t->status || (t->n_spec == 0 && t->h.n_via == 0)) {
+			fprintf(stderr, "mif-mn: %s: --key-file, --status and --path or --via are "
+				"needed\n", t->h.name);
+			return 2;
+		}
+		if ((r = keyfile_read(t->key, t->mn.key, sizeof(t->mn.key), &t->mn.key_len)) < 0) {
+			fprintf(stderr, "mif-mn: %s: %s\n", t->key, strerror(-r));
+			return 1;
+		}
+	}
+	for (size_t g = 0; g < n_homes; g++)
+		if (open_home(g, tun, port) < 0)
+			return 1;
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -567,96 +848,94 @@ int main(int argc, char **argv)
 		{ "tun", 1, NULL, 't' }, { "path", 1, NULL, 'p' }, { "port", 1, NULL, 'P' },
 		{ "interval", 1, NULL, 'i' }, { "misses", 1, NULL, 'm' },
 		{ "status", 1, NULL, 's' }, { "dump-bu", 1, NULL, 'D' },
-		{ "offload", 1, NULL, 'O' }, { "flow-file", 1, NULL, 'F' }, { 0, 0, 0, 0 },
+		{ "offload", 1, NULL, 'O' }, { "hoa4", 1, NULL, 'V' },
+		{ "home", 1, NULL, 'h' }, { "name", 1, NULL, 'n' }, { "via", 1, NULL, 'v' },
+		{ "flow-file", 1, NULL, 'F' },
+		{ 0, 0, 0, 0 },
 	};
-	static struct mnt t;
-	const char *paths[MH_MAX_BIDS], *tun = NULL, *key = NULL;
-	struct in6_addr ha6 = IN6ADDR_ANY_INIT;
-	struct in_addr ha4 = { 0 };
-	bool has4 = false;
-	size_t np = 0;
+	const char *tun = NULL;
 	uint16_t port = MH_UDP_PORT;
+	unsigned interval = 100, misses = 3;
+	bool offload = true, described = false;
+	struct mnt *t = &homes[0];
 	char name[16];
 	int c, r;
 
-	t.interval = 100;
-	t.offload = true;
-	t.mn.hb_misses = 3;
-	t.mn.replay_window_s = 7;
-	t.mn.lifetime = 150;    /* 600 s */
-	t.mn.uplink = -1;
+	home_defaults(t, "h1");
 	while ((c = getopt_long(argc, argv, "", o, NULL)) != -1) {
+		if ((r = home_opt(t, c, optarg)) == 0) {
+			described = true;
+			continue;
+		}
+		if (r == 2)
+			return 2;
 		switch (c) {
-		case 'H': if (inet_pton(AF_INET6, optarg, &t.mn.hoa) != 1) return 2; break;
-		case 'A': if (inet_pton(AF_INET6, optarg, &t.mn.ha) != 1) return 2; break;
-		case '6': if (inet_pton(AF_INET6, optarg, &ha6) != 1) return 2; break;
-		case '4': if (inet_pton(AF_INET, optarg, &ha4) != 1) return 2; has4 = true; break;
-		case 'S': t.mn.spi = (uint32_t)strtoul(optarg, NULL, 10); break;
-		case 'k': key = optarg; break;
+		case 'h':
+			/* The first --home names the first home address. */
+			if (!described) {
+				home_defaults(t, optarg);
+				described = true;
+				break;
+			}
+			if (n_homes == MOB_HOA_MAX)
+				return 2;
+			t = &homes[n_homes++];
+			home_defaults(t, optarg);
+			break;
 		case 't': tun = optarg; break;
-		case 'p': if (np == MH_MAX_BIDS) return 2; paths[np++] = optarg; break;
 		case 'P': port = (uint16_t)atoi(optarg); break;
-		case 'i': t.interval = (unsigned)atoi(optarg); break;
-		case 'm': t.mn.hb_misses = (unsigned)atoi(optarg); break;
-		case 's': t.status = optarg; break;
-		case 'D': t.dump_bu = optarg; break;
-		case 'O': t.offload = strcmp(optarg, "on") == 0; break;
-		case 'F': t.flow_file = optarg; break;
+		case 'i': interval = (unsigned)atoi(optarg); break;
+		case 'm': misses = (unsigned)atoi(optarg); break;
+		case 'O': offload = strcmp(optarg, "on") == 0; break;
 		default: return 2;
 		}
 	}
-	if (!tun || !key || !t.status || np == 0 || t.interval < 10) {
-		fprintf(stderr, "mif-mn: --tun, --key-file, --status and --path are needed\n");
+	if (!tun || interval < 10) {
+		fprintf(stderr, "mif-mn: --tun is needed\n");
 		return 2;
 	}
-	if ((r = keyfile_read(key, t.mn.key, sizeof(t.mn.key), &t.mn.key_len)) < 0) {
-		fprintf(stderr, "mif-mn: %s: %s\n", key, strerror(-r));
-		return 1;
-	}
-	for (size_t i = 0; i < np; i++) {
-		uint8_t pri;
-
-		if ((r = open_path(&t, i, paths[i], &ha6, &ha4, has4, port, &pri)) < 0) {
-			fprintf(stderr, "mif-mn: path %s: %s\n", paths[i], strerror(-r));
-			return 1;
-		}
-		t.mn.n_paths++;
-	}
-	if ((r = tun_open(tun, t.offload ? TUN_VNET_HDR : 0, &t.tun, name)) < 0 ||
-	    (r = netlink_open(RTMGRP_LINK, 1 << 20, &t.nl)) < 0) {
+	if ((r = setup_homes(tun, port, interval, misses, offload)) != 0)
+		return r;
+	t = &homes[0];
+	if ((r = tun_open(tun, offload ? TUN_VNET_HDR : 0, &t->tun, name)) < 0 ||
+	    (r = netlink_open(RTMGRP_LINK, 1 << 20, &t->nl)) < 0) {
 		fprintf(stderr, "mif-mn: %s: %s\n", tun, strerror(-r));
 		return 1;
 	}
-	if (t.offload) {
+	if (offload) {
 		unsigned off;
 
-		if ((r = tunio_offload_enable(t.tun, &off)) < 0)
+		if ((r = tunio_offload_enable(t->tun, &off)) < 0)
 			fprintf(stderr, "mif-mn: %s: no offloads: %s\n", tun, strerror(-r));
 		else
 			fprintf(stderr, "mif-mn: %s: offloads csum tso%s\n", tun,
 				off & TUN_OFF_USO ? " uso" : "");
 	}
-	if (t.flow_file) {
-		t.mn.flows = &t.flows;
-		if ((r = load_flows(&t)) < 0) {
-			fprintf(stderr, "mif-mn: %s: %s\n", t.flow_file, strerror(-r));
+	for (size_t g = 0; g < n_homes; g++) {
+		homes[g].tun = t->tun;
+		homes[g].nl = t->nl;
+		if (homes[g].flow_file && (r = load_flows(&homes[g])) < 0) {
+			fprintf(stderr, "mif-mn: %s: %s\n", homes[g].flow_file, strerror(-r));
 			return 1;
 		}
-		signal(SIGHUP, on_hup);
+		mn_pick(&homes[g].mn);
 	}
-	mn_pick(&t.mn);
+	signal(SIGHUP, on_hup);
 	signal(SIGTERM, on_sig);
 	signal(SIGINT, on_sig);
-	run(&t);
-	/* A clean stop deregisters every BID, through every live link. */
-	{
-		uint8_t pkt[2200];
-		size_t len;
+	run();
+	/* A clean stop deregisters every BID, through every live link:
+	 * nested home addresses first, while the tunnels they ride in are
+	 * still registered (their deregistrations come back through the TUN
+	 * device and are forwarded), then the others. */
+	for (int pass = 0; pass < 2; pass++) {
+		struct pollfd pf = { homes[0].tun, POLLIN, 0 };
 
-		if (mn_build_dereg(&t.mn, clock_ntp_now(), clock_mono_ms(), pkt, sizeof(pkt), &len) == 0)
-			for (size_t i = 0; i < t.mn.n_paths; i++)
-				if (t.mn.paths[i].link_up)
-					(void)send_path(&t, i, pkt, len);
+		for (size_t g = 0; g < n_homes; g++)
+			if (home_nested(&homes[g]) == (pass == 0))
+				deregister(&homes[g]);
+		if (pass == 0 && poll(&pf, 1, 200) > 0)
+			on_tun(&homes[0]);
 	}
 	return 0;
 }

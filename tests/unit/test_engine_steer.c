@@ -271,6 +271,90 @@ static void test_steer_cgroup_follows_pvd(void **state)
 	assert_string_equal(c.e[0].path, "app.slice");
 }
 
+/* A policy file as the parent sends it (MSG_POLICY_FILE, one piece), then
+ * the end of the load (MSG_POLICY_FILES_END). */
+static void steer_policy(struct fake *f, const char *text)
+{
+	static struct ipc_msg m;
+	struct msg_pvd_file pf = { .name = "50-user.conf" };
+	struct chan_part part = { 0, 0 };
+	struct msg_policy_files_end end = { .prec = { POLICY_SYSTEM, POLICY_OPERATOR, POLICY_USER } };
+	size_t len = strlen(text);
+
+	memset(&m, 0, sizeof(m));
+	m.hdr.type = MSG_POLICY_FILE;
+	memcpy(m.data, &pf, sizeof(pf));
+	memcpy(m.data + sizeof(pf), &part, sizeof(part));
+	memcpy(m.data + sizeof(pf) + sizeof(part), text, len);
+	m.hdr.len = (uint32_t)(sizeof(pf) + sizeof(part) + len);
+	engine_policy_msg(f->e, &m);
+	memset(&m, 0, sizeof(m));
+	m.hdr.type = MSG_POLICY_FILES_END;
+	snprintf(end.files.dir, sizeof(end.files.dir), "/test");
+	end.files.n = 1;
+	memcpy(m.data, &end, sizeof(end));
+	m.hdr.len = sizeof(end);
+	engine_policy_end(f->e, &m);
+}
+
+/* The last MSG_STEER_SELS the engine sent, or -1 if none. */
+static int steer_last_sels(struct fake *f, struct msg_steer_sels *s)
+{
+	static struct ipc_msg m;
+	int got = -1;
+
+	while (ipc_recv(f->kfd, &m) == 1)
+		if (m.hdr.type == MSG_STEER_SELS) {
+			assert_int_equal(m.hdr.len, sizeof(*s));
+			memcpy(s, m.data, sizeof(*s));
+			got = 0;
+		}
+	return got;
+}
+
+/* The policy's uid, port and DSCP rules go to the parent with the PvD
+ * each one's decision puts first, more specific first; rules the kernel
+ * cannot see (exe, dst with uid) do not; nothing is sent again unchanged. */
+static void test_steer_policy_sels(void **state)
+{
+	struct fake *f = *state;
+	struct pvd *a = pvd_find_handle(&f->e->store, f->a), *b = pvd_find_handle(&f->e->store, f->b);
+	struct msg_steer_sels s;
+	struct in6_addr r1, r2;
+	char text[2048];
+
+	/* Routers, so that the engine's sync keeps the PvDs (an empty one goes). */
+	inet_pton(AF_INET6, "fe80::1", &r1);
+	inet_pton(AF_INET6, "fe80::2", &r2);
+	assert_int_equal(pvd_add_router(a, PVD_SRC_RA, 2, &r1, 1800, PVD_NEVER), 0);
+	assert_int_equal(pvd_add_router(b, PVD_SRC_RA, 3, &r2, 1800, PVD_NEVER), 0);
+	snprintf(text, sizeof(text),
+		 "[policy]\nactor = user\n"
+		 "[rule u]\nuid = 4242\nprefer = pvd:%s\n"
+		 "[rule web]\nproto = tcp\nport = 8000-8100\nprefer = pvd:%s\n"
+		 "[rule voice]\ndscp = 46\nprefer = pvd:%s\n"
+		 "[rule app]\nexe = /bin/app\nprefer = pvd:%s\n"
+		 "[rule lab]\nuid = 7\ndst = 10.0.0.0/8\nprefer = pvd:%s\n",
+		 b->id, b->id, b->id, b->id, b->id);
+	steer_policy(f, text);
+	engine_policy_route(f->e);
+	assert_int_equal(steer_last_sels(f, &s), 0);
+	assert_int_equal(s.n, 3);
+	/* web (two fields) first, then u and voice in file order */
+	assert_int_equal(s.e[0].proto, 6);
+	assert_int_equal(s.e[0].port_lo, 8000);
+	assert_int_equal(s.e[0].port_hi, 8100);
+	assert_int_equal(s.e[0].dscp, -1);
+	assert_false(s.e[0].has_uid);
+	assert_true(s.e[1].has_uid);
+	assert_int_equal(s.e[1].uid, 4242);
+	assert_int_equal(s.e[2].dscp, 46);
+	for (uint32_t i = 0; i < s.n; i++)
+		assert_true(s.e[i].handle == f->b);
+	engine_policy_route(f->e);
+	assert_int_equal(steer_last_sels(f, &s), -1);   /* unchanged: not sent */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -282,6 +366,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_steer_cgroups, steer_setup, steer_teardown),
 		cmocka_unit_test_setup_teardown(test_steer_cgroup_follows_pvd, steer_setup,
 						steer_teardown),
+		cmocka_unit_test_setup_teardown(test_steer_policy_sels, steer_setup, steer_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -566,6 +566,51 @@ static void test_precedence_parse(void **state)
 	assert_int_equal(p[2], POLICY_USER);          /* untouched on failure */
 }
 
+/* What the kernel enforces, by selector (policy_kernel.c). */
+static enum policy_kernel kernel_of(const char *sel, char *text, size_t len)
+{
+	struct policy_set s;
+	char buf[512];
+	enum policy_kernel k;
+
+	policy_set_init(&s);
+	snprintf(buf, sizeof(buf), "[policy]\nactor = user\n[rule r]\n%s\nprefer = type:wifi\n",
+		 sel);
+	load(&s, "k.conf", buf);
+	assert_int_equal(s.n_rules, 1);
+	k = policy_rule_kernel(&s.rules[0]);
+	policy_kernel_text(&s.rules[0], text, len);
+	policy_set_free(&s);
+	return k;
+}
+
+static void test_kernel(void **state)
+{
+	char t[320];
+
+	(void)state;
+	assert_int_equal(kernel_of("", t, sizeof(t)), POLICY_K_ANY);
+	assert_int_equal(kernel_of("dst = 10.0.0.0/8", t, sizeof(t)), POLICY_K_DST);
+	assert_int_equal(kernel_of("dst = 10.0.0.0/8\ndomain = corp.example", t, sizeof(t)),
+			 POLICY_K_DST);
+	assert_non_null(strstr(t, "domains are not seen"));
+	assert_int_equal(kernel_of("cgroup = /a", t, sizeof(t)), POLICY_K_CGROUP);
+	assert_int_equal(kernel_of("uid = 1000", t, sizeof(t)), POLICY_K_SEL);
+	assert_string_equal(t, "nftables: meta skuid 1000 sets the decided PvD's mark, source "
+			    "SNATed to the PvD's address; every program not bound to a PvD");
+	assert_int_equal(kernel_of("proto = udp\nport = 5000-5010\ndscp = 46\nuid = 7", t,
+				   sizeof(t)), POLICY_K_SEL);
+	assert_non_null(strstr(t, "meta skuid 7 meta l4proto udp th dport 5000-5010 ip/ip6 dscp 46"));
+	assert_int_equal(kernel_of("port = 443", t, sizeof(t)), POLICY_K_SEL);
+	assert_int_equal(kernel_of("exe = /bin/x\nuid = 3", t, sizeof(t)), POLICY_K_NONE_EXE);
+	assert_int_equal(kernel_of("domain = corp.example", t, sizeof(t)), POLICY_K_NONE_DOMAIN);
+	assert_int_equal(kernel_of("dst = 10.0.0.0/8\nuid = 3", t, sizeof(t)), POLICY_K_NONE_MIX);
+	assert_non_null(strstr(t, "no kernel rule is made for dst with other selectors"));
+	assert_int_equal(kernel_of("cgroup = /a\nport = 80", t, sizeof(t)), POLICY_K_NONE_MIX);
+	assert_int_equal(kernel_of("domain = a.example\ndscp = 1", t, sizeof(t)),
+			 POLICY_K_NONE_MIX);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -583,6 +628,7 @@ int main(void)
 		cmocka_unit_test(test_targets),
 		cmocka_unit_test(test_index_many),
 		cmocka_unit_test(test_precedence_parse),
+		cmocka_unit_test(test_kernel),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

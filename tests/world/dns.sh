@@ -9,7 +9,7 @@
 #   . "$(dirname "$0")/dns.sh"
 #
 # Servers: dns_dnsmasq (authoritative-style dnsmasq, queries logged),
-# dns_unbound (unbound, e.g. for DNS64). Counting: dns_count_queries,
+# dns_unbound (unbound, e.g. for DNS64), dns_nsd (nsd, authoritative). Counting: dns_count_queries,
 # dns_query_sources. Packet captures: dns_capture_start, dns_capture_stop,
 # dns_capture_count, dns_capture_text. The daemon: dns_mifd_conf, dns_mifd,
 # dns_wait_stub. Asking: dns_dig, dns_dig_short, dns_resolve. The one-PvD
@@ -101,6 +101,35 @@ dns_unbound() {
 		world_fail "unbound config for '$name' rejected: $(cat "$WORLD_TMP/dns-$name-check.log")"
 	world_bg "$ns" "dns-$name-out" unbound -d -c "$conf"
 	dns__wait_udp53 "$ns" "$addr" "$name" "$WORLD_LAST_PID"
+}
+
+# dns_nsd NS ADDR ZONE ZONEFILE [VERBOSITY]: nsd in NS, authoritative for
+# ZONE from ZONEFILE (a name in $WORLD_TMP), listening on ADDR port 53
+# only; one server process, no remote control, log in nsd-run.log.
+dns_nsd() {
+	local ns=$1 addr=$2 zone=$3 file=$4 verb=${5:-0}
+	cat >"$WORLD_TMP/nsd.conf" <<EOF
+server:
+	ip-address: $addr
+	port: 53
+	username: ""
+	chroot: ""
+	zonesdir: "$WORLD_TMP"
+	pidfile: "$WORLD_TMP/nsd.pid"
+	database: ""
+	zonelistfile: "$WORLD_TMP/nsd.zonelist"
+	xfrdfile: "$WORLD_TMP/nsd.xfrd"
+	xfrdir: "$WORLD_TMP"
+	logfile: "$WORLD_TMP/nsd-run.log"
+	server-count: 1
+	verbosity: $verb
+remote-control:
+	control-enable: no
+zone:
+	name: $zone
+	zonefile: $file
+EOF
+	world_bg "$ns" nsd nsd -d -c "$WORLD_TMP/nsd.conf"
 }
 
 # dns_count_queries NAME QNAME_REGEX: how many queries for names matching

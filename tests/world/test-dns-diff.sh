@@ -84,28 +84,7 @@ EOF
 sed -i 's/^\(bogus\.diff\.example\.[[:space:]].*[[:space:]]A[[:space:]]*\)192\.0\.2\.11$/\1192.0.2.12/' \
 	"$zf.signed"
 grep -q '192\.0\.2\.12$' "$zf.signed" || world_fail "could not break bogus's signature"
-cat >"$WORLD_TMP/nsd.conf" <<EOF
-server:
-	ip-address: $upstream
-	port: 53
-	username: ""
-	chroot: ""
-	zonesdir: "$WORLD_TMP"
-	pidfile: "$WORLD_TMP/nsd.pid"
-	database: ""
-	zonelistfile: "$WORLD_TMP/nsd.zonelist"
-	xfrdfile: "$WORLD_TMP/nsd.xfrd"
-	xfrdir: "$WORLD_TMP"
-	logfile: "$WORLD_TMP/nsd-run.log"
-	server-count: 1
-	verbosity: 1
-remote-control:
-	control-enable: no
-zone:
-	name: $Z
-	zonefile: $Z.zone.signed
-EOF
-world_bg up nsd nsd -d -c "$WORLD_TMP/nsd.conf"
+dns_nsd up "$upstream" "$Z" "$Z.zone.signed" 1
 up_ok() { [ "$(world_exec h dig @"$upstream" +tries=1 +time=1 +short "www.$Z" A)" = 192.0.2.1 ]; }
 world_wait_for "nsd answering" 30 up_ok
 

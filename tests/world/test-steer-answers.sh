@@ -58,7 +58,7 @@ host-record=both.b.example,2001:db8:77::20"
 
 world_lla h eth0 >/dev/null
 world_lla h wlan0 >/dev/null
-# Answer steering is off by default (mifd.conf(5)): on for this test.
+# Answer steering (on by default, mifd.conf(5)): stated, so the test does not depend on the default.
 DNS_MIFD_EXTRA=$'[steering]\nanswers = yes'
 dns_mifd h
 world_ra_send r1 -i eth0 --lifetime 1800 --prefix 2001:db8:1::/64 --rdnss 2001:db8:1::53 \

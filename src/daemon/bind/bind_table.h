@@ -27,6 +27,12 @@ struct bind_info {
 	uint32_t mark;               /* SO_MARK: route_mark_of(table) */
 	int32_t ifindex;             /* its only interface, 0 if several */
 	uint32_t explicit_;          /* 1: its id is a name (compared as one) */
+	/* Its own source addresses on src_ifindex (the connectivity checks'
+	 * choice, engine_conn_inputs: preferred before deprecated, never
+	 * tentative), :: when none: what a flow steered to it by nftables is
+	 * SNATed to (kern_nft.c). IPv4 v4-mapped. */
+	int32_t src_ifindex;
+	struct in6_addr src4, src6;
 };
 
 struct bind_table {

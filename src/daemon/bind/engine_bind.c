@@ -43,6 +43,18 @@ static int eb_entry(struct engine *e, const struct pvd *p, struct bind_info *out
 	out->table = table;
 	out->mark = table ? route_mark_of(&e->rt.cfg, &e->rt.tables, table) : 0;
 	out->ifindex = table ? eb_single_ifindex(e, p) : 0;
+	if (table) {
+		struct msg_probe_start m;
+		const char *why;
+
+		/* A PvD's flows must leave with its own source (RFC 7556
+		 * section 3, BCP 38): the same address its checks use, known
+		 * even when a check could not run (no DNS server). */
+		(void)engine_conn_inputs(e, p, &m, &why);
+		out->src_ifindex = m.ifindex;
+		out->src4 = m.src4;
+		out->src6 = m.src6;
+	}
 	return 0;
 }
 

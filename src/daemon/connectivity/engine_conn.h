@@ -94,7 +94,10 @@ void engine_conn_hint(struct engine *e, const struct ipc_msg *m);
 json_t *engine_conn_pvd_json(struct engine *e, const struct pvd *p);
 json_t *engine_conn_status_json(const struct engine *e);
 
-/* Shared by engine_conn.c and engine_pvdinfo.c. */
+/* Shared by engine_conn.c and engine_pvdinfo.c. m's ifindex, src4 and
+ * src6 (the PvD's own addresses there) are filled whenever p has an
+ * interface, even when it returns false for want of a DNS server: the
+ * bind table's SNAT sources use them (bind/engine_bind.c). */
 struct msg_probe_start;
 bool engine_conn_inputs(struct engine *e, const struct pvd *p, struct msg_probe_start *m,
 			const char **why);

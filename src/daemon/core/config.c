@@ -25,11 +25,10 @@ void config_defaults(struct mifd_config *c)
 	stub_config_defaults(&c->dns);
 	conn_config_defaults(&c->conn);
 	mob_config_defaults(&c->mobility);
-	/* Off until a steered flow keeps a source of its own PvD: the
-	 * masquerade that replaces the source chosen at connect() picks the
-	 * interface's address, which on a link shared by two PvDs may be the
-	 * other PvD's (scenario 4.5: rD's ingress filter dropped it). */
-	c->steer_answers = false;
+	/* On: a steered flow is SNATed to its PvD's own source
+	 * (kern_nft_rules.c), so a link two PvDs share no longer sends it
+	 * with the other PvD's address (scenario 4.5, test-steer-snat). */
+	c->steer_answers = true;
 }
 
 /* The interface name rule (kernel names: 1 to IFNAMSIZ - 1 bytes; no '/'

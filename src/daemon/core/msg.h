@@ -59,6 +59,7 @@ enum msg_type {
 	MSG_POLICY_RELOAD = 148, /* uint32_t: read the policy files again (policy/) */
 	MSG_STEER_ADD = 130,     /* struct msg_steer_batch: answer addresses into PvD sets */
 	MSG_STEER_CGROUPS,       /* struct msg_steer_cgroups: the whole cgroup list */
+	MSG_STEER_SELS,          /* struct msg_steer_sels: the policy's uid/port/dscp rules */
 
 	/* privileged parent -> engine */
 	MSG_PVD_FILE = 150,      /* struct msg_pvd_file + chan_part + file text */
@@ -420,6 +421,27 @@ struct msg_steer_cgroups {
 	} e[MSG_STEER_CGROUPS_MAX];
 };
 
+/* The policy's rules whose selector is only uid, protocol, destination
+ * port and DSCP (policy_rule_kernel: POLICY_K_SEL), each with the PvD its
+ * decision puts first; the parent makes one nftables rule (per protocol
+ * and family where needed) setting that PvD's mark. In the order given:
+ * more specific first. */
+#define MSG_STEER_SELS_MAX 64
+struct msg_steer_sel {
+	uint64_t handle;         /* the PvD */
+	uint32_t uid;
+	uint8_t has_uid;
+	uint8_t proto;           /* 0 any, IPPROTO_TCP, IPPROTO_UDP */
+	int16_t dscp;            /* -1 any, 0..63 */
+	uint16_t port_lo, port_hi;   /* 0 0: any */
+	uint32_t pad;
+};
+struct msg_steer_sels {
+	uint32_t n;
+	uint32_t pad;
+	struct msg_steer_sel e[MSG_STEER_SELS_MAX];
+};
+
 /* The engine to the stub: batch seq's addresses are in their sets (or
  * will not be: nothing to add, or refused); its held answers can go. */
 struct msg_steer_done {
@@ -433,10 +455,12 @@ struct msg_steer_stats {
 	int32_t error;           /* of the last change, 0 or negative errno */
 	uint32_t sets;           /* PvDs with answer sets */
 	uint32_t seq;            /* of the MSG_STEER_ADD this follows, or 0 */
-	uint32_t pad;
+	uint32_t snat;           /* PvD sources steered flows are SNATed to, in force */
 	uint64_t batches, batch_failed, added, add_failed, no_set, syncs, sync_failed;
 	int32_t cg_error[MSG_STEER_CGROUPS_MAX];   /* per entry of the last list */
 	uint64_t cg_id[MSG_STEER_CGROUPS_MAX];     /* its inode, 0 if not resolved */
+	uint32_t sel_rules;      /* nftables rules of MSG_STEER_SELS in force */
+	uint32_t sel_entries;    /* entries of the last MSG_STEER_SELS with a PvD mark */
 	char last_error[160];
 };
 

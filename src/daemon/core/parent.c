@@ -89,7 +89,8 @@ static void parent_other_msg(void *ctx, const struct ipc_msg *m)
 		}
 		return;
 	}
-	if (m->hdr.type == MSG_STEER_ADD || m->hdr.type == MSG_STEER_CGROUPS) {
+	if (m->hdr.type == MSG_STEER_ADD || m->hdr.type == MSG_STEER_CGROUPS ||
+	    m->hdr.type == MSG_STEER_SELS) {
 		kern_nft_msg(p->nft, &p->table, m, kern_chan(p->kern));
 		return;
 	}

@@ -14,7 +14,7 @@ static void kern_msg_cb(void *ctx, const struct ipc_msg *m)
 	if (((m->hdr.type >= MSG_BIND_BEGIN && m->hdr.type <= MSG_RESOLV_SEARCH) ||
 	     m->hdr.type == MSG_LEASE_SAVE || m->hdr.type == MSG_MOB_PATHS ||
 	     m->hdr.type == MSG_POLICY_RELOAD || m->hdr.type == MSG_STEER_ADD ||
-	     m->hdr.type == MSG_STEER_CGROUPS) && k->other) {
+	     m->hdr.type == MSG_STEER_CGROUPS || m->hdr.type == MSG_STEER_SELS) && k->other) {
 		k->other(k->other_ctx, m);
 		return;
 	}

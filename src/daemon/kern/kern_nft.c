@@ -16,6 +16,7 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_tables.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,7 +73,7 @@ static int nft_cgroup_id(const char *path, uint64_t *ret_id, uint32_t *ret_level
 	return 0;
 }
 
-static uint32_t nft_mark_of(const struct bind_table *t, uint64_t handle)
+uint32_t kern_nft_mark_of(const struct bind_table *t, uint64_t handle)
 {
 	for (size_t i = 0; t && t->routing && i < t->n; i++)
 		if (t->v[i].handle == handle)
@@ -115,7 +116,7 @@ static bool nft_rules_head(struct kern_nft *n)
 static bool nft_rules_cgroups(struct kern_nft *n, const struct bind_table *t)
 {
 	for (uint32_t i = 0; i < n->cg.n && i < MSG_STEER_CGROUPS_MAX; i++) {
-		uint32_t mark = nft_mark_of(t, n->cg.e[i].handle), level = 0;
+		uint32_t mark = kern_nft_mark_of(t, n->cg.e[i].handle), level = 0;
 		uint64_t id = 0;
 		struct nftnl_rule *r;
 		struct nftnl_expr *e;
@@ -160,7 +161,7 @@ static bool nft_rules_answers(struct kern_nft *n, const struct bind_table *t)
 			return false;
 	}
 	for (size_t i = 0; i < n->n_sets; i++) {
-		uint32_t mark = nft_mark_of(t, n->sets[i]);
+		uint32_t mark = kern_nft_mark_of(t, n->sets[i]);
 
 		for (int f = 0; f < 2 && mark; f++) {
 			struct nftnl_rule *r = nftnl_rule_alloc();
@@ -213,7 +214,7 @@ static void nft_resync(struct kern_nft *n, const struct bind_table *t, struct ch
 {
 	uint64_t keep[NFT_MAX_SETS], old[NFT_MAX_SETS], h = HASH_SEED;
 	size_t n_keep = 0, n_old = n->n_sets;
-	struct nftnl_rule *fl;
+	uint32_t snat = 0, sel = 0;
 	bool ok;
 	char name[32];
 	int r;
@@ -222,20 +223,13 @@ static void nft_resync(struct kern_nft *n, const struct bind_table *t, struct ch
 		if (t->v[i].mark)
 			h = hash_bytes(h, &t->v[i], sizeof(t->v[i]));
 	h = hash_bytes(h, &n->cg, sizeof(n->cg));
+	h = hash_bytes(h, &n->sel, sizeof(n->sel));
 	if (!n->ready || (!force && n->synced && h == n->sync_hash)) {
 		nft_stats(n, ch, token);
 		return;
 	}
 	kern_nft_begin(n);
-	ok = (fl = nftnl_rule_alloc()) != NULL;
-	if (ok) {
-		nftnl_rule_set_str(fl, NFTNL_RULE_TABLE, KERN_NFT_TABLE);
-		nftnl_rule_set_str(fl, NFTNL_RULE_CHAIN, "route");
-		nftnl_rule_set_u32(fl, NFTNL_RULE_FAMILY, NFPROTO_INET);
-		nftnl_rule_nlmsg_build_payload(kern_nft_hdr(n, NFT_MSG_DELRULE, 0), fl);
-		nftnl_rule_free(fl);
-		ok = kern_nft_next(n);
-	}
+	ok = kern_nft_flush(n, "route") && kern_nft_flush(n, "nat");
 	for (size_t i = 0; ok && n->answers && t && t->routing && i < t->n; i++) {
 		if (!t->v[i].mark || n_keep == NFT_MAX_SETS)
 			continue;
@@ -250,7 +244,7 @@ static void nft_resync(struct kern_nft *n, const struct bind_table *t, struct ch
 	memcpy(n->sets, keep, n_keep * sizeof(keep[0]));
 	n->n_sets = n_keep;
 	ok = ok && nft_rules_head(n) && nft_rules_cgroups(n, t) &&
-	     (!n->answers || nft_rules_answers(n, t));
+	     kern_nft_rules_sel(n, t, &sel) && (!n->answers || nft_rules_answers(n, t)) && kern_nft_rules_snat(n, t, &snat);
 	r = kern_nft_commit(n, ok);
 	n->st.syncs++;
 	if (r < 0) {
@@ -273,6 +267,8 @@ static void nft_resync(struct kern_nft *n, const struct bind_table *t, struct ch
 		if ((r = kern_nft_commit(n, ok)) < 0)
 			nft_fail(n, r, "a PvD's answer sets could not be removed");
 	}
+	n->st.snat = snat;           /* acknowledged: in force */
+	n->st.sel_rules = sel;
 	n->sync_hash = h;
 	n->synced = true;
 	n->st.error = 0;
@@ -372,6 +368,25 @@ void kern_nft_msg(struct kern_nft *n, const struct bind_table *t, const struct i
 		}
 		return;
 	}
+	if (m->hdr.type == MSG_STEER_SELS) {
+		struct msg_steer_sels s;
+
+		if (ipc_expect(m, sizeof(s)) < 0)
+			return;
+		memcpy(&s, m->data, sizeof(s));
+		if (s.n > MSG_STEER_SELS_MAX)
+			return;
+		for (uint32_t i = 0; i < s.n; i++)
+			if (s.e[i].dscp < -1 || s.e[i].dscp > 63 || s.e[i].port_lo > s.e[i].port_hi ||
+			    (s.e[i].proto && s.e[i].proto != IPPROTO_TCP &&
+			     s.e[i].proto != IPPROTO_UDP))
+				return;
+		if (n) {
+			n->sel = s;
+			nft_resync(n, t, ch, 0, false);
+		}
+		return;
+	}
 	if (m->hdr.type == MSG_STEER_CGROUPS) {
 		struct msg_steer_cgroups c;
 		struct msg_steer_stats st = { 0 };
@@ -407,8 +422,7 @@ void kern_nft_msg(struct kern_nft *n, const struct bind_table *t, const struct i
  * transaction with the new contents. */
 static int nft_install(struct kern_nft *n)
 {
-	struct nftnl_rule *r;
-	uint32_t zero = 0;
+	uint32_t snat = 0;
 	bool ok;
 
 	kern_nft_begin(n);
@@ -417,14 +431,8 @@ static int nft_install(struct kern_nft *n)
 	     kern_nft_table_msg(n, NFT_MSG_NEWTABLE, NLM_F_CREATE) &&
 	     kern_nft_chain(n, "route", "route", NF_INET_LOCAL_OUT, -150) &&
 	     kern_nft_chain(n, "nat", "nat", NF_INET_POST_ROUTING, 100) &&
-	     kern_nft_set(n, "c4", AF_INET, false) && kern_nft_set(n, "c6", AF_INET6, false);
-	if (ok && (r = nftnl_rule_alloc())) {
-		kern_nft_x_ct(r, NFT_CT_MARK, false);
-		kern_nft_x_and(r, ROUTE_MARK_FLAG);
-		kern_nft_x_cmp(r, NFT_CMP_NEQ, &zero, sizeof(zero));
-		kern_nft_x_add(r, nftnl_expr_alloc("masq"));
-		ok = kern_nft_rule_send(n, r, "nat");
-	}
+	     kern_nft_set(n, "c4", AF_INET, false) && kern_nft_set(n, "c6", AF_INET6, false) &&
+	     kern_nft_rules_snat(n, NULL, &snat);
 	return kern_nft_commit(n, ok);
 }
 

@@ -12,10 +12,13 @@
  *     ct mark & FLAG != 0 meta mark set ct mark return   a steered flow keeps its PvD
  *     ct state != new return                   an unsteered flow stays unsteered
  *     socket cgroupv2 level L <id> meta mark set M ct mark set M return   (each cgroup)
+ *     [meta skuid U] [meta l4proto P] [th dport A-B] [ip/ip6 dscp D] meta mark set M
+ *         ct mark set M return             (each policy rule of those selectors)
  *     ip daddr @c4 return, ip6 daddr @c6 return      returned by two PvDs
  *     ip daddr @a4_<h> meta mark set M ct mark set M return   (each PvD, answers on)
  *   chain nat (type nat, hook postrouting, priority srcnat):
- *     ct mark & FLAG != 0 masquerade           the source chosen before the mark
+ *     ct mark M oif I meta nfproto F snat to A   (each PvD: its own source A on I)
+ *     ct mark & FLAG != 0 masquerade           the rest (no own address known)
  *
  * M is the PvD's routing mark (route_mark_of, from the bind table).
  */
@@ -43,7 +46,7 @@ void kern_nft_free(struct kern_nft *n);
 /* The bind table changed: sets for new PvDs, removed for PvDs gone, the
  * rules with the marks as they are now. Reports to ch (MSG_STEER_STATS). */
 void kern_nft_sync(struct kern_nft *n, const struct bind_table *t, struct chan *ch);
-/* MSG_STEER_ADD or MSG_STEER_CGROUPS from the engine. */
+/* MSG_STEER_ADD, MSG_STEER_CGROUPS or MSG_STEER_SELS from the engine. */
 void kern_nft_msg(struct kern_nft *n, const struct bind_table *t, const struct ipc_msg *m,
 		  struct chan *ch);
 

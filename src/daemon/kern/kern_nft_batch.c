@@ -197,6 +197,63 @@ void kern_nft_x_lookup(struct nftnl_rule *r, const char *set)
 	kern_nft_x_add(r, e);
 }
 
+/* meta nfproto F (AF_INET or AF_INET6). */
+void kern_nft_x_nfproto(struct nftnl_rule *r, int family)
+{
+	uint8_t proto = family == AF_INET ? NFPROTO_IPV4 : NFPROTO_IPV6;
+
+	kern_nft_x_meta(r, NFT_META_NFPROTO, false);
+	kern_nft_x_cmp(r, NFT_CMP_EQ, &proto, 1);
+}
+
+void kern_nft_x_payload(struct nftnl_rule *r, uint32_t base, uint32_t offset, uint32_t len)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("payload");
+
+	if (!e)
+		return;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, base);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, offset);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, len);
+	kern_nft_x_add(r, e);
+}
+
+/* reg 1 &= mask, len octets (1 to 16). */
+void kern_nft_x_mask(struct nftnl_rule *r, const void *mask, uint32_t len)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("bitwise");
+	uint8_t zero[16] = { 0 };
+
+	if (!e)
+		return;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, len);
+	nftnl_expr_set(e, NFTNL_EXPR_BITWISE_MASK, mask, len);
+	nftnl_expr_set(e, NFTNL_EXPR_BITWISE_XOR, zero, len);
+	kern_nft_x_add(r, e);
+}
+
+/* snat ip to A / snat ip6 to A: the address (4 or 16 octets) through reg 1. */
+void kern_nft_x_snat(struct nftnl_rule *r, int family, const void *addr)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("immediate");
+
+	if (!e)
+		return;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_1);
+	nftnl_expr_set(e, NFTNL_EXPR_IMM_DATA, addr, family == AF_INET ? 4 : 16);
+	kern_nft_x_add(r, e);
+	if (!(e = nftnl_expr_alloc("nat")))
+		return;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_TYPE, NFT_NAT_SNAT);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_FAMILY,
+			   family == AF_INET ? NFPROTO_IPV4 : NFPROTO_IPV6);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_REG_ADDR_MIN, NFT_REG_1);
+	kern_nft_x_add(r, e);
+}
+
 /* meta mark set M ct mark set M return: the flow's PvD, kept by conntrack. */
 void kern_nft_x_steer(struct nftnl_rule *r, uint32_t mark)
 {

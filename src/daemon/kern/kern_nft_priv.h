@@ -30,6 +30,7 @@ struct kern_nft {
 	uint64_t sets[NFT_MAX_SETS]; /* PvD handles whose sets exist */
 	size_t n_sets;
 	struct msg_steer_cgroups cg; /* the engine's list */
+	struct msg_steer_sels sel;   /* the policy's uid/port/dscp rules */
 	uint64_t sync_hash;
 	bool synced;
 	struct msg_steer_stats st;
@@ -55,8 +56,25 @@ void kern_nft_x_verdict(struct nftnl_rule *r, int v);
 /* meta nfproto F, then the destination address into register 1. */
 void kern_nft_x_daddr(struct nftnl_rule *r, int family);
 void kern_nft_x_lookup(struct nftnl_rule *r, const char *set);
+void kern_nft_x_nfproto(struct nftnl_rule *r, int family);
+/* reg 1 = len octets at offset of base (NFT_PAYLOAD_*_HEADER). */
+void kern_nft_x_payload(struct nftnl_rule *r, uint32_t base, uint32_t offset, uint32_t len);
+void kern_nft_x_mask(struct nftnl_rule *r, const void *mask, uint32_t len);
+/* snat ip(6) to addr (4 or 16 octets). */
+void kern_nft_x_snat(struct nftnl_rule *r, int family, const void *addr);
 /* meta mark set M ct mark set M return. */
 void kern_nft_x_steer(struct nftnl_rule *r, uint32_t mark);
+
+/* kern_nft_rules.c: the nat chain's rules (each PvD's own source, then
+ * masquerade for the rest); returns false if the batch is full. *count:
+ * SNAT rules written. */
+bool kern_nft_rules_snat(struct kern_nft *n, const struct bind_table *t, uint32_t *count);
+/* The PvD's routing mark in the bind table, 0 if none. */
+uint32_t kern_nft_mark_of(const struct bind_table *t, uint64_t handle);
+/* The route chain's rules for n->sel (after the cgroups): *count rules. */
+bool kern_nft_rules_sel(struct kern_nft *n, const struct bind_table *t, uint32_t *count);
+/* DELRULE of every rule of chain: flushed in the same transaction. */
+bool kern_nft_flush(struct kern_nft *n, const char *chain);
 
 /* Objects of the table, each one message of the batch (r is freed). */
 bool kern_nft_rule_send(struct kern_nft *n, struct nftnl_rule *r, const char *chain);

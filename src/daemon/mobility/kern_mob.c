@@ -60,6 +60,30 @@ static int km_nl(struct nlmsghdr *nlh)
 	return r;
 }
 
+/* The IPv4 home address (RFC 5555) and the IPv4 prefixes through the
+ * tunnel, acknowledged by the kernel like the IPv6 ones. */
+static int km_tun4(struct kern_mob *m, const struct mob_config *c)
+{
+	uint8_t buf[512];
+	struct nl_addr a = { .family = AF_INET, .plen = c->hoa4_plen, .ifindex = m->ifindex,
+			     .valid = NL_LIFETIME_INFINITY, .preferred = NL_LIFETIME_INFINITY };
+	struct nlmsghdr *nlh;
+	int r;
+
+	if (!c->has_hoa4)
+		return 0;
+	memcpy(a.addr, &c->hoa4, 4);
+	if (!(nlh = nl_build_addr(buf, sizeof(buf), true, &a, 1)))
+		return -EINVAL;
+	if ((r = km_nl(nlh)) < 0)
+		return r;
+	for (size_t i = 0; i < c->n_routes4; i++)
+		if ((r = netlink_route_dev(true, AF_INET, (const uint8_t *)&c->routes4[i],
+					   c->route4_plen[i], m->ifindex, 254)) < 0)
+			return r;
+	return 0;
+}
+
 /* The home address on the TUN device: no DAD (the home agent defends it
  * on the home link), no lifetime. Applications pick it as their source
  * for the routes through the device (RFC 6724 rule 5, the outgoing
@@ -99,7 +123,7 @@ static int km_tun(struct kern_mob *m, const struct mob_config *c)
 		if ((r = netlink_route_dev(true, AF_INET6, c->routes[i].s6_addr, c->route_plen[i],
 					   m->ifindex, 254)) < 0)
 			return r;
-	return 0;
+	return km_tun4(m, c);
 }
 
 int kern_mob_new(const struct mob_config *c, struct kern_mob **ret_m)
@@ -136,6 +160,8 @@ int kern_mob_new(const struct mob_config *c, struct kern_mob **ret_m)
 	m->wc.spi = c->spi;
 	m->wc.interval_ms = c->interval_ms;
 	m->wc.misses = c->misses;
+	m->wc.has_hoa4 = c->has_hoa4;
+	memcpy(m->wc.hoa4, &c->hoa4, 4);
 	snprintf(m->wc.tun, sizeof(m->wc.tun), "%s", c->tun);
 	m->wc.n_flows = (uint32_t)c->n_flows;
 	memcpy(m->wc.flows, c->flows, sizeof(m->wc.flows));

@@ -58,6 +58,10 @@ int mn_build_bu(struct mn_state *mn, uint64_t ts, long long now_ms, uint8_t *out
 		b->coa_family = p->coa_family;
 		memcpy(b->coa, p->coa, sizeof(b->coa));
 	}
+	if (mn->has_hoa4) {
+		m.has_v4hoa = true;
+		memcpy(m.v4hoa, mn->hoa4, 4);
+	}
 	r = mn_seal(mn, &m, ts, out, cap, ret_len);
 	if (r < 0)
 		return r;
@@ -113,7 +117,9 @@ static enum mn_action mn_ba(struct mn_state *mn, const struct mh_msg *m, long lo
 	 * restarted network-facing process, begins below it). Go on from
 	 * there and register again at once: the BA is authenticated and
 	 * fresh, so only the home agent could have sent it. */
-	if (m->status == MH_ST_SEQ_OUT_OF_WINDOW && m->seq != mn->bu_seq) {
+	/* The agent's last may equal the number just sent (an earlier run
+	 * used it, e.g. for its deregistration): go on from it all the same. */
+	if (m->status == MH_ST_SEQ_OUT_OF_WINDOW && (m->seq != mn->bu_seq || mn->bu_pending)) {
 		mn->bu_seq = m->seq;
 		mn->bu_pending = false;
 		mn->ba_refused++;
@@ -130,6 +136,12 @@ static enum mn_action mn_ba(struct mn_state *mn, const struct mh_msg *m, long lo
 	}
 	mn->ba_ok++;
 	mn->registered_ms = now_ms;
+	if (mn->has_hoa4) {
+		/* No acknowledgement: a home agent without RFC 5555 support. */
+		mn->hoa4_status = m->has_v4ack ? m->v4ack_status : 255;
+		mn->hoa4_acked = m->has_v4ack && m->v4ack_status == MH_V4_ACCEPTED &&
+				 !memcmp(m->v4ack, mn->hoa4, 4);
+	}
 	return MN_NONE;
 }
 
@@ -191,6 +203,14 @@ enum mn_action mn_input(struct mn_state *mn, size_t i, const uint8_t *p, size_t 
 		/* The second copy of an n-cast flow's packet (mh_dedup.h). */
 		if (mn->flows && mob_flow_dup_in(mn->flows, p, len, now_ms))
 			return MN_NONE;
+		return MN_DATA;
+	}
+	if (t.kind == MHTUN_DATA4) {
+		if (!mn->hoa4_acked || memcmp(t.dst, mn->hoa4, 4) != 0) {
+			mn->drop_malformed++;
+			return MN_NONE;
+		}
+		mn->paths[i].rx_packets++;
 		return MN_DATA;
 	}
 	if (t.kind != MHTUN_SIGNAL || memcmp(t.src, &mn->ha, 16) != 0 ||

@@ -54,6 +54,12 @@ struct mn_state {
 	long long registered_ms; /* last accepted BA, 0 for none */
 	uint64_t ha_last_ts;    /* replay protection for BAs */
 	uint32_t hb_seq;
+	/* RFC 5555 IPv4 home address: asked for in every BU; packets to it
+	 * are taken from the tunnel once the home agent acknowledged it. */
+	bool has_hoa4;
+	uint8_t hoa4[4];
+	uint8_t hoa4_status;    /* last IPv4 Address Ack status, 255: none */
+	bool hoa4_acked;
 	uint64_t bu_sent, ba_ok, ba_refused, drop_auth, drop_replay, drop_malformed, switches;
 	struct mob_flows *flows;        /* flow bindings (mob_flow.h), NULL for none */
 };

@@ -169,6 +169,8 @@ int mob_config_set(struct mob_config *c, const char *key, const char *name, cons
 		return mob_set_hoa(c, name, value, err, errlen);
 	if (!strcmp(key, "routes"))
 		return mob_set_routes(c, name, value, err, errlen);
+	if (!strcmp(key, "home_address4") || !strcmp(key, "routes4"))
+		return mob_config_set4(c, key, name, value, err, errlen);
 	if (!strcmp(key, "flow")) {
 		struct mob_flow f;
 		char why[128];
@@ -229,5 +231,7 @@ int mob_config_check(const struct mob_config *c, char *err, size_t errlen)
 		return mob_fail(err, errlen, "[mobility]: home_agent_address is needed");
 	if (!c->key_file[0] || !c->spi)
 		return mob_fail(err, errlen, "[mobility]: key_file and spi are needed");
+	if (c->n_routes4 && !c->has_hoa4)
+		return mob_fail(err, errlen, "[mobility]: routes4 needs home_address4");
 	return 0;
 }

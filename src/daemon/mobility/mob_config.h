@@ -41,6 +41,14 @@ struct mob_config {
 	 * as route_class_of() tells them) or an interface name. */
 	char prefer[MOB_MAX_PREFER][IFNAMSIZ];
 	size_t n_prefer;
+	/* RFC 5555 IPv4 home address and the IPv4 prefixes through the
+	 * tunnel (mob_config4.c). */
+	bool has_hoa4;
+	struct in_addr hoa4;
+	uint8_t hoa4_plen;
+	struct in_addr routes4[MOB_MAX_ROUTES];
+	uint8_t route4_plen[MOB_MAX_ROUTES];
+	size_t n_routes4;
 	/* flow = lines: flow bindings (mob_flow.h), checked, kept as text. */
 	char flows[MOB_FLOW_MAX][MOB_FLOW_SPEC_MAX];
 	size_t n_flows;
@@ -54,5 +62,8 @@ int mob_config_set(struct mob_config *c, const char *key, const char *name, cons
 /* After the whole file: what an enabled role cannot do without. 0 or
  * -EINVAL with err set. */
 int mob_config_check(const struct mob_config *c, char *err, size_t errlen);
+/* home_address4 and routes4 (mob_config4.c): as mob_config_set(). */
+int mob_config_set4(struct mob_config *c, const char *key, const char *name, const char *value,
+		    char *err, size_t errlen);
 
 #endif

@@ -7,6 +7,7 @@
 #include "common/clock.h"
 #include "daemon/mobility/mob_flow_dp.h"
 #include "daemon/mobility/mob_dp.h"
+#include "daemon/mobility/mob_hoa.h"
 #include "daemon/mobility/mob_net.h"
 #include "netlink/netlink.h"
 
@@ -30,6 +31,27 @@ static const char *mob_json_state(const struct mob_net *m, size_t i)
 	if (p->live.alive)
 		return "alive";
 	return p->live.misses >= m->mn.hb_misses ? "dead" : "validating";
+}
+
+/* Why path i is paired with the home address: the rule of mob_hoa.h
+ * (the parent binds each care-of socket to its PvD's own address and
+ * interface, so the address is the interface's own). */
+static json_t *mob_json_pairing(const struct mob_net *m, size_t i)
+{
+	static const char *const verdict[] = { "bound", "nested", "at-home", "refused" };
+	struct mob_hoa h = { .name = "home", .plen = 128 };
+	struct mob_coa c = { .family = m->mn.paths[i].coa_family, .on_if = true,
+			     .pri = m->mn.paths[i].pri };
+	struct mob_pair p;
+	char err[8];
+	size_t n = 0;
+
+	memcpy(h.addr, &m->mn.hoa, 16);
+	memcpy(c.addr, m->mn.paths[i].coa, sizeof(c.addr));
+	snprintf(c.ifname, sizeof(c.ifname), "%s", m->io[i].m.ifname);
+	if (mob_hoa_plan(&h, 1, &c, 1, &p, 1, &n, err, sizeof(err)) < 0 || n != 1)
+		return json_null();
+	return json_pack("{s:s,s:s}", "verdict", verdict[p.verdict], "why", p.why);
 }
 
 static json_t *mob_json_path(const struct mob_net *m, size_t i, long long now)
@@ -61,6 +83,7 @@ static json_t *mob_json_path(const struct mob_net *m, size_t i, long long now)
 	json_object_set_new(o, "tx_packets", json_integer((json_int_t)p->tx_packets));
 	json_object_set_new(o, "rx_packets", json_integer((json_int_t)p->rx_packets));
 	json_object_set_new(o, "preference", json_string(io->m.why));
+	json_object_set_new(o, "pairing", mob_json_pairing(m, i));
 	if (io->down_why && (!p->link_up || io->fd < 0))
 		json_object_set_new(o, "down_why", json_string(io->down_why));
 	return o;
@@ -113,6 +136,14 @@ json_t *mob_net_json(void *arg)
 		return o;
 	json_object_set_new(o, "home_address", mob_json_addr(AF_INET6, &mn->hoa));
 	json_object_set_new(o, "home_agent", mob_json_addr(AF_INET6, &mn->ha));
+	if (mn->has_hoa4) {
+		/* RFC 5555: the IPv4 Address Acknowledgement's status, null
+		 * before the first (or from an agent without the option). */
+		json_object_set_new(o, "home_address4", mob_json_addr(AF_INET, mn->hoa4));
+		json_object_set_new(o, "home_address4_acked", json_boolean(mn->hoa4_acked));
+		json_object_set_new(o, "home_address4_status", mn->hoa4_status == 255 ?
+				    json_null() : json_integer(mn->hoa4_status));
+	}
 	json_object_set_new(o, "tun", json_string(m->wc.tun));
 	json_object_set_new(o, "registered", json_boolean(mn->registered_ms != 0));
 	json_object_set_new(o, "last_ba_ms_ago", mn->registered_ms ?

@@ -34,6 +34,9 @@ static int mob_net_config(struct mob_net *m, const struct mob_wire_config *c, in
 	m->mn.replay_window_s = 7;      /* RFC 4285 6: 7 s by default */
 	m->mn.lifetime = 150;           /* 600 s, in units of 4 s */
 	m->mn.uplink = -1;
+	m->mn.has_hoa4 = c->has_hoa4 != 0;
+	memcpy(m->mn.hoa4, c->hoa4, 4);
+	m->mn.hoa4_status = 255;
 	m->tun = tun;
 	m->vnet = c->vnet_hdr != 0;
 	m->tun_ev = event_new(m->base, tun, EV_READ | EV_PERSIST, mob_batch_on_tun, m);

@@ -71,6 +71,8 @@ struct engine_policy {
 	uint64_t prev[POLICY_MAX_PVDS];
 	size_t n_prev;
 	struct ep_fact facts[EP_FACTS];   /* by handle % EP_FACTS */
+	uint64_t sels_hash;          /* of the last MSG_STEER_SELS sent (ep_sels) */
+	bool sels_sent;
 };
 
 static struct engine_policy *ep_get(struct engine *e)
@@ -207,8 +209,7 @@ static int ep_route_rank(void *ctx, const struct pvd *p, const char **why)
  * selector a routing rule cannot see (program, user, cgroup, port...). */
 static bool ep_dest_rule(const struct policy_rule *r)
 {
-	return r->n_dst && !r->exe && !r->cgroup && !r->has_uid && !r->proto &&
-	       !r->port_lo && !r->port_hi && r->dscp < 0;
+	return policy_rule_kernel(r) == POLICY_K_DST;
 }
 
 static int ep_dest_cmp(const void *a, const void *b)
@@ -270,8 +271,7 @@ static void ep_dests(struct engine_policy *ep, size_t n, struct policy_result *r
  * steering, doc/steering.md): a cgroup and no other selector. */
 static bool ep_cgroup_rule(const struct policy_rule *r)
 {
-	return r->cgroup && !r->exe && !r->has_uid && !r->n_dst && !r->n_domain && !r->proto &&
-	       !r->port_lo && !r->port_hi && r->dscp < 0;
+	return policy_rule_kernel(r) == POLICY_K_CGROUP;
 }
 
 /* The policy's cgroup rules, each with the decision for a flow from that
@@ -335,6 +335,52 @@ static uint64_t ep_cgroups(struct engine *e, struct engine_policy *ep, size_t n,
 	return h;
 }
 
+/* The policy's uid, protocol, port and DSCP rules (POLICY_K_SEL), each
+ * with the decision for a flow of its own selector (the port range's first
+ * port): nftables sets the first permitted PvD's mark on such flows of
+ * every program (kern_nft_rules.c). More specific rules first, then file
+ * order; a decision with no PvD steers nothing. Sent when it changed. */
+static uint64_t ep_sels(struct engine *e, struct engine_policy *ep, size_t n,
+			struct policy_result *r)
+{
+	struct msg_steer_sels m;
+	uint64_t h = 14695981039346656037ull;
+
+	memset(&m, 0, sizeof(m));
+	for (unsigned spec = 4; spec >= 1; spec--)
+		for (size_t i = 0; i < ep->set.n_rules && m.n < MSG_STEER_SELS_MAX; i++) {
+			const struct policy_rule *pr = &ep->set.rules[i];
+			struct policy_flow f = { .has_uid = pr->has_uid, .uid = pr->uid,
+						 .proto = pr->proto, .port = pr->port_lo,
+						 .dscp = pr->dscp };
+			struct msg_steer_sel *x = &m.e[m.n];
+
+			if (policy_rule_kernel(pr) != POLICY_K_SEL ||
+			    pr->has_uid + !!pr->proto + !!(pr->port_lo | pr->port_hi) +
+			    (pr->dscp >= 0) != (int)spec)
+				continue;
+			policy_decide(&ep->set, &f, ep->pv, n, r);
+			if (!r->n)
+				continue;
+			x->handle = ep->pv_handle[r->order[0]];
+			x->has_uid = pr->has_uid;
+			x->uid = pr->uid;
+			x->proto = pr->proto;
+			x->port_lo = pr->port_lo;
+			x->port_hi = pr->port_hi;
+			x->dscp = pr->dscp;
+			m.n++;
+		}
+	h = ep_hash(h, &m, sizeof(m));
+	if (!ep->sels_sent || h != ep->sels_hash) {
+		if (engine_send(e, MSG_STEER_SELS, &m, sizeof(m)) == 0) {
+			ep->sels_sent = true;
+			ep->sels_hash = h;
+		}
+	}
+	return h;
+}
+
 static json_t *ep_order_json(struct engine *e, const uint64_t *h, size_t n)
 {
 	json_t *a = json_array();
@@ -382,6 +428,7 @@ void engine_policy_route(struct engine *e)
 	n = ep_pvds(e, ep);
 	ep_dests(ep, n, &r);
 	cg = ep_cgroups(e, ep, n, &r);
+	cg = ep_hash(cg, &(uint64_t){ ep_sels(e, ep, n, &r) }, sizeof(uint64_t));
 	e->rt.cfg.dests = ep->dests;
 	e->rt.cfg.n_dests = ep->n_dests;
 	policy_decide(&ep->set, &any, ep->pv, n, &r);

@@ -181,6 +181,21 @@ struct policy_result {
 
 const char *policy_actor_name(unsigned a);
 int policy_actor_parse(const char *s);
+
+/* policy_kernel.c: how the kernel enforces a rule for programs that do not
+ * choose (doc/policy.md, "What the kernel enforces"), from its selector. */
+enum policy_kernel {
+	POLICY_K_ANY,                /* no selector: the default PvD's order */
+	POLICY_K_DST,                /* dst (and domain): routing rules */
+	POLICY_K_CGROUP,             /* cgroup alone: nftables socket cgroupv2 */
+	POLICY_K_SEL,                /* uid, proto, port, dscp: nftables match */
+	POLICY_K_NONE_EXE,           /* exe: not visible to the kernel */
+	POLICY_K_NONE_DOMAIN,        /* domain alone: a name, not an address */
+	POLICY_K_NONE_MIX,           /* a combination no kernel rule is made for */
+};
+enum policy_kernel policy_rule_kernel(const struct policy_rule *r);
+/* One line for explain: "nftables: meta skuid 1000 th dport 443 ...". */
+void policy_kernel_text(const struct policy_rule *r, char *out, size_t len);
 const char *policy_kind_name(unsigned k);
 const char *policy_type_name(unsigned t);
 int policy_type_parse(const char *s);

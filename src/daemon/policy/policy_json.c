@@ -146,11 +146,14 @@ json_t *policy_explain_json(const struct policy_set *s, const struct policy_flow
 		}
 	for (size_t i = 0; i < r->n_matched; i++) {
 		const struct policy_rule *x = &s->rules[r->matched[i]];
+		char kern[320];
 
-		json_array_append_new(m, json_pack("{s:s,s:s,s:s,s:i,s:o,s:s}", "rule", x->name,
+		policy_kernel_text(x, kern, sizeof(kern));
+		json_array_append_new(m, json_pack("{s:s,s:s,s:s,s:i,s:o,s:s,s:s}", "rule", x->name,
 						   "actor", policy_actor_name(x->actor), "file",
 						   s->files[x->file].name, "line", (json_int_t)x->line,
-						   "says", pj_says(x), "role", pj_roles[r->role[i]]));
+						   "says", pj_says(x), "role", pj_roles[r->role[i]],
+						   "kernel", kern));
 	}
 	for (size_t i = 0; i < r->n_conflicts; i++)
 		json_array_append_new(c, pj_conflict(s, pvds, &r->conflicts[i]));

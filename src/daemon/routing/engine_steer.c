@@ -563,6 +563,10 @@ json_t *engine_steer_json(struct engine *e)
 	o = json_pack("{s:b,s:b,s:s?,s:o,s:I,s:o}", "answers", s->answers, "ready",
 		      s->kst_known && k->ready, "error", k->last_error[0] ? k->last_error : NULL,
 		      "sets", sets, "two_pvds", (json_int_t)both, "cgroups", es_cg_json(e, s));
+	json_object_set_new(o, "snat_sources", json_integer(s->kst_known ? (json_int_t)k->snat : 0));
+	json_object_set_new(o, "policy_selectors", json_pack("{s:I,s:I}", "entries",
+			    (json_int_t)(s->kst_known ? k->sel_entries : 0), "nft_rules",
+			    (json_int_t)(s->kst_known ? k->sel_rules : 0)));
 	json_object_set_new(o, "policy_cgroups", es_pcg_json(e, s));
 	json_object_set_new(o, "policy_cgroups_left_out",
 			    json_integer((json_int_t)(s->pcg_left_out + s->pcg_invalid)));

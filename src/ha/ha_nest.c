@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/* Loops of home addresses used as care-of addresses (ha_nest.h). */
+#include <string.h>
+
+#include "ha/ha_nest.h"
+
+#define HA_NEST_DEPTH 4
+
+static const struct ha_mn *ha_nest_mn(const struct ha_config *c, const uint8_t *a)
+{
+	for (size_t i = 0; i < c->n_mns; i++)
+		if (!memcmp(&c->mns[i].hoa, a, 16))
+			return &c->mns[i];
+	return NULL;
+}
+
+/* Whether care-of address a is target or, being a home address here,
+ * reaches it through its bindings. */
+static bool ha_nest_reaches(const struct ha_config *c, const uint8_t *a, const uint8_t *target,
+			    unsigned depth)
+{
+	const struct ha_mn *m;
+
+	if (!memcmp(a, target, 16))
+		return true;
+	if (!depth || !(m = ha_nest_mn(c, a)))
+		return false;
+	for (size_t i = 0; i < m->n_paths; i++)
+		if (m->paths[i].coa_family == 6 &&
+		    ha_nest_reaches(c, m->paths[i].coa, target, depth - 1))
+			return true;
+	return false;
+}
+
+bool ha_nest_loop(const struct ha_config *c, const struct ha_mn *mn, const struct mh_msg *bu)
+{
+	if (bu->lifetime == 0)
+		return false;   /* a removal cannot close a cycle */
+	for (size_t i = 0; i < bu->n_bids; i++)
+		if (bu->bids[i].coa_family == 6 &&
+		    ha_nest_reaches(c, bu->bids[i].coa, mn->hoa.s6_addr, HA_NEST_DEPTH))
+			return true;
+	return false;
+}

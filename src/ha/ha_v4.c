@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+/* IPv4 home addresses at the home agent (ha_v4.h). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <string.h>
+
+#include "common/addr.h"
+#include "ha/ha_v4.h"
+
+int ha_v4_config_hoa(struct ha_mn *mn, const char *v)
+{
+	struct in_addr a;
+
+	if (inet_pton(AF_INET, v, &a) != 1 || a.s_addr == 0)
+		return -EINVAL;
+	mn->hoa4 = a;
+	mn->has_hoa4 = true;
+	return 0;
+}
+
+int ha_v4_config_prefix(struct ha_config *c, const char *v)
+{
+	struct in6_addr a;
+	uint8_t plen;
+
+	/* An IPv4 prefix comes back v4-mapped, its length + 96. */
+	if (addr_prefix_parse(v, &a, &plen) != AF_INET || plen <= 96 || plen > 128)
+		return -EINVAL;
+	memcpy(&c->home_prefix4, &a.s6_addr[12], 4);
+	c->home_plen4 = (uint8_t)(plen - 96);
+	return 0;
+}
+
+static bool ha_v4_in_prefix(const struct ha_config *c, struct in_addr a)
+{
+	uint32_t mask = c->home_plen4 ? ~0u << (32 - c->home_plen4) : 0;
+
+	return c->home_plen4 &&
+	       (ntohl(a.s_addr) & mask) == (ntohl(c->home_prefix4.s_addr) & mask);
+}
+
+int ha_v4_config_check(const struct ha_config *c, size_t i)
+{
+	const struct ha_mn *mn = &c->mns[i];
+
+	if (!mn->has_hoa4)
+		return 0;
+	if (!ha_v4_in_prefix(c, mn->hoa4))
+		return -EINVAL;
+	for (size_t j = 0; j < i; j++)
+		if (c->mns[j].has_hoa4 && c->mns[j].hoa4.s_addr == mn->hoa4.s_addr)
+			return -EINVAL;
+	return 0;
+}
+
+void ha_v4_bu(const struct ha_config *c, struct ha_mn *mn, const struct mh_msg *bu,
+	      uint8_t ba_status, struct mh_msg *ba)
+{
+	static const uint8_t any[4];
+	uint8_t st;
+
+	if (!bu->has_v4hoa) {
+		mn->hoa4_bound = false;
+		return;
+	}
+	if (!mn->has_hoa4)
+		st = MH_V4_PROHIBITED;
+	else if (memcmp(bu->v4hoa, any, 4) && memcmp(bu->v4hoa, &mn->hoa4, 4))
+		st = MH_V4_INCORRECT_HOA;
+	else
+		st = MH_V4_ACCEPTED;
+	ba->has_v4ack = true;
+	ba->v4ack_status = st;
+	/* Pref-len is the home prefix's on success, 0 on failure (3.2.1). */
+	ba->v4ack_plen = st == MH_V4_ACCEPTED ? c->home_plen4 : 0;
+	memcpy(ba->v4ack, st == MH_V4_ACCEPTED ? (const uint8_t *)&mn->hoa4 : bu->v4hoa, 4);
+	mn->hoa4_bound = st == MH_V4_ACCEPTED && ba_status < 128 && bu->lifetime > 0 &&
+			 mn->n_paths > 0;
+}
+
+struct ha_mn *ha_v4_mn(struct ha_config *c, const uint8_t *a)
+{
+	for (size_t i = 0; i < c->n_mns; i++)
+		if (c->mns[i].hoa4_bound && memcmp(&c->mns[i].hoa4, a, 4) == 0)
+			return &c->mns[i];
+	return NULL;
+}

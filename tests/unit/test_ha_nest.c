@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/* Loops of home addresses used as care-of addresses at the home agent
+ * (ha_nest.h, RFC 6275 9.5.1). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <string.h>
+
+#include "ha/ha_nest.h"
+
+static struct ha_config cfg;
+
+static void mn_at(size_t i, const char *hoa, const char *coa)
+{
+	struct ha_mn *m = &cfg.mns[i];
+
+	inet_pton(AF_INET6, hoa, &m->hoa);
+	if (coa) {
+		m->n_paths = 1;
+		m->paths[0].coa_family = 6;
+		inet_pton(AF_INET6, coa, m->paths[0].coa);
+	}
+}
+
+static struct mh_msg bu_to(const char *coa, uint16_t lifetime)
+{
+	struct mh_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = MH_TYPE_BU;
+	m.lifetime = lifetime;
+	m.n_bids = 1;
+	m.bids[0].bid = 1;
+	m.bids[0].coa_family = 6;
+	inet_pton(AF_INET6, coa, m.bids[0].coa);
+	return m;
+}
+
+static void test_loops(void **state)
+{
+	struct mh_msg bu;
+
+	(void)state;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.n_mns = 3;
+	mn_at(0, "2001:db8:100::10", "2001:db8:1::10");     /* h1 on a real CoA */
+	mn_at(1, "2001:db8:100::20", "2001:db8:100::10");   /* h2 over h1 */
+	mn_at(2, "2001:db8:100::30", "2001:db8:100::20");   /* h3 over h2 */
+	/* h1 over h2: h2 leads back to h1. */
+	bu = bu_to("2001:db8:100::20", 150);
+	assert_true(ha_nest_loop(&cfg, &cfg.mns[0], &bu));
+	/* h1 over h3: h3 -> h2 -> h1, two levels. */
+	bu = bu_to("2001:db8:100::30", 150);
+	assert_true(ha_nest_loop(&cfg, &cfg.mns[0], &bu));
+	/* h1 over itself. */
+	bu = bu_to("2001:db8:100::10", 150);
+	assert_true(ha_nest_loop(&cfg, &cfg.mns[0], &bu));
+	/* h3 over h1 (no cycle), h1 on another real CoA, a removal. */
+	bu = bu_to("2001:db8:100::10", 150);
+	assert_false(ha_nest_loop(&cfg, &cfg.mns[2], &bu));
+	bu = bu_to("2001:db8:2::10", 150);
+	assert_false(ha_nest_loop(&cfg, &cfg.mns[0], &bu));
+	bu = bu_to("2001:db8:100::20", 0);
+	assert_false(ha_nest_loop(&cfg, &cfg.mns[0], &bu));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_loops),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
