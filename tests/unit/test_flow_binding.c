@@ -117,6 +117,27 @@ static size_t udp6(uint8_t *p, bool inbound, uint16_t cport, uint16_t hport, uin
 	return 49;
 }
 
+/* An IPv4 UDP packet, 32 octets; inbound: 192.0.2.2:cport -> 10.0.0.10:hport. */
+static size_t udp4(uint8_t *p, bool inbound, uint16_t cport, uint16_t hport, uint8_t tag)
+{
+	static const uint8_t c4[4] = { 192, 0, 2, 2 }, h4[4] = { 10, 0, 0, 10 };
+
+	memset(p, 0, 32);
+	p[0] = 0x45;
+	p[3] = 32;
+	p[8] = 64;
+	p[9] = 17;
+	memcpy(p + 12, inbound ? c4 : h4, 4);
+	memcpy(p + 16, inbound ? h4 : c4, 4);
+	p[20] = (uint8_t)((inbound ? cport : hport) >> 8);
+	p[21] = (uint8_t)(inbound ? cport : hport);
+	p[22] = (uint8_t)((inbound ? hport : cport) >> 8);
+	p[23] = (uint8_t)(inbound ? hport : cport);
+	p[25] = 12;
+	p[31] = tag;
+	return 32;
+}
+
 static struct ha_flow *ha_fid(uint16_t fid)
 {
 	for (size_t i = 0; h.flows && i < h.flows->n; i++)
@@ -272,6 +293,38 @@ static void test_ncast_and_share(void **state)
 		on1 += x->bid == 1;
 	}
 	assert_in_range(on1, 260, 340);
+}
+
+/* IPv4 selectors (format 1) for the IPv4 home address (RFC 5555): the
+ * same binding, n-cast and dedupe as IPv6. */
+static void test_ipv4_flow(void **state)
+{
+	static const char *const v[] = {
+		"v4 fid=1 pri=1 bid=2 remote=192.0.2.0-192.0.2.255 proto=udp rport=7001",
+		"n4 fid=2 pri=2 bid=1,2 family=4 proto=udp rport=7006",
+	};
+	uint64_t ntp = NOW_NTP;
+	struct ha_path *dup = NULL;
+	uint8_t p[64];
+	size_t n;
+	int d;
+
+	(void)state;
+	setup_both();
+	set_flows(v, 2);
+	assert_int_equal(mflows.e[0].f.ts.format, MH_TS_IPV4);
+	assert_int_equal(round_trip(&ntp, 1000), MN_NONE);
+	assert_int_equal(h.flows->n, 2);
+	assert_ptr_equal(ha_flow_route(&h, p, udp4(p, true, 7001, 5000, 1), &dup),
+			 ha_cache_path(&h, 2));
+	assert_int_equal(mob_flow_uplink(&mflows, &mn, p, udp4(p, false, 7001, 5000, 1), &d), 1);
+	/* An IPv6 packet with the same ports is not an IPv4 flow's. */
+	assert_null(ha_flow_route(&h, p, udp6(p, true, 7001, 5000, 1), &dup));
+	n = udp4(p, true, 7006, 5000, 3);
+	assert_ptr_equal(ha_flow_route(&h, p, n, &dup), ha_cache_path(&h, 1));
+	assert_ptr_equal(dup, ha_cache_path(&h, 2));
+	assert_false(mob_flow_dup_in(&mflows, p, n, 2000));
+	assert_true(mob_flow_dup_in(&mflows, p, n, 2001));
 }
 
 static void test_config_errors(void **state)
@@ -434,6 +487,7 @@ int main(void)
 		cmocka_unit_test(test_summary_unknown),
 		cmocka_unit_test(test_ncast_and_share),
 		cmocka_unit_test(test_config_errors),
+		cmocka_unit_test(test_ipv4_flow),
 		cmocka_unit_test(test_replace_priority),
 		cmocka_unit_test(test_bu_room),
 		cmocka_unit_test(test_ha_statuses),

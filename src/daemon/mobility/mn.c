@@ -211,6 +211,8 @@ enum mn_action mn_input(struct mn_state *mn, size_t i, const uint8_t *p, size_t 
 			return MN_NONE;
 		}
 		mn->paths[i].rx_packets++;
+		if (mn->flows && mob_flow_dup_in(mn->flows, p, len, now_ms))
+			return MN_NONE;
 		return MN_DATA;
 	}
 	if (t.kind != MHTUN_SIGNAL || memcmp(t.src, &mn->ha, 16) != 0 ||
