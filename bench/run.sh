@@ -8,3 +8,5 @@ cd "$(dirname "$0")/.."
 ./bench/connectivity.sh "${BENCH_CONN_ROUNDS:-10}"
 ./bench/dns.sh
 ./bench/steer.sh
+./bench/ha-scale.sh
+./bench/ha-failover.sh "${BENCH_HA_ROUNDS:-3}"

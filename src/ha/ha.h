@@ -25,6 +25,7 @@ struct ha_counters {
 	uint64_t store_loaded;          /* bindings of a mobile node loaded at takeover */
 	uint64_t store_deferred;        /* binding changes the store could not take at once */
 	uint64_t drop_loop;             /* BUs whose care-of address led back to their home address */
+	uint64_t has_tx;                /* RFC 5142 Home Agent Switch messages sent */
 };
 
 struct ha_store;
@@ -36,6 +37,8 @@ struct ha_ctx {
 	bool offload;                   /* TUN with virtio-net header, UDP GSO/GRO */
 	int ctl;                        /* listening status socket */
 	uint32_t hb_seq;
+	size_t tick_cursor;             /* next mobile node of this tick round */
+	long long tick_round_ms;        /* when the round began (ha_tick) */
 	struct ha_store *store;         /* NULL without [store] */
 	bool active;                    /* serves (holds active_address, or alone) */
 	struct ha_path *dup;            /* ha_tun_route(): n-cast copy's path, or NULL */
@@ -52,11 +55,21 @@ bool ha_udp_input(struct ha_ctx *h, const uint8_t *p, size_t len,
  * home address), or NULL (counted); the caller sends it, in batches, and
  * a copy on h->dup when that is set (n-cast flow binding, ha_flow.h). */
 struct ha_path *ha_tun_route(struct ha_ctx *h, const uint8_t *p, size_t len);
-/* Heartbeats on every path, expiry, downlink choice: every interval. */
+/* Heartbeats on every path, expiry, downlink choice: each mobile node
+ * once per interval, spread over it; call at least every HA_TICK_MS. */
+#define HA_TICK_MS 10
+#define HA_TICK_SPREAD_MIN 64
 void ha_tick(struct ha_ctx *h, long long now_ms);
 /* Become the active home agent (load every mobile node's bindings from
  * the store) or a standby one (forget them: the store keeps them). */
 void ha_set_active(struct ha_ctx *h, bool active, long long now_ms);
+/* Sign m (timestamp, authenticator) for mn and send it through the
+ * tunnel to peer. */
+int ha_send_mh(struct ha_ctx *h, struct ha_mn *mn, struct mh_msg *m,
+	       const struct sockaddr_in6 *peer);
+/* RFC 5142: tell every mobile node with a binding to register with
+ * cfg->handover_to instead (ha_switch.c). Returns the messages sent. */
+size_t ha_switch_all(struct ha_ctx *h);
 /* The status as one JSON text (malloc'ed), or NULL. */
 char *ha_status_json(const struct ha_ctx *h, long long now_ms);
 

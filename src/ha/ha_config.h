@@ -8,9 +8,23 @@
 #include <stdint.h>
 
 #include "ha/ha_cache.h"
+#include "ha/ha_index.h"
 #include "ha/ha_store.h"
 
-#define HA_MAX_MNS 64
+/* Mobile nodes of one home agent, [mn] sections and [mn-range] expanded
+ * (issue 16 item 4: flat per-packet cost up to 100,000, ha_index.h). */
+#define HA_MAX_MNS 1000000
+#define HA_MAX_RANGES 16
+
+/* [mn-range NAME]: count mobile nodes with consecutive home addresses and
+ * SPIs, each with its key derived from one master key (ha_keys.h). */
+struct ha_mn_range {
+	char name[16];
+	struct in6_addr hoa_first;
+	uint32_t count, spi_first;
+	uint8_t master[64];
+	size_t master_len;
+};
 
 struct ha_config {
 	struct in6_addr address;        /* the HA's address inside the tunnel */
@@ -28,18 +42,30 @@ struct ha_config {
 	unsigned replay_window_s;       /* 7 */
 	bool offload;                   /* TUN TSO/USO + UDP GSO/GRO (true) */
 	struct ha_store_config store;   /* [store]: off unless given */
-	size_t n_mns;
-	struct ha_mn mns[HA_MAX_MNS];
+	struct in6_addr handover_to;    /* RFC 5142 HA Switch target at stop */
+	bool has_handover;
+	size_t n_mns, cap_mns;
+	struct ha_mn *mns;              /* malloc'ed: ha_config_free() */
+	struct ha_index index;          /* home address -> mns[] */
+	size_t n_v4_mns;
+	size_t *v4_mns;                 /* mns[] with an IPv4 home address (ha_v4_index) */
+	size_t n_ranges;
+	struct ha_mn_range ranges[HA_MAX_RANGES];
 };
 
 /*
  * Read path. Every [mn NAME] section needs hoa (inside the home prefix),
  * spi and key_file; the key file must be a regular file owned by root with
  * no permission for group or others, holding the key in hex (16 to 64
- * octets). On error, *ret_line (unless NULL) gets the line (0 when the
+ * octets). [mn-range NAME] sections (hoa_first, count, spi_first,
+ * master_key_file) add count mobile nodes with derived keys. On error, *ret_line (unless NULL) gets the line (0 when the
  * problem is not tied to one) and a negative errno is returned; ret is
  * written only on success.
  */
 int ha_config_load(const char *path, struct ha_config *ret, int *ret_line);
+
+/* Free what ha_config_load() allocated (the mobile nodes, the index, keys
+ * wiped); c may be all zeros. */
+void ha_config_free(struct ha_config *c);
 
 #endif

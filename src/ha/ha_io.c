@@ -24,16 +24,14 @@ static bool ha_same_peer(const struct sockaddr_in6 *a, const struct sockaddr_in6
 	       IN6_ARE_ADDR_EQUAL(&a->sin6_addr, &b->sin6_addr);
 }
 
+/* One hash lookup per packet, whatever the number of mobile nodes. */
 static struct ha_mn *ha_mn_by_hoa(struct ha_ctx *h, const uint8_t *a)
 {
-	for (size_t i = 0; i < h->cfg->n_mns; i++)
-		if (memcmp(&h->cfg->mns[i].hoa, a, 16) == 0)
-			return &h->cfg->mns[i];
-	return NULL;
+	return ha_index_find(&h->cfg->index, h->cfg->mns, a);
 }
 
 /* Sign m for mn and send it HA -> HoA through the tunnel to peer. */
-static int ha_send_mh(struct ha_ctx *h, struct ha_mn *mn, struct mh_msg *m,
+int ha_send_mh(struct ha_ctx *h, struct ha_mn *mn, struct mh_msg *m,
 		      const struct sockaddr_in6 *peer)
 {
 	uint8_t mh[512], pkt[600];
@@ -88,23 +86,28 @@ void ha_set_active(struct ha_ctx *h, bool active, long long now_ms)
 	h->active = active;
 	if (active)
 		h->n.takeovers++;
+	/* Every node due at the next tick (heartbeats on loaded paths). */
+	h->tick_cursor = 0;
+	h->tick_round_ms = now_ms - h->cfg->hb_interval_ms;
 	for (size_t i = 0; i < h->cfg->n_mns; i++) {
 		struct ha_mn *mn = &h->cfg->mns[i];
-		int r;
 
 		mn->n_paths = 0;
 		mn->active = -1;
 		mn->store_dirty = false;
 		ha_flow_clear(mn);
-		if (!active || !h->store)
-			continue;
-		r = ha_store_load(h->store, mn, now_ms);
-		if (r == 0)
-			h->n.store_loaded++;
-		if (r == 0 || r == -ENOENT)
-			log_info("mn %s: %zu binding(s) from the store", mn->name, mn->n_paths);
-		else
-			log_warn("mn %s: bindings not loaded: %s", mn->name, strerror(-r));
+	}
+	if (active && h->store) {
+		/* Pipelined: one round trip per 512 mobile nodes. */
+		long r = ha_store_load_many(h->store, h->cfg->mns, h->cfg->n_mns, now_ms);
+
+		if (r >= 0) {
+			h->n.store_loaded += (uint64_t)r;
+			log_info("bindings of %ld of %zu mobile node(s) from the store", r,
+				 h->cfg->n_mns);
+		} else {
+			log_warn("bindings not loaded: %s", strerror((int)-r));
+		}
 	}
 	log_info("%s", active ? "active: serving the home prefix" : "standby");
 }
@@ -273,35 +276,58 @@ struct ha_path *ha_tun_route(struct ha_ctx *h, const uint8_t *p, size_t len)
 	return &mn->paths[mn->active];
 }
 
+/* One mobile node's share of a tick: expiry, store, heartbeats on every
+ * path, downlink choice. */
+static void ha_tick_mn(struct ha_ctx *h, struct ha_mn *mn, long long now_ms)
+{
+	size_t had = mn->n_paths;
+
+	ha_cache_expire(mn, now_ms);
+	if (mn->n_paths != had)
+		ha_store_changed(h, mn, now_ms);
+	else
+		(void)ha_store_sync(h, mn, now_ms);
+	for (size_t k = 0; k < mn->n_paths; k++) {
+		struct ha_path *p = &mn->paths[k];
+		struct mh_msg m;
+
+		memset(&m, 0, sizeof(m));
+		m.type = MH_TYPE_HB;
+		m.hb_seq = ++h->hb_seq;
+		m.n_bids = 1;
+		m.bids[0].bid = p->bid;
+		mhtun_live_sent(&p->live, m.hb_seq, now_ms, h->cfg->hb_misses);
+		if (ha_send_mh(h, mn, &m, &p->peer) == 0)
+			h->n.hb_tx++;
+	}
+	if (ha_cache_pick(mn))
+		log_info("mn %s: downlink %s BID %u", mn->name,
+			 mn->active >= 0 ? "on" : "lost, was",
+			 mn->active >= 0 ? mn->paths[mn->active].bid : 0);
+}
+
+/*
+ * Each mobile node once per heartbeat interval, spread over it: the node
+ * at position i of a round is due i / n of the interval after the round
+ * began (issue 16 item 4: 100,000 signatures at once would stall the
+ * packet loop for a third of a second every interval). The caller ticks
+ * every HA_TICK_MS (mif-had.c); up to HA_TICK_SPREAD_MIN nodes all go at
+ * the round's start, ticked once per interval as before.
+ */
 void ha_tick(struct ha_ctx *h, long long now_ms)
 {
+	long long iv = h->cfg->hb_interval_ms, due;
+	size_t n = h->cfg->n_mns;
+
 	if (!h->active)
 		return;
-	for (size_t i = 0; i < h->cfg->n_mns; i++) {
-		struct ha_mn *mn = &h->cfg->mns[i];
-		size_t had = mn->n_paths;
-
-		ha_cache_expire(mn, now_ms);
-		if (mn->n_paths != had)
-			ha_store_changed(h, mn, now_ms);
-		else
-			(void)ha_store_sync(h, mn, now_ms);
-		for (size_t k = 0; k < mn->n_paths; k++) {
-			struct ha_path *p = &mn->paths[k];
-			struct mh_msg m;
-
-			memset(&m, 0, sizeof(m));
-			m.type = MH_TYPE_HB;
-			m.hb_seq = ++h->hb_seq;
-			m.n_bids = 1;
-			m.bids[0].bid = p->bid;
-			mhtun_live_sent(&p->live, m.hb_seq, now_ms, h->cfg->hb_misses);
-			if (ha_send_mh(h, mn, &m, &p->peer) == 0)
-				h->n.hb_tx++;
-		}
-		if (ha_cache_pick(mn))
-			log_info("mn %s: downlink %s BID %u", mn->name,
-				 mn->active >= 0 ? "on" : "lost, was",
-				 mn->active >= 0 ? mn->paths[mn->active].bid : 0);
+	if (h->tick_cursor >= n && now_ms - h->tick_round_ms >= iv) {
+		h->tick_cursor = 0;
+		h->tick_round_ms = now_ms;
 	}
+	due = (now_ms - h->tick_round_ms) * (long long)n / iv + 1;
+	if (due > (long long)n || n <= HA_TICK_SPREAD_MIN)
+		due = (long long)n;
+	for (; h->tick_cursor < (size_t)due; h->tick_cursor++)
+		ha_tick_mn(h, &h->cfg->mns[h->tick_cursor], now_ms);
 }

@@ -9,6 +9,8 @@
 #include "ha/ha_flow_status.h"
 #include "ha/ha_store.h"
 
+#define HA_STATUS_MNS 64
+
 static json_t *ha_status_path(const struct ha_mn *mn, size_t i, long long now_ms)
 {
 	const struct ha_path *p = &mn->paths[i];
@@ -64,7 +66,9 @@ char *ha_status_json(const struct ha_ctx *h, long long now_ms)
 	json_t *mns = json_array(), *root;
 	char *s;
 
-	for (size_t i = 0; mns && i < h->cfg->n_mns; i++)
+	/* The first HA_STATUS_MNS only: a status of 100,000 mobile nodes
+	 * would be tens of megabytes built in the packet loop. */
+	for (size_t i = 0; mns && i < h->cfg->n_mns && i < HA_STATUS_MNS; i++)
 		json_array_append_new(mns, ha_status_mn(&h->cfg->mns[i], now_ms));
 	root = json_pack("{s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}",
 			 "mobile_nodes", mns, "counters",
@@ -87,6 +91,11 @@ char *ha_status_json(const struct ha_ctx *h, long long now_ms)
 	json_object_set_new(json_object_get(root, "counters"), "drop_loop",
 			    json_integer((json_int_t)n->drop_loop));
 	json_object_set_new(root, "active", json_boolean(h->active));
+	json_object_set_new(root, "scale", json_pack("{s:I, s:I, s:I, s:I}",
+			    "mobile_nodes", (json_int_t)h->cfg->n_mns,
+			    "index_slots", (json_int_t)(h->cfg->index.slot ? h->cfg->index.mask + 1 : 0),
+			    "index_max_probe", (json_int_t)h->cfg->index.max_probe,
+			    "has_tx", (json_int_t)n->has_tx));
 	json_object_set_new(root, "redundancy", json_pack("{s:I, s:I, s:I, s:I}",
 			    "takeovers", (json_int_t)n->takeovers,
 			    "drop_passive", (json_int_t)n->drop_passive,
@@ -103,6 +112,13 @@ char *ha_status_json(const struct ha_ctx *h, long long now_ms)
 				    "load_errors", (json_int_t)c->load_errors,
 				    "connects", (json_int_t)c->connects,
 				    "connect_errors", (json_int_t)c->connect_errors));
+		json_object_set_new(json_object_get(root, "store"), "replication",
+				    json_pack("{s:I, s:I, s:I, s:I, s:I}",
+				    "durable", (json_int_t)c->durable,
+				    "not_durable", (json_int_t)c->not_durable,
+				    "sentinel_queries", (json_int_t)c->sentinel_queries,
+				    "sentinel_errors", (json_int_t)c->sentinel_errors,
+				    "not_master", (json_int_t)c->not_master));
 	}
 	s = json_dumps(root, JSON_COMPACT);
 	json_decref(root);

@@ -88,6 +88,75 @@ static int ha_store_finish(struct ha_store *s, long long now_ms, int wait_ms)
 	return 1;
 }
 
+/* The address of host and port (numeric or a name) into s->sa. */
+static int ha_store_resolve(struct ha_store *s, const char *host, const char *port)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai = NULL;
+
+	if (getaddrinfo(host, port, &hints, &ai) != 0 || !ai)
+		return -EHOSTUNREACH;
+	if (ai->ai_addrlen > sizeof(s->sa)) {
+		freeaddrinfo(ai);
+		return -ENOMEM;
+	}
+	memcpy(&s->sa, ai->ai_addr, ai->ai_addrlen);
+	s->sa_len = ai->ai_addrlen;
+	freeaddrinfo(ai);
+	return 0;
+}
+
+/*
+ * Redis Sentinel (its client protocol): ask each Sentinel in turn for the
+ * master of master_name; the first answer wins. Synchronous, up to
+ * timeout_ms per Sentinel, and only when there is no connection (at most
+ * once a second): what a store that moves costs the agent's one loop.
+ */
+static int ha_store_discover(struct ha_store *s)
+{
+	for (size_t i = 0; i < s->cfg.n_sentinels; i++) {
+		redisContext *c;
+		redisReply *rep;
+		int r = -EHOSTUNREACH;
+
+		s->n.sentinel_queries++;
+		c = redisConnectWithTimeout(s->cfg.sentinel[i], s->cfg.sentinel_port[i],
+					    ha_store_tv(s->cfg.timeout_ms));
+		if (!c || c->err || redisSetTimeout(c, ha_store_tv(s->cfg.timeout_ms)) != REDIS_OK) {
+			s->n.sentinel_errors++;
+			if (c)
+				redisFree(c);
+			continue;
+		}
+		rep = redisCommand(c, "SENTINEL get-master-addr-by-name %s", s->cfg.master_name);
+		if (rep && rep->type == REDIS_REPLY_ARRAY && rep->elements == 2 &&
+		    rep->element[0]->type == REDIS_REPLY_STRING &&
+		    rep->element[1]->type == REDIS_REPLY_STRING)
+			r = ha_store_resolve(s, rep->element[0]->str, rep->element[1]->str);
+		freeReplyObject(rep);
+		redisFree(c);
+		if (r == 0)
+			return 0;
+		s->n.sentinel_errors++;
+	}
+	return -EHOSTUNREACH;
+}
+
+/* With Sentinels: the server reached must still be the master (a demoted
+ * one is a replica that refuses writes): ROLE, as Sentinel's client
+ * guidelines ask after every connection. */
+static bool ha_store_is_master(struct ha_store *s)
+{
+	redisReply *rep = redisCommand(s->rc, "ROLE");
+	bool ok = rep && rep->type == REDIS_REPLY_ARRAY && rep->elements > 0 &&
+		  rep->element[0]->type == REDIS_REPLY_STRING &&
+		  strcmp(rep->element[0]->str, "master") == 0;
+
+	freeReplyObject(rep);
+	if (!ok)
+		s->n.not_master++;
+	return ok;
+}
+
 /*
  * A connection, opened again at most once a second while the store is
  * down. The connect itself does not block (a store that drops packets
@@ -107,6 +176,8 @@ static bool ha_store_ready(struct ha_store *s, long long now_ms, bool wait)
 			return false;
 		s->next_try_ms = now_ms + HA_STORE_RETRY_MS;
 		s->pending_ms = now_ms;
+		if (s->cfg.n_sentinels && (r = ha_store_discover(s)) < 0)
+			goto fail;
 		s->pending = socket(s->sa.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 		if (s->pending < 0 ||
 		    (connect(s->pending, (struct sockaddr *)&s->sa, s->sa_len) < 0 &&
@@ -118,6 +189,11 @@ static bool ha_store_ready(struct ha_store *s, long long now_ms, bool wait)
 	r = ha_store_finish(s, now_ms, wait ? (int)s->cfg.timeout_ms : 0);
 	if (r == 0)
 		return false;
+	if (r == 1 && s->cfg.n_sentinels && !ha_store_is_master(s)) {
+		ha_store_drop(s, "connect", "not the master (yet): asking the Sentinels again");
+		s->n.connect_errors++;
+		return false;
+	}
 	if (r == 1) {
 		s->n.connects++;
 		log_info("store %s:%u: connected", s->cfg.redis, s->cfg.port);
@@ -134,26 +210,24 @@ fail:
 
 /* The store's address: a literal or a name resolved now, once (at start,
  * before the privileges go; a name that moves later is not followed). */
+/* The store's address: a literal or a name resolved now, once (at start,
+ * before the privileges go; a name that moves later is not followed).
+ * With Sentinels, the master's address comes from them at each connect. */
 int ha_store_open(const struct ha_store_config *c, struct ha_store **ret)
 {
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai = NULL;
-	struct ha_store *s;
+	struct ha_store *s = calloc(1, sizeof(*s));
 	char port[8];
+	int r;
 
-	snprintf(port, sizeof(port), "%u", c->port);
-	if (getaddrinfo(c->redis, port, &hints, &ai) != 0 || !ai)
-		return -EHOSTUNREACH;
-	s = calloc(1, sizeof(*s));
-	if (!s || ai->ai_addrlen > sizeof(s->sa)) {
-		freeaddrinfo(ai);
-		free(s);
+	if (!s)
 		return -ENOMEM;
-	}
-	memcpy(&s->sa, ai->ai_addr, ai->ai_addrlen);
-	s->sa_len = ai->ai_addrlen;
-	freeaddrinfo(ai);
 	s->cfg = *c;
 	s->pending = -1;
+	snprintf(port, sizeof(port), "%u", c->port);
+	if (!c->n_sentinels && (r = ha_store_resolve(s, c->redis, port)) < 0) {
+		free(s);
+		return r;
+	}
 	(void)ha_store_ready(s, clock_mono_ms(), false);
 	*ret = s;
 	return 0;
@@ -168,6 +242,36 @@ void ha_store_close(struct ha_store *s)
 	if (s->pending >= 0)
 		close(s->pending);
 	free(s);
+}
+
+/*
+ * Redis replication is asynchronous: WAIT blocks until wait_replicas
+ * replicas acknowledged every write of this connection, or wait_timeout_ms
+ * (the WAIT command). It does not make Redis strongly consistent (a
+ * failover may still pick a replica without the write, doc/mobility.md);
+ * it makes a write acknowledged only in the master's memory visible as
+ * such. 0 durable, 1 not in time (counted), -EAGAIN the connection broke.
+ */
+static int ha_store_wait(struct ha_store *s)
+{
+	redisReply *rep;
+	bool ok;
+
+	if (!s->cfg.wait_replicas)
+		return 0;
+	rep = redisCommand(s->rc, "WAIT %u %u", s->cfg.wait_replicas, s->cfg.wait_timeout_ms);
+	if (!rep) {
+		ha_store_drop(s, "wait", s->rc->errstr);
+		return -EAGAIN;
+	}
+	ok = rep->type == REDIS_REPLY_INTEGER && rep->integer >= (long long)s->cfg.wait_replicas;
+	freeReplyObject(rep);
+	if (!ok) {
+		s->n.not_durable++;
+		return 1;
+	}
+	s->n.durable++;
+	return 0;
 }
 
 int ha_store_put(struct ha_store *s, const struct ha_mn *mn, long long now_ms)
@@ -192,30 +296,31 @@ int ha_store_put(struct ha_store *s, const struct ha_mn *mn, long long now_ms)
 		rep = redisCommand(s->rc, "DEL %s", key);
 	free(rec);
 	if (!rep || rep->type == REDIS_REPLY_ERROR) {
+		/* A master demoted under us answers READONLY: find the new one. */
+		bool readonly = rep && strncmp(rep->str, "READONLY", 8) == 0;
+
 		s->n.write_errors++;
 		if (rep)
 			log_warn("store: %s: %s", key, rep->str);
-		freeReplyObject(rep);
 		if (!rep)
 			ha_store_drop(s, "write", s->rc->errstr);
+		else if (readonly)
+			ha_store_drop(s, "write", "read-only (a replica now)");
+		freeReplyObject(rep);
 		return -EAGAIN;
 	}
 	freeReplyObject(rep);
 	s->n.writes++;
-	return 0;
+	return ha_store_wait(s);
 }
 
-int ha_store_load(struct ha_store *s, struct ha_mn *mn, long long now_ms)
+/* One GET's reply into mn (freed here): 0, -ENOENT, -EINVAL (counted),
+ * -EAGAIN (no reply: the connection is dropped). */
+static int ha_store_take(struct ha_store *s, redisReply *rep, struct ha_mn *mn,
+			 long long now_ms)
 {
-	redisReply *rep;
-	char key[128];
 	int r;
 
-	if ((r = ha_store_key(s->cfg.prefix, &mn->hoa, key, sizeof(key))) < 0)
-		return r;
-	if (!ha_store_ready(s, now_ms, true))
-		return -EAGAIN;
-	rep = redisCommand(s->rc, "GET %s", key);
 	if (!rep || (rep->type != REDIS_REPLY_STRING && rep->type != REDIS_REPLY_NIL)) {
 		s->n.load_errors++;
 		freeReplyObject(rep);
@@ -233,6 +338,53 @@ int ha_store_load(struct ha_store *s, struct ha_mn *mn, long long now_ms)
 	else if (r == 0)
 		s->n.loads++;
 	return r;
+}
+
+int ha_store_load(struct ha_store *s, struct ha_mn *mn, long long now_ms)
+{
+	char key[128];
+	int r;
+
+	if ((r = ha_store_key(s->cfg.prefix, &mn->hoa, key, sizeof(key))) < 0)
+		return r;
+	if (!ha_store_ready(s, now_ms, true))
+		return -EAGAIN;
+	return ha_store_take(s, redisCommand(s->rc, "GET %s", key), mn, now_ms);
+}
+
+/* Redis pipelining: HA_STORE_PIPELINE GETs written, then their replies
+ * read, one round trip per batch instead of per mobile node. */
+#define HA_STORE_PIPELINE 512
+
+long ha_store_load_many(struct ha_store *s, struct ha_mn *mns, size_t n, long long now_ms)
+{
+	long loaded = 0;
+
+	for (size_t base = 0; base < n; base += HA_STORE_PIPELINE) {
+		size_t m = n - base < HA_STORE_PIPELINE ? n - base : HA_STORE_PIPELINE;
+		char key[128];
+
+		if (!ha_store_ready(s, now_ms, true))
+			return -EAGAIN;
+		for (size_t i = 0; i < m; i++)
+			if (ha_store_key(s->cfg.prefix, &mns[base + i].hoa, key, sizeof(key)) < 0 ||
+			    redisAppendCommand(s->rc, "GET %s", key) != REDIS_OK) {
+				ha_store_drop(s, "read", "pipeline");
+				return -EAGAIN;
+			}
+		for (size_t i = 0; i < m; i++) {
+			void *rep = NULL;
+			int r;
+
+			if (redisGetReply(s->rc, &rep) != REDIS_OK)
+				rep = NULL;
+			r = ha_store_take(s, rep, &mns[base + i], now_ms);
+			if (r == -EAGAIN)
+				return -EAGAIN;
+			loaded += r == 0;
+		}
+	}
+	return loaded;
 }
 
 bool ha_store_connected(const struct ha_store *s)

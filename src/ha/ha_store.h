@@ -24,6 +24,7 @@
 #include "ha/ha_cache.h"
 
 #define HA_STORE_VERSION 1
+#define HA_STORE_MAX_SENTINELS 4
 
 struct ha_store_config {
 	bool on;                        /* a [store] section was given */
@@ -33,6 +34,15 @@ struct ha_store_config {
 	unsigned timeout_ms;            /* connect and command timeout, 200 */
 	bool has_active;                /* active_address given */
 	struct in6_addr active;         /* serve only while this is local */
+	/* Redis Sentinel: the master's address is asked of these (in
+	 * order) by master_name, whenever there is no connection. */
+	size_t n_sentinels;
+	char sentinel[HA_STORE_MAX_SENTINELS][64];
+	uint16_t sentinel_port[HA_STORE_MAX_SENTINELS];
+	char master_name[64];
+	/* WAIT: a write counts as durable once this many replicas have it
+	 * (0: no WAIT); waited for up to wait_timeout_ms (100). */
+	unsigned wait_replicas, wait_timeout_ms;
 };
 
 /* The record's key: prefix "binding:" home address (RFC 5952 text). */
@@ -60,6 +70,8 @@ int ha_store_decode(const char *s, size_t len, long long now_ms, long long wall_
 
 struct ha_store_counters {
 	uint64_t writes, write_errors, loads, load_errors, connects, connect_errors;
+	uint64_t durable, not_durable;  /* writes WAIT saw on enough replicas, or not */
+	uint64_t sentinel_queries, sentinel_errors, not_master;
 };
 
 struct ha_store;
@@ -69,13 +81,21 @@ struct ha_store;
 int ha_store_open(const struct ha_store_config *c, struct ha_store **ret);
 void ha_store_close(struct ha_store *s);
 
-/* Write mn's record (or delete it when it has no binding). -EAGAIN when
- * the store is unreachable: the caller keeps the record marked dirty. */
+/* Write mn's record (or delete it when it has no binding). 0 when written
+ * (and, with wait_replicas, acknowledged by that many replicas), 1 when
+ * written but not acknowledged in time (counted not_durable), -EAGAIN
+ * when the store is unreachable: the caller keeps the record marked
+ * dirty. */
 int ha_store_put(struct ha_store *s, const struct ha_mn *mn, long long now_ms);
 
 /* Load mn's record: 0 (loaded), -ENOENT (no record), -EAGAIN (store
  * unreachable), -EINVAL (a record that does not decode; counted). */
 int ha_store_load(struct ha_store *s, struct ha_mn *mn, long long now_ms);
+
+/* The same for n mobile nodes, pipelined (a takeover with 100,000 mobile
+ * nodes would otherwise wait one round trip each): the number loaded, or
+ * -EAGAIN when the store went away (the rest not loaded). */
+long ha_store_load_many(struct ha_store *s, struct ha_mn *mns, size_t n, long long now_ms);
 
 bool ha_store_connected(const struct ha_store *s);
 const struct ha_store_counters *ha_store_counters(const struct ha_store *s);

@@ -29,6 +29,12 @@ int ha_store_load(struct ha_store *s, struct ha_mn *mn, long long now_ms)
 	return -ENOTSUP;
 }
 
+long ha_store_load_many(struct ha_store *s, struct ha_mn *mns, size_t n, long long now_ms)
+{
+	(void)s, (void)mns, (void)n, (void)now_ms;
+	return -ENOTSUP;
+}
+
 bool ha_store_connected(const struct ha_store *s)
 {
 	(void)s;

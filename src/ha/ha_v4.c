@@ -2,6 +2,7 @@
 /* IPv4 home addresses at the home agent (ha_v4.h). */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/addr.h"
@@ -80,8 +81,30 @@ void ha_v4_bu(const struct ha_config *c, struct ha_mn *mn, const struct mh_msg *
 
 struct ha_mn *ha_v4_mn(struct ha_config *c, const uint8_t *a)
 {
-	for (size_t i = 0; i < c->n_mns; i++)
-		if (c->mns[i].hoa4_bound && memcmp(&c->mns[i].hoa4, a, 4) == 0)
-			return &c->mns[i];
+	for (size_t i = 0; i < c->n_v4_mns; i++) {
+		struct ha_mn *mn = &c->mns[c->v4_mns[i]];
+
+		if (mn->hoa4_bound && memcmp(&mn->hoa4, a, 4) == 0)
+			return mn;
+	}
 	return NULL;
+}
+
+int ha_v4_index(struct ha_config *c)
+{
+	size_t n = 0, *v;
+
+	for (size_t i = 0; i < c->n_mns; i++)
+		n += c->mns[i].has_hoa4;
+	v = calloc(n ? n : 1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	n = 0;
+	for (size_t i = 0; i < c->n_mns; i++)
+		if (c->mns[i].has_hoa4)
+			v[n++] = i;
+	free(c->v4_mns);
+	c->v4_mns = v;
+	c->n_v4_mns = n;
+	return 0;
 }

@@ -6,6 +6,7 @@
  * of its configuration file, and forwards between the tunnel and the
  * correspondents through the kernel's routing. One thread, one poll loop.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <net/if.h>
@@ -32,12 +33,14 @@
 
 #define HA_TUN_MTU 1400 /* 1500 less outer IPv6 (40) + UDP (8), with room */
 
-static volatile sig_atomic_t ha_stop;
+static volatile sig_atomic_t ha_stop, ha_handover;
 
 static void ha_on_signal(int sig)
 {
-	(void)sig;
-	ha_stop = 1;
+	if (sig == SIGUSR1)
+		ha_handover = 1;
+	else
+		ha_stop = 1;
 }
 
 #define HA_SOCKBUF (4 << 20) /* a few 64 KiB trains in flight at 10 Gbit/s */
@@ -384,7 +387,9 @@ static int ha_run(struct ha_ctx *h)
 		if (now >= next) {
 			ha_check_active(h, now);
 			ha_tick(h, now);
-			next = now + h->cfg->hb_interval_ms;
+			/* Many mobile nodes: short ticks, each a slice of them. */
+			next = now + (h->cfg->n_mns > HA_TICK_SPREAD_MIN && h->cfg->hb_interval_ms > HA_TICK_MS ?
+				      HA_TICK_MS : h->cfg->hb_interval_ms);
 		}
 		if (poll(p, 3, (int)(next - now > 0 ? next - now : 0)) < 0 && errno != EINTR)
 			return -errno;
@@ -404,7 +409,14 @@ static int ha_run(struct ha_ctx *h)
 			ha_drain_tun(h);
 		if (p[2].revents & POLLIN)
 			ha_serve_status(h);
+		if (ha_handover) {
+			ha_handover = 0;
+			log_info("handover: %zu HA Switch message(s) sent", ha_switch_all(h));
+		}
 	}
+	/* A clean stop hands the mobile nodes over (RFC 5142), if told to. */
+	if (h->cfg->has_handover)
+		log_info("stop: %zu HA Switch message(s) sent", ha_switch_all(h));
 	return 0;
 }
 
@@ -418,6 +430,7 @@ static int ha_setup(struct ha_ctx *h)
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGTERM, ha_on_signal);
 	signal(SIGINT, ha_on_signal);
+	signal(SIGUSR1, ha_on_signal);
 	if ((r = ha_open_tun(cfg, &h->tun)) < 0) {
 		log_err("tun %s: %s", cfg->tun, strerror(-r));
 		return r;
@@ -448,12 +461,32 @@ static int ha_setup(struct ha_ctx *h)
 	return 0;
 }
 
+/* The key a mobile node of a [mn-range] is provisioned with. */
+static int ha_print_key(struct ha_config *cfg, const char *hoa)
+{
+	struct in6_addr a;
+	struct ha_mn *mn;
+
+	if (inet_pton(AF_INET6, hoa, &a) != 1 ||
+	    !(mn = ha_index_find(&cfg->index, cfg->mns, a.s6_addr))) {
+		fprintf(stderr, "mif-had: %s: no such mobile node\n", hoa);
+		ha_config_free(cfg);
+		return 1;
+	}
+	for (size_t i = 0; i < mn->key_len; i++)
+		printf("%02x", mn->key[i]);
+	printf("\n# spi %u\n", mn->spi);
+	ha_config_free(cfg);
+	return 0;
+}
+
 static void ha_usage(FILE *f)
 {
 	fprintf(f, "usage: mif-had [-c FILE] [-v] [--status [-s SOCKET]]\n"
 		   "  -c, --config FILE   configuration (default %s/mif/had.conf)\n"
 		   "  -s, --socket PATH   status socket (default: the file's control=)\n"
 		   "      --status        print the binding cache and counters (JSON)\n"
+		   "      --derive-key HOA  print the key of HOA from its [mn-range] (hex)\n"
 		   "  -v, --verbose       log debug messages\n", MIF_SYSCONFDIR);
 }
 
@@ -463,11 +496,12 @@ int main(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "socket", required_argument, NULL, 's' },
 		{ "status", no_argument, NULL, 'S' },
+		{ "derive-key", required_argument, NULL, 'K' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
-	const char *conf = MIF_SYSCONFDIR "/mif/had.conf", *sock = NULL;
+	const char *conf = MIF_SYSCONFDIR "/mif/had.conf", *sock = NULL, *derive = NULL;
 	static struct ha_config cfg;
 	struct ha_ctx h;
 	bool status = false;
@@ -479,6 +513,7 @@ int main(int argc, char **argv)
 		case 'c': conf = optarg; break;
 		case 's': sock = optarg; break;
 		case 'S': status = true; break;
+		case 'K': derive = optarg; break;
 		case 'v': lvl = LOG_LVL_DEBUG; break;
 		case 'h': ha_usage(stdout); return 0;
 		default: ha_usage(stderr); return 2;
@@ -494,6 +529,8 @@ int main(int argc, char **argv)
 	}
 	if (status)
 		return ha_status_client(cfg.control);
+	if (derive)
+		return ha_print_key(&cfg, derive);
 	memset(&h, 0, sizeof(h));
 	h.cfg = &cfg;
 	if (ha_setup(&h) < 0)
@@ -501,5 +538,6 @@ int main(int argc, char **argv)
 	r = ha_run(&h);
 	ha_store_close(h.store);
 	unlink(cfg.control);
+	ha_config_free(&cfg);
 	return r < 0 ? 1 : 0;
 }

@@ -19,6 +19,9 @@ static int mh_fixed_len(uint8_t type, size_t *ret)
 	case MH_TYPE_BE:
 		*ret = 18;
 		return 0;
+	case MH_TYPE_HAS:
+		*ret = 2;       /* then 16 octets per address (mh_parse_fixed) */
+		return 0;
 	default:
 		return -ENOTSUP;
 	}
@@ -52,6 +55,14 @@ static int mh_parse_fixed(struct buf *b, struct mh_msg *m)
 		r |= buf_u8(b, &m->status);
 		r |= buf_skip(b, 1);
 		r |= buf_read(b, m->be_hoa, 16);
+		break;
+	case MH_TYPE_HAS:
+		/* RFC 5142 5.1: # of Addresses, Reserved, the addresses. */
+		r |= buf_u8(b, &m->has_n);
+		r |= buf_skip(b, 1);
+		for (unsigned i = 0; !r && i < m->has_n; i++)
+			r |= i < MH_MAX_HAS_ADDRS ? buf_read(b, m->has_addrs[i], 16) :
+						     buf_skip(b, 16);
 		break;
 	}
 	return r ? -EBADMSG : 0;

@@ -26,6 +26,7 @@ enum mh_type {
 	MH_TYPE_BU = 5,         /* RFC 6275 6.1.7 */
 	MH_TYPE_BA = 6,         /* RFC 6275 6.1.8 */
 	MH_TYPE_BE = 7,         /* RFC 6275 6.1.9 */
+	MH_TYPE_HAS = 12,       /* Home Agent Switch, RFC 5142 section 5.1 */
 	MH_TYPE_HB = 13,        /* RFC 5847 section 5.1 */
 };
 
@@ -88,6 +89,7 @@ enum mh_v4ack_status {
 #define MH_AUTH_SUBTYPE_MN_HA 1 /* RFC 4285 section 5 */
 #define MH_AUTH_LEN 32          /* HMAC-SHA-256, not truncated (mhauth.h) */
 #define MH_MAX_BIDS 8
+#define MH_MAX_HAS_ADDRS 8      /* home agent addresses kept from an HA Switch */
 
 struct mh_bid {
 	uint16_t bid;           /* 0 is reserved */
@@ -106,6 +108,10 @@ struct mh_msg {
 	uint8_t status;         /* BA, BE */
 	uint32_t hb_seq;        /* HB */
 	uint8_t be_hoa[16];     /* BE */
+	/* HA Switch: # of Addresses as on the wire; the first
+	 * MH_MAX_HAS_ADDRS of them (in order of preference) are kept. */
+	uint8_t has_n;
+	uint8_t has_addrs[MH_MAX_HAS_ADDRS][16];
 	size_t n_bids;
 	struct mh_bid bids[MH_MAX_BIDS];
 	bool has_nat;
@@ -144,7 +150,7 @@ struct mh_msg {
  * section 5: it covers everything before it). Does not check the checksum
  * (mhtun.h does, it needs the addresses). Unknown option types are skipped
  * (RFC 6275 6.2.1). -EBADMSG for malformed input, -ENOTSUP for an MH type
- * other than BU, BA, BE and HB. ret is written only on success.
+ * other than BU, BA, BE, HB and HA Switch. ret is written only on success.
  */
 int mh_parse(const uint8_t *p, size_t len, struct mh_msg *ret);
 

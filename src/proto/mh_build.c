@@ -31,6 +31,12 @@ static void mh_put_fixed(struct wbuf *w, const struct mh_msg *m)
 		wbuf_u8(w, 0);
 		wbuf_put(w, m->be_hoa, 16);
 		break;
+	case MH_TYPE_HAS:
+		wbuf_u8(w, m->has_n);
+		wbuf_u8(w, 0);
+		for (unsigned i = 0; i < m->has_n; i++)
+			wbuf_put(w, m->has_addrs[i], 16);
+		break;
 	}
 }
 
@@ -80,9 +86,9 @@ int mh_build(const struct mh_msg *m, uint8_t *out, size_t cap, size_t *ret_len,
 	size_t tail, auth_off = 0;
 
 	if (m->type != MH_TYPE_BU && m->type != MH_TYPE_BA && m->type != MH_TYPE_BE &&
-	    m->type != MH_TYPE_HB)
+	    m->type != MH_TYPE_HB && m->type != MH_TYPE_HAS)
 		return -EINVAL;
-	if (m->n_bids > MH_MAX_BIDS)
+	if (m->n_bids > MH_MAX_BIDS || m->has_n > MH_MAX_HAS_ADDRS)
 		return -EINVAL;
 	wbuf_init(&w, out, cap);
 	wbuf_u8(&w, MH_PAYLOAD_NONE);

@@ -162,6 +162,19 @@ static void failover(struct mnt *t)
 }
 
 static const char *const verdict_name[] = { "bound", "nested", "at-home", "refused" };
+/* RFC 5142 HA Switch (mn.h MN_SWITCH): every IPv6 path sends to the
+ * named agent from now on; register there at once. */
+static void switch_ha(struct mnt *t)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	for (size_t i = 0; i < t->mn.n_paths; i++)
+		if (t->ha_ep[i].ss_family == AF_INET6)
+			((struct sockaddr_in6 *)&t->ha_ep[i])->sin6_addr = t->mn.ha_next;
+	inet_ntop(AF_INET6, &t->mn.ha_next, a, sizeof(a));
+	fprintf(stderr, "mif-mn: %lld HA Switch: registering with %s\n", clock_mono_ms(), a);
+	send_bu(t);
+}
 
 static void write_status(struct mnt *t)
 {
@@ -172,7 +185,17 @@ static void write_status(struct mnt *t)
 	f = fopen(tmp, "w");
 	if (!f)
 		return;
-	fprintf(f, "{\"uplink\":\"%s\",\"registered\":%s,\"bu_sent\":%llu,\"ba_ok\":%llu,"
+	{
+		char a[INET6_ADDRSTRLEN] = "";
+
+		for (size_t i = 0; i < t->mn.n_paths && !a[0]; i++)
+			if (t->ha_ep[i].ss_family == AF_INET6)
+				inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&t->ha_ep[i])->sin6_addr,
+					  a, sizeof(a));
+		fprintf(f, "{\"home_agent\":\"%s\",\"ha_switches\":%llu,", a,
+			(unsigned long long)t->mn.ha_switches);
+	}
+	fprintf(f, "\"uplink\":\"%s\",\"registered\":%s,\"bu_sent\":%llu,\"ba_ok\":%llu,"
 		   "\"switches\":%llu,\"drop_auth\":%llu,\"drop_replay\":%llu,\"tun_rx\":%llu,"
 		   "\"tun_tx\":%llu,\"offload\":{\"on\":%s,\"tun_gso_rx\":%llu,\"tun_gro_tx\":%llu,"
 		   "\"udp_gro_rx\":%llu},\"paths\":[",
@@ -306,6 +329,8 @@ static void on_udp(struct mnt *t, size_t i)
 				fprintf(stderr, "mif-mn: %s re-validated, uplink now %s\n",
 					t->ifname[i], t->ifname[t->mn.uplink]);
 				send_bu(t);
+			} else if (a == MN_SWITCH) {
+				switch_ha(t);
 			}
 		}
 		tun_write(t, in, nf);

@@ -15,6 +15,8 @@
 
 #include "common/keyfile.h"
 #include "ha/ha_config.h"
+#include "ha/ha_index.h"
+#include "ha/ha_keys.h"
 
 static char dir[] = "/tmp/mif-ha-config.XXXXXX";
 
@@ -35,6 +37,7 @@ static int load(const char *text, struct ha_config *c, int *line)
 {
 	char path[256];
 
+	ha_config_free(c);      /* the previous load's mobile nodes */
 	put("had.conf", text, 0644);
 	snprintf(path, sizeof(path), "%s/had.conf", dir);
 	return ha_config_load(path, c, line);
@@ -42,7 +45,77 @@ static int load(const char *text, struct ha_config *c, int *line)
 
 static char conf[1024];
 static const char *const names[] = { "good.key", "open.key", "short.key", "bad.key",
-				     "had.conf", NULL };
+				     "had.conf", "master.key", NULL };
+
+static void hex(const char *s, uint8_t *out, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(sscanf(s + 2 * i, "%2hhx", &out[i]), 1);
+}
+
+/* [mn-range]: 1000 mobile nodes with keys derived from one master key
+ * (HMAC-SHA-256 vectors from Python's hmac module), found by the index. */
+static void check_range(struct ha_config *c)
+{
+	uint8_t want[32], k[32];
+	struct in6_addr a;
+	int line = -1;
+
+	put("master.key", "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n",
+	    0600);
+	snprintf(conf, sizeof(conf),
+		 "[ha]\naddress = 2001:db8:100::1\nhome_prefix = 2001:db8:100::/64\n"
+		 "handover_to = 2001:db8:f::12\n"
+		 "[mn phone]\nhoa = 2001:db8:100::10\nspi = 256\nkey_file = %s/good.key\n"
+		 "[mn-range sim]\nhoa_first = 2001:db8:100::1:0\ncount = 1000\nspi_first = 1000\n"
+		 "master_key_file = %s/master.key\n", dir, dir);
+	assert_int_equal(load(conf, c, &line), 0);
+	assert_int_equal(c->n_mns, 1001);
+	assert_true(c->has_handover);
+	assert_int_equal(c->handover_to.s6_addr[15], 0x12);
+	assert_string_equal(c->mns[1].name, "sim.0");
+	assert_string_equal(c->mns[1000].name, "sim.999");
+	assert_int_equal(c->mns[1000].spi, 1999);
+	assert_int_equal(c->mns[1000].hoa.s6_addr[14], 0x03);
+	assert_int_equal(c->mns[1000].hoa.s6_addr[15], 0xe7);
+	hex("c367dcc2f1413e8aeb3dabef8120df5bb1ece9fd4ca692d698dde530e46b1133", want, 32);
+	assert_int_equal(c->mns[1].key_len, 32);
+	assert_memory_equal(c->mns[1].key, want, 32);
+	hex("f7a230f51ff1465619eaf5d50a466c2fefc19a91bd4b81ba15ed76247776a897", want, 32);
+	assert_memory_equal(c->mns[1000].key, want, 32);
+	assert_int_equal(ha_key_derive(c->ranges[0].master, 32, &c->mns[1000].hoa, 1999, k), 0);
+	assert_memory_equal(k, want, 32);
+	/* Every home address found, an absent one not; short probe runs. */
+	for (size_t i = 0; i < c->n_mns; i++)
+		assert_ptr_equal(ha_index_find(&c->index, c->mns, c->mns[i].hoa.s6_addr),
+				 &c->mns[i]);
+	a = c->mns[1000].hoa;
+	a.s6_addr[13] = 0x77;
+	assert_null(ha_index_find(&c->index, c->mns, a.s6_addr));
+	assert_true(c->index.max_probe >= 1 && c->index.max_probe < 64);
+	/* A range overlapping an [mn]: the same home address twice. */
+	snprintf(conf, sizeof(conf),
+		 "[ha]\naddress = 2001:db8:100::1\nhome_prefix = 2001:db8:100::/64\n"
+		 "[mn phone]\nhoa = 2001:db8:100::10\nspi = 256\nkey_file = %s/good.key\n"
+		 "[mn-range sim]\nhoa_first = 2001:db8:100::1\ncount = 100\nspi_first = 1000\n"
+		 "master_key_file = %s/master.key\n", dir, dir);
+	assert_int_equal(load(conf, c, &line), -EEXIST);
+	/* SPIs past 2^32, a range without key, one leaving the prefix. */
+	snprintf(conf, sizeof(conf),
+		 "[ha]\naddress = 2001:db8:100::1\nhome_prefix = 2001:db8:100::/64\n"
+		 "[mn-range sim]\nhoa_first = 2001:db8:100::1\ncount = 100\n"
+		 "spi_first = 4294967290\nmaster_key_file = %s/master.key\n", dir);
+	assert_int_equal(load(conf, c, &line), -EINVAL);
+	snprintf(conf, sizeof(conf),
+		 "[ha]\naddress = 2001:db8:100::1\nhome_prefix = 2001:db8:100::/64\n"
+		 "[mn-range sim]\nhoa_first = 2001:db8:100::1\ncount = 100\nspi_first = 300\n");
+	assert_int_equal(load(conf, c, &line), -EINVAL);
+	snprintf(conf, sizeof(conf),
+		 "[ha]\naddress = 2001:db8:100::1\nhome_prefix = 2001:db8:100::/120\n"
+		 "[mn-range sim]\nhoa_first = 2001:db8:100::1\ncount = 300\nspi_first = 300\n"
+		 "master_key_file = %s/master.key\n", dir);
+	assert_int_equal(load(conf, c, &line), -EINVAL);
+}
 
 static const char *with_mn(const char *key, const char *extra)
 {
@@ -104,6 +177,21 @@ static void test_config(void **state)
 			      &c, &line), -EINVAL);
 	assert_int_equal(load(with_mn("good.key", "[store]\nredis = r\ntimeout_ms = 5\n"), &c, &line),
 			 -EINVAL);
+	/* Sentinels (a port or 26379) with the master's name; WAIT. */
+	assert_int_equal(load(with_mn("good.key", "[store]\nsentinel = 2001:db8:f::31\n"
+				      "sentinel = s2 26400\nmaster_name = m\nwait_replicas = 1\n"
+				      "wait_timeout_ms = 50\n"), &c, &line), 0);
+	assert_int_equal(c.store.n_sentinels, 2);
+	assert_string_equal(c.store.sentinel[1], "s2");
+	assert_int_equal(c.store.sentinel_port[0], 26379);
+	assert_int_equal(c.store.sentinel_port[1], 26400);
+	assert_string_equal(c.store.master_name, "m");
+	assert_int_equal(c.store.wait_replicas, 1);
+	assert_int_equal(load(with_mn("good.key", "[store]\nsentinel = s1\n"), &c, &line), -EINVAL);
+	assert_int_equal(load(with_mn("good.key", "[store]\nredis = r\nwait_replicas = 1\n"
+				      "wait_timeout_ms = 200\n"), &c, &line), -EINVAL);
+	assert_int_equal(load(with_mn("good.key", "[store]\nsentinel = s1 0\nmaster_name = m\n"),
+			      &c, &line), -EINVAL);
 	assert_int_equal(load(with_mn("good.key", "offload = no\n"), &c, &line), 0);
 	assert_false(c.offload);
 	assert_int_equal(load(with_mn("good.key", "offload = maybe\n"), &c, &line), -EINVAL);
@@ -125,6 +213,7 @@ static void test_config(void **state)
 		 "home_prefix = 2001:db8:100::/64\n[mn x]\nhoa = 2001:db8:100::2\nspi = 255\n"
 		 "key_file = %s/good.key\n", dir);
 	assert_int_equal(load(conf, &c, &line), -EINVAL);
+	check_range(&c);
 	/* A symbolic link to a good key is refused too. */
 	{
 		char a[256], b[256];
@@ -142,6 +231,7 @@ static void test_config(void **state)
 		unlink(p);
 	}
 	rmdir(dir);
+	ha_config_free(&c);
 }
 
 int main(void)

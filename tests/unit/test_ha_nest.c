@@ -12,6 +12,7 @@
 #include "ha/ha_nest.h"
 
 static struct ha_config cfg;
+static struct ha_mn mns[3];
 
 static void mn_at(size_t i, const char *hoa, const char *coa)
 {
@@ -45,10 +46,13 @@ static void test_loops(void **state)
 
 	(void)state;
 	memset(&cfg, 0, sizeof(cfg));
+	cfg.mns = mns;
 	cfg.n_mns = 3;
 	mn_at(0, "2001:db8:100::10", "2001:db8:1::10");     /* h1 on a real CoA */
 	mn_at(1, "2001:db8:100::20", "2001:db8:100::10");   /* h2 over h1 */
 	mn_at(2, "2001:db8:100::30", "2001:db8:100::20");   /* h3 over h2 */
+	/* The home addresses are found through the index, as in mif-had. */
+	assert_int_equal(ha_index_build(&cfg.index, cfg.mns, cfg.n_mns, 1), 0);
 	/* h1 over h2: h2 leads back to h1. */
 	bu = bu_to("2001:db8:100::20", 150);
 	assert_true(ha_nest_loop(&cfg, &cfg.mns[0], &bu));
@@ -65,6 +69,7 @@ static void test_loops(void **state)
 	assert_false(ha_nest_loop(&cfg, &cfg.mns[0], &bu));
 	bu = bu_to("2001:db8:100::20", 0);
 	assert_false(ha_nest_loop(&cfg, &cfg.mns[0], &bu));
+	ha_index_free(&cfg.index);
 }
 
 int main(void)

@@ -13,17 +13,22 @@
 #include "ha/ha_v4.h"
 
 static struct ha_config cfg;
+static struct ha_mn mns[2];
 
 static int setup(void **state)
 {
 	(void)state;
 	memset(&cfg, 0, sizeof(cfg));
+	memset(mns, 0, sizeof(mns));
+	cfg.mns = mns;
 	assert_int_equal(ha_v4_config_prefix(&cfg, "192.0.2.0/24"), 0);
 	assert_int_equal(cfg.home_plen4, 24);
 	cfg.n_mns = 2;
 	assert_int_equal(ha_v4_config_hoa(&cfg.mns[0], "192.0.2.10"), 0);
 	cfg.mns[0].n_paths = 1;
 	cfg.mns[1].n_paths = 1;
+	assert_int_equal(ha_v4_index(&cfg), 0);
+	assert_int_equal(cfg.n_v4_mns, 1);
 	return 0;
 }
 

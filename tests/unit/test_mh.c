@@ -290,6 +290,71 @@ static void test_replay(void **state)
 	assert_int_equal(mhtun_replay_check(now - (8ull << 32), now, 0, 7), -EPERM);
 }
 
+/* RFC 5142 5.1 Home Agent Switch: # of Addresses 1, Reserved, the new
+ * agent 2001:db8:f::12; 8 + 16 octets, Header Len 2, no padding. */
+static const uint8_t has1[24] = {
+	0x3b, 0x02, 0x0c, 0x00, 0x00, 0x00, 0x01, 0x00,
+	0x20, 0x01, 0x0d, 0xb8, 0x00, 0x0f, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x12,
+};
+
+static void test_ha_switch(void **state)
+{
+	static const uint8_t a2[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0x0f, 0, 0, 0, 0, 0, 0, 0, 0,
+					0, 0x13 };
+	uint8_t out[512], v[1 + 8 + 9 * 16 + 7];
+	struct mh_msg m, n;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(mh_parse(has1, sizeof(has1), &m), 0);
+	assert_int_equal(m.type, MH_TYPE_HAS);
+	assert_int_equal(m.has_n, 1);
+	assert_memory_equal(m.has_addrs[0], has1 + 8, 16);
+	assert_int_equal(m.n_bids, 0);
+	assert_false(m.has_auth);
+	assert_int_equal(mh_build(&m, out, sizeof(out), &len, NULL), 0);
+	assert_int_equal(len, sizeof(has1));
+	assert_memory_equal(out, has1, sizeof(has1));
+	/* Two addresses: 40 octets, Header Len 4, in order of preference. */
+	memcpy(m.has_addrs[1], a2, 16);
+	m.has_n = 2;
+	assert_int_equal(mh_build(&m, out, sizeof(out), &len, NULL), 0);
+	assert_int_equal(len, 40);
+	assert_int_equal(out[1], 4);
+	assert_int_equal(out[6], 2);
+	assert_memory_equal(out + 24, a2, 16);
+	assert_int_equal(mh_parse(out, len, &n), 0);
+	assert_int_equal(n.has_n, 2);
+	assert_memory_equal(n.has_addrs[1], a2, 16);
+	/* Signed like every message: the authentication option ends it. */
+	m.has_n = 1;
+	m.has_ts = m.has_auth = true;
+	m.ts = 0xe5a1b2c300000000ull;
+	m.spi = 256;
+	assert_int_equal(mh_build(&m, out, sizeof(out), &len, NULL), 0);
+	assert_int_equal(len % 8, 0);
+	assert_int_equal(mh_parse(out, len, &n), 0);
+	assert_true(n.has_auth && n.has_ts && n.spi == 256);
+	assert_int_equal(n.auth_covered, len - MH_AUTH_LEN);
+	/* More addresses than the octets hold. */
+	memcpy(v, has1, sizeof(has1));
+	v[6] = 2;
+	assert_int_equal(mh_parse(v, sizeof(has1), &n), -EBADMSG);
+	/* Nine addresses (8 + 144 = 152 octets): the first eight are kept,
+	 * the count is as sent; the builder refuses more than it keeps. */
+	memset(v, 0, sizeof(v));
+	v[0] = 0x3b;
+	v[1] = 152 / 8 - 1;
+	v[2] = MH_TYPE_HAS;
+	v[6] = 9;
+	for (int i = 0; i < 9; i++)
+		v[8 + i * 16 + 15] = (uint8_t)(i + 1);
+	assert_int_equal(mh_parse(v, 152, &n), 0);
+	assert_int_equal(n.has_n, 9);
+	assert_int_equal(n.has_addrs[7][15], 8);
+	assert_int_equal(mh_build(&n, out, sizeof(out), &len, NULL), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -302,6 +367,7 @@ int main(void)
 		cmocka_unit_test(test_tunnel_checks),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_replay),
+		cmocka_unit_test(test_ha_switch),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

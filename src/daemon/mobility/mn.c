@@ -182,6 +182,29 @@ static enum mn_action mn_hb(struct mn_state *mn, size_t i, const struct mh_msg *
 	return mn_seal(mn, &r, ntp_now, out, cap, ret_len) == 0 ? MN_REPLY : MN_NONE;
 }
 
+/* RFC 5142 section 6 (mobile node): register with the first address of
+ * the list. An empty list asks for home agent discovery, which mif does
+ * not have: ignored (counted). Heartbeat state belonged to the old agent:
+ * each path starts again alive until the new one's heartbeats say not. */
+static enum mn_action mn_has(struct mn_state *mn, const struct mh_msg *m)
+{
+	if (m->has_n == 0) {
+		mn->ba_refused++;
+		return MN_NONE;
+	}
+	memcpy(&mn->ha_next, m->has_addrs[0], 16);
+	mn->ha_switches++;
+	mn->registered_ms = 0;
+	mn->bu_pending = false;
+	for (size_t k = 0; k < mn->n_paths; k++) {
+		mn->paths[k].live.alive = true;
+		mn->paths[k].live.misses = 0;
+		mn->paths[k].live.sent_ms = 0;
+	}
+	(void)mn_pick(mn);
+	return MN_SWITCH;
+}
+
 enum mn_action mn_input(struct mn_state *mn, size_t i, const uint8_t *p, size_t len,
 			uint64_t ntp_now, long long now_ms, uint8_t *out, size_t cap,
 			size_t *ret_len)
@@ -226,12 +249,14 @@ enum mn_action mn_input(struct mn_state *mn, size_t i, const uint8_t *p, size_t 
 		mn->drop_auth++;
 		return MN_NONE;
 	}
-	if (m.type == MH_TYPE_BA) {
+	if (m.type == MH_TYPE_BA || m.type == MH_TYPE_HAS) {
 		if (mhtun_replay_check(m.ts, ntp_now, mn->ha_last_ts, mn->replay_window_s) < 0) {
 			mn->drop_replay++;
 			return MN_NONE;
 		}
 		mn->ha_last_ts = m.ts;
+		if (m.type == MH_TYPE_HAS)
+			return mn_has(mn, &m);
 		a = mn_ba(mn, &m, now_ms);
 		/* The home agent's answer for each flow of an accepted BU. */
 		if (a == MN_NONE && mn->flows && m.status < 128 && m.seq == mn->bu_seq &&

@@ -60,6 +60,8 @@ struct mn_state {
 	uint8_t hoa4[4];
 	uint8_t hoa4_status;    /* last IPv4 Address Ack status, 255: none */
 	bool hoa4_acked;
+	struct in6_addr ha_next;        /* RFC 5142: the agent to register with */
+	uint64_t ha_switches;           /* HA Switch messages followed */
 	uint64_t bu_sent, ba_ok, ba_refused, drop_auth, drop_replay, drop_malformed, switches;
 	struct mob_flows *flows;        /* flow bindings (mob_flow.h), NULL for none */
 };
@@ -71,6 +73,10 @@ enum mn_action {
 	MN_REPLY,               /* send out[0..out_len) on the path it came from */
 	MN_REREGISTER,          /* the registration changed (or the home agent
 				 * refused an old sequence number): send a BU now */
+	MN_SWITCH,              /* RFC 5142 HA Switch: send from now on to the
+				 * agent at ha_next (the tunnel endpoint; the
+				 * home agent address inside stays) and send a
+				 * BU there now */
 };
 
 /* Build a signed BU (bulk registration, A, H and F set) into out, a whole

@@ -99,6 +99,14 @@ static void mob_batch_input(struct mob_net *m, size_t i, struct vnet_pkt *in,
 			mob_dp_record(m, why);
 		}
 		mob_dp_send_bu(m);
+	} else if (a == MN_SWITCH) {
+		/* RFC 5142: the IPv6 paths go to the named agent (mob_net.c
+		 * keeps it for paths that come later). */
+		for (size_t k = 0; k < MOB_MAX_PATHS; k++)
+			if (m->io[k].m.family == 6 && m->io[k].ha.ss_family == AF_INET6)
+				((struct sockaddr_in6 *)&m->io[k].ha)->sin6_addr = m->mn.ha_next;
+		mob_dp_record(m, "RFC 5142 HA Switch from the home agent");
+		mob_dp_send_bu(m);
 	}
 }
 

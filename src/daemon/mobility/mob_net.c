@@ -86,7 +86,8 @@ static void mob_net_close_path(struct mob_io *io)
 /* The home agent's endpoint for a path of this family. */
 static void mob_net_endpoint(const struct mob_net *m, struct mob_io *io)
 {
-	struct in6_addr a = m->wc.ha6;
+	/* After an RFC 5142 HA Switch, the agent it named. */
+	struct in6_addr a = m->mn.ha_switches ? m->mn.ha_next : m->wc.ha6;
 	unsigned len;
 
 	if (io->m.family == 4) {
