@@ -27,6 +27,7 @@ declare -A src=(
 	[dnr]="src/proto/dnr.c" [dns]="src/proto/dns.c src/proto/dns_rdata.c"
 	[ipudp]="src/proto/ipudp.c" [lease6]="src/proto/lease6.c"
 	[mh]="src/proto/mh.c" [mhtun]="src/proto/mhtun.c"
+	[mhflow]="src/proto/mh_flow.c src/proto/mh_flow_build.c"
 	[nl]="src/proto/nl.c src/proto/nl_attr.c src/proto/sockdiag.c"
 	[pvdinfo]="src/proto/pvdinfo.c" [ra]="src/proto/ra.c"
 	[lease]="src/daemon/dhcp/lease_store.c" [pvdspec]="src/daemon/pvd/pvd_spec.c"

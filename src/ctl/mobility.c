@@ -83,6 +83,28 @@ int ctl_mobility(struct ctl *c, int argc, char **argv)
 	json_array_foreach(json_object_get(r, "switches"), i, v)
 		printf("  switch %lld ms ago: BID %lld -> %lld: %s\n", ctl_mob_int(v, "ms_ago"),
 		       ctl_mob_int(v, "from_bid"), ctl_mob_int(v, "to_bid"), ctl_str(v, "why"));
+	/* Flow bindings (RFC 6089): which BID each flow uses and why. */
+	json_array_foreach(json_object_get(r, "flows"), i, v) {
+		json_t *b;
+		size_t k;
+
+		printf("  flow %s (FID %lld, FID-PRI %lld%s%s) %s to BID", ctl_str(v, "name"),
+		       ctl_mob_int(v, "fid"), ctl_mob_int(v, "fid_pri"),
+		       *ctl_str(v, "pvd") ? ", PvD " : "", ctl_str(v, "pvd"), ctl_str(v, "action"));
+		json_array_foreach(json_object_get(v, "bids"), k, b)
+			if (json_is_object(b))
+				printf(" %lld:%lld", ctl_mob_int(b, "bid"), ctl_mob_int(b, "weight"));
+			else
+				printf(" %lld", (long long)json_integer_value(b));
+		if (ctl_mob_int(v, "ha_status") < 0)
+			printf("; not answered yet");
+		else if (ctl_mob_int(v, "ha_status") == 0)
+			printf("; accepted by the home agent");
+		else
+			printf("; refused by the home agent, status %lld", ctl_mob_int(v, "ha_status"));
+		printf("; last packet on BID %lld (%s), %lld packets\n", ctl_mob_int(v, "last_bid"),
+		       ctl_str(v, "why"), ctl_mob_int(v, "packets"));
+	}
 	n = json_object_get(r, "counters");
 	printf("BUs sent %lld, BAs %lld (refused %lld), switches %lld, dropped: auth %lld, "
 	       "replay %lld, malformed %lld; tunnel in %lld out %lld packets\n",

@@ -41,6 +41,7 @@ struct ha_ctx {
 	long long tick_round_ms;        /* when the round began (ha_tick) */
 	struct ha_store *store;         /* NULL without [store] */
 	bool active;                    /* serves (holds active_address, or alone) */
+	struct ha_path *dup;            /* ha_tun_route(): n-cast copy's path, or NULL */
 	struct ha_counters n;
 };
 
@@ -51,7 +52,8 @@ struct ha_ctx {
 bool ha_udp_input(struct ha_ctx *h, const uint8_t *p, size_t len,
 		  const struct sockaddr_in6 *from, long long now_ms);
 /* The path that carries one packet read from the TUN device (toward a
- * home address), or NULL (counted); the caller sends it, in batches. */
+ * home address), or NULL (counted); the caller sends it, in batches, and
+ * a copy on h->dup when that is set (n-cast flow binding, ha_flow.h). */
 struct ha_path *ha_tun_route(struct ha_ctx *h, const uint8_t *p, size_t len);
 /* Heartbeats on every path, expiry, downlink choice: each mobile node
  * once per interval, spread over it; call at least every HA_TICK_MS. */

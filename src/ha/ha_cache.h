@@ -17,6 +17,8 @@
 #include "proto/mh.h"
 #include "proto/mhtun.h"
 
+struct ha_flows;
+
 struct ha_path {
 	uint16_t bid;           /* 0: a registration without BID option */
 	uint8_t pri;            /* BID-PRI: lower is preferred */
@@ -45,6 +47,7 @@ struct ha_mn {
 	 * the last BU's IPv4 Home Address option. */
 	bool has_hoa4, hoa4_bound;
 	struct in_addr hoa4;
+	struct ha_flows *flows; /* flow bindings (ha_flow.h), NULL for none */
 	uint64_t bu_ok, bu_rejected, switches;
 };
 

@@ -10,6 +10,7 @@
 #include "common/log.h"
 #include "ha/ha.h"
 #include "ha/ha_nest.h"
+#include "ha/ha_flow.h"
 #include "ha/ha_store.h"
 #include "ha/ha_v4.h"
 #include "proto/mh.h"
@@ -94,6 +95,7 @@ void ha_set_active(struct ha_ctx *h, bool active, long long now_ms)
 		mn->n_paths = 0;
 		mn->active = -1;
 		mn->store_dirty = false;
+		ha_flow_clear(mn);
 	}
 	if (active && h->store) {
 		/* Pipelined: one round trip per 512 mobile nodes. */
@@ -111,10 +113,10 @@ void ha_set_active(struct ha_ctx *h, bool active, long long now_ms)
 }
 
 static void ha_bu(struct ha_ctx *h, struct ha_mn *mn, const struct mh_msg *m,
-		  const struct sockaddr_in6 *from, long long now_ms)
+		  const struct mhtun_pkt *t, const struct sockaddr_in6 *from, long long now_ms)
 {
+	uint8_t st, flow_ba[256];
 	struct mh_msg ba;
-	uint8_t st;
 
 	if (mhtun_replay_check(m->ts, clock_ntp_now(), mn->last_ts, h->cfg->replay_window_s) < 0) {
 		h->n.drop_replay++;
@@ -132,6 +134,10 @@ static void ha_bu(struct ha_ctx *h, struct ha_mn *mn, const struct mh_msg *m,
 	}
 	st = ha_cache_apply_bu(mn, m, from, now_ms, &ba);
 	ha_v4_bu(h->cfg, mn, m, st, &ba);
+	/* Flow bindings (RFC 6089) of an accepted BU, answered in its BA. */
+	if (st < 128 && ha_flow_apply(mn, t->mh, t->mh_len, m->seq, m->lifetime, flow_ba,
+				      sizeof(flow_ba), &ba.extra_len) == 0)
+		ba.extra = flow_ba;
 	/* In the store before the BA: a mobile node told "accepted" finds
 	 * its bindings on the next agent (unless the store was down). */
 	ha_store_changed(h, mn, now_ms);
@@ -207,7 +213,7 @@ static void ha_signal(struct ha_ctx *h, const struct mhtun_pkt *t,
 		return;
 	}
 	if (m.type == MH_TYPE_BU)
-		ha_bu(h, mn, &m, from, now_ms);
+		ha_bu(h, mn, &m, t, from, now_ms);
 	else if (m.type == MH_TYPE_HB)
 		ha_heartbeat(h, mn, &m, from, now_ms);
 	else
@@ -240,7 +246,8 @@ bool ha_udp_input(struct ha_ctx *h, const uint8_t *p, size_t len,
 		if (!ha_same_peer(&mn->paths[i].peer, from))
 			continue;
 		mn->paths[i].rx_packets++;
-		return true;
+		/* The second copy of an n-cast flow's packet (mh_dedup.h). */
+		return !(mn->flows && ha_flow_dup_in(mn, p, len, now_ms));
 	}
 	h->n.drop_spoofed++;
 	return false;
@@ -248,15 +255,20 @@ bool ha_udp_input(struct ha_ctx *h, const uint8_t *p, size_t len,
 
 struct ha_path *ha_tun_route(struct ha_ctx *h, const uint8_t *p, size_t len)
 {
+	struct ha_path *fp;
 	struct ha_mn *mn;
 
 	h->n.tun_rx++;
+	h->dup = NULL;
 	if (len >= 20 && p[0] >> 4 == 4)
 		mn = ha_v4_mn(h->cfg, p + 16);  /* inner IPv4, RFC 5555 */
 	else if (len >= 40 && p[0] >> 4 == 6)
 		mn = ha_mn_by_hoa(h, p + 24);
 	else
 		mn = NULL;
+	/* A flow binding first (ha_flow.h); n-cast leaves its copy in h->dup. */
+	if (mn && mn->flows && (fp = ha_flow_route(mn, p, len, &h->dup)))
+		return fp;
 	if (!mn || mn->active < 0) {
 		h->n.drop_no_binding++;
 		return NULL;

@@ -6,6 +6,7 @@
 
 #include "common/addr.h"
 #include "ha/ha.h"
+#include "ha/ha_flow_status.h"
 #include "ha/ha_store.h"
 
 #define HA_STATUS_MNS 64
@@ -38,19 +39,25 @@ static json_t *ha_status_path(const struct ha_mn *mn, size_t i, long long now_ms
 static json_t *ha_status_mn(const struct ha_mn *mn, long long now_ms)
 {
 	char hoa[INET6_ADDRSTRLEN], hoa4[INET_ADDRSTRLEN] = "";
-	json_t *paths = json_array();
+	json_t *paths = json_array(), *o, *fl;
 
 	for (size_t i = 0; paths && i < mn->n_paths; i++)
 		json_array_append_new(paths, ha_status_path(mn, i, now_ms));
 	addr_ntop(&mn->hoa, hoa, sizeof(hoa));
 	if (mn->has_hoa4)
 		inet_ntop(AF_INET, &mn->hoa4, hoa4, sizeof(hoa4));
-	return json_pack("{s:s, s:s, s:s?, s:b, s:i, s:o, s:I, s:I, s:I}", "name", mn->name,
-			 "hoa", hoa, "hoa4", mn->has_hoa4 ? hoa4 : NULL,
-			 "hoa4_bound", mn->hoa4_bound, "spi", (json_int_t)mn->spi, "bindings", paths,
-			 "bu_accepted", (json_int_t)mn->bu_ok,
-			 "bu_refused", (json_int_t)mn->bu_rejected,
-			 "downlink_switches", (json_int_t)mn->switches);
+	o = json_pack("{s:s, s:s, s:s?, s:b, s:i, s:o, s:I, s:I, s:I}", "name", mn->name,
+		      "hoa", hoa, "hoa4", mn->has_hoa4 ? hoa4 : NULL,
+		      "hoa4_bound", mn->hoa4_bound, "spi", (json_int_t)mn->spi, "bindings", paths,
+		      "bu_accepted", (json_int_t)mn->bu_ok,
+		      "bu_refused", (json_int_t)mn->bu_rejected,
+		      "downlink_switches", (json_int_t)mn->switches);
+	/* Flow bindings (ha_flow.h): which BID each flow uses and why. */
+	fl = o ? ha_flow_status(mn) : NULL;
+	if (fl)
+		json_object_update(o, fl);
+	json_decref(fl);
+	return o;
 }
 
 char *ha_status_json(const struct ha_ctx *h, long long now_ms)

@@ -247,6 +247,23 @@ static void ha_drain_udp(struct ha_ctx *h)
 
 /* With offloads: each read is one packet or a TSO/USO super-packet, cut
  * into MTU-sized packets sent as UDP GSO trains (one sendmmsg). */
+/* n-cast (ha_flow.h): the same inner packets on the flow's second BID. */
+static void ha_send_dup(struct ha_ctx *h, struct vnet_seg *segs, size_t n)
+{
+	size_t sent = 0;
+
+	if (tunio_send(h->udp, &h->dup->peer, sizeof(h->dup->peer), segs, n, true, &sent) < 0 &&
+	    sent < n) {
+		size_t more = 0;
+
+		(void)tunio_send(h->udp, &h->dup->peer, sizeof(h->dup->peer), segs + sent,
+				 n - sent, false, &more);
+		sent += more;
+	}
+	h->dup->tx_packets += sent;
+	h->n.udp_tx += sent;
+}
+
 static void ha_drain_tun_gso(struct ha_ctx *h)
 {
 	static uint8_t buf[TUNIO_BUF];
@@ -283,6 +300,8 @@ static void ha_drain_tun_gso(struct ha_ctx *h)
 		}
 		path->tx_packets += sent;
 		h->n.udp_tx += sent;
+		if (h->dup)
+			ha_send_dup(h, segs, n);
 	}
 }
 
@@ -310,6 +329,12 @@ static void ha_drain_tun(struct ha_ctx *h)
 			path[n] = ha_tun_route(h, buf[n], (size_t)len);
 			if (!path[n])
 				continue;
+			if (h->dup && sendto(h->udp, buf[n], (size_t)len, MSG_DONTWAIT,
+					     (const struct sockaddr *)&h->dup->peer,
+					     sizeof(h->dup->peer)) == len) {
+				h->dup->tx_packets++;
+				h->n.udp_tx++;
+			}
 			iov[n] = (struct iovec){ buf[n], (size_t)len };
 			mm[n].msg_hdr = (struct msghdr){ .msg_name = &path[n]->peer,
 				.msg_namelen = sizeof(path[n]->peer), .msg_iov = &iov[n],

@@ -129,6 +129,11 @@ struct mh_msg {
 	uint8_t v4ack[4];
 	bool has_ts;
 	uint64_t ts;            /* NTP format: seconds << 32 | fraction */
+	/* Build only: option octets put before the replay protection option
+	 * (Flow Identification and Flow Summary, mh_flow.h); parse skips
+	 * them (mh_flow_parse() reads them). */
+	const uint8_t *extra;
+	size_t extra_len;
 	bool has_auth;
 	uint32_t spi;
 	uint8_t auth[MH_AUTH_LEN];

@@ -108,6 +108,8 @@ int mh_build(const struct mh_msg *m, uint8_t *out, size_t cap, size_t *ret_len,
 		wbuf_be16(&w, m->nat_f ? 0x8000u : 0);
 		wbuf_be32(&w, m->nat_refresh);
 	}
+	if (m->extra_len)
+		wbuf_put(&w, m->extra, m->extra_len);
 	if (m->has_ts) {
 		wbuf_u8(&w, MH_OPT_MESG_ID);
 		wbuf_u8(&w, 8);

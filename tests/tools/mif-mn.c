@@ -14,6 +14,11 @@
  *          --path IFNAME,COA,PRI [--path ...] [--port P] [--interval MS]
  *          [--misses N] [--offload on|off] --status FILE
  *          [--home NAME --hoa A ... --status FILE [--via NAME ...]] ...
+ *          [--flow-file F] (per home address)
+ *
+ * --flow-file: flow bindings (RFC 6089), one per line in mob_flow.h's
+ * syntax, BID = the --path's rank (1, 2, ...); read again on SIGHUP, when
+ * only the flows that changed are registered again.
  *
  * Several home addresses (issue 16): each --home starts the options of one
  * more home address (its home agent, key, paths, status file; --tun,
@@ -48,6 +53,7 @@
 #include "common/clock.h"
 #include "common/keyfile.h"
 #include "daemon/mobility/mn.h"
+#include "daemon/mobility/mob_flow.h"
 #include "daemon/mobility/mob_hoa.h"
 #include "netlink/netlink.h"
 #include "netlink/tunio.h"
@@ -84,17 +90,25 @@ struct mnt {
 	struct mob_pair pairs[MH_MAX_BIDS + MOB_HOA_MAX];
 	size_t n_pairs;
 	char pair_coa[MH_MAX_BIDS + MOB_HOA_MAX][64];
+	const char *flow_file;
+	struct mob_flows flows;
 };
 
 static struct mnt homes[MOB_HOA_MAX];
 static size_t n_homes = 1;
 
-static volatile sig_atomic_t stop;
+static volatile sig_atomic_t stop, reload;
 
 static void on_sig(int s)
 {
 	(void)s;
 	stop = 1;
+}
+
+static void on_hup(int s)
+{
+	(void)s;
+	reload = 1;
 }
 
 static int send_path(struct mnt *t, size_t i, const uint8_t *p, size_t len)
@@ -113,7 +127,7 @@ static int send_path(struct mnt *t, size_t i, const uint8_t *p, size_t len)
 
 static void send_bu(struct mnt *t)
 {
-	uint8_t pkt[1024];
+	uint8_t pkt[2200];      /* a BU with flow options: up to 2048 + 40 */
 	size_t len;
 	int via = t->mn.uplink;
 
@@ -207,6 +221,21 @@ static void write_status(struct mnt *t)
 	for (size_t i = 0; i < t->n_pairs; i++)
 		fprintf(f, "%s{\"coa\":\"%s\",\"verdict\":\"%s\",\"why\":\"%s\"}", i ? "," : "",
 			t->pair_coa[i], verdict_name[t->pairs[i].verdict], t->pairs[i].why);
+	fprintf(f, "],\"ncast_dup_dropped\":%llu,\"flows\":[",
+		(unsigned long long)t->flows.dup_dropped);
+	for (size_t i = 0; i < t->flows.n; i++) {
+		const struct mob_flow *e = &t->flows.e[i];
+
+		fprintf(f, "%s{\"name\":\"%s\",\"fid\":%u,\"bids\":[", i ? "," : "", e->name,
+			e->f.fid);
+		for (size_t b = 0; b < e->f.n_bids; b++)
+			fprintf(f, "%s%u", b ? "," : "", e->f.bids[b]);
+		fprintf(f, "],\"last_bid\":%u,\"why\":\"%s\",\"packets\":%llu,\"copies\":%llu,"
+			   "\"ha_status\":%d,\"pending\":%s}", e->last_bid,
+			e->why ? e->why : "no packet yet", (unsigned long long)e->packets,
+			(unsigned long long)e->copies, e->ha_status == 255 ? -1 : e->ha_status,
+			e->dirty ? "true" : "false");
+	}
 	fprintf(f, "]}\n");
 	fclose(f);
 	rename(tmp, t->status);
@@ -310,10 +339,10 @@ static void on_udp(struct mnt *t, size_t i)
 	}
 }
 
-/* Send one split on the uplink (UDP GSO trains); 0 or -errno. */
-static int send_segs(struct mnt *t, struct vnet_seg *segs, size_t n)
+/* Send one split on path i (UDP GSO trains); 0 or -errno. */
+static int send_segs_on(struct mnt *t, size_t i, struct vnet_seg *segs, size_t n)
 {
-	size_t i = (size_t)t->mn.uplink, sent = 0;
+	size_t sent = 0;
 	int r = tunio_send(t->fd[i], &t->ha_ep[i], t->ha_len[i], segs, n, true, &sent);
 
 	if ((r == -EIO || r == -EINVAL) && sent < n) {
@@ -330,6 +359,32 @@ static int send_segs(struct mnt *t, struct vnet_seg *segs, size_t n)
 			t->mn.paths[i].link_up = false;
 	}
 	return r;
+}
+
+static int send_segs(struct mnt *t, struct vnet_seg *segs, size_t n)
+{
+	return send_segs_on(t, (size_t)t->mn.uplink, segs, n);
+}
+
+/* A flow binding's path for this packet (mob_flow.h): the packet goes on
+ * it (and its n-cast copy on the second path); false for the default
+ * uplink. */
+static bool flow_send(struct mnt *t, const uint8_t *p, size_t len, struct vnet_seg *segs,
+		      size_t n)
+{
+	int dup, i = mob_flow_uplink(&t->flows, &t->mn, p, len, &dup);
+
+	if (i < 0)
+		return false;
+	if (segs)
+		(void)send_segs_on(t, (size_t)i, segs, n);
+	else
+		(void)send_path(t, (size_t)i, p, len);
+	if (dup >= 0 && segs)
+		(void)send_segs_on(t, (size_t)dup, segs, n);
+	else if (dup >= 0)
+		(void)send_path(t, (size_t)dup, p, len);
+	return true;
 }
 
 /* The home address a packet read from the TUN device leaves through: the
@@ -369,6 +424,8 @@ static void on_tun_gso(struct mnt *t0)
 		t->tun_rx += ns;
 		if (ns > 1)
 			t->tun_gso_rx++;
+		if (flow_send(t, buf + VNET_HDR_LEN, (size_t)n - VNET_HDR_LEN, segs, ns))
+			continue;
 		if (t->mn.uplink >= 0 && send_segs(t, segs, ns) < 0 &&
 		    !t->mn.paths[t->mn.uplink].link_up) {
 			/* The network went away under us: move now, resend. */
@@ -395,6 +452,8 @@ static void on_tun(struct mnt *t0)
 			return;
 		t = mnt_by_src(buf, (size_t)n);
 		t->tun_rx++;
+		if (flow_send(t, buf, (size_t)n, NULL, 0))
+			continue;
 		if (t->mn.uplink >= 0 && send_path(t, (size_t)t->mn.uplink, buf, (size_t)n) < 0) {
 			/* The network went away under us: move now, resend. */
 			failover(t);
@@ -522,6 +581,36 @@ static int open_path(struct mnt *t, size_t i, const char *spec, const struct in6
 	return 0;
 }
 
+/* A home address's flow file: every line a flow; a bad line keeps the
+ * old set. The number of flows that changed, or -errno. */
+static int load_flows(struct mnt *t)
+{
+	static struct mob_flow next[MOB_FLOW_MAX];
+	char line[512], err[128];
+	size_t n = 0, changed;
+	FILE *f = fopen(t->flow_file, "r");
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\r\n")] = 0;
+		if (!line[strspn(line, " \t")] || line[strspn(line, " \t")] == '#')
+			continue;
+		if (n == MOB_FLOW_MAX || mob_flow_parse(line, &next[n], err, sizeof(err)) < 0) {
+			fprintf(stderr, "mif-mn: %s: '%s': %s\n", t->flow_file, line,
+				n == MOB_FLOW_MAX ? "too many flows" : err);
+			fclose(f);
+			return -EINVAL;
+		}
+		n++;
+	}
+	fclose(f);
+	t->mn.flows = &t->flows;
+	changed = mob_flow_set(&t->flows, next, n);
+	fprintf(stderr, "mif-mn: %zu flow(s), %zu changed\n", n, changed);
+	return (int)changed;
+}
+
 static void run(void)
 {
 	long long next = clock_mono_ms();
@@ -535,6 +624,10 @@ static void run(void)
 		size_t ix[MOB_HOA_MAX * MH_MAX_BIDS], n = 0;
 		long long now = clock_mono_ms();
 
+		for (size_t g = 0; reload && g < n_homes; g++)
+			if (homes[g].flow_file && load_flows(&homes[g]) > 0)
+				send_bu(&homes[g]);     /* the changed flows alone, in full */
+		reload = 0;
 		if (now >= next) {
 			for (size_t g = 0; g < n_homes; g++)
 				tick(&homes[g], now);
@@ -689,7 +782,7 @@ static bool home_nested(const struct mnt *t)
 /* Lifetime 0 for every BID of t, on every path with a link. */
 static void deregister(struct mnt *t)
 {
-	uint8_t pkt[1024];
+	uint8_t pkt[2200];
 	size_t len;
 
 	if (mn_build_dereg(&t->mn, clock_ntp_now(), clock_mono_ms(), pkt, sizeof(pkt), &len) == 0)
@@ -735,6 +828,7 @@ static int home_opt(struct mnt *t, int c, const char *v)
 		return 0;
 	case 's': t->status = v; return 0;
 	case 'D': t->dump_bu = v; return 0;
+	case 'F': t->flow_file = v; return 0;
 	case 'V': /* RFC 5555 IPv4 home address (the test puts it on the TUN) */
 		t->mn.has_hoa4 = true;
 		t->mn.hoa4_status = 255;
@@ -781,6 +875,7 @@ int main(int argc, char **argv)
 		{ "status", 1, NULL, 's' }, { "dump-bu", 1, NULL, 'D' },
 		{ "offload", 1, NULL, 'O' }, { "hoa4", 1, NULL, 'V' },
 		{ "home", 1, NULL, 'h' }, { "name", 1, NULL, 'n' }, { "via", 1, NULL, 'v' },
+		{ "flow-file", 1, NULL, 'F' },
 		{ 0, 0, 0, 0 },
 	};
 	const char *tun = NULL;
@@ -844,8 +939,13 @@ int main(int argc, char **argv)
 	for (size_t g = 0; g < n_homes; g++) {
 		homes[g].tun = t->tun;
 		homes[g].nl = t->nl;
+		if (homes[g].flow_file && (r = load_flows(&homes[g])) < 0) {
+			fprintf(stderr, "mif-mn: %s: %s\n", homes[g].flow_file, strerror(-r));
+			return 1;
+		}
 		mn_pick(&homes[g].mn);
 	}
+	signal(SIGHUP, on_hup);
 	signal(SIGTERM, on_sig);
 	signal(SIGINT, on_sig);
 	run();

@@ -7,6 +7,7 @@
 #include "common/hash.h"
 #include "daemon/engine/engine_priv.h"
 #include "daemon/mobility/engine_mob.h"
+#include "daemon/mobility/engine_mob_flow.h"
 #include "daemon/mobility/mn.h"
 #include "daemon/routing/route_plan.h"
 
@@ -158,6 +159,7 @@ void engine_mob_publish(struct engine *e)
 		s.p[s.n++] = c[i].m;
 	free(c);
 	em_bids(m, &s);
+	engine_mob_flows(e, &s);        /* the policy's flow bindings */
 	h = hash_bytes(HASH_SEED, &s, sizeof(s));
 	if (m->sent && h == m->hash)
 		return;

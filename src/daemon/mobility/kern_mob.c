@@ -30,6 +30,7 @@ struct kern_mob {
 	int tun, ifindex;
 	int net_fd;              /* our end of the network-facing process's channel */
 	struct kern_mob_path p[MOB_MAX_PATHS];
+	struct mob_flow_specs flows;     /* the policy's, as last told */
 	uint64_t opened, failed, bad;
 };
 
@@ -162,6 +163,8 @@ int kern_mob_new(const struct mob_config *c, struct kern_mob **ret_m)
 	m->wc.has_hoa4 = c->has_hoa4;
 	memcpy(m->wc.hoa4, &c->hoa4, 4);
 	snprintf(m->wc.tun, sizeof(m->wc.tun), "%s", c->tun);
+	m->wc.n_flows = (uint32_t)c->n_flows;
+	memcpy(m->wc.flows, c->flows, sizeof(m->wc.flows));
 	log_info("mobility: %s holds the home address, %zu route%s through it; offloads: %s%s%s",
 		 c->tun, c->n_routes, c->n_routes == 1 ? "" : "s",
 		 !m->wc.vnet_hdr ? "off" : !m->wc.tun_offloads ? "none granted" : "csum",
@@ -255,8 +258,11 @@ static bool km_valid(const struct msg_mob_paths *s)
 {
 	unsigned seen = 0;
 
-	if (s->n > MOB_MAX_PATHS)
+	if (s->n > MOB_MAX_PATHS || s->flows.n > MOB_FLOW_MAX)
 		return false;
+	for (size_t i = 0; i < s->flows.n; i++)
+		if (!memchr(s->flows.spec[i], 0, sizeof(s->flows.spec[i])))
+			return false;
 	for (size_t i = 0; i < s->n; i++) {
 		const struct msg_mob_path *p = &s->p[i];
 
@@ -319,6 +325,11 @@ void kern_mob_paths(struct kern_mob *m, const struct ipc_msg *msg)
 		p->m = s->p[i];
 		km_tell(m, MOB_WIRE_PATH, &p->m, sizeof(p->m), fd);
 	}
+	/* The policy's flow bindings, after the paths they name. */
+	if (memcmp(&m->flows, &s->flows, sizeof(m->flows)) != 0) {
+		m->flows = s->flows;
+		km_tell(m, MOB_WIRE_FLOWS, &m->flows, sizeof(m->flows), -1);
+	}
 }
 
 int kern_mob_attach(struct kern_mob *m, int *ret_fd)
@@ -335,6 +346,8 @@ int kern_mob_attach(struct kern_mob *m, int *ret_fd)
 		if (m->p[k].fd >= 0)
 			r = ipc_send_fd(m->net_fd, MOB_WIRE_PATH, &m->p[k].m, sizeof(m->p[k].m),
 					  m->p[k].fd);
+	if (r == 0 && m->flows.n)
+		r = ipc_send_fd(m->net_fd, MOB_WIRE_FLOWS, &m->flows, sizeof(m->flows), -1);
 	if (r < 0) {
 		close(sp[0]);
 		close(sp[1]);

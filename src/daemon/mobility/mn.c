@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "daemon/mobility/mn.h"
+#include "daemon/mobility/mob_flow.h"
 
 static bool mn_usable(const struct mn_path *p)
 {
@@ -14,7 +15,7 @@ static bool mn_usable(const struct mn_path *p)
 static int mn_seal(struct mn_state *mn, struct mh_msg *m, uint64_t ts, uint8_t *out,
 		   size_t cap, size_t *ret_len)
 {
-	uint8_t mh[512];
+	uint8_t mh[2048];
 	size_t len, off;
 	int r;
 
@@ -35,10 +36,15 @@ static int mn_seal(struct mn_state *mn, struct mh_msg *m, uint64_t ts, uint8_t *
 int mn_build_bu(struct mn_state *mn, uint64_t ts, long long now_ms, uint8_t *out,
 		size_t cap, size_t *ret_len)
 {
+	uint8_t flow_opts[MOB_FLOW_OPTS_MAX];
 	struct mh_msg m;
 	int r;
 
 	memset(&m, 0, sizeof(m));
+	/* Flow bindings ride in every BU that registers (RFC 6089 4.2). */
+	if (mn->flows && mn->lifetime &&
+	    mob_flow_bu_opts(mn->flows, flow_opts, sizeof(flow_opts), &m.extra_len) == 0)
+		m.extra = flow_opts;
 	m.type = MH_TYPE_BU;
 	m.seq = (uint16_t)(mn->bu_seq + 1);
 	m.flags = MH_BU_A | MH_BU_H | MH_BU_F;
@@ -204,6 +210,7 @@ enum mn_action mn_input(struct mn_state *mn, size_t i, const uint8_t *p, size_t 
 			size_t *ret_len)
 {
 	struct mhtun_pkt t;
+	enum mn_action a;
 	struct mh_msg m;
 
 	if (i >= mn->n_paths || mhtun_parse(p, len, &t) < 0) {
@@ -216,6 +223,9 @@ enum mn_action mn_input(struct mn_state *mn, size_t i, const uint8_t *p, size_t 
 			return MN_NONE;
 		}
 		mn->paths[i].rx_packets++;
+		/* The second copy of an n-cast flow's packet (mh_dedup.h). */
+		if (mn->flows && mob_flow_dup_in(mn->flows, p, len, now_ms))
+			return MN_NONE;
 		return MN_DATA;
 	}
 	if (t.kind == MHTUN_DATA4) {
@@ -224,6 +234,8 @@ enum mn_action mn_input(struct mn_state *mn, size_t i, const uint8_t *p, size_t 
 			return MN_NONE;
 		}
 		mn->paths[i].rx_packets++;
+		if (mn->flows && mob_flow_dup_in(mn->flows, p, len, now_ms))
+			return MN_NONE;
 		return MN_DATA;
 	}
 	if (t.kind != MHTUN_SIGNAL || memcmp(t.src, &mn->ha, 16) != 0 ||
@@ -243,7 +255,14 @@ enum mn_action mn_input(struct mn_state *mn, size_t i, const uint8_t *p, size_t 
 			return MN_NONE;
 		}
 		mn->ha_last_ts = m.ts;
-		return m.type == MH_TYPE_BA ? mn_ba(mn, &m, now_ms) : mn_has(mn, &m);
+		if (m.type == MH_TYPE_HAS)
+			return mn_has(mn, &m);
+		a = mn_ba(mn, &m, now_ms);
+		/* The home agent's answer for each flow of an accepted BU. */
+		if (a == MN_NONE && mn->flows && m.status < 128 && m.seq == mn->bu_seq &&
+		    mob_flow_ba(mn->flows, t.mh, t.mh_len))
+			a = MN_REREGISTER;
+		return a;
 	}
 	if (m.type == MH_TYPE_HB)
 		return mn_hb(mn, i, &m, ntp_now, now_ms, out, cap, ret_len);

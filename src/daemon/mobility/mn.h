@@ -24,6 +24,8 @@
 
 #define MN_PRI_DEAD 127
 
+struct mob_flows;
+
 struct mn_path {
 	uint16_t bid;
 	uint8_t pri;            /* configured BID-PRI, lower is preferred */
@@ -61,6 +63,7 @@ struct mn_state {
 	struct in6_addr ha_next;        /* RFC 5142: the agent to register with */
 	uint64_t ha_switches;           /* HA Switch messages followed */
 	uint64_t bu_sent, ba_ok, ba_refused, drop_auth, drop_replay, drop_malformed, switches;
+	struct mob_flows *flows;        /* flow bindings (mob_flow.h), NULL for none */
 };
 
 /* What mn_input() asks of the caller. */

@@ -160,22 +160,24 @@ void mob_batch_on_udp(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-/* Send segs[0..n) on the uplink: UDP GSO trains with gso (one by one when
- * the kernel or the device refuses UDP_SEGMENT), one sendmmsg. A network
- * that went away moves the uplink, and what it did not take goes again on
- * the new one; a full socket buffer drops the rest (TCP sends again). */
-static void mob_batch_send(struct mob_net *m, struct vnet_seg *segs, size_t n, bool gso)
+/* Send segs[0..n) on path (a flow binding's, mob_flow.h) or, for -1, the
+ * uplink: UDP GSO trains with gso (one by one when the kernel or the
+ * device refuses UDP_SEGMENT), one sendmmsg. A network that went away
+ * moves the uplink, and what it did not take goes again on the new one; a
+ * full socket buffer drops the rest (TCP sends again). */
+static void mob_batch_send(struct mob_net *m, int path, struct vnet_seg *segs, size_t n,
+			   bool gso)
 {
-	for (int tries = 0; tries < 2 && n > 0; tries++) {
+	for (int tries = 0; tries < 2 && n > 0; tries++, path = -1) {
 		size_t i, sent = 0;
 		struct mob_io *io;
 		int r = -ENETDOWN;
 
-		if (m->mn.uplink < 0) {
+		if (path < 0 && m->mn.uplink < 0) {
 			m->no_uplink += n;
 			return;
 		}
-		i = (size_t)m->mn.uplink;
+		i = (size_t)(path >= 0 ? path : m->mn.uplink);
 		io = &m->io[i];
 		if (io->fd >= 0)
 			r = tunio_send(io->fd, &io->ha, io->ha_len, segs, n, gso, &sent);
@@ -191,9 +193,21 @@ static void mob_batch_send(struct mob_net *m, struct vnet_seg *segs, size_t n, b
 		n -= sent;
 		if (r == 0)
 			return;
-		if (!mob_dp_send_failed(m, i, -r) || !mob_dp_failover(m, NULL))
+		if (!mob_dp_send_failed(m, i, -r) || (path < 0 && !mob_dp_failover(m, NULL)))
 			return;
 	}
+}
+
+/* One packet (p, len: its first octets) cut into segs: on its flow
+ * binding's path, with an n-cast copy, or on the uplink. */
+static void mob_batch_flow_send(struct mob_net *m, const uint8_t *p, size_t len,
+				struct vnet_seg *segs, size_t n, bool gso)
+{
+	int dup, path = mob_flow_uplink(&m->flows, &m->mn, p, len, &dup);
+
+	mob_batch_send(m, path, segs, n, gso);
+	if (dup >= 0)
+		mob_batch_send(m, dup, segs, n, gso);
 }
 
 /* With the virtio-net header: one packet or super-packet per read. */
@@ -220,7 +234,7 @@ static void mob_batch_tun_vnet(struct mob_net *m, int fd)
 			m->tun_super_rx++;
 			m->tun_split_pkts += ns;
 		}
-		mob_batch_send(m, segs, ns, true);
+		mob_batch_flow_send(m, buf + VNET_HDR_LEN, (size_t)n - VNET_HDR_LEN, segs, ns, true);
 	}
 }
 
@@ -243,8 +257,11 @@ static void mob_batch_tun_plain(struct mob_net *m, int fd)
 			off += (size_t)n;
 		}
 		m->tun_rx += ns;
-		if (ns)
-			mob_batch_send(m, segs, ns, false);
+		/* With flow bindings, each packet on its own path. */
+		for (size_t j = 0; m->flows.n && j < ns; j++)
+			mob_batch_flow_send(m, segs[j].data, segs[j].data_len, &segs[j], 1, false);
+		if (ns && !m->flows.n)
+			mob_batch_send(m, -1, segs, ns, false);
 		if (n <= 0)
 			return;
 	}

@@ -171,6 +171,22 @@ int mob_config_set(struct mob_config *c, const char *key, const char *name, cons
 		return mob_set_routes(c, name, value, err, errlen);
 	if (!strcmp(key, "home_address4") || !strcmp(key, "routes4"))
 		return mob_config_set4(c, key, name, value, err, errlen);
+	if (!strcmp(key, "flow")) {
+		struct mob_flow f;
+		char why[128];
+
+		if (c->n_flows == MOB_FLOW_MAX || strlen(value) >= MOB_FLOW_SPEC_MAX ||
+		    mob_flow_parse(value, &f, why, sizeof(why)) < 0)
+			return mob_fail(err, errlen, "%s: %s", name,
+					c->n_flows == MOB_FLOW_MAX ? "too many flows" :
+					strlen(value) >= MOB_FLOW_SPEC_MAX ? "too long" : why);
+		/* From 32768 up, FIDs and FID-PRIs are the policy's
+		 * (engine_mob_flow.h). */
+		if (f.f.fid >= 0x8000 || f.f.fid_pri >= 0x8000)
+			return mob_fail(err, errlen, "%s: fid and pri must be below 32768", name);
+		snprintf(c->flows[c->n_flows++], MOB_FLOW_SPEC_MAX, "%s", value);
+		return 0;
+	}
 	if (!strcmp(key, "prefer"))
 		return mob_words(name, value, c->prefer, MOB_MAX_PREFER, &c->n_prefer, err, errlen);
 	if (!strcmp(key, "key_file")) {

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "daemon/mobility/mob_flow.h"
+
 #define MOB_MAX_ROUTES 8
 #define MOB_MAX_PREFER 8        /* entries of prefer = */
 
@@ -47,6 +49,9 @@ struct mob_config {
 	struct in_addr routes4[MOB_MAX_ROUTES];
 	uint8_t route4_plen[MOB_MAX_ROUTES];
 	size_t n_routes4;
+	/* flow = lines: flow bindings (mob_flow.h), checked, kept as text. */
+	char flows[MOB_FLOW_MAX][MOB_FLOW_SPEC_MAX];
+	size_t n_flows;
 };
 
 void mob_config_defaults(struct mob_config *c);

@@ -42,7 +42,7 @@ int mob_dp_send(struct mob_net *m, size_t i, const void *p, size_t len)
 
 void mob_dp_send_bu(struct mob_net *m)
 {
-	uint8_t pkt[1024];
+	uint8_t pkt[2200];      /* a BU with flow options: up to 2048 + 40 */
 	size_t len;
 	int via = m->mn.uplink;
 

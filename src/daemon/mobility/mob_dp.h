@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include "daemon/mobility/mn.h"
+#include "daemon/mobility/mob_flow.h"
 #include "daemon/mobility/mob_msg.h"
 
 #define MOB_SWITCHES 8           /* uplink moves kept for mifctl mobility */
@@ -58,6 +59,8 @@ struct mob_net {
 	char uplink_why[256];
 	struct mob_switch sw[MOB_SWITCHES];
 	unsigned n_sw;           /* switches recorded, the ring holds the last MOB_SWITCHES */
+	struct mob_flows flows;  /* flow bindings (mob_flow_dp.h) */
+	struct mob_flow_specs pflows;    /* the policy's (MOB_WIRE_FLOWS) */
 };
 
 /* Send p on path i; a network that went away takes its link down. */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/clock.h"
+#include "daemon/mobility/mob_flow_dp.h"
 #include "daemon/mobility/mob_dp.h"
 #include "daemon/mobility/mob_hoa.h"
 #include "daemon/mobility/mob_net.h"
@@ -157,6 +158,8 @@ json_t *mob_net_json(void *arg)
 	json_object_set_new(o, "bindings", b);
 	json_object_set_new(o, "switches", mob_json_switches(m, now));
 	json_object_set_new(o, "offload", mob_json_offload(m));
+	json_object_set_new(o, "flows", mob_flow_dp_json(m));
+	json_object_set_new(o, "ncast_dup_dropped", json_integer((json_int_t)m->flows.dup_dropped));
 	json_object_set_new(o, "counters", json_pack(
 		"{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
 		"bu_sent", (json_int_t)mn->bu_sent, "ba_ok", (json_int_t)mn->ba_ok,

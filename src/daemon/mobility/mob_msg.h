@@ -7,7 +7,8 @@
  *   parent -> net      on a SOCK_SEQPACKET pair of its own (common/ipc.h):
  *                      MOB_WIRE_CONFIG with the TUN device, MOB_WIRE_PATH
  *                      with the path's UDP socket (none when only its
- *                      BID-PRI or reason changed), MOB_WIRE_WITHDRAW
+ *                      BID-PRI or reason changed), MOB_WIRE_WITHDRAW,
+ *                      MOB_WIRE_FLOWS (the policy's flow bindings)
  *
  * Every payload has a fixed size that the receiver checks exactly.
  */
@@ -20,6 +21,7 @@
 
 #include "daemon/pvd/pvd.h"
 #include "proto/mh.h"
+#include "daemon/mobility/mob_flow.h"
 
 #define MOB_MAX_PATHS MH_MAX_BIDS
 
@@ -37,16 +39,26 @@ struct msg_mob_path {
 	char why[128];           /* why this BID-PRI */
 };
 
+/* Flow bindings the policy makes (engine_mob_flow.c): mob_flow.h specs,
+ * each NUL-terminated. */
+struct mob_flow_specs {
+	uint32_t n;
+	uint32_t pad;
+	char spec[MOB_FLOW_MAX][MOB_FLOW_SPEC_MAX];
+};
+
 struct msg_mob_paths {
 	uint32_t n;
 	uint32_t pad;
 	struct msg_mob_path p[MOB_MAX_PATHS];
+	struct mob_flow_specs flows;
 };
 
 enum mob_wire_type {
 	MOB_WIRE_CONFIG = 1,     /* struct mob_wire_config + the TUN descriptor */
 	MOB_WIRE_PATH,           /* struct msg_mob_path [+ its UDP socket] */
 	MOB_WIRE_WITHDRAW,       /* struct mob_wire_withdraw */
+	MOB_WIRE_FLOWS,          /* struct mob_flow_specs */
 };
 
 struct mob_wire_config {
@@ -67,6 +79,8 @@ struct mob_wire_config {
 	uint8_t has_hoa4;                /* RFC 5555 IPv4 home address */
 	uint8_t hoa4[4];
 	uint8_t pad4[3];
+	uint32_t n_flows;                /* flow = lines (mob_flow.h), NUL-terminated */
+	char flows[MOB_FLOW_MAX][MOB_FLOW_SPEC_MAX];
 };
 
 struct mob_wire_withdraw {

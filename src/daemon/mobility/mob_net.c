@@ -10,6 +10,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "daemon/mobility/mob_batch.h"
+#include "daemon/mobility/mob_flow_dp.h"
 #include "daemon/mobility/mob_dp.h"
 #include "daemon/mobility/mob_net.h"
 #include "common/ipc.h"
@@ -45,6 +46,7 @@ static int mob_net_config(struct mob_net *m, const struct mob_wire_config *c, in
 		return -ENOMEM;
 	m->configured = true;
 	snprintf(m->uplink_why, sizeof(m->uplink_why), "no path yet");
+	mob_flow_dp_refresh(m);
 	return 0;
 }
 
@@ -172,14 +174,27 @@ static int mob_net_withdraw(struct mob_net *m, const struct mob_wire_withdraw *w
 static int mob_net_msg(struct mob_net *m, const struct ipc_msg *msg)
 {
 	const void *d = msg->data;
+	int r;
 
 	switch (msg->hdr.type) {
 	case MOB_WIRE_CONFIG:
 		return ipc_expect(msg, sizeof(struct mob_wire_config)) < 0 ? -EBADMSG :
 		       mob_net_config(m, d, msg->fd);
 	case MOB_WIRE_PATH:
-		return ipc_expect(msg, sizeof(struct msg_mob_path)) < 0 ? -EBADMSG :
-		       mob_net_path(m, d, msg->fd);
+		r = ipc_expect(msg, sizeof(struct msg_mob_path)) < 0 ? -EBADMSG :
+		    mob_net_path(m, d, msg->fd);
+		if (r == 0)
+			mob_flow_dp_refresh(m);         /* pvd= flows follow */
+		return r;
+	case MOB_WIRE_FLOWS:
+		if (ipc_expect(msg, sizeof(m->pflows)) < 0 || msg->fd >= 0 ||
+		    ((const struct mob_flow_specs *)d)->n > MOB_FLOW_MAX)
+			return -EBADMSG;
+		memcpy(&m->pflows, d, sizeof(m->pflows));
+		for (size_t i = 0; i < MOB_FLOW_MAX; i++)
+			m->pflows.spec[i][MOB_FLOW_SPEC_MAX - 1] = 0;
+		mob_flow_dp_refresh(m);
+		return 0;
 	case MOB_WIRE_WITHDRAW:
 		return ipc_expect(msg, sizeof(struct mob_wire_withdraw)) < 0 || msg->fd >= 0 ?
 		       -EBADMSG : mob_net_withdraw(m, d);

@@ -459,6 +459,45 @@ void engine_policy_route(struct engine *e)
 	ep_changed(e, ep, cg);
 }
 
+static bool ep_names_pvd(const struct policy_rule *r)
+{
+	for (unsigned k = POLICY_REQUIRED; k <= POLICY_PREFERRED; k++)
+		for (size_t i = 0; i < r->n_t[k]; i++)
+			if (r->t[k][i].pvd)
+				return true;
+	return false;
+}
+
+void engine_policy_flow_rules(struct engine *e,
+			      void (*cb)(void *arg, const struct policy_rule *r,
+					 const char *const *ids, size_t n),
+			      void *arg)
+{
+	struct engine_policy *ep = e->policy;   /* none loaded: no rule */
+	static struct policy_result r;
+	const char *ids[POLICY_MAX_PVDS];
+	size_t n;
+
+	if (!ep)
+		return;
+	n = ep_pvds(e, ep);
+	for (size_t i = 0; i < ep->set.n_rules; i++) {
+		const struct policy_rule *pr = &ep->set.rules[i];
+		struct policy_flow f = { .proto = pr->proto, .port = pr->port_lo, .dscp = pr->dscp };
+
+		if (pr->exe || pr->cgroup || pr->has_uid || pr->n_domain || pr->n_dst > 1 ||
+		    (!pr->n_dst && !pr->proto && !pr->port_lo && pr->dscp < 0) || !ep_names_pvd(pr))
+			continue;
+		f.has_dst = pr->n_dst == 1;
+		if (f.has_dst)
+			f.dst = pr->dst[0].a;
+		policy_decide(&ep->set, &f, ep->pv, n, &r);
+		for (size_t k = 0; k < r.n; k++)
+			ids[k] = ep->pv[r.order[k]].id;
+		cb(arg, pr, ids, r.n);
+	}
+}
+
 /* One file of the policy directory (MSG_POLICY_FILE). */
 void engine_policy_msg(struct engine *e, const struct ipc_msg *m)
 {

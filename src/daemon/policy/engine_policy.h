@@ -18,6 +18,14 @@ void engine_policy_end(struct engine *e, const struct ipc_msg *m);
 /* Before each routing plan: the decision for any flow becomes the order
  * of the default choice (route_cfg.policy_rank). */
 void engine_policy_route(struct engine *e);
+/* Rules a mobility flow binding can carry (mobility/engine_mob_flow.c):
+ * they name a PvD (a pvd: target they require or prefer) and select by at
+ * most one destination prefix, protocol, port range and DSCP, nothing
+ * else. cb gets each with the PvD ids its decision orders, best first. */
+void engine_policy_flow_rules(struct engine *e,
+			      void (*cb)(void *arg, const struct policy_rule *r,
+					 const char *const *ids, size_t n),
+			      void *arg);
 /* CTL_POLICY_EXPLAIN, CTL_POLICY_SHOW, CTL_POLICY_RELOAD. */
 void engine_policy_ctl(struct engine *e, uint32_t token, unsigned method, json_t *params);
 
