@@ -139,9 +139,12 @@ int nl_parse_addr(const struct nlmsghdr *nlh, struct nl_addr *out)
 /* RTA_METRICS: nested RTAX_* attributes; only RTAX_MTU is kept. */
 static int nl_route_metrics(const struct nlattr *m, uint32_t *mtu)
 {
+	const char *end = (const char *)mnl_attr_get_payload(m) + mnl_attr_get_payload_len(m);
 	const struct nlattr *a;
 
-	mnl_attr_for_each_nested(a, m)
+	/* libmnl's mnl_attr_for_each_nested casts the const away. */
+	for (a = mnl_attr_get_payload(m); mnl_attr_ok(a, (int)(end - (const char *)a));
+	     a = mnl_attr_next(a))
 		if (mnl_attr_get_type(a) == RTAX_MTU && nl_u32(a, mtu) < 0)
 			return -EBADMSG;
 	return 0;

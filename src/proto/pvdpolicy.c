@@ -13,6 +13,7 @@
 #include "common/buf.h"
 
 /* One reason more; the first PVDPOL_MAX_REFUSED are kept. */
+static void pp_refuse(struct pvdpol *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void pp_refuse(struct pvdpol *o, const char *fmt, ...)
 {
 	va_list ap;

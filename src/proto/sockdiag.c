@@ -6,6 +6,7 @@
 #include <linux/inet_diag.h>
 #include <linux/sock_diag.h>
 #include <linux/tcp.h>
+#include <libmnl/libmnl.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -117,7 +118,7 @@ int sockdiag_parse(const struct nlmsghdr *nlh, struct sockdiag_tcp *out)
 	if (nlh->nlmsg_type == NLMSG_DONE)
 		return 0;
 	if (nlh->nlmsg_type == NLMSG_ERROR) {
-		const struct nlmsgerr *e = NLMSG_DATA(nlh);
+		const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
 
 		if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*e)) || e->error >= 0 || e->error < -4095)
 			return -EBADMSG;
@@ -126,7 +127,7 @@ int sockdiag_parse(const struct nlmsghdr *nlh, struct sockdiag_tcp *out)
 	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
 	    nl_attr_collect(nlh, sizeof(*m), &tb, INET_DIAG_MAX) < 0)
 		return -EBADMSG;
-	m = NLMSG_DATA(nlh);
+	m = mnl_nlmsg_get_payload(nlh);
 	if (m->idiag_family != AF_INET && m->idiag_family != AF_INET6)
 		return -EBADMSG;
 	memset(&t, 0, sizeof(t));
