@@ -52,8 +52,7 @@ fsize() { stat -c %s "$1" 2>/dev/null || echo 0; }
 # address; the command KILL runs 1.5 s in; curl is waited for (60 s at most).
 # Writes $WORLD_TMP/PHASE.json.
 transfer() {
-	local phase=$1 got="$WORLD_TMP/got-$1" pid ppid tkill at_kill prev last now
-	local stall=0 rc=0 i n w
+	local phase=$1 got="$WORLD_TMP/got-$1" pid ppid tkill at_kill w
 	shift
 	rm -f "$got"
 	world_bg mn "curl-$phase" curl -sS --speed-limit 1 --speed-time 10 -o "$got" \
@@ -67,29 +66,13 @@ transfer() {
 	step "$phase: $((at_kill >> 10)) KiB downloaded to the home address; kill -9 of the serving home agent now"
 	tkill=$(world__now_ms)
 	"$@"
-	prev=$at_kill last=$tkill
-	for ((i = 0; i < 600; i++)); do
-		world__alive "$pid" || break
-		n=$(fsize "$got")
-		if [ "$n" != "$prev" ]; then
-			now=$(world__now_ms)
-			[ $((now - last)) -gt "$stall" ] && stall=$((now - last))
-			prev=$n last=$now
-		fi
-		sleep 0.1
-	done
-	if world__alive "$pid"; then
-		kill -TERM "$pid" 2>/dev/null || true
-		rc=timeout
-	fi
-	wait "$pid" || { i=$?; [ "$rc" = timeout ] || rc=$i; }
-	n=$(fsize "$got")
-	[ "$n" = "$SIZE" ] || stall=$(($(world__now_ms) - last))
+	scn_follow_download "$pid" "$got" "$SIZE" "$at_kill" "$tkill"
 	wait "$ppid" || world_fail "probe ($phase) failed"
 	w=$(grep -m1 '^curl-result ' "$WORLD_TMP/curl-$phase.log" || true)
-	step "$phase: curl status $rc, $n of $SIZE bytes, longest stall $stall ms; UDP: $(tail -1 "$WORLD_TMP/probe-$phase.log")"
-	jq -cn --argjson at "$at_kill" --argjson got "$n" --argjson size "$SIZE" --arg rc "$rc" \
-		--arg w "$w" --argjson stall "$stall" --argjson after "$((($(world__now_ms) - tkill) / 100))" \
+	step "$phase: curl status $SCN_DL_RC, $SCN_DL_BYTES of $SIZE bytes, longest stall $SCN_DL_STALL ms; UDP: $(tail -1 "$WORLD_TMP/probe-$phase.log")"
+	jq -cn --argjson at "$at_kill" --argjson got "$SCN_DL_BYTES" --argjson size "$SIZE" \
+		--arg rc "$SCN_DL_RC" --arg w "$w" --argjson stall "$SCN_DL_STALL" \
+		--argjson after "$(((SCN_DL_END - tkill) / 100))" \
 		--arg same "$(cmp -s "$WORLD_TMP/big" "$got" && echo yes || echo no)" \
 		--arg err "$(grep -m1 '^curl: ' "$WORLD_TMP/curl-$phase.log" || true)" \
 		--argjson udp "$(tail -1 "$WORLD_TMP/probe-$phase.log")" \
@@ -108,8 +91,7 @@ world_bg ha1 had0 "$HAD" -c "$WORLD_TMP/had0.conf"
 HAD0=$WORLD_LAST_PID
 world_wait_for "mif-had in ha1" 10 test -S "$WORLD_TMP/had1.sock"
 hapair_mn
-world_wait_for "mobile node registered through ha1" 10 mn_registered
-world_wait_for "two bindings alive on ha1" 10 bindings_on 1
+hapair_registered
 kill_single() {
 	world_log "kill -9 mif-had ($HAD0) in ha1, the only home agent"
 	kill -9 "$HAD0"
@@ -127,14 +109,7 @@ rm -f "$WORLD_TMP/had1.sock" "$WORLD_TMP/mn.json"
 
 # ---- 2. two home agents, Redis, VRRP ----
 step "mif: mif-had in ha1 and ha2, the binding cache in Redis, $VIP moved by keepalived"
-start_ha 1
-world_wait_for "ha1 holds the shared address" 10 holds_vip 1
-start_ha 2
-world_wait_for "ha1 active" 5 is_active 1
-world_assert "ha2 stands by" not_holds_vip 2
-hapair_mn
-world_wait_for "mobile node registered through ha1" 10 mn_registered
-world_wait_for "two bindings alive on ha1" 10 bindings_on 1
+hapair_up
 transfer mif kill_ha 1
 world_wait_for "two bindings alive on ha2" 10 bindings_on 2
 took=$(had 2 | jq -c '{ha2_active: .active, bindings_loaded: .redundancy.bindings_loaded}')

@@ -12,8 +12,9 @@
 # hapair_world builds it, starts Redis and its replica and writes the
 # agents' configurations (had1.conf, had2.conf: Redis store, active on the
 # shared address; ka1.conf, ka2.conf: keepalived VRRPv3). start_ha N starts
-# haN's mif-had and keepalived, kill_ha N kills both (-9); hapair_mn starts the mobile node
-# (tests/tools/mif-mn) on the home address with paths eth1 and eth2.
+# haN's mif-had and keepalived, kill_ha N kills both (-9); hapair_mn starts
+# the mobile node (tests/tools/mif-mn) on the home address with paths eth1
+# and eth2, hapair_up all of it in order.
 # Helpers: had N (status), had_is N FILTER, is_active N, holds_vip N,
 # not_holds_vip N, mn_registered, bindings_on N.
 
@@ -226,4 +227,23 @@ hapair_mn() {
 		--key-file "$WORLD_TMP/mn1.key" --tun mifmn0 --status "$WORLD_TMP/mn.json" \
 		--path eth1,2001:db8:1::10,0 --path eth2,2001:db8:2::10,1
 	MN_PID=$WORLD_LAST_PID
+}
+
+# hapair_registered: the mobile node registered through ha1, both paths
+# alive there.
+hapair_registered() {
+	world_wait_for "mobile node registered through ha1" 10 mn_registered
+	world_wait_for "two bindings alive on ha1" 10 bindings_on 1
+}
+
+# hapair_up: ha1 active with the shared address, ha2 standing by, the
+# mobile node registered through ha1.
+hapair_up() {
+	start_ha 1
+	world_wait_for "ha1 holds the shared address" 10 holds_vip 1
+	start_ha 2
+	world_wait_for "ha1 active" 5 is_active 1
+	world_assert "ha2 stands by" not_holds_vip 2
+	hapair_mn
+	hapair_registered
 }

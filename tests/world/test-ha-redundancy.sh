@@ -37,15 +37,7 @@ world_require curl jq nft python3 redis-server redis-cli keepalived
 . "$(dirname "$0")/ha-pair.sh"
 hapair_world
 
-start_ha 1
-world_wait_for "ha1 holds the shared address" 10 holds_vip 1
-start_ha 2
-world_wait_for "ha1 active" 5 is_active 1
-world_assert "ha2 stands by" not_holds_vip 2
-
-hapair_mn
-world_wait_for "mobile node registered through ha1" 10 mn_registered
-world_wait_for "two bindings alive on ha1" 10 bindings_on 1
+hapair_up
 world_assert "ha2 has no binding in memory" had_is 2 \
 	'(.active | not) and (.mobile_nodes[0].bindings | length == 0)'
 rec=$(rcli GET "mw:binding:$HOA")
