@@ -379,3 +379,14 @@ scn_follow_download() {
 	SCN_DL_BYTES=$(stat -c %s "$f" 2>/dev/null || echo 0)
 	[ "$SCN_DL_BYTES" = "$size" ] || SCN_DL_STALL=$((SCN_DL_END - last))
 }
+
+# scn_mob_tools: the mobility tools of the build MIFD belongs to (mif-had,
+# mif-mn, mif-mh-send), for tests/world/mobility.sh and ha-pair.sh; and
+# step TEXT, a line of progress.
+scn_mob_tools() {
+	local bin
+	bin=$(dirname "$MIFD")
+	export MIF_HAD=${MIF_HAD:-$bin/../ha/mif-had} MIF_MN=${MIF_MN:-$bin/../../tests/tools/mif-mn}
+	export MIF_MH_SEND=${MIF_MH_SEND:-$bin/../../tests/tools/mif-mh-send}
+}
+step() { world_log "step: $*"; }

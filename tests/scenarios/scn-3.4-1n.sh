@@ -43,8 +43,6 @@ CN=2001:db8:c::2
 URL="http://[$CN]:8080/big"
 SIZE=$((8 << 20))
 KEY=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff
-# step TEXT: a line of progress (make demo shows these).
-step() { world_log "step: $*"; }
 
 world_host h
 world_router r1

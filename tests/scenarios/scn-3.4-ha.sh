@@ -31,15 +31,13 @@ set -euo pipefail
 
 scn_init 3.4-ha 3.4 "Mobility, the home agent as a single point of failure (MIPv6 multihoming analysis 6.2.3): the home agent is killed under a running TCP transfer"
 world_require curl nft python3 cmp tc redis-server redis-cli keepalived
-BIN=$(dirname "$MIFD")/../..
-export MIF_HAD=${MIF_HAD:-$BIN/src/ha/mif-had} MIF_MN=${MIF_MN:-$BIN/tests/tools/mif-mn}
+scn_mob_tools
 # shellcheck source=../world/ha-pair.sh
 . "$SCN_DIR/../world/ha-pair.sh"
 hapair_world
 CN=2001:db8:c::2
 URL="http://[$CN]:8080/big"
 SIZE=$((8 << 20))
-step() { world_log "step: $*"; }
 
 world_exec cn dd if=/dev/urandom of="$WORLD_TMP/big" bs=1M count=$((SIZE >> 20)) status=none
 world_bg cn http python3 -m http.server -b "$CN" -d "$WORLD_TMP" 8080

@@ -35,12 +35,9 @@ set -euo pipefail
 
 scn_init 3.4-n1 3.4 "Mobility, (n,1) of the MIPv6 multihoming analysis: two home addresses from one home agent, one the care-of address of the other (6.3.1), a loop refused; the network under them loses carrier"
 world_require nft curl jq python3 tc cmp
-bin=$(dirname "$MIFD")
-export MIF_HAD=${MIF_HAD:-$bin/../ha/mif-had} MIF_MN=${MIF_MN:-$bin/../../tests/tools/mif-mn}
-export MIF_MH_SEND=${MIF_MH_SEND:-$bin/../../tests/tools/mif-mh-send}
+scn_mob_tools
 # shellcheck source=../world/mobility.sh
 . "$SCN_DIR/../world/mobility.sh"
-step() { world_log "step: $*"; }
 mob_world
 mob_hoas_world
 SIZE=8388608
