@@ -208,9 +208,9 @@ bindings_on() {
 # that it does not see mif-had's TUN device go and send a priority 0
 # goodbye, as it would if only mif-had died; then mif-had.
 kill_ha() {
-	local vrrp
+	local vrrp kv=KA_PID_$1 hv=HAD_PID_$1
+	local ka=${!kv} hp=${!hv}
 	vrrp=$(cat "$WORLD_TMP/ka$1-vrrp.pid")
-	eval "local ka=\$KA_PID_$1 hp=\$HAD_PID_$1"
 	world_log "kill -9 keepalived (vrrp $vrrp, $ka) and mif-had ($hp) in ha$1"
 	kill -9 "$vrrp" "$ka"
 	kill -9 "$hp"
