@@ -20,9 +20,11 @@
 # mif-had and mif-mn spend per gigabit.
 # MOB_MN chooses the mobile node(s) of the throughput part: mif-mn (the
 # test driver, default), mifd (mifd's own mobile node: the network-facing
-# process's data plane, `[mobility] offload = yes|no`, one path learned
-# from radvd on r1) or "mif-mn mifd" for both in one run. The cuts always
-# use mif-mn.
+# process's data plane, `[mobility] offload = yes|no`, its paths learned
+# from radvd on r1 and r2, `prefer = eth1 eth2`) or "mif-mn mifd" for both
+# in one run. The UDP cuts run with mif-mn, and with mifd too when MOB_MN
+# names it (its own heartbeats and uplink choice; reported side by side);
+# the TCP cuts and the plain baselines use mif-mn.
 # Usage: bench/mobility.sh [ROUNDS] (default 5; 0: throughput only; root;
 # after make). TPUT_SECONDS: length of each iperf3 run (5); TPUT_RUNS:
 # tunnel/plain pairs per setting (3).
@@ -85,22 +87,35 @@ carrier_cut='ip -n "$(world_ns r1)" link set eth0 down'
 carrier_back='ip -n "$(world_ns r1)" link set eth0 up'
 hole_cut='world_exec r1 nft add table inet hole; world_exec r1 nft add chain inet hole blackhole "{ type filter hook forward priority -10; policy drop; }"'
 hole_back='world_exec r1 nft delete table inet hole'
+# back_on_1: the mobile node ($CUT_MN) back on eth1, both directions.
+CUT_MN=mif-mn
 back_on_1() {
-	world_wait_for "uplink back on eth1" 15 mob_uplink_is eth1
-	world_wait_for "downlink back on BID 1" 15 mob_downlink_on 1
+	if [ "$CUT_MN" = mifd ]; then
+		world_wait_for "mifd: both paths alive, uplink back on eth1" 30 mifd_ready
+		world_wait_for "downlink back on eth1's BID" 15 mob_downlink_on "$(mifd_bid eth1)"
+	else
+		world_wait_for "uplink back on eth1" 15 mob_uplink_is eth1
+		world_wait_for "downlink back on BID 1" 15 mob_downlink_on 1
+	fi
 	sleep 1
+}
+# udp_rounds KIND: ROUNDS cuts of KIND (carrier, hole) under the UDP probe
+# from the home address, mobile node $CUT_MN; the gaps in gaps[$CUT_MN:KIND].
+udp_rounds() {
+	local cut=${1}_cut back=${1}_back r
+	for r in $(seq 1 "$rounds"); do
+		probe "$HOA" "${!cut}" "${!back}"
+		world_log "$CUT_MN, $1 round $r: longest gap $G ms, lost $L"
+		gaps[$CUT_MN:$1]+="$G "
+		back_on_1
+	done
 }
 
 declare -A gaps
 for kind in carrier hole; do
 	[ "$rounds" -gt 0 ] || break
 	cut=${kind}_cut back=${kind}_back
-	for r in $(seq 1 "$rounds"); do
-		probe "$HOA" "${!cut}" "${!back}"
-		world_log "$kind round $r: longest gap $G ms, lost $L"
-		gaps[$kind]+="$G "
-		back_on_1
-	done
+	udp_rounds "$kind"
 	probe 2001:db8:1::10 "${!cut}" "${!back}"
 	world_log "$kind, plain kernel from the care-of address: longest gap $G ms, lost $L"
 	gaps[${kind}_plain]=$G
@@ -144,19 +159,22 @@ declare -A tput cpu ratio
 # mifd as the mobile node instead of mif-mn: mif-mn leaves (deregistering
 # its BIDs) with its TUN device; radvd on r1 gives mifd a PvD on eth1 with
 # a SLAAC care-of address in 2001:db8:1::/64 (what r1's BCP 38 filter
-# lets through), and mifd holds the home address on its own TUN device.
+# lets through), radvd on r2 one on eth2; mifd holds the home address on
+# its own TUN device and prefers eth1.
 mifd_world() {
 	kill -TERM "$MN_PID" 2>/dev/null || true
 	for _ in $(seq 1 50); do world__alive "$MN_PID" || break; sleep 0.1; done
 	ip -n "$(world_ns mn)" link del mifmn0
-	world_radvd r1 "interface eth0 {
+	for r in 1 2; do
+		world_radvd "r$r" "interface eth0 {
 	AdvSendAdvert on; MinRtrAdvInterval 3; MaxRtrAdvInterval 4;
 	AdvDefaultLifetime 600;
-	prefix 2001:db8:1::/64 { AdvOnLink on; AdvAutonomous on; };
+	prefix 2001:db8:$r::/64 { AdvOnLink on; AdvAutonomous on; };
 };"
+	done
 	cat >"$WORLD_TMP/mifd.conf" <<-EOF2
 	[mifd]
-	interfaces = eth1
+	interfaces = eth1 eth2
 
 	[mobility]
 	enabled = yes
@@ -166,8 +184,17 @@ mifd_world() {
 	key_file = $WORLD_TMP/mn1.key
 	spi = 256
 	routes = 2001:db8:c::/64
+	prefer = eth1 eth2
 	EOF2
 }
+# mifd_ready: mifd registered, its two paths alive, the uplink on eth1.
+mifd_ready() {
+	world_ctl --json mobility | jq -e '.registered and (.bindings | length == 2 and
+		all(.state == "alive")) and (.bindings | map(select(.uplink)) | .[0].interface == "eth1")' \
+		>/dev/null
+}
+# mifd_bid IF: the BID of mifd's path on IF.
+mifd_bid() { world_ctl --json mobility | jq -r --arg i "$1" '.bindings[] | select(.interface == $i) | .bid'; }
 # mifd_restart OFFLOAD: mif-had and mifd again with offloads on or off.
 mifd_restart() {
 	if [ -n "$WORLD_MIFD_PID" ]; then
@@ -183,11 +210,8 @@ mifd_restart() {
 	HAD_PID=$WORLD_LAST_PID
 	world_wait_for "mif-had status socket" 10 test -S "$WORLD_TMP/had.sock"
 	world_mifd mn --config "$WORLD_TMP/mifd.conf"
-	mifd_ready() {
-		world_ctl --json mobility | jq -e '.registered and .uplink_bid != null and
-			(.bindings | length == 1 and all(.state == "alive"))' >/dev/null
-	}
-	world_wait_for "mifd registered with its eth1 path alive" 30 mifd_ready
+	world_wait_for "mifd registered, both paths alive, uplink on eth1" 30 mifd_ready
+	world_wait_for "downlink on eth1's BID" 15 mob_downlink_on "$(mifd_bid eth1)"
 	MN_PID=$(world_ctl --json status | jq .processes.net.pid)
 	[ "$MN_PID" -gt 0 ] || world_fail "no network-facing process"
 	world_assert "the correspondent through mifd's tunnel" \
@@ -200,7 +224,16 @@ mifd_restart() {
 for mnimpl in $mns; do
 	case $mnimpl in
 	mif-mn) ;;
-	mifd) mifd_world ;;
+	mifd)
+		mifd_world
+		# The UDP cuts with mifd's own mobile node (offloads on).
+		if [ "$rounds" -gt 0 ]; then
+			mifd_restart yes
+			CUT_MN=mifd
+			udp_rounds carrier
+			udp_rounds hole
+		fi
+		;;
 	*) world_fail "MOB_MN: $mnimpl is neither mif-mn nor mifd" ;;
 	esac
 	for off in yes no; do
@@ -239,8 +272,11 @@ world_log "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
 stats() { tr ' ' '\n' | grep . | sort -n | awk '{v[NR]=$1} END {printf "median %s ms, max %s ms (n=%d)", v[int((NR+1)/2)], v[NR], NR}'; }
 if [ "$rounds" -gt 0 ]; then
 	echo "== mobility failover, 1 kHz UDP round trip through mif-had, heartbeats 100 ms x 3 =="
-	echo "loss of carrier:    $(stats <<<"${gaps[carrier]}")   plain kernel: ${gaps[carrier_plain]} ms (never recovers; the flow ends)"
-	echo "silent blackhole:   $(stats <<<"${gaps[hole]}")   plain kernel: ${gaps[hole_plain]} ms"
+	echo "loss of carrier:    mif-mn $(stats <<<"${gaps[mif-mn:carrier]}")   plain kernel: ${gaps[carrier_plain]} ms (never recovers; the flow ends)"
+	echo "silent blackhole:   mif-mn $(stats <<<"${gaps[mif-mn:hole]}")   plain kernel: ${gaps[hole_plain]} ms"
+	if [ -n "${gaps[mifd:carrier]:-}" ]; then
+		echo "mifd as the mobile node (paths from radvd, prefer eth1): loss of carrier $(stats <<<"${gaps[mifd:carrier]}"); silent blackhole $(stats <<<"${gaps[mifd:hole]}")"
+	fi
 	echo "== the same cuts, 1 kHz stream over TCP (longest time between two echoes) =="
 	for kind in carrier hole; do
 		echo "$kind: mif $(stats <<<"${gaps[${kind}_tcp]}"); MPTCP backup subflow: ${gaps[${kind}_mptcp]}(ms); plain TCP ${gaps[${kind}_tcpplain]}"

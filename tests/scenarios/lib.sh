@@ -350,3 +350,43 @@ scn_fetch() {
 	jq -cn --arg c "${code:-0}" --arg ip "$ip" --arg b "$body" \
 		'{code: ($c | tonumber? // 0), ip: $ip, body: $b}'
 }
+
+# scn_follow_download PID FILE SIZE FROM_BYTES FROM_MS: wait (60 s at most)
+# for curl PID writing FILE (SIZE bytes when whole, FROM_BYTES of them at
+# time FROM_MS), stopped if still running. Sets SCN_DL_RC (curl's status or
+# "timeout"), SCN_DL_BYTES (in the end), SCN_DL_LAST (when the last byte
+# came), SCN_DL_END (when curl was gone) and SCN_DL_STALL (the longest time
+# without a byte after FROM_MS, ms; up to the end when FILE is incomplete).
+scn_follow_download() {
+	local pid=$1 f=$2 size=$3 prev=$4 last=$5 n now i
+	SCN_DL_RC=0 SCN_DL_STALL=0
+	for ((i = 0; i < 600; i++)); do
+		world__alive "$pid" || break
+		n=$(stat -c %s "$f" 2>/dev/null || echo 0)
+		if [ "$n" != "$prev" ]; then
+			now=$(world__now_ms)
+			[ $((now - last)) -gt "$SCN_DL_STALL" ] && SCN_DL_STALL=$((now - last))
+			prev=$n last=$now
+		fi
+		sleep 0.1
+	done
+	if world__alive "$pid"; then
+		kill -TERM "$pid" 2>/dev/null || true
+		SCN_DL_RC=timeout
+	fi
+	wait "$pid" || { i=$?; [ "$SCN_DL_RC" = timeout ] || SCN_DL_RC=$i; }
+	SCN_DL_END=$(world__now_ms) SCN_DL_LAST=$last
+	SCN_DL_BYTES=$(stat -c %s "$f" 2>/dev/null || echo 0)
+	[ "$SCN_DL_BYTES" = "$size" ] || SCN_DL_STALL=$((SCN_DL_END - last))
+}
+
+# scn_mob_tools: the mobility tools of the build MIFD belongs to (mif-had,
+# mif-mn, mif-mh-send), for tests/world/mobility.sh and ha-pair.sh; and
+# step TEXT, a line of progress.
+scn_mob_tools() {
+	local bin
+	bin=$(dirname "$MIFD")
+	export MIF_HAD=${MIF_HAD:-$bin/../ha/mif-had} MIF_MN=${MIF_MN:-$bin/../../tests/tools/mif-mn}
+	export MIF_MH_SEND=${MIF_MH_SEND:-$bin/../../tests/tools/mif-mh-send}
+}
+step() { world_log "step: $*"; }

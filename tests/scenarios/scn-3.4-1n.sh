@@ -43,8 +43,6 @@ CN=2001:db8:c::2
 URL="http://[$CN]:8080/big"
 SIZE=$((8 << 20))
 KEY=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff
-# step TEXT: a line of progress (make demo shows these).
-step() { world_log "step: $*"; }
 
 world_host h
 world_router r1
@@ -172,8 +170,8 @@ conn_local() {
 # is waited for (60 s at most), then AFTER_FN runs. Writes
 # $WORLD_TMP/PHASE.json.
 download() {
-	local phase=$1 runner=$2 cut=$3 after=$4 got="$WORLD_TMP/got-$1" pid t0 tcut tend rc=0 i
-	local at_cut last_growth n prev local_addr d1 d2 w now stall=0
+	local phase=$1 runner=$2 cut=$3 after=$4 got="$WORLD_TMP/got-$1" pid t0 tcut tend rc
+	local at_cut last_growth n stall local_addr d1 d2 w
 	d1=$(scn_ingress_drops r1) d2=$(scn_ingress_drops r2)
 	rm -f "$got"
 	t0=$(world__now_ms)
@@ -189,26 +187,8 @@ download() {
 	ip -n "$(world_ns r1)" link set eth0 down
 	"$cut"
 	# Wait for curl: the whole file, or no byte for 10 s (curl gives up).
-	prev=$at_cut last_growth=$tcut
-	for ((i = 0; i < 600; i++)); do
-		world__alive "$pid" || break
-		n=$(fsize "$got")
-		if [ "$n" != "$prev" ]; then
-			now=$(world__now_ms)
-			[ $((now - last_growth)) -gt "$stall" ] && stall=$((now - last_growth))
-			prev=$n last_growth=$now
-		fi
-		sleep 0.1
-	done
-	if world__alive "$pid"; then
-		kill -TERM "$pid" 2>/dev/null || true
-		rc=timeout
-	fi
-	wait "$pid" || { i=$?; [ "$rc" = timeout ] || rc=$i; }
-	tend=$(world__now_ms)
-	n=$(fsize "$got")
-	# A download that never finished stalled from its last byte to the end.
-	[ "$n" = "$SIZE" ] || stall=$((tend - last_growth))
+	scn_follow_download "$pid" "$got" "$SIZE" "$at_cut" "$tcut"
+	rc=$SCN_DL_RC tend=$SCN_DL_END n=$SCN_DL_BYTES stall=$SCN_DL_STALL last_growth=$SCN_DL_LAST
 	w=$(grep -m1 '^curl-result ' "$WORLD_TMP/curl-$phase.log" || true)
 	if [ "$n" = "$SIZE" ] && [ "$rc" = 0 ]; then
 		step "$phase: curl finished $(((tend - tcut) / 1000)) s after the cut: all $n bytes, the longest stall $stall ms"

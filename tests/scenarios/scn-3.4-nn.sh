@@ -25,12 +25,9 @@ set -euo pipefail
 
 scn_init 3.4-nn 3.4 "Mobility, (n,n) of the MIPv6 multihoming analysis: two home addresses from two home agents over two networks with ingress filtering; the network carrying a download loses carrier"
 world_require nft curl jq python3 tc
-bin=$(dirname "$MIFD")
-export MIF_HAD=${MIF_HAD:-$bin/../ha/mif-had} MIF_MN=${MIF_MN:-$bin/../../tests/tools/mif-mn}
-export MIF_MH_SEND=${MIF_MH_SEND:-$bin/../../tests/tools/mif-mh-send}
+scn_mob_tools
 # shellcheck source=../world/mobility.sh
 . "$SCN_DIR/../world/mobility.sh"
-step() { world_log "step: $*"; }
 mob_world
 HOA2=2001:db8:200::10 HA2=2001:db8:f2::1 SIZE=8388608
 world_router ha2

@@ -203,3 +203,107 @@ mob_downlink_on() {
 	had_status | world_jq --argjson b "$1" \
 		'.mobile_nodes[0].bindings | map(select(.downlink)) | .[0].bid == $b'
 }
+
+# mob_hoas_world: after mob_world, the world of several home addresses
+# (test-mobility-hoas.sh, scenario 3.4-n1): a second home agent ha2 (home
+# prefix 2001:db8:200::/64, HoA2), HoA1b as a second home address of the
+# mobile node at ha, both agents restarted with them, mob_world's mif-mn
+# stopped; cn serves an 8 MiB file f8 over HTTP, its uplink paced at
+# 16 Mbit/s. Helpers: h1, start_mn, stop_mn, bindings, bcp38, get, got_ok,
+# had2_status.
+mob_hoas_world() {
+	HOA1=$HOA HOA1B=2001:db8:100::20 HOA2=2001:db8:200::10 HA2=2001:db8:f2::1
+	world_router ha2
+	world_link ha2 eth0 core ha2
+	world_addr ha2 eth0 2001:db8:f2::1/64
+	world_addr core ha2 2001:db8:f2::2/64
+	ip -n "$(world_ns ha2)" -6 route add default via 2001:db8:f2::2
+	ip -n "$(world_ns core)" -6 route add 2001:db8:200::/64 via 2001:db8:f2::1
+
+	# Stop the single-home mobile node and agent of mob_world; ha gets a
+	# second home address for the same node (n,1), ha2 serves HoA2.
+	for p in "$MN_PID" "$HAD_PID"; do
+		kill -TERM "$p" 2>/dev/null || true
+		for _ in $(seq 1 50); do world__alive "$p" || break; sleep 0.1; done
+	done
+	cat >>"$WORLD_TMP/had.conf" <<-EOF2
+
+	[mn phone-b]
+	hoa = $HOA1B
+	spi = 257
+	key_file = $WORLD_TMP/mn1.key
+	EOF2
+	cat >"$WORLD_TMP/had2.conf" <<-EOF2
+	[ha]
+	address = 2001:db8:200::1
+	home_prefix = 2001:db8:200::/64
+	tun = mifha0
+	control = $WORLD_TMP/had2.sock
+	heartbeat_interval_ms = 100
+	heartbeat_misses = 3
+
+	[mn phone]
+	hoa = $HOA2
+	spi = 258
+	key_file = $WORLD_TMP/mn1.key
+	EOF2
+	rm -f "$WORLD_TMP/had.sock"
+	world_bg ha had "$HAD" -c "$WORLD_TMP/had.conf"
+	HAD_PID=$WORLD_LAST_PID
+	world_bg ha2 had2 "$HAD" -c "$WORLD_TMP/had2.conf"
+	world_wait_for "both home agents up" 10 test -S "$WORLD_TMP/had.sock" -a -S "$WORLD_TMP/had2.sock"
+	had2_status() { world_exec ha2 "$HAD" --status -s "$WORLD_TMP/had2.sock"; }
+	for a in "$HOA1B" "$HOA2"; do
+		ip -n "$(world_ns mn)" addr add "$a/128" dev mifmn0 nodad
+	done
+
+	MN_COMMON=(--tun mifmn0 --interval 100)
+	h1() {  # h1 [PATHS...]: HoA1 at ha
+		printf '%s\n' --home h1 --hoa "$HOA1" --ha "$HA_IN" --ha6 "$HA" --spi 256 \
+			--key-file "$WORLD_TMP/mn1.key" --status "$WORLD_TMP/h1.json" "$@"
+	}
+	start_mn() {  # start_mn LOG ARGS...: mif-mn with several homes; MN_PID
+		local log=$1
+		shift
+		rm -f "$WORLD_TMP"/h*.json
+		world_bg mn "$log" "$MN" "${MN_COMMON[@]}" "$@"
+		MN_PID=$WORLD_LAST_PID
+	}
+	stop_mn() {
+		kill -TERM "$MN_PID" 2>/dev/null || true
+		for _ in $(seq 1 50); do world__alive "$MN_PID" || break; sleep 0.1; done
+		wait "$MN_PID" 2>/dev/null || true
+	}
+	# bindings STATUS_FN MN_INDEX N: N bindings, all alive.
+	bindings() {
+		"$1" | world_jq --argjson i "$2" --argjson n "$3" \
+			'.mobile_nodes[$i].bindings | length == $n and all(.state == "alive")'
+	}
+	# BCP 38 drops on the access routers (nft counters of mobility.sh's rule).
+	bcp38() {
+		local r s=0 n
+		for r in r1 r2; do
+			n=$(world_exec "$r" nft -j list table inet bcp38 |
+				jq '[.nftables[] | .rule? | select(.) | .expr[] | .counter? | select(.) | .packets] | add // 0')
+			s=$((s + n))
+		done
+		echo "$s"
+	}
+	# get NAME SRC MIB: download MIB MiB from cn with source SRC; PID in $GOT_PID.
+	world_exec cn dd if=/dev/urandom of="$WORLD_TMP/f8" bs=1M count=8 status=none
+	world_bg cn http python3 -m http.server -b 2001:db8:c::2 -d "$WORLD_TMP" 8080
+	world_exec cn tc qdisc add dev eth0 root tbf rate 16mbit burst 32kb latency 400ms
+	get() {
+		world_bg mn "$1" curl -sS --speed-limit 1 --speed-time 10 --interface "$2" \
+			-o "$WORLD_TMP/$1.got" -w '%{num_connects} %{size_download}\n' \
+			"http://[2001:db8:c::2]:8080/f8"
+		GOT_PID=$WORLD_LAST_PID
+	}
+	got_ok() {  # got_ok NAME PID
+		for _ in $(seq 1 400); do world__alive "$2" || break; sleep 0.1; done
+		world__alive "$2" && world_fail "$1: download did not finish"
+		wait "$2" || world_fail "$1: curl failed: $(cat "$WORLD_TMP/$1.log")"
+		world_assert "$1: one connection, whole file" grep -qx "1 8388608" "$WORLD_TMP/$1.log"
+		world_assert "$1: same bytes" cmp -s "$WORLD_TMP/f8" "$WORLD_TMP/$1.got"
+	}
+}
