@@ -602,6 +602,7 @@ static int spec_coa(const char *spec, struct mob_coa *c)
 	if ((p = strchr(coa, ','))) {
 		*p++ = '\0';
 		c->pri = (uint8_t)atoi(p);
+		c->home = strstr(p, ",home") != NULL;
 	}
 	if (strlen(buf) >= IFNAMSIZ)
 		return -EINVAL;
