@@ -16,9 +16,10 @@
 
 enum { HA_HOME_NATIVE = 0, HA_HOME_AWAY = 1 };
 
-/* Add or remove the proxy entry for addr on ifindex (ip -6 neigh add proxy)
- * and wait for the kernel's acknowledgement. */
-static int ha_home_proxy(bool add, const struct in6_addr *addr, int ifindex)
+/* Add or remove the proxy entry for addr on ifindex (ip -6 neigh add proxy),
+ * or with proxy false remove the neighbor entry, and wait for the kernel's
+ * acknowledgement. */
+static int ha_home_neigh(bool add, bool proxy, const struct in6_addr *addr, int ifindex)
 {
 	uint8_t buf[MNL_SOCKET_BUFFER_SIZE];
 	struct mnl_socket *s;
@@ -36,7 +37,7 @@ static int ha_home_proxy(bool add, const struct in6_addr *addr, int ifindex)
 	nd->ndm_family = AF_INET6;
 	nd->ndm_ifindex = ifindex;
 	nd->ndm_state = NUD_PERMANENT;
-	nd->ndm_flags = NTF_PROXY;
+	nd->ndm_flags = proxy ? NTF_PROXY : 0;
 	mnl_attr_put(nlh, NDA_DST, 16, addr->s6_addr);
 	r = netlink_open(0, 0, &s);
 	if (r < 0)
@@ -97,9 +98,14 @@ static int ha_home_apply(struct ha_ctx *h, const struct ha_mn *mn, bool away)
 		r = netlink_route_dev(true, AF_INET6, mn->hoa.s6_addr, 128, tun, 254);
 		if (r == -EEXIST)
 			r = 0;
-		return r < 0 ? r : ha_home_proxy(true, &mn->hoa, h->home_ifindex);
+		return r < 0 ? r : ha_home_neigh(true, true, &mn->hoa, h->home_ifindex);
 	}
-	r = ha_home_proxy(false, &mn->hoa, h->home_ifindex);
+	r = ha_home_neigh(false, true, &mn->hoa, h->home_ifindex);
+	if (r < 0 && r != -ENOENT)
+		return r;
+	/* Back home, perhaps through another interface (analysis 6.3.3):
+	 * forget the link-layer address the node had, ask again. */
+	r = ha_home_neigh(false, false, &mn->hoa, h->home_ifindex);
 	if (r < 0 && r != -ENOENT)
 		return r;
 	r = netlink_route_dev(false, AF_INET6, mn->hoa.s6_addr, 128, tun, 254);
