@@ -16,6 +16,9 @@
 
 enum { HA_HOME_NATIVE = 0, HA_HOME_AWAY = 1 };
 
+/* A refused change is tried every tick: say so a few times a second. */
+static struct log_ratelimit ha_home_rl = LOG_RATELIMIT_INIT(5, 1);
+
 /* Add or remove the proxy entry for addr on ifindex (ip -6 neigh add proxy),
  * or with proxy false remove the neighbor entry, and wait for the kernel's
  * acknowledgement. */
@@ -122,8 +125,9 @@ void ha_home_sync(struct ha_ctx *h, struct ha_mn *mn)
 		return;
 	r = ha_home_apply(h, mn, away);
 	if (r < 0) {
-		log_warn("mn %s: home link %s: %s (again next tick)", mn->name,
-			 away ? "intercept" : "native", strerror(-r));
+		if (log_ratelimit_ok(&ha_home_rl, NULL))
+			log_warn("mn %s: home link %s: %s (again next tick)", mn->name,
+				 away ? "intercept" : "native", strerror(-r));
 		return;
 	}
 	h->home_state[i] = away ? HA_HOME_AWAY : HA_HOME_NATIVE;
