@@ -26,6 +26,7 @@ struct ha_counters {
 	uint64_t store_deferred;        /* binding changes the store could not take at once */
 	uint64_t drop_loop;             /* BUs whose care-of address led back to their home address */
 	uint64_t has_tx;                /* RFC 5142 Home Agent Switch messages sent */
+	uint64_t home_changes;          /* home link: native <-> away, acknowledged (ha_home.c) */
 };
 
 struct ha_store;
@@ -43,6 +44,11 @@ struct ha_ctx {
 	bool active;                    /* serves (holds active_address, or alone) */
 	struct ha_path *dup;            /* ha_tun_route(): n-cast copy's path, or NULL */
 	struct ha_counters n;
+	/* The home link (ha_home.h): its index, each node's applied state,
+	 * and the hook called after each downlink choice (NULL without). */
+	int home_ifindex;
+	uint8_t *home_state;
+	void (*home_sync)(struct ha_ctx *h, struct ha_mn *mn);
 };
 
 /* The wall clock as an RFC 4285 timestamp (NTP format). */

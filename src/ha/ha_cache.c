@@ -58,6 +58,7 @@ static uint8_t ha_cache_bid(struct ha_mn *mn, const struct mh_bid *b, uint16_t l
 		p->live.alive = true;   /* until its heartbeats say otherwise */
 	}
 	p->pri = b->pri;
+	p->home = b->h;
 	p->coa_family = b->coa_family;
 	memcpy(p->coa, b->coa, sizeof(p->coa));
 	ha_peer_of(b, from, &p->peer);

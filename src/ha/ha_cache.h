@@ -22,6 +22,7 @@ struct ha_flows;
 struct ha_path {
 	uint16_t bid;           /* 0: a registration without BID option */
 	uint8_t pri;            /* BID-PRI: lower is preferred */
+	bool home;              /* H flag: the node's interface on the home link (RFC 5648 6.1) */
 	uint8_t coa_family;     /* as registered: 4, 6 or 0 (the outer source) */
 	uint8_t coa[16];
 	struct sockaddr_in6 peer;       /* outer endpoint; IPv4 as v4-mapped */

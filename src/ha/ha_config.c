@@ -191,6 +191,12 @@ static int ha_ha_key(struct ha_config *c, const char *k, const char *v)
 		snprintf(dst, cap, "%s", v);
 		return 0;
 	}
+	if (strcmp(k, "home_link") == 0) {
+		if (strlen(v) >= sizeof(c->home_link) || !*v)
+			return -EINVAL;
+		snprintf(c->home_link, sizeof(c->home_link), "%s", v);
+		return 0;
+	}
 	if (strcmp(k, "port") == 0) {
 		r = ha_parse_uint(v, 1, 65535, &u);
 		c->port = (uint16_t)u;

@@ -35,6 +35,7 @@ struct ha_config {
 	struct in_addr home_prefix4;    /* IPv4 home prefix (RFC 5555), none: /0 */
 	uint8_t home_plen4;
 	char tun[16];
+	char home_link[16];             /* the home link (ha_home.h), "" for none */
 	char control[108];
 	char user[32];                  /* runs as this user after set-up */
 	unsigned hb_interval_ms;        /* 100 */

@@ -30,6 +30,38 @@ static struct ha_mn *ha_mn_by_hoa(struct ha_ctx *h, const uint8_t *a)
 	return ha_index_find(&h->cfg->index, h->cfg->mns, a);
 }
 
+/* sendto(), except toward the home address itself (a BID with the H flag,
+ * ha_home.h): out of the home link, where the /128 route that intercepts
+ * the address while the node is away would loop it into the tunnel. */
+static ssize_t ha_sendto(struct ha_ctx *h, const struct ha_mn *mn, uint8_t *pkt,
+			 size_t len, const struct sockaddr_in6 *peer)
+{
+	union {
+		_Alignas(struct cmsghdr) char b[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+	} cm;
+	struct sockaddr_in6 to = *peer;
+	struct iovec iov = { pkt, len };
+	struct msghdr msg = { .msg_name = &to, .msg_namelen = sizeof(to),
+		.msg_iov = &iov, .msg_iovlen = 1 };
+	struct in6_pktinfo pi;
+	struct cmsghdr *c;
+
+	if (h->home_ifindex <= 0 || memcmp(&peer->sin6_addr, &mn->hoa, 16) != 0)
+		return sendto(h->udp, pkt, len, MSG_DONTWAIT, (const struct sockaddr *)peer,
+			      sizeof(*peer));
+	memset(&cm, 0, sizeof(cm));
+	memset(&pi, 0, sizeof(pi));
+	pi.ipi6_ifindex = (unsigned)h->home_ifindex;
+	msg.msg_control = cm.b;
+	msg.msg_controllen = sizeof(cm.b);
+	c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = IPPROTO_IPV6;
+	c->cmsg_type = IPV6_PKTINFO;
+	c->cmsg_len = CMSG_LEN(sizeof(pi));
+	memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+	return sendmsg(h->udp, &msg, MSG_DONTWAIT);
+}
+
 /* Sign m for mn and send it HA -> HoA through the tunnel to peer. */
 int ha_send_mh(struct ha_ctx *h, struct ha_mn *mn, struct mh_msg *m,
 		      const struct sockaddr_in6 *peer)
@@ -52,8 +84,7 @@ int ha_send_mh(struct ha_ctx *h, struct ha_mn *mn, struct mh_msg *m,
 				       pkt, sizeof(pkt), &plen);
 	if (r < 0)
 		return r;
-	if (sendto(h->udp, pkt, plen, MSG_DONTWAIT, (const struct sockaddr *)peer,
-		   sizeof(*peer)) < 0)
+	if (ha_sendto(h, mn, pkt, plen, peer) < 0)
 		return -errno;
 	h->n.udp_tx++;
 	return 0;
@@ -141,6 +172,8 @@ static void ha_bu(struct ha_ctx *h, struct ha_mn *mn, const struct mh_msg *m,
 	/* In the store before the BA: a mobile node told "accepted" finds
 	 * its bindings on the next agent (unless the store was down). */
 	ha_store_changed(h, mn, now_ms);
+	if (h->home_sync)
+		h->home_sync(h, mn);
 	if (log_get_level() >= LOG_LVL_INFO)
 		log_info("mn %s: binding update seq %u, %zu BID(s), status %u, %zu path(s)",
 			 mn->name, m->seq, m->n_bids, st, mn->n_paths);
@@ -176,6 +209,8 @@ static void ha_heartbeat(struct ha_ctx *h, struct ha_mn *mn, const struct mh_msg
 		if (ha_cache_pick(mn))
 			log_info("mn %s: downlink on BID %u", mn->name,
 				 mn->active >= 0 ? mn->paths[mn->active].bid : 0);
+		if (h->home_sync)
+			h->home_sync(h, mn);
 		return;
 	}
 	memset(&r, 0, sizeof(r));
@@ -304,6 +339,8 @@ static void ha_tick_mn(struct ha_ctx *h, struct ha_mn *mn, long long now_ms)
 		log_info("mn %s: downlink %s BID %u", mn->name,
 			 mn->active >= 0 ? "on" : "lost, was",
 			 mn->active >= 0 ? mn->paths[mn->active].bid : 0);
+	if (h->home_sync)
+		h->home_sync(h, mn);
 }
 
 /*

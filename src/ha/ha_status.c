@@ -24,7 +24,7 @@ static json_t *ha_status_path(const struct ha_mn *mn, size_t i, long long now_ms
 	} else if (p->coa_family == 4) {
 		inet_ntop(AF_INET, p->coa, coa, sizeof(coa));
 	}
-	return json_pack("{s:i, s:i, s:s, s:s, s:i, s:s, s:b, s:i, s:i, s:I, s:I, s:I, s:I}",
+	return json_pack("{s:i, s:i, s:s, s:s, s:i, s:s, s:b, s:i, s:i, s:I, s:I, s:I, s:I, s:b}",
 			 "bid", p->bid, "priority", p->pri, "coa", coa, "peer", peer,
 			 "port", ntohs(p->peer.sin6_port),
 			 "state", p->live.alive ? "alive" : "dead", "downlink", (int)i == mn->active,
@@ -33,7 +33,7 @@ static json_t *ha_status_path(const struct ha_mn *mn, size_t i, long long now_ms
 			 (json_int_t)(p->live.answer_ms ? now_ms - p->live.answer_ms : -1),
 			 "lifetime_s", (json_int_t)((p->expires_ms - now_ms) / 1000),
 			 "tx_packets", (json_int_t)p->tx_packets,
-			 "rx_packets", (json_int_t)p->rx_packets);
+			 "rx_packets", (json_int_t)p->rx_packets, "home", p->home);
 }
 
 static json_t *ha_status_mn(const struct ha_mn *mn, long long now_ms)
@@ -58,6 +58,26 @@ static json_t *ha_status_mn(const struct ha_mn *mn, long long now_ms)
 		json_object_update(o, fl);
 	json_decref(fl);
 	return o;
+}
+
+/* The home link (ha_home.h): which nodes are away (intercepted). */
+static void ha_status_home(const struct ha_ctx *h, json_t *root)
+{
+	json_t *away = json_array();
+	char a[INET6_ADDRSTRLEN];
+
+	if (!h->home_state || !away) {
+		json_decref(away);
+		return;
+	}
+	for (size_t i = 0; i < h->cfg->n_mns && i < HA_STATUS_MNS; i++)
+		if (h->home_state[i]) {
+			addr_ntop(&h->cfg->mns[i].hoa, a, sizeof(a));
+			json_array_append_new(away, json_string(a));
+		}
+	json_object_set_new(root, "home_link", json_pack("{s:s, s:o, s:I}",
+			    "interface", h->cfg->home_link, "away", away,
+			    "changes", (json_int_t)h->n.home_changes));
 }
 
 char *ha_status_json(const struct ha_ctx *h, long long now_ms)
@@ -91,6 +111,7 @@ char *ha_status_json(const struct ha_ctx *h, long long now_ms)
 	json_object_set_new(json_object_get(root, "counters"), "drop_loop",
 			    json_integer((json_int_t)n->drop_loop));
 	json_object_set_new(root, "active", json_boolean(h->active));
+	ha_status_home(h, root);
 	json_object_set_new(root, "scale", json_pack("{s:I, s:I, s:I, s:I}",
 			    "mobile_nodes", (json_int_t)h->cfg->n_mns,
 			    "index_slots", (json_int_t)(h->cfg->index.slot ? h->cfg->index.mask + 1 : 0),

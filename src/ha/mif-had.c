@@ -13,7 +13,9 @@
 #include <grp.h>
 #include <poll.h>
 #include <pwd.h>
+#include <linux/capability.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +29,7 @@
 #include "common/log.h"
 #include "common/unixsock.h"
 #include "ha/ha.h"
+#include "ha/ha_home.h"
 #include "ha/ha_store.h"
 #include "netlink/netlink.h"
 #include "netlink/tunio.h"
@@ -97,8 +100,10 @@ static int ha_open_tun(struct ha_config *c, int *ret_fd)
 	if (!r && ifindex <= 0)
 		r = -ENODEV;
 	/* The home prefix lives behind the tunnel (RFC 6275 10.4.5 in user
-	 * space: the kernel routes it to us, we route it to the MN). */
-	if (!r)
+	 * space: the kernel routes it to us, we route it to the MN). With a
+	 * home link the prefix is on-link there instead, and only the home
+	 * addresses of nodes away come to us (ha_home.h). */
+	if (!r && !c->home_link[0])
 		r = netlink_route_dev(true, AF_INET6, c->home_prefix.s6_addr, c->home_plen,
 				      ifindex, 254);
 	/* The IPv4 home prefix too, for inner IPv4 (RFC 5555, ha_v4.h). */
@@ -113,9 +118,24 @@ static int ha_open_tun(struct ha_config *c, int *ret_fd)
 	return 0;
 }
 
+/* Keep CAP_NET_ADMIN alone across the change of user: the home link
+ * (ha_home.h) changes routes and proxy entries while running. */
+static int ha_keep_net_admin(bool after)
+{
+	struct __user_cap_header_struct hd = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	if (!after)
+		return prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0 ? -errno : 0;
+	memset(d, 0, sizeof(d));
+	d[0].effective = d[0].permitted = 1u << CAP_NET_ADMIN;
+	return syscall(SYS_capset, &hd, d) < 0 ? -errno : 0;
+}
+
 /* Everything that needs root is done (TUN, route, sockets, keys): go on
- * as an unprivileged user with no way back (no_new_privs). */
-static int ha_drop_privileges(const char *user)
+ * as an unprivileged user with no way back (no_new_privs), keeping only
+ * CAP_NET_ADMIN with a home link. */
+static int ha_drop_privileges(const char *user, bool net_admin)
 {
 	struct passwd *pw;
 
@@ -124,7 +144,11 @@ static int ha_drop_privileges(const char *user)
 	pw = getpwnam(user);
 	if (!pw)
 		return -ENOENT;
+	if (net_admin && ha_keep_net_admin(false) < 0)
+		return -errno;
 	if (setgroups(0, NULL) < 0 || setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0)
+		return -errno;
+	if (net_admin && ha_keep_net_admin(true) < 0)
 		return -errno;
 	if (setuid(0) == 0)
 		return -EPERM;  /* the drop did not hold */
@@ -452,7 +476,14 @@ static int ha_setup(struct ha_ctx *h)
 		log_err("store: %s", strerror(-r));
 		return r;
 	}
-	if ((r = ha_drop_privileges(cfg->user)) < 0) {
+	if (cfg->home_link[0]) {
+		if ((r = ha_home_open(h)) < 0) {
+			log_err("home_link %s: %s", cfg->home_link, strerror(-r));
+			return r;
+		}
+		h->home_sync = ha_home_sync;
+	}
+	if ((r = ha_drop_privileges(cfg->user, cfg->home_link[0] != 0)) < 0) {
 		log_err("user %s: %s", cfg->user, strerror(-r));
 		return r;
 	}
@@ -536,6 +567,7 @@ int main(int argc, char **argv)
 	if (ha_setup(&h) < 0)
 		return 1;
 	r = ha_run(&h);
+	ha_home_close(&h);
 	ha_store_close(h.store);
 	unlink(cfg.control);
 	ha_config_free(&cfg);

@@ -11,7 +11,7 @@
  * home agent's downlink follows. Status as JSON in --status FILE.
  *
  *   mif-mn --hoa A [--hoa4 A] --ha A --ha6 A [--ha4 A] --spi N --key-file F --tun NAME
- *          --path IFNAME,COA,PRI [--path ...] [--port P] [--interval MS]
+ *          --path IFNAME,COA,PRI[,home] [--path ...] [--port P] [--interval MS]
  *          [--misses N] [--offload on|off] --status FILE
  *          [--home NAME --hoa A ... --status FILE [--via NAME ...]] ...
  *          [--flow-file F] (per home address)
@@ -211,10 +211,11 @@ static void write_status(struct mnt *t)
 		const struct mn_path *p = &t->mn.paths[i];
 
 		fprintf(f, "%s{\"bid\":%u,\"if\":\"%s\",\"link\":%s,\"alive\":%s,\"misses\":%u,"
-			   "\"rtt_us\":%u,\"tx\":%llu,\"rx\":%llu}", i ? "," : "", p->bid,
+			   "\"rtt_us\":%u,\"tx\":%llu,\"rx\":%llu,\"home\":%s}", i ? "," : "", p->bid,
 			t->ifname[i], p->link_up ? "true" : "false",
 			p->live.alive ? "true" : "false", p->live.misses, p->live.rtt_us,
-			(unsigned long long)p->tx_packets, (unsigned long long)p->rx_packets);
+			(unsigned long long)p->tx_packets, (unsigned long long)p->rx_packets,
+			p->home ? "true" : "false");
 	}
 	fprintf(f, "],\"hoa4_acked\":%s,\"hoa4_status\":%u,\"name\":\"%s\",\"pairs\":[",
 		t->mn.hoa4_acked ? "true" : "false", t->mn.hoa4_status, t->h.name);
@@ -516,8 +517,15 @@ static int open_path(struct mnt *t, size_t i, const char *spec, const struct in6
 	p = strchr(coa, ',');
 	*pri = 0;
 	if (p) {
+		char *h;
+
 		*p++ = '\0';
 		*pri = (uint8_t)atoi(p);
+		/* IFNAME,HOA,PRI,home: attached at home (H flag, ha_home.h). */
+		h = strchr(p, ',');
+		if (h && strcmp(h + 1, "home") != 0)
+			return -EINVAL;
+		mp->home = h != NULL;
 	}
 	if (strlen(buf) >= IFNAMSIZ)
 		return -EINVAL;
@@ -687,6 +695,7 @@ static int spec_coa(const char *spec, struct mob_coa *c)
 	if ((p = strchr(coa, ','))) {
 		*p++ = '\0';
 		c->pri = (uint8_t)atoi(p);
+		c->home = strstr(p, ",home") != NULL;
 	}
 	if (strlen(buf) >= IFNAMSIZ)
 		return -EINVAL;

@@ -195,6 +195,12 @@ static void test_config(void **state)
 	assert_int_equal(load(with_mn("good.key", "offload = no\n"), &c, &line), 0);
 	assert_false(c.offload);
 	assert_int_equal(load(with_mn("good.key", "offload = maybe\n"), &c, &line), -EINVAL);
+	/* The home link (ha_home.h): an interface name, none by default. */
+	assert_string_equal(c.home_link, "");
+	assert_int_equal(load(with_mn("good.key", "home_link = eth1\n"), &c, &line), 0);
+	assert_string_equal(c.home_link, "eth1");
+	assert_int_equal(load(with_mn("good.key", "home_link = abcdefghijklmnop\n"), &c, &line),
+			 -EINVAL);
 
 	assert_int_equal(load(with_mn("open.key", ""), &c, &line), -EPERM);
 	assert_int_equal(load(with_mn("short.key", ""), &c, &line), -EINVAL);

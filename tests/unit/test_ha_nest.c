@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ha/ha_nest.h"
@@ -72,10 +73,48 @@ static void test_loops(void **state)
 	ha_index_free(&cfg.index);
 }
 
+/* A BID with the H flag naming the home address itself: the node at home
+ * (RFC 5648 5.6), no loop where the agent has a home link (ha_home.h);
+ * without one, or without the flag, it still is one. */
+static void test_at_home(void **state)
+{
+	struct mh_msg bu;
+
+	(void)state;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.mns = mns;
+	cfg.n_mns = 2;
+	memset(mns, 0, sizeof(mns));
+	mn_at(0, "2001:db8:100::10", NULL);
+	mn_at(1, "2001:db8:100::20", "2001:db8:100::10");   /* h2 over h1 */
+	assert_int_equal(ha_index_build(&cfg.index, cfg.mns, cfg.n_mns, 1), 0);
+	bu = bu_to("2001:db8:100::10", 150);
+	bu.bids[0].h = true;
+	assert_true(ha_nest_loop(&cfg, &cfg.mns[0], &bu));  /* no home link */
+	snprintf(cfg.home_link, sizeof(cfg.home_link), "eth1");
+	assert_false(ha_nest_loop(&cfg, &cfg.mns[0], &bu));
+	bu.bids[0].h = false;
+	assert_true(ha_nest_loop(&cfg, &cfg.mns[0], &bu));
+	/* The H flag names only the node's own address: h1 over h2 with the
+	 * flag, h2 being over h1, is still a loop. */
+	bu = bu_to("2001:db8:100::20", 150);
+	bu.bids[0].h = true;
+	assert_true(ha_nest_loop(&cfg, &cfg.mns[0], &bu));
+	/* h1's home BID is not followed: h2 over h1 at home is no loop. */
+	cfg.mns[0].n_paths = 1;
+	cfg.mns[0].paths[0].home = true;
+	cfg.mns[0].paths[0].coa_family = 6;
+	memcpy(cfg.mns[0].paths[0].coa, cfg.mns[0].hoa.s6_addr, 16);
+	bu = bu_to("2001:db8:100::10", 150);
+	assert_false(ha_nest_loop(&cfg, &cfg.mns[1], &bu));
+	ha_index_free(&cfg.index);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_loops),
+		cmocka_unit_test(test_at_home),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -118,6 +118,34 @@ static void test_at_home(void **state)
 	assert_string_equal(mob_hoa_carrier(p, n, 0, c), "eth1");
 }
 
+/* Home and foreign at once (RFC 5648 5.6): the home address offered as a
+ * home interface on an interface holding it is bound (H flag); offered
+ * plainly it is refused, and offered as home where it is not held too. */
+static void test_home_bid(void **state)
+{
+	struct mob_hoa h[1] = { hoa("h1", "2001:db8:100::10", 64) };
+	struct mob_coa c[2] = { coa("eth1", "2001:db8:100::10", true, 0),
+				coa("eth2", "2001:db8:2::10", true, 1) };
+	struct mob_pair p[8];
+	char err[128];
+	size_t n = 0;
+
+	(void)state;
+	c[0].home = true;
+	assert_int_equal(mob_hoa_plan(h, 1, c, 2, p, 8, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(p[0].verdict, MOB_PAIR_BOUND);
+	assert_non_null(strstr(p[0].why, "H flag"));
+	assert_int_equal(p[1].verdict, MOB_PAIR_BOUND);
+	c[0].home = false;
+	assert_int_equal(mob_hoa_plan(h, 1, c, 2, p, 8, &n, err, sizeof(err)), 0);
+	assert_int_equal(p[0].verdict, MOB_PAIR_REFUSED);
+	c[0].home = true;
+	c[0].on_if = false;
+	assert_int_equal(mob_hoa_plan(h, 1, c, 2, p, 8, &n, err, sizeof(err)), 0);
+	assert_int_equal(p[0].verdict, MOB_PAIR_REFUSED);
+}
+
 /* (n,0)-style nesting: h2 has no interface, h1 as its care-of address. */
 static void test_nested(void **state)
 {
@@ -181,6 +209,7 @@ int main(void)
 		cmocka_unit_test(test_nn_ingress),
 		cmocka_unit_test(test_n1_via),
 		cmocka_unit_test(test_at_home),
+		cmocka_unit_test(test_home_bid),
 		cmocka_unit_test(test_nested),
 		cmocka_unit_test(test_loops),
 	};

@@ -55,6 +55,7 @@ int mn_build_bu(struct mn_state *mn, uint64_t ts, long long now_ms, uint8_t *out
 
 		b->bid = p->bid;
 		b->pri = mn_usable(p) ? p->pri : MN_PRI_DEAD;
+		b->h = p->home;
 		b->coa_family = p->coa_family;
 		memcpy(b->coa, p->coa, sizeof(b->coa));
 	}

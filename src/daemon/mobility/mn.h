@@ -32,6 +32,8 @@ struct mn_path {
 	uint8_t coa_family;     /* 4 or 6 */
 	uint8_t coa[16];
 	bool link_up;           /* carrier and address, from the kernel */
+	bool home;              /* on the home link, coa is the home address:
+				 * registered with the H flag (RFC 5648 6.1) */
 	struct mhtun_live live;
 	uint64_t tx_packets, rx_packets;
 };

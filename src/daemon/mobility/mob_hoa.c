@@ -85,7 +85,11 @@ static void mob_hoa_judge(const struct mob_hoa *h, const struct mob_coa *c, stru
 	char a[INET6_ADDRSTRLEN];
 
 	inet_ntop(c->family == 4 ? AF_INET : AF_INET6, c->addr, a, sizeof(a));
-	if (c->family == 6 && !memcmp(c->addr, h->addr, 16)) {
+	if (c->home && c->family == 6 && !memcmp(c->addr, h->addr, 16) && c->on_if) {
+		p->verdict = MOB_PAIR_BOUND;
+		snprintf(p->why, sizeof(p->why), "at home on %s: %s native there, registered "
+			 "with the H flag (RFC 5648 5.6); BID-PRI %u", c->ifname, a, c->pri);
+	} else if (c->family == 6 && !memcmp(c->addr, h->addr, 16)) {
 		p->verdict = MOB_PAIR_REFUSED;
 		snprintf(p->why, sizeof(p->why), "%s is the home address itself", a);
 	} else if (mob_hoa_in_prefix(h, c)) {

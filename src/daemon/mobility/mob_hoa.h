@@ -26,6 +26,9 @@
  *     h's own home agent, whose home network accepts it.
  *  5. h's via list, when given, does not name c's interface: refused.
  *  6. Otherwise bound, with c's preference (BID-PRI) from the caller.
+ *  Before 1: c offered as a home interface (c->home) that is h itself on
+ *  an interface holding it is bound too: simultaneous home and foreign
+ *  attachment, a BID with the H flag (RFC 5648 5.6, analysis 6.2.2).
  *
  * A home address then is carried by: its home interface when at home;
  * else the tunnel device (through the uplink its bindings choose); a
@@ -58,6 +61,9 @@ struct mob_coa {
 	uint8_t addr[16];
 	char ifname[IFNAMSIZ];
 	bool on_if;                      /* the address is one of ifname's own */
+	bool home;                       /* offered as the home interface: the
+					  * home address itself, registered with
+					  * the H flag (RFC 5648 5.6) */
 	uint8_t pri;
 };
 
