@@ -56,6 +56,15 @@ static void test_single_home_unchanged(void **state)
 	/* name = alone changes nothing at run time. */
 	assert_int_equal(SET(&c, "name", "h1"), 0);
 	assert_int_equal(mob_config_check(&c, err, sizeof(err)), 0);
+	/* via = of the one home address is honoured (engine_mob.c). */
+	assert_int_equal(SET(&c, "via", "eth1 eth2"), 0);
+	assert_int_equal(mob_config_check(&c, err, sizeof(err)), 0);
+	assert_int_equal(mob_config_hoas(&c, h, MOB_HOA_MAX), 1);
+	assert_string_equal(h[0].name, "h1");
+	assert_int_equal(h[0].n_via, 2);
+	/* ... unless it names itself: a loop. */
+	assert_int_equal(SET(&c, "via", "h1"), 0);
+	assert_int_equal(mob_config_check(&c, err, sizeof(err)), -ELOOP);
 	assert_int_equal(SET(&c, "name", "h 1"), -EINVAL);
 	assert_int_equal(SET(&c, "name", ""), -EINVAL);
 }
