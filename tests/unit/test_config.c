@@ -282,6 +282,21 @@ static void test_mobility(void **state)
 		assert_non_null(strstr(err, bad[i][0]));
 	}
 	assert_int_equal(config_set(&c, "mobility", "nope", NULL, "1", err, sizeof(err)), -ENOENT);
+	/* [mobility NAME]: a further home address, read from the file, checked
+	 * (here: a loop of via lists, named) before mifd would run it. */
+	config_defaults(&c);
+	assert_int_equal(load(&c, "[mobility]\nenabled = yes\nhome_agent = 2001:db8:100::1\n"
+			      "home_agent_address = 2001:db8:f::1\nhome_address = 2001:db8:100::10\n"
+			      "key_file = /etc/mif/mn.key\nspi = 256\nname = h1\nvia = h2\n"
+			      "[mobility h2]\nhome_address = 2001:db8:200::20\n"
+			      "home_agent = 2001:db8:200::1\nhome_agent_address = 2001:db8:f::2\n"
+			      "key_file = /etc/mif/mn2.key\nspi = 300\nvia = h1 eth2\n",
+			      err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "loop: h1 -> h2 -> h1"));
+	assert_int_equal(c.mobility.n_homes, 1);
+	assert_int_equal(c.mobility.homes[0].spi, 300);
+	assert_int_equal(config_set(&c, "mobility h2", "routes", NULL, "2001:db8::/64", err,
+				    sizeof(err)), -ENOENT);
 }
 
 int main(void)

@@ -871,6 +871,38 @@ static void test_mobility_paths(void **state)
 	}
 }
 
+/* The pairing rule (mob_hoa.h) for [mobility]'s home address: a PvD on
+ * its home link (the address in the home prefix) is no care-of path, nor
+ * one on an interface that via = does not name (issue 16 item 1). */
+static void test_mobility_pairing(void **state)
+{
+	struct fake *f = *state;
+	struct mob_config mc;
+	char err[128];
+
+	mob_config_defaults(&mc);
+	mc.enabled = true;
+	mc.has_ha6 = true;
+	/* 2001:db8:b::/48 is eth11's network (seams_addr): its home link. */
+	assert_int_equal(mob_config_set(&mc, "home_address", "x", "2001:db8:b::99/48", err,
+					 sizeof(err)), 0);
+	assert_int_equal(mob_config_set(&mc, "via", "x", "eth10 eth11", err, sizeof(err)), 0);
+	engine_mob_set_config(f->e, &mc);
+	f->e->conn.cfg.enabled = false;
+	for (int i = 10; i < 13; i++) {
+		seams_link(f, i);
+		seams_ra(f, i, 0, false);
+		seams_addr(f, i);
+	}
+	seams_run(f, 0, 100);
+	assert_int_equal(f->e->store.count, 3);
+	assert_true(f->n_mob > 0);
+	assert_int_equal(f->mob.n, 1);
+	assert_non_null(seams_mob_on(f, "eth10"));
+	assert_null(seams_mob_on(f, "eth11"));  /* at home there */
+	assert_null(seams_mob_on(f, "eth12"));  /* not in via */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -881,6 +913,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_lost_acks_sent_again, seams_setup, seams_teardown),
 		cmocka_unit_test_setup_teardown(test_ra_costs_one_pvd, seams_setup, seams_teardown),
 		cmocka_unit_test_setup_teardown(test_mobility_paths, seams_setup, seams_teardown),
+		cmocka_unit_test_setup_teardown(test_mobility_pairing, seams_setup, seams_teardown),
 		cmocka_unit_test_setup_teardown(test_kernel_side_lapse, seams_setup,
 						seams_teardown),
 		cmocka_unit_test_setup_teardown(test_dhcp6_information_request, seams_setup,

@@ -9,7 +9,8 @@
 # carrier, then the next, leaving the IPv4 one; `mifctl mobility` shows the
 # BIDs and the switches. The paths come back once re-validated; a silent
 # blackhole is found by the heartbeats; a killed network-facing process
-# registers again; a clean stop deregisters.
+# registers again; a clean stop deregisters. via = keeps eth2's PvD out; a
+# [mobility NAME] section is refused at start (not run by mifd yet).
 #
 #   mn (mifd) eth1 -- r1 (radvd 2001:db8:1::/64) -- core -- ha (mif-had)
 #   mn (mifd) eth2 -- r2 (radvd 2001:db8:2::/64) --/ |  \-- cn 2001:db8:c::2
@@ -249,4 +250,41 @@ mob | world_jq '(.offload.on | not) and .offload.udp_recvmmsg_calls > 0 and
 	.offload.udp_gro_trains == 0 and .offload.tun_coalesced_writes == 0 and
 	.offload.tun_super_rx == 0' >/dev/null || world_fail "offload = no: $(mob | jq -c .offload)"
 world_log "ok: offload = no: $(mob | jq -c '{offload, tun_rx: .counters.tun_rx, tun_tx: .counters.tun_tx}')"
+
+# via = (issue 16 item 1, the pairing rule's rule 5 in the engine): only
+# the PvDs of the named interfaces give care-of paths; eth2's gives none.
+kill -TERM "$WORLD_MIFD_PID"
+world_wait_for "mifd stopped before via =" 10 bash -c "! kill -0 $WORLD_MIFD_PID 2>/dev/null"
+WORLD_MIFD_PID=""
+sed -i 's/^\[mobility\]$/[mobility]\nvia = eth1 eth3/' "$WORLD_TMP/mifd.conf"
+world_mifd mn --config "$WORLD_TMP/mifd.conf"
+via_paths() {
+	mob | world_jq '.registered and (.bindings | length == 2 and all(.state == "alive") and
+		(map(.interface) | sort == ["eth1", "eth3"]))'
+}
+world_wait_for "via = eth1 eth3: two paths alive, none on eth2" 30 via_paths
+two_at_ha() { had_status | world_jq '.mobile_nodes[0].bindings | length == 2'; }
+world_wait_for "via = eth1 eth3: two bindings at the home agent" 5 two_at_ha
+world_assert "via = eth1 eth3: the home address reaches the correspondent" \
+	world_exec mn ping -6 -c 2 -W 2 2001:db8:c::2
+world_log "ok: via = eth1 eth3: $(mob | jq -c '[.bindings[] | {bid, interface}]')"
+
+# A further home address ([mobility NAME]) is checked, then refused: mifd
+# does not run several home addresses yet (mifd.conf(5)).
+cat "$WORLD_TMP/mifd.conf" - >"$WORLD_TMP/two.conf" <<EOF2
+
+[mobility h2]
+home_address = 2001:db8:200::10
+home_agent = 2001:db8:200::1
+home_agent_address = $HA
+key_file = $WORLD_TMP/mn.key
+spi = 258
+EOF2
+if world_exec mn timeout 10 "$MIFD" --foreground --config "$WORLD_TMP/two.conf" \
+	--socket "$WORLD_TMP/two.sock" --state-dir "$WORLD_TMP/two-state" --no-dns \
+	>"$WORLD_TMP/two.out" 2>&1; then
+	world_fail "mifd started with a [mobility NAME] section it does not run"
+fi
+world_assert "[mobility h2] refused at start, saying why" \
+	grep -q "\[mobility h2\]: several home addresses are not run by mifd yet" "$WORLD_TMP/two.out"
 world_pass

@@ -516,6 +516,9 @@ int config_set(struct mifd_config *c, const char *section, const char *key, cons
 
 	if (strcmp(section, "mobility") == 0)
 		return mob_config_set(&c->mobility, key, name ? name : key, value, err, errlen);
+	if (strncmp(section, "mobility ", 9) == 0)   /* a further home address */
+		return mob_config_set_home(&c->mobility, section + 9, key, name ? name : key,
+					   value, err, errlen);
 	for (size_t i = 0; i < sizeof(config_keys) / sizeof(config_keys[0]); i++) {
 		if (strcmp(config_keys[i].section, section))
 			continue;

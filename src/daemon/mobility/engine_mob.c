@@ -27,6 +27,26 @@ void engine_mob_set_config(struct engine *e, const struct mob_config *c)
 	memcpy(m->prefer, c->prefer, sizeof(m->prefer));
 	m->n_prefer = c->n_prefer;
 	snprintf(m->tun, sizeof(m->tun), "%s", c->tun);
+	(void)mob_config_hoas(c, &m->hoa, 1);
+}
+
+/* The pairing rule of mob_hoa.h (doc/mobility.md "Several home
+ * addresses") for [mobility]'s home address: a care-of address that is
+ * the home address, lies in its home prefix (at home there: no binding,
+ * 6.3.3) or comes from an interface its via = does not name is no path.
+ * Rule 4 holds by construction: the address is the PvD interface's own
+ * and the parent binds its socket to both. */
+static bool em_paired(const struct engine_mob *m, const struct msg_mob_path *p)
+{
+	struct mob_coa c = { .family = p->family, .on_if = true, .pri = p->pri };
+	struct mob_pair pair;
+	size_t n = 0;
+	char err[64];
+
+	memcpy(c.addr, p->coa, sizeof(c.addr));
+	snprintf(c.ifname, sizeof(c.ifname), "%s", p->ifname);
+	return mob_hoa_plan(&m->hoa, 1, &c, 1, &pair, 1, &n, err, sizeof(err)) == 0 &&
+	       n == 1 && pair.verdict == MOB_PAIR_BOUND;
 }
 
 /* The preference order until the policy engine exists: the first entry
@@ -78,6 +98,8 @@ static bool em_candidate(struct engine *e, const struct pvd *p, struct em_cand *
 	c->rank = em_rank(m, l, rank, sizeof(rank));
 	c->m.ifindex = in.ifindex;
 	snprintf(c->m.ifname, sizeof(c->m.ifname), "%s", l->link.name);
+	if (!em_paired(m, &c->m))
+		return false;
 	snprintf(c->m.pvd, sizeof(c->m.pvd), "%s", p->id);
 	snprintf(c->m.why, sizeof(c->m.why), "%s; IPv%u; connectivity %s", rank, c->m.family,
 		 checks ? conn_state_name((enum conn_state)p->conn) : "checks off");

@@ -23,6 +23,7 @@ struct engine_mob {
 	char prefer[MOB_MAX_PREFER][IFNAMSIZ];
 	size_t n_prefer;
 	char tun[IFNAMSIZ];
+	struct mob_hoa hoa;                     /* [mobility]'s, for the pairing rule */
 	char slot[MOB_MAX_PATHS][PVD_ID_MAX];   /* BID i + 1 belongs to this PvD id */
 	uint64_t hash;
 	bool sent;

@@ -187,6 +187,8 @@ int mob_config_set(struct mob_config *c, const char *key, const char *name, cons
 		snprintf(c->flows[c->n_flows++], MOB_FLOW_SPEC_MAX, "%s", value);
 		return 0;
 	}
+	if (!strcmp(key, "name") || !strcmp(key, "via"))
+		return mob_config_set_self(c, key, name, value, err, errlen);
 	if (!strcmp(key, "prefer"))
 		return mob_words(name, value, c->prefer, MOB_MAX_PREFER, &c->n_prefer, err, errlen);
 	if (!strcmp(key, "key_file")) {
@@ -221,6 +223,8 @@ int mob_config_set(struct mob_config *c, const char *key, const char *name, cons
 
 int mob_config_check(const struct mob_config *c, char *err, size_t errlen)
 {
+	int r;
+
 	if (!c->enabled)
 		return 0;
 	if (IN6_IS_ADDR_UNSPECIFIED(&c->hoa))
@@ -233,5 +237,14 @@ int mob_config_check(const struct mob_config *c, char *err, size_t errlen)
 		return mob_fail(err, errlen, "[mobility]: key_file and spi are needed");
 	if (c->n_routes4 && !c->has_hoa4)
 		return mob_fail(err, errlen, "[mobility]: routes4 needs home_address4");
+	if ((r = mob_config_check_homes(c, err, errlen)) < 0)
+		return r;
+	/* Checked above so that the file's form is settled; the
+	 * network-facing process still runs one registration (mob_net.c),
+	 * so a configuration it would not honour is refused, not ignored.
+	 * [mobility]'s own via = is honoured (engine_mob.c). */
+	if (c->n_homes)
+		return mob_fail(err, errlen, "[mobility %s]: several home addresses are not run "
+				"by mifd yet (doc/mobility.md; mif-mn runs them)", c->homes[0].name);
 	return 0;
 }

@@ -15,9 +15,29 @@
 #include <stdint.h>
 
 #include "daemon/mobility/mob_flow.h"
+#include "daemon/mobility/mob_hoa.h"
 
 #define MOB_MAX_ROUTES 8
 #define MOB_MAX_PREFER 8        /* entries of prefer = */
+#define MOB_MAX_HOMES (MOB_HOA_MAX - 1) /* [mobility NAME] sections */
+
+/* A further home address: a [mobility NAME] section (mob_config_home.c,
+ * doc/mobility.md "Several home addresses"), with its own home agent,
+ * key and SPI; the rest ([mobility]'s tun, routes, port, heartbeats) is
+ * shared. */
+struct mob_home {
+	char name[32];
+	struct in6_addr hoa;
+	uint8_t hoa_plen;
+	struct in6_addr home_agent;
+	bool has_ha6, has_ha4;
+	struct in6_addr ha6;
+	struct in_addr ha4;
+	char key_file[256];
+	uint32_t spi;
+	char via[MOB_HOA_MAX_VIA][32];   /* interfaces or other homes' names */
+	size_t n_via;
+};
 
 struct mob_config {
 	bool enabled;
@@ -52,6 +72,13 @@ struct mob_config {
 	/* flow = lines: flow bindings (mob_flow.h), checked, kept as text. */
 	char flows[MOB_FLOW_MAX][MOB_FLOW_SPEC_MAX];
 	size_t n_flows;
+	/* [mobility]'s own home address as the pairing rule names it
+	 * (name =, default "home") and its via list (via =). */
+	char name[32];
+	char via[MOB_HOA_MAX_VIA][32];
+	size_t n_via;
+	struct mob_home homes[MOB_MAX_HOMES];
+	size_t n_homes;
 };
 
 void mob_config_defaults(struct mob_config *c);
@@ -65,5 +92,21 @@ int mob_config_check(const struct mob_config *c, char *err, size_t errlen);
 /* home_address4 and routes4 (mob_config4.c): as mob_config_set(). */
 int mob_config_set4(struct mob_config *c, const char *key, const char *name, const char *value,
 		    char *err, size_t errlen);
+
+/* A key of [mobility NAME] (mob_config_home.c): home_address,
+ * home_agent, home_agent_address, key_file, spi, via. The first key of a
+ * new NAME opens its home address. As mob_config_set(). */
+int mob_config_set_home(struct mob_config *c, const char *section_name, const char *key,
+			const char *name, const char *value, char *err, size_t errlen);
+/* name = and via = of [mobility] (mob_config_home.c). */
+int mob_config_set_self(struct mob_config *c, const char *key, const char *name,
+			const char *value, char *err, size_t errlen);
+/* Every home address ([mobility] and each [mobility NAME]) complete,
+ * names and addresses distinct, via lists without a loop (mob_hoa.h).
+ * 0 or -EINVAL / -ELOOP with err set. */
+int mob_config_check_homes(const struct mob_config *c, char *err, size_t errlen);
+/* The home addresses in mob_hoa.h's terms, [mobility]'s first; cap at
+ * least 1 + n_homes. The count. */
+size_t mob_config_hoas(const struct mob_config *c, struct mob_hoa *out, size_t cap);
 
 #endif
