@@ -18,85 +18,20 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mif.sh"
+. "$(dirname "$0")/mobility-mifd.sh"
 
 world_init
 world_require nft jq radvd
 B=${MESON_BUILD_ROOT:-$(dirname "$0")/../../build-dev}
-HAD=${MIF_HAD:-$B/src/ha/mif-had}
 PROBE=${MIF_UDP_PROBE:-$B/tests/tools/mif-udp-probe}
 WHOAMI=${MIF_WHOAMI:-$B/tests/tools/mif-whoami}
-for x in "$HAD" "$PROBE" "$WHOAMI"; do
+for x in "$PROBE" "$WHOAMI"; do
 	[ -x "$x" ] || world_fail "missing $x"
 done
-HOA=2001:db8:100::10
-HA_IN=2001:db8:100::1
-HA=2001:db8:f::1
-KEY=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff
-
-world_host mn
-world_router r1
-world_router r2
-world_router core
-world_router ha
-world_host cn
-world_link mn eth1 r1 eth0
-world_link mn eth2 r2 eth0
-world_link r1 eth1 core r1
-world_link r2 eth1 core r2
-world_link ha eth0 core ha
-world_link cn eth0 core cn
-world_addr r1 eth0 2001:db8:1::1/64
-world_addr r2 eth0 2001:db8:2::1/64
-world_addr r1 eth1 2001:db8:e1::2/64
-world_addr core r1 2001:db8:e1::1/64
-world_addr r2 eth1 2001:db8:e2::2/64
-world_addr core r2 2001:db8:e2::1/64
-world_addr ha eth0 2001:db8:f::1/64
-world_addr core ha 2001:db8:f::2/64
-world_addr cn eth0 2001:db8:c::2/64
-world_addr core cn 2001:db8:c::1/64
-ip -n "$(world_ns r1)" -6 route add default via 2001:db8:e1::1
-ip -n "$(world_ns r2)" -6 route add default via 2001:db8:e2::1
-ip -n "$(world_ns core)" -6 route add 2001:db8:1::/64 via 2001:db8:e1::2
-ip -n "$(world_ns core)" -6 route add 2001:db8:2::/64 via 2001:db8:e2::2
-ip -n "$(world_ns core)" -6 route add 2001:db8:100::/64 via 2001:db8:f::1
-ip -n "$(world_ns ha)" -6 route add default via 2001:db8:f::2
-ip -n "$(world_ns cn)" -6 route add default via 2001:db8:c::1
-for r in 1 2; do
-	world_exec "r$r" nft -f - <<-NFT || world_fail "nft on r$r"
-	table inet bcp38 {
-		chain ingress_filter {
-			type filter hook forward priority 0; policy accept;
-			iifname "eth0" ip6 saddr != 2001:db8:$r::/64 counter drop
-		}
-	}
-	NFT
-	world_radvd "r$r" "interface eth0 {
-	AdvSendAdvert on; MinRtrAdvInterval 3; MaxRtrAdvInterval 4;
-	AdvDefaultLifetime 600;
-	prefix 2001:db8:$r::/64 { AdvOnLink on; AdvAutonomous on; };
-};"
-done
+MOBD_NETS=2 MOBD_MIFD="policy_dir = $WORLD_TMP/policy.d" mobd_world mn
 # An implicit PvD is named after its router: link-local address%interface.
 PVD1="$(world_lla r1 eth0)%eth1"
 PVD2="$(world_lla r2 eth0)%eth2"
-
-umask 077
-printf '%s\n' "$KEY" >"$WORLD_TMP/mn.key"
-cat >"$WORLD_TMP/had.conf" <<EOF2
-[ha]
-address = $HA_IN
-home_prefix = 2001:db8:100::/64
-tun = mifha0
-control = $WORLD_TMP/had.sock
-heartbeat_interval_ms = 100
-heartbeat_misses = 3
-
-[mn phone]
-hoa = $HOA
-spi = 256
-key_file = $WORLD_TMP/mn.key
-EOF2
 mkdir -p "$WORLD_TMP/policy.d"
 cp "$(dirname "$0")/../../dist/policy.d/00-system-default.conf" "$WORLD_TMP/policy.d/"
 cat >"$WORLD_TMP/policy.d/50-voip.conf" <<EOF2
@@ -109,27 +44,11 @@ proto = udp
 port = 7003
 prefer = pvd:$PVD2
 EOF2
-cat >"$WORLD_TMP/mifd.conf" <<EOF2
-[mifd]
-interfaces = eth1 eth2
-policy_dir = $WORLD_TMP/policy.d
-
-[mobility]
-enabled = yes
-home_agent = $HA_IN
-home_agent_address = $HA
-home_address = $HOA
-key_file = $WORLD_TMP/mn.key
-spi = 256
-routes = 2001:db8:c::/64
-prefer = eth1 eth2
+# [mobility] is mifd.conf's last section.
+cat >>"$WORLD_TMP/mifd.conf" <<EOF2
 flow = voice fid=1 pri=10 pvd=$PVD2 proto=udp rport=7002
 flow = critical fid=6 pri=5 pvd=$PVD1,$PVD2 proto=udp rport=7006
 EOF2
-umask 022
-world_bg ha had "$HAD" -c "$WORLD_TMP/had.conf"
-world_wait_for "mif-had status socket" 10 test -S "$WORLD_TMP/had.sock"
-had_status() { world_exec ha "$HAD" --status -s "$WORLD_TMP/had.sock"; }
 
 # A flow line mifd cannot parse stops it at start.
 sed 's/^flow = voice .*/flow = voice fid=1 pvd=x rport=99-1/' "$WORLD_TMP/mifd.conf" \
@@ -142,13 +61,9 @@ fi
 world_assert "a bad flow line is refused" grep -q "bad rport=99-1" "$WORLD_TMP/bad.out"
 
 world_mifd mn --config "$WORLD_TMP/mifd.conf"
-mob() { world_ctl --json mobility; }
-all_alive() {
-	mob | world_jq '.registered and (.bindings | length == 2 and all(.state == "alive"))'
-}
 world_wait_for "two care-of paths, both alive" 30 all_alive
-B1=$(mob | jq -r '.bindings[] | select(.interface == "eth1") | .bid')
-B2=$(mob | jq -r '.bindings[] | select(.interface == "eth2") | .bid')
+B1=$(bid_on eth1)
+B2=$(bid_on eth2)
 world_log "BIDs: eth1 $B1 (PvD $PVD1), eth2 $B2 (PvD $PVD2)"
 flows_ok() {
 	had_status | world_jq --argjson b1 "$B1" --argjson b2 "$B2" '.mobile_nodes[0].flows |
