@@ -20,38 +20,22 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mif.sh"
+. "$(dirname "$0")/addrsel.sh"
 
 world_init
 world_require jq dnsmasq radvd nc
-world_router r1
-world_router r2
 world_host h
-world_host s
-world_link r1 eth0 h eth0
+world_router r2
 world_link r2 eth0 h wlan0
-world_link r1 eth1 s eth0
-world_addr r1 eth0 2001:db8:1::1/64
-world_addr r1 eth0 fd00:1::1/64
 world_addr r2 eth0 2001:db8:2::1/64
-world_addr r1 eth1 2001:db8:99::fe/64
-world_addr s eth0 2001:db8:99::1/64
-ip -n "$(world_ns s)" -6 route add default via 2001:db8:99::fe
-world_bg s whoami "$MIF_WHOAMI" -n srv -p 8080 -6
-world_radvd r1 "interface eth0 { AdvSendAdvert on; MinRtrAdvInterval 3; MaxRtrAdvInterval 4;
-	AdvOtherConfigFlag on; AdvDefaultPreference high;
-	prefix 2001:db8:1::/64 { AdvOnLink on; AdvAutonomous on; };
-	prefix fd00:1::/64 { AdvOnLink on; AdvAutonomous on; }; };"
 world_radvd r2 "interface eth0 { AdvSendAdvert on; MinRtrAdvInterval 3; MaxRtrAdvInterval 4;
 	prefix 2001:db8:2::/64 { AdvOnLink on; AdvAutonomous on; }; };"
 # Option 84: flags 0; option 85 rows (label, precedence, prefix-len, prefix).
 row1=00:55:00:0b:07:32:40:20:01:0d:b8:00:99:00:00   # 2001:db8:99::/64 label 7
 row2=00:55:00:0b:07:32:40:fd:00:00:01:00:00:00:00   # fd00:1::/64 label 7
 row3=00:55:00:03:01:28:00                           # ::/0 label 1
-mif_dnsmasq r1 v6 "interface=eth0
-bind-interfaces
-dhcp-range=::,static
-dhcp-option=option6:dns-server,[2001:db8:1::53]
-dhcp-option=option6:84,00:$row1:$row2:$row3"
+addrsel_net r1 eth0 s srv 2001:db8:1 fd00:1 2001:db8:99 "00:$row1:$row2:$row3" \
+	"AdvDefaultPreference high;"
 
 src_seen() {   # the source address the server saw for a TCP connection from h
 	world_exec h nc -6 -w 3 2001:db8:99::1 8080 </dev/null 2>/dev/null | awk '{ print $2 }' || true
