@@ -23,7 +23,7 @@
 
 #include "ha/ha_cache.h"
 
-#define HA_STORE_VERSION 1
+#define HA_STORE_VERSION 2       /* 2: flows and hoa4 (ha_store_rec.c); 1 read */
 #define HA_STORE_MAX_SENTINELS 4
 
 struct ha_store_config {
@@ -59,7 +59,9 @@ int ha_store_encode(const struct ha_mn *mn, long long now_ms, long long wall_ms,
 
 /*
  * Read a record into mn's binding fields (sequence number, timestamp,
- * paths; name, home address, SPI and key stay). Paths already expired are
+ * paths, flow bindings, IPv4 home address binding; name, home address,
+ * SPI, key and configured IPv4 home address stay). mn->flows is allocated
+ * when the record has flows and mn had no table (-ENOMEM: mn untouched). Paths already expired are
  * left out; the others start alive (until their heartbeats say otherwise)
  * and the downlink is chosen again. A record that is not valid JSON of
  * this version, names another home address, or has a bad field gives

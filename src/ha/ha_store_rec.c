@@ -10,6 +10,11 @@
  * precision past 2^53; "coa" is "" for a binding without CoA (the
  * packet's source), a dotted quad for an IPv4 CoA; "expires" is the Unix
  * time in ms, so another machine's monotonic clock can use it.
+ *
+ * Version 2 (issue 16) adds, when there are any, "flows" (the RFC 6089
+ * flow bindings, ha_store_flow.c) and "hoa4" (the RFC 5555 IPv4 home
+ * address while bound), so a new agent forwards per flow and IPv4 from
+ * its first packet. A version 1 record (neither member) is still read.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -21,6 +26,7 @@
 
 #include "common/addr.h"
 #include "ha/ha_store.h"
+#include "ha/ha_store_flow.h"
 
 int ha_store_key(const char *prefix, const struct in6_addr *hoa, char *buf, size_t cap)
 {
@@ -49,6 +55,23 @@ static json_t *ha_rec_path(const struct ha_path *p, long long now_ms, long long 
 			 "expires", (json_int_t)(wall_ms + (p->expires_ms - now_ms)));
 }
 
+/* The version 2 members, each only when there is something to keep. */
+static int ha_rec_put_v2(json_t *root, const struct ha_mn *mn)
+{
+	char a[INET_ADDRSTRLEN];
+	json_t *fl;
+
+	if (mn->flows && mn->flows->n) {
+		if (ha_store_flows_encode(mn->flows, &fl) < 0 ||
+		    json_object_set_new(root, "flows", fl) < 0)
+			return -ENOMEM;
+	}
+	if (mn->hoa4_bound && (!inet_ntop(AF_INET, &mn->hoa4, a, sizeof(a)) ||
+			       json_object_set_new(root, "hoa4", json_string(a)) < 0))
+		return -ENOMEM;
+	return 0;
+}
+
 int ha_store_encode(const struct ha_mn *mn, long long now_ms, long long wall_ms, char **ret,
 		    long long *ret_ttl_ms)
 {
@@ -73,6 +96,10 @@ int ha_store_encode(const struct ha_mn *mn, long long now_ms, long long wall_ms,
 			 "paths", paths);
 	if (root && mn->has_seq)
 		json_object_set_new(root, "seq", json_integer(mn->last_seq));
+	if (root && ha_rec_put_v2(root, mn) < 0) {
+		json_decref(root);
+		return -ENOMEM;
+	}
 	s = root ? json_dumps(root, JSON_COMPACT) : NULL;
 	json_decref(root);
 	if (!s)
@@ -122,20 +149,57 @@ static int ha_rec_read_path(json_t *o, long long now_ms, long long wall_ms, stru
 	return 0;
 }
 
+/* The version 2 members into m (validated; m's flow table is set by
+ * ha_rec_set_flows() once the whole record is known to be good). The IPv4
+ * home address is bound only if it is the one this agent's configuration
+ * gives the mobile node (and a path is left); another is not bound, and
+ * the mobile node's next BU asks again (RFC 5555 3.2.1). */
+static int ha_rec_read_v2(json_t *flows, const char *hoa4, struct ha_mn *m,
+			  struct ha_flow *e, size_t *ret_n)
+{
+	struct in_addr a4;
+
+	*ret_n = 0;
+	if (flows && ha_store_flows_decode(flows, e, ret_n) < 0)
+		return -EINVAL;
+	if (hoa4 && inet_pton(AF_INET, hoa4, &a4) != 1)
+		return -EINVAL;
+	m->hoa4_bound = hoa4 && m->has_hoa4 && m->hoa4.s_addr == a4.s_addr && m->n_paths > 0;
+	return 0;
+}
+
+static int ha_rec_set_flows(struct ha_mn *m, const struct ha_flow *e, size_t n)
+{
+	if (!m->flows && n) {
+		m->flows = calloc(1, sizeof(*m->flows));
+		if (!m->flows)
+			return -ENOMEM;
+	}
+	if (m->flows) {
+		memcpy(m->flows->e, e, n * sizeof(*e));
+		m->flows->n = n;
+	}
+	return 0;
+}
+
 int ha_store_decode(const char *s, size_t len, long long now_ms, long long wall_ms,
 		    struct ha_mn *mn)
 {
 	json_t *root = json_loadb(s, len, JSON_REJECT_DUPLICATES, NULL), *paths, *o;
+	json_t *flows = NULL;
+	struct ha_flow fl[HA_FLOW_MAX];
+	const char *hoa, *ts, *hoa4 = NULL;
 	json_int_t v, seq = -1;
-	const char *hoa, *ts;
 	struct ha_mn m = *mn;
 	struct in6_addr a;
-	size_t i;
+	size_t i, n_fl;
 	int r = -EINVAL;
 
-	if (!root || json_unpack(root, "{s:I, s:s, s:s, s:o, s?:I !}", "v", &v, "hoa", &hoa,
-				 "ts", &ts, "paths", &paths, "seq", &seq) < 0 ||
-	    v != HA_STORE_VERSION || addr_parse(hoa, &a) < 0 ||
+	if (!root || json_unpack(root, "{s:I, s:s, s:s, s:o, s?:I, s?:o, s?:s !}", "v", &v,
+				 "hoa", &hoa, "ts", &ts, "paths", &paths, "seq", &seq,
+				 "flows", &flows, "hoa4", &hoa4) < 0 ||
+	    v < 1 || v > HA_STORE_VERSION || (v == 1 && (flows || hoa4)) ||
+	    addr_parse(hoa, &a) < 0 ||
 	    !IN6_ARE_ADDR_EQUAL(&a, &mn->hoa) || ha_rec_u64_hex(ts, &m.last_ts) < 0 ||
 	    !json_is_array(paths) || json_array_size(paths) > MH_MAX_BIDS || seq > 0xffff)
 		goto out;
@@ -153,6 +217,8 @@ int ha_store_decode(const char *s, size_t len, long long now_ms, long long wall_
 	for (i = m.n_paths; i-- > 0;)
 		if (m.paths[i].expires_ms <= now_ms)
 			m.paths[i] = m.paths[--m.n_paths];
+	if (ha_rec_read_v2(flows, hoa4, &m, fl, &n_fl) < 0)
+		goto out;
 	/* Heartbeat timestamps are not stored (one write per heartbeat); the
 	 * last BU's is a floor for them: a heartbeat captured before it
 	 * cannot be replayed to the new agent to move a path (RFC 4285 5). */
@@ -161,8 +227,9 @@ int ha_store_decode(const char *s, size_t len, long long now_ms, long long wall_
 	m.active = -1;
 	(void)ha_cache_pick(&m);
 	m.switches = mn->switches;
-	*mn = m;
-	r = 0;
+	r = ha_rec_set_flows(&m, fl, n_fl);
+	if (r == 0)
+		*mn = m;
 out:
 	json_decref(root);
 	return r;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ha/ha_flow.h"
 #include "ha/ha_store.h"
 
 #define WALL 1796470000000LL    /* 2026-12-05, Unix ms */
@@ -140,11 +141,167 @@ static void test_empty(void **state)
 	free(s);
 }
 
+/* Flow 2, FID-PRI 10, on BID 3, for UDP/TCP to port 7002 (RFC 6089 4.2
+ * option 45: FID, FID-PRI, reserved, status; sub-option 2 the BID
+ * Reference; sub-option 3 an RFC 6088 3.2 IPv6 selector, format 2, flag K
+ * (destination port start), 16 reserved bits, the port). */
+#define FLOW2 "2d140002000a00000202000303080200002000001b5a"
+#define V2 "{\"v\":2,\"hoa\":\"2001:db8:100::10\",\"ts\":\"0000000000000001\",\"paths\":[],\"flows\":"
+
+static void test_v2_vector(void **state)
+{
+	static const char rec[] =
+		"{\"v\":2,\"hoa\":\"2001:db8:100::10\",\"ts\":\"00000000000000ff\",\"seq\":9,"
+		"\"paths\":[{\"bid\":3,\"pri\":0,\"coa\":\"\",\"peer\":\"2001:db8:2::10\","
+		"\"port\":4191,\"expires\":1796470030000}],"
+		"\"flows\":[{\"seq\":8,\"opt\":\"" FLOW2 "\"}],\"hoa4\":\"192.0.2.10\"}";
+	struct ha_mn b;
+
+	(void)state;
+	mn_init(&b);
+	b.has_hoa4 = true;
+	inet_pton(AF_INET, "192.0.2.10", &b.hoa4);
+	assert_int_equal(ha_store_decode(rec, strlen(rec), 0, WALL, &b), 0);
+	assert_int_equal(b.n_paths, 1);
+	assert_true(b.hoa4_bound);
+	assert_non_null(b.flows);
+	assert_int_equal(b.flows->n, 1);
+	assert_int_equal(b.flows->e[0].f.fid, 2);
+	assert_int_equal(b.flows->e[0].f.fid_pri, 10);
+	assert_int_equal(b.flows->e[0].f.n_bids, 1);
+	assert_int_equal(b.flows->e[0].f.bids[0], 3);
+	assert_true(b.flows->e[0].f.has_ts);
+	assert_int_equal(b.flows->e[0].f.ts.format, MH_TS_IPV6);
+	assert_int_equal(b.flows->e[0].f.ts.fields, MH_TS_DPORT);
+	assert_int_equal(b.flows->e[0].f.ts.dport[0], 7002);
+	assert_int_equal(b.flows->e[0].since_seq, 8);
+	assert_int_equal(b.flows->e[0].packets, 0);
+	/* Another agent configured with another IPv4 home address for this
+	 * node: bindings and flows loaded, the IPv4 address not bound. */
+	free(b.flows);
+	mn_init(&b);
+	b.has_hoa4 = true;
+	inet_pton(AF_INET, "192.0.2.11", &b.hoa4);
+	assert_int_equal(ha_store_decode(rec, strlen(rec), 0, WALL, &b), 0);
+	assert_false(b.hoa4_bound);
+	assert_int_equal(b.flows->n, 1);
+	free(b.flows);
+	/* A version 1 record (before flows and IPv4) is read; it leaves no
+	 * flow and no IPv4 binding from before. */
+	mn_init(&b);
+	b.has_hoa4 = b.hoa4_bound = true;
+	b.flows = calloc(1, sizeof(*b.flows));
+	assert_non_null(b.flows);
+	b.flows->n = 1;
+	{
+		static const char v1[] =
+			"{\"v\":1,\"hoa\":\"2001:db8:100::10\",\"ts\":\"00000000000000ff\","
+			"\"paths\":[{\"bid\":3,\"pri\":0,\"coa\":\"\",\"peer\":\"::1\","
+			"\"port\":1,\"expires\":1796470030000}]}";
+
+		assert_int_equal(ha_store_decode(v1, strlen(v1), 0, WALL, &b), 0);
+	}
+	assert_int_equal(b.n_paths, 1);
+	assert_false(b.hoa4_bound);
+	assert_int_equal(b.flows->n, 0);
+	free(b.flows);
+}
+
+/* A table of two flows (one load-shared by weight) and a bound IPv4 home
+ * address, written and read back: the same flows in the same order. */
+static void test_v2_round_trip(void **state)
+{
+	struct ha_flows *t = calloc(1, sizeof(*t));
+	struct ha_mn a, b;
+	long long ttl;
+	char *s = NULL;
+
+	(void)state;
+	assert_non_null(t);
+	mn_init(&a);
+	mn_fill(&a, 0);
+	a.has_hoa4 = a.hoa4_bound = true;
+	inet_pton(AF_INET, "192.0.2.10", &a.hoa4);
+	a.flows = t;
+	t->n = 2;
+	t->e[0].f = (struct mh_flow){ .fid = 2, .fid_pri = 10, .has_ts = true, .n_bids = 1,
+				      .bids = { 3 } };
+	t->e[0].f.ts.format = MH_TS_IPV6;
+	t->e[0].f.ts.fields = MH_TS_DPORT;
+	t->e[0].f.ts.dport[0] = 7002;
+	t->e[0].since_seq = 65535;
+	t->e[0].packets = 99;
+	t->e[1].f = (struct mh_flow){ .fid = 7, .fid_pri = 20, .has_ts = true, .n_bids = 2,
+				      .bids = { 1, 3 }, .has_weights = true,
+				      .weights = { 3, 1 } };
+	t->e[1].f.ts.format = MH_TS_IPV4;
+	t->e[1].f.ts.fields = MH_TS_SRC | MH_TS_PROTO;
+	inet_pton(AF_INET, "198.51.100.7", t->e[1].f.ts.src[0]);
+	t->e[1].f.ts.proto[0] = 6;
+	t->e[1].since_seq = 4;
+	assert_int_equal(ha_store_encode(&a, 0, WALL, &s, &ttl), 0);
+	assert_non_null(strstr(s, "\"v\":2"));
+	assert_non_null(strstr(s, "\"hoa4\":\"192.0.2.10\""));
+	assert_non_null(strstr(s, "{\"seq\":65535,\"opt\":\"" FLOW2 "\"}"));
+	mn_init(&b);
+	b.has_hoa4 = true;
+	b.hoa4 = a.hoa4;
+	assert_int_equal(ha_store_decode(s, strlen(s), 0, WALL, &b), 0);
+	assert_true(b.hoa4_bound);
+	assert_non_null(b.flows);
+	assert_int_equal(b.flows->n, 2);
+	for (size_t i = 0; i < 2; i++) {
+		assert_memory_equal(&b.flows->e[i].f, &t->e[i].f, sizeof(t->e[i].f));
+		assert_int_equal(b.flows->e[i].since_seq, t->e[i].since_seq);
+	}
+	assert_int_equal(b.flows->e[0].packets, 0);     /* counters are not kept */
+	/* The paths gone (expired): the IPv4 address is not bound. */
+	free(b.flows);
+	mn_init(&b);
+	b.has_hoa4 = true;
+	b.hoa4 = a.hoa4;
+	assert_int_equal(ha_store_decode(s, strlen(s), 0, WALL + 60000, &b), 0);
+	assert_false(b.hoa4_bound);
+	free(b.flows);
+	free(t);
+	free(s);
+}
+
 static const char *const bad[] = {
 	"",
 	"{",
 	"[]",
-	"{\"v\":2,\"hoa\":\"2001:db8:100::10\",\"ts\":\"0000000000000001\",\"paths\":[]}",
+	"{\"v\":3,\"hoa\":\"2001:db8:100::10\",\"ts\":\"0000000000000001\",\"paths\":[]}",
+	"{\"v\":0,\"hoa\":\"2001:db8:100::10\",\"ts\":\"0000000000000001\",\"paths\":[]}",
+	/* version 2 members in a version 1 record */
+	"{\"v\":1,\"hoa\":\"2001:db8:100::10\",\"ts\":\"0000000000000001\",\"paths\":[],"
+	"\"hoa4\":\"192.0.2.10\"}",
+	"{\"v\":1,\"hoa\":\"2001:db8:100::10\",\"ts\":\"0000000000000001\",\"paths\":[],"
+	"\"flows\":[]}",
+	/* version 2: a bad IPv4 home address, flows not an array */
+	"{\"v\":2,\"hoa\":\"2001:db8:100::10\",\"ts\":\"0000000000000001\",\"paths\":[],"
+	"\"hoa4\":\"192.0.2\"}",
+	"{\"v\":2,\"hoa\":\"2001:db8:100::10\",\"ts\":\"0000000000000001\",\"paths\":[],"
+	"\"flows\":{}}",
+	/* flows: odd or upper-case hex, seq above 65535, an unknown member */
+	V2 "[{\"seq\":1,\"opt\":\"2d140002000a00000202000303080200002000001b5\"}]}",
+	V2 "[{\"seq\":1,\"opt\":\"2D140002000A00000202000303080200002000001B5A\"}]}",
+	V2 "[{\"seq\":65536,\"opt\":\"" FLOW2 "\"}]}",
+	V2 "[{\"seq\":1,\"opt\":\"" FLOW2 "\",\"x\":1}]}",
+	/* an option cut short (-EBADMSG), one without a selector, one without
+	 * BIDs, BID 0 (the codec's status 130), a Flow Summary */
+	V2 "[{\"seq\":1,\"opt\":\"2d140002000a0000020200030308\"}]}",
+	V2 "[{\"seq\":1,\"opt\":\"2d0a0002000a000002020003\"}]}",
+	V2 "[{\"seq\":1,\"opt\":\"2d100002000a0000030802000020000" "01b5a\"}]}",
+	V2 "[{\"seq\":1,\"opt\":\"2d140002000a00000202000003080200002000001b5a\"}]}",
+	V2 "[{\"seq\":1,\"opt\":\"2c020002\"}]}",
+	/* two options in one element */
+	V2 "[{\"seq\":1,\"opt\":\"" FLOW2 FLOW2 "\"}]}",
+	/* the same FID twice; FID-PRI not increasing */
+	V2 "[{\"seq\":1,\"opt\":\"" FLOW2 "\"},{\"seq\":1,\"opt\":\""
+	"2d140002000b00000202000303080200002000001b5a\"}]}",
+	V2 "[{\"seq\":1,\"opt\":\"" FLOW2 "\"},{\"seq\":1,\"opt\":\""
+	"2d140003000a00000202000303080200002000001b5a\"}]}",
 	/* another home address */
 	"{\"v\":1,\"hoa\":\"2001:db8:100::11\",\"ts\":\"0000000000000001\",\"paths\":[]}",
 	"{\"v\":1,\"hoa\":\"2001:db8:100::10\",\"ts\":\"1\",\"paths\":[]}",
@@ -196,6 +353,8 @@ int main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_v2_vector),
+		cmocka_unit_test(test_v2_round_trip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -84,6 +84,20 @@ hapair_world() {
 	# mobility.sh), so a network that comes back works again.
 	world_sysctl r1 net.ipv6.conf.eth0.keep_addr_on_down=1
 	world_sysctl r2 net.ipv6.conf.eth0.keep_addr_on_down=1
+	# IPv4 home address (RFC 5555; used when mif-mn is given --hoa4): the
+	# correspondent's IPv4 side, and the IPv4 home prefix behind the
+	# shared IPv6 address (an IPv4 route with an IPv6 next hop), so it
+	# follows the address to whichever agent holds it.
+	HOA4=192.0.2.10
+	ip -n "$(world_ns cn)" addr add 198.18.0.2/24 dev eth0
+	ip -n "$(world_ns core)" addr add 198.18.0.1/24 dev cn
+	ip -n "$(world_ns cn)" route add default via 198.18.0.1
+	world_sysctl core net.ipv4.ip_forward=1
+	ip -n "$(world_ns core)" -4 route add 192.0.2.0/24 via inet6 "$VIP" dev lan
+	for h in ha1 ha2; do
+		world_sysctl "$h" net.ipv4.ip_forward=1
+		ip -n "$(world_ns $h)" -4 route add default via inet6 2001:db8:f::2 dev eth0
+	done
 
 	# The store: one Redis, in its own namespace, on the test address only.
 	mkdir -p "$WORLD_TMP/redis"
@@ -110,6 +124,7 @@ hapair_world() {
 		address = $HA_IN
 		listen = $VIP
 		home_prefix = 2001:db8:100::/64
+		home_prefix4 = 192.0.2.0/24
 		tun = mifha0
 		control = $WORLD_TMP/had$i.sock
 		heartbeat_interval_ms = 100
@@ -122,6 +137,7 @@ hapair_world() {
 
 		[mn phone]
 		hoa = $HOA
+		hoa4 = $HOA4
 		spi = 256
 		key_file = $WORLD_TMP/mn1.key
 		EOF
@@ -216,16 +232,19 @@ kill_ha() {
 	kill -9 "$hp"
 }
 
-# hapair_mn: the mobile node's TUN device, home address and route to the
-# correspondent, and mif-mn registering through the shared address (MN_PID).
+# hapair_mn [MIF-MN ARGS...]: the mobile node's TUN device, home addresses
+# and routes to the correspondent, and mif-mn registering through the
+# shared address (MN_PID), with ARGS added (e.g. --flow-file, --hoa4).
 hapair_mn() {
 	ip -n "$(world_ns mn)" tuntap add mode tun name mifmn0
 	ip -n "$(world_ns mn)" link set mifmn0 mtu 1400 up
 	ip -n "$(world_ns mn)" addr add "$HOA/128" dev mifmn0 nodad
 	ip -n "$(world_ns mn)" -6 route add 2001:db8:c::/64 dev mifmn0 src "$HOA"
+	ip -n "$(world_ns mn)" addr add "$HOA4/32" dev mifmn0
+	ip -n "$(world_ns mn)" route add 198.18.0.0/24 dev mifmn0 src "$HOA4"
 	world_bg mn mn "$MN" --hoa "$HOA" --ha "$HA_IN" --ha6 "$VIP" --spi 256 \
 		--key-file "$WORLD_TMP/mn1.key" --tun mifmn0 --status "$WORLD_TMP/mn.json" \
-		--path eth1,2001:db8:1::10,0 --path eth2,2001:db8:2::10,1
+		--path eth1,2001:db8:1::10,0 --path eth2,2001:db8:2::10,1 "$@"
 	MN_PID=$WORLD_LAST_PID
 }
 
@@ -236,14 +255,14 @@ hapair_registered() {
 	world_wait_for "two bindings alive on ha1" 10 bindings_on 1
 }
 
-# hapair_up: ha1 active with the shared address, ha2 standing by, the
-# mobile node registered through ha1.
+# hapair_up [MIF-MN ARGS...]: ha1 active with the shared address, ha2
+# standing by, the mobile node registered through ha1.
 hapair_up() {
 	start_ha 1
 	world_wait_for "ha1 holds the shared address" 10 holds_vip 1
 	start_ha 2
 	world_wait_for "ha1 active" 5 is_active 1
 	world_assert "ha2 stands by" not_holds_vip 2
-	hapair_mn
+	hapair_mn "$@"
 	hapair_registered
 }

@@ -28,6 +28,15 @@
 # keeps serving from memory, counts the failed writes and catches up when
 # Redis is back. Redis silently unreachable: no probe of a 1 kHz stream is
 # lost while a write times out and reconnections are tried.
+# The download and a second 1 kHz UDP stream (to port 9001) are flows bound
+# (RFC 6089) to BID 2, not the default downlink (BID 1): the flow table is
+# in the Redis record too, so in case 1 ha2 sends them on BID 2 from its
+# first packet (the stream's replies counted per path on both access
+# routers: none through r1 after the kill) and knows the flows when the
+# mobile node's first BU names them in its Flow Summary (no status 132, no
+# re-registration). The mobile node also has an IPv4 home address (RFC
+# 5555), bound in the record too: a 1 kHz IPv4 stream from it comes through
+# case 1 with ha2 forwarding IPv4 as soon as it serves.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -37,7 +46,35 @@ world_require curl jq nft python3 redis-server redis-cli keepalived
 . "$(dirname "$0")/ha-pair.sh"
 hapair_world
 
-hapair_up
+# The download from the correspondent's port 8080 on BID 2 (eth2).
+printf '%s\n' 'dl fid=1 pri=10 bid=2 proto=tcp rport=8080' \
+	'pr fid=2 pri=20 bid=2 proto=udp rport=9001' >"$WORLD_TMP/flows"
+# Tunnel packets toward the mobile node on each access router: all, and
+# those of download size (heartbeats and UDP probes are far smaller).
+for r in 1 2; do
+	world_exec "r$r" nft -f - <<-NFT || world_fail "nft counter on r$r"
+	table inet hacount {
+		counter tdown { }
+		counter big { }
+		counter p9001 { }
+		chain hcfwd {
+			type filter hook forward priority 10; policy accept;
+			oifname "eth0" udp sport 4191 counter name tdown
+			oifname "eth0" udp sport 4191 meta length > 1000 counter name big
+			# The tunnel has no shim (mhtun.h): the inner UDP source
+			# port is 8 + 40 octets into the outer UDP header.
+			oifname "eth0" udp sport 4191 @th,384,16 9001 counter name p9001
+		}
+	}
+	NFT
+done
+# nft_count R NAME packets|bytes: counter NAME on router R (veth GRO may
+# count several segments as one packet: the bytes are exact).
+nft_count() {
+	world_exec "$1" nft -j list counter inet hacount "$2" |
+		jq ".nftables[] | select(.counter) | .counter.$3"
+}
+hapair_up --flow-file "$WORLD_TMP/flows" --hoa4 "$HOA4"
 world_assert "ha2 has no binding in memory" had_is 2 \
 	'(.active | not) and (.mobile_nodes[0].bindings | length == 0)'
 rec=$(rcli GET "mw:binding:$HOA")
@@ -48,12 +85,24 @@ rec_on_replica() {
 	[ "$(world_exec db2 redis-cli -h "$DB2" GET "mw:binding:$HOA")" = "$rec" ]
 }
 world_wait_for "the record on the Redis replica" 5 rec_on_replica
+world_wait_for "flow 1 on BID 2 at ha1" 10 had_is 1 \
+	'.mobile_nodes[0].flows | map(.fid) == [1, 2] and all(.bids == [2])'
+rec_has_flow() {
+	rcli GET "mw:binding:$HOA" | world_jq -s 'length == 1 and .[0].v == 2 and
+		(.[0].flows | length == 2) and .[0].hoa4 == "'"$HOA4"'"'
+}
+world_wait_for "the flows and the IPv4 home address in the Redis record (version 2)" 5 \
+	rec_has_flow
+FLOW_SEQ=$(had 1 | jq -c '.mobile_nodes[0].flows | map(.since_bu_seq)')
 ttl=$(rcli PTTL "mw:binding:$HOA")
 [ "$ttl" -gt 0 ] || world_fail "record without expiry: $ttl"
 
 world_exec cn dd if=/dev/urandom of="$WORLD_TMP/big" bs=1M count=16 status=none
 world_bg cn http python3 -m http.server -b 2001:db8:c::2 -d "$WORLD_TMP" 8080
 world_bg cn whoami "$WHOAMI" -n cn -p 9000 -6
+world_bg cn whoami9001 "$WHOAMI" -n cn9001 -p 9001 -6
+world_bg cn whoami4 "$WHOAMI" -n cn4 -p 9004 -4
+world_wait_for "IPv4 through the tunnel" 10 world_exec mn ping -4 -c 1 -W 1 -I "$HOA4" 198.18.0.2
 world_wait_for "http server through the tunnel" 10 world_exec mn curl -s -o /dev/null -r 0-0 \
 	"http://[2001:db8:c::2]:8080/big"
 
@@ -83,7 +132,46 @@ failover() {
 }
 
 # 1. The active agent's software dies at once: mif-had and keepalived.
-failover 1 kill_ha 1
+# Per-path counts from the kill on: the download (flow 1) must not take
+# the default downlink, BID 1 through r1, at any moment.
+kill_ha1_counted() {
+	BIG1=$(nft_count r1 big packets)
+	BIG2=$(nft_count r2 big bytes)
+	P1=$(nft_count r1 p9001 packets)
+	P2=$(nft_count r2 p9001 packets)
+	kill_ha 1
+}
+world_bg mn probe9001 "$PROBE" -d 2001:db8:c::2 -p 9001 -i 1000 -n 7000 -s "$HOA"
+probe9001=$WORLD_LAST_PID
+world_bg mn probe-v4 "$PROBE" -d 198.18.0.2 -p 9004 -i 1000 -n 7000 -s "$HOA4"
+probe4v=$WORLD_LAST_PID
+failover 1 kill_ha1_counted
+wait "$probe9001" || world_fail "probe to 9001 failed"
+wait "$probe4v" || world_fail "IPv4 probe failed"
+world_log "IPv4 UDP stream from $HOA4 (1 kHz): $(tail -1 "$WORLD_TMP/probe-v4.log")"
+world_assert "the IPv4 stream came through the takeover (gap under 1 s)" jq -e \
+	'.received >= 5500 and .longest_gap_ms < 1000' <(tail -1 "$WORLD_TMP/probe-v4.log")
+world_assert "ha2 has the IPv4 home address bound" had_is 2 \
+	".mobile_nodes[0] | .hoa4 == \"$HOA4\" and .hoa4_bound"
+world_log "UDP stream to 9001 (flow 2, 1 kHz): $(tail -1 "$WORLD_TMP/probe9001.log")"
+p1=$(($(nft_count r1 p9001 packets) - P1))
+p2=$(($(nft_count r2 p9001 packets) - P2))
+world_log "flow 2's replies after the kill: r1 (BID 1) $p1, r2 (BID 2) $p2 packets"
+world_assert "after the takeover flow 2 stayed on BID 2 (r1 $p1, r2 $p2 packets)" \
+	test "$p1" -eq 0 -a "$p2" -gt 1000
+big1=$(($(nft_count r1 big packets) - BIG1))
+big2=$(($(nft_count r2 big bytes) - BIG2))
+world_log "download-size tunnel packets after the kill: r1 (BID 1) $big1 packets," \
+	"r2 (BID 2) $big2 bytes (curl's receive buffer may hold most of it before)"
+world_log "ha2 flows: $(had 2 | jq -c '.mobile_nodes[0] | {flows, flow_counters}')"
+world_log "ha2 paths: $(had 2 | jq -c '.mobile_nodes[0].bindings')"
+world_assert "after the takeover no download packet on BID 1 (r1 $big1 packets)" \
+	test "$big1" -eq 0
+world_assert "ha2 has flows 1 and 2 from the store, set by ha1's BUs $FLOW_SEQ, on BID 2" \
+	had_is 2 ".mobile_nodes[0].flows | map(.since_bu_seq) == $FLOW_SEQ and
+	 all(.bids == [2] and .last_bid == 2) and .[1].packets > 1000"
+world_assert "ha2 knew the flow the mobile node summarised (no status 132)" had_is 2 \
+	'.mobile_nodes[0].flow_counters.refused_fid_not_found == 0'
 world_assert "ha2 holds the shared address" holds_vip 2
 world_assert "ha2 active, bindings from the store" had_is 2 \
 	'.active and .redundancy.bindings_loaded >= 1 and .store.loads >= 1'
