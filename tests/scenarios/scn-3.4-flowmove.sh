@@ -8,7 +8,7 @@
 #
 # The world of tests/world/mobility.sh (access routers r1 and r2 drop
 # sources not their own, BCP 38). Three downloads from cn (curl, one TCP
-# connection each, 1 MB/s each, given up after 5 s without a byte), from
+# connection each, cn's uplink paced at 24 Mbit/s, given up after 5 s without a byte), from
 # server ports 8081 (a), 8082 (b) and 8083 (c): a and c on N1, b on N2.
 # 2.5 s in, c is moved to N2.
 #   1. the plain host (no mobility; each address routed out of its own
@@ -44,6 +44,9 @@ for p in 8081 8082 8083; do
 	world_bg cn "http$p" python3 -m http.server -b "$CN" -d "$WORLD_TMP" "$p"
 	world_wait_for "http server $p" 10 world_exec cn curl -s -o /dev/null -r 0-0 "http://[$CN]:$p/f6"
 done
+# cn's uplink paced (tbf, 24 Mbit/s for the three: about 1 MB/s each), so
+# the downloads are still running when c moves.
+world_exec cn tc qdisc add dev eth0 root tbf rate 24mbit burst 32kb latency 400ms
 ports() { python3 "$SCN_DIR/pathflows.py" "$WORLD_TMP/cap-$1.pcap" 8081 8083 "$2"; }
 
 # run PHASE SRC_A SRC_B SRC_C MOVE_CMD...: the three downloads, MOVE_CMD
@@ -55,7 +58,7 @@ run() {
 	scn_cap_start r2 eth0 "$phase-n2" -s 128 tcp or udp port 4191
 	for i in 0 1 2; do
 		rm -f "$WORLD_TMP/$phase-$i.got"
-		world_bg mn "$phase-$i" curl -sS --limit-rate 1M --speed-limit 1 --speed-time 5 \
+		world_bg mn "$phase-$i" curl -sS --speed-limit 1 --speed-time 5 \
 			--interface "${src[$i]}" -o "$WORLD_TMP/$phase-$i.got" \
 			-w 'curl-result %{num_connects} %{size_download}\n' "http://[$CN]:$((8081 + i))/f6"
 		pids+=("$WORLD_LAST_PID")

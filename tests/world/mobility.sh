@@ -243,7 +243,7 @@ mob_path_counts() {
 # mob_restart_mn_flows FILE: mif-mn again, with the flow file FILE; waits
 # for the three bindings.
 mob_restart_mn_flows() {
-	kill -TERM "$MN_PID"
+	kill -TERM "$MN_PID" 2>/dev/null || true
 	for _ in $(seq 1 50); do world__alive "$MN_PID" || break; sleep 0.1; done
 	mob_start_mn --flow-file "$1"
 	world_wait_for "three bindings alive again" 10 mob_all_alive
