@@ -7,7 +7,11 @@
 #
 # The world of tests/world/mobility.sh. 16 TCP downloads (iperf3 -R, 3 s,
 # one per server port 5201-5216 on cn, each from a fixed client port
-# 41000-41015) at once.
+# 41000-41015) at once, each paced by its server at 20 Mbit/s (iperf3 -b):
+# bulk transfers limited by their servers, not by the paths, so the bytes
+# follow how the connections were shared (unpaced, every connection takes
+# what its path gives and the bytes split by the paths' capacities, 0.6 for
+# 11 connections against 5 in one run, whatever the weights).
 #   1. the plain host (two networks, a default route on each, N1's
 #      preferred): the downloads from the address the kernel picks.
 #   2. mif's mobile-node logic (tests/tools/mif-mn) with one flow binding
@@ -45,7 +49,7 @@ run() {
 	d2=$(mob_meter 2 down)
 	for ((i = 0; i < N; i++)); do
 		world_bg mn "$phase-iperf3c$i" iperf3 -c "$CN" --cport $((41000 + i)) -p $((5201 + i)) \
-			-t 3 -R -J "$@"
+			-t 3 -b 20M -R -J "$@"
 		pids+=("$WORLD_LAST_PID")
 	done
 	for i in "${!pids[@]}"; do
