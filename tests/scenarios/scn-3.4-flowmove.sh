@@ -36,7 +36,7 @@ export MIF_MH_SEND=${MIF_MH_SEND:-$bin/../../tests/tools/mif-mh-send}
 . "$SCN_DIR/../world/mobility.sh"
 step() { world_log "step: $*"; }
 mob_world
-SIZE=6291456 CN=2001:db8:c::2
+CN=2001:db8:c::2
 M=$(world_ns mn)
 
 world_exec cn dd if=/dev/urandom of="$WORLD_TMP/f6" bs=1M count=6 status=none
