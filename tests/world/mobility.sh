@@ -307,3 +307,59 @@ mob_hoas_world() {
 		world_assert "$1: same bytes" cmp -s "$WORLD_TMP/f8" "$WORLD_TMP/$1.got"
 	}
 }
+
+# ---- shared by test-mobility-flow.sh and the flow scenarios ----
+
+# mob_meter_install: nftables counters on r1 and r2 (table inet fcount):
+# tdown/tup the tunnel's bytes toward/from the mobile node (UDP 4191), down
+# all bytes forwarded toward it (tunnelled or not).
+mob_meter_install() {
+	local r
+	for r in 1 2; do
+		world_exec "r$r" nft -f - <<-NFT || world_fail "nft counter on r$r"
+		table inet fcount {
+			counter tdown { }
+			counter tup { }
+			counter down { }
+			chain fcfwd {
+				type filter hook forward priority 10; policy accept;
+				oifname "eth0" counter name down
+				oifname "eth0" udp sport 4191 counter name tdown
+				iifname "eth0" udp dport 4191 counter name tup
+			}
+		}
+		NFT
+	done
+}
+
+# mob_meter R NAME: bytes counted so far by counter NAME on router rR.
+mob_meter() {
+	world_exec "r$1" nft -j list counter inet fcount "$2" | jq '.nftables[1].counter.bytes'
+}
+
+# mob_path_counts: "rx1 rx2 rx3 tx1 tx2 tx3", data packets per BID at the
+# home agent.
+mob_path_counts() {
+	had_status | jq -r '.mobile_nodes[0].bindings | sort_by(.bid) |
+		(map(.rx_packets) + map(.tx_packets)) | map(tostring) | join(" ")'
+}
+
+# mob_restart_mn_flows FILE: mif-mn again, with the flow file FILE; waits
+# for the three bindings.
+mob_restart_mn_flows() {
+	kill -TERM "$MN_PID" 2>/dev/null || true
+	for _ in $(seq 1 50); do world__alive "$MN_PID" || break; sleep 0.1; done
+	mob_start_mn --flow-file "$1"
+	world_wait_for "three bindings alive again" 10 mob_all_alive
+}
+
+# mob_iperf3_servers N: N iperf3 servers on cn, ports 5201..5200+N (iperf3
+# serves one test at a time).
+mob_iperf3_servers() {
+	local i
+	for ((i = 0; i < $1; i++)); do
+		world_bg cn "iperf3s$i" iperf3 -s -B 2001:db8:c::2 -p $((5201 + i))
+	done
+	world_wait_for "iperf3 servers" 10 world_exec cn bash -c \
+		"[ \$(ss -ltn | grep -c ':52[0-9][0-9] ') -ge $1 ]"
+}

@@ -35,20 +35,8 @@ for x in "$PROBE" "$WHOAMI"; do
 done
 mob_world
 
-# Bytes of tunnel packets toward the mobile node on each access router.
-for r in 1 2; do
-	world_exec "r$r" nft -f - <<-NFT || world_fail "nft counter on r$r"
-	table inet fcount {
-		counter tdown { }
-		counter tup { }
-		chain fcfwd {
-			type filter hook forward priority 10; policy accept;
-			oifname "eth0" udp sport 4191 counter name tdown
-			iifname "eth0" udp dport 4191 counter name tup
-		}
-	}
-	NFT
-done
+# Bytes toward the mobile node on each access router.
+mob_meter_install
 # What the correspondent receives on the n-cast port.
 world_exec cn nft -f - <<-NFT || world_fail "nft counter on cn"
 table inet fcount {
@@ -69,19 +57,12 @@ a fid=1 pri=10 bid=1 proto=udp rport=7001
 b fid=2 pri=20 bid=2 proto=udp rport=7002
 c fid=3 pri=30 bid=1 proto=udp rport=7003
 EOF
-kill -TERM "$MN_PID"
-for _ in $(seq 1 50); do world__alive "$MN_PID" || break; sleep 0.1; done
-mob_start_mn --flow-file "$FLOWS"
-world_wait_for "three bindings alive again" 10 mob_all_alive
+mob_restart_mn_flows "$FLOWS"
 flows_at_ha() { had_status | world_jq "$@"; }
 world_wait_for "the home agent has flows 1, 2, 3" 10 flows_at_ha \
 	'.mobile_nodes[0].flows | map(.fid) == [1, 2, 3]'
 
-# path_counts: "rx1 rx2 rx3 tx1 tx2 tx3" (data packets per BID at the HA).
-path_counts() {
-	had_status | jq -r '.mobile_nodes[0].bindings | sort_by(.bid) |
-		(map(.rx_packets) + map(.tx_packets)) | map(tostring) | join(" ")'
-}
+path_counts() { mob_path_counts; }
 # run_flow PORT N: N probes to the correspondent's PORT from the home
 # address; prints the probe's JSON line.
 run_flow() {
@@ -192,11 +173,8 @@ EOF
 kill -HUP "$MN_PID"
 world_wait_for "load-sharing flow 7 at the home agent" 5 flows_at_ha \
 	'.mobile_nodes[0].flows[] | select(.fid == 7) | .action == "load-share"'
-for i in $(seq 0 15); do
-	world_bg cn "iperf3s$i" iperf3 -s -B 2001:db8:c::2 -p $((5201 + i))
-done
-world_wait_for "iperf3 servers" 10 world_exec cn bash -c "[ \$(ss -ltn | grep -c ':52[01][0-9] ') -ge 16 ]"
-meter() { world_exec "r$1" nft -j list counter inet fcount tdown | jq '.nftables[1].counter.bytes'; }
+mob_iperf3_servers 16
+meter() { mob_meter "$1" tdown; }
 d1=$(meter 1)
 d2=$(meter 2)
 pids=()
