@@ -350,7 +350,7 @@ void ha_config_free(struct ha_config *c)
 	ha_index_free(&c->index);
 	free(c->v4_mns);
 	c->v4_mns = NULL;
-	c->n_v4_mns = 0;
+	c->n_v4_mns = c->v4_cap = 0;
 	explicit_bzero(c->ranges, sizeof(c->ranges));
 	c->mns = NULL;
 	c->n_mns = c->cap_mns = 0;

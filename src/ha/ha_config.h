@@ -48,8 +48,9 @@ struct ha_config {
 	size_t n_mns, cap_mns;
 	struct ha_mn *mns;              /* malloc'ed: ha_config_free() */
 	struct ha_index index;          /* home address -> mns[] */
-	size_t n_v4_mns;
-	size_t *v4_mns;                 /* mns[] with an IPv4 home address (ha_v4_index) */
+	size_t n_v4_mns;                /* mobile nodes with an IPv4 home address */
+	size_t v4_cap;                  /* slots of v4_mns, a power of two */
+	size_t *v4_mns;                 /* open addressing: mns[] index + 1, 0 free (ha_v4_index) */
 	size_t n_ranges;
 	struct ha_mn_range ranges[HA_MAX_RANGES];
 };

@@ -315,18 +315,23 @@ int ha_store_put(struct ha_store *s, const struct ha_mn *mn, long long now_ms)
 }
 
 /* One GET's reply into mn (freed here): 0, -ENOENT, -EINVAL (counted),
- * -EAGAIN (no reply: the connection is dropped). */
+ * -EIO (an error reply, e.g. LOADING or WRONGTYPE, counted: the pipeline
+ * stays in step, the next reply is the next key's), -EAGAIN (no reply:
+ * the connection is dropped). */
 static int ha_store_take(struct ha_store *s, redisReply *rep, struct ha_mn *mn,
 			 long long now_ms)
 {
 	int r;
 
-	if (!rep || (rep->type != REDIS_REPLY_STRING && rep->type != REDIS_REPLY_NIL)) {
+	if (!rep) {
+		s->n.load_errors++;
+		ha_store_drop(s, "read", s->rc->errstr);
+		return -EAGAIN;
+	}
+	if (rep->type != REDIS_REPLY_STRING && rep->type != REDIS_REPLY_NIL) {
 		s->n.load_errors++;
 		freeReplyObject(rep);
-		if (!rep)
-			ha_store_drop(s, "read", s->rc->errstr);
-		return -EAGAIN;
+		return -EIO;
 	}
 	if (rep->type == REDIS_REPLY_NIL)
 		r = -ENOENT;
@@ -378,6 +383,8 @@ long ha_store_load_many(struct ha_store *s, struct ha_mn *mns, size_t n, long lo
 
 			if (redisGetReply(s->rc, &rep) != REDIS_OK)
 				rep = NULL;
+			/* One key's error reply costs that key only: its
+			 * reply was read, so the next is the next key's. */
 			r = ha_store_take(s, rep, &mns[base + i], now_ms);
 			if (r == -EAGAIN)
 				return -EAGAIN;

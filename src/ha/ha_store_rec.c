@@ -100,6 +100,10 @@ int ha_store_encode(const struct ha_mn *mn, long long now_ms, long long wall_ms,
 		json_decref(root);
 		return -ENOMEM;
 	}
+	/* Version 1 while the record has nothing of version 2's, so an agent
+	 * not yet upgraded still loads it (a rolling upgrade). */
+	if (root && !json_object_get(root, "flows") && !json_object_get(root, "hoa4"))
+		json_object_set_new(root, "v", json_integer(1));
 	s = root ? json_dumps(root, JSON_COMPACT) : NULL;
 	json_decref(root);
 	if (!s)

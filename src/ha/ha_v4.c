@@ -46,12 +46,18 @@ int ha_v4_config_check(const struct ha_config *c, size_t i)
 
 	if (!mn->has_hoa4)
 		return 0;
-	if (!ha_v4_in_prefix(c, mn->hoa4))
-		return -EINVAL;
-	for (size_t j = 0; j < i; j++)
-		if (c->mns[j].has_hoa4 && c->mns[j].hoa4.s_addr == mn->hoa4.s_addr)
-			return -EINVAL;
-	return 0;
+	/* An address given twice is found by ha_v4_index(), in one pass. */
+	return ha_v4_in_prefix(c, mn->hoa4) ? 0 : -EINVAL;
+}
+
+/* Fibonacci hashing of the address (keys come from the configuration;
+ * a peer can only look up, never insert). */
+static size_t ha_v4_slot(const uint8_t *a, size_t cap)
+{
+	uint32_t k;
+
+	memcpy(&k, a, 4);
+	return (size_t)((k * 2654435769u) >> 7) & (cap - 1);
 }
 
 void ha_v4_bu(const struct ha_config *c, struct ha_mn *mn, const struct mh_msg *bu,
@@ -60,8 +66,11 @@ void ha_v4_bu(const struct ha_config *c, struct ha_mn *mn, const struct mh_msg *
 	static const uint8_t any[4];
 	uint8_t st;
 
+	/* A refused BU changes nothing (RFC 6275 9.5.1): the IPv4 binding
+	 * stays as it was; its option is still acknowledged below. */
 	if (!bu->has_v4hoa) {
-		mn->hoa4_bound = false;
+		if (ba_status < 128)
+			mn->hoa4_bound = false;
 		return;
 	}
 	if (!mn->has_hoa4)
@@ -75,36 +84,51 @@ void ha_v4_bu(const struct ha_config *c, struct ha_mn *mn, const struct mh_msg *
 	/* Pref-len is the home prefix's on success, 0 on failure (3.2.1). */
 	ba->v4ack_plen = st == MH_V4_ACCEPTED ? c->home_plen4 : 0;
 	memcpy(ba->v4ack, st == MH_V4_ACCEPTED ? (const uint8_t *)&mn->hoa4 : bu->v4hoa, 4);
-	mn->hoa4_bound = st == MH_V4_ACCEPTED && ba_status < 128 && bu->lifetime > 0 &&
-			 mn->n_paths > 0;
+	if (ba_status < 128)
+		mn->hoa4_bound = st == MH_V4_ACCEPTED && bu->lifetime > 0 && mn->n_paths > 0;
 }
 
 struct ha_mn *ha_v4_mn(struct ha_config *c, const uint8_t *a)
 {
-	for (size_t i = 0; i < c->n_v4_mns; i++) {
-		struct ha_mn *mn = &c->mns[c->v4_mns[i]];
+	if (!c->v4_cap)
+		return NULL;
+	for (size_t h = ha_v4_slot(a, c->v4_cap), e; (e = c->v4_mns[h]) != 0;
+	     h = (h + 1) & (c->v4_cap - 1)) {
+		struct ha_mn *mn = &c->mns[e - 1];
 
-		if (mn->hoa4_bound && memcmp(&mn->hoa4, a, 4) == 0)
-			return mn;
+		if (memcmp(&mn->hoa4, a, 4) == 0)
+			return mn->hoa4_bound ? mn : NULL;
 	}
 	return NULL;
 }
 
 int ha_v4_index(struct ha_config *c)
 {
-	size_t n = 0, *v;
+	size_t n = 0, cap = 4, *v;
 
 	for (size_t i = 0; i < c->n_mns; i++)
 		n += c->mns[i].has_hoa4;
-	v = calloc(n ? n : 1, sizeof(*v));
+	while (cap < 4 * n)   /* at most a quarter full: short probes */
+		cap *= 2;
+	v = calloc(cap, sizeof(*v));
 	if (!v)
 		return -ENOMEM;
-	n = 0;
-	for (size_t i = 0; i < c->n_mns; i++)
-		if (c->mns[i].has_hoa4)
-			v[n++] = i;
+	for (size_t i = 0; i < c->n_mns; i++) {
+		const uint8_t *a = (const uint8_t *)&c->mns[i].hoa4;
+		size_t h;
+
+		if (!c->mns[i].has_hoa4)
+			continue;
+		for (h = ha_v4_slot(a, cap); v[h]; h = (h + 1) & (cap - 1))
+			if (memcmp(&c->mns[v[h] - 1].hoa4, a, 4) == 0) {
+				free(v);
+				return -EEXIST;
+			}
+		v[h] = i + 1;
+	}
 	free(c->v4_mns);
 	c->v4_mns = v;
+	c->v4_cap = cap;
 	c->n_v4_mns = n;
 	return 0;
 }

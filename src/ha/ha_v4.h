@@ -36,10 +36,11 @@ void ha_v4_bu(const struct ha_config *c, struct ha_mn *mn, const struct mh_msg *
 /* The mobile node whose bound IPv4 home address is a (4 octets), or NULL. */
 struct ha_mn *ha_v4_mn(struct ha_config *c, const uint8_t *a);
 
-/* The list ha_v4_mn() walks: the mobile nodes with an IPv4 home address
- * (configured one [mn] section each, never in [mn-range]s), so a packet's
- * cost does not grow with the 100,000 IPv6-only nodes of issue 16 item 4.
- * -ENOMEM; c's list untouched on failure. */
+/* The table ha_v4_mn() looks up: the mobile nodes with an IPv4 home
+ * address, hashed by it (open addressing, at most a quarter full), so a
+ * packet's cost stays flat in the number of nodes (issue 16 item 4).
+ * -ENOMEM, -EEXIST (an IPv4 home address given twice); c's table
+ * untouched on failure. */
 int ha_v4_index(struct ha_config *c);
 
 #endif

@@ -23,8 +23,14 @@ static void pp_refuse(struct pvdpol *o, const char *fmt, ...)
 	if (o->n_refused >= PVDPOL_MAX_REFUSED)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(o->refused[o->n_refused++], PVDPOL_WHY_MAX, fmt, ap);
+	vsnprintf(o->refused[o->n_refused], PVDPOL_WHY_MAX, fmt, ap);
 	va_end(ap);
+	/* The reason quotes the network's own strings and is logged: no
+	 * control character of a peer's reaches the log. */
+	for (char *p = o->refused[o->n_refused]; *p; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p == 0x7f)
+			*p = '?';
+	o->n_refused++;
 }
 
 static bool pp_name_ok(const char *s)

@@ -52,10 +52,15 @@ static void test_config(void **state)
 	/* Outside the prefix, then the same as mns[0]. */
 	assert_int_equal(ha_v4_config_hoa(&cfg.mns[1], "198.51.100.1"), 0);
 	assert_int_equal(ha_v4_config_check(&cfg, 1), -EINVAL);
+	/* The same as mns[0]: in the prefix, refused by the index. */
 	assert_int_equal(ha_v4_config_hoa(&cfg.mns[1], "192.0.2.10"), 0);
-	assert_int_equal(ha_v4_config_check(&cfg, 1), -EINVAL);
+	assert_int_equal(ha_v4_config_check(&cfg, 1), 0);
+	assert_int_equal(ha_v4_index(&cfg), -EEXIST);
+	assert_int_equal(cfg.n_v4_mns, 1);
 	assert_int_equal(ha_v4_config_hoa(&cfg.mns[1], "192.0.2.11"), 0);
 	assert_int_equal(ha_v4_config_check(&cfg, 1), 0);
+	assert_int_equal(ha_v4_index(&cfg), 0);
+	assert_int_equal(cfg.n_v4_mns, 2);
 }
 
 static struct mh_msg bu_with(const char *a, uint16_t lifetime)
@@ -101,9 +106,14 @@ static void test_ack(void **state)
 	assert_int_equal(ba.v4ack_status, MH_V4_ACCEPTED);
 	assert_memory_equal(ba.v4ack, h4, 4);
 	assert_true(mn->hoa4_bound);
-	/* The BU itself refused (status 135): acknowledged, not bound. */
+	/* The BU itself refused (status 135): acknowledged, and the binding
+	 * it would have changed stays as it was (bound here). */
 	ha_v4_bu(&cfg, mn, &bu, MH_ST_SEQ_OUT_OF_WINDOW, &ba);
-	assert_false(mn->hoa4_bound);
+	assert_true(ba.has_v4ack);
+	assert_true(mn->hoa4_bound);
+	ha_v4_bu(&cfg, mn, &(struct mh_msg){ .type = MH_TYPE_BU, .lifetime = 150 },
+		 MH_ST_SEQ_OUT_OF_WINDOW, &ba);
+	assert_true(mn->hoa4_bound);
 	/* Lifetime 0 unbinds; a BU without the option unbinds, no ack. */
 	ha_v4_bu(&cfg, mn, &bu, 0, &ba);
 	assert_true(mn->hoa4_bound);
