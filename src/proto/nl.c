@@ -287,6 +287,41 @@ int nl_parse_rule(const struct nlmsghdr *nlh, struct nl_rule *ret)
 	return 0;
 }
 
+/*
+ * RTM_NEWADDRLABEL as a dump answers (net/ipv6/addrlabel.c,
+ * ip6addrlbl_fill): struct ifaddrlblmsg, then IFAL_ADDRESS (16 bytes) and
+ * IFAL_LABEL (u32). Both are required; the prefix must have no bits past
+ * its length, as the kernel stores it.
+ */
+int nl_parse_addrlabel(const struct nlmsghdr *nlh, struct nl_addrlabel *ret)
+{
+	const struct ifaddrlblmsg *ifal;
+	struct nl_addrlabel out;
+	struct nl_tb t;
+	int r;
+
+	if (nlh->nlmsg_type != RTM_NEWADDRLABEL && nlh->nlmsg_type != RTM_DELADDRLABEL)
+		return -EPROTO;
+	r = nl_attr_collect(nlh, sizeof(*ifal), &t, IFAL_MAX);
+	if (r < 0)
+		return r;
+	ifal = mnl_nlmsg_get_payload(nlh);
+	if (ifal->ifal_family != AF_INET6)
+		return -EPROTO;
+	if (ifal->ifal_prefixlen > 128 || !t.tb[IFAL_ADDRESS] || !t.tb[IFAL_LABEL])
+		return -EBADMSG;
+	memset(&out, 0, sizeof(out));
+	out.plen = ifal->ifal_prefixlen;
+	out.ifindex = ifal->ifal_index;
+	if (nl_copy(t.tb[IFAL_ADDRESS], &out.prefix, sizeof(out.prefix), true) < 0 ||
+	    nl_u32(t.tb[IFAL_LABEL], &out.label) < 0)
+		return -EBADMSG;
+	if (!addr_prefix_clean(&out.prefix, out.plen) || out.label == UINT32_MAX)
+		return -EBADMSG;
+	*ret = out;
+	return 0;
+}
+
 const struct nlmsghdr *nl_next(const void *buf, size_t len, size_t *off)
 {
 	const struct nlmsghdr *nlh;

@@ -127,6 +127,10 @@ struct nl_addrlabel {
 	uint32_t ifindex;        /* 0: every interface */
 	uint32_t label;          /* not 0xffffffff (the kernel's "none") */
 };
+/* An address label as the kernel reports it (RTM_NEWADDRLABEL, in a dump
+ * of RTM_GETADDRLABEL): 0, -EPROTO for another message type or family,
+ * -EBADMSG when malformed (ret untouched on failure). */
+int nl_parse_addrlabel(const struct nlmsghdr *nlh, struct nl_addrlabel *ret);
 /* RTM_NEWADDRLABEL (NLM_F_CREATE|NLM_F_REPLACE) or RTM_DELADDRLABEL, with
  * NLM_F_ACK; NULL if it does not fit or l is not valid. */
 struct nlmsghdr *nl_build_addrlabel(void *buf, size_t cap, bool add,

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* libFuzzer harness for the rtnetlink parsers: walk the input as one recv()
  * buffer with nl_next() and hand every message to the parser for its type,
- * then to all four parsers regardless of type. No crash, no out-of-bounds
+ * then to all five parsers regardless of type. No crash, no out-of-bounds
  * read, the walk always ends, and on success every invariant a consumer
  * relies on holds. A parsed rule or route is rebuilt with its builder and
  * parsed again: what mifd reads from the kernel it can also write back. */
@@ -118,6 +118,36 @@ static void fuzz_nl_sockdiag(const struct nlmsghdr *nlh)
 		__builtin_trap();
 }
 
+/* An address label parses only from its own types, with a clean prefix of
+ * at most 128 bits, and rebuilds into a request that parses back equal. */
+static void fuzz_nl_addrlabel(const struct nlmsghdr *nlh)
+{
+	static union {
+		uint8_t b[256];
+		struct nlmsghdr align_;
+	} out;
+	struct nl_addrlabel l, l2;
+	int r = nl_parse_addrlabel(nlh, &l);
+
+	if (r != 0 && r != -EBADMSG && r != -EPROTO)
+		__builtin_trap();
+	if (r != -EPROTO && nlh->nlmsg_type != RTM_NEWADDRLABEL &&
+	    nlh->nlmsg_type != RTM_DELADDRLABEL)
+		__builtin_trap();
+	if (r != 0)
+		return;
+	if (l.plen > 128 || l.label == UINT32_MAX)
+		__builtin_trap();
+	for (int add = 0; add < 2; add++) {
+		struct nlmsghdr *b = nl_build_addrlabel(out.b, sizeof(out.b), add, &l, 1);
+
+		if (!b || nl_parse_addrlabel(b, &l2) != 0 || l2.plen != l.plen ||
+		    l2.ifindex != l.ifindex || l2.label != l.label ||
+		    memcmp(&l2.prefix, &l.prefix, sizeof(l.prefix)))
+			__builtin_trap();
+	}
+}
+
 static void fuzz_nl_one(const struct nlmsghdr *nlh)
 {
 	struct nl_link l;
@@ -152,6 +182,7 @@ static void fuzz_nl_one(const struct nlmsghdr *nlh)
 		__builtin_trap();
 	fuzz_nl_rebuild(ru == 0 ? &u : NULL, rr == 0 ? &r : NULL);
 	fuzz_nl_sockdiag(nlh);
+	fuzz_nl_addrlabel(nlh);
 
 	/* The parser for its type, as mifd's kernel side dispatches. */
 	switch (nlh->nlmsg_type) {

@@ -1755,6 +1755,106 @@ static void test_build_addrlabel(void **state)
 	assert_null(nl_build_addrlabel(g_buf.b, 40, true, &in, 11));   /* does not fit */
 }
 
+/* One row of an RTM_GETADDRLABEL dump as the kernel sends it
+ * (ip6addrlbl_fill): prefix 2001:db8:99::/64 on ifindex 7, label 7. */
+static const uint8_t g_label_dump[] = {
+	/* nlmsghdr: len 56, RTM_NEWADDRLABEL (72), NLM_F_MULTI, seq 5, pid 0 */
+	56, 0, 0, 0, 72, 0, 0x02, 0, 5, 0, 0, 0, 0, 0, 0, 0,
+	/* ifaddrlblmsg: AF_INET6, 0, plen 64, flags 0, index 7, seq 3 */
+	10, 0, 64, 0, 7, 0, 0, 0, 3, 0, 0, 0,
+	/* IFAL_ADDRESS (1) */
+	20, 0, 1, 0, 0x20, 0x01, 0x0d, 0xb8, 0, 0x99, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	/* IFAL_LABEL (2): 7 */
+	8, 0, 2, 0, 7, 0, 0, 0 };
+
+static struct nlmsghdr *test_label_msg(void)
+{
+	memset(g_msg.b, 0, sizeof(g_msg.b));
+	memcpy(g_msg.b, g_label_dump, sizeof(g_label_dump));
+	return (struct nlmsghdr *)g_msg.b;
+}
+
+static void test_parse_addrlabel(void **state)
+{
+	struct nl_addrlabel l, keep;
+	struct nlmsghdr *nlh = test_label_msg();
+	struct in6_addr want;
+
+	(void)state;
+	assert_int_equal(nl_parse_addrlabel(nlh, &l), 0);
+	inet_pton(AF_INET6, "2001:db8:99::", &want);
+	assert_memory_equal(&l.prefix, &want, 16);
+	assert_int_equal(l.plen, 64);
+	assert_int_equal(l.ifindex, 7);
+	assert_int_equal(l.label, 7);
+	/* What mifd builds it parses back the same. */
+	nlh = nl_build_addrlabel(g_buf.b, sizeof(g_buf.b), false, &l, 1);
+	assert_non_null(nlh);
+	memset(&keep, 0, sizeof(keep));
+	assert_int_equal(nl_parse_addrlabel(nlh, &keep), 0);
+	assert_memory_equal(&keep.prefix, &l.prefix, 16);
+	assert_true(keep.plen == l.plen && keep.ifindex == l.ifindex && keep.label == l.label);
+
+	/* A node-wide row (::/0, no interface, label 1 in the default table). */
+	nlh = test_label_msg();
+	g_msg.b[20] = 0;                     /* ifal_index 0 */
+	g_msg.b[18] = 0;                     /* plen 0 */
+	memset(g_msg.b + 32, 0, 16);
+	g_msg.b[52] = 1;
+	assert_int_equal(nl_parse_addrlabel(nlh, &l), 0);
+	assert_int_equal(l.ifindex, 0);
+	assert_int_equal(l.plen, 0);
+	assert_int_equal(l.label, 1);
+}
+
+static void test_parse_addrlabel_bad(void **state)
+{
+	struct nl_addrlabel l, keep;
+	struct nlmsghdr *nlh;
+
+	(void)state;
+	memset(&keep, 0x5a, sizeof(keep));
+	l = keep;
+	/* Another type, another family. */
+	nlh = test_label_msg();
+	nlh->nlmsg_type = RTM_NEWRULE;
+	assert_int_equal(nl_parse_addrlabel(nlh, &l), -EPROTO);
+	nlh = test_label_msg();
+	g_msg.b[16] = AF_INET;
+	assert_int_equal(nl_parse_addrlabel(nlh, &l), -EPROTO);
+	/* Shorter than its header; an attribute past the end. */
+	nlh = test_label_msg();
+	nlh->nlmsg_len = NLMSG_HDRLEN + 8;
+	assert_int_equal(nl_parse_addrlabel(nlh, &l), -EBADMSG);
+	nlh = test_label_msg();
+	nlh->nlmsg_len = 52;                 /* cuts IFAL_LABEL */
+	assert_int_equal(nl_parse_addrlabel(nlh, &l), -EBADMSG);
+	nlh = test_label_msg();
+	g_msg.b[48] = 200;                   /* IFAL_LABEL claims 200 bytes */
+	assert_int_equal(nl_parse_addrlabel(nlh, &l), -EBADMSG);
+	/* Missing label or prefix (a label of 7 bytes is not a u32). */
+	nlh = test_label_msg();
+	nlh->nlmsg_len = 48;
+	assert_int_equal(nl_parse_addrlabel(nlh, &l), -EBADMSG);
+	nlh = test_label_msg();
+	g_msg.b[30] = 0;                     /* IFAL_ADDRESS becomes type 0 */
+	assert_int_equal(nl_parse_addrlabel(nlh, &l), -EBADMSG);
+	nlh = test_label_msg();
+	g_msg.b[48] = 7;
+	assert_int_equal(nl_parse_addrlabel(nlh, &l), -EBADMSG);
+	/* Length over 128, host bits past it, the kernel's "no label". */
+	nlh = test_label_msg();
+	g_msg.b[18] = 129;
+	assert_int_equal(nl_parse_addrlabel(nlh, &l), -EBADMSG);
+	nlh = test_label_msg();
+	g_msg.b[47] = 1;                     /* 2001:db8:99::1/64 */
+	assert_int_equal(nl_parse_addrlabel(nlh, &l), -EBADMSG);
+	nlh = test_label_msg();
+	memset(g_msg.b + 52, 0xff, 4);
+	assert_int_equal(nl_parse_addrlabel(nlh, &l), -EBADMSG);
+	assert_memory_equal(&l, &keep, sizeof(l));   /* untouched on failure */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1784,6 +1884,8 @@ int main(void)
 		cmocka_unit_test(test_build_padding),
 		cmocka_unit_test(test_build_rule_v6),
 		cmocka_unit_test(test_build_addrlabel),
+		cmocka_unit_test(test_parse_addrlabel),
+		cmocka_unit_test(test_parse_addrlabel_bad),
 		cmocka_unit_test(test_build_rule_bad),
 		cmocka_unit_test(test_build_route_v4),
 		cmocka_unit_test(test_build_route_v6),

@@ -17,6 +17,12 @@
 # on eth0 only (and the default rows shadowed there), the PvD JSON says
 # how many the kernel acknowledged, and TCP goes from the ULA; after a
 # clean stop, no row of eth0 is left.
+# Restart without amnesia (issue 17): mifd, killed with kill -9 while its
+# rows are in, is started again after N1 stopped sending option 84 (dnsmasq
+# restarted without it); the rows the killed mifd left on eth0 go within a
+# few seconds (counted from the kernel's acknowledgements), while a row an
+# administrator put on an interface mifd does not manage (adm0, one end of a veth pair)
+# and the node-wide rows stay as they were.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mif.sh"
@@ -36,6 +42,13 @@ row2=00:55:00:0b:07:32:40:fd:00:00:01:00:00:00:00   # fd00:1::/64 label 7
 row3=00:55:00:03:01:28:00                           # ::/0 label 1
 addrsel_net r1 eth0 s srv 2001:db8:1 fd00:1 2001:db8:99 "00:$row1:$row2:$row3" \
 	"AdvDefaultPreference high;"
+dnsmasq_pid=$WORLD_LAST_PID
+# An interface mifd does not manage (-i eth0,wlan0), with an administrator's row.
+world_exec h ip link add adm0 type veth peer name adm1
+world_exec h ip link set adm0 up
+world_exec h ip -6 addrlabel add prefix 2001:db8:77::/64 dev adm0 label 77
+nodewide() { world_exec h ip -6 addrlabel list | grep -v ' dev ' | sort; }
+nodewide0=$(nodewide)
 
 src_seen() {   # the source address the server saw for a TCP connection from h
 	world_exec h nc -6 -w 3 2001:db8:99::1 8080 </dev/null 2>/dev/null | awk '{ print $2 }' || true
@@ -46,7 +59,7 @@ before=$(src_seen)
 case "$before" in 2001:db8:1:*) ;; *) world_fail "before mifd the source was '$before', not N1's global address" ;; esac
 world_log "ok - without mifd: from $before (the kernel's default labels)"
 
-world_mifd h
+world_mifd h -i eth0,wlan0
 E0="($(mif_pvd_on eth0) | map(select(.dhcpv6.address_selection_kernel))[0])"
 mif_expect "N1's table acknowledged by the kernel on eth0" 30 \
 	"$E0.dhcpv6.address_selection_kernel.applied >= 3
@@ -73,4 +86,43 @@ WORLD_MIFD_PID=""
 labels=$(world_exec h ip -6 addrlabel list)
 if grep -q "dev eth0" <<<"$labels"; then world_fail "rows left after the stop: $labels"; fi
 world_log "ok - a clean stop leaves no row"
+
+# ---- kill -9 with the rows in, then a restart without option 84 ----
+world_mifd h -i eth0,wlan0
+mif_expect "N1's table acknowledged again" 30 \
+	"$E0.dhcpv6.address_selection_kernel.applied >= 3
+	 and $E0.dhcpv6.address_selection_kernel.applied == $E0.dhcpv6.address_selection_kernel.rows_total"
+kill -KILL "$WORLD_MIFD_PID"
+world_wait_for "mifd killed" 10 bash -c "! kill -0 $WORLD_MIFD_PID 2>/dev/null"
+WORLD_MIFD_PID=""
+left=$(world_exec h ip -6 addrlabel list | grep -c " dev eth0 " || true)
+[ "$left" -ge 3 ] || world_fail "kill -9 left $left rows on eth0, expected the table's"
+world_log "ok - kill -9 left $left rows on eth0"
+# N1 no longer sends a table: the same server, without option 84.
+kill -TERM "$dnsmasq_pid"
+world_wait_for "dnsmasq stopped" 10 bash -c "! kill -0 $dnsmasq_pid 2>/dev/null"
+mif_dnsmasq r1 v6-r1-no84 "interface=eth0
+bind-interfaces
+dhcp-range=::,static
+dhcp-option=option6:dns-server,[2001:db8:1::53]"
+t0=$(date +%s%3N)
+world_mifd h -i eth0,wlan0
+world_wait_for "the rows the killed mifd left on eth0 removed" 10 bash -c \
+	"! ip -n $(world_ns h) -6 addrlabel list | grep -q ' dev eth0 '"
+t1=$(date +%s%3N)
+world_log "ok - $left stale rows gone $((t1 - t0)) ms after the restart"
+mif_expect "N1's DHCPv6 answered, without a table" 30 \
+	"$(mif_pvd_on eth0) | map(select(.dhcpv6.state == \"done\"
+	   and .dhcpv6.address_selection_policy == null)) | length >= 1"
+removed_ok() {
+	mif_status | jq -e ".routing.addrlabels.earlier_found == $left and
+		.routing.addrlabels.earlier_removed == $left" >/dev/null
+}
+world_wait_for "the removals counted from the kernel's acknowledgements" 10 removed_ok
+labels=$(world_exec h ip -6 addrlabel list)
+if grep -q " dev eth0 " <<<"$labels"; then world_fail "rows on eth0 came back: $labels"; fi
+grep -q "prefix 2001:db8:77::/64 dev adm0 label 77" <<<"$labels" ||
+	world_fail "the administrator's row on adm0 is gone: $labels"
+[ "$(nodewide)" = "$nodewide0" ] || world_fail "the node-wide rows changed: $(nodewide)"
+world_log "ok - the row on adm0 (unmanaged) and the node-wide rows stay"
 world_pass

@@ -35,6 +35,7 @@ enum msg_type {
 	MSG_RT_LOOKUP_RESULT,    /* struct msg_rt_lookup_result */
 	MSG_RT_ACK,              /* struct msg_rt_ack: outcome of one MSG_RT_{ROUTE,RULE,LABEL}_* */
 	MSG_CHAN_STATS,          /* struct chan_stats: the kernel side's channel, for status */
+	MSG_LABEL = 40,          /* struct nl_addrlabel: one row of the kernel's label dump */
 	/* engine -> kernel side */
 	MSG_ADDR_CONFIGURE = 100,/* struct nl_addr: add or refresh lifetimes */
 	MSG_ADDR_REMOVE,         /* struct nl_addr */

@@ -358,6 +358,9 @@ static void engine_dispatch(struct engine *e, const struct ipc_msg *m)
 	case MSG_RT_ACK:
 		engine_route_ack(e, m);
 		break;
+	case MSG_LABEL:
+		engine_addrlabel_kernel(e, m);
+		break;
 	case MSG_STEER_STATS:
 		engine_steer_stats(e, m);
 		break;

@@ -34,6 +34,7 @@ static void kern_nl_forward(struct kern *k, const struct nlmsghdr *nlh)
 		struct nl_addr a;
 		struct nl_route r;
 		struct nl_rule ru;
+		struct nl_addrlabel lb;
 	} u;
 	bool del = nlh->nlmsg_type == RTM_DELLINK || nlh->nlmsg_type == RTM_DELADDR ||
 		   nlh->nlmsg_type == RTM_DELROUTE || nlh->nlmsg_type == RTM_DELRULE;
@@ -67,6 +68,13 @@ static void kern_nl_forward(struct kern *k, const struct nlmsghdr *nlh)
 			break;
 		chan_send(k->ch, del ? MSG_RULE_GONE : MSG_RULE, &u.ru, sizeof(u.ru));
 		return;
+	case RTM_NEWADDRLABEL:
+		/* Only dumped (the kernel multicasts no label changes): the
+		 * engine finds rows an earlier mifd left (engine_addrlabel.c). */
+		if (nl_parse_addrlabel(nlh, &u.lb) < 0)
+			break;
+		chan_send(k->ch, MSG_LABEL, &u.lb, sizeof(u.lb));
+		return;
 	default:
 		return;
 	}
@@ -75,12 +83,16 @@ static void kern_nl_forward(struct kern *k, const struct nlmsghdr *nlh)
 
 static int kern_nl_send_dump(struct kern *k)
 {
-	static const uint16_t types[] = { RTM_GETLINK, RTM_GETADDR, RTM_GETROUTE, RTM_GETRULE };
+	static const uint16_t types[] = { RTM_GETLINK, RTM_GETADDR, RTM_GETROUTE, RTM_GETRULE,
+					  RTM_GETADDRLABEL };
 	uint8_t buf[64];
 	struct nlmsghdr *nlh;
 
+	/* Address labels are IPv6 only: the kernel has no AF_UNSPEC dump
+	 * for them. */
 	k->dump_seq = ++k->seq;
-	nlh = nl_build_dump(buf, sizeof(buf), types[k->dump], AF_UNSPEC, k->dump_seq);
+	nlh = nl_build_dump(buf, sizeof(buf), types[k->dump],
+			    k->dump == KERN_DUMP_LABELS ? AF_INET6 : AF_UNSPEC, k->dump_seq);
 	if (!nlh || mnl_socket_sendto(k->nl_req, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
 	return 0;

@@ -27,6 +27,7 @@ struct kern_dsock;
 struct kern_arp;
 
 enum kern_dump { KERN_DUMP_LINKS, KERN_DUMP_ADDRS, KERN_DUMP_ROUTES, KERN_DUMP_RULES,
+		 KERN_DUMP_LABELS,
 		 KERN_DUMP_DONE };
 
 struct kern {

@@ -18,6 +18,15 @@
  * counterpart: libmif and nss-mif apply them (lib/source.c).
  *
  * Only what the kernel acknowledged counts as applied (MSG_RT_ACK).
+ *
+ * Which rows are mifd's (issue 17, restart after kill -9): the rows scoped
+ * to an interface mifd manages. mifd writes only such rows, so those it
+ * does not track when the kernel's label dump arrives at start were left
+ * by an earlier run that had no clean stop; they are taken over and then
+ * kept, replaced or removed like any row of this run. Node-wide rows (the
+ * kernel's RFC 6724 defaults, an administrator's) and rows on interfaces
+ * mifd does not manage are never touched. The kernel sends no event when
+ * labels change, so only a dump (at start, after a lost event) finds them.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -26,6 +35,7 @@
 
 #include "common/addr.h"
 #include "daemon/dhcp/engine_dhcp6.h"
+#include "common/ipc.h"
 #include "daemon/engine/engine_priv.h"
 #include "daemon/routing/engine_addrlabel.h"
 #include "proto/addrsel.h"
@@ -38,6 +48,7 @@ enum ea_state { EA_PENDING, EA_APPLIED, EA_FAILED, EA_DELETING };
 struct ea_row {
 	struct nl_addrlabel l;
 	uint8_t state;
+	uint8_t earlier;         /* left by an earlier run, found in the dump */
 	int err;
 };
 
@@ -45,6 +56,7 @@ struct engine_addrlabel {
 	struct ea_row rows[EA_MAX];
 	size_t n;
 	uint64_t adds, dels, refused;
+	uint64_t found, removed;   /* rows of an earlier run; their acknowledged deletions */
 };
 
 static struct engine_addrlabel *ea_get(struct engine *e)
@@ -173,6 +185,7 @@ void engine_addrlabel_sync(struct engine *e)
 		}
 		r->l = want[k];
 		r->err = 0;
+		r->earlier = 0;
 		ea_send(e, a, r, true);
 	}
 }
@@ -187,6 +200,8 @@ void engine_addrlabel_ack(struct engine *e, bool add, const struct nl_addrlabel 
 		if (!ea_same_key(&r->l, l))
 			continue;
 		if (!add && r->state == EA_DELETING) {
+			if (r->earlier && !error)
+				a->removed++;
 			a->rows[i] = a->rows[--a->n];
 			return;
 		}
@@ -204,6 +219,35 @@ void engine_addrlabel_ack(struct engine *e, bool add, const struct nl_addrlabel 
 			return;
 		}
 	}
+}
+
+/* A row of the kernel's label dump (MSG_LABEL): take over a row of ours
+ * this run does not know (see the top of this file); the sync that
+ * follows the dump (MSG_SYNC_DONE) removes it unless it is wanted. */
+void engine_addrlabel_kernel(struct engine *e, const struct ipc_msg *m)
+{
+	struct engine_addrlabel *a = ea_get(e);
+	const struct view_link *vl;
+	struct nl_addrlabel l;
+	struct ea_row *r;
+
+	if (ipc_expect(m, sizeof(l)) < 0) {
+		e->ctr.ipc_errors++;
+		return;
+	}
+	memcpy(&l, m->data, sizeof(l));
+	vl = l.ifindex && l.ifindex <= INT32_MAX ? view_link(&e->view, (int)l.ifindex) : NULL;
+	if (!a || !vl || !vl->managed || a->n == EA_MAX)
+		return;
+	for (size_t i = 0; i < a->n; i++)
+		if (ea_same_key(&a->rows[i].l, &l))
+			return;
+	r = &a->rows[a->n++];
+	memset(r, 0, sizeof(*r));
+	r->l = l;
+	r->state = EA_APPLIED;
+	r->earlier = 1;
+	a->found++;
 }
 
 void engine_addrlabel_stop(struct engine *e)
@@ -237,4 +281,14 @@ json_t *engine_addrlabel_json(struct engine *e, int ifindex)
 	}
 	return json_pack("{s:I,s:I,s:o}", "applied", (json_int_t)applied, "rows_total",
 			 (json_int_t)total, "rows", rows);
+}
+
+/* {"earlier_found", "earlier_removed"}: rows an earlier run left, and how
+ * many of them the kernel acknowledged as deleted. */
+json_t *engine_addrlabel_totals_json(struct engine *e)
+{
+	const struct engine_addrlabel *a = e->alabel;
+
+	return json_pack("{s:I,s:I}", "earlier_found", (json_int_t)(a ? a->found : 0),
+			 "earlier_removed", (json_int_t)(a ? a->removed : 0));
 }

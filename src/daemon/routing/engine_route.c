@@ -756,4 +756,5 @@ void engine_route_repair_json(struct engine *e, json_t *o)
 		"deletes", (json_int_t)(e->rt.deleting.n_routes + e->rt.deleting.n_rules),
 		"backing_off", (json_int_t)waiting));
 	engine_route_moves_json(e, o);
+	json_object_set_new(o, "addrlabels", engine_addrlabel_totals_json(e));
 }
