@@ -13,6 +13,7 @@
 #include "common/keyfile.h"
 #include "common/rand.h"
 #include "ha/ha_config.h"
+#include "ha/ha_flow.h"
 #include "ha/ha_v4.h"
 #include "ha/ha_keys.h"
 
@@ -344,6 +345,8 @@ static int ha_config_check(struct ha_config *c)
 
 void ha_config_free(struct ha_config *c)
 {
+	for (size_t i = 0; c->mns && i < c->n_mns; i++)
+		ha_flow_free(&c->mns[i]);
 	if (c->mns)
 		explicit_bzero(c->mns, c->n_mns * sizeof(*c->mns));
 	free(c->mns);

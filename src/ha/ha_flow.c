@@ -17,9 +17,12 @@ static struct ha_flow *ha_flow_find(struct ha_flows *t, uint16_t fid)
 
 /* A path the downlink may use: alive, and not marked dead by the mobile
  * node (BID-PRI 127, mn.h). */
+/* A home BID (H flag) is never a flow's tunnel: its peer is the home
+ * address itself, which the agent intercepts into its own TUN device
+ * while the node is away, so an encapsulated copy would come back in. */
 static bool ha_flow_usable(const struct ha_path *p)
 {
-	return p && p->live.alive && p->pri < 127;
+	return p && p->live.alive && p->pri < 127 && !p->home;
 }
 
 static void ha_flow_sort(struct ha_flows *t)
@@ -230,7 +233,9 @@ bool ha_flow_dup_in(struct ha_mn *mn, const uint8_t *p, size_t len, long long no
 			continue;
 		if (e->f.n_bids < 2 || e->f.has_weights)
 			return false;
-		if (!mh_dedup_seen(&t->dedup, p, len, now_ms))
+		if (!t->dedup && !(t->dedup = calloc(1, sizeof(*t->dedup))))
+			return false;   /* no memory: delivered, as a copy may be */
+		if (!mh_dedup_seen(t->dedup, p, len, now_ms))
 			return false;
 		t->c.dup_dropped++;
 		return true;
@@ -242,4 +247,13 @@ void ha_flow_clear(struct ha_mn *mn)
 {
 	if (mn->flows)
 		mn->flows->n = 0;
+}
+
+void ha_flow_free(struct ha_mn *mn)
+{
+	if (!mn->flows)
+		return;
+	free(mn->flows->dedup);
+	free(mn->flows);
+	mn->flows = NULL;
 }

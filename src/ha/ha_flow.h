@@ -52,7 +52,9 @@ struct ha_flows {
 	size_t n;
 	struct ha_flow e[HA_FLOW_MAX];
 	struct ha_flow_counters c;
-	struct mh_dedup dedup;  /* uplink n-cast copies */
+	/* Uplink n-cast copies: 64 KiB, allocated at the first n-cast
+	 * packet, so a node without n-cast flows costs its table only. */
+	struct mh_dedup *dedup;
 };
 
 /*
@@ -78,5 +80,8 @@ bool ha_flow_dup_in(struct ha_mn *mn, const uint8_t *p, size_t len, long long no
 
 /* Forget every flow (standby agent, deregistration). */
 void ha_flow_clear(struct ha_mn *mn);
+
+/* Free mn's flow table (at the end of mif-had's configuration). */
+void ha_flow_free(struct ha_mn *mn);
 
 #endif

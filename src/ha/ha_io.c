@@ -156,7 +156,7 @@ static void ha_bu(struct ha_ctx *h, struct ha_mn *mn, const struct mh_msg *m,
 	mn->last_ts = m->ts;
 	/* A home address as care-of address whose bindings lead back here:
 	 * silently discarded (RFC 6275 9.5.1, analysis 6.3.1). */
-	if (ha_nest_loop(h->cfg, mn, m)) {
+	if (ha_nest_loop(h->cfg, mn, m, from)) {
 		h->n.drop_loop++;
 		if (log_ratelimit_ok(&ha_rl, NULL))
 			log_warn("mn %s: binding update refused: its care-of address leads back "

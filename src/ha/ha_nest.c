@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Loops of home addresses used as care-of addresses (ha_nest.h). */
+#include <netinet/in.h>
 #include <string.h>
 
 #include "ha/ha_nest.h"
@@ -14,6 +15,20 @@ static const struct ha_mn *ha_nest_mn(const struct ha_config *c, const uint8_t *
 	return ha_index_find(&c->index, c->mns, a);
 }
 
+/* The IPv6 care-of address of a binding: its CoA field, or for a BID
+ * registered without one (family 0) the outer source the path uses;
+ * NULL for IPv4 (a home address here is IPv6). */
+static const uint8_t *ha_nest_addr(uint8_t family, const uint8_t *coa,
+				   const struct sockaddr_in6 *src)
+{
+	if (family == 6)
+		return coa;
+	if (family == 0 && src && src->sin6_family == AF_INET6 &&
+	    !IN6_IS_ADDR_V4MAPPED(&src->sin6_addr))
+		return src->sin6_addr.s6_addr;
+	return NULL;
+}
+
 /* Whether care-of address a is target or, being a home address here,
  * reaches it through its bindings. */
 static bool ha_nest_reaches(const struct ha_config *c, const uint8_t *a, const uint8_t *target,
@@ -25,10 +40,13 @@ static bool ha_nest_reaches(const struct ha_config *c, const uint8_t *a, const u
 		return true;
 	if (!depth || !(m = ha_nest_mn(c, a)))
 		return false;
-	for (size_t i = 0; i < m->n_paths; i++)
-		if (m->paths[i].coa_family == 6 && !m->paths[i].home &&
-		    ha_nest_reaches(c, m->paths[i].coa, target, depth - 1))
+	for (size_t i = 0; i < m->n_paths; i++) {
+		const struct ha_path *p = &m->paths[i];
+		const uint8_t *next = ha_nest_addr(p->coa_family, p->coa, &p->peer);
+
+		if (next && !p->home && ha_nest_reaches(c, next, target, depth - 1))
 			return true;
+	}
 	return false;
 }
 
@@ -41,13 +59,18 @@ static bool ha_nest_at_home(const struct ha_config *c, const struct ha_mn *mn,
 	return c->home_link[0] && b->h && !memcmp(b->coa, mn->hoa.s6_addr, 16);
 }
 
-bool ha_nest_loop(const struct ha_config *c, const struct ha_mn *mn, const struct mh_msg *bu)
+bool ha_nest_loop(const struct ha_config *c, const struct ha_mn *mn, const struct mh_msg *bu,
+		  const struct sockaddr_in6 *from)
 {
 	if (bu->lifetime == 0)
 		return false;   /* a removal cannot close a cycle */
-	for (size_t i = 0; i < bu->n_bids; i++)
-		if (bu->bids[i].coa_family == 6 && !ha_nest_at_home(c, mn, &bu->bids[i]) &&
-		    ha_nest_reaches(c, bu->bids[i].coa, mn->hoa.s6_addr, HA_NEST_DEPTH))
+	for (size_t i = 0; i < bu->n_bids; i++) {
+		const struct mh_bid *b = &bu->bids[i];
+		const uint8_t *a = ha_nest_addr(b->coa_family, b->coa, from);
+
+		if (a && !ha_nest_at_home(c, mn, b) &&
+		    ha_nest_reaches(c, a, mn->hoa.s6_addr, HA_NEST_DEPTH))
 			return true;
+	}
 	return false;
 }

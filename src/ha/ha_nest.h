@@ -14,8 +14,11 @@
 #include "ha/ha_config.h"
 #include "proto/mh.h"
 
-/* Whether applying bu (lifetime > 0) to mn would close a cycle through
- * the bindings of c's mobile nodes (followed 4 levels deep). */
-bool ha_nest_loop(const struct ha_config *c, const struct ha_mn *mn, const struct mh_msg *bu);
+/* Whether applying bu (lifetime > 0), which came from outer source from
+ * (the care-of address of a BID without one; NULL: unknown), to mn would
+ * close a cycle through the bindings of c's mobile nodes (followed 4
+ * levels deep). */
+bool ha_nest_loop(const struct ha_config *c, const struct ha_mn *mn, const struct mh_msg *bu,
+		  const struct sockaddr_in6 *from);
 
 #endif

@@ -43,6 +43,7 @@ static struct mh_msg bu_to(const char *coa, uint16_t lifetime)
 
 static void test_loops(void **state)
 {
+	struct sockaddr_in6 src;
 	struct mh_msg bu;
 
 	(void)state;
@@ -56,20 +57,30 @@ static void test_loops(void **state)
 	assert_int_equal(ha_index_build(&cfg.index, cfg.mns, cfg.n_mns, 1), 0);
 	/* h1 over h2: h2 leads back to h1. */
 	bu = bu_to("2001:db8:100::20", 150);
-	assert_true(ha_nest_loop(&cfg, &cfg.mns[0], &bu));
+	assert_true(ha_nest_loop(&cfg, &cfg.mns[0], &bu, NULL));
 	/* h1 over h3: h3 -> h2 -> h1, two levels. */
 	bu = bu_to("2001:db8:100::30", 150);
-	assert_true(ha_nest_loop(&cfg, &cfg.mns[0], &bu));
+	assert_true(ha_nest_loop(&cfg, &cfg.mns[0], &bu, NULL));
 	/* h1 over itself. */
 	bu = bu_to("2001:db8:100::10", 150);
-	assert_true(ha_nest_loop(&cfg, &cfg.mns[0], &bu));
+	assert_true(ha_nest_loop(&cfg, &cfg.mns[0], &bu, NULL));
 	/* h3 over h1 (no cycle), h1 on another real CoA, a removal. */
 	bu = bu_to("2001:db8:100::10", 150);
-	assert_false(ha_nest_loop(&cfg, &cfg.mns[2], &bu));
+	assert_false(ha_nest_loop(&cfg, &cfg.mns[2], &bu, NULL));
 	bu = bu_to("2001:db8:2::10", 150);
-	assert_false(ha_nest_loop(&cfg, &cfg.mns[0], &bu));
+	assert_false(ha_nest_loop(&cfg, &cfg.mns[0], &bu, NULL));
 	bu = bu_to("2001:db8:100::20", 0);
-	assert_false(ha_nest_loop(&cfg, &cfg.mns[0], &bu));
+	assert_false(ha_nest_loop(&cfg, &cfg.mns[0], &bu, NULL));
+	/* A BID without a CoA: the packet's source is its care-of address
+	 * (h1 sent from h2, which rides on h1: a loop). */
+	bu = bu_to("2001:db8:100::20", 150);
+	bu.bids[0].coa_family = 0;
+	memset(bu.bids[0].coa, 0, 16);
+	src.sin6_family = AF_INET6;
+	inet_pton(AF_INET6, "2001:db8:100::20", &src.sin6_addr);
+	assert_true(ha_nest_loop(&cfg, &cfg.mns[0], &bu, &src));
+	inet_pton(AF_INET6, "2001:db8:1::99", &src.sin6_addr);
+	assert_false(ha_nest_loop(&cfg, &cfg.mns[0], &bu, &src));
 	ha_index_free(&cfg.index);
 }
 
@@ -90,23 +101,23 @@ static void test_at_home(void **state)
 	assert_int_equal(ha_index_build(&cfg.index, cfg.mns, cfg.n_mns, 1), 0);
 	bu = bu_to("2001:db8:100::10", 150);
 	bu.bids[0].h = true;
-	assert_true(ha_nest_loop(&cfg, &cfg.mns[0], &bu));  /* no home link */
+	assert_true(ha_nest_loop(&cfg, &cfg.mns[0], &bu, NULL));  /* no home link */
 	snprintf(cfg.home_link, sizeof(cfg.home_link), "eth1");
-	assert_false(ha_nest_loop(&cfg, &cfg.mns[0], &bu));
+	assert_false(ha_nest_loop(&cfg, &cfg.mns[0], &bu, NULL));
 	bu.bids[0].h = false;
-	assert_true(ha_nest_loop(&cfg, &cfg.mns[0], &bu));
+	assert_true(ha_nest_loop(&cfg, &cfg.mns[0], &bu, NULL));
 	/* The H flag names only the node's own address: h1 over h2 with the
 	 * flag, h2 being over h1, is still a loop. */
 	bu = bu_to("2001:db8:100::20", 150);
 	bu.bids[0].h = true;
-	assert_true(ha_nest_loop(&cfg, &cfg.mns[0], &bu));
+	assert_true(ha_nest_loop(&cfg, &cfg.mns[0], &bu, NULL));
 	/* h1's home BID is not followed: h2 over h1 at home is no loop. */
 	cfg.mns[0].n_paths = 1;
 	cfg.mns[0].paths[0].home = true;
 	cfg.mns[0].paths[0].coa_family = 6;
 	memcpy(cfg.mns[0].paths[0].coa, cfg.mns[0].hoa.s6_addr, 16);
 	bu = bu_to("2001:db8:100::10", 150);
-	assert_false(ha_nest_loop(&cfg, &cfg.mns[1], &bu));
+	assert_false(ha_nest_loop(&cfg, &cfg.mns[1], &bu, NULL));
 	ha_index_free(&cfg.index);
 }
 
