@@ -26,10 +26,17 @@
 
 /* ---- batches ---- */
 
+/* An expression that could not be allocated: the rule it belonged to
+ * would match more than it says (a uid, port or DSCP test missing), so
+ * the whole batch is dropped at commit and the kernel keeps its state
+ * (a transaction: nothing half-applied). */
+static bool kern_nft_oom;
+
 void kern_nft_begin(struct kern_nft *n)
 {
 	n->b = mnl_nlmsg_batch_start(n->buf, NFT_BATCH_LIMIT);
 	n->msgs = 0;
+	kern_nft_oom = false;
 	nftnl_batch_begin(mnl_nlmsg_batch_current(n->b), n->seq++);
 	mnl_nlmsg_batch_next(n->b);
 }
@@ -58,6 +65,8 @@ int kern_nft_commit(struct kern_nft *n, bool fits)
 
 	if (!fits)
 		return mnl_nlmsg_batch_stop(n->b), -EMSGSIZE;
+	if (kern_nft_oom)
+		return mnl_nlmsg_batch_stop(n->b), -ENOMEM;
 	nftnl_batch_end(mnl_nlmsg_batch_current(n->b), n->seq++);
 	mnl_nlmsg_batch_next(n->b);
 	r = mnl_socket_sendto(n->nl, mnl_nlmsg_batch_head(n->b), mnl_nlmsg_batch_size(n->b));
@@ -96,14 +105,18 @@ void kern_nft_x_add(struct nftnl_rule *r, struct nftnl_expr *e)
 {
 	if (e)
 		nftnl_rule_add_expr(r, e);
+	else
+		kern_nft_oom = true;
 }
 
 void kern_nft_x_meta(struct nftnl_rule *r, uint32_t key, bool set)
 {
 	struct nftnl_expr *e = nftnl_expr_alloc("meta");
 
-	if (!e)
+	if (!e) {
+		kern_nft_oom = true;
 		return;
+	}
 	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, key);
 	nftnl_expr_set_u32(e, set ? NFTNL_EXPR_META_SREG : NFTNL_EXPR_META_DREG, NFT_REG_1);
 	kern_nft_x_add(r, e);
@@ -113,8 +126,10 @@ void kern_nft_x_ct(struct nftnl_rule *r, uint32_t key, bool set)
 {
 	struct nftnl_expr *e = nftnl_expr_alloc("ct");
 
-	if (!e)
+	if (!e) {
+		kern_nft_oom = true;
 		return;
+	}
 	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, key);
 	nftnl_expr_set_u32(e, set ? NFTNL_EXPR_CT_SREG : NFTNL_EXPR_CT_DREG, NFT_REG_1);
 	kern_nft_x_add(r, e);
@@ -124,8 +139,10 @@ void kern_nft_x_cmp(struct nftnl_rule *r, uint32_t op, const void *data, uint32_
 {
 	struct nftnl_expr *e = nftnl_expr_alloc("cmp");
 
-	if (!e)
+	if (!e) {
+		kern_nft_oom = true;
 		return;
+	}
 	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, op);
 	nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, data, len);
@@ -137,8 +154,10 @@ void kern_nft_x_and(struct nftnl_rule *r, uint32_t mask)
 	struct nftnl_expr *e = nftnl_expr_alloc("bitwise");
 	uint32_t zero = 0;
 
-	if (!e)
+	if (!e) {
+		kern_nft_oom = true;
 		return;
+	}
 	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, sizeof(mask));
@@ -151,8 +170,10 @@ void kern_nft_x_imm(struct nftnl_rule *r, uint32_t v)
 {
 	struct nftnl_expr *e = nftnl_expr_alloc("immediate");
 
-	if (!e)
+	if (!e) {
+		kern_nft_oom = true;
 		return;
+	}
 	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_1);
 	nftnl_expr_set(e, NFTNL_EXPR_IMM_DATA, &v, sizeof(v));
 	kern_nft_x_add(r, e);
@@ -162,8 +183,10 @@ void kern_nft_x_verdict(struct nftnl_rule *r, int v)
 {
 	struct nftnl_expr *e = nftnl_expr_alloc("immediate");
 
-	if (!e)
+	if (!e) {
+		kern_nft_oom = true;
 		return;
+	}
 	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_VERDICT, (uint32_t)v);
 	kern_nft_x_add(r, e);
@@ -177,8 +200,10 @@ void kern_nft_x_daddr(struct nftnl_rule *r, int family)
 
 	kern_nft_x_meta(r, NFT_META_NFPROTO, false);
 	kern_nft_x_cmp(r, NFT_CMP_EQ, &proto, 1);
-	if (!(e = nftnl_expr_alloc("payload")))
+	if (!(e = nftnl_expr_alloc("payload"))) {
+		kern_nft_oom = true;
 		return;
+	}
 	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, NFT_PAYLOAD_NETWORK_HEADER);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, family == AF_INET ? 16 : 24);
@@ -190,8 +215,10 @@ void kern_nft_x_lookup(struct nftnl_rule *r, const char *set)
 {
 	struct nftnl_expr *e = nftnl_expr_alloc("lookup");
 
-	if (!e)
+	if (!e) {
+		kern_nft_oom = true;
 		return;
+	}
 	nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SREG, NFT_REG_1);
 	nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, set);
 	kern_nft_x_add(r, e);
@@ -210,8 +237,10 @@ void kern_nft_x_payload(struct nftnl_rule *r, uint32_t base, uint32_t offset, ui
 {
 	struct nftnl_expr *e = nftnl_expr_alloc("payload");
 
-	if (!e)
+	if (!e) {
+		kern_nft_oom = true;
 		return;
+	}
 	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, base);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, offset);
@@ -225,8 +254,10 @@ void kern_nft_x_mask(struct nftnl_rule *r, const void *mask, uint32_t len)
 	struct nftnl_expr *e = nftnl_expr_alloc("bitwise");
 	uint8_t zero[16] = { 0 };
 
-	if (!e)
+	if (!e) {
+		kern_nft_oom = true;
 		return;
+	}
 	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, len);
@@ -240,13 +271,17 @@ void kern_nft_x_snat(struct nftnl_rule *r, int family, const void *addr)
 {
 	struct nftnl_expr *e = nftnl_expr_alloc("immediate");
 
-	if (!e)
+	if (!e) {
+		kern_nft_oom = true;
 		return;
+	}
 	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_1);
 	nftnl_expr_set(e, NFTNL_EXPR_IMM_DATA, addr, family == AF_INET ? 4 : 16);
 	kern_nft_x_add(r, e);
-	if (!(e = nftnl_expr_alloc("nat")))
+	if (!(e = nftnl_expr_alloc("nat"))) {
+		kern_nft_oom = true;
 		return;
+	}
 	nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_TYPE, NFT_NAT_SNAT);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_FAMILY,
 			   family == AF_INET ? NFPROTO_IPV4 : NFPROTO_IPV6);
