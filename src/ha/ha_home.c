@@ -25,16 +25,12 @@ static struct log_ratelimit ha_home_rl = LOG_RATELIMIT_INIT(5, 1);
 static int ha_home_neigh(bool add, bool proxy, const struct in6_addr *addr, int ifindex)
 {
 	uint8_t buf[MNL_SOCKET_BUFFER_SIZE];
-	struct mnl_socket *s;
 	struct nlmsghdr *nlh;
 	struct ndmsg *nd;
-	struct pollfd pfd;
-	ssize_t n;
-	int r;
 
 	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = add ? RTM_NEWNEIGH : RTM_DELNEIGH;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | (add ? NLM_F_CREATE | NLM_F_REPLACE : 0);
+	nlh->nlmsg_flags = add ? NLM_F_CREATE | NLM_F_REPLACE : 0;
 	nlh->nlmsg_seq = (uint32_t)time(NULL);
 	nd = mnl_nlmsg_put_extra_header(nlh, sizeof(*nd));
 	nd->ndm_family = AF_INET6;
@@ -42,26 +38,7 @@ static int ha_home_neigh(bool add, bool proxy, const struct in6_addr *addr, int 
 	nd->ndm_state = NUD_PERMANENT;
 	nd->ndm_flags = proxy ? NTF_PROXY : 0;
 	mnl_attr_put(nlh, NDA_DST, 16, addr->s6_addr);
-	r = netlink_open(0, 0, &s);
-	if (r < 0)
-		return r;
-	if (mnl_socket_sendto(s, nlh, nlh->nlmsg_len) < 0) {
-		r = -errno;
-		goto out;
-	}
-	pfd.fd = mnl_socket_get_fd(s);
-	pfd.events = POLLIN;
-	if (poll(&pfd, 1, 2000) != 1) {
-		r = -ETIMEDOUT;
-		goto out;
-	}
-	n = mnl_socket_recvfrom(s, buf, sizeof(buf));
-	r = n < 0 ? -errno : mnl_cb_run(buf, (size_t)n, 0, mnl_socket_get_portid(s), NULL, NULL);
-	if (r < 0 && n >= 0)
-		r = -errno;
-out:
-	mnl_socket_close(s);
-	return r;
+	return netlink_request(nlh, 2000);
 }
 
 int ha_home_open(struct ha_ctx *h)

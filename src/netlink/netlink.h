@@ -52,6 +52,11 @@ int tun_vnet_hdr_size(int fd, int *ret_size);
 /* Set the device's MTU and bring it up (SIOCSIFMTU, SIOCSIFFLAGS). */
 int tun_set_up(const char *name, unsigned mtu);
 
+/* Send one request (NLM_F_REQUEST and NLM_F_ACK added) on a socket of its
+ * own and wait up to timeout_ms for the kernel's answer: 0 only once the
+ * kernel acknowledged it, else its error (or -ETIMEDOUT). */
+int netlink_request(struct nlmsghdr *nlh, unsigned timeout_ms);
+
 /* Add (or with add false remove) the route dst/plen dev oif in table
  * (RT_TABLE_MAIN is 254) and wait for the kernel's acknowledgement: 0 only
  * once the kernel accepted it. For the home agent's home prefix. */
