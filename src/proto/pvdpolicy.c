@@ -66,6 +66,10 @@ static bool pp_domain(const char *s, char *out)
 		out[i] = (char)tolower(c);
 	}
 	out[l] = '\0';
+	/* No empty label: "a..b", ".a" or "a.." (one final dot only) would
+	 * not read back as the same name (found by fuzz_pvdpolicy). */
+	if (out[0] == '.' || out[l - 1] == '.' || strstr(out, ".."))
+		return false;
 	wbuf_init(&w, wire, sizeof(wire));
 	return dname_to_wire(out, &w) >= 0 && !w.overflow;
 }

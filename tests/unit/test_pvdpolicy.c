@@ -75,6 +75,10 @@ static void test_scope(void **state)
 		{ "{\"name\": \"a\", \"dst\": \"10.0.0.0/33\", \"avoid\": \"self\"}", "not a prefix" },
 		{ "{\"name\": \"a\", \"domain\": \"a b\", \"avoid\": \"self\"}", "not a domain" },
 		{ "{\"name\": \"a\", \"domain\": \"x\\ny\", \"avoid\": \"self\"}", "not a domain" },
+		/* Empty labels (tests/fuzz/crashes/pvdpolicy/crash-c2468bac...). */
+		{ "{\"name\": \"a\", \"domain\": \"mm0xs.O..\", \"avoid\": \"self\"}", "not a domain" },
+		{ "{\"name\": \"a\", \"domain\": \"a..b\", \"avoid\": \"self\"}", "not a domain" },
+		{ "{\"name\": \"a\", \"domain\": \".a\", \"avoid\": \"self\"}", "not a domain" },
 		{ "{\"name\": \"a\", \"port\": 0, \"avoid\": \"self\"}", "port" },
 		{ "{\"name\": \"a\", \"port\": \"9-8\", \"avoid\": \"self\"}", "port" },
 		{ "{\"name\": \"a\", \"dscp\": 64, \"avoid\": \"self\"}", "dscp" },
