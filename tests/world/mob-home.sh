@@ -147,7 +147,7 @@ mobh_ha_neigh_mac() {
 }
 
 # mobh_download PHASE PRE_FN CUT_FN: curl in h fetches URL (SIZE bytes, from
-# cn), giving up after 10 s without a byte; 1.5 s in PRE_FN runs, port ph1
+# cn), giving up after MOBH_SPEED_TIME (default 10) s without a byte; 1.5 s in PRE_FN runs, port ph1
 # goes down, CUT_FN runs; curl is waited for (60 s at most). Writes
 # $WORLD_TMP/PHASE.json: bytes at the cut and in the end, curl's status and
 # error, connections, local address, the file compared, the longest time
@@ -160,7 +160,8 @@ mobh_download() {
 	world_bg h "size-$phase" bash -c "for i in \$(seq 1 900); do
 		echo \"\$(date +%s%3N) \$(stat -c %s $got 2>/dev/null || echo 0)\"; sleep 0.1; done"
 	spid=$WORLD_LAST_PID
-	world_bg h "curl-$phase" curl -sS --speed-limit 1 --speed-time 10 -o "$got" \
+	world_bg h "curl-$phase" curl -sS --speed-limit 1 \
+		--speed-time "${MOBH_SPEED_TIME:-10}" -o "$got" \
 		-w 'curl-result %{num_connects} %{size_download} %{local_ip}\n' "$URL"
 	pid=$WORLD_LAST_PID
 	world_wait_for "the download running ($phase)" 10 sh -c "[ \$(stat -c %s $got 2>/dev/null || echo 0) -gt 1000000 ]"
