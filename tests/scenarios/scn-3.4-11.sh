@@ -35,23 +35,14 @@ set -euo pipefail
 
 scn_init 3.4-11 3.4 "Mobility, (1,1) of the MIPv6 multihoming analysis: home and foreign attachment at once; the home link loses carrier and comes back"
 world_require nft curl python3 cmp tc
-HAD=${MIF_HAD:-$(dirname "$MIFD")/../ha/mif-had}
-MN=${MIF_MN:-$(dirname "$MIFD")/../../tests/tools/mif-mn}
-for x in "$HAD" "$MN"; do [ -x "$x" ] || world_fail "missing $x"; done
+mobh_scn_setup
 HOA=$MOBH_HOA
 CN=$MOBH_CN
-URL="http://[$CN]:8080/big"
-SIZE=$((8 << 20))
 
 mobh_world hn
 
 # The correspondent: a large file behind an 8 Mbit/s uplink.
-world_exec cn dd if=/dev/urandom of="$WORLD_TMP/big" bs=1M count=$((SIZE >> 20)) status=none
-world_bg cn http python3 -m http.server -b "$CN" -d "$WORLD_TMP" 8080
-ip netns exec "$(world_ns cn)" tc qdisc add dev eth0 root tbf rate 8mbit burst 64kb latency 400ms ||
-	world_fail "tc tbf on cn"
-world_wait_for "the correspondent's HTTP server" 10 sh -c \
-	"ip netns exec $(world_ns cn) ss -Hltn | grep -q ':8080'"
+mobh_cn_serve
 
 # ---- 1. the plain host ----
 step "plain: the host at home with a second network (the kernel alone)"

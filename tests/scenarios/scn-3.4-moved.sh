@@ -33,21 +33,12 @@ set -euo pipefail
 
 scn_init 3.4-moved 3.4 "Mobility, a home address moved to another interface (6.3.3 of the MIPv6 multihoming analysis): the home link loses carrier on eth1 and comes back on eth3"
 world_require nft curl python3 cmp tc ping
-HAD=${MIF_HAD:-$(dirname "$MIFD")/../ha/mif-had}
-MN=${MIF_MN:-$(dirname "$MIFD")/../../tests/tools/mif-mn}
-for x in "$HAD" "$MN"; do [ -x "$x" ] || world_fail "missing $x"; done
+mobh_scn_setup
 HOA=$MOBH_HOA
 CN=$MOBH_CN
-URL="http://[$CN]:8080/big"
-SIZE=$((8 << 20))
 
 mobh_world eth3
-world_exec cn dd if=/dev/urandom of="$WORLD_TMP/big" bs=1M count=$((SIZE >> 20)) status=none
-world_bg cn http python3 -m http.server -b "$CN" -d "$WORLD_TMP" 8080
-ip netns exec "$(world_ns cn)" tc qdisc add dev eth0 root tbf rate 8mbit burst 64kb latency 400ms ||
-	world_fail "tc tbf on cn"
-world_wait_for "the correspondent's HTTP server" 10 sh -c \
-	"ip netns exec $(world_ns cn) ss -Hltn | grep -q ':8080'"
+mobh_cn_serve
 
 linkdown() {
 	world_sysctl h "net.ipv6.conf.eth1.ignore_routes_with_linkdown=$1" \
@@ -125,13 +116,7 @@ step "mif: mif-had with home_link = eth1; the mobile node with eth1 and eth3 at 
 linkdown 1
 mobh_had_start
 mobh_mn_start "eth1,$HOA,0,home" eth2,2001:db8:2::10,1 "eth3,$HOA,0,home"
-world_wait_for "BIDs 1 and 2 alive, BID 1 with the H flag" 15 sh -c \
-	"$HAD --status -s $WORLD_TMP/had.sock | jq -e '.mobile_nodes[0].bindings |
-		(map(select(.bid == 1 and .home and .state == \"alive\")) | length == 1) and
-		(map(select(.bid == 2 and .state == \"alive\")) | length == 1)' >/dev/null"
-world_wait_for "downlink on the home BID 1" 10 mobh_downlink_on 1
-world_wait_for "uplink on eth1" 10 mobh_uplink_is eth1
-world_wait_for "at home: native (no /128 into the tunnel, no proxy entry)" 5 mobh_native
+mobh_wait_home
 bindings=$(had_status | jq -c '[.mobile_nodes[0].bindings[] | {bid, coa, home, priority}]')
 step "mif: bindings at the home agent: $bindings"
 mac_before=""
@@ -149,12 +134,7 @@ mif_cut() {
 	sleep 2
 	st_away=$(($(mobh_tun_rx) - t0))
 	step "mif: away 4 s: $st_away packets through the agent's tunnel device, $away_ping of 5 pings answered; the home link comes back on eth3"
-	mobh_port ph3 up
-	world_wait_for "uplink on eth3" 10 mobh_uplink_is eth3
-	world_wait_for "downlink on a home BID again" 10 sh -c \
-		"$HAD --status -s $WORLD_TMP/had.sock | jq -e '.mobile_nodes[0].bindings |
-			map(select(.downlink)) | .[0].home' >/dev/null"
-	world_wait_for "native again" 5 mobh_native
+	mobh_move_to_eth3
 	back_ok=1
 	t0=$(mobh_tun_rx)
 	moved_ping=$(ping_n 5)

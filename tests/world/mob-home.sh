@@ -125,6 +125,49 @@ mobh_mn_start() {
 		--key-file "$WORLD_TMP/mn.key" --tun mifmn0 --status "$WORLD_TMP/mn.json" "${args[@]}"
 }
 
+# mobh_scn_setup: for the scenarios 3.4-11 and 3.4-moved, after scn_init:
+# the tools of the build MIFD belongs to, and URL and SIZE, the correspondent's
+# 8 MiB file. mobh_cn_serve: cn serves it over HTTP behind an 8 Mbit/s
+# uplink (tbf), so that a download lasts long enough to cut it.
+mobh_scn_setup() {
+	HAD=${MIF_HAD:-$(dirname "$MIFD")/../ha/mif-had}
+	MN=${MIF_MN:-$(dirname "$MIFD")/../../tests/tools/mif-mn}
+	for x in "$HAD" "$MN"; do [ -x "$x" ] || world_fail "missing $x"; done
+	URL="http://[$MOBH_CN]:8080/big"
+	SIZE=$((8 << 20))
+}
+mobh_cn_serve() {
+	world_exec cn dd if=/dev/urandom of="$WORLD_TMP/big" bs=1M count=$((SIZE >> 20)) status=none
+	world_bg cn http python3 -m http.server -b "$MOBH_CN" -d "$WORLD_TMP" 8080
+	ip netns exec "$(world_ns cn)" tc qdisc add dev eth0 root tbf rate 8mbit burst 64kb latency 400ms ||
+		world_fail "tc tbf on cn"
+	world_wait_for "the correspondent's HTTP server" 10 sh -c \
+		"ip netns exec $(world_ns cn) ss -Hltn | grep -q ':8080'"
+}
+
+# mobh_wait_home: BIDs 1 (eth1, H flag) and 2 alive, the downlink on BID 1,
+# the uplink on eth1 and the agent delivering natively.
+mobh_wait_home() {
+	world_wait_for "BIDs 1 and 2 alive, BID 1 with the H flag" 15 sh -c \
+		"$HAD --status -s $WORLD_TMP/had.sock | jq -e '.mobile_nodes[0].bindings |
+			(map(select(.bid == 1 and .home and .state == \"alive\")) | length == 1) and
+			(map(select(.bid == 2 and .state == \"alive\")) | length == 1)' >/dev/null"
+	world_wait_for "downlink on the home BID 1" 10 mobh_downlink_on 1
+	world_wait_for "uplink on eth1" 10 mobh_uplink_is eth1
+	world_wait_for "at home: native (no /128 into the tunnel, no proxy entry)" 5 mobh_native
+}
+
+# mobh_move_to_eth3: the home link comes back on eth3 (its port up); waits
+# for the uplink on eth3, the downlink on a home BID and native delivery.
+mobh_move_to_eth3() {
+	mobh_port ph3 up
+	world_wait_for "uplink on eth3" 10 mobh_uplink_is eth3
+	world_wait_for "downlink on a home BID again" 10 sh -c \
+		"$HAD --status -s $WORLD_TMP/had.sock | jq -e '.mobile_nodes[0].bindings |
+			map(select(.downlink)) | .[0].home' >/dev/null"
+	world_wait_for "native again" 5 mobh_native
+}
+
 had_status() { world_exec ha "$HAD" --status -s "$WORLD_TMP/had.sock"; }
 mobh_downlink_on() {
 	had_status | world_jq --argjson b "$1" \

@@ -44,13 +44,7 @@ mobh_mn_start "eth1,$HOA,0,home" eth2,2001:db8:2::10,1 "eth3,$HOA,0,home"
 # ping_ok N: N pings from the correspondent to the home address, all answered.
 ping_ok() { world_exec cn ping -6 -c "$1" -i 0.2 -W 2 "$HOA" >/dev/null; }
 
-world_wait_for "BIDs 1 and 2 alive, BID 1 with the H flag" 15 sh -c \
-	"$HAD --status -s $WORLD_TMP/had.sock | jq -e '.mobile_nodes[0].bindings |
-		(map(select(.bid == 1 and .home and .state == \"alive\")) | length == 1) and
-		(map(select(.bid == 2 and .state == \"alive\")) | length == 1)' >/dev/null"
-world_wait_for "downlink on the home BID 1" 10 mobh_downlink_on 1
-world_wait_for "uplink on eth1" 10 mobh_uplink_is eth1
-world_wait_for "at home: native (no /128 into the tunnel, no proxy entry)" 5 mobh_native
+mobh_wait_home
 t0=$(mobh_tun_rx)
 world_assert "the correspondent reaches the home address at home" ping_ok 5
 t1=$(mobh_tun_rx)
@@ -80,12 +74,7 @@ t1=$(mobh_tun_rx)
 world_log "ok: away, 5 pings answered through the tunnel ($((t1 - t0)) packets)"
 
 # 2. The home link comes back on eth3 (6.3.3: the home address moves).
-mobh_port ph3 up
-world_wait_for "uplink on eth3" 10 mobh_uplink_is eth3
-world_wait_for "downlink on a home BID again" 10 sh -c \
-	"$HAD --status -s $WORLD_TMP/had.sock | jq -e '.mobile_nodes[0].bindings |
-		map(select(.downlink)) | .[0].home' >/dev/null"
-world_wait_for "native again" 5 mobh_native
+mobh_move_to_eth3
 t0=$(mobh_tun_rx)
 world_assert "the correspondent reaches the home address at home through eth3" ping_ok 5
 t1=$(mobh_tun_rx)
