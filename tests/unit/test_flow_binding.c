@@ -51,8 +51,7 @@ static void setup_both(void)
 	}
 	mn.flows = &mflows;
 	assert_true(mn_pick(&mn));
-	if (h.flows)
-		free(h.flows);
+	ha_flow_free(&h);
 	memset(&h, 0, sizeof(h));
 	memcpy(&h.hoa, hoa, 16);
 	h.spi = 256;
@@ -474,8 +473,7 @@ static void test_ha_statuses(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	free(h.flows);
-	h.flows = NULL;
+	ha_flow_free(&h);
 	return 0;
 }
 
