@@ -32,6 +32,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$SCN_DIR/../world/tls.sh"
+. "$SCN_DIR/../world/pvd-net.sh"
 
 scn_init 4.3-3 4.3 "Policies case 3: a network's access selection policy (ANDSF) conflicts with the local policy"
 world_require nginx dnsmasq openssl nc nft ping
@@ -42,38 +43,7 @@ tls_cert check.test
 exp=$(date -u -d '+1 day' +%Y-%m-%dT%H:%M:%SZ)
 printf '{"identifier": "n1.test", "expires": "%s", "prefixes": ["2001:db8:1::/48"], "vendor-mif": {"rules": [{"name": "overloaded", "avoid": "self"}]}}' \
 	"$exp" >"$T/n1.test.json"
-world_router r1
-world_router r2
-world_host h
-world_host s1
-world_host s2
-world_link r1 eth0 h eth0
-world_link r2 eth0 h wlan0
-world_link r1 eth1 s1 eth0
-world_link r2 eth1 s2 eth0
-for i in 1 2; do
-	world_addr "r$i" eth0 "2001:db8:$i::1/64"
-	world_addr "r$i" eth1 2001:db8:99::fe/64
-	world_addr "s$i" eth0 2001:db8:99::1/64
-	world_addr "s$i" eth0 2001:db8:99::2/64
-	ip -n "$(world_ns "s$i")" -6 route add default via 2001:db8:99::fe
-	world_bg "s$i" "whoami-s$i" "$MIF_WHOAMI" -n "n$i-host" -p 8080 -6
-	nginx_conf "check$i" "server { listen [::]:80; location / { return 204; } }
-	server { listen [::]:443 ssl; ssl_certificate $T/check.test.pem;
-		ssl_certificate_key $T/check.test.key; location / { return 204; } }"
-	nginx_start "check$i" "s$i"
-	mif_dnsmasq "r$i" "dns$i" "port=53
-listen-address=2001:db8:$i::1
-bind-interfaces
-no-resolv
-host-record=check.test,2001:db8:99::2
-host-record=n1.test,2001:db8:1::1"
-done
-nginx_conf pvd "server { listen [::]:443 ssl; server_name n1.test;
-		ssl_certificate $T/n1.test.pem; ssl_certificate_key $T/n1.test.key;
-		location = /.well-known/pvd { default_type application/pvd+json;
-			alias $T/n1.test.json; } }"
-nginx_start pvd r1
+pvdnet_world "$T/n1.test.json" 2001:db8:99::2
 # N1 overloaded: 40% of what r1 forwards to IP1 is lost.
 printf '%s\n' 'table inet scn_load {' ' chain scn_fwd { type filter hook forward priority 0;' \
 	'  ip6 daddr 2001:db8:99::1 numgen random mod 100 < 40 counter drop' ' }' '}' >"$T/load.nft"
