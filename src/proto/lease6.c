@@ -129,9 +129,14 @@ static int lease6_u64(const char *s, uint64_t max, uint64_t *v)
 static int lease6_entry(char **tok, size_t n, bool pd, struct dhcp6_iaaddr *a)
 {
 	uint64_t p, v, plen = 128;
-	char *slash = pd ? strchr(tok[1], '/') : NULL;
+	char *slash;
 
-	if (n != 4 || (pd && !slash))
+	/* The count first: a line of one token has no tok[1] (found by
+	 * fuzz_lease6: "pd" alone). */
+	if (n != 4)
+		return -1;
+	slash = pd ? strchr(tok[1], '/') : NULL;
+	if (pd && !slash)
 		return -1;
 	if (slash) {
 		*slash = '\0';

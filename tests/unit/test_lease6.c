@@ -77,6 +77,9 @@ static void test_corrupt(void **state)
 		{ "\x01\x02garbage", 1 },
 		/* found by fuzz_lease6: a key given twice */
 		{ "mif-dhcp6-lease 1\nduid 01\nduid 0003\nend\n", 3 },
+		/* found by fuzz_lease6 in make check: "pd" or "na" alone */
+		{ "mif-dhcp6-lease 1\npd\n", 2 },
+		{ "mif-dhcp6-lease 1\nna\n", 2 },
 	};
 	struct lease6 l;
 	int line;
