@@ -233,8 +233,13 @@ bool ha_flow_dup_in(struct ha_mn *mn, const uint8_t *p, size_t len, long long no
 			continue;
 		if (e->f.n_bids < 2 || e->f.has_weights)
 			return false;
-		if (!t->dedup && !(t->dedup = calloc(1, sizeof(*t->dedup))))
-			return false;   /* no memory: delivered, as a copy may be */
+		if (!t->dedup) {
+			struct mh_dedup *d = calloc(1, sizeof(*d));
+
+			if (!d)
+				return false;   /* no memory: delivered, as a copy may be */
+			t->dedup = d;
+		}
 		if (!mh_dedup_seen(t->dedup, p, len, now_ms))
 			return false;
 		t->c.dup_dropped++;

@@ -172,18 +172,14 @@ static int ha_rec_read_v2(json_t *flows, const char *hoa4, struct ha_mn *m,
 	return 0;
 }
 
-static int ha_rec_set_flows(struct ha_mn *m, const struct ha_flow *e, size_t n)
+/* The flow table f (mn's own, or new when mn had none and n > 0) gets the
+ * record's n flows; NULL f with n == 0: nothing to hold. */
+static void ha_rec_set_flows(struct ha_flows *f, const struct ha_flow *e, size_t n)
 {
-	if (!m->flows && n) {
-		m->flows = calloc(1, sizeof(*m->flows));
-		if (!m->flows)
-			return -ENOMEM;
+	if (f) {
+		memcpy(f->e, e, n * sizeof(*e));
+		f->n = n;
 	}
-	if (m->flows) {
-		memcpy(m->flows->e, e, n * sizeof(*e));
-		m->flows->n = n;
-	}
-	return 0;
 }
 
 int ha_store_decode(const char *s, size_t len, long long now_ms, long long wall_ms,
@@ -192,6 +188,7 @@ int ha_store_decode(const char *s, size_t len, long long now_ms, long long wall_
 	json_t *root = json_loadb(s, len, JSON_REJECT_DUPLICATES, NULL), *paths, *o;
 	json_t *flows = NULL;
 	struct ha_flow fl[HA_FLOW_MAX];
+	struct ha_flows *f;
 	const char *hoa, *ts, *hoa4 = NULL;
 	json_int_t v, seq = -1;
 	struct ha_mn m = *mn;
@@ -231,9 +228,19 @@ int ha_store_decode(const char *s, size_t len, long long now_ms, long long wall_
 	m.active = -1;
 	(void)ha_cache_pick(&m);
 	m.switches = mn->switches;
-	r = ha_rec_set_flows(&m, fl, n_fl);
-	if (r == 0)
-		*mn = m;
+	/* The only step that can fail, before anything of mn changes. */
+	f = m.flows;
+	if (!f && n_fl) {
+		f = calloc(1, sizeof(*f));
+		if (!f) {
+			r = -ENOMEM;
+			goto out;
+		}
+	}
+	ha_rec_set_flows(f, fl, n_fl);
+	*mn = m;
+	mn->flows = f;
+	r = 0;
 out:
 	json_decref(root);
 	return r;
