@@ -29,6 +29,7 @@ run_suite() {
 	local dir=$1 suite=$2 label=$3 log
 	shift 3
 	log=$(mktemp)
+	local t0=$SECONDS
 	echo "== $label"
 	meson test -C "$dir" --suite "$suite" --print-errorlogs --num-processes 2 "$@" 2>&1 |
 		tee "$log" |
@@ -51,6 +52,7 @@ run_suite() {
 		fi
 	fi
 	rm -f "$log"
+	echo "   ($label: $((SECONDS - t0)) s)"
 }
 
 setup() {
@@ -71,6 +73,7 @@ fi
 # one part; a scenario neither solved nor pending fails it.
 if [ "${CHECK_SKIP_WORLD:-0}" != 1 ] && [ "${CHECK_SKIP_SCENARIOS:-0}" != 1 ]; then
 	echo "== scenarios (plain host vs mif)"
+	t0=$SECONDS
 	slog=$(mktemp)
 	if BUILD=build tests/scenarios/run.sh >"$slog" 2>&1; then
 		pass=$((pass + 1)); tail -n 2 "$slog"
@@ -78,6 +81,7 @@ if [ "${CHECK_SKIP_WORLD:-0}" != 1 ] && [ "${CHECK_SKIP_SCENARIOS:-0}" != 1 ]; t
 		cat "$slog"; fail=$((fail + 1)); failed_parts+=("scenarios")
 	fi
 	rm -f "$slog"
+	echo "   (scenarios: $((SECONDS - t0)) s)"
 fi
 
 if setup build-asan -Db_sanitize=address,undefined -Db_lundef=false \
@@ -131,6 +135,7 @@ if [ "${CHECK_ANALYZER:-1}" = 1 ]; then
 fi
 
 echo
+echo "check: $SECONDS s in all"
 [ ${#failed_parts[@]} -gt 0 ] && echo "failed: ${failed_parts[*]}"
 echo "check: $pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]

@@ -49,6 +49,9 @@ static uint8_t ha_cache_bid(struct ha_mn *mn, const struct mh_bid *b, uint16_t l
 		ha_cache_remove(mn, (size_t)(p - mn->paths));
 		return MH_ST_ACCEPTED;
 	}
+	bool same_coa = p && p->coa_family == b->coa_family &&
+			memcmp(p->coa, b->coa, sizeof(p->coa)) == 0;
+
 	if (!p) {
 		if (mn->n_paths == MH_MAX_BIDS)
 			return MH_ST_NO_RESOURCES;
@@ -61,7 +64,13 @@ static uint8_t ha_cache_bid(struct ha_mn *mn, const struct mh_bid *b, uint16_t l
 	p->home = b->h;
 	p->coa_family = b->coa_family;
 	memcpy(p->coa, b->coa, sizeof(p->coa));
-	ha_peer_of(b, from, &p->peer);
+	/* A refresh naming the same care-of address keeps the endpoint the
+	 * path's authenticated heartbeats taught (behind a NAT, the public
+	 * address, RFC 5555 4.1): a bulk BU that travelled by another path
+	 * would otherwise reset it to the private address it names, and the
+	 * downlink on that BID would go nowhere until the next heartbeat. */
+	if (!same_coa || b->coa_family == 0)
+		ha_peer_of(b, from, &p->peer);
 	p->expires_ms = now_ms + (long long)lifetime * 4000;
 	return MH_ST_ACCEPTED;
 }

@@ -407,6 +407,44 @@ static void test_deregister(void **state)
 	assert_int_equal(h.active, -1);
 }
 
+/* A refresh that names the same care-of address keeps the NAT endpoint the
+ * heartbeats learned; a new care-of address replaces it. */
+static void test_refresh_keeps_nat_peer(void **state)
+{
+	struct sockaddr_in6 from = { .sin6_family = AF_INET6, .sin6_port = htons(4191) };
+	static const uint8_t priv[4] = { 192, 168, 3, 10 }, other[4] = { 192, 168, 3, 11 };
+	struct mh_msg bu, ba;
+	struct ha_mn h;
+
+	(void)state;
+	ha_setup(&h);
+	memset(&bu, 0, sizeof(bu));
+	bu.type = MH_TYPE_BU;
+	bu.seq = 1;
+	bu.lifetime = 10;
+	bu.n_bids = 1;
+	bu.bids[0].bid = 3;
+	bu.bids[0].coa_family = 4;
+	memcpy(bu.bids[0].coa, priv, 4);
+	assert_int_equal(ha_cache_apply_bu(&h, &bu, &from, 0, &ba), 0);
+	assert_int_equal(h.paths[0].peer.sin6_addr.s6_addr[15], 10);
+	/* What an authenticated heartbeat through the NAT sets. */
+	h.paths[0].peer.sin6_addr.s6_addr[12] = 198;
+	h.paths[0].peer.sin6_addr.s6_addr[13] = 51;
+	h.paths[0].peer.sin6_addr.s6_addr[14] = 100;
+	h.paths[0].peer.sin6_addr.s6_addr[15] = 3;
+	bu.seq = 2;
+	assert_int_equal(ha_cache_apply_bu(&h, &bu, &from, 0, &ba), 0);
+	assert_int_equal(h.paths[0].peer.sin6_addr.s6_addr[12], 198);
+	assert_int_equal(h.paths[0].peer.sin6_addr.s6_addr[15], 3);
+	/* The node moved to another address: the learned endpoint is stale. */
+	bu.seq = 3;
+	memcpy(bu.bids[0].coa, other, 4);
+	assert_int_equal(ha_cache_apply_bu(&h, &bu, &from, 0, &ba), 0);
+	assert_int_equal(h.paths[0].peer.sin6_addr.s6_addr[12], 192);
+	assert_int_equal(h.paths[0].peer.sin6_addr.s6_addr[15], 11);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -418,6 +456,7 @@ int main(void)
 		cmocka_unit_test(test_bu_timers),
 		cmocka_unit_test(test_mn_dereg),
 		cmocka_unit_test(test_deregister),
+		cmocka_unit_test(test_refresh_keeps_nat_peer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

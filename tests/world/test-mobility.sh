@@ -82,7 +82,14 @@ bid1_dead() {
 }
 world_wait_for "the home agent's own heartbeats find BID 1 dead" 5 bid1_dead
 
-# 3. Attacks from another host: none may move a binding.
+# 3. Attacks from another host: none may move a binding. Every path's
+# endpoint is settled first (BID 3's is the NAT's public address, learned
+# from its authenticated heartbeats), so only an attack could change one.
+bid3_natted() {
+	had_status | world_jq '.mobile_nodes[0].bindings[] | select(.bid == 3) |
+		.peer == "198.51.100.3"'
+}
+world_wait_for "BID 3's endpoint learned through the NAT" 5 bid3_natted
 before=$(had_status | jq -c '[.mobile_nodes[0].bindings[] | {bid, peer, port}] | sort_by(.bid)')
 send() { world_exec atk "$MHSEND" --to "$HA" --hoa "$HOA" --ha "$HA_IN" \
 	--coa 2001:db8:a::2 "$@"; }
