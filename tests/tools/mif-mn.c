@@ -77,6 +77,7 @@ struct mnt {
 	const char *status;
 	const char *dump_bu;    /* each BU sent, for the replay test */
 	unsigned interval;
+	long long status_ms;    /* last status file written */
 	uint64_t tun_rx, tun_tx, send_err;
 	bool offload;
 	uint64_t tun_gso_rx, tun_gro_tx, udp_gro_rx;
@@ -248,13 +249,16 @@ static void tick(struct mnt *t, long long now)
 	size_t len;
 
 	for (size_t i = 0; i < t->mn.n_paths; i++)
-		if (mn_hb_wanted(&t->mn, i) &&
+		if (mn_hb_due(&t->mn, i, now, t->interval) &&
 		    mn_build_hb(&t->mn, i, clock_ntp_now(), now, pkt, sizeof(pkt), &len) == 0)
 			(void)send_path(t, i, pkt, len);
 	failover(t);
 	if (mn_bu_due(&t->mn, now))
 		send_bu(t);
-	write_status(t);
+	if (now - t->status_ms >= t->interval) {
+		t->status_ms = now;
+		write_status(t);
+	}
 }
 
 /* The data packets of one receive: coalesced into TCP super-packets with
@@ -639,7 +643,9 @@ static void run(void)
 		if (now >= next) {
 			for (size_t g = 0; g < n_homes; g++)
 				tick(&homes[g], now);
-			next = now + t0->interval;
+			/* A quarter interval: an overdue heartbeat is followed
+			 * up within 25 ms of its timeout (mn_hb_due). */
+			next = now + (t0->interval / 4 > 10 ? t0->interval / 4 : 10);
 		}
 		for (size_t g = 0; g < n_homes; g++)
 			for (size_t i = 0; i < homes[g].mn.n_paths; i++, n++) {

@@ -210,6 +210,38 @@ static void test_heartbeat_failover(void **state)
 	assert_true(olen > 40);
 }
 
+/* Path exploration: an overdue heartbeat is followed up at once, so a path
+ * that went silent is dead three timeouts (50 ms each on a LAN) after its
+ * first unanswered request, not three intervals. */
+static void test_heartbeat_due(void **state)
+{
+	struct mhtun_live l;
+	long long t = 0;
+
+	(void)state;
+	memset(&l, 0, sizeof(l));
+	l.alive = true;
+	assert_int_equal(mhtun_live_due_ms(&l, 100), 0);
+	mhtun_live_sent(&l, 1, 1000, 3);
+	assert_true(mhtun_live_answer(&l, 1, 1001));    /* 1 ms round trip */
+	assert_int_equal(mhtun_live_due_ms(&l, 100), 1100);
+	mhtun_live_sent(&l, 2, 1100, 3);                /* then silence */
+	for (uint32_t seq = 3; l.alive; seq++) {
+		t = mhtun_live_due_ms(&l, 100);
+		assert_true(t > 1100 && t <= 1400);
+		mhtun_live_sent(&l, seq, t, 3);
+	}
+	assert_int_equal(t, 1250);
+	/* A long path: four round trips, at most the interval. */
+	memset(&l, 0, sizeof(l));
+	mhtun_live_sent(&l, 1, 1000, 3);
+	assert_true(mhtun_live_answer(&l, 1, 1020));
+	mhtun_live_sent(&l, 2, 1100, 3);
+	assert_int_equal(mhtun_live_due_ms(&l, 100), 1180);
+	l.rtt_us = 40000;
+	assert_int_equal(mhtun_live_due_ms(&l, 100), 1200);
+}
+
 /* An answer on path i to the MN's latest request there, from the HA. */
 static enum mn_action answer(struct mn_state *mn, const struct ha_mn *h, size_t i,
 			     uint64_t ts, long long now)
@@ -496,6 +528,7 @@ int main(void)
 		cmocka_unit_test(test_bulk_registration),
 		cmocka_unit_test(test_seq_out_of_window),
 		cmocka_unit_test(test_heartbeat_failover),
+		cmocka_unit_test(test_heartbeat_due),
 		cmocka_unit_test(test_ha_switch),
 		cmocka_unit_test(test_forged),
 		cmocka_unit_test(test_bu_timers),
