@@ -126,3 +126,29 @@ mif_two_nets() {
 		ip -n "$(world_ns "s$n")" -6 route add default via "$gw"
 	done
 }
+
+# mif_shared_cd: two routers on one link (problem statement 4.5): rC
+# (2001:db8:c::1/64) and rD (2001:db8:d::1/64) bridged with h:eth0 by
+# br0 in sw, and behind each a server sC / sD at the same address
+# 2001:db8:99::1, its default route through its router's ::fe (the caller
+# starts radvd and what the servers serve).
+mif_shared_cd() {
+	local x l
+	world_host sw
+	world_host h
+	world_bridge sw br0
+	world_link h eth0 sw ph
+	world_bridge_port sw br0 ph
+	for x in C D; do
+		world_router "r$x"
+		world_host "s$x"
+		world_link "r$x" eth0 sw "p$x"
+		world_bridge_port sw br0 "p$x"
+		world_link "r$x" eth1 "s$x" eth0
+		l=$(printf '%s' "$x" | tr CD cd)
+		world_addr "r$x" eth0 "2001:db8:$l::1/64"
+		world_addr "r$x" eth1 2001:db8:99::fe/64
+		world_addr "s$x" eth0 2001:db8:99::1/64
+		ip -n "$(world_ns "s$x")" -6 route add default via 2001:db8:99::fe
+	done
+}
