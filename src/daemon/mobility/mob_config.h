@@ -105,6 +105,11 @@ int mob_config_set_self(struct mob_config *c, const char *key, const char *name,
  * names and addresses distinct, via lists without a loop (mob_hoa.h).
  * 0 or -EINVAL / -ELOOP with err set. */
 int mob_config_check_homes(const struct mob_config *c, char *err, size_t errlen);
+/* No via list names a home address: mifd does not run nesting (analysis
+ * 6.3.1; mif-mn does). 0 or -EINVAL with err set. Called by
+ * mob_config_check() after mob_config_check_homes(), so that a loop is
+ * named as such first. */
+int mob_config_check_nesting(const struct mob_config *c, char *err, size_t errlen);
 /* The home addresses in mob_hoa.h's terms, [mobility]'s first; cap at
  * least 1 + n_homes. The count. */
 size_t mob_config_hoas(const struct mob_config *c, struct mob_hoa *out, size_t cap);

@@ -203,3 +203,25 @@ int mob_config_check_homes(const struct mob_config *c, char *err, size_t errlen)
 	 * home addresses is refused at start (analysis 6.3.1). */
 	return mob_hoa_check_loops(hs, n, err, errlen);
 }
+
+int mob_config_check_nesting(const struct mob_config *c, char *err, size_t errlen)
+{
+	struct mob_hoa hs[MOB_HOA_MAX];
+	size_t n = mob_config_hoas(c, hs, MOB_HOA_MAX);
+
+	/* mifd runs each home address over the PvDs' care-of addresses only;
+	 * a home address as another's care-of address (analysis 6.3.1) is
+	 * run by mif-mn, and refused here rather than ignored. */
+	for (size_t i = 0; i < n; i++)
+		for (size_t v = 0; v < hs[i].n_via; v++)
+			for (size_t j = 0; j < n; j++)
+				if (!strcmp(hs[i].via[v], hs[j].name)) {
+					snprintf(err, errlen, "%s%s%s: via %s: a home address as the "
+						 "care-of address of another (nesting) is not run by "
+						 "mifd (doc/mobility.md; mif-mn runs it)",
+						 i ? "[mobility " : "[mobility]", i ? hs[i].name : "",
+						 i ? "]" : "", hs[j].name);
+					return -EINVAL;
+				}
+	return 0;
+}
