@@ -227,8 +227,10 @@ static void mob_batch_tun_vnet(struct mob_node *node, int fd)
 			return;
 		m = mob_net_reg_of(node, buf + VNET_HDR_LEN,
 				   (size_t)n > VNET_HDR_LEN ? (size_t)n - VNET_HDR_LEN : 0);
-		if (!m)
-			return;
+		if (!m) {
+			node->no_home++;
+			continue;
+		}
 		if (vnet_hdr_parse(buf, (size_t)n, &vh) < 0 ||
 		    vnet_split(&vh, buf + VNET_HDR_LEN, (size_t)n - VNET_HDR_LEN, segs,
 			       VNET_MAX_SEGS, &ns) < 0) {
@@ -259,8 +261,10 @@ static void mob_batch_tun_plain(struct mob_node *node, int fd)
 
 		while (ns < MOB_BATCH_TX && sizeof(arena) - off >= TUNIO_BUF &&
 		       (n = read(fd, arena + off, TUNIO_BUF)) > 0) {
-			if (!(reg[ns] = mob_net_reg_of(node, arena + off, (size_t)n)))
-				return;
+			if (!(reg[ns] = mob_net_reg_of(node, arena + off, (size_t)n))) {
+				node->no_home++;
+				continue;
+			}
 			reg[ns]->tun_rx++;
 			segs[ns].hdr_len = 0;
 			segs[ns].data = arena + off;

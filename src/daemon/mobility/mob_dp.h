@@ -81,12 +81,15 @@ struct mob_node {
 	size_t n_homes;          /* from the first configuration */
 	struct mob_net *reg[MOB_MAX_HOAS];
 	uint64_t bad_msgs;
+	uint64_t no_home;        /* TUN packets from no home address's source */
 };
 
 /* The registration for a packet the host sent (p, len: its first octets):
  * the one whose home address (IPv6, or the RFC 5555 IPv4 one) is its
- * source; else the first ([mobility]'s), as with one home address. NULL
- * before any configuration. */
+ * source. With one home address, that one whatever the source (as
+ * before several existed); with several, NULL for a source that is none
+ * of theirs (the caller drops and counts it). NULL before any
+ * configuration. */
 struct mob_net *mob_net_reg_of(const struct mob_node *n, const uint8_t *p, size_t len);
 
 /* Send p on path i; a network that went away takes its link down. */

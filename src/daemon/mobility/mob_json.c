@@ -214,5 +214,8 @@ json_t *mob_net_json(void *arg)
 		json_array_append_new(homes, n->reg[h] ? mob_json_home(n->reg[h], now) :
 				      json_pack("{s:b}", "configured", 0));
 	json_object_set_new(o, "homes", homes);
+	/* Packets from the TUN device whose source is no home address's
+	 * (several home addresses only: not sent). */
+	json_object_set_new(o, "no_home_source", json_integer((json_int_t)n->no_home));
 	return o;
 }

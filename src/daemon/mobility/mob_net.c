@@ -95,7 +95,10 @@ struct mob_net *mob_net_reg_of(const struct mob_node *n, const uint8_t *p, size_
 		if (len >= 20 && (p[0] >> 4) == 4 && m->mn.has_hoa4 && !memcmp(p + 12, m->mn.hoa4, 4))
 			return m;
 	}
-	return first;
+	/* With several, a source that is none of them (the device's own
+	 * multicast reports, say) would only be dropped by an agent as
+	 * spoofed: it is not sent. */
+	return n->n_homes == 1 ? first : NULL;
 }
 
 static int mob_net_find(const struct mob_net *m, uint16_t bid)
