@@ -18,7 +18,8 @@
 # address reaches the correspondent; a TCP download to each survives the
 # loss of carrier of eth1, and the access routers' BCP 38 counters (shown to
 # count a foreign source first) do not move; neither agent saw the other's
-# home address.
+# home address. A killed network-facing process is loaded again with both
+# home addresses and both register again; a stop deregisters both.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mif.sh"
@@ -238,6 +239,23 @@ world_log "ok: no packet dropped by the access routers' ingress filters"
 world_assert "neither agent saw a packet from a home address not its own" bash -c \
 	"$HAD --status -s $WORLD_TMP/had.sock | jq -e '.counters.drop_spoofed == 0' &&
 	 ip netns exec $(world_ns ha2) $HAD --status -s $WORLD_TMP/had2.sock | jq -e '.counters.drop_spoofed == 0'"
+
+# The network-facing process dies: the parent loads a new one with both
+# home addresses (configuration, TUN device, each one's sockets) and both
+# register again, each at its own agent.
+ip -n "$(world_ns r1)" link set eth0 up
+world_wait_for "h1: three bindings alive again" 30 home_alive 0 3
+net_pid=$(mif_status | jq .processes.net.pid)
+kill -KILL "$net_pid"
+new_net() { mif_status | world_jq --argjson p "$net_pid" '.processes.net.pid != $p'; }
+world_wait_for "a new network-facing process" 10 new_net
+world_wait_for "h1 registered again, three bindings alive" 20 home_alive 0 3
+world_wait_for "h2 registered again, two bindings alive" 20 home_alive 1 2
+world_assert "h2's pairs given again (eth3 refused)" bash -c \
+	"$MIFCTL --socket $WORLD_TMP/mifd.sock --json mobility | jq -e '.homes[1].pairs |
+		map(select(.verdict == \"refused\")) | length == 1 and .[0].interface == \"eth3\"'"
+world_assert "HoA1 reaches the correspondent again" world_exec mn ping -6 -c 2 -W 2 -I "$HOA1" 2001:db8:c::2
+world_assert "HoA2 reaches the correspondent again" world_exec mn ping -6 -c 2 -W 2 -I "$HOA2" 2001:db8:c::2
 
 # A clean stop deregisters both home addresses at both agents.
 kill -TERM "$WORLD_MIFD_PID"
