@@ -164,6 +164,13 @@ world_assert "mifctl mobility (text) says why eth3 is not h2's" grep -q \
 world_log "mifctl mobility:
 $(cat "$WORLD_TMP/mob.txt")"
 
+# A program that does not bind gets [mobility]'s home address (the route's
+# preferred source); binding picks the other.
+world_assert "the correspondent's route through mifmob0 names HoA1 as source" bash -c \
+	"ip -n $(world_ns mn) -6 route get 2001:db8:c::2 | grep -q 'dev mifmob0.*src $HOA1'"
+world_assert "the correspondent's route from HoA2 goes through mifmob0 too" bash -c \
+	"ip -n $(world_ns mn) -6 route get 2001:db8:c::2 from $HOA2 | grep -q 'dev mifmob0'"
+
 # Each home address reaches the correspondent, through its own agent.
 world_assert "the correspondent from HoA1" world_exec mn ping -6 -c 2 -W 2 -I "$HOA1" 2001:db8:c::2
 world_assert "the correspondent from HoA2" world_exec mn ping -6 -c 2 -W 2 -I "$HOA2" 2001:db8:c::2

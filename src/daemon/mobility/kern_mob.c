@@ -93,6 +93,30 @@ static int km_tun4(struct kern_mob *m, const struct mob_config *c)
 	return 0;
 }
 
+/* A routes = prefix through the TUN device (main table), acknowledged.
+ * With several home addresses on the device, the route names
+ * [mobility]'s as the source for programs that do not bind (RTA_PREFSRC),
+ * rather than leave it to RFC 6724's tie-breaks between them; a program
+ * picks another by binding to it. */
+static int km_route6(const struct kern_mob *m, const struct mob_config *c, size_t i)
+{
+	uint8_t buf[512];
+	struct nl_route rt = { .family = AF_INET6, .dst_len = c->route_plen[i],
+			       .protocol = 4 /* RTPROT_STATIC */, .table = 254,
+			       .oif = m->ifindex };
+	struct nlmsghdr *nlh;
+
+	if (!c->n_homes)
+		return netlink_route_dev(true, AF_INET6, c->routes[i].s6_addr, c->route_plen[i],
+					 m->ifindex, 254);
+	memcpy(rt.dst, &c->routes[i], 16);
+	memcpy(rt.prefsrc, &c->hoa, 16);
+	rt.has_prefsrc = true;
+	if (!(nlh = nl_build_route(buf, sizeof(buf), true, &rt, 1)))
+		return -EINVAL;
+	return km_nl(nlh);
+}
+
 /* The home address on the TUN device: no DAD (the home agent defends it
  * on the home link), no lifetime. Applications pick it as their source
  * for the routes through the device (RFC 6724 rule 5, the outgoing
@@ -135,8 +159,7 @@ static int km_tun(struct kern_mob *m, const struct mob_config *c)
 			return r;
 	}
 	for (size_t i = 0; i < c->n_routes; i++)
-		if ((r = netlink_route_dev(true, AF_INET6, c->routes[i].s6_addr, c->route_plen[i],
-					   m->ifindex, 254)) < 0)
+		if ((r = km_route6(m, c, i)) < 0)
 			return r;
 	return km_tun4(m, c);
 }
