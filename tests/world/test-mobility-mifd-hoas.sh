@@ -20,6 +20,9 @@
 # count a foreign source first) do not move; neither agent saw the other's
 # home address. A killed network-facing process is loaded again with both
 # home addresses and both register again; a stop deregisters both.
+# Nested (analysis 6.3.1): with h2's via = h1, ha2 binds HoA2 at HoA1, a
+# download to HoA2 survives eth1's loss under h1 with h2's binding
+# unchanged, a stop deregisters both; three levels are refused at start.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mif.sh"
@@ -270,4 +273,64 @@ nobind() { "$1" | world_jq '.mobile_nodes[0].bindings | length == 0'; }
 world_wait_for "ha: HoA1 deregistered" 5 nobind had_status
 world_wait_for "ha2: HoA2 deregistered" 5 nobind had2_status
 world_wait_for "mifd stopped" 10 bash -c "! kill -0 $WORLD_MIFD_PID 2>/dev/null"
+WORLD_MIFD_PID=""
+
+# ---- nested (analysis 6.3.1): h2 over h1, HoA1 as HoA2's care-of address ----
+# h2's path is a socket bound to HoA1 on mifmob0: its packets to ha2 go
+# through h1's tunnel (a source-specific route the parent adds). A loss of
+# eth1 moves h1 and leaves h2's binding at ha2 as it was.
+sed 's/^via = eth1 eth2$/via = h1/' "$WORLD_TMP/mifd.conf" >"$WORLD_TMP/nest.conf"
+grep -qx "via = h1" "$WORLD_TMP/nest.conf" || world_fail "nest.conf: no via = h1"
+world_mifd mn --config "$WORLD_TMP/nest.conf"
+world_wait_for "nested: h1 three bindings alive" 30 home_alive 0 3
+world_wait_for "nested: h2 one binding alive" 20 home_alive 1 1
+over_hoa1() {
+	had2_status | world_jq --arg h "$HOA1" '.mobile_nodes[0].bindings |
+		length == 1 and .[0].peer == $h and .[0].state == "alive"'
+}
+world_wait_for "nested: ha2 reaches HoA2 at HoA1" 10 over_hoa1
+home 1 | world_jq '.bindings[0] | .interface == "mifmob0" and .coa == "'"$HOA1"'" and
+	.pairing.verdict == "nested" and (.pairing.why | test("nested: h1 as care-of address"))' \
+	>/dev/null || world_fail "nested: mifctl mobility does not show h2 nested over h1"
+world_log "nested: h2 $(home 1 | jq -c '{bindings: [.bindings[] | {bid, coa, interface, pairing}], pairs}')"
+world_assert "nested: the correspondent from HoA2 over HoA1" \
+	world_exec mn ping -6 -c 2 -W 2 -I "$HOA2" 2001:db8:c::2
+get nest "$HOA2"
+P3=$GOT_PID
+sleep 2
+ip -n "$(world_ns r1)" link set eth0 down
+world_wait_for "nested: h1's uplink moved to eth2" 5 uplink_of 0 eth2
+world__alive "$P3" || world_fail "nested: the download ended before eth1 went"
+got_ok nest "$P3" "$HOA2"
+world_assert "nested: HoA2's binding at ha2 never moved" over_hoa1
+world_assert "nested: ha2 counted no spoofed packet" bash -c \
+	"ip netns exec $(world_ns ha2) $HAD --status -s $WORLD_TMP/had2.sock | jq -e '.counters.drop_spoofed == 0'"
+ip -n "$(world_ns r1)" link set eth0 up
+# A clean stop deregisters the nested home address through h1's tunnel
+# before h1 goes.
+kill -TERM "$WORLD_MIFD_PID"
+world_wait_for "nested: ha2: HoA2 deregistered" 5 nobind had2_status
+world_wait_for "nested: ha: HoA1 deregistered" 5 nobind had_status
+world_wait_for "mifd stopped" 10 bash -c "! kill -0 $WORLD_MIFD_PID 2>/dev/null"
+WORLD_MIFD_PID=""
+
+# h3 over h2 over h1: refused at start, saying why.
+cat "$WORLD_TMP/nest.conf" - >"$WORLD_TMP/deep.conf" <<EOF2
+
+[mobility h3]
+home_address = 2001:db8:200::30
+home_agent = 2001:db8:200::1
+home_agent_address = $HA2
+key_file = $WORLD_TMP/mn2.key
+spi = 259
+via = h2
+EOF2
+if world_exec mn timeout 10 "$MIFD" --foreground --config "$WORLD_TMP/deep.conf" \
+	--socket "$WORLD_TMP/deep.sock" --state-dir "$WORLD_TMP/deep-state" --no-dns \
+	>"$WORLD_TMP/deep.out" 2>&1; then
+	world_fail "mifd started with nesting 3 deep"
+fi
+world_assert "h3 over h2 over h1 refused at start, saying why" grep -q \
+	"\[mobility h3\]: via h2: h2 is itself nested: nesting deeper than 2 is refused" \
+	"$WORLD_TMP/deep.out"
 world_pass

@@ -29,6 +29,10 @@ void engine_mob_set_config(struct engine *e, const struct mob_config *c)
 	for (size_t h = 0; h < m->n_homes; h++) {
 		m->home[h].want6 = h ? c->homes[h - 1].has_ha6 : c->has_ha6;
 		m->home[h].want4 = h ? c->homes[h - 1].has_ha4 : c->has_ha4;
+		m->home[h].nested = false;
+		for (size_t j = 0; j < m->n_homes; j++)
+			for (size_t v = 0; v < m->hoa[h].n_via; v++)
+				m->home[h].nested |= !strcmp(m->hoa[h].via[v], m->hoa[j].name);
 	}
 }
 
@@ -175,6 +179,58 @@ static void em_bids(struct engine_mob_home *m, struct msg_mob_paths *s)
 				}
 }
 
+/* Nesting (analysis 6.3.1, rule 3 of mob_hoa.h): home address h over
+ * home address j named in its via list, a path whose care-of address is
+ * j's home address on the TUN device; its packets go through j's tunnel.
+ * Given while j has a path and the device is up; the verdict (nested, or
+ * refused when j is itself nested) goes into s->pairs. */
+static void em_nested(struct engine *e, size_t h, struct msg_mob_paths *s)
+{
+	struct engine_mob *m = &e->mob;
+	struct mob_pair pairs[MOB_HOA_MAX * MOB_HOA_MAX_VIA];
+	const struct view_link *tun = NULL;
+	size_t n = 0;
+	char err[96];
+
+	if (!m->home[h].nested || !m->home[h].want6 ||
+	    mob_hoa_plan(m->hoa, m->n_homes, NULL, 0, pairs, sizeof(pairs) / sizeof(pairs[0]), &n,
+			 err, sizeof(err)) < 0)
+		return;
+	for (size_t i = 0; i < e->view.n_links && !tun; i++)
+		if (!strcmp(e->view.links[i].link.name, m->tun))
+			tun = &e->view.links[i];
+	for (size_t k = 0; k < n; k++) {
+		size_t j = pairs[k].coa - MOB_HOA_COA_MAX;
+		struct msg_mob_pair *q;
+		struct msg_mob_path *p;
+
+		if (pairs[k].hoa != h || pairs[k].coa < MOB_HOA_COA_MAX || s->pairs.n == MOB_HOA_COA_MAX)
+			continue;
+		q = &s->pairs.e[s->pairs.n++];
+		q->verdict = (uint8_t)pairs[k].verdict;
+		q->family = 6;
+		memcpy(q->coa, m->hoa[j].addr, 16);
+		snprintf(q->ifname, sizeof(q->ifname), "%s", m->tun);
+		snprintf(q->why, sizeof(q->why), "%s", pairs[k].why);
+		if (pairs[k].verdict != MOB_PAIR_NESTED || !tun || !tun->up ||
+		    !m->home[j].n_sent || s->n == MOB_MAX_PATHS)
+			continue;
+		p = &s->p[s->n++];
+		memset(p, 0, sizeof(*p));
+		p->family = 6;
+		memcpy(p->coa, m->hoa[j].addr, 16);
+		p->ifindex = tun->link.ifindex;
+		p->home = (uint32_t)h;
+		p->pri = (uint8_t)(m->n_prefer * 2 + 2 < MN_PRI_DEAD - 1 ? m->n_prefer * 2 + 2 :
+				   MN_PRI_DEAD - 1);
+		snprintf(p->ifname, sizeof(p->ifname), "%s", m->tun);
+		/* The BID's slot is kept by this name, as a PvD's by its id. */
+		snprintf(p->pvd, sizeof(p->pvd), "home:%s", m->hoa[j].name);
+		snprintf(p->why, sizeof(p->why), "nested over %s (analysis 6.3.1), after every "
+			 "interface", m->hoa[j].name);
+	}
+}
+
 /* Home address h's path set, sent when it changed. */
 static void em_publish_home(struct engine *e, size_t h, struct em_cand *c)
 {
@@ -193,6 +249,7 @@ static void em_publish_home(struct engine *e, size_t h, struct em_cand *c)
 	qsort(c, n, sizeof(*c), em_cmp);
 	for (size_t i = 0; i < n && s->n < MOB_MAX_PATHS; i++)
 		s->p[s->n++] = c[i].m;
+	em_nested(e, h, s);
 	em_bids(mh, s);
 	if (h == 0)
 		engine_mob_flows(e, s);        /* the policy's flow bindings */
@@ -200,6 +257,7 @@ static void em_publish_home(struct engine *e, size_t h, struct em_cand *c)
 	if ((!mh->sent || hv != mh->hash) && engine_send(e, MSG_MOB_PATHS, s, sizeof(*s)) == 0) {
 		mh->sent = true;
 		mh->hash = hv;
+		mh->n_sent = s->n;
 		e->mob.sets++;
 		log_info("mobility: %s: %u care-of path%s", e->mob.hoa[h].name, s->n,
 			 s->n == 1 ? "" : "s");
@@ -217,7 +275,11 @@ void engine_mob_publish(struct engine *e)
 	c = calloc(e->store.count ? e->store.count : 1, sizeof(*c));
 	if (!c)
 		return;
-	for (size_t h = 0; h < m->n_homes; h++)
-		em_publish_home(e, h, c);
+	/* Home addresses over interfaces first: a nested one's path waits
+	 * for a path of the home address it rides on. */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t h = 0; h < m->n_homes; h++)
+			if (m->home[h].nested == (pass == 1))
+				em_publish_home(e, h, c);
 	free(c);
 }

@@ -22,6 +22,8 @@
  * own BIDs at its own home agent, reached with its own families. */
 struct engine_mob_home {
 	bool want6, want4;
+	bool nested;                            /* its via names a home address */
+	uint32_t n_sent;                        /* paths in the last set sent */
 	char slot[MOB_MAX_PATHS][PVD_ID_MAX];   /* BID i + 1 belongs to this PvD id */
 	uint64_t hash;
 	bool sent;

@@ -98,23 +98,51 @@ static int km_tun4(struct kern_mob *m, const struct mob_config *c)
  * [mobility]'s as the source for programs that do not bind (RTA_PREFSRC),
  * rather than leave it to RFC 6724's tie-breaks between them; a program
  * picks another by binding to it. */
-static int km_route6(const struct kern_mob *m, const struct mob_config *c, size_t i)
+static int km_route6_src(const struct kern_mob *m, const struct mob_config *c, size_t i,
+			 const struct in6_addr *src, const struct in6_addr *prefsrc, uint32_t mtu)
 {
 	uint8_t buf[512];
 	struct nl_route rt = { .family = AF_INET6, .dst_len = c->route_plen[i],
-			       .protocol = 4 /* RTPROT_STATIC */, .table = 254,
-			       .oif = m->ifindex };
+			       .src_len = src ? 128 : 0, .protocol = 4 /* RTPROT_STATIC */,
+			       .table = 254, .oif = m->ifindex, .mtu = mtu,
+			       .has_prefsrc = true };
 	struct nlmsghdr *nlh;
+
+	memcpy(rt.dst, &c->routes[i], 16);
+	if (src)
+		memcpy(rt.src, src, 16);
+	memcpy(rt.prefsrc, prefsrc, 16);
+	if (!(nlh = nl_build_route(buf, sizeof(buf), true, &rt, 1)))
+		return -EINVAL;
+	return km_nl(nlh);
+}
+
+static int km_route6(const struct kern_mob *m, const struct mob_config *c, size_t i)
+{
+	struct mob_hoa hs[MOB_MAX_HOAS];
+	size_t n;
+	int r;
 
 	if (!c->n_homes)
 		return netlink_route_dev(true, AF_INET6, c->routes[i].s6_addr, c->route_plen[i],
 					 m->ifindex, 254);
-	memcpy(rt.dst, &c->routes[i], 16);
-	memcpy(rt.prefsrc, &c->hoa, 16);
-	rt.has_prefsrc = true;
-	if (!(nlh = nl_build_route(buf, sizeof(buf), true, &rt, 1)))
-		return -EINVAL;
-	return km_nl(nlh);
+	if ((r = km_route6_src(m, c, i, NULL, &c->hoa, 0)) < 0)
+		return r;
+	/* A nested home address's packets go through another's tunnel,
+	 * inside the TUN device again (analysis 6.3.1): from it, the prefix
+	 * has the device's MTU less one more IPv6 and UDP header, so that
+	 * the outer packet of the nested tunnel fits the device (a
+	 * source-specific route, IPv6 subtrees). */
+	n = mob_config_hoas(c, hs, MOB_MAX_HOAS);
+	for (size_t h = 0; h < n; h++)
+		for (size_t j = 0; j < n; j++)
+			for (size_t v = 0; v < hs[h].n_via; v++)
+				if (!strcmp(hs[h].via[v], hs[j].name) &&
+				    (r = km_route6_src(m, c, i, (const struct in6_addr *)hs[h].addr,
+						       (const struct in6_addr *)hs[h].addr,
+						       c->mtu - 48)) < 0)
+					return r;
+	return 0;
 }
 
 /* The home address on the TUN device: no DAD (the home agent defends it
@@ -339,6 +367,33 @@ static void km_withdraw(struct kern_mob *m, struct kern_mob_home *h, size_t k)
 	km_tell(m, MOB_WIRE_WITHDRAW, &w, sizeof(w), -1);
 }
 
+/* A nested path (analysis 6.3.1): its care-of address must be another
+ * home address of ours, on the TUN device. Its packets to this home
+ * address's agent leave through the device, so through the tunnel of the
+ * home address they come from: a source-specific route (the agent's outer
+ * address from that home address, main table), acknowledged, before the
+ * socket is made. 0 or -errno. */
+static int km_nested(const struct kern_mob *m, const struct kern_mob_home *h,
+		     const struct msg_mob_path *p)
+{
+	uint8_t buf[512];
+	struct nl_route rt = { .family = AF_INET6, .dst_len = 128, .src_len = 128,
+			       .protocol = 4 /* RTPROT_STATIC */, .table = 254,
+			       .oif = m->ifindex };
+	struct nlmsghdr *nlh;
+	bool ours = false;
+
+	for (size_t k = 0; k < m->n_homes; k++)
+		ours |= &m->h[k] != h && !memcmp(&m->h[k].wc.hoa, p->coa, 16);
+	if (!ours || p->family != 6 || !h->wc.has_ha6)
+		return -EINVAL;
+	memcpy(rt.dst, &h->wc.ha6, 16);
+	memcpy(rt.src, p->coa, 16);
+	if (!(nlh = nl_build_route(buf, sizeof(buf), true, &rt, 1)))
+		return -EINVAL;
+	return km_nl(nlh);
+}
+
 void kern_mob_paths(struct kern_mob *m, const struct ipc_msg *msg)
 {
 	const struct msg_mob_paths *s = (const void *)msg->data;
@@ -370,7 +425,9 @@ void kern_mob_paths(struct kern_mob *m, const struct ipc_msg *msg)
 			/* A socket per home address and path: each registration
 			 * owns its sockets, bound to the same care-of address
 			 * on a port of its own. */
-			fd = km_socket(&s->p[i], m->vnet_hdr != 0);
+			fd = s->p[i].ifindex == m->ifindex ? km_nested(m, h, &s->p[i]) : 0;
+			if (fd == 0)
+				fd = km_socket(&s->p[i], m->vnet_hdr != 0);
 			if (fd < 0) {
 				m->failed++;
 				log_warn("mobility: %s: no socket for BID %u on %s: %s", h->wc.name,

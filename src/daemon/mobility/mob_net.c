@@ -328,7 +328,6 @@ struct mob_node *mob_net_new(struct event_base *base, int fd, int *ret_err)
 
 static void mob_net_free_reg(struct mob_net *m)
 {
-	mob_dp_deregister(m);
 	for (size_t i = 0; i < MOB_MAX_PATHS; i++)
 		mob_net_close_path(&m->io[i]);
 	if (m->tick)
@@ -338,10 +337,35 @@ static void mob_net_free_reg(struct mob_net *m)
 	free(m);
 }
 
+/* Whether m has a path on the TUN device: it is nested over another home
+ * address (analysis 6.3.1), its packets leave through that one's tunnel. */
+static bool mob_net_nested(const struct mob_net *m)
+{
+	for (size_t i = 0; i < m->mn.n_paths; i++)
+		if (m->io[i].fd >= 0 && !strcmp(m->io[i].m.ifname, m->wc.tun))
+			return true;
+	return false;
+}
+
+/* A clean stop: every home address deregistered at its agent. The nested
+ * ones first, and what they wrote to the TUN device is carried out by the
+ * tunnels they ride on before those deregister too. */
+static void mob_net_deregister_all(struct mob_node *n)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t h = 0; h < MOB_MAX_HOAS; h++)
+			if (n->reg[h] && mob_net_nested(n->reg[h]) == (pass == 0))
+				mob_dp_deregister(n->reg[h]);
+		if (pass == 0 && n->tun >= 0)
+			mob_batch_on_tun(n->tun, EV_READ, n);
+	}
+}
+
 void mob_net_free(struct mob_node *n)
 {
 	if (!n)
 		return;
+	mob_net_deregister_all(n);
 	for (size_t h = 0; h < MOB_MAX_HOAS; h++)
 		if (n->reg[h])
 			mob_net_free_reg(n->reg[h]);
