@@ -1006,6 +1006,61 @@ static void test_mobility_two_homes(void **state)
 	}
 }
 
+/* Nesting (analysis 6.3.1): h2 with via = h1 gets one path, h1's home
+ * address on the TUN device (here eth12 stands for it), once h1 has a
+ * path; the pair says nested. No PvD gives h2 a path of its own. */
+static void test_mobility_nested(void **state)
+{
+	struct fake *f = *state;
+	struct mob_config mc;
+	const struct msg_mob_pair *e;
+	const struct msg_mob_path *p;
+	char err[160];
+
+	mob_config_defaults(&mc);
+	mc.enabled = true;
+	snprintf(mc.tun, sizeof(mc.tun), "eth12");
+	assert_int_equal(mob_config_set(&mc, "home_address", "x", "2001:db8:100::10", err,
+					 sizeof(err)), 0);
+	assert_int_equal(mob_config_set(&mc, "home_agent_address", "x", "2001:db8:f::1", err,
+					 sizeof(err)), 0);
+	assert_int_equal(mob_config_set(&mc, "name", "x", "h1", err, sizeof(err)), 0);
+	assert_int_equal(mob_config_set_home(&mc, "h2", "home_address", "x", "2001:db8:200::10",
+					      err, sizeof(err)), 0);
+	assert_int_equal(mob_config_set_home(&mc, "h2", "home_agent_address", "x",
+					      "2001:db8:f2::1", err, sizeof(err)), 0);
+	assert_int_equal(mob_config_set_home(&mc, "h2", "via", "x", "h1", err, sizeof(err)), 0);
+	engine_mob_set_config(f->e, &mc);
+	f->e->conn.cfg.enabled = false;
+	/* The TUN device's stand-in up first: no path for h2 while h1 has none. */
+	seams_link(f, 12);
+	seams_run(f, 0, 50);
+	assert_int_equal(f->mobh[1].n, 0);
+	for (int i = 10; i < 12; i++) {
+		seams_link(f, i);
+		seams_ra(f, i, 0, false);
+		seams_addr(f, i);
+	}
+	seams_run(f, 0, 100);
+	assert_int_equal(f->mobh[0].n, 2);
+	assert_int_equal(f->mobh[1].n, 1);
+	p = &f->mobh[1].p[0];
+	assert_string_equal(p->ifname, "eth12");
+	assert_int_equal(p->ifindex, 12);
+	assert_int_equal(p->home, 1);
+	assert_int_equal(p->coa[1], 0x01);
+	assert_int_equal(p->coa[4], 0x01);      /* 2001:db8:100::10, h1's */
+	assert_int_equal(p->coa[15], 0x10);
+	assert_string_equal(p->pvd, "home:h1");
+	assert_int_equal(p->mark, 0);
+	assert_non_null(e = seams_pair_on(f, 1, "eth12"));
+	assert_int_equal(e->verdict, MOB_PAIR_NESTED);
+	assert_non_null(strstr(e->why, "nested: h1 as care-of address"));
+	assert_non_null(e = seams_pair_on(f, 1, "eth10"));
+	assert_int_equal(e->verdict, MOB_PAIR_REFUSED);    /* via names h1 only */
+	assert_null(seams_mobh_on(f, 1, "eth10"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1019,6 +1074,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mobility_pairing, seams_setup, seams_teardown),
 		cmocka_unit_test_setup_teardown(test_mobility_two_homes, seams_setup,
 						seams_teardown),
+		cmocka_unit_test_setup_teardown(test_mobility_nested, seams_setup, seams_teardown),
 		cmocka_unit_test_setup_teardown(test_kernel_side_lapse, seams_setup,
 						seams_teardown),
 		cmocka_unit_test_setup_teardown(test_dhcp6_information_request, seams_setup,
