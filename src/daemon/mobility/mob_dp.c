@@ -146,7 +146,7 @@ void mob_dp_tick(evutil_socket_t fd, short what, void *arg)
 			io->send_down_ms = 0;
 			io->down_why = NULL;
 		}
-		if (!mn_hb_wanted(&m->mn, i) || io->fd < 0)
+		if (!mn_hb_due(&m->mn, i, now, m->wc.interval_ms) || io->fd < 0)
 			continue;
 		mob_dp_account(io, &m->mn.paths[i]);
 		if (mn_build_hb(&m->mn, i, clock_ntp_now(), now, pkt, sizeof(pkt), &len) == 0) {
