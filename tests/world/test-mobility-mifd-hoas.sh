@@ -293,6 +293,10 @@ home 1 | world_jq '.bindings[0] | .interface == "mifmob0" and .coa == "'"$HOA1"'
 	.pairing.verdict == "nested" and (.pairing.why | test("nested: h1 as care-of address"))' \
 	>/dev/null || world_fail "nested: mifctl mobility does not show h2 nested over h1"
 world_log "nested: h2 $(home 1 | jq -c '{bindings: [.bindings[] | {bid, coa, interface, pairing}], pairs}')"
+world_assert "nested: the correspondent's route from HoA2 has the device's MTU less 48" bash -c \
+	"ip -n $(world_ns mn) -6 route get 2001:db8:c::2 from $HOA2 | grep -q 'dev mifmob0.* mtu 1352'"
+world_assert "nested: ha2's outer address from HoA1 goes through mifmob0" bash -c \
+	"ip -n $(world_ns mn) -6 route get $HA2 from $HOA1 | grep -q 'dev mifmob0'"
 world_assert "nested: the correspondent from HoA2 over HoA1" \
 	world_exec mn ping -6 -c 2 -W 2 -I "$HOA2" 2001:db8:c::2
 get nest "$HOA2"
