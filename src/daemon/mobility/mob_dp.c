@@ -71,11 +71,12 @@ void mob_dp_record(struct mob_net *m, const char *why)
 		snprintf(m->uplink_why, sizeof(m->uplink_why),
 			 "the live path with the lowest BID-PRI (%u: %s); last move: %s",
 			 m->mn.paths[m->mn.uplink].pri, io->m.why, why);
-		log_info("mobility: uplink BID %d -> %d (%s, PvD %s): %s", s->from_bid,
-			 s->to_bid, io->m.ifname, io->m.pvd, why);
+		log_info("mobility: %s: uplink BID %d -> %d (%s, PvD %s): %s", m->wc.name,
+			 s->from_bid, s->to_bid, io->m.ifname, io->m.pvd, why);
 	} else {
 		snprintf(m->uplink_why, sizeof(m->uplink_why), "no live path: %s", why);
-		log_warn("mobility: no uplink left (was BID %d: %s)", s->from_bid, why);
+		log_warn("mobility: %s: no uplink left (was BID %d: %s)", m->wc.name, s->from_bid,
+			 why);
 	}
 }
 

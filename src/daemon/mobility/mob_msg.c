@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The mobile-node role's messages (mob_msg.h), checked beyond their size:
+ * a receiver (the parent for MSG_MOB_PATHS, the network-facing process
+ * for the MOB_WIRE_* messages) indexes arrays with what they carry, so
+ * every index is bounded and every string terminated here. Pure.
+ */
+#include <string.h>
+
+#include "daemon/mobility/mob_msg.h"
+
+#define MOB_MSG_TERMINATED(a) (memchr((a), 0, sizeof(a)) != NULL)
+
+bool mob_msg_path_ok(const struct msg_mob_path *p)
+{
+	return p->bid >= 1 && p->bid <= MOB_MAX_PATHS && (p->family == 4 || p->family == 6) &&
+	       p->ifindex > 0 && p->home < MOB_MAX_HOAS && MOB_MSG_TERMINATED(p->ifname) &&
+	       p->ifname[0] && MOB_MSG_TERMINATED(p->pvd) && MOB_MSG_TERMINATED(p->why);
+}
+
+bool mob_msg_pairs_ok(const struct mob_pairs *s)
+{
+	if (s->home >= MOB_MAX_HOAS || s->n > MOB_HOA_COA_MAX)
+		return false;
+	for (size_t i = 0; i < s->n; i++) {
+		const struct msg_mob_pair *e = &s->e[i];
+
+		if (e->verdict > MOB_PAIR_REFUSED || (e->family != 4 && e->family != 6) ||
+		    !MOB_MSG_TERMINATED(e->ifname) || !MOB_MSG_TERMINATED(e->why))
+			return false;
+	}
+	return true;
+}
+
+bool mob_msg_paths_ok(const struct msg_mob_paths *s)
+{
+	unsigned seen = 0;
+
+	if (s->n > MOB_MAX_PATHS || s->home >= MOB_MAX_HOAS || s->flows.n > MOB_FLOW_MAX ||
+	    (s->home != 0 && s->flows.n != 0) || s->pairs.home != s->home ||
+	    !mob_msg_pairs_ok(&s->pairs))
+		return false;
+	for (size_t i = 0; i < s->flows.n; i++)
+		if (!MOB_MSG_TERMINATED(s->flows.spec[i]))
+			return false;
+	for (size_t i = 0; i < s->n; i++) {
+		const struct msg_mob_path *p = &s->p[i];
+
+		if (!mob_msg_path_ok(p) || p->home != s->home || (seen & 1u << p->bid))
+			return false;
+		seen |= 1u << p->bid;
+	}
+	return true;
+}
+
+bool mob_msg_config_ok(const struct mob_wire_config *c)
+{
+	return c->n_homes >= 1 && c->n_homes <= MOB_MAX_HOAS && c->home < c->n_homes &&
+	       MOB_MSG_TERMINATED(c->name) && c->key_len >= 16 && c->key_len <= sizeof(c->key) &&
+	       c->interval_ms >= 10 && c->misses && MOB_MSG_TERMINATED(c->tun) &&
+	       (c->has_ha6 || c->has_ha4) && c->n_flows <= MOB_FLOW_MAX;
+}
