@@ -55,7 +55,7 @@
 #include "daemon/mobility/mn.h"
 #include "daemon/mobility/mob_flow.h"
 #include "daemon/mobility/mob_hoa.h"
-#include "netlink/carrier.h"
+#include "common/carrier.h"
 #include "netlink/netlink.h"
 #include "netlink/tunio.h"
 #include "proto/nl.h"
@@ -70,7 +70,7 @@ struct mnt {
 	struct mn_state mn;
 	int fd[MH_MAX_BIDS];
 	int ifindex[MH_MAX_BIDS];
-	int carrier_fd[MH_MAX_BIDS];    /* sysfs carrier (netlink/carrier.h) */
+	int carrier_fd[MH_MAX_BIDS];    /* sysfs carrier (common/carrier.h) */
 	char ifname[MH_MAX_BIDS][IFNAMSIZ];
 	struct sockaddr_storage ha_ep[MH_MAX_BIDS];
 	socklen_t ha_len[MH_MAX_BIDS];
@@ -246,7 +246,7 @@ static void write_status(struct mnt *t)
 }
 
 /* Loss of carrier read from sysfs at every tick: the rtnetlink event may
- * come up to a second late (netlink/carrier.h). Its return is left to
+ * come up to a second late (common/carrier.h). Its return is left to
  * the event (nothing is urgent about that) and the heartbeats. */
 static void carrier_poll(struct mnt *t)
 {

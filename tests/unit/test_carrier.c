@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The carrier read (netlink/carrier.h): the same descriptor read again
+/* The carrier read (common/carrier.h): the same descriptor read again
  * gives the current value; a refused read (a link that is down) is no
  * carrier; a missing link an error. */
 #include <stdarg.h>
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "netlink/carrier.h"
+#include "common/carrier.h"
 
 static void put(const char *path, const char *text)
 {

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "common/addr.h"
+#include "common/carrier.h"
 #include "common/keyfile.h"
 #include "common/log.h"
 #include "daemon/core/msg.h"
@@ -23,6 +24,7 @@
 struct kern_mob_path {
 	struct msg_mob_path m;   /* bid 0: slot free */
 	int fd;
+	int carrier_fd;          /* its link's sysfs carrier file; -1: none */
 };
 
 /* One home address: its own key and home agent (wc), its own care-of
@@ -248,7 +250,7 @@ int kern_mob_new(const struct mob_config *c, struct kern_mob **ret_m)
 	m->tun = m->net_fd = -1;
 	for (size_t h = 0; h < MOB_MAX_HOAS; h++)
 		for (size_t i = 0; i < MOB_MAX_PATHS; i++)
-			m->h[h].p[i].fd = -1;
+			m->h[h].p[i].fd = m->h[h].p[i].carrier_fd = -1;
 	if (c->n_homes + 1 > MOB_MAX_HOAS) {
 		kern_mob_free(m);
 		return -EINVAL;
@@ -280,9 +282,12 @@ void kern_mob_free(struct kern_mob *m)
 	if (!m)
 		return;
 	for (size_t h = 0; h < MOB_MAX_HOAS; h++) {
-		for (size_t i = 0; i < MOB_MAX_PATHS; i++)
+		for (size_t i = 0; i < MOB_MAX_PATHS; i++) {
 			if (m->h[h].p[i].fd >= 0)
 				close(m->h[h].p[i].fd);
+			if (m->h[h].p[i].carrier_fd >= 0)
+				close(m->h[h].p[i].carrier_fd);
+		}
 		explicit_bzero(m->h[h].wc.key, sizeof(m->h[h].wc.key));
 	}
 	if (m->tun >= 0)
@@ -357,12 +362,23 @@ static bool km_same_socket(const struct msg_mob_path *a, const struct msg_mob_pa
 	       a->ifindex == b->ifindex && a->mark == b->mark && !strcmp(a->ifname, b->ifname);
 }
 
+static void km_carrier(struct kern_mob *m, const struct kern_mob_home *h,
+		       const struct kern_mob_path *p)
+{
+	struct mob_wire_withdraw w = { .bid = p->m.bid, .home = (uint8_t)h->wc.home };
+
+	km_tell(m, MOB_WIRE_CARRIER, &w, sizeof(w), p->carrier_fd);
+}
+
 static void km_withdraw(struct kern_mob *m, struct kern_mob_home *h, size_t k)
 {
 	struct mob_wire_withdraw w = { .bid = (uint16_t)(k + 1), .home = (uint8_t)h->wc.home };
 
 	close(h->p[k].fd);
 	h->p[k].fd = -1;
+	if (h->p[k].carrier_fd >= 0)
+		close(h->p[k].carrier_fd);
+	h->p[k].carrier_fd = -1;
 	h->p[k].m.bid = 0;
 	km_tell(m, MOB_WIRE_WITHDRAW, &w, sizeof(w), -1);
 }
@@ -436,9 +452,16 @@ void kern_mob_paths(struct kern_mob *m, const struct ipc_msg *msg)
 			}
 			p->fd = fd;
 			m->opened++;
+			/* Its link's carrier, for the network-facing process to
+			 * read every tick (common/carrier.h); none for a nested
+			 * path (the TUN device) or if sysfs does not have it. */
+			if (s->p[i].ifindex != m->ifindex)
+				p->carrier_fd = carrier_open(s->p[i].ifname);
 		}
 		p->m = s->p[i];
 		km_tell(m, MOB_WIRE_PATH, &p->m, sizeof(p->m), fd);
+		if (fd >= 0 && p->carrier_fd >= 0)
+			km_carrier(m, h, p);
 	}
 	/* The policy's flow bindings, after the paths they name. */
 	if (s->home == 0 && memcmp(&h->flows, &s->flows, sizeof(h->flows)) != 0) {
@@ -457,10 +480,15 @@ static int km_load(struct kern_mob *m, const struct kern_mob_home *h)
 {
 	int r = ipc_send_fd(m->net_fd, MOB_WIRE_CONFIG, &h->wc, sizeof(h->wc), m->tun);
 
-	for (size_t k = 0; r == 0 && k < MOB_MAX_PATHS; k++)
+	for (size_t k = 0; r == 0 && k < MOB_MAX_PATHS; k++) {
+		struct mob_wire_withdraw w = { .bid = h->p[k].m.bid, .home = (uint8_t)h->wc.home };
+
 		if (h->p[k].fd >= 0)
 			r = ipc_send_fd(m->net_fd, MOB_WIRE_PATH, &h->p[k].m, sizeof(h->p[k].m),
 					  h->p[k].fd);
+		if (r == 0 && h->p[k].fd >= 0 && h->p[k].carrier_fd >= 0)
+			r = ipc_send_fd(m->net_fd, MOB_WIRE_CARRIER, &w, sizeof(w), h->p[k].carrier_fd);
+	}
 	if (r == 0 && h->flows.n)
 		r = ipc_send_fd(m->net_fd, MOB_WIRE_FLOWS, &h->flows, sizeof(h->flows), -1);
 	if (r == 0 && h->pairs.n)

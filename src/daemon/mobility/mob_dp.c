@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/carrier.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "daemon/mobility/mob_dp.h"
@@ -123,10 +124,41 @@ static void mob_dp_account(struct mob_io *io, const struct mn_path *p)
 	io->hb_lost += lost;
 }
 
+/* The carrier of each path's link as the kernel holds it now: a loss takes
+ * the path down at once (the engine's event may come up to a second late,
+ * common/carrier.h); its return, if the engine did not withdraw the path
+ * meanwhile, makes it a candidate that heartbeats re-validate. */
+static const char *mob_dp_carrier(struct mob_net *m)
+{
+	const char *why = NULL;
+
+	for (size_t i = 0; i < m->mn.n_paths; i++) {
+		struct mob_io *io = &m->io[i];
+		int c;
+
+		if (io->carrier_fd < 0 || (c = carrier_read(io->carrier_fd)) < 0)
+			continue;
+		if (c == 0 && !io->carrier_down) {
+			io->carrier_down = true;
+			m->mn.paths[i].link_up = false;
+			io->down_why = "loss of carrier (read from sysfs)";
+			why = "loss of carrier (read from sysfs)";
+		} else if (c == 1 && io->carrier_down) {
+			io->carrier_down = false;
+			m->mn.paths[i].link_up = true;
+			m->mn.paths[i].live.alive = false;
+			m->mn.paths[i].live.misses = 0;
+			io->down_why = NULL;
+		}
+	}
+	return why;
+}
+
 void mob_dp_tick(evutil_socket_t fd, short what, void *arg)
 {
 	struct mob_net *m = arg;
 	long long now = clock_mono_ms();
+	const char *why = mob_dp_carrier(m);
 	uint8_t pkt[512];
 	size_t len;
 
@@ -154,7 +186,7 @@ void mob_dp_tick(evutil_socket_t fd, short what, void *arg)
 			(void)mob_dp_send(m, i, pkt, len);
 		}
 	}
-	mob_dp_failover(m, NULL);
+	mob_dp_failover(m, why);
 	if (mn_bu_due(&m->mn, now))
 		mob_dp_send_bu(m);
 }

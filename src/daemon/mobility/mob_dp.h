@@ -30,6 +30,8 @@ struct mob_io {
 	uint64_t hb_sent, hb_lost;
 	const char *down_why;    /* why its link is down, static text */
 	long long send_down_ms;  /* a send failed then (0: no): try again later */
+	int carrier_fd;          /* its link's carrier, read every tick; -1: none */
+	bool carrier_down;       /* the read found it down (the engine may not know) */
 };
 
 struct mob_switch {

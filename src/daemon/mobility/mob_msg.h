@@ -90,6 +90,9 @@ enum mob_wire_type {
 	MOB_WIRE_WITHDRAW,       /* struct mob_wire_withdraw */
 	MOB_WIRE_FLOWS,          /* struct mob_flow_specs */
 	MOB_WIRE_PAIRS,          /* struct mob_pairs */
+	MOB_WIRE_CARRIER,        /* struct mob_wire_withdraw (its reason 0) + the
+				  * path's sysfs carrier file (common/carrier.h),
+				  * after the MOB_WIRE_PATH that brought its socket */
 };
 
 struct mob_wire_config {

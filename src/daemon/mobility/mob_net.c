@@ -65,7 +65,7 @@ static int mob_net_config(struct mob_node *n, const struct mob_wire_config *c, i
 	m->mn.hoa4_status = 255;
 	m->pairs.home = c->home;
 	for (size_t i = 0; i < MOB_MAX_PATHS; i++)
-		m->io[i].fd = -1;
+		m->io[i].fd = m->io[i].carrier_fd = -1;
 	if (mob_net_tun(n, c, tun) < 0)
 		return -ENOMEM;
 	m->tun = n->tun;
@@ -115,7 +115,7 @@ static bool mob_net_owns(const struct mob_node *n, int fd)
 {
 	for (size_t h = 0; h < n->n_homes; h++)
 		for (size_t i = 0; n->reg[h] && i < n->reg[h]->mn.n_paths; i++)
-			if (n->reg[h]->io[i].fd == fd)
+			if (n->reg[h]->io[i].fd == fd || n->reg[h]->io[i].carrier_fd == fd)
 				return true;
 	return fd == n->tun;
 }
@@ -134,6 +134,10 @@ static void mob_net_close_path(struct mob_io *io)
 	if (io->fd >= 0)
 		close(io->fd);
 	io->fd = -1;
+	if (io->carrier_fd >= 0)
+		close(io->carrier_fd);
+	io->carrier_fd = -1;
+	io->carrier_down = false;
 }
 
 /* The home agent's endpoint for a path of this family. */
@@ -166,7 +170,7 @@ static int mob_net_path(struct mob_net *m, const struct msg_mob_path *p, int fd)
 		i = (int)m->mn.n_paths++;
 		memset(&m->mn.paths[i], 0, sizeof(m->mn.paths[i]));
 		memset(&m->io[i], 0, sizeof(m->io[i]));
-		m->io[i].fd = -1;
+		m->io[i].fd = m->io[i].carrier_fd = -1;
 	}
 	mp = &m->mn.paths[i];
 	io = &m->io[i];
@@ -224,6 +228,23 @@ static int mob_net_withdraw(struct mob_net *m, const struct mob_wire_withdraw *w
 	return 0;
 }
 
+/* The carrier file of a path whose socket came just before: kept and read
+ * every tick (mob_dp_tick), so a loss of carrier moves the uplink without
+ * waiting for the engine, whose rtnetlink event may come up to a second
+ * late (common/carrier.h). */
+static int mob_net_carrier(struct mob_net *m, const struct mob_wire_withdraw *w, int fd)
+{
+	int i = mob_net_find(m, w->bid);
+
+	if (i < 0 || fd < 0 || w->reason != 0 || m->io[i].fd < 0)
+		return -EINVAL;
+	if (m->io[i].carrier_fd >= 0)
+		close(m->io[i].carrier_fd);
+	m->io[i].carrier_fd = fd;
+	m->io[i].carrier_down = false;
+	return 0;
+}
+
 static int mob_net_flows(struct mob_net *m, const struct mob_flow_specs *d)
 {
 	if (!m || d->n > MOB_FLOW_MAX)
@@ -275,6 +296,11 @@ static int mob_net_msg(struct mob_node *n, const struct ipc_msg *msg)
 		    !(m = mob_net_home(n, ((const struct mob_wire_withdraw *)d)->home)))
 			return -EBADMSG;
 		return mob_net_withdraw(m, d);
+	case MOB_WIRE_CARRIER:
+		if (ipc_expect(msg, sizeof(struct mob_wire_withdraw)) < 0 ||
+		    !(m = mob_net_home(n, ((const struct mob_wire_withdraw *)d)->home)))
+			return -EBADMSG;
+		return mob_net_carrier(m, d, msg->fd);
 	default:
 		return -EBADMSG;
 	}

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "netlink/carrier.h"
+#include "common/carrier.h"
 
 int carrier_open(const char *ifname)
 {

@@ -8,8 +8,8 @@
  * every few tens of milliseconds to move off a dead network without that
  * second (issue 15: loss of carrier under 50 ms).
  */
-#ifndef MIF_NETLINK_CARRIER_H
-#define MIF_NETLINK_CARRIER_H
+#ifndef MIF_COMMON_CARRIER_H
+#define MIF_COMMON_CARRIER_H
 
 /* A descriptor to read ifname's carrier with carrier_read() (the file of
  * the caller's network namespace's sysfs), or -errno. */
