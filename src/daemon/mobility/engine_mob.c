@@ -8,6 +8,7 @@
 #include "daemon/engine/engine_priv.h"
 #include "daemon/mobility/engine_mob.h"
 #include "daemon/mobility/engine_mob_flow.h"
+#include "daemon/mobility/engine_mob_home.h"
 #include "daemon/mobility/mn.h"
 #include "daemon/routing/route_plan.h"
 
@@ -98,7 +99,8 @@ static bool em_candidate(struct engine *e, const struct pvd *p, struct em_cand *
 	c->rank = em_rank(m, l, rank, sizeof(rank));
 	c->m.ifindex = in.ifindex;
 	snprintf(c->m.ifname, sizeof(c->m.ifname), "%s", l->link.name);
-	if (!em_paired(m, &c->m))
+	/* At home there (rule 2): the home path, H flag (engine_mob_home.h). */
+	if (!em_paired(m, &c->m) && !engine_mob_home_path(e, p, &c->m))
 		return false;
 	snprintf(c->m.pvd, sizeof(c->m.pvd), "%s", p->id);
 	snprintf(c->m.why, sizeof(c->m.why), "%s; IPv%u; connectivity %s", rank, c->m.family,
@@ -118,6 +120,7 @@ static bool em_candidate(struct engine *e, const struct pvd *p, struct em_cand *
 	 * to the lower BID (mn_pick, and the home agent's choice). */
 	c->m.pri = (uint8_t)(c->rank * 2 + (c->m.family == 4) < MN_PRI_DEAD - 1 ?
 			     c->rank * 2 + (c->m.family == 4) : MN_PRI_DEAD - 1);
+	engine_mob_home_pri(e, &c->m);
 	return true;
 }
 
@@ -181,6 +184,7 @@ void engine_mob_publish(struct engine *e)
 		s.p[s.n++] = c[i].m;
 	free(c);
 	em_bids(m, &s);
+	engine_mob_home_fill(e, &s);    /* the home link's native uplink */
 	engine_mob_flows(e, &s);        /* the policy's flow bindings */
 	h = hash_bytes(HASH_SEED, &s, sizeof(s));
 	if (m->sent && h == m->hash)

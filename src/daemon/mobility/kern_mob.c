@@ -15,6 +15,7 @@
 #include "common/log.h"
 #include "daemon/core/msg.h"
 #include "daemon/mobility/kern_mob.h"
+#include "daemon/mobility/kern_mob_home.h"
 #include "daemon/mobility/mob_msg.h"
 #include "netlink/netlink.h"
 #include "netlink/tunio.h"
@@ -31,6 +32,7 @@ struct kern_mob {
 	int net_fd;              /* our end of the network-facing process's channel */
 	struct kern_mob_path p[MOB_MAX_PATHS];
 	struct mob_flow_specs flows;     /* the policy's, as last told */
+	struct kern_mob_home *home;      /* the home link's native uplink */
 	uint64_t opened, failed, bad;
 };
 
@@ -144,7 +146,7 @@ int kern_mob_new(const struct mob_config *c, struct kern_mob **ret_m)
 		kern_mob_free(m);
 		return r;
 	}
-	if ((r = km_tun(m, c)) < 0) {
+	if ((r = kern_mob_home_new(c, &m->home)) < 0 || (r = km_tun(m, c)) < 0) {
 		log_err("mobility: TUN device %s with the home address: %s", c->tun, strerror(-r));
 		kern_mob_free(m);
 		return r;
@@ -178,6 +180,7 @@ void kern_mob_free(struct kern_mob *m)
 {
 	if (!m)
 		return;
+	kern_mob_home_free(m->home);
 	for (size_t i = 0; i < MOB_MAX_PATHS; i++)
 		if (m->p[i].fd >= 0)
 			close(m->p[i].fd);
@@ -258,7 +261,7 @@ static bool km_valid(const struct msg_mob_paths *s)
 {
 	unsigned seen = 0;
 
-	if (s->n > MOB_MAX_PATHS || s->flows.n > MOB_FLOW_MAX)
+	if (s->n > MOB_MAX_PATHS || s->flows.n > MOB_FLOW_MAX || !kern_mob_home_valid(&s->home))
 		return false;
 	for (size_t i = 0; i < s->flows.n; i++)
 		if (!memchr(s->flows.spec[i], 0, sizeof(s->flows.spec[i])))
@@ -298,6 +301,10 @@ void kern_mob_paths(struct kern_mob *m, const struct ipc_msg *msg)
 	}
 	for (size_t i = 0; i < s->n; i++)
 		kept[s->p[i].bid - 1] = true;
+	/* The home link's address and routes before the paths: off before
+	 * the data plane hears of a withdrawal, on before the home path's
+	 * socket is bound to the home address there. */
+	kern_mob_home_sync(m->home, &s->home);
 	/* Withdrawals first: the data plane moves off a dead path at once. */
 	for (size_t k = 0; k < MOB_MAX_PATHS; k++)
 		if (!kept[k] && m->p[k].fd >= 0)

@@ -47,11 +47,26 @@ struct mob_flow_specs {
 	char spec[MOB_FLOW_MAX][MOB_FLOW_SPEC_MAX];
 };
 
+/* The home link (engine_mob_home.c, doc/mobility.md "Home link"): while
+ * a PvD of the home prefix gives the home path (its care-of address the
+ * home address, H flag), the parent puts the home address on that
+ * interface and the uplink routes through its router (kern_mob_home.c). */
+struct msg_mob_home {
+	uint8_t active;          /* 0: away, everything through the tunnel */
+	uint8_t pad[3];
+	int32_t ifindex;
+	uint8_t gw[16];          /* the home link's router (link-local) */
+	char ifname[IFNAMSIZ];
+	uint16_t bid;            /* the home path's BID */
+	uint8_t pad2[6];
+};
+
 struct msg_mob_paths {
 	uint32_t n;
 	uint32_t pad;
 	struct msg_mob_path p[MOB_MAX_PATHS];
 	struct mob_flow_specs flows;
+	struct msg_mob_home home;
 };
 
 enum mob_wire_type {
