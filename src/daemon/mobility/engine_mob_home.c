@@ -48,8 +48,7 @@ void engine_mob_home_pri(const struct engine *e, struct msg_mob_path *m)
 		return;         /* no home link possible: as before */
 	if (emh_is_home(&e->mob, m)) {
 		m->pri = 0;
-		snprintf(why, sizeof(why), "home link (the home prefix, RFC 6275 11.5.5), "
-			 "H flag, first; %s", m->why);
+		snprintf(why, sizeof(why), "home link (RFC 6275 11.5.5), H flag, first; %s", m->why);
 	} else {
 		m->pri = (uint8_t)(m->pri + 1 < MN_PRI_DEAD ? m->pri + 1 : MN_PRI_DEAD - 1);
 		snprintf(why, sizeof(why), "%s; one above the home link's 0", m->why);

@@ -33,6 +33,7 @@ struct kern_mob {
 	struct kern_mob_path p[MOB_MAX_PATHS];
 	struct mob_flow_specs flows;     /* the policy's, as last told */
 	struct kern_mob_home *home;      /* the home link's native uplink */
+	struct event_base *base;         /* the parent's loop, for home's reads */
 	uint64_t opened, failed, bad;
 };
 
@@ -345,6 +346,7 @@ int kern_mob_attach(struct kern_mob *m, int *ret_fd)
 
 	if (ipc_pair(sp) < 0)
 		return -errno;
+	kern_mob_home_watch(m->home, NULL, -1);  /* off the old channel */
 	if (m->net_fd >= 0)
 		close(m->net_fd);
 	m->net_fd = sp[0];
@@ -361,6 +363,17 @@ int kern_mob_attach(struct kern_mob *m, int *ret_fd)
 		m->net_fd = -1;
 		return r;
 	}
+	kern_mob_home_watch(m->home, m->base, m->net_fd);
 	*ret_fd = sp[1];
 	return 0;
+}
+
+void kern_mob_set_base(struct kern_mob *m, struct event_base *base)
+{
+	if (!m)
+		return;
+	m->base = base;
+	/* The first network-facing process was forked before the loop. */
+	if (m->net_fd >= 0)
+		kern_mob_home_watch(m->home, base, m->net_fd);
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/ipc.h"
 #include "common/log.h"
 #include "daemon/mobility/kern_mob_home.h"
 #include "netlink/netlink.h"
@@ -16,9 +17,36 @@ struct kern_mob_home {
 	struct in6_addr routes[MOB_MAX_ROUTES];
 	uint8_t route_plen[MOB_MAX_ROUTES];
 	size_t n_routes;
-	struct msg_mob_home now;          /* what the kernel holds */
-	uint64_t changes, failed;
+	struct msg_mob_home want;         /* the engine's last word */
+	uint16_t dp_bid;                  /* the data plane's: its uplink's home BID */
+	struct msg_mob_home addr;         /* the home address is on addr.ifindex */
+	struct msg_mob_home routed;       /* the routes are through routed.gw */
+	struct event *ev;
+	bool rule;                        /* kmh_rule() is in the kernel */
+	uint64_t changes, failed, bad;
 };
+
+/* from HOA lookup main suppress_prefixlength 0, before mifd's rules: the
+ * home address's packets to the routes = prefixes follow the main table
+ * (the native routes at home, the TUN device's otherwise) even while the
+ * home link's PvD exists and its source rules (from the home prefix, from
+ * the home address now on its interface) would send them there: a home
+ * link that is up but whose heartbeats fail must not keep the uplink. */
+static int kmh_rule(const struct kern_mob_home *h, bool add)
+{
+	uint8_t buf[512];
+	struct nl_rule r = { .family = AF_INET6, .priority = KERN_MOB_HOME_RULE_PRIO,
+			     .table = 254, .protocol = 4, .src_len = 128,
+			     .has_suppress_prefixlen = true, .suppress_prefixlen = 0 };
+	struct nlmsghdr *nlh;
+	int e;
+
+	memcpy(r.src, &h->hoa, 16);
+	if (!(nlh = nl_build_rule(buf, sizeof(buf), add, &r, 1)))
+		return -EINVAL;
+	e = netlink_request(nlh, 2000);
+	return add && e == -EEXIST ? 0 : e;
+}
 
 int kern_mob_home_new(const struct mob_config *c, struct kern_mob_home **ret_h)
 {
@@ -36,6 +64,15 @@ int kern_mob_home_new(const struct mob_config *c, struct kern_mob_home **ret_h)
 	memcpy(h->routes, c->routes, sizeof(h->routes));
 	memcpy(h->route_plen, c->route_plen, sizeof(h->route_plen));
 	h->n_routes = c->n_routes;
+	if (h->plen < 128) {            /* a home link can exist */
+		int r = kmh_rule(h, true);
+
+		if (r < 0) {
+			free(h);
+			return r;
+		}
+		h->rule = true;
+	}
 	*ret_h = h;
 	return 0;
 }
@@ -91,71 +128,163 @@ static int kmh_addr(const struct kern_mob_home *h, bool add, int ifindex)
 	return r == -EEXIST && add ? 0 : r;
 }
 
-/* Away: what the kernel lost with the link already is not an error. */
-static void kmh_leave(struct kern_mob_home *h)
+/* What the kernel lost with the link already is not an error. */
+static bool kmh_gone(int r)
 {
-	const struct msg_mob_home *w = &h->now;
+	return r == 0 || r == -ESRCH || r == -ENOENT || r == -ENODEV || r == -EADDRNOTAVAIL;
+}
+
+static void kmh_routes_off(struct kern_mob_home *h)
+{
+	const struct msg_mob_home *w = &h->routed;
 	int r;
 
 	for (size_t i = 0; i < h->n_routes; i++)
-		if ((r = kmh_route(h, false, w, &h->routes[i], h->route_plen[i], true)) < 0 &&
-		    r != -ESRCH && r != -ENOENT && r != -ENODEV)
+		if (!kmh_gone(r = kmh_route(h, false, w, &h->routes[i], h->route_plen[i], true)))
 			log_warn("mobility: home link %s: route off: %s", w->ifname, strerror(-r));
-	r = kmh_route(h, false, w, &h->prefix, h->plen, false);
-	if (r < 0 && r != -ESRCH && r != -ENOENT && r != -ENODEV)
+	if (!kmh_gone(r = kmh_route(h, false, w, &h->prefix, h->plen, false)))
 		log_warn("mobility: home link %s: home prefix off: %s", w->ifname, strerror(-r));
-	r = kmh_addr(h, false, w->ifindex);
-	if (r < 0 && r != -EADDRNOTAVAIL && r != -ENODEV)
-		log_warn("mobility: home link %s: home address off: %s", w->ifname, strerror(-r));
-	log_info("mobility: away from the home link %s: the uplink goes through the tunnel",
-		 w->ifname);
-	memset(&h->now, 0, sizeof(h->now));
+	log_info("mobility: uplink off the home link %s: through the tunnel", w->ifname);
+	memset(&h->routed, 0, sizeof(h->routed));
 }
 
-/* Home on w's interface: the address first (answers to Neighbor
- * Solicitations, a source to bind to), then the routes. */
-static int kmh_enter(struct kern_mob_home *h, const struct msg_mob_home *w)
+static int kmh_routes_on(struct kern_mob_home *h)
 {
-	int r = kmh_addr(h, true, w->ifindex);
+	int r;
 
-	h->now = *w;    /* what there is to undo, whatever fails below */
-	if (r == 0)
-		r = kmh_route(h, true, w, &h->prefix, h->plen, false);
+	h->routed = h->want;    /* what there is to undo, whatever fails below */
+	r = kmh_route(h, true, &h->routed, &h->prefix, h->plen, false);
 	for (size_t i = 0; r == 0 && i < h->n_routes; i++)
-		r = kmh_route(h, true, w, &h->routes[i], h->route_plen[i], true);
+		r = kmh_route(h, true, &h->routed, &h->routes[i], h->route_plen[i], true);
 	if (r < 0)
 		return r;
-	log_info("mobility: at home on %s (BID %u): the home address and %zu route%s native "
-		 "there, not through the tunnel", w->ifname, w->bid, h->n_routes,
+	log_info("mobility: uplink native on the home link %s (BID %u): %zu route%s there, "
+		 "not through the tunnel", h->routed.ifname, h->routed.bid, h->n_routes,
 		 h->n_routes == 1 ? "" : "s");
 	return 0;
 }
 
-void kern_mob_home_sync(struct kern_mob_home *h, const struct msg_mob_home *w)
+static void kmh_addr_off(struct kern_mob_home *h)
 {
+	int r = kmh_addr(h, false, h->addr.ifindex);
+
+	if (!kmh_gone(r))
+		log_warn("mobility: home link %s: home address off: %s", h->addr.ifname,
+			 strerror(-r));
+	memset(&h->addr, 0, sizeof(h->addr));
+}
+
+static bool kmh_same(const struct msg_mob_home *a, const struct msg_mob_home *b)
+{
+	return a->active && b->active && a->ifindex == b->ifindex && !memcmp(a->gw, b->gw, 16);
+}
+
+/* Bring the kernel to what both inputs ask. */
+static void kmh_apply(struct kern_mob_home *h)
+{
+	const struct msg_mob_home *w = &h->want;
+	bool native = w->active && h->dp_bid && h->dp_bid == w->bid;
 	int r;
 
-	if (!h || (h->now.active == w->active && (!w->active ||
-	    (h->now.ifindex == w->ifindex && !memcmp(h->now.gw, w->gw, 16)))))
-		return;
-	if (h->now.active)
-		kmh_leave(h);
-	if (!w->active)
-		return;
-	h->changes++;
-	if ((r = kmh_enter(h, w)) < 0) {
-		h->failed++;
-		log_warn("mobility: home link %s: %s; the uplink stays in the tunnel", w->ifname,
-			 strerror(-r));
-		kmh_leave(h);
+	if (h->routed.active && (!native || !kmh_same(&h->routed, w)))
+		kmh_routes_off(h);
+	if (h->addr.active && !kmh_same(&h->addr, w))
+		kmh_addr_off(h);
+	if (w->active && !h->addr.active) {
+		h->changes++;
+		if ((r = kmh_addr(h, true, w->ifindex)) < 0) {
+			h->failed++;
+			log_warn("mobility: home link %s: home address on: %s", w->ifname,
+				 strerror(-r));
+			return;
+		}
+		h->addr = *w;
+		log_info("mobility: home link %s (BID %u): the home address on it too",
+			 w->ifname, w->bid);
 	}
+	if (native && !h->routed.active) {
+		h->changes++;
+		if ((r = kmh_routes_on(h)) < 0) {
+			h->failed++;
+			log_warn("mobility: home link %s: %s; the uplink stays in the tunnel",
+				 w->ifname, strerror(-r));
+			kmh_routes_off(h);
+		}
+	}
+}
+
+void kern_mob_home_sync(struct kern_mob_home *h, const struct msg_mob_home *w)
+{
+	if (!h)
+		return;
+	h->want = *w;
+	kmh_apply(h);
+}
+
+bool kern_mob_home_native(const struct kern_mob_home *h)
+{
+	return h && h->routed.active;
+}
+
+static void kmh_net_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct kern_mob_home *h = arg;
+	static struct ipc_msg msg;       /* 64 KiB: off the stack */
+	struct mob_wire_uplink u;
+
+	(void)what;
+	for (int n = 0; n < 64; n++) {
+		int r = ipc_recv((int)fd, &msg);
+
+		if (r == -EAGAIN)
+			return;
+		if (r == 0 || (r < 0 && r != -EBADMSG)) {
+			event_del(h->ev);       /* the process is gone */
+			return;
+		}
+		if (r < 0 || msg.hdr.type != MOB_WIRE_UPLINK || msg.fd >= 0 ||
+		    ipc_expect(&msg, sizeof(u)) < 0) {
+			if (r > 0 && msg.fd >= 0)
+				close(msg.fd);
+			h->bad++;
+			log_warn("mobility: a malformed message from the network-facing process");
+			continue;
+		}
+		memcpy(&u, msg.data, sizeof(u));
+		h->dp_bid = u.home_bid;
+		kmh_apply(h);
+	}
+}
+
+void kern_mob_home_watch(struct kern_mob_home *h, struct event_base *base, int fd)
+{
+	if (!h)
+		return;
+	if (h->ev)
+		event_free(h->ev);
+	h->ev = NULL;
+	/* A new network-facing process has no uplink yet. */
+	h->dp_bid = 0;
+	kmh_apply(h);
+	if (fd < 0 || !base)
+		return;
+	h->ev = event_new(base, fd, EV_READ | EV_PERSIST, kmh_net_cb, h);
+	if (!h->ev || event_add(h->ev, NULL) < 0)
+		log_warn("mobility: cannot watch the network-facing process's uplink: the "
+			 "uplink stays in the tunnel");
 }
 
 void kern_mob_home_free(struct kern_mob_home *h)
 {
 	if (!h)
 		return;
-	if (h->now.active)
-		kmh_leave(h);
+	if (h->ev)
+		event_free(h->ev);
+	if (h->routed.active)
+		kmh_routes_off(h);
+	if (h->addr.active)
+		kmh_addr_off(h);
+	if (h->rule)
+		(void)kmh_rule(h, false);
 	free(h);
 }

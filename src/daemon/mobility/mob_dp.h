@@ -61,6 +61,7 @@ struct mob_net {
 	unsigned n_sw;           /* switches recorded, the ring holds the last MOB_SWITCHES */
 	struct mob_flows flows;  /* flow bindings (mob_flow_dp.h) */
 	struct mob_flow_specs pflows;    /* the policy's (MOB_WIRE_FLOWS) */
+	uint16_t home_told;      /* the home BID last told as uplink (mob_home_dp.h) */
 };
 
 /* Send p on path i; a network that went away takes its link down. */

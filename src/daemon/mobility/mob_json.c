@@ -125,30 +125,30 @@ static json_t *mob_json_offload(const struct mob_net *m)
 			 "tun_bad", (json_int_t)m->tun_bad);
 }
 
-/* What carries the uplink: the home link natively while the engine names
- * a home path (the parent then holds the home address and the routes
- * there, kern_mob_home.h), else the tunnel through the uplink's BID. */
+/* What carries the uplink: the home link natively while the uplink is the
+ * home path (the parent then routes it there, kern_mob_home.h), else the
+ * tunnel through the uplink's BID. */
 static json_t *mob_json_carrier(const struct mob_net *m)
 {
 	const struct mn_state *mn = &m->mn;
+	int up = mn->uplink;
 	char why[256];
 
-	for (size_t i = 0; i < mn->n_paths; i++)
-		if (mn->paths[i].home && m->io[i].fd >= 0 && mn->paths[i].link_up) {
-			snprintf(why, sizeof(why), "at home on %s: the home address and the "
-				 "routes through %s go out there natively, unencapsulated "
-				 "(RFC 5648 5.6); BID %u registered with the H flag",
-				 m->io[i].m.ifname, m->wc.tun, mn->paths[i].bid);
-			return json_pack("{s:s,s:s,s:s}", "via", "native", "interface",
-					 m->io[i].m.ifname, "why", why);
-		}
-	if (mn->uplink < 0)
+	if (up < 0)
 		return json_pack("{s:s,s:n,s:s}", "via", "none", "interface", "why",
 				 "no path alive");
+	if (mn->paths[up].home && m->home_told == mn->paths[up].bid) {
+		snprintf(why, sizeof(why), "at home on %s: the home address and the routes "
+			 "through %s go out there natively, unencapsulated (RFC 5648 5.6); BID %u "
+			 "registered with the H flag", m->io[up].m.ifname, m->wc.tun,
+			 mn->paths[up].bid);
+		return json_pack("{s:s,s:s,s:s}", "via", "native", "interface",
+				 m->io[up].m.ifname, "why", why);
+	}
 	snprintf(why, sizeof(why), "away from home: through %s, encapsulated on BID %u",
-		 m->wc.tun, mn->paths[mn->uplink].bid);
-	return json_pack("{s:s,s:s,s:s}", "via", "tunnel", "interface",
-			 m->io[mn->uplink].m.ifname, "why", why);
+		 m->wc.tun, mn->paths[up].bid);
+	return json_pack("{s:s,s:s,s:s}", "via", "tunnel", "interface", m->io[up].m.ifname,
+			 "why", why);
 }
 
 json_t *mob_net_json(void *arg)

@@ -9,6 +9,8 @@
  *                      with the path's UDP socket (none when only its
  *                      BID-PRI or reason changed), MOB_WIRE_WITHDRAW,
  *                      MOB_WIRE_FLOWS (the policy's flow bindings)
+ *   net -> parent      on the same channel: MOB_WIRE_UPLINK, whether the
+ *                      uplink is the home link's BID (kern_mob_home.c)
  *
  * Every payload has a fixed size that the receiver checks exactly.
  */
@@ -74,6 +76,16 @@ enum mob_wire_type {
 	MOB_WIRE_PATH,           /* struct msg_mob_path [+ its UDP socket] */
 	MOB_WIRE_WITHDRAW,       /* struct mob_wire_withdraw */
 	MOB_WIRE_FLOWS,          /* struct mob_flow_specs */
+	MOB_WIRE_UPLINK,         /* net -> parent: struct mob_wire_uplink */
+};
+
+/* The network-facing process's uplink choice, when it changes: the home
+ * path's BID while the uplink is the home link (its heartbeats answered),
+ * else 0. The parent routes the uplink natively only then
+ * (kern_mob_home.h). */
+struct mob_wire_uplink {
+	uint16_t home_bid;
+	uint8_t pad[2];
 };
 
 struct mob_wire_config {
