@@ -17,8 +17,10 @@
 # packets) and the agent delivers natively (no proxy entry, no /128 into its
 # tunnel). The home link loses carrier: uplink and downlink through eth2's
 # BID at once, the agent intercepts and proxies; carrier back: native
-# again. One TCP download to the home address keeps its one connection
-# through it all. A clean stop of mifd takes the home address off eth1.
+# again. The same for a silent blackhole of the home link (found by the
+# heartbeats), and a restarted network-facing process comes back native.
+# One TCP download to the home address keeps its one connection through it
+# all. A clean stop of mifd takes the home address, routes and rule away.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mif.sh"
@@ -180,10 +182,10 @@ grep -q "BID $BH.*\[home, H flag\] $HOA via eth1" "$WORLD_TMP/mob-home.txt" ||
 world_log "mifctl mobility at home:"
 sed 's/^/    /' "$WORLD_TMP/mob-home.txt" >&2
 
-# A download from the correspondent to the home address, 24 MiB behind an
+# A download from the correspondent to the home address, 32 MiB behind an
 # 8 Mbit/s uplink of the correspondent (tbf; not curl's --limit-rate, which
 # fills the receive buffer and leaves the uplink silent for seconds).
-world_exec cn dd if=/dev/urandom of="$WORLD_TMP/big" bs=1M count=24 status=none
+world_exec cn dd if=/dev/urandom of="$WORLD_TMP/big" bs=1M count=32 status=none
 world_bg cn http python3 -m http.server -b "$CN" -d "$WORLD_TMP" 8080
 ip netns exec "$(world_ns cn)" tc qdisc add dev eth0 root tbf rate 8mbit burst 64kb latency 400ms ||
 	world_fail "tc tbf on cn"
@@ -270,15 +272,32 @@ world_log "step: blackhole lifted: native uplink $((tnat - tbh)) ms after (re-va
 sleep 0.5
 measure_home "after the blackhole"
 
+# 4. The network-facing process dies at home: the parent takes the native
+# routes off (a new process has no uplink yet) and puts them back once the
+# new one's heartbeats re-validate the home BID.
+net_pid=$(mif_status | jq .processes.net.pid)
+offs() { grep -c "uplink off the home link" "$WORLD_TMP/mifd.log" || true; }
+ons() { grep -c "uplink native on the home link" "$WORLD_TMP/mifd.log" || true; }
+off0=$(offs) on0=$(ons)
+kill -KILL "$net_pid"
+new_net() { mif_status | world_jq --argjson p "$net_pid" '.processes.net.pid != $p'; }
+world_wait_for "a new network-facing process" 10 new_net
+world_wait_for "the new one: uplink native on eth1" 10 carrier_is native eth1
+world_assert "the route to the correspondent is eth1 after the restart" route_native
+world_wait_for "the agent native after the restart" 10 native
+[ "$(offs)" -gt "$off0" ] && [ "$(ons)" -gt "$on0" ] ||
+	world_fail "the parent did not take the native routes off and back: $(grep 'home link' "$WORLD_TMP/mifd.log" | tail -4)"
+world_log "ok: network-facing process restarted at home: routes off, native again once re-validated"
+
 for _ in $(seq 1 400); do world__alive "$CURL" || break; sleep 0.1; done
 world__alive "$CURL" && world_fail "download did not finish"
 wait "$CURL" || world_fail "curl failed: $(cat "$WORLD_TMP/curl.log")"
 world_assert "one connection, whole file, to the home address" \
-	grep -qx "1 25165824 $HOA" "$WORLD_TMP/curl.log"
+	grep -qx "1 33554432 $HOA" "$WORLD_TMP/curl.log"
 world_assert "same bytes" cmp -s "$WORLD_TMP/big" "$WORLD_TMP/got"
 world_log "mifctl mobility after: $(world_ctl mobility | grep -E 'uplink|switch' | tr '\n' ' ')"
 
-# 4. A clean stop: the home address and the native routes leave eth1.
+# 5. A clean stop: the home address and the native routes leave eth1.
 kill -TERM "$WORLD_MIFD_PID"
 world_wait_for "mifd stopped" 10 bash -c "! kill -0 $WORLD_MIFD_PID 2>/dev/null"
 world_assert "no home address left on eth1" bash -c \
