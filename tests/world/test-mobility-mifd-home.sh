@@ -4,7 +4,8 @@
 # 15 item 3; RFC 5648 5.6, analysis 6.2.2; doc/mobility.md "Home link"):
 #
 #   mn (mifd) eth1 --+ sw (home link 2001:db8:100::/64) +-- ha eth1 (mif-had
-#                    |  radvd on ha: the home prefix)      home_link, radvd)
+#   mn (mifd) eth3 --+  radvd on ha: the home prefix)      home_link, radvd)
+#                       (eth3's port down until step 5)
 #   mn (mifd) eth2 -- r2 (radvd 2001:db8:2::/64, BCP 38) -- core -- ha eth0
 #                                                              \-- cn 2001:db8:c::2
 #
@@ -18,7 +19,8 @@
 # tunnel). The home link loses carrier: uplink and downlink through eth2's
 # BID at once, the agent intercepts and proxies; carrier back: native
 # again. The same for a silent blackhole of the home link (found by the
-# heartbeats), and a restarted network-facing process comes back native.
+# heartbeats), and a restarted network-facing process comes back native;
+# then the home link moves from eth1 to eth3 (analysis 6.3.3).
 # One TCP download to the home address keeps its one connection through it
 # all. A clean stop of mifd takes the home address, routes and rule away.
 set -euo pipefail
@@ -26,7 +28,7 @@ set -euo pipefail
 . "$(dirname "$0")/mif.sh"
 
 world_init
-world_require nft curl jq python3 radvd cmp
+world_require nft curl jq python3 radvd cmp tcpdump
 HAD=${MIF_HAD:-$(dirname "$MIFD")/../ha/mif-had}
 [ -x "$HAD" ] || world_fail "missing $HAD (mif-had)"
 HOA=2001:db8:100::10
@@ -43,9 +45,12 @@ world_router ha
 world_host cn
 world_bridge sw br0
 world_link mn eth1 sw ph1
+world_link mn eth3 sw ph3
 world_link ha eth1 sw pha
 world_bridge_port sw br0 ph1
+world_bridge_port sw br0 ph3
 world_bridge_port sw br0 pha
+ip -n "$(world_ns sw)" link set ph3 down      # eth3: cabled to the home link later
 world_link mn eth2 r2 eth0
 world_link r2 eth1 core r2
 world_link ha eth0 core ha
@@ -114,7 +119,7 @@ EOF2
 # home_address with its prefix length: a PvD of that prefix is the home link.
 cat >"$WORLD_TMP/mifd.conf" <<EOF2
 [mifd]
-interfaces = eth1 eth2
+interfaces = eth1 eth2 eth3
 
 [mobility]
 enabled = yes
@@ -289,6 +294,36 @@ world_wait_for "the agent native after the restart" 10 native
 	world_fail "the parent did not take the native routes off and back: $(grep 'home link' "$WORLD_TMP/mifd.log" | tail -4)"
 world_log "ok: network-facing process restarted at home: routes off, native again once re-validated"
 
+# 5. The home link moves to eth3 (analysis 6.3.3): eth1's port goes down
+# as eth3's comes up; eth3's PvD (the home prefix) becomes the home path,
+# the home address moves there, native once re-validated; the agent asks
+# again for the node's link-layer address (it deletes its entry on every
+# return home) and gets eth3's.
+mac_of() { ip -n "$(world_ns mn)" link show "$1" | awk '/link\/ether/ { print $2 }'; }
+ha_mac() { ip -n "$(world_ns ha)" -6 neigh show "$HOA" dev eth1 | awk '$2 == "lladdr" { print $3 }'; }
+world__alive "$CURL" || world_fail "the download ended before the home link moved"
+# RFC 6275 11.5.5: mifd multicasts an unsolicited NA (Override) for the home
+# address from eth3; the agent's neighbour entry takes eth3's address.
+world_bg ha na tcpdump -lnni eth1 -c 1 "icmp6 and ip6[40] == 136 and src $HOA and dst ff02::1"
+sleep 1
+tmv=$(world__now_ms)
+ip -n "$(world_ns sw)" link set ph1 down
+ip -n "$(world_ns sw)" link set ph3 up
+world_wait_for "the home link on eth3: uplink native there" 20 carrier_is native eth3
+tnat=$(world__now_ms)
+world_wait_for "the agent native again" 10 native
+world_log "step: home link moved to eth3: native there $((tnat - tmv)) ms after"
+world_assert "the home address on eth3, not on eth1" bash -c \
+	"ip -n $(world_ns mn) -6 addr show dev eth3 | grep -q 'inet6 $HOA/128' &&
+	 ! ip -n $(world_ns mn) -6 addr show dev eth1 | grep -q 'inet6 $HOA/128'"
+world_assert "the route to the correspondent: eth3" bash -c \
+	"ip -n $(world_ns mn) -6 route get $CN | grep -q 'dev eth3 .*src $HOA'"
+world_assert "the correspondent reaches the home address" world_exec cn ping -6 -c 2 -W 2 "$HOA"
+[ "$(ha_mac)" = "$(mac_of eth3)" ] ||
+	world_fail "the agent reaches the home address at $(ha_mac), not eth3's $(mac_of eth3)"
+world_wait_for "the unsolicited NA seen on the home link" 5 grep -q "neighbor advertisement.*tgt is $HOA" "$WORLD_TMP/na.log"
+world_log "ok: moved: the agent reaches the home address at eth3's $(mac_of eth3); NA: $(grep -m1 advertisement "$WORLD_TMP/na.log")"
+
 for _ in $(seq 1 400); do world__alive "$CURL" || break; sleep 0.1; done
 world__alive "$CURL" && world_fail "download did not finish"
 wait "$CURL" || world_fail "curl failed: $(cat "$WORLD_TMP/curl.log")"
@@ -297,13 +332,13 @@ world_assert "one connection, whole file, to the home address" \
 world_assert "same bytes" cmp -s "$WORLD_TMP/big" "$WORLD_TMP/got"
 world_log "mifctl mobility after: $(world_ctl mobility | grep -E 'uplink|switch' | tr '\n' ' ')"
 
-# 5. A clean stop: the home address and the native routes leave eth1.
+# 6. A clean stop: the home address and the native routes leave eth1.
 kill -TERM "$WORLD_MIFD_PID"
 world_wait_for "mifd stopped" 10 bash -c "! kill -0 $WORLD_MIFD_PID 2>/dev/null"
-world_assert "no home address left on eth1" bash -c \
-	"! ip -n $(world_ns mn) -6 addr show dev eth1 | grep -q '$HOA'"
+world_assert "no home address left on eth1 or eth3" bash -c \
+	"! ip -n $(world_ns mn) -6 addr show | grep -q '$HOA/128'"
 world_assert "no native route left" bash -c \
-	"! ip -n $(world_ns mn) -6 route show 2001:db8:c::/64 | grep -q eth1"
+	"! ip -n $(world_ns mn) -6 route show 2001:db8:c::/64 | grep -q 'eth[13]'"
 world_assert "no rule for the home address left" bash -c \
 	"! ip -n $(world_ns mn) -6 rule | grep -q 'from $HOA lookup main'"
 world_pass

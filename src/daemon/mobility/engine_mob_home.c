@@ -78,20 +78,31 @@ static bool emh_router(const struct engine *e, const struct msg_mob_path *mp, ui
 void engine_mob_home_fill(struct engine *e, struct msg_mob_paths *s)
 {
 	struct msg_mob_home *h = &s->home;
+	size_t n = 0;
 
 	memset(h, 0, sizeof(*h));
-	/* The first home path in the set's order; a second home interface
-	 * (the home address moved, analysis 6.3.3) takes over when it goes. */
+	/* One home path at a time, the first in the set's order with a
+	 * router: only one interface holds the home address natively. When
+	 * it goes, the next one (the home link on another interface, analysis
+	 * 6.3.3) becomes the home path in the same sync. */
 	for (size_t i = 0; i < s->n; i++) {
 		const struct msg_mob_path *p = &s->p[i];
 
-		if (!emh_is_home(&e->mob, p) || !emh_router(e, p, h->gw))
-			continue;
-		h->active = 1;
-		h->ifindex = p->ifindex;
-		h->bid = p->bid;
-		snprintf(h->ifname, sizeof(h->ifname), "%s", p->ifname);
-		return;
+		if (emh_is_home(&e->mob, p)) {
+			if (h->active || !emh_router(e, p, h->gw))
+				continue;
+			h->active = 1;
+			h->ifindex = p->ifindex;
+			h->bid = p->bid;
+			snprintf(h->ifname, sizeof(h->ifname), "%s", p->ifname);
+		}
+		if (n != i)
+			s->p[n] = *p;
+		n++;
 	}
-	memset(h, 0, sizeof(*h));
+	for (size_t i = n; i < s->n; i++)
+		memset(&s->p[i], 0, sizeof(s->p[i]));
+	s->n = (uint32_t)n;
+	if (!h->active)
+		memset(h->gw, 0, sizeof(h->gw));
 }

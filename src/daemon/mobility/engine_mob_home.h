@@ -27,7 +27,9 @@ bool engine_mob_home_path(const struct engine *e, const struct pvd *p, struct ms
 /* BID-PRI and reason of a path after the preference order: 0 for the
  * home path, one more for the others when a home link can exist. */
 void engine_mob_home_pri(const struct engine *e, struct msg_mob_path *m);
-/* After the BIDs: name the home path and its router in s->home. */
+/* After the BIDs: name the home path and its router in s->home; any
+ * further home path (another interface on the home link) is left out
+ * while the first is there. */
 void engine_mob_home_fill(struct engine *e, struct msg_mob_paths *s);
 
 #endif

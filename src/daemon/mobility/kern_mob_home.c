@@ -2,13 +2,19 @@
 /* The home link's native uplink in the parent (kern_mob_home.h). */
 #include <errno.h>
 #include <linux/if_addr.h>
+#include <net/if.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "common/ipc.h"
 #include "common/log.h"
 #include "daemon/mobility/kern_mob_home.h"
 #include "netlink/netlink.h"
+#include "proto/nd_na.h"
 #include "proto/nl.h"
 
 struct kern_mob_home {
@@ -128,6 +134,45 @@ static int kmh_addr(const struct kern_mob_home *h, bool add, int ifindex)
 	return r == -EEXIST && add ? 0 : r;
 }
 
+/* RFC 6275 11.5.5: multicast an unsolicited Neighbor Advertisement for
+ * the home address, Override set, from the home address, with the
+ * interface's link-layer address: the agent (whose entry may still name
+ * another interface of the node, analysis 6.3.3, or its own proxy) and the
+ * home link's hosts take it at once. Linux sends none for an address
+ * added without DAD. Best effort: a lost one leaves neighbour
+ * unreachability detection to find the address again. */
+static int kmh_na(const struct kern_mob_home *h, const struct msg_mob_home *w)
+{
+	struct sockaddr_in6 src = { .sin6_family = AF_INET6, .sin6_addr = h->hoa };
+	struct sockaddr_in6 dst = { .sin6_family = AF_INET6,
+				    .sin6_scope_id = (uint32_t)w->ifindex };
+	uint8_t na[ND_NA_MAX];
+	struct ifreq ifr;
+	size_t len;
+	int fd, hops = 255, r = 0;
+
+	dst.sin6_addr.s6_addr[0] = 0xff;        /* ff02::1, all nodes */
+	dst.sin6_addr.s6_addr[1] = 0x02;
+	dst.sin6_addr.s6_addr[15] = 1;
+	fd = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6);
+	if (fd < 0)
+		return -errno;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", w->ifname);
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr) < 0 ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof(hops)) < 0 ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &w->ifindex, sizeof(w->ifindex)) < 0 ||
+	    bind(fd, (struct sockaddr *)&src, sizeof(src)) < 0)
+		r = -errno;
+	else if ((r = nd_na_build(h->hoa.s6_addr, ND_NA_OVERRIDE,
+				  (const uint8_t *)ifr.ifr_hwaddr.sa_data, 6, na, sizeof(na),
+				  &len)) == 0 &&
+		 sendto(fd, na, len, 0, (struct sockaddr *)&dst, sizeof(dst)) < 0)
+		r = -errno;
+	close(fd);
+	return r;
+}
+
 /* What the kernel lost with the link already is not an error. */
 static bool kmh_gone(int r)
 {
@@ -199,6 +244,9 @@ static void kmh_apply(struct kern_mob_home *h)
 			return;
 		}
 		h->addr = *w;
+		if ((r = kmh_na(h, w)) < 0)
+			log_warn("mobility: home link %s: no Neighbor Advertisement: %s",
+				 w->ifname, strerror(-r));
 		log_info("mobility: home link %s (BID %u): the home address on it too",
 			 w->ifname, w->bid);
 	}
@@ -209,6 +257,9 @@ static void kmh_apply(struct kern_mob_home *h)
 			log_warn("mobility: home link %s: %s; the uplink stays in the tunnel",
 				 w->ifname, strerror(-r));
 			kmh_routes_off(h);
+		} else if ((r = kmh_na(h, w)) < 0) {
+			log_warn("mobility: home link %s: no Neighbor Advertisement: %s",
+				 w->ifname, strerror(-r));
 		}
 	}
 }
