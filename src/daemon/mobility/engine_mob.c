@@ -33,8 +33,9 @@ void engine_mob_set_config(struct engine *e, const struct mob_config *c)
 
 /* The pairing rule of mob_hoa.h (doc/mobility.md "Several home
  * addresses") for [mobility]'s home address: a care-of address that is
- * the home address, lies in its home prefix (at home there: no binding,
- * 6.3.3) or comes from an interface its via = does not name is no path.
+ * the home address, lies in its home prefix (at home there: not bound,
+ * 6.3.3; the home path instead, engine_mob_home.h) or comes from an
+ * interface its via = does not name is no path.
  * Rule 4 holds by construction: the address is the PvD interface's own
  * and the parent binds its socket to both. */
 static bool em_paired(const struct engine_mob *m, const struct msg_mob_path *p)
