@@ -251,7 +251,7 @@ int mif_priv_pvd_info(json_t *o, struct mif_pvd_info *out)
 }
 
 /* Does status's .routing.default.<fam> text ("ID: why" or "ID on IF:
- * why", see route_plan.c) name id? */
+ * why", see route_plan_default.c) name id? */
 static bool mif_pvd_names(json_t *def, const char *fam, const char *id)
 {
 	const char *s = json_string_value(json_object_get(def, fam));

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* mifctl mobility: the mobile node's bindings (doc/mobility.md). */
 #include <stdio.h>
+#include <string.h>
 
 #include "ctl/ctl.h"
 
@@ -42,30 +43,12 @@ static void ctl_mob_binding(json_t *b)
 		printf("    down: %s\n", ctl_str(b, "down_why"));
 }
 
-int ctl_mobility(struct ctl *c, int argc, char **argv)
+/* One home address: its registration, bindings, pairs, moves, flows. */
+static void ctl_mob_home(json_t *r)
 {
-	json_t *r, *v, *n;
+	json_t *v, *n;
 	size_t i;
-	int rc;
 
-	(void)argv;
-	if (argc != 1) {
-		fprintf(stderr, "mifctl: usage: mifctl mobility\n");
-		return CTL_USAGE;
-	}
-	r = ctl_call(c, "mobility", NULL, &rc);
-	if (!r)
-		return rc;
-	if (c->json) {
-		ctl_print_json(r);
-		json_decref(r);
-		return CTL_OK;
-	}
-	if (!json_is_true(json_object_get(r, "configured"))) {
-		printf("mobile node: waiting for its TUN device from the parent\n");
-		json_decref(r);
-		return CTL_OK;
-	}
 	printf("home address %s on %s, home agent %s: %s\n", ctl_str(r, "home_address"),
 	       ctl_str(r, "tun"), ctl_str(r, "home_agent"),
 	       json_is_true(json_object_get(r, "registered")) ? "registered" : "not registered");
@@ -85,6 +68,11 @@ int ctl_mobility(struct ctl *c, int argc, char **argv)
 		       ctl_str(json_object_get(r, "uplink_carrier"), "why"));
 	json_array_foreach(json_object_get(r, "bindings"), i, v)
 		ctl_mob_binding(v);
+	/* The care-of addresses the pairing rule gave no binding, and why. */
+	json_array_foreach(json_object_get(r, "pairs"), i, v)
+		if (strcmp(ctl_str(v, "verdict"), "bound"))
+			printf("  not paired: %s via %s: %s (%s)\n", ctl_str(v, "coa"),
+			       ctl_str(v, "interface"), ctl_str(v, "verdict"), ctl_str(v, "why"));
 	json_array_foreach(json_object_get(r, "switches"), i, v)
 		printf("  switch %lld ms ago: BID %lld -> %lld: %s\n", ctl_mob_int(v, "ms_ago"),
 		       ctl_mob_int(v, "from_bid"), ctl_mob_int(v, "to_bid"), ctl_str(v, "why"));
@@ -117,6 +105,44 @@ int ctl_mobility(struct ctl *c, int argc, char **argv)
 	       ctl_mob_int(n, "switches"), ctl_mob_int(n, "drop_auth"),
 	       ctl_mob_int(n, "drop_replay"), ctl_mob_int(n, "drop_malformed"),
 	       ctl_mob_int(n, "tun_tx"), ctl_mob_int(n, "tun_rx"));
+}
+
+int ctl_mobility(struct ctl *c, int argc, char **argv)
+{
+	json_t *r, *v, *n;
+	size_t i;
+	int rc;
+
+	(void)argv;
+	if (argc != 1) {
+		fprintf(stderr, "mifctl: usage: mifctl mobility\n");
+		return CTL_USAGE;
+	}
+	r = ctl_call(c, "mobility", NULL, &rc);
+	if (!r)
+		return rc;
+	if (c->json) {
+		ctl_print_json(r);
+		json_decref(r);
+		return CTL_OK;
+	}
+	if (!json_is_true(json_object_get(r, "configured"))) {
+		printf("mobile node: waiting for its TUN device from the parent\n");
+		json_decref(r);
+		return CTL_OK;
+	}
+	v = json_object_get(r, "homes");
+	if (json_array_size(v) > 1) {
+		json_array_foreach(v, i, n) {
+			printf("%s[%s]\n", i ? "\n" : "", ctl_str(n, "name"));
+			if (json_is_true(json_object_get(n, "configured")))
+				ctl_mob_home(n);
+			else
+				printf("home address %zu: waiting for its configuration\n", i);
+		}
+	} else {
+		ctl_mob_home(r);
+	}
 	n = json_object_get(r, "offload");
 	if (json_is_true(json_object_get(n, "on")))
 		printf("offloads on (%s): %lld super-packets read as %lld packets; %lld UDP GRO "

@@ -38,6 +38,21 @@ static void ha_peer_of(const struct mh_bid *b, const struct sockaddr_in6 *from,
 	}
 }
 
+/* Whether from, the BU's outer source, is the endpoint of a path of mn
+ * other than p: the BU demonstrably travelled by another path. */
+static bool ha_cache_came_by_other(const struct ha_mn *mn, const struct ha_path *p,
+				   const struct sockaddr_in6 *from)
+{
+	for (size_t i = 0; i < mn->n_paths; i++) {
+		const struct ha_path *o = &mn->paths[i];
+
+		if (o != p && o->peer.sin6_port == from->sin6_port &&
+		    IN6_ARE_ADDR_EQUAL(&o->peer.sin6_addr, &from->sin6_addr))
+			return true;
+	}
+	return false;
+}
+
 static uint8_t ha_cache_bid(struct ha_mn *mn, const struct mh_bid *b, uint16_t lifetime,
 			    const struct sockaddr_in6 *from, long long now_ms)
 {
@@ -49,8 +64,9 @@ static uint8_t ha_cache_bid(struct ha_mn *mn, const struct mh_bid *b, uint16_t l
 		ha_cache_remove(mn, (size_t)(p - mn->paths));
 		return MH_ST_ACCEPTED;
 	}
-	bool same_coa = p && p->coa_family == b->coa_family &&
-			memcmp(p->coa, b->coa, sizeof(p->coa)) == 0;
+	bool keep_peer = p && p->coa_family == b->coa_family && b->coa_family &&
+			 memcmp(p->coa, b->coa, sizeof(p->coa)) == 0 &&
+			 ha_cache_came_by_other(mn, p, from);
 
 	if (!p) {
 		if (mn->n_paths == MH_MAX_BIDS)
@@ -60,16 +76,23 @@ static uint8_t ha_cache_bid(struct ha_mn *mn, const struct mh_bid *b, uint16_t l
 		p->bid = b->bid;
 		p->live.alive = true;   /* until its heartbeats say otherwise */
 	}
+	/* The BU's timestamp is a floor for the path's heartbeats: one
+	 * captured before it cannot be replayed to move a path that was
+	 * added or moved since (RFC 4285 5; ha_store_rec.c does the same). */
+	if (!keep_peer && p->live.last_ts < mn->last_ts)
+		p->live.last_ts = mn->last_ts;
 	p->pri = b->pri;
 	p->home = b->h;
 	p->coa_family = b->coa_family;
 	memcpy(p->coa, b->coa, sizeof(p->coa));
-	/* A refresh naming the same care-of address keeps the endpoint the
-	 * path's authenticated heartbeats taught (behind a NAT, the public
-	 * address, RFC 5555 4.1): a bulk BU that travelled by another path
-	 * would otherwise reset it to the private address it names, and the
-	 * downlink on that BID would go nowhere until the next heartbeat. */
-	if (!same_coa || b->coa_family == 0)
+	/* A refresh naming the same care-of address, that travelled by
+	 * another of the node's paths, keeps the endpoint this path's
+	 * authenticated heartbeats taught (behind a NAT, the public address,
+	 * RFC 5555 4.1): it would otherwise reset it to the private address
+	 * it names, and the downlink on that BID would go nowhere until the
+	 * next heartbeat. A BU that came by this path itself (a new socket,
+	 * a NAT rebinding) sets it again. */
+	if (!keep_peer)
 		ha_peer_of(b, from, &p->peer);
 	p->expires_ms = now_ms + (long long)lifetime * 4000;
 	return MH_ST_ACCEPTED;
@@ -96,11 +119,15 @@ uint8_t ha_cache_apply_bu(struct ha_mn *mn, const struct mh_msg *bu,
 	mn->has_seq = true;
 	if (bu->n_bids == 0) {
 		struct mh_bid whole;
+		bool had = mn->n_paths > 0;
 
 		memset(&whole, 0, sizeof(whole));
 		mn->n_paths = 0;
 		mn->active = -1;
-		ba->status = ha_cache_bid(mn, &whole, bu->lifetime, from, now_ms);
+		/* RFC 6275 10.3.2: a deregistration of a node that had
+		 * bindings is accepted; 133 only when there were none. */
+		ba->status = bu->lifetime == 0 ? (had ? MH_ST_ACCEPTED : MH_ST_NOT_HA_FOR_MN) :
+			     ha_cache_bid(mn, &whole, bu->lifetime, from, now_ms);
 	}
 	for (size_t i = 0; i < bu->n_bids; i++) {
 		ba->bids[i] = bu->bids[i];

@@ -129,6 +129,26 @@ static void ha_flow_prune(struct ha_flows *t, const struct mh_flows *in)
 	t->n = k;
 }
 
+/* A deregistration (RFC 6089 5.2: flow bindings go with the bindings they
+ * refer to): a flow naming a BID the BU removed goes; the flows of BIDs
+ * still registered stay. A BU that removed every BID removes every flow. */
+static void ha_flow_drop_gone(struct ha_mn *mn, struct ha_flows *t)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < t->n; i++) {
+		bool keep = mn->n_paths > 0;
+
+		for (size_t j = 0; keep && j < t->e[i].f.n_bids; j++)
+			keep = ha_cache_path(mn, t->e[i].f.bids[j]) != NULL;
+		if (keep)
+			t->e[k++] = t->e[i];
+		else
+			t->c.removed++;
+	}
+	t->n = k;
+}
+
 int ha_flow_apply(struct ha_mn *mn, const uint8_t *mh, size_t len, uint16_t seq,
 		  uint16_t lifetime, uint8_t *out, size_t cap, size_t *ret_len)
 {
@@ -136,7 +156,6 @@ int ha_flow_apply(struct ha_mn *mn, const uint8_t *mh, size_t len, uint16_t seq,
 	struct mh_flows in, ba;
 	int r;
 
-	*ret_len = 0;
 	r = mh_flow_parse(mh, len, &in);
 	if (!t && (r < 0 || in.n || in.has_summary)) {
 		t = calloc(1, sizeof(*t));
@@ -144,6 +163,7 @@ int ha_flow_apply(struct ha_mn *mn, const uint8_t *mh, size_t len, uint16_t seq,
 			return -ENOMEM;
 		mn->flows = t;
 	}
+	*ret_len = 0;
 	if (!t)
 		return 0;
 	if (r < 0) {
@@ -151,8 +171,7 @@ int ha_flow_apply(struct ha_mn *mn, const uint8_t *mh, size_t len, uint16_t seq,
 		return 0;               /* the table stays as it was */
 	}
 	if (lifetime == 0) {
-		t->c.removed += t->n;
-		t->n = 0;
+		ha_flow_drop_gone(mn, t);
 		return 0;
 	}
 	memset(&ba, 0, sizeof(ba));

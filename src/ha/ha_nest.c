@@ -54,21 +54,29 @@ static bool ha_nest_reaches(const struct ha_config *c, const uint8_t *a, const u
  * home (RFC 5648 5.6), not a loop, where the agent has a home link
  * (ha_home.h); without one the address leads back into the tunnel. */
 static bool ha_nest_at_home(const struct ha_config *c, const struct ha_mn *mn,
-			    const struct mh_bid *b)
+			    const struct mh_bid *b, const uint8_t *a)
 {
-	return c->home_link[0] && b->h && !memcmp(b->coa, mn->hoa.s6_addr, 16);
+	/* a: the BID's care-of address as resolved (the outer source when
+	 * the BID names none). */
+	return c->home_link[0] && b->h && !memcmp(a, mn->hoa.s6_addr, 16);
 }
 
 bool ha_nest_loop(const struct ha_config *c, const struct ha_mn *mn, const struct mh_msg *bu,
 		  const struct sockaddr_in6 *from)
 {
+	const uint8_t *src;
+
 	if (bu->lifetime == 0)
 		return false;   /* a removal cannot close a cycle */
+	/* A BU without BID option binds its outer source. */
+	if (bu->n_bids == 0)
+		return (src = ha_nest_addr(0, NULL, from)) &&
+		       ha_nest_reaches(c, src, mn->hoa.s6_addr, HA_NEST_DEPTH);
 	for (size_t i = 0; i < bu->n_bids; i++) {
 		const struct mh_bid *b = &bu->bids[i];
 		const uint8_t *a = ha_nest_addr(b->coa_family, b->coa, from);
 
-		if (a && !ha_nest_at_home(c, mn, b) &&
+		if (a && !ha_nest_at_home(c, mn, b, a) &&
 		    ha_nest_reaches(c, a, mn->hoa.s6_addr, HA_NEST_DEPTH))
 			return true;
 	}

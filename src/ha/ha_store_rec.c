@@ -50,9 +50,18 @@ static json_t *ha_rec_path(const struct ha_path *p, long long now_ms, long long 
 	} else if (p->coa_family == 4) {
 		inet_ntop(AF_INET, p->coa, coa, sizeof(coa));
 	}
-	return json_pack("{s:i, s:i, s:s, s:s, s:i, s:I}", "bid", p->bid, "pri", p->pri,
-			 "coa", coa, "peer", peer, "port", ntohs(p->peer.sin6_port),
-			 "expires", (json_int_t)(wall_ms + (p->expires_ms - now_ms)));
+	json_t *o = json_pack("{s:i, s:i, s:s, s:s, s:i, s:I}", "bid", p->bid, "pri", p->pri,
+			      "coa", coa, "peer", peer, "port", ntohs(p->peer.sin6_port),
+			      "expires", (json_int_t)(wall_ms + (p->expires_ms - now_ms)));
+
+	/* The H flag (RFC 5648 5.6): without it the next agent would take an
+	 * at-home node for away and proxy its address on the home link. Only
+	 * when set, so a record without a home BID reads as before. */
+	if (o && p->home && json_object_set_new(o, "home", json_true()) < 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
 }
 
 /* The version 2 members, each only when there is something to keep. */
@@ -127,9 +136,11 @@ static int ha_rec_read_path(json_t *o, long long now_ms, long long wall_ms, stru
 	json_int_t bid, pri, port, expires;
 	const char *coa, *peer;
 	struct in6_addr a;
+	int home = 0;
 
-	if (json_unpack(o, "{s:I, s:I, s:s, s:s, s:I, s:I !}", "bid", &bid, "pri", &pri,
-			"coa", &coa, "peer", &peer, "port", &port, "expires", &expires) < 0 ||
+	if (json_unpack(o, "{s:I, s:I, s:s, s:s, s:I, s:I, s?b !}", "bid", &bid, "pri", &pri,
+			"coa", &coa, "peer", &peer, "port", &port, "expires", &expires,
+			"home", &home) < 0 ||
 	    bid < 0 || bid > 0xffff || pri < 0 || pri > 127 || port < 1 || port > 0xffff ||
 	    expires < 0 || expires > (1LL << 50))
 		return -EINVAL;
@@ -150,6 +161,7 @@ static int ha_rec_read_path(json_t *o, long long now_ms, long long wall_ms, stru
 	p->peer.sin6_port = htons((uint16_t)port);
 	p->expires_ms = now_ms + (expires - wall_ms);
 	p->live.alive = true;
+	p->home = home != 0;
 	return 0;
 }
 
@@ -220,6 +232,10 @@ int ha_store_decode(const char *s, size_t len, long long now_ms, long long wall_
 			m.paths[i] = m.paths[--m.n_paths];
 	if (ha_rec_read_v2(flows, hoa4, &m, fl, &n_fl) < 0)
 		goto out;
+	/* The replay floor never moves back: this agent may have accepted a
+	 * newer BU whose write was deferred before it went standby. */
+	if (m.last_ts < mn->last_ts)
+		m.last_ts = mn->last_ts;
 	/* Heartbeat timestamps are not stored (one write per heartbeat); the
 	 * last BU's is a floor for them: a heartbeat captured before it
 	 * cannot be replayed to the new agent to move a path (RFC 4285 5). */

@@ -158,6 +158,21 @@ void mhtun_live_sent(struct mhtun_live *l, uint32_t seq, long long now_ms, unsig
 	l->sent_ms = now_ms;
 }
 
+long long mhtun_live_due_ms(const struct mhtun_live *l, unsigned interval_ms)
+{
+	long long timeout = (long long)l->rtt_us * 4 / 1000;
+
+	if (!l->sent_ms)
+		return 0;
+	if (l->answer_ms >= l->sent_ms)
+		return l->sent_ms + interval_ms;
+	if (timeout < MHTUN_PROBE_MIN_MS)
+		timeout = MHTUN_PROBE_MIN_MS;
+	if (timeout > (long long)interval_ms)
+		timeout = interval_ms;
+	return l->sent_ms + timeout;
+}
+
 bool mhtun_live_answer(struct mhtun_live *l, uint32_t seq, long long now_ms)
 {
 	if (seq != l->seq || l->sent_ms == 0)

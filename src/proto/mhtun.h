@@ -99,6 +99,18 @@ struct mhtun_live {
 };
 
 void mhtun_live_sent(struct mhtun_live *l, uint32_t seq, long long now_ms, unsigned max_misses);
+
+/*
+ * When the next request is due on a path whose requests go every
+ * interval_ms: interval_ms after the last one while it was answered; but
+ * once it is overdue (unanswered after MHTUN_PROBE_MIN_MS, or four round
+ * trips if longer, at most the interval) the next goes at once, and each
+ * overdue one is a miss (path exploration, analysis 6.1.2): a path that
+ * went silent is found after about three timeouts, not three intervals.
+ * 0 when none was sent yet.
+ */
+#define MHTUN_PROBE_MIN_MS 50
+long long mhtun_live_due_ms(const struct mhtun_live *l, unsigned interval_ms);
 /* Returns true when the answer counted (it matched the latest request). */
 bool mhtun_live_answer(struct mhtun_live *l, uint32_t seq, long long now_ms);
 

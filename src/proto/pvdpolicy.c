@@ -26,9 +26,11 @@ static void pp_refuse(struct pvdpol *o, const char *fmt, ...)
 	vsnprintf(o->refused[o->n_refused], PVDPOL_WHY_MAX, fmt, ap);
 	va_end(ap);
 	/* The reason quotes the network's own strings and is logged: no
-	 * control character of a peer's reaches the log. */
+	 * control character of a peer's reaches the log, C1 ones (U+0080 to
+	 * U+009F, two octets in UTF-8) included, nor a sequence the
+	 * truncation above cut in two: only printable ASCII is kept. */
 	for (char *p = o->refused[o->n_refused]; *p; p++)
-		if ((unsigned char)*p < 0x20 || (unsigned char)*p == 0x7f)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
 			*p = '?';
 	o->n_refused++;
 }

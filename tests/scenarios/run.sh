@@ -10,7 +10,9 @@
 #
 #   tests/scenarios/run.sh [ID...]     e.g. 4.1-1 4.2-1 (default: all)
 # Environment: BUILD (default build/), SCN_TIMEOUT (seconds per scenario,
-# default 180). Root only (network namespaces).
+# default 180), SCN_JOBS (scenarios run at once, default 2: each builds its
+# own namespaces, as the world tests that meson runs two at a time do).
+# Root only (network namespaces).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "${BUILD:-$top/build}" && pwd) || { echo "scenarios: no build directory" >&2; exit 1; }
@@ -34,25 +36,40 @@ else
 	while read -r s; do scripts+=("$s"); done < <(ls "$top"/tests/scenarios/scn-*.sh | sort -V)
 fi
 
-start=$(date +%s)
-for s in "${scripts[@]}"; do
+# One scenario; its result line goes to its own file ($out/ID.result).
+run_one() {
+	local s=$1 id t0 rc why res
 	id=$(basename "$s" .sh)
 	id=${id#scn-}
-	n0=$(wc -l <"$results")
+	res=$out/$id.result
+	: >"$res"
 	t0=$(date +%s)
-	SCN_RESULTS=$results timeout --kill-after=10 "${SCN_TIMEOUT:-180}" bash "$s" \
+	SCN_RESULTS=$res timeout --kill-after=10 "${SCN_TIMEOUT:-180}" bash "$s" \
 		>"$out/$id.log" 2>&1
 	rc=$?
-	if [ "$(wc -l <"$results")" = "$n0" ]; then
+	if [ ! -s "$res" ]; then
 		# The script stopped before it measured both runs: a failure.
 		why=$(grep -m1 -E '^FAIL: ' "$out/$id.log" | cut -c1-300)
 		[ -n "$why" ] || why="exit status $rc (timeout 124)"
 		jq -cn --arg id "$id" --arg why "$why" '{id: $id, section: ($id | sub("-.*"; "")),
 			title: "(stopped)", plain: "", mif: "", verdict: "failed",
-			reason: ("the scenario stopped: " + $why), measured: {}}' >>"$results"
+			reason: ("the scenario stopped: " + $why), measured: {}}' >"$res"
 	fi
-	printf '%-8s %-8s %3ss\n' "$id" "$(tail -n 1 "$results" | jq -r .verdict)" \
+	printf '%-8s %-8s %3ss\n' "$id" "$(tail -n 1 "$res" | jq -r .verdict)" \
 		"$(($(date +%s) - t0))" >&2
+}
+
+start=$(date +%s)
+jobs_max=${SCN_JOBS:-2}
+for s in "${scripts[@]}"; do
+	while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n; done
+	run_one "$s" &
+done
+wait
+# In the order of the list, whatever order they finished in.
+for s in "${scripts[@]}"; do
+	id=$(basename "$s" .sh)
+	cat "$out/${id#scn-}.result" >>"$results"
 done
 secs=$(($(date +%s) - start))
 

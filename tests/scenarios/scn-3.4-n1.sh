@@ -20,8 +20,8 @@
 #      (5.2): "for sessions directly opened via the CoA, the loss of the
 #      address implies a re-initiation of the session". The plain host
 #      has no home address, so it has no binding that could nest or loop.
-#   2. mif's mobile-node logic (tests/tools/mif-mn: mifd's own mobile node
-#      holds one home address, doc/mobility.md): HoA1 on N1 and N2, HoA1b
+#   2. mif's mobile-node logic (tests/tools/mif-mn; mifd runs the same
+#      nesting, tests/world/test-mobility-mifd-hoas.sh): HoA1 on N1 and N2, HoA1b
 #      with HoA1 as its only care-of address (--via h1); the download to
 #      HoA1b. Then a Binding Update for HoA1 with HoA1b as care-of address
 #      (tests/tools/mif-mh-send, a mobile node without mif-mn's check) and

@@ -14,10 +14,13 @@
 #      address (each address routed out of its own network, RFC 8028
 #      style rules, which is more than a default host has).
 #   2. mif's mobile-node logic with two home addresses (tests/tools/mif-mn
-#      --home h1 ... --home h2 ...; mifd's own mobile node holds one home
-#      address, doc/mobility.md): HoA1 at ha, HoA2 at ha2, each offered
+#      --home h1 ... --home h2 ...): HoA1 at ha, HoA2 at ha2, each offered
 #      eth1, eth2 and the cross pair (one network's address through the
 #      other's interface), which the rule refuses as not ingress-safe.
+#      mifd runs two home addresses too (tests/world/test-mobility-mifd-
+#      hoas.sh) but never offers a cross pair (each care-of address only
+#      with its own interface), and learns its care-of addresses from RAs,
+#      which this static world has none of: the row keeps mif-mn.
 # Measured: each download's bytes and connections, the file compared, the
 # routers' BCP 38 drops, the pairs chosen and refused.
 set -euo pipefail

@@ -55,6 +55,7 @@
 #include "daemon/mobility/mn.h"
 #include "daemon/mobility/mob_flow.h"
 #include "daemon/mobility/mob_hoa.h"
+#include "netlink/carrier.h"
 #include "netlink/netlink.h"
 #include "netlink/tunio.h"
 #include "proto/nl.h"
@@ -69,6 +70,7 @@ struct mnt {
 	struct mn_state mn;
 	int fd[MH_MAX_BIDS];
 	int ifindex[MH_MAX_BIDS];
+	int carrier_fd[MH_MAX_BIDS];    /* sysfs carrier (netlink/carrier.h) */
 	char ifname[MH_MAX_BIDS][IFNAMSIZ];
 	struct sockaddr_storage ha_ep[MH_MAX_BIDS];
 	socklen_t ha_len[MH_MAX_BIDS];
@@ -77,6 +79,7 @@ struct mnt {
 	const char *status;
 	const char *dump_bu;    /* each BU sent, for the replay test */
 	unsigned interval;
+	long long status_ms;    /* last status file written */
 	uint64_t tun_rx, tun_tx, send_err;
 	bool offload;
 	uint64_t tun_gso_rx, tun_gro_tx, udp_gro_rx;
@@ -242,19 +245,37 @@ static void write_status(struct mnt *t)
 	rename(tmp, t->status);
 }
 
+/* Loss of carrier read from sysfs at every tick: the rtnetlink event may
+ * come up to a second late (netlink/carrier.h). Its return is left to
+ * the event (nothing is urgent about that) and the heartbeats. */
+static void carrier_poll(struct mnt *t)
+{
+	for (size_t i = 0; i < t->mn.n_paths; i++) {
+		if (t->carrier_fd[i] < 0 || !t->mn.paths[i].link_up ||
+		    carrier_read(t->carrier_fd[i]) != 0)
+			continue;
+		t->mn.paths[i].link_up = false;
+		fprintf(stderr, "mif-mn: %s carrier down (sysfs)\n", t->ifname[i]);
+	}
+}
+
 static void tick(struct mnt *t, long long now)
 {
 	uint8_t pkt[512];
 	size_t len;
 
+	carrier_poll(t);
 	for (size_t i = 0; i < t->mn.n_paths; i++)
-		if (mn_hb_wanted(&t->mn, i) &&
+		if (mn_hb_due(&t->mn, i, now, t->interval) &&
 		    mn_build_hb(&t->mn, i, clock_ntp_now(), now, pkt, sizeof(pkt), &len) == 0)
 			(void)send_path(t, i, pkt, len);
 	failover(t);
 	if (mn_bu_due(&t->mn, now))
 		send_bu(t);
-	write_status(t);
+	if (now - t->status_ms >= t->interval) {
+		t->status_ms = now;
+		write_status(t);
+	}
 }
 
 /* The data packets of one receive: coalesced into TCP super-packets with
@@ -536,6 +557,7 @@ static int open_path(struct mnt *t, size_t i, const char *spec, const struct in6
 	mp->bid = (uint16_t)(i + 1);
 	mp->pri = *pri;
 	mp->link_up = true;
+	t->carrier_fd[i] = carrier_open(buf);     /* -errno: netlink events only */
 	mp->live.alive = true;  /* until heartbeats say otherwise */
 	if (inet_pton(AF_INET6, coa, mp->coa) == 1) {
 		struct sockaddr_in6 *sa = (struct sockaddr_in6 *)&t->ha_ep[i], b = { 0 };
@@ -639,7 +661,9 @@ static void run(void)
 		if (now >= next) {
 			for (size_t g = 0; g < n_homes; g++)
 				tick(&homes[g], now);
-			next = now + t0->interval;
+			/* A quarter interval: an overdue heartbeat is followed
+			 * up within 25 ms of its timeout (mn_hb_due). */
+			next = now + (t0->interval / 4 > 10 ? t0->interval / 4 : 10);
 		}
 		for (size_t g = 0; g < n_homes; g++)
 			for (size_t i = 0; i < homes[g].mn.n_paths; i++, n++) {

@@ -50,7 +50,9 @@ struct fake {
 	struct msg_lease lease_save;
 	uint8_t lease_payload[MSG_LEASE_MAX];
 	size_t n_mob;                /* MSG_MOB_PATHS seen; the last one kept */
-	struct msg_mob_paths mob;
+	struct msg_mob_paths mob;    /* home address 0's */
+	size_t n_mobh[2];            /* the same per home address (0 and 1) */
+	struct msg_mob_paths mobh[2];
 };
 
 static void seams_reply(void *ctx, uint32_t token, int err, json_t *result, const char *msg)
@@ -81,9 +83,17 @@ static void seams_kernel_read(struct fake *f)
 		if (m.hdr.type == MSG_ARP_PROBE)
 			f->n_arp_probes++;
 		if (m.hdr.type == MSG_MOB_PATHS) {
+			const struct msg_mob_paths *ps = (const void *)m.data;
+
 			assert_int_equal(m.hdr.len, sizeof(struct msg_mob_paths));
-			memcpy(&f->mob, m.data, sizeof(f->mob));
-			f->n_mob++;
+			assert_true(mob_msg_paths_ok(ps));
+			assert_true(ps->home < 2);
+			memcpy(&f->mobh[ps->home], ps, sizeof(*ps));
+			f->n_mobh[ps->home]++;
+			if (ps->home == 0) {
+				memcpy(&f->mob, m.data, sizeof(f->mob));
+				f->n_mob++;
+			}
 		}
 		if (m.hdr.type == MSG_LEASE_SAVE) {
 			assert_true(m.hdr.len >= sizeof(struct msg_lease));
@@ -908,11 +918,17 @@ static void test_mobility_pairing(void **state)
 	assert_memory_equal(p11->coa, &mc.hoa, 16);
 	assert_int_equal(p11->pri, 0);
 	assert_int_equal(p10->pri, 1);          /* not in prefer, IPv6: 0, one above home */
-	assert_int_equal(f->mob.home.active, 1);
-	assert_int_equal(f->mob.home.ifindex, 11);
-	assert_int_equal(f->mob.home.bid, p11->bid);
-	assert_string_equal(f->mob.home.ifname, "eth11");
-	assert_true(f->mob.home.gw[0] == 0xfe && (f->mob.home.gw[1] & 0xc0) == 0x80);
+	assert_int_equal(f->mob.home_link.active, 1);
+	assert_int_equal(f->mob.home_link.ifindex, 11);
+	assert_int_equal(f->mob.home_link.bid, p11->bid);
+	assert_string_equal(f->mob.home_link.ifname, "eth11");
+	assert_true(f->mob.home_link.gw[0] == 0xfe && (f->mob.home_link.gw[1] & 0xc0) == 0x80);
+	/* mifctl mobility's pairing verdict for it: bound, with the H flag. */
+	for (size_t i = 0; i < f->mob.pairs.n; i++)
+		if (!strcmp(f->mob.pairs.e[i].ifname, "eth11")) {
+			assert_int_equal(f->mob.pairs.e[i].verdict, MOB_PAIR_BOUND);
+			assert_non_null(strstr(f->mob.pairs.e[i].why, "H flag"));
+		}
 	/* The home link loses carrier: the home path and the native uplink
 	 * go in the same sync. */
 	{
@@ -926,8 +942,156 @@ static void test_mobility_pairing(void **state)
 		seams_run(f, 0, 50);
 		assert_int_equal(f->mob.n, 1);
 		assert_null(seams_mob_on(f, "eth11"));
-		assert_int_equal(f->mob.home.active, 0);
+		assert_int_equal(f->mob.home_link.active, 0);
 	}
+}
+
+static const struct msg_mob_path *seams_mobh_on(struct fake *f, size_t h, const char *ifname)
+{
+	for (size_t i = 0; i < f->mobh[h].n; i++)
+		if (!strcmp(f->mobh[h].p[i].ifname, ifname))
+			return &f->mobh[h].p[i];
+	return NULL;
+}
+
+static const struct msg_mob_pair *seams_pair_on(struct fake *f, size_t h, const char *ifname)
+{
+	for (size_t i = 0; i < f->mobh[h].pairs.n; i++)
+		if (!strcmp(f->mobh[h].pairs.e[i].ifname, ifname))
+			return &f->mobh[h].pairs.e[i];
+	return NULL;
+}
+
+/* Two home addresses ([mobility] h1 and [mobility h2], issue 16 item 1):
+ * one path set per home address, each with its own BIDs from 1, its own
+ * pairing verdicts (bound, refused by via, at home) for every PvD, and
+ * the policy's flows only in the first. */
+static void test_mobility_two_homes(void **state)
+{
+	struct fake *f = *state;
+	struct mob_config mc;
+	const struct msg_mob_pair *e;
+	char err[160];
+
+	mob_config_defaults(&mc);
+	mc.enabled = true;
+	assert_int_equal(mob_config_set(&mc, "home_address", "x", "2001:db8:100::10", err,
+					 sizeof(err)), 0);
+	assert_int_equal(mob_config_set(&mc, "home_agent_address", "x", "2001:db8:f::1", err,
+					 sizeof(err)), 0);
+	assert_int_equal(mob_config_set(&mc, "name", "x", "h1", err, sizeof(err)), 0);
+	assert_int_equal(mob_config_set(&mc, "via", "x", "eth10 eth11", err, sizeof(err)), 0);
+	/* h2's home link is eth12's network (2001:db8:c::/48, seams_addr). */
+	assert_int_equal(mob_config_set_home(&mc, "h2", "home_address", "x", "2001:db8:c::99/48",
+					      err, sizeof(err)), 0);
+	assert_int_equal(mob_config_set_home(&mc, "h2", "home_agent_address", "x",
+					      "2001:db8:f2::1", err, sizeof(err)), 0);
+	assert_int_equal(mob_config_set_home(&mc, "h2", "via", "x", "eth11 eth12", err,
+					      sizeof(err)), 0);
+	engine_mob_set_config(f->e, &mc);
+	f->e->conn.cfg.enabled = false;
+	for (int i = 10; i < 13; i++) {
+		seams_link(f, i);
+		seams_ra(f, i, 0, false);
+		seams_addr(f, i);
+	}
+	seams_run(f, 0, 100);
+	assert_int_equal(f->e->store.count, 3);
+	assert_true(f->n_mobh[0] > 0 && f->n_mobh[1] > 0);
+	assert_int_equal(f->mobh[0].home, 0);
+	assert_int_equal(f->mobh[1].home, 1);
+	/* h1: eth10 and eth11 bound, eth12 refused by its via list. */
+	assert_int_equal(f->mobh[0].n, 2);
+	assert_non_null(seams_mobh_on(f, 0, "eth10"));
+	assert_non_null(seams_mobh_on(f, 0, "eth11"));
+	assert_int_equal(f->mobh[0].pairs.n, 3);
+	assert_non_null(e = seams_pair_on(f, 0, "eth12"));
+	assert_int_equal(e->verdict, MOB_PAIR_REFUSED);
+	assert_non_null(strstr(e->why, "not in this home address's via list"));
+	assert_non_null(e = seams_pair_on(f, 0, "eth10"));
+	assert_int_equal(e->verdict, MOB_PAIR_BOUND);
+	assert_non_null(strstr(e->why, "ingress-safe: source 2001:db8:a:"));
+	/* h2: eth11 only, with BID 1 of its own; at home on eth12. */
+	assert_int_equal(f->mobh[1].n, 1);
+	assert_non_null(seams_mobh_on(f, 1, "eth11"));
+	assert_int_equal(f->mobh[1].p[0].bid, 1);
+	assert_int_equal(f->mobh[1].p[0].home, 1);
+	assert_int_equal(f->mobh[1].flows.n, 0);
+	assert_int_equal(f->mobh[1].pairs.n, 3);
+	assert_non_null(e = seams_pair_on(f, 1, "eth12"));
+	assert_int_equal(e->verdict, MOB_PAIR_AT_HOME);
+	assert_non_null(e = seams_pair_on(f, 1, "eth10"));
+	assert_int_equal(e->verdict, MOB_PAIR_REFUSED);
+	/* eth11 loses carrier: both home addresses lose their path there. */
+	{
+		struct msg_link l = { .managed = 1 };
+
+		l.link.ifindex = 11;
+		snprintf(l.link.name, sizeof(l.link.name), "eth11");
+		l.link.flags = IFF_UP;
+		l.link.type = 1;
+		seams_send(f, MSG_LINK, &l, sizeof(l));
+		seams_run(f, 0, 50);
+		assert_int_equal(f->mobh[0].n, 1);
+		assert_non_null(seams_mobh_on(f, 0, "eth10"));
+		assert_int_equal(f->mobh[1].n, 0);
+		assert_null(seams_pair_on(f, 1, "eth11"));
+	}
+}
+
+/* Nesting (analysis 6.3.1): h2 with via = h1 gets one path, h1's home
+ * address on the TUN device (here eth12 stands for it), once h1 has a
+ * path; the pair says nested. No PvD gives h2 a path of its own. */
+static void test_mobility_nested(void **state)
+{
+	struct fake *f = *state;
+	struct mob_config mc;
+	const struct msg_mob_pair *e;
+	const struct msg_mob_path *p;
+	char err[160];
+
+	mob_config_defaults(&mc);
+	mc.enabled = true;
+	snprintf(mc.tun, sizeof(mc.tun), "eth12");
+	assert_int_equal(mob_config_set(&mc, "home_address", "x", "2001:db8:100::10", err,
+					 sizeof(err)), 0);
+	assert_int_equal(mob_config_set(&mc, "home_agent_address", "x", "2001:db8:f::1", err,
+					 sizeof(err)), 0);
+	assert_int_equal(mob_config_set(&mc, "name", "x", "h1", err, sizeof(err)), 0);
+	assert_int_equal(mob_config_set_home(&mc, "h2", "home_address", "x", "2001:db8:200::10",
+					      err, sizeof(err)), 0);
+	assert_int_equal(mob_config_set_home(&mc, "h2", "home_agent_address", "x",
+					      "2001:db8:f2::1", err, sizeof(err)), 0);
+	assert_int_equal(mob_config_set_home(&mc, "h2", "via", "x", "h1", err, sizeof(err)), 0);
+	engine_mob_set_config(f->e, &mc);
+	f->e->conn.cfg.enabled = false;
+	/* The TUN device's stand-in up first: no path for h2 while h1 has none. */
+	seams_link(f, 12);
+	seams_run(f, 0, 50);
+	assert_int_equal(f->mobh[1].n, 0);
+	for (int i = 10; i < 12; i++) {
+		seams_link(f, i);
+		seams_ra(f, i, 0, false);
+		seams_addr(f, i);
+	}
+	seams_run(f, 0, 100);
+	assert_int_equal(f->mobh[0].n, 2);
+	assert_int_equal(f->mobh[1].n, 1);
+	p = &f->mobh[1].p[0];
+	assert_string_equal(p->ifname, "eth12");
+	assert_int_equal(p->ifindex, 12);
+	assert_int_equal(p->home, 1);
+	assert_int_equal(p->coa[1], 0x01);
+	assert_int_equal(p->coa[4], 0x01);      /* 2001:db8:100::10, h1's */
+	assert_int_equal(p->coa[15], 0x10);
+	assert_string_equal(p->pvd, "home:h1");
+	assert_int_equal(p->mark, 0);
+	assert_non_null(e = seams_pair_on(f, 1, "eth12"));
+	assert_int_equal(e->verdict, MOB_PAIR_NESTED);
+	assert_non_null(strstr(e->why, "nested: h1 as care-of address"));
+	assert_non_null(e = seams_pair_on(f, 1, "eth10"));
+	assert_int_equal(e->verdict, MOB_PAIR_REFUSED);    /* via names h1 only */
+	assert_null(seams_mobh_on(f, 1, "eth10"));
 }
 
 int main(void)
@@ -941,6 +1105,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ra_costs_one_pvd, seams_setup, seams_teardown),
 		cmocka_unit_test_setup_teardown(test_mobility_paths, seams_setup, seams_teardown),
 		cmocka_unit_test_setup_teardown(test_mobility_pairing, seams_setup, seams_teardown),
+		cmocka_unit_test_setup_teardown(test_mobility_two_homes, seams_setup,
+						seams_teardown),
+		cmocka_unit_test_setup_teardown(test_mobility_nested, seams_setup, seams_teardown),
 		cmocka_unit_test_setup_teardown(test_kernel_side_lapse, seams_setup,
 						seams_teardown),
 		cmocka_unit_test_setup_teardown(test_dhcp6_information_request, seams_setup,

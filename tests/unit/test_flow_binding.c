@@ -194,6 +194,30 @@ static void test_register_and_move_one(void **state)
 	assert_int_equal(round_trip(&ntp, 3000), MN_NONE);
 	assert_int_equal(h.flows->n, 1);
 	assert_int_equal(h.flows->c.removed, 1);
+	/* A deregistration of BID 2 alone leaves flow a (on BID 1) bound;
+	 * with a flow on BID 2 that one goes (RFC 6089 5.2). */
+	set_flows(v1, 2);
+	assert_int_equal(round_trip(&ntp, 4000), MN_NONE);
+	assert_int_equal(h.flows->n, 2);
+	{
+		struct sockaddr_in6 from = { .sin6_family = AF_INET6 };
+		uint8_t bu[256], fx[64];
+		size_t blen, flen = 0;
+		struct mh_msg m, ba;
+
+		memset(&m, 0, sizeof(m));
+		m.type = MH_TYPE_BU;
+		m.seq = 200;
+		m.lifetime = 0;
+		m.n_bids = 1;
+		m.bids[0].bid = 2;
+		assert_int_equal(mh_build(&m, bu, sizeof(bu), &blen, NULL), 0);
+		assert_int_equal(ha_cache_apply_bu(&h, &m, &from, 5000, &ba), MH_ST_ACCEPTED);
+		assert_int_equal(ha_flow_apply(&h, bu, blen, 200, 0, fx, sizeof(fx), &flen), 0);
+		assert_int_equal(h.n_paths, 1);
+		assert_int_equal(h.flows->n, 1);
+		assert_int_equal(h.flows->e[0].f.fid, 1);
+	}
 }
 
 static void test_refused(void **state)

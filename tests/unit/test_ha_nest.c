@@ -81,6 +81,12 @@ static void test_loops(void **state)
 	assert_true(ha_nest_loop(&cfg, &cfg.mns[0], &bu, &src));
 	inet_pton(AF_INET6, "2001:db8:1::99", &src.sin6_addr);
 	assert_false(ha_nest_loop(&cfg, &cfg.mns[0], &bu, &src));
+	/* A BU with no BID option binds its source too: h1 sent from h2. */
+	bu.n_bids = 0;
+	inet_pton(AF_INET6, "2001:db8:100::20", &src.sin6_addr);
+	assert_true(ha_nest_loop(&cfg, &cfg.mns[0], &bu, &src));
+	inet_pton(AF_INET6, "2001:db8:1::99", &src.sin6_addr);
+	assert_false(ha_nest_loop(&cfg, &cfg.mns[0], &bu, &src));
 	ha_index_free(&cfg.index);
 }
 
@@ -118,6 +124,18 @@ static void test_at_home(void **state)
 	memcpy(cfg.mns[0].paths[0].coa, cfg.mns[0].hoa.s6_addr, 16);
 	bu = bu_to("2001:db8:100::10", 150);
 	assert_false(ha_nest_loop(&cfg, &cfg.mns[1], &bu, NULL));
+	/* A home BID with no CoA field, sent from the home address on the
+	 * home link: at home, not a loop. */
+	{
+		struct sockaddr_in6 src = { .sin6_family = AF_INET6 };
+
+		bu = bu_to("2001:db8:100::10", 150);
+		bu.bids[0].h = true;
+		bu.bids[0].coa_family = 0;
+		memset(bu.bids[0].coa, 0, 16);
+		src.sin6_addr = cfg.mns[0].hoa;
+		assert_false(ha_nest_loop(&cfg, &cfg.mns[0], &bu, &src));
+	}
 	ha_index_free(&cfg.index);
 }
 

@@ -118,6 +118,24 @@ static void test_round_trip(void **state)
 	assert_int_equal(ha_store_decode(s, strlen(s), 0, WALL + 25000, &b), 0);
 	assert_int_equal(b.n_paths, 1);
 	assert_int_equal(b.paths[0].bid, 1);
+	assert_false(b.paths[0].home);
+	free(s);
+	/* A home BID (H flag, RFC 5648 5.6) keeps its flag on the next agent;
+	 * a path without it has no "home" member. */
+	a.paths[0].home = true;
+	assert_int_equal(ha_store_encode(&a, 5000, WALL, &s, &ttl), 0);
+	assert_non_null(strstr(s, "\"home\":true"));
+	mn_init(&b);
+	assert_int_equal(ha_store_decode(s, strlen(s), 90000, WALL + 10000, &b), 0);
+	assert_true(b.paths[0].home);
+	assert_false(b.paths[1].home);
+	free(s);
+	/* The replay floor never moves back to an older record's. */
+	mn_init(&b);
+	b.last_ts = 0xf000000000000000ULL;
+	assert_int_equal(ha_store_encode(&a, 5000, WALL, &s, &ttl), 0);
+	assert_int_equal(ha_store_decode(s, strlen(s), 90000, WALL + 10000, &b), 0);
+	assert_true(b.last_ts == 0xf000000000000000ULL);
 	free(s);
 }
 

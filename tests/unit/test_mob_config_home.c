@@ -95,10 +95,33 @@ static void test_two_homes(void **state)
 	assert_string_equal(h[1].via[0], "eth2");
 	assert_string_equal(h[1].via[1], "h1");
 	assert_memory_equal(h[1].addr, &a, 16);
-	/* Parsed and checked, but not run by mifd: refused, not ignored. */
+	/* h2 over h1 (nesting, analysis 6.3.1) runs in mifd. */
+	assert_int_equal(mob_config_check(&c, err, sizeof(err)), 0);
+	/* Over interfaces only too. */
+	assert_int_equal(HOME(&c, "h2", "via", "eth2 eth3"), 0);
+	assert_int_equal(mob_config_check(&c, err, sizeof(err)), 0);
+	/* h3 over h2 over h1: deeper than 2, refused at start, saying why. */
+	assert_int_equal(HOME(&c, "h2", "via", "h1"), 0);
+	home2(&c, "h3", "2001:db8:300::30");
+	assert_int_equal(HOME(&c, "h3", "via", "h2"), 0);
 	assert_int_equal(mob_config_check(&c, err, sizeof(err)), -EINVAL);
-	assert_non_null(strstr(err, "not run by mifd yet"));
-	assert_non_null(strstr(err, "[mobility h2]"));
+	assert_string_equal(err, "[mobility h3]: via h2: h2 is itself nested: nesting deeper "
+			    "than 2 is refused");
+	assert_int_equal(HOME(&c, "h3", "via", "eth1"), 0);
+	assert_int_equal(mob_config_check(&c, err, sizeof(err)), 0);
+	/* A nested home address reaches its agent over IPv6 only. */
+	assert_int_equal(HOME(&c, "h2", "home_agent_address", "192.0.2.1"), 0);
+	assert_int_equal(mob_config_check(&c, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "[mobility h2]: via h1: nesting needs an IPv6 "
+				    "home_agent_address"));
+	assert_int_equal(HOME(&c, "h2", "home_agent_address", "2001:db8:f2::1 192.0.2.1"), 0);
+	assert_int_equal(mob_config_check(&c, err, sizeof(err)), 0);
+	/* [mobility]'s own via naming h2 while h2 names h1: a loop. */
+	assert_int_equal(SET(&c, "via", "eth1 h2"), 0);
+	assert_int_equal(mob_config_check(&c, err, sizeof(err)), -ELOOP);
+	assert_int_equal(SET(&c, "via", "eth1"), 0);
+	c.n_homes = 1;                   /* h3 out again */
+	assert_int_equal(HOME(&c, "h2", "via", "eth2, h1"), 0);
 	/* The section's [mobility]-wide keys are not its own. */
 	assert_int_equal(HOME(&c, "h2", "routes", "2001:db8:c::/64"), -ENOENT);
 	assert_non_null(strstr(err, "[mobility h2]"));

@@ -210,6 +210,38 @@ static void test_heartbeat_failover(void **state)
 	assert_true(olen > 40);
 }
 
+/* Path exploration: an overdue heartbeat is followed up at once, so a path
+ * that went silent is dead three timeouts (50 ms each on a LAN) after its
+ * first unanswered request, not three intervals. */
+static void test_heartbeat_due(void **state)
+{
+	struct mhtun_live l;
+	long long t = 0;
+
+	(void)state;
+	memset(&l, 0, sizeof(l));
+	l.alive = true;
+	assert_int_equal(mhtun_live_due_ms(&l, 100), 0);
+	mhtun_live_sent(&l, 1, 1000, 3);
+	assert_true(mhtun_live_answer(&l, 1, 1001));    /* 1 ms round trip */
+	assert_int_equal(mhtun_live_due_ms(&l, 100), 1100);
+	mhtun_live_sent(&l, 2, 1100, 3);                /* then silence */
+	for (uint32_t seq = 3; l.alive; seq++) {
+		t = mhtun_live_due_ms(&l, 100);
+		assert_true(t > 1100 && t <= 1400);
+		mhtun_live_sent(&l, seq, t, 3);
+	}
+	assert_int_equal(t, 1250);
+	/* A long path: four round trips, at most the interval. */
+	memset(&l, 0, sizeof(l));
+	mhtun_live_sent(&l, 1, 1000, 3);
+	assert_true(mhtun_live_answer(&l, 1, 1020));
+	mhtun_live_sent(&l, 2, 1100, 3);
+	assert_int_equal(mhtun_live_due_ms(&l, 100), 1180);
+	l.rtt_us = 40000;
+	assert_int_equal(mhtun_live_due_ms(&l, 100), 1200);
+}
+
 /* An answer on path i to the MN's latest request there, from the HA. */
 static enum mn_action answer(struct mn_state *mn, const struct ha_mn *h, size_t i,
 			     uint64_t ts, long long now)
@@ -407,12 +439,68 @@ static void test_deregister(void **state)
 	assert_int_equal(h.active, -1);
 }
 
-/* A refresh that names the same care-of address keeps the NAT endpoint the
- * heartbeats learned; a new care-of address replaces it. */
+/* A refresh that names the same care-of address and travelled by another
+ * path keeps the NAT endpoint the heartbeats learned; one that came by the
+ * path itself, or names a new care-of address, replaces it. */
 static void test_refresh_keeps_nat_peer(void **state)
 {
 	struct sockaddr_in6 from = { .sin6_family = AF_INET6, .sin6_port = htons(4191) };
 	static const uint8_t priv[4] = { 192, 168, 3, 10 }, other[4] = { 192, 168, 3, 11 };
+	struct mh_msg bu, ba;
+	struct ha_mn h;
+	struct ha_path *p3;
+
+	(void)state;
+	ha_setup(&h);
+	memcpy(&from.sin6_addr, coa1, 16);
+	memset(&bu, 0, sizeof(bu));
+	bu.type = MH_TYPE_BU;
+	bu.seq = 1;
+	bu.lifetime = 10;
+	bu.n_bids = 2;
+	bu.bids[0].bid = 1;
+	bu.bids[0].coa_family = 6;
+	memcpy(bu.bids[0].coa, coa1, 16);
+	bu.bids[1].bid = 3;
+	bu.bids[1].coa_family = 4;
+	memcpy(bu.bids[1].coa, priv, 4);
+	assert_int_equal(ha_cache_apply_bu(&h, &bu, &from, 0, &ba), 0);
+	p3 = ha_cache_path(&h, 3);
+	assert_non_null(p3);
+	assert_int_equal(p3->peer.sin6_addr.s6_addr[15], 10);
+	/* What an authenticated heartbeat through the NAT sets. */
+	p3->peer.sin6_addr.s6_addr[12] = 198;
+	p3->peer.sin6_addr.s6_addr[13] = 51;
+	p3->peer.sin6_addr.s6_addr[14] = 100;
+	p3->peer.sin6_addr.s6_addr[15] = 3;
+	p3->peer.sin6_port = htons(40000);
+	/* A bulk refresh by BID 1's path: BID 3 keeps the NAT endpoint. */
+	bu.seq = 2;
+	assert_int_equal(ha_cache_apply_bu(&h, &bu, &from, 0, &ba), 0);
+	assert_int_equal(p3->peer.sin6_addr.s6_addr[12], 198);
+	assert_int_equal(ntohs(p3->peer.sin6_port), 40000);
+	/* The same refresh by BID 3's own path from a new endpoint (a NAT
+	 * rebinding): that endpoint's port is taken. */
+	bu.seq = 3;
+	from = p3->peer;
+	from.sin6_port = htons(40001);
+	assert_int_equal(ha_cache_apply_bu(&h, &bu, &from, 0, &ba), 0);
+	assert_int_equal(ntohs(p3->peer.sin6_port), 40001);
+	/* The node moved to another address: the learned endpoint is stale. */
+	memcpy(&from.sin6_addr, coa1, 16);
+	from.sin6_port = htons(4191);
+	bu.seq = 4;
+	memcpy(bu.bids[1].coa, other, 4);
+	assert_int_equal(ha_cache_apply_bu(&h, &bu, &from, 0, &ba), 0);
+	assert_int_equal(p3->peer.sin6_addr.s6_addr[12], 192);
+	assert_int_equal(p3->peer.sin6_addr.s6_addr[15], 11);
+}
+
+/* RFC 6275 10.3.2: a deregistration without BID options of a node with
+ * bindings is accepted (133 only when it had none). */
+static void test_dereg_without_bid(void **state)
+{
+	struct sockaddr_in6 from = { .sin6_family = AF_INET6 };
 	struct mh_msg bu, ba;
 	struct ha_mn h;
 
@@ -423,26 +511,15 @@ static void test_refresh_keeps_nat_peer(void **state)
 	bu.seq = 1;
 	bu.lifetime = 10;
 	bu.n_bids = 1;
-	bu.bids[0].bid = 3;
-	bu.bids[0].coa_family = 4;
-	memcpy(bu.bids[0].coa, priv, 4);
+	bu.bids[0].bid = 1;
 	assert_int_equal(ha_cache_apply_bu(&h, &bu, &from, 0, &ba), 0);
-	assert_int_equal(h.paths[0].peer.sin6_addr.s6_addr[15], 10);
-	/* What an authenticated heartbeat through the NAT sets. */
-	h.paths[0].peer.sin6_addr.s6_addr[12] = 198;
-	h.paths[0].peer.sin6_addr.s6_addr[13] = 51;
-	h.paths[0].peer.sin6_addr.s6_addr[14] = 100;
-	h.paths[0].peer.sin6_addr.s6_addr[15] = 3;
 	bu.seq = 2;
-	assert_int_equal(ha_cache_apply_bu(&h, &bu, &from, 0, &ba), 0);
-	assert_int_equal(h.paths[0].peer.sin6_addr.s6_addr[12], 198);
-	assert_int_equal(h.paths[0].peer.sin6_addr.s6_addr[15], 3);
-	/* The node moved to another address: the learned endpoint is stale. */
+	bu.lifetime = 0;
+	bu.n_bids = 0;
+	assert_int_equal(ha_cache_apply_bu(&h, &bu, &from, 0, &ba), MH_ST_ACCEPTED);
+	assert_int_equal(h.n_paths, 0);
 	bu.seq = 3;
-	memcpy(bu.bids[0].coa, other, 4);
-	assert_int_equal(ha_cache_apply_bu(&h, &bu, &from, 0, &ba), 0);
-	assert_int_equal(h.paths[0].peer.sin6_addr.s6_addr[12], 192);
-	assert_int_equal(h.paths[0].peer.sin6_addr.s6_addr[15], 11);
+	assert_int_equal(ha_cache_apply_bu(&h, &bu, &from, 0, &ba), MH_ST_NOT_HA_FOR_MN);
 }
 
 int main(void)
@@ -451,12 +528,14 @@ int main(void)
 		cmocka_unit_test(test_bulk_registration),
 		cmocka_unit_test(test_seq_out_of_window),
 		cmocka_unit_test(test_heartbeat_failover),
+		cmocka_unit_test(test_heartbeat_due),
 		cmocka_unit_test(test_ha_switch),
 		cmocka_unit_test(test_forged),
 		cmocka_unit_test(test_bu_timers),
 		cmocka_unit_test(test_mn_dereg),
 		cmocka_unit_test(test_deregister),
 		cmocka_unit_test(test_refresh_keeps_nat_peer),
+		cmocka_unit_test(test_dereg_without_bid),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

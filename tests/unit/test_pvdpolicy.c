@@ -124,6 +124,13 @@ static void test_member(void **state)
 			    "{\"name\": \"a\", \"avoid\": \"self\"}]}"), 0);
 	assert_int_equal(pol.n_rules, 1);
 	assert_non_null(strstr(pol.refused[0], "used twice"));
+	/* A member name with C0, C1 (U+009B, CSI) and other non-ASCII
+	 * characters reaches the reason as '?' only. */
+	assert_int_equal(tp("{\"a\\u001b[2J\\u009b31m\u00e9\": 1}"), 0);
+	assert_int_equal(pol.n_refused, 1);
+	for (const char *c = pol.refused[0]; *c; c++)
+		assert_true((unsigned char)*c >= 0x20 && (unsigned char)*c < 0x7f);
+	assert_non_null(strstr(pol.refused[0], "a?[2J??31m??"));
 	/* 14 rules: eight kept, six refused; reasons past four only counted. */
 	off = (size_t)snprintf(text, sizeof(text), "{\"rules\": [");
 	for (int i = 0; i < 14; i++)

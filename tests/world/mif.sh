@@ -103,3 +103,52 @@ mif_probe() {
 	world_exec "$ns" "$MIF_UDP_PROBE" -p 8080 -n 10 -i 5000 "$@" 2>/dev/null |
 		jq -r '(.replies_by_name | to_entries | max_by(.value) | .key) // "none"'
 }
+
+# mif_two_nets SERVER: r1 -- h:eth0 (2001:db8:1::/64, r1 at ::1) and r2 --
+# h:wlan0 (2001:db8:2::/64), and behind each router r<N> a server s<N> on
+# eth1 at the same address SERVER/64 on both, its default route through
+# the router's ::fe of SERVER's /64 (the caller starts what s<N> serves).
+mif_two_nets() {
+	local server=$1 gw="${1%::*}::fe" n
+	world_router r1
+	world_router r2
+	world_host h
+	world_host s1
+	world_host s2
+	world_link r1 eth0 h eth0
+	world_link r2 eth0 h wlan0
+	world_link r1 eth1 s1 eth0
+	world_link r2 eth1 s2 eth0
+	for n in 1 2; do
+		world_addr "r$n" eth0 "2001:db8:$n::1/64"
+		world_addr "r$n" eth1 "$gw/64"
+		world_addr "s$n" eth0 "$server/64"
+		ip -n "$(world_ns "s$n")" -6 route add default via "$gw"
+	done
+}
+
+# mif_shared_cd: two routers on one link (problem statement 4.5): rC
+# (2001:db8:c::1/64) and rD (2001:db8:d::1/64) bridged with h:eth0 by
+# br0 in sw, and behind each a server sC / sD at the same address
+# 2001:db8:99::1, its default route through its router's ::fe (the caller
+# starts radvd and what the servers serve).
+mif_shared_cd() {
+	local x l
+	world_host sw
+	world_host h
+	world_bridge sw br0
+	world_link h eth0 sw ph
+	world_bridge_port sw br0 ph
+	for x in C D; do
+		world_router "r$x"
+		world_host "s$x"
+		world_link "r$x" eth0 sw "p$x"
+		world_bridge_port sw br0 "p$x"
+		world_link "r$x" eth1 "s$x" eth0
+		l=$(printf '%s' "$x" | tr CD cd)
+		world_addr "r$x" eth0 "2001:db8:$l::1/64"
+		world_addr "r$x" eth1 2001:db8:99::fe/64
+		world_addr "s$x" eth0 2001:db8:99::1/64
+		ip -n "$(world_ns "s$x")" -6 route add default via 2001:db8:99::fe
+	done
+}

@@ -17,21 +17,9 @@
 # tls_cert n1.test and check.test first.
 pvdnet_world() {
 	local json=$1 check=${2:-2001:db8:99::1} i
-	world_router r1
-	world_router r2
-	world_host h
-	world_host s1
-	world_host s2
-	world_link r1 eth0 h eth0
-	world_link r2 eth0 h wlan0
-	world_link r1 eth1 s1 eth0
-	world_link r2 eth1 s2 eth0
+	mif_two_nets 2001:db8:99::1
 	for i in 1 2; do
-		world_addr "r$i" eth0 "2001:db8:$i::1/64"
-		world_addr "r$i" eth1 2001:db8:99::fe/64
-		world_addr "s$i" eth0 2001:db8:99::1/64
 		[ "$check" = 2001:db8:99::1 ] || world_addr "s$i" eth0 "$check/64"
-		ip -n "$(world_ns "s$i")" -6 route add default via 2001:db8:99::fe
 		world_bg "s$i" "whoami-s$i" "$MIF_WHOAMI" -n "n$i-host" -p 8080 -6
 		nginx_conf "check$i" "server { listen [::]:80; location / { return 204; } }
 	server { listen [::]:443 ssl; ssl_certificate $WORLD_TMP/check.test.pem;

@@ -157,16 +157,22 @@ world_log "UDP stream to 9001 (flow 2, 1 kHz): $(tail -1 "$WORLD_TMP/probe9001.l
 p1=$(($(nft_count r1 p9001 packets) - P1))
 p2=$(($(nft_count r2 p9001 packets) - P2))
 world_log "flow 2's replies after the kill: r1 (BID 1) $p1, r2 (BID 2) $p2 packets"
+# While the agent is away the mobile node's heartbeats find every path
+# dead; when the new agent answers, the paths come back one heartbeat
+# answer at a time, and the BU sent on the first one names the other still
+# dead (BID-PRI 127): for that moment a flow bound to it takes the default
+# downlink (RFC 6089: a flow whose BIDs are down). A few packets may do so
+# (1 in about one run of seven); the flow itself must stay on BID 2.
 world_assert "after the takeover flow 2 stayed on BID 2 (r1 $p1, r2 $p2 packets)" \
-	test "$p1" -eq 0 -a "$p2" -gt 1000
+	test "$p1" -le 3 -a "$p2" -gt 1000
 big1=$(($(nft_count r1 big packets) - BIG1))
 big2=$(($(nft_count r2 big bytes) - BIG2))
 world_log "download-size tunnel packets after the kill: r1 (BID 1) $big1 packets," \
 	"r2 (BID 2) $big2 bytes (curl's receive buffer may hold most of it before)"
 world_log "ha2 flows: $(had 2 | jq -c '.mobile_nodes[0] | {flows, flow_counters}')"
 world_log "ha2 paths: $(had 2 | jq -c '.mobile_nodes[0].bindings')"
-world_assert "after the takeover no download packet on BID 1 (r1 $big1 packets)" \
-	test "$big1" -eq 0
+world_assert "after the takeover at most the re-validation's few download packets on BID 1 (r1 $big1 packets)" \
+	test "$big1" -le 3
 world_assert "ha2 has flows 1 and 2 from the store, set by ha1's BUs $FLOW_SEQ, on BID 2" \
 	had_is 2 ".mobile_nodes[0].flows | map(.since_bu_seq) == $FLOW_SEQ and
 	 all(.bids == [2] and .last_bid == 2) and .[1].packets > 1000"

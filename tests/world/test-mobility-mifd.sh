@@ -9,8 +9,9 @@
 # carrier, then the next, leaving the IPv4 one; `mifctl mobility` shows the
 # BIDs and the switches. The paths come back once re-validated; a silent
 # blackhole is found by the heartbeats; a killed network-facing process
-# registers again; a clean stop deregisters. via = keeps eth2's PvD out; a
-# [mobility NAME] section is refused at start (not run by mifd yet).
+# registers again; a clean stop deregisters. via = keeps eth2's PvD out;
+# nesting three home addresses deep is refused at start (several home
+# addresses and nesting: test-mobility-mifd-hoas.sh).
 #
 #   mn (mifd) eth1 -- r1 (radvd 2001:db8:1::/64) -- core -- ha (mif-had)
 #   mn (mifd) eth2 -- r2 (radvd 2001:db8:2::/64) --/ |  \-- cn 2001:db8:c::2
@@ -269,8 +270,10 @@ world_assert "via = eth1 eth3: the home address reaches the correspondent" \
 	world_exec mn ping -6 -c 2 -W 2 2001:db8:c::2
 world_log "ok: via = eth1 eth3: $(mob | jq -c '[.bindings[] | {bid, interface}]')"
 
-# A further home address ([mobility NAME]) is checked, then refused: mifd
-# does not run several home addresses yet (mifd.conf(5)).
+# Nesting deeper than 2 ([mobility h3] over h2 over [mobility]'s home
+# address, analysis 6.3.1) is checked, then refused at start, saying why
+# (several home addresses and one level of nesting:
+# test-mobility-mifd-hoas.sh).
 cat "$WORLD_TMP/mifd.conf" - >"$WORLD_TMP/two.conf" <<EOF2
 
 [mobility h2]
@@ -279,12 +282,21 @@ home_agent = 2001:db8:200::1
 home_agent_address = $HA
 key_file = $WORLD_TMP/mn.key
 spi = 258
+via = home
+
+[mobility h3]
+home_address = 2001:db8:200::30
+home_agent = 2001:db8:200::1
+home_agent_address = $HA
+key_file = $WORLD_TMP/mn.key
+spi = 259
+via = h2
 EOF2
 if world_exec mn timeout 10 "$MIFD" --foreground --config "$WORLD_TMP/two.conf" \
 	--socket "$WORLD_TMP/two.sock" --state-dir "$WORLD_TMP/two-state" --no-dns \
 	>"$WORLD_TMP/two.out" 2>&1; then
-	world_fail "mifd started with a [mobility NAME] section it does not run"
+	world_fail "mifd started with nesting three deep"
 fi
-world_assert "[mobility h2] refused at start, saying why" \
-	grep -q "\[mobility h2\]: several home addresses are not run by mifd yet" "$WORLD_TMP/two.out"
+world_assert "[mobility h3] over h2 over home refused at start, saying why" \
+	grep -q "\[mobility h3\]: via h2: h2 is itself nested: nesting deeper than 2 is refused" "$WORLD_TMP/two.out"
 world_pass

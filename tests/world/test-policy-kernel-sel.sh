@@ -26,21 +26,7 @@ world_init
 world_require jq nc nft setpriv python3
 [ -n "${MIF_WHOAMI:-}" ] || world_fail "MIF_WHOAMI must be set (tests/world/meson.build)"
 
-world_router r1
-world_router r2
-world_host h
-world_host s1
-world_host s2
-world_link r1 eth0 h eth0
-world_link r2 eth0 h wlan0
-world_link r1 eth1 s1 eth0
-world_link r2 eth1 s2 eth0
-for n in 1 2; do
-	world_addr "r$n" eth0 "2001:db8:$n::1/64"
-	world_addr "r$n" eth1 2001:db8:77::fe/64
-	world_addr "s$n" eth0 2001:db8:77::10/64
-	ip -n "$(world_ns "s$n")" -6 route add default via 2001:db8:77::fe
-done
+mif_two_nets 2001:db8:77::10
 for p in 8080 8081; do
 	world_bg s1 "whoami-a-$p" "$MIF_WHOAMI" -n svcA -p "$p" -6
 	world_bg s2 "whoami-b-$p" "$MIF_WHOAMI" -n svcB -p "$p" -6

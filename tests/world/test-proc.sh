@@ -21,6 +21,10 @@ world_init
 world_require jq
 world_host h
 world_mifd h
+# The control socket appears before the parent has dropped its
+# capabilities and installed its filter; the engine answers only after
+# (parent_run): wait for an answer, not for the socket.
+world_wait_for "mifd answers" 10 world_ctl status
 
 field() { awk -v k="$1:" '$1 == k { print $2 }' "$2"; }
 ZERO=0000000000000000

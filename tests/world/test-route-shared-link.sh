@@ -15,22 +15,9 @@ set -euo pipefail
 
 world_init
 world_require jq radvd
-world_host sw
-world_host h
-world_bridge sw br0
-world_link h eth0 sw ph
-world_bridge_port sw br0 ph
+mif_shared_cd
 for x in C D; do
-	world_router "r$x"
-	world_host "s$x"
-	world_link "r$x" eth0 sw "p$x"
-	world_bridge_port sw br0 "p$x"
-	world_link "r$x" eth1 "s$x" eth0
 	l=$(printf '%s' "$x" | tr CD cd)
-	world_addr "r$x" eth0 "2001:db8:$l::1/64"
-	world_addr "r$x" eth1 2001:db8:99::fe/64
-	world_addr "s$x" eth0 2001:db8:99::1/64
-	ip -n "$(world_ns "s$x")" -6 route add default via 2001:db8:99::fe
 	world_bg "s$x" "whoami-$x" "$MIF_WHOAMI" -n "server-$x" -p 8080
 	world_radvd "r$x" "interface eth0 { AdvSendAdvert on; MinRtrAdvInterval 3; MaxRtrAdvInterval 4;
 		AdvDefaultLifetime 600; prefix 2001:db8:$l::/64 { AdvOnLink on; AdvAutonomous on; }; };"

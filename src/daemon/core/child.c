@@ -160,7 +160,7 @@ static void child_net_close_cb(void *ctx)
 int child_net_main(const struct mifd_config *cfg, const struct proc_user *u, int efd,
 		   int ctl_fd, const int stub_fds[2], int mob_fd)
 {
-	struct mob_net *mob = NULL;
+	struct mob_node *mob = NULL;
 	struct event_base *base;
 	struct netview *nv;
 	struct control *ctl;

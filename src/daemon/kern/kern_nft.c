@@ -126,8 +126,10 @@ static bool nft_rules_cgroups(struct kern_nft *n, const struct bind_table *t)
 		n->st.cg_id[i] = id;
 		if (n->st.cg_error[i])
 			continue;
-		if (!(r = nftnl_rule_alloc()) || !(e = nftnl_expr_alloc("socket"))) {
-			nftnl_rule_free(r);
+		if (!(r = nftnl_rule_alloc()))
+			return false;
+		if (!(e = nftnl_expr_alloc("socket"))) {
+			nftnl_rule_free(r);     /* libnftnl takes no NULL here */
 			return false;
 		}
 		nftnl_expr_set_u32(e, NFTNL_EXPR_SOCKET_KEY, NFT_SOCKET_CGROUPV2);

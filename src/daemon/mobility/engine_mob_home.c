@@ -10,7 +10,7 @@
 
 static bool emh_is_home(const struct engine_mob *m, const struct msg_mob_path *p)
 {
-	return p->family == 6 && !memcmp(p->coa, m->hoa.addr, 16);
+	return p->family == 6 && !memcmp(p->coa, m->hoa[0].addr, 16);
 }
 
 /* The home prefix with the candidate's address in it (rule 2 of
@@ -18,14 +18,14 @@ static bool emh_is_home(const struct engine_mob *m, const struct msg_mob_path *p
  * configured length leaves a prefix. */
 static bool emh_in_prefix(const struct engine_mob *m, const struct msg_mob_path *p)
 {
-	unsigned plen = m->hoa.plen;
+	unsigned plen = m->hoa[0].plen;
 
 	if (p->family != 6 || plen >= 128 || plen == 0)
 		return false;
-	if (memcmp(p->coa, m->hoa.addr, plen / 8) != 0)
+	if (memcmp(p->coa, m->hoa[0].addr, plen / 8) != 0)
 		return false;
 	return plen % 8 == 0 ||
-	       ((p->coa[plen / 8] ^ m->hoa.addr[plen / 8]) & (0xff00u >> (plen % 8)) & 0xff) == 0;
+	       ((p->coa[plen / 8] ^ m->hoa[0].addr[plen / 8]) & (0xff00u >> (plen % 8)) & 0xff) == 0;
 }
 
 bool engine_mob_home_path(const struct engine *e, const struct pvd *p, struct msg_mob_path *m)
@@ -35,7 +35,7 @@ bool engine_mob_home_path(const struct engine *e, const struct pvd *p, struct ms
 		return false;
 	/* RFC 5648 5.6: at home, the BID's care-of address is the home
 	 * address (as RFC 6275 11.5.5's home registration). */
-	memcpy(m->coa, e->mob.hoa.addr, 16);
+	memcpy(m->coa, e->mob.hoa[0].addr, 16);
 	return true;
 }
 
@@ -44,7 +44,7 @@ void engine_mob_home_pri(const struct engine *e, struct msg_mob_path *m)
 	char why[sizeof(m->why) * 2];
 	size_t n;
 
-	if (e->mob.hoa.plen >= 128)
+	if (e->mob.hoa[0].plen >= 128)
 		return;         /* no home link possible: as before */
 	if (emh_is_home(&e->mob, m)) {
 		m->pri = 0;
@@ -77,7 +77,7 @@ static bool emh_router(const struct engine *e, const struct msg_mob_path *mp, ui
 
 void engine_mob_home_fill(struct engine *e, struct msg_mob_paths *s)
 {
-	struct msg_mob_home *h = &s->home;
+	struct msg_mob_home *h = &s->home_link;
 	size_t n = 0;
 
 	memset(h, 0, sizeof(*h));

@@ -83,14 +83,6 @@ int kern_mob_home_new(const struct mob_config *c, struct kern_mob_home **ret_h)
 	return 0;
 }
 
-bool kern_mob_home_valid(const struct msg_mob_home *w)
-{
-	if (!w->active)
-		return true;
-	return w->ifindex > 0 && memchr(w->ifname, 0, sizeof(w->ifname)) && w->ifname[0] &&
-	       w->bid >= 1 && w->bid <= MOB_MAX_PATHS;
-}
-
 /* One route on the home interface: the home prefix on-link, or dst
  * through the home link's router with the home address as source. */
 static int kmh_route(const struct kern_mob_home *h, bool add, const struct msg_mob_home *w,
@@ -293,15 +285,17 @@ static void kmh_net_cb(evutil_socket_t fd, short what, void *arg)
 			event_del(h->ev);       /* the process is gone */
 			return;
 		}
+		memset(&u, 0, sizeof(u));
+		if (r > 0 && ipc_expect(&msg, sizeof(u)) == 0)
+			memcpy(&u, msg.data, sizeof(u));
 		if (r < 0 || msg.hdr.type != MOB_WIRE_UPLINK || msg.fd >= 0 ||
-		    ipc_expect(&msg, sizeof(u)) < 0) {
+		    ipc_expect(&msg, sizeof(u)) < 0 || !mob_msg_uplink_ok(&u)) {
 			if (r > 0 && msg.fd >= 0)
 				close(msg.fd);
 			h->bad++;
 			log_warn("mobility: a malformed message from the network-facing process");
 			continue;
 		}
-		memcpy(&u, msg.data, sizeof(u));
 		h->dp_bid = u.home_bid;
 		kmh_apply(h);
 	}

@@ -38,13 +38,13 @@
 
 struct kern_mob_home;
 
-/* The state for [mobility]'s home address and routes. 0 or -errno. */
+/* The state for [mobility]'s home address (home address 0: the only one
+ * with a home link) and routes. 0 or -errno. */
 int kern_mob_home_new(const struct mob_config *c, struct kern_mob_home **ret_h);
 /* Leaves the kernel as it was before the home link (tunnel only). */
 void kern_mob_home_free(struct kern_mob_home *h);
-/* Whether the message's home part is well formed. */
-bool kern_mob_home_valid(const struct msg_mob_home *w);
-/* The engine's word: a home path on w's interface, or none. */
+/* The engine's word (checked by mob_msg_paths_ok): a home path on w's
+ * interface, or none. */
 void kern_mob_home_sync(struct kern_mob_home *h, const struct msg_mob_home *w);
 /* Read MOB_WIRE_UPLINK from the network-facing process's channel fd (-1:
  * stop, before the caller closes it; a new process starts with the

@@ -283,6 +283,11 @@ bool mn_hb_wanted(const struct mn_state *mn, size_t i)
 	return i < mn->n_paths && mn->registered_ms != 0 && mn->paths[i].link_up;
 }
 
+bool mn_hb_due(const struct mn_state *mn, size_t i, long long now_ms, unsigned interval_ms)
+{
+	return mn_hb_wanted(mn, i) && now_ms >= mhtun_live_due_ms(&mn->paths[i].live, interval_ms);
+}
+
 bool mn_pick(struct mn_state *mn)
 {
 	int best = -1;

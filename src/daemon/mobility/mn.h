@@ -116,6 +116,10 @@ bool mn_bu_due(const struct mn_state *mn, long long now_ms);
 /* Whether path i gets a heartbeat this interval: once registered (the home
  * agent answers only for BIDs it has) and while its link is up. */
 bool mn_hb_wanted(const struct mn_state *mn, size_t i);
+/* Whether path i's next heartbeat is due now (mhtun_live_due_ms): the
+ * caller checks every quarter interval or so, so an overdue answer is
+ * followed up at once rather than at the next interval. */
+bool mn_hb_due(const struct mn_state *mn, size_t i, long long now_ms, unsigned interval_ms);
 
 /* Choose the uplink: a path with its link up and alive, lowest BID-PRI then
  * lowest BID. Returns true when it changed (the caller then re-registers,

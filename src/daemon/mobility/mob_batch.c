@@ -210,8 +210,9 @@ static void mob_batch_flow_send(struct mob_net *m, const uint8_t *p, size_t len,
 		mob_batch_send(m, dup, segs, n, gso);
 }
 
-/* With the virtio-net header: one packet or super-packet per read. */
-static void mob_batch_tun_vnet(struct mob_net *m, int fd)
+/* With the virtio-net header: one packet or super-packet per read, all
+ * of one source, so of one home address's registration. */
+static void mob_batch_tun_vnet(struct mob_node *node, int fd)
 {
 	static uint8_t buf[TUNIO_BUF];
 	static struct vnet_seg segs[VNET_MAX_SEGS];
@@ -219,10 +220,17 @@ static void mob_batch_tun_vnet(struct mob_net *m, int fd)
 	for (int k = 0; k < MOB_BATCH_ROUNDS * 4; k++) {
 		ssize_t n = read(fd, buf, sizeof(buf));
 		struct vnet_hdr vh;
+		struct mob_net *m;
 		size_t ns = 0;
 
 		if (n <= 0)
 			return;
+		m = mob_net_reg_of(node, buf + VNET_HDR_LEN,
+				   (size_t)n > VNET_HDR_LEN ? (size_t)n - VNET_HDR_LEN : 0);
+		if (!m) {
+			node->no_home++;
+			continue;
+		}
 		if (vnet_hdr_parse(buf, (size_t)n, &vh) < 0 ||
 		    vnet_split(&vh, buf + VNET_HDR_LEN, (size_t)n - VNET_HDR_LEN, segs,
 			       VNET_MAX_SEGS, &ns) < 0) {
@@ -239,11 +247,13 @@ static void mob_batch_tun_vnet(struct mob_net *m, int fd)
 }
 
 /* Without: packets read one by one into an arena (each read has room for
- * the largest), then one sendmmsg for the batch. */
-static void mob_batch_tun_plain(struct mob_net *m, int fd)
+ * the largest), then one sendmmsg for each run of packets of one home
+ * address (with flow bindings, each packet on its own path). */
+static void mob_batch_tun_plain(struct mob_node *node, int fd)
 {
 	static uint8_t arena[2 * TUNIO_BUF];
 	static struct vnet_seg segs[MOB_BATCH_TX];
+	static struct mob_net *reg[MOB_BATCH_TX];
 
 	for (int k = 0; k < MOB_BATCH_ROUNDS / 4; k++) {
 		size_t off = 0, ns = 0;
@@ -251,17 +261,29 @@ static void mob_batch_tun_plain(struct mob_net *m, int fd)
 
 		while (ns < MOB_BATCH_TX && sizeof(arena) - off >= TUNIO_BUF &&
 		       (n = read(fd, arena + off, TUNIO_BUF)) > 0) {
+			if (!(reg[ns] = mob_net_reg_of(node, arena + off, (size_t)n))) {
+				node->no_home++;
+				continue;
+			}
+			reg[ns]->tun_rx++;
 			segs[ns].hdr_len = 0;
 			segs[ns].data = arena + off;
 			segs[ns++].data_len = (size_t)n;
 			off += (size_t)n;
 		}
-		m->tun_rx += ns;
-		/* With flow bindings, each packet on its own path. */
-		for (size_t j = 0; m->flows.n && j < ns; j++)
-			mob_batch_flow_send(m, segs[j].data, segs[j].data_len, &segs[j], 1, false);
-		if (ns && !m->flows.n)
-			mob_batch_send(m, -1, segs, ns, false);
+		for (size_t j = 0, run; j < ns; j += run) {
+			struct mob_net *m = reg[j];
+
+			if (m->flows.n) {
+				run = 1;
+				mob_batch_flow_send(m, segs[j].data, segs[j].data_len, &segs[j], 1,
+						    false);
+				continue;
+			}
+			for (run = 1; j + run < ns && reg[j + run] == m; run++)
+				;
+			mob_batch_send(m, -1, &segs[j], run, false);
+		}
 		if (n <= 0)
 			return;
 	}
@@ -269,11 +291,11 @@ static void mob_batch_tun_plain(struct mob_net *m, int fd)
 
 void mob_batch_on_tun(evutil_socket_t fd, short what, void *arg)
 {
-	struct mob_net *m = arg;
+	struct mob_node *node = arg;
 
 	(void)what;
-	if (m->vnet)
-		mob_batch_tun_vnet(m, (int)fd);
+	if (node->vnet)
+		mob_batch_tun_vnet(node, (int)fd);
 	else
-		mob_batch_tun_plain(m, (int)fd);
+		mob_batch_tun_plain(node, (int)fd);
 }

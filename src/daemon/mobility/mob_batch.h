@@ -11,7 +11,9 @@
 
 #include <event2/event.h>
 
-/* Readable (arg is the struct mob_net): a care-of socket, the TUN device. */
+/* Readable: a care-of socket (arg: its home address's struct mob_net),
+ * the TUN device (arg: the struct mob_node; each packet goes to the
+ * registration of its source, mob_net_reg_of). */
 void mob_batch_on_udp(evutil_socket_t fd, short what, void *arg);
 void mob_batch_on_tun(evutil_socket_t fd, short what, void *arg);
 

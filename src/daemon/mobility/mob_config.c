@@ -239,12 +239,5 @@ int mob_config_check(const struct mob_config *c, char *err, size_t errlen)
 		return mob_fail(err, errlen, "[mobility]: routes4 needs home_address4");
 	if ((r = mob_config_check_homes(c, err, errlen)) < 0)
 		return r;
-	/* Checked above so that the file's form is settled; the
-	 * network-facing process still runs one registration (mob_net.c),
-	 * so a configuration it would not honour is refused, not ignored.
-	 * [mobility]'s own via = is honoured (engine_mob.c). */
-	if (c->n_homes)
-		return mob_fail(err, errlen, "[mobility %s]: several home addresses are not run "
-				"by mifd yet (doc/mobility.md; mif-mn runs them)", c->homes[0].name);
-	return 0;
+	return mob_config_check_nesting(c, err, errlen);
 }

@@ -105,6 +105,12 @@ int mob_config_set_self(struct mob_config *c, const char *key, const char *name,
  * names and addresses distinct, via lists without a loop (mob_hoa.h).
  * 0 or -EINVAL / -ELOOP with err set. */
 int mob_config_check_homes(const struct mob_config *c, char *err, size_t errlen);
+/* Nesting as mifd runs it (analysis 6.3.1): a home address named in a
+ * via list is not itself nested (depth 2 at most), and the nested one has
+ * an IPv6 home_agent_address. 0 or -EINVAL with err set. Called by
+ * mob_config_check() after mob_config_check_homes(), so that a loop is
+ * named as such first. */
+int mob_config_check_nesting(const struct mob_config *c, char *err, size_t errlen);
 /* The home addresses in mob_hoa.h's terms, [mobility]'s first; cap at
  * least 1 + n_homes. The count. */
 size_t mob_config_hoas(const struct mob_config *c, struct mob_hoa *out, size_t cap);

@@ -203,3 +203,44 @@ int mob_config_check_homes(const struct mob_config *c, char *err, size_t errlen)
 	 * home addresses is refused at start (analysis 6.3.1). */
 	return mob_hoa_check_loops(hs, n, err, errlen);
 }
+
+/* Whether home address i names home address j in its via list. */
+static bool mch_names(const struct mob_hoa *hs, size_t i, size_t j)
+{
+	for (size_t v = 0; v < hs[i].n_via; v++)
+		if (!strcmp(hs[i].via[v], hs[j].name))
+			return true;
+	return false;
+}
+
+int mob_config_check_nesting(const struct mob_config *c, char *err, size_t errlen)
+{
+	struct mob_hoa hs[MOB_HOA_MAX];
+	size_t n = mob_config_hoas(c, hs, MOB_HOA_MAX);
+
+	/* A home address over another (analysis 6.3.1) reaches its agent
+	 * through the other's tunnel, over IPv6 (its care-of address is the
+	 * other's home address), and only one level deep, as mob_hoa.h's
+	 * rule 3 allows: refused at start rather than never bound. */
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < n; j++) {
+			bool v6 = i ? c->homes[i - 1].has_ha6 : c->has_ha6;
+			const char *why = NULL;
+
+			if (!mch_names(hs, i, j))
+				continue;
+			for (size_t k = 0; k < n && !why; k++)
+				if (mch_names(hs, j, k))
+					why = "is itself nested: nesting deeper than 2 is refused";
+			if (!why && !v6)
+				why = "needs an IPv6 home_agent_address (its care-of address is an IPv6 "
+				      "home address)";
+			if (!why)
+				continue;
+			snprintf(err, errlen, "%s%s%s: via %s: %s %s", i ? "[mobility " : "[mobility]",
+				 i ? hs[i].name : "", i ? "]" : "", hs[j].name,
+				 why[0] == 'i' ? hs[j].name : "nesting", why);
+			return -EINVAL;
+		}
+	return 0;
+}

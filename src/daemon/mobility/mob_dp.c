@@ -73,11 +73,12 @@ void mob_dp_record(struct mob_net *m, const char *why)
 		snprintf(m->uplink_why, sizeof(m->uplink_why),
 			 "the live path with the lowest BID-PRI (%u: %s); last move: %s",
 			 m->mn.paths[m->mn.uplink].pri, io->m.why, why);
-		log_info("mobility: uplink BID %d -> %d (%s, PvD %s): %s", s->from_bid,
-			 s->to_bid, io->m.ifname, io->m.pvd, why);
+		log_info("mobility: %s: uplink BID %d -> %d (%s, PvD %s): %s", m->wc.name,
+			 s->from_bid, s->to_bid, io->m.ifname, io->m.pvd, why);
 	} else {
 		snprintf(m->uplink_why, sizeof(m->uplink_why), "no live path: %s", why);
-		log_warn("mobility: no uplink left (was BID %d: %s)", s->from_bid, why);
+		log_warn("mobility: %s: no uplink left (was BID %d: %s)", m->wc.name, s->from_bid,
+			 why);
 	}
 }
 
@@ -147,7 +148,7 @@ void mob_dp_tick(evutil_socket_t fd, short what, void *arg)
 			io->send_down_ms = 0;
 			io->down_why = NULL;
 		}
-		if (!mn_hb_wanted(&m->mn, i) || io->fd < 0)
+		if (!mn_hb_due(&m->mn, i, now, m->wc.interval_ms) || io->fd < 0)
 			continue;
 		mob_dp_account(io, &m->mn.paths[i]);
 		if (mn_build_hb(&m->mn, i, clock_ntp_now(), now, pkt, sizeof(pkt), &len) == 0) {

@@ -38,17 +38,21 @@ struct mob_switch {
 	char why[128];
 };
 
+struct mob_node;
+
+/* One home address's registration (mn.c state) with its own home agent,
+ * key, care-of sockets and uplink; the TUN device is the node's. */
 struct mob_net {
 	struct event_base *base;
-	int chan;
-	struct event *chan_ev, *tun_ev, *tick;
+	struct mob_node *node;
+	struct event *tick;
 	bool configured;
 	struct mob_wire_config wc;
 	struct mn_state mn;
 	struct mob_io io[MOB_MAX_PATHS];
-	int tun;
+	int tun;                 /* the node's, not owned */
 	bool vnet;               /* the TUN device has a virtio-net header */
-	uint64_t tun_rx, tun_tx, send_err, no_uplink, bad_msgs, tun_err;
+	uint64_t tun_rx, tun_tx, send_err, no_uplink, tun_err;
 	/* Batches and offloads (mob_batch.c): TUN super-packets read and the
 	 * inner packets cut from them; recvmmsg calls, UDP GRO trains and the
 	 * inner packets in them; TUN writes of coalesced TCP segments and the
@@ -61,8 +65,33 @@ struct mob_net {
 	unsigned n_sw;           /* switches recorded, the ring holds the last MOB_SWITCHES */
 	struct mob_flows flows;  /* flow bindings (mob_flow_dp.h) */
 	struct mob_flow_specs pflows;    /* the policy's (MOB_WIRE_FLOWS) */
+	struct mob_pairs pairs;  /* the engine's verdicts (MOB_WIRE_PAIRS) */
 	uint16_t home_told;      /* the home BID last told as uplink (mob_home_dp.h) */
 };
+
+/* The mobile node in the network-facing process: the parent's channel,
+ * the one TUN device that holds every home address, and a registration
+ * per home address, chosen for each packet read from the device by its
+ * inner source (mob_net_reg_of). */
+struct mob_node {
+	struct event_base *base;
+	int chan;
+	struct event *chan_ev, *tun_ev;
+	int tun;
+	bool vnet;
+	size_t n_homes;          /* from the first configuration */
+	struct mob_net *reg[MOB_MAX_HOAS];
+	uint64_t bad_msgs;
+	uint64_t no_home;        /* TUN packets from no home address's source */
+};
+
+/* The registration for a packet the host sent (p, len: its first octets):
+ * the one whose home address (IPv6, or the RFC 5555 IPv4 one) is its
+ * source. With one home address, that one whatever the source (as
+ * before several existed); with several, NULL for a source that is none
+ * of theirs (the caller drops and counts it). NULL before any
+ * configuration. */
+struct mob_net *mob_net_reg_of(const struct mob_node *n, const uint8_t *p, size_t len);
 
 /* Send p on path i; a network that went away takes its link down. */
 int mob_dp_send(struct mob_net *m, size_t i, const void *p, size_t len);

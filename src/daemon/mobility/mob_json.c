@@ -33,25 +33,53 @@ static const char *mob_json_state(const struct mob_net *m, size_t i)
 	return p->live.misses >= m->mn.hb_misses ? "dead" : "validating";
 }
 
-/* Why path i is paired with the home address: the rule of mob_hoa.h
- * (the parent binds each care-of socket to its PvD's own address and
- * interface, so the address is the interface's own). */
+static const char *const mob_json_verdict[] = { "bound", "nested", "at-home", "refused" };
+
+/* Why path i is paired with its home address: the engine's verdict
+ * (MOB_WIRE_PAIRS) for its care-of address and interface; before that
+ * arrives, the rule of mob_hoa.h run here on what is known (the parent
+ * binds each care-of socket to its PvD's own address and interface, so
+ * the address is the interface's own). */
 static json_t *mob_json_pairing(const struct mob_net *m, size_t i)
 {
-	static const char *const verdict[] = { "bound", "nested", "at-home", "refused" };
-	struct mob_hoa h = { .name = "home", .plen = 128 };
+	struct mob_hoa h = { .plen = 128 };
 	struct mob_coa c = { .family = m->mn.paths[i].coa_family, .on_if = true,
 			     .pri = m->mn.paths[i].pri, .home = m->mn.paths[i].home };
 	struct mob_pair p;
 	char err[8];
 	size_t n = 0;
 
+	for (size_t k = 0; k < m->pairs.n && k < MOB_HOA_COA_MAX; k++) {
+		const struct msg_mob_pair *e = &m->pairs.e[k];
+
+		if (e->family == c.family && !memcmp(e->coa, m->mn.paths[i].coa, 16) &&
+		    !strcmp(e->ifname, m->io[i].m.ifname))
+			return json_pack("{s:s,s:s}", "verdict", mob_json_verdict[e->verdict],
+					 "why", e->why);
+	}
+	snprintf(h.name, sizeof(h.name), "%s", m->wc.name);
 	memcpy(h.addr, &m->mn.hoa, 16);
 	memcpy(c.addr, m->mn.paths[i].coa, sizeof(c.addr));
 	snprintf(c.ifname, sizeof(c.ifname), "%s", m->io[i].m.ifname);
 	if (mob_hoa_plan(&h, 1, &c, 1, &p, 1, &n, err, sizeof(err)) < 0 || n != 1)
 		return json_null();
-	return json_pack("{s:s,s:s}", "verdict", verdict[p.verdict], "why", p.why);
+	return json_pack("{s:s,s:s}", "verdict", mob_json_verdict[p.verdict], "why", p.why);
+}
+
+/* Every care-of address the engine judged for this home address: bound
+ * ones are its bindings, the others say why not. */
+static json_t *mob_json_pairs(const struct mob_net *m)
+{
+	json_t *a = json_array();
+
+	for (size_t k = 0; a && k < m->pairs.n && k < MOB_HOA_COA_MAX; k++) {
+		const struct msg_mob_pair *e = &m->pairs.e[k];
+
+		json_array_append_new(a, json_pack("{s:s,s:o,s:s,s:s}", "interface", e->ifname,
+			"coa", mob_json_addr(e->family == 4 ? AF_INET : AF_INET6, e->coa),
+			"verdict", mob_json_verdict[e->verdict], "why", e->why));
+	}
+	return a;
 }
 
 static json_t *mob_json_path(const struct mob_net *m, size_t i, long long now)
@@ -151,16 +179,16 @@ static json_t *mob_json_carrier(const struct mob_net *m)
 			 "why", why);
 }
 
-json_t *mob_net_json(void *arg)
+/* One home address's registration. */
+static json_t *mob_json_home(const struct mob_net *m, long long now)
 {
-	const struct mob_net *m = arg;
-	long long now = clock_mono_ms();
 	json_t *o = json_object(), *b = json_array();
 	const struct mn_state *mn = &m->mn;
 
 	json_object_set_new(o, "configured", json_boolean(m->configured));
 	if (!m->configured)
 		return o;
+	json_object_set_new(o, "name", json_string(m->wc.name));
 	json_object_set_new(o, "home_address", mob_json_addr(AF_INET6, &mn->hoa));
 	json_object_set_new(o, "home_agent", mob_json_addr(AF_INET6, &mn->ha));
 	if (mn->has_hoa4) {
@@ -184,6 +212,7 @@ json_t *mob_net_json(void *arg)
 	for (size_t i = 0; i < mn->n_paths; i++)
 		json_array_append_new(b, mob_json_path(m, i, now));
 	json_object_set_new(o, "bindings", b);
+	json_object_set_new(o, "pairs", mob_json_pairs(m));
 	json_object_set_new(o, "switches", mob_json_switches(m, now));
 	json_object_set_new(o, "offload", mob_json_offload(m));
 	json_object_set_new(o, "flows", mob_flow_dp_json(m));
@@ -195,6 +224,26 @@ json_t *mob_net_json(void *arg)
 		"drop_auth", (json_int_t)mn->drop_auth, "drop_replay", (json_int_t)mn->drop_replay,
 		"drop_malformed", (json_int_t)mn->drop_malformed, "tun_rx", (json_int_t)m->tun_rx,
 		"tun_tx", (json_int_t)m->tun_tx, "send_errors", (json_int_t)m->send_err,
-		"no_uplink", (json_int_t)m->no_uplink, "bad_messages", (json_int_t)m->bad_msgs));
+		"no_uplink", (json_int_t)m->no_uplink, "bad_messages", (json_int_t)m->node->bad_msgs));
+	return o;
+}
+
+/* The first home address's registration at the top (as with one home
+ * address), every one under "homes". */
+json_t *mob_net_json(void *arg)
+{
+	const struct mob_node *n = arg;
+	long long now = clock_mono_ms();
+	json_t *o, *homes = json_array();
+
+	o = n->reg[0] ? mob_json_home(n->reg[0], now) :
+	    json_pack("{s:b}", "configured", 0);
+	for (size_t h = 0; h < n->n_homes; h++)
+		json_array_append_new(homes, n->reg[h] ? mob_json_home(n->reg[h], now) :
+				      json_pack("{s:b}", "configured", 0));
+	json_object_set_new(o, "homes", homes);
+	/* Packets from the TUN device whose source is no home address's
+	 * (several home addresses only: not sent). */
+	json_object_set_new(o, "no_home_source", json_integer((json_int_t)n->no_home));
 	return o;
 }

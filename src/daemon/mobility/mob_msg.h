@@ -2,30 +2,41 @@
 /*
  * The mobile-node role's seams (doc/mobility.md, doc/architecture.md):
  *
- *   engine -> parent   MSG_MOB_PATHS: the whole set of care-of paths, sent
- *                      when it changes (engine_mob.c)
+ *   engine -> parent   MSG_MOB_PATHS: the whole set of care-of paths of one
+ *                      home address (its index in `home`: [mobility] is 0,
+ *                      each [mobility NAME] the next), with the pairing
+ *                      rule's verdict for every candidate, sent when it
+ *                      changes (engine_mob.c)
  *   parent -> net      on a SOCK_SEQPACKET pair of its own (common/ipc.h):
- *                      MOB_WIRE_CONFIG with the TUN device, MOB_WIRE_PATH
- *                      with the path's UDP socket (none when only its
- *                      BID-PRI or reason changed), MOB_WIRE_WITHDRAW,
- *                      MOB_WIRE_FLOWS (the policy's flow bindings)
+ *                      MOB_WIRE_CONFIG with the TUN device (one per home
+ *                      address), MOB_WIRE_PATH with the path's UDP socket
+ *                      (none when only its BID-PRI or reason changed),
+ *                      MOB_WIRE_WITHDRAW, MOB_WIRE_FLOWS (the policy's
+ *                      flow bindings, home address 0 only), MOB_WIRE_PAIRS
  *   net -> parent      on the same channel: MOB_WIRE_UPLINK, whether the
- *                      uplink is the home link's BID (kern_mob_home.c)
+ *                      uplink of home address 0 is the home link's BID
+ *                      (kern_mob_home.c)
  *
- * Every payload has a fixed size that the receiver checks exactly.
+ * Every payload has a fixed size that the receiver checks exactly, and
+ * every index in it (home address, BID) against its bounds (mob_msg.c).
  */
 #ifndef MIF_DAEMON_MOBILITY_MOB_MSG_H
 #define MIF_DAEMON_MOBILITY_MOB_MSG_H
 
 #include <net/if.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "daemon/pvd/pvd.h"
 #include "proto/mh.h"
 #include "daemon/mobility/mob_flow.h"
+#include "daemon/mobility/mob_hoa.h"
 
 #define MOB_MAX_PATHS MH_MAX_BIDS
+/* Home addresses mifd runs: [mobility] and its [mobility NAME] sections
+ * (mob_config.h MOB_MAX_HOMES + 1). */
+#define MOB_MAX_HOAS MOB_HOA_MAX
 
 /* One care-of path: a PvD's usable address of the family the home agent
  * is reached with. */
@@ -39,6 +50,25 @@ struct msg_mob_path {
 	char ifname[IFNAMSIZ];
 	char pvd[PVD_ID_MAX];
 	char why[128];           /* why this BID-PRI */
+	uint32_t home;           /* the home address it serves (0: [mobility]) */
+};
+
+/* The pairing rule's verdict (mob_hoa.h) for one candidate care-of
+ * address of one home address: bound ones are paths, the others say why
+ * not, for mifctl mobility. */
+struct msg_mob_pair {
+	uint8_t verdict;         /* enum mob_pair_verdict */
+	uint8_t family;          /* 4 or 6 */
+	uint8_t pad[2];
+	uint8_t coa[16];
+	char ifname[IFNAMSIZ];
+	char why[160];
+};
+
+struct mob_pairs {
+	uint32_t home;
+	uint32_t n;
+	struct msg_mob_pair e[MOB_HOA_COA_MAX];
 };
 
 /* Flow bindings the policy makes (engine_mob_flow.c): mob_flow.h specs,
@@ -65,10 +95,11 @@ struct msg_mob_home {
 
 struct msg_mob_paths {
 	uint32_t n;
-	uint32_t pad;
+	uint32_t home;           /* < MOB_MAX_HOAS; each p[i].home the same */
 	struct msg_mob_path p[MOB_MAX_PATHS];
-	struct mob_flow_specs flows;
-	struct msg_mob_home home;
+	struct mob_flow_specs flows;     /* home 0 only (n = 0 for the others) */
+	struct mob_pairs pairs;          /* pairs.home == home */
+	struct msg_mob_home home_link;   /* home 0 only (active = 0 for the others) */
 };
 
 enum mob_wire_type {
@@ -76,19 +107,24 @@ enum mob_wire_type {
 	MOB_WIRE_PATH,           /* struct msg_mob_path [+ its UDP socket] */
 	MOB_WIRE_WITHDRAW,       /* struct mob_wire_withdraw */
 	MOB_WIRE_FLOWS,          /* struct mob_flow_specs */
+	MOB_WIRE_PAIRS,          /* struct mob_pairs */
 	MOB_WIRE_UPLINK,         /* net -> parent: struct mob_wire_uplink */
 };
 
-/* The network-facing process's uplink choice, when it changes: the home
- * path's BID while the uplink is the home link (its heartbeats answered),
- * else 0. The parent routes the uplink natively only then
+/* The network-facing process's uplink choice for home address 0 (the one
+ * with a home link, doc/mobility.md "Home link"), when it changes: the
+ * home path's BID while the uplink is the home link (its heartbeats
+ * answered), else 0. The parent routes the uplink natively only then
  * (kern_mob_home.h). */
 struct mob_wire_uplink {
-	uint16_t home_bid;
-	uint8_t pad[2];
+	uint16_t home_bid;       /* 0 or 1..MOB_MAX_PATHS */
+	uint8_t home;            /* the home address: 0 */
+	uint8_t pad;
 };
 
 struct mob_wire_config {
+	uint32_t home, n_homes;          /* this home address's index, how many */
+	char name[32];                   /* as the pairing rule names it */
 	struct in6_addr hoa, ha;         /* inner: home address, home agent */
 	struct in6_addr ha6;             /* outer endpoints; :: when none */
 	struct in_addr ha4;
@@ -112,8 +148,18 @@ struct mob_wire_config {
 
 struct mob_wire_withdraw {
 	uint16_t bid;
-	uint8_t pad[2];
+	uint8_t home;            /* the home address the BID is of */
+	uint8_t pad;
 	int32_t reason;          /* 0 withdrawn by the engine */
 };
+
+/* Checks beyond the size (mob_msg.c, pure): every index in bounds, every
+ * string terminated, BIDs distinct, each path of the set's home address.
+ * True when the receiver may use it. */
+bool mob_msg_paths_ok(const struct msg_mob_paths *s);
+bool mob_msg_path_ok(const struct msg_mob_path *p);
+bool mob_msg_pairs_ok(const struct mob_pairs *s);
+bool mob_msg_config_ok(const struct mob_wire_config *c);
+bool mob_msg_uplink_ok(const struct mob_wire_uplink *u);
 
 #endif

@@ -15,15 +15,41 @@
 #include "daemon/mobility/mob_net.h"
 #include "common/ipc.h"
 
-static int mob_net_config(struct mob_net *m, const struct mob_wire_config *c, int tun)
+/* The TUN device from a configuration message: the first is kept, the
+ * copies the others bring are closed (the device is one). */
+static int mob_net_tun(struct mob_node *n, const struct mob_wire_config *c, int tun)
 {
-	struct timeval tv = { (time_t)(c->interval_ms / 1000),
-			      (suseconds_t)(c->interval_ms % 1000) * 1000 };
+	if (n->tun >= 0) {
+		if (tun != n->tun)
+			close(tun);
+		return 0;
+	}
+	n->tun = tun;
+	n->vnet = c->vnet_hdr != 0;
+	n->tun_ev = event_new(n->base, tun, EV_READ | EV_PERSIST, mob_batch_on_tun, n);
+	if (!n->tun_ev || event_add(n->tun_ev, NULL) < 0)
+		return -ENOMEM;
+	return 0;
+}
 
-	if (m->configured || tun < 0 || c->key_len < 16 || c->key_len > sizeof(c->key) ||
-	    c->interval_ms < 10 || !c->misses || !memchr(c->tun, 0, sizeof(c->tun)) ||
-	    (!c->has_ha6 && !c->has_ha4))
+static int mob_net_config(struct mob_node *n, const struct mob_wire_config *c, int tun)
+{
+	/* Ticks every quarter interval: an overdue heartbeat is followed up
+	 * within that of its timeout (mn_hb_due, analysis 6.1.2). */
+	unsigned tick = c->interval_ms / 4 > 10 ? c->interval_ms / 4 : 10;
+	struct timeval tv = { (time_t)(tick / 1000), (suseconds_t)(tick % 1000) * 1000 };
+	struct mob_net *m;
+
+	if (tun < 0 || !mob_msg_config_ok(c) || (n->n_homes && c->n_homes != n->n_homes) ||
+	    n->reg[c->home])
 		return -EINVAL;
+	if (!(m = calloc(1, sizeof(*m))))
+		return -ENOMEM;
+	n->n_homes = c->n_homes;
+	n->reg[c->home] = m;
+	m->base = n->base;
+	m->node = n;
+	m->started_ms = clock_mono_ms();
 	m->wc = *c;
 	m->mn.hoa = c->hoa;
 	m->mn.ha = c->ha;
@@ -37,12 +63,15 @@ static int mob_net_config(struct mob_net *m, const struct mob_wire_config *c, in
 	m->mn.has_hoa4 = c->has_hoa4 != 0;
 	memcpy(m->mn.hoa4, c->hoa4, 4);
 	m->mn.hoa4_status = 255;
-	m->tun = tun;
-	m->vnet = c->vnet_hdr != 0;
-	m->tun_ev = event_new(m->base, tun, EV_READ | EV_PERSIST, mob_batch_on_tun, m);
+	m->pairs.home = c->home;
+	for (size_t i = 0; i < MOB_MAX_PATHS; i++)
+		m->io[i].fd = -1;
+	if (mob_net_tun(n, c, tun) < 0)
+		return -ENOMEM;
+	m->tun = n->tun;
+	m->vnet = n->vnet;
 	m->tick = event_new(m->base, -1, EV_PERSIST, mob_dp_tick, m);
-	if (!m->tun_ev || !m->tick || event_add(m->tun_ev, NULL) < 0 ||
-	    event_add(m->tick, &tv) < 0)
+	if (!m->tick || event_add(m->tick, &tv) < 0)
 		return -ENOMEM;
 	m->configured = true;
 	snprintf(m->uplink_why, sizeof(m->uplink_why), "no path yet");
@@ -50,11 +79,28 @@ static int mob_net_config(struct mob_net *m, const struct mob_wire_config *c, in
 	return 0;
 }
 
-static bool mob_net_path_ok(const struct msg_mob_path *p)
+struct mob_net *mob_net_reg_of(const struct mob_node *n, const uint8_t *p, size_t len)
 {
-	return p->bid >= 1 && p->bid <= MOB_MAX_PATHS && (p->family == 4 || p->family == 6) &&
-	       p->ifindex > 0 && memchr(p->ifname, 0, sizeof(p->ifname)) &&
-	       memchr(p->pvd, 0, sizeof(p->pvd)) && memchr(p->why, 0, sizeof(p->why));
+	struct mob_net *first = NULL;
+
+	for (size_t h = 0; h < n->n_homes; h++) {
+		struct mob_net *m = n->reg[h];
+
+		if (!m || !m->configured)
+			continue;
+		if (!first)
+			first = m;
+		if (n->n_homes == 1)
+			break;
+		if (len >= 40 && (p[0] >> 4) == 6 && !memcmp(p + 8, &m->mn.hoa, 16))
+			return m;
+		if (len >= 20 && (p[0] >> 4) == 4 && m->mn.has_hoa4 && !memcmp(p + 12, m->mn.hoa4, 4))
+			return m;
+	}
+	/* With several, a source that is none of them (the device's own
+	 * multicast reports, say) would only be dropped by an agent as
+	 * spoofed: it is not sent. */
+	return n->n_homes == 1 ? first : NULL;
 }
 
 static int mob_net_find(const struct mob_net *m, uint16_t bid)
@@ -65,12 +111,19 @@ static int mob_net_find(const struct mob_net *m, uint16_t bid)
 	return -1;
 }
 
-static bool mob_net_owns(const struct mob_net *m, int fd)
+static bool mob_net_owns(const struct mob_node *n, int fd)
 {
-	for (size_t i = 0; i < m->mn.n_paths; i++)
-		if (m->io[i].fd == fd)
-			return true;
-	return false;
+	for (size_t h = 0; h < n->n_homes; h++)
+		for (size_t i = 0; n->reg[h] && i < n->reg[h]->mn.n_paths; i++)
+			if (n->reg[h]->io[i].fd == fd)
+				return true;
+	return fd == n->tun;
+}
+
+/* The registration of home address h, once configured. */
+static struct mob_net *mob_net_home(const struct mob_node *n, uint32_t h)
+{
+	return h < n->n_homes && n->reg[h] && n->reg[h]->configured ? n->reg[h] : NULL;
 }
 
 static void mob_net_close_path(struct mob_io *io)
@@ -106,7 +159,7 @@ static int mob_net_path(struct mob_net *m, const struct msg_mob_path *p, int fd)
 	struct mn_path *mp;
 	struct mob_io *io;
 
-	if (!m->configured || !mob_net_path_ok(p) || (i < 0 && fd < 0) ||
+	if (!m->configured || !mob_msg_path_ok(p) || (i < 0 && fd < 0) ||
 	    (p->family == 6 ? !m->wc.has_ha6 : !m->wc.has_ha4))
 		return -EINVAL;
 	if (i < 0) {
@@ -145,8 +198,8 @@ static int mob_net_path(struct mob_net *m, const struct msg_mob_path *p, int fd)
 		mp->live.sent_ms = 0;
 		io->down_why = NULL;
 		io->send_down_ms = 0;
-		log_info("mobility: BID %u on %s (PvD %s), BID-PRI %u", p->bid, p->ifname, p->pvd,
-			 p->pri);
+		log_info("mobility: %s: BID %u on %s (PvD %s), BID-PRI %u", m->wc.name, p->bid,
+			 p->ifname, p->pvd, p->pri);
 	}
 	/* Register the BID (or its new BID-PRI) at once: one BU. */
 	if (!mob_dp_failover(m, NULL))
@@ -167,40 +220,64 @@ static int mob_net_withdraw(struct mob_net *m, const struct mob_wire_withdraw *w
 	m->io[i].down_why = "withdrawn by the engine: link down, address gone or checks failed";
 	snprintf(why, sizeof(why), "BID %u withdrawn (link down, address gone or checks failed)",
 		 w->bid);
-	log_info("mobility: %s", why);
+	log_info("mobility: %s: %s", m->wc.name, why);
 	/* The home agent hears of it as BID-PRI 127 in the next BU. */
 	if (m->mn.uplink != i || !mob_dp_failover(m, why))
 		mob_dp_send_bu(m);
 	return 0;
 }
 
-static int mob_net_msg(struct mob_net *m, const struct ipc_msg *msg)
+static int mob_net_flows(struct mob_net *m, const struct mob_flow_specs *d)
+{
+	if (!m || d->n > MOB_FLOW_MAX)
+		return -EBADMSG;
+	memcpy(&m->pflows, d, sizeof(m->pflows));
+	for (size_t i = 0; i < MOB_FLOW_MAX; i++)
+		m->pflows.spec[i][MOB_FLOW_SPEC_MAX - 1] = 0;
+	mob_flow_dp_refresh(m);
+	return 0;
+}
+
+static int mob_net_pairs(struct mob_node *n, const struct mob_pairs *d)
+{
+	struct mob_net *m;
+
+	if (!mob_msg_pairs_ok(d) || !(m = mob_net_home(n, d->home)))
+		return -EBADMSG;
+	m->pairs = *d;
+	return 0;
+}
+
+static int mob_net_msg(struct mob_node *n, const struct ipc_msg *msg)
 {
 	const void *d = msg->data;
+	struct mob_net *m;
 	int r;
 
 	switch (msg->hdr.type) {
 	case MOB_WIRE_CONFIG:
 		return ipc_expect(msg, sizeof(struct mob_wire_config)) < 0 ? -EBADMSG :
-		       mob_net_config(m, d, msg->fd);
+		       mob_net_config(n, d, msg->fd);
 	case MOB_WIRE_PATH:
-		r = ipc_expect(msg, sizeof(struct msg_mob_path)) < 0 ? -EBADMSG :
-		    mob_net_path(m, d, msg->fd);
+		if (ipc_expect(msg, sizeof(struct msg_mob_path)) < 0 ||
+		    !(m = mob_net_home(n, ((const struct msg_mob_path *)d)->home)))
+			return -EBADMSG;
+		r = mob_net_path(m, d, msg->fd);
 		if (r == 0)
 			mob_flow_dp_refresh(m);         /* pvd= flows follow */
 		return r;
 	case MOB_WIRE_FLOWS:
-		if (ipc_expect(msg, sizeof(m->pflows)) < 0 || msg->fd >= 0 ||
-		    ((const struct mob_flow_specs *)d)->n > MOB_FLOW_MAX)
-			return -EBADMSG;
-		memcpy(&m->pflows, d, sizeof(m->pflows));
-		for (size_t i = 0; i < MOB_FLOW_MAX; i++)
-			m->pflows.spec[i][MOB_FLOW_SPEC_MAX - 1] = 0;
-		mob_flow_dp_refresh(m);
-		return 0;
+		/* The policy's flow bindings are [mobility]'s (home 0). */
+		return ipc_expect(msg, sizeof(struct mob_flow_specs)) < 0 || msg->fd >= 0 ?
+		       -EBADMSG : mob_net_flows(mob_net_home(n, 0), d);
+	case MOB_WIRE_PAIRS:
+		return ipc_expect(msg, sizeof(struct mob_pairs)) < 0 || msg->fd >= 0 ? -EBADMSG :
+		       mob_net_pairs(n, d);
 	case MOB_WIRE_WITHDRAW:
-		return ipc_expect(msg, sizeof(struct mob_wire_withdraw)) < 0 || msg->fd >= 0 ?
-		       -EBADMSG : mob_net_withdraw(m, d);
+		if (ipc_expect(msg, sizeof(struct mob_wire_withdraw)) < 0 || msg->fd >= 0 ||
+		    !(m = mob_net_home(n, ((const struct mob_wire_withdraw *)d)->home)))
+			return -EBADMSG;
+		return mob_net_withdraw(m, d);
 	default:
 		return -EBADMSG;
 	}
@@ -208,7 +285,7 @@ static int mob_net_msg(struct mob_net *m, const struct ipc_msg *msg)
 
 static void mob_net_chan_cb(evutil_socket_t fd, short what, void *arg)
 {
-	struct mob_net *m = arg;
+	struct mob_node *n = arg;
 	static struct ipc_msg msg;       /* 64 KiB: off the stack */
 
 	(void)what;
@@ -218,14 +295,14 @@ static void mob_net_chan_cb(evutil_socket_t fd, short what, void *arg)
 		if (r == -EAGAIN)
 			return;
 		if (r == 0 || (r < 0 && r != -EBADMSG)) {
-			event_del(m->chan_ev);   /* the parent is gone */
+			event_del(n->chan_ev);   /* the parent is gone */
 			return;
 		}
-		if (r < 0 || mob_net_msg(m, &msg) < 0) {
-			m->bad_msgs++;
+		if (r < 0 || mob_net_msg(n, &msg) < 0) {
+			n->bad_msgs++;
 			/* A descriptor a refused message brought is not kept;
-			 * one that was taken is the path's or the TUN's now. */
-			if (r > 0 && msg.fd >= 0 && msg.fd != m->tun && !mob_net_owns(m, msg.fd))
+			 * one that was taken is a path's or the TUN's now. */
+			if (r > 0 && msg.fd >= 0 && !mob_net_owns(n, msg.fd))
 				close(msg.fd);
 			log_warn("mobility: a malformed message (type %u) from the parent",
 				 msg.hdr.type);
@@ -234,43 +311,75 @@ static void mob_net_chan_cb(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-struct mob_net *mob_net_new(struct event_base *base, int fd, int *ret_err)
+struct mob_node *mob_net_new(struct event_base *base, int fd, int *ret_err)
 {
-	struct mob_net *m = calloc(1, sizeof(*m));
+	struct mob_node *n = calloc(1, sizeof(*n));
 
-	if (!m) {
+	if (!n) {
 		*ret_err = -ENOMEM;
 		return NULL;
 	}
-	m->base = base;
-	m->chan = fd;
-	m->tun = -1;
-	m->started_ms = clock_mono_ms();
-	m->chan_ev = event_new(base, fd, EV_READ | EV_PERSIST, mob_net_chan_cb, m);
-	if (!m->chan_ev || event_add(m->chan_ev, NULL) < 0) {
+	n->base = base;
+	n->chan = fd;
+	n->tun = -1;
+	n->chan_ev = event_new(base, fd, EV_READ | EV_PERSIST, mob_net_chan_cb, n);
+	if (!n->chan_ev || event_add(n->chan_ev, NULL) < 0) {
 		*ret_err = -ENOMEM;
-		mob_net_free(m);
+		mob_net_free(n);
 		return NULL;
 	}
-	return m;
+	return n;
 }
 
-void mob_net_free(struct mob_net *m)
+static void mob_net_free_reg(struct mob_net *m)
 {
-	if (!m)
-		return;
-	mob_dp_deregister(m);
 	for (size_t i = 0; i < MOB_MAX_PATHS; i++)
 		mob_net_close_path(&m->io[i]);
-	if (m->tun_ev)
-		event_free(m->tun_ev);
 	if (m->tick)
 		event_free(m->tick);
-	if (m->chan_ev)
-		event_free(m->chan_ev);
-	if (m->tun >= 0)
-		close(m->tun);
-	close(m->chan);
 	explicit_bzero(&m->mn, sizeof(m->mn));
+	explicit_bzero(&m->wc, sizeof(m->wc));
 	free(m);
+}
+
+/* Whether m has a path on the TUN device: it is nested over another home
+ * address (analysis 6.3.1), its packets leave through that one's tunnel. */
+static bool mob_net_nested(const struct mob_net *m)
+{
+	for (size_t i = 0; i < m->mn.n_paths; i++)
+		if (m->io[i].fd >= 0 && !strcmp(m->io[i].m.ifname, m->wc.tun))
+			return true;
+	return false;
+}
+
+/* A clean stop: every home address deregistered at its agent. The nested
+ * ones first, and what they wrote to the TUN device is carried out by the
+ * tunnels they ride on before those deregister too. */
+static void mob_net_deregister_all(struct mob_node *n)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t h = 0; h < MOB_MAX_HOAS; h++)
+			if (n->reg[h] && mob_net_nested(n->reg[h]) == (pass == 0))
+				mob_dp_deregister(n->reg[h]);
+		if (pass == 0 && n->tun >= 0)
+			mob_batch_on_tun(n->tun, EV_READ, n);
+	}
+}
+
+void mob_net_free(struct mob_node *n)
+{
+	if (!n)
+		return;
+	mob_net_deregister_all(n);
+	for (size_t h = 0; h < MOB_MAX_HOAS; h++)
+		if (n->reg[h])
+			mob_net_free_reg(n->reg[h]);
+	if (n->tun_ev)
+		event_free(n->tun_ev);
+	if (n->chan_ev)
+		event_free(n->chan_ev);
+	if (n->tun >= 0)
+		close(n->tun);
+	close(n->chan);
+	free(n);
 }
