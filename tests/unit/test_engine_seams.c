@@ -1020,6 +1020,11 @@ static void test_mobility_two_homes(void **state)
 	assert_int_equal(f->mobh[1].pairs.n, 3);
 	assert_non_null(e = seams_pair_on(f, 1, "eth12"));
 	assert_int_equal(e->verdict, MOB_PAIR_AT_HOME);
+	/* The home link is home address 0's only: h2 at home on eth12 gets no
+	 * home path there and its set names no home link. */
+	assert_null(seams_mobh_on(f, 1, "eth12"));
+	assert_int_equal(f->mobh[1].home_link.active, 0);
+	assert_int_equal(f->mobh[0].home_link.active, 0);      /* h1 is /128 */
 	assert_non_null(e = seams_pair_on(f, 1, "eth10"));
 	assert_int_equal(e->verdict, MOB_PAIR_REFUSED);
 	/* eth11 loses carrier: both home addresses lose their path there. */
