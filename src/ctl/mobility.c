@@ -29,9 +29,10 @@ static void ctl_mob_binding(json_t *b)
 	ctl_mob_num(b, "rtt_ms", 2, " ms", rtt, sizeof(rtt));
 	ctl_mob_num(b, "loss_pct", 0, " %", loss, sizeof(loss));
 	ctl_mob_num(b, "last_heartbeat_ms_ago", 0, " ms ago", hb, sizeof(hb));
-	printf("  BID %lld%s %s via %s (PvD %s): %s, BID-PRI %lld, RTT %s, loss %s, "
+	printf("  BID %lld%s%s %s via %s (PvD %s): %s, BID-PRI %lld, RTT %s, loss %s, "
 	       "last heartbeat %s\n", ctl_mob_int(b, "bid"),
-	       json_is_true(json_object_get(b, "uplink")) ? " [uplink]" : "", ctl_str(b, "coa"),
+	       json_is_true(json_object_get(b, "uplink")) ? " [uplink]" : "",
+	       json_is_true(json_object_get(b, "home")) ? " [home, H flag]" : "", ctl_str(b, "coa"),
 	       ctl_str(b, "interface"), ctl_str(b, "pvd"), ctl_str(b, "state"),
 	       ctl_mob_int(b, "bid_pri"), rtt, loss, hb);
 	printf("    preference: %s\n", ctl_str(b, "preference"));
@@ -61,6 +62,10 @@ static void ctl_mob_home(json_t *r)
 		printf("\n");
 	}
 	printf("uplink: %s\n", ctl_str(r, "uplink_why"));
+	if (json_is_object(json_object_get(r, "uplink_carrier")))
+		printf("uplink carried %s: %s\n",
+		       ctl_str(json_object_get(r, "uplink_carrier"), "via"),
+		       ctl_str(json_object_get(r, "uplink_carrier"), "why"));
 	json_array_foreach(json_object_get(r, "bindings"), i, v)
 		ctl_mob_binding(v);
 	/* The care-of addresses the pairing rule gave no binding, and why. */

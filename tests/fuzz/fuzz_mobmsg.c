@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* libFuzzer harness for the mobile-node role's messages between mifd's
  * processes (mobility/mob_msg.c, compiled in): the first byte picks the
- * message (MSG_MOB_PATHS, MOB_WIRE_PATH, MOB_WIRE_PAIRS, MOB_WIRE_CONFIG),
+ * message (MSG_MOB_PATHS, MOB_WIRE_PATH, MOB_WIRE_PAIRS, MOB_WIRE_CONFIG,
+ * MOB_WIRE_UPLINK),
  * the rest fills it (zeros after the input). No crash, no out-of-bounds
  * read; a message the checks accept has every index inside its arrays and
  * every string terminated, as the receivers (kern_mob.c, mob_net.c)
@@ -45,10 +46,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct mob_wire_config c;
 	static struct msg_mob_path p;
 	static struct mob_pairs pr;
+	static struct mob_wire_uplink u;
 
 	if (size < 1)
 		return 0;
-	switch (data[0] % 4) {
+	switch (data[0] % 5) {
 	case 0:
 		fuzz_mobmsg_fill(&s, sizeof(s), data + 1, size - 1);
 		if (!mob_msg_paths_ok(&s))
@@ -58,6 +60,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_mobmsg_use_pairs(&s.pairs);
 		for (size_t i = 0; i < s.flows.n; i++)
 			(void)strlen(s.flows.spec[i]);
+		/* The home link: home address 0's, a BID of the set. */
+		if (s.home_link.active && (s.home != 0 || s.home_link.bid < 1 ||
+					   s.home_link.bid > MOB_MAX_PATHS ||
+					   strlen(s.home_link.ifname) >= sizeof(s.home_link.ifname)))
+			abort();
 		break;
 	case 1:
 		fuzz_mobmsg_fill(&p, sizeof(p), data + 1, size - 1);
@@ -68,6 +75,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_mobmsg_fill(&pr, sizeof(pr), data + 1, size - 1);
 		if (mob_msg_pairs_ok(&pr))
 			fuzz_mobmsg_use_pairs(&pr);
+		break;
+	case 4:
+		fuzz_mobmsg_fill(&u, sizeof(u), data + 1, size - 1);
+		if (mob_msg_uplink_ok(&u) && (u.home != 0 || u.home_bid > MOB_MAX_PATHS))
+			abort();
 		break;
 	default:
 		fuzz_mobmsg_fill(&c, sizeof(c), data + 1, size - 1);

@@ -16,14 +16,17 @@
 # 1.5 s in, h's home interface loses carrier (the switch port goes down).
 #   1. the plain host: the address on the home link, default routes through
 #      both networks (the kernel's own).
-#   2. mif: the home agent mif-had with home_link = eth1, and the mobile-node
-#      logic (src/daemon/mobility/mn.c in tests/tools/mif-mn) with BID 1 on
-#      the home interface (H flag) and BID 2 on eth2. While the home BID is
-#      the downlink the home agent delivers natively on the home link (no
-#      tunnel, no proxy); when it goes, the agent routes the home address
-#      into the tunnel and answers Neighbor Solicitations for it on the home
-#      link (proxy ND, RFC 6275 10.4.1); 4 s later the port comes back and
-#      the node returns home.
+#   2. mif: the home agent mif-had with home_link = eth1 (and radvd there
+#      advertising the home prefix, radvd on r2 for N2), and mifd as the
+#      mobile node (home_address = 2001:db8:100::10/64): it learns both
+#      networks from their RAs, the home link's PvD (the home prefix) is a
+#      BID with the H flag whose care-of address is the home address, eth2's
+#      a foreign BID. While the home BID is the uplink and the downlink the
+#      home address is used natively on the home link both ways (no tunnel,
+#      no proxy); when it goes, the agent routes the home address into the
+#      tunnel and answers Neighbor Solicitations for it on the home link
+#      (proxy ND, RFC 6275 10.4.1) and mifd's uplink moves into its tunnel;
+#      4 s later the port comes back and the node returns home.
 # Measured: bytes at the cut and in the end, curl's status, connections
 # used, the longest stall, the home agent's tunnel packet counts per phase,
 # its proxy entry and /128 route, and hn reaching the home address while
@@ -54,19 +57,51 @@ world_log "plain: $plain"
 mobh_port ph1 up
 
 # ---- 2. mif ----
-step "mif: mif-had with home_link = eth1; the mobile node with BID 1 at home (H flag) and BID 2 on eth2"
+step "mif: mif-had with home_link = eth1; mifd learns the home link (the home prefix in its RAs: a BID with the H flag) and N2 (a foreign BID)"
 mobh_had_start
 # Away from home the home link's hosts too are reached through the tunnel:
 # the connected route of a home interface without carrier is skipped.
 world_sysctl h net.ipv6.conf.eth1.ignore_routes_with_linkdown=1
-mobh_mn_start "eth1,$HOA,0,home" eth2,2001:db8:2::10,1
+# The host as mifd finds it: its addresses and default routes from RAs.
+ip -n "$(world_ns h)" -6 addr del "$HOA/64" dev eth1
+ip -n "$(world_ns h)" -6 addr del 2001:db8:2::10/64 dev eth2
+ip -n "$(world_ns h)" -6 route flush default
+world_radvd ha "interface eth1 {
+	AdvSendAdvert on; MinRtrAdvInterval 3; MaxRtrAdvInterval 4; AdvDefaultLifetime 600;
+	prefix 2001:db8:100::/64 { AdvOnLink on; AdvAutonomous on; };
+};"
+world_radvd r2 "interface eth0 {
+	AdvSendAdvert on; MinRtrAdvInterval 3; MaxRtrAdvInterval 4; AdvDefaultLifetime 600;
+	prefix 2001:db8:2::/64 { AdvOnLink on; AdvAutonomous on; };
+};"
+cat >"$WORLD_TMP/mifd.conf" <<EOF2
+[mifd]
+interfaces = eth1 eth2
+
+[mobility]
+enabled = yes
+home_agent = $MOBH_HA_IN
+home_agent_address = $MOBH_HA
+home_address = $HOA/64
+key_file = $WORLD_TMP/mn.key
+spi = 256
+routes = 2001:db8:c::/64
+prefer = eth1 eth2
+EOF2
+world_mifd h --config "$WORLD_TMP/mifd.conf"
 both_alive() {
 	had_status | world_jq '.mobile_nodes[0].bindings | length == 2 and all(.state == "alive")
-		and (map(select(.home)) | length == 1 and .[0].bid == 1)'
+		and (map(select(.home)) | length == 1)'
 }
-world_wait_for "both BIDs registered and alive, BID 1 with the H flag" 15 both_alive
-world_wait_for "downlink on the home BID" 10 mobh_downlink_on 1
-world_wait_for "uplink on the home interface" 10 mobh_uplink_is eth1
+world_wait_for "both BIDs registered and alive, one with the H flag" 30 both_alive
+BH=$(had_status | jq '.mobile_nodes[0].bindings[] | select(.home) | .bid')
+BF=$(had_status | jq '.mobile_nodes[0].bindings[] | select(.home | not) | .bid')
+# mifd's uplink: native on the home link, or through its tunnel.
+mifd_carrier() {
+	world_ctl --json mobility | world_jq --arg v "$1" '.registered and .uplink_carrier.via == $v'
+}
+world_wait_for "downlink on the home BID $BH" 10 mobh_downlink_on "$BH"
+world_wait_for "mifd's uplink native on the home interface" 10 mifd_carrier native
 world_wait_for "at home: no /128 into the tunnel, no proxy entry" 5 mobh_native
 bindings=$(had_status | jq -c '[.mobile_nodes[0].bindings[] | {bid, coa, home, priority}]')
 step "mif: bindings at the home agent: $bindings"
@@ -75,7 +110,8 @@ st_home=0 st_away=0 st_back=0 away_ok=0 back_ok=0 hn_away=no hn_back=no
 mif_cut() {
 	local t0 t1
 	t0=$(mobh_tun_rx)
-	world_wait_for "downlink moved to BID 2 (foreign)" 10 mobh_downlink_on 2
+	world_wait_for "downlink moved to BID $BF (foreign)" 10 mobh_downlink_on "$BF"
+	world_wait_for "mifd's uplink into its tunnel" 5 mifd_carrier tunnel
 	world_wait_for "the home agent intercepts: /128 into the tunnel" 5 mobh_intercepted
 	world_wait_for "the home agent answers ND for the home address on the home link" 5 mobh_proxied
 	away_ok=1
@@ -88,7 +124,8 @@ mif_cut() {
 	st_away=$((t1 - t0))
 	step "mif: away for 4 s: the home agent read $st_away packets for the home address from its tunnel device; home link back now"
 	mobh_port ph1 up
-	world_wait_for "downlink back on the home BID" 15 mobh_downlink_on 1
+	world_wait_for "downlink back on the home BID" 15 mobh_downlink_on "$BH"
+	world_wait_for "mifd's uplink native again" 10 mifd_carrier native
 	world_wait_for "back home: route and proxy entry removed" 5 mobh_native
 	back_ok=1
 	t0=$(mobh_tun_rx)
@@ -98,16 +135,18 @@ mif_cut() {
 	st_back=$(($(mobh_tun_rx) - t0))
 	step "mif: back home: $st_back packets through the tunnel device in 1 s (native delivery)"
 }
-mif_pre() { st_home=$(($(mobh_tun_rx) - st_start)); }
-st_start=$(mobh_tun_rx)
+# Packets mifd's TUN device read: the uplink into its tunnel.
+mifd_tun_rx() { world_ctl --json mobility | jq .counters.tun_rx; }
+mif_pre() { st_home=$(($(mobh_tun_rx) - st_start)) up_home=$(($(mifd_tun_rx) - up_start)); }
+st_start=$(mobh_tun_rx) up_start=$(mifd_tun_rx) up_home=0
 mobh_download mif mif_pre mif_cut
 mif=$(jq -c --argjson b "$bindings" --argjson h "$st_home" --argjson a "$st_away" --argjson k "$st_back" \
 	--arg hna "$hn_away" --arg hnb "$hn_back" --argjson ao "$away_ok" --argjson bo "$back_ok" \
-	--argjson c "$(had_status | jq .home_link)" \
+	--argjson c "$(had_status | jq .home_link)" --argjson u "$up_home" \
 	'. + {bindings: $b, tunnel_packets_at_home_before_cut: $h, tunnel_packets_away_3s: $a,
 	      tunnel_packets_back_home_1s: $k, home_neighbor_reached_away: $hna,
 	      home_neighbor_reached_back: $hnb, away_state_seen: ($ao == 1), back_state_seen: ($bo == 1),
-	      home_link: $c}' "$WORLD_TMP/mif.json")
+	      home_link: $c, uplink_tunnel_packets_at_home_before_cut: $u}' "$WORLD_TMP/mif.json")
 world_log "mif: $mif"
 
 say() {
@@ -116,16 +155,16 @@ say() {
 		(if .curl_status == "0" then "complete \(.seconds_after_cut) s after the cut (longest stall \(.longest_stall_ms_after_cut) ms)"
 		 else "curl gave up \(.seconds_after_cut) s after the cut (status \(.curl_status)); no byte for the last \(.longest_stall_ms_after_cut) ms" end) +
 		(if .tunnel_packets_away_3s == null then "" else
-		 "; at home before the cut: \(.tunnel_packets_at_home_before_cut) packets through the home agent'"'"'s tunnel device (native); away: \(.tunnel_packets_away_3s) packets through the tunnel in 3 s, home agent proxying the home address (a home-link host reached it: \(.home_neighbor_reached_away)); back home: \(.tunnel_packets_back_home_1s) in 1 s, proxy and route removed (reached: \(.home_neighbor_reached_back))" end)' <<<"$1"
+		 "; at home before the cut: \(.tunnel_packets_at_home_before_cut) packets through the home agent'"'"'s tunnel device and \(.uplink_tunnel_packets_at_home_before_cut) through mifd'"'"'s (native both ways); away: \(.tunnel_packets_away_3s) packets through the tunnel in 3 s, home agent proxying the home address (a home-link host reached it: \(.home_neighbor_reached_away)); back home: \(.tunnel_packets_back_home_1s) in 1 s, proxy and route removed (reached: \(.home_neighbor_reached_back))" end)' <<<"$1"
 }
 pf=0 mf=0
 jq -e --arg h "$HOA" '.local_address == $h and .bytes_received < .file_bytes and .curl_status != "0"' \
 	<<<"$plain" >/dev/null && pf=1
 jq -e --arg h "$HOA" '.local_address == $h and .bytes_received == .file_bytes and .identical == "yes" and
 	.curl_status == "0" and .connections == 1 and .bytes_at_cut < .file_bytes and
-	.tunnel_packets_at_home_before_cut < 50 and
+	.tunnel_packets_at_home_before_cut < 50 and .uplink_tunnel_packets_at_home_before_cut < 50 and
 	.away_state_seen and .back_state_seen and .tunnel_packets_away_3s > 100 and
 	.home_neighbor_reached_away == "yes" and .home_neighbor_reached_back == "yes"' <<<"$mif" >/dev/null && mf=1
 scn_verdict "$pf" "$mf" "$(say "$plain")" "$(say "$mif")" \
-	"the home address has two BIDs at the home agent, one with the H flag on the home link (delivered natively, RFC 5648 5.6) and one on the foreign network; when the home BID fails the agent routes the home address into the tunnel and proxies it on the home link (RFC 6275 10.4.1), and undoes both when the node returns home" \
+	"the home address has two BIDs at the home agent (registered by mifd, which found its home link by the home prefix in its RAs), one with the H flag on the home link (used natively both ways, RFC 5648 5.6) and one on the foreign network; when the home BID fails the agent routes the home address into the tunnel and proxies it on the home link (RFC 6275 10.4.1) and mifd's uplink moves into its tunnel, and both undo it when the node returns home" \
 	"$(jq -cn --argjson p "$plain" --argjson m "$mif" '{plain: $p, mif: $m}')"

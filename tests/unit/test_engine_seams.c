@@ -882,12 +882,16 @@ static void test_mobility_paths(void **state)
 }
 
 /* The pairing rule (mob_hoa.h) for [mobility]'s home address: a PvD on
- * its home link (the address in the home prefix) is no care-of path, nor
- * one on an interface that via = does not name (issue 16 item 1). */
+ * its home link (the address in the home prefix) gives the home path (its
+ * care-of address the home address, BID-PRI 0, named with its router for
+ * the parent's native uplink: engine_mob_home.h), the others start at
+ * BID-PRI 1; one on an interface that via = does not name gives none
+ * (issue 16 item 1). */
 static void test_mobility_pairing(void **state)
 {
 	struct fake *f = *state;
 	struct mob_config mc;
+	const struct msg_mob_path *p10, *p11;
 	char err[128];
 
 	mob_config_defaults(&mc);
@@ -907,10 +911,39 @@ static void test_mobility_pairing(void **state)
 	seams_run(f, 0, 100);
 	assert_int_equal(f->e->store.count, 3);
 	assert_true(f->n_mob > 0);
-	assert_int_equal(f->mob.n, 1);
-	assert_non_null(seams_mob_on(f, "eth10"));
-	assert_null(seams_mob_on(f, "eth11"));  /* at home there */
+	assert_int_equal(f->mob.n, 2);
+	assert_non_null(p10 = seams_mob_on(f, "eth10"));
+	assert_non_null(p11 = seams_mob_on(f, "eth11"));        /* at home there */
 	assert_null(seams_mob_on(f, "eth12"));  /* not in via */
+	assert_memory_equal(p11->coa, &mc.hoa, 16);
+	assert_int_equal(p11->pri, 0);
+	assert_int_equal(p10->pri, 1);          /* not in prefer, IPv6: 0, one above home */
+	assert_int_equal(f->mob.home_link.active, 1);
+	assert_int_equal(f->mob.home_link.ifindex, 11);
+	assert_int_equal(f->mob.home_link.bid, p11->bid);
+	assert_string_equal(f->mob.home_link.ifname, "eth11");
+	assert_true(f->mob.home_link.gw[0] == 0xfe && (f->mob.home_link.gw[1] & 0xc0) == 0x80);
+	/* mifctl mobility's pairing verdict for it: bound, with the H flag. */
+	for (size_t i = 0; i < f->mob.pairs.n; i++)
+		if (!strcmp(f->mob.pairs.e[i].ifname, "eth11")) {
+			assert_int_equal(f->mob.pairs.e[i].verdict, MOB_PAIR_BOUND);
+			assert_non_null(strstr(f->mob.pairs.e[i].why, "H flag"));
+		}
+	/* The home link loses carrier: the home path and the native uplink
+	 * go in the same sync. */
+	{
+		struct msg_link l = { .managed = 1 };
+
+		l.link.ifindex = 11;
+		snprintf(l.link.name, sizeof(l.link.name), "eth11");
+		l.link.flags = IFF_UP;
+		l.link.type = 1;
+		seams_send(f, MSG_LINK, &l, sizeof(l));
+		seams_run(f, 0, 50);
+		assert_int_equal(f->mob.n, 1);
+		assert_null(seams_mob_on(f, "eth11"));
+		assert_int_equal(f->mob.home_link.active, 0);
+	}
 }
 
 static const struct msg_mob_path *seams_mobh_on(struct fake *f, size_t h, const char *ifname)
@@ -987,6 +1020,11 @@ static void test_mobility_two_homes(void **state)
 	assert_int_equal(f->mobh[1].pairs.n, 3);
 	assert_non_null(e = seams_pair_on(f, 1, "eth12"));
 	assert_int_equal(e->verdict, MOB_PAIR_AT_HOME);
+	/* The home link is home address 0's only: h2 at home on eth12 gets no
+	 * home path there and its set names no home link. */
+	assert_null(seams_mobh_on(f, 1, "eth12"));
+	assert_int_equal(f->mobh[1].home_link.active, 0);
+	assert_int_equal(f->mobh[0].home_link.active, 0);      /* h1 is /128 */
 	assert_non_null(e = seams_pair_on(f, 1, "eth10"));
 	assert_int_equal(e->verdict, MOB_PAIR_REFUSED);
 	/* eth11 loses carrier: both home addresses lose their path there. */

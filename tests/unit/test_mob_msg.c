@@ -99,6 +99,64 @@ static void test_paths(void **state)
 	assert_false(mob_msg_paths_ok(&S));
 }
 
+/* The home link (engine_mob_home.h): home address 0's only, naming one
+ * IPv6 path of the set on its interface. */
+static void test_home_link(void **state)
+{
+	struct msg_mob_home *w = &S.home_link;
+
+	(void)state;
+	paths();
+	S.home = S.pairs.home = 0;
+	S.p[0].home = S.p[1].home = 0;
+	S.p[1].ifindex = 4;
+	w->active = 1;
+	w->ifindex = 4;
+	w->bid = 2;
+	snprintf(w->ifname, sizeof(w->ifname), "eth2");
+	assert_true(mob_msg_paths_ok(&S));
+	S.home = S.pairs.home = 1;       /* another home address: none */
+	S.p[0].home = S.p[1].home = 1;
+	assert_false(mob_msg_paths_ok(&S));
+	w->active = 0;
+	assert_true(mob_msg_paths_ok(&S));
+	S.home = S.pairs.home = 0;
+	S.p[0].home = S.p[1].home = 0;
+	w->active = 2;
+	assert_false(mob_msg_paths_ok(&S));
+	w->active = 1;
+	w->bid = 3;                      /* no path of the set */
+	assert_false(mob_msg_paths_ok(&S));
+	w->bid = 1;                      /* a path on another interface */
+	assert_false(mob_msg_paths_ok(&S));
+	w->bid = 2;
+	S.p[1].family = 4;               /* the home path is IPv6 */
+	assert_false(mob_msg_paths_ok(&S));
+	S.p[1].family = 6;
+	w->ifindex = 0;
+	assert_false(mob_msg_paths_ok(&S));
+	w->ifindex = 4;
+	memset(w->ifname, 'i', sizeof(w->ifname));
+	assert_false(mob_msg_paths_ok(&S));
+	w->active = 0;                   /* even when off */
+	assert_false(mob_msg_paths_ok(&S));
+}
+
+static void test_uplink(void **state)
+{
+	struct mob_wire_uplink u = { .home_bid = 0 };
+
+	(void)state;
+	assert_true(mob_msg_uplink_ok(&u));
+	u.home_bid = MOB_MAX_PATHS;
+	assert_true(mob_msg_uplink_ok(&u));
+	u.home_bid = MOB_MAX_PATHS + 1;
+	assert_false(mob_msg_uplink_ok(&u));
+	u.home_bid = 1;
+	u.home = 1;                      /* home address 0's only */
+	assert_false(mob_msg_uplink_ok(&u));
+}
+
 static void test_config(void **state)
 {
 	static struct mob_wire_config c;
@@ -141,6 +199,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_paths),
 		cmocka_unit_test(test_config),
+		cmocka_unit_test(test_home_link),
+		cmocka_unit_test(test_uplink),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

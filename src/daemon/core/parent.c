@@ -387,6 +387,7 @@ static int parent_start(struct parent *p)
 		return log_err("cannot open the kernel sockets (needs CAP_NET_RAW and "
 			       "CAP_NET_ADMIN): %s", strerror(-r)), r;
 	kern_set_other_cb(p->kern, parent_other_msg, p);
+	kern_mob_set_base(p->mob, p->base);
 	parent_nft_start(p);
 	static_files_send(kern_chan(p->kern), cfg->pvd_dir);
 	policy_files_send(kern_chan(p->kern), cfg->policy_dir, cfg->policy_prec, 0);

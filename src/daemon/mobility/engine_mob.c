@@ -8,6 +8,7 @@
 #include "daemon/engine/engine_priv.h"
 #include "daemon/mobility/engine_mob.h"
 #include "daemon/mobility/engine_mob_flow.h"
+#include "daemon/mobility/engine_mob_home.h"
 #include "daemon/mobility/mn.h"
 #include "daemon/routing/route_plan.h"
 
@@ -39,15 +40,17 @@ void engine_mob_set_config(struct engine *e, const struct mob_config *c)
 /* The pairing rule of mob_hoa.h (doc/mobility.md "Several home
  * addresses") for home address h and one PvD's care-of address: the
  * home address itself, an address in its home prefix (at home there: no
- * binding, 6.3.3) or an interface its via list does not name gives no
+ * binding, 6.3.3; for [mobility]'s the home path instead,
+ * engine_mob_home.h) or an interface its via list does not name gives no
  * path. Rule 4 (ingress safety, analysis 6.1.5) holds by construction:
  * the address is the PvD interface's own and the parent binds its socket
  * to both, so its source is one that network's routers accept. The
- * verdict goes into pairs for mifctl mobility. */
+ * verdict goes into pairs for mifctl mobility; home: c is the home
+ * path (bound, H flag). */
 static bool em_paired(const struct engine_mob *m, size_t h, const struct msg_mob_path *p,
-		      struct mob_pairs *pairs)
+		      bool home, struct mob_pairs *pairs)
 {
-	struct mob_coa c = { .family = p->family, .on_if = true, .pri = p->pri };
+	struct mob_coa c = { .family = p->family, .on_if = true, .pri = p->pri, .home = home };
 	struct mob_pair pair;
 	size_t n = 0;
 	char err[64];
@@ -98,7 +101,7 @@ static bool em_candidate(struct engine *e, size_t h, const struct pvd *p, struct
 	const struct view_link *l;
 	const char *why = NULL;
 	char rank[64];
-	bool checks = e->conn.cfg.enabled;
+	bool checks = e->conn.cfg.enabled, at_home = false;
 
 	(void)engine_conn_inputs(e, p, &in, &why);   /* its interface and sources */
 	if (!in.ifindex || !(l = view_link(&e->view, in.ifindex)) || !l->up ||
@@ -139,7 +142,14 @@ static bool em_candidate(struct engine *e, size_t h, const struct pvd *p, struct
 	 * to the lower BID (mn_pick, and the home agent's choice). */
 	c->m.pri = (uint8_t)(c->rank * 2 + (c->m.family == 4) < MN_PRI_DEAD - 1 ?
 			     c->rank * 2 + (c->m.family == 4) : MN_PRI_DEAD - 1);
-	return em_paired(m, h, &c->m, pairs);
+	/* At home there (rule 2): for home address 0, the home path with the
+	 * home address as care-of address, H flag, BID-PRI 0
+	 * (engine_mob_home.h); the others are not bound there. */
+	if (h == 0) {
+		at_home = engine_mob_home_path(e, p, &c->m);
+		engine_mob_home_pri(e, &c->m);
+	}
+	return em_paired(m, h, &c->m, at_home, pairs);
 }
 
 /* Preference rank, then IPv6 (no NAT on the way) before IPv4, then the
@@ -251,8 +261,10 @@ static void em_publish_home(struct engine *e, size_t h, struct em_cand *c)
 		s->p[s->n++] = c[i].m;
 	em_nested(e, h, s);
 	em_bids(mh, s);
-	if (h == 0)
+	if (h == 0) {
+		engine_mob_home_fill(e, s);    /* the home link's native uplink */
 		engine_mob_flows(e, s);        /* the policy's flow bindings */
+	}
 	hv = hash_bytes(HASH_SEED, s, sizeof(*s));
 	if ((!mh->sent || hv != mh->hash) && engine_send(e, MSG_MOB_PATHS, s, sizeof(*s)) == 0) {
 		mh->sent = true;

@@ -16,6 +16,7 @@
 #include "common/log.h"
 #include "daemon/core/msg.h"
 #include "daemon/mobility/kern_mob.h"
+#include "daemon/mobility/kern_mob_home.h"
 #include "daemon/mobility/mob_msg.h"
 #include "netlink/netlink.h"
 #include "netlink/tunio.h"
@@ -29,7 +30,7 @@ struct kern_mob_path {
 
 /* One home address: its own key and home agent (wc), its own care-of
  * sockets (BIDs are per home address at its agent), its pairing. */
-struct kern_mob_home {
+struct km_hoa {
 	struct mob_wire_config wc;
 	struct kern_mob_path p[MOB_MAX_PATHS];
 	struct mob_flow_specs flows;     /* the policy's, as last told (home 0) */
@@ -40,8 +41,10 @@ struct kern_mob {
 	int tun, ifindex;        /* one TUN device holds every home address */
 	int net_fd;              /* our end of the network-facing process's channel */
 	uint32_t vnet_hdr, tun_offloads;
-	struct kern_mob_home h[MOB_MAX_HOAS];
+	struct km_hoa h[MOB_MAX_HOAS];
 	size_t n_homes;
+	struct kern_mob_home *home;      /* home address 0's home link, native uplink */
+	struct event_base *base;         /* the parent's loop, for home's reads */
 	uint64_t opened, failed, bad;
 };
 
@@ -255,7 +258,8 @@ int kern_mob_new(const struct mob_config *c, struct kern_mob **ret_m)
 		kern_mob_free(m);
 		return -EINVAL;
 	}
-	if ((r = km_tun(m, c)) < 0) {
+	/* The home link is [mobility]'s (home address 0) only. */
+	if ((r = kern_mob_home_new(c, &m->home)) < 0 || (r = km_tun(m, c)) < 0) {
 		log_err("mobility: TUN device %s with the home address%s: %s", c->tun,
 			c->n_homes ? "es" : "", strerror(-r));
 		kern_mob_free(m);
@@ -281,6 +285,7 @@ void kern_mob_free(struct kern_mob *m)
 {
 	if (!m)
 		return;
+	kern_mob_home_free(m->home);
 	for (size_t h = 0; h < MOB_MAX_HOAS; h++) {
 		for (size_t i = 0; i < MOB_MAX_PATHS; i++) {
 			if (m->h[h].p[i].fd >= 0)
@@ -362,7 +367,7 @@ static bool km_same_socket(const struct msg_mob_path *a, const struct msg_mob_pa
 	       a->ifindex == b->ifindex && a->mark == b->mark && !strcmp(a->ifname, b->ifname);
 }
 
-static void km_carrier(struct kern_mob *m, const struct kern_mob_home *h,
+static void km_carrier(struct kern_mob *m, const struct km_hoa *h,
 		       const struct kern_mob_path *p)
 {
 	struct mob_wire_withdraw w = { .bid = p->m.bid, .home = (uint8_t)h->wc.home };
@@ -370,7 +375,7 @@ static void km_carrier(struct kern_mob *m, const struct kern_mob_home *h,
 	km_tell(m, MOB_WIRE_CARRIER, &w, sizeof(w), p->carrier_fd);
 }
 
-static void km_withdraw(struct kern_mob *m, struct kern_mob_home *h, size_t k)
+static void km_withdraw(struct kern_mob *m, struct km_hoa *h, size_t k)
 {
 	struct mob_wire_withdraw w = { .bid = (uint16_t)(k + 1), .home = (uint8_t)h->wc.home };
 
@@ -389,7 +394,7 @@ static void km_withdraw(struct kern_mob *m, struct kern_mob_home *h, size_t k)
  * home address they come from: a source-specific route (the agent's outer
  * address from that home address, main table), acknowledged, before the
  * socket is made. 0 or -errno. */
-static int km_nested(const struct kern_mob *m, const struct kern_mob_home *h,
+static int km_nested(const struct kern_mob *m, const struct km_hoa *h,
 		     const struct msg_mob_path *p)
 {
 	uint8_t buf[512];
@@ -414,7 +419,7 @@ void kern_mob_paths(struct kern_mob *m, const struct ipc_msg *msg)
 {
 	const struct msg_mob_paths *s = (const void *)msg->data;
 	bool kept[MOB_MAX_PATHS] = { false };
-	struct kern_mob_home *h;
+	struct km_hoa *h;
 
 	if (ipc_expect(msg, sizeof(*s)) < 0 || !mob_msg_paths_ok(s) || s->home >= m->n_homes) {
 		m->bad++;
@@ -424,6 +429,11 @@ void kern_mob_paths(struct kern_mob *m, const struct ipc_msg *msg)
 	h = &m->h[s->home];
 	for (size_t i = 0; i < s->n; i++)
 		kept[s->p[i].bid - 1] = true;
+	/* The home link's address and routes before the paths: off before
+	 * the data plane hears of a withdrawal, on before the home path's
+	 * socket is bound to the home address there. */
+	if (s->home == 0)
+		kern_mob_home_sync(m->home, &s->home_link);
 	/* Withdrawals first: the data plane moves off a dead path at once. */
 	for (size_t k = 0; k < MOB_MAX_PATHS; k++)
 		if (!kept[k] && h->p[k].fd >= 0)
@@ -476,7 +486,7 @@ void kern_mob_paths(struct kern_mob *m, const struct ipc_msg *msg)
 
 /* Home address h's state onto a new channel: configuration with the TUN
  * device, its paths, flows and pairs. */
-static int km_load(struct kern_mob *m, const struct kern_mob_home *h)
+static int km_load(struct kern_mob *m, const struct km_hoa *h)
 {
 	int r = ipc_send_fd(m->net_fd, MOB_WIRE_CONFIG, &h->wc, sizeof(h->wc), m->tun);
 
@@ -502,6 +512,7 @@ int kern_mob_attach(struct kern_mob *m, int *ret_fd)
 
 	if (ipc_pair(sp) < 0)
 		return -errno;
+	kern_mob_home_watch(m->home, NULL, -1);  /* off the old channel */
 	if (m->net_fd >= 0)
 		close(m->net_fd);
 	m->net_fd = sp[0];
@@ -516,6 +527,17 @@ int kern_mob_attach(struct kern_mob *m, int *ret_fd)
 		m->net_fd = -1;
 		return r;
 	}
+	kern_mob_home_watch(m->home, m->base, m->net_fd);
 	*ret_fd = sp[1];
 	return 0;
+}
+
+void kern_mob_set_base(struct kern_mob *m, struct event_base *base)
+{
+	if (!m)
+		return;
+	m->base = base;
+	/* The first network-facing process was forked before the loop. */
+	if (m->net_fd >= 0)
+		kern_mob_home_watch(m->home, base, m->net_fd);
 }

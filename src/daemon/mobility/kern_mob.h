@@ -35,5 +35,9 @@ void kern_mob_paths(struct kern_mob *m, const struct ipc_msg *msg);
  * configuration, the TUN device and every path: the child's end in
  * *ret_fd (the caller closes it after the fork). 0 or -errno. */
 int kern_mob_attach(struct kern_mob *m, int *ret_fd);
+/* The parent's event loop, where the home link's part reads the
+ * network-facing process's uplink choice (kern_mob_home.h). */
+struct event_base;
+void kern_mob_set_base(struct kern_mob *m, struct event_base *base);
 
 #endif

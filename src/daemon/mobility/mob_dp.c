@@ -9,6 +9,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "daemon/mobility/mob_dp.h"
+#include "daemon/mobility/mob_home_dp.h"
 
 bool mob_dp_send_failed(struct mob_net *m, size_t i, int err)
 {
@@ -66,6 +67,7 @@ void mob_dp_record(struct mob_net *m, const char *why)
 	s->at_ms = clock_mono_ms();
 	snprintf(s->why, sizeof(s->why), "%s", why);
 	m->n_sw++;
+	mob_home_dp_tell(m);    /* native on the home link, or not */
 	if (m->mn.uplink >= 0) {
 		const struct mob_io *io = &m->io[m->mn.uplink];
 

@@ -68,6 +68,7 @@ struct mob_net {
 	struct mob_flows flows;  /* flow bindings (mob_flow_dp.h) */
 	struct mob_flow_specs pflows;    /* the policy's (MOB_WIRE_FLOWS) */
 	struct mob_pairs pairs;  /* the engine's verdicts (MOB_WIRE_PAIRS) */
+	uint16_t home_told;      /* the home BID last told as uplink (mob_home_dp.h) */
 };
 
 /* The mobile node in the network-facing process: the parent's channel,

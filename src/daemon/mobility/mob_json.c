@@ -44,7 +44,7 @@ static json_t *mob_json_pairing(const struct mob_net *m, size_t i)
 {
 	struct mob_hoa h = { .plen = 128 };
 	struct mob_coa c = { .family = m->mn.paths[i].coa_family, .on_if = true,
-			     .pri = m->mn.paths[i].pri };
+			     .pri = m->mn.paths[i].pri, .home = m->mn.paths[i].home };
 	struct mob_pair p;
 	char err[8];
 	size_t n = 0;
@@ -99,6 +99,7 @@ static json_t *mob_json_path(const struct mob_net *m, size_t i, long long now)
 	json_object_set_new(o, "mark", json_integer(io->m.mark));
 	json_object_set_new(o, "state", json_string(mob_json_state(m, i)));
 	json_object_set_new(o, "uplink", json_boolean(m->mn.uplink == (int)i));
+	json_object_set_new(o, "home", json_boolean(p->home));
 	json_object_set_new(o, "bid_pri", json_integer(p->pri));
 	json_object_set_new(o, "rtt_ms", p->live.answer_ms ? json_real(p->live.rtt_us / 1000.0) :
 					json_null());
@@ -152,6 +153,32 @@ static json_t *mob_json_offload(const struct mob_net *m)
 			 "tun_bad", (json_int_t)m->tun_bad);
 }
 
+/* What carries the uplink: the home link natively while the uplink is the
+ * home path (the parent then routes it there, kern_mob_home.h), else the
+ * tunnel through the uplink's BID. */
+static json_t *mob_json_carrier(const struct mob_net *m)
+{
+	const struct mn_state *mn = &m->mn;
+	int up = mn->uplink;
+	char why[256];
+
+	if (up < 0)
+		return json_pack("{s:s,s:n,s:s}", "via", "none", "interface", "why",
+				 "no path alive");
+	if (mn->paths[up].home && m->home_told == mn->paths[up].bid) {
+		snprintf(why, sizeof(why), "at home on %s: the home address and the routes "
+			 "through %s go out there natively, unencapsulated (RFC 5648 5.6); BID %u "
+			 "registered with the H flag", m->io[up].m.ifname, m->wc.tun,
+			 mn->paths[up].bid);
+		return json_pack("{s:s,s:s,s:s}", "via", "native", "interface",
+				 m->io[up].m.ifname, "why", why);
+	}
+	snprintf(why, sizeof(why), "away from home: through %s, encapsulated on BID %u",
+		 m->wc.tun, mn->paths[up].bid);
+	return json_pack("{s:s,s:s,s:s}", "via", "tunnel", "interface", m->io[up].m.ifname,
+			 "why", why);
+}
+
 /* One home address's registration. */
 static json_t *mob_json_home(const struct mob_net *m, long long now)
 {
@@ -179,6 +206,7 @@ static json_t *mob_json_home(const struct mob_net *m, long long now)
 	json_object_set_new(o, "uplink_bid", mn->uplink >= 0 ?
 			    json_integer(mn->paths[mn->uplink].bid) : json_null());
 	json_object_set_new(o, "uplink_why", json_string(m->uplink_why));
+	json_object_set_new(o, "uplink_carrier", mob_json_carrier(m));
 	json_object_set_new(o, "heartbeat_interval_ms", json_integer(m->wc.interval_ms));
 	json_object_set_new(o, "heartbeat_misses", json_integer(m->wc.misses));
 	for (size_t i = 0; i < mn->n_paths; i++)

@@ -32,6 +32,26 @@ bool mob_msg_pairs_ok(const struct mob_pairs *s)
 	return true;
 }
 
+/* The home link's part (engine_mob_home.h): home address 0's only; when
+ * active, an interface and the BID of one IPv6 path of the set whose
+ * care-of address is that home address's (the home path). */
+static bool mob_msg_home_link_ok(const struct msg_mob_paths *s)
+{
+	const struct msg_mob_home *w = &s->home_link;
+
+	if (w->active > 1 || (w->active && s->home != 0) || !MOB_MSG_TERMINATED(w->ifname))
+		return false;
+	if (!w->active)
+		return true;
+	if (w->ifindex <= 0 || !w->ifname[0] || w->bid < 1 || w->bid > MOB_MAX_PATHS)
+		return false;
+	for (size_t i = 0; i < s->n; i++)
+		if (s->p[i].bid == w->bid)
+			return s->p[i].family == 6 && s->p[i].ifindex == w->ifindex &&
+			       !strcmp(s->p[i].ifname, w->ifname);
+	return false;
+}
+
 bool mob_msg_paths_ok(const struct msg_mob_paths *s)
 {
 	unsigned seen = 0;
@@ -50,7 +70,7 @@ bool mob_msg_paths_ok(const struct msg_mob_paths *s)
 			return false;
 		seen |= 1u << p->bid;
 	}
-	return true;
+	return mob_msg_home_link_ok(s);
 }
 
 bool mob_msg_config_ok(const struct mob_wire_config *c)
@@ -59,4 +79,9 @@ bool mob_msg_config_ok(const struct mob_wire_config *c)
 	       MOB_MSG_TERMINATED(c->name) && c->key_len >= 16 && c->key_len <= sizeof(c->key) &&
 	       c->interval_ms >= 10 && c->misses && MOB_MSG_TERMINATED(c->tun) &&
 	       (c->has_ha6 || c->has_ha4) && c->n_flows <= MOB_FLOW_MAX;
+}
+
+bool mob_msg_uplink_ok(const struct mob_wire_uplink *u)
+{
+	return u->home == 0 && u->home_bid <= MOB_MAX_PATHS;
 }

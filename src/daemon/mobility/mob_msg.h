@@ -13,6 +13,9 @@
  *                      (none when only its BID-PRI or reason changed),
  *                      MOB_WIRE_WITHDRAW, MOB_WIRE_FLOWS (the policy's
  *                      flow bindings, home address 0 only), MOB_WIRE_PAIRS
+ *   net -> parent      on the same channel: MOB_WIRE_UPLINK, whether the
+ *                      uplink of home address 0 is the home link's BID
+ *                      (kern_mob_home.c)
  *
  * Every payload has a fixed size that the receiver checks exactly, and
  * every index in it (home address, BID) against its bounds (mob_msg.c).
@@ -76,12 +79,27 @@ struct mob_flow_specs {
 	char spec[MOB_FLOW_MAX][MOB_FLOW_SPEC_MAX];
 };
 
+/* The home link (engine_mob_home.c, doc/mobility.md "Home link"): while
+ * a PvD of the home prefix gives the home path (its care-of address the
+ * home address, H flag), the parent puts the home address on that
+ * interface and the uplink routes through its router (kern_mob_home.c). */
+struct msg_mob_home {
+	uint8_t active;          /* 0: away, everything through the tunnel */
+	uint8_t pad[3];
+	int32_t ifindex;
+	uint8_t gw[16];          /* the home link's router (link-local) */
+	char ifname[IFNAMSIZ];
+	uint16_t bid;            /* the home path's BID */
+	uint8_t pad2[6];
+};
+
 struct msg_mob_paths {
 	uint32_t n;
 	uint32_t home;           /* < MOB_MAX_HOAS; each p[i].home the same */
 	struct msg_mob_path p[MOB_MAX_PATHS];
 	struct mob_flow_specs flows;     /* home 0 only (n = 0 for the others) */
 	struct mob_pairs pairs;          /* pairs.home == home */
+	struct msg_mob_home home_link;   /* home 0 only (active = 0 for the others) */
 };
 
 enum mob_wire_type {
@@ -93,6 +111,18 @@ enum mob_wire_type {
 	MOB_WIRE_CARRIER,        /* struct mob_wire_withdraw (its reason 0) + the
 				  * path's sysfs carrier file (common/carrier.h),
 				  * after the MOB_WIRE_PATH that brought its socket */
+	MOB_WIRE_UPLINK,         /* net -> parent: struct mob_wire_uplink */
+};
+
+/* The network-facing process's uplink choice for home address 0 (the one
+ * with a home link, doc/mobility.md "Home link"), when it changes: the
+ * home path's BID while the uplink is the home link (its heartbeats
+ * answered), else 0. The parent routes the uplink natively only then
+ * (kern_mob_home.h). */
+struct mob_wire_uplink {
+	uint16_t home_bid;       /* 0 or 1..MOB_MAX_PATHS */
+	uint8_t home;            /* the home address: 0 */
+	uint8_t pad;
 };
 
 struct mob_wire_config {
@@ -133,5 +163,6 @@ bool mob_msg_paths_ok(const struct msg_mob_paths *s);
 bool mob_msg_path_ok(const struct msg_mob_path *p);
 bool mob_msg_pairs_ok(const struct mob_pairs *s);
 bool mob_msg_config_ok(const struct mob_wire_config *c);
+bool mob_msg_uplink_ok(const struct mob_wire_uplink *u);
 
 #endif

@@ -179,6 +179,9 @@ static int mob_net_path(struct mob_net *m, const struct msg_mob_path *p, int fd)
 	mp->pri = p->pri;
 	mp->coa_family = p->family;
 	memcpy(mp->coa, p->coa, sizeof(mp->coa));
+	/* The home path (engine_mob_home.h): its care-of address is the home
+	 * address, registered with the H flag (RFC 5648 5.6). */
+	mp->home = p->family == 6 && !memcmp(p->coa, &m->wc.hoa, 16);
 	if (fd >= 0) {
 		mob_net_close_path(io);
 		io->fd = fd;
