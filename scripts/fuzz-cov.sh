@@ -37,6 +37,7 @@ declare -A src=(
 	[lease]="src/daemon/dhcp/lease_store.c" [pvdspec]="src/daemon/pvd/pvd_spec.c"
 	[view]="src/daemon/control/netview.c src/daemon/bind/bind_table.c"
 	[httpreq]="src/ctl/metrics_req.c" [resolvconf]="src/ctl/resolvconf_parse.c"
+	[mobmsg]="src/daemon/mobility/mob_msg.c"
 )
 
 if [ ! -f $b/build.ninja ]; then
