@@ -98,8 +98,14 @@ int ipc_recv(int fd, struct ipc_msg *m)
 	}
 	if (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC))
 		return -EBADMSG;
-	if ((size_t)n < sizeof(m->hdr) || m->hdr.len != (size_t)n - sizeof(m->hdr))
+	if ((size_t)n < sizeof(m->hdr) || m->hdr.len != (size_t)n - sizeof(m->hdr)) {
+		/* Refused whole: a descriptor it brought is not the caller's
+		 * to keep (a peer could otherwise fill our table with them). */
+		if (m->fd >= 0)
+			close(m->fd);
+		m->fd = -1;
 		return -EBADMSG;
+	}
 	return 1;
 }
 

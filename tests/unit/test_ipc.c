@@ -189,6 +189,38 @@ static void test_forged(void **state)
 	test_forge(fds[0], raw, sizeof(h));
 	assert_int_equal(ipc_recv(fds[1], &g_msg), -EBADMSG);
 
+	/* A descriptor that comes with a malformed message is closed, not
+	 * left open in the receiver (a peer could fill its table). */
+	{
+		struct iovec iov = { .iov_base = raw, .iov_len = sizeof(h) + 4 };
+		union {
+			struct cmsghdr c;
+			char b[CMSG_SPACE(sizeof(int))];
+		} cb;
+		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cb.b,
+				     .msg_controllen = sizeof(cb.b) };
+		struct cmsghdr *c;
+		int pass = dup(0), probe;
+
+		assert_true(pass >= 0);
+		h.len = 10;
+		memcpy(raw, &h, sizeof(h));
+		memset(&cb, 0, sizeof(cb));
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &pass, sizeof(int));
+		assert_int_equal(sendmsg(fds[0], &mh, 0), (ssize_t)iov.iov_len);
+		close(pass);
+		assert_int_equal(ipc_recv(fds[1], &g_msg), -EBADMSG);
+		assert_int_equal(g_msg.fd, -1);
+		/* The lowest free descriptor is the one it arrived as. */
+		probe = dup(0);
+		assert_int_equal(probe, pass);
+		close(probe);
+	}
+
 	/* Shorter than the header: 1 and 7 bytes. */
 	test_forge(fds[0], raw, 1);
 	assert_int_equal(ipc_recv(fds[1], &g_msg), -EBADMSG);

@@ -136,6 +136,13 @@ static void test_home_link(void **state)
 	w->ifindex = 0;
 	assert_false(mob_msg_paths_ok(&S));
 	w->ifindex = 4;
+	w->gw[0] = 0x20;                 /* a router that is not link-local */
+	w->gw[1] = 0x01;
+	assert_false(mob_msg_paths_ok(&S));
+	w->gw[0] = 0xfe;
+	w->gw[1] = 0x80;
+	assert_true(mob_msg_paths_ok(&S));
+	memset(w->gw, 0, sizeof(w->gw));
 	memset(w->ifname, 'i', sizeof(w->ifname));
 	assert_false(mob_msg_paths_ok(&S));
 	w->active = 0;                   /* even when off */

@@ -415,13 +415,28 @@ static int km_nested(const struct kern_mob *m, const struct km_hoa *h,
 	return km_nl(nlh);
 }
 
+/* The home path the engine names must be the home address itself on a
+ * real interface (not the TUN device): the parent puts that address there
+ * and takes it off when the home link goes. */
+static bool km_home_link_ok(const struct kern_mob *m, const struct msg_mob_paths *s)
+{
+	if (!s->home_link.active)
+		return true;
+	for (size_t i = 0; i < s->n; i++)
+		if (s->p[i].bid == s->home_link.bid)
+			return s->p[i].ifindex != m->ifindex &&
+			       !memcmp(s->p[i].coa, &m->h[0].wc.hoa, 16);
+	return false;
+}
+
 void kern_mob_paths(struct kern_mob *m, const struct ipc_msg *msg)
 {
 	const struct msg_mob_paths *s = (const void *)msg->data;
 	bool kept[MOB_MAX_PATHS] = { false };
 	struct km_hoa *h;
 
-	if (ipc_expect(msg, sizeof(*s)) < 0 || !mob_msg_paths_ok(s) || s->home >= m->n_homes) {
+	if (ipc_expect(msg, sizeof(*s)) < 0 || !mob_msg_paths_ok(s) || s->home >= m->n_homes ||
+	    !km_home_link_ok(m, s)) {
 		m->bad++;
 		log_warn("mobility: malformed path set from the engine");
 		return;

@@ -216,6 +216,13 @@ static bool kmh_same(const struct msg_mob_home *a, const struct msg_mob_home *b)
 	return a->active && b->active && a->ifindex == b->ifindex && !memcmp(a->gw, b->gw, 16);
 }
 
+/* The home address depends on the interface only: a new router on the
+ * same home link changes the routes, not the address. */
+static bool kmh_same_link(const struct msg_mob_home *a, const struct msg_mob_home *b)
+{
+	return a->active && b->active && a->ifindex == b->ifindex;
+}
+
 /* Bring the kernel to what both inputs ask. */
 static void kmh_apply(struct kern_mob_home *h)
 {
@@ -225,7 +232,7 @@ static void kmh_apply(struct kern_mob_home *h)
 
 	if (h->routed.active && (!native || !kmh_same(&h->routed, w)))
 		kmh_routes_off(h);
-	if (h->addr.active && !kmh_same(&h->addr, w))
+	if (h->addr.active && !kmh_same_link(&h->addr, w))
 		kmh_addr_off(h);
 	if (w->active && !h->addr.active) {
 		h->changes++;
@@ -260,6 +267,10 @@ void kern_mob_home_sync(struct kern_mob_home *h, const struct msg_mob_home *w)
 {
 	if (!h)
 		return;
+	/* The data plane's word was about the old home path: the uplink
+	 * goes native on a new one only once its heartbeats say so. */
+	if (w->ifindex != h->want.ifindex || w->bid != h->want.bid)
+		h->dp_bid = 0;
 	h->want = *w;
 	kmh_apply(h);
 }
@@ -274,29 +285,36 @@ static void kmh_net_cb(evutil_socket_t fd, short what, void *arg)
 	struct kern_mob_home *h = arg;
 	static struct ipc_msg msg;       /* 64 KiB: off the stack */
 	struct mob_wire_uplink u;
+	uint16_t bid = h->dp_bid;
 
 	(void)what;
+	/* Only the last word of a burst counts: the kernel is brought to it
+	 * once (each change costs netlink requests and a Neighbor
+	 * Advertisement; the sender is the less privileged process). */
 	for (int n = 0; n < 64; n++) {
 		int r = ipc_recv((int)fd, &msg);
 
 		if (r == -EAGAIN)
-			return;
+			break;
 		if (r == 0 || (r < 0 && r != -EBADMSG)) {
 			event_del(h->ev);       /* the process is gone */
-			return;
+			break;
 		}
 		memset(&u, 0, sizeof(u));
 		if (r > 0 && ipc_expect(&msg, sizeof(u)) == 0)
 			memcpy(&u, msg.data, sizeof(u));
 		if (r < 0 || msg.hdr.type != MOB_WIRE_UPLINK || msg.fd >= 0 ||
 		    ipc_expect(&msg, sizeof(u)) < 0 || !mob_msg_uplink_ok(&u)) {
-			if (r > 0 && msg.fd >= 0)
+			if (msg.fd >= 0)
 				close(msg.fd);
-			h->bad++;
-			log_warn("mobility: a malformed message from the network-facing process");
+			if (h->bad++ < 10)
+				log_warn("mobility: a malformed message from the network-facing process");
 			continue;
 		}
-		h->dp_bid = u.home_bid;
+		bid = u.home_bid;
+	}
+	if (bid != h->dp_bid) {
+		h->dp_bid = bid;
 		kmh_apply(h);
 	}
 }

@@ -173,7 +173,8 @@ void mob_dp_tick(evutil_socket_t fd, short what, void *arg)
 		 * gives a second later, is tried again: heartbeats re-validate it
 		 * before it carries anything (the engine withdraws it meanwhile
 		 * if its network is really gone). */
-		if (io->fd >= 0 && io->send_down_ms && now - io->send_down_ms >= 1000) {
+		if (io->fd >= 0 && io->send_down_ms && now - io->send_down_ms >= 1000 &&
+		    !io->carrier_down) {
 			m->mn.paths[i].link_up = true;
 			m->mn.paths[i].live.alive = false;
 			m->mn.paths[i].live.misses = 0;

@@ -43,7 +43,11 @@ static bool mob_msg_home_link_ok(const struct msg_mob_paths *s)
 		return false;
 	if (!w->active)
 		return true;
-	if (w->ifindex <= 0 || !w->ifname[0] || w->bid < 1 || w->bid > MOB_MAX_PATHS)
+	/* The router: link-local (RFC 4861 4.2: an RA's source), or none. */
+	static const uint8_t none[16];
+
+	if (w->ifindex <= 0 || !w->ifname[0] || w->bid < 1 || w->bid > MOB_MAX_PATHS ||
+	    (memcmp(w->gw, none, 16) && (w->gw[0] != 0xfe || (w->gw[1] & 0xc0) != 0x80)))
 		return false;
 	for (size_t i = 0; i < s->n; i++)
 		if (s->p[i].bid == w->bid)
