@@ -98,9 +98,7 @@ static void ha_tun_write(struct ha_ctx *h, struct vnet_pkt *pk, size_t n)
 	size_t nt;
 
 	if (!h->offload) {
-		for (size_t i = 0; i < n; i++)
-			if (write(h->tun, pk[i].p, pk[i].len) == (ssize_t)pk[i].len)
-				h->n.tun_tx++;
+		h->n.tun_tx += tunio_write_plain(h->tun, pk, n);
 		return;
 	}
 	nt = vnet_coalesce(pk, n, t, sizeof(t) / sizeof(t[0]));
@@ -124,22 +122,24 @@ static void ha_drain_udp(struct ha_ctx *h)
 	struct mmsghdr mm[HA_RBATCH];
 	struct iovec iov[HA_RBATCH];
 
+	size_t slot = 0, nf = 0;        /* messages and data packets held */
+
 	for (int round = 0; round < 16; round++) {
 		long long now;
-		size_t nf = 0;
+		bool drained;
 		int n;
 
-		for (int i = 0; i < HA_RBATCH; i++) {
+		for (size_t i = slot; i < HA_RBATCH; i++) {
 			iov[i] = (struct iovec){ buf[i], h->offload ? TUNIO_BUF : HA_PKT };
 			mm[i].msg_hdr = (struct msghdr){ .msg_name = &from[i],
 				.msg_namelen = sizeof(from[i]), .msg_iov = &iov[i], .msg_iovlen = 1,
 				.msg_control = cm[i].b, .msg_controllen = sizeof(cm[i].b) };
 		}
-		n = recvmmsg(h->udp, mm, HA_RBATCH, MSG_DONTWAIT, NULL);
+		n = recvmmsg(h->udp, mm + slot, (unsigned)(HA_RBATCH - slot), MSG_DONTWAIT, NULL);
 		if (n <= 0)
-			return;
+			break;
 		now = clock_mono_ms();
-		for (int i = 0; i < n; i++) {
+		for (size_t i = slot; i < slot + (size_t)n; i++) {
 			size_t seg = tunio_gro_size(&mm[i].msg_hdr), ni;
 
 			if (mm[i].msg_hdr.msg_namelen != sizeof(from[i]) ||
@@ -154,10 +154,19 @@ static void ha_drain_udp(struct ha_ctx *h)
 				if (ha_udp_input(h, in[k].p, in[k].len, &from[i], now))
 					fw[nf++] = in[k];
 		}
+		/* Emptied with slots left and a train that may go on: look once
+		 * more (src/daemon/mobility/mob_batch.c says why). */
+		drained = (size_t)n < HA_RBATCH - slot;
+		if (drained && h->offload && nf && vnet_train_open(fw[nf - 1].p, fw[nf - 1].len)) {
+			slot += (size_t)n;
+			continue;
+		}
 		ha_tun_write(h, fw, nf);
-		if (n < HA_RBATCH)
+		slot = nf = 0;
+		if (drained)
 			return;
 	}
+	ha_tun_write(h, fw, nf);
 }
 
 /* With offloads: each read is one packet or a TSO/USO super-packet, cut

@@ -44,6 +44,10 @@ size_t tunio_gro_split(uint8_t *p, size_t len, size_t seg, struct vnet_pkt *pkts
  */
 int tunio_send(int sock, void *dst, socklen_t dst_len, struct vnet_seg *segs,
 	       size_t n, bool gso, size_t *ret_sent);
+/* Write pkts[0..n) one by one to a TUN device without a virtio-net
+ * header, partial TCP checksums completed first (vnet.h); returns how
+ * many the kernel took. */
+size_t tunio_write_plain(int tun_fd, struct vnet_pkt *pkts, size_t n);
 /* Write the trains of vnet_coalesce() to a TUN device with a virtio-net
  * header (writev); returns how many trains the kernel took. */
 size_t tunio_write_trains(int tun_fd, const struct vnet_pkt *pkts, struct vnet_train *t,

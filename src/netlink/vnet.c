@@ -110,11 +110,30 @@ void vnet_hdr_build(const struct vnet_hdr *h, uint8_t out[VNET_HDR_LEN])
 	memcpy(out + 8, &h->csum_offset, 2);
 }
 
-/* One packet as it is, its partial checksum completed (the kernel left
- * the pseudo-header sum in the field: virtio 5.1.6.2). */
+/* The pseudo-header sum of a TCP packet, folded: what a partial checksum
+ * holds (virtio 5.1.6.2) and what mif's tunnel carries in place of the
+ * full sum (vnet.h). */
+static uint16_t vnet_tcp_partial(const uint8_t *p, const struct vnet_l4 *l, size_t len)
+{
+	return ipudp_sum(NULL, 0, vnet_pseudo(p, l, len - l->iphl));
+}
+
+/* A TCP packet whose partial checksum sits where vh says and whose field
+ * holds it: left partial for the tunnel's far end (vnet.h). */
+static bool vnet_single_partial(const struct vnet_hdr *h, const uint8_t *pkt, size_t len)
+{
+	struct vnet_l4 l;
+
+	return vnet_parse_l4(pkt, len, &l) == 0 && l.proto == 6 && h->csum_start == l.iphl &&
+	       h->csum_offset == 16 && vnet_get16(pkt + l.iphl + 16) == vnet_tcp_partial(pkt, &l, len);
+}
+
+/* One packet as it is, a partial UDP checksum completed (the kernel left
+ * the pseudo-header sum in the field: virtio 5.1.6.2); a partial TCP one
+ * travels as it is. */
 static int vnet_single(const struct vnet_hdr *h, uint8_t *pkt, size_t len, struct vnet_seg *s)
 {
-	if (h->flags & VNET_F_NEEDS_CSUM) {
+	if ((h->flags & VNET_F_NEEDS_CSUM) && !vnet_single_partial(h, pkt, len)) {
 		size_t at = (size_t)h->csum_start + h->csum_offset;
 		uint16_t c;
 
@@ -157,11 +176,15 @@ static void vnet_seg_fix(struct vnet_seg *s, const struct vnet_l4 *l, size_t i, 
 		vnet_put16(l4 + 6, 0);
 	}
 	acc = vnet_pseudo(ip, l, l4len);
+	if (l->proto == 6) {
+		/* Partial: the receiving end completes it or lets its kernel
+		 * (vnet.h), so no one sums the payload in user space. */
+		vnet_put16(l4 + 16, ipudp_sum(NULL, 0, acc));
+		return;
+	}
 	acc = ipudp_sum(l4, l->hl - l->iphl, acc);
 	acc = (uint16_t)~ipudp_sum(s->data, s->data_len, acc);
-	if (l->proto == 17 && acc == 0)
-		acc = 0xffff;   /* RFC 768: zero means none */
-	vnet_put16(l4 + (l->proto == 6 ? 16 : 6), (uint16_t)acc);
+	vnet_put16(l4 + 6, (uint16_t)(acc ? acc : 0xffff));   /* RFC 768: zero means none */
 }
 
 int vnet_split(const struct vnet_hdr *h, uint8_t *pkt, size_t len, struct vnet_seg *segs,
@@ -219,6 +242,37 @@ bool vnet_l4_csum_ok(const uint8_t *p, size_t len)
 	if (l.proto == 17 && l.ver == 4 && vnet_get16(p + l.iphl + 6) == 0)
 		return true;    /* IPv4 UDP without checksum (RFC 768) */
 	return ipudp_sum(p + l.iphl, len - l.iphl, vnet_pseudo(p, &l, len - l.iphl)) == 0xffff;
+}
+
+bool vnet_csum_partial(const uint8_t *p, size_t len)
+{
+	struct vnet_l4 l;
+
+	return vnet_parse_l4(p, len, &l) == 0 && l.proto == 6 &&
+	       vnet_get16(p + l.iphl + 16) == vnet_tcp_partial(p, &l, len);
+}
+
+bool vnet_csum_complete(uint8_t *p, size_t len)
+{
+	struct vnet_l4 l;
+	uint16_t c;
+
+	if (vnet_parse_l4(p, len, &l) < 0 || l.proto != 6 ||
+	    vnet_get16(p + l.iphl + 16) != vnet_tcp_partial(p, &l, len))
+		return false;
+	/* The field holds the pseudo-header sum: summing from the TCP header
+	 * on includes it (virtio 5.1.6.2). */
+	c = (uint16_t)~ipudp_sum(p + l.iphl, len - l.iphl, 0);
+	vnet_put16(p + l.iphl + 16, c);
+	return true;
+}
+
+/* Whether a TCP packet may join or start a train on its checksum: a
+ * partial one (vnet.h) or a valid full one. */
+static bool vnet_csum_usable(const uint8_t *p, size_t len, const struct vnet_l4 *l)
+{
+	return vnet_get16(p + l->iphl + 16) == vnet_tcp_partial(p, l, len) ||
+	       vnet_l4_csum_ok(p, len);
 }
 
 /* A TCP segment that may join a train: whole (IP length = len), ACK or
@@ -299,7 +353,7 @@ static size_t vnet_extend(struct vnet_pkt *pkts, size_t i, size_t n, struct vnet
 		if (!vnet_tcp_ok(q, pkts[j].len, &ql) || ql.ver != l->ver || ql.hl != l->hl ||
 		    pay > gso || l->hl + total + pay > VNET_MAX_LEN ||
 		    vnet_get32(q + l->iphl + 4) != next || !vnet_same_flow(h, q, l, t->n) ||
-		    !vnet_l4_csum_ok(q, pkts[j].len))
+		    !vnet_csum_usable(q, pkts[j].len, &ql))
 			break;
 		t->n++;
 		total += pay;
@@ -314,6 +368,28 @@ static size_t vnet_extend(struct vnet_pkt *pkts, size_t i, size_t n, struct vnet
 	return j;
 }
 
+bool vnet_train_open(const uint8_t *p, size_t len)
+{
+	struct vnet_l4 l;
+
+	return vnet_tcp_ok(p, len, &l) && !(p[l.iphl + 13] & TCP_PSH);
+}
+
+/* A train of one: as it is, or with a partial TCP checksum (vnet.h) for
+ * the kernel to complete (NEEDS_CSUM, no GSO). */
+static void vnet_lone(struct vnet_train *t, const uint8_t *p, size_t len)
+{
+	struct vnet_l4 l;
+
+	if (vnet_parse_l4(p, len, &l) == 0 && l.proto == 6 &&
+	    vnet_get16(p + l.iphl + 16) == vnet_tcp_partial(p, &l, len)) {
+		struct vnet_hdr vh = { VNET_F_NEEDS_CSUM, VNET_GSO_NONE, 0, 0,
+				       (uint16_t)l.iphl, 16 };
+
+		vnet_hdr_build(&vh, t->vhdr);
+	}
+}
+
 size_t vnet_coalesce(struct vnet_pkt *pkts, size_t n, struct vnet_train *out, size_t max)
 {
 	size_t nt = 0, i = 0;
@@ -326,11 +402,15 @@ size_t vnet_coalesce(struct vnet_pkt *pkts, size_t n, struct vnet_train *out, si
 		t->first = i;
 		t->n = 1;
 		if (!vnet_tcp_ok(pkts[i].p, pkts[i].len, &l) ||
-		    (pkts[i].p[l.iphl + 13] & TCP_PSH) || !vnet_l4_csum_ok(pkts[i].p, pkts[i].len)) {
+		    (pkts[i].p[l.iphl + 13] & TCP_PSH) ||
+		    !vnet_csum_usable(pkts[i].p, pkts[i].len, &l)) {
+			vnet_lone(t, pkts[i].p, pkts[i].len);
 			i++;
 			continue;
 		}
 		i = vnet_extend(pkts, i, n, t, &l);
+		if (t->n == 1)
+			vnet_lone(t, pkts[t->first].p, pkts[t->first].len);
 	}
 	return nt;
 }

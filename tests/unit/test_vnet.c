@@ -58,6 +58,20 @@ static size_t tcp_pkt(uint8_t *p, int ver, uint8_t fl, size_t plen)
 	return ipl + 20 + plen;
 }
 
+/* The kernel's partial checksum in an IPv6 TCP packet of len octets:
+ * the folded pseudo-header sum (RFC 8200 8.1), independently of vnet.c. */
+static void put_partial6(uint8_t *p, size_t len)
+{
+	uint32_t acc = 6 + (uint32_t)(len - 40);
+
+	for (int i = 8; i < 40; i += 2)
+		acc += get16(p + i);
+	while (acc >> 16)
+		acc = (acc & 0xffff) + (acc >> 16);
+	p[56] = (uint8_t)(acc >> 8);
+	p[57] = (uint8_t)acc;
+}
+
 /* A segment as it would go on the wire: its headers, then its data. */
 static size_t flat(const struct vnet_seg *s, uint8_t *out)
 {
@@ -139,8 +153,13 @@ static void test_split_tcp6(void **state)
 		assert_int_equal(get16(w + 4), wl - 40);              /* payload length */
 		assert_int_equal(get32(w + 44), 1000 + 4 * i);        /* sequence */
 		assert_int_equal(w[53], i < 2 ? 0x10 : 0x18);         /* PSH on the last */
+		/* Partial in the tunnel (vnet.h); completed, the full sum. */
+		assert_true(vnet_csum_partial(w, wl));
+		assert_false(vnet_l4_csum_ok(w, wl));
+		assert_true(vnet_csum_complete(w, wl));
 		assert_int_equal(get16(w + 56), sums[i]);
 		assert_true(vnet_l4_csum_ok(w, wl));
+		assert_false(vnet_csum_complete(w, wl));              /* once only */
 		assert_int_equal(w[60], 4 * i + 1);
 	}
 	/* Room for two only. */
@@ -166,6 +185,8 @@ static void test_split_tcp4(void **state)
 		assert_int_equal(get16(w + 4), 0x1000 + i);           /* id + 1 a segment */
 		assert_int_equal(get16(w + 10), ipsums[i]);
 		assert_int_equal(get32(w + 24), 1000 + 4 * i);
+		assert_true(vnet_csum_partial(w, wl));
+		assert_true(vnet_csum_complete(w, wl));
 		assert_int_equal(get16(w + 36), sums[i]);
 		assert_true(vnet_l4_csum_ok(w, wl));
 	}
@@ -193,7 +214,8 @@ static void test_split_udp(void **state)
 
 		assert_int_equal(wl, 48 + (i < 2 ? 100 : 50));
 		assert_int_equal(get16(w + 44), wl - 40);             /* UDP length */
-		assert_true(vnet_l4_csum_ok(w, wl));
+		assert_true(vnet_l4_csum_ok(w, wl));                  /* UDP: full sums */
+		assert_false(vnet_csum_partial(w, wl));
 	}
 	/* UFO (IP fragments) is refused. */
 	h.gso_type = VNET_GSO_UDP;
@@ -203,31 +225,29 @@ static void test_split_udp(void **state)
 static void test_single(void **state)
 {
 	/* A bare ACK the kernel left with only the pseudo-header sum in its
-	 * checksum (CHECKSUM_PARTIAL): completed in place. */
+	 * checksum (CHECKSUM_PARTIAL): it travels partial (vnet.h), and
+	 * vnet_csum_complete() completes it in place. */
 	struct vnet_hdr h = { VNET_F_NEEDS_CSUM, VNET_GSO_NONE, 0, 0, 40, 16 };
 	uint8_t p[128];
 	struct vnet_seg s[1];
 	size_t n = 0, len = tcp_pkt(p, 6, 0x10, 0);
 
 	(void)state;
-	/* Pseudo header of a 20-octet TCP segment: the kernel's partial sum. */
-	p[56] = 0; p[57] = 0;
-	{
-		uint32_t acc = 0;
-
-		for (int i = 8; i < 40; i += 2)
-			acc += get16(p + i);
-		acc += 6 + 20;
-		while (acc >> 16)
-			acc = (acc & 0xffff) + (acc >> 16);
-		p[56] = (uint8_t)(acc >> 8);
-		p[57] = (uint8_t)acc;
-	}
+	put_partial6(p, len);   /* the kernel's partial sum */
 	assert_false(vnet_l4_csum_ok(p, len));
 	assert_int_equal(vnet_split(&h, p, len, s, 1, &n), 0);
 	assert_int_equal(n, 1);
 	assert_ptr_equal(s[0].data, p);
+	assert_true(vnet_csum_partial(p, len));
+	assert_true(vnet_csum_complete(p, len));
 	assert_true(vnet_l4_csum_ok(p, len));
+	/* Partial where the header does not say the TCP checksum is: completed
+	 * by the split, as any checksum other than TCP's. */
+	assert_true(vnet_csum_partial(p, len) == false);
+	p[56] = 0; p[57] = 0;
+	h.csum_start = 20;      /* sums from inside the IPv6 header */
+	assert_int_equal(vnet_split(&h, p, len, s, 1, &n), 0);
+	assert_false(vnet_csum_partial(p, len));
 	/* A checksum position outside the packet. */
 	h.csum_start = 70;
 	assert_int_equal(vnet_split(&h, p, len, s, 1, &n), -EBADMSG);
@@ -317,8 +337,11 @@ static void test_coalesce_breaks(void **state)
 	(void)state;
 	assert_int_equal(vnet_split(&h, p, len, s, 8, &n), 0);
 	assert_int_equal(n, 6);
-	for (size_t i = 0; i < n; i++)
+	/* Full checksums, as packets from another host carry: damage shows. */
+	for (size_t i = 0; i < n; i++) {
 		pk[i] = (struct vnet_pkt){ w[i], flat(&s[i], w[i]) };
+		assert_true(vnet_csum_complete(pk[i].p, pk[i].len));
+	}
 	/* Segment 2 lost (a gap): 0-1 and 3-5. Segment 4 damaged: 3, 4, 5. */
 	pk[2] = pk[3]; pk[3] = pk[4]; pk[4] = pk[5];
 	pk[3].p[65] ^= 0xff;
@@ -337,6 +360,46 @@ static void test_coalesce_breaks(void **state)
 	assert_int_equal(vnet_coalesce(pk, 5, t, 1), 1);
 }
 
+/* Partial checksums (vnet.h): a run of them coalesces, mixed with full
+ * ones; a lone one is written with NEEDS_CSUM for the kernel. */
+static void test_coalesce_partial(void **state)
+{
+	static uint8_t w[4][200];
+	struct vnet_pkt pk[4];
+	struct vnet_train t[4];
+	struct vnet_hdr h = { VNET_F_NEEDS_CSUM, VNET_GSO_TCPV6, 60, 10, 40, 16 }, vh;
+	uint8_t p[256], ack[128];
+	struct vnet_seg s[8];
+	size_t n = 0, len = tcp_pkt(p, 6, 0x10, 30), nt;
+
+	(void)state;
+	assert_int_equal(vnet_split(&h, p, len, s, 8, &n), 0);
+	assert_int_equal(n, 3);
+	for (size_t i = 0; i < n; i++)
+		pk[i] = (struct vnet_pkt){ w[i], flat(&s[i], w[i]) };
+	assert_true(vnet_csum_complete(pk[1].p, pk[1].len));  /* one full among them */
+	/* A pure ACK (no payload: never joins a train), partial. */
+	pk[3] = (struct vnet_pkt){ ack, tcp_pkt(ack, 6, 0x10, 0) };
+	put_partial6(ack, pk[3].len);
+	nt = vnet_coalesce(pk, 4, t, 4);
+	assert_int_equal(nt, 2);
+	assert_int_equal(t[0].n, 3);
+	assert_int_equal(vnet_hdr_parse(t[0].vhdr, VNET_HDR_LEN, &vh), 0);
+	assert_int_equal(vh.gso_type, VNET_GSO_TCPV6);
+	assert_int_equal(t[1].first, 3);
+	assert_int_equal(t[1].n, 1);
+	assert_int_equal(vnet_hdr_parse(t[1].vhdr, VNET_HDR_LEN, &vh), 0);
+	assert_int_equal(vh.flags, VNET_F_NEEDS_CSUM);
+	assert_int_equal(vh.gso_type, VNET_GSO_NONE);
+	assert_int_equal(vh.csum_start, 40);
+	assert_int_equal(vh.csum_offset, 16);
+	/* Completed, the same ACK is a train of one as it is. */
+	assert_true(vnet_csum_complete(ack, pk[3].len));
+	assert_int_equal(vnet_coalesce(pk + 3, 1, t, 4), 1);
+	for (size_t i = 0; i < VNET_HDR_LEN; i++)
+		assert_int_equal(t[0].vhdr[i], 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -349,6 +412,7 @@ int main(void)
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_coalesce),
 		cmocka_unit_test(test_coalesce_breaks),
+		cmocka_unit_test(test_coalesce_partial),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

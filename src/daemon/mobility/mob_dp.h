@@ -60,6 +60,7 @@ struct mob_net {
 	 * inner packets in them; TUN writes of coalesced TCP segments and the
 	 * segments they carried; TUN reads that were not a valid packet. */
 	uint64_t tun_super_rx, tun_split_pkts, udp_rx_calls, udp_gro_rx, udp_rx_pkts;
+	uint64_t udp_rx_again;   /* receives to join a train's rest (mob_batch.c) */
 	uint64_t tun_coalesced, tun_coalesced_pkts, tun_bad;
 	long long started_ms;
 	char uplink_why[256];

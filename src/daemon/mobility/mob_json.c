@@ -141,11 +141,12 @@ static json_t *mob_json_offload(const struct mob_net *m)
 
 	snprintf(granted, sizeof(granted), "%s%s%s", off & TUN_OFF_CSUM ? "csum" : "",
 		 off & TUN_OFF_TSO ? " tso" : "", off & TUN_OFF_USO ? " uso" : "");
-	return json_pack("{s:b,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "on", m->vnet,
+	return json_pack("{s:b,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "on", m->vnet,
 			 "tun_offloads", granted,
 			 "tun_super_rx", (json_int_t)m->tun_super_rx,
 			 "tun_split_packets", (json_int_t)m->tun_split_pkts,
 			 "udp_recvmmsg_calls", (json_int_t)m->udp_rx_calls,
+			 "udp_recvmmsg_again", (json_int_t)m->udp_rx_again,
 			 "udp_rx_packets", (json_int_t)m->udp_rx_pkts,
 			 "udp_gro_trains", (json_int_t)m->udp_gro_rx,
 			 "tun_coalesced_writes", (json_int_t)m->tun_coalesced,
