@@ -27,7 +27,7 @@
 # the TCP cuts and the plain baselines use mif-mn.
 # Usage: bench/mobility.sh [ROUNDS] (default 5; 0: throughput only; root;
 # after make). TPUT_SECONDS: length of each iperf3 run (5); TPUT_RUNS:
-# tunnel/plain pairs per setting (3).
+# tunnel/plain pairs per setting (3); TPUT_OFFLOAD: the settings ("yes no").
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}
@@ -153,6 +153,7 @@ iperf() {
 hz=$(getconf CLK_TCK)
 secs=${TPUT_SECONDS:-5}
 runs=${TPUT_RUNS:-3}
+offs=${TPUT_OFFLOAD:-yes no}
 med() { tr ' ' '\n' | grep . | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 declare -A tput cpu ratio
 
@@ -236,7 +237,7 @@ for mnimpl in $mns; do
 		;;
 	*) world_fail "MOB_MN: $mnimpl is neither mif-mn nor mifd" ;;
 	esac
-	for off in yes no; do
+	for off in $offs; do
 		k=$mnimpl:$off
 		if [ "$mnimpl" = mifd ]; then mifd_restart "$off"; else mob_restart "$off"; fi
 		tun_l="" plain_l="" ratio_l="" cpu_l="" up_l=""
@@ -284,7 +285,7 @@ if [ "$rounds" -gt 0 ]; then
 fi
 echo "== TCP download (iperf3 -R, $secs s, median of $runs alternating pairs), tunnel against the same veth path without it =="
 for mnimpl in $mns; do
-	for off in yes no; do
+	for off in $offs; do
 		k=$mnimpl:$off
 		printf '%-6s offloads %-3s: tunnel %6.0f Mbit/s, plain %6.0f Mbit/s, ratio %.3f; mif-had + %s CPU %.2f s per Gbit\n' \
 			"$mnimpl" "$([ "$off" = yes ] && echo on || echo off)" "${tput[$k]}" \

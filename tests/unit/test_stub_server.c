@@ -11,6 +11,7 @@
 #include "daemon/dns/stub_server.h"
 
 #define MS 1000000ull
+#define US 1000ull
 
 static void test_rto(void **state)
 {
@@ -102,6 +103,33 @@ static void test_rtt_order(void **state)
 	assert_int_equal(order[1], 3);
 	assert_int_equal(order[2], 0);
 	assert_int_equal(order[3], 1);
+	/* Closer than STUB_RTT_STEP_US (10 ms) to the fastest: a tie, in
+	 * configured order (the CI failure of test-dns-failover: a primary
+	 * back at 2.003 ms stayed behind a secondary at 1.3 ms when ranks
+	 * were fixed 2 ms buckets). */
+	{
+		struct stub_server w[3];
+		size_t o[3];
+
+		memset(w, 0, sizeof(w));
+		stub_server_answer(&w[0], 2003 * US);
+		stub_server_answer(&w[1], 1300 * US);
+		stub_server_answer(&w[2], 11400 * US);  /* 10.1 ms behind the fastest */
+		assert_int_equal(stub_server_order(w, 3, o), 3);
+		assert_int_equal(o[0], 0);
+		assert_int_equal(o[1], 1);
+		assert_int_equal(o[2], 2);
+		w[2].srtt_us = 100;                     /* now the fastest: all tie */
+		stub_server_order(w, 3, o);
+		assert_int_equal(o[0], 0);
+		assert_int_equal(o[1], 1);
+		assert_int_equal(o[2], 2);
+		w[0].srtt_us = 10200;                   /* 10.1 ms behind 2: after 2 and 1 */
+		stub_server_order(w, 3, o);
+		assert_int_equal(o[0], 1);
+		assert_int_equal(o[1], 2);
+		assert_int_equal(o[2], 0);
+	}
 	/* 2 gets slow (its average moves past 0's): re-ranked. */
 	for (int i = 0; i < 30; i++)
 		stub_server_answer(&v[2], 100 * MS);

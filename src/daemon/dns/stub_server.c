@@ -97,14 +97,28 @@ bool stub_server_probe_due(struct stub_server *v, uint64_t now_ns)
 	return true;
 }
 
-/* The rank of an up server: its smoothed RTT in 2 ms steps (closer than
- * that is a tie, left to the configuration, so that noise does not reorder
- * servers on one LAN). One not measured yet counts as STUB_RTT_UNKNOWN_US,
- * as unbound does (376 ms there): asked once, and so measured, when the
- * known ones are slower than that; never before a fast one. */
+/* The rank of an up server: its smoothed RTT. One not measured yet
+ * counts as STUB_RTT_UNKNOWN_US, as unbound does (376 ms there): asked
+ * once, and so measured, when the known ones are slower than that; never
+ * before a fast one. */
 static uint64_t stub_server_key(const struct stub_server *v)
 {
-	return (v->has_rtt ? v->srtt_us : STUB_RTT_UNKNOWN_US) / STUB_RTT_STEP_US;
+	return v->has_rtt ? v->srtt_us : STUB_RTT_UNKNOWN_US;
+}
+
+/* Insertion sort of order[0..n), stable: by rank, or by configured index. */
+static void stub_server_sort(const struct stub_server *v, size_t *order, size_t n, bool by_rtt)
+{
+	for (size_t i = 1; i < n; i++) {
+		size_t x = order[i], j = i;
+
+		while (j > 0 && (by_rtt ? stub_server_key(&v[order[j - 1]]) > stub_server_key(&v[x])
+					: order[j - 1] > x)) {
+			order[j] = order[j - 1];
+			j--;
+		}
+		order[j] = x;
+	}
 }
 
 size_t stub_server_order(const struct stub_server *v, size_t n, size_t *order)
@@ -115,15 +129,16 @@ size_t stub_server_order(const struct stub_server *v, size_t n, size_t *order)
 		if (!v[i].down)
 			order[k++] = i;
 	up = k;
-	/* Insertion sort, stable: the configured order breaks ties. */
-	for (size_t i = 1; i < up; i++) {
-		size_t x = order[i], j = i;
+	stub_server_sort(v, order, up, true);
+	/* Servers within STUB_RTT_STEP_US of the fastest of their group tie
+	 * and go in configured order, so that noise does not reorder servers
+	 * on one LAN (fixed 2 ms buckets would split 1.9 and 2.1 ms). */
+	for (size_t g = 0, e; g < up; g = e) {
+		uint64_t lim = stub_server_key(&v[order[g]]) + STUB_RTT_STEP_US;
 
-		while (j > 0 && stub_server_key(&v[order[j - 1]]) > stub_server_key(&v[x])) {
-			order[j] = order[j - 1];
-			j--;
-		}
-		order[j] = x;
+		for (e = g + 1; e < up && stub_server_key(&v[order[e]]) < lim; e++)
+			;
+		stub_server_sort(v, order + g, e - g, false);
 	}
 	for (size_t i = 0; i < n; i++)
 		if (v[i].down)

@@ -21,7 +21,7 @@
 #define STUB_DOWN_AFTER 3          /* timeouts in a row */
 #define STUB_PROBE_FIRST_MS 1000
 #define STUB_PROBE_MAX_MS 16000
-#define STUB_RTT_STEP_US 2000      /* RTTs closer than this rank equal */
+#define STUB_RTT_STEP_US 10000     /* RTTs this close to the fastest tie */
 #define STUB_RTT_UNKNOWN_US 300000 /* the rank of a server not measured yet */
 #define STUB_REMEASURE_MS 15000    /* a server not asked first is measured this often */
 
@@ -55,9 +55,9 @@ bool stub_server_remeasure_due(struct stub_server *v, uint64_t now_ns);
 
 /*
  * The order to ask n servers in (issue 19): servers that are up, by
- * smoothed RTT (in STUB_RTT_STEP_US steps; a timeout counts as an RTT of
- * the timeout waited; not measured yet: STUB_RTT_UNKNOWN_US), ties in their
- * configured order (so a recovered primary is first again unless another
+ * smoothed RTT (a timeout counts as an RTT of the timeout waited; not
+ * measured yet: STUB_RTT_UNKNOWN_US), those within STUB_RTT_STEP_US of the
+ * fastest of their group tied and in their configured order (so a recovered primary is first again unless another
  * is measurably faster); then down ones. Re-ranked at every query, as
  * answers and timeouts move the estimates. Writes indexes to
  * order[0..n). Returns how many are up.
