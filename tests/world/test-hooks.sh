@@ -62,7 +62,8 @@ j=$(pvd dhcp-eth0)
 jq -e 'any(.routes[]?; .prefix == "0.0.0.0/0" and .router == "192.168.10.1")' <<<"$j" >/dev/null ||
 	world_fail "dhcp-eth0 has no default route via 192.168.10.1: $j"
 jq -e 'tostring | test("192\\.168\\.10\\.0/24")' <<<"$j" >/dev/null || world_fail "dhcp-eth0 lacks its subnet: $j"
-ip -n "$(world_ns h)" -4 addr show dev eth0 | grep -q 'inet 192\.168\.10\.1[0-4][0-9]/24' ||
+# dnsmasq's range is .100 to .150, both ends included (it picks by MAC).
+ip -n "$(world_ns h)" -4 addr show dev eth0 | grep -Eq 'inet 192\.168\.10\.(1[0-4][0-9]|150)/24' ||
 	world_fail "udhcpc's hook did not configure the lease"
 out=$(world_ctl --json resolve www.lan.example --type A) || world_fail "resolve www.lan.example: $out"
 jq -e '.pvd == "dhcp-eth0" and (.answers | tostring | test("10\\.77\\.0\\.1"))' <<<"$out" >/dev/null ||
