@@ -816,6 +816,14 @@ static void test_connect_resolution_delay(void **state)
 	mif_ctl_close(c);
 }
 
+/* Under valgrind (meson test --setup valgrind) everything runs 20 to 50
+ * times slower: a bound below a delay of the code under test cannot hold
+ * there, and the plain and ASan runs check it. */
+static bool slow_run(void)
+{
+	return getenv("MIF_TEST_VALGRIND") != NULL;
+}
+
 /* Both paths work: the first PvD wins, in mifd's order or the caller's. */
 static void test_connect_race_order(void **state)
 {
@@ -834,7 +842,7 @@ static void test_connect_race_order(void **state)
 	assert_true(fd >= 0);
 	assert_int_equal(h, 21);
 	assert_int_equal(race_peer(fd), 2);
-	assert_true(race_ms(&t0) < 240);             /* no wait for the second */
+	assert_true(race_ms(&t0) < 240 || slow_run());             /* no wait for the second */
 	close(fd);
 	fd = mif_connect_ex(c, "both.example", port, &o, &h, err, sizeof(err));
 	assert_true(fd >= 0);
@@ -847,7 +855,7 @@ static void test_connect_race_order(void **state)
 	fd = mif_connect_ex(c, "both.example", port, &o, &h, err, sizeof(err));
 	assert_true(fd >= 0);
 	assert_int_equal(h, 22);
-	assert_true(race_ms(&t0) < 240);
+	assert_true(race_ms(&t0) < 240 || slow_run());
 	close(fd);
 	/* Alone, it is the call's error, as before. */
 	o.n_pvds = 1;
