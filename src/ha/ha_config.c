@@ -207,11 +207,13 @@ static int ha_ha_key(struct ha_config *c, const char *k, const char *v)
 		return ha_parse_uint(v, 10, 60000, &c->hb_interval_ms);
 	if (strcmp(k, "heartbeat_misses") == 0)
 		return ha_parse_uint(v, 1, 100, &c->hb_misses);
-	if (strcmp(k, "offload") == 0) {
+	if (strcmp(k, "offload") == 0 || strcmp(k, "partial_checksums") == 0) {
+		bool *b = k[0] == 'o' ? &c->offload : &c->partial_csum;
+
 		if (strcmp(v, "yes") == 0 || strcmp(v, "true") == 0 || strcmp(v, "1") == 0)
-			c->offload = true;
+			*b = true;
 		else if (strcmp(v, "no") == 0 || strcmp(v, "false") == 0 || strcmp(v, "0") == 0)
-			c->offload = false;
+			*b = false;
 		else
 			return -EINVAL;
 		return 0;
@@ -373,6 +375,7 @@ int ha_config_load(const char *path, struct ha_config *ret, int *ret_line)
 	c->hb_misses = 3;
 	c->replay_window_s = 7;
 	c->offload = true;
+	c->partial_csum = true;
 	snprintf(c->tun, sizeof(c->tun), "mifha0");
 	snprintf(c->control, sizeof(c->control), "/run/mif/had.sock");
 	snprintf(c->user, sizeof(c->user), "nobody");

@@ -42,6 +42,8 @@ struct ha_config {
 	unsigned hb_misses;             /* 3 */
 	unsigned replay_window_s;       /* 7 */
 	bool offload;                   /* TUN TSO/USO + UDP GSO/GRO (true) */
+	bool partial_csum;              /* TCP sums left partial in the tunnel
+					 * (true; vnet.h): no for an older peer */
 	struct ha_store_config store;   /* [store]: off unless given */
 	struct in6_addr handover_to;    /* RFC 5142 HA Switch target at stop */
 	bool has_handover;

@@ -104,7 +104,8 @@ char *ha_status_json(const struct ha_ctx *h, long long now_ms)
 			 "heartbeats_tx", (json_int_t)n->hb_tx, "ba_tx", (json_int_t)n->ba_tx);
 	if (!root)
 		return NULL;
-	json_object_set_new(root, "offload", json_pack("{s:b, s:I, s:I, s:I}", "on", h->offload,
+	json_object_set_new(root, "offload", json_pack("{s:b, s:b, s:I, s:I, s:I}", "on", h->offload,
+			    "partial_checksums", h->cfg->partial_csum,
 			    "tun_gso_rx", (json_int_t)n->tun_gso_rx,
 			    "tun_gro_tx", (json_int_t)n->tun_gro_tx,
 			    "udp_gro_rx", (json_int_t)n->udp_gro_rx));

@@ -210,6 +210,8 @@ static void ha_drain_tun_gso(struct ha_ctx *h)
 			h->n.drop_malformed++;
 			continue;
 		}
+		if (!h->cfg->partial_csum)
+			vnet_segs_complete(segs, n);
 		h->n.tun_rx += n - 1;
 		if (n > 1)
 			h->n.tun_gso_rx++;

@@ -368,6 +368,26 @@ static size_t vnet_extend(struct vnet_pkt *pkts, size_t i, size_t n, struct vnet
 	return j;
 }
 
+void vnet_segs_complete(struct vnet_seg *segs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct vnet_seg *s = &segs[i];
+		struct vnet_l4 l;
+		uint32_t acc;
+
+		if (!s->hdr_len) {
+			(void)vnet_csum_complete(s->data, s->data_len);
+			continue;
+		}
+		if (vnet_parse_l4(s->hdr, s->hdr_len, &l) < 0 || l.proto != 6)
+			continue;
+		/* The field holds the pseudo-header sum; the TCP header is a
+		 * multiple of 4 octets, so the payload's sum continues it. */
+		acc = ipudp_sum(s->hdr + l.iphl, l.hl - l.iphl, 0);
+		vnet_put16(s->hdr + l.iphl + 16, (uint16_t)~ipudp_sum(s->data, s->data_len, acc));
+	}
+}
+
 bool vnet_train_open(const uint8_t *p, size_t len)
 {
 	struct vnet_l4 l;

@@ -111,6 +111,10 @@ size_t vnet_coalesce(struct vnet_pkt *pkts, size_t n, struct vnet_train *out, si
  * just emptied its socket looks once more before writing (tunio.h). */
 bool vnet_train_open(const uint8_t *p, size_t len);
 
+/* Complete the partial TCP checksums of segs[0..n) from vnet_split(), for
+ * a peer that does not take them (`partial_checksums = no`). */
+void vnet_segs_complete(struct vnet_seg *segs, size_t n);
+
 /* Whether p is a TCP packet whose checksum field holds the pseudo-header
  * sum (partial, above). */
 bool vnet_csum_partial(const uint8_t *p, size_t len);

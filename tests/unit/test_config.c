@@ -242,12 +242,13 @@ static void test_mobility(void **state)
 	assert_int_equal(c.mobility.misses, 3);
 	assert_int_equal(c.mobility.port, 4191);
 	assert_true(c.mobility.offload);
+	assert_true(c.mobility.partial_csum);   /* partial TCP sums in the tunnel */
 	assert_int_equal(load(&c, "[mobility]\nenabled = yes\nhome_agent = 2001:db8:100::1\n"
 			      "home_agent_address = 2001:db8:f::1, 203.0.113.1\n"
 			      "home_address = 2001:db8:100::10/64\nkey_file = /etc/mif/mn.key\n"
 			      "spi = 256\nheartbeat_interval_ms = 50\nheartbeat_misses = 4\n"
 			      "routes = 2001:db8:c::/64 ::/1\nprefer = eth1 wifi\nport = 5000\n"
-			      "offload = no\n",
+			      "offload = no\npartial_checksums = no\n",
 			      err, sizeof(err)), 0);
 	assert_true(c.mobility.enabled && c.mobility.has_ha6 && c.mobility.has_ha4);
 	assert_int_equal(c.mobility.hoa_plen, 64);
@@ -255,6 +256,7 @@ static void test_mobility(void **state)
 	assert_int_equal(c.mobility.misses, 4);
 	assert_int_equal(c.mobility.port, 5000);
 	assert_false(c.mobility.offload);
+	assert_false(c.mobility.partial_csum);
 	assert_int_equal(c.mobility.n_routes, 2);
 	assert_int_equal(c.mobility.route_plen[1], 1);
 	assert_int_equal(c.mobility.n_prefer, 2);
@@ -273,6 +275,7 @@ static void test_mobility(void **state)
 		{ "home_agent_address", "2001:db8::1 2001:db8::2" }, { "home_address", "10.0.0.1" },
 		{ "spi", "255" }, { "heartbeat_interval_ms", "5" }, { "key_file", "mn.key" },
 		{ "tun", "a/b" }, { "enabled", "maybe" }, { "offload", "on" },
+		{ "partial_checksums", "1" },
 		{ "prefer", "averyveryverylongname" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

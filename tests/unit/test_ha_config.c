@@ -195,6 +195,13 @@ static void test_config(void **state)
 	assert_int_equal(load(with_mn("good.key", "offload = no\n"), &c, &line), 0);
 	assert_false(c.offload);
 	assert_int_equal(load(with_mn("good.key", "offload = maybe\n"), &c, &line), -EINVAL);
+	/* Partial TCP sums in the tunnel (vnet.h): on unless an older peer. */
+	assert_int_equal(load(with_mn("good.key", ""), &c, &line), 0);
+	assert_true(c.partial_csum);
+	assert_int_equal(load(with_mn("good.key", "partial_checksums = no\n"), &c, &line), 0);
+	assert_false(c.partial_csum);
+	assert_int_equal(load(with_mn("good.key", "partial_checksums = sometimes\n"), &c, &line),
+			 -EINVAL);
 	/* The home link (ha_home.h): an interface name, none by default. */
 	assert_string_equal(c.home_link, "");
 	assert_int_equal(load(with_mn("good.key", "home_link = eth1\n"), &c, &line), 0);

@@ -79,9 +79,9 @@ static void test_down_probe_failback(void **state)
 	assert_false(stub_server_probe_due(&v[0], UINT64_MAX));
 }
 
-/* Issue 19: up servers by smoothed RTT, ties (within 2 ms) in configured
- * order, unmeasured ones as 300 ms; re-ranked as answers and timeouts
- * come. */
+/* Issue 19: up servers by smoothed RTT, ties (within 10 ms of the
+ * fastest of their group) in configured order, unmeasured ones as 300 ms;
+ * re-ranked as answers and timeouts come. */
 static void test_rtt_order(void **state)
 {
 	struct stub_server v[4];

@@ -162,6 +162,16 @@ static void test_split_tcp6(void **state)
 		assert_false(vnet_csum_complete(w, wl));              /* once only */
 		assert_int_equal(w[60], 4 * i + 1);
 	}
+	/* For a peer that takes no partial sums: completed after the split. */
+	len = tcp_pkt(p, 6, 0x18, 10);
+	assert_int_equal(vnet_split(&h, p, len, s, 8, &n), 0);
+	vnet_segs_complete(s, n);
+	for (size_t i = 0; i < 3; i++) {
+		size_t wl = flat(&s[i], w);
+
+		assert_int_equal(get16(w + 56), sums[i]);
+		assert_true(vnet_l4_csum_ok(w, wl));
+	}
 	/* Room for two only. */
 	len = tcp_pkt(p, 6, 0x18, 10);
 	assert_int_equal(vnet_split(&h, p, len, s, 2, &n), -E2BIG);
@@ -241,13 +251,19 @@ static void test_single(void **state)
 	assert_true(vnet_csum_partial(p, len));
 	assert_true(vnet_csum_complete(p, len));
 	assert_true(vnet_l4_csum_ok(p, len));
-	/* Partial where the header does not say the TCP checksum is: completed
-	 * by the split, as any checksum other than TCP's. */
-	assert_true(vnet_csum_partial(p, len) == false);
-	p[56] = 0; p[57] = 0;
-	h.csum_start = 20;      /* sums from inside the IPv6 header */
-	assert_int_equal(vnet_split(&h, p, len, s, 1, &n), 0);
-	assert_false(vnet_csum_partial(p, len));
+	/* A partial TCP sum, but the header names another place (offset 6
+	 * from the TCP header): not left partial; completed where the header
+	 * says, as any checksum other than TCP's, the TCP field untouched. */
+	put_partial6(p, len);
+	h.csum_offset = 6;
+	{
+		uint16_t want = (uint16_t)~ref_sum(p + 40, len - 40, 0);
+
+		assert_int_equal(vnet_split(&h, p, len, s, 1, &n), 0);
+		assert_int_equal(get16(p + 46), want ? want : 0xffff);
+	}
+	assert_true(vnet_csum_partial(p, len));
+	h.csum_offset = 16;
 	/* A checksum position outside the packet. */
 	h.csum_start = 70;
 	assert_int_equal(vnet_split(&h, p, len, s, 1, &n), -EBADMSG);
@@ -386,6 +402,17 @@ static void test_coalesce_partial(void **state)
 	assert_int_equal(t[0].n, 3);
 	assert_int_equal(vnet_hdr_parse(t[0].vhdr, VNET_HDR_LEN, &vh), 0);
 	assert_int_equal(vh.gso_type, VNET_GSO_TCPV6);
+	assert_int_equal(vh.gso_size, 10);
+	/* The head: the train's length, and the pseudo-header sum over it
+	 * (what the kernel completes), computed apart from vnet.c. */
+	assert_int_equal(get16(w[0] + 4), 20 + 30);
+	{
+		uint8_t hd[60];
+
+		memcpy(hd, w[0], sizeof(hd));
+		put_partial6(hd, 60 + 30);
+		assert_int_equal(get16(w[0] + 56), get16(hd + 56));
+	}
 	assert_int_equal(t[1].first, 3);
 	assert_int_equal(t[1].n, 1);
 	assert_int_equal(vnet_hdr_parse(t[1].vhdr, VNET_HDR_LEN, &vh), 0);

@@ -126,15 +126,26 @@ wait "$CURL" || world_fail "curl failed: $(cat "$WORLD_TMP/curl.log")"
 world_assert "one connection, whole file" grep -qx "1 33554432" "$WORLD_TMP/curl.log"
 world_assert "same bytes" cmp -s "$WORLD_TMP/big" "$WORLD_TMP/got"
 # 5. The home agent restarts with an empty binding cache: the mobile node's
-# heartbeats go unanswered, it registers again on its own.
+# heartbeats go unanswered, it registers again on its own. It comes back
+# with partial_checksums = no (full TCP sums, as for an older mobile node).
 kill -TERM "$HAD_PID"
 for _ in $(seq 1 50); do world__alive "$HAD_PID" || break; sleep 0.1; done
+sed -i 's/^\[ha\]$/[ha]\npartial_checksums = no/' "$WORLD_TMP/had.conf"
 world_bg ha had2 "$HAD" -c "$WORLD_TMP/had.conf"
 HAD_PID=$WORLD_LAST_PID
 world_wait_for "mif-had back" 10 test -S "$WORLD_TMP/had.sock"
 world_wait_for "registered again, downlink on BID 3" 10 mob_downlink_on 3
 world_assert "the home address reaches the correspondent again" \
 	world_exec mn ping -6 -c 2 -W 2 -I "$HOA" 2001:db8:c::2
+# Full sums from the agent: the mobile node checks each one before it
+# coalesces, so coalesced writes show they were right.
+world_assert "the agent sends full sums" bash -c \
+	"$HAD --status -s $WORLD_TMP/had.sock | jq -e '.offload.partial_checksums == false'"
+gro0=$(jq .offload.tun_gro_tx "$WORLD_TMP/mn.json")
+fast_download "with full checksums from the agent (partial_checksums = no)"
+sleep 0.3
+world_assert "mif-mn coalesced the agent's fully summed segments" bash -c \
+	"[ \$(jq .offload.tun_gro_tx $WORLD_TMP/mn.json) -gt $gro0 ]"
 # 6. The mobile node stops: it deregisters every BID.
 mn_pid=$(pgrep -f -- "--status $WORLD_TMP/mn.json" | head -1)
 kill -TERM "$mn_pid"

@@ -57,8 +57,10 @@ bool stub_server_remeasure_due(struct stub_server *v, uint64_t now_ns);
  * The order to ask n servers in (issue 19): servers that are up, by
  * smoothed RTT (a timeout counts as an RTT of the timeout waited; not
  * measured yet: STUB_RTT_UNKNOWN_US), those within STUB_RTT_STEP_US of the
- * fastest of their group tied and in their configured order (so a recovered primary is first again unless another
- * is measurably faster); then down ones. Re-ranked at every query, as
+ * fastest of their group tied and in their configured order (so a
+ * recovered primary is first again unless another is measurably faster);
+ * then down ones. Groups start at their fastest member, so a third
+ * server's move can regroup two others (tested in test_stub_server.c). Re-ranked at every query, as
  * answers and timeouts move the estimates. Writes indexes to
  * order[0..n). Returns how many are up.
  */

@@ -231,6 +231,7 @@ static int km_home(struct kern_mob *m, const struct mob_config *c, size_t h)
 	wc->misses = c->misses;
 	wc->vnet_hdr = m->vnet_hdr;
 	wc->tun_offloads = m->tun_offloads;
+	wc->full_csum = !c->partial_csum;
 	snprintf(wc->tun, sizeof(wc->tun), "%s", c->tun);
 	if (h == 0) {
 		/* The IPv4 home address and the flow = lines are [mobility]'s. */

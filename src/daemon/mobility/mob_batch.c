@@ -258,6 +258,8 @@ static void mob_batch_tun_vnet(struct mob_node *node, int fd)
 			m->tun_bad++;
 			continue;
 		}
+		if (m->wc.full_csum)
+			vnet_segs_complete(segs, ns);
 		m->tun_rx += ns;
 		if (ns > 1) {
 			m->tun_super_rx++;

@@ -21,6 +21,7 @@ void mob_config_defaults(struct mob_config *c)
 	c->mtu = 1400;
 	c->hoa_plen = 128;
 	c->offload = true;
+	c->partial_csum = true;
 	snprintf(c->tun, sizeof(c->tun), "%s", "mifmob0");
 	for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++)
 		snprintf(c->prefer[c->n_prefer++], IFNAMSIZ, "%s", classes[i]);
@@ -152,10 +153,12 @@ int mob_config_set(struct mob_config *c, const char *key, const char *name, cons
 	uint32_t v;
 	int r;
 
-	if (!strcmp(key, "enabled") || !strcmp(key, "offload")) {
+	if (!strcmp(key, "enabled") || !strcmp(key, "offload") ||
+	    !strcmp(key, "partial_checksums")) {
 		if (strcmp(value, "yes") && strcmp(value, "no"))
 			return mob_fail(err, errlen, "%s: \"%s\" is not yes or no", name, value);
-		*(key[0] == 'e' ? &c->enabled : &c->offload) = !strcmp(value, "yes");
+		*(key[0] == 'e' ? &c->enabled : key[0] == 'o' ? &c->offload : &c->partial_csum) =
+			!strcmp(value, "yes");
 		return 0;
 	}
 	if (!strcmp(key, "home_agent")) {

@@ -141,8 +141,8 @@ static json_t *mob_json_offload(const struct mob_net *m)
 
 	snprintf(granted, sizeof(granted), "%s%s%s", off & TUN_OFF_CSUM ? "csum" : "",
 		 off & TUN_OFF_TSO ? " tso" : "", off & TUN_OFF_USO ? " uso" : "");
-	return json_pack("{s:b,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "on", m->vnet,
-			 "tun_offloads", granted,
+	return json_pack("{s:b,s:s,s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "on", m->vnet,
+			 "tun_offloads", granted, "partial_checksums", !m->wc.full_csum,
 			 "tun_super_rx", (json_int_t)m->tun_super_rx,
 			 "tun_split_packets", (json_int_t)m->tun_split_pkts,
 			 "udp_recvmmsg_calls", (json_int_t)m->udp_rx_calls,

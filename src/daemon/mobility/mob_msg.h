@@ -144,7 +144,9 @@ struct mob_wire_config {
 	uint32_t tun_offloads;           /* TUN_OFF_* the kernel granted */
 	uint8_t has_hoa4;                /* RFC 5555 IPv4 home address */
 	uint8_t hoa4[4];
-	uint8_t pad4[3];
+	uint8_t full_csum;               /* 1: complete TCP sums before sending
+					  * (`partial_checksums = no`) */
+	uint8_t pad4[2];
 	uint32_t n_flows;                /* flow = lines (mob_flow.h), NUL-terminated */
 	char flows[MOB_FLOW_MAX][MOB_FLOW_SPEC_MAX];
 };
