@@ -121,7 +121,6 @@ static void ha_drain_udp(struct ha_ctx *h)
 	struct sockaddr_in6 from[HA_RBATCH];
 	struct mmsghdr mm[HA_RBATCH];
 	struct iovec iov[HA_RBATCH];
-
 	size_t slot = 0, nf = 0;        /* messages and data packets held */
 
 	for (int round = 0; round < 16; round++) {

@@ -60,8 +60,8 @@ bool stub_server_remeasure_due(struct stub_server *v, uint64_t now_ns);
  * fastest of their group tied and in their configured order (so a
  * recovered primary is first again unless another is measurably faster);
  * then down ones. Groups start at their fastest member, so a third
- * server's move can regroup two others (tested in test_stub_server.c). Re-ranked at every query, as
- * answers and timeouts move the estimates. Writes indexes to
+ * server's move can regroup two others (tested in test_stub_server.c).
+ * Re-ranked at every query, as answers and timeouts move the estimates. Writes indexes to
  * order[0..n). Returns how many are up.
  */
 size_t stub_server_order(const struct stub_server *v, size_t n, size_t *order);
