@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <net/if.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -38,27 +39,63 @@ static bool sysctl_name_ok(const char *s, size_t max)
 	return n > 0 && n < max && !strchr(s, '/') && strcmp(s, ".") != 0 && strcmp(s, "..") != 0;
 }
 
+static int sysctl_path(const char *family, const char *ifname, const char *knob,
+		       char path[static 160])
+{
+	if (!family || (strcmp(family, "ipv4") != 0 && strcmp(family, "ipv6") != 0) ||
+	    !sysctl_name_ok(ifname, IFNAMSIZ) || !sysctl_name_ok(knob, 64))
+		return -EINVAL;
+	snprintf(path, 160, "/proc/sys/net/%s/conf/%s/%s", family, ifname, knob);
+	return 0;
+}
+
 int sysctl_set_link(const char *family, const char *ifname, const char *knob,
 		    const char *value)
 {
 	char path[160];
 	size_t len;
 	ssize_t w;
-	int fd, r = 0;
+	int fd, r;
 
-	if ((strcmp(family, "ipv4") != 0 && strcmp(family, "ipv6") != 0) ||
-	    !sysctl_name_ok(ifname, IFNAMSIZ) || !sysctl_name_ok(knob, 64) || !value)
+	if (!value || (r = sysctl_path(family, ifname, knob, path)) < 0)
 		return -EINVAL;
-	snprintf(path, sizeof(path), "/proc/sys/net/%s/conf/%s/%s", family, ifname, knob);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	len = strlen(value);
 	w = write(fd, value, len);
+	r = 0;
 	if (w < 0)
 		r = -errno;
 	else if ((size_t)w != len)
 		r = -EIO;
 	close(fd);
 	return r;
+}
+
+int sysctl_get_link_u32(const char *family, const char *ifname, const char *knob,
+			uint32_t *ret_value)
+{
+	char path[160], buf[24], *end;
+	unsigned long v;
+	ssize_t n;
+	int fd, r;
+
+	if ((r = sysctl_path(family, ifname, knob, path)) < 0)
+		return r;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	r = n < 0 ? -errno : 0;
+	close(fd);
+	if (r < 0)
+		return r;
+	buf[n] = '\0';
+	errno = 0;
+	v = strtoul(buf, &end, 10);
+	if (end == buf || (*end && *end != '\n') || errno || v > UINT32_MAX)
+		return -EBADMSG;
+	*ret_value = (uint32_t)v;
+	return 0;
 }

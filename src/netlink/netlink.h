@@ -26,6 +26,10 @@ int netlink_open(unsigned groups, int rcvbuf, struct mnl_socket **ret_sock);
  * directory. */
 int sysctl_set_link(const char *family, const char *ifname, const char *knob,
 		    const char *value);
+/* The same knob read as an unsigned decimal; -EBADMSG if it is not one.
+ * ret_value is untouched on failure. */
+int sysctl_get_link_u32(const char *family, const char *ifname, const char *knob,
+			uint32_t *ret_value);
 
 /* TUN devices (Documentation/networking/tuntap.rst). */
 enum tun_flags {

@@ -32,6 +32,16 @@
 
 static bool in_private_netns;
 
+static int test_read_file(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	int ok = f && fgets(buf, (int)len, f) != NULL;
+
+	if (f)
+		fclose(f);
+	return ok ? 0 : -1;
+}
+
 static void test_sysctl_refuses_bad_names(void **state)
 {
 	assert_int_equal(sysctl_set_link("ipv4", "", "rp_filter", "2"), -EINVAL);
@@ -44,15 +54,28 @@ static void test_sysctl_refuses_bad_names(void **state)
 	assert_int_equal(sysctl_set_link("ipv4", "lo", "rp_filter", NULL), -EINVAL);
 }
 
-static int test_read_file(const char *path, char *buf, size_t len)
+static void test_sysctl_reads_a_link(void **state)
 {
-	FILE *f = fopen(path, "r");
-	int ok = f && fgets(buf, (int)len, f) != NULL;
+	uint32_t v = 7;
+	char buf[16];
 
-	if (f)
-		fclose(f);
-	return ok ? 0 : -1;
+	/* Readable by anyone: lo's IPv6 MTU, as the file says. */
+	if (test_read_file("/proc/sys/net/ipv6/conf/lo/mtu", buf, sizeof(buf)) < 0)
+		skip();
+	assert_int_equal(sysctl_get_link_u32("ipv6", "lo", "mtu", &v), 0);
+	assert_int_equal(v, strtoul(buf, NULL, 10));
+	/* Bad names and a missing knob: refused, the out-parameter untouched. */
+	v = 7;
+	assert_int_equal(sysctl_get_link_u32("ipv6", "..", "mtu", &v), -EINVAL);
+	assert_int_equal(sysctl_get_link_u32("ipv6", "lo", "../mtu", &v), -EINVAL);
+	assert_int_equal(sysctl_get_link_u32(NULL, "lo", "mtu", &v), -EINVAL);
+	assert_int_equal(sysctl_get_link_u32("ipv6", "lo", "no_such_knob", &v), -ENOENT);
+	/* A knob that is not one number (stable_secret reads EIO unset, or an
+	 * address): never taken as a number. */
+	assert_true(sysctl_get_link_u32("ipv6", "lo", "stable_secret", &v) < 0);
+	assert_int_equal(v, 7);
 }
+
 
 static void test_sysctl_sets_a_link(void **state)
 {
@@ -179,6 +202,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sysctl_refuses_bad_names),
+		cmocka_unit_test(test_sysctl_reads_a_link),
 		cmocka_unit_test(test_sysctl_sets_a_link),
 		cmocka_unit_test(test_netlink_open),
 		cmocka_unit_test(test_tun_refuses_bad_arguments),

@@ -6,7 +6,8 @@
 # DHCPv4 server on the link gives option 26 = 1450, which RFC 8801 3.4.2
 # files into both implicit PvDs. PvD C keeps 1280 (the smallest of its
 # sources wins; the DHCPv4 value no longer replaces the RA's, audit row
-# 17e) and shows the conflict; PvD D takes 1450. The kernel sizes packets
+# 17e) and shows the conflict; PvD D takes 1450. The kernel took rC's
+# MTU for the whole link before mifd started; mifd puts the link's 1500 back. The kernel sizes packets
 # by the route: `ip route get` from C's address says mtu 1280, a ping of
 # 1400 bytes that may not fragment fails locally with "message too long"
 # while 1200 passes; from D's address 1400 passes. The link stays 1500.
@@ -35,6 +36,12 @@ dhcp-authoritative
 dhcp-range=10.1.0.100,10.1.0.150,255.255.255.0,10m
 dhcp-option=option:router,10.1.0.1
 dhcp-option=option:mtu,1450"
+# Before mifd: the kernel takes rC's MTU for the whole link (accept_ra_mtu
+# is still on), as on a host where mifd starts or restarts after an RA.
+# mifd turns that off and sets the link's IPv6 MTU back to the device's.
+ns=$(world_ns h)
+mtu6_is() { [ "$(ip netns exec "$ns" cat /proc/sys/net/ipv6/conf/eth0/mtu)" = "$1" ]; }
+world_wait_for "the kernel to take the RA's MTU before mifd" 20 mtu6_is 1280
 world_mifd h --dhcp4 eth0
 mif_expect "two PvDs on eth0 with addresses and the DHCPv4 lease" 30 \
 	'length == 2 and all(.[]; (.addresses | length) >= 2 and .dhcpv4.state == "bound")'
@@ -56,9 +63,9 @@ grep -q "mtu: 1280 (conflict: ra 1280, dhcpv4 1450)" <<<"$shown" ||
 	world_fail "mifctl pvd show: $shown"
 world_log "ok: PvD C mtu 1280 (RA 1280, DHCPv4 1450: the smaller; status and pvd show say so), PvD D mtu 1450"
 
-ns=$(world_ns h)
+world_wait_for "the link's IPv6 MTU back at 1500" 10 mtu6_is 1500
+grep -q "IPv6 MTU of eth0 was 1280" "$WORLD_TMP/mifd.log" || world_fail "mifd did not log the MTU it put back"
 link_mtu=$(ip netns exec "$ns" cat /proc/sys/net/ipv6/conf/eth0/mtu)
-[ "$link_mtu" = 1500 ] || world_fail "the link's IPv6 MTU became $link_mtu"
 route_mtu() { ip -n "$ns" -6 route get 2001:db8:99::1 from "$1" | grep -o 'mtu [0-9]*' || true; }
 has_mtu() { [ "$(route_mtu "$1")" = "mtu $2" ]; }
 world_wait_for "route from $src_c with mtu 1280" 10 has_mtu "$src_c" 1280

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <arpa/inet.h>
+#include <inttypes.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -539,6 +540,32 @@ static void kern_sysctl_privacy(struct kern *k, const struct nl_link *l)
  */
 #define KERN_MAX_ADDRESSES "528"
 
+/*
+ * An RA that came before mifd took the link (radvd already sending, or mifd
+ * restarted) may have lowered the whole link's IPv6 MTU (RFC 4861 6.3.4,
+ * while accept_ra_mtu was still 1), and turning accept_ra_mtu off does not
+ * put it back. Set it back to the device's MTU: each PvD's MTU is on its
+ * own routes. Only a lower value is raised, never one above the device's.
+ */
+static void kern_sysctl_mtu6(const struct nl_link *l)
+{
+	char val[16];
+	uint32_t mtu6;
+	int r;
+
+	if (l->mtu < 1280 || sysctl_get_link_u32("ipv6", l->name, "mtu", &mtu6) < 0 ||
+	    mtu6 >= l->mtu)
+		return;
+	snprintf(val, sizeof(val), "%" PRIu32, l->mtu);
+	r = sysctl_set_link("ipv6", l->name, "mtu", val);
+	if (r < 0)
+		log_warn("cannot set the IPv6 MTU of %s back to %" PRIu32 ": %s", l->name, l->mtu,
+			 strerror(-r));
+	else
+		log_info("IPv6 MTU of %s was %" PRIu32 " (an RA's, taken before mifd), now the "
+			 "link's %" PRIu32 "; PvD MTUs go on routes", l->name, mtu6, l->mtu);
+}
+
 void kern_sysctl_link(struct kern *k, const struct nl_link *l)
 {
 	static const char *const knobs[][3] = {
@@ -566,6 +593,8 @@ void kern_sysctl_link(struct kern *k, const struct nl_link *l)
 			log_warn("cannot set %s/%s of %s: %s", knobs[i][0], knobs[i][1], l->name,
 				 strerror(-r));
 	}
+	if (k->cfg.routing)
+		kern_sysctl_mtu6(l);
 }
 
 static struct mnl_socket *kern_nl_socket(struct kern *k, unsigned groups,
