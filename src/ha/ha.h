@@ -27,6 +27,7 @@ struct ha_counters {
 	uint64_t drop_loop;             /* BUs whose care-of address led back to their home address */
 	uint64_t has_tx;                /* RFC 5142 Home Agent Switch messages sent */
 	uint64_t home_changes;          /* home link: native <-> away, acknowledged (ha_home.c) */
+	uint64_t drop_send;             /* inner packets the UDP socket did not take (full buffer, error) */
 };
 
 struct ha_store;

@@ -111,6 +111,8 @@ char *ha_status_json(const struct ha_ctx *h, long long now_ms)
 			    "udp_gro_rx", (json_int_t)n->udp_gro_rx));
 	json_object_set_new(json_object_get(root, "counters"), "drop_loop",
 			    json_integer((json_int_t)n->drop_loop));
+	json_object_set_new(json_object_get(root, "counters"), "drop_send",
+			    json_integer((json_int_t)n->drop_send));
 	json_object_set_new(root, "active", json_boolean(h->active));
 	ha_status_home(h, root);
 	json_object_set_new(root, "scale", json_pack("{s:I, s:I, s:I, s:I}",

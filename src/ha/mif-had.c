@@ -185,6 +185,7 @@ static void ha_send_dup(struct ha_ctx *h, struct vnet_seg *segs, size_t n)
 	}
 	h->dup->tx_packets += sent;
 	h->n.udp_tx += sent;
+	h->n.drop_send += n - sent;
 }
 
 static void ha_drain_tun_gso(struct ha_ctx *h)
@@ -225,6 +226,7 @@ static void ha_drain_tun_gso(struct ha_ctx *h)
 		}
 		path->tx_packets += sent;
 		h->n.udp_tx += sent;
+		h->n.drop_send += n - sent;
 		if (h->dup)
 			ha_send_dup(h, segs, n);
 	}
@@ -271,6 +273,7 @@ static void ha_drain_tun(struct ha_ctx *h)
 			path[i]->tx_packets++;
 			h->n.udp_tx++;
 		}
+		h->n.drop_send += (uint64_t)(n - (sent > 0 ? sent : 0));
 		if (k < HA_BATCH)
 			return;
 	}

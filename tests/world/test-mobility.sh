@@ -56,6 +56,17 @@ world_assert "mif-had split TSO super-packets" bash -c \
 world_assert "mif-mn wrote coalesced TCP super-packets" bash -c \
 	"[ \$(jq .offload.tun_gro_tx $WORLD_TMP/mn.json) -gt $gro0 ]"
 world_log "offloads: HA $(had_status | jq -c .offload), MN $(jq -c .offload "$WORLD_TMP/mn.json")"
+# A tunnel packet the home agent's socket does not take is counted
+# (drop_send), not lost silently: its own netfilter refuses large UDP
+# datagrams for a moment (sendmsg fails with EPERM; heartbeats are small).
+ds0=$(had_status | jq .counters.drop_send)
+world_exec ha nft add table inet sendfail
+world_exec ha nft add chain inet sendfail out '{ type filter hook output priority 0; policy accept; }'
+world_exec ha nft add rule inet sendfail out meta l4proto udp meta length gt 900 drop
+world_exec mn ping -6 -c 2 -i 0.2 -W 1 -s 1000 -I "$HOA" 2001:db8:c::2 >/dev/null 2>&1 || true
+world_exec ha nft delete table inet sendfail
+world_assert "mif-had counts the packets its socket refused (drop_send)" bash -c \
+	"[ \$($HAD --status -s $WORLD_TMP/had.sock | jq .counters.drop_send) -ge $((ds0 + 2)) ]"
 world_bg mn curl curl -sS --limit-rate 1M -o "$WORLD_TMP/got" \
 	-w '%{num_connects} %{size_download}\n' "http://[2001:db8:c::2]:8080/big"
 CURL=$WORLD_LAST_PID
