@@ -17,7 +17,9 @@
 # from that care-of address. Then TCP throughput (iperf3, download)
 # through the tunnel as a fraction of the same path without it (from the
 # care-of address), with and without the TUN offloads, and the CPU time
-# mif-had and mif-mn spend per gigabit.
+# mif-had and mif-mn spend per gigabit; each run's log line also gives the
+# sender's TCP retransmissions and the share of the machine's CPU time left
+# idle, tunnel and plain side by side (a stall shows as idle time).
 # MOB_MN chooses the mobile node(s) of the throughput part: mif-mn (the
 # test driver, default), mifd (mifd's own mobile node: the network-facing
 # process's data plane, `[mobility] offload = yes|no`, its paths learned
@@ -147,8 +149,16 @@ world_wait_for "iperf3 server" 10 bash -c \
 iperf() {
 	local dir=-R
 	[ "${2:-}" = up ] && dir=
-	world_exec mn iperf3 -c 2001:db8:c::2 -p 5201 -B "$1" $dir -t "$secs" -J |
-		jq '.end.sum_received.bits_per_second / 1e6'
+	world_exec mn iperf3 -c 2001:db8:c::2 -p 5201 -B "$1" $dir -t "$secs" -J >"$WORLD_TMP/iperf.json"
+	jq '.end.sum_received.bits_per_second / 1e6' "$WORLD_TMP/iperf.json"
+}
+# The last run's TCP retransmissions (the sender's) and the share of the
+# machine's CPU time left idle during it (idle_mark before, idle_since after).
+retrans() { jq '.end.sum_sent.retransmits // "?"' "$WORLD_TMP/iperf.json"; }
+idle_mark() { IDLE0=$(awk '/^cpu / { print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat); }
+idle_since() {
+	awk -v a="$IDLE0" '/^cpu / { split(a, o, " ");
+		printf "%.0f", 100 * ($5 + $6 - o[1]) / ($2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 - o[2]) }' /proc/stat
 }
 hz=$(getconf CLK_TCK)
 secs=${TPUT_SECONDS:-5}
@@ -243,9 +253,13 @@ for mnimpl in $mns; do
 		tun_l="" plain_l="" ratio_l="" cpu_l="" up_l=""
 		for r in $(seq 1 "$runs"); do
 			t0=$(( $(cpu_ticks "$HAD_PID") + $(cpu_ticks "$MN_PID") ))
+			idle_mark
 			a=$(iperf "$HOA")
 			t1=$(( $(cpu_ticks "$HAD_PID") + $(cpu_ticks "$MN_PID") ))
+			diag="tunnel: $(retrans) retransmissions, $(idle_since) % idle"
+			idle_mark
 			b=$(iperf 2001:db8:1::10)
+			diag+="; plain: $(retrans) retransmissions, $(idle_since) % idle"
 			tun_l+="$a " plain_l+="$b "
 			# Upload (the mobile node splits, the home agent coalesces).
 			c=$(iperf "$HOA" up) d=$(iperf 2001:db8:1::10 up)
@@ -254,14 +268,14 @@ for mnimpl in $mns; do
 			ratio_l+="$(awk -v a="$a" -v b="$b" 'BEGIN { print a / b }') "
 			cpu_l+="$(awk -v t=$((t1 - t0)) -v hz="$hz" -v m="$a" -v s="$secs" \
 				'BEGIN { print (t / hz) / (m * s / 1000) }') "
-			world_log "$mnimpl, offload $off run $r: download tunnel $a Mbit/s, plain $b Mbit/s; upload tunnel $c, plain $d"
+			world_log "$mnimpl, offload $off run $r: download tunnel $a Mbit/s, plain $b Mbit/s ($diag); upload tunnel $c, plain $d"
 		done
 		tput[$k]=$(med <<<"$tun_l") tput[plain_$k]=$(med <<<"$plain_l")
 		ratio[$k]=$(med <<<"$ratio_l") cpu[$k]=$(med <<<"$cpu_l")
 		ratio[up_$k]=$(med <<<"$up_l")
-		world_log "HA: $(had_status | jq -c '{counters: {udp_rx: .counters.udp_rx, udp_tx: .counters.udp_tx, tun_rx: .counters.tun_rx, tun_tx: .counters.tun_tx}, offload}')"
+		world_log "HA: $(had_status | jq -c '{counters: {udp_rx: .counters.udp_rx, udp_tx: .counters.udp_tx, tun_rx: .counters.tun_rx, tun_tx: .counters.tun_tx, drop_send: .counters.drop_send}, offload}')"
 		if [ "$mnimpl" = mifd ]; then
-			world_log "MN (mifd): $(world_ctl --json mobility | jq -c '{tun_rx: .counters.tun_rx, tun_tx: .counters.tun_tx, offload}')"
+			world_log "MN (mifd): $(world_ctl --json mobility | jq -c '{tun_rx: .counters.tun_rx, tun_tx: .counters.tun_tx, send_errors: .counters.send_errors, offload}')"
 		else
 			world_log "MN: $(jq -c '{tun_rx, tun_tx, offload}' "$WORLD_TMP/mn.json")"
 		fi
