@@ -15,6 +15,7 @@
 # out on its own (updates, sync, Safe Browsing, metrics).
 # Exit 0 when the answer page contains TEXT; 1 otherwise, with the reason.
 import os
+import shutil
 import sys
 import tempfile
 
@@ -89,6 +90,9 @@ def main(argv):
     finally:
         if driver:
             driver.quit()
+        # The browser's profile is ours to remove (nothing of a test run
+        # stays behind in /tmp).
+        shutil.rmtree(profile, ignore_errors=True)
 
 
 if __name__ == "__main__":
