@@ -101,7 +101,9 @@ world_bg h upload curl -s -H 'Expect:' --limit-rate 30k -T /dev/zero --interface
 UPLOAD_PID=$WORLD_LAST_PID
 passive() { mif_pvds | jq -e "$P1[0].connectivity.quality.passive.sockets >= 1
 	and $P1[0].connectivity.quality.passive.retrans_pct > 0" >/dev/null; }
-world_wait_for "the transfer's retransmissions show as r1's passive figures" 30 passive
+# 60 s: under 30 % loss each way the handshake itself may need several
+# SYN tries (1, 3, 7, 15, 31 s); a run 2 at a time once timed out at 30.
+world_wait_for "the transfer's retransmissions show as r1's passive figures" 60 passive
 world_log "ok - passive: $(mif_pvds | jq -c "$P1[0].connectivity.quality.passive")"
 world__alive "$UPLOAD_PID" || world_fail "the transfer through r1 was cut"
 kill "$UPLOAD_PID" 2>/dev/null || true
