@@ -7,7 +7,8 @@
 # files into both implicit PvDs. PvD C keeps 1280 (the smallest of its
 # sources wins; the DHCPv4 value no longer replaces the RA's, audit row
 # 17e) and shows the conflict; PvD D takes 1450. The kernel took rC's
-# MTU for the whole link before mifd started; mifd puts the link's 1500 back. The kernel sizes packets
+# MTU for the whole link before mifd started; mifd puts the link's 1500
+# back. The kernel sizes packets
 # by the route: `ip route get` from C's address says mtu 1280, a ping of
 # 1400 bytes that may not fragment fails locally with "message too long"
 # while 1200 passes; from D's address 1400 passes. The link stays 1500.
