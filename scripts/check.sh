@@ -22,6 +22,9 @@ cd "$(dirname "$0")/.."
 
 pass=0 fail=0 skip=0
 failed_parts=()
+# One line per failing test (its name and its FAIL: line), repeated at the
+# very end: CI shows only the last lines of this output.
+failed_tests=()
 
 # Run one meson test suite (extra meson test options after the label) and
 # add its counts to the totals.
@@ -49,6 +52,12 @@ run_suite() {
 			failed_parts+=("$label")
 			echo "---- output of the failing tests ($label) ----"
 			sed -n '/^―*.*✀/,/^Summary of Failures/p' "$log"
+			local line
+			while IFS= read -r line; do
+				failed_tests+=("$label: $line")
+			done < <(grep -E '^ *[0-9]+/[0-9]+ .*(FAIL|TIMEOUT)' "$log" |
+				sed -E 's/^ *[0-9]+\/[0-9]+ +//; s/ +/ /g' | sort -u
+				grep -E '^FAIL: ' "$log" | cut -c1-200 | sort -u)
 		fi
 	fi
 	rm -f "$log"
@@ -137,5 +146,6 @@ fi
 echo
 echo "check: $SECONDS s in all"
 [ ${#failed_parts[@]} -gt 0 ] && echo "failed: ${failed_parts[*]}"
+for t in "${failed_tests[@]}"; do echo "  $t"; done
 echo "check: $pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]
