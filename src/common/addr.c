@@ -134,3 +134,24 @@ void addr_sockaddr(const struct in6_addr *a, uint16_t port, int ifindex,
 		*len = sizeof(*s6);
 	}
 }
+
+bool addr_sockaddr_same(const struct sockaddr_storage *a, socklen_t a_len,
+			const struct sockaddr_storage *b, socklen_t b_len)
+{
+	if (a->ss_family != b->ss_family)
+		return false;
+	if (a->ss_family == AF_INET) {
+		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
+
+		return a_len >= sizeof(*x) && b_len >= sizeof(*y) && x->sin_port == y->sin_port &&
+		       x->sin_addr.s_addr == y->sin_addr.s_addr;
+	}
+	if (a->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
+
+		return a_len >= sizeof(*x) && b_len >= sizeof(*y) && x->sin6_port == y->sin6_port &&
+		       memcmp(&x->sin6_addr, &y->sin6_addr, 16) == 0 &&
+		       (!IN6_IS_ADDR_LINKLOCAL(&x->sin6_addr) || x->sin6_scope_id == y->sin6_scope_id);
+	}
+	return false;
+}

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 /* Room for the longest "address/length" addr_prefix_format() writes. */
 #define ADDR_PREFIX_STRLEN (INET6_ADDRSTRLEN + 4)
@@ -53,5 +54,11 @@ void addr_sockaddr(const struct in6_addr *a, uint16_t port, int ifindex,
 		   struct sockaddr_storage *ss, unsigned *len);
 
 int addr_prefix_format(const struct in6_addr *a, unsigned plen, char *buf, size_t len);
+
+/* Whether two socket addresses (sockaddr_in or sockaddr_in6, lengths as
+ * the kernel gave them) are the same endpoint: family, address and port;
+ * for a link-local IPv6 address the scope too. Flow labels do not count. */
+bool addr_sockaddr_same(const struct sockaddr_storage *a, socklen_t a_len,
+			const struct sockaddr_storage *b, socklen_t b_len);
 
 #endif

@@ -100,10 +100,12 @@ static void ctl_mob_home(json_t *r)
 	}
 	n = json_object_get(r, "counters");
 	printf("BUs sent %lld, BAs %lld (refused %lld), switches %lld, dropped: auth %lld, "
-	       "replay %lld, malformed %lld; tunnel in %lld out %lld packets\n",
+	       "replay %lld, malformed %lld, not from the home agent %lld; tunnel in %lld out %lld "
+	       "packets\n",
 	       ctl_mob_int(n, "bu_sent"), ctl_mob_int(n, "ba_ok"), ctl_mob_int(n, "ba_refused"),
 	       ctl_mob_int(n, "switches"), ctl_mob_int(n, "drop_auth"),
 	       ctl_mob_int(n, "drop_replay"), ctl_mob_int(n, "drop_malformed"),
+	       ctl_mob_int(n, "drop_source"),
 	       ctl_mob_int(n, "tun_tx"), ctl_mob_int(n, "tun_rx"));
 }
 

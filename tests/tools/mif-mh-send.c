@@ -6,8 +6,18 @@
  * unauthenticated, with a wrong key, with a wrong SPI, or as the raw bytes
  * of a captured message (a replay). The home agent must act on none.
  *
+ * With --data SRC it sends a tunnel data packet instead: an inner IPv6/UDP
+ * datagram SRC -> HOA port DPORT carrying "mif-forged-data", checksums
+ * right, as the home agent would tunnel it to a care-of address (--to,
+ * --port). The mobile node must take tunnel packets from its home agent
+ * only. With --spoof A --sport P the outer packet claims A:P as its
+ * source (a raw socket): what an attacker able to forge the home agent's
+ * address could do, which the source check cannot stop.
+ *
  *   mif-mh-send --to ADDR [--port P] --hoa A --ha A --coa A --spi N
  *               (--no-auth | --key-hex HEX | --raw FILE) [--heartbeat]
+ *   mif-mh-send --to ADDR --port P --hoa A --data SRC --dport N
+ *               [--spoof A --sport P]
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -20,6 +30,7 @@
 #include <unistd.h>
 
 #include "common/clock.h"
+#include "proto/ipudp.h"
 #include "proto/mh.h"
 #include "proto/mhtun.h"
 #include "tool_hex.h"
@@ -55,15 +66,84 @@ static int build(const struct in6_addr *hoa, const struct in6_addr *ha,
 	return r;
 }
 
+/* An IPv6 header and a UDP header with its checksum (RFC 8200 8.1) in
+ * front of the len octets at p + 48. Returns the whole length. */
+static size_t udp6_wrap(uint8_t *p, const struct in6_addr *src, const struct in6_addr *dst,
+			uint16_t sport, uint16_t dport, size_t len)
+{
+	uint8_t pseudo[40] = { 0 };
+	size_t ulen = 8 + len;
+	uint16_t s;
+
+	memset(p, 0, 48);
+	p[0] = 0x60;
+	p[4] = (uint8_t)(ulen >> 8);
+	p[5] = (uint8_t)ulen;
+	p[6] = IPPROTO_UDP;
+	p[7] = 64;
+	memcpy(p + 8, src, 16);
+	memcpy(p + 24, dst, 16);
+	p[40] = (uint8_t)(sport >> 8);
+	p[41] = (uint8_t)sport;
+	p[42] = (uint8_t)(dport >> 8);
+	p[43] = (uint8_t)dport;
+	p[44] = (uint8_t)(ulen >> 8);
+	p[45] = (uint8_t)ulen;
+	memcpy(pseudo, src, 16);
+	memcpy(pseudo + 16, dst, 16);
+	pseudo[34] = (uint8_t)(ulen >> 8);
+	pseudo[35] = (uint8_t)ulen;
+	pseudo[39] = IPPROTO_UDP;
+	s = (uint16_t)~ipudp_sum(p + 40, ulen, ipudp_sum(pseudo, sizeof(pseudo), 0));
+	if (s == 0)
+		s = 0xffff;
+	p[46] = (uint8_t)(s >> 8);
+	p[47] = (uint8_t)s;
+	return 40 + ulen;
+}
+
+/* --data: the inner datagram, then the outer one when spoofed. */
+static int send_data(const struct in6_addr *to, uint16_t port, const struct in6_addr *hoa,
+		     const struct in6_addr *src, uint16_t dport, const struct in6_addr *spoof,
+		     uint16_t sport)
+{
+	static const char msg[] = "mif-forged-data\n";
+	uint8_t pkt[256];
+	struct sockaddr_in6 sa = { .sin6_family = AF_INET6, .sin6_addr = *to };
+	size_t in, len;
+	ssize_t r;
+	int fd;
+
+	memcpy(pkt + 96, msg, sizeof(msg) - 1);
+	in = udp6_wrap(pkt + 48, src, hoa, 40000, dport, sizeof(msg) - 1);
+	if (spoof) {
+		len = udp6_wrap(pkt, spoof, to, sport, port, in);
+		fd = socket(AF_INET6, SOCK_RAW, IPPROTO_RAW);
+	} else {
+		memmove(pkt, pkt + 48, in);
+		len = in;
+		sa.sin6_port = htons(port);
+		fd = socket(AF_INET6, SOCK_DGRAM, 0);
+	}
+	if (fd < 0)
+		return -errno;
+	r = sendto(fd, pkt, len, 0, (struct sockaddr *)&sa, sizeof(sa));
+	close(fd);
+	return r == (ssize_t)len ? 0 : -EIO;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option o[] = {
 		{ "to", 1, NULL, 't' }, { "port", 1, NULL, 'P' }, { "hoa", 1, NULL, 'H' },
 		{ "ha", 1, NULL, 'A' }, { "coa", 1, NULL, 'c' }, { "spi", 1, NULL, 'S' },
 		{ "no-auth", 0, NULL, 'n' }, { "key-hex", 1, NULL, 'k' }, { "raw", 1, NULL, 'r' },
-		{ "heartbeat", 0, NULL, 'b' }, { 0, 0, 0, 0 },
+		{ "heartbeat", 0, NULL, 'b' }, { "data", 1, NULL, 'd' }, { "dport", 1, NULL, 'D' },
+		{ "spoof", 1, NULL, 's' }, { "sport", 1, NULL, 'p' }, { 0, 0, 0, 0 },
 	};
-	struct in6_addr to, hoa, ha, coa = IN6ADDR_ANY_INIT;
+	struct in6_addr to, hoa, ha, coa = IN6ADDR_ANY_INIT, dsrc, spoof;
+	bool data = false, spoofed = false;
+	uint16_t dport = 9, sport = MH_UDP_PORT;
 	struct sockaddr_in6 sa;
 	uint8_t key[64], pkt[2048];
 	size_t klen = 0, len = 0;
@@ -95,8 +175,19 @@ int main(int argc, char **argv)
 		}
 		case 'r': raw = optarg; break;
 		case 'b': hb = true; break;
+		case 'd': data = inet_pton(AF_INET6, optarg, &dsrc) == 1; break;
+		case 'D': dport = (uint16_t)atoi(optarg); break;
+		case 's': spoofed = inet_pton(AF_INET6, optarg, &spoof) == 1; break;
+		case 'p': sport = (uint16_t)atoi(optarg); break;
 		default: return 2;
 		}
+	}
+	if (have_to && data) {
+		int r = send_data(&to, port, &hoa, &dsrc, dport, spoofed ? &spoof : NULL, sport);
+
+		if (r < 0)
+			fprintf(stderr, "mif-mh-send: %s\n", strerror(-r));
+		return r < 0;
 	}
 	if (!have_to || (auth && !raw && klen == 0))
 		return 2;

@@ -199,14 +199,16 @@ static void write_status(struct mnt *t)
 			(unsigned long long)t->mn.ha_switches);
 	}
 	fprintf(f, "\"uplink\":\"%s\",\"registered\":%s,\"bu_sent\":%llu,\"ba_ok\":%llu,"
-		   "\"switches\":%llu,\"drop_auth\":%llu,\"drop_replay\":%llu,\"tun_rx\":%llu,"
+		   "\"switches\":%llu,\"drop_auth\":%llu,\"drop_replay\":%llu,\"drop_source\":%llu,"
+		   "\"tun_rx\":%llu,"
 		   "\"tun_tx\":%llu,\"offload\":{\"on\":%s,\"tun_gso_rx\":%llu,\"tun_gro_tx\":%llu,"
 		   "\"udp_gro_rx\":%llu},\"paths\":[",
 		t->mn.uplink >= 0 ? t->ifname[t->mn.uplink] : "",
 		t->mn.registered_ms ? "true" : "false",
 		(unsigned long long)t->mn.bu_sent, (unsigned long long)t->mn.ba_ok,
 		(unsigned long long)t->mn.switches, (unsigned long long)t->mn.drop_auth,
-		(unsigned long long)t->mn.drop_replay, (unsigned long long)t->tun_rx,
+		(unsigned long long)t->mn.drop_replay, (unsigned long long)t->mn.drop_source,
+		(unsigned long long)t->tun_rx,
 		(unsigned long long)t->tun_tx, t->offload ? "true" : "false",
 		(unsigned long long)t->tun_gso_rx, (unsigned long long)t->tun_gro_tx,
 		(unsigned long long)t->udp_gro_rx);
@@ -308,6 +310,7 @@ static void on_udp(struct mnt *t, size_t i)
 	static struct {
 		_Alignas(struct cmsghdr) char b[TUNIO_CMSG_SPACE];
 	} cm[MN_RBATCH];
+	struct sockaddr_storage from[MN_RBATCH];
 	struct mmsghdr mm[MN_RBATCH];
 	struct iovec iov[MN_RBATCH];
 	uint8_t out[512];
@@ -323,7 +326,8 @@ static void on_udp(struct mnt *t, size_t i)
 
 		for (size_t m = slot; m < MN_RBATCH; m++) {
 			iov[m] = (struct iovec){ buf[m], TUNIO_BUF };
-			mm[m].msg_hdr = (struct msghdr){ .msg_iov = &iov[m], .msg_iovlen = 1,
+			mm[m].msg_hdr = (struct msghdr){ .msg_name = &from[m],
+				.msg_namelen = sizeof(from[m]), .msg_iov = &iov[m], .msg_iovlen = 1,
 				.msg_control = cm[m].b, .msg_controllen = sizeof(cm[m].b) };
 		}
 		n = recvmmsg(t->fd[i], mm + slot, (unsigned)(MN_RBATCH - slot), MSG_DONTWAIT, NULL);
@@ -334,6 +338,9 @@ static void on_udp(struct mnt *t, size_t i)
 		for (size_t m = slot; m < slot + (size_t)n; m++) {
 			size_t seg = tunio_gro_size(&mm[m].msg_hdr);
 
+			if (!mn_from_ha(&t->mn, &from[m], mm[m].msg_hdr.msg_namelen, &t->ha_ep[i],
+					t->ha_len[i]))
+				continue;       /* not from the home agent (mn.h) */
 			if (seg && seg < mm[m].msg_len)
 				t->udp_gro_rx++;
 			/* Each datagram of a GRO train is one inner packet. */

@@ -232,6 +232,44 @@ static void test_prefix_format(void **state)
 	assert_int_equal(l, 120);
 }
 
+/* The mobile node's check of where a tunnel packet came from. */
+static void test_sockaddr_same(void **state)
+{
+	struct sockaddr_storage a, b;
+	struct in6_addr x, y, ll;
+	unsigned la, lb;
+
+	(void)state;
+	assert_int_equal(addr_parse("2001:db8::1", &x), AF_INET6);
+	assert_int_equal(addr_parse("2001:db8::2", &y), AF_INET6);
+	assert_int_equal(addr_parse("fe80::1", &ll), AF_INET6);
+	addr_sockaddr(&x, 4500, 0, &a, &la);
+	addr_sockaddr(&x, 4500, 0, &b, &lb);
+	((struct sockaddr_in6 *)&b)->sin6_flowinfo = htonl(0x12345);
+	assert_true(addr_sockaddr_same(&a, la, &b, lb));
+	addr_sockaddr(&x, 4501, 0, &b, &lb);                  /* another port */
+	assert_false(addr_sockaddr_same(&a, la, &b, lb));
+	addr_sockaddr(&y, 4500, 0, &b, &lb);                  /* another address */
+	assert_false(addr_sockaddr_same(&a, la, &b, lb));
+	assert_false(addr_sockaddr_same(&a, la, &a, 8));      /* a short name */
+	addr_sockaddr(&ll, 4500, 2, &a, &la);
+	addr_sockaddr(&ll, 4500, 3, &b, &lb);                 /* another link */
+	assert_false(addr_sockaddr_same(&a, la, &b, lb));
+	addr_sockaddr(&ll, 4500, 2, &b, &lb);
+	assert_true(addr_sockaddr_same(&a, la, &b, lb));
+	assert_int_equal(addr_parse("192.0.2.1", &x), AF_INET);
+	assert_int_equal(addr_parse("192.0.2.2", &y), AF_INET);
+	addr_sockaddr(&x, 4500, 0, &a, &la);
+	addr_sockaddr(&x, 4500, 0, &b, &lb);
+	assert_int_equal(a.ss_family, AF_INET);
+	assert_true(addr_sockaddr_same(&a, la, &b, lb));
+	addr_sockaddr(&y, 4500, 0, &b, &lb);
+	assert_false(addr_sockaddr_same(&a, la, &b, lb));
+	addr_sockaddr(&x, 4500, 0, &a, &la);                 /* IPv4 against IPv6 */
+	addr_sockaddr(&ll, 4500, 0, &b, &lb);
+	assert_false(addr_sockaddr_same(&a, la, &b, lb));
+}
+
 static void test_clock(void **state)
 {
 	uint64_t a = clock_mono_ns(), b;
@@ -327,6 +365,7 @@ int main(void)
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_prefix_parse),
 		cmocka_unit_test(test_prefix_format),
+		cmocka_unit_test(test_sockaddr_same),
 		cmocka_unit_test(test_clock),
 		cmocka_unit_test(test_rand),
 		cmocka_unit_test(test_bind_socket),

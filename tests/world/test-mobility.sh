@@ -16,13 +16,15 @@
 # TCP connection through loss of carrier of the active network, through a
 # silent blackhole (nft drop on its router), and when the IPv4 NAT network
 # is the only one left; forged, unauthenticated, wrong-SPI and replayed Binding Updates
-# and heartbeats change nothing at the home agent and are counted.
+# and heartbeats change nothing at the home agent and are counted; tunnel
+# data from a host that is not the home agent is dropped by the mobile node.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 world_init
 world_require nft curl jq python3
 . "$(dirname "$0")/mobility.sh"
+. "$(dirname "$0")/mob-inject.sh"
 mob_world
 world_assert "mif-had runs as nobody once set up" \
 	bash -c "[ \"\$(stat -c %U /proc/$HAD_PID)\" = nobody ]"
@@ -117,6 +119,12 @@ after=$(printf '%s' "$st" | jq -c '[.mobile_nodes[0].bindings[] | {bid, peer, po
 world_log "ok: bindings unchanged by forged messages: $after"
 world_assert "forged messages counted" bash -c \
 	"printf '%s' '$st' | jq -e '.counters.drop_auth >= 5 and .counters.drop_replay >= 1'"
+# Tunnel data for the home address, sent to the active care-of socket
+# (BID 2's, its port as the home agent sees it) by a host that is not the
+# home agent (tests/world/mob-inject.sh).
+mn_drops() { jq .drop_source "$WORLD_TMP/mn.json"; }
+bid2_port=$(printf '%s' "$st" | jq '.mobile_nodes[0].bindings[] | select(.bid == 2) | .port')
+mob_inject atk mn 2001:db8:2::10 "$bid2_port" "$HA" 4191 "$HOA" "$MHSEND" mn_drops
 
 # 4. The IPv4 NAT network is the only one left (r1 still blackholes).
 ip -n "$(world_ns r2)" link set eth0 down

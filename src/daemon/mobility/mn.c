@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "common/addr.h"
 #include "daemon/mobility/mn.h"
 #include "daemon/mobility/mob_flow.h"
 
@@ -204,6 +205,15 @@ static enum mn_action mn_has(struct mn_state *mn, const struct mh_msg *m)
 	}
 	(void)mn_pick(mn);
 	return MN_SWITCH;
+}
+
+bool mn_from_ha(struct mn_state *mn, const struct sockaddr_storage *from, socklen_t from_len,
+		const struct sockaddr_storage *ha, socklen_t ha_len)
+{
+	if (addr_sockaddr_same(from, from_len, ha, ha_len))
+		return true;
+	mn->drop_source++;
+	return false;
 }
 
 enum mn_action mn_input(struct mn_state *mn, size_t i, const uint8_t *p, size_t len,

@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "proto/mh.h"
 #include "proto/mhtun.h"
@@ -65,6 +66,7 @@ struct mn_state {
 	struct in6_addr ha_next;        /* RFC 5142: the agent to register with */
 	uint64_t ha_switches;           /* HA Switch messages followed */
 	uint64_t bu_sent, ba_ok, ba_refused, drop_auth, drop_replay, drop_malformed, switches;
+	uint64_t drop_source;   /* datagrams not from the path's home agent endpoint */
 	struct mob_flows *flows;        /* flow bindings (mob_flow.h), NULL for none */
 };
 
@@ -95,6 +97,17 @@ int mn_build_dereg(struct mn_state *mn, uint64_t ts, long long now_ms, uint8_t *
  * as missed when unanswered). */
 int mn_build_hb(struct mn_state *mn, size_t i, uint64_t ts, long long now_ms,
 		uint8_t *out, size_t cap, size_t *ret_len);
+
+/*
+ * Whether a datagram that reached a care-of socket came from the home
+ * agent's endpoint ha (the address and port the path sends to); if not it
+ * is counted in drop_source and must be dropped whole. Data packets carry
+ * no authentication of their own (RFC 5555 section 4.4: the tunnel is the
+ * home agent's), so without this anyone who can reach a care-of address
+ * could inject packets with any inner source into the home address.
+ */
+bool mn_from_ha(struct mn_state *mn, const struct sockaddr_storage *from, socklen_t from_len,
+		const struct sockaddr_storage *ha, socklen_t ha_len);
 
 /* One UDP payload received on path i from the home agent's endpoint.
  * Data must be addressed to the home address. Signalling must be

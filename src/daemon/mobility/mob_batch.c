@@ -13,8 +13,9 @@
  * - Without: TUN reads of one packet each, sent with one sendmmsg per
  *   batch; recvmmsg of single datagrams, one TUN write per packet.
  *
- * Everything from the network is checked packet by packet by mn_input()
- * before it reaches the TUN device, whatever the batch.
+ * Everything from the network is checked before it reaches the TUN
+ * device, whatever the batch: each datagram's source against the path's
+ * home agent endpoint (mn_from_ha), then each inner packet by mn_input().
  */
 #include <errno.h>
 #include <stdio.h>
@@ -129,6 +130,7 @@ void mob_batch_on_udp(evutil_socket_t fd, short what, void *arg)
 		_Alignas(struct cmsghdr) char b[TUNIO_CMSG_SPACE];
 	} cm[MOB_BATCH_RX];
 	struct mob_net *m = arg;
+	struct sockaddr_storage from[MOB_BATCH_RX];
 	struct mmsghdr mm[MOB_BATCH_RX];
 	struct iovec iov[MOB_BATCH_RX];
 	size_t slot = 0, nf = 0;       /* messages and data packets held */
@@ -145,7 +147,8 @@ void mob_batch_on_udp(evutil_socket_t fd, short what, void *arg)
 			break;
 		for (size_t j = slot; j < MOB_BATCH_RX; j++) {
 			iov[j] = (struct iovec){ buf[j], TUNIO_BUF };
-			mm[j].msg_hdr = (struct msghdr){ .msg_iov = &iov[j], .msg_iovlen = 1,
+			mm[j].msg_hdr = (struct msghdr){ .msg_name = &from[j],
+				.msg_namelen = sizeof(from[j]), .msg_iov = &iov[j], .msg_iovlen = 1,
 				.msg_control = cm[j].b, .msg_controllen = sizeof(cm[j].b) };
 		}
 		n = recvmmsg((int)fd, mm + slot, (unsigned)(MOB_BATCH_RX - slot), MSG_DONTWAIT, NULL);
@@ -158,6 +161,9 @@ void mob_batch_on_udp(evutil_socket_t fd, short what, void *arg)
 
 			if (mm[j].msg_hdr.msg_flags & MSG_TRUNC)
 				continue;       /* over 64 KiB: not a tunnel packet */
+			if (!mn_from_ha(&m->mn, &from[j], mm[j].msg_hdr.msg_namelen, &m->io[i].ha,
+					m->io[i].ha_len))
+				continue;       /* mn.h: not from the home agent */
 			if (seg && seg < mm[j].msg_len)
 				m->udp_gro_rx++;
 			ni += tunio_gro_split(buf[j], mm[j].msg_len, seg, in + ni, VNET_MAX_SEGS);

@@ -219,11 +219,12 @@ static json_t *mob_json_home(const struct mob_net *m, long long now)
 	json_object_set_new(o, "flows", mob_flow_dp_json(m));
 	json_object_set_new(o, "ncast_dup_dropped", json_integer((json_int_t)m->flows.dup_dropped));
 	json_object_set_new(o, "counters", json_pack(
-		"{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
+		"{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
 		"bu_sent", (json_int_t)mn->bu_sent, "ba_ok", (json_int_t)mn->ba_ok,
 		"ba_refused", (json_int_t)mn->ba_refused, "switches", (json_int_t)mn->switches,
 		"drop_auth", (json_int_t)mn->drop_auth, "drop_replay", (json_int_t)mn->drop_replay,
-		"drop_malformed", (json_int_t)mn->drop_malformed, "tun_rx", (json_int_t)m->tun_rx,
+		"drop_malformed", (json_int_t)mn->drop_malformed,
+		"drop_source", (json_int_t)mn->drop_source, "tun_rx", (json_int_t)m->tun_rx,
 		"tun_tx", (json_int_t)m->tun_tx, "send_errors", (json_int_t)m->send_err,
 		"no_uplink", (json_int_t)m->no_uplink, "bad_messages", (json_int_t)m->node->bad_msgs));
 	return o;
