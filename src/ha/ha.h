@@ -44,6 +44,7 @@ struct ha_ctx {
 	struct ha_store *store;         /* NULL without [store] */
 	bool active;                    /* serves (holds active_address, or alone) */
 	struct ha_path *dup;            /* ha_tun_route(): n-cast copy's path, or NULL */
+	const struct in6_addr *dup_src; /* and its source address (ha_src_for) */
 	struct ha_counters n;
 	/* The home link (ha_home.h): its index, each node's applied state,
 	 * and the hook called after each downlink choice (NULL without). */
@@ -54,14 +55,21 @@ struct ha_ctx {
 
 /* The wall clock as an RFC 4285 timestamp (NTP format). */
 
-/* One UDP datagram from the tunnel: true if it is data the caller
- * writes to the TUN device (alone or coalesced). */
+/* One UDP datagram from the tunnel, sent to local (this agent's address
+ * it reached, NULL if unknown): true if it is data the caller writes to
+ * the TUN device (alone or coalesced). */
 bool ha_udp_input(struct ha_ctx *h, const uint8_t *p, size_t len,
-		  const struct sockaddr_in6 *from, long long now_ms);
+		  const struct sockaddr_in6 *from, const struct in6_addr *local, long long now_ms);
+/* The source for what goes to mn at peer: the address of this agent the
+ * node reached in peer's family (local4/local6), or NULL for the kernel's
+ * choice (not known yet, e.g. bindings loaded from the store). */
+const struct in6_addr *ha_src_for(const struct ha_mn *mn, const struct sockaddr_in6 *peer);
 /* The path that carries one packet read from the TUN device (toward a
- * home address), or NULL (counted); the caller sends it, in batches, and
- * a copy on h->dup when that is set (n-cast flow binding, ha_flow.h). */
-struct ha_path *ha_tun_route(struct ha_ctx *h, const uint8_t *p, size_t len);
+ * home address), or NULL (counted); the caller sends it, in batches, from
+ * *ret_src (ha_src_for), and a copy on h->dup from h->dup_src when that is
+ * set (n-cast flow binding, ha_flow.h). */
+struct ha_path *ha_tun_route(struct ha_ctx *h, const uint8_t *p, size_t len,
+			     const struct in6_addr **ret_src);
 /* Heartbeats on every path, expiry, downlink choice: each mobile node
  * once per interval, spread over it; call at least every HA_TICK_MS. */
 #define HA_TICK_MS 10

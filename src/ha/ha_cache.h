@@ -43,6 +43,12 @@ struct ha_mn {
 	size_t n_paths;
 	struct ha_path paths[MH_MAX_BIDS];
 	int active;             /* index of the downlink path, -1 for none */
+	/* The address of this agent the node's authenticated messages were
+	 * sent to, per family (IPv4 as v4-mapped): what leaves toward it
+	 * leaves from there, the endpoint it checks (mn.h mn_from_ha), even
+	 * when the agent listens on :: and has several addresses. */
+	struct in6_addr local6, local4;
+	bool has_local6, has_local4;
 	bool store_dirty;       /* changed since the store last took it */
 	/* RFC 5555 IPv4 home address (ha_v4.c): configured, and bound by
 	 * the last BU's IPv4 Home Address option. */

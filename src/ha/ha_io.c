@@ -13,6 +13,7 @@
 #include "ha/ha_flow.h"
 #include "ha/ha_store.h"
 #include "ha/ha_v4.h"
+#include "netlink/tunio.h"
 #include "proto/mh.h"
 #include "proto/mhtun.h"
 
@@ -30,6 +31,28 @@ static struct ha_mn *ha_mn_by_hoa(struct ha_ctx *h, const uint8_t *a)
 	return ha_index_find(&h->cfg->index, h->cfg->mns, a);
 }
 
+const struct in6_addr *ha_src_for(const struct ha_mn *mn, const struct sockaddr_in6 *peer)
+{
+	if (IN6_IS_ADDR_V4MAPPED(&peer->sin6_addr))
+		return mn->has_local4 ? &mn->local4 : NULL;
+	return mn->has_local6 ? &mn->local6 : NULL;
+}
+
+/* The address an authenticated message from mn was sent to: from now on
+ * what goes to the node in that family leaves from it. */
+static void ha_note_local(struct ha_mn *mn, const struct in6_addr *local)
+{
+	if (!local)
+		return;
+	if (IN6_IS_ADDR_V4MAPPED(local)) {
+		mn->local4 = *local;
+		mn->has_local4 = true;
+	} else {
+		mn->local6 = *local;
+		mn->has_local6 = true;
+	}
+}
+
 /* sendto(), except toward the home address itself (a BID with the H flag,
  * ha_home.h): out of the home link, where the /128 route that intercepts
  * the address while the node is away would loop it into the tunnel. */
@@ -43,22 +66,20 @@ static ssize_t ha_sendto(struct ha_ctx *h, const struct ha_mn *mn, uint8_t *pkt,
 	struct iovec iov = { pkt, len };
 	struct msghdr msg = { .msg_name = &to, .msg_namelen = sizeof(to),
 		.msg_iov = &iov, .msg_iovlen = 1 };
-	struct in6_pktinfo pi;
-	struct cmsghdr *c;
+	bool home = h->home_ifindex > 0 && memcmp(&peer->sin6_addr, &mn->hoa, 16) == 0;
+	/* Toward the home link the kernel picks the source (an address of
+	 * the home link, the node accepts it on a home path, mn.h): a source
+	 * given with the interface would make the interface a hint only, and
+	 * the /128 route would take the packet into the tunnel. */
+	const struct in6_addr *src = home ? NULL : ha_src_for(mn, peer);
 
-	if (h->home_ifindex <= 0 || memcmp(&peer->sin6_addr, &mn->hoa, 16) != 0)
+	if (!home && !src)
 		return sendto(h->udp, pkt, len, MSG_DONTWAIT, (const struct sockaddr *)peer,
 			      sizeof(*peer));
 	memset(&cm, 0, sizeof(cm));
-	memset(&pi, 0, sizeof(pi));
-	pi.ipi6_ifindex = (unsigned)h->home_ifindex;
 	msg.msg_control = cm.b;
 	msg.msg_controllen = sizeof(cm.b);
-	c = CMSG_FIRSTHDR(&msg);
-	c->cmsg_level = IPPROTO_IPV6;
-	c->cmsg_type = IPV6_PKTINFO;
-	c->cmsg_len = CMSG_LEN(sizeof(pi));
-	memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+	tunio_cmsg_pktinfo(CMSG_FIRSTHDR(&msg), src, home ? h->home_ifindex : 0);
 	return sendmsg(h->udp, &msg, MSG_DONTWAIT);
 }
 
@@ -224,7 +245,8 @@ static void ha_heartbeat(struct ha_ctx *h, struct ha_mn *mn, const struct mh_msg
 }
 
 static void ha_signal(struct ha_ctx *h, const struct mhtun_pkt *t,
-		      const struct sockaddr_in6 *from, long long now_ms)
+		      const struct sockaddr_in6 *from, const struct in6_addr *local,
+		      long long now_ms)
 {
 	struct ha_mn *mn;
 	struct mh_msg m;
@@ -247,6 +269,7 @@ static void ha_signal(struct ha_ctx *h, const struct mhtun_pkt *t,
 			log_warn("mn %s: unauthenticated MH type %u dropped", mn->name, m.type);
 		return;
 	}
+	ha_note_local(mn, local);
 	if (m.type == MH_TYPE_BU)
 		ha_bu(h, mn, &m, t, from, now_ms);
 	else if (m.type == MH_TYPE_HB)
@@ -256,7 +279,7 @@ static void ha_signal(struct ha_ctx *h, const struct mhtun_pkt *t,
 }
 
 bool ha_udp_input(struct ha_ctx *h, const uint8_t *p, size_t len,
-		  const struct sockaddr_in6 *from, long long now_ms)
+		  const struct sockaddr_in6 *from, const struct in6_addr *local, long long now_ms)
 {
 	struct mhtun_pkt t;
 	struct ha_mn *mn;
@@ -271,7 +294,7 @@ bool ha_udp_input(struct ha_ctx *h, const uint8_t *p, size_t len,
 		return false;
 	}
 	if (t.kind == MHTUN_SIGNAL) {
-		ha_signal(h, &t, from, now_ms);
+		ha_signal(h, &t, from, local, now_ms);
 		return false;
 	}
 	/* Data: accepted only from an endpoint registered for the home
@@ -288,13 +311,15 @@ bool ha_udp_input(struct ha_ctx *h, const uint8_t *p, size_t len,
 	return false;
 }
 
-struct ha_path *ha_tun_route(struct ha_ctx *h, const uint8_t *p, size_t len)
+struct ha_path *ha_tun_route(struct ha_ctx *h, const uint8_t *p, size_t len,
+			     const struct in6_addr **ret_src)
 {
 	struct ha_path *fp;
 	struct ha_mn *mn;
 
 	h->n.tun_rx++;
 	h->dup = NULL;
+	h->dup_src = NULL;
 	if (len >= 20 && p[0] >> 4 == 4)
 		mn = ha_v4_mn(h->cfg, p + 16);  /* inner IPv4, RFC 5555 */
 	else if (len >= 40 && p[0] >> 4 == 6)
@@ -302,12 +327,17 @@ struct ha_path *ha_tun_route(struct ha_ctx *h, const uint8_t *p, size_t len)
 	else
 		mn = NULL;
 	/* A flow binding first (ha_flow.h); n-cast leaves its copy in h->dup. */
-	if (mn && mn->flows && (fp = ha_flow_route(mn, p, len, &h->dup)))
+	if (mn && mn->flows && (fp = ha_flow_route(mn, p, len, &h->dup))) {
+		if (h->dup)
+			h->dup_src = ha_src_for(mn, &h->dup->peer);
+		*ret_src = ha_src_for(mn, &fp->peer);
 		return fp;
+	}
 	if (!mn || mn->active < 0) {
 		h->n.drop_no_binding++;
 		return NULL;
 	}
+	*ret_src = ha_src_for(mn, &mn->paths[mn->active].peer);
 	return &mn->paths[mn->active];
 }
 

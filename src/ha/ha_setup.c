@@ -39,6 +39,11 @@ static int ha_open_udp(const struct ha_config *c)
 		return -errno;
 	/* Dual-stack: IPv4 care-of addresses arrive as v4-mapped. */
 	(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
+	/* The address each datagram was sent to (IPv6, and IPv4 on the
+	 * dual-stack socket): replies and tunnel packets leave from it, where
+	 * the mobile node expects them (ha_src_for). */
+	(void)setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof(on));
+	(void)setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on));
 	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
 	/* Bursts of 64 KiB super-packets: room so that a burst is not
 	 * dropped (FORCE: root, before the privileges go). */

@@ -140,6 +140,8 @@ static void ha_drain_udp(struct ha_ctx *h)
 		now = clock_mono_ms();
 		for (size_t i = slot; i < slot + (size_t)n; i++) {
 			size_t seg = tunio_gro_size(&mm[i].msg_hdr), ni;
+			struct in6_addr local;
+			bool has_local;
 
 			if (mm[i].msg_hdr.msg_namelen != sizeof(from[i]) ||
 			    from[i].sin6_family != AF_INET6 || (mm[i].msg_hdr.msg_flags & MSG_TRUNC)) {
@@ -148,9 +150,11 @@ static void ha_drain_udp(struct ha_ctx *h)
 			}
 			if (seg && seg < mm[i].msg_len)
 				h->n.udp_gro_rx++;
+			has_local = tunio_msg_local(&mm[i].msg_hdr, &local) == 0;
 			ni = tunio_gro_split(buf[i], mm[i].msg_len, seg, in, VNET_MAX_SEGS);
 			for (size_t k = 0; k < ni; k++)
-				if (ha_udp_input(h, in[k].p, in[k].len, &from[i], now))
+				if (ha_udp_input(h, in[k].p, in[k].len, &from[i],
+						 has_local ? &local : NULL, now))
 					fw[nf++] = in[k];
 		}
 		/* Emptied with slots left and a train that may go on: look once
@@ -175,12 +179,12 @@ static void ha_send_dup(struct ha_ctx *h, struct vnet_seg *segs, size_t n)
 {
 	size_t sent = 0;
 
-	if (tunio_send(h->udp, &h->dup->peer, sizeof(h->dup->peer), segs, n, true, &sent) < 0 &&
-	    sent < n) {
+	if (tunio_send_from(h->udp, &h->dup->peer, sizeof(h->dup->peer), h->dup_src, segs, n,
+			    true, &sent) < 0 && sent < n) {
 		size_t more = 0;
 
-		(void)tunio_send(h->udp, &h->dup->peer, sizeof(h->dup->peer), segs + sent,
-				 n - sent, false, &more);
+		(void)tunio_send_from(h->udp, &h->dup->peer, sizeof(h->dup->peer), h->dup_src,
+				      segs + sent, n - sent, false, &more);
 		sent += more;
 	}
 	h->dup->tx_packets += sent;
@@ -195,6 +199,7 @@ static void ha_drain_tun_gso(struct ha_ctx *h)
 
 	for (int k = 0; k < 64; k++) {
 		ssize_t len = read(h->tun, buf, sizeof(buf));
+		const struct in6_addr *src = NULL;
 		struct ha_path *path;
 		struct vnet_hdr vh;
 		size_t n = 0, sent = 0;
@@ -203,7 +208,7 @@ static void ha_drain_tun_gso(struct ha_ctx *h)
 		if (len <= 0)
 			return;
 		if (vnet_hdr_parse(buf, (size_t)len, &vh) < 0 ||
-		    !(path = ha_tun_route(h, buf + VNET_HDR_LEN, (size_t)len - VNET_HDR_LEN)))
+		    !(path = ha_tun_route(h, buf + VNET_HDR_LEN, (size_t)len - VNET_HDR_LEN, &src)))
 			continue;
 		if (vnet_split(&vh, buf + VNET_HDR_LEN, (size_t)len - VNET_HDR_LEN, segs,
 			       VNET_MAX_SEGS, &n) < 0) {
@@ -215,13 +220,14 @@ static void ha_drain_tun_gso(struct ha_ctx *h)
 		h->n.tun_rx += n - 1;
 		if (n > 1)
 			h->n.tun_gso_rx++;
-		r = tunio_send(h->udp, &path->peer, sizeof(path->peer), segs, n, true, &sent);
+		r = tunio_send_from(h->udp, &path->peer, sizeof(path->peer), src, segs, n, true,
+				    &sent);
 		/* A route whose device cannot take UDP GSO: one datagram each. */
 		if ((r == -EIO || r == -EINVAL) && sent < n) {
 			size_t more = 0;
 
-			(void)tunio_send(h->udp, &path->peer, sizeof(path->peer), segs + sent,
-					 n - sent, false, &more);
+			(void)tunio_send_from(h->udp, &path->peer, sizeof(path->peer), src,
+					      segs + sent, n - sent, false, &more);
 			sent += more;
 		}
 		path->tx_packets += sent;
@@ -232,11 +238,29 @@ static void ha_drain_tun_gso(struct ha_ctx *h)
 	}
 }
 
+/* *m: one datagram iov to "to", from src when not NULL (cbuf holds the
+ * packet info, CMSG_SPACE(sizeof(struct in6_pktinfo)) octets). */
+static void ha_msg(struct msghdr *m, struct sockaddr_in6 *to, const struct in6_addr *src,
+		   struct iovec *iov, char *cbuf)
+{
+	*m = (struct msghdr){ .msg_name = to, .msg_namelen = sizeof(*to), .msg_iov = iov,
+			      .msg_iovlen = 1 };
+	if (!src)
+		return;
+	memset(cbuf, 0, CMSG_SPACE(sizeof(struct in6_pktinfo)));
+	m->msg_control = cbuf;
+	m->msg_controllen = CMSG_SPACE(sizeof(struct in6_pktinfo));
+	tunio_cmsg_pktinfo(CMSG_FIRSTHDR(m), src, 0);
+}
+
 /* Read up to HA_BATCH packets from the TUN device (one read each: no
  * offloads), then send them all with one sendmmsg. */
 static void ha_drain_tun(struct ha_ctx *h)
 {
 	static uint8_t buf[HA_BATCH][HA_PKT];
+	static struct {
+		_Alignas(struct cmsghdr) char b[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+	} cm[HA_BATCH + 1];
 	struct ha_path *path[HA_BATCH];
 	struct mmsghdr mm[HA_BATCH];
 	struct iovec iov[HA_BATCH];
@@ -253,19 +277,22 @@ static void ha_drain_tun(struct ha_ctx *h)
 
 			if (len <= 0)
 				break;
-			path[n] = ha_tun_route(h, buf[n], (size_t)len);
+			const struct in6_addr *src = NULL;
+
+			path[n] = ha_tun_route(h, buf[n], (size_t)len, &src);
 			if (!path[n])
 				continue;
-			if (h->dup && sendto(h->udp, buf[n], (size_t)len, MSG_DONTWAIT,
-					     (const struct sockaddr *)&h->dup->peer,
-					     sizeof(h->dup->peer)) == len) {
-				h->dup->tx_packets++;
-				h->n.udp_tx++;
-			}
 			iov[n] = (struct iovec){ buf[n], (size_t)len };
-			mm[n].msg_hdr = (struct msghdr){ .msg_name = &path[n]->peer,
-				.msg_namelen = sizeof(path[n]->peer), .msg_iov = &iov[n],
-				.msg_iovlen = 1 };
+			if (h->dup) {
+				struct msghdr d;
+
+				ha_msg(&d, &h->dup->peer, h->dup_src, &iov[n], cm[HA_BATCH].b);
+				if (sendmsg(h->udp, &d, MSG_DONTWAIT) == len) {
+					h->dup->tx_packets++;
+					h->n.udp_tx++;
+				}
+			}
+			ha_msg(&mm[n].msg_hdr, &path[n]->peer, src, &iov[n], cm[n].b);
 			n++;
 		}
 		sent = n ? sendmmsg(h->udp, mm, (unsigned)n, MSG_DONTWAIT) : 0;

@@ -60,6 +60,34 @@ size_t tunio_gro_split(uint8_t *p, size_t len, size_t seg, struct vnet_pkt *pkts
 	return n;
 }
 
+/* m's control messages in buf (zeroed here): UDP_SEGMENT of gso_size
+ * when not 0, IPV6_PKTINFO with src when not NULL. */
+static void tunio_send_cmsgs(struct msghdr *m, char *buf, size_t gso_size,
+			     const struct in6_addr *src)
+{
+	size_t len = (gso_size ? CMSG_SPACE(sizeof(uint16_t)) : 0) +
+		     (src ? CMSG_SPACE(sizeof(struct in6_pktinfo)) : 0);
+	struct cmsghdr *c;
+
+	if (len == 0)
+		return;
+	memset(buf, 0, len);
+	m->msg_control = buf;
+	m->msg_controllen = len;
+	c = CMSG_FIRSTHDR(m);
+	if (gso_size) {
+		uint16_t size = (uint16_t)gso_size;
+
+		c->cmsg_level = IPPROTO_UDP;
+		c->cmsg_type = UDP_SEGMENT;
+		c->cmsg_len = CMSG_LEN(sizeof(size));
+		memcpy(CMSG_DATA(c), &size, sizeof(size));
+		c = CMSG_NXTHDR(m, c);
+	}
+	if (src && c)
+		tunio_cmsg_pktinfo(c, src, 0);
+}
+
 /* How many of segs[i..n) go in one UDP GSO datagram train. */
 static size_t tunio_run(const struct vnet_seg *segs, size_t i, size_t n)
 {
@@ -78,14 +106,60 @@ static size_t tunio_run(const struct vnet_seg *segs, size_t i, size_t n)
 	return k - i;
 }
 
+void tunio_cmsg_pktinfo(struct cmsghdr *c, const struct in6_addr *src, int ifindex)
+{
+	struct in6_pktinfo pi;
+
+	memset(&pi, 0, sizeof(pi));
+	if (src)
+		pi.ipi6_addr = *src;
+	pi.ipi6_ifindex = (unsigned)ifindex;
+	c->cmsg_level = IPPROTO_IPV6;
+	c->cmsg_type = IPV6_PKTINFO;
+	c->cmsg_len = CMSG_LEN(sizeof(pi));
+	memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+}
+
+int tunio_msg_local(struct msghdr *m, struct in6_addr *ret)
+{
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c)) {
+		if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(struct in6_pktinfo))) {
+			struct in6_pktinfo pi;
+
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			*ret = pi.ipi6_addr;
+			return 0;
+		}
+		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(struct in_pktinfo))) {
+			struct in_pktinfo pi;
+
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			memset(ret, 0, sizeof(*ret));
+			ret->s6_addr[10] = ret->s6_addr[11] = 0xff;
+			memcpy(&ret->s6_addr[12], &pi.ipi_addr, 4);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
 int tunio_send(int sock, void *dst, socklen_t dst_len, struct vnet_seg *segs,
 	       size_t n, bool gso, size_t *ret_sent)
+{
+	return tunio_send_from(sock, dst, dst_len, NULL, segs, n, gso, ret_sent);
+}
+
+int tunio_send_from(int sock, void *dst, socklen_t dst_len, const struct in6_addr *src,
+		    struct vnet_seg *segs, size_t n, bool gso, size_t *ret_sent)
 {
 	struct iovec iov[2 * VNET_MAX_SEGS];
 	struct mmsghdr mm[VNET_MAX_SEGS];
 	size_t runlen[VNET_MAX_SEGS];
 	struct {
-		_Alignas(struct cmsghdr) char buf[CMSG_SPACE(sizeof(uint16_t))];
+		_Alignas(struct cmsghdr) char buf[CMSG_SPACE(sizeof(uint16_t)) +
+						  CMSG_SPACE(sizeof(struct in6_pktinfo))];
 	} cm[VNET_MAX_SEGS];
 	size_t nm = 0, ni = 0, sent = 0;
 	int r;
@@ -105,19 +179,8 @@ int tunio_send(int sock, void *dst, socklen_t dst_len, struct vnet_seg *segs,
 			iov[ni++] = (struct iovec){ segs[k].data, segs[k].data_len };
 		}
 		m->msg_iovlen = (size_t)(&iov[ni] - m->msg_iov);
-		if (run > 1) {
-			struct cmsghdr *c;
-			uint16_t size = (uint16_t)(segs[i].hdr_len + segs[i].data_len);
-
-			memset(&cm[nm], 0, sizeof(cm[nm]));
-			m->msg_control = cm[nm].buf;
-			m->msg_controllen = sizeof(cm[nm].buf);
-			c = CMSG_FIRSTHDR(m);
-			c->cmsg_level = IPPROTO_UDP;
-			c->cmsg_type = UDP_SEGMENT;
-			c->cmsg_len = CMSG_LEN(sizeof(size));
-			memcpy(CMSG_DATA(c), &size, sizeof(size));
-		}
+		tunio_send_cmsgs(m, cm[nm].buf, run > 1 ? segs[i].hdr_len + segs[i].data_len : 0,
+				 src);
 	}
 	for (size_t done = 0; done < nm;) {
 		r = sendmmsg(sock, &mm[done], (unsigned)(nm - done), MSG_DONTWAIT);

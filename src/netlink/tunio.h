@@ -11,6 +11,7 @@
 #ifndef MIF_NETLINK_TUNIO_H
 #define MIF_NETLINK_TUNIO_H
 
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/socket.h>
@@ -20,8 +21,9 @@
 /* Largest read from a TUN device with a virtio-net header, and largest
  * UDP GRO datagram: a 64 KiB super-packet and its header. */
 #define TUNIO_BUF (65535 + VNET_HDR_LEN + 1)
-/* Control buffer for one received message (UDP_GRO segment size). */
-#define TUNIO_CMSG_SPACE 64
+/* Room for the control messages of one receive: UDP_GRO and a packet
+ * info (IPV6_PKTINFO or IP_PKTINFO). */
+#define TUNIO_CMSG_SPACE 96
 
 /* Ask the TUN device for checksum offload, TSO4/6 and, when the kernel
  * has it, USO4/6; *ret_offloads gets the TUN_OFF_* set granted. */
@@ -44,6 +46,17 @@ size_t tunio_gro_split(uint8_t *p, size_t len, size_t seg, struct vnet_pkt *pkts
  */
 int tunio_send(int sock, void *dst, socklen_t dst_len, struct vnet_seg *segs,
 	       size_t n, bool gso, size_t *ret_sent);
+/* The same from source address src (IPV6_PKTINFO; IPv4 as v4-mapped on a
+ * dual-stack socket), NULL for the kernel's choice. */
+int tunio_send_from(int sock, void *dst, socklen_t dst_len, const struct in6_addr *src,
+		    struct vnet_seg *segs, size_t n, bool gso, size_t *ret_sent);
+/* Fill c, of CMSG_SPACE(sizeof(struct in6_pktinfo)), as IPV6_PKTINFO:
+ * source src (NULL: the kernel's choice), out of ifindex (0: any). */
+void tunio_cmsg_pktinfo(struct cmsghdr *c, const struct in6_addr *src, int ifindex);
+/* The local address a received message was sent to (IPV6_PKTINFO, or
+ * IP_PKTINFO as v4-mapped), when the socket asked for it. 0 or -ENOENT;
+ * *ret untouched then. */
+int tunio_msg_local(struct msghdr *m, struct in6_addr *ret);
 /* Write pkts[0..n) one by one to a TUN device without a virtio-net
  * header, partial TCP checksums completed first (vnet.h); returns how
  * many the kernel took. */

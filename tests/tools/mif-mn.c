@@ -338,7 +338,7 @@ static void on_udp(struct mnt *t, size_t i)
 		for (size_t m = slot; m < slot + (size_t)n; m++) {
 			size_t seg = tunio_gro_size(&mm[m].msg_hdr);
 
-			if (!mn_from_ha(&t->mn, &from[m], mm[m].msg_hdr.msg_namelen, &t->ha_ep[i],
+			if (!mn_from_ha(&t->mn, i, &from[m], mm[m].msg_hdr.msg_namelen, &t->ha_ep[i],
 					t->ha_len[i]))
 				continue;       /* not from the home agent (mn.h) */
 			if (seg && seg < mm[m].msg_len)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/addr.h"
 #include "daemon/mobility/mn.h"
 #include "ha/ha_cache.h"
 #include "ha/ha_store.h"
@@ -350,6 +351,45 @@ static void test_forged(void **state)
 	assert_int_equal(mn_input(&mn, 0, pkt, 40, NOW_NTP, 0, out, sizeof(out), &olen), MN_DATA);
 }
 
+/* Where a datagram came from: the path's home agent endpoint only; on a
+ * home path the agent's own address (mn.ha) too. */
+static void test_from_ha(void **state)
+{
+	struct sockaddr_storage ep, from;
+	struct in6_addr a;
+	struct mn_state mn;
+	unsigned el, fl;
+
+	(void)state;
+	mn_setup(&mn);
+	assert_int_equal(addr_parse("2001:db8:f::1", &a), AF_INET6);
+	addr_sockaddr(&a, 4191, 0, &ep, &el);
+	addr_sockaddr(&a, 4191, 0, &from, &fl);
+	assert_true(mn_from_ha(&mn, 0, &from, fl, &ep, el));
+	addr_sockaddr(&a, 4192, 0, &from, &fl);                 /* another port */
+	assert_false(mn_from_ha(&mn, 0, &from, fl, &ep, el));
+	assert_int_equal(addr_parse("2001:db8:a::2", &a), AF_INET6);
+	addr_sockaddr(&a, 4191, 0, &from, &fl);                 /* another host */
+	assert_false(mn_from_ha(&mn, 0, &from, fl, &ep, el));
+	assert_int_equal(mn.drop_source, 2);
+	/* The agent's address on the home link: only on a home path. */
+	addr_sockaddr(&mn.ha, 4191, 0, &from, &fl);
+	assert_false(mn_from_ha(&mn, 0, &from, fl, &ep, el));
+	mn.paths[0].home = true;
+	assert_true(mn_from_ha(&mn, 0, &from, fl, &ep, el));
+	assert_false(mn_from_ha(&mn, 7, &from, fl, &ep, el)); /* no such path */
+	assert_int_equal(mn.drop_source, 4);
+	/* IPv4: the NAT path's endpoint. */
+	assert_int_equal(addr_parse("203.0.113.1", &a), AF_INET);
+	addr_sockaddr(&a, 4191, 0, &ep, &el);
+	addr_sockaddr(&a, 4191, 0, &from, &fl);
+	assert_true(mn_from_ha(&mn, 1, &from, fl, &ep, el));
+	assert_int_equal(addr_parse("198.51.100.7", &a), AF_INET);
+	addr_sockaddr(&a, 4191, 0, &from, &fl);
+	assert_false(mn_from_ha(&mn, 1, &from, fl, &ep, el));
+	assert_int_equal(mn.drop_source, 5);
+}
+
 static void test_bu_timers(void **state)
 {
 	struct mn_state mn;
@@ -531,6 +571,7 @@ int main(void)
 		cmocka_unit_test(test_heartbeat_due),
 		cmocka_unit_test(test_ha_switch),
 		cmocka_unit_test(test_forged),
+		cmocka_unit_test(test_from_ha),
 		cmocka_unit_test(test_bu_timers),
 		cmocka_unit_test(test_mn_dereg),
 		cmocka_unit_test(test_deregister),

@@ -24,6 +24,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mif.sh"
 . "$(dirname "$0")/mobility-mifd.sh"
+. "$(dirname "$0")/mob-inject.sh"
 
 world_init
 world_require nft curl jq python3 radvd dnsmasq
@@ -146,6 +147,13 @@ mob | jq -e '.offload.partial_checksums == true' >/dev/null ||
 [ "$(off tun_super_rx)" -gt "$tso0" ] || world_fail "no TSO super-packet split: $(mob | jq -c .offload)"
 world_log "ok: offload path used: $(mob | jq -c .offload)"
 world_log "HA: $(had_status | jq -c .offload)"
+# Tunnel data for the home address sent to eth1's care-of socket by the
+# correspondent, not the home agent (tests/world/mob-inject.sh).
+MHSEND=${MIF_MH_SEND:-$(dirname "$MIFD")/../../tests/tools/mif-mh-send}
+mifd_drops() { mob | jq .counters.drop_source; }
+b1=$(had_status | jq -c --argjson b "$B1" '.mobile_nodes[0].bindings[] | select(.bid == $b)')
+mob_inject cn mn "$(jq -r .peer <<<"$b1")" "$(jq .port <<<"$b1")" "$HA" 4191 "$HOA" \
+	"$MHSEND" mifd_drops
 
 # The slow download must still be under way when the networks go: curl
 # reads 1 MB/s, but a receive buffer of the default 6 MB holds much of the

@@ -207,11 +207,18 @@ static enum mn_action mn_has(struct mn_state *mn, const struct mh_msg *m)
 	return MN_SWITCH;
 }
 
-bool mn_from_ha(struct mn_state *mn, const struct sockaddr_storage *from, socklen_t from_len,
-		const struct sockaddr_storage *ha, socklen_t ha_len)
+bool mn_from_ha(struct mn_state *mn, size_t i, const struct sockaddr_storage *from,
+		socklen_t from_len, const struct sockaddr_storage *ha, socklen_t ha_len)
 {
 	if (addr_sockaddr_same(from, from_len, ha, ha_len))
 		return true;
+	if (i < mn->n_paths && mn->paths[i].home && ha->ss_family == AF_INET6) {
+		struct sockaddr_storage own = *ha;
+
+		((struct sockaddr_in6 *)&own)->sin6_addr = mn->ha;
+		if (addr_sockaddr_same(from, from_len, &own, ha_len))
+			return true;
+	}
 	mn->drop_source++;
 	return false;
 }

@@ -99,15 +99,19 @@ int mn_build_hb(struct mn_state *mn, size_t i, uint64_t ts, long long now_ms,
 		uint8_t *out, size_t cap, size_t *ret_len);
 
 /*
- * Whether a datagram that reached a care-of socket came from the home
- * agent's endpoint ha (the address and port the path sends to); if not it
- * is counted in drop_source and must be dropped whole. Data packets carry
- * no authentication of their own (RFC 5555 section 4.4: the tunnel is the
- * home agent's), so without this anyone who can reach a care-of address
- * could inject packets with any inner source into the home address.
+ * Whether a datagram that reached path i's socket came from the home
+ * agent's endpoint ha (the address and port the path sends to) or, on a
+ * home path (RFC 5648 6.1: the node on its home link), from the agent's
+ * address there (mn->ha, ha's port): the agent answers on the home link
+ * from its own address of that link. If not, it is counted in
+ * drop_source and must be dropped whole. Data packets carry no
+ * authentication of their own (the tunnel is unprotected, as RFC 5555's
+ * is without IPsec), so without this any host that can reach a care-of
+ * address could inject packets with any inner source into the home
+ * address; a host that can forge the agent's address still can.
  */
-bool mn_from_ha(struct mn_state *mn, const struct sockaddr_storage *from, socklen_t from_len,
-		const struct sockaddr_storage *ha, socklen_t ha_len);
+bool mn_from_ha(struct mn_state *mn, size_t i, const struct sockaddr_storage *from,
+		socklen_t from_len, const struct sockaddr_storage *ha, socklen_t ha_len);
 
 /* One UDP payload received on path i from the home agent's endpoint.
  * Data must be addressed to the home address. Signalling must be

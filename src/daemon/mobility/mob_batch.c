@@ -161,8 +161,8 @@ void mob_batch_on_udp(evutil_socket_t fd, short what, void *arg)
 
 			if (mm[j].msg_hdr.msg_flags & MSG_TRUNC)
 				continue;       /* over 64 KiB: not a tunnel packet */
-			if (!mn_from_ha(&m->mn, &from[j], mm[j].msg_hdr.msg_namelen, &m->io[i].ha,
-					m->io[i].ha_len))
+			if (!mn_from_ha(&m->mn, (size_t)i, &from[j], mm[j].msg_hdr.msg_namelen,
+					&m->io[i].ha, m->io[i].ha_len))
 				continue;       /* mn.h: not from the home agent */
 			if (seg && seg < mm[j].msg_len)
 				m->udp_gro_rx++;
