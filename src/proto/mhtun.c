@@ -70,6 +70,49 @@ int mhtun_parse(const uint8_t *p, size_t len, struct mhtun_pkt *ret)
 	return 0;
 }
 
+void mhtun_ip6_hdr(uint8_t out[40], const uint8_t src[16], const uint8_t dst[16],
+		   uint16_t plen, uint8_t nh)
+{
+	memset(out, 0, 40);
+	out[0] = 0x60;
+	out[4] = (uint8_t)(plen >> 8);
+	out[5] = (uint8_t)plen;
+	out[6] = nh;
+	out[7] = 64;
+	memcpy(out + 8, src, 16);
+	memcpy(out + 24, dst, 16);
+}
+
+int mhtun_build_udp6(const uint8_t src[16], const uint8_t dst[16], uint16_t sport,
+		     uint16_t dport, const uint8_t *data, size_t len, uint8_t *out, size_t cap,
+		     size_t *ret_len)
+{
+	size_t ulen = 8 + len;
+	uint16_t s;
+
+	if (ulen > 0xffff)
+		return -EINVAL;
+	if (cap < 48 || len > cap - 48)
+		return -ENOSPC;
+	memmove(out + 48, data, len);
+	mhtun_ip6_hdr(out, src, dst, (uint16_t)ulen, IPPROTO_UDP);
+	out[40] = (uint8_t)(sport >> 8);
+	out[41] = (uint8_t)sport;
+	out[42] = (uint8_t)(dport >> 8);
+	out[43] = (uint8_t)dport;
+	out[44] = (uint8_t)(ulen >> 8);
+	out[45] = (uint8_t)ulen;
+	out[46] = out[47] = 0;
+	/* Pseudo-header: the addresses, then length and next header. */
+	s = (uint16_t)~ipudp_sum(out + 40, ulen, ipudp_sum(out + 8, 32, (uint32_t)ulen + IPPROTO_UDP));
+	if (s == 0)
+		s = 0xffff;     /* RFC 768: 0 means none, not allowed over IPv6 */
+	out[46] = (uint8_t)(s >> 8);
+	out[47] = (uint8_t)s;
+	*ret_len = 48 + len;
+	return 0;
+}
+
 int mhtun_build_signal(const uint8_t src[16], const uint8_t dst[16], uint8_t *mh,
 		       size_t mh_len, uint8_t *out, size_t cap, size_t *ret_len)
 {
@@ -83,14 +126,7 @@ int mhtun_build_signal(const uint8_t src[16], const uint8_t dst[16], uint8_t *mh
 	c = mhtun_mh_checksum(src, dst, mh, mh_len);
 	mh[4] = (uint8_t)(c >> 8);
 	mh[5] = (uint8_t)c;
-	memset(out, 0, 40);
-	out[0] = 0x60;
-	out[4] = (uint8_t)(mh_len >> 8);
-	out[5] = (uint8_t)mh_len;
-	out[6] = MH_IPPROTO;
-	out[7] = 64;
-	memcpy(out + 8, src, 16);
-	memcpy(out + 24, dst, 16);
+	mhtun_ip6_hdr(out, src, dst, (uint16_t)mh_len, MH_IPPROTO);
 	memcpy(out + 40, mh, mh_len);
 	*ret_len = 40 + mh_len;
 	return 0;

@@ -49,6 +49,20 @@ int mhtun_parse(const uint8_t *p, size_t len, struct mhtun_pkt *ret);
 uint16_t mhtun_mh_checksum(const uint8_t src[16], const uint8_t dst[16],
 			   const uint8_t *mh, size_t len);
 
+/* An IPv6 header (RFC 8200 3): src -> dst, payload length plen, next
+ * header nh, hop limit 64, traffic class and flow label 0. */
+void mhtun_ip6_hdr(uint8_t out[40], const uint8_t src[16], const uint8_t dst[16],
+		   uint16_t plen, uint8_t nh);
+
+/*
+ * An IPv6/UDP datagram src:sport -> dst:dport carrying data[0..len) (data
+ * may overlap out: it is moved), its UDP checksum over the pseudo-header
+ * (RFC 8200 8.1, never 0). -ENOSPC if cap is too small, -EINVAL over 64 KiB.
+ */
+int mhtun_build_udp6(const uint8_t src[16], const uint8_t dst[16], uint16_t sport,
+		     uint16_t dport, const uint8_t *data, size_t len, uint8_t *out, size_t cap,
+		     size_t *ret_len);
+
 /*
  * Wrap an MH of mh_len octets (its checksum field is overwritten) into an
  * inner IPv6 packet src -> dst, hop limit 64. -ENOSPC if cap is too small.

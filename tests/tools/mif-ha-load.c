@@ -48,7 +48,6 @@
 #include "common/keyfile.h"
 #include "daemon/mobility/mn.h"
 #include "ha/ha_keys.h"
-#include "proto/ipudp.h"
 
 #define LD_BATCH 64
 #define LD_PKT 2048
@@ -323,38 +322,16 @@ static json_t *ld_ha_delta(const struct ld *l, const struct ld_ha *a, const stru
 			 "ha_cpu_share", cpu / 1e6 / (double)ms);
 }
 
-/* An inner IPv6/UDP packet from src to dst:port with size octets of data,
- * its UDP checksum right. */
+/* An inner IPv6/UDP packet from src to dst:port with size octets of data
+ * (zeros), its UDP checksum right. */
 static size_t ld_inner(uint8_t *p, const struct in6_addr *src, const struct in6_addr *dst,
 		       uint16_t port, unsigned size)
 {
-	size_t ul = 8 + size;
-	uint32_t acc;
-	uint16_t sum;
+	size_t len = 0;
 
-	memset(p, 0, 40 + ul);
-	p[0] = 0x60;
-	p[4] = (uint8_t)(ul >> 8);
-	p[5] = (uint8_t)ul;
-	p[6] = 17;
-	p[7] = 64;
-	memcpy(p + 8, src, 16);
-	memcpy(p + 24, dst, 16);
-	p[40] = 0x9c;           /* source port 40000 */
-	p[41] = 0x40;
-	p[42] = (uint8_t)(port >> 8);
-	p[43] = (uint8_t)port;
-	p[44] = (uint8_t)(ul >> 8);
-	p[45] = (uint8_t)ul;
-	acc = (uint32_t)ul + 17;
-	sum = ipudp_sum(p + 8, 32, acc);
-	sum = ipudp_sum(p + 40, ul, sum);
-	sum = (uint16_t)~sum;
-	if (!sum)
-		sum = 0xffff;
-	p[46] = (uint8_t)(sum >> 8);
-	p[47] = (uint8_t)sum;
-	return 40 + ul;
+	memset(p + 48, 0, size);
+	return mhtun_build_udp6(src->s6_addr, dst->s6_addr, 40000, port, p + 48, size, p,
+				48 + (size_t)size, &len) == 0 ? len : 0;
 }
 
 /* Uplink data from every node in turn, batches of LD_BATCH with one

@@ -30,7 +30,6 @@
 #include <unistd.h>
 
 #include "common/clock.h"
-#include "proto/ipudp.h"
 #include "proto/mh.h"
 #include "proto/mhtun.h"
 #include "tool_hex.h"
@@ -66,42 +65,6 @@ static int build(const struct in6_addr *hoa, const struct in6_addr *ha,
 	return r;
 }
 
-/* An IPv6 header and a UDP header with its checksum (RFC 8200 8.1) in
- * front of the len octets at p + 48. Returns the whole length. */
-static size_t udp6_wrap(uint8_t *p, const struct in6_addr *src, const struct in6_addr *dst,
-			uint16_t sport, uint16_t dport, size_t len)
-{
-	uint8_t pseudo[40] = { 0 };
-	size_t ulen = 8 + len;
-	uint16_t s;
-
-	memset(p, 0, 48);
-	p[0] = 0x60;
-	p[4] = (uint8_t)(ulen >> 8);
-	p[5] = (uint8_t)ulen;
-	p[6] = IPPROTO_UDP;
-	p[7] = 64;
-	memcpy(p + 8, src, 16);
-	memcpy(p + 24, dst, 16);
-	p[40] = (uint8_t)(sport >> 8);
-	p[41] = (uint8_t)sport;
-	p[42] = (uint8_t)(dport >> 8);
-	p[43] = (uint8_t)dport;
-	p[44] = (uint8_t)(ulen >> 8);
-	p[45] = (uint8_t)ulen;
-	memcpy(pseudo, src, 16);
-	memcpy(pseudo + 16, dst, 16);
-	pseudo[34] = (uint8_t)(ulen >> 8);
-	pseudo[35] = (uint8_t)ulen;
-	pseudo[39] = IPPROTO_UDP;
-	s = (uint16_t)~ipudp_sum(p + 40, ulen, ipudp_sum(pseudo, sizeof(pseudo), 0));
-	if (s == 0)
-		s = 0xffff;
-	p[46] = (uint8_t)(s >> 8);
-	p[47] = (uint8_t)s;
-	return 40 + ulen;
-}
-
 /* --data: the inner datagram, then the outer one when spoofed. */
 static int send_data(const struct in6_addr *to, uint16_t port, const struct in6_addr *hoa,
 		     const struct in6_addr *src, uint16_t dport, const struct in6_addr *spoof,
@@ -110,18 +73,19 @@ static int send_data(const struct in6_addr *to, uint16_t port, const struct in6_
 	static const char msg[] = "mif-forged-data\n";
 	uint8_t pkt[256];
 	struct sockaddr_in6 sa = { .sin6_family = AF_INET6, .sin6_addr = *to };
-	size_t in, len;
+	size_t len;
 	ssize_t r;
 	int fd;
 
-	memcpy(pkt + 96, msg, sizeof(msg) - 1);
-	in = udp6_wrap(pkt + 48, src, hoa, 40000, dport, sizeof(msg) - 1);
+	/* The inner datagram, then (spoofed) the outer one around it. */
+	if (mhtun_build_udp6(src->s6_addr, hoa->s6_addr, 40000, dport, (const uint8_t *)msg,
+			     sizeof(msg) - 1, pkt, sizeof(pkt), &len) < 0 ||
+	    (spoof && mhtun_build_udp6(spoof->s6_addr, to->s6_addr, sport, port, pkt, len, pkt,
+				       sizeof(pkt), &len) < 0))
+		return -ENOSPC;
 	if (spoof) {
-		len = udp6_wrap(pkt, spoof, to, sport, port, in);
 		fd = socket(AF_INET6, SOCK_RAW, IPPROTO_RAW);
 	} else {
-		memmove(pkt, pkt + 48, in);
-		len = in;
 		sa.sin6_port = htons(port);
 		fd = socket(AF_INET6, SOCK_DGRAM, 0);
 	}

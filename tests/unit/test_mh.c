@@ -355,6 +355,37 @@ static void test_ha_switch(void **state)
 	assert_int_equal(mh_build(&n, out, sizeof(out), &len, NULL), -EINVAL);
 }
 
+/* An inner IPv6/UDP datagram (mif-mh-send, mif-ha-load): header fields
+ * and the UDP checksum against a value computed apart (Python, RFC 8200
+ * 8.1 pseudo-header); wrapping in place; too small a buffer. */
+static void test_build_udp6(void **state)
+{
+	static const uint8_t s[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+	static const uint8_t d[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
+	static const uint8_t want[50] = {
+		0x60, 0, 0, 0, 0, 10, 17, 64,
+		0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+		0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2,
+		0x9c, 0x40, 0x1e, 0x61, 0, 10, 0x81, 0x5a, 'h', 'i',
+	};
+	uint8_t out[128];
+	size_t len = 0;
+
+	(void)state;
+	assert_int_equal(mhtun_build_udp6(s, d, 40000, 7777, (const uint8_t *)"hi", 2, out,
+					  sizeof(out), &len), 0);
+	assert_int_equal(len, 50);
+	assert_memory_equal(out, want, 50);
+	/* Around itself: the first datagram becomes the payload. */
+	assert_int_equal(mhtun_build_udp6(d, s, 4191, 4191, out, 50, out, sizeof(out), &len), 0);
+	assert_int_equal(len, 98);
+	assert_memory_equal(out + 48, want, 50);
+	assert_int_equal(out[5], 58);
+	len = 7;
+	assert_int_equal(mhtun_build_udp6(s, d, 1, 2, out, 81, out, 128, &len), -ENOSPC);
+	assert_int_equal(len, 7);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -368,6 +399,7 @@ int main(void)
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_replay),
 		cmocka_unit_test(test_ha_switch),
+		cmocka_unit_test(test_build_udp6),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
