@@ -38,8 +38,10 @@ const struct in6_addr *ha_src_for(const struct ha_mn *mn, const struct sockaddr_
 	return mn->has_local6 ? &mn->local6 : NULL;
 }
 
-/* The address an authenticated message from mn was sent to: from now on
- * what goes to the node in that family leaves from it. */
+/* The address an authenticated, fresh message from mn was sent to (after
+ * the replay check: a captured message replayed to another address of
+ * this agent must not move it): from now on what goes to the node in that
+ * family leaves from it. */
 static void ha_note_local(struct ha_mn *mn, const struct in6_addr *local)
 {
 	if (!local)
@@ -165,7 +167,8 @@ void ha_set_active(struct ha_ctx *h, bool active, long long now_ms)
 }
 
 static void ha_bu(struct ha_ctx *h, struct ha_mn *mn, const struct mh_msg *m,
-		  const struct mhtun_pkt *t, const struct sockaddr_in6 *from, long long now_ms)
+		  const struct mhtun_pkt *t, const struct sockaddr_in6 *from,
+		  const struct in6_addr *local, long long now_ms)
 {
 	uint8_t st, flow_ba[256];
 	struct mh_msg ba;
@@ -175,6 +178,7 @@ static void ha_bu(struct ha_ctx *h, struct ha_mn *mn, const struct mh_msg *m,
 		return;
 	}
 	mn->last_ts = m->ts;
+	ha_note_local(mn, local);
 	/* A home address as care-of address whose bindings lead back here:
 	 * silently discarded (RFC 6275 9.5.1, analysis 6.3.1). */
 	if (ha_nest_loop(h->cfg, mn, m, from)) {
@@ -203,7 +207,8 @@ static void ha_bu(struct ha_ctx *h, struct ha_mn *mn, const struct mh_msg *m,
 }
 
 static void ha_heartbeat(struct ha_ctx *h, struct ha_mn *mn, const struct mh_msg *m,
-			 const struct sockaddr_in6 *from, long long now_ms)
+			 const struct sockaddr_in6 *from, const struct in6_addr *local,
+			 long long now_ms)
 {
 	struct ha_path *p;
 	struct mh_msg r;
@@ -220,6 +225,7 @@ static void ha_heartbeat(struct ha_ctx *h, struct ha_mn *mn, const struct mh_msg
 	}
 	p->live.last_ts = m->ts;
 	h->n.hb_rx++;
+	ha_note_local(mn, local);
 	/* An authenticated packet from a new endpoint: the NAT rebound. */
 	if (!ha_same_peer(&p->peer, from)) {
 		p->peer = *from;
@@ -269,11 +275,10 @@ static void ha_signal(struct ha_ctx *h, const struct mhtun_pkt *t,
 			log_warn("mn %s: unauthenticated MH type %u dropped", mn->name, m.type);
 		return;
 	}
-	ha_note_local(mn, local);
 	if (m.type == MH_TYPE_BU)
-		ha_bu(h, mn, &m, t, from, now_ms);
+		ha_bu(h, mn, &m, t, from, local, now_ms);
 	else if (m.type == MH_TYPE_HB)
-		ha_heartbeat(h, mn, &m, from, now_ms);
+		ha_heartbeat(h, mn, &m, from, local, now_ms);
 	else
 		h->n.drop_malformed++;
 }

@@ -112,6 +112,15 @@ send --key-hex "$KEY" --spi 999
 send --no-auth --heartbeat
 send --key-hex 0badc0de0badc0de0badc0de0badc0de --heartbeat
 send --raw "$WORLD_TMP/bu.bin"
+# The same replay to another address of the agent: the agent sends from
+# the address a node's fresh messages reach (ha_src_for), and a replay
+# must not move it (the node would drop all that then came from there).
+world_exec ha ip addr add 2001:db8:f::99/64 dev eth0 nodad
+ds0=$(jq .drop_source "$WORLD_TMP/mn.json")
+world_exec atk "$MHSEND" --to 2001:db8:f::99 --raw "$WORLD_TMP/bu.bin"
+sleep 1.5
+[ "$(jq .drop_source "$WORLD_TMP/mn.json")" = "$ds0" ] ||
+	world_fail "a replay to another address of the agent moved where it sends from"
 sleep 0.5
 st=$(had_status)
 after=$(printf '%s' "$st" | jq -c '[.mobile_nodes[0].bindings[] | {bid, peer, port}] | sort_by(.bid)')
