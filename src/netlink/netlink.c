@@ -73,28 +73,48 @@ int sysctl_set_link(const char *family, const char *ifname, const char *knob,
 	return r;
 }
 
-int sysctl_get_link_u32(const char *family, const char *ifname, const char *knob,
-			uint32_t *ret_value)
+int sysctl_get_link(const char *family, const char *ifname, const char *knob, char *buf,
+		    size_t len)
 {
-	char path[160], buf[24], *end;
-	unsigned long v;
+	char path[160], tmp[256];
 	ssize_t n;
 	int fd, r;
 
+	if (len < 2)
+		return -EINVAL;
 	if ((r = sysctl_path(family, ifname, knob, path)) < 0)
 		return r;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
+	n = read(fd, tmp, sizeof(tmp) - 1);
 	r = n < 0 ? -errno : 0;
 	close(fd);
 	if (r < 0)
 		return r;
+	if (n > 0 && tmp[n - 1] == '\n')
+		n--;
+	if ((size_t)n >= len || (size_t)n >= sizeof(tmp) - 2)
+		return -ENOSPC;         /* longer than we can hold: never half a value */
+	memcpy(buf, tmp, (size_t)n);
 	buf[n] = '\0';
+	return 0;
+}
+
+int sysctl_get_link_u32(const char *family, const char *ifname, const char *knob,
+			uint32_t *ret_value)
+{
+	char buf[24], *end;
+	unsigned long v;
+	int r = sysctl_get_link(family, ifname, knob, buf, sizeof(buf));
+
+	if (r == -ENOSPC)
+		return -EBADMSG;
+	if (r < 0)
+		return r;
 	errno = 0;
 	v = strtoul(buf, &end, 10);
-	if (end == buf || (*end && *end != '\n') || errno || v > UINT32_MAX)
+	if (end == buf || *end || errno || v > UINT32_MAX)
 		return -EBADMSG;
 	*ret_value = (uint32_t)v;
 	return 0;

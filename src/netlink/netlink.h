@@ -26,6 +26,11 @@ int netlink_open(unsigned groups, int rcvbuf, struct mnl_socket **ret_sock);
  * directory. */
 int sysctl_set_link(const char *family, const char *ifname, const char *knob,
 		    const char *value);
+/* The same knob's text, its trailing newline cut, into buf (len octets,
+ * at least 2): -ENOSPC if it does not fit, -errno from the read (EIO for
+ * ipv6's stable_secret while none is set). buf untouched on failure. */
+int sysctl_get_link(const char *family, const char *ifname, const char *knob, char *buf,
+		    size_t len);
 /* The same knob read as an unsigned decimal; -EBADMSG if it is not one.
  * ret_value is untouched on failure. */
 int sysctl_get_link_u32(const char *family, const char *ifname, const char *knob,

@@ -76,6 +76,25 @@ static void test_sysctl_reads_a_link(void **state)
 	assert_int_equal(v, 7);
 }
 
+/* The text of a knob, newline cut; too small a buffer is refused whole. */
+static void test_sysctl_reads_text(void **state)
+{
+	char file[32], buf[32] = "untouched", tiny[2] = "x";
+
+	(void)state;
+	if (test_read_file("/proc/sys/net/ipv6/conf/lo/mtu", file, sizeof(file)) < 0)
+		skip();
+	assert_int_equal(sysctl_get_link("ipv6", "lo", "mtu", buf, sizeof(buf)), 0);
+	file[strcspn(file, "\n")] = '\0';
+	assert_string_equal(buf, file);
+	assert_int_equal(sysctl_get_link("ipv6", "lo", "mtu", tiny, sizeof(tiny)), -ENOSPC);
+	assert_string_equal(tiny, "x");
+	strcpy(buf, "untouched");
+	assert_int_equal(sysctl_get_link("ipv6", "lo", "no_such_knob", buf, sizeof(buf)), -ENOENT);
+	assert_int_equal(sysctl_get_link("ipv6", "../..", "mtu", buf, sizeof(buf)), -EINVAL);
+	assert_string_equal(buf, "untouched");
+}
+
 
 static void test_sysctl_sets_a_link(void **state)
 {
@@ -203,6 +222,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sysctl_refuses_bad_names),
 		cmocka_unit_test(test_sysctl_reads_a_link),
+		cmocka_unit_test(test_sysctl_reads_text),
 		cmocka_unit_test(test_sysctl_sets_a_link),
 		cmocka_unit_test(test_netlink_open),
 		cmocka_unit_test(test_tun_refuses_bad_arguments),

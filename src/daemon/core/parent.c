@@ -380,6 +380,7 @@ static int parent_start(struct parent *p)
 	 * (the engine gets it as MSG_SECRET). */
 	lease_parent_secret(cfg->state_dir, p->secret);
 	lease_parent_kernel_secret(p->secret, kc.stable_secret);
+	kc.state_dir = cfg->state_dir;
 	if (!(p->base = event_base_new()))
 		return -ENOMEM;
 	p->kern = kern_new(p->base, kfd, &kc, &r);
@@ -467,8 +468,11 @@ int parent_run(const struct mifd_config *cfg)
 	bindsock_free(p.bind);
 	kern_mob_free(p.mob);
 	kern_nft_free(p.nft);        /* a clean stop leaves no table behind */
-	/* kern_free() last: the engine's last requests (address removals)
+	/* The links' sysctls as mifd found them (a clean stop), then
+	 * kern_free() last: the engine's last requests (address removals)
 	 * were carried out in the loop above. */
+	if (p.kern)
+		kern_sysctl_restore(p.kern);
 	kern_free(p.kern);
 	if (p.base)
 		event_base_free(p.base);

@@ -22,6 +22,7 @@ struct kern_config {
 	bool routing;            /* per-PvD routing on: set its sysctls on managed links */
 	int privacy;             /* enum slaac_privacy: the kernel's SLAAC policy */
 	uint8_t stable_secret[16];   /* its stable_secret (RFC 7217), from mifd's */
+	const char *state_dir;   /* where the sysctls found are kept (NULL: memory only) */
 };
 
 struct kern;
@@ -31,6 +32,9 @@ struct kern;
 struct kern *kern_new(struct event_base *base, int engine_fd, const struct kern_config *cfg,
 		      int *err);
 void kern_free(struct kern *k);
+/* At a clean stop: each per-link sysctl mifd changed back to the value it
+ * found, where the knob still holds mifd's (kern_sysctl.c). */
+void kern_sysctl_restore(struct kern *k);
 
 /* Messages from the engine for the privileged parent's other parts (the
  * bind table, resolv.conf's search line): handed to cb. */

@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <arpa/inet.h>
-#include <inttypes.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -15,7 +14,6 @@
 
 #include "common/log.h"
 #include "daemon/kern/kern_priv.h"
-#include "daemon/ra/slaac.h"
 #include "netlink/netlink.h"
 
 static bool kern_managed(const struct kern *k, const struct nl_link *l)
@@ -483,118 +481,6 @@ void kern_nl_on_engine(struct kern *k, const struct ipc_msg *m)
 		return;
 	}
 	log_err("kernel side: invalid request %u from the engine", m->hdr.type);
-}
-
-/*
- * The kernel's own SLAAC on a managed interface follows mifd's policy
- * (issue 20): RFC 7217 stable identifiers (addr_gen_mode 2 with a
- * stable_secret derived from mifd's secret), and RFC 8981 temporary
- * addresses (use_tempaddr 2: made and preferred as sources; lifetimes of
- * section 3.8: valid 2 days, preferred 1 day) only with "temporary".
- * stable_secret goes first: writing it sets addr_gen_mode already without
- * regenerating the link-local address, which a later change of
- * addr_gen_mode alone would do (the link-local follows at the next up).
- */
-static void kern_sysctl_privacy(struct kern *k, const struct nl_link *l)
-{
-	char secret[INET6_ADDRSTRLEN];
-	bool temp = k->cfg.privacy == SLAAC_TEMPORARY;
-	const char *const knobs[][2] = {
-		{ "stable_secret", secret },
-		{ "addr_gen_mode", "2" },
-		{ "use_tempaddr", temp ? "2" : "0" },
-		{ "temp_valid_lft", "172800" },
-		{ "temp_prefered_lft", "86400" },
-	};
-
-	if (k->cfg.privacy == SLAAC_EUI64)
-		return;
-	inet_ntop(AF_INET6, k->cfg.stable_secret, secret, sizeof(secret));
-	for (size_t i = 0; i < (temp ? 5u : 3u); i++) {
-		int r = sysctl_set_link("ipv6", l->name, knobs[i][0], knobs[i][1]);
-
-		if (r < 0)
-			log_warn("cannot set ipv6/%s of %s: %s", knobs[i][0], l->name, strerror(-r));
-	}
-}
-
-/*
- * Per managed interface, when per-PvD routing is on: loose reverse-path
- * filtering (replies to a PvD's source arrive on that PvD's interface,
- * which a strict check against the main table would drop), and routes
- * through a link without carrier ignored at once (the kernel keeps them
- * otherwise). The kernel does not take an RA's MTU for the whole link
- * (accept_ra_mtu): mifd applies each PvD's MTU on its own routes, so two
- * PvDs on one link may differ (issue 20).
- *
- * And routing or not: the kernel forms a SLAAC address for an RA's prefix
- * only while the link holds fewer than max_addresses addresses of any
- * origin (default 16; net/ipv6/addrconf.c, addrconf_prefix_rcv_add_addr),
- * and those mifd forms for prefixes nested in PvD options count too. With
- * 16 of them on a link, an implicit PvD's prefix (whose address is the
- * kernel's to form) got none, so nothing could leave from that PvD and its
- * DNS failed for good (issue 17: a soak, after a link flap under churn).
- * KERN_MAX_ADDRESSES keeps the kernel's 16 beside an address and an RFC 8981
- * temporary one for each of the 256 PvDs mifd can route: still a bound
- * against a router that announces prefixes without end.
- */
-#define KERN_MAX_ADDRESSES "528"
-
-/*
- * An RA that came before mifd took the link (radvd already sending, or mifd
- * restarted) may have lowered the whole link's IPv6 MTU (RFC 4861 6.3.4,
- * while accept_ra_mtu was still 1), and turning accept_ra_mtu off does not
- * put it back. Set it back to the device's MTU: each PvD's MTU is on its
- * own routes. Only a lower value is raised, never one above the device's.
- */
-static void kern_sysctl_mtu6(const struct nl_link *l)
-{
-	char val[16];
-	uint32_t mtu6;
-	int r;
-
-	if (l->mtu < 1280 || sysctl_get_link_u32("ipv6", l->name, "mtu", &mtu6) < 0 ||
-	    mtu6 >= l->mtu)
-		return;
-	snprintf(val, sizeof(val), "%" PRIu32, l->mtu);
-	r = sysctl_set_link("ipv6", l->name, "mtu", val);
-	if (r < 0)
-		log_warn("cannot set the IPv6 MTU of %s back to %" PRIu32 ": %s", l->name, l->mtu,
-			 strerror(-r));
-	else
-		log_info("IPv6 MTU of %s was %" PRIu32 " (an RA's, taken before mifd), now the "
-			 "link's %" PRIu32 "; PvD MTUs go on routes", l->name, mtu6, l->mtu);
-}
-
-void kern_sysctl_link(struct kern *k, const struct nl_link *l)
-{
-	static const char *const knobs[][3] = {
-		{ "ipv4", "rp_filter", "2" },
-		{ "ipv4", "ignore_routes_with_linkdown", "1" },
-		{ "ipv6", "ignore_routes_with_linkdown", "1" },
-		{ "ipv6", "accept_ra_mtu", "0" },
-	};
-	int r;
-
-	if (!l->name[0])
-		return;
-	for (size_t i = 0; i < k->n_sysctl_done; i++)
-		if (k->sysctl_done[i] == l->ifindex)
-			return;
-	if (k->n_sysctl_done < sizeof(k->sysctl_done) / sizeof(k->sysctl_done[0]))
-		k->sysctl_done[k->n_sysctl_done++] = l->ifindex;
-	kern_sysctl_privacy(k, l);
-	r = sysctl_set_link("ipv6", l->name, "max_addresses", KERN_MAX_ADDRESSES);
-	if (r < 0)
-		log_warn("cannot set ipv6/max_addresses of %s: %s", l->name, strerror(-r));
-	for (size_t i = 0; k->cfg.routing && i < sizeof(knobs) / sizeof(knobs[0]); i++) {
-		r = sysctl_set_link(knobs[i][0], l->name, knobs[i][1], knobs[i][2]);
-		if (r < 0)
-			log_warn("cannot set %s/%s of %s: %s", knobs[i][0], knobs[i][1], l->name,
-				 strerror(-r));
-	}
-	if (k->cfg.routing)
-		kern_sysctl_mtu6(l);
 }
 
 static struct mnl_socket *kern_nl_socket(struct kern *k, unsigned groups,

@@ -3,6 +3,8 @@
 #define MIF_DAEMON_KERN_PRIV_H
 
 #include <libmnl/libmnl.h>
+#include <net/if.h>
+#include <stdbool.h>
 
 #include "daemon/core/chan.h"
 #include "daemon/kern/kern.h"
@@ -22,6 +24,9 @@
  * 2,500 in one go, and the kernel ACKs each before sendto() returns; a
  * slot still taken is drained first (kern_nl_rt_slot). */
 #define KERN_RT_PENDING 1024
+/* Links and knobs per link whose former sysctl values are kept. */
+#define KERN_SYSCTL_LINKS 256
+#define KERN_SYSCTL_KNOBS 12
 
 struct kern_dsock;
 struct kern_arp;
@@ -63,6 +68,20 @@ struct kern {
 	} rt_pending[KERN_RT_PENDING];
 	int sysctl_done[256];        /* ifindexes whose sysctls are set */
 	size_t n_sysctl_done;
+	/* What the sysctls of each link were before mifd (kern_sysctl.c). */
+	struct kern_sysctl_link {
+		char ifname[IFNAMSIZ];
+		size_t n;
+		bool dirty;          /* changed since last kept in the state directory */
+		struct kern_sysctl_val {
+			char family[5];      /* ipv4, ipv6 */
+			char knob[32];
+			char old[48];        /* found, put back at a clean stop */
+			char set[48];        /* mifd's */
+		} v[KERN_SYSCTL_KNOBS];
+	} sysctl_saved[KERN_SYSCTL_LINKS];
+	size_t n_sysctl_saved;
+	char sysctl_dir[4096];       /* <state_dir>/sysctl, made when first needed */
 	uint32_t seq;
 	uint32_t dump_seq;
 	enum kern_dump dump;         /* dump in progress */
@@ -81,6 +100,9 @@ int kern_nl_open(struct kern *k);
 void kern_nl_close(struct kern *k);
 void kern_nl_on_engine(struct kern *k, const struct ipc_msg *m);
 void kern_sysctl_link(struct kern *k, const struct nl_link *l);
+/* A kept record's text ("FAMILY KNOB OLD SET" lines) into s; returns the
+ * values taken (malformed lines are skipped). Pure, for the unit test. */
+int kern_sysctl_parse(struct kern_sysctl_link *s, const char *text, size_t len);
 void kern_nl_resync(struct kern *k);
 void kern_nl_pause(struct kern *k, bool pause);
 
