@@ -6,10 +6,11 @@
  * directory's "sysctl" store, one record per link named after it
  * (lease_store.h: written atomically; a store of its own, apart from the
  * leases the engine reads), so a mifd restarted after a crash or kill -9
- * still knows the values from before the first start. A clean stop (kern_sysctl_restore)
- * writes each one back where the knob still holds mifd's value (one
- * changed since by someone else is theirs and stays), then drops the
- * record. Not put back: ipv6 stable_secret (it cannot be unset; with
+ * still knows the values from before the first start. A clean stop
+ * (kern_sysctl_restore) writes each one back where the knob still holds
+ * mifd's value (one changed since by someone else is theirs and stays),
+ * then drops the record; a link gone by then keeps its record for the
+ * next mifd that sees it. Not put back: ipv6 stable_secret (it cannot be unset; with
  * addr_gen_mode back it is not used) and the IPv6 MTU reset
  * (kern_sysctl_mtu6 undoes an RA's, there is nothing to restore).
  */
