@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "daemon/kern/kern_priv.h"
@@ -110,11 +111,45 @@ static void test_cycle(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
+/* A corrupt record is refused whole (lease_store's checksum): the values
+ * found at start count as the originals, nothing of the file is used. */
+static void test_corrupt_record(void **state)
+{
+	char dir[] = "/tmp/mif-test-sysctl.XXXXXX", path[128];
+	struct nl_link l = { .ifindex = 1, .name = "lo", .mtu = 65536 };
+	struct kern *k;
+	FILE *f;
+
+	(void)state;
+	if (!in_private_netns)
+		skip();
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/sysctl", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/sysctl/lo.lease", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("MIFLEASE but not one: ipv4 rp_filter 7 2\n", f);
+	fclose(f);
+	assert_int_equal(sysctl_set_link("ipv4", "lo", "rp_filter", "1"), 0);
+	k = kern_fake(dir);
+	kern_sysctl_link(k, &l);
+	sysctl_is("ipv4", "rp_filter", "2");
+	kern_sysctl_restore(k);
+	sysctl_is("ipv4", "rp_filter", "1");     /* found, not the file's 7 */
+	assert_int_equal(access(path, F_OK), -1);  /* replaced, then dropped */
+	free(k);
+	snprintf(path, sizeof(path), "%s/sysctl", dir);
+	assert_int_equal(rmdir(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_cycle),
+		cmocka_unit_test(test_corrupt_record),
 	};
 
 	in_private_netns = geteuid() == 0 && unshare(CLONE_NEWNET) == 0;

@@ -109,6 +109,7 @@ static struct kern_sysctl_link *kern_sysctl_entry(struct kern *k, const char *if
 	char text[LEASE_PAYLOAD_MAX];
 	struct kern_sysctl_link *s;
 	size_t len = 0;
+	int r;
 
 	for (size_t i = 0; i < k->n_sysctl_saved; i++)
 		if (strcmp(k->sysctl_saved[i].ifname, ifname) == 0)
@@ -118,11 +119,17 @@ static struct kern_sysctl_link *kern_sysctl_entry(struct kern *k, const char *if
 	s = &k->sysctl_saved[k->n_sysctl_saved++];
 	memset(s, 0, sizeof(*s));
 	snprintf(s->ifname, sizeof(s->ifname), "%s", ifname);
-	if (dir && lease_key_ok(ifname) &&
-	    lease_store_load(dir, ifname, text, sizeof(text), &len) == 0 &&
-	    kern_sysctl_parse(s, text, len) > 0)
+	if (!dir || !lease_key_ok(ifname))
+		return s;
+	r = lease_store_load(dir, ifname, text, sizeof(text), &len);
+	if (r == 0 && kern_sysctl_parse(s, text, len) > 0)
 		log_info("sysctls of %s from before mifd (kept by a mifd that did not stop "
 			 "cleanly): %zu", ifname, s->n);
+	else if (r != -ENOENT)
+		/* Corrupt or unreadable: the values found now are taken as
+		 * the originals (mifd's own, if a crashed one set them). */
+		log_warn("the former sysctls of %s in %s are unusable (%s): not put back",
+			 ifname, dir, r < 0 ? strerror(-r) : "no value");
 	return s;
 }
 
