@@ -22,94 +22,19 @@
 #      the second copy.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+. "$SCN_DIR/../world/mobility-mifd.sh"
 
 scn_init 3.4-ncast 3.4 "Mobility, n-cast: a critical flow duplicated over two networks (RFC 6089 flow bindings), one of them losing 20 % of its packets"
 world_require radvd nft jq
-HAD=${MIF_HAD:-$(dirname "$MIFD")/../ha/mif-had}
-[ -x "$HAD" ] || world_fail "missing $HAD (mif-had)"
-HOA=2001:db8:100::10
-HA_IN=2001:db8:100::1
-HA=2001:db8:f::1
-CN=2001:db8:c::2
+# The world of tests/world/mobility-mifd.sh with two networks; r1's RAs
+# have preference high, so a plain host's default is N1.
+MOBD_NETS=2 MOBD_PREF1=high MOBD_FILTER=scn_ingress_filter mobd_world h
 N=1000
-KEY=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff
 step() { world_log "step: $*"; }
-
-world_host h
-world_router r1
-world_router r2
-world_router core
-world_router ha
-world_host cn
-world_link h eth1 r1 eth0
-world_link h eth2 r2 eth0
-world_link r1 eth1 core r1
-world_link r2 eth1 core r2
-world_link ha eth0 core ha
-world_link cn eth0 core cn
-world_addr r1 eth0 2001:db8:1::1/64
-world_addr r2 eth0 2001:db8:2::1/64
-world_addr r1 eth1 2001:db8:e1::2/64
-world_addr core r1 2001:db8:e1::1/64
-world_addr r2 eth1 2001:db8:e2::2/64
-world_addr core r2 2001:db8:e2::1/64
-world_addr ha eth0 2001:db8:f::1/64
-world_addr core ha 2001:db8:f::2/64
-world_addr cn eth0 "$CN/64"
-world_addr core cn 2001:db8:c::1/64
-ip -n "$(world_ns r1)" -6 route add default via 2001:db8:e1::1
-ip -n "$(world_ns r2)" -6 route add default via 2001:db8:e2::1
-ip -n "$(world_ns core)" -6 route add 2001:db8:1::/64 via 2001:db8:e1::2
-ip -n "$(world_ns core)" -6 route add 2001:db8:2::/64 via 2001:db8:e2::2
-ip -n "$(world_ns core)" -6 route add 2001:db8:100::/64 via 2001:db8:f::1
-ip -n "$(world_ns ha)" -6 route add default via 2001:db8:f::2
-ip -n "$(world_ns cn)" -6 route add default via 2001:db8:c::1
-scn_ingress_filter r1 eth0 2001:db8:1::/64
-scn_ingress_filter r2 eth0 2001:db8:2::/64
-world_radvd r1 "interface eth0 { AdvSendAdvert on; MinRtrAdvInterval 3; MaxRtrAdvInterval 4;
-	AdvDefaultLifetime 600; AdvDefaultPreference high;
-	prefix 2001:db8:1::/64 { AdvOnLink on; AdvAutonomous on; }; };"
-world_radvd r2 "interface eth0 { AdvSendAdvert on; MinRtrAdvInterval 3; MaxRtrAdvInterval 4;
-	AdvDefaultLifetime 600;
-	prefix 2001:db8:2::/64 { AdvOnLink on; AdvAutonomous on; }; };"
 PVD1="$(world_lla r1 eth0)%eth1"
 PVD2="$(world_lla r2 eth0)%eth2"
-
-umask 077
-printf '%s\n' "$KEY" >"$WORLD_TMP/mn.key"
-cat >"$WORLD_TMP/had.conf" <<EOF2
-[ha]
-address = $HA_IN
-home_prefix = 2001:db8:100::/64
-tun = mifha0
-control = $WORLD_TMP/had.sock
-heartbeat_interval_ms = 100
-heartbeat_misses = 3
-
-[mn phone]
-hoa = $HOA
-spi = 256
-key_file = $WORLD_TMP/mn.key
-EOF2
-cat >"$WORLD_TMP/mifd.conf" <<EOF2
-[mifd]
-interfaces = eth1 eth2
-
-[mobility]
-enabled = yes
-home_agent = $HA_IN
-home_agent_address = $HA
-home_address = $HOA
-key_file = $WORLD_TMP/mn.key
-spi = 256
-routes = 2001:db8:c::/64
-prefer = eth1 eth2
-flow = critical fid=1 pri=1 pvd=$PVD1,$PVD2 proto=udp rport=7006
-EOF2
-umask 022
-world_bg ha had "$HAD" -c "$WORLD_TMP/had.conf"
-world_wait_for "mif-had status socket" 10 test -S "$WORLD_TMP/had.sock"
-had_status() { world_exec ha "$HAD" --status -s "$WORLD_TMP/had.sock"; }
+# The critical flow, bound to both PvDs ([mobility] is the file's last section).
+echo "flow = critical fid=1 pri=1 pvd=$PVD1,$PVD2 proto=udp rport=7006" >>"$WORLD_TMP/mifd.conf"
 world_bg cn whoami "$MIF_WHOAMI" -n cn -p 7006 -6
 H=$(world_ns h)
 
@@ -147,7 +72,6 @@ scn_plain_stop_tools
 # ---- 2. mifd as mobile node, the flow n-cast on N1 and N2 ----
 step "mif: mifd as mobile node, the flow bound to N1's and N2's PvDs (n-cast)"
 world_mifd h --config "$WORLD_TMP/mifd.conf"
-mob() { world_ctl --json mobility; }
 ready() {
 	mob | world_jq '.registered and (.bindings | length == 2 and all(.state == "alive")) and
 		(.flows | length == 1 and .[0].ha_status == 0)'
