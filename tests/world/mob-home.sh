@@ -8,7 +8,7 @@
 #   hn eth0 -+ (another host of the home link)
 #   h eth2 -- r2 (2001:db8:2::/64, BCP 38) -------------------/
 #
-# eth3 and hn only when asked. h holds the home address 2001:db8:100::10/64
+# eth3 and hn only when asked. h (or MOBH_NODE) holds the home address 2001:db8:100::10/64
 # on eth1 (and eth3), a default route through each network (home first) and
 # keeps its addresses when carrier goes (keep_addr_on_down); whether routes
 # without carrier are skipped (ignore_routes_with_linkdown) is the caller's.
@@ -20,13 +20,16 @@ MOBH_HA=2001:db8:f::1
 MOBH_CN=2001:db8:c::2
 MOBH_KEY=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff
 
-# mobh_world [eth3] [hn]: build the world.
+# mobh_world [eth3] [hn] [ra]: build the world. The mobile host is
+# MOBH_NODE (default h). With ra it learns its addresses and routes from
+# RAs (radvd on r2 and on the agent's home link: mifd as the mobile node)
+# instead of the static ones above.
 mobh_world() {
-	local a eth3=0 hn=0 p ports="ph1 pha"
+	local a eth3=0 hn=0 ra=0 p ports="ph1 pha" h=${MOBH_NODE:-h}
 	for a in "$@"; do
-		case "$a" in eth3) eth3=1 ;; hn) hn=1 ;; *) world_fail "mobh_world: $a?" ;; esac
+		case "$a" in eth3) eth3=1 ;; hn) hn=1 ;; ra) ra=1 ;; *) world_fail "mobh_world: $a?" ;; esac
 	done
-	world_host h
+	world_host "$h"
 	[ "$hn" = 0 ] || world_host hn
 	world_host sw
 	world_router r2
@@ -34,21 +37,18 @@ mobh_world() {
 	world_router ha
 	world_host cn
 	world_bridge sw br0
-	world_link h eth1 sw ph1
+	world_link "$h" eth1 sw ph1
 	world_link ha eth1 sw pha
-	if [ "$eth3" = 1 ]; then world_link h eth3 sw ph3 && ports="$ports ph3"; fi
+	if [ "$eth3" = 1 ]; then world_link "$h" eth3 sw ph3 && ports="$ports ph3"; fi
 	if [ "$hn" = 1 ]; then world_link hn eth0 sw pn && ports="$ports pn"; fi
 	for p in $ports; do world_bridge_port sw br0 "$p"; done
 	[ "$eth3" = 0 ] || ip -n "$(world_ns sw)" link set ph3 down
-	world_link h eth2 r2 eth0
+	world_link "$h" eth2 r2 eth0
 	world_link r2 eth1 core r2
 	world_link ha eth0 core ha
 	world_link cn eth0 core cn
 	world_addr ha eth1 "$MOBH_HA_IN/64"
-	world_addr h eth1 "$MOBH_HOA/64"
-	[ "$eth3" = 0 ] || world_addr h eth3 "$MOBH_HOA/64"
 	[ "$hn" = 0 ] || world_addr hn eth0 2001:db8:100::20/64
-	world_addr h eth2 2001:db8:2::10/64
 	world_addr r2 eth0 2001:db8:2::1/64
 	world_addr r2 eth1 2001:db8:e2::2/64
 	world_addr core r2 2001:db8:e2::1/64
@@ -62,11 +62,12 @@ mobh_world() {
 	ip -n "$(world_ns ha)" -6 route add default via 2001:db8:f::2
 	ip -n "$(world_ns cn)" -6 route add default via 2001:db8:c::1
 	[ "$hn" = 0 ] || ip -n "$(world_ns hn)" -6 route add default via "$MOBH_HA_IN"
-	ip -n "$(world_ns h)" -6 route add default via "$MOBH_HA_IN" dev eth1 metric 100
-	[ "$eth3" = 0 ] || ip -n "$(world_ns h)" -6 route add default via "$MOBH_HA_IN" dev eth3 metric 150
-	ip -n "$(world_ns h)" -6 route add default via 2001:db8:2::1 dev eth2 metric 200
-	world_sysctl h net.ipv6.conf.eth1.keep_addr_on_down=1
-	[ "$eth3" = 0 ] || world_sysctl h net.ipv6.conf.eth3.keep_addr_on_down=1
+	if [ "$ra" = 1 ]; then
+		mobh__radvd r2 eth0 2001:db8:2::/64
+		mobh__radvd ha eth1 2001:db8:100::/64
+	else
+		mobh__static "$h" "$eth3"
+	fi
 	world_sysctl r2 net.ipv6.conf.eth0.keep_addr_on_down=1
 	# RFC 2827 ingress filtering on N2's router: the home source is dropped.
 	world_exec r2 nft -f - <<-NFT || world_fail "nft on r2"
@@ -77,6 +78,29 @@ mobh_world() {
 		}
 	}
 	NFT
+}
+
+# The mobile host's own addresses and default routes (home first), kept
+# when carrier goes (keep_addr_on_down). mobh__static NODE ETH3 (0 or 1).
+mobh__static() {
+	local h=$1 eth3=$2
+	world_addr "$h" eth1 "$MOBH_HOA/64"
+	[ "$eth3" = 0 ] || world_addr "$h" eth3 "$MOBH_HOA/64"
+	world_addr "$h" eth2 2001:db8:2::10/64
+	ip -n "$(world_ns "$h")" -6 route add default via "$MOBH_HA_IN" dev eth1 metric 100
+	[ "$eth3" = 0 ] || ip -n "$(world_ns "$h")" -6 route add default via "$MOBH_HA_IN" dev eth3 metric 150
+	ip -n "$(world_ns "$h")" -6 route add default via 2001:db8:2::1 dev eth2 metric 200
+	world_sysctl "$h" net.ipv6.conf.eth1.keep_addr_on_down=1
+	[ "$eth3" = 0 ] || world_sysctl "$h" net.ipv6.conf.eth3.keep_addr_on_down=1
+}
+
+# mobh__radvd NS IF PREFIX: RAs every 3-4 s with PREFIX for SLAAC.
+mobh__radvd() {
+	world_radvd "$1" "interface $2 {
+	AdvSendAdvert on; MinRtrAdvInterval 3; MaxRtrAdvInterval 4;
+	AdvDefaultLifetime 600;
+	prefix $3 { AdvOnLink on; AdvAutonomous on; };
+};"
 }
 
 # mobh_port NAME up|down: a port of the home link's switch (ph1, ph3, pn).

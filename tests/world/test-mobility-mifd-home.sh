@@ -26,59 +26,21 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mif.sh"
+. "$(dirname "$0")/mob-home.sh"
 
 world_init
 world_require nft curl jq python3 radvd cmp tcpdump
 HAD=${MIF_HAD:-$(dirname "$MIFD")/../ha/mif-had}
 [ -x "$HAD" ] || world_fail "missing $HAD (mif-had)"
-HOA=2001:db8:100::10
-HA_IN=2001:db8:100::1
-HA=2001:db8:f::1
-CN=2001:db8:c::2
-KEY=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff
+HOA=$MOBH_HOA
+HA_IN=$MOBH_HA_IN
+HA=$MOBH_HA
+CN=$MOBH_CN
 
-world_host mn
-world_host sw
-world_router r2
-world_router core
-world_router ha
-world_host cn
-world_bridge sw br0
-world_link mn eth1 sw ph1
-world_link mn eth3 sw ph3
-world_link ha eth1 sw pha
-world_bridge_port sw br0 ph1
-world_bridge_port sw br0 ph3
-world_bridge_port sw br0 pha
-ip -n "$(world_ns sw)" link set ph3 down      # eth3: cabled to the home link later
-world_link mn eth2 r2 eth0
-world_link r2 eth1 core r2
-world_link ha eth0 core ha
-world_link cn eth0 core cn
-world_addr ha eth1 "$HA_IN/64"
-world_addr r2 eth0 2001:db8:2::1/64
-world_addr r2 eth1 2001:db8:e2::2/64
-world_addr core r2 2001:db8:e2::1/64
-world_addr ha eth0 "$HA/64"
-world_addr core ha 2001:db8:f::2/64
-world_addr cn eth0 "$CN/64"
-world_addr core cn 2001:db8:c::1/64
-ip -n "$(world_ns r2)" -6 route add default via 2001:db8:e2::1
-ip -n "$(world_ns core)" -6 route add 2001:db8:2::/64 via 2001:db8:e2::2
-ip -n "$(world_ns core)" -6 route add 2001:db8:100::/64 via "$HA"
-ip -n "$(world_ns ha)" -6 route add default via 2001:db8:f::2
-ip -n "$(world_ns cn)" -6 route add default via 2001:db8:c::1
-world_sysctl r2 net.ipv6.conf.eth0.keep_addr_on_down=1
-# BCP 38 on r2; on the agent, a count of the plain (unencapsulated) TCP
-# packets from the home address that come in from the home link.
-world_exec r2 nft -f - <<-NFT || world_fail "nft on r2"
-table inet bcp38 {
-	chain f {
-		type filter hook forward priority 0; policy accept;
-		iifname "eth0" ip6 saddr != 2001:db8:2::/64 counter drop
-	}
-}
-NFT
+# mob-home.sh's world with eth3 and RAs (radvd on r2 and on the home link).
+MOBH_NODE=mn mobh_world eth3 ra
+# On the agent, a count of the plain (unencapsulated) TCP packets from the
+# home address that come in from the home link.
 world_exec ha nft -f - <<-NFT || world_fail "nft on ha"
 table inet homecount {
 	counter plain_up { }
@@ -88,34 +50,8 @@ table inet homecount {
 	}
 }
 NFT
-world_radvd r2 "interface eth0 {
-	AdvSendAdvert on; MinRtrAdvInterval 3; MaxRtrAdvInterval 4;
-	AdvDefaultLifetime 600;
-	prefix 2001:db8:2::/64 { AdvOnLink on; AdvAutonomous on; };
-};"
-world_radvd ha "interface eth1 {
-	AdvSendAdvert on; MinRtrAdvInterval 3; MaxRtrAdvInterval 4;
-	AdvDefaultLifetime 600;
-	prefix 2001:db8:100::/64 { AdvOnLink on; AdvAutonomous on; };
-};"
-
+mobh_had_start
 umask 077
-printf '%s\n' "$KEY" >"$WORLD_TMP/mn.key"
-cat >"$WORLD_TMP/had.conf" <<EOF2
-[ha]
-address = $HA_IN
-home_prefix = 2001:db8:100::/64
-home_link = eth1
-tun = mifha0
-control = $WORLD_TMP/had.sock
-heartbeat_interval_ms = 100
-heartbeat_misses = 3
-
-[mn phone]
-hoa = $HOA
-spi = 256
-key_file = $WORLD_TMP/mn.key
-EOF2
 # home_address with its prefix length: a PvD of that prefix is the home link.
 cat >"$WORLD_TMP/mifd.conf" <<EOF2
 [mifd]
@@ -132,8 +68,6 @@ routes = 2001:db8:c::/64
 prefer = eth1 eth2
 EOF2
 umask 022
-world_bg ha had "$HAD" -c "$WORLD_TMP/had.conf"
-world_wait_for "mif-had status socket" 10 test -S "$WORLD_TMP/had.sock"
 world_mifd mn --config "$WORLD_TMP/mifd.conf"
 
 had_status() { world_exec ha "$HAD" --status -s "$WORLD_TMP/had.sock"; }
