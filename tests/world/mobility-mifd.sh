@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # SPDX-License-Identifier: MIT
 # tests/world/mobility-mifd.sh: the world in which mifd is the mobile node
-# (test-mobility-mifd*.sh, scenario 3.4-1n), after lib.sh and mif.sh:
+# (test-mobility-mifd*.sh, the scenarios 3.4-*), after lib.sh and mif.sh
+# (the networks themselves: mob-net.sh):
 #
 #   NODE eth1 -- r1 -- core -- ha        cn: 2001:db8:c::2
 #   NODE eth2 -- r2 --/ |  \-- cn
@@ -21,7 +22,9 @@
 # (in [mobility]), MOBD_MIFD (in [mifd]); MOBD_PREF1/MOBD_PREF2: r1's and r2's RA default router
 # preference (radvd's words; default medium); MOBD_FILTER: a function
 # (ROUTER IF PREFIX) that installs the access routers' BCP 38 filter
-# instead of the table inet bcp38 here (the scenarios count its drops).
+# instead of mob-net.sh's table inet bcp38 (the scenarios count its drops).
+
+. "$(dirname "${BASH_SOURCE[0]}")/mob-net.sh"
 
 mobd_world() {
 	local n=$1 r pref
@@ -34,52 +37,9 @@ mobd_world() {
 	CN=2001:db8:c::2
 	KEY=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff
 
-	world_host "$n"
-	world_router r1
-	world_router r2
-	world_router core
-	world_router ha
-	world_host cn
-	world_link "$n" eth1 r1 eth0
-	world_link "$n" eth2 r2 eth0
-	world_link r1 eth1 core r1
-	world_link r2 eth1 core r2
-	world_link ha eth0 core ha
-	world_link cn eth0 core cn
-	[ "${MOBD_NETS:-3}" = 2 ] || mobd__nat "$n"
-	world_addr r1 eth0 2001:db8:1::1/64
-	world_addr r2 eth0 2001:db8:2::1/64
-	world_addr r1 eth1 2001:db8:e1::2/64
-	world_addr core r1 2001:db8:e1::1/64
-	world_addr r2 eth1 2001:db8:e2::2/64
-	world_addr core r2 2001:db8:e2::1/64
-	world_addr ha eth0 2001:db8:f::1/64
-	world_addr core ha 2001:db8:f::2/64
-	world_addr cn eth0 "$CN/64"
-	world_addr core cn 2001:db8:c::1/64
-	ip -n "$(world_ns r1)" -6 route add default via 2001:db8:e1::1
-	ip -n "$(world_ns r2)" -6 route add default via 2001:db8:e2::1
-	ip -n "$(world_ns core)" -6 route add 2001:db8:1::/64 via 2001:db8:e1::2
-	ip -n "$(world_ns core)" -6 route add 2001:db8:2::/64 via 2001:db8:e2::2
-	ip -n "$(world_ns core)" -6 route add 2001:db8:100::/64 via 2001:db8:f::1
-	ip -n "$(world_ns ha)" -6 route add default via 2001:db8:f::2
-	ip -n "$(world_ns cn)" -6 route add default via 2001:db8:c::1
-	# The access routers keep their addresses while their access link is down.
-	world_sysctl r1 net.ipv6.conf.eth0.keep_addr_on_down=1
-	world_sysctl r2 net.ipv6.conf.eth0.keep_addr_on_down=1
+	MOBNET_FILTER=${MOBD_FILTER:-} mobnet_build "$n" "$MOBD_N"
+	[ "$MOBD_N" = 2 ] || mobd__dhcp
 	for r in 1 2; do
-		if [ -n "${MOBD_FILTER:-}" ]; then
-			"$MOBD_FILTER" "r$r" eth0 "2001:db8:$r::/64"
-		else
-			world_exec "r$r" nft -f - <<-NFT || world_fail "nft on r$r"
-			table inet bcp38 {
-				chain ingress_filter {
-					type filter hook forward priority 0; policy accept;
-					iifname "eth0" ip6 saddr != 2001:db8:$r::/64 counter drop
-				}
-			}
-			NFT
-		fi
 		pref=MOBD_PREF$r
 		world_radvd "r$r" "interface eth0 {
 	AdvSendAdvert on; MinRtrAdvInterval 3; MaxRtrAdvInterval 4;
@@ -92,28 +52,8 @@ mobd_world() {
 	world_wait_for "mif-had status socket" 10 test -S "$WORLD_TMP/had.sock"
 }
 
-# r3: the IPv4-only access network, DHCPv4 (dnsmasq) and NAT to the core.
-mobd__nat() {
-	world_router r3
-	world_link "$1" eth3 r3 eth0
-	world_link r3 eth1 core r3
-	world_sysctl r3 net.ipv4.ip_forward=1
-	world_sysctl core net.ipv4.ip_forward=1
-	ip -n "$(world_ns r3)" addr add 192.168.3.1/24 dev eth0
-	ip -n "$(world_ns r3)" addr add 198.51.100.3/24 dev eth1
-	ip -n "$(world_ns core)" addr add 198.51.100.1/24 dev r3
-	ip -n "$(world_ns core)" addr add 203.0.113.2/24 dev ha
-	ip -n "$(world_ns ha)" addr add 203.0.113.1/24 dev eth0
-	ip -n "$(world_ns r3)" route add default via 198.51.100.1
-	ip -n "$(world_ns ha)" route add default via 203.0.113.2
-	world_exec r3 nft -f - <<-NFT || world_fail "nft on r3"
-	table ip nat {
-		chain post {
-			type nat hook postrouting priority 100; policy accept;
-			oifname "eth1" masquerade
-		}
-	}
-	NFT
+# r3's DHCPv4 server (dnsmasq).
+mobd__dhcp() {
 	mif_dnsmasq r3 dhcp "interface=eth0
 bind-interfaces
 dhcp-authoritative

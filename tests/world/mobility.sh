@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # SPDX-License-Identifier: MIT
 # tests/world/mobility.sh: the mobility world of test-mobility.sh and
-# bench/mobility.sh, after lib.sh:
+# bench/mobility.sh, after lib.sh (the networks: mob-net.sh):
 #
 #   mn eth1 -- r1 -- core -- ha        cn: 2001:db8:c::2
 #   mn eth2 -- r2 --/ |  \-- cn, atk
@@ -13,6 +13,8 @@
 # builds it, starts mif-had in ha and tests/tools/mif-mn in mn (the mobile
 # node's logic, src/daemon/mobility/mn.c, with real sockets), and waits for
 # both bindings. had_status prints the home agent's status.
+
+. "$(dirname "${BASH_SOURCE[0]}")/mob-net.sh"
 
 mob_world() {
 	B=${MESON_BUILD_ROOT:-$(dirname "$0")/../../build-dev}
@@ -28,67 +30,11 @@ mob_world() {
 	HA=2001:db8:f::1
 	KEY=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff
 
-	world_host mn
-	world_router r1
-	world_router r2
-	world_router core
-	world_router ha
-	world_host cn
-	world_host atk
-	world_link mn eth1 r1 eth0
-	world_link mn eth2 r2 eth0
-	world_link r1 eth1 core r1
-	world_link r2 eth1 core r2
-	world_link ha eth0 core ha
-	world_link cn eth0 core cn
-	world_link atk eth0 core atk
-	world_router r3
-	world_link mn eth3 r3 eth0
-	world_link r3 eth1 core r3
-
+	mobnet_build mn 3 atk
 	world_addr mn eth1 2001:db8:1::10/64
 	world_addr mn eth2 2001:db8:2::10/64
-	world_addr r1 eth0 2001:db8:1::1/64
-	world_addr r2 eth0 2001:db8:2::1/64
-	world_addr r1 eth1 2001:db8:e1::2/64
-	world_addr core r1 2001:db8:e1::1/64
-	world_addr r2 eth1 2001:db8:e2::2/64
-	world_addr core r2 2001:db8:e2::1/64
-	world_addr ha eth0 2001:db8:f::1/64
-	world_addr core ha 2001:db8:f::2/64
-	world_addr cn eth0 2001:db8:c::2/64
-	world_addr core cn 2001:db8:c::1/64
-	world_addr atk eth0 2001:db8:a::2/64
-	world_addr core atk 2001:db8:a::1/64
-
-	# The IPv4-only access network behind NAT, and the core's IPv4 side.
-	world_sysctl r3 net.ipv4.ip_forward=1
-	world_sysctl core net.ipv4.ip_forward=1
 	ip -n "$(world_ns mn)" addr add 192.168.3.10/24 dev eth3
-	ip -n "$(world_ns r3)" addr add 192.168.3.1/24 dev eth0
-	ip -n "$(world_ns r3)" addr add 198.51.100.3/24 dev eth1
-	ip -n "$(world_ns core)" addr add 198.51.100.1/24 dev r3
-	ip -n "$(world_ns core)" addr add 203.0.113.2/24 dev ha
-	ip -n "$(world_ns ha)" addr add 203.0.113.1/24 dev eth0
-	ip -n "$(world_ns r3)" route add default via 198.51.100.1
-	ip -n "$(world_ns ha)" route add default via 203.0.113.2
 	ip -n "$(world_ns mn)" route add default via 192.168.3.1 dev eth3
-	world_exec r3 nft -f - <<-NFT || world_fail "nft on r3"
-	table ip nat {
-		chain post {
-			type nat hook postrouting priority 100; policy accept;
-			oifname "eth1" masquerade
-		}
-	}
-	NFT
-	ip -n "$(world_ns r1)" -6 route add default via 2001:db8:e1::1
-	ip -n "$(world_ns r2)" -6 route add default via 2001:db8:e2::1
-	ip -n "$(world_ns core)" -6 route add 2001:db8:1::/64 via 2001:db8:e1::2
-	ip -n "$(world_ns core)" -6 route add 2001:db8:2::/64 via 2001:db8:e2::2
-	ip -n "$(world_ns core)" -6 route add 2001:db8:100::/64 via 2001:db8:f::1
-	ip -n "$(world_ns ha)" -6 route add default via 2001:db8:f::2
-	ip -n "$(world_ns cn)" -6 route add default via 2001:db8:c::1
-	ip -n "$(world_ns atk)" -6 route add default via 2001:db8:a::1
 	# The mobile node: a default route per access network (the care-of
 	# sockets are bound to their interface), the correspondent via the tunnel.
 	ip -n "$(world_ns mn)" -6 route add default via 2001:db8:1::1 dev eth1 metric 100
@@ -99,23 +45,6 @@ mob_world() {
 	ip -n "$(world_ns mn)" -6 route add default via 2001:db8:1::1 dev eth1 table 101
 	ip -n "$(world_ns mn)" -6 rule add from 2001:db8:2::10 lookup 102
 	ip -n "$(world_ns mn)" -6 route add default via 2001:db8:2::1 dev eth2 table 102
-
-	# The access routers keep their addresses across a link down (IPv6 flushes
-	# them by default), as a router whose access link flaps does.
-	world_sysctl r1 net.ipv6.conf.eth0.keep_addr_on_down=1
-	world_sysctl r2 net.ipv6.conf.eth0.keep_addr_on_down=1
-
-	# BCP 38 on each access router: only its own prefix leaves the access link.
-	for r in 1 2; do
-		world_exec "r$r" nft -f - <<-NFT || world_fail "nft on r$r"
-	table inet bcp38 {
-		chain ingress_filter {
-			type filter hook forward priority 0; policy accept;
-			iifname "eth0" ip6 saddr != 2001:db8:$r::/64 counter drop
-		}
-	}
-	NFT
-	done
 
 	# Keys: root-only files.
 	umask 077
