@@ -89,6 +89,7 @@ static int ha_status_client(const char *path)
 #define HA_BATCH 32
 #define HA_PKT 2048     /* the TUN MTU is 1400; a larger datagram is cut */
 #define HA_RBATCH 8     /* UDP_GRO datagram trains per recvmmsg */
+_Static_assert(HA_RBATCH <= TUNIO_RX_MAX, "HA_RBATCH: at most TUNIO_RX_MAX");
 
 /* Write the data packets of one receive batch to the TUN device: with
  * offloads coalesced into TCP super-packets, else one write each. */
@@ -113,62 +114,49 @@ static void ha_tun_write(struct ha_ctx *h, struct vnet_pkt *pk, size_t n)
  * datagrams of one size when the kernel kept them together (UDP_GRO). */
 static void ha_drain_udp(struct ha_ctx *h)
 {
-	static uint8_t buf[HA_RBATCH][TUNIO_BUF];
+	static struct tunio_rx rx = { .cap = HA_RBATCH };
 	static struct vnet_pkt in[VNET_MAX_SEGS], fw[HA_RBATCH * VNET_MAX_SEGS];
-	static struct {
-		_Alignas(struct cmsghdr) char b[TUNIO_CMSG_SPACE];
-	} cm[HA_RBATCH];
-	struct sockaddr_in6 from[HA_RBATCH];
-	struct mmsghdr mm[HA_RBATCH];
-	struct iovec iov[HA_RBATCH];
-	size_t slot = 0, nf = 0;        /* messages and data packets held */
+	size_t nf = 0;                  /* data packets held */
 
 	for (int round = 0; round < 16; round++) {
+		size_t first = rx.slot;
 		long long now;
 		bool drained;
-		int n;
+		int n = tunio_rx_recv(&rx, h->udp, h->offload ? TUNIO_BUF : HA_PKT);
 
-		for (size_t i = slot; i < HA_RBATCH; i++) {
-			iov[i] = (struct iovec){ buf[i], h->offload ? TUNIO_BUF : HA_PKT };
-			mm[i].msg_hdr = (struct msghdr){ .msg_name = &from[i],
-				.msg_namelen = sizeof(from[i]), .msg_iov = &iov[i], .msg_iovlen = 1,
-				.msg_control = cm[i].b, .msg_controllen = sizeof(cm[i].b) };
-		}
-		n = recvmmsg(h->udp, mm + slot, (unsigned)(HA_RBATCH - slot), MSG_DONTWAIT, NULL);
 		if (n <= 0)
 			break;
 		now = clock_mono_ms();
-		for (size_t i = slot; i < slot + (size_t)n; i++) {
-			size_t seg = tunio_gro_size(&mm[i].msg_hdr), ni;
+		for (size_t i = first; i < first + (size_t)n; i++) {
+			struct msghdr *m = &rx.mm[i].msg_hdr;
+			const struct sockaddr_in6 *from = (const struct sockaddr_in6 *)&rx.from[i];
+			size_t seg = tunio_gro_size(m), ni;
 			struct in6_addr local;
 			bool has_local;
 
-			if (mm[i].msg_hdr.msg_namelen != sizeof(from[i]) ||
-			    from[i].sin6_family != AF_INET6 || (mm[i].msg_hdr.msg_flags & MSG_TRUNC)) {
+			if (m->msg_namelen != sizeof(*from) || from->sin6_family != AF_INET6 ||
+			    (m->msg_flags & MSG_TRUNC)) {
 				h->n.drop_malformed++;
 				continue;
 			}
-			if (seg && seg < mm[i].msg_len)
+			if (seg && seg < rx.mm[i].msg_len)
 				h->n.udp_gro_rx++;
-			has_local = tunio_msg_local(&mm[i].msg_hdr, &local) == 0;
-			ni = tunio_gro_split(buf[i], mm[i].msg_len, seg, in, VNET_MAX_SEGS);
+			has_local = tunio_msg_local(m, &local) == 0;
+			ni = tunio_gro_split(rx.buf[i], rx.mm[i].msg_len, seg, in, VNET_MAX_SEGS);
 			for (size_t k = 0; k < ni; k++)
-				if (ha_udp_input(h, in[k].p, in[k].len, &from[i],
+				if (ha_udp_input(h, in[k].p, in[k].len, from,
 						 has_local ? &local : NULL, now))
 					fw[nf++] = in[k];
 		}
-		/* Emptied with slots left and a train that may go on: look once
-		 * more (src/daemon/mobility/mob_batch.c says why). */
-		drained = (size_t)n < HA_RBATCH - slot;
-		if (drained && h->offload && nf && vnet_train_open(fw[nf - 1].p, fw[nf - 1].len)) {
-			slot += (size_t)n;
+		if (tunio_rx_again(&rx, (size_t)n, h->offload && nf &&
+				   vnet_train_open(fw[nf - 1].p, fw[nf - 1].len), &drained))
 			continue;
-		}
 		ha_tun_write(h, fw, nf);
-		slot = nf = 0;
+		nf = 0;
 		if (drained)
 			return;
 	}
+	rx.slot = 0;
 	ha_tun_write(h, fw, nf);
 }
 

@@ -35,6 +35,39 @@ int tunio_udp_gro(int sock)
 	return setsockopt(sock, IPPROTO_UDP, UDP_GRO, &on, sizeof(on)) < 0 ? -errno : 0;
 }
 
+int tunio_rx_recv(struct tunio_rx *r, int fd, size_t len)
+{
+	size_t cap = r->cap > TUNIO_RX_MAX ? TUNIO_RX_MAX : r->cap;
+	int n;
+
+	if (r->slot >= cap || len > TUNIO_BUF)
+		return -EINVAL;
+	for (size_t i = r->slot; i < cap; i++) {
+		r->iov[i] = (struct iovec){ r->buf[i], len };
+		r->mm[i].msg_hdr = (struct msghdr){ .msg_name = &r->from[i],
+			.msg_namelen = sizeof(r->from[i]), .msg_iov = &r->iov[i], .msg_iovlen = 1,
+			.msg_control = r->cm[i].b, .msg_controllen = sizeof(r->cm[i].b) };
+	}
+	n = recvmmsg(fd, r->mm + r->slot, (unsigned)(cap - r->slot), MSG_DONTWAIT, NULL);
+	if (n < 0)
+		return -errno;
+	return n ? n : -EAGAIN;
+}
+
+bool tunio_rx_again(struct tunio_rx *r, size_t n, bool open, bool *ret_drained)
+{
+	size_t cap = r->cap > TUNIO_RX_MAX ? TUNIO_RX_MAX : r->cap;
+	bool drained = r->slot + n < cap;
+
+	if (drained && open) {
+		r->slot += n;
+		return true;
+	}
+	r->slot = 0;
+	*ret_drained = drained;
+	return false;
+}
+
 size_t tunio_gro_size(struct msghdr *m)
 {
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c)) {

@@ -25,6 +25,39 @@
  * info (IPV6_PKTINFO or IP_PKTINFO). */
 #define TUNIO_CMSG_SPACE 96
 
+/*
+ * The receive side of both tunnel ends: up to TUNIO_RX_MAX UDP messages
+ * (GRO trains) per recvmmsg, kept across a second look. When a receive
+ * empties the socket with slots left and the last data packet could go on
+ * (vnet_train_open), the caller receives once more before it writes: the
+ * second train of a 64 KiB super-packet, queued a moment after the first,
+ * then joins it (written apart, it costs a second TUN write and a second
+ * pass through TCP). The inner packets point into buf, so the messages of
+ * the first look stay where they are.
+ */
+#define TUNIO_RX_MAX 8
+struct tunio_rx {
+	uint8_t buf[TUNIO_RX_MAX][TUNIO_BUF];
+	struct sockaddr_storage from[TUNIO_RX_MAX];
+	struct mmsghdr mm[TUNIO_RX_MAX];
+	struct iovec iov[TUNIO_RX_MAX];
+	struct {
+		_Alignas(struct cmsghdr) char b[TUNIO_CMSG_SPACE];
+	} cm[TUNIO_RX_MAX];
+	size_t cap;     /* messages per receive, 1..TUNIO_RX_MAX */
+	size_t slot;    /* messages held from the first look */
+};
+
+/* Receive into the free slots of r, each message up to len octets (at
+ * most TUNIO_BUF), without waiting: the count n, messages
+ * [r->slot, r->slot + n), or -errno (-EAGAIN: nothing queued). */
+int tunio_rx_recv(struct tunio_rx *r, int fd, size_t len);
+/* After a receive of n messages: true to look once more (the socket was
+ * emptied with slots left and open says the last data packet may go on;
+ * the messages are kept); false to write now (all slots free again), and
+ * *ret_drained then says whether the socket was emptied. */
+bool tunio_rx_again(struct tunio_rx *r, size_t n, bool open, bool *ret_drained);
+
 /* Ask the TUN device for checksum offload, TSO4/6 and, when the kernel
  * has it, USO4/6; *ret_offloads gets the TUN_OFF_* set granted. */
 int tunio_offload_enable(int tun_fd, unsigned *ret_offloads);

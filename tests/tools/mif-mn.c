@@ -61,6 +61,7 @@
 #include "proto/nl.h"
 
 #define MN_RBATCH 4     /* UDP GRO trains per recvmmsg */
+_Static_assert(MN_RBATCH <= TUNIO_RX_MAX, "MN_RBATCH: at most TUNIO_RX_MAX");
 
 #ifndef IFF_LOWER_UP
 #define IFF_LOWER_UP 0x10000 /* linux/if.h: carrier (RFC 2863 lower layer up) */
@@ -305,46 +306,33 @@ static void tun_write(struct mnt *t, struct vnet_pkt *pk, size_t n)
  * become one write again. */
 static void on_udp(struct mnt *t, size_t i)
 {
-	static uint8_t buf[MN_RBATCH][TUNIO_BUF];
+	static struct tunio_rx rx = { .cap = MN_RBATCH };
 	static struct vnet_pkt in[MN_RBATCH * VNET_MAX_SEGS];
-	static struct {
-		_Alignas(struct cmsghdr) char b[TUNIO_CMSG_SPACE];
-	} cm[MN_RBATCH];
-	struct sockaddr_storage from[MN_RBATCH];
-	struct mmsghdr mm[MN_RBATCH];
-	struct iovec iov[MN_RBATCH];
 	uint8_t out[512];
-
-	size_t slot = 0, nf = 0;        /* messages and data packets held */
+	size_t nf = 0;                  /* data packets held */
 
 	for (int k = 0; k < 16; k++) {
-		size_t ni = nf;
+		size_t ni = nf, first = rx.slot;
 		uint64_t ntp;
 		long long now;
 		bool drained;
-		int n;
+		int n = tunio_rx_recv(&rx, t->fd[i], TUNIO_BUF);
 
-		for (size_t m = slot; m < MN_RBATCH; m++) {
-			iov[m] = (struct iovec){ buf[m], TUNIO_BUF };
-			mm[m].msg_hdr = (struct msghdr){ .msg_name = &from[m],
-				.msg_namelen = sizeof(from[m]), .msg_iov = &iov[m], .msg_iovlen = 1,
-				.msg_control = cm[m].b, .msg_controllen = sizeof(cm[m].b) };
-		}
-		n = recvmmsg(t->fd[i], mm + slot, (unsigned)(MN_RBATCH - slot), MSG_DONTWAIT, NULL);
 		if (n <= 0)
 			break;
 		ntp = clock_ntp_now();
 		now = clock_mono_ms();
-		for (size_t m = slot; m < slot + (size_t)n; m++) {
-			size_t seg = tunio_gro_size(&mm[m].msg_hdr);
+		for (size_t m = first; m < first + (size_t)n; m++) {
+			struct msghdr *h = &rx.mm[m].msg_hdr;
+			size_t seg = tunio_gro_size(h);
 
-			if (!mn_from_ha(&t->mn, i, &from[m], mm[m].msg_hdr.msg_namelen, &t->ha_ep[i],
+			if (!mn_from_ha(&t->mn, i, &rx.from[m], h->msg_namelen, &t->ha_ep[i],
 					t->ha_len[i]))
 				continue;       /* not from the home agent (mn.h) */
-			if (seg && seg < mm[m].msg_len)
+			if (seg && seg < rx.mm[m].msg_len)
 				t->udp_gro_rx++;
 			/* Each datagram of a GRO train is one inner packet. */
-			ni += tunio_gro_split(buf[m], mm[m].msg_len, seg, in + ni, VNET_MAX_SEGS);
+			ni += tunio_gro_split(rx.buf[m], rx.mm[m].msg_len, seg, in + ni, VNET_MAX_SEGS);
 		}
 		for (size_t j = nf; j < ni; j++) {
 			size_t olen = 0;
@@ -363,18 +351,16 @@ static void on_udp(struct mnt *t, size_t i)
 				switch_ha(t);
 			}
 		}
-		/* Emptied with slots left and a train that may go on: look once
-		 * more (mob_batch.c says why). */
-		drained = (size_t)n < MN_RBATCH - slot;
-		if (drained && t->offload && nf && vnet_train_open(in[nf - 1].p, in[nf - 1].len)) {
-			slot += (size_t)n;
+		/* A train that may go on: look once more (tunio.h). */
+		if (tunio_rx_again(&rx, (size_t)n, t->offload && nf &&
+				   vnet_train_open(in[nf - 1].p, in[nf - 1].len), &drained))
 			continue;
-		}
 		tun_write(t, in, nf);
-		slot = nf = 0;
+		nf = 0;
 		if (drained)
 			return;
 	}
+	rx.slot = 0;
 	tun_write(t, in, nf);
 }
 

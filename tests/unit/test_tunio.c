@@ -158,6 +158,52 @@ static void test_msg_local_none(void **state)
 		assert_int_equal(a.s6_addr[i], 0x5a);
 }
 
+/* The receive batch and its second look: three datagrams into slots of
+ * two; a full receive is written at once; a receive that empties the
+ * socket looks again only while the last packet may go on, keeping the
+ * messages it holds; nothing queued is -EAGAIN; a length over TUNIO_BUF
+ * is refused. */
+static void test_rx_again(void **state)
+{
+	static struct tunio_rx rx = { .cap = 2 };
+	struct sockaddr_in6 to = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	uint16_t port;
+	int fd = rx_socket(&port), tx = socket(AF_INET6, SOCK_DGRAM, 0);
+	bool drained = true;
+
+	(void)state;
+	assert_true(tx >= 0);
+	to.sin6_port = htons(port);
+	for (uint8_t k = 1; k <= 3; k++)
+		assert_int_equal(sendto(tx, &k, 1, 0, (struct sockaddr *)&to, sizeof(to)), 1);
+	assert_int_equal(tunio_rx_recv(&rx, fd, TUNIO_BUF + 1), -EINVAL);
+	assert_int_equal(tunio_rx_recv(&rx, fd, TUNIO_BUF), 2);
+	assert_int_equal(rx.buf[0][0], 1);
+	assert_int_equal(rx.buf[1][0], 2);
+	assert_false(tunio_rx_again(&rx, 2, true, &drained));   /* full: write */
+	assert_false(drained);
+	assert_int_equal(rx.slot, 0);
+	assert_int_equal(tunio_rx_recv(&rx, fd, TUNIO_BUF), 1);
+	assert_true(tunio_rx_again(&rx, 1, true, &drained));    /* emptied, open */
+	assert_int_equal(rx.slot, 1);
+	assert_int_equal(tunio_rx_recv(&rx, fd, TUNIO_BUF), -EAGAIN);
+	assert_int_equal(rx.buf[0][0], 3);                      /* kept */
+	assert_int_equal(rx.slot, 1);
+	/* The next datagram goes to the free slot, after the one held. */
+	assert_int_equal(sendto(tx, "\x04", 1, 0, (struct sockaddr *)&to, sizeof(to)), 1);
+	assert_int_equal(tunio_rx_recv(&rx, fd, TUNIO_BUF), 1);
+	assert_int_equal(rx.buf[1][0], 4);
+	assert_false(tunio_rx_again(&rx, 1, true, &drained));   /* slots full */
+	assert_false(drained);
+	assert_int_equal(sendto(tx, "\x05", 1, 0, (struct sockaddr *)&to, sizeof(to)), 1);
+	assert_int_equal(tunio_rx_recv(&rx, fd, TUNIO_BUF), 1);
+	assert_false(tunio_rx_again(&rx, 1, false, &drained));  /* nothing to join */
+	assert_true(drained);
+	assert_int_equal(rx.slot, 0);
+	close(tx);
+	close(fd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -165,6 +211,7 @@ int main(void)
 		cmocka_unit_test(test_send_from_v4_mapped),
 		cmocka_unit_test(test_send_from_foreign),
 		cmocka_unit_test(test_msg_local_none),
+		cmocka_unit_test(test_rx_again),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -29,6 +29,7 @@
 #include "netlink/tunio.h"
 
 #define MOB_BATCH_RX 8           /* messages per recvmmsg */
+_Static_assert(MOB_BATCH_RX <= TUNIO_RX_MAX, "MOB_BATCH_RX: at most TUNIO_RX_MAX");
 #define MOB_BATCH_TX 32          /* packets per sendmmsg without offloads */
 #define MOB_BATCH_ROUNDS 16      /* batches per wake-up, per descriptor */
 
@@ -109,81 +110,55 @@ static void mob_batch_input(struct mob_net *m, size_t i, struct vnet_pkt *in,
 	}
 }
 
-/*
- * Whether to look at the socket once more before writing, when a receive
- * emptied it and left free slots: the last data packet may go on (a
- * 64 KiB super-packet leaves the home agent as two GSO trains, and the
- * second is often queued a moment after the first was read: written
- * apart, it costs a second TUN write and a second pass through TCP).
- */
-static bool mob_batch_look_again(const struct mob_net *m, const struct vnet_pkt *pk,
-				 size_t nf)
-{
-	return m->vnet && nf > 0 && vnet_train_open(pk[nf - 1].p, pk[nf - 1].len);
-}
-
 void mob_batch_on_udp(evutil_socket_t fd, short what, void *arg)
 {
-	static uint8_t buf[MOB_BATCH_RX][TUNIO_BUF];
+	static struct tunio_rx rx = { .cap = MOB_BATCH_RX };
 	static struct vnet_pkt in[MOB_BATCH_RX * VNET_MAX_SEGS];
-	static struct {
-		_Alignas(struct cmsghdr) char b[TUNIO_CMSG_SPACE];
-	} cm[MOB_BATCH_RX];
 	struct mob_net *m = arg;
-	struct sockaddr_storage from[MOB_BATCH_RX];
-	struct mmsghdr mm[MOB_BATCH_RX];
-	struct iovec iov[MOB_BATCH_RX];
-	size_t slot = 0, nf = 0;       /* messages and data packets held */
+	size_t nf = 0;                  /* data packets held */
 
 	(void)what;
 	for (int k = 0; k < MOB_BATCH_ROUNDS; k++) {
 		int i = mob_batch_path_of(m, (int)fd), n;
-		size_t ni = nf;
+		size_t ni = nf, first = rx.slot;
 		bool drained;
 		uint64_t ntp;
 		long long now;
 
-		if (i < 0)
-			break;
-		for (size_t j = slot; j < MOB_BATCH_RX; j++) {
-			iov[j] = (struct iovec){ buf[j], TUNIO_BUF };
-			mm[j].msg_hdr = (struct msghdr){ .msg_name = &from[j],
-				.msg_namelen = sizeof(from[j]), .msg_iov = &iov[j], .msg_iovlen = 1,
-				.msg_control = cm[j].b, .msg_controllen = sizeof(cm[j].b) };
-		}
-		n = recvmmsg((int)fd, mm + slot, (unsigned)(MOB_BATCH_RX - slot), MSG_DONTWAIT, NULL);
-		if (n <= 0)
+		if (i < 0 || (n = tunio_rx_recv(&rx, (int)fd, TUNIO_BUF)) <= 0)
 			break;
 		m->udp_rx_calls++;
-		for (size_t j = slot; j < slot + (size_t)n; j++) {
+		for (size_t j = first; j < first + (size_t)n; j++) {
+			struct msghdr *h = &rx.mm[j].msg_hdr;
 			/* Each datagram of a GRO train is one inner packet. */
-			size_t seg = m->vnet ? tunio_gro_size(&mm[j].msg_hdr) : 0;
+			size_t seg = m->vnet ? tunio_gro_size(h) : 0;
 
-			if (mm[j].msg_hdr.msg_flags & MSG_TRUNC)
+			if (h->msg_flags & MSG_TRUNC)
 				continue;       /* over 64 KiB: not a tunnel packet */
-			if (!mn_from_ha(&m->mn, (size_t)i, &from[j], mm[j].msg_hdr.msg_namelen,
+			if (!mn_from_ha(&m->mn, (size_t)i, &rx.from[j], h->msg_namelen,
 					&m->io[i].ha, m->io[i].ha_len))
 				continue;       /* mn.h: not from the home agent */
-			if (seg && seg < mm[j].msg_len)
+			if (seg && seg < rx.mm[j].msg_len)
 				m->udp_gro_rx++;
-			ni += tunio_gro_split(buf[j], mm[j].msg_len, seg, in + ni, VNET_MAX_SEGS);
+			ni += tunio_gro_split(rx.buf[j], rx.mm[j].msg_len, seg, in + ni, VNET_MAX_SEGS);
 		}
 		m->udp_rx_pkts += ni - nf;
 		ntp = clock_ntp_now();
 		now = clock_mono_ms();
 		for (size_t j = nf; j < ni; j++)
 			mob_batch_input(m, (size_t)i, &in[j], in, &nf, ntp, now);  /* nf <= j */
-		drained = (size_t)n < MOB_BATCH_RX - slot;
-		if (drained && mob_batch_look_again(m, in, nf)) {
-			slot += (size_t)n;
+		/* A train that may go on: look once more (tunio.h). */
+		if (tunio_rx_again(&rx, (size_t)n, m->vnet && nf > 0 &&
+				   vnet_train_open(in[nf - 1].p, in[nf - 1].len), &drained)) {
 			m->udp_rx_again++;
 			continue;
 		}
 		mob_batch_write(m, in, nf);
-		slot = nf = 0;
+		nf = 0;
 		if (drained)
 			return;
 	}
+	rx.slot = 0;
 	mob_batch_write(m, in, nf);
 }
 
