@@ -61,9 +61,11 @@ struct ha_ctx {
 bool ha_udp_input(struct ha_ctx *h, const uint8_t *p, size_t len,
 		  const struct sockaddr_in6 *from, const struct in6_addr *local, long long now_ms);
 /* The source for what goes to mn at peer: the address of this agent the
- * node reached in peer's family (local4/local6), or NULL for the kernel's
- * choice (not known yet, e.g. bindings loaded from the store). */
-const struct in6_addr *ha_src_for(const struct ha_mn *mn, const struct sockaddr_in6 *peer);
+ * node reached in peer's family (local4/local6); until one is known (e.g.
+ * bindings loaded from the store) the active_address of [store] in that
+ * family, else NULL for the kernel's choice. */
+const struct in6_addr *ha_src_for(const struct ha_ctx *h, const struct ha_mn *mn,
+				  const struct sockaddr_in6 *peer);
 /* The path that carries one packet read from the TUN device (toward a
  * home address), or NULL (counted); the caller sends it, in batches, from
  * *ret_src (ha_src_for), and a copy on h->dup from h->dup_src when that is

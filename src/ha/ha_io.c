@@ -31,11 +31,21 @@ static struct ha_mn *ha_mn_by_hoa(struct ha_ctx *h, const uint8_t *a)
 	return ha_index_find(&h->cfg->index, h->cfg->mns, a);
 }
 
-const struct in6_addr *ha_src_for(const struct ha_mn *mn, const struct sockaddr_in6 *peer)
+const struct in6_addr *ha_src_for(const struct ha_ctx *h, const struct ha_mn *mn,
+				  const struct sockaddr_in6 *peer)
 {
-	if (IN6_IS_ADDR_V4MAPPED(&peer->sin6_addr))
-		return mn->has_local4 ? &mn->local4 : NULL;
-	return mn->has_local6 ? &mn->local6 : NULL;
+	const struct ha_store_config *st = &h->cfg->store;
+	bool v4 = IN6_IS_ADDR_V4MAPPED(&peer->sin6_addr);
+
+	if (v4 ? mn->has_local4 : mn->has_local6)
+		return v4 ? &mn->local4 : &mn->local6;
+	/* Not known yet (bindings loaded from the store at a takeover): the
+	 * shared address the nodes are configured with, not whichever of
+	 * this agent's addresses the kernel would pick (mn.h drops what
+	 * does not come from the agent's endpoint). */
+	if (st->has_active && IN6_IS_ADDR_V4MAPPED(&st->active) == v4)
+		return &st->active;
+	return NULL;
 }
 
 /* The address an authenticated, fresh message from mn was sent to (after
@@ -73,7 +83,7 @@ static ssize_t ha_sendto(struct ha_ctx *h, const struct ha_mn *mn, uint8_t *pkt,
 	 * the home link, the node accepts it on a home path, mn.h): a source
 	 * given with the interface would make the interface a hint only, and
 	 * the /128 route would take the packet into the tunnel. */
-	const struct in6_addr *src = home ? NULL : ha_src_for(mn, peer);
+	const struct in6_addr *src = home ? NULL : ha_src_for(h, mn, peer);
 
 	if (!home && !src)
 		return sendto(h->udp, pkt, len, MSG_DONTWAIT, (const struct sockaddr *)peer,
@@ -334,15 +344,15 @@ struct ha_path *ha_tun_route(struct ha_ctx *h, const uint8_t *p, size_t len,
 	/* A flow binding first (ha_flow.h); n-cast leaves its copy in h->dup. */
 	if (mn && mn->flows && (fp = ha_flow_route(mn, p, len, &h->dup))) {
 		if (h->dup)
-			h->dup_src = ha_src_for(mn, &h->dup->peer);
-		*ret_src = ha_src_for(mn, &fp->peer);
+			h->dup_src = ha_src_for(h, mn, &h->dup->peer);
+		*ret_src = ha_src_for(h, mn, &fp->peer);
 		return fp;
 	}
 	if (!mn || mn->active < 0) {
 		h->n.drop_no_binding++;
 		return NULL;
 	}
-	*ret_src = ha_src_for(mn, &mn->paths[mn->active].peer);
+	*ret_src = ha_src_for(h, mn, &mn->paths[mn->active].peer);
 	return &mn->paths[mn->active];
 }
 

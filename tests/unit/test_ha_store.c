@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ha/ha.h"
 #include "ha/ha_flow.h"
 #include "ha/ha_store.h"
 
@@ -364,6 +365,34 @@ static void test_refused(void **state)
 	}
 }
 
+/* The source of what goes to a node (ha_src_for): the address it reached,
+ * per family; before it reached any (bindings loaded from the store at a
+ * takeover) the shared active_address in that family, else the kernel's
+ * choice (NULL). */
+static void test_src_for(void **state)
+{
+	struct ha_config cfg = { 0 };
+	struct ha_ctx h = { .cfg = &cfg };
+	struct sockaddr_in6 p6 = { .sin6_family = AF_INET6 }, p4 = { .sin6_family = AF_INET6 };
+	struct ha_mn mn;
+
+	(void)state;
+	mn_init(&mn);
+	inet_pton(AF_INET6, "2001:db8:1::10", &p6.sin6_addr);
+	inet_pton(AF_INET6, "::ffff:198.51.100.3", &p4.sin6_addr);
+	assert_null(ha_src_for(&h, &mn, &p6));
+	cfg.store.has_active = true;
+	inet_pton(AF_INET6, "2001:db8:f::1", &cfg.store.active);
+	assert_ptr_equal(ha_src_for(&h, &mn, &p6), &cfg.store.active);
+	assert_null(ha_src_for(&h, &mn, &p4));          /* no IPv4 shared address */
+	mn.has_local6 = true;
+	inet_pton(AF_INET6, "2001:db8:f::12", &mn.local6);
+	assert_ptr_equal(ha_src_for(&h, &mn, &p6), &mn.local6);
+	mn.has_local4 = true;
+	inet_pton(AF_INET6, "::ffff:203.0.113.1", &mn.local4);
+	assert_ptr_equal(ha_src_for(&h, &mn, &p4), &mn.local4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -373,6 +402,7 @@ int main(void)
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_v2_vector),
 		cmocka_unit_test(test_v2_round_trip),
+		cmocka_unit_test(test_src_for),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -183,7 +183,11 @@ world_assert "ha2 active, bindings from the store" had_is 2 \
 	'.active and .redundancy.bindings_loaded >= 1 and .store.loads >= 1'
 world_wait_for "two bindings alive on ha2" 10 bindings_on 2
 world_log "ha2: $(had 2 | jq -c '{redundancy, store, counters: {udp_rx: .counters.udp_rx, ba_tx: .counters.ba_tx}}')"
-world_log "mn: $(jq -c '{bu_sent, ba_ok, switches}' "$WORLD_TMP/mn.json")"
+world_log "mn: $(jq -c '{bu_sent, ba_ok, switches, drop_source}' "$WORLD_TMP/mn.json")"
+# ha2 sends from the shared address from the first packet on, not from
+# its own (ha_src_for): the mobile node drops nothing as from elsewhere.
+world_assert "the mobile node took all of ha2's packets as from the agent (drop_source 0)" \
+	jq -e '.drop_source == 0' "$WORLD_TMP/mn.json"
 
 # ha1 comes back as the standby: its keepalived's VIP was left behind by
 # the kill -9 (no clean stop); a restarted keepalived removes it.
