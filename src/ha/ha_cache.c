@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* The home agent's binding cache (ha_cache.h). */
+#include <arpa/inet.h>
 #include <string.h>
 
+#include "common/addr.h"
 #include "ha/ha_cache.h"
 
 struct ha_path *ha_cache_path(struct ha_mn *mn, uint16_t bid)
@@ -166,4 +168,19 @@ void ha_cache_expire(struct ha_mn *mn, long long now_ms)
 	for (size_t i = mn->n_paths; i-- > 0;)
 		if (mn->paths[i].expires_ms <= now_ms)
 			ha_cache_remove(mn, i);
+}
+
+void ha_cache_coa_text(const struct ha_path *p, char *buf, size_t cap)
+{
+	struct in6_addr c;
+
+	if (cap == 0)
+		return;
+	buf[0] = '\0';
+	if (p->coa_family == 6) {
+		memcpy(&c, p->coa, sizeof(c));
+		addr_ntop(&c, buf, cap);
+	} else if (p->coa_family == 4 && !inet_ntop(AF_INET, p->coa, buf, (socklen_t)cap)) {
+		buf[0] = '\0';
+	}
 }

@@ -80,6 +80,11 @@ struct ha_path *ha_cache_path(struct ha_mn *mn, uint16_t bid);
  * lowest BID. Returns true when the choice changed (counted). */
 bool ha_cache_pick(struct ha_mn *mn);
 
+/* The care-of address p registered, as text ("" when none, coa_family
+ * 0), into buf of INET6_ADDRSTRLEN octets; the status and the store's
+ * record show it alike. */
+void ha_cache_coa_text(const struct ha_path *p, char *buf, size_t cap);
+
 /* Remove paths whose lifetime ended. */
 void ha_cache_expire(struct ha_mn *mn, long long now_ms);
 

@@ -14,16 +14,10 @@
 static json_t *ha_status_path(const struct ha_mn *mn, size_t i, long long now_ms)
 {
 	const struct ha_path *p = &mn->paths[i];
-	char peer[INET6_ADDRSTRLEN], coa[INET6_ADDRSTRLEN] = "";
-	struct in6_addr c;
+	char peer[INET6_ADDRSTRLEN], coa[INET6_ADDRSTRLEN];
 
 	addr_ntop(&p->peer.sin6_addr, peer, sizeof(peer));
-	if (p->coa_family == 6) {
-		memcpy(&c, p->coa, 16);
-		addr_ntop(&c, coa, sizeof(coa));
-	} else if (p->coa_family == 4) {
-		inet_ntop(AF_INET, p->coa, coa, sizeof(coa));
-	}
+	ha_cache_coa_text(p, coa, sizeof(coa));
 	return json_pack("{s:i, s:i, s:s, s:s, s:i, s:s, s:b, s:i, s:i, s:I, s:I, s:I, s:I, s:b}",
 			 "bid", p->bid, "priority", p->pri, "coa", coa, "peer", peer,
 			 "port", ntohs(p->peer.sin6_port),

@@ -40,16 +40,10 @@ int ha_store_key(const char *prefix, const struct in6_addr *hoa, char *buf, size
 
 static json_t *ha_rec_path(const struct ha_path *p, long long now_ms, long long wall_ms)
 {
-	char peer[INET6_ADDRSTRLEN], coa[INET6_ADDRSTRLEN] = "";
-	struct in6_addr c;
+	char peer[INET6_ADDRSTRLEN], coa[INET6_ADDRSTRLEN];
 
 	addr_ntop(&p->peer.sin6_addr, peer, sizeof(peer));
-	if (p->coa_family == 6) {
-		memcpy(&c, p->coa, 16);
-		addr_ntop(&c, coa, sizeof(coa));
-	} else if (p->coa_family == 4) {
-		inet_ntop(AF_INET, p->coa, coa, sizeof(coa));
-	}
+	ha_cache_coa_text(p, coa, sizeof(coa));
 	json_t *o = json_pack("{s:i, s:i, s:s, s:s, s:i, s:I}", "bid", p->bid, "pri", p->pri,
 			      "coa", coa, "peer", peer, "port", ntohs(p->peer.sin6_port),
 			      "expires", (json_int_t)(wall_ms + (p->expires_ms - now_ms)));
