@@ -159,6 +159,9 @@ void ha_set_active(struct ha_ctx *h, bool active, long long now_ms)
 		mn->n_paths = 0;
 		mn->active = -1;
 		mn->store_dirty = false;
+		/* What the node reached belongs to the bindings gone with them
+		 * (ha_src_for falls back to the shared address). */
+		mn->has_local4 = mn->has_local6 = false;
 		ha_flow_clear(mn);
 	}
 	if (active && h->store) {

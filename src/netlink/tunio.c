@@ -59,12 +59,12 @@ bool tunio_rx_again(struct tunio_rx *r, size_t n, bool open, bool *ret_drained)
 	size_t cap = r->cap > TUNIO_RX_MAX ? TUNIO_RX_MAX : r->cap;
 	bool drained = r->slot + n < cap;
 
+	*ret_drained = drained;
 	if (drained && open) {
 		r->slot += n;
 		return true;
 	}
 	r->slot = 0;
-	*ret_drained = drained;
 	return false;
 }
 

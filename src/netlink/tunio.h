@@ -54,8 +54,9 @@ struct tunio_rx {
 int tunio_rx_recv(struct tunio_rx *r, int fd, size_t len);
 /* After a receive of n messages: true to look once more (the socket was
  * emptied with slots left and open says the last data packet may go on;
- * the messages are kept); false to write now (all slots free again), and
- * *ret_drained then says whether the socket was emptied. */
+ * the messages are kept); false to write now (all slots free again).
+ * *ret_drained says whether the socket was emptied. A caller that leaves
+ * its loop with messages kept sets slot to 0 itself. */
 bool tunio_rx_again(struct tunio_rx *r, size_t n, bool open, bool *ret_drained);
 
 /* Ask the TUN device for checksum offload, TSO4/6 and, when the kernel

@@ -391,6 +391,11 @@ static void test_src_for(void **state)
 	mn.has_local4 = true;
 	inet_pton(AF_INET6, "::ffff:203.0.113.1", &mn.local4);
 	assert_ptr_equal(ha_src_for(&h, &mn, &p4), &mn.local4);
+	/* An IPv4 shared address (v4-mapped) serves IPv4 peers only. */
+	mn.has_local4 = mn.has_local6 = false;
+	inet_pton(AF_INET6, "::ffff:203.0.113.9", &cfg.store.active);
+	assert_ptr_equal(ha_src_for(&h, &mn, &p4), &cfg.store.active);
+	assert_null(ha_src_for(&h, &mn, &p6));
 }
 
 int main(void)

@@ -184,7 +184,9 @@ static void test_rx_again(void **state)
 	assert_false(drained);
 	assert_int_equal(rx.slot, 0);
 	assert_int_equal(tunio_rx_recv(&rx, fd, TUNIO_BUF), 1);
+	drained = false;
 	assert_true(tunio_rx_again(&rx, 1, true, &drained));    /* emptied, open */
+	assert_true(drained);
 	assert_int_equal(rx.slot, 1);
 	assert_int_equal(tunio_rx_recv(&rx, fd, TUNIO_BUF), -EAGAIN);
 	assert_int_equal(rx.buf[0][0], 3);                      /* kept */
@@ -200,6 +202,9 @@ static void test_rx_again(void **state)
 	assert_false(tunio_rx_again(&rx, 1, false, &drained));  /* nothing to join */
 	assert_true(drained);
 	assert_int_equal(rx.slot, 0);
+	rx.slot = 2;                                            /* no free slot */
+	assert_int_equal(tunio_rx_recv(&rx, fd, TUNIO_BUF), -EINVAL);
+	rx.slot = 0;
 	close(tx);
 	close(fd);
 }
