@@ -5,9 +5,11 @@
 # narrated. A mobile node with three access networks (two IPv6 ones that
 # drop foreign sources, one IPv4-only behind NAT), the home agent mif-had,
 # and a correspondent serving a file over HTTP that knows nothing of
-# mobility (tests/world/mobility.sh). The mobile node's logic runs in
-# tests/tools/mif-mn (mifd does not host it yet). Everything runs inside
-# namespaces this script creates and removes.
+# mobility (tests/world/mobility.sh). The mobile node is tests/tools/mif-mn,
+# the mobile-node code of mifd (src/daemon/mobility/mn.c) with static
+# care-of addresses; mifd itself runs it from the PvDs it learns (`[mobility]`
+# in mifd.conf, doc/mobility.md). Everything runs inside namespaces this
+# script creates and removes.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}
