@@ -3,11 +3,11 @@
 
 #include <errno.h>
 #include <ini.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/cfgval.h"
 #include "daemon/policy/policy.h"
 
 void config_defaults(struct mifd_config *c)
@@ -48,17 +48,6 @@ static int config_add_name(char (*names)[IFNAMSIZ], size_t *n, const char *name)
 	return 0;
 }
 
-__attribute__((format(printf, 3, 4)))
-static int config_fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
 /* A list of interface names, separated by spaces or commas. All or
  * nothing: on a bad name the list is as it was. */
 static int config_names(const char *name, const char *value, char (*names)[IFNAMSIZ],
@@ -68,36 +57,14 @@ static int config_names(const char *name, const char *value, char (*names)[IFNAM
 	size_t n0 = *n;
 
 	if (strlen(value) >= sizeof(buf))
-		return config_fail(err, errlen, "%s: too long", name);
+		return cfg_fail(err, errlen, "%s: too long", name);
 	strcpy(buf, value);
 	for (char *t = strtok_r(buf, " ,\t", &save); t; t = strtok_r(NULL, " ,\t", &save))
 		if (config_add_name(names, n, t) < 0) {
 			*n = n0;
-			return config_fail(err, errlen, "%s: bad or too many names (\"%s\")",
+			return cfg_fail(err, errlen, "%s: bad or too many names (\"%s\")",
 					   name, t);
 		}
-	return 0;
-}
-
-static int config_number(const char *name, const char *value, unsigned long lo,
-			 unsigned long hi, uint32_t *out, char *err, size_t errlen)
-{
-	char *end;
-	unsigned long v = strtoul(value, &end, 0);
-
-	if (!*value || *end || v < lo || v > hi)
-		return config_fail(err, errlen, "%s: \"%s\" is not a number from %lu to %lu", name,
-				   value, lo, hi);
-	*out = (uint32_t)v;
-	return 0;
-}
-
-static int config_yesno(const char *name, const char *value, bool *out, char *err,
-			size_t errlen)
-{
-	if (strcmp(value, "yes") && strcmp(value, "no"))
-		return config_fail(err, errlen, "%s: \"%s\" is not yes or no", name, value);
-	*out = strcmp(value, "yes") == 0;
 	return 0;
 }
 
@@ -105,7 +72,7 @@ static int config_path(const char *name, const char *value, char *out, size_t le
 		       size_t errlen)
 {
 	if (!*value || strlen(value) >= len)
-		return config_fail(err, errlen, "%s: path empty or too long", name);
+		return cfg_fail(err, errlen, "%s: path empty or too long", name);
 	strcpy(out, value);
 	return 0;
 }
@@ -166,14 +133,14 @@ static int config_set_state_dir(struct mifd_config *c, const char *name, const c
 {
 	/* mifd changes directory when it detaches: a relative path would move. */
 	if (value[0] && value[0] != '/')
-		return config_fail(err, errlen, "%s: must be an absolute path", name);
+		return cfg_fail(err, errlen, "%s: must be an absolute path", name);
 	return config_path(name, value, c->state_dir, sizeof(c->state_dir), err, errlen);
 }
 
 static int config_set_dhcp4_release(struct mifd_config *c, const char *name, const char *value,
 				    char *err, size_t errlen)
 {
-	return config_yesno(name, value, &c->dhcp4_release, err, errlen);
+	return cfg_yesno(name, value, &c->dhcp4_release, err, errlen);
 }
 
 static int config_set_address_privacy(struct mifd_config *c, const char *name,
@@ -186,7 +153,7 @@ static int config_set_address_privacy(struct mifd_config *c, const char *name,
 			c->address_privacy = all[i];
 			return 0;
 		}
-	return config_fail(err, errlen, "%s: \"%s\" is not one of stable, temporary, eui64",
+	return cfg_fail(err, errlen, "%s: \"%s\" is not one of stable, temporary, eui64",
 			   name, value);
 }
 
@@ -196,7 +163,7 @@ static int config_set_log_level(struct mifd_config *c, const char *name, const c
 	int l = log_level_parse(value);
 
 	if (l < 0)
-		return config_fail(err, errlen, "%s: \"%s\" is not one of error, warning, info, "
+		return cfg_fail(err, errlen, "%s: \"%s\" is not one of error, warning, info, "
 				   "debug", name, value);
 	c->log_level = (enum log_level)l;
 	return 0;
@@ -205,21 +172,21 @@ static int config_set_log_level(struct mifd_config *c, const char *name, const c
 static int config_set_routing(struct mifd_config *c, const char *name, const char *value,
 			      char *err, size_t errlen)
 {
-	return config_yesno(name, value, &c->routing.enabled, err, errlen);
+	return cfg_yesno(name, value, &c->routing.enabled, err, errlen);
 }
 
 /* Tables 1-252 are free for use but small; 253-255 are the kernel's. */
 static int config_set_table_base(struct mifd_config *c, const char *name, const char *value,
 				 char *err, size_t errlen)
 {
-	return config_number(name, value, 256, 0xfffffeffUL - ROUTE_MAX_TABLES,
+	return cfg_uint(name, value, 256, 0xfffffeffUL - ROUTE_MAX_TABLES,
 			     &c->routing.table_base, err, errlen);
 }
 
 static int config_set_priority_base(struct mifd_config *c, const char *name, const char *value,
 				    char *err, size_t errlen)
 {
-	return config_number(name, value, 1, 32000 - 601, &c->routing.prio_base, err, errlen);
+	return cfg_uint(name, value, 1, 32000 - 601, &c->routing.prio_base, err, errlen);
 }
 
 static int config_set_default_order(struct mifd_config *c, const char *name, const char *value,
@@ -230,11 +197,11 @@ static int config_set_default_order(struct mifd_config *c, const char *name, con
 	size_t n = 0;
 
 	if (strlen(value) >= sizeof(buf))
-		return config_fail(err, errlen, "%s: too long", name);
+		return cfg_fail(err, errlen, "%s: too long", name);
 	strcpy(buf, value);
 	for (char *t = strtok_r(buf, " ,\t", &save); t; t = strtok_r(NULL, " ,\t", &save)) {
 		if (strlen(t) >= IFNAMSIZ || n == 16)
-			return config_fail(err, errlen, "%s: bad or too many names (\"%s\")", name, t);
+			return cfg_fail(err, errlen, "%s: bad or too many names (\"%s\")", name, t);
 		strcpy(r->order[n++], t);
 	}
 	r->n_order = n;
@@ -244,20 +211,20 @@ static int config_set_default_order(struct mifd_config *c, const char *name, con
 static int config_set_dns(struct mifd_config *c, const char *name, const char *value,
 			  char *err, size_t errlen)
 {
-	return config_yesno(name, value, &c->dns.enabled, err, errlen);
+	return cfg_yesno(name, value, &c->dns.enabled, err, errlen);
 }
 
 static int config_set_write_resolv(struct mifd_config *c, const char *name, const char *value,
 				   char *err, size_t errlen)
 {
-	return config_yesno(name, value, &c->dns.write_etc_resolv_conf, err, errlen);
+	return cfg_yesno(name, value, &c->dns.write_etc_resolv_conf, err, errlen);
 }
 
 static int config_set_listen(struct mifd_config *c, const char *name, const char *value,
 			     char *err, size_t errlen)
 {
 	if (stub_parse_listen(value, &c->dns.listen) < 0)
-		return config_fail(err, errlen, "%s: \"%s\" is not ADDR or ADDR:PORT", name, value);
+		return cfg_fail(err, errlen, "%s: \"%s\" is not ADDR or ADDR:PORT", name, value);
 	return 0;
 }
 
@@ -267,7 +234,7 @@ static int config_set_resolv_conf(struct mifd_config *c, const char *name, const
 	struct stub_config *d = &c->dns;
 
 	if (strlen(value) >= sizeof(d->resolv_conf) || (value[0] && value[0] != '/'))
-		return config_fail(err, errlen, "%s: an absolute path, or empty for none", name);
+		return cfg_fail(err, errlen, "%s: an absolute path, or empty for none", name);
 	strcpy(d->resolv_conf, value);
 	return 0;
 }
@@ -276,7 +243,7 @@ static int config_set_cache_size(struct mifd_config *c, const char *name, const 
 				 char *err, size_t errlen)
 {
 	uint32_t v = 0;
-	int r = config_number(name, value, 1, 1u << 24, &v, err, errlen);
+	int r = cfg_uint(name, value, 1, 1u << 24, &v, err, errlen);
 
 	if (r == 0)
 		c->dns.cache_size = v;
@@ -287,7 +254,7 @@ static int config_set_cache_bytes(struct mifd_config *c, const char *name, const
 				  char *err, size_t errlen)
 {
 	uint32_t v = 0;
-	int r = config_number(name, value, 4096, 1u << 31, &v, err, errlen);
+	int r = cfg_uint(name, value, 4096, 1u << 31, &v, err, errlen);
 
 	if (r == 0)
 		c->dns.cache_bytes = v;
@@ -297,25 +264,25 @@ static int config_set_cache_bytes(struct mifd_config *c, const char *name, const
 static int config_set_max_ttl(struct mifd_config *c, const char *name, const char *value,
 			      char *err, size_t errlen)
 {
-	return config_number(name, value, 1, 604800, &c->dns.max_ttl, err, errlen);
+	return cfg_uint(name, value, 1, 604800, &c->dns.max_ttl, err, errlen);
 }
 
 static int config_set_max_neg_ttl(struct mifd_config *c, const char *name, const char *value,
 				  char *err, size_t errlen)
 {
-	return config_number(name, value, 0, 86400, &c->dns.max_neg_ttl, err, errlen);
+	return cfg_uint(name, value, 0, 86400, &c->dns.max_neg_ttl, err, errlen);
 }
 
 static int config_set_timeout(struct mifd_config *c, const char *name, const char *value,
 			      char *err, size_t errlen)
 {
-	return config_number(name, value, 200, 60000, &c->dns.timeout_ms, err, errlen);
+	return cfg_uint(name, value, 200, 60000, &c->dns.timeout_ms, err, errlen);
 }
 
 static int config_set_max_stale(struct mifd_config *c, const char *name, const char *value,
 				char *err, size_t errlen)
 {
-	return config_number(name, value, 0, 604800, &c->dns.max_stale, err, errlen);
+	return cfg_uint(name, value, 0, 604800, &c->dns.max_stale, err, errlen);
 }
 
 static int config_set_tls(struct mifd_config *c, const char *name, const char *value,
@@ -326,7 +293,7 @@ static int config_set_tls(struct mifd_config *c, const char *name, const char *v
 			c->dns.tls = m;
 			return 0;
 		}
-	return config_fail(err, errlen, "%s: off, opportunistic or strict", name);
+	return cfg_fail(err, errlen, "%s: off, opportunistic or strict", name);
 }
 
 /* tls_pvd = KEY MODE, repeatable: a PvD's own RFC 8310 profile. */
@@ -338,13 +305,13 @@ static int config_set_tls_pvd(struct mifd_config *c, const char *name, const cha
 	int m;
 
 	if (!sp || sp == value || (size_t)(sp - value) >= sizeof(t->key))
-		return config_fail(err, errlen, "%s: PVD-ID (or type:SOURCE) and a mode", name);
+		return cfg_fail(err, errlen, "%s: PVD-ID (or type:SOURCE) and a mode", name);
 	while (*sp == ' ')
 		sp++;
 	if ((m = stub_tls_parse(sp)) < 0)
-		return config_fail(err, errlen, "%s: off, opportunistic or strict", name);
+		return cfg_fail(err, errlen, "%s: off, opportunistic or strict", name);
 	if (c->dns.n_tls_pvd == STUB_TLS_PVD_MAX)
-		return config_fail(err, errlen, "%s: at most %d", name, STUB_TLS_PVD_MAX);
+		return cfg_fail(err, errlen, "%s: at most %d", name, STUB_TLS_PVD_MAX);
 	t = &c->dns.tls_pvd[c->dns.n_tls_pvd++];
 	memcpy(t->key, value, (size_t)(strchr(value, ' ') - value));
 	t->key[strchr(value, ' ') - value] = '\0';
@@ -356,7 +323,7 @@ static int config_set_tls_ca(struct mifd_config *c, const char *name, const char
 			     char *err, size_t errlen)
 {
 	if (strlen(value) >= sizeof(c->dns.tls_ca_file) || (value[0] && value[0] != '/'))
-		return config_fail(err, errlen, "%s: an absolute path, or empty for the system's",
+		return cfg_fail(err, errlen, "%s: an absolute path, or empty for the system's",
 				   name);
 	strcpy(c->dns.tls_ca_file, value);
 	return 0;
@@ -365,7 +332,7 @@ static int config_set_tls_ca(struct mifd_config *c, const char *name, const char
 static int config_set_conn(struct mifd_config *c, const char *name, const char *value,
 			   char *err, size_t errlen)
 {
-	return config_yesno(name, value, &c->conn.enabled, err, errlen);
+	return cfg_yesno(name, value, &c->conn.enabled, err, errlen);
 }
 
 /* A probe URL: http:// for the plain probe, https:// for the other. */
@@ -378,7 +345,7 @@ static int config_conn_url(const char *name, const char *value, bool tls, char *
 
 	if (strlen(value) >= CONN_URL_MAX || conn_url_host(value, host, sizeof(host), &port,
 							    &is_tls) < 0 || is_tls != tls)
-		return config_fail(err, errlen, "%s: \"%s\" is not an %s:// URL", name, value,
+		return cfg_fail(err, errlen, "%s: \"%s\" is not an %s:// URL", name, value,
 				   tls ? "https" : "http");
 	strcpy(out, value);
 	return 0;
@@ -400,7 +367,7 @@ static int config_set_ca_file(struct mifd_config *c, const char *name, const cha
 			      char *err, size_t errlen)
 {
 	if (strlen(value) >= sizeof(c->conn.ca_file) || (value[0] && value[0] != '/'))
-		return config_fail(err, errlen, "%s: an absolute path, or empty for the system's",
+		return cfg_fail(err, errlen, "%s: an absolute path, or empty for the system's",
 				   name);
 	strcpy(c->conn.ca_file, value);
 	return 0;
@@ -409,26 +376,26 @@ static int config_set_ca_file(struct mifd_config *c, const char *name, const cha
 static int config_set_interval(struct mifd_config *c, const char *name, const char *value,
 			       char *err, size_t errlen)
 {
-	return config_number(name, value, 10, 86400, &c->conn.interval_s, err, errlen);
+	return cfg_uint(name, value, 10, 86400, &c->conn.interval_s, err, errlen);
 }
 
 static int config_set_backoff_max(struct mifd_config *c, const char *name, const char *value,
 				  char *err, size_t errlen)
 {
-	return config_number(name, value, 1, 3600, &c->conn.backoff_max_s, err, errlen);
+	return cfg_uint(name, value, 1, 3600, &c->conn.backoff_max_s, err, errlen);
 }
 
 static int config_set_probe_timeout(struct mifd_config *c, const char *name, const char *value,
 				    char *err, size_t errlen)
 {
-	return config_number(name, value, 200, 60000, &c->conn.timeout_ms, err, errlen);
+	return cfg_uint(name, value, 200, 60000, &c->conn.timeout_ms, err, errlen);
 }
 
 /* Path quality (issue 13 item 4): 0 switches each part off. */
 static int config_set_quality_interval(struct mifd_config *c, const char *name,
 				       const char *value, char *err, size_t errlen)
 {
-	int r = config_number(name, value, 0, 86400, &c->conn.quality_interval_s, err, errlen);
+	int r = cfg_uint(name, value, 0, 86400, &c->conn.quality_interval_s, err, errlen);
 
 	if (r == 0 && c->conn.quality_interval_s > 0 && c->conn.quality_interval_s < 10) {
 		snprintf(err, errlen, "%s: \"%s\" is not 0 (off) or a number from 10 to 86400",
@@ -441,26 +408,26 @@ static int config_set_quality_interval(struct mifd_config *c, const char *name,
 static int config_set_quality_samples(struct mifd_config *c, const char *name,
 				      const char *value, char *err, size_t errlen)
 {
-	return config_number(name, value, 1, CONN_QUALITY_MAX_SAMPLES, &c->conn.quality_samples,
+	return cfg_uint(name, value, 1, CONN_QUALITY_MAX_SAMPLES, &c->conn.quality_samples,
 			     err, errlen);
 }
 
 static int config_set_max_loss(struct mifd_config *c, const char *name, const char *value,
 			       char *err, size_t errlen)
 {
-	return config_number(name, value, 0, 100, &c->conn.max_loss_pct, err, errlen);
+	return cfg_uint(name, value, 0, 100, &c->conn.max_loss_pct, err, errlen);
 }
 
 static int config_set_max_rtt(struct mifd_config *c, const char *name, const char *value,
 			      char *err, size_t errlen)
 {
-	return config_number(name, value, 0, 60000, &c->conn.max_rtt_ms, err, errlen);
+	return cfg_uint(name, value, 0, 60000, &c->conn.max_rtt_ms, err, errlen);
 }
 
 static int config_set_steer_answers(struct mifd_config *c, const char *name, const char *value,
 				    char *err, size_t errlen)
 {
-	return config_yesno(name, value, &c->steer_answers, err, errlen);
+	return cfg_yesno(name, value, &c->steer_answers, err, errlen);
 }
 
 static const struct config_key {

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* The [mobility] section of mifd.conf (mob_config.h). */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/addr.h"
+#include "common/cfgval.h"
 #include "daemon/mobility/mob_config.h"
 #include "proto/mh.h"
 
@@ -27,30 +27,6 @@ void mob_config_defaults(struct mob_config *c)
 		snprintf(c->prefer[c->n_prefer++], IFNAMSIZ, "%s", classes[i]);
 }
 
-__attribute__((format(printf, 3, 4)))
-static int mob_fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
-static int mob_number(const char *name, const char *value, unsigned long lo, unsigned long hi,
-		      uint32_t *out, char *err, size_t errlen)
-{
-	char *end;
-	unsigned long v = strtoul(value, &end, 10);
-
-	if (!*value || *end || v < lo || v > hi)
-		return mob_fail(err, errlen, "%s: \"%s\" is not a number from %lu to %lu", name,
-				value, lo, hi);
-	*out = (uint32_t)v;
-	return 0;
-}
-
 /* Space- or comma-separated words into a fresh list; all or nothing. */
 static int mob_words(const char *name, const char *value, char (*out)[IFNAMSIZ], size_t max,
 		     size_t *ret_n, char *err, size_t errlen)
@@ -59,11 +35,11 @@ static int mob_words(const char *name, const char *value, char (*out)[IFNAMSIZ],
 	size_t n = 0;
 
 	if (strlen(value) >= sizeof(buf) || max > MOB_MAX_PREFER)
-		return mob_fail(err, errlen, "%s: too long", name);
+		return cfg_fail(err, errlen, "%s: too long", name);
 	strcpy(buf, value);
 	for (char *t = strtok_r(buf, " ,\t", &save); t; t = strtok_r(NULL, " ,\t", &save)) {
 		if (n == max || strlen(t) >= IFNAMSIZ || strchr(t, '/'))
-			return mob_fail(err, errlen, "%s: bad or too many names (\"%s\")", name, t);
+			return cfg_fail(err, errlen, "%s: bad or too many names (\"%s\")", name, t);
 		snprintf(tmp[n++], IFNAMSIZ, "%s", t);
 	}
 	memcpy(out, tmp, n * IFNAMSIZ);
@@ -80,7 +56,7 @@ static int mob_set_ha_addrs(struct mob_config *c, const char *name, const char *
 	size_t n = 0;
 
 	if (strlen(value) >= sizeof(buf))
-		return mob_fail(err, errlen, "%s: too long", name);
+		return cfg_fail(err, errlen, "%s: too long", name);
 	strcpy(buf, value);
 	t.has_ha4 = t.has_ha6 = false;
 	for (char *s = strtok_r(buf, " ,\t", &save); s; s = strtok_r(NULL, " ,\t", &save)) {
@@ -88,7 +64,7 @@ static int mob_set_ha_addrs(struct mob_config *c, const char *name, const char *
 		int f = addr_parse(s, &a);
 
 		if (n == 2 || f < 0 || (f == AF_INET6 ? t.has_ha6 : t.has_ha4))
-			return mob_fail(err, errlen, "%s: one IPv6 and one IPv4 address at most "
+			return cfg_fail(err, errlen, "%s: one IPv6 and one IPv4 address at most "
 					"(\"%s\")", name, s);
 		snprintf(w[n++], sizeof(w[0]), "%s", s);
 		if (f == AF_INET6) {
@@ -100,7 +76,7 @@ static int mob_set_ha_addrs(struct mob_config *c, const char *name, const char *
 		}
 	}
 	if (n == 0)
-		return mob_fail(err, errlen, "%s: an address is needed", name);
+		return cfg_fail(err, errlen, "%s: an address is needed", name);
 	*c = t;
 	return 0;
 }
@@ -112,7 +88,7 @@ static int mob_set_routes(struct mob_config *c, const char *name, const char *va
 	struct mob_config t = *c;
 
 	if (strlen(value) >= sizeof(buf))
-		return mob_fail(err, errlen, "%s: too long", name);
+		return cfg_fail(err, errlen, "%s: too long", name);
 	strcpy(buf, value);
 	t.n_routes = 0;
 	for (char *s = strtok_r(buf, " ,\t", &save); s; s = strtok_r(NULL, " ,\t", &save)) {
@@ -123,7 +99,7 @@ static int mob_set_routes(struct mob_config *c, const char *name, const char *va
 		 * mifd's "lookup main suppress_prefixlength 0" rule. */
 		if (t.n_routes == MOB_MAX_ROUTES || addr_prefix_parse(s, &a, &plen) != AF_INET6 ||
 		    plen == 0 || !addr_prefix_clean(&a, plen))
-			return mob_fail(err, errlen, "%s: \"%s\" is not an IPv6 prefix (::/0 "
+			return cfg_fail(err, errlen, "%s: \"%s\" is not an IPv6 prefix (::/0 "
 					"excepted; %d at most)", name, s, MOB_MAX_ROUTES);
 		t.routes[t.n_routes] = a;
 		t.route_plen[t.n_routes++] = plen;
@@ -140,7 +116,7 @@ static int mob_set_hoa(struct mob_config *c, const char *name, const char *value
 
 	if (strchr(value, '/') ? addr_prefix_parse(value, &a, &plen) != AF_INET6 :
 				 addr_parse(value, &a) != AF_INET6)
-		return mob_fail(err, errlen, "%s: \"%s\" is not an IPv6 address[/length]", name,
+		return cfg_fail(err, errlen, "%s: \"%s\" is not an IPv6 address[/length]", name,
 				value);
 	c->hoa = a;
 	c->hoa_plen = plen;
@@ -155,15 +131,13 @@ int mob_config_set(struct mob_config *c, const char *key, const char *name, cons
 
 	if (!strcmp(key, "enabled") || !strcmp(key, "offload") ||
 	    !strcmp(key, "partial_checksums")) {
-		if (strcmp(value, "yes") && strcmp(value, "no"))
-			return mob_fail(err, errlen, "%s: \"%s\" is not yes or no", name, value);
-		*(key[0] == 'e' ? &c->enabled : key[0] == 'o' ? &c->offload : &c->partial_csum) =
-			!strcmp(value, "yes");
-		return 0;
+		return cfg_yesno(name, value,
+				 key[0] == 'e' ? &c->enabled : key[0] == 'o' ? &c->offload :
+				 &c->partial_csum, err, errlen);
 	}
 	if (!strcmp(key, "home_agent")) {
 		if (addr_parse(value, &c->home_agent) != AF_INET6)
-			return mob_fail(err, errlen, "%s: \"%s\" is not an IPv6 address", name, value);
+			return cfg_fail(err, errlen, "%s: \"%s\" is not an IPv6 address", name, value);
 		return 0;
 	}
 	if (!strcmp(key, "home_agent_address"))
@@ -180,13 +154,13 @@ int mob_config_set(struct mob_config *c, const char *key, const char *name, cons
 
 		if (c->n_flows == MOB_FLOW_MAX || strlen(value) >= MOB_FLOW_SPEC_MAX ||
 		    mob_flow_parse(value, &f, why, sizeof(why)) < 0)
-			return mob_fail(err, errlen, "%s: %s", name,
+			return cfg_fail(err, errlen, "%s: %s", name,
 					c->n_flows == MOB_FLOW_MAX ? "too many flows" :
 					strlen(value) >= MOB_FLOW_SPEC_MAX ? "too long" : why);
 		/* From 32768 up, FIDs and FID-PRIs are the policy's
 		 * (engine_mob_flow.h). */
 		if (f.f.fid >= 0x8000 || f.f.fid_pri >= 0x8000)
-			return mob_fail(err, errlen, "%s: fid and pri must be below 32768", name);
+			return cfg_fail(err, errlen, "%s: fid and pri must be below 32768", name);
 		snprintf(c->flows[c->n_flows++], MOB_FLOW_SPEC_MAX, "%s", value);
 		return 0;
 	}
@@ -196,30 +170,30 @@ int mob_config_set(struct mob_config *c, const char *key, const char *name, cons
 		return mob_words(name, value, c->prefer, MOB_MAX_PREFER, &c->n_prefer, err, errlen);
 	if (!strcmp(key, "key_file")) {
 		if (value[0] != '/' || strlen(value) >= sizeof(c->key_file))
-			return mob_fail(err, errlen, "%s: an absolute path is needed", name);
+			return cfg_fail(err, errlen, "%s: an absolute path is needed", name);
 		snprintf(c->key_file, sizeof(c->key_file), "%s", value);
 		return 0;
 	}
 	if (!strcmp(key, "tun")) {
 		if (!*value || strlen(value) >= IFNAMSIZ || strchr(value, '/') || strchr(value, ' '))
-			return mob_fail(err, errlen, "%s: \"%s\" is not an interface name", name,
+			return cfg_fail(err, errlen, "%s: \"%s\" is not an interface name", name,
 					value);
 		snprintf(c->tun, sizeof(c->tun), "%s", value);
 		return 0;
 	}
 	if (!strcmp(key, "port")) {
-		if ((r = mob_number(name, value, 1, 65535, &v, err, errlen)) == 0)
+		if ((r = cfg_uint(name, value, 1, 65535, &v, err, errlen)) == 0)
 			c->port = (uint16_t)v;
 		return r;
 	}
 	if (!strcmp(key, "spi"))
-		return mob_number(name, value, 256, 0xffffffffu, &c->spi, err, errlen);
+		return cfg_uint(name, value, 256, 0xffffffffu, &c->spi, err, errlen);
 	if (!strcmp(key, "heartbeat_interval_ms"))
-		return mob_number(name, value, 10, 60000, &c->interval_ms, err, errlen);
+		return cfg_uint(name, value, 10, 60000, &c->interval_ms, err, errlen);
 	if (!strcmp(key, "heartbeat_misses"))
-		return mob_number(name, value, 1, 100, &c->misses, err, errlen);
+		return cfg_uint(name, value, 1, 100, &c->misses, err, errlen);
 	if (!strcmp(key, "mtu"))
-		return mob_number(name, value, 1280, 65535, &c->mtu, err, errlen);
+		return cfg_uint(name, value, 1280, 65535, &c->mtu, err, errlen);
 	snprintf(err, errlen, "unknown key \"%s\" in [mobility]", key);
 	return -ENOENT;
 }
@@ -231,15 +205,15 @@ int mob_config_check(const struct mob_config *c, char *err, size_t errlen)
 	if (!c->enabled)
 		return 0;
 	if (IN6_IS_ADDR_UNSPECIFIED(&c->hoa))
-		return mob_fail(err, errlen, "[mobility]: home_address is needed");
+		return cfg_fail(err, errlen, "[mobility]: home_address is needed");
 	if (IN6_IS_ADDR_UNSPECIFIED(&c->home_agent))
-		return mob_fail(err, errlen, "[mobility]: home_agent is needed");
+		return cfg_fail(err, errlen, "[mobility]: home_agent is needed");
 	if (!c->has_ha6 && !c->has_ha4)
-		return mob_fail(err, errlen, "[mobility]: home_agent_address is needed");
+		return cfg_fail(err, errlen, "[mobility]: home_agent_address is needed");
 	if (!c->key_file[0] || !c->spi)
-		return mob_fail(err, errlen, "[mobility]: key_file and spi are needed");
+		return cfg_fail(err, errlen, "[mobility]: key_file and spi are needed");
 	if (c->n_routes4 && !c->has_hoa4)
-		return mob_fail(err, errlen, "[mobility]: routes4 needs home_address4");
+		return cfg_fail(err, errlen, "[mobility]: routes4 needs home_address4");
 	if ((r = mob_config_check_homes(c, err, errlen)) < 0)
 		return r;
 	return mob_config_check_nesting(c, err, errlen);
