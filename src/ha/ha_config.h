@@ -38,9 +38,9 @@ struct ha_config {
 	char home_link[16];             /* the home link (ha_home.h), "" for none */
 	char control[108];
 	char user[32];                  /* runs as this user after set-up */
-	unsigned hb_interval_ms;        /* 100 */
-	unsigned hb_misses;             /* 3 */
-	unsigned replay_window_s;       /* 7 */
+	uint32_t hb_interval_ms;        /* 100 */
+	uint32_t hb_misses;             /* 3 */
+	uint32_t replay_window_s;       /* 7 */
 	bool offload;                   /* TUN TSO/USO + UDP GSO/GRO (true) */
 	bool partial_csum;              /* TCP sums left partial in the tunnel
 					 * (true; vnet.h): no for an older peer */
@@ -63,10 +63,12 @@ struct ha_config {
  * no permission for group or others, holding the key in hex (16 to 64
  * octets). [mn-range NAME] sections (hoa_first, count, spi_first,
  * master_key_file) add count mobile nodes with derived keys. On error, *ret_line (unless NULL) gets the line (0 when the
- * problem is not tied to one) and a negative errno is returned; ret is
- * written only on success.
+ * problem is not tied to one), err (errlen octets) a message naming the
+ * key or section and what is wrong, and a negative errno is returned; ret
+ * is written only on success.
  */
-int ha_config_load(const char *path, struct ha_config *ret, int *ret_line);
+int ha_config_load(const char *path, struct ha_config *ret, int *ret_line, char *err,
+		   size_t errlen);
 
 /* Free what ha_config_load() allocated (the mobile nodes, the index, keys
  * wiped); c may be all zeros. */

@@ -31,7 +31,7 @@ struct ha_store_config {
 	char redis[64];                 /* host name or address of Redis */
 	uint16_t port;                  /* 6379 */
 	char prefix[48];                /* key prefix, "mif:ha:" */
-	unsigned timeout_ms;            /* connect and command timeout, 200 */
+	uint32_t timeout_ms;            /* connect and command timeout, 200 */
 	bool has_active;                /* active_address given */
 	struct in6_addr active;         /* serve only while this is local */
 	/* Redis Sentinel: the master's address is asked of these (in
@@ -42,7 +42,7 @@ struct ha_store_config {
 	char master_name[64];
 	/* WAIT: a write counts as durable once this many replicas have it
 	 * (0: no WAIT); waited for up to wait_timeout_ms (100). */
-	unsigned wait_replicas, wait_timeout_ms;
+	uint32_t wait_replicas, wait_timeout_ms;
 };
 
 /* The record's key: prefix "binding:" home address (RFC 5952 text). */

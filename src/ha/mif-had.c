@@ -408,6 +408,7 @@ int main(int argc, char **argv)
 	struct ha_ctx h;
 	bool status = false;
 	int c, r, line = 0;
+	char why[256];
 	enum log_level lvl = LOG_LVL_INFO;
 
 	while ((c = getopt_long(argc, argv, "c:s:vh", opts, NULL)) != -1) {
@@ -424,9 +425,12 @@ int main(int argc, char **argv)
 	if (status && sock)
 		return ha_status_client(sock);
 	log_init("mif-had", lvl, true);
-	r = ha_config_load(conf, &cfg, &line);
+	r = ha_config_load(conf, &cfg, &line, why, sizeof(why));
 	if (r < 0) {
-		log_err("%s:%d: %s", conf, line, strerror(-r));
+		if (line > 0)
+			log_err("%s:%d: %s", conf, line, why);
+		else
+			log_err("%s: %s", conf, why);
 		return 1;
 	}
 	if (status)

@@ -33,6 +33,9 @@ static void put(const char *name, const char *text, mode_t mode)
 	assert_int_equal(chmod(path, mode), 0);
 }
 
+/* The message of the last load that failed. */
+static char why[256];
+
 static int load(const char *text, struct ha_config *c, int *line)
 {
 	char path[256];
@@ -40,7 +43,14 @@ static int load(const char *text, struct ha_config *c, int *line)
 	ha_config_free(c);      /* the previous load's mobile nodes */
 	put("had.conf", text, 0644);
 	snprintf(path, sizeof(path), "%s/had.conf", dir);
-	return ha_config_load(path, c, line);
+	return ha_config_load(path, c, line, why, sizeof(why));
+}
+
+/* The last message has want in it. */
+static void said(const char *want)
+{
+	if (!strstr(why, want))
+		fail_msg("message \"%s\" lacks \"%s\"", why, want);
 }
 
 static char conf[1024];
@@ -173,8 +183,12 @@ static void test_config(void **state)
 	assert_true(c.store.has_active);
 	assert_int_equal(c.store.active.s6_addr[15], 1);
 	assert_int_equal(load(with_mn("good.key", "[store]\nprefix = t:\n"), &c, &line), -EINVAL);
+	said("[store]: redis or sentinel is needed");
+	assert_int_equal(line, 0);
 	assert_int_equal(load(with_mn("good.key", "[store]\nredis = r\nactive_address = 192.0.2.1\n"),
 			      &c, &line), -EINVAL);
+	said("active_address: \"192.0.2.1\" is not an IPv6 address");
+	assert_true(line > 0);
 	assert_int_equal(load(with_mn("good.key", "[store]\nredis = r\ntimeout_ms = 5\n"), &c, &line),
 			 -EINVAL);
 	/* Sentinels (a port or 26379) with the master's name; WAIT. */
@@ -190,11 +204,13 @@ static void test_config(void **state)
 	assert_int_equal(load(with_mn("good.key", "[store]\nsentinel = s1\n"), &c, &line), -EINVAL);
 	assert_int_equal(load(with_mn("good.key", "[store]\nredis = r\nwait_replicas = 1\n"
 				      "wait_timeout_ms = 200\n"), &c, &line), -EINVAL);
+	said("wait_timeout_ms (200) must be below timeout_ms (200)");
 	assert_int_equal(load(with_mn("good.key", "[store]\nsentinel = s1 0\nmaster_name = m\n"),
 			      &c, &line), -EINVAL);
 	assert_int_equal(load(with_mn("good.key", "offload = no\n"), &c, &line), 0);
 	assert_false(c.offload);
 	assert_int_equal(load(with_mn("good.key", "offload = maybe\n"), &c, &line), -EINVAL);
+	said("offload: \"maybe\" is not yes or no");
 	/* Partial TCP sums in the tunnel (vnet.h): on unless an older peer. */
 	assert_int_equal(load(with_mn("good.key", ""), &c, &line), 0);
 	assert_true(c.partial_csum);
@@ -210,22 +226,47 @@ static void test_config(void **state)
 			 -EINVAL);
 
 	assert_int_equal(load(with_mn("open.key", ""), &c, &line), -EPERM);
+	said("open.key: Operation not permitted");
 	assert_int_equal(load(with_mn("short.key", ""), &c, &line), -EINVAL);
+	said("not a key (16 to 64 octets in hex)");
 	assert_int_equal(load(with_mn("bad.key", ""), &c, &line), -EINVAL);
 	assert_int_equal(load(with_mn("none.key", ""), &c, &line), -ENOENT);
+	said("none.key: No such file or directory");
 	assert_int_equal(load(with_mn("good.key", "port = 0\n"), &c, &line), -EINVAL);
+	said("port: \"0\" is not a number from 1 to 65535");
 	assert_int_equal(load(with_mn("good.key", "colour = blue\n"), &c, &line), -EINVAL);
 	assert_true(line > 0);
+	said("unknown key \"colour\" in [ha]");
+	/* The first of two bad lines is the one told. */
+	assert_int_equal(load(with_mn("good.key", "heartbeat_misses = 0\ncolour = blue\n"), &c,
+			      &line), -EINVAL);
+	said("heartbeat_misses: \"0\" is not a number from 1 to 100");
+	assert_int_equal(load(with_mn("good.key", "[bogus]\nx = 1\n"), &c, &line), -EINVAL);
+	said("unknown section [bogus]");
 	/* A home address outside the home prefix. */
 	snprintf(conf, sizeof(conf), "[ha]\naddress = 2001:db8:100::1\n"
 		 "home_prefix = 2001:db8:100::/64\n[mn x]\nhoa = 2001:db8:200::1\nspi = 300\n"
 		 "key_file = %s/good.key\n", dir);
 	assert_int_equal(load(conf, &c, &line), -EINVAL);
+	said("[mn x]: hoa 2001:db8:200::1 is not inside home_prefix 2001:db8:100::/64");
+	/* The same home address twice: both nodes named. */
+	snprintf(conf, sizeof(conf), "[ha]\naddress = 2001:db8:100::1\n"
+		 "home_prefix = 2001:db8:100::/64\n[mn x]\nhoa = 2001:db8:100::7\nspi = 300\n"
+		 "key_file = %s/good.key\n[mn y]\nhoa = 2001:db8:100::7\nspi = 301\n"
+		 "key_file = %s/good.key\n", dir, dir);
+	assert_int_equal(load(conf, &c, &line), -EEXIST);
+	said("[mn x] and [mn y] have the same hoa");
+	/* No key file. */
+	snprintf(conf, sizeof(conf), "[ha]\naddress = 2001:db8:100::1\n"
+		 "home_prefix = 2001:db8:100::/64\n[mn x]\nhoa = 2001:db8:100::7\nspi = 300\n");
+	assert_int_equal(load(conf, &c, &line), -EINVAL);
+	said("[mn x]: key_file is needed");
 	/* An SPI below 256 is reserved (RFC 4285). */
 	snprintf(conf, sizeof(conf), "[ha]\naddress = 2001:db8:100::1\n"
 		 "home_prefix = 2001:db8:100::/64\n[mn x]\nhoa = 2001:db8:100::2\nspi = 255\n"
 		 "key_file = %s/good.key\n", dir);
 	assert_int_equal(load(conf, &c, &line), -EINVAL);
+	said("spi: \"255\" is not a number from 256 to 4294967295");
 	check_range(&c);
 	/* A symbolic link to a good key is refused too. */
 	{
