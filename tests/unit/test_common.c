@@ -16,6 +16,7 @@
 #include <sys/un.h>
 
 #include "common/addr.h"
+#include "common/cfgval.h"
 #include "common/clock.h"
 #include "common/paths.h"
 #include "common/rand.h"
@@ -353,6 +354,52 @@ static void test_ctl_socket(void **state)
 	assert_int_equal(unsetenv("MIF_SOCKET"), 0);
 }
 
+/* Configuration values (cfgval.h): decimal or 0x hexadecimal whole
+ * numbers within their range, nothing else; yes or no; strings that fit;
+ * a refused value leaves *out alone and says which key and what it takes. */
+static void test_cfgval(void **state)
+{
+	static const char *const bad[] = { "", "-1", "+5", " 5", "5 ", "1e3", "0x", "0xg",
+					   "010x", "4294967296", "99999999999999999999", NULL };
+	char err[96], s[8] = "old";
+	uint32_t v = 7;
+	bool b = true;
+
+	(void)state;
+	assert_int_equal(cfg_uint("n", "42", 0, 100, &v, err, sizeof(err)), 0);
+	assert_int_equal(v, 42);
+	assert_int_equal(cfg_uint("n", "010", 0, 100, &v, err, sizeof(err)), 0);
+	assert_int_equal(v, 10);                        /* decimal, not octal */
+	assert_int_equal(cfg_uint("n", "0x1F", 0, 100, &v, err, sizeof(err)), 0);
+	assert_int_equal(v, 31);
+	assert_int_equal(cfg_uint("n", "4294967295", 0, 0xffffffffUL, &v, err, sizeof(err)), 0);
+	assert_int_equal(v, UINT32_MAX);
+	v = 7;
+	for (const char *const *p = bad; *p; p++) {
+		assert_int_equal(cfg_uint("n", *p, 0, 0xffffffffUL, &v, err, sizeof(err)), -EINVAL);
+		assert_int_equal(v, 7);
+	}
+	assert_int_equal(cfg_uint("heartbeat_misses", "0", 1, 100, &v, err, sizeof(err)),
+			 -EINVAL);
+	assert_string_equal(err, "heartbeat_misses: \"0\" is not a number from 1 to 100");
+	assert_int_equal(cfg_uint("n", "101", 1, 100, &v, err, sizeof(err)), -EINVAL);
+	assert_int_equal(cfg_yesno("offload", "no", &b, err, sizeof(err)), 0);
+	assert_false(b);
+	assert_int_equal(cfg_yesno("offload", "No", &b, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "offload: \"No\" is not yes or no");
+	assert_false(b);
+	assert_int_equal(cfg_string("tun", "mifha0", s, sizeof(s), err, sizeof(err)), 0);
+	assert_string_equal(s, "mifha0");
+	assert_int_equal(cfg_string("tun", "mifha0123", s, sizeof(s), err, sizeof(err)), -EINVAL);
+	assert_int_equal(cfg_string("tun", "", s, sizeof(s), err, sizeof(err)), -EINVAL);
+	assert_string_equal(s, "mifha0");
+	assert_string_equal(err, "tun: \"\" is empty or longer than 7 octets");
+	/* A short buffer is cut, never overrun; none at all is allowed. */
+	assert_int_equal(cfg_fail(err, 4, "%s", "abcdef"), -EINVAL);
+	assert_string_equal(err, "abc");
+	assert_int_equal(cfg_fail(NULL, 0, "x"), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -366,6 +413,7 @@ int main(void)
 		cmocka_unit_test(test_prefix_parse),
 		cmocka_unit_test(test_prefix_format),
 		cmocka_unit_test(test_sockaddr_same),
+		cmocka_unit_test(test_cfgval),
 		cmocka_unit_test(test_clock),
 		cmocka_unit_test(test_rand),
 		cmocka_unit_test(test_bind_socket),
