@@ -115,7 +115,18 @@ got=$(world_exec h dig @127.0.0.153 +short +tries=1 +time=3 host.intra.example A
 [ "$got" = 10.2.0.99 ] || world_fail "dig host.intra.example A: '$got', want wlan0's 10.2.0.99"
 got=$(world_exec h dig @127.0.0.153 +short +tries=1 +time=3 box.lab.example AAAA)
 [ "$got" = 2001:db8:2::99 ] || world_fail "dig box.lab.example AAAA: '$got'"
-got=$(world_exec h dig @127.0.0.153 +short +tries=1 +time=3 www.example.net A)
+# General names: the default's server. Its first query waits one initial
+# RTO (1 s) and then twice that before the stub fails over to the next
+# PvD (counted in .stub.fallbacks), which a loaded machine once reached
+# (wlan0's 192.0.2.2 came back): a query that failed over is asked again,
+# up to three times; a wrong choice without a failover fails at once.
+fallbacks() { world_ctl --json dns | jq '.stub.fallbacks'; }
+for _ in 1 2 3; do
+	fb0=$(fallbacks)
+	got=$(world_exec h dig @127.0.0.153 +short +tries=1 +time=5 www.example.net A)
+	[ "$got" != 192.0.2.1 ] && [ "$(fallbacks)" -gt "$fb0" ] || break
+	world_log "www.example.net: '$got' after a failover from the default's server; again"
+done
 [ "$got" = 192.0.2.1 ] || world_fail "dig www.example.net A: '$got', want the default's 192.0.2.1"
 [ "$(dns_count_queries one 'intra\.example|lab\.example')" = 0 ] ||
 	world_fail "the default network's server was asked for the RFC 6731 domains"
