@@ -36,12 +36,12 @@ run_suite() {
 	echo "== $label"
 	meson test -C "$dir" --suite "$suite" --print-errorlogs --num-processes 2 "$@" 2>&1 |
 		tee "$log" |
-		grep -E '^ *[0-9]+/[0-9]+ |^(Ok|Fail|Skipped|Timeout|Expected Fail|Unexpected Pass):' 
+		grep -aE '^ *[0-9]+/[0-9]+ |^(Ok|Fail|Skipped|Timeout|Expected Fail|Unexpected Pass):' 
 	local ok f s t
 	ok=$(awk '/^Ok:/{print $2}' "$log"); f=$(awk '/^Fail:/{print $2}' "$log")
 	s=$(awk '/^Skipped:/{print $2}' "$log"); t=$(awk '/^Timeout:/{print $2}' "$log")
 	if [ -z "$ok" ]; then
-		if grep -q "No suitable tests defined" "$log"; then
+		if grep -aq "No suitable tests defined" "$log"; then
 			echo "   (no tests in suite $suite)"
 		else
 			echo "   meson test did not run (see above)"; fail=$((fail + 1)); failed_parts+=("$label")
@@ -55,9 +55,9 @@ run_suite() {
 			local line
 			while IFS= read -r line; do
 				failed_tests+=("$label: $line")
-			done < <(grep -E '^ *[0-9]+/[0-9]+ .*(FAIL|TIMEOUT)' "$log" |
+			done < <(grep -aE '^ *[0-9]+/[0-9]+ .*(FAIL|TIMEOUT|ERROR|INTERRUPT|UNEXPECTEDPASS)' "$log" |
 				sed -E 's/^ *[0-9]+\/[0-9]+ +//; s/ +/ /g' | sort -u
-				grep -E '^FAIL: ' "$log" | cut -c1-200 | sort -u)
+				grep -aE '^FAIL: ' "$log" | cut -c1-200 | sort -u)
 		fi
 	fi
 	rm -f "$log"
