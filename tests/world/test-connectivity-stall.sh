@@ -28,7 +28,7 @@ tls_cert check.test check
 world_host h
 conn_net 1 high
 conn_net 2
-world_bg i1 sink nc -6 -l -k 9000
+world_bg i1 sink sh -c "exec nc -6 -l -k 9000 >/dev/null"
 conn_conf "timeout_ms = 2000"
 WORLD_CONNECTIVITY=1 world_mifd h --config "$T/mifd.conf"
 P1=$(mif_pvd_on eth0)
