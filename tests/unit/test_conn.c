@@ -244,6 +244,13 @@ static void test_quality_floor(void **state)
 	assert_string_equal(why, "its round-trip time is over the configured floor");
 }
 
+static void qp(struct quality *q, uint32_t sockets, uint32_t rtt_us, uint32_t segs,
+	       uint32_t retrans, uint32_t backoff, uint64_t now)
+{
+	quality_passive(q, &(struct quality_report){ .sockets = sockets, .rtt_us = rtt_us,
+			.segs = segs, .retrans = retrans, .backoff = backoff }, now);
+}
+
 static void test_quality_passive(void **state)
 {
 	struct quality_floor f = { .max_loss_pct = 20 };
@@ -251,30 +258,65 @@ static void test_quality_passive(void **state)
 	uint64_t s = 1000000000ull;
 
 	(void)state;
-	quality_passive(&q, 1, 30000, 5, 5, 1 * s);    /* too few segments: held */
+	qp(&q, 1, 30000, 5, 5, 0, 1 * s);      /* too few segments: held */
 	assert_int_equal(q.p_at_ns, 0);
 	assert_false(quality_passive_alarm(&q, &f, 1 * s));
-	quality_passive(&q, 2, 30000, 95, 35, 2 * s);  /* with them: 40 of 100 */
+	qp(&q, 2, 30000, 95, 35, 0, 2 * s);    /* with them: 40 of 100 */
 	assert_int_equal(q.p_loss_pm, 400);
 	assert_int_equal(q.p_rtt_us, 30000);
 	assert_true(quality_passive_alarm(&q, &f, 3 * s));
 	/* Smoothed by 1/4: (3 * 400 + 0) / 4 = 300. */
-	quality_passive(&q, 2, 10000, 100, 0, 3 * s);
+	qp(&q, 2, 10000, 100, 0, 0, 3 * s);
 	assert_int_equal(q.p_loss_pm, 300);
 	assert_int_equal(q.p_rtt_us, 25000);
 	/* Retransmissions above segments are clamped. */
-	quality_passive(&q, 1, 0, 50, 500, 4 * s);
+	qp(&q, 1, 0, 50, 500, 0, 4 * s);
 	assert_true(q.p_loss_pm <= 1000);
 	/* Stale: no alarm; and a stale figure is replaced, not smoothed. */
 	assert_false(quality_passive_alarm(&q, &f, 4 * s + QUALITY_PASSIVE_FRESH_NS));
-	quality_passive(&q, 1, 1000, 100, 0, 4 * s + QUALITY_PASSIVE_FRESH_NS);
+	qp(&q, 1, 1000, 100, 0, 0, 4 * s + QUALITY_PASSIVE_FRESH_NS);
 	assert_int_equal(q.p_loss_pm, 0);
 	/* The verdict never rests on passive figures. */
 	for (int i = 0; i < 10; i++)
 		quality_sample(&q, false, 1000);
-	quality_passive(&q, 1, 1000, 100, 100, 5 * s + QUALITY_PASSIVE_FRESH_NS);
+	qp(&q, 1, 1000, 100, 100, 0, 5 * s + QUALITY_PASSIVE_FRESH_NS);
 	const char *why;
 	assert_false(quality_judge(&q, &f, &why));
+}
+
+/* A connection in retransmission back-off: one segment per timeout, each
+ * a retransmission. Its few segments count at once, and the figure stays
+ * current while the kernel says it is still in back-off. */
+static void test_quality_passive_backoff(void **state)
+{
+	struct quality_floor f = { .max_loss_pct = 25 };
+	struct quality q = { 0 };
+	uint64_t s = 1000000000ull;
+
+	(void)state;
+	qp(&q, 1, 400000, 0, 0, 1, 1 * s);     /* nothing measured yet */
+	assert_int_equal(q.p_at_ns, 0);
+	qp(&q, 1, 400000, 3, 1, 0, 2 * s);     /* not yet in back-off: held */
+	assert_int_equal(q.p_at_ns, 0);
+	qp(&q, 1, 900000, 1, 1, 1, 3 * s);     /* its timer fired: 2 of 4 */
+	assert_int_equal(q.p_loss_pm, 500);
+	assert_int_equal(q.p_backoff, 1);
+	assert_int_equal(q.p_at_ns, 3 * s);
+	assert_true(quality_passive_alarm(&q, &f, 3 * s));
+	/* A minute of silence in back-off: still current, unchanged. */
+	for (uint64_t t = 4; t < 64; t++)
+		qp(&q, 1, 900000, 0, 0, 1, t * s);
+	assert_int_equal(q.p_at_ns, 63 * s);
+	assert_int_equal(q.p_loss_pm, 500);
+	assert_true(quality_passive_alarm(&q, &f, 63 * s));
+	/* The next timeout's segment: smoothed in, (3 * 500 + 1000) / 4. */
+	qp(&q, 1, 900000, 1, 1, 1, 64 * s);
+	assert_int_equal(q.p_loss_pm, 625);
+	/* Out of back-off, little sent: held again, and the figure ages. */
+	qp(&q, 1, 5000, 4, 0, 0, 65 * s);
+	assert_int_equal(q.p_at_ns, 64 * s);
+	assert_int_equal(q.p_backoff, 1);
+	assert_false(quality_passive_alarm(&q, &f, 64 * s + QUALITY_PASSIVE_FRESH_NS));
 }
 
 int main(void)
@@ -288,6 +330,7 @@ int main(void)
 		cmocka_unit_test(test_quality_window),
 		cmocka_unit_test(test_quality_floor),
 		cmocka_unit_test(test_quality_passive),
+		cmocka_unit_test(test_quality_passive_backoff),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -109,10 +109,16 @@ world_bg h upload bash -c 'for _ in $(seq 1 12); do
 	done
 	exit 1' upload "$SRC1"
 UPLOAD_PID=$WORLD_LAST_PID
-passive() { mif_pvds | jq -e "$P1[0].connectivity.quality.passive.sockets >= 1
-	and $P1[0].connectivity.quality.passive.retrans_pct > 0" >/dev/null; }
+# Prints r1's passive figures and the transfer's socket (shown if the wait
+# times out); true once they count the transfer's retransmissions.
+passive() {
+	world_exec h ss -tinH src "[$SRC1]" dst "[2001:db8:f1::80]:9000" 2>&1 | tr -s ' \t' ' '
+	mif_pvds | jq -ce "$P1[0].connectivity.quality.passive |
+		., (. != null and .sockets >= 1 and .retrans_pct > 0)"
+}
+t0=$(world__now_ms)
 world_wait_for "the transfer's retransmissions show as r1's passive figures" 60 passive
-world_log "ok - passive: $(mif_pvds | jq -c "$P1[0].connectivity.quality.passive")"
+world_log "ok - passive $(($(world__now_ms) - t0)) ms after the transfer began: $(mif_pvds | jq -c "$P1[0].connectivity.quality.passive")"
 world__alive "$UPLOAD_PID" || world_fail "the transfer through r1 was cut (or never connected)"
 kill $(pgrep -P "$UPLOAD_PID") "$UPLOAD_PID" 2>/dev/null || true
 rounds1=$(world_ctl --json status | jq '.connectivity.quality.rounds')

@@ -169,7 +169,9 @@ void engine_quality_passive(struct engine *e, const struct ipc_msg *m)
 	r = engine_conn_find(e, pm.handle);
 	if (!r)
 		return;
-	quality_passive(&r->q, pm.sockets, pm.rtt_us, pm.segs, pm.retrans, now);
+	quality_passive(&r->q, &(struct quality_report){ .sockets = pm.sockets,
+			.rtt_us = pm.rtt_us, .segs = pm.segs, .retrans = pm.retrans,
+			.backoff = pm.backoff }, now);
 	/* Traffic that loses more than the floor: sample now rather than at
 	 * the next interval (at most one round a second). */
 	if (r->q_armed && !r->q_token && quality_passive_alarm(&r->q, eq_floor(e, &f), now) &&
@@ -201,8 +203,9 @@ json_t *engine_quality_json(const struct engine *e, const struct engine_conn_pvd
 	if (r->q_err)
 		json_object_set_new(o, "error", json_string(strerror(-r->q_err)));
 	json_object_set_new(o, "passive", !fresh ? json_null() :
-		json_pack("{s:i,s:f,s:f,s:I}", "sockets", (int)r->q.p_sockets,
-			  "rtt_ms", r->q.p_rtt_us / 1000.0, "retrans_pct", r->q.p_loss_pm / 10.0,
+		json_pack("{s:i,s:i,s:f,s:f,s:I}", "sockets", (int)r->q.p_sockets,
+			  "backoff", (int)r->q.p_backoff, "rtt_ms", r->q.p_rtt_us / 1000.0,
+			  "retrans_pct", r->q.p_loss_pm / 10.0,
 			  "seconds_ago", (json_int_t)((now - r->q.p_at_ns) / NS)));
 	(void)e;
 	return o;

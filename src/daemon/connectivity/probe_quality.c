@@ -12,7 +12,9 @@
  *   second; per socket, the segments sent and retransmitted since the
  *   last reading, summed per PvD (by the prefix that holds the socket's
  *   source) and sent every second as MSG_QUALITY_PASSIVE with the mean of
- *   the sockets' smoothed RTT.
+ *   the sockets' smoothed RTT and how many are in retransmission back-off
+ *   (sent even when they sent nothing: such a connection is the one that
+ *   says most about the path).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -49,6 +51,7 @@ struct pq_sock {
 struct pq_pvd {
 	uint64_t handle;
 	uint32_t sockets, segs, retrans;
+	uint32_t backoff;            /* summed over readings, as sockets */
 	uint64_t rtt_sum;
 };
 
@@ -217,6 +220,7 @@ void probe_quality_sock(struct probe_quality *pq, const struct sockdiag_tcp *t)
 		pq->pvds[k].segs += now.segs - old->segs;
 		pq->pvds[k].retrans += now.retrans - old->retrans;
 		pq->pvds[k].sockets++;
+		pq->pvds[k].backoff += t->retransmits > 0;
 		pq->pvds[k].rtt_sum += t->rtt_us;
 	}
 }
@@ -242,9 +246,12 @@ void probe_quality_dump_done(struct probe_quality *pq, uint64_t now)
 			.handle = v->handle, .segs = v->segs, .retrans = v->retrans,
 			.rtt_us = v->sockets ? (uint32_t)(v->rtt_sum / v->sockets) : 0,
 			.sockets = (v->sockets + pq->readings - 1) / pq->readings,
+			.backoff = (v->backoff + pq->readings - 1) / pq->readings,
 		};
 
-		if (v->segs)
+		/* A connection in back-off may send nothing for a minute; it is
+		 * reported all the same (quality_passive). */
+		if (v->segs || v->backoff)
 			netview_send(pq->nv, MSG_QUALITY_PASSIVE, &m, sizeof(m));
 	}
 	pq->n_pvds = 0;

@@ -25,32 +25,46 @@ void quality_sample(struct quality *q, bool lost, uint32_t rtt_us)
 		q->srtt_us = 1;
 }
 
-void quality_passive(struct quality *q, uint32_t sockets, uint32_t rtt_us, uint32_t segs,
-		     uint32_t retrans, uint64_t now_ns)
+void quality_passive(struct quality *q, const struct quality_report *r, uint64_t now_ns)
 {
-	uint32_t pm;
+	uint32_t pm, retrans = r->retrans > r->segs ? r->segs : r->retrans;
 
-	if (retrans > segs)
-		retrans = segs;
 	/* Reports too small to mean anything add up until they do (a
 	 * transfer in retransmission back-off sends few segments a second). */
 	if (q->p_acc_at && now_ns - q->p_acc_at >= QUALITY_PASSIVE_FRESH_NS)
 		q->p_acc_segs = q->p_acc_retrans = 0;
 	if (!q->p_acc_segs)
 		q->p_acc_at = now_ns;
-	q->p_acc_segs += segs;
+	q->p_acc_segs += r->segs;
 	q->p_acc_retrans += retrans;
-	if (q->p_acc_segs < QUALITY_PASSIVE_MIN_SEGS)
-		return;
+	/* A connection whose retransmission timer fired and went unanswered
+	 * sends one segment per timeout, and each timeout doubles the next
+	 * (RFC 6298 section 5.5): its sum never reaches the minimum, however
+	 * poor the path. The kernel's word that it is in back-off is the
+	 * measurement: what was summed counts now, and while nothing new is
+	 * sent the last figure stays current. */
+	if (q->p_acc_segs < QUALITY_PASSIVE_MIN_SEGS) {
+		if (!r->backoff)
+			return;
+		if (!q->p_acc_segs) {
+			if (q->p_at_ns) {
+				q->p_at_ns = now_ns;
+				q->p_sockets = r->sockets;
+				q->p_backoff = r->backoff;
+			}
+			return;
+		}
+	}
 	pm = (uint32_t)((uint64_t)q->p_acc_retrans * 1000 / q->p_acc_segs);
 	q->p_acc_segs = q->p_acc_retrans = 0;
 	q->p_acc_at = 0;
 	bool fresh = q->p_at_ns && now_ns - q->p_at_ns < QUALITY_PASSIVE_FRESH_NS;
 
 	q->p_loss_pm = fresh ? (q->p_loss_pm * 3 + pm) / 4 : pm;
-	q->p_rtt_us = fresh && rtt_us ? (uint32_t)(((uint64_t)q->p_rtt_us * 3 + rtt_us) / 4) :
-		      rtt_us;
-	q->p_sockets = sockets;
+	q->p_rtt_us = fresh && r->rtt_us ?
+		(uint32_t)(((uint64_t)q->p_rtt_us * 3 + r->rtt_us) / 4) : r->rtt_us;
+	q->p_sockets = r->sockets;
+	q->p_backoff = r->backoff;
 	q->p_at_ns = now_ns;
 }
 

@@ -40,6 +40,7 @@ struct quality {
 	uint32_t p_rtt_us;
 	uint32_t p_loss_pm;          /* retransmitted share of segments, per mille */
 	uint32_t p_sockets;
+	uint32_t p_backoff;          /* of them in retransmission back-off */
 	uint64_t p_at_ns;            /* last report, 0 none */
 	uint32_t p_acc_segs, p_acc_retrans;   /* small reports adding up */
 	uint64_t p_acc_at;           /* when the first of them came */
@@ -48,12 +49,18 @@ struct quality {
 
 /* One active sample: lost, or answered after rtt_us. */
 void quality_sample(struct quality *q, bool lost, uint32_t rtt_us);
-/* One passive report: sockets seen, their mean RTT, segments sent and
- * retransmitted since the last report. Reports of fewer than
- * QUALITY_PASSIVE_MIN_SEGS segments add up (within the freshness time)
- * until they reach it. */
-void quality_passive(struct quality *q, uint32_t sockets, uint32_t rtt_us, uint32_t segs,
-		     uint32_t retrans, uint64_t now_ns);
+/* One passive report: what a PvD's TCP connections did since the last. */
+struct quality_report {
+	uint32_t sockets;            /* established connections */
+	uint32_t rtt_us;             /* their mean smoothed RTT */
+	uint32_t segs, retrans;      /* segments sent, of them retransmitted */
+	uint32_t backoff;            /* connections whose RTO fired unanswered, now */
+};
+/* Reports of fewer than QUALITY_PASSIVE_MIN_SEGS segments add up (within
+ * the freshness time) until they reach it, unless a connection is in
+ * back-off: then the sum counts as it is, and a report with nothing new
+ * keeps the last figure fresh. */
+void quality_passive(struct quality *q, const struct quality_report *r, uint64_t now_ns);
 /* Loss over the window of active samples, per mille (0 when empty). */
 uint32_t quality_loss_pm(const struct quality *q);
 /* Is the passive figure fresh and over the floor's loss (ask for a round)? */

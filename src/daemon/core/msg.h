@@ -387,6 +387,8 @@ struct msg_quality_passive {
 	uint32_t rtt_us;         /* their mean smoothed RTT */
 	uint32_t segs;           /* segments they sent in that time */
 	uint32_t retrans;        /* of which retransmitted */
+	uint32_t backoff;        /* connections in retransmission back-off */
+	uint32_t pad;
 };
 
 /*
