@@ -276,10 +276,27 @@ static void test_quality_passive(void **state)
 	assert_false(quality_passive_alarm(&q, &f, 4 * s + QUALITY_PASSIVE_FRESH_NS));
 	qp(&q, 1, 1000, 100, 0, 0, 4 * s + QUALITY_PASSIVE_FRESH_NS);
 	assert_int_equal(q.p_loss_pm, 0);
+	/* A slow transfer: 5 segments every 8 s add up to a figure within
+	 * the minute; a sum that takes longer is dropped. */
+	uint64_t t = 20 * s;
+
+	for (int i = 0; i < 3; i++, t += 8 * s)
+		qp(&q, 1, 2000000, 5, 2, 0, t);
+	assert_int_equal(q.p_at_ns, 4 * s + QUALITY_PASSIVE_FRESH_NS);
+	qp(&q, 1, 2000000, 5, 2, 0, t);
+	assert_int_equal(q.p_at_ns, t);
+	assert_int_equal(q.p_loss_pm, 400);
+	t += 1 * s;
+	qp(&q, 1, 2000000, 5, 0, 0, t);
+	qp(&q, 1, 2000000, 5, 0, 0, t + QUALITY_PASSIVE_SUM_NS);
+	qp(&q, 1, 2000000, 10, 0, 0, t + QUALITY_PASSIVE_SUM_NS + s);
+	assert_int_equal(q.p_at_ns, t - s);
+	qp(&q, 1, 2000000, 5, 5, 0, t + QUALITY_PASSIVE_SUM_NS + 2 * s);
+	assert_int_equal(q.p_loss_pm, 250);   /* 5 of 20, the first 5 dropped */
 	/* The verdict never rests on passive figures. */
 	for (int i = 0; i < 10; i++)
 		quality_sample(&q, false, 1000);
-	qp(&q, 1, 1000, 100, 100, 0, 5 * s + QUALITY_PASSIVE_FRESH_NS);
+	qp(&q, 1, 1000, 100, 100, 0, t + QUALITY_PASSIVE_SUM_NS + 3 * s);
 	const char *why;
 	assert_false(quality_judge(&q, &f, &why));
 }

@@ -29,9 +29,11 @@ void quality_passive(struct quality *q, const struct quality_report *r, uint64_t
 {
 	uint32_t pm, retrans = r->retrans > r->segs ? r->segs : r->retrans;
 
-	/* Reports too small to mean anything add up until they do (a
-	 * transfer in retransmission back-off sends few segments a second). */
-	if (q->p_acc_at && now_ns - q->p_acc_at >= QUALITY_PASSIVE_FRESH_NS)
+	/* Reports too small to mean anything add up until they do, for up
+	 * to a minute: a transfer on a lossy path can send a few segments in
+	 * 10 s (its RTO inflated by RTT samples from late ACKs) and still be
+	 * the one to report. */
+	if (q->p_acc_at && now_ns - q->p_acc_at >= QUALITY_PASSIVE_SUM_NS)
 		q->p_acc_segs = q->p_acc_retrans = 0;
 	if (!q->p_acc_segs)
 		q->p_acc_at = now_ns;

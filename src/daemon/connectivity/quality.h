@@ -24,6 +24,7 @@
 #define QUALITY_MIN_SAMPLES 10       /* before any verdict */
 #define QUALITY_PASSIVE_FRESH_NS 10000000000ull   /* passive figures older: not shown */
 #define QUALITY_PASSIVE_MIN_SEGS 20  /* a smaller report is not a measurement */
+#define QUALITY_PASSIVE_SUM_NS 60000000000ull     /* small reports add up this long */
 
 struct quality_floor {
 	uint32_t max_loss_pct;       /* 0: loss never condemns */
@@ -56,8 +57,8 @@ struct quality_report {
 	uint32_t segs, retrans;      /* segments sent, of them retransmitted */
 	uint32_t backoff;            /* connections whose RTO fired unanswered, now */
 };
-/* Reports of fewer than QUALITY_PASSIVE_MIN_SEGS segments add up (within
- * the freshness time) until they reach it, unless a connection is in
+/* Reports of fewer than QUALITY_PASSIVE_MIN_SEGS segments add up (for at
+ * most QUALITY_PASSIVE_SUM_NS) until they reach it, unless a connection is in
  * back-off: then the sum counts as it is, and a report with nothing new
  * keeps the last figure fresh. */
 void quality_passive(struct quality *q, const struct quality_report *r, uint64_t now_ns);
