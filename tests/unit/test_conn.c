@@ -244,11 +244,11 @@ static void test_quality_floor(void **state)
 	assert_string_equal(why, "its round-trip time is over the configured floor");
 }
 
-static void qp(struct quality *q, uint32_t sockets, uint32_t rtt_us, uint32_t segs,
+static bool qp(struct quality *q, uint32_t sockets, uint32_t rtt_us, uint32_t segs,
 	       uint32_t retrans, uint32_t backoff, uint64_t now)
 {
-	quality_passive(q, &(struct quality_report){ .sockets = sockets, .rtt_us = rtt_us,
-			.segs = segs, .retrans = retrans, .backoff = backoff }, now);
+	return quality_passive(q, &(struct quality_report){ .sockets = sockets,
+			.rtt_us = rtt_us, .segs = segs, .retrans = retrans, .backoff = backoff }, now);
 }
 
 static void test_quality_passive(void **state)
@@ -311,23 +311,24 @@ static void test_quality_passive_backoff(void **state)
 	uint64_t s = 1000000000ull;
 
 	(void)state;
-	qp(&q, 1, 400000, 0, 0, 1, 1 * s);     /* nothing measured yet */
+	assert_false(qp(&q, 1, 400000, 0, 0, 1, 1 * s));   /* nothing measured yet */
 	assert_int_equal(q.p_at_ns, 0);
-	qp(&q, 1, 400000, 3, 1, 0, 2 * s);     /* not yet in back-off: held */
+	assert_false(qp(&q, 1, 400000, 3, 1, 0, 2 * s));   /* not in back-off: held */
 	assert_int_equal(q.p_at_ns, 0);
-	qp(&q, 1, 900000, 1, 1, 1, 3 * s);     /* its timer fired: 2 of 4 */
+	assert_true(qp(&q, 1, 900000, 1, 1, 1, 3 * s));    /* its timer fired: 2 of 4 */
 	assert_int_equal(q.p_loss_pm, 500);
 	assert_int_equal(q.p_backoff, 1);
 	assert_int_equal(q.p_at_ns, 3 * s);
 	assert_true(quality_passive_alarm(&q, &f, 3 * s));
-	/* A minute of silence in back-off: still current, unchanged. */
+	/* A minute of silence in back-off: still current, unchanged, and no
+	 * new figure (no round asked each second). */
 	for (uint64_t t = 4; t < 64; t++)
-		qp(&q, 1, 900000, 0, 0, 1, t * s);
+		assert_false(qp(&q, 1, 900000, 0, 0, 1, t * s));
 	assert_int_equal(q.p_at_ns, 63 * s);
 	assert_int_equal(q.p_loss_pm, 500);
 	assert_true(quality_passive_alarm(&q, &f, 63 * s));
 	/* The next timeout's segment: smoothed in, (3 * 500 + 1000) / 4. */
-	qp(&q, 1, 900000, 1, 1, 1, 64 * s);
+	assert_true(qp(&q, 1, 900000, 1, 1, 1, 64 * s));
 	assert_int_equal(q.p_loss_pm, 625);
 	/* Out of back-off, little sent: held again, and the figure ages. */
 	qp(&q, 1, 5000, 4, 0, 0, 65 * s);

@@ -160,6 +160,7 @@ void engine_quality_passive(struct engine *e, const struct ipc_msg *m)
 	struct engine_conn_pvd *r;
 	struct quality_floor f;
 	uint64_t now = log_now_ns();
+	bool fresh;
 
 	if (ipc_expect(m, sizeof(pm)) < 0) {
 		c->bad++;
@@ -169,12 +170,13 @@ void engine_quality_passive(struct engine *e, const struct ipc_msg *m)
 	r = engine_conn_find(e, pm.handle);
 	if (!r)
 		return;
-	quality_passive(&r->q, &(struct quality_report){ .sockets = pm.sockets,
+	fresh = quality_passive(&r->q, &(struct quality_report){ .sockets = pm.sockets,
 			.rtt_us = pm.rtt_us, .segs = pm.segs, .retrans = pm.retrans,
 			.backoff = pm.backoff }, now);
 	/* Traffic that loses more than the floor: sample now rather than at
-	 * the next interval (at most one round a second). */
-	if (r->q_armed && !r->q_token && quality_passive_alarm(&r->q, eq_floor(e, &f), now) &&
+	 * the next interval (at most one round a second, and only on a new
+	 * figure). */
+	if (fresh && r->q_armed && !r->q_token && quality_passive_alarm(&r->q, eq_floor(e, &f), now) &&
 	    r->q_next_at > now + NS) {
 		r->q_next_at = now;
 		c->q_alarms++;

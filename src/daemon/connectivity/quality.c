@@ -25,7 +25,7 @@ void quality_sample(struct quality *q, bool lost, uint32_t rtt_us)
 		q->srtt_us = 1;
 }
 
-void quality_passive(struct quality *q, const struct quality_report *r, uint64_t now_ns)
+bool quality_passive(struct quality *q, const struct quality_report *r, uint64_t now_ns)
 {
 	uint32_t pm, retrans = r->retrans > r->segs ? r->segs : r->retrans;
 
@@ -47,14 +47,14 @@ void quality_passive(struct quality *q, const struct quality_report *r, uint64_t
 	 * sent the last figure stays current. */
 	if (q->p_acc_segs < QUALITY_PASSIVE_MIN_SEGS) {
 		if (!r->backoff)
-			return;
+			return false;
 		if (!q->p_acc_segs) {
 			if (q->p_at_ns) {
 				q->p_at_ns = now_ns;
 				q->p_sockets = r->sockets;
 				q->p_backoff = r->backoff;
 			}
-			return;
+			return false;
 		}
 	}
 	pm = (uint32_t)((uint64_t)q->p_acc_retrans * 1000 / q->p_acc_segs);
@@ -68,6 +68,7 @@ void quality_passive(struct quality *q, const struct quality_report *r, uint64_t
 	q->p_sockets = r->sockets;
 	q->p_backoff = r->backoff;
 	q->p_at_ns = now_ns;
+	return true;
 }
 
 uint32_t quality_loss_pm(const struct quality *q)

@@ -60,8 +60,10 @@ struct quality_report {
 /* Reports of fewer than QUALITY_PASSIVE_MIN_SEGS segments add up (for at
  * most QUALITY_PASSIVE_SUM_NS) until they reach it, unless a connection is in
  * back-off: then the sum counts as it is, and a report with nothing new
- * keeps the last figure fresh. */
-void quality_passive(struct quality *q, const struct quality_report *r, uint64_t now_ns);
+ * keeps the last figure fresh. True when a new figure was made (only
+ * that may ask for a round: a connection to a peer that died stays in
+ * back-off for minutes and is no news about the path each second). */
+bool quality_passive(struct quality *q, const struct quality_report *r, uint64_t now_ns);
 /* Loss over the window of active samples, per mille (0 when empty). */
 uint32_t quality_loss_pm(const struct quality *q);
 /* Is the passive figure fresh and over the floor's loss (ask for a round)? */
