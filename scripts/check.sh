@@ -55,7 +55,7 @@ run_suite() {
 			local line
 			while IFS= read -r line; do
 				failed_tests+=("$label: $line")
-			done < <(grep -aE '^ *[0-9]+/[0-9]+ .*(FAIL|TIMEOUT|ERROR|INTERRUPT|UNEXPECTEDPASS)' "$log" |
+			done < <(grep -aE '^ *[0-9]+/[0-9]+ .* (FAIL|TIMEOUT|ERROR|INTERRUPT) ' "$log" |
 				sed -E 's/^ *[0-9]+\/[0-9]+ +//; s/ +/ /g' | sort -u
 				grep -aE '^FAIL: ' "$log" | cut -c1-200 | sort -u)
 		fi

@@ -320,21 +320,48 @@ static void test_quality_passive_backoff(void **state)
 	assert_int_equal(q.p_backoff, 1);
 	assert_int_equal(q.p_at_ns, 3 * s);
 	assert_true(quality_passive_alarm(&q, &f, 3 * s));
-	/* A minute of silence in back-off: still current, unchanged, and no
-	 * new figure (no round asked each second). */
+	/* A minute of silence in back-off: still current (made at 3 s,
+	 * confirmed since), unchanged, and no new figure (no round asked
+	 * each second). */
 	for (uint64_t t = 4; t < 64; t++)
 		assert_false(qp(&q, 1, 900000, 0, 0, 1, t * s));
-	assert_int_equal(q.p_at_ns, 63 * s);
+	assert_int_equal(q.p_at_ns, 3 * s);
+	assert_int_equal(q.p_seen_ns, 63 * s);
 	assert_int_equal(q.p_loss_pm, 500);
+	assert_true(quality_passive_fresh(&q, 63 * s));
 	assert_true(quality_passive_alarm(&q, &f, 63 * s));
 	/* The next timeout's segment: smoothed in, (3 * 500 + 1000) / 4. */
 	assert_true(qp(&q, 1, 900000, 1, 1, 1, 64 * s));
 	assert_int_equal(q.p_loss_pm, 625);
-	/* Out of back-off, little sent: held again, and the figure ages. */
-	qp(&q, 1, 5000, 4, 0, 0, 65 * s);
 	assert_int_equal(q.p_at_ns, 64 * s);
-	assert_int_equal(q.p_backoff, 1);
-	assert_false(quality_passive_alarm(&q, &f, 64 * s + QUALITY_PASSIVE_FRESH_NS));
+	/* Out of back-off, little sent: held; the figure says so and ages. */
+	assert_false(qp(&q, 1, 5000, 4, 0, 0, 65 * s));
+	assert_int_equal(q.p_backoff, 0);
+	assert_int_equal(q.p_seen_ns, 64 * s);
+	/* In back-off again: the 4 segments held count at once. */
+	assert_true(qp(&q, 1, 5000, 0, 0, 1, 66 * s));
+	assert_int_equal(q.p_loss_pm, 468);               /* (3 * 625 + 0) / 4 */
+	assert_false(quality_passive_alarm(&q, &f, 66 * s + QUALITY_PASSIVE_FRESH_NS));
+}
+
+/* Back-off never brings an old figure back, nor keeps one made without
+ * it: a connection to a peer that died says nothing of old traffic. */
+static void test_quality_passive_backoff_stale(void **state)
+{
+	struct quality q = { 0 };
+	uint64_t s = 1000000000ull;
+
+	(void)state;
+	assert_true(qp(&q, 2, 1000, 40, 0, 0, 1 * s));
+	assert_false(qp(&q, 2, 1000, 0, 0, 1, 2 * s));     /* made without back-off */
+	assert_int_equal(q.p_seen_ns, 1 * s);
+	assert_int_equal(q.p_backoff, 1);                   /* but it is now */
+	assert_false(qp(&q, 2, 1000, 0, 0, 1, 3 * s));
+	assert_int_equal(q.p_seen_ns, 1 * s);
+	assert_false(qp(&q, 1, 1000, 0, 0, 1, 30 * s));    /* stale: left stale */
+	assert_int_equal(q.p_seen_ns, 1 * s);
+	assert_false(quality_passive_fresh(&q, 30 * s));
+	assert_int_equal(q.p_loss_pm, 0);
 }
 
 int main(void)
@@ -349,6 +376,7 @@ int main(void)
 		cmocka_unit_test(test_quality_floor),
 		cmocka_unit_test(test_quality_passive),
 		cmocka_unit_test(test_quality_passive_backoff),
+		cmocka_unit_test(test_quality_passive_backoff_stale),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

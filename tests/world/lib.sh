@@ -65,7 +65,8 @@ world__diag() {
 		printf -- '--- last 40 lines of %s ---\n' "$(basename "$f")"
 		# At most 8 KiB, and bytes a log reader chokes on (a sink's
 		# NULs) shown as '.': meson's log and check.sh stay text.
-		tail -c 8192 "$f" | tail -n 40 | LC_ALL=C tr -c '\11\12\40-\176' '.'
+		tail -c 8192 "$f" | tail -n 40 | LC_ALL=C tr -c '\11\12\40-\176' '.' |
+			sed '$a\' || true
 	done
 }
 

@@ -160,7 +160,7 @@ void engine_quality_passive(struct engine *e, const struct ipc_msg *m)
 	struct engine_conn_pvd *r;
 	struct quality_floor f;
 	uint64_t now = log_now_ns();
-	bool fresh;
+	bool made;
 
 	if (ipc_expect(m, sizeof(pm)) < 0) {
 		c->bad++;
@@ -170,13 +170,13 @@ void engine_quality_passive(struct engine *e, const struct ipc_msg *m)
 	r = engine_conn_find(e, pm.handle);
 	if (!r)
 		return;
-	fresh = quality_passive(&r->q, &(struct quality_report){ .sockets = pm.sockets,
+	made = quality_passive(&r->q, &(struct quality_report){ .sockets = pm.sockets,
 			.rtt_us = pm.rtt_us, .segs = pm.segs, .retrans = pm.retrans,
 			.backoff = pm.backoff }, now);
 	/* Traffic that loses more than the floor: sample now rather than at
 	 * the next interval (at most one round a second, and only on a new
 	 * figure). */
-	if (fresh && r->q_armed && !r->q_token && quality_passive_alarm(&r->q, eq_floor(e, &f), now) &&
+	if (made && r->q_armed && !r->q_token && quality_passive_alarm(&r->q, eq_floor(e, &f), now) &&
 	    r->q_next_at > now + NS) {
 		r->q_next_at = now;
 		c->q_alarms++;
@@ -188,7 +188,7 @@ json_t *engine_quality_json(const struct engine *e, const struct engine_conn_pvd
 {
 	uint64_t now = log_now_ns();
 	uint32_t loss = quality_loss_pm(&r->q);
-	bool fresh = r->q.p_at_ns && now - r->q.p_at_ns < QUALITY_PASSIVE_FRESH_NS;
+	bool fresh = quality_passive_fresh(&r->q, now);
 	json_t *o = json_pack("{s:o,s:o,s:f,s:i,s:I,s:I,s:b,s:s}",
 		"rtt_ms", r->q.srtt_us ? json_real(r->q.srtt_us / 1000.0) : json_null(),
 		"rttvar_ms", r->q.srtt_us ? json_real(r->q.rttvar_us / 1000.0) : json_null(),

@@ -25,9 +25,15 @@ void quality_sample(struct quality *q, bool lost, uint32_t rtt_us)
 		q->srtt_us = 1;
 }
 
+bool quality_passive_fresh(const struct quality *q, uint64_t now_ns)
+{
+	return q->p_seen_ns && now_ns - q->p_seen_ns < QUALITY_PASSIVE_FRESH_NS;
+}
+
 bool quality_passive(struct quality *q, const struct quality_report *r, uint64_t now_ns)
 {
 	uint32_t pm, retrans = r->retrans > r->segs ? r->segs : r->retrans;
+	bool fresh = quality_passive_fresh(q, now_ns);
 
 	/* Reports too small to mean anything add up until they do, for up
 	 * to a minute: a transfer on a lossy path can send a few segments in
@@ -44,30 +50,26 @@ bool quality_passive(struct quality *q, const struct quality_report *r, uint64_t
 	 * (RFC 6298 section 5.5): its sum never reaches the minimum, however
 	 * poor the path. The kernel's word that it is in back-off is the
 	 * measurement: what was summed counts now, and while nothing new is
-	 * sent the last figure stays current. */
-	if (q->p_acc_segs < QUALITY_PASSIVE_MIN_SEGS) {
-		if (!r->backoff)
-			return false;
-		if (!q->p_acc_segs) {
-			if (q->p_at_ns) {
-				q->p_at_ns = now_ns;
-				q->p_sockets = r->sockets;
-				q->p_backoff = r->backoff;
-			}
-			return false;
+	 * sent a current figure made in back-off stays current. */
+	if (q->p_acc_segs < QUALITY_PASSIVE_MIN_SEGS && !(r->backoff && q->p_acc_segs)) {
+		if (fresh) {
+			if (r->backoff && q->p_made_in_backoff)
+				q->p_seen_ns = now_ns;
+			q->p_sockets = r->sockets;
+			q->p_backoff = r->backoff;
 		}
+		return false;
 	}
 	pm = (uint32_t)((uint64_t)q->p_acc_retrans * 1000 / q->p_acc_segs);
 	q->p_acc_segs = q->p_acc_retrans = 0;
 	q->p_acc_at = 0;
-	bool fresh = q->p_at_ns && now_ns - q->p_at_ns < QUALITY_PASSIVE_FRESH_NS;
-
 	q->p_loss_pm = fresh ? (q->p_loss_pm * 3 + pm) / 4 : pm;
 	q->p_rtt_us = fresh && r->rtt_us ?
 		(uint32_t)(((uint64_t)q->p_rtt_us * 3 + r->rtt_us) / 4) : r->rtt_us;
 	q->p_sockets = r->sockets;
 	q->p_backoff = r->backoff;
-	q->p_at_ns = now_ns;
+	q->p_made_in_backoff = r->backoff > 0;
+	q->p_at_ns = q->p_seen_ns = now_ns;
 	return true;
 }
 
@@ -86,7 +88,7 @@ uint32_t quality_loss_pm(const struct quality *q)
 bool quality_passive_alarm(const struct quality *q, const struct quality_floor *f,
 			   uint64_t now_ns)
 {
-	return f->max_loss_pct && q->p_at_ns && now_ns - q->p_at_ns < QUALITY_PASSIVE_FRESH_NS &&
+	return f->max_loss_pct && quality_passive_fresh(q, now_ns) &&
 	       q->p_loss_pm > f->max_loss_pct * 10;
 }
 

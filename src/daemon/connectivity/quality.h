@@ -40,9 +40,11 @@ struct quality {
 	/* Passive: the PvD's TCP sockets, 1/4 weight per report. */
 	uint32_t p_rtt_us;
 	uint32_t p_loss_pm;          /* retransmitted share of segments, per mille */
-	uint32_t p_sockets;
-	uint32_t p_backoff;          /* of them in retransmission back-off */
-	uint64_t p_at_ns;            /* last report, 0 none */
+	uint32_t p_sockets;          /* at the last report (the rest: of the figure) */
+	uint32_t p_backoff;          /* of them in retransmission back-off, then */
+	uint64_t p_at_ns;            /* when the figure was made, 0 never */
+	uint64_t p_seen_ns;          /* made, or confirmed by a report in back-off */
+	bool p_made_in_backoff;      /* a connection was in back-off when it was made */
 	uint32_t p_acc_segs, p_acc_retrans;   /* small reports adding up */
 	uint64_t p_acc_at;           /* when the first of them came */
 	bool poor;                   /* the verdict, with hysteresis */
@@ -66,6 +68,9 @@ struct quality_report {
 bool quality_passive(struct quality *q, const struct quality_report *r, uint64_t now_ns);
 /* Loss over the window of active samples, per mille (0 when empty). */
 uint32_t quality_loss_pm(const struct quality *q);
+/* Is the passive figure current: made or confirmed in the last
+ * QUALITY_PASSIVE_FRESH_NS? */
+bool quality_passive_fresh(const struct quality *q, uint64_t now_ns);
 /* Is the passive figure fresh and over the floor's loss (ask for a round)? */
 bool quality_passive_alarm(const struct quality *q, const struct quality_floor *f,
 			   uint64_t now_ns);
