@@ -13,6 +13,8 @@
 #     quality) and the default moves to r2; the sampling is light (the
 #     rounds and the bytes they cost are counted); a TCP transfer through
 #     r1 is not cut, and its retransmissions show as r1's passive figures;
+#     blackholed, it shows in retransmission back-off, and its figures
+#     stay current while it is;
 #   - the loss ends: r1 is back within the floor, valid and the default.
 #
 #   i1 (nginx 204, TCP sink :9000) -- r1 -- h:eth0  (2001:db8:1::/64, preference high)
@@ -124,6 +126,25 @@ t0=$(world__now_ms)
 world_wait_for "the transfer's retransmissions show as r1's passive figures" 60 passive
 world_log "ok - passive $(($(world__now_ms) - t0)) ms after the transfer began: $(mif_pvds | jq -c "$P1[0].connectivity.quality.passive")"
 world__alive "$UPLOAD_PID" || world_fail "the transfer through r1 was cut (or never connected)"
+# r1 now drops the transfer altogether: its connection goes into
+# retransmission back-off and sends ever fewer segments, never 20 in the
+# window. Its figures show it (backoff >= 1) and stay current past the
+# 10 s freshness while it stays there; before, they went stale and null.
+world_exec r1 nft add table inet hole
+world_exec r1 nft add chain inet hole forward '{ type filter hook forward priority -1; }'
+world_exec r1 nft add rule inet hole forward tcp dport 9000 drop
+world_exec r1 nft add rule inet hole forward tcp sport 9000 drop
+in_backoff() {
+	mif_pvds | jq -ce "$P1[0].connectivity.quality.passive |
+		., (. != null and .backoff >= 1 and .retrans_pct > 0)"
+}
+# The transfer's timeout may have grown to a minute (above): generous.
+world_wait_for "the blackholed transfer shows in back-off" 90 in_backoff
+world_log "ok - in back-off: $(mif_pvds | jq -c "$P1[0].connectivity.quality.passive")"
+sleep 12
+world_assert "its figures still current 12 s later, still in back-off" in_backoff
+world_log "ok - still: $(mif_pvds | jq -c "$P1[0].connectivity.quality.passive")"
+world_exec r1 nft delete table inet hole
 kill $(pgrep -P "$UPLOAD_PID") "$UPLOAD_PID" 2>/dev/null || true
 rounds1=$(world_ctl --json status | jq '.connectivity.quality.rounds')
 world_log "rounds of samples so far: $rounds1 ($((rounds1 - rounds0)) since the loss began)"
