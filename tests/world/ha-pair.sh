@@ -17,6 +17,10 @@
 # and eth2, hapair_up all of it in order.
 # Helpers: had N (status), had_is N FILTER, is_active N, holds_vip N,
 # not_holds_vip N, mn_registered, bindings_on N.
+# The access networks (mn, r1, r2 with BCP 38, core, cn): mob-net.sh.
+
+# shellcheck source=mob-net.sh
+. "$(dirname "${BASH_SOURCE[0]}")/mob-net.sh"
 
 hapair_world() {
 	B=${MESON_BUILD_ROOT:-$(dirname "$0")/../../build-dev}
@@ -35,20 +39,11 @@ hapair_world() {
 	DB2=2001:db8:f::21
 	KEY=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff
 
-	world_host mn
-	world_router r1
-	world_router r2
-	world_router core
+	mobnet_access mn
 	world_host sw
 	world_router ha1
 	world_router ha2
 	world_host db
-	world_host cn
-	world_link mn eth1 r1 eth0
-	world_link mn eth2 r2 eth0
-	world_link r1 eth1 core r1
-	world_link r2 eth1 core r2
-	world_link cn eth0 core cn
 	world_bridge sw br0
 	world_link core lan sw p0
 	world_link ha1 eth0 sw p1
@@ -58,32 +53,15 @@ hapair_world() {
 
 	world_addr mn eth1 2001:db8:1::10/64
 	world_addr mn eth2 2001:db8:2::10/64
-	world_addr r1 eth0 2001:db8:1::1/64
-	world_addr r2 eth0 2001:db8:2::1/64
-	world_addr r1 eth1 2001:db8:e1::2/64
-	world_addr core r1 2001:db8:e1::1/64
-	world_addr r2 eth1 2001:db8:e2::2/64
-	world_addr core r2 2001:db8:e2::1/64
 	world_addr core lan 2001:db8:f::2/64
 	world_addr ha1 eth0 2001:db8:f::11/64
 	world_addr ha2 eth0 2001:db8:f::12/64
 	world_addr db eth0 "$DB/64"
-	world_addr cn eth0 2001:db8:c::2/64
-	world_addr core cn 2001:db8:c::1/64
-	ip -n "$(world_ns r1)" -6 route add default via 2001:db8:e1::1
-	ip -n "$(world_ns r2)" -6 route add default via 2001:db8:e2::1
-	ip -n "$(world_ns core)" -6 route add 2001:db8:1::/64 via 2001:db8:e1::2
-	ip -n "$(world_ns core)" -6 route add 2001:db8:2::/64 via 2001:db8:e2::2
 	# The home prefix is behind the shared address, whoever holds it.
 	ip -n "$(world_ns core)" -6 route add 2001:db8:100::/64 via "$VIP"
 	for h in ha1 ha2 db; do ip -n "$(world_ns $h)" -6 route add default via 2001:db8:f::2; done
-	ip -n "$(world_ns cn)" -6 route add default via 2001:db8:c::1
 	ip -n "$(world_ns mn)" -6 route add default via 2001:db8:1::1 dev eth1 metric 100
 	ip -n "$(world_ns mn)" -6 route add default via 2001:db8:2::1 dev eth2 metric 200
-	# The access routers keep their addresses across a link down (as in
-	# mobility.sh), so a network that comes back works again.
-	world_sysctl r1 net.ipv6.conf.eth0.keep_addr_on_down=1
-	world_sysctl r2 net.ipv6.conf.eth0.keep_addr_on_down=1
 	# IPv4 home address (RFC 5555; used when mif-mn is given --hoa4): the
 	# correspondent's IPv4 side, and the IPv4 home prefix behind the
 	# shared IPv6 address (an IPv4 route with an IPv6 next hop), so it

@@ -11,42 +11,23 @@
 #
 # mobnet_build NODE NETS [atk]: NETS is 2 or 3 (r3: IPv4 only, masquerading
 # 192.168.3.0/24 behind 198.51.100.3; the core and the agent get their
-# IPv4 side). Each IPv6 access router drops sources not its own (BCP 38,
-# table inet bcp38, or MOBNET_FILTER ROUTER IF PREFIX instead) and keeps
-# its addresses while its access link is down. The node's own addresses,
-# routes and servers are the caller's.
+# IPv4 side). The node's own addresses, routes and servers are the caller's.
+#
+# mobnet_access NODE: the part tests/world/ha-pair.sh shares too: NODE,
+# r1, r2 and core, with the core's routes to both access prefixes and the
+# correspondent cn (2001:db8:c::2). Each IPv6 access router drops sources
+# not its own (BCP 38, table inet bcp38, or MOBNET_FILTER ROUTER IF PREFIX
+# instead) and keeps its addresses while its access link is down.
 
 mobnet_build() {
-	local n=$1 nets=$2 atk=${3:-} r
-	world_host "$n"
-	world_router r1
-	world_router r2
-	world_router core
+	local n=$1 nets=$2 atk=${3:-}
+	mobnet_access "$n"
 	world_router ha
-	world_host cn
-	world_link "$n" eth1 r1 eth0
-	world_link "$n" eth2 r2 eth0
-	world_link r1 eth1 core r1
-	world_link r2 eth1 core r2
 	world_link ha eth0 core ha
-	world_link cn eth0 core cn
-	world_addr r1 eth0 2001:db8:1::1/64
-	world_addr r2 eth0 2001:db8:2::1/64
-	world_addr r1 eth1 2001:db8:e1::2/64
-	world_addr core r1 2001:db8:e1::1/64
-	world_addr r2 eth1 2001:db8:e2::2/64
-	world_addr core r2 2001:db8:e2::1/64
 	world_addr ha eth0 2001:db8:f::1/64
 	world_addr core ha 2001:db8:f::2/64
-	world_addr cn eth0 2001:db8:c::2/64
-	world_addr core cn 2001:db8:c::1/64
-	ip -n "$(world_ns r1)" -6 route add default via 2001:db8:e1::1
-	ip -n "$(world_ns r2)" -6 route add default via 2001:db8:e2::1
-	ip -n "$(world_ns core)" -6 route add 2001:db8:1::/64 via 2001:db8:e1::2
-	ip -n "$(world_ns core)" -6 route add 2001:db8:2::/64 via 2001:db8:e2::2
 	ip -n "$(world_ns core)" -6 route add 2001:db8:100::/64 via 2001:db8:f::1
 	ip -n "$(world_ns ha)" -6 route add default via 2001:db8:f::2
-	ip -n "$(world_ns cn)" -6 route add default via 2001:db8:c::1
 	if [ "$atk" = atk ]; then
 		world_host atk
 		world_link atk eth0 core atk
@@ -55,6 +36,33 @@ mobnet_build() {
 		ip -n "$(world_ns atk)" -6 route add default via 2001:db8:a::1
 	fi
 	[ "$nets" = 2 ] || mobnet__nat "$n"
+}
+
+mobnet_access() {
+	local n=$1 r
+	world_host "$n"
+	world_router r1
+	world_router r2
+	world_router core
+	world_host cn
+	world_link "$n" eth1 r1 eth0
+	world_link "$n" eth2 r2 eth0
+	world_link r1 eth1 core r1
+	world_link r2 eth1 core r2
+	world_link cn eth0 core cn
+	world_addr r1 eth0 2001:db8:1::1/64
+	world_addr r2 eth0 2001:db8:2::1/64
+	world_addr r1 eth1 2001:db8:e1::2/64
+	world_addr core r1 2001:db8:e1::1/64
+	world_addr r2 eth1 2001:db8:e2::2/64
+	world_addr core r2 2001:db8:e2::1/64
+	world_addr cn eth0 2001:db8:c::2/64
+	world_addr core cn 2001:db8:c::1/64
+	ip -n "$(world_ns r1)" -6 route add default via 2001:db8:e1::1
+	ip -n "$(world_ns r2)" -6 route add default via 2001:db8:e2::1
+	ip -n "$(world_ns core)" -6 route add 2001:db8:1::/64 via 2001:db8:e1::2
+	ip -n "$(world_ns core)" -6 route add 2001:db8:2::/64 via 2001:db8:e2::2
+	ip -n "$(world_ns cn)" -6 route add default via 2001:db8:c::1
 	# The access routers keep their addresses across a link down (IPv6
 	# flushes them by default), as a router whose access link flaps does.
 	world_sysctl r1 net.ipv6.conf.eth0.keep_addr_on_down=1
