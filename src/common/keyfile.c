@@ -28,7 +28,9 @@ int keyfile_read(const char *path, uint8_t *key, size_t cap, size_t *ret_len)
 	size_t len = 0;
 	int fd, r = 0;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer; it is
+	 * refused below as not a regular file. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, &st) < 0)
@@ -38,11 +40,15 @@ int keyfile_read(const char *path, uint8_t *key, size_t cap, size_t *ret_len)
 	n = r ? 0 : read(fd, text, sizeof(text) - 1);
 	if (n < 0)
 		r = -errno;
+	/* The whole file is the key: text beyond what a key can be is bad
+	 * text, not something to ignore. */
+	else if (!r && n == (ssize_t)sizeof(text) - 1 && read(fd, tmp, 1) != 0)
+		r = -EINVAL;
 	close(fd);
 	if (r || n < 0)
 		return r ? r : -EIO;
 	text[n] = '\0';
-	while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == ' '))
+	while (n > 0 && text[n - 1] && strchr(" \t\r\n", text[n - 1]))
 		text[--n] = '\0';
 	if (n % 2 || (size_t)n / 2 > cap || n / 2 < 16)
 		return -EINVAL;

@@ -8,7 +8,7 @@
 
 /*
  * Read a key written in hex (16 octets at least, cap at most; trailing
- * newline allowed) from path. The file must be a regular file (not a
+ * white space and line ends, CRLF too, allowed; nothing else) from path. The file must be a regular file (not a
  * symbolic link) owned by root with no permission for group or others:
  * -EPERM otherwise, -EINVAL for bad text. *ret_len untouched on failure.
  */

@@ -55,7 +55,8 @@ static void said(const char *want)
 
 static char conf[1024];
 static const char *const names[] = { "good.key", "open.key", "short.key", "bad.key",
-				     "had.conf", "master.key", NULL };
+				     "had.conf", "master.key", "crlf.key", "tail.key",
+				     "fifo.key", NULL };
 
 static void hex(const char *s, uint8_t *out, size_t n)
 {
@@ -268,6 +269,29 @@ static void test_config(void **state)
 	assert_int_equal(load(conf, &c, &line), -EINVAL);
 	said("spi: \"255\" is not a number from 256 to 4294967295");
 	check_range(&c);
+	/* A key with CRLF line ends is a key; text after the longest key
+	 * is bad text even past the first read; a FIFO is refused at once
+	 * (opening it must not wait for a writer). */
+	{
+		char p[256], tail[400];
+
+		put("crlf.key", "00112233445566778899aabbccddeeff\r\n", 0600);
+		snprintf(p, sizeof(p), "%s/crlf.key", dir);
+		assert_int_equal(keyfile_read(p, key, sizeof(key), &klen), 0);
+		assert_int_equal(klen, 16);
+		memset(tail, ' ', sizeof(tail));
+		memcpy(tail, "00112233445566778899aabbccddeeff", 32);
+		memcpy(tail + sizeof(tail) - 8, "GARBAGE", 8);
+		put("tail.key", tail, 0600);
+		snprintf(p, sizeof(p), "%s/tail.key", dir);
+		klen = 99;
+		assert_int_equal(keyfile_read(p, key, sizeof(key), &klen), -EINVAL);
+		assert_int_equal(klen, 99);
+		snprintf(p, sizeof(p), "%s/fifo.key", dir);
+		assert_int_equal(mkfifo(p, 0600), 0);
+		assert_int_equal(keyfile_read(p, key, sizeof(key), &klen), -EPERM);
+		assert_int_equal(klen, 99);
+	}
 	/* A symbolic link to a good key is refused too. */
 	{
 		char a[256], b[256];
