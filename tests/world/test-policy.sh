@@ -167,6 +167,17 @@ printf '%s' "$out" | world_jq --arg c "$CELL" '.permitted[0].pvd == $c' >/dev/nu
 world_log "ok - bad file: '$err'; the previous policy stays (firefox still prefers cellular)"
 world_ctl policy show | sed 's/^/    /'
 rm "$P/60-bad.conf"
+# A file with a byte that is not UTF-8 (here Latin-1, in a comment) is an
+# error like any other, not a file that silently drops out of the policy.
+printf '[policy]\nactor = user\n# caf\351\n[rule x]\nexe = /usr/bin/x\nprefer = type:vpn\n' \
+	>"$P/61-latin.conf"
+if err=$(world_ctl policy reload 2>&1); then
+	world_fail "reload of a Latin-1 file succeeded: $err"
+fi
+printf '%s' "$err" | grep -q "61-latin.conf: not UTF-8 text" || world_fail "reload error: $err"
+world_ctl --json policy show | world_jq '.rules == 6 and (.files | length) == 3' >/dev/null
+world_log "ok - Latin-1 file: '$err'; the previous policy stays"
+rm "$P/61-latin.conf"
 
 # 7. The OS default policy edited: cellular first, read on SIGHUP.
 sed -i 's/^prefer = type:wired type:wifi type:cellular type:vpn$/prefer = type:cellular type:wired type:wifi type:vpn/' \

@@ -34,6 +34,12 @@ MTU = 1400
 CONF
 printf '[PvD]\nId = broken\nInterface = tun0\nDNS = 10.9.0.x\n' >"$WORLD_TMP/pvd.d/broken.conf"
 printf '[PvD]\nId = typo\nInterfce = tun0\n' >"$WORLD_TMP/pvd.d/typo.conf"
+# Files that cannot be read as text are reported with the reason, and a
+# FIFO does not hold the loading up (it used to wait for a writer).
+mkdir "$WORLD_TMP/pvd.d/dir.conf"
+ln -s "$WORLD_TMP/nowhere" "$WORLD_TMP/pvd.d/dangling.conf"
+mkfifo "$WORLD_TMP/pvd.d/fifo.conf"
+printf '[PvD]\nId = latin\nInterface = tun0\n# caf\351 wifi\n' >"$WORLD_TMP/pvd.d/latin.conf"
 printf '[mifd]\npvd_dir = %s\n' "$WORLD_TMP/pvd.d" >"$WORLD_TMP/mifd.conf"
 world_mifd h --config "$WORLD_TMP/mifd.conf"
 
@@ -46,10 +52,15 @@ mif_pvds | world_jq '.[0] | [.dns.servers[].address] == ["10.9.0.1", "2001:db8:9
 	and [.prefixes[].prefix] == ["10.9.0.0/24"] and .mtu == 1400
 	and all(.dns.servers[]; .source == "static" and .expires_in == null)' >/dev/null ||
 	world_fail "static PvD content"
-mif_status | world_jq '.static_errors | length == 2
+mif_status | world_jq '.static_errors | length == 6
 	and (map(.file | test("broken.conf$")) | any) and (map(.error) | any(test("dns\\[0\\]")))
-	and (map(.error) | any(test("typo.conf:3: unknown key \"Interfce\"")))' >/dev/null ||
-	world_fail "bad static files not reported by name and field"
+	and (map(.error) | any(test("typo.conf:3: unknown key \"Interfce\"")))
+	and (map(select(.file | test("dir.conf$")).error) == ["cannot read it: Is a directory"])
+	and (map(select(.file | test("dangling.conf$")).error)
+		== ["cannot read it: No such file or directory"])
+	and (map(select(.file | test("fifo.conf$")).error) == ["not a regular file"])
+	and (map(select(.file | test("latin.conf$")).error | test("not UTF-8")) == [true])' \
+	>/dev/null || world_fail "bad static files not reported by name and reason"
 world_log "ok: static PvD loaded; bad files reported: $(mif_status | jq -c '[.static_errors[].error]')"
 
 # The VPN comes up: its script adds a PvD.

@@ -238,6 +238,9 @@ struct msg_secret {
 
 struct msg_pvd_file {
 	char name[256];          /* the file's name in the PvD directory */
+	int32_t error;           /* 0, or why it could not be read: -errno,
+				  * -EINVAL for what is not a regular file;
+				  * then no text follows */
 };
 
 struct msg_pvd_files_end {

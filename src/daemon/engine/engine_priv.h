@@ -154,6 +154,13 @@ void engine_sync_dirty(struct engine *e);
 /* engine_static.c */
 void engine_static_load(struct engine *e);
 void engine_static_msg(struct engine *e, const struct ipc_msg *m);
+/* A JSON string of s; where s is not UTF-8, of a copy with '?' for each
+ * byte outside printable ASCII (engine_text.c). NULL only without memory. */
+json_t *engine_json_text(const char *s);
+/* A file of a directory the parent read (MSG_PVD_FILE, MSG_POLICY_FILE):
+ * {"name", "text"}, or {"name", "error"} when it could not be read
+ * (error, -errno from the parent) or is not UTF-8 text. */
+json_t *engine_file_entry(const char *name, const char *text, size_t len, int error);
 void engine_static_end(struct engine *e, const struct ipc_msg *m);
 void engine_static_link(struct engine *e, int ifindex, const char *ifname, bool up);
 

@@ -517,8 +517,8 @@ void engine_policy_msg(struct engine *e, const struct ipc_msg *m)
 		e->ctr.ipc_errors++;
 		return;
 	}
-	json_array_append_new(ep->texts, json_pack("{s:s,s:s%}", "name", f.name, "text",
-						   ep->text.buf, ep->text.len));
+	json_array_append_new(ep->texts, engine_file_entry(f.name, ep->text.buf, ep->text.len,
+							   f.error));
 }
 
 static bool ep_prec_ok(const uint8_t prec[4])
@@ -547,16 +547,21 @@ static int ep_build(struct engine_policy *ep, json_t *files, const uint8_t *prec
 	json_array_foreach(files, i, f) {
 		char path[600];
 
+		const char *bad = json_string_value(json_object_get(f, "error"));
+
 		snprintf(path, sizeof(path), "%s/%s", ep->dir,
 			 json_string_value(json_object_get(f, "name")));
-		if (policy_set_add_text(next, path, json_string_value(json_object_get(f, "text")),
-					err, sizeof(err)) < 0)
-			json_array_append_new(errors, json_string(err));
+		if (bad)
+			snprintf(err, sizeof(err), "%s: %s", path, bad);
+		if (bad || policy_set_add_text(next, path,
+					       json_string_value(json_object_get(f, "text")),
+					       err, sizeof(err)) < 0)
+			json_array_append_new(errors, engine_json_text(err));
 	}
 	if (!json_array_size(errors))
 		engine_policy_net_add(next, net);
 	if (!json_array_size(errors) && policy_set_finish(next, err, sizeof(err)) < 0)
-		json_array_append_new(errors, json_string(err));
+		json_array_append_new(errors, engine_json_text(err));
 	if (json_array_size(errors)) {
 		policy_set_free(next);
 		return -EINVAL;

@@ -182,7 +182,7 @@ void engine_policy_net_add(struct policy_set *s, json_t *net)
 			json_array_foreach(ref, k, x)
 				seen |= !strcmp(json_string_value(x), err);
 			if (!seen)
-				json_array_append_new(ref, json_string(err));
+				json_array_append_new(ref, engine_json_text(err));
 			continue;
 		}
 		for (size_t k = before; k < s->n_rules; k++)

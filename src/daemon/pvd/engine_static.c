@@ -234,7 +234,8 @@ void engine_static_link(struct engine *e, int ifindex, const char *ifname, bool 
 static void engine_static_error(struct engine *e, const char *file, const char *msg)
 {
 	log_err("static PvD %s: %s", file, msg);
-	json_array_append_new(e->static_errors, json_pack("{s:s,s:s}", "file", file, "error", msg));
+	json_array_append_new(e->static_errors, json_pack("{s:o,s:o}", "file", engine_json_text(file),
+							  "error", engine_json_text(msg)));
 }
 
 /* Validate one file into a new spec slot; errors are logged and listed in
@@ -287,8 +288,8 @@ void engine_static_msg(struct engine *e, const struct ipc_msg *m)
 		e->ctr.ipc_errors++;
 		return;
 	}
-	json_array_append_new(e->static_texts, json_pack("{s:s,s:s%}", "name", f.name, "text",
-							 e->static_text.buf, e->static_text.len));
+	json_array_append_new(e->static_texts, engine_file_entry(f.name, e->static_text.buf,
+								 e->static_text.len, f.error));
 }
 
 /* MSG_PVD_FILES_END: every file has come; load them once the view is. */
@@ -326,9 +327,14 @@ void engine_static_load(struct engine *e)
 	json_array_foreach(e->static_texts, i, f) {
 		char path[512];
 
+		const char *bad = json_string_value(json_object_get(f, "error"));
+
 		snprintf(path, sizeof(path), "%s/%s", e->pvd_dir,
 			 json_string_value(json_object_get(f, "name")));
-		engine_static_file(e, path, json_string_value(json_object_get(f, "text")));
+		if (bad)
+			engine_static_error(e, path, bad);
+		else
+			engine_static_file(e, path, json_string_value(json_object_get(f, "text")));
 	}
 	json_array_clear(e->static_texts);
 	for (size_t k = 0; k < e->n_specs; k++) {

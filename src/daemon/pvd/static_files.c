@@ -9,9 +9,12 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "daemon/core/msg.h"
 
@@ -25,25 +28,41 @@ static int sf_cmp(const void *a, const void *b)
 	return strcmp(a, b);
 }
 
-/* The whole file, NUL-terminated, or NULL (errno set). */
+/* The whole file, NUL-terminated, or NULL (errno set; EINVAL: not a
+ * regular file). O_NONBLOCK: a FIFO in the directory must not hold the
+ * parent until something writes to it. */
 static char *sf_read(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "re");
-	char *buf;
-	size_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	struct stat st;
+	char *buf = NULL;
+	size_t n = 0;
+	ssize_t r = 1;
+	int err = 0;
 
-	if (!f)
+	if (fd < 0)
 		return NULL;
-	buf = malloc(STATIC_FILE_MAX_BYTES + 1);
-	if (!buf) {
-		fclose(f);
-		return NULL;
+	if (fstat(fd, &st) < 0)
+		err = errno;
+	else if (S_ISDIR(st.st_mode))
+		err = EISDIR;
+	else if (!S_ISREG(st.st_mode))
+		err = EINVAL;
+	else if (!(buf = malloc(STATIC_FILE_MAX_BYTES + 1)))
+		err = ENOMEM;
+	while (!err && r != 0 && n <= STATIC_FILE_MAX_BYTES) {
+		r = read(fd, buf + n, STATIC_FILE_MAX_BYTES + 1 - n);
+		if (r > 0)
+			n += (size_t)r;
+		else if (r < 0 && errno != EINTR)
+			err = errno;
 	}
-	n = fread(buf, 1, STATIC_FILE_MAX_BYTES + 1, f);
-	fclose(f);
-	if (n > STATIC_FILE_MAX_BYTES) {
+	close(fd);
+	if (!err && n > STATIC_FILE_MAX_BYTES)
+		err = EFBIG;
+	if (err) {
 		free(buf);
-		errno = EFBIG;
+		errno = err;
 		return NULL;
 	}
 	buf[n] = '\0';
@@ -93,7 +112,7 @@ void static_files_send_dir(struct chan *c, const char *dir_path, uint32_t type,
 	if (dir)
 		closedir(dir);
 	for (size_t i = 0; i < n; i++) {
-		struct msg_pvd_file f = { { 0 } };
+		struct msg_pvd_file f = { .error = 0 };
 		char path[512];
 		size_t len = 0;
 		char *text;
@@ -101,8 +120,10 @@ void static_files_send_dir(struct chan *c, const char *dir_path, uint32_t type,
 		snprintf(path, sizeof(path), "%s/%s", dir_path, names[i]);
 		snprintf(f.name, sizeof(f.name), "%s", names[i]);
 		text = sf_read(path, &len);
-		/* An unreadable file reaches the engine empty: its error then
-		 * names the file in `mifctl status` like any bad file. */
+		/* An unreadable file reaches the engine with the reason: its
+		 * error then names the file in `mifctl status` like any bad
+		 * file. */
+		f.error = text ? 0 : -errno;
 		if (chan_send_text(c, type, &f, sizeof(f), text ? text : "", len) == 0)
 			end.n++;
 		free(text);
