@@ -8,6 +8,20 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+/* Remove path if it is a socket; 0 when nothing is there (any more). */
+static int unixsock_stale(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	if (!S_ISSOCK(st.st_mode))
+		return -ENOTSOCK;
+	return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
+}
+
 int unixsock_listen(const char *path, int type)
 {
 	return unixsock_listen_mode(path, type, 0666);
@@ -29,7 +43,14 @@ int unixsock_listen_mode(const char *path, int type, mode_t mode)
 		close(fd);
 		return -EADDRINUSE;
 	}
-	unlink(path);
+	/* Only a stale socket (no one answered above) is ours to remove: a
+	 * path that names a file, directory or anything else is a mistake
+	 * in the configuration, and removing it would lose what is there. */
+	r = unixsock_stale(path);
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
 	/* No window in which the socket exists with a narrower mode. */
 	old = umask(0777 & ~mode);
 	r = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
@@ -40,4 +61,16 @@ int unixsock_listen_mode(const char *path, int type, mode_t mode)
 		return r;
 	}
 	return fd;
+}
+
+const char *unixsock_why(int err)
+{
+	switch (err) {
+	case -EADDRINUSE:
+		return "something listens there already";
+	case -ENOTSOCK:
+		return "a file that is not a socket is there";
+	default:
+		return strerror(-err);
+	}
 }

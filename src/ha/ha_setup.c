@@ -162,7 +162,7 @@ int ha_setup(struct ha_ctx *h)
 	/* The binding cache is the mobile nodes' whereabouts: root only. */
 	h->ctl = unixsock_listen_mode(cfg->control, SOCK_STREAM, 0600);
 	if (h->ctl < 0) {
-		log_err("%s: %s", cfg->control, strerror(-h->ctl));
+		log_err("%s: %s", cfg->control, unixsock_why(h->ctl));
 		return h->ctl;
 	}
 	if (cfg->store.on && (r = ha_store_open(&cfg->store, &h->store)) < 0) {

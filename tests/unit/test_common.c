@@ -13,13 +13,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
+#include <unistd.h>
 
 #include "common/addr.h"
 #include "common/cfgval.h"
 #include "common/clock.h"
 #include "common/paths.h"
 #include "common/rand.h"
+#include "common/unixsock.h"
 
 static struct in6_addr A(const char *s)
 {
@@ -357,6 +361,46 @@ static void test_ctl_socket(void **state)
 /* Configuration values (cfgval.h): decimal or 0x hexadecimal whole
  * numbers within their range, nothing else; yes or no; strings that fit;
  * a refused value leaves *out alone and says which key and what it takes. */
+/* A listening socket replaces only a stale socket: a live one is in use,
+ * and a file or directory at the path is left as it is. */
+static void test_unixsock_path(void **state)
+{
+	char dir[] = "/tmp/mif-unixsock.XXXXXX", path[64], buf[8] = "";
+	struct stat st;
+	int fd, fd2;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/s", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("keep", f);
+	fclose(f);
+	assert_int_equal(unixsock_listen(path, SOCK_STREAM), -ENOTSOCK);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	assert_string_equal(buf, "keep");
+	assert_string_equal(unixsock_why(-ENOTSOCK), "a file that is not a socket is there");
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(mkdir(path, 0700), 0);
+	assert_int_equal(unixsock_listen(path, SOCK_STREAM), -EISDIR);
+	assert_int_equal(rmdir(path), 0);
+	fd = unixsock_listen(path, SOCK_STREAM);
+	assert_true(fd >= 0);
+	assert_int_equal(unixsock_listen(path, SOCK_STREAM), -EADDRINUSE);
+	close(fd);      /* a stale socket, as a crash leaves it: replaced */
+	fd2 = unixsock_listen(path, SOCK_STREAM);
+	assert_true(fd2 >= 0);
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISSOCK(st.st_mode));
+	close(fd2);
+	unlink(path);
+	rmdir(dir);
+}
+
 static void test_cfgval(void **state)
 {
 	static const char *const bad[] = { "", "-1", "+5", " 5", "5 ", "1e3", "0x", "0xg",
@@ -418,6 +462,7 @@ int main(void)
 		cmocka_unit_test(test_rand),
 		cmocka_unit_test(test_bind_socket),
 		cmocka_unit_test(test_ctl_socket),
+		cmocka_unit_test(test_unixsock_path),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

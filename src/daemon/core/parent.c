@@ -22,6 +22,7 @@
 
 #include "common/ipc.h"
 #include "common/log.h"
+#include "common/unixsock.h"
 #include "daemon/bind/bindsock.h"
 #include "daemon/control/control.h"
 #include "daemon/core/caps.h"
@@ -302,7 +303,7 @@ static int parent_prepare(struct parent *p)
 	p->ctl_fd = control_bind(cfg->socket);
 	if (p->ctl_fd < 0)
 		return log_err("cannot listen on %s: %s", cfg->socket, p->ctl_fd == -EADDRINUSE ?
-			       "another mifd is running there" : strerror(-p->ctl_fd)), p->ctl_fd;
+			       "another mifd is running there" : unixsock_why(p->ctl_fd)), p->ctl_fd;
 	if (cfg->dns.enabled && (r = stub_listen_fds(&cfg->dns, p->stub_fds)) < 0) {
 		stub_format_listen(&cfg->dns.listen, l, sizeof(l));
 		return log_err("cannot start the DNS stub on %s: %s", l, r == -EADDRINUSE ?
@@ -401,7 +402,7 @@ static int parent_start(struct parent *p)
 	if (!p->bind)
 		return log_err("cannot listen on the bind socket beside %s: %s", cfg->socket,
 			       r == -EADDRINUSE ? "another mifd is running there" :
-			       strerror(-r)), r;
+			       unixsock_why(r)), r;
 	bindsock_set_stats_cb(p->bind, parent_bind_stats, p);
 	for (size_t i = 0; i < 4; i++) {
 		p->sigs[i] = evsignal_new(p->base, sigs[i], parent_signal_cb, p);
