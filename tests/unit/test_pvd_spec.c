@@ -102,6 +102,11 @@ static void test_errors_name_the_field(void **state)
 		{ "{\"id\":\"x\",\"interface\":\"t\",\"dot\":[\"a 1.1.1.1\",\"a 1.1.1.2\","
 		  "\"a 1.1.1.3\",\"a 1.1.1.4\",\"a 1.1.1.5\"]}", "dot: more than 4" },
 		{ "[1]", "JSON object" },
+		/* An on-link prefix of length 0 would take every destination. */
+		{ "{\"id\":\"x\",\"interface\":\"t\",\"prefixes\":[\"0.0.0.0/0\"]}",
+		  "prefixes[0]: \"0.0.0.0/0\": an on-link prefix of length 0" },
+		{ "{\"id\":\"x\",\"interface\":\"t\",\"prefixes\":[\"::/0\"]}",
+		  "prefixes[0]: \"::/0\": an on-link prefix of length 0" },
 	};
 	struct pvd_spec s;
 
@@ -112,6 +117,17 @@ static void test_errors_name_the_field(void **state)
 		assert_int_equal(pvd_spec_from_json(o, false, &s, NULL, err, sizeof(err)), -EINVAL);
 		if (!strstr(err, cases[i].want))
 			fail_msg("case %zu: \"%s\" lacks \"%s\"", i, err, cases[i].want);
+		json_decref(o);
+	}
+	/* A default route (a full-tunnel VPN) is a route, and stays valid. */
+	{
+		json_t *o = json_loads("{\"id\":\"x\",\"interface\":\"t\",\"routes\":"
+				       "[\"0.0.0.0/0\",\"::/0\"],\"prefixes\":[\"0.0.0.0/1\"]}",
+				       0, NULL);
+
+		assert_int_equal(pvd_spec_from_json(o, false, &s, NULL, err, sizeof(err)), 0);
+		assert_int_equal(s.n_routes, 2);
+		assert_int_equal(s.routes[0].plen, 96);
 		json_decref(o);
 	}
 }

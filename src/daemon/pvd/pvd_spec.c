@@ -67,7 +67,13 @@ static int pvd_spec_list(json_t *v, const char *key, size_t *n, char *err, size_
 		snprintf(where, sizeof(where), "%s[%zu]", key, i);
 		if (!json_is_string(x))
 			return pvd_spec_fail(err, errlen, "%s: must be a string", where);
-		if (fn(json_string_value(x), out, i) < 0)
+		int r = fn(json_string_value(x), out, i);
+
+		if (r == -EDOM)
+			return pvd_spec_fail(err, errlen, "%s: \"%s\": an on-link prefix of length 0 "
+					     "would take every destination (a default route is a "
+					     "route)", where, json_string_value(x));
+		if (r < 0)
 			return pvd_spec_fail(err, errlen, "%s: \"%s\" is not valid", where,
 					     json_string_value(x));
 	}
@@ -126,6 +132,19 @@ static int pvd_spec_one_prefix(const char *s, void *out, size_t i)
 
 	memset(r, 0, sizeof(*r));
 	return pvd_spec_parse_prefix(s, &r->prefix, &r->plen);
+}
+
+/* An on-link prefix: of length 0 it would make every destination on-link
+ * and take all the host's unmarked traffic to this PvD's interface; a
+ * default route is a route (-EDOM for pvd_spec_list's message). */
+static int pvd_spec_one_onlink(const char *s, void *out, size_t i)
+{
+	const struct pvd_spec_route *r = &((const struct pvd_spec_route *)out)[i];
+	int ret = pvd_spec_one_prefix(s, out, i);
+
+	if (ret < 0)
+		return ret;
+	return r->plen == 0 || (IN6_IS_ADDR_V4MAPPED(&r->prefix) && r->plen == 96) ? -EDOM : 0;
 }
 
 /* "P/LEN" or "P/LEN via GW"; the gateway must be of the prefix's family. */
@@ -204,7 +223,7 @@ static int pvd_spec_key(const char *k, json_t *v, struct pvd_spec *spec, unsigne
 							      pvd_spec_one_route, spec->routes);
 	if (strcmp(k, "prefixes") == 0)
 		return *f |= PVD_SPEC_F_PREFIXES, pvd_spec_list(v, k, &spec->n_prefixes, err, errlen,
-								pvd_spec_one_prefix, spec->prefixes);
+								pvd_spec_one_onlink, spec->prefixes);
 	return pvd_spec_fail(err, errlen, "unknown field \"%s\"", k);
 }
 
