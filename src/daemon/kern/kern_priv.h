@@ -103,6 +103,9 @@ void kern_sysctl_link(struct kern *k, const struct nl_link *l);
 /* A kept record's text ("FAMILY KNOB OLD SET" lines) into s; returns the
  * values taken (malformed lines are skipped). Pure, for the unit test. */
 int kern_sysctl_parse(struct kern_sysctl_link *s, const char *text, size_t len);
+/* Whether two texts of a knob are one value (an IPv6 address in two forms
+ * is). Pure, for the unit test. */
+bool kern_sysctl_same(const char *a, const char *b);
 void kern_nl_resync(struct kern *k);
 void kern_nl_pause(struct kern *k, bool pause);
 

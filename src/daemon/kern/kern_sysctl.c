@@ -164,6 +164,19 @@ static void kern_sysctl_note(struct kern_sysctl_link *s, const char *family, con
 	}
 }
 
+/* The kernel prints stable_secret in full ("cca3:...:0e14", RFC 4291
+ * 2.2 form 1) where mifd wrote inet_ntop's compressed form (RFC 5952):
+ * two texts of one address are the same value. */
+bool kern_sysctl_same(const char *a, const char *b)
+{
+	struct in6_addr x, y;
+
+	if (strcmp(a, b) == 0)
+		return true;
+	return inet_pton(AF_INET6, a, &x) == 1 && inet_pton(AF_INET6, b, &y) == 1 &&
+	       memcmp(&x, &y, sizeof(x)) == 0;
+}
+
 /*
  * Set family/knob of ifname to value, keeping in s (may be NULL: not
  * kept) the value found the first time, unless it was value already. A
@@ -176,7 +189,7 @@ static void kern_sysctl_set(struct kern_sysctl_link *s, const char *ifname,
 	bool have = sysctl_get_link(family, ifname, knob, cur, sizeof(cur)) == 0;
 	int r;
 
-	if (have && strcmp(cur, value) == 0)
+	if (have && kern_sysctl_same(cur, value))
 		return;
 	r = sysctl_set_link(family, ifname, knob, value);
 	if (r < 0)
@@ -199,7 +212,7 @@ void kern_sysctl_restore(struct kern *k)
 
 			if (sysctl_get_link(v->family, s->ifname, v->knob, cur, sizeof(cur)) < 0)
 				continue;
-			if (strcmp(cur, v->set) != 0) {
+			if (!kern_sysctl_same(cur, v->set)) {
 				theirs++;
 				log_info("%s/%s of %s is %s, not mifd's %s: left as it is", v->family,
 					 v->knob, s->ifname, cur, v->set);
