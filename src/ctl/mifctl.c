@@ -64,7 +64,8 @@ static void ctl_usage(FILE *f)
 		"Options:\n"
 		"  -s, --socket PATH    control socket (default $MIF_SOCKET or %s)\n"
 		"  -j, --json           print JSON instead of tables\n"
-		"  -t, --timeout SEC    how long to wait for mifd (default 5)\n"
+		"  -t, --timeout SEC    how long to wait for mifd (default 12; mifd itself\n"
+		"                       answers within 10, or the stub's timeout_ms + 5)\n"
 		"  -h, --help           show this help\n"
 		"  -V, --version        show the version\n",
 		MIF_DEFAULT_SOCKET_PATH);
@@ -157,7 +158,12 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct ctl c = { .timeout_ms = 5000 };
+	/* Longer than mifd's own reply deadline (CONTROL_REPLY_DEADLINE_MS,
+	 * 10 s, which covers the stub's default 5 s per lookup): mifd
+	 * answers, with the result or why there is none, before mifctl
+	 * gives up; only a mifd that does not answer at all is timed out. */
+	struct ctl c = { .timeout_ms = 12000 };
+	long secs;
 	char *end;
 	int o, rc;
 
@@ -171,12 +177,14 @@ int main(int argc, char **argv)
 			c.json = true;
 			break;
 		case 't':
-			c.timeout_ms = (int)strtol(optarg, &end, 10) * 1000;
-			if (*end || c.timeout_ms <= 0 || c.timeout_ms > 3600000) {
+			errno = 0;
+			secs = strtol(optarg, &end, 10);
+			if (end == optarg || *end || errno || secs < 1 || secs > 3600) {
 				fprintf(stderr, "mifctl: --timeout: \"%s\" is not 1..3600 seconds\n",
 					optarg);
 				return CTL_USAGE;
 			}
+			c.timeout_ms = (int)secs * 1000;
 			break;
 		case 'h':
 			ctl_usage(stdout);
