@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Values in configuration files (cfgval.h). */
 #include <errno.h>
+#include <net/if.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,4 +62,16 @@ int cfg_string(const char *name, const char *value, char *out, size_t cap, char 
 				name, value, cap - 1);
 	memcpy(out, value, n + 1);
 	return 0;
+}
+
+bool cfg_ifname_ok(const char *s)
+{
+	size_t len = s ? strlen(s) : 0;
+
+	if (len == 0 || len >= IFNAMSIZ || !strcmp(s, ".") || !strcmp(s, ".."))
+		return false;
+	for (; *s; s++)
+		if (*s == '/' || *s == ':' || (unsigned char)*s <= ' ' || *s == 0x7f)
+			return false;
+	return true;
 }

@@ -20,6 +20,11 @@ int cfg_uint(const char *name, const char *value, unsigned long lo, unsigned lon
 	     uint32_t *out, char *err, size_t errlen);
 /* yes or no. */
 int cfg_yesno(const char *name, const char *value, bool *out, char *err, size_t errlen);
+/* Whether s is an interface name the kernel takes (dev_valid_name): 1 to
+ * IFNAMSIZ - 1 octets, not "." or "..", no '/', ':', white space or
+ * other control characters (which also keeps names safe in paths and
+ * log lines). */
+bool cfg_ifname_ok(const char *s);
 /* A string of 1 to cap - 1 octets, copied into out (cap octets). */
 int cfg_string(const char *name, const char *value, char *out, size_t cap, char *err,
 	       size_t errlen);

@@ -410,6 +410,20 @@ static void test_cfgval(void **state)
 	bool b = true;
 
 	(void)state;
+	/* Interface names as the kernel takes them (dev_valid_name). */
+	assert_true(cfg_ifname_ok("eth0"));
+	assert_true(cfg_ifname_ok("wlp3s0-x_y.1"));
+	assert_true(cfg_ifname_ok("abcdefghijklmno"));          /* 15 octets */
+	assert_false(cfg_ifname_ok("abcdefghijklmnop"));        /* 16 */
+	assert_false(cfg_ifname_ok(""));
+	assert_false(cfg_ifname_ok(NULL));
+	assert_false(cfg_ifname_ok("."));
+	assert_false(cfg_ifname_ok(".."));
+	assert_false(cfg_ifname_ok("../../etc"));
+	assert_false(cfg_ifname_ok("a b"));
+	assert_false(cfg_ifname_ok("eth0:1"));
+	assert_false(cfg_ifname_ok("a\tb"));
+	assert_false(cfg_ifname_ok("\x1b[31m"));
 	assert_int_equal(cfg_uint("n", "42", 0, 100, &v, err, sizeof(err)), 0);
 	assert_int_equal(v, 42);
 	assert_int_equal(cfg_uint("n", "010", 0, 100, &v, err, sizeof(err)), 0);

@@ -43,6 +43,14 @@ portal_a() {   # the portal of eth0's PvD
 mif_expect "eth0's lease with its portal" 15 \
 	'any(.[]; .id == "10.1.0.1%eth0" and .captive_portal == "https://portal.a.example/api")'
 
+# A name no interface can have is refused, and takes no DHCPv4 slot.
+for bad in "" "../../etc/x" "a b" "abcdefghijklmnop"; do
+	if out=$(world_ctl link dhcp4 on "$bad" 2>&1); then
+		world_fail "link dhcp4 on \"$bad\" accepted: $out"
+	fi
+	case $out in *"interface"*) ;; *) world_fail "link dhcp4 on \"$bad\": $out" ;; esac
+done
+
 # wlan0's lease comes second, and renews every 3 s.
 world_ctl link dhcp4 on wlan0 >/dev/null
 mif_expect "wlan0's lease too" 15 \

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/cfgval.h"
 #include "daemon/core/caps.h"
 #include "daemon/engine/engine_priv.h"
 #include "proto/ctlmsg.h"
@@ -60,8 +61,12 @@ static void ec_link_set(struct engine *e, uint32_t token, uid_t uid, json_t *par
 	const char *ifname = ec_param(params, "interface");
 	json_t *on = json_object_get(params, "dhcp4");
 
-	if (!ifname || strlen(ifname) >= 16) {
+	if (!ifname) {
 		engine_net_result(e, token, -EINVAL, NULL, "\"interface\" is required");
+		return;
+	}
+	if (!cfg_ifname_ok(ifname)) {
+		engine_net_result(e, token, -EINVAL, NULL, "\"interface\": not an interface name");
 		return;
 	}
 	if (!json_is_boolean(on)) {

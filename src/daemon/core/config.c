@@ -31,13 +31,12 @@ void config_defaults(struct mifd_config *c)
 	c->steer_answers = true;
 }
 
-/* The interface name rule (kernel names: 1 to IFNAMSIZ - 1 bytes; no '/'
- * or space, which also keeps them safe in paths and log lines). */
+/* An interface name (cfg_ifname_ok), once. */
 static int config_add_name(char (*names)[IFNAMSIZ], size_t *n, const char *name)
 {
 	size_t len = strlen(name);
 
-	if (len == 0 || len >= IFNAMSIZ || strchr(name, '/') || strchr(name, ' '))
+	if (!cfg_ifname_ok(name))
 		return -EINVAL;
 	for (size_t i = 0; i < *n; i++)
 		if (strcmp(names[i], name) == 0)
@@ -200,7 +199,7 @@ static int config_set_default_order(struct mifd_config *c, const char *name, con
 		return cfg_fail(err, errlen, "%s: too long", name);
 	strcpy(buf, value);
 	for (char *t = strtok_r(buf, " ,\t", &save); t; t = strtok_r(NULL, " ,\t", &save)) {
-		if (strlen(t) >= IFNAMSIZ || n == 16)
+		if (!cfg_ifname_ok(t) || n == 16)
 			return cfg_fail(err, errlen, "%s: bad or too many names (\"%s\")", name, t);
 		strcpy(r->order[n++], t);
 	}

@@ -38,7 +38,7 @@ static int mob_words(const char *name, const char *value, char (*out)[IFNAMSIZ],
 		return cfg_fail(err, errlen, "%s: too long", name);
 	strcpy(buf, value);
 	for (char *t = strtok_r(buf, " ,\t", &save); t; t = strtok_r(NULL, " ,\t", &save)) {
-		if (n == max || strlen(t) >= IFNAMSIZ || strchr(t, '/'))
+		if (n == max || !cfg_ifname_ok(t))
 			return cfg_fail(err, errlen, "%s: bad or too many names (\"%s\")", name, t);
 		snprintf(tmp[n++], IFNAMSIZ, "%s", t);
 	}
@@ -175,7 +175,7 @@ int mob_config_set(struct mob_config *c, const char *key, const char *name, cons
 		return 0;
 	}
 	if (!strcmp(key, "tun")) {
-		if (!*value || strlen(value) >= IFNAMSIZ || strchr(value, '/') || strchr(value, ' '))
+		if (!cfg_ifname_ok(value))
 			return cfg_fail(err, errlen, "%s: \"%s\" is not an interface name", name,
 					value);
 		snprintf(c->tun, sizeof(c->tun), "%s", value);

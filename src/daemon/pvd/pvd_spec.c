@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "common/buf.h"
+#include "common/cfgval.h"
 
 /* IPv4 text or IPv6 text, but not IPv6 text that is IPv4-mapped: in a
  * PvD file that would be an IPv4 item written so it looks like IPv6. */
@@ -190,7 +191,7 @@ static int pvd_spec_key(const char *k, json_t *v, struct pvd_spec *spec, unsigne
 	if (strcmp(k, "interface") == 0) {
 		const char *s = json_string_value(v);
 
-		if (!s || !*s || strlen(s) >= IFNAMSIZ || strchr(s, '/') || strchr(s, ' '))
+		if (!cfg_ifname_ok(s))
 			return pvd_spec_fail(err, errlen, "interface: not an interface name");
 		strcpy(spec->ifname, s);
 		*f |= PVD_SPEC_F_INTERFACE;
