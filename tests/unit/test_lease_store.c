@@ -219,6 +219,17 @@ static void test_files(void **state)
 	assert_int_equal(lease_store_remove(dir, "dhcp4-eth0"), 0);
 	assert_int_equal(lease_store_remove(dir, "dhcp4-eth0"), 0);
 	assert_int_equal(lease_store_load(dir, "dhcp4-eth0", out, sizeof(out), &len), -ENOENT);
+	/* mifd's start: the directory is there or made; a file in its place,
+	 * or a missing parent, is refused. */
+	assert_int_equal(lease_store_dir_ready(dir), 0);
+	snprintf(path, sizeof(path), "%s/made", tmpl);
+	assert_int_equal(lease_store_dir_ready(path), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	snprintf(path, sizeof(path), "%s/ignored.txt", dir);
+	assert_int_equal(lease_store_dir_ready(path), -ENOTDIR);
+	snprintf(path, sizeof(path), "%s/no/such", tmpl);
+	assert_int_equal(lease_store_dir_ready(path), -ENOENT);
 	{
 		char cmd[700];
 

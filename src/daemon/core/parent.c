@@ -300,6 +300,11 @@ static int parent_prepare(struct parent *p)
 	char l[64];
 	int r;
 
+	/* Without its state directory mifd would make a new address secret
+	 * at each start (addresses change), keep no lease and no record of
+	 * the sysctls to put back after a crash: refuse rather than run so. */
+	if ((r = lease_store_dir_ready(cfg->state_dir)) < 0)
+		return log_err("state directory %s: %s", cfg->state_dir, strerror(-r)), r;
 	p->ctl_fd = control_bind(cfg->socket);
 	if (p->ctl_fd < 0)
 		return log_err("cannot listen on %s: %s", cfg->socket, p->ctl_fd == -EADDRINUSE ?

@@ -47,6 +47,9 @@ int lease_decode(const uint8_t *in, size_t inlen, const char *key, void *out, si
 
 /* The files (parent only). Each returns 0 or a negative errno. */
 int lease_store_save(const char *dir, const char *key, const void *payload, size_t len);
+/* dir made (0700) when missing, its parent existing; -ENOTDIR when it is
+ * something else. */
+int lease_store_dir_ready(const char *dir);
 int lease_store_remove(const char *dir, const char *key);
 /* Is there a record of key? And how many "*.lease" files does dir hold
  * (0 if it cannot be read)? */

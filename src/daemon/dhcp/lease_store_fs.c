@@ -32,6 +32,18 @@ static int lease_mkdir(const char *dir)
 	return -errno;
 }
 
+int lease_store_dir_ready(const char *dir)
+{
+	struct stat st;
+	int r = lease_mkdir(dir);
+
+	if (r < 0)
+		return r;
+	if (stat(dir, &st) < 0)
+		return -errno;
+	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
+}
+
 static int lease_write_all(int fd, const uint8_t *p, size_t len)
 {
 	while (len) {
