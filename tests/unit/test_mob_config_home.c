@@ -182,12 +182,30 @@ static void test_refused(void **state)
 	assert_int_equal(mob_config_check(&c, err, sizeof(err)), 0);
 }
 
+/* Flows: each fid and each pri once (mifd.conf(5): "two flows may not
+ * share one"); the second of a clash is refused and names the first. */
+static void test_flows_unique(void **state)
+{
+	static struct mob_config c;
+
+	(void)state;
+	base(&c);
+	assert_int_equal(SET(&c, "flow", "x fid=1 pri=1 pvd=a proto=tcp"), 0);
+	assert_int_equal(SET(&c, "flow", "y fid=1 pri=2 pvd=b proto=udp"), -EINVAL);
+	assert_non_null(strstr(err, "fid 1 is already the flow \"x\"'s"));
+	assert_int_equal(SET(&c, "flow", "y fid=2 pri=1 pvd=b proto=udp"), -EINVAL);
+	assert_non_null(strstr(err, "pri 1 is already the flow \"x\"'s"));
+	assert_int_equal(SET(&c, "flow", "y fid=2 pri=2 pvd=b proto=udp"), 0);
+	assert_int_equal(c.n_flows, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_single_home_unchanged),
 		cmocka_unit_test(test_two_homes),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_flows_unique),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -81,6 +81,28 @@ static int mob_set_ha_addrs(struct mob_config *c, const char *name, const char *
 	return 0;
 }
 
+/* A flow's identifier names it in the binding, and its priority orders
+ * the matching (RFC 6089 4.2): two flows of one node sharing either would
+ * leave the home agent to guess which one a packet belongs to. */
+static bool mob_flow_clash(const struct mob_config *c, const struct mob_flow *f, char *why,
+			   size_t len)
+{
+	for (size_t i = 0; i < c->n_flows; i++) {
+		struct mob_flow o;
+		char e[8];
+
+		if (mob_flow_parse(c->flows[i], &o, e, sizeof(e)) < 0)
+			continue;
+		if (o.f.fid == f->f.fid || o.f.fid_pri == f->f.fid_pri) {
+			snprintf(why, len, "%s %u is already the flow \"%.32s\"'s",
+				 o.f.fid == f->f.fid ? "fid" : "pri",
+				 o.f.fid == f->f.fid ? f->f.fid : f->f.fid_pri, o.name);
+			return true;
+		}
+	}
+	return false;
+}
+
 static int mob_set_routes(struct mob_config *c, const char *name, const char *value,
 			  char *err, size_t errlen)
 {
@@ -161,6 +183,8 @@ int mob_config_set(struct mob_config *c, const char *key, const char *name, cons
 		 * (engine_mob_flow.h). */
 		if (f.f.fid >= 0x8000 || f.f.fid_pri >= 0x8000)
 			return cfg_fail(err, errlen, "%s: fid and pri must be below 32768", name);
+		if (mob_flow_clash(c, &f, why, sizeof(why)))
+			return cfg_fail(err, errlen, "%s: %s", name, why);
 		snprintf(c->flows[c->n_flows++], MOB_FLOW_SPEC_MAX, "%s", value);
 		return 0;
 	}
