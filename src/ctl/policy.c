@@ -49,15 +49,24 @@ static bool ctl_policy_flow(int argc, char **argv, json_t *params)
 
 		for (k = 0; k < sizeof(o) / sizeof(o[0]) && strcmp(argv[i], o[k].opt); k++)
 			;
-		if (k == sizeof(o) / sizeof(o[0]))
+		if (k == sizeof(o) / sizeof(o[0])) {
+			fprintf(stderr, "mifctl: policy explain: unknown option \"%s\"\n", argv[i]);
 			return false;
-		if (!o[k].max)
+		}
+		if (!o[k].max) {
 			json_object_set_new(params, o[k].key, json_string(argv[i + 1]));
-		else if (ctl_policy_num(argv[i + 1], o[k].max, &n))
+		} else if (ctl_policy_num(argv[i + 1], o[k].max, &n)) {
 			json_object_set_new(params, o[k].key, json_integer(n));
-		else
+		} else {
+			fprintf(stderr, "mifctl: policy explain: %s: \"%s\" is not a number from 0 "
+				"to %ld\n", o[k].opt, argv[i + 1], o[k].max);
 			return false;
+		}
 	}
+	if (i != argc)
+		fprintf(stderr, "mifctl: policy explain: %s needs a value\n", argv[i]);
+	else if (!json_object_get(params, "dst"))
+		fprintf(stderr, "mifctl: policy explain: --dst is required\n");
 	return i == argc && json_object_get(params, "dst");
 }
 

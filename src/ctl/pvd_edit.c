@@ -67,7 +67,16 @@ static json_t *ctl_edit_params(int argc, char **argv, bool *replace)
 	optind = 3;
 	while ((c = getopt_long(argc, argv, "i:d:D:r:p:m:", opts, NULL)) != -1) {
 		switch (c) {
-		case 'i': json_object_set_new(o, "interface", json_string(optarg)); break;
+		case 'i':
+			/* A PvD has one interface: a second one is a mistake,
+			 * not a replacement. */
+			if (json_object_get(o, "interface")) {
+				fprintf(stderr, "mifctl: --interface given twice\n");
+				json_decref(o);
+				return NULL;
+			}
+			json_object_set_new(o, "interface", json_string(optarg));
+			break;
 		case 'd': ctl_edit_append(o, "dns", optarg); break;
 		case 'D': ctl_edit_append(o, "domains", optarg); break;
 		case 'r': ctl_edit_route(o, optarg); break;
@@ -75,6 +84,11 @@ static json_t *ctl_edit_params(int argc, char **argv, bool *replace)
 		case 'R': *replace = true; break;
 		case 'm':
 			mtu = strtol(optarg, &end, 10);
+			if (json_object_get(o, "mtu")) {
+				fprintf(stderr, "mifctl: --mtu given twice\n");
+				json_decref(o);
+				return NULL;
+			}
 			if (*end || !*optarg) {
 				fprintf(stderr, "mifctl: --mtu: \"%s\" is not a number\n", optarg);
 				json_decref(o);

@@ -201,9 +201,19 @@ static int ha_ha_key(struct ha_config *c, const char *k, const char *v, char *er
 	if (strcmp(k, "address") == 0 || strcmp(k, "listen") == 0)
 		return ha_addr(k, v, false, k[0] == 'a' ? &c->address : &c->listen, err, errlen);
 	if (strcmp(k, "home_prefix") == 0) {
-		if (addr_prefix_parse(v, &c->home_prefix, &c->home_plen) != AF_INET6)
+		struct in6_addr p;
+		uint8_t l;
+
+		if (addr_prefix_parse(v, &p, &l) != AF_INET6 || IN6_IS_ADDR_V4MAPPED(&p))
 			return cfg_fail(err, errlen, "home_prefix: \"%s\" is not an IPv6 prefix "
 					"(ADDRESS/LENGTH)", v);
+		/* The home link's prefix: of length 0 it would claim every
+		 * address as a home address. */
+		if (l == 0)
+			return cfg_fail(err, errlen, "home_prefix: \"%s\": a home prefix of "
+					"length 0 would take every address", v);
+		c->home_prefix = p;
+		c->home_plen = l;
 		return 0;
 	}
 	if (strcmp(k, "home_prefix4") == 0) {

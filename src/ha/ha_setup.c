@@ -177,7 +177,7 @@ int ha_setup(struct ha_ctx *h)
 		h->home_sync = ha_home_sync;
 	}
 	if ((r = ha_drop_privileges(cfg->user, cfg->home_link[0] != 0)) < 0) {
-		log_err("user %s: %s", cfg->user, strerror(-r));
+		log_err("user %s: %s", cfg->user, r == -ENOENT ? "no such user" : strerror(-r));
 		return r;
 	}
 	log_info("home agent for %zu mobile node(s) on port %u, tun %s, user %s", cfg->n_mns,

@@ -190,6 +190,11 @@ static void test_config(void **state)
 			      &c, &line), -EINVAL);
 	said("active_address: \"192.0.2.1\" is not an IPv6 address");
 	assert_true(line > 0);
+	/* A home prefix of length 0 is named as such, not "needed". */
+	assert_int_equal(load("[ha]\naddress = 2001:db8:100::1\nhome_prefix = ::/0\n", &c, &line),
+			 -EINVAL);
+	said("home_prefix: \"::/0\": a home prefix of length 0");
+	assert_int_equal(line, 3);
 	assert_int_equal(load(with_mn("good.key", "[store]\nredis = r\ntimeout_ms = 5\n"), &c, &line),
 			 -EINVAL);
 	/* Sentinels (a port or 26379) with the master's name; WAIT. */

@@ -85,6 +85,7 @@ refuse() {   # DESC WANT_RC WANT_TEXT MIFCTL_ARGS...
 refuse "unknown interface" 1 'interface: "tun9" does not exist' pvd add x --interface tun9
 refuse "malformed address" 1 'dns\[1\]: "10.8.0.x" is not valid' pvd add x --interface tun1 --dns 10.8.0.1 --dns 10.8.0.x
 refuse "duplicate id" 1 'a PvD "corp" already exists' pvd add corp --interface tun1
+refuse "duplicate id, spelled otherwise" 1 'a PvD "corp" already exists' pvd add CORP. --interface tun1
 refuse "duplicate of a static id" 1 'already exists (from .*office.conf)' pvd add office --interface tun1
 refuse "prefix longer than the address" 1 'routes\[0\]: "10.0.0.0/33" is not valid' pvd add x --interface tun1 --route 10.0.0.0/33
 refuse "host bits set" 1 'prefixes\[0\]: "10.8.0.1/24" is not valid' pvd add x --interface tun1 --prefix 10.8.0.1/24
@@ -96,6 +97,7 @@ refuse "set a static PvD" 1 'is defined in .*office.conf' pvd set office --dns 1
 refuse "set an unknown PvD" 1 'no PvD "nope"' pvd set nope --dns 10.0.0.1
 refuse "delete an unknown PvD" 1 'no PvD "nope"' pvd del nope
 refuse "missing id" 2 'usage' pvd add
+refuse "two interfaces" 2 '--interface given twice' pvd add x --interface tun1 --interface lo
 for verb in "pvd del corp" "pvd set corp --dns 10.0.0.9"; do
 	rc=0
 	# shellcheck disable=SC2086

@@ -101,27 +101,35 @@ static void engine_spec_remove(struct engine *e, struct engine_spec *es)
 }
 
 /* Who owns an id already: explains a refusal. */
-static const char *engine_id_owner(struct engine *e, const char *id)
+/* Who holds a PvD id equal to id (ids compare as names: "BASE" and
+ * "base." are "base"), and that PvD's id as it was written. */
+static const char *engine_id_owner(struct engine *e, const char *id, const char **ret_id)
 {
 	struct engine_spec *es = engine_spec_find(e, id);
+	struct pvd *p;
 
-	if (es)
+	if (es) {
+		*ret_id = es->spec.id;
 		return es->origin == PVD_SRC_STATIC ? es->file : "the API";
-	return pvd_find_explicit(&e->store, id) ? "the network (an RA PvD option)" : NULL;
+	}
+	p = pvd_find_explicit(&e->store, id);
+	if (p)
+		*ret_id = p->id;
+	return p ? "the network (an RA PvD option)" : NULL;
 }
 
 int engine_pvd_add(struct engine *e, json_t *params, char *err, size_t errlen)
 {
 	struct engine_spec es = { .origin = PVD_SRC_API };
-	const char *owner;
+	const char *owner, *held = "";
 	int ifindex, r;
 
 	r = pvd_spec_from_json(params, false, &es.spec, NULL, err, errlen);
 	if (r < 0)
 		return r;
-	owner = engine_id_owner(e, es.spec.id);
+	owner = engine_id_owner(e, es.spec.id, &held);
 	if (owner) {
-		snprintf(err, errlen, "id: a PvD \"%s\" already exists (from %s)", es.spec.id, owner);
+		snprintf(err, errlen, "id: a PvD \"%s\" already exists (from %s)", held, owner);
 		return -EEXIST;
 	}
 	ifindex = engine_ifindex(e, es.spec.ifname);
@@ -244,7 +252,7 @@ static void engine_static_file(struct engine *e, const char *path, const char *t
 {
 	struct engine_spec es = { .origin = PVD_SRC_STATIC };
 	char err[320];
-	const char *owner;
+	const char *owner, *held = "";
 	json_t *o = pvd_spec_ini_text_to_json(path, text, err, sizeof(err));
 
 	if (!o) {
@@ -257,9 +265,10 @@ static void engine_static_file(struct engine *e, const char *path, const char *t
 		return;
 	}
 	json_decref(o);
-	owner = engine_id_owner(e, es.spec.id);
+	owner = engine_id_owner(e, es.spec.id, &held);
 	if (owner) {
-		snprintf(err, sizeof(err), "id \"%.64s\" is already used by %.200s", es.spec.id, owner);
+		snprintf(err, sizeof(err), "id \"%.64s\" is already used by %.150s (as \"%.64s\")",
+			 es.spec.id, owner, held);
 		engine_static_error(e, path, err);
 		return;
 	}
