@@ -203,6 +203,49 @@ static void test_unknown(void **state)
 	assert_int_equal(config_load(&c, "/nonexistent/mifd.conf", err, sizeof(err)), -ENOENT);
 }
 
+/* What follows the file's name in err (the temporary path has no ':'). */
+static const char *after_path(const char *err)
+{
+	const char *c = strchr(err, ':');
+
+	assert_non_null(c);
+	return c;
+}
+
+/* Each message names the line it is about; errors about the whole file,
+ * or lines too long for inih, carry no FILE:LINE. */
+static void test_file_errors(void **state)
+{
+	struct mifd_config c;
+	char err[512], text[512];
+	size_t n;
+
+	(void)state;
+	config_defaults(&c);
+	/* The syntax error on line 2 is told, not line 3's value with line 2. */
+	assert_int_equal(load(&c, "[mifd]\nthis line has no equals sign\nlog_level = bogus\n",
+			      err, sizeof(err)), -EINVAL);
+	assert_string_equal(after_path(err), ":2: syntax error");
+	assert_int_equal(load(&c, "[mifd\nlog_level = debug\n", err, sizeof(err)), -EINVAL);
+	assert_string_equal(after_path(err), ":1: syntax error");
+	assert_int_equal(load(&c, "[mifd]\n\n\nlog_level = bogus\n", err, sizeof(err)), -EINVAL);
+	assert_string_equal(after_path(err), ":4: log_level: \"bogus\" is not one of error, "
+			    "warning, info, debug");
+	/* 200 characters on line 3: refused, no key made of the tail. */
+	n = (size_t)snprintf(text, sizeof(text), "[connectivity]\nenabled = no\n"
+			     "http_url = http://example.com/");
+	memset(text + n, 'p', 200);
+	strcpy(text + n + 200, "?a=b\n");
+	assert_int_equal(load(&c, text, err, sizeof(err)), -EINVAL);
+	assert_string_equal(after_path(err), ": line 3 is longer than 199 characters");
+	/* A cross-key check is about the file: no line 0. */
+	assert_int_equal(load(&c, "[mobility]\nenabled = yes\nhome_agent = 2001:db8:100::1\n",
+			      err, sizeof(err)), -EINVAL);
+	assert_string_equal(after_path(err), ": [mobility]: home_address is needed");
+	/* A directory is not a configuration file. */
+	assert_int_equal(config_load(&c, "/tmp", err, sizeof(err)), -EISDIR);
+}
+
 static void test_too_many(void **state)
 {
 	struct mifd_config c;
@@ -308,6 +351,7 @@ int main(void)
 		cmocka_unit_test(test_same_rule),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_unknown),
+		cmocka_unit_test(test_file_errors),
 		cmocka_unit_test(test_too_many),
 		cmocka_unit_test(test_mobility),
 	};

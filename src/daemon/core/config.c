@@ -2,11 +2,11 @@
 #include "daemon/core/config.h"
 
 #include <errno.h>
-#include <ini.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/cfgini.h"
 #include "common/cfgval.h"
 #include "daemon/policy/policy.h"
 
@@ -501,37 +501,32 @@ int config_set(struct mifd_config *c, const char *section, const char *key, cons
 	return -ENOENT;
 }
 
-struct config_ctx {
-	struct mifd_config *c;
-	char *err;
-	size_t errlen;
-};
-
-static int config_handler(void *user, const char *section, const char *name, const char *value)
+static int config_handler(void *user, const char *section, const char *name, const char *value,
+			  char *err, size_t errlen)
 {
-	struct config_ctx *x = user;
-
-	if (x->err[0])   /* report the first error only */
-		return 1;
-	return config_set(x->c, section, name, name, value, x->err, x->errlen) == 0;
+	return config_set(user, section, name, name, value, err, errlen);
 }
 
 int config_load(struct mifd_config *c, const char *path, char *err, size_t errlen)
 {
 	char msg[256] = "";
-	struct config_ctx x = { .c = c, .err = msg, .errlen = sizeof(msg) };
-	FILE *f = fopen(path, "r");
+	struct cfgini p = { .f = fopen(path, "re") };
+	unsigned line = 0;
 	int r;
 
-	if (!f)
+	if (!p.f)
 		return -errno;
-	r = ini_parse_file(f, config_handler, &x);
-	fclose(f);
+	r = cfgini_parse(&p, config_handler, c, &line, msg, sizeof(msg));
+	fclose(p.f);
+	if (p.read_err)         /* a directory: EISDIR */
+		return -p.read_err;
 	if (r == 0 && mob_config_check(&c->mobility, msg, sizeof(msg)) < 0)
-		r = -1;
+		r = -EINVAL;    /* about the whole file: no line */
 	if (r == 0)
 		return 0;
-	snprintf(err, errlen, "%s:%d: %s", path, r > 0 ? r : 0,
-		 msg[0] ? msg : "syntax error");
+	if (line)
+		snprintf(err, errlen, "%s:%u: %s", path, line, msg);
+	else
+		snprintf(err, errlen, "%s: %s", path, msg);
 	return -EINVAL;
 }

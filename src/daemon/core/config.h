@@ -57,8 +57,10 @@ int config_set(struct mifd_config *c, const char *section, const char *key, cons
 	       const char *value, char *err, size_t errlen);
 /*
  * Load an INI file (sections [mifd], [routing], [dns]; keys as config_set).
- * Returns 0, -ENOENT if missing, or -EINVAL with a message naming the line
- * and key in err. A missing default file is not an error for the caller.
+ * Returns 0, -errno if it cannot be opened or read (-ENOENT if missing,
+ * -EISDIR for a directory), or -EINVAL with "PATH:LINE: message" in err
+ * ("PATH: message" for what is about the whole file). A missing default
+ * file is not an error for the caller.
  */
 int config_load(struct mifd_config *c, const char *path, char *err, size_t errlen);
 

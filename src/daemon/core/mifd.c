@@ -120,7 +120,8 @@ static int mifd_args(int argc, char **argv, struct mifd_config *cfg)
 		fprintf(stderr, "mifd: %s\n", err);
 		return r;
 	}
-	if (r < 0 && conf) {
+	/* Only a missing default file means the defaults. */
+	if (r < 0 && (conf || r == -EISDIR)) {
 		fprintf(stderr, "mifd: cannot read %s: %s\n", conf, strerror(-r));
 		return r;
 	}
