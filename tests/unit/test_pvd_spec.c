@@ -203,6 +203,25 @@ static void test_ini(void **state)
 	free(p);
 	assert_null(pvd_spec_ini_to_json("/nonexistent/x.conf", err, sizeof(err)));
 	assert_non_null(strstr(err, "cannot read"));
+	assert_null(pvd_spec_ini_to_json("/tmp", err, sizeof(err)));
+	assert_string_equal(err, "/tmp: Is a directory");
+	/* The text form (the daemon's): each message with its own line. */
+	assert_null(pvd_spec_ini_text_to_json("a.conf", "[PvD]\nId x\nColour = red\n", err,
+					      sizeof(err)));
+	assert_string_equal(err, "a.conf:2: syntax error");
+	assert_null(pvd_spec_ini_text_to_json("a.conf", "[PvD\nId = x\n", err, sizeof(err)));
+	assert_string_equal(err, "a.conf:1: syntax error");
+	assert_null(pvd_spec_ini_text_to_json("a.conf", "[PvD]\n\nColour = red\n", err,
+					      sizeof(err)));
+	assert_string_equal(err, "a.conf:3: unknown key \"Colour\"");
+	{
+		char text[400] = "[PvD]\nId = x\nDomain = a.example\nDomain = ";
+
+		memset(text + strlen(text), 'b', 250);
+		strcat(text, ".example\n");
+		assert_null(pvd_spec_ini_text_to_json("a.conf", text, err, sizeof(err)));
+		assert_string_equal(err, "a.conf: line 4 is longer than 199 characters");
+	}
 }
 
 int main(void)

@@ -4,13 +4,13 @@
 #include <arpa/inet.h>
 #include <stdarg.h>
 #include <errno.h>
-#include <ini.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "common/buf.h"
+#include "common/cfgini.h"
 #include "common/cfgval.h"
 
 /* IPv4 text or IPv6 text, but not IPv6 text that is IPv4-mapped: in a
@@ -286,11 +286,6 @@ void pvd_spec_merge(struct pvd_spec *base, const struct pvd_spec *upd, unsigned 
 	}
 }
 
-struct pvd_spec_ini {
-	json_t *o;
-	char msg[200];
-};
-
 /* INI key -> JSON key; lists repeat the key. */
 static const struct {
 	const char *ini, *json;
@@ -302,24 +297,26 @@ static const struct {
 	{ "MTU", "mtu", false, true }, { "DNSOverTLS", "dot", true, false },
 };
 
-static int pvd_spec_ini_value(struct pvd_spec_ini *x, size_t k, const char *value)
+static int pvd_spec_ini_value(json_t *o, size_t k, const char *value, char *err,
+			      size_t errlen)
 {
 	const char *key = pvd_spec_ini_keys[k].json;
 	json_t *v;
 
 	if (pvd_spec_ini_keys[k].list) {
-		json_t *a = json_object_get(x->o, key);
+		json_t *a = json_object_get(o, key);
 
 		if (!a) {
 			a = json_array();
-			json_object_set_new(x->o, key, a);
+			json_object_set_new(o, key, a);
 		}
-		return json_array_append_new(a, json_string(value)) == 0;
-	}
-	if (json_object_get(x->o, key)) {
-		snprintf(x->msg, sizeof(x->msg), "%s given twice", pvd_spec_ini_keys[k].ini);
+		if (json_array_append_new(a, json_string(value)) < 0)
+			return cfg_fail(err, errlen, "%s: not UTF-8, or out of memory",
+					pvd_spec_ini_keys[k].ini);
 		return 0;
 	}
+	if (json_object_get(o, key))
+		return cfg_fail(err, errlen, "%s given twice", pvd_spec_ini_keys[k].ini);
 	if (pvd_spec_ini_keys[k].number) {
 		char *end;
 		long n = strtol(value, &end, 10);
@@ -329,49 +326,61 @@ static int pvd_spec_ini_value(struct pvd_spec_ini *x, size_t k, const char *valu
 	} else {
 		v = json_string(value);
 	}
-	return json_object_set_new(x->o, key, v) == 0;
+	if (json_object_set_new(o, key, v) < 0)
+		return cfg_fail(err, errlen, "%s: not UTF-8, or out of memory",
+				pvd_spec_ini_keys[k].ini);
+	return 0;
 }
 
-static int pvd_spec_ini_cb(void *user, const char *section, const char *name, const char *value)
+static int pvd_spec_ini_cb(void *user, const char *section, const char *name, const char *value,
+			   char *err, size_t errlen)
 {
-	struct pvd_spec_ini *x = user;
-
-	if (x->msg[0])
-		return 1;    /* report the first error only */
-	if (strcasecmp(section, "PvD") != 0) {
-		snprintf(x->msg, sizeof(x->msg), "unknown section [%s] (use [PvD])", section);
-		return 0;
-	}
+	if (strcasecmp(section, "PvD") != 0)
+		return cfg_fail(err, errlen, "unknown section [%s] (use [PvD])", section);
 	for (size_t k = 0; k < sizeof(pvd_spec_ini_keys) / sizeof(pvd_spec_ini_keys[0]); k++)
 		if (strcasecmp(name, pvd_spec_ini_keys[k].ini) == 0)
-			return pvd_spec_ini_value(x, k, value);
-	snprintf(x->msg, sizeof(x->msg), "unknown key \"%s\"", name);
-	return 0;
+			return pvd_spec_ini_value(user, k, value, err, errlen);
+	return cfg_fail(err, errlen, "unknown key \"%s\"", name);
+}
+
+/* One file or text as JSON, or NULL with "NAME:LINE: message" in err. */
+static json_t *pvd_spec_ini_parse(struct cfgini *p, const char *name, char *err, size_t errlen)
+{
+	json_t *o = json_object();
+	char msg[200];
+	unsigned line = 0;
+
+	if (!o) {
+		snprintf(err, errlen, "%s: out of memory", name);
+		return NULL;
+	}
+	if (cfgini_parse(p, pvd_spec_ini_cb, o, &line, msg, sizeof(msg)) == 0)
+		return o;
+	if (line)
+		snprintf(err, errlen, "%s:%u: %s", name, line, msg);
+	else
+		snprintf(err, errlen, "%s: %s", name, msg);
+	json_decref(o);
+	return NULL;
 }
 
 json_t *pvd_spec_ini_to_json(const char *path, char *err, size_t errlen)
 {
-	struct pvd_spec_ini x = { .o = json_object() };
-	int r = ini_parse(path, pvd_spec_ini_cb, &x);
+	struct cfgini p = { .f = fopen(path, "re") };
+	json_t *o;
 
-	if (r == 0 && !x.msg[0])
-		return x.o;
-	if (r < 0)
-		snprintf(err, errlen, "%s: cannot read it", path);
-	else
-		snprintf(err, errlen, "%s:%d: %s", path, r, x.msg[0] ? x.msg : "syntax error");
-	json_decref(x.o);
-	return NULL;
+	if (!p.f) {
+		snprintf(err, errlen, "%s: cannot read it: %s", path, strerror(errno));
+		return NULL;
+	}
+	o = pvd_spec_ini_parse(&p, path, err, errlen);
+	fclose(p.f);
+	return o;
 }
 
 json_t *pvd_spec_ini_text_to_json(const char *name, const char *text, char *err, size_t errlen)
 {
-	struct pvd_spec_ini x = { .o = json_object() };
-	int r = ini_parse_string(text, pvd_spec_ini_cb, &x);
+	struct cfgini p = { .text = text };
 
-	if (r == 0 && !x.msg[0])
-		return x.o;
-	snprintf(err, errlen, "%s:%d: %s", name, r, x.msg[0] ? x.msg : "syntax error");
-	json_decref(x.o);
-	return NULL;
+	return pvd_spec_ini_parse(&p, name, err, errlen);
 }

@@ -80,13 +80,13 @@ int pvd_spec_from_json(json_t *o, bool partial, struct pvd_spec *spec, unsigned 
 		       char *err, size_t errlen);
 /* Copy the fields named in `fields` from upd into base. */
 void pvd_spec_merge(struct pvd_spec *base, const struct pvd_spec *upd, unsigned fields);
-/* Read an INI file into the JSON form (then use pvd_spec_from_json).
- * Returns NULL with err set ("file:line: ...") on a syntax error or an
- * unknown section or key. */
-/* The same from a file's text (the privileged parent reads the file;
- * name is how errors name it). */
+/* Read an INI file's text into the JSON form (then use pvd_spec_from_json;
+ * the privileged parent reads the file, name is how errors name it).
+ * Returns NULL with err set ("file:line: ...") on a syntax error, a line
+ * too long, or an unknown section or key. */
 json_t *pvd_spec_ini_text_to_json(const char *name, const char *text, char *err,
 				  size_t errlen);
+/* The same from the file at path ("path: cannot read it: ..." too). */
 json_t *pvd_spec_ini_to_json(const char *path, char *err, size_t errlen);
 
 /* Parse "addr" / "prefix/len" (IPv4 or IPv6). Return 0 or -EINVAL. */
