@@ -2,7 +2,6 @@
 /* mif-had's configuration file (ha_config.h). */
 #include <errno.h>
 #include <fcntl.h>
-#include <ini.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 #include <unistd.h>
 
 #include "common/addr.h"
+#include "common/cfgini.h"
 #include "common/cfgval.h"
 #include "common/keyfile.h"
 #include "common/rand.h"
@@ -17,16 +17,6 @@
 #include "ha/ha_flow.h"
 #include "ha/ha_v4.h"
 #include "ha/ha_keys.h"
-
-struct ha_parse {
-	struct ha_config *c;
-	int err;                        /* the first error */
-	char *why;                      /* its message */
-	size_t whylen;
-};
-
-/* Room for one key's message: the handler keeps the first. */
-#define HA_WHY 200
 
 /* An address of either family (IPv4 as v4-mapped), or only IPv6. */
 static int ha_addr(const char *k, const char *v, bool v6_only, struct in6_addr *out, char *err,
@@ -323,39 +313,31 @@ static int ha_store_key_set(struct ha_store_config *st, const char *k, const cha
 	return cfg_fail(err, errlen, "unknown key \"%s\" in [store] (see mif-had(8))", k);
 }
 
-static int ha_handler(void *user, const char *section, const char *k, const char *v)
+static int ha_handler(void *user, const char *section, const char *k, const char *v,
+		      char *err, size_t errlen)
 {
-	struct ha_parse *x = user;
-	char why[HA_WHY] = "";
+	struct ha_config *c = user;
 	struct ha_mn_range *rg;
 	struct ha_mn *mn;
-	int r;
 
-	if (strcmp(section, "ha") == 0) {
-		r = ha_ha_key(x->c, k, v, why, sizeof(why));
-	} else if (strcmp(section, "store") == 0) {
-		r = ha_store_key_set(&x->c->store, k, v, why, sizeof(why));
-	} else if (strncmp(section, "mn-range ", 9) == 0) {
-		rg = ha_section_range(x->c, section);
-		r = rg ? ha_range_key(rg, k, v, why, sizeof(why)) :
-			 cfg_fail(why, sizeof(why), "[%s]: an empty or too long name, or more "
-				  "than %d ranges", section, HA_MAX_RANGES);
-	} else if (strncmp(section, "mn ", 3) == 0) {
-		mn = ha_section_mn(x->c, section);
-		r = mn ? ha_mn_key(mn, k, v, why, sizeof(why)) :
-			 cfg_fail(why, sizeof(why), "[%s]: an empty or too long name, or more "
-				  "than %d mobile nodes", section, HA_MAX_MNS);
-	} else {
-		r = cfg_fail(why, sizeof(why), "unknown section [%s] (ha, store, mn NAME, "
-			     "mn-range NAME)", section);
+	if (strcmp(section, "ha") == 0)
+		return ha_ha_key(c, k, v, err, errlen);
+	if (strcmp(section, "store") == 0)
+		return ha_store_key_set(&c->store, k, v, err, errlen);
+	if (strncmp(section, "mn-range ", 9) == 0) {
+		rg = ha_section_range(c, section);
+		return rg ? ha_range_key(rg, k, v, err, errlen) :
+			    cfg_fail(err, errlen, "[%s]: an empty or too long name, or more "
+				     "than %d ranges", section, HA_MAX_RANGES);
 	}
-	/* inih goes on to the end and gives the first bad line: keep the
-	 * first message with it. */
-	if (r < 0 && !x->err) {
-		x->err = r;
-		snprintf(x->why, x->whylen, "%s", why);
+	if (strncmp(section, "mn ", 3) == 0) {
+		mn = ha_section_mn(c, section);
+		return mn ? ha_mn_key(mn, k, v, err, errlen) :
+			    cfg_fail(err, errlen, "[%s]: an empty or too long name, or more "
+				     "than %d mobile nodes", section, HA_MAX_MNS);
 	}
-	return r < 0 ? 0 : 1;
+	return cfg_fail(err, errlen, "unknown section [%s] (ha, store, mn NAME, mn-range NAME)",
+			section);
 }
 
 /* The first two mobile nodes with the same home address (v4: the IPv4
@@ -470,9 +452,9 @@ int ha_config_load(const char *path, struct ha_config *ret, int *ret_line, char 
 		   size_t errlen)
 {
 	struct ha_config *c = calloc(1, sizeof(*c));
-	struct ha_parse x = { c, 0, err, errlen };
-	FILE *f;
-	int line, r;
+	struct cfgini p = { 0 };
+	unsigned line = 0;
+	int r;
 
 	if (errlen)
 		err[0] = '\0';
@@ -493,24 +475,24 @@ int ha_config_load(const char *path, struct ha_config *ret, int *ret_line, char 
 	c->store.timeout_ms = 200;
 	c->store.wait_timeout_ms = 100;
 	snprintf(c->store.prefix, sizeof(c->store.prefix), "mif:ha:");
-	f = fopen(path, "re");
-	if (!f) {
+	p.f = fopen(path, "re");
+	if (!p.f) {
 		r = -errno;
 		free(c);
 		cfg_fail(err, errlen, "%s", strerror(-r));
+		if (ret_line)
+			*ret_line = 0;
 		return r;
 	}
-	line = ini_parse_file(f, ha_handler, &x);
-	fclose(f);
-	r = x.err ? x.err : (line ? -EINVAL : 0);
-	if (r && !x.err)        /* inih's own: no '=' or ']' */
-		cfg_fail(err, errlen, "not a section, a key = value or a comment");
+	/* A directory fails here with EISDIR, rather than giving no keys. */
+	r = cfgini_parse(&p, ha_handler, c, &line, err, errlen);
+	fclose(p.f);
 	if (!r)
 		r = ha_ranges_expand(c, err, errlen);
 	if (!r)
 		r = ha_config_check(c, err, errlen);
 	if (ret_line)
-		*ret_line = line > 0 ? line : 0;
+		*ret_line = (int)line;
 	if (!r)
 		*ret = *c;
 	else

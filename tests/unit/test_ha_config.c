@@ -249,6 +249,30 @@ static void test_config(void **state)
 	said("heartbeat_misses: \"0\" is not a number from 1 to 100");
 	assert_int_equal(load(with_mn("good.key", "[bogus]\nx = 1\n"), &c, &line), -EINVAL);
 	said("unknown section [bogus]");
+	/* Each message carries its own line: a syntax error on line 4 is told
+	 * with line 4, not line 5's bad value with line 4. */
+	assert_int_equal(load(with_mn("good.key", "no equals sign\nport = 0\n"), &c, &line),
+			 -EINVAL);
+	assert_int_equal(line, 4);
+	assert_string_equal(why, "syntax error");
+	assert_int_equal(load(with_mn("good.key", "\nport = 0\n"), &c, &line), -EINVAL);
+	assert_int_equal(line, 5);
+	assert_int_equal(load(with_mn("good.key", "[ha\nport = 0\n"), &c, &line), -EINVAL);
+	assert_int_equal(line, 4);
+	assert_string_equal(why, "syntax error");
+	/* A line too long for inih names itself, rather than being parsed in pieces. */
+	{
+		char extra[320] = "active_address = ";
+
+		memset(extra + strlen(extra), 'a', 250);
+		strcat(extra, "\n");
+		assert_int_equal(load(with_mn("good.key", extra), &c, &line), -EINVAL);
+		assert_int_equal(line, 0);
+		assert_string_equal(why, "line 4 is longer than 199 characters");
+	}
+	/* A directory is not a configuration file. */
+	assert_int_equal(ha_config_load(dir, &c, &line, why, sizeof(why)), -EISDIR);
+	said("Is a directory");
 	/* A home address outside the home prefix. */
 	snprintf(conf, sizeof(conf), "[ha]\naddress = 2001:db8:100::1\n"
 		 "home_prefix = 2001:db8:100::/64\n[mn x]\nhoa = 2001:db8:200::1\nspi = 300\n"
