@@ -126,12 +126,15 @@ static void test_errors(void **state)
 			    "bad.conf:4: \"net:x+type:vpn\": net:NAME stands alone");
 	assert_string_equal(bad("[policy]\nactor = user\nthis is not ini\n"),
 			    "bad.conf:3: syntax error");
+	/* A header without ']' is told, not the key after it in [policy]. */
+	assert_string_equal(bad("[policy]\nactor = user\n[rule a\nprefer = type:vpn\n"),
+			    "bad.conf:3: syntax error");
 	{
 		char text[512] = "[policy]\nactor = user\n[rule a]\nexe = /";
 
 		memset(text + strlen(text), 'x', 300);
 		strcat(text, "\nprefer = type:vpn\n");
-		assert_string_equal(bad(text), "bad.conf:4: line longer than 198 characters");
+		assert_string_equal(bad(text), "bad.conf: line 4 is longer than 199 characters");
 	}
 }
 

@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "common/addr.h"
+#include "common/cfgini.h"
 #include "daemon/policy/policy.h"
 #include "daemon/policy/policy_priv.h"
 
@@ -25,14 +26,14 @@ struct pp {
 	struct policy_set *s;
 	const char *name;
 	uint16_t file;
-	const char *text;            /* the reader's position */
+	struct cfgini rd;            /* the lines, counted */
 	unsigned line, sect_line;
 	unsigned hdr_seq, seen_seq, hdr_line;   /* section headers read, and handled */
-	bool long_line, has_actor;
+	bool has_actor;
 	int actor;
 	enum pp_section sect;
 	char msg[POLICY_ERR_MAX];
-	unsigned err_line;
+	unsigned err_line, fail_line;
 };
 
 /* Keep the first error with its line; 0 stops inih's handler. */
@@ -50,38 +51,24 @@ static int pp_fail(struct pp *x, const char *fmt, ...)
 	return 0;
 }
 
-/* One line at a time, counted (inih's handler is not told the line). */
+/* cfgini's reader, which counts the lines (inih's handler is not told the
+ * line) and stops at one too long; it stops at our first error too. */
 static char *pp_reader(char *str, int num, void *stream)
 {
 	struct pp *x = stream;
-	const char *nl;
-	size_t len;
 
-	if (!*x->text)
+	if (x->msg[0] || !cfgini_read(str, num, &x->rd))
 		return NULL;
-	nl = strchr(x->text, '\n');
-	len = nl ? (size_t)(nl - x->text) + 1 : strlen(x->text);
-	x->line++;
+	x->line = x->rd.line;
 	/* A section header: the handler learns of it with its first key. */
-	if (x->text[strspn(x->text, " \t")] == '[') {
-		if (x->hdr_seq != x->seen_seq && !x->msg[0]) {
+	if (str[strspn(str, " \t")] == '[') {
+		if (x->hdr_seq != x->seen_seq) {
 			snprintf(x->msg, sizeof(x->msg), "an empty section");
 			x->err_line = x->hdr_line;
 		}
 		x->hdr_seq++;
 		x->hdr_line = x->line;
 	}
-	if (len > (size_t)num - 1) {
-		if (!x->msg[0]) {
-			snprintf(x->msg, sizeof(x->msg), "line longer than %d characters", num - 2);
-			x->err_line = x->line;
-		}
-		x->long_line = true;
-		len = 0;             /* an empty line stands in for it */
-	}
-	memcpy(str, x->text, len);
-	str[len] = '\0';
-	x->text += nl ? (size_t)(nl - x->text) + 1 : strlen(x->text);
 	return str;
 }
 
@@ -464,10 +451,8 @@ static int pp_policy_key(struct pp *x, const char *k, const char *v)
 	return 1;
 }
 
-static int pp_cb(void *user, const char *section, const char *k, const char *v)
+static int pp_key(struct pp *x, const char *section, const char *k, const char *v)
 {
-	struct pp *x = user;
-
 	if (x->msg[0])
 		return 1;    /* the first error only: inih's line is ours anyway */
 	if (x->seen_seq != x->hdr_seq) {
@@ -499,10 +484,20 @@ static int pp_cb(void *user, const char *section, const char *k, const char *v)
 	return pp_fail(x, "%s", "a key outside any section");
 }
 
+static int pp_cb(void *user, const char *section, const char *k, const char *v)
+{
+	struct pp *x = user;
+
+	if (pp_key(x, section, k, v))
+		return 1;
+	x->fail_line = x->rd.line;      /* inih's error line, from us */
+	return 0;
+}
+
 int policy_set_add_text(struct policy_set *s, const char *name, const char *text, char *err,
 			size_t errlen)
 {
-	struct pp x = { .s = s, .name = name, .text = text, .actor = -1 };
+	struct pp x = { .s = s, .name = name, .rd = { .text = text }, .actor = -1 };
 	size_t rules = s->n_rules, nets = s->n_nets, attrs = s->n_attrs;
 	int r;
 
@@ -514,20 +509,31 @@ int policy_set_add_text(struct policy_set *s, const char *name, const char *text
 	memset(&s->files[x.file], 0, sizeof(s->files[0]));
 	snprintf(s->files[x.file].name, sizeof(s->files[0].name), "%s", name);
 	r = ini_parse_stream(pp_reader, &x, pp_cb, &x);
-	if (!x.msg[0] && r == 0)
-		pp_end_section(&x);
-	if (!x.msg[0] && r == 0 && !x.has_actor) {
-		x.err_line = 1;
-		snprintf(x.msg, sizeof(x.msg), "no [policy] section with an actor");
-	}
-	if (!x.msg[0] && r == 0) {
-		s->n_files++;
-		return 0;
-	}
-	if (x.msg[0])
-		snprintf(err, errlen, "%s:%u: %s", name, x.err_line, x.msg);
-	else
+	/* inih's own error (no ']' or '=') before ours, or on the line ours
+	 * is about (a header without ']' whose keys went to the section
+	 * before): the syntax error is the one told. */
+	if (r > 0 && (unsigned)r != x.fail_line &&
+	    (!x.msg[0] || (unsigned)r <= x.err_line)) {
 		snprintf(err, errlen, "%s:%d: syntax error", name, r);
+	} else if (x.msg[0]) {
+		snprintf(err, errlen, "%s:%u: %s", name, x.err_line, x.msg);
+	} else if (r < 0) {
+		snprintf(err, errlen, "%s: out of memory", name);
+	} else if (x.rd.long_line) {
+		cfgini_long_line_say(&x.rd, x.msg, sizeof(x.msg));
+		snprintf(err, errlen, "%s: %s", name, x.msg);
+	} else {
+		pp_end_section(&x);
+		if (!x.msg[0] && !x.has_actor) {
+			x.err_line = 1;
+			snprintf(x.msg, sizeof(x.msg), "no [policy] section with an actor");
+		}
+		if (!x.msg[0]) {
+			s->n_files++;
+			return 0;
+		}
+		snprintf(err, errlen, "%s:%u: %s", name, x.err_line, x.msg);
+	}
 	policy_set_truncate(s, rules, nets, attrs);
 	return -EINVAL;
 }
