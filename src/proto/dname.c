@@ -214,6 +214,22 @@ static int dname_check_text(const char *name, size_t n)
 	return 0;
 }
 
+bool dname_text_ok(const char *name)
+{
+	size_t n;
+
+	if (!name)
+		return false;
+	n = dname_text_len(name);
+	/* The root is a name, but not one to search or to resolve with. */
+	if (n == 0 || dname_check_text(name, n) < 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (name[i] != '.' && !dname_char_ok((uint8_t)name[i]))
+			return false;
+	return true;
+}
+
 int dname_to_wire(const char *name, struct wbuf *w)
 {
 	size_t n, start = 0;

@@ -5,6 +5,7 @@
 #ifndef MIF_PROTO_DNAME_H
 #define MIF_PROTO_DNAME_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "common/buf.h"
@@ -68,6 +69,15 @@ static inline int dname_pref2(uint8_t bits)
 	bits &= 3;
 	return bits == 1 ? 1 : bits == 3 ? -1 : 0;
 }
+
+/*
+ * Is name (dotted text, one trailing dot optional) a domain name as the
+ * names dname_from_wire() accepts: labels of 1 to 63 letters, digits, '-'
+ * (RFC 1035 section 2.3.1) and '_', at most 253 characters without the
+ * trailing dot? The root ("" or ".") is not, nor is anything with a space,
+ * a control character or a byte >= 0x80: such names are shown to users.
+ */
+bool dname_text_ok(const char *name);
 
 /* Append name (dotted text, trailing dot optional) in wire form.
  * Returns -EINVAL for an empty label, a label over 63, or a name over 255. */

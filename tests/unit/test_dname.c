@@ -237,6 +237,47 @@ static void test_to_wire_bad(void **state)
 	assert_int_equal(dname_to_wire(name, &wb), -EINVAL);
 }
 
+/* Domain names as text (PvD search domains, ADNs): the characters of
+ * dname_from_wire() and RFC 1035's lengths. */
+static void test_text_ok(void **state)
+{
+	char name[300];
+
+	(void)state;
+	assert_true(dname_text_ok("example"));
+	assert_true(dname_text_ok("corp.example."));
+	assert_true(dname_text_ok("_dns.Resolver-1.example"));
+	assert_true(dname_text_ok("10.in-addr.arpa"));
+	assert_false(dname_text_ok(NULL));
+	assert_false(dname_text_ok(""));
+	assert_false(dname_text_ok("."));
+	assert_false(dname_text_ok("a..b"));
+	assert_false(dname_text_ok(".a"));
+	assert_false(dname_text_ok("a.."));
+	assert_false(dname_text_ok("a b.example"));
+	assert_false(dname_text_ok("evil\x1b[31mred.example"));
+	assert_false(dname_text_ok("tab\there"));
+	assert_false(dname_text_ok("caf\xc3\xa9.example"));
+	assert_false(dname_text_ok("a/b"));
+	assert_false(dname_text_ok("a*.example"));
+	memset(name, 'a', 64);
+	name[64] = '\0';
+	assert_false(dname_text_ok(name));
+	name[63] = '\0';
+	assert_true(dname_text_ok(name));
+	/* 253 characters without the final dot, not 254. */
+	memset(name, 'a', 254);
+	for (size_t i = 63; i < 254; i += 64)
+		name[i] = '.';
+	name[253] = '\0';
+	assert_true(dname_text_ok(name));
+	name[253] = '.';
+	name[254] = '\0';
+	assert_true(dname_text_ok(name));
+	name[253] = 'a';
+	assert_false(dname_text_ok(name));
+}
+
 static void test_to_wire_overflow(void **state)
 {
 	uint8_t w[5];
@@ -533,6 +574,7 @@ int main(void)
 		cmocka_unit_test(test_to_wire),
 		cmocka_unit_test(test_to_wire_root),
 		cmocka_unit_test(test_to_wire_bad),
+		cmocka_unit_test(test_text_ok),
 		cmocka_unit_test(test_to_wire_overflow),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_equal),
