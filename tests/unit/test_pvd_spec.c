@@ -107,6 +107,23 @@ static void test_errors_name_the_field(void **state)
 		  "prefixes[0]: \"0.0.0.0/0\": an on-link prefix of length 0" },
 		{ "{\"id\":\"x\",\"interface\":\"t\",\"prefixes\":[\"::/0\"]}",
 		  "prefixes[0]: \"::/0\": an on-link prefix of length 0" },
+		/* Search domains are DNS names: no control characters (echoed
+		 * escaped, not raw), no spaces, nothing but letters, digits, '-'
+		 * and '_'; labels of 1 to 63, the root refused. */
+		{ "{\"id\":\"x\",\"interface\":\"t\",\"domains\":[\"evil\\u001b[31mred.example\"]}",
+		  "domains[0]: \"evil\\x1b[31mred.example\" is not a domain name" },
+		{ "{\"id\":\"x\",\"interface\":\"t\",\"domains\":[\"ok.example\",\"a b.example\"]}",
+		  "domains[1]: \"a b.example\" is not a domain name" },
+		{ "{\"id\":\"x\",\"interface\":\"t\",\"domains\":[\"a\\tb\"]}",
+		  "domains[0]: \"a\\x09b\" is not" },
+		{ "{\"id\":\"x\",\"interface\":\"t\",\"domains\":[\"caf\u00e9.example\"]}",
+		  "domains[0]: \"caf\\xc3\\xa9.example\" is not" },
+		{ "{\"id\":\"x\",\"interface\":\"t\",\"domains\":[\"a/b.example\"]}", "domains[0]" },
+		{ "{\"id\":\"x\",\"interface\":\"t\",\"domains\":[\".\"]}", "domains[0]" },
+		{ "{\"id\":\"x\",\"interface\":\"t\",\"domains\":[\"\"]}", "domains[0]" },
+		{ "{\"id\":\"x\",\"interface\":\"t\",\"domains\":[\"a.example..\"]}", "domains[0]" },
+		{ "{\"id\":\"x\",\"interface\":\"t\",\"dot\":[\"a\\u001bb 10.0.0.1\"]}", "dot[0]" },
+		{ "{\"id\":\"e\\u001b[0m\",\"interface\":\"t\"}", "id: \"e\\x1b[0m\" may use" },
 	};
 	struct pvd_spec s;
 
@@ -130,6 +147,53 @@ static void test_errors_name_the_field(void **state)
 		assert_int_equal(s.routes[0].plen, 96);
 		json_decref(o);
 	}
+}
+
+/* What a search domain may be: the edges of RFC 1035's lengths, '_'. */
+static void test_domains(void **state)
+{
+	char label[64], name[260], json[800];
+	struct pvd_spec s;
+	json_t *o;
+
+	(void)state;
+	memset(label, 'a', 63);
+	label[63] = '\0';
+	/* 253 characters: 63 + 1 + 63 + 1 + 63 + 1 + 61. */
+	snprintf(name, sizeof(name), "%s.%s.%s.%.61s", label, label, label, label);
+	assert_int_equal(strlen(name), 253);
+	snprintf(json, sizeof(json), "{\"id\":\"x\",\"interface\":\"t\",\"domains\":"
+		 "[\"_srv.Corp-1.example.\",\"%s\",\"%s.\"]}", name, name);
+	o = json_loads(json, 0, NULL);
+	assert_int_equal(pvd_spec_from_json(o, false, &s, NULL, err, sizeof(err)), 0);
+	json_decref(o);
+	assert_int_equal(s.n_domains, 3);
+	assert_string_equal(s.domains[0], "_srv.Corp-1.example");
+	assert_string_equal(s.domains[1], name);
+	assert_string_equal(s.domains[2], name);
+	/* 254 characters, and a label of 64. */
+	snprintf(name, sizeof(name), "%s.%s.%s.%.62s", label, label, label, label);
+	snprintf(json, sizeof(json), "{\"id\":\"x\",\"interface\":\"t\",\"domains\":[\"%s\"]}",
+		 name);
+	o = json_loads(json, 0, NULL);
+	assert_int_equal(pvd_spec_from_json(o, false, &s, NULL, err, sizeof(err)), -EINVAL);
+	json_decref(o);
+	assert_non_null(strstr(err, "domains[0]: "));
+	snprintf(json, sizeof(json), "{\"id\":\"x\",\"interface\":\"t\",\"domains\":"
+		 "[\"%sa.example\"]}", label);
+	o = json_loads(json, 0, NULL);
+	assert_int_equal(pvd_spec_from_json(o, false, &s, NULL, err, sizeof(err)), -EINVAL);
+	json_decref(o);
+	/* The same rule for a pvd.d file's Domain key and for pvd set. */
+	o = pvd_spec_ini_text_to_json("a.conf", "[PvD]\nId = x\nInterface = t\n"
+				      "Domain = a b.example\n", err, sizeof(err));
+	assert_non_null(o);
+	assert_int_equal(pvd_spec_from_json(o, false, &s, NULL, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "domains[0]: \"a b.example\" is not a domain name"));
+	json_decref(o);
+	o = json_loads("{\"domains\":[\"x\\u001by\"]}", 0, NULL);
+	assert_int_equal(pvd_spec_from_json(o, true, &s, NULL, err, sizeof(err)), -EINVAL);
+	json_decref(o);
 }
 
 static void test_partial_and_merge(void **state)
@@ -230,6 +294,7 @@ int main(void)
 		cmocka_unit_test(test_addr_prefix),
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_errors_name_the_field),
+		cmocka_unit_test(test_domains),
 		cmocka_unit_test(test_partial_and_merge),
 		cmocka_unit_test(test_ini),
 	};

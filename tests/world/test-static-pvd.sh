@@ -91,6 +91,13 @@ refuse "prefix longer than the address" 1 'routes\[0\]: "10.0.0.0/33" is not val
 refuse "host bits set" 1 'prefixes\[0\]: "10.8.0.1/24" is not valid' pvd add x --interface tun1 --prefix 10.8.0.1/24
 refuse "gateway of the wrong family" 1 'routes\[0\]' pvd add x --interface tun1 --route 10.0.0.0/8,via=2001:db8::1
 refuse "bad domain" 1 'domains\[0\]' pvd add x --interface tun1 --domain 'bad..name'
+# Search domains are shown and written to resolv.conf: DNS names only, and
+# the error shows a control character escaped, not raw.
+refuse "escape in a domain" 1 'domains\[0\]: "evil\\x1b\[31mred.example" is not a domain name' \
+	pvd add x --interface tun1 --domain $'evil\x1b[31mred.example'
+refuse "space in a domain" 1 'domains\[1\]: "a b.example" is not a domain name' \
+	pvd add x --interface tun1 --domain ok.example --domain 'a b.example'
+refuse "set a bad domain" 1 'domains\[0\]' pvd set corp --domain $'x\ty.example'
 refuse "bad mtu" 1 'mtu: must be a number' pvd add x --interface tun1 --mtu 20
 refuse "no interface" 1 'interface: required' pvd add x --dns 10.0.0.1
 refuse "set a static PvD" 1 'is defined in .*office.conf' pvd set office --dns 10.0.0.1

@@ -52,13 +52,33 @@ static int pvd_spec_fail(char *err, size_t len, const char *fmt, ...)
 	return -EINVAL;
 }
 
-/* Walk a JSON array of strings, calling fn on each; errors name key[i]. */
+/* s for a message: a control character or a byte >= 0x80 as \xNN, so
+ * that an error does not carry escape sequences to a terminal. */
+static const char *pvd_spec_quote(const char *s, char *out, size_t outlen)
+{
+	size_t o = 0;
+
+	for (; *s && o + 5 < outlen; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c >= 0x7f)
+			o += (size_t)snprintf(out + o, outlen - o, "\\x%02x", c);
+		else
+			out[o++] = (char)c;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* Walk a JSON array of strings, calling fn on each; errors name key[i]
+ * and say the value is not `what` (or not valid). */
 static int pvd_spec_list(json_t *v, const char *key, size_t *n, char *err, size_t errlen,
-			 int (*fn)(const char *s, void *out, size_t i), void *out)
+			 int (*fn)(const char *s, void *out, size_t i), void *out,
+			 const char *what)
 {
 	size_t i;
 	json_t *x;
-	char where[64];
+	char where[64], q[128];
 
 	if (!json_is_array(v))
 		return pvd_spec_fail(err, errlen, "%s: must be a list of strings", key);
@@ -73,10 +93,12 @@ static int pvd_spec_list(json_t *v, const char *key, size_t *n, char *err, size_
 		if (r == -EDOM)
 			return pvd_spec_fail(err, errlen, "%s: \"%s\": an on-link prefix of length 0 "
 					     "would take every destination (a default route is a "
-					     "route)", where, json_string_value(x));
+					     "route)", where, pvd_spec_quote(json_string_value(x), q,
+									sizeof(q)));
 		if (r < 0)
-			return pvd_spec_fail(err, errlen, "%s: \"%s\" is not valid", where,
-					     json_string_value(x));
+			return pvd_spec_fail(err, errlen, "%s: \"%s\" is not %s", where,
+					     pvd_spec_quote(json_string_value(x), q, sizeof(q)),
+					     what ? what : "valid");
 	}
 	*n = json_array_size(v);
 	return 0;
@@ -87,15 +109,13 @@ static int pvd_spec_one_dns(const char *s, void *out, size_t i)
 	return pvd_spec_parse_addr(s, &((struct in6_addr *)out)[i]);
 }
 
+/* A search domain or an ADN: shown by mifctl and written to resolv.conf,
+ * so a DNS name (letters, digits, '-', '_') and nothing else. */
 static int pvd_spec_one_domain(const char *s, void *out, size_t i)
 {
 	char (*d)[DNAME_MAX_TEXT + 1] = out;
-	uint8_t wire[DNAME_MAX_WIRE + 2];
-	struct wbuf w;
 
-	wbuf_init(&w, wire, sizeof(wire));
-	if (!*s || strcmp(s, ".") == 0 || dname_to_wire(s, &w) < 0 || w.overflow ||
-	    strlen(s) > DNAME_MAX_TEXT)
+	if (!dname_text_ok(s))
 		return -EINVAL;
 	snprintf(d[i], sizeof(d[i]), "%s", s);
 	/* One spelling: no trailing dot. */
@@ -175,12 +195,15 @@ static int pvd_spec_id(json_t *v, struct pvd_spec *spec, char *err, size_t errle
 	const char *id = json_string_value(v);
 	size_t n = id ? strlen(id) : 0;
 
+	char q[128];
+
 	if (!id || n == 0 || n > DNAME_MAX_TEXT)
 		return pvd_spec_fail(err, errlen, "id: a name of 1 to 254 characters is required");
 	for (size_t i = 0; i < n; i++)
 		if (!(id[i] == '.' || id[i] == '-' || id[i] == '_' ||
 		      (id[i] >= '0' && id[i] <= '9') || ((id[i] | 0x20) >= 'a' && (id[i] | 0x20) <= 'z')))
-			return pvd_spec_fail(err, errlen, "id: \"%s\" may use letters, digits, '.', '-' and '_' only", id);
+			return pvd_spec_fail(err, errlen, "id: \"%s\" may use letters, digits, '.', '-' and '_' only",
+					     pvd_spec_quote(id, q, sizeof(q)));
 	strcpy(spec->id, id);
 	return 0;
 }
@@ -208,23 +231,26 @@ static int pvd_spec_key(const char *k, json_t *v, struct pvd_spec *spec, unsigne
 	}
 	if (strcmp(k, "dns") == 0)
 		return *f |= PVD_SPEC_F_DNS, pvd_spec_list(v, k, &spec->n_dns, err, errlen,
-							   pvd_spec_one_dns, spec->dns);
+							   pvd_spec_one_dns, spec->dns, NULL);
 	if (strcmp(k, "domains") == 0)
 		return *f |= PVD_SPEC_F_DOMAINS, pvd_spec_list(v, k, &spec->n_domains, err, errlen,
-							       pvd_spec_one_domain, spec->domains);
+							       pvd_spec_one_domain, spec->domains,
+							       "a domain name (labels of 1 to 63 letters, "
+							       "digits, '-' or '_'; 253 characters in all)");
 	if (strcmp(k, "dot") == 0) {
 		if (json_array_size(v) > PVD_SPEC_MAX_DOT)
 			return pvd_spec_fail(err, errlen, "dot: more than %d entries",
 					     PVD_SPEC_MAX_DOT);
 		return *f |= PVD_SPEC_F_DOT, pvd_spec_list(v, k, &spec->n_dot, err, errlen,
-							   pvd_spec_one_dot, spec->dot);
+							   pvd_spec_one_dot, spec->dot, NULL);
 	}
 	if (strcmp(k, "routes") == 0)
 		return *f |= PVD_SPEC_F_ROUTES, pvd_spec_list(v, k, &spec->n_routes, err, errlen,
-							      pvd_spec_one_route, spec->routes);
+							      pvd_spec_one_route, spec->routes, NULL);
 	if (strcmp(k, "prefixes") == 0)
 		return *f |= PVD_SPEC_F_PREFIXES, pvd_spec_list(v, k, &spec->n_prefixes, err, errlen,
-								pvd_spec_one_onlink, spec->prefixes);
+								pvd_spec_one_onlink, spec->prefixes,
+								NULL);
 	return pvd_spec_fail(err, errlen, "unknown field \"%s\"", k);
 }
 
