@@ -10,6 +10,7 @@
  *   mif-bind-test [--socket PATH] --garbage random|oversized|two-fds|no-fd|cut
  *   mif-bind-test [--socket PATH] --hog N
  *   mif-bind-test [--socket PATH] --pvd ID --linger SECONDS
+ *   mif-bind-test [--socket PATH] --pvd ID --junk N
  *
  * The first form creates a socket of ADDR's family, binds it to the PvD,
  * then (after FILE exists, with --hold: "bound" is printed first, so a
@@ -35,6 +36,10 @@
  * copy is the last. It prints mifd's answer, then "holding" while it keeps
  * the peer open for SECONDS; or "raced" when mifd answered before that
  * close (run it again).
+ *
+ * --junk sends one request with N (1 to 253) copies of /dev/null: mifd
+ * refuses it, and must close them all; it prints "reply: ..." (or
+ * "closed").
  *
  * Exit status: 0 success (a garbage request that got any answer or a
  * close), 1 failure, 2 bad arguments, 3 raced (--linger).
@@ -63,7 +68,7 @@
 struct bt_opts {
 	const char *socket, *pvd, *addr, *port, *msg, *hold, *garbage, *bind_dev;
 	bool tcp, not_socket, v6only, show_dev;
-	long mark, hog, linger;
+	long mark, hog, linger, junk;
 };
 
 static int bt_fail(int e, const char *what)
@@ -83,7 +88,8 @@ static int bt_usage(void)
 		"       mif-bind-test [--socket PATH] --garbage "
 		"random|oversized|two-fds|no-fd|cut\n"
 		"       mif-bind-test [--socket PATH] --hog N\n"
-		"       mif-bind-test [--socket PATH] --pvd ID --linger SECONDS\n");
+		"       mif-bind-test [--socket PATH] --pvd ID --linger SECONDS\n"
+		"       mif-bind-test [--socket PATH] --pvd ID --junk N\n");
 	return 2;
 }
 
@@ -406,6 +412,46 @@ static int bt_lingering(long secs, int *peer)
 	return c;
 }
 
+/* One request with n copies of /dev/null (SCM_RIGHTS takes 253 at most). */
+static int bt_junk(const struct bt_opts *o)
+{
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(int) * 253)];
+	} cb;
+	char json[300], buf[1024];
+	struct iovec iov = { .iov_base = json };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cb.b };
+	int nul = open("/dev/null", O_RDONLY | O_CLOEXEC), s, r, fds[253];
+	ssize_t n;
+
+	if (o->junk < 1 || o->junk > 253)
+		return bt_usage();
+	if (nul < 0)
+		return bt_fail(errno, "/dev/null");
+	for (long i = 0; i < o->junk; i++)
+		fds[i] = nul;
+	if ((s = bt_connect(o->socket)) < 0)
+		return bt_fail(-s, "connect to the bind socket");
+	iov.iov_len = (size_t)snprintf(json, sizeof(json), "{\"pvd\":\"%s\"}", o->pvd);
+	memset(&cb, 0, sizeof(cb));
+	m.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)o->junk);
+	CMSG_FIRSTHDR(&m)->cmsg_level = SOL_SOCKET;
+	CMSG_FIRSTHDR(&m)->cmsg_type = SCM_RIGHTS;
+	CMSG_FIRSTHDR(&m)->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)o->junk);
+	memcpy(CMSG_DATA(CMSG_FIRSTHDR(&m)), fds, sizeof(int) * (size_t)o->junk);
+	if (sendmsg(s, &m, MSG_NOSIGNAL) < 0)
+		return bt_fail(errno, "sendmsg");
+	if ((r = bt_wait(s, POLLIN)) < 0)
+		return bt_fail(-r, "no answer");
+	n = recv(s, buf, sizeof(buf) - 1, 0);
+	buf[n > 0 ? n : 0] = '\0';
+	printf(n > 0 ? "reply: %s\n" : "closed\n", buf);
+	close(s);
+	close(nul);
+	return 0;
+}
+
 static int bt_linger(const struct bt_opts *o)
 {
 	char json[300], buf[1024];
@@ -456,6 +502,7 @@ int main(int argc, char **argv)
 		{ "v6only", no_argument, NULL, '6' }, { "bind-dev", required_argument, NULL, 'D' },
 		{ "mark", required_argument, NULL, 'M' }, { "show-dev", no_argument, NULL, 'S' },
 		{ "hog", required_argument, NULL, 'O' }, { "linger", required_argument, NULL, 'L' },
+		{ "junk", required_argument, NULL, 'J' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct bt_opts o = { .msg = "hello" };
@@ -477,6 +524,7 @@ int main(int argc, char **argv)
 		case 'S': o.show_dev = true; break;
 		case 'O': o.hog = strtol(optarg, NULL, 10); break;
 		case 'L': o.linger = strtol(optarg, NULL, 10); break;
+		case 'J': o.junk = strtol(optarg, NULL, 10); break;
 		default: return bt_usage();
 		}
 	}
@@ -489,6 +537,8 @@ int main(int argc, char **argv)
 		return bt_usage();
 	if (o.linger > 0)
 		return bt_linger(&o);
+	if (o.junk)
+		return bt_junk(&o);
 	if (o.not_socket)
 		return bt_not_socket(&o);
 	if (argc - optind != 2)

@@ -11,7 +11,8 @@
  * SO_LINGER and unsent data whose last reference mifd holds blocks close()
  * for the linger time, and a FUSE file can block close() (and fstat())
  * forever. Received descriptors and finished connections (whose queues may
- * hold more of them) go to one closer thread through a pipe.
+ * hold more of them) go to the closer lane of the client's user
+ * (bs_closer.h), so one user's blocked close holds up only that user.
  */
 #include "daemon/bind/bindsock.h"
 
@@ -39,6 +40,7 @@
 #include "common/log.h"
 #include "common/paths.h"
 #include "common/unixsock.h"
+#include "daemon/bind/bs_closer.h"
 #include "daemon/core/caps.h"
 #include "daemon/routing/route_plan.h"
 
@@ -57,6 +59,7 @@ struct bs_conn {
 	struct event *ev;
 	int fd;
 	struct ucred cred;
+	unsigned lane;               /* the closer lane of cred.uid */
 	struct timespec deadline;    /* CLOCK_MONOTONIC, fixed at accept() */
 };
 
@@ -88,103 +91,12 @@ struct bs_req {
 	size_t n_fds;
 };
 
-/*
- * The closer: one thread for the process, started once, fed descriptor
- * numbers through a pipe. Only the loop adds to pending (and checks it
- * before taking descriptors in), only the closer takes from it.
- */
-static struct {
-	pthread_once_t once;
-	int err;
-	int wfd;
-	atomic_uint pending;
-} bs_closer = { .once = PTHREAD_ONCE_INIT, .wfd = -1 };
-
-static void *bs_closer_main(void *arg)
-{
-	int rfd = (int)(intptr_t)arg, fd;
-
-	/* It only closes descriptors: it keeps no privilege (it is started
-	 * before the main thread drops its own). */
-	if (caps_drop_thread() < 0)
-		log_err("bind socket: the closer thread cannot drop its capabilities");
-	for (;;) {
-		ssize_t n = read(rfd, &fd, sizeof(fd));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n != (ssize_t)sizeof(fd))
-			break;
-		close(fd);
-		atomic_fetch_sub(&bs_closer.pending, 1);
-	}
-	close(rfd);
-	return NULL;
-}
-
-/* Signals stay with the main thread (libevent's handlers). */
-static void bs_closer_start(void)
-{
-	sigset_t all, old;
-	pthread_attr_t a;
-	pthread_t t;
-	int p[2];
-
-	if (pipe2(p, O_CLOEXEC) < 0 || fcntl(p[1], F_SETFL, O_NONBLOCK) < 0) {
-		bs_closer.err = -errno;
-		return;
-	}
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	pthread_attr_init(&a);
-	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
-	bs_closer.err = -pthread_create(&t, &a, bs_closer_main, (void *)(intptr_t)p[0]);
-	pthread_attr_destroy(&a);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (bs_closer.err < 0) {
-		close(p[0]);
-		close(p[1]);
-		return;
-	}
-	bs_closer.wfd = p[1];
-}
-
-/*
- * Hand fd to the closer. Callers have checked bs_room(), and even a pipe
- * shrunk to two pages (pipe-user-pages-soft) holds four times
- * BINDSOCK_CLOSER_SLOTS numbers, so the write does not fail; if it did,
- * leaking the descriptor is better than blocking the loop on it.
- */
-static void bs_closer_put(int fd)
-{
-	ssize_t w;
-
-	if (fd < 0)
-		return;
-	atomic_fetch_add(&bs_closer.pending, 1);
-	do
-		w = write(bs_closer.wfd, &fd, sizeof(fd));
-	while (w < 0 && errno == EINTR);
-	if (w != (ssize_t)sizeof(fd)) {
-		atomic_fetch_sub(&bs_closer.pending, 1);
-		log_warn("bind: cannot queue descriptor %d for closing (leaked): %s", fd,
-			 strerror(errno));
-	}
-}
-
-/* Room in the closer for need more descriptors, beyond one per open
- * connection (each connection is closed there too). */
-static bool bs_room(const struct bindsock *b, unsigned need)
-{
-	return atomic_load(&bs_closer.pending) + b->n_conns + need <= BINDSOCK_CLOSER_SLOTS;
-}
-
 static void bs_conn_free(struct bs_conn *c)
 {
 	LIST_REMOVE(c, e);
 	c->b->n_conns--;
 	event_free(c->ev);
-	bs_closer_put(c->fd);        /* its queue may still hold descriptors */
+	bs_closer_put(c->lane, c->fd);  /* its queue may still hold descriptors */
 	free(c);
 }
 
@@ -549,7 +461,7 @@ static void bs_conn_cb(evutil_socket_t fd, short what, void *arg)
 		bs_conn_free(c);
 		return;
 	}
-	if (!bs_room(c->b, BINDSOCK_MAX_FDS)) {
+	if (!bs_closer_room(c->lane, BINDSOCK_MAX_FDS, c->b->n_conns)) {
 		bs_fail(c, EAGAIN, "mifd is busy closing descriptors; try again later");
 		bs_conn_free(c);
 		return;
@@ -562,7 +474,7 @@ static void bs_conn_cb(evutil_socket_t fd, short what, void *arg)
 	if (n >= 0 && !(n == 0 && r.n_fds == 0 && !(r.flags & MSG_CTRUNC)))
 		bs_handle(c, &r);    /* else: closed, possibly mid-request */
 	for (size_t i = 0; i < r.n_fds; i++)
-		bs_closer_put(r.fds[i]);
+		bs_closer_put(c->lane, r.fds[i]);
 	bs_conn_free(c);
 }
 
@@ -588,7 +500,7 @@ static bool bs_admit(struct bindsock *b, int fd, const struct ucred *cred)
 	if (!msg)
 		return true;
 	bs_error(b, fd, cred, EAGAIN, msg);
-	bs_closer_put(fd);
+	bs_closer_put(bs_closer_lane(cred->uid), fd);
 	return false;
 }
 
@@ -601,6 +513,7 @@ static struct bs_conn *bs_conn_new(struct bindsock *b, int fd, const struct ucre
 	c->b = b;
 	c->fd = fd;
 	c->cred = *cred;
+	c->lane = bs_closer_lane(cred->uid);
 	clock_gettime(CLOCK_MONOTONIC, &c->deadline);
 	c->deadline.tv_sec += BINDSOCK_DEADLINE_S;
 	c->ev = event_new(b->base, fd, EV_READ, bs_conn_cb, c);
@@ -640,8 +553,9 @@ static void bs_accept_cb(evutil_socket_t lfd, short what, void *arg)
 	int fd;
 
 	(void)what;
-	/* Even refusing a connection needs a slot in the closer. */
-	if (!bs_room(b, 1)) {
+	/* Even refusing a connection needs a slot in a closer lane (whose,
+	 * the connection's credentials tell only after accept()). */
+	if (bs_closer_pending() + b->n_conns + 1 > BS_CLOSER_LANE_SLOTS + BS_CLOSER_USER_SLOTS) {
 		bs_pause(b);
 		return;
 	}
@@ -656,7 +570,7 @@ static void bs_accept_cb(evutil_socket_t lfd, short what, void *arg)
 		return;
 	if (!(c = bs_conn_new(b, fd, &cred))) {
 		bs_error(b, fd, &cred, ENOMEM, "mifd is out of memory");
-		bs_closer_put(fd);
+		bs_closer_put(bs_closer_lane(cred.uid), fd);
 		return;
 	}
 	bs_conn_wait(c);
@@ -681,9 +595,8 @@ struct bindsock *bindsock_new(struct event_base *base, const char *ctl_path,
 {
 	struct bindsock *b;
 
-	pthread_once(&bs_closer.once, bs_closer_start);
-	if (bs_closer.err < 0)
-		return *err = bs_closer.err, NULL;
+	if ((*err = bs_closer_init()) < 0)
+		return NULL;
 	if (!(b = calloc(1, sizeof(*b))))
 		return *err = -ENOMEM, NULL;
 	b->base = base;
@@ -709,7 +622,7 @@ struct bindsock *bindsock_new(struct event_base *base, const char *ctl_path,
 	return b;
 }
 
-/* The closer keeps running: the descriptors queued to it still close. */
+/* The closer lanes keep running: what is queued there still closes. */
 void bindsock_free(struct bindsock *b)
 {
 	struct bs_conn *c;
@@ -724,7 +637,7 @@ void bindsock_free(struct bindsock *b)
 		event_free(b->retry);
 	if (b->st_timer)
 		event_free(b->st_timer);
-	bs_closer_put(b->lfd);       /* its backlog may hold descriptors */
+	bs_closer_put(0, b->lfd);    /* its backlog may hold descriptors */
 	unlink(b->path);
 	free(b);
 }

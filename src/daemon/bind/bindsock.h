@@ -33,10 +33,9 @@
  * is ever discarded (and so closed) by recvmsg() in mifd's event loop. */
 #define BINDSOCK_MAX_FDS 253
 #define BINDSOCK_DEADLINE_S 3        /* from accept() to the answer */
-/* Descriptors waiting for the closer thread: every descriptor a client
- * gave mifd, and every connection, is closed there (closing can block:
- * SO_LINGER, FUSE). Past this, requests get EAGAIN. */
-#define BINDSOCK_CLOSER_SLOTS 512
+/* Every descriptor a client gave mifd, and every connection, is closed in
+ * the closer lane of the client's user (bs_closer.h; closing can block:
+ * SO_LINGER, FUSE); past a lane's slots, that user's requests get EAGAIN. */
 
 struct bindsock;
 

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Closing what clients of the bind socket gave mifd, off the parent's event
+ * loop (bindsock.c): close() can block, for the linger time of a socket
+ * with SO_LINGER and unsent data whose last reference mifd holds, or for
+ * ever on a FUSE file. One closer thread would let one user who sends such
+ * a descriptor hold up every close after it, fill the budget of pending
+ * descriptors and so stop everyone's binding. So each user closes in a
+ * lane of its own: a thread with its queue and a cap. Lane 0 is root's;
+ * the others go to users as they come, a lane with nothing pending being
+ * free to take, and are shared (by uid) only when all are taken.
+ */
+#ifndef MIF_DAEMON_BS_CLOSER_H
+#define MIF_DAEMON_BS_CLOSER_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#define BS_CLOSER_LANES 8
+/* Per lane: one request's descriptors, the connection's own and those of
+ * the user's other connections. */
+#define BS_CLOSER_LANE_SLOTS (253 + 1 + 8)
+/* All lanes but root's together: two lanes full, so that one user whose
+ * lane is stuck leaves room for another's request. */
+#define BS_CLOSER_USER_SLOTS (2 * BS_CLOSER_LANE_SLOTS)
+
+/* Start the lanes' threads (once; they drop their capabilities). 0 or a
+ * negative errno. */
+int bs_closer_init(void);
+/* The lane whose thread closes uid's descriptors. */
+unsigned bs_closer_lane(uid_t uid);
+/* Room in lane for need more descriptors, other_conns being the open
+ * connections (each closed in a lane too) not counted there yet. */
+bool bs_closer_room(unsigned lane, unsigned need, unsigned other_conns);
+/* Queue fd (if >= 0) for closing in lane. */
+void bs_closer_put(unsigned lane, int fd);
+/* Descriptors queued in all lanes, for the accept() check. */
+unsigned bs_closer_pending(void);
+
+#endif
