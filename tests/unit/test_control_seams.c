@@ -17,6 +17,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -324,6 +326,68 @@ static void test_one_client_cannot_starve(void **state)
 	close(other);
 }
 
+/* A client of user uid (SO_PEERCRED is taken at connect(): the child
+ * connects as uid, the socket stays here). */
+static int cs_connect_as(struct world *w, uid_t uid)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0), st = -1;
+	pid_t pid;
+
+	assert_true(fd >= 0);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", w->path);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(setgid(uid) == 0 && setuid(uid) == 0 &&
+		      connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 ? 0 : 1);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	return fd;
+}
+
+/* One user with several connections: its lookups stop at the user's share
+ * (control.h), with a message that says so; root's are still taken. */
+static void test_one_user_cannot_starve(void **state)
+{
+	struct world *w = *state;
+	char line[128], buf[65536];
+	int fds[3];
+	size_t busy = 0;
+
+	if (geteuid() != 0) {
+		skip();
+		return;
+	}
+	assert_int_equal(chmod(w->dir, 0755), 0);
+	for (int k = 0; k < 3; k++) {
+		fds[k] = cs_connect_as(w, 65534);
+		for (int id = 1; id <= 20; id++) {
+			int n = snprintf(line, sizeof(line), "{\"id\":%d,\"method\":\"dns.resolve\","
+					 "\"params\":{\"name\":\"x%d.example\"}}\n", id, id);
+
+			assert_int_equal(write(fds[k], line, (size_t)n), n);
+		}
+	}
+	for (int i = 0; i < 300; i++) {
+		event_base_loop(w->base, EVLOOP_NONBLOCK);
+		usleep(1000);
+	}
+	assert_int_equal(fake_n, CONTROL_MAX_USER_STUB);
+	for (int k = 0; k < 3; k++) {
+		ssize_t n = read(fds[k], buf, sizeof(buf) - 1);
+
+		buf[n > 0 ? n : 0] = '\0';
+		for (char *p = buf; (p = strstr(p, "for this user")); p++)
+			busy++;
+		close(fds[k]);
+	}
+	assert_int_equal(busy, 60 - CONTROL_MAX_USER_STUB);
+	cs_request(w, 1, "dns.resolve", "{\"name\":\"root.example\"}");
+	cs_run(w, 1, 100);
+	assert_int_equal(fake_n, CONTROL_MAX_USER_STUB + 1);
+}
+
 /* A request the engine answers, whose answer is lost between the two
  * processes: the client hears ETIMEDOUT, the slot comes back. */
 static void test_engine_answer_lost(void **state)
@@ -428,6 +492,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_engine_answers, cs_setup, cs_teardown),
 		cmocka_unit_test_setup_teardown(test_wrong_types_refused, cs_setup, cs_teardown),
 		cmocka_unit_test_setup_teardown(test_one_client_cannot_starve, cs_setup, cs_teardown),
+		cmocka_unit_test_setup_teardown(test_one_user_cannot_starve, cs_setup, cs_teardown),
 		cmocka_unit_test_setup_teardown(test_engine_answer_lost, cs_setup_silent,
 						cs_teardown),
 	};

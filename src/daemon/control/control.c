@@ -302,22 +302,35 @@ void control_set_deadline(struct control *c, unsigned ms)
 	c->deadline_ms = ms ? ms : CONTROL_REPLY_DEADLINE_MS;
 }
 
-/* A free slot for cl, or -1: the table is full, cl has its share, or
- * (for the stub) dns.resolve has its share. */
+/* A free slot for cl, or -1: the table is full, cl or its user has its
+ * share, or (for the stub) dns.resolve has its share; -2 when it is the
+ * user's share (control.h). */
 static int control_slot(struct control *c, const struct client *cl, bool stub)
 {
-	size_t stubs = 0;
+	size_t stubs = 0, users_stubs = 0, mine = 0, my_stubs = 0;
 	int free_slot = -1;
 
 	if (cl->pending >= CONTROL_MAX_PER_CLIENT)
 		return -1;
 	for (size_t i = 0; i < CONTROL_MAX_WAITING; i++) {
-		if (!c->waiting[i].cl && free_slot < 0)
-			free_slot = (int)i;
-		else if (c->waiting[i].cl && c->waiting[i].from_stub)
-			stubs++;
+		const struct client *o = c->waiting[i].cl;
+
+		if (!o) {
+			free_slot = free_slot < 0 ? (int)i : free_slot;
+			continue;
+		}
+		stubs += c->waiting[i].from_stub;
+		users_stubs += c->waiting[i].from_stub && o->uid != 0;
+		mine += o->uid == cl->uid;
+		my_stubs += o->uid == cl->uid && c->waiting[i].from_stub;
 	}
-	return stub && stubs >= CONTROL_MAX_STUB ? -1 : free_slot;
+	if (stub && stubs >= CONTROL_MAX_STUB)
+		return -1;
+	if (cl->uid != 0 && (mine >= CONTROL_MAX_USER_WAITING ||
+			     (stub && (my_stubs >= CONTROL_MAX_USER_STUB ||
+				       users_stubs >= CONTROL_MAX_STUB - CONTROL_ROOT_STUB))))
+		return -2;
+	return free_slot;
 }
 
 static void control_wait(struct client *cl, int i, struct ctl_request *r, uint32_t token,
@@ -347,7 +360,8 @@ static void control_resolve(struct client *cl, struct ctl_request *r)
 	int i = control_slot(c, cl, true), e;
 
 	if (i < 0) {
-		control_error(cl, r->id, EBUSY, "too many lookups in progress");
+		control_error(cl, r->id, EBUSY, i == -2 ? "too many lookups in progress for this "
+			      "user" : "too many lookups in progress");
 		return;
 	}
 	if (!c->stub) {
@@ -377,7 +391,8 @@ static void control_call(struct client *cl, struct ctl_request *r, enum control_
 	uint32_t token;
 
 	if (i < 0) {
-		control_error(cl, r->id, EBUSY, "too many requests in progress");
+		control_error(cl, r->id, EBUSY, i == -2 ? "too many requests in progress for this "
+			      "user" : "too many requests in progress");
 		return;
 	}
 	if (!(rp = calloc(1, sizeof(*rp)))) {

@@ -39,6 +39,15 @@
  * answers (status, pvd.list, a root's pvd.add). */
 #define CONTROL_MAX_PER_CLIENT 64
 #define CONTROL_MAX_STUB 192
+/* A user holds up to CONTROL_MAX_PER_USER connections, so the shares per
+ * client alone would let one user take every place: each user but root
+ * has at most CONTROL_MAX_USER_WAITING places and CONTROL_MAX_USER_STUB
+ * lookups, and all of them together leave root CONTROL_ROOT_STUB of the
+ * lookups (a lookup waits as long as its networks take, possibly one an
+ * attacker made slow on purpose). */
+#define CONTROL_MAX_USER_WAITING 64
+#define CONTROL_MAX_USER_STUB 32
+#define CONTROL_ROOT_STUB 32
 
 struct control;
 struct netview;
