@@ -38,6 +38,8 @@ MIF_EXPORT int mif_ctl_open(const char *path, struct mif_ctl **out)
 	struct mif_ctl *c;
 	int r;
 
+	if (!out)
+		return -EINVAL;
 	path = paths_ctl_socket(path, MIF_DEFAULT_SOCKET_PATH);
 	if (strlen(path) >= sizeof(sun.sun_path))
 		return -ENAMETOOLONG;
@@ -75,7 +77,7 @@ MIF_EXPORT void mif_ctl_close(struct mif_ctl *c)
 
 MIF_EXPORT int mif_ctl_fd(const struct mif_ctl *c)
 {
-	return c->fd;
+	return c ? c->fd : -EINVAL;
 }
 
 static int mif_ctl_send_all(struct mif_ctl *c, const char *s, size_t n)
@@ -202,11 +204,13 @@ static int mif_ctl_reply(json_t *o, char **result_json, char **error_msg)
 /* Send one request; its id in *id. */
 int mif_priv_send(struct mif_ctl *c, const char *method, const char *params_json, long long *id)
 {
-	json_t *params = params_json ? json_loads(params_json, 0, NULL) : json_object();
-	json_t *req;
+	json_t *params, *req;
 	char *s;
 	int r;
 
+	if (!c || !method || !*method)
+		return -EINVAL;
+	params = params_json ? json_loads(params_json, 0, NULL) : json_object();
 	if (!params || !json_is_object(params)) {
 		json_decref(params);
 		return -EINVAL;
@@ -257,7 +261,12 @@ int mif_priv_recv(struct mif_ctl *c, long long id, long long deadline, char **re
 			continue;
 		}
 		free(line);
-		if (json_integer_value(json_object_get(o, "id")) == id) {
+		/* An error with no id is about the connection itself (a request
+		 * line too long, a connection over a limit), sent just before
+		 * mifd closes it: it is the answer to this call. */
+		if (json_integer_value(json_object_get(o, "id")) == id ||
+		    (json_is_null(json_object_get(o, "id")) &&
+		     json_is_false(json_object_get(o, "ok")))) {
 			r = mif_ctl_reply(o, result_json, error_msg);
 			json_decref(o);
 			return r;
@@ -271,9 +280,15 @@ MIF_EXPORT int mif_ctl_call(struct mif_ctl *c, const char *method, const char *p
 			    char **result_json, char **error_msg, int timeout_ms)
 {
 	long long deadline = timeout_ms < 0 ? -1 : clock_mono_ms() + timeout_ms;
-	long long id;
+	long long id = 0;
 	int r = mif_priv_send(c, method, params_json, &id);
 
+	/* mifd may have said why before it closed (a connection over a
+	 * limit): that reason, rather than the bare reset. */
+	if (r == -ECONNRESET && id > 0) {
+		r = mif_priv_recv(c, id, clock_mono_ms() + 100, result_json, error_msg);
+		return r == 0 || r == -ETIMEDOUT ? -ECONNRESET : r;
+	}
 	return r < 0 ? r : mif_priv_recv(c, id, deadline, result_json, error_msg);
 }
 
@@ -281,6 +296,8 @@ MIF_EXPORT int mif_ctl_next_event(struct mif_ctl *c, char **event_json, int time
 {
 	long long deadline = timeout_ms < 0 ? -1 : clock_mono_ms() + timeout_ms;
 
+	if (!c || !event_json)
+		return -EINVAL;
 	for (;;) {
 		struct mif_ctl_event *e = c->events;
 		char *line;

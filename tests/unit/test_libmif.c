@@ -275,6 +275,8 @@ static void test_list(void **state)
 	assert_int_equal(mif_pvd_list(c, NULL, 0, &n, err, sizeof(err)), 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(mif_pvd_list(c, NULL, 1, &n, err, sizeof(err)), -EINVAL);
+	assert_int_equal(mif_ctl_call(c, NULL, NULL, NULL, NULL, 100), -EINVAL);
+	assert_int_equal(mif_ctl_call(c, "", NULL, NULL, NULL, 100), -EINVAL);
 	mif_ctl_close(c);
 }
 
@@ -396,6 +398,16 @@ static void test_not_running(void **state)
 	close(fd);
 	assert_int_equal(mif_ctl_open(f->ctl, &c), -ECONNREFUSED);
 	unlink(f->ctl);
+	/* Null arguments are -EINVAL, never a crash (mif.h: none aborts). */
+	{
+		char *res = NULL, *msg = NULL;
+
+		assert_int_equal(mif_ctl_open(f->ctl, NULL), -EINVAL);
+		assert_int_equal(mif_ctl_fd(NULL), -EINVAL);
+		assert_int_equal(mif_ctl_call(NULL, "status", NULL, &res, &msg, 100), -EINVAL);
+		assert_int_equal(mif_ctl_next_event(NULL, &res, 0), -EINVAL);
+		assert_null(res);
+	}
 }
 
 static void test_restart(void **state)

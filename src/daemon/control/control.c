@@ -700,6 +700,18 @@ static bool control_admit(const struct control *c, uid_t uid)
 	return mine < CONTROL_MAX_PER_USER;
 }
 
+/* Say why before closing (one line with no id, as for a line too long),
+ * without waiting: a client that does not read loses only the reason. */
+static void control_refuse(evutil_socket_t fd, const char *why)
+{
+	char *line = ctlmsg_reply_error(NULL, EAGAIN, why);
+
+	if (line)
+		(void)!send(fd, line, strlen(line), MSG_DONTWAIT | MSG_NOSIGNAL);
+	free(line);
+	close(fd);
+}
+
 static void control_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 			      struct sockaddr *sa, int socklen, void *arg)
 {
@@ -716,7 +728,9 @@ static void control_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 			log_warn("control: refusing a client of uid %d (%u connected; %llu "
 				 "refusals not logged)", (int)cred.uid, c->n_clients,
 				 (unsigned long long)left);
-		close(fd);
+		control_refuse(fd, c->n_clients >= CONTROL_MAX_CLIENTS - CONTROL_ROOT_RESERVED ?
+			       "too many connections to mifd; try again" :
+			       "too many connections from this user to mifd");
 		return;
 	}
 	cl->ctl = c;
