@@ -230,6 +230,28 @@ bool dname_text_ok(const char *name)
 	return true;
 }
 
+const char *dname_lookup_problem(const char *name)
+{
+	size_t n, label = 0;
+
+	if (!name || !(n = dname_text_len(name)))
+		return "a domain name is required";
+	if (n + 2 > DNAME_MAX_WIRE)
+		return "longer than 253 characters";
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && name[i] != '.') {
+			label++;
+			continue;
+		}
+		if (label == 0)
+			return "an empty label (two dots in a row, or a leading dot)";
+		if (label > DNAME_MAX_LABEL)
+			return "a label longer than 63 characters";
+		label = 0;
+	}
+	return NULL;
+}
+
 int dname_to_wire(const char *name, struct wbuf *w)
 {
 	size_t n, start = 0;

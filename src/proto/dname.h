@@ -79,6 +79,11 @@ static inline int dname_pref2(uint8_t bits)
  */
 bool dname_text_ok(const char *name);
 
+/* Why name (dotted text, one trailing dot optional) cannot be looked up:
+ * empty, too long, a label empty or too long (RFC 1035 section 2.3.4);
+ * NULL when it can (any octets in its labels, as a query may carry). */
+const char *dname_lookup_problem(const char *name);
+
 /* Append name (dotted text, trailing dot optional) in wire form.
  * Returns -EINVAL for an empty label, a label over 63, or a name over 255. */
 int dname_to_wire(const char *name, struct wbuf *w);

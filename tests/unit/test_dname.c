@@ -239,6 +239,32 @@ static void test_to_wire_bad(void **state)
 
 /* Domain names as text (PvD search domains, ADNs): the characters of
  * dname_from_wire() and RFC 1035's lengths. */
+/* What a lookup may not ask, and why (mifctl resolve, dns which). */
+static void test_lookup_problem(void **state)
+{
+	char longname[300], label[70];
+
+	(void)state;
+	assert_null(dname_lookup_problem("example.com"));
+	assert_null(dname_lookup_problem("*.example.com."));
+	assert_null(dname_lookup_problem("_sip._tcp.example"));
+	assert_string_equal(dname_lookup_problem(""), "a domain name is required");
+	assert_string_equal(dname_lookup_problem(NULL), "a domain name is required");
+	assert_non_null(strstr(dname_lookup_problem("a..b"), "empty label"));
+	memset(label, 'a', 64);
+	label[64] = '\0';
+	assert_string_equal(dname_lookup_problem(label), "a label longer than 63 characters");
+	label[63] = '\0';
+	assert_null(dname_lookup_problem(label));
+	memset(longname, 'a', sizeof(longname));
+	for (size_t i = 63; i < sizeof(longname); i += 64)
+		longname[i] = '.';
+	longname[254] = '\0';      /* 254 characters */
+	assert_string_equal(dname_lookup_problem(longname), "longer than 253 characters");
+	longname[253] = '\0';
+	assert_null(dname_lookup_problem(longname));
+}
+
 static void test_text_ok(void **state)
 {
 	char name[300];
@@ -588,6 +614,7 @@ int main(void)
 		cmocka_unit_test(test_msg_label_too_long),
 		cmocka_unit_test(test_msg_truncated),
 		cmocka_unit_test(test_msg_bad_chars_and_args),
+		cmocka_unit_test(test_lookup_problem),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -61,8 +61,11 @@ int engine_dns_which(struct engine *e, json_t *params, json_t **out, char *err, 
 	struct dns_choice c;
 	json_t *list;
 
-	if (!name || !*name || strlen(name) > DNAME_MAX_TEXT + 1)
-		return snprintf(err, errlen, "name: a domain name is required"), -EINVAL;
+	const char *why = !name ? "a domain name is required" :
+			  strcmp(name, ".") == 0 ? NULL : dname_lookup_problem(name);
+
+	if (why)
+		return snprintf(err, errlen, "name: %s", why), -EINVAL;
 	if (id && !(asked = pvd_find(&e->store, id)))
 		return snprintf(err, errlen, "pvd: no PvD \"%s\"", id), -ENOENT;
 	if (dns_select(&e->store, name, rank, 2, asked ? asked->handle : 0, &c) < 0)

@@ -181,9 +181,13 @@ static int sc_params(struct stub *s, json_t *params, const char **name, int *typ
 	json_t *t = json_object_get(params, "type");
 	const char *id = json_string_value(json_object_get(params, "pvd"));
 
+	const char *why;
+
 	*name = json_string_value(json_object_get(params, "name"));
-	if (!*name || !**name || strlen(*name) > DNAME_MAX_TEXT)
-		return snprintf(err, errlen, "name: a domain name is required"), -EINVAL;
+	why = !*name ? "a domain name is required" :
+	      strcmp(*name, ".") == 0 ? NULL : dname_lookup_problem(*name);
+	if (why)
+		return snprintf(err, errlen, "name: %s", why), -EINVAL;
 	*type = DNS_TYPE_A;
 	if (json_is_integer(t) && json_integer_value(t) > 0 && json_integer_value(t) < 65536 &&
 	    json_integer_value(t) != DNS_TYPE_OPT && json_integer_value(t) != 251 &&
