@@ -81,13 +81,12 @@ int pvdinfo_time(const char *s, int64_t *ret)
 	return 0;
 }
 
+/* An FQDN (RFC 8801 4.3: identifier, dnsZones) as dname_text_ok() takes
+ * it: a network's name reaches users' terminals (`mifctl pvd show`), so no
+ * control character or other byte may come with it. */
 static bool pi_name(const char *s, char *out)
 {
-	uint8_t wire[DNAME_MAX_WIRE];
-	struct wbuf w;
-
-	wbuf_init(&w, wire, sizeof(wire));
-	if (strlen(s) > DNAME_MAX_TEXT || dname_to_wire(s, &w) < 0 || w.overflow || !s[0])
+	if (strlen(s) > DNAME_MAX_TEXT || !dname_text_ok(s))
 		return false;
 	strcpy(out, s);
 	return true;

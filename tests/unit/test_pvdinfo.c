@@ -75,6 +75,12 @@ static void test_bad(void **state)
 		{ "{\"expires\": \"2026-12-05T10:00:00Z\", \"prefixes\": [\"2001:db8::/32\"]}",
 		  PVDINFO_ERR_IDENTIFIER },
 		{ "{\"identifier\": \"a..example\"}", PVDINFO_ERR_IDENTIFIER },
+		/* A network's name reaches terminals: no control characters. */
+		{ "{\"identifier\": \"evil\\u001b[31m.example\"}", PVDINFO_ERR_IDENTIFIER },
+		{ "{\"identifier\": \"a b.example\"}", PVDINFO_ERR_IDENTIFIER },
+		{ "{\"identifier\": \"a.example\", \"expires\": \"2026-12-05T10:00:00Z\", "
+		  "\"prefixes\": [\"2001:db8::/32\"], \"dnsZones\": [\"z\\u0007.example\"]}",
+		  PVDINFO_ERR_ZONES },
 		{ "{\"identifier\": \"a.example\", \"expires\": 5}", PVDINFO_ERR_EXPIRES },
 		{ "{\"identifier\": \"a.example\", \"expires\": \"2026-12-05T10:00:00Z\"}",
 		  PVDINFO_ERR_PREFIXES },
