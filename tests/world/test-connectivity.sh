@@ -205,7 +205,7 @@ url=$(world_ctl --json portal | jq -r --arg p "$ID2" '.[] | select(.pvd == $p) |
 # mappings): the browser gets the plain build's preload (scripts/check.sh
 # sets MIF_PRELOAD_PLAIN), mifd and mifctl stay the ASan ones.
 login_preload=$MIF_PRELOAD login_libs=${LD_LIBRARY_PATH:-}
-if ldd "$MIF_PRELOAD" 2>/dev/null | grep -q libasan; then
+if ldd "$MIF_PRELOAD" 2>/dev/null | grep -c libasan >/dev/null; then   # -c: reads all (pipefail, SIGPIPE)
 	[ -n "${MIF_PRELOAD_PLAIN:-}" ] && [ -f "$MIF_PRELOAD_PLAIN" ] ||
 		world_fail "an ASan preload cannot go into a browser: set MIF_PRELOAD_PLAIN to a plain build's libmif-preload.so"
 	login_preload=$MIF_PRELOAD_PLAIN
