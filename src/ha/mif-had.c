@@ -433,7 +433,7 @@ int main(int argc, char **argv)
 			log_err("%s:%d: %s", conf, line, why);
 		else
 			log_err("%s: %s", conf, why);
-		return 1;
+		return 2;       /* as mifd: a configuration to mend, not a failure */
 	}
 	if (status)
 		return ha_status_client(cfg.control);
