@@ -97,6 +97,7 @@ static void bs_conn_free(struct bs_conn *c)
 	c->b->n_conns--;
 	event_free(c->ev);
 	bs_closer_put(c->lane, c->fd);  /* its queue may still hold descriptors */
+	bs_closer_conn(c->lane, false);
 	free(c);
 }
 
@@ -513,7 +514,6 @@ static struct bs_conn *bs_conn_new(struct bindsock *b, int fd, const struct ucre
 	c->b = b;
 	c->fd = fd;
 	c->cred = *cred;
-	c->lane = bs_closer_lane(cred->uid);
 	clock_gettime(CLOCK_MONOTONIC, &c->deadline);
 	c->deadline.tv_sec += BINDSOCK_DEADLINE_S;
 	c->ev = event_new(b->base, fd, EV_READ, bs_conn_cb, c);
@@ -521,6 +521,8 @@ static struct bs_conn *bs_conn_new(struct bindsock *b, int fd, const struct ucre
 		free(c);
 		return NULL;
 	}
+	c->lane = bs_closer_lane(cred->uid);
+	bs_closer_conn(c->lane, true);
 	LIST_INSERT_HEAD(&b->conns, c, e);
 	b->n_conns++;
 	return c;

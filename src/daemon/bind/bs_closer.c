@@ -23,6 +23,7 @@ static struct bs_lane {
 	atomic_uint pending;
 	uid_t owner;
 	bool owned;
+	unsigned conns;                 /* open connections that will close here */
 } bs_lanes[BS_CLOSER_LANES];
 
 static pthread_once_t bs_once = PTHREAD_ONCE_INIT;
@@ -101,8 +102,11 @@ unsigned bs_closer_lane(uid_t uid)
 	for (i = 1; i < BS_CLOSER_LANES; i++)
 		if (bs_lanes[i].owned && bs_lanes[i].owner == uid)
 			return i;
+	/* A lane is free to take once nothing of its user is queued there
+	 * and no connection of theirs will close there any more. */
 	for (i = 1; i < BS_CLOSER_LANES; i++) {
-		if (!bs_lanes[i].owned || !atomic_load(&bs_lanes[i].pending)) {
+		if (!bs_lanes[i].owned ||
+		    (!atomic_load(&bs_lanes[i].pending) && !bs_lanes[i].conns)) {
 			bs_lanes[i].owned = true;
 			bs_lanes[i].owner = uid;
 			return i;
@@ -123,6 +127,16 @@ bool bs_closer_room(unsigned lane, unsigned need, unsigned other_conns)
 	for (unsigned i = 1; i < BS_CLOSER_LANES; i++)
 		users += atomic_load(&bs_lanes[i].pending);
 	return users + need <= BS_CLOSER_USER_SLOTS;
+}
+
+void bs_closer_conn(unsigned lane, bool open)
+{
+	struct bs_lane *l = &bs_lanes[lane < BS_CLOSER_LANES ? lane : 0];
+
+	if (open)
+		l->conns++;
+	else if (l->conns)
+		l->conns--;
 }
 
 unsigned bs_closer_pending(void)

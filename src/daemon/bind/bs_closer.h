@@ -32,6 +32,9 @@ unsigned bs_closer_lane(uid_t uid);
 /* Room in lane for need more descriptors, other_conns being the open
  * connections (each closed in a lane too) not counted there yet. */
 bool bs_closer_room(unsigned lane, unsigned need, unsigned other_conns);
+/* A connection whose descriptors close in lane opens (true) or is gone
+ * (false): a lane with open connections stays its user's. */
+void bs_closer_conn(unsigned lane, bool open);
 /* Queue fd (if >= 0) for closing in lane. */
 void bs_closer_put(unsigned lane, int fd);
 /* Descriptors queued in all lanes, for the accept() check. */
