@@ -42,6 +42,8 @@ WORLD_NS=()              # full namespace names we created
 WORLD_PIDS=()            # background processes we started
 WORLD_LAST_PID=""
 WORLD__KILLED=""
+WORLD__REPORTED=""       # world_fail or world_skip printed the FAIL: line
+WORLD__ERR=""            # the last command that failed in the main shell
 WORLD_MIFD_NS=""
 WORLD_MIFD_PID=""
 WORLD_CMD_TIMEOUT=${WORLD_CMD_TIMEOUT:-60}
@@ -77,6 +79,7 @@ world_fail() {
 		printf 'FAIL: %s: %s\n' "$WORLD_TEST" "$*"
 		world__diag
 	} >&2
+	WORLD__REPORTED=1
 	if [ -n "$WORLD_TMP" ] && [ -d "$WORLD_TMP" ]; then
 		: >"$WORLD_TMP/.failed"
 	fi
@@ -96,6 +99,7 @@ world_skip() {
 	if [ "${CI:-}" = "true" ]; then
 		printf 'FAIL: %s: cannot run (%s) and CI=true forbids skipping\n' \
 			"$WORLD_TEST" "$*" >&2
+		WORLD__REPORTED=1
 		exit 1
 	fi
 	printf 'SKIP: %s: %s\n' "$WORLD_TEST" "$*"
@@ -126,6 +130,11 @@ world_init() {
 	WORLD_TMP=$(mktemp -d "${TMPDIR:-/tmp}/mif-world.XXXXXX") ||
 		world_fail "mktemp failed"
 	trap 'world__on_exit' EXIT
+	# A command failing under set -e ends the test without world_fail:
+	# record where (errtrace: inside functions too), so the exit trap
+	# names it (CI shows only the FAIL: lines).
+	set -E
+	trap 'world__on_err "$?" "${BASH_SOURCE[0]}:$LINENO" "${FUNCNAME[*]:-}" "$BASH_COMMAND"' ERR
 	trap 'world__on_signal 130' INT
 	trap 'world__on_signal 143' TERM
 	world_log "namespaces ${WORLD_PREFIX}*, files in $WORLD_TMP"
@@ -139,9 +148,25 @@ world__on_signal() {
 	exit "$1"
 }
 
+# world__on_err STATUS WHERE FUNCS COMMAND: the ERR trap. Only the main
+# shell's record counts: a subshell's failure reaches it as its own.
+world__on_err() {
+	[ "$BASHPID" = "$WORLD_MAIN_PID" ] || return 0
+	WORLD__ERR="$2${3:+ (in ${3// / < })}: '$4' exited with status $1"
+}
+
 world__on_exit() {
 	local rc=$?
 	set +e
+	trap - ERR
+	if [ "$rc" != 0 ] && [ "$rc" != 77 ] && [ -z "$WORLD__REPORTED" ] &&
+		! { [ -n "$WORLD_TMP" ] && [ -f "$WORLD_TMP/.failed" ]; }; then
+		{
+			printf 'FAIL: %s: stopped by a failing command: %s\n' "$WORLD_TEST" \
+				"${WORLD__ERR:-unknown command, exit status $rc}"
+			world__diag
+		} >&2
+	fi
 	if [ -n "$WORLD_TMP" ] && [ -f "$WORLD_TMP/.failed" ] && [ "$rc" = 0 ]; then
 		rc=1
 	fi
