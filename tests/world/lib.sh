@@ -171,6 +171,7 @@ world__on_exit() {
 		rc=1
 	fi
 	if ! world_cleanup && [ "$rc" = 0 ]; then
+		printf "FAIL: %s: cleanup failed (see its 'cleanup:' lines above)\n" "$WORLD_TEST" >&2
 		rc=1
 	fi
 	exit "$rc"
@@ -298,7 +299,8 @@ world_cleanup() {
 	fi
 	world__wait_reaped
 	for ((i = ${#WORLD_CLEANUP_CMDS[@]} - 1; i >= 0; i--)); do
-		eval "${WORLD_CLEANUP_CMDS[i]}" 2>/dev/null || ok=1
+		eval "${WORLD_CLEANUP_CMDS[i]}" 2>/dev/null ||
+			{ world_log "cleanup: failed: ${WORLD_CLEANUP_CMDS[i]}"; ok=1; }
 	done
 	WORLD_CLEANUP_CMDS=()
 	return "$ok"
