@@ -9,7 +9,10 @@
 #   - a client that pipelines 100,000 status requests and reads no reply
 #     is no longer read once 4 MiB of replies wait for it: the
 #     network-facing process grows by a few MiB at most (38 MiB before),
-#     and the client is served again once it reads.
+#     and the client is served again once it reads;
+#   - eight such clients of one user hold 8 MiB together, not 4 MiB each
+#     (32 would have held 128 MiB), and a ninth connection of that user
+#     that reads is still answered; all eight are served once they read.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mif.sh"
@@ -81,7 +84,56 @@ while b'"id":"last"' not in buf and time.time() < end:
             pass
 print("last answered" if b'"id":"last"' in buf else "last not answered")
 PY
-chmod 0644 "$WORLD_TMP/hold.py" "$WORLD_TMP/flood.py"
+# flood_many.py SOCK N OUT HOLD_S: flood.py on N connections at once
+# (until none takes more for 2 s, or 30 s); then "answered K of N".
+cat >"$WORLD_TMP/flood_many.py" <<'PY'
+import select, socket, sys, time
+n = int(sys.argv[2])
+socks = []
+for i in range(n):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(sys.argv[1])
+    s.setblocking(False)
+    socks.append(s)
+chunk = b'{"id":1,"method":"status"}\n' * 1000
+lines, end, stuck = 0, time.time() + 30, time.time() + 2
+while time.time() < min(end, stuck):
+    moved = False
+    for s in socks:
+        try:
+            k = s.send(chunk)
+            lines += chunk[:k].count(b"\n")
+            moved = moved or k > 0
+        except BlockingIOError:
+            pass
+    if moved:
+        stuck = time.time() + 2
+    else:
+        time.sleep(0.01)
+open(sys.argv[3], "w").write("%d\n" % lines)
+time.sleep(float(sys.argv[4]))
+# Partial lines may sit in the kernel's buffer: finish each with a newline.
+todo = {s: b'\n{"id":"last","method":"pvd.list"}\n' for s in socks}
+bufs = {s: b"" for s in socks}
+end = time.time() + 30
+while time.time() < end and any(b'"id":"last"' not in b for b in bufs.values()):
+    r, w, _ = select.select(socks, [s for s in socks if todo[s]], [], 0.5)
+    for s in r:
+        d = s.recv(1 << 20)
+        if d:
+            bufs[s] = bufs[s][-4096:] + d
+    for s in w:
+        try:
+            todo[s] = todo[s][s.send(todo[s]):]
+        except BlockingIOError:
+            pass
+print("answered %d of %d" % (sum(b'"id":"last"' in b for b in bufs.values()), n))
+PY
+chmod 0644 "$WORLD_TMP/hold.py" "$WORLD_TMP/flood.py" "$WORLD_TMP/flood_many.py"
+asan=0
+# (grep reads all of ldd's output: with -q it may exit first, and under
+# pipefail ldd's SIGPIPE would make the test take an ASan build as plain.)
+if ldd "$MIFD" 2>/dev/null | grep -c libasan >/dev/null; then asan=1; fi
 
 # 1. One user's 300 idle connections.
 world_bg h hold setpriv --reuid=65534 --regid=65534 --clear-groups \
@@ -129,9 +181,7 @@ rss1=$(rss_kb)
 # Under make check's ASan build, ASan's quarantine holds what is freed (up
 # to 256 MiB by default), so the process grows whatever the back-pressure:
 # the bound is checked on the plain build, the pause below on both.
-# (grep reads all of ldd's output: with -q it may exit first, and under
-# pipefail ldd's SIGPIPE would make the test take an ASan build as plain.)
-if ldd "$MIFD" 2>/dev/null | grep -c libasan >/dev/null; then
+if [ "$asan" = 1 ]; then
 	world_log "(ASan build: growth of $(((rss1 - rss0) / 1024)) MiB not bounded here)"
 elif [ $((rss1 - rss0)) -gt 12288 ]; then
 	world_fail "the network-facing process grew by $(((rss1 - rss0) / 1024)) MiB for one client"
@@ -146,4 +196,32 @@ world_wait_for "the flooding client reads again" 30 flood_done
 grep -q "last answered" "$WORLD_TMP/flood.log" ||
 	world_fail "the client was not served after reading: $(cat "$WORLD_TMP/flood.log")"
 world_log "ok: once it reads, it is served again"
+
+# 3. Eight connections of one user that never read: their user's share.
+rss0=$(rss_kb)
+world_bg h flood8 setpriv --reuid=65534 --regid=65534 --clear-groups \
+	"$py" "$WORLD_TMP/flood_many.py" "$sock" 8 "$out/flood8.n" 4
+world_wait_for "the eight floods sent" 40 test -s "$out/flood8.n"
+sleep 1
+rss1=$(rss_kb)
+if [ "$asan" = 1 ]; then
+	world_log "(ASan build: growth of $(((rss1 - rss0) / 1024)) MiB not bounded here)"
+elif [ $((rss1 - rss0)) -gt 16384 ]; then
+	world_fail "the network-facing process grew by $(((rss1 - rss0) / 1024)) MiB for one user's eight clients"
+fi
+# The same user's connection with nothing waiting is still answered.
+res=$(world_exec h setpriv --reuid=65534 --regid=65534 --clear-groups \
+	"$py" -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sys.argv[1]); s.sendall(b"{\"id\":1,\"method\":\"pvd.list\"}\n")
+s.settimeout(5); print(s.recv(65536).decode())' "$sock" 2>&1) ||
+	world_fail "the user's reading connection was not answered: $res"
+grep -q '"ok":true' <<<"$res" || world_fail "the user's reading connection was not answered: $res"
+world_log "ok: $(cat "$out/flood8.n") requests taken on eight unread connections; the" \
+	"network-facing process grew by $((rss1 - rss0)) KiB; the user's ninth connection answered"
+flood8_done() { grep -q "answered" "$WORLD_TMP/flood8.log"; }
+world_wait_for "the eight flooding clients read again" 40 flood8_done
+grep -q "answered 8 of 8" "$WORLD_TMP/flood8.log" ||
+	world_fail "not all eight were served after reading: $(cat "$WORLD_TMP/flood8.log")"
+world_log "ok: once they read, all eight are served again"
 world_pass

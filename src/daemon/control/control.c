@@ -601,11 +601,33 @@ static void control_line(struct client *cl, const char *line, size_t len)
 	ctlmsg_request_free(&r);
 }
 
-/* Replies written or waiting their turn, past the bound: stop reading. */
+/* Replies written or waiting their turn. */
+static size_t control_output(const struct client *cl)
+{
+	return evbuffer_get_length(bufferevent_get_output(cl->bev)) + cl->queued;
+}
+
+/* All of uid's connections' output together. */
+static size_t control_user_output(const struct control *c, uid_t uid)
+{
+	const struct client *o;
+	size_t n = 0;
+
+	TAILQ_FOREACH(o, &c->clients, e)
+		if (o->uid == uid)
+			n += control_output(o);
+	return n;
+}
+
+/* Past the client's bound, or past its user's with some of its own
+ * waiting (control.h): stop reading it. */
 static bool control_output_full(const struct client *cl)
 {
-	return evbuffer_get_length(bufferevent_get_output(cl->bev)) + cl->queued >
-	       CONTROL_MAX_OUTPUT;
+	size_t mine = control_output(cl);
+
+	return mine > CONTROL_MAX_OUTPUT ||
+	       (cl->uid != 0 && mine > 0 &&
+		control_user_output(cl->ctl, cl->uid) > CONTROL_MAX_USER_OUTPUT);
 }
 
 static void control_read_cb(struct bufferevent *bev, void *arg)
@@ -750,6 +772,17 @@ static void control_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	c->n_clients++;
 }
 
+/* A subscriber past its bound, or holding a sixteenth of it while its
+ * user is past theirs (control.h): dropped, as it is not reading. */
+static bool control_subscriber_stuck(const struct control *c, const struct client *cl)
+{
+	size_t mine = evbuffer_get_length(bufferevent_get_output(cl->bev));
+
+	return mine > CONTROL_MAX_OUTPUT ||
+	       (cl->uid != 0 && mine > CONTROL_MAX_OUTPUT / 16 &&
+		control_user_output(c, cl->uid) > CONTROL_MAX_USER_OUTPUT);
+}
+
 void control_broadcast(void *ctx, unsigned ev, json_t *pvd)
 {
 	struct control *c = ctx;
@@ -765,7 +798,7 @@ void control_broadcast(void *ctx, unsigned ev, json_t *pvd)
 			continue;
 		if (!line && !(line = ctlmsg_event(engine_event_name(ev), pvd)))
 			return;
-		if (evbuffer_get_length(bufferevent_get_output(cl->bev)) > CONTROL_MAX_OUTPUT) {
+		if (control_subscriber_stuck(c, cl)) {
 			log_warn("control: subscriber pid %d is not reading; dropping it",
 				 (int)cl->pid);
 			control_client_free(cl);

@@ -22,6 +22,12 @@
  * until it has read its replies (a client that never reads cannot make
  * mifd buffer without bound); a subscriber past it is dropped. */
 #define CONTROL_MAX_OUTPUT (4u << 20)
+/* And all of one user's connections together (root's excepted): 32
+ * connections that never read held 128 MiB before. A connection with
+ * nothing of its own waiting is still read, so one connection of a user
+ * whose others do not read is served, and each paused one resumes once
+ * its own output is sent (its write callback). */
+#define CONTROL_MAX_USER_OUTPUT (8u << 20)
 /*
  * How long a route.get or dns.resolve waits for its answer before the
  * client hears ETIMEDOUT. A backstop: the engine answers route.get within
