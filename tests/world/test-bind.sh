@@ -21,6 +21,8 @@
 #   - one user's idle connections (12) do not keep another from binding,
 #     and mifd closes them at their deadline;
 #   - a TCP socket whose close() lingers, left to mifd, does not stall it;
+#     nor do two users' (each with a lane of closes stuck behind one) stop
+#     a third user or root from binding;
 #   - B's link goes down: binding to B fails, and sockets bound to B before
 #     get ENETUNREACH/EHOSTUNREACH, never server-A (no silent fallback).
 #
@@ -38,6 +40,10 @@ WORLD_NET_HOST=h
 mif_net A rA eth0 10
 mif_net B rB wlan0 20
 
+# The descriptor limit mifd's unit file gives (LimitNOFILE): the closer
+# budget of all users depends on it (mifd warns when it is too low).
+if [ "$(ulimit -Hn)" != unlimited ] && [ "$(ulimit -Hn)" -lt 4096 ]; then ulimit -Hn 4096; fi
+if [ "$(ulimit -Sn)" != unlimited ] && [ "$(ulimit -Sn)" -lt 4096 ]; then ulimit -Sn 4096; fi
 world_mifd h --dhcp4 eth0 --dhcp4 wlan0
 mif_expect "two PvDs with IPv4 and IPv6 addresses" 25 \
 	'length == 2 and all(.[]; (.addresses | map(select(.address | contains(":") | not)) | length) == 1
@@ -95,6 +101,26 @@ for i in 1 2 3 4 5; do
 	expect_bt "no descriptor ($i)" '"errno":9,' --garbage no-fd
 	expect_bt "a client leaving mid-request ($i)" '^closed' --garbage cut
 done
+# Ids mifd can never have: each named (it was one generic message).
+bad_id() {   # JSON_VALUE: the reply to {"pvd": JSON_VALUE} with a UDP socket
+	world_exec h python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.connect(sys.argv[1])
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+socket.send_fds(s, [b"{\"pvd\": " + sys.argv[2].encode() + b"}"], [u.fileno()])
+s.settimeout(5); print(s.recv(4096).decode())' "$WORLD_TMP/mifd-bind.sock" "$1" 2>&1
+}
+for v in '""' '"a\u0000b"' "\"$(head -c 400 /dev/zero | tr '\0' a)\"" '0' '[1]'; do
+	out=$(bad_id "$v")
+	case "${v:0:6}" in
+	'""') want='"errno":22,.*the id is empty' ;;
+	'"a\u00') want='"errno":22,.*contains a NUL' ;;
+	'"aaaaa') want='"errno":36,.*too long' ;;
+	*) want='"errno":22,.*positive integer' ;;
+	esac
+	grep -Eq "$want" <<<"$out" || world_fail "{\"pvd\": ${v:0:20}}: want /$want/: $out"
+done
+world_log "ok: an empty id, a NUL in it, 400 octets, 0 and a list each get their reason"
 kill -0 "$WORLD_MIFD_PID" || world_fail "mifd died on garbage"
 settled() { [ "$(nfd)" -le "$before" ]; }
 world_wait_for "mifd's descriptors back to $before (now $(nfd))" 5 settled
@@ -174,7 +200,9 @@ world_wait_for "the lingering close() over once its peer is gone" 5 closed
 # twice 253 copies of /dev/null, which would queue behind the blocked
 # close; the second request is refused for now, and root and another user
 # still bind at once. (With one closer for all, the second was taken and
-# the queue left no room for anyone.)
+# the queue left no room for anyone.) Then uid 65532 does the same: with
+# two users' lanes stuck, uid 65533 still binds (the users' budget was two
+# lanes full before, which those two took).
 bt_as() {   # UID ARGS...
 	local u=$1
 	shift
@@ -182,30 +210,47 @@ bt_as() {   # UID ARGS...
 		env LD_LIBRARY_PATH="$WORLD_TMP/bin" "$WORLD_TMP/bin/mif-bind-test" \
 		--socket "$WORLD_TMP/mifd.sock" "$@" 2>&1 || true
 }
-lingering2() { grep -Eq '^(holding|raced)' "$WORLD_TMP/linger2.log"; }
-for attempt in 1 2 3 4 5; do
-	: >"$WORLD_TMP/linger2.log"
-	world_bg h linger2 setpriv --reuid=65534 --regid=65534 --clear-groups \
-		env LD_LIBRARY_PATH="$WORLD_TMP/bin" "$WORLD_TMP/bin/mif-bind-test" \
-		--socket "$WORLD_TMP/mifd.sock" --pvd "$PB" --linger 20
-	linger2=$WORLD_LAST_PID
-	world_wait_for "nobody's lingering socket passed to mifd" 5 lingering2
-	grep -q '^raced' "$WORLD_TMP/linger2.log" || break
-	wait "$linger2" 2>/dev/null || true
-	[ "$attempt" -lt 5 ] || world_fail "mifd answered first in 5 attempts out of 5"
-done
-world_wait_for "mifd's closer in close() for nobody" 3 in_close
-out=$(bt_as 65534 --pvd "$PB" --junk 253)
-grep -q '^reply: ' <<<"$out" || world_fail "nobody's first 253 descriptors: $out"
-out=$(bt_as 65534 --pvd "$PB" --junk 253)
-grep -q 'busy closing' <<<"$out" || world_fail "nobody's second 253 descriptors were taken: $out"
-world_log "ok: nobody's own lane is full: $out"
+n_in_close() { grep -ls '^3 ' /proc/"$WORLD_MIFD_PID"/task/*/syscall | wc -l; }
+# linger_as UID N: UID passes a socket whose close() lingers (mifd's copy
+# the last), then fills its lane; N of mifd's closers are then in close().
+linger_as() {
+	local u=$1 attempt out
+	# Globals: world_wait_for's own locals (n, i, ...) would hide ours.
+	LINGER_UID=$1 LINGER_N=$2
+	lingering_u() { grep -Eq '^(holding|raced)' "$WORLD_TMP/linger-$LINGER_UID.log"; }
+	in_close_n() { [ "$(n_in_close)" -ge "$LINGER_N" ]; }
+	for attempt in 1 2 3 4 5; do
+		: >"$WORLD_TMP/linger-$u.log"
+		world_bg h "linger-$u" setpriv --reuid="$u" --regid="$u" --clear-groups \
+			env LD_LIBRARY_PATH="$WORLD_TMP/bin" "$WORLD_TMP/bin/mif-bind-test" \
+			--socket "$WORLD_TMP/mifd.sock" --pvd "$PB" --linger 20
+		LINGER_PID=$WORLD_LAST_PID
+		world_wait_for "uid $u's lingering socket passed to mifd" 5 lingering_u
+		grep -q '^raced' "$WORLD_TMP/linger-$u.log" || break
+		wait "$LINGER_PID" 2>/dev/null || true
+		[ "$attempt" -lt 5 ] || world_fail "mifd answered first in 5 attempts out of 5"
+	done
+	world_wait_for "$LINGER_N of mifd's closers in close() (uid $u's)" 3 in_close_n
+	out=$(bt_as "$u" --pvd "$PB" --junk 253)
+	grep -q '^reply: ' <<<"$out" || world_fail "uid $u's first 253 descriptors: $out"
+	out=$(bt_as "$u" --pvd "$PB" --junk 253)
+	grep -q 'busy closing' <<<"$out" || world_fail "uid $u's second 253 descriptors were taken: $out"
+	world_log "ok: uid $u's own lane is full: $out"
+}
+linger_as 65534 1
+linger2=$LINGER_PID
 expect_bt "root binds while nobody's close() lingers" '^server-B ' --pvd "$PB" 10.99.0.1 8080
 out=$(bt_as 65533 --pvd "$PB" 10.99.0.1 8080)
 grep -q '^server-B ' <<<"$out" || world_fail "uid 65533 could not bind beside nobody's lane: $out"
 world_log "ok: uid 65533 binds too -> $out"
-in_close || world_fail "nobody's lingering close() ended early: the test proves nothing"
-kill "$linger2"
+linger_as 65532 2
+linger3=$LINGER_PID
+out=$(bt_as 65533 --pvd "$PB" 10.99.0.1 8080)
+grep -q '^server-B ' <<<"$out" || world_fail "uid 65533 could not bind beside two stuck lanes: $out"
+expect_bt "root binds beside two stuck lanes" '^server-B ' --pvd "$PB" 10.99.0.1 8080
+world_log "ok: two users' lanes stuck (uid 65534, 65532): uid 65533 and root bind -> $out"
+[ "$(n_in_close)" -ge 2 ] || world_fail "a lingering close() ended early: the test proves nothing"
+kill "$linger2" "$linger3"
 nobody_again() { grep -q '^server-B ' <<<"$(bt_as 65534 --pvd "$PB" 10.99.0.1 8080)"; }
 world_wait_for "nobody binds again once the close is over" 10 nobody_again
 

@@ -254,21 +254,30 @@ static int bs_check_fd(struct bindsock *b, int fd, int *family, const char **msg
 /* "pvd": a string (id, or handle in decimal) or a non-negative integer. */
 static int bs_parse(const struct bs_req *r, char *id, size_t len, const char **msg)
 {
-	json_t *o = json_loadb(r->buf, (size_t)r->len, JSON_REJECT_DUPLICATES, NULL);
+	/* NULs allowed in strings, so that one in the id is named below. */
+	json_t *o = json_loadb(r->buf, (size_t)r->len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL,
+			       NULL);
 	json_t *p = json_object_get(o, "pvd");
 	int e = 0;
 
-	if (!json_is_object(o))
+	if (!o)
+		e = -EINVAL, *msg = "the request is not valid JSON";
+	else if (!json_is_object(o))
 		e = -EINVAL, *msg = "the request is not a JSON object";
 	else if (json_object_size(o) != 1 || !p)
 		e = -EINVAL, *msg = "the request must be {\"pvd\": ID}";
-	else if (json_is_string(p) && json_string_length(p) > 0 && json_string_length(p) < len &&
-		 !memchr(json_string_value(p), '\0', json_string_length(p)))
+	else if (json_is_string(p) && json_string_length(p) == 0)
+		e = -EINVAL, *msg = "pvd: the id is empty";
+	else if (json_is_string(p) && json_string_length(p) >= len)
+		e = -ENAMETOOLONG, *msg = "pvd: the id is too long (no PvD has such an id)";
+	else if (json_is_string(p) && memchr(json_string_value(p), '\0', json_string_length(p)))
+		e = -EINVAL, *msg = "pvd: the id contains a NUL character";
+	else if (json_is_string(p))
 		snprintf(id, len, "%s", json_string_value(p));
 	else if (json_is_integer(p) && json_integer_value(p) > 0)
 		snprintf(id, len, "%lld", (long long)json_integer_value(p));
 	else
-		e = -EINVAL, *msg = "pvd: a PvD id or handle is required";
+		e = -EINVAL, *msg = "pvd: a PvD id (a string) or handle (a positive integer) is required";
 	json_decref(o);
 	return e;
 }
@@ -557,7 +566,7 @@ static void bs_accept_cb(evutil_socket_t lfd, short what, void *arg)
 	(void)what;
 	/* Even refusing a connection needs a slot in a closer lane (whose,
 	 * the connection's credentials tell only after accept()). */
-	if (bs_closer_pending() + b->n_conns + 1 > BS_CLOSER_LANE_SLOTS + BS_CLOSER_USER_SLOTS) {
+	if (bs_closer_pending() + b->n_conns + 1 > bs_closer_budget()) {
 		bs_pause(b);
 		return;
 	}

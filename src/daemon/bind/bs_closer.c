@@ -13,6 +13,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "common/log.h"
@@ -28,6 +29,37 @@ static struct bs_lane {
 
 static pthread_once_t bs_once = PTHREAD_ONCE_INIT;
 static int bs_err;
+static unsigned bs_user_slots = BS_CLOSER_USER_SLOTS_MIN;
+
+/* The users' budget from the descriptor limit, raised first; the parent's
+ * seccomp filter, installed later, lets rlimits be read only. */
+static unsigned bs_closer_user_slots(void)
+{
+	struct rlimit rl;
+	rlim_t want = BS_CLOSER_NOFILE, room;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return BS_CLOSER_USER_SLOTS_MIN;
+	if (rl.rlim_cur < want && rl.rlim_cur != RLIM_INFINITY) {
+		/* Past the hard limit too if mifd still may (CAP_SYS_RESOURCE,
+		 * not yet dropped), else up to it. */
+		struct rlimit up = { want, rl.rlim_max < want ? want : rl.rlim_max };
+
+		if (setrlimit(RLIMIT_NOFILE, &up) == 0) {
+			rl.rlim_cur = want;
+		} else if (rl.rlim_max > rl.rlim_cur) {
+			up = (struct rlimit){ rl.rlim_max, rl.rlim_max };
+			if (setrlimit(RLIMIT_NOFILE, &up) == 0)
+				rl.rlim_cur = up.rlim_cur;
+		}
+	}
+	if (rl.rlim_cur == RLIM_INFINITY)
+		return BS_CLOSER_USER_SLOTS_MAX;
+	if (rl.rlim_cur < BS_CLOSER_SPARE_FDS + BS_CLOSER_LANE_SLOTS + BS_CLOSER_USER_SLOTS_MIN)
+		return BS_CLOSER_USER_SLOTS_MIN;
+	room = rl.rlim_cur - BS_CLOSER_SPARE_FDS - BS_CLOSER_LANE_SLOTS;
+	return room > BS_CLOSER_USER_SLOTS_MAX ? BS_CLOSER_USER_SLOTS_MAX : (unsigned)room;
+}
 
 /* A lane's thread: it keeps no privilege (it is started before the main
  * thread drops its own). */
@@ -85,6 +117,7 @@ static void bs_closer_start(void)
 		bs_err = bs_lane_start(i);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	bs_lanes[0].owned = true;       /* root's */
+	bs_user_slots = bs_closer_user_slots();
 }
 
 int bs_closer_init(void)
@@ -126,7 +159,7 @@ bool bs_closer_room(unsigned lane, unsigned need, unsigned other_conns)
 		return true;
 	for (unsigned i = 1; i < BS_CLOSER_LANES; i++)
 		users += atomic_load(&bs_lanes[i].pending);
-	return users + need <= BS_CLOSER_USER_SLOTS;
+	return users + need <= bs_user_slots;
 }
 
 void bs_closer_conn(unsigned lane, bool open)
@@ -137,6 +170,11 @@ void bs_closer_conn(unsigned lane, bool open)
 		l->conns++;
 	else if (l->conns)
 		l->conns--;
+}
+
+unsigned bs_closer_budget(void)
+{
+	return BS_CLOSER_LANE_SLOTS + bs_user_slots;
 }
 
 unsigned bs_closer_pending(void)

@@ -20,9 +20,17 @@
 /* Per lane: one request's descriptors, the connection's own and those of
  * the user's other connections. */
 #define BS_CLOSER_LANE_SLOTS (253 + 1 + 8)
-/* All lanes but root's together: two lanes full, so that one user whose
- * lane is stuck leaves room for another's request. */
-#define BS_CLOSER_USER_SLOTS (2 * BS_CLOSER_LANE_SLOTS)
+/* All lanes but root's together: all but one of them full, so that users
+ * whose lanes are stuck (one blocked close each) leave room for another's
+ * request, as the descriptor limit allows (bs_closer_budget): raised
+ * towards BS_CLOSER_NOFILE at start, and never less than two lanes full
+ * (what fits under the usual 1024). */
+#define BS_CLOSER_USER_SLOTS_MAX ((BS_CLOSER_LANES - 2) * BS_CLOSER_LANE_SLOTS)
+#define BS_CLOSER_USER_SLOTS_MIN (2 * BS_CLOSER_LANE_SLOTS)
+/* Descriptors the parent keeps for everything else (netlink, the control
+ * and bind sockets, the mobile node's, the children's channels). */
+#define BS_CLOSER_SPARE_FDS 512
+#define BS_CLOSER_NOFILE 4096
 
 /* Start the lanes' threads (once; they drop their capabilities). 0 or a
  * negative errno. */
@@ -39,5 +47,8 @@ void bs_closer_conn(unsigned lane, bool open);
 void bs_closer_put(unsigned lane, int fd);
 /* Descriptors queued in all lanes, for the accept() check. */
 unsigned bs_closer_pending(void);
+/* How many may be queued in all lanes together (root's lane and the
+ * users' budget), for the same check. */
+unsigned bs_closer_budget(void);
 
 #endif

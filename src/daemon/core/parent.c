@@ -24,6 +24,7 @@
 #include "common/log.h"
 #include "common/unixsock.h"
 #include "daemon/bind/bindsock.h"
+#include "daemon/bind/bs_closer.h"
 #include "daemon/control/control.h"
 #include "daemon/core/caps.h"
 #include "daemon/core/child.h"
@@ -409,6 +410,11 @@ static int parent_start(struct parent *p)
 			       r == -EADDRINUSE ? "another mifd is running there" :
 			       unixsock_why(r)), r;
 	bindsock_set_stats_cb(p->bind, parent_bind_stats, p);
+	if (bs_closer_budget() < BS_CLOSER_LANE_SLOTS + BS_CLOSER_USER_SLOTS_MAX)
+		log_warn("bind socket: the descriptor limit leaves room for %u descriptors "
+			 "waiting to be closed, not %u: users whose closes block may keep "
+			 "others from binding (raise LimitNOFILE to %d)", bs_closer_budget(),
+			 BS_CLOSER_LANE_SLOTS + BS_CLOSER_USER_SLOTS_MAX, BS_CLOSER_NOFILE);
 	for (size_t i = 0; i < 4; i++) {
 		p->sigs[i] = evsignal_new(p->base, sigs[i], parent_signal_cb, p);
 		if (!p->sigs[i] || event_add(p->sigs[i], NULL) < 0)
