@@ -51,7 +51,22 @@ int conn_tier(enum conn_state s)
 	}
 }
 
+static enum conn_state conn_classify_one(const struct conn_result *r, const char **why);
+
+/* A check made again over IPv4 after IPv6 got no answer (probe_net.c):
+ * working IPv4 alone is partial, as HTTPS alone is; anything else is what
+ * IPv4 found (a portal that intercepts IPv4 only is a portal). */
 enum conn_state conn_classify(const struct conn_result *r, const char **why)
+{
+	enum conn_state s = conn_classify_one(r, why);
+
+	if (r->v6_failed && s == CONN_VALID)
+		return *why = "IPv4 works (HTTP and HTTPS answered 204), IPv6 got no answer",
+		       CONN_PARTIAL;
+	return s;
+}
+
+static enum conn_state conn_classify_one(const struct conn_result *r, const char **why)
 {
 	/* RFC 8908 section 5: the API's word is authoritative when it says
 	 * the client is captive. */

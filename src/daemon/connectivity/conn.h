@@ -77,6 +77,11 @@ struct conn_result {
 	uint32_t api_can_extend;
 	char location[CONN_LOCATION_MAX];        /* HTTP redirect target */
 	char api_portal_url[CONN_LOCATION_MAX];  /* RFC 8908 "user-portal-url" */
+	uint32_t family;                 /* of the lookups and requests: 4 or 6 */
+	/* IPv6 got no answer at all, so the check was made again over IPv4
+	 * (this result): what the IPv6 lookup and HTTP request got. */
+	uint32_t v6_failed;
+	int32_t v6_dns_err, v6_http_err;
 };
 
 /* The state a result means, and why (a static string). */

@@ -209,7 +209,9 @@ static void ec_start(struct engine *e, struct pvd *p, struct engine_conn_pvd *r,
 		return;
 	}
 	r->token = m.token;
-	r->deadline = now + (uint64_t)m.timeout_ms * MS * 3 + 2 * NS;
+	/* Lookups, then requests, each within timeout_ms; twice when IPv6
+	 * got no answer and IPv4 is tried (probe_net.c, pn_fallback). */
+	r->deadline = now + (uint64_t)m.timeout_ms * MS * 5 + 2 * NS;
 	r->checks++;
 	c->inflight++;
 	c->started++;
@@ -472,6 +474,13 @@ json_t *engine_conn_pvd_json(struct engine *e, const struct pvd *p)
 			"seconds_remaining", r->last.api_seconds ?
 				json_integer(r->last.api_seconds) : json_null(),
 			"can_extend_session", r->last.api_can_extend != 0));
+	json_object_set_new(json_object_get(o, "last"), "family",
+			    json_string(r->last.family == 4 ? "ipv4" : "ipv6"));
+	if (r->last.v6_failed)
+		json_object_set_new(json_object_get(o, "last"), "ipv6_failed",
+			json_pack("{s:s,s:s}", "dns", r->last.v6_dns_err ?
+				  strerror(-r->last.v6_dns_err) : "ok", "http",
+				  r->last.v6_http_err ? strerror(-r->last.v6_http_err) : "ok"));
 	return o;
 }
 

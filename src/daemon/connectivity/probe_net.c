@@ -58,6 +58,7 @@ struct probe_job {
 	unsigned look_pending, req_pending;
 	struct probe_req req[PR__N];
 	struct msg_probe_result res;
+	bool fell_back;              /* made again over IPv4 (pn_fallback) */
 	bool info;                   /* an RFC 8801 fetch, not a check */
 	char info_url[CONN_LOCATION_MAX];
 	unsigned redirects;          /* followed so far (RFC 8801 section 4.1) */
@@ -99,10 +100,69 @@ static void pn_job_free(struct probe_job *j)
 	free(j);
 }
 
+static void pn_job_lookups(struct probe_job *j);
+
+/* Back to before the lookups: the requests' and lookups' state. */
+static void pn_job_reset(struct probe_job *j)
+{
+	for (int i = 0; i < PL__N; i++) {
+		probe_lookup_stop(&j->look[i]);
+		memset(&j->look[i], 0, sizeof(j->look[i]));
+		j->look[i].fd = -1;
+	}
+	for (int i = 0; i < PR__N; i++) {
+		struct probe_req *q = &j->req[i];
+
+		if (q->h) {
+			curl_multi_remove_handle(j->pn->multi, q->h);
+			curl_easy_cleanup(q->h);
+		}
+		curl_slist_free_all(q->resolve);
+		curl_slist_free_all(q->headers);
+		free(q->body);
+		memset(q, 0, sizeof(*q));
+	}
+	j->look_pending = j->req_pending = 0;
+}
+
+/*
+ * A check over IPv6 that got no answer at all (its lookup or its HTTP
+ * request) is made once more over IPv4 when the PvD has an IPv4 address:
+ * a network whose IPv6 is broken, or a portal that intercepts IPv4 only,
+ * is then judged by what IPv4 finds (conn_classify), not taken for a
+ * network without Internet. True if the second round started.
+ */
+static bool pn_fallback(struct probe_job *j)
+{
+	struct conn_result *r = &j->res.r;
+	int32_t dns_err = r->dns_err, http_err = r->http_err;
+	const char *why;
+
+	if (!j->v6 || j->fell_back || IN6_IS_ADDR_UNSPECIFIED(&j->m.src4) ||
+	    conn_classify(r, &why) != CONN_NO_INTERNET || (!dns_err && !http_err))
+		return false;
+	log_debug("probe %u: nothing answered over IPv6 (%s); again over IPv4", j->m.token,
+		  why);
+	pn_job_reset(j);
+	memset(r, 0, sizeof(*r));
+	r->api_err = -ENOENT;
+	r->api_captive = -1;
+	r->v6_failed = 1;
+	r->v6_dns_err = dns_err;
+	r->v6_http_err = http_err;
+	j->fell_back = true;
+	j->v6 = false;
+	pn_job_lookups(j);
+	return true;
+}
+
 static void pn_job_finish(struct probe_job *j)
 {
 	struct conn_result *r = &j->res.r;
 
+	if (!j->info && pn_fallback(j))
+		return;
+	r->family = j->v6 ? 6 : 4;
 	if (j->info) {
 		if (netview_send(j->pn->nv, MSG_PVDINFO_RESULT, &j->ires, sizeof(j->ires)) < 0)
 			log_warn("probe: cannot send a result to the engine");
