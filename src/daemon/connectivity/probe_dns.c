@@ -119,12 +119,21 @@ static void pd_cb(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-/* The first server with a source of its family; -EADDRNOTAVAIL if none. */
-static int pd_server(const struct msg_probe_start *m, struct sockaddr_storage *to, unsigned *len)
+/* The first server of the check's family with a source of that family,
+ * else the first of the other: a check made again over IPv4 because IPv6
+ * got no answer (probe_net.c) must not ask the IPv6 server that gave
+ * none. -EADDRNOTAVAIL if none. */
+static int pd_server(const struct msg_probe_start *m, bool v6, struct sockaddr_storage *to,
+		     unsigned *len)
 {
-	for (uint32_t i = 0; i < m->n_dns && i < CONN_MAX_DNS; i++) {
+	uint32_t n = m->n_dns < CONN_MAX_DNS ? m->n_dns : CONN_MAX_DNS;
+
+	for (uint32_t k = 0; k < 2 * n; k++) {
+		uint32_t i = k % n;
 		bool v4 = IN6_IS_ADDR_V4MAPPED(&m->dns[i]);
 
+		if ((k < n) == (v4 == v6))
+			continue;    /* first round: the check's family only */
 		if (IN6_IS_ADDR_UNSPECIFIED(v4 ? &m->src4 : &m->src6) &&
 		    !IN6_IS_ADDR_LINKLOCAL(&m->dns[i]))
 			continue;
@@ -173,7 +182,7 @@ void probe_lookup_start(struct probe_lookup *l, struct event_base *base,
 		pd_fail_later(l, base, -EINVAL);
 		return;
 	}
-	fam = pd_server(m, &to, &tolen);
+	fam = pd_server(m, v6, &to, &tolen);
 	l->fd = fam < 0 ? fam : probe_socket(m, fam, SOCK_DGRAM | SOCK_NONBLOCK);
 	if (l->fd < 0) {
 		int e = l->fd;
