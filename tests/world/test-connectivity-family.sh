@@ -6,13 +6,15 @@
 # over IPv6 that gets no answer is made again over IPv4 (probe_net.c,
 # pn_fallback), and the PvD is "partial" with the reason, not
 # "no-internet" (before: judged by IPv6 alone). A portal that intercepts
-# IPv4 only is seen as a portal. nginx and dnsmasq; r1 drops forwarded
+# IPv4 only is seen as a portal. A network whose first DNS server is dead
+# but whose second answers is valid (before: the first alone was asked). nginx and dnsmasq; r1 drops forwarded
 # IPv6 with nftables to break it.
 #
 #   i1 (nginx 2001:db8:f1::80, 10.0.1.80) -- r1 -- h:eth0
-#        r1: RA 2001:db8:1::/64 with RDNSS 2001:db8:f1::53, DHCPv4
-#            10.1.0.0/24 with DNS 10.0.1.53; i1's dnsmasq on both:
-#            check.test -> both of i1's addresses
+#        r1: RA 2001:db8:1::/64 with RDNSS 2001:db8:f1::99 (dead) and
+#            2001:db8:f1::53, DHCPv4 10.1.0.0/24 with DNS 10.0.1.99 (dead)
+#            and 10.0.1.53; i1's dnsmasq on both: check.test -> both of
+#            i1's addresses
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mif.sh"
@@ -58,7 +60,9 @@ nginx_start i1 i1
 
 # The network's DNS servers sit behind r1 too (as an ISP's do): broken
 # IPv6 takes the IPv6 server with it, and the check made again over IPv4
-# must ask the IPv4 one.
+# must ask the IPv4 one. The first server of each family announced is
+# dead (no host has its address): a lookup asks the next one when the
+# first is silent for half its time.
 world_addr i1 eth0 2001:db8:f1::53/64
 ip -n "$(world_ns i1)" addr add 10.0.1.53/24 dev eth0
 mif_dnsmasq i1 dns "port=53
@@ -70,11 +74,11 @@ mif_dnsmasq r1 dhcp "interface=eth0
 bind-interfaces
 dhcp-range=10.1.0.100,10.1.0.150,255.255.255.0,10m
 dhcp-option=option:router,10.1.0.1
-dhcp-option=option:dns-server,10.0.1.53"
+dhcp-option=option:dns-server,10.0.1.99,10.0.1.53"
 world_radvd r1 "interface eth0 { AdvSendAdvert on; MinRtrAdvInterval 3; MaxRtrAdvInterval 4;
 	AdvDefaultLifetime 600;
 	prefix 2001:db8:1::/64 { AdvOnLink on; AdvAutonomous on; };
-	RDNSS 2001:db8:f1::53 { AdvRDNSSLifetime 600; }; };"
+	RDNSS 2001:db8:f1::99 2001:db8:f1::53 { AdvRDNSSLifetime 600; }; };"
 
 # IPv6 through r1 broken: neither the DNS server nor HTTP answers over it.
 v6_broken() {
@@ -112,7 +116,11 @@ world_log "ok: IPv6 broken: $(jq -c '{state, why, family: .last.family, ipv6_fai
 # again within backoff_max).
 v6_fixed
 world_wait_for "valid over IPv6 once IPv6 works" 30 state_is valid ipv6
-world_log "ok: IPv6 repaired: $(conn | jq -c '{state, why, family: .last.family}')"
+c=$(conn)
+# The dead first server was asked, and the second after half of timeout_ms.
+jq -e '.last.dns_ms >= 400' <<<"$c" >/dev/null ||
+	world_fail "the lookup did not wait for the dead first server: $c"
+world_log "ok: IPv6 repaired: $(jq -c '{state, why, family: .last.family, dns_ms: .last.dns_ms}' <<<"$c")"
 
 # 3. A portal that intercepts IPv4 only, IPv6 blocked: a portal.
 web "http://portal.test/login"

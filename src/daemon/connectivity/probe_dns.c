@@ -50,6 +50,8 @@ fail:
 	return e;
 }
 
+static int pd_try(struct probe_lookup *l);
+
 static void pd_finish(struct probe_lookup *l, int err)
 {
 	l->err = err;
@@ -100,7 +102,12 @@ static void pd_cb(evutil_socket_t fd, short what, void *arg)
 	ssize_t n;
 
 	if (what & EV_TIMEOUT) {
-		pd_finish(l, l->fd < 0 ? l->err : -ETIMEDOUT);
+		int e = l->fd < 0 ? l->err : -ETIMEDOUT;
+
+		/* Silent: the next server gets the time left (pd_try). */
+		if (l->fd >= 0 && l->tries == 1 && pd_try(l) == 0)
+			return;
+		pd_finish(l, e);
 		return;
 	}
 	/* Bounded: a flood of forged answers cannot keep us here. */
@@ -119,29 +126,69 @@ static void pd_cb(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-/* The first server of the check's family with a source of that family,
- * else the first of the other: a check made again over IPv4 because IPv6
- * got no answer (probe_net.c) must not ask the IPv6 server that gave
- * none. -EADDRNOTAVAIL if none. */
-static int pd_server(const struct msg_probe_start *m, bool v6, struct sockaddr_storage *to,
-		     unsigned *len)
+/* The next server, from place *k in this order: the servers of the
+ * check's family with a source of that family, then those of the other
+ * (a check made again over IPv4 because IPv6 got no answer, probe_net.c,
+ * must not ask the IPv6 server that gave none). Its family (to filled
+ * in, *k moved past it), or -EADDRNOTAVAIL when none is left. */
+static int pd_server(const struct msg_probe_start *m, bool v6, uint32_t *k,
+		     struct sockaddr_storage *to, unsigned *len)
 {
 	uint32_t n = m->n_dns < CONN_MAX_DNS ? m->n_dns : CONN_MAX_DNS;
 
-	for (uint32_t k = 0; k < 2 * n; k++) {
-		uint32_t i = k % n;
+	for (; *k < 2 * n; (*k)++) {
+		uint32_t i = *k % n;
 		bool v4 = IN6_IS_ADDR_V4MAPPED(&m->dns[i]);
 
-		if ((k < n) == (v4 == v6))
+		if ((*k < n) == (v4 == v6))
 			continue;    /* first round: the check's family only */
 		if (IN6_IS_ADDR_UNSPECIFIED(v4 ? &m->src4 : &m->src6) &&
 		    !IN6_IS_ADDR_LINKLOCAL(&m->dns[i]))
 			continue;
-		addr_sockaddr(&m->dns[i], 53, m->dns_ifindex[i] ? m->dns_ifindex[i] : m->ifindex,
-			      to, len);
+		if (to)
+			addr_sockaddr(&m->dns[i], 53, m->dns_ifindex[i] ? m->dns_ifindex[i] :
+				      m->ifindex, to, len);
+		(*k)++;
 		return v4 ? AF_INET : AF_INET6;
 	}
 	return -EADDRNOTAVAIL;
+}
+
+/* The question to the next server, from a socket of its own; an answer
+ * still on its way from the one before is not waited for. The first of
+ * two tries waits half the time, the last what is left. 0, or a negative
+ * errno (nothing is running then). */
+static int pd_try(struct probe_lookup *l)
+{
+	struct sockaddr_storage to;
+	struct timeval tv;
+	unsigned tolen;
+	uint32_t after;
+	uint64_t now = log_now_ns(), left = l->deadline_ns > now ? l->deadline_ns - now : 0;
+	int fam = pd_server(l->m, l->v6, &l->next, &to, &tolen);
+
+	probe_lookup_stop(l);
+	if (fam < 0)
+		return fam;
+	after = l->next;
+	if (l->tries++ == 0 && pd_server(l->m, l->v6, &after, NULL, NULL) >= 0)
+		left /= 2;
+	tv.tv_sec = (time_t)(left / 1000000000u);
+	tv.tv_usec = (suseconds_t)(left % 1000000000u / 1000u);
+	l->fd = probe_socket(l->m, fam, SOCK_DGRAM | SOCK_NONBLOCK);
+	if (l->fd < 0) {
+		int e = l->fd;
+
+		l->fd = -1;
+		return e;
+	}
+	if (sendto(l->fd, l->query, l->qlen, 0, (struct sockaddr *)&to, tolen) < 0)
+		return -errno;
+	l->ev = event_new(l->base, l->fd, EV_READ | EV_PERSIST, pd_cb, l);
+	if (!l->ev || event_add(l->ev, &tv) < 0)
+		return -ENOMEM;
+	l->running = true;
+	return 0;
 }
 
 static void pd_fail_later(struct probe_lookup *l, struct event_base *base, int err)
@@ -164,43 +211,27 @@ void probe_lookup_start(struct probe_lookup *l, struct event_base *base,
 			const struct msg_probe_start *m, const char *name, bool v6,
 			uint32_t timeout_ms, probe_lookup_fn done, void *ctx)
 {
-	struct timeval tv = { timeout_ms / 1000, (suseconds_t)(timeout_ms % 1000) * 1000 };
-	struct sockaddr_storage to;
-	uint8_t q[DNS_QUERY_MAX];
-	unsigned tolen;
-	int fam, n;
+	int n, e;
 
 	memset(l, 0, sizeof(*l));
 	l->fd = -1;
 	l->done = done;
 	l->ctx = ctx;
+	l->base = base;
+	l->m = m;
+	l->v6 = v6;
 	l->t0 = log_now_ns();
+	l->deadline_ns = l->t0 + (uint64_t)timeout_ms * 1000000u;
 	l->qtype = v6 ? PD_TYPE_AAAA : PD_TYPE_A;
 	l->id = (uint16_t)rand_u32();
-	n = dns_build_query(q, sizeof(q), l->id, name, l->qtype, true, 1232);
-	if (n < 0 || dns_parse_question(q, (size_t)n, &l->q, NULL) < 0) {
+	n = dns_build_query(l->query, sizeof(l->query), l->id, name, l->qtype, true, 1232);
+	if (n < 0 || dns_parse_question(l->query, (size_t)n, &l->q, NULL) < 0) {
 		pd_fail_later(l, base, -EINVAL);
 		return;
 	}
-	fam = pd_server(m, v6, &to, &tolen);
-	l->fd = fam < 0 ? fam : probe_socket(m, fam, SOCK_DGRAM | SOCK_NONBLOCK);
-	if (l->fd < 0) {
-		int e = l->fd;
-
-		l->fd = -1;
+	l->qlen = (uint16_t)n;
+	if ((e = pd_try(l)) < 0)
 		pd_fail_later(l, base, e);
-		return;
-	}
-	if (sendto(l->fd, q, (size_t)n, 0, (struct sockaddr *)&to, tolen) < 0) {
-		pd_fail_later(l, base, -errno);
-		return;
-	}
-	l->ev = event_new(base, l->fd, EV_READ | EV_PERSIST, pd_cb, l);
-	if (!l->ev || event_add(l->ev, &tv) < 0) {
-		pd_fail_later(l, base, -ENOMEM);
-		return;
-	}
-	l->running = true;
 }
 
 void probe_lookup_stop(struct probe_lookup *l)

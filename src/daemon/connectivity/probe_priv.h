@@ -14,12 +14,22 @@
 struct probe_lookup;
 typedef void (*probe_lookup_fn)(struct probe_lookup *l, void *ctx);
 
-/* One question (A or AAAA) to the first of the PvD's servers that has a
- * source address of its family, from that address, on its interface. */
+/* One question (A or AAAA) to the first of the PvD's servers of the
+ * check's family that has a source address of its family, from that
+ * address, on its interface; to the next server too when the first has
+ * not answered within half the time (probe_dns.c). */
 struct probe_lookup {
 	int fd;
 	struct event *ev;
+	struct event_base *base;
+	const struct msg_probe_start *m;     /* the job's: outlives the lookup */
+	uint8_t query[DNS_QUERY_MAX];
+	uint16_t qlen;
 	uint16_t id, qtype;
+	bool v6;
+	uint32_t next;                       /* pd_server's place in the list */
+	unsigned tries;
+	uint64_t deadline_ns;
 	struct dns_question q;
 	uint64_t t0;
 	probe_lookup_fn done;
