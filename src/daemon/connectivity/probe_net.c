@@ -80,21 +80,11 @@ struct probe_net {
 	struct probe_quality *quality;
 };
 
+static void pn_job_reset(struct probe_job *j);
+
 static void pn_job_free(struct probe_job *j)
 {
-	for (int i = 0; i < PL__N; i++)
-		probe_lookup_stop(&j->look[i]);
-	for (int i = 0; i < PR__N; i++) {
-		struct probe_req *r = &j->req[i];
-
-		if (r->h) {
-			curl_multi_remove_handle(j->pn->multi, r->h);
-			curl_easy_cleanup(r->h);
-		}
-		curl_slist_free_all(r->resolve);
-		curl_slist_free_all(r->headers);
-		free(r->body);
-	}
+	pn_job_reset(j);
 	LIST_REMOVE(j, e);
 	j->pn->n_jobs--;
 	free(j);
@@ -102,7 +92,7 @@ static void pn_job_free(struct probe_job *j)
 
 static void pn_job_lookups(struct probe_job *j);
 
-/* Back to before the lookups: the requests' and lookups' state. */
+/* Back to before the lookups: the requests' and lookups' state freed. */
 static void pn_job_reset(struct probe_job *j)
 {
 	for (int i = 0; i < PL__N; i++) {
