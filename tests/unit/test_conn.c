@@ -62,14 +62,18 @@ static void test_classify(void **state)
 	/* Made again over IPv4 after IPv6 got no answer: IPv4 alone is
 	 * partial; a portal or a failure over IPv4 is what it is. */
 	r = tc_ok();
-	r.v6_failed = 1;
+	r.v6_tried = 1;                  /* IPv6 answered: no AAAA record */
+	r.v6_dns_err = -ENODATA;
+	assert_int_equal(conn_classify(&r, &why), CONN_VALID);
+	r = tc_ok();
+	r.v6_tried = r.v6_failed = 1;
 	r.v6_http_err = -ETIMEDOUT;
 	assert_int_equal(conn_classify(&r, &why), CONN_PARTIAL);
 	assert_non_null(strstr(why, "IPv6"));
 	r.http_code = 302;
 	assert_int_equal(conn_classify(&r, &why), CONN_PORTAL);
 	r = tc_ok();
-	r.v6_failed = 1;
+	r.v6_tried = r.v6_failed = 1;
 	r.dns_err = -ETIMEDOUT;
 	r.http_err = -ETIMEDOUT;
 	assert_int_equal(conn_classify(&r, &why), CONN_NO_INTERNET);

@@ -145,6 +145,7 @@ world__on_signal() {
 	if [ -n "$WORLD_TMP" ] && [ -f "$WORLD_TMP/.failed" ]; then
 		exit 1
 	fi
+	WORLD__ERR="stopped by SIG$([ "$1" = 130 ] && echo INT || echo TERM) (meson's time-out, or an interrupt)"
 	exit "$1"
 }
 
@@ -152,6 +153,7 @@ world__on_signal() {
 # shell's record counts: a subshell's failure reaches it as its own.
 world__on_err() {
 	[ "$BASHPID" = "$WORLD_MAIN_PID" ] || return 0
+	case $- in *e*) ;; *) return 0 ;; esac      # set +e: a failure it meant to allow
 	WORLD__ERR="$2${3:+ (in ${3// / < })}: '$4' exited with status $1"
 }
 
@@ -162,8 +164,11 @@ world__on_exit() {
 	if [ "$rc" != 0 ] && [ "$rc" != 77 ] && [ -z "$WORLD__REPORTED" ] &&
 		! { [ -n "$WORLD_TMP" ] && [ -f "$WORLD_TMP/.failed" ]; }; then
 		{
-			printf 'FAIL: %s: stopped by a failing command: %s\n' "$WORLD_TEST" \
-				"${WORLD__ERR:-unknown command, exit status $rc}"
+			case "$WORLD__ERR" in
+			"stopped by SIG"*) printf 'FAIL: %s: %s\n' "$WORLD_TEST" "$WORLD__ERR" ;;
+			*) printf 'FAIL: %s: stopped by a failing command: %s\n' "$WORLD_TEST" \
+				"${WORLD__ERR:-unknown command, exit status $rc}" ;;
+			esac
 			world__diag
 		} >&2
 	fi

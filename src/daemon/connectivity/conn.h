@@ -78,9 +78,11 @@ struct conn_result {
 	char location[CONN_LOCATION_MAX];        /* HTTP redirect target */
 	char api_portal_url[CONN_LOCATION_MAX];  /* RFC 8908 "user-portal-url" */
 	uint32_t family;                 /* of the lookups and requests: 4 or 6 */
-	/* IPv6 got no answer at all, so the check was made again over IPv4
-	 * (this result): what the IPv6 lookup and HTTP request got. */
-	uint32_t v6_failed;
+	/* The check over IPv6 failed, so it was made again over IPv4 (this
+	 * result): what the IPv6 lookup and HTTP request got, and whether
+	 * that was silence (a time-out or an unreachable network: IPv6 is
+	 * broken), not an answer such as "no AAAA record". */
+	uint32_t v6_tried, v6_failed;
 	int32_t v6_dns_err, v6_http_err;
 };
 

@@ -82,13 +82,42 @@ static bool ec_source(struct engine *e, const struct pvd *p, int ifindex, bool v
 	return found;
 }
 
+/* The servers a check may ask (those with a source of their family), in
+ * the PvD's order, each family first taking up to half the places: the
+ * round made again over IPv4 after a silent IPv6 (probe_net.c) needs an
+ * IPv4 server although the PvD lists four IPv6 ones first. */
+static void ec_dns_pick(const struct pvd *p, bool has6, bool has4, struct msg_probe_start *m)
+{
+	const struct pvd_dns *d;
+	unsigned per[2] = { 0, 0 }, i;
+	uint64_t taken = 0;
+
+	for (int pass = 0; pass < 2; pass++) {
+		i = 0;
+		TAILQ_FOREACH(d, &p->dns, e) {
+			bool v4 = IN6_IS_ADDR_V4MAPPED(&d->addr);
+			uint64_t bit = i < 64 ? 1ull << i : 0;
+
+			i++;
+			if (m->n_dns == CONN_MAX_DNS)
+				return;
+			if ((v4 ? !has4 : !has6) || !bit || (taken & bit) ||
+			    (pass == 0 && per[v4] >= CONN_MAX_DNS / 2))
+				continue;
+			taken |= bit;
+			per[v4]++;
+			m->dns[m->n_dns] = d->addr;
+			m->dns_ifindex[m->n_dns++] = d->ifindex;
+		}
+	}
+}
+
 /* What a check of p goes through; false when it cannot run (*why set). */
 bool engine_conn_inputs(struct engine *e, const struct pvd *p, struct msg_probe_start *m,
 			const char **why)
 {
 	const struct pvd_router *r = TAILQ_FIRST(&p->routers);
 	const struct pvd_prefix *x = TAILQ_FIRST(&p->prefixes);
-	const struct pvd_dns *d;
 
 	memset(m, 0, sizeof(*m));
 	m->handle = p->handle;
@@ -98,14 +127,7 @@ bool engine_conn_inputs(struct engine *e, const struct pvd *p, struct msg_probe_
 	bool has6 = ec_source(e, p, m->ifindex, false, &m->src6);
 	bool has4 = ec_source(e, p, m->ifindex, true, &m->src4);
 
-	TAILQ_FOREACH(d, &p->dns, e) {
-		bool v4 = IN6_IS_ADDR_V4MAPPED(&d->addr);
-
-		if (m->n_dns == CONN_MAX_DNS || (v4 ? !has4 : !has6))
-			continue;
-		m->dns[m->n_dns] = d->addr;
-		m->dns_ifindex[m->n_dns++] = d->ifindex;
-	}
+	ec_dns_pick(p, has6, has4, m);
 	if (p->captive_portal)
 		snprintf(m->api_url, sizeof(m->api_url), "%s", p->captive_portal);
 	if (!has6 && !has4)
@@ -476,11 +498,12 @@ json_t *engine_conn_pvd_json(struct engine *e, const struct pvd *p)
 			"can_extend_session", r->last.api_can_extend != 0));
 	json_object_set_new(json_object_get(o, "last"), "family",
 			    json_string(r->last.family == 4 ? "ipv4" : "ipv6"));
-	if (r->last.v6_failed)
+	if (r->last.v6_tried)
 		json_object_set_new(json_object_get(o, "last"), "ipv6_failed",
-			json_pack("{s:s,s:s}", "dns", r->last.v6_dns_err ?
+			json_pack("{s:s,s:s,s:b}", "dns", r->last.v6_dns_err ?
 				  strerror(-r->last.v6_dns_err) : "ok", "http",
-				  r->last.v6_http_err ? strerror(-r->last.v6_http_err) : "ok"));
+				  r->last.v6_http_err ? strerror(-r->last.v6_http_err) : "ok",
+				  "no_answer", r->last.v6_failed != 0));
 	return o;
 }
 

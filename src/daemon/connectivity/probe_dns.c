@@ -50,8 +50,6 @@ fail:
 	return e;
 }
 
-static int pd_try(struct probe_lookup *l);
-
 static void pd_finish(struct probe_lookup *l, int err)
 {
 	l->err = err;
@@ -95,37 +93,6 @@ static int pd_answer(struct probe_lookup *l, const uint8_t *msg, size_t len)
 	return l->answers ? 0 : -ENODATA;
 }
 
-static void pd_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct probe_lookup *l = arg;
-	uint8_t buf[4096];
-	ssize_t n;
-
-	if (what & EV_TIMEOUT) {
-		int e = l->fd < 0 ? l->err : -ETIMEDOUT;
-
-		/* Silent: the next server gets the time left (pd_try). */
-		if (l->fd >= 0 && l->tries == 1 && pd_try(l) == 0)
-			return;
-		pd_finish(l, e);
-		return;
-	}
-	/* Bounded: a flood of forged answers cannot keep us here. */
-	for (int i = 0; i < 16; i++) {
-		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
-		if (n < 0) {
-			if (errno == EAGAIN || errno == EINTR)
-				return;
-			pd_finish(l, -errno);
-			return;
-		}
-		if (dns_answer_matches(buf, (size_t)n, l->id, &l->q) == 1) {
-			pd_finish(l, pd_answer(l, buf, (size_t)n));
-			return;
-		}
-	}
-}
-
 /* The next server, from place *k in this order: the servers of the
  * check's family with a source of that family, then those of the other
  * (a check made again over IPv4 because IPv6 got no answer, probe_net.c,
@@ -154,93 +121,182 @@ static int pd_server(const struct msg_probe_start *m, bool v6, uint32_t *k,
 	return -EADDRNOTAVAIL;
 }
 
-/* The question to the next server, from a socket of its own; an answer
- * still on its way from the one before is not waited for. The first of
- * two tries waits half the time, the last what is left. 0, or a negative
- * errno (nothing is running then). */
-static int pd_try(struct probe_lookup *l)
+static void pd_read_cb(evutil_socket_t fd, short what, void *arg);
+static void pd_timer_cb(evutil_socket_t fd, short what, void *arg);
+
+/* The question to the next server that takes it, from a socket of its
+ * own (a server whose socket or send fails at once is passed over). 0,
+ * or the last error when none took it. */
+static int pd_send(struct probe_lookup *l)
 {
 	struct sockaddr_storage to;
-	struct timeval tv;
 	unsigned tolen;
-	uint32_t after;
-	uint64_t now = log_now_ns(), left = l->deadline_ns > now ? l->deadline_ns - now : 0;
-	int fam = pd_server(l->m, l->v6, &l->next, &to, &tolen);
+	int fam, fd, e = -EADDRNOTAVAIL, slot = (int)l->tries;
 
-	probe_lookup_stop(l);
-	if (fam < 0)
-		return fam;
-	after = l->next;
-	if (l->tries++ == 0 && pd_server(l->m, l->v6, &after, NULL, NULL) >= 0)
+	while (l->tries < l->max_tries &&
+	       (fam = pd_server(l->m, l->v6, &l->next, &to, &tolen)) >= 0) {
+		fd = probe_socket(l->m, fam, SOCK_DGRAM | SOCK_NONBLOCK);
+		if (fd < 0) {
+			e = fd;
+			continue;
+		}
+		if (sendto(fd, l->query, l->qlen, 0, (struct sockaddr *)&to, tolen) < 0) {
+			e = -errno;
+			close(fd);
+			continue;
+		}
+		l->rd[slot] = event_new(l->base, fd, EV_READ | EV_PERSIST, pd_read_cb, l);
+		if (!l->rd[slot] || event_add(l->rd[slot], NULL) < 0) {
+			if (l->rd[slot])
+				event_free(l->rd[slot]);
+			l->rd[slot] = NULL;
+			close(fd);
+			return -ENOMEM;
+		}
+		l->fd[slot] = fd;
+		l->tries++;
+		return 0;
+	}
+	return e;
+}
+
+/* The timer: at half the time left when another server may be asked,
+ * else at the end. */
+static int pd_arm(struct probe_lookup *l)
+{
+	uint64_t now = log_now_ns(), left = l->deadline_ns > now ? l->deadline_ns - now : 0;
+	uint32_t after = l->next;
+	struct timeval tv;
+
+	if (l->tries < l->max_tries && pd_server(l->m, l->v6, &after, NULL, NULL) >= 0)
 		left /= 2;
 	tv.tv_sec = (time_t)(left / 1000000000u);
 	tv.tv_usec = (suseconds_t)(left % 1000000000u / 1000u);
-	l->fd = probe_socket(l->m, fam, SOCK_DGRAM | SOCK_NONBLOCK);
-	if (l->fd < 0) {
-		int e = l->fd;
-
-		l->fd = -1;
-		return e;
-	}
-	if (sendto(l->fd, l->query, l->qlen, 0, (struct sockaddr *)&to, tolen) < 0)
-		return -errno;
-	l->ev = event_new(l->base, l->fd, EV_READ | EV_PERSIST, pd_cb, l);
-	if (!l->ev || event_add(l->ev, &tv) < 0)
+	if (!l->timer && !(l->timer = evtimer_new(l->base, pd_timer_cb, l)))
 		return -ENOMEM;
-	l->running = true;
-	return 0;
+	return evtimer_add(l->timer, &tv) < 0 ? -ENOMEM : 0;
 }
 
-static void pd_fail_later(struct probe_lookup *l, struct event_base *base, int err)
+static bool pd_open(const struct probe_lookup *l)
+{
+	return l->fd[0] >= 0 || l->fd[1] >= 0;
+}
+
+static void pd_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct probe_lookup *l = arg;
+
+	(void)fd;
+	(void)what;
+	if (!pd_open(l)) {
+		pd_finish(l, l->err);        /* pd_fail_later */
+		return;
+	}
+	/* The first server is silent: the next one too, both until the end. */
+	if (log_now_ns() + 1000000u < l->deadline_ns && l->tries < l->max_tries) {
+		(void)pd_send(l);
+		if (pd_arm(l) == 0)
+			return;
+	}
+	pd_finish(l, -ETIMEDOUT);
+}
+
+/* One server's socket failed: the other's, or the next server, or done. */
+static void pd_drop(struct probe_lookup *l, int slot, int err)
+{
+	event_free(l->rd[slot]);
+	l->rd[slot] = NULL;
+	close(l->fd[slot]);
+	l->fd[slot] = -1;
+	l->err = err;
+	if (pd_open(l) || (pd_send(l) == 0 && pd_arm(l) == 0))
+		return;
+	pd_finish(l, err);
+}
+
+static void pd_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct probe_lookup *l = arg;
+	uint8_t buf[4096];
+	ssize_t n;
+	int slot = fd == l->fd[1];
+
+	(void)what;
+	/* Bounded: a flood of forged answers cannot keep us here. */
+	for (int i = 0; i < 16; i++) {
+		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno != EAGAIN && errno != EINTR)
+				pd_drop(l, slot, -errno);
+			return;
+		}
+		if (dns_answer_matches(buf, (size_t)n, l->id, &l->q) == 1) {
+			pd_finish(l, pd_answer(l, buf, (size_t)n));
+			return;
+		}
+	}
+}
+
+static void pd_fail_later(struct probe_lookup *l, int err)
 {
 	struct timeval now = { 0, 0 };
 
-	if (l->fd >= 0)
-		close(l->fd);
-	if (l->ev)
-		event_free(l->ev);
-	l->fd = -1;
+	probe_lookup_stop(l);
 	l->err = err;
-	l->ev = evtimer_new(base, pd_cb, l);
-	if (l->ev)
-		evtimer_add(l->ev, &now);
-	l->running = l->ev != NULL;
+	l->timer = evtimer_new(l->base, pd_timer_cb, l);
+	if (l->timer)
+		evtimer_add(l->timer, &now);
+	l->running = l->timer != NULL;
+}
+
+void probe_lookup_idle(struct probe_lookup *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->fd[0] = l->fd[1] = -1;
 }
 
 void probe_lookup_start(struct probe_lookup *l, struct event_base *base,
 			const struct msg_probe_start *m, const char *name, bool v6,
-			uint32_t timeout_ms, probe_lookup_fn done, void *ctx)
+			uint32_t timeout_ms, unsigned servers, probe_lookup_fn done, void *ctx)
 {
 	int n, e;
 
-	memset(l, 0, sizeof(*l));
-	l->fd = -1;
+	probe_lookup_idle(l);
 	l->done = done;
 	l->ctx = ctx;
 	l->base = base;
 	l->m = m;
 	l->v6 = v6;
+	l->max_tries = servers < 1 ? 1 : servers > 2 ? 2 : servers;
 	l->t0 = log_now_ns();
 	l->deadline_ns = l->t0 + (uint64_t)timeout_ms * 1000000u;
 	l->qtype = v6 ? PD_TYPE_AAAA : PD_TYPE_A;
 	l->id = (uint16_t)rand_u32();
 	n = dns_build_query(l->query, sizeof(l->query), l->id, name, l->qtype, true, 1232);
 	if (n < 0 || dns_parse_question(l->query, (size_t)n, &l->q, NULL) < 0) {
-		pd_fail_later(l, base, -EINVAL);
+		pd_fail_later(l, -EINVAL);
 		return;
 	}
 	l->qlen = (uint16_t)n;
-	if ((e = pd_try(l)) < 0)
-		pd_fail_later(l, base, e);
+	if ((e = pd_send(l)) < 0 || (e = pd_arm(l)) < 0) {
+		pd_fail_later(l, e);
+		return;
+	}
+	l->running = true;
 }
 
 void probe_lookup_stop(struct probe_lookup *l)
 {
-	if (l->ev)
-		event_free(l->ev);
-	l->ev = NULL;
-	if (l->fd >= 0)
-		close(l->fd);
-	l->fd = -1;
+	for (int i = 0; i < 2; i++) {
+		if (l->rd[i])
+			event_free(l->rd[i]);
+		l->rd[i] = NULL;
+		if (l->fd[i] >= 0)
+			close(l->fd[i]);
+		l->fd[i] = -1;
+	}
+	if (l->timer)
+		event_free(l->timer);
+	l->timer = NULL;
 	l->running = false;
 }

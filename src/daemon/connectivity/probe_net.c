@@ -97,8 +97,7 @@ static void pn_job_reset(struct probe_job *j)
 {
 	for (int i = 0; i < PL__N; i++) {
 		probe_lookup_stop(&j->look[i]);
-		memset(&j->look[i], 0, sizeof(j->look[i]));
-		j->look[i].fd = -1;
+		probe_lookup_idle(&j->look[i]);
 	}
 	for (int i = 0; i < PR__N; i++) {
 		struct probe_req *q = &j->req[i];
@@ -115,12 +114,21 @@ static void pn_job_reset(struct probe_job *j)
 	j->look_pending = j->req_pending = 0;
 }
 
+/* Silence, or a network that cannot be reached: what a broken IPv6 gives,
+ * unlike an answer ("no AAAA record", an error status). */
+static bool pn_silent(int err)
+{
+	return err == -ETIMEDOUT || err == -ENETUNREACH || err == -EHOSTUNREACH ||
+	       err == -ENETDOWN || err == -EHOSTDOWN || err == -EADDRNOTAVAIL ||
+	       err == -ECONNREFUSED || err == -ECONNRESET;
+}
+
 /*
- * A check over IPv6 that got no answer at all (its lookup or its HTTP
- * request) is made once more over IPv4 when the PvD has an IPv4 address:
- * a network whose IPv6 is broken, or a portal that intercepts IPv4 only,
- * is then judged by what IPv4 finds (conn_classify), not taken for a
- * network without Internet. True if the second round started.
+ * A check over IPv6 whose lookup or HTTP request failed is made once more
+ * over IPv4 when the PvD has an IPv4 address: a network whose IPv6 is
+ * broken, a portal that intercepts IPv4 only, or a probe host without an
+ * AAAA record is then judged by what IPv4 finds (conn_classify), not
+ * taken for a network without Internet. True if the second round started.
  */
 static bool pn_fallback(struct probe_job *j)
 {
@@ -131,13 +139,14 @@ static bool pn_fallback(struct probe_job *j)
 	if (!j->v6 || j->fell_back || IN6_IS_ADDR_UNSPECIFIED(&j->m.src4) ||
 	    conn_classify(r, &why) != CONN_NO_INTERNET || (!dns_err && !http_err))
 		return false;
-	log_debug("probe %u: nothing answered over IPv6 (%s); again over IPv4", j->m.token,
+	log_debug("probe %u: the check failed over IPv6 (%s); again over IPv4", j->m.token,
 		  why);
 	pn_job_reset(j);
 	memset(r, 0, sizeof(*r));
 	r->api_err = -ENOENT;
 	r->api_captive = -1;
-	r->v6_failed = 1;
+	r->v6_tried = 1;
+	r->v6_failed = dns_err ? pn_silent(dns_err) : pn_silent(http_err);
 	r->v6_dns_err = dns_err;
 	r->v6_http_err = http_err;
 	j->fell_back = true;
@@ -289,15 +298,14 @@ static void pn_info_refetch(struct probe_job *j)
 	q->body = NULL;
 	q->bytes = 0;
 	probe_lookup_stop(&j->look[PR_INFO]);
-	memset(&j->look[PR_INFO], 0, sizeof(j->look[PR_INFO]));
-	j->look[PR_INFO].fd = -1;
+	probe_lookup_idle(&j->look[PR_INFO]);
 	j->ires.err = -EINVAL;
 	j->ires.detail = 0;
 	j->look_pending = 1;
 	if (!pn_literal(j, PR_INFO)) {
 		j->look_pending++;
 		probe_lookup_start(&j->look[PR_INFO], j->pn->base, &j->m, j->host[PR_INFO], j->v6,
-				   j->m.timeout_ms, pn_lookup_done, j);
+				   j->m.timeout_ms, 2, pn_lookup_done, j);
 	}
 	if (--j->look_pending == 0)
 		pn_requests(j);
@@ -519,21 +527,21 @@ static void pn_job_lookups(struct probe_job *j)
 
 	j->look_pending = 1;     /* held until every lookup is started */
 	for (int k = 0; k < PR__N; k++) {
-		j->look[k].fd = -1;
+		probe_lookup_idle(&j->look[k]);
 		if (!j->url[k] || pn_literal(j, k))
 			continue;
 		j->look_pending++;
 		probe_lookup_start(&j->look[k], pn->base, &j->m, j->host[k], j->v6,
-				   j->m.timeout_ms, pn_lookup_done, j);
+				   j->m.timeout_ms, 2, pn_lookup_done, j);
 	}
 	/* A portal that answers every name answers this one too (issue 13). */
-	j->look[PL_HIJACK].fd = -1;
+	probe_lookup_idle(&j->look[PL_HIJACK]);
 	if (j->url[PR_HTTP] && !pn_literal(j, PR_HTTP) &&
 	    snprintf(name, sizeof(name), "mif-%08x%08x.%s", rand_u32(), rand_u32(),
 		     j->host[PR_HTTP]) < (int)sizeof(name) - 1) {
 		j->look_pending++;
 		probe_lookup_start(&j->look[PL_HIJACK], pn->base, &j->m, name, j->v6,
-				   j->m.timeout_ms, pn_lookup_done, j);
+				   j->m.timeout_ms, 2, pn_lookup_done, j);
 	}
 	if (--j->look_pending == 0)
 		pn_requests(j);

@@ -16,11 +16,13 @@ typedef void (*probe_lookup_fn)(struct probe_lookup *l, void *ctx);
 
 /* One question (A or AAAA) to the first of the PvD's servers of the
  * check's family that has a source address of its family, from that
- * address, on its interface; to the next server too when the first has
- * not answered within half the time (probe_dns.c). */
+ * address, on its interface; with servers = 2, to the next server too
+ * when the first has not answered within half the time, an answer from
+ * either taken until the end (probe_dns.c). */
 struct probe_lookup {
-	int fd;
-	struct event *ev;
+	int fd[2];                           /* one socket per server asked */
+	struct event *rd[2];
+	struct event *timer;                 /* the next server, the end */
 	struct event_base *base;
 	const struct msg_probe_start *m;     /* the job's: outlives the lookup */
 	uint8_t query[DNS_QUERY_MAX];
@@ -28,7 +30,7 @@ struct probe_lookup {
 	uint16_t id, qtype;
 	bool v6;
 	uint32_t next;                       /* pd_server's place in the list */
-	unsigned tries;
+	unsigned tries, max_tries;
 	uint64_t deadline_ns;
 	struct dns_question q;
 	uint64_t t0;
@@ -44,10 +46,13 @@ struct probe_lookup {
 	uint32_t ms;
 };
 
-/* Start; done is called once, later, from the loop (also on failure). */
+/* Idle: nothing to stop (before the first start, or to start afresh). */
+void probe_lookup_idle(struct probe_lookup *l);
+/* Start, asking at most servers (1 or 2) of the PvD's; done is called
+ * once, later, from the loop (also on failure). */
 void probe_lookup_start(struct probe_lookup *l, struct event_base *base,
 			const struct msg_probe_start *m, const char *name, bool v6,
-			uint32_t timeout_ms, probe_lookup_fn done, void *ctx);
+			uint32_t timeout_ms, unsigned servers, probe_lookup_fn done, void *ctx);
 /* Stop without calling done (the job goes away). */
 void probe_lookup_stop(struct probe_lookup *l);
 

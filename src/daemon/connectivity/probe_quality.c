@@ -137,8 +137,9 @@ static void pq_next(struct pq_job *j)
 {
 	bool v6 = !IN6_IS_ADDR_UNSPECIFIED(&j->m.in.src6);
 
+	/* One server: a sample is that server's round trip, or a loss. */
 	probe_lookup_start(&j->l, j->pq->base, &j->m.in, j->pq->host, v6, j->m.in.timeout_ms,
-			   pq_sample_done, j);
+			   1, pq_sample_done, j);
 }
 
 void probe_quality_start(struct probe_quality *pq, const struct msg_quality_start *m)
@@ -157,7 +158,7 @@ void probe_quality_start(struct probe_quality *pq, const struct msg_quality_star
 	}
 	j->pq = pq;
 	j->m = *m;
-	j->l.fd = -1;
+	probe_lookup_idle(&j->l);
 	j->res.token = m->in.token;
 	j->res.handle = m->in.handle;
 	LIST_INSERT_HEAD(&pq->jobs, j, e);
