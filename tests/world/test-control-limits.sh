@@ -167,16 +167,21 @@ world_log "ok: once it reads, it is served again"
 
 # 3. Eight connections of one user that never read: their user's share.
 rss0=$(rss_kb)
+paused0=$(mif_status | jq '.control.paused')
 world_bg h flood8 setpriv --reuid=65534 --regid=65534 --clear-groups \
 	"$py" "$WORLD_TMP/flood_many.py" "$sock" 8 "$out/flood8.n" 4
 world_wait_for "the eight floods sent" 40 test -s "$out/flood8.n"
 sleep 1
 rss1=$(rss_kb)
 growth_ok "$rss0" "$rss1" 16384 "one user's eight clients"
+# Each of the eight was paused (the growth above says it was at about a
+# MiB of its own, the user's 8 MiB shared, not at 4 MiB each).
+paused=$(($(mif_status | jq '.control.paused') - paused0))
+[ "$paused" -ge 8 ] || world_fail "only $paused of the eight connections were paused"
 # The same user's connection with nothing waiting is still answered.
 res=$(ask_as 65534) || world_fail "the user's reading connection was not answered: $res"
 grep -q '"ok":true' <<<"$res" || world_fail "the user's reading connection was not answered: $res"
-world_log "ok: $(cat "$out/flood8.n") requests taken on eight unread connections; the" \
+world_log "ok: $(cat "$out/flood8.n") requests taken on eight unread connections ($paused pauses); the" \
 	"network-facing process grew by $((rss1 - rss0)) KiB; the user's ninth connection answered"
 flood8_done() { grep -q "answered" "$WORLD_TMP/flood8.log"; }
 world_wait_for "the eight flooding clients read again" 40 flood8_done
