@@ -47,8 +47,12 @@ mif_net B rB wlan0 20
 if [ "$(ulimit -Hn)" != unlimited ] && [ "$(ulimit -Hn)" -lt 4096 ]; then ulimit -Hn 4096; fi
 ulimit -Sn 1024
 world_mifd h --dhcp4 eth0 --dhcp4 wlan0
-nofile=$(awk '/^Max open files/ { print $4 }' "/proc/$WORLD_MIFD_PID/limits")
-[ "$nofile" = 4096 ] || world_fail "mifd did not raise its descriptor limit to 4096: $nofile"
+# (mifd's control socket, which world_mifd waits for, comes before the
+# bind socket, where the limit is raised: wait for it.)
+nofile() { awk '/^Max open files/ { print $4 }' "/proc/$WORLD_MIFD_PID/limits"; }
+raised() { [ "$(nofile)" = 4096 ] || [ -S "$WORLD_TMP/mifd-bind.sock" ]; }
+world_wait_for "mifd's bind socket" 10 raised
+[ "$(nofile)" = 4096 ] || world_fail "mifd did not raise its descriptor limit to 4096: $(nofile)"
 ! grep -q "descriptor limit leaves room" "$WORLD_TMP/mifd.log" ||
 	world_fail "mifd warned about its descriptor limit: $(grep "descriptor limit" "$WORLD_TMP/mifd.log")"
 mif_expect "two PvDs with IPv4 and IPv6 addresses" 25 \
