@@ -135,8 +135,15 @@ world_log "ok: SIGHUP (rebind): one dhcp-eth0, unchanged"
 # Release: `dhcpcd -k eth0`, run in dhcpcd's mount namespace (its control
 # socket is in the private /run/dhcpcd): dhcpcd sends a DHCPRELEASE and
 # runs the hook with reason STOP (if_down=true), and the PvD goes.
-world_exec h nsenter -t "$DHCPCD_PID" -m "$DHCPCD" -k eth0 >>"$WORLD_TMP/dhcpcd-k.log" 2>&1 ||
-	world_fail "dhcpcd -k failed: $(cat "$WORLD_TMP/dhcpcd-k.log")"
+# dhcpcd -k waits a few seconds for the daemon to exit; under load (the
+# ASan world run of make check) the release's hook may take longer, and it
+# says "failed to exit" although the release goes on: the PvD's departure
+# below is what counts.
+if ! world_exec h nsenter -t "$DHCPCD_PID" -m "$DHCPCD" -k eth0 >>"$WORLD_TMP/dhcpcd-k.log" 2>&1; then
+	grep -q "failed to exit" "$WORLD_TMP/dhcpcd-k.log" ||
+		world_fail "dhcpcd -k failed: $(cat "$WORLD_TMP/dhcpcd-k.log")"
+	world_log "(dhcpcd -k stopped waiting for the daemon to exit; the release goes on)"
+fi
 world_wait_for "PvD dhcp-eth0 deleted on release" 20 gone dhcp-eth0
 grep -q 'DHCPRELEASE' "$WORLD_TMP/dnsmasq-dhcp.log" ||
 	world_fail "dnsmasq saw no DHCPRELEASE"
