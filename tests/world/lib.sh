@@ -78,6 +78,9 @@ world_fail() {
 	{
 		printf 'FAIL: %s: %s\n' "$WORLD_TEST" "$*"
 		world__diag
+		# Again at the end: meson's --print-errorlogs keeps only the
+		# last lines of a failing test's output, and CI shows them.
+		[ -z "$WORLD_TMP" ] || printf 'FAIL: %s: %s\n' "$WORLD_TEST" "${*%%$'\n'*}"
 	} >&2
 	WORLD__REPORTED=1
 	if [ -n "$WORLD_TMP" ] && [ -d "$WORLD_TMP" ]; then
@@ -158,18 +161,19 @@ world__on_err() {
 }
 
 world__on_exit() {
-	local rc=$?
+	local rc=$? msg
 	set +e
 	trap - ERR
 	if [ "$rc" != 0 ] && [ "$rc" != 77 ] && [ -z "$WORLD__REPORTED" ] &&
 		! { [ -n "$WORLD_TMP" ] && [ -f "$WORLD_TMP/.failed" ]; }; then
 		{
 			case "$WORLD__ERR" in
-			"stopped by SIG"*) printf 'FAIL: %s: %s\n' "$WORLD_TEST" "$WORLD__ERR" ;;
-			*) printf 'FAIL: %s: stopped by a failing command: %s\n' "$WORLD_TEST" \
-				"${WORLD__ERR:-unknown command, exit status $rc}" ;;
+			"stopped by SIG"*) msg=$WORLD__ERR ;;
+			*) msg="stopped by a failing command: ${WORLD__ERR:-unknown command, exit status $rc}" ;;
 			esac
+			printf 'FAIL: %s: %s\n' "$WORLD_TEST" "$msg"
 			world__diag
+			printf 'FAIL: %s: %s\n' "$WORLD_TEST" "${msg%%$'\n'*}"
 		} >&2
 	fi
 	if [ -n "$WORLD_TMP" ] && [ -f "$WORLD_TMP/.failed" ] && [ "$rc" = 0 ]; then
