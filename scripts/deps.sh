@@ -3,7 +3,7 @@
 # Idempotent: prints nothing and exits 0 when everything is already there.
 set -eu
 
-PKGS="gcc clang llvm pkg-config meson ninja-build
+PKGS="gcc clang llvm pkg-config meson ninja-build libbpf-dev
 libmnl-dev libnftnl-dev libevent-dev libjansson-dev libinih-dev libcap-ng-dev libseccomp-dev
 libcmocka-dev libclang-rt-14-dev libcurl4-openssl-dev libgnutls28-dev nettle-dev ca-certificates
 iproute2 radvd procps psmisc kmod jq util-linux netcat-openbsd dnsmasq-base

@@ -31,6 +31,8 @@ struct ha_counters {
 };
 
 struct ha_store;
+struct tunfast;
+struct ha_fast_mn;
 
 struct ha_ctx {
 	struct ha_config *cfg;
@@ -45,12 +47,19 @@ struct ha_ctx {
 	bool active;                    /* serves (holds active_address, or alone) */
 	struct ha_path *dup;            /* ha_tun_route(): n-cast copy's path, or NULL */
 	const struct in6_addr *dup_src; /* and its source address (ha_src_for) */
+	bool route_complete;            /* ha_tun_route(): complete the inner sums */
 	struct ha_counters n;
 	/* The home link (ha_home.h): its index, each node's applied state,
 	 * and the hook called after each downlink choice (NULL without). */
 	int home_ifindex;
 	uint8_t *home_state;
 	void (*home_sync)(struct ha_ctx *h, struct ha_mn *mn);
+	/* The kernel fast path (ha_fast.h): NULL when off or not loaded,
+	 * the reason in fast_why; each node's entries in fast_mn. */
+	struct tunfast *fast;
+	struct ha_fast_mn *fast_mn;
+	int tun_ifindex;
+	char fast_why[96];
 };
 
 /* The wall clock as an RFC 4285 timestamp (NTP format). */

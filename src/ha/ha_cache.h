@@ -55,6 +55,7 @@ struct ha_mn {
 	bool has_hoa4, hoa4_bound;
 	struct in_addr hoa4;
 	struct ha_flows *flows; /* flow bindings (ha_flow.h), NULL for none */
+	bool fast_ok;           /* its last accepted BU offered the fast path (mh_exp.h) */
 	uint64_t bu_ok, bu_rejected, switches;
 };
 

@@ -241,6 +241,12 @@ static int ha_ha_key(struct ha_config *c, const char *k, const char *v, char *er
 			*(k[0] == 'o' ? &c->offload : &c->partial_csum) = yes;
 		return r;
 	}
+	if (strcmp(k, "fast_path") == 0) {
+		r = cfg_yesno(k, v, &yes, err, errlen);
+		if (r == 0)
+			c->fast_path = yes;
+		return r;
+	}
 	if (strcmp(k, "replay_window_s") == 0)
 		return cfg_uint(k, v, 1, 3600, &c->replay_window_s, err, errlen);
 	if (strcmp(k, "handover_to") == 0) {
@@ -467,6 +473,7 @@ int ha_config_load(const char *path, struct ha_config *ret, int *ret_line, char 
 	c->hb_misses = 3;
 	c->replay_window_s = 7;
 	c->offload = true;
+	c->fast_path = true;
 	c->partial_csum = true;
 	snprintf(c->tun, sizeof(c->tun), "mifha0");
 	snprintf(c->control, sizeof(c->control), "/run/mif/had.sock");

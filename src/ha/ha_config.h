@@ -42,6 +42,7 @@ struct ha_config {
 	uint32_t hb_misses;             /* 3 */
 	uint32_t replay_window_s;       /* 7 */
 	bool offload;                   /* TUN TSO/USO + UDP GSO/GRO (true) */
+	bool fast_path;                 /* the kernel fast path, ha_fast.h (true) */
 	bool partial_csum;              /* TCP sums left partial in the tunnel
 					 * (true; vnet.h): no for an older peer */
 	struct ha_store_config store;   /* [store]: off unless given */

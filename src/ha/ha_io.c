@@ -9,6 +9,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "ha/ha.h"
+#include "ha/ha_fast.h"
 #include "ha/ha_nest.h"
 #include "ha/ha_flow.h"
 #include "ha/ha_store.h"
@@ -143,6 +144,15 @@ static void ha_store_changed(struct ha_ctx *h, struct ha_mn *mn, long long now_m
 		h->n.store_deferred++;
 }
 
+/* After each downlink choice: the home link's state and the kernel's
+ * fast path follow it. */
+static void ha_after_pick(struct ha_ctx *h, struct ha_mn *mn)
+{
+	if (h->home_sync)
+		h->home_sync(h, mn);
+	ha_fast_sync(h, mn);
+}
+
 void ha_set_active(struct ha_ctx *h, bool active, long long now_ms)
 {
 	if (active == h->active)
@@ -176,6 +186,8 @@ void ha_set_active(struct ha_ctx *h, bool active, long long now_ms)
 			log_warn("bindings not loaded: %s", strerror((int)-r));
 		}
 	}
+	for (size_t i = 0; h->fast && i < h->cfg->n_mns; i++)
+		ha_fast_sync(h, &h->cfg->mns[i]);
 	log_info("%s", active ? "active: serving the home prefix" : "standby");
 }
 
@@ -203,6 +215,13 @@ static void ha_bu(struct ha_ctx *h, struct ha_mn *mn, const struct mh_msg *m,
 	}
 	st = ha_cache_apply_bu(mn, m, from, now_ms, &ba);
 	ha_v4_bu(h->cfg, mn, m, st, &ba);
+	/* The fast path offer (mh_exp.h), answered with this agent's own. */
+	if (st < 128)
+		mn->fast_ok = m->has_fast && (m->fast_flags & MH_FAST_ZERO_CSUM);
+	if (h->fast) {
+		ba.has_fast = true;
+		ba.fast_flags = MH_FAST_ZERO_CSUM;
+	}
 	/* Flow bindings (RFC 6089) of an accepted BU, answered in its BA. */
 	if (st < 128 && ha_flow_apply(mn, t->mh, t->mh_len, m->seq, m->lifetime, flow_ba,
 				      sizeof(flow_ba), &ba.extra_len) == 0)
@@ -210,8 +229,7 @@ static void ha_bu(struct ha_ctx *h, struct ha_mn *mn, const struct mh_msg *m,
 	/* In the store before the BA: a mobile node told "accepted" finds
 	 * its bindings on the next agent (unless the store was down). */
 	ha_store_changed(h, mn, now_ms);
-	if (h->home_sync)
-		h->home_sync(h, mn);
+	ha_after_pick(h, mn);
 	if (log_get_level() >= LOG_LVL_INFO)
 		log_info("mn %s: binding update seq %u, %zu BID(s), status %u, %zu path(s)",
 			 mn->name, m->seq, m->n_bids, st, mn->n_paths);
@@ -344,6 +362,9 @@ struct ha_path *ha_tun_route(struct ha_ctx *h, const uint8_t *p, size_t len,
 		mn = ha_mn_by_hoa(h, p + 24);
 	else
 		mn = NULL;
+	/* A node whose kernel decapsulates (the fast path, both ends) gets
+	 * full inner checksums: no user space there to finish them. */
+	h->route_complete = mn && mn->fast_ok && h->fast;
 	/* A flow binding first (ha_flow.h); n-cast leaves its copy in h->dup. */
 	if (mn && mn->flows && (fp = ha_flow_route(mn, p, len, &h->dup))) {
 		if (h->dup)
@@ -387,8 +408,7 @@ static void ha_tick_mn(struct ha_ctx *h, struct ha_mn *mn, long long now_ms)
 		log_info("mn %s: downlink %s BID %u", mn->name,
 			 mn->active >= 0 ? "on" : "lost, was",
 			 mn->active >= 0 ? mn->paths[mn->active].bid : 0);
-	if (h->home_sync)
-		h->home_sync(h, mn);
+	ha_after_pick(h, mn);
 }
 
 /*

@@ -19,10 +19,12 @@
 #include "common/log.h"
 #include "common/unixsock.h"
 #include "ha/ha.h"
+#include "ha/ha_fast.h"
 #include "ha/ha_home.h"
 #include "ha/ha_setup.h"
 #include "ha/ha_store.h"
 #include "netlink/netlink.h"
+#include "netlink/tunfast.h"
 #include "netlink/tunio.h"
 
 #define HA_TUN_MTU 1400 /* 1500 less outer IPv6 (40) + UDP (8), with room */
@@ -66,7 +68,7 @@ static int ha_open_udp(const struct ha_config *c)
 	return fd;
 }
 
-static int ha_open_tun(struct ha_config *c, int *ret_fd)
+static int ha_open_tun(struct ha_config *c, int *ret_fd, int *ret_ifindex)
 {
 	char name[16];
 	int fd, r, ifindex;
@@ -101,6 +103,7 @@ static int ha_open_tun(struct ha_config *c, int *ret_fd)
 		return r;
 	}
 	*ret_fd = fd;
+	*ret_ifindex = ifindex;
 	return 0;
 }
 
@@ -146,9 +149,9 @@ static int ha_drop_privileges(const char *user, bool net_admin)
 int ha_setup(struct ha_ctx *h)
 {
 	struct ha_config *cfg = h->cfg;
-	int r;
+	int r, tun_ifindex = 0;
 
-	if ((r = ha_open_tun(cfg, &h->tun)) < 0) {
+	if ((r = ha_open_tun(cfg, &h->tun, &tun_ifindex)) < 0) {
 		log_err("tun %s: %s", cfg->tun, strerror(-r));
 		return r;
 	}
@@ -156,6 +159,9 @@ int ha_setup(struct ha_ctx *h)
 		log_err("udp port %u: %s", cfg->port, strerror(-h->udp));
 		return h->udp;
 	}
+	/* A mobile node's fast path sends UDP checksum 0 (tunfast.h). */
+	if ((r = tunfast_sock_zero_csum_ok(h->udp)) < 0)
+		log_warn("udp: UDP_NO_CHECK6_RX: %s", strerror(-r));
 	h->offload = cfg->offload;
 	if (h->offload && (r = tunio_udp_gro(h->udp)) < 0)
 		log_warn("udp: no UDP_GRO: %s", strerror(-r));
@@ -176,6 +182,8 @@ int ha_setup(struct ha_ctx *h)
 		}
 		h->home_sync = ha_home_sync;
 	}
+	/* Before the change of user: loading needs CAP_BPF. */
+	ha_fast_open(h, tun_ifindex);
 	if ((r = ha_drop_privileges(cfg->user, cfg->home_link[0] != 0)) < 0) {
 		log_err("user %s: %s", cfg->user, r == -ENOENT ? "no such user" : strerror(-r));
 		return r;

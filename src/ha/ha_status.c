@@ -6,16 +6,21 @@
 
 #include "common/addr.h"
 #include "ha/ha.h"
+#include "ha/ha_fast.h"
 #include "ha/ha_flow_status.h"
 #include "ha/ha_store.h"
 
 #define HA_STATUS_MNS 64
 
-static json_t *ha_status_path(const struct ha_mn *mn, size_t i, long long now_ms)
+static json_t *ha_status_path(const struct ha_ctx *h, const struct ha_mn *mn, size_t i,
+			      long long now_ms)
 {
 	const struct ha_path *p = &mn->paths[i];
 	char peer[INET6_ADDRSTRLEN], coa[INET6_ADDRSTRLEN];
+	uint64_t ftx, frx;
 
+	/* The packets of the kernel fast path count as the path's too. */
+	ha_fast_path_counts(h, mn, p, &ftx, &frx);
 	addr_ntop(&p->peer.sin6_addr, peer, sizeof(peer));
 	ha_cache_coa_text(p, coa, sizeof(coa));
 	return json_pack("{s:i, s:i, s:s, s:s, s:i, s:s, s:b, s:i, s:i, s:I, s:I, s:I, s:I, s:b}",
@@ -26,17 +31,17 @@ static json_t *ha_status_path(const struct ha_mn *mn, size_t i, long long now_ms
 			 "last_heartbeat_ms_ago",
 			 (json_int_t)(p->live.answer_ms ? now_ms - p->live.answer_ms : -1),
 			 "lifetime_s", (json_int_t)((p->expires_ms - now_ms) / 1000),
-			 "tx_packets", (json_int_t)p->tx_packets,
-			 "rx_packets", (json_int_t)p->rx_packets, "home", p->home);
+			 "tx_packets", (json_int_t)(p->tx_packets + ftx),
+			 "rx_packets", (json_int_t)(p->rx_packets + frx), "home", p->home);
 }
 
-static json_t *ha_status_mn(const struct ha_mn *mn, long long now_ms)
+static json_t *ha_status_mn(const struct ha_ctx *h, const struct ha_mn *mn, long long now_ms)
 {
 	char hoa[INET6_ADDRSTRLEN], hoa4[INET_ADDRSTRLEN] = "";
 	json_t *paths = json_array(), *o, *fl;
 
 	for (size_t i = 0; paths && i < mn->n_paths; i++)
-		json_array_append_new(paths, ha_status_path(mn, i, now_ms));
+		json_array_append_new(paths, ha_status_path(h, mn, i, now_ms));
 	addr_ntop(&mn->hoa, hoa, sizeof(hoa));
 	if (mn->has_hoa4)
 		inet_ntop(AF_INET, &mn->hoa4, hoa4, sizeof(hoa4));
@@ -47,6 +52,8 @@ static json_t *ha_status_mn(const struct ha_mn *mn, long long now_ms)
 		      "bu_refused", (json_int_t)mn->bu_rejected,
 		      "downlink_switches", (json_int_t)mn->switches);
 	/* Flow bindings (ha_flow.h): which BID each flow uses and why. */
+	if (o && h->fast)
+		json_object_set_new(o, "fast_path", ha_fast_status_mn(h, mn));
 	fl = o ? ha_flow_status(mn) : NULL;
 	if (fl)
 		json_object_update(o, fl);
@@ -83,7 +90,7 @@ char *ha_status_json(const struct ha_ctx *h, long long now_ms)
 	/* The first HA_STATUS_MNS only: a status of 100,000 mobile nodes
 	 * would be tens of megabytes built in the packet loop. */
 	for (size_t i = 0; mns && i < h->cfg->n_mns && i < HA_STATUS_MNS; i++)
-		json_array_append_new(mns, ha_status_mn(&h->cfg->mns[i], now_ms));
+		json_array_append_new(mns, ha_status_mn(h, &h->cfg->mns[i], now_ms));
 	root = json_pack("{s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}",
 			 "mobile_nodes", mns, "counters",
 			 "udp_rx", (json_int_t)n->udp_rx, "udp_tx", (json_int_t)n->udp_tx,
@@ -108,6 +115,7 @@ char *ha_status_json(const struct ha_ctx *h, long long now_ms)
 	json_object_set_new(json_object_get(root, "counters"), "drop_send",
 			    json_integer((json_int_t)n->drop_send));
 	json_object_set_new(root, "active", json_boolean(h->active));
+	json_object_set_new(root, "fast_path", ha_fast_status(h));
 	ha_status_home(h, root);
 	json_object_set_new(root, "scale", json_pack("{s:I, s:I, s:I, s:I}",
 			    "mobile_nodes", (json_int_t)h->cfg->n_mns,

@@ -22,6 +22,7 @@
 #include "common/log.h"
 #include "ha/ha.h"
 #include "ha/ha_home.h"
+#include "ha/ha_fast.h"
 #include "ha/ha_setup.h"
 #include "ha/ha_store.h"
 #include "netlink/tunio.h"
@@ -205,7 +206,7 @@ static void ha_drain_tun_gso(struct ha_ctx *h)
 			h->n.drop_malformed++;
 			continue;
 		}
-		if (!h->cfg->partial_csum)
+		if (!h->cfg->partial_csum || h->route_complete)
 			vnet_segs_complete(segs, n);
 		h->n.tun_rx += n - 1;
 		if (n > 1)
@@ -445,6 +446,7 @@ int main(int argc, char **argv)
 	if (ha_setup(&h) < 0)
 		return 1;
 	r = ha_run(&h);
+	ha_fast_close(&h);
 	ha_home_close(&h);
 	ha_store_close(h.store);
 	unlink(cfg.control);

@@ -5,6 +5,7 @@
 
 #include "common/buf.h"
 #include "proto/mh.h"
+#include "proto/mh_exp.h"
 #include "proto/mh_v4.h"
 
 /* Octets of each message's fixed part after the 6-octet MH header. */
@@ -107,6 +108,8 @@ static int mh_parse_opt(struct buf *o, uint8_t type, uint8_t olen, struct mh_msg
 	case MH_OPT_V4HOA:
 	case MH_OPT_V4ACK:
 		return mh_v4_parse(o, type, olen, m);
+	case MH_OPT_EXPERIMENTAL:
+		return mh_exp_parse(o, olen, m);
 	case MH_OPT_NAT_DETECT:
 		if (olen != 6 || m->has_nat)
 			return -EBADMSG;

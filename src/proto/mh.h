@@ -35,6 +35,7 @@ enum mh_opt_type {
 	MH_OPT_PADN = 1,
 	MH_OPT_AUTH = 9,        /* RFC 4285 section 5 */
 	MH_OPT_MESG_ID = 10,    /* RFC 4285 section 6 */
+	MH_OPT_EXPERIMENTAL = 18, /* RFC 5096 section 4; mif's use: mh_exp.h */
 	MH_OPT_V4HOA = 29,      /* RFC 5555 section 3.1.1, IPv4 Home Address */
 	MH_OPT_V4ACK = 30,      /* RFC 5555 section 3.2.1, IPv4 Address Ack */
 	MH_OPT_NAT_DETECT = 31, /* RFC 5555 section 3.1.1 */
@@ -52,6 +53,9 @@ enum mh_opt_type {
 /* Heartbeat flags, low bits of the octet at offset 7 (RFC 5847 5.1). */
 #define MH_HB_U 0x02u           /* unsolicited */
 #define MH_HB_R 0x01u           /* response */
+/* The fast path offer's flags (mh_exp.h): this end decapsulates in the
+ * kernel and takes UDP checksum 0 (RFC 6935 section 5). */
+#define MH_FAST_ZERO_CSUM 0x80u
 /* Binding Identifier: H (simultaneous home and foreign), BID-PRI below. */
 #define MH_BID_H 0x80u
 
@@ -127,6 +131,9 @@ struct mh_msg {
 	uint8_t v4ack_status;   /* enum mh_v4ack_status */
 	uint8_t v4ack_plen;     /* 6 bits */
 	uint8_t v4ack[4];
+	/* mif's fast path offer (mh_exp.h): BU and BA. */
+	bool has_fast;
+	uint8_t fast_flags;     /* MH_FAST_* */
 	bool has_ts;
 	uint64_t ts;            /* NTP format: seconds << 32 | fraction */
 	/* Build only: option octets put before the replay protection option

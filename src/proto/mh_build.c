@@ -5,6 +5,7 @@
 
 #include "common/buf.h"
 #include "proto/mh.h"
+#include "proto/mh_exp.h"
 #include "proto/mh_v4.h"
 
 static void mh_put_fixed(struct wbuf *w, const struct mh_msg *m)
@@ -100,6 +101,7 @@ int mh_build(const struct mh_msg *m, uint8_t *out, size_t cap, size_t *ret_len,
 	for (size_t i = 0; i < m->n_bids; i++)
 		if (mh_put_bid(&w, &m->bids[i]) < 0)
 			return -EINVAL;
+	mh_exp_put(&w, m);
 	if (mh_v4_put(&w, m) < 0)
 		return -EINVAL;
 	if (m->has_nat) {

@@ -12,7 +12,7 @@
  *
  *   mif-mn --hoa A [--hoa4 A] --ha A --ha6 A [--ha4 A] --spi N --key-file F --tun NAME
  *          --path IFNAME,COA,PRI[,home] [--path ...] [--port P] [--interval MS]
- *          [--misses N] [--offload on|off] --status FILE
+ *          [--misses N] [--offload on|off] [--fast-path on|off] --status FILE
  *          [--home NAME --hoa A ... --status FILE [--via NAME ...]] ...
  *          [--flow-file F] (per home address)
  *
@@ -34,6 +34,9 @@
  *
  * With offloads (the default) the TUN device carries a virtio-net header
  * with TSO/USO and the care-of sockets UDP GSO/GRO (src/netlink/tunio.h).
+ * With the fast path (the default; daemon/mobility/mn_fast.h) the kernel
+ * carries the data packets of simple bindings itself; "off", or a kernel
+ * that cannot load it, leaves them all to this process.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -53,6 +56,7 @@
 #include "common/clock.h"
 #include "common/keyfile.h"
 #include "daemon/mobility/mn.h"
+#include "daemon/mobility/mn_fast.h"
 #include "daemon/mobility/mob_flow.h"
 #include "daemon/mobility/mob_hoa.h"
 #include "common/carrier.h"
@@ -96,7 +100,15 @@ struct mnt {
 	char pair_coa[MH_MAX_BIDS + MOB_HOA_MAX][64];
 	const char *flow_file;
 	struct mob_flows flows;
+	uint16_t lport[MH_MAX_BIDS];    /* each path's own port */
+	struct mn_fast_home fast;       /* its kernel fast path entries */
 };
+
+/* The kernel fast path (mn_fast.h), shared by every home address: NULL
+ * when off or not loaded (fast_why says which). */
+static struct tunfast *fast;
+static int fast_tun_ifindex;
+static char fast_why[96] = "off (--fast-path off)";
 
 static struct mnt homes[MOB_HOA_MAX];
 static size_t n_homes = 1;
@@ -223,7 +235,19 @@ static void write_status(struct mnt *t)
 			(unsigned long long)p->tx_packets, (unsigned long long)p->rx_packets,
 			p->home ? "true" : "false");
 	}
-	fprintf(f, "],\"hoa4_acked\":%s,\"hoa4_status\":%u,\"name\":\"%s\",\"pairs\":[",
+	{
+		uint64_t c[4];
+
+		mn_fast_counts(fast, &t->mn, &t->fast, c);
+		fprintf(f, "],\"fast_path\":{\"on\":%s,\"agent_offers\":%s,\"state\":\"%s\",\"uplink\":%s,"
+			   "\"downlink_paths\":%zu,\"tx_packets\":%llu,\"tx_bytes\":%llu,"
+			   "\"rx_packets\":%llu,\"rx_bytes\":%llu,\"error\":\"%s\"",
+			fast ? "true" : "false", t->mn.ha_fast ? "true" : "false", fast_why, t->fast.out_on ? "true" : "false",
+			t->fast.n_in, (unsigned long long)c[0], (unsigned long long)c[1],
+			(unsigned long long)c[2], (unsigned long long)c[3],
+			t->fast.err ? strerror(-t->fast.err) : "");
+	}
+	fprintf(f, "},\"hoa4_acked\":%s,\"hoa4_status\":%u,\"name\":\"%s\",\"pairs\":[",
 		t->mn.hoa4_acked ? "true" : "false", t->mn.hoa4_status, t->h.name);
 	for (size_t i = 0; i < t->n_pairs; i++)
 		fprintf(f, "%s{\"coa\":\"%s\",\"verdict\":\"%s\",\"why\":\"%s\"}", i ? "," : "",
@@ -449,6 +473,10 @@ static void on_tun_gso(struct mnt *t0)
 		t->tun_rx += ns;
 		if (ns > 1)
 			t->tun_gso_rx++;
+		/* The agent's kernel decapsulates (the fast path, both ends):
+		 * no user space there to finish the partial inner sums. */
+		if (t->mn.ha_fast && fast)
+			vnet_segs_complete(segs, ns);
 		if (flow_send(t, buf + VNET_HDR_LEN, (size_t)n - VNET_HDR_LEN, segs, ns))
 			continue;
 		if (t->mn.uplink >= 0 && send_segs(t, segs, ns) < 0 &&
@@ -602,6 +630,10 @@ static int open_path(struct mnt *t, size_t i, const char *spec, const struct in6
 		return -EINVAL;
 	}
 	t->fd[i] = fd;
+	t->lport[i] = bport;
+	/* The other end's fast path sends UDP checksum 0 (tunfast.h). */
+	if (mp->coa_family == 6)
+		(void)tunfast_sock_zero_csum_ok(fd);
 	if (t->offload) {
 		int sz = 4 << 20;
 
@@ -642,6 +674,53 @@ static int load_flows(struct mnt *t)
 	changed = mob_flow_set(&t->flows, next, n);
 	fprintf(stderr, "mif-mn: %zu flow(s), %zu changed\n", n, changed);
 	return (int)changed;
+}
+
+static bool home_nested(const struct mnt *t);
+
+/* The kernel's entries follow the uplink and the paths (mn_fast.h); a
+ * nested home address rides in another's tunnel: never in the kernel. */
+static void fast_sync(struct mnt *t, bool off)
+{
+	struct mn_fast_path fp[MH_MAX_BIDS];
+
+	for (size_t i = 0; i < t->mn.n_paths; i++) {
+		const struct sockaddr_in6 *ha = (const struct sockaddr_in6 *)&t->ha_ep[i];
+
+		memset(&fp[i], 0, sizeof(fp[i]));
+		fp[i].v6 = t->mn.paths[i].coa_family == 6 && ha->sin6_family == AF_INET6;
+		fp[i].ifindex = t->ifindex[i];
+		fp[i].local_port = t->lport[i];
+		if (fp[i].v6) {
+			memcpy(fp[i].ha, &ha->sin6_addr, 16);
+			fp[i].ha_port = ntohs(ha->sin6_port);
+		}
+	}
+	mn_fast_sync(fast, fast_tun_ifindex, &t->mn, fp, off || home_nested(t), &t->fast);
+}
+
+static void fast_open(int tun, const char *name)
+{
+	int r, ifindex = (int)if_nametoindex(name);
+
+	(void)tun;
+	if ((r = ifindex > 0 ? tunfast_open(TUNFAST_MN, ifindex, &fast) : -ENODEV) < 0) {
+		snprintf(fast_why, sizeof(fast_why), "not loaded: %s", strerror(-r));
+		fprintf(stderr, "mif-mn: fast path %s\n", fast_why);
+		return;
+	}
+	fast_tun_ifindex = ifindex;
+	for (size_t g = 0; g < n_homes; g++)
+		for (size_t i = 0; i < homes[g].mn.n_paths; i++)
+			if (homes[g].mn.paths[i].coa_family == 6 && homes[g].ifindex[i] > 0 &&
+			    homes[g].ifindex[i] != ifindex &&
+			    (r = tunfast_uplink(fast, homes[g].ifindex[i])) < 0)
+				fprintf(stderr, "mif-mn: fast path: not on %s: %s\n",
+					homes[g].ifname[i], strerror(-r));
+	for (size_t g = 0; g < n_homes; g++)
+		homes[g].mn.fast_offer = true;
+	snprintf(fast_why, sizeof(fast_why), "on");
+	fprintf(stderr, "mif-mn: fast path on\n");
 }
 
 static void run(void)
@@ -685,6 +764,8 @@ static void run(void)
 			on_tun(t0);
 		if (p[n + 1].revents & POLLIN)
 			on_nl(t0);
+		for (size_t g = 0; fast && g < n_homes; g++)
+			fast_sync(&homes[g], false);
 	}
 }
 
@@ -911,13 +992,13 @@ int main(int argc, char **argv)
 		{ "status", 1, NULL, 's' }, { "dump-bu", 1, NULL, 'D' },
 		{ "offload", 1, NULL, 'O' }, { "hoa4", 1, NULL, 'V' },
 		{ "home", 1, NULL, 'h' }, { "name", 1, NULL, 'n' }, { "via", 1, NULL, 'v' },
-		{ "flow-file", 1, NULL, 'F' },
+		{ "flow-file", 1, NULL, 'F' }, { "fast-path", 1, NULL, 'X' },
 		{ 0, 0, 0, 0 },
 	};
 	const char *tun = NULL;
 	uint16_t port = MH_UDP_PORT;
 	unsigned interval = 100, misses = 3;
-	bool offload = true, described = false;
+	bool offload = true, described = false, fast_on = true;
 	struct mnt *t = &homes[0];
 	char name[16];
 	int c, r;
@@ -948,6 +1029,7 @@ int main(int argc, char **argv)
 		case 'i': interval = (unsigned)atoi(optarg); break;
 		case 'm': misses = (unsigned)atoi(optarg); break;
 		case 'O': offload = strcmp(optarg, "on") == 0; break;
+		case 'X': fast_on = strcmp(optarg, "on") == 0; break;
 		default: return 2;
 		}
 	}
@@ -972,6 +1054,8 @@ int main(int argc, char **argv)
 			fprintf(stderr, "mif-mn: %s: offloads csum tso%s\n", tun,
 				off & TUN_OFF_USO ? " uso" : "");
 	}
+	if (fast_on)
+		fast_open(t->tun, name);
 	for (size_t g = 0; g < n_homes; g++) {
 		homes[g].tun = t->tun;
 		homes[g].nl = t->nl;

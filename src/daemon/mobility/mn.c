@@ -64,6 +64,10 @@ int mn_build_bu(struct mn_state *mn, uint64_t ts, long long now_ms, uint8_t *out
 		m.has_v4hoa = true;
 		memcpy(m.v4hoa, mn->hoa4, 4);
 	}
+	if (mn->fast_offer) {
+		m.has_fast = true;
+		m.fast_flags = MH_FAST_ZERO_CSUM;
+	}
 	r = mn_seal(mn, &m, ts, out, cap, ret_len);
 	if (r < 0)
 		return r;
@@ -138,6 +142,7 @@ static enum mn_action mn_ba(struct mn_state *mn, const struct mh_msg *m, long lo
 	}
 	mn->ba_ok++;
 	mn->registered_ms = now_ms;
+	mn->ha_fast = m->has_fast && (m->fast_flags & MH_FAST_ZERO_CSUM);
 	if (mn->has_hoa4) {
 		/* No acknowledgement: a home agent without RFC 5555 support. */
 		mn->hoa4_status = m->has_v4ack ? m->v4ack_status : 255;

@@ -68,6 +68,11 @@ struct mn_state {
 	uint64_t bu_sent, ba_ok, ba_refused, drop_auth, drop_replay, drop_malformed, switches;
 	uint64_t drop_source;   /* datagrams not from the path's home agent endpoint */
 	struct mob_flows *flows;        /* flow bindings (mob_flow.h), NULL for none */
+	/* The kernel fast path (mn_fast.h, proto/mh_exp.h): offered in every
+	 * BU while this end has it; ha_fast: the last accepted BA offered
+	 * it back (the agent decapsulates in its kernel, takes checksum 0). */
+	bool fast_offer;
+	bool ha_fast;
 };
 
 /* What mn_input() asks of the caller. */

@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: MIT */
+/* The tunnel's kernel fast path, loading and maps (tunfast.h). */
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/udp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "netlink/tunfast.h"
+
+/* The object built from bpf/mhfast.bpf.c (meson: mhfast_obj.c). */
+extern const unsigned char tunfast_obj[];
+extern const unsigned long tunfast_obj_len;
+
+/* tcx attach points (Linux 6.6 uapi; the build's headers may be older). */
+#define TUNFAST_TCX_INGRESS 46
+#define TUNFAST_TCX_EGRESS 47
+#define TUNFAST_MAX_UPLINKS 32
+
+struct tunfast {
+	struct bpf_object *obj;
+	int out_fd, in_fd, decap_fd;
+	int egress_link;
+	size_t n_up;
+	struct {
+		int ifindex;
+		int link;
+	} up[TUNFAST_MAX_UPLINKS];
+};
+
+/* libbpf's own messages: quiet (the caller reports the error code),
+ * unless MIF_BPF_DEBUG is set in the environment. */
+static int tunfast_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (!getenv("MIF_BPF_DEBUG"))
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static int tunfast_attach(int prog_fd, int ifindex, int where)
+{
+	int fd = bpf_link_create(prog_fd, ifindex, (enum bpf_attach_type)where, NULL);
+
+	return fd < 0 ? (errno ? -errno : fd) : fd;
+}
+
+static int tunfast_prog(struct bpf_object *o, const char *name)
+{
+	struct bpf_program *p = bpf_object__find_program_by_name(o, name);
+
+	return p ? bpf_program__fd(p) : -ENOENT;
+}
+
+int tunfast_open(enum tunfast_role role, int tun_ifindex, struct tunfast **ret)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "mhfast");
+	struct tunfast *f;
+	int r, enc;
+
+	libbpf_set_print(tunfast_print);
+	if (!(f = calloc(1, sizeof(*f))))
+		return -ENOMEM;
+	f->egress_link = -1;
+	f->obj = bpf_object__open_mem(tunfast_obj, tunfast_obj_len, &opts);
+	if (!f->obj) {
+		r = errno ? -errno : -EINVAL;
+		free(f);
+		return r;
+	}
+	if ((r = bpf_object__load(f->obj)) < 0)
+		goto fail;
+	f->out_fd = bpf_object__find_map_fd_by_name(f->obj, "mhfast_out");
+	f->in_fd = bpf_object__find_map_fd_by_name(f->obj, "mhfast_in");
+	f->decap_fd = tunfast_prog(f->obj, "mhfast_decap");
+	enc = tunfast_prog(f->obj, role == TUNFAST_HA ? "mhfast_encap_dst" : "mhfast_encap_src");
+	if (f->out_fd < 0 || f->in_fd < 0 || f->decap_fd < 0 || enc < 0) {
+		r = -ENOENT;
+		goto fail;
+	}
+	if ((r = tunfast_attach(enc, tun_ifindex, TUNFAST_TCX_EGRESS)) < 0)
+		goto fail;
+	f->egress_link = r;
+	*ret = f;
+	return 0;
+fail:
+	tunfast_close(f);
+	return r;
+}
+
+int tunfast_uplink(struct tunfast *f, int ifindex)
+{
+	int r;
+
+	for (size_t i = 0; i < f->n_up; i++)
+		if (f->up[i].ifindex == ifindex)
+			return 0;
+	if (f->n_up == TUNFAST_MAX_UPLINKS)
+		return -ENOSPC;
+	if ((r = tunfast_attach(f->decap_fd, ifindex, TUNFAST_TCX_INGRESS)) < 0)
+		return r;
+	f->up[f->n_up].ifindex = ifindex;
+	f->up[f->n_up++].link = r;
+	return 0;
+}
+
+static int tunfast_errno(int r)
+{
+	return r < 0 ? (errno ? -errno : r) : 0;
+}
+
+int tunfast_out_set(struct tunfast *f, const uint8_t key[16], const struct tunfast_out *o)
+{
+	struct tunfast_out v, old;
+
+	if (!o)
+		return tunfast_errno(bpf_map_delete_elem(f->out_fd, key));
+	v = *o;
+	v.packets = v.bytes = 0;
+	if (bpf_map_lookup_elem(f->out_fd, key, &old) == 0) {
+		v.packets = old.packets;
+		v.bytes = old.bytes;
+	}
+	return tunfast_errno(bpf_map_update_elem(f->out_fd, key, &v, BPF_ANY));
+}
+
+int tunfast_in_set(struct tunfast *f, const struct tunfast_in_key *k, const struct tunfast_in *in)
+{
+	struct tunfast_in v, old;
+
+	if (!in)
+		return tunfast_errno(bpf_map_delete_elem(f->in_fd, k));
+	v = *in;
+	v.packets = v.bytes = 0;
+	if (bpf_map_lookup_elem(f->in_fd, k, &old) == 0) {
+		v.packets = old.packets;
+		v.bytes = old.bytes;
+	}
+	return tunfast_errno(bpf_map_update_elem(f->in_fd, k, &v, BPF_ANY));
+}
+
+int tunfast_out_get(const struct tunfast *f, const uint8_t key[16], struct tunfast_out *ret)
+{
+	return tunfast_errno(bpf_map_lookup_elem(f->out_fd, key, ret));
+}
+
+int tunfast_in_get(const struct tunfast *f, const struct tunfast_in_key *k, struct tunfast_in *ret)
+{
+	return tunfast_errno(bpf_map_lookup_elem(f->in_fd, k, ret));
+}
+
+int tunfast_sock_zero_csum_ok(int sock)
+{
+	int one = 1;
+
+	return setsockopt(sock, IPPROTO_UDP, UDP_NO_CHECK6_RX, &one, sizeof(one)) < 0 ? -errno : 0;
+}
+
+void tunfast_close(struct tunfast *f)
+{
+	if (!f)
+		return;
+	for (size_t i = 0; i < f->n_up; i++)
+		close(f->up[i].link);
+	if (f->egress_link >= 0)
+		close(f->egress_link);
+	bpf_object__close(f->obj);
+	free(f);
+}
