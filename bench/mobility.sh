@@ -16,8 +16,12 @@
 # a backup endpoint (`ip mptcp endpoint ... subflow backup`), and plain TCP
 # from that care-of address. Then TCP throughput (iperf3, download)
 # through the tunnel as a fraction of the same path without it (from the
-# care-of address), with and without the TUN offloads, and the CPU time
-# mif-had and mif-mn spend per gigabit; each run's log line also gives the
+# care-of address), with the kernel fast path (both ends' default: the
+# kernel carries the data packets, doc/mobility.md), and on the user-space
+# path with and without the TUN offloads, and the CPU time mif-had and
+# mif-mn spend per gigabit (with the fast path the kernel's work is done in
+# softirq context and counted to whichever process was running, not to
+# them); each run's log line also gives the
 # sender's TCP retransmissions and the share of the machine's CPU time left
 # idle, tunnel and plain side by side (a stall shows as idle time).
 # MOB_MN chooses the mobile node(s) of the throughput part: mif-mn (the
@@ -29,7 +33,9 @@
 # the TCP cuts and the plain baselines use mif-mn.
 # Usage: bench/mobility.sh [ROUNDS] (default 5; 0: throughput only; root;
 # after make). TPUT_SECONDS: length of each iperf3 run (5); TPUT_RUNS:
-# tunnel/plain pairs per setting (3); TPUT_OFFLOAD: the settings ("yes no").
+# tunnel/plain pairs per setting (3); TPUT_OFFLOAD: the settings ("fast yes
+# no": the fast path; user space with offloads; without). mifd's own mobile
+# node has no fast path: "fast" is skipped for it.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}
@@ -163,7 +169,7 @@ idle_since() {
 hz=$(getconf CLK_TCK)
 secs=${TPUT_SECONDS:-5}
 runs=${TPUT_RUNS:-3}
-offs=${TPUT_OFFLOAD:-yes no}
+offs=${TPUT_OFFLOAD:-fast yes no}
 med() { tr ' ' '\n' | grep . | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 declare -A tput cpu ratio
 
@@ -249,6 +255,7 @@ for mnimpl in $mns; do
 	esac
 	for off in $offs; do
 		k=$mnimpl:$off
+		[ "$mnimpl:$off" = mifd:fast ] && continue
 		if [ "$mnimpl" = mifd ]; then mifd_restart "$off"; else mob_restart "$off"; fi
 		tun_l="" plain_l="" ratio_l="" cpu_l="" up_l=""
 		for r in $(seq 1 "$runs"); do
@@ -273,11 +280,11 @@ for mnimpl in $mns; do
 		tput[$k]=$(med <<<"$tun_l") tput[plain_$k]=$(med <<<"$plain_l")
 		ratio[$k]=$(med <<<"$ratio_l") cpu[$k]=$(med <<<"$cpu_l")
 		ratio[up_$k]=$(med <<<"$up_l")
-		world_log "HA: $(had_status | jq -c '{counters: {udp_rx: .counters.udp_rx, udp_tx: .counters.udp_tx, tun_rx: .counters.tun_rx, tun_tx: .counters.tun_tx, drop_send: .counters.drop_send}, offload}')"
+		world_log "HA: $(had_status | jq -c '{counters: {udp_rx: .counters.udp_rx, udp_tx: .counters.udp_tx, tun_rx: .counters.tun_rx, tun_tx: .counters.tun_tx, drop_send: .counters.drop_send}, offload, fast_path, node: .mobile_nodes[0].fast_path}')"
 		if [ "$mnimpl" = mifd ]; then
 			world_log "MN (mifd): $(world_ctl --json mobility | jq -c '{tun_rx: .counters.tun_rx, tun_tx: .counters.tun_tx, send_errors: .counters.send_errors, offload}')"
 		else
-			world_log "MN: $(jq -c '{tun_rx, tun_tx, offload}' "$WORLD_TMP/mn.json")"
+			world_log "MN: $(jq -c '{tun_rx, tun_tx, offload, fast_path}' "$WORLD_TMP/mn.json")"
 		fi
 	done
 done
@@ -301,8 +308,9 @@ echo "== TCP download (iperf3 -R, $secs s, median of $runs alternating pairs), t
 for mnimpl in $mns; do
 	for off in $offs; do
 		k=$mnimpl:$off
-		printf '%-6s offloads %-3s: tunnel %6.0f Mbit/s, plain %6.0f Mbit/s, ratio %.3f; mif-had + %s CPU %.2f s per Gbit\n' \
-			"$mnimpl" "$([ "$off" = yes ] && echo on || echo off)" "${tput[$k]}" \
+		[ -n "${tput[$k]:-}" ] || continue
+		printf '%-6s %-13s: tunnel %6.0f Mbit/s, plain %6.0f Mbit/s, ratio %.3f; mif-had + %s CPU %.2f s per Gbit\n' \
+			"$mnimpl" "$(case $off in fast) echo "fast path" ;; yes) echo "offloads on" ;; *) echo "offloads off" ;; esac)" "${tput[$k]}" \
 			"${tput[plain_$k]}" "${ratio[$k]}" \
 			"$([ "$mnimpl" = mifd ] && echo "mifd's network-facing process" || echo mif-mn)" \
 			"${cpu[$k]}"

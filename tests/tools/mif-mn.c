@@ -630,7 +630,18 @@ static int open_path(struct mnt *t, size_t i, const char *spec, const struct in6
 		return -EINVAL;
 	}
 	t->fd[i] = fd;
-	t->lport[i] = bport;
+	/* The port the kernel chose for bport 0: the fast path's entries
+	 * name the socket's endpoint. */
+	{
+		struct sockaddr_storage ss;
+		socklen_t sl = sizeof(ss);
+
+		t->lport[i] = bport;
+		if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0)
+			t->lport[i] = ntohs(ss.ss_family == AF_INET6 ?
+					    ((struct sockaddr_in6 *)&ss)->sin6_port :
+					    ((struct sockaddr_in *)&ss)->sin_port);
+	}
 	/* The other end's fast path sends UDP checksum 0 (tunfast.h). */
 	if (mp->coa_family == 6)
 		(void)tunfast_sock_zero_csum_ok(fd);

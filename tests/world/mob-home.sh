@@ -205,7 +205,12 @@ mobh_away() {
 	mobh_proxied && mobh_intercepted &&
 		had_status | world_jq --arg a "$MOBH_HOA" '.home_link.away == [$a]'
 }
-mobh_tun_rx() { had_status | jq .counters.tun_rx; }
+# mobh_tun_rx: packets the agent sent into its tunnel: read by mif-had
+# from its TUN device, or carried by the kernel fast path (its entries'
+# counts: an entry removed at home starts again from 0 when away).
+mobh_tun_rx() {
+	had_status | jq '.counters.tun_rx + ([.mobile_nodes[].fast_path.tx_packets // 0] | add // 0)'
+}
 # mobh_mac_of IF: h's link-layer address on IF; mobh_ha_neigh_mac: the one
 # the agent's neighbor cache holds for the home address on the home link.
 mobh_mac_of() { ip -n "$(world_ns h)" link show "$1" | awk '/link\/ether/ { print $2 }'; }

@@ -12,7 +12,9 @@
 # 2001:db8:f::1 and 203.0.113.1, port 4191. mob_world
 # builds it, starts mif-had in ha and tests/tools/mif-mn in mn (the mobile
 # node's logic, src/daemon/mobility/mn.c, with real sockets), and waits for
-# both bindings. had_status prints the home agent's status.
+# both bindings. had_status prints the home agent's status. MOB_FAST=no
+# turns the kernel fast path off at both ends (doc/mobility.md): the
+# tunnel's packets then all go through mif-had and mif-mn.
 
 . "$(dirname "${BASH_SOURCE[0]}")/mob-net.sh"
 
@@ -57,6 +59,7 @@ mob_world() {
 	control = $WORLD_TMP/had.sock
 	heartbeat_interval_ms = 100
 	heartbeat_misses = 3
+	fast_path = ${MOB_FAST:-yes}
 
 	[mn phone]
 	hoa = $HOA
@@ -95,24 +98,29 @@ mob_start_mn() {
 		--key-file "$WORLD_TMP/mn1.key" --tun mifmn0 --status "$WORLD_TMP/mn.json" \
 		--dump-bu "$WORLD_TMP/bu.bin" \
 		--path eth1,2001:db8:1::10,0 --path eth2,2001:db8:2::10,1 \
-		--path eth3,192.168.3.10,2 "$@"
+		--path eth3,192.168.3.10,2 \
+		--fast-path "$([ "${MOB_FAST:-yes}" = yes ] && echo on || echo off)" "$@"
 	MN_PID=$WORLD_LAST_PID
 }
 
-# mob_restart OFFLOAD: both ends again with offloads on or off (yes|no),
-# bindings re-established.
+# mob_restart SETTING: both ends again, bindings re-established: "fast"
+# (the kernel fast path, offloads on), "yes" (offloads on, the fast path
+# off: the tunnel's user-space path) or "no" (neither).
 mob_restart() {
-	local on=$1 p
+	local on=$1 fast=no p
+	[ "$on" = fast ] && on=yes fast=yes
 	for p in "$MN_PID" "$HAD_PID"; do
 		kill -TERM "$p" 2>/dev/null || true
 		for _ in $(seq 1 50); do world__alive "$p" || break; sleep 0.1; done
 	done
-	sed -i '/^offload = /d; s/^\[ha\]$/[ha]\noffload = '"$on"'/' "$WORLD_TMP/had.conf"
+	sed -i '/^offload = /d; /^fast_path = /d; s/^\[ha\]$/[ha]\noffload = '"$on"'\nfast_path = '"$fast"'/' \
+		"$WORLD_TMP/had.conf"
 	rm -f "$WORLD_TMP/mn.json"
 	world_bg ha had "$HAD" -c "$WORLD_TMP/had.conf"
 	HAD_PID=$WORLD_LAST_PID
 	world_wait_for "mif-had status socket" 10 test -S "$WORLD_TMP/had.sock"
-	mob_start_mn --offload "$([ "$on" = yes ] && echo on || echo off)"
+	mob_start_mn --offload "$([ "$on" = yes ] && echo on || echo off)" \
+		--fast-path "$([ "$fast" = yes ] && echo on || echo off)"
 	world_wait_for "three bindings alive, downlink on BID 1" 10 mob_all_alive
 	world_wait_for "MN registered, uplink eth1" 5 mob_uplink_is eth1
 }

@@ -83,55 +83,18 @@ world_assert "correspondent reachable from the home address" \
 	world_exec mn ping -6 -c 2 -W 2 2001:db8:c::2
 
 # A download from the correspondent to the home address, slowly.
-world_exec cn dd if=/dev/urandom of="$WORLD_TMP/big" bs=1M count=16 status=none
-world_bg cn http python3 -m http.server -b 2001:db8:c::2 -d "$WORLD_TMP" 8080
-world_wait_for "http server" 10 world_exec mn curl -s -o /dev/null -r 0-0 \
-	"http://[2001:db8:c::2]:8080/big"
+. "$(dirname "$0")/mob-xfer.sh"
+mobx_serve 16
 # At full speed through the TUN offloads (offload = yes, the default): the
 # home agent sends TSO super-packets as UDP GSO trains, the network-facing
 # process receives them whole (UDP_GRO, recvmmsg) and writes consecutive
 # TCP segments as one super-packet (writev); the other way it reads TSO
 # super-packets from its TUN device and sends UDP GSO trains.
-fast_download() {
-	rm -f "$WORLD_TMP/fast"
-	world_exec mn curl -sS --max-time 60 -o "$WORLD_TMP/fast" \
-		-w '%{num_connects} %{size_download} %{local_ip}\n' \
-		"http://[2001:db8:c::2]:8080/big" >"$WORLD_TMP/fast.out" ||
-		world_fail "fast download $1: $(cat "$WORLD_TMP/fast.out")"
-	world_assert "fast download $1: whole file from the home address" \
-		grep -qx "1 16777216 $HOA" "$WORLD_TMP/fast.out"
-	world_assert "fast download $1: same bytes" cmp -s "$WORLD_TMP/big" "$WORLD_TMP/fast"
-}
-# fast_upload: the file to a plain TCP sink on the correspondent, from the
-# home address, compared byte for byte.
-fast_upload() {
-	rm -f "$WORLD_TMP/up" "$WORLD_TMP/sink.log"
-	world_bg cn sink python3 -c 'import socket, sys
-s = socket.socket(socket.AF_INET6)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("2001:db8:c::2", 8081))
-s.listen(1)
-c, a = s.accept()
-with open(sys.argv[1], "wb") as f:
-    for b in iter(lambda: c.recv(1 << 16), b""):
-        f.write(b)
-print(a[0])' "$WORLD_TMP/up"
-	local sink=$WORLD_LAST_PID
-	world_wait_for "TCP sink" 10 bash -c \
-		"ip netns exec $(world_ns cn) ss -ltnH | grep -q ':8081 '"
-	world_exec mn timeout 60 python3 -c 'import socket, sys
-c = socket.create_connection(("2001:db8:c::2", 8081))
-c.sendall(open(sys.argv[1], "rb").read())
-c.close()' "$WORLD_TMP/big" || world_fail "fast upload $1 failed"
-	wait "$sink" || world_fail "TCP sink failed: $(cat "$WORLD_TMP/sink.log")"
-	world_assert "fast upload $1: from the home address" grep -qx "$HOA" "$WORLD_TMP/sink.log"
-	world_assert "fast upload $1: same bytes" cmp -s "$WORLD_TMP/big" "$WORLD_TMP/up"
-}
 off() { mob | jq ".offload.$1"; }
 gro0=$(off udp_gro_trains) co0=$(off tun_coalesced_writes) tso0=$(off tun_super_rx)
 again0=$(off udp_recvmmsg_again)
-fast_download "with offloads"
-fast_upload "with offloads"
+mobx_download "with offloads"
+mobx_upload "with offloads"
 world_assert "offloads on, csum and TSO granted" bash -c \
 	"$MIFCTL --socket $WORLD_TMP/mifd.sock --json mobility |
 		jq -e '.offload.on and (.offload.tun_offloads | test(\"csum tso\"))'"
@@ -260,8 +223,8 @@ sed -i 's/^\[mobility\]$/[mobility]\noffload = no/' "$WORLD_TMP/mifd.conf"
 world_mifd mn --config "$WORLD_TMP/mifd.conf"
 world_wait_for "offload = no: three paths alive again" 30 all_alive
 world_wait_for "offload = no: uplink on eth1" 5 uplink_is eth1
-fast_download "without offloads"
-fast_upload "without offloads"
+mobx_download "without offloads"
+mobx_upload "without offloads"
 mob | world_jq '(.offload.on | not) and .offload.udp_recvmmsg_calls > 0 and
 	.offload.udp_gro_trains == 0 and .offload.tun_coalesced_writes == 0 and
 	.offload.tun_super_rx == 0' >/dev/null || world_fail "offload = no: $(mob | jq -c .offload)"

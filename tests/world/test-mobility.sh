@@ -25,6 +25,9 @@ world_init
 world_require nft curl jq python3
 . "$(dirname "$0")/mobility.sh"
 . "$(dirname "$0")/mob-inject.sh"
+# The tunnel's user-space data path (offloads, counters, send failures):
+# the kernel fast path is test-mobility-fast.sh's.
+MOB_FAST=no
 mob_world
 world_assert "mif-had runs as nobody once set up" \
 	bash -c "[ \"\$(stat -c %U /proc/$HAD_PID)\" = nobody ]"
@@ -34,24 +37,14 @@ world_assert "correspondent reachable from the home address" \
 	world_exec mn ping -6 -c 2 -W 2 -I "$HOA" 2001:db8:c::2
 
 # The correspondent serves a large file; the MN downloads it slowly.
-world_exec cn dd if=/dev/urandom of="$WORLD_TMP/big" bs=1M count=32 status=none
-world_bg cn http python3 -m http.server -b 2001:db8:c::2 -d "$WORLD_TMP" 8080
-world_wait_for "http server" 10 world_exec mn curl -s -o /dev/null -r 0-0 \
-	"http://[2001:db8:c::2]:8080/big"
+. "$(dirname "$0")/mob-xfer.sh"
+mobx_serve 32
 # At full speed through the TUN offloads (the default at both ends): the
 # home agent reads TSO super-packets and sends UDP GSO trains, the mobile
 # node receives them whole (UDP_GRO) and writes coalesced TCP super-packets.
-fast_download() {
-	rm -f "$WORLD_TMP/fast"
-	world_exec mn curl -sS --max-time 60 -o "$WORLD_TMP/fast" -w '%{num_connects} %{size_download}\n' \
-		"http://[2001:db8:c::2]:8080/big" >"$WORLD_TMP/fast.out" ||
-		world_fail "fast download $1: $(cat "$WORLD_TMP/fast.out")"
-	world_assert "fast download $1: whole file" grep -qx "1 33554432" "$WORLD_TMP/fast.out"
-	world_assert "fast download $1: same bytes" cmp -s "$WORLD_TMP/big" "$WORLD_TMP/fast"
-}
 off0=$(had_status | jq .offload.tun_gso_rx)
 gro0=$(jq .offload.tun_gro_tx "$WORLD_TMP/mn.json")
-fast_download "over IPv6 (eth1)"
+mobx_download "over IPv6 (eth1)"
 sleep 0.3
 world_assert "mif-had split TSO super-packets" bash -c \
 	"[ \$($HAD --status -s $WORLD_TMP/had.sock | jq .offload.tun_gso_rx) -gt $off0 ]"
@@ -142,7 +135,7 @@ world_wait_for "HA downlink on BID 3" 5 mob_downlink_on 3
 world_assert "BID 3 reached through the NAT" bash -c \
 	"$HAD --status -s $WORLD_TMP/had.sock | jq -e '.mobile_nodes[0].bindings[] |
 		select(.bid == 3) | .peer == \"198.51.100.3\"'"
-fast_download "over IPv4 behind NAT (eth3)"
+mobx_download "over IPv4 behind NAT (eth3)"
 
 # The download finishes on its one connection, every byte there.
 for _ in $(seq 1 600); do
@@ -170,7 +163,7 @@ world_assert "the home address reaches the correspondent again" \
 world_assert "the agent sends full sums" bash -c \
 	"$HAD --status -s $WORLD_TMP/had.sock | jq -e '.offload.partial_checksums == false'"
 gro0=$(jq .offload.tun_gro_tx "$WORLD_TMP/mn.json")
-fast_download "with full checksums from the agent (partial_checksums = no)"
+mobx_download "with full checksums from the agent (partial_checksums = no)"
 sleep 0.3
 world_assert "mif-mn coalesced the agent's fully summed segments" bash -c \
 	"[ \$(jq .offload.tun_gro_tx $WORLD_TMP/mn.json) -gt $gro0 ]"
