@@ -40,6 +40,15 @@ static const uint8_t ba_nat[32] = {
 	0x00, 0x6e, 0x01, 0x04, 0x00, 0x00, 0x00, 0x00,
 };
 
+/* BA: accepted, BID 1 without CoA, mif's fast path offer (RFC 5096
+ * Experimental Mobility Option, type 18, length 5: "mif", kind 1, flags
+ * 0x80; proto/mh_exp.h), PadN 7. */
+static const uint8_t ba_fast[32] = {
+	0x3b, 0x03, 0x06, 0x00, 0x00, 0x00, 0x00, 0x00, 0x12, 0x34, 0x00, 0x96,
+	0x23, 0x04, 0x00, 0x01, 0x00, 0x00, 0x12, 0x05, 0x6d, 0x69, 0x66, 0x01,
+	0x80, 0x01, 0x05, 0x00, 0x00, 0x00, 0x00, 0x00,
+};
+
 /* Heartbeat (RFC 5847 5.1), U flag, sequence 7. */
 static const uint8_t hb[16] = {
 	0x3b, 0x01, 0x0d, 0x00, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x07,
@@ -143,6 +152,43 @@ static void test_ba_nat(void **state)
 	assert_int_equal(p.status, 0);
 	assert_true(p.has_nat && p.nat_f);
 	assert_int_equal(p.nat_refresh, 110);
+}
+
+/* The fast path offer: built and parsed; another experiment's option of
+ * type 18 is skipped, a second offer is malformed. */
+static void test_fast_offer(void **state)
+{
+	struct mh_msg m, p;
+	uint8_t out[64], other[32], twice[40];
+	size_t len;
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	m.type = MH_TYPE_BA;
+	m.seq = 0x1234;
+	m.lifetime = 0x96;
+	m.n_bids = 1;
+	m.bids[0].bid = 1;
+	m.has_fast = true;
+	m.fast_flags = MH_FAST_ZERO_CSUM;
+	assert_int_equal(mh_build(&m, out, sizeof(out), &len, NULL), 0);
+	assert_int_equal(len, sizeof(ba_fast));
+	assert_memory_equal(out, ba_fast, len);
+	assert_int_equal(mh_parse(ba_fast, sizeof(ba_fast), &p), 0);
+	assert_true(p.has_fast);
+	assert_int_equal(p.fast_flags, MH_FAST_ZERO_CSUM);
+	assert_int_equal(p.n_bids, 1);
+	/* "miF": another experiment's data. */
+	memcpy(other, ba_fast, sizeof(other));
+	other[22] = 'F';
+	assert_int_equal(mh_parse(other, sizeof(other), &p), 0);
+	assert_false(p.has_fast);
+	/* The offer twice: 12 + 6 + 7 + 7 = 32, PadN 6 to 40 (Header Len 4). */
+	memcpy(twice, ba_fast, 25);
+	memcpy(twice + 25, ba_fast + 18, 7);
+	twice[1] = 4;
+	memcpy(twice + 32, (const uint8_t[]){ 0x01, 0x06, 0, 0, 0, 0, 0, 0 }, 8);
+	assert_int_equal(mh_parse(twice, sizeof(twice), &p), -EBADMSG);
 }
 
 static void test_heartbeat(void **state)
@@ -392,6 +438,7 @@ int main(void)
 		cmocka_unit_test(test_bare_bu),
 		cmocka_unit_test(test_bid_bu),
 		cmocka_unit_test(test_ba_nat),
+		cmocka_unit_test(test_fast_offer),
 		cmocka_unit_test(test_heartbeat),
 		cmocka_unit_test(test_be),
 		cmocka_unit_test(test_signed_bu),
