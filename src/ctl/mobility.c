@@ -154,6 +154,19 @@ int ctl_mobility(struct ctl *c, int argc, char **argv)
 		       ctl_mob_int(n, "tun_coalesced_writes"), ctl_mob_int(n, "tun_coalesced_packets"));
 	else if (n)
 		printf("offloads off (batches of packets only)\n");
+	/* The kernel fast path (doc/mobility.md): who offers it, what the
+	 * kernel carries. */
+	n = json_object_get(r, "fast_path");
+	if (json_is_true(json_object_get(n, "on")))
+		printf("fast path on, agent %s: kernel uplink %s, downlink on %lld path(s); "
+		       "%lld packets sent, %lld received by the kernel\n",
+		       json_is_true(json_object_get(n, "agent_offers")) ? "offers it" :
+		       "does not offer it (user space both ways)",
+		       json_is_true(json_object_get(n, "uplink")) ? "on" : "off",
+		       ctl_mob_int(n, "downlink_paths"), ctl_mob_int(n, "tx_packets"),
+		       ctl_mob_int(n, "rx_packets"));
+	else if (n)
+		printf("fast path off: %s\n", ctl_str(n, "state"));
 	json_decref(r);
 	return CTL_OK;
 }

@@ -96,6 +96,8 @@ int tunfast_uplink(struct tunfast *f, int ifindex)
 {
 	int r;
 
+	if (!f->obj)
+		return -EINVAL;
 	for (size_t i = 0; i < f->n_up; i++)
 		if (f->up[i].ifindex == ifindex)
 			return 0;
@@ -153,6 +155,45 @@ int tunfast_in_get(const struct tunfast *f, const struct tunfast_in_key *k, stru
 	return tunfast_errno(bpf_map_lookup_elem(f->in_fd, k, ret));
 }
 
+void tunfast_map_fds(const struct tunfast *f, int *ret_out_fd, int *ret_in_fd)
+{
+	*ret_out_fd = f->out_fd;
+	*ret_in_fd = f->in_fd;
+}
+
+int tunfast_from_fds(int out_fd, int in_fd, struct tunfast **ret)
+{
+	struct tunfast *f;
+
+	if (out_fd < 0 || in_fd < 0)
+		return -EBADF;
+	if (!(f = calloc(1, sizeof(*f))))
+		return -ENOMEM;
+	f->out_fd = out_fd;
+	f->in_fd = in_fd;
+	f->decap_fd = -1;
+	f->egress_link = -1;
+	*ret = f;
+	return 0;
+}
+
+/* Delete every key of one map: each delete may reorder a hash map's
+ * walk, so start from the first key again, at most max times. */
+static void tunfast_clear_map(int fd, size_t key_len, size_t max)
+{
+	uint8_t key[sizeof(struct tunfast_in_key)];
+
+	for (size_t i = 0; i < max && key_len <= sizeof(key); i++)
+		if (bpf_map_get_next_key(fd, NULL, key) < 0 || bpf_map_delete_elem(fd, key) < 0)
+			return;
+}
+
+void tunfast_clear(struct tunfast *f)
+{
+	tunfast_clear_map(f->out_fd, sizeof(struct tunfast_addr), TUNFAST_MAX_OUT);
+	tunfast_clear_map(f->in_fd, sizeof(struct tunfast_in_key), TUNFAST_MAX_IN);
+}
+
 int tunfast_sock_zero_csum_ok(int sock)
 {
 	int one = 1;
@@ -168,6 +209,11 @@ void tunfast_close(struct tunfast *f)
 		close(f->up[i].link);
 	if (f->egress_link >= 0)
 		close(f->egress_link);
-	bpf_object__close(f->obj);
+	if (f->obj) {
+		bpf_object__close(f->obj);      /* the maps' descriptors with it */
+	} else {
+		close(f->out_fd);
+		close(f->in_fd);
+	}
 	free(f);
 }

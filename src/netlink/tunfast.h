@@ -38,6 +38,15 @@ int tunfast_in_set(struct tunfast *f, const struct tunfast_in_key *k, const stru
 /* Read an entry (its counters); -ENOENT if there is none. */
 int tunfast_out_get(const struct tunfast *f, const uint8_t key[16], struct tunfast_out *ret);
 int tunfast_in_get(const struct tunfast *f, const struct tunfast_in_key *k, struct tunfast_in *ret);
+/* The two maps' descriptors, to hand to another process (mifd's
+ * network-facing one) that keeps the entries: f still owns them. */
+void tunfast_map_fds(const struct tunfast *f, int *ret_out_fd, int *ret_in_fd);
+/* A handle on maps alone (no program, no link), from descriptors another
+ * process passed: tunfast_*_set/get work on it, tunfast_uplink does not
+ * (-EINVAL); tunfast_close() closes the descriptors. */
+int tunfast_from_fds(int out_fd, int in_fd, struct tunfast **ret);
+/* Remove every entry of both maps (a new keeper starts from nothing). */
+void tunfast_clear(struct tunfast *f);
 /* Let a tunnel's UDP socket take IPv6 datagrams with checksum 0, as the
  * other end's fast path sends them (RFC 6935 section 5, RFC 6936:
  * allowed per port for a tunnel). */

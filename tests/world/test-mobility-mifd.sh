@@ -28,6 +28,10 @@ set -euo pipefail
 
 world_init
 world_require nft curl jq python3 radvd dnsmasq
+# The network-facing process's own data plane (offloads, batches): the
+# kernel fast path is test-mobility-mifd-fast.sh's. mif-had keeps its
+# fast path on: a node that does not offer it gets the user-space path.
+MOBD_MOB="fast_path = no"
 mobd_world mn
 
 # A key file others can read: mifd refuses to start.

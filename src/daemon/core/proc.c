@@ -137,6 +137,13 @@ static const int proc_sys_net[] = {
 	SCMP_SYS(pread64),
 };
 
+/* bpf() commands (linux/bpf.h, stable uapi numbers). */
+#define PROC_BPF_MAP_LOOKUP_ELEM 1
+#define PROC_BPF_MAP_UPDATE_ELEM 2
+#define PROC_BPF_MAP_DELETE_ELEM 3
+#define PROC_BPF_MAP_GET_NEXT_KEY 4
+#define PROC_BPF_LINK_CREATE 28
+
 static int proc_allow(scmp_filter_ctx f, const int *sys, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -179,6 +186,12 @@ int proc_seccomp(enum proc_role role)
 		if (r == 0)
 			r = seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
 					     SCMP_A0(SCMP_CMP_EQ, AF_INET6));
+		/* The mobile node's fast path entries (mn_fast.h): the map
+		 * commands on the maps the parent passed, nothing else. */
+		for (int cmd = PROC_BPF_MAP_LOOKUP_ELEM; r == 0 && cmd <= PROC_BPF_MAP_GET_NEXT_KEY;
+		     cmd++)
+			r = seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(bpf), 1,
+					     SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)cmd));
 	}
 	if (r == 0)
 		r = seccomp_load(f);
@@ -202,7 +215,7 @@ static const int proc_sys_parent_denied[] = {
 #endif
 	SCMP_SYS(process_vm_readv), SCMP_SYS(process_vm_writev), SCMP_SYS(kcmp),
 	SCMP_SYS(init_module), SCMP_SYS(finit_module), SCMP_SYS(delete_module),
-	SCMP_SYS(kexec_load), SCMP_SYS(kexec_file_load), SCMP_SYS(bpf),
+	SCMP_SYS(kexec_load), SCMP_SYS(kexec_file_load),
 	SCMP_SYS(perf_event_open), SCMP_SYS(mount), SCMP_SYS(umount2), SCMP_SYS(pivot_root),
 	SCMP_SYS(chroot), SCMP_SYS(swapon), SCMP_SYS(swapoff), SCMP_SYS(reboot),
 	SCMP_SYS(open_by_handle_at), SCMP_SYS(name_to_handle_at), SCMP_SYS(userfaultfd),
@@ -226,6 +239,19 @@ int proc_seccomp_parent(void)
 		if (r == -EDOM || r == -EFAULT)
 			r = 0;           /* not on this architecture */
 	}
+	/* bpf(): BPF_LINK_CREATE, which attaches the mobile node's fast
+	 * path programs (loaded before this filter) to a new path's
+	 * interface, and the map commands on maps already held, which the
+	 * network-facing process (forked under this filter: filters stack)
+	 * needs for its entries (mn_fast.h). Nothing creates a map or loads
+	 * a program afterwards. */
+	for (int cmd = 0; r == 0 && cmd < PROC_BPF_LINK_CREATE; cmd++)
+		if (cmd < PROC_BPF_MAP_LOOKUP_ELEM || cmd > PROC_BPF_MAP_GET_NEXT_KEY)
+			r = seccomp_rule_add(f, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(bpf), 1,
+					     SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)cmd));
+	if (r == 0)
+		r = seccomp_rule_add(f, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(bpf), 1,
+				     SCMP_A0(SCMP_CMP_GT, PROC_BPF_LINK_CREATE));
 	if (r == 0)
 		r = seccomp_load(f);
 	seccomp_release(f);

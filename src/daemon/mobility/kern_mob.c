@@ -16,6 +16,7 @@
 #include "common/log.h"
 #include "daemon/core/msg.h"
 #include "daemon/mobility/kern_mob.h"
+#include "daemon/mobility/kern_mob_fast.h"
 #include "daemon/mobility/kern_mob_home.h"
 #include "daemon/mobility/mob_msg.h"
 #include "netlink/netlink.h"
@@ -45,6 +46,8 @@ struct kern_mob {
 	size_t n_homes;
 	struct kern_mob_home *home;      /* home address 0's home link, native uplink */
 	struct event_base *base;         /* the parent's loop, for home's reads */
+	struct tunfast *fast;            /* the kernel fast path, NULL when off */
+	char fast_why[64];
 	uint64_t opened, failed, bad;
 };
 
@@ -266,6 +269,7 @@ int kern_mob_new(const struct mob_config *c, struct kern_mob **ret_m)
 		kern_mob_free(m);
 		return r;
 	}
+	m->fast = kern_mob_fast_open(c, m->ifindex, m->fast_why);
 	m->n_homes = 1 + c->n_homes;
 	for (size_t h = 0; h < m->n_homes; h++)
 		if ((r = km_home(m, c, h)) < 0) {
@@ -287,6 +291,7 @@ void kern_mob_free(struct kern_mob *m)
 	if (!m)
 		return;
 	kern_mob_home_free(m->home);
+	tunfast_close(m->fast);
 	for (size_t h = 0; h < MOB_MAX_HOAS; h++) {
 		for (size_t i = 0; i < MOB_MAX_PATHS; i++) {
 			if (m->h[h].p[i].fd >= 0)
@@ -478,6 +483,7 @@ void kern_mob_paths(struct kern_mob *m, const struct ipc_msg *msg)
 			}
 			p->fd = fd;
 			m->opened++;
+			kern_mob_fast_path(m->fast, m->ifindex, &s->p[i], fd);
 			/* Its link's carrier, for the network-facing process to
 			 * read every tick (common/carrier.h); none for a nested
 			 * path (the TUN device) or if sysfs does not have it. */
@@ -535,6 +541,7 @@ int kern_mob_attach(struct kern_mob *m, int *ret_fd)
 	/* Every home address's state is queued before the child reads: room
 	 * for all of it on the non-blocking channel (CAP_NET_ADMIN, held). */
 	(void)setsockopt(sp[0], SOL_SOCKET, SO_SNDBUFFORCE, &(int){ 4 << 20 }, sizeof(int));
+	r = kern_mob_fast_load(m->fast, m->ifindex, m->fast_why, m->net_fd);
 	for (size_t h = 0; r == 0 && h < m->n_homes; h++)
 		r = km_load(m, &m->h[h]);
 	if (r < 0) {

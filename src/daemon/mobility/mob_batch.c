@@ -26,6 +26,7 @@
 #include "common/log.h"
 #include "daemon/mobility/mob_batch.h"
 #include "daemon/mobility/mob_dp.h"
+#include "daemon/mobility/mob_fast_dp.h"
 #include "netlink/tunio.h"
 
 #define MOB_BATCH_RX 8           /* messages per recvmmsg */
@@ -239,7 +240,9 @@ static void mob_batch_tun_vnet(struct mob_node *node, int fd)
 			m->tun_bad++;
 			continue;
 		}
-		if (m->wc.full_csum)
+		/* The agent's kernel takes it off the tunnel when both have
+		 * the fast path: no user space there to finish the sums. */
+		if (m->wc.full_csum || mob_fast_full_csum(m))
 			vnet_segs_complete(segs, ns);
 		m->tun_rx += ns;
 		if (ns > 1) {

@@ -21,6 +21,7 @@ void mob_config_defaults(struct mob_config *c)
 	c->mtu = 1400;
 	c->hoa_plen = 128;
 	c->offload = true;
+	c->fast_path = true;
 	c->partial_csum = true;
 	snprintf(c->tun, sizeof(c->tun), "%s", "mifmob0");
 	for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++)
@@ -157,6 +158,8 @@ int mob_config_set(struct mob_config *c, const char *key, const char *name, cons
 				 key[0] == 'e' ? &c->enabled : key[0] == 'o' ? &c->offload :
 				 &c->partial_csum, err, errlen);
 	}
+	if (!strcmp(key, "fast_path"))
+		return cfg_yesno(name, value, &c->fast_path, err, errlen);
 	if (!strcmp(key, "home_agent")) {
 		if (addr_parse(value, &c->home_agent) != AF_INET6)
 			return cfg_fail(err, errlen, "%s: \"%s\" is not an IPv6 address", name, value);

@@ -53,6 +53,7 @@ struct mob_config {
 	uint32_t interval_ms, misses;    /* heartbeats: 100 ms, 3 */
 	uint32_t mtu;                    /* of the TUN device */
 	bool offload;                    /* TUN offloads and UDP GSO/GRO (yes) */
+	bool fast_path;                  /* the kernel fast path, mn_fast.h (yes) */
 	bool partial_csum;               /* TCP sums left partial in the tunnel
 					  * (yes; vnet.h): no for an older agent */
 	char tun[IFNAMSIZ];

@@ -9,6 +9,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "daemon/mobility/mob_dp.h"
+#include "daemon/mobility/mob_fast_dp.h"
 #include "daemon/mobility/mob_home_dp.h"
 
 bool mob_dp_send_failed(struct mob_net *m, size_t i, int err)
@@ -68,6 +69,7 @@ void mob_dp_record(struct mob_net *m, const char *why)
 	snprintf(s->why, sizeof(s->why), "%s", why);
 	m->n_sw++;
 	mob_home_dp_tell(m);    /* native on the home link, or not */
+	mob_fast_sync(m);       /* the kernel's uplink entry moves with it */
 	if (m->mn.uplink >= 0) {
 		const struct mob_io *io = &m->io[m->mn.uplink];
 
@@ -192,6 +194,7 @@ void mob_dp_tick(evutil_socket_t fd, short what, void *arg)
 	mob_dp_failover(m, why);
 	if (mn_bu_due(&m->mn, now))
 		mob_dp_send_bu(m);
+	mob_fast_sync(m);       /* the agent's offer came in a BA, say */
 }
 
 void mob_dp_deregister(struct mob_net *m)

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include "daemon/mobility/mn.h"
+#include "daemon/mobility/mn_fast.h"
 #include "daemon/mobility/mob_flow.h"
 #include "daemon/mobility/mob_msg.h"
 
@@ -31,6 +32,7 @@ struct mob_io {
 	const char *down_why;    /* why its link is down, static text */
 	long long send_down_ms;  /* a send failed then (0: no): try again later */
 	int carrier_fd;          /* its link's carrier, read every tick; -1: none */
+	uint16_t lport;          /* its socket's port (the fast path's entries) */
 	bool carrier_down;       /* the read found it down (the engine may not know) */
 };
 
@@ -70,6 +72,7 @@ struct mob_net {
 	struct mob_flow_specs pflows;    /* the policy's (MOB_WIRE_FLOWS) */
 	struct mob_pairs pairs;  /* the engine's verdicts (MOB_WIRE_PAIRS) */
 	uint16_t home_told;      /* the home BID last told as uplink (mob_home_dp.h) */
+	struct mn_fast_home fast; /* its kernel fast path entries (mob_fast_dp.h) */
 };
 
 /* The mobile node in the network-facing process: the parent's channel,
@@ -86,6 +89,12 @@ struct mob_node {
 	struct mob_net *reg[MOB_MAX_HOAS];
 	uint64_t bad_msgs;
 	uint64_t no_home;        /* TUN packets from no home address's source */
+	/* The kernel fast path's maps from the parent (mob_fast_dp.h): NULL
+	 * until both came, or when there are none (fast_why says why). */
+	struct tunfast *fast;
+	int fast_fd[2];
+	int fast_tun_ifindex;
+	char fast_why[64];
 };
 
 /* The registration for a packet the host sent (p, len: its first octets):

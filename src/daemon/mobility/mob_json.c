@@ -7,6 +7,7 @@
 #include "common/clock.h"
 #include "daemon/mobility/mob_flow_dp.h"
 #include "daemon/mobility/mob_dp.h"
+#include "daemon/mobility/mob_fast_dp.h"
 #include "daemon/mobility/mob_hoa.h"
 #include "daemon/mobility/mob_net.h"
 #include "netlink/netlink.h"
@@ -216,6 +217,7 @@ static json_t *mob_json_home(const struct mob_net *m, long long now)
 	json_object_set_new(o, "pairs", mob_json_pairs(m));
 	json_object_set_new(o, "switches", mob_json_switches(m, now));
 	json_object_set_new(o, "offload", mob_json_offload(m));
+	json_object_set_new(o, "fast_path", mob_fast_json(m));
 	json_object_set_new(o, "flows", mob_flow_dp_json(m));
 	json_object_set_new(o, "ncast_dup_dropped", json_integer((json_int_t)m->flows.dup_dropped));
 	json_object_set_new(o, "counters", json_pack(

@@ -112,6 +112,19 @@ enum mob_wire_type {
 				  * path's sysfs carrier file (common/carrier.h),
 				  * after the MOB_WIRE_PATH that brought its socket */
 	MOB_WIRE_UPLINK,         /* net -> parent: struct mob_wire_uplink */
+	MOB_WIRE_FAST,           /* struct mob_wire_fast [+ a map of the kernel
+				  * fast path, netlink/tunfast.h], before any
+				  * home address's configuration */
+};
+
+/* The kernel fast path (mn_fast.h): the parent loaded the programs and
+ * attached them; the network-facing process keeps the entries. One
+ * message per map (which 0: out, 1: in) with its descriptor, or which 2
+ * without: not loaded, why. */
+struct mob_wire_fast {
+	uint32_t which;
+	int32_t tun_ifindex;
+	char why[64];
 };
 
 /* The network-facing process's uplink choice for home address 0 (the one

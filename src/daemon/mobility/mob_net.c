@@ -12,6 +12,7 @@
 #include "daemon/mobility/mob_batch.h"
 #include "daemon/mobility/mob_flow_dp.h"
 #include "daemon/mobility/mob_dp.h"
+#include "daemon/mobility/mob_fast_dp.h"
 #include "daemon/mobility/mob_net.h"
 #include "common/ipc.h"
 
@@ -58,6 +59,7 @@ static int mob_net_config(struct mob_node *n, const struct mob_wire_config *c, i
 	m->mn.key_len = c->key_len;
 	m->mn.hb_misses = c->misses;
 	m->mn.replay_window_s = 7;      /* RFC 4285 6: 7 s by default */
+	m->mn.fast_offer = n->fast != NULL;     /* in every BU (mob_fast_dp.h) */
 	m->mn.lifetime = 150;           /* 600 s, in units of 4 s */
 	m->mn.uplink = -1;
 	m->mn.has_hoa4 = c->has_hoa4 != 0;
@@ -117,7 +119,7 @@ static bool mob_net_owns(const struct mob_node *n, int fd)
 		for (size_t i = 0; n->reg[h] && i < n->reg[h]->mn.n_paths; i++)
 			if (n->reg[h]->io[i].fd == fd || n->reg[h]->io[i].carrier_fd == fd)
 				return true;
-	return fd == n->tun;
+	return fd == n->tun || mob_fast_owns(n, fd);
 }
 
 /* The registration of home address h, once configured. */
@@ -194,6 +196,14 @@ static int mob_net_path(struct mob_net *m, const struct msg_mob_path *p, int fd)
 			return -ENOMEM;
 		}
 		mob_net_endpoint(m, io);
+		{
+			struct sockaddr_storage ss;
+			socklen_t sl = sizeof(ss);
+
+			io->lport = getsockname(fd, (struct sockaddr *)&ss, &sl) == 0 &&
+				    ss.ss_family == AF_INET6 ?
+				    ntohs(((struct sockaddr_in6 *)&ss)->sin6_port) : 0;
+		}
 		/* Path exploration (analysis 6.1.2): used only once a heartbeat
 		 * answer has re-validated it. */
 		mp->link_up = true;
@@ -299,6 +309,9 @@ static int mob_net_msg(struct mob_node *n, const struct ipc_msg *msg)
 		    !(m = mob_net_home(n, ((const struct mob_wire_withdraw *)d)->home)))
 			return -EBADMSG;
 		return mob_net_withdraw(m, d);
+	case MOB_WIRE_FAST:
+		return ipc_expect(msg, sizeof(struct mob_wire_fast)) < 0 ? -EBADMSG :
+		       mob_fast_msg(n, d, msg->fd);
 	case MOB_WIRE_CARRIER:
 		if (ipc_expect(msg, sizeof(struct mob_wire_withdraw)) < 0 ||
 		    !(m = mob_net_home(n, ((const struct mob_wire_withdraw *)d)->home)))
@@ -318,8 +331,13 @@ static void mob_net_chan_cb(evutil_socket_t fd, short what, void *arg)
 	for (;;) {
 		int r = ipc_recv((int)fd, &msg);
 
-		if (r == -EAGAIN)
+		if (r == -EAGAIN) {
+			/* The kernel's entries follow the paths just told. */
+			for (size_t h = 0; h < MOB_MAX_HOAS; h++)
+				if (n->reg[h] && n->reg[h]->configured)
+					mob_fast_sync(n->reg[h]);
 			return;
+		}
 		if (r == 0 || (r < 0 && r != -EBADMSG)) {
 			event_del(n->chan_ev);   /* the parent is gone */
 			return;
@@ -348,6 +366,7 @@ struct mob_node *mob_net_new(struct event_base *base, int fd, int *ret_err)
 	n->base = base;
 	n->chan = fd;
 	n->tun = -1;
+	n->fast_fd[0] = n->fast_fd[1] = -1;
 	n->chan_ev = event_new(base, fd, EV_READ | EV_PERSIST, mob_net_chan_cb, n);
 	if (!n->chan_ev || event_add(n->chan_ev, NULL) < 0) {
 		*ret_err = -ENOMEM;
@@ -406,6 +425,7 @@ void mob_net_free(struct mob_node *n)
 		event_free(n->chan_ev);
 	if (n->tun >= 0)
 		close(n->tun);
+	mob_fast_free(n);
 	close(n->chan);
 	free(n);
 }
