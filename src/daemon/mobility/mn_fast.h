@@ -6,8 +6,8 @@
  * and no flow binding chooses per packet; the kernel takes the downlink
  * on every foreign IPv6 path for the home address (and the IPv4 home
  * address once acknowledged). Everything else (signalling, IPv4 paths,
- * the home link, flows) stays on the user-space path. Used by mif-mn;
- * mifd's mobile node does not use it yet.
+ * the home link, flows) stays on the user-space path. Used by mif-mn and
+ * by mifd's network-facing process (mob_fast_dp.h).
  */
 #ifndef MIF_DAEMON_MOBILITY_MN_FAST_H
 #define MIF_DAEMON_MOBILITY_MN_FAST_H
