@@ -34,8 +34,8 @@
 # Usage: bench/mobility.sh [ROUNDS] (default 5; 0: throughput only; root;
 # after make). TPUT_SECONDS: length of each iperf3 run (5); TPUT_RUNS:
 # tunnel/plain pairs per setting (3); TPUT_OFFLOAD: the settings ("fast yes
-# no": the fast path; user space with offloads; without). mifd's own mobile
-# node has no fast path: "fast" is skipped for it.
+# no": the fast path; user space with offloads; without), for mif-mn and
+# mifd alike.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}
@@ -212,8 +212,11 @@ mifd_ready() {
 }
 # mifd_bid IF: the BID of mifd's path on IF.
 mifd_bid() { world_ctl --json mobility | jq -r --arg i "$1" '.bindings[] | select(.interface == $i) | .bid'; }
-# mifd_restart OFFLOAD: mif-had and mifd again with offloads on or off.
+# mifd_restart SETTING: mif-had and mifd again, "fast" (the kernel fast
+# path), "yes" (user space with offloads) or "no" (without).
 mifd_restart() {
+	local off=$1 fast=no
+	[ "$off" = fast ] && off=yes fast=yes
 	if [ -n "$WORLD_MIFD_PID" ]; then
 		kill -TERM "$WORLD_MIFD_PID"
 		world_wait_for "mifd stopped" 10 bash -c "! kill -0 $WORLD_MIFD_PID 2>/dev/null"
@@ -221,8 +224,9 @@ mifd_restart() {
 	fi
 	kill -TERM "$HAD_PID" 2>/dev/null || true
 	for _ in $(seq 1 50); do world__alive "$HAD_PID" || break; sleep 0.1; done
-	sed -i '/^offload = /d; s/^\[ha\]$/[ha]\noffload = '"$1"'/' "$WORLD_TMP/had.conf"
-	sed -i '/^offload = /d; s/^\[mobility\]$/[mobility]\noffload = '"$1"'/' "$WORLD_TMP/mifd.conf"
+	sed -i '/^offload = /d; s/^\[ha\]$/[ha]\noffload = '"$off"'/' "$WORLD_TMP/had.conf"
+	sed -i '/^offload = /d; /^fast_path = /d; s/^\[mobility\]$/[mobility]\noffload = '"$off"'\nfast_path = '"$fast"'/' \
+		"$WORLD_TMP/mifd.conf"
 	world_bg ha had "$HAD" -c "$WORLD_TMP/had.conf"
 	HAD_PID=$WORLD_LAST_PID
 	world_wait_for "mif-had status socket" 10 test -S "$WORLD_TMP/had.sock"
@@ -243,9 +247,9 @@ for mnimpl in $mns; do
 	mif-mn) ;;
 	mifd)
 		mifd_world
-		# The UDP cuts with mifd's own mobile node (offloads on).
+		# The UDP cuts with mifd's own mobile node (its defaults: the fast path).
 		if [ "$rounds" -gt 0 ]; then
-			mifd_restart yes
+			mifd_restart fast
 			CUT_MN=mifd
 			udp_rounds carrier
 			udp_rounds hole
@@ -255,7 +259,6 @@ for mnimpl in $mns; do
 	esac
 	for off in $offs; do
 		k=$mnimpl:$off
-		[ "$mnimpl:$off" = mifd:fast ] && continue
 		if [ "$mnimpl" = mifd ]; then mifd_restart "$off"; else mob_restart "$off"; fi
 		tun_l="" plain_l="" ratio_l="" cpu_l="" up_l=""
 		for r in $(seq 1 "$runs"); do
@@ -282,7 +285,7 @@ for mnimpl in $mns; do
 		ratio[up_$k]=$(med <<<"$up_l")
 		world_log "HA: $(had_status | jq -c '{counters: {udp_rx: .counters.udp_rx, udp_tx: .counters.udp_tx, tun_rx: .counters.tun_rx, tun_tx: .counters.tun_tx, drop_send: .counters.drop_send}, offload, fast_path, node: .mobile_nodes[0].fast_path}')"
 		if [ "$mnimpl" = mifd ]; then
-			world_log "MN (mifd): $(world_ctl --json mobility | jq -c '{tun_rx: .counters.tun_rx, tun_tx: .counters.tun_tx, send_errors: .counters.send_errors, offload}')"
+			world_log "MN (mifd): $(world_ctl --json mobility | jq -c '{tun_rx: .counters.tun_rx, tun_tx: .counters.tun_tx, send_errors: .counters.send_errors, offload, fast_path}')"
 		else
 			world_log "MN: $(jq -c '{tun_rx, tun_tx, offload, fast_path}' "$WORLD_TMP/mn.json")"
 		fi

@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <netinet/udp.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,11 @@ static int tunfast_print(enum libbpf_print_level level, const char *fmt, va_list
 	if (!getenv("MIF_BPF_DEBUG"))
 		return 0;
 	return vfprintf(stderr, fmt, ap);
+}
+
+static int tunfast_errno(int r)
+{
+	return r < 0 ? (errno ? -errno : r) : 0;
 }
 
 static int tunfast_attach(int prog_fd, int ifindex, int where)
@@ -110,39 +116,39 @@ int tunfast_uplink(struct tunfast *f, int ifindex)
 	return 0;
 }
 
-static int tunfast_errno(int r)
+_Static_assert(offsetof(struct tunfast_out, bytes) == sizeof(struct tunfast_out) - 8 &&
+	       offsetof(struct tunfast_out, packets) == sizeof(struct tunfast_out) - 16,
+	       "tunfast_out: the counters last");
+_Static_assert(offsetof(struct tunfast_in, bytes) == sizeof(struct tunfast_in) - 8 &&
+	       offsetof(struct tunfast_in, packets) == sizeof(struct tunfast_in) - 16,
+	       "tunfast_in: the counters last");
+
+/* Set key's value v (vlen octets, ending in the two counters) keeping
+ * the counters of the entry it replaces; v NULL deletes. */
+static int tunfast_set(int fd, const void *key, const void *v, size_t vlen)
 {
-	return r < 0 ? (errno ? -errno : r) : 0;
+	uint8_t nv[sizeof(struct tunfast_in) > sizeof(struct tunfast_out) ?
+		   sizeof(struct tunfast_in) : sizeof(struct tunfast_out)];
+	uint8_t old[sizeof(nv)];
+	size_t cnt = 2 * sizeof(__u64);
+
+	if (!v)
+		return tunfast_errno(bpf_map_delete_elem(fd, key));
+	memcpy(nv, v, vlen);
+	memset(nv + vlen - cnt, 0, cnt);
+	if (bpf_map_lookup_elem(fd, key, old) == 0)
+		memcpy(nv + vlen - cnt, old + vlen - cnt, cnt);
+	return tunfast_errno(bpf_map_update_elem(fd, key, nv, BPF_ANY));
 }
 
 int tunfast_out_set(struct tunfast *f, const uint8_t key[16], const struct tunfast_out *o)
 {
-	struct tunfast_out v, old;
-
-	if (!o)
-		return tunfast_errno(bpf_map_delete_elem(f->out_fd, key));
-	v = *o;
-	v.packets = v.bytes = 0;
-	if (bpf_map_lookup_elem(f->out_fd, key, &old) == 0) {
-		v.packets = old.packets;
-		v.bytes = old.bytes;
-	}
-	return tunfast_errno(bpf_map_update_elem(f->out_fd, key, &v, BPF_ANY));
+	return tunfast_set(f->out_fd, key, o, sizeof(*o));
 }
 
 int tunfast_in_set(struct tunfast *f, const struct tunfast_in_key *k, const struct tunfast_in *in)
 {
-	struct tunfast_in v, old;
-
-	if (!in)
-		return tunfast_errno(bpf_map_delete_elem(f->in_fd, k));
-	v = *in;
-	v.packets = v.bytes = 0;
-	if (bpf_map_lookup_elem(f->in_fd, k, &old) == 0) {
-		v.packets = old.packets;
-		v.bytes = old.bytes;
-	}
-	return tunfast_errno(bpf_map_update_elem(f->in_fd, k, &v, BPF_ANY));
+	return tunfast_set(f->in_fd, k, in, sizeof(*in));
 }
 
 int tunfast_out_get(const struct tunfast *f, const uint8_t key[16], struct tunfast_out *ret)
