@@ -27,7 +27,8 @@ struct tunfast_out {
 	__be16 sport;
 	__be16 dport;
 	__u32 ifindex;
-	__u64 packets;          /* counted by the kernel */
+	__u64 packets;          /* counted by the kernel: packets on the wire
+				 * (a super-packet as its segments) */
 	__u64 bytes;
 };
 

@@ -227,12 +227,15 @@ static void write_status(struct mnt *t)
 		(unsigned long long)t->udp_gro_rx);
 	for (size_t i = 0; i < t->mn.n_paths; i++) {
 		const struct mn_path *p = &t->mn.paths[i];
+		uint64_t ftx, frx;
 
+		/* With the kernel fast path's packets on this path. */
+		mn_fast_path_counts(fast, &t->mn, &t->fast, i, t->lport[i], &ftx, &frx);
 		fprintf(f, "%s{\"bid\":%u,\"if\":\"%s\",\"link\":%s,\"alive\":%s,\"misses\":%u,"
 			   "\"rtt_us\":%u,\"tx\":%llu,\"rx\":%llu,\"home\":%s}", i ? "," : "", p->bid,
 			t->ifname[i], p->link_up ? "true" : "false",
 			p->live.alive ? "true" : "false", p->live.misses, p->live.rtt_us,
-			(unsigned long long)p->tx_packets, (unsigned long long)p->rx_packets,
+			(unsigned long long)(p->tx_packets + ftx), (unsigned long long)(p->rx_packets + frx),
 			p->home ? "true" : "false");
 	}
 	{
@@ -728,8 +731,10 @@ static void fast_open(int tun, const char *name)
 			    (r = tunfast_uplink(fast, homes[g].ifindex[i])) < 0)
 				fprintf(stderr, "mif-mn: fast path: not on %s: %s\n",
 					homes[g].ifname[i], strerror(-r));
+	/* A nested home address's tunnel arrives inside another's, at a
+	 * socket on the TUN device: no kernel takes it off, no offer. */
 	for (size_t g = 0; g < n_homes; g++)
-		homes[g].mn.fast_offer = true;
+		homes[g].mn.fast_offer = !home_nested(&homes[g]);
 	snprintf(fast_why, sizeof(fast_why), "on");
 	fprintf(stderr, "mif-mn: fast path on\n");
 }

@@ -224,6 +224,11 @@ uplink_of() {  # uplink_of H IF
 }
 world_wait_for "h1's uplink on eth1" 5 uplink_of 0 eth1
 world_wait_for "h2's uplink on eth1" 5 uplink_of 1 eth1
+# The correspondent's uplink paced at 16 Mbit/s: the two downloads take
+# about 8 s however fast the tunnel is (curl's --limit-rate lets a burst
+# through at the start; the kernel fast path delivered both files in
+# under 2 s, before the cut).
+world_exec cn tc qdisc add dev eth0 root tbf rate 16mbit burst 32kb latency 400ms
 get dl1 "$HOA1"
 P1=$GOT_PID
 get dl2 "$HOA2"
@@ -238,6 +243,7 @@ world__alive "$P1" && world__alive "$P2" ||
 	world_fail "a download ended before eth1 went back (too fast to show anything)"
 got_ok dl1 "$P1" "$HOA1"
 got_ok dl2 "$P2" "$HOA2"
+world_exec cn tc qdisc del dev eth0 root
 world_assert "h2's download came through eth2 after the cut" bash -c \
 	"$MIFCTL --socket $WORLD_TMP/mifd.sock --json mobility | jq -e '.homes[1].bindings[] |
 		select(.interface == \"eth2\") | .rx_packets > 1000'"

@@ -142,3 +142,23 @@ void mn_fast_counts(const struct tunfast *f, const struct mn_state *mn,
 			ret[3] += in.bytes;
 		}
 }
+
+void mn_fast_path_counts(const struct tunfast *f, const struct mn_state *mn,
+			 const struct mn_fast_home *s, size_t i, uint16_t local_port,
+			 uint64_t *ret_tx, uint64_t *ret_rx)
+{
+	struct tunfast_out o;
+	struct tunfast_in in;
+	uint16_t port = htons(local_port);
+
+	*ret_tx = *ret_rx = 0;
+	if (!f || i >= mn->n_paths)
+		return;
+	if (s->out_on && !memcmp(s->out.src, mn->paths[i].coa, 16) && s->out.sport == port &&
+	    tunfast_out_get(f, mn->hoa.s6_addr, &o) == 0)
+		*ret_tx = o.packets;
+	for (size_t k = 0; k < s->n_in; k++)
+		if (!memcmp(s->in_k[k].dst, mn->paths[i].coa, 16) && s->in_k[k].dport == port &&
+		    tunfast_in_get(f, &s->in_k[k], &in) == 0)
+			*ret_rx += in.packets;
+}

@@ -46,5 +46,11 @@ void mn_fast_sync(struct tunfast *f, int tun_ifindex, const struct mn_state *mn,
  * uplink entry) and received (on every path's entry). */
 void mn_fast_counts(const struct tunfast *f, const struct mn_state *mn,
 		    const struct mn_fast_home *s, uint64_t ret[4]);
+/* The packets the kernel carried for path i (fp[i] as given to
+ * mn_fast_sync): sent while it is the uplink entry's, received on its
+ * entry; counted by the entries in place now. */
+void mn_fast_path_counts(const struct tunfast *f, const struct mn_state *mn,
+			 const struct mn_fast_home *s, size_t i, uint16_t local_port,
+			 uint64_t *ret_tx, uint64_t *ret_rx);
 
 #endif

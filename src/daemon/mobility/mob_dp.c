@@ -49,6 +49,7 @@ void mob_dp_send_bu(struct mob_net *m)
 	size_t len;
 	int via = m->mn.uplink;
 
+	m->mn.fast_offer = mob_fast_offer(m);
 	if (mn_build_bu(&m->mn, clock_ntp_now(), clock_mono_ms(), pkt, sizeof(pkt), &len) < 0)
 		return;
 	/* Without an uplink, every path with a link carries it. */

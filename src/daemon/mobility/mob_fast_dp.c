@@ -34,9 +34,6 @@ int mob_fast_msg(struct mob_node *n, const struct mob_wire_fast *w, int fd)
 	 * is gone before its first entry. */
 	tunfast_clear(n->fast);
 	snprintf(n->fast_why, sizeof(n->fast_why), "on");
-	for (size_t h = 0; h < MOB_MAX_HOAS; h++)
-		if (n->reg[h])
-			n->reg[h]->mn.fast_offer = true;
 	return 0;
 }
 
@@ -81,6 +78,11 @@ void mob_fast_sync(struct mob_net *m)
 			memcpy(fp[i].ha, &((const struct sockaddr_in6 *)&io->ha)->sin6_addr, 16);
 	}
 	mn_fast_sync(n->fast, n->fast_tun_ifindex, &m->mn, fp, mob_fast_nested(m), &m->fast);
+}
+
+bool mob_fast_offer(const struct mob_net *m)
+{
+	return m->node->fast && !mob_fast_nested(m);
 }
 
 bool mob_fast_full_csum(const struct mob_net *m)

@@ -21,6 +21,10 @@ bool mob_fast_owns(const struct mob_node *n, int fd);
 /* Bring m's entries to its state: after each uplink move, path change
  * and tick. Only a change costs system calls. */
 void mob_fast_sync(struct mob_net *m);
+/* Whether m offers the fast path in its next BU: this process has the
+ * maps and m is not nested (a nested home address's tunnel arrives inside
+ * another's, at a socket on the TUN device: no kernel takes it off). */
+bool mob_fast_offer(const struct mob_net *m);
 /* Whether m's packets sent from user space need full inner checksums
  * (the agent's kernel takes them off the tunnel). */
 bool mob_fast_full_csum(const struct mob_net *m);

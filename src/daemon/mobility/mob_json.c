@@ -90,6 +90,7 @@ static json_t *mob_json_path(const struct mob_net *m, size_t i, long long now)
 	unsigned lost = (unsigned)__builtin_popcount(io->samples >= 32 ? io->lost_bits :
 						       io->lost_bits & ((1u << io->samples) - 1));
 	json_t *o = json_object();
+	uint64_t ftx, frx;
 
 	json_object_set_new(o, "hoa", mob_json_addr(AF_INET6, &m->mn.hoa));
 	json_object_set_new(o, "bid", json_integer(p->bid));
@@ -110,8 +111,10 @@ static json_t *mob_json_path(const struct mob_net *m, size_t i, long long now)
 			    json_integer(now - p->live.answer_ms) : json_null());
 	json_object_set_new(o, "heartbeats_sent", json_integer((json_int_t)io->hb_sent));
 	json_object_set_new(o, "heartbeats_lost", json_integer((json_int_t)io->hb_lost));
-	json_object_set_new(o, "tx_packets", json_integer((json_int_t)p->tx_packets));
-	json_object_set_new(o, "rx_packets", json_integer((json_int_t)p->rx_packets));
+	/* With the kernel fast path's packets on this path (its entries now). */
+	mn_fast_path_counts(m->node->fast, &m->mn, &m->fast, i, io->lport, &ftx, &frx);
+	json_object_set_new(o, "tx_packets", json_integer((json_int_t)(p->tx_packets + ftx)));
+	json_object_set_new(o, "rx_packets", json_integer((json_int_t)(p->rx_packets + frx)));
 	json_object_set_new(o, "preference", json_string(io->m.why));
 	json_object_set_new(o, "pairing", mob_json_pairing(m, i));
 	if (io->down_why && (!p->link_up || io->fd < 0))

@@ -59,7 +59,6 @@ static int mob_net_config(struct mob_node *n, const struct mob_wire_config *c, i
 	m->mn.key_len = c->key_len;
 	m->mn.hb_misses = c->misses;
 	m->mn.replay_window_s = 7;      /* RFC 4285 6: 7 s by default */
-	m->mn.fast_offer = n->fast != NULL;     /* in every BU (mob_fast_dp.h) */
 	m->mn.lifetime = 150;           /* 600 s, in units of 4 s */
 	m->mn.uplink = -1;
 	m->mn.has_hoa4 = c->has_hoa4 != 0;

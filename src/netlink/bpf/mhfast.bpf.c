@@ -97,6 +97,8 @@ static __always_inline int mhf_encap(struct __sk_buff *skb, int by_src)
 		struct udphdr udp;
 	} h = {};
 	__u32 len = skb->len, oif;
+	/* Counted in packets on the wire: a super-packet as its segments. */
+	__u32 segs = skb->gso_segs ? skb->gso_segs : 1;
 
 	if (mhf_inner_key(skb, by_src, &k) < 0 || !(o = bpf_map_lookup_elem(&mhfast_out, &k)))
 		return TC_ACT_OK;
@@ -140,7 +142,7 @@ static __always_inline int mhf_encap(struct __sk_buff *skb, int by_src)
 	 * room for one, filled from the neighbour entry. */
 	if (bpf_skb_change_head(skb, ETH_HLEN, 0) < 0)
 		return TC_ACT_SHOT;
-	__sync_fetch_and_add(&o->packets, 1);
+	__sync_fetch_and_add(&o->packets, segs);
 	__sync_fetch_and_add(&o->bytes, len);
 	if (o->ifindex)
 		return bpf_redirect_neigh(oif, NULL, 0, 0);
@@ -170,7 +172,7 @@ int mhfast_decap(struct __sk_buff *skb)
 	struct tunfast_in_key k;
 	struct tunfast_in *f;
 	__u64 flags;
-	__u32 len;
+	__u32 len, segs = skb->gso_segs ? skb->gso_segs : 1;
 
 	if ((void *)(in + 1) > end || eth->h_proto != bpf_htons(ETH_P_IPV6) ||
 	    ip->nexthdr != IPPROTO_UDP)
@@ -212,9 +214,13 @@ int mhfast_decap(struct __sk_buff *skb)
 	} else {
 		return TC_ACT_OK;
 	}
-	if (bpf_skb_adjust_room(skb, -(__s32)MHF_OUTER, BPF_ADJ_ROOM_MAC, flags) < 0)
+	/* The segments keep their size (FIXED_GSO): a UDP GSO train inside
+	 * (a nested tunnel's, read whole by a socket with UDP_GRO) must
+	 * keep its segment size, a TCP one its MSS. */
+	if (bpf_skb_adjust_room(skb, -(__s32)MHF_OUTER, BPF_ADJ_ROOM_MAC,
+				flags | BPF_F_ADJ_ROOM_FIXED_GSO) < 0)
 		return TC_ACT_OK;
-	__sync_fetch_and_add(&f->packets, 1);
+	__sync_fetch_and_add(&f->packets, segs);
 	__sync_fetch_and_add(&f->bytes, len);
 	return bpf_redirect(f->tun_ifindex, BPF_F_INGRESS);
 }
