@@ -55,9 +55,10 @@ struct ha_ctx {
 	uint8_t *home_state;
 	void (*home_sync)(struct ha_ctx *h, struct ha_mn *mn);
 	/* The kernel fast path (ha_fast.h): NULL when off or not loaded,
-	 * the reason in fast_why; each node's entries in fast_mn. */
+	 * the reason in fast_why; each node's entries in fast_mn[i], NULL
+	 * while it has none (a node's state costs memory only then). */
 	struct tunfast *fast;
-	struct ha_fast_mn *fast_mn;
+	struct ha_fast_mn **fast_mn;
 	int tun_ifindex;
 	char fast_why[96];
 };

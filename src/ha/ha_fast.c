@@ -41,7 +41,8 @@ void ha_fast_open(struct ha_ctx *h, int tun_ifindex)
 		snprintf(h->fast_why, sizeof(h->fast_why), "off (fast_path = no)");
 		return;
 	}
-	if ((r = tunfast_open(TUNFAST_HA, tun_ifindex, &h->fast)) < 0) {
+	/* Each node's downlink entry and one per path (BID). */
+	if ((r = tunfast_open(TUNFAST_HA, tun_ifindex, h->cfg->n_mns, MH_MAX_BIDS, &h->fast)) < 0) {
 		snprintf(h->fast_why, sizeof(h->fast_why), "not loaded: %s", strerror(-r));
 		log_warn("fast path %s: the tunnel's packets go through this process", h->fast_why);
 		return;
@@ -68,9 +69,14 @@ void ha_fast_open(struct ha_ctx *h, int tun_ifindex)
 	log_info("fast path on: data packets of simple bindings stay in the kernel");
 }
 
-static struct ha_fast_mn *ha_fast_of(const struct ha_ctx *h, const struct ha_mn *mn)
+/* What a node without entries reads as its state. */
+static const struct ha_fast_mn ha_fast_none;
+
+static const struct ha_fast_mn *ha_fast_of(const struct ha_ctx *h, const struct ha_mn *mn)
 {
-	return &h->fast_mn[mn - h->cfg->mns];
+	const struct ha_fast_mn *s = h->fast_mn[mn - h->cfg->mns];
+
+	return s ? s : &ha_fast_none;
 }
 
 static struct ha_path *ha_fast_bid(struct ha_mn *mn, uint16_t bid)
@@ -217,13 +223,30 @@ static void ha_fast_sync_in(struct ha_ctx *h, struct ha_mn *mn, struct ha_fast_m
 
 void ha_fast_sync(struct ha_ctx *h, struct ha_mn *mn)
 {
-	struct ha_fast_mn *s;
+	struct ha_fast_mn **slot, *s;
 
 	if (!h->fast)
 		return;
-	s = ha_fast_of(h, mn);
+	slot = &h->fast_mn[mn - h->cfg->mns];
+	if (!(s = *slot)) {
+		struct tunfast_in_key k[MH_MAX_BIDS];
+		struct tunfast_in v[MH_MAX_BIDS];
+		struct tunfast_out o;
+		uint16_t bid[MH_MAX_BIDS], b;
+
+		if (!ha_fast_want_out(h, mn, &o, &b) && ha_fast_want_in(h, mn, k, v, bid) == 0)
+			return;
+		/* Out of memory: the node stays on the user-space path. */
+		if (!(s = calloc(1, sizeof(*s))))
+			return;
+		*slot = s;
+	}
 	ha_fast_sync_out(h, mn, s);
 	ha_fast_sync_in(h, mn, s);
+	if (!s->out_on && s->n_in == 0) {
+		free(s);
+		*slot = NULL;
+	}
 }
 
 void ha_fast_path_counts(const struct ha_ctx *h, const struct ha_mn *mn, const struct ha_path *p,
@@ -279,6 +302,8 @@ void ha_fast_close(struct ha_ctx *h)
 {
 	tunfast_close(h->fast);
 	h->fast = NULL;
+	for (size_t i = 0; h->fast_mn && i < h->cfg->n_mns; i++)
+		free(h->fast_mn[i]);
 	free(h->fast_mn);
 	h->fast_mn = NULL;
 }

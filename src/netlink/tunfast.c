@@ -62,12 +62,25 @@ static int tunfast_prog(struct bpf_object *o, const char *name)
 	return p ? bpf_program__fd(p) : -ENOENT;
 }
 
-int tunfast_open(enum tunfast_role role, int tun_ifindex, struct tunfast **ret)
+/* Room for n entries in map name before the object is loaded. */
+static int tunfast_size(struct bpf_object *o, const char *name, size_t n)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(o, name);
+
+	if (!m)
+		return -ENOENT;
+	return bpf_map__set_max_entries(m, (uint32_t)(n ? n : 1));
+}
+
+int tunfast_open(enum tunfast_role role, int tun_ifindex, size_t hoas, size_t paths_per,
+		 struct tunfast **ret)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "mhfast");
 	struct tunfast *f;
 	int r, enc;
 
+	if (hoas > TUNFAST_MAX_ENTRIES || paths_per > TUNFAST_MAX_ENTRIES / (hoas ? hoas : 1))
+		return -E2BIG;
 	libbpf_set_print(tunfast_print);
 	if (!(f = calloc(1, sizeof(*f))))
 		return -ENOMEM;
@@ -78,7 +91,9 @@ int tunfast_open(enum tunfast_role role, int tun_ifindex, struct tunfast **ret)
 		free(f);
 		return r;
 	}
-	if ((r = bpf_object__load(f->obj)) < 0)
+	if ((r = tunfast_size(f->obj, "mhfast_out", hoas)) < 0 ||
+	    (r = tunfast_size(f->obj, "mhfast_in", hoas * paths_per)) < 0 ||
+	    (r = bpf_object__load(f->obj)) < 0)
 		goto fail;
 	f->out_fd = bpf_object__find_map_fd_by_name(f->obj, "mhfast_out");
 	f->in_fd = bpf_object__find_map_fd_by_name(f->obj, "mhfast_in");
@@ -196,8 +211,8 @@ static void tunfast_clear_map(int fd, size_t key_len, size_t max)
 
 void tunfast_clear(struct tunfast *f)
 {
-	tunfast_clear_map(f->out_fd, sizeof(struct tunfast_addr), TUNFAST_MAX_OUT);
-	tunfast_clear_map(f->in_fd, sizeof(struct tunfast_in_key), TUNFAST_MAX_IN);
+	tunfast_clear_map(f->out_fd, sizeof(struct tunfast_addr), TUNFAST_MAX_ENTRIES);
+	tunfast_clear_map(f->in_fd, sizeof(struct tunfast_in_key), TUNFAST_MAX_ENTRIES);
 }
 
 int tunfast_sock_zero_csum_ok(int sock)

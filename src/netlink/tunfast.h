@@ -24,10 +24,14 @@ enum tunfast_role {
 
 struct tunfast;
 
-/* Load the programs and attach the encapsulation to the egress of the
- * TUN device tun_ifindex. -EPERM without CAP_BPF and CAP_NET_ADMIN,
- * -EINVAL or -EOPNOTSUPP on a kernel without tcx or the helpers. */
-int tunfast_open(enum tunfast_role role, int tun_ifindex, struct tunfast **ret);
+/* Load the programs, with room for hoas home addresses and paths_per
+ * paths each, and attach the encapsulation to the egress of the TUN
+ * device tun_ifindex. -EPERM without CAP_BPF and CAP_NET_ADMIN, -EINVAL
+ * or -EOPNOTSUPP on a kernel without tcx or the helpers, -E2BIG for more
+ * than TUNFAST_MAX_ENTRIES entries. */
+#define TUNFAST_MAX_ENTRIES (1u << 22)
+int tunfast_open(enum tunfast_role role, int tun_ifindex, size_t hoas, size_t paths_per,
+		 struct tunfast **ret);
 /* Attach the decapsulation to the ingress of ifindex (a path's
  * interface); again for an index already attached is a no-op. */
 int tunfast_uplink(struct tunfast *f, int ifindex);

@@ -10,8 +10,11 @@
 
 #include <linux/types.h>
 
-#define TUNFAST_MAX_OUT 65536   /* home addresses (home agent: one per node) */
-#define TUNFAST_MAX_IN 262144   /* paths (home agent: a few per node) */
+/* The maps' sizes in the object; tunfast_open() sets them for the
+ * caller's number of home addresses (hash maps are allocated whole when
+ * made: a mobile node's take a few KiB, not what a home agent needs). */
+#define TUNFAST_MAX_OUT 1024
+#define TUNFAST_MAX_IN 8192
 
 /* Key of the out map: the inner address that names the tunnel, the
  * destination at the home agent, the source at the mobile node. */

@@ -718,7 +718,8 @@ static void fast_open(int tun, const char *name)
 	int r, ifindex = (int)if_nametoindex(name);
 
 	(void)tun;
-	if ((r = ifindex > 0 ? tunfast_open(TUNFAST_MN, ifindex, &fast) : -ENODEV) < 0) {
+	if ((r = ifindex > 0 ? tunfast_open(TUNFAST_MN, ifindex, MOB_HOA_MAX, MH_MAX_BIDS, &fast) :
+		 -ENODEV) < 0) {
 		snprintf(fast_why, sizeof(fast_why), "not loaded: %s", strerror(-r));
 		fprintf(stderr, "mif-mn: fast path %s\n", fast_why);
 		return;

@@ -61,7 +61,7 @@ static void test_open_and_maps(void **state)
 	(void)state;
 	SKIP_WITHOUT_NETNS();
 	tun = make_tun(&ifindex);
-	assert_int_equal(tunfast_open(TUNFAST_HA, ifindex, &f), 0);
+	assert_int_equal(tunfast_open(TUNFAST_HA, ifindex, 4, 8, &f), 0);
 	assert_int_equal(tunfast_uplink(f, 1), 0);         /* lo */
 	assert_int_equal(tunfast_uplink(f, 1), 0);         /* again: nothing */
 	assert_int_equal(tunfast_out_get(f, hoa, &got), -ENOENT);
@@ -83,8 +83,17 @@ static void test_open_and_maps(void **state)
 	assert_int_equal(tunfast_in_set(f, &k, NULL), 0);
 	tunfast_close(f);
 	/* Closed: the links are gone, a second instance attaches again. */
-	assert_int_equal(tunfast_open(TUNFAST_MN, ifindex, &f), 0);
+	assert_int_equal(tunfast_open(TUNFAST_MN, ifindex, 1, 8, &f), 0);
 	tunfast_close(f);
+	/* Sized for the caller: more than 4 home addresses do not fit. */
+	assert_int_equal(tunfast_open(TUNFAST_HA, ifindex, 4, 1, &f), 0);
+	for (uint8_t i = 0; i < 5; i++) {
+		uint8_t key[16] = { 0x20, 0x01, [15] = i };
+
+		assert_int_equal(tunfast_out_set(f, key, &o), i < 4 ? 0 : -E2BIG);
+	}
+	tunfast_close(f);
+	assert_int_equal(tunfast_open(TUNFAST_HA, ifindex, TUNFAST_MAX_ENTRIES, 2, &f), -E2BIG);
 	close(tun);
 }
 

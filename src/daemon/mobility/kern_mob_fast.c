@@ -16,7 +16,7 @@ struct tunfast *kern_mob_fast_open(const struct mob_config *c, int tun_ifindex, 
 		snprintf(why, 64, "off (fast_path = no)");
 		return NULL;
 	}
-	if ((r = tunfast_open(TUNFAST_MN, tun_ifindex, &f)) < 0) {
+	if ((r = tunfast_open(TUNFAST_MN, tun_ifindex, MOB_MAX_HOAS, MOB_MAX_PATHS, &f)) < 0) {
 		snprintf(why, 64, "not loaded: %s", strerror(-r));
 		log_warn("mobility: fast path %s: the tunnel's packets go through the "
 			 "network-facing process", why);

@@ -44,8 +44,12 @@
 #define MHF_IPPROTO_MH 135
 #define MHF_OUTER (sizeof(struct ipv6hdr) + sizeof(struct udphdr))
 
+/* Entries are allocated as they come (BPF_F_NO_PREALLOC): a home agent
+ * sized for 100,000 nodes of 8 paths holds memory for the bindings it
+ * has, not for all it could have. Updates are the control plane's, rare. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, TUNFAST_MAX_OUT);
 	__type(key, struct tunfast_addr);
 	__type(value, struct tunfast_out);
@@ -53,6 +57,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, TUNFAST_MAX_IN);
 	__type(key, struct tunfast_in_key);
 	__type(value, struct tunfast_in);
