@@ -27,6 +27,10 @@ struct ha_fast_mn {
 	} in[MH_MAX_BIDS];
 };
 
+/* A refused entry is tried again at the node's next tick: its warning
+ * at most 10 times a second (a full map would say it every tick). */
+static struct log_ratelimit ha_fast_rl = LOG_RATELIMIT_INIT(10, 1);
+
 static bool ha_fast_v6(const struct sockaddr_in6 *a)
 {
 	return !IN6_IS_ADDR_V4MAPPED(&a->sin6_addr);
@@ -127,9 +131,9 @@ static void ha_fast_sync_out(struct ha_ctx *h, struct ha_mn *mn, struct ha_fast_
 	}
 	r = tunfast_out_set(h->fast, mn->hoa.s6_addr, on ? &want : NULL);
 	if (!on || r < 0) {
-		if (s->out_on && r < 0 && r != -ENOENT)
+		if (s->out_on && r < 0 && r != -ENOENT && log_ratelimit_ok(&ha_fast_rl, NULL))
 			log_warn("mn %s: fast path entry not removed: %s", mn->name, strerror(-r));
-		if (on)
+		if (on && log_ratelimit_ok(&ha_fast_rl, NULL))
 			log_warn("mn %s: fast path entry not set: %s", mn->name, strerror(-r));
 		s->out_on = false;
 		s->out_base = 0;
@@ -210,8 +214,9 @@ static void ha_fast_sync_in(struct ha_ctx *h, struct ha_mn *mn, struct ha_fast_m
 		if (have || s->n_in == MH_MAX_BIDS)
 			continue;
 		if ((r = tunfast_in_set(h->fast, &k[i], &v[i])) < 0) {
-			log_warn("mn %s: fast path entry for BID %u not set: %s", mn->name, bid[i],
-				 strerror(-r));
+			if (log_ratelimit_ok(&ha_fast_rl, NULL))
+				log_warn("mn %s: fast path entry for BID %u not set: %s", mn->name,
+					 bid[i], strerror(-r));
 			continue;
 		}
 		s->in[s->n_in].k = k[i];

@@ -3,6 +3,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/udp.h>
 #include <stdarg.h>
@@ -122,6 +123,18 @@ int tunfast_uplink(struct tunfast *f, int ifindex)
 	for (size_t i = 0; i < f->n_up; i++)
 		if (f->up[i].ifindex == ifindex)
 			return 0;
+	/* Full: forget the links of interfaces that are gone (a device
+	 * plugged in again comes back under a new index). */
+	for (size_t i = 0; f->n_up == TUNFAST_MAX_UPLINKS && i < f->n_up;) {
+		char name[IF_NAMESIZE];
+
+		if (if_indextoname((unsigned)f->up[i].ifindex, name)) {
+			i++;
+			continue;
+		}
+		close(f->up[i].link);
+		f->up[i] = f->up[--f->n_up];
+	}
 	if (f->n_up == TUNFAST_MAX_UPLINKS)
 		return -ENOSPC;
 	if ((r = tunfast_attach(f->decap_fd, ifindex, TUNFAST_TCX_INGRESS)) < 0)
