@@ -170,6 +170,8 @@ hz=$(getconf CLK_TCK)
 secs=${TPUT_SECONDS:-5}
 runs=${TPUT_RUNS:-3}
 offs=${TPUT_OFFLOAD:-fast yes no}
+# TPUT_RUNS=0: the cuts only (for mifd too), no throughput.
+[ "$runs" -gt 0 ] || offs=""
 med() { tr ' ' '\n' | grep . | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 declare -A tput cpu ratio
 
@@ -307,7 +309,8 @@ if [ "$rounds" -gt 0 ]; then
 		echo "$kind: mif $(stats <<<"${gaps[${kind}_tcp]}"); MPTCP backup subflow: ${gaps[${kind}_mptcp]}(ms); plain TCP ${gaps[${kind}_tcpplain]}"
 	done
 fi
-echo "== TCP download (iperf3 -R, $secs s, median of $runs alternating pairs), tunnel against the same veth path without it =="
+[ -n "$offs" ] &&
+	echo "== TCP download (iperf3 -R, $secs s, median of $runs alternating pairs), tunnel against the same veth path without it =="
 for mnimpl in $mns; do
 	for off in $offs; do
 		k=$mnimpl:$off
